@@ -1,0 +1,180 @@
+package bitlab.model;
+
+import bitlab.hardware.LayerWorkload;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An immutable network: a topologically ordered graph of {@link Node}s with one input and one
+ * output (the last node), plus its parameters. Passes (training, folding, quantization) return new
+ * models; the constructor verifies the graph and every parameter's shape.
+ */
+public final class Model {
+  private final String name;
+  private final List<Node> nodes;
+  private final Map<String, Node> byName;
+  private final Map<String, INDArray> params;
+  private final Map<String, String> metadata;
+
+  Model(String name, List<Node> nodes, Map<String, INDArray> params, Map<String, String> metadata) {
+    if (name == null || name.isBlank()) throw new ModelException("A model needs a name.");
+    if (nodes.isEmpty() || !(nodes.get(0).op() instanceof Op.Input)) {
+      throw new ModelException("Model '" + name + "' must start with its input node.");
+    }
+    this.name = name;
+    this.nodes = List.copyOf(nodes);
+    Map<String, Node> index = new LinkedHashMap<>();
+    for (Node n : this.nodes) {
+      for (String in : n.inputs()) {
+        if (!index.containsKey(in)) {
+          throw new ModelException("Node '" + n.name() + "' of model '" + name + "' reads '" + in + "', which is not defined before it.");
+        }
+      }
+      if (index.put(n.name(), n) != null) throw new ModelException("Model '" + name + "' has two nodes named '" + n.name() + "'.");
+    }
+    this.byName = Collections.unmodifiableMap(index);
+    this.params = Collections.unmodifiableMap(checkParams(name, this.nodes, params));
+    this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+  }
+
+  /** Starts a model whose input has this per-image shape. */
+  public static ModelBuilder builder(String name, Shape input) {
+    return new ModelBuilder(name, input);
+  }
+
+  public String name() { return name; }
+
+  public List<Node> nodes() { return nodes; }
+
+  public Map<String, INDArray> params() { return params; }
+
+  /** Provenance and notes: where the weights come from, the command that made them, their accuracy. */
+  public Map<String, String> metadata() { return metadata; }
+
+  public Shape inputShape() { return nodes.get(0).shape(); }
+
+  public Shape outputShape() { return output().shape(); }
+
+  public Node output() { return nodes.get(nodes.size() - 1); }
+
+  public Node node(String node) {
+    Node n = byName.get(node);
+    if (n == null) {
+      throw new ModelException("Layer '" + node + "' is not in model '" + name + "'; its layers are "
+          + String.join(", ", byName.keySet()) + ".");
+    }
+    return n;
+  }
+
+  public boolean has(String node) { return byName.containsKey(node); }
+
+  public INDArray param(String key) {
+    INDArray a = params.get(key);
+    if (a == null) throw new ModelException("Model '" + name + "' has no parameter '" + key + "'.");
+    return a;
+  }
+
+  /** The layers that carry weights (Conv and Linear), in graph order: what a quantization policy assigns bits to. */
+  public List<Node> layers() {
+    return nodes.stream().filter(Node::quantizable).toList();
+  }
+
+  public List<String> layerNames() {
+    return layers().stream().map(Node::name).toList();
+  }
+
+  /** Per quantizable layer, what it asks of hardware (for one image). */
+  public List<LayerWorkload> workloads() {
+    List<LayerWorkload> w = new ArrayList<>();
+    for (Node n : layers()) {
+      Shape in = byName.get(n.inputs().get(0)).shape();
+      if (n.op() instanceof Op.Conv2d c) {
+        w.add(new LayerWorkload(n.name(), LayerWorkload.Kind.CONV, c.in(), c.out(), c.kernelH(), c.kernelW(), c.stride(),
+            c.groups(), in.height(), in.width(), n.shape().height(), n.shape().width()));
+      } else if (n.op() instanceof Op.Linear l) {
+        w.add(LayerWorkload.linear(n.name(), l.in(), l.out()));
+      }
+    }
+    return w;
+  }
+
+  /** Total multiply-accumulates per image over all layers with weights. */
+  public long macs() {
+    return workloads().stream().mapToLong(LayerWorkload::macs).sum();
+  }
+
+  /** Number of trainable values (weights, biases, BatchNorm scale and shift; not running statistics). */
+  public long parameterCount() {
+    long n = 0;
+    for (Map.Entry<String, INDArray> e : params.entrySet()) {
+      if (!e.getKey().endsWith(".running_mean") && !e.getKey().endsWith(".running_var")) n += e.getValue().length();
+    }
+    return n;
+  }
+
+  /** A copy with some parameters replaced (for example after training); shapes are checked. */
+  public Model withParams(Map<String, INDArray> replaced) {
+    Map<String, INDArray> p = new LinkedHashMap<>(params);
+    for (String k : replaced.keySet()) {
+      if (!p.containsKey(k)) throw new ModelException("Model '" + name + "' has no parameter '" + k + "' to replace.");
+    }
+    p.putAll(replaced);
+    return new Model(name, nodes, p, metadata);
+  }
+
+  public Model withName(String newName) {
+    return new Model(newName, nodes, params, metadata);
+  }
+
+  public Model withMetadata(String key, String value) {
+    Map<String, String> m = new LinkedHashMap<>(metadata);
+    m.put(key, value);
+    return new Model(name, nodes, params, m);
+  }
+
+  /** A copy of the graph with other nodes (a graph pass); parameters of removed nodes are dropped. */
+  public Model withNodes(List<Node> newNodes, Map<String, INDArray> newParams) {
+    return new Model(name, newNodes, newParams, metadata);
+  }
+
+  @Override public String toString() {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("Model %s: input %s, output %s, %d layers with weights, %,d parameters, %,d MACs/image%n",
+        name, inputShape(), outputShape(), layers().size(), parameterCount(), macs()));
+    for (Node n : nodes) {
+      b.append(String.format("  %-16s %-14s %-12s <- %s%n", n.name(), n.op().type(), n.shape(), String.join(", ", n.inputs())));
+    }
+    return b.toString();
+  }
+
+  private static Map<String, INDArray> checkParams(String model, List<Node> nodes, Map<String, INDArray> given) {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    Set<String> expected = new HashSet<>();
+    for (Node n : nodes) {
+      for (Op.Param p : n.op().params()) {
+        String key = n.param(p.name());
+        expected.add(key);
+        INDArray a = given.get(key);
+        if (a == null) throw new ModelException("Model '" + model + "' is missing parameter '" + key + "' " + Arrays.toString(p.shape()) + ".");
+        if (!Arrays.equals(a.shape(), p.shape())) {
+          throw new ModelException("Parameter '" + key + "' of model '" + model + "' has shape " + Arrays.toString(a.shape())
+              + " but node '" + n.name() + "' (" + n.op().type() + ") needs " + Arrays.toString(p.shape()) + ".");
+        }
+        out.put(key, a);
+      }
+    }
+    List<String> extra = given.keySet().stream().filter(k -> !expected.contains(k)).sorted().collect(Collectors.toList());
+    if (!extra.isEmpty()) {
+      throw new ModelException("Model '" + model + "' was given parameters no node uses: " + String.join(", ", extra) + ".");
+    }
+    return out;
+  }
+}

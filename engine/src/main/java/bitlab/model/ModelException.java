@@ -1,0 +1,8 @@
+package bitlab.model;
+
+/** A model is malformed or used with something that does not fit it; the message says which and how to fix it. */
+public class ModelException extends RuntimeException {
+  public ModelException(String message) { super(message); }
+
+  public ModelException(String message, Throwable cause) { super(message, cause); }
+}

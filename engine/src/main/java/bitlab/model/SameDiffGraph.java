@@ -1,0 +1,187 @@
+package bitlab.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+
+/**
+ * A {@link Model} compiled to a SameDiff graph: the one definition of the floating-point forward
+ * pass, used for inference, training and gradients. Quantization plugs in through {@link Hooks}
+ * (fake-quantizing weights and node outputs) without a second copy of the forward pass.
+ *
+ * <p>Variables are named after the model: input {@code input}, parameters by their keys
+ * ({@code conv1.weight}), node outputs by node name.
+ */
+public final class SameDiffGraph {
+  public static final String INPUT = "input";
+  public static final String LABELS = "labels";
+  public static final String LOSS = "loss";
+
+  /** Training uses batch statistics in BatchNorm and exposes them; inference uses running statistics. */
+  public enum Mode { INFERENCE, TRAINING }
+
+  /** Where quantization (or any other transformation) attaches to the graph. */
+  public interface Hooks {
+    Hooks NONE = new Hooks() {};
+
+    /** The weight a Conv or Linear node computes with. */
+    default SDVariable weight(SameDiff sd, Node node, SDVariable w) { return w; }
+
+    /** A node's output as the next nodes see it. */
+    default SDVariable output(SameDiff sd, Node node, SDVariable y) { return y; }
+  }
+
+  private final Model model;
+  private final SameDiff sd;
+  private final Mode mode;
+  private final String logits;
+  private final List<String> trainable = new ArrayList<>();
+  private final Map<String, String[]> batchStats = new LinkedHashMap<>();
+
+  private SameDiffGraph(Model model, Mode mode, Hooks hooks) {
+    this.model = model;
+    this.mode = mode;
+    this.sd = SameDiff.create();
+    Map<String, SDVariable> out = new HashMap<>();
+    for (Node n : model.nodes()) {
+      List<SDVariable> in = new ArrayList<>();
+      for (String i : n.inputs()) in.add(out.get(i));
+      SDVariable y = hooks.output(sd, n, node(n, in, hooks));
+      out.put(n.name(), y);
+    }
+    SDVariable last = out.get(model.output().name());
+    if (model.output().op() instanceof Op.Softmax) last = out.get(model.output().inputs().get(0));
+    this.logits = last.name();
+    if (mode == Mode.TRAINING) {
+      SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, model.outputShape().channels());
+      sd.loss().softmaxCrossEntropy(LOSS, labels, last, null);
+    }
+  }
+
+  public static SameDiffGraph build(Model model, Mode mode) {
+    return new SameDiffGraph(model, mode, Hooks.NONE);
+  }
+
+  public static SameDiffGraph build(Model model, Mode mode, Hooks hooks) {
+    return new SameDiffGraph(model, mode, hooks);
+  }
+
+  public SameDiff sameDiff() { return sd; }
+
+  public Model model() { return model; }
+
+  /** The variable holding the logits (the input of a final Softmax, if there is one). */
+  public String logits() { return logits; }
+
+  /** Names of the trainable parameter variables (weights, biases, BatchNorm scale and shift). */
+  public List<String> trainable() { return List.copyOf(trainable); }
+
+  /** In training mode: per BatchNorm node, the variable names of its batch mean and (biased) batch variance. */
+  public Map<String, String[]> batchStats() { return batchStats; }
+
+  /** Logits for a batch {@code [N, ...input shape]}. */
+  public INDArray logits(INDArray x) {
+    return outputs(x, logits).get(logits);
+  }
+
+  /** Any named variables (node names) for a batch. */
+  public Map<String, INDArray> outputs(INDArray x, String... names) {
+    return sd.output(Map.of(INPUT, x.castTo(DataType.FLOAT)), names);
+  }
+
+  private SDVariable param(Node n, String p, boolean train) {
+    String key = n.param(p);
+    INDArray value = model.param(key).castTo(DataType.FLOAT).dup();
+    if (train && mode == Mode.TRAINING) {
+      trainable.add(key);
+      return sd.var(key, value);
+    }
+    return mode == Mode.TRAINING ? sd.constant(key, value) : sd.var(key, value);
+  }
+
+  private SDVariable node(Node n, List<SDVariable> in, Hooks hooks) {
+    Op op = n.op();
+    String name = n.name();
+    if (op instanceof Op.Input i) return sd.placeHolder(INPUT, DataType.FLOAT, i.shape().withBatch(-1));
+    SDVariable x = in.isEmpty() ? null : in.get(0);
+    if (op instanceof Op.Conv2d c) return conv(n, c, x, hooks);
+    if (op instanceof Op.Linear l) {
+      SDVariable w = hooks.weight(sd, n, param(n, "weight", true));
+      SDVariable y = sd.mmul(x, w, false, true, false);
+      return l.bias() ? y.add(name, param(n, "bias", true)) : sd.identity(name, y);
+    }
+    if (op instanceof Op.BatchNorm b) return batchNorm(n, b, x);
+    if (op instanceof Op.Relu) return sd.nn().relu(name, x, 0);
+    if (op instanceof Op.Relu6) return sd.math().clipByValue(name, x, 0, 6);
+    if (op instanceof Op.Add) return in.get(0).add(name, in.get(1));
+    if (op instanceof Op.Concat) return sd.concat(name, 1, in.toArray(new SDVariable[0]));
+    if (op instanceof Op.MaxPool p) return sd.cnn().maxPooling2d(name, x, pool(p.kernel(), p.stride(), p.pad(), Pooling2D.Pooling2DType.MAX));
+    if (op instanceof Op.AvgPool p) return sd.cnn().avgPooling2d(name, x, pool(p.kernel(), p.stride(), p.pad(), Pooling2D.Pooling2DType.AVG));
+    if (op instanceof Op.GlobalAvgPool) return x.mean(name, 2, 3);
+    if (op instanceof Op.Flatten) return sd.reshape(name, x, -1, n.shape().channels());
+    if (op instanceof Op.Softmax) return sd.nn().softmax(name, x, 1);
+    throw new ModelException("Node '" + name + "': no SameDiff lowering for " + op.type() + ".");
+  }
+
+  private SDVariable conv(Node n, Op.Conv2d c, SDVariable x, Hooks hooks) {
+    SDVariable w = hooks.weight(sd, n, param(n, "weight", true));
+    SDVariable b = c.bias() ? param(n, "bias", true) : null;
+    Conv2DConfig cfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.stride()).sW(c.stride())
+        .pH(c.padH()).pW(c.padW()).dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW)
+        .weightsFormat(WeightsFormat.YXIO).build();
+    if (c.groups() == 1) {
+      // bitlab stores OIHW (as ONNX and PyTorch do); libnd4j's default layout is [kH, kW, in, out].
+      return sd.cnn().conv2d(n.name(), x, w.permute(2, 3, 1, 0), b, cfg);
+    }
+    if (c.depthwise()) {
+      // [C, 1, kH, kW] -> [kH, kW, C, 1]: depthwise with multiplier 1.
+      SDVariable dw = w.permute(2, 3, 0, 1);
+      return b == null ? sd.cnn().depthWiseConv2d(n.name(), x, dw, cfg) : sd.cnn().depthWiseConv2d(n.name(), x, dw, b, cfg);
+    }
+    // General grouped convolution: one convolution per group on its slice of channels.
+    int gi = c.in() / c.groups();
+    int go = c.out() / c.groups();
+    SDVariable[] parts = new SDVariable[c.groups()];
+    for (int g = 0; g < c.groups(); g++) {
+      SDVariable xs = x.get(SDIndex.all(), SDIndex.interval(g * gi, (g + 1) * gi), SDIndex.all(), SDIndex.all());
+      SDVariable ws = w.get(SDIndex.interval(g * go, (g + 1) * go), SDIndex.all(), SDIndex.all(), SDIndex.all());
+      SDVariable bs = b == null ? null : b.get(SDIndex.interval(g * go, (g + 1) * go));
+      parts[g] = bs == null ? sd.cnn().conv2d(xs, ws.permute(2, 3, 1, 0), cfg) : sd.cnn().conv2d(xs, ws.permute(2, 3, 1, 0), bs, cfg);
+    }
+    return sd.concat(n.name(), 1, parts);
+  }
+
+  private SDVariable batchNorm(Node n, Op.BatchNorm b, SDVariable x) {
+    SDVariable gamma = param(n, "weight", true);
+    SDVariable beta = param(n, "bias", true);
+    int[] axes = n.shape().isImage() ? new int[] {0, 2, 3} : new int[] {0};
+    SDVariable mean;
+    SDVariable var;
+    if (mode == Mode.TRAINING) {
+      mean = x.mean(n.name() + ".batch_mean", axes);
+      var = sd.variance(n.name() + ".batch_var", x, false, axes);
+      batchStats.put(n.name(), new String[] {mean.name(), var.name()});
+    } else {
+      mean = param(n, "running_mean", false);
+      var = param(n, "running_var", false);
+    }
+    return sd.nn().batchNorm(n.name(), x, mean, var, gamma, beta, b.epsilon(), 1);
+  }
+
+  private static Pooling2DConfig pool(int k, int s, int p, Pooling2D.Pooling2DType type) {
+    return Pooling2DConfig.builder().kH(k).kW(k).sH(s).sW(s).pH(p).pW(p).dH(1).dW(1)
+        .type(type).divisor(Pooling2D.Divisor.EXCLUDE_PADDING).paddingMode(PaddingMode.VALID).isNHWC(false).build();
+  }
+}
