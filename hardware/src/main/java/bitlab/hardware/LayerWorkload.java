@@ -66,6 +66,22 @@ public record LayerWorkload(
     return (long) outChannels * outH * outW;
   }
 
+  /** Output channels one group produces: the M of the group's matrix product. */
+  public int outputChannelsPerGroup() {
+    return outChannels / groups;
+  }
+
+  /** Products summed into one output: the K of the group's matrix product. */
+  public int reduction() {
+    return (inChannels / groups) * kernelH * kernelW;
+  }
+
+  /** Output positions per image: the N of the group's matrix product for one image. */
+  public long outputPixels() {
+    return (long) outH * outW;
+  }
+
+
   private static String describe(int... v) {
     return String.format("in=%d out=%d kernel=%dx%d stride=%d groups=%d input=%dx%d output=%dx%d",
         v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);

@@ -1,0 +1,28 @@
+package bitlab.hardware.kind;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.LayerCost;
+import bitlab.hardware.LayerWorkload;
+import java.util.List;
+
+/**
+ * How one kind of machine prices a layer. The family is closed: a new kind is a new record here
+ * plus one entry in the catalogue's kind table, so every kind is listed in one place.
+ *
+ * <p>All kinds price a run of {@link #batch()} images at once (an accelerator that batches
+ * amortises its weight traffic over the batch), as the papers they reproduce report latency.
+ */
+public sealed interface CostModel permits BitFusion, Bismo, Roofline, Lut {
+
+  /** The name used for this kind in target files. */
+  String kind();
+
+  /** Images priced per run. */
+  int batch();
+
+  /** Price layer {@code index} of a model (the index matters only to tables). */
+  LayerCost price(int index, LayerWorkload layer, Bits bits);
+
+  /** Checks that this model can price these layers at all; tables check their layer count. */
+  default void checkLayers(List<LayerWorkload> layers) {}
+}

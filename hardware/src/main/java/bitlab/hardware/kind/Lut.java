@@ -1,0 +1,50 @@
+package bitlab.hardware.kind;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.Cost;
+import bitlab.hardware.LayerCost;
+import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.LutTableException;
+import java.util.List;
+
+/**
+ * A target known only by measurement: a {@link LutTable} of per-layer, per-pair costs, scaled to
+ * seconds and joules. A table says nothing about why a layer costs what it does, so its layers
+ * are neither compute- nor memory-bound but {@link bitlab.hardware.Bound#UNKNOWN}. A table
+ * without an energy column prices energy as zero.
+ */
+public record Lut(LutTable table, double secondsPerUnit, double joulesPerUnit, int batch) implements CostModel {
+
+  public Lut {
+    Checks.positive("secondsPerUnit", secondsPerUnit, "batch", batch);
+    Checks.nonNegative("joulesPerUnit", joulesPerUnit);
+  }
+
+  @Override
+  public String kind() {
+    return "lut";
+  }
+
+  @Override
+  public void checkLayers(List<LayerWorkload> layers) {
+    if (layers.size() != table.layers()) {
+      throw new LutTableException("Lookup table " + table.source() + " has " + table.layers()
+          + " layers but the model has " + layers.size() + "; a table prices only the model it was measured on.");
+    }
+  }
+
+  @Override
+  public LayerCost price(int index, LayerWorkload layer, Bits bits) {
+    if (index < 0 || index >= table.layers()) {
+      throw new LutTableException("Lookup table " + table.source() + " has layers 0.." + (table.layers() - 1)
+          + " and no layer " + index + " ('" + layer.name() + "').");
+    }
+    double units = table.latency(index, bits);
+    if (Double.isNaN(units)) {
+      throw new LutTableException("Lookup table " + table.source() + " lacks layer " + index + " ('"
+          + layer.name() + "') at " + bits + "; it covers widths 1..8 and only the wider pairs it lists.");
+    }
+    double joules = table.hasEnergy() ? table.energy(index, bits) * joulesPerUnit : 0;
+    return LayerCost.measured(index, layer.name(), bits, new Cost(units * secondsPerUnit, joules));
+  }
+}

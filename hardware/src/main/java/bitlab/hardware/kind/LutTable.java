@@ -1,0 +1,140 @@
+package bitlab.hardware.kind;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.LutTableException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A per-layer, per-(w, a) table of latency and, optionally, energy, read from CSV:
+ *
+ * <pre>
+ * # comment lines start with '#'
+ * layer,name,w_bits,a_bits,latency[,energy]
+ * 0,conv0,1,1,81234[,0.0012]
+ * </pre>
+ *
+ * Layers are numbered 0..L-1 in model order; names are informational. Every layer must have all
+ * 64 pairs with widths 1..8 (16 and 32 are optional). Values are in the table's own units; the
+ * target file says how many seconds (joules) one unit is.
+ */
+public record LutTable(String source, List<String> names, double[][] latency, double[][] energy, boolean hasEnergy) {
+
+  /** Reads and checks a table; {@code source} names it in every message. */
+  public static LutTable read(String source, Reader reader) {
+    List<double[]> rows = new ArrayList<>();
+    List<String> rowNames = new ArrayList<>();
+    boolean energyColumn = false;
+    int lineNo = 0;
+    boolean header = false;
+    try (BufferedReader in = new BufferedReader(reader)) {
+      for (String line; (line = in.readLine()) != null; ) {
+        lineNo++;
+        String t = line.strip();
+        if (t.isEmpty() || t.startsWith("#")) continue;
+        String[] f = t.split(",", -1);
+        if (!header) {
+          header = true;
+          List<String> cols = Arrays.stream(f).map(String::strip).toList();
+          List<String> want = List.of("layer", "name", "w_bits", "a_bits", "latency");
+          if (cols.size() < 5 || !cols.subList(0, 5).equals(want) || cols.size() > 6
+              || (cols.size() == 6 && !cols.get(5).equals("energy"))) {
+            throw new LutTableException("Lookup table " + source + " line " + lineNo + " has header '" + t
+                + "'; expected 'layer,name,w_bits,a_bits,latency' optionally followed by ',energy'.");
+          }
+          energyColumn = cols.size() == 6;
+          continue;
+        }
+        int want = energyColumn ? 6 : 5;
+        if (f.length != want) {
+          throw new LutTableException("Lookup table " + source + " line " + lineNo + " has " + f.length
+              + " fields; expected " + want + " as in the header.");
+        }
+        double[] row = new double[5];
+        row[0] = number(source, lineNo, "layer", f[0], true);
+        row[1] = number(source, lineNo, "w_bits", f[2], true);
+        row[2] = number(source, lineNo, "a_bits", f[3], true);
+        row[3] = number(source, lineNo, "latency", f[4], false);
+        row[4] = energyColumn ? number(source, lineNo, "energy", f[5], false) : 0;
+        for (int k = 1; k <= 2; k++) {
+          if (!Bits.valid((int) row[k])) {
+            throw new LutTableException("Lookup table " + source + " line " + lineNo + " has a width of "
+                + (int) row[k] + " bits; expected 1..8, 16 or 32.");
+          }
+        }
+        rows.add(row);
+        rowNames.add(f[1].strip());
+      }
+    } catch (IOException e) {
+      throw new LutTableException("Lookup table " + source + " could not be read: " + e.getMessage() + ".", e);
+    }
+    if (rows.isEmpty()) {
+      throw new LutTableException("Lookup table " + source + " has no rows; expected a header and one row per layer and bit pair.");
+    }
+    return build(source, rows, rowNames, energyColumn);
+  }
+
+  private static LutTable build(String source, List<double[]> rows, List<String> rowNames, boolean energyColumn) {
+    int layers = 0;
+    for (double[] r : rows) layers = Math.max(layers, (int) r[0] + 1);
+    double[][] lat = new double[layers][Bits.SLOTS * Bits.SLOTS];
+    double[][] en = new double[layers][Bits.SLOTS * Bits.SLOTS];
+    for (double[] l : lat) Arrays.fill(l, Double.NaN);
+    String[] names = new String[layers];
+    for (int i = 0; i < rows.size(); i++) {
+      double[] r = rows.get(i);
+      int layer = (int) r[0];
+      int cell = Bits.slot((int) r[1]) * Bits.SLOTS + Bits.slot((int) r[2]);
+      lat[layer][cell] = r[3];
+      en[layer][cell] = r[4];
+      if (names[layer] == null) names[layer] = rowNames.get(i);
+    }
+    for (int layer = 0; layer < layers; layer++) {
+      if (names[layer] == null) {
+        throw new LutTableException("Lookup table " + source + " has no rows for layer " + layer
+            + " (its layers run 0.." + (layers - 1) + "); expected 64 rows with widths 1..8 for every layer.");
+      }
+      for (int w = 1; w <= 8; w++) {
+        for (int a = 1; a <= 8; a++) {
+          if (Double.isNaN(lat[layer][Bits.slot(w) * Bits.SLOTS + Bits.slot(a)])) {
+            throw new LutTableException("Lookup table " + source + " lacks layer " + layer + " ('" + names[layer]
+                + "') at w_bits=" + w + ", a_bits=" + a + "; expected every pair with widths 1..8.");
+          }
+        }
+      }
+    }
+    return new LutTable(source, List.of(names), lat, en, energyColumn);
+  }
+
+  private static double number(String source, int line, String column, String text, boolean whole) {
+    double v;
+    try {
+      v = Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      throw new LutTableException("Lookup table " + source + " line " + line + " has '" + text.strip()
+          + "' in column " + column + "; expected a number.");
+    }
+    if (!(v >= 0) || Double.isInfinite(v) || (whole && v != Math.rint(v))) {
+      throw new LutTableException("Lookup table " + source + " line " + line + " has " + text.strip()
+          + " in column " + column + "; expected " + (whole ? "a whole number" : "a number") + " of zero or more.");
+    }
+    return v;
+  }
+
+  public int layers() {
+    return latency.length;
+  }
+
+  /** Latency of a layer at a pair in table units, NaN when the table has no such entry. */
+  public double latency(int layer, Bits b) {
+    return latency[layer][Bits.slot(b.weights()) * Bits.SLOTS + Bits.slot(b.activations())];
+  }
+
+  public double energy(int layer, Bits b) {
+    return energy[layer][Bits.slot(b.weights()) * Bits.SLOTS + Bits.slot(b.activations())];
+  }
+}

@@ -1,0 +1,51 @@
+package bitlab.hardware.kind;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.LayerWorkload;
+
+/**
+ * DRAM bits a layer moves, shared by the accelerator kinds.
+ *
+ * <p>Weights move at the weight width, input activations at the activation width, and outputs
+ * at the activation width as well (the next layer's width is not known when one layer is priced;
+ * requantizing to the layer's own width is the usual case and keeps layers independent, which a
+ * per-layer table needs). With on-chip buffers: when the weights or the inputs fit, every operand
+ * crosses DRAM once; otherwise one operand stays resident chunk by chunk and the other is
+ * streamed again for each chunk, in whichever loop order moves fewer bits.
+ */
+final class Traffic {
+
+  private Traffic() {}
+
+  /** Bits moved with unlimited buffers (every operand once). */
+  static double compulsory(LayerWorkload l, Bits b, int batch) {
+    return weightBits(l, b) + (double) batch * (l.inputElements() + l.outputElements()) * b.activations();
+  }
+
+  /** Bits moved with a weight buffer and an input buffer of the given capacities (bits). */
+  static double buffered(LayerWorkload l, Bits b, int batch, double weightBufferBits, double inputBufferBits) {
+    double w = weightBits(l, b);
+    double in = (double) batch * l.inputElements() * b.activations();
+    double out = (double) batch * l.outputElements() * b.activations();
+    if (w <= weightBufferBits || in <= inputBufferBits) return w + in + out;
+    double weightsResident = w + in * Math.ceil(w / weightBufferBits);
+    double inputsResident = in + w * Math.ceil(in / inputBufferBits);
+    return Math.min(weightsResident, inputsResident) + out;
+  }
+
+  static double weightBits(LayerWorkload l, Bits b) {
+    return (double) l.weights() * b.weights();
+  }
+
+  /** Tiles of a Dm x Dk x Dn array that the layer's per-group matrix products occupy. */
+  static double tiles(LayerWorkload l, int batch, int dm, int dk, long dn) {
+    return (double) l.groups()
+        * ceilDiv(l.outputChannelsPerGroup(), dm)
+        * ceilDiv(l.reduction(), dk)
+        * ceilDiv(batch * l.outputPixels(), dn);
+  }
+
+  static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}

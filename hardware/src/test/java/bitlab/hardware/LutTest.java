@@ -1,0 +1,62 @@
+package bitlab.hardware;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import bitlab.hardware.catalogue.Catalogue;
+import bitlab.hardware.fixtures.Zoo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lut kind on a table this test writes itself: bismo-edge's MobileNet-V1 costs in
+ * nanoseconds and microjoules, with 16- and 32-bit rows. A lut target built from that table must
+ * price every policy as bismo-edge does (to rounding), and know nothing about boundness.
+ */
+class LutTest {
+
+  @Test
+  void tableMadeFromAModelPricesLikeTheModel(@TempDir Path dir) throws IOException {
+    Target edge = Catalogue.builtIn().target("bismo-edge");
+    List<LayerWorkload> layers = Zoo.mobilenetV1(224);
+    StringBuilder csv = new StringBuilder("# bismo-edge, MobileNet-V1 224, ns and uJ\nlayer,name,w_bits,a_bits,latency,energy\n");
+    for (int i = 0; i < layers.size(); i++) {
+      for (int sw = 0; sw < Bits.SLOTS; sw++) {
+        for (int sa = 0; sa < Bits.SLOTS; sa++) {
+          Bits b = Bits.of(Bits.width(sw), Bits.width(sa));
+          Cost c = edge.layer(i, layers.get(i), b).cost();
+          csv.append(String.format("%d,%s,%d,%d,%.3f,%.6f%n", i, layers.get(i).name(), b.weights(), b.activations(),
+              c.seconds() * 1e9, c.joules() * 1e6));
+        }
+      }
+    }
+    Files.writeString(dir.resolve("edge-mbv1.csv"), csv.toString());
+    Files.writeString(dir.resolve("edge-lut.yaml"), """
+        description: bismo-edge as a table
+        kind: lut
+        parameters:
+          table: {value: edge-mbv1.csv, source: written by LutTest}
+          secondsPerUnit: 1e-9
+          joulesPerUnit: 1e-6
+        """);
+    Target lut = Catalogue.builtIn().withDirectory(dir).target("edge-lut");
+    assertEquals("lut", lut.kind());
+    Random r = new Random(3);
+    for (int trial = 0; trial < 50; trial++) {
+      List<Bits> policy = new ArrayList<>();
+      for (int i = 0; i < layers.size(); i++) policy.add(Bits.of(1 + r.nextInt(8), 1 + r.nextInt(8)));
+      if (trial == 0) policy.set(0, Bits.of(8, 32));
+      Cost want = edge.cost(layers, policy).total();
+      ModelCost got = lut.cost(layers, policy);
+      assertEquals(want.seconds(), got.total().seconds(), 1e-9 * layers.size());
+      assertEquals(want.joules(), got.total().joules(), 1e-6 * layers.size());
+      assertEquals(layers.size(), got.count(Bound.UNKNOWN));
+      assertEquals(got.total().seconds(), lut.table(layers).total(policy).seconds(), 1e-12);
+    }
+  }
+}
