@@ -27,6 +27,7 @@ final class Cifar10 {
       + "(the binary version of CIFAR-10)";
 
   static Dataset read(Path dir, Normalization norm) {
+    if (dir == null) throw new DataException("Reading a CIFAR-10 folder needs its path, got none; " + EXPECTED + ".");
     if (norm.channels() != 3) {
       throw new DataException("CIFAR-10 images have 3 channels; a normalisation for " + norm.channels()
           + " channel(s) does not fit.");

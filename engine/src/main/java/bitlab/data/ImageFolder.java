@@ -29,6 +29,7 @@ final class ImageFolder {
   private record Read(List<String> classes, List<Pixels> images, int[] labels) {}
 
   static Dataset read(Path dir, int height, int width) {
+    if (dir == null) throw new DataException("Reading an image folder needs its path, got none; " + EXPECTED + ".");
     if (!Files.exists(dir)) throw new DataException("Image folder " + dir + " does not exist; " + EXPECTED + ".");
     if (!Files.isDirectory(dir)) throw new DataException(dir + " is a file, not an image folder; " + EXPECTED + ".");
     Path trainDir = dir.resolve("train");

@@ -57,11 +57,30 @@ public final class Samples {
     this.classes = classes;
   }
 
+  /** Private: for parts already checked (same images, new name). */
+  private Samples(String name, INDArray images, int[] labels, int classes, boolean checked) {
+    this.name = name;
+    this.images = images;
+    this.labels = labels;
+    this.classes = classes;
+  }
+
+  /**
+   * The index of the first image with a NaN or infinite pixel, or -1. The sum (one native pass) is
+   * finite when every pixel is; only otherwise are the images scanned, a block at a time.
+   */
   private static int firstNonFinite(INDArray a) {
-    float[] v = a.data().asFloat();
-    int per = (int) (a.length() / a.size(0));
-    for (int i = 0; i < v.length; i++) {
-      if (!Float.isFinite(v[i])) return i / per;
+    if (Double.isFinite(a.sumNumber().doubleValue())) return -1;
+    long n = a.size(0);
+    int per = (int) (a.length() / n);
+    long block = Math.max(1, (1 << 20) / per);
+    for (long from = 0; from < n; from += block) {
+      long to = Math.min(n, from + block);
+      float[] v = a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
+          .dup('c').data().asFloat();
+      for (int i = 0; i < v.length; i++) {
+        if (!Float.isFinite(v[i])) return (int) (from + i / per);
+      }
     }
     return -1;
   }
@@ -208,7 +227,7 @@ public final class Samples {
   }
 
   private Samples renamed(String newName) {
-    return new Samples(newName, images, labels, classes);
+    return new Samples(newName, images, labels, classes, true);
   }
 
   @Override public String toString() {

@@ -77,6 +77,23 @@ class ImageFolderTest {
     assertEquals(0f, tr.getFloat(2, 1, 2, 2), 1e-5);
   }
 
+  @Test void jpegImagesAreRead(@TempDir Path dir) throws IOException {
+    for (int i = 0; i < 3; i++) {
+      BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) img.setRGB(x, y, 0x20A0E0);
+      Files.createDirectories(dir.resolve("sky"));
+      ImageIO.write(img, "jpg", dir.resolve("sky").resolve(i + (i == 0 ? ".jpeg" : ".JPG")).toFile());
+    }
+    Dataset d = Datasets.images(dir);
+    assertArrayEquals(new int[] {3, 8, 8}, d.shape());
+    assertEquals(3, d.train().size() + d.test().size());
+    INDArray raw = d.normalization().invert(d.train().images());
+    // JPEG is lossy: a flat colour comes back within a few levels
+    assertEquals(0x20 / 255f, raw.getFloat(0, 0, 4, 4), 4 / 255f);
+    assertEquals(0xA0 / 255f, raw.getFloat(0, 1, 4, 4), 4 / 255f);
+    assertEquals(0xE0 / 255f, raw.getFloat(0, 2, 4, 4), 4 / 255f);
+  }
+
   @Test void mixedSizesAreRejectedOrResized(@TempDir Path dir) throws IOException {
     grey(dir.resolve("a/1.png"), 8, 8, 100);
     grey(dir.resolve("a/2.png"), 8, 8, 100);

@@ -150,6 +150,29 @@ class SamplesTest {
     assertTrue(e.getMessage().contains("image 1 "), e.getMessage());
   }
 
+  @Test void nanFarIntoALargeArrayIsFoundExactly() {
+    float[] v = new float[3000 * 784];
+    v[2500 * 784 + 400] = Float.NEGATIVE_INFINITY;
+    v[2700 * 784] = Float.NaN;
+    DataException e = assertThrows(DataException.class,
+        () -> new Samples("big", Nd4j.create(v, new long[] {3000, 1, 28, 28}, 'c'), new int[3000], 10));
+    assertTrue(e.getMessage().contains("image 2500 "), e.getMessage());
+  }
+
+  @Test void datasetRejectsSplitsThatDoNotMatch() {
+    Samples a = numbered(4, 2);
+    Samples b = new Samples("other", Nd4j.zeros(4, 2, 3, 3), new int[4], 2);
+    DataException e = assertThrows(DataException.class,
+        () -> new Dataset("mixed", a, b, Normalization.none(2), List.of("x", "y"), ""));
+    assertTrue(e.getMessage().contains("[2, 2, 3]") && e.getMessage().contains("[2, 3, 3]"), e.getMessage());
+    e = assertThrows(DataException.class,
+        () -> new Dataset("names", a, a, Normalization.none(2), List.of("x"), ""));
+    assertTrue(e.getMessage().contains("2 classes but 1 class names"), e.getMessage());
+    e = assertThrows(DataException.class,
+        () -> new Dataset("norm", a, a, Normalization.none(3), List.of("x", "y"), ""));
+    assertTrue(e.getMessage().contains("2-channel images"), e.getMessage());
+  }
+
   @Test void badArgumentsGetClearMessages() {
     Samples s = numbered(10, 2);
     assertTrue(assertThrows(DataException.class, () -> s.subset(5, 20)).getMessage().contains("0 <= from < to <= 10"));
