@@ -145,6 +145,16 @@ public final class Model {
     return new Model(name, newNodes, newParams, metadata);
   }
 
+  /** Top-1 accuracy on the data set's test split. */
+  public Evaluation evaluate(bitlab.data.Dataset data) {
+    return Inference.evaluate(this, data.test());
+  }
+
+  /** Logits {@code [N, classes]} for a batch of inputs. */
+  public INDArray predict(INDArray x) {
+    return Inference.logits(this, x);
+  }
+
   @Override public String toString() {
     StringBuilder b = new StringBuilder();
     b.append(String.format("Model %s: input %s, output %s, %d layers with weights, %,d parameters, %,d MACs/image%n",

@@ -64,10 +64,29 @@ public final class SameDiffGraph {
     SDVariable last = out.get(model.output().name());
     if (model.output().op() instanceof Op.Softmax) last = out.get(model.output().inputs().get(0));
     this.logits = last.name();
-    if (mode == Mode.TRAINING) {
-      SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, model.outputShape().channels());
-      sd.loss().softmaxCrossEntropy(LOSS, labels, last, null);
+    // The loss is defined in both modes (gradients and Hessians are taken in inference mode too);
+    // it is only computed when asked for.
+    SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, model.outputShape().channels());
+    sd.loss().softmaxCrossEntropy(LOSS, labels, last, null);
+    sd.setLossVariables(LOSS);
+  }
+
+  /**
+   * Builds the backward graph now. SameDiff 1.0.0-M2.1 prints a line per differentiated op to
+   * System.out while doing so; that is swallowed here so it does not flood notebooks and CLI output.
+   */
+  public synchronized SameDiffGraph prepareGradients() {
+    if (sd.getFunction("grad") != null) return this;
+    synchronized (System.class) {
+      java.io.PrintStream out = System.out;
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      try {
+        sd.createGradFunction();
+      } finally {
+        System.setOut(out);
+      }
     }
+    return this;
   }
 
   public static SameDiffGraph build(Model model, Mode mode) {
@@ -163,10 +182,15 @@ public final class SameDiffGraph {
     return sd.concat(n.name(), 1, parts);
   }
 
+  /**
+   * BatchNorm from elementary ops: {@code (x - mean) * gamma / sqrt(var + eps) + beta}. (SameDiff's
+   * fused batchNorm op cannot be differentiated in 1.0.0-M2.1: its derivative loses the axis.)
+   */
   private SDVariable batchNorm(Node n, Op.BatchNorm b, SDVariable x) {
     SDVariable gamma = param(n, "weight", true);
     SDVariable beta = param(n, "bias", true);
-    int[] axes = n.shape().isImage() ? new int[] {0, 2, 3} : new int[] {0};
+    boolean image = n.shape().isImage();
+    int[] axes = image ? new int[] {0, 2, 3} : new int[] {0};
     SDVariable mean;
     SDVariable var;
     if (mode == Mode.TRAINING) {
@@ -177,7 +201,10 @@ public final class SameDiffGraph {
       mean = param(n, "running_mean", false);
       var = param(n, "running_var", false);
     }
-    return sd.nn().batchNorm(n.name(), x, mean, var, gamma, beta, b.epsilon(), 1);
+    long[] bshape = image ? new long[] {1, b.channels(), 1, 1} : new long[] {1, b.channels()};
+    SDVariable scale = gamma.div(sd.math().sqrt(var.add(b.epsilon())));
+    SDVariable shift = beta.sub(mean.mul(scale));
+    return x.mul(sd.reshape(scale, bshape)).add(n.name(), sd.reshape(shift, bshape));
   }
 
   private static Pooling2DConfig pool(int k, int s, int p, Pooling2D.Pooling2DType type) {

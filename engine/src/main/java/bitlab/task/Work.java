@@ -11,7 +11,10 @@ import java.util.function.Consumer;
  * {@link #checkpoint()} turns the interrupt into a {@link CancelledException}.
  */
 public final class Work {
-  private static final Consumer<String> STDERR = line -> System.err.print("\r" + line);
+  /** Without a host's sink, progress goes to a terminal's stderr as one rewritten line, and nowhere in logs. */
+  private static final Consumer<String> STDERR = line -> {
+    if (System.console() != null) System.err.print("\r" + line + "\u001b[K");
+  };
   private static final InheritableThreadLocal<Consumer<String>> SINK = new InheritableThreadLocal<>();
 
   private Work() {}

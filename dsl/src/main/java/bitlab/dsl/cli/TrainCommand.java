@@ -1,0 +1,63 @@
+package bitlab.dsl.cli;
+
+import bitlab.data.Dataset;
+import bitlab.model.Model;
+import bitlab.model.ParamsFile;
+import bitlab.model.Zoo;
+import bitlab.train.EpochRecord;
+import bitlab.train.TrainConfig;
+import bitlab.train.TrainResult;
+import bitlab.train.Trainer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", description = "Train a zoo architecture from its seeded initialisation and save its weights.")
+final class TrainCommand implements Callable<Integer> {
+  @Mixin ModelArgs args;
+  @Option(names = "--epochs", defaultValue = "8") int epochs;
+  @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (Nesterov momentum).") String optimizer;
+  @Option(names = "--lr", description = "Learning rate (default: 1e-3 for adam, 0.05 for sgd).") Double lr;
+  @Option(names = "--batch", defaultValue = "64") int batch;
+  @Option(names = "--weight-decay", description = "L2 weight decay (default: 5e-5 for adam, 5e-4 for sgd).") Double weightDecay;
+  @Option(names = "--seed", defaultValue = "1") long seed;
+  @Option(names = "--out", description = "Where to write the weights (.params.gz).") Path out;
+  @Option(names = "--json", description = "Print JSON.") boolean json;
+
+  record Result(String model, String data, List<EpochRecord> history, double accuracy, double secondsPerEpoch, String weights) {}
+
+  @Override public Integer call() throws Exception {
+    Zoo.Entry entry = Zoo.entry(args.model);
+    Model init = Zoo.architecture(entry.name(), entry.inputSize(), 1.0, seed);
+    Dataset data = args.data();
+    TrainConfig cfg = switch (optimizer) {
+      case "adam" -> TrainConfig.adam(epochs, seed);
+      case "sgd" -> TrainConfig.sgd(epochs, seed);
+      default -> throw new IllegalArgumentException("Unknown optimizer '" + optimizer + "'; use adam or sgd.");
+    };
+    cfg = cfg.withBatchSize(batch);
+    if (lr != null) cfg = cfg.withLearningRate(lr);
+    if (weightDecay != null) cfg = cfg.withWeightDecay(weightDecay);
+    TrainResult r = Trainer.train(init, data, cfg);
+    String command = String.format("./bitlab train %s --data %s --epochs %d --optimizer %s --lr %s --batch %d --weight-decay %s --seed %d",
+        entry.name(), args.data, epochs, optimizer, cfg.learningRate(), batch, cfg.weightDecay(), seed);
+    Model trained = r.model()
+        .withMetadata("weights", "trained by bitlab on " + data.name() + " (train split)")
+        .withMetadata("command", command)
+        .withMetadata("test_accuracy", String.format("%.4f", r.finalAccuracy()));
+    if (out != null) ParamsFile.write(out, trained);
+    if (json) {
+      Json.print(new Result(entry.name(), data.name(), r.history(), r.finalAccuracy(), r.secondsPerEpoch(), out == null ? null : out.toString()));
+    } else {
+      System.err.print("\r");
+      for (EpochRecord e : r.history()) {
+        System.out.printf("epoch %2d  loss %.4f  test accuracy %.2f%%  %.1f s%n", e.epoch(), e.trainLoss(), 100 * e.testAccuracy(), e.seconds());
+      }
+      if (out != null) System.out.println("weights written to " + out);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,40 @@
+package bitlab.train;
+
+/**
+ * How to train: optimizer, schedule and seed. Learning rate follows a cosine decay to zero over
+ * all epochs; weight decay is L2 added to the gradient of weights (not of biases or BatchNorm).
+ */
+public record TrainConfig(int epochs, int batchSize, Optimizer optimizer, double learningRate, double momentum,
+    double weightDecay, long seed) {
+
+  public enum Optimizer { SGD, ADAM }
+
+  public TrainConfig {
+    if (epochs < 1) throw new IllegalArgumentException("Training needs at least 1 epoch, got " + epochs + ".");
+    if (batchSize < 2) throw new IllegalArgumentException("Batch size must be at least 2 (BatchNorm needs a batch), got " + batchSize + ".");
+    if (!(learningRate > 0)) throw new IllegalArgumentException("The learning rate must be positive, got " + learningRate + ".");
+    if (momentum < 0 || momentum >= 1) throw new IllegalArgumentException("Momentum must be in [0, 1), got " + momentum + ".");
+    if (weightDecay < 0) throw new IllegalArgumentException("Weight decay must be non-negative, got " + weightDecay + ".");
+    if (optimizer == null) throw new IllegalArgumentException("Choose an optimizer: SGD or ADAM.");
+  }
+
+  /** Adam, learning rate 1e-3, batch 64, 5e-5 weight decay. */
+  public static TrainConfig adam(int epochs, long seed) {
+    return new TrainConfig(epochs, 64, Optimizer.ADAM, 1e-3, 0.9, 5e-5, seed);
+  }
+
+  /** SGD with Nesterov momentum 0.9, learning rate 0.05, batch 64, 5e-4 weight decay. */
+  public static TrainConfig sgd(int epochs, long seed) {
+    return new TrainConfig(epochs, 64, Optimizer.SGD, 0.05, 0.9, 5e-4, seed);
+  }
+
+  public TrainConfig withEpochs(int e) { return new TrainConfig(e, batchSize, optimizer, learningRate, momentum, weightDecay, seed); }
+
+  public TrainConfig withLearningRate(double lr) { return new TrainConfig(epochs, batchSize, optimizer, lr, momentum, weightDecay, seed); }
+
+  public TrainConfig withBatchSize(int b) { return new TrainConfig(epochs, b, optimizer, learningRate, momentum, weightDecay, seed); }
+
+  public TrainConfig withSeed(long s) { return new TrainConfig(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, s); }
+
+  public TrainConfig withWeightDecay(double wd) { return new TrainConfig(epochs, batchSize, optimizer, learningRate, momentum, wd, seed); }
+}

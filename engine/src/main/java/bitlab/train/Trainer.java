@@ -1,0 +1,129 @@
+package bitlab.train;
+
+import bitlab.data.Batch;
+import bitlab.data.Dataset;
+import bitlab.model.Inference;
+import bitlab.model.Model;
+import bitlab.model.Node;
+import bitlab.model.Op;
+import bitlab.model.SameDiffGraph;
+import bitlab.task.Work;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+/**
+ * Supervised training with softmax cross-entropy through a model's SameDiff graph. The loop is
+ * ours (not {@code SameDiff.fit}) so that BatchNorm running statistics are kept as PyTorch keeps
+ * them, progress is reported per batch and an interrupt stops between batches.
+ */
+public final class Trainer {
+  private Trainer() {}
+
+  public static TrainResult train(Model model, Dataset data, TrainConfig cfg) {
+    return train(model, data, cfg, SameDiffGraph.build(model, SameDiffGraph.Mode.TRAINING));
+  }
+
+  /** Trains through a given training graph (e.g. with fake-quantization hooks for QAT). */
+  public static TrainResult train(Model model, Dataset data, TrainConfig cfg, SameDiffGraph graph) {
+    Inference.checkFits(model, data.train());
+    Nd4j.getRandom().setSeed(cfg.seed());
+    SameDiff sd = graph.prepareGradients().sameDiff();
+    List<String> params = graph.trainable();
+    int batchesPerEpoch = (data.train().size() + cfg.batchSize() - 1) / cfg.batchSize();
+    CosineSchedule lr = new CosineSchedule(cfg.learningRate(), cfg.epochs() * batchesPerEpoch);
+    IUpdater config = cfg.optimizer() == TrainConfig.Optimizer.ADAM ? new Adam(lr) : new Nesterovs(lr, cfg.momentum());
+    Map<String, GradientUpdater<?>> updaters = new HashMap<>();
+    for (String p : params) {
+      INDArray arr = sd.getArrForVarName(p);
+      long state = config.stateSize(arr.length());
+      INDArray view = state == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, state);
+      GradientUpdater<?> u = config.instantiate(view, true);
+      if (view != null) u.setStateViewArray(view, arr.shape(), 'c', true);
+      updaters.put(p, u);
+    }
+    Map<String, INDArray> running = runningStats(model, graph);
+    List<String> outputs = new ArrayList<>(List.of(SameDiffGraph.LOSS));
+    graph.batchStats().values().forEach(s -> outputs.addAll(List.of(s)));
+
+    List<EpochRecord> history = new ArrayList<>();
+    int iteration = 0;
+    Model current = model;
+    for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+      long start = System.nanoTime();
+      double lossSum = 0;
+      int seen = 0;
+      int b = 0;
+      for (Batch batch : data.train().batches(cfg.batchSize(), cfg.seed() * 1000 + epoch)) {
+        if (batch.labels().length < 2) continue; // BatchNorm statistics need at least two images
+        OutAndGrad r = sd.calculateGradientsAndOutputs(
+            Map.of(SameDiffGraph.INPUT, batch.x(), SameDiffGraph.LABELS, batch.oneHot()), outputs, params);
+        for (String p : params) {
+          INDArray w = sd.getArrForVarName(p);
+          INDArray g = r.getGradients().get(p).dup();
+          if (cfg.weightDecay() > 0 && p.endsWith(".weight") && w.rank() > 1) g.addi(w.mul(cfg.weightDecay()));
+          updaters.get(p).applyUpdater(g, iteration, epoch - 1);
+          w.subi(g);
+        }
+        updateRunning(graph, r.getOutputs(), running, batch);
+        double loss = r.getOutputs().get(SameDiffGraph.LOSS).getDouble(0);
+        lossSum += loss * batch.labels().length;
+        seen += batch.labels().length;
+        iteration++;
+        b++;
+        if (b % 10 == 0 || b == batchesPerEpoch) {
+          Work.progress(String.format("training %s: epoch %d/%d, batch %d/%d, loss %.4f", model.name(), epoch, cfg.epochs(),
+              b, batchesPerEpoch, lossSum / seen));
+        } else {
+          Work.checkpoint();
+        }
+      }
+      current = snapshot(model, sd, params, running);
+      double acc = Inference.evaluate(current, data.test()).accuracy();
+      history.add(new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, (System.nanoTime() - start) / 1e9));
+    }
+    return new TrainResult(current, cfg, history);
+  }
+
+  private static Map<String, INDArray> runningStats(Model model, SameDiffGraph graph) {
+    Map<String, INDArray> r = new LinkedHashMap<>();
+    for (String bn : graph.batchStats().keySet()) {
+      r.put(bn + ".running_mean", model.param(bn + ".running_mean").castTo(DataType.FLOAT).dup());
+      r.put(bn + ".running_var", model.param(bn + ".running_var").castTo(DataType.FLOAT).dup());
+    }
+    return r;
+  }
+
+  /** PyTorch's update: running = (1 - m) running + m batch, with the unbiased batch variance. */
+  private static void updateRunning(SameDiffGraph graph, Map<String, INDArray> out, Map<String, INDArray> running, Batch batch) {
+    for (Map.Entry<String, String[]> e : graph.batchStats().entrySet()) {
+      String bn = e.getKey();
+      Node node = graph.model().node(bn);
+      double m = ((Op.BatchNorm) node.op()).momentum();
+      INDArray mean = out.get(e.getValue()[0]);
+      INDArray var = out.get(e.getValue()[1]);
+      long count = batch.x().size(0) * (node.shape().elements() / node.shape().channels());
+      double unbias = count > 1 ? (double) count / (count - 1) : 1;
+      running.get(bn + ".running_mean").muli(1 - m).addi(mean.reshape(mean.length()).mul(m));
+      running.get(bn + ".running_var").muli(1 - m).addi(var.reshape(var.length()).mul(m * unbias));
+    }
+  }
+
+  private static Model snapshot(Model model, SameDiff sd, List<String> params, Map<String, INDArray> running) {
+    Map<String, INDArray> p = new LinkedHashMap<>();
+    for (String k : params) p.put(k, sd.getArrForVarName(k).dup());
+    for (Map.Entry<String, INDArray> e : running.entrySet()) p.put(e.getKey(), e.getValue().dup());
+    return model.withParams(p);
+  }
+}
