@@ -32,13 +32,35 @@ public final class Figures {
       }
     }
     System.out.println();
-    System.out.println("MobileNet-V1 224, latency saved by one fewer activation bit from W8A8 (W8A7), summed by layer type:");
-    System.out.printf("%-13s %14s %14s %14s %14s %10s%n", "target", "depthwise ms", "pointwise ms",
-        "dw per layer", "pw per layer", "dw/pw");
+    System.out.println("MobileNet-V1 224 (13 depthwise, 13 pointwise layers): latency saved by one fewer bit on every");
+    System.out.println("layer of a type, from W8A8, in ms per run (a = activation bit, W8A7; w = weight bit, W7A8):");
+    System.out.printf("%-13s %12s %12s %8s | %12s %12s %8s%n", "target", "a: dw ms", "a: pw ms", "dw/pw",
+        "w: dw ms", "w: pw ms", "dw/pw");
     for (Target t : cat.targets()) {
       Specialisation s = Specialisation.of(t, Zoo.mobilenetV1(224), Bits.W8A8);
-      System.out.printf("%-13s %14.4f %14.4f %14.4f %14.4f %10.2f%n", t.name(), s.depthwiseSeconds() * 1e3,
-          s.pointwiseSeconds() * 1e3, s.depthwisePerLayer() * 1e3, s.pointwisePerLayer() * 1e3, s.ratio());
+      Specialisation v = Specialisation.ofWeights(t, Zoo.mobilenetV1(224), Bits.W8A8);
+      System.out.printf("%-13s %12.4f %12.4f %8.2f | %12.4f %12.4f %8.2f%n", t.name(), s.depthwiseSeconds() * 1e3,
+          s.pointwiseSeconds() * 1e3, s.ratio(), v.depthwiseSeconds() * 1e3, v.pointwiseSeconds() * 1e3, v.ratio());
+    }
+    System.out.println();
+    System.out.println("Share of W8A8 latency in depthwise layers, and bound of the layers (MobileNet-V1 224):");
+    for (Target t : cat.targets()) {
+      List<LayerWorkload> mb = models.get("mobilenet-v1");
+      ModelCost c = t.cost(mb, Bits.W8A8);
+      double dw = 0;
+      long dwMem = 0;
+      long pwMem = 0;
+      for (int i = 0; i < mb.size(); i++) {
+        LayerCost l = c.layers().get(i);
+        if (mb.get(i).depthwise()) {
+          dw += l.cost().seconds();
+          if (l.bound() == Bound.MEMORY) dwMem++;
+        } else if (mb.get(i).kernelH() == 1 && mb.get(i).kind() == LayerWorkload.Kind.CONV && l.bound() == Bound.MEMORY) {
+          pwMem++;
+        }
+      }
+      System.out.printf("%-13s depthwise share %5.1f%%, memory-bound: %2d of 13 depthwise, %2d of 13 pointwise%n",
+          t.name(), 100 * dw / c.total().seconds(), dwMem, pwMem);
     }
   }
 }

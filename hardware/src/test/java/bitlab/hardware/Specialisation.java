@@ -3,13 +3,21 @@ package bitlab.hardware;
 import java.util.List;
 
 /**
- * Latency saved by taking one activation bit off every depthwise layer versus every pointwise
- * (1x1) layer of a model, from a base pair: the quantity behind HAQ's edge-versus-cloud finding.
+ * Latency saved by taking one bit (activation by default, or weight) off every depthwise layer
+ * versus every pointwise (1x1) layer of a model, from a base pair: the quantity behind HAQ's
+ * edge-versus-cloud finding.
  */
 record Specialisation(double depthwiseSeconds, double pointwiseSeconds, int depthwiseLayers, int pointwiseLayers) {
 
   static Specialisation of(Target t, List<LayerWorkload> layers, Bits base) {
-    Bits fewer = base.withActivations(base.activations() - 1);
+    return of(t, layers, base, base.withActivations(base.activations() - 1));
+  }
+
+  static Specialisation ofWeights(Target t, List<LayerWorkload> layers, Bits base) {
+    return of(t, layers, base, base.withWeights(base.weights() - 1));
+  }
+
+  static Specialisation of(Target t, List<LayerWorkload> layers, Bits base, Bits fewer) {
     double dw = 0;
     double pw = 0;
     int nd = 0;
