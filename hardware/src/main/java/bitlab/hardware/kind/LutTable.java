@@ -125,6 +125,36 @@ public record LutTable(String source, List<String> names, double[][] latency, do
     return v;
   }
 
+  /** Cost of one layer at one pair in table units, for {@link #write}. */
+  public interface Measure {
+    double at(int layer, Bits bits);
+  }
+
+  /**
+   * Writes a table in the format {@link #read} accepts: every layer at every pair 1..8, plus the
+   * 16/32-bit pairs when {@code wide} is set. {@code energy} may be null for a latency-only table.
+   * The engine uses this to save a table measured on this machine.
+   */
+  public static void write(Appendable out, String comment, List<String> names, Measure latency, Measure energy,
+      boolean wide) throws IOException {
+    for (String line : comment.split("\n")) out.append("# ").append(line).append('\n');
+    out.append(energy == null ? "layer,name,w_bits,a_bits,latency\n" : "layer,name,w_bits,a_bits,latency,energy\n");
+    int slots = wide ? Bits.SLOTS : 8;
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i).replace(",", "_");
+      for (int sw = 0; sw < slots; sw++) {
+        for (int sa = 0; sa < slots; sa++) {
+          Bits b = new Bits(Bits.width(sw), Bits.width(sa));
+          out.append(Integer.toString(i)).append(',').append(name).append(',').append(Integer.toString(b.weights()))
+              .append(',').append(Integer.toString(b.activations())).append(',')
+              .append(Double.toString(latency.at(i, b)));
+          if (energy != null) out.append(',').append(Double.toString(energy.at(i, b)));
+          out.append('\n');
+        }
+      }
+    }
+  }
+
   public int layers() {
     return latency.length;
   }
