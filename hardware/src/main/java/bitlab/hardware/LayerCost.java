@@ -1,14 +1,16 @@
 package bitlab.hardware;
 
 /**
- * The price of one layer at one bit pair: the time its arithmetic alone would take, the time its
- * memory traffic alone would take, and the resulting cost (a model that overlaps the two takes
- * the larger). A table-driven target knows neither part: both are NaN and the bound is UNKNOWN.
+ * The price of one layer at one bit pair: the work (MACs and DRAM bytes per run), the time its
+ * arithmetic alone would take, the time its memory traffic alone would take, and the resulting
+ * cost (a model that overlaps the two takes the larger). A table-driven target knows neither
+ * time nor traffic: those are NaN and the bound is UNKNOWN.
  */
-public record LayerCost(int index, String layer, Bits bits, double computeSeconds, double memorySeconds, Cost cost) {
+public record LayerCost(int index, String layer, Bits bits, double macs, double dramBytes,
+    double computeSeconds, double memorySeconds, Cost cost) {
 
-  public static LayerCost measured(int index, String layer, Bits bits, Cost cost) {
-    return new LayerCost(index, layer, bits, Double.NaN, Double.NaN, cost);
+  public static LayerCost measured(int index, String layer, Bits bits, double macs, Cost cost) {
+    return new LayerCost(index, layer, bits, macs, Double.NaN, Double.NaN, Double.NaN, cost);
   }
 
   public Bound bound() {
@@ -25,5 +27,15 @@ public record LayerCost(int index, String layer, Bits bits, double computeSecond
     double hi = Math.max(computeSeconds, memorySeconds);
     double lo = Math.min(computeSeconds, memorySeconds);
     return lo == 0 ? Double.POSITIVE_INFINITY : hi / lo;
+  }
+
+  /** Arithmetic intensity, MACs per DRAM byte: the x coordinate of a roofline plot. */
+  public double intensity() {
+    return macs / dramBytes;
+  }
+
+  /** MACs per second the layer achieves: the y coordinate of a roofline plot. */
+  public double attainedMacsPerSecond() {
+    return macs / cost.seconds();
   }
 }

@@ -37,6 +37,11 @@ public record Target(String name, String description, CostModel model, List<Para
     return model.price(index, layer, bits);
   }
 
+  /** The ideal roofline at a pair, for plotting layers under it; empty for table-driven targets. */
+  public java.util.Optional<Roof> roof(Bits bits) {
+    return model.roof(bits);
+  }
+
   /** Price a model under a per-layer policy (one bit pair per workload, in the same order). */
   public ModelCost cost(List<LayerWorkload> layers, List<Bits> policy) {
     checkPolicy(layers, policy);

@@ -101,6 +101,32 @@ class KindFormulaTest {
   }
 
   @Test
+  void noLayerBeatsItsTargetsRoof() {
+    for (LayerWorkload l : Zoo.synthetic(49)) {
+      for (CostModel m : List.<CostModel>of(BISMO, FUSION, ROOF)) {
+        for (Bits b : List.of(Bits.W8A8, Bits.of(4, 6), Bits.W2A2, Bits.FLOAT32)) {
+          LayerCost c = m.price(0, l, b);
+          Roof roof = m.roof(b).orElseThrow();
+          assertTrue(c.attainedMacsPerSecond() <= roof.attainable(c.intensity()) * (1 + 1e-9),
+              m.kind() + " " + l.name() + " " + b + ": " + c.attainedMacsPerSecond() + " above " + roof);
+        }
+      }
+    }
+    assertEquals(8 * 256 * 8 * 200e6 / 64, BISMO.roof(Bits.W8A8).orElseThrow().macsPerSecond(), 1);
+    assertEquals(16 * 32 * 16 * 500e6, FUSION.roof(Bits.W2A2).orElseThrow().macsPerSecond(), 1);
+    assertEquals(192 * 500e6 / 8, FUSION.roof(Bits.W2A2).orElseThrow().bytesPerSecond(), 1);
+  }
+
+  @Test
+  void rooflineLayersSitOnTheRoof() {
+    for (LayerWorkload l : Zoo.mobilenetV1(224)) {
+      LayerCost c = ROOF.price(0, l, Bits.W8A8);
+      assertEquals(ROOF.roof(Bits.W8A8).orElseThrow().attainable(c.intensity()), c.attainedMacsPerSecond(),
+          1e-9 * c.attainedMacsPerSecond(), l.name());
+    }
+  }
+
+  @Test
   void latencyIsTheLargerOfComputeAndMemory() {
     for (LayerWorkload l : Zoo.mobilenetV1(224)) {
       for (CostModel m : List.<CostModel>of(BISMO, FUSION, ROOF)) {

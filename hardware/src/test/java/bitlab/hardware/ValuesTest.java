@@ -45,15 +45,18 @@ class ValuesTest {
 
   @Test
   void boundnessAndRatio() {
-    LayerCost compute = new LayerCost(0, "x", Bits.W8A8, 4e-3, 1e-3, new Cost(4e-3, 0));
+    LayerCost compute = new LayerCost(0, "x", Bits.W8A8, 1e6, 1e5, 4e-3, 1e-3, new Cost(4e-3, 0));
     assertEquals(Bound.COMPUTE, compute.bound());
     assertEquals(4.0, compute.boundRatio(), 1e-12);
-    LayerCost memory = new LayerCost(0, "x", Bits.W8A8, 1e-3, 3e-3, new Cost(3e-3, 0));
+    LayerCost memory = new LayerCost(0, "x", Bits.W8A8, 1e6, 1e6, 1e-3, 3e-3, new Cost(3e-3, 0));
     assertEquals(Bound.MEMORY, memory.bound());
     assertEquals(3.0, memory.boundRatio(), 1e-12);
-    LayerCost measured = LayerCost.measured(0, "x", Bits.W8A8, new Cost(1, 0));
+    LayerCost measured = LayerCost.measured(0, "x", Bits.W8A8, 1e6, new Cost(1, 0));
     assertEquals(Bound.UNKNOWN, measured.bound());
     assertTrue(Double.isNaN(measured.boundRatio()));
+    assertEquals(10, compute.intensity(), 1e-12);
+    assertEquals(2.5e8, compute.attainedMacsPerSecond(), 1e-3);
+    assertTrue(Double.isNaN(measured.intensity()));
   }
 
   @Test

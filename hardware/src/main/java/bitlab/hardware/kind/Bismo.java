@@ -4,6 +4,8 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Cost;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.Roof;
+import java.util.Optional;
 
 /**
  * BISMO, the bit-serial matrix-multiply overlay (Umuroglu, Rasnayake, Sjalander, FPL 2018).
@@ -41,13 +43,20 @@ public record Bismo(int dm, int dk, int dn, double clockHz, double dramBytesPerS
   }
 
   @Override
+  public Optional<Roof> roof(Bits b) {
+    return Optional.of(new Roof((double) dm * dk * dn * clockHz * efficiency / (b.weights() * b.activations()),
+        dramBytesPerSecond));
+  }
+
+  @Override
   public LayerCost price(int index, LayerWorkload l, Bits b) {
+    double macs = (double) l.macs() * batch;
     double cycles = Traffic.tiles(l, batch, dm, dk, dn) * b.weights() * b.activations();
     double compute = cycles / (clockHz * efficiency);
     double bits = Traffic.buffered(l, b, batch, lhsBufferBits, rhsBufferBits);
     double memory = bits / 8 / dramBytesPerSecond;
     double seconds = Math.max(compute, memory);
     double joules = powerWatts * seconds + bits * dramPjPerBit * 1e-12;
-    return new LayerCost(index, l.name(), b, compute, memory, new Cost(seconds, joules));
+    return new LayerCost(index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
   }
 }

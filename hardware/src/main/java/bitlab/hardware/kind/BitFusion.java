@@ -4,6 +4,8 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Cost;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.Roof;
+import java.util.Optional;
 
 /**
  * BitFusion (Sharma et al., ISCA 2018): a systolic array of fusion units, each made of sixteen
@@ -46,6 +48,11 @@ public record BitFusion(int rows, int columns, double clockHz, double dramBitsPe
   }
 
   @Override
+  public Optional<Roof> roof(Bits b) {
+    return Optional.of(new Roof(rows * columns * speedup(b) * clockHz, dramBitsPerCycle * clockHz / 8));
+  }
+
+  @Override
   public LayerCost price(int index, LayerWorkload l, Bits b) {
     double s = speedup(b);
     double computeCycles;
@@ -61,6 +68,6 @@ public record BitFusion(int rows, int columns, double clockHz, double dramBitsPe
     double bricks = Math.ceil(b.weights() / 2.0) * Math.ceil(b.activations() / 2.0);
     double macs = (double) l.macs() * batch;
     double joules = (macs * mac8x8Pj * bricks / 16 + bits * dramPjPerBit) * 1e-12;
-    return new LayerCost(index, l.name(), b, compute, memory, new Cost(seconds, joules));
+    return new LayerCost(index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
   }
 }

@@ -3,7 +3,9 @@ package bitlab.hardware.kind;
 import bitlab.hardware.Bits;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.Roof;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How one kind of machine prices a layer. The family is closed: a new kind is a new record here
@@ -22,6 +24,9 @@ public sealed interface CostModel permits BitFusion, Bismo, Roofline, Lut {
 
   /** Price layer {@code index} of a model (the index matters only to tables). */
   LayerCost price(int index, LayerWorkload layer, Bits bits);
+
+  /** The ideal roofline at a pair (full tiles, peak rates); empty for a table, which has none. */
+  Optional<Roof> roof(Bits bits);
 
   /** Checks that this model can price these layers at all; tables check their layer count. */
   default void checkLayers(List<LayerWorkload> layers) {}

@@ -4,8 +4,10 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Cost;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.Roof;
 import bitlab.hardware.LutTableException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A target known only by measurement: a {@link LutTable} of per-layer, per-pair costs, scaled to
@@ -34,6 +36,11 @@ public record Lut(LutTable table, double secondsPerUnit, double joulesPerUnit, i
   }
 
   @Override
+  public Optional<Roof> roof(Bits b) {
+    return Optional.empty();
+  }
+
+  @Override
   public LayerCost price(int index, LayerWorkload layer, Bits bits) {
     if (index < 0 || index >= table.layers()) {
       throw new LutTableException("Lookup table " + table.source() + " has layers 0.." + (table.layers() - 1)
@@ -45,6 +52,7 @@ public record Lut(LutTable table, double secondsPerUnit, double joulesPerUnit, i
           + layer.name() + "') at " + bits + "; it covers widths 1..8 and only the wider pairs it lists.");
     }
     double joules = table.hasEnergy() ? table.energy(index, bits) * joulesPerUnit : 0;
-    return LayerCost.measured(index, layer.name(), bits, new Cost(units * secondsPerUnit, joules));
+    return LayerCost.measured(index, layer.name(), bits, (double) layer.macs() * batch,
+        new Cost(units * secondsPerUnit, joules));
   }
 }

@@ -4,7 +4,9 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Cost;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.Roof;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -50,6 +52,11 @@ public record Roofline(Map<Integer, Double> peakMacsPerSecond, double bytesPerSe
   }
 
   @Override
+  public Optional<Roof> roof(Bits b) {
+    return Optional.of(new Roof(peak(b) * efficiency, bytesPerSecond));
+  }
+
+  @Override
   public LayerCost price(int index, LayerWorkload l, Bits b) {
     double macs = (double) l.macs() * batch;
     double compute = macs / (peak(b) * efficiency);
@@ -57,6 +64,6 @@ public record Roofline(Map<Integer, Double> peakMacsPerSecond, double bytesPerSe
     double memory = bits / 8 / bytesPerSecond;
     double seconds = Math.max(compute, memory);
     double joules = powerWatts * seconds + bits * dramPjPerBit * 1e-12;
-    return new LayerCost(index, l.name(), b, compute, memory, new Cost(seconds, joules));
+    return new LayerCost(index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
   }
 }
