@@ -1,0 +1,281 @@
+package bitlab.onnx;
+
+import bitlab.model.Op;
+import bitlab.onnx.GraphImporter.Dyn;
+import bitlab.onnx.GraphImporter.Pending;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Maps each ONNX operator bitlab imports to its IR operator; constant-only nodes go to {@link Folding}. */
+final class Converters {
+  private final GraphImporter g;
+
+  Converters(GraphImporter g) { this.g = g; }
+
+  void convert(Call c) {
+    String domain = c.proto().getDomain();
+    if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
+      throw new UnsupportedOperatorException(c.display(), c.opType(), " from domain '" + domain + "'");
+    }
+    if (!OnnxImport.SUPPORTED_OPERATORS.contains(c.opType())) throw new UnsupportedOperatorException(c.display(), c.opType(), "");
+    if (allConstant(c)) {
+      c.out(Folding.fold(c));
+      return;
+    }
+    switch (c.opType()) {
+      case "Identity" -> c.out(c.in(0));
+      case "Dropout" -> dropout(c);
+      case "Cast" -> cast(c);
+      case "Shape" -> c.out(Folding.shape(c, c.activation(0).onnxShape()));
+      case "Conv" -> conv(c);
+      case "Gemm" -> gemm(c);
+      case "MatMul" -> matmul(c);
+      case "Add" -> add(c);
+      case "BatchNormalization" -> batchNorm(c);
+      case "Relu" -> unary(c, new Op.Relu());
+      case "Clip" -> clip(c);
+      case "MaxPool", "AveragePool" -> Pools.pool(g, c);
+      case "GlobalAveragePool" -> c.out(g.emit(c, new Op.GlobalAvgPool(), List.of(c.image(0)), Map.of(), true));
+      case "Flatten" -> flatten(c);
+      case "Reshape" -> reshape(c);
+      case "Concat" -> concat(c);
+      case "Softmax" -> softmax(c);
+      default -> throw new UnsupportedAttributeException(c.display(), c.opType(), "its inputs",
+          "activations", "constants for this operator (shape arithmetic)");
+    }
+  }
+
+  private static boolean allConstant(Call c) {
+    if (c.opType().equals("Constant")) return true;
+    boolean any = false;
+    for (int i = 0; i < c.inputs(); i++) {
+      if (!c.present(i)) continue;
+      if (!c.isConst(i)) return false;
+      any = true;
+    }
+    return any;
+  }
+
+  private void unary(Call c, Op op) {
+    Dyn x = c.activation(0);
+    c.out(g.emit(c, op, List.of(x), Map.of(), x.pooled()));
+  }
+
+  private void dropout(Call c) {
+    c.onlyFirstOutputUsed();
+    if (c.present(2) && c.constant(2, "training_mode").asLongs()[0] != 0) {
+      throw c.attrs().unsupported("training_mode", "true", "false (inference graphs)");
+    }
+    c.out(c.activation(0));
+  }
+
+  private void cast(Call c) {
+    long to = c.attrs().integer("to", 0);
+    if (to != onnx.Onnx.TensorProto.DataType.FLOAT_VALUE) throw c.attrs().unsupported("to", Tensors.typeName((int) to), "FLOAT on activations");
+    c.out(c.activation(0));
+  }
+
+  private void conv(Call c) {
+    Dyn x = c.image(0);
+    Const w = c.constant(1, "the weight");
+    if (w.rank() != 4) throw new UnsupportedOperatorException(c.display(), "Conv", " with a rank-" + w.rank() + " weight (only 2-D convolutions)");
+    Attributes a = c.attrs();
+    long groups = a.integer("group", 1);
+    long[] k = {w.dims()[2], w.dims()[3]};
+    long[] given = a.ints("kernel_shape", k);
+    if (given.length != 2 || given[0] != k[0] || given[1] != k[1]) throw a.unsupported("kernel_shape", given, "the weight's kernel " + k[0] + "x" + k[1]);
+    Pools.requireOnes(c, "dilations");
+    int stride = Pools.stride(c);
+    int[] pads = Pools.pads(c, x.shape(), (int) k[0], (int) k[1], stride, false);
+    int in = x.shape().channels();
+    int out = Math.toIntExact(w.dims()[0]);
+    if (w.dims()[1] * groups != in) {
+      throw new OnnxFormatException("ONNX node " + c.label() + " has a weight for " + w.dims()[1] * groups
+          + " input channels (" + w.dims()[1] + " per group, " + groups + " groups) but its input has " + in + ".");
+    }
+    Map<String, Const> params = new LinkedHashMap<>();
+    params.put("weight", w);
+    boolean bias = c.present(2);
+    if (bias) params.put("bias", vector(c, c.constant(2, "the bias"), out, "bias"));
+    Op op = new Op.Conv2d(in, out, (int) k[0], (int) k[1], stride, pads[0], pads[1], Math.toIntExact(groups), bias);
+    c.out(g.emit(c, op, List.of(x), params, false));
+  }
+
+  private void gemm(Call c) {
+    Attributes a = c.attrs();
+    a.require("transA", 0, 0, "the activation is not transposed");
+    Dyn x = features(c);
+    Const b = c.constant(1, "B (the weight)");
+    if (b.rank() != 2) throw new OnnxFormatException("ONNX node " + c.label() + " has a weight of rank " + b.rank() + "; Gemm needs a matrix.");
+    Const w = a.integer("transB", 0) != 0 ? b : b.transpose2d();
+    w = w.scaled((float) a.real("alpha", 1.0));
+    Const bias = null;
+    if (c.present(2)) {
+      bias = vector(c, c.constant(2, "C (the bias)"), Math.toIntExact(w.dims()[0]), "C (the bias)").scaled((float) a.real("beta", 1.0));
+    }
+    linear(c, x, w, bias);
+  }
+
+  private void matmul(Call c) {
+    Dyn x = features(c);
+    Const b = c.constant(1, "the weight");
+    if (b.rank() != 2) throw new OnnxFormatException("ONNX node " + c.label() + " multiplies by a rank-" + b.rank() + " constant; bitlab imports a 2-D weight.");
+    linear(c, x, b.transpose2d(), null);
+  }
+
+  private void linear(Call c, Dyn x, Const w, Const bias) {
+    int in = x.shape().channels();
+    if (w.dims()[1] != in) {
+      throw new OnnxFormatException("ONNX node " + c.label() + " has a weight for " + w.dims()[1] + " input features but its input has " + in + ".");
+    }
+    Map<String, Const> params = new LinkedHashMap<>();
+    params.put("weight", w);
+    if (bias != null) params.put("bias", bias);
+    c.out(g.emit(c, new Op.Linear(in, Math.toIntExact(w.dims()[0]), bias != null), List.of(x), params, false));
+  }
+
+  private static Dyn features(Call c) {
+    Dyn x = c.activation(0);
+    if (x.onnxRank() != 2) {
+      throw new OnnxFormatException("ONNX node " + c.label() + " multiplies a rank-" + x.onnxRank()
+          + " activation; bitlab imports fully connected layers on N x F inputs (add a Flatten before it).");
+    }
+    return x;
+  }
+
+  private void add(Call c) {
+    Object a = c.in(0);
+    Object b = c.in(1);
+    if (a instanceof Dyn x && b instanceof Dyn y) {
+      if (x.pooled() != y.pooled()) {
+        throw new OnnxFormatException("ONNX node " + c.label() + " adds tensors of ranks " + x.onnxRank() + " and " + y.onnxRank()
+            + "; bitlab adds tensors of one shape.");
+      }
+      c.out(g.emit(c, new Op.Add(), List.of(x, y), Map.of(), x.pooled()));
+      return;
+    }
+    int di = a instanceof Dyn ? 0 : 1;
+    Dyn x = (Dyn) (di == 0 ? a : b);
+    Const k = (Const) (di == 0 ? b : a);
+    Pending p = g.producer(x);
+    boolean sole = p != null && p.onnxOutput.equals(c.inputName(di)) && g.uses(p.onnxOutput) == 1;
+    if (sole && p.op instanceof Op.Linear l && !l.bias() && k.size() == l.out() && k.dims()[k.rank() - 1] == l.out()) {
+      p.op = new Op.Linear(l.in(), l.out(), true);
+      p.params.put("bias", k.reshape(l.out()));
+      c.out(x);
+      return;
+    }
+    if (sole && p.op instanceof Op.Conv2d cv && !cv.bias() && k.size() == cv.out() && k.rank() >= 3 && k.dims()[k.rank() - 3] == cv.out()) {
+      p.op = new Op.Conv2d(cv.in(), cv.out(), cv.kernelH(), cv.kernelW(), cv.stride(), cv.padH(), cv.padW(), cv.groups(), true);
+      p.params.put("bias", k.reshape(cv.out()));
+      c.out(x);
+      return;
+    }
+    throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", k.describe(),
+        "two activations of one shape, or a bias added right after MatMul or Conv");
+  }
+
+  private void batchNorm(Call c) {
+    c.onlyFirstOutputUsed();
+    Attributes a = c.attrs();
+    if (c.opset() < 9) a.require("spatial", 1, 1, "per-channel statistics");
+    a.require("training_mode", 0, 0, "inference with running statistics");
+    Dyn x = c.activation(0);
+    int ch = x.shape().channels();
+    Map<String, Const> params = new LinkedHashMap<>();
+    String[] names = {"weight", "bias", "running_mean", "running_var"};
+    String[] roles = {"scale", "B", "input_mean", "input_var"};
+    for (int i = 0; i < 4; i++) params.put(names[i], vector(c, c.constant(i + 1, roles[i]), ch, roles[i]));
+    double eps = a.real("epsilon", 1e-5);
+    double momentum = Attributes.oneMinus(a.real("momentum", 0.9));
+    c.out(g.emit(c, new Op.BatchNorm(ch, eps, momentum), List.of(x), params, x.pooled()));
+  }
+
+  private void clip(Call c) {
+    Attributes a = c.attrs();
+    double lo;
+    double hi;
+    if (c.opset() < 11) {
+      lo = a.real("min", -Float.MAX_VALUE);
+      hi = a.real("max", Float.MAX_VALUE);
+    } else {
+      lo = c.present(1) ? c.constant(1, "min").asFloats()[0] : -Float.MAX_VALUE;
+      hi = c.present(2) ? c.constant(2, "max").asFloats()[0] : Float.MAX_VALUE;
+    }
+    if (lo == 0 && hi == 6) unary(c, new Op.Relu6());
+    else if (lo == 0 && hi >= Float.MAX_VALUE) unary(c, new Op.Relu());
+    else throw a.unsupported("[min, max]", "[" + bound(lo) + ", " + bound(hi) + "]", "[0, 6] (ReLU6) or [0, none] (ReLU)");
+  }
+
+  private static String bound(double v) {
+    return Math.abs(v) >= Float.MAX_VALUE ? "none" : String.valueOf(v);
+  }
+
+  private void flatten(Call c) {
+    Dyn x = c.activation(0);
+    long axis = c.attrs().integer("axis", 1);
+    if (axis < 0) axis += x.onnxRank();
+    if (axis != 1) throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", 1)), "1 (keep the batch dimension)");
+    c.out(toVector(c, x));
+  }
+
+  private Dyn toVector(Call c, Dyn x) {
+    if (x.shape().isImage()) return g.emit(c, new Op.Flatten(), List.of(x), Map.of(), false);
+    return new Dyn(x.node(), x.shape(), false);
+  }
+
+  private void reshape(Call c) {
+    Dyn x = c.activation(0);
+    long[] t = c.constant(1, "shape").asLongs();
+    long[] s = x.onnxShape();
+    boolean copyZero = c.attrs().integer("allowzero", 0) == 0;
+    long n = x.shape().elements();
+    if (java.util.Arrays.equals(t, s)) {
+      c.out(x);
+      return;
+    }
+    if (t.length == 2) {
+      boolean batchFirst = t[0] == Const.BATCH || (t[0] == 0 && copyZero) || (t[0] > 0 && t[0] == g.declaredBatch());
+      boolean restAll = t[1] == -1 || t[1] == n;
+      if ((batchFirst && restAll) || (t[0] == -1 && t[1] == n)) {
+        c.out(toVector(c, x));
+        return;
+      }
+    }
+    throw c.attrs().unsupported("the target shape", Const.vector(t).describe().replaceAll(" of shape.*", ""),
+        "[N, -1] or [N, " + n + "] (a flatten that keeps the batch)");
+  }
+
+  private void concat(Call c) {
+    long axis = c.attrs().integer("axis", 1);
+    List<Dyn> in = new ArrayList<>();
+    for (int i = 0; i < c.inputs(); i++) in.add(c.image(i));
+    if (axis < 0) axis += 4;
+    if (axis != 1) throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", 1)), "1 (channels)");
+    c.out(g.emit(c, new Op.Concat(), in, Map.of(), false));
+  }
+
+  private void softmax(Call c) {
+    Dyn x = c.activation(0);
+    long axis = c.attrs().integer("axis", c.opset() < 13 ? 1 : -1);
+    if (axis < 0) axis += x.onnxRank();
+    if (x.onnxRank() != 2 || axis != 1) {
+      throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", c.opset() < 13 ? 1 : -1)),
+          "the feature axis of an N x F input");
+    }
+    c.out(g.emit(c, new Op.Softmax(), List.of(x), Map.of(), false));
+  }
+
+  /** A per-channel constant (shape [n], or [1, n], [n, 1, 1] and the like) as a vector of n. */
+  static Const vector(Call c, Const k, int n, String role) {
+    int big = 0;
+    for (long d : k.dims()) if (d != 1) big++;
+    if (k.size() != n || big > 1) {
+      throw new OnnxFormatException("ONNX node " + c.label() + " has " + role + " " + k.describe() + " where "
+          + n + " values, one per channel, are needed.");
+    }
+    return k.reshape(n);
+  }
+}

@@ -1,0 +1,222 @@
+package bitlab.onnx;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.TensorProto.DataType;
+
+/**
+ * Constant folding: nodes whose inputs are all constants are evaluated while importing. This covers
+ * the shape arithmetic PyTorch emits around Reshape ({@code Shape -> Gather -> Unsqueeze -> Concat}),
+ * in which the batch dimension is carried as {@link Const#BATCH}.
+ */
+final class Folding {
+  private Folding() {}
+
+  static Const fold(Call c) {
+    return switch (c.opType()) {
+      case "Constant" -> constant(c);
+      case "Identity", "Dropout" -> c.constant(0, "input");
+      case "Shape" -> shape(c, c.constant(0, "input").dims());
+      case "Gather" -> gather(c);
+      case "Unsqueeze" -> unsqueeze(c);
+      case "Squeeze" -> squeeze(c);
+      case "Concat" -> concat(c);
+      case "Slice" -> slice(c);
+      case "Cast" -> cast(c);
+      case "Reshape" -> reshape(c);
+      case "Flatten" -> flatten(c);
+      default -> throw new UnsupportedOperatorException(c.display(), c.opType(), " on constant inputs (bitlab folds only "
+          + "Constant, Identity, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Reshape and Flatten)");
+    };
+  }
+
+  /** The value of {@code Shape} on a tensor of these dimensions, with opset 15's start and end. */
+  static Const shape(Call c, long[] dims) {
+    int r = dims.length;
+    int start = (int) clampAxis(c.attrs().integer("start", 0), r);
+    int end = (int) clampAxis(c.attrs().integer("end", r), r);
+    return Const.vector(Arrays.copyOfRange(dims, start, Math.max(start, end)));
+  }
+
+  private static long clampAxis(long a, int r) {
+    if (a < 0) a += r;
+    return Math.max(0, Math.min(r, a));
+  }
+
+  private static Const constant(Call c) {
+    Attributes a = c.attrs();
+    if (a.has("value")) return Tensors.read(a.raw("value").getT(), c.proto().getOutput(0), null);
+    if (a.has("value_float")) return Const.floats(new long[0], new float[] {a.raw("value_float").getF()});
+    if (a.has("value_int")) return Const.scalar(a.raw("value_int").getI());
+    if (a.has("value_ints")) return Const.vector(a.ints("value_ints", new long[0]));
+    AttributeProto f = a.raw("value_floats");
+    if (f != null) {
+      float[] v = new float[f.getFloatsCount()];
+      for (int i = 0; i < v.length; i++) v[i] = f.getFloats(i);
+      return Const.floats(new long[] {v.length}, v);
+    }
+    throw c.attrs().unsupported("its value", "a sparse or string tensor", "value, value_float(s) or value_int(s)");
+  }
+
+  private static Const gather(Call c) {
+    Const data = c.constant(0, "data");
+    Const idx = c.constant(1, "indices");
+    int r = data.rank();
+    long axis = c.attrs().integer("axis", 0);
+    if (axis < 0) axis += r;
+    if (r == 0 || axis < 0 || axis >= r) throw c.attrs().unsupported("axis", String.valueOf(axis), "an axis of the rank-" + r + " data");
+    long[] d = data.dims();
+    int outer = (int) prod(d, 0, (int) axis);
+    int inner = (int) prod(d, (int) axis + 1, r);
+    long n = d[(int) axis];
+    long[] ix = idx.asLongs();
+    long[] outDims = concat(Arrays.copyOfRange(d, 0, (int) axis), idx.dims(), Arrays.copyOfRange(d, (int) axis + 1, r));
+    int total = outer * ix.length * inner;
+    long[] lv = data.integer() ? new long[total] : null;
+    float[] fv = data.integer() ? null : new float[total];
+    int o = 0;
+    for (int a = 0; a < outer; a++) {
+      for (long i : ix) {
+        long j = i < 0 ? i + n : i;
+        if (j < 0 || j >= n) throw c.attrs().unsupported("index", String.valueOf(i), "indices within the " + n + " entries");
+        int from = (int) ((a * n + j) * inner);
+        if (lv != null) System.arraycopy(data.longs(), from, lv, o, inner);
+        else System.arraycopy(data.floats(), from, fv, o, inner);
+        o += inner;
+      }
+    }
+    return lv != null ? Const.longs(outDims, lv) : Const.floats(outDims, fv);
+  }
+
+  private static long[] axes(Call c, int input) {
+    if (c.opset() < 13) return c.attrs().ints("axes", null);
+    return c.present(input) ? c.constant(input, "axes").asLongs() : null;
+  }
+
+  private static Const unsqueeze(Call c) {
+    Const x = c.constant(0, "data");
+    long[] ax = axes(c, 1);
+    if (ax == null) throw new OnnxFormatException("ONNX node " + c.label() + " has no axes; the file is malformed.");
+    int r = x.rank() + ax.length;
+    boolean[] inserted = new boolean[r];
+    for (long a : ax) inserted[(int) (a < 0 ? a + r : a)] = true;
+    long[] d = new long[r];
+    for (int i = 0, j = 0; i < r; i++) d[i] = inserted[i] ? 1 : x.dims()[j++];
+    return x.reshape(d);
+  }
+
+  private static Const squeeze(Call c) {
+    Const x = c.constant(0, "data");
+    long[] ax = axes(c, 1);
+    List<Long> d = new ArrayList<>();
+    for (int i = 0; i < x.rank(); i++) {
+      boolean drop = false;
+      if (ax == null) drop = x.dims()[i] == 1;
+      else for (long a : ax) drop |= (a < 0 ? a + x.rank() : a) == i;
+      if (!drop) d.add(x.dims()[i]);
+    }
+    return x.reshape(d.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  private static Const concat(Call c) {
+    List<Const> in = new ArrayList<>();
+    for (int i = 0; i < c.inputs(); i++) if (c.present(i)) in.add(c.constant(i, "input " + (i + 1)));
+    Const first = in.get(0);
+    int r = first.rank();
+    long axis = c.attrs().integer("axis", 0);
+    if (axis < 0) axis += r;
+    int ax = (int) axis;
+    long[] d = first.dims().clone();
+    d[ax] = 0;
+    boolean integer = true;
+    for (Const k : in) {
+      d[ax] += k.dims()[ax];
+      integer &= k.integer();
+    }
+    int outer = (int) prod(d, 0, ax);
+    int inner = (int) prod(d, ax + 1, r);
+    int total = (int) prod(d, 0, r);
+    long[] lv = integer ? new long[total] : null;
+    float[] fv = integer ? null : new float[total];
+    int o = 0;
+    for (int a = 0; a < outer; a++) {
+      for (Const k : in) {
+        int block = (int) (k.dims()[ax] * inner);
+        if (integer) System.arraycopy(k.longs(), a * block, lv, o, block);
+        else System.arraycopy(k.asFloats(), a * block, fv, o, block);
+        o += block;
+      }
+    }
+    return integer ? Const.longs(d, lv) : Const.floats(d, fv);
+  }
+
+  private static Const slice(Call c) {
+    Const x = c.constant(0, "data");
+    if (x.rank() != 1) throw new UnsupportedOperatorException(c.display(), "Slice", " on a rank-" + x.rank() + " constant (bitlab folds 1-D slices)");
+    long start;
+    long end;
+    long step = 1;
+    if (c.opset() < 10) {
+      start = c.attrs().ints("starts", new long[] {0})[0];
+      end = c.attrs().ints("ends", new long[] {Long.MAX_VALUE})[0];
+    } else {
+      start = c.constant(1, "starts").asLongs()[0];
+      end = c.constant(2, "ends").asLongs()[0];
+      if (c.present(4)) step = c.constant(4, "steps").asLongs()[0];
+    }
+    int n = x.size();
+    if (step == 0) throw c.attrs().unsupported("steps", "0", "a non-zero step");
+    start = start < 0 ? start + n : start;
+    end = end < 0 ? end + n : end;
+    start = step > 0 ? Math.max(0, Math.min(n, start)) : Math.max(-1, Math.min(n - 1, start));
+    end = step > 0 ? Math.max(0, Math.min(n, end)) : Math.max(-1, Math.min(n - 1, end));
+    List<Integer> picked = new ArrayList<>();
+    for (long i = start; step > 0 ? i < end : i > end; i += step) picked.add((int) i);
+    long[] dims = {picked.size()};
+    if (x.integer()) return Const.longs(dims, picked.stream().mapToLong(i -> x.longs()[i]).toArray());
+    float[] f = new float[picked.size()];
+    for (int i = 0; i < f.length; i++) f[i] = x.floats()[picked.get(i)];
+    return Const.floats(dims, f);
+  }
+
+  private static Const cast(Call c) {
+    Const x = c.constant(0, "input");
+    int to = (int) c.attrs().integer("to", 0);
+    boolean toFloat = to == DataType.FLOAT_VALUE || to == DataType.DOUBLE_VALUE || to == DataType.FLOAT16_VALUE;
+    return toFloat ? Const.floats(x.dims(), x.asFloats()) : Const.longs(x.dims(), x.asLongs());
+  }
+
+  private static Const reshape(Call c) {
+    Const x = c.constant(0, "data");
+    long[] t = c.constant(1, "shape").asLongs().clone();
+    boolean copyZero = c.attrs().integer("allowzero", 0) == 0;
+    int free = -1;
+    long known = 1;
+    for (int i = 0; i < t.length; i++) {
+      if (t[i] == 0 && copyZero) t[i] = x.dims()[i];
+      if (t[i] == -1) free = i;
+      else known *= t[i];
+    }
+    if (free >= 0) t[free] = known == 0 ? 0 : x.size() / known;
+    return x.reshape(t);
+  }
+
+  private static Const flatten(Call c) {
+    Const x = c.constant(0, "input");
+    long axis = c.attrs().integer("axis", 1);
+    if (axis < 0) axis += x.rank();
+    return x.reshape(prod(x.dims(), 0, (int) axis), prod(x.dims(), (int) axis, x.rank()));
+  }
+
+  private static long prod(long[] d, int from, int to) {
+    long p = 1;
+    for (int i = from; i < to; i++) p *= d[i];
+    return p;
+  }
+
+  private static long[] concat(long[]... parts) {
+    return Arrays.stream(parts).flatMapToLong(Arrays::stream).toArray();
+  }
+}

@@ -1,0 +1,220 @@
+package bitlab.onnx;
+
+import bitlab.model.Model;
+import bitlab.model.Node;
+import bitlab.model.Op;
+import bitlab.model.Shape;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.OperatorSetIdProto;
+import onnx.Onnx.StringStringEntryProto;
+import onnx.Onnx.TensorProto;
+import onnx.Onnx.TensorShapeProto;
+import onnx.Onnx.TypeProto;
+import onnx.Onnx.ValueInfoProto;
+
+/**
+ * Writes a bitlab {@link Model} as an FP32 ONNX model (opset {@value #OPSET}) that ONNX Runtime runs
+ * and {@link OnnxImport} reads back into an equal model. ONNX node and tensor names are bitlab's node
+ * names, weights are initializers named by their parameter keys ({@code conv1.weight}), the batch
+ * dimension is symbolic ({@code N}), and the model's metadata plus bitlab's provenance
+ * ({@code bitlab.model}, {@code bitlab.version}, {@code bitlab.java}) go into {@code metadata_props}.
+ */
+public final class OnnxExport {
+  public static final int OPSET = 13;
+  /** ONNX IR version 7 is the one that introduced opset 13. */
+  static final int IR_VERSION = 7;
+  static final String META_PREFIX = "bitlab.";
+  static final String META_MODEL = "bitlab.model";
+
+  private OnnxExport() {}
+
+  /** Writes the model to {@code path}, whole or not at all (a temporary file next to it, then an atomic rename). */
+  public static void write(Model model, Path path) {
+    Path target = path.toAbsolutePath();
+    Path dir = target.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new OnnxFileException("Cannot write '" + path + "': the folder '" + dir + "' does not exist; create it first.");
+    }
+    if (Files.isDirectory(target)) throw new OnnxFileException("Cannot write '" + path + "': it is a directory; give a file name such as model.onnx.");
+    byte[] bytes = toBytes(model);
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+      Files.write(tmp, bytes);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new OnnxFileException("Could not write the ONNX file '" + path + "' (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + "); nothing was written.", e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the temporary file is hidden and named after the target; nothing else to do
+        }
+      }
+    }
+  }
+
+  /** The ONNX model as bytes. */
+  public static byte[] toBytes(Model model) {
+    return toProto(model).toByteArray();
+  }
+
+  /** The ONNX model as its protobuf message (for inspection and tests). */
+  public static ModelProto toProto(Model model) {
+    Set<String> taken = new HashSet<>(model.params().keySet());
+    model.nodes().forEach(n -> taken.add(n.name()));
+    GraphProto.Builder g = GraphProto.newBuilder().setName(model.name());
+    Map<String, String> valueOf = new HashMap<>();
+    Scalars scalars = new Scalars(g, taken);
+    for (Node n : model.nodes()) {
+      if (n.op() instanceof Op.Input) {
+        g.addInput(valueInfo(n.name(), n.shape()));
+        valueOf.put(n.name(), n.name());
+        continue;
+      }
+      List<String> in = new ArrayList<>();
+      for (String i : n.inputs()) in.add(valueOf.get(i));
+      valueOf.put(n.name(), n.name());
+      nodes(g, n, in, scalars, taken);
+    }
+    model.params().forEach((k, v) -> g.addInitializer(Tensors.floats(k, v)));
+    Node out = model.output();
+    g.addOutput(valueInfo(out.name(), out.shape()));
+
+    ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("bitlab").setProducerVersion(version())
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g)
+        .setDocString("bitlab model '" + model.name() + "', FP32");
+    model.metadata().forEach((k, v) -> m.addMetadataProps(entry(k, v)));
+    m.addMetadataProps(entry(META_MODEL, model.name()));
+    m.addMetadataProps(entry("bitlab.version", version()));
+    m.addMetadataProps(entry("bitlab.java", System.getProperty("java.version")));
+    m.addMetadataProps(entry("bitlab.precision", "FP32"));
+    return m.build();
+  }
+
+  /** The ONNX nodes for one bitlab node: one, except GlobalAvgPool (GlobalAveragePool, then Flatten to N x C). */
+  private static void nodes(GraphProto.Builder g, Node n, List<String> in, Scalars scalars, Set<String> taken) {
+    Op op = n.op();
+    String name = n.name();
+    if (op instanceof Op.Conv2d c) {
+      List<String> inputs = new ArrayList<>(List.of(in.get(0), n.param("weight")));
+      if (c.bias()) inputs.add(n.param("bias"));
+      g.addNode(node("Conv", name, inputs, name, ints("kernel_shape", c.kernelH(), c.kernelW()), ints("strides", c.stride(), c.stride()),
+          ints("pads", c.padH(), c.padW(), c.padH(), c.padW()), ints("dilations", 1, 1), integer("group", c.groups())));
+    } else if (op instanceof Op.Linear l) {
+      List<String> inputs = new ArrayList<>(List.of(in.get(0), n.param("weight")));
+      if (l.bias()) inputs.add(n.param("bias"));
+      g.addNode(node("Gemm", name, inputs, name, real("alpha", 1f), real("beta", 1f), integer("transB", 1)));
+    } else if (op instanceof Op.BatchNorm b) {
+      g.addNode(node("BatchNormalization", name, List.of(in.get(0), n.param("weight"), n.param("bias"), n.param("running_mean"),
+          n.param("running_var")), name, real("epsilon", (float) b.epsilon()), real("momentum", (float) Attributes.oneMinus(b.momentum()))));
+    } else if (op instanceof Op.Relu) {
+      g.addNode(node("Relu", name, in, name));
+    } else if (op instanceof Op.Relu6) {
+      g.addNode(node("Clip", name, List.of(in.get(0), scalars.get(0f), scalars.get(6f)), name));
+    } else if (op instanceof Op.Add) {
+      g.addNode(node("Add", name, in, name));
+    } else if (op instanceof Op.Concat) {
+      g.addNode(node("Concat", name, in, name, integer("axis", 1)));
+    } else if (op instanceof Op.MaxPool p) {
+      g.addNode(node("MaxPool", name, in, name, ints("kernel_shape", p.kernel(), p.kernel()), ints("strides", p.stride(), p.stride()),
+          ints("pads", p.pad(), p.pad(), p.pad(), p.pad())));
+    } else if (op instanceof Op.AvgPool p) {
+      g.addNode(node("AveragePool", name, in, name, ints("kernel_shape", p.kernel(), p.kernel()), ints("strides", p.stride(), p.stride()),
+          ints("pads", p.pad(), p.pad(), p.pad(), p.pad()), integer("count_include_pad", 0)));
+    } else if (op instanceof Op.GlobalAvgPool) {
+      String pooled = fresh(name + ".nc11", taken);
+      g.addNode(node("GlobalAveragePool", name, in, pooled));
+      g.addNode(node("Flatten", fresh(name + ".flatten", taken), List.of(pooled), name, integer("axis", 1)));
+    } else if (op instanceof Op.Flatten) {
+      g.addNode(node("Flatten", name, in, name, integer("axis", 1)));
+    } else if (op instanceof Op.Softmax) {
+      g.addNode(node("Softmax", name, in, name, integer("axis", 1)));
+    } else {
+      throw new OnnxException("Node '" + name + "' (" + op.type() + ") has no ONNX export in bitlab yet.");
+    }
+  }
+
+  /** Scalar initializers (the bounds of Clip), each written once. */
+  private static final class Scalars {
+    private final GraphProto.Builder g;
+    private final Set<String> taken;
+    private final Map<Float, String> names = new HashMap<>();
+
+    Scalars(GraphProto.Builder g, Set<String> taken) {
+      this.g = g;
+      this.taken = taken;
+    }
+
+    String get(float v) {
+      return names.computeIfAbsent(v, x -> {
+        String name = fresh("const." + (x == Math.rint(x) ? String.valueOf((int) (float) x) : String.valueOf(x)), taken);
+        g.addInitializer(Tensors.scalar(name, x));
+        return name;
+      });
+    }
+  }
+
+  private static String fresh(String base, Set<String> taken) {
+    String name = base;
+    for (int i = 2; !taken.add(name); i++) name = base + "_" + i;
+    return name;
+  }
+
+  private static NodeProto node(String type, String name, List<String> inputs, String output, AttributeProto... attrs) {
+    NodeProto.Builder b = NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs).addOutput(output);
+    for (AttributeProto a : attrs) b.addAttribute(a);
+    return b.build();
+  }
+
+  private static AttributeProto ints(String name, long... v) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long x : v) a.addInts(x);
+    return a.build();
+  }
+
+  private static AttributeProto integer(String name, long v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+  }
+
+  private static AttributeProto real(String name, float v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+  }
+
+  private static ValueInfoProto valueInfo(String name, Shape shape) {
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+    for (int d : shape.dims()) s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    TypeProto.Tensor t = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s).build();
+    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
+  }
+
+  private static StringStringEntryProto entry(String k, String v) {
+    return StringStringEntryProto.newBuilder().setKey(k).setValue(v).build();
+  }
+
+  static String version() {
+    String v = OnnxExport.class.getPackage() == null ? null : OnnxExport.class.getPackage().getImplementationVersion();
+    return v == null ? "development build" : v;
+  }
+}

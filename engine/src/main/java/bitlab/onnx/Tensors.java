@@ -1,0 +1,161 @@
+package bitlab.onnx;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import onnx.Onnx.StringStringEntryProto;
+import onnx.Onnx.TensorProto;
+import onnx.Onnx.TensorProto.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.protobuf.ByteString;
+
+/** Conversions between ONNX {@code TensorProto}s and bitlab's constants and parameter arrays. */
+final class Tensors {
+  private Tensors() {}
+
+  /**
+   * Reads a tensor: FP32 and FP64 as floats, integer types as longs. {@code baseDir} locates external
+   * data files (null when the model came from bytes).
+   */
+  static Const read(TensorProto t, String what, Path baseDir) {
+    long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+    long count = 1;
+    for (long d : dims) {
+      if (d < 0) throw new OnnxFormatException("Tensor '" + what + "' has a negative dimension; the ONNX file is corrupt.");
+      count *= d;
+    }
+    if (count > Integer.MAX_VALUE) throw new OnnxFormatException("Tensor '" + what + "' has " + count + " values, more than bitlab can hold.");
+    int n = (int) count;
+    ByteString raw = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL ? external(t, what, baseDir) : t.getRawData();
+    int type = t.getDataType();
+    ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    boolean hasRaw = !raw.isEmpty();
+    if (type == DataType.FLOAT_VALUE) {
+      float[] v = new float[n];
+      if (hasRaw) {
+        need(raw, 4L * n, what);
+        b.asFloatBuffer().get(v);
+      } else {
+        need(t.getFloatDataCount(), n, what);
+        for (int i = 0; i < n; i++) v[i] = t.getFloatData(i);
+      }
+      return Const.floats(dims, v);
+    }
+    if (type == DataType.DOUBLE_VALUE) {
+      float[] v = new float[n];
+      if (hasRaw) {
+        need(raw, 8L * n, what);
+        for (int i = 0; i < n; i++) v[i] = (float) b.getDouble();
+      } else {
+        need(t.getDoubleDataCount(), n, what);
+        for (int i = 0; i < n; i++) v[i] = (float) t.getDoubleData(i);
+      }
+      return Const.floats(dims, v);
+    }
+    long[] v = new long[n];
+    if (type == DataType.INT64_VALUE) {
+      if (hasRaw) {
+        need(raw, 8L * n, what);
+        b.asLongBuffer().get(v);
+      } else {
+        need(t.getInt64DataCount(), n, what);
+        for (int i = 0; i < n; i++) v[i] = t.getInt64Data(i);
+      }
+      return Const.longs(dims, v);
+    }
+    int width = switch (type) {
+      case DataType.INT32_VALUE -> 4;
+      case DataType.INT16_VALUE -> 2;
+      case DataType.INT8_VALUE, DataType.UINT8_VALUE, DataType.BOOL_VALUE -> 1;
+      default -> throw new OnnxFormatException("Tensor '" + what + "' has data type " + typeName(type)
+          + "; bitlab imports FP32 models (weights in FLOAT, shapes in INT64 or INT32): export the model in float32.");
+    };
+    if (hasRaw) {
+      need(raw, (long) width * n, what);
+      for (int i = 0; i < n; i++) {
+        v[i] = switch (width) {
+          case 4 -> b.getInt();
+          case 2 -> b.getShort();
+          default -> type == DataType.INT8_VALUE ? b.get() : b.get() & 0xff;
+        };
+      }
+    } else {
+      need(t.getInt32DataCount(), n, what);
+      for (int i = 0; i < n; i++) v[i] = t.getInt32Data(i);
+    }
+    return Const.longs(dims, v);
+  }
+
+  /** An FP32 tensor with little-endian raw data. */
+  static TensorProto floats(String name, INDArray a) {
+    float[] v = a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE)
+        .setRawData(ByteString.copyFrom(b.array()));
+    for (long d : a.shape()) t.addDims(d);
+    return t.build();
+  }
+
+  /** A float scalar (rank 0). */
+  static TensorProto scalar(String name, float v) {
+    return TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE).addFloatData(v).build();
+  }
+
+  static String typeName(int type) {
+    DataType d = DataType.forNumber(type);
+    return d == null ? "#" + type : d.name();
+  }
+
+  private static ByteString external(TensorProto t, String what, Path baseDir) {
+    String location = null;
+    long offset = 0;
+    long length = -1;
+    for (StringStringEntryProto e : t.getExternalDataList()) {
+      switch (e.getKey()) {
+        case "location" -> location = e.getValue();
+        case "offset" -> offset = Long.parseLong(e.getValue());
+        case "length" -> length = Long.parseLong(e.getValue());
+        default -> { }
+      }
+    }
+    if (baseDir == null || location == null) {
+      throw new OnnxFormatException("Tensor '" + what + "' is stored in an external data file"
+          + (location == null ? "" : " '" + location + "'") + "; read the model with OnnxImport.read(Path) from its folder.");
+    }
+    Path file = baseDir.resolve(location).normalize();
+    if (!file.startsWith(baseDir.normalize()) || !Files.isRegularFile(file)) {
+      throw new OnnxFileException("Tensor '" + what + "' is stored in the external data file '" + location
+          + "', which is not next to the model in " + baseDir + ".");
+    }
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long len = length >= 0 ? length : f.length() - offset;
+      if (offset < 0 || len > Integer.MAX_VALUE || offset + len > f.length()) {
+        throw new OnnxFormatException("Tensor '" + what + "' points past the end of its external data file '" + location + "'.");
+      }
+      byte[] bytes = new byte[(int) len];
+      f.seek(offset);
+      f.readFully(bytes);
+      return ByteString.copyFrom(bytes);
+    } catch (IOException e) {
+      throw new OnnxFileException("Could not read the external data file '" + location + "' of tensor '" + what + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static void need(ByteString raw, long bytes, String what) {
+    if (raw.size() != bytes) {
+      throw new OnnxFormatException("Tensor '" + what + "' has " + raw.size() + " bytes of data where its shape needs "
+          + bytes + "; the ONNX file is corrupt.");
+    }
+  }
+
+  private static void need(int have, int n, String what) {
+    if (have != n) {
+      throw new OnnxFormatException("Tensor '" + what + "' has " + have + " values where its shape needs " + n
+          + "; the ONNX file is corrupt.");
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * ONNX in and out: FP32 models from PyTorch and torchvision into bitlab's graph IR, and bitlab models
+ * back out to ONNX for ONNX Runtime and other tools.
+ *
+ * <h2>Import</h2>
+ * {@code OnnxImport.read(Path)} (also {@code read(byte[], name)} and {@code read(InputStream, name)})
+ * returns a {@link bitlab.model.Model}. It reads FP32 graphs at opsets 7 to 21 as PyTorch's exporters
+ * write them (the TorchScript exporter at opsets 11-17 and the dynamo exporter at 18 are tested):
+ * <ul>
+ *   <li>Conv (groups, depthwise; symmetric padding, or asymmetric padding whose extra cells no window
+ *       reaches; {@code auto_pad} resolved), Gemm (any {@code transB}, {@code alpha}, {@code beta}),
+ *       MatMul with a constant weight (a following Add of a constant becomes its bias),
+ *       BatchNormalization (inference), Relu, Clip as ReLU6 ([0, 6]) or ReLU ([0, none]), Add,
+ *       MaxPool and AveragePool (square kernels; {@code count_include_pad=0} when padded),
+ *       GlobalAveragePool, Flatten and Reshape to {@code [N, -1]}, Concat on channels, Softmax;</li>
+ *   <li>Identity and Dropout are dropped; Constant, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice,
+ *       Cast, Reshape and Flatten on constants are folded (the {@code Shape -> Gather -> Unsqueeze ->
+ *       Concat -> Reshape} chain PyTorch writes for {@code x.view(x.size(0), -1)} becomes a Flatten).</li>
+ * </ul>
+ * Weights come from the initializers (raw little-endian data or typed fields, also external data
+ * files next to the model). Node names are the ONNX names made readable: {@code
+ * /layer1/layer1.0/conv1/Conv} becomes {@code layer1.0.conv1}, {@code /layer1/layer1.0/Add} becomes
+ * {@code layer1.0.add}. The model is named after the file (or the name bitlab exported it under); the
+ * metadata keeps the file's {@code metadata_props}, the producer and the opset.
+ *
+ * <h2>Export</h2>
+ * {@code OnnxExport.write(Model, Path)} writes FP32 ONNX at opset 13, whole or not at all (a hidden
+ * temporary file next to the target, then an atomic rename); {@code toBytes(Model)} and {@code
+ * toProto(Model)} give the same model in memory. ONNX names are bitlab's node and parameter names, the
+ * batch dimension is symbolic, and {@code metadata_props} carry the model's metadata plus {@code
+ * bitlab.model}, {@code bitlab.version}, {@code bitlab.java} and {@code bitlab.precision}. Reading an
+ * exported file back gives an equal model (same nodes, operators, shapes and bit-identical weights).
+ *
+ * <h2>When something does not fit</h2>
+ * Every failure is an {@link bitlab.onnx.OnnxException} (a {@link bitlab.model.ModelException})
+ * carrying one sentence: {@link bitlab.onnx.OnnxFileException} for a path that does not exist or
+ * cannot be read or written, {@link bitlab.onnx.OnnxFormatException} for bytes that are not ONNX,
+ * graphs with several inputs or outputs, non-FP32 data or an opset out of range, {@link
+ * bitlab.onnx.UnsupportedOperatorException} naming the node and operator and listing the supported
+ * ones, and {@link bitlab.onnx.UnsupportedAttributeException} naming the node, attribute, value and
+ * what bitlab accepts (for example {@code Clip} bounds other than [0, 6], strides that differ per axis,
+ * dilations).
+ *
+ * <h2>Checks</h2>
+ * Tests export every zoo model, run it in ONNX Runtime and compare with bitlab's SameDiff forward pass
+ * (64 MNIST test images for the minis, 4 normal images at 224x224 for the ImageNet shapes), and read
+ * the file back into an equal model. Fixtures made by {@code tools/onnx/make_fixtures.py} with PyTorch
+ * are imported and compared with PyTorch's own outputs.
+ */
+package bitlab.onnx;

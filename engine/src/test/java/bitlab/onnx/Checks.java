@@ -1,0 +1,81 @@
+package bitlab.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import bitlab.model.Model;
+import bitlab.model.Node;
+import bitlab.model.SameDiffGraph;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** What the ONNX tests share: ONNX Runtime forward passes, bitlab forward passes, model equality. */
+final class Checks {
+  private Checks() {}
+
+  /** Runs an ONNX model in ONNX Runtime (2 threads) on {@code x} and returns its single output. */
+  static INDArray ort(byte[] onnx, INDArray x) throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setIntraOpNumThreads(2);
+      try (OrtSession s = env.createSession(onnx, o)) {
+        String input = s.getInputNames().iterator().next();
+        float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape());
+             OrtSession.Result r = s.run(Map.of(input, t))) {
+          OnnxTensor out = (OnnxTensor) r.get(0);
+          FloatBuffer fb = out.getFloatBuffer();
+          float[] y = new float[fb.remaining()];
+          fb.get(y);
+          return Nd4j.create(y, out.getInfo().getShape(), 'c');
+        }
+      }
+    }
+  }
+
+  /** bitlab's forward pass (the output node's value, so a final Softmax is included). */
+  static INDArray bitlab(Model m, INDArray x) {
+    SameDiffGraph g = SameDiffGraph.build(m, SameDiffGraph.Mode.INFERENCE);
+    return g.outputs(x, m.output().name()).get(m.output().name());
+  }
+
+  static double maxAbsDiff(INDArray a, INDArray b) {
+    assertArrayEquals(a.shape(), b.shape(), "output shapes");
+    return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+  }
+
+  /** A seeded standard-normal batch. */
+  static INDArray normal(long seed, long... shape) {
+    java.util.Random r = new java.util.Random(seed);
+    long n = 1;
+    for (long d : shape) n *= d;
+    float[] v = new float[Math.toIntExact(n)];
+    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+    return Nd4j.create(v, shape, 'c');
+  }
+
+  /** Same name, nodes (names, operators, inputs, shapes) and bit-identical parameters. */
+  static void assertSameModel(Model expected, Model actual) {
+    assertEquals(expected.name(), actual.name(), "model name");
+    assertEquals(expected.nodes().size(), actual.nodes().size(), "node count");
+    for (int i = 0; i < expected.nodes().size(); i++) {
+      Node e = expected.nodes().get(i);
+      Node a = actual.nodes().get(i);
+      assertEquals(e, a, "node " + i);
+    }
+    assertEquals(expected.params().keySet(), actual.params().keySet(), "parameter keys");
+    for (Map.Entry<String, INDArray> p : expected.params().entrySet()) {
+      INDArray a = actual.params().get(p.getKey());
+      assertArrayEquals(p.getValue().shape(), a.shape(), p.getKey());
+      assertArrayEquals(p.getValue().castTo(DataType.FLOAT).dup('c').data().asFloat(), a.castTo(DataType.FLOAT).dup('c').data().asFloat(),
+          p.getKey());
+    }
+  }
+}
