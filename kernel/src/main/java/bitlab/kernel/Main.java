@@ -1,0 +1,31 @@
+package bitlab.kernel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+
+/** Starts the bitlab kernel: {@code java ... bitlab.kernel.Main CONNECTION_FILE}. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: bitlab.kernel.Main CONNECTION_FILE (Jupyter passes it; see ./bitlab kernel install)");
+      System.exit(2);
+    }
+    Path file = Path.of(args[0]);
+    if (!Files.isRegularFile(file)) {
+      System.err.println("bitlab kernel: connection file " + file + " does not exist.");
+      System.exit(2);
+    }
+    KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(file));
+    Session session = new Session();
+    BitlabKernel kernel = new BitlabKernel(session);
+    JupyterConnection connection = new JupyterConnection(props);
+    kernel.becomeHandlerForConnection(connection);
+    connection.connect();
+    connection.waitUntilClose();
+    System.exit(0);
+  }
+}
