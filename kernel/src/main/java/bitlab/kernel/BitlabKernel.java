@@ -31,7 +31,15 @@ import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
+import org.dflib.jjava.jupyter.messages.MessageType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
+import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The Jupyter face of a {@link Session}: jjava-jupyter's {@link BaseKernel} brings the wire
@@ -109,6 +117,43 @@ public final class BitlabKernel extends BaseKernel {
   protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
     env.setBusyDeferIdle();
     env.reply(new KernelInfo(Header.PROTOCOL_VERISON, name, version, getLanguageInfo(), getBanner(), getHelpLinks()));
+  }
+
+  @Override
+  protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> message) {
+    HistoryRequest req = message.getContent();
+    env.setBusyDeferIdle();
+    Set<HistoryManager.ResultFlag> flags = EnumSet.noneOf(HistoryManager.ResultFlag.class);
+    if (req.includeOutput()) flags.add(HistoryManager.ResultFlag.INCLUDE_OUTPUT);
+    if (!req.useRaw()) flags.add(HistoryManager.ResultFlag.TRANSFORMED_INPUT);
+    List<HistoryEntry> entries = switch (req.getAccessType()) {
+      case TAIL -> history.lookupTail(((HistoryRequest.Tail) req).getMaxReturnLength(), flags);
+      case RANGE -> {
+        HistoryRequest.Range r = (HistoryRequest.Range) req;
+        yield history.lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);
+      }
+      case SEARCH -> {
+        HistoryRequest.Search q = (HistoryRequest.Search) req;
+        if (q.filterUnique()) flags.add(HistoryManager.ResultFlag.UNIQUE);
+        yield history.search(q.getPattern(), q.getMaxReturnLength(), flags);
+      }
+    };
+    // jjava-jupyter 1.0-a6 serialises history entries as objects, not the protocol's tuples, and
+    // omits status: the reply is written here as plain JSON-shaped data.
+    List<Object> tuples = new ArrayList<>();
+    for (HistoryEntry e : entries) {
+      tuples.add(e.hasOutput() ? List.of(e.getSession(), e.getCellNumber(), List.of(e.getInput(), e.getOutput()))
+          : List.of(e.getSession(), e.getCellNumber(), e.getInput()));
+    }
+    Map<String, Object> content = new LinkedHashMap<>();
+    content.put("status", "ok");
+    content.put("history", tuples);
+    replyRaw(env, MessageType.HISTORY_REPLY, content);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void replyRaw(ShellReplyEnvironment env, MessageType<?> type, Map<String, Object> content) {
+    env.reply(new Message(env.getContext(), type, content));
   }
 
   @Override

@@ -290,6 +290,10 @@ public final class Evaluator implements AutoCloseable {
     while (paren < code.length() && Character.isWhitespace(code.charAt(paren))) paren++;
     if (paren < code.length() && code.charAt(paren) == '(') at = paren + 1;
     List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(code, at, true);
+    if ((docs == null || docs.isEmpty()) && at == code.length() && at > 0 && Character.isJavaIdentifierPart(code.charAt(at - 1))) {
+      // "Math.max" with the cursor at its end: ask as if the call had begun.
+      docs = analysis.documentation(code + "(", at + 1, true);
+    }
     if (docs == null || docs.isEmpty()) {
       // The cursor may sit inside an argument list: look at the call it belongs to.
       int open = code.lastIndexOf('(', Math.max(0, Math.min(cursor, code.length()) - 1));

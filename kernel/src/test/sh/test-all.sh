@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Every bitlab test, run by `./bitlab test` after setup: Maven tests of the reactor, every notebook
+# under notebooks/ and tutorials/, the kernel's protocol conformance, and a real-browser check of
+# JupyterLab. Ends with one line 'N passed, N failed' over all of them; exits 1 if anything failed.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
+VENV="$ROOT/.venv"
+ARTIFACTS="$ROOT/build/test-artifacts"
+mkdir -p "$ARTIFACTS"
+passed=0
+failed=0
+summary=()
+
+count() { # stage passed failed
+  passed=$((passed + $2))
+  failed=$((failed + $3))
+  summary+=("$(printf '%-12s %4d passed, %d failed' "$1" "$2" "$3")")
+}
+
+echo "== 1/4 Maven tests"
+(cd "$ROOT" && find . -path '*/target/surefire-reports' -type d -prune -exec rm -rf {} +)
+(cd "$ROOT" && mvn -B test -Dsurefire.printSummary=true 2>&1 | tee "$ARTIFACTS/maven.log" | grep -E '^\[(INFO|ERROR|WARNING)\] (Tests run|BUILD|Reactor Summary|bitlab|Failed|  )|FAIL|Tests in error' )
+mvn_status=${PIPESTATUS[0]}
+read -r mt mf < <(python3 - "$ROOT" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+t = f = 0
+for p in glob.glob(sys.argv[1] + "/*/target/surefire-reports/TEST-*.xml"):
+    r = ET.parse(p).getroot()
+    n = int(r.get("tests", 0)); bad = int(r.get("failures", 0)) + int(r.get("errors", 0)); s = int(r.get("skipped", 0))
+    t += n - bad - s; f += bad
+print(t, f)
+PY
+)
+if [[ $mvn_status -ne 0 && $mf -eq 0 ]]; then mf=1; fi  # a build failure counts even with no report
+count maven "$mt" "$mf"
+
+echo "== 2/4 notebooks"
+mapfile -t nbs < <(cd "$ROOT" && ls notebooks/*.ipynb tutorials/*.ipynb 2>/dev/null)
+if ((${#nbs[@]})); then
+  out="$(cd "$ROOT" && "$VENV/bin/python" kernel/src/main/python/run_notebooks.py --check "${nbs[@]}" 2>&1)"
+  echo "$out"
+  np=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\1/p' <<<"$out")
+  nf=$(sed -nE 's/^notebooks: ([0-9]+) passed, ([0-9]+) failed$/\2/p' <<<"$out")
+  count notebooks "${np:-0}" "${nf:-${#nbs[@]}}"
+else
+  count notebooks 0 0
+fi
+
+echo "== 3/4 kernel conformance (jupyter_kernel_test)"
+out="$(cd "$ROOT/kernel/src/test/python" && JUPYTER_PATH="$VENV/share/jupyter" timeout 600 /usr/bin/python3 -m unittest -v test_conformance 2>&1)"
+echo "$out" | grep -E '(ok|FAIL|ERROR|skipped.*)$|^Ran|^OK|^FAILED|Error|assert' | head -80
+ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' <<<"$out")
+bad=$(grep -cE '^(FAIL|ERROR):' <<<"$out")
+skipped=$(sed -nE 's/.*skipped=([0-9]+).*/\1/p' <<<"$out" | tail -1)
+if [[ -z "$ran" ]]; then count conformance 0 1; else count conformance $((ran - bad - ${skipped:-0})) "$bad"; fi
+
+echo "== 4/4 JupyterLab in a real browser"
+if bash "$ROOT/kernel/src/test/browser/run.sh" "$ARTIFACTS"; then count browser 1 0; else count browser 0 1; fi
+
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
