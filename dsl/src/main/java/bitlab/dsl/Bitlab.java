@@ -2,6 +2,15 @@ package bitlab.dsl;
 
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
+import bitlab.dsl.hardware.AcrossTargets;
+import bitlab.dsl.hardware.Comparison;
+import bitlab.dsl.hardware.CostReport;
+import bitlab.dsl.hardware.EqualBops;
+import bitlab.dsl.hardware.Policies;
+import bitlab.dsl.hardware.SessionTargets;
+import bitlab.dsl.hardware.TargetViews;
+import bitlab.hardware.Bits;
+import bitlab.hardware.Target;
 import bitlab.model.Evaluation;
 import bitlab.model.Inference;
 import bitlab.model.Model;
@@ -10,6 +19,9 @@ import bitlab.train.TrainConfig;
 import bitlab.train.TrainResult;
 import bitlab.train.Trainer;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
 /**
@@ -74,4 +86,79 @@ public final class Bitlab {
   public static TrainResult train(Model model, Dataset data, TrainConfig config) {
     return Trainer.train(model, data, config);
   }
+
+  // ---- hardware ----
+
+  /** The hardware catalogue as a table: name, kind, description, images per run, key parameters (targets declared in this session included). */
+  public static Table hardware() { return TargetViews.catalogue(SessionTargets.all()); }
+
+  /**
+   * A target by name, e.g. {@code hardware("bismo-edge")}; it renders its parameters with their sources. Text of
+   * several lines is read as a target's YAML instead (kept for the session under its {@code name:}, if it has one).
+   */
+  public static Target hardware(String nameOrYaml) {
+    if (nameOrYaml != null && nameOrYaml.contains("\n")) return SessionTargets.inline(nameOrYaml);
+    return SessionTargets.named(nameOrYaml);
+  }
+
+  /** Declares a target from YAML (kind, parameters, as in hardware/targets); {@code hardware(name)} finds it afterwards. */
+  public static Target declareHardware(String name, String yaml) { return SessionTargets.declare(name, yaml); }
+
+  /** What a {@code %%hardware NAME} cell calls: the same as {@link #declareHardware}. */
+  public static Target hardwareFromYaml(String name, String yaml) { return declareHardware(name, yaml); }
+
+  /** A bit pair: weight bits and activation bits (1..8; 16 or 32 for unquantized). */
+  public static Bits bits(int weights, int activations) { return Bits.of(weights, activations); }
+
+  /** A bit pair from text: {@code "W4A8"}, {@code "4/8"} or {@code "8"}. */
+  public static Bits bits(String text) { return Policies.parse(text); }
+
+  /** {@code net} priced on {@code target} with every layer at {@code bits}: per-layer latency, energy, boundness, totals. */
+  public static CostReport cost(Target target, Model net, Bits bits) {
+    return CostReport.price(target, net, Policies.uniform(net.workloads(), bits));
+  }
+
+  /** As {@link #cost(Target, Model, Bits)} with the bits as text, e.g. {@code cost(edge, net, "4/8")}. */
+  public static CostReport cost(Target target, Model net, String bits) { return cost(target, net, Policies.parse(bits)); }
+
+  /** {@code net} priced on {@code target} under a per-layer policy: one pair per quantizable layer, in layer order. */
+  public static CostReport cost(Target target, Model net, List<Bits> policy) { return CostReport.price(target, net, policy); }
+
+  /** Two policies on one target, per-layer latency side by side. */
+  public static Comparison compare(Target target, Model net, List<Bits> a, List<Bits> b) {
+    return new Comparison(cost(target, net, a), cost(target, net, b));
+  }
+
+  /** Two uniform policies on one target, per-layer latency side by side. */
+  public static Comparison compare(Target target, Model net, Bits a, Bits b) {
+    return new Comparison(cost(target, net, a), cost(target, net, b));
+  }
+
+  /** Any two pricings of one model side by side (e.g. one policy on two targets). */
+  public static Comparison compare(CostReport a, CostReport b) { return new Comparison(a, b); }
+
+  /** The roofline of {@code target} at {@code bits} with every layer of {@code net} placed under it (log-log). */
+  public static XYChart roofline(Target target, Model net, Bits bits) { return cost(target, net, bits).roofline(); }
+
+  /** One row per named target: {@code net} at {@code bits}, totals per run and per image, boundness, depthwise and pointwise shares. */
+  public static Table costs(Model net, Bits bits, String... targets) {
+    List<Target> ts = targets.length == 0 ? SessionTargets.all() : Arrays.stream(targets).map(SessionTargets::named).toList();
+    return AcrossTargets.table(net, Policies.uniform(net.workloads(), bits), ts);
+  }
+
+  /**
+   * Two policies with exactly the BOPs of uniform {@code base} and different latency on {@code target}: of all
+   * policies that change two layers of {@code base} and keep its BOPs, the fastest and the slowest.
+   */
+  public static EqualBops equalBops(Target target, Model net, Bits base) {
+    return EqualBops.exchange(target, net.name(), net.workloads(), base);
+  }
+
+  /** Two policies with exactly equal BOPs from pairs of one product (e.g. W2A8, W4A4, W8A2): per layer the fastest, and the slowest. */
+  public static EqualBops equalBops(Target target, Model net, List<Bits> sameProduct) {
+    return EqualBops.orientation(target, net.name(), net.workloads(), sameProduct);
+  }
+
+  /** Bit operations per image of a per-layer policy: the sum of w x a x MACs. */
+  public static long bops(Model net, List<Bits> policy) { return Policies.bops(net.workloads(), policy); }
 }

@@ -1,0 +1,109 @@
+package bitlab.dsl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.LayerCost;
+import bitlab.hardware.ModelCost;
+import bitlab.hardware.Target;
+import bitlab.hardware.catalogue.Catalogue;
+import bitlab.model.Zoo;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HardwareCliTest {
+
+  record Run(int status, String out, String err) {}
+
+  static Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int status = Main.run(args);
+      return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void hardwareListGivesEveryTargetAsJson() {
+    Run r = run("hardware", "list", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonArray rows = JsonParser.parseString(r.out()).getAsJsonArray();
+    List<String> names = Catalogue.builtIn().names();
+    assertEquals(names.size(), rows.size());
+    for (int i = 0; i < names.size(); i++) {
+      JsonObject o = rows.get(i).getAsJsonObject();
+      Target t = Catalogue.builtIn().target(names.get(i));
+      assertEquals(t.name(), o.get("name").getAsString());
+      assertEquals(t.kind(), o.get("kind").getAsString());
+      assertEquals(t.batch(), o.get("batch").getAsInt());
+    }
+  }
+
+  @Test
+  void costJsonIsTheTargetsCost() {
+    Run r = run("cost", "mobilenet-v1", "--target", "bismo-edge", "--bits", "4/8", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    Target edge = Catalogue.builtIn().target("bismo-edge");
+    var workloads = Zoo.architecture("mobilenet-v1", 224, 1.0, 0).workloads();
+    ModelCost c = edge.cost(workloads, Bits.of(4, 8));
+    assertEquals("W4A8", o.get("bits").getAsString());
+    assertEquals(224, o.get("input").getAsInt());
+    assertEquals(c.total().millis(), o.getAsJsonObject("total").get("latencyMs").getAsDouble(), 1e-12);
+    assertEquals(c.total().millijoules(), o.getAsJsonObject("total").get("energyMj").getAsDouble(), 1e-12);
+    JsonArray layers = o.getAsJsonArray("layers");
+    assertEquals(c.layers().size(), layers.size());
+    for (int i = 0; i < layers.size(); i++) {
+      JsonObject l = layers.get(i).getAsJsonObject();
+      LayerCost lc = c.layers().get(i);
+      assertEquals(lc.layer(), l.get("name").getAsString());
+      assertEquals(4, l.get("weightBits").getAsInt());
+      assertEquals(8, l.get("activationBits").getAsInt());
+      assertEquals(lc.cost().millis(), l.get("latencyMs").getAsDouble(), 1e-12);
+      assertEquals(lc.bound().name().toLowerCase(), l.get("bound").getAsString());
+    }
+    long bops = 0;
+    for (var w : workloads) bops += 32 * w.macs();
+    assertEquals(bops, o.get("bopsPerImage").getAsLong());
+  }
+
+  @Test
+  void anUnknownTargetIsOneSentenceListingTheNamesAndStatus2() {
+    Run r = run("cost", "lenet5", "--target", "tpu");
+    assertEquals(2, r.status());
+    assertEquals("bitlab cost: No target named 'tpu' in the built-in catalogue; known targets are "
+        + String.join(", ", Catalogue.builtIn().names())
+        + ". Declare a new one with declareHardware(name, yaml) or a %%hardware cell.", r.err().strip());
+  }
+
+  @Test
+  void badBitsAreOneSentenceAndStatus2() {
+    Run r = run("cost", "lenet5", "--target", "bitfusion", "--bits", "12/8");
+    assertEquals(2, r.status());
+    assertTrue(r.err().strip().startsWith("bitlab cost: The weight width of 12 bits is not supported"), r.err());
+  }
+
+  @Test
+  void showPrintsTheYamlTheLoaderReadsBack() {
+    Run r = run("hardware", "show", "bitfusion", "--yaml");
+    assertEquals(0, r.status(), r.err());
+    Target back = bitlab.hardware.catalogue.TargetLoader.fromYaml(r.out());
+    assertEquals("bitfusion", back.name());
+    assertEquals(Catalogue.builtIn().target("bitfusion").parameters().size(), back.parameters().size());
+  }
+}
