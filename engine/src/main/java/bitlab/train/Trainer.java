@@ -65,10 +65,12 @@ public final class Trainer {
       double lossSum = 0;
       int seen = 0;
       int b = 0;
+      java.util.Random augment = new java.util.Random(cfg.seed() * 7919 + epoch);
       for (Batch batch : data.train().batches(cfg.batchSize(), cfg.seed() * 1000 + epoch)) {
         if (batch.labels().length < 2) continue; // BatchNorm statistics need at least two images
+        INDArray x = cfg.shift() > 0 && batch.x().rank() == 4 ? Augment.shift(batch.x(), cfg.shift(), augment) : batch.x();
         OutAndGrad r = sd.calculateGradientsAndOutputs(
-            Map.of(SameDiffGraph.INPUT, batch.x(), SameDiffGraph.LABELS, batch.oneHot()), outputs, params);
+            Map.of(SameDiffGraph.INPUT, x, SameDiffGraph.LABELS, batch.oneHot()), outputs, params);
         for (String p : params) {
           INDArray w = sd.getArrForVarName(p);
           INDArray g = r.getGradients().get(p).dup();

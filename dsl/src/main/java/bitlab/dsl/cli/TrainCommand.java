@@ -23,6 +23,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "Learning rate (default: 1e-3 for adam, 0.05 for sgd).") Double lr;
   @Option(names = "--batch", defaultValue = "64") int batch;
   @Option(names = "--weight-decay", description = "L2 weight decay (default: 5e-5 for adam, 5e-4 for sgd).") Double weightDecay;
+  @Option(names = "--shift", defaultValue = "0", description = "Augment with random translations of up to this many pixels.") int shift;
   @Option(names = "--seed", defaultValue = "1") long seed;
   @Option(names = "--out", description = "Where to write the weights (.params.gz).") Path out;
   @Option(names = "--json", description = "Print JSON.") boolean json;
@@ -38,12 +39,12 @@ final class TrainCommand implements Callable<Integer> {
       case "sgd" -> TrainConfig.sgd(epochs, seed);
       default -> throw new IllegalArgumentException("Unknown optimizer '" + optimizer + "'; use adam or sgd.");
     };
-    cfg = cfg.withBatchSize(batch);
+    cfg = cfg.withBatchSize(batch).withShift(shift);
     if (lr != null) cfg = cfg.withLearningRate(lr);
     if (weightDecay != null) cfg = cfg.withWeightDecay(weightDecay);
     TrainResult r = Trainer.train(init, data, cfg);
-    String command = String.format("./bitlab train %s --data %s --epochs %d --optimizer %s --lr %s --batch %d --weight-decay %s --seed %d",
-        entry.name(), args.data, epochs, optimizer, cfg.learningRate(), batch, cfg.weightDecay(), seed);
+    String command = String.format("./bitlab train %s --data %s --epochs %d --optimizer %s --lr %s --batch %d --weight-decay %s --shift %d --seed %d",
+        entry.name(), args.data, epochs, optimizer, cfg.learningRate(), batch, cfg.weightDecay(), shift, seed);
     Model trained = r.model()
         .withMetadata("weights", "trained by bitlab on " + data.name() + " (train split)")
         .withMetadata("command", command)

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Trains the MNIST-scale zoo models and writes the weights that ship in the engine jar.
+# Each command line is also recorded inside its weight file (metadata "command").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=engine/src/main/resources/bitlab/zoo
+mkdir -p "$out"
+train() { ./bitlab train "$@" --out "$out/$1.params.gz"; }
+case "${1:-all}" in
+  lenet5|all)            train lenet5 --epochs 15 --optimizer adam --lr 0.002 --seed 1 ;;&
+  resnet-mini|all)       train resnet-mini --epochs 8 --optimizer adam --lr 0.003 --seed 1 ;;&
+  mobilenet-v1-mini|all) train mobilenet-v1-mini --epochs 10 --optimizer adam --lr 0.003 --seed 1 ;;&
+  mobilenet-v2-mini|all) train mobilenet-v2-mini --epochs 10 --optimizer adam --lr 0.003 --seed 1 ;;
+  *) echo "usage: tools/train-zoo.sh [all|lenet5|resnet-mini|mobilenet-v1-mini|mobilenet-v2-mini]" >&2; exit 2 ;;
+esac
