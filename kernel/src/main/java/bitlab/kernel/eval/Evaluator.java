@@ -127,8 +127,12 @@ public final class Evaluator implements AutoCloseable {
         default -> value = NO_VALUE;
       }
       if (s instanceof VarSnippet v && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) keepTemp(v);
-      if (s instanceof DeclarationSnippet d && ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-        failure = unresolved(d, source, offset);
+      if (s instanceof DeclarationSnippet d && !ev.status().isDefined() || ev.status() == Snippet.Status.RECOVERABLE_DEFINED) {
+        List<String> missing = s instanceof DeclarationSnippet d ? shell.unresolvedDependencies(d).toList() : List.of();
+        if (!missing.isEmpty()) {
+          System.err.println("note: " + ((DeclarationSnippet) s).name() + " cannot be used until "
+              + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " defined.");
+        }
       }
     }
     if (failure != null) throw failure;
@@ -164,7 +168,11 @@ public final class Evaluator implements AutoCloseable {
         .filter(d -> d.isError())
         .map(d -> new EvalFailure.Diagnostic(d.getStartPosition(), d.getEndPosition(), cleanMessage(d.getMessage(null))))
         .collect(Collectors.toList());
-    return new EvalFailure.Compile(s.source() != null ? s.source() : source, offset, diags);
+    String src = s.source() != null ? s.source() : source;
+    // Diagnostic positions count from the start of the snippet's source, which may begin with the
+    // whitespace that `offset` skipped.
+    int lead = src.length() - src.stripLeading().length();
+    return new EvalFailure.Compile(src, offset - lead, diags);
   }
 
   private static String cleanMessage(String m) {
@@ -194,6 +202,10 @@ public final class Evaluator implements AutoCloseable {
       String className = (String) CLASS_FULL_NAME.invoke(s);
       Class<?> c = control.loader().loadedClass(className);
       if (c == null) return;
+      // Re-running identical source reuses the class name, and so the class: the field then
+      // already holds the new value and must be left alone.
+      boolean shared = shell.snippets().anyMatch(o -> o != s && shell.status(o).isActive() && className.equals(classNameOf(o)));
+      if (shared) return;
       if (s instanceof VarSnippet v) {
         for (Field f : c.getDeclaredFields()) {
           if (f.getName().equals(v.name()) && Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
@@ -202,8 +214,7 @@ public final class Evaluator implements AutoCloseable {
           }
         }
       }
-      boolean shared = shell.snippets().anyMatch(o -> o != s && shell.status(o).isActive() && className.equals(classNameOf(o)));
-      if (!shared) control.loader().forget(className);
+      control.loader().forget(className);
       released++;
     } catch (ReflectiveOperationException | RuntimeException e) {
       // Releasing is best effort: the value simply stays reachable.
