@@ -38,6 +38,7 @@ final class Converters {
       case "Clip" -> clip(c);
       case "MaxPool", "AveragePool" -> Pools.pool(g, c);
       case "GlobalAveragePool" -> c.out(g.emit(c, new Op.GlobalAvgPool(), List.of(c.image(0)), Map.of(), true));
+      case "ReduceMean" -> reduceMean(c);
       case "Flatten" -> flatten(c);
       case "Reshape" -> reshape(c);
       case "Concat" -> concat(c);
@@ -211,6 +212,18 @@ final class Converters {
 
   private static String bound(double v) {
     return Math.abs(v) >= Float.MAX_VALUE ? "none" : String.valueOf(v);
+  }
+
+  /** ReduceMean over height and width is a global average pool (PyTorch's dynamo exporter writes adaptive_avg_pool2d so). */
+  private void reduceMean(Call c) {
+    Dyn x = c.image(0);
+    long[] axes = c.opset() < 18 ? c.attrs().ints("axes", null) : (c.present(1) ? c.constant(1, "axes").asLongs() : null);
+    long[] norm = axes == null ? null : java.util.Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
+    if (norm == null || !java.util.Arrays.equals(norm, new long[] {2, 3})) {
+      throw c.attrs().unsupported("axes", axes == null ? "all axes" : java.util.Arrays.toString(axes), "[2, 3] (height and width: a global average pool)");
+    }
+    boolean keep = c.attrs().integer("keepdims", 1) != 0;
+    c.out(g.emit(c, new Op.GlobalAvgPool(), List.of(x), Map.of(), keep));
   }
 
   private void flatten(Call c) {

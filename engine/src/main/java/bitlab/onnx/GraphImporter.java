@@ -102,7 +102,7 @@ final class GraphImporter {
 
   /** Appends a bitlab node for ONNX node {@code c}; its shape is inferred (and checked) at once. */
   Dyn emit(Call c, Op op, List<Dyn> in, Map<String, Const> params, boolean pooled) {
-    String name = names.unique(c.onnxName(), c.opType());
+    String name = names.unique(c.proto());
     List<Shape> inShapes = in.stream().map(Dyn::shape).toList();
     Shape out;
     try {

@@ -23,9 +23,12 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * whose message names the file, node or attribute at fault.
  */
 public final class OnnxImport {
-  /** The ONNX operators bitlab imports (the last eight only as constant shape arithmetic or no-ops). */
+  /**
+   * The ONNX operators bitlab imports. Identity, Dropout and Cast (to float) pass activations through;
+   * Constant, Shape, Gather, Unsqueeze, Squeeze and Slice take part only in constant shape arithmetic.
+   */
   public static final List<String> SUPPORTED_OPERATORS = List.of("Conv", "Gemm", "MatMul", "Add", "BatchNormalization",
-      "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Concat", "Softmax",
+      "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Concat", "Softmax",
       "Identity", "Dropout", "Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice", "Cast");
 
   private OnnxImport() {}

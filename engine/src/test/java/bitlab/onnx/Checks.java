@@ -2,6 +2,7 @@ package bitlab.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -10,7 +11,16 @@ import ai.onnxruntime.OrtSession;
 import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.model.SameDiffGraph;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,6 +59,27 @@ final class Checks {
   static double maxAbsDiff(INDArray a, INDArray b) {
     assertArrayEquals(a.shape(), b.shape(), "output shapes");
     return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+  }
+
+  /** A little-endian float32 C-order .npy file (as numpy.save writes it). */
+  static INDArray npy(Path file) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] magic = new byte[6];
+    b.get(magic);
+    assertEquals("\u0093NUMPY", new String(magic, StandardCharsets.ISO_8859_1), file + " is not an .npy file");
+    int major = b.get();
+    b.get();
+    int headerLength = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
+    byte[] h = new byte[headerLength];
+    b.get(h);
+    String header = new String(h, StandardCharsets.ISO_8859_1);
+    assertTrue(header.contains("'descr': '<f4'") && header.contains("'fortran_order': False"), header);
+    Matcher m = Pattern.compile("'shape': \\(([^)]*)\\)").matcher(header);
+    assertTrue(m.find(), header);
+    long[] shape = Arrays.stream(m.group(1).split(",")).map(String::strip).filter(x -> !x.isEmpty()).mapToLong(Long::parseLong).toArray();
+    float[] v = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(v);
+    return Nd4j.create(v, shape, 'c');
   }
 
   /** A seeded standard-normal batch. */

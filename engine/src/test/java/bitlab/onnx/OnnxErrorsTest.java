@@ -1,0 +1,143 @@
+package bitlab.onnx;
+
+import static bitlab.onnx.Graphs.integer;
+import static bitlab.onnx.Graphs.ints;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.model.Zoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import onnx.Onnx.TensorProto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input: each failure is one sentence naming the file, node or attribute, as its own exception type. */
+class OnnxErrorsTest {
+  @TempDir Path dir;
+
+  @Test
+  void aMissingFileIsNamed() {
+    Path p = dir.resolve("nowhere/model.onnx");
+    OnnxFileException e = assertThrows(OnnxFileException.class, () -> OnnxImport.read(p));
+    assertEquals("There is no ONNX file at '" + p + "'; check the path.", e.getMessage());
+    Path rel = Path.of("no-such-model.onnx");
+    OnnxFileException r = assertThrows(OnnxFileException.class, () -> OnnxImport.read(rel));
+    assertTrue(r.getMessage().startsWith("There is no ONNX file at 'no-such-model.onnx' (resolved against "), r.getMessage());
+  }
+
+  @Test
+  void aDirectoryIsNotAFile() {
+    OnnxFileException e = assertThrows(OnnxFileException.class, () -> OnnxImport.read(dir));
+    assertEquals("'" + dir + "' is a directory, not an ONNX file; give the path of the .onnx file.", e.getMessage());
+  }
+
+  @Test
+  void aFileThatIsNotOnnxIsSaidToBeSo() throws Exception {
+    Path text = PyTorchFixturesTest.fixture("not_onnx.onnx");
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(text));
+    assertEquals("The file '" + text + "' (" + Files.size(text) + " bytes) is not an ONNX model (no ONNX graph could be "
+        + "decoded from it); give a .onnx file exported by PyTorch, ONNX tools or bitlab.", e.getMessage());
+    Path empty = Files.write(dir.resolve("empty.onnx"), new byte[0]);
+    assertThrows(OnnxFormatException.class, () -> OnnxImport.read(empty));
+    byte[] noise = new byte[4096];
+    new java.util.Random(5).nextBytes(noise);
+    OnnxFormatException n = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(noise, "noise"));
+    assertTrue(n.getMessage().startsWith("The data 'noise' (4096 bytes) is not an ONNX model"), n.getMessage());
+  }
+
+  @Test
+  void anUnsupportedOperatorNamesTheNodeAndListsWhatIsSupported() {
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
+        () -> OnnxImport.read(PyTorchFixturesTest.fixture("unsupported_sigmoid.onnx")));
+    assertEquals("/Sigmoid", e.node());
+    assertEquals("Sigmoid", e.opType());
+    assertEquals("Node '/Sigmoid' uses the ONNX operator Sigmoid, which bitlab does not import; it imports "
+        + String.join(", ", OnnxImport.SUPPORTED_OPERATORS) + ".", e.getMessage());
+    assertTrue(UnsupportedOperatorException.supported().contains("Conv"));
+
+    byte[] custom = new Graphs(13).input("x", -1, 4)
+        .node("Gelu", "", List.of("x"), "y").output("y").bytes();
+    UnsupportedOperatorException u = assertThrows(UnsupportedOperatorException.class, () -> OnnxImport.read(custom, "gelu"));
+    assertTrue(u.getMessage().startsWith("Node '#0 (Gelu, output y)' uses the ONNX operator Gelu, which"), u.getMessage());
+  }
+
+  @Test
+  void clipOtherThanReluOrRelu6IsAnUnsupportedAttribute() {
+    byte[] b = new Graphs(13).input("x", -1, 4).floats("lo", new long[0], -1f).floats("hi", new long[0], 1f)
+        .node("Clip", "hardtanh", List.of("x", "lo", "hi"), "y").output("y").bytes();
+    UnsupportedAttributeException e = assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(b, "clip"));
+    assertEquals("Node 'hardtanh' (Clip) has [min, max] = [-1.0, 1.0], but bitlab supports only [0, 6] (ReLU6) or "
+        + "[0, none] (ReLU).", e.getMessage());
+  }
+
+  @Test
+  void convAttributesBitlabCannotRepresentAreNamedWithTheirValues() {
+    assertEquals("Node 'c' (Conv) has dilations = [2, 2], but bitlab supports only 1 (no dilation).",
+        convError(ints("dilations", 2, 2)));
+    assertEquals("Node 'c' (Conv) has strides = [1, 2], but bitlab supports only one positive stride for height and width.",
+        convError(ints("strides", 1, 2)));
+    assertEquals("Node 'c' (Conv) has pads = [0, 0, 1, 1], but bitlab supports only symmetric padding, or extra padding at "
+        + "the end that no window reaches.", convError(ints("pads", 0, 0, 1, 1)));
+    assertEquals("Node 'c' (Conv) has pads = [0, 0, 1, 1], but bitlab supports only symmetric padding, or extra padding at "
+        + "the end that no window reaches.", convError(Graphs.text("auto_pad", "SAME_UPPER"), ints("strides", 2, 2)));
+  }
+
+  private String convError(onnx.Onnx.AttributeProto... attrs) {
+    byte[] b = new Graphs(13).input("x", -1, 2, 8, 8).weight("w", 4, 2, 3, 3)
+        .node("Conv", "c", List.of("x", "w"), "y", attrs).output("y").bytes();
+    return assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(b, "conv")).getMessage();
+  }
+
+  @Test
+  void paddedAveragePoolingThatCountsThePaddingIsRefused() {
+    byte[] b = new Graphs(13).input("x", -1, 2, 8, 8)
+        .node("AveragePool", "avg", List.of("x"), "y", ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1),
+            integer("count_include_pad", 1)).output("y").bytes();
+    UnsupportedAttributeException e = assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(b, "avg"));
+    assertTrue(e.getMessage().startsWith("Node 'avg' (AveragePool) has count_include_pad = 1, but bitlab supports only 0 when"),
+        e.getMessage());
+  }
+
+  @Test
+  void graphsWithSeveralInputsOrOutputsAreRefused() {
+    byte[] two = new Graphs(13).input("a", -1, 4).input("b", -1, 4)
+        .node("Add", "sum", List.of("a", "b"), "y").output("y").bytes();
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(two, "two"));
+    assertEquals("The ONNX graph has 2 inputs (a, b); bitlab imports models with exactly one input, a batch of images "
+        + "or feature vectors.", e.getMessage());
+    byte[] twoOut = new Graphs(13).input("x", -1, 4)
+        .node("Relu", "r", List.of("x"), "y").node("Relu", "s", List.of("x"), "z").output("y").output("z").bytes();
+    OnnxFormatException o = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(twoOut, "two-out"));
+    assertEquals("The ONNX graph has 2 outputs (y, z); bitlab imports models with exactly one output, the logits or "
+        + "probabilities.", o.getMessage());
+  }
+
+  @Test
+  void otherOpsetsAndDataTypesAreRefused() {
+    byte[] old = new Graphs(5).input("x", -1, 4).node("Relu", "r", List.of("x"), "y").output("y").bytes();
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(old, "old"));
+    assertEquals("The ONNX model uses opset 5 of the default domain; bitlab imports opsets 7 to 21 (re-export it with, "
+        + "for example, opset_version=17).", e.getMessage());
+    byte[] int8 = new Graphs(13).typedInput("x", TensorProto.DataType.INT8_VALUE, -1, 4)
+        .node("Relu", "r", List.of("x"), "y").output("y").bytes();
+    OnnxFormatException t = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(int8, "int8"));
+    assertEquals("The ONNX graph's input 'x' has element type INT8; bitlab imports FP32 models.", t.getMessage());
+    byte[] dynamic = new Graphs(13).input("x", -1, 3, -1, -1).node("Relu", "r", List.of("x"), "y").output("y").bytes();
+    OnnxFormatException d = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(dynamic, "dyn"));
+    assertTrue(d.getMessage().contains("variable dimension 2 ('N')"), d.getMessage());
+  }
+
+  @Test
+  void exportIntoAMissingFolderFailsAndWritesNothing() {
+    Path target = dir.resolve("missing/lenet5.onnx");
+    OnnxFileException e = assertThrows(OnnxFileException.class,
+        () -> OnnxExport.write(Zoo.architecture("lenet5", 28, 1, 0), target));
+    assertEquals("Cannot write '" + target + "': the folder '" + target.getParent() + "' does not exist; create it first.",
+        e.getMessage());
+    assertFalse(Files.exists(target.getParent()));
+  }
+}
