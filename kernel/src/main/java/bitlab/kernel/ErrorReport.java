@@ -117,7 +117,9 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
       seenUser = true;
       String in = f.method() == null || f.method().isEmpty() ? "" : " in " + f.method() + "()";
       if (f.cellLine() > 0 && cell != null) {
-        out.add("    at cell line " + f.cellLine() + in + ":  " + lineText(cell, f.cellLine()).strip());
+        String line = "    at cell line " + f.cellLine() + in + ":  " + lineText(cell, f.cellLine()).strip();
+        if (!out.isEmpty() && out.get(out.size() - 1).equals(line)) continue;
+        out.add(line);
       } else {
         String what = f.method() == null || f.method().isEmpty() ? "code" : f.method() + "()";
         out.add("    at " + what + " from an earlier cell: " + f.earlierSnippet());

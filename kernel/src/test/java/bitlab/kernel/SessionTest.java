@@ -123,6 +123,9 @@ class SessionTest {
     assertTrue(r.error().traceback().get(0).contains(r.error().evalue()), "the sentence comes first");
     assertFalse(r.error().plain().contains("    at bitlab."), r.error().plain());
     assertTrue(r.error().plain().contains("at cell line 1:  zoo(\"no-such-model\")"), r.error().plain());
+    Session.Result v = run("var m = zoo(\"no-such-model\");", rec);
+    assertFalse(v.error().plain().contains("do_it$"), "JShell's wrapper methods stay hidden: " + v.error().plain());
+    assertEquals(1, v.error().plain().split("at cell line 1", -1).length - 1, v.error().plain());
   }
 
   @Test

@@ -149,15 +149,17 @@ public final class Evaluator implements AutoCloseable {
         continue;
       }
       String id = file.substring(1);
+      // JShell's own wrapper methods (do_it$, do_it$Aux for var initialisers) are the cell's top level.
+      String method = e.getMethodName().startsWith("do_it$") ? "" : e.getMethodName();
       Integer off = offsets.get(id);
       if (off != null) {
         int line = 1;
         for (int i = 0; i < off && i < code.length(); i++) if (code.charAt(i) == '\n') line++;
-        out.add(new EvalFailure.Frame(e, line + Math.max(1, e.getLineNumber()) - 1, e.getMethodName(), null));
+        out.add(new EvalFailure.Frame(e, line + Math.max(1, e.getLineNumber()) - 1, method, null));
       } else {
         String src = shell.snippets().filter(s -> s.id().equals(id)).map(Snippet::source).findFirst().orElse("?");
         String first = src.strip().lines().findFirst().orElse("?");
-        out.add(new EvalFailure.Frame(e, -1, e.getMethodName(), first + " (line " + e.getLineNumber() + ")"));
+        out.add(new EvalFailure.Frame(e, -1, method, first + " (line " + e.getLineNumber() + ")"));
       }
     }
     return out;
