@@ -23,6 +23,7 @@ public final class Main {
     Session session = new Session();
     BitlabKernel kernel = new BitlabKernel(session);
     JupyterConnection connection = new JupyterConnection(props);
+    FastChannels.apply(connection, Long.getLong("bitlab.poll.millis", 5));
     kernel.becomeHandlerForConnection(connection);
     connection.connect();
     connection.waitUntilClose();
