@@ -89,7 +89,8 @@ class HandMadeGraphsTest {
 
   @Test
   void globalAveragePoolThenFlattenIsOneNodeAndClipWithoutMaxIsRelu() throws Exception {
-    byte[] b = new Graphs(13).input("x", -1, 2, 5, 5).weight("w", 4, 2, 1, 1).floats("zero", new long[0], 0f).weight("fc", 3, 4)
+    // The weight is also listed as a graph input, as exporters with keep_initializers_as_inputs write it.
+    byte[] b = new Graphs(13).input("x", -1, 2, 5, 5).input("w", 4, 2, 1, 1).weight("w", 4, 2, 1, 1).floats("zero", new long[0], 0f).weight("fc", 3, 4)
         .node("Conv", "conv", List.of("x", "w"), "c")
         .node("Clip", "act", List.of("c", "zero"), "r")
         .node("GlobalAveragePool", "gap", List.of("r"), "g")

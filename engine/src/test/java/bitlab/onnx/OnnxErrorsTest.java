@@ -132,6 +132,20 @@ class OnnxErrorsTest {
   }
 
   @Test
+  void externalWeightsNeedTheModelsFolder() throws Exception {
+    Path onnx = PyTorchFixturesTest.fixture("tiny_cnn.dynamo18.onnx");
+    try (var in = Files.newInputStream(onnx)) {
+      OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(in, "tiny"));
+      assertTrue(e.getMessage().matches("Tensor '.+' is stored in an external data file 'tiny_cnn.dynamo18.onnx.data'; "
+          + "read the model with OnnxImport.read\\(Path\\) from its folder."), e.getMessage());
+    }
+    Path alone = Files.copy(onnx, dir.resolve("alone.onnx"));
+    OnnxFileException f = assertThrows(OnnxFileException.class, () -> OnnxImport.read(alone));
+    assertTrue(f.getMessage().contains("is stored in the external data file 'tiny_cnn.dynamo18.onnx.data', which is not next "
+        + "to the model in " + dir), f.getMessage());
+  }
+
+  @Test
   void exportIntoAMissingFolderFailsAndWritesNothing() {
     Path target = dir.resolve("missing/lenet5.onnx");
     OnnxFileException e = assertThrows(OnnxFileException.class,

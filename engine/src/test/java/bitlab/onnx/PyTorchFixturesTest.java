@@ -62,6 +62,17 @@ class PyTorchFixturesTest {
   }
 
   @Test
+  void aStreamOrBytesGiveTheSameModelAsTheFile() throws Exception {
+    Path file = fixture("tiny_cnn.opset13_static.onnx");
+    Model fromFile = OnnxImport.read(file);
+    try (var in = java.nio.file.Files.newInputStream(file)) {
+      Checks.assertSameModel(fromFile, OnnxImport.read(in, "tiny_cnn.opset13_static"));
+    }
+    Model unnamed = OnnxImport.read(java.nio.file.Files.readAllBytes(file), null);
+    assertEquals("main_graph", unnamed.name());
+  }
+
+  @Test
   void everyExporterAndOpsetGivesTheSameGraph() {
     List<String> reference = structure(OnnxImport.read(fixture("tiny_cnn.opset11.onnx")));
     for (String v : List.of("opset13_static", "opset17", "dynamo18")) {

@@ -17,8 +17,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Every zoo model: export, run in ONNX Runtime, compare with bitlab's own forward pass, and import the
- * file back into an equal model. The minis run 64 real MNIST test images; the ImageNet shapes a seeded
- * normal batch of 4 (enough to exercise every layer, quick on two cores).
+ * file back into an equal model. The minis run 64 real MNIST test images (with their trained weights
+ * when the build has them); the ImageNet shapes a seeded normal batch of 4 (enough to exercise every
+ * layer, quick on two cores).
  */
 class ZooRoundTripTest {
   static final double TOLERANCE = 1e-4;
@@ -28,7 +29,10 @@ class ZooRoundTripTest {
   @ParameterizedTest
   @ValueSource(strings = {"lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini"})
   void minisMatchOnnxRuntimeOnMnistAndComeBackEqual(String name) throws Exception {
-    Model m = Zoo.architecture(name, 28, 1.0, 7);
+    // The trained weights once they ship in this build (Zoo.load reads them from /bitlab/zoo), random ones until then.
+    boolean trained = Zoo.class.getResource("/bitlab/zoo/" + name + ".params.gz") != null;
+    Model m = trained ? Zoo.load(name) : Zoo.architecture(name, 28, 1.0, 7);
+    System.out.println(name + (trained ? ": trained weights" : ": random weights (seed 7), no trained weights in this build"));
     INDArray x = Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 64)).dup();
     roundTrip(m, x);
   }
