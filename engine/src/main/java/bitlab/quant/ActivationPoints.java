@@ -1,0 +1,110 @@
+package bitlab.quant;
+
+import bitlab.model.Model;
+import bitlab.model.Node;
+import bitlab.model.Op;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where activations are quantized, following the integer-only contract: the model input, and the end
+ * of every fused group (Conv/Linear/BatchNorm/Add followed by its ReLU or ReLU6), average pools and
+ * concatenations. MaxPool and Flatten keep the integer grid and are passed through; the final logits
+ * stay in the accumulator's scale (they are only dequantized).
+ *
+ * <p>A point's bits are the largest input-activation bits of the layers that read it (directly or
+ * through other activation ops); its sign is structural: unsigned after ReLU/ReLU6 (and pools of
+ * unsigned tensors), signed elsewhere.
+ */
+public final class ActivationPoints {
+  /** One quantized tensor: the node whose output it is, its width and sign, and the layers reading it. */
+  public record Point(String node, int bits, boolean signed, List<String> readers) {}
+
+  private ActivationPoints() {}
+
+  /** The points of a (BatchNorm-folded) model under a policy, in graph order; tensors all of whose readers keep float are left out. */
+  public static Map<String, Point> of(Model m, Policy policy) {
+    Map<String, List<Node>> readers = readers(m);
+    String logits = logitsNode(m);
+    Map<String, Boolean> nonNegative = new HashMap<>();
+    Map<String, Point> points = new LinkedHashMap<>();
+    int maxBits = policy.layers().stream().filter(LayerBits::activationsQuantized).mapToInt(LayerBits::activations).max().orElse(0);
+    for (Node n : m.nodes()) {
+      Op op = n.op();
+      boolean nn = op instanceof Op.Relu || op instanceof Op.Relu6
+          || ((op instanceof Op.MaxPool || op instanceof Op.AvgPool || op instanceof Op.GlobalAvgPool || op instanceof Op.Flatten)
+              && nonNegative.getOrDefault(n.inputs().get(0), false))
+          || (op instanceof Op.Concat && n.inputs().stream().allMatch(i -> nonNegative.getOrDefault(i, false)));
+      nonNegative.put(n.name(), nn);
+      if (!isPoint(n, readers, logits)) continue;
+      List<String> layers = new ArrayList<>();
+      int bits = readingBits(n.name(), readers, policy, layers);
+      if (layers.isEmpty()) bits = maxBits;
+      if (bits == 0 || bits == LayerBits.FLOAT) continue;
+      points.put(n.name(), new Point(n.name(), bits, !nn, layers));
+    }
+    return points;
+  }
+
+  /** The node whose quantized output a layer reads (walking back through MaxPool and Flatten), or null if it reads float. */
+  public static String inputOf(Model m, String layer, Map<String, Point> points) {
+    String cur = m.node(layer).inputs().get(0);
+    while (true) {
+      if (points.containsKey(cur)) return cur;
+      Op op = m.node(cur).op();
+      if (op instanceof Op.MaxPool || op instanceof Op.Flatten) cur = m.node(cur).inputs().get(0); else return null;
+    }
+  }
+
+  /** The node that gives a model's logits: its last node, or the input of a final Softmax. */
+  static String logitsNode(Model m) {
+    Node out = m.output();
+    return out.op() instanceof Op.Softmax ? out.inputs().get(0) : out.name();
+  }
+
+  private static boolean isPoint(Node n, Map<String, List<Node>> readers, String logits) {
+    Op op = n.op();
+    if (n.name().equals(logits) || op instanceof Op.Softmax || op instanceof Op.MaxPool || op instanceof Op.Flatten) return false;
+    List<Node> r = readers.getOrDefault(n.name(), List.of());
+    if (r.isEmpty()) return false;
+    boolean fusable = op instanceof Op.Conv2d || op instanceof Op.Linear || op instanceof Op.BatchNorm || op instanceof Op.Add;
+    if (fusable && r.size() == 1) {
+      Op next = r.get(0).op();
+      if (next instanceof Op.Relu || next instanceof Op.Relu6 || next instanceof Op.BatchNorm) return false;
+    }
+    return true;
+  }
+
+  private static int readingBits(String node, Map<String, List<Node>> readers, Policy policy, List<String> layers) {
+    int bits = 0;
+    Deque<String> queue = new ArrayDeque<>(List.of(node));
+    Set<String> seen = new HashSet<>();
+    while (!queue.isEmpty()) {
+      for (Node r : readers.getOrDefault(queue.removeFirst(), List.of())) {
+        if (!seen.add(r.name())) continue;
+        if (r.quantizable()) {
+          layers.add(r.name());
+          int a = policy.get(r.name()).activations();
+          if (a != LayerBits.FLOAT) bits = Math.max(bits, a);
+        } else {
+          queue.add(r.name());
+        }
+      }
+    }
+    // Readers that all keep float: the tensor stays float.
+    return !layers.isEmpty() && bits == 0 ? LayerBits.FLOAT : bits;
+  }
+
+  static Map<String, List<Node>> readers(Model m) {
+    Map<String, List<Node>> r = new HashMap<>();
+    for (Node n : m.nodes()) for (String i : n.inputs()) r.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+    return r;
+  }
+}

@@ -1,0 +1,24 @@
+package bitlab.quant;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One quantized layer as the integer executor needs it: the BatchNorm-folded float weights, their
+ * integer codes (int32 array of the weight's shape, PyTorch layout) and per-channel parameters, the
+ * float bias (after any bias correction; the executor quantizes it at {@code S_w·S_in}), and the
+ * activation points it reads and writes (null: float input, or the model's logits).
+ * The arrays are shared: treat them as read-only.
+ */
+public record LayerQuant(String layer, LayerBits bits, QuantParams weights, INDArray codes, INDArray folded,
+    INDArray dequantized, INDArray bias, String input, String output) {
+
+  public boolean quantized() {
+    return weights != null;
+  }
+
+  /** Mean squared error of the weight quantization. */
+  public double weightMse() {
+    if (!quantized()) return 0;
+    return dequantized.sub(folded).norm2Number().doubleValue() * dequantized.sub(folded).norm2Number().doubleValue() / folded.length();
+  }
+}

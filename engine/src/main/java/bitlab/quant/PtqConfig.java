@@ -1,0 +1,63 @@
+package bitlab.quant;
+
+/**
+ * How post-training quantization chooses its parameters. Defaults follow DESIGN's integer contract:
+ * weights symmetric per output channel from their extremes, activations symmetric per tensor
+ * (unsigned after ReLU), rounding half to even, 2,048 histogram bins, no bias correction.
+ *
+ * @param weights              how weight clipping ranges are chosen (per channel when {@code perChannel})
+ * @param activations          how activation clipping ranges are chosen from calibration data
+ * @param perChannel           one weight scale per output channel (else one per layer)
+ * @param asymmetricActivations activations with a zero point (unsigned over [min, max]) instead of symmetric
+ * @param rounding             rounding of every quantizer
+ * @param biasCorrection       subtract the expected output shift the weight quantization causes
+ * @param bins                 histogram bins for activation calibration
+ */
+public record PtqConfig(Calibration weights, Calibration activations, boolean perChannel, boolean asymmetricActivations,
+    Rounding rounding, boolean biasCorrection, int bins) {
+
+  public static final PtqConfig DEFAULT = new PtqConfig(Calibration.MINMAX, Calibration.MINMAX, true, false,
+      Rounding.HALF_EVEN, false, Observer.DEFAULT_BINS);
+
+  public PtqConfig {
+    if (weights == null || activations == null) throw new QuantException("Choose calibration methods for weights and activations.");
+    if (rounding == null) throw new QuantException("Choose a rounding mode: HALF_EVEN, HALF_AWAY or HALF_UP.");
+    if (bins < 8 || bins > 1 << 16) throw new QuantException("Histogram bins must be in 8..65536, got " + bins + ".");
+  }
+
+  /** The same method for weights and activations. */
+  public static PtqConfig of(Calibration method) {
+    return DEFAULT.withWeights(method).withActivations(method);
+  }
+
+  public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins); }
+
+  public PtqConfig withActivations(Calibration c) { return new PtqConfig(weights, c, perChannel, asymmetricActivations, rounding, biasCorrection, bins); }
+
+  public PtqConfig withPerChannel(boolean p) { return new PtqConfig(weights, activations, p, asymmetricActivations, rounding, biasCorrection, bins); }
+
+  public PtqConfig withAsymmetricActivations(boolean a) { return new PtqConfig(weights, activations, perChannel, a, rounding, biasCorrection, bins); }
+
+  public PtqConfig withRounding(Rounding r) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, r, biasCorrection, bins); }
+
+  public PtqConfig withBiasCorrection(boolean b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, b, bins); }
+
+  public PtqConfig withBins(int b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, b); }
+
+  /** The weight quantizer of a layer at {@code bits}. */
+  public QuantSpec weightSpec(int bits) {
+    return QuantSpec.weights(bits).withRounding(rounding).withGranularity(perChannel ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR);
+  }
+
+  /** The activation quantizer of a tensor at {@code bits}. */
+  public QuantSpec activationSpec(int bits, boolean signed) {
+    QuantSpec s = QuantSpec.activations(bits, signed).withRounding(rounding);
+    return asymmetricActivations ? s.withSymmetric(false) : s;
+  }
+
+  /** E.g. {@code weights minmax per-channel, activations kl}. */
+  public String describe() {
+    return "weights " + weights.name() + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
+        + (asymmetricActivations ? " asymmetric" : "") + (biasCorrection ? ", bias correction" : "");
+  }
+}

@@ -1,0 +1,135 @@
+package bitlab.quant;
+
+import bitlab.data.Dataset;
+import bitlab.data.Samples;
+import bitlab.model.Evaluation;
+import bitlab.model.Inference;
+import bitlab.model.Model;
+import bitlab.model.Node;
+import bitlab.model.SameDiffGraph;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A quantized network, simulated in floating point (fake quantization) and carrying everything the
+ * integer executor needs: per layer the folded weights, their codes, scales and bits, the bias;
+ * per activation point its quantizer, scale and zero point; and the rounding mode, explicit so that
+ * simulated and integer paths can agree exactly.
+ *
+ * <p>{@link #model()} is the BatchNorm-folded model with dequantized weights (and corrected biases);
+ * {@link #graph()} adds the activation fake-quantization to its SameDiff graph.
+ */
+public final class QuantizedModel {
+  private final String method;
+  private final Model source;
+  private final Model folded;
+  private final Model simulated;
+  private final Policy policy;
+  private final PtqConfig config;
+  private final Map<String, LayerQuant> layers;
+  private final Map<String, ActivationQuant> activations;
+  private SameDiffGraph graph;
+
+  QuantizedModel(String method, Model source, Model folded, Model simulated, Policy policy, PtqConfig config,
+      Map<String, LayerQuant> layers, Map<String, ActivationQuant> activations) {
+    this.method = method;
+    this.source = source;
+    this.folded = folded;
+    this.simulated = simulated;
+    this.policy = policy;
+    this.config = config;
+    this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
+    this.activations = Collections.unmodifiableMap(new LinkedHashMap<>(activations));
+  }
+
+  /** What produced it, e.g. {@code static PTQ (weights minmax per-channel, activations kl)}. */
+  public String method() { return method; }
+
+  /** The FP32 model it was made from. */
+  public Model source() { return source; }
+
+  /** The FP32 model with BatchNorm folded (the float reference of the quantized layers). */
+  public Model folded() { return folded; }
+
+  /** The folded model with dequantized weights (and corrected biases): what the simulation computes with. */
+  public Model model() { return simulated; }
+
+  public Policy policy() { return policy; }
+
+  public PtqConfig config() { return config; }
+
+  public Rounding rounding() { return config.rounding(); }
+
+  public boolean dynamic() {
+    return activations.values().stream().anyMatch(ActivationQuant::dynamic);
+  }
+
+  /** Per layer, in graph order. */
+  public Map<String, LayerQuant> layers() { return layers; }
+
+  public LayerQuant layer(String name) {
+    LayerQuant l = layers.get(name);
+    if (l == null) throw new QuantException("Layer '" + name + "' is not in " + simulated.name() + "; its layers are " + String.join(", ", layers.keySet()) + ".");
+    return l;
+  }
+
+  /** Per activation point (node name), in graph order. */
+  public Map<String, ActivationQuant> activations() { return activations; }
+
+  /** The inference graph with activation fake-quantization (built once). */
+  public synchronized SameDiffGraph graph() {
+    if (graph == null) graph = SameDiffGraph.build(simulated, SameDiffGraph.Mode.INFERENCE, hooks());
+    return graph;
+  }
+
+  SameDiffGraph.Hooks hooks() {
+    return new SameDiffGraph.Hooks() {
+      @Override public SDVariable output(SameDiff sd, Node node, SDVariable y) {
+        ActivationQuant a = activations.get(node.name());
+        if (a == null) return y;
+        try (org.nd4j.autodiff.samediff.NameScope ns = sd.withNameScope(FakeQuant.SCOPE + node.name())) {
+          return a.dynamic() ? FakeQuant.dynamic(sd, y, a.spec()) : FakeQuant.fixed(sd, y, a.params(), null, false);
+        }
+      }
+    };
+  }
+
+  public Evaluation evaluate(Samples samples) {
+    Evaluation e = Inference.evaluate(simulated, samples, graph());
+    return new Evaluation(simulated.name() + " " + policy.summary(), e.data(), e.correct(), e.total(), e.loss());
+  }
+
+  /** Top-1 accuracy on the data set's test split. */
+  public Evaluation evaluate(Dataset data) {
+    return evaluate(data.test());
+  }
+
+  /** Logits of the simulated quantized network. */
+  public INDArray predict(INDArray x) {
+    return graph().logits(x);
+  }
+
+  /** Bytes of the quantized layers (see {@link Policy#sizeBytes}). */
+  public long sizeBytes() { return policy.sizeBytes(folded); }
+
+  /** Bit operations per image (see {@link Policy#bops}). */
+  public long bops() { return policy.bops(folded); }
+
+  @Override public String toString() {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("Quantized %s, %s, %s: %,d bytes, %,d BOPs/image, rounding %s%n", source.name(), policy.summary(), method,
+        sizeBytes(), bops(), rounding().name().toLowerCase()));
+    for (LayerQuant l : layers.values()) {
+      b.append(String.format("  %-16s W%-2s A%-2s input %s%n", l.layer(), l.quantized() ? String.valueOf(l.bits().weights()) : "fp",
+          l.bits().activationsQuantized() ? String.valueOf(l.bits().activations()) : "fp", l.input() == null ? "float" : l.input()));
+    }
+    for (ActivationQuant a : activations.values()) {
+      b.append(String.format("  %-16s %s%s%n", a.node(), a.spec(), a.dynamic() ? ", per-batch range" : String.format(", range [%.4g, %.4g]", a.range().lo(), a.range().hi())));
+    }
+    return b.toString();
+  }
+}

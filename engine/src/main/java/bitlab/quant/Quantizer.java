@@ -1,0 +1,129 @@
+package bitlab.quant;
+
+import bitlab.data.Samples;
+import bitlab.model.Model;
+import bitlab.model.Node;
+import bitlab.model.Op;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Post-training quantization: static (activation ranges calibrated once) and dynamic (activation
+ * ranges taken per batch at run time). Both fold BatchNorm first and quantize weights per the policy.
+ */
+public final class Quantizer {
+  private Quantizer() {}
+
+  /** Static PTQ: calibrate activation ranges on {@code calibration}, quantize weights, optionally correct biases. */
+  public static QuantizedModel ptq(Model model, Policy policy, Samples calibration, PtqConfig config) {
+    Model folded = BatchNormFolding.fold(model);
+    policy.validate(folded);
+    Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy);
+    Map<String, Histogram> hist = Observer.observe(folded, calibration, points.keySet(), config.bins());
+    Map<String, ActivationQuant> acts = new LinkedHashMap<>();
+    for (ActivationPoints.Point p : points.values()) {
+      QuantSpec spec = config.activationSpec(p.bits(), p.signed());
+      Histogram h = hist.get(p.node());
+      Calibration.Range r = config.activations().range(h, spec);
+      acts.put(p.node(), new ActivationQuant(p, spec, QuantParams.fromRange(spec, r.lo(), r.hi()), r, h));
+    }
+    Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
+    if (config.biasCorrection()) layers = BiasCorrection.correct(folded, layers, calibration);
+    String method = "static PTQ (" + config.describe() + ")";
+    return new QuantizedModel(method, model, folded, simulated(folded, layers), policy, config, layers, acts);
+  }
+
+  /** Dynamic PTQ: weights quantized now, each activation tensor quantized with its own batch's range at run time. */
+  public static QuantizedModel dynamic(Model model, Policy policy, PtqConfig config) {
+    Model folded = BatchNormFolding.fold(model);
+    policy.validate(folded);
+    Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy);
+    Map<String, ActivationQuant> acts = new LinkedHashMap<>();
+    for (ActivationPoints.Point p : points.values()) {
+      acts.put(p.node(), new ActivationQuant(p, config.withAsymmetricActivations(false).activationSpec(p.bits(), p.signed()), null, null, null));
+    }
+    Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
+    String method = "dynamic PTQ (weights " + config.weights().name() + (config.perChannel() ? " per-channel" : " per-tensor")
+        + ", activations per batch)";
+    return new QuantizedModel(method, model, folded, simulated(folded, layers), policy, config, layers, acts);
+  }
+
+  static Map<String, LayerQuant> quantizeWeights(Model folded, Policy policy, PtqConfig config, Map<String, ActivationPoints.Point> points) {
+    Map<String, List<Node>> readers = ActivationPoints.readers(folded);
+    Map<String, LayerQuant> layers = new LinkedHashMap<>();
+    for (Node n : folded.layers()) {
+      LayerBits bits = policy.get(n.name());
+      INDArray w = folded.param(n.param("weight"));
+      INDArray bias = folded.params().get(n.param("bias"));
+      String in = ActivationPoints.inputOf(folded, n.name(), points);
+      String out = outputOf(n.name(), readers, points);
+      if (!bits.weightsQuantized()) {
+        layers.put(n.name(), new LayerQuant(n.name(), bits, null, null, w, w, bias, in, out));
+        continue;
+      }
+      WeightQuantizer.Result r = WeightQuantizer.quantize(n.param("weight"), w, config.weightSpec(bits.weights()), config.weights());
+      layers.put(n.name(), new LayerQuant(n.name(), bits, r.params(), r.codes(), w, r.dequantized(), bias, in, out));
+    }
+    return layers;
+  }
+
+  /**
+   * A quantized model from trained folded weights: weights re-quantized (with learned per-channel steps
+   * where given under {@code <layer>.weight_step}, else by their extremes), activations from
+   * {@code start} unless a learned step is given under the point's node name.
+   */
+  static QuantizedModel assemble(String method, Model source, Model folded, Policy policy, PtqConfig config,
+      QuantizedModel start, Map<String, INDArray> learned) {
+    Map<String, LayerQuant> layers = new LinkedHashMap<>();
+    for (Node n : folded.layers()) {
+      LayerQuant s = start.layer(n.name());
+      INDArray w = folded.param(n.param("weight"));
+      INDArray bias = folded.params().get(n.param("bias"));
+      if (!s.quantized()) {
+        layers.put(n.name(), new LayerQuant(n.name(), s.bits(), null, null, w, w, bias, s.input(), s.output()));
+        continue;
+      }
+      QuantSpec spec = s.weights().spec();
+      INDArray step = learned.get(n.name() + ".weight_step");
+      WeightQuantizer.Result r = step != null
+          ? WeightQuantizer.quantize(n.param("weight"), w, new QuantParams(spec, step.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+              .dup().data().asFloat(), new int[(int) step.length()]))
+          : WeightQuantizer.quantize(n.param("weight"), w, spec, Calibration.MINMAX);
+      layers.put(n.name(), new LayerQuant(n.name(), s.bits(), r.params(), r.codes(), w, r.dequantized(), bias, s.input(), s.output()));
+    }
+    Map<String, ActivationQuant> acts = new LinkedHashMap<>();
+    for (ActivationQuant a : start.activations().values()) {
+      INDArray step = learned.get(a.node());
+      if (step == null) {
+        acts.put(a.node(), a);
+        continue;
+      }
+      QuantParams p = new QuantParams(a.spec(), new float[] {step.getFloat(0)}, new int[] {0});
+      double[] r = p.range(0);
+      acts.put(a.node(), new ActivationQuant(a.point(), a.spec(), p, new Calibration.Range(r[0], r[1]), a.histogram()));
+    }
+    return new QuantizedModel(method, source, folded, simulated(folded, layers), policy, config, layers, acts);
+  }
+
+  /** The activation point at the end of a layer's fused group (through ReLU/ReLU6), or null (logits). */
+  static String outputOf(String layer, Map<String, List<Node>> readers, Map<String, ActivationPoints.Point> points) {
+    String cur = layer;
+    while (!points.containsKey(cur)) {
+      List<Node> r = readers.getOrDefault(cur, List.of());
+      if (r.size() != 1 || !(r.get(0).op() instanceof Op.Relu || r.get(0).op() instanceof Op.Relu6)) return null;
+      cur = r.get(0).name();
+    }
+    return cur;
+  }
+
+  static Model simulated(Model folded, Map<String, LayerQuant> layers) {
+    Map<String, INDArray> p = new LinkedHashMap<>();
+    for (LayerQuant l : layers.values()) {
+      p.put(l.layer() + ".weight", l.dequantized());
+      if (l.bias() != null) p.put(l.layer() + ".bias", l.bias());
+    }
+    return folded.withParams(p);
+  }
+}
