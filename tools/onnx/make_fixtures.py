@@ -11,6 +11,11 @@ exported at several opsets, and is written with a batch of inputs (`<model>.inpu
 outputs for it (`<model>.output.npy`), float32. Also written: `not_onnx.onnx` (a text file) and
 `unsupported_sigmoid.onnx` (a model with a Sigmoid) for the error tests, and `fixtures.json` listing
 every file with the exporter, opset and torch version that made it.
+
+    python tools/onnx/make_fixtures.py --large /some/dir
+
+writes bigger torchvision models instead (ResNet-18, SqueezeNet 1.1, DenseNet-121; 85 MB), which are
+not committed: for checking the importer by hand against PyTorch's outputs in the same form.
 """
 import argparse
 import json
@@ -140,7 +145,11 @@ def export(model, x, path, opset, dynamo, dynamic_batch):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="engine/src/test/resources/bitlab/onnx")
+    ap.add_argument("--large", metavar="DIR", help="instead, write torchvision ResNet-18 (64x64), SqueezeNet 1.1 and "
+                    "DenseNet-121 (224x224) with their inputs and outputs to DIR: too big to commit, for manual checks")
     args = ap.parse_args()
+    if args.large:
+        args.out = args.large
     torchvision = import_torchvision()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(SEED)
@@ -162,6 +171,15 @@ def main():
             files.append(export(model, x, path, opset, dynamo, dynamic))
         manifest["models"].append({"name": name, "input": list(shape), "output": list(y.shape), "files": files})
 
+    if args.large:
+        os.makedirs(args.out, exist_ok=True)
+        models = torchvision.models
+        fixture("resnet18", models.resnet18(weights=None), (4, 3, 64, 64), [("opset17", 17, False, True)])
+        fixture("squeezenet1_1", models.squeezenet1_1(weights=None), (2, 3, 224, 224), [("opset13", 13, False, True)])
+        fixture("densenet121", models.densenet121(weights=None), (2, 3, 224, 224), [("opset17", 17, False, True)])
+        with open(os.path.join(args.out, "fixtures.json"), "w") as f:
+            json.dump(manifest, f, indent=2)
+        return
     fixture("tiny_cnn", TinyCnn(), (8, 3, 16, 16), [
         ("opset11", 11, False, True),
         ("opset13_static", 13, False, False),

@@ -267,7 +267,8 @@ final class Converters {
     for (int i = 0; i < c.inputs(); i++) in.add(c.image(i));
     if (axis < 0) axis += 4;
     if (axis != 1) throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", 1)), "1 (channels)");
-    c.out(g.emit(c, new Op.Concat(), in, Map.of(), false));
+    // torch.cat of a one-element list (DenseNet's first layer in each block) is the identity.
+    c.out(in.size() == 1 ? in.get(0) : g.emit(c, new Op.Concat(), in, Map.of(), false));
   }
 
   private void softmax(Call c) {

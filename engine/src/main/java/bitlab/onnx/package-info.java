@@ -45,6 +45,8 @@
  * Tests export every zoo model, run it in ONNX Runtime and compare with bitlab's SameDiff forward pass
  * (64 MNIST test images for the minis, 4 normal images at 224x224 for the ImageNet shapes), and read
  * the file back into an equal model. Fixtures made by {@code tools/onnx/make_fixtures.py} with PyTorch
- * are imported and compared with PyTorch's own outputs.
+ * are imported and compared with PyTorch's own outputs; its {@code --large} option writes torchvision
+ * ResNet-18, SqueezeNet 1.1 and DenseNet-121 (too big to commit), which import and match PyTorch
+ * within 1e-5.
  */
 package bitlab.onnx;

@@ -88,12 +88,13 @@ class HandMadeGraphsTest {
   }
 
   @Test
-  void globalAveragePoolThenFlattenIsOneNodeAndClipWithoutMaxIsRelu() throws Exception {
+  void globalAveragePoolThenFlattenIsOneNodeAClipWithoutMaxIsReluAndAOneInputConcatVanishes() throws Exception {
     // The weight is also listed as a graph input, as exporters with keep_initializers_as_inputs write it.
     byte[] b = new Graphs(13).input("x", -1, 2, 5, 5).input("w", 4, 2, 1, 1).weight("w", 4, 2, 1, 1).floats("zero", new long[0], 0f).weight("fc", 3, 4)
         .node("Conv", "conv", List.of("x", "w"), "c")
         .node("Clip", "act", List.of("c", "zero"), "r")
-        .node("GlobalAveragePool", "gap", List.of("r"), "g")
+        .node("Concat", "just_one", List.of("r"), "r1", integer("axis", 1))
+        .node("GlobalAveragePool", "gap", List.of("r1"), "g")
         .node("Flatten", "flat", List.of("g"), "f")
         .node("Gemm", "fc", List.of("f", "fc"), "y", integer("transB", 1)).output("y").bytes();
     Model m = check(b, 4, 2, 5, 5);
