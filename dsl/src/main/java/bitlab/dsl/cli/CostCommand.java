@@ -3,12 +3,12 @@ package bitlab.dsl.cli;
 import bitlab.dsl.hardware.CostReport;
 import bitlab.dsl.hardware.Policies;
 import bitlab.dsl.hardware.SessionTargets;
-import bitlab.hardware.Bits;
 import bitlab.hardware.LayerCost;
-import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
+import bitlab.quant.Policy;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 final class CostCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "A zoo name (see 'bitlab models').") String model;
   @Option(names = "--target", required = true, description = "A target name (see 'bitlab hardware list').") String target;
-  @Option(names = "--bits", defaultValue = "8/8", description = "Weight/activation bits for every layer: W/A, WxAy or one number (default: ${DEFAULT-VALUE}).") String bits;
+  @Option(names = "--bits", description = "Weight/activation bits for every layer: W/A, WxAy or one number (default: 8/8).") String bits;
+  @Option(names = "--policy", paramLabel = "FILE", description = "A per-layer policy (bitlab.policy JSON) instead of --bits.") Path policy;
   @Option(names = "--input", description = "Input size (default: the zoo entry's, 224 for ImageNet shapes).") Integer input;
   @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier for the MobileNets (default: ${DEFAULT-VALUE}).") double width;
   @Option(names = "--json", description = "Print JSON.") boolean json;
@@ -35,12 +36,15 @@ final class CostCommand implements Callable<Integer> {
 
   @Override public Integer call() {
     Target t = SessionTargets.named(target);
-    Bits b = Policies.parse(bits);
+    if (bits != null && policy != null) {
+      throw new IllegalArgumentException("Give either --bits (every layer alike) or --policy FILE (per layer), not both.");
+    }
     Zoo.Entry e = Zoo.entry(model);
     int size = input == null ? e.inputSize() : input;
     Model m = Zoo.architecture(e.name(), size, width, 0);
-    List<LayerWorkload> ws = m.workloads();
-    CostReport r = CostReport.price(t, m, Policies.uniform(ws, b));
+    CostReport r = policy != null
+        ? CostReport.price(t, m, Policy.read(policy))
+        : CostReport.price(t, m, Policies.uniform(m.workloads(), Policies.parse(bits == null ? "8/8" : bits)));
     if (json) {
       Json.print(result(r, size));
     } else {

@@ -12,6 +12,7 @@ import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.ModelCost;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
+import bitlab.quant.Policy;
 import java.util.List;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -44,6 +45,16 @@ public record CostReport(String model, String label, Target target, List<LayerWo
   /** Prices {@code net} on {@code target}, one bit pair per quantizable layer in layer order. */
   public static CostReport price(Target target, Model net, List<Bits> policy) {
     return price(target, net.name(), net.workloads(), policy);
+  }
+
+  /**
+   * Prices {@code net} under a quantization policy (from a file, a search or {@code Policy.uniform}); the
+   * policy is matched to the model's layers by name and labelled by its summary (e.g. W4A8).
+   */
+  public static CostReport price(Target target, Model net, Policy policy) {
+    policy.validate(net);
+    List<Bits> bits = net.workloads().stream().map(w -> policy.get(w.name()).bits()).toList();
+    return price(target, net, bits).withLabel(policy.summary());
   }
 
   /** Prices workloads directly (a model that is not in memory, or one the engine described earlier). */
