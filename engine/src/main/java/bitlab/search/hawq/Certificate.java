@@ -1,0 +1,168 @@
+package bitlab.search.hawq;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+
+/**
+ * Proves a candidate solution of the bit-allocation ILP optimal, or finds the better one: a
+ * depth-first branch and bound over tie groups whose bound is the Lagrangian relaxation of the
+ * budgets, {@code L(lambda) = sum_g min_k (omega_gk + lambda . c_gk) - lambda . limit}, a valid lower
+ * bound for every {@code lambda >= 0} (the multipliers only decide how fast the search prunes,
+ * never what it returns). Works on the scaled problem: perturbations at most 1, limits 1.
+ */
+final class Certificate {
+  /** Stops after this many nodes; the result then says the incumbent is not proven. */
+  static final long NODE_LIMIT = 20_000_000L;
+
+  private final double[][] omega;   // [group][choice]
+  private final double[][][] cost;  // [group][choice][budget], each budget's limit is 1
+  private final int budgets;
+  private int[] order;              // groups, most consequential first
+  private double[] lambda;
+  private double[] suffixBound;     // per depth: sum over the remaining groups of min_k (omega + lambda.c)
+  private double[][] suffixMinCost; // per depth and budget: the cheapest the remaining groups can be
+  private int[][] tryOrder;         // per group: choices by omega + lambda.c
+  private double best;
+  private int[] bestChoice;
+  long nodes;
+
+  Certificate(double[][] omega, double[][][] cost, int budgets) {
+    this.omega = omega;
+    this.cost = cost;
+    this.budgets = budgets;
+  }
+
+  /** Result: the best choice per group, its objective, and whether the search finished (a proof). */
+  record Outcome(int[] choice, double objective, boolean proven, long nodes) {}
+
+  Outcome run(int[] incumbent) {
+    int g = omega.length;
+    lambda = multipliers();
+    order = IntStream.range(0, g).boxed()
+        .sorted(Comparator.comparingDouble((Integer i) -> -spread(i))).mapToInt(Integer::intValue).toArray();
+    tryOrder = new int[g][];
+    for (int i = 0; i < g; i++) {
+      final int gi = i;
+      tryOrder[i] = IntStream.range(0, omega[i].length).boxed()
+          .sorted(Comparator.comparingDouble((Integer k) -> reduced(gi, k))).mapToInt(Integer::intValue).toArray();
+    }
+    suffixBound = new double[g + 1];
+    suffixMinCost = new double[g + 1][budgets];
+    for (int d = g - 1; d >= 0; d--) {
+      int gi = order[d];
+      double m = Double.POSITIVE_INFINITY;
+      for (int k = 0; k < omega[gi].length; k++) m = Math.min(m, reduced(gi, k));
+      suffixBound[d] = suffixBound[d + 1] + m;
+      for (int b = 0; b < budgets; b++) {
+        double c = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < omega[gi].length; k++) c = Math.min(c, cost[gi][k][b]);
+        suffixMinCost[d][b] = suffixMinCost[d + 1][b] + c;
+      }
+    }
+    bestChoice = incumbent == null ? null : incumbent.clone();
+    best = incumbent == null || !feasible(incumbent) ? Double.POSITIVE_INFINITY : objective(incumbent);
+    if (!feasible(incumbent)) bestChoice = null;
+    int[] current = new int[g];
+    boolean finished = search(0, 0, new double[budgets], current);
+    return new Outcome(bestChoice, best, finished, nodes);
+  }
+
+  private boolean search(int depth, double partial, double[] used, int[] current) {
+    if (++nodes > NODE_LIMIT) return false;
+    if (depth == order.length) {
+      if (partial < best) {
+        best = partial;
+        bestChoice = current.clone();
+      }
+      return true;
+    }
+    // Lagrangian bound of this subtree: partial + lambda.used + sum of reduced minima - lambda.limit.
+    double bound = partial + suffixBound[depth];
+    for (int b = 0; b < budgets; b++) bound += lambda[b] * (used[b] - 1);
+    if (bound >= best - 1e-12 * Math.max(1, Math.abs(best))) return true;
+    int gi = order[depth];
+    for (int k : tryOrder[gi]) {
+      boolean fits = true;
+      for (int b = 0; b < budgets && fits; b++) fits = used[b] + cost[gi][k][b] + suffixMinCost[depth + 1][b] <= 1 + 1e-12;
+      if (!fits) continue;
+      for (int b = 0; b < budgets; b++) used[b] += cost[gi][k][b];
+      current[gi] = k;
+      boolean done = search(depth + 1, partial + omega[gi][k], used, current);
+      for (int b = 0; b < budgets; b++) used[b] -= cost[gi][k][b];
+      if (!done) return false;
+    }
+    return true;
+  }
+
+  private double reduced(int g, int k) {
+    double r = omega[g][k];
+    for (int b = 0; b < budgets; b++) r += lambda[b] * cost[g][k][b];
+    return r;
+  }
+
+  private double spread(int g) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double o : omega[g]) {
+      lo = Math.min(lo, o);
+      hi = Math.max(hi, o);
+    }
+    return hi - lo;
+  }
+
+  /**
+   * Multipliers that make the bound tight: coordinate ascent, each coordinate by bisection on the
+   * sign of the subgradient (chosen cost minus limit) over a logarithmic range.
+   */
+  private double[] multipliers() {
+    double[] l = new double[budgets];
+    lambda = l;
+    for (int sweep = 0; sweep < (budgets == 1 ? 1 : 6); sweep++) {
+      for (int b = 0; b < budgets; b++) {
+        l[b] = 0;
+        if (subgradient(b) <= 0) continue; // the budget does not bind at lambda_b = 0
+        double lo = -30;
+        double hi = 30;
+        for (int it = 0; it < 80; it++) {
+          double mid = (lo + hi) / 2;
+          l[b] = Math.pow(10, mid);
+          if (subgradient(b) > 0) lo = mid; else hi = mid;
+        }
+        l[b] = Math.pow(10, hi);
+      }
+    }
+    return l;
+  }
+
+  /** Cost under budget b of the choices that minimise the reduced perturbation, minus its limit (1). */
+  private double subgradient(int b) {
+    double s = 0;
+    for (int g = 0; g < omega.length; g++) {
+      int arg = 0;
+      for (int k = 1; k < omega[g].length; k++) if (reduced(g, k) < reduced(g, arg)) arg = k;
+      s += cost[g][arg][b];
+    }
+    return s - 1;
+  }
+
+  private boolean feasible(int[] c) {
+    if (c == null) return false;
+    for (int b = 0; b < budgets; b++) {
+      double s = 0;
+      for (int g = 0; g < c.length; g++) s += cost[g][c[g]][b];
+      if (s > 1 + 1e-12) return false;
+    }
+    return true;
+  }
+
+  private double objective(int[] c) {
+    double s = 0;
+    for (int g = 0; g < c.length; g++) s += omega[g][c[g]];
+    return s;
+  }
+
+  @Override public String toString() {
+    return "Certificate(lambda=" + Arrays.toString(lambda) + ", nodes=" + nodes + ")";
+  }
+}

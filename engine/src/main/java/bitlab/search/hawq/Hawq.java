@@ -1,0 +1,181 @@
+package bitlab.search.hawq;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.CostTable;
+import bitlab.hardware.LayerWorkload;
+import bitlab.model.Model;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HAWQ-V3 bit allocation for one model: its Hessian traces, the candidate bit pairs, budgets, fixed
+ * layers and ties become an {@link IlpProblem}; {@link #solve()} returns the optimal {@link Plan}.
+ * Each {@code with}/{@code budget}/{@code fix}/{@code tie} call returns a new planner, so a planner can
+ * be shared and varied (a Pareto sweep varies one budget).
+ */
+public final class Hawq {
+  private final Model model;
+  private final Traces traces;
+  private final List<Bits> candidates;
+  private final List<Budget> budgets;
+  private final Map<String, Bits> fixed;
+  private final List<List<String>> ties;
+
+  private Hawq(Model model, Traces traces, List<Bits> candidates, List<Budget> budgets, Map<String, Bits> fixed,
+      List<List<String>> ties) {
+    this.model = model;
+    this.traces = traces;
+    this.candidates = List.copyOf(candidates);
+    this.budgets = List.copyOf(budgets);
+    this.fixed = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fixed));
+    this.ties = List.copyOf(ties);
+  }
+
+  /** A planner for this model with these traces; candidates W4A4 and W8A8 until told otherwise. */
+  public static Hawq of(Model model, Traces traces) {
+    if (!traces.model().equals(model.name()) || traces.layers().size() != model.layers().size()) {
+      throw new HawqException("The traces are of model '" + traces.model() + "' (" + traces.layers().size()
+          + " layers) but the model is '" + model.name() + "' (" + model.layers().size() + " layers); trace this model first.");
+    }
+    return new Hawq(model, traces, List.of(Bits.W4A4, Bits.W8A8), List.of(), Map.of(), List.of());
+  }
+
+  public Model model() { return model; }
+
+  public Traces traces() { return traces; }
+
+  public List<Bits> candidates() { return candidates; }
+
+  public List<Budget> budgets() { return budgets; }
+
+  /** Candidate pairs every layer chooses from. */
+  public Hawq candidates(List<Bits> pairs) {
+    if (pairs == null || pairs.isEmpty()) throw new HawqException("Give at least one candidate bit pair.");
+    for (Bits b : pairs) {
+      if (!b.quantized()) throw new HawqException("Candidate " + b + " is not a quantized pair; use widths 1..8.");
+    }
+    return new Hawq(model, traces, pairs.stream().distinct().toList(), budgets, fixed, ties);
+  }
+
+  /** Candidates with weights and activations at the same width, e.g. {@code bits(4, 8)}. */
+  public Hawq bits(int... widths) {
+    return candidates(Arrays.stream(widths).mapToObj(Bits::uniform).toList());
+  }
+
+  /** Adds a budget (a second budget of the same kind and target replaces the first). */
+  public Hawq budget(Budget b) {
+    List<Budget> out = new ArrayList<>();
+    for (Budget old : budgets) if (!old.name().equals(b.name())) out.add(old);
+    out.add(b);
+    return new Hawq(model, traces, candidates, out, fixed, ties);
+  }
+
+  public Hawq withoutBudgets() {
+    return new Hawq(model, traces, candidates, List.of(), fixed, ties);
+  }
+
+  /** Keeps a layer at one pair (added to its candidates if it is not one). */
+  public Hawq fix(String layer, Bits bits) {
+    model.node(layer);
+    if (!model.node(layer).quantizable()) throw new HawqException("Layer '" + layer + "' has no weights to fix; layers with weights are " + String.join(", ", model.layerNames()) + ".");
+    Map<String, Bits> f = new LinkedHashMap<>(fixed);
+    f.put(layer, bits);
+    return new Hawq(model, traces, candidates, budgets, f, ties);
+  }
+
+  /** Makes layers share one pair (e.g. a residual block's downsample convolution and its first convolution). */
+  public Hawq tie(String... layers) {
+    for (String l : layers) model.node(l);
+    List<List<String>> t = new ArrayList<>(ties);
+    t.add(List.of(layers));
+    return new Hawq(model, traces, candidates, budgets, fixed, t);
+  }
+
+  /** The integer program this planner solves: perturbations, costs, resolved limits, fixed layers, ties. */
+  public IlpProblem problem() {
+    IlpProblem open = new IlpProblem(layers(), List.of(), fixed, ties);
+    List<IlpProblem.Limit> limits = new ArrayList<>();
+    for (Budget b : budgets) limits.add(new IlpProblem.Limit(b.name(), b.kind().unit(), limit(open, b)));
+    return new IlpProblem(open.layers(), limits, fixed, ties);
+  }
+
+  public Plan solve() {
+    IlpProblem p = problem();
+    return new Plan(model, traces, p, IlpSolver.solve(p), budgets);
+  }
+
+  /** Optimal plans with one budget swept over fractions (other budgets kept). */
+  public List<Plan> sweep(Budget varied, double... fractions) {
+    List<Plan> out = new ArrayList<>();
+    for (double f : fractions) {
+      out.add(budget(new Budget(varied.kind(), varied.target(), f, true)).solve());
+      bitlab.task.Work.progress(String.format("HAWQ-V3 Pareto sweep of %s: %d of %d budgets", model.name(), out.size(), fractions.length));
+    }
+    return out;
+  }
+
+  private double limit(IlpProblem open, Budget b) {
+    IlpProblem priced = new IlpProblem(open.layers(), List.of(new IlpProblem.Limit(b.name(), b.kind().unit(), 1)), fixed, ties);
+    IlpSolution.Usage range = IlpSolver.ranges(priced, priced.groups()).get(0);
+    if (b.fraction()) return range.low() + b.value() * (range.high() - range.low());
+    double v = b.value();
+    if (v < range.low() * (1 - 1e-12) || v > range.high() * (1 + 1e-12)) {
+      throw new BudgetException(String.format("The %s budget of %s lies %s the range policies of these candidates span; the feasible range is %s "
+              + "(every layer at its lowest candidate) to %s (every layer at its highest).", b.name(), IlpSolver.fmt(v, b.kind().unit()),
+          v < range.low() ? "below" : "above", IlpSolver.fmt(range.low(), b.kind().unit()), IlpSolver.fmt(range.high(), b.kind().unit())));
+    }
+    return v;
+  }
+
+  private List<IlpProblem.Layer> layers() {
+    List<LayerWorkload> work = model.workloads();
+    Map<String, CostTable> tables = new HashMap<>();
+    for (Budget b : budgets) {
+      if (b.target() != null) tables.computeIfAbsent(b.target().name(), n -> b.target().table(work));
+    }
+    List<IlpProblem.Layer> out = new ArrayList<>();
+    for (int i = 0; i < work.size(); i++) {
+      LayerWorkload w = work.get(i);
+      List<Bits> cand = new ArrayList<>(candidates);
+      Bits f = fixed.get(w.name());
+      if (f != null && !cand.contains(f)) cand.add(f);
+      double avg = traces.layer(w.name()).average();
+      double[] omega = new double[cand.size()];
+      Map<String, double[]> costs = new LinkedHashMap<>();
+      for (Budget b : budgets) costs.put(b.name(), new double[cand.size()]);
+      Map<Integer, Double> errors = new HashMap<>();
+      for (int k = 0; k < cand.size(); k++) {
+        Bits c = cand.get(k);
+        double err = errors.computeIfAbsent(c.weights(), bits -> Perturbation.squaredError(model.param(w.name() + ".weight"), bits));
+        omega[k] = avg * err;
+        for (Budget b : budgets) costs.get(b.name())[k] = cost(b, tables, i, w, c);
+      }
+      out.add(new IlpProblem.Layer(w.name(), cand, omega, costs));
+    }
+    return out;
+  }
+
+  /**
+   * Bytes of one layer as {@link bitlab.quant.Policy#sizeBytes} counts them: weights packed at their
+   * width (rounded up to a byte), 32-bit biases and one 32-bit scale per output channel.
+   */
+  private double sizeBytes(LayerWorkload w, Bits c) {
+    long bytes = (w.weights() * c.weights() + 7) / 8 + 4L * w.outChannels();
+    if (model.params().containsKey(w.name() + ".bias")) bytes += 4L * w.outChannels();
+    return bytes;
+  }
+
+  private double cost(Budget b, Map<String, CostTable> tables, int i, LayerWorkload w, Bits c) {
+    switch (b.kind()) {
+      case SIZE: return sizeBytes(w, c);
+      case BOPS: return (double) c.weights() * c.activations() * w.macs();
+      case LATENCY: return tables.get(b.target().name()).latency(i, c.weights(), c.activations());
+      case ENERGY: return tables.get(b.target().name()).energy(i, c.weights(), c.activations());
+      default: throw new IllegalStateException(b.kind().name());
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * HAWQ-V3: Hessian-aware mixed precision by integer linear programming (Yao et al., ICML 2021).
+ *
+ * <h2>Flow</h2>
+ * <ol>
+ *   <li>{@link bitlab.search.hawq.HessianTraces#estimate}: per layer the trace of the loss Hessian's
+ *       block for its weights, by Hutchinson's estimator with Rademacher probes; Hessian-vector products
+ *       by central differences of double-precision SameDiff gradients (SameDiff 1.0.0-M2.1 cannot
+ *       differentiate its backward ops, so double backprop is not available). Stops when every layer's
+ *       running mean changes by less than a relative tolerance; reports standard errors.</li>
+ *   <li>{@link bitlab.search.hawq.Perturbation}: {@code Omega_i(b) = avgTr(H_i) * ||Q_b(W_i) - W_i||^2}
+ *       with symmetric per-channel weight quantization.</li>
+ *   <li>{@link bitlab.search.hawq.Hawq}: candidates, {@link bitlab.search.hawq.Budget}s (size, BOPs,
+ *       latency and energy on any {@link bitlab.hardware.Target}, absolute or as a fraction between the
+ *       cheapest and dearest policies), fixed layers and ties become an
+ *       {@link bitlab.search.hawq.IlpProblem}.</li>
+ *   <li>{@link bitlab.search.hawq.IlpSolver}: ojAlgo's branch and bound, then an exact Lagrangian
+ *       branch and bound ({@code Certificate}) that proves the answer optimal or corrects it.</li>
+ *   <li>{@link bitlab.search.hawq.Plan}: the policy, its perturbation, budget use and the uniform
+ *       policies beside it; {@link bitlab.search.hawq.IlpJson} writes and reads the problem so that
+ *       {@code ./bitlab ilp} replays it exactly.</li>
+ * </ol>
+ */
+package bitlab.search.hawq;
