@@ -3,6 +3,7 @@
 Run by ./bitlab test as:  JUPYTER_PATH=.venv/share/jupyter /usr/bin/python3 -m unittest -v test_conformance
 (jupyter_kernel_test comes from Debian's python3-jupyter-kernel-test).
 """
+import time
 import unittest
 
 import jupyter_kernel_test
@@ -48,6 +49,42 @@ class BitlabKernelTests(jupyter_kernel_test.KernelTests):
     code_inspect_sample = "Math.max"
 
     code_clear_output = 'System.out.println("before"); clearOutput();'
+
+    # Beyond the suite: bitlab's own protocol behaviour.
+
+    def test_interrupt_stops_a_busy_cell_and_the_kernel_lives_on(self):
+        self.flush_channels()
+        self.kc.execute("long spins = 0;\nwhile (true) { spins++; }")
+        time.sleep(2)
+        self.km.interrupt_kernel()
+        reply = self.get_non_kernel_info_reply(timeout=60)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        self.flush_channels()
+        reply, outputs = self.execute_helper("40 + 2")
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"], ["42"])
+
+    def test_progress_is_one_display_updated_in_place(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper(
+            'for (int i = 1; i <= 30; i++) { bitlab.task.Work.progress("step " + i + "/30"); Thread.sleep(20); }')
+        self.assertEqual(reply["content"]["status"], "ok")
+        shown = [m for m in outputs if m["msg_type"] == "display_data"]
+        updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
+        self.assertEqual(len(shown), 1)
+        display_id = shown[0]["content"]["transient"]["display_id"]
+        self.assertTrue(updates)
+        self.assertTrue(all(u["content"]["transient"]["display_id"] == display_id for u in updates))
+        self.assertEqual(updates[-1]["content"]["data"]["text/plain"], "step 30/30")
+        self.assertLess(len(updates), 30)
+
+    def test_errors_name_the_users_exception_not_a_wrapper(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper('Integer.parseInt("four")')
+        self.assertEqual(reply["content"]["ename"], "NumberFormatException")
+        self.assertIn('For input string: "four"', reply["content"]["evalue"])
+        self.assertIn("at cell line 1", "\n".join(outputs[0]["content"]["traceback"]))
 
 
 if __name__ == "__main__":
