@@ -13,7 +13,7 @@ command -v node >/dev/null || { echo "browser check: node is not installed"; exi
 [[ -x /usr/bin/chromium || -n "${CHROMIUM:-}" ]] || { echo "browser check: chromium is not installed"; exit 1; }
 cp "$HERE/package.json" "$HERE/lab.mjs" "$WORK/"
 if [[ ! -d "$WORK/node_modules/playwright-core" ]]; then
-  (cd "$WORK" && npm install --no-audit --no-fund --silent >/dev/null 2>&1) || { echo "browser check: npm could not install playwright-core"; exit 1; }
+  (cd "$WORK" && npm install --no-audit --no-fund --no-package-lock --silent >/dev/null 2>&1) || { echo "browser check: npm could not install playwright-core"; exit 1; }
 fi
 
 # The notebook the browser runs: one cell that shows a bit table (HTML) and a chart (image).
