@@ -1,0 +1,93 @@
+package bitlab.dsl.cli;
+
+import bitlab.data.Dataset;
+import bitlab.dsl.quant.QuantizeBuilder;
+import bitlab.model.Model;
+import bitlab.quant.BatchNormFolding;
+import bitlab.quant.LayerBits;
+import bitlab.quant.Policy;
+import bitlab.quant.QatConfig;
+import bitlab.quant.QuantException;
+import bitlab.quant.QuantizedModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "quantize", description = "Quantize a model (static or dynamic PTQ, or QAT) and compare it with FP32 on the test split.")
+final class QuantizeCommand implements Callable<Integer> {
+  static final List<String> METHODS = List.of("minmax", "percentile:99.99", "mse", "kl", "aciq-laplace", "aciq-gauss");
+
+  @Mixin ModelArgs args;
+  @Option(names = "--bits", defaultValue = "8/8", description = "Weight/activation bits of every layer, e.g. 4/4 (default: ${DEFAULT-VALUE}).") String bits;
+  @Option(names = "--policy", description = "A per-layer policy JSON file (instead of --bits).") Path policyFile;
+  @Option(names = "--calib", defaultValue = "minmax", description = "Activation calibration: " + "minmax, percentile[:P], mse, kl, aciq-laplace, aciq-gauss (default: ${DEFAULT-VALUE}).") String calib;
+  @Option(names = "--weight-calib", description = "Weight clipping: same choices (default: minmax).") String weightCalib;
+  @Option(names = "--per-channel", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "One weight scale per output channel (default); --no-per-channel for one per layer.") boolean perChannel;
+  @Option(names = "--asymmetric", description = "Activations with a zero point.") boolean asymmetric;
+  @Option(names = "--bias-correction", description = "Correct the output shift weight quantization causes.") boolean biasCorrection;
+  @Option(names = "--rounding", defaultValue = "half_even", description = "half_even, half_away or half_up.") String rounding;
+  @Option(names = "--dynamic", description = "Dynamic quantization: activation ranges per batch at run time.") boolean dynamic;
+  @Option(names = "--qat", description = "Quantization-aware fine-tuning for this many epochs.") Integer qatEpochs;
+  @Option(names = "--lsq", description = "With --qat: learn the step sizes too.") boolean lsq;
+  @Option(names = "--lr", defaultValue = "5e-4", description = "QAT learning rate (default: ${DEFAULT-VALUE}).") double lr;
+  @Option(names = "--calib-images", defaultValue = "512", description = "Calibration images from the training split.") int images;
+  @Option(names = "--compare", description = "Run every calibration method (for weights and activations, unless --weight-calib is given).") boolean compare;
+  @Option(names = "--json", description = "Print JSON.") boolean json;
+
+  record Row(String method, String policy, double accuracy, double dropPoints, long sizeBytes, long bops) {}
+
+  record Result(String model, String data, double fp32Accuracy, long fp32SizeBytes, long fp32Bops, List<Row> quantized) {}
+
+  @Override public Integer call() {
+    int[] wa = policyFile == null ? parseBits(bits) : null;
+    Model net = args.model();
+    Dataset data = args.data();
+    Model folded = BatchNormFolding.fold(net);
+    Policy policy = policyFile != null ? Policy.read(policyFile).validate(folded) : Policy.uniform(folded, wa[0], wa[1]);
+    double fp = net.evaluate(data).accuracy();
+    Policy fp32 = Policy.uniform(folded, LayerBits.FLOAT, LayerBits.FLOAT);
+    List<Row> rows = new ArrayList<>();
+    List<String> methods = compare ? METHODS : List.of(calib);
+    for (String m : methods) {
+      QuantizeBuilder b = QuantizeBuilder.of(net, policy).calibrate(data, m, images).rounding(rounding);
+      b = perChannel ? b.perChannel() : b.perTensor();
+      String wc = weightCalib != null ? weightCalib : compare ? m : "minmax";
+      b = b.weights(wc);
+      if (asymmetric) b = b.asymmetric();
+      if (biasCorrection) b = b.biasCorrection();
+      if (dynamic) b = b.dynamic();
+      if (qatEpochs != null) b = b.qat(QatConfig.of(qatEpochs).withLearningRate(lr).withLearnedStep(lsq));
+      QuantizedModel q = b.build();
+      double a = q.evaluate(data).accuracy();
+      rows.add(new Row(q.method(), policy.summary(), a, 100 * (fp - a), q.sizeBytes(), q.bops()));
+    }
+    Result r = new Result(net.name(), data.name(), fp, fp32.sizeBytes(folded), fp32.bops(folded), rows);
+    if (json) {
+      Json.print(r);
+    } else {
+      System.err.print("\r");
+      System.out.printf("%s on %s: FP32 %.2f%%, %,d bytes, %,d BOPs/image%n", r.model(), r.data(), 100 * fp, r.fp32SizeBytes(), r.fp32Bops());
+      for (Row row : rows) {
+        System.out.printf("  %-8s %6.2f%% (drop %+.2f points)  %,d bytes  %,d BOPs  %s%n", row.policy(), 100 * row.accuracy(),
+            row.dropPoints(), row.sizeBytes(), row.bops(), row.method());
+      }
+    }
+    return 0;
+  }
+
+  static int[] parseBits(String text) {
+    String[] p = text.split("/");
+    try {
+      if (p.length == 2) return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw new QuantException("--bits takes WEIGHTS/ACTIVATIONS, e.g. 8/8 or 4/8, got '" + text + "'.");
+  }
+
+}

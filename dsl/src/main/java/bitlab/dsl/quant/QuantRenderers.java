@@ -1,0 +1,54 @@
+package bitlab.dsl.quant;
+
+import bitlab.dsl.display.ChartImages;
+import bitlab.dsl.display.MimeBundle;
+import bitlab.dsl.display.RendererProvider;
+import bitlab.dsl.display.Renderers;
+import bitlab.dsl.display.TableHtml;
+import bitlab.quant.Policy;
+import bitlab.quant.QatResult;
+import bitlab.quant.QuantizedModel;
+import bitlab.train.EpochRecord;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+/** Renderers of policies, quantized models and QAT runs (a {@code RendererProvider} service entry). */
+public final class QuantRenderers implements RendererProvider {
+
+  @Override public void registerInto(Renderers r) {
+    r.register(Policy.class, QuantRenderers::policy);
+    r.register(QuantizedModel.class, QuantRenderers::quantized);
+    r.register(QatResult.class, QuantRenderers::qat);
+  }
+
+  /** The bit table beside a per-layer bar chart. */
+  static MimeBundle policy(Policy p) {
+    Table t = QuantTables.policy(p);
+    String img = "<img src=\"data:image/png;base64," + ChartImages.pngBase64(QuantCharts.policy(p)) + "\"/>";
+    return MimeBundle.html(p.toString(), "<div style=\"display:flex;gap:1em;align-items:flex-start\"><div>"
+        + TableHtml.html(t) + "</div><div>" + img + "</div></div>");
+  }
+
+  static MimeBundle quantized(QuantizedModel q) {
+    String head = String.format("<p><b>%s</b> quantized %s by %s: %,d bytes, %,d BOPs per image, rounding %s</p>",
+        TableHtml.escape(q.source().name()), TableHtml.escape(q.policy().summary()), TableHtml.escape(q.method()), q.sizeBytes(), q.bops(),
+        q.rounding().name().toLowerCase());
+    return MimeBundle.html(q.toString(), head + TableHtml.html(QuantTables.layers(q)) + TableHtml.html(QuantTables.activations(q)));
+  }
+
+  static MimeBundle qat(QatResult r) {
+    IntColumn epoch = IntColumn.create("epoch");
+    DoubleColumn loss = DoubleColumn.create("train loss");
+    DoubleColumn acc = DoubleColumn.create("quantized test accuracy %");
+    DoubleColumn secs = DoubleColumn.create("seconds");
+    for (EpochRecord e : r.history()) {
+      epoch.append(e.epoch());
+      loss.append(Math.round(e.trainLoss() * 1e4) / 1e4);
+      acc.append(QuantTables.round(100 * e.testAccuracy()));
+      secs.append(Math.round(e.seconds() * 10) / 10.0);
+    }
+    Table t = Table.create("QAT of " + r.model().source().name() + " " + r.model().policy().summary(), epoch, loss, acc, secs);
+    return MimeBundle.html(r.model().method() + "\n" + t.print(), "<p>" + TableHtml.escape(r.model().method()) + "</p>" + TableHtml.html(t));
+  }
+}

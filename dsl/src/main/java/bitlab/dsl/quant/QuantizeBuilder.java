@@ -1,0 +1,144 @@
+package bitlab.dsl.quant;
+
+import bitlab.data.Dataset;
+import bitlab.model.Model;
+import bitlab.quant.Calibration;
+import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.Qat;
+import bitlab.quant.QatConfig;
+import bitlab.quant.QatResult;
+import bitlab.quant.QuantException;
+import bitlab.quant.QuantizedModel;
+import bitlab.quant.Quantizer;
+import bitlab.quant.Rounding;
+
+/**
+ * {@code quantize(net, policy)} and its options, ending in {@link #build()}:
+ * <pre>
+ * quantize(net, 4, 4).calibrate(data, "aciq").weights("mse").build()      // static PTQ
+ * quantize(net, 8, 8).dynamic().build()                                   // dynamic PTQ
+ * quantize(net, 4, 4).calibrate(data).qat(3).build()                      // QAT from the FP32 weights
+ * </pre>
+ * Each call returns a new builder (the old one is unchanged), so a cell can branch off variants.
+ */
+public final class QuantizeBuilder {
+  /** Calibration images taken from the training split unless told otherwise. */
+  public static final int DEFAULT_CALIBRATION_IMAGES = 512;
+
+  private final Model net;
+  private final Policy policy;
+  private final PtqConfig config;
+  private final Dataset data;
+  private final int images;
+  private final boolean dynamic;
+  private final QatConfig qat;
+
+  private QuantizeBuilder(Model net, Policy policy, PtqConfig config, Dataset data, int images, boolean dynamic, QatConfig qat) {
+    this.net = net;
+    this.policy = policy;
+    this.config = config;
+    this.data = data;
+    this.images = images;
+    this.dynamic = dynamic;
+    this.qat = qat;
+  }
+
+  public static QuantizeBuilder of(Model net, Policy policy) {
+    if (net == null) throw new QuantException("quantize(...) needs a model, got null.");
+    if (policy == null) throw new QuantException("quantize(...) needs a policy, e.g. Policy.uniform(net, 8, 8).");
+    return new QuantizeBuilder(net, policy.validate(bitlab.quant.BatchNormFolding.fold(net)), PtqConfig.DEFAULT, null,
+        DEFAULT_CALIBRATION_IMAGES, false, null);
+  }
+
+  /** Calibrate activation ranges by min-max on 512 training images of {@code data}. */
+  public QuantizeBuilder calibrate(Dataset data) {
+    return new QuantizeBuilder(net, policy, config, data, images, dynamic, qat);
+  }
+
+  /** Calibrate with a method: minmax, percentile[:P], mse, kl, aciq (Laplace), aciq-gauss. */
+  public QuantizeBuilder calibrate(Dataset data, String method) {
+    return new QuantizeBuilder(net, policy, config.withActivations(Calibration.parse(method)), data, images, dynamic, qat);
+  }
+
+  /** ... on the first {@code images} training images. */
+  public QuantizeBuilder calibrate(Dataset data, String method, int images) {
+    if (images < 1) throw new QuantException("Calibrate on at least 1 image, got " + images + ".");
+    return new QuantizeBuilder(net, policy, config.withActivations(Calibration.parse(method)), data, images, dynamic, qat);
+  }
+
+  /** How weight clipping ranges are chosen (default minmax: each channel's largest magnitude). */
+  public QuantizeBuilder weights(String method) {
+    return with(config.withWeights(Calibration.parse(method)));
+  }
+
+  public QuantizeBuilder perTensor() { return with(config.withPerChannel(false)); }
+
+  public QuantizeBuilder perChannel() { return with(config.withPerChannel(true)); }
+
+  /** Activations with a zero point over [min, max] instead of symmetric. */
+  public QuantizeBuilder asymmetric() { return with(config.withAsymmetricActivations(true)); }
+
+  /** half_even (default), half_away or half_up. */
+  public QuantizeBuilder rounding(String mode) { return with(Rounding.parse(mode)); }
+
+  public QuantizeBuilder biasCorrection() { return with(config.withBiasCorrection(true)); }
+
+  /** Dynamic quantization: activation ranges per batch at run time (no calibration). */
+  public QuantizeBuilder dynamic() {
+    return new QuantizeBuilder(net, policy, config, data, images, true, qat);
+  }
+
+  /** Quantization-aware fine-tuning for {@code epochs} on the calibration data set's training split. */
+  public QuantizeBuilder qat(int epochs) {
+    return qat(QatConfig.of(epochs));
+  }
+
+  public QuantizeBuilder qat(QatConfig cfg) {
+    return new QuantizeBuilder(net, policy, config, data, images, dynamic, cfg);
+  }
+
+  /** QAT with learned step sizes (LSQ). */
+  public QuantizeBuilder learnedStep() {
+    if (qat == null) throw new QuantException("learnedStep() refines QAT; call qat(epochs) first.");
+    return qat(qat.withLearnedStep(true));
+  }
+
+  private QuantizeBuilder with(PtqConfig c) {
+    return new QuantizeBuilder(net, policy, c, data, images, dynamic, qat);
+  }
+
+  private QuantizeBuilder with(Rounding r) {
+    return with(config.withRounding(r));
+  }
+
+  public PtqConfig config() { return config; }
+
+  public Policy policy() { return policy; }
+
+  /** Runs the quantization. */
+  public QuantizedModel build() {
+    if (dynamic) {
+      if (qat != null) throw new QuantException("Choose dynamic() or qat(...), not both.");
+      return Quantizer.dynamic(net, policy, config);
+    }
+    if (data == null) {
+      throw new QuantException("Static quantization needs calibration data: add .calibrate(data) (or use .dynamic()).");
+    }
+    if (qat != null) return train().model();
+    return Quantizer.ptq(net, policy, data.train().take(images), config);
+  }
+
+  /** The QAT run with its per-epoch history (needs {@code qat(...)}). */
+  public QatResult train() {
+    if (qat == null) throw new QuantException("train() runs QAT; call qat(epochs) first.");
+    if (data == null) throw new QuantException("QAT needs data: add .calibrate(data).");
+    QatConfig cfg = new QatConfig(qat.epochs(), qat.learningRate(), qat.batchSize(), qat.learnedStep(), images, qat.seed());
+    return Qat.train(net, policy, data, config, cfg);
+  }
+
+  @Override public String toString() {
+    return "quantize(" + net.name() + ", " + policy.summary() + ")" + (dynamic ? " dynamic" : "") + " " + config.describe()
+        + (qat == null ? "" : ", QAT " + qat.epochs() + " epochs") + (data == null ? "" : ", data " + data.name());
+  }
+}
