@@ -20,7 +20,8 @@ final class VarsMagic {
     for (Evaluator.Var v : vars) {
       name.append(v.name());
       type.append(v.type());
-      value.append(v.value());
+      String first = v.value().lines().findFirst().orElse("");
+      value.append(v.value().contains("\n") ? first + " ..." : first);
     }
     return Table.create("variables", name, type, value);
   }

@@ -37,5 +37,7 @@ class DslDocsTest {
   void theBundledDslSourcesAreFound() {
     assertTrue(DslDocs.bundled().lookup("bitlab.data.Dataset Bitlab.mnist()").orElse("").contains("MNIST"),
         "kernel/pom.xml bundles dsl/src/main/java under bitlab-src/");
+    assertTrue(DslDocs.bundled().lookup("bitlab.model.Evaluation Model.evaluate(bitlab.data.Dataset data)").orElse("")
+        .contains("accuracy"), "the engine's public types are documented too");
   }
 }
