@@ -71,6 +71,16 @@ public final class Bitlab {
     return Zoo.architecture(name, inputSize, width, 0);
   }
 
+  /** Imports an FP32 ONNX model (as PyTorch and torchvision export them). */
+  public static Model onnx(String path) { return bitlab.onnx.OnnxImport.read(Path.of(path)); }
+
+  /** Exports a model as FP32 ONNX (opset 13), with bitlab's provenance in its metadata; the file appears whole or not at all. */
+  public static Path exportOnnx(Model model, String path) {
+    Path p = Path.of(path);
+    bitlab.onnx.OnnxExport.write(model, p);
+    return p;
+  }
+
   /** The layer table of a model. */
   public static Table layers(Model model) { return Tables.layers(model); }
 

@@ -138,7 +138,7 @@ public final class SameDiffGraph {
     if (op instanceof Op.Conv2d c) return conv(n, c, x, hooks);
     if (op instanceof Op.Linear l) {
       SDVariable w = hooks.weight(sd, n, param(n, "weight", true));
-      SDVariable y = sd.mmul(x, w, false, true, false);
+      SDVariable y = sd.mmul(name + "/matmul", x, w, false, true, false);
       return l.bias() ? y.add(name, param(n, "bias", true)) : sd.identity(name, y);
     }
     if (op instanceof Op.BatchNorm b) return batchNorm(n, b, x);
@@ -162,11 +162,11 @@ public final class SameDiffGraph {
         .weightsFormat(WeightsFormat.YXIO).build();
     if (c.groups() == 1) {
       // bitlab stores OIHW (as ONNX and PyTorch do); libnd4j's default layout is [kH, kW, in, out].
-      return sd.cnn().conv2d(n.name(), x, w.permute(2, 3, 1, 0), b, cfg);
+      return sd.cnn().conv2d(n.name(), x, sd.permute(n.name() + "/hwio", w, 2, 3, 1, 0), b, cfg);
     }
     if (c.depthwise()) {
       // [C, 1, kH, kW] -> [kH, kW, C, 1]: depthwise with multiplier 1.
-      SDVariable dw = w.permute(2, 3, 0, 1);
+      SDVariable dw = sd.permute(n.name() + "/hwc1", w, 2, 3, 0, 1);
       return b == null ? sd.cnn().depthWiseConv2d(n.name(), x, dw, cfg) : sd.cnn().depthWiseConv2d(n.name(), x, dw, b, cfg);
     }
     // General grouped convolution: one convolution per group on its slice of channels.
@@ -174,10 +174,11 @@ public final class SameDiffGraph {
     int go = c.out() / c.groups();
     SDVariable[] parts = new SDVariable[c.groups()];
     for (int g = 0; g < c.groups(); g++) {
-      SDVariable xs = x.get(SDIndex.all(), SDIndex.interval(g * gi, (g + 1) * gi), SDIndex.all(), SDIndex.all());
-      SDVariable ws = w.get(SDIndex.interval(g * go, (g + 1) * go), SDIndex.all(), SDIndex.all(), SDIndex.all());
+      String p = n.name() + "/g" + g;
+      SDVariable xs = sd.identity(p + "/x", x.get(SDIndex.all(), SDIndex.interval(g * gi, (g + 1) * gi), SDIndex.all(), SDIndex.all()));
+      SDVariable ws = sd.permute(p + "/hwio", w.get(SDIndex.interval(g * go, (g + 1) * go), SDIndex.all(), SDIndex.all(), SDIndex.all()), 2, 3, 1, 0);
       SDVariable bs = b == null ? null : b.get(SDIndex.interval(g * go, (g + 1) * go));
-      parts[g] = bs == null ? sd.cnn().conv2d(xs, ws.permute(2, 3, 1, 0), cfg) : sd.cnn().conv2d(xs, ws.permute(2, 3, 1, 0), bs, cfg);
+      parts[g] = bs == null ? sd.cnn().conv2d(p, xs, ws, cfg) : sd.cnn().conv2d(p, xs, ws, bs, cfg);
     }
     return sd.concat(n.name(), 1, parts);
   }
@@ -202,9 +203,10 @@ public final class SameDiffGraph {
       var = param(n, "running_var", false);
     }
     long[] bshape = image ? new long[] {1, b.channels(), 1, 1} : new long[] {1, b.channels()};
-    SDVariable scale = gamma.div(sd.math().sqrt(var.add(b.epsilon())));
-    SDVariable shift = beta.sub(mean.mul(scale));
-    return x.mul(sd.reshape(scale, bshape)).add(n.name(), sd.reshape(shift, bshape));
+    String p = n.name() + "/";
+    SDVariable scale = gamma.div(p + "scale", sd.math().sqrt(p + "std", var.add(p + "var_eps", b.epsilon())));
+    SDVariable shift = beta.sub(p + "shift", mean.mul(p + "mean_scale", scale));
+    return x.mul(p + "scaled", sd.reshape(p + "scale_b", scale, bshape)).add(n.name(), sd.reshape(p + "shift_b", shift, bshape));
   }
 
   private static Pooling2DConfig pool(int k, int s, int p, Pooling2D.Pooling2DType type) {

@@ -56,6 +56,16 @@ class ZooTest {
   }
 
   @Test
+  void nodesMayBeNamedLikeSameDiffsOwnIntermediates() {
+    Model m = Model.builder("names", Shape.image(2, 6, 6))
+        .conv("permute", 4, 3, 1, 1, 1, false).batchNorm("div").relu("sqrt")
+        .conv("hwio", 4, 3, 1, 1, 2, true).relu("mul")
+        .flatten("reshape").linear("fc", 3).relu("matmul").linear("add", 2).build(1);
+    INDArray y = SameDiffGraph.build(m, SameDiffGraph.Mode.INFERENCE).logits(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 2, 6, 6));
+    assertArrayEquals(new long[] {2, 2}, y.shape());
+  }
+
+  @Test
   void shapeMistakesNameTheNode() {
     ModelException e = assertThrows(ModelException.class, () -> Model.builder("bad", Shape.image(1, 28, 28))
         .conv("c1", 4, 3, 1, 1).linear("fc", 10));

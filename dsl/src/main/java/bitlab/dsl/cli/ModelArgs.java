@@ -10,13 +10,14 @@ import picocli.CommandLine.Parameters;
 
 /** The model and data arguments shared by verbs: a zoo name or an .onnx file, and a data set name or folder. */
 final class ModelArgs {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "A zoo name (see 'bitlab models').")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "A zoo name (see 'bitlab models') or a path to an .onnx file.")
   String model;
 
   @Option(names = "--data", defaultValue = "mnist", description = "mnist, digits, cifar10:DIR or images:DIR (default: ${DEFAULT-VALUE}).")
   String data;
 
   Model model() {
+    if (model.endsWith(".onnx")) return bitlab.onnx.OnnxImport.read(Path.of(model));
     return Zoo.load(model);
   }
 
