@@ -109,23 +109,17 @@ public final class Session implements AutoCloseable {
     ProgressLine line = new ProgressLine(pub, 100);
     progress = line;
     Context ctx = new Context(pub);
-    String current = code;
     try {
       Object value = Evaluator.NO_VALUE;
       for (Magics.Part part : Magics.parse(code)) {
-        if (part instanceof Magics.Java j) {
-          current = j.code();
-          value = evaluator.eval(j.code());
-        } else {
-          current = code;
-          value = magics.run((Magics.Call) part, ctx);
-        }
+        value = part instanceof Magics.Java j ? ctx.eval(j.code()) : magics.run((Magics.Call) part, ctx);
       }
       flushAll(line);
       return new Result(value == Evaluator.NO_VALUE ? null : renderers.render(value), null);
     } catch (EvalFailure f) {
       flushAll(line);
-      return new Result(null, ErrorReport.of(f, current));
+      // Line numbers are those of the code that was evaluated: the cell, or what a magic ran (%load's file).
+      return new Result(null, ErrorReport.of(f, ctx.evaluating));
     } catch (Exception | LinkageError e) {
       flushAll(line);
       return new Result(null, ErrorReport.of(e));
@@ -159,6 +153,7 @@ public final class Session implements AutoCloseable {
 
   private final class Context implements MagicContext {
     private final Publisher pub;
+    private String evaluating = "";
 
     Context(Publisher pub) {
       this.pub = pub;
@@ -171,6 +166,7 @@ public final class Session implements AutoCloseable {
 
     @Override
     public Object eval(String code) throws EvalFailure {
+      evaluating = code;
       return evaluator.eval(code);
     }
 

@@ -84,6 +84,10 @@ class MagicsTest {
     Session.Result r = session.execute("%load " + f, new Recording());
     assertTrue(r.ok(), () -> r.error().plain());
     assertEquals("15", r.value().data().get(MimeBundle.TEXT));
+    Path broken = dir.resolve("broken.jsh");
+    Files.writeString(broken, "int fine = 1;\nint notFine = fine +;\n");
+    Session.Result bad = session.execute("// helpers\n%load " + broken, new Recording());
+    assertTrue(bad.error().plain().contains("cell line 2:  int notFine = fine +;"), "lines of the loaded file: " + bad.error().plain());
     Session.Result missing = session.execute("%load " + dir.resolve("nope.jsh"), new Recording());
     assertTrue(missing.error().evalue().startsWith("%load: no file "), missing.error().evalue());
   }
