@@ -37,6 +37,7 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "5e-4", description = "QAT learning rate (default: ${DEFAULT-VALUE}).") double lr;
   @Option(names = "--calib-images", defaultValue = "512", description = "Calibration images from the training split.") int images;
   @Option(names = "--compare", description = "Run every calibration method (for weights and activations, unless --weight-calib is given).") boolean compare;
+  @Option(names = "--export-fp32", description = "Also write the FP32 model as ONNX here (for comparisons on the same weights).") Path exportFp32;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
   record Row(String method, String policy, double accuracy, double dropPoints, long sizeBytes, long bops) {}
@@ -47,6 +48,7 @@ final class QuantizeCommand implements Callable<Integer> {
     int[] wa = policyFile == null ? parseBits(bits) : null;
     Model net = args.model();
     Dataset data = args.data();
+    if (exportFp32 != null) bitlab.onnx.OnnxExport.write(net, exportFp32);
     Model folded = BatchNormFolding.fold(net);
     Policy policy = policyFile != null ? Policy.read(policyFile).validate(folded) : Policy.uniform(folded, wa[0], wa[1]);
     double fp = net.evaluate(data).accuracy();
