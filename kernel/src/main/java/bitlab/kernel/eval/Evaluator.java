@@ -127,11 +127,12 @@ public final class Evaluator implements AutoCloseable {
         default -> value = NO_VALUE;
       }
       if (s instanceof VarSnippet v && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) keepTemp(v);
-      if (s instanceof DeclarationSnippet d && !ev.status().isDefined() || ev.status() == Snippet.Status.RECOVERABLE_DEFINED) {
-        List<String> missing = s instanceof DeclarationSnippet d ? shell.unresolvedDependencies(d).toList() : List.of();
+      if (s instanceof DeclarationSnippet d
+          && (ev.status() == Snippet.Status.RECOVERABLE_DEFINED || ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)) {
+        List<String> missing = shell.unresolvedDependencies(d).toList();
         if (!missing.isEmpty()) {
-          System.err.println("note: " + ((DeclarationSnippet) s).name() + " cannot be used until "
-              + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " defined.");
+          System.err.println("note: " + d.name() + " cannot be used until " + String.join(", ", missing)
+              + (missing.size() == 1 ? " is" : " are") + " defined.");
         }
       }
     }
