@@ -15,6 +15,7 @@ import bitlab.model.Evaluation;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
+import bitlab.quant.Policy;
 import bitlab.train.TrainConfig;
 import bitlab.train.TrainResult;
 import bitlab.train.Trainer;
@@ -133,6 +134,14 @@ public final class Bitlab {
 
   /** {@code net} priced on {@code target} under a per-layer policy: one pair per quantizable layer, in layer order. */
   public static CostReport cost(Target target, Model net, List<Bits> policy) { return CostReport.price(target, net, policy); }
+
+  /** {@code net} priced on {@code target} under a quantization policy (layers matched by name). */
+  public static CostReport cost(Target target, Model net, Policy policy) { return CostReport.price(target, net, policy); }
+
+  /** Two quantization policies on one target, per-layer latency side by side. */
+  public static Comparison compare(Target target, Model net, Policy a, Policy b) {
+    return new Comparison(cost(target, net, a), cost(target, net, b));
+  }
 
   /** Two policies on one target, per-layer latency side by side. */
   public static Comparison compare(Target target, Model net, List<Bits> a, List<Bits> b) {

@@ -1,0 +1,60 @@
+package bitlab.dsl.hardware;
+
+import static bitlab.dsl.Bitlab.bits;
+import static bitlab.dsl.Bitlab.compare;
+import static bitlab.dsl.Bitlab.cost;
+import static bitlab.dsl.Bitlab.hardware;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.Target;
+import bitlab.model.Model;
+import bitlab.quant.LayerBits;
+import bitlab.quant.Policy;
+import bitlab.quant.QuantException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyCostTest {
+
+  @Test
+  void aUniformPolicyCostsWhatItsBitsCost() {
+    Model net = Fixtures.mobilenetV1();
+    Target edge = hardware("bismo-edge");
+    CostReport p = cost(edge, net, Policy.uniform(net, 4, 8));
+    CostReport b = cost(edge, net, bits(4, 8));
+    assertEquals(b.total(), p.total());
+    assertEquals("W4A8", p.label());
+  }
+
+  @Test
+  void layersAreMatchedByNameNotByPosition() {
+    Model net = Fixtures.mobilenetV1();
+    Target cloud = hardware("bismo-cloud");
+    List<LayerBits> layers = new ArrayList<>();
+    List<Bits> expected = new ArrayList<>();
+    for (LayerWorkload w : net.workloads()) {
+      Bits b = w.depthwise() ? Bits.of(8, 4) : Bits.of(4, 6);
+      layers.add(new LayerBits(w.name(), b.weights(), b.activations()));
+      expected.add(b);
+    }
+    Collections.reverse(layers);
+    CostReport r = cost(cloud, net, new Policy(net.name(), layers));
+    assertEquals(expected, r.policy());
+    assertEquals(cloud.cost(net.workloads(), expected).total(), r.total());
+    assertTrue(compare(cloud, net, Policy.uniform(net, 8, 8), new Policy(net.name(), layers)).latencyRatio() > 1);
+  }
+
+  @Test
+  void aPolicyForAnotherModelIsRefusedWithThePoliciesSentence() {
+    Model net = Fixtures.mobilenetV1();
+    Policy lenet = new Policy("lenet5", List.of(new LayerBits("conv1", 4, 4)));
+    QuantException e = assertThrows(QuantException.class, () -> cost(hardware("bitfusion"), net, lenet));
+    assertTrue(e.getMessage().startsWith("The policy names layer 'conv1', not in model 'mobilenet-v1'"), e.getMessage());
+  }
+}
