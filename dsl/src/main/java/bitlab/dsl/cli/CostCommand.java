@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "cost", description = "Latency, energy and boundness of a model on a hardware target, per layer and in total.")
 final class CostCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "A zoo name (see 'bitlab models').") String model;
+  @Parameters(index = "0", paramLabel = "MODEL", description = "A zoo name (see 'bitlab models') or a path to an .onnx file.") String model;
   @Option(names = "--target", required = true, description = "A target name (see 'bitlab hardware list').") String target;
   @Option(names = "--bits", description = "Weight/activation bits for every layer: W/A, WxAy or one number (default: 8/8).") String bits;
   @Option(names = "--policy", paramLabel = "FILE", description = "A per-layer policy (bitlab.policy JSON) instead of --bits.") Path policy;
@@ -39,9 +39,19 @@ final class CostCommand implements Callable<Integer> {
     if (bits != null && policy != null) {
       throw new IllegalArgumentException("Give either --bits (every layer alike) or --policy FILE (per layer), not both.");
     }
-    Zoo.Entry e = Zoo.entry(model);
-    int size = input == null ? e.inputSize() : input;
-    Model m = Zoo.architecture(e.name(), size, width, 0);
+    Model m;
+    int size;
+    if (model.endsWith(".onnx")) {
+      if (input != null || width != 1.0) {
+        throw new IllegalArgumentException("--input and --width size a zoo architecture; an .onnx file keeps its own shapes.");
+      }
+      m = bitlab.onnx.OnnxImport.read(Path.of(model));
+      size = m.inputShape().height();
+    } else {
+      Zoo.Entry e = Zoo.entry(model);
+      size = input == null ? e.inputSize() : input;
+      m = Zoo.architecture(e.name(), size, width, 0);
+    }
     CostReport r = policy != null
         ? CostReport.price(t, m, Policy.read(policy))
         : CostReport.price(t, m, Policies.uniform(m.workloads(), Policies.parse(bits == null ? "8/8" : bits)));

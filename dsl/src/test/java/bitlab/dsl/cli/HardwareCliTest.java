@@ -8,15 +8,19 @@ import bitlab.hardware.LayerCost;
 import bitlab.hardware.ModelCost;
 import bitlab.hardware.Target;
 import bitlab.hardware.catalogue.Catalogue;
+import bitlab.model.Model;
 import bitlab.model.Zoo;
+import bitlab.onnx.OnnxExport;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HardwareCliTest {
 
@@ -80,6 +84,23 @@ class HardwareCliTest {
     long bops = 0;
     for (var w : workloads) bops += 32 * w.macs();
     assertEquals(bops, o.get("bopsPerImage").getAsLong());
+  }
+
+  @Test
+  void costReadsAnOnnxFile(@TempDir Path dir) {
+    Model lenet = Zoo.architecture("lenet5", 28, 1.0, 3);
+    Path file = dir.resolve("lenet5.onnx");
+    OnnxExport.write(lenet, file);
+    Run r = run("cost", file.toString(), "--target", "bitfusion", "--bits", "W4A4", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    ModelCost c = Catalogue.builtIn().target("bitfusion").cost(lenet.workloads(), Bits.W4A4);
+    assertEquals(28, o.get("input").getAsInt());
+    assertEquals(c.layers().size(), o.getAsJsonArray("layers").size());
+    assertEquals(c.total().millis(), o.getAsJsonObject("total").get("latencyMs").getAsDouble(), 1e-12);
+    Run sized = run("cost", file.toString(), "--target", "bitfusion", "--input", "32");
+    assertEquals(2, sized.status());
+    assertEquals("bitlab cost: --input and --width size a zoo architecture; an .onnx file keeps its own shapes.", sized.err().strip());
   }
 
   @Test
