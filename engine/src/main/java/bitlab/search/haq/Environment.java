@@ -1,0 +1,98 @@
+package bitlab.search.haq;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.LayerWorkload;
+import java.util.List;
+
+/**
+ * HAQ's environment without the reward: states, the action-to-bits mapping, the budget and its
+ * repair. An episode is {@link #steps()} actions (weight then activation bits, layer by layer);
+ * {@link #finish} turns the chosen widths into a policy that meets the budget.
+ */
+public final class Environment {
+  private final LayerStates states;
+  private final Pricing pricing;
+  private final Budget budget;
+  private final int minBits;
+  private final int maxBits;
+  private final double eightBit;
+  private final double limit;
+
+  /** A finished episode: the repaired policy, its cost (base units) and how many one-bit cuts the repair made. */
+  public record Outcome(List<Bits> policy, double cost, int repairs) {}
+
+  public Environment(Pricing pricing, Budget budget, int minBits, int maxBits) {
+    if (minBits < 1 || maxBits > 8 || minBits > maxBits) {
+      throw new HaqException("Bit range " + minBits + ".." + maxBits + " is not allowed; use widths within 1..8 with min <= max (default 2..8).");
+    }
+    this.pricing = pricing;
+    this.budget = budget;
+    this.minBits = minBits;
+    this.maxBits = maxBits;
+    this.states = new LayerStates(pricing.layers());
+    Resource r = budget.resource();
+    this.eightBit = pricing.uniform(r, 8, 8);
+    if (!(eightBit > 0)) {
+      throw new HaqException("Target " + pricing.targetName() + " reports no " + r.label() + " for this model; use a "
+          + (r == Resource.ENERGY ? "latency or size" : "size") + " budget.");
+    }
+    this.limit = budget.limit(eightBit);
+    double least = pricing.uniform(r, minBits, minBits);
+    if (least > limit) {
+      throw new HaqException(String.format(
+          "The %s budget %s (%s) cannot be met on %s: with %d..%d bits the least any policy reaches is %s (%.3f of the 8-bit %s); "
+              + "raise the budget to at least that or lower the minimum bits.",
+          r.label(), budget, r.format(limit), pricing.targetName(), minBits, maxBits, r.format(least), least / eightBit,
+          r.format(eightBit)));
+    }
+  }
+
+  public LayerStates states() { return states; }
+
+  public Pricing pricing() { return pricing; }
+
+  public Budget budget() { return budget; }
+
+  public int minBits() { return minBits; }
+
+  public int maxBits() { return maxBits; }
+
+  public int layers() { return states.layers(); }
+
+  public int steps() { return states.steps(); }
+
+  /** The budget in base units. */
+  public double limit() { return limit; }
+
+  /** The cost of the all-8-bit policy in base units. */
+  public double eightBitCost() { return eightBit; }
+
+  public List<LayerWorkload> workloads() { return pricing.layers(); }
+
+  /** The observation at a step, given the bits chosen at the step before ({@code maxBits} before the first). */
+  public double[] state(int step, int previousBits) {
+    return states.state(step, (double) previousBits / maxBits);
+  }
+
+  /** HAQ's mapping: [0, 1] split into equal intervals, one per width from min to max. */
+  public int bits(double action) {
+    double a = Math.min(1, Math.max(0, action));
+    double lo = minBits - 0.5;
+    double hi = maxBits + 0.5;
+    long b = Math.round((hi - lo) * a + lo);
+    return (int) Math.min(maxBits, Math.max(minBits, b));
+  }
+
+  /** The cost of a policy in base units. */
+  public double cost(int[] w, int[] a) {
+    return pricing.cost(budget.resource(), w, a);
+  }
+
+  /** Repairs the chosen widths (copies) until the budget holds. */
+  public Outcome finish(int[] w, int[] a) {
+    int[] rw = w.clone();
+    int[] ra = a.clone();
+    int cuts = Repair.repair(rw, ra, minBits, this::cost, limit);
+    return new Outcome(Policies.of(rw, ra), cost(rw, ra), cuts);
+  }
+}

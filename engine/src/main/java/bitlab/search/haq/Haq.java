@@ -1,0 +1,64 @@
+package bitlab.search.haq;
+
+import bitlab.data.Dataset;
+import bitlab.data.Samples;
+import bitlab.data.Split;
+import bitlab.hardware.Target;
+import bitlab.model.Inference;
+import bitlab.model.Model;
+import bitlab.quant.Policy;
+import bitlab.task.CancelledException;
+import bitlab.task.Work;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The front door: HAQ on a model and data set, priced on a target, scored by PTQ accuracy on
+ * held-out training images, with the baselines at the same budget. Progress goes to
+ * {@link Work#progress}; an interrupt stops the search and returns the best policy so far
+ * (marked stopped), or rethrows if no episode had finished.
+ */
+public final class Haq {
+  private Haq() {}
+
+  public static HaqResult search(Model model, Dataset data, Target target, Budget budget, HaqConfig cfg, Scoring scoring) {
+    if (model.layers().isEmpty()) {
+      throw new HaqException("Model '" + model.name() + "' has no layer with weights (Conv or Linear): there is nothing to quantize.");
+    }
+    Inference.checkFits(model, data.train());
+    Split split = data.train().stratifiedSplit(scoring.heldOut(), cfg.seed());
+    Samples eval = split.heldOut().take(Math.min(scoring.evaluation(), split.heldOut().size()));
+    Samples calib = split.rest().take(Math.min(scoring.calibration(), split.rest().size()));
+    return search(model, target, budget, cfg, new PtqOracle(model, calib, eval, scoring.ptq()));
+  }
+
+  /** The search with any scoring of policies (tests use synthetic ones). */
+  public static HaqResult search(Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
+    Pricing pricing = Pricing.of(model.workloads(), target);
+    Environment env = new Environment(pricing, budget, cfg.minBits(), cfg.maxBits());
+    long start = System.nanoTime();
+    ScoreCache cache = new ScoreCache(oracle);
+    Resource r = budget.resource();
+    double reference = oracle.reference();
+    HaqSearch.Outcome out = HaqSearch.run(env, cache, cfg, e -> Work.progress(String.format(
+        "HAQ episode %d/%d: reward %.3f, accuracy %.2f%% (best %.2f%%, fp %.2f%%), %s %s of %s",
+        e.index(), cfg.episodes(), e.reward(), e.accuracy(), e.bestAccuracy(), reference, r.label(), r.format(e.cost()),
+        r.format(env.limit()))));
+    boolean stopped = out.stopped();
+    List<Candidate> baselines = new ArrayList<>();
+    if (cfg.baselines() && !stopped) {
+      try {
+        baselines.add(HaqSearch.uniform(env, cache, Work::progress));
+        baselines.add(HaqSearch.random(env, cache, cfg.episodes(), cfg.seed() + 1, Work::progress));
+      } catch (CancelledException c) {
+        stopped = true;
+      }
+    }
+    if (stopped) Thread.interrupted(); // the interrupt was honoured: the search ended and keeps its best
+    double total = (System.nanoTime() - start) / 1e9;
+    Timing timing = new Timing(total, cache.seconds(), out.agentSeconds(), cache.evaluations(), cache.hits());
+    Candidate best = out.best();
+    return new HaqResult(model.name(), pricing.targetName(), budget, env.limit(), env.eightBitCost(), reference, best,
+        Policy.of(model, best.policy()), baselines, out.episodes(), pricing.layers(), cfg, stopped, timing, oracle.describe());
+  }
+}

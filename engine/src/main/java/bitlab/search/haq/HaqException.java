@@ -1,0 +1,8 @@
+package bitlab.search.haq;
+
+/** A search that cannot run as asked (budget out of reach, nothing to quantize, no episodes...); the message says why and what to do. */
+public final class HaqException extends RuntimeException {
+  public HaqException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,24 @@
+package bitlab.search.haq;
+
+import bitlab.quant.PtqConfig;
+
+/**
+ * How policies are scored: {@code heldOut} of the training split (stratified, seeded) is set aside;
+ * {@code evaluation} images of it are the fixed subset every policy is scored on, and
+ * {@code calibration} images of the rest calibrate activation ranges. The test split is never used.
+ */
+public record Scoring(double heldOut, int evaluation, int calibration, PtqConfig ptq) {
+  public static final Scoring DEFAULT = new Scoring(0.2, 1000, 256, PtqConfig.DEFAULT);
+
+  public Scoring {
+    if (!(heldOut > 0 && heldOut < 1)) throw new HaqException("The held-out fraction must be in (0, 1), got " + heldOut + ".");
+    if (evaluation < 1 || calibration < 1) throw new HaqException("Scoring needs at least one evaluation and one calibration image.");
+    if (ptq == null) throw new HaqException("Give a PTQ configuration (PtqConfig.DEFAULT).");
+  }
+
+  public Scoring withEvaluation(int n) { return new Scoring(heldOut, n, calibration, ptq); }
+
+  public Scoring withCalibration(int n) { return new Scoring(heldOut, evaluation, n, ptq); }
+
+  public Scoring withPtq(PtqConfig c) { return new Scoring(heldOut, evaluation, calibration, c); }
+}

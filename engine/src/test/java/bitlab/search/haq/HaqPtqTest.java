@@ -1,0 +1,37 @@
+package bitlab.search.haq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.data.Dataset;
+import bitlab.data.Datasets;
+import bitlab.hardware.catalogue.Catalogue;
+import bitlab.model.Model;
+import bitlab.model.Shape;
+import bitlab.train.TrainConfig;
+import bitlab.train.Trainer;
+import org.junit.jupiter.api.Test;
+
+/** End to end with the real reward: PTQ with calibration on held-out training images of the digits. */
+class HaqPtqTest {
+  @Test
+  void searchesATrainedNetWithPtqAccuracy() {
+    Dataset digits = Datasets.digits();
+    Model init = Model.builder("tiny", Shape.image(1, 8, 8))
+        .conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
+        .conv("c2", 8, 3, 1, 1, 8, false).batchNorm("bn2").relu("r2")
+        .flatten("flat").linear("fc", 10).build(3);
+    Model net = Trainer.train(init, digits, TrainConfig.adam(2, 7).withLearningRate(1e-2)).model();
+    HaqConfig cfg = HaqConfig.of(4, 1).withWarmup(2).withDdpg(DdpgConfig.DEFAULT.withHidden(32));
+    HaqResult r = Haq.search(net, digits, Catalogue.builtIn().target("bismo-edge"), Budget.latency(0.5), cfg,
+        Scoring.DEFAULT.withEvaluation(200).withCalibration(64));
+    assertTrue(r.reference() > 50, "fp accuracy " + r.reference());
+    assertTrue(r.cost() <= r.limit());
+    assertEquals(3, r.policy().layers().size());
+    assertEquals(4, r.episodes().size());
+    assertTrue(r.accuracy() > 0 && r.accuracy() <= 100);
+    assertTrue(r.scoring().contains("held-out"), r.scoring());
+    assertTrue(r.baseline("uniform") != null && r.baseline("random") != null);
+    System.out.println(r);
+  }
+}
