@@ -180,4 +180,9 @@ public final class Bitlab {
 
   /** Bit operations per image of a per-layer policy: the sum of w x a x MACs. */
   public static long bops(Model net, List<Bits> policy) { return Policies.bops(net.workloads(), policy); }
+
+  // ---- HAQ ----
+
+  /** A HAQ search: {@code haq(net, data).on(hardware("bismo-edge")).latency(0.6).episodes(100).seed(1).run()}. */
+  public static bitlab.dsl.haq.HaqBuilder haq(Model net, Dataset data) { return new bitlab.dsl.haq.HaqBuilder(net, data); }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./bitlab <verb>}: the command-line face of the DSL, for scripts. Every verb takes {@code --json}. */
 @Command(name = "bitlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Hardware-aware mixed-precision quantization lab.",
-    subcommands = {ModelsCommand.class, EvalCommand.class, TrainCommand.class, HardwareCommand.class, CostCommand.class, QuantizeCommand.class, BinarizeCommand.class,
+    subcommands = {ModelsCommand.class, EvalCommand.class, TrainCommand.class, HardwareCommand.class, CostCommand.class, QuantizeCommand.class, BinarizeCommand.class, HaqCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

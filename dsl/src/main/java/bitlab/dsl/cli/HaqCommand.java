@@ -1,0 +1,72 @@
+package bitlab.dsl.cli;
+
+import bitlab.dsl.haq.HaqBuilder;
+import bitlab.dsl.haq.HaqCharts;
+import bitlab.dsl.hardware.SessionTargets;
+import bitlab.search.haq.Budget;
+import bitlab.search.haq.Candidate;
+import bitlab.search.haq.HaqResult;
+import bitlab.search.haq.Timing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "haq", description = "HAQ: a DDPG agent picks weight/activation bits per layer under a hardware budget; "
+    + "prints the best policy and the baselines (best uniform, random search) at the same budget.")
+final class HaqCommand implements Callable<Integer> {
+  @Mixin ModelArgs args;
+  @Option(names = "--target", required = true, description = "A target of the catalogue (see 'bitlab hardware list').") String target;
+
+  static final class BudgetArgs {
+    @Option(names = "--latency", description = "Latency at most this fraction of the all-8-bit latency.") Double latency;
+    @Option(names = "--energy", description = "Energy at most this fraction of the all-8-bit energy.") Double energy;
+    @Option(names = "--size", description = "Weight size at most this fraction of the all-8-bit weights.") Double size;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1") BudgetArgs budget;
+  @Option(names = "--episodes", defaultValue = "100") int episodes;
+  @Option(names = "--warmup", description = "Random warm-up episodes (default: a fifth of the episodes, at most 20).") Integer warmup;
+  @Option(names = "--seed", defaultValue = "1") long seed;
+  @Option(names = "--eval-images", defaultValue = "1000", description = "Held-out training images each policy is scored on.") int evalImages;
+  @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.") boolean noBaselines;
+  @Option(names = "--json", description = "Print JSON.") boolean json;
+
+  record Layer(String name, String kind, int weightBits, int activationBits) {}
+
+  record Method(String method, double accuracy, double cost, double fractionOf8Bit) {}
+
+  record Result(String model, String target, String budget, String unit, double limit, double eightBit, double unquantizedAccuracy,
+      List<Method> methods, List<Layer> policy, int episodes, long seed, boolean stopped, double secondsPerEpisode,
+      Timing timing, String scoring) {}
+
+  @Override public Integer call() {
+    Budget b = budget.latency != null ? Budget.latency(budget.latency)
+        : budget.energy != null ? Budget.energy(budget.energy) : Budget.size(budget.size);
+    HaqBuilder builder = new HaqBuilder(args.model(), args.data()).on(SessionTargets.named(target)).budget(b)
+        .episodes(episodes).seed(seed).evaluationImages(evalImages).baselines(!noBaselines);
+    if (warmup != null) builder.warmup(warmup);
+    HaqResult r = builder.run();
+    System.err.print("\r");
+    if (!json) {
+      System.out.print(r);
+      return 0;
+    }
+    double unit = r.resource().display(1);
+    List<Method> methods = new ArrayList<>();
+    List<Candidate> all = new ArrayList<>(List.of(r.best()));
+    all.addAll(r.baselines());
+    for (Candidate c : all) methods.add(new Method(c.method(), c.accuracy(), c.cost() * unit, c.cost() / r.eightBitCost()));
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < r.layers().size(); i++) {
+      layers.add(new Layer(r.layers().get(i).name(), HaqCharts.kind(r.layers().get(i)), r.best().policy().get(i).weights(),
+          r.best().policy().get(i).activations()));
+    }
+    Json.print(new Result(r.model(), r.target(), r.budget().toString(), r.resource().unit(), r.limit() * unit, r.eightBitCost() * unit,
+        r.reference(), methods, layers, r.episodes().size(), seed, r.stopped(), r.secondsPerEpisode(), r.timing(), r.scoring()));
+    return 0;
+  }
+}

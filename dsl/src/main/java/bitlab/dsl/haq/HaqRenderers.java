@@ -1,0 +1,92 @@
+package bitlab.dsl.haq;
+
+import bitlab.dsl.display.ChartImages;
+import bitlab.dsl.display.MimeBundle;
+import bitlab.dsl.display.RendererProvider;
+import bitlab.dsl.display.Renderers;
+import bitlab.dsl.display.TableHtml;
+import bitlab.hardware.Bits;
+import bitlab.search.haq.Candidate;
+import bitlab.search.haq.HaqResult;
+import bitlab.search.haq.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/** How a HAQ result looks in a notebook: summary against the baselines, bit table, bit chart, history. */
+public final class HaqRenderers implements RendererProvider {
+
+  @Override public void registerInto(Renderers r) {
+    r.register(HaqResult.class, HaqRenderers::render);
+  }
+
+  /** HAQ and the baselines: accuracy, cost and its fraction of 8-bit. */
+  public static Table comparison(HaqResult r) {
+    Resource res = r.resource();
+    StringColumn method = StringColumn.create("method");
+    DoubleColumn acc = DoubleColumn.create("accuracy %");
+    DoubleColumn drop = DoubleColumn.create("vs unquantized");
+    DoubleColumn cost = DoubleColumn.create(res.label() + " " + res.unit());
+    DoubleColumn frac = DoubleColumn.create("of 8-bit");
+    List<Candidate> all = new ArrayList<>();
+    all.add(r.best());
+    all.addAll(r.baselines());
+    for (Candidate c : all) {
+      method.append(c.method());
+      acc.append(round(c.accuracy(), 2));
+      drop.append(round(c.accuracy() - r.reference(), 2));
+      cost.append(round(res.display(c.cost()), 4));
+      frac.append(round(c.cost() / r.eightBitCost(), 3));
+    }
+    return Table.create("HAQ vs baselines at " + r.budget() + " on " + r.target(), method, acc, drop, cost, frac);
+  }
+
+  /** The best policy, layer by layer. */
+  public static Table bitTable(HaqResult r) {
+    IntColumn index = IntColumn.create("#");
+    StringColumn layer = StringColumn.create("layer");
+    StringColumn kind = StringColumn.create("kind");
+    IntColumn w = IntColumn.create("weight bits");
+    IntColumn a = IntColumn.create("activation bits");
+    for (int i = 0; i < r.layers().size(); i++) {
+      Bits b = r.best().policy().get(i);
+      index.append(i);
+      layer.append(r.layers().get(i).name());
+      kind.append(HaqCharts.kind(r.layers().get(i)));
+      w.append(b.weights());
+      a.append(b.activations());
+    }
+    return Table.create("best policy (" + r.policy().summary() + ")", index, layer, kind, w, a);
+  }
+
+  static MimeBundle render(HaqResult r) {
+    StringBuilder h = new StringBuilder();
+    Resource res = r.resource();
+    h.append(String.format("<p><b>HAQ</b> on <b>%s</b>, target <b>%s</b>, budget %s = %s (8-bit: %s)%s</p>",
+        TableHtml.escape(r.model()), TableHtml.escape(r.target()), TableHtml.escape(r.budget().toString()),
+        TableHtml.escape(res.format(r.limit())), TableHtml.escape(res.format(r.eightBitCost())),
+        r.stopped() ? " <b>- stopped early; best so far shown</b>" : ""));
+    h.append(String.format("<p>best: <b>%.2f%%</b> (unquantized %.2f%%), %s %s; %d episodes, seed %d, warm-up %d; %s</p>",
+        r.accuracy(), r.reference(), res.label(), TableHtml.escape(res.format(r.cost())), r.episodes().size(),
+        r.config().seed(), r.config().warmup(), TableHtml.escape(r.timing().toString())));
+    h.append("<p style=\"font-size:smaller\">scoring: ").append(TableHtml.escape(r.scoring())).append("</p>");
+    h.append(TableHtml.html(comparison(r)));
+    h.append(img(ChartImages.pngBase64(HaqCharts.bits(r))));
+    h.append(img(ChartImages.pngBase64(HaqCharts.history(r))));
+    h.append(img(ChartImages.pngBase64(HaqCharts.rewards(r))));
+    h.append(TableHtml.html(bitTable(r), 200));
+    return MimeBundle.html(r.toString(), h.toString());
+  }
+
+  private static String img(String png) {
+    return "<img src=\"data:image/png;base64," + png + "\"/>";
+  }
+
+  private static double round(double v, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+}
