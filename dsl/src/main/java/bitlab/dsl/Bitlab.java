@@ -8,7 +8,6 @@ import bitlab.dsl.hardware.CostReport;
 import bitlab.dsl.hardware.EqualBops;
 import bitlab.dsl.hardware.Policies;
 import bitlab.dsl.hardware.SessionTargets;
-import bitlab.dsl.hardware.TargetViews;
 import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.model.Evaluation;
@@ -101,7 +100,13 @@ public final class Bitlab {
   // ---- hardware ----
 
   /** The hardware catalogue as a table: name, kind, description, images per run, key parameters (targets declared in this session included). */
-  public static Table hardware() { return TargetViews.catalogue(SessionTargets.all()); }
+  public static Table hardware() { return SessionTargets.table(); }
+
+  /** Adds a folder of target files ({@code NAME.yaml}, as in hardware/targets) to the session's catalogue, and lists it. */
+  public static Table hardwareFolder(String dir) {
+    SessionTargets.addFolder(Path.of(dir));
+    return SessionTargets.table();
+  }
 
   /**
    * A target by name, e.g. {@code hardware("bismo-edge")}; it renders its parameters with their sources. Text of

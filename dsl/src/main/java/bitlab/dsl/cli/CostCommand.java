@@ -2,7 +2,6 @@ package bitlab.dsl.cli;
 
 import bitlab.dsl.hardware.CostReport;
 import bitlab.dsl.hardware.Policies;
-import bitlab.dsl.hardware.SessionTargets;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,6 +25,7 @@ final class CostCommand implements Callable<Integer> {
   @Option(names = "--input", description = "Input size (default: the zoo entry's, 224 for ImageNet shapes).") Integer input;
   @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier for the MobileNets (default: ${DEFAULT-VALUE}).") double width;
   @Option(names = "--json", description = "Print JSON.") boolean json;
+  @Mixin TargetArgs targets;
 
   record Layer(int index, String name, String type, int weightBits, int activationBits, double macs, double dramBytes,
       double latencyMs, double energyMj, double computeMs, double memoryMs, String bound, double boundRatio) {}
@@ -35,7 +36,7 @@ final class CostCommand implements Callable<Integer> {
       Total total, List<Layer> layers) {}
 
   @Override public Integer call() {
-    Target t = SessionTargets.named(target);
+    Target t = targets.target(target);
     if (bits != null && policy != null) {
       throw new IllegalArgumentException("Give either --bits (every layer alike) or --policy FILE (per layer), not both.");
     }

@@ -1,21 +1,25 @@
 package bitlab.dsl.cli;
 
-import bitlab.dsl.hardware.SessionTargets;
 import bitlab.dsl.hardware.TargetViews;
 import bitlab.hardware.Parameter;
 import bitlab.hardware.Target;
+import bitlab.hardware.catalogue.Catalogue;
 import bitlab.hardware.catalogue.Targets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tech.tablesaw.api.Table;
 
 @Command(name = "hardware", description = "The hardware target catalogue: list the targets, or show one with its parameters and sources.",
     subcommands = {HardwareCommand.ListTargets.class, HardwareCommand.Show.class})
 final class HardwareCommand {
 
-  record Row(String name, String kind, String description, int batch, String keyParameters) {}
+  /** One target; a file that does not load has kind "error", its message as description and no batch. */
+  record Row(String name, String kind, String description, Integer batch, String keyParameters) {}
 
   record Param(String key, String value, String unit, String source) {}
 
@@ -24,17 +28,25 @@ final class HardwareCommand {
 
   @Command(name = "list", description = "One line per target: name, kind, images per run, key parameters.")
   static final class ListTargets implements Callable<Integer> {
+    @Mixin TargetArgs targets;
     @Option(names = "--json", description = "Print JSON.") boolean json;
 
     @Override public Integer call() {
-      List<Row> rows = SessionTargets.all().stream()
-          .map(t -> new Row(t.name(), t.kind(), t.description().strip(), t.batch(), TargetViews.keyParameters(t)))
-          .toList();
+      Catalogue c = targets.catalogue();
+      Table t = TargetViews.catalogue(c.names(), c::target);
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < t.rowCount(); i++) {
+        rows.add(new Row(t.stringColumn("name").get(i), t.stringColumn("kind").get(i), t.stringColumn("description").get(i),
+            t.intColumn("batch").isMissing(i) ? null : t.intColumn("batch").get(i), t.stringColumn("key parameters").get(i)));
+      }
       if (json) {
         Json.print(rows);
       } else {
         System.out.printf("%-14s %-10s %5s  %s%n", "name", "kind", "batch", "key parameters");
-        for (Row r : rows) System.out.printf("%-14s %-10s %5d  %s%n", r.name(), r.kind(), r.batch(), r.keyParameters());
+        for (Row r : rows) {
+          String detail = r.kind().equals("error") ? r.description() : r.keyParameters();
+          System.out.printf("%-14s %-10s %5s  %s%n", r.name(), r.kind(), r.batch() == null ? "" : r.batch(), detail);
+        }
       }
       return 0;
     }
@@ -43,11 +55,12 @@ final class HardwareCommand {
   @Command(name = "show", description = "One target: every parameter with its unit and source, and how it was calibrated.")
   static final class Show implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET", description = "A target name (see 'bitlab hardware list').") String name;
+    @Mixin TargetArgs targets;
     @Option(names = "--json", description = "Print JSON.") boolean json;
     @Option(names = "--yaml", description = "Print the target in the YAML file format (to save and edit).") boolean yaml;
 
     @Override public Integer call() {
-      Target t = SessionTargets.named(name);
+      Target t = targets.target(name);
       if (yaml) {
         System.out.print(Targets.toYaml(t));
       } else if (json) {

@@ -17,12 +17,32 @@ public final class TargetViews {
 
   /** One row per target: name, kind, description, images per run and the parameters that size it. */
   public static Table catalogue(List<Target> targets) {
+    return catalogue(targets.stream().map(Target::name).toList(),
+        name -> targets.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
+  }
+
+  /**
+   * One row per name, each target loaded by {@code load}; a target whose file does not load gets a
+   * row of kind "error" whose description is the loader's sentence, so one broken file hides nothing.
+   */
+  public static Table catalogue(List<String> names, java.util.function.Function<String, Target> load) {
     StringColumn name = StringColumn.create("name");
     StringColumn kind = StringColumn.create("kind");
     StringColumn what = StringColumn.create("description");
     IntColumn batch = IntColumn.create("batch");
     StringColumn key = StringColumn.create("key parameters");
-    for (Target t : targets) {
+    for (String n : names) {
+      Target t;
+      try {
+        t = load.apply(n);
+      } catch (bitlab.hardware.HardwareException e) {
+        name.append(n);
+        kind.append("error");
+        what.append(e.getMessage());
+        batch.appendMissing();
+        key.append("");
+        continue;
+      }
       name.append(t.name());
       kind.append(t.kind());
       what.append(t.description().strip());

@@ -109,7 +109,29 @@ class HardwareCliTest {
     assertEquals(2, r.status());
     assertEquals("bitlab cost: No target named 'tpu' in the built-in catalogue; known targets are "
         + String.join(", ", Catalogue.builtIn().names())
-        + ". Declare a new one with declareHardware(name, yaml) or a %%hardware cell.", r.err().strip());
+        + ". Add a target by writing NAME.yaml into a folder and passing --targets FOLDER.", r.err().strip());
+  }
+
+  @Test
+  void aTargetsFolderAddsItsFilesToListAndCost(@TempDir Path dir) throws Exception {
+    String yaml = bitlab.hardware.catalogue.Targets.toYaml(bitlab.hardware.catalogue.Targets.vary(
+        Catalogue.builtIn().target("bismo-edge"), "dramBytesPerSecond", "1e9")).replaceFirst("(?m)^name: .*\\n", "");
+    java.nio.file.Files.writeString(dir.resolve("slow-edge.yaml"), yaml);
+    java.nio.file.Files.writeString(dir.resolve("broken.yaml"), "kind: [");
+    Run list = run("hardware", "list", "--targets", dir.toString(), "--json");
+    assertEquals(0, list.status(), list.err());
+    JsonArray rows = JsonParser.parseString(list.out()).getAsJsonArray();
+    assertEquals(Catalogue.builtIn().names().size() + 2, rows.size());
+    JsonObject broken = rows.get(rows.size() - 2).getAsJsonObject();
+    assertEquals("broken", broken.get("name").getAsString());
+    assertEquals("error", broken.get("kind").getAsString());
+    assertTrue(broken.get("description").getAsString().contains("broken.yaml"), broken.toString());
+    Run cost = run("cost", "lenet5", "--target", "slow-edge", "--targets", dir.toString(), "--bits", "2", "--json");
+    assertEquals(0, cost.status(), cost.err());
+    Target slow = bitlab.hardware.catalogue.TargetLoader.fromFile(dir.resolve("slow-edge.yaml"));
+    ModelCost c = slow.cost(Zoo.architecture("lenet5", 28, 1.0, 0).workloads(), Bits.W2A2);
+    assertEquals(c.total().millis(), JsonParser.parseString(cost.out()).getAsJsonObject().getAsJsonObject("total")
+        .get("latencyMs").getAsDouble(), 1e-12);
   }
 
   @Test

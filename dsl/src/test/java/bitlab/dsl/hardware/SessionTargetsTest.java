@@ -2,6 +2,7 @@ package bitlab.dsl.hardware;
 
 import static bitlab.dsl.Bitlab.declareHardware;
 import static bitlab.dsl.Bitlab.hardware;
+import static bitlab.dsl.Bitlab.hardwareFolder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,11 +15,16 @@ import bitlab.hardware.Parameter;
 import bitlab.hardware.Target;
 import bitlab.hardware.TargetParameterException;
 import bitlab.hardware.TargetSyntaxException;
+import bitlab.hardware.UnknownKindException;
 import bitlab.hardware.UnknownTargetException;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.hardware.catalogue.TargetLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
 class SessionTargetsTest {
@@ -41,7 +47,7 @@ class SessionTargetsTest {
 
   @AfterEach
   void forget() {
-    SessionTargets.forgetDeclared();
+    SessionTargets.reset();
   }
 
   @Test
@@ -78,8 +84,9 @@ class SessionTargetsTest {
   @Test
   void anUnknownTargetListsTheKnownNames() {
     UnknownTargetException e = assertThrows(UnknownTargetException.class, () -> hardware("bismo-egde"));
-    assertTrue(e.getMessage().startsWith("No target named 'bismo-egde' in the built-in catalogue; known targets are "
-        + String.join(", ", Catalogue.builtIn().names()) + "."), e.getMessage());
+    assertEquals("No target named 'bismo-egde' in the built-in catalogue; known targets are "
+        + String.join(", ", Catalogue.builtIn().names()) + ". Declare a new one with declareHardware(name, yaml) or a "
+        + "%%hardware cell, or add a folder of target files with hardwareFolder(dir).", e.getMessage());
   }
 
   @Test
@@ -91,7 +98,7 @@ class SessionTargetsTest {
     assertTrue(hardware().stringColumn("name").asList().contains("half-edge"));
     assertTrue(bitlab.dsl.Bitlab.hardwareFromYaml("other", SMALL_BISMO).name().equals("other"));
     UnknownTargetException e = assertThrows(UnknownTargetException.class, () -> hardware("nope"));
-    assertTrue(e.getMessage().contains("or among the targets declared in this session")
+    assertTrue(e.getMessage().contains("in the built-in catalogue or the targets declared in this session")
         && e.getMessage().contains("half-edge, other."), e.getMessage());
   }
 
@@ -101,6 +108,26 @@ class SessionTargetsTest {
     assertEquals("tiny", t.name());
     assertSame(t, hardware("tiny"));
     assertEquals("inline", hardware(SMALL_BISMO).name());
+  }
+
+  @Test
+  void aFolderOfTargetFilesJoinsTheCatalogueAndABrokenFileShowsItsError(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("half-edge.yaml"), SMALL_BISMO);
+    Files.writeString(dir.resolve("broken.yaml"), SMALL_BISMO.replace("kind: bismo", "kind: tpu"));
+    Table t = hardwareFolder(dir.toString());
+    List<String> names = t.stringColumn("name").asList();
+    assertEquals(Catalogue.builtIn().names().size() + 2, names.size());
+    int half = names.indexOf("half-edge");
+    int broken = names.indexOf("broken");
+    assertEquals("bismo", t.stringColumn("kind").get(half));
+    assertEquals("4x256x8 array, 100 MHz, 1 GB/s", t.stringColumn("key parameters").get(half));
+    String loaderSays = assertThrows(UnknownKindException.class, () -> TargetLoader.fromFile(dir.resolve("broken.yaml"))).getMessage();
+    assertEquals("error", t.stringColumn("kind").get(broken));
+    assertEquals(loaderSays, t.stringColumn("description").get(broken));
+    assertEquals(TargetLoader.fromFile(dir.resolve("half-edge.yaml")).parameters(), hardware("half-edge").parameters());
+    assertEquals(loaderSays, assertThrows(UnknownKindException.class, () -> hardware("broken")).getMessage());
+    UnknownTargetException e = assertThrows(UnknownTargetException.class, () -> hardware("nope"));
+    assertTrue(e.getMessage().startsWith("No target named 'nope' in the built-in catalogue or folder " + dir + "; "), e.getMessage());
   }
 
   @Test
