@@ -190,4 +190,39 @@ public final class Bitlab {
 
   /** A HAQ search: {@code haq(net, data).on(hardware("bismo-edge")).latency(0.6).episodes(100).seed(1).run()}. */
   public static bitlab.dsl.haq.HaqBuilder haq(Model net, Dataset data) { return new bitlab.dsl.haq.HaqBuilder(net, data); }
+
+  // ---- quantization ----
+
+  /** Every layer of {@code net} at these weight and input-activation bits (1..16; 32 keeps a layer in float). */
+  public static bitlab.quant.Policy policy(Model net, int weightBits, int activationBits) {
+    return bitlab.quant.Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), weightBits, activationBits);
+  }
+
+  /** A policy saved as JSON ({@code policy.write(path)}, or a search's output). */
+  public static bitlab.quant.Policy policy(String jsonFile) { return bitlab.quant.Policy.read(Path.of(jsonFile)); }
+
+  /** Starts a quantization: {@code quantize(net, policy).calibrate(data, "kl").build()}; also {@code .dynamic()}, {@code .qat(epochs)}. */
+  public static bitlab.dsl.quant.QuantizeBuilder quantize(Model net, bitlab.quant.Policy policy) {
+    return bitlab.dsl.quant.QuantizeBuilder.of(net, policy);
+  }
+
+  /** Starts a quantization with every layer at {@code weightBits} / {@code activationBits}. */
+  public static bitlab.dsl.quant.QuantizeBuilder quantize(Model net, int weightBits, int activationBits) {
+    return quantize(net, policy(net, weightBits, activationBits));
+  }
+
+  /** FP32 against quantized versions on the test split: accuracy, drop, size in bytes, BOPs. */
+  public static Table compareQuantized(Dataset data, Model fp32, bitlab.quant.QuantizedModel... quantized) {
+    return bitlab.dsl.quant.QuantTables.compare(data, fp32, quantized);
+  }
+
+  /** Histogram of an activation tensor or a layer's weights with the clipping range marked. */
+  public static XYChart histogram(bitlab.quant.QuantizedModel q, String tensorOrLayer) {
+    return bitlab.dsl.quant.QuantCharts.histogram(q, tensorOrLayer);
+  }
+
+  /** Trains the binarized LeNet-style net on {@code data} and runs it both in float simulation and by XNOR-popcount. */
+  public static bitlab.dsl.quant.BinaryReport binarized(Dataset data, int epochs) {
+    return bitlab.dsl.quant.BinaryReport.train(data, epochs, 1);
+  }
 }
