@@ -225,4 +225,12 @@ public final class Bitlab {
   public static bitlab.dsl.quant.BinaryReport binarized(Dataset data, int epochs) {
     return bitlab.dsl.quant.BinaryReport.train(data, epochs, 1);
   }
+
+  // ---- HAWQ-V3 ----
+
+  /**
+   * A HAWQ-V3 plan: {@code hawq(net, data).bits(4, 8).size(0.5).latency(hardware("bismo-edge"), 0.7).solve()};
+   * {@code .pareto(8, true)} sweeps the first budget with PTQ accuracies.
+   */
+  public static bitlab.dsl.hawq.HawqBuilder hawq(Model net, Dataset data) { return bitlab.dsl.hawq.HawqBuilder.of(net, data); }
 }

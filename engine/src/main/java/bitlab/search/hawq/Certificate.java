@@ -9,7 +9,10 @@ import java.util.stream.IntStream;
  * depth-first branch and bound over tie groups whose bound is the Lagrangian relaxation of the
  * budgets, {@code L(lambda) = sum_g min_k (omega_gk + lambda . c_gk) - lambda . limit}, a valid lower
  * bound for every {@code lambda >= 0} (the multipliers only decide how fast the search prunes,
- * never what it returns). Works on the scaled problem: perturbations at most 1, limits 1.
+ * never what it returns). Each node first tries the root's multipliers (constant time from suffix
+ * sums), then multipliers re-optimised for its own remaining capacity; the relaxation's completion,
+ * when it fits, is taken as an incumbent. Works on the scaled problem: perturbations at most 1,
+ * limits 1.
  */
 final class Certificate {
   /** Stops after this many nodes; the result then says the incumbent is not proven. */
@@ -20,8 +23,11 @@ final class Certificate {
   private final int budgets;
   private int[] order;              // groups, most consequential first
   private double[] lambda;
+  private double[] nodeLambda;
   private double[] suffixBound;     // per depth: sum over the remaining groups of min_k (omega + lambda.c)
   private double[][] suffixMinCost; // per depth and budget: the cheapest the remaining groups can be
+  private double[] suffixArgOmega;  // per depth: perturbation of the remaining groups at their reduced-best choice
+  private double[][] suffixArgCost; // per depth and budget: cost of that completion
   private int[][] tryOrder;         // per group: choices by omega + lambda.c
   private double best;
   private int[] bestChoice;
@@ -39,6 +45,8 @@ final class Certificate {
   Outcome run(int[] incumbent) {
     int g = omega.length;
     lambda = multipliers();
+    nodeLambda = new double[budgets];
+    // Groups whose perturbation varies most go first: their decisions move the objective most.
     order = IntStream.range(0, g).boxed()
         .sorted(Comparator.comparingDouble((Integer i) -> -spread(i))).mapToInt(Integer::intValue).toArray();
     tryOrder = new int[g][];
@@ -49,22 +57,26 @@ final class Certificate {
     }
     suffixBound = new double[g + 1];
     suffixMinCost = new double[g + 1][budgets];
+    suffixArgOmega = new double[g + 1];
+    suffixArgCost = new double[g + 1][budgets];
     for (int d = g - 1; d >= 0; d--) {
       int gi = order[d];
       double m = Double.POSITIVE_INFINITY;
       for (int k = 0; k < omega[gi].length; k++) m = Math.min(m, reduced(gi, k));
       suffixBound[d] = suffixBound[d + 1] + m;
+      int arg = tryOrder[gi][0];
+      suffixArgOmega[d] = suffixArgOmega[d + 1] + omega[gi][arg];
       for (int b = 0; b < budgets; b++) {
         double c = Double.POSITIVE_INFINITY;
         for (int k = 0; k < omega[gi].length; k++) c = Math.min(c, cost[gi][k][b]);
         suffixMinCost[d][b] = suffixMinCost[d + 1][b] + c;
+        suffixArgCost[d][b] = suffixArgCost[d + 1][b] + cost[gi][arg][b];
       }
     }
-    bestChoice = incumbent == null ? null : incumbent.clone();
-    best = incumbent == null || !feasible(incumbent) ? Double.POSITIVE_INFINITY : objective(incumbent);
-    if (!feasible(incumbent)) bestChoice = null;
-    int[] current = new int[g];
-    boolean finished = search(0, 0, new double[budgets], current);
+    boolean usable = feasible(incumbent);
+    bestChoice = usable ? incumbent.clone() : null;
+    best = usable ? objective(incumbent) : Double.POSITIVE_INFINITY;
+    boolean finished = search(0, 0, new double[budgets], new int[g]);
     return new Outcome(bestChoice, best, finished, nodes);
   }
 
@@ -77,10 +89,21 @@ final class Certificate {
       }
       return true;
     }
-    // Lagrangian bound of this subtree: partial + lambda.used + sum of reduced minima - lambda.limit.
+    // Lagrangian bound of this subtree with the root's multipliers: partial + lambda.(used - 1) + reduced minima.
     double bound = partial + suffixBound[depth];
     for (int b = 0; b < budgets; b++) bound += lambda[b] * (used[b] - 1);
-    if (bound >= best - 1e-12 * Math.max(1, Math.abs(best))) return true;
+    if (bound >= best - slack()) return true;
+    // The root multipliers did not prune: re-optimise them for this subtree's remaining capacity.
+    if (order.length - depth > 1 && partial + subtreeDual(depth, used) >= best - slack()) return true;
+    // The relaxation's own completion, if it fits, is a feasible point: a cheap incumbent.
+    boolean completionFits = true;
+    for (int b = 0; b < budgets && completionFits; b++) completionFits = used[b] + suffixArgCost[depth][b] <= 1 + 1e-12;
+    if (completionFits && partial + suffixArgOmega[depth] < best) {
+      best = partial + suffixArgOmega[depth];
+      bestChoice = current.clone();
+      for (int d = depth; d < order.length; d++) bestChoice[order[d]] = tryOrder[order[d]][0];
+      if (bound >= best - slack()) return true;
+    }
     int gi = order[depth];
     for (int k : tryOrder[gi]) {
       boolean fits = true;
@@ -93,6 +116,11 @@ final class Certificate {
       if (!done) return false;
     }
     return true;
+  }
+
+  /** Prune only what is worse by more than rounding: ties keep the incumbent. */
+  private double slack() {
+    return 1e-12 * Math.max(1, Math.abs(best));
   }
 
   private double reduced(int g, int k) {
@@ -112,8 +140,75 @@ final class Certificate {
   }
 
   /**
-   * Multipliers that make the bound tight: coordinate ascent, each coordinate by bisection on the
-   * sign of the subgradient (chosen cost minus limit) over a logarithmic range.
+   * The Lagrangian bound of the groups from {@code depth} on with capacity {@code 1 - used}, maximised
+   * over the multipliers by coordinate bisection around the root's (any value is a valid bound).
+   */
+  private double subtreeDual(int depth, double[] used) {
+    double[] mu = nodeLambda;
+    System.arraycopy(lambda, 0, mu, 0, budgets);
+    double bestValue = dual(depth, used, mu);
+    for (int sweep = 0; sweep < (budgets == 1 ? 1 : 2); sweep++) {
+      for (int b = 0; b < budgets; b++) {
+        double keep = mu[b];
+        mu[b] = 0;
+        if (subtreeSubgradient(depth, used, mu, b) <= 0) {
+          bestValue = Math.max(bestValue, dual(depth, used, mu));
+          continue;
+        }
+        double lo = Math.log10(Math.max(keep, 1e-30)) - 4;
+        double hi = Math.log10(Math.max(keep, 1e-30)) + 4;
+        for (int it = 0; it < 24; it++) {
+          double mid = (lo + hi) / 2;
+          mu[b] = Math.pow(10, mid);
+          if (subtreeSubgradient(depth, used, mu, b) > 0) lo = mid; else hi = mid;
+        }
+        mu[b] = Math.pow(10, hi);
+        double v = dual(depth, used, mu);
+        mu[b] = Math.pow(10, lo);
+        bestValue = Math.max(bestValue, Math.max(v, dual(depth, used, mu)));
+      }
+    }
+    return bestValue;
+  }
+
+  private double dual(int depth, double[] used, double[] mu) {
+    double s = 0;
+    for (int d = depth; d < order.length; d++) {
+      int g = order[d];
+      double m = Double.POSITIVE_INFINITY;
+      for (int k = 0; k < omega[g].length; k++) {
+        double r = omega[g][k];
+        for (int b = 0; b < budgets; b++) r += mu[b] * cost[g][k][b];
+        m = Math.min(m, r);
+      }
+      s += m;
+    }
+    for (int b = 0; b < budgets; b++) s -= mu[b] * (1 - used[b]);
+    return s;
+  }
+
+  private double subtreeSubgradient(int depth, double[] used, double[] mu, int budget) {
+    double s = 0;
+    for (int d = depth; d < order.length; d++) {
+      int g = order[d];
+      int arg = 0;
+      double m = Double.POSITIVE_INFINITY;
+      for (int k = 0; k < omega[g].length; k++) {
+        double r = omega[g][k];
+        for (int b = 0; b < budgets; b++) r += mu[b] * cost[g][k][b];
+        if (r < m) {
+          m = r;
+          arg = k;
+        }
+      }
+      s += cost[g][arg][budget];
+    }
+    return s - (1 - used[budget]);
+  }
+
+  /**
+   * Root multipliers that make the bound tight: coordinate ascent, each coordinate by bisection on
+   * the sign of the subgradient (chosen cost minus limit) over a logarithmic range.
    */
   private double[] multipliers() {
     double[] l = new double[budgets];

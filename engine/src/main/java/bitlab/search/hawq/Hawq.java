@@ -95,6 +95,21 @@ public final class Hawq {
     return new Hawq(model, traces, candidates, budgets, fixed, t);
   }
 
+  /**
+   * Ties every residual downsample convolution ({@code <block>.down}) to its block's first convolution
+   * ({@code <block>.conv1}), so both branches into the block's Add share bits.
+   */
+  public Hawq tieDownsamples() {
+    Hawq h = this;
+    for (String l : model.layerNames()) {
+      if (l.endsWith(".down")) {
+        String first = l.substring(0, l.length() - ".down".length()) + ".conv1";
+        if (model.has(first)) h = h.tie(l, first);
+      }
+    }
+    return h;
+  }
+
   /** The integer program this planner solves: perturbations, costs, resolved limits, fixed layers, ties. */
   public IlpProblem problem() {
     IlpProblem open = new IlpProblem(layers(), List.of(), fixed, ties);

@@ -1,0 +1,195 @@
+package bitlab.dsl.hawq;
+
+import bitlab.data.Dataset;
+import bitlab.hardware.Bits;
+import bitlab.hardware.Target;
+import bitlab.model.Model;
+import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.Quantizer;
+import bitlab.search.hawq.Budget;
+import bitlab.search.hawq.Hawq;
+import bitlab.search.hawq.HawqException;
+import bitlab.search.hawq.HessianTraces;
+import bitlab.search.hawq.Plan;
+import bitlab.search.hawq.TraceOptions;
+import bitlab.search.hawq.Traces;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code hawq(net, data).bits(4, 8).size(0.5).latency(edge, 0.7).solve()}: the notebook face of
+ * HAWQ-V3. Every call returns a new builder; the Hessian traces are computed once (on first
+ * {@link #solve()}, {@link #pareto} or {@link #traces()}) and shared by builders that differ only in
+ * candidates, budgets, fixed layers and ties.
+ */
+public final class HawqBuilder {
+  /** Calibration images for PTQ accuracies (first images of the training split). */
+  static final int CALIBRATION = 256;
+
+  private final Model model;
+  private final Dataset data;
+  private final TraceOptions options;
+  private final TraceCache cache;
+  private final UnaryOperator<Hawq> plan;
+
+  /** Traces shared by builders with the same model, data and trace options. */
+  private static final class TraceCache {
+    private Traces traces;
+
+    synchronized Traces get(Model m, Dataset d, TraceOptions o) {
+      if (traces == null) traces = HessianTraces.estimate(m, d.train(), o);
+      return traces;
+    }
+  }
+
+  private HawqBuilder(Model model, Dataset data, TraceOptions options, TraceCache cache, UnaryOperator<Hawq> plan) {
+    this.model = model;
+    this.data = data;
+    this.options = options;
+    this.cache = cache;
+    this.plan = plan;
+  }
+
+  public static HawqBuilder of(Model model, Dataset data) {
+    if (model == null || data == null) throw new HawqException("hawq(net, data) needs a model and a data set, e.g. hawq(zoo(\"lenet5\"), mnist()).");
+    return new HawqBuilder(model, data, TraceOptions.DEFAULT, new TraceCache(), h -> h);
+  }
+
+  private HawqBuilder then(UnaryOperator<Hawq> step) {
+    UnaryOperator<Hawq> before = plan;
+    return new HawqBuilder(model, data, options, cache, h -> step.apply(before.apply(h)));
+  }
+
+  private HawqBuilder traceOptions(TraceOptions o) {
+    return new HawqBuilder(model, data, o, new TraceCache(), plan);
+  }
+
+  // ---- candidates ----
+
+  /** Candidate widths, weights and activations alike: {@code bits(4, 8)}, {@code bits(2, 3, 4, 5, 6, 7, 8)}. */
+  public HawqBuilder bits(int... widths) { return then(h -> h.bits(widths)); }
+
+  /** Candidate pairs, e.g. {@code candidates(bits(4, 8), bits(8, 8))}. */
+  public HawqBuilder candidates(Bits... pairs) { return then(h -> h.candidates(List.of(pairs))); }
+
+  /** Weight widths with activations fixed at one width: {@code weightBits(8, 2, 4, 8)} is W2A8, W4A8, W8A8. */
+  public HawqBuilder weightBits(int activations, int... weights) {
+    return then(h -> h.candidates(Arrays.stream(weights).mapToObj(w -> Bits.of(w, activations)).toList()));
+  }
+
+  // ---- budgets ----
+
+  /** Model size as a fraction between every layer at its lowest candidate (0) and its highest (1). */
+  public HawqBuilder size(double fraction) { return budget(Budget.size(fraction)); }
+
+  /** Model size in bytes, KB, MB (decimal) or KiB, MiB: {@code size(0.04, "MB")}. */
+  public HawqBuilder size(double amount, String unit) { return budget(Budget.sizeBytes(amount * bytes(unit))); }
+
+  public HawqBuilder bops(double fraction) { return budget(Budget.bops(fraction)); }
+
+  /** Bit operations per image, absolute ({@code b_w * b_a * MACs} summed). */
+  public HawqBuilder bopsAtMost(double bops) { return budget(Budget.bopsAbsolute(bops)); }
+
+  public HawqBuilder latency(Target target, double fraction) { return budget(Budget.latency(target, fraction)); }
+
+  public HawqBuilder latencyMs(Target target, double millis) { return budget(Budget.latencySeconds(target, millis / 1e3)); }
+
+  public HawqBuilder energy(Target target, double fraction) { return budget(Budget.energy(target, fraction)); }
+
+  public HawqBuilder energyMj(Target target, double millijoules) { return budget(Budget.energyJoules(target, millijoules / 1e3)); }
+
+  public HawqBuilder budget(Budget b) { return then(h -> h.budget(b)); }
+
+  // ---- constraints ----
+
+  /** Keeps a layer at one width (weights and activations). */
+  public HawqBuilder fix(String layer, int bits) { return fix(layer, Bits.uniform(bits)); }
+
+  public HawqBuilder fix(String layer, Bits bits) { return then(h -> h.fix(layer, bits)); }
+
+  /** Keeps the first and last layers with weights at one width (common practice: 8). */
+  public HawqBuilder fixFirstAndLast(int bits) {
+    List<String> l = model.layerNames();
+    return fix(l.get(0), bits).fix(l.get(l.size() - 1), bits);
+  }
+
+  /** Layers that must share one pair. */
+  public HawqBuilder tie(String... layers) { return then(h -> h.tie(layers)); }
+
+  /** Ties each residual downsample convolution to its block's first convolution. */
+  public HawqBuilder tieDownsamples() { return then(Hawq::tieDownsamples); }
+
+  // ---- Hutchinson ----
+
+  /** Training images the Hessian is averaged over (default 256). */
+  public HawqBuilder images(int n) { return traceOptions(options.withImages(n)); }
+
+  /** At most this many Hutchinson probes (default 100; at least 8 unless fewer). */
+  public HawqBuilder probes(int max) { return traceOptions(options.withIterations(Math.min(options.minIterations(), max), max)); }
+
+  public HawqBuilder tolerance(double relative) { return traceOptions(options.withTolerance(relative)); }
+
+  public HawqBuilder seed(long seed) { return traceOptions(options.withSeed(seed)); }
+
+  /** One Rademacher probe per layer (each costs two gradients per layer) instead of one joint probe. */
+  public HawqBuilder perLayerProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.PER_LAYER)); }
+
+  // ---- results ----
+
+  public Traces traces() { return cache.get(model, data, options); }
+
+  /** The engine planner with everything declared so far. */
+  public Hawq planner() { return plan.apply(Hawq.of(model, traces())); }
+
+  /** The optimal plan. */
+  public HawqResult solve() { return new HawqResult(planner().solve(), this); }
+
+  /**
+   * Optimal plans at {@code points} budgets evenly spaced from the cheapest to the dearest policy,
+   * sweeping the first declared budget (model size if none), with perturbation and, when
+   * {@code accuracy} is true, PTQ accuracy on the test split, uniform policies beside them.
+   */
+  public ParetoResult pareto(int points, boolean accuracy) {
+    if (points < 2) throw new HawqException("A Pareto sweep needs at least 2 budgets, got " + points + ".");
+    double[] f = new double[points];
+    for (int i = 0; i < points; i++) f[i] = (double) i / (points - 1);
+    return pareto(accuracy, f);
+  }
+
+  /** Optimal plans at these budget fractions (see {@link #pareto(int, boolean)}). */
+  public ParetoResult pareto(boolean accuracy, double... fractions) {
+    Hawq h = planner();
+    Budget swept = h.budgets().isEmpty() ? Budget.size(1) : h.budgets().get(0);
+    List<Plan> plans = h.sweep(swept, fractions);
+    List<Double> acc = new ArrayList<>();
+    if (accuracy) for (Plan p : plans) acc.add(ptqAccuracy(p.policy()));
+    return new ParetoResult(swept, fractions.clone(), plans, acc, accuracy ? this : null);
+  }
+
+  public ParetoResult pareto(int points) { return pareto(points, false); }
+
+  /** Top-1 accuracy of the model after static PTQ under a policy (min-max, per channel, 256 calibration images). */
+  public double ptqAccuracy(Policy policy) {
+    return Quantizer.ptq(model, policy, data.train().take(CALIBRATION), PtqConfig.DEFAULT).evaluate(data.test()).accuracy();
+  }
+
+  public Model model() { return model; }
+
+  public Dataset data() { return data; }
+
+  private static double bytes(String unit) {
+    switch (unit.trim().toLowerCase(Locale.ROOT)) {
+      case "b": case "byte": case "bytes": return 1;
+      case "kb": return 1e3;
+      case "mb": return 1e6;
+      case "gb": return 1e9;
+      case "kib": return 1024;
+      case "mib": return 1024 * 1024;
+      default: throw new HawqException("Size unit '" + unit + "' is not known; use B, KB, MB, GB, KiB or MiB.");
+    }
+  }
+}

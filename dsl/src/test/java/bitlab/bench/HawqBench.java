@@ -1,0 +1,101 @@
+package bitlab.bench;
+
+import bitlab.hardware.Bits;
+import bitlab.hardware.catalogue.Catalogue;
+import bitlab.model.Model;
+import bitlab.model.Zoo;
+import bitlab.search.hawq.Budget;
+import bitlab.search.hawq.Hawq;
+import bitlab.search.hawq.IlpProblem;
+import bitlab.search.hawq.IlpSolution;
+import bitlab.search.hawq.IlpSolver;
+import bitlab.search.hawq.LayerTrace;
+import bitlab.search.hawq.TraceOptions;
+import bitlab.search.hawq.Traces;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * {@code ./bitlab bench hawq}: HAWQ-V3 ILP solve times on ResNet-50's shape (54 layers with weights,
+ * ImageNet 224, seeded random weights, log-uniform synthetic traces) and how they grow with layers.
+ * Times are medians over repeated solves after a warm-up, whole solves (ojAlgo plus the proof).
+ */
+public final class HawqBench {
+  private HawqBench() {}
+
+  public static void main(String[] args) {
+    run();
+  }
+
+  public static void run() {
+    Model r50 = Zoo.architecture("resnet50", 224, 1.0, 0);
+    Traces traces = synthetic(r50, 1);
+    var edge = Catalogue.builtIn().target("bismo-edge");
+    Hawq base = Hawq.of(r50, traces);
+    System.out.printf(Locale.ROOT, "ResNet-50 shape: %d layers with weights, %,d weights%n", r50.layers().size(),
+        r50.workloads().stream().mapToLong(w -> w.weights()).sum());
+    IlpProblem twoCand = base.bits(4, 8).budget(Budget.size(0.5)).problem();
+    report("{4,8}, size 0.5", twoCand);
+    IlpProblem twoCandBops = base.bits(4, 8).budget(Budget.bops(0.3)).problem();
+    report("{4,8}, BOPs 0.3", twoCandBops);
+    Hawq wide = base.bits(2, 3, 4, 5, 6, 7, 8);
+    IlpProblem twoBudgets = wide.budget(Budget.size(0.5)).budget(Budget.latency(edge, 0.5)).problem();
+    report("{2..8}, size 0.5 + latency@bismo-edge 0.5", twoBudgets);
+    report("{2..8}, size 0.3 + latency@bismo-edge 0.4 + ties", wide.tieDownsamples().budget(Budget.size(0.3)).budget(Budget.latency(edge, 0.4)).problem());
+    List<Bits> pairs = new ArrayList<>();
+    for (int w : new int[] {2, 4, 8}) for (int a : new int[] {4, 8}) pairs.add(Bits.of(w, a));
+    report("W{2,4,8} x A{4,8}, BOPs 0.4 + energy@bismo-edge 0.5", base.candidates(pairs).budget(Budget.bops(0.4)).budget(Budget.energy(edge, 0.5)).problem());
+
+    System.out.println();
+    System.out.println("Scaling with layers: ResNet-50's problem repeated k times (layers renamed), same budget fractions");
+    System.out.println("layers  {4,8} size 0.5 (ms)   {2..8} size+latency 0.5 (ms)");
+    for (int k : new int[] {1, 2, 4, 8, 16}) {
+      System.out.printf(Locale.ROOT, "%6d  %22.1f   %28.1f%n", 54 * k, median(repeat(twoCand, k)), median(repeat(twoBudgets, k)));
+    }
+  }
+
+  private static void report(String what, IlpProblem p) {
+    IlpSolution s = IlpSolver.solve(p);
+    for (int i = 0; i < 3; i++) IlpSolver.solve(p);
+    double[] t = times(p, 15);
+    System.out.printf(Locale.ROOT, "%-55s median %7.1f ms (min %.1f, max %.1f), proof nodes %,d, ojAlgo alone optimal: %s%n", what,
+        median(t), Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0), s.proof().nodes(), s.proof().solverOptimal());
+  }
+
+  private static double[] times(IlpProblem p, int n) {
+    double[] t = new double[n];
+    for (int i = 0; i < n; i++) t[i] = IlpSolver.solve(p).millis();
+    return t;
+  }
+
+  private static double[] repeat(IlpProblem p, int k) {
+    List<IlpProblem.Layer> layers = new ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      for (IlpProblem.Layer l : p.layers()) layers.add(new IlpProblem.Layer(l.name() + "#" + c, l.candidates(), l.omega(), l.costs()));
+    }
+    List<IlpProblem.Limit> limits = p.limits().stream().map(l -> new IlpProblem.Limit(l.budget(), l.unit(), l.limit() * k)).toList();
+    IlpProblem big = new IlpProblem(layers, limits, java.util.Map.of(), List.of());
+    IlpSolver.solve(big);
+    return times(big, 7);
+  }
+
+  private static double median(double[] t) {
+    double[] s = t.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  /** Average traces log-uniform over four decades, seeded: the ILP's input, not a measurement. */
+  static Traces synthetic(Model m, long seed) {
+    Random r = new Random(seed);
+    List<LayerTrace> l = new ArrayList<>();
+    for (var n : m.layers()) {
+      long count = m.param(n.param("weight")).length();
+      l.add(new LayerTrace(n.name(), Math.pow(10, -2 + 4 * r.nextDouble()) * count, 0, count, 1));
+    }
+    return new Traces(m.name(), "synthetic", 0, TraceOptions.DEFAULT, l, true, 0);
+  }
+}

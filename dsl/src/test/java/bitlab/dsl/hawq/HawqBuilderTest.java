@@ -1,0 +1,70 @@
+package bitlab.dsl.hawq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.data.Dataset;
+import bitlab.data.Datasets;
+import bitlab.dsl.display.MimeBundle;
+import bitlab.dsl.display.Renderers;
+import bitlab.hardware.Bits;
+import bitlab.hardware.catalogue.Catalogue;
+import bitlab.model.Model;
+import bitlab.model.Zoo;
+import bitlab.search.hawq.BudgetException;
+import bitlab.search.hawq.Plan;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The notebook vocabulary end to end on LeNet-5's architecture with few images and probes. */
+class HawqBuilderTest {
+  static Model net;
+  static Dataset data;
+  static HawqBuilder base;
+
+  @BeforeAll static void setUp() {
+    net = Zoo.architecture("lenet5", 28, 1.0, 0);
+    data = Datasets.mnist();
+    base = HawqBuilder.of(net, data).images(64).probes(3).seed(1);
+  }
+
+  @Test void solveRendersThePlan() {
+    var edge = Catalogue.builtIn().target("bismo-edge");
+    HawqResult r = base.bits(4, 8).size(0.5).latency(edge, 0.7).fixFirstAndLast(8).solve();
+    Plan p = r.plan();
+    assertEquals(Bits.W8A8, p.bits("conv1"));
+    assertEquals(Bits.W8A8, p.bits("fc3"));
+    assertEquals(2, p.solution().usage().size());
+    MimeBundle b = Renderers.standard().render(r);
+    String html = b.data().get(MimeBundle.HTML);
+    if (html == null) throw new AssertionError(b.data().get(MimeBundle.TEXT));
+    assertTrue(html.contains("HAWQ-V3 plan for lenet5") && html.contains("proven optimal"), html.substring(0, 300));
+    assertTrue(html.contains("uniform W4A4") && html.contains("latency@bismo-edge") && html.contains("data:image/png;base64,"));
+    assertTrue(b.data().get(MimeBundle.TEXT).contains("budget size"));
+    assertTrue(Renderers.standard().render(p.traces()).data().get(MimeBundle.HTML).contains("Hessian traces"));
+  }
+
+  @Test void tracesAreComputedOncePerTraceSettings() {
+    HawqBuilder b = base.bits(2, 4, 8);
+    var t1 = b.traces();
+    assertTrue(t1 == b.size(0.3).traces() && t1 == b.bops(0.4).traces(), "budgets and candidates reuse the traces");
+    assertTrue(t1 != b.seed(2).traces(), "new probe settings trace again");
+  }
+
+  @Test void paretoSweepsTheFirstBudget() {
+    ParetoResult r = base.bits(2, 4, 8).size(0.1).pareto(4, false);
+    assertEquals(4, r.points().size());
+    for (int i = 1; i < 4; i++) assertTrue(r.points().get(i).omega() <= r.points().get(i - 1).omega(), "more budget, no more perturbation");
+    assertEquals(3, r.uniform().size());
+    String html = r.render().data().get(MimeBundle.HTML);
+    assertTrue(html.contains("uniform") && html.contains("data:image/png;base64,"));
+  }
+
+  @Test void unitsAndBadBudgetsAreNamed() {
+    var e = assertThrows(BudgetException.class, () -> base.bits(4, 8).size(1, "KB").solve());
+    assertTrue(e.getMessage().contains("below") && e.getMessage().contains("feasible range"), e.getMessage());
+    var u = assertThrows(bitlab.search.hawq.HawqException.class, () -> base.size(1, "parsecs"));
+    assertTrue(u.getMessage().contains("parsecs") && u.getMessage().contains("MB"), u.getMessage());
+  }
+}
