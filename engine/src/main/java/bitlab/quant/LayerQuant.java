@@ -19,6 +19,7 @@ public record LayerQuant(String layer, LayerBits bits, QuantParams weights, INDA
   /** Mean squared error of the weight quantization. */
   public double weightMse() {
     if (!quantized()) return 0;
-    return dequantized.sub(folded).norm2Number().doubleValue() * dequantized.sub(folded).norm2Number().doubleValue() / folded.length();
+    double norm = dequantized.sub(folded).norm2Number().doubleValue();
+    return norm * norm / folded.length();
   }
 }

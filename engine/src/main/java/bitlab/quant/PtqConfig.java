@@ -22,12 +22,15 @@ public record PtqConfig(Calibration weights, Calibration activations, boolean pe
   public PtqConfig {
     if (weights == null || activations == null) throw new QuantException("Choose calibration methods for weights and activations.");
     if (rounding == null) throw new QuantException("Choose a rounding mode: HALF_EVEN, HALF_AWAY or HALF_UP.");
+    if (weights instanceof Calibration.Kl) {
+      throw new QuantException("KL calibration chooses activation ranges (as TensorRT does); for weights use minmax, percentile, mse, aciq-laplace or aciq-gauss.");
+    }
     if (bins < 8 || bins > 1 << 16) throw new QuantException("Histogram bins must be in 8..65536, got " + bins + ".");
   }
 
-  /** The same method for weights and activations. */
+  /** The same method for weights and activations (KL for activations only: weights keep min-max). */
   public static PtqConfig of(Calibration method) {
-    return DEFAULT.withWeights(method).withActivations(method);
+    return DEFAULT.withWeights(method instanceof Calibration.Kl ? Calibration.MINMAX : method).withActivations(method);
   }
 
   public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins); }

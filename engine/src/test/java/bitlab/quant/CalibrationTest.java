@@ -98,6 +98,13 @@ class CalibrationTest {
   }
 
   @Test
+  void klIsForActivationsOnly() {
+    QuantException e = assertThrows(QuantException.class, () -> PtqConfig.DEFAULT.withWeights(Calibration.KL));
+    assertTrue(e.getMessage().startsWith("KL calibration chooses activation ranges"), e.getMessage());
+    assertEquals(Calibration.MINMAX, PtqConfig.of(Calibration.KL).weights());
+  }
+
+  @Test
   void nanInCalibrationDataNamesTheTensor() {
     QuantException e = assertThrows(QuantException.class, () -> Histogram.of("conv2", new float[] {1, Float.NaN}, 16));
     assertTrue(e.getMessage().startsWith("Tensor 'conv2' has a NaN or infinite value"), e.getMessage());

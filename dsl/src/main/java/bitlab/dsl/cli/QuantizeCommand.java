@@ -36,7 +36,7 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--lsq", description = "With --qat: learn the step sizes too.") boolean lsq;
   @Option(names = "--lr", defaultValue = "5e-4", description = "QAT learning rate (default: ${DEFAULT-VALUE}).") double lr;
   @Option(names = "--calib-images", defaultValue = "512", description = "Calibration images from the training split.") int images;
-  @Option(names = "--compare", description = "Run every calibration method (for weights and activations, unless --weight-calib is given).") boolean compare;
+  @Option(names = "--compare", description = "Run every calibration method (for weights and activations, unless --weight-calib is given; KL for activations only).") boolean compare;
   @Option(names = "--export-fp32", description = "Also write the FP32 model as ONNX here (for comparisons on the same weights).") Path exportFp32;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
@@ -58,7 +58,7 @@ final class QuantizeCommand implements Callable<Integer> {
     for (String m : methods) {
       QuantizeBuilder b = QuantizeBuilder.of(net, policy).calibrate(data, m, images).rounding(rounding);
       b = perChannel ? b.perChannel() : b.perTensor();
-      String wc = weightCalib != null ? weightCalib : compare ? m : "minmax";
+      String wc = weightCalib != null ? weightCalib : compare && !m.equals("kl") ? m : "minmax";
       b = b.weights(wc);
       if (asymmetric) b = b.asymmetric();
       if (biasCorrection) b = b.biasCorrection();
