@@ -6,7 +6,8 @@ package bitlab.quant;
  * (unsigned after ReLU), rounding half to even, 2,048 histogram bins, no bias correction.
  *
  * @param weights              how weight clipping ranges are chosen (per channel when {@code perChannel})
- * @param activations          how activation clipping ranges are chosen from calibration data
+ * @param activations          how activation clipping ranges are chosen from calibration data (the model's
+ *                             input keeps its observed extremes: it is data, not an activation)
  * @param perChannel           one weight scale per output channel (else one per layer)
  * @param asymmetricActivations activations with a zero point (unsigned over [min, max]) instead of symmetric
  * @param rounding             rounding of every quantizer

@@ -26,7 +26,10 @@ public final class Quantizer {
     for (ActivationPoints.Point p : points.values()) {
       QuantSpec spec = config.activationSpec(p.bits(), p.signed());
       Histogram h = hist.get(p.node());
-      Calibration.Range r = config.activations().range(h, spec);
+      // The model input is data with a known, bounded range: clipping it only destroys pixels, so it keeps
+      // its extremes; the clipping methods apply to the activations proper.
+      Calibration method = folded.node(p.node()).op() instanceof bitlab.model.Op.Input ? Calibration.MINMAX : config.activations();
+      Calibration.Range r = method.range(h, spec);
       acts.put(p.node(), new ActivationQuant(p, spec, QuantParams.fromRange(spec, r.lo(), r.hi()), r, h));
     }
     Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
