@@ -27,7 +27,8 @@ import java.nio.file.Path;
  * where it goes (one PTQ scoring split into quantize + calibrate and evaluate).
  *
  * <p>{@code HaqBench MODEL EPISODES [WEIGHTS]}: WEIGHTS is a .params.gz file, or {@code train:N}
- * to train N epochs here first (for when the zoo's trained weights are not in the build); without
+ * to train N epochs here first, or {@code random} for timing only (when the zoo's trained weights
+ * are not in the build); without
  * it the zoo's shipped weights are used.
  */
 public final class HaqBench {
@@ -41,6 +42,9 @@ public final class HaqBench {
     Model net;
     if (weights == null) {
       net = Zoo.load(name);
+    } else if (weights.equals("random")) {
+      net = Zoo.architecture(name, 28, 1.0, 0);
+      System.out.println("weights: seeded random (timing only: accuracies are chance level)");
     } else if (weights.startsWith("train:")) {
       int epochs = Integer.parseInt(weights.substring(6));
       long t = System.nanoTime();
