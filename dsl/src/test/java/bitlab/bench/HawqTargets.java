@@ -31,7 +31,8 @@ import java.util.Random;
  * spend on accuracy plus the Hessian's cost counted generously. Uses the zoo's trained weights when
  * the build ships them, else trains the architecture here (printed).
  *
- * <p>{@code java ... bitlab.bench.HawqTargets [model] [epochs]} (default lenet5, 2 epochs if training).
+ * <p>{@code java ... bitlab.bench.HawqTargets [model] [epochs] [images] [probes]} (default lenet5, 2 epochs if
+ * training, 256 images, at most 100 probes per layer).
  */
 public final class HawqTargets {
   static final int RANDOM = 10;
@@ -53,7 +54,9 @@ public final class HawqTargets {
     System.out.printf(Locale.ROOT, "FP32 test accuracy %.2f%%%n", 100 * net.evaluate(data).accuracy());
     Samples calibration = data.train().take(256);
     Samples validation = data.train().subset(data.train().size() - 1000, data.train().size());
-    Traces traces = HessianTraces.estimate(net, data.train(), TraceOptions.DEFAULT);
+    int images = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+    int probes = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+    Traces traces = HessianTraces.estimate(net, data.train(), TraceOptions.DEFAULT.withImages(images).withIterations(Math.min(8, probes), probes));
     System.out.print(traces);
     List<Bits> cand = List.of(Bits.of(2, 8), Bits.of(4, 8), Bits.of(8, 8));
     Hawq base = Hawq.of(net, traces).candidates(cand);

@@ -158,7 +158,7 @@ public final class Hawq {
       List<Bits> cand = new ArrayList<>(candidates);
       Bits f = fixed.get(w.name());
       if (f != null && !cand.contains(f)) cand.add(f);
-      double avg = traces.layer(w.name()).average();
+      double avg = Math.max(traces.layer(w.name()).average(), 0); // see Perturbation.omega
       double[] omega = new double[cand.size()];
       Map<String, double[]> costs = new LinkedHashMap<>();
       for (Budget b : budgets) costs.put(b.name(), new double[cand.size()]);

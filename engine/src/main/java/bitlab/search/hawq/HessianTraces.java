@@ -37,10 +37,19 @@ public final class HessianTraces {
     int layers = names.size();
     INDArray[] w0 = new INDArray[layers];
     double[] step = new double[layers];
+    double sumSquares = 0;
+    long count = 0;
     for (int i = 0; i < layers; i++) {
       w0[i] = grads.weight(names.get(i));
-      double rms = Math.sqrt(w0[i].mul(w0[i]).meanNumber().doubleValue());
-      step[i] = STEP * Math.max(rms, 1e-3);
+      double ss = w0[i].mul(w0[i]).sumNumber().doubleValue();
+      step[i] = STEP * Math.max(Math.sqrt(ss / w0[i].length()), 1e-3);
+      sumSquares += ss;
+      count += w0[i].length();
+    }
+    if (options.probes() == TraceOptions.Probes.JOINT) {
+      // One step for all layers: with per-layer steps the cross terms v_i^T H_ij v_j would be scaled by
+      // step_j / step_i, which inflates the variance of layers with small weights next to large ones.
+      java.util.Arrays.fill(step, STEP * Math.max(Math.sqrt(sumSquares / count), 1e-3));
     }
     Random random = new Random(options.seed());
     double[] sum = new double[layers];
@@ -102,8 +111,7 @@ public final class HessianTraces {
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
       g.setWeight(names.get(i), w0[i]);
-      // The difference is along D v, D = diag(step per layer): block i of H D v over step_i is
-      // H_ii v_i plus cross terms (step_j / step_i) H_ij v_j, which average to zero.
+      // Block i of (g(W + h v) - g(W - h v)) / 2h is H_ii v_i plus cross terms H_ij v_j, which average to zero.
       out[i] = v[i].mul(plus.get(names.get(i)).sub(minus.get(names.get(i)))).sumNumber().doubleValue() / (2 * step[i]);
     }
     return out;

@@ -29,8 +29,13 @@ public final class Perturbation {
     return d.mul(d).sumNumber().doubleValue();
   }
 
-  /** {@code Omega} of one layer of the model at a weight width, from its average trace. */
+  /**
+   * {@code Omega} of one layer of the model at a weight width, from its average trace. A negative
+   * trace estimate (noise around a near-zero curvature, or a saddle) counts as zero: a perturbation
+   * cannot lower the loss to second order at a trained minimum, and a negative Omega would reward
+   * quantization error.
+   */
   public static double omega(Model model, String layer, double averageTrace, int bits) {
-    return averageTrace * squaredError(model.param(model.node(layer).param("weight")), bits);
+    return Math.max(averageTrace, 0) * squaredError(model.param(model.node(layer).param("weight")), bits);
   }
 }

@@ -27,25 +27,25 @@ class HessianTracesTest {
 
   @Test void hutchinsonAgreesWithTheExactTraceWithinFivePercent() {
     double[] exact = ExactTraces.mlp(mlp, train.take(100));
-    Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(100, 150, 20, 1e-4, 7, TraceOptions.Probes.JOINT));
+    Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(100, 150, 60, 1e-4, 7, TraceOptions.Probes.PER_LAYER));
     for (int i = 0; i < 2; i++) {
       LayerTrace lt = t.layers().get(i);
       double rel = Math.abs(lt.trace() - exact[i]) / exact[i];
-      System.out.printf("joint %s: Hutchinson %.6e +- %.1e (%d probes), exact %.6e, off by %.2f%%%n",
+      System.out.printf("per-layer %s: Hutchinson %.6e +- %.1e (%d probes), exact %.6e, off by %.2f%%%n",
           lt.layer(), lt.trace(), lt.standardError(), lt.probes(), exact[i], 100 * rel);
       assertTrue(rel < 0.05, lt.layer() + ": " + lt.trace() + " vs exact " + exact[i]);
       assertTrue(Math.abs(lt.trace() - exact[i]) < 3 * lt.standardError(), "the standard error should cover the difference: " + lt);
     }
   }
 
-  /** Per-layer probes: fewer of them here (each costs two gradients per layer), so a looser check. */
-  @Test void perLayerProbesAgreeWithTheExactTrace() {
+  /** Joint probes: unbiased but noisier (cross terms), so checked against the standard error and within 10%. */
+  @Test void jointProbesAgreeWithTheExactTrace() {
     double[] exact = ExactTraces.mlp(mlp, train.take(100));
-    Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(100, 30, 30, 1e-4, 5, TraceOptions.Probes.PER_LAYER));
+    Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(100, 150, 150, 1e-4, 5, TraceOptions.Probes.JOINT));
     for (int i = 0; i < 2; i++) {
       LayerTrace lt = t.layers().get(i);
-      System.out.printf("per-layer %s: Hutchinson %.6e +- %.1e (%d probes), exact %.6e%n", lt.layer(), lt.trace(), lt.standardError(), lt.probes(), exact[i]);
-      assertTrue(Math.abs(lt.trace() - exact[i]) < 3 * lt.standardError(), lt + " vs exact " + exact[i]);
+      System.out.printf("joint %s: Hutchinson %.6e +- %.1e (%d probes), exact %.6e%n", lt.layer(), lt.trace(), lt.standardError(), lt.probes(), exact[i]);
+      assertTrue(Math.abs(lt.trace() - exact[i]) < 3 * lt.standardError() && Math.abs(lt.trace() - exact[i]) < 0.1 * exact[i], lt + " vs exact " + exact[i]);
     }
   }
 
