@@ -1,26 +1,35 @@
 package bitlab.bench;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code ./bitlab bench NAME}: benchmarks that print measurements side by side with a reference run
- * in the same process (machines are noisy; ratios are what we compare).
+ * {@code ./bitlab bench NAME [ARGS]}: benchmarks that print measurements side by side with a
+ * reference run in the same process (machines are noisy; ratios are what we compare).
  */
 public final class BenchMain {
-  private static final Map<String, Runnable> BENCHES = new LinkedHashMap<>();
+  /** A benchmark: its arguments after the name. */
+  interface Bench {
+    void run(String[] args) throws Exception;
+  }
+
+  private static final Map<String, Bench> BENCHES = new LinkedHashMap<>();
 
   static {
-    BENCHES.put("foundation", FoundationBench::run);
+    BENCHES.put("foundation", args -> FoundationBench.run());
+    BENCHES.put("haq", HaqBench::main);
+    BENCHES.put("hawq", HawqBench::main);
+    BENCHES.put("hawq-targets", HawqTargets::main);
   }
 
   private BenchMain() {}
 
-  public static void main(String[] args) {
-    if (args.length != 1 || !BENCHES.containsKey(args[0])) {
-      System.err.println("usage: ./bitlab bench NAME, where NAME is one of " + String.join(", ", BENCHES.keySet()));
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1 || !BENCHES.containsKey(args[0])) {
+      System.err.println("usage: ./bitlab bench NAME [ARGS], where NAME is one of " + String.join(", ", BENCHES.keySet()));
       System.exit(2);
     }
-    BENCHES.get(args[0]).run();
+    BENCHES.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
   }
 }
