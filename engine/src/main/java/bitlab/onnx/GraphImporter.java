@@ -157,11 +157,11 @@ final class GraphImporter {
 
   private Model build(Shape inputShape, Dyn out) {
     Set<String> live = new HashSet<>();
-    Deque<String> pending = new ArrayDeque<>(List.of(out.node()));
-    while (!pending.isEmpty()) {
-      String n = pending.pop();
+    Deque<String> todo = new ArrayDeque<>(List.of(out.node()));
+    while (!todo.isEmpty()) {
+      String n = todo.pop();
       if (!live.add(n) || n.equals("input")) continue;
-      pending.addAll(byName.get(n).inputs);
+      todo.addAll(byName.get(n).inputs);
     }
     Map<String, String> meta = new LinkedHashMap<>();
     String name = null;
