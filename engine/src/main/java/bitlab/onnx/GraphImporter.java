@@ -157,11 +157,11 @@ final class GraphImporter {
 
   private Model build(Shape inputShape, Dyn out) {
     Set<String> live = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>(List.of(out.node()));
-    while (!todo.isEmpty()) {
-      String n = todo.pop();
+    Deque<String> worklist = new ArrayDeque<>(List.of(out.node()));
+    while (!worklist.isEmpty()) {
+      String n = worklist.pop();
       if (!live.add(n) || n.equals("input")) continue;
-      todo.addAll(byName.get(n).inputs);
+      worklist.addAll(byName.get(n).inputs);
     }
     Map<String, String> meta = new LinkedHashMap<>();
     String name = null;

@@ -14,9 +14,6 @@ import bitlab.onnx.OnnxExport;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,27 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HardwareCliTest {
 
-  record Run(int status, String out, String err) {}
-
-  static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int status = Main.run(args);
-      return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  /** One command line through the CLI (the capture is MainTest's). */
+  static MainTest.Run run(String... args) {
+    return MainTest.run(args);
   }
 
   @Test
   void hardwareListGivesEveryTargetAsJson() {
-    Run r = run("hardware", "list", "--json");
+    MainTest.Run r = run("hardware", "list", "--json");
     assertEquals(0, r.status(), r.err());
     JsonArray rows = JsonParser.parseString(r.out()).getAsJsonArray();
     List<String> names = Catalogue.builtIn().names();
@@ -60,7 +44,7 @@ class HardwareCliTest {
 
   @Test
   void costJsonIsTheTargetsCost() {
-    Run r = run("cost", "mobilenet-v1", "--target", "bismo-edge", "--bits", "4/8", "--json");
+    MainTest.Run r = run("cost", "mobilenet-v1", "--target", "bismo-edge", "--bits", "4/8", "--json");
     assertEquals(0, r.status(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     Target edge = Catalogue.builtIn().target("bismo-edge");
@@ -91,21 +75,21 @@ class HardwareCliTest {
     Model lenet = Zoo.architecture("lenet5", 28, 1.0, 3);
     Path file = dir.resolve("lenet5.onnx");
     OnnxExport.write(lenet, file);
-    Run r = run("cost", file.toString(), "--target", "bitfusion", "--bits", "W4A4", "--json");
+    MainTest.Run r = run("cost", file.toString(), "--target", "bitfusion", "--bits", "W4A4", "--json");
     assertEquals(0, r.status(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     ModelCost c = Catalogue.builtIn().target("bitfusion").cost(lenet.workloads(), Bits.W4A4);
     assertEquals(28, o.get("input").getAsInt());
     assertEquals(c.layers().size(), o.getAsJsonArray("layers").size());
     assertEquals(c.total().millis(), o.getAsJsonObject("total").get("latencyMs").getAsDouble(), 1e-12);
-    Run sized = run("cost", file.toString(), "--target", "bitfusion", "--input", "32");
+    MainTest.Run sized = run("cost", file.toString(), "--target", "bitfusion", "--input", "32");
     assertEquals(2, sized.status());
     assertEquals("bitlab cost: --input and --width size a zoo architecture; an .onnx file keeps its own shapes.", sized.err().strip());
   }
 
   @Test
   void anUnknownTargetIsOneSentenceListingTheNamesAndStatus2() {
-    Run r = run("cost", "lenet5", "--target", "tpu");
+    MainTest.Run r = run("cost", "lenet5", "--target", "tpu");
     assertEquals(2, r.status());
     assertEquals("bitlab cost: No target named 'tpu' in the built-in catalogue; known targets are "
         + String.join(", ", Catalogue.builtIn().names())
@@ -118,7 +102,7 @@ class HardwareCliTest {
         Catalogue.builtIn().target("bismo-edge"), "dramBytesPerSecond", "1e9")).replaceFirst("(?m)^name: .*\\n", "");
     java.nio.file.Files.writeString(dir.resolve("slow-edge.yaml"), yaml);
     java.nio.file.Files.writeString(dir.resolve("broken.yaml"), "kind: [");
-    Run list = run("hardware", "list", "--targets", dir.toString(), "--json");
+    MainTest.Run list = run("hardware", "list", "--targets", dir.toString(), "--json");
     assertEquals(0, list.status(), list.err());
     JsonArray rows = JsonParser.parseString(list.out()).getAsJsonArray();
     assertEquals(Catalogue.builtIn().names().size() + 2, rows.size());
@@ -126,7 +110,7 @@ class HardwareCliTest {
     assertEquals("broken", broken.get("name").getAsString());
     assertEquals("error", broken.get("kind").getAsString());
     assertTrue(broken.get("description").getAsString().contains("broken.yaml"), broken.toString());
-    Run cost = run("cost", "lenet5", "--target", "slow-edge", "--targets", dir.toString(), "--bits", "2", "--json");
+    MainTest.Run cost = run("cost", "lenet5", "--target", "slow-edge", "--targets", dir.toString(), "--bits", "2", "--json");
     assertEquals(0, cost.status(), cost.err());
     Target slow = bitlab.hardware.catalogue.TargetLoader.fromFile(dir.resolve("slow-edge.yaml"));
     ModelCost c = slow.cost(Zoo.architecture("lenet5", 28, 1.0, 0).workloads(), Bits.W2A2);
@@ -136,14 +120,14 @@ class HardwareCliTest {
 
   @Test
   void badBitsAreOneSentenceAndStatus2() {
-    Run r = run("cost", "lenet5", "--target", "bitfusion", "--bits", "12/8");
+    MainTest.Run r = run("cost", "lenet5", "--target", "bitfusion", "--bits", "12/8");
     assertEquals(2, r.status());
     assertTrue(r.err().strip().startsWith("bitlab cost: The weight width of 12 bits is not supported"), r.err());
   }
 
   @Test
   void showPrintsTheYamlTheLoaderReadsBack() {
-    Run r = run("hardware", "show", "bitfusion", "--yaml");
+    MainTest.Run r = run("hardware", "show", "bitfusion", "--yaml");
     assertEquals(0, r.status(), r.err());
     Target back = bitlab.hardware.catalogue.TargetLoader.fromYaml(r.out());
     assertEquals("bitfusion", back.name());

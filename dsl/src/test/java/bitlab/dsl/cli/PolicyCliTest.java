@@ -28,7 +28,7 @@ class PolicyCliTest {
     for (var w : m.workloads()) bits.add(w.depthwise() ? Bits.of(8, 8) : Bits.of(4, 4));
     Path file = dir.resolve("mixed.policy.json");
     Policy.of(m, bits).write(file);
-    HardwareCliTest.Run r = HardwareCliTest.run("cost", "mobilenet-v1", "--target", "bitfusion", "--policy", file.toString(), "--json");
+    MainTest.Run r = MainTest.run("cost", "mobilenet-v1", "--target", "bitfusion", "--policy", file.toString(), "--json");
     assertEquals(0, r.status(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     Target t = Catalogue.builtIn().target("bitfusion");
@@ -42,7 +42,7 @@ class PolicyCliTest {
   void bitsAndPolicyTogetherAreRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("p.json");
     Files.writeString(file, "{}");
-    HardwareCliTest.Run r = HardwareCliTest.run("cost", "lenet5", "--target", "bitfusion", "--bits", "4", "--policy", file.toString());
+    MainTest.Run r = MainTest.run("cost", "lenet5", "--target", "bitfusion", "--bits", "4", "--policy", file.toString());
     assertEquals(2, r.status());
     assertEquals("bitlab cost: Give either --bits (every layer alike) or --policy FILE (per layer), not both.", r.err().strip());
   }
@@ -51,7 +51,7 @@ class PolicyCliTest {
   void aFileThatIsNotAPolicyIsOneSentence(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("p.json");
     Files.writeString(file, "{\"format\": \"something\"}");
-    HardwareCliTest.Run r = HardwareCliTest.run("cost", "lenet5", "--target", "bitfusion", "--policy", file.toString());
+    MainTest.Run r = MainTest.run("cost", "lenet5", "--target", "bitfusion", "--policy", file.toString());
     assertEquals(2, r.status());
     assertTrue(r.err().startsWith("bitlab cost: This JSON is not a bitlab policy"), r.err());
   }
