@@ -1,0 +1,26 @@
+package bitlab.integer.kernel;
+
+/**
+ * An integer convolution prepared for one layer: the weight codes are fixed (and may be packed in
+ * whatever layout the implementation likes) when it is made.
+ *
+ * <p>The contract every implementation keeps exactly: for each image, output channel and position,
+ * {@code acc = Σ (x − zx) · w} over the receptive field, where {@code x} is the input code, {@code zx}
+ * the input's zero point and {@code w} the signed weight code; padded positions contribute 0 (they
+ * are real zeros). No bias, no requantization: those are the executor's, so that every kernel gives
+ * the same int32 accumulators and bit-exactness does not depend on which kernel ran.
+ */
+public interface ConvKernel {
+
+  ConvGeometry geometry();
+
+  /**
+   * @param input  {@code batch} images of codes, NCHW, one code per byte (read as unsigned if the
+   *               kernel was made for unsigned input, else as signed)
+   * @param acc    receives {@code batch * geometry().outputSize()} accumulators, NCHW
+   */
+  void accumulate(byte[] input, int batch, int[] acc);
+
+  /** A short name for tables and benchmarks, e.g. {@code reference}. */
+  String name();
+}
