@@ -6,10 +6,13 @@ cd "$(dirname "$0")/.."
 out=engine/src/main/resources/bitlab/zoo
 mkdir -p "$out"
 train() { ./bitlab train "$@" --out "$out/$1.params.gz"; }
-case "${1:-all}" in
-  lenet5|all)            train lenet5 --epochs 15 --optimizer adam --lr 0.002 --weight-decay 0.0001 --shift 2 --seed 1 ;;&
-  resnet-mini|all)       train resnet-mini --epochs 8 --optimizer adam --lr 0.003 --seed 1 ;;&
-  mobilenet-v1-mini|all) train mobilenet-v1-mini --epochs 6 --optimizer adam --lr 0.003 --weight-decay 0.0001 --shift 1 --seed 1 ;;&
-  mobilenet-v2-mini|all) train mobilenet-v2-mini --epochs 6 --optimizer adam --lr 0.003 --weight-decay 0.0001 --shift 1 --seed 1 ;;
+what="${1:-all}"
+case "$what" in
+  all|lenet5|resnet-mini|mobilenet-v1-mini|mobilenet-v2-mini) ;;
   *) echo "usage: tools/train-zoo.sh [all|lenet5|resnet-mini|mobilenet-v1-mini|mobilenet-v2-mini]" >&2; exit 2 ;;
 esac
+want() { [[ "$what" == all || "$what" == "$1" ]]; }
+if want lenet5;            then train lenet5 --epochs 15 --optimizer adam --lr 0.002 --weight-decay 0.0001 --shift 2 --seed 1; fi
+if want resnet-mini;       then train resnet-mini --epochs 8 --optimizer adam --lr 0.003 --seed 1; fi
+if want mobilenet-v1-mini; then train mobilenet-v1-mini --epochs 6 --optimizer adam --lr 0.003 --weight-decay 0.0001 --shift 1 --seed 1; fi
+if want mobilenet-v2-mini; then train mobilenet-v2-mini --epochs 6 --optimizer adam --lr 0.003 --weight-decay 0.0001 --shift 1 --seed 1; fi
