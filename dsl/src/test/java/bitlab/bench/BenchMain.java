@@ -17,7 +17,7 @@ public final class BenchMain {
   private static final Map<String, Bench> BENCHES = new LinkedHashMap<>();
 
   static {
-    BENCHES.put("foundation", args -> FoundationBench.run());
+    BENCHES.put("foundation", FoundationBench::run);
     BENCHES.put("haq", HaqBench::main);
     BENCHES.put("hawq", HawqBench::main);
     BENCHES.put("hawq-targets", HawqTargets::main);

@@ -31,10 +31,20 @@ final class FoundationBench {
 
   private FoundationBench() {}
 
-  static void run() {
+  /** {@code args}: nothing or {@code all}, {@code train} (epoch times only) or {@code inference} (FP32 throughput only). */
+  static void run(String[] args) {
+    String part = args.length == 0 ? "all" : args[0];
+    if (!List.of("all", "train", "inference").contains(part)) {
+      throw new IllegalArgumentException("The foundation bench runs all, train or inference, not '" + part + "'.");
+    }
     Dataset mnist = Datasets.mnist();
     System.out.printf("bitlab foundation bench: %d cores, JDK %s%n%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
+    if (!part.equals("inference")) trainingEpochs(mnist);
+    if (!part.equals("train")) inference(mnist);
+  }
+
+  private static void trainingEpochs(Dataset mnist) {
     System.out.println("Training: one epoch of the 8,000 MNIST training images, batch 64, Adam (second epoch timed; the first includes graph set-up)");
     System.out.printf("%-18s %12s %12s%n", "model", "epoch 1 (s)", "epoch 2 (s)");
     for (String name : MINIS) {
@@ -42,6 +52,9 @@ final class FoundationBench {
       System.out.printf("%-18s %12.1f %12.1f%n", name, r.history().get(0).seconds(), r.history().get(1).seconds());
     }
     System.out.println();
+  }
+
+  private static void inference(Dataset mnist) {
     System.out.println("FP32 inference, images/s (median of 7 alternating rounds), same ONNX file");
     System.out.printf("%-18s %6s %14s %14s %10s%n", "model", "batch", "bitlab", "onnxruntime", "ratio");
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
