@@ -81,8 +81,9 @@ final class Clipping {
     int bestI = bins;
     double[] p = new double[bins];
     double[] q = new double[bins];
+    // Mass beyond bin i (the first i bins are P proper); kept as a running sum.
     double outliers = total;
-    for (int j = 0; j < levels; j++) outliers -= hist[j];
+    for (int j = 0; j < levels - 1; j++) outliers -= hist[j];
     for (int i = levels; i <= bins; i++) {
       outliers -= hist[i - 1];
       System.arraycopy(hist, 0, p, 0, i);
