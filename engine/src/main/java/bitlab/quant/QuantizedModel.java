@@ -33,6 +33,8 @@ public final class QuantizedModel {
   private final Map<String, LayerQuant> layers;
   private final Map<String, ActivationQuant> activations;
   private SameDiffGraph graph;
+  /** The graph variable holding each activation point's fake-quantized value (filled when the graph is built). */
+  private final Map<String, String> pointVariables = new java.util.concurrent.ConcurrentHashMap<>();
 
   QuantizedModel(String method, Model source, Model folded, Model simulated, Policy policy, PtqConfig config,
       Map<String, LayerQuant> layers, Map<String, ActivationQuant> activations) {
@@ -92,7 +94,9 @@ public final class QuantizedModel {
         ActivationQuant a = activations.get(node.name());
         if (a == null) return y;
         try (org.nd4j.autodiff.samediff.NameScope ns = sd.withNameScope(FakeQuant.SCOPE + node.name())) {
-          return a.dynamic() ? FakeQuant.dynamic(sd, y, a.spec()) : FakeQuant.fixed(sd, y, a.params(), null, false);
+          SDVariable v = a.dynamic() ? FakeQuant.dynamic(sd, y, a.spec()) : FakeQuant.fixed(sd, y, a.params(), null, false);
+          pointVariables.put(node.name(), v.name());
+          return v;
         }
       }
     };
@@ -111,6 +115,23 @@ public final class QuantizedModel {
   /** Logits of the simulated quantized network. */
   public INDArray predict(INDArray x) {
     return graph().logits(x);
+  }
+
+  /**
+   * The fake-quantized value of every activation point for a batch (node name to tensor), what the
+   * simulation hands to the next layers; the integer executor's trace compares its codes with these.
+   */
+  public Map<String, INDArray> pointValues(INDArray x) {
+    SameDiffGraph g = graph();
+    Map<String, String> vars = new LinkedHashMap<>();
+    for (String node : activations.keySet()) {
+      String v = pointVariables.get(node);
+      if (v != null) vars.put(node, v);
+    }
+    Map<String, INDArray> out = g.outputs(x, vars.values().toArray(new String[0]));
+    Map<String, INDArray> byNode = new LinkedHashMap<>();
+    vars.forEach((node, v) -> byNode.put(node, out.get(v)));
+    return byNode;
   }
 
   /** Bytes of the quantized layers (see {@link Policy#sizeBytes}). */

@@ -1,0 +1,97 @@
+package bitlab.integer;
+
+import bitlab.model.Shape;
+import bitlab.quant.QuantParams;
+import bitlab.quant.Rounding;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Average pooling in integers: the window's sum of {@code q − z_in} is requantized with the dyadic
+ * multiplier of {@code S_in / (S_out · count)}, one per possible count (windows at a padded border
+ * count fewer cells, as {@code count_include_pad=False} does). Global average pooling is the case of
+ * one window over the whole map ({@code global}).
+ *
+ * @param byCount multiplier for a window of {@code k} cells at index {@code k}
+ */
+public record AvgPoolStep(String node, String input, Shape inShape, Shape shape, boolean global, int kernel, int stride, int pad,
+    int inputZeroPoint, Dyadic[] byCount, QuantParams out, Rounding rounding) implements Step {
+
+  @Override public String op() { return global ? "GlobalAvgPool" : "AvgPool"; }
+
+  @Override public List<String> inputs() { return List.of(input); }
+
+  private int k() { return global ? inShape.height() : kernel; }
+
+  private int s() { return global ? 1 : stride; }
+
+  private int p() { return global ? 0 : pad; }
+
+  private int outH() { return global ? 1 : shape.height(); }
+
+  private int outW() { return global ? 1 : shape.width(); }
+
+  /** Cells of the window at output position (y, x) that lie inside the map. */
+  private int count(int y, int x) {
+    int h = inShape.height(), w = inShape.width();
+    int y0 = Math.max(0, y * s() - p()), y1 = Math.min(h, y * s() - p() + k());
+    int x0 = Math.max(0, x * s() - p()), x1 = Math.min(w, x * s() - p() + (global ? w : kernel));
+    return (y1 - y0) * (x1 - x0);
+  }
+
+  private long code(long sum, int count) {
+    return Requant.code(sum, byCount[count], rounding, out.zeroPoint(0), out.spec().qmin(), out.spec().qmax());
+  }
+
+  @Override public IntTensor run(List<IntTensor> in) {
+    IntTensor x = in.get(0);
+    int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = outH(), ow = outW();
+    int kw = global ? w : kernel;
+    byte[] o = new byte[x.batch() * c * oh * ow];
+    for (int plane = 0; plane < x.batch() * c; plane++) {
+      int inBase = plane * h * w, outBase = plane * oh * ow;
+      for (int y = 0; y < oh; y++) {
+        for (int xx = 0; xx < ow; xx++) {
+          long sum = 0;
+          for (int i = 0; i < k(); i++) {
+            int iy = y * s() - p() + i;
+            if (iy < 0 || iy >= h) continue;
+            for (int j = 0; j < kw; j++) {
+              int ix = xx * s() - p() + j;
+              if (ix < 0 || ix >= w) continue;
+              sum += x.code(inBase + iy * w + ix) - inputZeroPoint;
+            }
+          }
+          o[outBase + y * ow + xx] = (byte) code(sum, count(y, xx));
+        }
+      }
+    }
+    return new IntTensor(shape, x.batch(), o, out);
+  }
+
+  @Override public INDArray simulate(List<INDArray> in) {
+    INDArray x = in.get(0).sub((double) inputZeroPoint);
+    int batch = (int) x.size(0), c = inShape.channels(), oh = outH(), ow = outW();
+    INDArray mean;
+    if (global) {
+      mean = x.mean(2, 3).reshape(batch, c, 1, 1);
+    } else {
+      Pooling2DConfig cfg = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(pad).pW(pad).dH(1).dW(1)
+          .type(Pooling2D.Pooling2DType.AVG).divisor(Pooling2D.Divisor.EXCLUDE_PADDING).paddingMode(PaddingMode.VALID).isNHWC(false).build();
+      mean = Nd4j.cnn().avgPooling2d(x, cfg);
+    }
+    double[] m = mean.dup('c').data().asDouble();
+    double[] o = new double[m.length];
+    for (int i = 0; i < m.length; i++) {
+      int pos = i % (oh * ow);
+      int cnt = count(pos / ow, pos % ow);
+      long sum = Math.round(m[i] * cnt); // the mean times the count is the integer sum (within float64 rounding)
+      o[i] = code(sum, cnt);
+    }
+    return Nd4j.createFromArray(o).reshape(shape.isImage() ? shape.withBatch(batch) : new long[] {batch, c});
+  }
+}

@@ -1,0 +1,39 @@
+package bitlab.integer;
+
+import bitlab.model.Shape;
+import bitlab.quant.QuantParams;
+import bitlab.quant.Rounding;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A Conv or Linear layer with its ReLU/ReLU6 fused: accumulate in int32, requantize each output
+ * channel with its dyadic multiplier {@code M_c = S_x·S_w[c] / S_out}, add the output zero point and
+ * clamp to {@code [lo, hi]} (the code range, narrowed to the codes of 0 and 6 by a fused ReLU/ReLU6).
+ *
+ * @param node            the activation point it writes (the layer, or its fused ReLU)
+ * @param input           the tensor it reads
+ * @param inputZeroPoint  that tensor's zero point
+ */
+public record ConvStep(String node, String op, String input, int inputZeroPoint, Shape shape, LayerAccumulator layer,
+    Dyadic[] multipliers, QuantParams out, int lo, int hi, Rounding rounding) implements Step {
+
+  @Override public List<String> inputs() { return List.of(input); }
+
+  @Override public IntTensor run(List<IntTensor> in) {
+    IntTensor x = in.get(0);
+    return new IntTensor(shape, x.batch(), requantize(layer.accumulate(x), x.batch()), out);
+  }
+
+  @Override public INDArray simulate(List<INDArray> in) {
+    int batch = (int) in.get(0).size(0);
+    int[] acc = layer.simulate(in.get(0), inputZeroPoint);
+    return Nd4j.createFromArray(Requant.toDoubles(requantize(acc, batch), !out.spec().signed())).reshape(shape.withBatch(batch));
+  }
+
+  private byte[] requantize(int[] acc, int batch) {
+    var g = layer.geometry();
+    return Requant.channels(acc, batch, g.outChannels(), g.outH() * g.outW(), multipliers, rounding, out.zeroPoint(0), lo, hi);
+  }
+}

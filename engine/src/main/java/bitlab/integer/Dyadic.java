@@ -1,0 +1,74 @@
+package bitlab.integer;
+
+import bitlab.quant.Rounding;
+
+/**
+ * A real multiplier written as {@code multiplier / 2^shift} with a 31-bit multiplier: how the
+ * integer-only pipeline rescales (HAWQ-V3's dyadic requantization). Applying it is one 64-bit product
+ * and one arithmetic right shift that rounds in a stated mode, so no floating point is involved.
+ *
+ * <p>{@link #of} keeps the multiplier in {@code [2^30, 2^31)} (31 significant bits) whenever the shift
+ * allows; the relative error of the approximation is then below {@code 2^-31}.
+ */
+public record Dyadic(int multiplier, int shift) {
+  /** Largest shift: a 32-bit accumulator times a 31-bit multiplier still fits in a long. */
+  public static final int MAX_SHIFT = 62;
+
+  public Dyadic {
+    if (multiplier < 0) throw new IntegerException("A dyadic multiplier must be non-negative, got " + multiplier + ".");
+    if (shift < 0 || shift > MAX_SHIFT) throw new IntegerException("A dyadic shift must be 0.." + MAX_SHIFT + ", got " + shift + ".");
+  }
+
+  /** The closest dyadic number to {@code m} (finite, {@code 0 <= m < 2^31}). */
+  public static Dyadic of(double m) {
+    if (!(m >= 0) || !Double.isFinite(m) || m >= 0x1p31) {
+      throw new IntegerException("A requantization multiplier of " + m + " cannot be written as a 31-bit dyadic number; "
+          + "its scales are broken (zero, NaN or wildly different).");
+    }
+    if (m == 0) return new Dyadic(0, 0);
+    int exponent = Math.getExponent(m); // m in [2^e, 2^(e+1))
+    int shift = Math.min(MAX_SHIFT, 30 - exponent);
+    if (shift < 0) shift = 0;
+    long b = Math.round(Math.scalb(m, shift));
+    if (b >= (1L << 31)) { // rounding reached 2^31: one bit less
+      b = Math.round(Math.scalb(m, shift - 1));
+      shift -= 1;
+    }
+    return new Dyadic((int) b, shift);
+  }
+
+  /** The real value {@code multiplier / 2^shift}. */
+  public double value() {
+    return Math.scalb((double) multiplier, -shift);
+  }
+
+  /** {@code round(t · multiplier / 2^shift)} in the given rounding, exactly, for {@code |t| < 2^32}. */
+  public long apply(long t, Rounding rounding) {
+    return shiftRound(t * multiplier, shift, rounding);
+  }
+
+  /**
+   * {@code round(v / 2^shift)} by an arithmetic shift: half up adds half and shifts; half away does the
+   * same on the magnitude; half even inspects the remainder.
+   */
+  public static long shiftRound(long v, int shift, Rounding rounding) {
+    if (shift == 0) return v;
+    long half = 1L << (shift - 1);
+    switch (rounding) {
+      case HALF_UP:
+        return (v + half) >> shift;
+      case HALF_AWAY:
+        return v >= 0 ? (v + half) >> shift : -((-v + half) >> shift);
+      default: {
+        long q = v >> shift; // floor
+        long r = v - (q << shift);
+        if (r > half || (r == half && (q & 1) != 0)) q++;
+        return q;
+      }
+    }
+  }
+
+  @Override public String toString() {
+    return multiplier + "/2^" + shift;
+  }
+}

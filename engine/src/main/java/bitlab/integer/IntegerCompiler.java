@@ -1,0 +1,296 @@
+package bitlab.integer;
+
+import bitlab.integer.kernel.ConvGeometry;
+import bitlab.integer.kernel.ConvKernels;
+import bitlab.model.Model;
+import bitlab.model.Node;
+import bitlab.model.Op;
+import bitlab.quant.ActivationQuant;
+import bitlab.quant.LayerQuant;
+import bitlab.quant.QuantParams;
+import bitlab.quant.QuantizedModel;
+import bitlab.quant.Rounding;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a statically quantized model into an integer-only program: BatchNorm is already folded by
+ * quantization; here the weight codes are packed, biases become int32 at {@code S_x·S_w[c]}, every
+ * rescaling becomes a dyadic multiplier, ReLU/ReLU6 become clamps fused into the layer or addition
+ * before them, and the last layer's accumulators become the dequantized logits. Everything that
+ * cannot run in integers is refused here, before any image is seen.
+ */
+public final class IntegerCompiler {
+  /** Bits an activation code may take: codes travel in bytes. */
+  public static final int MAX_ACTIVATION_BITS = 8;
+
+  private final QuantizedModel q;
+  private final Model m;
+  private final Rounding rounding;
+  private final Map<String, List<Node>> readers = new HashMap<>();
+  /** Name of the tensor that holds each node's value (a fused layer's value lives under its ReLU's name). */
+  private final Map<String, String> tensorOf = new HashMap<>();
+  private final Map<String, QuantParams> paramsOf = new HashMap<>();
+  private final List<Step> steps = new ArrayList<>();
+
+  private IntegerCompiler(QuantizedModel q) {
+    this.q = q;
+    this.m = q.folded();
+    this.rounding = q.rounding();
+    for (Node n : m.nodes()) for (String i : n.inputs()) readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+  }
+
+  public static IntegerModel compile(QuantizedModel q) {
+    if (q.dynamic()) {
+      throw new IntegerException("Dynamic quantization has no fixed activation scales, so it cannot run in integers only; "
+          + "build a static one with quantize(net, policy).calibrate(data).build().");
+    }
+    return new IntegerCompiler(q).build();
+  }
+
+  private IntegerModel build() {
+    String logits = logitsNode();
+    for (Node n : m.nodes()) {
+      Op op = n.op();
+      if (op instanceof Op.Input in) {
+        QuantParams p = point(n.name(), "the model input");
+        emit(new QuantizeInputStep(n.name(), in.shape(), p), p);
+      } else if (n.quantizable()) {
+        layer(n, logits);
+      } else if (op instanceof Op.Relu || op instanceof Op.Relu6) {
+        if (!tensorOf.containsKey(n.name())) standaloneClamp(n);
+      } else if (op instanceof Op.Add) {
+        add(n);
+      } else if (op instanceof Op.Concat) {
+        concat(n);
+      } else if (op instanceof Op.MaxPool p) {
+        String x = input(n, 0);
+        emit(new MaxPoolStep(n.name(), x, m.node(n.inputs().get(0)).shape(), n.shape(), p.kernel(), p.stride(), p.pad()), paramsOf.get(x));
+      } else if (op instanceof Op.AvgPool p) {
+        avgPool(n, false, p.kernel(), p.stride(), p.pad());
+      } else if (op instanceof Op.GlobalAvgPool) {
+        avgPool(n, true, 0, 1, 0);
+      } else if (op instanceof Op.Flatten) {
+        String x = input(n, 0);
+        emit(new FlattenStep(n.name(), x, n.shape()), paramsOf.get(x));
+      } else if (op instanceof Op.Softmax) {
+        continue; // after the logits: the prediction is the logits' argmax
+      } else {
+        throw new IntegerException("Node '" + n.name() + "' (" + op.type() + ") has no integer kernel; the integer executor runs "
+            + "Conv (incl. depthwise), Linear, BatchNorm folded into the layer before it, ReLU, ReLU6, Add, Concat, MaxPool, "
+            + "AvgPool, GlobalAvgPool, Flatten and a final Softmax.");
+      }
+    }
+    if (!(steps.get(steps.size() - 1) instanceof LogitsStep)) {
+      throw new IntegerException("Model '" + m.name() + "' does not end in a Conv or Linear layer, so its logits are not integer accumulators.");
+    }
+    return new IntegerModel(q, steps);
+  }
+
+  private void emit(Step s, QuantParams p) {
+    steps.add(s);
+    tensorOf.put(s.node(), s.node());
+    if (p != null) paramsOf.put(s.node(), p);
+  }
+
+  private QuantParams point(String node, String what) {
+    ActivationQuant a = q.activations().get(node);
+    if (a == null || a.params() == null) {
+      throw new IntegerException("The value of " + what + " ('" + node + "') stays in float under policy " + q.policy().summary()
+          + "; integer-only inference needs every layer's input quantized: give every layer 2.." + MAX_ACTIVATION_BITS + " activation bits.");
+    }
+    int bits = a.spec().bits();
+    if (bits < 2 || bits > MAX_ACTIVATION_BITS) {
+      throw new IntegerException("Activation '" + node + "' has " + bits + " bits; the integer executor carries activations in 2.."
+          + MAX_ACTIVATION_BITS + " bits (1-bit networks run through binarized(...) with XNOR and popcount).");
+    }
+    return a.params();
+  }
+
+  /** The tensor holding input {@code i} of a node. */
+  private String input(Node n, int i) {
+    String src = n.inputs().get(i);
+    String t = tensorOf.get(src);
+    if (t == null) throw new IntegerException("Node '" + n.name() + "' reads '" + src + "', which has no integer value (it stays in float).");
+    return t;
+  }
+
+  /** The node whose value is the logits: the last node, or the input of a final Softmax. */
+  private String logitsNode() {
+    Node out = m.output();
+    return out.op() instanceof Op.Softmax ? out.inputs().get(0) : out.name();
+  }
+
+  /** The chain of ReLU/ReLU6 a layer or addition is fused with, ending at its activation point (or empty: no point). */
+  private List<Node> fusedChain(Node n) {
+    List<Node> chain = new ArrayList<>();
+    String cur = n.name();
+    while (!q.activations().containsKey(cur)) {
+      List<Node> r = readers.getOrDefault(cur, List.of());
+      if (r.size() != 1 || !(r.get(0).op() instanceof Op.Relu || r.get(0).op() instanceof Op.Relu6)) return List.of();
+      chain.add(r.get(0));
+      cur = r.get(0).name();
+    }
+    chain.add(0, n);
+    return chain;
+  }
+
+  /** Output code bounds after a fused chain: the quantizer's range narrowed by ReLU (code of 0) and ReLU6 (code of 6). */
+  private static int[] bounds(List<Node> chain, QuantParams out) {
+    int lo = out.spec().qmin(), hi = out.spec().qmax();
+    for (Node c : chain) {
+      if (c.op() instanceof Op.Relu || c.op() instanceof Op.Relu6) lo = Math.max(lo, out.quantize(0f, 0));
+      if (c.op() instanceof Op.Relu6) hi = Math.min(hi, out.quantize(6f, 0));
+    }
+    return new int[] {lo, hi};
+  }
+
+  private static String opName(List<Node> chain) {
+    StringBuilder b = new StringBuilder();
+    for (Node c : chain) b.append(b.length() == 0 ? "" : "+").append(c.op().type());
+    return b.toString();
+  }
+
+  private void layer(Node n, String logits) {
+    LayerQuant l = q.layer(n.name());
+    if (!l.quantized()) {
+      throw new IntegerException("Layer '" + n.name() + "' keeps float weights under policy " + q.policy().summary()
+          + "; give it 2..8 weight bits to run it in integers.");
+    }
+    int wb = l.bits().weights();
+    if (wb < 2 || wb > 8) {
+      throw new IntegerException("Layer '" + n.name() + "' has " + wb + "-bit weights; the integer executor runs 2..8-bit weights"
+          + (wb == 1 ? " (1-bit networks run through binarized(...) with XNOR and popcount)." : "."));
+    }
+    String x = input(n, 0);
+    QuantParams in = paramsOf.get(x);
+    if (in == null) throw new IntegerException("Layer '" + n.name() + "' reads float values; quantize its input activations.");
+    Node src = m.node(n.inputs().get(0));
+    ConvGeometry g;
+    boolean linear = n.op() instanceof Op.Linear;
+    if (n.op() instanceof Op.Conv2d c) {
+      g = new ConvGeometry(c.in(), c.out(), c.kernelH(), c.kernelW(), c.stride(), c.padH(), c.padW(), c.groups(), src.shape().height(), src.shape().width());
+    } else {
+      Op.Linear lin = (Op.Linear) n.op();
+      g = ConvGeometry.linear(lin.in(), lin.out());
+    }
+    byte[] codes = weightCodes(l);
+    float[] sw = new float[g.outChannels()];
+    for (int c = 0; c < sw.length; c++) sw[c] = l.weights().scale(c);
+    int[] bias = bias(l, in.scale(0), sw);
+    checkOverflow(n.name(), g, in, codes, bias);
+    LayerAccumulator acc = new LayerAccumulator(n.name(), g, linear, PackedCodes.pack(codes, wb), bias,
+        ConvKernels.best(g, codes, !in.spec().signed(), in.zeroPoint(0)));
+    List<Node> chain = fusedChain(n);
+    if (chain.isEmpty()) {
+      if (!n.name().equals(logits)) {
+        throw new IntegerException("The output of layer '" + n.name() + "' stays in float; only the logits may: quantize the activations of the layers reading it.");
+      }
+      float[] scales = new float[sw.length];
+      for (int c = 0; c < sw.length; c++) scales[c] = (float) ((double) in.scale(0) * sw[c]);
+      steps.add(new LogitsStep(n.name(), n.op().type(), x, in.zeroPoint(0), acc, scales));
+      return;
+    }
+    String pointName = chain.get(chain.size() - 1).name();
+    QuantParams out = point(pointName, "layer '" + n.name() + "'");
+    Dyadic[] mult = new Dyadic[g.outChannels()];
+    for (int c = 0; c < mult.length; c++) mult[c] = Dyadic.of((double) in.scale(0) * sw[c] / out.scale(0));
+    int[] b = bounds(chain, out);
+    Step s = new ConvStep(pointName, opName(chain), x, in.zeroPoint(0), n.shape(), acc, mult, out, b[0], b[1], rounding);
+    emit(s, out);
+    for (Node c : chain) tensorOf.put(c.name(), pointName);
+  }
+
+  private static byte[] weightCodes(LayerQuant l) {
+    int[] c = l.codes().castTo(org.nd4j.linalg.api.buffer.DataType.INT).dup('c').data().asInt();
+    byte[] b = new byte[c.length];
+    for (int i = 0; i < c.length; i++) b[i] = (byte) c[i];
+    return b;
+  }
+
+  /** {@code round(b_c / (S_x·S_w[c]))} in the model's rounding; refuses biases that need more than 32 bits. */
+  private int[] bias(LayerQuant l, float sx, float[] sw) {
+    int[] out = new int[sw.length];
+    if (l.bias() == null) return out;
+    float[] b = l.bias().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup().data().asFloat();
+    for (int c = 0; c < out.length; c++) {
+      double v = rounding.round(b[c] / ((double) sx * sw[c]));
+      if (Math.abs(v) > Integer.MAX_VALUE / 2) {
+        throw new IntegerException("Layer '" + l.layer() + "', channel " + c + ": its bias " + b[c] + " at scale " + ((double) sx * sw[c])
+            + " needs more than 31 bits (its weights are nearly all zero); prune the channel or give the layer more weight bits.");
+      }
+      out[c] = (int) v;
+    }
+    return out;
+  }
+
+  /** Refuses a layer whose worst-case sum of products (plus bias) could leave int32. */
+  private static void checkOverflow(String layer, ConvGeometry g, QuantParams in, byte[] codes, int[] bias) {
+    long maxX = Math.max(Math.abs((long) in.spec().qmax() - in.zeroPoint(0)), Math.abs((long) in.spec().qmin() - in.zeroPoint(0)));
+    int per = g.fanIn();
+    for (int c = 0; c < g.outChannels(); c++) {
+      long sumW = 0;
+      for (int i = c * per; i < (c + 1) * per; i++) sumW += Math.abs(codes[i]);
+      long worst = sumW * maxX + Math.abs((long) bias[c]);
+      if (worst > Integer.MAX_VALUE) {
+        throw new IntegerException("Layer '" + layer + "' could overflow its int32 accumulator: output channel " + c + " sums "
+            + per + " products of up to " + maxX + " x its weight codes (worst case " + worst + " > 2^31 - 1); use fewer activation or weight bits for it.");
+      }
+    }
+  }
+
+  private void add(Node n) {
+    String a = input(n, 0), b = input(n, 1);
+    QuantParams pa = paramsOf.get(a), pb = paramsOf.get(b);
+    if (pa == null || pb == null) throw new IntegerException("Add '" + n.name() + "' has a float input; quantize both branches.");
+    List<Node> chain = fusedChain(n);
+    if (chain.isEmpty()) throw new IntegerException("The output of Add '" + n.name() + "' stays in float; quantize the activations of the layers reading it.");
+    String pointName = chain.get(chain.size() - 1).name();
+    QuantParams out = point(pointName, "Add '" + n.name() + "'");
+    long[] f = ResidualStep.align(Dyadic.of((double) pa.scale(0) / out.scale(0)), Dyadic.of((double) pb.scale(0) / out.scale(0)));
+    int[] bd = bounds(chain, out);
+    emit(new ResidualStep(pointName, opName(chain), a, b, n.shape(), pa.zeroPoint(0), pb.zeroPoint(0), f[0], f[1], (int) f[2], out,
+        bd[0], bd[1], rounding), out);
+    for (Node c : chain) tensorOf.put(c.name(), pointName);
+  }
+
+  private void concat(Node n) {
+    QuantParams out = point(n.name(), "Concat '" + n.name() + "'");
+    rescale(n, List.of(n), out);
+  }
+
+  private void standaloneClamp(Node n) {
+    QuantParams out = point(n.name(), n.op().type() + " '" + n.name() + "'");
+    rescale(n, List.of(n), out);
+  }
+
+  private void rescale(Node n, List<Node> chain, QuantParams out) {
+    List<String> ins = new ArrayList<>();
+    int[] zps = new int[n.inputs().size()];
+    Dyadic[] mult = new Dyadic[zps.length];
+    for (int i = 0; i < zps.length; i++) {
+      String t = input(n, i);
+      QuantParams p = paramsOf.get(t);
+      if (p == null) throw new IntegerException("Node '" + n.name() + "' has a float input '" + n.inputs().get(i) + "'.");
+      ins.add(t);
+      zps[i] = p.zeroPoint(0);
+      mult[i] = Dyadic.of((double) p.scale(0) / out.scale(0));
+    }
+    int[] bd = bounds(chain, out);
+    emit(new RescaleStep(n.name(), n.op().type(), ins, n.shape(), zps, mult, out, bd[0], bd[1], rounding), out);
+  }
+
+  private void avgPool(Node n, boolean global, int kernel, int stride, int pad) {
+    String x = input(n, 0);
+    QuantParams in = paramsOf.get(x);
+    QuantParams out = point(n.name(), n.op().type() + " '" + n.name() + "'");
+    var inShape = m.node(n.inputs().get(0)).shape();
+    int max = global ? inShape.height() * inShape.width() : kernel * kernel;
+    Dyadic[] byCount = new Dyadic[max + 1];
+    byCount[0] = new Dyadic(0, 0);
+    for (int k = 1; k <= max; k++) byCount[k] = Dyadic.of((double) in.scale(0) / ((double) out.scale(0) * k));
+    emit(new AvgPoolStep(n.name(), x, inShape, n.shape(), global, kernel, stride, pad, in.zeroPoint(0), byCount, out, rounding), out);
+  }
+}

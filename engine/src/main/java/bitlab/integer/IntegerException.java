@@ -1,0 +1,8 @@
+package bitlab.integer;
+
+/** A model, policy or input the integer-only executor cannot run; the message says what and how to fix it. */
+public class IntegerException extends RuntimeException {
+  public IntegerException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,235 @@
+package bitlab.integer;
+
+import bitlab.data.Dataset;
+import bitlab.data.Samples;
+import bitlab.model.Evaluation;
+import bitlab.model.Inference;
+import bitlab.quant.QuantizedModel;
+import bitlab.task.Work;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A network that runs on integers only: the program {@link IntegerCompiler} made from a statically
+ * quantized model. Images are quantized once at the entrance, every layer works on int8-or-narrower
+ * codes with int32 accumulators and dyadic requantization, and only the last layer's accumulators are
+ * dequantized into logits.
+ */
+public final class IntegerModel {
+  private static final int BATCH = 64;
+
+  private final QuantizedModel source;
+  private final List<Step> steps;
+
+  IntegerModel(QuantizedModel source, List<Step> steps) {
+    this.source = source;
+    this.steps = List.copyOf(steps);
+  }
+
+  public static IntegerModel of(QuantizedModel q) {
+    return IntegerCompiler.compile(q);
+  }
+
+  public QuantizedModel source() { return source; }
+
+  public String name() { return source.source().name(); }
+
+  public List<Step> steps() { return steps; }
+
+  private LogitsStep last() { return (LogitsStep) steps.get(steps.size() - 1); }
+
+  /** Logits {@code [N, classes]} of a float batch {@code [N, ...input shape]}. */
+  public INDArray predict(INDArray x) {
+    Map<String, IntTensor> env = forward(x, null);
+    LogitsStep l = last();
+    IntTensor in = env.get(l.input());
+    return l.logits(l.accumulators(in), in.batch());
+  }
+
+  /** Runs every step but the last; {@code keep} collects every tensor when not null. */
+  private Map<String, IntTensor> forward(INDArray x, Map<String, IntTensor> keep) {
+    checkInput(x);
+    Map<String, IntTensor> env = new HashMap<>();
+    for (int i = 0; i < steps.size() - 1; i++) {
+      Step s = steps.get(i);
+      IntTensor out;
+      if (s instanceof QuantizeInputStep qi) {
+        out = qi.quantize(x);
+      } else {
+        List<IntTensor> in = new ArrayList<>(s.inputs().size());
+        for (String name : s.inputs()) in.add(env.get(name));
+        out = s.run(in);
+      }
+      env.put(s.node(), out);
+      Work.checkpoint();
+    }
+    if (keep != null) keep.putAll(env);
+    return env;
+  }
+
+  private void checkInput(INDArray x) {
+    long[] want = source.folded().inputShape().withBatch(x.size(0));
+    if (!java.util.Arrays.equals(x.shape(), want)) {
+      throw new IntegerException("The batch has shape " + java.util.Arrays.toString(x.shape()) + " but integer model '" + name()
+          + "' expects " + java.util.Arrays.toString(want) + ".");
+    }
+  }
+
+  /** Top-1 accuracy on samples, in batches of 64. */
+  public Evaluation evaluate(Samples samples) {
+    Inference.checkFits(source.folded(), samples);
+    int n = samples.size(), correct = 0;
+    int[] labels = samples.labels();
+    for (int from = 0; from < n; from += BATCH) {
+      int to = Math.min(n, from + BATCH);
+      INDArray pred = Nd4j.argMax(predict(samples.images().get(NDArrayIndex.interval(from, to))), 1);
+      for (int i = 0; i < to - from; i++) if (pred.getInt(i) == labels[from + i]) correct++;
+      Work.progress(String.format("integer-only %s: %,d / %,d images", name(), to, n));
+    }
+    return new Evaluation(name() + " integer " + source.policy().summary(), samples.name(), correct, n, Double.NaN);
+  }
+
+  /** Top-1 accuracy on the data set's test split. */
+  public Evaluation evaluate(Dataset data) {
+    return evaluate(data.test());
+  }
+
+  /**
+   * Every step of one batch through the integer executor, compared with the float64 simulation of the
+   * same integer arithmetic (bit-exact when the executor is right) and with the fake-quantized model.
+   */
+  public Trace trace(INDArray x) {
+    Map<String, IntTensor> ints = new LinkedHashMap<>();
+    forward(x, ints);
+    LogitsStep l = last();
+    int[] acc = l.accumulators(ints.get(l.input()));
+    int batch = (int) x.size(0);
+    Map<String, INDArray> sim = new HashMap<>();
+    Map<String, INDArray> fake = source.pointValues(x);
+    INDArray fakeLogits = source.predict(x);
+    List<LayerTrace> rows = new ArrayList<>();
+    for (Step s : steps) {
+      INDArray simOut;
+      if (s instanceof QuantizeInputStep qi) {
+        simOut = qi.simulate(List.of(x));
+      } else {
+        List<INDArray> in = new ArrayList<>();
+        for (String name : s.inputs()) in.add(sim.get(name));
+        simOut = s.simulate(in);
+      }
+      sim.put(s.node(), simOut);
+      if (s instanceof LogitsStep) {
+        rows.add(logitsRow(l, acc, simOut, fakeLogits, batch));
+      } else {
+        rows.add(row(s, ints.get(s.node()), simOut, fake.get(s.node())));
+      }
+      Work.checkpoint();
+    }
+    INDArray intLogits = l.logits(acc, batch);
+    INDArray simLogits = l.logits(Requant.exactInts(sim.get(l.node()).dup('c').data().asDouble()), batch);
+    return new Trace(name(), source.policy().summary(), batch, rows, agree(intLogits, simLogits), agree(intLogits, fakeLogits));
+  }
+
+  private static int agree(INDArray a, INDArray b) {
+    INDArray pa = Nd4j.argMax(a, 1), pb = Nd4j.argMax(b, 1);
+    int n = 0;
+    for (int i = 0; i < pa.length(); i++) if (pa.getInt(i) == pb.getInt(i)) n++;
+    return n;
+  }
+
+  private static LayerTrace row(Step s, IntTensor t, INDArray simCodes, INDArray fakeValues) {
+    double[] sim = simCodes.dup('c').data().asDouble();
+    long simBad = 0, fakeBad = fakeValues == null ? -1 : 0;
+    double simMax = 0, fakeMax = 0;
+    float[] fake = fakeValues == null ? null : fakeValues.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    for (int i = 0; i < t.codes().length; i++) {
+      int c = t.code(i);
+      double d = Math.abs(c - sim[i]);
+      if (d != 0) simBad++;
+      simMax = Math.max(simMax, d);
+      if (fake != null) {
+        int fc = t.params().quantize(fake[i], 0); // the simulation's value is on the grid: this recovers its code
+        int df = Math.abs(c - fc);
+        if (df != 0) fakeBad++;
+        fakeMax = Math.max(fakeMax, df);
+      }
+    }
+    return new LayerTrace(s.node(), s.op(), t.shape().toString(), t.params().spec().bits(), t.scale(), t.zeroPoint(), multipliers(s),
+        t.codes().length, simBad, simMax, fakeBad, fakeMax);
+  }
+
+  private static LayerTrace logitsRow(LogitsStep l, int[] acc, INDArray simAcc, INDArray fakeLogits, int batch) {
+    double[] sim = simAcc.dup('c').data().asDouble();
+    long bad = 0;
+    double max = 0;
+    for (int i = 0; i < acc.length; i++) {
+      double d = Math.abs(acc[i] - sim[i]);
+      if (d != 0) bad++;
+      max = Math.max(max, d);
+    }
+    float[] ours = l.logits(acc, batch).dup('c').data().asFloat();
+    float[] fq = fakeLogits.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    double fmax = 0;
+    for (int i = 0; i < ours.length; i++) fmax = Math.max(fmax, Math.abs(ours[i] - fq[i]));
+    return new LayerTrace(l.node(), l.op() + " (logits)", batch + "x" + l.layer().geometry().outChannels(), 32, Float.NaN, 0,
+        "dequantized", acc.length, bad, max, -1, fmax);
+  }
+
+  /** The range of a step's dyadic multipliers, e.g. {@code 1493015427/2^38 .. 1779251241/2^37}. */
+  static String multipliers(Step s) {
+    Dyadic[] m = null;
+    if (s instanceof ConvStep c) m = c.multipliers();
+    else if (s instanceof RescaleStep r) m = r.multipliers();
+    else if (s instanceof AvgPoolStep a) m = new Dyadic[] {a.byCount()[a.byCount().length - 1]};
+    else if (s instanceof ResidualStep r) return r.factorA() + "/2^" + r.shift() + ", " + r.factorB() + "/2^" + r.shift();
+    if (m == null || m.length == 0) return "";
+    Dyadic lo = m[0], hi = m[0];
+    for (Dyadic d : m) {
+      if (d.value() < lo.value()) lo = d;
+      if (d.value() > hi.value()) hi = d;
+    }
+    return lo.equals(hi) ? lo.toString() : lo + " .. " + hi;
+  }
+
+  /** Bytes of the integer program's parameters: packed weight codes and int32 biases. */
+  public long bytes() {
+    long b = 0;
+    for (Step s : steps) {
+      if (s instanceof ConvStep c) b += c.layer().bytes();
+      if (s instanceof LogitsStep l) b += l.layer().bytes();
+    }
+    return b;
+  }
+
+  /** Per layer: what runs, its bits, bytes and requantization. */
+  public List<LayerSummary> layers() {
+    List<LayerSummary> out = new ArrayList<>();
+    for (Step s : steps) {
+      LayerAccumulator acc = s instanceof ConvStep c ? c.layer() : s instanceof LogitsStep l ? l.layer() : null;
+      int outBits = s instanceof ConvStep c ? c.out().spec().bits() : s instanceof ResidualStep r ? r.out().spec().bits()
+          : s instanceof RescaleStep r ? r.out().spec().bits() : s instanceof AvgPoolStep a ? a.out().spec().bits() : 0;
+      out.add(new LayerSummary(s.node(), s.op(), acc == null ? 0 : acc.weights().bits(), outBits,
+          acc == null ? 0 : acc.bytes(), acc == null ? 0 : acc.geometry().macs(), acc == null ? "" : acc.kernel().name(), multipliers(s)));
+    }
+    return out;
+  }
+
+  /** One step as the summary table shows it. */
+  public record LayerSummary(String node, String op, int weightBits, int outputBits, long bytes, long macs, String kernel, String multipliers) {}
+
+  @Override public String toString() {
+    StringBuilder b = new StringBuilder(String.format("Integer-only %s, %s: %d steps, %,d bytes of packed weights and int32 biases, rounding %s%n",
+        name(), source.policy().summary(), steps.size(), bytes(), source.rounding().name().toLowerCase()));
+    for (LayerSummary l : layers()) {
+      b.append(String.format("  %-14s %-18s %3s %3s %9s  %s%n", l.node(), l.op(), l.weightBits() == 0 ? "" : "W" + l.weightBits(),
+          l.outputBits() == 0 ? "" : "A" + l.outputBits(), l.bytes() == 0 ? "" : String.format("%,d", l.bytes()), l.multipliers()));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,46 @@
+package bitlab.integer;
+
+import bitlab.model.Shape;
+import bitlab.quant.QuantParams;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The one float operation at the entrance: images become codes, {@code clamp(round(x / S) + z)},
+ * with the float32 division the fake-quantization uses. The input of {@link #run} is carried in
+ * {@link #images} because it is not an integer tensor.
+ */
+public record QuantizeInputStep(String node, Shape shape, QuantParams params) implements Step {
+
+  @Override public String op() { return "Quantize"; }
+
+  @Override public List<String> inputs() { return List.of(); }
+
+  /** Codes of a float batch {@code [N, ...shape]}. */
+  public IntTensor quantize(INDArray images) {
+    float[] x = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    int batch = (int) images.size(0);
+    byte[] codes = new byte[x.length];
+    for (int i = 0; i < x.length; i++) {
+      if (Float.isNaN(x[i])) throw new IntegerException("The input has a NaN at element " + i + " of the batch; clean the data first.");
+      codes[i] = (byte) params.quantize(x[i], 0);
+    }
+    return new IntTensor(shape, batch, codes, params);
+  }
+
+  @Override public IntTensor run(List<IntTensor> in) {
+    throw new IllegalStateException("QuantizeInputStep takes float images: call quantize(images).");
+  }
+
+  /** {@code in.get(0)} is the float batch. */
+  @Override public INDArray simulate(List<INDArray> in) {
+    INDArray v = in.get(0).castTo(DataType.FLOAT).div(params.scale(0)); // float32, as the fake-quantization divides
+    float[] f = v.dup('c').data().asFloat();
+    double[] codes = new double[f.length];
+    int lo = params.spec().qmin(), hi = params.spec().qmax(), z = params.zeroPoint(0);
+    for (int i = 0; i < f.length; i++) codes[i] = Math.max(lo, Math.min(hi, params.spec().rounding().round(f[i]) + z));
+    return Nd4j.createFromArray(codes).reshape(v.shape());
+  }
+}

@@ -1,0 +1,55 @@
+package bitlab.integer;
+
+import bitlab.model.Shape;
+import bitlab.quant.QuantParams;
+import bitlab.quant.Rounding;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The residual addition (with a fused ReLU when one follows): each branch is brought to the output
+ * scale by its own dyadic multiplier {@code S_branch / S_out}; both multipliers are written over one
+ * common shift so the sum is rounded once: {@code round((a−za)·fa / 2^s + (b−zb)·fb / 2^s) + z_out},
+ * clamped to {@code [lo, hi]}.
+ */
+public record ResidualStep(String node, String op, String a, String b, Shape shape, int zeroA, int zeroB, long factorA,
+    long factorB, int shift, QuantParams out, int lo, int hi, Rounding rounding) implements Step {
+
+  /** Writes two branch multipliers over a common shift, keeping the 64-bit sum of 8-bit codes exact. */
+  public static long[] align(Dyadic ma, Dyadic mb) {
+    int s = Math.max(ma.shift(), mb.shift());
+    long fa = (long) ma.multiplier() << (s - ma.shift());
+    long fb = (long) mb.multiplier() << (s - mb.shift());
+    // |code difference| <= 2^9 and two terms: each factor must stay below 2^53.
+    while (fa >= (1L << 53) || fb >= (1L << 53)) {
+      fa >>= 1;
+      fb >>= 1;
+      s--;
+    }
+    if (s < 0) throw new IntegerException("A residual branch needs a multiplier of " + Math.max(ma.value(), mb.value()) + ", too large for the add; the branch scales differ by too much.");
+    return new long[] {fa, fb, s};
+  }
+
+  @Override public List<String> inputs() { return List.of(a, b); }
+
+  long code(int qa, int qb) {
+    long v = Dyadic.shiftRound((qa - zeroA) * factorA + (qb - zeroB) * factorB, shift, rounding) + out.zeroPoint(0);
+    return v < lo ? lo : (v > hi ? hi : v);
+  }
+
+  @Override public IntTensor run(List<IntTensor> in) {
+    IntTensor x = in.get(0), y = in.get(1);
+    byte[] o = new byte[x.codes().length];
+    for (int i = 0; i < o.length; i++) o[i] = (byte) code(x.code(i), y.code(i));
+    return new IntTensor(shape, x.batch(), o, out);
+  }
+
+  @Override public INDArray simulate(List<INDArray> in) {
+    // ND4J carries the branch codes; the combination is the shared integer formula.
+    double[] x = in.get(0).dup('c').data().asDouble(), y = in.get(1).dup('c').data().asDouble();
+    double[] o = new double[x.length];
+    for (int i = 0; i < o.length; i++) o[i] = code((int) x[i], (int) y[i]);
+    return Nd4j.createFromArray(o).reshape(in.get(0).shape());
+  }
+}
