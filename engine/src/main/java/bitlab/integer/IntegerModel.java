@@ -14,6 +14,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A network that runs on integers only: the program {@link IntegerCompiler} made from a statically
@@ -85,14 +86,20 @@ public final class IntegerModel {
   public Evaluation evaluate(Samples samples) {
     Inference.checkFits(source.folded(), samples);
     int n = samples.size(), correct = 0;
+    double loss = 0;
     int[] labels = samples.labels();
     for (int from = 0; from < n; from += BATCH) {
       int to = Math.min(n, from + BATCH);
-      INDArray pred = Nd4j.argMax(predict(samples.images().get(NDArrayIndex.interval(from, to))), 1);
-      for (int i = 0; i < to - from; i++) if (pred.getInt(i) == labels[from + i]) correct++;
+      INDArray logits = predict(samples.images().get(NDArrayIndex.interval(from, to)));
+      INDArray pred = Nd4j.argMax(logits, 1);
+      INDArray logp = Transforms.log(Transforms.softmax(logits.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)), false);
+      for (int i = 0; i < to - from; i++) {
+        if (pred.getInt(i) == labels[from + i]) correct++;
+        loss -= logp.getDouble(i, labels[from + i]);
+      }
       Work.progress(String.format("integer-only %s: %,d / %,d images", name(), to, n));
     }
-    return new Evaluation(name() + " integer " + source.policy().summary(), samples.name(), correct, n, Double.NaN);
+    return new Evaluation(name() + " integer-only " + source.policy().summary(), samples.name(), correct, n, loss / Math.max(1, n));
   }
 
   /** Top-1 accuracy on the data set's test split. */
@@ -134,6 +141,19 @@ public final class IntegerModel {
     INDArray intLogits = l.logits(acc, batch);
     INDArray simLogits = l.logits(Requant.exactInts(sim.get(l.node()).dup('c').data().asDouble()), batch);
     return new Trace(name(), source.policy().summary(), batch, rows, agree(intLogits, simLogits), agree(intLogits, fakeLogits));
+  }
+
+  /** The trace of the first {@code images} test images of a data set. */
+  public Trace trace(Dataset data, int images) {
+    if (images < 1 || images > data.test().size()) {
+      throw new IntegerException("Trace 1.." + data.test().size() + " test images of " + data.name() + ", not " + images + ".");
+    }
+    return trace(data.test().take(images).images());
+  }
+
+  /** The trace of 16 test images. */
+  public Trace trace(Dataset data) {
+    return trace(data, Math.min(16, data.test().size()));
   }
 
   private static int agree(INDArray a, INDArray b) {
@@ -195,6 +215,15 @@ public final class IntegerModel {
       if (d.value() > hi.value()) hi = d;
     }
     return lo.equals(hi) ? lo.toString() : lo + " .. " + hi;
+  }
+
+  /** Latency at batch 1 and 8 beside FP32 and the fake-quantized model (7 alternating rounds). */
+  public Latency benchmark() {
+    return Latency.measure(this, 7, 1, 8);
+  }
+
+  public Latency benchmark(int rounds, int... batches) {
+    return Latency.measure(this, rounds, batches);
   }
 
   /** Bytes of the integer program's parameters: packed weight codes and int32 biases. */

@@ -134,6 +134,15 @@ public final class QuantizedModel {
     return byNode;
   }
 
+  /**
+   * The same network on integers only (dyadic requantization, int32 accumulators, only the logits
+   * dequantized). The one place where {@code quant} reaches into {@code integer}: the integer program
+   * is compiled from this model.
+   */
+  public bitlab.integer.IntegerModel integer() {
+    return bitlab.integer.IntegerCompiler.compile(this);
+  }
+
   /** Bytes of the quantized layers (see {@link Policy#sizeBytes}). */
   public long sizeBytes() { return policy.sizeBytes(folded); }
 

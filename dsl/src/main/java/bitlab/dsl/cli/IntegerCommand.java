@@ -1,0 +1,73 @@
+package bitlab.dsl.cli;
+
+import bitlab.data.Dataset;
+import bitlab.dsl.quant.QuantizeBuilder;
+import bitlab.integer.IntegerModel;
+import bitlab.integer.LayerTrace;
+import bitlab.integer.Trace;
+import bitlab.model.Model;
+import bitlab.quant.BatchNormFolding;
+import bitlab.quant.Policy;
+import bitlab.quant.QuantizedModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "integer", description = "Quantize a model statically, compile it to integer-only arithmetic and compare float, simulated and integer accuracy.")
+final class IntegerCommand implements Callable<Integer> {
+  @Mixin ModelArgs args;
+  @Option(names = "--bits", defaultValue = "8/8", description = "Weight/activation bits of every layer, e.g. 4/4 (default: ${DEFAULT-VALUE}).") String bits;
+  @Option(names = "--policy", description = "A per-layer policy JSON file (instead of --bits).") Path policyFile;
+  @Option(names = "--calib", defaultValue = "minmax", description = "Activation calibration (default: ${DEFAULT-VALUE}).") String calib;
+  @Option(names = "--calib-images", defaultValue = "512", description = "Calibration images from the training split.") int images;
+  @Option(names = "--rounding", defaultValue = "half_even", description = "half_even, half_away or half_up.") String rounding;
+  @Option(names = "--verify", description = "Trace test images through the executor and its float64 simulation and require bit-exactness.") boolean verify;
+  @Option(names = "--verify-images", defaultValue = "64", description = "Test images traced by --verify (default: ${DEFAULT-VALUE}).") int verifyImages;
+  @Option(names = "--json", description = "Print JSON.") boolean json;
+
+  record Step(String node, String op, long elements, long mismatchesVsSimulation, long mismatchesVsFakeQuant) {}
+
+  record Result(String model, String data, String policy, double fp32Accuracy, double simulatedAccuracy, double integerAccuracy,
+      long integerBytes, Boolean bitExact, Integer tracedImages, Integer predictionsEqualToSimulation, List<Step> trace) {}
+
+  @Override public Integer call() {
+    Model net = args.model();
+    Dataset data = args.data();
+    Policy policy;
+    if (policyFile != null) {
+      policy = Policy.read(policyFile).validate(BatchNormFolding.fold(net));
+    } else {
+      int[] wa = QuantizeCommand.parseBits(bits);
+      policy = Policy.uniform(BatchNormFolding.fold(net), wa[0], wa[1]);
+    }
+    if (verifyImages < 1) throw new IllegalArgumentException("--verify-images needs at least 1 image, got " + verifyImages + ".");
+    QuantizedModel q = QuantizeBuilder.of(net, policy).calibrate(data, calib, images).rounding(rounding).build();
+    IntegerModel iq = q.integer();
+    double fp = net.evaluate(data).accuracy();
+    double sim = q.evaluate(data).accuracy();
+    double in = iq.evaluate(data).accuracy();
+    Trace t = verify ? iq.trace(data.test().take(Math.min(verifyImages, data.test().size())).images()) : null;
+    List<Step> steps = t == null ? null : t.rows().stream()
+        .map(r -> new Step(r.node(), r.op(), r.elements(), r.simMismatches(), r.fakeMismatches())).toList();
+    Result r = new Result(net.name(), data.name(), policy.summary(), fp, sim, in, iq.bytes(), t == null ? null : t.exact(),
+        t == null ? null : t.images(), t == null ? null : t.predictionsAgreeSim(), steps);
+    if (json) {
+      Json.print(r);
+    } else {
+      System.err.print("\r");
+      System.out.printf("%s %s on %s: FP32 %.2f%%, simulated %.2f%%, integer-only %.2f%% (%,d bytes)%n", r.model(), r.policy(), r.data(),
+          100 * fp, 100 * sim, 100 * in, r.integerBytes());
+      if (t != null) System.out.print(t);
+    }
+    if (t != null && !t.exact()) {
+      LayerTrace first = t.firstMismatch();
+      System.err.println("bitlab integer: not bit-exact: the executor and its simulation part at step '" + first.node() + "' (" + first.simMismatches()
+          + " of " + first.elements() + " codes differ).");
+      return 1;
+    }
+    return 0;
+  }
+}
