@@ -233,4 +233,22 @@ public final class Bitlab {
    * {@code .pareto(8, true)} sweeps the first budget with PTQ accuracies.
    */
   public static bitlab.dsl.hawq.HawqBuilder hawq(Model net, Dataset data) { return bitlab.dsl.hawq.HawqBuilder.of(net, data); }
+
+  // ---------------------------------------------------------------- integer-only inference
+
+  /**
+   * This machine as a hardware target: every layer of {@code net} timed on the integer executor at each
+   * bit pair 2..8 (batch 1, median of 5 rounds), written as a {@code lut} target {@code name.yaml} +
+   * {@code name.csv} into {@code dir}, which joins the session's catalogue: {@code hardware(name)} finds it.
+   */
+  public static Target measureHardware(Model net, String name, String dir) {
+    return measureHardware(net, name, dir, 1, 5);
+  }
+
+  public static Target measureHardware(Model net, String name, String dir, int batch, int rounds) {
+    Path folder = Path.of(dir);
+    bitlab.integer.MeasuredTarget.profile(net, batch, rounds).write(folder, name);
+    SessionTargets.addFolder(folder);
+    return SessionTargets.named(name);
+  }
 }
