@@ -16,7 +16,37 @@ public final class ConvKernels {
 
   /** The fastest kernel available for this layer; same accumulators as {@link #reference}. */
   public static ConvKernel best(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
-    return reference(g, weights, inputUnsigned, inputZeroPoint);
+    return best(g, weights, inputUnsigned, inputZeroPoint, defaultThreads());
+  }
+
+  /**
+   * The fastest kernel for this layer on at most {@code threads} cores: the Vector API kernels
+   * (linear, depthwise or the panel product) when the JVM has them, else the plain-Java one.
+   */
+  public static ConvKernel best(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    check(g, weights, inputUnsigned, inputZeroPoint);
+    checkThreads(threads);
+    if (!VectorSupport.AVAILABLE) return new PlainGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+    if (VectorLinearKernel.linear(g)) return new VectorLinearKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+    if (g.groups() > 1 && g.groupIn() == 1) return new VectorDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+    return new VectorGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+  }
+
+  /** The plain-Java kernel (no Vector API), the one {@link #best} falls back to. */
+  public static ConvKernel plain(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    check(g, weights, inputUnsigned, inputZeroPoint);
+    checkThreads(threads);
+    return new PlainGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+  }
+
+  /** Cores a kernel uses by default: all of them, or {@code -Dbitlab.kernel.threads=N}. */
+  public static int defaultThreads() {
+    return Parallel.defaultThreads();
+  }
+
+  /** Why {@link #best} uses the plain-Java kernel on this JVM, or null when the Vector API kernels are on. */
+  public static String vectorUnavailableReason() {
+    return VectorSupport.unavailableReason();
   }
 
   static void check(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
@@ -26,6 +56,23 @@ public final class ConvKernels {
     int lo = inputUnsigned ? 0 : -128, hi = inputUnsigned ? 255 : 127;
     if (inputZeroPoint < lo || inputZeroPoint > hi) {
       throw new IllegalArgumentException("Input zero point " + inputZeroPoint + " is outside the code range [" + lo + ", " + hi + "].");
+    }
+  }
+
+  private static void checkThreads(int threads) {
+    if (threads < 1) throw new IllegalArgumentException("A kernel needs at least one thread, not " + threads + ".");
+  }
+
+  /** The arrays of one {@link ConvKernel#accumulate} call fit the geometry and batch. */
+  static void checkCall(ConvGeometry g, byte[] input, int batch, int[] acc) {
+    if (batch < 0) throw new IllegalArgumentException("The batch size must not be negative, got " + batch + ".");
+    if (input.length < (long) batch * g.inputSize()) {
+      throw new IllegalArgumentException("The input holds " + input.length + " codes but " + batch + " images of " + g.inChannels()
+          + "x" + g.inH() + "x" + g.inW() + " need " + (long) batch * g.inputSize() + ".");
+    }
+    if (acc.length < (long) batch * g.outputSize()) {
+      throw new IllegalArgumentException("The accumulator array holds " + acc.length + " ints but " + batch + " images of "
+          + g.outChannels() + "x" + g.outH() + "x" + g.outW() + " need " + (long) batch * g.outputSize() + ".");
     }
   }
 }

@@ -1,0 +1,148 @@
+package bitlab.integer.kernel;
+
+/**
+ * A convolution computed as one matrix product per group, {@code acc[o][col] = Σ_k A[o][k]·B[k][col]}:
+ * A holds the weights (M = out/groups rows, K = fan-in columns), B the im2col matrix of the input
+ * (a column per image and output position, entries {@code x − zx}, padding 0).
+ *
+ * <p>B is never built whole: each work item packs one panel of {@link #NR} columns into a
+ * per-thread buffer and multiplies it with blocks of {@link #MR} weight rows, packed once when the
+ * kernel is made. A subclass supplies that MR x NR micro-kernel. All arithmetic is int32, wrapping
+ * exactly as the reference loop's does, so the order of the sums does not matter.
+ */
+abstract class PanelConvKernel implements ConvKernel {
+  static final int MR = 4;
+  static final int NR = 24;
+  /** Work items per thread to aim for, so that uneven items still balance. */
+  private static final int ITEMS_PER_THREAD = 4;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  final ConvGeometry g;
+  final int threads;
+  /** A code decodes to {@code ((code ^ flip) & 0xFF) - zero}, which is {@code x − zx}. */
+  final int flip;
+  final int zero;
+  /** Rows and columns of one group's weight matrix, and its blocks of MR rows. */
+  final int m;
+  final int k;
+  final int blocks;
+  /** Per group: {@code [block][k][MR]}, rows past M are zero. */
+  final int[][] packed;
+
+  PanelConvKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    this.g = g;
+    this.threads = threads;
+    this.flip = Codes.flip(inputUnsigned);
+    this.zero = Codes.zero(inputUnsigned, inputZeroPoint);
+    this.m = g.outChannels() / g.groups();
+    this.k = g.fanIn();
+    this.blocks = (m + MR - 1) / MR;
+    this.packed = new int[g.groups()][blocks * k * MR];
+    for (int gr = 0; gr < g.groups(); gr++) {
+      int[] p = packed[gr];
+      for (int row = 0; row < m; row++) {
+        int src = (gr * m + row) * k;
+        int dst = (row / MR) * k * MR + row % MR;
+        for (int kk = 0; kk < k; kk++) p[dst + kk * MR] = weights[src + kk];
+      }
+    }
+  }
+
+  /**
+   * Multiplies the weight block at {@code a[aOff..]} ({@code [k][MR]}) with the panel {@code b}
+   * ({@code [k][NR]}) and writes the MR x NR results row by row into {@code tile}. Only the first
+   * {@code cols} columns of the panel hold data; the others may hold anything.
+   */
+  abstract void micro(int[] a, int aOff, int[] b, int cols, int[] tile);
+
+  @Override public ConvGeometry geometry() { return g; }
+
+  @Override public void accumulate(byte[] input, int batch, int[] acc) {
+    ConvKernels.checkCall(g, input, batch, acc);
+    int columns = batch * g.outH() * g.outW();
+    int panels = (columns + NR - 1) / NR;
+    int perGroup = g.groups() * panels;
+    // few panels (small maps, batch 1): split the weight rows too, so every core has work
+    int splits = threads == 1 || perGroup >= ITEMS_PER_THREAD * threads ? 1
+        : Math.min(blocks, (ITEMS_PER_THREAD * threads + perGroup - 1) / perGroup);
+    Parallel.run(perGroup * splits, threads, item -> {
+      int split = item % splits, panel = (item / splits) % panels, group = item / (splits * panels);
+      int col0 = panel * NR, cols = Math.min(NR, columns - col0);
+      Scratch s = SCRATCH.get();
+      int[] b = s.panel(k * NR);
+      im2col(input, group, col0, cols, b);
+      int first = split * blocks / splits, last = (split + 1) * blocks / splits;
+      int[] a = packed[group];
+      for (int block = first; block < last; block++) {
+        micro(a, block * k * MR, b, cols, s.tile);
+        scatter(s.tile, group, block, col0, cols, acc);
+      }
+    });
+  }
+
+  /** Packs columns {@code col0 .. col0+cols-1} of group {@code group}'s im2col matrix into {@code b}. */
+  private void im2col(byte[] input, int group, int col0, int cols, int[] b) {
+    int ohw = g.outH() * g.outW(), ow = g.outW();
+    int groupBase = group * g.groupIn() * g.inH() * g.inW();
+    for (int t = 0; t < cols; ) {
+      int col = col0 + t, image = col / ohw, pos = col % ohw;
+      int y = pos / ow, x = pos % ow;
+      int run = Math.min(cols - t, ow - x); // one stretch of an output row
+      segment(input, image * g.inputSize() + groupBase, y, x, run, b, t);
+      t += run;
+    }
+  }
+
+  private void segment(byte[] in, int base, int y, int x, int run, int[] b, int t) {
+    int s = g.stride(), kh = g.kernelH(), kw = g.kernelW(), ih = g.inH(), iw = g.inW();
+    int plane = ih * iw;
+    for (int c = 0; c < g.groupIn(); c++) {
+      for (int i = 0; i < kh; i++) {
+        int iy = y * s - g.padH() + i;
+        for (int j = 0; j < kw; j++) {
+          int d = ((c * kh + i) * kw + j) * NR + t;
+          if (iy < 0 || iy >= ih) {
+            java.util.Arrays.fill(b, d, d + run, 0);
+            continue;
+          }
+          int ix0 = x * s - g.padW() + j;
+          int hi = ix0 >= iw ? 0 : Math.min(run, (iw - ix0 + s - 1) / s);
+          int lo = ix0 >= 0 ? 0 : Math.min(hi, (-ix0 + s - 1) / s);
+          java.util.Arrays.fill(b, d, d + lo, 0);
+          java.util.Arrays.fill(b, d + hi, d + run, 0);
+          int row = base + c * plane + iy * iw + ix0;
+          if (s == 1) {
+            for (int u = lo; u < hi; u++) b[d + u] = ((in[row + u] ^ flip) & 0xFF) - zero;
+          } else {
+            for (int u = lo; u < hi; u++) b[d + u] = ((in[row + u * s] ^ flip) & 0xFF) - zero;
+          }
+        }
+      }
+    }
+  }
+
+  /** Copies the valid rows and columns of a tile into the NCHW accumulators. */
+  private void scatter(int[] tile, int group, int block, int col0, int cols, int[] acc) {
+    int ohw = g.outH() * g.outW(), outSize = g.outputSize();
+    int rows = Math.min(MR, m - block * MR);
+    for (int t = 0; t < cols; ) {
+      int col = col0 + t, image = col / ohw, pos = col % ohw;
+      int run = Math.min(cols - t, ohw - pos);
+      int out = image * outSize + (group * m + block * MR) * ohw + pos;
+      for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR + t, acc, out + r * ohw, run);
+      t += run;
+    }
+  }
+
+  /** One thread's buffers, reused across calls. */
+  private static final class Scratch {
+    final int[] tile = new int[MR * NR];
+    private int[] panel = new int[0];
+
+    int[] panel(int size) {
+      if (panel.length < size) panel = new int[size];
+      return panel;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package bitlab.integer.kernel;
+
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The panel product with the JDK Vector API: a 4 x 24 register block (twelve 8-lane int32
+ * accumulators, three panel loads and four broadcast weights per step of k), and a 4 x 8 block
+ * for the last, partial panel.
+ */
+final class VectorGemmKernel extends PanelConvKernel {
+  static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+
+  VectorGemmKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    super(g, weights, inputUnsigned, inputZeroPoint, threads);
+  }
+
+  @Override public String name() { return "vector-gemm"; }
+
+  @Override void micro(int[] a, int aOff, int[] b, int cols, int[] tile) {
+    if (cols > 16) {
+      full(a, aOff, b, k, tile);
+    } else {
+      for (int c = 0; c < cols; c += 8) eight(a, aOff, b, c, k, tile);
+    }
+  }
+
+  private static void full(int[] a, int aOff, int[] b, int kLen, int[] tile) {
+    IntVector c00 = IntVector.zero(I), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+    IntVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+    for (int kk = 0, ai = aOff, bi = 0; kk < kLen; kk++, ai += MR, bi += NR) {
+      IntVector b0 = IntVector.fromArray(I, b, bi);
+      IntVector b1 = IntVector.fromArray(I, b, bi + 8);
+      IntVector b2 = IntVector.fromArray(I, b, bi + 16);
+      IntVector w = IntVector.broadcast(I, a[ai]);
+      c00 = w.mul(b0).add(c00); c01 = w.mul(b1).add(c01); c02 = w.mul(b2).add(c02);
+      w = IntVector.broadcast(I, a[ai + 1]);
+      c10 = w.mul(b0).add(c10); c11 = w.mul(b1).add(c11); c12 = w.mul(b2).add(c12);
+      w = IntVector.broadcast(I, a[ai + 2]);
+      c20 = w.mul(b0).add(c20); c21 = w.mul(b1).add(c21); c22 = w.mul(b2).add(c22);
+      w = IntVector.broadcast(I, a[ai + 3]);
+      c30 = w.mul(b0).add(c30); c31 = w.mul(b1).add(c31); c32 = w.mul(b2).add(c32);
+    }
+    c00.intoArray(tile, 0); c01.intoArray(tile, 8); c02.intoArray(tile, 16);
+    c10.intoArray(tile, NR); c11.intoArray(tile, NR + 8); c12.intoArray(tile, NR + 16);
+    c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 8); c22.intoArray(tile, 2 * NR + 16);
+    c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 8); c32.intoArray(tile, 3 * NR + 16);
+  }
+
+  /** Columns {@code c .. c+7} of the panel only. */
+  private static void eight(int[] a, int aOff, int[] b, int c, int kLen, int[] tile) {
+    IntVector c0 = IntVector.zero(I), c1 = c0, c2 = c0, c3 = c0;
+    for (int kk = 0, ai = aOff, bi = c; kk < kLen; kk++, ai += MR, bi += NR) {
+      IntVector v = IntVector.fromArray(I, b, bi);
+      c0 = IntVector.broadcast(I, a[ai]).mul(v).add(c0);
+      c1 = IntVector.broadcast(I, a[ai + 1]).mul(v).add(c1);
+      c2 = IntVector.broadcast(I, a[ai + 2]).mul(v).add(c2);
+      c3 = IntVector.broadcast(I, a[ai + 3]).mul(v).add(c3);
+    }
+    c0.intoArray(tile, c); c1.intoArray(tile, NR + c); c2.intoArray(tile, 2 * NR + c); c3.intoArray(tile, 3 * NR + c);
+  }
+}

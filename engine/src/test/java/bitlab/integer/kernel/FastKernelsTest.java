@@ -1,0 +1,146 @@
+package bitlab.integer.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every fast kernel gives the reference loop's accumulators, bit for bit, over many seeded random
+ * layers: channel counts, kernels, strides, paddings, groups (depthwise, with a channel
+ * multiplier, grouped), linear layers, batches, signed and unsigned inputs, zero points, and
+ * codes biased towards the extremes (-128, 127, 0, 255).
+ */
+class FastKernelsTest {
+
+  /** One random layer with its inputs. */
+  record Case(ConvGeometry g, byte[] weights, boolean unsigned, int zeroPoint, byte[] input, int batch) {
+    @Override public String toString() {
+      return g + (unsigned ? " unsigned" : " signed") + " zx=" + zeroPoint + " batch=" + batch;
+    }
+  }
+
+  @Test void every_kernel_matches_the_reference_on_random_layers() {
+    for (int i = 0; i < 300; i++) {
+      int seed = i;
+      Case c = randomCase(new Random(seed));
+      int[] want = run(ConvKernels.reference(c.g(), c.weights(), c.unsigned(), c.zeroPoint()), c);
+      for (ConvKernel k : fastKernels(c, 1 + seed % 3)) {
+        assertArrayEquals(want, run(k, c), () -> "seed " + seed + ", kernel " + k.name() + ", " + c);
+      }
+    }
+  }
+
+  @Test void the_zoo_layer_shapes_match_the_reference() {
+    // the families of ResNet-18 and MobileNet-V2 on small maps: stem, 3x3, 1x1 with stride 2,
+    // depthwise with stride 1 and 2, a linear layer, a 3-channel 7x7 stride-2 stem
+    List<ConvGeometry> shapes = List.of(
+        new ConvGeometry(3, 16, 7, 7, 2, 3, 3, 1, 30, 30),
+        new ConvGeometry(32, 32, 3, 3, 1, 1, 1, 1, 14, 14),
+        new ConvGeometry(32, 64, 1, 1, 2, 0, 0, 1, 14, 14),
+        new ConvGeometry(48, 48, 3, 3, 1, 1, 1, 48, 17, 17),
+        new ConvGeometry(48, 48, 3, 3, 2, 1, 1, 48, 17, 17),
+        new ConvGeometry(16, 96, 1, 1, 1, 0, 0, 1, 12, 12),
+        ConvGeometry.linear(200, 37));
+    Random r = new Random(7);
+    for (ConvGeometry g : shapes) {
+      for (int batch : new int[] {1, 8}) {
+        Case c = new Case(g, codes(r, g.weightSize(), false), true, 0, codes(r, batch * g.inputSize(), true), batch);
+        int[] want = run(ConvKernels.reference(g, c.weights(), true, 0), c);
+        for (ConvKernel k : fastKernels(c, 2)) assertArrayEquals(want, run(k, c), () -> k.name() + ", " + c);
+      }
+    }
+  }
+
+  @Test void extreme_codes_at_a_large_fan_in_match_the_reference() {
+    // 255 - 0 times -128 over 4608 products: the largest accumulators an 8-bit layer of ResNet-18 makes
+    ConvGeometry g = new ConvGeometry(512, 8, 3, 3, 1, 1, 1, 1, 5, 5);
+    byte[] w = new byte[g.weightSize()];
+    java.util.Arrays.fill(w, (byte) -128);
+    byte[] x = new byte[2 * g.inputSize()];
+    java.util.Arrays.fill(x, (byte) 255);
+    Case c = new Case(g, w, true, 0, x, 2);
+    int[] want = run(ConvKernels.reference(g, w, true, 0), c);
+    assertEquals(-4608 * 255 * 128, want[6], "an interior output sees the whole receptive field");
+    for (ConvKernel k : fastKernels(c, 2)) assertArrayEquals(want, run(k, c), k.name());
+  }
+
+  @Test void best_picks_the_vector_kernel_for_each_layer_family() {
+    String reason = ConvKernels.vectorUnavailableReason();
+    Assumptions.assumeFalse(reason != null && reason.contains("CPU"), "no 256-bit vectors on this CPU");
+    assertNull(reason, "the build runs the tests with --add-modules jdk.incubator.vector");
+    assertEquals("vector-linear", ConvKernels.best(ConvGeometry.linear(4, 2), new byte[8], true, 0).name());
+    assertEquals("vector-depthwise", ConvKernels.best(new ConvGeometry(4, 4, 3, 3, 1, 1, 1, 4, 5, 5), new byte[36], true, 0).name());
+    assertEquals("vector-gemm", ConvKernels.best(new ConvGeometry(4, 2, 1, 1, 1, 0, 0, 1, 5, 5), new byte[8], true, 0).name());
+  }
+
+  @Test void arrays_that_do_not_fit_and_zero_threads_are_refused_with_the_sizes() {
+    ConvGeometry g = new ConvGeometry(2, 3, 3, 3, 1, 1, 1, 1, 4, 4);
+    ConvKernel k = ConvKernels.best(g, new byte[g.weightSize()], true, 0);
+    IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> k.accumulate(new byte[31], 1, new int[48]));
+    assertTrue(small.getMessage().contains("31") && small.getMessage().contains("32"), small.getMessage());
+    IllegalArgumentException out = assertThrows(IllegalArgumentException.class, () -> k.accumulate(new byte[64], 2, new int[48]));
+    assertTrue(out.getMessage().contains("96"), out.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ConvKernels.best(g, new byte[g.weightSize()], true, 0, 0));
+  }
+
+  static List<ConvKernel> fastKernels(Case c, int threads) {
+    List<ConvKernel> ks = new ArrayList<>();
+    ks.add(ConvKernels.best(c.g(), c.weights(), c.unsigned(), c.zeroPoint(), threads));
+    ks.add(ConvKernels.plain(c.g(), c.weights(), c.unsigned(), c.zeroPoint(), threads));
+    return ks;
+  }
+
+  static int[] run(ConvKernel k, Case c) {
+    int[] acc = new int[c.batch() * c.g().outputSize()];
+    java.util.Arrays.fill(acc, 0x5EED); // every accumulator must be written
+    k.accumulate(c.input(), c.batch(), acc);
+    return acc;
+  }
+
+  static Case randomCase(Random r) {
+    int family = r.nextInt(6);
+    int kh = 1 + r.nextInt(family == 5 ? 1 : 7), kw = r.nextBoolean() ? kh : 1 + r.nextInt(7);
+    int stride = 1 + r.nextInt(3), ph = r.nextInt(4), pw = r.nextInt(4);
+    int h = Math.max(1 + r.nextInt(16), kh - 2 * ph), w = Math.max(1 + r.nextInt(16), kw - 2 * pw);
+    int in, out, groups;
+    switch (family) {
+      case 0, 1 -> { in = 1 + r.nextInt(40); out = 1 + r.nextInt(40); groups = 1; }               // regular
+      case 2 -> { in = 1 + r.nextInt(40); out = in; groups = in; }                                  // depthwise
+      case 3 -> { in = 1 + r.nextInt(12); out = in * (1 + r.nextInt(3)); groups = in; }             // channel multiplier
+      case 4 -> { groups = 2 + r.nextInt(3); in = groups * (1 + r.nextInt(6)); out = groups * (1 + r.nextInt(6)); } // grouped
+      default -> { in = 1 + r.nextInt(300); out = 1 + r.nextInt(70); groups = 1; h = 1; w = 1; kh = 1; kw = 1; ph = 0; pw = 0; } // linear
+    }
+    ConvGeometry g = new ConvGeometry(in, out, kh, kw, stride, ph, pw, groups, h, w);
+    boolean unsigned = r.nextBoolean();
+    int batch = r.nextInt(4) == 0 ? 8 : 1 + r.nextInt(3);
+    int zp = switch (r.nextInt(4)) {
+      case 0 -> 0;
+      case 1 -> unsigned ? 255 : -128;
+      case 2 -> unsigned ? 0 : 127;
+      default -> unsigned ? r.nextInt(256) : r.nextInt(256) - 128;
+    };
+    return new Case(g, codes(r, g.weightSize(), false), unsigned, zp, codes(r, batch * g.inputSize(), unsigned), batch);
+  }
+
+  /** Random codes, a third of them at the ends of the range. */
+  static byte[] codes(Random r, int n, boolean unsigned) {
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      int v = switch (r.nextInt(6)) {
+        case 0 -> unsigned ? 255 : 127;
+        case 1 -> unsigned ? 0 : -128;
+        default -> unsigned ? r.nextInt(256) : r.nextInt(256) - 128;
+      };
+      b[i] = (byte) v;
+    }
+    return b;
+  }
+}
