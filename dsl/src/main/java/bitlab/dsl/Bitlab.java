@@ -251,4 +251,14 @@ public final class Bitlab {
     SessionTargets.addFolder(folder);
     return SessionTargets.named(name);
   }
+
+  /** The dyadic number {@code b / 2^c} closest to a real multiplier (31-bit {@code b}), as the integer executor uses it. */
+  public static bitlab.integer.Dyadic dyadic(double multiplier) {
+    return bitlab.integer.Dyadic.of(multiplier);
+  }
+
+  /** The network with every BatchNorm that follows a Conv or Linear folded into that layer's weights and bias. */
+  public static Model foldBatchNorm(Model net) {
+    return bitlab.quant.BatchNormFolding.fold(net);
+  }
 }

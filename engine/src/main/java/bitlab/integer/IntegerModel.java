@@ -53,10 +53,17 @@ public final class IntegerModel {
     return l.logits(l.accumulators(in), in.batch());
   }
 
+  /** Every step's integer output for a float batch, by tensor name (the logits step excluded: see {@link #predict}). */
+  public Map<String, IntTensor> tensors(INDArray x) {
+    Map<String, IntTensor> out = new LinkedHashMap<>();
+    forward(x, out);
+    return out;
+  }
+
   /** Runs every step but the last; {@code keep} collects every tensor when not null. */
   private Map<String, IntTensor> forward(INDArray x, Map<String, IntTensor> keep) {
     checkInput(x);
-    Map<String, IntTensor> env = new HashMap<>();
+    Map<String, IntTensor> env = new LinkedHashMap<>();
     for (int i = 0; i < steps.size() - 1; i++) {
       Step s = steps.get(i);
       IntTensor out;
