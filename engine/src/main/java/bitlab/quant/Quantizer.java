@@ -18,10 +18,25 @@ public final class Quantizer {
 
   /** Static PTQ: calibrate activation ranges on {@code calibration}, quantize weights, optionally correct biases. */
   public static QuantizedModel ptq(Model model, Policy policy, Samples calibration, PtqConfig config) {
-    Model folded = BatchNormFolding.fold(model);
+    return ptq(Observations.of(model, calibration, config.bins()), policy, config);
+  }
+
+  /**
+   * Static PTQ with activation ranges from histograms observed before (or now, if a tensor was not
+   * seen yet): the same result as {@link #ptq(Model, Policy, Samples, PtqConfig)} on the same
+   * calibration images, without running them again.
+   */
+  public static QuantizedModel ptq(Observations observed, Policy policy, PtqConfig config) {
+    if (observed.bins() != config.bins()) {
+      throw new QuantException("These observations have " + observed.bins() + " histogram bins but the PTQ configuration asks for "
+          + config.bins() + "; observe with Observations.of(model, images, config.bins()).");
+    }
+    Model model = observed.source();
+    Model folded = observed.folded();
+    Samples calibration = observed.calibration();
     policy.validate(folded);
     Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy);
-    Map<String, Histogram> hist = Observer.observe(folded, calibration, points.keySet(), config.bins());
+    Map<String, Histogram> hist = observed.histograms(points.keySet());
     Map<String, ActivationQuant> acts = new LinkedHashMap<>();
     for (ActivationPoints.Point p : points.values()) {
       QuantSpec spec = config.activationSpec(p.bits(), p.signed());

@@ -4,6 +4,7 @@ import bitlab.data.Samples;
 import bitlab.hardware.Bits;
 import bitlab.model.Inference;
 import bitlab.model.Model;
+import bitlab.quant.Observations;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.Quantizer;
@@ -13,10 +14,13 @@ import java.util.List;
  * HAQ's reward signal without fine-tuning: static PTQ of the model under the policy (BatchNorm
  * folded, activation ranges calibrated on a fixed set of training images), then top-1 accuracy of
  * the simulated quantized model on a fixed held-out subset of the training data (never the test set).
+ * The calibration histograms are observed once and shared by every policy (the float activations
+ * do not depend on the bits).
  */
 public final class PtqOracle implements AccuracyOracle {
   private final Model model;
   private final Samples calibration;
+  private final Observations observed;
   private final Samples evaluation;
   private final PtqConfig config;
   private Double reference;
@@ -26,6 +30,7 @@ public final class PtqOracle implements AccuracyOracle {
     this.calibration = calibration;
     this.evaluation = evaluation;
     this.config = config;
+    this.observed = Observations.of(model, calibration, config.bins());
   }
 
   @Override public synchronized double reference() {
@@ -34,7 +39,7 @@ public final class PtqOracle implements AccuracyOracle {
   }
 
   @Override public double accuracy(List<Bits> policy) {
-    return 100 * Quantizer.ptq(model, Policy.of(model, policy), calibration, config).evaluate(evaluation).accuracy();
+    return 100 * Quantizer.ptq(observed, Policy.of(model, policy), config).evaluate(evaluation).accuracy();
   }
 
   @Override public String describe() {
