@@ -260,5 +260,51 @@ public final class Bitlab {
   /** The network with every BatchNorm that follows a Conv or Linear folded into that layer's weights and bias. */
   public static Model foldBatchNorm(Model net) {
     return bitlab.quant.BatchNormFolding.fold(net);
+  // ---- mixed precision, and layers priced by hand (tutorials 07 and 08) ----
+
+  /**
+   * Each layer of {@code net} alone quantized at {@code bits} (static PTQ, min-max, per-channel weights; every other
+   * layer in float) and evaluated on the test split: the accuracy each layer costs on its own, beside its weights and
+   * MACs. {@code bits(2, 32)} quantizes weights only, {@code bits(8, 2)} mostly the layer's input activations.
+   */
+  public static bitlab.dsl.mixed.Sensitivity sensitivity(Model net, Dataset data, Bits bits) {
+    return bitlab.dsl.mixed.Sensitivity.measure(net, data, bits);
+  }
+
+  /**
+   * Named policies side by side: accuracy, size, BOPs and latency per image on each target, e.g.
+   * {@code tradeoffs(net, data, hardware("bismo-edge")).add("W8A8", policy(net, 8, 8)).add("fc1 W2", policy(net, 8, 8).with("fc1", 2, 8))}.
+   */
+  public static bitlab.dsl.mixed.Tradeoffs tradeoffs(Model net, Dataset data, Target... targets) {
+    return bitlab.dsl.mixed.Tradeoffs.of(net, data, Arrays.asList(targets));
+  }
+
+  /**
+   * {@code count} random per-layer policies (widths 2..8, seeded) priced on {@code target}: how often BOPs or weight
+   * size order two policies the other way round from their latency, with scatter charts.
+   */
+  public static bitlab.dsl.mixed.ProxyStudy proxies(Target target, Model net, int count, long seed) {
+    return bitlab.dsl.mixed.ProxyStudy.sample(target, net, count, seed, 2, 8);
+  }
+
+  /** One convolution described by hand (square map, "same" padding), for {@code cost(target, List.of(...), bits)}. */
+  public static bitlab.hardware.LayerWorkload convLayer(String name, int in, int out, int kernel, int stride, int inputSize) {
+    return bitlab.dsl.hardware.Layers.conv(name, in, out, kernel, stride, inputSize);
+  }
+
+  /** One depthwise convolution described by hand (one KxK filter per channel). */
+  public static bitlab.hardware.LayerWorkload depthwiseLayer(String name, int channels, int kernel, int stride, int inputSize) {
+    return bitlab.dsl.hardware.Layers.depthwise(name, channels, kernel, stride, inputSize);
+  }
+
+  /** One fully connected layer described by hand. */
+  public static bitlab.hardware.LayerWorkload linearLayer(String name, int in, int out) {
+    return bitlab.dsl.hardware.Layers.linear(name, in, out);
+  }
+
+  /** Layers described by hand priced on {@code target}, all at {@code bits}: the same report a model gets. */
+  public static CostReport cost(Target target, List<bitlab.hardware.LayerWorkload> layers, Bits bits) {
+    if (layers == null || layers.isEmpty()) throw new IllegalArgumentException("Give at least one layer, e.g. cost(target, List.of(convLayer(\"pw\", 64, 64, 1, 1, 14)), bits(8, 8)).");
+    return CostReport.price(target, layers.size() == 1 ? layers.get(0).name() : "layers", layers, Policies.uniform(layers, bits));
   }
 }
