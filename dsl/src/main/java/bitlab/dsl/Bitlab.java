@@ -260,6 +260,8 @@ public final class Bitlab {
   /** The network with every BatchNorm that follows a Conv or Linear folded into that layer's weights and bias. */
   public static Model foldBatchNorm(Model net) {
     return bitlab.quant.BatchNormFolding.fold(net);
+  }
+
   // ---- mixed precision, and layers priced by hand (tutorials 07 and 08) ----
 
   /**

@@ -21,6 +21,7 @@ public final class BenchMain {
     BENCHES.put("haq", HaqBench::main);
     BENCHES.put("hawq", HawqBench::main);
     BENCHES.put("hawq-targets", HawqTargets::main);
+    BENCHES.put("integer", IntegerBench::main);
   }
 
   private BenchMain() {}

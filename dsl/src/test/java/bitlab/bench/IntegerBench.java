@@ -1,0 +1,137 @@
+package bitlab.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import bitlab.data.Dataset;
+import bitlab.data.Datasets;
+import bitlab.data.Samples;
+import bitlab.integer.IntegerModel;
+import bitlab.model.Inference;
+import bitlab.model.Model;
+import bitlab.model.Zoo;
+import bitlab.onnx.OnnxExport;
+import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.QuantizedModel;
+import bitlab.quant.Quantizer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@code ./bitlab bench integer [MODEL[@SIZE] ...]}: whole-network latency of the integer-only executor at W8A8
+ * and W4A4 beside ND4J's FP32 forward pass of the same BatchNorm-folded network and ONNX Runtime on its FP32
+ * export, alternating rounds in one process; GMAC/s against this CPU's int8 peak.
+ */
+public final class IntegerBench {
+  static final List<String> DEFAULT = List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini", "resnet18@224", "mobilenet-v2@224");
+
+  private IntegerBench() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> models = args.length > 0 ? List.of(args) : DEFAULT;
+    Dataset mnist = Datasets.mnist();
+    double ghz = clockGhz();
+    int cores = Runtime.getRuntime().availableProcessors();
+    double peak = cores * 64 * ghz; // AVX-512 VNNI: one 512-bit vpdpbusd = 64 u8 x s8 MACs per core per cycle
+    System.out.printf("int8 peak: %d cores x 64 MAC/cycle (AVX-512 VNNI vpdpbusd) x %.2f GHz = %.0f GMAC/s%n", cores, ghz, peak);
+    System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "ND4J ms", "ORT fp32 ms",
+        "int/ND4J", "int/ORT", "GMAC/s", "% peak", "W4/W8");
+    try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
+      for (String spec : models) {
+        String[] p = spec.split("@");
+        Model net = p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
+        Samples calib = p.length > 1 ? random(net, 8) : mnist.train().take(64);
+        Path fp32File = Files.createTempFile("bitlab-bench-", ".onnx");
+        try {
+          OnnxExport.write(net, fp32File);
+          try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(cores);
+            try (OrtSession ort = env.createSession(fp32File.toString(), opts)) {
+              for (int batch : new int[] {1, 8}) {
+                INDArray x = p.length > 1 ? calib.images().get(NDArrayIndex.interval(0, batch)).dup()
+                    : mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
+                double w8 = 0;
+                for (int bits : new int[] {8, 4}) {
+                  QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, bits, bits), calib, PtqConfig.DEFAULT);
+                  IntegerModel iq = q.integer();
+                  double[] t = time(env, ort, iq, q.folded(), x, p.length > 1 ? 3 : 7);
+                  if (bits == 8) w8 = t[0];
+                  double gmacs = (double) net.macs() * batch / (t[0] / 1e3) / 1e9;
+                  System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %10.2fx %8.2fx %9.2f %7.1f%% %7s%n", spec, batch, "W" + bits + "A" + bits, t[0], t[1], t[2],
+                      t[0] / t[1], t[0] / t[2], gmacs, 100 * gmacs / peak, bits == 8 ? "" : String.format("%.2fx", t[0] / w8));
+                }
+              }
+            }
+          }
+        } finally {
+          Files.deleteIfExists(fp32File);
+        }
+      }
+    }
+    System.out.println("\nint/ND4J and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
+  }
+
+  /** Median ms per batch of integer, ND4J FP32 and ORT FP32, alternating. */
+  static double[] time(OrtEnvironment env, OrtSession ort, IntegerModel iq, Model folded, INDArray x, int rounds) throws Exception {
+    float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    String input = ort.getInputNames().iterator().next();
+    Runnable runOrt = () -> {
+      try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape()); OrtSession.Result r = ort.run(Map.of(input, t))) {
+        r.get(0);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    for (int w = 0; w < 2; w++) {
+      iq.predict(x);
+      Inference.logits(folded, x);
+      runOrt.run();
+    }
+    double[][] t = new double[3][rounds];
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      iq.predict(x);
+      long t1 = System.nanoTime();
+      Inference.logits(folded, x);
+      long t2 = System.nanoTime();
+      runOrt.run();
+      long t3 = System.nanoTime();
+      t[0][r] = (t1 - t0) / 1e6;
+      t[1][r] = (t2 - t1) / 1e6;
+      t[2][r] = (t3 - t2) / 1e6;
+    }
+    return new double[] {median(t[0]), median(t[1]), median(t[2])};
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  static Samples random(Model net, int n) {
+    Nd4j.getRandom().setSeed(1);
+    INDArray x = Nd4j.randn(DataType.FLOAT, net.inputShape().withBatch(n));
+    return new Samples("random " + net.inputShape(), x, new int[n], net.outputShape().channels());
+  }
+
+  static double clockGhz() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("cpu MHz")) return Double.parseDouble(line.split(":")[1].trim()) / 1e3;
+      }
+    } catch (Exception e) {
+      // fall through
+    }
+    return 2.6;
+  }
+}
