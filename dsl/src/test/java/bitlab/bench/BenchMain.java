@@ -22,6 +22,7 @@ public final class BenchMain {
     BENCHES.put("hawq", HawqBench::main);
     BENCHES.put("hawq-targets", HawqTargets::main);
     BENCHES.put("integer", IntegerBench::main);
+    BENCHES.put("kernels", KernelBench::run);
   }
 
   private BenchMain() {}

@@ -20,7 +20,7 @@ abstract class PanelConvKernel implements ConvKernel {
 
   final ConvGeometry g;
   final int threads;
-  /** A code decodes to {@code ((code ^ flip) & 0xFF) - zero}, which is {@code x − zx}. */
+  /** A code decodes to {@code ((code ^ flip) & 0xFF) - zero}, which is {@code x − zx} (see {@link Codes}). */
   final int flip;
   final int zero;
   /** Rows and columns of one group's weight matrix, and its blocks of MR rows. */
@@ -30,8 +30,11 @@ abstract class PanelConvKernel implements ConvKernel {
   /** Per group: {@code [block][k][MR]}, rows past M are zero. */
   final int[][] packed;
 
-  PanelConvKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+  private final Decoder decoder;
+
+  PanelConvKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads, Decoder decoder) {
     this.g = g;
+    this.decoder = decoder;
     this.threads = threads;
     this.flip = Codes.flip(inputUnsigned);
     this.zero = Codes.zero(inputUnsigned, inputZeroPoint);
@@ -51,15 +54,19 @@ abstract class PanelConvKernel implements ConvKernel {
 
   /**
    * Multiplies the weight block at {@code a[aOff..]} ({@code [k][MR]}) with the panel {@code b}
-   * ({@code [k][NR]}) and writes the MR x NR results row by row into {@code tile}. Only the first
-   * {@code cols} columns of the panel hold data; the others may hold anything.
+   * ({@code [k][NR]}) and writes row {@code r} of the MR x NR result to
+   * {@code out[outOff + r * rowStride ..]}. Only the first {@code cols} columns of the panel hold
+   * data (the others may hold anything); at least the first {@code cols} results of each row are
+   * written, and no more than NR.
    */
-  abstract void micro(int[] a, int aOff, int[] b, int cols, int[] tile);
+  abstract void micro(int[] a, int aOff, int[] b, int cols, int[] out, int outOff, int rowStride);
 
   @Override public ConvGeometry geometry() { return g; }
 
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
+    if (batch == 0) return;
+    int[] x = decoder.decodeAll(input, batch * g.inputSize(), flip, zero, threads);
     int columns = batch * g.outH() * g.outW();
     int panels = (columns + NR - 1) / NR;
     int perGroup = g.groups() * panels;
@@ -71,18 +78,26 @@ abstract class PanelConvKernel implements ConvKernel {
       int col0 = panel * NR, cols = Math.min(NR, columns - col0);
       Scratch s = SCRATCH.get();
       int[] b = s.panel(k * NR);
-      im2col(input, group, col0, cols, b);
+      im2col(x, group, col0, cols, b);
       int first = split * blocks / splits, last = (split + 1) * blocks / splits;
       int[] a = packed[group];
+      int ohw = g.outH() * g.outW(), image = col0 / ohw, pos = col0 % ohw;
+      // a whole panel inside one image writes straight into the accumulators
+      boolean direct = cols == NR && pos + NR <= ohw;
+      int out = image * g.outputSize() + group * m * ohw + pos;
       for (int block = first; block < last; block++) {
-        micro(a, block * k * MR, b, cols, s.tile);
-        scatter(s.tile, group, block, col0, cols, acc);
+        if (direct && (block + 1) * MR <= m) {
+          micro(a, block * k * MR, b, cols, acc, out + block * MR * ohw, ohw);
+        } else {
+          micro(a, block * k * MR, b, cols, s.tile, 0, NR);
+          scatter(s.tile, group, block, col0, cols, acc);
+        }
       }
     });
   }
 
   /** Packs columns {@code col0 .. col0+cols-1} of group {@code group}'s im2col matrix into {@code b}. */
-  private void im2col(byte[] input, int group, int col0, int cols, int[] b) {
+  private void im2col(int[] input, int group, int col0, int cols, int[] b) {
     int ohw = g.outH() * g.outW(), ow = g.outW();
     int groupBase = group * g.groupIn() * g.inH() * g.inW();
     for (int t = 0; t < cols; ) {
@@ -94,7 +109,7 @@ abstract class PanelConvKernel implements ConvKernel {
     }
   }
 
-  private void segment(byte[] in, int base, int y, int x, int run, int[] b, int t) {
+  private void segment(int[] in, int base, int y, int x, int run, int[] b, int t) {
     int s = g.stride(), kh = g.kernelH(), kw = g.kernelW(), ih = g.inH(), iw = g.inW();
     int plane = ih * iw;
     for (int c = 0; c < g.groupIn(); c++) {
@@ -103,19 +118,19 @@ abstract class PanelConvKernel implements ConvKernel {
         for (int j = 0; j < kw; j++) {
           int d = ((c * kh + i) * kw + j) * NR + t;
           if (iy < 0 || iy >= ih) {
-            java.util.Arrays.fill(b, d, d + run, 0);
+            for (int u = 0; u < run; u++) b[d + u] = 0;
             continue;
           }
           int ix0 = x * s - g.padW() + j;
           int hi = ix0 >= iw ? 0 : Math.min(run, (iw - ix0 + s - 1) / s);
           int lo = ix0 >= 0 ? 0 : Math.min(hi, (-ix0 + s - 1) / s);
-          java.util.Arrays.fill(b, d, d + lo, 0);
-          java.util.Arrays.fill(b, d + hi, d + run, 0);
+          for (int u = 0; u < lo; u++) b[d + u] = 0;
+          for (int u = hi; u < run; u++) b[d + u] = 0;
           int row = base + c * plane + iy * iw + ix0;
           if (s == 1) {
-            for (int u = lo; u < hi; u++) b[d + u] = ((in[row + u] ^ flip) & 0xFF) - zero;
+            if (hi > lo) System.arraycopy(in, row + lo, b, d + lo, hi - lo);
           } else {
-            for (int u = lo; u < hi; u++) b[d + u] = ((in[row + u * s] ^ flip) & 0xFF) - zero;
+            for (int u = lo; u < hi; u++) b[d + u] = in[row + u * s];
           }
         }
       }

@@ -1,15 +1,17 @@
 package bitlab.integer.kernel;
 
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
- * Runs the items of one kernel call on several cores: the caller works too, and the others pull
- * item indices from a shared counter, so uneven items balance themselves.
+ * Runs the items of one kernel call on several cores: the caller works too, and helpers pull item
+ * indices from a shared counter, so uneven items balance themselves. The caller waits for the
+ * items, not for the helpers: on a busy machine a helper that is scheduled late finds no work
+ * left and costs nothing.
  */
 final class Parallel {
   private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
@@ -35,35 +37,33 @@ final class Parallel {
       return;
     }
     AtomicInteger next = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(items);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     Runnable loop = () -> {
-      for (int i = next.getAndIncrement(); i < items; i = next.getAndIncrement()) item.accept(i);
-    };
-    Future<?>[] helpers = new Future<?>[workers - 1];
-    for (int w = 0; w < helpers.length; w++) helpers[w] = POOL.submit(loop);
-    Throwable failure = null;
-    try {
-      loop.run();
-    } catch (RuntimeException | Error e) {
-      failure = e;
-      next.set(items); // the helpers stop at their next item
-    }
-    boolean interrupted = false;
-    for (Future<?> f : helpers) {
-      while (true) {
+      for (int i = next.getAndIncrement(); i < items; i = next.getAndIncrement()) {
         try {
-          f.get();
-          break;
-        } catch (ExecutionException e) {
-          if (failure == null) failure = e.getCause();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // the helpers write into the caller's arrays: wait for them anyway
+          if (failure.get() == null) item.accept(i);
+        } catch (RuntimeException | Error e) {
+          failure.compareAndSet(null, e);
+        } finally {
+          done.countDown();
         }
+      }
+    };
+    for (int w = 1; w < workers; w++) POOL.execute(loop);
+    loop.run();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done.await(); // helpers write into the caller's arrays: wait for their items even if interrupted
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
     if (interrupted) Thread.currentThread().interrupt();
-    if (failure instanceof RuntimeException r) throw r;
-    if (failure instanceof Error e) throw e;
-    if (failure != null) throw new IllegalStateException("A kernel thread failed: " + failure, failure);
+    Throwable f = failure.get();
+    if (f instanceof RuntimeException r) throw r;
+    if (f instanceof Error e) throw e;
   }
 }

@@ -7,12 +7,12 @@ package bitlab.integer.kernel;
 final class PlainGemmKernel extends PanelConvKernel {
 
   PlainGemmKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
-    super(g, weights, inputUnsigned, inputZeroPoint, threads);
+    super(g, weights, inputUnsigned, inputZeroPoint, threads, Decoder.PLAIN);
   }
 
   @Override public String name() { return "plain-gemm"; }
 
-  @Override void micro(int[] a, int aOff, int[] b, int cols, int[] tile) {
+  @Override void micro(int[] a, int aOff, int[] b, int cols, int[] out, int o, int rs) {
     int kLen = k;
     for (int c = 0; c < cols; c += 2) {
       int s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
@@ -24,10 +24,14 @@ final class PlainGemmKernel extends PanelConvKernel {
         s20 += a2 * b0; s21 += a2 * b1;
         s30 += a3 * b0; s31 += a3 * b1;
       }
-      tile[c] = s00; tile[c + 1] = s01;
-      tile[NR + c] = s10; tile[NR + c + 1] = s11;
-      tile[2 * NR + c] = s20; tile[2 * NR + c + 1] = s21;
-      tile[3 * NR + c] = s30; tile[3 * NR + c + 1] = s31;
+      int d = o + c;
+      out[d] = s00; out[d + 1] = s01;
+      d += rs;
+      out[d] = s10; out[d + 1] = s11;
+      d += rs;
+      out[d] = s20; out[d + 1] = s21;
+      d += rs;
+      out[d] = s30; out[d + 1] = s31;
     }
   }
 }

@@ -50,6 +50,7 @@ final class VectorLinearKernel implements ConvKernel {
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
     int in = g.inChannels(), out = g.outChannels();
+    if (batch == 0) return;
     int[] x = decode(input, batch, in);
     int items = (out + ROWS_PER_ITEM - 1) / ROWS_PER_ITEM;
     Parallel.run(items, threads, item -> {

@@ -1,0 +1,183 @@
+package bitlab.bench;
+
+import bitlab.hardware.LayerWorkload;
+import bitlab.integer.kernel.ConvGeometry;
+import bitlab.integer.kernel.ConvKernel;
+import bitlab.integer.kernel.ConvKernels;
+import bitlab.model.Model;
+import bitlab.model.Op;
+import bitlab.model.Zoo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code ./bitlab bench kernels [MODEL...] [--batch 1,8] [--rounds N] [--threads N]}: every distinct
+ * layer shape of ResNet-18 and MobileNet-V2 at 224 (from {@code model.workloads()}), timed in one
+ * process with three contenders on the same shape: the fast integer kernel
+ * ({@code ConvKernels.best}), the reference loop, and ND4J's FP32 convolution (weights
+ * {@code [kH, kW, in, out]}, depthwise {@code [kH, kW, C, 1]}, linear as a matrix product).
+ * Fast and FP32 alternate over rounds after a warm-up; medians are reported. Every shape also
+ * checks that the fast kernel's accumulators equal the reference's.
+ */
+final class KernelBench {
+  private static final long MIN_NANOS = 20_000_000L; // repeat short calls until a timing lasts this long
+
+  private KernelBench() {}
+
+  /** One distinct layer shape of a model and the layers that have it. */
+  record Layer(ConvGeometry g, List<String> names) {}
+
+  /** Median seconds per call of each contender on one shape and batch. */
+  record Timing(double fast, double reference, double fp32, boolean identical, String kernel) {}
+
+  static void run(String[] args) {
+    List<String> models = new ArrayList<>();
+    int[] batches = {1, 8};
+    int rounds = 5, threads = ConvKernels.defaultThreads();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--batch" -> batches = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--threads" -> threads = Integer.parseInt(args[++i]);
+        default -> {
+          if (args[i].startsWith("--")) throw new IllegalArgumentException("The kernels bench takes MODEL..., --batch, --rounds and --threads, not '" + args[i] + "'.");
+          models.add(args[i]);
+        }
+      }
+    }
+    if (models.isEmpty()) models = List.of("resnet18", "mobilenet-v2");
+    Int8Peak peak = Int8Peak.ofThisMachine();
+    String vectors = ConvKernels.vectorUnavailableReason();
+    System.out.printf("bitlab kernels bench: %d cores, JDK %s, kernel threads %d, %s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), threads, vectors == null ? "Vector API kernels" : "plain-Java kernels (" + vectors + ")");
+    System.out.println("int8 peak: " + peak.formula());
+    System.out.printf("int32 vector ceiling (JDK 17's Vector API has no 8-bit dot product): %d cores x 8 MAC/cycle = %.1f GMAC/s%n",
+        Runtime.getRuntime().availableProcessors(), peak.int32());
+    System.out.printf("fast and FP32: median of %d alternating rounds after a warm-up; reference: median of %d runs%n%n", rounds, Math.max(1, rounds / 2));
+    for (String name : models) {
+      Model m = Zoo.load(name);
+      List<Layer> layers = distinctShapes(m);
+      for (int batch : batches) table(name, layers, batch, rounds, threads, peak);
+    }
+  }
+
+  static List<Layer> distinctShapes(Model m) {
+    Map<ConvGeometry, List<String>> byShape = new LinkedHashMap<>();
+    for (LayerWorkload w : m.workloads()) {
+      int ph = 0, pw = 0;
+      if (m.node(w.name()).op() instanceof Op.Conv2d c) {
+        ph = c.padH();
+        pw = c.padW();
+      }
+      ConvGeometry g = w.kind() == LayerWorkload.Kind.LINEAR ? ConvGeometry.linear(w.inChannels(), w.outChannels())
+          : new ConvGeometry(w.inChannels(), w.outChannels(), w.kernelH(), w.kernelW(), w.stride(), ph, pw, w.groups(), w.inH(), w.inW());
+      byShape.computeIfAbsent(g, k -> new ArrayList<>()).add(w.name());
+    }
+    List<Layer> out = new ArrayList<>();
+    byShape.forEach((g, names) -> out.add(new Layer(g, names)));
+    return out;
+  }
+
+  private static void table(String model, List<Layer> layers, int batch, int rounds, int threads, Int8Peak peak) {
+    System.out.printf("%s at 224, batch %d: %d distinct layer shapes%n", model, batch, layers.size());
+    System.out.printf("%-4s %-34s %8s %-17s %9s %8s %8s %8s %7s %7s %6s %5s%n", "n", "shape", "MMAC", "kernel", "fast ms",
+        "fast", "ref", "FP32", "x ref", "x FP32", "%peak", "same");
+    System.out.printf("%-4s %-34s %8s %-17s %9s %8s %8s %8s%n", "", "", "", "", "", "GMAC/s", "GMAC/s", "GMAC/s");
+    double fastTotal = 0, refTotal = 0, fpTotal = 0;
+    long macTotal = 0;
+    boolean allSame = true;
+    for (Layer l : layers) {
+      Timing t = time(l.g(), batch, rounds, threads);
+      long macs = l.g().macs() * batch;
+      int n = l.names().size();
+      fastTotal += n * t.fast();
+      refTotal += n * t.reference();
+      fpTotal += n * t.fp32();
+      macTotal += n * macs;
+      allSame &= t.identical();
+      System.out.printf("%-4s %-34s %8.1f %-17s %9.3f %8.1f %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n", n + "x", describe(l.g()), macs / 1e6,
+          t.kernel(), t.fast() * 1e3, macs / t.fast() / 1e9, macs / t.reference() / 1e9, macs / t.fp32() / 1e9,
+          t.reference() / t.fast(), t.fp32() / t.fast(), 100 * macs / t.fast() / 1e9 / peak.gmacs(), t.identical() ? "yes" : "NO");
+    }
+    System.out.printf("%-4s %-34s %8.1f %-17s %9.2f %8.1f %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n%n", "all", "every layer, once each", macTotal / 1e6, "",
+        fastTotal * 1e3, macTotal / fastTotal / 1e9, macTotal / refTotal / 1e9, macTotal / fpTotal / 1e9, refTotal / fastTotal,
+        fpTotal / fastTotal, 100 * macTotal / fastTotal / 1e9 / peak.gmacs(), allSame ? "yes" : "NO");
+  }
+
+  static String describe(ConvGeometry g) {
+    if (g.inH() == 1 && g.inW() == 1 && g.kernelH() == 1 && g.kernelW() == 1) return "linear " + g.inChannels() + "->" + g.outChannels();
+    String k = g.kernelH() + "x" + g.kernelW() + " s" + g.stride() + " p" + g.padH() + " " + g.inH() + "x" + g.inW();
+    if (g.depthwise()) return "dw " + g.inChannels() + " " + k;
+    return g.inChannels() + "->" + g.outChannels() + " " + k + (g.groups() > 1 ? " g" + g.groups() : "");
+  }
+
+  private static Timing time(ConvGeometry g, int batch, int rounds, int threads) {
+    Random r = new Random(g.hashCode() * 31L + batch);
+    byte[] w = new byte[g.weightSize()], x = new byte[batch * g.inputSize()];
+    r.nextBytes(w);
+    r.nextBytes(x); // unsigned codes 0..255 (a ReLU output), zero point 0
+    ConvKernel fast = ConvKernels.best(g, w, true, 0, threads), ref = ConvKernels.reference(g, w, true, 0);
+    int[] accFast = new int[batch * g.outputSize()], accRef = new int[batch * g.outputSize()];
+    Runnable fp32 = fp32(g, batch, r);
+    // warm-up, and the exactness check
+    fast.accumulate(x, batch, accFast);
+    ref.accumulate(x, batch, accRef);
+    fp32.run();
+    boolean same = Arrays.equals(accFast, accRef);
+    double[] tf = new double[rounds], tp = new double[rounds], tr = new double[Math.max(1, rounds / 2)];
+    for (int i = 0; i < rounds; i++) {
+      tf[i] = seconds(() -> fast.accumulate(x, batch, accFast));
+      tp[i] = seconds(fp32);
+    }
+    for (int i = 0; i < tr.length; i++) tr[i] = seconds(() -> ref.accumulate(x, batch, accRef));
+    return new Timing(median(tf), median(tr), median(tp), same, fast.name());
+  }
+
+  /** The FP32 convolution of ND4J on the same shape, as one call. */
+  private static Runnable fp32(ConvGeometry g, int batch, Random r) {
+    Nd4j.getRandom().setSeed(r.nextLong());
+    if (g.inH() == 1 && g.inW() == 1 && g.kernelH() == 1 && g.kernelW() == 1 && g.groups() == 1) {
+      INDArray x = Nd4j.rand(DataType.FLOAT, batch, g.inChannels()), w = Nd4j.rand(DataType.FLOAT, g.inChannels(), g.outChannels());
+      return () -> x.mmul(w);
+    }
+    INDArray x = Nd4j.rand(DataType.FLOAT, batch, g.inChannels(), g.inH(), g.inW());
+    Conv2DConfig cfg = Conv2DConfig.builder().kH(g.kernelH()).kW(g.kernelW()).sH(g.stride()).sW(g.stride())
+        .pH(g.padH()).pW(g.padW()).dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).build();
+    if (g.groups() == 1) {
+      INDArray w = Nd4j.rand(DataType.FLOAT, g.kernelH(), g.kernelW(), g.inChannels(), g.outChannels());
+      return () -> Nd4j.cnn().conv2d(x, w, cfg);
+    }
+    if (g.depthwise()) {
+      INDArray w = Nd4j.rand(DataType.FLOAT, g.kernelH(), g.kernelW(), g.inChannels(), 1);
+      return () -> Nd4j.cnn().depthWiseConv2d(x, w, cfg);
+    }
+    throw new IllegalArgumentException("No FP32 counterpart for the grouped convolution " + g + ".");
+  }
+
+  /** Seconds per call, repeating short calls until the timing lasts {@link #MIN_NANOS}. */
+  private static double seconds(Runnable call) {
+    int reps = 0;
+    long start = System.nanoTime(), now;
+    do {
+      call.run();
+      reps++;
+      now = System.nanoTime();
+    } while (now - start < MIN_NANOS);
+    return (now - start) / 1e9 / reps;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+}
