@@ -39,10 +39,10 @@ public final class IntegerBench {
   public static void main(String[] args) throws Exception {
     List<String> models = args.length > 0 ? List.of(args) : DEFAULT;
     Dataset mnist = Datasets.mnist();
-    double ghz = clockGhz();
     int cores = Runtime.getRuntime().availableProcessors();
-    double peak = cores * 64 * ghz; // AVX-512 VNNI: one 512-bit vpdpbusd = 64 u8 x s8 MACs per core per cycle
-    System.out.printf("int8 peak: %d cores x 64 MAC/cycle (AVX-512 VNNI vpdpbusd) x %.2f GHz = %.0f GMAC/s%n", cores, ghz, peak);
+    Int8Peak int8 = Int8Peak.ofThisMachine();
+    double peak = int8.gmacs();
+    System.out.println("int8 peak: " + int8.formula());
     System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "ND4J ms", "ORT fp32 ms",
         "int/ND4J", "int/ORT", "GMAC/s", "% peak", "W4/W8");
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
@@ -124,14 +124,5 @@ public final class IntegerBench {
     return new Samples("random " + net.inputShape(), x, new int[n], net.outputShape().channels());
   }
 
-  static double clockGhz() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("cpu MHz")) return Double.parseDouble(line.split(":")[1].trim()) / 1e3;
-      }
-    } catch (Exception e) {
-      // fall through
-    }
-    return 2.6;
-  }
+
 }
