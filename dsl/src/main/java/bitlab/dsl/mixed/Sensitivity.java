@@ -135,7 +135,7 @@ public record Sensitivity(String model, Bits bits, double fp32Accuracy, List<Row
 
   public String summary() {
     String worst = ranking().get(0);
-    return String.format("%s at %s one layer at a time (FP32 %.2f%%): most sensitive %s (-%.2f points), least %s (-%.2f points)",
+    return String.format("%s at %s one layer at a time (FP32 %.2f%%): most sensitive %s (drop %.2f points), least %s (drop %.2f points)",
         model, bits, 100 * fp32Accuracy, worst, drop(worst), ranking().get(rows.size() - 1), drop(ranking().get(rows.size() - 1)));
   }
 
