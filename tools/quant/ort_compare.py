@@ -76,6 +76,7 @@ CONFIGS = [
     ("ORT QDQ u8/s8 per-channel minmax", QuantFormat.QDQ, QuantType.QUInt8, QuantType.QInt8, True, CalibrationMethod.MinMax),
     ("ORT QDQ u8/s8 per-channel entropy", QuantFormat.QDQ, QuantType.QUInt8, QuantType.QInt8, True, CalibrationMethod.Entropy),
     ("ORT QDQ u8/s8 per-channel percentile", QuantFormat.QDQ, QuantType.QUInt8, QuantType.QInt8, True, CalibrationMethod.Percentile),
+    ("ORT QOperator u8/s8 per-channel minmax", QuantFormat.QOperator, QuantType.QUInt8, QuantType.QInt8, True, CalibrationMethod.MinMax),
 ]
 
 
