@@ -309,4 +309,36 @@ public final class Bitlab {
     if (layers == null || layers.isEmpty()) throw new IllegalArgumentException("Give at least one layer, e.g. cost(target, List.of(convLayer(\"pw\", 64, 64, 1, 1, 14)), bits(8, 8)).");
     return CostReport.price(target, layers.size() == 1 ? layers.get(0).name() : "layers", layers, Policies.uniform(layers, bits));
   }
+
+  // ---- one tensor by hand, smaller data, batch effects (tutorials 1-6) ----
+
+  /** An asymmetric quantizer: unsigned codes {@code 0 .. 2^bits − 1} over {@code [lo, hi]} with a zero point, e.g. {@code quantizer(4, -1.0, 2.0)}. */
+  public static bitlab.dsl.tensor.TensorQuantizer quantizer(int bits, double lo, double hi) {
+    return bitlab.dsl.tensor.TensorQuantizer.asymmetric(bits, lo, hi);
+  }
+
+  /** A symmetric quantizer: signed codes {@code ±(2^(bits−1) − 1)} over {@code [−maxAbs, maxAbs]}, zero point 0. */
+  public static bitlab.dsl.tensor.TensorQuantizer symmetricQuantizer(int bits, double maxAbs) {
+    return bitlab.dsl.tensor.TensorQuantizer.symmetric(bits, maxAbs);
+  }
+
+  /** A tensor of these values, to quantize by hand: {@code tensor("x", 0.1, -0.4, 2.5)}. */
+  public static bitlab.dsl.tensor.Tensor tensor(String name, double... values) { return bitlab.dsl.tensor.Tensor.of(name, values); }
+
+  /** The weights of a layer of {@code net}, BatchNorm folded (what quantization sees), as a tensor to inspect and quantize by hand. */
+  public static bitlab.dsl.tensor.Tensor weights(Model net, String layer) { return bitlab.dsl.tensor.Tensor.weights(net, layer); }
+
+  /** The dot product of the signs of {@code x} and {@code w} (at most 64 values) by XNOR and popcount, step by step. */
+  public static bitlab.dsl.tensor.XnorDot xnor(double[] x, double[] w) { return bitlab.dsl.tensor.XnorDot.of(x, w); }
+
+  /** A smaller copy of {@code data}: {@code trainImages} and {@code testImages} drawn stratified by class (seed 1), for quick runs. */
+  public static Dataset subset(Dataset data, int trainImages, int testImages) { return Subsets.of(data, trainImages, testImages); }
+
+  /** Test accuracy of a quantized model run in batches of {@code batchSize} (dynamic quantization depends on it; static does not). */
+  public static Evaluation evaluate(bitlab.quant.QuantizedModel q, Dataset data, int batchSize) {
+    return bitlab.dsl.quant.BatchedEvaluation.evaluate(q, data, batchSize);
+  }
+
+  /** Per activation tensor, the values dynamic quantization must scan for their range at run time, beside the MACs that read them. */
+  public static Table dynamicCost(bitlab.quant.QuantizedModel q) { return bitlab.dsl.quant.QuantTables.dynamicCost(q); }
 }

@@ -128,6 +128,37 @@ public final class QuantTables {
     return Table.create(fp32.name() + " on " + data.name() + " (test split)", method, bits, acc, drop, size, bops);
   }
 
+  /**
+   * What dynamic quantization adds at run time, per quantized activation tensor: before a tensor can be
+   * quantized, all its values must be scanned for their largest magnitude (and a scale computed from it);
+   * static quantization knows the scale in advance. One row per tensor: its values per image, the layers that
+   * read it and their MACs per image; the table's name gives the totals.
+   */
+  public static Table dynamicCost(QuantizedModel q) {
+    Model folded = q.folded();
+    java.util.Map<String, Long> macs = new java.util.HashMap<>();
+    for (bitlab.hardware.LayerWorkload w : folded.workloads()) macs.put(w.name(), w.macs());
+    StringColumn tensor = StringColumn.create("tensor");
+    IntColumn bits = IntColumn.create("bits");
+    LongColumn values = LongColumn.create("values per image");
+    StringColumn readers = StringColumn.create("read by");
+    LongColumn readerMacs = LongColumn.create("their MACs per image");
+    long totalValues = 0;
+    for (ActivationQuant a : q.activations().values()) {
+      long v = folded.node(a.node()).shape().elements();
+      long m = a.point().readers().stream().mapToLong(r -> macs.getOrDefault(r, 0L)).sum();
+      tensor.append(a.node());
+      bits.append(a.spec().bits());
+      values.append(v);
+      readers.append(String.join(", ", a.point().readers()));
+      readerMacs.append(m);
+      totalValues += v;
+    }
+    String name = String.format("%s: %,d activation values per image to scan for their range at run time, %.2f%% of its %,d MACs",
+        q.source().name(), totalValues, 100.0 * totalValues / folded.macs(), folded.macs());
+    return Table.create(name, tensor, bits, values, readers, readerMacs);
+  }
+
   static double round(double v) {
     return Math.round(v * 100) / 100.0;
   }

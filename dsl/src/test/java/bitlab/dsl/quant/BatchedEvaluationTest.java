@@ -1,0 +1,67 @@
+package bitlab.dsl.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.data.Dataset;
+import bitlab.data.Datasets;
+import bitlab.model.Evaluation;
+import bitlab.model.Model;
+import bitlab.model.Shape;
+import bitlab.quant.Policy;
+import bitlab.quant.QuantException;
+import bitlab.quant.QuantizedModel;
+import bitlab.train.TrainConfig;
+import bitlab.train.Trainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
+
+class BatchedEvaluationTest {
+  static Dataset digits;
+  static Model net;
+
+  @BeforeAll
+  static void train() {
+    digits = Datasets.digits();
+    Model init = Model.builder("tiny", Shape.image(1, 8, 8)).conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
+        .maxPool("pool", 2, 2).flatten("flat").linear("fc", 10).build(1);
+    net = Trainer.train(init, digits, TrainConfig.adam(2, 1).withLearningRate(1e-2)).model();
+  }
+
+  static QuantizeBuilder quantize(int w, int a) {
+    return QuantizeBuilder.of(net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), w, a));
+  }
+
+  @Test
+  void staticQuantizationDoesNotDependOnTheBatchButDynamicDoes() {
+    QuantizedModel st = quantize(4, 4).calibrate(digits).build();
+    Evaluation whole = st.evaluate(digits);
+    Evaluation one = BatchedEvaluation.evaluate(st, digits, 1);
+    Evaluation some = BatchedEvaluation.evaluate(st, digits, 37);
+    assertEquals(whole.correct(), one.correct());
+    assertEquals(whole.correct(), some.correct());
+    assertEquals(whole.loss(), some.loss(), 1e-3, "the same cross-entropy as the engine's evaluation");
+    QuantizedModel dyn = quantize(4, 4).dynamic().build();
+    double[] alone = dyn.predict(digits.test().batch(0).x()).toDoubleVector();
+    double[] batched = dyn.predict(digits.test().batch(0, 1, 2, 3, 4, 5, 6, 7).x()).getRow(0).toDoubleVector();
+    boolean differs = false;
+    for (int c = 0; c < alone.length; c++) differs |= Math.abs(alone[c] - batched[c]) > 1e-6;
+    assertTrue(differs, "dynamic ranges are per batch: the same image gets other logits among other images");
+    assertTrue(BatchedEvaluation.evaluate(dyn, digits, 1).model().endsWith("batches of 1"));
+    assertThrows(QuantException.class, () -> BatchedEvaluation.evaluate(st, digits, 0));
+  }
+
+  @Test
+  void dynamicCostCountsEveryQuantizedActivation() {
+    QuantizedModel dyn = quantize(8, 8).dynamic().build();
+    Table t = QuantTables.dynamicCost(dyn);
+    assertEquals(dyn.activations().size(), t.rowCount());
+    assertEquals("input", t.stringColumn("tensor").get(0));
+    assertEquals(64, t.longColumn("values per image").get(0), "the 8x8 input");
+    assertEquals(8 * 8 * 8, t.longColumn("values per image").get(1), "c1's ReLU output, 8 channels of 8x8");
+    assertEquals("c1", t.stringColumn("read by").get(0));
+    assertTrue(t.name().contains(String.format("%,d activation values per image", 64 + 512)), t.name());
+  }
+}
