@@ -44,13 +44,25 @@ public final class OnnxExport {
 
   /** Writes the model to {@code path}, whole or not at all (a temporary file next to it, then an atomic rename). */
   public static void write(Model model, Path path) {
+    checkTarget(path);
+    writeWhole(toBytes(model), path);
+  }
+
+  /** Refuses a path whose folder does not exist or that is a directory, before any work is done. */
+  static void checkTarget(Path path) {
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new OnnxFileException("Cannot write '" + path + "': the folder '" + dir + "' does not exist; create it first.");
     }
     if (Files.isDirectory(target)) throw new OnnxFileException("Cannot write '" + path + "': it is a directory; give a file name such as model.onnx.");
-    byte[] bytes = toBytes(model);
+  }
+
+  /** Writes {@code bytes} to {@code path} through a hidden temporary file next to it and a rename: whole or not at all. */
+  static void writeWhole(byte[] bytes, Path path) {
+    checkTarget(path);
+    Path target = path.toAbsolutePath();
+    Path dir = target.getParent();
     Path tmp = null;
     try {
       tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
@@ -114,7 +126,7 @@ public final class OnnxExport {
   }
 
   /** The ONNX nodes for one bitlab node: one, except GlobalAvgPool (GlobalAveragePool, then Flatten to N x C). */
-  private static void nodes(GraphProto.Builder g, Node n, List<String> in, Scalars scalars, Set<String> taken) {
+  static void nodes(GraphProto.Builder g, Node n, List<String> in, Scalars scalars, Set<String> taken) {
     Op op = n.op();
     String name = n.name();
     if (op instanceof Op.Conv2d c) {
@@ -157,7 +169,7 @@ public final class OnnxExport {
   }
 
   /** Scalar initializers (the bounds of Clip), each written once. */
-  private static final class Scalars {
+  static final class Scalars {
     private final GraphProto.Builder g;
     private final Set<String> taken;
     private final Map<Float, String> names = new HashMap<>();
@@ -176,40 +188,40 @@ public final class OnnxExport {
     }
   }
 
-  private static String fresh(String base, Set<String> taken) {
+  static String fresh(String base, Set<String> taken) {
     String name = base;
     for (int i = 2; !taken.add(name); i++) name = base + "_" + i;
     return name;
   }
 
-  private static NodeProto node(String type, String name, List<String> inputs, String output, AttributeProto... attrs) {
+  static NodeProto node(String type, String name, List<String> inputs, String output, AttributeProto... attrs) {
     NodeProto.Builder b = NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs).addOutput(output);
     for (AttributeProto a : attrs) b.addAttribute(a);
     return b.build();
   }
 
-  private static AttributeProto ints(String name, long... v) {
+  static AttributeProto ints(String name, long... v) {
     AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long x : v) a.addInts(x);
     return a.build();
   }
 
-  private static AttributeProto integer(String name, long v) {
+  static AttributeProto integer(String name, long v) {
     return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
   }
 
-  private static AttributeProto real(String name, float v) {
+  static AttributeProto real(String name, float v) {
     return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
   }
 
-  private static ValueInfoProto valueInfo(String name, Shape shape) {
+  static ValueInfoProto valueInfo(String name, Shape shape) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
     for (int d : shape.dims()) s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     TypeProto.Tensor t = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s).build();
     return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
   }
 
-  private static StringStringEntryProto entry(String k, String v) {
+  static StringStringEntryProto entry(String k, String v) {
     return StringStringEntryProto.newBuilder().setKey(k).setValue(v).build();
   }
 

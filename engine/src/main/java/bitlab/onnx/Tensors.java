@@ -105,6 +105,42 @@ final class Tensors {
     return TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE).addFloatData(v).build();
   }
 
+  /** An FP32 tensor of the given shape (an empty shape: a scalar). */
+  static TensorProto floats(String name, long[] dims, float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(b.array()));
+    for (long d : dims) t.addDims(d);
+    return t.build();
+  }
+
+  /**
+   * Integer codes as an INT8 or UINT8 tensor (one byte each) or an INT32 tensor (little-endian), the
+   * containers of QuantizeLinear and DequantizeLinear. Codes outside the container's range are refused.
+   */
+  static TensorProto codes(String name, DataType type, long[] dims, int[] v) {
+    int lo;
+    int hi;
+    int width;
+    switch (type) {
+      case INT8 -> { lo = Byte.MIN_VALUE; hi = Byte.MAX_VALUE; width = 1; }
+      case UINT8 -> { lo = 0; hi = 255; width = 1; }
+      case INT32 -> { lo = Integer.MIN_VALUE; hi = Integer.MAX_VALUE; width = 4; }
+      default -> throw new IllegalArgumentException("codes are INT8, UINT8 or INT32, not " + type);
+    }
+    ByteBuffer b = ByteBuffer.allocate(width * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] < lo || v[i] > hi) {
+        throw new OnnxException("Tensor '" + name + "' holds the code " + v[i] + " at element " + i + ", outside the " + type + " range "
+            + lo + ".." + hi + ".");
+      }
+      if (width == 1) b.put((byte) v[i]); else b.putInt(v[i]);
+    }
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber()).setRawData(ByteString.copyFrom(b.array()));
+    for (long d : dims) t.addDims(d);
+    return t.build();
+  }
+
   static String typeName(int type) {
     DataType d = DataType.forNumber(type);
     return d == null ? "#" + type : d.name();

@@ -31,6 +31,17 @@
  * bitlab.model}, {@code bitlab.version}, {@code bitlab.java} and {@code bitlab.precision}. Reading an
  * exported file back gives an equal model (same nodes, operators, shapes and bit-identical weights).
  *
+ * <h2>Quantized export (QDQ)</h2>
+ * {@code QdqExport.write(QuantizedModel, Path)} (also {@code toBytes}, {@code toProto}, each with an
+ * optional {@link bitlab.onnx.QdqOptions}) writes a statically quantized model as a standard QDQ graph:
+ * integer weight initializers with per-channel {@code DequantizeLinear}, int32 biases at
+ * {@code S_w·S_in}, a {@code QuantizeLinear -> DequantizeLinear} pair at every activation point
+ * (sub-8-bit codes in 8-bit containers, held in range by a {@code Clip}), FP32 operators elsewhere, and
+ * the policy, method and bitlab version in {@code metadata_props}. ONNX Runtime's optimizer fuses a W8A8
+ * export into {@code QLinearConv}, {@code QGemm}, {@code QLinearAdd} and {@code QLinearGlobalAveragePool}.
+ * Codes are uint8 by default, signed ones offset by 128: {@link bitlab.onnx.QdqOptions} says why (int8
+ * weights overflow 16-bit intermediate sums in ONNX Runtime's kernels on CPUs without VNNI).
+ *
  * <h2>When something does not fit</h2>
  * Every failure is an {@link bitlab.onnx.OnnxException} (a {@link bitlab.model.ModelException})
  * carrying one sentence: {@link bitlab.onnx.OnnxFileException} for a path that does not exist or
@@ -44,7 +55,8 @@
  * <h2>Checks</h2>
  * Tests export every zoo model, run it in ONNX Runtime and compare with bitlab's SameDiff forward pass
  * (64 MNIST test images for the minis, 4 normal images at 224x224 for the ImageNet shapes), and read
- * the file back into an equal model. Fixtures made by {@code tools/onnx/make_fixtures.py} with PyTorch
+ * the file back into an equal model. QDQ exports of the minis are run in ONNX Runtime against bitlab's
+ * simulated quantized model (top-1 agreement) and ONNX Runtime's optimized graph is checked for integer operators. Fixtures made by {@code tools/onnx/make_fixtures.py} with PyTorch
  * are imported and compared with PyTorch's own outputs; its {@code --large} option writes torchvision
  * ResNet-18, SqueezeNet 1.1 and DenseNet-121 (too big to commit), which import and match PyTorch
  * within 1e-5.

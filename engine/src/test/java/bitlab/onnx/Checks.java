@@ -50,6 +50,63 @@ final class Checks {
     }
   }
 
+  /** The operator counts of the graph ONNX Runtime makes of {@code onnx} at the extended level (where its QDQ fusions run). */
+  static Map<String, Integer> optimizedOps(byte[] model, Path dir) throws Exception {
+    Path file = Files.createTempFile(dir, "optimized", ".onnx");
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+      o.setOptimizedModelFilePath(file.toString());
+      try (OrtSession s = OrtEnvironment.getEnvironment().createSession(model, o)) {
+        s.getInputNames();
+      }
+    }
+    Map<String, Integer> ops = new java.util.TreeMap<>();
+    for (onnx.Onnx.NodeProto n : onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(file)).getGraph().getNodeList()) {
+      ops.merge(n.getOpType(), 1, Integer::sum);
+    }
+    return ops;
+  }
+
+  /** Named tensors of an ONNX Runtime run without graph optimizations, as ints (uint8 and int8 outputs) or floats. */
+  static Map<String, double[]> ortValues(byte[] onnx, INDArray x, java.util.List<String> names) throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    Map<String, double[]> out = new java.util.LinkedHashMap<>();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+      try (OrtSession s = env.createSession(onnx, o)) {
+        float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape());
+             OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), t), new java.util.LinkedHashSet<>(names))) {
+          for (String n : names) {
+            OnnxTensor v = (OnnxTensor) r.get(n).orElseThrow();
+            ai.onnxruntime.OnnxJavaType type = v.getInfo().type;
+            double[] d;
+            if (type == ai.onnxruntime.OnnxJavaType.FLOAT) {
+              FloatBuffer fb = v.getFloatBuffer();
+              d = new double[fb.remaining()];
+              for (int i = 0; i < d.length; i++) d[i] = fb.get(i);
+            } else {
+              ByteBuffer bb = v.getByteBuffer();
+              boolean unsigned = type == ai.onnxruntime.OnnxJavaType.UINT8;
+              d = new double[bb.remaining()];
+              for (int i = 0; i < d.length; i++) d[i] = unsigned ? Byte.toUnsignedInt(bb.get(i)) : bb.get(i);
+            }
+            out.put(n, d);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** How many rows of two logit matrices have the same arg-max. */
+  static int sameTop1(INDArray a, INDArray b) {
+    assertArrayEquals(a.shape(), b.shape(), "output shapes");
+    int same = 0;
+    for (int i = 0; i < a.size(0); i++) if (a.getRow(i).argMax().getInt(0) == b.getRow(i).argMax().getInt(0)) same++;
+    return same;
+  }
+
   /** bitlab's forward pass (the output node's value, so a final Softmax is included). */
   static INDArray bitlab(Model m, INDArray x) {
     SameDiffGraph g = SameDiffGraph.build(m, SameDiffGraph.Mode.INFERENCE);

@@ -1,0 +1,152 @@
+package bitlab.onnx;
+
+import bitlab.quant.ActivationQuant;
+import bitlab.quant.LayerQuant;
+import bitlab.quant.QuantParams;
+import bitlab.quant.QuantSpec;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.TensorProto.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The quantization half of a QDQ graph: integer initializers with their {@code DequantizeLinear}
+ * (weights per output channel on axis 0, biases in int32 at {@code S_w·S_in}) and the
+ * {@code QuantizeLinear -> DequantizeLinear} pair of an activation tensor. Codes of sub-8-bit
+ * quantizers live in 8-bit containers; a {@code Clip} to the quantizer's own range in front of the
+ * {@code QuantizeLinear} keeps them inside it.
+ */
+final class QdqNodes {
+  private final GraphProto.Builder g;
+  private final Set<String> taken;
+  private final OnnxExport.Scalars scalars;
+  private final QdqOptions options;
+  /** The scale and zero-point initializers of each activation quantizer, written once. */
+  private final Map<ActivationQuant, String[]> written = new IdentityHashMap<>();
+
+  QdqNodes(GraphProto.Builder g, Set<String> taken, OnnxExport.Scalars scalars, QdqOptions options) {
+    this.g = g;
+    this.taken = taken;
+    this.scalars = scalars;
+    this.options = options;
+  }
+
+  /** The weight codes in their 8-bit container and a per-channel {@code DequantizeLinear} whose output is the float weight {@code <layer>.weight}. */
+  void weight(LayerQuant l, String weightName) {
+    INDArray codes = l.codes();
+    int[] v = codes.castTo(org.nd4j.linalg.api.buffer.DataType.INT32).dup('c').data().asInt();
+    QuantParams p = l.weights();
+    String q = OnnxExport.fresh(weightName + "_quantized", taken);
+    String s = OnnxExport.fresh(weightName + "_scale", taken);
+    String z = OnnxExport.fresh(weightName + "_zero_point", taken);
+    int channels = p.channels();
+    QdqOptions.Container c = options.weights();
+    for (int i = 0; i < v.length; i++) v[i] = stored(c, v[i]);
+    int[] zp = p.zeroPoint();
+    for (int i = 0; i < zp.length; i++) zp[i] = stored(c, zp[i]);
+    g.addInitializer(Tensors.codes(q, type(c), codes.shape(), v));
+    long[] dims = channels == 1 ? new long[0] : new long[] {channels};
+    g.addInitializer(Tensors.floats(s, dims, p.scale()));
+    g.addInitializer(Tensors.codes(z, type(c), dims, zp));
+    dequantize(List.of(q, s, z), weightName, channels == 1 ? null : 0);
+  }
+
+  /**
+   * A bias may be rounded to int32 at {@code S_w·S_in} when that moves the layer's output by at most
+   * this fraction of the output's quantization step. At 8 bits the accumulator's step {@code S_w·S_in}
+   * is a small fraction of the output's, and rounding is harmless; when the input and weights are much
+   * coarser than the output (lenet5's conv2 at W3A2 writing an 8-bit tensor: bias step 0.33 against an
+   * output step near 0.01) it would move outputs by many codes.
+   */
+  static final double BIAS_TOLERANCE = 1.0 / 32;
+
+  /**
+   * The bias as int32 codes at scale {@code S_w[c]·S_in} (what ONNX Runtime's integer convolutions
+   * add to their accumulators); false when a code would not fit in 32 bits, or when rounding would move
+   * an output by more than {@link #BIAS_TOLERANCE} of {@code output}'s step (null: the logits, no
+   * limit). The bias then stays float.
+   */
+  boolean bias(LayerQuant l, String biasName, QuantParams input, QuantParams output) {
+    float[] b = l.bias().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    float[] scale = new float[b.length];
+    int[] codes = new int[b.length];
+    for (int c = 0; c < b.length; c++) {
+      scale[c] = l.weights().scale(c) * input.scale(0);
+      double code = Math.rint(b[c] / scale[c]);
+      if (!(Math.abs(code) <= Integer.MAX_VALUE)) return false;
+      if (output != null && Math.abs(b[c] - code * scale[c]) > BIAS_TOLERANCE * output.scale(0)) return false;
+      codes[c] = (int) code;
+    }
+    String q = OnnxExport.fresh(biasName + "_quantized", taken);
+    String s = OnnxExport.fresh(biasName + "_scale", taken);
+    String z = OnnxExport.fresh(biasName + "_zero_point", taken);
+    g.addInitializer(Tensors.codes(q, DataType.INT32, new long[] {b.length}, codes));
+    g.addInitializer(Tensors.floats(s, new long[] {b.length}, scale));
+    g.addInitializer(Tensors.codes(z, DataType.INT32, new long[] {b.length}, new int[b.length]));
+    dequantize(List.of(q, s, z), biasName, 0);
+    return true;
+  }
+
+  /**
+   * {@code x -> [Clip ->] QuantizeLinear -> DequantizeLinear} with the activation's parameters; returns
+   * the name of the dequantized tensor. {@code clip} asks for the Clip when the quantizer's codes are
+   * fewer than its container's (a tensor already on the grid, after a max pool, needs none).
+   */
+  String activation(String x, ActivationQuant a, boolean clip) {
+    QuantParams p = a.params();
+    QuantSpec spec = p.spec();
+    String[] sz = written.computeIfAbsent(a, k -> {
+      String s = OnnxExport.fresh(a.node() + "_scale", taken);
+      String z = OnnxExport.fresh(a.node() + "_zero_point", taken);
+      g.addInitializer(Tensors.floats(s, new long[0], new float[] {p.scale(0)}));
+      g.addInitializer(Tensors.codes(z, containerType(spec), new long[0], new int[] {containerCode(spec, p.zeroPoint(0))}));
+      return new String[] {s, z};
+    });
+    String in = x;
+    if (clip && narrowerThanContainer(spec)) {
+      String clipped = OnnxExport.fresh(x + "_clipped", taken);
+      g.addNode(OnnxExport.node("Clip", clipped, List.of(x, scalars.get(p.dequantize(spec.qmin(), 0)), scalars.get(p.dequantize(spec.qmax(), 0))), clipped));
+      in = clipped;
+    }
+    String q = OnnxExport.fresh(x + "_quantized", taken);
+    g.addNode(OnnxExport.node("QuantizeLinear", q, List.of(in, sz[0], sz[1]), q));
+    String dq = OnnxExport.fresh(x + "_dequantized", taken);
+    dequantize(List.of(q, sz[0], sz[1]), dq, null);
+    return dq;
+  }
+
+  /** The container of an activation quantizer: uint8 when unsigned, as the options say when signed. */
+  DataType containerType(QuantSpec spec) {
+    return spec.signed() ? type(options.signedActivations()) : DataType.UINT8;
+  }
+
+  /** A code of the quantizer in its container (signed codes move up by 128 in a uint8 container). */
+  int containerCode(QuantSpec spec, int code) {
+    return spec.signed() ? stored(options.signedActivations(), code) : code;
+  }
+
+  /** A signed code as stored in a container: itself in int8, plus 128 in uint8. */
+  static int stored(QdqOptions.Container c, int signedCode) {
+    return c == QdqOptions.Container.UINT8 ? signedCode + 128 : signedCode;
+  }
+
+  static DataType type(QdqOptions.Container c) {
+    return c == QdqOptions.Container.UINT8 ? DataType.UINT8 : DataType.INT8;
+  }
+
+  /** True when the quantizer has fewer codes than its 8-bit container (below 8 bits, or narrow-range 8-bit signed with {@link QdqOptions#clipSigned8()}). */
+  boolean narrowerThanContainer(QuantSpec spec) {
+    if (spec.bits() < 8) return true;
+    return spec.signed() && options.clipSigned8();
+  }
+
+  private void dequantize(List<String> inputs, String output, Integer axis) {
+    String name = OnnxExport.fresh(output + "_DequantizeLinear", taken);
+    AttributeProto[] attrs = axis == null ? new AttributeProto[0] : new AttributeProto[] {OnnxExport.integer("axis", axis)};
+    g.addNode(OnnxExport.node("DequantizeLinear", name, inputs, output, attrs));
+  }
+}
