@@ -37,14 +37,18 @@ public final class IntegerBench {
   private IntegerBench() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("agree")) {
+      agreement();
+      return;
+    }
     List<String> models = args.length > 0 ? List.of(args) : DEFAULT;
     Dataset mnist = Datasets.mnist();
     int cores = Runtime.getRuntime().availableProcessors();
     Int8Peak int8 = Int8Peak.ofThisMachine();
     double peak = int8.gmacs();
     System.out.println("int8 peak: " + int8.formula());
-    System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "ND4J ms", "ORT fp32 ms",
-        "int/ND4J", "int/ORT", "GMAC/s", "% peak", "W4/W8");
+    System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "ND4J ms", "ORT fp32 ms",
+        "ORT qdq ms", "int/ND4J", "int/ORT", "int/QDQ", "GMAC/s", "% peak", "W4/W8");
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
         String[] p = spec.split("@");
@@ -63,11 +67,20 @@ public final class IntegerBench {
                 for (int bits : new int[] {8, 4}) {
                   QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, bits, bits), calib, PtqConfig.DEFAULT);
                   IntegerModel iq = q.integer();
-                  double[] t = time(env, ort, iq, q.folded(), x, p.length > 1 ? 3 : 7);
+                  Path qdqFile = Files.createTempFile("bitlab-bench-qdq-", ".onnx");
+                  double[] t;
+                  try {
+                    iq.exportOnnx(qdqFile.toString());
+                    try (OrtSession qdq = env.createSession(qdqFile.toString(), opts)) {
+                      t = time(env, ort, qdq, iq, q.folded(), x, p.length > 1 ? 3 : 7);
+                    }
+                  } finally {
+                    Files.deleteIfExists(qdqFile);
+                  }
                   if (bits == 8) w8 = t[0];
                   double gmacs = (double) net.macs() * batch / (t[0] / 1e3) / 1e9;
-                  System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %10.2fx %8.2fx %9.2f %7.1f%% %7s%n", spec, batch, "W" + bits + "A" + bits, t[0], t[1], t[2],
-                      t[0] / t[1], t[0] / t[2], gmacs, 100 * gmacs / peak, bits == 8 ? "" : String.format("%.2fx", t[0] / w8));
+                  System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%% %7s%n", spec, batch, "W" + bits + "A" + bits,
+                      t[0], t[1], t[2], t[3], t[0] / t[1], t[0] / t[2], t[0] / t[3], gmacs, 100 * gmacs / peak, bits == 8 ? "" : String.format("%.2fx", t[0] / w8));
                 }
               }
             }
@@ -80,23 +93,18 @@ public final class IntegerBench {
     System.out.println("\nint/ND4J and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
   }
 
-  /** Median ms per batch of integer, ND4J FP32 and ORT FP32, alternating. */
-  static double[] time(OrtEnvironment env, OrtSession ort, IntegerModel iq, Model folded, INDArray x, int rounds) throws Exception {
+  /** Median ms per batch of integer, ND4J FP32, ORT FP32 and ORT QDQ, alternating. */
+  static double[] time(OrtEnvironment env, OrtSession ort, OrtSession qdq, IntegerModel iq, Model folded, INDArray x, int rounds) throws Exception {
     float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
-    String input = ort.getInputNames().iterator().next();
-    Runnable runOrt = () -> {
-      try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape()); OrtSession.Result r = ort.run(Map.of(input, t))) {
-        r.get(0);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    };
+    Runnable runOrt = () -> run(env, ort, data, x.shape());
+    Runnable runQdq = () -> run(env, qdq, data, x.shape());
     for (int w = 0; w < 2; w++) {
       iq.predict(x);
       Inference.logits(folded, x);
       runOrt.run();
+      runQdq.run();
     }
-    double[][] t = new double[3][rounds];
+    double[][] t = new double[4][rounds];
     for (int r = 0; r < rounds; r++) {
       long t0 = System.nanoTime();
       iq.predict(x);
@@ -105,11 +113,57 @@ public final class IntegerBench {
       long t2 = System.nanoTime();
       runOrt.run();
       long t3 = System.nanoTime();
+      runQdq.run();
+      long t4 = System.nanoTime();
       t[0][r] = (t1 - t0) / 1e6;
       t[1][r] = (t2 - t1) / 1e6;
       t[2][r] = (t3 - t2) / 1e6;
+      t[3][r] = (t4 - t3) / 1e6;
     }
-    return new double[] {median(t[0]), median(t[1]), median(t[2])};
+    return new double[] {median(t[0]), median(t[1]), median(t[2]), median(t[3])};
+  }
+
+  static float[][] run(OrtEnvironment env, OrtSession s, float[] data, long[] shape) {
+    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+        OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), t))) {
+      return (float[][]) r.get(0).getValue();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code ./bitlab bench integer agree}: prediction agreement of ORT on the QDQ export with the integer executor, all MNIST test images. */
+  static void agreement() throws Exception {
+    Dataset mnist = Datasets.mnist();
+    System.out.printf("%-18s %6s %10s %10s %10s%n", "model", "bits", "agree", "of", "%");
+    try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
+      for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
+        Model net = Zoo.load(name);
+        for (int bits : new int[] {8, 4}) {
+          IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, bits, bits), mnist.train().take(512), PtqConfig.DEFAULT).integer();
+          Path file = Files.createTempFile("bitlab-agree-", ".onnx");
+          int agree = 0, n = mnist.test().size();
+          try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            iq.exportOnnx(file.toString());
+            try (OrtSession s = env.createSession(file.toString(), opts)) {
+              for (int from = 0; from < n; from += 250) {
+                INDArray x = mnist.test().images().get(NDArrayIndex.interval(from, Math.min(n, from + 250))).dup('c');
+                INDArray ours = Nd4j.argMax(iq.predict(x), 1);
+                float[][] logits = run(env, s, x.data().asFloat(), x.shape());
+                for (int i = 0; i < logits.length; i++) {
+                  int best = 0;
+                  for (int k = 1; k < logits[i].length; k++) if (logits[i][k] > logits[i][best]) best = k;
+                  if (best == ours.getInt(i)) agree++;
+                }
+              }
+            }
+          } finally {
+            Files.deleteIfExists(file);
+          }
+          System.out.printf("%-18s %6s %10d %10d %9.2f%%%n", name, "W" + bits + "A" + bits, agree, n, 100.0 * agree / n);
+        }
+      }
+    }
   }
 
   static double median(double[] v) {

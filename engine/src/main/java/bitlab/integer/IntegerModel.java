@@ -224,6 +224,18 @@ public final class IntegerModel {
     return lo.equals(hi) ? lo.toString() : lo + " .. " + hi;
   }
 
+  /**
+   * Writes the quantized model as a standard ONNX QDQ graph (integer weight codes, int32 biases,
+   * QuantizeLinear/DequantizeLinear at every activation point), whole or not at all. ONNX Runtime runs it
+   * with its own integer operators; they requantize in float, so predictions agree with this executor's
+   * but codes need not.
+   */
+  public java.nio.file.Path exportOnnx(String path) {
+    java.nio.file.Path p = java.nio.file.Path.of(path);
+    bitlab.onnx.QdqExport.write(source, p);
+    return p;
+  }
+
   /** Latency at batch 1 and 8 beside FP32 and the fake-quantized model (7 alternating rounds). */
   public Latency benchmark() {
     return Latency.measure(this, 7, 1, 8);

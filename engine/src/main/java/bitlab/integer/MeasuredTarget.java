@@ -47,24 +47,30 @@ public record MeasuredTarget(String model, int batch, int rounds, List<String> l
     for (int l = 0; l < layers.size(); l++) {
       Node n = layers.get(l);
       ConvGeometry g = geometry(m, n);
-      ConvStep warm = syntheticStep(n, g, MAX_BITS, MAX_BITS, rnd);
-      IntTensor warmInput = randomInput(g, batch, MAX_BITS, rnd);
-      for (int r = 0; r < 3 + rounds; r++) warm.run(List.of(warmInput)); // JIT and the kernel's threads, before the first timed pair
-      for (int w = MIN_BITS; w <= MAX_BITS; w++) {
-        for (int a = MIN_BITS; a <= MAX_BITS; a++) {
-          ConvStep step = syntheticStep(n, g, w, a, rnd);
-          kernel = step.layer().kernel().name();
-          IntTensor x = randomInput(g, batch, a, rnd);
-          step.run(List.of(x)); // warm-up
-          double[] t = new double[rounds];
-          for (int r = 0; r < rounds; r++) {
-            long t0 = System.nanoTime();
-            step.run(List.of(x));
-            t[r] = (System.nanoTime() - t0) / 1e3;
-          }
-          us[l][w][a] = Latency.median(t);
+      // Every pair's step is built first, then timed in sweeps over all pairs: JIT warm-up, thread start-up
+      // and machine noise fall on every pair alike, and the median over sweeps drops the outliers.
+      int pairs = (MAX_BITS - MIN_BITS + 1) * (MAX_BITS - MIN_BITS + 1);
+      ConvStep[] steps = new ConvStep[pairs];
+      IntTensor[] inputs = new IntTensor[pairs];
+      for (int w = MIN_BITS, i = 0; w <= MAX_BITS; w++) {
+        for (int a = MIN_BITS; a <= MAX_BITS; a++, i++) {
+          steps[i] = syntheticStep(n, g, w, a, rnd);
+          inputs[i] = randomInput(g, batch, a, rnd);
         }
-        Work.progress(String.format("timing %s layer %d / %d (%s) at %d-bit weights", net.name(), l + 1, layers.size(), n.name(), w));
+      }
+      kernel = steps[0].layer().kernel().name();
+      double[][] t = new double[pairs][rounds];
+      for (int sweep = -2; sweep < rounds; sweep++) { // two untimed sweeps first
+        for (int i = 0; i < pairs; i++) {
+          long t0 = System.nanoTime();
+          steps[i].run(List.of(inputs[i]));
+          if (sweep >= 0) t[i][sweep] = (System.nanoTime() - t0) / 1e3;
+        }
+        Work.progress(String.format("timing %s layer %d / %d (%s): sweep %d / %d over %d bit pairs", net.name(), l + 1, layers.size(), n.name(),
+            Math.max(0, sweep + 1), rounds, pairs));
+      }
+      for (int w = MIN_BITS, i = 0; w <= MAX_BITS; w++) {
+        for (int a = MIN_BITS; a <= MAX_BITS; a++, i++) us[l][w][a] = Latency.median(t[i]);
       }
       for (int k = 1; k <= MAX_BITS; k++) { // 1-bit entries repeat the 2-bit ones
         us[l][1][k] = us[l][2][Math.max(k, 2)];
