@@ -64,8 +64,13 @@ final class FakeQuant {
   private static SDVariable apply(SameDiff sd, SDVariable x, SDVariable sVar, float s, int z, QuantSpec spec, boolean ste) {
     SDVariable v = sVar == null ? x.div((double) s) : x.div(sVar);
     // Rounding has no derivative: it reads a gradient-free copy (the STE below supplies the gradient).
-    SDVariable code = sd.math().clipByValue(spec.rounding().round(sd, ste ? stopGradient(sd, v) : v).add((double) z), spec.qmin(), spec.qmax());
-    SDVariable centred = code.sub((double) z);
+    // Without STE the graph is for inference only and may use the non-differentiable short form.
+    SDVariable rounded = ste ? spec.rounding().round(sd, stopGradient(sd, v)) : spec.rounding().roundForInference(sd, v);
+    SDVariable shifted = z == 0 ? rounded : rounded.add((double) z);
+    // Inference clamps with two scalar ops (the same values; libnd4j's clip_by_value is several times slower).
+    SDVariable code = ste ? sd.math().clipByValue(shifted, spec.qmin(), spec.qmax())
+        : sd.scalarMin(sd.scalarMax(shifted, spec.qmin()), spec.qmax());
+    SDVariable centred = z == 0 ? code : code.sub((double) z);
     if (!ste) return sVar == null ? centred.mul((double) s) : centred.mul(sVar);
     SDVariable vc = sd.math().clipByValue(v, spec.qmin() - z, spec.qmax() - z);
     SDVariable through = vc.add(stopGradient(sd, centred.sub(vc)));

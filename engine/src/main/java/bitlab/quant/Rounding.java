@@ -47,6 +47,15 @@ public enum Rounding {
     return sd.math().sign(x).mul(f.add(up));
   }
 
+  /**
+   * The same values as {@link #round(SameDiff, SDVariable)} for graphs that are never differentiated
+   * through this op: half-to-even is libnd4j's {@code rint} (one op instead of fifteen; it has no
+   * derivative), the other modes keep the exact construction.
+   */
+  public SDVariable roundForInference(SameDiff sd, SDVariable x) {
+    return this == HALF_EVEN ? new org.nd4j.linalg.api.ops.impl.transforms.strict.Rint(sd, x, false).outputVariable() : round(sd, x);
+  }
+
   /** Parses a name case-insensitively ({@code half_even}, {@code half-away}, ...), listing the choices otherwise. */
   public static Rounding parse(String name) {
     for (Rounding r : values()) {

@@ -94,12 +94,15 @@ class QuantMathTest {
     for (int i = 0; i < v.length; i++) v[i] = i < 200 ? (i - 100) / 2f : (float) (rng.nextGaussian() * 50);
     // Neighbours of ties, where float addition of 0.5 would round the wrong way.
     for (int i = 0; i < 40; i++) v[200 + i] = Math.nextAfter((i - 20) + 0.5f, i % 2 == 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+    for (int i = 0; i < 20; i++) v[240 + i] = (float) Math.scalb(1.0 + i / 7.0, 22 + i % 3); // where float spacing reaches 1
     for (Rounding r : Rounding.values()) {
-      SameDiff sd = SameDiff.create();
-      SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1);
-      SDVariable y = r.round(sd, x);
-      float[] got = sd.output(Map.of("x", Nd4j.createFromArray(v)), y.name()).get(y.name()).data().asFloat();
-      for (int i = 0; i < v.length; i++) assertEquals((float) r.round(v[i]), got[i], 0f, r + " at " + v[i]);
+      for (boolean inference : new boolean[] {false, true}) {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1);
+        SDVariable y = inference ? r.roundForInference(sd, x) : r.round(sd, x);
+        float[] got = sd.output(Map.of("x", Nd4j.createFromArray(v)), y.name()).get(y.name()).data().asFloat();
+        for (int i = 0; i < v.length; i++) assertEquals((float) r.round(v[i]), got[i], 0f, r + (inference ? " (inference)" : "") + " at " + v[i]);
+      }
     }
   }
 
