@@ -341,4 +341,17 @@ public final class Bitlab {
 
   /** Per activation tensor, the values dynamic quantization must scan for their range at run time, beside the MACs that read them. */
   public static Table dynamicCost(bitlab.quant.QuantizedModel q) { return bitlab.dsl.quant.QuantTables.dynamicCost(q); }
+
+  // ---- ONNX export of quantized models ----
+
+  /**
+   * Exports a statically quantized model as an ONNX QDQ graph that ONNX Runtime runs (and fuses into integer
+   * operators at 8 bits): integer weights, int32 biases, QuantizeLinear/DequantizeLinear at every activation
+   * point, the policy and bitlab's provenance in its metadata. The file appears whole or not at all.
+   */
+  public static Path exportOnnx(bitlab.quant.QuantizedModel quantized, String path) {
+    Path p = Path.of(path);
+    bitlab.onnx.QdqExport.write(quantized, p);
+    return p;
+  }
 }

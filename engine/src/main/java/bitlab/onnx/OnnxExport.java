@@ -44,12 +44,12 @@ public final class OnnxExport {
 
   /** Writes the model to {@code path}, whole or not at all (a temporary file next to it, then an atomic rename). */
   public static void write(Model model, Path path) {
-    checkTarget(path);
+    checkWritable(path);
     writeWhole(toBytes(model), path);
   }
 
-  /** Refuses a path whose folder does not exist or that is a directory, before any work is done. */
-  static void checkTarget(Path path) {
+  /** Refuses, with a sentence, a path whose folder does not exist or that is a directory: call it before long work whose result goes there. */
+  public static void checkWritable(Path path) {
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
@@ -60,7 +60,7 @@ public final class OnnxExport {
 
   /** Writes {@code bytes} to {@code path} through a hidden temporary file next to it and a rename: whole or not at all. */
   static void writeWhole(byte[] bytes, Path path) {
-    checkTarget(path);
+    checkWritable(path);
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
     Path tmp = null;

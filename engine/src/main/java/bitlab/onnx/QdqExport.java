@@ -57,7 +57,7 @@ public final class QdqExport {
 
   /** Writes the QDQ model to {@code path}, whole or not at all (a temporary file next to it, then an atomic rename). */
   public static void write(QuantizedModel q, Path path, QdqOptions options) {
-    OnnxExport.checkTarget(path);
+    OnnxExport.checkWritable(path);
     OnnxExport.writeWhole(toBytes(q, options), path);
   }
 

@@ -38,14 +38,18 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--calib-images", defaultValue = "512", description = "Calibration images from the training split.") int images;
   @Option(names = "--compare", description = "Run every calibration method (for weights and activations, unless --weight-calib is given; KL for activations only).") boolean compare;
   @Option(names = "--export-fp32", description = "Also write the FP32 model as ONNX here (for comparisons on the same weights).") Path exportFp32;
+  @Option(names = "--onnx", paramLabel = "FILE", description = "Write the quantized model here as an ONNX QDQ graph (static quantization, one method).") Path onnx;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
   record Row(String method, String policy, double accuracy, double dropPoints, long sizeBytes, long bops) {}
 
-  record Result(String model, String data, double fp32Accuracy, long fp32SizeBytes, long fp32Bops, List<Row> quantized) {}
+  record Result(String model, String data, double fp32Accuracy, long fp32SizeBytes, long fp32Bops, List<Row> quantized, String onnx) {}
 
   @Override public Integer call() {
     int[] wa = policyFile == null ? parseBits(bits) : null;
+    if (onnx != null && compare) throw new QuantException("--onnx writes one quantized model and --compare makes one per method; drop --compare, or pick the method with --calib.");
+    if (onnx != null && dynamic) throw new QuantException("--onnx needs fixed activation scales and --dynamic takes them per batch; drop --dynamic to export a QDQ graph.");
+    if (onnx != null) bitlab.onnx.OnnxExport.checkWritable(onnx);
     Model net = args.model();
     Dataset data = args.data();
     if (exportFp32 != null) bitlab.onnx.OnnxExport.write(net, exportFp32);
@@ -67,8 +71,9 @@ final class QuantizeCommand implements Callable<Integer> {
       QuantizedModel q = b.build();
       double a = q.evaluate(data).accuracy();
       rows.add(new Row(q.method(), policy.summary(), a, 100 * (fp - a), q.sizeBytes(), q.bops()));
+      if (onnx != null) bitlab.onnx.QdqExport.write(q, onnx);
     }
-    Result r = new Result(net.name(), data.name(), fp, fp32.sizeBytes(folded), fp32.bops(folded), rows);
+    Result r = new Result(net.name(), data.name(), fp, fp32.sizeBytes(folded), fp32.bops(folded), rows, onnx == null ? null : onnx.toString());
     if (json) {
       Json.print(r);
     } else {
@@ -78,6 +83,7 @@ final class QuantizeCommand implements Callable<Integer> {
         System.out.printf("  %-8s %6.2f%% (drop %+.2f points)  %,d bytes  %,d BOPs  %s%n", row.policy(), 100 * row.accuracy(),
             row.dropPoints(), row.sizeBytes(), row.bops(), row.method());
       }
+      if (onnx != null) System.out.println("  wrote the QDQ model to " + onnx);
     }
     return 0;
   }
