@@ -23,6 +23,7 @@ public final class BenchMain {
     BENCHES.put("hawq-targets", HawqTargets::main);
     BENCHES.put("integer", IntegerBench::main);
     BENCHES.put("kernels", KernelBench::run);
+    BENCHES.put("qdq", QdqBench::run);
   }
 
   private BenchMain() {}
