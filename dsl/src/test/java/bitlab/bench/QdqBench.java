@@ -190,13 +190,13 @@ final class QdqBench {
   }
 
   /** Operator counts of ONNX Runtime's graph at the extended level, where its QDQ fusions run. */
-  private static String optimizedOps(OrtEnvironment env, byte[] onnx) throws Exception {
+  private static String optimizedOps(OrtEnvironment env, byte[] model) throws Exception {
     Path file = Files.createTempFile("bitlab-qdq-optimized", ".onnx");
     try {
       try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
         o.setOptimizedModelFilePath(file.toString());
-        try (OrtSession s = env.createSession(onnx, o)) {
+        try (OrtSession s = env.createSession(model, o)) {
           s.getInputNames();
         }
       }
