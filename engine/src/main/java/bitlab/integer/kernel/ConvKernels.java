@@ -20,10 +20,28 @@ public final class ConvKernels {
   }
 
   /**
-   * The fastest kernel for this layer on at most {@code threads} cores: the Vector API kernels
-   * (linear, depthwise or the panel product) when the JVM has them, else the plain-Java one.
+   * The fastest kernel for this layer on at most {@code threads} cores: oneDNN's int8 convolution
+   * for convolutions in one group with a fan-in of at least {@value #DNNL_MIN_FAN_IN} when all cores
+   * are allowed (oneDNN always uses them all) and oneDNN runs here; else {@link #java}.
    */
   public static ConvKernel best(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    check(g, weights, inputUnsigned, inputZeroPoint);
+    checkThreads(threads);
+    if (threads >= Runtime.getRuntime().availableProcessors() && g.fanIn() >= DNNL_MIN_FAN_IN && !VectorLinearKernel.linear(g)
+        && dnnlAvailable(g)) {
+      return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+    }
+    return java(g, weights, inputUnsigned, inputZeroPoint, threads);
+  }
+
+  /** Below this fan-in a layer writes more int32 outputs than oneDNN's extra passes can afford. */
+  static final int DNNL_MIN_FAN_IN = 32;
+
+  /**
+   * The fastest pure-Java kernel on {@code threads} cores: the Vector API kernels (linear,
+   * depthwise or the panel product) when the JVM has them, else the plain-Java one.
+   */
+  public static ConvKernel java(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
     if (!VectorSupport.AVAILABLE) return new PlainGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
@@ -32,11 +50,34 @@ public final class ConvKernels {
     return new VectorGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
   }
 
-  /** The plain-Java kernel (no Vector API), the one {@link #best} falls back to. */
+  /** The plain-Java kernel (no Vector API), the one {@link #java} falls back to. */
   public static ConvKernel plain(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
     return new PlainGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+  }
+
+  /**
+   * oneDNN's int8 convolution made exact (see the class {@code DnnlConvKernel}), for convolutions
+   * in one group; it runs on oneDNN's own threads.
+   *
+   * @throws IllegalStateException when oneDNN cannot run on this machine
+   */
+  public static ConvKernel dnnl(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
+    check(g, weights, inputUnsigned, inputZeroPoint);
+    if (!Dnnl.AVAILABLE) throw new IllegalStateException("The oneDNN kernel is not available here: " + Dnnl.PROBLEM + ".");
+    if (!DnnlConvKernel.eligible(g)) throw new IllegalArgumentException("The oneDNN kernel takes convolutions in one group, not " + g + ".");
+    return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+  }
+
+  /** Whether {@link #dnnl} can run this layer on this machine. */
+  public static boolean dnnlAvailable(ConvGeometry g) {
+    return Dnnl.AVAILABLE && DnnlConvKernel.eligible(g);
+  }
+
+  /** Why oneDNN does not run on this machine, or null when it does. */
+  public static String dnnlUnavailableReason() {
+    return Dnnl.PROBLEM;
   }
 
   /** Cores a kernel uses by default: all of them, or {@code -Dbitlab.kernel.threads=N}. */
@@ -44,7 +85,7 @@ public final class ConvKernels {
     return Parallel.defaultThreads();
   }
 
-  /** Why {@link #best} uses the plain-Java kernel on this JVM, or null when the Vector API kernels are on. */
+  /** Why {@link #java} uses the plain-Java kernel on this JVM, or null when the Vector API kernels are on. */
   public static String vectorUnavailableReason() {
     return VectorSupport.unavailableReason();
   }
