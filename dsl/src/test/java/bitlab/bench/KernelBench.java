@@ -22,22 +22,29 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code ./bitlab bench kernels [MODEL...] [--batch 1,8] [--rounds N] [--threads N]}: every distinct
  * layer shape of ResNet-18 and MobileNet-V2 at 224 (from {@code model.workloads()}), timed in one
- * process with three contenders on the same shape: the fast integer kernel
- * ({@code ConvKernels.best}), the reference loop, and ND4J's FP32 convolution (weights
- * {@code [kH, kW, in, out]}, depthwise {@code [kH, kW, C, 1]}, linear as a matrix product).
- * Fast and FP32 alternate over rounds after a warm-up; medians are reported. Every shape also
- * checks that the fast kernel's accumulators equal the reference's.
+ * process with the contenders on the same shape: the integer kernel {@code ConvKernels.best} picks,
+ * the pure-Java kernel and oneDNN where they differ, the reference loop, and ND4J's FP32
+ * convolution (weights {@code [kH, kW, in, out]}, depthwise {@code [kH, kW, C, 1]}, linear as a
+ * matrix product). The fast ones alternate with FP32 over rounds after a warm-up; medians are
+ * reported. Every shape also checks that the fast kernels' accumulators equal the reference's.
  */
 final class KernelBench {
   private static final long MIN_NANOS = 20_000_000L; // repeat short calls until a timing lasts this long
+  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+  /** {@code --cpu}: time one core by the calling thread's CPU time (robust on a shared, busy machine). */
+  private static boolean cpuTime;
 
   private KernelBench() {}
 
   /** One distinct layer shape of a model and the layers that have it. */
   record Layer(ConvGeometry g, List<String> names) {}
 
-  /** Median seconds per call of each contender on one shape and batch. */
-  record Timing(double fast, double reference, double fp32, boolean identical, String kernel) {}
+  /**
+   * Median seconds per call of each contender on one shape and batch: the pure-Java kernel, oneDNN
+   * (NaN where it does not take the layer), the one {@code ConvKernels.best} picks, the reference
+   * loop and ND4J's FP32 convolution.
+   */
+  record Timing(double java, double dnnl, double best, double reference, double fp32, boolean identical, String kernel) {}
 
   static void run(String[] args) {
     List<String> models = new ArrayList<>();
@@ -48,25 +55,37 @@ final class KernelBench {
         case "--batch" -> batches = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--cpu" -> cpuTime = true;
         default -> {
-          if (args[i].startsWith("--")) throw new IllegalArgumentException("The kernels bench takes MODEL..., --batch, --rounds and --threads, not '" + args[i] + "'.");
+          if (args[i].startsWith("--")) throw new IllegalArgumentException("The kernels bench takes MODEL..., --batch, --rounds, --threads and --cpu, not '" + args[i] + "'.");
           models.add(args[i]);
         }
       }
     }
     if (models.isEmpty()) models = List.of("resnet18", "mobilenet-v2");
+    if (cpuTime) {
+      if (!"1".equals(System.getenv("OMP_NUM_THREADS"))) {
+        throw new IllegalArgumentException("--cpu times one core: run it as OMP_NUM_THREADS=1 ./bitlab bench kernels --cpu, so that oneDNN and ND4J"
+            + " compute on the calling thread.");
+      }
+      threads = 1;
+    }
     Int8Peak peak = Int8Peak.ofThisMachine();
     String vectors = ConvKernels.vectorUnavailableReason();
-    System.out.printf("bitlab kernels bench: %d cores, JDK %s, kernel threads %d, %s%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"), threads, vectors == null ? "Vector API kernels" : "plain-Java kernels (" + vectors + ")");
+    System.out.printf("bitlab kernels bench: %d cores, JDK %s, kernel threads %d, %s, %s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), threads, vectors == null ? "Vector API kernels" : "plain-Java kernels (" + vectors + ")",
+        cpuTime ? "timed by the CPU time of one thread (GMAC/s per core)" : "timed by the wall clock");
     System.out.println("int8 peak: " + peak.formula());
     System.out.printf("int32 vector ceiling (JDK 17's Vector API has no 8-bit dot product): %d cores x 8 MAC/cycle = %.1f GMAC/s%n",
         Runtime.getRuntime().availableProcessors(), peak.int32());
-    System.out.printf("fast and FP32: median of %d alternating rounds after a warm-up; reference: median of %d runs%n%n", rounds, Math.max(1, rounds / 2));
+    System.out.printf("best, java and FP32: median of %d alternating rounds after a warm-up; reference: median of 2 runs after a warm-up at batch 1, one run at batch 8%n", rounds);
+    String dnnl = ConvKernels.dnnlUnavailableReason();
+    System.out.println("oneDNN: " + (dnnl == null ? "on (its own OpenMP threads, all cores)" : "off: " + dnnl) + "; %peak is of the int8 peak"
+        + (cpuTime ? " of one core" : "") + "; best kernel is what ConvKernels.best picks with all cores\n");
     for (String name : models) {
       Model m = Zoo.load(name);
       List<Layer> layers = distinctShapes(m);
-      for (int batch : batches) table(name, layers, batch, rounds, threads, peak);
+      for (int batch : batches) table(name, layers, batch, rounds, threads, cpuTime ? peak.gmacs() / Runtime.getRuntime().availableProcessors() : peak.gmacs());
     }
   }
 
@@ -87,30 +106,34 @@ final class KernelBench {
     return out;
   }
 
-  private static void table(String model, List<Layer> layers, int batch, int rounds, int threads, Int8Peak peak) {
+  private static void table(String model, List<Layer> layers, int batch, int rounds, int threads, double peak) {
     System.out.printf("%s at 224, batch %d: %d distinct layer shapes%n", model, batch, layers.size());
-    System.out.printf("%-4s %-34s %8s %-17s %9s %8s %8s %8s %7s %7s %6s %5s%n", "n", "shape", "MMAC", "kernel", "fast ms",
-        "fast", "ref", "FP32", "x ref", "x FP32", "%peak", "same");
-    System.out.printf("%-4s %-34s %8s %-17s %9s %8s %8s %8s%n", "", "", "", "", "", "GMAC/s", "GMAC/s", "GMAC/s");
-    double fastTotal = 0, refTotal = 0, fpTotal = 0;
+    System.out.printf("%-4s %-34s %8s %-17s %9s %8s %8s %8s %8s %8s %7s %7s %6s %5s%n", "n", "shape", "MMAC", "best kernel", "best ms",
+        "best", "java", "oneDNN", "ref", "FP32", "x ref", "x FP32", "%peak", "same");
+    System.out.printf("%-4s %-34s %8s %-17s %9s %8s %8s %8s %8s %8s%n", "", "", "", "", "", "GMAC/s", "GMAC/s", "GMAC/s", "GMAC/s", "GMAC/s");
+    double fastTotal = 0, javaTotal = 0, refTotal = 0, fpTotal = 0;
     long macTotal = 0;
     boolean allSame = true;
     for (Layer l : layers) {
       Timing t = time(l.g(), batch, rounds, threads);
       long macs = l.g().macs() * batch;
       int n = l.names().size();
-      fastTotal += n * t.fast();
+      fastTotal += n * t.best();
+      javaTotal += n * t.java();
       refTotal += n * t.reference();
       fpTotal += n * t.fp32();
       macTotal += n * macs;
       allSame &= t.identical();
-      System.out.printf("%-4s %-34s %8.1f %-17s %9.3f %8.1f %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n", n + "x", describe(l.g()), macs / 1e6,
-          t.kernel(), t.fast() * 1e3, macs / t.fast() / 1e9, macs / t.reference() / 1e9, macs / t.fp32() / 1e9,
-          t.reference() / t.fast(), t.fp32() / t.fast(), 100 * macs / t.fast() / 1e9 / peak.gmacs(), t.identical() ? "yes" : "NO");
+      String dnnl = Double.isNaN(t.dnnl()) ? "-" : String.format("%.1f", macs / t.dnnl() / 1e9);
+      System.out.printf("%-4s %-34s %8.1f %-17s %9.3f %8.1f %8.1f %8s %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n", n + "x", describe(l.g()), macs / 1e6,
+          t.kernel(), t.best() * 1e3, macs / t.best() / 1e9, macs / t.java() / 1e9, dnnl, macs / t.reference() / 1e9, macs / t.fp32() / 1e9,
+          t.reference() / t.best(), t.fp32() / t.best(), 100 * macs / t.best() / 1e9 / peak, t.identical() ? "yes" : "NO");
     }
-    System.out.printf("%-4s %-34s %8.1f %-17s %9.2f %8.1f %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n%n", "all", "every layer, once each", macTotal / 1e6, "",
-        fastTotal * 1e3, macTotal / fastTotal / 1e9, macTotal / refTotal / 1e9, macTotal / fpTotal / 1e9, refTotal / fastTotal,
-        fpTotal / fastTotal, 100 * macTotal / fastTotal / 1e9 / peak.gmacs(), allSame ? "yes" : "NO");
+    System.out.printf("%-4s %-34s %8.1f %-17s %9.2f %8.1f %8.1f %8s %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n", "all", "the whole model (n x each shape)", macTotal / 1e6, "",
+        fastTotal * 1e3, macTotal / fastTotal / 1e9, macTotal / javaTotal / 1e9, "", macTotal / refTotal / 1e9, macTotal / fpTotal / 1e9, refTotal / fastTotal,
+        fpTotal / fastTotal, 100 * macTotal / fastTotal / 1e9 / peak, allSame ? "yes" : "NO");
+    System.out.printf("     whole-model times: best %.1f ms, java %.1f ms, reference %.0f ms, FP32 %.1f ms%n%n", fastTotal * 1e3, javaTotal * 1e3,
+        refTotal * 1e3, fpTotal * 1e3);
   }
 
   static String describe(ConvGeometry g) {
@@ -125,21 +148,31 @@ final class KernelBench {
     byte[] w = new byte[g.weightSize()], x = new byte[batch * g.inputSize()];
     r.nextBytes(w);
     r.nextBytes(x); // unsigned codes 0..255 (a ReLU output), zero point 0
-    ConvKernel fast = ConvKernels.best(g, w, true, 0, threads), ref = ConvKernels.reference(g, w, true, 0);
-    int[] accFast = new int[batch * g.outputSize()], accRef = new int[batch * g.outputSize()];
+    // best's choice with all cores; --cpu times that same kernel on one
+    String choice = ConvKernels.best(g, w, true, 0).name();
+    ConvKernel java = ConvKernels.java(g, w, true, 0, threads);
+    ConvKernel dnnl = ConvKernels.dnnlAvailable(g) ? ConvKernels.dnnl(g, w, true, 0) : null;
+    ConvKernel best = choice.equals(java.name()) ? java : dnnl;
+    ConvKernel ref = ConvKernels.reference(g, w, true, 0);
+    int[] accDnnl = new int[batch * g.outputSize()], accJava = new int[accDnnl.length], accRef = new int[accDnnl.length];
     Runnable fp32 = fp32(g, batch, r);
-    // warm-up, and the exactness check
-    fast.accumulate(x, batch, accFast);
-    ref.accumulate(x, batch, accRef);
+    // warm-up, and the exactness check (the reference's first run, which batch 8 also times)
+    if (dnnl != null) dnnl.accumulate(x, batch, accDnnl);
+    java.accumulate(x, batch, accJava);
     fp32.run();
-    boolean same = Arrays.equals(accFast, accRef);
-    double[] tf = new double[rounds], tp = new double[rounds], tr = new double[Math.max(1, rounds / 2)];
+    double[] tr = new double[batch == 1 ? 3 : 1];
+    tr[0] = seconds(() -> ref.accumulate(x, batch, accRef));
+    boolean same = (dnnl == null || Arrays.equals(accDnnl, accRef)) && Arrays.equals(accJava, accRef);
+    double[] td = new double[rounds], tj = new double[rounds], tp = new double[rounds];
     for (int i = 0; i < rounds; i++) {
-      tf[i] = seconds(() -> fast.accumulate(x, batch, accFast));
+      tj[i] = seconds(() -> java.accumulate(x, batch, accJava));
+      td[i] = dnnl == null ? Double.NaN : seconds(() -> dnnl.accumulate(x, batch, accDnnl));
       tp[i] = seconds(fp32);
     }
-    for (int i = 0; i < tr.length; i++) tr[i] = seconds(() -> ref.accumulate(x, batch, accRef));
-    return new Timing(median(tf), median(tr), median(tp), same, fast.name());
+    for (int i = 1; i < tr.length; i++) tr[i] = seconds(() -> ref.accumulate(x, batch, accRef));
+    double reference = tr.length == 1 ? tr[0] : median(Arrays.copyOfRange(tr, 1, tr.length));
+    double tJava = median(tj), tDnnl = dnnl == null ? Double.NaN : median(td);
+    return new Timing(tJava, tDnnl, best == java ? tJava : tDnnl, reference, median(tp), same, choice);
   }
 
   /** The FP32 convolution of ND4J on the same shape, as one call. */
@@ -166,13 +199,17 @@ final class KernelBench {
   /** Seconds per call, repeating short calls until the timing lasts {@link #MIN_NANOS}. */
   private static double seconds(Runnable call) {
     int reps = 0;
-    long start = System.nanoTime(), now;
+    long start = now(), now;
     do {
       call.run();
       reps++;
-      now = System.nanoTime();
+      now = now();
     } while (now - start < MIN_NANOS);
     return (now - start) / 1e9 / reps;
+  }
+
+  private static long now() {
+    return cpuTime ? CPU.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
   private static double median(double[] v) {
