@@ -6,7 +6,7 @@ For a zoo model, runs `./bitlab quantize MODEL --bits 8/8 --export-fp32 DIR/MODE
 on the same calibration images (the first N images of bitlab's MNIST-10k training split, same
 normalisation) in several configurations, and evaluates every model on the same 2,000 test images.
 
-    python tools/quant/ort_compare.py lenet5 resnet-mini --calib-images 512 --out /tmp/ortq
+    python tools/quant/ort_compare.py lenet5 resnet-mini --calib-images 512 --out ort-compare
 
 Needs numpy, onnx and onnxruntime (a venv; pip installs them from the local wheel index).
 """
