@@ -49,14 +49,13 @@ class IntegerModelTest {
       assertTrue(t.exact(), name + " " + policy.summary() + ":\n" + t);
       assertEquals(4, t.predictionsAgreeSim());
       if (policy.layers().stream().allMatch(l -> l.weights() == 8 && l.activations() == 8)) {
-        // The fake-quantized model rounds real products in float32: a code here and there differs, and the
-        // difference travels downstream, but it stays rare.
+        // The fake-quantized model rounds real products in float32: where both read the same input codes (the
+        // first layer) only values within float32 rounding of a code boundary differ, by one code; later layers
+        // inherit those differences, so only the first layer is held to that.
         assertTrue(t.predictionsAgreeFake() >= 3, t.toString());
-        for (LayerTrace row : t.rows()) {
-          if (row.fakeMismatches() >= 0) {
-            assertTrue(row.fakeMismatches() <= 0.02 * row.elements(), "at W8A8 under 2% of the codes differ from the fake-quantized model's: " + row);
-          }
-        }
+        LayerTrace first = t.rows().get(1);
+        assertTrue(first.fakeMismatches() <= 0.01 * first.elements() && first.fakeMaxDiff() <= 1,
+            "the first layer differs from the fake-quantized model's in under 1% of its codes, by at most one: " + first);
       }
     }
   }
