@@ -76,6 +76,7 @@ final class KernelBench {
         System.getProperty("java.version"), threads, vectors == null ? "Vector API kernels" : "plain-Java kernels (" + vectors + ")",
         cpuTime ? "timed by the CPU time of one thread (GMAC/s per core)" : "timed by the wall clock");
     System.out.println("int8 peak: " + peak.formula());
+    System.out.println("load average when the bench started: " + loadAverage() + " (other processes share these cores; --cpu is less sensitive to them)");
     System.out.printf("int32 vector ceiling (JDK 17's Vector API has no 8-bit dot product): %d cores x 8 MAC/cycle = %.1f GMAC/s%n",
         Runtime.getRuntime().availableProcessors(), peak.int32());
     System.out.printf("best, java and FP32: median of %d alternating rounds after a warm-up; reference: median of 2 runs after a warm-up at batch 1, one run at batch 8%n", rounds);
@@ -156,10 +157,11 @@ final class KernelBench {
     ConvKernel ref = ConvKernels.reference(g, w, true, 0);
     int[] accDnnl = new int[batch * g.outputSize()], accJava = new int[accDnnl.length], accRef = new int[accDnnl.length];
     Runnable fp32 = fp32(g, batch, r);
-    // warm-up, and the exactness check (the reference's first run, which batch 8 also times)
-    if (dnnl != null) dnnl.accumulate(x, batch, accDnnl);
-    java.accumulate(x, batch, accJava);
-    fp32.run();
+    // warm-up (the JIT compiles the vector code only after many calls: interpreted it is 100x slower),
+    // and the exactness check (the reference's first run, which batch 8 also times)
+    if (dnnl != null) warm(() -> dnnl.accumulate(x, batch, accDnnl));
+    warm(() -> java.accumulate(x, batch, accJava));
+    warm(fp32);
     double[] tr = new double[batch == 1 ? 3 : 1];
     tr[0] = seconds(() -> ref.accumulate(x, batch, accRef));
     boolean same = (dnnl == null || Arrays.equals(accDnnl, accRef)) && Arrays.equals(accJava, accRef);
@@ -206,6 +208,20 @@ final class KernelBench {
       now = now();
     } while (now - start < MIN_NANOS);
     return (now - start) / 1e9 / reps;
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ")[0];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /** At least ten calls and a fifth of a second. */
+  private static void warm(Runnable call) {
+    long start = System.nanoTime();
+    for (int i = 0; i < 10 || System.nanoTime() - start < 200_000_000L; i++) call.run();
   }
 
   private static long now() {
