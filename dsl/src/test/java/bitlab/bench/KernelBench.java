@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code ./bitlab bench kernels [MODEL...] [--batch 1,8] [--rounds N] [--threads N]}: every distinct
+ * {@code ./bitlab bench kernels [MODEL...] [--batch 1,8] [--rounds N] [--threads N] [--cpu] [--no-reference]}: every distinct
  * layer shape of ResNet-18 and MobileNet-V2 at 224 (from {@code model.workloads()}), timed in one
  * process with the contenders on the same shape: the integer kernel {@code ConvKernels.best} picks,
  * the pure-Java kernel and oneDNN where they differ, the reference loop, and ND4J's FP32
@@ -33,6 +33,8 @@ final class KernelBench {
   private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
   /** {@code --cpu}: time one core by the calling thread's CPU time (robust on a shared, busy machine). */
   private static boolean cpuTime;
+  /** {@code --no-reference}: skip the slow reference loop (its columns show NaN, the exactness check is skipped). */
+  private static boolean noReference;
 
   private KernelBench() {}
 
@@ -56,8 +58,9 @@ final class KernelBench {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--cpu" -> cpuTime = true;
+        case "--no-reference" -> noReference = true;
         default -> {
-          if (args[i].startsWith("--")) throw new IllegalArgumentException("The kernels bench takes MODEL..., --batch, --rounds, --threads and --cpu, not '" + args[i] + "'.");
+          if (args[i].startsWith("--")) throw new IllegalArgumentException("The kernels bench takes MODEL..., --batch, --rounds, --threads, --cpu and --no-reference, not '" + args[i] + "'.");
           models.add(args[i]);
         }
       }
@@ -82,7 +85,8 @@ final class KernelBench {
     System.out.printf("best, java and FP32: median of %d alternating rounds after a warm-up; reference: median of 2 runs after a warm-up at batch 1, one run at batch 8%n", rounds);
     String dnnl = ConvKernels.dnnlUnavailableReason();
     System.out.println("oneDNN: " + (dnnl == null ? "on (its own OpenMP threads, all cores)" : "off: " + dnnl) + "; %peak is of the int8 peak"
-        + (cpuTime ? " of one core" : "") + "; best kernel is what ConvKernels.best picks with all cores\n");
+        + (cpuTime ? " of one core; best is the faster of java and oneDNN where ConvKernels.best would try both"
+            : "; best is ConvKernels.best after its trial calls (it times oneDNN and java and keeps the faster)") + "\n");
     for (String name : models) {
       Model m = Zoo.load(name);
       List<Layer> layers = distinctShapes(m);
@@ -128,11 +132,11 @@ final class KernelBench {
       String dnnl = Double.isNaN(t.dnnl()) ? "-" : String.format("%.1f", macs / t.dnnl() / 1e9);
       System.out.printf("%-4s %-34s %8.1f %-17s %9.3f %8.1f %8.1f %8s %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n", n + "x", describe(l.g()), macs / 1e6,
           t.kernel(), t.best() * 1e3, macs / t.best() / 1e9, macs / t.java() / 1e9, dnnl, macs / t.reference() / 1e9, macs / t.fp32() / 1e9,
-          t.reference() / t.best(), t.fp32() / t.best(), 100 * macs / t.best() / 1e9 / peak, t.identical() ? "yes" : "NO");
+          t.reference() / t.best(), t.fp32() / t.best(), 100 * macs / t.best() / 1e9 / peak, noReference ? "-" : t.identical() ? "yes" : "NO");
     }
     System.out.printf("%-4s %-34s %8.1f %-17s %9.2f %8.1f %8.1f %8s %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n", "all", "the whole model (n x each shape)", macTotal / 1e6, "",
         fastTotal * 1e3, macTotal / fastTotal / 1e9, macTotal / javaTotal / 1e9, "", macTotal / refTotal / 1e9, macTotal / fpTotal / 1e9, refTotal / fastTotal,
-        fpTotal / fastTotal, 100 * macTotal / fastTotal / 1e9 / peak, allSame ? "yes" : "NO");
+        fpTotal / fastTotal, 100 * macTotal / fastTotal / 1e9 / peak, noReference ? "-" : allSame ? "yes" : "NO");
     System.out.printf("     whole-model times: best %.1f ms, java %.1f ms, reference %.0f ms, FP32 %.1f ms%n%n", fastTotal * 1e3, javaTotal * 1e3,
         refTotal * 1e3, fpTotal * 1e3);
   }
@@ -149,32 +153,38 @@ final class KernelBench {
     byte[] w = new byte[g.weightSize()], x = new byte[batch * g.inputSize()];
     r.nextBytes(w);
     r.nextBytes(x); // unsigned codes 0..255 (a ReLU output), zero point 0
-    // best's choice with all cores; --cpu times that same kernel on one
-    String choice = ConvKernels.best(g, w, true, 0).name();
     ConvKernel java = ConvKernels.java(g, w, true, 0, threads);
     ConvKernel dnnl = ConvKernels.dnnlAvailable(g) ? ConvKernels.dnnl(g, w, true, 0) : null;
-    ConvKernel best = choice.equals(java.name()) ? java : dnnl;
+    // best times its candidates on its first calls (the warm-up) and keeps the faster; --cpu stands in for it
+    // with the faster of java and oneDNN on one core
+    ConvKernel best = cpuTime ? null : ConvKernels.best(g, w, true, 0, threads);
     ConvKernel ref = ConvKernels.reference(g, w, true, 0);
-    int[] accDnnl = new int[batch * g.outputSize()], accJava = new int[accDnnl.length], accRef = new int[accDnnl.length];
+    int[] accDnnl = new int[batch * g.outputSize()], accJava = new int[accDnnl.length], accBest = new int[accDnnl.length];
+    int[] accRef = new int[accDnnl.length];
     Runnable fp32 = fp32(g, batch, r);
     // warm-up (the JIT compiles the vector code only after many calls: interpreted it is 100x slower),
     // and the exactness check (the reference's first run, which batch 8 also times)
     if (dnnl != null) warm(() -> dnnl.accumulate(x, batch, accDnnl));
     warm(() -> java.accumulate(x, batch, accJava));
+    if (best != null) warm(() -> best.accumulate(x, batch, accBest));
     warm(fp32);
-    double[] tr = new double[batch == 1 ? 3 : 1];
-    tr[0] = seconds(() -> ref.accumulate(x, batch, accRef));
-    boolean same = (dnnl == null || Arrays.equals(accDnnl, accRef)) && Arrays.equals(accJava, accRef);
-    double[] td = new double[rounds], tj = new double[rounds], tp = new double[rounds];
+    double[] tr = new double[noReference ? 1 : batch == 1 ? 3 : 1];
+    tr[0] = noReference ? Double.NaN : seconds(() -> ref.accumulate(x, batch, accRef));
+    boolean same = noReference || (dnnl == null || Arrays.equals(accDnnl, accRef)) && Arrays.equals(accJava, accRef)
+        && (best == null || Arrays.equals(accBest, accRef));
+    double[] td = new double[rounds], tj = new double[rounds], tb = new double[rounds], tp = new double[rounds];
     for (int i = 0; i < rounds; i++) {
       tj[i] = seconds(() -> java.accumulate(x, batch, accJava));
       td[i] = dnnl == null ? Double.NaN : seconds(() -> dnnl.accumulate(x, batch, accDnnl));
+      tb[i] = best == null ? Double.NaN : seconds(() -> best.accumulate(x, batch, accBest));
       tp[i] = seconds(fp32);
     }
     for (int i = 1; i < tr.length; i++) tr[i] = seconds(() -> ref.accumulate(x, batch, accRef));
     double reference = tr.length == 1 ? tr[0] : median(Arrays.copyOfRange(tr, 1, tr.length));
     double tJava = median(tj), tDnnl = dnnl == null ? Double.NaN : median(td);
-    return new Timing(tJava, tDnnl, best == java ? tJava : tDnnl, reference, median(tp), same, choice);
+    if (best != null) return new Timing(tJava, tDnnl, median(tb), reference, median(tp), same, best.name());
+    boolean dnnlFaster = dnnl != null && ConvKernels.dnnlPays(g) && tDnnl < tJava;
+    return new Timing(tJava, tDnnl, dnnlFaster ? tDnnl : tJava, reference, median(tp), same, dnnlFaster ? dnnl.name() : java.name());
   }
 
   /** The FP32 convolution of ND4J on the same shape, as one call. */

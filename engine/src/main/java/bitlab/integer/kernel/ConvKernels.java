@@ -20,22 +20,34 @@ public final class ConvKernels {
   }
 
   /**
-   * The fastest kernel for this layer on at most {@code threads} cores: oneDNN's int8 convolution
-   * for convolutions in one group with a fan-in of at least {@value #DNNL_MIN_FAN_IN} when all cores
-   * are allowed (oneDNN always uses them all) and oneDNN runs here; else {@link #java}.
+   * The fastest kernel for this layer on at most {@code threads} cores. Where oneDNN may win (all
+   * cores allowed, since oneDNN always uses them all; oneDNN runs here; {@link #dnnlPays} for the
+   * shape), the kernel times oneDNN and {@link #java} on the first calls of each batch size and keeps
+   * the faster (see {@code FasterOfKernel}: a busy machine can make oneDNN's threads slower than
+   * Java's); elsewhere it is {@link #java}. Every choice gives the reference's accumulators.
    */
   public static ConvKernel best(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
-    if (threads >= Runtime.getRuntime().availableProcessors() && g.fanIn() >= DNNL_MIN_FAN_IN && !VectorLinearKernel.linear(g)
-        && dnnlAvailable(g)) {
-      return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+    ConvKernel java = java(g, weights, inputUnsigned, inputZeroPoint, threads);
+    if (threads >= Runtime.getRuntime().availableProcessors() && dnnlPays(g) && dnnlAvailable(g)) {
+      return new FasterOfKernel(new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java);
     }
-    return java(g, weights, inputUnsigned, inputZeroPoint, threads);
+    return java;
   }
 
-  /** Below this fan-in a layer writes more int32 outputs than oneDNN's extra passes can afford. */
-  static final int DNNL_MIN_FAN_IN = 32;
+  /**
+   * Whether oneDNN beats the Vector API kernel on this shape, from {@code ./bitlab bench kernels}:
+   * it makes about twice the MACs per core once the fan-in is large, but it passes over the int32
+   * outputs four or five times (reorders, copies, the sum of the weight parts) where Java writes
+   * them once, so Java keeps the layers with few products per output: a fan-in below 32 (a 1x1 over
+   * 16 or 24 channels), or one below 128 with more than four outputs per input channel (MobileNet-V2's
+   * 6x expansions). Linear layers stay with Java's dot products.
+   */
+  public static boolean dnnlPays(ConvGeometry g) {
+    int k = g.fanIn();
+    return !VectorLinearKernel.linear(g) && g.groups() == 1 && k >= 32 && (k >= 128 || g.outChannels() <= 4 * k);
+  }
 
   /**
    * The fastest pure-Java kernel on {@code threads} cores: the Vector API kernels (linear,
@@ -46,9 +58,15 @@ public final class ConvKernels {
     checkThreads(threads);
     if (!VectorSupport.AVAILABLE) return new PlainGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
     if (VectorLinearKernel.linear(g)) return new VectorLinearKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
-    if (g.groups() > 1 && g.groupIn() == 1) return new VectorDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+    if (g.groups() > 1 && g.groupIn() == 1) {
+      return g.outW() <= CHANNEL_DEPTHWISE_MAX_WIDTH ? new VectorChannelDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads)
+          : new VectorDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+    }
     return new VectorGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
   }
+
+  /** Output rows up to this width put channels in the vector lanes (rows are too short to fill them). */
+  static final int CHANNEL_DEPTHWISE_MAX_WIDTH = 28;
 
   /** The plain-Java kernel (no Vector API), the one {@link #java} falls back to. */
   public static ConvKernel plain(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {

@@ -82,17 +82,39 @@ class FastKernelsTest {
     Assumptions.assumeFalse(reason != null && reason.contains("CPU"), "no 256-bit vectors on this CPU");
     assertNull(reason, "the build runs the tests with --add-modules jdk.incubator.vector");
     assertEquals("vector-linear", ConvKernels.java(ConvGeometry.linear(4, 2), new byte[8], true, 0, 2).name());
-    assertEquals("vector-depthwise", ConvKernels.java(new ConvGeometry(4, 4, 3, 3, 1, 1, 1, 4, 5, 5), new byte[36], true, 0, 2).name());
+    assertEquals("vector-depthwise-c8", ConvKernels.java(new ConvGeometry(4, 4, 3, 3, 1, 1, 1, 4, 5, 5), new byte[36], true, 0, 2).name());
+    assertEquals("vector-depthwise", ConvKernels.java(new ConvGeometry(4, 4, 3, 3, 1, 1, 1, 4, 40, 40), new byte[36], true, 0, 2).name());
     assertEquals("vector-gemm", ConvKernels.java(new ConvGeometry(4, 2, 1, 1, 1, 0, 0, 1, 5, 5), new byte[8], true, 0, 2).name());
   }
 
-  @Test void best_takes_onednn_for_wide_convolutions_on_all_cores_only() {
-    ConvGeometry wide = new ConvGeometry(64, 8, 3, 3, 1, 1, 1, 1, 6, 6), narrow = new ConvGeometry(16, 8, 1, 1, 1, 0, 0, 1, 6, 6);
+  @Test void best_times_onednn_against_java_and_keeps_the_faster_with_the_same_accumulators() {
+    ConvGeometry g = new ConvGeometry(64, 8, 3, 3, 1, 1, 1, 1, 6, 6);
+    Assumptions.assumeTrue(ConvKernels.dnnlAvailable(g), "oneDNN does not run here");
+    Random r = new Random(3);
+    Case c = new Case(g, codes(r, g.weightSize(), false), false, -3, codes(r, 2 * g.inputSize(), false), 2);
+    int[] want = run(ConvKernels.reference(g, c.weights(), false, -3), c);
+    ConvKernel best = ConvKernels.best(g, c.weights(), false, -3, Runtime.getRuntime().availableProcessors());
+    assertTrue(best instanceof FasterOfKernel, best.name());
+    for (int call = 0; call < 12; call++) {
+      int n = call;
+      assertArrayEquals(want, run(best, c), () -> "call " + n + " of " + best.name());
+    }
+    assertTrue(((FasterOfKernel) best).chosen(2) != null, "decided after its trial calls");
+    assertTrue(List.of("dnnl-int8", "vector-gemm").contains(best.name()), best.name());
+  }
+
+  @Test void onednn_is_offered_for_wide_convolutions_on_all_cores_only() {
+    ConvGeometry wide = new ConvGeometry(64, 8, 3, 3, 1, 1, 1, 1, 6, 6);
     Assumptions.assumeTrue(ConvKernels.dnnlAvailable(wide), "oneDNN does not run here");
-    int all = Runtime.getRuntime().availableProcessors();
-    assertEquals("dnnl-int8", ConvKernels.best(wide, new byte[wide.weightSize()], true, 0, all).name());
-    assertEquals("vector-gemm", ConvKernels.best(narrow, new byte[narrow.weightSize()], true, 0, all).name(), "fan-in 16");
-    if (all > 1) assertEquals("vector-gemm", ConvKernels.best(wide, new byte[wide.weightSize()], true, 0, 1).name(), "one thread");
+    if (Runtime.getRuntime().availableProcessors() > 1) {
+      assertEquals("vector-gemm", ConvKernels.best(wide, new byte[wide.weightSize()], true, 0, 1).name(), "one thread");
+    }
+    // MobileNet-V2's 1x1 layers: few products per output stay with Java
+    assertTrue(ConvKernels.dnnlPays(new ConvGeometry(96, 24, 1, 1, 1, 0, 0, 1, 56, 56)), "projection 96->24");
+    assertTrue(ConvKernels.dnnlPays(new ConvGeometry(160, 960, 1, 1, 1, 0, 0, 1, 7, 7)), "expansion over 160 channels");
+    assertTrue(!ConvKernels.dnnlPays(new ConvGeometry(16, 96, 1, 1, 1, 0, 0, 1, 112, 112)), "fan-in 16");
+    assertTrue(!ConvKernels.dnnlPays(new ConvGeometry(64, 384, 1, 1, 1, 0, 0, 1, 14, 14)), "6x expansion over 64 channels");
+    assertTrue(!ConvKernels.dnnlPays(ConvGeometry.linear(512, 1000)), "linear");
   }
 
   @Test void onednn_runs_on_linux_x86_64() {
@@ -121,6 +143,11 @@ class FastKernelsTest {
     ks.add(ConvKernels.java(c.g(), c.weights(), c.unsigned(), c.zeroPoint(), threads));
     ks.add(ConvKernels.plain(c.g(), c.weights(), c.unsigned(), c.zeroPoint(), threads));
     if (withDnnl && ConvKernels.dnnlAvailable(c.g())) ks.add(ConvKernels.dnnl(c.g(), c.weights(), c.unsigned(), c.zeroPoint()));
+    if (VectorSupport.AVAILABLE && c.g().groups() > 1 && c.g().groupIn() == 1) {
+      // both depthwise kernels, whatever the width
+      ks.add(new VectorDepthwiseKernel(c.g(), c.weights(), c.unsigned(), c.zeroPoint(), threads));
+      ks.add(new VectorChannelDepthwiseKernel(c.g(), c.weights(), c.unsigned(), c.zeroPoint(), threads));
+    }
     return ks;
   }
 

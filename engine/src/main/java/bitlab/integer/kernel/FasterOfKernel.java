@@ -1,0 +1,86 @@
+package bitlab.integer.kernel;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Two kernels with the same accumulators, of which the faster on this machine, now, serves the
+ * layer: for each batch size the first calls warm both and then time them in turn, and the one
+ * with the lower median keeps the batch size from then on. Since both give the reference's
+ * accumulators bit for bit, which one ran is invisible in the results.
+ *
+ * <p>Why measure instead of decide: oneDNN makes about twice the int8 MACs per core of the Java
+ * kernel, but its OpenMP threads meet at barriers, and when other processes crowd the cores
+ * (this project shares two cores with several builds) each barrier waits for a time slice; Java's
+ * helpers do not wait for each other. Which wins depends on the machine's load, not on the layer.
+ */
+final class FasterOfKernel implements ConvKernel {
+  /** Untimed warm-up calls of each kernel, then timed calls of each. */
+  private static final int WARM = 2;
+  private static final int TIMED = 3;
+
+  private final ConvKernel first;
+  private final ConvKernel second;
+  private final Map<Integer, Trial> trials = new ConcurrentHashMap<>();
+
+  FasterOfKernel(ConvKernel first, ConvKernel second) {
+    if (!first.geometry().equals(second.geometry())) throw new IllegalArgumentException("Both kernels must compute the same layer.");
+    this.first = first;
+    this.second = second;
+  }
+
+  @Override public ConvGeometry geometry() { return first.geometry(); }
+
+  /** The kernel that won the most recently decided batch size, else both names. */
+  @Override public String name() {
+    ConvKernel won = null;
+    for (Trial t : trials.values()) if (t.winner != null) won = t.winner;
+    return won != null ? won.name() : first.name() + "|" + second.name();
+  }
+
+  /** The kernel that serves {@code batch}, once decided (null before). */
+  ConvKernel chosen(int batch) {
+    Trial t = trials.get(batch);
+    return t == null ? null : t.winner;
+  }
+
+  @Override public void accumulate(byte[] input, int batch, int[] acc) {
+    Trial t = trials.computeIfAbsent(batch, b -> new Trial());
+    ConvKernel won = t.winner;
+    if (won != null) {
+      won.accumulate(input, batch, acc);
+      return;
+    }
+    int call = t.next();
+    ConvKernel k = call % 2 == 0 ? first : second;
+    long start = System.nanoTime();
+    k.accumulate(input, batch, acc);
+    t.record(call, System.nanoTime() - start);
+  }
+
+  /** The calls made so far for one batch size. */
+  private final class Trial {
+    private final long[][] nanos = new long[2][TIMED];
+    private int calls;
+    private int timed;
+    private volatile ConvKernel winner;
+
+    synchronized int next() {
+      return calls++;
+    }
+
+    synchronized void record(int call, long ns) {
+      int round = call / 2 - WARM;
+      if (winner != null || round < 0 || round >= TIMED) return;
+      nanos[call % 2][round] = ns;
+      if (++timed == 2 * TIMED) winner = median(nanos[0]) <= median(nanos[1]) ? first : second;
+    }
+  }
+
+  private static long median(long[] v) {
+    long[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+}
