@@ -27,9 +27,10 @@ import onnx.Onnx.OperatorSetIdProto;
  * <ul>
  *   <li>weights of quantized layers are 8-bit integer initializers (the codes bitlab computed, BatchNorm
  *       folded; uint8 offset by 128 by default, see {@link QdqOptions} for why, or int8) with a per-output-channel {@code DequantizeLinear} (axis 0);</li>
- *   <li>biases are int32 codes at scale {@code S_w·S_in} through {@code DequantizeLinear} when the layer
- *       reads a quantized tensor and the rounding moves its output by at most 1/32 of the output's step
- *       (true at 8 bits; not when coarse inputs and weights feed a fine output), float otherwise;</li>
+ *   <li>biases are int32 codes at scale {@code S_w·S_in} through {@code DequantizeLinear} where ONNX
+ *       Runtime can fuse the layer (it reads a quantized tensor and writes an unclipped 8-bit one, or the
+ *       logits) and the rounding moves its output by at most 1/32 of the output's step (true at W8A8; not
+ *       when coarse inputs and weights feed a fine output); float otherwise, as the simulation has them;</li>
  *   <li>every activation point gets a {@code QuantizeLinear -> DequantizeLinear} pair with its calibrated
  *       scale and zero point (uint8 when unsigned; signed ones uint8 offset by 128 by default, int8 if
  *       {@link QdqOptions} say so),
@@ -41,7 +42,7 @@ import onnx.Onnx.OperatorSetIdProto;
  * </ul>
  * Provenance (model, policy, method, bitlab and Java versions) goes into {@code metadata_props}; the doc
  * string says what the containers hold. Differences from bitlab's simulation: ONNX Runtime's fused
- * operators requantize in float, the bias is rounded to int32, and an int8 container saturates at -128
+ * operators requantize in float, the fused layers' biases are rounded to int32, the float ones sum in another order, and an 8-bit signed container saturates at -128
  * where bitlab's narrow range stops at -127; predictions agree, bits need not.
  */
 public final class QdqExport {
@@ -130,8 +131,8 @@ public final class QdqExport {
 
   /**
    * The integer initializers and their {@code DequantizeLinear}s (written first: the graph is in
-   * topological order); returns the parameter keys they replace. Layers whose int32 bias would
-   * overflow keep it in float and are listed in {@code floatBias}.
+   * topological order); returns the parameter keys they replace. Layers ONNX Runtime could fuse whose
+   * int32 bias would overflow or move the output too far keep it in float and are listed in {@code floatBias}.
    */
   private static Set<String> parameters(QuantizedModel q, Model m, QdqNodes qdq, List<String> floatBias) {
     Set<String> replaced = new HashSet<>();
@@ -141,8 +142,11 @@ public final class QdqExport {
       qdq.weight(l, n.param("weight"));
       replaced.add(n.param("weight"));
       ActivationQuant in = l.input() == null ? null : q.activations().get(l.input());
-      if (l.bias() != null && in != null) {
-        ActivationQuant out = l.output() == null ? null : q.activations().get(l.output());
+      ActivationQuant out = l.output() == null ? null : q.activations().get(l.output());
+      // An int32 bias only buys something where ONNX Runtime can fuse the layer: its result goes straight into a
+      // QuantizeLinear (no Clip) or is the logits. Elsewhere the float bias keeps the export closer to the simulation.
+      boolean fusable = out == null || !qdq.narrowerThanContainer(out.spec());
+      if (l.bias() != null && in != null && fusable) {
         if (qdq.bias(l, n.param("bias"), in.params(), out == null ? null : out.params())) replaced.add(n.param("bias")); else floatBias.add(l.layer());
       }
     }

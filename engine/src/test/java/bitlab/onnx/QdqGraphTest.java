@@ -89,6 +89,16 @@ class QdqGraphTest {
   }
 
   @Test
+  void layersOnnxRuntimeCannotFuseKeepTheirFloatBias() {
+    // W4A4: every layer's output is clipped to 4 bits before its QuantizeLinear, so only the logits layer fuses.
+    GraphProto g = QdqExport.toProto(quantize(4, 4)).getGraph();
+    for (String layer : List.of("conv1", "conv2", "fc1", "fc2")) {
+      assertEquals(TensorProto.DataType.FLOAT_VALUE, initializer(g, layer + ".bias").getDataType(), layer);
+    }
+    assertEquals(TensorProto.DataType.INT32_VALUE, initializer(g, "fc3.bias_quantized").getDataType());
+  }
+
+  @Test
   void everyActivationPointIsQuantizedAndMaxPoolsKeepTheirInputsGrid() {
     GraphProto g = QdqExport.toProto(w8a8()).getGraph();
     for (String point : w8a8().activations().keySet()) {
@@ -147,6 +157,22 @@ class QdqGraphTest {
     }
     QuantizedModel w4 = quantize(4, 8);
     assertTrue(QdqExport.toProto(w4).getDocString().contains("Widths below 8 bits in this model: 4."), QdqExport.toProto(w4).getDocString());
+  }
+
+  @Test
+  void asymmetricActivationsAndPerTensorWeightsExportToo() throws Exception {
+    Model m = Zoo.load("lenet5");
+    PtqConfig config = PtqConfig.DEFAULT.withAsymmetricActivations(true).withPerChannel(false);
+    QuantizedModel q = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 8), Datasets.mnist().train().take(64), config);
+    GraphProto g = QdqExport.toProto(q).getGraph();
+    assertEquals(0, initializer(g, "conv1.weight_scale").getDimsCount(), "one weight scale: a scalar");
+    assertTrue(producer(g, "conv1.weight").getAttributeList().isEmpty(), "per-tensor: no axis");
+    int z = q.activations().get("input").params().zeroPoint(0);
+    assertTrue(z > 0, "the input is signed, its asymmetric quantizer has a zero point");
+    assertEquals(z, Byte.toUnsignedInt(initializer(g, "input_zero_point").getRawData().byteAt(0)));
+    INDArray x = Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 128)).dup();
+    int same = Checks.sameTop1(q.predict(x), Checks.ort(QdqExport.toBytes(q), x));
+    assertTrue(same >= 0.995 * 128, same + " of 128 agree");
   }
 
   @Test
