@@ -57,10 +57,8 @@ final class QdqBench {
         QuantizedModel w8 = QuantizeBuilder.of(m, Policy.uniform(folded, 8, 8)).calibrate(mnist).build();
         QuantizedModel w4 = QuantizeBuilder.of(m, Policy.uniform(folded, 4, 4)).calibrate(mnist).build();
         if (!part.equals("latency")) {
-          agreement.add(agreement(env, mnist, w8, QdqOptions.U8U8));
-          agreement.add(agreement(env, mnist, w8, QdqOptions.U8S8));
-          agreement.add(agreement(env, mnist, w4, QdqOptions.U8U8));
-          System.out.println(agreement.get(agreement.size() - 3) + "\n" + agreement.get(agreement.size() - 2) + "\n" + agreement.get(agreement.size() - 1));
+          agreement.addAll(agreement(env, mnist, w8, QdqOptions.U8U8, QdqOptions.U8S8));
+          agreement.addAll(agreement(env, mnist, w4, QdqOptions.U8U8));
         }
         if (!part.equals("agreement")) {
           latency.addAll(latency(env, mnist, m, w8, w4));
@@ -83,29 +81,39 @@ final class QdqBench {
     }
   }
 
-  private static String agreement(OrtEnvironment env, Dataset mnist, QuantizedModel q, QdqOptions options) throws Exception {
-    byte[] onnx = QdqExport.toBytes(q, options);
+  /** One row per container format: agreement with the simulation (predicted once), both accuracies, ONNX Runtime's fused graph. */
+  private static List<String> agreement(OrtEnvironment env, Dataset mnist, QuantizedModel q, QdqOptions... formats) throws Exception {
     INDArray x = mnist.test().images();
     int[] labels = mnist.test().labels();
     int n = (int) x.size(0);
-    int same = 0;
+    int[] sim = new int[n];
+    for (int from = 0; from < n; from += 100) {
+      int[] part = argMax(q.predict(x.get(NDArrayIndex.interval(from, Math.min(n, from + 100))).dup()));
+      System.arraycopy(part, 0, sim, from, part.length);
+    }
     int simRight = 0;
-    int ortRight = 0;
-    try (OrtSession.SessionOptions o = options(); OrtSession s = env.createSession(onnx, o)) {
-      for (int from = 0; from < n; from += 250) {
-        INDArray batch = x.get(NDArrayIndex.interval(from, Math.min(n, from + 250))).dup();
-        int[] sim = argMax(q.predict(batch));
-        int[] ort = argMax(run(env, s, batch));
-        for (int i = 0; i < sim.length; i++) {
-          if (sim[i] == ort[i]) same++;
-          if (sim[i] == labels[from + i]) simRight++;
-          if (ort[i] == labels[from + i]) ortRight++;
+    for (int i = 0; i < n; i++) if (sim[i] == labels[i]) simRight++;
+    List<String> rows = new ArrayList<>();
+    for (QdqOptions options : formats) {
+      byte[] onnx = QdqExport.toBytes(q, options);
+      int same = 0;
+      int ortRight = 0;
+      try (OrtSession.SessionOptions o = options(); OrtSession s = env.createSession(onnx, o)) {
+        for (int from = 0; from < n; from += 100) {
+          int[] ort = argMax(run(env, s, x.get(NDArrayIndex.interval(from, Math.min(n, from + 100))).dup()));
+          for (int i = 0; i < ort.length; i++) {
+            if (sim[from + i] == ort[i]) same++;
+            if (ort[i] == labels[from + i]) ortRight++;
+          }
         }
       }
+      String codes = options.weights() == QdqOptions.Container.UINT8 ? "u8u8" : "u8s8";
+      String row = String.format("%-18s %-5s %-5s %8.2f%% %8.2f%% %8.2f%%  %s", q.source().name(), q.policy().summary(), codes, 100.0 * same / n,
+          100.0 * simRight / n, 100.0 * ortRight / n, optimizedOps(env, onnx));
+      System.out.println(row);
+      rows.add(row);
     }
-    String codes = options.weights() == QdqOptions.Container.UINT8 ? "u8u8" : "u8s8";
-    return String.format("%-18s %-5s %-5s %8.2f%% %8.2f%% %8.2f%%  %s", q.source().name(), q.policy().summary(), codes, 100.0 * same / n,
-        100.0 * simRight / n, 100.0 * ortRight / n, optimizedOps(env, onnx));
+    return rows;
   }
 
   private static List<String> latency(OrtEnvironment env, Dataset mnist, Model m, QuantizedModel w8, QuantizedModel w4) throws Exception {
