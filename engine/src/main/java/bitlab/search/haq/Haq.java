@@ -22,9 +22,7 @@ public final class Haq {
   private Haq() {}
 
   public static HaqResult search(Model model, Dataset data, Target target, Budget budget, HaqConfig cfg, Scoring scoring) {
-    if (model.layers().isEmpty()) {
-      throw new HaqException("Model '" + model.name() + "' has no layer with weights (Conv or Linear): there is nothing to quantize.");
-    }
+    requireLayers(model);
     Inference.checkFits(model, data.train());
     Split split = data.train().stratifiedSplit(scoring.heldOut(), cfg.seed());
     Samples eval = split.heldOut().take(Math.min(scoring.evaluation(), split.heldOut().size()));
@@ -34,6 +32,7 @@ public final class Haq {
 
   /** The search with any scoring of policies (tests use synthetic ones). */
   public static HaqResult search(Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
+    requireLayers(model);
     Pricing pricing = Pricing.of(model.workloads(), target);
     Environment env = new Environment(pricing, budget, cfg.minBits(), cfg.maxBits());
     long start = System.nanoTime();
@@ -60,5 +59,12 @@ public final class Haq {
     Candidate best = out.best();
     return new HaqResult(model.name(), pricing.targetName(), budget, env.limit(), env.eightBitCost(), reference, best,
         Policy.of(model, best.policy()), baselines, out.episodes(), pricing.layers(), cfg, stopped, timing, oracle.describe());
+  }
+
+  private static void requireLayers(Model model) {
+    if (model.layers().isEmpty()) {
+      throw new HaqException("Model '" + model.name() + "' has no layer with weights (Conv or Linear): there is nothing to quantize; "
+          + "HAQ needs at least one convolution or linear layer.");
+    }
   }
 }
