@@ -354,4 +354,15 @@ public final class Bitlab {
     bitlab.onnx.QdqExport.write(quantized, p);
     return p;
   }
+
+  // ---- HAQ: comparing searches ----
+
+  /**
+   * Two HAQ searches of one model side by side, typically on two targets: the bits each chose per layer, what
+   * bounds each layer on its own target (compute or memory) and its share of that target's latency, mean bits
+   * per kind of layer, and a chart of both policies.
+   */
+  public static bitlab.dsl.haq.HaqSideBySide compare(bitlab.search.haq.HaqResult a, bitlab.search.haq.HaqResult b) {
+    return bitlab.dsl.haq.HaqSideBySide.of(a, b);
+  }
 }

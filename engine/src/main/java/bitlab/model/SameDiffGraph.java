@@ -100,6 +100,19 @@ public final class SameDiffGraph {
 
   public SameDiff sameDiff() { return sd; }
 
+  /**
+   * Frees the intermediate arrays this graph's inference sessions keep for reuse. They live off the
+   * Java heap and are otherwise returned only when a garbage collection finds the graph unreachable:
+   * a search that builds one graph per policy grew past 8 GB that way. The graph stays usable (the
+   * next run allocates afresh).
+   */
+  public void release() {
+    synchronized (sd) {
+      for (var session : sd.getSessions().values()) session.getMmgr().close();
+      sd.getSessions().clear();
+    }
+  }
+
   public Model model() { return model; }
 
   /** The variable holding the logits (the input of a final Softmax, if there is one). */

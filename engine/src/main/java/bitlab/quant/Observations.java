@@ -57,6 +57,7 @@ public final class Observations {
     for (String n : nodes) if (!histograms.containsKey(n)) missing.add(n);
     if (!missing.isEmpty()) {
       histograms.putAll(Observer.observe(folded, calibration, missing, bins));
+      bitlab.model.Inference.graph(folded).release();
       passes++;
     }
     Map<String, Histogram> out = new LinkedHashMap<>();

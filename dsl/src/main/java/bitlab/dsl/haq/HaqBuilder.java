@@ -1,16 +1,26 @@
 package bitlab.dsl.haq;
 
 import bitlab.data.Dataset;
+import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
 import bitlab.quant.PtqConfig;
 import bitlab.search.haq.Budget;
 import bitlab.search.haq.DdpgConfig;
+import bitlab.search.haq.Environment;
 import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
 import bitlab.search.haq.HaqException;
 import bitlab.search.haq.HaqResult;
+import bitlab.search.haq.LayerStates;
+import bitlab.search.haq.Pricing;
+import bitlab.search.haq.Resource;
 import bitlab.search.haq.Scoring;
+import java.util.List;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * {@code haq(net, data).on(edge).latency(0.6).episodes(100).seed(1).run()}: collects the settings
@@ -86,13 +96,74 @@ public final class HaqBuilder {
   }
 
   public HaqResult run() {
+    checkBudget();
+    return Haq.search(net, data, target, budget, config(), scoring);
+  }
+
+  private void checkBudget() {
     if (budget == null) {
       throw new HaqException("Give the search a budget: .latency(0.6), .energy(0.5) or .size(0.4) (fractions of the all-8-bit cost), "
           + "or .latencyMillis(ms), .energyMillijoules(mJ), .sizeKib(KiB).");
     }
-    if (target == null && budget.resource() != bitlab.search.haq.Resource.SIZE) {
+    if (target == null && budget.resource() != Resource.SIZE) {
       throw new HaqException("A " + budget.resource().label() + " budget needs hardware to price it: add .on(hardware(\"bismo-edge\")).");
     }
-    return Haq.search(net, data, target, budget, config(), scoring);
+  }
+
+  /** The environment the agent acts in: the model's layers priced on the target, the budget, the bit range. */
+  public Environment environment() {
+    checkBudget();
+    return new Environment(Pricing.of(net.workloads(), target), budget, minBits, maxBits);
+  }
+
+  /**
+   * What the agent observes at each of its steps (two per layer: weight bits, then activation bits): the ten
+   * features, min-max normalised over the layers. The last one, the previous action, depends on the run;
+   * it is shown as if every earlier step had chosen the maximum width.
+   */
+  public Table states() {
+    Environment env = environment();
+    List<String> features = LayerStates.featureNames();
+    IntColumn step = IntColumn.create("step");
+    StringColumn layer = StringColumn.create("layer");
+    StringColumn picks = StringColumn.create("picks");
+    DoubleColumn[] f = new DoubleColumn[features.size()];
+    for (int k = 0; k < f.length; k++) f[k] = DoubleColumn.create(features.get(k));
+    for (int s = 0; s < env.steps(); s++) {
+      step.append(s);
+      layer.append(env.workloads().get(s / 2).name());
+      picks.append(s % 2 == 0 ? "weights" : "activations");
+      double[] x = env.state(s, maxBits);
+      for (int k = 0; k < f.length; k++) f[k].append(Math.round(x[k] * 1000) / 1000.0);
+    }
+    Table t = Table.create("the agent's observation at each step (" + net.name() + ")", step, layer, picks);
+    for (DoubleColumn c : f) t.addColumns(c);
+    return t;
+  }
+
+  /** The width an action in [0, 1] becomes: [0, 1] is cut into equal intervals, one per width from the minimum to the maximum. */
+  public int bitsFor(double action) {
+    if (!(action >= 0 && action <= 1)) throw new HaqException("An action is a number in [0, 1], got " + action + ".");
+    return new Environment(Pricing.of(net.workloads(), null), Budget.size(1.0), minBits, maxBits).bits(action);
+  }
+
+  /** What the budget repair makes of a policy (one bit pair per layer, in layer order). */
+  public Repaired repair(List<Bits> policy) {
+    Environment env = environment();
+    if (policy.size() != env.layers()) {
+      throw new HaqException("A policy for " + net.name() + " needs one bit pair per quantizable layer (" + env.layers() + "), got "
+          + policy.size() + ".");
+    }
+    int[] w = policy.stream().mapToInt(Bits::weights).toArray();
+    int[] a = policy.stream().mapToInt(Bits::activations).toArray();
+    for (int i = 0; i < w.length; i++) {
+      if (w[i] < minBits || w[i] > maxBits || a[i] < minBits || a[i] > maxBits) {
+        throw new HaqException("Layer " + env.workloads().get(i).name() + " has " + policy.get(i) + "; the search uses widths "
+            + minBits + ".." + maxBits + " (change them with .bits(min, max)).");
+      }
+    }
+    Environment.Outcome out = env.finish(w, a);
+    return new Repaired(net.name(), env.pricing().targetName(), budget, env.workloads(), policy, out.policy(), env.cost(w, a), out.cost(),
+        env.limit(), env.eightBitCost(), out.repairs());
   }
 }

@@ -15,4 +15,14 @@ class HaqCommandTest {
     assertEquals(2, two.status());
     assertTrue(two.err().contains("mutually exclusive"), two.err());
   }
+
+  @Test
+  void anUnreachableBudgetAndZeroEpisodesExitWithOneSentence() {
+    MainTest.Run tight = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.01");
+    assertEquals(2, tight.status());
+    assertTrue(tight.err().contains("cannot be met") && tight.err().contains("least any policy reaches"), tight.err());
+    MainTest.Run none = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.6", "--episodes", "0");
+    assertEquals(2, none.status());
+    assertTrue(none.err().contains("at least 1 episode"), none.err());
+  }
 }

@@ -6,6 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -80,13 +86,19 @@ public final class Ddpg {
     synchronized (Ddpg.class) {
       int before = ops.ompGetMaxThreads();
       ops.setOmpNumThreads(1);
-      try {
+      // The temporaries of one step live in a workspace that is reused: a search makes thousands of updates,
+      // each allocating megabytes off the Java heap that would otherwise wait for a garbage collection.
+      try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bitlab-haq-ddpg")) {
         return work.get();
       } finally {
         ops.setOmpNumThreads(before);
       }
     }
   }
+
+  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
+      .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP).policyReset(ResetPolicy.BLOCK_LEFT)
+      .policySpill(SpillPolicy.REALLOCATE).build();
 
   /** The actor's action plus truncated-normal noise of width {@code sigma}, kept in [0, 1]. */
   public double explore(double[] state, double sigma) {

@@ -38,6 +38,9 @@ public final class LayerStates {
     this.normalised = raw;
   }
 
+  /** The names of the ten features, in order. */
+  public static java.util.List<String> featureNames() { return java.util.List.of(NAMES); }
+
   public int layers() { return normalised.length; }
 
   /** Two steps per layer: step {@code 2i} picks layer i's weight bits, {@code 2i+1} its activation bits. */

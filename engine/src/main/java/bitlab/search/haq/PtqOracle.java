@@ -7,6 +7,7 @@ import bitlab.model.Model;
 import bitlab.quant.Observations;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
+import bitlab.quant.QuantizedModel;
 import bitlab.quant.Quantizer;
 import java.util.List;
 
@@ -34,12 +35,20 @@ public final class PtqOracle implements AccuracyOracle {
   }
 
   @Override public synchronized double reference() {
-    if (reference == null) reference = 100 * Inference.evaluate(model, evaluation).accuracy();
+    if (reference == null) {
+      reference = 100 * Inference.evaluate(model, evaluation).accuracy();
+      Inference.graph(model).release();
+    }
     return reference;
   }
 
   @Override public double accuracy(List<Bits> policy) {
-    return 100 * Quantizer.ptq(observed, Policy.of(model, policy), config).evaluate(evaluation).accuracy();
+    QuantizedModel q = Quantizer.ptq(observed, Policy.of(model, policy), config);
+    try {
+      return 100 * q.evaluate(evaluation).accuracy();
+    } finally {
+      q.graph().release(); // one graph per policy: give its working memory back now, not at the next garbage collection
+    }
   }
 
   @Override public String describe() {
