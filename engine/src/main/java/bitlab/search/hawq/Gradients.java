@@ -32,6 +32,7 @@ final class Gradients {
   private static final int CHUNK = 256;
 
   private final SameDiff sd;
+  private final String logits;
   private final List<String> weights;
   private final INDArray[] x;
   private final INDArray[] y;
@@ -40,6 +41,7 @@ final class Gradients {
   Gradients(Model model, Samples images) {
     SameDiffGraph graph = SameDiffGraph.build(model, SameDiffGraph.Mode.INFERENCE);
     this.sd = graph.sameDiff();
+    this.logits = graph.logits();
     Map<String, DataType> toDouble = new HashMap<>();
     for (SDVariable v : sd.variables()) {
       VariableType t = v.getVariableType();
@@ -91,9 +93,18 @@ final class Gradients {
 
   /** Gradients of the mean loss over all images for the named weights. */
   Map<String, INDArray> gradient(List<String> names) {
+    return gradient(names, y);
+  }
+
+  /**
+   * Gradients of the mean softmax cross-entropy against other targets, one {@code [images, classes]}
+   * array per chunk. The loss's gradient in the logits is {@code p - t} for targets t that sum to 1
+   * per image, so targets {@code p - r} (any r summing to 0 per image) give {@code (1/N) sum_n J_n^T r_n}.
+   */
+  Map<String, INDArray> gradient(List<String> names, INDArray[] targets) {
     Map<String, INDArray> sum = new HashMap<>();
     for (int c = 0; c < x.length; c++) {
-      Map<String, INDArray> g = sd.calculateGradients(Map.of(SameDiffGraph.INPUT, x[c], SameDiffGraph.LABELS, y[c]),
+      Map<String, INDArray> g = sd.calculateGradients(Map.of(SameDiffGraph.INPUT, x[c], SameDiffGraph.LABELS, targets[c]),
           names.toArray(new String[0]));
       double w = (double) x[c].size(0) / total;
       for (String k : names) {
@@ -103,4 +114,13 @@ final class Gradients {
     }
     return sum;
   }
+
+  /** The logits of every chunk of images at the current weights, {@code [images in chunk, classes]} in double. */
+  INDArray[] logits() {
+    INDArray[] out = new INDArray[x.length];
+    for (int c = 0; c < x.length; c++) out[c] = sd.output(Map.of(SameDiffGraph.INPUT, x[c]), logits).get(logits).castTo(DataType.DOUBLE);
+    return out;
+  }
+
+  int images() { return total; }
 }

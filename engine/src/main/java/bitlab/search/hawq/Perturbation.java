@@ -23,8 +23,7 @@ public final class Perturbation {
 
   /** {@code ||Q_b(W) - W||^2} for a weight tensor whose first axis is the output channel. */
   public static double squaredError(INDArray weight, int bits) {
-    if (bits < 1 || bits > 16) throw new HawqException("Weight width " + bits + " is outside 1..16.");
-    INDArray q = WeightQuantizer.quantize("weight", weight, PtqConfig.DEFAULT.weightSpec(bits), Calibration.MINMAX).dequantized();
+    INDArray q = quantized(weight, bits);
     INDArray d = q.castTo(DataType.DOUBLE).sub(weight.castTo(DataType.DOUBLE));
     return d.mul(d).sumNumber().doubleValue();
   }
@@ -37,5 +36,26 @@ public final class Perturbation {
    */
   public static double omega(Model model, String layer, double averageTrace, int bits) {
     return Math.max(averageTrace, 0) * squaredError(model.param(model.node(layer).param("weight")), bits);
+  }
+
+  /** {@code Q_b(W)} of a weight tensor: what PTQ runs with, as floats (see {@link #squaredError}). */
+  public static INDArray quantized(INDArray weight, int bits) {
+    if (bits < 1 || bits > 16) throw new HawqException("Weight width " + bits + " is outside 1..16.");
+    return WeightQuantizer.quantize("weight", weight, PtqConfig.DEFAULT.weightSpec(bits), Calibration.MINMAX).dequantized();
+  }
+
+  /**
+   * What Omega predicts, measured: the mean loss on {@code samples} with only this layer's weights
+   * replaced by {@code Q_b(W)} (everything else in float), minus the loss of the float model. A
+   * second-order Taylor expansion says {@code Delta L ~ g^T dW + 1/2 dW^T H dW}; HAWQ-V3 drops the
+   * gradient term (small at a trained minimum) and replaces {@code dW^T H dW} by
+   * {@code avgTr(H) * ||dW||^2} = Omega, so the prediction is {@code Omega / 2}.
+   *
+   * @param baseLoss the float model's mean loss on the same samples ({@code Inference.evaluate(model, samples).loss()})
+   */
+  public static double lossIncrease(Model model, bitlab.data.Samples samples, String layer, int bits, double baseLoss) {
+    String key = model.node(layer).param("weight");
+    Model q = model.withParams(java.util.Map.of(key, quantized(model.param(key), bits).castTo(model.param(key).dataType())));
+    return bitlab.model.Inference.evaluate(q, samples).loss() - baseLoss;
   }
 }

@@ -26,9 +26,9 @@ public record Traces(String model, String data, int images, TraceOptions options
   }
 
   @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format("Hessian traces of %s on %d images of %s (%s probes, %s, %.1f s)%n",
+    StringBuilder b = new StringBuilder(String.format("Hessian traces of %s on %d images of %s (%s probes, %s curvature, %s, %.1f s)%n",
         model, images, data, options.probes().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-        converged ? "converged" : "iteration limit reached", seconds));
+        options.curvature().name().toLowerCase(java.util.Locale.ROOT), converged ? "converged" : "iteration limit reached", seconds));
     for (LayerTrace t : layers) {
       b.append(String.format("  %-14s avg trace %.4e +- %.1e  (trace %.4e, %,d weights, %d probes)%n",
           t.layer(), t.average(), t.averageError(), t.trace(), t.parameters(), t.probes()));

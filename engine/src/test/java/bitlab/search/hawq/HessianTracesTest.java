@@ -25,14 +25,17 @@ class HessianTracesTest {
     mlp = Trainer.train(m, digits, TrainConfig.adam(2, 1)).model();
   }
 
-  @Test void hutchinsonAgreesWithTheExactTraceWithinFivePercent() {
-    double[] exact = ExactTraces.mlp(mlp, train.take(100));
-    Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(100, 150, 60, 1e-4, 7, TraceOptions.Probes.PER_LAYER));
+  /** Per-layer probes, by differences of gradients and of logits (the same probes: they agree closely). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(TraceOptions.Curvature.class)
+  void perLayerHutchinsonAgreesWithTheExactTraceWithinFivePercent(TraceOptions.Curvature curvature) {
+    double[] exact = ExactTraces.lastLayers(mlp, train.take(100)).stream().mapToDouble(ExactTraces.Exact::trace).toArray();
+    Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(100, 150, 60, 1e-4, 7, TraceOptions.Probes.PER_LAYER, curvature));
     for (int i = 0; i < 2; i++) {
       LayerTrace lt = t.layers().get(i);
       double rel = Math.abs(lt.trace() - exact[i]) / exact[i];
-      System.out.printf("per-layer %s: Hutchinson %.6e +- %.1e (%d probes), exact %.6e, off by %.2f%%%n",
-          lt.layer(), lt.trace(), lt.standardError(), lt.probes(), exact[i], 100 * rel);
+      System.out.printf("per-layer %s %s: Hutchinson %.6e +- %.1e (%d probes), exact %.6e, off by %.2f%%%n",
+          curvature, lt.layer(), lt.trace(), lt.standardError(), lt.probes(), exact[i], 100 * rel);
       assertTrue(rel < 0.05, lt.layer() + ": " + lt.trace() + " vs exact " + exact[i]);
       assertTrue(Math.abs(lt.trace() - exact[i]) < 3 * lt.standardError(), "the standard error should cover the difference: " + lt);
     }
@@ -40,7 +43,7 @@ class HessianTracesTest {
 
   /** Joint probes: unbiased but noisier (cross terms), so checked against the standard error and within 10%. */
   @Test void jointProbesAgreeWithTheExactTrace() {
-    double[] exact = ExactTraces.mlp(mlp, train.take(100));
+    double[] exact = ExactTraces.lastLayers(mlp, train.take(100)).stream().mapToDouble(ExactTraces.Exact::trace).toArray();
     Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(100, 150, 150, 1e-4, 5, TraceOptions.Probes.JOINT));
     for (int i = 0; i < 2; i++) {
       LayerTrace lt = t.layers().get(i);
@@ -71,9 +74,73 @@ class HessianTracesTest {
     }
   }
 
+  @Test void jointProbesCannotUseTheJacobian() {
+    HawqException e = assertThrows(HawqException.class,
+        () -> new TraceOptions(8, 2, 1, 1e-3, 0, TraceOptions.Probes.JOINT, TraceOptions.Curvature.JACOBIAN));
+    assertTrue(e.getMessage().contains("GRADIENTS"), e.getMessage());
+  }
+
   @Test void aModelWithoutWeightsIsNamed() {
     Model none = Model.builder("pool-only", Shape.image(1, 8, 8)).maxPool("pool", 2, 2).flatten("flatten").build(0);
     HawqException e = assertThrows(HawqException.class, () -> HessianTraces.estimate(none, train, TraceOptions.DEFAULT));
     assertTrue(e.getMessage().contains("pool-only") && e.getMessage().contains("no Conv or Linear"), e.getMessage());
+  }
+
+  @Test void eachProbeIsKeptAndTheyAverageToTheTrace() {
+    Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(64, 5, 5, 1e-3, 3, TraceOptions.Probes.OUTPUT));
+    for (LayerTrace lt : t.layers()) {
+      assertEquals(5, lt.samples().length, lt.layer());
+      assertEquals(lt.trace(), lt.runningMean()[4], 1e-12 * Math.abs(lt.trace()), lt.layer());
+      assertEquals(lt.samples()[0], lt.runningMean()[0], 0, lt.layer());
+    }
+  }
+
+  @Test void exactTracesCoverTheClassifierAndTheLinearLayerOneReluBeforeIt() {
+    Samples few = Datasets.mnist().train().take(8);
+    var lenet = ExactTraces.lastLayers(bitlab.model.Zoo.architecture("lenet5", 28, 1.0, 0), few);
+    assertEquals(java.util.List.of("fc2", "fc3"), lenet.stream().map(ExactTraces.Exact::layer).toList());
+    for (var e : lenet) assertTrue(e.trace() > 0, e.toString());
+    var resnet = ExactTraces.lastLayers(bitlab.model.Zoo.architecture("resnet-mini", 28, 1.0, 0), few);
+    assertEquals(java.util.List.of("fc"), resnet.stream().map(ExactTraces.Exact::layer).toList(), "a pooling layer, not a ReLU, feeds fc");
+  }
+
+  @Test void exactTracesNeedAFinalLinearLayer() {
+    Model conv = Model.builder("conv-head", Shape.image(1, 8, 8)).conv("c", 10, 8, 1, 0).flatten("flatten").build(0);
+    HawqException e = assertThrows(HawqException.class, () -> ExactTraces.lastLayers(conv, train.take(4)));
+    assertTrue(e.getMessage().contains("conv-head") && e.getMessage().contains("final Linear"), e.getMessage());
+  }
+
+  @Test void imagesThatDoNotFitTheModelAreNamed() {
+    Model lenet = bitlab.model.Zoo.architecture("lenet5", 28, 1.0, 0);
+    var e = assertThrows(bitlab.model.ModelException.class, () -> HessianTraces.estimate(lenet, train, TraceOptions.DEFAULT.withImages(4)));
+    assertTrue(e.getMessage().contains("lenet5"), e.getMessage());
+  }
+
+  /** Output probes: one gradient per probe for all layers, unbiased for the exact traces. */
+  @Test void outputProbesAgreeWithTheExactTraceWithinFivePercent() {
+    double[] exact = ExactTraces.lastLayers(mlp, train.take(100)).stream().mapToDouble(ExactTraces.Exact::trace).toArray();
+    Traces t = HessianTraces.estimate(mlp, train, new TraceOptions(100, 600, 600, 1e-4, 7, TraceOptions.Probes.OUTPUT));
+    for (int i = 0; i < 2; i++) {
+      LayerTrace lt = t.layers().get(i);
+      double rel = Math.abs(lt.trace() - exact[i]) / exact[i];
+      System.out.printf("output %s: Hutchinson %.6e +- %.1e (%d probes), exact %.6e, off by %.2f%%%n",
+          lt.layer(), lt.trace(), lt.standardError(), lt.probes(), exact[i], 100 * rel);
+      assertTrue(rel < 0.05 && Math.abs(lt.trace() - exact[i]) < 3 * lt.standardError(), lt + " vs exact " + exact[i]);
+      for (double v : lt.samples()) assertTrue(v >= 0, "a squared norm is never negative: " + v);
+    }
+  }
+
+  /** The identity output probes rest on: targets p - r give the gradient (1/N) sum_n r_n h_n^T of the classifier. */
+  @Test void softTargetsGiveTheJacobianTransposeProduct() {
+    Samples s = train.take(20);
+    Gradients g = new Gradients(mlp, s);
+    org.nd4j.linalg.api.ndarray.INDArray z = g.logits()[0];
+    org.nd4j.linalg.api.ndarray.INDArray p = org.nd4j.linalg.ops.transforms.Transforms.softmax(z, true);
+    org.nd4j.linalg.api.ndarray.INDArray r = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 20, 10).subi(0.5);
+    r.subiColumnVector(r.mean(true, 1)); // each row sums to zero
+    var grad = g.gradient(java.util.List.of("fc2.weight"), new org.nd4j.linalg.api.ndarray.INDArray[] {p.sub(r)}).get("fc2.weight");
+    var h = bitlab.model.Inference.graph(mlp).outputs(s.images(), "relu1").get("relu1").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    var expected = r.transpose().mmul(h).divi(20); // [10, 12]
+    assertEquals(0, grad.sub(expected).norm2Number().doubleValue(), 1e-5 * expected.norm2Number().doubleValue());
   }
 }
