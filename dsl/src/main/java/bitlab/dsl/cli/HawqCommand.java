@@ -37,6 +37,8 @@ final class HawqCommand implements Callable<Integer> {
   @Option(names = "--tie-downsamples", description = "Tie each residual downsample convolution to its block's first convolution.") boolean tieDownsamples;
   @Option(names = "--images", defaultValue = "256", description = "Training images for the Hessian (default: ${DEFAULT-VALUE}).") int images;
   @Option(names = "--probes", defaultValue = "100", description = "At most this many Hutchinson probes (default: ${DEFAULT-VALUE}).") int probes;
+  @Option(names = "--probe-space", defaultValue = "output", description = "Where Hutchinson's Rademacher probes live: output (the images' logits; one gradient per probe for all layers), per-layer or joint (default: ${DEFAULT-VALUE}).") String probeSpace;
+  @Option(names = "--curvature", defaultValue = "jacobian", description = "With --probe-space per-layer, how a probe's v'Hv is computed: jacobian (exact for piecewise-linear networks) or gradients (central differences of gradients) (default: ${DEFAULT-VALUE}).") String curvature;
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the probes (default: ${DEFAULT-VALUE}).") long seed;
   @Option(names = "--accuracy", description = "Also measure PTQ accuracy of the plan and of the uniform policies.") boolean accuracy;
   @Option(names = "--ilp-out", paramLabel = "FILE", description = "Write the ILP problem (for 'bitlab ilp --input').") Path ilpOut;
@@ -49,6 +51,12 @@ final class HawqCommand implements Callable<Integer> {
 
   @Override public Integer call() throws IOException {
     HawqBuilder h = HawqBuilder.of(args.model(), args.data()).images(images).probes(probes).seed(seed);
+    switch (probeSpace.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "output": h = h.outputProbes(); break;
+      case "per-layer": h = h.perLayerProbes().curvature(curvature); break;
+      case "joint": h = h.jointProbes(); break;
+      default: throw new HawqException("--probe-space takes output, per-layer or joint; got '" + probeSpace + "'.");
+    }
     h = pairs != null ? h.candidates(pairs.stream().map(bitlab.dsl.hardware.Policies::parse).toArray(Bits[]::new)) : h.bits(bits);
     if (size != null) h = sizeBudget(h, size.trim());
     if (bops != null) h = h.bops(bops);
@@ -79,6 +87,8 @@ final class HawqCommand implements Callable<Integer> {
       out.put("data", p.traces().data());
       out.put("images", p.traces().images());
       out.put("seed", seed);
+      out.put("probeSpace", p.traces().options().probes().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      out.put("curvature", p.traces().options().curvature().name().toLowerCase(java.util.Locale.ROOT));
       out.put("tracesConverged", p.traces().converged());
       out.put("tracesSeconds", p.traces().seconds());
       List<Trace> traces = new ArrayList<>();

@@ -135,12 +135,57 @@ public final class HawqBuilder {
 
   public HawqBuilder seed(long seed) { return traceOptions(options.withSeed(seed)); }
 
-  /** One Rademacher probe per layer (each costs two gradients per layer) instead of one joint probe. */
+  /**
+   * Rademacher probes in the images' logits (the default): one gradient per probe gives every layer's
+   * sample, exact for piecewise-linear networks.
+   */
+  public HawqBuilder outputProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.OUTPUT)); }
+
+  /** One Rademacher probe per layer in its weights: one forward pass per layer and probe ({@code curvature("gradients")}: two gradients). */
   public HawqBuilder perLayerProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.PER_LAYER)); }
+
+  /**
+   * One joint probe over all layers, two gradients per probe whatever the number of layers: cheaper on
+   * deep models, noisier (each layer's estimate also carries cross terms with the other layers).
+   */
+  public HawqBuilder jointProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.JOINT)); }
+
+  /**
+   * How a per-layer probe's {@code v^T H v} is computed: {@code "jacobian"} (the default: from the
+   * logits' change, exact for piecewise-linear networks) or {@code "gradients"} (central differences of
+   * gradients, any network; also sees the ReLU kinks within its step). Output probes are always jacobian.
+   */
+  public HawqBuilder curvature(String how) {
+    String k = how == null ? "" : how.trim().toUpperCase(Locale.ROOT);
+    if (!k.equals("JACOBIAN") && !k.equals("GRADIENTS")) {
+      throw new HawqException("Curvature '" + how + "' is not known; use \"jacobian\" or \"gradients\".");
+    }
+    return traceOptions(options.withCurvature(TraceOptions.Curvature.valueOf(k)));
+  }
 
   // ---- results ----
 
   public Traces traces() { return cache.get(model, data, options); }
+
+  /**
+   * Hutchinson's estimates beside the exact traces of the layers that have a closed form (the final
+   * Linear classifier, and the Linear layer before it when one ReLU joins them), on the same images.
+   */
+  public TraceCheck exactCheck() {
+    Traces t = traces();
+    return new TraceCheck(t, bitlab.search.hawq.ExactTraces.lastLayers(model, data.train().take(options.images())));
+  }
+
+  /** {@code Omega_i(b)} of every layer at these weight widths, e.g. {@code perturbations(2, 4, 8)}. */
+  public Perturbations perturbations(int... widths) { return new Perturbations(model, traces(), widths); }
+
+  /**
+   * Omega's prediction of the loss increase ({@code Omega / 2}) against the increase measured by
+   * quantizing one layer's weights at a time, at these widths, on the images the traces were taken on.
+   */
+  public OmegaCheck omegaCheck(int... widths) {
+    return new OmegaCheck(model, data.train().take(options.images()), perturbations(widths));
+  }
 
   /** The engine planner with everything declared so far. */
   public Hawq planner() { return plan.apply(Hawq.of(model, traces())); }

@@ -138,10 +138,10 @@ public final class HawqViews {
       n.append(l.parameters());
     }
     Table table = Table.create("Hessian traces", layer, avg, err, tr, n);
-    String head = String.format(Locale.ROOT, "<p><b>%s</b>: Hutchinson on %d images of %s, %d %s probes, %s, %.1f s</p>",
+    String head = String.format(Locale.ROOT, "<p><b>%s</b>: Hutchinson on %d images of %s, %d %s probes, %s curvature, %s, %.1f s</p>",
         TableHtml.escape(t.model()), t.images(), TableHtml.escape(t.data()), t.layers().get(0).probes(),
-        t.options().probes() == bitlab.search.hawq.TraceOptions.Probes.JOINT ? "joint" : "per-layer",
-        t.converged() ? "converged" : "iteration limit reached", t.seconds());
+        t.options().probes().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        t.options().curvature().name().toLowerCase(Locale.ROOT), t.converged() ? "converged" : "iteration limit reached", t.seconds());
     return MimeBundle.html(t.toString(), head + TableHtml.html(table, 200) + img(traceChart(t)));
   }
 

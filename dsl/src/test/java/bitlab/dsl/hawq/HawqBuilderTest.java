@@ -67,4 +67,32 @@ class HawqBuilderTest {
     var u = assertThrows(bitlab.search.hawq.HawqException.class, () -> base.size(1, "parsecs"));
     assertTrue(u.getMessage().contains("parsecs") && u.getMessage().contains("MB"), u.getMessage());
   }
+
+  @Test void exactCheckPairsHutchinsonWithTheClosedForm() {
+    TraceCheck c = base.exactCheck();
+    assertEquals(java.util.List.of("fc2", "fc3"), c.rows().stream().map(TraceCheck.Row::layer).toList());
+    for (TraceCheck.Row r : c.rows()) {
+      assertEquals(base.traces().layer(r.layer()).trace(), r.estimate(), 0);
+      assertEquals(3, r.runningMean().length);
+      assertTrue(r.exact() > 0 && Double.isFinite(r.relativeError()), r.toString());
+    }
+    String html = c.render().data().get(MimeBundle.HTML);
+    assertTrue(html.contains("exact Tr(H)") && html.contains("data:image/png;base64,"), html.substring(0, 200));
+  }
+
+  @Test void perturbationsFallWithEveryBitAndPredictTheLoss() {
+    Perturbations p = base.perturbations(2, 4, 8);
+    for (String l : p.layers()) {
+      assertTrue(p.squaredError(l, 2) > p.squaredError(l, 4) && p.squaredError(l, 4) > p.squaredError(l, 8), l);
+      assertEquals(Math.max(base.traces().layer(l).average(), 0) * p.squaredError(l, 4), p.omega(l, 4), 0);
+    }
+    var e = assertThrows(bitlab.search.hawq.HawqException.class, () -> p.omega("fc1", 3));
+    assertTrue(e.getMessage().contains("[2, 4, 8]"), e.getMessage());
+    OmegaCheck c = base.omegaCheck(2, 8);
+    assertEquals(2 * net.layers().size(), c.points().size());
+    for (OmegaCheck.Point pt : c.points()) assertTrue(Double.isFinite(pt.measured()) && pt.predicted() >= 0, pt.toString());
+    assertTrue(c.rankCorrelation() >= -1 && c.rankCorrelation() <= 1);
+    assertTrue(c.render().data().get(MimeBundle.HTML).contains("measured loss increase"));
+    assertTrue(p.render().data().get(MimeBundle.HTML).contains("Omega @8 bits"));
+  }
 }
