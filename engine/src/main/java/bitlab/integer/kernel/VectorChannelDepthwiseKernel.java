@@ -62,22 +62,51 @@ final class VectorChannelDepthwiseKernel implements ConvKernel {
     fill(input, image, first, lanes, buf);
     int kh = g.kernelH(), kw = g.kernelW(), s = g.stride(), oh = g.outH(), ow = g.outW();
     int wBase = group * kh * kw * L;
-    for (int y = 0, r = 0; y < oh; y++) {
-      for (int x = 0; x < ow; x++, r += L) {
-        IntVector v = IntVector.zero(I);
-        for (int i = 0, t = wBase; i < kh; i++) {
-          int src = ((y * s + i) * wp + x * s) * L;
-          for (int j = 0; j < kw; j++, t += L, src += L) {
-            v = IntVector.fromArray(I, buf, src).mul(IntVector.fromArray(I, weights, t)).add(v);
+    if (kh == 3 && kw == 3) {
+      threeByThree(buf, wBase, res);
+    } else {
+      for (int y = 0, r = 0; y < oh; y++) {
+        for (int x = 0; x < ow; x++, r += L) {
+          // one tap at a time through memory: a vector carried around a loop of unknown length is not kept in a register
+          IntVector.zero(I).intoArray(res, r);
+          for (int i = 0, t = wBase; i < kh; i++) {
+            int src = ((y * s + i) * wp + x * s) * L;
+            for (int j = 0; j < kw; j++, t += L, src += L) {
+              IntVector.fromArray(I, buf, src).mul(IntVector.fromArray(I, weights, t)).add(IntVector.fromArray(I, res, r)).intoArray(res, r);
+            }
           }
         }
-        v.intoArray(res, r);
       }
     }
     int out = image * g.outputSize() + first * ohw;
     for (int c = 0; c < lanes; c++) {
       int d = out + c * ohw;
       for (int p = 0; p < ohw; p++) acc[d + p] = res[p * L + c];
+    }
+  }
+
+  /** The common 3x3 case in straight-line code, the nine weight vectors in registers. */
+  private void threeByThree(int[] buf, int wBase, int[] res) {
+    int s = g.stride(), oh = g.outH(), ow = g.outW(), row = wp * L, step = s * L;
+    IntVector w00 = IntVector.fromArray(I, weights, wBase), w01 = IntVector.fromArray(I, weights, wBase + L);
+    IntVector w02 = IntVector.fromArray(I, weights, wBase + 2 * L), w10 = IntVector.fromArray(I, weights, wBase + 3 * L);
+    IntVector w11 = IntVector.fromArray(I, weights, wBase + 4 * L), w12 = IntVector.fromArray(I, weights, wBase + 5 * L);
+    IntVector w20 = IntVector.fromArray(I, weights, wBase + 6 * L), w21 = IntVector.fromArray(I, weights, wBase + 7 * L);
+    IntVector w22 = IntVector.fromArray(I, weights, wBase + 8 * L);
+    for (int y = 0, r = 0; y < oh; y++) {
+      int p0 = y * s * row, p1 = p0 + row, p2 = p1 + row;
+      for (int x = 0; x < ow; x++, r += L, p0 += step, p1 += step, p2 += step) {
+        IntVector.fromArray(I, buf, p0).mul(w00)
+            .add(IntVector.fromArray(I, buf, p0 + L).mul(w01))
+            .add(IntVector.fromArray(I, buf, p0 + 2 * L).mul(w02))
+            .add(IntVector.fromArray(I, buf, p1).mul(w10))
+            .add(IntVector.fromArray(I, buf, p1 + L).mul(w11))
+            .add(IntVector.fromArray(I, buf, p1 + 2 * L).mul(w12))
+            .add(IntVector.fromArray(I, buf, p2).mul(w20))
+            .add(IntVector.fromArray(I, buf, p2 + L).mul(w21))
+            .add(IntVector.fromArray(I, buf, p2 + 2 * L).mul(w22))
+            .intoArray(res, r);
+      }
     }
   }
 
