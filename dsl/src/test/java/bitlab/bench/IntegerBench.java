@@ -49,6 +49,7 @@ public final class IntegerBench {
     System.out.println("int8 peak: " + int8.formula());
     System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "ND4J ms", "ORT fp32 ms",
         "ORT qdq ms", "int/ND4J", "int/ORT", "int/QDQ", "GMAC/s", "% peak", "W4/W8");
+    List<String> memory = new java.util.ArrayList<>();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
         String[] p = spec.split("@");
@@ -64,9 +65,12 @@ public final class IntegerBench {
                 INDArray x = p.length > 1 ? calib.images().get(NDArrayIndex.interval(0, batch)).dup()
                     : mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
                 double w8 = 0;
+                long[] bytes = new long[3];
                 for (int bits : new int[] {8, 4}) {
                   QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, bits, bits), calib, PtqConfig.DEFAULT);
                   IntegerModel iq = q.integer();
+                  bytes[0] = 4 * q.folded().parameterCount();
+                  bytes[bits == 8 ? 1 : 2] = iq.bytes();
                   Path qdqFile = Files.createTempFile("bitlab-bench-qdq-", ".onnx");
                   double[] t;
                   try {
@@ -82,6 +86,9 @@ public final class IntegerBench {
                   System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%% %7s%n", spec, batch, "W" + bits + "A" + bits,
                       t[0], t[1], t[2], t[3], t[0] / t[1], t[0] / t[2], t[0] / t[3], gmacs, 100 * gmacs / peak, bits == 8 ? "" : String.format("%.2fx", t[0] / w8));
                 }
+                if (batch == 1) {
+                  memory.add(String.format("%-18s %14d %14d %7.1f%% %14d %7.1f%%", spec, bytes[0], bytes[1], 100.0 * bytes[1] / bytes[0], bytes[2], 100.0 * bytes[2] / bytes[0]));
+                }
               }
             }
           }
@@ -91,6 +98,9 @@ public final class IntegerBench {
       }
     }
     System.out.println("\nint/ND4J and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
+    System.out.printf("%nparameter bytes: FP32 (BatchNorm folded, 4 bytes a value) against the integer program (packed codes, int32 biases)%n");
+    System.out.printf("%-18s %14s %14s %8s %14s %8s%n", "model", "FP32", "W8A8", "", "W4A4", "");
+    memory.forEach(System.out::println);
   }
 
   /** Median ms per batch of integer, ND4J FP32, ORT FP32 and ORT QDQ, alternating. */
