@@ -180,8 +180,9 @@ public final class HawqBuilder {
   public Perturbations perturbations(int... widths) { return new Perturbations(model, traces(), widths); }
 
   /**
-   * Omega's prediction of the loss increase ({@code Omega / 2}) against the increase measured by
-   * quantizing one layer's weights at a time, at these widths, on the images the traces were taken on.
+   * Omega's prediction of the loss change ({@code Omega / 2}) against the change measured by rounding
+   * one layer's weights at a time, at these widths, on the images the traces were taken on, with the
+   * two Taylor terms along the actual rounding ({@code g'dW} and {@code 1/2 dW'H dW}).
    */
   public OmegaCheck omegaCheck(int... widths) {
     return new OmegaCheck(model, data.train().take(options.images()), perturbations(widths));

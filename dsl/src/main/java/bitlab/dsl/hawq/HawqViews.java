@@ -12,6 +12,8 @@ import bitlab.search.hawq.Traces;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -96,31 +98,29 @@ public final class HawqViews {
     return t;
   }
 
-  /** Average Hessian trace per layer (|Tr(H)/n|, log scale), one point per layer in graph order. */
-  public static XYChart traceChart(Traces traces) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+  /**
+   * Average Hessian trace per layer on a log scale, graph order (a negative estimate is drawn at its
+   * magnitude). The standard errors are in the table beside it: XChart 3.8 draws error bars on a log
+   * axis across the whole plot.
+   */
+  public static CategoryChart traceChart(Traces traces) {
+    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
         .title(traces.model() + ": average Hessian trace per layer (" + traces.images() + " images)")
-        .xAxisTitle("layer").yAxisTitle("|Tr(H)| / n").build();
+        .xAxisTitle("layer").yAxisTitle("Tr(H) / n").build();
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    chart.getStyler().setXAxisLabelRotation(60);
+    chart.getStyler().setXAxisLabelRotation(traces.layers().size() > 8 ? 60 : 0);
+    // Bars start at zero, which a log axis cannot show: points instead.
+    chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+    chart.getStyler().setMarkerSize(10);
     List<String> names = new ArrayList<>();
-    List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     for (LayerTrace t : traces.layers()) {
       names.add(t.layer());
-      x.add((double) x.size());
       y.add(Math.max(Math.abs(t.average()), 1e-30));
     }
-    chart.getStyler().setXAxisMin(-0.5);
-    chart.getStyler().setXAxisMax(names.size() - 0.5);
-    chart.setCustomXAxisTickLabelsFormatter(v -> {
-      long i = Math.round(v);
-      return Math.abs(v - i) < 1e-6 && i >= 0 && i < names.size() ? names.get((int) i) : "";
-    });
-    XYSeries s = chart.addSeries("average trace", x, y);
-    s.setMarker(SeriesMarkers.CIRCLE);
+    chart.addSeries("average trace", names, y);
     return chart;
   }
 
@@ -167,26 +167,31 @@ public final class HawqViews {
     Budget b = r.swept();
     double scale = scale(b);
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title((accuracy ? "PTQ accuracy" : "Perturbation") + " of optimal plans vs " + b.name())
-        .xAxisTitle(b.name() + " (" + unit(b) + ")").yAxisTitle(accuracy ? "top-1 accuracy %" : "sum of Omega").build();
+        .title((accuracy ? "PTQ top-1 error" : "Perturbation") + " of optimal plans vs " + b.name())
+        .xAxisTitle(b.name() + " (" + unit(b) + ")").yAxisTitle(accuracy ? "top-1 error % (100 - accuracy), log scale" : "sum of Omega").build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    if (!accuracy) chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true); // error rates from 90% down to 1% stay readable
     List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     for (ParetoResult.Point p : r.points()) {
       x.add(p.used() / scale);
-      y.add(accuracy ? 100 * p.accuracy() : Math.max(p.omega(), 1e-30));
+      y.add(accuracy ? errorPercent(p.accuracy()) : Math.max(p.omega(), 1e-30));
     }
     XYSeries s = chart.addSeries("HAWQ-V3 optimum", x, y);
     s.setMarker(SeriesMarkers.CIRCLE);
     for (ParetoResult.Uniform u : r.uniform()) {
-      double v = accuracy ? 100 * u.accuracy() : Math.max(u.omega(), 1e-30);
+      double v = accuracy ? errorPercent(u.accuracy()) : Math.max(u.omega(), 1e-30);
       XYSeries us = chart.addSeries("uniform " + u.bits(), List.of(u.used() / scale), List.of(v));
       us.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       us.setMarker(SeriesMarkers.DIAMOND);
     }
     return chart;
+  }
+
+  /** Top-1 error in percent, kept above zero for a log axis (a perfect score shows as 0.01%). */
+  private static double errorPercent(double accuracy) {
+    return Math.max(100 * (1 - accuracy), 0.01);
   }
 
   public static MimeBundle pareto(ParetoResult r) {

@@ -5,9 +5,8 @@ import bitlab.dsl.display.ChartImages;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.Renderable;
 import bitlab.dsl.display.TableHtml;
-import bitlab.model.Inference;
 import bitlab.model.Model;
-import bitlab.search.hawq.Perturbation;
+import bitlab.search.hawq.LossChange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,13 +20,19 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Does Omega predict the damage? For each layer and weight width: HAWQ-V3's second-order prediction
- * of the loss increase, {@code Omega / 2}, against the increase measured by quantizing only that
- * layer's weights (all else in float) on the images the traces were taken on.
+ * Does Omega predict the damage? For each layer and weight width, HAWQ-V3's prediction of the loss
+ * increase, {@code Omega / 2}, beside the increase measured by rounding only that layer's weights (all
+ * else in float) on the images the traces were taken on, and the two terms of the second-order Taylor
+ * expansion along the actual rounding that explain the difference: the gradient term {@code g^T dW}
+ * (which HAWQ-V3 drops) and the exact quadratic term {@code 1/2 dW^T H dW} (which it approximates by
+ * the average trace).
  */
 public final class OmegaCheck implements Renderable {
-  /** One layer at one width: predicted and measured loss increase. */
-  public record Point(String layer, int bits, double predicted, double measured) {}
+  /** One layer at one width: HAWQ-V3's prediction and the measured change with its Taylor terms. */
+  public record Point(String layer, int bits, double predicted, double measured, double gradient, double quadratic) {
+    /** {@code g^T dW + 1/2 dW^T H dW}. */
+    public double taylor() { return gradient + quadratic; }
+  }
 
   private final String model;
   private final int images;
@@ -37,14 +42,16 @@ public final class OmegaCheck implements Renderable {
   OmegaCheck(Model net, Samples samples, Perturbations omegas) {
     this.model = net.name();
     this.images = samples.size();
-    this.baseLoss = Inference.evaluate(net, samples).loss();
+    LossChange change = LossChange.on(net, samples);
+    this.baseLoss = change.baseLoss();
     List<Point> p = new ArrayList<>();
     int done = 0;
     int total = omegas.layers().size() * omegas.widths().length;
     for (String layer : omegas.layers()) {
       for (int b : omegas.widths()) {
-        p.add(new Point(layer, b, omegas.omega(layer, b) / 2, Perturbation.lossIncrease(net, samples, layer, b, baseLoss)));
-        bitlab.task.Work.progress(String.format(Locale.ROOT, "measuring loss increases of %s: %d of %d", model, ++done, total));
+        LossChange.Terms t = change.at(layer, b);
+        p.add(new Point(layer, b, omegas.omega(layer, b) / 2, t.measured(), t.gradient(), t.quadratic()));
+        bitlab.task.Work.progress(String.format(Locale.ROOT, "measuring loss changes of %s: %d of %d", model, ++done, total));
       }
     }
     this.points = List.copyOf(p);
@@ -52,83 +59,101 @@ public final class OmegaCheck implements Renderable {
 
   public List<Point> points() { return points; }
 
-  /** The float model's mean loss on the images. */
+  /** The unquantized model's mean loss on the images. */
   public double baseLoss() { return baseLoss; }
 
-  /** Spearman's rank correlation between predicted and measured increases over all points (1: same order). */
+  /** Spearman's rank correlation between Omega/2 and the measured change over all points (1: the same order). */
   public double rankCorrelation() {
-    double[] a = ranks(points.stream().mapToDouble(Point::predicted).toArray());
-    double[] b = ranks(points.stream().mapToDouble(Point::measured).toArray());
-    return pearson(a, b);
+    return spearman(points.stream().mapToDouble(Point::predicted).toArray(), points.stream().mapToDouble(Point::measured).toArray());
+  }
+
+  /** Spearman's rank correlation between the full second-order Taylor prediction and the measured change. */
+  public double taylorRankCorrelation() {
+    return spearman(points.stream().mapToDouble(Point::taylor).toArray(), points.stream().mapToDouble(Point::measured).toArray());
   }
 
   public Table table() {
     StringColumn layer = StringColumn.create("layer");
     StringColumn bits = StringColumn.create("weight bits");
-    StringColumn pred = StringColumn.create("predicted Omega/2");
-    StringColumn meas = StringColumn.create("measured loss increase");
-    StringColumn ratio = StringColumn.create("measured / predicted");
+    StringColumn pred = StringColumn.create("Omega/2 (HAWQ-V3)");
+    StringColumn quad = StringColumn.create("1/2 dW'H dW");
+    StringColumn grad = StringColumn.create("g'dW");
+    StringColumn tay = StringColumn.create("Taylor: g'dW + 1/2 dW'H dW");
+    StringColumn meas = StringColumn.create("measured change");
     for (Point p : points) {
       layer.append(p.layer());
       bits.append(Integer.toString(p.bits()));
       pred.append(String.format(Locale.ROOT, "%.3e", p.predicted()));
+      quad.append(String.format(Locale.ROOT, "%.3e", p.quadratic()));
+      grad.append(String.format(Locale.ROOT, "%.3e", p.gradient()));
+      tay.append(String.format(Locale.ROOT, "%.3e", p.taylor()));
       meas.append(String.format(Locale.ROOT, "%.3e", p.measured()));
-      ratio.append(p.predicted() > 0 ? String.format(Locale.ROOT, "%.2f", p.measured() / p.predicted()) : "");
     }
-    return Table.create("Omega/2 against the measured loss increase", layer, bits, pred, meas, ratio);
+    return Table.create("loss change of rounding one layer: predicted and measured", layer, bits, pred, quad, grad, tay, meas);
   }
 
-  /** Measured against predicted on log-log axes, one series per layer, the diagonal drawn; increases <= 0 cannot be drawn. */
+  /**
+   * Measured change against each prediction on log-log axes, with the diagonal; points where a value
+   * is zero or negative cannot be drawn on log axes and are left out.
+   */
   public XYChart chart() {
-    XYChart chart = new XYChartBuilder().width(760).height(480).title(model + ": loss increase, measured vs Omega/2")
-        .xAxisTitle("predicted Omega/2").yAxisTitle("measured loss increase").build();
+    XYChart chart = new XYChartBuilder().width(760).height(480).title(model + ": loss change, measured vs predicted")
+        .xAxisTitle("predicted").yAxisTitle("measured").build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = 0;
-    List<String> seen = new ArrayList<>();
-    for (Point p : points) if (!seen.contains(p.layer())) seen.add(p.layer());
-    for (String layer : seen) {
-      List<Double> x = new ArrayList<>();
-      List<Double> y = new ArrayList<>();
-      for (Point p : points) {
-        if (!p.layer().equals(layer) || !(p.predicted() > 0) || !(p.measured() > 0)) continue;
-        x.add(p.predicted());
-        y.add(p.measured());
-        lo = Math.min(lo, Math.min(p.predicted(), p.measured()));
-        hi = Math.max(hi, Math.max(p.predicted(), p.measured()));
-      }
-      if (x.isEmpty()) continue;
-      XYSeries s = chart.addSeries(layer, x, y);
-      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      s.setMarker(SeriesMarkers.CIRCLE);
-    }
-    if (hi > 0) {
-      XYSeries d = chart.addSeries("measured = predicted", List.of(lo, hi), List.of(lo, hi));
+    double[] range = {Double.POSITIVE_INFINITY, 0};
+    scatter(chart, "Omega/2 (HAWQ-V3)", Point::predicted, SeriesMarkers.CIRCLE, range);
+    scatter(chart, "Taylor along the rounding", Point::taylor, SeriesMarkers.CROSS, range);
+    if (range[1] > 0) {
+      XYSeries d = chart.addSeries("measured = predicted", List.of(range[0], range[1]), List.of(range[0], range[1]));
       d.setMarker(SeriesMarkers.NONE);
       d.setLineColor(java.awt.Color.GRAY);
     }
     return chart;
   }
 
+  private void scatter(XYChart chart, String name, java.util.function.ToDoubleFunction<Point> predicted,
+      org.knowm.xchart.style.markers.Marker marker, double[] range) {
+    List<Double> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (Point p : points) {
+      double v = predicted.applyAsDouble(p);
+      if (!(v > 0) || !(p.measured() > 0)) continue;
+      x.add(v);
+      y.add(p.measured());
+      range[0] = Math.min(range[0], Math.min(v, p.measured()));
+      range[1] = Math.max(range[1], Math.max(v, p.measured()));
+    }
+    if (x.isEmpty()) return;
+    XYSeries s = chart.addSeries(name, x, y);
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    s.setMarker(marker);
+  }
+
   @Override public MimeBundle render() {
-    long hidden = points.stream().filter(p -> !(p.measured() > 0) || !(p.predicted() > 0)).count();
-    String head = String.format(Locale.ROOT, "<p><b>%s</b> on %d images (float loss %.4f): rank correlation of predicted and measured increases %.3f%s</p>",
-        TableHtml.escape(model), images, baseLoss, rankCorrelation(),
-        hidden == 0 ? "" : String.format(Locale.ROOT, "; %d point%s with an increase of zero or less are not drawn", hidden, hidden == 1 ? "" : "s"));
-    return MimeBundle.html(toString(), head + "<div style=\"display:flex;gap:1em;align-items:flex-start\"><div>" + TableHtml.html(table(), 200)
-        + "</div><div><img src=\"data:image/png;base64," + ChartImages.pngBase64(chart()) + "\"/></div></div>");
+    long hidden = points.stream().filter(p -> !(p.measured() > 0)).count();
+    String head = String.format(Locale.ROOT, "<p><b>%s</b> on %d images (loss %.5f): rank correlation with the measured change %.3f for Omega/2, "
+            + "%.3f for the Taylor expansion%s</p>", TableHtml.escape(model), images, baseLoss, rankCorrelation(), taylorRankCorrelation(),
+        hidden == 0 ? "" : String.format(Locale.ROOT, "; %d point%s where the loss did not rise are not drawn", hidden, hidden == 1 ? "" : "s"));
+    return MimeBundle.html(toString(), head + TableHtml.html(table(), 200)
+        + "<img src=\"data:image/png;base64," + ChartImages.pngBase64(chart()) + "\"/>");
   }
 
   @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Omega/2 vs measured loss increase, %s on %d images (float loss %.5f), rank correlation %.3f%n",
-        model, images, baseLoss, rankCorrelation()));
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+        "Loss change of rounding one layer, %s on %d images (loss %.5f); rank correlation with the measured change: Omega/2 %.3f, Taylor %.3f%n",
+        model, images, baseLoss, rankCorrelation(), taylorRankCorrelation()));
     for (Point p : points) {
-      b.append(String.format(Locale.ROOT, "  %-10s %d bits  predicted %.3e  measured %.3e%n", p.layer(), p.bits(), p.predicted(), p.measured()));
+      b.append(String.format(Locale.ROOT, "  %-10s %d bits  Omega/2 %.3e  1/2 dW'HdW %.3e  g'dW %+.3e  measured %+.3e%n", p.layer(), p.bits(),
+          p.predicted(), p.quadratic(), p.gradient(), p.measured()));
     }
     return b.toString();
+  }
+
+  private static double spearman(double[] a, double[] b) {
+    return pearson(ranks(a), ranks(b));
   }
 
   private static double[] ranks(double[] v) {

@@ -92,7 +92,7 @@ class HawqBuilderTest {
     assertEquals(2 * net.layers().size(), c.points().size());
     for (OmegaCheck.Point pt : c.points()) assertTrue(Double.isFinite(pt.measured()) && pt.predicted() >= 0, pt.toString());
     assertTrue(c.rankCorrelation() >= -1 && c.rankCorrelation() <= 1);
-    assertTrue(c.render().data().get(MimeBundle.HTML).contains("measured loss increase"));
+    assertTrue(c.render().data().get(MimeBundle.HTML).contains("measured change"));
     assertTrue(p.render().data().get(MimeBundle.HTML).contains("Omega @8 bits"));
   }
 }

@@ -123,4 +123,14 @@ final class Gradients {
   }
 
   int images() { return total; }
+
+  /** The mean softmax cross-entropy of these logits (one array per chunk, as {@link #logits()} returns) against the labels. */
+  double loss(INDArray[] z) {
+    double sum = 0;
+    for (int c = 0; c < z.length; c++) {
+      INDArray logp = org.nd4j.linalg.ops.transforms.Transforms.log(org.nd4j.linalg.ops.transforms.Transforms.softmax(z[c], true), false);
+      sum -= logp.mul(y[c]).sumNumber().doubleValue();
+    }
+    return sum / total;
+  }
 }

@@ -43,19 +43,4 @@ public final class Perturbation {
     if (bits < 1 || bits > 16) throw new HawqException("Weight width " + bits + " is outside 1..16.");
     return WeightQuantizer.quantize("weight", weight, PtqConfig.DEFAULT.weightSpec(bits), Calibration.MINMAX).dequantized();
   }
-
-  /**
-   * What Omega predicts, measured: the mean loss on {@code samples} with only this layer's weights
-   * replaced by {@code Q_b(W)} (everything else in float), minus the loss of the float model. A
-   * second-order Taylor expansion says {@code Delta L ~ g^T dW + 1/2 dW^T H dW}; HAWQ-V3 drops the
-   * gradient term (small at a trained minimum) and replaces {@code dW^T H dW} by
-   * {@code avgTr(H) * ||dW||^2} = Omega, so the prediction is {@code Omega / 2}.
-   *
-   * @param baseLoss the float model's mean loss on the same samples ({@code Inference.evaluate(model, samples).loss()})
-   */
-  public static double lossIncrease(Model model, bitlab.data.Samples samples, String layer, int bits, double baseLoss) {
-    String key = model.node(layer).param("weight");
-    Model q = model.withParams(java.util.Map.of(key, quantized(model.param(key), bits).castTo(model.param(key).dataType())));
-    return bitlab.model.Inference.evaluate(q, samples).loss() - baseLoss;
-  }
 }

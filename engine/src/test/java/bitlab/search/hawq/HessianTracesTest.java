@@ -143,4 +143,17 @@ class HessianTracesTest {
     var expected = r.transpose().mmul(h).divi(20); // [10, 12]
     assertEquals(0, grad.sub(expected).norm2Number().doubleValue(), 1e-5 * expected.norm2Number().doubleValue());
   }
+
+  /** At 8 bits the rounding is a small step: the second-order Taylor expansion predicts the measured change closely. */
+  @Test void taylorTermsExplainTheLossChangeOfASmallRounding() {
+    LossChange c = LossChange.on(mlp, train.take(100));
+    for (String layer : java.util.List.of("fc1", "fc2")) {
+      LossChange.Terms t = c.at(layer, 8);
+      System.out.printf("%s at 8 bits: measured %.4e, g'dW %.4e, 1/2 dW'HdW %.4e%n", layer, t.measured(), t.gradient(), t.quadratic());
+      assertTrue(t.quadratic() > 0, t.toString());
+      assertEquals(t.measured(), t.taylor(), 0.05 * Math.abs(t.measured()) + 1e-9, t.toString());
+    }
+    HawqException e = assertThrows(HawqException.class, () -> c.at("relu1", 8));
+    assertTrue(e.getMessage().contains("fc1, fc2"), e.getMessage());
+  }
 }

@@ -1,0 +1,90 @@
+package bitlab.search.hawq;
+
+import bitlab.data.Samples;
+import bitlab.model.Model;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * What rounding one layer's weights does to the loss, measured and taken apart. With
+ * {@code dW = Q_b(W) - W} for one layer (everything else unchanged), on fixed images, in double precision:
+ * <ul>
+ *   <li>{@code measured}: {@code L(W + dW) - L(W)};</li>
+ *   <li>{@code gradient}: the first-order term {@code g^T dW}, which HAWQ-V3 drops (the gradient is
+ *       small at a trained minimum, but it multiplies {@code ||dW||}, not its square);</li>
+ *   <li>{@code quadratic}: the second-order term {@code 1/2 dW^T H dW} along the actual rounding, as
+ *       {@code 1/2 mean_n (J dW)^T A (J dW)} (exact for piecewise-linear networks, see
+ *       {@link HessianTraces}); HAWQ-V3 replaces it by {@code Omega / 2 = 1/2 avgTr(H) ||dW||^2}.</li>
+ * </ul>
+ */
+public final class LossChange {
+  /** One layer at one width. */
+  public record Terms(String layer, int bits, double measured, double gradient, double quadratic) {
+    /** The second-order Taylor prediction {@code g^T dW + 1/2 dW^T H dW}. */
+    public double taylor() { return gradient + quadratic; }
+  }
+
+  private static final double STEP = Math.sqrt(Math.ulp(1.0));
+
+  private final Model model;
+  private final Gradients grads;
+  private final INDArray[] z0;
+  private final double baseLoss;
+  private final Map<String, INDArray> gradient;
+
+  private LossChange(Model model, Samples samples) {
+    if (model.layers().isEmpty()) {
+      throw new HawqException("Model '" + model.name() + "' has no Conv or Linear layers with weights; there is nothing to quantize.");
+    }
+    bitlab.model.Inference.checkFits(model, samples);
+    this.model = model;
+    this.grads = new Gradients(model, samples);
+    this.z0 = grads.logits();
+    this.baseLoss = grads.loss(z0);
+    this.gradient = grads.gradient(grads.weightNames());
+  }
+
+  /** Prepares the measurements on these images (one gradient of the float model). */
+  public static LossChange on(Model model, Samples samples) {
+    return new LossChange(model, samples);
+  }
+
+  /** The mean loss of the unquantized model on the images. */
+  public double baseLoss() { return baseLoss; }
+
+  /** Rounds this layer's weights to {@code bits} (as PTQ does), measures and decomposes the loss change. */
+  public Terms at(String layer, int bits) {
+    String key = model.node(layer).param("weight");
+    if (!grads.weightNames().contains(key)) {
+      throw new HawqException("Layer '" + layer + "' has no weights to round; layers with weights are " + String.join(", ", model.layerNames()) + ".");
+    }
+    INDArray w = grads.weight(key).castTo(DataType.DOUBLE);
+    INDArray dw = Perturbation.quantized(model.param(key), bits).castTo(DataType.DOUBLE).sub(w);
+    double g = gradient.get(key).mul(dw).sumNumber().doubleValue();
+    grads.setWeight(key, w.add(dw));
+    double measured = grads.loss(grads.logits()) - baseLoss;
+    double rms = Math.sqrt(dw.mul(dw).meanNumber().doubleValue());
+    double quadratic = 0;
+    if (rms > 0) {
+      double t = STEP * Math.max(Math.sqrt(w.mul(w).meanNumber().doubleValue()), 1e-3) / rms;
+      grads.setWeight(key, w.add(dw.mul(t)));
+      INDArray[] z = grads.logits();
+      double s = 0;
+      for (int c = 0; c < z.length; c++) {
+        INDArray d = z[c].sub(z0[c]).divi(t);
+        INDArray p = Transforms.softmax(z0[c], true);
+        INDArray pd = p.mul(d);
+        INDArray lin = pd.sum(1);
+        s += pd.mul(d).sum(1).subi(lin.mul(lin)).sumNumber().doubleValue();
+      }
+      quadratic = 0.5 * s / grads.images();
+    }
+    grads.setWeight(key, w);
+    return new Terms(layer, bits, measured, g, quadratic);
+  }
+
+  List<String> weights() { return grads.weightNames(); }
+}
