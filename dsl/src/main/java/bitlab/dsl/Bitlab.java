@@ -365,4 +365,12 @@ public final class Bitlab {
   public static bitlab.dsl.haq.HaqSideBySide compare(bitlab.search.haq.HaqResult a, bitlab.search.haq.HaqResult b) {
     return bitlab.dsl.haq.HaqSideBySide.of(a, b);
   }
+
+  // ---- HAWQ-V3: a bit-allocation problem from its file ----
+
+  /**
+   * Solves a bit-allocation problem in the bitlab-ilp/1 format exactly, as {@code ./bitlab ilp --input} does:
+   * {@code ilp(plan.ilpJson())}, {@code ilp("plan.json")}, or JSON text written by hand.
+   */
+  public static bitlab.dsl.hawq.IlpResult ilp(String jsonOrPath) { return bitlab.dsl.hawq.IlpResult.of(jsonOrPath); }
 }
