@@ -37,7 +37,7 @@ public final class IlpResult implements Renderable {
       throw new IlpInputException("ilp(...) needs the JSON of a bitlab-ilp/1 problem or the path of such a file; write one with plan.ilpJson().");
     }
     String text = jsonOrPath.strip();
-    if (text.startsWith("{")) return new IlpResult("the ILP text", IlpJson.read(text, "the ILP text"));
+    if (text.startsWith("{")) return new IlpResult("JSON text", IlpJson.read(text, "the ILP text"));
     Path p = Path.of(text);
     if (!Files.isRegularFile(p)) {
       throw new IlpInputException("There is no ILP file '" + text + "'; pass a problem's JSON text or the path of a file that plan.ilpJson() or "
@@ -90,9 +90,10 @@ public final class IlpResult implements Renderable {
         num(u.low()), num(u.high()));
   }
 
-  /** Whole numbers (bytes, BOPs) as integers with separators, others to four significant digits. */
-  private static String num(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%.4g", v);
+  /** Whole numbers (bytes, BOPs) as integers with separators, others from 1,000 up with one decimal, small ones to four significant digits. */
+  static String num(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
+    return Math.abs(v) >= 1000 && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,.1f", v) : String.format(Locale.ROOT, "%.4g", v);
   }
 
   @Override public MimeBundle render() {

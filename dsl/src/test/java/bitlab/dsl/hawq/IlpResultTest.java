@@ -36,6 +36,8 @@ class IlpResultTest {
     assertTrue(html.contains("&#39;two.json&#39;") && html.contains("proven optimal") && html.contains("W4A4: 1.000e+00"), html);
     assertTrue(!html.contains(dir.toString()), "the rendering names the file, not the machine's path");
     assertTrue(r.toString().contains("budget size: uses 18 of 18 bytes"), r.toString());
+    assertEquals("47,990.5", IlpResult.num(47990.5));
+    assertEquals("5.432e-05", IlpResult.num(5.4321e-5));
   }
 
   @Test void badInputIsNamed() {
