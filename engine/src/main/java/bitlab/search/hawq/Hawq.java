@@ -139,9 +139,10 @@ public final class Hawq {
     if (b.fraction()) return range.low() + b.value() * (range.high() - range.low());
     double v = b.value();
     if (v < range.low() * (1 - 1e-12) || v > range.high() * (1 + 1e-12)) {
+      String kept = fixed.isEmpty() && ties.isEmpty() ? "" : fixed.isEmpty() ? ", ties kept" : ties.isEmpty() ? ", fixed layers kept" : ", fixed layers and ties kept";
       throw new BudgetException(String.format("The %s budget of %s lies %s the range policies of these candidates span; the feasible range is %s "
-              + "(every layer at its lowest candidate) to %s (every layer at its highest).", b.name(), IlpSolver.fmt(v, b.kind().unit()),
-          v < range.low() ? "below" : "above", IlpSolver.fmt(range.low(), b.kind().unit()), IlpSolver.fmt(range.high(), b.kind().unit())));
+              + "(every layer at its lowest candidate%s) to %s (every layer at its highest).", b.name(), IlpSolver.fmt(v, b.kind().unit()),
+          v < range.low() ? "below" : "above", IlpSolver.fmt(range.low(), b.kind().unit()), kept, IlpSolver.fmt(range.high(), b.kind().unit())));
     }
     return v;
   }

@@ -51,6 +51,8 @@ class HawqTest {
     assertTrue(e.getMessage().contains("below") && e.getMessage().contains(range), e.getMessage());
     e = assertThrows(BudgetException.class, () -> planner().budget(Budget.sizeBytes(1e9)).solve());
     assertTrue(e.getMessage().contains("above"), e.getMessage());
+    e = assertThrows(BudgetException.class, () -> planner().fix("conv1", Bits.W8A8).budget(Budget.sizeBytes(100)).solve());
+    assertTrue(e.getMessage().contains("lowest candidate, fixed layers kept)"), e.getMessage());
     e = assertThrows(BudgetException.class, () -> Budget.size(1.5));
     assertTrue(e.getMessage().contains("between 0"), e.getMessage());
   }
