@@ -25,14 +25,16 @@ import java.util.Random;
 /**
  * The issue's accuracy target on an MNIST mini: at equal size budgets, the PTQ accuracy of the
  * HAWQ-V3 plan against the best uniform policy that fits and a random search. Candidates W2A8, W4A8,
- * W8A8 (weights vary, activations at 8 bits). The random search draws policies that meet the budget,
+ * W8A8 by default (weights vary, activations at 8 bits). The random search draws policies that meet the budget,
  * scores each by PTQ accuracy on 1,000 held-out training images and reports the test accuracy of
  * its best; it gets {@code RANDOM} evaluations, as many as the uniform baseline and HAWQ-V3 together
  * spend on accuracy plus the Hessian's cost counted generously. Uses the zoo's trained weights when
  * the build ships them, else trains the architecture here (printed).
  *
- * <p>{@code java ... bitlab.bench.HawqTargets [model] [epochs] [images] [probes]} (default lenet5, 2 epochs if
- * training, 256 images, at most 100 probes per layer).
+ * <p>{@code java ... bitlab.bench.HawqTargets [model] [epochs] [images] [probes] [widths]} (default lenet5, 2 epochs if
+ * training, 256 images, at most 100 probes per layer, weight widths 2,4,8 with budgets at the size of uniform W4A8
+ * and halfway between W2A8 and W4A8; given widths, e.g. {@code 4,8}, the budgets are halfway between adjacent
+ * uniform sizes and every uniform size between the extremes).
  */
 public final class HawqTargets {
   static final int RANDOM = 10;
@@ -58,11 +60,28 @@ public final class HawqTargets {
     int probes = args.length > 3 ? Integer.parseInt(args[3]) : 100;
     Traces traces = HessianTraces.estimate(net, data.train(), TraceOptions.DEFAULT.withImages(images).withIterations(Math.min(8, probes), probes));
     System.out.print(traces);
-    List<Bits> cand = List.of(Bits.of(2, 8), Bits.of(4, 8), Bits.of(8, 8));
+    List<Bits> cand = new ArrayList<>();
+    String widths = args.length > 4 ? args[4] : "2,4,8";
+    for (String w : widths.split(",")) cand.add(Bits.of(Integer.parseInt(w.trim()), 8));
+    if (cand.size() < 2) throw new IllegalArgumentException("Give at least two weight widths, e.g. 4,8; got '" + widths + "'.");
     Hawq base = Hawq.of(net, traces).candidates(cand);
-    double size2 = Policy.uniform(net, 2, 8).sizeBytes(net);
-    double size4 = Policy.uniform(net, 4, 8).sizeBytes(net);
-    for (double budget : new double[] {size4, (size2 + size4) / 2}) {
+    List<Double> budgets = new ArrayList<>();
+    if (args.length <= 4) {
+      // The default {2,4,8}: the size of uniform W4A8, and halfway between W2A8 and W4A8.
+      double size2 = Policy.uniform(net, 2, 8).sizeBytes(net);
+      double size4 = Policy.uniform(net, 4, 8).sizeBytes(net);
+      budgets.add(size4);
+      budgets.add((size2 + size4) / 2);
+    } else {
+      // Given widths: every uniform size between the extremes, and halfway between adjacent uniform sizes.
+      for (int i = 0; i + 1 < cand.size(); i++) {
+        double lo = Policy.uniform(net, cand.get(i).weights(), 8).sizeBytes(net);
+        double hi = Policy.uniform(net, cand.get(i + 1).weights(), 8).sizeBytes(net);
+        if (i > 0) budgets.add(lo);
+        budgets.add((lo + hi) / 2);
+      }
+    }
+    for (double budget : budgets) {
       Plan p = base.budget(Budget.sizeBytes(budget)).solve();
       double hawq = ptq(net, p.policy(), calibration, data.test());
       System.out.printf(Locale.ROOT, "%nsize budget %.0f bytes: HAWQ-V3 %s, %d bytes, PTQ test accuracy %.2f%%%n", budget,
