@@ -8,17 +8,15 @@ import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.ParamsFile;
 import bitlab.model.Zoo;
-import bitlab.quant.Observations;
-import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.QuantizedModel;
-import bitlab.quant.Quantizer;
 import bitlab.search.haq.Budget;
 import bitlab.search.haq.Candidate;
 import bitlab.search.haq.Episode;
 import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
 import bitlab.search.haq.HaqResult;
+import bitlab.search.haq.PtqOracle;
 import bitlab.search.haq.Scoring;
 import bitlab.train.TrainConfig;
 import bitlab.train.Trainer;
@@ -39,7 +37,8 @@ import java.util.Map;
  * to train N epochs here first, {@code random} for timing only, or {@code zoo} (the default: the shipped
  * weights). Settings: {@code eval=N} scoring images (1000), {@code warmup=N}, {@code sigma=S} and
  * {@code decay=D} (exploration noise), {@code seed=S}, {@code budget=F} (latency fraction, 0.6),
- * {@code target=NAME}, {@code baselines=false}, {@code trace=true} (one line per episode).
+ * {@code target=NAME}, {@code baselines=false}, {@code trace=true} (one line per episode), {@code scorer=simulated}
+ * (score with the fake-quantized float graph instead of the integer-only executor; the test-split figures use the same).
  *
  * <p>Times are wall-clock and process CPU seconds; the load average says how much of the machine
  * the run had (on 2 cores, a load above 2 means other work shared them).
@@ -99,7 +98,8 @@ public final class HaqBench {
       System.out.println("weights: " + weights);
     }
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
-    Scoring scoring = Scoring.DEFAULT.withEvaluation(Integer.parseInt(opt.getOrDefault("eval", "1000")));
+    Scoring scoring = Scoring.DEFAULT.withEvaluation(Integer.parseInt(opt.getOrDefault("eval", "1000")))
+        .withInteger(!opt.getOrDefault("scorer", "integer").equals("simulated"));
     HaqConfig cfg = HaqConfig.of(episodes, seed).withBaselines(Boolean.parseBoolean(opt.getOrDefault("baselines", "true")));
     if (opt.containsKey("warmup")) cfg = cfg.withWarmup(Integer.parseInt(opt.get("warmup")));
     if (opt.containsKey("sigma") || opt.containsKey("decay")) {
@@ -115,17 +115,22 @@ public final class HaqBench {
     Split split = data.train().stratifiedSplit(scoring.heldOut(), seed);
     Samples eval = split.heldOut().take(Math.min(scoring.evaluation(), split.heldOut().size()));
     Samples calib = split.rest().take(scoring.calibration());
-    Observations observed = Observations.of(net, calib, PtqConfig.DEFAULT.bins());
-    for (int round = 0; round < 2; round++) {
-      double w0 = System.nanoTime() / 1e9;
-      double c0 = cpu();
-      QuantizedModel q = Quantizer.ptq(observed, Policy.uniform(net, 4 + round, 6), PtqConfig.DEFAULT);
-      double w1 = System.nanoTime() / 1e9;
-      double c1 = cpu();
-      double acc = q.evaluate(eval).accuracy();
-      System.out.printf("one scoring (W%dA6): %s on %d images %.2f s (%.2f s CPU), build graph + evaluate %d images %.2f s (%.2f s CPU), "
-              + "accuracy %.2f%%%n", 4 + round, round == 0 ? "calibrate + quantize" : "quantize (calibration reused)", calib.size(), w1 - w0,
-          c1 - c0, eval.size(), System.nanoTime() / 1e9 - w1, cpu() - c1, 100 * acc);
+    double w0 = System.nanoTime() / 1e9;
+    double cpu0 = cpu();
+    PtqOracle oracle = new PtqOracle(net, calib, eval, PtqConfig.DEFAULT, scoring.integer());
+    System.out.printf("calibration on %d images (once per search): %.2f s (%.2f s CPU); policies scored by %s%n", calib.size(),
+        System.nanoTime() / 1e9 - w0, cpu() - cpu0, oracle.integer() ? "the integer-only executor" : "the fake-quantized simulation");
+    for (int round = 0; round < 3; round++) {
+      List<bitlab.hardware.Bits> p = java.util.Collections.nCopies(net.layers().size(), new bitlab.hardware.Bits(4 + round, 6));
+      double t0 = System.nanoTime() / 1e9;
+      double k0 = cpu();
+      QuantizedModel q = oracle.quantize(p);
+      double t1 = System.nanoTime() / 1e9;
+      double k1 = cpu();
+      double acc = oracle.accuracy(q, eval);
+      System.out.printf("one scoring (W%dA6): quantize %.2f s (%.2f s CPU), %s %d images %.2f s (%.2f s CPU), accuracy %.2f%%%n", 4 + round,
+          t1 - t0, k1 - k0, oracle.integer() ? "compile + run integer-only on" : "build graph + evaluate", eval.size(),
+          System.nanoTime() / 1e9 - t1, cpu() - k1, acc);
     }
 
     double c0 = cpu();
@@ -153,7 +158,7 @@ public final class HaqBench {
     StringBuilder test = new StringBuilder("on the " + data.test().size() + " test images (final policies only):");
     for (Candidate c : finals) {
       line.append(String.format(" %s %.2f%%;", c.method(), c.accuracy()));
-      double t = 100 * Quantizer.ptq(observed, Policy.of(net, c.policy()), PtqConfig.DEFAULT).evaluate(data.test()).accuracy();
+      double t = oracle.accuracy(oracle.quantize(c.policy()), data.test());
       test.append(String.format(" %s %.2f%%;", c.method(), t));
     }
     System.out.println(line);

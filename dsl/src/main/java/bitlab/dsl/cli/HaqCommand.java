@@ -32,6 +32,8 @@ final class HaqCommand implements Callable<Integer> {
   @Option(names = "--warmup", description = "Random warm-up episodes (default: a fifth of the episodes, at most 20).") Integer warmup;
   @Option(names = "--seed", defaultValue = "1") long seed;
   @Option(names = "--eval-images", defaultValue = "1000", description = "Held-out training images each policy is scored on.") int evalImages;
+  @Option(names = "--simulated", description = "Score policies with the fake-quantized float graph instead of the integer-only executor.")
+  boolean simulated;
   @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.") boolean noBaselines;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
@@ -47,7 +49,7 @@ final class HaqCommand implements Callable<Integer> {
     Budget b = budget.latency != null ? Budget.latency(budget.latency)
         : budget.energy != null ? Budget.energy(budget.energy) : Budget.size(budget.size);
     HaqBuilder builder = new HaqBuilder(args.model(), args.data()).on(SessionTargets.named(target)).budget(b)
-        .episodes(episodes).seed(seed).evaluationImages(evalImages).baselines(!noBaselines);
+        .episodes(episodes).seed(seed).evaluationImages(evalImages).baselines(!noBaselines).integerScoring(!simulated);
     if (warmup != null) builder.warmup(warmup);
     HaqResult r = builder.run();
     System.err.print("\r");

@@ -26,7 +26,7 @@ import tech.tablesaw.api.Table;
  * {@code haq(net, data).on(edge).latency(0.6).episodes(100).seed(1).run()}: collects the settings
  * of a HAQ search and runs it. Defaults: 100 episodes, seed 1, warm-up a fifth of the episodes (at
  * most 20), bits 2..8, HAQ's DDPG settings, scoring on 1,000 held-out training images with 256
- * calibration images, baselines on.
+ * calibration images (integer-only execution), baselines on.
  */
 public final class HaqBuilder {
   private final Model net;
@@ -89,6 +89,12 @@ public final class HaqBuilder {
   public HaqBuilder calibrationImages(int n) { this.scoring = scoring.withCalibration(n); return this; }
 
   public HaqBuilder ptq(PtqConfig c) { this.scoring = scoring.withPtq(c); return this; }
+
+  /**
+   * Score each policy on the integer-only executor (true, the default: the arithmetic of a deployment, about
+   * four times faster here) or on the fake-quantized float simulation (false).
+   */
+  public HaqBuilder integerScoring(boolean on) { this.scoring = scoring.withInteger(on); return this; }
 
   public HaqConfig config() {
     HaqConfig c = HaqConfig.of(episodes, seed).withBits(minBits, maxBits).withDdpg(ddpg).withBaselines(baselines);

@@ -27,7 +27,7 @@ public final class Haq {
     Split split = data.train().stratifiedSplit(scoring.heldOut(), cfg.seed());
     Samples eval = split.heldOut().take(Math.min(scoring.evaluation(), split.heldOut().size()));
     Samples calib = split.rest().take(Math.min(scoring.calibration(), split.rest().size()));
-    return search(model, target, budget, cfg, new PtqOracle(model, calib, eval, scoring.ptq()));
+    return search(model, target, budget, cfg, new PtqOracle(model, calib, eval, scoring.ptq(), scoring.integer()));
   }
 
   /** The search with any scoring of policies (tests use synthetic ones). */

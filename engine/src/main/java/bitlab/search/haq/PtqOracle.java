@@ -2,6 +2,8 @@ package bitlab.search.haq;
 
 import bitlab.data.Samples;
 import bitlab.hardware.Bits;
+import bitlab.integer.IntegerException;
+import bitlab.integer.IntegerModel;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.quant.Observations;
@@ -14,9 +16,15 @@ import java.util.List;
 /**
  * HAQ's reward signal without fine-tuning: static PTQ of the model under the policy (BatchNorm
  * folded, activation ranges calibrated on a fixed set of training images), then top-1 accuracy of
- * the simulated quantized model on a fixed held-out subset of the training data (never the test set).
+ * the quantized model on a fixed held-out subset of the training data (never the test set).
  * The calibration histograms are observed once and shared by every policy (the float activations
  * do not depend on the bits).
+ *
+ * <p>With {@code integer} the quantized model runs on the integer-only executor (dyadic
+ * requantization, the arithmetic of a deployment); otherwise on the fake-quantized float graph.
+ * The two agree except where a rounding of the float path and of the integer path part (a code
+ * differs by one). If the executor refuses the model (an operator without an integer step, say),
+ * every policy is scored by simulation and {@link #describe} says why.
  */
 public final class PtqOracle implements AccuracyOracle {
   private final Model model;
@@ -24,15 +32,35 @@ public final class PtqOracle implements AccuracyOracle {
   private final Observations observed;
   private final Samples evaluation;
   private final PtqConfig config;
+  private final String integerRefused;
+  private final boolean integer;
+  private int simulatedFallbacks;
   private Double reference;
 
   public PtqOracle(Model model, Samples calibration, Samples evaluation, PtqConfig config) {
+    this(model, calibration, evaluation, config, false);
+  }
+
+  public PtqOracle(Model model, Samples calibration, Samples evaluation, PtqConfig config, boolean integer) {
     this.model = model;
     this.calibration = calibration;
     this.evaluation = evaluation;
     this.config = config;
     this.observed = Observations.of(model, calibration, config.bins());
+    String refused = null;
+    if (integer) {
+      try {
+        IntegerModel.of(Quantizer.ptq(observed, Policy.uniform(model, 8, 8), config));
+      } catch (IntegerException e) {
+        refused = e.getMessage();
+      }
+    }
+    this.integerRefused = refused;
+    this.integer = integer && refused == null;
   }
+
+  /** True if policies run on the integer-only executor. */
+  public boolean integer() { return integer; }
 
   @Override public synchronized double reference() {
     if (reference == null) {
@@ -43,16 +71,34 @@ public final class PtqOracle implements AccuracyOracle {
   }
 
   @Override public double accuracy(List<Bits> policy) {
-    QuantizedModel q = Quantizer.ptq(observed, Policy.of(model, policy), config);
+    return accuracy(Quantizer.ptq(observed, Policy.of(model, policy), config), evaluation);
+  }
+
+  /** The accuracy (percent) of one quantized model on some samples, in this oracle's arithmetic. */
+  public double accuracy(QuantizedModel q, Samples samples) {
+    if (integer) {
+      try {
+        return 100 * IntegerModel.of(q).evaluate(samples).accuracy();
+      } catch (IntegerException e) {
+        simulatedFallbacks++; // one policy the executor cannot take (e.g. a sum that could leave int32): simulate it
+      }
+    }
     try {
-      return 100 * q.evaluate(evaluation).accuracy();
+      return 100 * q.evaluate(samples).accuracy();
     } finally {
       q.graph().release(); // one graph per policy: give its working memory back now, not at the next garbage collection
     }
   }
 
+  /** Quantizes with a policy, reusing this oracle's calibration. */
+  public QuantizedModel quantize(List<Bits> policy) {
+    return Quantizer.ptq(observed, Policy.of(model, policy), config);
+  }
+
   @Override public String describe() {
-    return String.format("static PTQ (%s) calibrated on %d images of %s, scored on %d held-out images of %s",
-        config.describe(), calibration.size(), calibration.name(), evaluation.size(), evaluation.name());
+    String how = integer ? "integer-only execution" + (simulatedFallbacks > 0 ? " (" + simulatedFallbacks + " policies simulated)" : "")
+        : "fake-quantized simulation" + (integerRefused != null ? " (the integer executor refused the model: " + integerRefused + ")" : "");
+    return String.format("static PTQ (%s) calibrated on %d images of %s, %s, scored on %d held-out images of %s",
+        config.describe(), calibration.size(), calibration.name(), how, evaluation.size(), evaluation.name());
   }
 }

@@ -30,7 +30,7 @@ class HaqPtqTest {
     assertEquals(3, r.policy().layers().size());
     assertEquals(4, r.episodes().size());
     assertTrue(r.accuracy() > 0 && r.accuracy() <= 100);
-    assertTrue(r.scoring().contains("held-out"), r.scoring());
+    assertTrue(r.scoring().contains("held-out") && r.scoring().contains("integer-only"), r.scoring());
     assertTrue(r.baseline("uniform") != null && r.baseline("random") != null);
     System.out.println(r);
   }

@@ -1,0 +1,47 @@
+package bitlab.search.haq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.data.Dataset;
+import bitlab.data.Datasets;
+import bitlab.data.Samples;
+import bitlab.hardware.Bits;
+import bitlab.model.Model;
+import bitlab.model.Shape;
+import bitlab.quant.PtqConfig;
+import bitlab.train.TrainConfig;
+import bitlab.train.Trainer;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The reward's two arithmetics: integer-only execution and the fake-quantized simulation score a policy alike. */
+class PtqOracleTest {
+  @Test
+  void integerAndSimulatedScoringAgreeWithinAFewImages() {
+    Dataset digits = Datasets.digits();
+    Model init = Model.builder("tiny", Shape.image(1, 8, 8))
+        .conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
+        .conv("c2", 8, 3, 1, 1, 8, false).batchNorm("bn2").relu("r2")
+        .flatten("flat").linear("fc", 10).build(3);
+    Model net = Trainer.train(init, digits, TrainConfig.adam(2, 7).withLearningRate(1e-2)).model();
+    Samples calib = digits.train().take(64);
+    Samples eval = digits.test().take(300);
+    PtqOracle integer = new PtqOracle(net, calib, eval, PtqConfig.DEFAULT, true);
+    PtqOracle simulated = new PtqOracle(net, calib, eval, PtqConfig.DEFAULT, false);
+    assertTrue(integer.integer());
+    assertFalse(simulated.integer());
+    assertTrue(integer.describe().contains("integer-only"), integer.describe());
+    assertTrue(simulated.describe().contains("fake-quantized simulation"), simulated.describe());
+    for (List<Bits> p : List.of(Collections.nCopies(3, new Bits(8, 8)), Collections.nCopies(3, new Bits(4, 4)),
+        List.of(new Bits(2, 6), new Bits(5, 3), new Bits(8, 2)))) {
+      double i = integer.accuracy(p);
+      double s = simulated.accuracy(p);
+      // A code that rounds the other way now and then moves a prediction: at most 3 of 300 images here.
+      assertEquals(s, i, 1.0 + 1e-9, p + ": integer " + i + "% vs simulated " + s + "%");
+    }
+    assertEquals(integer.reference(), simulated.reference());
+  }
+}
