@@ -49,6 +49,14 @@ class HaqTeachingTest {
   }
 
   @Test
+  void noiseSetsTheExplorationWidthAndItsDecay() {
+    var cfg = new HaqBuilder(Zoo.architecture("lenet5", 28, 1.0, 0), Datasets.digits()).noise(0.2, 0.95).config().ddpg();
+    assertEquals(0.2, cfg.sigma());
+    assertEquals(0.95, cfg.sigmaDecay());
+    assertThrows(HaqException.class, () -> new HaqBuilder(Zoo.architecture("lenet5", 28, 1.0, 0), Datasets.digits()).noise(0, 0.99));
+  }
+
+  @Test
   void theRepairCutsFromTheLastLayerBackUntilTheBudgetHolds() {
     List<Bits> all8 = Collections.nCopies(net.layers().size(), Bits.of(8, 8));
     Repaired r = edge.bits(2, 8).repair(all8);

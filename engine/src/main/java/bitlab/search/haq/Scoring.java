@@ -8,8 +8,9 @@ import bitlab.quant.PtqConfig;
  * {@code calibration} images of the rest calibrate activation ranges. The test split is never used.
  *
  * <p>{@code integer} (the default) runs each quantized policy on the integer-only executor, the
- * arithmetic a deployed model uses, about four times faster than the fake-quantized float graph on
- * the MobileNet minis; {@code false} scores with the fake-quantized simulation. A model the executor
+ * arithmetic a deployed model uses, at about a third of the CPU time per image of the fake-quantized
+ * float graph on mobilenet-v2-mini (engine/README.md, "Measured: HAQ"); {@code false} scores with the
+ * fake-quantized simulation. A model the executor
  * cannot compile is scored by simulation either way (the result's scoring line says which).
  */
 public record Scoring(double heldOut, int evaluation, int calibration, PtqConfig ptq, boolean integer) {
