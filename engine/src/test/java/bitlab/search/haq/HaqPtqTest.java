@@ -7,9 +7,6 @@ import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
-import bitlab.model.Shape;
-import bitlab.train.TrainConfig;
-import bitlab.train.Trainer;
 import org.junit.jupiter.api.Test;
 
 /** End to end with the real reward: PTQ with calibration on held-out training images of the digits. */
@@ -17,11 +14,7 @@ class HaqPtqTest {
   @Test
   void searchesATrainedNetWithPtqAccuracy() {
     Dataset digits = Datasets.digits();
-    Model init = Model.builder("tiny", Shape.image(1, 8, 8))
-        .conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
-        .conv("c2", 8, 3, 1, 1, 8, false).batchNorm("bn2").relu("r2")
-        .flatten("flat").linear("fc", 10).build(3);
-    Model net = Trainer.train(init, digits, TrainConfig.adam(2, 7).withLearningRate(1e-2)).model();
+    Model net = TinyDigitsNet.trained();
     HaqConfig cfg = HaqConfig.of(4, 1).withWarmup(2).withDdpg(DdpgConfig.DEFAULT.withHidden(32));
     HaqResult r = Haq.search(net, digits, Catalogue.builtIn().target("bismo-edge"), Budget.latency(0.5), cfg,
         Scoring.DEFAULT.withEvaluation(200).withCalibration(64));

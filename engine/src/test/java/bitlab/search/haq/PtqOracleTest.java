@@ -9,10 +9,7 @@ import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.hardware.Bits;
 import bitlab.model.Model;
-import bitlab.model.Shape;
 import bitlab.quant.PtqConfig;
-import bitlab.train.TrainConfig;
-import bitlab.train.Trainer;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,11 +19,7 @@ class PtqOracleTest {
   @Test
   void integerAndSimulatedScoringAgreeWithinAFewImages() {
     Dataset digits = Datasets.digits();
-    Model init = Model.builder("tiny", Shape.image(1, 8, 8))
-        .conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
-        .conv("c2", 8, 3, 1, 1, 8, false).batchNorm("bn2").relu("r2")
-        .flatten("flat").linear("fc", 10).build(3);
-    Model net = Trainer.train(init, digits, TrainConfig.adam(2, 7).withLearningRate(1e-2)).model();
+    Model net = TinyDigitsNet.trained();
     Samples calib = digits.train().take(64);
     Samples eval = digits.test().take(300);
     PtqOracle integer = new PtqOracle(net, calib, eval, PtqConfig.DEFAULT, true);
