@@ -37,6 +37,16 @@ public final class Trainer {
 
   /** Trains through a given training graph (e.g. with fake-quantization hooks for QAT). */
   public static TrainResult train(Model model, Dataset data, TrainConfig cfg, SameDiffGraph graph) {
+    return train(model, data, cfg, graph, e -> {});
+  }
+
+  /** As {@link #train(Model, Dataset, TrainConfig)}, telling {@code onEpoch} about each epoch as it ends (long runs log it). */
+  public static TrainResult train(Model model, Dataset data, TrainConfig cfg, java.util.function.Consumer<EpochRecord> onEpoch) {
+    return train(model, data, cfg, SameDiffGraph.build(model, SameDiffGraph.Mode.TRAINING), onEpoch);
+  }
+
+  private static TrainResult train(Model model, Dataset data, TrainConfig cfg, SameDiffGraph graph,
+      java.util.function.Consumer<EpochRecord> onEpoch) {
     Inference.checkFits(model, data.train());
     Nd4j.getRandom().setSeed(cfg.seed());
     SameDiff sd = graph.prepareGradients().sameDiff();
@@ -102,7 +112,9 @@ public final class Trainer {
       }
       current = snapshot(model, sd, params, running);
       double acc = Inference.evaluate(current, data.test()).accuracy();
-      history.add(new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, (System.nanoTime() - start) / 1e9));
+      EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, (System.nanoTime() - start) / 1e9);
+      history.add(record);
+      onEpoch.accept(record);
     }
     return new TrainResult(current, cfg, history);
   }

@@ -42,7 +42,9 @@ final class TrainCommand implements Callable<Integer> {
     cfg = cfg.withBatchSize(batch).withShift(shift);
     if (lr != null) cfg = cfg.withLearningRate(lr);
     if (weightDecay != null) cfg = cfg.withWeightDecay(weightDecay);
-    TrainResult r = Trainer.train(init, data, cfg);
+    // An epoch of a MobileNet takes minutes: say when each one ends, on stderr so that --json output stays clean.
+    TrainResult r = Trainer.train(init, data, cfg, e -> System.err.printf("\repoch %d/%d done: loss %.4f, test accuracy %.2f%%, %.0f s%n",
+        e.epoch(), epochs, e.trainLoss(), 100 * e.testAccuracy(), e.seconds()));
     String command = String.format("./bitlab train %s --data %s --epochs %d --optimizer %s --lr %s --batch %d --weight-decay %s --shift %d --seed %d",
         entry.name(), args.data, epochs, optimizer, cfg.learningRate(), batch, cfg.weightDecay(), shift, seed);
     Model trained = r.model()
@@ -53,7 +55,6 @@ final class TrainCommand implements Callable<Integer> {
     if (json) {
       Json.print(new Result(entry.name(), data.name(), r.history(), r.finalAccuracy(), r.secondsPerEpoch(), out == null ? null : out.toString()));
     } else {
-      System.err.print("\r");
       for (EpochRecord e : r.history()) {
         System.out.printf("epoch %2d  loss %.4f  test accuracy %.2f%%  %.1f s%n", e.epoch(), e.trainLoss(), 100 * e.testAccuracy(), e.seconds());
       }
