@@ -3,22 +3,37 @@ package bitlab.search.haq;
 import bitlab.hardware.Bits;
 import java.util.List;
 
-/** A policy a method found: its bit pairs per layer, accuracy (percent) and cost (base units of the budget's resource). */
-public record Candidate(String method, List<Bits> policy, double accuracy, double cost) {
+/**
+ * A policy a method found: its bit pairs per layer, accuracy (percent), mean cross-entropy on the
+ * same images (NaN where the oracle does not report one) and cost (base units of the budget's resource).
+ */
+public record Candidate(String method, List<Bits> policy, double accuracy, double loss, double cost) {
   public Candidate {
     policy = List.copyOf(policy);
   }
 
-  /** The better of two: higher accuracy, then lower cost. */
+  public Candidate(String method, List<Bits> policy, double accuracy, double cost) {
+    this(method, policy, accuracy, Double.NaN, cost);
+  }
+
+  Candidate(String method, List<Bits> policy, Score score, double cost) {
+    this(method, policy, score.accuracy(), score.loss(), cost);
+  }
+
+  /**
+   * The better of two: higher accuracy, then lower loss, then lower cost. The loss decides between
+   * policies that tie on a few hundred scoring images (a residual net often scores 100% under many
+   * policies); it measures how far the quantized logits moved even where no prediction flipped.
+   */
   static Candidate better(Candidate a, Candidate b) {
     if (a == null) return b;
     if (b == null) return a;
-    if (b.accuracy > a.accuracy) return b;
-    if (b.accuracy == a.accuracy && b.cost < a.cost) return b;
-    return a;
+    if (b.accuracy != a.accuracy) return b.accuracy > a.accuracy ? b : a;
+    if (!Double.isNaN(a.loss) && !Double.isNaN(b.loss) && b.loss != a.loss) return b.loss < a.loss ? b : a;
+    return b.cost < a.cost ? b : a;
   }
 
   Candidate as(String otherMethod) {
-    return new Candidate(otherMethod, policy, accuracy, cost);
+    return new Candidate(otherMethod, policy, accuracy, loss, cost);
   }
 }

@@ -52,7 +52,8 @@ public final class HaqSearch {
         }
         agentNanos += System.nanoTime() - t;
         Environment.Outcome out = env.finish(w, a);
-        double acc = cache.accuracy(out.policy());
+        Score score = cache.score(out.policy());
+        double acc = score.accuracy();
         boolean hit = cache.lastWasHit();
         double reward = 0.1 * (acc - reference);
         t = System.nanoTime();
@@ -62,7 +63,7 @@ public final class HaqSearch {
           if (!warm) agent.update();
         }
         agentNanos += System.nanoTime() - t;
-        best = Candidate.better(best, new Candidate("HAQ", out.policy(), acc, out.cost()));
+        best = Candidate.better(best, new Candidate("HAQ", out.policy(), score, out.cost()));
         Episode ep = new Episode(e + 1, warm, out.policy(), acc, reward, out.cost(), out.repairs(), sigma, hit,
             best.accuracy(), (System.nanoTime() - start) / 1e9);
         episodes.add(ep);
@@ -87,7 +88,7 @@ public final class HaqSearch {
         a[i] = env.bits(rng.nextDouble());
       }
       Environment.Outcome out = env.finish(w, a);
-      best = Candidate.better(best, new Candidate("random search", out.policy(), cache.accuracy(out.policy()), out.cost()));
+      best = Candidate.better(best, new Candidate("random search", out.policy(), cache.score(out.policy()), out.cost()));
       progress.accept(String.format("random search %d/%d: best accuracy %.2f%%", e + 1, episodes, best.accuracy()));
     }
     return best;
@@ -106,7 +107,7 @@ public final class HaqSearch {
         List<Bits> p = Policies.uniform(n, wb, ab);
         double cost = env.cost(Policies.weights(p), Policies.activations(p));
         if (cost <= env.limit()) {
-          best = Candidate.better(best, new Candidate("uniform W" + wb + "A" + ab, p, cache.accuracy(p), cost));
+          best = Candidate.better(best, new Candidate("uniform W" + wb + "A" + ab, p, cache.score(p), cost));
           progress.accept(String.format("uniform baseline W%dA%d: best accuracy %.2f%%", wb, ab, best.accuracy()));
           break;
         }

@@ -4,6 +4,7 @@ import bitlab.data.Samples;
 import bitlab.hardware.Bits;
 import bitlab.integer.IntegerException;
 import bitlab.integer.IntegerModel;
+import bitlab.model.Evaluation;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.quant.Observations;
@@ -71,20 +72,29 @@ public final class PtqOracle implements AccuracyOracle {
   }
 
   @Override public double accuracy(List<Bits> policy) {
-    return accuracy(Quantizer.ptq(observed, Policy.of(model, policy), config), evaluation);
+    return score(policy).accuracy();
+  }
+
+  @Override public Score score(List<Bits> policy) {
+    Evaluation e = evaluate(Quantizer.ptq(observed, Policy.of(model, policy), config), evaluation);
+    return new Score(100 * e.accuracy(), e.loss());
   }
 
   /** The accuracy (percent) of one quantized model on some samples, in this oracle's arithmetic. */
   public double accuracy(QuantizedModel q, Samples samples) {
+    return 100 * evaluate(q, samples).accuracy();
+  }
+
+  private Evaluation evaluate(QuantizedModel q, Samples samples) {
     if (integer) {
       try {
-        return 100 * IntegerModel.of(q).evaluate(samples).accuracy();
+        return IntegerModel.of(q).evaluate(samples);
       } catch (IntegerException e) {
         simulatedFallbacks++; // one policy the executor cannot take (e.g. a sum that could leave int32): simulate it
       }
     }
     try {
-      return 100 * q.evaluate(samples).accuracy();
+      return q.evaluate(samples);
     } finally {
       q.graph().release(); // one graph per policy: give its working memory back now, not at the next garbage collection
     }

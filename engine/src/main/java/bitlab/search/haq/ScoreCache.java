@@ -8,7 +8,7 @@ import java.util.Map;
 /** Accuracy per distinct policy, scored once; counts hits and the time spent scoring. */
 final class ScoreCache {
   private final AccuracyOracle oracle;
-  private final Map<List<Bits>, Double> scores = new HashMap<>();
+  private final Map<List<Bits>, Score> scores = new HashMap<>();
   private long nanos;
   private int hits;
   private boolean lastHit;
@@ -18,17 +18,21 @@ final class ScoreCache {
   }
 
   double accuracy(List<Bits> policy) {
-    Double known = scores.get(policy);
+    return score(policy).accuracy();
+  }
+
+  Score score(List<Bits> policy) {
+    Score known = scores.get(policy);
     lastHit = known != null;
     if (known != null) {
       hits++;
       return known;
     }
     long t = System.nanoTime();
-    double acc = oracle.accuracy(policy);
+    Score s = oracle.score(policy);
     nanos += System.nanoTime() - t;
-    scores.put(List.copyOf(policy), acc);
-    return acc;
+    scores.put(List.copyOf(policy), s);
+    return s;
   }
 
   boolean lastWasHit() { return lastHit; }

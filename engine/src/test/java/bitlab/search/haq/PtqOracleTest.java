@@ -37,4 +37,17 @@ class PtqOracleTest {
     }
     assertEquals(integer.reference(), simulated.reference());
   }
+
+  @Test
+  void theScoreCarriesALossThatGrowsAsBitsShrink() {
+    Dataset digits = Datasets.digits();
+    PtqOracle oracle = new PtqOracle(TinyDigitsNet.trained(), digits.train().take(64), digits.test().take(300), PtqConfig.DEFAULT, true);
+    List<Bits> w8a8 = Collections.nCopies(3, new Bits(8, 8));
+    List<Bits> w2a2 = Collections.nCopies(3, new Bits(2, 2));
+    Score high = oracle.score(w8a8);
+    Score low = oracle.score(w2a2);
+    assertEquals(oracle.accuracy(w8a8), high.accuracy());
+    assertTrue(high.loss() > 0 && Double.isFinite(high.loss()), "loss " + high.loss());
+    assertTrue(low.loss() > high.loss(), "W2A2 loss " + low.loss() + " should exceed W8A8 loss " + high.loss());
+  }
 }
