@@ -34,7 +34,8 @@ import java.util.Random;
  * <p>{@code java ... bitlab.bench.HawqTargets [model] [epochs] [images] [probes] [widths]} (default lenet5, 2 epochs if
  * training, 256 images, at most 100 probes per layer, weight widths 2,4,8 with budgets at the size of uniform W4A8
  * and halfway between W2A8 and W4A8; given widths, e.g. {@code 4,8}, the budgets are halfway between adjacent
- * uniform sizes and every uniform size between the extremes).
+ * uniform sizes and every uniform size between the extremes). A sixth argument {@code measured} plans with the
+ * measured damage ({@link Hawq#measuredDamage}, on the trace images) instead of the Hessian's Ω.
  */
 public final class HawqTargets {
   static final int RANDOM = 10;
@@ -65,6 +66,12 @@ public final class HawqTargets {
     for (String w : widths.split(",")) cand.add(Bits.of(Integer.parseInt(w.trim()), 8));
     if (cand.size() < 2) throw new IllegalArgumentException("Give at least two weight widths, e.g. 4,8; got '" + widths + "'.");
     Hawq base = Hawq.of(net, traces).candidates(cand);
+    if (args.length > 5 && args[5].equals("measured")) {
+      base = base.measuredDamage(data.train().take(images));
+      System.out.println("Omega: measured damage, 2 x the loss increase of each layer rounded alone, on " + images + " training images");
+    } else if (args.length > 5) {
+      throw new IllegalArgumentException("The sixth argument is 'measured' or nothing; got '" + args[5] + "'.");
+    }
     List<Double> budgets = new ArrayList<>();
     if (args.length <= 4) {
       // The default {2,4,8}: the size of uniform W4A8, and halfway between W2A8 and W4A8.

@@ -24,15 +24,17 @@ public final class Hawq {
   private final List<Budget> budgets;
   private final Map<String, Bits> fixed;
   private final List<List<String>> ties;
+  private final LossChange damage;
 
   private Hawq(Model model, Traces traces, List<Bits> candidates, List<Budget> budgets, Map<String, Bits> fixed,
-      List<List<String>> ties) {
+      List<List<String>> ties, LossChange damage) {
     this.model = model;
     this.traces = traces;
     this.candidates = List.copyOf(candidates);
     this.budgets = List.copyOf(budgets);
     this.fixed = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fixed));
     this.ties = List.copyOf(ties);
+    this.damage = damage;
   }
 
   /** A planner for this model with these traces; candidates W4A4 and W8A8 until told otherwise. */
@@ -41,7 +43,7 @@ public final class Hawq {
       throw new HawqException("The traces are of model '" + traces.model() + "' (" + traces.layers().size()
           + " layers) but the model is '" + model.name() + "' (" + model.layers().size() + " layers); trace this model first.");
     }
-    return new Hawq(model, traces, List.of(Bits.W4A4, Bits.W8A8), List.of(), Map.of(), List.of());
+    return new Hawq(model, traces, List.of(Bits.W4A4, Bits.W8A8), List.of(), Map.of(), List.of(), null);
   }
 
   public Model model() { return model; }
@@ -58,7 +60,7 @@ public final class Hawq {
     for (Bits b : pairs) {
       if (!b.quantized()) throw new HawqException("Candidate " + b + " is not a quantized pair; use widths 1..8.");
     }
-    return new Hawq(model, traces, pairs.stream().distinct().toList(), budgets, fixed, ties);
+    return new Hawq(model, traces, pairs.stream().distinct().toList(), budgets, fixed, ties, damage);
   }
 
   /** Candidates with weights and activations at the same width, e.g. {@code bits(4, 8)}. */
@@ -71,11 +73,26 @@ public final class Hawq {
     List<Budget> out = new ArrayList<>();
     for (Budget old : budgets) if (!old.name().equals(b.name())) out.add(old);
     out.add(b);
-    return new Hawq(model, traces, candidates, out, fixed, ties);
+    return new Hawq(model, traces, candidates, out, fixed, ties, damage);
   }
 
+  /**
+   * Replaces the second-order estimate by the measured damage: each layer's Ω at a width becomes
+   * {@code 2 * max(0, L(W + dW) - L(W))}, the loss increase when that layer alone is rounded (as PTQ
+   * rounds it) on these images, doubled to stay in Ω's units ({@code Omega / 2} is HAWQ-V3's estimate
+   * of that increase). This is no longer HAWQ-V3: it costs one forward pass per layer and width instead
+   * of Hessian traces, and it holds at 2 bits, where the Taylor estimate underrates the damage by up to
+   * an order of magnitude ({@code tutorials/10-hawq-sensitivity.ipynb}). Layers still add independently.
+   */
+  public Hawq measuredDamage(bitlab.data.Samples images) {
+    return new Hawq(model, traces, candidates, budgets, fixed, ties, LossChange.on(model, images));
+  }
+
+  /** True if Ω is the measured loss increase ({@link #measuredDamage}) rather than the Hessian estimate. */
+  public boolean measured() { return damage != null; }
+
   public Hawq withoutBudgets() {
-    return new Hawq(model, traces, candidates, List.of(), fixed, ties);
+    return new Hawq(model, traces, candidates, List.of(), fixed, ties, damage);
   }
 
   /** Keeps a layer at one pair (added to its candidates if it is not one). */
@@ -84,7 +101,7 @@ public final class Hawq {
     if (!model.node(layer).quantizable()) throw new HawqException("Layer '" + layer + "' has no weights to fix; layers with weights are " + String.join(", ", model.layerNames()) + ".");
     Map<String, Bits> f = new LinkedHashMap<>(fixed);
     f.put(layer, bits);
-    return new Hawq(model, traces, candidates, budgets, f, ties);
+    return new Hawq(model, traces, candidates, budgets, f, ties, damage);
   }
 
   /** Makes layers share one pair (e.g. a residual block's downsample convolution and its first convolution). */
@@ -92,7 +109,7 @@ public final class Hawq {
     for (String l : layers) model.node(l);
     List<List<String>> t = new ArrayList<>(ties);
     t.add(List.of(layers));
-    return new Hawq(model, traces, candidates, budgets, fixed, t);
+    return new Hawq(model, traces, candidates, budgets, fixed, t, damage);
   }
 
   /**
@@ -163,11 +180,12 @@ public final class Hawq {
       double[] omega = new double[cand.size()];
       Map<String, double[]> costs = new LinkedHashMap<>();
       for (Budget b : budgets) costs.put(b.name(), new double[cand.size()]);
-      Map<Integer, Double> errors = new HashMap<>();
+      Map<Integer, Double> omegaAt = new HashMap<>();
       for (int k = 0; k < cand.size(); k++) {
         Bits c = cand.get(k);
-        double err = errors.computeIfAbsent(c.weights(), bits -> Perturbation.squaredError(model.param(w.name() + ".weight"), bits));
-        omega[k] = avg * err;
+        omega[k] = omegaAt.computeIfAbsent(c.weights(), bits -> damage != null
+            ? 2 * Math.max(0, damage.measured(w.name(), bits)) // a rounding that happens to lower the loss is not rewarded
+            : avg * Perturbation.squaredError(model.param(w.name() + ".weight"), bits));
         for (Budget b : budgets) costs.get(b.name())[k] = cost(b, tables, i, w, c);
       }
       out.add(new IlpProblem.Layer(w.name(), cand, omega, costs));

@@ -34,6 +34,7 @@ public final class LossChange {
   private final INDArray[] z0;
   private final double baseLoss;
   private final Map<String, INDArray> gradient;
+  private final Map<String, Double> measuredLoss = new java.util.HashMap<>();
 
   private LossChange(Model model, Samples samples) {
     if (model.layers().isEmpty()) {
@@ -55,12 +56,33 @@ public final class LossChange {
   /** The mean loss of the unquantized model on the images. */
   public double baseLoss() { return baseLoss; }
 
-  /** Rounds this layer's weights to {@code bits} (as PTQ does), measures and decomposes the loss change. */
-  public Terms at(String layer, int bits) {
+  /** {@code L(W + dW) - L(W)} alone: this layer's weights rounded to {@code bits}, one forward pass (remembered). */
+  public synchronized double measured(String layer, int bits) {
+    return measuredLoss.computeIfAbsent(layer + "@" + bits, k -> measure(layer, bits));
+  }
+
+  private double measure(String layer, int bits) {
+    String key = weightKey(layer);
+    INDArray w = grads.weight(key).castTo(DataType.DOUBLE);
+    grads.setWeight(key, Perturbation.quantized(model.param(key), bits).castTo(DataType.DOUBLE));
+    try {
+      return grads.loss(grads.logits()) - baseLoss;
+    } finally {
+      grads.setWeight(key, w);
+    }
+  }
+
+  private String weightKey(String layer) {
     String key = model.node(layer).param("weight");
     if (!grads.weightNames().contains(key)) {
       throw new HawqException("Layer '" + layer + "' has no weights to round; layers with weights are " + String.join(", ", model.layerNames()) + ".");
     }
+    return key;
+  }
+
+  /** Rounds this layer's weights to {@code bits} (as PTQ does), measures and decomposes the loss change. */
+  public Terms at(String layer, int bits) {
+    String key = weightKey(layer);
     INDArray w = grads.weight(key).castTo(DataType.DOUBLE);
     INDArray dw = Perturbation.quantized(model.param(key), bits).castTo(DataType.DOUBLE).sub(w);
     double g = gradient.get(key).mul(dw).sumNumber().doubleValue();

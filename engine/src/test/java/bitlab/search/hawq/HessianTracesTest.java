@@ -156,4 +156,22 @@ class HessianTracesTest {
     HawqException e = assertThrows(HawqException.class, () -> c.at("relu1", 8));
     assertTrue(e.getMessage().contains("fc1, fc2"), e.getMessage());
   }
+
+  /** With measured damage each candidate's Ω is twice the loss increase of rounding that layer alone; more bits never cost more. */
+  @Test void measuredDamagePricesEachWidthByItsLossIncrease() {
+    Samples images = train.take(100);
+    LossChange c = LossChange.on(mlp, images);
+    Hawq h = Hawq.of(mlp, HawqTest.traces(mlp, 1, 1)).bits(2, 4, 8).measuredDamage(images);
+    assertTrue(h.measured());
+    for (IlpProblem.Layer l : h.problem().layers()) {
+      for (int k = 0; k < l.candidates().size(); k++) {
+        double expected = 2 * Math.max(0, c.at(l.name(), l.candidates().get(k).weights()).measured());
+        assertEquals(expected, l.omega()[k], 1e-12 + 1e-9 * expected, l.name() + " at " + l.candidates().get(k));
+      }
+      assertTrue(l.omega()[0] > l.omega()[2], l.name() + ": 2-bit rounding should hurt more than 8-bit, " + java.util.Arrays.toString(l.omega()));
+    }
+    // The planner's Ω is the measured one, not the trace estimate (both layers have trace 1 here).
+    double hessian = Hawq.of(mlp, HawqTest.traces(mlp, 1, 1)).bits(2).problem().layers().get(0).omega()[0];
+    assertTrue(Math.abs(h.bits(2).problem().layers().get(0).omega()[0] - hessian) > 1e-6 * hessian);
+  }
 }
