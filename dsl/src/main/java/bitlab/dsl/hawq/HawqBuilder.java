@@ -188,6 +188,15 @@ public final class HawqBuilder {
     return new OmegaCheck(model, data.train().take(options.images()), perturbations(widths));
   }
 
+  /**
+   * Plans with measured damage instead of the Hessian's Ω: each layer's Ω at a width is twice the
+   * loss increase when that layer alone is rounded, on the trace images (see {@code Hawq.measuredDamage}).
+   * Use it with 2- or 3-bit candidates, where the second-order estimate underrates the damage.
+   */
+  public HawqBuilder measuredDamage() {
+    return then(h -> h.measuredDamage(data.train().take(options.images())));
+  }
+
   /** The engine planner with everything declared so far. */
   public Hawq planner() { return plan.apply(Hawq.of(model, traces())); }
 

@@ -50,7 +50,7 @@ public final class HawqViews {
       bits.append(p.solution().bits().get(i).toString());
       omega.append(String.format(Locale.ROOT, "%.3e", p.solution().omega()[i]));
     }
-    return Table.create("HAWQ-V3 plan for " + p.model().name(), layer, weights, macs, trace, bits, omega);
+    return Table.create(p.title(), layer, weights, macs, trace, bits, omega);
   }
 
   /** Per budget: used, limit, the range any policy spans. */
@@ -147,8 +147,8 @@ public final class HawqViews {
 
   public static MimeBundle plan(Plan p) {
     IlpSolution s = p.solution();
-    String head = String.format(Locale.ROOT, "<p><b>HAWQ-V3 plan for %s</b>: total perturbation %.4e, %s in %.1f ms; policy %s</p>",
-        TableHtml.escape(p.model().name()), p.omega(), s.proof() != null && s.proof().proven() ? "proven optimal" : "NOT proven optimal",
+    String head = String.format(Locale.ROOT, "<p><b>%s</b>: total %s %.4e, %s in %.1f ms; policy %s</p>",
+        TableHtml.escape(p.title()), p.measured() ? "measured damage (2 x the loss increase of each layer rounded alone)" : "perturbation", p.omega(), s.proof() != null && s.proof().proven() ? "proven optimal" : "NOT proven optimal",
         s.millis(), TableHtml.escape(p.policy().summary()));
     String html = head + TableHtml.html(budgetTable(p)) + TableHtml.html(bitTable(p), 200) + TableHtml.html(uniformTable(p))
         + img(traceChart(p.traces()));

@@ -45,6 +45,18 @@ class HawqBuilderTest {
     assertTrue(Renderers.standard().render(p.traces()).data().get(MimeBundle.HTML).contains("Hessian traces"));
   }
 
+  @Test void measuredDamageSaysSoAndPricesTwoBitsAboveEightBits() {
+    // The shipped, trained weights: on random weights a coarse rounding can as well lower the loss.
+    HawqResult r = HawqBuilder.of(Zoo.load("lenet5"), data).images(64).probes(3).seed(1).bits(2, 8).size(0.5).measuredDamage().solve();
+    assertTrue(r.plan().measured());
+    for (var l : r.plan().problem().layers()) {
+      assertTrue(l.omega()[0] > l.omega()[1], l.name() + ": " + java.util.Arrays.toString(l.omega()));
+    }
+    String html = Renderers.standard().render(r).data().get(MimeBundle.HTML);
+    assertTrue(html.contains("Measured-damage plan for lenet5") && html.contains("measured damage"), html.substring(0, 300));
+    assertTrue(!base.bits(2, 8).size(0.5).solve().plan().measured());
+  }
+
   @Test void tracesAreComputedOncePerTraceSettings() {
     HawqBuilder b = base.bits(2, 4, 8);
     var t1 = b.traces();

@@ -137,7 +137,7 @@ public final class Hawq {
 
   public Plan solve() {
     IlpProblem p = problem();
-    return new Plan(model, traces, p, IlpSolver.solve(p), budgets);
+    return new Plan(model, traces, p, IlpSolver.solve(p), budgets, damage != null);
   }
 
   /** Optimal plans with one budget swept over fractions (other budgets kept). */

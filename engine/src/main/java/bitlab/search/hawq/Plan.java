@@ -12,14 +12,24 @@ import java.util.Locale;
  * problem it solves (exportable for {@code ./bitlab ilp}) and the traces it came from.
  *
  * @param budgets the budgets as asked (fractions or absolute); {@link #solution()} has the limits they became
+ * @param measured true if Ω is the measured damage ({@link Hawq#measuredDamage}) instead of the Hessian's estimate
  */
-public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution solution, List<Budget> budgets) {
+public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution solution, List<Budget> budgets, boolean measured) {
 
   /** A uniform policy priced like the plan: every layer at one candidate (fixed layers stay fixed). */
   public record Uniform(Bits bits, double omega, List<IlpSolution.Usage> usage, boolean fits) {}
 
   public Plan {
     budgets = List.copyOf(budgets);
+  }
+
+  public Plan(Model model, Traces traces, IlpProblem problem, IlpSolution solution, List<Budget> budgets) {
+    this(model, traces, problem, solution, budgets, false);
+  }
+
+  /** What the plan is called: HAWQ-V3's, or the same ILP over measured damage. */
+  public String title() {
+    return (measured ? "Measured-damage plan for " : "HAWQ-V3 plan for ") + model.name();
   }
 
   public List<String> layers() { return solution.layers(); }
@@ -66,8 +76,8 @@ public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution s
   }
 
   @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "HAWQ-V3 plan for %s: total perturbation %.4e (%s, %.1f ms)%n",
-        model.name(), omega(), solution.proof() != null && solution.proof().proven() ? "proven optimal" : "not proven optimal", solution.millis()));
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: total perturbation %.4e (%s, %.1f ms)%n",
+        title(), omega(), solution.proof() != null && solution.proof().proven() ? "proven optimal" : "not proven optimal", solution.millis()));
     for (int i = 0; i < layers().size(); i++) {
       b.append(String.format(Locale.ROOT, "  %-16s %-6s Omega %.3e  avg trace %.3e%n", layers().get(i), solution.bits().get(i),
           solution.omega()[i], traces.layer(layers().get(i)).average()));
