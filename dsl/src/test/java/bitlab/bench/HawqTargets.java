@@ -91,8 +91,8 @@ public final class HawqTargets {
     for (double budget : budgets) {
       Plan p = base.budget(Budget.sizeBytes(budget)).solve();
       double hawq = ptq(net, p.policy(), calibration, data.test());
-      System.out.printf(Locale.ROOT, "%nsize budget %.0f bytes: HAWQ-V3 %s, %d bytes, PTQ test accuracy %.2f%%%n", budget,
-          p.policy().summary(), p.policy().sizeBytes(net), 100 * hawq);
+      System.out.printf(Locale.ROOT, "%nsize budget %.0f bytes: %s %s, %d bytes, PTQ test accuracy %.2f%%%n", budget,
+          p.measured() ? "measured-damage plan" : "HAWQ-V3", p.policy().summary(), p.policy().sizeBytes(net), 100 * hawq);
       System.out.println("  plan " + p.policy().bits());
       double bestUniform = Double.NaN;
       String bestUniformName = "none fits";
@@ -125,7 +125,7 @@ public final class HawqTargets {
       double random = ptq(net, bestRandom, calibration, data.test());
       System.out.printf(Locale.ROOT, "  random search (%d feasible policies, best by held-out accuracy %.2f%%): %s, PTQ test accuracy %.2f%%%n",
           RANDOM, 100 * bestVal, bestRandom.bits(), 100 * random);
-      System.out.printf(Locale.ROOT, "  HAWQ-V3 >= best uniform (%s): %s; HAWQ-V3 >= random search: %s%n", bestUniformName,
+      System.out.printf(Locale.ROOT, "  plan >= best uniform (%s): %s; plan >= random search: %s%n", bestUniformName,
           Double.isNaN(bestUniform) || hawq >= bestUniform, hawq >= random);
     }
   }
