@@ -106,7 +106,8 @@ public final class Qat {
     SameDiff sd = graph.sameDiff();
     int perEpoch = data.train().batchCount(cfg.batchSize());
     int total = cfg.epochs() * perEpoch;
-    ISchedule lr = new Cosine(cfg.learningRate(), total);
+    ISchedule lr = new bitlab.train.CosineSchedule(cfg.learningRate(), total);
+    bitlab.train.OffHeap offHeap = new bitlab.train.OffHeap();
     Adam adam = new Adam(lr);
     Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
     for (String v : vars) {
@@ -129,13 +130,15 @@ public final class Qat {
         for (String v : vars) {
           INDArray g = r.getGradients().get(v);
           if (g == null) continue;
-          g = g.dup();
           updaters.get(v).applyUpdater(g, it, epoch - 1);
           INDArray w = sd.getArrForVarName(v);
           w.subi(g);
           if (v.endsWith("_step")) Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(w, QuantParams.MIN_SCALE));
         }
         double loss = r.getOutputs().get(SameDiffGraph.LOSS).getDouble(0);
+        bitlab.train.OffHeap.release(r.getGradients().values());
+        bitlab.train.OffHeap.release(r.getOutputs().values());
+        offHeap.collect();
         lossSum += loss * batch.size();
         seen += batch.size();
         it++;
@@ -152,14 +155,5 @@ public final class Qat {
     int[] r = new int[to - from];
     for (int i = 0; i < r.length; i++) r[i] = from + i;
     return r;
-  }
-
-  /** Cosine decay from {@code base} to zero over {@code total} iterations. */
-  private record Cosine(double base, int total) implements ISchedule {
-    @Override public double valueAt(int iteration, int epoch) {
-      return 0.5 * base * (1 + Math.cos(Math.PI * Math.min(1.0, (double) iteration / Math.max(1, total))));
-    }
-
-    @Override public ISchedule clone() { return new Cosine(base, total); }
   }
 }

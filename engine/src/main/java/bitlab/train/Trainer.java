@@ -69,6 +69,7 @@ public final class Trainer {
 
     List<EpochRecord> history = new ArrayList<>();
     int iteration = 0;
+    OffHeap offHeap = new OffHeap();
     Model current = model;
     for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
       long start = System.nanoTime();
@@ -94,11 +95,10 @@ public final class Trainer {
         }
         updateRunning(graph, r.getOutputs(), running, batch);
         double loss = r.getOutputs().get(SameDiffGraph.LOSS).getDouble(0);
-        // The step's gradients and outputs live off the Java heap; a collection of their small wrappers can
-        // come too late (a 10-epoch MobileNet run reached 20 GB resident and was killed), so free them now.
-        release(r.getGradients().values());
-        release(r.getOutputs().values());
+        OffHeap.release(r.getGradients().values());
+        OffHeap.release(r.getOutputs().values());
         if (x != batch.x()) x.close();
+        offHeap.collect();
         lossSum += loss * batch.labels().length;
         seen += batch.labels().length;
         iteration++;
@@ -126,10 +126,6 @@ public final class Trainer {
       r.put(bn + ".running_var", model.param(bn + ".running_var").castTo(DataType.FLOAT).dup());
     }
     return r;
-  }
-
-  private static void release(java.util.Collection<INDArray> arrays) {
-    for (INDArray a : arrays) if (a != null && !a.wasClosed() && !a.isView()) a.close();
   }
 
   /** PyTorch's update: running = (1 - m) running + m batch, with the unbiased batch variance. */
