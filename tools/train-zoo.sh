@@ -14,5 +14,5 @@ esac
 want() { [[ "$what" == all || "$what" == "$1" ]]; }
 if want lenet5;            then train lenet5 --epochs 15 --optimizer adam --lr 0.002 --weight-decay 0.0001 --shift 2 --seed 1; fi
 if want resnet-mini;       then train resnet-mini --epochs 8 --optimizer adam --lr 0.003 --seed 1; fi
-if want mobilenet-v1-mini; then train mobilenet-v1-mini --epochs 6 --optimizer adam --lr 0.003 --weight-decay 0.0001 --shift 1 --seed 1; fi
+if want mobilenet-v1-mini; then train mobilenet-v1-mini --epochs 10 --optimizer adam --lr 0.003 --weight-decay 0.0001 --shift 1 --seed 1; fi
 if want mobilenet-v2-mini; then train mobilenet-v2-mini --epochs 6 --optimizer adam --lr 0.003 --weight-decay 0.0001 --shift 1 --seed 1; fi

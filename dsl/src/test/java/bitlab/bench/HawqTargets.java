@@ -49,7 +49,7 @@ public final class HawqTargets {
     Model net;
     try {
       net = Zoo.load(name);
-      System.out.println(name + ": shipped weights (" + net.metadata().getOrDefault("accuracy", "?") + ")");
+      System.out.println(name + ": shipped weights (" + net.metadata().getOrDefault("test_accuracy", "?") + ")");
     } catch (RuntimeException noWeights) {
       net = Trainer.train(Zoo.architecture(name, 28, 1.0, 0), data, TrainConfig.adam(epochs, 1)).model();
       System.out.println(name + ": no shipped weights; trained here for " + epochs + " epochs (Adam, seed 1)");
