@@ -7,7 +7,9 @@ import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.model.SameDiffGraph;
 import bitlab.task.Work;
+import bitlab.train.CosineSchedule;
 import bitlab.train.EpochRecord;
+import bitlab.train.OffHeap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,8 +108,8 @@ public final class Qat {
     SameDiff sd = graph.sameDiff();
     int perEpoch = data.train().batchCount(cfg.batchSize());
     int total = cfg.epochs() * perEpoch;
-    ISchedule lr = new bitlab.train.CosineSchedule(cfg.learningRate(), total);
-    bitlab.train.OffHeap offHeap = new bitlab.train.OffHeap();
+    ISchedule lr = new CosineSchedule(cfg.learningRate(), total);
+    OffHeap offHeap = new OffHeap();
     Adam adam = new Adam(lr);
     Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
     for (String v : vars) {
@@ -136,8 +138,8 @@ public final class Qat {
           if (v.endsWith("_step")) Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(w, QuantParams.MIN_SCALE));
         }
         double loss = r.getOutputs().get(SameDiffGraph.LOSS).getDouble(0);
-        bitlab.train.OffHeap.release(r.getGradients().values());
-        bitlab.train.OffHeap.release(r.getOutputs().values());
+        OffHeap.release(r.getGradients().values());
+        OffHeap.release(r.getOutputs().values());
         offHeap.collect();
         lossSum += loss * batch.size();
         seen += batch.size();

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Accuracy per distinct policy, scored once; counts hits and the time spent scoring. */
+/** The score of each distinct policy, scored once; counts hits and the time spent scoring. */
 final class ScoreCache {
   private final AccuracyOracle oracle;
   private final Map<List<Bits>, Score> scores = new HashMap<>();
@@ -15,10 +15,6 @@ final class ScoreCache {
 
   ScoreCache(AccuracyOracle oracle) {
     this.oracle = oracle;
-  }
-
-  double accuracy(List<Bits> policy) {
-    return score(policy).accuracy();
   }
 
   Score score(List<Bits> policy) {

@@ -33,7 +33,7 @@ public final class LossChange {
   private final Gradients grads;
   private final INDArray[] z0;
   private final double baseLoss;
-  private final Map<String, INDArray> gradient;
+  private Map<String, INDArray> gradient; // taken on first need: measured damage alone does not use it
   private final Map<String, Double> measuredLoss = new java.util.HashMap<>();
 
   private LossChange(Model model, Samples samples) {
@@ -45,10 +45,9 @@ public final class LossChange {
     this.grads = new Gradients(model, samples);
     this.z0 = grads.logits();
     this.baseLoss = grads.loss(z0);
-    this.gradient = grads.gradient(grads.weightNames());
   }
 
-  /** Prepares the measurements on these images (one gradient of the float model). */
+  /** Prepares the measurements on these images (one forward pass of the float model; its gradient when {@link #at} needs it). */
   public static LossChange on(Model model, Samples samples) {
     return new LossChange(model, samples);
   }
@@ -81,13 +80,13 @@ public final class LossChange {
   }
 
   /** Rounds this layer's weights to {@code bits} (as PTQ does), measures and decomposes the loss change. */
-  public Terms at(String layer, int bits) {
+  public synchronized Terms at(String layer, int bits) {
     String key = weightKey(layer);
+    double measured = measured(layer, bits);
+    if (gradient == null) gradient = grads.gradient(grads.weightNames());
     INDArray w = grads.weight(key).castTo(DataType.DOUBLE);
     INDArray dw = Perturbation.quantized(model.param(key), bits).castTo(DataType.DOUBLE).sub(w);
     double g = gradient.get(key).mul(dw).sumNumber().doubleValue();
-    grads.setWeight(key, w.add(dw));
-    double measured = grads.loss(grads.logits()) - baseLoss;
     double rms = Math.sqrt(dw.mul(dw).meanNumber().doubleValue());
     double quadratic = 0;
     if (rms > 0) {
