@@ -1,5 +1,6 @@
 package bitlab.integer;
 
+import bitlab.integer.kernel.Parallel;
 import bitlab.model.Shape;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,25 +19,38 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
   @Override public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
     int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = shape.height(), ow = shape.width();
-    byte[] o = new byte[x.batch() * (int) shape.elements()];
-    for (int p = 0; p < x.batch() * c; p++) {
-      int inBase = p * h * w, outBase = p * oh * ow;
-      for (int y = 0; y < oh; y++) {
-        for (int xx = 0; xx < ow; xx++) {
-          int best = Integer.MIN_VALUE;
-          for (int i = 0; i < kernel; i++) {
-            int iy = y * stride - pad + i;
-            if (iy < 0 || iy >= h) continue;
-            for (int j = 0; j < kernel; j++) {
-              int ix = xx * stride - pad + j;
-              if (ix < 0 || ix >= w) continue;
-              best = Math.max(best, x.code(inBase + iy * w + ix));
-            }
+    byte[] src = x.codes(), o = new byte[x.batch() * (int) shape.elements()];
+    int mask = x.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
+    int planesPerTask = Math.max(1, Requant.GRAIN / (h * w));
+    Parallel.ranges(x.batch() * c, planesPerTask, Parallel.defaultThreads(), (from, to) -> {
+      // Separable: each input row's window maxima across columns first, then the maxima of those down
+      // each window's rows (contiguous, so the JIT vectorises it). Windows are clipped to the input:
+      // padded cells take no part.
+      int[] across = new int[h * ow];
+      int[] down = new int[ow];
+      for (int p = from; p < to; p++) {
+        int inBase = p * h * w, outBase = p * oh * ow;
+        for (int iy = 0; iy < h; iy++) {
+          int row = inBase + iy * w;
+          for (int xx = 0; xx < ow; xx++) {
+            int x0 = Math.max(0, xx * stride - pad), x1 = Math.min(w, xx * stride - pad + kernel);
+            int best = Integer.MIN_VALUE;
+            for (int ix = x0; ix < x1; ix++) best = Math.max(best, src[row + ix] & mask);
+            across[iy * ow + xx] = best;
           }
-          o[outBase + y * ow + xx] = (byte) best;
+        }
+        for (int y = 0; y < oh; y++) {
+          int y0 = Math.max(0, y * stride - pad), y1 = Math.min(h, y * stride - pad + kernel);
+          System.arraycopy(across, y0 * ow, down, 0, ow);
+          for (int iy = y0 + 1; iy < y1; iy++) {
+            int r = iy * ow;
+            for (int xx = 0; xx < ow; xx++) down[xx] = Math.max(down[xx], across[r + xx]);
+          }
+          int o0 = outBase + y * ow;
+          for (int xx = 0; xx < ow; xx++) o[o0 + xx] = (byte) down[xx];
         }
       }
-    }
+    });
     return new IntTensor(shape, x.batch(), o, x.params());
   }
 

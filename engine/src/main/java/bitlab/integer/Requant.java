@@ -1,5 +1,6 @@
 package bitlab.integer;
 
+import bitlab.integer.kernel.Parallel;
 import bitlab.quant.Rounding;
 
 /** The shared last step of every rescaling: dyadic rounding, zero point, clamp to the output range. */
@@ -12,8 +13,28 @@ final class Requant {
     return v < lo ? lo : (v > hi ? hi : v);
   }
 
-  /** Per-channel requantization of NCHW accumulators ({@code plane} positions per channel). */
+  /** Elements below which an element-wise pass is not split between cores. */
+  static final int GRAIN = 16_384;
+
+  /**
+   * Per-channel requantization of NCHW accumulators ({@code plane} positions per channel), on all
+   * cores: the same codes as {@link #code} element by element ({@link #channelsReference}), with
+   * the rounding chosen once per row instead of per element.
+   */
   static byte[] channels(int[] acc, int batch, int channels, int plane, Dyadic[] m, Rounding r, int zeroPoint, int lo, int hi) {
+    byte[] out = new byte[acc.length];
+    int rowsPerTask = Math.max(1, GRAIN / Math.max(1, plane));
+    Parallel.ranges(batch * channels, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
+      for (int row = from; row < to; row++) {
+        Dyadic mc = m[row % channels];
+        row(acc, out, row * plane, plane, mc.multiplier(), mc.shift(), r, zeroPoint, lo, hi);
+      }
+    });
+    return out;
+  }
+
+  /** {@link #channels} one element at a time through {@link #code}: the definition the fast path must equal. */
+  static byte[] channelsReference(int[] acc, int batch, int channels, int plane, Dyadic[] m, Rounding r, int zeroPoint, int lo, int hi) {
     byte[] out = new byte[acc.length];
     for (int n = 0; n < batch; n++) {
       for (int c = 0; c < channels; c++) {
@@ -23,6 +44,35 @@ final class Requant {
       }
     }
     return out;
+  }
+
+  /** {@code out[i] = clamp(round(acc[i]·mul / 2^shift) + zeroPoint)} for {@code i} in {@code [from, from+len)}. */
+  static void row(int[] acc, byte[] out, int from, int len, long mul, int shift, Rounding r, int zeroPoint, int lo, int hi) {
+    int end = from + len;
+    if (shift == 0) {
+      for (int i = from; i < end; i++) out[i] = (byte) Math.max(lo, Math.min(hi, acc[i] * mul + zeroPoint));
+      return;
+    }
+    long half = 1L << (shift - 1);
+    switch (r) {
+      case HALF_UP:
+        for (int i = from; i < end; i++) out[i] = (byte) Math.max(lo, Math.min(hi, ((acc[i] * mul + half) >> shift) + zeroPoint));
+        break;
+      case HALF_AWAY:
+        for (int i = from; i < end; i++) {
+          long v = acc[i] * mul, q = (Math.abs(v) + half) >> shift;
+          out[i] = (byte) Math.max(lo, Math.min(hi, (v < 0 ? -q : q) + zeroPoint));
+        }
+        break;
+      default: { // half to even: floor, then up when the remainder is above half, or at half with an odd floor
+        long mask = (1L << shift) - 1;
+        for (int i = from; i < end; i++) {
+          long v = acc[i] * mul, q = v >> shift;
+          q += ((v & mask) + (q & 1)) > half ? 1 : 0;
+          out[i] = (byte) Math.max(lo, Math.min(hi, q + zeroPoint));
+        }
+      }
+    }
   }
 
   static double[] toDoubles(byte[] codes, boolean unsigned) {

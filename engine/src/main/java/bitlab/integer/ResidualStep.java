@@ -1,5 +1,6 @@
 package bitlab.integer;
 
+import bitlab.integer.kernel.Parallel;
 import bitlab.model.Shape;
 import bitlab.quant.QuantParams;
 import bitlab.quant.Rounding;
@@ -38,10 +39,30 @@ public record ResidualStep(String node, String op, String a, String b, Shape sha
     return v < lo ? lo : (v > hi ? hi : v);
   }
 
+  /** The same codes as {@link #code} element by element (what {@link #simulate} uses), on all cores. */
   @Override public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), y = in.get(1);
-    byte[] o = new byte[x.codes().length];
-    for (int i = 0; i < o.length; i++) o[i] = (byte) code(x.code(i), y.code(i));
+    byte[] a = x.codes(), b = y.codes(), o = new byte[a.length];
+    int maskA = x.unsigned() ? 0xFF : -1, maskB = y.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
+    int zo = out.zeroPoint(0);
+    long half = shift == 0 ? 0 : 1L << (shift - 1), mask = (1L << shift) - 1;
+    Parallel.ranges(o.length, Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        long v = ((a[i] & maskA) - zeroA) * factorA + ((b[i] & maskB) - zeroB) * factorB, q;
+        if (shift == 0) {
+          q = v;
+        } else if (rounding == Rounding.HALF_EVEN) {
+          q = v >> shift;
+          q += ((v & mask) + (q & 1)) > half ? 1 : 0;
+        } else if (rounding == Rounding.HALF_UP) {
+          q = (v + half) >> shift;
+        } else {
+          q = (Math.abs(v) + half) >> shift;
+          if (v < 0) q = -q;
+        }
+        o[i] = (byte) Math.max(lo, Math.min(hi, q + zo));
+      }
+    });
     return new IntTensor(shape, x.batch(), o, out);
   }
 

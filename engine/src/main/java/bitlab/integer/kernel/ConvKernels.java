@@ -65,6 +65,13 @@ public final class ConvKernels {
     return new VectorGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
   }
 
+  /**
+   * Calls of one batch size after which {@link #best} no longer changes its kernel for a layer (it
+   * times oneDNN against Java twice, the second time once the JIT has compiled Java): warm a model
+   * this many times before timing it.
+   */
+  public static final int CALLS_TO_SETTLE = FasterOfKernel.SETTLED;
+
   /** Output rows up to this width put channels in the vector lanes (rows are too short to fill them). */
   static final int CHANNEL_DEPTHWISE_MAX_WIDTH = 28;
 

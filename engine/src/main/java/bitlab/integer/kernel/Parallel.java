@@ -13,7 +13,7 @@ import java.util.function.IntConsumer;
  * items, not for the helpers: on a busy machine a helper that is scheduled late finds no work
  * left and costs nothing.
  */
-final class Parallel {
+public final class Parallel {
   private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
   private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "bitlab-kernel-" + THREAD_NUMBER.incrementAndGet());
@@ -24,9 +24,31 @@ final class Parallel {
   private Parallel() {}
 
   /** The cores a kernel uses unless told otherwise: {@code -Dbitlab.kernel.threads=N}, else all of them. */
-  static int defaultThreads() {
+  public static int defaultThreads() {
     int n = Integer.getInteger("bitlab.kernel.threads", Runtime.getRuntime().availableProcessors());
     return Math.max(1, n);
+  }
+
+  /** A contiguous share of an element-wise pass: elements {@code [from, to)}. */
+  @FunctionalInterface
+  public interface Range {
+    void accept(int from, int to);
+  }
+
+  /**
+   * Calls {@code body} on consecutive ranges covering {@code [0, n)}, in parallel on up to {@code threads}
+   * threads, each range at least {@code grain} elements (except the last): below that, handing work to a
+   * helper costs more than the helper saves.
+   */
+  public static void ranges(int n, int grain, int threads, Range body) {
+    if (grain < 1) throw new IllegalArgumentException("A grain must be at least 1, not " + grain + ".");
+    int tasks = (int) Math.min(4L * threads, Math.max(1, n / grain));
+    if (tasks <= 1 || threads <= 1) {
+      if (n > 0) body.accept(0, n);
+      return;
+    }
+    int per = (n + tasks - 1) / tasks;
+    run((n + per - 1) / per, threads, t -> body.accept(t * per, Math.min(n, (t + 1) * per)));
   }
 
   /** Calls {@code item.accept(i)} for every {@code i} in {@code [0, items)} on up to {@code threads} threads. */

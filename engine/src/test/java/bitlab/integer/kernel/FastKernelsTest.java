@@ -95,11 +95,13 @@ class FastKernelsTest {
     int[] want = run(ConvKernels.reference(g, c.weights(), false, -3), c);
     ConvKernel best = ConvKernels.best(g, c.weights(), false, -3, Runtime.getRuntime().availableProcessors());
     assertTrue(best instanceof FasterOfKernel, best.name());
-    for (int call = 0; call < 12; call++) {
+    FasterOfKernel faster = (FasterOfKernel) best;
+    for (int call = 0; call < FasterOfKernel.SETTLED; call++) {
       int n = call;
       assertArrayEquals(want, run(best, c), () -> "call " + n + " of " + best.name());
+      if (call == 11) assertTrue(faster.chosen(2) != null && !faster.settled(2), "a first verdict after its trial calls");
     }
-    assertTrue(((FasterOfKernel) best).chosen(2) != null, "decided after its trial calls");
+    assertTrue(faster.settled(2), "the second trial decided within " + FasterOfKernel.SETTLED + " calls");
     assertTrue(List.of("dnnl-int8", "vector-gemm").contains(best.name()), best.name());
   }
 
