@@ -8,6 +8,7 @@ import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.kernel.ConvKernels;
+import bitlab.integer.kernel.Parallel;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
@@ -40,6 +41,10 @@ public final class IntegerBench {
   public static void main(String[] args) throws Exception {
     if (args.length == 1 && args[0].equals("agree")) {
       agreement();
+      return;
+    }
+    if (args.length >= 1 && args[0].equals("threshold")) {
+      threshold(args.length > 1 ? Long.parseLong(args[1]) : Parallel.minParallelMacs());
       return;
     }
     List<String> models = args.length > 0 ? List.of(args) : DEFAULT;
@@ -139,6 +144,40 @@ public final class IntegerBench {
       return (float[][]) r.get(0).getValue();
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * {@code ./bitlab bench integer threshold [MACS]}: batch-1 latency of the minis at W8A8 with every kernel call
+   * split between the cores against calls below MACS multiply-accumulates kept on the caller, alternating in one
+   * process (the threshold is global, so it is switched before each call).
+   */
+  static void threshold(long macs) {
+    Dataset mnist = Datasets.mnist();
+    long saved = Parallel.minParallelMacs();
+    System.out.printf("%-18s %14s %16s %7s%n", "model", "all split ms", "<" + macs + " serial ms", "ratio");
+    try {
+      for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
+        Model net = Zoo.load(name);
+        IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT).integer();
+        INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, 1)).dup();
+        long until = System.nanoTime() + 3_000_000_000L;
+        for (int w = 0; w < ConvKernels.CALLS_TO_SETTLE || System.nanoTime() < until; w++) iq.predict(x);
+        int rounds = 301;
+        double[][] t = new double[2][rounds];
+        for (int r = 0; r < rounds; r++) {
+          for (int v = 0; v < 2; v++) {
+            Parallel.minParallelMacs(v == 0 ? 0 : macs);
+            iq.predict(x);
+            long t0 = System.nanoTime();
+            iq.predict(x);
+            t[v][r] = (System.nanoTime() - t0) / 1e6;
+          }
+        }
+        System.out.printf("%-18s %14.3f %16.3f %6.2fx%n", name, median(t[0]), median(t[1]), median(t[1]) / median(t[0]));
+      }
+    } finally {
+      Parallel.minParallelMacs(saved);
     }
   }
 

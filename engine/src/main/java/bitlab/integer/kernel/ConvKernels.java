@@ -67,8 +67,8 @@ public final class ConvKernels {
 
   /**
    * Calls of one batch size after which {@link #best} no longer changes its kernel for a layer (it
-   * times oneDNN against Java twice, the second time once the JIT has compiled Java): warm a model
-   * this many times before timing it.
+   * times oneDNN against Java twice, the second time at least a second later, once the JIT has
+   * compiled Java): warm a model this many times, and for two seconds, before timing it.
    */
   public static final int CALLS_TO_SETTLE = FasterOfKernel.SETTLED;
 

@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Two kernels with the same accumulators, of which the faster on this machine, now, serves the
  * layer: for each batch size the first calls warm both and then time them in turn, and the one
  * with the lower median serves the batch size. The trial is run once more after {@link #RETRY_AFTER}
- * further calls and that verdict stays: the first trial falls in the JVM's first seconds, while the
- * JIT is still compiling the Java kernel, and can crown oneDNN only because Java was not compiled yet.
+ * further calls and at least a second, and that verdict stays: the first trial falls in the JVM's
+ * first moments, while the JIT is still compiling the Java kernel, and can crown oneDNN only because
+ * Java was not compiled yet.
  * Since both give the reference's accumulators bit for bit, which one ran is invisible in the results.
  *
  * <p>Why measure instead of decide: oneDNN makes about twice the int8 MACs per core of the Java
@@ -21,9 +22,11 @@ final class FasterOfKernel implements ConvKernel {
   /** Untimed warm-up calls of each kernel, then timed calls of each. */
   private static final int WARM = 2;
   private static final int TIMED = 3;
-  /** Calls with the first winner before the second, final trial. */
+  /** Calls with the first winner before the second, final trial... */
   static final int RETRY_AFTER = 16;
-  /** Calls of one batch size after which the choice is final. */
+  /** ...and the time since the first verdict, so that fast layers too give the JIT its time. */
+  static final long RETRY_AFTER_NANOS = 1_000_000_000L;
+  /** Calls of one batch size after which the choice is final, once a second has passed since the first verdict. */
   static final int SETTLED = 2 * 2 * (WARM + TIMED) + RETRY_AFTER;
 
   private final ConvKernel first;
@@ -61,7 +64,9 @@ final class FasterOfKernel implements ConvKernel {
     Trial t = trials.computeIfAbsent(batch, b -> new Trial(false));
     ConvKernel won = t.winner;
     if (won != null) {
-      if (!t.last && t.servedAfterVerdict() == RETRY_AFTER) trials.put(batch, new Trial(true));
+      if (!t.last && t.servedAfterVerdict() >= RETRY_AFTER && System.nanoTime() - t.decidedAt >= RETRY_AFTER_NANOS) {
+        trials.replace(batch, t, new Trial(true));
+      }
       won.accumulate(input, batch, acc);
       return;
     }
@@ -81,6 +86,7 @@ final class FasterOfKernel implements ConvKernel {
     private int timed;
     private int served;
     private volatile ConvKernel winner;
+    private volatile long decidedAt;
 
     Trial(boolean last) {
       this.last = last;
@@ -99,7 +105,10 @@ final class FasterOfKernel implements ConvKernel {
       int round = call / 2 - WARM;
       if (winner != null || round < 0 || round >= TIMED) return;
       nanos[call % 2][round] = ns;
-      if (++timed == 2 * TIMED) winner = median(nanos[0]) <= median(nanos[1]) ? first : second;
+      if (++timed == 2 * TIMED) {
+        decidedAt = System.nanoTime();
+        winner = median(nanos[0]) <= median(nanos[1]) ? first : second;
+      }
     }
   }
 

@@ -65,6 +65,7 @@ abstract class PanelConvKernel implements ConvKernel {
 
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
+    int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     if (batch == 0) return;
     int[] x = decoder.decodeAll(input, batch * g.inputSize(), flip, zero, threads);
     int columns = batch * g.outH() * g.outW();

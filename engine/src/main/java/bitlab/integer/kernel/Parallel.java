@@ -29,6 +29,30 @@ public final class Parallel {
     return Math.max(1, n);
   }
 
+  /**
+   * Multiply-accumulates below which a kernel call stays on the calling thread (default 250,000, about
+   * 15 µs of work for one core here; {@code -Dbitlab.kernel.minParallelMacs=N}): handing a helper less
+   * than that costs more than it saves, and on a busy machine the caller can wait a whole time slice
+   * for a helper that took an item. Tests set it to 0 to run the parallel paths on small shapes.
+   */
+  private static volatile long minParallelMacs = Long.getLong("bitlab.kernel.minParallelMacs", 250_000L);
+
+  /** The current threshold of {@link #threadsFor}. */
+  public static long minParallelMacs() {
+    return minParallelMacs;
+  }
+
+  /** Sets the threshold of {@link #threadsFor} for the whole JVM (benchmarks and tests compare settings). */
+  public static void minParallelMacs(long macs) {
+    if (macs < 0) throw new IllegalArgumentException("A threshold of multiply-accumulates must not be negative, got " + macs + ".");
+    minParallelMacs = macs;
+  }
+
+  /** The threads a kernel call of {@code macs} multiply-accumulates uses: {@code threads}, or 1 below {@link #minParallelMacs}. */
+  static int threadsFor(long macs, int threads) {
+    return macs < minParallelMacs ? 1 : threads;
+  }
+
   /** A contiguous share of an element-wise pass: elements {@code [from, to)}. */
   @FunctionalInterface
   public interface Range {

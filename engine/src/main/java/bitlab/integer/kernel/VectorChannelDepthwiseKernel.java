@@ -49,6 +49,7 @@ final class VectorChannelDepthwiseKernel implements ConvKernel {
 
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
+    int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     Parallel.run(batch * groups8, threads, item -> group(input, item / groups8, item % groups8, acc));
   }
 

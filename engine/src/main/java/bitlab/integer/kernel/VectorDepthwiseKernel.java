@@ -51,6 +51,7 @@ final class VectorDepthwiseKernel implements ConvKernel {
 
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
+    int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     if (batch == 0) return;
     int out = g.outChannels();
     Parallel.run(batch * out, threads, item -> channel(input, item / out, item % out, acc));

@@ -49,6 +49,7 @@ final class VectorLinearKernel implements ConvKernel {
 
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
+    int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     int in = g.inChannels(), out = g.outChannels();
     if (batch == 0) return;
     int[] x = decode(input, batch, in);
