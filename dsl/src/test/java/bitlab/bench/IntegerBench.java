@@ -29,8 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * {@code ./bitlab bench integer [MODEL[@SIZE] ...]}: whole-network latency of the integer-only executor at W8A8
- * and W4A4 beside ND4J's FP32 forward pass of the same BatchNorm-folded network and ONNX Runtime on its FP32
+ * {@code ./bitlab bench integer [MODEL[@SIZE] ...]}: whole-network latency of the integer-only executor at W8A8,
+ * W7A8 and W4A4 beside ND4J's FP32 forward pass of the same BatchNorm-folded network and ONNX Runtime on its FP32
  * export, alternating rounds in one process; GMAC/s against this CPU's int8 peak.
  */
 public final class IntegerBench {
@@ -54,7 +54,7 @@ public final class IntegerBench {
     double peak = int8.gmacs();
     System.out.println("int8 peak: " + int8.formula());
     System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "ND4J ms", "ORT fp32 ms",
-        "ORT qdq ms", "int/ND4J", "int/ORT", "int/QDQ", "GMAC/s", "% peak", "W4/W8");
+        "ORT qdq ms", "int/ND4J", "int/ORT", "int/QDQ", "GMAC/s", "% peak", "/W8A8");
     List<String> memory = new java.util.ArrayList<>();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
@@ -72,11 +72,13 @@ public final class IntegerBench {
                     : mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
                 double w8 = 0;
                 long[] bytes = new long[3];
-                for (int bits : new int[] {8, 4}) {
-                  QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, bits, bits), calib, PtqConfig.DEFAULT);
+                // W7A8: 7-bit weights need one oneDNN pass where 8-bit ones need two (see DnnlConvKernel)
+                for (int[] wa : new int[][] {{8, 8}, {7, 8}, {4, 4}}) {
+                  int bits = wa[0];
+                  QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, wa[0], wa[1]), calib, PtqConfig.DEFAULT);
                   IntegerModel iq = q.integer();
                   bytes[0] = 4 * q.folded().parameterCount();
-                  bytes[bits == 8 ? 1 : 2] = iq.bytes();
+                  if (bits != 7) bytes[bits == 8 ? 1 : 2] = iq.bytes();
                   Path qdqFile = Files.createTempFile("bitlab-bench-qdq-", ".onnx");
                   double[] t;
                   try {
@@ -89,7 +91,7 @@ public final class IntegerBench {
                   }
                   if (bits == 8) w8 = t[0];
                   double gmacs = (double) net.macs() * batch / (t[0] / 1e3) / 1e9;
-                  System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%% %7s%n", spec, batch, "W" + bits + "A" + bits,
+                  System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%% %7s%n", spec, batch, "W" + wa[0] + "A" + wa[1],
                       t[0], t[1], t[2], t[3], t[0] / t[1], t[0] / t[2], t[0] / t[3], gmacs, 100 * gmacs / peak, bits == 8 ? "" : String.format("%.2fx", t[0] / w8));
                 }
                 if (batch == 1) {
@@ -123,12 +125,13 @@ public final class IntegerBench {
       int calls = p == 0 ? ConvKernels.CALLS_TO_SETTLE : 3;
       for (int w = 0; w < calls || System.nanoTime() < until; w++) paths.get(p).run();
     }
-    // Rounds alternate the paths, and each path is called once untimed before its timed call: ONNX Runtime's
-    // and OpenMP's worker threads spin for a while after their work, and on two cores that would be charged
-    // to whichever path runs next.
+    // Rounds alternate the paths. ONNX Runtime's and OpenMP's worker threads spin for a while after their work,
+    // and on two cores that would be charged to whichever path runs next: before its timed call each path waits
+    // 20 ms (the spinning ends) and is called once untimed (its own caches and threads are warm).
     double[][] t = new double[4][rounds];
     for (int r = 0; r < rounds; r++) {
       for (int p = 0; p < paths.size(); p++) {
+        Thread.sleep(20);
         paths.get(p).run();
         long t0 = System.nanoTime();
         paths.get(p).run();

@@ -1,5 +1,6 @@
 package bitlab.integer;
 
+import bitlab.integer.kernel.ConvKernels;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import java.util.ArrayList;
@@ -30,24 +31,30 @@ public record Latency(String model, String policy, List<Row> rows) {
     for (int b : batches) {
       if (b < 1) throw new IntegerException("A batch needs at least one image, got " + b + ".");
       INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, folded.inputShape().withBatch(b));
-      // warm-up: JIT, graph construction, caches
-      iq.predict(x);
+      // Warm-up: the JIT, ND4J's graph and caches, and the integer kernels' choice between oneDNN and Java,
+      // which settles after ConvKernels.CALLS_TO_SETTLE calls and two seconds (at most 30 s of warming).
+      long start = System.nanoTime();
+      for (int w = 0; w < ConvKernels.CALLS_TO_SETTLE || System.nanoTime() - start < 2_000_000_000L; w++) {
+        if (System.nanoTime() - start > 30_000_000_000L) break;
+        iq.predict(x);
+        bitlab.task.Work.progress(String.format("warming %s batch %d: call %d", iq.name(), b, w + 1));
+      }
       Inference.logits(folded, x);
       iq.source().predict(x);
-      double[] ti = new double[rounds], tf = new double[rounds], tq = new double[rounds];
+      // Each path is called once untimed before its timed call: OpenMP's workers (ND4J) may still be
+      // spinning from the previous path, and on few cores that would be charged to the next one.
+      List<Runnable> paths = List.of(() -> iq.predict(x), () -> Inference.logits(folded, x), () -> iq.source().predict(x));
+      double[][] t = new double[3][rounds];
       for (int r = 0; r < rounds; r++) {
-        long t0 = System.nanoTime();
-        iq.predict(x);
-        long t1 = System.nanoTime();
-        Inference.logits(folded, x);
-        long t2 = System.nanoTime();
-        iq.source().predict(x);
-        long t3 = System.nanoTime();
-        ti[r] = (t1 - t0) / 1e6;
-        tf[r] = (t2 - t1) / 1e6;
-        tq[r] = (t3 - t2) / 1e6;
+        for (int p = 0; p < 3; p++) {
+          paths.get(p).run();
+          long t0 = System.nanoTime();
+          paths.get(p).run();
+          t[p][r] = (System.nanoTime() - t0) / 1e6;
+        }
         bitlab.task.Work.progress(String.format("timing %s batch %d: round %d / %d", iq.name(), b, r + 1, rounds));
       }
+      double[] ti = t[0], tf = t[1], tq = t[2];
       rows.add(new Row(b, median(ti), median(tf), median(tq)));
     }
     return new Latency(iq.name(), iq.source().policy().summary(), rows);
