@@ -16,7 +16,11 @@
  *   <li>a plain-Java panel product ({@code PlainGemmKernel}) when the JVM lacks
  *       {@code --add-modules jdk.incubator.vector}.</li>
  * </ul>
- * The Java kernels run on {@code ConvKernels.defaultThreads()} cores (or the count asked for), oneDNN
- * on its OpenMP threads.
+ * Where oneDNN may win, {@code FasterOfKernel} times it against Java per layer and batch size, twice
+ * (the second time once the JIT has compiled Java), and keeps the faster. The Java kernels run on
+ * {@code ConvKernels.defaultThreads()} cores (or the count asked for) through {@code Parallel}, which
+ * keeps calls of fewer than {@code Parallel.minParallelMacs()} products on the calling thread; oneDNN
+ * runs on its OpenMP threads. {@code Parallel.ranges} also splits the executor's element-wise passes
+ * (requantization, residual adds, max pooling).
  */
 package bitlab.integer.kernel;
