@@ -24,7 +24,7 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
     int planesPerTask = Math.max(1, Requant.GRAIN / (h * w));
     Parallel.ranges(x.batch() * c, planesPerTask, Parallel.defaultThreads(), (from, to) -> {
       // Separable: each input row's window maxima across columns first, then the maxima of those down
-      // each window's rows (contiguous, so the JIT vectorises it). Windows are clipped to the input:
+      // each window's rows, in contiguous runs over the output columns. Windows are clipped to the input:
       // padded cells take no part.
       int[] across = new int[h * ow];
       int[] down = new int[ow];
