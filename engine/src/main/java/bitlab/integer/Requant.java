@@ -46,32 +46,47 @@ final class Requant {
     return out;
   }
 
-  /** {@code out[i] = clamp(round(acc[i]·mul / 2^shift) + zeroPoint)} for {@code i} in {@code [from, from+len)}. */
+  /**
+   * {@code out[i] = clamp(round(acc[i]·mul / 2^shift) + zeroPoint)} for {@code i} in {@code [from, from+len)}.
+   * One loop per rounding mode, each in a method of its own, so that the JIT compiles each loop for
+   * one mode instead of one loop for all.
+   */
   static void row(int[] acc, byte[] out, int from, int len, long mul, int shift, Rounding r, int zeroPoint, int lo, int hi) {
-    int end = from + len;
     if (shift == 0) {
-      for (int i = from; i < end; i++) out[i] = (byte) Math.max(lo, Math.min(hi, acc[i] * mul + zeroPoint));
+      exact(acc, out, from, from + len, mul, zeroPoint, lo, hi);
       return;
     }
-    long half = 1L << (shift - 1);
     switch (r) {
-      case HALF_UP:
-        for (int i = from; i < end; i++) out[i] = (byte) Math.max(lo, Math.min(hi, ((acc[i] * mul + half) >> shift) + zeroPoint));
-        break;
-      case HALF_AWAY:
-        for (int i = from; i < end; i++) {
-          long v = acc[i] * mul, q = (Math.abs(v) + half) >> shift;
-          out[i] = (byte) Math.max(lo, Math.min(hi, (v < 0 ? -q : q) + zeroPoint));
-        }
-        break;
-      default: { // half to even: floor, then up when the remainder is above half, or at half with an odd floor
-        long mask = (1L << shift) - 1;
-        for (int i = from; i < end; i++) {
-          long v = acc[i] * mul, q = v >> shift;
-          q += ((v & mask) + (q & 1)) > half ? 1 : 0;
-          out[i] = (byte) Math.max(lo, Math.min(hi, q + zeroPoint));
-        }
-      }
+      case HALF_UP -> halfUp(acc, out, from, from + len, mul, shift, zeroPoint, lo, hi);
+      case HALF_AWAY -> halfAway(acc, out, from, from + len, mul, shift, zeroPoint, lo, hi);
+      default -> halfEven(acc, out, from, from + len, mul, shift, zeroPoint, lo, hi);
+    }
+  }
+
+  private static void exact(int[] acc, byte[] out, int from, int end, long mul, int zeroPoint, int lo, int hi) {
+    for (int i = from; i < end; i++) out[i] = (byte) Math.max(lo, Math.min(hi, acc[i] * mul + zeroPoint));
+  }
+
+  private static void halfUp(int[] acc, byte[] out, int from, int end, long mul, int shift, int zeroPoint, int lo, int hi) {
+    long half = 1L << (shift - 1);
+    for (int i = from; i < end; i++) out[i] = (byte) Math.max(lo, Math.min(hi, ((acc[i] * mul + half) >> shift) + zeroPoint));
+  }
+
+  private static void halfAway(int[] acc, byte[] out, int from, int end, long mul, int shift, int zeroPoint, int lo, int hi) {
+    long half = 1L << (shift - 1);
+    for (int i = from; i < end; i++) {
+      long v = acc[i] * mul, q = (Math.abs(v) + half) >> shift;
+      out[i] = (byte) Math.max(lo, Math.min(hi, (v < 0 ? -q : q) + zeroPoint));
+    }
+  }
+
+  /** Half to even without a branch: {@code floor((v + half − 1 + odd) / 2^shift)}, where odd is the floor's lowest bit. */
+  private static void halfEven(int[] acc, byte[] out, int from, int end, long mul, int shift, int zeroPoint, int lo, int hi) {
+    long bias = (1L << (shift - 1)) - 1;
+    for (int i = from; i < end; i++) {
+      long v = acc[i] * mul;
+      long q = (v + bias + ((v >> shift) & 1)) >> shift;
+      out[i] = (byte) Math.max(lo, Math.min(hi, q + zeroPoint));
     }
   }
 
