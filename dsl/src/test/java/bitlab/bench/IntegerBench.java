@@ -31,7 +31,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * {@code ./bitlab bench integer [MODEL[@SIZE] ...]}: whole-network latency of the integer-only executor at W8A8,
  * W7A8 and W4A4 beside ND4J's FP32 forward pass of the same BatchNorm-folded network and ONNX Runtime on its FP32
- * export, alternating rounds in one process; GMAC/s against this CPU's int8 peak.
+ * export, alternating rounds in one process; GMAC/s against this CPU's int8 peak. {@code ./bitlab bench integer agree}:
+ * prediction agreement with ONNX Runtime on all test images; {@code ./bitlab bench integer threshold [MACS]}: batch-1
+ * latency with and without the minimum work per helper thread.
  */
 public final class IntegerBench {
   static final List<String> DEFAULT = List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini", "resnet18@224", "mobilenet-v2@224");
