@@ -31,13 +31,15 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
       for (int p = from; p < to; p++) {
         int inBase = p * h * w, outBase = p * oh * ow;
         for (int iy = 0; iy < h; iy++) {
-          int row = inBase + iy * w;
-          for (int xx = 0; xx < ow; xx++) {
-            int x0 = Math.max(0, xx * stride - pad), x1 = Math.min(w, xx * stride - pad + kernel);
-            int best = Integer.MIN_VALUE;
-            for (int ix = x0; ix < x1; ix++) best = Math.max(best, src[row + ix] & mask);
-            across[iy * ow + xx] = best;
+          int row = inBase + iy * w, xx = 0;
+          if (kernel == 3) { // the common window, unrolled where it lies inside the row
+            for (; xx < ow && xx * stride - pad < 0; xx++) across[iy * ow + xx] = window(src, row, xx, w, mask);
+            for (; xx < ow && xx * stride - pad + 3 <= w; xx++) {
+              int i = row + xx * stride - pad;
+              across[iy * ow + xx] = Math.max(Math.max(src[i] & mask, src[i + 1] & mask), src[i + 2] & mask);
+            }
           }
+          for (; xx < ow; xx++) across[iy * ow + xx] = window(src, row, xx, w, mask);
         }
         for (int y = 0; y < oh; y++) {
           int y0 = Math.max(0, y * stride - pad), y1 = Math.min(h, y * stride - pad + kernel);
@@ -52,6 +54,14 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
       }
     });
     return new IntTensor(shape, x.batch(), o, x.params());
+  }
+
+  /** The largest code of the window over output column {@code xx} of one input row, clipped to the row. */
+  private int window(byte[] src, int row, int xx, int w, int mask) {
+    int x0 = Math.max(0, xx * stride - pad), x1 = Math.min(w, xx * stride - pad + kernel);
+    int best = Integer.MIN_VALUE;
+    for (int ix = x0; ix < x1; ix++) best = Math.max(best, src[row + ix] & mask);
+    return best;
   }
 
   @Override public INDArray simulate(List<INDArray> in) {
