@@ -7,7 +7,7 @@ import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.integer.IntegerModel;
-import bitlab.integer.kernel.ConvKernels;
+import bitlab.integer.Latency;
 import bitlab.integer.kernel.Parallel;
 import bitlab.model.Inference;
 import bitlab.model.Model;
@@ -20,7 +20,6 @@ import bitlab.quant.Quantizer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -118,29 +117,16 @@ public final class IntegerBench {
     float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
     Runnable runOrt = () -> run(env, ort, data, x.shape());
     Runnable runQdq = () -> run(env, qdq, data, x.shape());
-    // Until C2 has compiled them, Vector API kernels run about 100x slower than they will, and the integer
-    // executor settles on oneDNN or Java per layer only after its second trial: warm the integer path until
-    // then and for at least two seconds, the others for three calls and one second, before anything is timed.
-    List<Runnable> paths = List.of(() -> iq.predict(x), () -> Inference.logits(folded, x), runOrt, runQdq);
-    for (int p = 0; p < paths.size(); p++) {
-      long until = System.nanoTime() + (p == 0 ? 2_000_000_000L : 1_000_000_000L);
-      int calls = p == 0 ? ConvKernels.CALLS_TO_SETTLE : 3;
-      for (int w = 0; w < calls || System.nanoTime() < until; w++) paths.get(p).run();
+    // Until C2 has compiled them, Vector API kernels run about 100x slower than they will: the integer path is
+    // warmed until its kernel choices settle, the others for three calls and one second. The rounds pause
+    // 20 ms before each path (spinning ONNX Runtime threads stop; see Latency.alternate).
+    Latency.warm(iq, x);
+    List<Runnable> others = List.of(() -> Inference.logits(folded, x), runOrt, runQdq);
+    for (Runnable path : others) {
+      long until = System.nanoTime() + 1_000_000_000L;
+      for (int w = 0; w < 3 || System.nanoTime() < until; w++) path.run();
     }
-    // Rounds alternate the paths. ONNX Runtime's and OpenMP's worker threads spin for a while after their work,
-    // and on two cores that would be charged to whichever path runs next: before its timed call each path waits
-    // 20 ms (the spinning ends) and is called once untimed (its own caches and threads are warm).
-    double[][] t = new double[4][rounds];
-    for (int r = 0; r < rounds; r++) {
-      for (int p = 0; p < paths.size(); p++) {
-        Thread.sleep(20);
-        paths.get(p).run();
-        long t0 = System.nanoTime();
-        paths.get(p).run();
-        t[p][r] = (System.nanoTime() - t0) / 1e6;
-      }
-    }
-    return new double[] {median(t[0]), median(t[1]), median(t[2]), median(t[3])};
+    return Latency.alternate(List.of(() -> iq.predict(x), others.get(0), others.get(1), others.get(2)), rounds, 20, r -> {});
   }
 
   static float[][] run(OrtEnvironment env, OrtSession s, float[] data, long[] shape) {
@@ -166,20 +152,15 @@ public final class IntegerBench {
         Model net = Zoo.load(name);
         IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT).integer();
         INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, 1)).dup();
-        long until = System.nanoTime() + 3_000_000_000L;
-        for (int w = 0; w < ConvKernels.CALLS_TO_SETTLE || System.nanoTime() < until; w++) iq.predict(x);
-        int rounds = 301;
-        double[][] t = new double[2][rounds];
-        for (int r = 0; r < rounds; r++) {
-          for (int v = 0; v < 2; v++) {
-            Parallel.minParallelMacs(v == 0 ? 0 : macs);
-            iq.predict(x);
-            long t0 = System.nanoTime();
-            iq.predict(x);
-            t[v][r] = (System.nanoTime() - t0) / 1e6;
-          }
-        }
-        System.out.printf("%-18s %14.3f %16.3f %6.2fx%n", name, median(t[0]), median(t[1]), median(t[1]) / median(t[0]));
+        Latency.warm(iq, x);
+        double[] ms = Latency.alternate(List.of(() -> {
+          Parallel.minParallelMacs(0);
+          iq.predict(x);
+        }, () -> {
+          Parallel.minParallelMacs(macs);
+          iq.predict(x);
+        }), 301, 0, r -> {});
+        System.out.printf("%-18s %14.3f %16.3f %6.2fx%n", name, ms[0], ms[1], ms[1] / ms[0]);
       }
     } finally {
       Parallel.minParallelMacs(saved);
@@ -218,12 +199,6 @@ public final class IntegerBench {
         }
       }
     }
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
   }
 
   static Samples random(Model net, int n) {

@@ -29,10 +29,7 @@ public record ConvStep(String node, String op, String input, int inputZeroPoint,
   @Override public INDArray simulate(List<INDArray> in) {
     int batch = (int) in.get(0).size(0);
     int[] acc = layer.simulate(in.get(0), inputZeroPoint);
-    var g = layer.geometry();
-    // The element-by-element definition, so that the trace also checks the fast path of run().
-    byte[] codes = Requant.channelsReference(acc, batch, g.outChannels(), g.outH() * g.outW(), multipliers, rounding, out.zeroPoint(0), lo, hi);
-    return Nd4j.createFromArray(Requant.toDoubles(codes, !out.spec().signed())).reshape(shape.withBatch(batch));
+    return Nd4j.createFromArray(Requant.toDoubles(requantize(acc, batch), !out.spec().signed())).reshape(shape.withBatch(batch));
   }
 
   private byte[] requantize(int[] acc, int batch) {

@@ -49,7 +49,9 @@ public record Dyadic(int multiplier, int shift) {
 
   /**
    * {@code round(v / 2^shift)} by an arithmetic shift: half up adds half and shifts; half away does the
-   * same on the magnitude; half even inspects the remainder.
+   * same on the magnitude; half even adds one less than half, plus the floor's lowest bit, and shifts
+   * (so a tie goes up exactly when the floor is odd). No branch on the remainder: this runs once per
+   * requantized element, and the JIT keeps the loops around it tight.
    */
   public static long shiftRound(long v, int shift, Rounding rounding) {
     if (shift == 0) return v;
@@ -57,14 +59,12 @@ public record Dyadic(int multiplier, int shift) {
     switch (rounding) {
       case HALF_UP:
         return (v + half) >> shift;
-      case HALF_AWAY:
-        return v >= 0 ? (v + half) >> shift : -((-v + half) >> shift);
-      default: {
-        long q = v >> shift; // floor
-        long r = v - (q << shift);
-        if (r > half || (r == half && (q & 1) != 0)) q++;
-        return q;
+      case HALF_AWAY: {
+        long q = (Math.abs(v) + half) >> shift;
+        return v < 0 ? -q : q;
       }
+      default:
+        return (v + half - 1 + ((v >> shift) & 1)) >> shift;
     }
   }
 

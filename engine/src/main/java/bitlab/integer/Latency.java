@@ -6,6 +6,8 @@ import bitlab.model.Model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -31,33 +33,52 @@ public record Latency(String model, String policy, List<Row> rows) {
     for (int b : batches) {
       if (b < 1) throw new IntegerException("A batch needs at least one image, got " + b + ".");
       INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, folded.inputShape().withBatch(b));
-      // Warm-up: the JIT, ND4J's graph and caches, and the integer kernels' choice between oneDNN and Java,
-      // which settles after ConvKernels.CALLS_TO_SETTLE calls and two seconds (at most 30 s of warming).
-      long start = System.nanoTime();
-      for (int w = 0; w < ConvKernels.CALLS_TO_SETTLE || System.nanoTime() - start < 2_000_000_000L; w++) {
-        if (System.nanoTime() - start > 30_000_000_000L) break;
-        iq.predict(x);
-        bitlab.task.Work.progress(String.format("warming %s batch %d: call %d", iq.name(), b, w + 1));
-      }
+      warm(iq, x);
       Inference.logits(folded, x);
       iq.source().predict(x);
-      // Each path is called once untimed before its timed call: OpenMP's workers (ND4J) may still be
-      // spinning from the previous path, and on few cores that would be charged to the next one.
-      List<Runnable> paths = List.of(() -> iq.predict(x), () -> Inference.logits(folded, x), () -> iq.source().predict(x));
-      double[][] t = new double[3][rounds];
-      for (int r = 0; r < rounds; r++) {
-        for (int p = 0; p < 3; p++) {
-          paths.get(p).run();
-          long t0 = System.nanoTime();
-          paths.get(p).run();
-          t[p][r] = (System.nanoTime() - t0) / 1e6;
-        }
-        bitlab.task.Work.progress(String.format("timing %s batch %d: round %d / %d", iq.name(), b, r + 1, rounds));
-      }
-      double[] ti = t[0], tf = t[1], tq = t[2];
-      rows.add(new Row(b, median(ti), median(tf), median(tq)));
+      int batch = b;
+      double[] ms = alternate(List.of(() -> iq.predict(x), () -> Inference.logits(folded, x), () -> iq.source().predict(x)), rounds, 0,
+          r -> bitlab.task.Work.progress(String.format("timing %s batch %d: round %d / %d", iq.name(), batch, r + 1, rounds)));
+      rows.add(new Row(b, ms[0], ms[1], ms[2]));
     }
     return new Latency(iq.name(), iq.source().policy().summary(), rows);
+  }
+
+  /**
+   * Runs {@code iq} on {@code x} until it is warm: the JIT has compiled the kernels and each layer's choice
+   * between oneDNN and Java has settled ({@link ConvKernels#CALLS_TO_SETTLE} calls and two seconds; at most
+   * 30 s).
+   */
+  public static void warm(IntegerModel iq, INDArray x) {
+    long start = System.nanoTime();
+    for (int w = 0; w < ConvKernels.CALLS_TO_SETTLE || System.nanoTime() - start < 2_000_000_000L; w++) {
+      if (System.nanoTime() - start > 30_000_000_000L) break;
+      iq.predict(x);
+      bitlab.task.Work.progress(String.format("warming %s batch %d: call %d", iq.name(), x.size(0), w + 1));
+    }
+  }
+
+  /**
+   * Median milliseconds per call of each path over {@code rounds} rounds that alternate the paths, so that a
+   * noisy machine affects all alike. Each timed call follows a pause of {@code pauseMillis} and one untimed
+   * call: other runtimes' worker threads (ONNX Runtime's, OpenMP's) may still be spinning from the previous
+   * path, and on few cores that time would be charged to the next one.
+   */
+  public static double[] alternate(List<Runnable> paths, int rounds, long pauseMillis, IntConsumer afterRound) {
+    double[][] t = new double[paths.size()][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int p = 0; p < paths.size(); p++) {
+        if (pauseMillis > 0) LockSupport.parkNanos(pauseMillis * 1_000_000L);
+        paths.get(p).run();
+        long t0 = System.nanoTime();
+        paths.get(p).run();
+        t[p][r] = (System.nanoTime() - t0) / 1e6;
+      }
+      afterRound.accept(r);
+    }
+    double[] medians = new double[paths.size()];
+    for (int p = 0; p < paths.size(); p++) medians[p] = median(t[p]);
+    return medians;
   }
 
   static double median(double[] v) {

@@ -9,85 +9,23 @@ final class Requant {
 
   /** {@code clamp(round(acc · m) + zeroPoint, lo, hi)}. */
   static long code(long acc, Dyadic m, Rounding r, int zeroPoint, int lo, int hi) {
-    long v = m.apply(acc, r) + zeroPoint;
-    return v < lo ? lo : (v > hi ? hi : v);
+    return Math.max(lo, Math.min(hi, m.apply(acc, r) + zeroPoint)); // min/max, not branches: clamps are common
   }
 
   /** Elements below which an element-wise pass is not split between cores. */
   static final int GRAIN = 16_384;
 
-  /**
-   * Per-channel requantization of NCHW accumulators ({@code plane} positions per channel), on all
-   * cores: the same codes as {@link #code} element by element ({@link #channelsReference}), with
-   * the rounding chosen once per row instead of per element.
-   */
+  /** Per-channel requantization of NCHW accumulators ({@code plane} positions per channel), {@link #code} on all cores. */
   static byte[] channels(int[] acc, int batch, int channels, int plane, Dyadic[] m, Rounding r, int zeroPoint, int lo, int hi) {
     byte[] out = new byte[acc.length];
     int rowsPerTask = Math.max(1, GRAIN / Math.max(1, plane));
     Parallel.ranges(batch * channels, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
       for (int row = from; row < to; row++) {
         Dyadic mc = m[row % channels];
-        row(acc, out, row * plane, plane, mc.multiplier(), mc.shift(), r, zeroPoint, lo, hi);
+        for (int i = row * plane, end = i + plane; i < end; i++) out[i] = (byte) code(acc[i], mc, r, zeroPoint, lo, hi);
       }
     });
     return out;
-  }
-
-  /** {@link #channels} one element at a time through {@link #code}: the definition the fast path must equal. */
-  static byte[] channelsReference(int[] acc, int batch, int channels, int plane, Dyadic[] m, Rounding r, int zeroPoint, int lo, int hi) {
-    byte[] out = new byte[acc.length];
-    for (int n = 0; n < batch; n++) {
-      for (int c = 0; c < channels; c++) {
-        Dyadic mc = m[c];
-        int base = (n * channels + c) * plane;
-        for (int i = base; i < base + plane; i++) out[i] = (byte) code(acc[i], mc, r, zeroPoint, lo, hi);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * {@code out[i] = clamp(round(acc[i]·mul / 2^shift) + zeroPoint)} for {@code i} in {@code [from, from+len)}.
-   * One loop per rounding mode, each in a method of its own, so that the JIT compiles each loop for
-   * one mode instead of one loop for all.
-   */
-  static void row(int[] acc, byte[] out, int from, int len, long mul, int shift, Rounding r, int zeroPoint, int lo, int hi) {
-    if (shift == 0) {
-      exact(acc, out, from, from + len, mul, zeroPoint, lo, hi);
-      return;
-    }
-    switch (r) {
-      case HALF_UP -> halfUp(acc, out, from, from + len, mul, shift, zeroPoint, lo, hi);
-      case HALF_AWAY -> halfAway(acc, out, from, from + len, mul, shift, zeroPoint, lo, hi);
-      default -> halfEven(acc, out, from, from + len, mul, shift, zeroPoint, lo, hi);
-    }
-  }
-
-  private static void exact(int[] acc, byte[] out, int from, int end, long mul, int zeroPoint, int lo, int hi) {
-    for (int i = from; i < end; i++) out[i] = (byte) Math.max(lo, Math.min(hi, acc[i] * mul + zeroPoint));
-  }
-
-  private static void halfUp(int[] acc, byte[] out, int from, int end, long mul, int shift, int zeroPoint, int lo, int hi) {
-    long half = 1L << (shift - 1);
-    for (int i = from; i < end; i++) out[i] = (byte) Math.max(lo, Math.min(hi, ((acc[i] * mul + half) >> shift) + zeroPoint));
-  }
-
-  private static void halfAway(int[] acc, byte[] out, int from, int end, long mul, int shift, int zeroPoint, int lo, int hi) {
-    long half = 1L << (shift - 1);
-    for (int i = from; i < end; i++) {
-      long v = acc[i] * mul, q = (Math.abs(v) + half) >> shift;
-      out[i] = (byte) Math.max(lo, Math.min(hi, (v < 0 ? -q : q) + zeroPoint));
-    }
-  }
-
-  /** Half to even without a branch: {@code floor((v + half − 1 + odd) / 2^shift)}, where odd is the floor's lowest bit. */
-  private static void halfEven(int[] acc, byte[] out, int from, int end, long mul, int shift, int zeroPoint, int lo, int hi) {
-    long bias = (1L << (shift - 1)) - 1;
-    for (int i = from; i < end; i++) {
-      long v = acc[i] * mul;
-      long q = (v + bias + ((v >> shift) & 1)) >> shift;
-      out[i] = (byte) Math.max(lo, Math.min(hi, q + zeroPoint));
-    }
   }
 
   static double[] toDoubles(byte[] codes, boolean unsigned) {

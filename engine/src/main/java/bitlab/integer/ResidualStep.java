@@ -35,33 +35,16 @@ public record ResidualStep(String node, String op, String a, String b, Shape sha
   @Override public List<String> inputs() { return List.of(a, b); }
 
   long code(int qa, int qb) {
-    long v = Dyadic.shiftRound((qa - zeroA) * factorA + (qb - zeroB) * factorB, shift, rounding) + out.zeroPoint(0);
-    return v < lo ? lo : (v > hi ? hi : v);
+    return Math.max(lo, Math.min(hi, Dyadic.shiftRound((qa - zeroA) * factorA + (qb - zeroB) * factorB, shift, rounding) + out.zeroPoint(0)));
   }
 
-  /** The same codes as {@link #code} element by element (what {@link #simulate} uses), on all cores. */
+  /** {@link #code} on all cores, reading the codes straight from the bytes. */
   @Override public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), y = in.get(1);
     byte[] a = x.codes(), b = y.codes(), o = new byte[a.length];
     int maskA = x.unsigned() ? 0xFF : -1, maskB = y.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
-    int zo = out.zeroPoint(0);
-    long half = shift == 0 ? 0 : 1L << (shift - 1), mask = (1L << shift) - 1;
     Parallel.ranges(o.length, Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
-      for (int i = from; i < to; i++) {
-        long v = ((a[i] & maskA) - zeroA) * factorA + ((b[i] & maskB) - zeroB) * factorB, q;
-        if (shift == 0) {
-          q = v;
-        } else if (rounding == Rounding.HALF_EVEN) {
-          q = v >> shift;
-          q += ((v & mask) + (q & 1)) > half ? 1 : 0;
-        } else if (rounding == Rounding.HALF_UP) {
-          q = (v + half) >> shift;
-        } else {
-          q = (Math.abs(v) + half) >> shift;
-          if (v < 0) q = -q;
-        }
-        o[i] = (byte) Math.max(lo, Math.min(hi, q + zo));
-      }
+      for (int i = from; i < to; i++) o[i] = (byte) code(a[i] & maskA, b[i] & maskB);
     });
     return new IntTensor(shape, x.batch(), o, out);
   }
