@@ -33,6 +33,12 @@ public final class Work {
     checkpoint();
   }
 
+  /** Reports one progress line without checking for cancellation (for callers that must finish a step first). */
+  public static void report(String line) {
+    Consumer<String> sink = SINK.get();
+    (sink == null ? STDERR : sink).accept(line);
+  }
+
   /** Routes progress lines of this thread (and threads it starts) to {@code sink}; null restores stderr. */
   public static void setProgressSink(Consumer<String> sink) {
     if (sink == null) SINK.remove(); else SINK.set(Objects.requireNonNull(sink));

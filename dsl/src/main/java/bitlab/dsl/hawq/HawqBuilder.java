@@ -6,6 +6,7 @@ import bitlab.hardware.Target;
 import bitlab.model.Model;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
+import bitlab.quant.Observations;
 import bitlab.quant.Quantizer;
 import bitlab.search.hawq.Budget;
 import bitlab.search.hawq.Hawq;
@@ -14,8 +15,11 @@ import bitlab.search.hawq.HessianTraces;
 import bitlab.search.hawq.Plan;
 import bitlab.search.hawq.TraceOptions;
 import bitlab.search.hawq.Traces;
+import bitlab.task.ParallelMap;
+import bitlab.task.Work;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -35,6 +39,7 @@ public final class HawqBuilder {
   private final TraceOptions options;
   private final TraceCache cache;
   private final UnaryOperator<Hawq> plan;
+  private final int threads;
 
   /** Traces shared by builders with the same model, data and trace options. */
   private static final class TraceCache {
@@ -46,26 +51,27 @@ public final class HawqBuilder {
     }
   }
 
-  private HawqBuilder(Model model, Dataset data, TraceOptions options, TraceCache cache, UnaryOperator<Hawq> plan) {
+  private HawqBuilder(Model model, Dataset data, TraceOptions options, TraceCache cache, UnaryOperator<Hawq> plan, int threads) {
     this.model = model;
     this.data = data;
     this.options = options;
     this.cache = cache;
     this.plan = plan;
+    this.threads = threads;
   }
 
   public static HawqBuilder of(Model model, Dataset data) {
     if (model == null || data == null) throw new HawqException("hawq(net, data) needs a model and a data set, e.g. hawq(zoo(\"lenet5\"), mnist()).");
-    return new HawqBuilder(model, data, TraceOptions.DEFAULT, new TraceCache(), h -> h);
+    return new HawqBuilder(model, data, TraceOptions.DEFAULT, new TraceCache(), h -> h, ParallelMap.defaultThreads());
   }
 
   private HawqBuilder then(UnaryOperator<Hawq> step) {
     UnaryOperator<Hawq> before = plan;
-    return new HawqBuilder(model, data, options, cache, h -> step.apply(before.apply(h)));
+    return new HawqBuilder(model, data, options, cache, h -> step.apply(before.apply(h)), threads);
   }
 
   private HawqBuilder traceOptions(TraceOptions o) {
-    return new HawqBuilder(model, data, o, new TraceCache(), plan);
+    return new HawqBuilder(model, data, o, new TraceCache(), plan, threads);
   }
 
   // ---- candidates ----
@@ -163,6 +169,15 @@ public final class HawqBuilder {
     return traceOptions(options.withCurvature(TraceOptions.Curvature.valueOf(k)));
   }
 
+  /**
+   * PTQ accuracies of a Pareto sweep scored this many at once (default one per core,
+   * {@code -Dbitlab.search.threads=N}); the accuracies are the same for any number.
+   */
+  public HawqBuilder threads(int n) {
+    if (n < 1) throw new HawqException("Accuracies are scored on at least 1 thread, got " + n + ".");
+    return new HawqBuilder(model, data, options, cache, plan, n);
+  }
+
   // ---- results ----
 
   public Traces traces() { return cache.get(model, data, options); }
@@ -220,9 +235,26 @@ public final class HawqBuilder {
     Hawq h = planner();
     Budget swept = h.budgets().isEmpty() ? Budget.size(1) : h.budgets().get(0);
     List<Plan> plans = h.sweep(swept, fractions);
-    List<Double> acc = new ArrayList<>();
-    if (accuracy) for (Plan p : plans) acc.add(ptqAccuracy(p.policy()));
-    return new ParetoResult(swept, fractions.clone(), plans, acc, accuracy ? this : null);
+    if (!accuracy || plans.isEmpty()) return new ParetoResult(swept, fractions.clone(), plans, List.of(), List.of());
+    List<Policy> policies = new ArrayList<>();
+    for (Plan p : plans) policies.add(p.policy());
+    Plan any = plans.get(plans.size() - 1);
+    for (Plan.Uniform u : any.uniform()) policies.add(Policy.of(any.model(), Collections.nCopies(any.layers().size(), u.bits())));
+    List<Double> acc = ptqAccuracies(policies);
+    return new ParetoResult(swept, fractions.clone(), plans, acc.subList(0, plans.size()), acc.subList(plans.size(), acc.size()));
+  }
+
+  /**
+   * PTQ accuracies of several policies (as {@link #ptqAccuracy}), calibrated once and scored on
+   * {@link #threads} threads at once, in the order given.
+   */
+  public List<Double> ptqAccuracies(List<Policy> policies) {
+    Observations observed = Observations.of(model, data.train().take(CALIBRATION), PtqConfig.DEFAULT.bins());
+    List<Double> out = ParallelMap.map(policies, threads,
+        p -> Quantizer.ptq(observed, p, PtqConfig.DEFAULT).evaluate(data.test()).accuracy(),
+        n -> Work.report(String.format("HAWQ-V3 Pareto sweep of %s: %d of %d policies scored", model.name(), n, policies.size())));
+    Work.checkpoint();
+    return out;
   }
 
   public ParetoResult pareto(int points) { return pareto(points, false); }

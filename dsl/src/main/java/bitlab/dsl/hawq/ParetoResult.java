@@ -25,7 +25,7 @@ public final class ParetoResult implements Renderable {
   private final List<Point> points = new ArrayList<>();
   private final List<Uniform> uniform = new ArrayList<>();
 
-  ParetoResult(Budget swept, double[] fractions, List<Plan> plans, List<Double> accuracies, HawqBuilder measure) {
+  ParetoResult(Budget swept, double[] fractions, List<Plan> plans, List<Double> accuracies, List<Double> uniformAccuracies) {
     this.swept = swept;
     for (int i = 0; i < plans.size(); i++) {
       Plan p = plans.get(i);
@@ -36,7 +36,7 @@ public final class ParetoResult implements Renderable {
       Plan any = plans.get(plans.size() - 1);
       int at = any.solution().usage().indexOf(usage(any));
       for (Plan.Uniform u : any.uniform()) {
-        double acc = measure == null ? Double.NaN : measure.ptqAccuracy(bitlab.quant.Policy.of(any.model(), java.util.Collections.nCopies(any.layers().size(), u.bits())));
+        double acc = uniformAccuracies.isEmpty() ? Double.NaN : uniformAccuracies.get(uniform.size());
         uniform.add(new Uniform(u.bits(), u.usage().get(at).used(), u.omega(), acc));
       }
     }

@@ -73,6 +73,18 @@ class HawqBuilderTest {
     assertTrue(html.contains("uniform") && html.contains("data:image/png;base64,"));
   }
 
+  @Test void paretoAccuraciesAreTheSameOnOneAndTwoThreadsAndAsScoredOneByOne() {
+    Dataset small = bitlab.dsl.Bitlab.subset(data, 600, 300);
+    HawqBuilder h = HawqBuilder.of(Zoo.load("lenet5"), small).images(32).probes(2).seed(1).bits(2, 4, 8).size(0.1);
+    ParetoResult one = h.threads(1).pareto(3, true);
+    ParetoResult two = h.threads(2).pareto(3, true);
+    assertTrue(one.hasAccuracy());
+    for (int i = 0; i < 3; i++) assertEquals(one.points().get(i).accuracy(), two.points().get(i).accuracy(), "point " + i);
+    assertEquals(3, one.uniform().size());
+    for (int i = 0; i < 3; i++) assertEquals(one.uniform().get(i).accuracy(), two.uniform().get(i).accuracy(), "uniform " + i);
+    assertEquals(h.ptqAccuracy(one.points().get(1).plan().policy()), one.points().get(1).accuracy());
+  }
+
   @Test void unitsAndBadBudgetsAreNamed() {
     var e = assertThrows(BudgetException.class, () -> base.bits(4, 8).size(1, "KB").solve());
     assertTrue(e.getMessage().contains("below") && e.getMessage().contains("feasible range"), e.getMessage());

@@ -47,8 +47,8 @@ public final class Haq {
     List<Candidate> baselines = new ArrayList<>();
     if (cfg.baselines() && !stopped) {
       try {
-        baselines.add(HaqSearch.uniform(env, cache, Work::progress));
-        baselines.add(HaqSearch.random(env, cache, cfg.episodes(), cfg.seed() + 1, Work::progress));
+        baselines.add(HaqSearch.uniform(env, cache, cfg.threads(), Work::progress));
+        baselines.add(HaqSearch.random(env, cache, cfg.episodes(), randomSeed(cfg), cfg.threads(), Work::progress));
       } catch (CancelledException c) {
         stopped = true;
       }
@@ -59,6 +59,30 @@ public final class Haq {
     Candidate best = out.best();
     return new HaqResult(model.name(), pricing.targetName(), budget, env.limit(), env.eightBitCost(), reference, best,
         Policy.of(model, best.policy()), baselines, out.episodes(), pricing.layers(), cfg, stopped, timing, oracle.describe());
+  }
+
+  /**
+   * HAQ's uniform baseline on its own: the most accurate policy with every layer at one pair that meets the
+   * budget (one pair per weight width is scored: the widest activations that fit), on {@code cfg.threads()} threads.
+   */
+  public static Candidate uniform(Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
+    requireLayers(model);
+    Environment env = new Environment(Pricing.of(model.workloads(), target), budget, cfg.minBits(), cfg.maxBits());
+    return HaqSearch.uniform(env, new ScoreCache(oracle), cfg.threads(), Work::progress);
+  }
+
+  /**
+   * HAQ's random-search baseline on its own: {@code cfg.episodes()} uniformly random policies repaired to the
+   * budget, drawn with the seed the search's baseline uses ({@code cfg.seed() + 1}), the most accurate kept.
+   */
+  public static Candidate random(Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
+    requireLayers(model);
+    Environment env = new Environment(Pricing.of(model.workloads(), target), budget, cfg.minBits(), cfg.maxBits());
+    return HaqSearch.random(env, new ScoreCache(oracle), cfg.episodes(), randomSeed(cfg), cfg.threads(), Work::progress);
+  }
+
+  private static long randomSeed(HaqConfig cfg) {
+    return cfg.seed() + 1;
   }
 
   private static void requireLayers(Model model) {

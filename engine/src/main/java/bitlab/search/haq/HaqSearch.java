@@ -14,6 +14,12 @@ import java.util.function.Consumer;
  * scored, and every transition of the episode is stored with the episode's reward
  * {@code 0.1 * (acc_q - acc_fp)}, one DDPG update per transition once warm-up is over.
  *
+ * <p>Warm-up episodes learn nothing, so their policies are drawn first (the agent's generator is
+ * consumed in the same order as one episode after the other) and scored together on
+ * {@link HaqConfig#threads()} threads; the baselines likewise. Only the learning episodes, whose
+ * actions depend on the updates before them, run one at a time. Results are the same for any
+ * number of threads.
+ *
  * <p>An interrupt (see {@link Work}) ends the loop after the episodes already finished: the outcome
  * is marked stopped and keeps the best policy so far.
  */
@@ -21,54 +27,47 @@ public final class HaqSearch {
   /** What a run produced: the best policy, every episode, whether it was stopped early, the agent's time. */
   public record Outcome(Candidate best, List<Episode> episodes, boolean stopped, double agentSeconds) {}
 
+  /** One episode's actions before scoring: the states seen, the actions taken, the repaired policy. */
+  private record Drawn(double[][] states, double[] actions, Environment.Outcome outcome) {}
+
   private HaqSearch() {}
 
   static Outcome run(Environment env, ScoreCache cache, HaqConfig cfg, Consumer<Episode> listener) {
-    int steps = env.steps();
-    Ddpg agent = new Ddpg(LayerStates.FEATURES, cfg.ddpg().bufferPerStep() * steps, cfg.ddpg(), cfg.seed());
+    Ddpg agent = new Ddpg(LayerStates.FEATURES, cfg.ddpg().bufferPerStep() * env.steps(), cfg.ddpg(), cfg.seed());
     double reference = cache.oracle().reference();
     List<Episode> episodes = new ArrayList<>();
     Candidate best = null;
     long agentNanos = 0;
     boolean stopped = false;
     try {
-      for (int e = 0; e < cfg.episodes(); e++) {
-        Work.checkpoint();
-        long start = System.nanoTime();
-        boolean warm = e < cfg.warmup();
-        double sigma = warm ? Double.NaN : agent.sigma(e - cfg.warmup());
-        double[][] states = new double[steps][];
-        double[] actions = new double[steps];
-        int[] w = new int[env.layers()];
-        int[] a = new int[env.layers()];
-        int previous = env.maxBits();
+      long start = System.nanoTime();
+      List<Drawn> warm = new ArrayList<>();
+      for (int e = 0; e < cfg.warmup(); e++) warm.add(draw(env, agent, true, Double.NaN));
+      agentNanos += System.nanoTime() - start;
+      List<ScoreCache.Scored> scored = cache.scoreAll(warm.stream().map(d -> d.outcome().policy()).toList(), cfg.threads(),
+          n -> Work.report(String.format("HAQ warm-up: %d of %d random policies scored", n, warm.size())));
+      double each = (System.nanoTime() - start) / 1e9 / Math.max(1, warm.size());
+      for (int e = 0; e < scored.size(); e++) {
+        if (e > 0 && Thread.currentThread().isInterrupted()) break;
         long t = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
-          states[s] = env.state(s, previous);
-          actions[s] = warm ? agent.randomAction() : agent.explore(states[s], sigma);
-          int bits = env.bits(actions[s]);
-          if (s % 2 == 0) w[s / 2] = bits; else a[s / 2] = bits;
-          previous = bits;
-        }
+        best = finish(e, true, warm.get(e), scored.get(e), Double.NaN, each, reference, agent, best, episodes, listener);
         agentNanos += System.nanoTime() - t;
-        Environment.Outcome out = env.finish(w, a);
-        Score score = cache.score(out.policy());
-        double acc = score.accuracy();
-        boolean hit = cache.lastWasHit();
-        double reward = 0.1 * (acc - reference);
-        t = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
-          boolean done = s == steps - 1;
-          agent.observe(states[s], actions[s], reward, done ? states[s] : states[s + 1], done);
-          if (!warm) agent.update();
-        }
-        agentNanos += System.nanoTime() - t;
-        best = Candidate.better(best, new Candidate("HAQ", out.policy(), score, out.cost()));
-        Episode ep = new Episode(e + 1, warm, out.policy(), acc, reward, out.cost(), out.repairs(), sigma, hit,
-            best.accuracy(), (System.nanoTime() - start) / 1e9);
-        episodes.add(ep);
-        listener.accept(ep);
       }
+      for (int e = cfg.warmup(); e < cfg.episodes(); e++) {
+        Work.checkpoint();
+        long begin = System.nanoTime();
+        double sigma = agent.sigma(e - cfg.warmup());
+        Drawn d = draw(env, agent, false, sigma);
+        agentNanos += System.nanoTime() - begin;
+        Score score = cache.score(d.outcome().policy());
+        ScoreCache.Scored s = new ScoreCache.Scored(score, cache.lastWasHit());
+        long t = System.nanoTime();
+        best = finish(e, false, d, s, sigma, Double.NaN, reference, agent, best, episodes, listener);
+        agentNanos += System.nanoTime() - t;
+        Episode last = episodes.get(episodes.size() - 1);
+        episodes.set(episodes.size() - 1, withSeconds(last, (System.nanoTime() - begin) / 1e9));
+      }
+      Work.checkpoint();
     } catch (CancelledException stop) {
       if (best == null) throw stop;
       stopped = true;
@@ -76,10 +75,55 @@ public final class HaqSearch {
     return new Outcome(best, episodes, stopped, agentNanos / 1e9);
   }
 
-  /** Random search: uniform random actions for every step, repaired to the budget, as many episodes as HAQ. */
-  static Candidate random(Environment env, ScoreCache cache, int episodes, long seed, Consumer<String> progress) {
+  /** One episode's actions, layer by layer: weight bits, then activation bits. */
+  private static Drawn draw(Environment env, Ddpg agent, boolean warm, double sigma) {
+    int steps = env.steps();
+    double[][] states = new double[steps][];
+    double[] actions = new double[steps];
+    int[] w = new int[env.layers()];
+    int[] a = new int[env.layers()];
+    int previous = env.maxBits();
+    for (int s = 0; s < steps; s++) {
+      states[s] = env.state(s, previous);
+      actions[s] = warm ? agent.randomAction() : agent.explore(states[s], sigma);
+      int bits = env.bits(actions[s]);
+      if (s % 2 == 0) w[s / 2] = bits; else a[s / 2] = bits;
+      previous = bits;
+    }
+    return new Drawn(states, actions, env.finish(w, a));
+  }
+
+  /** Stores the episode's transitions with its reward (learning after warm-up), records it, and returns the best so far. */
+  private static Candidate finish(int e, boolean warm, Drawn d, ScoreCache.Scored s, double sigma, double seconds, double reference,
+      Ddpg agent, Candidate best, List<Episode> episodes, Consumer<Episode> listener) {
+    double acc = s.score().accuracy();
+    double reward = 0.1 * (acc - reference);
+    int steps = d.actions().length;
+    for (int i = 0; i < steps; i++) {
+      boolean done = i == steps - 1;
+      agent.observe(d.states()[i], d.actions()[i], reward, done ? d.states()[i] : d.states()[i + 1], done);
+      if (!warm) agent.update();
+    }
+    Environment.Outcome out = d.outcome();
+    Candidate now = Candidate.better(best, new Candidate("HAQ", out.policy(), s.score(), out.cost()));
+    Episode ep = new Episode(e + 1, warm, out.policy(), acc, reward, out.cost(), out.repairs(), sigma, s.hit(), now.accuracy(), seconds);
+    episodes.add(ep);
+    listener.accept(ep);
+    return now;
+  }
+
+  private static Episode withSeconds(Episode e, double seconds) {
+    return new Episode(e.index(), e.warmup(), e.policy(), e.accuracy(), e.reward(), e.cost(), e.repairs(), e.sigma(), e.cached(),
+        e.bestAccuracy(), seconds);
+  }
+
+  /**
+   * Random search: uniform random actions for every step, repaired to the budget, as many episodes as HAQ;
+   * the policies are drawn first and scored on {@code threads} threads.
+   */
+  static Candidate random(Environment env, ScoreCache cache, int episodes, long seed, int threads, Consumer<String> progress) {
     java.util.Random rng = new java.util.Random(seed);
-    Candidate best = null;
+    List<Environment.Outcome> drawn = new ArrayList<>();
     for (int e = 0; e < episodes; e++) {
       int[] w = new int[env.layers()];
       int[] a = new int[env.layers()];
@@ -87,9 +131,15 @@ public final class HaqSearch {
         w[i] = env.bits(rng.nextDouble());
         a[i] = env.bits(rng.nextDouble());
       }
-      Environment.Outcome out = env.finish(w, a);
-      best = Candidate.better(best, new Candidate("random search", out.policy(), cache.score(out.policy()), out.cost()));
-      progress.accept(String.format("random search %d/%d: best accuracy %.2f%%", e + 1, episodes, best.accuracy()));
+      drawn.add(env.finish(w, a));
+    }
+    List<ScoreCache.Scored> scored = cache.scoreAll(drawn.stream().map(Environment.Outcome::policy).toList(), threads,
+        n -> progress.accept(String.format("random search: %d of %d policies scored", n, episodes)));
+    Work.checkpoint();
+    Candidate best = null;
+    for (int e = 0; e < scored.size(); e++) {
+      Environment.Outcome out = drawn.get(e);
+      best = Candidate.better(best, new Candidate("random search", out.policy(), scored.get(e).score(), out.cost()));
     }
     return best;
   }
@@ -97,21 +147,31 @@ public final class HaqSearch {
   /**
    * The best uniform policy within the budget: every layer at the same (w, a). Only the pairs on the
    * budget's frontier are scored (for each weight width, the widest activation width that fits),
-   * since narrower pairs cost accuracy without being needed.
+   * since narrower pairs cost accuracy without being needed; they are scored on {@code threads} threads.
    */
-  static Candidate uniform(Environment env, ScoreCache cache, Consumer<String> progress) {
-    Candidate best = null;
+  static Candidate uniform(Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
     int n = env.layers();
+    List<List<Bits>> frontier = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<Double> costs = new ArrayList<>();
     for (int wb = env.maxBits(); wb >= env.minBits(); wb--) {
       for (int ab = env.maxBits(); ab >= env.minBits(); ab--) {
         List<Bits> p = Policies.uniform(n, wb, ab);
         double cost = env.cost(Policies.weights(p), Policies.activations(p));
         if (cost <= env.limit()) {
-          best = Candidate.better(best, new Candidate("uniform W" + wb + "A" + ab, p, cache.score(p), cost));
-          progress.accept(String.format("uniform baseline W%dA%d: best accuracy %.2f%%", wb, ab, best.accuracy()));
+          frontier.add(p);
+          names.add("uniform W" + wb + "A" + ab);
+          costs.add(cost);
           break;
         }
       }
+    }
+    List<ScoreCache.Scored> scored = cache.scoreAll(frontier, threads,
+        k -> progress.accept(String.format("uniform baseline: %d of %d pairs scored", k, frontier.size())));
+    Work.checkpoint();
+    Candidate best = null;
+    for (int i = 0; i < scored.size(); i++) {
+      best = Candidate.better(best, new Candidate(names.get(i), frontier.get(i), scored.get(i).score(), costs.get(i)));
     }
     return best;
   }

@@ -25,7 +25,8 @@ import java.util.List;
  * requantization, the arithmetic of a deployment); otherwise on the fake-quantized float graph.
  * The two agree except where a rounding of the float path and of the integer path part (a code
  * differs by one). If the executor refuses the model (an operator without an integer step, say),
- * every policy is scored by simulation and {@link #describe} says why.
+ * every policy is scored by simulation and {@link #describe} says why. Policies may be scored on
+ * several threads at once (the calibration is shared and observed once).
  */
 public final class PtqOracle implements AccuracyOracle {
   private final Model model;
@@ -35,7 +36,7 @@ public final class PtqOracle implements AccuracyOracle {
   private final PtqConfig config;
   private final String integerRefused;
   private final boolean integer;
-  private int simulatedFallbacks;
+  private final java.util.concurrent.atomic.AtomicInteger simulatedFallbacks = new java.util.concurrent.atomic.AtomicInteger();
   private Double reference;
 
   public PtqOracle(Model model, Samples calibration, Samples evaluation, PtqConfig config) {
@@ -90,7 +91,7 @@ public final class PtqOracle implements AccuracyOracle {
       try {
         return IntegerModel.of(q).evaluate(samples);
       } catch (IntegerException e) {
-        simulatedFallbacks++; // one policy the executor cannot take (e.g. a sum that could leave int32): simulate it
+        simulatedFallbacks.incrementAndGet(); // one policy the executor cannot take (e.g. a sum that could leave int32): simulate it
       }
     }
     try {
@@ -106,7 +107,7 @@ public final class PtqOracle implements AccuracyOracle {
   }
 
   @Override public String describe() {
-    String how = integer ? "integer-only execution" + (simulatedFallbacks > 0 ? " (" + simulatedFallbacks + " policies simulated)" : "")
+    String how = integer ? "integer-only execution" + (simulatedFallbacks.get() > 0 ? " (" + simulatedFallbacks.get() + " policies simulated)" : "")
         : "fake-quantized simulation" + (integerRefused != null ? " (the integer executor refused the model: " + integerRefused + ")" : "");
     return String.format("static PTQ (%s) calibrated on %d images of %s, %s, scored on %d held-out images of %s",
         config.describe(), calibration.size(), calibration.name(), how, evaluation.size(), evaluation.name());

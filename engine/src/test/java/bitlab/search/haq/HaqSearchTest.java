@@ -63,16 +63,16 @@ class HaqSearchTest {
     var layers = Toy.layers(2);
     Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latency(0.5), 2, 8);
     ScoreCache cache = new ScoreCache(oracle(layers.size()));
-    Candidate uniform = HaqSearch.uniform(env, cache, s -> {});
+    Candidate uniform = HaqSearch.uniform(env, cache, 1, s -> {});
     assertNotNull(uniform);
     assertTrue(uniform.cost() <= env.limit());
     // every layer at one pair, and no wider uniform pair fits
     Bits pair = uniform.policy().get(0);
     assertTrue(uniform.policy().stream().allMatch(pair::equals));
     int before = cache.evaluations();
-    HaqSearch.uniform(env, cache, s -> {});
+    HaqSearch.uniform(env, cache, 1, s -> {});
     assertEquals(before, cache.evaluations());
-    Candidate random = HaqSearch.random(env, cache, 10, 9, s -> {});
+    Candidate random = HaqSearch.random(env, cache, 10, 9, 1, s -> {});
     assertTrue(random.cost() <= env.limit());
   }
 
