@@ -373,4 +373,21 @@ public final class Bitlab {
    * {@code ilp(plan.ilpJson())}, {@code ilp("plan.json")}, or JSON text written by hand.
    */
   public static bitlab.dsl.hawq.IlpResult ilp(String jsonOrPath) { return bitlab.dsl.hawq.IlpResult.of(jsonOrPath); }
+
+  // ---- sweeps: grids of searches, on threads or on Apache Spark ----
+
+  /**
+   * A grid of jobs (model x target x budget x method x seed), each one search or one policy evaluation giving one row:
+   * {@code sweep().models("lenet5").targets("bismo-edge").latency(0.5, 0.7).methods("haq", "uniform").seeds(1, 2).to("sweep.csv").run()}.
+   */
+  public static bitlab.dsl.sweep.Sweep sweep() { return bitlab.dsl.sweep.Sweep.create(); }
+
+  /** Sweep jobs on {@code n} threads of this JVM (the default: one per core). */
+  public static bitlab.dsl.sweep.Runner threads(int n) { return bitlab.dsl.sweep.Runner.threads(n); }
+
+  /**
+   * Sweep jobs on Apache Spark: {@code spark("local[2]")} inside this JVM, {@code spark("spark://host:7077")} on a standalone
+   * cluster; Spark settings with {@code .conf("spark.executor.memory", "4g")}. Spark is loaded the first time a sweep runs on it.
+   */
+  public static bitlab.dsl.sweep.Runner spark(String master) { return bitlab.dsl.sweep.Runner.spark(master); }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bitlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Hardware-aware mixed-precision quantization lab.",
     subcommands = {ModelsCommand.class, EvalCommand.class, TrainCommand.class, HardwareCommand.class, CostCommand.class, QuantizeCommand.class, BinarizeCommand.class, HaqCommand.class,
-        HawqCommand.class, IlpCommand.class, IntegerCommand.class, CommandLine.HelpCommand.class})
+        HawqCommand.class, IlpCommand.class, IntegerCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
