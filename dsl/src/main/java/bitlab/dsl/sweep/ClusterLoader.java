@@ -24,7 +24,8 @@ import java.util.Set;
  * <p>The class path comes from the file named by {@code -Dbitlab.cluster.classpath=FILE} (the launcher
  * passes the one {@code ./bitlab setup} writes). Entries already on this JVM's class path are left
  * out; classes of {@code bitlab.*} outside {@code bitlab.cluster} come from this JVM (so a job made
- * here is the same class there), everything else is looked up here first.
+ * here is the same class there), and so does slf4j (one logging provider: bitlab's), everything else
+ * is looked up here first.
  */
 final class ClusterLoader extends URLClassLoader {
   static final String PROPERTY = "bitlab.cluster.classpath";
@@ -74,7 +75,7 @@ final class ClusterLoader extends URLClassLoader {
   }
 
   private static boolean fromParent(String name) {
-    return name.startsWith("java.") || (name.startsWith("bitlab.") && !name.startsWith("bitlab.cluster."));
+    return name.startsWith("java.") || name.startsWith("org.slf4j.") || (name.startsWith("bitlab.") && !name.startsWith("bitlab.cluster."));
   }
 
   @Override protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
