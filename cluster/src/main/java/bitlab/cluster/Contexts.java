@@ -39,8 +39,9 @@ final class Contexts {
     try {
       jsc = new JavaSparkContext(conf);
     } catch (RuntimeException e) {
-      throw new SweepException("Spark could not start on " + master + ": " + firstLine(e) + "; check the master URL and the settings given "
-          + "with conf(...).", e);
+      throw new SweepException("Spark could not start on " + master + ": " + firstLine(e) + "; bitlab runs on local[N] and spark://HOST:PORT "
+          + "masters (others need Spark's modules for them on the class path, see cluster/README.md): check the master URL and the "
+          + "settings given with conf(...).", e);
     } finally {
       Thread.currentThread().setContextClassLoader(before);
     }
@@ -80,6 +81,8 @@ final class Contexts {
       }
     }
     c.set("spark.executor.extraJavaOptions", options);
+    String given = c.get("spark.jars", ""); // spark-submit passes its application jar here
+    if (!given.isBlank()) jars.add(0, given);
     if (!jars.isEmpty()) c.set("spark.jars", String.join(",", jars));
     return c;
   }

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A master URL checked before Spark is asked to use it: a local one runs in this JVM; a standalone
  * one ({@code spark://host:port[,host2:port2]}) must answer on at least one of its addresses within a
- * few seconds, where Spark itself would retry for a minute before giving up.
+ * few seconds, where Spark itself would retry for a minute before giving up. Other kinds (yarn,
+ * k8s://) go to Spark as they are; they need Spark's modules for them on the class path.
  */
 final class MasterCheck {
   static final int CONNECT_MILLIS = 5000;
@@ -23,11 +24,7 @@ final class MasterCheck {
 
   /** Throws a sentence if the master cannot be used from here. */
   static void check(String master) {
-    if (local(master)) return;
-    if (!master.startsWith("spark://")) {
-      throw new SweepException("Spark master '" + master + "' is not one bitlab can run on: use local[N] (Spark inside this JVM) or "
-          + "spark://HOST:PORT (a standalone cluster; its master prints that URL when it starts).");
-    }
+    if (local(master) || !master.startsWith("spark://")) return; // yarn, k8s://...: Spark itself decides (see cluster/README.md)
     List<String> tried = new ArrayList<>();
     for (String hostPort : master.substring("spark://".length()).split(",")) {
       int colon = hostPort.lastIndexOf(':');

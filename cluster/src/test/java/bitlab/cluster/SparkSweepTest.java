@@ -133,7 +133,8 @@ class SparkSweepTest {
     assertTrue(refused.getMessage().startsWith("No Spark master answers at spark://127.0.0.1:1: tried 127.0.0.1:1 ("), refused.getMessage());
     assertTrue(refused.getMessage().contains("spark(\"local[*]\") runs the sweep in this JVM instead"), refused.getMessage());
     SweepException yarn = assertThrows(SweepException.class, () -> Grid.sweep().on(Bitlab.spark("yarn")).run());
-    assertTrue(yarn.getMessage().startsWith("Spark master 'yarn' is not one bitlab can run on"), yarn.getMessage());
+    assertTrue(yarn.getMessage().startsWith("Spark could not start on yarn: Could not parse Master URL: 'yarn'; bitlab runs on local[N] and "
+        + "spark://HOST:PORT masters"), yarn.getMessage());
   }
 
   static void assertSame(SweepResult expected, SweepResult actual) {

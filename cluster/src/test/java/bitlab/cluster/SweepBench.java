@@ -54,57 +54,78 @@ public final class SweepBench {
         .conf("spark.executor.memory", "1g").conf("spark.cores.max", Integer.toString(workers));
   }
 
-  /** Twelve HAQ jobs of LeNet-5 (16 episodes on 300 validation images), timed on one worker and on two, alternating. */
+  /**
+   * Twelve HAQ jobs of LeNet-5 (16 episodes on 300 validation images), timed on one worker and on two, alternating; beside
+   * them, as a control of what the machine gives at that moment, the same grid on one and two threads of this JVM.
+   */
   private static void throughput(LocalCluster cluster, int rounds) {
     Sweep grid = Bitlab.sweep().models("lenet5").targets("bismo-edge").latency(0.4, 0.5, 0.6).methods("haq").seeds(1, 2, 3, 4)
         .episodes(16).warmup(4).images(300, 128);
     Sweep warm = Bitlab.sweep().models("lenet5").targets("bismo-edge").latency(0.5).methods("haq").seeds(11, 12).episodes(8).warmup(2)
         .images(300, 128);
-    System.out.println("\nthroughput: " + grid.jobs().size() + " HAQ jobs of lenet5 (16 episodes, 300 validation images), after a warm-up "
-        + "sweep of 2 jobs in each fresh application");
-    System.out.println("round  workers  seconds  jobs/min  speed-up over the round's 1 worker");
-    List<Double> speedups = new ArrayList<>();
+    warm.on(Bitlab.threads(2)).run();
+    System.out.println("\nthroughput: " + grid.jobs().size() + " HAQ jobs of lenet5 (16 episodes, 300 validation images); each Spark "
+        + "application warmed up by a sweep of 2 jobs first");
+    System.out.println("round  runner                 seconds  jobs/min  2 over 1");
+    List<Double> spark = new ArrayList<>();
+    List<Double> threads = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
       double one = Double.NaN;
       for (int workers : new int[] {1, 2}) {
         warm.on(on(cluster, workers)).run();
-        long t = System.nanoTime();
-        SweepResult s = grid.on(on(cluster, workers)).run();
-        double seconds = (System.nanoTime() - t) / 1e9;
-        if (s.rows().size() != grid.jobs().size()) throw new IllegalStateException("jobs failed: " + s);
-        if (workers == 1) one = seconds;
-        else speedups.add(one / seconds);
-        System.out.printf(Locale.ROOT, "%5d  %7d  %7.1f  %8.2f  %s%n", r, workers, seconds, 60 * s.rows().size() / seconds,
-            workers == 1 ? "" : String.format(Locale.ROOT, "%.2fx", one / seconds));
+        double t = timed(grid.on(on(cluster, workers)), grid);
+        if (workers == 1) one = t; else spark.add(one / t);
+        row(r, "Spark, " + workers + (workers == 1 ? " worker" : " workers"), t, grid, workers == 1 ? Double.NaN : one / t);
+      }
+      for (int n : new int[] {1, 2}) {
+        double t = timed(grid.on(Bitlab.threads(n)), grid);
+        if (n == 1) one = t; else threads.add(one / t);
+        row(r, "threads, " + n, t, grid, n == 1 ? Double.NaN : one / t);
       }
     }
-    Collections.sort(speedups);
-    System.out.printf(Locale.ROOT, "median speed-up of 2 workers over 1: %.2fx (rounds: %s)%n", speedups.get(speedups.size() / 2), speedups);
+    Collections.sort(spark);
+    Collections.sort(threads);
+    System.out.printf(Locale.ROOT, "median speed-up of 2 over 1: Spark workers %.2fx %s, threads of one JVM %.2fx %s%n",
+        spark.get(spark.size() / 2), spark, threads.get(threads.size() / 2), threads);
   }
 
-  /** Per-job costs on one-core executors, and the realistic grid's time on N workers from them. */
+  private static double timed(Sweep s, Sweep grid) {
+    long t = System.nanoTime();
+    SweepResult r = s.run();
+    if (r.rows().size() != grid.jobs().size()) throw new IllegalStateException("jobs failed: " + r);
+    return (System.nanoTime() - t) / 1e9;
+  }
+
+  private static void row(int round, String runner, double seconds, Sweep grid, double speedup) {
+    System.out.printf(Locale.ROOT, "%5d  %-21s  %7.1f  %8.2f  %s%n", round, runner, seconds, 60 * grid.jobs().size() / seconds,
+        Double.isNaN(speedup) ? "" : String.format(Locale.ROOT, "%.2fx", speedup));
+  }
+
+  /**
+   * Per-job costs on one-core executors, from the time each row splits into scoring, agent and the rest, and the realistic grid's time
+   * on N workers from them.
+   */
   private static void grid(LocalCluster cluster) {
     List<String> models = List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini");
     System.out.println("\nper-job cost on a one-core executor (MNIST, 1,000 validation and 256 calibration images, 2,000 test images):");
-    System.out.println("model                random 8 s  random 16 s  haq 16 (8 warm-up) s  fixed s  per policy s  agent per learning episode s");
+    System.out.println("model                random 16: s (policies)  haq 24, 8 warm-up: s (policies)  per policy s  agent per learning "
+        + "episode s  rest of a job s");
     Map<String, double[]> cost = new LinkedHashMap<>();
     for (String m : models) {
       Sweep base = Bitlab.sweep().models(m).targets("bismo-edge").latency(0.5).images(1000, 256);
       base.methods("uniform").on(on(cluster, 2)).run(); // warms both executors: inputs decoded, calibration observed
-      SweepResult r = base.methods("random").seeds(1).episodes(8).on(on(cluster, 2)).run();
-      SweepResult r16 = base.methods("random").seeds(2).episodes(16).on(on(cluster, 2)).run();
-      SweepResult h = base.methods("haq").seeds(1).episodes(16).warmup(8).on(on(cluster, 2)).run();
-      double t8 = seconds(r);
-      double t16 = seconds(r16);
-      double th = seconds(h);
-      double p = (t16 - t8) / 8;
-      double f = Math.max(0, t8 - 8 * p);
-      double a = Math.max(0, (th - t16) / 8);
+      SweepRow random = only(base.methods("random").seeds(1).episodes(16).on(on(cluster, 2)).run());
+      SweepRow haq = only(base.methods("haq").seeds(1).episodes(24).warmup(8).on(on(cluster, 2)).run());
+      double p = (random.scoringSeconds() + haq.scoringSeconds()) / (random.policiesScored() + haq.policiesScored());
+      double a = haq.agentSeconds() / 16;
+      double f = (rest(random) + rest(haq)) / 2;
       cost.put(m, new double[] {f, p, a});
-      System.out.printf(Locale.ROOT, "%-19s  %10.1f  %11.1f  %20.1f  %7.1f  %12.2f  %28.2f%n", m, t8, t16, th, f, p, a);
+      System.out.printf(Locale.ROOT, "%-19s  %10.1f (%3d)  %24.1f (%3d)  %12.2f  %27.2f  %15.1f%n", m, random.seconds(), random.policiesScored(),
+          haq.seconds(), haq.policiesScored(), p, a, f);
     }
-    // the realistic grid: per model, 2 targets x 5 budgets x 3 seeds of HAQ (100 episodes, 20 warm-up) and random search (100
-    // policies), and the uniform baseline per target and budget (it does not depend on the seed)
+    // the realistic grid: per model, 2 targets x 5 budgets x 3 seeds of HAQ (100 episodes, 20 warm-up; every episode counted as
+    // a new policy, though repeats are served from the cache) and of random search (100 policies), and the uniform baseline per
+    // target and budget (it does not depend on the seed; at most 7 pairs scored)
     List<Double> jobs = new ArrayList<>();
     double total = 0;
     for (double[] c : cost.values()) {
@@ -116,7 +137,8 @@ public final class SweepBench {
     }
     for (double j : jobs) total += j;
     System.out.printf(Locale.ROOT, "%nthe grid on paper: 4 models x 2 targets x 5 budgets x 3 seeds, HAQ and random search (100 episodes each) "
-        + "and the uniform baseline: %d jobs, %.1f hours of one-core work%n", jobs.size(), total / 3600);
+        + "and the uniform baseline: %d jobs, %.1f hours of one-core work; longest job %.0f s%n", jobs.size(), total / 3600,
+        jobs.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     System.out.println("workers  hours (longest-job-first schedule)  hours if perfectly divided");
     jobs.sort(Collections.reverseOrder());
     for (int n : new int[] {1, 2, 4, 8, 16, 32, 64, 128, 280}) {
@@ -130,9 +152,12 @@ public final class SweepBench {
     }
   }
 
-  private static double seconds(SweepResult r) {
+  private static double rest(SweepRow r) {
+    return Math.max(0, r.seconds() - r.scoringSeconds() - r.agentSeconds());
+  }
+
+  private static SweepRow only(SweepResult r) {
     if (r.rows().size() != 1) throw new IllegalStateException("the job failed: " + r);
-    SweepRow row = r.rows().get(0);
-    return row.seconds();
+    return r.rows().get(0);
   }
 }

@@ -48,7 +48,7 @@ public record SweepResult(int jobs, List<SweepRow> rows, List<JobResult> failure
     if (!failures.isEmpty()) b.append(", ").append(failures.size()).append(" failed");
     if (stopped) b.append(", stopped early: run it again to resume");
     b.append(", on ").append(runner);
-    if (file != null) b.append("; rows in ").append(file);
+    if (file != null) b.append("; rows in ").append(file.getFileName());
     return b.toString();
   }
 

@@ -57,6 +57,8 @@ public final class JobRunner {
     }
     Scorer scorer = in.scorer(job);
     SweepSettings s = job.settings();
+    TimedOracle oracle = new TimedOracle(scorer.oracle());
+    double agent = 0;
     HaqConfig cfg = HaqConfig.of(s.episodes(), job.seed()).withBaselines(false).withThreads(threads);
     if (s.warmup() >= 0) cfg = cfg.withWarmup(s.warmup());
     List<Bits> policy;
@@ -64,22 +66,23 @@ public final class JobRunner {
     String how;
     switch (job.method().kind()) {
       case HAQ: {
-        HaqResult r = Haq.search(model, target, job.budget().haq(), cfg, scorer.oracle());
+        HaqResult r = Haq.search(model, target, job.budget().haq(), cfg, oracle);
         policy = r.best().policy();
         validation = r.best().accuracy();
+        agent = r.timing().agent();
         how = String.format("HAQ, %d episodes (warm-up %d), seed %d%s", r.episodes().size(), cfg.warmup(), job.seed(),
             r.stopped() ? ", stopped early" : "");
         break;
       }
       case RANDOM: {
-        Candidate c = Haq.random(model, target, job.budget().haq(), cfg, scorer.oracle());
+        Candidate c = Haq.random(model, target, job.budget().haq(), cfg, oracle);
         policy = c.policy();
         validation = c.accuracy();
         how = "random search, " + s.episodes() + " policies drawn with seed " + (job.seed() + 1) + " (as HAQ's baseline of seed " + job.seed() + ")";
         break;
       }
       case UNIFORM: {
-        Candidate c = Haq.uniform(model, target, job.budget().haq(), cfg, scorer.oracle());
+        Candidate c = Haq.uniform(model, target, job.budget().haq(), cfg, oracle);
         policy = c.policy();
         validation = c.accuracy();
         how = "best uniform policy within the budget (" + c.method() + ")";
@@ -103,7 +106,7 @@ public final class JobRunner {
       default:
         throw new IllegalStateException(job.method().kind().name());
     }
-    if (Double.isNaN(validation)) validation = scorer.validation(policy).accuracy();
+    if (Double.isNaN(validation)) validation = oracle.score(policy).accuracy();
     double test = scorer.test(policy);
     Map<String, Double> costs = costs(model, policy, targets, in);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -111,7 +114,8 @@ public final class JobRunner {
         + Runtime.version().interim() + "." + Runtime.version().update(), how, scorer.describe());
     return new SweepRow(job.index(), job.key(), job.model(), job.data(), job.target(), job.budget() == null ? "-" : job.budget().label(),
         job.method().label(), job.method().usesSeed() ? Long.toString(job.seed()) : "-", describe(model, policy), validation, test,
-        scorer.reference(), costVs8Bit(job, model, target, policy), costs, seconds, worker, provenance);
+        scorer.reference(), costVs8Bit(job, model, target, policy), costs, seconds, oracle.policies(), oracle.seconds(), agent, worker,
+        provenance);
   }
 
   /** The policy's cost on every target of the sweep, its size and its bit operations. */

@@ -19,16 +19,20 @@ import java.util.Objects;
  *                 has no budget, size without a target) as a fraction of the all-8-bit cost
  * @param costs    cost columns: {@code latency_ms@TARGET} and {@code energy_mj@TARGET} for every target,
  *                 {@code size_kib} (weights at their widths plus 32-bit scales and biases), {@code gbops}
+ * @param seconds  the job's wall time, of which {@code scoringSeconds} scoring its {@code policiesScored} policies on the
+ *                 validation images (summed over the threads that scored them) and {@code agentSeconds} in HAQ's agent
  */
 public record SweepRow(int job, String key, String model, String data, String target, String budget, String method, String seed,
     String policy, double validationAccuracy, double testAccuracy, double unquantizedAccuracy, double costVs8Bit,
-    Map<String, Double> costs, double seconds, String worker, String provenance) implements Serializable {
+    Map<String, Double> costs, double seconds, int policiesScored, double scoringSeconds, double agentSeconds, String worker,
+    String provenance) implements Serializable {
 
   /** The columns before the costs. */
   public static final List<String> LEADING = List.of("job", "key", "model", "data", "target", "budget", "method", "seed",
       "val_accuracy", "test_accuracy", "fp_val_accuracy", "cost_vs_8bit");
   /** The columns after the costs. */
-  public static final List<String> TRAILING = List.of("policy", "seconds", "worker", "provenance");
+  public static final List<String> TRAILING = List.of("policy", "seconds", "policies_scored", "scoring_seconds", "agent_seconds", "worker",
+      "provenance");
 
   public SweepRow {
     Objects.requireNonNull(key, "key");
@@ -78,6 +82,9 @@ public record SweepRow(int job, String key, String model, String data, String ta
       case "cost_vs_8bit": return number(costVs8Bit);
       case "policy": return policy;
       case "seconds": return number(seconds);
+      case "policies_scored": return Integer.toString(policiesScored);
+      case "scoring_seconds": return number(scoringSeconds);
+      case "agent_seconds": return number(agentSeconds);
       case "worker": return worker;
       case "provenance": return provenance;
       default:
@@ -93,7 +100,8 @@ public record SweepRow(int job, String key, String model, String data, String ta
     return new SweepRow(Integer.parseInt(cells.get("job")), cells.get("key"), cells.get("model"), cells.get("data"), cells.get("target"),
         cells.get("budget"), cells.get("method"), cells.get("seed"), cells.get("policy"), parse(cells.get("val_accuracy")),
         parse(cells.get("test_accuracy")), parse(cells.get("fp_val_accuracy")), parse(cells.get("cost_vs_8bit")), costs,
-        parse(cells.get("seconds")), cells.get("worker"), cells.get("provenance"));
+        parse(cells.get("seconds")), Integer.parseInt(cells.get("policies_scored")), parse(cells.get("scoring_seconds")),
+        parse(cells.get("agent_seconds")), cells.get("worker"), cells.get("provenance"));
   }
 
   /** True if both rows hold the same result: key, policy, accuracies and costs (not time, worker or provenance). */
