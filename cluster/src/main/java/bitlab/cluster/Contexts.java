@@ -38,7 +38,7 @@ final class Contexts {
     JavaSparkContext jsc;
     try {
       jsc = new JavaSparkContext(conf);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark throws its checked SparkException undeclared
       throw new SweepException("Spark could not start on " + master + ": " + firstLine(e) + "; bitlab runs on local[N] and spark://HOST:PORT "
           + "masters (others need Spark's modules for them on the class path, see cluster/README.md): check the master URL and the "
           + "settings given with conf(...).", e);
