@@ -11,13 +11,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * A Conv or Linear layer with its ReLU/ReLU6 fused: accumulate in int32, requantize each output
  * channel with its dyadic multiplier {@code M_c = S_x·S_w[c] / S_out}, add the output zero point and
  * clamp to {@code [lo, hi]} (the code range, narrowed to the codes of 0 and 6 by a fused ReLU/ReLU6).
+ * The int32 bias is the bias rounded to whole accumulator steps; what rounding took off it comes back
+ * as a per-channel offset of the requantization ({@link Dyadic#apply(long, long, Rounding)}), so the
+ * output is {@code round((acc + bias/(S_x·S_w[c]))·M_c)} with the bias exact to 31 bits of a step.
  *
  * @param node            the activation point it writes (the layer, or its fused ReLU)
  * @param input           the tensor it reads
  * @param inputZeroPoint  that tensor's zero point
+ * @param offsets         per output channel, the bias's remainder after rounding to a step, in units of {@code 2^-shift}
  */
 public record ConvStep(String node, String op, String input, int inputZeroPoint, Shape shape, LayerAccumulator layer,
-    Dyadic[] multipliers, QuantParams out, int lo, int hi, Rounding rounding) implements Step {
+    Dyadic[] multipliers, long[] offsets, QuantParams out, int lo, int hi, Rounding rounding) implements Step {
 
   @Override public List<String> inputs() { return List.of(input); }
 
@@ -34,6 +38,6 @@ public record ConvStep(String node, String op, String input, int inputZeroPoint,
 
   private byte[] requantize(int[] acc, int batch) {
     var g = layer.geometry();
-    return Requant.channels(acc, batch, g.outChannels(), g.outH() * g.outW(), multipliers, rounding, out.zeroPoint(0), lo, hi);
+    return Requant.channels(acc, batch, g.outChannels(), g.outH() * g.outW(), multipliers, offsets, rounding, out.zeroPoint(0), lo, hi);
   }
 }

@@ -179,7 +179,9 @@ public final class IntegerCompiler {
     byte[] codes = weightCodes(l);
     float[] sw = new float[g.outChannels()];
     for (int c = 0; c < sw.length; c++) sw[c] = l.weights().scale(c);
-    int[] bias = bias(l, in.scale(0), sw);
+    double[] beta = biasInSteps(l, in.scale(0), sw);
+    int[] bias = new int[sw.length];
+    for (int c = 0; c < bias.length; c++) bias[c] = (int) rounding.round(beta[c]);
     checkOverflow(n.name(), g, in, codes, bias);
     LayerAccumulator acc = new LayerAccumulator(n.name(), g, linear, PackedCodes.pack(codes, wb), bias,
         ConvKernels.best(g, codes, !in.spec().signed(), in.zeroPoint(0)));
@@ -190,15 +192,23 @@ public final class IntegerCompiler {
       }
       float[] scales = new float[sw.length];
       for (int c = 0; c < sw.length; c++) scales[c] = (float) ((double) in.scale(0) * sw[c]);
-      steps.add(new LogitsStep(n.name(), n.op().type(), x, in.zeroPoint(0), acc, scales));
+      double[] fractions = new double[sw.length];
+      for (int c = 0; c < sw.length; c++) fractions[c] = beta[c] - bias[c];
+      steps.add(new LogitsStep(n.name(), n.op().type(), x, in.zeroPoint(0), acc, scales, fractions));
       return;
     }
     String pointName = chain.get(chain.size() - 1).name();
     QuantParams out = point(pointName, "layer '" + n.name() + "'");
     Dyadic[] mult = new Dyadic[g.outChannels()];
-    for (int c = 0; c < mult.length; c++) mult[c] = Dyadic.of((double) in.scale(0) * sw[c] / out.scale(0));
+    long[] offsets = new long[g.outChannels()];
+    for (int c = 0; c < mult.length; c++) {
+      mult[c] = Dyadic.of((double) in.scale(0) * sw[c] / out.scale(0));
+      // At low bits an accumulator step can be half an output step: rounding the bias to whole steps would
+      // shift every position of the channel alike, which pooling does not average away. Its fraction stays.
+      offsets[c] = mult[c].offset(beta[c] - bias[c]);
+    }
     int[] b = bounds(chain, out);
-    Step s = new ConvStep(pointName, opName(chain), x, in.zeroPoint(0), n.shape(), acc, mult, out, b[0], b[1], rounding);
+    Step s = new ConvStep(pointName, opName(chain), x, in.zeroPoint(0), n.shape(), acc, mult, offsets, out, b[0], b[1], rounding);
     emit(s, out);
     for (Node c : chain) tensorOf.put(c.name(), pointName);
   }
@@ -210,18 +220,18 @@ public final class IntegerCompiler {
     return b;
   }
 
-  /** {@code round(b_c / (S_x·S_w[c]))} in the model's rounding; refuses biases that need more than 32 bits. */
-  private int[] bias(LayerQuant l, float sx, float[] sw) {
-    int[] out = new int[sw.length];
+  /** {@code b_c / (S_x·S_w[c])}: the bias in accumulator steps; refuses biases that need more than 31 bits. */
+  private static double[] biasInSteps(LayerQuant l, float sx, float[] sw) {
+    double[] out = new double[sw.length];
     if (l.bias() == null) return out;
     float[] b = l.bias().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup().data().asFloat();
     for (int c = 0; c < out.length; c++) {
-      double v = rounding.round(b[c] / ((double) sx * sw[c]));
+      double v = b[c] / ((double) sx * sw[c]);
       if (Math.abs(v) > Integer.MAX_VALUE / 2) {
         throw new IntegerException("Layer '" + l.layer() + "', channel " + c + ": its bias " + b[c] + " at scale " + ((double) sx * sw[c])
             + " needs more than 31 bits (its weights are nearly all zero); prune the channel or give the layer more weight bits.");
       }
-      out[c] = (int) v;
+      out[c] = v;
     }
     return out;
   }

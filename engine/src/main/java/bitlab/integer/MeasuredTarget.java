@@ -99,7 +99,7 @@ public record MeasuredTarget(String model, int batch, int rounds, List<String> l
     Arrays.fill(mult, Dyadic.of(1.0 / (g.fanIn() * (double) hi)));
     QuantParams out = new QuantParams(QuantSpec.activations(a, false), new float[] {1f}, new int[] {0});
     Shape shape = n.op() instanceof Op.Linear ? Shape.vector(g.outChannels()) : Shape.image(g.outChannels(), g.outH(), g.outW());
-    return new ConvStep(n.name(), n.op().type(), "x", 0, shape, acc, mult, out, 0, (1 << a) - 1, Rounding.HALF_EVEN);
+    return new ConvStep(n.name(), n.op().type(), "x", 0, shape, acc, mult, null, out, 0, (1 << a) - 1, Rounding.HALF_EVEN);
   }
 
   private static IntTensor randomInput(ConvGeometry g, int batch, int a, Random rnd) {

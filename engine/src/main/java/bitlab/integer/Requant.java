@@ -12,17 +12,26 @@ final class Requant {
     return Math.max(lo, Math.min(hi, m.apply(acc, r) + zeroPoint)); // min/max, not branches: clamps are common
   }
 
+  /** {@code clamp(round(acc · m + offset / 2^shift) + zeroPoint, lo, hi)}: {@code offset} carries a bias's fraction of a step. */
+  static long code(long acc, Dyadic m, long offset, Rounding r, int zeroPoint, int lo, int hi) {
+    return Math.max(lo, Math.min(hi, m.apply(acc, offset, r) + zeroPoint));
+  }
+
   /** Elements below which an element-wise pass is not split between cores. */
   static final int GRAIN = 16_384;
 
-  /** Per-channel requantization of NCHW accumulators ({@code plane} positions per channel), {@link #code} on all cores. */
-  static byte[] channels(int[] acc, int batch, int channels, int plane, Dyadic[] m, Rounding r, int zeroPoint, int lo, int hi) {
+  /**
+   * Per-channel requantization of NCHW accumulators ({@code plane} positions per channel), {@link #code} on all
+   * cores; {@code offsets} (one per channel, or null for none) are the biases' fractions of an accumulator step.
+   */
+  static byte[] channels(int[] acc, int batch, int channels, int plane, Dyadic[] m, long[] offsets, Rounding r, int zeroPoint, int lo, int hi) {
     byte[] out = new byte[acc.length];
     int rowsPerTask = Math.max(1, GRAIN / Math.max(1, plane));
     Parallel.ranges(batch * channels, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
       for (int row = from; row < to; row++) {
         Dyadic mc = m[row % channels];
-        for (int i = row * plane, end = i + plane; i < end; i++) out[i] = (byte) code(acc[i], mc, r, zeroPoint, lo, hi);
+        long off = offsets == null ? 0 : offsets[row % channels];
+        for (int i = row * plane, end = i + plane; i < end; i++) out[i] = (byte) code(acc[i], mc, off, r, zeroPoint, lo, hi);
       }
     });
     return out;

@@ -33,6 +33,9 @@ public final class QuantizedModel {
   private final Map<String, LayerQuant> layers;
   private final Map<String, ActivationQuant> activations;
   private SameDiffGraph graph;
+  /** The compiled integer program (compiled on first use); {@link #noInteger} says why there is none. */
+  private bitlab.integer.IntegerModel integer;
+  private String noInteger;
   /** The graph variable holding each activation point's fake-quantized value (filled when the graph is built). */
   private final Map<String, String> pointVariables = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -102,14 +105,48 @@ public final class QuantizedModel {
     };
   }
 
+  /**
+   * Top-1 accuracy of what would be deployed: the integer-only program ({@link #integer()}) whenever this
+   * model compiles to one, so the number reported is the integer model's, image for image; otherwise
+   * (dynamic ranges, float layers, widths the executor does not run) the fake-quantized simulation, and the
+   * evaluation's name says "simulated".
+   */
   public Evaluation evaluate(Samples samples) {
-    Evaluation e = Inference.evaluate(simulated, samples, graph());
-    return new Evaluation(simulated.name() + " " + policy.summary(), e.data(), e.correct(), e.total(), e.loss());
+    bitlab.integer.IntegerModel iq = deployable();
+    if (iq != null) return iq.evaluate(samples);
+    return simulate(samples);
   }
 
-  /** Top-1 accuracy on the data set's test split. */
+  /** Top-1 accuracy on the data set's test split (see {@link #evaluate(Samples)}). */
   public Evaluation evaluate(Dataset data) {
     return evaluate(data.test());
+  }
+
+  /**
+   * Top-1 accuracy of the fake-quantized float simulation (the graph quantization-aware training
+   * differentiates). It computes what the integer program computes, up to float32 rounding near ties.
+   */
+  public Evaluation simulate(Samples samples) {
+    Evaluation e = Inference.evaluate(simulated, samples, graph());
+    return new Evaluation(simulated.name() + " " + policy.summary() + " simulated", e.data(), e.correct(), e.total(), e.loss());
+  }
+
+  /** The integer program if this model compiles to one, else null ({@link #whyNotInteger()} says why). */
+  public synchronized bitlab.integer.IntegerModel deployable() {
+    if (integer == null && noInteger == null) {
+      try {
+        integer = bitlab.integer.IntegerCompiler.compile(this);
+      } catch (bitlab.integer.IntegerException e) {
+        noInteger = e.getMessage();
+      }
+    }
+    return integer;
+  }
+
+  /** Why this model has no integer program (null when it has one). */
+  public String whyNotInteger() {
+    deployable();
+    return noInteger;
   }
 
   /** Logits of the simulated quantized network. */
@@ -140,7 +177,9 @@ public final class QuantizedModel {
    * is compiled from this model.
    */
   public bitlab.integer.IntegerModel integer() {
-    return bitlab.integer.IntegerCompiler.compile(this);
+    bitlab.integer.IntegerModel iq = deployable();
+    if (iq == null) throw new bitlab.integer.IntegerException(noInteger);
+    return iq;
   }
 
   /** Bytes of the quantized layers (see {@link Policy#sizeBytes}). */

@@ -47,7 +47,7 @@ class RequantTest {
         Dyadic[] m = new Dyadic[channels];
         for (int c = 0; c < channels; c++) m[c] = shapes[(trial + c) % shapes.length];
         for (int[] range : new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
-          byte[] fast = Requant.channels(acc, batch, channels, plane, m, rounding, range[2], range[0], range[1]);
+          byte[] fast = Requant.channels(acc, batch, channels, plane, m, null, rounding, range[2], range[0], range[1]);
           byte[] slow = oneByOne(acc, batch, channels, plane, m, rounding, range[2], range[0], range[1]);
           assertArrayEquals(slow, fast, rounding + " with multipliers from " + m[0] + " into [" + range[0] + ", " + range[1] + "]");
         }
@@ -58,8 +58,31 @@ class RequantTest {
   @Test void tiesRoundAsTheModeSays() {
     int[] acc = {5, -5, 7, -7};
     Dyadic half = new Dyadic(1, 1); // x / 2: every odd accumulator is a tie
-    assertEquals("[2, -2, 4, -4]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, Rounding.HALF_EVEN, 0, -128, 127)));
-    assertEquals("[3, -3, 4, -4]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, Rounding.HALF_AWAY, 0, -128, 127)));
-    assertEquals("[3, -2, 4, -3]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, Rounding.HALF_UP, 0, -128, 127)));
+    assertEquals("[2, -2, 4, -4]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_EVEN, 0, -128, 127)));
+    assertEquals("[3, -3, 4, -4]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_AWAY, 0, -128, 127)));
+    assertEquals("[3, -2, 4, -3]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_UP, 0, -128, 127)));
+  }
+
+  /** A bias's fraction of a step, carried by the offset, rounds as the exact real {@code (acc + fraction)·m} does. */
+  @Test void offsetsAddTheBiasFractionBeforeTheRounding() {
+    Random r = new Random(11);
+    for (int trial = 0; trial < 2000; trial++) {
+      Dyadic m = Dyadic.of(Math.scalb(0.5 + r.nextDouble(), -r.nextInt(12)));
+      double fraction = r.nextDouble() - 0.5;
+      long acc = r.nextInt(1 << 16) - (1 << 15);
+      java.math.BigDecimal exact = java.math.BigDecimal.valueOf(acc).add(new java.math.BigDecimal(fraction))
+          .multiply(new java.math.BigDecimal(m.value()));
+      long want = exact.setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+      long got = Requant.code(acc, m, m.offset(fraction), Rounding.HALF_EVEN, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      // The offset keeps the fraction to one unit of 2^-shift: only a value within that of a tie may round the other way.
+      double distanceToTie = Math.abs(exact.doubleValue() - Math.floor(exact.doubleValue()) - 0.5);
+      if (distanceToTie > Math.scalb(1.0, -m.shift() + 1)) assertEquals(want, got, acc + " + " + fraction + " times " + m);
+    }
+    int[] acc = {3, 3, 3};
+    // 3 steps at m = 1/4 are 0.75 codes: with fractions -0.1, +0.2 and -1.0 of a step they become 0.725, 0.8 and 0.5.
+    byte[] out = Requant.channels(acc, 1, 3, 1, new Dyadic[] {new Dyadic(1 << 29, 31), new Dyadic(1 << 29, 31), new Dyadic(1 << 29, 31)},
+        new long[] {new Dyadic(1 << 29, 31).offset(-0.1), new Dyadic(1 << 29, 31).offset(0.2), new Dyadic(1 << 29, 31).offset(-1.0)},
+        Rounding.HALF_EVEN, 0, -128, 127);
+    assertEquals("[1, 1, 0]", java.util.Arrays.toString(out));
   }
 }

@@ -24,14 +24,16 @@ final class IntegerCommand implements Callable<Integer> {
   @Option(names = "--calib", defaultValue = "minmax", description = "Activation calibration (default: ${DEFAULT-VALUE}).") String calib;
   @Option(names = "--calib-images", defaultValue = "512", description = "Calibration images from the training split.") int images;
   @Option(names = "--rounding", defaultValue = "half_even", description = "half_even, half_away or half_up.") String rounding;
-  @Option(names = "--verify", description = "Trace test images through the executor and its float64 simulation and require bit-exactness.") boolean verify;
+  @Option(names = "--verify", description = "Trace test images through the executor, its float64 simulation and the fake-quantized model; "
+      + "require bit-exactness with the first and the same predictions as the second.") boolean verify;
   @Option(names = "--verify-images", defaultValue = "64", description = "Test images traced by --verify (default: ${DEFAULT-VALUE}).") int verifyImages;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
   record Step(String node, String op, long elements, long mismatchesVsSimulation, long mismatchesVsFakeQuant) {}
 
   record Result(String model, String data, String policy, double fp32Accuracy, double simulatedAccuracy, double integerAccuracy,
-      long integerBytes, Boolean bitExact, Integer tracedImages, Integer predictionsEqualToSimulation, List<Step> trace) {}
+      long integerBytes, Boolean bitExact, Integer tracedImages, Integer predictionsEqualToSimulation,
+      Integer predictionsEqualToFakeQuant, List<Step> trace) {}
 
   @Override public Integer call() {
     Model net = args.model();
@@ -47,13 +49,13 @@ final class IntegerCommand implements Callable<Integer> {
     QuantizedModel q = QuantizeBuilder.of(net, policy).calibrate(data, calib, images).rounding(rounding).build();
     IntegerModel iq = q.integer();
     double fp = net.evaluate(data).accuracy();
-    double sim = q.evaluate(data).accuracy();
+    double sim = q.simulate(data.test()).accuracy();
     double in = iq.evaluate(data).accuracy();
     Trace t = verify ? iq.trace(data.test().take(Math.min(verifyImages, data.test().size())).images()) : null;
     List<Step> steps = t == null ? null : t.rows().stream()
         .map(r -> new Step(r.node(), r.op(), r.elements(), r.simMismatches(), r.fakeMismatches())).toList();
     Result r = new Result(net.name(), data.name(), policy.summary(), fp, sim, in, iq.bytes(), t == null ? null : t.exact(),
-        t == null ? null : t.images(), t == null ? null : t.predictionsAgreeSim(), steps);
+        t == null ? null : t.images(), t == null ? null : t.predictionsAgreeSim(), t == null ? null : t.predictionsAgreeFake(), steps);
     if (json) {
       Json.print(r);
     } else {
@@ -66,6 +68,11 @@ final class IntegerCommand implements Callable<Integer> {
       LayerTrace first = t.firstMismatch();
       System.err.println("bitlab integer: not bit-exact: the executor and its simulation part at step '" + first.node() + "' (" + first.simMismatches()
           + " of " + first.elements() + " codes differ).");
+      return 1;
+    }
+    if (t != null && t.predictionsAgreeFake() != t.images()) {
+      System.err.println("bitlab integer: the executor predicts differently from the fake-quantized model on " + (t.images() - t.predictionsAgreeFake())
+          + " of " + t.images() + " traced images; the rows above say where their codes part.");
       return 1;
     }
     return 0;
