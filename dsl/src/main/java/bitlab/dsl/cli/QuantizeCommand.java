@@ -22,7 +22,7 @@ final class QuantizeCommand implements Callable<Integer> {
   static final List<String> METHODS = List.of("minmax", "percentile:99.99", "mse", "kl", "aciq-laplace", "aciq-gauss");
 
   @Mixin ModelArgs args;
-  @Option(names = "--bits", defaultValue = "8/8", description = "Weight/activation bits of every layer, e.g. 4/4 (default: ${DEFAULT-VALUE}).") String bits;
+  @Option(names = "--bits", defaultValue = "8/8", description = "Weight/activation bits of every layer, e.g. 4/4, or several widths, e.g. 4/4,8/4 (default: ${DEFAULT-VALUE}).") String bits;
   @Option(names = "--policy", description = "A per-layer policy JSON file (instead of --bits).") Path policyFile;
   @Option(names = "--calib", defaultValue = "minmax", description = "Activation calibration: " + "minmax, percentile[:P], mse, kl, aciq-laplace, aciq-gauss (default: ${DEFAULT-VALUE}).") String calib;
   @Option(names = "--weight-calib", description = "Weight clipping: same choices (default: minmax).") String weightCalib;
@@ -46,7 +46,9 @@ final class QuantizeCommand implements Callable<Integer> {
   record Result(String model, String data, double fp32Accuracy, long fp32SizeBytes, long fp32Bops, List<Row> quantized, String onnx) {}
 
   @Override public Integer call() {
-    int[] wa = policyFile == null ? parseBits(bits) : null;
+    List<int[]> widths = new ArrayList<>();
+    if (policyFile == null) for (String w : bits.split(",")) widths.add(parseBits(w));
+    if (onnx != null && widths.size() > 1) throw new QuantException("--onnx writes one quantized model and --bits " + bits + " asks for " + widths.size() + "; give one width.");
     if (onnx != null && compare) throw new QuantException("--onnx writes one quantized model and --compare makes one per method; drop --compare, or pick the method with --calib.");
     if (onnx != null && dynamic) throw new QuantException("--onnx needs fixed activation scales and --dynamic takes them per batch; drop --dynamic to export a QDQ graph.");
     if (onnx != null) bitlab.onnx.OnnxExport.checkWritable(onnx);
@@ -54,12 +56,14 @@ final class QuantizeCommand implements Callable<Integer> {
     Dataset data = args.data();
     if (exportFp32 != null) bitlab.onnx.OnnxExport.write(net, exportFp32);
     Model folded = BatchNormFolding.fold(net);
-    Policy policy = policyFile != null ? Policy.read(policyFile).validate(folded) : Policy.uniform(folded, wa[0], wa[1]);
+    List<Policy> policies = new ArrayList<>();
+    if (policyFile != null) policies.add(Policy.read(policyFile).validate(folded));
+    for (int[] wa : widths) policies.add(Policy.uniform(folded, wa[0], wa[1]));
     double fp = net.evaluate(data).accuracy();
     Policy fp32 = Policy.uniform(folded, LayerBits.FLOAT, LayerBits.FLOAT);
     List<Row> rows = new ArrayList<>();
     List<String> methods = compare ? METHODS : List.of(calib);
-    for (String m : methods) {
+    for (Policy policy : policies) for (String m : methods) {
       QuantizeBuilder b = QuantizeBuilder.of(net, policy).calibrate(data, m, images).rounding(rounding);
       b = perChannel ? b.perChannel() : b.perTensor();
       String wc = weightCalib != null ? weightCalib : compare && !m.equals("kl") ? m : "minmax";

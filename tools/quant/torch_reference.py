@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Static PTQ of bitlab's FP32 weights in PyTorch, beside bitlab's integer-only accuracy, per width.
+
+For each zoo model, runs `./bitlab quantize MODEL --bits W/A,... --export-fp32 DIR/MODEL.onnx --json`
+(bitlab's integer-only accuracy at each width, and the FP32 weights as ONNX), rebuilds that ONNX graph
+as a PyTorch module, and quantizes it the way PyTorch's eager/FX static PTQ does by default:
+BatchNorm fused into the convolution before anything else, weights per output channel symmetric
+(min-max, narrow range), activations per tensor asymmetric (min-max observers on the FP32 model over
+the calibration images) at the input of every Conv and Gemm, float biases, round half to even
+(torch.fake_quantize_*). Calibration images are the first N of bitlab's MNIST-10k training split; every
+model is scored on the same 2,000 test images.
+
+    .venv/bin/python tools/quant/torch_reference.py lenet5 resnet-mini --bits 4/4,8/4,4/8 --out torch-ref
+
+Extra arguments after `--` go to bitlab's quantize command (e.g. `-- --calib mse`). A comparison tool
+only: bitlab never needs torch. Needs numpy, onnx and torch (pip installs them from the local wheel index).
+"""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import torch
+import torch.nn.functional as F
+from onnx import numpy_helper
+
+from mnist_data import ROOT, mnist
+
+
+def attrs(node):
+    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+
+class OnnxModule:
+    """The FP32 ONNX graph as PyTorch operations, BatchNorm folded into the convolution before it."""
+
+    def __init__(self, path):
+        m = onnx.load(path)
+        self.graph = m.graph
+        self.params = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in m.graph.initializer}
+        self.input = [i.name for i in m.graph.input if i.name not in self.params][0]
+        self.nodes = list(m.graph.node)
+        self.fold_batchnorm()
+        # Activation points: the (first) input of every Conv and Gemm.
+        self.points = []
+        for n in self.nodes:
+            if n.op_type in ("Conv", "Gemm") and n.input[0] not in self.points:
+                self.points.append(n.input[0])
+        self.act = {}     # point -> (scale, zero point, qmin, qmax) once calibrated
+        self.wq = {}      # weight name -> fake-quantized weight
+
+    def fold_batchnorm(self):
+        producer = {o: n for n in self.nodes for o in n.output}
+        readers = {}
+        for n in self.nodes:
+            for i in n.input:
+                readers.setdefault(i, []).append(n)
+        kept = []
+        for n in self.nodes:
+            if n.op_type == "BatchNormalization":
+                conv = producer.get(n.input[0])
+                if conv is None or conv.op_type != "Conv" or len(readers[n.input[0]]) != 1:
+                    raise SystemExit(f"BatchNormalization '{n.name}' does not follow a Conv alone; this tool folds only that case.")
+                gamma, beta, mean, var = (self.params[k].double() for k in n.input[1:5])
+                eps = attrs(n).get("epsilon", 1e-5)
+                k = gamma / torch.sqrt(var + eps)
+                w = self.params[conv.input[1]].double()
+                b = self.params[conv.input[2]].double() if len(conv.input) > 2 else torch.zeros_like(mean)
+                self.params[conv.input[1]] = (w * k.reshape(-1, 1, 1, 1)).float()
+                bias_name = conv.input[2] if len(conv.input) > 2 else conv.name + ".folded_bias"
+                self.params[bias_name] = ((b - mean) * k + beta).float()
+                if len(conv.input) == 2:
+                    conv.input.append(bias_name)
+                conv.output[0] = n.output[0]
+            else:
+                kept.append(n)
+        self.nodes = kept
+
+    def run(self, x, quantize=False, observe=None):
+        env = {self.input: x}
+        for n in self.nodes:
+            ins = [env[i] if i in env else self.params.get(i) for i in n.input]
+            if n.op_type in ("Conv", "Gemm") and n.input[0] in self.points:
+                if observe is not None:
+                    observe(n.input[0], ins[0])
+                if quantize:
+                    s, z, lo, hi = self.act[n.input[0]]
+                    ins[0] = torch.fake_quantize_per_tensor_affine(ins[0], s, z, lo, hi)
+                    ins[1] = self.wq[n.input[1]]
+            env[n.output[0]] = self.op(n, ins)
+        return env[self.graph.output[0].name]
+
+    @staticmethod
+    def op(n, ins):
+        a = attrs(n)
+        t = n.op_type
+        if t == "Conv":
+            pads = a.get("pads", [0, 0, 0, 0])
+            return F.conv2d(ins[0], ins[1], ins[2] if len(ins) > 2 else None, stride=a.get("strides", [1, 1]),
+                            padding=(pads[0], pads[1]), groups=a.get("group", 1))
+        if t == "Gemm":
+            y = ins[0] @ (ins[1].t() if a.get("transB", 0) else ins[1])
+            return y + ins[2] if len(ins) > 2 else y
+        if t == "Relu":
+            return F.relu(ins[0])
+        if t == "Clip":
+            return torch.clamp(ins[0], float(ins[1]), float(ins[2]))
+        if t == "Add":
+            return ins[0] + ins[1]
+        if t == "Concat":
+            return torch.cat(ins, dim=a.get("axis", 1))
+        if t == "MaxPool":
+            pads = a.get("pads", [0, 0, 0, 0])
+            return F.max_pool2d(ins[0], a["kernel_shape"], a.get("strides", a["kernel_shape"]), padding=(pads[0], pads[1]))
+        if t == "AveragePool":
+            pads = a.get("pads", [0, 0, 0, 0])
+            return F.avg_pool2d(ins[0], a["kernel_shape"], a.get("strides", a["kernel_shape"]), padding=(pads[0], pads[1]),
+                                count_include_pad=bool(a.get("count_include_pad", 0)))
+        if t == "GlobalAveragePool":
+            return ins[0].mean(dim=(2, 3), keepdim=True)
+        if t in ("Flatten", "Reshape"):
+            return torch.flatten(ins[0], 1)
+        if t == "Softmax":
+            return torch.softmax(ins[0], dim=a.get("axis", 1))
+        raise SystemExit(f"ONNX operator {t} ('{n.name}') is not handled by this tool.")
+
+    def calibrate(self, x, w_bits, a_bits, batch=128):
+        lo, hi = {}, {}
+
+        def observe(name, v):
+            lo[name] = min(lo.get(name, 0.0), float(v.min()))  # the range always holds zero, as PyTorch's observers do
+            hi[name] = max(hi.get(name, 0.0), float(v.max()))
+
+        with torch.no_grad():
+            for i in range(0, len(x), batch):
+                self.run(torch.from_numpy(x[i:i + batch]), observe=observe)
+        qmax = 2 ** a_bits - 1
+        for p in self.points:
+            # torch.ao.quantization MinMaxObserver, per tensor affine over [0, 2^b - 1].
+            scale = max((hi[p] - lo[p]) / qmax, float(torch.finfo(torch.float32).eps))
+            zero = int(min(qmax, max(0, 0 - round(lo[p] / scale))))
+            self.act[p] = (scale, zero, 0, qmax)
+        wmax = 2 ** (w_bits - 1) - 1
+        for n in self.nodes:
+            if n.op_type in ("Conv", "Gemm"):
+                w = self.params[n.input[1]]
+                # PerChannelMinMaxObserver, per channel symmetric over [-(2^(b-1)-1), 2^(b-1)-1].
+                m = w.abs().reshape(w.shape[0], -1).max(dim=1).values
+                s = torch.clamp(m / wmax, min=float(torch.finfo(torch.float32).eps))
+                self.wq[n.input[1]] = torch.fake_quantize_per_channel_affine(w, s, torch.zeros_like(s, dtype=torch.int32), 0, -wmax, wmax)
+
+    def accuracy(self, x, y, quantize, batch=250):
+        correct = 0
+        with torch.no_grad():
+            for i in range(0, len(x), batch):
+                logits = self.run(torch.from_numpy(x[i:i + batch]), quantize=quantize)
+                correct += int((logits.argmax(1).numpy() == y[i:i + batch]).sum())
+        return correct / len(x)
+
+
+def compare(model, widths, args):
+    os.makedirs(args.out, exist_ok=True)
+    onnx_path = os.path.join(args.out, model + ".onnx")
+    cmd = shlex.split(args.bitlab) + ["quantize", model, "--bits", ",".join(widths), "--calib-images", str(args.calib_images),
+                                       "--export-fp32", onnx_path, "--json"] + args.bitlab_args
+    bl = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    xtr, _ = mnist("train")
+    xte, yte = mnist("test")
+    calib = xtr[:args.calib_images]
+    net = OnnxModule(onnx_path)
+    rows = []
+    fp = net.accuracy(xte, yte, quantize=False)
+    for width, row in zip(widths, bl["quantized"]):
+        w, a = (int(v) for v in width.split("/"))
+        net.calibrate(calib, w, a)
+        rows.append({"bits": f"W{w}A{a}", "bitlab": row["accuracy"], "bitlab_method": row["method"],
+                     "torch": net.accuracy(xte, yte, quantize=True)})
+    return {"model": model, "fp32_bitlab": bl["fp32Accuracy"], "fp32_torch": fp, "calibration_images": args.calib_images,
+            "activation_points_torch": len(net.points), "rows": rows}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("models", nargs="+")
+    p.add_argument("--bits", default="4/4,8/4,4/8", help="comma-separated W/A widths (default: 4/4,8/4,4/8)")
+    p.add_argument("--calib-images", type=int, default=512)
+    p.add_argument("--out", default="torch-reference")
+    p.add_argument("--bitlab", default=os.path.join(ROOT, "bitlab"), help="how to run the bitlab CLI (default: the launcher)")
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args = p.parse_args(argv[:cut])
+    args.bitlab_args = argv[cut + 1:]  # after --: more options for bitlab's quantize
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    widths = [w.strip() for w in args.bits.split(",")]
+    results = [compare(m, widths, args) for m in args.models]
+    json.dump(results, sys.stdout, indent=2)
+    print()
+    print("\n| model | bits | bitlab integer-only | PyTorch reference | bitlab - PyTorch |", file=sys.stderr)
+    print("|---|---|---|---|---|", file=sys.stderr)
+    for r in results:
+        print(f"| {r['model']} | FP32 | {100 * r['fp32_bitlab']:.2f} | {100 * r['fp32_torch']:.2f} | |", file=sys.stderr)
+        for row in r["rows"]:
+            d = 100 * (row["bitlab"] - row["torch"])
+            print(f"| {r['model']} | {row['bits']} | {100 * row['bitlab']:.2f} | {100 * row['torch']:.2f} | {d:+.2f} |", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
