@@ -34,6 +34,11 @@ public final class IntegerCompiler {
   private final Map<String, String> tensorOf = new HashMap<>();
   private final Map<String, QuantParams> paramsOf = new HashMap<>();
   private final List<Step> steps = new ArrayList<>();
+  /** Layers whose accumulator goes into the residual Add that reads them, by layer name. */
+  private final Map<String, Pending> pending = new HashMap<>();
+
+  /** A layer's accumulator waiting for its Add: what it reads and its bias in accumulator steps. */
+  private record Pending(LayerAccumulator acc, String input, QuantParams in, float[] weightScales, double[] beta, int[] bias) {}
 
   private IntegerCompiler(QuantizedModel q) {
     this.q = q;
@@ -185,6 +190,10 @@ public final class IntegerCompiler {
     checkOverflow(n.name(), g, in, codes, bias);
     LayerAccumulator acc = new LayerAccumulator(n.name(), g, linear, PackedCodes.pack(codes, wb), bias,
         ConvKernels.best(g, codes, !in.spec().signed(), in.zeroPoint(0)));
+    if (q.residualAdd(n.name()) != null) {
+      pending.put(n.name(), new Pending(acc, x, in, sw, beta, bias));
+      return;
+    }
     List<Node> chain = fusedChain(n);
     if (chain.isEmpty()) {
       if (!n.name().equals(logits)) {
@@ -252,6 +261,13 @@ public final class IntegerCompiler {
   }
 
   private void add(Node n) {
+    for (int i = 0; i < 2; i++) {
+      Pending p = pending.remove(n.inputs().get(i));
+      if (p != null) {
+        accumulatorAdd(n, p, input(n, 1 - i));
+        return;
+      }
+    }
     String a = input(n, 0), b = input(n, 1);
     QuantParams pa = paramsOf.get(a), pb = paramsOf.get(b);
     if (pa == null || pb == null) throw new IntegerException("Add '" + n.name() + "' has a float input; quantize both branches.");
@@ -263,6 +279,32 @@ public final class IntegerCompiler {
     int[] bd = bounds(chain, out);
     emit(new ResidualStep(pointName, opName(chain), a, b, n.shape(), pa.zeroPoint(0), pb.zeroPoint(0), f[0], f[1], (int) f[2], out,
         bd[0], bd[1], rounding), out);
+    for (Node c : chain) tensorOf.put(c.name(), pointName);
+  }
+
+  /** A residual Add one of whose branches is a layer's int32 accumulator ({@link AccumulatorAddStep}). */
+  private void accumulatorAdd(Node n, Pending p, String other) {
+    QuantParams pb = paramsOf.get(other);
+    if (pb == null) throw new IntegerException("Add '" + n.name() + "' has a float input; quantize both branches.");
+    List<Node> chain = fusedChain(n);
+    if (chain.isEmpty()) throw new IntegerException("The output of Add '" + n.name() + "' stays in float; quantize the activations of the layers reading it.");
+    String pointName = chain.get(chain.size() - 1).name();
+    QuantParams out = point(pointName, "Add '" + n.name() + "'");
+    int channels = p.weightScales().length;
+    double[] accM = new double[channels];
+    for (int c = 0; c < channels; c++) accM[c] = (double) p.in().scale(0) * p.weightScales()[c] / out.scale(0);
+    double mb = (double) pb.scale(0) / out.scale(0);
+    int shift = AccumulatorAddStep.commonShift(accM, mb);
+    long[] factors = new long[channels], offsets = new long[channels];
+    for (int c = 0; c < channels; c++) {
+      factors[c] = Math.round(Math.scalb(accM[c], shift));
+      offsets[c] = Math.round((p.beta()[c] - p.bias()[c]) * factors[c]);
+    }
+    long fb = Math.round(Math.scalb(mb, shift));
+    int[] bd = bounds(chain, out);
+    Node layer = m.node(p.acc().layer());
+    emit(new AccumulatorAddStep(pointName, layer.op().type() + "+" + opName(chain), p.input(), p.in().zeroPoint(0), other, n.shape(), p.acc(),
+        factors, offsets, pb.zeroPoint(0), fb, shift, out, bd[0], bd[1], rounding), out);
     for (Node c : chain) tensorOf.put(c.name(), pointName);
   }
 

@@ -215,6 +215,11 @@ public final class IntegerModel {
     else if (s instanceof RescaleStep r) m = r.multipliers();
     else if (s instanceof AvgPoolStep a) m = new Dyadic[] {a.byCount()[a.byCount().length - 1]};
     else if (s instanceof ResidualStep r) return r.factorA() + "/2^" + r.shift() + ", " + r.factorB() + "/2^" + r.shift();
+    else if (s instanceof AccumulatorAddStep a) {
+      long lo = Long.MAX_VALUE, hi = 0;
+      for (long f : a.factors()) { lo = Math.min(lo, f); hi = Math.max(hi, f); }
+      return (lo == hi ? String.valueOf(lo) : lo + ".." + hi) + "/2^" + a.shift() + ", " + a.factorB() + "/2^" + a.shift();
+    }
     if (m == null || m.length == 0) return "";
     Dyadic lo = m[0], hi = m[0];
     for (Dyadic d : m) {
@@ -251,6 +256,7 @@ public final class IntegerModel {
     for (Step s : steps) {
       if (s instanceof ConvStep c) b += c.layer().bytes();
       if (s instanceof LogitsStep l) b += l.layer().bytes();
+      if (s instanceof AccumulatorAddStep a) b += a.layer().bytes();
     }
     return b;
   }
@@ -259,8 +265,10 @@ public final class IntegerModel {
   public List<LayerSummary> layers() {
     List<LayerSummary> out = new ArrayList<>();
     for (Step s : steps) {
-      LayerAccumulator acc = s instanceof ConvStep c ? c.layer() : s instanceof LogitsStep l ? l.layer() : null;
+      LayerAccumulator acc = s instanceof ConvStep c ? c.layer() : s instanceof LogitsStep l ? l.layer()
+          : s instanceof AccumulatorAddStep a ? a.layer() : null;
       int outBits = s instanceof ConvStep c ? c.out().spec().bits() : s instanceof ResidualStep r ? r.out().spec().bits()
+          : s instanceof AccumulatorAddStep a ? a.out().spec().bits()
           : s instanceof RescaleStep r ? r.out().spec().bits() : s instanceof AvgPoolStep a ? a.out().spec().bits() : 0;
       out.add(new LayerSummary(s.node(), s.op(), acc == null ? 0 : acc.weights().bits(), outBits,
           acc == null ? 0 : acc.bytes(), acc == null ? 0 : acc.geometry().macs(), acc == null ? "" : acc.kernel().name(), multipliers(s)));

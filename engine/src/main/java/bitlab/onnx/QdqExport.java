@@ -145,7 +145,9 @@ public final class QdqExport {
       ActivationQuant out = l.output() == null ? null : q.activations().get(l.output());
       // An int32 bias only buys something where ONNX Runtime can fuse the layer: its result goes straight into a
       // QuantizeLinear (no Clip) or is the logits. Elsewhere the float bias keeps the export closer to the simulation.
-      boolean fusable = out == null || !qdq.narrowerThanContainer(out.spec());
+      // A layer whose accumulator goes into a residual Add has no quantized output of its own: nothing to fuse.
+      boolean intoAdd = q.residualAdd(l.layer()) != null;
+      boolean fusable = !intoAdd && (out == null || !qdq.narrowerThanContainer(out.spec()));
       if (l.bias() != null && in != null && fusable) {
         if (qdq.bias(l, n.param("bias"), in.params(), out == null ? null : out.params())) replaced.add(n.param("bias")); else floatBias.add(l.layer());
       }

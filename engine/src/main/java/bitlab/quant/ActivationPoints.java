@@ -14,14 +14,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where activations are quantized, following the integer-only contract: the model input, and the end
- * of every fused group (Conv/Linear/BatchNorm/Add followed by its ReLU or ReLU6), average pools and
- * concatenations. MaxPool and Flatten keep the integer grid and are passed through; the final logits
- * stay in the accumulator's scale (they are only dequantized).
+ * Where activations are quantized, following the integer-only contract and a {@link Placement}: the
+ * model input, and the end of every fused group (Conv/Linear/BatchNorm/Add followed by its ReLU or
+ * ReLU6), average pools and concatenations; under {@link Placement#INPUTS} not the output of a Conv or
+ * Linear layer that only a residual Add reads (its accumulator goes into the Add). MaxPool and Flatten
+ * keep the integer grid and are passed through; the final logits stay in the accumulator's scale (they
+ * are only dequantized).
  *
  * <p>A point's bits are the largest input-activation bits of the layers that read it (directly or
- * through other activation ops); its sign is structural: unsigned after ReLU/ReLU6 (and pools of
- * unsigned tensors), signed elsewhere.
+ * through other activation ops); under {@link Placement#INPUTS} a tensor no weighted layer reads through
+ * MaxPool or Flatten alone keeps {@link Placement#WIDE_BITS}. Its sign is structural: unsigned after
+ * ReLU/ReLU6 (and pools of unsigned tensors), signed elsewhere.
  */
 public final class ActivationPoints {
   /** One quantized tensor: the node whose output it is, its width and sign, and the layers reading it. */
@@ -29,8 +32,13 @@ public final class ActivationPoints {
 
   private ActivationPoints() {}
 
-  /** The points of a (BatchNorm-folded) model under a policy, in graph order; tensors all of whose readers keep float are left out. */
+  /** The points of a (BatchNorm-folded) model under a policy, placed at every node output. */
   public static Map<String, Point> of(Model m, Policy policy) {
+    return of(m, policy, Placement.OUTPUTS);
+  }
+
+  /** The points of a (BatchNorm-folded) model under a policy, in graph order; tensors all of whose readers keep float are left out. */
+  public static Map<String, Point> of(Model m, Policy policy, Placement placement) {
     Map<String, List<Node>> readers = readers(m);
     String logits = logitsNode(m);
     Map<String, Boolean> nonNegative = new HashMap<>();
@@ -44,10 +52,12 @@ public final class ActivationPoints {
           || (op instanceof Op.Concat && n.inputs().stream().allMatch(i -> nonNegative.getOrDefault(i, false)));
       nonNegative.put(n.name(), nn);
       if (!isPoint(n, readers, logits)) continue;
+      if (placement == Placement.INPUTS && addOf(m, n.name(), readers) != null) continue;
       List<String> layers = new ArrayList<>();
       int bits = readingBits(n.name(), readers, policy, layers);
       if (layers.isEmpty()) bits = maxBits;
       if (bits == 0 || bits == LayerBits.FLOAT) continue;
+      if (placement == Placement.INPUTS && !readByLayer(n.name(), readers)) bits = Math.max(bits, Placement.WIDE_BITS);
       points.put(n.name(), new Point(n.name(), bits, !nn, layers));
     }
     return points;
@@ -61,6 +71,35 @@ public final class ActivationPoints {
       Op op = m.node(cur).op();
       if (op instanceof Op.MaxPool || op instanceof Op.Flatten) cur = m.node(cur).inputs().get(0); else return null;
     }
+  }
+
+  /**
+   * The residual Add a Conv or Linear layer adds its accumulator into under {@link Placement#INPUTS}, or null:
+   * the layer's only reader is an Add, and it is the first such input of that Add (the other branch is a
+   * quantized tensor, as in HAWQ-V3's residual blocks).
+   */
+  public static String addOf(Model m, String layer, Map<String, List<Node>> readers) {
+    Node n = m.node(layer);
+    if (!(n.op() instanceof Op.Conv2d || n.op() instanceof Op.Linear)) return null;
+    List<Node> r = readers.getOrDefault(layer, List.of());
+    if (r.size() != 1 || !(r.get(0).op() instanceof Op.Add)) return null;
+    Node a = r.get(0);
+    if (a.inputs().get(0).equals(a.inputs().get(1))) return null;
+    for (String in : a.inputs()) {
+      Node src = m.node(in);
+      boolean fusable = (src.op() instanceof Op.Conv2d || src.op() instanceof Op.Linear) && readers.getOrDefault(in, List.of()).size() == 1;
+      if (fusable) return in.equals(layer) ? a.name() : null;
+    }
+    return null;
+  }
+
+  /** Whether a weighted layer reads this tensor directly or through MaxPool and Flatten only. */
+  private static boolean readByLayer(String node, Map<String, List<Node>> readers) {
+    for (Node r : readers.getOrDefault(node, List.of())) {
+      if (r.quantizable()) return true;
+      if ((r.op() instanceof Op.MaxPool || r.op() instanceof Op.Flatten) && readByLayer(r.name(), readers)) return true;
+    }
+    return false;
   }
 
   /** The node that gives a model's logits: its last node, or the input of a final Softmax. */
@@ -102,7 +141,8 @@ public final class ActivationPoints {
     return !layers.isEmpty() && bits == 0 ? LayerBits.FLOAT : bits;
   }
 
-  static Map<String, List<Node>> readers(Model m) {
+  /** The nodes reading each node's output. */
+  public static Map<String, List<Node>> readers(Model m) {
     Map<String, List<Node>> r = new HashMap<>();
     for (Node n : m.nodes()) for (String i : n.inputs()) r.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
     return r;

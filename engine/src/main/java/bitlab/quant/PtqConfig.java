@@ -13,15 +13,17 @@ package bitlab.quant;
  * @param rounding             rounding of every quantizer
  * @param biasCorrection       subtract the expected output shift the weight quantization causes
  * @param bins                 histogram bins for activation calibration
+ * @param placement            where activations are quantized (default: the inputs of weighted layers)
  */
 public record PtqConfig(Calibration weights, Calibration activations, boolean perChannel, boolean asymmetricActivations,
-    Rounding rounding, boolean biasCorrection, int bins) {
+    Rounding rounding, boolean biasCorrection, int bins, Placement placement) {
 
   public static final PtqConfig DEFAULT = new PtqConfig(Calibration.MINMAX, Calibration.MINMAX, true, false,
-      Rounding.HALF_EVEN, false, Observer.DEFAULT_BINS);
+      Rounding.HALF_EVEN, false, Observer.DEFAULT_BINS, Placement.INPUTS);
 
   public PtqConfig {
     if (weights == null || activations == null) throw new QuantException("Choose calibration methods for weights and activations.");
+    if (placement == null) throw new QuantException("Choose an activation placement: Placement.INPUTS or Placement.OUTPUTS.");
     if (rounding == null) throw new QuantException("Choose a rounding mode: HALF_EVEN, HALF_AWAY or HALF_UP.");
     if (weights instanceof Calibration.Kl) {
       throw new QuantException("KL calibration chooses activation ranges (as TensorRT does); for weights use minmax, percentile, mse, aciq-laplace or aciq-gauss.");
@@ -34,19 +36,21 @@ public record PtqConfig(Calibration weights, Calibration activations, boolean pe
     return DEFAULT.withWeights(method instanceof Calibration.Kl ? Calibration.MINMAX : method).withActivations(method);
   }
 
-  public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins); }
+  public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement); }
 
-  public PtqConfig withActivations(Calibration c) { return new PtqConfig(weights, c, perChannel, asymmetricActivations, rounding, biasCorrection, bins); }
+  public PtqConfig withActivations(Calibration c) { return new PtqConfig(weights, c, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement); }
 
-  public PtqConfig withPerChannel(boolean p) { return new PtqConfig(weights, activations, p, asymmetricActivations, rounding, biasCorrection, bins); }
+  public PtqConfig withPerChannel(boolean p) { return new PtqConfig(weights, activations, p, asymmetricActivations, rounding, biasCorrection, bins, placement); }
 
-  public PtqConfig withAsymmetricActivations(boolean a) { return new PtqConfig(weights, activations, perChannel, a, rounding, biasCorrection, bins); }
+  public PtqConfig withAsymmetricActivations(boolean a) { return new PtqConfig(weights, activations, perChannel, a, rounding, biasCorrection, bins, placement); }
 
-  public PtqConfig withRounding(Rounding r) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, r, biasCorrection, bins); }
+  public PtqConfig withRounding(Rounding r) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, r, biasCorrection, bins, placement); }
 
-  public PtqConfig withBiasCorrection(boolean b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, b, bins); }
+  public PtqConfig withBiasCorrection(boolean b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, b, bins, placement); }
 
-  public PtqConfig withBins(int b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, b); }
+  public PtqConfig withBins(int b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, b, placement); }
+
+  public PtqConfig withPlacement(Placement p) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, p); }
 
   /** The weight quantizer of a layer at {@code bits}. */
   public QuantSpec weightSpec(int bits) {
@@ -62,6 +66,7 @@ public record PtqConfig(Calibration weights, Calibration activations, boolean pe
   /** E.g. {@code weights minmax per-channel, activations kl}. */
   public String describe() {
     return "weights " + weights.name() + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
-        + (asymmetricActivations ? " asymmetric" : "") + (biasCorrection ? ", bias correction" : "");
+        + (asymmetricActivations ? " asymmetric" : "") + " at " + (placement == Placement.INPUTS ? "layer inputs" : "node outputs")
+        + (biasCorrection ? ", bias correction" : "");
   }
 }

@@ -82,6 +82,18 @@ public final class QuantizedModel {
     return l;
   }
 
+  /** Where activations are quantized (see {@link Placement}). */
+  public Placement placement() { return config.placement(); }
+
+  /**
+   * The residual Add a layer's int32 accumulator goes into (no quantizer at the layer's own output, as in
+   * HAWQ-V3's residual blocks), or null.
+   */
+  public String residualAdd(String layer) {
+    if (activations.containsKey(layer)) return null;
+    return ActivationPoints.addOf(folded, layer, ActivationPoints.readers(folded));
+  }
+
   /** Per activation point (node name), in graph order. */
   public Map<String, ActivationQuant> activations() { return activations; }
 
@@ -188,13 +200,22 @@ public final class QuantizedModel {
   /** Bit operations per image (see {@link Policy#bops}). */
   public long bops() { return policy.bops(folded); }
 
+  /** What a layer's output becomes: its activation point, the residual Add its accumulator goes into, or the logits. */
+  public String writes(LayerQuant l) {
+    if (l.output() == null) return "logits (int32, dequantized)";
+    ActivationQuant a = activations.get(l.output());
+    String point = l.output() + (a == null ? "" : " A" + a.spec().bits());
+    String add = residualAdd(l.layer());
+    return add == null ? point : "int32 into " + add + " -> " + point;
+  }
+
   @Override public String toString() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("Quantized %s, %s, %s: %,d bytes, %,d BOPs/image, rounding %s%n", source.name(), policy.summary(), method,
-        sizeBytes(), bops(), rounding().name().toLowerCase()));
+    b.append(String.format("Quantized %s, %s, %s: %,d bytes, %,d BOPs/image, rounding %s, %d activation points%n", source.name(), policy.summary(), method,
+        sizeBytes(), bops(), rounding().name().toLowerCase(), activations.size()));
     for (LayerQuant l : layers.values()) {
-      b.append(String.format("  %-16s W%-2s A%-2s input %s%n", l.layer(), l.quantized() ? String.valueOf(l.bits().weights()) : "fp",
-          l.bits().activationsQuantized() ? String.valueOf(l.bits().activations()) : "fp", l.input() == null ? "float" : l.input()));
+      b.append(String.format("  %-16s W%-2s A%-2s input %s, output %s%n", l.layer(), l.quantized() ? String.valueOf(l.bits().weights()) : "fp",
+          l.bits().activationsQuantized() ? String.valueOf(l.bits().activations()) : "fp", l.input() == null ? "float" : l.input(), writes(l)));
     }
     for (ActivationQuant a : activations.values()) {
       b.append(String.format("  %-16s %s%s%n", a.node(), a.spec(), a.dynamic() ? ", per-batch range" : String.format(", range [%.4g, %.4g]", a.range().lo(), a.range().hi())));

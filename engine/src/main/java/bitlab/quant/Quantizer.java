@@ -35,7 +35,7 @@ public final class Quantizer {
     Model folded = observed.folded();
     Samples calibration = observed.calibration();
     policy.validate(folded);
-    Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy);
+    Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy, config.placement());
     Map<String, Histogram> hist = observed.histograms(points.keySet());
     Map<String, ActivationQuant> acts = new LinkedHashMap<>();
     for (ActivationPoints.Point p : points.values()) {
@@ -57,7 +57,7 @@ public final class Quantizer {
   public static QuantizedModel dynamic(Model model, Policy policy, PtqConfig config) {
     Model folded = BatchNormFolding.fold(model);
     policy.validate(folded);
-    Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy);
+    Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy, config.placement());
     Map<String, ActivationQuant> acts = new LinkedHashMap<>();
     for (ActivationPoints.Point p : points.values()) {
       acts.put(p.node(), new ActivationQuant(p, config.withAsymmetricActivations(false).activationSpec(p.bits(), p.signed()), null, null, null));
@@ -76,7 +76,7 @@ public final class Quantizer {
       INDArray w = folded.param(n.param("weight"));
       INDArray bias = folded.params().get(n.param("bias"));
       String in = ActivationPoints.inputOf(folded, n.name(), points);
-      String out = outputOf(n.name(), readers, points);
+      String out = outputOf(folded, n.name(), readers, points);
       if (!bits.weightsQuantized()) {
         layers.put(n.name(), new LayerQuant(n.name(), bits, null, null, w, w, bias, in, out));
         continue;
@@ -125,9 +125,16 @@ public final class Quantizer {
     return new QuantizedModel(method, source, folded, simulated(folded, layers), policy, config, layers, acts);
   }
 
-  /** The activation point at the end of a layer's fused group (through ReLU/ReLU6), or null (logits). */
-  static String outputOf(String layer, Map<String, List<Node>> readers, Map<String, ActivationPoints.Point> points) {
+  /**
+   * The activation point at the end of a layer's fused group (through ReLU/ReLU6, or through the residual Add
+   * its accumulator goes into), or null (logits).
+   */
+  static String outputOf(Model folded, String layer, Map<String, List<Node>> readers, Map<String, ActivationPoints.Point> points) {
     String cur = layer;
+    if (!points.containsKey(cur)) {
+      String add = ActivationPoints.addOf(folded, layer, readers);
+      if (add != null) cur = add;
+    }
     while (!points.containsKey(cur)) {
       List<Node> r = readers.getOrDefault(cur, List.of());
       if (r.size() != 1 || !(r.get(0).op() instanceof Op.Relu || r.get(0).op() instanceof Op.Relu6)) return null;

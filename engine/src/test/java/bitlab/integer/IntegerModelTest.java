@@ -60,13 +60,27 @@ class IntegerModelTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"resnet-mini", "mobilenet-v2-mini"})
+  void bothPlacementsRunBitExactAndAsTheSimulationPredicts(String name) {
+    Model net = Zoo.load(name);
+    for (bitlab.quant.Placement placement : bitlab.quant.Placement.values()) {
+      QuantizedModel q = Quantizer.ptq(net, mixed(net, 3), CALIB, PtqConfig.DEFAULT.withPlacement(placement).withAsymmetricActivations(true));
+      Trace t = IntegerModel.of(q).trace(images(8));
+      assertTrue(t.exact(), placement + ":\n" + t);
+      assertEquals(8, t.predictionsAgreeFake(), placement + ":\n" + t);
+      boolean fused = t.rows().stream().anyMatch(r -> r.op().endsWith("+Add") || r.op().contains("+Add+"));
+      assertEquals(placement == bitlab.quant.Placement.INPUTS, fused, placement + ":\n" + t);
+    }
+  }
+
   @Test
   void integerAccuracyMatchesTheSimulatedQuantizedModel() {
     Model net = Zoo.load("lenet5");
     QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, 8, 8), CALIB, PtqConfig.DEFAULT);
     Samples test = MNIST.test().take(500);
     double integer = IntegerModel.of(q).evaluate(test).accuracy();
-    double simulated = q.evaluate(test).accuracy();
+    double simulated = q.simulate(test).accuracy();
     assertTrue(Math.abs(integer - simulated) <= 0.004, "integer " + integer + " vs simulated " + simulated);
     assertTrue(integer > 0.96, "integer accuracy " + integer);
   }

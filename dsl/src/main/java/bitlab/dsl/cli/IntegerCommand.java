@@ -23,6 +23,8 @@ final class IntegerCommand implements Callable<Integer> {
   @Option(names = "--policy", description = "A per-layer policy JSON file (instead of --bits).") Path policyFile;
   @Option(names = "--calib", defaultValue = "minmax", description = "Activation calibration (default: ${DEFAULT-VALUE}).") String calib;
   @Option(names = "--calib-images", defaultValue = "512", description = "Calibration images from the training split.") int images;
+  @Option(names = "--placement", defaultValue = "inputs", description = "Where activations are quantized: inputs (of weighted layers, "
+      + "residual Adds fed by int32 accumulators) or outputs (every node output) (default: ${DEFAULT-VALUE}).") String placement;
   @Option(names = "--rounding", defaultValue = "half_even", description = "half_even, half_away or half_up.") String rounding;
   @Option(names = "--verify", description = "Trace test images through the executor, its float64 simulation and the fake-quantized model; "
       + "require bit-exactness with the first and the same predictions as the second.") boolean verify;
@@ -46,7 +48,7 @@ final class IntegerCommand implements Callable<Integer> {
       policy = Policy.uniform(BatchNormFolding.fold(net), wa[0], wa[1]);
     }
     if (verifyImages < 1) throw new IllegalArgumentException("--verify-images needs at least 1 image, got " + verifyImages + ".");
-    QuantizedModel q = QuantizeBuilder.of(net, policy).calibrate(data, calib, images).rounding(rounding).build();
+    QuantizedModel q = QuantizeBuilder.of(net, policy).calibrate(data, calib, images).rounding(rounding).placement(placement).build();
     IntegerModel iq = q.integer();
     double fp = net.evaluate(data).accuracy();
     double sim = q.simulate(data.test()).accuracy();

@@ -30,6 +30,8 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "One weight scale per output channel (default); --no-per-channel for one per layer.") boolean perChannel;
   @Option(names = "--asymmetric", description = "Activations with a zero point.") boolean asymmetric;
   @Option(names = "--bias-correction", description = "Correct the output shift weight quantization causes.") boolean biasCorrection;
+  @Option(names = "--placement", defaultValue = "inputs", description = "Where activations are quantized: inputs (of weighted layers, "
+      + "residual Adds fed by int32 accumulators) or outputs (every node output) (default: ${DEFAULT-VALUE}).") String placement;
   @Option(names = "--rounding", defaultValue = "half_even", description = "half_even, half_away or half_up.") String rounding;
   @Option(names = "--dynamic", description = "Dynamic quantization: activation ranges per batch at run time.") boolean dynamic;
   @Option(names = "--qat", description = "Quantization-aware fine-tuning for this many epochs.") Integer qatEpochs;
@@ -68,6 +70,7 @@ final class QuantizeCommand implements Callable<Integer> {
       b = perChannel ? b.perChannel() : b.perTensor();
       String wc = weightCalib != null ? weightCalib : compare && !m.equals("kl") ? m : "minmax";
       b = b.weights(wc);
+      b = b.placement(placement);
       if (asymmetric) b = b.asymmetric();
       if (biasCorrection) b = b.biasCorrection();
       if (dynamic) b = b.dynamic();

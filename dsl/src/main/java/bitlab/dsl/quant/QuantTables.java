@@ -37,13 +37,16 @@ public final class QuantTables {
     StringColumn layer = StringColumn.create("layer");
     StringColumn bits = StringColumn.create("bits");
     StringColumn input = StringColumn.create("reads");
+    StringColumn output = StringColumn.create("writes");
     DoubleColumn smin = DoubleColumn.create("weight scale min");
     DoubleColumn smax = DoubleColumn.create("weight scale max");
     DoubleColumn mse = DoubleColumn.create("weight MSE");
     for (LayerQuant l : q.layers().values()) {
       layer.append(l.layer());
       bits.append(l.bits().toString().replaceFirst("^[^:]*: ", ""));
-      input.append(l.input() == null ? "(float)" : l.input());
+      input.append(l.input() == null ? "(float)" : l.input() + (q.activations().containsKey(l.input())
+          ? " A" + q.activations().get(l.input()).spec().bits() : ""));
+      output.append(q.writes(l));
       if (l.quantized()) {
         float[] s = l.weights().scale();
         double lo = Double.POSITIVE_INFINITY;
@@ -61,7 +64,9 @@ public final class QuantTables {
         mse.append(0);
       }
     }
-    return Table.create("layers of " + q.source().name() + " " + q.policy().summary(), layer, bits, input, smin, smax, mse);
+    return Table.create("layers of " + q.source().name() + " " + q.policy().summary() + ", activations quantized at "
+        + (q.placement() == bitlab.quant.Placement.INPUTS ? "layer inputs" : "node outputs") + " (" + q.activations().size() + " points)",
+        layer, bits, input, output, smin, smax, mse);
   }
 
   /** One row per quantized activation tensor: its quantizer and calibrated range. */

@@ -79,6 +79,12 @@ public final class QuantizeBuilder {
   /** Activations with a zero point over [min, max] instead of symmetric. */
   public QuantizeBuilder asymmetric() { return with(config.withAsymmetricActivations(true)); }
 
+  /**
+   * Where activations are quantized: {@code inputs} (default: the inputs of weighted layers, residual Adds fed
+   * by a layer's int32 accumulator, as PyTorch/ONNX Runtime/NNCF and HAWQ-V3 do) or {@code outputs} (every node output).
+   */
+  public QuantizeBuilder placement(String where) { return with(config.withPlacement(bitlab.quant.Placement.parse(where))); }
+
   /** half_even (default), half_away or half_up. */
   public QuantizeBuilder rounding(String mode) { return with(Rounding.parse(mode)); }
 

@@ -1,0 +1,79 @@
+package bitlab.integer;
+
+import bitlab.integer.kernel.Parallel;
+import bitlab.model.Shape;
+import bitlab.quant.QuantParams;
+import bitlab.quant.Rounding;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A Conv or Linear layer that feeds a residual Add, fused with it (and with a ReLU after it), as HAWQ-V3's
+ * integer-only residual blocks run: the layer's int32 accumulator is never requantized on its own; it and
+ * the other branch's codes are brought to the Add's output scale over one common shift and rounded once:
+ * {@code round((acc_c·f_c + offset_c + (q_b − z_b)·f_b) / 2^s) + z_out}, clamped to {@code [lo, hi]}, with
+ * {@code f_c/2^s ≈ S_x·S_w[c]/S_out}, {@code f_b/2^s ≈ S_b/S_out} and the bias's fraction of a step in
+ * {@code offset_c}. So the Add's inputs meet at the accumulator's precision, not at the activation width.
+ *
+ * @param input       the tensor the layer reads
+ * @param other       the Add's other branch (a quantized tensor)
+ * @param factors     per output channel, the accumulator's multiplier over the common shift
+ * @param offsets     per output channel, the bias's fraction of an accumulator step over the common shift
+ */
+public record AccumulatorAddStep(String node, String op, String input, int inputZeroPoint, String other, Shape shape,
+    LayerAccumulator layer, long[] factors, long[] offsets, int zeroB, long factorB, int shift, QuantParams out, int lo, int hi,
+    Rounding rounding) implements Step {
+
+  /**
+   * Writes the per-channel accumulator multipliers and the branch's multiplier over one shift such that
+   * {@code |acc·f_c| < 2^62} for any int32 accumulator and {@code |(q − z)·f_b| < 2^61} for 9-bit code
+   * differences: the 64-bit sum cannot overflow. Returns the shift.
+   */
+  static int commonShift(double[] accMultipliers, double branchMultiplier) {
+    double max = 0;
+    for (double m : accMultipliers) max = Math.max(max, m);
+    int s = Dyadic.MAX_SHIFT;
+    while (s > 0 && (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= 0x1p52)) s--;
+    if (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= 0x1p52) {
+      throw new IntegerException("A residual Add needs multipliers of " + max + " and " + branchMultiplier
+          + ", too large for one 64-bit sum; the scales of its branches are broken.");
+    }
+    return s;
+  }
+
+  @Override public List<String> inputs() { return List.of(input, other); }
+
+  long code(long acc, int channel, int qb) {
+    long v = acc * factors[channel] + offsets[channel] + (qb - zeroB) * factorB;
+    return Math.max(lo, Math.min(hi, Dyadic.shiftRound(v, shift, rounding) + out.zeroPoint(0)));
+  }
+
+  @Override public IntTensor run(List<IntTensor> in) {
+    IntTensor x = in.get(0), b = in.get(1);
+    int[] acc = layer.accumulate(x);
+    return new IntTensor(shape, x.batch(), combine(acc, b.codes(), b.unsigned() ? 0xFF : -1, x.batch()), out);
+  }
+
+  private byte[] combine(int[] acc, byte[] branch, int mask, int batch) {
+    byte[] o = new byte[acc.length];
+    int channels = layer.geometry().outChannels(), plane = layer.geometry().outH() * layer.geometry().outW();
+    Parallel.ranges(batch * channels, Math.max(1, Requant.GRAIN / Math.max(1, plane)), Parallel.defaultThreads(), (from, to) -> {
+      for (int row = from; row < to; row++) {
+        int c = row % channels;
+        for (int i = row * plane, end = i + plane; i < end; i++) o[i] = (byte) code(acc[i], c, branch[i] & mask);
+      }
+    });
+    return o;
+  }
+
+  @Override public INDArray simulate(List<INDArray> in) {
+    int batch = (int) in.get(0).size(0);
+    int[] acc = layer.simulate(in.get(0), inputZeroPoint);
+    double[] b = in.get(1).dup('c').data().asDouble();
+    int channels = layer.geometry().outChannels(), plane = layer.geometry().outH() * layer.geometry().outW();
+    double[] o = new double[acc.length];
+    for (int i = 0; i < o.length; i++) o[i] = code(acc[i], (i / plane) % channels, (int) b[i]);
+    return Nd4j.createFromArray(o).reshape(shape.withBatch(batch));
+  }
+}
