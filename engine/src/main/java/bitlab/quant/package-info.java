@@ -20,6 +20,7 @@
  * </ul>
  *
  * <p>Where activations are quantized is decided once, in {@link bitlab.quant.ActivationPoints}, following
- * DESIGN's integer-only contract.
+ * DESIGN's integer-only contract and a {@link bitlab.quant.Placement} (the inputs of weighted layers by default,
+ * or every node output).
  */
 package bitlab.quant;
