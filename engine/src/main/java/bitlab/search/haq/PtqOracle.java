@@ -95,7 +95,7 @@ public final class PtqOracle implements AccuracyOracle {
       }
     }
     try {
-      return q.evaluate(samples);
+      return q.simulate(samples);
     } finally {
       q.graph().release(); // one graph per policy: give its working memory back now, not at the next garbage collection
     }
