@@ -1,41 +1,84 @@
 package bitlab.model;
 
 import bitlab.data.Samples;
+import bitlab.nn.Net;
 import bitlab.task.Work;
-import java.util.Collections;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Floating-point inference: logits and accuracy, through each model's SameDiff graph (cached per model). */
+/**
+ * Floating-point inference: logits, node outputs and accuracy through each model's compiled
+ * {@link Net}. The networks of the few most recently used models are kept (their native memory is
+ * freed as soon as a model falls out of that set, or by {@link #release}).
+ */
 public final class Inference {
   private static final int BATCH = 250;
-  private static final Map<Model, SameDiffGraph> GRAPHS = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final int KEPT = 4;
+  /** Most recently used last; keyed by identity (models are immutable values, but each compiles its own network). */
+  private static final Map<Model, Net> NETS = new LinkedHashMap<>();
 
   private Inference() {}
 
-  /** The compiled inference graph of a model, built once and kept while the model is reachable. */
-  public static SameDiffGraph graph(Model model) {
-    return GRAPHS.computeIfAbsent(model, m -> SameDiffGraph.build(m, SameDiffGraph.Mode.INFERENCE));
+  /** The compiled inference network of a model (float, no hooks), kept while the model is among the last few used. */
+  public static Net net(Model model) {
+    synchronized (NETS) {
+      Net net = null;
+      for (Iterator<Map.Entry<Model, Net>> it = NETS.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Model, Net> e = it.next();
+        if (e.getKey() == model) {
+          net = e.getValue();
+          it.remove();
+          break;
+        }
+      }
+      if (net == null) net = Net.compile(model, Net.Mode.INFERENCE);
+      NETS.put(model, net);
+      if (NETS.size() > KEPT) {
+        Iterator<Map.Entry<Model, Net>> it = NETS.entrySet().iterator();
+        Net old = it.next().getValue();
+        it.remove();
+        old.close();
+      }
+      return net;
+    }
+  }
+
+  /** Frees the working memory of a model's inference network now (it recompiles on the next use). */
+  public static void release(Model model) {
+    synchronized (NETS) {
+      for (Map.Entry<Model, Net> e : NETS.entrySet()) if (e.getKey() == model) e.getValue().release();
+    }
   }
 
   /** Logits {@code [N, classes]} for a batch of inputs {@code [N, ...input shape]}. */
   public static INDArray logits(Model model, INDArray x) {
     checkInput(model, x.shape(), "the input batch");
-    return graph(model).logits(x);
+    return net(model).logits(x);
+  }
+
+  /** Node outputs (before any hook) for a batch, by node name. */
+  public static Map<String, INDArray> outputs(Model model, INDArray x, Collection<String> nodes) {
+    checkInput(model, x.shape(), "the input batch");
+    return net(model).outputs(x, nodes);
   }
 
   /** Top-1 accuracy and mean cross-entropy on these samples. */
   public static Evaluation evaluate(Model model, Samples samples) {
-    return evaluate(model, samples, graph(model));
+    return evaluate(model, samples, net(model));
   }
 
-  /** Evaluation through a given graph (e.g. one with fake-quantization hooks). */
-  public static Evaluation evaluate(Model model, Samples samples, SameDiffGraph graph) {
+  /** Evaluation through a given network (e.g. one with fake-quantization hooks). */
+  public static Evaluation evaluate(Model model, Samples samples, Net net) {
+    return evaluate(model, samples, net::logits);
+  }
+
+  /** Evaluation through any function from a batch of images to logits. */
+  public static Evaluation evaluate(Model model, Samples samples, java.util.function.UnaryOperator<INDArray> logitsOf) {
     checkFits(model, samples);
     int n = samples.size();
     int correct = 0;
@@ -44,13 +87,24 @@ public final class Inference {
     for (int from = 0; from < n; from += BATCH) {
       int to = Math.min(n, from + BATCH);
       INDArray x = samples.images().get(NDArrayIndex.interval(from, to));
-      INDArray logits = graph.logits(x);
-      INDArray logp = Transforms.log(Transforms.softmax(logits.castTo(DataType.DOUBLE)), false);
-      INDArray pred = Nd4j.argMax(logits, 1);
+      INDArray logits = logitsOf.apply(x);
+      double[] z = logits.castTo(DataType.DOUBLE).data().asDouble();
+      int classes = (int) logits.size(1);
       for (int i = 0; i < to - from; i++) {
         int y = labels[from + i];
-        if (pred.getInt(i) == y) correct++;
-        loss -= logp.getDouble(i, y);
+        int best = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+          double v = z[i * classes + k];
+          if (v > max) {
+            max = v;
+            best = k;
+          }
+        }
+        double sum = 0;
+        for (int k = 0; k < classes; k++) sum += Math.exp(z[i * classes + k] - max);
+        if (best == y) correct++;
+        loss -= z[i * classes + y] - max - Math.log(sum);
       }
       Work.progress(String.format("evaluating %s: %,d / %,d images", model.name(), to, n));
     }

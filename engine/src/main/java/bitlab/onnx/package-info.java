@@ -53,7 +53,7 @@
  * dilations).
  *
  * <h2>Checks</h2>
- * Tests export every zoo model, run it in ONNX Runtime and compare with bitlab's SameDiff forward pass
+ * Tests export every zoo model, run it in ONNX Runtime and compare with bitlab's float engine
  * (64 MNIST test images for the minis, 4 normal images at 224x224 for the ImageNet shapes), and read
  * the file back into an equal model. QDQ exports of the minis are run in ONNX Runtime against bitlab's
  * simulated quantized model (top-1 agreement) and ONNX Runtime's optimized graph is checked for integer operators. Fixtures made by {@code tools/onnx/make_fixtures.py} with PyTorch

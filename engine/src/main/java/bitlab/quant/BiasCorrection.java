@@ -70,7 +70,7 @@ public final class BiasCorrection {
     List<String> fetch = nodes.stream().filter(n -> !n.equals(input)).distinct().toList();
     long images = 0;
     for (bitlab.data.Batch b : data.batches(100)) {
-      Map<String, INDArray> outs = fetch.isEmpty() ? Map.of() : bitlab.model.Inference.graph(m).outputs(b.x(), fetch.toArray(new String[0]));
+      Map<String, INDArray> outs = fetch.isEmpty() ? Map.of() : bitlab.model.Inference.outputs(m, b.x(), fetch);
       for (String n : nodes) {
         INDArray a = n.equals(input) ? b.x() : outs.get(n);
         INDArray mean = a.rank() == 4 ? a.sum(0, 2, 3).div(a.size(2) * a.size(3)) : a.sum(0);

@@ -1,86 +1,106 @@
 package bitlab.quant;
 
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
-import org.nd4j.linalg.factory.Nd4j;
+import bitlab.nn.Tensor;
+import bitlab.nn.Transform;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
- * Fake quantization as SameDiff ops: {@code code = clamp(round(x / s) + z, qmin, qmax)},
- * {@code x̂ = (code - z) · s}, the same float32 steps as {@link QuantParams#fakeQuantize}.
- * For training, the straight-through estimator passes the gradient where {@code x} lies inside the
- * clipping range and nowhere else: {@code x̂ = s · (v_c + stopGradient(code - z - v_c))} with
- * {@code v_c = clamp(x / s, qmin - z, qmax - z)}.
+ * Fake quantization as {@link Transform}s of the float engine: {@code code = clamp(round(x / s) + z, qmin, qmax)},
+ * {@code x̂ = (code - z) · s}, exactly the float32 steps of {@link QuantParams#fakeQuantize} (vectorised for a
+ * per-tensor scale). For training, the straight-through estimator passes the gradient where {@code x / s}
+ * lies inside the clipping range {@code [qmin - z, qmax - z]} and nowhere else.
  */
 final class FakeQuant {
-  /** Name-scope prefix of fake-quantization ops (scopes keep their op names apart from the model's node names). */
-  static final String SCOPE = "fq_";
-
   private FakeQuant() {}
 
-  static SDVariable stopGradient(SameDiff sd, SDVariable x) {
-    return new StopGradient(sd, x).outputVariable();
-  }
-
-  /** Calibrated (fixed) parameters; per-channel scales apply along axis 0 (weights). */
-  static SDVariable fixed(SameDiff sd, SDVariable x, QuantParams p, long[] shape, boolean ste) {
-    if (p.channels() == 1) {
-      return apply(sd, x, null, p.scale(0), p.zeroPoint(0), p.spec(), ste);
+  /** Fake-quantizes {@code n} floats with one scale and zero point; returns nothing, writes {@code out}. */
+  static void apply(ByteBuffer in, ByteBuffer out, int n, float s, int z, QuantSpec spec) {
+    float lo = spec.qmin() - z, hi = spec.qmax() - z;
+    int i = 0;
+    int bound = VectorRounding.F.loopBound(n);
+    for (; i < bound; i += VectorRounding.F.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(VectorRounding.F, in, i * 4, ByteOrder.nativeOrder()).div(s);
+      v = v.max(lo - 1).min(hi + 1);
+      FloatVector r = VectorRounding.round(v, spec.rounding()).max(lo).min(hi);
+      r.mul(s).intoByteBuffer(out, i * 4, ByteOrder.nativeOrder());
     }
-    SDVariable s = sd.constant(Nd4j.createFromArray(p.scale()).reshape(channelShape(shape)));
-    for (int z : p.zeroPoint()) {
-      if (z != 0) throw new QuantException("Per-channel quantizers with zero points are not supported; use symmetric per-channel weights.");
+    for (; i < n; i++) out.putFloat(i * 4, one(in.getFloat(i * 4), s, z, spec));
+  }
+
+  /** One value, as {@link QuantParams#quantize} then {@link QuantParams#dequantize}. */
+  static float one(float x, float s, int z, QuantSpec spec) {
+    float v = x / s;
+    double q = spec.rounding().round(v) + z;
+    int code = (int) Math.max(spec.qmin(), Math.min(spec.qmax(), q));
+    return (code - z) * s;
+  }
+
+  /** {@code dx = dy} where {@code lo ≤ x / s ≤ hi}, else 0. */
+  static void straightThrough(ByteBuffer x, ByteBuffer dy, ByteBuffer dx, int n, float s, float lo, float hi) {
+    int i = 0;
+    int bound = VectorRounding.F.loopBound(n);
+    FloatVector zero = FloatVector.zero(VectorRounding.F);
+    for (; i < bound; i += VectorRounding.F.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(VectorRounding.F, x, i * 4, ByteOrder.nativeOrder()).div(s);
+      VectorMask<Float> inside = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
+      FloatVector g = FloatVector.fromByteBuffer(VectorRounding.F, dy, i * 4, ByteOrder.nativeOrder());
+      zero.blend(g, inside).intoByteBuffer(dx, i * 4, ByteOrder.nativeOrder());
     }
-    return apply(sd, x, s, 0, 0, p.spec(), ste);
+    for (; i < n; i++) {
+      float v = x.getFloat(i * 4) / s;
+      dx.putFloat(i * 4, v >= lo && v <= hi ? dy.getFloat(i * 4) : 0f);
+    }
   }
 
-  /** Learned step size (Esser et al., LSQ): {@code step} is a trainable variable, its gradient scaled by {@code gradScale}. */
-  static SDVariable learned(SameDiff sd, SDVariable x, SDVariable step, QuantSpec spec, double gradScale) {
-    SDVariable scaled = step.mul(gradScale);
-    SDVariable s = scaled.add(stopGradient(sd, step.sub(scaled)));
-    return apply(sd, x, s, 0, 0, spec, true);
+  /** Per-channel parameters applied along a tensor's channels (weights: plain loops, they are small). */
+  static void perChannel(Tensor x, Tensor y, float[] scale, int[] zero, QuantSpec spec) {
+    FloatBuffer in = x.bytes().asFloatBuffer(), out = y.bytes().asFloatBuffer();
+    int c = x.channels();
+    long stride = x.channelStride();
+    int n = (int) x.size();
+    for (int i = 0; i < n; i++) {
+      int ch = (int) ((i / stride) % c);
+      out.put(i, one(in.get(i), scale[ch], zero[ch], spec));
+    }
   }
 
-  /** A scale given as a graph variable (broadcast against {@code x}), symmetric. */
-  static SDVariable withScale(SameDiff sd, SDVariable x, SDVariable scale, QuantSpec spec, boolean ste) {
-    return apply(sd, x, scale, 0, 0, spec, ste);
+  /** Calibrated parameters: one scale (vectorised) or one per channel; with {@code ste}, differentiable by the straight-through estimator. */
+  static Transform fixed(QuantParams p, boolean ste) {
+    return new Transform() {
+      @Override public void forward(Tensor x, Tensor y) {
+        if (p.channels() == 1) apply(x.bytes(), y.bytes(), (int) x.size(), p.scale(0), p.zeroPoint(0), p.spec());
+        else perChannel(x, y, p.scale(), p.zeroPoint(), p.spec());
+      }
+
+      @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
+        if (!ste) throw new QuantException("This fake quantizer was made for inference; QAT makes its own with the straight-through estimator.");
+        if (p.channels() != 1) throw new QuantException("Per-channel activation quantizers are not trained; use per-tensor activations for QAT.");
+        int z = p.zeroPoint(0);
+        straightThrough(x.bytes(), dy.bytes(), dx.bytes(), (int) x.size(), p.scale(0), p.spec().qmin() - z, p.spec().qmax() - z);
+      }
+    };
   }
 
-  /** Dynamic: the scale is taken from the tensor itself (this batch's largest magnitude), symmetric. */
-  static SDVariable dynamic(SameDiff sd, SDVariable x, QuantSpec spec) {
-    SDVariable m = spec.signed() ? sd.math().abs(x).max() : x.max();
-    SDVariable s = sd.math().max(m.div((double) spec.qmax()), sd.constant(Nd4j.scalar(DataType.FLOAT, QuantParams.MIN_SCALE)));
-    return apply(sd, x, s, 0, 0, spec, false);
-  }
+  /** Dynamic: the scale is taken per batch from the tensor itself (its largest magnitude), symmetric; inference only. */
+  static Transform dynamic(QuantSpec spec) {
+    return new Transform() {
+      @Override public void forward(Tensor x, Tensor y) {
+        FloatBuffer in = x.bytes().asFloatBuffer();
+        int n = (int) x.size();
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) m = Math.max(m, spec.signed() ? Math.abs(in.get(i)) : in.get(i));
+        float s = Math.max(m / (float) spec.qmax(), QuantParams.MIN_SCALE);
+        apply(x.bytes(), y.bytes(), n, s, 0, spec);
+      }
 
-  /** Binary: {@code α·sign(x)} with sign(0) = +1; STE passes the gradient unchanged. */
-  static SDVariable binary(SameDiff sd, SDVariable x, SDVariable alpha, boolean ste) {
-    SDVariable sign = x.gte(0.0).castTo(DataType.FLOAT).mul(2.0).sub(1.0);
-    SDVariable b = alpha == null ? sign : sign.mul(alpha);
-    return ste ? x.add(stopGradient(sd, b.sub(x))) : b;
-  }
-
-  private static SDVariable apply(SameDiff sd, SDVariable x, SDVariable sVar, float s, int z, QuantSpec spec, boolean ste) {
-    SDVariable v = sVar == null ? x.div((double) s) : x.div(sVar);
-    // Rounding has no derivative: it reads a gradient-free copy (the STE below supplies the gradient).
-    // Without STE the graph is for inference only and may use the non-differentiable short form.
-    SDVariable rounded = ste ? spec.rounding().round(sd, stopGradient(sd, v)) : spec.rounding().roundForInference(sd, v);
-    SDVariable shifted = z == 0 ? rounded : rounded.add((double) z);
-    // Inference clamps with two scalar ops (the same values; libnd4j's clip_by_value is several times slower).
-    SDVariable code = ste ? sd.math().clipByValue(shifted, spec.qmin(), spec.qmax())
-        : sd.scalarMin(sd.scalarMax(shifted, spec.qmin()), spec.qmax());
-    SDVariable centred = z == 0 ? code : code.sub((double) z);
-    if (!ste) return sVar == null ? centred.mul((double) s) : centred.mul(sVar);
-    SDVariable vc = sd.math().clipByValue(v, spec.qmin() - z, spec.qmax() - z);
-    SDVariable through = vc.add(stopGradient(sd, centred.sub(vc)));
-    return sVar == null ? through.mul((double) s) : through.mul(sVar);
-  }
-
-  static long[] channelShape(long[] shape) {
-    long[] s = new long[shape.length];
-    java.util.Arrays.fill(s, 1);
-    s[0] = shape[0];
-    return s;
+      @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
+        throw new QuantException("Dynamic quantization is for inference; QAT calibrates static ranges.");
+      }
+    };
   }
 }

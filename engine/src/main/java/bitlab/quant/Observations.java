@@ -57,7 +57,7 @@ public final class Observations {
     for (String n : nodes) if (!histograms.containsKey(n)) missing.add(n);
     if (!missing.isEmpty()) {
       histograms.putAll(Observer.observe(folded, calibration, missing, bins));
-      bitlab.model.Inference.graph(folded).release();
+      bitlab.model.Inference.release(folded);
       passes++;
     }
     Map<String, Histogram> out = new LinkedHashMap<>();

@@ -4,7 +4,6 @@ import bitlab.data.Batch;
 import bitlab.data.Samples;
 import bitlab.model.Inference;
 import bitlab.model.Model;
-import bitlab.model.SameDiffGraph;
 import bitlab.task.Work;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,11 +24,6 @@ public final class Observer {
   private Observer() {}
 
   public static Map<String, Histogram> observe(Model model, Samples calibration, Collection<String> nodes, int bins) {
-    return observe(model, Inference.graph(model), calibration, nodes, bins);
-  }
-
-  /** Histograms of the given node outputs through a given graph (for example one with some layers already quantized). */
-  public static Map<String, Histogram> observe(Model model, SameDiffGraph graph, Samples calibration, Collection<String> nodes, int bins) {
     if (calibration == null || calibration.size() == 0) {
       throw new QuantException("The calibration set is empty; give at least one image (e.g. data.train().take(512)).");
     }
@@ -42,7 +36,7 @@ public final class Observer {
     for (int pass = 0; pass < 2; pass++) {
       int seen = 0;
       for (Batch b : calibration.batches(BATCH)) {
-        Map<String, INDArray> out = fetch.isEmpty() ? Map.of() : graph.outputs(b.x(), fetch.toArray(new String[0]));
+        Map<String, INDArray> out = fetch.isEmpty() ? Map.of() : Inference.outputs(model, b.x(), fetch);
         for (Map.Entry<String, Histogram.Builder> e : builders.entrySet()) {
           INDArray a = e.getKey().equals(input) ? b.x() : out.get(e.getKey());
           e.getValue().observe(a.castTo(DataType.FLOAT).dup('c').data().asFloat());

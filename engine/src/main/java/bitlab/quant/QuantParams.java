@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The affine map of one quantized tensor: {@code q = clamp(round(x / scale) + zeroPoint, qmin, qmax)},
  * {@code x ≈ (q - zeroPoint) * scale}, with one scale and zero point per channel (or one in all).
  * Arithmetic is float32 (the division {@code x / scale} is rounded to float before rounding to an
- * integer) so that the SameDiff simulation and this reference agree exactly.
+ * integer) so that the simulation ({@link FakeQuant}, vectorised) and this reference agree exactly.
  */
 public record QuantParams(QuantSpec spec, float[] scale, int[] zeroPoint) {
 

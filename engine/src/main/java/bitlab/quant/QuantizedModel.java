@@ -6,12 +6,12 @@ import bitlab.model.Evaluation;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Node;
-import bitlab.model.SameDiffGraph;
+import bitlab.nn.Hooks;
+import bitlab.nn.Net;
+import bitlab.nn.Transform;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * simulated and integer paths can agree exactly.
  *
  * <p>{@link #model()} is the BatchNorm-folded model with dequantized weights (and corrected biases);
- * {@link #graph()} adds the activation fake-quantization to its SameDiff graph.
+ * {@link #net()} runs it on the float engine with the activations fake-quantized (output hooks).
  */
 public final class QuantizedModel {
   private final String method;
@@ -32,12 +32,10 @@ public final class QuantizedModel {
   private final PtqConfig config;
   private final Map<String, LayerQuant> layers;
   private final Map<String, ActivationQuant> activations;
-  private SameDiffGraph graph;
+  private Net net;
   /** The compiled integer program (compiled on first use); {@link #noInteger} says why there is none. */
   private bitlab.integer.IntegerModel integer;
   private String noInteger;
-  /** The graph variable holding each activation point's fake-quantized value (filled when the graph is built). */
-  private final Map<String, String> pointVariables = new java.util.concurrent.ConcurrentHashMap<>();
 
   QuantizedModel(String method, Model source, Model folded, Model simulated, Policy policy, PtqConfig config,
       Map<String, LayerQuant> layers, Map<String, ActivationQuant> activations) {
@@ -97,22 +95,24 @@ public final class QuantizedModel {
   /** Per activation point (node name), in graph order. */
   public Map<String, ActivationQuant> activations() { return activations; }
 
-  /** The inference graph with activation fake-quantization (built once). */
-  public synchronized SameDiffGraph graph() {
-    if (graph == null) graph = SameDiffGraph.build(simulated, SameDiffGraph.Mode.INFERENCE, hooks());
-    return graph;
+  /** The simulation on the float engine: the folded, dequantized model with its activations fake-quantized (compiled once). */
+  public synchronized Net net() {
+    if (net == null) net = Net.compile(simulated, Net.Mode.INFERENCE, hooks());
+    return net;
   }
 
-  SameDiffGraph.Hooks hooks() {
-    return new SameDiffGraph.Hooks() {
-      @Override public SDVariable output(SameDiff sd, Node node, SDVariable y) {
+  /** Frees the simulation's working memory now (it is compiled again when needed). */
+  public synchronized void release() {
+    if (net != null) net.release();
+  }
+
+  /** Each activation point fake-quantized with its calibrated parameters, or per batch (dynamic). */
+  Hooks hooks() {
+    return new Hooks() {
+      @Override public Transform output(Node node) {
         ActivationQuant a = activations.get(node.name());
-        if (a == null) return y;
-        try (org.nd4j.autodiff.samediff.NameScope ns = sd.withNameScope(FakeQuant.SCOPE + node.name())) {
-          SDVariable v = a.dynamic() ? FakeQuant.dynamic(sd, y, a.spec()) : FakeQuant.fixed(sd, y, a.params(), null, false);
-          pointVariables.put(node.name(), v.name());
-          return v;
-        }
+        if (a == null) return null;
+        return a.dynamic() ? FakeQuant.dynamic(a.spec()) : FakeQuant.fixed(a.params(), false);
       }
     };
   }
@@ -139,7 +139,7 @@ public final class QuantizedModel {
    * differentiates). It computes what the integer program computes, up to float32 rounding near ties.
    */
   public Evaluation simulate(Samples samples) {
-    Evaluation e = Inference.evaluate(simulated, samples, graph());
+    Evaluation e = Inference.evaluate(simulated, samples, net());
     return new Evaluation(simulated.name() + " " + policy.summary() + " simulated", e.data(), e.correct(), e.total(), e.loss());
   }
 
@@ -163,7 +163,7 @@ public final class QuantizedModel {
 
   /** Logits of the simulated quantized network. */
   public INDArray predict(INDArray x) {
-    return graph().logits(x);
+    return net().logits(x);
   }
 
   /**
@@ -171,15 +171,13 @@ public final class QuantizedModel {
    * simulation hands to the next layers; the integer executor's trace compares its codes with these.
    */
   public Map<String, INDArray> pointValues(INDArray x) {
-    SameDiffGraph g = graph();
-    Map<String, String> vars = new LinkedHashMap<>();
-    for (String node : activations.keySet()) {
-      String v = pointVariables.get(node);
-      if (v != null) vars.put(node, v);
-    }
-    Map<String, INDArray> out = g.outputs(x, vars.values().toArray(new String[0]));
+    java.util.List<String> names = activations.keySet().stream().map(Net::hookedName).toList();
+    Map<String, INDArray> out = net().outputs(x, names);
     Map<String, INDArray> byNode = new LinkedHashMap<>();
-    vars.forEach((node, v) -> byNode.put(node, out.get(v)));
+    for (String node : activations.keySet()) {
+      INDArray v = out.get(Net.hookedName(node));
+      if (v != null) byNode.put(node, v);
+    }
     return byNode;
   }
 

@@ -14,8 +14,8 @@
  *       PTQ (with optional {@link bitlab.quant.BiasCorrection}); {@link bitlab.quant.Qat} for
  *       quantization-aware training (STE, optional learned step size); binarized networks in
  *       {@link bitlab.quant.binary}.</li>
- *   <li>Results: {@link bitlab.quant.QuantizedModel}, simulated through the model's SameDiff graph with
- *       fake-quantization hooks, carrying per-layer {@link bitlab.quant.LayerQuant} and per-tensor
+ *   <li>Results: {@link bitlab.quant.QuantizedModel}, simulated on the float engine ({@link bitlab.nn.Net})
+ *       with fake-quantization hooks ({@link bitlab.quant.FakeQuant}), carrying per-layer {@link bitlab.quant.LayerQuant} and per-tensor
  *       {@link bitlab.quant.ActivationQuant} for the integer executor.</li>
  * </ul>
  *

@@ -18,7 +18,7 @@ class ZooTest {
     for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
       Model m = Zoo.architecture(name, 28, 1.0, 1);
       INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 1, 28, 28);
-      INDArray y = SameDiffGraph.build(m, SameDiffGraph.Mode.INFERENCE).logits(x);
+      INDArray y = Inference.logits(m, x);
       assertArrayEquals(new long[] {3, 10}, y.shape(), name);
       assertTrue(y.isMatrix() && !y.isNaN().any(), name);
     }
@@ -53,16 +53,6 @@ class ZooTest {
     ModelException l = assertThrows(ModelException.class, () -> m.node("conv3"));
     assertEquals("Layer 'conv3' is not in model 'lenet5'; its layers are input, conv1, relu1, pool1, conv2, relu2, pool2, "
         + "flatten, fc1, relu3, fc2, relu4, fc3.", l.getMessage());
-  }
-
-  @Test
-  void nodesMayBeNamedLikeSameDiffsOwnIntermediates() {
-    Model m = Model.builder("names", Shape.image(2, 6, 6))
-        .conv("permute", 4, 3, 1, 1, 1, false).batchNorm("div").relu("sqrt")
-        .conv("hwio", 4, 3, 1, 1, 2, true).relu("mul")
-        .flatten("reshape").linear("fc", 3).relu("matmul").linear("add", 2).build(1);
-    INDArray y = SameDiffGraph.build(m, SameDiffGraph.Mode.INFERENCE).logits(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 2, 6, 6));
-    assertArrayEquals(new long[] {2, 2}, y.shape());
   }
 
   @Test

@@ -10,7 +10,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import bitlab.model.Model;
 import bitlab.model.Node;
-import bitlab.model.SameDiffGraph;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -109,8 +108,9 @@ final class Checks {
 
   /** bitlab's forward pass (the output node's value, so a final Softmax is included). */
   static INDArray bitlab(Model m, INDArray x) {
-    SameDiffGraph g = SameDiffGraph.build(m, SameDiffGraph.Mode.INFERENCE);
-    return g.outputs(x, m.output().name()).get(m.output().name());
+    try (bitlab.nn.Net net = bitlab.nn.Net.compile(m, bitlab.nn.Net.Mode.INFERENCE)) {
+      return net.outputs(x, java.util.List.of(m.output().name())).get(m.output().name());
+    }
   }
 
   static double maxAbsDiff(INDArray a, INDArray b) {

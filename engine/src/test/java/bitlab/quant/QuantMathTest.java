@@ -1,14 +1,14 @@
 package bitlab.quant;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
+import bitlab.nn.Tensor;
+import bitlab.nn.Transform;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -88,39 +88,40 @@ class QuantMathTest {
   }
 
   @Test
-  void sameDiffRoundingMatchesJavaIncludingTies() {
+  void vectorRoundingMatchesJavaIncludingTies() {
     Random rng = new Random(5);
     float[] v = new float[4000];
     for (int i = 0; i < v.length; i++) v[i] = i < 200 ? (i - 100) / 2f : (float) (rng.nextGaussian() * 50);
     // Neighbours of ties, where float addition of 0.5 would round the wrong way.
     for (int i = 0; i < 40; i++) v[200 + i] = Math.nextAfter((i - 20) + 0.5f, i % 2 == 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
     for (int i = 0; i < 20; i++) v[240 + i] = (float) Math.scalb(1.0 + i / 7.0, 22 + i % 3); // where float spacing reaches 1
+    int lanes = VectorRounding.F.length();
     for (Rounding r : Rounding.values()) {
-      for (boolean inference : new boolean[] {false, true}) {
-        SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1);
-        SDVariable y = inference ? r.roundForInference(sd, x) : r.round(sd, x);
-        float[] got = sd.output(Map.of("x", Nd4j.createFromArray(v)), y.name()).get(y.name()).data().asFloat();
-        for (int i = 0; i < v.length; i++) assertEquals((float) r.round(v[i]), got[i], 0f, r + (inference ? " (inference)" : "") + " at " + v[i]);
+      for (int i = 0; i + lanes <= v.length; i += lanes) {
+        float[] got = new float[lanes];
+        VectorRounding.round(jdk.incubator.vector.FloatVector.fromArray(VectorRounding.F, v, i), r).intoArray(got, 0);
+        for (int k = 0; k < lanes; k++) assertEquals((float) r.round(v[i + k]), got[k], 0f, r + " at " + v[i + k]);
       }
     }
   }
 
   @Test
-  void fakeQuantInSameDiffIsBitExactWithTheReference() {
+  void vectorFakeQuantIsBitExactWithTheReference() {
     for (int seed = 0; seed < 20; seed++) {
       Random rng = new Random(seed);
       QuantSpec spec = new QuantSpec(2 + rng.nextInt(7), rng.nextBoolean(), true, Granularity.PER_TENSOR, Rounding.values()[seed % 3]);
       if (seed % 4 == 0) spec = spec.withSymmetric(false);
       QuantParams p = QuantParams.fromRange(spec, -rng.nextDouble() * 4, rng.nextDouble() * 4 + 0.1);
-      float[] v = new float[3000];
+      float[] v = new float[3001];
       for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * 3);
       for (int i = 0; i < 50; i++) v[i] = p.scale(0) * (i - 25 + 0.5f); // ties
-      SameDiff sd = SameDiff.create();
-      SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1);
-      SDVariable y = FakeQuant.fixed(sd, x, p, new long[] {v.length}, false);
-      float[] got = sd.output(Map.of("x", Nd4j.createFromArray(v)), y.name()).get(y.name()).data().asFloat();
+      Tensor x = Tensor.of(v, v.length);
+      Tensor y = Tensor.of(new float[v.length], v.length);
+      FakeQuant.fixed(p, false).forward(x, y);
+      float[] got = y.toFloats();
       for (int i = 0; i < v.length; i++) assertEquals(p.fakeQuantize(v[i], 0), got[i], 0f, spec + " at " + v[i]);
+      x.close();
+      y.close();
     }
   }
 
@@ -142,15 +143,15 @@ class QuantMathTest {
   @Test
   void steGradientIsOneInsideTheRangeAndZeroOutside() {
     QuantParams p = QuantParams.fromRange(QuantSpec.activations(4, true), -1, 1);
-    SameDiff sd = SameDiff.create();
-    SDVariable x = sd.var("x", Nd4j.createFromArray(-3f, -0.5f, 0.2f, 0.9f, 2f));
-    SDVariable y = FakeQuant.fixed(sd, x, p, new long[] {5}, true);
-    SDVariable loss = y.sum("loss");
-    sd.setLossVariables(loss);
-    INDArray g = sd.calculateGradients(Map.of(), "x").get("x");
-    assertEquals(Nd4j.createFromArray(0f, 1f, 1f, 1f, 0f), g);
+    Transform fq = FakeQuant.fixed(p, true);
+    Tensor x = Tensor.of(new float[] {-3f, -0.5f, 0.2f, 0.9f, 2f}, 5);
+    Tensor dy = Tensor.of(new float[] {1f, 1f, 1f, 1f, 1f}, 5);
+    Tensor dx = Tensor.of(new float[5], 5);
+    fq.backward(x, dy, dx);
+    assertArrayEquals(new float[] {0f, 1f, 1f, 1f, 0f}, dx.toFloats());
     // The forward value is the fake-quantized one.
-    INDArray out = sd.output(Map.of(), y.name()).get(y.name());
-    assertEquals(p.fakeQuantize(0.2f, 0), out.getFloat(2), 1e-6);
+    fq.forward(x, dx);
+    assertEquals(p.fakeQuantize(0.2f, 0), dx.toFloats()[2], 0f);
+    for (Tensor t : new Tensor[] {x, dy, dx}) t.close();
   }
 }

@@ -61,6 +61,45 @@ class TrainerTest {
     }
   }
 
+  /** A loss that is not a number stops training with a sentence naming the epoch and batch; the model keeps the last good weights. */
+  @Test
+  void aNonFiniteLossStopsTrainingAndKeepsTheLastGoodWeights() {
+    Dataset digits = Datasets.digits();
+    Model init = smallNet(1);
+    TrainResult r = Trainer.train(init, digits, TrainConfig.sgd(3, 1).withLearningRate(1e12));
+    assertTrue(r.stopped() != null && r.stopped().matches("Training of tiny stopped at epoch 1, batch \\d+ of 23: the loss became (NaN|infinite); "
+        + "the model keeps the weights of before training\\. Lower the learning rate \\(it was 1\\.0E12\\) or check the data for extreme values\\."),
+        String.valueOf(r.stopped()));
+    assertEquals(init, r.model(), "the weights before the first epoch");
+    assertTrue(r.history().isEmpty());
+  }
+
+  /** An interrupt in the middle of an epoch stops training between two batches (each takes milliseconds). */
+  @Test
+  void anInterruptMidEpochStopsPromptly() throws Exception {
+    Dataset mnist = Datasets.mnist();
+    Model init = bitlab.model.Zoo.architecture("resnet-mini", 28, 1.0, 1);
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+    Thread t = new Thread(() -> {
+      Work.setProgressSink(line -> batches.incrementAndGet());
+      try {
+        Trainer.train(init, mnist, TrainConfig.adam(1, 1));
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    });
+    t.start();
+    while (batches.get() < 2 && t.isAlive()) Thread.sleep(10);
+    long t0 = System.nanoTime();
+    t.interrupt();
+    t.join(10_000);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("training stopped %.3f s after the interrupt%n", seconds);
+    assertTrue(thrown.get() instanceof CancelledException, String.valueOf(thrown.get()));
+    assertTrue(seconds < 3, "stopped after " + seconds + " s");
+  }
+
   @Test
   void dataOfTheWrongShapeIsOneSentence() {
     ModelException e = assertThrows(ModelException.class,

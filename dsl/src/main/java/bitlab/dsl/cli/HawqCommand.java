@@ -38,7 +38,7 @@ final class HawqCommand implements Callable<Integer> {
   @Option(names = "--images", defaultValue = "256", description = "Training images for the Hessian (default: ${DEFAULT-VALUE}).") int images;
   @Option(names = "--probes", defaultValue = "100", description = "At most this many Hutchinson probes (default: ${DEFAULT-VALUE}).") int probes;
   @Option(names = "--probe-space", defaultValue = "output", description = "Where Hutchinson's Rademacher probes live: output (the images' logits; one gradient per probe for all layers), per-layer or joint (default: ${DEFAULT-VALUE}).") String probeSpace;
-  @Option(names = "--curvature", defaultValue = "jacobian", description = "With --probe-space per-layer, how a probe's v'Hv is computed: jacobian (exact for piecewise-linear networks) or gradients (central differences of gradients) (default: ${DEFAULT-VALUE}).") String curvature;
+  @Option(names = "--curvature", defaultValue = "jacobian", description = "With --probe-space per-layer, how a probe's v'Hv is computed: jacobian (the logits' exact derivative; exact for piecewise-linear networks), exact (an exact Hessian-vector product) or gradients (central differences of gradients, a check) (default: ${DEFAULT-VALUE}).") String curvature;
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the probes (default: ${DEFAULT-VALUE}).") long seed;
   @Option(names = "--accuracy", description = "Also measure PTQ accuracy of the plan and of the uniform policies.") boolean accuracy;
   @Option(names = "--ilp-out", paramLabel = "FILE", description = "Write the ILP problem (for 'bitlab ilp --input').") Path ilpOut;

@@ -52,6 +52,7 @@ final class TrainCommand implements Callable<Integer> {
         .withMetadata("command", command)
         .withMetadata("test_accuracy", String.format("%.4f", r.finalAccuracy()));
     if (out != null) ParamsFile.write(out, trained);
+    if (r.stopped() != null) System.err.println(r.stopped() + (out != null ? " They were written to " + out + "." : ""));
     if (json) {
       Json.print(new Result(entry.name(), data.name(), r.history(), r.finalAccuracy(), r.secondsPerEpoch(), out == null ? null : out.toString()));
     } else {
@@ -60,6 +61,6 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (out != null) System.out.println("weights written to " + out);
     }
-    return 0;
+    return r.stopped() == null ? 0 : 1;
   }
 }

@@ -147,24 +147,29 @@ public final class HawqBuilder {
    */
   public HawqBuilder outputProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.OUTPUT)); }
 
-  /** One Rademacher probe per layer in its weights: one forward pass per layer and probe ({@code curvature("gradients")}: two gradients). */
+  /**
+   * One Rademacher probe per layer in its weights: one forward pass per layer and probe
+   * ({@code curvature("exact")}: one Hessian-vector product; {@code "gradients"}: two gradients).
+   */
   public HawqBuilder perLayerProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.PER_LAYER)); }
 
   /**
-   * One joint probe over all layers, two gradients per probe whatever the number of layers: cheaper on
-   * deep models, noisier (each layer's estimate also carries cross terms with the other layers).
+   * One joint probe over all layers, one exact Hessian-vector product per probe whatever the number of
+   * layers: cheaper on deep models, noisier (each layer's estimate also carries cross terms with the other layers).
    */
   public HawqBuilder jointProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.JOINT)); }
 
   /**
-   * How a per-layer probe's {@code v^T H v} is computed: {@code "jacobian"} (the default: from the
-   * logits' change, exact for piecewise-linear networks) or {@code "gradients"} (central differences of
-   * gradients, any network; also sees the ReLU kinks within its step). Output probes are always jacobian.
+   * How a per-layer or joint probe's {@code v^T H v} is computed: {@code "jacobian"} (the per-layer default:
+   * from the logits' exact derivative, exact for piecewise-linear networks), {@code "exact"} (the joint
+   * default: an exact Hessian-vector product, any network) or {@code "gradients"} (central differences of
+   * gradients in double, kept as a check; also sees the ReLU kinks within its step). Output probes are
+   * always jacobian.
    */
   public HawqBuilder curvature(String how) {
     String k = how == null ? "" : how.trim().toUpperCase(Locale.ROOT);
-    if (!k.equals("JACOBIAN") && !k.equals("GRADIENTS")) {
-      throw new HawqException("Curvature '" + how + "' is not known; use \"jacobian\" or \"gradients\".");
+    if (!k.equals("JACOBIAN") && !k.equals("EXACT") && !k.equals("GRADIENTS")) {
+      throw new HawqException("Curvature '" + how + "' is not known; use \"jacobian\", \"exact\" or \"gradients\".");
     }
     return traceOptions(options.withCurvature(TraceOptions.Curvature.valueOf(k)));
   }

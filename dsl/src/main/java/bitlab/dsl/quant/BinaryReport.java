@@ -7,7 +7,7 @@ import bitlab.dsl.display.TableHtml;
 import bitlab.model.Evaluation;
 import bitlab.model.Inference;
 import bitlab.model.Model;
-import bitlab.model.SameDiffGraph;
+import bitlab.nn.Net;
 import bitlab.quant.binary.BinaryNets;
 import bitlab.quant.binary.XnorNet;
 import bitlab.train.TrainConfig;
@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A binarized network trained on a data set and run two ways on its test split: the float simulation
- * (SameDiff, sign weights and activations) and the XNOR-popcount engine; {@code agreeing} counts the
+ * (the float engine with sign weights and activations) and the XNOR-popcount engine; {@code agreeing} counts the
  * images on which both predict the same class.
  */
 public record BinaryReport(Model model, Evaluation simulated, Evaluation xnor, int agreeing, int total, long xnorBytes,
@@ -32,7 +32,12 @@ public record BinaryReport(Model model, Evaluation simulated, Evaluation xnor, i
 
   /** Runs a trained binarized model both ways. */
   public static BinaryReport of(Model bnn, Dataset data) {
-    SameDiffGraph sim = BinaryNets.simulation(bnn);
+    try (Net sim = BinaryNets.simulation(bnn)) {
+      return of(bnn, data, sim);
+    }
+  }
+
+  private static BinaryReport of(Model bnn, Dataset data, Net sim) {
     Evaluation s = Inference.evaluate(bnn, data.test(), sim);
     XnorNet x = XnorNet.compile(bnn);
     int[] xp = x.predict(data.test().images());

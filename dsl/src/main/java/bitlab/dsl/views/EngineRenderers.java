@@ -56,6 +56,9 @@ public final class EngineRenderers implements RendererProvider {
     Table table = Table.create("training of " + t.model().name(), epoch, loss, acc, secs);
     String text = String.format("trained %s: %.2f%% test accuracy after %d epochs (%.1f s/epoch)%n%s", t.model().name(),
         100 * t.finalAccuracy(), t.history().size(), t.secondsPerEpoch(), table.print());
+    if (t.stopped() != null) {
+      return MimeBundle.html(t.stopped() + "\n" + text, "<p><b>" + TableHtml.escape(t.stopped()) + "</b></p>" + TableHtml.html(table));
+    }
     return MimeBundle.html(text, TableHtml.html(table));
   }
 }

@@ -4,20 +4,19 @@ import bitlab.data.Dataset;
 import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.model.Op;
-import bitlab.model.SameDiffGraph;
 import bitlab.model.Shape;
 import bitlab.quant.QuantException;
 import bitlab.train.TrainConfig;
 import bitlab.train.TrainResult;
 import bitlab.train.Trainer;
+import bitlab.nn.Hooks;
+import bitlab.nn.Net;
+import bitlab.nn.Transform;
+import java.util.HashMap;
 import java.util.List;
-import org.nd4j.autodiff.samediff.NameScope;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Binarized network architectures and their graphs. A binarized model is an ordinary {@link Model}
@@ -58,13 +57,13 @@ public final class BinaryNets {
   /** Trains with the straight-through estimator (Adam, batch statistics in BatchNorm). */
   public static TrainResult train(Model bnn, Dataset data, TrainConfig cfg) {
     check(bnn);
-    return Trainer.train(bnn, data, cfg, SameDiffGraph.build(bnn, SameDiffGraph.Mode.TRAINING, hooks(bnn, true)));
+    return Trainer.train(bnn, data, cfg, hooks(bnn, true));
   }
 
-  /** The float simulation of the binary net (inference mode, running statistics). */
-  public static SameDiffGraph simulation(Model bnn) {
+  /** The float simulation of the binary net (inference mode, running statistics); close it when done. */
+  public static Net simulation(Model bnn) {
     check(bnn);
-    return SameDiffGraph.build(bnn, SameDiffGraph.Mode.INFERENCE, hooks(bnn, false));
+    return Net.compile(bnn, Net.Mode.INFERENCE, hooks(bnn, false));
   }
 
   /** Per-channel weight scales {@code α_c = mean |W_c|}, in float as the simulation and XNOR engine both use them. */
@@ -83,48 +82,28 @@ public final class BinaryNets {
   }
 
   /**
-   * Binarization hooks. Training ({@code ste}): weights {@code w + sg(sign(w) - w)}, scales computed in the
-   * graph without gradient, activations {@code htanh(x) + sg(sign(x) - htanh(x))}. Inference: exact signs
-   * and the float scales of {@link #alpha}.
+   * Binarization hooks. Training ({@code ste}): weights {@code sign(w)} with the gradient passed straight
+   * through, scales {@code α_c = mean|w_c|} taken from the live weights without gradient, activations
+   * {@code sign(x)} with the gradient of {@code htanh(x)}. Inference: exact signs and the float scales of
+   * {@link #alpha}.
    */
-  public static SameDiffGraph.Hooks hooks(Model bnn, boolean ste) {
+  public static Hooks hooks(Model bnn, boolean ste) {
     String logits = bnn.output().name();
-    return new SameDiffGraph.Hooks() {
-      @Override public SDVariable weight(SameDiff sd, Node node, SDVariable w) {
-        try (NameScope ns = sd.withNameScope("bin_" + node.name())) {
-          SDVariable s = sign(sd, w);
-          return ste ? w.add(new StopGradient(sd, s.sub(w)).outputVariable()) : s;
-        }
+    Map<String, float[]> scales = new HashMap<>();
+    return new Hooks() {
+      @Override public Transform weight(Node node) {
+        float[] alpha = new float[node.shape().channels()];
+        scales.put(node.name(), ste ? alpha : alpha(bnn, node.name()));
+        return new Binary.Sign(ste ? alpha : null);
       }
 
-      @Override public SDVariable output(SameDiff sd, Node node, SDVariable y) {
-        try (NameScope ns = sd.withNameScope("bin_" + node.name())) {
-          if (node.quantizable()) {
-            long[] shape = node.shape().isImage() ? new long[] {1, node.shape().channels(), 1, 1} : new long[] {1, node.shape().channels()};
-            SDVariable a;
-            if (ste) {
-              int rank = node.op() instanceof Op.Conv2d ? 4 : 2;
-              int[] dims = rank == 4 ? new int[] {1, 2, 3} : new int[] {1};
-              SDVariable w = sd.getVariable(node.param("weight"));
-              a = new StopGradient(sd, sd.reshape(sd.math().abs(w).mean(dims), shape)).outputVariable();
-            } else {
-              a = sd.constant(Nd4j.createFromArray(alpha(bnn, node.name())).reshape(shape));
-            }
-            return y.mul(a);
-          }
-          boolean binarize = node.op() instanceof Op.Input || (node.op() instanceof Op.BatchNorm && !node.name().equals(logits));
-          if (!binarize) return y;
-          SDVariable s = sign(sd, y);
-          if (!ste || node.op() instanceof Op.Input) return s;
-          SDVariable h = sd.math().clipByValue(y, -1, 1);
-          return h.add(new StopGradient(sd, s.sub(h)).outputVariable());
-        }
+      @Override public Transform output(Node node) {
+        if (node.quantizable()) return new Binary.ChannelScale(scales.get(node.name()));
+        boolean binarize = node.op() instanceof Op.Input || (node.op() instanceof Op.BatchNorm && !node.name().equals(logits));
+        if (!binarize) return null;
+        return new Binary.Sign(null, ste && !(node.op() instanceof Op.Input));
       }
     };
-  }
-
-  static SDVariable sign(SameDiff sd, SDVariable x) {
-    return x.gte(0.0).castTo(DataType.FLOAT).mul(2.0).sub(1.0);
   }
 
   /** Checks the structure the XNOR engine runs: unpadded bias-free ungrouped layers, each followed by a BatchNorm. */

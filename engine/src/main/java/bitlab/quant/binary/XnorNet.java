@@ -20,7 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>The thresholds are derived by evaluating the simulation's own float32 epilogue
  * ({@code ((z·α)·scale)+shift}, with BatchNorm's {@code scale = γ/√(σ²+ε)} and
- * {@code shift = β − μ·scale} formed in float32 as the SameDiff graph forms them) at every reachable
+ * {@code shift = β − μ·scale} formed in float32 as the float engine forms them for BatchNorm with given
+ * statistics) at every reachable
  * count {@code z}, so the bits, and hence the predictions, equal those of {@link BinaryNets#simulation}.
  */
 public final class XnorNet {

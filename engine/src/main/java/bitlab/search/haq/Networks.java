@@ -15,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code fc3(relu(fc2(relu(W_s s + W_a a + b))))}. Weights are {@code [in, out]}, initialised as
  * PyTorch initialises {@code nn.Linear}: uniform in {@code ±1/sqrt(fan_in)}, from a seeded generator.
  *
- * <p>(The same networks as SameDiff graphs took about a second per update on this machine,
+ * <p>(The same networks as SameDiff graphs took about a second per update on a 2-core machine,
  * dominated by graph-execution overhead for matrices this small; these take about a millisecond.)
  */
 final class Networks {

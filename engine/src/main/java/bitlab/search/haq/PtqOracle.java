@@ -67,7 +67,7 @@ public final class PtqOracle implements AccuracyOracle {
   @Override public synchronized double reference() {
     if (reference == null) {
       reference = 100 * Inference.evaluate(model, evaluation).accuracy();
-      Inference.graph(model).release();
+      Inference.release(model);
     }
     return reference;
   }
@@ -97,7 +97,7 @@ public final class PtqOracle implements AccuracyOracle {
     try {
       return q.simulate(samples);
     } finally {
-      q.graph().release(); // one graph per policy: give its working memory back now, not at the next garbage collection
+      q.release(); // one network per policy: give its working memory back now, not at the next garbage collection
     }
   }
 

@@ -5,7 +5,6 @@ import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.model.Op;
-import bitlab.model.SameDiffGraph;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -52,13 +51,12 @@ public final class ExactTraces {
       wanted.add(aName);
     }
     double[][] w = model.param(classifier.param("weight")).castTo(DataType.DOUBLE).toDoubleMatrix(); // [classes, hidden]
-    SameDiffGraph graph = Inference.graph(model);
     double classifierSum = 0;
     double beforeSum = 0;
     int n = samples.size();
     for (int from = 0; from < n; from += BATCH) {
       int to = Math.min(n, from + BATCH);
-      var out = graph.outputs(samples.images().get(NDArrayIndex.interval(from, to)), wanted.toArray(new String[0]));
+      var out = Inference.outputs(model, samples.images().get(NDArrayIndex.interval(from, to)), wanted);
       double[][] h = flat(out.get(hName), to - from);
       double[][] z = out.get(logitsName(model)).castTo(DataType.DOUBLE).toDoubleMatrix();
       double[][] a = aName == null ? null : flat(out.get(aName), to - from);

@@ -2,36 +2,28 @@ package bitlab.search.hawq;
 
 import bitlab.data.Samples;
 import bitlab.model.Model;
-import bitlab.model.SameDiffGraph;
+import bitlab.nn.Hooks;
+import bitlab.nn.Net;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.autodiff.functions.DifferentialFunction;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.BaseScalarOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Gradients of the mean cross-entropy over fixed images with respect to the layers' weights, in
- * double precision: the model's own SameDiff graph (inference mode: BatchNorm uses running
- * statistics) with every float variable, constant and placeholder converted to DOUBLE. Weights can
- * be set to any value before a gradient is taken; that is how Hessian-vector products are formed
- * by central differences ({@link HessianTraces}).
- *
- * <p>Why differences and not double backprop: SameDiff 1.0.0-M2.1 cannot differentiate its own
- * backward ops ({@code MmulBp.doDiff} throws "Differentiation of ... not supported"), so a gradient of
- * a gradient cannot be built.
+ * Gradients of the mean cross-entropy over fixed images with respect to the layers' weights, their
+ * exact Hessian-vector products (forward over reverse) and the logits' Jacobian-vector products, on
+ * the float engine in inference mode (BatchNorm uses running statistics), in float or in double (the
+ * reference arithmetic, for finite-difference checks). Weights can be set to any value in between.
+ * Results come back in double. Images are taken in chunks; results are averaged weighted by size.
  */
-final class Gradients {
-  /** Images per forward/backward pass; gradients of chunks are averaged weighted by size. */
-  private static final int CHUNK = 256;
+final class Gradients implements AutoCloseable {
+  /** Images per pass: a Hessian pass keeps values, gradients and both tangents of every layer. */
+  private static final int CHUNK = 64;
 
-  private final SameDiff sd;
+  private final Net net;
   private final String logits;
   private final List<String> weights;
   private final INDArray[] x;
@@ -39,30 +31,13 @@ final class Gradients {
   private final int total;
 
   Gradients(Model model, Samples images) {
-    SameDiffGraph graph = SameDiffGraph.build(model, SameDiffGraph.Mode.INFERENCE);
-    this.sd = graph.sameDiff();
-    this.logits = graph.logits();
-    Map<String, DataType> toDouble = new HashMap<>();
-    for (SDVariable v : sd.variables()) {
-      VariableType t = v.getVariableType();
-      if ((t == VariableType.VARIABLE || t == VariableType.CONSTANT || t == VariableType.PLACEHOLDER)
-          && v.dataType() == DataType.FLOAT) {
-        toDouble.put(v.name(), DataType.DOUBLE);
-      }
-    }
-    sd.convertDataTypes(toDouble);
-    // convertDataTypes leaves two things in float: scalar operands of scalar ops (ReLU's cut-off,
-    // BatchNorm's epsilon) and the declared type of intermediate arrays.
-    for (DifferentialFunction f : sd.ops()) {
-      if (f instanceof BaseScalarOp op && op.scalar() != null && op.scalar().dataType() == DataType.FLOAT) {
-        op.setScalar(op.scalar().castTo(DataType.DOUBLE));
-      }
-    }
-    for (SDVariable v : sd.variables()) {
-      if (v.getVariableType() == VariableType.ARRAY && v.dataType() == DataType.FLOAT) v.setDataType(DataType.DOUBLE);
-    }
-    graph.prepareGradients();
+    this(model, images, Net.Precision.DOUBLE);
+  }
+
+  Gradients(Model model, Samples images, Net.Precision precision) {
     this.weights = model.layers().stream().map(n -> n.param("weight")).toList();
+    this.net = Net.compile(model, Net.Mode.INFERENCE, Hooks.NONE, precision, weights);
+    this.logits = Net.logitsNode(model);
     int n = images.size();
     int chunks = (n + CHUNK - 1) / CHUNK;
     x = new INDArray[chunks];
@@ -72,7 +47,7 @@ final class Gradients {
     for (int c = 0; c < chunks; c++) {
       int from = c * CHUNK;
       int to = Math.min(n, from + CHUNK);
-      x[c] = images.images().get(NDArrayIndex.interval(from, to)).castTo(DataType.DOUBLE).dup();
+      x[c] = images.images().get(NDArrayIndex.interval(from, to)).dup();
       double[] hot = new double[(to - from) * classes];
       for (int i = from; i < to; i++) hot[(i - from) * classes + labels[i]] = 1;
       y[c] = Nd4j.create(hot, new long[] {to - from, classes}, 'c');
@@ -84,11 +59,11 @@ final class Gradients {
 
   /** The current value of a weight (a copy, double). */
   INDArray weight(String name) {
-    return sd.getVariable(name).getArr().dup();
+    return net.parameter(name).castTo(DataType.DOUBLE).dup();
   }
 
   void setWeight(String name, INDArray value) {
-    sd.getVariable(name).getArr().assign(value);
+    net.setParameter(name, value);
   }
 
   /** Gradients of the mean loss over all images for the named weights. */
@@ -104,21 +79,38 @@ final class Gradients {
   Map<String, INDArray> gradient(List<String> names, INDArray[] targets) {
     Map<String, INDArray> sum = new HashMap<>();
     for (int c = 0; c < x.length; c++) {
-      Map<String, INDArray> g = sd.calculateGradients(Map.of(SameDiffGraph.INPUT, x[c], SameDiffGraph.LABELS, targets[c]),
-          names.toArray(new String[0]));
-      double w = (double) x[c].size(0) / total;
-      for (String k : names) {
-        INDArray part = g.get(k).castTo(DataType.DOUBLE).mul(w);
-        sum.merge(k, part, INDArray::addi);
-      }
+      net.lossAndGradients(x[c], targets[c]);
+      add(sum, names, c, net::gradient);
     }
     return sum;
+  }
+
+  /** The exact Hessian-vector products {@code H v} of the mean loss for a direction in the weights (missing layers: zero). */
+  Map<String, INDArray> hessianVector(Map<String, INDArray> v, List<String> names) {
+    Map<String, INDArray> sum = new HashMap<>();
+    for (int c = 0; c < x.length; c++) {
+      net.hessianVectorProduct(x[c], y[c], v);
+      add(sum, names, c, net::hessianVector);
+    }
+    return sum;
+  }
+
+  private void add(Map<String, INDArray> sum, List<String> names, int chunk, java.util.function.Function<String, INDArray> of) {
+    double w = (double) x[chunk].size(0) / total;
+    for (String k : names) sum.merge(k, of.apply(k).castTo(DataType.DOUBLE).mul(w), INDArray::addi);
   }
 
   /** The logits of every chunk of images at the current weights, {@code [images in chunk, classes]} in double. */
   INDArray[] logits() {
     INDArray[] out = new INDArray[x.length];
-    for (int c = 0; c < x.length; c++) out[c] = sd.output(Map.of(SameDiffGraph.INPUT, x[c]), logits).get(logits).castTo(DataType.DOUBLE);
+    for (int c = 0; c < x.length; c++) out[c] = net.outputs(x[c], List.of(logits)).get(logits).castTo(DataType.DOUBLE);
+    return out;
+  }
+
+  /** The logits' derivative along a direction in the weights, per chunk, in double (exact: forward mode, no difference step). */
+  INDArray[] logitsTangent(Map<String, INDArray> v) {
+    INDArray[] out = new INDArray[x.length];
+    for (int c = 0; c < x.length; c++) out[c] = net.logitsTangent(x[c], v).castTo(DataType.DOUBLE);
     return out;
   }
 
@@ -132,5 +124,9 @@ final class Gradients {
       sum -= logp.mul(y[c]).sumNumber().doubleValue();
     }
     return sum / total;
+  }
+
+  @Override public void close() {
+    net.close();
   }
 }

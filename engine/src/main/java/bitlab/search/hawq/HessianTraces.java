@@ -2,6 +2,7 @@ package bitlab.search.hawq;
 
 import bitlab.data.Samples;
 import bitlab.model.Model;
+import bitlab.nn.Net;
 import bitlab.task.Work;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Per-layer Hessian traces by Hutchinson's estimator, {@code Tr(M) = E[u^T M u]} for a Rademacher
- * vector u, in double precision. SameDiff 1.0.0-M2.1 cannot differentiate its own backward ops, so
- * there is no exact Hessian-vector product; three estimators work around that
- * ({@link TraceOptions.Probes}, {@link TraceOptions.Curvature}):
+ * vector u. The float engine differentiates its backward pass, so Hessian-vector products are exact
+ * ({@link TraceOptions.Curvature#EXACT}) and the logits' Jacobian-vector products too (forward mode);
+ * central differences of gradients ({@link TraceOptions.Curvature#GRADIENTS}, in double) are kept as a
+ * check. The probes ({@link TraceOptions.Probes}):
  * <ul>
  *   <li>{@code OUTPUT} probes (the default): u lives in the logits of the images. For networks that
  *       are piecewise linear in each layer's weights (Conv, Linear, BatchNorm at inference, ReLU,
@@ -26,22 +28,17 @@ import org.nd4j.linalg.factory.Nd4j;
  *       and its squared norm per layer estimates {@code Tr(H_ii)} without cross terms between layers.
  *       One gradient per probe, whatever the depth.</li>
  *   <li>{@code PER_LAYER} probes, u in one layer's weights: {@code JACOBIAN} curvature forms
- *       {@code (J v)^T A (J v)} from the forward difference {@code (z(W + h v) - z(W)) / h} of the logits
- *       ({@code h = sqrt(eps) * rms(W_i)}, the balance of truncation and rounding for a forward
- *       difference; one forward pass per probe and layer); {@code GRADIENTS} curvature takes
- *       {@code v^T (g(W + h v) - g(W - h v)) / 2h} with {@code h = eps^(1/3) * rms(W_i)} (the balance for a
- *       central difference; two gradients per probe and layer; any network).</li>
- *   <li>{@code JOINT} probes, u in all weights at once, by differences of gradients: two gradients per
- *       probe, but each layer's estimate carries the cross terms {@code v_i^T H_ij v_j} (zero mean, large
- *       variance next to layers of larger curvature).</li>
+ *       {@code (J v)^T A (J v)} from the logits' exact derivative along v (one forward pass with tangents
+ *       per probe and layer); {@code EXACT} takes {@code v^T H v} from one Hessian-vector product;
+ *       {@code GRADIENTS} takes {@code v^T (g(W + h v) - g(W - h v)) / 2h} with {@code h = eps^(1/3) * rms(W_i)}
+ *       (two gradients in double per probe and layer).</li>
+ *   <li>{@code JOINT} probes, u in all weights at once: one exact Hessian-vector product (or two gradients)
+ *       per probe, but each layer's estimate carries the cross terms {@code v_i^T H_ij v_j} (zero mean,
+ *       large variance next to layers of larger curvature).</li>
  * </ul>
- * On the shipped LeNet-5 (64 images, the same 40 per-layer probes) JACOBIAN and GRADIENTS samples agreed
- * to a median relative difference of 3e-8; on conv1 single probes differed by up to 0.5% (a ReLU kink
- * within the gradient difference's step), the means by 0.03%. JACOBIAN took a third of the CPU time.
  */
 public final class HessianTraces {
   private static final double STEP = Math.cbrt(Math.ulp(1.0));
-  private static final double FORWARD_STEP = Math.sqrt(Math.ulp(1.0));
 
   private HessianTraces() {}
 
@@ -51,12 +48,21 @@ public final class HessianTraces {
       throw new HawqException("Model '" + model.name() + "' has no Conv or Linear layers with weights; HAWQ-V3 has nothing to allocate bits to.");
     }
     boolean jacobian = options.curvature() == TraceOptions.Curvature.JACOBIAN;
+    boolean exact = options.curvature() == TraceOptions.Curvature.EXACT;
     boolean outputs = options.probes() == TraceOptions.Probes.OUTPUT;
     if (jacobian || outputs) requirePiecewiseLinear(model);
     long start = System.nanoTime();
     Samples images = train.take(options.images());
     bitlab.model.Inference.checkFits(model, images);
-    Gradients grads = new Gradients(model, images);
+    // Differences of gradients need double precision; everything else is exact and runs on oneDNN in float.
+    Net.Precision precision = options.curvature() == TraceOptions.Curvature.GRADIENTS ? Net.Precision.DOUBLE : Net.Precision.FLOAT;
+    try (Gradients grads = new Gradients(model, images, precision)) {
+      return estimate(model, images, options, grads, jacobian, exact, outputs, start);
+    }
+  }
+
+  private static Traces estimate(Model model, Samples images, TraceOptions options, Gradients grads, boolean jacobian, boolean exact,
+      boolean outputs, long start) {
     List<String> names = grads.weightNames();
     int layers = names.size();
     INDArray[] w0 = new INDArray[layers];
@@ -66,7 +72,7 @@ public final class HessianTraces {
     for (int i = 0; i < layers; i++) {
       w0[i] = grads.weight(names.get(i));
       double ss = w0[i].mul(w0[i]).sumNumber().doubleValue();
-      step[i] = (jacobian ? FORWARD_STEP : STEP) * Math.max(Math.sqrt(ss / w0[i].length()), 1e-3);
+      step[i] = STEP * Math.max(Math.sqrt(ss / w0[i].length()), 1e-3);
       sumSquares += ss;
       count += w0[i].length();
     }
@@ -77,6 +83,7 @@ public final class HessianTraces {
     }
     Random random = new Random(options.seed());
     INDArray[] z0 = jacobian || outputs ? grads.logits() : null;
+
     INDArray[] p0 = jacobian || outputs ? softmax(z0) : null;
     double[] sum = new double[layers];
     double[] sumSq = new double[layers];
@@ -87,8 +94,9 @@ public final class HessianTraces {
     while (iterations < options.maxIterations() && !converged) {
       iterations++;
       double[] sample = options.probes() == TraceOptions.Probes.OUTPUT ? output(grads, names, p0, random)
-          : options.probes() == TraceOptions.Probes.JOINT ? joint(grads, names, w0, step, random)
-          : jacobian ? perLayerJacobian(grads, names, w0, step, random, z0, p0) : perLayer(grads, names, w0, step, random);
+          : options.probes() == TraceOptions.Probes.JOINT ? (exact ? jointExact(grads, names, w0, random) : joint(grads, names, w0, step, random))
+          : jacobian ? perLayerJacobian(grads, names, w0, random, p0)
+          : exact ? perLayerExact(grads, names, w0, random) : perLayer(grads, names, w0, step, random);
       converged = iterations >= options.minIterations();
       for (int i = 0; i < layers; i++) {
         sum[i] += sample[i];
@@ -129,26 +137,45 @@ public final class HessianTraces {
 
   /**
    * One probe per layer, {@code v^T H_ii v = mean_n (J v)_n^T A_n (J v)_n} with
-   * {@code (J v)^T A (J v) = sum_c p_c d_c^2 - (sum_c p_c d_c)^2} for the logits' change d.
+   * {@code (J v)^T A (J v) = sum_c p_c d_c^2 - (sum_c p_c d_c)^2} for the logits' derivative d along v.
    */
-  private static double[] perLayerJacobian(Gradients g, List<String> names, INDArray[] w0, double[] step, Random r, INDArray[] z0,
-      INDArray[] p0) {
+  private static double[] perLayerJacobian(Gradients g, List<String> names, INDArray[] w0, Random r, INDArray[] p0) {
     double[] out = new double[names.size()];
     for (int i = 0; i < names.size(); i++) {
       INDArray v = rademacher(w0[i], r);
-      g.setWeight(names.get(i), w0[i].add(v.mul(step[i])));
-      INDArray[] z = g.logits();
-      g.setWeight(names.get(i), w0[i]);
+      INDArray[] d = g.logitsTangent(Map.of(names.get(i), v));
       double s = 0;
-      for (int c = 0; c < z.length; c++) {
-        INDArray d = z[c].sub(z0[c]).divi(step[i]);
-        INDArray pd = p0[c].mul(d);
+      for (int c = 0; c < d.length; c++) {
+        INDArray pd = p0[c].mul(d[c]);
         INDArray lin = pd.sum(1);
-        s += pd.mul(d).sum(1).subi(lin.mul(lin)).sumNumber().doubleValue();
+        s += pd.mul(d[c]).sum(1).subi(lin.mul(lin)).sumNumber().doubleValue();
       }
       out[i] = s / g.images();
       Work.checkpoint();
     }
+    return out;
+  }
+
+  /** One probe per layer: {@code v_i^T H_ii v_i} from one exact Hessian-vector product. */
+  private static double[] perLayerExact(Gradients g, List<String> names, INDArray[] w0, Random r) {
+    double[] out = new double[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      INDArray v = rademacher(w0[i], r);
+      String name = names.get(i);
+      out[i] = v.mul(g.hessianVector(Map.of(name, v), List.of(name)).get(name)).sumNumber().doubleValue();
+      Work.checkpoint();
+    }
+    return out;
+  }
+
+  /** One probe over all layers at once from one exact Hessian-vector product; returns {@code v_i^T (H v)_i} per layer. */
+  private static double[] jointExact(Gradients g, List<String> names, INDArray[] w0, Random r) {
+    Map<String, INDArray> v = new java.util.HashMap<>();
+    for (int i = 0; i < names.size(); i++) v.put(names.get(i), rademacher(w0[i], r));
+    Map<String, INDArray> hv = g.hessianVector(v, names);
+    double[] out = new double[names.size()];
+    for (int i = 0; i < names.size(); i++) out[i] = v.get(names.get(i)).mul(hv.get(names.get(i))).sumNumber().doubleValue();
+    Work.checkpoint();
     return out;
   }
 

@@ -16,8 +16,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   <li>{@code gradient}: the first-order term {@code g^T dW}, which HAWQ-V3 drops (the gradient is
  *       small at a trained minimum, but it multiplies {@code ||dW||}, not its square);</li>
  *   <li>{@code quadratic}: the second-order term {@code 1/2 dW^T H dW} along the actual rounding, as
- *       {@code 1/2 mean_n (J dW)^T A (J dW)} (exact for piecewise-linear networks, see
- *       {@link HessianTraces}); HAWQ-V3 replaces it by {@code Omega / 2 = 1/2 avgTr(H) ||dW||^2}.</li>
+ *       {@code 1/2 mean_n (J dW)^T A (J dW)} with {@code J dW} the logits' exact derivative along dW (exact
+ *       for piecewise-linear networks, see {@link HessianTraces}); HAWQ-V3 replaces it by
+ *       {@code Omega / 2 = 1/2 avgTr(H) ||dW||^2}.</li>
  * </ul>
  */
 public final class LossChange {
@@ -26,8 +27,6 @@ public final class LossChange {
     /** The second-order Taylor prediction {@code g^T dW + 1/2 dW^T H dW}. */
     public double taylor() { return gradient + quadratic; }
   }
-
-  private static final double STEP = Math.sqrt(Math.ulp(1.0));
 
   private final Model model;
   private final Gradients grads;
@@ -87,23 +86,18 @@ public final class LossChange {
     INDArray w = grads.weight(key).castTo(DataType.DOUBLE);
     INDArray dw = Perturbation.quantized(model.param(key), bits).castTo(DataType.DOUBLE).sub(w);
     double g = gradient.get(key).mul(dw).sumNumber().doubleValue();
-    double rms = Math.sqrt(dw.mul(dw).meanNumber().doubleValue());
     double quadratic = 0;
-    if (rms > 0) {
-      double t = STEP * Math.max(Math.sqrt(w.mul(w).meanNumber().doubleValue()), 1e-3) / rms;
-      grads.setWeight(key, w.add(dw.mul(t)));
-      INDArray[] z = grads.logits();
+    if (dw.amaxNumber().doubleValue() > 0) {
+      INDArray[] d = grads.logitsTangent(Map.of(key, dw));
       double s = 0;
-      for (int c = 0; c < z.length; c++) {
-        INDArray d = z[c].sub(z0[c]).divi(t);
+      for (int c = 0; c < d.length; c++) {
         INDArray p = Transforms.softmax(z0[c], true);
-        INDArray pd = p.mul(d);
+        INDArray pd = p.mul(d[c]);
         INDArray lin = pd.sum(1);
-        s += pd.mul(d).sum(1).subi(lin.mul(lin)).sumNumber().doubleValue();
+        s += pd.mul(d[c]).sum(1).subi(lin.mul(lin)).sumNumber().doubleValue();
       }
       quadratic = 0.5 * s / grads.images();
     }
-    grads.setWeight(key, w);
     return new Terms(layer, bits, measured, g, quadratic);
   }
 

@@ -31,8 +31,8 @@ public record TraceOptions(int images, int maxIterations, int minIterations, dou
   /** How one probe's {@code v^T H v} is obtained. */
   public enum Curvature {
     /**
-     * {@code v^T H_ii v = mean over images of (J_i v)^T A (J_i v)}, with {@code J_i v} the change of the
-     * logits along v (a forward difference) and {@code A = diag(p) - p p^T} the softmax cross-entropy's
+     * {@code v^T H_ii v = mean over images of (J_i v)^T A (J_i v)}, with {@code J_i v} the logits'
+     * derivative along v (forward mode, exact) and {@code A = diag(p) - p p^T} the softmax cross-entropy's
      * Hessian in the logits. Exact for networks that are piecewise linear in each layer's weights (Conv,
      * Linear, BatchNorm at inference, ReLU, ReLU6, pooling, Add, Concat): there the logits' second
      * derivative in one layer's weights is zero, so {@code H_ii = J_i^T A J_i}. One forward pass per
@@ -40,9 +40,14 @@ public record TraceOptions(int images, int maxIterations, int minIterations, dou
      */
     JACOBIAN,
     /**
-     * {@code H v ~ (g(W + h v) - g(W - h v)) / 2h}, central differences of gradients: any network, two
-     * gradients per probe (and layer, with per-layer probes). The difference quotient also picks up the
-     * ReLUs' kinks crossed within {@code +-h}, which the Hessian itself does not have.
+     * {@code H v} exactly, by forward-over-reverse differentiation (the tangent of the backward pass): one
+     * pass per probe (and layer, with per-layer probes), no step size.
+     */
+    EXACT,
+    /**
+     * {@code H v ~ (g(W + h v) - g(W - h v)) / 2h}, central differences of gradients in double precision:
+     * two gradients per probe (and layer). Kept as a check on {@link #EXACT}; the difference quotient also
+     * picks up the ReLUs' kinks crossed within {@code +-h}, which the Hessian itself does not have.
      */
     GRADIENTS
   }
@@ -62,18 +67,18 @@ public record TraceOptions(int images, int maxIterations, int minIterations, dou
     }
     if (!(tolerance > 0 && tolerance < 1)) throw new HawqException("The relative tolerance must be in (0, 1), got " + tolerance + ".");
     if (probes == null) throw new HawqException("Say OUTPUT, PER_LAYER or JOINT probes.");
-    if (curvature == null) throw new HawqException("Say JACOBIAN or GRADIENTS curvature.");
+    if (curvature == null) throw new HawqException("Say JACOBIAN, EXACT or GRADIENTS curvature.");
     if (probes == Probes.OUTPUT && curvature != Curvature.JACOBIAN) {
-      throw new HawqException("Output probes use the logits' Jacobian (JACOBIAN curvature); GRADIENTS curvature needs weight-space probes.");
+      throw new HawqException("Output probes use the logits' Jacobian (JACOBIAN curvature); " + curvature + " curvature needs weight-space probes.");
     }
     if (probes == Probes.JOINT && curvature == Curvature.JACOBIAN) {
-      throw new HawqException("Joint probes need GRADIENTS curvature: the logits' change along a joint probe mixes every layer's Jacobian.");
+      throw new HawqException("Joint probes need EXACT (or GRADIENTS) curvature: the logits' change along a joint probe mixes every layer's Jacobian.");
     }
   }
 
-  /** Options with the curvature each kind of probe uses by default: GRADIENTS for joint probes, else JACOBIAN. */
+  /** Options with the curvature each kind of probe uses by default: EXACT for joint probes, else JACOBIAN. */
   public TraceOptions(int images, int maxIterations, int minIterations, double tolerance, long seed, Probes probes) {
-    this(images, maxIterations, minIterations, tolerance, seed, probes, probes == Probes.JOINT ? Curvature.GRADIENTS : Curvature.JACOBIAN);
+    this(images, maxIterations, minIterations, tolerance, seed, probes, probes == Probes.JOINT ? Curvature.EXACT : Curvature.JACOBIAN);
   }
 
   public TraceOptions withImages(int n) { return new TraceOptions(n, maxIterations, minIterations, tolerance, seed, probes, curvature); }

@@ -4,11 +4,11 @@
  * <h2>Flow</h2>
  * <ol>
  *   <li>{@link bitlab.search.hawq.HessianTraces#estimate}: per layer the trace of the loss Hessian's
- *       block for its weights, by Hutchinson's estimator with Rademacher probes, in double precision.
- *       SameDiff 1.0.0-M2.1 cannot differentiate its backward ops, so double backprop is not available:
- *       by default the probes live in the logits and one gradient per probe gives every layer's sample
- *       (exact for piecewise-linear networks); per-layer probes by differences of logits or of gradients
- *       and joint probes are the alternatives. {@link bitlab.search.hawq.ExactTraces} gives the last
+ *       block for its weights, by Hutchinson's estimator with Rademacher probes, on the float engine.
+ *       By default the probes live in the logits and one gradient per probe gives every layer's sample
+ *       (exact for piecewise-linear networks); per-layer probes (the logits' exact derivative, or exact
+ *       Hessian-vector products by forward-over-reverse differentiation) and joint probes (exact products)
+ *       are the alternatives, with central differences of gradients in double kept as a check. {@link bitlab.search.hawq.ExactTraces} gives the last
  *       layers' traces in closed form to check against. Stops when every layer's running mean changes by
  *       less than a relative tolerance; reports standard errors and keeps every probe's sample.</li>
  *   <li>{@link bitlab.search.hawq.Perturbation}: {@code Omega_i(b) = avgTr(H_i) * ||Q_b(W_i) - W_i||^2}

@@ -9,7 +9,7 @@ import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.model.Inference;
 import bitlab.model.Model;
-import bitlab.model.SameDiffGraph;
+import bitlab.nn.Net;
 import bitlab.quant.QuantException;
 import bitlab.train.TrainConfig;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class XnorNetTest {
   void xnorPopcountEqualsTheFloatSimulationExactly() {
     Dataset digits = Datasets.digits();
     Model bnn = BinaryNets.train(BinaryNets.small(8, 2), digits, TrainConfig.adam(3, 3).withLearningRate(5e-3)).model();
-    SameDiffGraph sim = BinaryNets.simulation(bnn);
+    try (Net sim = BinaryNets.simulation(bnn)) {
     double acc = Inference.evaluate(bnn, digits.test(), sim).accuracy();
     assertTrue(acc > 0.75, "binary net on digits: " + acc);
     XnorNet xnor = XnorNet.compile(bnn);
@@ -36,6 +36,7 @@ class XnorNetTest {
     }
     assertEquals(acc, xnor.evaluate(digits.test()).accuracy(), 0);
     assertTrue(xnor.sizeBytes() < bnn.parameterCount(), "one bit per weight");
+    }
   }
 
   @Test

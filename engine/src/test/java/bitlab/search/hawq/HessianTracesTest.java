@@ -139,7 +139,7 @@ class HessianTracesTest {
     org.nd4j.linalg.api.ndarray.INDArray r = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 20, 10).subi(0.5);
     r.subiColumnVector(r.mean(true, 1)); // each row sums to zero
     var grad = g.gradient(java.util.List.of("fc2.weight"), new org.nd4j.linalg.api.ndarray.INDArray[] {p.sub(r)}).get("fc2.weight");
-    var h = bitlab.model.Inference.graph(mlp).outputs(s.images(), "relu1").get("relu1").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    var h = bitlab.model.Inference.outputs(mlp, s.images(), java.util.List.of("relu1")).get("relu1").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
     var expected = r.transpose().mmul(h).divi(20); // [10, 12]
     assertEquals(0, grad.sub(expected).norm2Number().doubleValue(), 1e-5 * expected.norm2Number().doubleValue());
   }

@@ -1,8 +1,12 @@
-package bitlab.model;
+package bitlab.bench;
+
+import bitlab.model.Model;
+import bitlab.model.ModelException;
+import bitlab.model.Node;
+import bitlab.model.Op;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -18,142 +22,51 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A {@link Model} compiled to a SameDiff graph: the one definition of the floating-point forward
- * pass, used for inference, training and gradients. Quantization plugs in through {@link Hooks}
- * (fake-quantizing weights and node outputs) without a second copy of the forward pass.
- *
- * <p>Variables are named after the model: input {@code input}, parameters by their keys
- * ({@code conv1.weight}), node outputs by node name.
+ * bitlab's previous float path, kept in the bench tree only so that the float engine ({@code bitlab.nn})
+ * can be measured against it side by side: a {@link Model} compiled to a SameDiff graph (one libnd4j op
+ * per graph node, run by SameDiff's session). Nothing in the product uses it.
  */
-public final class SameDiffGraph {
-  public static final String INPUT = "input";
-  public static final String LABELS = "labels";
-  public static final String LOSS = "loss";
-
-  /** Training uses batch statistics in BatchNorm and exposes them; inference uses running statistics. */
-  public enum Mode { INFERENCE, TRAINING }
-
-  /** Where quantization (or any other transformation) attaches to the graph. */
-  public interface Hooks {
-    Hooks NONE = new Hooks() {};
-
-    /** The weight a Conv or Linear node computes with. */
-    default SDVariable weight(SameDiff sd, Node node, SDVariable w) { return w; }
-
-    /** A node's output as the next nodes see it. */
-    default SDVariable output(SameDiff sd, Node node, SDVariable y) { return y; }
-  }
+final class SameDiffPath {
+  private static final String INPUT = "input";
 
   private final Model model;
   private final SameDiff sd;
-  private final Mode mode;
   private final String logits;
-  private final List<String> trainable = new ArrayList<>();
-  private final Map<String, String[]> batchStats = new LinkedHashMap<>();
 
-  private SameDiffGraph(Model model, Mode mode, Hooks hooks) {
+  SameDiffPath(Model model) {
     this.model = model;
-    this.mode = mode;
     this.sd = SameDiff.create();
     Map<String, SDVariable> out = new HashMap<>();
     for (Node n : model.nodes()) {
       List<SDVariable> in = new ArrayList<>();
       for (String i : n.inputs()) in.add(out.get(i));
-      SDVariable y = hooks.output(sd, n, node(n, in, hooks));
-      out.put(n.name(), y);
+      out.put(n.name(), node(n, in));
     }
     SDVariable last = out.get(model.output().name());
     if (model.output().op() instanceof Op.Softmax) last = out.get(model.output().inputs().get(0));
     this.logits = last.name();
-    // The loss is defined in both modes (gradients and Hessians are taken in inference mode too);
-    // it is only computed when asked for.
-    SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, model.outputShape().channels());
-    sd.loss().softmaxCrossEntropy(LOSS, labels, last, null);
-    sd.setLossVariables(LOSS);
   }
-
-  /**
-   * Builds the backward graph now. SameDiff 1.0.0-M2.1 prints a line per differentiated op to
-   * System.out while doing so; that is swallowed here so it does not flood notebooks and CLI output.
-   */
-  public synchronized SameDiffGraph prepareGradients() {
-    if (sd.getFunction("grad") != null) return this;
-    synchronized (System.class) {
-      java.io.PrintStream out = System.out;
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      try {
-        sd.createGradFunction();
-      } finally {
-        System.setOut(out);
-      }
-    }
-    return this;
-  }
-
-  public static SameDiffGraph build(Model model, Mode mode) {
-    return new SameDiffGraph(model, mode, Hooks.NONE);
-  }
-
-  public static SameDiffGraph build(Model model, Mode mode, Hooks hooks) {
-    return new SameDiffGraph(model, mode, hooks);
-  }
-
-  public SameDiff sameDiff() { return sd; }
-
-  /**
-   * Frees the intermediate arrays this graph's inference sessions keep for reuse. They live off the
-   * Java heap and are otherwise returned only when a garbage collection finds the graph unreachable:
-   * a search that builds one graph per policy grew past 8 GB that way. The graph stays usable (the
-   * next run allocates afresh).
-   */
-  public void release() {
-    synchronized (sd) {
-      for (var session : sd.getSessions().values()) session.getMmgr().close();
-      sd.getSessions().clear();
-    }
-  }
-
-  public Model model() { return model; }
-
-  /** The variable holding the logits (the input of a final Softmax, if there is one). */
-  public String logits() { return logits; }
-
-  /** Names of the trainable parameter variables (weights, biases, BatchNorm scale and shift). */
-  public List<String> trainable() { return List.copyOf(trainable); }
-
-  /** In training mode: per BatchNorm node, the variable names of its batch mean and (biased) batch variance. */
-  public Map<String, String[]> batchStats() { return batchStats; }
 
   /** Logits for a batch {@code [N, ...input shape]}. */
-  public INDArray logits(INDArray x) {
-    return outputs(x, logits).get(logits);
+  INDArray logits(INDArray x) {
+    return sd.output(Map.of(INPUT, x.castTo(DataType.FLOAT)), logits).get(logits);
   }
 
-  /** Any named variables (node names) for a batch. */
-  public Map<String, INDArray> outputs(INDArray x, String... names) {
-    return sd.output(Map.of(INPUT, x.castTo(DataType.FLOAT)), names);
-  }
-
-  private SDVariable param(Node n, String p, boolean train) {
+  private SDVariable param(Node n, String p) {
     String key = n.param(p);
-    INDArray value = model.param(key).castTo(DataType.FLOAT).dup();
-    if (train && mode == Mode.TRAINING) {
-      trainable.add(key);
-      return sd.var(key, value);
-    }
-    return mode == Mode.TRAINING ? sd.constant(key, value) : sd.var(key, value);
+    return sd.var(key, model.param(key).castTo(DataType.FLOAT).dup());
   }
 
-  private SDVariable node(Node n, List<SDVariable> in, Hooks hooks) {
+  private SDVariable node(Node n, List<SDVariable> in) {
     Op op = n.op();
     String name = n.name();
     if (op instanceof Op.Input i) return sd.placeHolder(INPUT, DataType.FLOAT, i.shape().withBatch(-1));
     SDVariable x = in.isEmpty() ? null : in.get(0);
-    if (op instanceof Op.Conv2d c) return conv(n, c, x, hooks);
+    if (op instanceof Op.Conv2d c) return conv(n, c, x);
     if (op instanceof Op.Linear l) {
-      SDVariable w = hooks.weight(sd, n, param(n, "weight", true));
+      SDVariable w = param(n, "weight");
       SDVariable y = sd.mmul(name + "/matmul", x, w, false, true, false);
-      return l.bias() ? y.add(name, param(n, "bias", true)) : sd.identity(name, y);
+      return l.bias() ? y.add(name, param(n, "bias")) : sd.identity(name, y);
     }
     if (op instanceof Op.BatchNorm b) return batchNorm(n, b, x);
     if (op instanceof Op.Relu) return sd.nn().relu(name, x, 0);
@@ -169,9 +82,9 @@ public final class SameDiffGraph {
     throw new ModelException("Node '" + name + "': no SameDiff lowering for " + op.type() + ".");
   }
 
-  private SDVariable conv(Node n, Op.Conv2d c, SDVariable x, Hooks hooks) {
-    SDVariable w = hooks.weight(sd, n, param(n, "weight", true));
-    SDVariable b = c.bias() ? param(n, "bias", true) : null;
+  private SDVariable conv(Node n, Op.Conv2d c, SDVariable x) {
+    SDVariable w = param(n, "weight");
+    SDVariable b = c.bias() ? param(n, "bias") : null;
     Conv2DConfig cfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.stride()).sW(c.stride())
         .pH(c.padH()).pW(c.padW()).dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW)
         .weightsFormat(WeightsFormat.YXIO).build();
@@ -230,20 +143,11 @@ public final class SameDiffGraph {
    * fused batchNorm op cannot be differentiated in 1.0.0-M2.1: its derivative loses the axis.)
    */
   private SDVariable batchNorm(Node n, Op.BatchNorm b, SDVariable x) {
-    SDVariable gamma = param(n, "weight", true);
-    SDVariable beta = param(n, "bias", true);
+    SDVariable gamma = param(n, "weight");
+    SDVariable beta = param(n, "bias");
     boolean image = n.shape().isImage();
-    int[] axes = image ? new int[] {0, 2, 3} : new int[] {0};
-    SDVariable mean;
-    SDVariable var;
-    if (mode == Mode.TRAINING) {
-      mean = x.mean(n.name() + ".batch_mean", axes);
-      var = sd.variance(n.name() + ".batch_var", x, false, axes);
-      batchStats.put(n.name(), new String[] {mean.name(), var.name()});
-    } else {
-      mean = param(n, "running_mean", false);
-      var = param(n, "running_var", false);
-    }
+    SDVariable mean = param(n, "running_mean");
+    SDVariable var = param(n, "running_var");
     long[] bshape = image ? new long[] {1, b.channels(), 1, 1} : new long[] {1, b.channels()};
     String p = n.name() + "/";
     SDVariable scale = gamma.div(p + "scale", sd.math().sqrt(p + "std", var.add(p + "var_eps", b.epsilon())));

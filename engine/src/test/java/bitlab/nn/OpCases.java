@@ -1,0 +1,74 @@
+package bitlab.nn;
+
+import bitlab.model.Model;
+import bitlab.model.ModelBuilder;
+import bitlab.model.Op;
+import bitlab.model.Shape;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Small networks that each put one operator of the IR (in one of its forms) between trainable layers. */
+final class OpCases {
+  private OpCases() {}
+
+  record Case(String name, Model model) {
+    @Override public String toString() { return name; }
+  }
+
+  private static ModelBuilder image(String name, int c, int size) {
+    return Model.builder(name, Shape.image(c, size, size));
+  }
+
+  static List<Case> all() {
+    return List.of(
+        new Case("conv 3x3 pad 1 with bias", image("conv", 3, 7).conv("c", 4, 3, 1, 1, 1, true).flatten("f").linear("fc", 5).build(1)),
+        new Case("conv 5x5 stride 2 no bias", image("conv5", 2, 9).conv("c", 3, 5, 2, 1, 1, false).flatten("f").linear("fc", 5).build(2)),
+        new Case("conv 1x1", image("conv1", 4, 5).conv("c", 6, 1, 1, 0, 1, true).globalAvgPool("g").linear("fc", 5).build(3)),
+        new Case("grouped conv", image("grouped", 4, 6).conv("c", 6, 3, 1, 1, 2, true).flatten("f").linear("fc", 5).build(4)),
+        new Case("depthwise conv", image("dw", 4, 6).conv("p", 4, 1, 1, 0, 1, true).conv("d", 4, 3, 1, 1, 4, true).flatten("f").linear("fc", 5).build(5)),
+        new Case("depthwise conv stride 2", image("dw2", 3, 7).conv("p", 6, 1, 1, 0, 1, false).conv("d", 6, 3, 2, 1, 6, false).flatten("f")
+            .linear("fc", 5).build(6)),
+        new Case("linear and relu", Model.builder("mlp", Shape.vector(7)).linear("a", 9).relu("r")
+            .node("b", new Op.Linear(9, 4, false), List.of("r")).build(7)),
+        new Case("relu6", image("r6", 2, 5).conv("c", 4, 3, 1, 1, 1, true).relu6("r").flatten("f").linear("fc", 5).build(8)),
+        new Case("batchnorm on maps", image("bn", 2, 5).conv("c", 4, 3, 1, 1, 1, false).batchNorm("b").relu("r").flatten("f").linear("fc", 5).build(9)),
+        new Case("batchnorm on vectors", Model.builder("bnv", Shape.vector(6)).node("a", new Op.Linear(6, 8, false), List.of("input")).batchNorm("b").relu("r").linear("fc", 4).build(10)),
+        new Case("residual add", image("add", 3, 5).conv("a", 4, 3, 1, 1, 1, true).relu("r").conv("b", 4, 3, 1, 1, 1, true).add("s", "r", "b")
+            .flatten("f").linear("fc", 5).build(11)),
+        new Case("concat", image("cat", 2, 5).conv("a", 3, 3, 1, 1, 1, true).from("input").conv("b", 2, 1, 1, 0, 1, true)
+            .node("cat", new Op.Concat(), List.of("a", "b")).flatten("f").linear("fc", 5).build(12)),
+        new Case("max pool", image("max", 2, 8).conv("c", 3, 3, 1, 1, 1, true).maxPool("p", 2, 2).flatten("f").linear("fc", 5).build(13)),
+        new Case("max pool 3x3 stride 2 pad 1", image("max3", 2, 7).conv("c", 3, 3, 1, 1, 1, true).maxPool("p", 3, 2, 1).flatten("f")
+            .linear("fc", 5).build(14)),
+        new Case("avg pool 3x3 stride 2 pad 1", image("avg", 2, 7).conv("c", 3, 3, 1, 1, 1, true).node("p", new Op.AvgPool(3, 2, 1), List.of("c")).flatten("f")
+            .linear("fc", 5).build(15)),
+        new Case("global avg pool", image("gap", 2, 6).conv("c", 5, 3, 1, 1, 1, true).globalAvgPool("g").linear("fc", 5).build(16)),
+        new Case("softmax inside", Model.builder("sm", Shape.vector(5)).linear("a", 6).softmax("s").linear("fc", 4).build(17)));
+  }
+
+  /** A seeded normal batch of the model's input shape. */
+  static INDArray input(Model m, int batch, long seed) {
+    Random r = new Random(seed);
+    long[] shape = m.inputShape().withBatch(batch);
+    long n = 1;
+    for (long d : shape) n *= d;
+    double[] v = new double[(int) n];
+    for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
+    return Nd4j.create(v, shape, 'c');
+  }
+
+  /** Random soft targets (rows summing to one, as one-hot labels do, but reaching every class). */
+  static INDArray targets(Model m, int batch, long seed) {
+    Random r = new Random(seed);
+    int classes = m.outputShape().channels();
+    double[] v = new double[batch * classes];
+    for (int i = 0; i < batch; i++) {
+      double sum = 0;
+      for (int k = 0; k < classes; k++) sum += v[i * classes + k] = r.nextDouble();
+      for (int k = 0; k < classes; k++) v[i * classes + k] /= sum;
+    }
+    return Nd4j.create(v, new long[] {batch, classes}, 'c');
+  }
+}
