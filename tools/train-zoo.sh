@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Trains the MNIST-scale zoo models and writes the weights that ship in the engine jar.
 # Each command line is also recorded inside its weight file (metadata "command").
+#   tools/train-zoo.sh [all|NAME] [OUT_DIR]   (OUT_DIR: somewhere else than the shipped weights, to check a retrain)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=engine/src/main/resources/bitlab/zoo
+out="${2:-engine/src/main/resources/bitlab/zoo}"
 mkdir -p "$out"
 train() { ./bitlab train "$@" --out "$out/$1.params.gz"; }
 what="${1:-all}"
 case "$what" in
   all|lenet5|resnet-mini|mobilenet-v1-mini|mobilenet-v2-mini) ;;
-  *) echo "usage: tools/train-zoo.sh [all|lenet5|resnet-mini|mobilenet-v1-mini|mobilenet-v2-mini]" >&2; exit 2 ;;
+  *) echo "usage: tools/train-zoo.sh [all|lenet5|resnet-mini|mobilenet-v1-mini|mobilenet-v2-mini] [OUT_DIR]" >&2; exit 2 ;;
 esac
 want() { [[ "$what" == all || "$what" == "$1" ]]; }
 if want lenet5;            then train lenet5 --epochs 15 --optimizer adam --lr 0.002 --weight-decay 0.0001 --shift 2 --seed 1; fi

@@ -64,6 +64,18 @@ final class Dnnl {
     @Override public void close() { r.close(); }
   }
 
+  /** Closes native objects, the last made first. */
+  static void closeAll(List<? extends AutoCloseable> made) {
+    for (int i = made.size() - 1; i >= 0; i--) {
+      try {
+        made.get(i).close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    made.clear();
+  }
+
   static long elements(long... dims) {
     long n = 1;
     for (long d : dims) n *= d;

@@ -123,14 +123,7 @@ final class DnnlBackend implements Backend {
   }
 
   @Override public void close() {
-    for (int i = made.size() - 1; i >= 0; i--) {
-      try {
-        made.get(i).close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    made.clear();
+    Dnnl.closeAll(made);
     stream.close();
   }
 }

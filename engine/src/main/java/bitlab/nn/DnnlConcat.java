@@ -81,12 +81,6 @@ final class DnnlConcat implements Backend.Concat {
   @Override public void close() {
     prim.close();
     pd.close();
-    for (AutoCloseable c : slices) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    Dnnl.closeAll(slices);
   }
 }

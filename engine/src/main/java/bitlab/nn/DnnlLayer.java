@@ -282,13 +282,7 @@ final class DnnlLayer implements Backend.Layer {
   }
 
   @Override public void close() {
-    for (AutoCloseable c : made) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    Dnnl.closeAll(made);
     forward.close();
     if (add != null) add.close();
     if (data != null) data.close();

@@ -139,13 +139,7 @@ final class DnnlWeightGradient implements AutoCloseable {
     }
 
     @Override public void close() {
-      for (AutoCloseable c : made) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
+      Dnnl.closeAll(made);
       prim.close();
       pd.close();
       if (src != null) {

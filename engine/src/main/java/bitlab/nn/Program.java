@@ -335,39 +335,35 @@ final class Program implements AutoCloseable {
   // ------------------------------------------------------------------ gradient bookkeeping
 
   /** A slot's gradient for reading: zero if nothing contributed to it in this pass. */
-  Tensor gradientOf(Slot s) {
-    if (!s.gradientFilled) {
-      s.gradient.zero();
-      s.gradientFilled = true;
-    }
-    return s.gradient;
-  }
+  Tensor gradientOf(Slot s) { return read(s, false); }
 
   /** Where a step writes its contribution to a slot's gradient: the gradient itself first, then a scratch tensor added in. */
-  Tensor gradientTarget(Slot s) {
-    return s.gradientFilled ? scratch(s.dims, s) : s.gradient;
-  }
+  Tensor gradientTarget(Slot s) { return target(s, false); }
 
-  void gradientDone(Slot s, Tensor written) {
-    if (written != s.gradient) backend.accumulate(s.gradient, written);
-    s.gradientFilled = true;
-  }
+  void gradientDone(Slot s, Tensor written) { done(s, false, written); }
 
-  Tensor gradientTangentOf(Slot s) {
-    if (!s.gradientTangentFilled) {
-      s.gradientTangent.zero();
-      s.gradientTangentFilled = true;
+  Tensor gradientTangentOf(Slot s) { return read(s, true); }
+
+  Tensor gradientTangentTarget(Slot s) { return target(s, true); }
+
+  void gradientTangentDone(Slot s, Tensor written) { done(s, true, written); }
+
+  private Tensor read(Slot s, boolean tangent) {
+    Tensor t = s.sum(tangent);
+    if (!s.filled(tangent)) {
+      t.zero();
+      s.fill(tangent);
     }
-    return s.gradientTangent;
+    return t;
   }
 
-  Tensor gradientTangentTarget(Slot s) {
-    return s.gradientTangentFilled ? scratch(s.dims, s) : s.gradientTangent;
+  private Tensor target(Slot s, boolean tangent) {
+    return s.filled(tangent) ? scratch(s.dims, s) : s.sum(tangent);
   }
 
-  void gradientTangentDone(Slot s, Tensor written) {
-    if (written != s.gradientTangent) backend.accumulate(s.gradientTangent, written);
-    s.gradientTangentFilled = true;
+  private void done(Slot s, boolean tangent, Tensor written) {
+    if (written != s.sum(tangent)) backend.accumulate(s.sum(tangent), written);
+    s.fill(tangent);
   }
 
   /** What the layers run on (oneDNN's implementation names), for benches. */

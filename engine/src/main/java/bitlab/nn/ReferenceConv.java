@@ -45,33 +45,43 @@ final class ReferenceConv implements Backend.Layer {
     y.setAll(out);
   }
 
-  private double[] convolve(double[] x, double[] w) {
+  /** One term of the convolution: output {@code y} (flat index), input {@code x} and weight {@code w} (first channel of the group), {@code c} channels. */
+  private interface Tap {
+    void at(int y, int x, int w, int channels, int weightStride);
+  }
+
+  /** Visits every (output, input window position, weight tap) of the convolution: the one loop nest all three passes share. */
+  private void taps(Tap t) {
     int ipg = s.in() / s.groups(), opg = s.out() / s.groups();
     int kh = s.kernelH(), kw = s.kernelW();
-    double[] y = new double[s.batch() * s.outH() * s.outW() * s.out()];
     for (int n = 0; n < s.batch(); n++) {
       for (int oh = 0; oh < s.outH(); oh++) {
         for (int ow = 0; ow < s.outW(); ow++) {
           int yo = ((n * s.outH() + oh) * s.outW() + ow) * s.out();
           for (int o = 0; o < s.out(); o++) {
             int g = o / opg;
-            double sum = 0;
             for (int i = 0; i < kh; i++) {
               int ih = oh * s.stride() - s.padH() + i;
               if (ih < 0 || ih >= s.inH()) continue;
               for (int j = 0; j < kw; j++) {
                 int iw = ow * s.stride() - s.padW() + j;
                 if (iw < 0 || iw >= s.inW()) continue;
-                int xo = ((n * s.inH() + ih) * s.inW() + iw) * s.in() + g * ipg;
-                int wo = o * ipg * kh * kw + i * kw + j;
-                for (int c = 0; c < ipg; c++) sum += x[xo + c] * w[wo + c * kh * kw];
+                t.at(yo + o, ((n * s.inH() + ih) * s.inW() + iw) * s.in() + g * ipg, o * ipg * kh * kw + i * kw + j, ipg, kh * kw);
               }
             }
-            y[yo + o] = sum;
           }
         }
       }
     }
+  }
+
+  private double[] convolve(double[] x, double[] w) {
+    double[] y = new double[s.batch() * s.outH() * s.outW() * s.out()];
+    taps((yo, xo, wo, channels, ws) -> {
+      double sum = 0;
+      for (int c = 0; c < channels; c++) sum += x[xo + c] * w[wo + c * ws];
+      y[yo] += sum;
+    });
     return y;
   }
 
@@ -79,31 +89,10 @@ final class ReferenceConv implements Backend.Layer {
     double[] dy = dyT.toDoubles();
     double[] w = ((Plain) wp).w().toDoubles();
     double[] dx = new double[(int) dxT.size()];
-    int ipg = s.in() / s.groups(), opg = s.out() / s.groups();
-    int kh = s.kernelH(), kw = s.kernelW();
-    for (int n = 0; n < s.batch(); n++) {
-      for (int oh = 0; oh < s.outH(); oh++) {
-        for (int ow = 0; ow < s.outW(); ow++) {
-          int yo = ((n * s.outH() + oh) * s.outW() + ow) * s.out();
-          for (int o = 0; o < s.out(); o++) {
-            double g = dy[yo + o];
-            if (g == 0) continue;
-            int grp = o / opg;
-            for (int i = 0; i < kh; i++) {
-              int ih = oh * s.stride() - s.padH() + i;
-              if (ih < 0 || ih >= s.inH()) continue;
-              for (int j = 0; j < kw; j++) {
-                int iw = ow * s.stride() - s.padW() + j;
-                if (iw < 0 || iw >= s.inW()) continue;
-                int xo = ((n * s.inH() + ih) * s.inW() + iw) * s.in() + grp * ipg;
-                int wo = o * ipg * kh * kw + i * kw + j;
-                for (int c = 0; c < ipg; c++) dx[xo + c] += g * w[wo + c * kh * kw];
-              }
-            }
-          }
-        }
-      }
-    }
+    taps((yo, xo, wo, channels, ws) -> {
+      double g = dy[yo];
+      for (int c = 0; c < channels; c++) dx[xo + c] += g * w[wo + c * ws];
+    });
     dxT.setAll(dx);
   }
 
@@ -112,31 +101,11 @@ final class ReferenceConv implements Backend.Layer {
     double[] dy = dyT.toDoubles();
     double[] dw = new double[(int) dwT.size()];
     double[] db = new double[s.out()];
-    int ipg = s.in() / s.groups(), opg = s.out() / s.groups();
-    int kh = s.kernelH(), kw = s.kernelW();
-    for (int n = 0; n < s.batch(); n++) {
-      for (int oh = 0; oh < s.outH(); oh++) {
-        for (int ow = 0; ow < s.outW(); ow++) {
-          int yo = ((n * s.outH() + oh) * s.outW() + ow) * s.out();
-          for (int o = 0; o < s.out(); o++) {
-            double g = dy[yo + o];
-            db[o] += g;
-            int grp = o / opg;
-            for (int i = 0; i < kh; i++) {
-              int ih = oh * s.stride() - s.padH() + i;
-              if (ih < 0 || ih >= s.inH()) continue;
-              for (int j = 0; j < kw; j++) {
-                int iw = ow * s.stride() - s.padW() + j;
-                if (iw < 0 || iw >= s.inW()) continue;
-                int xo = ((n * s.inH() + ih) * s.inW() + iw) * s.in() + grp * ipg;
-                int wo = o * ipg * kh * kw + i * kw + j;
-                for (int c = 0; c < ipg; c++) dw[wo + c * kh * kw] += g * x[xo + c];
-              }
-            }
-          }
-        }
-      }
-    }
+    for (int i = 0; i < dy.length; i++) db[i % s.out()] += dy[i];
+    taps((yo, xo, wo, channels, ws) -> {
+      double g = dy[yo];
+      for (int c = 0; c < channels; c++) dw[wo + c * ws] += g * x[xo + c];
+    });
     dwT.setAll(dw);
     if (dbT != null) dbT.setAll(db);
   }

@@ -21,6 +21,15 @@ final class Slot {
   boolean gradientFilled;
   boolean gradientTangentFilled;
 
+  /** The gradient, or its tangent. */
+  Tensor sum(boolean tangent) { return tangent ? gradientTangent : gradient; }
+
+  boolean filled(boolean tangent) { return tangent ? gradientTangentFilled : gradientFilled; }
+
+  void fill(boolean tangent) {
+    if (tangent) gradientTangentFilled = true; else gradientFilled = true;
+  }
+
   Slot(String name, long[] dims) {
     this.name = name;
     this.dims = dims;
