@@ -1,8 +1,8 @@
 """Times PyTorch CPU training of a network given as a bitlab FP32 ONNX export: the same architecture,
 initial weights, images, batch size, optimizer and thread count as bitlab's training bench.
 
-A comparison tool only (torch is never a dependency of bitlab). Run it through tools/bench/torch-train.sh,
-which makes a venv with torch from the local wheel index; `./bitlab bench train` calls it beside bitlab.
+A comparison tool only (torch is never a dependency of bitlab). Run it from the venv tools/bench/torch-venv.sh
+makes (torch from the local wheel index); `./bitlab bench foundation train` calls it beside bitlab.
 
   torch_train.py MODEL.onnx IMAGES.npy LABELS.npy [--test TEST_IMAGES.npy TEST_LABELS.npy]
                  --batch 64 --threads 2 --epochs 2 [--lr 0.001] [--channels-last]

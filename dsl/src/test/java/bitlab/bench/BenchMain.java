@@ -19,6 +19,7 @@ public final class BenchMain {
   static {
     BENCHES.put("foundation", FoundationBench::run);
     BENCHES.put("float-options", FloatOptionsBench::run);
+    BENCHES.put("hessian", HessianBench::run);
     BENCHES.put("haq", HaqBench::main);
     BENCHES.put("hawq", HawqBench::main);
     BENCHES.put("hawq-targets", HawqTargets::main);
