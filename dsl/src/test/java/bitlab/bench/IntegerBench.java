@@ -29,7 +29,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * {@code ./bitlab bench integer [MODEL[@SIZE] ...]}: whole-network latency of the integer-only executor at W8A8,
- * W7A8 and W4A4 beside ND4J's FP32 forward pass of the same BatchNorm-folded network and ONNX Runtime on its FP32
+ * W7A8 and W4A4 beside the float engine's (bitlab.nn) FP32 forward pass of the same BatchNorm-folded network and ONNX Runtime on its FP32
  * export, alternating rounds in one process; GMAC/s against this CPU's int8 peak. {@code ./bitlab bench integer agree}:
  * prediction agreement with ONNX Runtime on all test images; {@code ./bitlab bench integer threshold [MACS]}: batch-1
  * latency with and without the minimum work per helper thread.
@@ -54,8 +54,8 @@ public final class IntegerBench {
     Int8Peak int8 = Int8Peak.ofThisMachine();
     double peak = int8.gmacs();
     System.out.println("int8 peak: " + int8.formula());
-    System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "ND4J ms", "ORT fp32 ms",
-        "ORT qdq ms", "int/ND4J", "int/ORT", "int/QDQ", "GMAC/s", "% peak", "/W8A8");
+    System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "FP32 ms", "ORT fp32 ms",
+        "ORT qdq ms", "int/FP32", "int/ORT", "int/QDQ", "GMAC/s", "% peak", "/W8A8");
     List<String> memory = new java.util.ArrayList<>();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
@@ -106,13 +106,13 @@ public final class IntegerBench {
         }
       }
     }
-    System.out.println("\nint/ND4J and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
+    System.out.println("\nint/FP32 and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
     System.out.printf("%nparameter bytes: FP32 (BatchNorm folded, 4 bytes a value) against the integer program (packed codes, int32 biases)%n");
     System.out.printf("%-18s %14s %14s %8s %14s %8s%n", "model", "FP32", "W8A8", "", "W4A4", "");
     memory.forEach(System.out::println);
   }
 
-  /** Median ms per batch of integer, ND4J FP32, ORT FP32 and ORT QDQ, alternating. */
+  /** Median ms per batch of integer, bitlab.nn FP32, ORT FP32 and ORT QDQ, alternating. */
   static double[] time(OrtEnvironment env, OrtSession ort, OrtSession qdq, IntegerModel iq, Model folded, INDArray x, int rounds) throws Exception {
     float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
     Runnable runOrt = () -> run(env, ort, data, x.shape());

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Wall-clock latency of one batch through the integer executor, beside the FP32 ND4J forward pass of the
+ * Wall-clock latency of one batch through the integer executor, beside the float engine's (bitlab.nn) FP32 forward pass of the
  * same (BatchNorm-folded) network and the fake-quantized simulation, measured in alternating rounds in one
  * process so that a noisy machine affects all three alike. Medians of the rounds.
  */
@@ -89,7 +89,7 @@ public record Latency(String model, String policy, List<Row> rows) {
 
   @Override public String toString() {
     StringBuilder b = new StringBuilder(String.format("Latency of %s %s (median ms per batch)%n", model, policy));
-    b.append(String.format("  %6s %12s %12s %14s %10s %12s%n", "batch", "integer", "FP32 ND4J", "fake-quant", "int/FP32", "integer img/s"));
+    b.append(String.format("  %6s %12s %12s %14s %10s %12s%n", "batch", "integer", "FP32", "fake-quant", "int/FP32", "integer img/s"));
     for (Row r : rows) {
       b.append(String.format("  %6d %12.2f %12.2f %14.2f %9.2fx %12.0f%n", r.batch(), r.integerMs(), r.fp32Ms(), r.fakeQuantMs(), r.ratioToFp32(),
           r.integerImagesPerSecond()));

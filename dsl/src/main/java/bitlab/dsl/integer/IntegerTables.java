@@ -69,7 +69,7 @@ public final class IntegerTables {
   public static Table latency(Latency l) {
     IntColumn batch = IntColumn.create("batch");
     DoubleColumn in = DoubleColumn.create("integer ms");
-    DoubleColumn fp = DoubleColumn.create("FP32 ND4J ms");
+    DoubleColumn fp = DoubleColumn.create("FP32 ms");
     DoubleColumn fq = DoubleColumn.create("fake-quant ms");
     DoubleColumn ratio = DoubleColumn.create("integer / FP32");
     DoubleColumn ips = DoubleColumn.create("integer images/s");
