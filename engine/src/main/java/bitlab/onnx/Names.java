@@ -24,15 +24,6 @@ final class Names {
   /** Operators PyTorch emits from functions rather than modules: the scope alone would not say what they are. */
   private static final Set<String> FUNCTIONAL = Set.of("Add", "Concat", "Flatten", "Reshape", "MatMul");
 
-  /**
-   * Names SameDiff gives the unnamed intermediate results of bitlab's forward pass (a Linear's matmul,
-   * a BatchNorm's add and sqrt...): a node with such a name would clash with them in the SameDiff graph,
-   * so it is capitalised ({@code add} becomes {@code Add}).
-   */
-  private static final Pattern SAMEDIFF_AUTO = Pattern.compile("(add|sub|mul|div|sqrt|matmul|mmul|permute|reshape|concat"
-      + "|conv2d|depthwise_conv2d|stridedslice|strided_slice|identity|clipbyvalue|mean|reduce_mean|variance"
-      + "|round|floor|neg|rsub|rdiv|max|min|abs|exp|log|cast)(_\\d+)?");
-
   private final Set<String> used = new HashSet<>();
 
   Names(String... reserved) {
@@ -70,7 +61,7 @@ final class Names {
     }
     name = UNSAFE.matcher(name).replaceAll("_").replaceAll("^[._]+|[._]+$", "");
     if (name.isEmpty()) name = opType.toLowerCase(Locale.ROOT);
-    return SAMEDIFF_AUTO.matcher(name).matches() ? Character.toUpperCase(name.charAt(0)) + name.substring(1) : name;
+    return name;
   }
 
   /**

@@ -24,11 +24,10 @@ class NamesTest {
   }
 
   @Test
-  void namesSameDiffUsesForIntermediatesAreCapitalised() {
-    assertEquals("Add", Names.readable("/Add", "Add"));
-    assertEquals("Matmul", Names.readable("/MatMul", "MatMul"));
-    assertEquals("Add_35", Names.readable("add_35", "Add"));
-    assertEquals("addition", Names.readable("addition", "Add"));
+  void functionalOperatorsAtTheTopKeepTheirKindInLowerCase() {
+    assertEquals("add", Names.readable("/Add", "Add"));
+    assertEquals("matmul", Names.readable("/MatMul", "MatMul"));
+    assertEquals("add_35", Names.readable("add_35", "Add"));
   }
 
   @Test

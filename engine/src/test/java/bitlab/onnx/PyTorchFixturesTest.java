@@ -54,11 +54,11 @@ class PyTorchFixturesTest {
     Model m = OnnxImport.read(fixture("tiny_cnn.opset17.onnx"));
     List<String> layout = m.nodes().stream().map(n -> n.name() + ":" + n.op().type()).toList();
     assertEquals(List.of("input:Input", "stem.0:Conv", "stem.2:ReLU6", "dw.0:DepthwiseConv", "dw.2:ReLU", "pw:Conv",
-        "Add:Add", "pool:MaxPool", "pool_bn:BatchNorm", "branch_a:Conv", "branch_b.0:Conv", "branch_b.1:ReLU",
-        "Concat:Concat", "avg:AvgPool", "Reshape:Flatten", "fc1:Linear", "relu:ReLU", "fc1_bn:BatchNorm", "Matmul:Linear"), layout);
+        "add:Add", "pool:MaxPool", "pool_bn:BatchNorm", "branch_a:Conv", "branch_b.0:Conv", "branch_b.1:ReLU",
+        "concat:Concat", "avg:AvgPool", "reshape:Flatten", "fc1:Linear", "relu:ReLU", "fc1_bn:BatchNorm", "matmul:Linear"), layout);
     assertEquals(new Op.BatchNorm(8, 1e-5, 0.1), m.node("pool_bn").op());
     assertEquals(new Op.Conv2d(8, 4, 3, 3, 1, 1, 1, 2, true), m.node("branch_b.0").op());
-    assertEquals(new Op.Linear(16, 10, true), m.node("Matmul").op());
+    assertEquals(new Op.Linear(16, 10, true), m.node("matmul").op());
   }
 
   @Test
