@@ -1,5 +1,6 @@
 package bitlab.kernel;
 
+import bitlab.kernel.wire.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
@@ -19,11 +20,12 @@ public final class Main {
       System.err.println("bitlab kernel: connection file " + file + " does not exist.");
       System.exit(2);
     }
+    KernelLog.init();
     KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(file));
     Session session = new Session();
     BitlabKernel kernel = new BitlabKernel(session);
     JupyterConnection connection = new JupyterConnection(props);
-    FastChannels.apply(connection, Long.getLong("bitlab.poll.millis", 5));
+    Channels.install(connection, Long.getLong("bitlab.poll.millis", 5));
     kernel.becomeHandlerForConnection(connection);
     connection.connect();
     connection.waitUntilClose();

@@ -1,4 +1,4 @@
-package bitlab.kernel;
+package bitlab.kernel.wire;
 
 import java.lang.reflect.Field;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
@@ -8,15 +8,15 @@ import org.dflib.jjava.jupyter.messages.HMACGenerator;
 import org.zeromq.ZMQ;
 
 /**
- * jjava-jupyter's shell and control loops sleep 50 ms after every poll, which adds about 25 ms to
- * every request (execute, complete, inspect, interrupt). Before {@code connect()}, this swaps them
- * for channels that poll every {@code millis} ms. If the library's layout differs, the connection
- * is left as it was.
+ * Puts {@link CheckedShellChannel}s in place of jjava-jupyter's shell and control channels, before
+ * {@code connect()}. The library builds its channels in the connection's constructor and offers no
+ * hook, so the fields are swapped by reflection; a library whose layout differs is refused loudly
+ * (its own channels die on the first bad message, which a kernel must not ship with).
  */
-final class FastChannels {
-  private FastChannels() {}
+public final class Channels {
+  private Channels() {}
 
-  static boolean apply(JupyterConnection connection, long millis) {
+  public static void install(JupyterConnection connection, long pollMillis) {
     try {
       Field shellField = JupyterConnection.class.getDeclaredField("shell");
       Field controlField = JupyterConnection.class.getDeclaredField("control");
@@ -27,13 +27,13 @@ final class FastChannels {
       ShellChannel oldControl = (ShellChannel) controlField.get(connection);
       ZMQ.Context ctx = (ZMQ.Context) ctxField.get(oldShell);
       HMACGenerator hmac = (HMACGenerator) hmacField.get(oldShell);
-      shellField.set(connection, new ShellChannel(ctx, hmac, false, connection, millis));
-      controlField.set(connection, new ShellChannel(ctx, hmac, true, connection, millis));
+      shellField.set(connection, new CheckedShellChannel(ctx, hmac, false, connection, pollMillis));
+      controlField.set(connection, new CheckedShellChannel(ctx, hmac, true, connection, pollMillis));
       oldShell.close();
       oldControl.close();
-      return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return false;
+      throw new IllegalStateException("This jjava-jupyter has a layout bitlab does not know (" + e
+          + "); bitlab needs org.dflib.jjava:jjava-jupyter:1.0-a6.", e);
     }
   }
 }
