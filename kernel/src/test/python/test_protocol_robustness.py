@@ -197,6 +197,30 @@ class ProtocolRobustnessTests(unittest.TestCase):
         self.assertEqual(reply["content"]["ename"], "Interrupted")
         self.execute_ok()
 
+    # ---------------------------------------------------------------- careless cells
+
+    def reply_to(self, msg_id):
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        return reply["content"]
+
+    def test_system_exit_in_a_cell_is_refused(self):
+        self.execute_ok("int survivor = 41;", None)
+        reply = self.reply_to(self.kc.execute("System.exit(0);"))
+        self.assertEqual(reply["ename"], "ExitRefusedException")
+        self.assertTrue(reply["evalue"].startswith("System.exit(0) was refused: it would end the kernel"), reply["evalue"])
+        self.execute_ok("survivor + 1", "42")
+
+    def test_a_cell_catching_throwable_around_a_loop_is_stopped(self):
+        msg_id = self.kc.execute("long k = 0;\nwhile (true) { try { while (true) { k++; } } catch (Throwable t) { } }")
+        time.sleep(1)
+        self.km.interrupt_kernel()
+        reply = self.reply_to(msg_id)
+        self.assertEqual(reply["ename"], "Interrupted")
+        self.assertEqual(reply["evalue"], "The cell was stopped: it did not reach a cancellation checkpoint, so it was stopped hard.")
+        self.execute_ok()
+
 
 if __name__ == "__main__":
     unittest.main()

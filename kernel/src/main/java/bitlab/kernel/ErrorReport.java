@@ -1,5 +1,6 @@
 package bitlab.kernel;
 
+import bitlab.kernel.eval.CellStoppedError;
 import bitlab.kernel.eval.EvalFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,14 +63,12 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
   private static ErrorReport run(EvalFailure.Run r, String cell) {
     Throwable t = r.getCause();
     if (r.abandoned()) {
-      String msg = "The cell ignored the interrupt and this JDK cannot stop a thread; it keeps running in the"
-          + " background. Restart the kernel to end it.";
+      String msg = abandoned(r.hardStops(), Runtime.version().feature());
       return new ErrorReport("Interrupted", msg, List.of(RED + "Interrupted: " + msg + RESET));
     }
-    if (r.interrupted() && (t instanceof ThreadDeath || t instanceof InterruptedException)) {
-      String msg = t instanceof ThreadDeath
-          ? "The cell was stopped: it did not reach a cancellation checkpoint, so it was stopped hard."
-          : "The cell was interrupted.";
+    if (r.interrupted() && (t instanceof CellStoppedError || t instanceof ThreadDeath || t instanceof InterruptedException)) {
+      String msg = t instanceof InterruptedException ? "The cell was interrupted."
+          : "The cell was stopped: it did not reach a cancellation checkpoint, so it was stopped hard.";
       List<String> tb = new ArrayList<>();
       tb.add(RED + "Interrupted: " + msg + RESET);
       tb.addAll(frames(r.frames(), cell, true));
@@ -85,6 +84,21 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
       tb.add(DIM + "Caused by " + c.getClass().getName() + (c.getMessage() == null ? "" : ": " + clean(c.getMessage())) + RESET);
     }
     return new ErrorReport(name, msg, tb);
+  }
+
+  /**
+   * What an unstoppable cell is told: the truth of what was tried, and the fix. The cell's own loops
+   * always end (see {@code CellGuard}); what survives is library or native code.
+   */
+  static String abandoned(int hardStops, int jdk) {
+    String tried = hardStops > 0
+        ? "survived " + hardStops + " hard stops (Thread.stop): it is inside library code that catches them, or a native call that"
+            + " does not return"
+        : "runs inside library code that Java " + jdk + " cannot stop from outside (Thread.stop is gone since Java 20)";
+    String left = hardStops > 0 ? "It is left running in the background, where the kernel stops it again once a second"
+        : "It is left running in the background";
+    return "The cell ignored the interrupt and " + tried + ". " + left + "; if a core stays busy, restart the kernel"
+        + " (Kernel > Restart Kernel).";
   }
 
   /** JShell's wrapper names ("REPL.$JShell$18.s") mean nothing to a reader: keep the variable name. */

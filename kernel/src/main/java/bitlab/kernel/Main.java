@@ -1,5 +1,6 @@
 package bitlab.kernel;
 
+import bitlab.kernel.io.KernelLog;
 import bitlab.kernel.wire.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -15,13 +15,19 @@ import jdk.jshell.execution.DirectExecutionControl;
  *
  * <p>Interrupt: {@link #interrupt()} interrupts the worker, which bitlab's engine loops turn into a
  * {@code CancelledException} at their next checkpoint. A worker still running after
- * {@link #graceMillis} is stopped hard with {@code Thread.stop} where the JDK still allows it
- * (up to 19); otherwise it is abandoned (left running as a daemon) and the cell ends anyway.
+ * {@link #graceMillis} is doomed ({@link CellGuard}: the cell's own code cannot swallow the stop,
+ * see {@link CellWeaver}) and, where the JDK still allows it (up to 19), stopped with
+ * {@code Thread.stop} every 100 ms. A worker that survives another grace period is abandoned: the
+ * cell ends, and a reaper thread goes on stopping the worker once a second until it ends.
  */
 final class CellControl extends DirectExecutionControl {
 
   /** What a snippet's run left behind: its value, or the throwable it ended with. */
-  record Outcome(Object value, Throwable failure, boolean interrupted, boolean abandoned) {}
+  record Outcome(Object value, Throwable failure, boolean interrupted, boolean abandoned, int hardStops) {}
+
+  private static final long STOP_EVERY_MILLIS = 100;
+  /** Whether {@code Thread.stop} is tried: it works up to JDK 19 (tests turn it off to act as a newer JDK). */
+  static volatile boolean threadStop = Runtime.version().feature() < 20;
 
   private static final AtomicLong THREADS = new AtomicLong();
 
@@ -68,29 +74,34 @@ final class CellControl extends DirectExecutionControl {
     interruptedAt = 0;
     worker = t;
     boolean abandoned = false;
+    int stops = 0;
     try {
       t.start();
+      long doomedAt = 0;
+      long lastStop = 0;
       while (t.isAlive()) {
         t.join(20);
-        long since = interruptedAt == 0 ? -1 : System.currentTimeMillis() - interruptedAt;
-        if (since > graceMillis && t.isAlive()) {
-          if (!hardStop(t)) {
-            t.join(graceMillis);
-            abandoned = t.isAlive();
-            break;
-          }
-          t.join(graceMillis);
-          if (t.isAlive()) {
-            abandoned = true;
-            break;
-          }
+        long now = System.currentTimeMillis();
+        if (!t.isAlive() || interruptedAt == 0 || now - interruptedAt <= graceMillis) continue;
+        if (doomedAt == 0) {
+          CellGuard.doom(t); // the cell's own loops end at their next back-edge
+          doomedAt = lastStop = now;
+        } else if (now - lastStop >= STOP_EVERY_MILLIS) {
+          lastStop = now;
+          if (hardStop(t)) stops++; // for library code, where the JDK allows it
         }
+        if (now - doomedAt > Math.max(500, graceMillis) && t.isAlive()) {
+          abandoned = true;
+          reap(t);
+        }
+        if (abandoned) break;
       }
     } finally {
       worker = null;
+      if (!abandoned) CellGuard.forget(t);
     }
     boolean interrupted = interruptedAt != 0;
-    Outcome outcome = new Outcome(value[0], failure[0], interrupted, abandoned);
+    Outcome outcome = new Outcome(value[0], failure[0], interrupted, abandoned, stops);
     if (failure[0] != null || abandoned) {
       // JShell records an exception for this snippet; the real throwable is kept for the evaluator.
       lastFailure = outcome;
@@ -101,9 +112,26 @@ final class CellControl extends DirectExecutionControl {
     return key;
   }
 
+  /** Goes on stopping an abandoned worker once a second (where the JDK allows) until it ends. */
+  private static void reap(Thread t) {
+    Thread reaper = new Thread(() -> {
+      try {
+        while (t.isAlive()) {
+          t.join(1000);
+          if (t.isAlive() && !hardStop(t)) t.join();
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      CellGuard.forget(t);
+    }, t.getName() + "-reaper");
+    reaper.setDaemon(true);
+    reaper.start();
+  }
+
   @SuppressWarnings({"deprecation", "removal"})
   private static boolean hardStop(Thread t) {
-    if (Runtime.version().feature() >= 20) return false;
+    if (!threadStop) return false;
     try {
       t.stop();
       return true;

@@ -14,9 +14,10 @@ import jdk.jshell.spi.ExecutionControl.InternalException;
 
 /**
  * Loads the classes JShell compiles for each snippet into one class loader whose parent is the
- * kernel's own, so cells see the DSL and its libraries directly. Classes of dropped snippets are
- * forgotten here; their static fields are cleared by {@link Evaluator} so that the values they
- * held can be collected.
+ * kernel's own, so cells see the DSL and its libraries directly; each class is rewritten by
+ * {@link CellWeaver} first (System.exit refused, stop checks on loops). Classes of dropped
+ * snippets are forgotten here; their static fields are cleared by {@link Evaluator} so that the
+ * values they held can be collected.
  */
 final class CellLoader implements LoaderDelegate {
 
@@ -28,7 +29,7 @@ final class CellLoader implements LoaderDelegate {
   public void load(ClassBytecodes[] cbcs) throws ClassInstallException {
     boolean[] installed = new boolean[cbcs.length];
     for (int i = 0; i < cbcs.length; i++) {
-      bytecode.put(cbcs[i].name(), cbcs[i].bytecodes());
+      bytecode.put(cbcs[i].name(), CellWeaver.weave(cbcs[i].bytecodes()));
     }
     for (int i = 0; i < cbcs.length; i++) {
       try {
@@ -42,7 +43,7 @@ final class CellLoader implements LoaderDelegate {
 
   @Override
   public void classesRedefined(ClassBytecodes[] cbcs) {
-    for (ClassBytecodes c : cbcs) bytecode.put(c.name(), c.bytecodes());
+    for (ClassBytecodes c : cbcs) bytecode.put(c.name(), CellWeaver.weave(c.bytecodes()));
   }
 
   @Override

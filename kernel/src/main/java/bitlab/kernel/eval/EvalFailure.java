@@ -57,12 +57,14 @@ public abstract sealed class EvalFailure extends Exception
   public static final class Run extends EvalFailure {
     private final boolean interrupted;
     private final boolean abandoned;
+    private final int hardStops;
     private final List<Frame> frames;
 
-    Run(String source, int offset, Throwable cause, boolean interrupted, boolean abandoned, List<Frame> frames) {
+    Run(String source, int offset, Throwable cause, boolean interrupted, boolean abandoned, int hardStops, List<Frame> frames) {
       super(String.valueOf(cause), source, offset, cause);
       this.interrupted = interrupted;
       this.abandoned = abandoned;
+      this.hardStops = hardStops;
       this.frames = List.copyOf(frames);
     }
 
@@ -79,6 +81,11 @@ public abstract sealed class EvalFailure extends Exception
     /** True when the cell could not be stopped and was left running in the background. */
     public boolean abandoned() {
       return abandoned;
+    }
+
+    /** How often {@code Thread.stop} was tried on the cell (0 where the JDK no longer has it). */
+    public int hardStops() {
+      return hardStops;
     }
   }
 

@@ -115,9 +115,9 @@ public final class Evaluator implements AutoCloseable {
           failure = unresolved(u.getSnippet(), source, offset);
         } else if (o != null) {
           failure = new EvalFailure.Run(source, offset, o.failure() != null ? o.failure() : ev.exception(), o.interrupted(),
-              o.abandoned(), frames(ev.exception().getStackTrace()));
+              o.abandoned(), o.hardStops(), frames(ev.exception().getStackTrace()));
         } else {
-          failure = new EvalFailure.Run(source, offset, ev.exception(), false, false, frames(ev.exception().getStackTrace()));
+          failure = new EvalFailure.Run(source, offset, ev.exception(), false, false, 0, frames(ev.exception().getStackTrace()));
         }
         continue;
       }

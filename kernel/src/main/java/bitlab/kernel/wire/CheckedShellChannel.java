@@ -1,6 +1,6 @@
 package bitlab.kernel.wire;
 
-import bitlab.kernel.KernelLog;
+import bitlab.kernel.io.KernelLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package bitlab.kernel;
+package bitlab.kernel.io;
 
 import java.io.PrintStream;
 import java.util.concurrent.ConcurrentHashMap;
