@@ -225,6 +225,7 @@ public final class Evaluator implements AutoCloseable {
   }
 
   private static String classNameOf(Snippet s) {
+    if (CLASS_FULL_NAME == null) return null;
     try {
       return (String) CLASS_FULL_NAME.invoke(s);
     } catch (ReflectiveOperationException e) {
@@ -320,20 +321,48 @@ public final class Evaluator implements AutoCloseable {
   /** A live variable: name, declared type and a short rendering of its value. */
   public record Var(String name, String type, String value) {}
 
-  public List<Var> variables() {
-    return shell.variables()
+  /**
+   * The live variables with a summary of each value, bounded in size and time ({@link ValueSummary}:
+   * {@code millis} per value, four times that for all). Values are read from the snippets' fields,
+   * not through JShell's {@code varValue}, which prints whole arrays.
+   */
+  public List<Var> variables(long millis) {
+    long deadline = System.nanoTime() + 4 * millis * 1_000_000;
+    List<Var> out = new ArrayList<>();
+    shell.variables()
         .filter(v -> shell.status(v).isActive() && v.subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)
-        .map(v -> new Var(v.name(), v.typeName(), safeValue(v)))
-        .collect(Collectors.toList());
+        .forEach(v -> {
+          long left = (deadline - System.nanoTime()) / 1_000_000;
+          String value = left > 0 ? summary(v, Math.min(millis, left)) : "(not summarised: the summaries ran out of their "
+              + 4 * millis + " ms)";
+          out.add(new Var(v.name(), v.typeName(), value));
+        });
+    return out;
   }
 
-  private String safeValue(VarSnippet v) {
+  public List<Var> variables() {
+    return variables(250);
+  }
+
+  private String summary(VarSnippet v, long millis) {
     try {
-      String s = shell.varValue(v);
-      return s.length() > 120 ? s.substring(0, 117) + "..." : s;
-    } catch (RuntimeException e) {
+      Field f = field(v);
+      if (f == null) return "(unavailable: the kernel runs without --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED)";
+      return ValueSummary.within(f.get(null), millis);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       return "(unavailable: " + e.getClass().getSimpleName() + ")";
     }
+  }
+
+  /** The static field of the snippet's class that holds a variable; null if it cannot be found. */
+  private Field field(VarSnippet v) throws ReflectiveOperationException {
+    String className = classNameOf(v);
+    if (className == null) return null;
+    Class<?> c = control.loader().loadedClass(className);
+    if (c == null) c = control.loader().findClass(className);
+    Field f = c.getDeclaredField(v.name());
+    f.setAccessible(true);
+    return f;
   }
 
   public void addToClasspath(String path) {

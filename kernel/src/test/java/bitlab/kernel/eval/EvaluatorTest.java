@@ -66,6 +66,11 @@ class EvaluatorTest {
   void variablesListNamesTypesAndValues() throws Exception {
     ev.eval("int answer = 42;");
     assertTrue(ev.variables().contains(new Evaluator.Var("answer", "int", "42")), ev.variables().toString());
+    ev.eval("int[] big = new int[50_000_000]; String s = \"two\\nlines\";");
+    List<Evaluator.Var> vars = ev.variables();
+    assertTrue(vars.contains(new Evaluator.Var("big", "int[]", "int[50000000] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ... }")), vars.toString());
+    assertTrue(vars.contains(new Evaluator.Var("s", "String", "\"two\\nlines\"")), vars.toString());
+    ev.eval("big = null;");
   }
 
   @Test
