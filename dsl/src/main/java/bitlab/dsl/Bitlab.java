@@ -374,6 +374,14 @@ public final class Bitlab {
    */
   public static bitlab.dsl.hawq.IlpResult ilp(String jsonOrPath) { return bitlab.dsl.hawq.IlpResult.of(jsonOrPath); }
 
+  /**
+   * As {@link #ilp(String)}, searching at most {@code seconds} (default 20): a problem not proven
+   * optimal by then gives the best plan found and says how far above the optimum it may be.
+   */
+  public static bitlab.dsl.hawq.IlpResult ilp(String jsonOrPath, double seconds) {
+    return bitlab.dsl.hawq.IlpResult.of(jsonOrPath, bitlab.search.hawq.IlpSolver.timeLimit(seconds));
+  }
+
   // ---- sweeps: grids of searches, on threads or on Apache Spark ----
 
   /**

@@ -180,12 +180,7 @@ public record Policy(String model, List<LayerBits> layers) {
   }
 
   public static Policy read(Path path) {
-    if (!Files.isRegularFile(path)) throw new QuantException("There is no policy file at " + path + ".");
-    try {
-      return fromJson(Files.readString(path, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new QuantException("Could not read the policy " + path + ": " + e.getMessage(), e);
-    }
+    return fromJson(bitlab.files.TextFile.read(path, "the policy file", "There is no policy file at " + path + ".", QuantException::new));
   }
 
   /** E.g. {@code W4A8} when uniform, {@code mixed (W2..8, A4..8)} otherwise. */

@@ -43,6 +43,7 @@ final class HawqCommand implements Callable<Integer> {
   @Option(names = "--accuracy", description = "Also measure PTQ accuracy of the plan and of the uniform policies.") boolean accuracy;
   @Option(names = "--ilp-out", paramLabel = "FILE", description = "Write the ILP problem (for 'bitlab ilp --input').") Path ilpOut;
   @Option(names = "--policy-out", paramLabel = "FILE", description = "Write the plan as a bitlab.policy JSON file.") Path policyOut;
+  @Option(names = "--time-limit", paramLabel = "SECONDS", defaultValue = "20", description = "The ILP searches at most this long; then the best plan found, with how far above the optimum it may be (default: ${DEFAULT-VALUE}).") double timeLimit;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
   record Trace(String layer, double averageTrace, double standardError, double trace, long weights, int probes) {}
@@ -70,6 +71,7 @@ final class HawqCommand implements Callable<Integer> {
     }
     for (String t : tie == null ? List.<String>of() : tie) h = h.tie(t.split(","));
     if (tieDownsamples) h = h.tieDownsamples();
+    h = h.timeLimit(timeLimit);
     HawqResult r = h.solve();
     Plan p = r.plan();
     if (ilpOut != null) writeWhole(ilpOut, IlpJson.write(p.problem()));

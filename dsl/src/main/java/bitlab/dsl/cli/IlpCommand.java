@@ -5,9 +5,6 @@ import bitlab.search.hawq.IlpJson;
 import bitlab.search.hawq.IlpProblem;
 import bitlab.search.hawq.IlpSolution;
 import bitlab.search.hawq.IlpSolver;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,23 +14,21 @@ import picocli.CommandLine.Option;
 @Command(name = "ilp", description = "Solve a HAWQ-V3 bit-allocation problem file (bitlab-ilp/1, as 'bitlab hawq --ilp-out' writes it) exactly.")
 final class IlpCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "FILE", description = "The problem: layers with candidates, Omega and costs; budgets; fixed layers; ties.") Path input;
+  @Option(names = "--time-limit", paramLabel = "SECONDS", defaultValue = "20", description = "Search at most this long; then the best plan found, with how far above the optimum it may be (default: ${DEFAULT-VALUE}).") double timeLimit;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
-  @Override public Integer call() throws IOException {
-    String text;
-    try {
-      text = Files.readString(input);
-    } catch (NoSuchFileException e) {
-      throw new IlpInputException("There is no ILP file " + input + "; write one with 'bitlab hawq MODEL --ilp-out FILE'.");
-    }
+  @Override public Integer call() {
+    java.time.Duration limit = IlpSolver.timeLimit(timeLimit); // options first: a bad one is named before any file is read
+    String text = bitlab.files.TextFile.read(input, "the ILP file",
+        "There is no ILP file " + input + "; write one with 'bitlab hawq MODEL --ilp-out FILE'.", IlpInputException::new);
     IlpProblem p = IlpJson.read(text, input.toString());
-    IlpSolution s = IlpSolver.solve(p);
+    IlpSolution s = IlpSolver.solve(p, limit);
     if (json) {
-      System.out.println(IlpJson.pretty(IlpJson.toJson(s)));
+      Json.print(IlpJson.toJson(s));
       return 0;
     }
     System.out.printf(Locale.ROOT, "%d layers, objective %.6e, %s, %.1f ms%n", s.layers().size(), s.objective(),
-        s.proof().proven() ? "proven optimal" : "NOT proven optimal", s.millis());
+        s.verdict(), s.millis());
     for (int i = 0; i < s.layers().size(); i++) {
       System.out.printf(Locale.ROOT, "  %-20s %-6s Omega %.4e%n", s.layers().get(i), s.bits().get(i), s.omega()[i]);
     }

@@ -1,9 +1,21 @@
 package bitlab.dsl.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./bitlab <verb>}: the command-line face of the DSL, for scripts. Every verb takes {@code --json}. */
+/**
+ * {@code ./bitlab <verb>}: the command-line face of the DSL, for scripts. Every verb takes {@code --json}.
+ * Exit status: 0 ok, 2 a mistake in the input (one sentence), 130 interrupted, 1 a bug (with its stack
+ * trace on stderr). With {@code --json} every failure is also a JSON object on stdout,
+ * {@code {"error": SENTENCE, "kind": "input" | "interrupted" | "internal"}}, so a script reads one document either way.
+ */
 @Command(name = "bitlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Hardware-aware mixed-precision quantization lab.",
     subcommands = {ModelsCommand.class, EvalCommand.class, TrainCommand.class, HardwareCommand.class, CostCommand.class, QuantizeCommand.class, BinarizeCommand.class, HaqCommand.class,
@@ -14,20 +26,64 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns its exit status: 0 ok, 2 bad input (one sentence on stderr), 1 a bug. */
+  /** Runs a command line and returns its exit status: 0 ok, 2 bad input, 130 interrupted, 1 a bug. */
   public static int run(String... args) {
+    boolean json = Arrays.asList(args).contains("--json");
+    String verb = args.length > 0 && !args[0].startsWith("-") ? args[0] : "";
     CommandLine cl = new CommandLine(new Main());
-    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      if (ex instanceof bitlab.task.CancelledException) {
-        line.getErr().println("bitlab: " + ex.getMessage());
-        return 130;
-      }
-      boolean userError = ex instanceof IllegalArgumentException || ex.getClass().getPackageName().startsWith("bitlab");
-      line.getErr().println("bitlab " + String.join(" ", parsed.originalArgs().subList(0, 1)) + ": " + ex.getMessage());
-      if (!userError) ex.printStackTrace(line.getErr());
-      return userError ? 2 : 1;
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> fail(ex, verb, json, line.getErr()));
+    CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, a) -> {
+      if (!json) return usage.handleParseException(ex, a);
+      System.out.println(Json.error(ex.getMessage(), "input"));
+      return 2;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (Throwable t) { // an Error (stack overflow, out of memory) escapes picocli's handler
+      return fail(t, verb, json, cl.getErr());
+    }
+  }
+
+  /** Reports a failed verb: the sentence on stderr (and as JSON on stdout with --json); returns the exit status. */
+  static int fail(Throwable ex, String verb, boolean json, PrintWriter err) {
+    String kind;
+    String message;
+    int status;
+    if (ex instanceof bitlab.task.CancelledException) {
+      kind = "interrupted";
+      message = ex.getMessage();
+      status = 130;
+    } else if (ex instanceof FileSystemException f) {
+      kind = "input";
+      message = "cannot use " + f.getFile() + ": " + reason(f) + ".";
+      status = 2;
+    } else if (ex instanceof IllegalArgumentException || ex.getClass().getPackageName().startsWith("bitlab")) {
+      kind = "input";
+      message = ex.getMessage();
+      status = 2;
+    } else if (ex instanceof OutOfMemoryError) {
+      kind = "internal";
+      message = "ran out of memory; give the JVM more with BITLAB_JAVA_OPTS=-Xmx12g (the default is -Xmx6g), or use a smaller input.";
+      status = 1;
+    } else {
+      kind = "internal";
+      message = "failed with " + ex + "; this is a bug in bitlab, please report it with the command line and the trace on stderr.";
+      status = 1;
+    }
+    err.println("bitlab" + (verb.isEmpty() ? "" : " " + verb) + ": " + message);
+    if (status == 1 && !(ex instanceof OutOfMemoryError)) ex.printStackTrace(err);
+    err.flush();
+    if (json) System.out.println(Json.error(message, kind));
+    return status;
+  }
+
+  private static String reason(FileSystemException f) {
+    if (f instanceof NoSuchFileException) return "no such file or folder";
+    if (f instanceof AccessDeniedException) return "permission denied";
+    if (f instanceof FileAlreadyExistsException) return "it already exists";
+    if (f instanceof NotDirectoryException) return "not a folder";
+    return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -129,6 +129,15 @@ public final class HawqBuilder {
   /** Ties each residual downsample convolution to its block's first convolution. */
   public HawqBuilder tieDownsamples() { return then(Hawq::tieDownsamples); }
 
+  /**
+   * How long the ILP may search, in seconds (default 20): after it the plan is the best found, and
+   * says how far above the optimum it may be.
+   */
+  public HawqBuilder timeLimit(double seconds) {
+    java.time.Duration limit = bitlab.search.hawq.IlpSolver.timeLimit(seconds);
+    return then(h -> h.timeLimit(limit));
+  }
+
   // ---- Hutchinson ----
 
   /** Training images the Hessian is averaged over (default 256). */

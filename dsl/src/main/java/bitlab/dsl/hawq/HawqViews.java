@@ -148,7 +148,7 @@ public final class HawqViews {
   public static MimeBundle plan(Plan p) {
     IlpSolution s = p.solution();
     String head = String.format(Locale.ROOT, "<p><b>%s</b>: total %s %.4e, %s in %.1f ms; policy %s</p>",
-        TableHtml.escape(p.title()), p.measured() ? "measured damage (2 x the loss increase of each layer rounded alone)" : "perturbation", p.omega(), s.proof() != null && s.proof().proven() ? "proven optimal" : "NOT proven optimal",
+        TableHtml.escape(p.title()), p.measured() ? "measured damage (2 x the loss increase of each layer rounded alone)" : "perturbation", p.omega(), s.verdict(),
         s.millis(), TableHtml.escape(p.policy().summary()));
     String html = head + TableHtml.html(budgetTable(p)) + TableHtml.html(bitTable(p), 200) + TableHtml.html(uniformTable(p))
         + img(traceChart(p.traces()));

@@ -3,13 +3,12 @@ package bitlab.dsl.hawq;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.Renderable;
 import bitlab.dsl.display.TableHtml;
+import bitlab.files.TextFile;
 import bitlab.search.hawq.IlpInputException;
 import bitlab.search.hawq.IlpJson;
 import bitlab.search.hawq.IlpProblem;
 import bitlab.search.hawq.IlpSolution;
 import bitlab.search.hawq.IlpSolver;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -25,29 +24,28 @@ public final class IlpResult implements Renderable {
   private final IlpProblem problem;
   private final IlpSolution solution;
 
-  private IlpResult(String source, IlpProblem problem) {
+  private IlpResult(String source, IlpProblem problem, java.time.Duration limit) {
     this.source = source;
     this.problem = problem;
-    this.solution = IlpSolver.solve(problem);
+    this.solution = IlpSolver.solve(problem, limit);
   }
 
   /** Reads JSON text (starting with '{') or the path of a {@code .json} file, and solves it. */
   public static IlpResult of(String jsonOrPath) {
+    return of(jsonOrPath, IlpSolver.DEFAULT_TIME_LIMIT);
+  }
+
+  /** As {@link #of(String)}, searching at most {@code limit}: then the best plan found and its distance from the optimum. */
+  public static IlpResult of(String jsonOrPath, java.time.Duration limit) {
     if (jsonOrPath == null || jsonOrPath.isBlank()) {
       throw new IlpInputException("ilp(...) needs the JSON of a bitlab-ilp/1 problem or the path of such a file; write one with plan.ilpJson().");
     }
     String text = jsonOrPath.strip();
-    if (text.startsWith("{")) return new IlpResult("JSON text", IlpJson.read(text, "the ILP text"));
-    Path p = Path.of(text);
-    if (!Files.isRegularFile(p)) {
-      throw new IlpInputException("There is no ILP file '" + text + "'; pass a problem's JSON text or the path of a file that plan.ilpJson() or "
-          + "'bitlab hawq MODEL --ilp-out FILE' wrote.");
-    }
-    try {
-      return new IlpResult("'" + p.getFileName() + "'", IlpJson.read(Files.readString(p), "'" + p.getFileName() + "'"));
-    } catch (IOException e) {
-      throw new IlpInputException("Could not read the ILP file '" + text + "': " + e.getMessage());
-    }
+    if (text.startsWith("{")) return new IlpResult("JSON text", IlpJson.read(text, "the ILP text"), limit);
+    Path p = TextFile.path(text, "an ILP file", IlpInputException::new);
+    String json = TextFile.read(p, "the ILP file", "There is no ILP file '" + text + "'; pass a problem's JSON text or the path of a"
+        + " file that plan.ilpJson() or 'bitlab hawq MODEL --ilp-out FILE' wrote.", IlpInputException::new);
+    return new IlpResult("'" + p.getFileName() + "'", IlpJson.read(json, "'" + p.getFileName() + "'"), limit);
   }
 
   public IlpProblem problem() { return problem; }
@@ -82,7 +80,7 @@ public final class IlpResult implements Renderable {
         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
         + (problem.ties().isEmpty() ? "" : "; tied " + problem.ties().stream().map(t -> String.join("=", t)).collect(Collectors.joining(", ")));
     return String.format(Locale.ROOT, "ILP from %s: %d layers, total Omega %.4e, %s in %.1f ms%s", source, problem.layers().size(),
-        solution.objective(), solution.proof().proven() ? "proven optimal" : "NOT proven optimal", solution.millis(), extra);
+        solution.objective(), solution.verdict(), solution.millis(), extra);
   }
 
   private String usage(IlpSolution.Usage u) {

@@ -10,13 +10,22 @@ import java.util.stream.IntStream;
  * budgets, {@code L(lambda) = sum_g min_k (omega_gk + lambda . c_gk) - lambda . limit}, a valid lower
  * bound for every {@code lambda >= 0} (the multipliers only decide how fast the search prunes,
  * never what it returns). Each node first tries the root's multipliers (constant time from suffix
- * sums), then multipliers re-optimised for its own remaining capacity; the relaxation's completion,
- * when it fits, is taken as an incumbent. Works on the scaled problem: perturbations at most 1,
- * limits 1.
+ * sums), then, in subtrees of at most {@link #SUBTREE_DUAL_GROUPS} groups, multipliers re-optimised
+ * for its own remaining capacity; the relaxation's completion, when it fits, is taken as an
+ * incumbent. Works on the scaled problem: perturbations at most 1, limits 1.
+ *
+ * <p>The search keeps its path in arrays, not on the call stack (10,000 layers overflowed the stack
+ * of the recursive version), stops at a deadline, and then still says how good its best point is:
+ * the lowest bound of the subtrees it has not closed is a proven lower bound on the optimum.
  */
 final class Certificate {
-  /** Stops after this many nodes; the result then says the incumbent is not proven. */
-  static final long NODE_LIMIT = 20_000_000L;
+  /**
+   * Subtrees with more groups than this skip the re-optimised multipliers: they cost time linear in
+   * the subtree at every node, which made deep searches crawl, and they rarely prune near the root.
+   */
+  static final int SUBTREE_DUAL_GROUPS = 256;
+  /** Nodes between looks at the clock, the interrupt and the progress line (tests look more often). */
+  int checkEvery = 1024;
 
   private final double[][] omega;   // [group][choice]
   private final double[][][] cost;  // [group][choice][budget], each budget's limit is 1
@@ -39,10 +48,20 @@ final class Certificate {
     this.budgets = budgets;
   }
 
-  /** Result: the best choice per group, its objective, and whether the search finished (a proof). */
-  record Outcome(int[] choice, double objective, boolean proven, long nodes) {}
+  /**
+   * Result: the best choice per group (null if none was found), its objective, whether the search
+   * finished (a proof), the nodes it took, and a proven lower bound on the optimum (the objective
+   * itself when proven).
+   */
+  record Outcome(int[] choice, double objective, boolean proven, long nodes, double lowerBound) {}
 
-  Outcome run(int[] incumbent) {
+  /** What the search reports while it runs: nodes so far, best objective, proven lower bound. */
+  interface Progress {
+    void report(long nodes, double best, double lowerBound);
+  }
+
+  /** Searches until done or until {@code deadline} ({@link System#nanoTime()}); checks the thread's interrupt. */
+  Outcome run(int[] incumbent, long deadline, Progress progress) {
     int g = omega.length;
     lambda = multipliers();
     nodeLambda = new double[budgets];
@@ -76,25 +95,86 @@ final class Certificate {
     boolean usable = feasible(incumbent);
     bestChoice = usable ? incumbent.clone() : null;
     best = usable ? objective(incumbent) : Double.POSITIVE_INFINITY;
-    boolean finished = search(0, 0, new double[budgets], new int[g]);
-    return new Outcome(bestChoice, best, finished, nodes);
+    return search(deadline, progress);
   }
 
-  private boolean search(int depth, double partial, double[] used, int[] current) {
-    if (++nodes > NODE_LIMIT) return false;
-    if (depth == order.length) {
-      if (partial < best) {
-        best = partial;
-        bestChoice = current.clone();
+  /**
+   * Depth-first search with an explicit path: {@code next[d]} is the position in the try order of
+   * the next child of the node at depth {@code d}, {@code partial[d]} the perturbation fixed above it.
+   */
+  private Outcome search(long deadline, Progress progress) {
+    int g = order.length;
+    int[] next = new int[g + 1];
+    double[] partial = new double[g + 1];
+    int[] current = new int[g];
+    double[] used = new double[budgets];
+    double rootBound = suffixBound[0];
+    for (int b = 0; b < budgets; b++) rootBound -= lambda[b];
+    int depth = 0;
+    boolean entering = true;
+    while (depth >= 0) {
+      if (entering) {
+        entering = false;
+        if (++nodes % checkEvery == 0) {
+          bitlab.task.Work.checkpoint();
+          if (System.nanoTime() - deadline > 0) {
+            return new Outcome(bestChoice, best, false, nodes, lowerBound(rootBound, depth, true, next, partial, current));
+          }
+          if (progress != null) progress.report(nodes, best, lowerBound(rootBound, depth, true, next, partial, current));
+        }
+        if (depth == g || pruned(depth, partial[depth], used, current)) {
+          if (depth == g && partial[depth] < best) {
+            best = partial[depth];
+            bestChoice = current.clone();
+          }
+          depth = up(depth, used, current);
+          continue;
+        }
+        next[depth] = 0;
       }
-      return true;
+      int gi = order[depth];
+      boolean descended = false;
+      while (next[depth] < tryOrder[gi].length) {
+        int k = tryOrder[gi][next[depth]++];
+        if (!fits(gi, k, depth, used)) continue;
+        for (int b = 0; b < budgets; b++) used[b] += cost[gi][k][b];
+        current[gi] = k;
+        partial[depth + 1] = partial[depth] + omega[gi][k];
+        depth++;
+        entering = true;
+        descended = true;
+        break;
+      }
+      if (!descended) depth = up(depth, used, current);
     }
+    return new Outcome(bestChoice, best, true, nodes, best);
+  }
+
+  /** Leaves the node at {@code depth}: its parent's choice is taken back. Returns the parent's depth. */
+  private int up(int depth, double[] used, int[] current) {
+    if (depth > 0) {
+      int gi = order[depth - 1];
+      for (int b = 0; b < budgets; b++) used[b] -= cost[gi][current[gi]][b];
+    }
+    return depth - 1;
+  }
+
+  private boolean fits(int gi, int k, int depth, double[] used) {
+    for (int b = 0; b < budgets; b++) {
+      if (used[b] + cost[gi][k][b] + suffixMinCost[depth + 1][b] > 1 + 1e-12) return false;
+    }
+    return true;
+  }
+
+  /** The bound tests of a node, and its relaxation's completion as an incumbent when it fits. True when pruned. */
+  private boolean pruned(int depth, double partial, double[] used, int[] current) {
     // Lagrangian bound of this subtree with the root's multipliers: partial + lambda.(used - 1) + reduced minima.
     double bound = partial + suffixBound[depth];
     for (int b = 0; b < budgets; b++) bound += lambda[b] * (used[b] - 1);
     if (bound >= best - slack()) return true;
     // The root multipliers did not prune: re-optimise them for this subtree's remaining capacity.
-    if (order.length - depth > 1 && partial + subtreeDual(depth, used) >= best - slack()) return true;
+    int remaining = order.length - depth;
+    if (remaining > 1 && remaining <= SUBTREE_DUAL_GROUPS && partial + subtreeDual(depth, used) >= best - slack()) return true;
     // The relaxation's own completion, if it fits, is a feasible point: a cheap incumbent.
     boolean completionFits = true;
     for (int b = 0; b < budgets && completionFits; b++) completionFits = used[b] + suffixArgCost[depth][b] <= 1 + 1e-12;
@@ -102,20 +182,39 @@ final class Certificate {
       best = partial + suffixArgOmega[depth];
       bestChoice = current.clone();
       for (int d = depth; d < order.length; d++) bestChoice[order[d]] = tryOrder[order[d]][0];
-      if (bound >= best - slack()) return true;
+      return bound >= best - slack();
     }
-    int gi = order[depth];
-    for (int k : tryOrder[gi]) {
-      boolean fits = true;
-      for (int b = 0; b < budgets && fits; b++) fits = used[b] + cost[gi][k][b] + suffixMinCost[depth + 1][b] <= 1 + 1e-12;
-      if (!fits) continue;
-      for (int b = 0; b < budgets; b++) used[b] += cost[gi][k][b];
-      current[gi] = k;
-      boolean done = search(depth + 1, partial + omega[gi][k], used, current);
-      for (int b = 0; b < budgets; b++) used[b] -= cost[gi][k][b];
-      if (!done) return false;
+    return false;
+  }
+
+  /**
+   * A proven lower bound on the optimum while the search is under way: the best point so far, or
+   * less if a subtree not yet closed might hold a better one (each open subtree's root-multiplier
+   * bound), and never below the root's bound. Open are the untried children of the nodes on the
+   * path, and the node at {@code depth} itself if it was not expanded yet.
+   */
+  private double lowerBound(double rootBound, int depth, boolean nodeOpen, int[] next, double[] partial, int[] current) {
+    double low = best;
+    double[] used = new double[budgets];
+    for (int d = 0; d <= depth && d < order.length; d++) {
+      int gi = order[d];
+      if (d == depth && nodeOpen) {
+        double bound = partial[d] + suffixBound[d];
+        for (int b = 0; b < budgets; b++) bound += lambda[b] * (used[b] - 1);
+        low = Math.min(low, bound);
+        break;
+      }
+      for (int i = next[d]; i < tryOrder[gi].length; i++) {
+        int k = tryOrder[gi][i];
+        if (!fits(gi, k, d, used)) continue;
+        double bound = partial[d] + omega[gi][k] + suffixBound[d + 1];
+        for (int b = 0; b < budgets; b++) bound += lambda[b] * (used[b] + cost[gi][k][b] - 1);
+        low = Math.min(low, bound);
+      }
+      for (int b = 0; b < budgets; b++) used[b] += cost[gi][current[gi]][b];
     }
-    return true;
+    if (depth == order.length) low = Math.min(low, partial[depth]);
+    return Math.max(rootBound, low);
   }
 
   /** Prune only what is worse by more than rounding: ties keep the incumbent. */

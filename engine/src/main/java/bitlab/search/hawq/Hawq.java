@@ -25,9 +25,10 @@ public final class Hawq {
   private final Map<String, Bits> fixed;
   private final List<List<String>> ties;
   private final LossChange damage;
+  private final java.time.Duration timeLimit;
 
   private Hawq(Model model, Traces traces, List<Bits> candidates, List<Budget> budgets, Map<String, Bits> fixed,
-      List<List<String>> ties, LossChange damage) {
+      List<List<String>> ties, LossChange damage, java.time.Duration timeLimit) {
     this.model = model;
     this.traces = traces;
     this.candidates = List.copyOf(candidates);
@@ -35,6 +36,7 @@ public final class Hawq {
     this.fixed = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fixed));
     this.ties = List.copyOf(ties);
     this.damage = damage;
+    this.timeLimit = timeLimit;
   }
 
   /** A planner for this model with these traces; candidates W4A4 and W8A8 until told otherwise. */
@@ -43,7 +45,7 @@ public final class Hawq {
       throw new HawqException("The traces are of model '" + traces.model() + "' (" + traces.layers().size()
           + " layers) but the model is '" + model.name() + "' (" + model.layers().size() + " layers); trace this model first.");
     }
-    return new Hawq(model, traces, List.of(Bits.W4A4, Bits.W8A8), List.of(), Map.of(), List.of(), null);
+    return new Hawq(model, traces, List.of(Bits.W4A4, Bits.W8A8), List.of(), Map.of(), List.of(), null, IlpSolver.DEFAULT_TIME_LIMIT);
   }
 
   public Model model() { return model; }
@@ -60,7 +62,7 @@ public final class Hawq {
     for (Bits b : pairs) {
       if (!b.quantized()) throw new HawqException("Candidate " + b + " is not a quantized pair; use widths 1..8.");
     }
-    return new Hawq(model, traces, pairs.stream().distinct().toList(), budgets, fixed, ties, damage);
+    return new Hawq(model, traces, pairs.stream().distinct().toList(), budgets, fixed, ties, damage, timeLimit);
   }
 
   /** Candidates with weights and activations at the same width, e.g. {@code bits(4, 8)}. */
@@ -73,7 +75,7 @@ public final class Hawq {
     List<Budget> out = new ArrayList<>();
     for (Budget old : budgets) if (!old.name().equals(b.name())) out.add(old);
     out.add(b);
-    return new Hawq(model, traces, candidates, out, fixed, ties, damage);
+    return new Hawq(model, traces, candidates, out, fixed, ties, damage, timeLimit);
   }
 
   /**
@@ -85,14 +87,25 @@ public final class Hawq {
    * an order of magnitude ({@code tutorials/10-hawq-sensitivity.ipynb}). Layers still add independently.
    */
   public Hawq measuredDamage(bitlab.data.Samples images) {
-    return new Hawq(model, traces, candidates, budgets, fixed, ties, LossChange.on(model, images));
+    return new Hawq(model, traces, candidates, budgets, fixed, ties, LossChange.on(model, images), timeLimit);
   }
+
+  /**
+   * How long the ILP may search (default {@link IlpSolver#DEFAULT_TIME_LIMIT}); after it, the plan is
+   * the best found, with its proven distance from the optimum.
+   */
+  public Hawq timeLimit(java.time.Duration limit) {
+    if (limit == null || limit.isZero() || limit.isNegative()) throw new HawqException("The ILP's time limit must be positive, got " + limit + ".");
+    return new Hawq(model, traces, candidates, budgets, fixed, ties, damage, limit);
+  }
+
+  public java.time.Duration timeLimit() { return timeLimit; }
 
   /** True if Ω is the measured loss increase ({@link #measuredDamage}) rather than the Hessian estimate. */
   public boolean measured() { return damage != null; }
 
   public Hawq withoutBudgets() {
-    return new Hawq(model, traces, candidates, List.of(), fixed, ties, damage);
+    return new Hawq(model, traces, candidates, List.of(), fixed, ties, damage, timeLimit);
   }
 
   /** Keeps a layer at one pair (added to its candidates if it is not one). */
@@ -101,7 +114,7 @@ public final class Hawq {
     if (!model.node(layer).quantizable()) throw new HawqException("Layer '" + layer + "' has no weights to fix; layers with weights are " + String.join(", ", model.layerNames()) + ".");
     Map<String, Bits> f = new LinkedHashMap<>(fixed);
     f.put(layer, bits);
-    return new Hawq(model, traces, candidates, budgets, f, ties, damage);
+    return new Hawq(model, traces, candidates, budgets, f, ties, damage, timeLimit);
   }
 
   /** Makes layers share one pair (e.g. a residual block's downsample convolution and its first convolution). */
@@ -109,7 +122,7 @@ public final class Hawq {
     for (String l : layers) model.node(l);
     List<List<String>> t = new ArrayList<>(ties);
     t.add(List.of(layers));
-    return new Hawq(model, traces, candidates, budgets, fixed, t, damage);
+    return new Hawq(model, traces, candidates, budgets, fixed, t, damage, timeLimit);
   }
 
   /**
@@ -137,7 +150,7 @@ public final class Hawq {
 
   public Plan solve() {
     IlpProblem p = problem();
-    return new Plan(model, traces, p, IlpSolver.solve(p), budgets, damage != null);
+    return new Plan(model, traces, p, IlpSolver.solve(p, timeLimit), budgets, damage != null);
   }
 
   /** Optimal plans with one budget swept over fractions (other budgets kept). */

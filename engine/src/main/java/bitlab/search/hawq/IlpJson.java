@@ -105,6 +105,9 @@ public final class IlpJson {
     o.addProperty("millis", s.millis());
     if (s.proof() != null) {
       o.addProperty("provenOptimal", s.proof().proven());
+      o.addProperty("lowerBound", s.proof().lowerBound());
+      o.addProperty("gap", s.gap());
+      o.addProperty("timeLimitSeconds", s.proof().limitSeconds());
       o.addProperty("ojalgoOptimal", s.proof().solverOptimal());
       o.addProperty("searchNodes", s.proof().nodes());
     }
@@ -125,7 +128,7 @@ public final class IlpJson {
     } catch (JsonParseException ex) {
       throw new IlpInputException(source + " is not valid JSON: " + ex.getMessage());
     }
-    String format = o.has("format") && o.get("format").isJsonPrimitive() ? o.get("format").getAsString() : null;
+    String format = o.has("format") && isString(o.get("format")) ? o.get("format").getAsString() : null;
     if (!FORMAT.equals(format)) {
       throw new IlpInputException(source + " has format " + (format == null ? "(none)" : "'" + format + "'") + "; this bitlab reads '" + FORMAT + "'.");
     }
@@ -157,7 +160,7 @@ public final class IlpJson {
         String where = source + " budgets[" + i + "]";
         if (!bs.get(i).isJsonObject()) throw new IlpInputException(where + " is not an object.");
         JsonObject b = bs.get(i).getAsJsonObject();
-        limits.add(new IlpProblem.Limit(string(b, "name", where), b.has("unit") ? b.get("unit").getAsString() : "", number(b, "limit", where)));
+        limits.add(new IlpProblem.Limit(string(b, "name", where), optionalString(b, "unit", where), number(b, "limit", where)));
       }
     }
     Map<String, Bits> fixed = new LinkedHashMap<>();
@@ -167,10 +170,15 @@ public final class IlpJson {
     }
     List<List<String>> ties = new ArrayList<>();
     if (o.has("ties")) {
-      for (JsonElement t : array(o, "ties", source)) {
-        if (!t.isJsonArray()) throw new IlpInputException(source + " 'ties' must be a list of lists of layer names.");
+      JsonArray ts = array(o, "ties", source);
+      for (int i = 0; i < ts.size(); i++) {
+        JsonElement t = ts.get(i);
+        if (!t.isJsonArray()) throw new IlpInputException(source + " 'ties' must be a list of lists of layer names; ties[" + i + "] is " + t + ".");
         List<String> names = new ArrayList<>();
-        for (JsonElement n : t.getAsJsonArray()) names.add(n.getAsString());
+        for (JsonElement n : t.getAsJsonArray()) {
+          if (!isString(n)) throw new IlpInputException(source + " ties[" + i + "] has " + n + ", which is not a layer name; write names as strings.");
+          names.add(n.getAsString());
+        }
         ties.add(names);
       }
     }
@@ -190,8 +198,20 @@ public final class IlpJson {
   }
 
   private static String string(JsonObject o, String key, String where) {
-    if (!o.has(key) || !o.get(key).isJsonPrimitive()) throw new IlpInputException(where + " has no '" + key + "'.");
+    if (!o.has(key) || o.get(key).isJsonNull()) throw new IlpInputException(where + " has no '" + key + "'.");
+    if (!isString(o.get(key))) throw new IlpInputException(where + " '" + key + "' must be a string, got " + o.get(key) + ".");
     return o.get(key).getAsString();
+  }
+
+  /** A string entry that may be absent or null (then empty). */
+  private static String optionalString(JsonObject o, String key, String where) {
+    if (!o.has(key) || o.get(key).isJsonNull()) return "";
+    if (!isString(o.get(key))) throw new IlpInputException(where + " '" + key + "' must be a string such as \"bytes\", got " + o.get(key) + ".");
+    return o.get(key).getAsString();
+  }
+
+  private static boolean isString(JsonElement e) {
+    return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
   }
 
   private static double number(JsonObject o, String key, String where) {

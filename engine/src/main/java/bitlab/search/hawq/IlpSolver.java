@@ -1,6 +1,8 @@
 package bitlab.search.hawq;
 
 import bitlab.hardware.Bits;
+import bitlab.task.Work;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +33,51 @@ public final class IlpSolver {
    */
   static final long OJALGO_MILLIS = Long.getLong("bitlab.hawq.ojalgoMillis", 10);
 
+  /**
+   * ojAlgo is asked only up to this many tie groups: its presolve ignores the time limit and took
+   * 0.6 s at 250 groups of 4 candidates, 6 s at 2,000 and 30 s at 10,000 of 2 (a shared 2-core
+   * machine), finding no point within its 10 ms on those; larger problems start from the proof
+   * search's own incumbents.
+   */
+  static final int OJALGO_MAX_GROUPS = 200;
+
+  /**
+   * How long a solve may take unless told otherwise. Most problems of real models are proven
+   * optimal in milliseconds; a hard one (hundreds of layers, four candidates, two budgets) then
+   * returns its best plan with the gap it proved instead of running for minutes.
+   */
+  public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(20);
+
   private IlpSolver() {}
 
+  /** A time limit given in seconds, checked: a positive finite number. */
+  public static Duration timeLimit(double seconds) {
+    if (!(seconds > 0) || Double.isInfinite(seconds) || seconds > 1e9) {
+      throw new IlpInputException("The ILP's time limit must be a positive number of seconds, got " + seconds + ".");
+    }
+    return Duration.ofNanos(Math.max(1_000_000L, Math.round(seconds * 1e9)));
+  }
+
   public static IlpSolution solve(IlpProblem p) {
+    return solve(p, DEFAULT_TIME_LIMIT);
+  }
+
+  /**
+   * The optimum if it is found and proven within {@code limit}; otherwise the best policy found, with
+   * a proven lower bound on the optimum ({@link IlpSolution.Proof#gap()}). Long solves report
+   * progress through {@link Work#progress} and stop at an interrupt.
+   */
+  public static IlpSolution solve(IlpProblem p, Duration limit) {
+    return solve(p, limit, 1024);
+  }
+
+  /** {@code checkEvery}: search nodes between looks at the clock (tests stop searches early with 1). */
+  static IlpSolution solve(IlpProblem p, Duration limit, int checkEvery) {
+    if (limit == null || limit.isNegative() || limit.isZero()) {
+      throw new IlpInputException("The ILP's time limit must be positive, got " + limit + ".");
+    }
     long start = System.nanoTime();
+    long deadline = start + Math.min(limit.toNanos(), Long.MAX_VALUE / 4);
     List<IlpProblem.Group> groups = p.groups();
     List<IlpSolution.Usage> ranges = ranges(p, groups);
     for (IlpSolution.Usage r : ranges) {
@@ -65,13 +108,13 @@ public final class IlpSolver {
         }
       }
     }
-    int[] ojalgo = ojAlgo(omega, cost, nb);
-    Certificate.Outcome proof = new Certificate(omega, cost, nb).run(ojalgo);
+    int[] ojalgo = groups.size() <= OJALGO_MAX_GROUPS ? ojAlgo(omega, cost, nb) : null;
+    double unit = scale;
+    Certificate search = new Certificate(omega, cost, nb);
+    search.checkEvery = checkEvery;
+    Certificate.Outcome proof = search.run(ojalgo, deadline, new ProgressLine(start, limit, unit));
     if (proof.choice() == null) {
-      if (!proof.proven()) {
-        throw new BudgetException("No policy meeting " + describe(ranges) + " was found within " + Certificate.NODE_LIMIT
-            + " search nodes; loosen a budget.");
-      }
+      if (!proof.proven()) throw new BudgetException(notFoundInTime(ranges, limit));
       throw new BudgetException("No policy meets all these budgets at once: " + describe(ranges)
           + "; each is reachable alone, together they are not. Loosen one of them.");
     }
@@ -83,8 +126,48 @@ public final class IlpSolver {
       for (int m = 0; m < g.members().length; m++) choice[g.members()[m]] = g.index()[m][k];
     }
     boolean same = ojalgo != null && Math.abs(objective(omega, ojalgo) - proof.objective()) <= 1e-12 * Math.max(1, proof.objective());
-    return solution(p, choice, ranges, (System.nanoTime() - start) / 1e6,
-        new IlpSolution.Proof(proof.proven(), same, proof.nodes()));
+    IlpSolution s = solution(p, choice, ranges, (System.nanoTime() - start) / 1e6, null);
+    double bound = proof.proven() ? s.objective() : Math.min(s.objective(), proof.lowerBound() * scale);
+    return s.withProof(new IlpSolution.Proof(proof.proven(), same, proof.nodes(), bound, limit.toMillis() / 1000.0));
+  }
+
+  static String notFoundInTime(List<IlpSolution.Usage> ranges, Duration limit) {
+    return "No policy meeting " + describe(ranges) + " was found within the ILP's time limit of " + seconds(limit)
+        + "; loosen a budget, or allow more time (timeLimit(seconds) in a notebook, --time-limit SECONDS on the command line).";
+  }
+
+  /** A duration as a person says it: "250 ms", "20 s", "1.5 s", "5 min". */
+  static String seconds(Duration d) {
+    if (d.toMillis() < 1000) return d.toMillis() + " ms";
+    double s = d.toMillis() / 1000.0;
+    if (s >= 120 && s % 60 == 0) return (long) (s / 60) + " min";
+    return (s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s)) + " s";
+  }
+
+  /** The search's progress as one line, at most twice a second, after its first second. */
+  private static final class ProgressLine implements Certificate.Progress {
+    private final long start;
+    private final Duration limit;
+    private final double unit;
+    private long shown;
+
+    ProgressLine(long start, Duration limit, double unit) {
+      this.start = start;
+      this.limit = limit;
+      this.unit = unit;
+    }
+
+    @Override
+    public void report(long nodes, double best, double lowerBound) {
+      long now = System.nanoTime();
+      if (now - start < 1_000_000_000L || now - shown < 500_000_000L) return;
+      shown = now;
+      String where = Double.isInfinite(best) ? "no policy meeting the budgets yet"
+          : String.format(Locale.ROOT, "best total Omega %.4e, at most %.3g%% above the optimum", best * unit,
+              100 * IlpSolution.Proof.gap(best, lowerBound));
+      Work.progress(String.format(Locale.ROOT, "ILP: %,d search nodes in %.0f s of %s; %s", nodes, (now - start) / 1e9,
+          seconds(limit), where));
+    }
   }
 
   /**

@@ -77,7 +77,7 @@ public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution s
 
   @Override public String toString() {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: total perturbation %.4e (%s, %.1f ms)%n",
-        title(), omega(), solution.proof() != null && solution.proof().proven() ? "proven optimal" : "not proven optimal", solution.millis()));
+        title(), omega(), solution.verdict(), solution.millis()));
     for (int i = 0; i < layers().size(); i++) {
       b.append(String.format(Locale.ROOT, "  %-16s %-6s Omega %.3e  avg trace %.3e%n", layers().get(i), solution.bits().get(i),
           solution.omega()[i], traces.layer(layers().get(i)).average()));

@@ -17,8 +17,10 @@
  *       latency and energy on any {@link bitlab.hardware.Target}, absolute or as a fraction between the
  *       cheapest and dearest policies), fixed layers and ties become an
  *       {@link bitlab.search.hawq.IlpProblem}.</li>
- *   <li>{@link bitlab.search.hawq.IlpSolver}: ojAlgo's branch and bound, then an exact Lagrangian
- *       branch and bound ({@code Certificate}) that proves the answer optimal or corrects it.</li>
+ *   <li>{@link bitlab.search.hawq.IlpSolver}: ojAlgo's branch and bound (up to 200 tie groups), then
+ *       an exact Lagrangian branch and bound ({@code Certificate}, iterative) that proves the answer
+ *       optimal or corrects it; past the time limit (default 20 s) the best plan found and a proven
+ *       lower bound on the optimum.</li>
  *   <li>{@link bitlab.search.hawq.Plan}: the policy, its perturbation, budget use and the uniform
  *       policies beside it; {@link bitlab.search.hawq.IlpJson} writes and reads the problem so that
  *       {@code ./bitlab ilp} replays it exactly.</li>

@@ -25,6 +25,11 @@ class IlpJsonTest {
     assertEquals("W8A8", s.bits("b").toString()); // a is fixed at 6 bytes, so b's 12 bytes just fit the 18
   }
 
+  @Test void aNullUnitIsNoUnit() {
+    IlpSolution s = IlpSolver.solve(IlpJson.read(GOOD.replace("\"unit\": \"bytes\"", "\"unit\": null"), "plan.json"));
+    assertEquals("", s.usage().get(0).unit());
+  }
+
   /** Each row: what is broken, the text replaced (several separated by @@), its replacement, what the message must say. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
@@ -49,6 +54,12 @@ class IlpJsonTest {
       "bits out of range  | \"W8A8\"], \"omega\": [3.0      | \"W9A8\"], \"omega\": [3.0            | plan.json layer 'b'",
       "wrong format       | bitlab-ilp/1                     | bitlab-ilp/9                           | this bitlab reads 'bitlab-ilp/1'",
       "not JSON           | \"ties\": []}                    | \"ties\": [                            | plan.json is not valid JSON",
+      "unit an object     | \"unit\": \"bytes\"            | \"unit\": {}                           | plan.json budgets[0] 'unit' must be a string such as \"bytes\", got {}.",
+      "tie of null        | \"ties\": []                     | \"ties\": [[\"a\", null]]              | plan.json ties[0] has null, which is not a layer name; write names as strings.",
+      "tie of an object   | \"ties\": []                     | \"ties\": [[\"a\", {}]]                | plan.json ties[0] has {}, which is not a layer name; write names as strings.",
+      "tie not a list     | \"ties\": []                     | \"ties\": [\"a\"]                      | plan.json 'ties' must be a list of lists of layer names; ties[0] is \"a\".",
+      "name a number      | {\"name\": \"b\"                | {\"name\": 7                           | plan.json layers[1] 'name' must be a string, got 7.",
+      "name null          | {\"name\": \"b\"                | {\"name\": null                        | plan.json layers[1] has no 'name'.",
   })
   void aBrokenFileIsNamed(String what, String from, String to, String expected) {
     String json = GOOD;

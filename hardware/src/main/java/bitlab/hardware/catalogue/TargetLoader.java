@@ -54,14 +54,8 @@ public final class TargetLoader {
 
   /** A target file; a LUT's table is read from beside it. */
   public static Target fromFile(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new TargetSyntaxException("Target file " + file + " does not exist; expected a .yaml file there.", e);
-    } catch (IOException e) {
-      throw new TargetSyntaxException("Target file " + file + " could not be read: " + e.getMessage() + ".", e);
-    }
+    String text = bitlab.files.TextFile.read(file, "the target file", "Target file " + file + " does not exist; expected a .yaml file there.",
+        m -> new TargetSyntaxException(m, null));
     String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
     Path dir = file.toAbsolutePath().getParent();
     return load("file " + file.getFileName(), stem, text, name -> fileReader(dir.resolve(name), "file " + file.getFileName()));
