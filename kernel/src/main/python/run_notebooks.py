@@ -4,7 +4,12 @@
 
 Default: execute each notebook and save its outputs in place. The file is replaced whole (written
 to a temporary file beside it, then renamed) and only if every cell ran; the first failing cell
-stops everything, is printed with its error, and the exit status is 1.
+stops everything, is printed with its error, and the exit status is 1. A symlinked notebook stays a
+symlink (its target is replaced) and the file keeps its permissions.
+
+Kernels' connection files (they hold the HMAC key) go to a private folder that is removed on exit,
+SIGTERM and SIGINT included; if this process is killed outright, the kernel notices its parent is
+gone, removes its connection file and exits (bitlab.kernel.ParentWatch).
 
 --check: execute each notebook without saving, and require that no cell fails and that every cell
 produces at least the rich output types (text/html, image/png, image/svg+xml) its committed
@@ -12,6 +17,9 @@ outputs have. Prints one line per notebook and 'notebooks: N passed, N failed'.
 """
 import argparse
 import os
+import shutil
+import signal
+import stat
 import sys
 import tempfile
 import time
@@ -48,12 +56,17 @@ def execute(path, kernel, timeout):
 
 
 def save(nb, path):
-    folder = os.path.dirname(os.path.abspath(path))
+    # Through a symlink to its target: the link stays a link. The new file gets the old one's mode
+    # (mkstemp makes 0600 files) before it is renamed over it.
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    mode = stat.S_IMODE(os.stat(target).st_mode)
     fd, tmp = tempfile.mkstemp(prefix=".bitlab-", suffix=".ipynb", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             nbformat.write(nb, f)
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -75,14 +88,35 @@ def check(committed_path, nb):
     return problems
 
 
+def private_runtime_dir():
+    """A folder only this user can read for the kernels' connection files, removed however this process ends short of SIGKILL."""
+    runtime = tempfile.mkdtemp(prefix="bitlab-run-")
+    os.environ["JUPYTER_RUNTIME_DIR"] = runtime
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)  # unwinds: nbclient shuts its kernel down, the finally below removes the folder
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+    return runtime
+
+
 def main():
+    runtime = private_runtime_dir()
+    try:
+        return run(sys.argv[1:])
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def run(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("notebooks", nargs="+")
     ap.add_argument("--kernel", default="bitlab")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("BITLAB_CELL_TIMEOUT", "1800")),
                     help="seconds a single cell may take")
     ap.add_argument("--check", action="store_true", help="verify without saving")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     passed = failed = 0
     for path in args.notebooks:

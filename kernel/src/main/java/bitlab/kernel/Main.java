@@ -23,6 +23,7 @@ public final class Main {
     }
     KernelLog.init();
     KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(file));
+    ParentWatch.start(file);
     Session session = new Session();
     BitlabKernel kernel = new BitlabKernel(session);
     JupyterConnection connection = new JupyterConnection(props);

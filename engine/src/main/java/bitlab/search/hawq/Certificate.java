@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
  * never what it returns). Each node first tries the root's multipliers (constant time from suffix
  * sums), then, in subtrees of at most {@link #SUBTREE_DUAL_GROUPS} groups, multipliers re-optimised
  * for its own remaining capacity; the relaxation's completion, when it fits, is taken as an
- * incumbent. Works on the scaled problem: perturbations at most 1, limits 1.
+ * incumbent and improved greedily ({@link #fill}). Works on the scaled problem: perturbations at
+ * most 1, limits 1.
  *
  * <p>The search keeps its path in arrays, not on the call stack (10,000 layers overflowed the stack
  * of the recursive version), stops at a deadline, and then still says how good its best point is:
@@ -38,6 +39,7 @@ final class Certificate {
   private double[] suffixArgOmega;  // per depth: perturbation of the remaining groups at their reduced-best choice
   private double[][] suffixArgCost; // per depth and budget: cost of that completion
   private int[][] tryOrder;         // per group: choices by omega + lambda.c
+  private long[] moves;             // (group, choice) pairs for fill(), most promising first
   private double best;
   private int[] bestChoice;
   long nodes;
@@ -92,9 +94,11 @@ final class Certificate {
         suffixArgCost[d][b] = suffixArgCost[d + 1][b] + cost[gi][arg][b];
       }
     }
+    moves = moves();
     boolean usable = feasible(incumbent);
     bestChoice = usable ? incumbent.clone() : null;
     best = usable ? objective(incumbent) : Double.POSITIVE_INFINITY;
+    if (usable) fill();
     return search(deadline, progress);
   }
 
@@ -115,7 +119,7 @@ final class Certificate {
     while (depth >= 0) {
       if (entering) {
         entering = false;
-        if (++nodes % checkEvery == 0) {
+        if (++nodes % checkEvery == 0 && nodes > 1) { // the root always runs: its completion is the first plan
           bitlab.task.Work.checkpoint();
           if (System.nanoTime() - deadline > 0) {
             return new Outcome(bestChoice, best, false, nodes, lowerBound(rootBound, depth, true, next, partial, current));
@@ -182,6 +186,7 @@ final class Certificate {
       best = partial + suffixArgOmega[depth];
       bestChoice = current.clone();
       for (int d = depth; d < order.length; d++) bestChoice[order[d]] = tryOrder[order[d]][0];
+      fill();
       return bound >= best - slack();
     }
     return false;
@@ -215,6 +220,57 @@ final class Certificate {
     }
     if (depth == order.length) low = Math.min(low, partial[depth]);
     return Math.max(rootBound, low);
+  }
+
+  /**
+   * Improves the incumbent greedily: the relaxation's completion gives tied layers (a network's
+   * repeated blocks) the same choice, all cheap or all dear, and leaves budget unused. One pass over
+   * every (group, choice) move, best perturbation saved per multiplier-weighted cost first, takes
+   * each move that still lowers the perturbation and fits every budget. Costs one sort at the start
+   * and time linear in the moves per call.
+   */
+  private void fill() {
+    double[] used = new double[budgets];
+    for (int g = 0; g < bestChoice.length; g++) for (int b = 0; b < budgets; b++) used[b] += cost[g][bestChoice[g]][b];
+    boolean changed = false;
+    for (long m : moves) {
+      int g = (int) (m >>> 32);
+      int k = (int) m;
+      int c = bestChoice[g];
+      if (omega[g][k] >= omega[g][c]) continue;
+      boolean fits = true;
+      for (int b = 0; b < budgets && fits; b++) fits = used[b] + cost[g][k][b] - cost[g][c][b] <= 1 + 1e-12;
+      if (!fits) continue;
+      for (int b = 0; b < budgets; b++) used[b] += cost[g][k][b] - cost[g][c][b];
+      bestChoice[g] = k;
+      changed = true;
+    }
+    if (changed) best = objective(bestChoice);
+  }
+
+  /** Every (group, choice) as {@code group << 32 | choice}, by perturbation saved per weighted cost added, from the reduced-best choice. */
+  private long[] moves() {
+    int n = 0;
+    for (double[] o : omega) n += o.length;
+    long[] all = new long[n];
+    double[] key = new double[n];
+    int i = 0;
+    for (int g = 0; g < omega.length; g++) {
+      int base = tryOrder[g][0];
+      for (int k = 0; k < omega[g].length; k++) {
+        double saved = omega[g][base] - omega[g][k];
+        double added = 0;
+        for (int b = 0; b < budgets; b++) added += Math.max(lambda[b], 1e-12) * (cost[g][k][b] - cost[g][base][b]);
+        key[i] = added <= 0 ? Double.NEGATIVE_INFINITY : -saved / added;
+        all[i++] = ((long) g << 32) | k;
+      }
+    }
+    Integer[] idx = new Integer[n];
+    for (int j = 0; j < n; j++) idx[j] = j;
+    Arrays.sort(idx, Comparator.comparingDouble(j -> key[j]));
+    long[] out = new long[n];
+    for (int j = 0; j < n; j++) out[j] = all[idx[j]];
+    return out;
   }
 
   /** Prune only what is worse by more than rounding: ties keep the incumbent. */

@@ -34,12 +34,12 @@ public final class IlpSolver {
   static final long OJALGO_MILLIS = Long.getLong("bitlab.hawq.ojalgoMillis", 10);
 
   /**
-   * ojAlgo is asked only up to this many tie groups: its presolve ignores the time limit and took
-   * 0.6 s at 250 groups of 4 candidates, 6 s at 2,000 and 30 s at 10,000 of 2 (a shared 2-core
-   * machine), finding no point within its 10 ms on those; larger problems start from the proof
-   * search's own incumbents.
+   * ojAlgo is asked only up to this many binary variables (groups times choices): its presolve
+   * ignores the time limit and took 0.6 s at 250 groups of 4 candidates, 6 s at 2,000 and 30 s at
+   * 10,000 of 2 (a shared 2-core machine), finding no point within its 10 ms on those; larger
+   * problems start from the proof search's own incumbents.
    */
-  static final int OJALGO_MAX_GROUPS = 200;
+  static final int OJALGO_MAX_BINARIES = 1000;
 
   /**
    * How long a solve may take unless told otherwise. Most problems of real models are proven
@@ -108,7 +108,9 @@ public final class IlpSolver {
         }
       }
     }
-    int[] ojalgo = groups.size() <= OJALGO_MAX_GROUPS ? ojAlgo(omega, cost, nb) : null;
+    int binaries = 0;
+    for (double[] o : omega) binaries += o.length;
+    int[] ojalgo = binaries <= OJALGO_MAX_BINARIES ? ojAlgo(omega, cost, nb) : null;
     double unit = scale;
     Certificate search = new Certificate(omega, cost, nb);
     search.checkEvery = checkEvery;

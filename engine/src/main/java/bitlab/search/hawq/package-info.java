@@ -17,7 +17,7 @@
  *       latency and energy on any {@link bitlab.hardware.Target}, absolute or as a fraction between the
  *       cheapest and dearest policies), fixed layers and ties become an
  *       {@link bitlab.search.hawq.IlpProblem}.</li>
- *   <li>{@link bitlab.search.hawq.IlpSolver}: ojAlgo's branch and bound (up to 200 tie groups), then
+ *   <li>{@link bitlab.search.hawq.IlpSolver}: ojAlgo's branch and bound (up to 1,000 binaries), then
  *       an exact Lagrangian branch and bound ({@code Certificate}, iterative) that proves the answer
  *       optimal or corrects it; past the time limit (default 20 s) the best plan found and a proven
  *       lower bound on the optimum.</li>

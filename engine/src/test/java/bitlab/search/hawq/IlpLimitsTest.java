@@ -97,6 +97,20 @@ class IlpLimitsTest {
     assertTrue(cut > 100, "most searches were cut short: " + cut);
   }
 
+  /**
+   * 100 identical layers and room for half of them at 8 bits: the relaxation's completion takes all
+   * or none (they tie), and the greedy fill finds the optimum before the search has taken a step.
+   */
+  @Test
+  void identicalLayersGetAGoodPlanEvenFromASearchCutShortAtOnce() {
+    List<Bits> c = List.of(Bits.W4A4, Bits.W8A8);
+    List<IlpProblem.Layer> layers = new ArrayList<>();
+    for (int i = 0; i < 100; i++) layers.add(new IlpProblem.Layer("block" + i, c, new double[] {1.0, 0.1}, Map.of("size", new double[] {6, 12})));
+    IlpProblem p = new IlpProblem(layers, List.of(new IlpProblem.Limit("size", "bytes", 900)), Map.of(), List.of());
+    IlpSolution s = IlpSolver.solve(p, Duration.ofNanos(1), 1);
+    assertEquals(55.0, s.objective(), 1e-9, "50 layers at W8A8, 50 at W4A4: " + s.verdict());
+  }
+
   @Test
   void noPlanWithinTheTimeLimitIsASentence() {
     assertEquals("No policy meeting 'size' <= 5 bytes (range 4 bytes to 9 bytes) was found within the ILP's time limit of 250 ms;"
