@@ -23,8 +23,10 @@ import stat
 import sys
 import tempfile
 import time
+import uuid
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -41,8 +43,13 @@ def rich_types(cell):
 
 def execute(path, kernel, timeout):
     nb = nbformat.read(path, as_version=4)
+    # jupyter_client would put the connection file (it holds the HMAC key) in the shared temporary
+    # folder; it goes into this run's private one instead.
+    km = KernelManager(kernel_name=kernel,
+                       connection_file=os.path.join(os.environ["JUPYTER_RUNTIME_DIR"], "kernel-%s.json" % uuid.uuid4()))
     client = NotebookClient(
         nb,
+        km=km,
         kernel_name=kernel,
         timeout=timeout,
         startup_timeout=180,
@@ -50,7 +57,11 @@ def execute(path, kernel, timeout):
         record_timing=False,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
     )
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        if km.has_kernel:  # nbclient shuts down only kernels it made itself
+            km.shutdown_kernel()
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": "bitlab (Java)", "language": "java"}
     return nb
 

@@ -31,9 +31,15 @@ nb.cells.append(nbformat.v4.new_code_cell(
 nbformat.write(nb, sys.argv[1])
 PY
 
+# A fresh JupyterLab state for every check: no tab restored from an earlier session (the user's or a
+# previous check's) covers the page, and nothing the check opens shows up in the user's lab.
+state="$WORK/lab-state"
+rm -rf "$state"
+mkdir -p "$state"
+
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 token="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
-"$ROOT/bitlab" lab --no-browser --port="$port" --IdentityProvider.token="$token" \
+BITLAB_LAB_STATE="$state" "$ROOT/bitlab" lab --no-browser --port="$port" --IdentityProvider.token="$token" \
   --ServerApp.open_browser=False >"$ARTIFACTS/lab.log" 2>&1 &
 lab=$!
 stop_lab() {

@@ -213,8 +213,12 @@ class ProtocolRobustnessTests(unittest.TestCase):
         self.execute_ok("survivor + 1", "42")
 
     def test_a_cell_catching_throwable_around_a_loop_is_stopped(self):
-        msg_id = self.kc.execute("long k = 0;\nwhile (true) { try { while (true) { k++; } } catch (Throwable t) { } }")
-        time.sleep(1)
+        msg_id = self.kc.execute('long k = 0;\nwhile (true) {\n  try { System.out.println("spinning"); while (true) { k++; } }'
+                                 ' catch (Throwable t) { }\n}')
+        while True:  # interrupt once the loop runs (an interrupt during compilation ends the cell before it runs)
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+                break
         self.km.interrupt_kernel()
         reply = self.reply_to(msg_id)
         self.assertEqual(reply["ename"], "Interrupted")

@@ -37,6 +37,8 @@ final class CellControl extends DirectExecutionControl {
   private volatile Outcome lastFailure;
   private volatile Thread worker;
   private volatile long interruptedAt;
+  private volatile boolean cellActive;
+  private volatile boolean pending; // an interrupt that came while the cell compiled, before a worker ran
   private volatile Consumer<Thread> onWorkerStart = t -> {};
   volatile long graceMillis = Long.getLong("bitlab.interrupt.grace", 2000);
 
@@ -73,6 +75,12 @@ final class CellControl extends DirectExecutionControl {
     t.setContextClassLoader(loader.classLoader());
     interruptedAt = 0;
     worker = t;
+    if (pending) {
+      // Interrupted while JShell compiled this snippet: it does not run at all.
+      worker = null;
+      lastFailure = new Outcome(null, new InterruptedException("interrupted before it ran"), true, false, 0);
+      throw new InvocationTargetException(lastFailure.failure());
+    }
     boolean abandoned = false;
     int stops = 0;
     try {
@@ -81,6 +89,7 @@ final class CellControl extends DirectExecutionControl {
       long lastStop = 0;
       while (t.isAlive()) {
         t.join(20);
+        if (pending && interruptedAt == 0) interrupt(); // it came just as the worker started
         long now = System.currentTimeMillis();
         if (!t.isAlive() || interruptedAt == 0 || now - interruptedAt <= graceMillis) continue;
         if (doomedAt == 0) {
@@ -140,10 +149,23 @@ final class CellControl extends DirectExecutionControl {
     }
   }
 
-  /** Asks the running snippet to stop; returns false if nothing was running. */
+  /** A cell begins (interrupts from now on are for it) or ends. */
+  void cell(boolean active) {
+    pending = false;
+    cellActive = active;
+  }
+
+  /**
+   * Asks the running snippet to stop; returns false if no cell is running. An interrupt that comes
+   * while the cell is being compiled stops it before it runs.
+   */
   boolean interrupt() {
     Thread t = worker;
-    if (t == null) return false;
+    if (t == null) {
+      if (!cellActive) return false;
+      pending = true;
+      return true;
+    }
     interruptedAt = System.currentTimeMillis();
     t.interrupt();
     return true;

@@ -69,6 +69,15 @@ public final class Evaluator implements AutoCloseable {
 
   /** Evaluates a whole cell; returns the last expression's value or {@link #NO_VALUE}. */
   public Object eval(String cell) throws EvalFailure {
+    control.cell(true);
+    try {
+      return evalCell(cell);
+    } finally {
+      control.cell(false);
+    }
+  }
+
+  private Object evalCell(String cell) throws EvalFailure {
     control.clearOutcomes();
     offsets.clear();
     code = cell;

@@ -93,6 +93,31 @@ class StopTest {
     assertEquals(3, ev.eval("1 + 2"));
   }
 
+  static volatile boolean ran;
+
+  public static void markRan() {
+    ran = true;
+  }
+
+  /** An interrupt that comes while the cell is being compiled (no worker yet) stops the snippet before it runs. */
+  @Test
+  void anInterruptDuringCompilationStopsTheCellBeforeItRuns() throws Exception {
+    CellControl control = new CellControl(new CellLoader());
+    assertFalse(control.interrupt(), "no cell: nothing to interrupt");
+    control.cell(true);
+    assertTrue(control.interrupt(), "a cell being compiled takes the interrupt");
+    ran = false;
+    java.lang.reflect.InvocationTargetException e = assertThrows(java.lang.reflect.InvocationTargetException.class,
+        () -> control.invoke(StopTest.class.getMethod("markRan")));
+    assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e.getCause()));
+    assertFalse(ran, "the snippet did not run");
+    assertTrue(control.takeFailure().interrupted());
+    control.cell(false);
+    control.cell(true);
+    assertEquals("bitlab#1", control.invoke(StopTest.class.getMethod("markRan")), "the next cell runs");
+    assertTrue(ran);
+  }
+
   @Test
   void exitCallsAreRefusedWhateverTheirForm() {
     for (String call : List.of("System.exit(1)", "Runtime.getRuntime().exit(2)", "Runtime.getRuntime().halt(3)",
