@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Every bitlab test, run by `./bitlab test` after setup: Maven tests of the reactor, every notebook
-# under notebooks/ and tutorials/, the kernel's protocol conformance, and a real-browser check of
+# Every bitlab test, run by `./bitlab test` after setup: Maven tests of the reactor, bounded fuzzing
+# of the parsers of users' files (fuzz.sh, 20 s per target), every notebook under notebooks/ and
+# tutorials/, the kernel's protocol conformance and robustness, and a real-browser check of
 # JupyterLab. Ends with one line 'N passed, N failed' over all of them; exits 1 if anything failed.
-# BITLAB_TEST_STAGES=maven,notebooks,conformance,browser (the default: all) picks stages.
+# BITLAB_TEST_STAGES=maven,fuzz,notebooks,conformance,browser (the default: all) picks stages.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
@@ -13,7 +14,7 @@ passed=0
 failed=0
 summary=()
 
-STAGES=",${BITLAB_TEST_STAGES:-maven,notebooks,conformance,browser},"
+STAGES=",${BITLAB_TEST_STAGES:-maven,fuzz,notebooks,conformance,browser},"
 want() { [[ "$STAGES" == *",$1,"* ]]; }
 
 count() { # stage passed failed
@@ -23,7 +24,7 @@ count() { # stage passed failed
 }
 
 if want maven; then
-echo "== 1/4 Maven tests"
+echo "== 1/5 Maven tests"
 (cd "$ROOT" && find . -path '*/target/surefire-reports' -type d -prune -exec rm -rf {} +)
 (cd "$ROOT" && mvn -B -Dstyle.color=never test -Dsurefire.printSummary=true 2>&1 | tee "$ARTIFACTS/maven.log" | grep -E '^\[(INFO|ERROR|WARNING)\] (Tests run|BUILD|Reactor Summary|bitlab|Failed|  )|FAIL|Tests in error' )
 mvn_status=${PIPESTATUS[0]}
@@ -41,8 +42,19 @@ if [[ $mvn_status -ne 0 && $mf -eq 0 ]]; then mf=1; fi  # a build failure counts
 count maven "$mt" "$mf"
 fi
 
+if want fuzz; then
+echo "== 2/5 fuzzing (Jazzer, ${BITLAB_FUZZ_SECONDS:-20} s per parser)"
+# The fuzz targets are test classes: compiled by the Maven stage, or here when it is skipped.
+want maven || (cd "$ROOT" && mvn -B -q -Dstyle.color=never test-compile >/dev/null 2>&1)
+out="$(bash "$ROOT/kernel/src/test/sh/fuzz.sh" "${BITLAB_FUZZ_SECONDS:-20}" 2>&1)"
+echo "$out"
+fp=$(sed -nE 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$out")
+ff=$(sed -nE 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$out")
+count fuzz "${fp:-0}" "${ff:-1}"
+fi
+
 if want notebooks; then
-echo "== 2/4 notebooks"
+echo "== 3/5 notebooks"
 mapfile -t nbs < <(cd "$ROOT" && ls notebooks/*.ipynb tutorials/*.ipynb 2>/dev/null)
 if ((${#nbs[@]})); then
   out="$(cd "$ROOT" && "$VENV/bin/python" kernel/src/main/python/run_notebooks.py --check "${nbs[@]}" 2>&1)"
@@ -56,7 +68,7 @@ fi
 fi
 
 if want conformance; then
-echo "== 3/4 kernel conformance (jupyter_kernel_test), protocol robustness, the runner, lab state"
+echo "== 4/5 kernel conformance (jupyter_kernel_test), protocol robustness, the runner, lab state"
 out="$(cd "$ROOT/kernel/src/test/python" && JUPYTER_PATH="$VENV/share/jupyter" timeout 1200 /usr/bin/python3 -m unittest -v test_conformance test_protocol_robustness test_runner test_lab_state 2>&1)"
 echo "$out" | grep -E '(ok|FAIL|ERROR|skipped.*)$|^Ran|^OK|^FAILED|Error|assert' | head -80
 ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' <<<"$out")
@@ -70,7 +82,7 @@ fi
 fi
 
 if want browser; then
-echo "== 4/4 JupyterLab in a real browser"
+echo "== 5/5 JupyterLab in a real browser"
 if bash "$ROOT/kernel/src/test/browser/run.sh" "$ARTIFACTS"; then count browser 1 0; else count browser 0 1; fi
 fi
 

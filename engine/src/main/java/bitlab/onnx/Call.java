@@ -11,6 +11,9 @@ final class Call {
   private final Attributes attrs;
 
   Call(GraphImporter g, NodeProto proto, int index) {
+    if (proto.getOutputCount() == 0 || proto.getOutput(0).isEmpty()) {
+      throw new OnnxFormatException("ONNX node #" + index + " (" + proto.getOpType() + ") has no output; the file is malformed.");
+    }
     this.g = g;
     this.proto = proto;
     this.index = index;

@@ -25,43 +25,46 @@ final class Tensors {
     long count = 1;
     for (long d : dims) {
       if (d < 0) throw new OnnxFormatException("Tensor '" + what + "' has a negative dimension; the ONNX file is corrupt.");
+      // Checked at every step: dimensions that overflow a long on their way up are as impossible as a huge product.
+      if (d != 0 && count > Integer.MAX_VALUE / d) {
+        throw new OnnxFormatException("Tensor '" + what + "' has dimensions " + java.util.Arrays.toString(dims)
+            + ", more values than bitlab can hold; the ONNX file is corrupt or not a model bitlab imports.");
+      }
       count *= d;
     }
-    if (count > Integer.MAX_VALUE) throw new OnnxFormatException("Tensor '" + what + "' has " + count + " values, more than bitlab can hold.");
     int n = (int) count;
     ByteString raw = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL ? external(t, what, baseDir) : t.getRawData();
     int type = t.getDataType();
     ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     boolean hasRaw = !raw.isEmpty();
+    // The data is checked against the shape before anything is allocated: a few corrupt bytes must not
+    // ask for gigabytes.
     if (type == DataType.FLOAT_VALUE) {
+      if (hasRaw) need(raw, 4L * n, what); else need(t.getFloatDataCount(), n, what);
       float[] v = new float[n];
       if (hasRaw) {
-        need(raw, 4L * n, what);
         b.asFloatBuffer().get(v);
       } else {
-        need(t.getFloatDataCount(), n, what);
         for (int i = 0; i < n; i++) v[i] = t.getFloatData(i);
       }
       return Const.floats(dims, v);
     }
     if (type == DataType.DOUBLE_VALUE) {
+      if (hasRaw) need(raw, 8L * n, what); else need(t.getDoubleDataCount(), n, what);
       float[] v = new float[n];
       if (hasRaw) {
-        need(raw, 8L * n, what);
         for (int i = 0; i < n; i++) v[i] = (float) b.getDouble();
       } else {
-        need(t.getDoubleDataCount(), n, what);
         for (int i = 0; i < n; i++) v[i] = (float) t.getDoubleData(i);
       }
       return Const.floats(dims, v);
     }
-    long[] v = new long[n];
     if (type == DataType.INT64_VALUE) {
+      if (hasRaw) need(raw, 8L * n, what); else need(t.getInt64DataCount(), n, what);
+      long[] v = new long[n];
       if (hasRaw) {
-        need(raw, 8L * n, what);
         b.asLongBuffer().get(v);
       } else {
-        need(t.getInt64DataCount(), n, what);
         for (int i = 0; i < n; i++) v[i] = t.getInt64Data(i);
       }
       return Const.longs(dims, v);
@@ -73,8 +76,9 @@ final class Tensors {
       default -> throw new OnnxFormatException("Tensor '" + what + "' has data type " + typeName(type)
           + "; bitlab imports FP32 models (weights in FLOAT, shapes in INT64 or INT32): export the model in float32.");
     };
+    if (hasRaw) need(raw, (long) width * n, what); else need(t.getInt32DataCount(), n, what);
+    long[] v = new long[n];
     if (hasRaw) {
-      need(raw, (long) width * n, what);
       for (int i = 0; i < n; i++) {
         v[i] = switch (width) {
           case 4 -> b.getInt();
@@ -83,7 +87,6 @@ final class Tensors {
         };
       }
     } else {
-      need(t.getInt32DataCount(), n, what);
       for (int i = 0; i < n; i++) v[i] = t.getInt32Data(i);
     }
     return Const.longs(dims, v);
@@ -141,6 +144,16 @@ final class Tensors {
     return t.build();
   }
 
+  /** An external-data entry's number (offset, length), or a sentence if it is not one. */
+  private static long number(String text, String key, String what) {
+    try {
+      return Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw new OnnxFormatException("Tensor '" + what + "' has external data " + key + " '" + text + "', which is not a whole number;"
+          + " the ONNX file is corrupt.");
+    }
+  }
+
   static String typeName(int type) {
     DataType d = DataType.forNumber(type);
     return d == null ? "#" + type : d.name();
@@ -153,8 +166,8 @@ final class Tensors {
     for (StringStringEntryProto e : t.getExternalDataList()) {
       switch (e.getKey()) {
         case "location" -> location = e.getValue();
-        case "offset" -> offset = Long.parseLong(e.getValue());
-        case "length" -> length = Long.parseLong(e.getValue());
+        case "offset" -> offset = number(e.getValue(), "offset", what);
+        case "length" -> length = number(e.getValue(), "length", what);
         default -> { }
       }
     }
@@ -162,14 +175,20 @@ final class Tensors {
       throw new OnnxFormatException("Tensor '" + what + "' is stored in an external data file"
           + (location == null ? "" : " '" + location + "'") + "; read the model with OnnxImport.read(Path) from its folder.");
     }
-    Path file = baseDir.resolve(location).normalize();
+    Path file;
+    try {
+      file = baseDir.resolve(location).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new OnnxFormatException("Tensor '" + what + "' names the external data file '" + location + "', which cannot be a file name: "
+          + e.getReason() + ".");
+    }
     if (!file.startsWith(baseDir.normalize()) || !Files.isRegularFile(file)) {
       throw new OnnxFileException("Tensor '" + what + "' is stored in the external data file '" + location
           + "', which is not next to the model in " + baseDir + ".");
     }
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
       long len = length >= 0 ? length : f.length() - offset;
-      if (offset < 0 || len > Integer.MAX_VALUE || offset + len > f.length()) {
+      if (offset < 0 || len < 0 || len > Integer.MAX_VALUE || offset > f.length() - len) {
         throw new OnnxFormatException("Tensor '" + what + "' points past the end of its external data file '" + location + "'.");
       }
       byte[] bytes = new byte[(int) len];

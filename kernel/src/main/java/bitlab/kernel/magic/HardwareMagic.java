@@ -80,7 +80,10 @@ final class HardwareMagic {
       }
     }
     if (sb.length() == 0 || !Character.isJavaIdentifierStart(sb.charAt(0))) sb.insert(0, "target");
-    return sb.toString();
+    String var = sb.toString();
+    // A keyword ("class", "int", "_") cannot name a variable: "class" -> "targetClass".
+    if (!javax.lang.model.SourceVersion.isName(var)) var = "target" + Character.toUpperCase(var.charAt(0)) + var.substring(1);
+    return var;
   }
 
   /** A Java string literal for any text. */

@@ -110,6 +110,8 @@ class MagicsTest {
   void targetNamesBecomeJavaIdentifiers() {
     assertEquals("myEdge", HardwareMagic.javaName("my-edge"));
     assertEquals("target2x", HardwareMagic.javaName("2x"));
+    assertEquals("targetClass", HardwareMagic.javaName("class"));
+    assertEquals("target_", HardwareMagic.javaName("_"));
     assertEquals("\"a\\\"b\\nc\"", HardwareMagic.literal("a\"b\nc"));
     assertFalse(HardwareMagic.literal("tab\there").contains("\t"));
   }
