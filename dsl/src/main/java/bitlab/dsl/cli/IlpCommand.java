@@ -23,6 +23,8 @@ final class IlpCommand implements Callable<Integer> {
         "There is no ILP file " + input + "; write one with 'bitlab hawq MODEL --ilp-out FILE'.", IlpInputException::new);
     IlpProblem p = IlpJson.read(text, input.toString());
     IlpSolution s = IlpSolver.solve(p, limit);
+    // A long search left its progress line on a terminal's stderr: clear it before the plan is printed.
+    if (System.console() != null) System.err.print("\r\u001b[K");
     if (json) {
       Json.print(IlpJson.toJson(s));
       return 0;
