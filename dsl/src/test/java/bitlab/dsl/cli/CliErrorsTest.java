@@ -80,6 +80,13 @@ class CliErrorsTest {
   }
 
   @Test
+  void sentencesInJsonKeepTheirQuotes() {
+    MainTest.Run r = MainTest.run("eval", "no-such-model", "--json");
+    assertEquals(2, r.status(), r.err());
+    assertTrue(r.out().contains("\"There is no zoo model 'no-such-model';"), r.out());
+  }
+
+  @Test
   void numbersThatAreNotFiniteAreWrittenAsNull() {
     String text = Json.text(new EvalCommand.Result("m", "mnist", 3, 10, 0.3, Double.POSITIVE_INFINITY));
     assertTrue(text.contains("\"loss\": null"), text);
