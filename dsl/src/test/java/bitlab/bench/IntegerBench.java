@@ -8,6 +8,9 @@ import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
+import bitlab.integer.kernel.ConvKernels;
+import bitlab.integer.kernel.CpuFeatures;
+import bitlab.integer.kernel.Int8Peak;
 import bitlab.integer.kernel.Parallel;
 import bitlab.model.Inference;
 import bitlab.model.Model;
@@ -52,11 +55,13 @@ public final class IntegerBench {
     Dataset mnist = Datasets.mnist();
     int cores = Runtime.getRuntime().availableProcessors();
     Int8Peak int8 = Int8Peak.ofThisMachine();
-    double peak = int8.gmacs();
+    boolean amx = !Double.isNaN(int8.amxGmacs());
+    System.out.println("instruction set: " + CpuFeatures.current() + "; oneDNN runs " + (ConvKernels.dnnlIsa().isEmpty() ? "nowhere: " + ConvKernels.dnnlUnavailableReason() : ConvKernels.dnnlIsa()));
     System.out.println("int8 peak: " + int8.formula());
-    System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s %7s%n", "model", "batch", "bits", "integer ms", "FP32 ms", "ORT fp32 ms",
-        "ORT qdq ms", "int/FP32", "int/ORT", "int/QDQ", "GMAC/s", "% peak", "/W8A8");
+    System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s%s %7s%n", "model", "batch", "bits", "integer ms", "FP32 ms", "ORT fp32 ms",
+        "ORT qdq ms", "int/FP32", "int/ORT", "int/QDQ", "GMAC/s", "% peak", amx ? String.format(" %7s", "% AMX") : "", "/W8A8");
     List<String> memory = new java.util.ArrayList<>();
+    List<String> flags = new java.util.ArrayList<>();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
         String[] p = spec.split("@");
@@ -71,9 +76,9 @@ public final class IntegerBench {
               for (int batch : new int[] {1, 8}) {
                 INDArray x = p.length > 1 ? calib.images().get(NDArrayIndex.interval(0, batch)).dup()
                     : mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
-                double w8 = 0;
                 long[] bytes = new long[3];
-                // W7A8: 7-bit weights need one oneDNN pass where 8-bit ones need two (see DnnlConvKernel)
+                List<Row> rows = new java.util.ArrayList<>();
+                // W7A8: on a CPU without VNNI 7-bit weights need one oneDNN pass where 8-bit ones need two (see DnnlConvKernel)
                 for (int[] wa : new int[][] {{8, 8}, {7, 8}, {4, 4}}) {
                   int bits = wa[0];
                   QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, wa[0], wa[1]), calib, PtqConfig.DEFAULT);
@@ -81,19 +86,26 @@ public final class IntegerBench {
                   bytes[0] = 4 * q.folded().parameterCount();
                   if (bits != 7) bytes[bits == 8 ? 1 : 2] = iq.bytes();
                   Path qdqFile = Files.createTempFile("bitlab-bench-qdq-", ".onnx");
-                  double[] t;
                   try {
                     iq.exportOnnx(qdqFile.toString());
                     try (OrtSession qdq = env.createSession(qdqFile.toString(), opts)) {
-                      t = time(env, ort, qdq, iq, q.folded(), x, p.length > 1 ? 5 : 7);
+                      boolean settled = Latency.warm(iq, x);
+                      rows.add(new Row("W" + wa[0] + "A" + wa[1], time(env, ort, qdq, iq, q.folded(), x, p.length > 1 ? 5 : 7), settled));
                     }
                   } finally {
                     Files.deleteIfExists(qdqFile);
                   }
-                  if (bits == 8) w8 = t[0];
+                }
+                double fastest = rows.stream().mapToDouble(r -> r.ms()[0]).min().orElseThrow();
+                for (Row r : rows) {
+                  double[] t = r.ms();
                   double gmacs = (double) net.macs() * batch / (t[0] / 1e3) / 1e9;
-                  System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%% %7s%n", spec, batch, "W" + wa[0] + "A" + wa[1],
-                      t[0], t[1], t[2], t[3], t[0] / t[1], t[0] / t[2], t[0] / t[3], gmacs, 100 * gmacs / peak, bits == 8 ? "" : String.format("%.2fx", t[0] / w8));
+                  String flag = flag(r, fastest);
+                  if (!flag.isEmpty()) flags.add(String.format("%s batch %d %s: %s", spec, batch, r.bits(), flag));
+                  System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%%%s %7s%s%n", spec, batch, r.bits(),
+                      t[0], t[1], t[2], t[3], t[0] / t[1], t[0] / t[2], t[0] / t[3], gmacs, 100 * gmacs / int8.gmacs(),
+                      amx ? String.format(" %6.1f%%", 100 * gmacs / int8.amxGmacs()) : "",
+                      r == rows.get(0) ? "" : String.format("%.2fx", t[0] / rows.get(0).ms()[0]), flag.isEmpty() ? "" : "  << FLAG");
                 }
                 if (batch == 1) {
                   memory.add(String.format("%-18s %14d %14d %7.1f%% %14d %7.1f%%", spec, bytes[0], bytes[1], 100.0 * bytes[1] / bytes[0], bytes[2], 100.0 * bytes[2] / bytes[0]));
@@ -107,20 +119,42 @@ public final class IntegerBench {
       }
     }
     System.out.println("\nint/FP32 and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
+    System.out.println(flags.isEmpty() ? "No row flagged: every integer row is within " + FLAG_RATIO + "x of its model's fastest width at that batch and faster than FP32."
+        : "FLAGGED rows (a row " + FLAG_RATIO + "x slower than its model's fastest width at the same batch, slower than FP32, or timed before its kernels settled):");
+    flags.forEach(f -> System.out.println("  " + f));
     System.out.printf("%nparameter bytes: FP32 (BatchNorm folded, 4 bytes a value) against the integer program (packed codes, int32 biases)%n");
     System.out.printf("%-18s %14s %14s %8s %14s %8s%n", "model", "FP32", "W8A8", "", "W4A4", "");
     memory.forEach(System.out::println);
   }
 
-  /** Median ms per batch of integer, bitlab.nn FP32, ORT FP32 and ORT QDQ, alternating. */
+  /** One width's median times (integer, FP32, ORT FP32, ORT QDQ) and whether its kernels had settled. */
+  record Row(String bits, double[] ms, boolean settled) {}
+
+  /**
+   * A row far below its neighbours: the widths of one model at one batch run the same layers, so one of
+   * them taking more than this many times the fastest's time means a pathological path (the W8A8 rows once
+   * took 37 times W7A8's time on a CPU with AMX).
+   */
+  static final double FLAG_RATIO = 2.5;
+
+  /** Why a row is suspicious, or empty. */
+  static String flag(Row r, double fastestMs) {
+    List<String> why = new java.util.ArrayList<>();
+    double[] t = r.ms();
+    if (t[0] > FLAG_RATIO * fastestMs) why.add(String.format("%.1fx the time of the fastest width (%.2f ms against %.2f ms)", t[0] / fastestMs, t[0], fastestMs));
+    if (t[0] > t[1]) why.add(String.format("slower than FP32 (%.2f ms against %.2f ms)", t[0], t[1]));
+    if (!r.settled()) why.add("timed before every layer's kernel had settled (two minutes of warm-up were not enough)");
+    return String.join("; ", why);
+  }
+
+  /** Median ms per batch of integer, FP32, ORT FP32 and ORT QDQ, alternating. */
   static double[] time(OrtEnvironment env, OrtSession ort, OrtSession qdq, IntegerModel iq, Model folded, INDArray x, int rounds) throws Exception {
     float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
     Runnable runOrt = () -> run(env, ort, data, x.shape());
     Runnable runQdq = () -> run(env, qdq, data, x.shape());
     // Until C2 has compiled them, Vector API kernels run about 100x slower than they will: the integer path is
-    // warmed until its kernel choices settle, the others for three calls and one second. The rounds pause
-    // 20 ms before each path (spinning ONNX Runtime threads stop; see Latency.alternate).
-    Latency.warm(iq, x);
+    // warmed (by the caller) until its kernel choices settle, the others here for three calls and one second. The
+    // rounds pause 20 ms before each path (spinning ONNX Runtime threads stop; see Latency.alternate).
     List<Runnable> others = List.of(() -> Inference.logits(folded, x), runOrt, runQdq);
     for (Runnable path : others) {
       long until = System.nanoTime() + 1_000_000_000L;

@@ -4,6 +4,7 @@ import bitlab.hardware.LayerWorkload;
 import bitlab.integer.kernel.ConvGeometry;
 import bitlab.integer.kernel.ConvKernel;
 import bitlab.integer.kernel.ConvKernels;
+import bitlab.integer.kernel.Int8Peak;
 import bitlab.model.Model;
 import bitlab.model.Op;
 import bitlab.model.Zoo;

@@ -250,6 +250,15 @@ public final class IntegerModel {
     return Latency.measure(this, rounds, batches);
   }
 
+  /** Whether every layer's kernel for {@code batch} images is chosen for good (see {@link bitlab.integer.kernel.ConvKernel#settled}). */
+  public boolean settled(int batch) {
+    for (Step s : steps) {
+      LayerAccumulator a = s instanceof ConvStep c ? c.layer() : s instanceof LogitsStep l ? l.layer() : null;
+      if (a != null && !a.kernel().settled(batch)) return false;
+    }
+    return true;
+  }
+
   /** Bytes of the integer program's parameters: packed weight codes and int32 biases. */
   public long bytes() {
     long b = 0;

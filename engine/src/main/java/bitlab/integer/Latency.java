@@ -45,18 +45,25 @@ public record Latency(String model, String policy, List<Row> rows) {
   }
 
   /**
-   * Runs {@code iq} on {@code x} until it is warm: the JIT has compiled the kernels and each layer's choice
-   * between oneDNN and Java has settled ({@link ConvKernels#CALLS_TO_SETTLE} calls and two seconds; at most
-   * 30 s).
+   * Runs {@code iq} on {@code x} until it is warm: the JIT has compiled the kernels (at least
+   * {@link #JIT_CALLS} calls and two seconds) and every layer's choice of kernel for this batch size has
+   * settled ({@link IntegerModel#settled}; where oneDNN and Java are timed against each other that takes
+   * {@link ConvKernels#CALLS_TO_SETTLE} calls and a second). Timing before that would time the trial calls
+   * of the slower kernel too. Gives up after two minutes; returns whether the choices settled.
    */
-  public static void warm(IntegerModel iq, INDArray x) {
+  public static boolean warm(IntegerModel iq, INDArray x) {
     long start = System.nanoTime();
-    for (int w = 0; w < ConvKernels.CALLS_TO_SETTLE || System.nanoTime() - start < 2_000_000_000L; w++) {
-      if (System.nanoTime() - start > 30_000_000_000L) break;
+    int batch = (int) x.size(0);
+    for (int w = 0; w < JIT_CALLS || System.nanoTime() - start < 2_000_000_000L || !iq.settled(batch); w++) {
+      if (System.nanoTime() - start > 120_000_000_000L) return false;
       iq.predict(x);
-      bitlab.task.Work.progress(String.format("warming %s batch %d: call %d", iq.name(), x.size(0), w + 1));
+      bitlab.task.Work.progress(String.format("warming %s batch %d: call %d", iq.name(), batch, w + 1));
     }
+    return true;
   }
+
+  /** Calls that give the JIT time to compile the Java kernels before anything is timed. */
+  public static final int JIT_CALLS = 10;
 
   /**
    * Median milliseconds per call of each path over {@code rounds} rounds that alternate the paths, so that a

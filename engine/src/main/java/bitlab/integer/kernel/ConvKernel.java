@@ -23,4 +23,14 @@ public interface ConvKernel {
 
   /** A short name for tables and benchmarks, e.g. {@code reference}. */
   String name();
+
+  /** How calls of {@code batch} images run, for a profile (e.g. oneDNN's implementation); empty when there is nothing to add. */
+  default String detail(int batch) {
+    return "";
+  }
+
+  /** Whether the kernel that serves {@code batch} images is chosen for good (a kernel that times candidates first is not, at first). */
+  default boolean settled(int batch) {
+    return true;
+  }
 }

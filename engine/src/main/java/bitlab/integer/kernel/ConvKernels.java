@@ -20,20 +20,47 @@ public final class ConvKernels {
   }
 
   /**
-   * The fastest kernel for this layer on at most {@code threads} cores. Where oneDNN may win (all
-   * cores allowed, since oneDNN always uses them all; oneDNN runs here; {@link #dnnlPays} for the
-   * shape), the kernel times oneDNN and {@link #java} on the first calls of each batch size and keeps
-   * the faster (see {@code FasterOfKernel}: a busy machine can make oneDNN's threads slower than
-   * Java's); elsewhere it is {@link #java}. Every choice gives the reference's accumulators.
+   * The fastest kernel for this layer on at most {@code threads} cores, chosen by what the CPU offers
+   * ({@link CpuFeatures}). oneDNN runs only when all cores are allowed (it always uses them all). With
+   * VNNI or AMX, where one oneDNN pass over 8-bit weights is exact and makes several times the MACs of
+   * the Java kernels on every convolution family (3x3, 1x1, depthwise: {@code ./bitlab bench kernels}),
+   * oneDNN takes every convolution. Without them (8-bit weights take two passes) oneDNN and
+   * {@link #java} are timed against each other on the first calls of each batch size where oneDNN may
+   * win ({@link #dnnlPays}), and the faster is kept (see {@code FasterOfKernel}: a busy machine can make
+   * oneDNN's threads slower than Java's). Linear layers stay with Java's dot products. Every choice gives
+   * the reference's accumulators.
    */
   public static ConvKernel best(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
     ConvKernel java = java(g, weights, inputUnsigned, inputZeroPoint, threads);
-    if (threads >= Runtime.getRuntime().availableProcessors() && dnnlPays(g) && dnnlAvailable(g)) {
-      return new FasterOfKernel(new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java);
-    }
+    if (threads < Runtime.getRuntime().availableProcessors() || !dnnlAvailable(g) || VectorLinearKernel.linear(g)) return java;
+    if (CpuFeatures.current().exactInt8Dot()) return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+    if (g.groups() == 1 && dnnlPays(g)) return new FasterOfKernel(new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java);
     return java;
+  }
+
+  /**
+   * Why {@code k} runs a layer of {@code batch} images, in a sentence for a profile: what it is, how it
+   * runs, and what ruled the faster kernels out when it is a fallback.
+   */
+  public static String explain(ConvKernel k, int batch) {
+    ConvGeometry g = k.geometry();
+    String detail = k.detail(batch);
+    String how = detail.isEmpty() ? "" : ": " + detail;
+    CpuFeatures cpu = CpuFeatures.current();
+    if (k instanceof DnnlConvKernel) {
+      return "oneDNN" + how + (cpu.exactInt8Dot() ? " (" + cpu.isa().label() + (cpu.amx() ? " + AMX" : "") + ": u8 x s8 sums are exact in int32)" : "");
+    }
+    if (k instanceof FasterOfKernel) return "oneDNN or Java, whichever is faster" + how + " (" + cpu.isa().label() + " without VNNI: 8-bit weights take two oneDNN passes)";
+    if (k instanceof ReferenceConvKernel) return "the reference loop";
+    String java = k.name() + how;
+    if (k instanceof PlainGemmKernel && VectorSupport.unavailableReason() != null) java += " (no Vector API kernels: " + VectorSupport.unavailableReason() + ")";
+    if (VectorLinearKernel.linear(g)) return java + " (linear layers stay with Java's dot products)";
+    if (!Dnnl.AVAILABLE) return java + " (oneDNN is not available: " + Dnnl.PROBLEM + ")";
+    if (!DnnlConvKernel.eligible(g)) return java + " (oneDNN cannot keep this layer's sums exact)";
+    if (!cpu.exactInt8Dot() && (g.groups() > 1 || !dnnlPays(g))) return java + " (without VNNI Java beats oneDNN's two passes on this shape)";
+    return java + " (oneDNN needs all cores; this layer was given fewer)";
   }
 
   /**
@@ -83,16 +110,21 @@ public final class ConvKernels {
   }
 
   /**
-   * oneDNN's int8 convolution made exact (see the class {@code DnnlConvKernel}), for convolutions
-   * in one group; it runs on oneDNN's own threads.
+   * oneDNN's int8 convolution made exact (see the class {@code DnnlConvKernel}); it runs on oneDNN's
+   * own threads.
    *
    * @throws IllegalStateException when oneDNN cannot run on this machine
    */
   public static ConvKernel dnnl(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     if (!Dnnl.AVAILABLE) throw new IllegalStateException("The oneDNN kernel is not available here: " + Dnnl.PROBLEM + ".");
-    if (!DnnlConvKernel.eligible(g)) throw new IllegalArgumentException("The oneDNN kernel takes convolutions in one group, not " + g + ".");
+    if (!DnnlConvKernel.eligible(g)) throw new IllegalArgumentException("The oneDNN kernel cannot keep the sums of " + g + " exact.");
     return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+  }
+
+  /** The instruction set oneDNN's kernels use here (e.g. {@code avx512_core_amx}), empty when oneDNN does not run. */
+  public static String dnnlIsa() {
+    return Dnnl.ISA;
   }
 
   /** Whether {@link #dnnl} can run this layer on this machine. */

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
@@ -19,26 +18,29 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 
 /**
- * A convolution (one group) on oneDNN's int8 primitive (u8 input, s8 weights, s32 output),
- * arranged so that its accumulators are exactly the reference's although oneDNN, as it runs on
- * most CPUs, is not exact by itself:
+ * A convolution on oneDNN's int8 primitive (u8 input, s8 weights, s32 output), arranged so that its
+ * accumulators are exactly the reference's whatever the instruction set oneDNN runs with. Each batch
+ * size gets a {@link Plan}; the plan asks oneDNN which implementation it picked (its "impl info",
+ * e.g. {@code brgconv:avx512_core_amx_int8}) and makes only the arrangements that implementation needs:
  * <ul>
- *   <li>Without VNNI (AVX2, plain AVX-512) the int8 kernels sum pairs of u8 x s8 products in 16 bits
- *       with saturation ({@code vpmaddubsw}). Weights are therefore split into two parts of at most
- *       64 in magnitude, {@code w = w1 + w2}: a pair then stays within 2·255·64 = 32,640.</li>
- *   <li>Every implementation turns the int32 accumulator into a float before writing it (scales,
- *       post-ops), which is exact only below 2<sup>24</sup>. Input channels are therefore cut into
- *       chunks small enough that {@code fanIn·255·64 < 2^24}; each (chunk, part) is its own oneDNN
- *       convolution and bitlab adds their int32 results.</li>
+ *   <li>Without VNNI or AMX (AVX2, plain AVX-512) the int8 kernels sum pairs of u8 x s8 products in
+ *       16 bits with saturation ({@code vpmaddubsw}). Weights beyond 64 in magnitude are therefore
+ *       split into two parts of at most 64, {@code w = w1 + w2}, a pair then stays within
+ *       2·255·64 = 32,640, and oneDNN runs twice. With VNNI ({@code vpdpbusd}) or AMX the products are
+ *       summed straight into int32: one pass.</li>
+ *   <li>Most implementations turn the int32 accumulator into a float before writing it (scales,
+ *       post-ops), which is exact only below 2<sup>24</sup>. Where a layer's sums can reach that, input
+ *       channels are cut into chunks small enough that {@code fanIn·255·|w| < 2^24}; each (chunk, part)
+ *       is its own oneDNN convolution and bitlab adds their int32 results. The brgemm implementations
+ *       on VNNI and AMX write int32 sums as they are (measured above 2<sup>27</sup>, and held to it by
+ *       {@code DnnlConvKernelTest}): there the layer is one convolution.</li>
  *   <li>The input is fed as u8 ({@code x ^ flip}, see {@link Codes}) and the zero point is applied
  *       afterwards in int32: {@code Σ(x−zx)·w = Σ x·w − zx·Σw}, the second sum over the taps that
  *       fall inside the input (padding contributes nothing), precomputed per channel and position.</li>
  * </ul>
- * oneDNN runs on its own OpenMP threads (all cores). Calls are serialised per kernel.
- *
- * <p>On this project's 2-core AVX2 machine it makes about twice the int8 MACs per core of the
- * Vector API kernel on 3x3 and wide 1x1 convolutions, despite the split; layers with a small
- * fan-in (a 1x1 over 16 channels) are bound by writing int32 outputs and stay with Java.
+ * Grouped and depthwise convolutions run as one oneDNN grouped convolution (their fan-in is small
+ * enough for any implementation's float conversion, see {@link #eligible}). oneDNN runs on its own
+ * OpenMP threads (all cores). Calls are serialised per kernel.
  */
 final class DnnlConvKernel implements ConvKernel {
   /** Largest magnitude of one weight part, so that a pair of u8 products fits 16 bits. */
@@ -48,10 +50,10 @@ final class DnnlConvKernel implements ConvKernel {
   private final ConvGeometry g;
   private final int flip;
   private final int zero;
-  /** Weight parts {@code [part][out][in][kH][kW]}. */
-  private final byte[][] parts;
-  /** Input channels where each chunk starts; the last entry is the channel count. */
-  private final int[] chunks;
+  /** The weight codes {@code [out][in/groups][kH][kW]}, and their split into parts (made when a plan needs it). */
+  private final byte[] weights;
+  private byte[][] split;
+  private final int maxWeight;
   /** {@code zero · Σ w} over the in-bounds taps, per output channel and position (null when zero is 0). */
   private final int[] correction;
   private final Map<Integer, Plan> plans = new HashMap<>();
@@ -59,34 +61,46 @@ final class DnnlConvKernel implements ConvKernel {
   private final stream stream = new stream(Dnnl.ENGINE);
 
   DnnlConvKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
-    if (!eligible(g)) throw new IllegalArgumentException("The oneDNN kernel takes convolutions in one group, not " + g + ".");
+    if (!eligible(g)) throw new IllegalArgumentException("The oneDNN kernel takes convolutions whose float conversion can be made exact, not " + g + ".");
     this.g = g;
     this.flip = Codes.flip(inputUnsigned);
     this.zero = Codes.zero(inputUnsigned, inputZeroPoint);
+    this.weights = weights.clone();
     int max = 0;
     for (byte w : weights) max = Math.max(max, Math.abs(w));
-    if (max <= PART) {
-      parts = new byte[][] {weights.clone()};
-    } else {
-      parts = new byte[2][weights.length];
-      for (int i = 0; i < weights.length; i++) {
-        int w1 = Math.max(-PART, Math.min(PART, weights[i]));
-        parts[0][i] = (byte) w1;
-        parts[1][i] = (byte) (weights[i] - w1);
-      }
-    }
-    this.chunks = chunks(g, Math.max(1, Math.min(max, PART)));
+    this.maxWeight = max;
     this.correction = zero == 0 ? null : correction(g, weights, zero);
   }
 
-  /** Convolutions in one group whose kernel alone fits a chunk (any real one: up to 1028 taps). */
+  /**
+   * Convolutions whose sums can be kept below 2<sup>24</sup> for any implementation: in one group, by
+   * chunking input channels (a kernel alone must fit a chunk: up to 1028 taps); grouped ones, whose
+   * channels are not chunked, when a whole receptive field of 8-bit codes stays below it.
+   */
   static boolean eligible(ConvGeometry g) {
-    return g.groups() == 1 && (long) g.kernelH() * g.kernelW() * 255 * PART <= FLOAT_EXACT;
+    long taps = (long) g.kernelH() * g.kernelW();
+    return g.groups() == 1 ? taps * 255 * PART <= FLOAT_EXACT : (long) g.fanIn() * 255 * 128 <= FLOAT_EXACT;
+  }
+
+  /** Whether an implementation sums u8 x s8 products without a saturating 16-bit step. */
+  static boolean exactPairs(String impl) {
+    return impl.contains("vnni") || impl.contains("amx") || impl.startsWith("ref");
+  }
+
+  /** Whether an implementation writes int32 sums without passing them through a float. */
+  static boolean exactInt32(String impl) {
+    return (impl.startsWith("brgconv") || impl.startsWith("brdgmm")) && (impl.contains("vnni") || impl.contains("amx"));
   }
 
   @Override public ConvGeometry geometry() { return g; }
 
   @Override public String name() { return "dnnl-int8"; }
+
+  /** How the plan for {@code batch} runs, e.g. {@code brgconv:avx512_core_amx_int8, 1 pass}; empty before its first call. */
+  @Override public synchronized String detail(int batch) {
+    Plan p = plans.get(batch);
+    return p == null ? "" : p.describe();
+  }
 
   @Override public synchronized void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
@@ -100,6 +114,20 @@ final class DnnlConvKernel implements ConvKernel {
         for (int i = 0; i < size; i++) acc[base + i] -= correction[i];
       }
     }
+  }
+
+  /** The weights as {@code parts} parts: the codes themselves, or split into two of at most {@link #PART}. */
+  private byte[][] parts(boolean splitNeeded) {
+    if (!splitNeeded) return new byte[][] {weights};
+    if (split == null) {
+      split = new byte[2][weights.length];
+      for (int i = 0; i < weights.length; i++) {
+        int w1 = Math.max(-PART, Math.min(PART, weights[i]));
+        split[0][i] = (byte) w1;
+        split[1][i] = (byte) (weights[i] - w1);
+      }
+    }
+    return split;
   }
 
   /** Chunk boundaries over the input channels so that one chunk's accumulator stays below 2^24. */
@@ -123,7 +151,7 @@ final class DnnlConvKernel implements ConvKernel {
     int[] tap = new int[kh * kw];
     for (int o = 0; o < g.outChannels(); o++) {
       java.util.Arrays.fill(tap, 0);
-      for (int c = 0; c < g.inChannels(); c++) {
+      for (int c = 0; c < g.groupIn(); c++) {
         for (int t = 0; t < kh * kw; t++) tap[t] += weights[o * fan + c * kh * kw + t];
       }
       for (int y = 0; y < oh; y++) {
@@ -147,11 +175,13 @@ final class DnnlConvKernel implements ConvKernel {
   /** The oneDNN objects for one batch size: per chunk an input buffer, a convolution and its weights. */
   private final class Plan {
     private final int batch;
+    private final int[] chunks;
+    private final String[] impls;
     private final BytePointer[] src;
     private final memory[] srcUser, srcConv, dstConv;
     private final reorder[] srcReorder, dstReorder;
     private final convolution_forward[] conv;
-    private final memory[][] weights; // [part][chunk]
+    private final memory[][] weightMemory; // [part][chunk]
     private final IntPointer dst;
     private final memory dstUser;
     private final byte[] stage;
@@ -159,7 +189,25 @@ final class DnnlConvKernel implements ConvKernel {
 
     Plan(int batch) {
       this.batch = batch;
-      int n = chunks.length - 1, out = g.outChannels();
+      int out = g.outChannels();
+      long[] dstDims = {batch, out, g.outH(), g.outW()};
+      // what oneDNN runs for the whole layer decides the split and the chunks
+      convolution_forward.primitive_desc whole = primitive(batch, g.inChannels());
+      String impl = whole.impl_info_str().getString();
+      boolean splitNeeded = maxWeight > PART && !exactPairs(impl);
+      int partMax = Math.max(1, splitNeeded ? PART : maxWeight);
+      boolean chunked = g.groups() == 1 && !exactInt32(impl) && (long) g.fanIn() * 255 * partMax > FLOAT_EXACT;
+      this.chunks = chunked ? chunks(g, partMax) : new int[] {0, g.inChannels()};
+      int n = chunks.length - 1;
+      convolution_forward.primitive_desc[] pds = new convolution_forward.primitive_desc[n];
+      impls = new String[n];
+      for (int c = 0; c < n; c++) {
+        pds[c] = n == 1 ? whole : primitive(batch, chunks[c + 1] - chunks[c]);
+        impls[c] = pds[c].impl_info_str().getString();
+        // a chunk may get another implementation than the whole layer: it must not saturate either
+        if (!splitNeeded && maxWeight > PART && !exactPairs(impls[c])) splitNeeded = true;
+      }
+      byte[][] parts = parts(splitNeeded);
       src = new BytePointer[n];
       srcUser = new memory[n];
       srcConv = new memory[n];
@@ -167,39 +215,54 @@ final class DnnlConvKernel implements ConvKernel {
       srcReorder = new reorder[n];
       dstReorder = new reorder[n];
       conv = new convolution_forward[n];
-      weights = new memory[parts.length][n];
-      long[] dstDims = {batch, out, g.outH(), g.outW()};
+      weightMemory = new memory[parts.length][n];
       dst = new IntPointer((long) batch * g.outputSize());
       dstUser = new memory(new memory.desc(dstDims, memory.data_type.s32, memory.format_tag.nchw), Dnnl.ENGINE, dst);
       int widest = 0;
       for (int c = 0; c < n; c++) {
         int cl = chunks[c + 1] - chunks[c];
         widest = Math.max(widest, cl);
-        long[] srcDims = {batch, cl, g.inH(), g.inW()}, wDims = {out, cl, g.kernelH(), g.kernelW()};
-        convolution_forward.desc d = new convolution_forward.desc(prop_kind.forward_inference, algorithm.convolution_direct,
-            new memory.desc(srcDims, memory.data_type.u8, memory.format_tag.any),
-            new memory.desc(wDims, memory.data_type.s8, memory.format_tag.any),
-            new memory.desc(dstDims, memory.data_type.s32, memory.format_tag.any),
-            new long[] {g.stride(), g.stride()}, new long[] {g.padH(), g.padW()}, new long[] {g.padH(), g.padW()});
-        convolution_forward.primitive_desc pd = new convolution_forward.primitive_desc(d, new primitive_attr(), Dnnl.ENGINE);
+        convolution_forward.primitive_desc pd = pds[c];
         conv[c] = new convolution_forward(pd);
         src[c] = new BytePointer((long) batch * cl * g.inH() * g.inW());
-        srcUser[c] = new memory(new memory.desc(srcDims, memory.data_type.u8, memory.format_tag.nchw), Dnnl.ENGINE, src[c]);
+        srcUser[c] = new memory(new memory.desc(new long[] {batch, cl, g.inH(), g.inW()}, memory.data_type.u8, memory.format_tag.nchw), Dnnl.ENGINE, src[c]);
         srcConv[c] = new memory(pd.src_desc(), Dnnl.ENGINE);
         srcReorder[c] = new reorder(srcUser[c], srcConv[c]);
         dstConv[c] = new memory(pd.dst_desc(), Dnnl.ENGINE);
         dstReorder[c] = new reorder(dstConv[c], dstUser);
         for (int p = 0; p < parts.length; p++) {
-          BytePointer wp = new BytePointer(slice(parts[p], chunks[c], chunks[c + 1]));
-          memory user = new memory(new memory.desc(wDims, memory.data_type.s8, memory.format_tag.oihw), Dnnl.ENGINE, wp);
-          weights[p][c] = new memory(pd.weights_desc(), Dnnl.ENGINE);
-          new reorder(user, weights[p][c]).execute(stream, user, weights[p][c]);
+          BytePointer wp = new BytePointer(n == 1 ? parts[p] : slice(parts[p], chunks[c], chunks[c + 1]));
+          memory user = new memory(new memory.desc(weightDims(cl), memory.data_type.s8, g.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw), Dnnl.ENGINE, wp);
+          weightMemory[p][c] = new memory(pd.weights_desc(), Dnnl.ENGINE);
+          new reorder(user, weightMemory[p][c]).execute(stream, user, weightMemory[p][c]);
           stream._wait();
           wp.deallocate();
         }
       }
       stage = new byte[batch * widest * g.inH() * g.inW()];
-      sum = new int[batch * g.outputSize()];
+      sum = weightMemory.length * n > 1 ? new int[batch * g.outputSize()] : null;
+    }
+
+    /** A convolution over {@code channels} input channels (all of them, or one chunk), formats left to oneDNN. */
+    private convolution_forward.primitive_desc primitive(int batch, int channels) {
+      convolution_forward.desc d = new convolution_forward.desc(prop_kind.forward_inference, algorithm.convolution_direct,
+          new memory.desc(new long[] {batch, channels, g.inH(), g.inW()}, memory.data_type.u8, memory.format_tag.any),
+          new memory.desc(weightDims(channels), memory.data_type.s8, memory.format_tag.any),
+          new memory.desc(new long[] {batch, g.outChannels(), g.outH(), g.outW()}, memory.data_type.s32, memory.format_tag.any),
+          new long[] {g.stride(), g.stride()}, new long[] {g.padH(), g.padW()}, new long[] {g.padH(), g.padW()});
+      return new convolution_forward.primitive_desc(d, new primitive_attr(), Dnnl.ENGINE);
+    }
+
+    /** {@code [out][channels][kH][kW]}, or {@code [groups][out/groups][in/groups][kH][kW]} for a grouped layer (then all channels). */
+    private long[] weightDims(int channels) {
+      if (g.groups() == 1) return new long[] {g.outChannels(), channels, g.kernelH(), g.kernelW()};
+      return new long[] {g.groups(), g.outChannels() / g.groups(), g.groupIn(), g.kernelH(), g.kernelW()};
+    }
+
+    String describe() {
+      int n = chunks.length - 1, passes = weightMemory.length;
+      return String.join(", ", new java.util.LinkedHashSet<>(java.util.List.of(impls))) + (passes == 1 ? ", one pass" : ", 8-bit weights split into two passes")
+          + (n == 1 ? "" : ", " + n + " channel chunks");
     }
 
     /** Weights of input channels {@code [c0, c1)}, {@code [out][c1-c0][kH][kW]}. */
@@ -225,7 +288,7 @@ final class DnnlConvKernel implements ConvKernel {
         }
         src[c].position(0).put(stage, 0, batch * len);
         srcReorder[c].execute(stream, srcUser[c], srcConv[c]);
-        for (memory[] part : weights) {
+        for (memory[] part : weightMemory) {
           conv[c].execute(stream, new IntMemoryMap().put(DNNL_ARG_SRC, srcConv[c]).put(DNNL_ARG_WEIGHTS, part[c]).put(DNNL_ARG_DST, dstConv[c]));
           dstReorder[c].execute(stream, dstConv[c], dstUser);
           stream._wait();

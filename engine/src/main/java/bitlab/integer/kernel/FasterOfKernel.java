@@ -21,11 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FasterOfKernel implements ConvKernel {
   /** Untimed warm-up calls of each kernel, then timed calls of each. */
   private static final int WARM = 2;
-  private static final int TIMED = 3;
+  private static final int TIMED = 5;
   /** Calls with the first winner before the second, final trial... */
   static final int RETRY_AFTER = 16;
   /** ...and the time since the first verdict, so that fast layers too give the JIT its time. */
   static final long RETRY_AFTER_NANOS = 1_000_000_000L;
+  /** Calls of one batch size after which the first verdict is in. */
+  static final int FIRST_VERDICT = 2 * (WARM + TIMED);
   /** Calls of one batch size after which the choice is final, once a second has passed since the first verdict. */
   static final int SETTLED = 2 * 2 * (WARM + TIMED) + RETRY_AFTER;
 
@@ -55,9 +57,20 @@ final class FasterOfKernel implements ConvKernel {
   }
 
   /** Whether the second trial for {@code batch} has decided, so the choice no longer changes. */
-  boolean settled(int batch) {
+  @Override public boolean settled(int batch) {
     Trial t = trials.get(batch);
     return t != null && t.last && t.winner != null;
+  }
+
+  /** Which kernel serves {@code batch} and the medians that chose it, e.g. {@code faster than vector-gemm (1.20 ms against 3.40 ms)}. */
+  @Override public String detail(int batch) {
+    Trial t = trials.get(batch);
+    if (t == null || t.winner == null) return "timing " + first.name() + " against " + second.name();
+    ConvKernel lost = t.winner == first ? second : first;
+    double won = median(t.nanos[t.winner == first ? 0 : 1]) / 1e6, other = median(t.nanos[t.winner == first ? 1 : 0]) / 1e6;
+    String inner = t.winner.detail(batch);
+    return (inner.isEmpty() ? "" : inner + "; ") + String.format("timed faster than %s (%.2f ms against %.2f ms)%s", lost.name(), won, other,
+        t.last ? "" : ", to be timed again");
   }
 
   @Override public void accumulate(byte[] input, int batch, int[] acc) {

@@ -4,8 +4,8 @@ package bitlab.integer.kernel;
  * Whether the Vector API kernels can run here: the incubating module {@code jdk.incubator.vector}
  * must be in the boot layer (the JVM needs {@code --add-modules jdk.incubator.vector}; the
  * launcher, the kernel spec and the Maven build pass it) and the CPU must have 256-bit integer
- * vectors (AVX2), else the 8-lane code would be emulated and slow. Without either, every layer
- * gets the plain-Java kernel.
+ * vectors (AVX2), else the 8-lane code would be emulated and slow. Without either, or with
+ * {@code -Dbitlab.kernel.isa=none}, every layer gets the plain-Java kernel.
  */
 final class VectorSupport {
   static final boolean AVAILABLE = probe();
@@ -17,11 +17,17 @@ final class VectorSupport {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
       return "the JVM was started without --add-modules jdk.incubator.vector";
     }
+    if (forcedOff()) return "the CPU is taken as one without AVX2 (" + CpuFeatures.current().source() + ")";
     return AVAILABLE ? null : "this CPU has no 256-bit integer vectors";
   }
 
+  private static boolean forcedOff() {
+    CpuFeatures cpu = CpuFeatures.current();
+    return cpu.forced() && cpu.isa() == CpuFeatures.Isa.NO_AVX2;
+  }
+
   private static boolean probe() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty() || forcedOff()) return false;
     try {
       return Wide.enough();
     } catch (LinkageError e) {

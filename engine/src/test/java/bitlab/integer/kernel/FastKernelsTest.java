@@ -113,41 +113,58 @@ class FastKernelsTest {
     assertEquals("vector-gemm", ConvKernels.java(new ConvGeometry(4, 2, 1, 1, 1, 0, 0, 1, 5, 5), new byte[8], true, 0, 2).name());
   }
 
-  @Test void best_times_onednn_against_java_and_keeps_the_faster_with_the_same_accumulators() {
+  @Test void best_takes_onednn_with_vnni_and_times_it_against_java_without() {
+    ConvGeometry g = new ConvGeometry(64, 8, 3, 3, 1, 1, 1, 1, 6, 6);
+    Assumptions.assumeTrue(ConvKernels.dnnlAvailable(g), "oneDNN does not run here");
+    ConvKernel best = ConvKernels.best(g, new byte[g.weightSize()], true, 0, Runtime.getRuntime().availableProcessors());
+    if (CpuFeatures.current().exactInt8Dot()) {
+      assertTrue(best instanceof DnnlConvKernel, "one exact oneDNN pass with " + CpuFeatures.current() + ", got " + best.name());
+      assertTrue(ConvKernels.explain(best, 1).startsWith("oneDNN"), ConvKernels.explain(best, 1));
+    } else {
+      assertTrue(best instanceof FasterOfKernel, "without VNNI oneDNN's two passes are timed against Java, got " + best.name());
+    }
+  }
+
+  @Test void the_faster_of_two_kernels_is_kept_with_the_same_accumulators() {
     ConvGeometry g = new ConvGeometry(64, 8, 3, 3, 1, 1, 1, 1, 6, 6);
     Assumptions.assumeTrue(ConvKernels.dnnlAvailable(g), "oneDNN does not run here");
     Random r = new Random(3);
     Case c = new Case(g, codes(r, g.weightSize(), false), false, -3, codes(r, 2 * g.inputSize(), false), 2);
     int[] want = run(ConvKernels.reference(g, c.weights(), false, -3), c);
-    ConvKernel best = ConvKernels.best(g, c.weights(), false, -3, Runtime.getRuntime().availableProcessors());
-    assertTrue(best instanceof FasterOfKernel, best.name());
-    FasterOfKernel faster = (FasterOfKernel) best;
+    FasterOfKernel faster = new FasterOfKernel(ConvKernels.dnnl(g, c.weights(), false, -3), ConvKernels.java(g, c.weights(), false, -3, 2));
+    assertTrue(faster.detail(2).startsWith("timing dnnl-int8 against "), faster.detail(2));
     long deadline = System.nanoTime() + 10 * FasterOfKernel.RETRY_AFTER_NANOS;
     for (int call = 0; call < FasterOfKernel.SETTLED || !faster.settled(2) && System.nanoTime() < deadline; call++) {
       int n = call;
-      assertArrayEquals(want, run(best, c), () -> "call " + n + " of " + best.name());
-      if (call == 11) assertTrue(faster.chosen(2) != null && !faster.settled(2), "a first verdict after its trial calls");
+      assertArrayEquals(want, run(faster, c), () -> "call " + n + " of " + faster.name());
+      if (call == FasterOfKernel.FIRST_VERDICT + 1) assertTrue(faster.chosen(2) != null && !faster.settled(2), "a first verdict after its trial calls");
     }
     assertTrue(faster.settled(2), "the second trial decided after " + FasterOfKernel.SETTLED + " calls and a second");
-    assertTrue(List.of("dnnl-int8", "vector-gemm").contains(best.name()), best.name());
+    assertTrue(List.of("dnnl-int8", "vector-gemm").contains(faster.name()), faster.name());
+    assertTrue(faster.detail(2).contains("timed faster than"), faster.detail(2));
   }
 
-  @Test void onednn_is_offered_for_wide_convolutions_on_all_cores_only() {
+  @Test void onednn_is_offered_on_all_cores_only_and_without_vnni_only_where_it_pays() {
     ConvGeometry wide = new ConvGeometry(64, 8, 3, 3, 1, 1, 1, 1, 6, 6);
     Assumptions.assumeTrue(ConvKernels.dnnlAvailable(wide), "oneDNN does not run here");
     if (Runtime.getRuntime().availableProcessors() > 1) {
-      assertEquals("vector-gemm", ConvKernels.best(wide, new byte[wide.weightSize()], true, 0, 1).name(), "one thread");
+      ConvKernel one = ConvKernels.best(wide, new byte[wide.weightSize()], true, 0, 1);
+      assertEquals("vector-gemm", one.name(), "one thread");
+      assertEquals("vector-gemm (oneDNN needs all cores; this layer was given fewer)", ConvKernels.explain(one, 1));
     }
-    // MobileNet-V2's 1x1 layers: few products per output stay with Java
+    ConvGeometry linear = ConvGeometry.linear(512, 1000);
+    assertEquals("vector-linear (linear layers stay with Java's dot products)", ConvKernels.explain(ConvKernels.best(linear, new byte[linear.weightSize()], true, 0), 1));
+    // without VNNI, MobileNet-V2's 1x1 layers with few products per output stay with Java
     assertTrue(ConvKernels.dnnlPays(new ConvGeometry(96, 24, 1, 1, 1, 0, 0, 1, 56, 56)), "projection 96->24");
     assertTrue(ConvKernels.dnnlPays(new ConvGeometry(160, 960, 1, 1, 1, 0, 0, 1, 7, 7)), "expansion over 160 channels");
     assertTrue(!ConvKernels.dnnlPays(new ConvGeometry(16, 96, 1, 1, 1, 0, 0, 1, 112, 112)), "fan-in 16");
     assertTrue(!ConvKernels.dnnlPays(new ConvGeometry(64, 384, 1, 1, 1, 0, 0, 1, 14, 14)), "6x expansion over 64 channels");
-    assertTrue(!ConvKernels.dnnlPays(ConvGeometry.linear(512, 1000)), "linear");
+    assertTrue(!ConvKernels.dnnlPays(linear), "linear");
   }
 
   @Test void onednn_runs_on_linux_x86_64() {
     Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux") && System.getProperty("os.arch").equals("amd64"));
+    Assumptions.assumeTrue(CpuFeatures.current().isa() != CpuFeatures.Isa.NO_AVX2, "taken as a CPU without AVX2, where oneDNN is off");
     ConvGeometry g = new ConvGeometry(4, 2, 3, 3, 1, 1, 1, 1, 5, 5);
     assertTrue(ConvKernels.dnnlAvailable(g), "the Maven build ships oneDNN for linux-x86_64");
     assertEquals("dnnl-int8", ConvKernels.dnnl(g, new byte[g.weightSize()], true, 0).name());
