@@ -35,7 +35,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * W7A8 and W4A4 beside the float engine's (bitlab.nn) FP32 forward pass of the same BatchNorm-folded network and ONNX Runtime on its FP32
  * export, alternating rounds in one process; GMAC/s against this CPU's int8 peak. {@code ./bitlab bench integer agree}:
  * prediction agreement with ONNX Runtime on all test images; {@code ./bitlab bench integer threshold [MACS]}: batch-1
- * latency with and without the minimum work per helper thread.
+ * latency with and without the minimum work per helper thread; {@code ./bitlab bench integer profile MODEL[@SIZE] [W/A]
+ * [BATCH]}: the per-layer profile beside ONNX Runtime's per-node times ({@link ProfileBench}).
  */
 public final class IntegerBench {
   static final List<String> DEFAULT = List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini", "resnet18@224", "mobilenet-v2@224");
@@ -45,6 +46,10 @@ public final class IntegerBench {
   public static void main(String[] args) throws Exception {
     if (args.length == 1 && args[0].equals("agree")) {
       agreement();
+      return;
+    }
+    if (args.length >= 1 && args[0].equals("profile")) {
+      ProfileBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length >= 1 && args[0].equals("threshold")) {

@@ -14,6 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The int32 bias is the bias rounded to whole accumulator steps; what rounding took off it comes back
  * as a per-channel offset of the requantization ({@link Dyadic#apply(long, long, Rounding)}), so the
  * output is {@code round((acc + bias/(S_x·S_w[c]))·M_c)} with the bias exact to 31 bits of a step.
+ * The executor hands bias, requantization (with the bias's offset) and clamp to the layer's kernel as its epilogue
+ * ({@link RequantEpilogue}); the simulation requantizes its float64 sums with the same {@link Requant#code}.
  *
  * @param node            the activation point it writes (the layer, or its fused ReLU)
  * @param input           the tensor it reads
@@ -27,7 +29,12 @@ public record ConvStep(String node, String op, String input, int inputZeroPoint,
 
   @Override public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
-    return new IntTensor(shape, x.batch(), requantize(layer.accumulate(x), x.batch()), out);
+    return new IntTensor(shape, x.batch(), layer.requantize(x, epilogue()), out);
+  }
+
+  /** Bias, requantization and clamp, for the kernel to apply as it writes the output. */
+  RequantEpilogue epilogue() {
+    return new RequantEpilogue(layer.bias(), multipliers, offsets, rounding, out.zeroPoint(0), lo, hi);
   }
 
   @Override public INDArray simulate(List<INDArray> in) {

@@ -62,10 +62,16 @@ public final class IntegerModel {
 
   /** Runs every step but the last; {@code keep} collects every tensor when not null. */
   private Map<String, IntTensor> forward(INDArray x, Map<String, IntTensor> keep) {
+    return forward(x, keep, null);
+  }
+
+  /** ... and {@code nanos}, when not null, receives each step's wall time (the last step's too: it runs its accumulators). */
+  private Map<String, IntTensor> forward(INDArray x, Map<String, IntTensor> keep, long[] nanos) {
     checkInput(x);
     Map<String, IntTensor> env = new LinkedHashMap<>();
     for (int i = 0; i < steps.size() - 1; i++) {
       Step s = steps.get(i);
+      long start = System.nanoTime();
       IntTensor out;
       if (s instanceof QuantizeInputStep qi) {
         out = qi.quantize(x);
@@ -74,8 +80,15 @@ public final class IntegerModel {
         for (String name : s.inputs()) in.add(env.get(name));
         out = s.run(in);
       }
+      if (nanos != null) nanos[i] = System.nanoTime() - start;
       env.put(s.node(), out);
       Work.checkpoint();
+    }
+    if (nanos != null) {
+      long start = System.nanoTime();
+      LogitsStep l = last();
+      l.logits(l.accumulators(env.get(l.input())), (int) x.size(0));
+      nanos[steps.size() - 1] = System.nanoTime() - start;
     }
     if (keep != null) keep.putAll(env);
     return env;
@@ -239,6 +252,56 @@ public final class IntegerModel {
     java.nio.file.Path p = java.nio.file.Path.of(path);
     bitlab.onnx.QdqExport.write(source, p);
     return p;
+  }
+
+  /**
+   * Where the time of one batch goes, step by step: the first {@code batch} test images of {@code data}, warmed
+   * until every kernel choice has settled, then the median of {@code rounds} calls per step.
+   */
+  public Profile profile(Dataset data, int batch, int rounds) {
+    if (batch < 1 || batch > data.test().size()) throw new IntegerException("Profile 1.." + data.test().size() + " images of " + data.name() + ", not " + batch + ".");
+    Inference.checkFits(source.folded(), data.test());
+    return profile(data.test().take(batch).images(), rounds);
+  }
+
+  /** {@link #profile(Dataset, int, int)} on 8 test images (fewer if the split is smaller), 7 calls. */
+  public Profile profile(Dataset data) {
+    return profile(data, Math.min(8, data.test().size()), 7);
+  }
+
+  /** The profile of {@code batch} images of seeded random values, for models no data set fits (ImageNet-shaped zoo models). */
+  public Profile profile(int batch) {
+    if (batch < 1) throw new IntegerException("A batch needs at least one image, got " + batch + ".");
+    Nd4j.getRandom().setSeed(1);
+    return profile(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, source.folded().inputShape().withBatch(batch)), 7);
+  }
+
+  /** The profile of a float batch {@code x}: per step, the median wall time of {@code rounds} calls after the warm-up. */
+  public Profile profile(INDArray x, int rounds) {
+    if (rounds < 1) throw new IntegerException("Profile at least one call, got " + rounds + ".");
+    checkInput(x);
+    int batch = (int) x.size(0);
+    Latency.warm(this, x);
+    long[][] nanos = new long[steps.size()][rounds];
+    long[] one = new long[steps.size()];
+    for (int r = 0; r < rounds; r++) {
+      forward(x, null, one);
+      for (int i = 0; i < one.length; i++) nanos[i][r] = one[i];
+      Work.progress(String.format("profiling %s batch %d: call %d / %d", name(), batch, r + 1, rounds));
+    }
+    List<Profile.Row> rows = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      long[] v = nanos[i].clone();
+      java.util.Arrays.sort(v);
+      double ms = (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0) / 1e6;
+      LayerAccumulator a = s instanceof ConvStep c ? c.layer() : s instanceof LogitsStep l ? l.layer() : null;
+      String kernel = a == null ? "java" : a.kernel().name();
+      String why = a == null ? "" : bitlab.integer.kernel.ConvKernels.explain(a.kernel(), batch);
+      rows.add(new Profile.Row(s.node(), s.op(), kernel, why, a == null ? 0 : a.geometry().macs() * batch, ms, Double.NaN));
+    }
+    return new Profile(name(), source.policy().summary(), batch, rounds, bitlab.integer.kernel.CpuFeatures.current().toString(),
+        bitlab.integer.kernel.Int8Peak.ofThisMachine(), rows, "");
   }
 
   /** Latency at batch 1 and 8 beside FP32 and the fake-quantized model (7 alternating rounds). */

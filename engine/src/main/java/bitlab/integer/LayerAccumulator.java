@@ -27,6 +27,13 @@ public record LayerAccumulator(String layer, ConvGeometry geometry, boolean line
     return acc;
   }
 
+  /** The layer's output codes, NCHW: the kernel's accumulators through {@code e} (bias, requantization, clamp). */
+  public byte[] requantize(IntTensor x, bitlab.integer.kernel.Epilogue e) {
+    byte[] out = new byte[x.batch() * geometry.outputSize()];
+    kernel.requantize(x.codes(), x.batch(), e, out);
+    return out;
+  }
+
   private void addBias(int[] acc, int batch) {
     int plane = geometry.outH() * geometry.outW(), out = geometry.outChannels();
     for (int n = 0; n < batch; n++) {

@@ -6,6 +6,7 @@ import bitlab.dsl.display.Renderers;
 import bitlab.dsl.display.TableHtml;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
+import bitlab.integer.Profile;
 import bitlab.integer.Trace;
 
 /** Renderers of integer-only models, traces and latencies (a {@code RendererProvider} service entry). */
@@ -15,6 +16,16 @@ public final class IntegerRenderers implements RendererProvider {
     r.register(IntegerModel.class, IntegerRenderers::program);
     r.register(Trace.class, IntegerRenderers::trace);
     r.register(Latency.class, l -> TableHtml.bundle(IntegerTables.latency(l)));
+    r.register(Profile.class, IntegerRenderers::profile);
+  }
+
+  static MimeBundle profile(Profile p) {
+    String head = String.format("<p><b>%s</b> %s, batch %d: %.2f ms per batch, %.1f GMAC/s (%.1f%% of the computed int8 peak, %.1f GMAC/s). "
+        + "Instruction set: %s.</p>", TableHtml.escape(p.model()), TableHtml.escape(p.policy()), p.batch(), p.totalMs(), p.gmacs(),
+        100 * p.gmacs() / p.peak().gmacs(), p.peak().gmacs(), TableHtml.escape(p.cpu()));
+    String foot = p.reference().isEmpty() ? "<p>No reference runtime in this profile: <code>./bitlab bench integer profile MODEL</code> puts "
+        + "ONNX Runtime's per-node times on the same weights beside these (ONNX Runtime is a test-time dependency of bitlab).</p>" : "";
+    return MimeBundle.html(p.toString(), head + TableHtml.html(IntegerTables.profile(p), 200) + foot);
   }
 
   static MimeBundle program(IntegerModel iq) {

@@ -3,6 +3,7 @@ package bitlab.dsl.integer;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.LayerTrace;
+import bitlab.integer.Profile;
 import bitlab.integer.Trace;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -82,6 +83,31 @@ public final class IntegerTables {
       ips.append(Math.round(r.integerImagesPerSecond()));
     }
     return Table.create("latency of " + l.model() + " " + l.policy() + " (median per batch)", batch, in, fp, fq, ratio, ips);
+  }
+
+  /** One row per step: time, share, GMAC/s, the kernel and why it runs (and a reference runtime's time where measured). */
+  public static Table profile(Profile p) {
+    StringColumn step = StringColumn.create("step");
+    StringColumn op = StringColumn.create("op");
+    DoubleColumn ms = DoubleColumn.create("ms");
+    DoubleColumn share = DoubleColumn.create("share %");
+    DoubleColumn gmacs = DoubleColumn.create("GMAC/s");
+    DoubleColumn ref = DoubleColumn.create(p.reference().isEmpty() ? "reference ms" : p.reference() + " ms");
+    StringColumn kernel = StringColumn.create("kernel");
+    StringColumn why = StringColumn.create("why");
+    for (Profile.Row r : p.rows()) {
+      step.append(r.step());
+      op.append(r.op());
+      ms.append(Math.round(r.ms() * 1000) / 1000.0);
+      share.append(Math.round(1000 * p.share(r)) / 10.0);
+      if (Double.isNaN(r.gmacs())) gmacs.appendMissing(); else gmacs.append(Math.round(r.gmacs() * 10) / 10.0);
+      if (Double.isNaN(r.referenceMs())) ref.appendMissing(); else ref.append(Math.round(r.referenceMs() * 1000) / 1000.0);
+      kernel.append(r.kernel());
+      why.append(r.why());
+    }
+    Table t = Table.create(String.format("profile of %s %s, batch %d (median of %d calls)", p.model(), p.policy(), p.batch(), p.rounds()), step, op, ms, share, gmacs);
+    if (!p.reference().isEmpty()) t.addColumns(ref);
+    return t.addColumns(kernel, why);
   }
 
   static double round(double v) {

@@ -21,6 +21,19 @@ public interface ConvKernel {
    */
   void accumulate(byte[] input, int batch, int[] acc);
 
+  /**
+   * The layer's output codes: the accumulators of {@link #accumulate} through {@code e}, written to
+   * {@code out} ({@code batch * geometry().outputSize()} codes, NCHW). This default runs the epilogue as a
+   * pass of its own over an accumulator array reused per thread; kernels that can, apply it while their
+   * accumulators are still in cache.
+   */
+  default void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
+    ConvGeometry g = geometry();
+    int[] acc = IntScratch.get(0, batch * g.outputSize());
+    accumulate(input, batch, acc);
+    Epilogue.rows(g, batch, acc, e, out, Parallel.defaultThreads());
+  }
+
   /** A short name for tables and benchmarks, e.g. {@code reference}. */
   String name();
 

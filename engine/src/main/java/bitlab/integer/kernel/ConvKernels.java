@@ -161,15 +161,24 @@ public final class ConvKernels {
     if (threads < 1) throw new IllegalArgumentException("A kernel needs at least one thread, not " + threads + ".");
   }
 
+  /** The arrays of one {@link ConvKernel#requantize} call fit the geometry and batch. */
+  static void checkCall(ConvGeometry g, byte[] input, int batch, byte[] out) {
+    checkLengths(g, input, batch, out.length);
+  }
+
   /** The arrays of one {@link ConvKernel#accumulate} call fit the geometry and batch. */
   static void checkCall(ConvGeometry g, byte[] input, int batch, int[] acc) {
+    checkLengths(g, input, batch, acc.length);
+  }
+
+  private static void checkLengths(ConvGeometry g, byte[] input, int batch, long outLength) {
     if (batch < 0) throw new IllegalArgumentException("The batch size must not be negative, got " + batch + ".");
     if (input.length < (long) batch * g.inputSize()) {
       throw new IllegalArgumentException("The input holds " + input.length + " codes but " + batch + " images of " + g.inChannels()
           + "x" + g.inH() + "x" + g.inW() + " need " + (long) batch * g.inputSize() + ".");
     }
-    if (acc.length < (long) batch * g.outputSize()) {
-      throw new IllegalArgumentException("The accumulator array holds " + acc.length + " ints but " + batch + " images of "
+    if (outLength < (long) batch * g.outputSize()) {
+      throw new IllegalArgumentException("The output array holds " + outLength + " values but " + batch + " images of "
           + g.outChannels() + "x" + g.outH() + "x" + g.outW() + " need " + (long) batch * g.outputSize() + ".");
     }
   }

@@ -74,19 +74,28 @@ final class FasterOfKernel implements ConvKernel {
   }
 
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
+    call(batch, k -> k.accumulate(input, batch, acc));
+  }
+
+  @Override public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
+    call(batch, k -> k.requantize(input, batch, e, out));
+  }
+
+  /** Runs {@code work} with the kernel that serves {@code batch}, or, during a trial, with the next one to time. */
+  private void call(int batch, java.util.function.Consumer<ConvKernel> work) {
     Trial t = trials.computeIfAbsent(batch, b -> new Trial(false));
     ConvKernel won = t.winner;
     if (won != null) {
       if (!t.last && t.servedAfterVerdict() >= RETRY_AFTER && System.nanoTime() - t.decidedAt >= RETRY_AFTER_NANOS) {
         trials.replace(batch, t, new Trial(true));
       }
-      won.accumulate(input, batch, acc);
+      work.accept(won);
       return;
     }
     int call = t.next();
     ConvKernel k = call % 2 == 0 ? first : second;
     long start = System.nanoTime();
-    k.accumulate(input, batch, acc);
+    work.accept(k);
     t.record(call, System.nanoTime() - start);
   }
 

@@ -41,6 +41,9 @@ class DnnlConvKernelTest {
           int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, 2);
           ConvKernel k = ConvKernels.dnnl(g, weights, unsigned, zp);
           assertArrayEquals(want, accumulate(k, x, 2), () -> g + " w=" + w + (unsigned ? " unsigned" : " signed") + ": " + k.detail(2));
+          byte[] codes = new byte[want.length];
+          k.requantize(x, 2, FastKernelsTest.EPILOGUE, codes);
+          assertArrayEquals(FastKernelsTest.codes(g, 2, want), codes, () -> "epilogue: " + g + " w=" + w + ": " + k.detail(2));
         }
       }
     }
@@ -84,6 +87,33 @@ class DnnlConvKernelTest {
       ConvKernel dnnl = ConvKernels.dnnl(g, weights, unsigned, zp);
       int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch);
       assertArrayEquals(want, accumulate(dnnl, x, batch), () -> g + (unsigned ? " unsigned" : " signed") + " zp " + zp + ": " + dnnl.detail(batch));
+      byte[] codes = new byte[want.length];
+      dnnl.requantize(x, batch, FastKernelsTest.EPILOGUE, codes);
+      assertArrayEquals(FastKernelsTest.codes(g, batch, want), codes, () -> "epilogue: " + g + ": " + dnnl.detail(batch));
+    }
+  }
+
+  @Test void layers_cut_into_strips_of_rows_and_groups_of_images_match_the_reference() {
+    // large enough to be cut at the default threshold: one image in strips of rows (each with its own top and
+    // bottom padding), several images in groups
+    List<ConvGeometry> shapes = List.of(new ConvGeometry(64, 32, 3, 3, 2, 1, 1, 1, 27, 25), new ConvGeometry(48, 32, 5, 5, 1, 2, 2, 1, 19, 17),
+        new ConvGeometry(3, 64, 7, 7, 2, 3, 3, 1, 61, 61), new ConvGeometry(96, 96, 3, 3, 2, 1, 1, 96, 113, 111),
+        new ConvGeometry(200, 300, 1, 1, 1, 0, 0, 1, 9, 9));
+    Random r = new Random(13);
+    for (ConvGeometry g : shapes) {
+      for (int batch : new int[] {1, 3}) {
+        boolean unsigned = batch == 1;
+        int zp = unsigned ? 3 : -5;
+        byte[] weights = FastKernelsTest.codes(r, g.weightSize(), false);
+        byte[] x = FastKernelsTest.codes(r, batch * g.inputSize(), unsigned);
+        ConvKernel k = ConvKernels.dnnl(g, weights, unsigned, zp);
+        int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch);
+        assertArrayEquals(want, accumulate(k, x, batch), () -> g + " batch " + batch + ": " + k.detail(batch));
+        byte[] codes = new byte[want.length];
+        k.requantize(x, batch, FastKernelsTest.EPILOGUE, codes);
+        assertArrayEquals(FastKernelsTest.codes(g, batch, want), codes, () -> "epilogue: " + g + " batch " + batch + ": " + k.detail(batch));
+        if (OmpThreads.AVAILABLE && Parallel.defaultThreads() > 1) assertTrue(k.detail(batch).contains(" pieces"), k.detail(batch));
+      }
     }
   }
 

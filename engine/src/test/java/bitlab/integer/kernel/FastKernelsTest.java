@@ -59,8 +59,10 @@ class FastKernelsTest {
       Case c = randomCase(new Random(seed));
       int[] want = run(ConvKernels.reference(c.g(), c.weights(), c.unsigned(), c.zeroPoint()), c);
       // oneDNN compiles code for every new layer: a quarter of the layers are enough for it
+      byte[] codes = codes(c.g(), c.batch(), want);
       for (ConvKernel k : fastKernels(c, 1 + seed % 3, seed % 4 == 0)) {
         assertArrayEquals(want, run(k, c), () -> "seed " + seed + ", kernel " + k.name() + ", " + c);
+        assertArrayEquals(codes, requantized(k, c), () -> "epilogue: seed " + seed + ", kernel " + k.name() + ", " + c);
       }
     }
   }
@@ -81,7 +83,11 @@ class FastKernelsTest {
       for (int batch : new int[] {1, 8}) {
         Case c = new Case(g, codes(r, g.weightSize(), false), true, 0, codes(r, batch * g.inputSize(), true), batch);
         int[] want = run(ConvKernels.reference(g, c.weights(), true, 0), c);
-        for (ConvKernel k : fastKernels(c, 2)) assertArrayEquals(want, run(k, c), () -> k.name() + ", " + c);
+        byte[] codes = codes(g, batch, want);
+        for (ConvKernel k : fastKernels(c, 2)) {
+          assertArrayEquals(want, run(k, c), () -> k.name() + ", " + c);
+          assertArrayEquals(codes, requantized(k, c), () -> "epilogue: " + k.name() + ", " + c);
+        }
       }
     }
   }
@@ -99,7 +105,10 @@ class FastKernelsTest {
       Case c = new Case(g, w, unsigned, zp, x, 2);
       int[] want = run(ConvKernels.reference(g, w, unsigned, zp), c);
       assertEquals((unsigned ? -1 : 1) * 4608 * 255 * 128, want[5], "an interior output sees the whole receptive field");
-      for (ConvKernel k : fastKernels(c, 2)) assertArrayEquals(want, run(k, c), k.name() + (unsigned ? " unsigned" : " signed"));
+      for (ConvKernel k : fastKernels(c, 2)) {
+        assertArrayEquals(want, run(k, c), k.name() + (unsigned ? " unsigned" : " signed"));
+        assertArrayEquals(codes(g, 2, want), requantized(k, c), "epilogue: " + k.name() + (unsigned ? " unsigned" : " signed"));
+      }
     }
   }
 
@@ -202,6 +211,29 @@ class FastKernelsTest {
     java.util.Arrays.fill(acc, 0x5EED); // every accumulator must be written
     k.accumulate(c.input(), c.batch(), acc);
     return acc;
+  }
+
+  /**
+   * A test epilogue that shows any misplaced or misread accumulator: a per-channel offset, a shift that keeps
+   * the low bits in play, a clamp to the signed byte range.
+   */
+  static final Epilogue EPILOGUE = (channel, acc, from, stride, n, out, to) -> {
+    for (int i = 0; i < n; i++) out[to + i] = (byte) Math.max(-128, Math.min(127, (acc[from + i * stride] + 37 * channel) >> 3));
+  };
+
+  /** What {@link #EPILOGUE} makes of NCHW accumulators, element by element. */
+  static byte[] codes(ConvGeometry g, int batch, int[] acc) {
+    byte[] out = new byte[acc.length];
+    int plane = g.outH() * g.outW();
+    for (int i = 0; i < acc.length; i++) EPILOGUE.codes((i / plane) % g.outChannels(), acc, i, 1, 1, out, i);
+    return out;
+  }
+
+  static byte[] requantized(ConvKernel k, Case c) {
+    byte[] out = new byte[c.batch() * c.g().outputSize()];
+    java.util.Arrays.fill(out, (byte) 0x5E);
+    k.requantize(c.input(), c.batch(), EPILOGUE, out);
+    return out;
   }
 
   static Case randomCase(Random r) {

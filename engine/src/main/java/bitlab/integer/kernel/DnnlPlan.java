@@ -1,0 +1,128 @@
+package bitlab.integer.kernel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * How one {@link DnnlConvKernel} runs a batch size. It asks oneDNN which implementation serves the whole
+ * layer, and makes only the arrangements that implementation needs (the weight split, the channel chunks:
+ * see {@link DnnlConvKernel}). It cuts the layer into {@link DnnlPiece}s (groups of images, or strips of
+ * output rows when there are too few images) that the executor's threads share, each piece on one OpenMP
+ * thread ({@link OmpThreads}); a thread that finishes a piece reads its int32 sums once, a tile of
+ * positions at a time, adds the chunks and parts, subtracts the zero-point correction and either writes
+ * NCHW accumulators or hands them to the layer's epilogue, which writes the output codes.
+ */
+final class DnnlPlan {
+  /** Ints of one tile (positions x channels) read from oneDNN's output at a time: fits the first-level cache. */
+  private static final int TILE_INTS = 8192;
+
+  private final DnnlConvKernel k;
+  private final ConvGeometry g;
+  private final int batch;
+  private final int chunks;
+  private final int parts;
+  private final List<DnnlPiece> pieces = new ArrayList<>();
+
+  DnnlPlan(DnnlConvKernel k, int batch) {
+    this.k = k;
+    this.g = k.g;
+    this.batch = batch;
+    // what oneDNN runs for the whole layer decides the split and the chunks
+    String impl = DnnlPiece.implementation(g, batch, g.inChannels());
+    boolean split = k.maxWeight > DnnlConvKernel.PART && !DnnlConvKernel.exactPairs(impl);
+    int partMax = Math.max(1, split ? DnnlConvKernel.PART : k.maxWeight);
+    boolean chunked = g.groups() == 1 && !DnnlConvKernel.exactInt32(impl) && (long) g.fanIn() * 255 * partMax > DnnlConvKernel.FLOAT_EXACT;
+    int[] bounds = chunked ? DnnlConvKernel.chunks(g, partMax) : new int[] {0, g.inChannels()};
+    for (int attempt = 0; ; attempt++) {
+      pieces.clear();
+      byte[][] w = k.parts(split);
+      for (int[] r : rectangles()) pieces.add(new DnnlPiece(g, r[0], r[1], r[2], r[3], bounds, w));
+      // a piece may get another implementation than the whole layer: it must not saturate either
+      boolean saturates = false;
+      for (DnnlPiece p : pieces) for (String i : p.implementations()) saturates |= !DnnlConvKernel.exactPairs(i);
+      if (split || k.maxWeight <= DnnlConvKernel.PART || !saturates || attempt > 0) break;
+      split = true;
+    }
+    this.chunks = bounds.length - 1;
+    this.parts = split ? 2 : 1;
+  }
+
+  /**
+   * The pieces as {@code {n0, n1, y0, y1}}: one for a small layer or without {@link OmpThreads}; else groups
+   * of images when there are at least as many as threads, else strips of output rows.
+   */
+  private List<int[]> rectangles() {
+    int threads = Parallel.defaultThreads(), oh = g.outH();
+    long macs = g.macs() * batch;
+    // below eight times the work a helper thread needs, cutting a layer costs more than a second core gives
+    int want = !OmpThreads.AVAILABLE || macs < 8 * Parallel.minParallelMacs() ? 1 : threads;
+    List<int[]> out = new ArrayList<>();
+    if (want <= 1) {
+      out.add(new int[] {0, batch, 0, oh});
+    } else if (batch >= want) {
+      for (int i = 0; i < want; i++) out.add(new int[] {i * batch / want, (i + 1) * batch / want, 0, oh});
+    } else {
+      int strips = Math.min(oh, want);
+      for (int n = 0; n < batch; n++) for (int i = 0; i < strips; i++) out.add(new int[] {n, n + 1, i * oh / strips, (i + 1) * oh / strips});
+    }
+    return out;
+  }
+
+  /** The implementation and the arrangements it needed, e.g. {@code brgconv:avx512_core_amx_int8, one pass}. */
+  String describe() {
+    LinkedHashSet<String> impls = new LinkedHashSet<>();
+    boolean reordered = false;
+    for (DnnlPiece p : pieces) {
+      impls.addAll(List.of(p.implementations()));
+      reordered |= p.reordered;
+    }
+    return String.join(", ", impls) + (parts == 1 ? ", one pass" : ", 8-bit weights split into two passes")
+        + (chunks == 1 ? "" : ", " + chunks + " channel chunks") + (reordered ? ", output reordered to NHWC" : "")
+        + (pieces.size() == 1 ? "" : ", in " + pieces.size() + " pieces");
+  }
+
+  /**
+   * One call: each piece's convolutions, then their sums, read once. With {@code acc} the NCHW accumulators
+   * are written there; else {@code e} turns them into codes in {@code out}.
+   */
+  void run(byte[] input, int[] acc, Epilogue e, byte[] out) {
+    int threads = pieces.size() == 1 ? 1 : Parallel.defaultThreads();
+    Parallel.run(pieces.size(), threads, i -> {
+      DnnlPiece p = pieces.get(i);
+      p.run(input, k.flip);
+      read(p, acc, e, out);
+    });
+  }
+
+  /** Reads a piece's NHWC sums in tiles of positions (each tile within one output row range of one image). */
+  private void read(DnnlPiece p, int[] acc, Epilogue e, byte[] out) {
+    int channels = g.outChannels(), ow = g.outW(), hw = g.outH() * ow, rows = p.y1 - p.y0, pieceHw = rows * ow;
+    int tile = Math.max(1, Math.min(pieceHw, TILE_INTS / channels));
+    int[] sum = IntScratch.get(1, tile * channels);
+    int[] corr = k.correction;
+    for (int image = p.n0; image < p.n1; image++) {
+      for (int q0 = 0; q0 < pieceHw; q0 += tile) {
+        int t = Math.min(tile, pieceHw - q0), len = t * channels;
+        int at = ((image - p.n0) * pieceHw + q0) * channels;
+        p.sums[0].get(at, sum, 0, len);
+        if (p.sums.length > 1) {
+          int[] more = IntScratch.get(2, tile * channels);
+          for (int s = 1; s < p.sums.length; s++) {
+            p.sums[s].get(at, more, 0, len);
+            for (int i = 0; i < len; i++) sum[i] += more[i];
+          }
+        }
+        int pos = p.y0 * ow + q0, base = image * g.outputSize() + pos;
+        for (int c = 0; c < channels; c++) {
+          if (corr != null) for (int i = 0, j = c; i < t; i++, j += channels) sum[j] -= corr[c * hw + pos + i];
+          if (acc != null) {
+            for (int i = 0, j = c, o = base + c * hw; i < t; i++, j += channels) acc[o + i] = sum[j];
+          } else {
+            e.codes(c, sum, c, channels, t, out, base + c * hw);
+          }
+        }
+      }
+    }
+  }
+}

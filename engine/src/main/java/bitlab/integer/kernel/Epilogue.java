@@ -1,0 +1,32 @@
+package bitlab.integer.kernel;
+
+/**
+ * What a layer does with its int32 accumulators before they leave the kernel: add the bias,
+ * requantize, add the output zero point and clamp ({@code ConvStep}'s arithmetic, which the executor
+ * supplies). A kernel that takes one applies it to accumulators still in its cache (a tile, a row, a
+ * plane), so a layer writes its output codes once instead of int32 that a second and third pass read
+ * back ({@link ConvKernel#requantize}).
+ */
+@FunctionalInterface
+public interface Epilogue {
+  /**
+   * The codes of {@code n} accumulators of output channel {@code channel}, {@code acc[from + i·stride]}
+   * (the kernel's {@code Σ (x − zx)·w}, without bias), written to {@code out[to + i]}.
+   */
+  void codes(int channel, int[] acc, int from, int stride, int n, byte[] out, int to);
+
+  /**
+   * {@code out} gets the codes of NCHW accumulators {@code acc} of {@code batch} images of {@code g}'s
+   * output, on {@code threads} threads: the epilogue as a pass of its own, for kernels that cannot fuse it.
+   */
+  static void rows(ConvGeometry g, int batch, int[] acc, Epilogue e, byte[] out, int threads) {
+    int plane = g.outH() * g.outW(), channels = g.outChannels();
+    int rowsPerTask = Math.max(1, GRAIN / Math.max(1, plane));
+    Parallel.ranges(batch * channels, rowsPerTask, threads, (from, to) -> {
+      for (int row = from; row < to; row++) e.codes(row % channels, acc, row * plane, 1, plane, out, row * plane);
+    });
+  }
+
+  /** Elements below which an epilogue pass is not split between cores. */
+  int GRAIN = 16_384;
+}
