@@ -17,6 +17,15 @@ final class Requant {
     return Math.max(lo, Math.min(hi, m.apply(acc, offset, r) + zeroPoint));
   }
 
+  /** {@code r} as {@link bitlab.integer.kernel.VectorRequant} numbers the rounding modes. */
+  static int mode(Rounding r) {
+    return switch (r) {
+      case HALF_EVEN -> bitlab.integer.kernel.VectorRequant.HALF_EVEN;
+      case HALF_UP -> bitlab.integer.kernel.VectorRequant.HALF_UP;
+      case HALF_AWAY -> bitlab.integer.kernel.VectorRequant.HALF_AWAY;
+    };
+  }
+
   /** Elements below which an element-wise pass is not split between cores. */
   static final int GRAIN = 16_384;
 

@@ -1,6 +1,8 @@
 package bitlab.integer;
 
+import bitlab.integer.kernel.ConvKernels;
 import bitlab.integer.kernel.Parallel;
+import bitlab.integer.kernel.VectorRequant;
 import bitlab.model.Shape;
 import bitlab.quant.QuantParams;
 import bitlab.quant.Rounding;
@@ -32,6 +34,9 @@ public record ResidualStep(String node, String op, String a, String b, Shape sha
     return new long[] {fa, fb, s};
   }
 
+  /** Eight elements at a time in 64-bit lanes where the CPU has AVX-512 ({@link VectorRequant}). */
+  private static final boolean VECTOR = ConvKernels.vectorRequant();
+
   @Override public List<String> inputs() { return List.of(a, b); }
 
   long code(int qa, int qb) {
@@ -43,8 +48,10 @@ public record ResidualStep(String node, String op, String a, String b, Shape sha
     IntTensor x = in.get(0), y = in.get(1);
     byte[] a = x.codes(), b = y.codes(), o = new byte[a.length];
     int maskA = x.unsigned() ? 0xFF : -1, maskB = y.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
+    int mode = Requant.mode(rounding), zp = out.zeroPoint(0);
     Parallel.ranges(o.length, Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
-      for (int i = from; i < to; i++) o[i] = (byte) code(a[i] & maskA, b[i] & maskB);
+      int i = VECTOR ? VectorRequant.residual(a, maskA, zeroA, factorA, b, maskB, zeroB, factorB, shift, mode, zp, lo, hi, o, from, to) : from;
+      for (; i < to; i++) o[i] = (byte) code(a[i] & maskA, b[i] & maskB);
     });
     return new IntTensor(shape, x.batch(), o, out);
   }

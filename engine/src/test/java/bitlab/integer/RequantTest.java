@@ -55,6 +55,106 @@ class RequantTest {
     }
   }
 
+  /**
+   * The epilogue the kernels apply (eight at a time in 64-bit lanes where the CPU has AVX-512, and on runs of any
+   * length and stride) equals {@link Requant#code} of the accumulator plus the bias, with and without the bias's
+   * fraction of a step as an offset, element by element.
+   */
+  @Test void theKernelEpilogueEqualsTheDefinitionAtEveryStrideAndLength() {
+    Random r = new Random(11);
+    int[] acc = accumulators(r, 4099);
+    for (int i = 0; i < acc.length; i += 7) acc[i] = acc[i] / 4; // room for the bias without wrapping
+    Dyadic[] shapes = {Dyadic.of(0.00071), Dyadic.of(1.7), new Dyadic(1, 0), new Dyadic(3, 0), new Dyadic(1, 1), new Dyadic(1, 3),
+        new Dyadic(Integer.MAX_VALUE, Dyadic.MAX_SHIFT), new Dyadic(0, 0), Dyadic.of(3e-9), new Dyadic(1 << 30, 31)};
+    int[] bias = {0, 1, -1, 1000, -77777, 1 << 20, -(1 << 20), 5, 0, 123};
+    long[] fractions = new long[shapes.length];
+    double[] f = {0.5, -0.5, 0.25, -0.4999, 0.49999, 0.3, -0.125, 0.0, 0.5, -0.5};
+    for (int c = 0; c < shapes.length; c++) fractions[c] = shapes[c].offset(f[c]);
+    for (long[] offsets : new long[][] {null, fractions}) {
+      for (Rounding rounding : Rounding.values()) {
+        for (int[] range : new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
+          RequantEpilogue e = new RequantEpilogue(bias, shapes, offsets, rounding, range[2], range[0], range[1]);
+          for (int c = 0; c < shapes.length; c++) {
+            long off = offsets == null ? 0 : offsets[c];
+            for (int[] run : new int[][] {{0, 1, acc.length}, {3, 1, 13}, {5, 1, 7}, {1, 3, 1000}, {2, 64, 60}}) {
+              int from = run[0], stride = run[1], n = run[2];
+              byte[] got = new byte[n + 2];
+              e.codes(c, acc, from, stride, n, got, 1);
+              for (int i = 0; i < n; i++) {
+                int a = acc[from + i * stride] + bias[c];
+                assertEquals((byte) Requant.code(a, shapes[c], off, rounding, range[2], range[0], range[1]), got[1 + i],
+                    rounding + " " + shapes[c] + " bias " + bias[c] + " offset " + off + " at " + i + " of a run of " + n + " with stride " + stride);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The residual addition on all cores (eight at a time where the CPU has AVX-512) equals its formula element by element. */
+  @Test void theResidualAdditionEqualsItsFormulaForEveryModeAndSign() {
+    Random r = new Random(3);
+    int n = 40_000 + 5;
+    byte[] a = new byte[n], b = new byte[n];
+    r.nextBytes(a);
+    r.nextBytes(b);
+    bitlab.model.Shape shape = bitlab.model.Shape.image(1, 1, n);
+    for (Rounding rounding : Rounding.values()) {
+      for (double[] m : new double[][] {{0.5, 0.25}, {1.7, 0.003}, {0.999, 1.001}, {3e-5, 2.5}}) {
+        long[] f = ResidualStep.align(Dyadic.of(m[0]), Dyadic.of(m[1]));
+        for (boolean unsigned : new boolean[] {true, false}) {
+          var spec = unsigned ? bitlab.quant.QuantSpec.UINT8_ACT_PER_TENSOR : bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR;
+          var params = new bitlab.quant.QuantParams(spec, new float[] {0.1f}, new int[] {unsigned ? 3 : -2});
+          ResidualStep step = new ResidualStep("add", "Add", "a", "b", shape, unsigned ? 7 : -3, unsigned ? 250 : 5, f[0], f[1], (int) f[2],
+              params, unsigned ? 3 : -128, unsigned ? 255 : 100, rounding);
+          IntTensor x = new IntTensor(shape, 1, a, params), y = new IntTensor(shape, 1, b, params);
+          byte[] got = step.run(java.util.List.of(x, y)).codes();
+          for (int i = 0; i < n; i++) {
+            assertEquals((byte) step.code(x.code(i), y.code(i)), got[i], rounding + " " + m[0] + ", " + m[1] + (unsigned ? " unsigned" : " signed") + " at " + i);
+          }
+        }
+      }
+    }
+  }
+
+  /** The input's quantization on all cores (eight at a time where the CPU has AVX-512) equals {@code QuantParams.quantize} element by element. */
+  @Test void inputQuantizationEqualsTheQuantizerOnTiesExtremesAndEveryMode() {
+    Random r = new Random(5);
+    int n = 50_003;
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      switch (i % 6) {
+        case 0: x[i] = (float) r.nextGaussian() * 3; break;
+        case 1: x[i] = ((r.nextInt(601) - 300) + 0.5f) * 0.25f; break; // x / 0.25 is a tie
+        case 2: x[i] = r.nextBoolean() ? 0.49999997f : -0.49999997f; break; // +-0.5 is one float rounding away
+        case 3: x[i] = (r.nextBoolean() ? 1 : -1) * (float) Math.scalb(1.0, r.nextInt(60)); break;
+        case 4: x[i] = r.nextBoolean() ? Float.MAX_VALUE : Float.NEGATIVE_INFINITY; break;
+        default: x[i] = r.nextFloat() * 600 - 300;
+      }
+    }
+    org.nd4j.linalg.api.ndarray.INDArray images = org.nd4j.linalg.factory.Nd4j.createFromArray(x).reshape(1, 1, 1, n);
+    bitlab.model.Shape shape = bitlab.model.Shape.image(1, 1, n);
+    for (Rounding rounding : Rounding.values()) {
+      for (float scale : new float[] {0.25f, 1f, 0.0371f}) {
+        for (bitlab.quant.QuantSpec base : new bitlab.quant.QuantSpec[] {bitlab.quant.QuantSpec.UINT8_ACT_PER_TENSOR, bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR,
+            bitlab.quant.QuantSpec.UINT8_ACT_ASYMMETRIC, bitlab.quant.QuantSpec.activations(4, true)}) {
+          bitlab.quant.QuantSpec spec = base.withRounding(rounding);
+          var params = new bitlab.quant.QuantParams(spec, new float[] {scale}, new int[] {spec.symmetric() ? 0 : 77});
+          byte[] got = new QuantizeInputStep("input", shape, params).quantize(images).codes();
+          for (int i = 0; i < n; i++) {
+            assertEquals((byte) params.quantize(x[i], 0), got[i], spec + " scale " + scale + ": x = " + x[i] + " at " + i);
+          }
+        }
+      }
+    }
+    x[n - 2] = Float.NaN;
+    var params = new bitlab.quant.QuantParams(bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR, new float[] {1f}, new int[] {0});
+    IntegerException nan = org.junit.jupiter.api.Assertions.assertThrows(IntegerException.class,
+        () -> new QuantizeInputStep("input", shape, params).quantize(org.nd4j.linalg.factory.Nd4j.createFromArray(x).reshape(1, 1, 1, n)));
+    assertEquals("The input has a NaN at element " + (n - 2) + " of the batch; clean the data first.", nan.getMessage());
+  }
+
   @Test void tiesRoundAsTheModeSays() {
     int[] acc = {5, -5, 7, -7};
     Dyadic half = new Dyadic(1, 1); // x / 2: every odd accumulator is a tie

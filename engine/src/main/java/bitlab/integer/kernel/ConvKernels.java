@@ -142,6 +142,13 @@ public final class ConvKernels {
     return Parallel.defaultThreads();
   }
 
+  /** Whether {@link VectorRequant} runs here (the Vector API is on and the CPU has AVX-512); read first, so the class loads only then. */
+  public static boolean vectorRequant() {
+    return VECTOR_REQUANT;
+  }
+
+  private static final boolean VECTOR_REQUANT = VectorSupport.AVAILABLE && VectorRequant.AVAILABLE;
+
   /** Why {@link #java} uses the plain-Java kernel on this JVM, or null when the Vector API kernels are on. */
   public static String vectorUnavailableReason() {
     return VectorSupport.unavailableReason();

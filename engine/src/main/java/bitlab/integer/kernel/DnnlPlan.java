@@ -99,7 +99,7 @@ final class DnnlPlan {
   private void read(DnnlPiece p, int[] acc, Epilogue e, byte[] out) {
     int channels = g.outChannels(), ow = g.outW(), hw = g.outH() * ow, rows = p.y1 - p.y0, pieceHw = rows * ow;
     int tile = Math.max(1, Math.min(pieceHw, TILE_INTS / channels));
-    int[] sum = IntScratch.get(1, tile * channels);
+    int[] sum = IntScratch.get(1, tile * channels), column = IntScratch.get(3, tile);
     int[] corr = k.correction;
     for (int image = p.n0; image < p.n1; image++) {
       for (int q0 = 0; q0 < pieceHw; q0 += tile) {
@@ -115,12 +115,12 @@ final class DnnlPlan {
         }
         int pos = p.y0 * ow + q0, base = image * g.outputSize() + pos;
         for (int c = 0; c < channels; c++) {
-          if (corr != null) for (int i = 0, j = c; i < t; i++, j += channels) sum[j] -= corr[c * hw + pos + i];
-          if (acc != null) {
-            for (int i = 0, j = c, o = base + c * hw; i < t; i++, j += channels) acc[o + i] = sum[j];
-          } else {
-            e.codes(c, sum, c, channels, t, out, base + c * hw);
-          }
+          // one channel's run of positions, gathered contiguous (NCHW) for the accumulators or the epilogue
+          int[] to = acc != null ? acc : column;
+          int o = acc != null ? base + c * hw : 0;
+          for (int i = 0, j = c; i < t; i++, j += channels) to[o + i] = sum[j];
+          if (corr != null) for (int i = 0; i < t; i++) to[o + i] -= corr[c * hw + pos + i];
+          if (acc == null) e.codes(c, column, 0, 1, t, out, base + c * hw);
         }
       }
     }

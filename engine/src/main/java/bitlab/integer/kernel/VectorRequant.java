@@ -1,0 +1,127 @@
+package bitlab.integer.kernel;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The executor's dyadic rescaling eight values at a time in 64-bit lanes: {@code clamp(round(v·m / 2^s) + z, lo, hi)}
+ * with {@code round} in one of the three modes of {@code Dyadic.shiftRound}, computed the same way (add half, or
+ * half minus one plus the floor's lowest bit, then an arithmetic shift; half away from zero on the magnitude).
+ * It needs AVX-512 (a 64-bit lane multiply, {@code vpmullq}); elsewhere {@link #AVAILABLE} is false and the
+ * callers keep their scalar loops, which {@code RequantTest} holds these to, value for value.
+ */
+public final class VectorRequant {
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+  private static final VectorSpecies<Long> L = LongVector.SPECIES_512;
+  private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
+
+  /** Rounding modes, as {@code Dyadic.shiftRound} numbers them here. */
+  public static final int HALF_EVEN = 0, HALF_UP = 1, HALF_AWAY = 2;
+
+  /** Whether the vector path runs here: the Vector API kernels are on and the CPU has AVX-512 (not forced down). */
+  public static final boolean AVAILABLE = VectorSupport.AVAILABLE && CpuFeatures.current().isa().ordinal() >= CpuFeatures.Isa.AVX512.ordinal()
+      && L.length() == 8;
+
+  private VectorRequant() {}
+
+  /**
+   * {@code out[to + i] = clamp(round(((acc[from + i] + bias)·multiplier + offset) / 2^shift) + zeroPoint, lo, hi)} for the
+   * first multiple of eight of the {@code n} values ({@code offset}: the bias's fraction of a step, {@code Dyadic.apply});
+   * returns how many it wrote (the caller does the rest).
+   */
+  public static int codes(int[] acc, int from, int n, int bias, long multiplier, long offset, int shift, int mode, int zeroPoint, int lo, int hi,
+      byte[] out, int to) {
+    int done = n & ~7;
+    for (int i = 0; i < done; i += 8) {
+      IntVector a = IntVector.fromArray(I, acc, from + i).add(bias); // int addition, as the scalar path's
+      LongVector v = (LongVector) a.convertShape(VectorOperators.I2L, L, 0);
+      store(round(v.mul(multiplier).add(offset), shift, mode), zeroPoint, lo, hi, out, to + i);
+    }
+    return done;
+  }
+
+  /**
+   * The residual addition's codes, {@code clamp(round(((a−za)·fa + (b−zb)·fb) / 2^shift) + zeroPoint, lo, hi)}, for
+   * the first multiple of eight of elements {@code [from, to)}; {@code maskA}/{@code maskB} are 0xFF for unsigned
+   * codes and -1 for signed. Returns the first element it did not write.
+   */
+  public static int residual(byte[] a, int maskA, int za, long fa, byte[] b, int maskB, int zb, long fb, int shift, int mode, int zeroPoint,
+      int lo, int hi, byte[] out, int from, int to) {
+    int end = from + ((to - from) & ~7);
+    for (int i = from; i < end; i += 8) {
+      LongVector x = ((LongVector) ByteVector.fromArray(B, a, i).convertShape(VectorOperators.B2L, L, 0)).and(maskA).sub(za);
+      LongVector y = ((LongVector) ByteVector.fromArray(B, b, i).convertShape(VectorOperators.B2L, L, 0)).and(maskB).sub(zb);
+      store(round(x.mul(fa).add(y.mul(fb)), shift, mode), zeroPoint, lo, hi, out, i);
+    }
+    return end;
+  }
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_512;
+  /** Adding and subtracting it rounds a double below 2^51 in magnitude to an integer, half to even. */
+  private static final double RINT = 0x1.8p52;
+
+  /**
+   * Input quantization, {@code clamp(round(x / scale) + zeroPoint, qmin, qmax)} with the float32 division and the
+   * double rounding of {@code QuantParams.quantize}, for the first multiple of eight of elements {@code [from, to)}.
+   * Returns the first element it did not write, or -1 if it met a NaN (the caller's scalar loop says where).
+   */
+  public static int quantize(float[] x, float scale, int zeroPoint, int qmin, int qmax, int mode, byte[] out, int from, int to) {
+    int end = from + ((to - from) & ~7);
+    // beyond this the code is qmin or qmax whatever the rounding: clamping first keeps the integer tricks exact
+    double limit = 1e6;
+    for (int i = from; i < end; i += 8) {
+      FloatVector f = FloatVector.fromArray(F, x, i).div(scale); // float32, as the scalar path divides
+      if (f.test(VectorOperators.IS_NAN).anyTrue()) return -1;
+      DoubleVector d = ((DoubleVector) f.convertShape(VectorOperators.F2D, D, 0)).max(-limit).min(limit);
+      DoubleVector r;
+      switch (mode) {
+        case HALF_UP:
+          r = floor(d.add(0.5));
+          break;
+        case HALF_AWAY: {
+          DoubleVector a = floor(d.abs().add(0.5));
+          r = a.blend(a.neg(), d.lt(0.0));
+          break;
+        }
+        default:
+          r = d.add(RINT).sub(RINT);
+      }
+      DoubleVector c = r.add(zeroPoint).max(qmin).min(qmax);
+      ((ByteVector) c.convertShape(VectorOperators.D2B, B, 0)).intoArray(out, i);
+    }
+    return end;
+  }
+
+  private static DoubleVector floor(DoubleVector y) {
+    DoubleVector t = y.add(RINT).sub(RINT);
+    return t.blend(t.sub(1.0), t.compare(VectorOperators.GT, y));
+  }
+
+  private static LongVector round(LongVector v, int shift, int mode) {
+    if (shift == 0) return v;
+    long half = 1L << (shift - 1);
+    switch (mode) {
+      case HALF_UP:
+        return v.add(half).lanewise(VectorOperators.ASHR, shift);
+      case HALF_AWAY: {
+        LongVector q = v.abs().add(half).lanewise(VectorOperators.ASHR, shift);
+        VectorMask<Long> negative = v.lt(0L);
+        return q.blend(q.neg(), negative);
+      }
+      default:
+        return v.add(half - 1).add(v.lanewise(VectorOperators.ASHR, shift).and(1L)).lanewise(VectorOperators.ASHR, shift);
+    }
+  }
+
+  private static void store(LongVector v, int zeroPoint, int lo, int hi, byte[] out, int at) {
+    LongVector c = v.add(zeroPoint).max(lo).min(hi);
+    ((ByteVector) c.convertShape(VectorOperators.L2B, B, 0)).intoArray(out, at);
+  }
+}
