@@ -65,6 +65,17 @@ abstract class PanelConvKernel implements ConvKernel {
 
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
+    run(input, batch, acc, null, null);
+  }
+
+  /** Each MR x NR tile goes through the epilogue while it is in cache: no int32 array of the layer's size. */
+  @Override public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
+    ConvKernels.checkCall(g, input, batch, out);
+    run(input, batch, null, e, out);
+  }
+
+  /** Writes accumulators to {@code acc}, or (when it is null) their codes through {@code e} to {@code out}. */
+  private void run(byte[] input, int batch, int[] acc, Epilogue e, byte[] out) {
     int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     if (batch == 0) return;
     int[] x = decoder.decodeAll(input, batch * g.inputSize(), flip, zero, threads);
@@ -84,14 +95,14 @@ abstract class PanelConvKernel implements ConvKernel {
       int[] a = packed[group];
       int ohw = g.outH() * g.outW(), image = col0 / ohw, pos = col0 % ohw;
       // a whole panel inside one image writes straight into the accumulators
-      boolean direct = cols == NR && pos + NR <= ohw;
-      int out = image * g.outputSize() + group * m * ohw + pos;
+      boolean direct = acc != null && cols == NR && pos + NR <= ohw;
+      int at = image * g.outputSize() + group * m * ohw + pos;
       for (int block = first; block < last; block++) {
         if (direct && (block + 1) * MR <= m) {
-          micro(a, block * k * MR, b, cols, acc, out + block * MR * ohw, ohw);
+          micro(a, block * k * MR, b, cols, acc, at + block * MR * ohw, ohw);
         } else {
           micro(a, block * k * MR, b, cols, s.tile, 0, NR);
-          scatter(s.tile, group, block, col0, cols, acc);
+          scatter(s.tile, group, block, col0, cols, acc, e, out);
         }
       }
     });
@@ -138,15 +149,18 @@ abstract class PanelConvKernel implements ConvKernel {
     }
   }
 
-  /** Copies the valid rows and columns of a tile into the NCHW accumulators. */
-  private void scatter(int[] tile, int group, int block, int col0, int cols, int[] acc) {
+  /** Copies the valid rows and columns of a tile into the NCHW accumulators, or writes their codes through {@code e}. */
+  private void scatter(int[] tile, int group, int block, int col0, int cols, int[] acc, Epilogue e, byte[] out) {
     int ohw = g.outH() * g.outW(), outSize = g.outputSize();
     int rows = Math.min(MR, m - block * MR);
     for (int t = 0; t < cols; ) {
       int col = col0 + t, image = col / ohw, pos = col % ohw;
       int run = Math.min(cols - t, ohw - pos);
-      int out = image * outSize + (group * m + block * MR) * ohw + pos;
-      for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR + t, acc, out + r * ohw, run);
+      int channel = group * m + block * MR, at = image * outSize + channel * ohw + pos;
+      for (int r = 0; r < rows; r++) {
+        if (acc != null) System.arraycopy(tile, r * NR + t, acc, at + r * ohw, run);
+        else e.codes(channel + r, tile, r * NR + t, 1, run, out, at + r * ohw);
+      }
       t += run;
     }
   }

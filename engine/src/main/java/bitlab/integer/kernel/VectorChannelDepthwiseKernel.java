@@ -50,10 +50,18 @@ final class VectorChannelDepthwiseKernel implements ConvKernel {
   @Override public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
     int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
-    Parallel.run(batch * groups8, threads, item -> group(input, item / groups8, item % groups8, acc));
+    Parallel.run(batch * groups8, threads, item -> group(input, item / groups8, item % groups8, acc, null, null));
   }
 
-  private void group(byte[] input, int image, int group, int[] acc) {
+  /** Each group of eight channels goes through the epilogue straight from its interleaved sums. */
+  @Override public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
+    ConvKernels.checkCall(g, input, batch, out);
+    int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
+    Parallel.run(batch * groups8, threads, item -> group(input, item / groups8, item % groups8, null, e, out));
+  }
+
+  /** Writes the eight channels' accumulators to {@code acc}, or (when it is null) their codes through {@code e} to {@code codes}. */
+  private void group(byte[] input, int image, int group, int[] acc, Epilogue e, byte[] codes) {
     int[][] scratch = SCRATCH.get();
     int ohw = g.outH() * g.outW();
     if (scratch[0].length < hp * wp * L) scratch[0] = new int[hp * wp * L];
@@ -82,7 +90,11 @@ final class VectorChannelDepthwiseKernel implements ConvKernel {
     int out = image * g.outputSize() + first * ohw;
     for (int c = 0; c < lanes; c++) {
       int d = out + c * ohw;
-      for (int p = 0; p < ohw; p++) acc[d + p] = res[p * L + c];
+      if (acc == null) {
+        e.codes(first + c, res, c, L, ohw, codes, d);
+      } else {
+        for (int p = 0; p < ohw; p++) acc[d + p] = res[p * L + c];
+      }
     }
   }
 

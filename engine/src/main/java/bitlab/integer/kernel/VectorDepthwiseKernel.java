@@ -54,10 +54,24 @@ final class VectorDepthwiseKernel implements ConvKernel {
     int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     if (batch == 0) return;
     int out = g.outChannels();
-    Parallel.run(batch * out, threads, item -> channel(input, item / out, item % out, acc));
+    Parallel.run(batch * out, threads, item -> channel(input, item / out, item % out, acc, item / out * g.outputSize() + item % out * g.outH() * g.outW()));
   }
 
-  private void channel(byte[] input, int image, int o, int[] acc) {
+  /** Each output plane goes through the epilogue while it is in cache. */
+  @Override public void requantize(byte[] input, int batch, Epilogue e, byte[] codes) {
+    ConvKernels.checkCall(g, input, batch, codes);
+    int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
+    if (batch == 0) return;
+    int out = g.outChannels(), ohw = g.outH() * g.outW();
+    Parallel.run(batch * out, threads, item -> {
+      int[] plane = IntScratch.get(3, ohw);
+      channel(input, item / out, item % out, plane, 0);
+      e.codes(item % out, plane, 0, 1, ohw, codes, item / out * g.outputSize() + item % out * ohw);
+    });
+  }
+
+  /** Image {@code image}'s output plane of channel {@code o}, written to {@code acc[outBase ..]}. */
+  private void channel(byte[] input, int image, int o, int[] acc, int outBase) {
     int s = g.stride(), kh = g.kernelH(), kw = g.kernelW();
     int perGroup = g.outChannels() / g.groups();
     int[][] scratch = SCRATCH.get();
@@ -66,7 +80,6 @@ final class VectorDepthwiseKernel implements ConvKernel {
     if (scratch[1].length < owv) scratch[1] = new int[owv];
     int[] phases = scratch[0], row = scratch[1];
     fill(input, image * g.inputSize() + (o / perGroup) * g.inH() * g.inW(), phases, phaseSize);
-    int outBase = image * g.outputSize() + o * g.outH() * g.outW();
     if (kh == 3 && kw == 3) {
       threeByThree(phases, phaseSize, o, row, acc, outBase);
       return;

@@ -5,22 +5,28 @@
  *
  * <p>{@link bitlab.integer.kernel.ConvKernels#reference} is the plain loop that defines the
  * numbers; every other kernel gives the same accumulators bit for bit, which
- * {@code FastKernelsTest} checks on hundreds of seeded random layers. {@link bitlab.integer.kernel.ConvKernels#best}
- * picks per layer among:
+ * {@code FastKernelsTest} and {@code DnnlConvKernelTest} check on hundreds of seeded random layers, and the same
+ * codes through {@link bitlab.integer.kernel.ConvKernel#requantize}, which applies the layer's
+ * {@link bitlab.integer.kernel.Epilogue} (bias, dyadic requantization, clamp) as the sums leave the kernel.
+ * {@link bitlab.integer.kernel.ConvKernels#best} picks per layer by what {@link bitlab.integer.kernel.CpuFeatures}
+ * finds at run time ({@code -Dbitlab.kernel.isa=avx2|none} holds it down, for tests):
  * <ul>
- *   <li>oneDNN's int8 convolution, made exact by splitting weights and chunking channels
- *       ({@code DnnlConvKernel}), for convolutions in one group;</li>
+ *   <li>with VNNI or AMX, oneDNN's int8 convolution for every convolution ({@code DnnlConvKernel}): one exact
+ *       pass, run in pieces that the executor's threads share, each on one OpenMP thread ({@code DnnlPlan},
+ *       {@code DnnlPiece}, {@code OmpThreads});</li>
+ *   <li>without them, oneDNN made exact by splitting 8-bit weights in two passes and chunking channels, timed
+ *       against Java per layer and batch size ({@code FasterOfKernel}) where it may win;</li>
  *   <li>the JDK Vector API kernels: a register-blocked int32 panel product over im2col panels
  *       ({@code VectorGemmKernel}), depthwise with phase-split planes ({@code VectorDepthwiseKernel}),
  *       and dot products for linear layers ({@code VectorLinearKernel});</li>
  *   <li>a plain-Java panel product ({@code PlainGemmKernel}) when the JVM lacks
- *       {@code --add-modules jdk.incubator.vector}.</li>
+ *       {@code --add-modules jdk.incubator.vector} or the CPU AVX2.</li>
  * </ul>
- * Where oneDNN may win, {@code FasterOfKernel} times it against Java per layer and batch size, twice
- * (the second time once the JIT has compiled Java), and keeps the faster. The Java kernels run on
- * {@code ConvKernels.defaultThreads()} cores (or the count asked for) through {@code Parallel}, which
- * keeps calls of fewer than {@code Parallel.minParallelMacs()} products on the calling thread; oneDNN
- * runs on its OpenMP threads. {@code Parallel.ranges} also splits the executor's element-wise passes
- * (requantization, residual adds, max pooling).
+ * {@link bitlab.integer.kernel.ConvKernels#explain} says in a sentence why a kernel runs a layer (the profile's
+ * column). The Java kernels run on {@code ConvKernels.defaultThreads()} cores (or the count asked for) through
+ * {@code Parallel}, which keeps calls of fewer than {@code Parallel.minParallelMacs()} products on the calling
+ * thread. {@code Parallel.ranges} also splits the executor's element-wise passes (residual adds, max pooling,
+ * the input's quantization), and {@link bitlab.integer.kernel.VectorRequant} does their rescaling eight values at
+ * a time on AVX-512.
  */
 package bitlab.integer.kernel;
