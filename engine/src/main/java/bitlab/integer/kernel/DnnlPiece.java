@@ -36,6 +36,8 @@ final class DnnlPiece {
   private final convolution_forward[] conv;
   private final memory[][] weights, dst, nhwcMemory;
   private final reorder[][] toNhwc;
+  /** Each convolution's arguments, made once: a native map per call would cost an allocation and its bookkeeping. */
+  private final IntMemoryMap[][] args;
   private final IntPointer[][] nhwc;
   /** The int32 sums of every (chunk, part), NHWC over the piece: {@code [n1-n0][y1-y0][outW][outChannels]}. */
   final IntBuffer[] sums;
@@ -65,6 +67,7 @@ final class DnnlPiece {
     dst = new memory[n][p];
     nhwcMemory = new memory[n][p];
     toNhwc = new reorder[n][p];
+    args = new IntMemoryMap[n][p];
     nhwc = new IntPointer[n][p];
     sums = new IntBuffer[n * p];
     int images = n1 - n0, rows = r1 - r0;
@@ -93,6 +96,7 @@ final class DnnlPiece {
         nhwcMemory[c][q] = new memory(nhwcDesc, Dnnl.ENGINE, nhwc[c][q]);
         dst[c][q] = direct ? nhwcMemory[c][q] : new memory(pd.dst_desc(), Dnnl.ENGINE);
         toNhwc[c][q] = direct ? null : new reorder(dst[c][q], nhwcMemory[c][q]);
+        args[c][q] = new IntMemoryMap().put(DNNL_ARG_SRC, srcConv[c]).put(DNNL_ARG_WEIGHTS, weights[c][q]).put(DNNL_ARG_DST, dst[c][q]);
         sums[c * p + q] = nhwc[c][q].asBuffer();
       }
     }
@@ -156,7 +160,7 @@ final class DnnlPiece {
         src[c].position(0).put(stage, 0, (n1 - n0) * cl * rowBytes);
         srcReorder[c].execute(stream, srcUser[c], srcConv[c]);
         for (int q = 0; q < weights[c].length; q++) {
-          conv[c].execute(stream, new IntMemoryMap().put(DNNL_ARG_SRC, srcConv[c]).put(DNNL_ARG_WEIGHTS, weights[c][q]).put(DNNL_ARG_DST, dst[c][q]));
+          conv[c].execute(stream, args[c][q]);
           if (toNhwc[c][q] != null) toNhwc[c][q].execute(stream, dst[c][q], nhwcMemory[c][q]);
         }
       }

@@ -28,8 +28,11 @@ final class DnnlPlan {
     this.k = k;
     this.g = k.g;
     this.batch = batch;
+    // oneDNN sizes a primitive's thread team when it is made: made on a team of one, a piece runs on one thread
+    String[] found = new String[1];
+    OmpThreads.alone(() -> found[0] = DnnlPiece.implementation(g, batch, g.inChannels()));
     // what oneDNN runs for the whole layer decides the split and the chunks
-    String impl = DnnlPiece.implementation(g, batch, g.inChannels());
+    String impl = found[0];
     boolean split = k.maxWeight > DnnlConvKernel.PART && !DnnlConvKernel.exactPairs(impl);
     int partMax = Math.max(1, split ? DnnlConvKernel.PART : k.maxWeight);
     boolean chunked = g.groups() == 1 && !DnnlConvKernel.exactInt32(impl) && (long) g.fanIn() * 255 * partMax > DnnlConvKernel.FLOAT_EXACT;
@@ -37,7 +40,10 @@ final class DnnlPlan {
     for (int attempt = 0; ; attempt++) {
       pieces.clear();
       byte[][] w = k.parts(split);
-      for (int[] r : rectangles()) pieces.add(new DnnlPiece(g, r[0], r[1], r[2], r[3], bounds, w));
+      int[] chunkBounds = bounds;
+      OmpThreads.alone(() -> {
+        for (int[] r : rectangles()) pieces.add(new DnnlPiece(g, r[0], r[1], r[2], r[3], chunkBounds, w));
+      });
       // a piece may get another implementation than the whole layer: it must not saturate either
       boolean saturates = false;
       for (DnnlPiece p : pieces) for (String i : p.implementations()) saturates |= !DnnlConvKernel.exactPairs(i);

@@ -12,7 +12,8 @@ import org.nd4j.nativeblas.NativeOps;
  * that the executor's own threads share ({@link Parallel}: a late helper finds no work left) and runs
  * each piece with a team of one.
  *
- * <p>OpenMP's team size is a per-thread setting ({@code omp_set_num_threads}); ND4J's native library
+ * <p>oneDNN fixes a primitive's team size when the primitive is made (it asks {@code omp_get_max_threads}), so
+ * pieces are made, and run, inside {@link #alone}. OpenMP's team size is a per-thread setting ({@code omp_set_num_threads}); ND4J's native library
  * exposes that call, and oneDNN and ND4J share one OpenMP runtime in the process (the first
  * {@code libgomp.so.1} loaded serves both). Where ND4J's native operations cannot be reached,
  * {@link #AVAILABLE} is false and oneDNN keeps its own team.
