@@ -4,6 +4,7 @@ import bitlab.data.Dataset;
 import bitlab.dsl.quant.QuantizeBuilder;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.LayerTrace;
+import bitlab.integer.Profile;
 import bitlab.integer.Trace;
 import bitlab.model.Model;
 import bitlab.quant.BatchNormFolding;
@@ -29,13 +30,17 @@ final class IntegerCommand implements Callable<Integer> {
   @Option(names = "--verify", description = "Trace test images through the executor, its float64 simulation and the fake-quantized model; "
       + "require bit-exactness with the first and the same predictions as the second.") boolean verify;
   @Option(names = "--verify-images", defaultValue = "64", description = "Test images traced by --verify (default: ${DEFAULT-VALUE}).") int verifyImages;
+  @Option(names = "--profile", description = "Time every step on 8 test images after a warm-up: milliseconds, share, GMAC/s, and which kernel ran it and why.") boolean profile;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
   record Step(String node, String op, long elements, long mismatchesVsSimulation, long mismatchesVsFakeQuant) {}
 
+  /** One step of {@code --profile}: its median milliseconds, share of the batch's time, GMAC/s (null without weights), kernel and why. */
+  record ProfiledStep(String node, String op, double ms, double share, Double gmacs, String kernel, String why) {}
+
   record Result(String model, String data, String policy, double fp32Accuracy, double simulatedAccuracy, double integerAccuracy,
       long integerBytes, Boolean bitExact, Integer tracedImages, Integer predictionsEqualToSimulation,
-      Integer predictionsEqualToFakeQuant, List<Step> trace) {}
+      Integer predictionsEqualToFakeQuant, List<Step> trace, String instructionSet, List<ProfiledStep> profile) {}
 
   @Override public Integer call() {
     Model net = args.model();
@@ -56,8 +61,12 @@ final class IntegerCommand implements Callable<Integer> {
     Trace t = verify ? iq.trace(data.test().take(Math.min(verifyImages, data.test().size())).images()) : null;
     List<Step> steps = t == null ? null : t.rows().stream()
         .map(r -> new Step(r.node(), r.op(), r.elements(), r.simMismatches(), r.fakeMismatches())).toList();
+    Profile p = profile ? iq.profile(data) : null;
+    List<ProfiledStep> profiled = p == null ? null : p.rows().stream()
+        .map(s -> new ProfiledStep(s.step(), s.op(), s.ms(), p.share(s), Double.isNaN(s.gmacs()) ? null : s.gmacs(), s.kernel(), s.why())).toList();
     Result r = new Result(net.name(), data.name(), policy.summary(), fp, sim, in, iq.bytes(), t == null ? null : t.exact(),
-        t == null ? null : t.images(), t == null ? null : t.predictionsAgreeSim(), t == null ? null : t.predictionsAgreeFake(), steps);
+        t == null ? null : t.images(), t == null ? null : t.predictionsAgreeSim(), t == null ? null : t.predictionsAgreeFake(), steps,
+        p == null ? null : p.cpu(), profiled);
     if (json) {
       Json.print(r);
     } else {
@@ -65,6 +74,7 @@ final class IntegerCommand implements Callable<Integer> {
       System.out.printf("%s %s on %s: FP32 %.2f%%, simulated %.2f%%, integer-only %.2f%% (%,d bytes)%n", r.model(), r.policy(), r.data(),
           100 * fp, 100 * sim, 100 * in, r.integerBytes());
       if (t != null) System.out.print(t);
+      if (p != null) System.out.print(p);
     }
     if (t != null && !t.exact()) {
       LayerTrace first = t.firstMismatch();
