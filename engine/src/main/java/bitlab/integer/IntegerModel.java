@@ -295,7 +295,7 @@ public final class IntegerModel {
       long[] v = nanos[i].clone();
       java.util.Arrays.sort(v);
       double ms = (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0) / 1e6;
-      LayerAccumulator a = s instanceof ConvStep c ? c.layer() : s instanceof LogitsStep l ? l.layer() : null;
+      LayerAccumulator a = layerOf(s);
       String kernel = a == null ? "java" : a.kernel().name();
       String why = a == null ? "" : bitlab.integer.kernel.ConvKernels.explain(a.kernel(), batch);
       rows.add(new Profile.Row(s.node(), s.op(), kernel, why, a == null ? 0 : a.geometry().macs() * batch, ms, Double.NaN));
@@ -316,10 +316,15 @@ public final class IntegerModel {
   /** Whether every layer's kernel for {@code batch} images is chosen for good (see {@link bitlab.integer.kernel.ConvKernel#settled}). */
   public boolean settled(int batch) {
     for (Step s : steps) {
-      LayerAccumulator a = s instanceof ConvStep c ? c.layer() : s instanceof LogitsStep l ? l.layer() : null;
+      LayerAccumulator a = layerOf(s);
       if (a != null && !a.kernel().settled(batch)) return false;
     }
     return true;
+  }
+
+  /** The weighted layer a step runs (a Conv or Linear, alone or into a residual Add, or the logits), or null. */
+  private static LayerAccumulator layerOf(Step s) {
+    return s instanceof ConvStep c ? c.layer() : s instanceof AccumulatorAddStep a ? a.layer() : s instanceof LogitsStep l ? l.layer() : null;
   }
 
   /** Bytes of the integer program's parameters: packed weight codes and int32 biases. */
