@@ -1,6 +1,6 @@
 package bitlab.integer;
 
-import bitlab.integer.kernel.Parallel;
+import bitlab.integer.kernel.Epilogue;
 import bitlab.model.Shape;
 import bitlab.quant.QuantParams;
 import bitlab.quant.Rounding;
@@ -49,22 +49,21 @@ public record AccumulatorAddStep(String node, String op, String input, int input
     return Math.max(lo, Math.min(hi, Dyadic.shiftRound(v, shift, rounding) + out.zeroPoint(0)));
   }
 
+  /**
+   * The layer's kernel applies the addition as its epilogue, while its sums are in cache: the output index it
+   * writes is the branch's index too (both NCHW of the same shape), and the bias the kernel leaves out is added
+   * as {@link LayerAccumulator#accumulate} adds it, in int32.
+   */
   @Override public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), b = in.get(1);
-    int[] acc = layer.accumulate(x);
-    return new IntTensor(shape, x.batch(), combine(acc, b.codes(), b.unsigned() ? 0xFF : -1, x.batch()), out);
-  }
-
-  private byte[] combine(int[] acc, byte[] branch, int mask, int batch) {
-    byte[] o = new byte[acc.length];
-    int channels = layer.geometry().outChannels(), plane = layer.geometry().outH() * layer.geometry().outW();
-    Parallel.ranges(batch * channels, Math.max(1, Requant.GRAIN / Math.max(1, plane)), Parallel.defaultThreads(), (from, to) -> {
-      for (int row = from; row < to; row++) {
-        int c = row % channels;
-        for (int i = row * plane, end = i + plane; i < end; i++) o[i] = (byte) code(acc[i], c, branch[i] & mask);
-      }
-    });
-    return o;
+    byte[] branch = b.codes();
+    int mask = b.unsigned() ? 0xFF : -1;
+    int[] bias = layer.bias();
+    Epilogue e = (channel, acc, from, stride, n, o, to) -> {
+      int bc = bias[channel];
+      for (int i = 0, a = from; i < n; i++, a += stride) o[to + i] = (byte) code(acc[a] + bc, channel, branch[to + i] & mask);
+    };
+    return new IntTensor(shape, x.batch(), layer.requantize(x, e), out);
   }
 
   @Override public INDArray simulate(List<INDArray> in) {
