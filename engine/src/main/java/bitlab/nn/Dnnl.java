@@ -25,6 +25,12 @@ final class Dnnl {
       problem = "switched off with -Dbitlab.nn.dnnl=false";
     } else {
       try {
+        // a CPU held down to AVX2 (-Dbitlab.kernel.isa=avx2) holds every oneDNN user of the process there; the
+        // cap takes only before oneDNN's first primitive, which the float engine usually makes
+        bitlab.integer.kernel.CpuFeatures cpu = bitlab.integer.kernel.CpuFeatures.current();
+        if (cpu.forced() && cpu.isa() == bitlab.integer.kernel.CpuFeatures.Isa.AVX2) {
+          org.bytedeco.dnnl.global.dnnl.dnnl_set_max_cpu_isa(org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx2);
+        }
         e = new engine(engine.kind.cpu, 0);
       } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError or oneDNN's own error
         problem = "oneDNN could not start: " + t;
