@@ -35,6 +35,19 @@ public final class BenchMain {
       System.err.println("usage: ./bitlab bench NAME [ARGS], where NAME is one of " + String.join(", ", BENCHES.keySet()));
       System.exit(2);
     }
-    BENCHES.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
+    // on a thread with a large stack: ONNX Runtime 1.29's native start-up overflows the main thread's 1 MB
+    // (the JVM dies with a bare segmentation fault in OrtEnvironment.getEnvironment(); -Xss4m avoids it too)
+    Throwable[] failed = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        BENCHES.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
+      } catch (Throwable e) {
+        failed[0] = e;
+      }
+    }, "bench", 64L << 20);
+    t.start();
+    t.join();
+    if (failed[0] instanceof Exception e) throw e;
+    if (failed[0] instanceof Error e) throw e;
   }
 }
