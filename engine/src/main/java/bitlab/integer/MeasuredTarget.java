@@ -13,10 +13,8 @@ import bitlab.quant.Rounding;
 import bitlab.task.Work;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -154,12 +152,7 @@ public record MeasuredTarget(String model, int batch, int rounds, List<String> l
   }
 
   private static Path writeWhole(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".bitlab-", ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    bitlab.files.WholeFile.write(file, text);
+    return file;
   }
 }

@@ -7,10 +7,8 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -33,31 +31,26 @@ public final class ParamsFile {
   private ParamsFile() {}
 
   public static void write(Path file, Model model) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
-    try (OutputStream os = Files.newOutputStream(tmp);
-         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(os)))) {
-      out.writeUTF(MAGIC);
-      out.writeInt(VERSION);
-      out.writeInt(model.metadata().size());
-      for (Map.Entry<String, String> e : model.metadata().entrySet()) {
-        out.writeUTF(e.getKey());
-        out.writeUTF(e.getValue());
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    bitlab.files.WholeFile.write(file, os -> {
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(os)))) {
+        out.writeUTF(MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(model.metadata().size());
+        for (Map.Entry<String, String> e : model.metadata().entrySet()) {
+          out.writeUTF(e.getKey());
+          out.writeUTF(e.getValue());
+        }
+        out.writeInt(model.params().size());
+        for (Map.Entry<String, INDArray> e : model.params().entrySet()) {
+          out.writeUTF(e.getKey());
+          long[] shape = e.getValue().shape();
+          out.writeInt(shape.length);
+          for (long d : shape) out.writeLong(d);
+          for (float v : e.getValue().dup('c').data().asFloat()) out.writeFloat(v);
+        }
       }
-      out.writeInt(model.params().size());
-      for (Map.Entry<String, INDArray> e : model.params().entrySet()) {
-        out.writeUTF(e.getKey());
-        long[] shape = e.getValue().shape();
-        out.writeInt(shape.length);
-        for (long d : shape) out.writeLong(d);
-        for (float v : e.getValue().dup('c').data().asFloat()) out.writeFloat(v);
-      }
-    } catch (IOException | RuntimeException ex) {
-      Files.deleteIfExists(tmp);
-      throw ex;
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 
   public static Contents read(Path file) throws IOException {

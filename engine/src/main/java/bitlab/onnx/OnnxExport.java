@@ -5,10 +5,8 @@ import bitlab.model.Node;
 import bitlab.model.Op;
 import bitlab.model.Shape;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,32 +56,14 @@ public final class OnnxExport {
     if (Files.isDirectory(target)) throw new OnnxFileException("Cannot write '" + path + "': it is a directory; give a file name such as model.onnx.");
   }
 
-  /** Writes {@code bytes} to {@code path} through a hidden temporary file next to it and a rename: whole or not at all. */
+  /** Writes {@code bytes} to {@code path} whole or not at all ({@link bitlab.files.WholeFile}). */
   static void writeWhole(byte[] bytes, Path path) {
     checkWritable(path);
-    Path target = path.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      bitlab.files.WholeFile.write(path, bytes);
     } catch (IOException e) {
       throw new OnnxFileException("Could not write the ONNX file '" + path + "' (" + e.getClass().getSimpleName() + ": "
           + e.getMessage() + "); nothing was written.", e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the temporary file is hidden and named after the target; nothing else to do
-        }
-      }
     }
   }
 

@@ -8,11 +8,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -163,17 +159,10 @@ public record Policy(String model, List<LayerBits> layers) {
     return new Policy(d.model, l);
   }
 
-  /** Writes the JSON whole or not at all (a temporary file moved into place). */
+  /** Writes the JSON whole or not at all, keeping an existing file's permissions and links ({@link bitlab.files.WholeFile}). */
   public void write(Path path) {
     try {
-      Path abs = path.toAbsolutePath();
-      Path tmp = Files.createTempFile(abs.getParent(), ".policy", ".tmp");
-      Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
+      bitlab.files.WholeFile.write(path, toJson());
     } catch (IOException e) {
       throw new QuantException("Could not write the policy to " + path + ": " + e.getMessage(), e);
     }

@@ -16,6 +16,20 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyTest {
   private static final Model LENET = Zoo.architecture("lenet5", 28, 1, 0);
 
+  /** A policy saved over a shared file behind a link (a notebook's folder of policies) keeps the link and the file's mode. */
+  @Test
+  void savingOverALinkedFileKeepsTheLinkAndItsMode(@TempDir Path dir) throws Exception {
+    Path real = dir.resolve("shared.json");
+    Files.writeString(real, "{}");
+    Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+    Path link = Files.createSymbolicLink(dir.resolve("mine.json"), real.getFileName());
+    Policy p = Policy.uniform(LENET, 4, 8);
+    p.write(link);
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals(p, Policy.read(real));
+    assertEquals("rw-rw-r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real)));
+  }
+
   @Test
   void roundTripsThroughJsonAndFiles(@TempDir Path dir) {
     Policy p = Policy.uniform(LENET, 4, 8).with("conv1", 8, 8).with("fc3", 32, 32);

@@ -10,9 +10,7 @@ import bitlab.search.hawq.IlpSolution;
 import bitlab.search.hawq.LayerTrace;
 import bitlab.search.hawq.Plan;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,15 +135,8 @@ final class HawqCommand implements Callable<Integer> {
     return absolute ? h.energyMj(target, x) : h.energy(target, x);
   }
 
-  /** Writes the whole file or nothing: a temporary file beside it, then moved into place. */
+  /** Writes the whole file or nothing, keeping an existing file's permissions and links ({@link bitlab.files.WholeFile}). */
   static void writeWhole(Path path, String text) throws IOException {
-    Path abs = path.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), ".bitlab-", ".tmp");
-    try {
-      Files.writeString(tmp, text);
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    bitlab.files.WholeFile.write(path, text);
   }
 }

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,11 +126,8 @@ final class SweepCommand implements Callable<Integer> {
 
   private void writeChart(SweepResult r) {
     try {
-      Path dir = chart.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, chart.getFileName().toString(), ".part");
-      Files.write(tmp, ChartImages.png(r.chart()));
-      Files.move(tmp, chart, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.createDirectories(chart.toAbsolutePath().getParent());
+      bitlab.files.WholeFile.write(chart, ChartImages.png(r.chart()));
     } catch (IOException e) {
       throw new UncheckedIOException("Could not write the chart to " + chart + ": " + e.getMessage(), e);
     }
