@@ -225,6 +225,15 @@ class ProtocolRobustnessTests(unittest.TestCase):
         self.assertEqual(reply["evalue"], "The cell was stopped: it did not reach a cancellation checkpoint, so it was stopped hard.")
         self.execute_ok()
 
+    def test_a_cell_out_of_memory_or_stack_fails_alone(self):
+        self.execute_ok("int kept = 20;", None)
+        reply = self.reply_to(self.kc.execute("long[] huge = new long[2_000_000_000];"))
+        self.assertEqual(reply["ename"], "OutOfMemoryError", reply)
+        self.execute_ok("int deeper(int x) { return deeper(x + 1) + 1; }", None)
+        reply = self.reply_to(self.kc.execute("deeper(0)"))
+        self.assertEqual(reply["ename"], "StackOverflowError", reply)
+        self.execute_ok("kept + 22", "42")
+
 
 if __name__ == "__main__":
     unittest.main()
