@@ -7,8 +7,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -39,11 +42,22 @@ public final class WholeFile {
     write(path, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Writes what {@code content} writes to {@code path}; returns the file written (a link's target). */
+  /**
+   * Writes what {@code content} writes to {@code path}; returns the file written (a link's target). Failures
+   * name the user's file or its folder, never the temporary file.
+   */
   public static Path write(Path path, Content content) throws IOException {
     Path target = target(path.toAbsolutePath());
+    if (Files.isDirectory(target)) throw new FileSystemException(path.toString(), null, "it is a folder; give the name of a file to write");
     Path dir = target.getParent();
-    Path tmp = fresh(dir, target.getFileName().toString());
+    Path tmp;
+    try {
+      tmp = fresh(dir, target.getFileName().toString());
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(dir.toString());
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(dir.toString(), null, "cannot write in this folder");
+    }
     try {
       if (Files.exists(target)) {
         PosixFileAttributeView from = Files.getFileAttributeView(target, PosixFileAttributeView.class);

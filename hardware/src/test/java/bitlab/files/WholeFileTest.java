@@ -70,6 +70,17 @@ class WholeFileTest {
   }
 
   @Test
+  void aFolderOrAMissingFolderIsNamedNotTheTemporaryFile() throws Exception {
+    java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class, () -> WholeFile.write(dir, "x"));
+    assertEquals(dir.toString(), e.getFile());
+    assertEquals("it is a folder; give the name of a file to write", e.getReason());
+    Path missing = dir.resolve("no/such/folder");
+    e = assertThrows(java.nio.file.NoSuchFileException.class, () -> WholeFile.write(missing.resolve("p.json"), "x"));
+    assertEquals(missing.toString(), e.getFile());
+    assertEquals(List.of(), names());
+  }
+
+  @Test
   void aLoopOfLinksIsAnError() throws Exception {
     Files.createSymbolicLink(dir.resolve("a"), Path.of("b"));
     Files.createSymbolicLink(dir.resolve("b"), Path.of("a"));

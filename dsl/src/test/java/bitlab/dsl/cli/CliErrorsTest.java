@@ -80,6 +80,12 @@ class CliErrorsTest {
   }
 
   @Test
+  void aFolderAsAnOutputFileIsASentenceNamingIt() {
+    jsonError("cannot use " + dir + ": it is a folder; give the name of a file to write.", "hawq", "lenet5", "--images", "8", "--ilp-out",
+        dir.toString(), "--json");
+  }
+
+  @Test
   void sentencesInJsonKeepTheirQuotes() {
     MainTest.Run r = MainTest.run("eval", "no-such-model", "--json");
     assertEquals(2, r.status(), r.err());
