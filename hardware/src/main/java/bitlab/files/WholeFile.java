@@ -90,6 +90,18 @@ public final class WholeFile {
     }
   }
 
+  /**
+   * Fails as {@link #write} would if {@code path} is a folder or its folder is missing or not writable: call it
+   * before long work whose result goes there, so the mistake is named before the work, not after it.
+   */
+  public static void checkWritable(Path path) throws IOException {
+    Path target = target(path.toAbsolutePath());
+    if (Files.isDirectory(target)) throw new FileSystemException(path.toString(), null, "it is a folder; give the name of a file to write");
+    Path dir = target.getParent();
+    if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString());
+    if (!Files.isWritable(dir)) throw new AccessDeniedException(dir.toString(), null, "cannot write in this folder");
+  }
+
   /** The file a path names: the end of a chain of links (which may not exist yet), or the path itself. */
   static Path target(Path path) throws IOException {
     Path p = path;

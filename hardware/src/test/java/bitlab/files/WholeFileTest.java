@@ -77,6 +77,12 @@ class WholeFileTest {
     Path missing = dir.resolve("no/such/folder");
     e = assertThrows(java.nio.file.NoSuchFileException.class, () -> WholeFile.write(missing.resolve("p.json"), "x"));
     assertEquals(missing.toString(), e.getFile());
+    // checkWritable names the same mistakes before any work, and passes a file that can be written.
+    assertEquals("it is a folder; give the name of a file to write",
+        assertThrows(java.nio.file.FileSystemException.class, () -> WholeFile.checkWritable(dir)).getReason());
+    assertEquals(missing.toString(),
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> WholeFile.checkWritable(missing.resolve("p.json"))).getFile());
+    WholeFile.checkWritable(dir.resolve("new.json"));
     assertEquals(List.of(), names());
   }
 

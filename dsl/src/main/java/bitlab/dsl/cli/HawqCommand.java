@@ -49,6 +49,9 @@ final class HawqCommand implements Callable<Integer> {
   record Uniform(String bits, double omega, boolean meetsBudgets, Double accuracy) {}
 
   @Override public Integer call() throws IOException {
+    // Output files are checked before the traces, which can take minutes.
+    if (ilpOut != null) bitlab.files.WholeFile.checkWritable(ilpOut);
+    if (policyOut != null) bitlab.files.WholeFile.checkWritable(policyOut);
     HawqBuilder h = HawqBuilder.of(args.model(), args.data()).images(images).probes(probes).seed(seed);
     switch (probeSpace.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "output": h = h.outputProbes(); break;

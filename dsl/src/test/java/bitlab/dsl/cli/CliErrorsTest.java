@@ -80,9 +80,12 @@ class CliErrorsTest {
   }
 
   @Test
-  void aFolderAsAnOutputFileIsASentenceNamingIt() {
+  void aFolderOrAMissingFolderAsAnOutputIsASentenceNamingIt() {
     jsonError("cannot use " + dir + ": it is a folder; give the name of a file to write.", "hawq", "lenet5", "--images", "8", "--ilp-out",
         dir.toString(), "--json");
+    Path missing = dir.resolve("no-such-folder");
+    jsonError("cannot use " + missing + ": no such file or folder.", "hawq", "lenet5", "--images", "8", "--policy-out",
+        missing.resolve("p.json").toString(), "--json");
   }
 
   @Test
