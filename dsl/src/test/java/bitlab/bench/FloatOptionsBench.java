@@ -50,7 +50,17 @@ final class FloatOptionsBench {
   }
 
   private static String nd4jBuild() {
-    for (String p : System.getProperty("java.class.path").split(":")) {
+    String cp = System.getProperty("java.class.path");
+    String[] entries = cp.split(":");
+    if (entries.length == 1 && cp.endsWith(".jar")) { // ./bitlab bench passes its class path in a jar's manifest
+      try (java.util.jar.JarFile j = new java.util.jar.JarFile(cp)) {
+        String listed = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("Class-Path");
+        if (listed != null) entries = listed.split(" ");
+      } catch (java.io.IOException e) {
+        return "?";
+      }
+    }
+    for (String p : entries) {
       if (p.contains("nd4j-native-1.0.0-M2.1-linux")) return p.substring(p.lastIndexOf("linux-x86_64")).replace(".jar", "");
     }
     return "?";
