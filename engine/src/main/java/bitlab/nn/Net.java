@@ -202,8 +202,15 @@ public final class Net implements AutoCloseable {
     return p;
   }
 
-  private static int batchOf(INDArray x) {
-    return (int) x.size(0);
+  /** The batch size of an input, after checking that its images have the model's input shape. */
+  private int batchOf(INDArray x) {
+    long[] got = x.shape();
+    long[] want = model.inputShape().withBatch(got.length > 0 ? got[0] : 1);
+    if (!java.util.Arrays.equals(got, want) || got[0] < 1) {
+      throw new ModelException("Model '" + model.name() + "' takes a batch of shape " + java.util.Arrays.toString(want) + " (images x "
+          + model.inputShape() + "), not " + java.util.Arrays.toString(got) + ": reshape or resize the input, or use a model built for it.");
+    }
+    return (int) got[0];
   }
 
   /** Logits {@code [N, classes]} (float) for a batch {@code [N, ...input shape]}. */
