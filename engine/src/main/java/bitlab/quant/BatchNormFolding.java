@@ -55,7 +55,7 @@ public final class BatchNormFolding {
     return m.withNodes(nodes, params).withMetadata("batchnorm", "folded into " + foldedInto.size() + " layers");
   }
 
-  private static Op withBias(Op op) {
+  static Op withBias(Op op) {
     if (op instanceof Op.Conv2d c) {
       return new Op.Conv2d(c.in(), c.out(), c.kernelH(), c.kernelW(), c.stride(), c.padH(), c.padW(), c.groups(), true);
     }

@@ -20,28 +20,38 @@ public final class Observations {
   private final Model folded;
   private final Samples calibration;
   private final int bins;
+  private final boolean equalized;
   private final Map<String, Histogram> histograms = new HashMap<>();
   private int passes;
 
-  private Observations(Model source, Samples calibration, int bins) {
+  private Observations(Model source, Samples calibration, int bins, boolean equalized) {
     if (calibration == null || calibration.size() == 0) {
       throw new QuantException("The calibration set is empty; give at least one image (e.g. data.train().take(512)).");
     }
     this.source = source;
-    this.folded = BatchNormFolding.fold(source);
+    this.folded = equalized ? CrossLayerEqualization.apply(source) : BatchNormFolding.fold(source);
+    this.equalized = equalized;
     this.calibration = calibration;
     this.bins = bins;
   }
 
   /** Nothing observed yet: the first PTQ that needs a tensor observes it. */
   public static Observations of(Model model, Samples calibration, int bins) {
-    return new Observations(model, calibration, bins);
+    return new Observations(model, calibration, bins, false);
+  }
+
+  /** The same, observing the model after cross-layer equalization when {@code equalized}. */
+  public static Observations of(Model model, Samples calibration, int bins, boolean equalized) {
+    return new Observations(model, calibration, bins, equalized);
   }
 
   /** The model as given. */
   public Model source() { return source; }
 
-  /** The model with BatchNorm folded, the graph the histograms were observed on. */
+  /** Whether {@link #folded()} was cross-layer equalized. */
+  public boolean equalized() { return equalized; }
+
+  /** The model with BatchNorm folded (and equalized if asked), the graph the histograms were observed on. */
   public Model folded() { return folded; }
 
   public Samples calibration() { return calibration; }

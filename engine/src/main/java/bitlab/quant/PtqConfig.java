@@ -14,12 +14,14 @@ package bitlab.quant;
  * @param biasCorrection       subtract the expected output shift the weight quantization causes
  * @param bins                 histogram bins for activation calibration
  * @param placement            where activations are quantized (default: the inputs of weighted layers)
+ * @param equalization         cross-layer equalization and bias absorption before quantizing
+ *                             ({@link CrossLayerEqualization}; data-free)
  */
 public record PtqConfig(Calibration weights, Calibration activations, boolean perChannel, boolean asymmetricActivations,
-    Rounding rounding, boolean biasCorrection, int bins, Placement placement) {
+    Rounding rounding, boolean biasCorrection, int bins, Placement placement, boolean equalization) {
 
   public static final PtqConfig DEFAULT = new PtqConfig(Calibration.MINMAX, Calibration.MINMAX, true, false,
-      Rounding.HALF_EVEN, false, Observer.DEFAULT_BINS, Placement.INPUTS);
+      Rounding.HALF_EVEN, false, Observer.DEFAULT_BINS, Placement.INPUTS, false);
 
   public PtqConfig {
     if (weights == null || activations == null) throw new QuantException("Choose calibration methods for weights and activations.");
@@ -36,21 +38,23 @@ public record PtqConfig(Calibration weights, Calibration activations, boolean pe
     return DEFAULT.withWeights(method instanceof Calibration.Kl ? Calibration.MINMAX : method).withActivations(method);
   }
 
-  public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement); }
+  public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization); }
 
-  public PtqConfig withActivations(Calibration c) { return new PtqConfig(weights, c, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement); }
+  public PtqConfig withActivations(Calibration c) { return new PtqConfig(weights, c, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization); }
 
-  public PtqConfig withPerChannel(boolean p) { return new PtqConfig(weights, activations, p, asymmetricActivations, rounding, biasCorrection, bins, placement); }
+  public PtqConfig withPerChannel(boolean p) { return new PtqConfig(weights, activations, p, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization); }
 
-  public PtqConfig withAsymmetricActivations(boolean a) { return new PtqConfig(weights, activations, perChannel, a, rounding, biasCorrection, bins, placement); }
+  public PtqConfig withAsymmetricActivations(boolean a) { return new PtqConfig(weights, activations, perChannel, a, rounding, biasCorrection, bins, placement, equalization); }
 
-  public PtqConfig withRounding(Rounding r) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, r, biasCorrection, bins, placement); }
+  public PtqConfig withRounding(Rounding r) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, r, biasCorrection, bins, placement, equalization); }
 
-  public PtqConfig withBiasCorrection(boolean b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, b, bins, placement); }
+  public PtqConfig withBiasCorrection(boolean b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, b, bins, placement, equalization); }
 
-  public PtqConfig withBins(int b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, b, placement); }
+  public PtqConfig withBins(int b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, b, placement, equalization); }
 
-  public PtqConfig withPlacement(Placement p) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, p); }
+  public PtqConfig withPlacement(Placement p) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, p, equalization); }
+
+  public PtqConfig withEqualization(boolean e) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, e); }
 
   /** The weight quantizer of a layer at {@code bits}. */
   public QuantSpec weightSpec(int bits) {
@@ -65,7 +69,7 @@ public record PtqConfig(Calibration weights, Calibration activations, boolean pe
 
   /** E.g. {@code weights minmax per-channel, activations kl}. */
   public String describe() {
-    return "weights " + weights.name() + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
+    return (equalization ? "cross-layer equalization, " : "") + "weights " + weights.name() + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
         + (asymmetricActivations ? " asymmetric" : "") + " at " + (placement == Placement.INPUTS ? "layer inputs" : "node outputs")
         + (biasCorrection ? ", bias correction" : "");
   }

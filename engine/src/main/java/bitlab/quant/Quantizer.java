@@ -18,7 +18,7 @@ public final class Quantizer {
 
   /** Static PTQ: calibrate activation ranges on {@code calibration}, quantize weights, optionally correct biases. */
   public static QuantizedModel ptq(Model model, Policy policy, Samples calibration, PtqConfig config) {
-    return ptq(Observations.of(model, calibration, config.bins()), policy, config);
+    return ptq(Observations.of(model, calibration, config.bins(), config.equalization()), policy, config);
   }
 
   /**
@@ -30,6 +30,11 @@ public final class Quantizer {
     if (observed.bins() != config.bins()) {
       throw new QuantException("These observations have " + observed.bins() + " histogram bins but the PTQ configuration asks for "
           + config.bins() + "; observe with Observations.of(model, images, config.bins()).");
+    }
+    if (observed.equalized() != config.equalization()) {
+      throw new QuantException("These observations were made on the model " + (observed.equalized() ? "after" : "without")
+          + " cross-layer equalization but the PTQ configuration asks " + (config.equalization() ? "for it" : "for none")
+          + "; observe with Observations.of(model, images, config.bins(), config.equalization()).");
     }
     Model model = observed.source();
     Model folded = observed.folded();
@@ -55,7 +60,7 @@ public final class Quantizer {
 
   /** Dynamic PTQ: weights quantized now, each activation tensor quantized with its own batch's range at run time. */
   public static QuantizedModel dynamic(Model model, Policy policy, PtqConfig config) {
-    Model folded = BatchNormFolding.fold(model);
+    Model folded = config.equalization() ? CrossLayerEqualization.apply(model) : BatchNormFolding.fold(model);
     policy.validate(folded);
     Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy, config.placement());
     Map<String, ActivationQuant> acts = new LinkedHashMap<>();

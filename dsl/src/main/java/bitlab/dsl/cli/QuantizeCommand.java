@@ -30,6 +30,7 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "One weight scale per output channel (default); --no-per-channel for one per layer.") boolean perChannel;
   @Option(names = "--asymmetric", description = "Activations with a zero point.") boolean asymmetric;
   @Option(names = "--bias-correction", description = "Correct the output shift weight quantization causes.") boolean biasCorrection;
+  @Option(names = "--equalize", description = "Cross-layer equalization and bias absorption before quantizing (data-free; ReLU6 between equalized layers becomes ReLU).") boolean equalize;
   @Option(names = "--placement", defaultValue = "inputs", description = "Where activations are quantized: inputs (of weighted layers, "
       + "residual Adds fed by int32 accumulators) or outputs (every node output) (default: ${DEFAULT-VALUE}).") String placement;
   @Option(names = "--rounding", defaultValue = "half_even", description = "half_even, half_away or half_up.") String rounding;
@@ -45,7 +46,9 @@ final class QuantizeCommand implements Callable<Integer> {
 
   record Row(String method, String policy, double accuracy, double dropPoints, long sizeBytes, long bops) {}
 
-  record Result(String model, String data, double fp32Accuracy, long fp32SizeBytes, long fp32Bops, List<Row> quantized, String onnx) {}
+  /** {@code equalizedFp32Accuracy}: the float model after cross-layer equalization (null without --equalize). */
+  record Result(String model, String data, double fp32Accuracy, Double equalizedFp32Accuracy, String equalization, long fp32SizeBytes,
+      long fp32Bops, List<Row> quantized, String onnx) {}
 
   @Override public Integer call() {
     List<int[]> widths = new ArrayList<>();
@@ -73,6 +76,7 @@ final class QuantizeCommand implements Callable<Integer> {
       b = b.placement(placement);
       if (asymmetric) b = b.asymmetric();
       if (biasCorrection) b = b.biasCorrection();
+      if (equalize) b = b.equalize();
       if (dynamic) b = b.dynamic();
       if (qatEpochs != null) b = b.qat(QatConfig.of(qatEpochs).withLearningRate(lr).withLearnedStep(lsq));
       QuantizedModel q = b.build();
@@ -80,12 +84,20 @@ final class QuantizeCommand implements Callable<Integer> {
       rows.add(new Row(q.method(), policy.summary(), a, 100 * (fp - a), q.sizeBytes(), q.bops()));
       if (onnx != null) bitlab.onnx.QdqExport.write(q, onnx);
     }
-    Result r = new Result(net.name(), data.name(), fp, fp32.sizeBytes(folded), fp32.bops(folded), rows, onnx == null ? null : onnx.toString());
+    Double eqFp = null;
+    String eq = null;
+    if (equalize) {
+      Model equalized = bitlab.quant.CrossLayerEqualization.apply(net);
+      eqFp = bitlab.model.Inference.evaluate(equalized, data.test()).accuracy();
+      eq = equalized.metadata().get("equalization");
+    }
+    Result r = new Result(net.name(), data.name(), fp, eqFp, eq, fp32.sizeBytes(folded), fp32.bops(folded), rows, onnx == null ? null : onnx.toString());
     if (json) {
       Json.print(r);
     } else {
       System.err.print("\r");
       System.out.printf("%s on %s: FP32 %.2f%%, %,d bytes, %,d BOPs/image%n", r.model(), r.data(), 100 * fp, r.fp32SizeBytes(), r.fp32Bops());
+      if (eqFp != null) System.out.printf("  FP32 after equalization %.2f%% (%s)%n", 100 * eqFp, eq);
       for (Row row : rows) {
         System.out.printf("  %-8s %6.2f%% (drop %+.2f points)  %,d bytes  %,d BOPs  %s%n", row.policy(), 100 * row.accuracy(),
             row.dropPoints(), row.sizeBytes(), row.bops(), row.method());

@@ -90,6 +90,12 @@ public final class QuantizeBuilder {
 
   public QuantizeBuilder biasCorrection() { return with(config.withBiasCorrection(true)); }
 
+  /**
+   * Cross-layer equalization and bias absorption before quantizing (Nagel et al. 2019): weight ranges of
+   * consecutive layers balanced channel by channel, data-free; ReLU6 between equalized layers becomes ReLU.
+   */
+  public QuantizeBuilder equalize() { return with(config.withEqualization(true)); }
+
   /** Dynamic quantization: activation ranges per batch at run time (no calibration). */
   public QuantizeBuilder dynamic() {
     return new QuantizeBuilder(net, policy, config, data, images, true, qat);
