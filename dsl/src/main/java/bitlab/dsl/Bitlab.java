@@ -143,6 +143,12 @@ public final class Bitlab {
   /** {@code net} priced on {@code target} under a quantization policy (layers matched by name). */
   public static CostReport cost(Target target, Model net, Policy policy) { return CostReport.price(target, net, policy); }
 
+  /**
+   * A quantized model priced on {@code target}: its policy, with every tensor moved at the width the model stores it
+   * at (its placement: the 8-bit residual stream that 4-bit layers read, a residual Add's second branch, int32 logits).
+   */
+  public static CostReport cost(Target target, bitlab.quant.QuantizedModel q) { return CostReport.price(target, q); }
+
   /** Two quantization policies on one target, per-layer latency side by side. */
   public static Comparison compare(Target target, Model net, Policy a, Policy b) {
     return new Comparison(cost(target, net, a), cost(target, net, b));

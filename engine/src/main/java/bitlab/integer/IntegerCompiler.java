@@ -170,9 +170,11 @@ public final class IntegerCompiler {
           + (wb == 1 ? " (1-bit networks run through binarized(...) with XNOR and popcount)." : "."));
     }
     String x = input(n, 0);
-    QuantParams in = paramsOf.get(x);
-    if (in == null) throw new IntegerException("Layer '" + n.name() + "' reads float values; quantize its input activations.");
+    if (paramsOf.get(x) == null) throw new IntegerException("Layer '" + n.name() + "' reads float values; quantize its input activations.");
     Node src = m.node(n.inputs().get(0));
+    ActivationQuant view = q.view(n.name());
+    if (view != null) x = view(x, src, view);
+    QuantParams in = paramsOf.get(x);
     ConvGeometry g;
     boolean linear = n.op() instanceof Op.Linear;
     if (n.op() instanceof Op.Conv2d c) {
@@ -220,6 +222,27 @@ public final class IntegerCompiler {
     Step s = new ConvStep(pointName, opName(chain), x, in.zeroPoint(0), n.shape(), acc, mult, offsets, out, b[0], b[1], rounding);
     emit(s, out);
     for (Node c : chain) tensorOf.put(c.name(), pointName);
+  }
+
+  /**
+   * The narrower view of a wide tensor a layer reads (the residual stream's 4-bit copy): the stored codes requantized
+   * by one dyadic multiplier {@code S_x / S_view}, made once per tensor and width and shared by the layers reading it.
+   */
+  private String view(String x, Node src, ActivationQuant view) {
+    String name = bitlab.quant.QuantizedModel.viewName(view);
+    if (paramsOf.containsKey(name)) return name;
+    QuantParams from = paramsOf.get(x);
+    QuantParams to = view.params();
+    if (to == null) throw new IntegerException("The " + view.spec().bits() + "-bit view of '" + view.node() + "' has no fixed scale; calibrate it.");
+    int bits = to.spec().bits();
+    if (bits < 2 || bits > MAX_ACTIVATION_BITS) {
+      throw new IntegerException("Layers " + view.point().readers() + " read '" + view.node() + "' at " + bits + " bits; the integer executor carries activations in 2.."
+          + MAX_ACTIVATION_BITS + " bits.");
+    }
+    Dyadic mult = Dyadic.of((double) from.scale(0) / to.scale(0));
+    emit(new RescaleStep(name, "Requant", List.of(x), src.shape(), new int[] {from.zeroPoint(0)}, new Dyadic[] {mult}, to,
+        to.spec().qmin(), to.spec().qmax(), rounding), to);
+    return name;
   }
 
   private static byte[] weightCodes(LayerQuant l) {

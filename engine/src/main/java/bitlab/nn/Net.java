@@ -45,6 +45,7 @@ public final class Net implements AutoCloseable {
   private final Map<String, Tensor> hessianVectors = new HashMap<>();
   private final Map<String, Transform> weightHooks = new HashMap<>();
   private final Map<String, Transform> outputHooks = new HashMap<>();
+  private final Map<String, Transform> inputHooks = new HashMap<>();
   private final LinkedHashMap<String, Program> programs = new LinkedHashMap<>(8, 0.75f, true);
   private long version;
   private Program last;
@@ -68,11 +69,13 @@ public final class Net implements AutoCloseable {
       if (n.quantizable()) {
         Transform w = hooks.weight(n);
         if (w != null) weightHooks.put(n.name(), w);
+        Transform i = hooks.input(n);
+        if (i != null) inputHooks.put(n.name(), i);
       }
       Transform o = hooks.output(n);
       if (o != null) outputHooks.put(n.name(), o);
     }
-    if (this.precision == Precision.DOUBLE && !(weightHooks.isEmpty() && outputHooks.isEmpty())) {
+    if (this.precision == Precision.DOUBLE && !(weightHooks.isEmpty() && outputHooks.isEmpty() && inputHooks.isEmpty())) {
       throw new ModelException("Hooks run on the float engine only" + (Dnnl.AVAILABLE ? "; compile with Precision.FLOAT." : " (" + Dnnl.PROBLEM + ")."));
     }
   }
@@ -108,6 +111,11 @@ public final class Net implements AutoCloseable {
     return node + "#hooked";
   }
 
+  /** The name under which {@link #outputs} returns what a layer with an input hook computes with (its input after the hook). */
+  public static String inputName(String layer) {
+    return layer + "#input";
+  }
+
   public Model model() { return model; }
 
   public Mode mode() { return mode; }
@@ -121,6 +129,8 @@ public final class Net implements AutoCloseable {
   Transform weightHook(String node) { return weightHooks.get(node); }
 
   Transform outputHook(String node) { return outputHooks.get(node); }
+
+  Transform inputHook(String layer) { return inputHooks.get(layer); }
 
   boolean trainable(String key) { return trainable.contains(key); }
 
@@ -232,7 +242,7 @@ public final class Net implements AutoCloseable {
     fetch.remove(out);
     fetch.remove(logits);
     for (String n : fetch) {
-      String node = n.endsWith("#hooked") ? n.substring(0, n.length() - 7) : n;
+      String node = n.endsWith("#hooked") ? n.substring(0, n.length() - 7) : n.endsWith("#input") ? n.substring(0, n.length() - 6) : n;
       if (!model.has(node)) {
         throw new ModelException("Model '" + model.name() + "' has no node '" + node + "'; its nodes are "
             + String.join(", ", model.nodes().stream().map(Node::name).toList()) + ".");

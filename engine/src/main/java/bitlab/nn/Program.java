@@ -118,9 +118,9 @@ final class Program implements AutoCloseable {
     if (g != null) {
       Node layer = g.layer();
       Slot addend = g.addend() == null ? null : slot(g.addend());
-      add(new LayerStep(this, layer, g.norm(), addend, g.activation(), slot(layer.inputs().get(0)), out));
+      add(new LayerStep(this, layer, g.norm(), addend, g.activation(), layerInput(layer), out));
     } else if (op instanceof Op.Conv2d || op instanceof Op.Linear) {
-      add(new LayerStep(this, n, null, null, Backend.Activation.Kind.NONE, slot(n.inputs().get(0)), out));
+      add(new LayerStep(this, n, null, null, Backend.Activation.Kind.NONE, layerInput(n), out));
     } else if (op instanceof Op.BatchNorm) {
       add(new NormStep(this, n, slot(n.inputs().get(0)), out));
     } else if (op instanceof Op.Relu || op instanceof Op.Relu6) {
@@ -142,6 +142,16 @@ final class Program implements AutoCloseable {
       throw new bitlab.model.ModelException("Node '" + n.name() + "': the float engine has no kernel for " + op.type() + ".");
     }
     output(n, out);
+  }
+
+  /** What a Conv or Linear layer reads: its input, or that input through the layer's input hook (for it alone). */
+  private Slot layerInput(Node layer) {
+    Slot x = slot(layer.inputs().get(0));
+    Transform hook = net.inputHook(layer.name());
+    if (hook == null) return x;
+    Slot v = new Slot(Net.inputName(layer.name()), x.dims);
+    add(new HookStep(layer, hook, x, v));
+    return v;
   }
 
   Tensor plain(long... dims) {

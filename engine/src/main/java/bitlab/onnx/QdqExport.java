@@ -33,9 +33,10 @@ import onnx.Onnx.OperatorSetIdProto;
  *       when coarse inputs and weights feed a fine output); float otherwise, as the simulation has them;</li>
  *   <li>every activation point gets a {@code QuantizeLinear -> DequantizeLinear} pair with its calibrated
  *       scale and zero point (uint8 when unsigned; signed ones uint8 offset by 128 by default, int8 if
- *       {@link QdqOptions} say so),
- *       and so do max pools and flattens of a quantized tensor (with its parameters: lossless), so that
- *       every integer operator finds its {@code DequantizeLinear} inputs;</li>
+ *       {@link QdqOptions} say so); a layer reading a narrower view of a wide tensor (the residual stream's
+ *       4-bit copy) gets one more pair with the view's parameters; so do max pools and flattens of a quantized
+ *       tensor (with its parameters: lossless), so that every integer operator finds its {@code DequantizeLinear}
+ *       inputs;</li>
  *   <li>sub-8-bit codes are stored in 8-bit containers and kept in their range by a {@code Clip} before
  *       the {@code QuantizeLinear};</li>
  *   <li>everything else (ReLU, pools, Add, Softmax...) is the FP32 operator of {@link OnnxExport}.</li>
@@ -90,6 +91,7 @@ public final class QdqExport {
     });
 
     Map<String, String> valueOf = new HashMap<>();
+    Map<String, String> views = new HashMap<>();
     Map<String, ActivationQuant> gridOf = new HashMap<>();
     Node output = m.output();
     for (Node n : m.nodes()) {
@@ -100,6 +102,14 @@ public final class QdqExport {
       } else {
         List<String> in = new ArrayList<>();
         for (String i : n.inputs()) in.add(valueOf.get(i));
+        ActivationQuant view = q.view(n.name());
+        if (view != null) {
+          // A narrower copy of a wide tensor for this layer alone (the residual stream's 4-bit view): one more
+          // QuantizeLinear -> DequantizeLinear on the dequantized wide values, shared by the layers reading it.
+          String key = in.get(0) + "@" + QuantizedModel.viewName(view);
+          String narrow = views.computeIfAbsent(key, k -> qdq.activation(in.get(0), view, true));
+          in.set(0, narrow);
+        }
         if (n.op() instanceof Op.GlobalAvgPool && point != null) {
           // Quantized right after the pool (where ONNX Runtime fuses it), again after the flatten (lossless).
           String pooled = OnnxExport.fresh(n.name() + ".nc11", taken);
@@ -141,7 +151,7 @@ public final class QdqExport {
       if (!l.quantized()) continue;
       qdq.weight(l, n.param("weight"));
       replaced.add(n.param("weight"));
-      ActivationQuant in = l.input() == null ? null : q.activations().get(l.input());
+      ActivationQuant in = q.inputQuant(l.layer());
       ActivationQuant out = l.output() == null ? null : q.activations().get(l.output());
       // An int32 bias only buys something where ONNX Runtime can fuse the layer: its result goes straight into a
       // QuantizeLinear (no Clip) or is the logits. Elsewhere the float bias keeps the export closer to the simulation.
@@ -160,6 +170,7 @@ public final class QdqExport {
     Set<Integer> bits = new TreeSet<>();
     q.layers().values().forEach(l -> { if (l.quantized()) bits.add(l.bits().weights()); });
     q.activations().values().forEach(a -> bits.add(a.spec().bits()));
+    q.views().values().forEach(a -> bits.add(a.spec().bits()));
     String doc = "bitlab model '" + q.source().name() + "', " + q.policy().summary() + ", " + q.method() + ", as an ONNX QDQ graph. " + containers
         + (bits.stream().anyMatch(b -> b < 8) ? " Widths below 8 bits in this model: " + bits.stream().filter(b -> b < 8).map(String::valueOf)
             .reduce((a, b) -> a + ", " + b).orElse("") + "." : "")
@@ -199,7 +210,9 @@ public final class QdqExport {
             + "weight codes in int8, so 1..8 bits: give it 8 bits or keep it in float (32).");
       }
     }
-    for (ActivationQuant a : q.activations().values()) {
+    List<ActivationQuant> all = new ArrayList<>(q.activations().values());
+    all.addAll(q.views().values());
+    for (ActivationQuant a : all) {
       QuantSpec s = a.spec();
       if (s.bits() > 8) {
         throw new OnnxException("Activation '" + a.node() + "' of '" + name + "' is quantized to " + s.bits() + " bits; the QDQ export stores "

@@ -57,10 +57,19 @@ public final class ActivationPoints {
       int bits = readingBits(n.name(), readers, policy, layers);
       if (layers.isEmpty()) bits = maxBits;
       if (bits == 0 || bits == LayerBits.FLOAT) continue;
-      if (placement == Placement.INPUTS && !readByLayer(n.name(), readers)) bits = Math.max(bits, Placement.WIDE_BITS);
+      // Under INPUTS a tensor that an integer operator carries on (a residual Add, Concat, a pooling) stays wide; the
+      // weighted layers that read it narrower read a view of it at their own width (see inputBits).
+      if (placement == Placement.INPUTS && (!readByLayer(n.name(), readers) || readByOperator(n.name(), readers))) {
+        bits = Math.max(bits, Placement.WIDE_BITS);
+      }
       points.put(n.name(), new Point(n.name(), bits, !nn, layers));
     }
     return points;
+  }
+
+  /** The name of the view of tensor {@code point} at {@code bits} (an integer program's tensor, not a node of the model). */
+  public static String viewName(String point, int bits) {
+    return point + "@a" + bits;
   }
 
   /** The node whose quantized output a layer reads (walking back through MaxPool and Flatten), or null if it reads float. */
@@ -91,6 +100,34 @@ public final class ActivationPoints {
       if (fusable) return in.equals(layer) ? a.name() : null;
     }
     return null;
+  }
+
+  /**
+   * The width at which a weighted layer reads its input when that is narrower than the stored tensor, else 0: under
+   * {@link Placement#INPUTS} each layer reads its own activation width, through a view of a wider tensor (the residual
+   * stream kept at {@link Placement#WIDE_BITS}, or a tensor a wider layer reads too). {@link Placement#OUTPUTS} has no
+   * views: every reader sees the tensor as stored.
+   */
+  public static int inputBits(Model m, String layer, Policy policy, Map<String, Point> points, Placement placement) {
+    if (placement != Placement.INPUTS) return 0;
+    String in = inputOf(m, layer, points);
+    if (in == null) return 0;
+    LayerBits b = policy.get(layer);
+    if (!b.activationsQuantized() || b.activations() >= points.get(in).bits()) return 0;
+    return b.activations();
+  }
+
+  /** Whether an integer operator other than a weighted layer (Add, Concat, a pooling, a ReLU) reads this tensor, directly or through MaxPool and Flatten. */
+  private static boolean readByOperator(String node, Map<String, List<Node>> readers) {
+    for (Node r : readers.getOrDefault(node, List.of())) {
+      if (r.quantizable() || r.op() instanceof Op.Softmax) continue;
+      if (r.op() instanceof Op.MaxPool || r.op() instanceof Op.Flatten) {
+        if (readByOperator(r.name(), readers)) return true;
+      } else {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a weighted layer reads this tensor directly or through MaxPool and Flatten only. */

@@ -59,6 +59,12 @@ final class QatHooks implements Hooks {
     return FakeQuant.fixed(a.params(), true);
   }
 
+  /** A narrower view of a wide tensor (the residual stream's 4-bit copy) keeps its calibrated step. */
+  @Override public Transform input(Node node) {
+    ActivationQuant v = start.view(node.name());
+    return v == null ? null : FakeQuant.fixed(v.params(), true);
+  }
+
   /** Per output channel, scale {@code max|w_c| / qmax} recomputed at every pass (no gradient through it). */
   static final class ExtremesSte implements Transform {
     private final QuantSpec spec;

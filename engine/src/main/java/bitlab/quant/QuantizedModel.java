@@ -32,13 +32,15 @@ public final class QuantizedModel {
   private final PtqConfig config;
   private final Map<String, LayerQuant> layers;
   private final Map<String, ActivationQuant> activations;
+  /** Per reading layer, the narrower view of a wider tensor it reads (see {@link ActivationPoints#inputBits}). */
+  private final Map<String, ActivationQuant> views;
   private Net net;
   /** The compiled integer program (compiled on first use); {@link #noInteger} says why there is none. */
   private bitlab.integer.IntegerModel integer;
   private String noInteger;
 
   QuantizedModel(String method, Model source, Model folded, Model simulated, Policy policy, PtqConfig config,
-      Map<String, LayerQuant> layers, Map<String, ActivationQuant> activations) {
+      Map<String, LayerQuant> layers, Map<String, ActivationQuant> activations, Map<String, ActivationQuant> views) {
     this.method = method;
     this.source = source;
     this.folded = folded;
@@ -47,6 +49,7 @@ public final class QuantizedModel {
     this.config = config;
     this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
     this.activations = Collections.unmodifiableMap(new LinkedHashMap<>(activations));
+    this.views = Collections.unmodifiableMap(new LinkedHashMap<>(views));
   }
 
   /** What produced it, e.g. {@code static PTQ (weights minmax per-channel, activations kl)}. */
@@ -95,6 +98,32 @@ public final class QuantizedModel {
   /** Per activation point (node name), in graph order. */
   public Map<String, ActivationQuant> activations() { return activations; }
 
+  /**
+   * Per layer that reads a tensor narrower than it is stored, that narrower view (under {@link Placement#INPUTS}
+   * the residual stream is kept at {@link Placement#WIDE_BITS} and the layers reading it at 4 bits read a 4-bit
+   * view of it); layers reading one tensor at one width share one view.
+   */
+  public Map<String, ActivationQuant> views() { return views; }
+
+  /** How many distinct views the layers read. */
+  public int viewCount() { return (int) views.values().stream().distinct().count(); }
+
+  /** The view a layer reads (see {@link #views()}), or null when it reads its input as stored. */
+  public ActivationQuant view(String layer) { return views.get(layer); }
+
+  /** The quantizer of what a layer computes with: its view, else its input's activation point (null: float input). */
+  public ActivationQuant inputQuant(String layer) {
+    ActivationQuant v = views.get(layer);
+    if (v != null) return v;
+    String in = layer(layer).input();
+    return in == null ? null : activations.get(in);
+  }
+
+  /** The name of a view's tensor in the integer program and in {@link #pointValues}, e.g. {@code s1b1.relu@a4}. */
+  public static String viewName(ActivationQuant view) {
+    return ActivationPoints.viewName(view.node(), view.spec().bits());
+  }
+
   /** The simulation on the float engine: the folded, dequantized model with its activations fake-quantized (compiled once). */
   public synchronized Net net() {
     if (net == null) net = Net.compile(simulated, Net.Mode.INFERENCE, hooks());
@@ -106,13 +135,19 @@ public final class QuantizedModel {
     if (net != null) net.release();
   }
 
-  /** Each activation point fake-quantized with its calibrated parameters, or per batch (dynamic). */
+  /** Each activation point, and each narrower view a layer reads, fake-quantized with its calibrated parameters, or per batch (dynamic). */
   Hooks hooks() {
     return new Hooks() {
       @Override public Transform output(Node node) {
         ActivationQuant a = activations.get(node.name());
         if (a == null) return null;
         return a.dynamic() ? FakeQuant.dynamic(a.spec()) : FakeQuant.fixed(a.params(), false);
+      }
+
+      @Override public Transform input(Node node) {
+        ActivationQuant v = views.get(node.name());
+        if (v == null) return null;
+        return v.dynamic() ? FakeQuant.dynamic(v.spec()) : FakeQuant.fixed(v.params(), false);
       }
     };
   }
@@ -171,13 +206,20 @@ public final class QuantizedModel {
    * simulation hands to the next layers; the integer executor's trace compares its codes with these.
    */
   public Map<String, INDArray> pointValues(INDArray x) {
-    java.util.List<String> names = activations.keySet().stream().map(Net::hookedName).toList();
+    java.util.List<String> names = new java.util.ArrayList<>(activations.keySet().stream().map(Net::hookedName).toList());
+    Map<String, String> viewReader = new LinkedHashMap<>();
+    views.forEach((layer, v) -> viewReader.putIfAbsent(viewName(v), layer));
+    viewReader.values().forEach(layer -> names.add(Net.inputName(layer)));
     Map<String, INDArray> out = net().outputs(x, names);
     Map<String, INDArray> byNode = new LinkedHashMap<>();
     for (String node : activations.keySet()) {
       INDArray v = out.get(Net.hookedName(node));
       if (v != null) byNode.put(node, v);
     }
+    viewReader.forEach((view, layer) -> {
+      INDArray v = out.get(Net.inputName(layer));
+      if (v != null) byNode.put(view, v);
+    });
     return byNode;
   }
 
@@ -198,6 +240,52 @@ public final class QuantizedModel {
   /** Bit operations per image (see {@link Policy#bops}). */
   public long bops() { return policy.bops(folded); }
 
+  /**
+   * Per layer, in {@link Model#workloads()} order, the widths at which its tensors are stored, what hardware cost
+   * models move: the input as stored (8 bits for a residual stream that a 4-bit layer reads through a view), the
+   * output as stored (int32 logits: 32), and the residual Add's other branch where the layer's accumulator goes
+   * into the Add. A float tensor moves at 32 bits.
+   */
+  public java.util.List<bitlab.hardware.TensorWidths> tensorWidths() {
+    java.util.List<bitlab.hardware.TensorWidths> out = new java.util.ArrayList<>();
+    for (Node n : folded.layers()) {
+      LayerQuant l = layers.get(n.name());
+      int own = l.bits().activationsQuantized() ? l.bits().activations() : LayerBits.FLOAT;
+      int input = l.input() == null ? LayerBits.FLOAT : stored(l.input());
+      int output = l.output() == null ? LayerBits.FLOAT : activations.containsKey(l.output()) ? stored(l.output()) : own;
+      long addendElements = 0;
+      int addend = 0;
+      String add = residualAdd(n.name());
+      if (add != null) {
+        Node a = folded.node(add);
+        String other = a.inputs().get(0).equals(n.name()) ? a.inputs().get(1) : a.inputs().get(0);
+        addendElements = folded.node(other).shape().elements();
+        addend = stored(other);
+      }
+      out.add(new bitlab.hardware.TensorWidths(input, output, addendElements, addend));
+    }
+    return out;
+  }
+
+  /** Bits per element of a tensor as the integer program stores it (through MaxPool and Flatten; 32 if float). */
+  private int stored(String node) {
+    String cur = node;
+    while (!activations.containsKey(cur)) {
+      Node n = folded.node(cur);
+      if (!(n.op() instanceof bitlab.model.Op.MaxPool || n.op() instanceof bitlab.model.Op.Flatten)) return LayerBits.FLOAT;
+      cur = n.inputs().get(0);
+    }
+    return activations.get(cur).spec().bits();
+  }
+
+  /** What a layer reads: its input tensor at its stored width and, through a view, at the layer's, e.g. {@code s1b1.relu A8 -> A4}. */
+  public String reads(LayerQuant l) {
+    if (l.input() == null) return "float";
+    ActivationQuant a = activations.get(l.input());
+    ActivationQuant v = views.get(l.layer());
+    return l.input() + (a == null ? "" : " A" + a.spec().bits()) + (v == null ? "" : " -> A" + v.spec().bits());
+  }
+
   /** What a layer's output becomes: its activation point, the residual Add its accumulator goes into, or the logits. */
   public String writes(LayerQuant l) {
     if (l.output() == null) return "logits (int32, dequantized)";
@@ -209,14 +297,17 @@ public final class QuantizedModel {
 
   @Override public String toString() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("Quantized %s, %s, %s: %,d bytes, %,d BOPs/image, rounding %s, %d activation points%n", source.name(), policy.summary(), method,
-        sizeBytes(), bops(), rounding().name().toLowerCase(), activations.size()));
+    b.append(String.format("Quantized %s, %s, %s: %,d bytes, %,d BOPs/image, rounding %s, %d activation points%s%n", source.name(), policy.summary(), method,
+        sizeBytes(), bops(), rounding().name().toLowerCase(), activations.size(), viewCount() == 0 ? "" : " and " + viewCount() + " narrower views"));
     for (LayerQuant l : layers.values()) {
       b.append(String.format("  %-16s W%-2s A%-2s input %s, output %s%n", l.layer(), l.quantized() ? String.valueOf(l.bits().weights()) : "fp",
-          l.bits().activationsQuantized() ? String.valueOf(l.bits().activations()) : "fp", l.input() == null ? "float" : l.input(), writes(l)));
+          l.bits().activationsQuantized() ? String.valueOf(l.bits().activations()) : "fp", reads(l), writes(l)));
     }
-    for (ActivationQuant a : activations.values()) {
-      b.append(String.format("  %-16s %s%s%n", a.node(), a.spec(), a.dynamic() ? ", per-batch range" : String.format(", range [%.4g, %.4g]", a.range().lo(), a.range().hi())));
+    java.util.List<ActivationQuant> all = new java.util.ArrayList<>(activations.values());
+    views.values().stream().distinct().forEach(all::add);
+    for (ActivationQuant a : all) {
+      String name = activations.get(a.node()) == a ? a.node() : viewName(a);
+      b.append(String.format("  %-16s %s%s%n", name, a.spec(), a.dynamic() ? ", per-batch range" : String.format(", range [%.4g, %.4g]", a.range().lo(), a.range().hi())));
     }
     return b.toString();
   }

@@ -4,6 +4,7 @@ import bitlab.data.Samples;
 import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.model.Op;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +53,11 @@ public final class Quantizer {
       Calibration.Range r = method.range(h, spec);
       acts.put(p.node(), new ActivationQuant(p, spec, QuantParams.fromRange(spec, r.lo(), r.hi()), r, h));
     }
+    Map<String, ActivationQuant> views = views(folded, policy, config, points, acts);
     Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
     if (config.biasCorrection()) layers = BiasCorrection.correct(folded, layers, calibration);
     String method = "static PTQ (" + config.describe() + ")";
-    return new QuantizedModel(method, model, folded, simulated(folded, layers), policy, config, layers, acts);
+    return new QuantizedModel(method, model, folded, simulated(folded, layers), policy, config, layers, acts, views);
   }
 
   /** Dynamic PTQ: weights quantized now, each activation tensor quantized with its own batch's range at run time. */
@@ -67,10 +69,11 @@ public final class Quantizer {
     for (ActivationPoints.Point p : points.values()) {
       acts.put(p.node(), new ActivationQuant(p, config.withAsymmetricActivations(false).activationSpec(p.bits(), p.signed()), null, null, null));
     }
+    Map<String, ActivationQuant> views = views(folded, policy, config.withAsymmetricActivations(false), points, acts);
     Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
     String method = "dynamic PTQ (weights " + config.weights().name() + (config.perChannel() ? " per-channel" : " per-tensor")
         + ", activations per batch)";
-    return new QuantizedModel(method, model, folded, simulated(folded, layers), policy, config, layers, acts);
+    return new QuantizedModel(method, model, folded, simulated(folded, layers), policy, config, layers, acts, views);
   }
 
   static Map<String, LayerQuant> quantizeWeights(Model folded, Policy policy, PtqConfig config, Map<String, ActivationPoints.Point> points) {
@@ -127,7 +130,41 @@ public final class Quantizer {
       double[] r = p.range(0);
       acts.put(a.node(), new ActivationQuant(a.point(), a.spec(), p, new Calibration.Range(r[0], r[1]), a.histogram()));
     }
-    return new QuantizedModel(method, source, folded, simulated(folded, layers), policy, config, layers, acts);
+    return new QuantizedModel(method, source, folded, simulated(folded, layers), policy, config, layers, acts, start.views());
+  }
+
+  /**
+   * The narrower views of wider tensors that layers read (see {@link ActivationPoints#inputBits}), by reading layer;
+   * layers reading one tensor at one width share one view, calibrated on the tensor's histogram like a point of that
+   * width (dynamic points have dynamic views).
+   */
+  static Map<String, ActivationQuant> views(Model folded, Policy policy, PtqConfig config, Map<String, ActivationPoints.Point> points,
+      Map<String, ActivationQuant> acts) {
+    Map<String, List<String>> readersOf = new LinkedHashMap<>();
+    Map<String, String> viewOf = new LinkedHashMap<>();
+    for (Node n : folded.layers()) {
+      int bits = ActivationPoints.inputBits(folded, n.name(), policy, points, config.placement());
+      if (bits == 0) continue;
+      String name = ActivationPoints.viewName(ActivationPoints.inputOf(folded, n.name(), points), bits);
+      readersOf.computeIfAbsent(name, k -> new ArrayList<>()).add(n.name());
+      viewOf.put(n.name(), name);
+    }
+    Map<String, ActivationQuant> byName = new LinkedHashMap<>();
+    Map<String, ActivationQuant> views = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : viewOf.entrySet()) {
+      ActivationQuant v = byName.computeIfAbsent(e.getValue(), name -> {
+        ActivationQuant src = acts.get(ActivationPoints.inputOf(folded, e.getKey(), points));
+        int bits = policy.get(e.getKey()).activations();
+        ActivationPoints.Point p = new ActivationPoints.Point(src.node(), bits, src.point().signed(), List.copyOf(readersOf.get(name)));
+        QuantSpec spec = config.activationSpec(bits, src.point().signed());
+        if (src.dynamic()) return new ActivationQuant(p, spec, null, null, null);
+        Calibration method = folded.node(src.node()).op() instanceof Op.Input ? Calibration.MINMAX : config.activations();
+        Calibration.Range r = method.range(src.histogram(), spec);
+        return new ActivationQuant(p, spec, QuantParams.fromRange(spec, r.lo(), r.hi()), r, src.histogram());
+      });
+      views.put(e.getKey(), v);
+    }
+    return views;
   }
 
   /**

@@ -67,6 +67,33 @@ class QdqExportTest {
     for (String fp : List.of("Conv", "FusedConv", "Gemm", "Add", "DequantizeLinear")) assertEquals(0, ops.getOrDefault(fp, 0), name + ": " + fp + " left, " + ops);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"resnet-mini", "mobilenet-v2-mini"})
+  void aFourBitViewOfTheEightBitResidualStreamIsOneMoreQdqPair(String name) throws Exception {
+    Dataset d = Datasets.mnist();
+    Model m = Zoo.load(name);
+    QuantizedModel q = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 4), d.train().take(CALIBRATION), PtqConfig.DEFAULT);
+    assertTrue(q.viewCount() > 0, name);
+    byte[] file = QdqExport.toBytes(q);
+    // Each view is a QuantizeLinear/DequantizeLinear pair on the dequantized 8-bit stream, with the view's 4-bit parameters.
+    onnx.Onnx.ModelProto proto = onnx.Onnx.ModelProto.parseFrom(file);
+    long quantizers = proto.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count();
+    QuantizedModel outputsFree = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 8), d.train().take(CALIBRATION), PtqConfig.DEFAULT);
+    long plain = onnx.Onnx.ModelProto.parseFrom(QdqExport.toBytes(outputsFree)).getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("QuantizeLinear")).count();
+    assertEquals(0, outputsFree.viewCount());
+    assertTrue(quantizers >= plain + q.viewCount(), quantizers + " quantizers, " + plain + " without views, " + q.viewCount() + " views");
+    // At W8A4 these networks sit on near-ties (33-78% accurate) and ONNX Runtime's float requantization parts from the
+    // integer program on 9-16% of the images under either placement (OUTPUTS, no views: 232 and 214 of 256); the
+    // views must not make it worse.
+    QuantizedModel o = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 4), d.train().take(CALIBRATION),
+        PtqConfig.DEFAULT.withPlacement(Placement.OUTPUTS));
+    int reference = agreement(o, QdqExport.toBytes(o), IMAGES);
+    int same = agreement(q, file, IMAGES);
+    assertTrue(same >= reference - 0.01 * IMAGES, name + " W8A4 with a 4-bit view of the 8-bit stream: ONNX Runtime agrees on " + same
+        + " of " + IMAGES + ", without views under OUTPUTS on " + reference);
+  }
+
   @Test
   void aMixedTwoToEightBitPolicyAgreesToo() throws Exception {
     Dataset d = Datasets.mnist();

@@ -51,6 +51,21 @@ public record Target(String name, String description, CostModel model, List<Para
     return ModelCost.of(name, out);
   }
 
+  /**
+   * Price a quantized model: per layer its bit pair and the widths its tensors are stored at (its placement: an
+   * 8-bit residual stream read by 4-bit layers, a residual Add's second branch), in the same order.
+   */
+  public ModelCost cost(List<LayerWorkload> layers, List<Bits> policy, List<TensorWidths> widths) {
+    checkPolicy(layers, policy);
+    if (widths.size() != layers.size()) {
+      throw new PolicyException("The tensor widths cover " + widths.size() + " layers but the model has " + layers.size() + ".");
+    }
+    model.checkLayers(layers);
+    List<LayerCost> out = new ArrayList<>(layers.size());
+    for (int i = 0; i < layers.size(); i++) out.add(model.price(i, layers.get(i), policy.get(i), widths.get(i)));
+    return ModelCost.of(name, out);
+  }
+
   /** Price a model with every layer at the same widths. */
   public ModelCost cost(List<LayerWorkload> layers, Bits uniform) {
     return cost(layers, java.util.Collections.nCopies(layers.size(), uniform));

@@ -34,6 +34,22 @@ class KindFormulaTest {
   }
 
   @Test
+  void storedTensorWidthsMoveTheBitsTheyName() {
+    LayerWorkload l = new LayerWorkload("pw", LayerWorkload.Kind.CONV, 64, 64, 1, 1, 1, 1, 10, 10, 10, 10);
+    Bits b = Bits.of(4, 4);
+    for (CostModel m : List.<CostModel>of(BISMO, FUSION, ROOF)) {
+      LayerCost alone = m.price(0, l, b);
+      assertEquals(alone, m.price(0, l, b, TensorWidths.of(b)), m.kind() + ": the layer's own width is the default");
+      // An 8-bit stored input read by a 4-bit layer: 6,400 more input bits; an 8-bit addend of 6,400 elements: 51,200 more.
+      LayerCost wide = m.price(0, l, b, new TensorWidths(8, 4, 0, 0));
+      assertEquals(alone.dramBytes() + 6400 * 4 / 8.0, wide.dramBytes(), 1e-6, m.kind());
+      LayerCost added = m.price(0, l, b, new TensorWidths(4, 8, 6400, 8));
+      assertEquals(alone.dramBytes() + (6400 * 4 + 6400 * 8) / 8.0, added.dramBytes(), 1e-6, m.kind());
+      assertTrue(added.cost().seconds() >= alone.cost().seconds(), m.kind());
+    }
+  }
+
+  @Test
   void bitFusionComputeCyclesOnAFullyUsedArray() {
     // 1x1 conv, K = 64 input channels, M = 64 output channels, N = 10x10 positions.
     LayerWorkload l = new LayerWorkload("pw", LayerWorkload.Kind.CONV, 64, 64, 1, 1, 1, 1, 10, 10, 10, 10);

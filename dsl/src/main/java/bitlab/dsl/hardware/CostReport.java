@@ -57,6 +57,17 @@ public record CostReport(String model, String label, Target target, List<LayerWo
     return price(target, net, bits).withLabel(policy.summary());
   }
 
+  /**
+   * Prices a quantized model: its policy, and its tensors moved at the widths its placement stores them at (an 8-bit
+   * residual stream read by 4-bit layers, a residual Add's second branch, int32 logits); see {@code TensorWidths}.
+   */
+  public static CostReport price(Target target, bitlab.quant.QuantizedModel q) {
+    Model folded = q.folded();
+    List<Bits> bits = folded.workloads().stream().map(w -> q.policy().get(w.name()).bits()).toList();
+    ModelCost c = target.cost(folded.workloads(), bits, q.tensorWidths());
+    return new CostReport(q.source().name(), q.policy().summary() + " as placed", target, folded.workloads(), c);
+  }
+
   /** Prices workloads directly (a model that is not in memory, or one the engine described earlier). */
   public static CostReport price(Target target, String model, List<LayerWorkload> layers, List<Bits> policy) {
     ModelCost c = target.cost(layers, policy);

@@ -44,8 +44,7 @@ public final class QuantTables {
     for (LayerQuant l : q.layers().values()) {
       layer.append(l.layer());
       bits.append(l.bits().toString().replaceFirst("^[^:]*: ", ""));
-      input.append(l.input() == null ? "(float)" : l.input() + (q.activations().containsKey(l.input())
-          ? " A" + q.activations().get(l.input()).spec().bits() : ""));
+      input.append(l.input() == null ? "(float)" : q.reads(l));
       output.append(q.writes(l));
       if (l.quantized()) {
         float[] s = l.weights().scale();
@@ -65,11 +64,12 @@ public final class QuantTables {
       }
     }
     return Table.create("layers of " + q.source().name() + " " + q.policy().summary() + ", activations quantized at "
-        + (q.placement() == bitlab.quant.Placement.INPUTS ? "layer inputs" : "node outputs") + " (" + q.activations().size() + " points)",
+        + (q.placement() == bitlab.quant.Placement.INPUTS ? "layer inputs" : "node outputs") + " (" + q.activations().size() + " points"
+        + (q.viewCount() == 0 ? "" : ", " + q.viewCount() + " narrower views") + ")",
         layer, bits, input, output, smin, smax, mse);
   }
 
-  /** One row per quantized activation tensor: its quantizer and calibrated range. */
+  /** One row per quantized activation tensor and per narrower view of one: its quantizer and calibrated range. */
   public static Table activations(QuantizedModel q) {
     StringColumn tensor = StringColumn.create("tensor");
     StringColumn spec = StringColumn.create("quantizer");
@@ -79,8 +79,10 @@ public final class QuantTables {
     DoubleColumn max = DoubleColumn.create("observed max");
     DoubleColumn scale = DoubleColumn.create("scale");
     IntColumn zero = IntColumn.create("zero point");
-    for (ActivationQuant a : q.activations().values()) {
-      tensor.append(a.node());
+    java.util.List<ActivationQuant> all = new java.util.ArrayList<>(q.activations().values());
+    q.views().values().stream().distinct().forEach(all::add);
+    for (ActivationQuant a : all) {
+      tensor.append(q.activations().get(a.node()) == a ? a.node() : QuantizedModel.viewName(a) + " (view for " + String.join(", ", a.point().readers()) + ")");
       spec.append(a.spec().toString());
       if (a.dynamic()) {
         lo.appendMissing();

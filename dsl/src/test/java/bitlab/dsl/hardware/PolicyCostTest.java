@@ -51,6 +51,22 @@ class PolicyCostTest {
   }
 
   @Test
+  void aQuantizedModelIsPricedWithTheWidthsItsPlacementStores() {
+    Model net = bitlab.model.Zoo.load("resnet-mini");
+    Model folded = bitlab.quant.BatchNormFolding.fold(net);
+    Policy w8a4 = Policy.uniform(folded, 8, 4);
+    bitlab.quant.QuantizedModel q = bitlab.quant.Quantizer.ptq(net, w8a4, bitlab.data.Datasets.mnist().train().take(32), bitlab.quant.PtqConfig.DEFAULT);
+    Target edge = hardware("bismo-edge");
+    CostReport placed = cost(edge, q), alone = cost(edge, folded, w8a4);
+    assertEquals(alone.policy(), placed.policy());
+    assertEquals("W8A4 as placed", placed.label());
+    // The 8-bit residual stream, the Adds' second branches and int32 logits move more than every tensor at 4 bits.
+    double placedBytes = placed.cost().layers().stream().mapToDouble(l -> l.dramBytes()).sum();
+    double aloneBytes = alone.cost().layers().stream().mapToDouble(l -> l.dramBytes()).sum();
+    assertTrue(placedBytes > aloneBytes, placedBytes + " vs " + aloneBytes);
+  }
+
+  @Test
   void aPolicyForAnotherModelIsRefusedWithThePoliciesSentence() {
     Model net = Fixtures.mobilenetV1();
     Policy lenet = new Policy("lenet5", List.of(new LayerBits("conv1", 4, 4)));

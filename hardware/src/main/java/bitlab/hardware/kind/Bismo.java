@@ -4,6 +4,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Cost;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.TensorWidths;
 import bitlab.hardware.Roof;
 import java.util.Optional;
 
@@ -50,10 +51,15 @@ public record Bismo(int dm, int dk, int dn, double clockHz, double dramBytesPerS
 
   @Override
   public LayerCost price(int index, LayerWorkload l, Bits b) {
+    return price(index, l, b, TensorWidths.of(b));
+  }
+
+  @Override
+  public LayerCost price(int index, LayerWorkload l, Bits b, TensorWidths t) {
     double macs = (double) l.macs() * batch;
     double cycles = Traffic.tiles(l, batch, dm, dk, dn) * b.weights() * b.activations();
     double compute = cycles / (clockHz * efficiency);
-    double bits = Traffic.buffered(l, b, batch, lhsBufferBits, rhsBufferBits);
+    double bits = Traffic.buffered(l, b, t, batch, lhsBufferBits, rhsBufferBits);
     double memory = bits / 8 / dramBytesPerSecond;
     double seconds = Math.max(compute, memory);
     double joules = powerWatts * seconds + bits * dramPjPerBit * 1e-12;

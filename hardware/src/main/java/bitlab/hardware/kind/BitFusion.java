@@ -4,6 +4,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Cost;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.TensorWidths;
 import bitlab.hardware.Roof;
 import java.util.Optional;
 
@@ -54,6 +55,11 @@ public record BitFusion(int rows, int columns, double clockHz, double dramBitsPe
 
   @Override
   public LayerCost price(int index, LayerWorkload l, Bits b) {
+    return price(index, l, b, TensorWidths.of(b));
+  }
+
+  @Override
+  public LayerCost price(int index, LayerWorkload l, Bits b, TensorWidths t) {
     double s = speedup(b);
     double computeCycles;
     if (s >= 1) {
@@ -62,7 +68,7 @@ public record BitFusion(int rows, int columns, double clockHz, double dramBitsPe
       computeCycles = Traffic.tiles(l, batch, columns, rows, 1) / s;
     }
     double compute = computeCycles / clockHz;
-    double bits = Traffic.buffered(l, b, batch, weightBufferBits, inputBufferBits);
+    double bits = Traffic.buffered(l, b, t, batch, weightBufferBits, inputBufferBits);
     double memory = bits / dramBitsPerCycle / clockHz;
     double seconds = Math.max(compute, memory);
     double bricks = Math.ceil(b.weights() / 2.0) * Math.ceil(b.activations() / 2.0);

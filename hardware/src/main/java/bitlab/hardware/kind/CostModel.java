@@ -4,6 +4,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.Roof;
+import bitlab.hardware.TensorWidths;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +25,14 @@ public sealed interface CostModel permits BitFusion, Bismo, Roofline, Lut {
 
   /** Price layer {@code index} of a model (the index matters only to tables). */
   LayerCost price(int index, LayerWorkload layer, Bits bits);
+
+  /**
+   * Price it with its tensors moved at the widths a quantized model stores them at (see {@link TensorWidths});
+   * a measured table has no traffic term and prices the layer as measured.
+   */
+  default LayerCost price(int index, LayerWorkload layer, Bits bits, TensorWidths widths) {
+    return price(index, layer, bits);
+  }
 
   /** The ideal roofline at a pair (full tiles, peak rates); empty for a table, which has none. */
   Optional<Roof> roof(Bits bits);

@@ -4,6 +4,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Cost;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.TensorWidths;
 import bitlab.hardware.Roof;
 import java.util.Map;
 import java.util.Optional;
@@ -58,9 +59,14 @@ public record Roofline(Map<Integer, Double> peakMacsPerSecond, double bytesPerSe
 
   @Override
   public LayerCost price(int index, LayerWorkload l, Bits b) {
+    return price(index, l, b, TensorWidths.of(b));
+  }
+
+  @Override
+  public LayerCost price(int index, LayerWorkload l, Bits b, TensorWidths t) {
     double macs = (double) l.macs() * batch;
     double compute = macs / (peak(b) * efficiency);
-    double bits = Traffic.compulsory(l, b, batch);
+    double bits = Traffic.compulsory(l, b, t, batch);
     double memory = bits / 8 / bytesPerSecond;
     double seconds = Math.max(compute, memory);
     double joules = powerWatts * seconds + bits * dramPjPerBit * 1e-12;
