@@ -11,7 +11,8 @@ package bitlab.quant;
  * @param perChannel           one weight scale per output channel (else one per layer)
  * @param asymmetricActivations activations with a zero point (unsigned over [min, max]) instead of symmetric
  * @param rounding             rounding of every quantizer
- * @param biasCorrection       subtract the expected output shift the weight quantization causes
+ * @param biasCorrection       take off each layer's bias the mean shift its quantized output shows against FP32
+ *                             (measured on the quantized model, layer by layer; see {@link BiasCorrection})
  * @param bins                 histogram bins for activation calibration
  * @param placement            where activations are quantized (default: the inputs of weighted layers)
  * @param equalization         cross-layer equalization and bias absorption before quantizing

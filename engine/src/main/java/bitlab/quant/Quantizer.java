@@ -55,13 +55,20 @@ public final class Quantizer {
     }
     Map<String, ActivationQuant> views = views(folded, policy, config, points, acts);
     Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
-    if (config.biasCorrection()) layers = BiasCorrection.correct(folded, layers, calibration);
     String method = "static PTQ (" + config.describe() + ")";
+    if (config.biasCorrection()) {
+      layers = BiasCorrection.correct(folded, layers, calibration,
+          ls -> new QuantizedModel(method, model, folded, simulated(folded, ls), policy, config, ls, acts, views));
+    }
     return new QuantizedModel(method, model, folded, simulated(folded, layers), policy, config, layers, acts, views);
   }
 
   /** Dynamic PTQ: weights quantized now, each activation tensor quantized with its own batch's range at run time. */
   public static QuantizedModel dynamic(Model model, Policy policy, PtqConfig config) {
+    if (config.biasCorrection()) {
+      throw new QuantException("Bias correction measures the quantized model on calibration images, and dynamic quantization has none; "
+          + "calibrate(data) for static PTQ, or drop biasCorrection().");
+    }
     Model folded = config.equalization() ? CrossLayerEqualization.apply(model) : BatchNormFolding.fold(model);
     policy.validate(folded);
     Map<String, ActivationPoints.Point> points = ActivationPoints.of(folded, policy, config.placement());

@@ -88,6 +88,32 @@ class PtqTest {
   }
 
   @Test
+  void biasCorrectionIsMeasuredOnWhatTheIntegerProgramComputes() {
+    // Activations at 3 bits too: the clipped, rounded inputs shift the means as much as the weights do, and only a
+    // correction measured on the quantized model sees that. After it, the logits' mean over the correction images is
+    // FP32's (the last layer is corrected with every earlier one already corrected).
+    Samples images = calib.take(BiasCorrection.IMAGES);
+    PtqConfig cfg = PtqConfig.DEFAULT.withPerChannel(false).withBiasCorrection(true);
+    QuantizedModel corrected = Quantizer.ptq(net, Policy.uniform(net, 3, 3), images, cfg);
+    QuantizedModel plain = Quantizer.ptq(net, Policy.uniform(net, 3, 3), images, cfg.withBiasCorrection(false));
+    INDArray x = images.images();
+    INDArray fp = BatchNormFolding.fold(net).predict(x).mean(0);
+    double before = plain.predict(x).mean(0).sub(fp).amaxNumber().doubleValue();
+    double after = corrected.predict(x).mean(0).sub(fp).amaxNumber().doubleValue();
+    assertTrue(after < 1e-3 * fp.amaxNumber().doubleValue() && after < before / 10, "logit mean shift " + before + " -> " + after);
+    INDArray sim = org.nd4j.linalg.factory.Nd4j.argMax(corrected.predict(x), 1), deployed = org.nd4j.linalg.factory.Nd4j.argMax(corrected.integer().predict(x), 1);
+    assertEquals(sim, deployed, "the corrected biases run bit-exact in the integer program");
+  }
+
+  @Test
+  void biasCorrectionWithoutCalibrationImagesSaysWhatIsMissing() {
+    QuantException e = assertThrows(QuantException.class,
+        () -> Quantizer.dynamic(net, Policy.uniform(net, 4, 8), PtqConfig.DEFAULT.withBiasCorrection(true)));
+    assertEquals("Bias correction measures the quantized model on calibration images, and dynamic quantization has none; "
+        + "calibrate(data) for static PTQ, or drop biasCorrection().", e.getMessage());
+  }
+
+  @Test
   void biasCorrectionRemovesTheMeanShift() {
     QuantizedModel plain = Quantizer.ptq(net, Policy.uniform(net, 3, 8), calib, PtqConfig.DEFAULT.withPerChannel(false));
     QuantizedModel corrected = Quantizer.ptq(net, Policy.uniform(net, 3, 8), calib, PtqConfig.DEFAULT.withPerChannel(false).withBiasCorrection(true));
