@@ -10,8 +10,9 @@
  *   <li>Calibration: {@link bitlab.quant.Observer} collects {@link bitlab.quant.Histogram}s on calibration
  *       images; {@link bitlab.quant.Calibration} turns one into a clipping range by min-max, percentile,
  *       MSE, KL divergence (TensorRT) or ACIQ (Laplace/Gaussian, {@link bitlab.quant.AciqClipping}).</li>
- *   <li>Passes: {@link bitlab.quant.BatchNormFolding}; {@link bitlab.quant.Quantizer} for static and dynamic
- *       PTQ (with optional {@link bitlab.quant.BiasCorrection}); {@link bitlab.quant.Qat} for
+ *   <li>Passes: {@link bitlab.quant.BatchNormFolding}; {@link bitlab.quant.CrossLayerEqualization} (optional,
+ *       data-free); {@link bitlab.quant.Quantizer} for static and dynamic PTQ (with optional
+ *       {@link bitlab.quant.BiasCorrection}, measured on the quantized model); {@link bitlab.quant.Qat} for
  *       quantization-aware training (STE, optional learned step size); binarized networks in
  *       {@link bitlab.quant.binary}.</li>
  *   <li>Results: {@link bitlab.quant.QuantizedModel}, simulated on the float engine ({@link bitlab.nn.Net})
@@ -21,6 +22,7 @@
  *
  * <p>Where activations are quantized is decided once, in {@link bitlab.quant.ActivationPoints}, following
  * DESIGN's integer-only contract and a {@link bitlab.quant.Placement} (the inputs of weighted layers by default,
- * or every node output).
+ * with the residual stream kept at 8 bits and narrower views of it for the layers that read it; or every node
+ * output).
  */
 package bitlab.quant;
