@@ -44,6 +44,19 @@ class QuantDslTest {
   static XYChart histogram(QuantizedModel q, String name) { return QuantCharts.histogram(q, name); }
 
   @Test
+  void theTablesShowTheEightBitStreamAndItsFourBitViews() {
+    Model net = bitlab.model.Zoo.load("resnet-mini");
+    QuantizedModel q = QuantizeBuilder.of(net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), 8, 4))
+        .calibrate(Datasets.mnist(), "minmax", 64).build();
+    Table layers = QuantTables.layers(q);
+    assertTrue(layers.name().endsWith(q.viewCount() + " narrower views)") && q.viewCount() > 0, layers.name());
+    assertTrue(layers.stringColumn("reads").asList().stream().anyMatch(r -> r.endsWith(" A8 -> A4")), layers.print());
+    Table acts = QuantTables.activations(q);
+    assertEquals(q.activations().size() + q.viewCount(), acts.rowCount());
+    assertTrue(acts.stringColumn("tensor").asList().stream().anyMatch(t -> t.contains("@a4 (view for ")), acts.print());
+  }
+
+  @Test
   void builderVariantsAndTheComparisonTable() {
     QuantizedModel w8 = quantize(net, 8, 8).calibrate(digits).build();
     QuantizedModel kl = quantize(net, 4, 4).calibrate(digits, "kl", 200).weights("mse").build();
