@@ -30,10 +30,17 @@ final class Call {
 
   int opset() { return g.opset(); }
 
-  /** The node as messages name it: its ONNX name, or its position when it has none. */
+  /**
+   * The node as messages name it: its ONNX name, or its position, operator and output when it has none;
+   * a name that is only an exporter's counter (Caffe2's {@code n2}) also gets its output, which says where it is.
+   */
   String display() {
-    return proto.getName().isBlank() ? "#" + index + " (" + proto.getOpType() + ", output " + proto.getOutput(0) + ")" : proto.getName();
+    String name = proto.getName();
+    if (name.isBlank()) return "#" + index + " (" + proto.getOpType() + ", output " + proto.getOutput(0) + ")";
+    return COUNTER.matcher(name).matches() ? name + " (output " + proto.getOutput(0) + ")" : name;
   }
+
+  private static final java.util.regex.Pattern COUNTER = java.util.regex.Pattern.compile("[A-Za-z_]{0,2}\\d+");
 
   /** {@code 'name' (OpType)} for messages. */
   String label() { return "'" + display() + "' (" + opType() + ")"; }

@@ -33,6 +33,8 @@ final class Converters {
       case "Gemm" -> gemm(c);
       case "MatMul" -> matmul(c);
       case "Add" -> add(c);
+      case "Sum" -> sum(c);
+      case "Mul" -> mul(c);
       case "BatchNormalization" -> batchNorm(c);
       case "Relu" -> unary(c, new Op.Relu());
       case "Clip" -> clip(c);
@@ -79,6 +81,10 @@ final class Converters {
   }
 
   private void conv(Call c) {
+    if (c.activation(0).pooled()) {
+      pooledConv(c);
+      return;
+    }
     Dyn x = c.image(0);
     Const w = c.constant(1, "the weight");
     if (w.rank() != 4) throw new UnsupportedOperatorException(c.display(), "Conv", " with a rank-" + w.rank() + " weight (only 2-D convolutions)");
@@ -104,6 +110,26 @@ final class Converters {
     c.out(g.emit(c, op, List.of(x), params, false));
   }
 
+  /**
+   * A 1x1 convolution of the N x C x 1 x 1 output of a global pooling (Caffe2's classifiers, as in the onnx
+   * package's DenseNet-121) is a fully connected layer; its output stays N x C' x 1 x 1 for ONNX.
+   */
+  private void pooledConv(Call c) {
+    Dyn x = c.activation(0);
+    Const w = c.constant(1, "the weight");
+    Attributes a = c.attrs();
+    long[] pads = a.ints("pads", new long[4]);
+    boolean plain = w.rank() == 4 && w.dims()[2] == 1 && w.dims()[3] == 1 && a.integer("group", 1) == 1
+        && java.util.Arrays.stream(pads).allMatch(p -> p == 0);
+    if (!plain) {
+      throw new OnnxFormatException("ONNX node " + c.label() + " convolves the " + x.shape().channels() + " x 1 x 1 output of a global "
+          + "pooling with a weight of shape " + java.util.Arrays.toString(w.dims()) + "; bitlab imports only an unpadded, ungrouped 1x1 "
+          + "convolution there (a fully connected layer).");
+    }
+    Const bias = c.present(2) ? vector(c, c.constant(2, "the bias"), Math.toIntExact(w.dims()[0]), "bias") : null;
+    linear(c, x, w.reshape(w.dims()[0], w.dims()[1]), bias, true);
+  }
+
   private void gemm(Call c) {
     Attributes a = c.attrs();
     a.require("transA", 0, 0, "the activation is not transposed");
@@ -116,17 +142,18 @@ final class Converters {
     if (c.present(2)) {
       bias = vector(c, c.constant(2, "C (the bias)"), Math.toIntExact(w.dims()[0]), "C (the bias)").scaled((float) a.real("beta", 1.0));
     }
-    linear(c, x, w, bias);
+    linear(c, x, w, bias, false);
   }
 
   private void matmul(Call c) {
     Dyn x = features(c);
     Const b = c.constant(1, "the weight");
     if (b.rank() != 2) throw new OnnxFormatException("ONNX node " + c.label() + " multiplies by a rank-" + b.rank() + " constant; bitlab imports a 2-D weight.");
-    linear(c, x, b.transpose2d(), null);
+    linear(c, x, b.transpose2d(), null, false);
   }
 
-  private void linear(Call c, Dyn x, Const w, Const bias) {
+  /** A fully connected layer; {@code pooled} keeps its output N x C x 1 x 1 for ONNX (a 1x1 Conv on a pooled input). */
+  private void linear(Call c, Dyn x, Const w, Const bias, boolean pooled) {
     int in = x.shape().channels();
     if (w.dims()[1] != in) {
       throw new OnnxFormatException("ONNX node " + c.label() + " has a weight for " + w.dims()[1] + " input features but its input has " + in + ".");
@@ -134,7 +161,7 @@ final class Converters {
     Map<String, Const> params = new LinkedHashMap<>();
     params.put("weight", w);
     if (bias != null) params.put("bias", bias);
-    c.out(g.emit(c, new Op.Linear(in, Math.toIntExact(w.dims()[0]), bias != null), List.of(x), params, false));
+    c.out(g.emit(c, new Op.Linear(in, Math.toIntExact(w.dims()[0]), bias != null), List.of(x), params, pooled));
   }
 
   private static Dyn features(Call c) {
@@ -174,8 +201,94 @@ final class Converters {
       c.out(x);
       return;
     }
+    if (sole && p.op instanceof Op.BatchNorm bn && perChannel(k, bn.channels(), x.onnxRank())) {
+      float[] v = channelValues(k, bn.channels());
+      float[] beta = p.params.get("bias").asFloats().clone();
+      for (int i = 0; i < beta.length; i++) beta[i] += v[i];
+      p.params.put("bias", Const.floats(new long[] {beta.length}, beta));
+      p.onnxOutput = c.proto().getOutput(0);
+      c.out(x);
+      return;
+    }
     throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", k.describe(),
-        "two activations of one shape, or a bias added right after MatMul or Conv");
+        "two activations of one shape, or a bias added right after MatMul, Conv or BatchNormalization");
+  }
+
+  /** Sum of one activation is that activation; of several, a chain of Adds (Caffe2's residual connections). */
+  private void sum(Call c) {
+    List<Dyn> in = new ArrayList<>();
+    for (int i = 0; i < c.inputs(); i++) if (c.present(i)) in.add(c.activation(i));
+    Dyn acc = in.get(0);
+    for (int i = 1; i < in.size(); i++) {
+      Dyn y = in.get(i);
+      if (acc.pooled() != y.pooled()) {
+        throw new OnnxFormatException("ONNX node " + c.label() + " sums tensors of ranks " + acc.onnxRank() + " and " + y.onnxRank()
+            + "; bitlab adds tensors of one shape.");
+      }
+      acc = g.emit(c, new Op.Add(), List.of(acc, y), Map.of(), acc.pooled());
+    }
+    c.out(acc);
+  }
+
+  /**
+   * A per-channel (or scalar) constant scale right after a BatchNormalization or Conv read by nothing
+   * else is folded into it (Caffe2's Scale layer after its BatchNorm, as in the onnx package's DenseNet
+   * and Inception v2); bitlab has no elementwise product of activations.
+   */
+  private void mul(Call c) {
+    Object a = c.in(0);
+    Object b = c.in(1);
+    int di = a instanceof Dyn ? 0 : 1;
+    if (a instanceof Dyn && b instanceof Dyn) {
+      throw new UnsupportedOperatorException(c.display(), "Mul", " of two activations (an elementwise product, as in "
+          + "squeeze-and-excitation or SiLU)");
+    }
+    Dyn x = (Dyn) (di == 0 ? a : b);
+    Const k = (Const) (di == 0 ? b : a);
+    Pending p = g.producer(x);
+    boolean sole = p != null && p.onnxOutput.equals(c.inputName(di)) && g.uses(p.onnxOutput) == 1;
+    if (sole && p.op instanceof Op.BatchNorm bn && perChannel(k, bn.channels(), x.onnxRank())) {
+      float[] v = channelValues(k, bn.channels());
+      p.params.put("weight", scaleChannels(p.params.get("weight"), v, 1));
+      p.params.put("bias", scaleChannels(p.params.get("bias"), v, 1));
+      p.onnxOutput = c.proto().getOutput(0);
+      c.out(x);
+      return;
+    }
+    if (sole && p.op instanceof Op.Conv2d cv && perChannel(k, cv.out(), x.onnxRank())) {
+      float[] v = channelValues(k, cv.out());
+      Const w = p.params.get("weight");
+      p.params.put("weight", scaleChannels(w, v, w.size() / cv.out()));
+      if (cv.bias()) p.params.put("bias", scaleChannels(p.params.get("bias"), v, 1));
+      p.onnxOutput = c.proto().getOutput(0);
+      c.out(x);
+      return;
+    }
+    throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", k.describe(),
+        "a per-channel scale right after a Conv or BatchNormalization that nothing else reads (bitlab's graph has no "
+        + "elementwise product yet)");
+  }
+
+  /** Whether {@code k} broadcasts over an activation of this ONNX rank as one value per channel (or one value for all). */
+  private static boolean perChannel(Const k, int channels, int rank) {
+    if (k.size() == 1) return k.rank() <= rank;
+    if (k.size() != channels || k.rank() > rank) return false;
+    int channelAxis = k.rank() - (rank - 1);
+    return channelAxis >= 0 && k.dims()[channelAxis] == channels;
+  }
+
+  private static float[] channelValues(Const k, int channels) {
+    float[] v = new float[channels];
+    float[] f = k.asFloats();
+    for (int i = 0; i < channels; i++) v[i] = f.length == 1 ? f[0] : f[i];
+    return v;
+  }
+
+  /** {@code t} (out-channel major, {@code block} values per channel) with each channel's block scaled. */
+  private static Const scaleChannels(Const t, float[] v, int block) {
+    float[] f = t.asFloats().clone();
+    for (int i = 0; i < f.length; i++) f[i] *= v[i / block];
+    return Const.floats(t.dims(), f);
   }
 
   private void batchNorm(Call c) {
@@ -275,11 +388,14 @@ final class Converters {
     Dyn x = c.activation(0);
     long axis = c.attrs().integer("axis", c.opset() < 13 ? 1 : -1);
     if (axis < 0) axis += x.onnxRank();
-    if (x.onnxRank() != 2 || axis != 1) {
+    // Over N x C x 1 x 1 (a global pooling's output) axis 1 is the channels, the features, at every opset
+    // (before 13 Softmax flattens from its axis on: C x 1 x 1 is C values); axes 2 and 3 would give ones.
+    boolean features = x.onnxRank() == 2 ? axis == 1 : x.pooled() && axis == 1;
+    if (!features) {
       throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", c.opset() < 13 ? 1 : -1)),
-          "the feature axis of an N x F input");
+          x.pooled() ? "1 (the channels of an N x C x 1 x 1 input)" : "the feature axis of an N x F input, or the channels of N x C x 1 x 1");
     }
-    c.out(g.emit(c, new Op.Softmax(), List.of(x), Map.of(), false));
+    c.out(g.emit(c, new Op.Softmax(), List.of(x), Map.of(), x.pooled()));
   }
 
   /** A per-channel constant (shape [n], or [1, n], [n, 1, 1] and the like) as a vector of n. */

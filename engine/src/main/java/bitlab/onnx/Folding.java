@@ -17,6 +17,7 @@ final class Folding {
   static Const fold(Call c) {
     return switch (c.opType()) {
       case "Constant" -> constant(c);
+      case "ConstantOfShape" -> constantOfShape(c);
       case "Identity", "Dropout" -> c.constant(0, "input");
       case "Shape" -> shape(c, c.constant(0, "input").dims());
       case "Gather" -> gather(c);
@@ -28,7 +29,7 @@ final class Folding {
       case "Reshape" -> reshape(c);
       case "Flatten" -> flatten(c);
       default -> throw new UnsupportedOperatorException(c.display(), c.opType(), " on constant inputs (bitlab folds only "
-          + "Constant, Identity, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Reshape and Flatten)");
+          + "Constant, ConstantOfShape, Identity, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Reshape and Flatten)");
     };
   }
 
@@ -58,6 +59,27 @@ final class Folding {
       return Const.floats(new long[] {v.length}, v);
     }
     throw c.attrs().unsupported("its value", "a sparse or string tensor", "value, value_float(s) or value_int(s)");
+  }
+
+  /** A tensor of the given shape filled with the {@code value} attribute's one element (0.0f when absent). */
+  private static Const constantOfShape(Call c) {
+    long[] dims = c.constant(0, "input (the shape)").asLongs();
+    long n = 1;
+    for (long d : dims) {
+      if (d < 0 || d == Const.BATCH) throw c.attrs().unsupported("the shape", java.util.Arrays.toString(dims), "fixed non-negative sizes");
+      n *= d;
+      if (n > Integer.MAX_VALUE) throw c.attrs().unsupported("the shape", java.util.Arrays.toString(dims), "fewer than 2^31 elements");
+    }
+    Const fill = c.attrs().has("value") ? Tensors.read(c.attrs().raw("value").getT(), c.proto().getOutput(0) + " fill", null) : null;
+    if (fill != null && fill.size() != 1) throw c.attrs().unsupported("value", fill.describe(), "a one-element tensor");
+    if (fill != null && fill.integer()) {
+      long[] v = new long[(int) n];
+      Arrays.fill(v, fill.longs()[0]);
+      return Const.longs(dims, v);
+    }
+    float[] v = new float[(int) n];
+    Arrays.fill(v, fill == null ? 0f : fill.floats()[0]);
+    return Const.floats(dims, v);
   }
 
   private static Const gather(Call c) {

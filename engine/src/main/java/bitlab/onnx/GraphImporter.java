@@ -57,7 +57,8 @@ final class GraphImporter {
     Op op;
     final List<String> inputs;
     final Map<String, Const> params;
-    final String onnxOutput;
+    /** The ONNX value this node computes; a constant scale or shift folded into it moves it to the folding node's output. */
+    String onnxOutput;
 
     Pending(String name, Op op, List<String> inputs, Map<String, Const> params, String onnxOutput) {
       this.name = name;
@@ -126,7 +127,12 @@ final class GraphImporter {
     }
     for (ValueInfoProto o : g.getOutputList()) uses.merge(o.getName(), 1, Integer::sum);
 
-    List<ValueInfoProto> inputs = g.getInputList().stream().filter(v -> !values.containsKey(v.getName())).toList();
+    // Caffe2's exports (the onnx package's light_*.onnx) also list as graph inputs the weights that
+    // their ConstantOfShape nodes compute: a value some node produces is not an input.
+    Set<String> produced = new HashSet<>();
+    for (NodeProto n : g.getNodeList()) produced.addAll(n.getOutputList());
+    List<ValueInfoProto> inputs = g.getInputList().stream()
+        .filter(v -> !values.containsKey(v.getName()) && !produced.contains(v.getName())).toList();
     if (inputs.size() != 1) {
       throw new OnnxFormatException("The ONNX graph has " + inputs.size() + " inputs ("
           + String.join(", ", inputs.stream().map(ValueInfoProto::getName).toList())

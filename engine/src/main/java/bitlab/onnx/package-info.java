@@ -10,14 +10,19 @@
  *   <li>Conv (groups, depthwise; symmetric padding, or asymmetric padding whose extra cells no window
  *       reaches; {@code auto_pad} resolved), Gemm (any {@code transB}, {@code alpha}, {@code beta}),
  *       MatMul with a constant weight (a following Add of a constant becomes its bias),
- *       BatchNormalization (inference), Relu, Clip as ReLU6 ([0, 6]) or ReLU ([0, none]), Add,
+ *       BatchNormalization (inference), Relu, Clip as ReLU6 ([0, 6]) or ReLU ([0, none]), Add and Sum
+ *       (a chain of Adds), a per-channel or scalar constant Mul or Add right after a Conv or BatchNormalization
+ *       that nothing else reads (folded into it: Caffe2's Scale layer), a 1x1 Conv on a global pooling's
+ *       N x C x 1 x 1 output (a fully connected layer),
  *       MaxPool and AveragePool (square kernels; {@code count_include_pad=0} when padded),
- *       GlobalAveragePool, Flatten and Reshape to {@code [N, -1]}, Concat on channels, Softmax;</li>
- *   <li>Identity and Dropout are dropped; Constant, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice,
+ *       GlobalAveragePool, Flatten and Reshape to {@code [N, -1]}, Concat on channels, Softmax over
+ *       the features of N x F or the channels of N x C x 1 x 1;</li>
+ *   <li>Identity and Dropout are dropped; Constant, ConstantOfShape, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice,
  *       Cast, Reshape and Flatten on constants are folded (the {@code Shape -> Gather -> Unsqueeze ->
  *       Concat -> Reshape} chain PyTorch writes for {@code x.view(x.size(0), -1)} becomes a Flatten).</li>
  * </ul>
- * Weights come from the initializers (raw little-endian data or typed fields, also external data
+ * Weights come from the initializers or from folded constant nodes (graph inputs that a node computes,
+ * as Caffe2's exports list their weights, are not inputs) (raw little-endian data or typed fields, also external data
  * files next to the model). Node names are the ONNX names made readable: {@code
  * /layer1/layer1.0/conv1/Conv} becomes {@code layer1.0.conv1}, {@code /layer1/layer1.0/Add} becomes
  * {@code layer1.0.add}. The model is named after the file (or the name bitlab exported it under); the
