@@ -35,6 +35,8 @@ final class Converters {
       case "Add" -> add(c);
       case "Sum" -> sum(c);
       case "Mul" -> mul(c);
+      case "Sub" -> sub(c);
+      case "Div" -> div(c);
       case "BatchNormalization" -> batchNorm(c);
       case "Relu" -> unary(c, new Op.Relu());
       case "Clip" -> clip(c);
@@ -185,19 +187,45 @@ final class Converters {
       return;
     }
     int di = a instanceof Dyn ? 0 : 1;
-    Dyn x = (Dyn) (di == 0 ? a : b);
     Const k = (Const) (di == 0 ? b : a);
+    addConstant(c, di, (Dyn) (di == 0 ? a : b), k, k);
+  }
+
+  /** {@code x - k} is {@code x + (-k)}, folded where an Add of a constant is; a constant minus an activation is refused. */
+  private void sub(Call c) {
+    if (c.in(0) instanceof Dyn x && c.in(1) instanceof Dyn y) {
+      throw new UnsupportedOperatorException(c.display(), "Sub", " of two activations");
+    }
+    Const k = c.constant(1, "the subtrahend");
+    addConstant(c, 0, c.activation(0), k.scaled(-1f), k);
+  }
+
+  /** {@code x / k} is {@code x * (1/k)}, folded where a Mul by a constant is. */
+  private void div(Call c) {
+    if (c.in(0) instanceof Dyn x && c.in(1) instanceof Dyn y) {
+      throw new UnsupportedOperatorException(c.display(), "Div", " of two activations");
+    }
+    Const k = c.constant(1, "the divisor");
+    float[] r = k.asFloats().clone();
+    for (int i = 0; i < r.length; i++) r[i] = 1f / r[i];
+    mulConstant(c, 0, c.activation(0), Const.floats(k.dims(), r), k);
+  }
+
+  /** Folds {@code x + k} into the node computing {@code x}; {@code shown} is the constant as the file has it, for messages. */
+  private void addConstant(Call c, int di, Dyn x, Const k, Const shown) {
     Pending p = g.producer(x);
     boolean sole = p != null && p.onnxOutput.equals(c.inputName(di)) && g.uses(p.onnxOutput) == 1;
     if (sole && p.op instanceof Op.Linear l && !l.bias() && k.size() == l.out() && k.dims()[k.rank() - 1] == l.out()) {
       p.op = new Op.Linear(l.in(), l.out(), true);
       p.params.put("bias", k.reshape(l.out()));
+      p.onnxOutput = c.proto().getOutput(0);
       c.out(x);
       return;
     }
     if (sole && p.op instanceof Op.Conv2d cv && !cv.bias() && k.size() == cv.out() && k.rank() >= 3 && k.dims()[k.rank() - 3] == cv.out()) {
       p.op = new Op.Conv2d(cv.in(), cv.out(), cv.kernelH(), cv.kernelW(), cv.stride(), cv.padH(), cv.padW(), cv.groups(), true);
       p.params.put("bias", k.reshape(cv.out()));
+      p.onnxOutput = c.proto().getOutput(0);
       c.out(x);
       return;
     }
@@ -210,7 +238,7 @@ final class Converters {
       c.out(x);
       return;
     }
-    throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", k.describe(),
+    throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", shown.describe(),
         "two activations of one shape, or a bias added right after MatMul, Conv or BatchNormalization");
   }
 
@@ -243,8 +271,12 @@ final class Converters {
       throw new UnsupportedOperatorException(c.display(), "Mul", " of two activations (an elementwise product, as in "
           + "squeeze-and-excitation or SiLU)");
     }
-    Dyn x = (Dyn) (di == 0 ? a : b);
     Const k = (Const) (di == 0 ? b : a);
+    mulConstant(c, di, (Dyn) (di == 0 ? a : b), k, k);
+  }
+
+  /** Folds {@code x * k} into the node computing {@code x}; {@code shown} is the constant as the file has it, for messages. */
+  private void mulConstant(Call c, int di, Dyn x, Const k, Const shown) {
     Pending p = g.producer(x);
     boolean sole = p != null && p.onnxOutput.equals(c.inputName(di)) && g.uses(p.onnxOutput) == 1;
     if (sole && p.op instanceof Op.BatchNorm bn && perChannel(k, bn.channels(), x.onnxRank())) {
@@ -264,7 +296,7 @@ final class Converters {
       c.out(x);
       return;
     }
-    throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", k.describe(),
+    throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", shown.describe(),
         "a per-channel scale right after a Conv or BatchNormalization that nothing else reads (bitlab's graph has no "
         + "elementwise product yet)");
   }

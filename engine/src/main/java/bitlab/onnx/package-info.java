@@ -11,8 +11,8 @@
  *       reaches; {@code auto_pad} resolved), Gemm (any {@code transB}, {@code alpha}, {@code beta}),
  *       MatMul with a constant weight (a following Add of a constant becomes its bias),
  *       BatchNormalization (inference), Relu, Clip as ReLU6 ([0, 6]) or ReLU ([0, none]), Add and Sum
- *       (a chain of Adds), a per-channel or scalar constant Mul or Add right after a Conv or BatchNormalization
- *       that nothing else reads (folded into it: Caffe2's Scale layer), a 1x1 Conv on a global pooling's
+ *       (a chain of Adds), a per-channel or scalar constant Mul, Div, Add or Sub right after a Conv or
+ *       BatchNormalization that nothing else reads (folded into it: Caffe2's Scale layer), a 1x1 Conv on a global pooling's
  *       N x C x 1 x 1 output (a fully connected layer),
  *       MaxPool and AveragePool (square kernels; {@code count_include_pad=0} when padded),
  *       GlobalAveragePool, Flatten and Reshape to {@code [N, -1]}, Concat on channels, Softmax over

@@ -83,6 +83,29 @@ class Caffe2GraphsTest {
   }
 
   @Test
+  void subtractionAndDivisionByConstantsFoldLikeAddAndMul() throws Exception {
+    byte[] b = new Graphs(13).input("x", -1, 2, 5, 5).weight("w", 3, 2, 3, 3).weight("shift", 3, 1, 1)
+        .floats("three", new long[0], 3f).weight("g", 3).weight("beta", 3).weight("mean", 3)
+        .floats("var", new long[] {3}, 1f, 2f, 0.5f).floats("d", new long[] {1, 3, 1, 1}, 0.5f, -2f, 4f)
+        .node("Conv", "conv", List.of("x", "w"), "c")
+        .node("Sub", "centre", List.of("c", "shift"), "s")
+        .node("Div", "third", List.of("s", "three"), "t")
+        .node("BatchNormalization", "bn", List.of("t", "g", "beta", "mean", "var"), "n")
+        .node("Div", "unscale", List.of("n", "d"), "u")
+        .node("Relu", "relu", List.of("u"), "y").output("y").bytes();
+    Model m = check(b, 2, 2, 5, 5);
+    assertEquals(List.of("input", "conv", "bn", "relu"), m.nodes().stream().map(Node::name).toList());
+    assertEquals(new Op.Conv2d(2, 3, 3, 3, 1, 0, 0, 1, true), m.node("conv").op());
+
+    byte[] fromConstant = new Graphs(13).input("x", -1, 2, 5, 5).weight("w", 3, 2, 1, 1).weight("k", 3, 1, 1)
+        .node("Conv", "conv", List.of("x", "w"), "c")
+        .node("Sub", "flip", List.of("k", "c"), "y").output("y").bytes();
+    UnsupportedAttributeException e = assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(fromConstant, "flip"));
+    assertEquals("Node 'flip' (Sub) has the subtrahend (input 'c') = an activation computed from the model input, but bitlab "
+        + "supports only a constant (an initializer or a Constant node).", e.getMessage());
+  }
+
+  @Test
   void whatCannotFoldIsOneSentenceNamingTheCounterNamedNodeByItsOutput() {
     byte[] lrn = new Graphs(9).input("x", 1, 2, 5, 5)
         .node("LRN", "n2", List.of("x"), "r2", integer("size", 3)).output("r2").bytes();
