@@ -11,7 +11,6 @@ import bitlab.dsl.hardware.SessionTargets;
 import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.model.Evaluation;
-import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import bitlab.quant.Policy;
@@ -39,7 +38,10 @@ public final class Bitlab {
 
   // ---- data ----
 
-  /** MNIST-10k: 28x28 digits, 8,000 training and 2,000 test images, normalised (mean 0.1307, std 0.3081). */
+  /**
+   * MNIST-10k: 28x28 digits, 6,400 training, 1,600 validation (20% of every digit of the 8,000-image training
+   * split, seed 42) and 2,000 test images, normalised (mean 0.1307, std 0.3081).
+   */
   public static Dataset mnist() { return Datasets.mnist(); }
 
   /** scikit-learn's 8x8 digits: 1,797 images, the fastest data set for experiments. */
@@ -48,8 +50,37 @@ public final class Bitlab {
   /** CIFAR-10 in its binary format (data_batch_1..5.bin, test_batch.bin) from a folder you provide. */
   public static Dataset cifar10(String dir) { return Datasets.cifar10(Path.of(dir)); }
 
-  /** A folder of images with one sub-folder per class. */
+  /**
+   * A folder of images with one sub-folder per class (or {@code train/}, {@code test/} and optionally {@code val/}
+   * folders of them); large folders are streamed from their files.
+   */
   public static Dataset images(String dir) { return Datasets.images(Path.of(dir)); }
+
+  /** A folder of images, each resized to {@code height x width} as it is read. */
+  public static Dataset images(String dir, int height, int width) { return Datasets.images(Path.of(dir), height, width); }
+
+  /**
+   * A data set from a file or folder, read by its type: an {@code .npz} archive ({@code x_train}, {@code y_train},
+   * {@code x_test}, ... or {@code x}, {@code y}), a CSV of pixels (a label column and one column per pixel), a folder
+   * of IDX files (MNIST's layout), a CIFAR-10 binary folder or a folder of images. Splits the files do not declare
+   * are made stratified with seed 42 (20% test, then 20% of the rest as validation) and said in its source.
+   */
+  public static Dataset data(String path) { return Datasets.read(Path.of(path)); }
+
+  /** Images and labels saved with {@code numpy.save}: {@code npy("x.npy", "y.npy")}. */
+  public static Dataset npy(String images, String labels) { return Datasets.npy(Path.of(images), Path.of(labels)); }
+
+  /** An archive saved with {@code numpy.savez}: {@code x_train}, {@code y_train} (and validation and test), or {@code x}, {@code y}. */
+  public static Dataset npz(String path) { return Datasets.npz(Path.of(path)); }
+
+  /** A CSV file of images: a label column (named label, or the first) and one column per pixel. */
+  public static Dataset csv(String path) { return Datasets.csv(Path.of(path)); }
+
+  /** Training images from one CSV file, test images from another. */
+  public static Dataset csv(String train, String test) { return Datasets.csv(Path.of(train), Path.of(test)); }
+
+  /** Images and labels in two IDX files (gzip-compressed or not), e.g. Fashion-MNIST's. */
+  public static Dataset idx(String images, String labels) { return Datasets.idx(Path.of(images), Path.of(labels)); }
 
   // ---- models ----
 
@@ -84,8 +115,8 @@ public final class Bitlab {
   /** The layer table of a model. */
   public static Table layers(Model model) { return Tables.layers(model); }
 
-  /** Top-1 accuracy on the data set's test split. */
-  public static Evaluation evaluate(Model model, Dataset data) { return Inference.evaluate(model, data.test()); }
+  /** Top-1 accuracy on the data set's test split, with the model's preprocessing applied. */
+  public static Evaluation evaluate(Model model, Dataset data) { return model.evaluate(data); }
 
   /** Trains a model on the data set's training split with Adam and a cosine schedule. */
   public static TrainResult train(Model model, Dataset data, int epochs) {
@@ -337,8 +368,16 @@ public final class Bitlab {
   /** The dot product of the signs of {@code x} and {@code w} (at most 64 values) by XNOR and popcount, step by step. */
   public static bitlab.dsl.tensor.XnorDot xnor(double[] x, double[] w) { return bitlab.dsl.tensor.XnorDot.of(x, w); }
 
-  /** A smaller copy of {@code data}: {@code trainImages} and {@code testImages} drawn stratified by class (seed 1), for quick runs. */
+  /**
+   * A smaller copy of {@code data}: {@code trainImages} and {@code testImages} drawn stratified by class (seed 1), for
+   * quick runs; the validation part keeps the share of its images that the training part keeps.
+   */
   public static Dataset subset(Dataset data, int trainImages, int testImages) { return Subsets.of(data, trainImages, testImages); }
+
+  /** A smaller copy of {@code data} with this many images of each part, drawn stratified by class (seed 1). */
+  public static Dataset subset(Dataset data, int trainImages, int validationImages, int testImages) {
+    return Subsets.of(data, trainImages, validationImages, testImages);
+  }
 
   /** Test accuracy of a quantized model run in batches of {@code batchSize} (dynamic quantization depends on it; static does not). */
   public static Evaluation evaluate(bitlab.quant.QuantizedModel q, Dataset data, int batchSize) {

@@ -3,7 +3,6 @@ package bitlab.bench;
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.data.Samples;
-import bitlab.data.Split;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.ParamsFile;
@@ -112,9 +111,8 @@ public final class HaqBench {
         Runtime.getRuntime().availableProcessors(), load(), opt);
 
     // One scoring, split into its parts: the first calibrates, later ones reuse the observations.
-    Split split = data.train().stratifiedSplit(scoring.heldOut(), seed);
-    Samples eval = split.heldOut().take(Math.min(scoring.evaluation(), split.heldOut().size()));
-    Samples calib = split.rest().take(scoring.calibration());
+    Samples eval = data.validation(scoring.evaluation());
+    Samples calib = data.calibration(scoring.calibration());
     double w0 = System.nanoTime() / 1e9;
     double cpu0 = cpu();
     PtqOracle oracle = new PtqOracle(net, calib, eval, PtqConfig.DEFAULT, scoring.integer());

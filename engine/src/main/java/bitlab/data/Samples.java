@@ -14,10 +14,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * labels {@code 0 .. classes-1}. Checked on construction (shapes, label range, no NaN or
  * infinity). The images array is shared, not copied: treat it as read-only ({@code dup()} it
  * before in-place operations).
+ *
+ * <p>Samples of a large image folder are streamed: their images stay in their files and are
+ * decoded when read ({@link #images(int, int)}, {@link #batches}, {@link #batch}); {@link #images()}
+ * then loads them all, and refuses above {@link #LOAD_LIMIT} bytes. Subsets and splits of streamed
+ * samples are streamed too.
  */
 public final class Samples {
+  /** The most bytes of float32 pixels {@link #images()} loads from a streamed folder at once. */
+  public static final long LOAD_LIMIT = 1L << 30;
+
   private final String name;
   private final INDArray images;
+  private final ImageFiles files;
   private final int[] labels;
   private final int classes;
 
@@ -53,17 +62,32 @@ public final class Samples {
           + " (counting from 0); fix or drop that image before using the data.");
     }
     this.images = a;
+    this.files = null;
     this.labels = labels.clone();
     this.classes = classes;
   }
 
+  /** Streamed samples: images decoded from {@code files} when read. */
+  Samples(String name, ImageFiles files, int classes) {
+    this.name = name;
+    this.images = null;
+    this.files = files;
+    this.labels = files.labels();
+    this.classes = classes;
+    if (labels.length == 0) throw new DataException("Samples " + name + " have no images.");
+  }
+
   /** Private: for parts already checked (same images, new name). */
-  private Samples(String name, INDArray images, int[] labels, int classes, boolean checked) {
+  private Samples(String name, INDArray images, ImageFiles files, int[] labels, int classes) {
     this.name = name;
     this.images = images;
+    this.files = files;
     this.labels = labels;
     this.classes = classes;
   }
+
+  /** True if the images are decoded from their files when read, not held in memory. */
+  public boolean streamed() { return files != null; }
 
   /**
    * The index of the first image with a NaN or infinite pixel, or -1. The sum (one native pass) is
@@ -87,8 +111,34 @@ public final class Samples {
 
   public String name() { return name; }
 
-  /** The normalised images, float32 {@code [N, C, H, W]} (shared: do not modify in place). */
-  public INDArray images() { return images; }
+  /**
+   * The normalised images, float32 {@code [N, C, H, W]} (shared: do not modify in place). Streamed samples are
+   * decoded whole, up to {@link #LOAD_LIMIT} bytes; beyond it use {@link #images(int, int)} or {@link #batches}.
+   */
+  public INDArray images() {
+    if (images != null) return images;
+    int[] s = shape();
+    long bytes = (long) size() * s[0] * s[1] * s[2] * Float.BYTES;
+    if (bytes > LOAD_LIMIT) {
+      throw new DataException(String.format("Samples %s are streamed from %,d image files and would take %.1f GB in memory; "
+          + "read them in parts with images(from, to) or batches(n), or take(n) first.", name, size(), bytes / 1e9));
+    }
+    return images(0, size());
+  }
+
+  /** Images {@code from} (inclusive) to {@code to} (exclusive): a view in memory, decoded from files when streamed. */
+  public INDArray images(int from, int to) {
+    if (from < 0 || to > size() || from >= to) {
+      throw new DataException("Samples " + name + " have " + size() + " images; images(" + from + ", " + to
+          + ") needs 0 <= from < to <= " + size() + ".");
+    }
+    if (images != null) {
+      return images.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+    int[] idx = new int[to - from];
+    for (int i = 0; i < idx.length; i++) idx[i] = from + i;
+    return files.read(idx);
+  }
 
   /** A copy of the labels. */
   public int[] labels() { return labels.clone(); }
@@ -101,6 +151,7 @@ public final class Samples {
 
   /** {@code {C, H, W}}. */
   public int[] shape() {
+    if (files != null) return files.shape();
     return new int[] {(int) images.size(1), (int) images.size(2), (int) images.size(3)};
   }
 
@@ -117,9 +168,13 @@ public final class Samples {
       throw new DataException("Samples " + name + " have " + size() + " images; subset(" + from + ", " + to
           + ") needs 0 <= from < to <= " + size() + ".");
     }
-    INDArray part = images.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(),
-        NDArrayIndex.all()).dup('c');
-    return new Samples(name + "[" + from + ":" + to + "]", part, Arrays.copyOfRange(labels, from, to), classes);
+    String part = name + "[" + from + ":" + to + "]";
+    if (files != null) {
+      int[] idx = new int[to - from];
+      for (int i = 0; i < idx.length; i++) idx[i] = from + i;
+      return new Samples(part, files.select(idx), classes);
+    }
+    return new Samples(part, images(from, to).dup('c'), Arrays.copyOfRange(labels, from, to), classes);
   }
 
   /** The first {@code min(n, size())} images. */
@@ -138,6 +193,7 @@ public final class Samples {
       }
       l[k] = labels[indices[k]];
     }
+    if (files != null) return new Samples(name, files.select(indices), classes);
     return new Samples(name, gather(indices), l, classes);
   }
 
@@ -219,6 +275,7 @@ public final class Samples {
   }
 
   private INDArray gather(int[] indices) {
+    if (files != null) return files.read(indices);
     long[] s = images.shape();
     long per = s[1] * s[2] * s[3];
     INDArray flat = images.reshape('c', s[0], per);
@@ -226,12 +283,31 @@ public final class Samples {
     return rows.reshape('c', indices.length, s[1], s[2], s[3]);
   }
 
-  private Samples renamed(String newName) {
-    return new Samples(newName, images, labels, classes, true);
+  /** The same images and labels under another name (nothing is copied). */
+  Samples renamed(String newName) {
+    return new Samples(newName, images, files, labels, classes);
+  }
+
+  /** The same images normalised by {@code to} instead of {@code from} (streamed samples stay streamed). */
+  Samples renormalised(Normalization from, Normalization to) {
+    if (files != null) return new Samples(name, files.withNormalization(to), classes);
+    return new Samples(name, to.apply(from.invert(images)), labels, classes);
+  }
+
+  /** The images of {@code a} followed by those of {@code b} (same shape and classes; copied unless both are streamed). */
+  static Samples concat(String name, Samples a, Samples b) {
+    if (!Arrays.equals(a.shape(), b.shape()) || a.classes != b.classes) {
+      throw new DataException("Samples " + a.name + " and " + b.name + " cannot be joined: their shapes or classes differ.");
+    }
+    if (a.files != null && b.files != null) return new Samples(name, ImageFiles.concat(a.files, b.files), a.classes);
+    int[] l = Arrays.copyOf(a.labels, a.size() + b.size());
+    System.arraycopy(b.labels, 0, l, a.size(), b.size());
+    return new Samples(name, Nd4j.concat(0, a.images(), b.images()), null, l, a.classes);
   }
 
   @Override public String toString() {
     int[] s = shape();
-    return name + ": " + size() + " images " + s[0] + "x" + s[1] + "x" + s[2] + ", " + classes + " classes";
+    return name + ": " + size() + " images " + s[0] + "x" + s[1] + "x" + s[2] + ", " + classes + " classes"
+        + (files != null ? " (streamed from files)" : "");
   }
 }

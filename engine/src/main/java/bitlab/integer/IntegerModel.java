@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -110,7 +109,7 @@ public final class IntegerModel {
     int[] labels = samples.labels();
     for (int from = 0; from < n; from += BATCH) {
       int to = Math.min(n, from + BATCH);
-      INDArray logits = predict(samples.images().get(NDArrayIndex.interval(from, to)));
+      INDArray logits = predict(samples.images(from, to));
       INDArray pred = Nd4j.argMax(logits, 1);
       INDArray logp = Transforms.log(Transforms.softmax(logits.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)), false);
       for (int i = 0; i < to - from; i++) {
@@ -122,9 +121,9 @@ public final class IntegerModel {
     return new Evaluation(name() + " integer-only " + source.policy().summary(), samples.name(), correct, n, loss / Math.max(1, n));
   }
 
-  /** Top-1 accuracy on the data set's test split. */
+  /** Top-1 accuracy on the data set's test split, with the model's preprocessing applied. */
   public Evaluation evaluate(Dataset data) {
-    return evaluate(data.test());
+    return evaluate(source.folded().prepare(data).test());
   }
 
   /**
@@ -168,7 +167,7 @@ public final class IntegerModel {
     if (images < 1 || images > data.test().size()) {
       throw new IntegerException("Trace 1.." + data.test().size() + " test images of " + data.name() + ", not " + images + ".");
     }
-    return trace(data.test().take(images).images());
+    return trace(source.folded().prepare(data).test().take(images).images());
   }
 
   /** The trace of 16 test images. */

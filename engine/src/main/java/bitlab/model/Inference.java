@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Floating-point inference: logits, node outputs and accuracy through each model's compiled
@@ -86,7 +85,7 @@ public final class Inference {
     int[] labels = samples.labels();
     for (int from = 0; from < n; from += BATCH) {
       int to = Math.min(n, from + BATCH);
-      INDArray x = samples.images().get(NDArrayIndex.interval(from, to));
+      INDArray x = samples.images(from, to);
       INDArray logits = logitsOf.apply(x);
       double[] z = logits.castTo(DataType.DOUBLE).data().asDouble();
       int classes = (int) logits.size(1);
@@ -113,7 +112,8 @@ public final class Inference {
 
   /** Throws a one-sentence {@link ModelException} if the samples' images or classes do not fit the model. */
   public static void checkFits(Model model, Samples samples) {
-    long[] shape = samples.images().shape();
+    int[] chw = samples.shape();
+    long[] shape = {samples.size(), chw[0], chw[1], chw[2]};
     checkInput(model, shape, "dataset '" + samples.name() + "'");
     int classes = model.outputShape().channels();
     if (samples.classes() > classes) {

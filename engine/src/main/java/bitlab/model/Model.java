@@ -1,5 +1,9 @@
 package bitlab.model;
 
+import bitlab.data.Dataset;
+import bitlab.data.Inputs;
+import bitlab.data.Normalization;
+import bitlab.data.Preprocessing;
 import bitlab.hardware.LayerWorkload;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -145,9 +150,85 @@ public final class Model {
     return new Model(name, newNodes, newParams, metadata);
   }
 
-  /** Top-1 accuracy on the data set's test split. */
-  public Evaluation evaluate(bitlab.data.Dataset data) {
-    return Inference.evaluate(this, data.test());
+  /**
+   * What the model does to pixels before its first layer (per-channel mean and std, channel order), read from
+   * its metadata ({@link Preprocessing#KEY}); empty if the model does not say, and then each data set's own
+   * normalisation is used as it is.
+   */
+  public Optional<Preprocessing> preprocessing() {
+    String v = metadata.get(Preprocessing.KEY);
+    return v == null ? Optional.empty() : Optional.of(Preprocessing.parse(v, "Model '" + name + "'"));
+  }
+
+  /** A copy that declares its preprocessing (kept in its metadata, weight files and ONNX exports). */
+  public Model withPreprocessing(Preprocessing p) {
+    int channels = inputShape().channels();
+    if (p.channels() != channels) {
+      throw new ModelException("Model '" + name + "' takes " + channels + "-channel images; a normalisation for " + p.channels()
+          + " channel(s) does not fit: give one mean and one std per input channel.");
+    }
+    return withMetadata(Preprocessing.KEY, p.format());
+  }
+
+  /** Declares the per-channel mean and std the model expects, for pixels scaled to [0, 1] (torchvision's convention). */
+  public Model normalize(double[] mean, double[] std) {
+    if (mean == null || std == null || mean.length != std.length) {
+      throw new ModelException("normalize(mean, std) needs as many means as standard deviations, one per input channel.");
+    }
+    float[] m = new float[mean.length];
+    float[] s = new float[std.length];
+    for (int c = 0; c < m.length; c++) {
+      m[c] = (float) mean[c];
+      s[c] = (float) std[c];
+    }
+    return withPreprocessing(Preprocessing.of(m, s));
+  }
+
+  /** Declares one mean and std for every input channel. */
+  public Model normalize(double mean, double std) {
+    return withPreprocessing(Preprocessing.of(inputShape().channels(), (float) mean, (float) std));
+  }
+
+  /** Declares named constants: {@code "mnist"}, {@code "cifar10"}, {@code "imagenet"} or {@code "none"} (pixels in [0, 1]). */
+  public Model normalize(String name) {
+    return withPreprocessing(Preprocessing.named(name, inputShape().channels()));
+  }
+
+  /** Declares that the model takes its colour channels as BGR (or RGB), keeping its mean and std. */
+  public Model channelOrder(String order) {
+    Normalization.ChannelOrder o;
+    try {
+      o = Normalization.ChannelOrder.valueOf(order.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (RuntimeException e) {
+      throw new ModelException("Channel order '" + order + "' is not known; use RGB or BGR.");
+    }
+    Preprocessing p = preprocessing().orElse(Preprocessing.named("none", inputShape().channels()));
+    return withPreprocessing(p.withOrder(o));
+  }
+
+  /** {@code data} as this model takes it: shape checked, values brought to its preprocessing ({@link Inputs#prepare}). */
+  public Dataset prepare(Dataset data) {
+    Shape in = inputShape();
+    if (!in.isImage()) return data; // a model of vectors: Inference.checkFits names the mismatch
+    return Inputs.prepare(data, preprocessing().orElse(null), name, in.channels(), in.height(), in.width());
+  }
+
+  /** The metadata key that records the data a model's weights were trained on (a data set's provenance line). */
+  public static final String TRAINED_ON = "trained_on";
+
+  /**
+   * A copy that records what its weights were trained on ({@link #TRAINED_ON}: the data set's parts and how they were
+   * made) and, if it declared no preprocessing, the data set's normalisation as its own: the inputs it learned from.
+   */
+  public Model trainedOn(Dataset data) {
+    Model m = withMetadata(TRAINED_ON, data.provenance());
+    if (preprocessing().isPresent() || !data.normalization().fromPixels() || !inputShape().isImage()) return m;
+    return m.withPreprocessing(new Preprocessing(data.normalization()));
+  }
+
+  /** Top-1 accuracy on the data set's test split, with the model's preprocessing applied. */
+  public Evaluation evaluate(Dataset data) {
+    return Inference.evaluate(this, prepare(data).test());
   }
 
   /** Logits {@code [N, classes]} for a batch of inputs. */

@@ -173,7 +173,9 @@ final class GraphImporter {
     String name = null;
     for (StringStringEntryProto e : proto.getMetadataPropsList()) {
       if (e.getKey().equals(OnnxExport.META_MODEL)) name = e.getValue();
-      else if (!e.getKey().startsWith(OnnxExport.META_PREFIX)) meta.put(e.getKey(), e.getValue());
+      else if (!e.getKey().startsWith(OnnxExport.META_PREFIX) || e.getKey().equals(bitlab.data.Preprocessing.KEY)) {
+        meta.put(e.getKey(), e.getValue()); // bitlab's export provenance is dropped; the model's preprocessing is kept
+      }
     }
     if (name == null || name.isBlank()) name = fallbackName;
     if (name == null || name.isBlank()) name = proto.getGraph().getName();

@@ -89,7 +89,14 @@ public final class OnnxImport {
   }
 
   private static Model convert(ModelProto proto, String name, Path dir) {
-    return new GraphImporter(proto, name, dir).run();
+    Model m = new GraphImporter(proto, name, dir).run();
+    try {
+      m.preprocessing(); // a declared preprocessing (metadata_props "bitlab.preprocessing") must be readable and fit the input
+      m.preprocessing().ifPresent(m::withPreprocessing);
+    } catch (bitlab.data.DataException | bitlab.model.ModelException e) {
+      throw new OnnxFormatException(e.getMessage(), e);
+    }
+    return m;
   }
 
   private static String stem(Path p) {

@@ -32,7 +32,8 @@ public final class Qat {
 
   public static QatResult train(Model model, Policy policy, Dataset data, PtqConfig ptq, QatConfig cfg) {
     if (ptq.asymmetricActivations()) throw new QuantException("QAT uses symmetric activations; drop the asymmetric option.");
-    QuantizedModel start = Quantizer.ptq(model, policy, data.train().take(cfg.calibrationImages()), ptq);
+    data = model.prepare(data);
+    QuantizedModel start = Quantizer.ptq(model, policy, data.calibration(cfg.calibrationImages()), ptq);
     Model folded = start.folded();
     QatHooks hooks = new QatHooks(start, cfg.learnedStep());
     List<String> vars = new ArrayList<>();

@@ -164,9 +164,9 @@ public final class QuantizedModel {
     return simulate(samples);
   }
 
-  /** Top-1 accuracy on the data set's test split (see {@link #evaluate(Samples)}). */
+  /** Top-1 accuracy on the data set's test split, with the model's preprocessing applied (see {@link #evaluate(Samples)}). */
   public Evaluation evaluate(Dataset data) {
-    return evaluate(data.test());
+    return evaluate(source.prepare(data).test());
   }
 
   /**

@@ -41,6 +41,7 @@ public final class Trainer {
   }
 
   public static TrainResult train(Model model, Dataset data, TrainConfig cfg, Hooks hooks, Consumer<EpochRecord> onEpoch) {
+    data = model.prepare(data);
     Inference.checkFits(model, data.train());
     Nd4j.getRandom().setSeed(cfg.seed());
     int batchesPerEpoch = (data.train().size() + cfg.batchSize() - 1) / cfg.batchSize();
@@ -88,7 +89,7 @@ public final class Trainer {
         onEpoch.accept(record);
       }
     }
-    return new TrainResult(current, cfg, history);
+    return new TrainResult(current.trainedOn(data), cfg, history);
   }
 
   /** PyTorch's update: running = (1 - m) running + m batch, with the unbiased batch variance. */

@@ -41,22 +41,38 @@ class Cifar10Test {
   @Test void readsRecordsInFileOrderWithPlanarChannelsAndCifarNormalisation(@TempDir Path dir) throws IOException {
     writeCifar(dir);
     Dataset d = Datasets.cifar10(dir);
-    assertEquals(15, d.train().size());
+    assertEquals(12, d.train().size());
+    assertEquals(3, d.validation().size());
     assertEquals(4, d.test().size());
     assertArrayEquals(new int[] {3, 32, 32}, d.shape());
     assertEquals(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
         d.classNames());
-    int[] expected = new int[15];
-    for (int f = 1; f <= 5; f++) for (int r = 0; r < 3; r++) expected[(f - 1) * 3 + r] = (f * 7 + r) % 10;
-    assertArrayEquals(expected, d.train().labels());
+    // record r of file f has red value f*40 + r: train and validation together hold each record once, in file order
+    // within each part, with its label
+    List<Integer> seen = new java.util.ArrayList<>();
+    for (Samples part : List.of(d.train(), d.validation())) {
+      INDArray raw = d.normalization().invert(part.images());
+      int previous = -1;
+      for (int i = 0; i < part.size(); i++) {
+        int red = Math.round(raw.getFloat(i, 0, 3, 3) * 255);
+        int f = red / 40;
+        int r = red % 40;
+        assertEquals((f * 7 + r) % 10, part.label(i));
+        assertTrue(red > previous, "file order");
+        previous = red;
+        seen.add(red);
+      }
+    }
+    assertEquals(List.of(40, 41, 42, 80, 81, 82, 120, 121, 122, 160, 161, 162, 200, 201, 202),
+        seen.stream().sorted().toList());
     assertArrayEquals(new int[] {0, 1, 2, 3}, d.test().labels());
 
-    INDArray x = d.train().images();
-    // train image 7 is file 3 record 1: red 121, green 10, blue 200; red pixel (0,5) is 255
-    assertEquals((121 / 255f - 0.4914f) / 0.2470f, x.getFloat(7, 0, 3, 3), 1e-5);
-    assertEquals((10 / 255f - 0.4822f) / 0.2435f, x.getFloat(7, 1, 31, 0), 1e-5);
-    assertEquals((200 / 255f - 0.4465f) / 0.2616f, x.getFloat(7, 2, 0, 5), 1e-5);
-    assertEquals((1f - 0.4914f) / 0.2470f, x.getFloat(7, 0, 0, 5), 1e-5);
+    INDArray x = d.test().images();
+    // test image 3 is record 3 of test_batch: red 3, green 10, blue 200; red pixel (0,5) is 255
+    assertEquals((3 / 255f - 0.4914f) / 0.2470f, x.getFloat(3, 0, 3, 3), 1e-5);
+    assertEquals((10 / 255f - 0.4822f) / 0.2435f, x.getFloat(3, 1, 31, 0), 1e-5);
+    assertEquals((200 / 255f - 0.4465f) / 0.2616f, x.getFloat(3, 2, 0, 5), 1e-5);
+    assertEquals((1f - 0.4914f) / 0.2470f, x.getFloat(3, 0, 0, 5), 1e-5);
     INDArray raw = d.normalization().invert(d.test().images());
     assertEquals(3 / 255f, raw.getFloat(3, 0, 10, 10), 1e-6);
   }

@@ -2,6 +2,7 @@ package bitlab.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,13 +39,16 @@ class ImageFolderTest {
     Dataset d = Datasets.images(dir);
     assertEquals(List.of("cat", "dog"), d.classNames());
     assertArrayEquals(new int[] {1, 4, 6}, d.shape());
-    assertEquals(12, d.train().size());
+    assertEquals(10, d.train().size());
+    assertEquals(2, d.validation().size());
     assertEquals(3, d.test().size());
-    assertArrayEquals(new int[] {8, 4}, d.train().classCounts());
+    assertArrayEquals(new int[] {7, 3}, d.train().classCounts());
+    assertArrayEquals(new int[] {1, 1}, d.validation().classCounts());
     assertArrayEquals(new int[] {2, 1}, d.test().classCounts());
-    // train statistics normalise train to mean 0, std 1
-    assertEquals(0.0, d.train().images().meanNumber().doubleValue(), 1e-5);
-    assertEquals(1.0, d.train().images().stdNumber(false).doubleValue(), 1e-4);
+    // the training split's statistics (validation part included) normalise it to mean 0, std 1
+    INDArray all = Samples.concat("all", d.train(), d.validation()).images();
+    assertEquals(0.0, all.meanNumber().doubleValue(), 1e-5);
+    assertEquals(1.0, all.stdNumber(false).doubleValue(), 1e-4);
     // inverted pixels are the grey values written, per label
     INDArray raw = d.normalization().invert(d.train().images());
     for (int i = 0; i < d.train().size(); i++) {
@@ -67,14 +71,20 @@ class ImageFolderTest {
     Dataset d = Datasets.images(dir);
     assertEquals(List.of("blue", "red"), d.classNames());
     assertArrayEquals(new int[] {3, 3, 3}, d.shape());
-    assertArrayEquals(new int[] {0, 1, 1}, d.train().labels());
+    assertEquals(2, d.train().size());
+    assertEquals(1, d.validation().size());
     assertArrayEquals(new int[] {0}, d.test().labels());
     INDArray raw = d.normalization().invert(d.test().images());
     for (int c = 0; c < 3; c++) assertEquals(0.2f, raw.getFloat(0, c, 1, 1), 1e-5);
-    INDArray tr = d.normalization().invert(d.train().images());
-    assertEquals(1f, tr.getFloat(0, 2, 0, 0), 1e-5);
-    assertEquals(200 / 255f, tr.getFloat(2, 0, 2, 2), 1e-5);
-    assertEquals(0f, tr.getFloat(2, 1, 2, 2), 1e-5);
+    // train and validation together: blue (0, 0, 255), red (255, 0, 0) and red (200, 0, 0)
+    Samples all = Samples.concat("all", d.train(), d.validation());
+    INDArray tr = d.normalization().invert(all.images());
+    List<String> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      seen.add(d.classNames().get(all.label(i)) + " " + Math.round(255 * tr.getFloat(i, 0, 2, 2)) + "/"
+          + Math.round(255 * tr.getFloat(i, 1, 2, 2)) + "/" + Math.round(255 * tr.getFloat(i, 2, 0, 0)));
+    }
+    assertEquals(List.of("blue 0/0/255", "red 200/0/0", "red 255/0/0"), seen.stream().sorted().toList());
   }
 
   @Test void jpegImagesAreRead(@TempDir Path dir) throws IOException {
@@ -141,5 +151,71 @@ class ImageFolderTest {
     grey(stray.resolve("test/z/1.png"), 2, 2, 1);
     e = assertThrows(DataException.class, () -> Datasets.images(stray));
     assertTrue(e.getMessage().contains("no matching train class folder"), e.getMessage());
+  }
+
+  @Test void streamedFoldersGiveTheSameImagesBatchByBatch(@TempDir Path dir) throws IOException {
+    for (int i = 0; i < 12; i++) rgb(dir.resolve("train/a/" + i + ".png"), 5, 4, 20 * i, 3 * i, 255 - i);
+    for (int i = 0; i < 8; i++) rgb(dir.resolve("train/b/" + i + ".png"), 5, 4, 7 * i, 100, 2 * i);
+    for (int i = 0; i < 3; i++) rgb(dir.resolve("val/a/" + i + ".png"), 5, 4, 1, 2, 3 + i);
+    for (int i = 0; i < 3; i++) rgb(dir.resolve("val/b/" + i + ".png"), 5, 4, 4, 5, 6 + i);
+    for (int i = 0; i < 4; i++) rgb(dir.resolve("test/a/" + i + ".png"), 5, 4, 9, 9, 9 * i);
+    for (int i = 0; i < 4; i++) grey(dir.resolve("test/b/" + i + ".png"), 5, 4, 30 * i);
+    Dataset loaded = Datasets.images(dir);
+    Dataset streamed = Datasets.streamedImages(dir, 0, 0);
+    assertTrue(streamed.train().streamed() && streamed.test().streamed() && streamed.validation().streamed());
+    assertFalse(loaded.train().streamed());
+    // the val/ folder is the validation part, as declared
+    assertEquals(6, streamed.validation().size());
+    assertEquals(20, streamed.train().size());
+    assertTrue(streamed.source().contains("train/, val/ and test/ sub-folders; streamed from the files"), streamed.source());
+    assertEquals(loaded.normalization(), streamed.normalization());
+    for (String part : List.of("train", "validation", "test")) {
+      Samples a = part.equals("train") ? loaded.train() : part.equals("test") ? loaded.test() : loaded.validation();
+      Samples b = part.equals("train") ? streamed.train() : part.equals("test") ? streamed.test() : streamed.validation();
+      assertArrayEquals(a.labels(), b.labels());
+      assertArrayEquals(a.images().data().asFloat(), b.images().data().asFloat(), 0f, part);
+      assertArrayEquals(a.images(2, 5).dup().data().asFloat(), b.images(2, 5).data().asFloat(), 0f, part);
+      List<Batch> la = new java.util.ArrayList<>();
+      List<Batch> lb = new java.util.ArrayList<>();
+      a.batches(4, 7).forEach(la::add);
+      b.batches(4, 7).forEach(lb::add);
+      for (int k = 0; k < la.size(); k++) {
+        assertArrayEquals(la.get(k).x().data().asFloat(), lb.get(k).x().data().asFloat(), 0f);
+        assertArrayEquals(la.get(k).labels(), lb.get(k).labels());
+      }
+    }
+    // splits, subsets and renormalising keep streamed samples streamed
+    Split split = streamed.train().stratifiedSplit(0.25, 3);
+    assertTrue(split.heldOut().streamed() && split.rest().streamed());
+    Dataset renormalised = streamed.withNormalization(Normalization.IMAGENET);
+    assertTrue(renormalised.test().streamed());
+    assertArrayEquals(loaded.withNormalization(Normalization.IMAGENET).test().images().data().asFloat(),
+        renormalised.test().images().data().asFloat(), 1e-6f);
+  }
+
+  @Test void aStreamedFolderTooLargeToLoadIsReadInParts(@TempDir Path dir) throws IOException {
+    Path one = dir.resolve("one.png");
+    rgb(one, 32, 32, 10, 20, 30);
+    int n = 300_000;
+    Path[] files = new Path[n];
+    java.util.Arrays.fill(files, one);
+    Samples big = new Samples("big/train", new ImageFiles(files, new int[n], 3, 32, 32, false, Normalization.none(3)), 1);
+    DataException e = assertThrows(DataException.class, big::images);
+    assertEquals("Samples big/train are streamed from 300,000 image files and would take 3.7 GB in memory; read them in parts "
+        + "with images(from, to) or batches(n), or take(n) first.", e.getMessage());
+    assertEquals(20 / 255f, big.images(299_990, 300_000).getFloat(9, 1, 31, 31), 1e-6);
+    assertEquals(8, big.take(8).images().size(0));
+  }
+
+  @Test void aStreamedImageOfAnotherSizeIsNamedWhenRead(@TempDir Path dir) throws IOException {
+    for (int i = 0; i < 5; i++) grey(dir.resolve("a/" + i + ".png"), 6, 6, 10 * i);
+    for (int i = 0; i < 5; i++) grey(dir.resolve("b/" + i + ".png"), 6, 6, 100 + i);
+    Dataset d = Datasets.streamedImages(dir, 0, 0);
+    grey(dir.resolve("a/0.png"), 7, 6, 5); // replaced after the folder was read
+    DataException e = assertThrows(DataException.class, () -> {
+      for (Samples s : List.of(d.train(), d.validation(), d.test())) s.images();
+    });
+    assertTrue(e.getMessage().startsWith("Image " + dir.resolve("a/0.png") + " is 7x6 but the others are 6x6; use "
+        + "Datasets.images(dir, height, width)"), e.getMessage());
   }
 }

@@ -19,10 +19,11 @@ class ShippedDatasetsTest {
   @Test void mnistHasTheStratifiedSplitOfAllTenThousandImages() {
     Dataset d = Datasets.mnist();
     assertEquals("mnist", d.name());
-    assertEquals(8000, d.train().size());
+    assertEquals(6400, d.train().size());
+    assertEquals(1600, d.validation().size());
     assertEquals(2000, d.test().size());
     assertArrayEquals(new int[] {1, 28, 28}, d.shape());
-    assertArrayEquals(new long[] {8000, 1, 28, 28}, d.train().images().shape());
+    assertArrayEquals(new long[] {6400, 1, 28, 28}, d.train().images().shape());
     assertEquals(DataType.FLOAT, d.train().images().dataType());
     assertEquals(10, d.classes());
     checkStratified(d, MNIST_PER_DIGIT, 0.2);
@@ -30,7 +31,8 @@ class ShippedDatasetsTest {
 
   @Test void digitsHasTheStratifiedSplitOfAll1797Images() {
     Dataset d = Datasets.digits();
-    assertEquals(1437, d.train().size());
+    assertEquals(1150, d.train().size());
+    assertEquals(287, d.validation().size());
     assertEquals(360, d.test().size());
     assertArrayEquals(new int[] {1, 8, 8}, d.shape());
     checkStratified(d, DIGITS_PER_DIGIT, 360.0 / 1797);
@@ -38,17 +40,45 @@ class ShippedDatasetsTest {
 
   private static void checkStratified(Dataset d, int[] perDigit, double testShare) {
     int[] train = d.train().classCounts();
+    int[] validation = d.validation().classCounts();
     int[] test = d.test().classCounts();
     int total = 0;
     for (int c = 0; c < 10; c++) {
-      assertEquals(perDigit[c], train[c] + test[c], "digit " + c);
+      assertEquals(perDigit[c], train[c] + validation[c] + test[c], "digit " + c);
       // largest-remainder quotas: every class within one image of its exact share
       assertTrue(Math.abs(test[c] - perDigit[c] * testShare) < 1.0, "digit " + c + " test count " + test[c]);
+      double validationShare = Dataset.VALIDATION_FRACTION * (train[c] + validation[c]);
+      assertTrue(Math.abs(validation[c] - validationShare) < 1.0, "digit " + c + " validation count " + validation[c]);
       total += perDigit[c];
     }
-    assertEquals(total, d.train().size() + d.test().size());
-    // the stored order is shuffled: the first 100 train images cover every digit
+    assertEquals(total, d.train().size() + d.validation().size() + d.test().size());
+    // the stored order is shuffled: the first 100 images of each part cover every digit
     assertEquals(10, new HashSet<>(toList(d.train().take(100).labels())).size());
+    assertEquals(10, new HashSet<>(toList(d.validation().take(100).labels())).size());
+  }
+
+  /**
+   * The validation part is fixed: which images it holds never changes silently (the zoo's weights are trained
+   * without them). Pinned by its size per digit and a checksum of its pixels and labels.
+   */
+  @Test void mnistValidationPartIsFixed() {
+    Dataset d = Datasets.mnist();
+    assertArrayEquals(MNIST_VALIDATION_PER_DIGIT, d.validation().classCounts());
+    assertEquals(MNIST_VALIDATION_CHECKSUM, checksum(d, d.validation()));
+    assertTrue(d.source().contains("validation: 20% of every class of the 8,000 training images (1,600), stratified, seed 42"),
+        d.source());
+  }
+
+  private static final int[] MNIST_VALIDATION_PER_DIGIT = {160, 181, 159, 165, 157, 138, 162, 171, 151, 156};
+  private static final long MNIST_VALIDATION_CHECKSUM = 1684591751L;
+
+  /** A checksum of the pixel bytes (0..255) and labels, in order. */
+  static long checksum(Dataset d, Samples s) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    float[] v = d.normalization().invert(s.images()).data().asFloat();
+    for (float f : v) crc.update(Math.round(f * 255));
+    for (int l : s.labels()) crc.update(l);
+    return crc.getValue();
   }
 
   private static java.util.List<Integer> toList(int[] a) {
@@ -74,7 +104,8 @@ class ShippedDatasetsTest {
 
   @Test void digitsAreScaledBy16AndNormalisedByTheirTrainStatistics() {
     Dataset d = Datasets.digits();
-    INDArray x = d.train().images();
+    // the statistics are those of the 1,437-image training split, validation part included
+    INDArray x = Samples.concat("all", d.train(), d.validation()).images();
     assertEquals(0.0, x.meanNumber().doubleValue(), 1e-4);
     assertEquals(1.0, x.stdNumber().doubleValue(), 1e-3);
     float mean = d.normalization().mean()[0];
@@ -110,7 +141,8 @@ class ShippedDatasetsTest {
 
   @Test void describeNamesCountsNormalisationAndSource() {
     String s = Datasets.mnist().describe();
-    assertTrue(s.contains("8000"), s);
+    assertTrue(s.contains("6400"), s);
+    assertTrue(s.contains("validation 1600"), s);
     assertTrue(s.contains("2000"), s);
     assertTrue(s.contains("1x28x28"), s);
     assertTrue(s.contains("0.1307"), s);

@@ -44,7 +44,7 @@ final class IntegerCommand implements Callable<Integer> {
 
   @Override public Integer call() {
     Model net = args.model();
-    Dataset data = args.data();
+    Dataset data = net.prepare(args.data());
     Policy policy;
     if (policyFile != null) {
       policy = Policy.read(policyFile).validate(BatchNormFolding.fold(net));

@@ -32,7 +32,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     Zoo.Entry entry = Zoo.entry(args.model);
-    Model init = Zoo.architecture(entry.name(), entry.inputSize(), 1.0, seed);
+    Model init = args.preprocess(Zoo.architecture(entry.name(), entry.inputSize(), 1.0, seed));
     Dataset data = args.data();
     TrainConfig cfg = switch (optimizer) {
       case "adam" -> TrainConfig.adam(epochs, seed);
@@ -46,9 +46,12 @@ final class TrainCommand implements Callable<Integer> {
     TrainResult r = Trainer.train(init, data, cfg, e -> System.err.printf("\repoch %d/%d done: loss %.4f, test accuracy %.2f%%, %.0f s%n",
         e.epoch(), epochs, e.trainLoss(), 100 * e.testAccuracy(), e.seconds()));
     String command = String.format("./bitlab train %s --data %s --epochs %d --optimizer %s --lr %s --batch %d --weight-decay %s --shift %d --seed %d",
-        entry.name(), args.data, epochs, optimizer, cfg.learningRate(), batch, cfg.weightDecay(), shift, seed);
+        entry.name(), args.data, epochs, optimizer, cfg.learningRate(), batch, cfg.weightDecay(), shift, seed)
+        + (args.mean == null ? "" : " --mean " + args.mean + " --std " + args.std)
+        + (args.channelOrder == null ? "" : " --channel-order " + args.channelOrder);
     Model trained = r.model()
-        .withMetadata("weights", "trained by bitlab on " + data.name() + " (train split)")
+        .withMetadata("weights", "trained by bitlab on the " + data.train().size() + " images of " + data.name()
+            + "'s training part (its validation and test parts never seen)")
         .withMetadata("command", command)
         .withMetadata("test_accuracy", String.format("%.4f", r.finalAccuracy()));
     if (out != null) ParamsFile.write(out, trained);

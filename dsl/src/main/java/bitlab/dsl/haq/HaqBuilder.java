@@ -25,7 +25,7 @@ import tech.tablesaw.api.Table;
 /**
  * {@code haq(net, data).on(edge).latency(0.6).episodes(100).seed(1).run()}: collects the settings
  * of a HAQ search and runs it. Defaults: 100 episodes, seed 1, warm-up a fifth of the episodes (at
- * most 20), bits 2..8, HAQ's DDPG settings, scoring on 1,000 held-out training images with 256
+ * most 20), bits 2..8, HAQ's DDPG settings, scoring on 1,000 validation images with 256
  * calibration images (integer-only execution), baselines on.
  */
 public final class HaqBuilder {
@@ -86,7 +86,7 @@ public final class HaqBuilder {
   /** Skip the uniform and random-search baselines (they cost about as much as the search). */
   public HaqBuilder baselines(boolean on) { this.baselines = on; return this; }
 
-  /** Held-out training images every policy is scored on (default 1,000). */
+  /** Validation images every policy is scored on (default 1,000; the data set's first ones). */
   public HaqBuilder evaluationImages(int n) { this.scoring = scoring.withEvaluation(n); return this; }
 
   public HaqBuilder calibrationImages(int n) { this.scoring = scoring.withCalibration(n); return this; }

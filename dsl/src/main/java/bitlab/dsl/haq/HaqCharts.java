@@ -66,7 +66,7 @@ public final class HaqCharts {
   public static XYChart history(HaqResult r) {
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
         .title("HAQ search on " + r.model() + " (" + r.target() + ", " + r.budget() + ")")
-        .xAxisTitle("episode").yAxisTitle("accuracy on held-out training images, %").build();
+        .xAxisTitle("episode").yAxisTitle("accuracy on validation images, %").build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
     List<Double> x = new ArrayList<>();
     List<Double> acc = new ArrayList<>();

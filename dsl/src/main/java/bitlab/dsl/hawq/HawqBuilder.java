@@ -31,7 +31,7 @@ import java.util.function.UnaryOperator;
  * candidates, budgets, fixed layers and ties.
  */
 public final class HawqBuilder {
-  /** Calibration images for PTQ accuracies (first images of the training split). */
+  /** Calibration images for PTQ accuracies (the first training images). */
   static final int CALIBRATION = 256;
 
   private final Model model;
@@ -62,7 +62,7 @@ public final class HawqBuilder {
 
   public static HawqBuilder of(Model model, Dataset data) {
     if (model == null || data == null) throw new HawqException("hawq(net, data) needs a model and a data set, e.g. hawq(zoo(\"lenet5\"), mnist()).");
-    return new HawqBuilder(model, data, TraceOptions.DEFAULT, new TraceCache(), h -> h, ParallelMap.defaultThreads());
+    return new HawqBuilder(model, model.prepare(data), TraceOptions.DEFAULT, new TraceCache(), h -> h, ParallelMap.defaultThreads());
   }
 
   private HawqBuilder then(UnaryOperator<Hawq> step) {
@@ -219,11 +219,12 @@ public final class HawqBuilder {
 
   /**
    * Plans with measured damage instead of the Hessian's Ω: each layer's Ω at a width is twice the
-   * loss increase when that layer alone is rounded, on the trace images (see {@code Hawq.measuredDamage}).
+   * loss increase when that layer alone is rounded, on as many validation images as the traces take
+   * (images the model never trained on; see {@code Hawq.measuredDamage}).
    * Use it with 2- or 3-bit candidates, where the second-order estimate underrates the damage.
    */
   public HawqBuilder measuredDamage() {
-    return then(h -> h.measuredDamage(data.train().take(options.images())));
+    return then(h -> h.measuredDamage(data.validation(options.images())));
   }
 
   /** The engine planner with everything declared so far. */
@@ -235,7 +236,7 @@ public final class HawqBuilder {
   /**
    * Optimal plans at {@code points} budgets evenly spaced from the cheapest to the dearest policy,
    * sweeping the first declared budget (model size if none), with perturbation and, when
-   * {@code accuracy} is true, PTQ accuracy on the test split, uniform policies beside them.
+   * {@code accuracy} is true, PTQ accuracy on the validation images, uniform policies beside them.
    */
   public ParetoResult pareto(int points, boolean accuracy) {
     if (points < 2) throw new HawqException("A Pareto sweep needs at least 2 budgets, got " + points + ".");
@@ -273,9 +274,17 @@ public final class HawqBuilder {
 
   public ParetoResult pareto(int points) { return pareto(points, false); }
 
-  /** Top-1 accuracy of the model after static PTQ under a policy (min-max, per channel, 256 calibration images). */
+  /**
+   * Top-1 accuracy of the model on the validation images after static PTQ under a policy (min-max, per channel,
+   * 256 calibration images): what a sweep compares policies by.
+   */
   public double ptqAccuracy(Policy policy) {
-    return Quantizer.ptq(model, policy, data.train().take(CALIBRATION), PtqConfig.DEFAULT).evaluate(data.test()).accuracy();
+    return Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT).evaluate(data.validation()).accuracy();
+  }
+
+  /** As {@link #ptqAccuracy} on the test images: for a policy already chosen. */
+  public double testAccuracy(Policy policy) {
+    return Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT).evaluate(data.test()).accuracy();
   }
 
   public Model model() { return model; }

@@ -24,8 +24,11 @@ public final class HawqResult implements Renderable {
 
   public double omega() { return plan.omega(); }
 
-  /** Top-1 accuracy after static PTQ under this plan's policy (runs PTQ and an evaluation). */
-  public double accuracy() { return from.ptqAccuracy(plan.policy()); }
+  /** Top-1 test accuracy after static PTQ under this plan's policy (runs PTQ and an evaluation). */
+  public double accuracy() { return from.testAccuracy(plan.policy()); }
+
+  /** The same on the validation images, the ones a Pareto sweep compares plans by. */
+  public double validationAccuracy() { return from.ptqAccuracy(plan.policy()); }
 
   /** The problem as an ILP file for {@code ./bitlab ilp --input}. */
   public String ilpJson() { return bitlab.search.hawq.IlpJson.write(plan.problem()); }

@@ -167,7 +167,7 @@ public final class HawqViews {
     Budget b = r.swept();
     double scale = scale(b);
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title((accuracy ? "PTQ top-1 error" : "Perturbation") + " of optimal plans vs " + b.name())
+        .title((accuracy ? "PTQ top-1 validation error" : "Perturbation") + " of optimal plans vs " + b.name())
         .xAxisTitle(b.name() + " (" + unit(b) + ")").yAxisTitle(accuracy ? "top-1 error % (100 - accuracy), log scale" : "sum of Omega").build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -198,7 +198,7 @@ public final class HawqViews {
     StringColumn f = StringColumn.create("fraction");
     StringColumn used = StringColumn.create(r.swept().name());
     StringColumn omega = StringColumn.create("Omega");
-    StringColumn acc = StringColumn.create("PTQ accuracy %");
+    StringColumn acc = StringColumn.create("PTQ validation accuracy %");
     StringColumn pol = StringColumn.create("policy");
     for (ParetoResult.Point p : r.points()) {
       f.append(String.format(Locale.ROOT, "%.2f", p.fraction()));

@@ -62,11 +62,11 @@ public final class ParetoResult implements Renderable {
     for (Point p : points) {
       b.append(String.format(Locale.ROOT, "  fraction %.2f  limit %-14s used %-14s Omega %.4e%s%n", p.fraction(),
           HawqViews.amount(p.limit(), swept), HawqViews.amount(p.used(), swept), p.omega(),
-          Double.isNaN(p.accuracy()) ? "" : String.format(Locale.ROOT, "  PTQ accuracy %.2f%%", 100 * p.accuracy())));
+          Double.isNaN(p.accuracy()) ? "" : String.format(Locale.ROOT, "  PTQ validation accuracy %.2f%%", 100 * p.accuracy())));
     }
     for (Uniform u : uniform) {
       b.append(String.format(Locale.ROOT, "  uniform %-6s used %-14s Omega %.4e%s%n", u.bits(), HawqViews.amount(u.used(), swept), u.omega(),
-          Double.isNaN(u.accuracy()) ? "" : String.format(Locale.ROOT, "  PTQ accuracy %.2f%%", 100 * u.accuracy())));
+          Double.isNaN(u.accuracy()) ? "" : String.format(Locale.ROOT, "  PTQ validation accuracy %.2f%%", 100 * u.accuracy())));
     }
     return b.toString();
   }

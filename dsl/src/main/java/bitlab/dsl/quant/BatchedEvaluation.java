@@ -8,7 +8,6 @@ import bitlab.quant.QuantizedModel;
 import bitlab.task.Work;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Test accuracy of a quantized model run in batches of a chosen size. The batch size matters for dynamic
@@ -20,13 +19,13 @@ public final class BatchedEvaluation {
 
   public static Evaluation evaluate(QuantizedModel q, Dataset data, int batchSize) {
     if (batchSize < 1) throw new QuantException("The batch size must be at least 1, got " + batchSize + ".");
-    Samples s = data.test();
+    Samples s = q.source().prepare(data).test();
     int n = s.size();
     int correct = 0;
     double loss = 0;
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
-      INDArray x = s.images().get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+      INDArray x = s.images(from, to);
       double[][] logits = q.predict(x).castTo(DataType.DOUBLE).toDoubleMatrix();
       for (int i = 0; i < logits.length; i++) {
         int label = s.label(from + i);

@@ -32,8 +32,9 @@ public record BinaryReport(Model model, Evaluation simulated, Evaluation xnor, i
 
   /** Runs a trained binarized model both ways. */
   public static BinaryReport of(Model bnn, Dataset data) {
+    Dataset prepared = bnn.prepare(data);
     try (Net sim = BinaryNets.simulation(bnn)) {
-      return of(bnn, data, sim);
+      return of(bnn, prepared, sim);
     }
   }
 
@@ -46,7 +47,7 @@ public record BinaryReport(Model model, Evaluation simulated, Evaluation xnor, i
     int correct = 0;
     for (int from = 0; from < n; from += 250) {
       int to = Math.min(n, from + 250);
-      INDArray logits = sim.logits(data.test().images().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)));
+      INDArray logits = sim.logits(data.test().images(from, to));
       INDArray pred = Nd4j.argMax(logits, 1);
       for (int i = from; i < to; i++) {
         if (pred.getInt(i - from) == xp[i]) agree++;

@@ -138,7 +138,7 @@ public final class QuantizeBuilder {
       throw new QuantException("Static quantization needs calibration data: add .calibrate(data) (or use .dynamic()).");
     }
     if (qat != null) return train().model();
-    return Quantizer.ptq(net, policy, data.train().take(images), config);
+    return Quantizer.ptq(net, policy, net.prepare(data).calibration(images), config);
   }
 
   /** The QAT run with its per-epoch history (needs {@code qat(...)}). */

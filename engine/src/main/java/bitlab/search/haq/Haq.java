@@ -1,8 +1,8 @@
 package bitlab.search.haq;
 
 import bitlab.data.Dataset;
+import bitlab.data.Inputs;
 import bitlab.data.Samples;
-import bitlab.data.Split;
 import bitlab.hardware.Target;
 import bitlab.model.Inference;
 import bitlab.model.Model;
@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * The front door: HAQ on a model and data set, priced on a target, scored by PTQ accuracy on
- * held-out training images, with the baselines at the same budget. Progress goes to
+ * the data set's validation images, with the baselines at the same budget. Progress goes to
  * {@link Work#progress}; an interrupt stops the search and returns the best policy so far
  * (marked stopped), or rethrows if no episode had finished.
  */
@@ -23,11 +23,13 @@ public final class Haq {
 
   public static HaqResult search(Model model, Dataset data, Target target, Budget budget, HaqConfig cfg, Scoring scoring) {
     requireLayers(model);
+    data = model.prepare(data);
     Inference.checkFits(model, data.train());
-    Split split = data.train().stratifiedSplit(scoring.heldOut(), cfg.seed());
-    Samples eval = split.heldOut().take(Math.min(scoring.evaluation(), split.heldOut().size()));
-    Samples calib = split.rest().take(Math.min(scoring.calibration(), split.rest().size()));
-    return search(model, target, budget, cfg, new PtqOracle(model, calib, eval, scoring.ptq(), scoring.integer()));
+    Samples eval = data.validation(scoring.evaluation());
+    Samples calib = data.calibration(scoring.calibration());
+    HaqResult r = search(model, target, budget, cfg, new PtqOracle(model, calib, eval, scoring.ptq(), scoring.integer()));
+    String caveat = Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
+    return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);
   }
 
   /** The search with any scoring of policies (tests use synthetic ones). */

@@ -26,6 +26,12 @@ public record HaqResult(String model, String target, Budget budget, double limit
 
   public Resource resource() { return budget.resource(); }
 
+  /** The same result with another scoring line (e.g. a caveat about the images it was scored on). */
+  public HaqResult withScoring(String s) {
+    return new HaqResult(model, target, budget, limit, eightBitCost, reference, best, policy, baselines, episodes, layers, config,
+        stopped, timing, s);
+  }
+
   public double accuracy() { return best.accuracy(); }
 
   public double cost() { return best.cost(); }

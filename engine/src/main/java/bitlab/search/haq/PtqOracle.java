@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * HAQ's reward signal without fine-tuning: static PTQ of the model under the policy (BatchNorm
  * folded, activation ranges calibrated on a fixed set of training images), then top-1 accuracy of
- * the quantized model on a fixed held-out subset of the training data (never the test set).
+ * the quantized model on a fixed set of validation images (never the test set).
  * The calibration histograms are observed once and shared by every policy (the float activations
  * do not depend on the bits).
  *
@@ -109,7 +109,7 @@ public final class PtqOracle implements AccuracyOracle {
   @Override public String describe() {
     String how = integer ? "integer-only execution" + (simulatedFallbacks.get() > 0 ? " (" + simulatedFallbacks.get() + " policies simulated)" : "")
         : "fake-quantized simulation" + (integerRefused != null ? " (the integer executor refused the model: " + integerRefused + ")" : "");
-    return String.format("static PTQ (%s) calibrated on %d images of %s, %s, scored on %d held-out images of %s",
+    return String.format("static PTQ (%s) calibrated on %d images of %s, %s, scored on %d images of %s",
         config.describe(), calibration.size(), calibration.name(), how, evaluation.size(), evaluation.name());
   }
 }

@@ -13,6 +13,6 @@
  * {@link bitlab.search.haq.Repair} (the budget repair), {@link bitlab.search.haq.Ddpg} (actor-critic
  * MLPs on ND4J arrays, Adam from ND4J, replay buffer, truncated-normal exploration),
  * {@link bitlab.search.haq.AccuracyOracle} (accuracy of a policy, cached per distinct policy;
- * {@link bitlab.search.haq.PtqOracle} scores with static PTQ on held-out training images).
+ * {@link bitlab.search.haq.PtqOracle} scores with static PTQ on the data set's validation images).
  */
 package bitlab.search.haq;
