@@ -160,7 +160,16 @@ public final class Datasets {
   private static Dataset build(Shipped s, float scale, Normalization norm) {
     Samples train = samples(s.name() + "/train", s.trainImages(), s.trainLabels(), scale, norm);
     Samples test = samples(s.name() + "/test", s.testImages(), s.testLabels(), scale, norm);
-    return new Dataset(s.name(), train, test, norm, DIGIT_NAMES, s.source()).withDefaultValidation();
+    // The stored order is a seeded shuffle (tools/data/datatools.py): the validation part is the last 20% of every
+    // digit in it, so the first training images (what calibration and Hessian traces take) are those of the whole split.
+    // The validation images are then shuffled (same seed), so that any prefix of them mixes the digits.
+    int[][] parts = Stratify.tail(train.labels(), DIGIT_NAMES.size(), (int) Math.round(train.size() * Dataset.VALIDATION_FRACTION));
+    Stratify.shuffle(parts[1], new java.util.Random(Dataset.SPLIT_SEED));
+    String how = String.format("validation: the last %d%% of every digit of the %,d training images in their stored order, "
+        + "a shuffle with seed %d (%,d, shuffled with the same seed)", Math.round(100 * Dataset.VALIDATION_FRACTION), train.size(), Dataset.SPLIT_SEED,
+        parts[1].length);
+    return new Dataset(s.name(), train.select(parts[0]).renamed(s.name() + "/train"),
+        train.select(parts[1]).renamed(s.name() + "/validation"), test, norm, DIGIT_NAMES, s.source() + "; " + how);
   }
 
   private static Samples samples(String name, Idx.Images img, int[] labels, float scale, Normalization norm) {

@@ -53,6 +53,25 @@ final class Stratify {
     return new int[][] {r, h};
   }
 
+  /**
+   * {@code {rest, heldOut}} index arrays, each ascending: the last {@code quota} items of every class in the given
+   * order. For data whose stored order is already a seeded shuffle (the shipped splits) this is a seeded stratified
+   * draw that leaves every prefix of {@code rest} as it was in the whole split.
+   */
+  static int[][] tail(int[] labels, int classes, int heldOutTotal) {
+    int[] counts = new int[classes];
+    for (int l : labels) counts[l]++;
+    int[] take = quotas(counts, heldOutTotal);
+    int[] seen = new int[classes];
+    List<Integer> rest = new ArrayList<>();
+    List<Integer> held = new ArrayList<>();
+    for (int i = 0; i < labels.length; i++) {
+      int c = labels[i];
+      (seen[c]++ >= counts[c] - take[c] ? held : rest).add(i);
+    }
+    return new int[][] {rest.stream().mapToInt(Integer::intValue).toArray(), held.stream().mapToInt(Integer::intValue).toArray()};
+  }
+
   /** Fisher-Yates with {@link java.util.Random}, whose sequence the JDK specifies for every seed. */
   static void shuffle(int[] a, Random rng) {
     for (int i = a.length - 1; i > 0; i--) {

@@ -65,12 +65,20 @@ class ShippedDatasetsTest {
     Dataset d = Datasets.mnist();
     assertArrayEquals(MNIST_VALIDATION_PER_DIGIT, d.validation().classCounts());
     assertEquals(MNIST_VALIDATION_CHECKSUM, checksum(d, d.validation()));
-    assertTrue(d.source().contains("validation: 20% of every class of the 8,000 training images (1,600), stratified, seed 42"),
-        d.source());
+    assertTrue(d.source().contains("validation: the last 20% of every digit of the 8,000 training images in their stored order, "
+        + "a shuffle with seed 42 (1,600, shuffled with the same seed)"), d.source());
+    // the validation images come from the end of every digit's stored sequence, so the first training images are those of
+    // the whole 8,000-image split: calibration on data.calibration(512) sees what it saw before the validation part existed
+    int[] whole = Datasets.shipped("mnist").trainLabels();
+    int[] first = d.calibration(4000).labels();
+    assertArrayEquals(java.util.Arrays.copyOf(whole, 4000), first);
+    byte[] pixels = Datasets.shipped("mnist").trainImages().pixels();
+    float[] again = d.normalization().invert(d.calibration(512).images()).data().asFloat();
+    for (int k = 0; k < again.length; k++) assertEquals(pixels[k] & 0xff, Math.round(again[k] * 255), "pixel " + k);
   }
 
   private static final int[] MNIST_VALIDATION_PER_DIGIT = {160, 181, 159, 165, 157, 138, 162, 171, 151, 156};
-  private static final long MNIST_VALIDATION_CHECKSUM = 1684591751L;
+  private static final long MNIST_VALIDATION_CHECKSUM = 2365156241L;
 
   /** A checksum of the pixel bytes (0..255) and labels, in order. */
   static long checksum(Dataset d, Samples s) {
