@@ -17,6 +17,7 @@ public final class BenchMain {
   private static final Map<String, Bench> BENCHES = new LinkedHashMap<>();
 
   static {
+    BENCHES.put("data", DataBench::main);
     BENCHES.put("foundation", FoundationBench::run);
     BENCHES.put("float-options", FloatOptionsBench::run);
     BENCHES.put("hessian", HessianBench::run);

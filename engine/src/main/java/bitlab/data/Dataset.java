@@ -105,6 +105,16 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
   }
 
   /**
+   * The validation images joined back to the training part (after them), leaving no validation part: for a final
+   * training run on every training image once the settings are chosen, or for code that predates the part.
+   */
+  public Dataset withoutValidation() {
+    if (validation == null) return this;
+    return new Dataset(name, Samples.concat(name + "/train", train, validation), null, test, normalization, classNames,
+        join(withoutValidationNote(source), "validation part joined back into the training part"));
+  }
+
+  /**
    * What readers return: the validation part of {@link #VALIDATION_FRACTION} of every class, seed
    * {@link #SPLIT_SEED}, when the training split is large enough to give one (at least 3 images).
    */

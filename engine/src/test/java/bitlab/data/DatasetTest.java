@@ -116,4 +116,14 @@ class DatasetTest {
     assertEquals(10, ok.validation().size());
     assertTrue(ok.source().endsWith("seed 42"), ok.source());
   }
+
+  @Test void withoutValidationJoinsTheValidationImagesBackForAFinalTrainingRun() {
+    Dataset d = handMade().withValidation(0.2, 7);
+    Dataset all = d.withoutValidation();
+    assertFalse(all.hasValidation());
+    assertEquals(50, all.train().size());
+    assertEquals(50, ids(all.train()).size());
+    assertEquals("made by hand; validation part joined back into the training part", all.source());
+    assertSame(all, all.withoutValidation());
+  }
 }

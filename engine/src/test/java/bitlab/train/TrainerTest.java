@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.model.Model;
-import bitlab.model.ModelException;
 import bitlab.model.Shape;
 import bitlab.task.CancelledException;
 import bitlab.task.Work;
@@ -102,9 +101,9 @@ class TrainerTest {
 
   @Test
   void dataOfTheWrongShapeIsOneSentence() {
-    ModelException e = assertThrows(ModelException.class,
+    bitlab.data.DataException e = assertThrows(bitlab.data.DataException.class,
         () -> Trainer.train(bitlab.model.Zoo.architecture("lenet5", 28, 1, 0), Datasets.digits(), TrainConfig.adam(1, 1)));
-    assertEquals("The images of dataset 'digits/train' are 1x8x8 but model 'lenet5' expects 1x28x28; "
-        + "use data of that shape or a model built for 1x8x8 inputs.", e.getMessage());
+    assertEquals("Model 'lenet5' takes 28x28 images but data set digits has 8x8 ones; read the images at the model's size "
+        + "(images(dir, 28, 28) resizes a folder) or use a model built for 8x8 inputs.", e.getMessage());
   }
 }

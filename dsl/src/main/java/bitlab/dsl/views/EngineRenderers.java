@@ -1,6 +1,7 @@
 package bitlab.dsl.views;
 
 import bitlab.data.Dataset;
+import bitlab.data.Preprocessing;
 import bitlab.dsl.Tables;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.RendererProvider;
@@ -31,15 +32,24 @@ public final class EngineRenderers implements RendererProvider {
     StringBuilder head = new StringBuilder();
     head.append(String.format("<p><b>%s</b>: input %s, output %s, %d layers with weights, %,d parameters, %,d MACs per image</p>",
         TableHtml.escape(m.name()), m.inputShape(), m.outputShape(), m.layers().size(), m.parameterCount(), m.macs()));
-    if (!m.metadata().isEmpty()) {
-      head.append("<p style=\"font-size:smaller\">");
-      for (Map.Entry<String, String> e : m.metadata().entrySet()) {
-        head.append(TableHtml.escape(e.getKey())).append(": ").append(TableHtml.escape(e.getValue())).append("<br/>");
-      }
-      head.append("</p>");
+    head.append("<p style=\"font-size:smaller\">");
+    for (Map.Entry<String, String> e : m.metadata().entrySet()) {
+      if (e.getKey().equals(Preprocessing.KEY)) continue;
+      head.append(TableHtml.escape(e.getKey())).append(": ").append(TableHtml.escape(e.getValue())).append("<br/>");
     }
+    head.append("preprocessing: ").append(TableHtml.escape(preprocessing(m))).append("</p>");
     Table layers = Tables.layers(m);
     return MimeBundle.html(m.toString(), head + TableHtml.html(layers, 60));
+  }
+
+  /** What the model does to pixels, as a line: declared constants, or how undeclared inputs are taken. */
+  static String preprocessing(Model m) {
+    try {
+      return m.preprocessing().map(p -> p + " (for pixels in [0, 1])")
+          .orElse("not declared: each data set's own normalisation is used; declare it with .normalize(mean, std)");
+    } catch (RuntimeException e) {
+      return e.getMessage();
+    }
   }
 
   static MimeBundle training(TrainResult t) {

@@ -9,7 +9,7 @@ import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import org.junit.jupiter.api.Test;
 
-/** End to end with the real reward: PTQ with calibration on held-out training images of the digits. */
+/** End to end with the real reward: PTQ calibrated on training images of the digits, scored on their validation part. */
 class HaqPtqTest {
   @Test
   void searchesATrainedNetWithPtqAccuracy() {
@@ -23,7 +23,7 @@ class HaqPtqTest {
     assertEquals(3, r.policy().layers().size());
     assertEquals(4, r.episodes().size());
     assertTrue(r.accuracy() > 0 && r.accuracy() <= 100);
-    assertTrue(r.scoring().contains("held-out") && r.scoring().contains("integer-only"), r.scoring());
+    assertTrue(r.scoring().contains("images of digits/validation") && r.scoring().contains("integer-only"), r.scoring());
     assertTrue(r.baseline("uniform") != null && r.baseline("random") != null);
     System.out.println(r);
   }
