@@ -193,7 +193,11 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
       b.append("  validation none (data.withValidation(fraction, seed) makes one)\n");
     }
     b.append("  test       ").append(test.size()).append(", per class ").append(Arrays.toString(test.classCounts())).append('\n');
-    b.append("  normalised per channel from pixels in [0, 1]: ").append(normalization).append('\n');
+    if (normalization.fromPixels()) {
+      b.append("  normalised per channel from pixels in [0, 1]: ").append(normalization).append('\n');
+    } else {
+      b.append("  ").append(normalization).append('\n');
+    }
     if (!source.isEmpty()) b.append("  source: ").append(source).append('\n');
     return b.toString();
   }

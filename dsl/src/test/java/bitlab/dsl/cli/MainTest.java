@@ -65,7 +65,7 @@ class MainTest {
   void dataThatDoesNotFitTheModelIsNamed() {
     Run r = run("eval", "lenet5", "--data", "digits");
     assertEquals(2, r.status());
-    assertTrue(r.err().contains("are 1x8x8 but model 'lenet5' expects 1x28x28"), r.err());
+    assertTrue(r.err().contains("Model 'lenet5' takes 28x28 images but data set digits has 8x8 ones"), r.err());
   }
 
   @Test
