@@ -26,7 +26,7 @@ import java.util.Random;
  * The issue's accuracy target on an MNIST mini: at equal size budgets, the PTQ accuracy of the
  * HAWQ-V3 plan against the best uniform policy that fits and a random search. Candidates W2A8, W4A8,
  * W8A8 by default (weights vary, activations at 8 bits). The random search draws policies that meet the budget,
- * scores each by PTQ accuracy on 1,000 held-out training images and reports the test accuracy of
+ * scores each by PTQ accuracy on 1,000 validation images and reports the test accuracy of
  * its best; it gets {@code RANDOM} evaluations, as many as the uniform baseline and HAWQ-V3 together
  * spend on accuracy plus the Hessian's cost counted generously. Uses the zoo's trained weights when
  * the build ships them, else trains the architecture here (printed).
@@ -55,8 +55,8 @@ public final class HawqTargets {
       System.out.println(name + ": no shipped weights; trained here for " + epochs + " epochs (Adam, seed 1)");
     }
     System.out.printf(Locale.ROOT, "FP32 test accuracy %.2f%%%n", 100 * net.evaluate(data).accuracy());
-    Samples calibration = data.train().take(256);
-    Samples validation = data.train().subset(data.train().size() - 1000, data.train().size());
+    Samples calibration = data.calibration(256);
+    Samples validation = data.validation(1000);
     int images = args.length > 2 ? Integer.parseInt(args[2]) : 256;
     int probes = args.length > 3 ? Integer.parseInt(args[3]) : 100;
     Traces traces = HessianTraces.estimate(net, data.train(), TraceOptions.DEFAULT.withImages(images).withIterations(Math.min(8, probes), probes));
@@ -123,7 +123,7 @@ public final class HawqTargets {
         }
       }
       double random = ptq(net, bestRandom, calibration, data.test());
-      System.out.printf(Locale.ROOT, "  random search (%d feasible policies, best by held-out accuracy %.2f%%): %s, PTQ test accuracy %.2f%%%n",
+      System.out.printf(Locale.ROOT, "  random search (%d feasible policies, best by validation accuracy %.2f%%): %s, PTQ test accuracy %.2f%%%n",
           RANDOM, 100 * bestVal, bestRandom.bits(), 100 * random);
       System.out.printf(Locale.ROOT, "  plan >= best uniform (%s): %s; plan >= random search: %s%n", bestUniformName,
           Double.isNaN(bestUniform) || hawq >= bestUniform, hawq >= random);
