@@ -264,9 +264,10 @@ public final class HawqBuilder {
    * {@link #threads} threads at once, in the order given.
    */
   public List<Double> ptqAccuracies(List<Policy> policies) {
-    Observations observed = Observations.of(model, data.train().take(CALIBRATION), PtqConfig.DEFAULT.bins());
+    bitlab.data.Samples validation = data.validation();
+    Observations observed = Observations.of(model, data.calibration(CALIBRATION), PtqConfig.DEFAULT.bins());
     List<Double> out = ParallelMap.map(policies, threads,
-        p -> Quantizer.ptq(observed, p, PtqConfig.DEFAULT).evaluate(data.test()).accuracy(),
+        p -> Quantizer.ptq(observed, p, PtqConfig.DEFAULT).evaluate(validation).accuracy(),
         n -> Work.report(String.format("HAWQ-V3 Pareto sweep of %s: %d of %d policies scored", model.name(), n, policies.size())));
     Work.checkpoint();
     return out;
