@@ -39,7 +39,8 @@ final class HaqCommand implements Callable<Integer> {
 
   record Layer(String name, String kind, int weightBits, int activationBits) {}
 
-  record Method(String method, double accuracy, double cost, double fractionOf8Bit) {}
+  /** {@code accuracy} on the validation images that ranked the policies; {@code testAccuracy} on the test images (null if unmeasured). */
+  record Method(String method, double accuracy, Double testAccuracy, double cost, double fractionOf8Bit) {}
 
   record Result(String model, String target, String budget, String unit, double limit, double eightBit, double unquantizedAccuracy,
       List<Method> methods, List<Layer> policy, int episodes, long seed, boolean stopped, double secondsPerEpisode,
@@ -61,7 +62,7 @@ final class HaqCommand implements Callable<Integer> {
     List<Method> methods = new ArrayList<>();
     List<Candidate> all = new ArrayList<>(List.of(r.best()));
     all.addAll(r.baselines());
-    for (Candidate c : all) methods.add(new Method(c.method(), c.accuracy(), c.cost() * unit, c.cost() / r.eightBitCost()));
+    for (Candidate c : all) methods.add(new Method(c.method(), c.accuracy(), Double.isNaN(c.test()) ? null : c.test(), c.cost() * unit, c.cost() / r.eightBitCost()));
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < r.layers().size(); i++) {
       layers.add(new Layer(r.layers().get(i).name(), HaqCharts.kind(r.layers().get(i)), r.best().policy().get(i).weights(),

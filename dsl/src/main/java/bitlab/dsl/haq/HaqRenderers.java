@@ -23,11 +23,15 @@ public final class HaqRenderers implements RendererProvider {
     r.register(HaqResult.class, HaqRenderers::render);
   }
 
-  /** HAQ and the baselines: accuracy, cost and its fraction of 8-bit. */
+  /**
+   * HAQ and the baselines: accuracy on the validation images that ranked the policies, accuracy on the test images
+   * (measured only for these final policies), cost and its fraction of 8-bit.
+   */
   public static Table comparison(HaqResult r) {
     Resource res = r.resource();
     StringColumn method = StringColumn.create("method");
-    DoubleColumn acc = DoubleColumn.create("accuracy %");
+    DoubleColumn acc = DoubleColumn.create("validation %");
+    DoubleColumn test = DoubleColumn.create("test %");
     DoubleColumn drop = DoubleColumn.create("vs unquantized");
     DoubleColumn cost = DoubleColumn.create(res.label() + " " + res.unit());
     DoubleColumn frac = DoubleColumn.create("of 8-bit");
@@ -37,11 +41,13 @@ public final class HaqRenderers implements RendererProvider {
     for (Candidate c : all) {
       method.append(c.method());
       acc.append(round(c.accuracy(), 2));
+      if (Double.isNaN(c.test())) test.appendMissing(); else test.append(round(c.test(), 2));
       drop.append(round(c.accuracy() - r.reference(), 2));
       cost.append(round(res.display(c.cost()), 4));
       frac.append(round(c.cost() / r.eightBitCost(), 3));
     }
-    return Table.create("HAQ vs baselines at " + r.budget() + " on " + r.target(), method, acc, drop, cost, frac);
+    Table t = Table.create("HAQ vs baselines at " + r.budget() + " on " + r.target(), method, acc, drop, test, cost, frac);
+    return test.isMissing().size() == test.size() ? t.removeColumns(test) : t;
   }
 
   /** The best policy, layer by layer. */
@@ -69,8 +75,9 @@ public final class HaqRenderers implements RendererProvider {
         TableHtml.escape(r.model()), TableHtml.escape(r.target()), TableHtml.escape(r.budget().toString()),
         TableHtml.escape(res.format(r.limit())), TableHtml.escape(res.format(r.eightBitCost())),
         r.stopped() ? " <b>- stopped early; best so far shown</b>" : ""));
-    h.append(String.format("<p>best: <b>%.2f%%</b> (unquantized %.2f%%), %s %s; %d episodes, seed %d, warm-up %d; %s</p>",
-        r.accuracy(), r.reference(), res.label(), TableHtml.escape(res.format(r.cost())), r.episodes().size(),
+    h.append(String.format("<p>best: <b>%.2f%%</b> on the validation images (unquantized %.2f%%)%s, %s %s; %d episodes, seed %d, "
+        + "warm-up %d; %s</p>", r.accuracy(), r.reference(),
+        Double.isNaN(r.testAccuracy()) ? "" : String.format(", %.2f%% on the test images", r.testAccuracy()), res.label(), TableHtml.escape(res.format(r.cost())), r.episodes().size(),
         r.config().seed(), r.config().warmup(), TableHtml.escape(r.timing().toString())));
     h.append("<p style=\"font-size:smaller\">scoring: ").append(TableHtml.escape(r.scoring())).append("</p>");
     h.append(TableHtml.html(comparison(r)));

@@ -128,7 +128,10 @@ public final class Sweep {
   /** Validation images every policy is scored on (default 1,000) and calibration images (default 256). */
   public Sweep images(int validation, int calibration) { return settings(settings.withImages(validation, calibration)); }
 
-  /** The validation split carved from the training split: a fraction of every class (default 0.2) and its seed (default 1). */
+  /**
+   * For data sets without a validation part only: the validation split carved from the training part, a fraction of every
+   * class (default 0.2) and its seed (default 1). A data set's own validation part is always used when it has one.
+   */
   public Sweep validationSplit(double fraction, long seed) { return settings(settings.withValidationSplit(fraction, seed)); }
 
   /** HAWQ-V3's candidate widths (default 4, 8), trace images (default 256) and most probes (default 100). */

@@ -48,6 +48,10 @@ class HaqRenderersTest {
     assertTrue(b.data().get(MimeBundle.TEXT).contains("HAQ on mobilenet-v2-mini"));
     assertEquals(r.layers().size(), HaqRenderers.bitTable(r).rowCount());
     assertEquals(3, HaqRenderers.comparison(r).rowCount());
+    // scored without a data set: no test accuracy was measured, so no test column is shown
+    assertTrue(Double.isNaN(r.testAccuracy()) && !HaqRenderers.comparison(r).columnNames().contains("test %"));
+    HaqResult tested = r.withTest(p -> 42.0);
+    assertEquals(List.of(42.0, 42.0, 42.0), HaqRenderers.comparison(tested).doubleColumn("test %").asList());
     assertEquals(4, HaqCharts.bits(r).getSeriesMap().size()); // weights and activations, pointwise and depthwise apart
   }
 

@@ -4,16 +4,27 @@ import bitlab.hardware.Bits;
 import java.util.List;
 
 /**
- * A policy a method found: its bit pairs per layer, accuracy (percent), mean cross-entropy on the
- * same images (NaN where the oracle does not report one) and cost (base units of the budget's resource).
+ * A policy a method found: its bit pairs per layer, accuracy (percent) on the images policies are ranked on
+ * (validation images), mean cross-entropy on the same images (NaN where the oracle does not report one), cost
+ * (base units of the budget's resource) and, once the search has chosen it, its accuracy (percent) on the test
+ * images ({@code test}; NaN until then: test images never rank policies).
  */
-public record Candidate(String method, List<Bits> policy, double accuracy, double loss, double cost) {
+public record Candidate(String method, List<Bits> policy, double accuracy, double loss, double cost, double test) {
   public Candidate {
     policy = List.copyOf(policy);
   }
 
+  public Candidate(String method, List<Bits> policy, double accuracy, double loss, double cost) {
+    this(method, policy, accuracy, loss, cost, Double.NaN);
+  }
+
   public Candidate(String method, List<Bits> policy, double accuracy, double cost) {
     this(method, policy, accuracy, Double.NaN, cost);
+  }
+
+  /** This final policy with its accuracy (percent) on the test images. */
+  public Candidate withTest(double testAccuracy) {
+    return new Candidate(method, policy, accuracy, loss, cost, testAccuracy);
   }
 
   Candidate(String method, List<Bits> policy, Score score, double cost) {
@@ -34,6 +45,6 @@ public record Candidate(String method, List<Bits> policy, double accuracy, doubl
   }
 
   Candidate as(String otherMethod) {
-    return new Candidate(otherMethod, policy, accuracy, loss, cost);
+    return new Candidate(otherMethod, policy, accuracy, loss, cost, test);
   }
 }

@@ -27,7 +27,11 @@ public final class Haq {
     Inference.checkFits(model, data.train());
     Samples eval = data.validation(scoring.evaluation());
     Samples calib = data.calibration(scoring.calibration());
-    HaqResult r = search(model, target, budget, cfg, new PtqOracle(model, calib, eval, scoring.ptq(), scoring.integer()));
+    PtqOracle oracle = new PtqOracle(model, calib, eval, scoring.ptq(), scoring.integer());
+    HaqResult r = search(model, target, budget, cfg, oracle);
+    // The test images only score the policies already chosen (HAQ's best, each baseline's best), never rank them.
+    Samples test = data.test();
+    r = r.withTest(policy -> oracle.accuracy(oracle.quantize(policy), test));
     String caveat = Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
     return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);
   }

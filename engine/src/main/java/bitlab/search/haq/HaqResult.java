@@ -12,6 +12,8 @@ import java.util.List;
  * @param limit        the budget in base units (seconds, joules, bytes)
  * @param eightBitCost the all-8-bit cost in base units
  * @param reference    unquantized accuracy (percent) on the scoring images
+ * @param best         the best policy, ranked on the scoring (validation) images; with a data set, it and the
+ *                     baselines also carry their test accuracy ({@link Candidate#test()}), measured once chosen
  * @param stopped      true if an interrupt ended the search early (the best so far is kept)
  */
 public record HaqResult(String model, String target, Budget budget, double limit, double eightBitCost, double reference,
@@ -32,7 +34,22 @@ public record HaqResult(String model, String target, Budget budget, double limit
         stopped, timing, s);
   }
 
+  /**
+   * The same result with the final policies (HAQ's best and each baseline) carrying their accuracy on the test
+   * images, as {@code test} gives it (percent).
+   */
+  public HaqResult withTest(java.util.function.ToDoubleFunction<List<bitlab.hardware.Bits>> test) {
+    Candidate b = best.withTest(test.applyAsDouble(best.policy()));
+    List<Candidate> bs = baselines.stream().map(c -> c.withTest(test.applyAsDouble(c.policy()))).toList();
+    return new HaqResult(model, target, budget, limit, eightBitCost, reference, b, policy, bs, episodes, layers, config, stopped,
+        timing, scoring);
+  }
+
+  /** Accuracy (percent) of the best policy on the images policies were ranked on (validation images). */
   public double accuracy() { return best.accuracy(); }
+
+  /** Accuracy (percent) of the best policy on the test images, NaN if the search was scored without a data set. */
+  public double testAccuracy() { return best.test(); }
 
   public double cost() { return best.cost(); }
 
@@ -59,7 +76,8 @@ public record HaqResult(String model, String target, Budget budget, double limit
   }
 
   private void line(StringBuilder b, Candidate c) {
-    b.append(String.format("  %-22s accuracy %6.2f%%  %s %s (%.3f of 8-bit)%n", c.method(), c.accuracy(), resource().label(),
+    String test = Double.isNaN(c.test()) ? "" : String.format(" test %6.2f%%", c.test());
+    b.append(String.format("  %-22s accuracy %6.2f%%%s  %s %s (%.3f of 8-bit)%n", c.method(), c.accuracy(), test, resource().label(),
         resource().format(c.cost()), c.cost() / eightBitCost));
   }
 }

@@ -7,6 +7,7 @@ import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
+import bitlab.quant.PtqConfig;
 import org.junit.jupiter.api.Test;
 
 /** End to end with the real reward: PTQ calibrated on training images of the digits, scored on their validation part. */
@@ -25,6 +26,11 @@ class HaqPtqTest {
     assertTrue(r.accuracy() > 0 && r.accuracy() <= 100);
     assertTrue(r.scoring().contains("images of digits/validation") && r.scoring().contains("integer-only"), r.scoring());
     assertTrue(r.baseline("uniform") != null && r.baseline("random") != null);
+    // The final policies carry their test accuracy: the same PTQ (calibration, arithmetic) run on the test part.
+    PtqOracle onTest = new PtqOracle(net, digits.calibration(64), digits.test(), PtqConfig.DEFAULT, true);
+    assertEquals(onTest.accuracy(r.best().policy()), r.testAccuracy(), 1e-9);
+    for (Candidate c : r.baselines()) assertEquals(onTest.accuracy(c.policy()), c.test(), 1e-9, c.method());
+    assertTrue(r.toString().contains(String.format("test %6.2f%%", r.testAccuracy())), r.toString());
     System.out.println(r);
   }
 }

@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How every job of a sweep scores policies of one model on one data set: static PTQ calibrated on
- * images of the training split and evaluated on a validation split carved from the training split
- * (seeded, recorded in {@link #describe()}); the test split scores each job's final policy. The data
- * sets bitlab reads have no validation split of their own, so the sweep makes one.
- * One scorer serves every job of its model in a JVM (its calibration is observed once).
+ * How every job of a sweep scores policies of one model on one data set: static PTQ calibrated on the
+ * first training images and evaluated on the data set's validation part (images the model never trained
+ * on); the test part scores each job's final policy only. A data set without a validation part gets one
+ * carved from its training part (seeded, recorded in {@link #describe()}), with a warning in the
+ * description that the model may have trained on those images. One scorer serves every job of its model
+ * in a JVM (its calibration is observed once).
  */
 public final class Scorer {
   private final Dataset data;
@@ -35,16 +36,29 @@ public final class Scorer {
   }
 
   public static Scorer of(Model model, Dataset data, SweepSettings s) {
+    data = model.prepare(data);
     Inference.checkFits(model, data.train());
-    Split split = data.train().stratifiedSplit(s.validationFraction(), s.validationSeed());
-    Samples validation = split.heldOut().take(Math.min(s.validationImages(), split.heldOut().size()));
-    Samples calibration = split.rest().take(Math.min(s.calibrationImages(), split.rest().size()));
+    Samples validation;
+    Samples calibration;
+    String where;
+    if (data.hasValidation()) {
+      validation = data.validation(s.validationImages());
+      calibration = data.calibration(s.calibrationImages());
+      where = String.format(Locale.ROOT, "validation: %d of the %d images of %s's validation part; calibration: %d training images",
+          validation.size(), data.validation().size(), data.name(), calibration.size());
+    } else {
+      Split split = data.train().stratifiedSplit(s.validationFraction(), s.validationSeed());
+      validation = split.heldOut().take(Math.min(s.validationImages(), split.heldOut().size()));
+      calibration = split.rest().take(Math.min(s.calibrationImages(), split.rest().size()));
+      where = String.format(Locale.ROOT,
+          "validation: %d images of a split of %d held out of %s's %d training images (%.0f%% of every class, seed %d, carved by the "
+              + "sweep because the data set has no validation part: if the model trained on them, validation accuracies flatter it; "
+              + "data.withValidation(fraction, seed) before training avoids that); calibration: %d other training images",
+          validation.size(), split.heldOut().size(), data.name(), data.train().size(), 100 * s.validationFraction(), s.validationSeed(),
+          calibration.size());
+    }
     PtqOracle oracle = new PtqOracle(model, calibration, validation, PtqConfig.DEFAULT, s.integer());
-    String describe = String.format(Locale.ROOT,
-        "validation: %d images of a split of %d held out of %s's %d training images (%.0f%% of every class, seed %d, carved by the sweep: "
-            + "the data set has none); calibration: %d other training images; test: the %d images of %s",
-        validation.size(), split.heldOut().size(), data.name(), data.train().size(), 100 * s.validationFraction(), s.validationSeed(),
-        calibration.size(), data.test().size(), data.test().name());
+    String describe = where + String.format(Locale.ROOT, "; test: the %d images of %s", data.test().size(), data.test().name());
     return new Scorer(data, validation, calibration, oracle, describe);
   }
 

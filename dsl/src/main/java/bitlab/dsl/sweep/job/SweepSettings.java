@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * What every job of a sweep shares: how long searches run, which images score policies and how
  * HAWQ-V3 takes its traces. Policies are scored by static PTQ on the integer-only executor (or the
- * fake-quantized simulation): calibrated on {@code calibrationImages} images of the training split and
- * scored on {@code validationImages} images of a validation split carved from the training split
- * ({@code validationFraction} of every class, drawn with {@code validationSeed}, never trained on by
- * this sweep and never the test split); the test split scores only each job's final policy.
+ * fake-quantized simulation): calibrated on {@code calibrationImages} training images and scored on
+ * {@code validationImages} images of the data set's validation part, or, for a data set without one, of
+ * a validation split carved from the training part ({@code validationFraction} of every class, drawn with
+ * {@code validationSeed}); never the test part, which scores only each job's final policy.
  *
  * @param warmup HAQ's random warm-up episodes, or -1 for its default (a fifth of the episodes, at most 20)
  */

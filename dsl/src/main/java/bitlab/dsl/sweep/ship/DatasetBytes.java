@@ -19,12 +19,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A data set as bytes, to send to another JVM: a small versioned header (name, source, class names,
- * normalisation), then each split's name, shape, labels and float32 images as stored (already
- * normalised), so the copy has exactly the same pixels.
+ * normalisation), then each part's name, shape, labels and float32 images as stored (already
+ * normalised), so the copy has exactly the same pixels: train, whether a validation part follows, the
+ * validation part, test.
  */
 public final class DatasetBytes {
   private static final String MAGIC = "bitlab-dataset";
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private DatasetBytes() {}
 
@@ -39,7 +40,11 @@ public final class DatasetBytes {
       for (String c : d.classNames()) out.writeUTF(c);
       floats(out, d.normalization().mean());
       floats(out, d.normalization().std());
+      out.writeBoolean(d.normalization().fromPixels());
+      out.writeUTF(d.normalization().order().name());
       split(out, d.train());
+      out.writeBoolean(d.hasValidation());
+      if (d.hasValidation()) split(out, d.validation());
       split(out, d.test());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -59,8 +64,10 @@ public final class DatasetBytes {
       int n = in.readInt();
       List<String> classes = new ArrayList<>();
       for (int i = 0; i < n; i++) classes.add(in.readUTF());
-      Normalization norm = new Normalization(floats(in), floats(in));
-      return new Dataset(name, split(in), split(in), norm, classes, source);
+      Normalization norm = new Normalization(floats(in), floats(in), in.readBoolean(), Normalization.ChannelOrder.valueOf(in.readUTF()));
+      Samples train = split(in);
+      Samples validation = in.readBoolean() ? split(in) : null;
+      return new Dataset(name, train, validation, split(in), norm, classes, source);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
