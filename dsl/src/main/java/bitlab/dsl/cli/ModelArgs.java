@@ -2,6 +2,7 @@ package bitlab.dsl.cli;
 
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
+import bitlab.data.Preprocessing;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import java.nio.file.Path;
@@ -33,8 +34,14 @@ final class ModelArgs {
 
   /** The model, with the preprocessing declared on the command line. */
   Model model() {
-    Model m = model.endsWith(".onnx") ? bitlab.onnx.OnnxImport.read(Path.of(model)) : Zoo.load(model);
-    return preprocess(m);
+    Model m = preprocess(model.endsWith(".onnx") ? bitlab.onnx.OnnxImport.read(Path.of(model)) : Zoo.load(model));
+    if (m.preprocessing().isEmpty() && m.inputShape().isImage()) {
+      // Not an error (many exported files say nothing), but the wrong constants cost accuracy without a sign: say it once.
+      System.err.println("note: model '" + m.name() + "' does not declare its preprocessing (its file has no " + Preprocessing.KEY
+          + " entry), so it gets each data set's values as they are normalised; if it was trained with other constants, give them "
+          + "with --mean and --std.");
+    }
+    return m;
   }
 
   /** {@code m} with {@code --mean}, {@code --std} and {@code --channel-order} declared, if given. */

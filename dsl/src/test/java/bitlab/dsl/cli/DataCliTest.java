@@ -26,6 +26,19 @@ class DataCliTest {
     assertTrue(JsonParser.parseString(wrong.out()).getAsJsonObject().get("accuracy").getAsDouble() < right - 0.2, wrong.out());
   }
 
+  @Test void anImportedModelThatDeclaresNoPreprocessingIsNamedUnlessTheCommandLineGivesIt(@TempDir Path dir) {
+    Path file = dir.resolve("plain.onnx");
+    bitlab.onnx.OnnxExport.write(bitlab.model.Zoo.architecture("lenet5", 28, 1.0, 0), file);
+    MainTest.Run plain = MainTest.run("eval", file.toString(), "--json");
+    assertEquals(0, plain.status(), plain.err());
+    assertTrue(plain.err().contains("does not declare its preprocessing") && plain.err().contains("--mean and --std"), plain.err());
+    MainTest.Run declared = MainTest.run("eval", file.toString(), "--mean", "0.1307", "--std", "0.3081", "--json");
+    assertEquals(0, declared.status(), declared.err());
+    assertTrue(!declared.err().contains("does not declare"), declared.err());
+    MainTest.Run zoo = MainTest.run("eval", "lenet5", "--json");
+    assertTrue(!zoo.err().contains("does not declare"), zoo.err());
+  }
+
   @Test void mistakesAreOneSentenceAndStatus2() {
     MainTest.Run half = MainTest.run("eval", "lenet5", "--mean", "0.5");
     assertEquals(2, half.status());
