@@ -2,6 +2,7 @@ package bitlab.quant;
 
 import bitlab.data.Batch;
 import bitlab.data.Dataset;
+import bitlab.data.Samples;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Node;
@@ -94,8 +95,11 @@ public final class Qat {
         it++;
         Work.progress(String.format("QAT %s: epoch %d/%d, batch %d/%d, loss %.4f", folded.name(), epoch, cfg.epochs(), b, perEpoch, lossSum / seen));
       }
-      double acc = Inference.evaluate(folded, data.test(), net).accuracy();
-      history.add(new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, (System.nanoTime() - t0) / 1e9));
+      // Epochs are watched on the validation part; the test part is for the result's own evaluate(data).
+      Samples watched = data.hasValidation() ? data.validation() : data.test();
+      double acc = Inference.evaluate(folded, watched, net).accuracy();
+      history.add(new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, data.hasValidation() ? "validation" : "test",
+          (System.nanoTime() - t0) / 1e9));
     }
     return history;
   }

@@ -2,6 +2,7 @@ package bitlab.train;
 
 import bitlab.data.Batch;
 import bitlab.data.Dataset;
+import bitlab.data.Samples;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Node;
@@ -47,6 +48,10 @@ public final class Trainer {
     int batchesPerEpoch = (data.train().size() + cfg.batchSize() - 1) / cfg.batchSize();
     List<EpochRecord> history = new ArrayList<>();
     Model current = model;
+    // Epochs are watched on the validation part; the test part scores only the final model.
+    Samples watched = data.hasValidation() ? data.validation() : data.test();
+    String part = data.hasValidation() ? "validation" : "test";
+    double test = Double.NaN;
     try (Net net = Net.compile(model, Net.Mode.TRAINING, hooks)) {
       Optimizer opt = new Optimizer(net, cfg, batchesPerEpoch);
       List<Node> norms = model.nodes().stream().filter(n -> n.op() instanceof Op.BatchNorm).toList();
@@ -66,7 +71,7 @@ public final class Trainer {
             String why = String.format("Training of %s stopped at epoch %d, batch %d of %d: the loss became %s; the model keeps the weights "
                 + "of %s. Lower the learning rate (it was %s) or check the data for extreme values.", model.name(), epoch, b, batchesPerEpoch,
                 Double.isNaN(loss) ? "NaN" : "infinite", epoch == 1 ? "before training" : "epoch " + (epoch - 1), cfg.learningRate());
-            return new TrainResult(current, cfg, history, why);
+            return new TrainResult(current, cfg, history, Double.NaN, why);
           }
           opt.step(epoch);
           updateRunning(net, norms, batch.labels().length);
@@ -82,14 +87,15 @@ public final class Trainer {
         current = net.snapshot();
         double acc;
         try (Net eval = Net.compile(current, Net.Mode.INFERENCE, hooks)) {
-          acc = Inference.evaluate(current, data.test(), eval).accuracy();
+          acc = Inference.evaluate(current, watched, eval).accuracy();
+          if (epoch == cfg.epochs()) test = watched == data.test() ? acc : Inference.evaluate(current, data.test(), eval).accuracy();
         }
-        EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, (System.nanoTime() - start) / 1e9);
+        EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, part, (System.nanoTime() - start) / 1e9);
         history.add(record);
         onEpoch.accept(record);
       }
     }
-    return new TrainResult(current.trainedOn(data), cfg, history);
+    return new TrainResult(current.trainedOn(data), cfg, history, test);
   }
 
   /** PyTorch's update: running = (1 - m) running + m batch, with the unbiased batch variance. */

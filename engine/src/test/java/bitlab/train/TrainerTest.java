@@ -35,8 +35,11 @@ class TrainerTest {
     // Running statistics moved away from their initial 0 / 1.
     assertNotEquals(0.0, r.model().param("bn1.running_mean").sumNumber().doubleValue(), 1e-6);
     assertNotEquals(8.0, r.model().param("bn2.running_var").sumNumber().doubleValue(), 1e-3);
-    // Evaluation in inference mode uses them: the reported accuracy is reproducible from the model alone.
-    assertEquals(r.finalAccuracy(), r.model().evaluate(digits).accuracy(), 1e-12);
+    // Evaluation in inference mode uses them: the reported accuracies are reproducible from the model alone. Epochs are
+    // scored on the validation part; the test part only once, for the final model.
+    assertEquals("validation", r.scoredOn());
+    assertEquals(r.finalAccuracy(), bitlab.model.Inference.evaluate(r.model(), digits.validation()).accuracy(), 1e-12);
+    assertEquals(r.testAccuracy(), r.model().evaluate(digits).accuracy(), 1e-12);
   }
 
   @Test

@@ -28,7 +28,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Where to write the weights (.params.gz).") Path out;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
-  record Result(String model, String data, List<EpochRecord> history, double accuracy, double secondsPerEpoch, String weights) {}
+  /** {@code accuracy}: the last epoch's, on the part {@code scoredOn} names; {@code testAccuracy}: the final model on the test part. */
+  record Result(String model, String data, List<EpochRecord> history, String scoredOn, double accuracy, double testAccuracy,
+      double secondsPerEpoch, String weights) {}
 
   @Override public Integer call() throws Exception {
     Zoo.Entry entry = Zoo.entry(args.model);
@@ -43,8 +45,8 @@ final class TrainCommand implements Callable<Integer> {
     if (lr != null) cfg = cfg.withLearningRate(lr);
     if (weightDecay != null) cfg = cfg.withWeightDecay(weightDecay);
     // An epoch of a MobileNet takes minutes: say when each one ends, on stderr so that --json output stays clean.
-    TrainResult r = Trainer.train(init, data, cfg, e -> System.err.printf("\repoch %d/%d done: loss %.4f, test accuracy %.2f%%, %.0f s%n",
-        e.epoch(), epochs, e.trainLoss(), 100 * e.testAccuracy(), e.seconds()));
+    TrainResult r = Trainer.train(init, data, cfg, e -> System.err.printf("\repoch %d/%d done: loss %.4f, %s accuracy %.2f%%, %.0f s%n",
+        e.epoch(), epochs, e.trainLoss(), e.part(), 100 * e.accuracy(), e.seconds()));
     String command = String.format("./bitlab train %s --data %s --epochs %d --optimizer %s --lr %s --batch %d --weight-decay %s --shift %d --seed %d",
         entry.name(), args.data, epochs, optimizer, cfg.learningRate(), batch, cfg.weightDecay(), shift, seed)
         + (args.mean == null ? "" : " --mean " + args.mean + " --std " + args.std)
@@ -53,15 +55,18 @@ final class TrainCommand implements Callable<Integer> {
         .withMetadata("weights", "trained by bitlab on the " + data.train().size() + " images of " + data.name()
             + "'s training part (its validation and test parts never seen)")
         .withMetadata("command", command)
-        .withMetadata("test_accuracy", String.format("%.4f", r.finalAccuracy()));
+        .withMetadata(r.scoredOn() + "_accuracy", String.format("%.4f", r.finalAccuracy()))
+        .withMetadata("test_accuracy", String.format("%.4f", r.testAccuracy()));
     if (out != null) ParamsFile.write(out, trained);
     if (r.stopped() != null) System.err.println(r.stopped() + (out != null ? " They were written to " + out + "." : ""));
     if (json) {
-      Json.print(new Result(entry.name(), data.name(), r.history(), r.finalAccuracy(), r.secondsPerEpoch(), out == null ? null : out.toString()));
+      Json.print(new Result(entry.name(), data.name(), r.history(), r.scoredOn(), r.finalAccuracy(), r.testAccuracy(), r.secondsPerEpoch(),
+          out == null ? null : out.toString()));
     } else {
       for (EpochRecord e : r.history()) {
-        System.out.printf("epoch %2d  loss %.4f  test accuracy %.2f%%  %.1f s%n", e.epoch(), e.trainLoss(), 100 * e.testAccuracy(), e.seconds());
+        System.out.printf("epoch %2d  loss %.4f  %s accuracy %.2f%%  %.1f s%n", e.epoch(), e.trainLoss(), e.part(), 100 * e.accuracy(), e.seconds());
       }
+      if (r.stopped() == null) System.out.printf("test accuracy of the trained model: %.2f%%%n", 100 * r.testAccuracy());
       if (out != null) System.out.println("weights written to " + out);
     }
     return r.stopped() == null ? 0 : 1;

@@ -40,12 +40,13 @@ public final class QuantRenderers implements RendererProvider {
   static MimeBundle qat(QatResult r) {
     IntColumn epoch = IntColumn.create("epoch");
     DoubleColumn loss = DoubleColumn.create("train loss");
-    DoubleColumn acc = DoubleColumn.create("quantized test accuracy %");
+    String part = r.history().isEmpty() ? "validation" : r.history().get(0).part();
+    DoubleColumn acc = DoubleColumn.create("quantized " + part + " accuracy %");
     DoubleColumn secs = DoubleColumn.create("seconds");
     for (EpochRecord e : r.history()) {
       epoch.append(e.epoch());
       loss.append(Math.round(e.trainLoss() * 1e4) / 1e4);
-      acc.append(QuantTables.round(100 * e.testAccuracy()));
+      acc.append(QuantTables.round(100 * e.accuracy()));
       secs.append(Math.round(e.seconds() * 10) / 10.0);
     }
     Table t = Table.create("QAT of " + r.model().source().name() + " " + r.model().policy().summary(), epoch, loss, acc, secs);

@@ -55,20 +55,22 @@ public final class EngineRenderers implements RendererProvider {
   static MimeBundle training(TrainResult t) {
     IntColumn epoch = IntColumn.create("epoch");
     DoubleColumn loss = DoubleColumn.create("train loss");
-    DoubleColumn acc = DoubleColumn.create("test accuracy %");
+    DoubleColumn acc = DoubleColumn.create(t.scoredOn() + " accuracy %");
     DoubleColumn secs = DoubleColumn.create("seconds");
     for (EpochRecord e : t.history()) {
       epoch.append(e.epoch());
       loss.append(Math.round(e.trainLoss() * 1e4) / 1e4);
-      acc.append(Math.round(e.testAccuracy() * 1e4) / 1e2);
+      acc.append(Math.round(e.accuracy() * 1e4) / 1e2);
       secs.append(Math.round(e.seconds() * 10) / 10.0);
     }
     Table table = Table.create("training of " + t.model().name(), epoch, loss, acc, secs);
-    String text = String.format("trained %s: %.2f%% test accuracy after %d epochs (%.1f s/epoch)%n%s", t.model().name(),
-        100 * t.finalAccuracy(), t.history().size(), t.secondsPerEpoch(), table.print());
+    String test = t.scoredOn().equals("test") || Double.isNaN(t.testAccuracy()) ? ""
+        : String.format(", %.2f%% on the test part", 100 * t.testAccuracy());
+    String text = String.format("trained %s: %.2f%% %s accuracy after %d epochs%s (%.1f s/epoch)%n%s", t.model().name(),
+        100 * t.finalAccuracy(), t.scoredOn(), t.history().size(), test, t.secondsPerEpoch(), table.print());
     if (t.stopped() != null) {
       return MimeBundle.html(t.stopped() + "\n" + text, "<p><b>" + TableHtml.escape(t.stopped()) + "</b></p>" + TableHtml.html(table));
     }
-    return MimeBundle.html(text, TableHtml.html(table));
+    return MimeBundle.html(text, "<p>" + TableHtml.escape(text.substring(0, text.indexOf('\n'))) + "</p>" + TableHtml.html(table));
   }
 }
