@@ -211,16 +211,7 @@ final class ArrayData {
       sum[c] += x;
       sq[c] += x * x;
     }
-    long per = v.length / channels;
-    float[] mean = new float[channels];
-    float[] std = new float[channels];
-    for (int c = 0; c < channels; c++) {
-      double m = sum[c] / per;
-      double s = Math.sqrt(Math.max(sq[c] / per - m * m, 0));
-      mean[c] = (float) m;
-      std[c] = s < 1e-6 ? 1f : (float) s;
-    }
-    return new Normalization(mean, std);
+    return Normalization.fromSums(sum, sq, v.length / channels);
   }
 
   private static Samples samples(String name, Laid p, int classes, float scale, Normalization norm) {

@@ -185,14 +185,6 @@ final class ImageFolder {
       }
       per += plane;
     }
-    float[] mean = new float[channels];
-    float[] std = new float[channels];
-    for (int c = 0; c < channels; c++) {
-      double m = sum[c] / per;
-      double s = Math.sqrt(Math.max(sq[c] / per - m * m, 0));
-      mean[c] = (float) m;
-      std[c] = s < 1e-6 ? 1f : (float) s;
-    }
-    return new Normalization(mean, std);
+    return Normalization.fromSums(sum, sq, per);
   }
 }

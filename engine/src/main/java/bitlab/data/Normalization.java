@@ -54,6 +54,22 @@ public record Normalization(float[] mean, float[] std, boolean fromPixels, Chann
     std = std.clone();
   }
 
+  /**
+   * Per-channel mean and std from sums of values and of their squares over {@code per} values per channel (a
+   * channel that does not vary gets std 1, so that it is not divided by zero).
+   */
+  static Normalization fromSums(double[] sum, double[] sq, long per) {
+    float[] mean = new float[sum.length];
+    float[] std = new float[sum.length];
+    for (int c = 0; c < sum.length; c++) {
+      double m = sum[c] / per;
+      double s = Math.sqrt(Math.max(sq[c] / per - m * m, 0));
+      mean[c] = (float) m;
+      std[c] = s < 1e-6 ? 1f : (float) s;
+    }
+    return new Normalization(mean, std);
+  }
+
   /** One channel. */
   public static Normalization of(float mean, float std) {
     return new Normalization(new float[] {mean}, new float[] {std});
