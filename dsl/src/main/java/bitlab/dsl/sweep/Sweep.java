@@ -298,9 +298,9 @@ public final class Sweep {
     return DataNames.load((String) data);
   }
 
-  /** A data set's name in job keys: its name and its split sizes, e.g. {@code mnist(8000/2000)}. */
+  /** A data set's name in job keys: its name and its parts' sizes (train/validation/test), e.g. {@code mnist(6400/1600/2000)}. */
   static String dataName(Dataset d) {
-    return d.name() + "(" + d.train().size() + "/" + d.test().size() + ")";
+    return d.name() + "(" + d.train().size() + "/" + (d.hasValidation() ? d.validation().size() : 0) + "/" + d.test().size() + ")";
   }
 
   private LiveInputs inputs(Dataset d) {
