@@ -1,7 +1,5 @@
 package bitlab.model;
 
-import bitlab.data.Normalization;
-import bitlab.data.Preprocessing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -54,23 +52,10 @@ public final class Zoo {
       ParamsFile.Contents c = ParamsFile.read(in, resource);
       Model trained = m.withParams(c.params());
       for (Map.Entry<String, String> kv : c.metadata().entrySet()) trained = trained.withMetadata(kv.getKey(), kv.getValue());
-      return withMnistHistory(trained);
+      return trained;
     } catch (IOException ex) {
       throw new ModelException("Could not read the weights of '" + name + "' from " + resource + ": " + ex.getMessage(), ex);
     }
-  }
-
-  /**
-   * Weight files written before models carried their preprocessing and training data: every mini was trained on
-   * mnist() as it was then, normalised with MNIST's constants, on the whole 8,000-image training split.
-   */
-  private static Model withMnistHistory(Model m) {
-    if (!m.metadata().containsKey(Preprocessing.KEY)) m = m.withPreprocessing(new Preprocessing(Normalization.MNIST));
-    if (!m.metadata().containsKey(Model.TRAINED_ON)) {
-      m = m.withMetadata(Model.TRAINED_ON, "mnist: the whole 8,000-image training split, its validation images included (these "
-          + "weights predate the validation part; tools/train-zoo.sh retrains on the training part only)");
-    }
-    return m;
   }
 
   public static Entry entry(String name) {
