@@ -50,7 +50,7 @@ public final class Inputs {
    */
   public static String validationCaveat(String model, String trainedOn, Dataset data) {
     if (trainedOn == null || !trainedOn.startsWith(data.name() + ":")) return "";
-    if (!trainedOn.contains("validation images included") && !trainedOn.contains("/ no validation /")) return "";
+    if (!trainedOn.contains("/ no validation /")) return ""; // trained with the validation part joined back in
     return "the weights of '" + model + "' were trained on " + trainedOn + ", so validation accuracies may overstate what "
         + "unseen images give";
   }
