@@ -79,9 +79,32 @@ class GradientCheckTest {
   @ParameterizedTest
   @ValueSource(strings = {"lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini"})
   void zooGradientsMatchTheReference(String name) {
-    INDArray images = bitlab.data.Datasets.mnist().test().images().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 8));
-    compare(Zoo.load(name), Net.Mode.TRAINING, images, name + " training", 3e-2);
-    compare(Zoo.load(name), Net.Mode.INFERENCE, images, name + " inference", 3e-4);
+    Model m = Zoo.load(name);
+    INDArray test = bitlab.data.Datasets.mnist().test().images();
+    compare(m, Net.Mode.TRAINING, test.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 8)), name + " training", 3e-2);
+    // The tight inference bound holds where the network is differentiable: on images clear of the ReLU kinks.
+    compare(m, Net.Mode.INFERENCE, awayFromKinks(m, test, 8), name + " inference", 3e-4);
+  }
+
+  /**
+   * The first {@code n} images none of whose ReLU/ReLU6 inputs lies within 1e-6 of a kink (0, or 6 for ReLU6) in
+   * double precision (in inference mode). At a kink float and double may take different one-sided derivatives, and
+   * one such element moves the gradients of every earlier layer by far more than rounding (the retrained zoo put one
+   * on the first eight test images: mobilenet-v2-mini's stem gradient then differed by 3e-3 in norm).
+   */
+  private static INDArray awayFromKinks(Model m, INDArray pool, int n) {
+    List<String> inputs = m.nodes().stream().filter(x -> x.op().type().startsWith("ReLU")).flatMap(x -> x.inputs().stream()).toList();
+    java.util.List<Integer> kept = new java.util.ArrayList<>();
+    try (Net d = Net.compile(m, Net.Mode.INFERENCE, Hooks.NONE, Net.Precision.DOUBLE, List.of())) {
+      for (int i = 0; i < pool.size(0) && kept.size() < n; i++) {
+        boolean clear = true;
+        for (INDArray v : d.outputs(pool.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)), inputs).values()) {
+          for (double y : v.castTo(DataType.DOUBLE).data().asDouble()) clear &= Math.abs(y) >= 1e-6 && Math.abs(y - 6) >= 1e-6;
+        }
+        if (clear) kept.add(i);
+      }
+    }
+    return pool.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(kept.stream().mapToLong(Integer::longValue).toArray()));
   }
 
   private static void compare(Model m, Net.Mode mode, int batch, String what) {
