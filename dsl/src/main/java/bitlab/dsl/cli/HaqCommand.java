@@ -31,7 +31,7 @@ final class HaqCommand implements Callable<Integer> {
   @Option(names = "--episodes", defaultValue = "100") int episodes;
   @Option(names = "--warmup", description = "Random warm-up episodes (default: a fifth of the episodes, at most 20).") Integer warmup;
   @Option(names = "--seed", defaultValue = "1") long seed;
-  @Option(names = "--eval-images", defaultValue = "1000", description = "Held-out training images each policy is scored on.") int evalImages;
+  @Option(names = "--eval-images", defaultValue = "1000", description = "Validation images every policy is scored on (the first N of the data set's validation part).") int evalImages;
   @Option(names = "--simulated", description = "Score policies with the fake-quantized float graph instead of the integer-only executor.")
   boolean simulated;
   @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.") boolean noBaselines;
