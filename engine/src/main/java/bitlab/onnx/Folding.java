@@ -28,8 +28,9 @@ final class Folding {
       case "Cast" -> cast(c);
       case "Reshape" -> reshape(c);
       case "Flatten" -> flatten(c);
+      case "Add", "Sub", "Mul", "Div" -> arithmetic(c);
       default -> throw new UnsupportedOperatorException(c.display(), c.opType(), " on constant inputs (bitlab folds only "
-          + "Constant, ConstantOfShape, Identity, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Reshape and Flatten)");
+          + "Constant, ConstantOfShape, Identity, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Reshape, Flatten, Add, Sub, Mul and Div)");
     };
   }
 
@@ -223,6 +224,75 @@ final class Folding {
     }
     if (free >= 0) t[free] = known == 0 ? 0 : x.size() / known;
     return x.reshape(t);
+  }
+
+  /** Add, Sub, Mul and Div of two constants with NumPy broadcasting; integers divide truncating, as ONNX Runtime does. */
+  private static Const arithmetic(Call c) {
+    Const a = c.constant(0, "A");
+    Const b = c.constant(1, "B");
+    for (Const k : List.of(a, b)) {
+      if (k.integer() && Arrays.stream(k.longs()).anyMatch(v -> v == Const.BATCH)) {
+        throw c.attrs().unsupported("an operand", k.describe(), "constants that do not depend on the batch size");
+      }
+    }
+    int r = Math.max(a.rank(), b.rank());
+    long[] d = new long[r];
+    for (int i = 0; i < r; i++) {
+      long x = dim(a, i, r);
+      long y = dim(b, i, r);
+      if (x != y && x != 1 && y != 1) {
+        throw new OnnxFormatException("ONNX node " + c.label() + " combines constants of shapes " + Arrays.toString(a.dims())
+            + " and " + Arrays.toString(b.dims()) + ", which do not broadcast; the file is malformed.");
+      }
+      d[i] = Math.max(x, y);
+    }
+    long total = 1;
+    for (long x : d) {
+      total *= x;
+      if (total > Integer.MAX_VALUE) throw c.attrs().unsupported("the broadcast shape", Arrays.toString(d), "fewer than 2^31 elements");
+    }
+    int n = (int) total;
+    boolean integer = a.integer() && b.integer();
+    long[] lv = integer ? new long[n] : null;
+    float[] fv = integer ? null : new float[n];
+    String op = c.opType();
+    for (int o = 0; o < n; o++) {
+      int ia = source(a, d, o);
+      int ib = source(b, d, o);
+      if (integer) {
+        long x = a.longs()[ia];
+        long y = b.longs()[ib];
+        if (op.equals("Div") && y == 0) throw c.attrs().unsupported("the divisor", b.describe(), "non-zero integers");
+        lv[o] = switch (op) { case "Add" -> x + y; case "Sub" -> x - y; case "Mul" -> x * y; default -> x / y; };
+      } else {
+        float x = a.asFloats()[ia];
+        float y = b.asFloats()[ib];
+        fv[o] = switch (op) { case "Add" -> x + y; case "Sub" -> x - y; case "Mul" -> x * y; default -> x / y; };
+      }
+    }
+    return integer ? Const.longs(d, lv) : Const.floats(d, fv);
+  }
+
+  /** Dimension {@code i} of {@code k} right-aligned to rank {@code r} (1 where it has none). */
+  private static long dim(Const k, int i, int r) {
+    int j = i - (r - k.rank());
+    return j < 0 ? 1 : k.dims()[j];
+  }
+
+  /** The index into {@code k} that output element {@code o} of shape {@code d} reads under broadcasting. */
+  private static int source(Const k, long[] d, int o) {
+    int r = d.length;
+    long index = 0;
+    long stride = 1;
+    long rest = o;
+    for (int i = r - 1; i >= 0; i--) {
+      long coord = rest % d[i];
+      rest /= d[i];
+      long kd = dim(k, i, r);
+      if (kd != 1) index += coord * stride;
+      stride *= kd;
+    }
+    return (int) index;
   }
 
   private static Const flatten(Call c) {

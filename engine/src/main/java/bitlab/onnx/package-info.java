@@ -18,7 +18,7 @@
  *       GlobalAveragePool, Flatten and Reshape to {@code [N, -1]}, Concat on channels, Softmax over
  *       the features of N x F or the channels of N x C x 1 x 1;</li>
  *   <li>Identity and Dropout are dropped; Constant, ConstantOfShape, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice,
- *       Cast, Reshape and Flatten on constants are folded (the {@code Shape -> Gather -> Unsqueeze ->
+ *       Cast, Reshape, Flatten, Add, Sub, Mul and Div (with broadcasting) on constants are folded (the {@code Shape -> Gather -> Unsqueeze ->
  *       Concat -> Reshape} chain PyTorch writes for {@code x.view(x.size(0), -1)} becomes a Flatten).</li>
  * </ul>
  * Weights come from the initializers or from folded constant nodes (graph inputs that a node computes,

@@ -101,4 +101,21 @@ class HandMadeGraphsTest {
     assertEquals(List.of("input", "conv", "act", "gap", "fc"), m.nodes().stream().map(Node::name).toList());
     assertEquals(new Op.Relu(), m.node("act").op());
   }
+
+  @Test
+  void arithmeticOnConstantsFoldsWithBroadcasting() throws Exception {
+    byte[] b = new Graphs(13).input("x", -1, 2, 4, 4).weight("w", 3, 2, 1, 1).weight("b1", 3, 1, 1).floats("b2", new long[] {1}, 0.25f)
+        .longs("k96", 96).longs("k2", 2).longs("zero", 0).longs("axes", 0)
+        .node("Conv", "conv", List.of("x", "w"), "c")
+        .node("Add", "bias_sum", List.of("b1", "b2"), "bias")
+        .node("Add", "conv_bias", List.of("c", "bias"), "cb")
+        .node("Shape", "shape", List.of("cb"), "s")
+        .node("Gather", "batch", List.of("s", "zero"), "n")
+        .node("Div", "half", List.of("k96", "k2"), "rest")
+        .node("Concat", "target", List.of("n", "rest"), "t", integer("axis", 0))
+        .node("Reshape", "flat", List.of("cb", "t"), "y").output("y").bytes();
+    Model m = check(b, 2, 2, 4, 4);
+    assertEquals(List.of("input", "conv", "flat"), m.nodes().stream().map(Node::name).toList());
+    assertEquals(new Op.Conv2d(2, 3, 1, 1, 1, 0, 0, 1, true), m.node("conv").op());
+  }
 }
