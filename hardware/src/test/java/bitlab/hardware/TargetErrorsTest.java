@@ -39,6 +39,13 @@ class TargetErrorsTest {
   }
 
   @Test
+  void aTagSnakeYamlRefusesOutsideItsExceptionsIsASentenceToo() {
+    // '!0%0' decodes to a tag with a trailing space; SnakeYAML refuses it with an IllegalArgumentException.
+    TargetSyntaxException e = assertThrows(TargetSyntaxException.class, () -> TargetLoader.fromYaml("!0%0"));
+    says(e, "not valid YAML", "tags");
+  }
+
+  @Test
   void unknownKindListsTheKnownKinds() {
     UnknownKindException e = assertThrows(UnknownKindException.class,
         () -> TargetLoader.fromYaml(ROOF.replace("kind: roofline", "kind: tpu")));

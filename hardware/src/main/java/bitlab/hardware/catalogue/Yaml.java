@@ -32,6 +32,11 @@ final class Yaml {
           + "); expected 'key: value' lines with consistent indentation.", e);
     } catch (YAMLException e) {
       throw new TargetSyntaxException("Target " + source + " is not valid YAML (" + e.getMessage() + ").", e);
+    } catch (IllegalArgumentException e) {
+      // SnakeYAML checks some tokens outside its own exception family: a tag such as '!0%0' decodes to one with a
+      // trailing space, which its Tag constructor refuses with an IllegalArgumentException (found by the fuzzer).
+      throw new TargetSyntaxException("Target " + source + " is not valid YAML (" + e.getMessage()
+          + "); expected 'key: value' lines without '!' tags.", e);
     }
     if (root == null) {
       throw new TargetSyntaxException("Target " + source + " is empty; expected keys description, kind and parameters.");
