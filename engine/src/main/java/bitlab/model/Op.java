@@ -93,6 +93,23 @@ public sealed interface Op {
       return List.of(new Param("weight", channels), new Param("bias", channels),
           new Param("running_mean", channels), new Param("running_var", channels));
     }
+
+    /**
+     * Folds this normalization (inference form) into the layer before it: scales {@code weight}'s rows
+     * (one per output channel) in place by {@code gamma/sqrt(var+eps)} and returns the folded bias
+     * {@code (bias-mean)·gamma/sqrt(var+eps)+beta}. The one definition of the fold, shared by the graph pass and
+     * the float engine's fused inference.
+     */
+    public double[] fold(double[] weight, double[] bias, double[] gamma, double[] beta, double[] mean, double[] var) {
+      int per = weight.length / gamma.length;
+      double[] folded = new double[gamma.length];
+      for (int o = 0; o < gamma.length; o++) {
+        double scale = gamma[o] / Math.sqrt(var[o] + epsilon);
+        for (int i = 0; i < per; i++) weight[o * per + i] *= scale;
+        folded[o] = (bias[o] - mean[o]) * scale + beta[o];
+      }
+      return folded;
+    }
   }
 
   record Relu() implements Op {

@@ -66,16 +66,9 @@ final class LayerStep extends Step {
     double[] beta = net.param(bn.param("bias")).toDoubles();
     double[] mean = net.param(bn.param("running_mean")).toDoubles();
     double[] var = net.param(bn.param("running_var")).toDoubles();
-    double eps = ((Op.BatchNorm) bn.op()).epsilon();
     double[] w = weight.toDoubles();
     double[] b = bias == null ? new double[gamma.length] : bias.toDoubles();
-    int per = w.length / gamma.length;
-    double[] fb = new double[gamma.length];
-    for (int o = 0; o < gamma.length; o++) {
-      double scale = gamma[o] / Math.sqrt(var[o] + eps);
-      for (int i = 0; i < per; i++) w[o * per + i] *= scale;
-      fb[o] = (b[o] - mean[o]) * scale + beta[o];
-    }
+    double[] fb = ((Op.BatchNorm) bn.op()).fold(w, b, gamma, beta, mean, var);
     effectiveWeight.setAll(w);
     effectiveBias.setAll(fb);
   }

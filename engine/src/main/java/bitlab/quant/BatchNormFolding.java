@@ -48,7 +48,7 @@ public final class BatchNormFolding {
       Op.BatchNorm b = (Op.BatchNorm) m.node(bn).op();
       Op op = withBias(n.op());
       nodes.add(new Node(n.name(), op, inputs, n.shape()));
-      INDArray[] wb = fold(m, n, bn, b.epsilon());
+      INDArray[] wb = fold(m, n, bn, b);
       params.put(n.param("weight"), wb[0]);
       params.put(n.param("bias"), wb[1]);
     }
@@ -63,26 +63,19 @@ public final class BatchNormFolding {
     return new Op.Linear(l.in(), l.out(), true);
   }
 
-  private static INDArray[] fold(Model m, Node layer, String bn, double eps) {
+  private static INDArray[] fold(Model m, Node layer, String bn, Op.BatchNorm b) {
     INDArray w = m.param(layer.param("weight")).castTo(DataType.DOUBLE);
     int out = (int) w.size(0);
-    INDArray bias = m.params().containsKey(layer.param("bias"))
-        ? m.param(layer.param("bias")).castTo(DataType.DOUBLE) : Nd4j.zeros(DataType.DOUBLE, out);
-    double[] gamma = m.param(bn + ".weight").castTo(DataType.DOUBLE).toDoubleVector();
-    double[] beta = m.param(bn + ".bias").castTo(DataType.DOUBLE).toDoubleVector();
-    double[] mean = m.param(bn + ".running_mean").castTo(DataType.DOUBLE).toDoubleVector();
-    double[] var = m.param(bn + ".running_var").castTo(DataType.DOUBLE).toDoubleVector();
-    double[] b = bias.toDoubleVector();
-    double[] factor = new double[out];
-    double[] nb = new double[out];
-    for (int c = 0; c < out; c++) {
-      factor[c] = gamma[c] / Math.sqrt(var[c] + eps);
-      nb[c] = (b[c] - mean[c]) * factor[c] + beta[c];
-    }
-    long[] bshape = new long[w.rank()];
-    java.util.Arrays.fill(bshape, 1);
-    bshape[0] = out;
-    INDArray nw = w.mul(Nd4j.createFromArray(factor).reshape(bshape)).castTo(DataType.FLOAT);
+    double[] bias = m.params().containsKey(layer.param("bias"))
+        ? m.param(layer.param("bias")).castTo(DataType.DOUBLE).toDoubleVector() : new double[out];
+    double[] weights = w.reshape(w.length()).toDoubleVector();
+    double[] nb = b.fold(weights, bias, doubles(m, bn + ".weight"), doubles(m, bn + ".bias"), doubles(m, bn + ".running_mean"),
+        doubles(m, bn + ".running_var"));
+    INDArray nw = Nd4j.createFromArray(weights).reshape(w.shape()).castTo(DataType.FLOAT);
     return new INDArray[] {nw, Nd4j.createFromArray(nb).castTo(DataType.FLOAT)};
+  }
+
+  private static double[] doubles(Model m, String param) {
+    return m.param(param).castTo(DataType.DOUBLE).toDoubleVector();
   }
 }
