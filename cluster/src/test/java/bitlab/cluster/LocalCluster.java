@@ -31,6 +31,7 @@ final class LocalCluster implements AutoCloseable {
   private final int port;
   private final int ui;
   private final int workerMemoryMb;
+  private final Thread stopAtExit = new Thread(this::stop, "local-cluster-stop");
 
   private LocalCluster(Path dir, int port, int ui, int workerMemoryMb) {
     this.dir = dir;
@@ -50,6 +51,9 @@ final class LocalCluster implements AutoCloseable {
       }
     }
     LocalCluster c = new LocalCluster(dir, freePort(), freePort(), workerMemoryMb);
+    // the master and workers are JVMs of their own: stop them when this JVM ends, also by Ctrl-C or a kill (not
+    // by SIGKILL, which runs no hook), so a stopped bench or test leaves no cluster behind
+    Runtime.getRuntime().addShutdownHook(c.stopAtExit);
     c.processes.add(c.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", Integer.toString(c.port),
         "--webui-port", Integer.toString(c.ui)));
     c.awaitWorkers(0);
@@ -116,6 +120,15 @@ final class LocalCluster implements AutoCloseable {
   }
 
   @Override public void close() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs (or ran) anyway
+    }
+  }
+
+  private void stop() {
     for (Process p : processes) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();

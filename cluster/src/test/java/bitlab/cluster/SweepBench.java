@@ -85,8 +85,17 @@ public final class SweepBench {
     }
     Collections.sort(spark);
     Collections.sort(threads);
-    System.out.printf(Locale.ROOT, "median speed-up of 2 over 1: Spark workers %.2fx %s, threads of one JVM %.2fx %s%n",
-        spark.get(spark.size() / 2), spark, threads.get(threads.size() / 2), threads);
+    System.out.printf(Locale.ROOT, "median speed-up of 2 over 1: Spark workers %.2fx (rounds %s), threads of one JVM %.2fx (rounds %s)%n",
+        median(spark), ratios(spark), median(threads), ratios(threads));
+  }
+
+  private static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String ratios(List<Double> v) {
+    return String.join(", ", v.stream().map(x -> String.format(Locale.ROOT, "%.2fx", x)).toList());
   }
 
   private static double timed(Sweep s, Sweep grid) {

@@ -32,8 +32,13 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
+    String usage = "usage: ./bitlab bench NAME [ARGS], where NAME is one of " + String.join(", ", BENCHES.keySet()) + ", sweep";
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(usage);
+      return;
+    }
     if (args.length < 1 || !BENCHES.containsKey(args[0])) {
-      System.err.println("usage: ./bitlab bench NAME [ARGS], where NAME is one of " + String.join(", ", BENCHES.keySet()));
+      System.err.println(args.length < 1 ? usage : "there is no benchmark '" + args[0] + "'; " + usage);
       System.exit(2);
     }
     // on a thread with a large stack: ONNX Runtime 1.29's native start-up overflows the main thread's 1 MB

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
  * trace on stderr). With {@code --json} every failure is also a JSON object on stdout,
  * {@code {"error": SENTENCE, "kind": "input" | "interrupted" | "internal"}}, so a script reads one document either way.
  */
-@Command(name = "bitlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// scope INHERIT: every verb takes -h/--help (and -V/--version) too, and asking for help skips the check of required options
+@Command(name = "bitlab", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
     description = "Hardware-aware mixed-precision quantization lab.",
     subcommands = {ModelsCommand.class, EvalCommand.class, TrainCommand.class, HardwareCommand.class, CostCommand.class, QuantizeCommand.class, BinarizeCommand.class, HaqCommand.class,
         HawqCommand.class, IlpCommand.class, IntegerCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
