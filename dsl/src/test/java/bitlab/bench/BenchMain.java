@@ -22,6 +22,8 @@ public final class BenchMain {
     BENCHES.put("float-options", FloatOptionsBench::run);
     BENCHES.put("hessian", HessianBench::run);
     BENCHES.put("haq", HaqBench::main);
+    BENCHES.put("haq-seeds", HaqSeedsBench::main);
+    BENCHES.put("haq-finetune", HaqFineTuneBench::main);
     BENCHES.put("hawq", HawqBench::main);
     BENCHES.put("hawq-targets", HawqTargets::main);
     BENCHES.put("integer", IntegerBench::main);

@@ -95,6 +95,15 @@ public final class Net implements AutoCloseable {
     return new Net(model, mode, hooks, precision, trainable);
   }
 
+  /**
+   * {@code work} with every Net it compiles or runs on the calling thread alone, whatever the machine's load: the
+   * same numbers on every run (a reduction shared among threads rounds with their number). Searches that train
+   * many candidates use it, scoring several at once on their own threads.
+   */
+  public static <T> T oneThread(java.util.function.Supplier<T> work) {
+    return Threads.oneThread(work);
+  }
+
   /** Weights, biases and BatchNorm scales and shifts (not the running statistics). */
   public static List<String> defaultTrainable(Model model) {
     return model.params().keySet().stream().filter(k -> !k.endsWith(".running_mean") && !k.endsWith(".running_var")).toList();

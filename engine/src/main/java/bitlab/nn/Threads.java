@@ -55,14 +55,31 @@ final class Threads {
 
   /** Whether work of this many multiply-accumulates (or elements) is worth the other threads. */
   static boolean single(long macs) {
-    return POLICY.equals("one") || !POLICY.equals("all") && (busy || macs < parallelMacs);
+    return POLICY.equals("one") || PINNED.get() || !POLICY.equals("all") && (busy || macs < parallelMacs);
   }
 
   static boolean singleElements(long elements) {
-    return POLICY.equals("one") || !POLICY.equals("all") && (busy || elements < parallelElements);
+    return POLICY.equals("one") || PINNED.get() || !POLICY.equals("all") && (busy || elements < parallelElements);
   }
 
   static boolean busy() { return busy; }
+
+  /** Set while {@link #oneThread} runs on this thread. */
+  private static final ThreadLocal<Boolean> PINNED = ThreadLocal.withInitial(() -> false);
+
+  /**
+   * {@code s} with every primitive it makes (and so runs) on one thread, whatever the load: a reduction
+   * split among threads rounds differently with their number, so only this gives the same bits on every run.
+   */
+  static <T> T oneThread(Supplier<T> s) {
+    if (PINNED.get()) return s.get();
+    PINNED.set(true);
+    try {
+      return s.get();
+    } finally {
+      PINNED.set(false);
+    }
+  }
 
   /**
    * Measures again (at most every ten seconds) whether the machine is busy: a ReLU over a million floats,

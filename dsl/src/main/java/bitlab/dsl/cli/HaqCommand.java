@@ -5,6 +5,7 @@ import bitlab.dsl.haq.HaqCharts;
 import bitlab.dsl.hardware.SessionTargets;
 import bitlab.search.haq.Budget;
 import bitlab.search.haq.Candidate;
+import bitlab.search.haq.FineTune;
 import bitlab.search.haq.HaqResult;
 import bitlab.search.haq.Timing;
 import java.util.ArrayList;
@@ -35,6 +36,10 @@ final class HaqCommand implements Callable<Integer> {
   @Option(names = "--simulated", description = "Score policies with the fake-quantized float graph instead of the integer-only executor.")
   boolean simulated;
   @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.") boolean noBaselines;
+  @Option(names = "--finetune", paramLabel = "STEPS|Fepoch", description = "Fine-tune every policy on the training part before "
+      + "scoring it, as HAQ's paper does: a number of steps of 64 images (e.g. 32), or a fraction of an epoch (e.g. 0.25epoch); "
+      + "0 or absent: no fine-tuning.") String finetune;
+  @Option(names = "--finetune-lr", description = "Adam's learning rate for the fine-tuning (default 1e-3).") Double finetuneLr;
   @Option(names = "--json", description = "Print JSON.") boolean json;
 
   record Layer(String name, String kind, int weightBits, int activationBits) {}
@@ -42,16 +47,38 @@ final class HaqCommand implements Callable<Integer> {
   /** {@code accuracy} on the validation images that ranked the policies; {@code testAccuracy} on the test images (null if unmeasured). */
   record Method(String method, double accuracy, Double testAccuracy, double cost, double fractionOf8Bit) {}
 
+  /** {@code stepsPerPolicy} 0 when off; {@code secondsPerPolicy} the mean fine-tuning time of a scored policy. */
+  record Finetune(boolean on, int stepsPerPolicy, int batchSize, double learningRate, double secondsPerPolicy) {}
+
   record Result(String model, String target, String budget, String unit, double limit, double eightBit, double unquantizedAccuracy,
       List<Method> methods, List<Layer> policy, int episodes, long seed, boolean stopped, double secondsPerEpisode,
-      Timing timing, String scoring) {}
+      Finetune finetune, Timing timing, String scoring) {}
+
+  /** "32" (steps), "0.25epoch" (a fraction of an epoch), "0" or null (off). */
+  static FineTune finetune(String s) {
+    if (s == null) return FineTune.OFF;
+    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.endsWith("epochs") || t.endsWith("epoch") || t.endsWith("ep")) {
+        return FineTune.epochs(Double.parseDouble(t.replaceAll("(epochs|epoch|ep)$", "")));
+      }
+      return FineTune.steps(Integer.parseInt(t));
+    } catch (NumberFormatException e) {
+      throw new bitlab.search.haq.HaqException("--finetune takes a number of steps (e.g. 32) or a fraction of an epoch (e.g. 0.25epoch), got '"
+          + s + "'.");
+    }
+  }
 
   @Override public Integer call() {
     Budget b = budget.latency != null ? Budget.latency(budget.latency)
         : budget.energy != null ? Budget.energy(budget.energy) : Budget.size(budget.size);
-    HaqBuilder builder = new HaqBuilder(args.model(), args.data()).on(SessionTargets.named(target)).budget(b)
+    bitlab.data.Dataset data = args.data();
+    HaqBuilder builder = new HaqBuilder(args.model(), data).on(SessionTargets.named(target)).budget(b)
         .episodes(episodes).seed(seed).evaluationImages(evalImages).baselines(!noBaselines).integerScoring(!simulated);
     if (warmup != null) builder.warmup(warmup);
+    FineTune ft = finetune(finetune);
+    if (finetuneLr != null) ft = ft.withLearningRate(finetuneLr);
+    builder.finetune(ft);
     HaqResult r = builder.run();
     System.err.print("\r");
     if (!json) {
@@ -69,7 +96,9 @@ final class HaqCommand implements Callable<Integer> {
           r.best().policy().get(i).activations()));
     }
     Json.print(new Result(r.model(), r.target(), r.budget().toString(), r.resource().unit(), r.limit() * unit, r.eightBitCost() * unit,
-        r.reference(), methods, layers, r.episodes().size(), seed, r.stopped(), r.secondsPerEpisode(), r.timing(), r.scoring()));
+        r.reference(), methods, layers, r.episodes().size(), seed, r.stopped(), r.secondsPerEpisode(),
+        new Finetune(ft.on(), ft.stepsFor(data.train().size()), ft.batchSize(), ft.learningRate(), r.timing().finetunePerPolicy()),
+        r.timing(), r.scoring()));
     return 0;
   }
 }

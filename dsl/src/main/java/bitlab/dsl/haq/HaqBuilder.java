@@ -8,6 +8,7 @@ import bitlab.quant.PtqConfig;
 import bitlab.search.haq.Budget;
 import bitlab.search.haq.DdpgConfig;
 import bitlab.search.haq.Environment;
+import bitlab.search.haq.FineTune;
 import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
 import bitlab.search.haq.HaqException;
@@ -26,7 +27,7 @@ import tech.tablesaw.api.Table;
  * {@code haq(net, data).on(edge).latency(0.6).episodes(100).seed(1).run()}: collects the settings
  * of a HAQ search and runs it. Defaults: 100 episodes, seed 1, warm-up a fifth of the episodes (at
  * most 20), bits 2..8, HAQ's DDPG settings, scoring on 1,000 validation images with 256
- * calibration images (integer-only execution), baselines on.
+ * calibration images (integer-only execution), no fine-tuning ({@code .finetune()} turns on its default, 16 steps), baselines on.
  */
 public final class HaqBuilder {
   private final Model net;
@@ -98,6 +99,20 @@ public final class HaqBuilder {
    * a third of the simulation's CPU time per image) or on the fake-quantized float simulation (false).
    */
   public HaqBuilder integerScoring(boolean on) { this.scoring = scoring.withInteger(on); return this; }
+
+  /**
+   * Fine-tune every policy for {@code steps} batches of 64 training images before scoring it, as HAQ's paper does
+   * (0: no fine-tuning, the default). Baselines are fine-tuned the same way, so the comparison stays fair.
+   */
+  public HaqBuilder finetune(int steps) { return finetune(FineTune.steps(steps)); }
+
+  /** Fine-tune every policy for {@link FineTune#DEFAULT_STEPS} steps before scoring it. */
+  public HaqBuilder finetune() { return finetune(FineTune.defaults()); }
+
+  /** Fine-tune every policy for a fraction of an epoch of the training part (e.g. 0.25) before scoring it. */
+  public HaqBuilder finetuneEpochs(double fraction) { return finetune(FineTune.epochs(fraction)); }
+
+  public HaqBuilder finetune(FineTune f) { this.scoring = scoring.withFinetune(f); return this; }
 
   public HaqConfig config() {
     HaqConfig c = HaqConfig.of(episodes, seed).withBits(minBits, maxBits).withDdpg(ddpg).withBaselines(baselines);

@@ -25,4 +25,17 @@ class HaqCommandTest {
     assertEquals(2, none.status());
     assertTrue(none.err().contains("at least 1 episode"), none.err());
   }
+
+  @Test
+  void fineTuningIsAskedForAndReportedInTheJson() {
+    MainTest.Run r = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.6", "--episodes", "2", "--warmup", "2",
+        "--no-baselines", "--eval-images", "100", "--finetune", "3", "--json");
+    assertEquals(0, r.status(), r.err());
+    String json = r.out().replaceAll("\\s+", "");
+    assertTrue(json.contains("\"finetune\":{\"on\":true,\"stepsPerPolicy\":3,\"batchSize\":64"), r.out());
+    assertTrue(r.out().contains("fine-tuned 3 steps of 64 training images"), r.out());
+    MainTest.Run bad = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.6", "--finetune", "lots");
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("--finetune takes a number of steps"), bad.err());
+  }
 }

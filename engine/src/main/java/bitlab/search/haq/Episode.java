@@ -6,11 +6,17 @@ import java.util.List;
 /**
  * One episode of the search: the policy after repair, its accuracy (percent), reward, cost (base
  * units), how many one-bit cuts the repair made, the exploration width (NaN in warm-up, where
- * actions are uniform), whether the accuracy came from the cache, and the best accuracy so far.
+ * actions are uniform), whether the accuracy came from the cache, the best accuracy so far, the episode's
+ * seconds, and the seconds its policy spent fine-tuning before it was scored (0 without fine-tuning or from the cache).
  */
 public record Episode(int index, boolean warmup, List<Bits> policy, double accuracy, double reward, double cost,
-    int repairs, double sigma, boolean cached, double bestAccuracy, double seconds) {
+    int repairs, double sigma, boolean cached, double bestAccuracy, double seconds, double finetuneSeconds) {
   public Episode {
     policy = List.copyOf(policy);
+  }
+
+  public Episode(int index, boolean warmup, List<Bits> policy, double accuracy, double reward, double cost, int repairs, double sigma,
+      boolean cached, double bestAccuracy, double seconds) {
+    this(index, warmup, policy, accuracy, reward, cost, repairs, sigma, cached, bestAccuracy, seconds, 0);
   }
 }

@@ -27,7 +27,11 @@ public final class Haq {
     Inference.checkFits(model, data.train());
     Samples eval = data.validation(scoring.evaluation());
     Samples calib = data.calibration(scoring.calibration());
-    PtqOracle oracle = new PtqOracle(model, calib, eval, scoring.ptq(), scoring.integer());
+    if (scoring.finetune().on() && data.train().size() == 0) {
+      throw new HaqException("Fine-tuning trains on the data set's training part, and " + data.name() + " has no training images; "
+          + "turn fine-tuning off or give a data set with a training part.");
+    }
+    PtqOracle oracle = new PtqOracle(model, calib, eval, scoring.ptq(), scoring.integer(), data.train(), scoring.finetune(), cfg.seed());
     HaqResult r = search(model, target, budget, cfg, oracle);
     // The test images only score the policies already chosen (HAQ's best, each baseline's best), never rank them.
     Samples test = data.test();
@@ -46,9 +50,9 @@ public final class Haq {
     Resource r = budget.resource();
     double reference = oracle.reference();
     HaqSearch.Outcome out = HaqSearch.run(env, cache, cfg, e -> Work.progress(String.format(
-        "HAQ episode %d/%d: reward %.3f, accuracy %.2f%% (best %.2f%%, fp %.2f%%), %s %s of %s",
+        "HAQ episode %d/%d: reward %.3f, accuracy %.2f%% (best %.2f%%, fp %.2f%%), %s %s of %s%s",
         e.index(), cfg.episodes(), e.reward(), e.accuracy(), e.bestAccuracy(), reference, r.label(), r.format(e.cost()),
-        r.format(env.limit()))));
+        r.format(env.limit()), e.finetuneSeconds() > 0 ? String.format(", fine-tune %.1f s", e.finetuneSeconds()) : "")));
     boolean stopped = out.stopped();
     List<Candidate> baselines = new ArrayList<>();
     if (cfg.baselines() && !stopped) {
@@ -61,7 +65,7 @@ public final class Haq {
     }
     if (stopped) Thread.interrupted(); // the interrupt was honoured: the search ended and keeps its best
     double total = (System.nanoTime() - start) / 1e9;
-    Timing timing = new Timing(total, cache.seconds(), out.agentSeconds(), cache.evaluations(), cache.hits());
+    Timing timing = new Timing(total, cache.seconds(), out.agentSeconds(), cache.evaluations(), cache.hits(), cache.finetuneSeconds());
     Candidate best = out.best();
     return new HaqResult(model.name(), pricing.targetName(), budget, env.limit(), env.eightBitCost(), reference, best,
         Policy.of(model, best.policy()), baselines, out.episodes(), pricing.layers(), cfg, stopped, timing, oracle.describe());

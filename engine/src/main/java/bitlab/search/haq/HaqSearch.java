@@ -106,7 +106,8 @@ public final class HaqSearch {
     }
     Environment.Outcome out = d.outcome();
     Candidate now = Candidate.better(best, new Candidate("HAQ", out.policy(), s.score(), out.cost()));
-    Episode ep = new Episode(e + 1, warm, out.policy(), acc, reward, out.cost(), out.repairs(), sigma, s.hit(), now.accuracy(), seconds);
+    Episode ep = new Episode(e + 1, warm, out.policy(), acc, reward, out.cost(), out.repairs(), sigma, s.hit(), now.accuracy(), seconds,
+        s.hit() ? 0 : s.score().finetuneSeconds());
     episodes.add(ep);
     listener.accept(ep);
     return now;
@@ -114,7 +115,7 @@ public final class HaqSearch {
 
   private static Episode withSeconds(Episode e, double seconds) {
     return new Episode(e.index(), e.warmup(), e.policy(), e.accuracy(), e.reward(), e.cost(), e.repairs(), e.sigma(), e.cached(),
-        e.bestAccuracy(), seconds);
+        e.bestAccuracy(), seconds, e.finetuneSeconds());
   }
 
   /**

@@ -75,6 +75,9 @@ final class ScoreCache {
 
   int hits() { return hits; }
 
+  /** Seconds the scored policies spent fine-tuning (summed over threads; part of {@link #seconds} when one thread scores). */
+  double finetuneSeconds() { return scores.values().stream().mapToDouble(Score::finetuneSeconds).sum(); }
+
   double seconds() { return nanos / 1e9; }
 
   AccuracyOracle oracle() { return oracle; }

@@ -12,21 +12,35 @@ import bitlab.quant.PtqConfig;
  * float graph on mobilenet-v2-mini (engine/README.md, "Measured: HAQ"); {@code false} scores with the
  * fake-quantized simulation. A model the executor
  * cannot compile is scored by simulation either way (the result's scoring line says which).
+ *
+ * <p>{@code finetune}: as in HAQ's paper, each policy can be fine-tuned briefly on the training part before it
+ * is scored ({@link FineTune}); off by default.
  */
-public record Scoring(int evaluation, int calibration, PtqConfig ptq, boolean integer) {
-  public static final Scoring DEFAULT = new Scoring(1000, 256, PtqConfig.DEFAULT, true);
+public record Scoring(int evaluation, int calibration, PtqConfig ptq, boolean integer, FineTune finetune) {
+  public static final Scoring DEFAULT = new Scoring(1000, 256, PtqConfig.DEFAULT, true, FineTune.OFF);
 
   public Scoring {
     if (evaluation < 1 || calibration < 1) throw new HaqException("Scoring needs at least one evaluation and one calibration image.");
     if (ptq == null) throw new HaqException("Give a PTQ configuration (PtqConfig.DEFAULT).");
+    if (finetune == null) throw new HaqException("Give a fine-tuning setting (FineTune.OFF for none).");
+    if (finetune.on() && ptq.asymmetricActivations()) {
+      throw new HaqException("Fine-tuning uses symmetric activations; drop the asymmetric PTQ option or turn fine-tuning off.");
+    }
   }
 
-  public Scoring withEvaluation(int n) { return new Scoring(n, calibration, ptq, integer); }
+  public Scoring(int evaluation, int calibration, PtqConfig ptq, boolean integer) {
+    this(evaluation, calibration, ptq, integer, FineTune.OFF);
+  }
 
-  public Scoring withCalibration(int n) { return new Scoring(evaluation, n, ptq, integer); }
+  public Scoring withEvaluation(int n) { return new Scoring(n, calibration, ptq, integer, finetune); }
 
-  public Scoring withPtq(PtqConfig c) { return new Scoring(evaluation, calibration, c, integer); }
+  public Scoring withCalibration(int n) { return new Scoring(evaluation, n, ptq, integer, finetune); }
+
+  public Scoring withPtq(PtqConfig c) { return new Scoring(evaluation, calibration, c, integer, finetune); }
 
   /** Integer-only execution (true) or the fake-quantized simulation (false). */
-  public Scoring withInteger(boolean on) { return new Scoring(evaluation, calibration, ptq, on); }
+  public Scoring withInteger(boolean on) { return new Scoring(evaluation, calibration, ptq, on, finetune); }
+
+  /** A short fine-tune of every policy on the training part before it is scored ({@link FineTune#OFF}: none). */
+  public Scoring withFinetune(FineTune f) { return new Scoring(evaluation, calibration, ptq, integer, f); }
 }
