@@ -12,6 +12,13 @@ model is scored on the same 2,000 test images.
 
     .venv/bin/python tools/quant/torch_reference.py lenet5 resnet-mini --bits 4/4,8/4,4/8 --out torch-ref
 
+With `--wide-bits 8` the reference also quantizes, at 8 bits (per tensor asymmetric min-max), the tensors
+that bitlab's default placement keeps at 8 bits because an integer operator reads them: the residual stream
+and the other inputs of every residual Add (except the first input produced by a Conv that only the Add
+reads, whose int32 accumulator goes into the Add), and what a global average pool reads; the Conv and Gemm
+layers that read such a tensor then quantize the 8-bit value at their own width, as bitlab's views do. The
+plain reference keeps those tensors in float, which an integer-only program cannot.
+
 Extra arguments after `--` go to bitlab's quantize command (e.g. `-- --calib mse`). A comparison tool
 only: bitlab never needs torch. Needs numpy, onnx and torch (pip installs them from the local wheel index).
 """
@@ -38,7 +45,7 @@ def attrs(node):
 class OnnxModule:
     """The FP32 ONNX graph as PyTorch operations, BatchNorm folded into the convolution before it."""
 
-    def __init__(self, path):
+    def __init__(self, path, wide_bits=None):
         m = onnx.load(path)
         self.graph = m.graph
         self.params = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in m.graph.initializer}
@@ -50,8 +57,33 @@ class OnnxModule:
         for n in self.nodes:
             if n.op_type in ("Conv", "Gemm") and n.input[0] not in self.points:
                 self.points.append(n.input[0])
+        self.wide_bits = wide_bits
+        self.wide = self.integer_operator_inputs() if wide_bits else []
         self.act = {}     # point -> (scale, zero point, qmin, qmax) once calibrated
         self.wq = {}      # weight name -> fake-quantized weight
+
+    def integer_operator_inputs(self):
+        """The tensors bitlab's default placement stores at 8 bits: inputs of Adds and global pools (see the module doc)."""
+        producer = {o: n for n in self.nodes for o in n.output}
+        readers = {}
+        for n in self.nodes:
+            for i in n.input:
+                readers.setdefault(i, []).append(n)
+        wide = []
+        for n in self.nodes:
+            if n.op_type not in ("Add", "GlobalAveragePool", "AveragePool", "Concat"):
+                continue
+            accumulator = None
+            if n.op_type == "Add":
+                for i in n.input:
+                    src = producer.get(i)
+                    if src is not None and src.op_type in ("Conv", "Gemm") and len(readers[i]) == 1:
+                        accumulator = i
+                        break
+            for i in n.input:
+                if i != accumulator and i in producer and i not in wide:
+                    wide.append(i)
+        return wide
 
     def fold_batchnorm(self):
         producer = {o: n for n in self.nodes for o in n.output}
@@ -84,10 +116,20 @@ class OnnxModule:
         env = {self.input: x}
         for n in self.nodes:
             ins = [env[i] if i in env else self.params.get(i) for i in n.input]
+            for k, i in enumerate(n.input):
+                if i in self.wide and n.op_type not in ("Conv", "Gemm"):
+                    if observe is not None:
+                        observe(i, ins[k])
+                    if quantize:
+                        s, z, lo, hi = self.act["wide:" + i]
+                        ins[k] = torch.fake_quantize_per_tensor_affine(ins[k], s, z, lo, hi)
             if n.op_type in ("Conv", "Gemm") and n.input[0] in self.points:
                 if observe is not None:
                     observe(n.input[0], ins[0])
                 if quantize:
+                    if n.input[0] in self.wide:  # the 8-bit stream first, then this layer's view of it
+                        s, z, lo, hi = self.act["wide:" + n.input[0]]
+                        ins[0] = torch.fake_quantize_per_tensor_affine(ins[0], s, z, lo, hi)
                     s, z, lo, hi = self.act[n.input[0]]
                     ins[0] = torch.fake_quantize_per_tensor_affine(ins[0], s, z, lo, hi)
                     ins[1] = self.wq[n.input[1]]
@@ -144,6 +186,10 @@ class OnnxModule:
             scale = max((hi[p] - lo[p]) / qmax, float(torch.finfo(torch.float32).eps))
             zero = int(min(qmax, max(0, 0 - round(lo[p] / scale))))
             self.act[p] = (scale, zero, 0, qmax)
+        for p in self.wide:
+            wmax8 = 2 ** self.wide_bits - 1
+            scale = max((hi[p] - lo[p]) / wmax8, float(torch.finfo(torch.float32).eps))
+            self.act["wide:" + p] = (scale, int(min(wmax8, max(0, 0 - round(lo[p] / scale)))), 0, wmax8)
         wmax = 2 ** (w_bits - 1) - 1
         for n in self.nodes:
             if n.op_type in ("Conv", "Gemm"):
@@ -171,7 +217,7 @@ def compare(model, widths, args):
     xtr, _ = mnist("train")
     xte, yte = mnist("test")
     calib = xtr[:args.calib_images]
-    net = OnnxModule(onnx_path)
+    net = OnnxModule(onnx_path, args.wide_bits)
     rows = []
     fp = net.accuracy(xte, yte, quantize=False)
     for width, row in zip(widths, bl["quantized"]):
@@ -180,7 +226,7 @@ def compare(model, widths, args):
         rows.append({"bits": f"W{w}A{a}", "bitlab": row["accuracy"], "bitlab_method": row["method"],
                      "torch": net.accuracy(xte, yte, quantize=True)})
     return {"model": model, "fp32_bitlab": bl["fp32Accuracy"], "fp32_torch": fp, "calibration_images": args.calib_images,
-            "activation_points_torch": len(net.points), "rows": rows}
+            "activation_points_torch": len(net.points), "wide_tensors_torch": len(net.wide), "rows": rows}
 
 
 def main():
@@ -188,6 +234,7 @@ def main():
     p.add_argument("models", nargs="+")
     p.add_argument("--bits", default="4/4,8/4,4/8", help="comma-separated W/A widths (default: 4/4,8/4,4/8)")
     p.add_argument("--calib-images", type=int, default=512)
+    p.add_argument("--wide-bits", type=int, help="also quantize what integer operators read (residual stream) at this width, as bitlab does")
     p.add_argument("--out", default="torch-reference")
     p.add_argument("--bitlab", default=os.path.join(ROOT, "bitlab"), help="how to run the bitlab CLI (default: the launcher)")
     argv = sys.argv[1:]

@@ -17,12 +17,14 @@ package bitlab.quant;
  * @param placement            where activations are quantized (default: the inputs of weighted layers)
  * @param equalization         cross-layer equalization and bias absorption before quantizing
  *                             ({@link CrossLayerEqualization}; data-free)
+ * @param adaRound             learned rounding of the weights on the calibration images ({@link AdaRound}), or null
+ *                             for rounding to nearest
  */
 public record PtqConfig(Calibration weights, Calibration activations, boolean perChannel, boolean asymmetricActivations,
-    Rounding rounding, boolean biasCorrection, int bins, Placement placement, boolean equalization) {
+    Rounding rounding, boolean biasCorrection, int bins, Placement placement, boolean equalization, AdaRoundConfig adaRound) {
 
   public static final PtqConfig DEFAULT = new PtqConfig(Calibration.MINMAX, Calibration.MINMAX, true, false,
-      Rounding.HALF_EVEN, false, Observer.DEFAULT_BINS, Placement.INPUTS, false);
+      Rounding.HALF_EVEN, false, Observer.DEFAULT_BINS, Placement.INPUTS, false, null);
 
   public PtqConfig {
     if (weights == null || activations == null) throw new QuantException("Choose calibration methods for weights and activations.");
@@ -39,23 +41,26 @@ public record PtqConfig(Calibration weights, Calibration activations, boolean pe
     return DEFAULT.withWeights(method instanceof Calibration.Kl ? Calibration.MINMAX : method).withActivations(method);
   }
 
-  public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization); }
+  public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization, adaRound); }
 
-  public PtqConfig withActivations(Calibration c) { return new PtqConfig(weights, c, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization); }
+  public PtqConfig withActivations(Calibration c) { return new PtqConfig(weights, c, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization, adaRound); }
 
-  public PtqConfig withPerChannel(boolean p) { return new PtqConfig(weights, activations, p, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization); }
+  public PtqConfig withPerChannel(boolean p) { return new PtqConfig(weights, activations, p, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization, adaRound); }
 
-  public PtqConfig withAsymmetricActivations(boolean a) { return new PtqConfig(weights, activations, perChannel, a, rounding, biasCorrection, bins, placement, equalization); }
+  public PtqConfig withAsymmetricActivations(boolean a) { return new PtqConfig(weights, activations, perChannel, a, rounding, biasCorrection, bins, placement, equalization, adaRound); }
 
-  public PtqConfig withRounding(Rounding r) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, r, biasCorrection, bins, placement, equalization); }
+  public PtqConfig withRounding(Rounding r) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, r, biasCorrection, bins, placement, equalization, adaRound); }
 
-  public PtqConfig withBiasCorrection(boolean b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, b, bins, placement, equalization); }
+  public PtqConfig withBiasCorrection(boolean b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, b, bins, placement, equalization, adaRound); }
 
-  public PtqConfig withBins(int b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, b, placement, equalization); }
+  public PtqConfig withBins(int b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, b, placement, equalization, adaRound); }
 
-  public PtqConfig withPlacement(Placement p) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, p, equalization); }
+  public PtqConfig withPlacement(Placement p) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, p, equalization, adaRound); }
 
-  public PtqConfig withEqualization(boolean e) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, e); }
+  public PtqConfig withEqualization(boolean e) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, e, adaRound); }
+
+  /** Learned rounding of the weights with these settings (null: round to nearest). */
+  public PtqConfig withAdaRound(AdaRoundConfig a) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization, a); }
 
   /** The weight quantizer of a layer at {@code bits}. */
   public QuantSpec weightSpec(int bits) {
@@ -72,6 +77,7 @@ public record PtqConfig(Calibration weights, Calibration activations, boolean pe
   public String describe() {
     return (equalization ? "cross-layer equalization, " : "") + "weights " + weights.name() + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
         + (asymmetricActivations ? " asymmetric" : "") + " at " + (placement == Placement.INPUTS ? "layer inputs" : "node outputs")
+        + (adaRound != null ? ", AdaRound (" + adaRound.iterations() + " steps per layer)" : "")
         + (biasCorrection ? ", bias correction" : "");
   }
 }

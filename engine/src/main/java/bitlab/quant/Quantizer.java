@@ -56,6 +56,10 @@ public final class Quantizer {
     Map<String, ActivationQuant> views = views(folded, policy, config, points, acts);
     Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
     String method = "static PTQ (" + config.describe() + ")";
+    if (config.adaRound() != null) {
+      layers = AdaRound.round(folded, layers, calibration, config.adaRound(),
+          ls -> new QuantizedModel(method, model, folded, simulated(folded, ls), policy, config, ls, acts, views)).layers();
+    }
     if (config.biasCorrection()) {
       layers = BiasCorrection.correct(folded, layers, calibration,
           ls -> new QuantizedModel(method, model, folded, simulated(folded, ls), policy, config, ls, acts, views));
@@ -68,6 +72,10 @@ public final class Quantizer {
     if (config.biasCorrection()) {
       throw new QuantException("Bias correction measures the quantized model on calibration images, and dynamic quantization has none; "
           + "calibrate(data) for static PTQ, or drop biasCorrection().");
+    }
+    if (config.adaRound() != null) {
+      throw new QuantException("AdaRound learns the rounding on calibration images, and dynamic quantization has none; "
+          + "calibrate(data) for static PTQ, or drop adaRound().");
     }
     Model folded = config.equalization() ? CrossLayerEqualization.apply(model) : BatchNormFolding.fold(model);
     policy.validate(folded);

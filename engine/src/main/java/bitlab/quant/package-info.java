@@ -12,7 +12,9 @@
  *       MSE, KL divergence (TensorRT) or ACIQ (Laplace/Gaussian, {@link bitlab.quant.AciqClipping}).</li>
  *   <li>Passes: {@link bitlab.quant.BatchNormFolding}; {@link bitlab.quant.CrossLayerEqualization} (optional,
  *       data-free); {@link bitlab.quant.Quantizer} for static and dynamic PTQ (with optional
- *       {@link bitlab.quant.BiasCorrection}, measured on the quantized model); {@link bitlab.quant.Qat} for
+ *       {@link bitlab.quant.BiasCorrection}, measured on the quantized model, and {@link bitlab.quant.AdaRound},
+ *       learned rounding of the weights on the quadratic form of each layer's output error,
+ *       {@link bitlab.quant.LayerGram}); {@link bitlab.quant.Qat} for
  *       quantization-aware training (STE, optional learned step size); binarized networks in
  *       {@link bitlab.quant.binary}.</li>
  *   <li>Results: {@link bitlab.quant.QuantizedModel}, simulated on the float engine ({@link bitlab.nn.Net})

@@ -31,6 +31,8 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--asymmetric", description = "Activations with a zero point.") boolean asymmetric;
   @Option(names = "--bias-correction", description = "Correct the output shift weight quantization causes.") boolean biasCorrection;
   @Option(names = "--equalize", description = "Cross-layer equalization and bias absorption before quantizing (data-free; ReLU6 between equalized layers becomes ReLU).") boolean equalize;
+  @Option(names = "--adaround", description = "Learn each weight's rounding (up or down) layer by layer on the calibration images (AdaRound).") boolean adaround;
+  @Option(names = "--adaround-iterations", defaultValue = "1000", description = "AdaRound's Adam steps per layer (default: ${DEFAULT-VALUE}).") int adaroundIterations;
   @Option(names = "--placement", defaultValue = "inputs", description = "Where activations are quantized: inputs (of weighted layers, "
       + "residual Adds fed by int32 accumulators) or outputs (every node output) (default: ${DEFAULT-VALUE}).") String placement;
   @Option(names = "--rounding", defaultValue = "half_even", description = "half_even, half_away or half_up.") String rounding;
@@ -68,6 +70,9 @@ final class QuantizeCommand implements Callable<Integer> {
     Policy fp32 = Policy.uniform(folded, LayerBits.FLOAT, LayerBits.FLOAT);
     List<Row> rows = new ArrayList<>();
     List<String> methods = compare ? METHODS : List.of(calib);
+    // Static PTQ reads its ranges from the float model's histograms, which depend on neither the widths nor the method:
+    // one pass over the calibration images serves every row.
+    bitlab.quant.Observations observed = null;
     for (Policy policy : policies) for (String m : methods) {
       QuantizeBuilder b = QuantizeBuilder.of(net, policy).calibrate(data, m, images).rounding(rounding);
       b = perChannel ? b.perChannel() : b.perTensor();
@@ -77,9 +82,16 @@ final class QuantizeCommand implements Callable<Integer> {
       if (asymmetric) b = b.asymmetric();
       if (biasCorrection) b = b.biasCorrection();
       if (equalize) b = b.equalize();
+      if (adaround) b = b.adaRound(adaroundIterations);
       if (dynamic) b = b.dynamic();
       if (qatEpochs != null) b = b.qat(QatConfig.of(qatEpochs).withLearningRate(lr).withLearnedStep(lsq));
-      QuantizedModel q = b.build();
+      QuantizedModel q;
+      if (dynamic || qatEpochs != null) {
+        q = b.build();
+      } else {
+        if (observed == null) observed = bitlab.quant.Observations.of(net, net.prepare(data).calibration(images), b.config().bins(), equalize);
+        q = bitlab.quant.Quantizer.ptq(observed, b.policy(), b.config());
+      }
       double a = q.evaluate(data).accuracy();
       rows.add(new Row(q.method(), policy.summary(), a, 100 * (fp - a), q.sizeBytes(), q.bops()));
       if (onnx != null) bitlab.onnx.QdqExport.write(q, onnx);

@@ -96,6 +96,20 @@ public final class QuantizeBuilder {
    */
   public QuantizeBuilder equalize() { return with(config.withEqualization(true)); }
 
+  /**
+   * AdaRound (Nagel et al. 2020): each weight rounded up or down as a per-layer optimization on the calibration
+   * images decides, instead of to the nearest code ({@link bitlab.quant.AdaRound}; 1,000 Adam steps per layer on 256 images).
+   */
+  public QuantizeBuilder adaRound() { return adaRound(bitlab.quant.AdaRoundConfig.DEFAULT); }
+
+  /** AdaRound with {@code iterations} steps per layer. */
+  public QuantizeBuilder adaRound(int iterations) { return adaRound(bitlab.quant.AdaRoundConfig.DEFAULT.withIterations(iterations)); }
+
+  public QuantizeBuilder adaRound(bitlab.quant.AdaRoundConfig settings) {
+    if (settings == null) throw new QuantException("adaRound(...) needs settings, e.g. AdaRoundConfig.DEFAULT.");
+    return with(config.withAdaRound(settings));
+  }
+
   /** Dynamic quantization: activation ranges per batch at run time (no calibration). */
   public QuantizeBuilder dynamic() {
     return new QuantizeBuilder(net, policy, config, data, images, true, qat);
@@ -132,9 +146,13 @@ public final class QuantizeBuilder {
   public QuantizedModel build() {
     if (dynamic) {
       if (qat != null) throw new QuantException("Choose dynamic() or qat(...), not both.");
+      if (config.adaRound() != null) {
+        throw new QuantException("AdaRound learns the rounding on calibration images and dynamic() has none; use calibrate(data) instead of dynamic().");
+      }
       return Quantizer.dynamic(net, policy, config);
     }
     if (data == null) {
+      if (config.adaRound() != null) throw new QuantException("AdaRound learns the rounding on calibration images: add .calibrate(data) before .build().");
       throw new QuantException("Static quantization needs calibration data: add .calibrate(data) (or use .dynamic()).");
     }
     if (qat != null) return train().model();

@@ -98,6 +98,28 @@ class QuantDslTest {
     assertEquals("learnedStep() refines QAT; call qat(epochs) first.", e.getMessage());
     e = assertThrows(QuantException.class, () -> quantize(net, new Policy("x", java.util.List.of(new bitlab.quant.LayerBits("c9", 8, 8)))));
     assertTrue(e.getMessage().startsWith("The policy names layer 'c9', not in model 'tiny'"), e.getMessage());
+    e = assertThrows(QuantException.class, () -> quantize(net, 4, 8).adaRound().build());
+    assertEquals("AdaRound learns the rounding on calibration images: add .calibrate(data) before .build().", e.getMessage());
+    e = assertThrows(QuantException.class, () -> quantize(net, 4, 8).adaRound().dynamic().build());
+    assertEquals("AdaRound learns the rounding on calibration images and dynamic() has none; use calibrate(data) instead of dynamic().", e.getMessage());
+  }
+
+  @Test
+  void adaRoundFromTheBuilderAndTheCli() {
+    QuantizedModel q = quantize(net, 3, 8).calibrate(digits, "minmax", 128).adaRound(50).build();
+    assertTrue(q.method().contains("AdaRound (50 steps per layer)"), q.method());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    int code;
+    try {
+      System.setOut(new java.io.PrintStream(out, true));
+      code = bitlab.dsl.cli.Main.run("quantize", "lenet5", "--bits", "4/8", "--calib-images", "64", "--adaround",
+          "--adaround-iterations", "20", "--json");
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, code, out.toString());
+    assertTrue(out.toString().contains("AdaRound (20 steps per layer)"), out.toString());
   }
 
   @Test
