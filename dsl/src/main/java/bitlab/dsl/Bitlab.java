@@ -31,10 +31,7 @@ public final class Bitlab {
   private Bitlab() {}
 
   /** The bitlab version, as built. */
-  public static String version() {
-    String v = Bitlab.class.getPackage().getImplementationVersion();
-    return v == null ? "0.1.0-SNAPSHOT" : v;
-  }
+  public static String version() { return bitlab.Version.current(); }
 
   // ---- data ----
 

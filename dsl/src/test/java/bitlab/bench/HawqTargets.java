@@ -4,6 +4,7 @@ import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.hardware.Bits;
+import bitlab.integer.Deployment;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import bitlab.quant.Policy;
@@ -131,6 +132,6 @@ public final class HawqTargets {
   }
 
   private static double ptq(Model net, Policy p, Samples calibration, Samples eval) {
-    return Quantizer.ptq(net, p, calibration, PtqConfig.DEFAULT).evaluate(eval).accuracy();
+    return Deployment.evaluate(Quantizer.ptq(net, p, calibration, PtqConfig.DEFAULT), eval).accuracy();
   }
 }

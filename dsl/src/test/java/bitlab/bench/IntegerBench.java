@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.data.Samples;
+import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.kernel.ConvKernels;
@@ -87,7 +88,7 @@ public final class IntegerBench {
                 for (int[] wa : new int[][] {{8, 8}, {7, 8}, {4, 4}}) {
                   int bits = wa[0];
                   QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, wa[0], wa[1]), calib, PtqConfig.DEFAULT);
-                  IntegerModel iq = q.integer();
+                  IntegerModel iq = Deployment.integer(q);
                   bytes[0] = 4 * q.folded().parameterCount();
                   if (bits != 7) bytes[bits == 8 ? 1 : 2] = iq.bytes();
                   Path qdqFile = Files.createTempFile("bitlab-bench-qdq-", ".onnx");
@@ -190,7 +191,7 @@ public final class IntegerBench {
     try {
       for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
         Model net = Zoo.load(name);
-        IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT).integer();
+        IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT));
         INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, 1)).dup();
         Latency.warm(iq, x);
         double[] ms = Latency.alternate(List.of(() -> {
@@ -215,7 +216,7 @@ public final class IntegerBench {
       for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
         Model net = Zoo.load(name);
         for (int bits : new int[] {8, 4}) {
-          IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, bits, bits), mnist.train().take(512), PtqConfig.DEFAULT).integer();
+          IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, bits, bits), mnist.train().take(512), PtqConfig.DEFAULT));
           Path file = Files.createTempFile("bitlab-agree-", ".onnx");
           int agree = 0, n = mnist.test().size();
           try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

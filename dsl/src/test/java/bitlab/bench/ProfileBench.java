@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtSession;
 import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.integer.ConvStep;
+import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.LogitsStep;
 import bitlab.integer.Profile;
@@ -47,7 +48,7 @@ final class ProfileBench {
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8, rounds = 9;
     Model net = p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
     Samples calib = p.length > 1 ? IntegerBench.random(net, Math.max(8, batch)) : Datasets.mnist().train().take(64);
-    IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, Integer.parseInt(wa[0]), Integer.parseInt(wa[1])), calib, PtqConfig.DEFAULT).integer();
+    IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, Integer.parseInt(wa[0]), Integer.parseInt(wa[1])), calib, PtqConfig.DEFAULT));
     INDArray x = p.length > 1 ? calib.images().get(NDArrayIndex.interval(0, batch)).dup() : Datasets.mnist().test().images().get(NDArrayIndex.interval(0, batch)).dup();
     Profile ours = iq.profile(x, rounds);
     Path file = Files.createTempFile("bitlab-profile-", ".onnx");

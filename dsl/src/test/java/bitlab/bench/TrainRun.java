@@ -44,7 +44,7 @@ final class TrainRun {
       QatResult r = Qat.train(m, Policy.uniform(bitlab.quant.BatchNormFolding.fold(m), 4, 4), mnist, PtqConfig.of(Calibration.MSE),
           QatConfig.of(epochs));
       history = r.history();
-      accuracy = r.model().evaluate(mnist).accuracy(); // on the test part, as for training
+      accuracy = bitlab.integer.Deployment.evaluate(r.model(), mnist).accuracy(); // on the test part, as for training
     }
     StringBuilder s = new StringBuilder("seconds=");
     for (int i = 0; i < history.size(); i++) s.append(i == 0 ? "" : ",").append(String.format("%.2f", history.get(i).seconds()));

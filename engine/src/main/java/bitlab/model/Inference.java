@@ -1,82 +1,52 @@
 package bitlab.model;
 
 import bitlab.data.Samples;
-import bitlab.nn.Net;
 import bitlab.task.Work;
 import java.util.Collection;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Floating-point inference: logits, node outputs and accuracy through each model's compiled
- * {@link Net}. The networks of the few most recently used models are kept (their native memory is
- * freed as soon as a model falls out of that set, or by {@link #release}).
+ * Floating-point inference: logits, node outputs and accuracy, computed by the {@link FloatEngine} listed in
+ * {@code META-INF/services} (the float engine of {@code bitlab.nn}, which keeps the networks of the few most recently
+ * used models and frees their native memory as soon as a model falls out of that set, or by {@link #release}).
  */
 public final class Inference {
   private static final int BATCH = 250;
-  private static final int KEPT = 4;
-  /** Most recently used last; keyed by identity (models are immutable values, but each compiles its own network). */
-  private static final Map<Model, Net> NETS = new LinkedHashMap<>();
 
   private Inference() {}
 
-  /** The compiled inference network of a model (float, no hooks), kept while the model is among the last few used. */
-  public static Net net(Model model) {
-    synchronized (NETS) {
-      Net net = null;
-      for (Iterator<Map.Entry<Model, Net>> it = NETS.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<Model, Net> e = it.next();
-        if (e.getKey() == model) {
-          net = e.getValue();
-          it.remove();
-          break;
-        }
-      }
-      if (net == null) net = Net.compile(model, Net.Mode.INFERENCE);
-      NETS.put(model, net);
-      if (NETS.size() > KEPT) {
-        Iterator<Map.Entry<Model, Net>> it = NETS.entrySet().iterator();
-        Net old = it.next().getValue();
-        it.remove();
-        old.close();
-      }
-      return net;
-    }
+  /** The float engine, found once. */
+  private static final class Engine {
+    static final FloatEngine INSTANCE = java.util.ServiceLoader.load(FloatEngine.class, Inference.class.getClassLoader())
+        .findFirst().orElseThrow(() -> new IllegalStateException("No float engine (" + FloatEngine.class.getName()
+            + ") is listed in META-INF/services: the engine's jar is incomplete."));
   }
 
   /** Frees the working memory of a model's inference network now (it recompiles on the next use). */
   public static void release(Model model) {
-    synchronized (NETS) {
-      for (Map.Entry<Model, Net> e : NETS.entrySet()) if (e.getKey() == model) e.getValue().release();
-    }
+    Engine.INSTANCE.release(model);
   }
 
   /** Logits {@code [N, classes]} for a batch of inputs {@code [N, ...input shape]}. */
   public static INDArray logits(Model model, INDArray x) {
     checkInput(model, x.shape(), "the input batch");
-    return net(model).logits(x);
+    return Engine.INSTANCE.logits(model, x);
   }
 
   /** Node outputs (before any hook) for a batch, by node name. */
   public static Map<String, INDArray> outputs(Model model, INDArray x, Collection<String> nodes) {
     checkInput(model, x.shape(), "the input batch");
-    return net(model).outputs(x, nodes);
+    return Engine.INSTANCE.outputs(model, x, nodes);
   }
 
   /** Top-1 accuracy and mean cross-entropy on these samples. */
   public static Evaluation evaluate(Model model, Samples samples) {
-    return evaluate(model, samples, net(model));
+    return evaluate(model, samples, x -> Engine.INSTANCE.logits(model, x));
   }
 
-  /** Evaluation through a given network (e.g. one with fake-quantization hooks). */
-  public static Evaluation evaluate(Model model, Samples samples, Net net) {
-    return evaluate(model, samples, net::logits);
-  }
-
-  /** Evaluation through any function from a batch of images to logits. */
+  /** Evaluation through any function from a batch of images to logits (e.g. a network with fake-quantization hooks). */
   public static Evaluation evaluate(Model model, Samples samples, java.util.function.UnaryOperator<INDArray> logitsOf) {
     checkFits(model, samples);
     int n = samples.size();

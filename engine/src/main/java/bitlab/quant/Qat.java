@@ -110,7 +110,7 @@ public final class Qat {
       }
       // Epochs are watched on the validation part; the test part is for the result's own evaluate(data).
       Samples watched = data.hasValidation() ? data.validation() : data.test();
-      double acc = Inference.evaluate(loop.folded, watched, net).accuracy();
+      double acc = Inference.evaluate(loop.folded, watched, net::logits).accuracy();
       history.add(new EpochRecord(epoch, loop.lossSum / Math.max(1, loop.seen), acc, data.hasValidation() ? "validation" : "test",
           (System.nanoTime() - t0) / 1e9));
     }

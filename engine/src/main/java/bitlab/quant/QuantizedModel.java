@@ -1,6 +1,5 @@
 package bitlab.quant;
 
-import bitlab.data.Dataset;
 import bitlab.data.Samples;
 import bitlab.model.Evaluation;
 import bitlab.model.Inference;
@@ -21,9 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * simulated and integer paths can agree exactly.
  *
  * <p>{@link #model()} is the BatchNorm-folded model with dequantized weights (and corrected biases);
- * {@link #net()} runs it on the float engine with the activations fake-quantized (output hooks).
+ * {@link #net()} runs it on the float engine with the activations fake-quantized (output hooks). Its integer-only
+ * program, and the accuracy of what would be deployed, come from {@code bitlab.integer.Deployment} (the package above
+ * this one); the notebook's {@code quantize(...).build()} returns a subclass that offers both as methods.
  */
-public final class QuantizedModel {
+public class QuantizedModel {
   private final String method;
   private final Model source;
   private final Model folded;
@@ -35,9 +36,8 @@ public final class QuantizedModel {
   /** Per reading layer, the narrower view of a wider tensor it reads (see {@link ActivationPoints#inputBits}). */
   private final Map<String, ActivationQuant> views;
   private Net net;
-  /** The compiled integer program (compiled on first use); {@link #noInteger} says why there is none. */
-  private bitlab.integer.IntegerModel integer;
-  private String noInteger;
+  /** Values computed from this model by the packages above (its integer program), each made once: see {@link #derived}. */
+  private final Map<Class<?>, Object> derived = new java.util.concurrent.ConcurrentHashMap<>();
 
   QuantizedModel(String method, Model source, Model folded, Model simulated, Policy policy, PtqConfig config,
       Map<String, LayerQuant> layers, Map<String, ActivationQuant> activations, Map<String, ActivationQuant> views) {
@@ -50,6 +50,11 @@ public final class QuantizedModel {
     this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
     this.activations = Collections.unmodifiableMap(new LinkedHashMap<>(activations));
     this.views = Collections.unmodifiableMap(new LinkedHashMap<>(views));
+  }
+
+  /** The same quantized model, for a subclass that adds conveniences (nothing derived from {@code q} is shared). */
+  protected QuantizedModel(QuantizedModel q) {
+    this(q.method, q.source, q.folded, q.simulated, q.policy, q.config, q.layers, q.activations, q.views);
   }
 
   /** What produced it, e.g. {@code static PTQ (weights minmax per-channel, activations kl)}. */
@@ -153,47 +158,20 @@ public final class QuantizedModel {
   }
 
   /**
-   * Top-1 accuracy of what would be deployed: the integer-only program ({@link #integer()}) whenever this
-   * model compiles to one, so the number reported is the integer model's, image for image; otherwise
-   * (dynamic ranges, float layers, widths the executor does not run) the fake-quantized simulation, and the
-   * evaluation's name says "simulated".
-   */
-  public Evaluation evaluate(Samples samples) {
-    bitlab.integer.IntegerModel iq = deployable();
-    if (iq != null) return iq.evaluate(samples);
-    return simulate(samples);
-  }
-
-  /** Top-1 accuracy on the data set's test split, with the model's preprocessing applied (see {@link #evaluate(Samples)}). */
-  public Evaluation evaluate(Dataset data) {
-    return evaluate(source.prepare(data).test());
-  }
-
-  /**
    * Top-1 accuracy of the fake-quantized float simulation (the graph quantization-aware training
    * differentiates). It computes what the integer program computes, up to float32 rounding near ties.
    */
   public Evaluation simulate(Samples samples) {
-    Evaluation e = Inference.evaluate(simulated, samples, net());
+    Evaluation e = Inference.evaluate(simulated, samples, net()::logits);
     return new Evaluation(simulated.name() + " " + policy.summary() + " simulated", e.data(), e.correct(), e.total(), e.loss());
   }
 
-  /** The integer program if this model compiles to one, else null ({@link #whyNotInteger()} says why). */
-  public synchronized bitlab.integer.IntegerModel deployable() {
-    if (integer == null && noInteger == null) {
-      try {
-        integer = bitlab.integer.IntegerCompiler.compile(this);
-      } catch (bitlab.integer.IntegerException e) {
-        noInteger = e.getMessage();
-      }
-    }
-    return integer;
-  }
-
-  /** Why this model has no integer program (null when it has one). */
-  public String whyNotInteger() {
-    deployable();
-    return noInteger;
+  /**
+   * A value computed from this model by a package that builds on this one (the integer program, which reads this
+   * model): made by {@code make} the first time it is asked for, then kept with the model.
+   */
+  public <T> T derived(Class<T> kind, java.util.function.Function<QuantizedModel, T> make) {
+    return kind.cast(derived.computeIfAbsent(kind, k -> make.apply(this)));
   }
 
   /** Logits of the simulated quantized network. */
@@ -221,17 +199,6 @@ public final class QuantizedModel {
       if (v != null) byNode.put(view, v);
     });
     return byNode;
-  }
-
-  /**
-   * The same network on integers only (dyadic requantization, int32 accumulators, only the logits
-   * dequantized). The one place where {@code quant} reaches into {@code integer}: the integer program
-   * is compiled from this model.
-   */
-  public bitlab.integer.IntegerModel integer() {
-    bitlab.integer.IntegerModel iq = deployable();
-    if (iq == null) throw new bitlab.integer.IntegerException(noInteger);
-    return iq;
   }
 
   /** Bytes of the quantized layers (see {@link Policy#sizeBytes}). */

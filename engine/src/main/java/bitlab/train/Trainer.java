@@ -87,8 +87,8 @@ public final class Trainer {
         current = net.snapshot();
         double acc;
         try (Net eval = Net.compile(current, Net.Mode.INFERENCE, hooks)) {
-          acc = Inference.evaluate(current, watched, eval).accuracy();
-          if (epoch == cfg.epochs()) test = watched == data.test() ? acc : Inference.evaluate(current, data.test(), eval).accuracy();
+          acc = Inference.evaluate(current, watched, eval::logits).accuracy();
+          if (epoch == cfg.epochs()) test = watched == data.test() ? acc : Inference.evaluate(current, data.test(), eval::logits).accuracy();
         }
         EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, part, (System.nanoTime() - start) / 1e9);
         history.add(record);

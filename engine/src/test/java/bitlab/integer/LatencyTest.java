@@ -16,7 +16,7 @@ class LatencyTest {
 
   @Test void measuresEachBatchOnAllThreePathsAndRefusesEmptyRuns() {
     Model net = Zoo.load("lenet5");
-    IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, 8, 8), Datasets.mnist().train().take(32), PtqConfig.DEFAULT).integer();
+    IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), Datasets.mnist().train().take(32), PtqConfig.DEFAULT));
     Latency l = Latency.measure(iq, 3, 1, 4);
     assertEquals(2, l.rows().size());
     assertEquals(4, l.rows().get(1).batch());

@@ -40,8 +40,8 @@ class OneNumberTest {
         Policy.uniform(folded, 4, 4), IntegerModelTest.mixed(folded, 17)};
     for (Policy policy : policies) {
       QuantizedModel q = Quantizer.ptq(observed, policy, PtqConfig.DEFAULT);
-      IntegerModel iq = q.integer();
-      Evaluation reported = q.evaluate(TEST), integer = iq.evaluate(TEST);
+      IntegerModel iq = Deployment.integer(q);
+      Evaluation reported = Deployment.evaluate(q, TEST), integer = iq.evaluate(TEST);
       assertEquals(integer.correct(), reported.correct(), name + " " + policy.summary());
       assertTrue(reported.model().contains("integer-only"), reported.model());
       INDArray x = TEST.images();

@@ -29,7 +29,7 @@ class OnnxAgreementTest {
   @ValueSource(strings = {"lenet5", "resnet-mini"})
   void onnxRuntimeAgreesWithTheIntegerExecutor(String name, @TempDir Path dir) throws Exception {
     Model net = Zoo.load(name);
-    IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, 8, 8), MNIST.train().take(128), PtqConfig.DEFAULT).integer();
+    IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), MNIST.train().take(128), PtqConfig.DEFAULT));
     Path file = iq.exportOnnx(dir.resolve(name + ".qdq.onnx").toString());
     INDArray x = MNIST.test().take(200).images();
     INDArray ours = Nd4j.argMax(iq.predict(x), 1);

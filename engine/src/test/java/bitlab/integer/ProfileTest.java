@@ -19,7 +19,7 @@ class ProfileTest {
   @Test void every_step_is_timed_and_every_layer_says_which_kernel_ran_and_why() {
     Dataset mnist = Datasets.mnist();
     Model net = Zoo.load("resnet-mini");
-    IntegerModel iq = Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(32), PtqConfig.DEFAULT).integer();
+    IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(32), PtqConfig.DEFAULT));
     Profile p = iq.profile(mnist, 4, 3);
     assertEquals(iq.steps().size(), p.rows().size());
     assertEquals(4, p.batch());

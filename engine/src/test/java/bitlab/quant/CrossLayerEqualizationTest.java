@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.data.Samples;
+import bitlab.integer.Deployment;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Node;
@@ -105,8 +106,8 @@ class CrossLayerEqualizationTest {
     assertTrue(q.method().contains("cross-layer equalization"), q.method());
     Samples test = MNIST.test().take(64);
     INDArray x = test.images();
-    assertEquals(org.nd4j.linalg.factory.Nd4j.argMax(q.predict(x), 1), org.nd4j.linalg.factory.Nd4j.argMax(q.integer().predict(x), 1));
-    assertEquals(q.integer().evaluate(test).correct(), q.evaluate(test).correct());
+    assertEquals(org.nd4j.linalg.factory.Nd4j.argMax(q.predict(x), 1), org.nd4j.linalg.factory.Nd4j.argMax(Deployment.integer(q).predict(x), 1));
+    assertEquals(Deployment.integer(q).evaluate(test).correct(), Deployment.evaluate(q, test).correct());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitlab.data.Dataset;
 import bitlab.data.Samples;
+import bitlab.integer.Deployment;
 import bitlab.model.Model;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class ObservationsTest {
       for (String node : fresh.activations().keySet()) {
         assertArrayEquals(fresh.activations().get(node).params().scale(), reused.activations().get(node).params().scale(), node + " " + p.summary());
       }
-      assertEquals(fresh.evaluate(digits.test()).correct(), reused.evaluate(digits.test()).correct(), p.summary());
+      assertEquals(Deployment.evaluate(fresh, digits.test()).correct(), Deployment.evaluate(reused, digits.test()).correct(), p.summary());
     }
     assertEquals(1, shared.passes(), "every policy of this model quantizes the same tensors: one calibration run");
   }

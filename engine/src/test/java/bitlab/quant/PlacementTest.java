@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitlab.integer.Deployment;
 import bitlab.model.Model;
 import bitlab.model.Op;
 import bitlab.model.Zoo;
@@ -94,7 +95,7 @@ class PlacementTest {
       }
       assertTrue(addends > 0, name);
       assertEquals(32, widths.get(names.size() - 1).output(), "the logits stay int32");
-      bitlab.integer.Trace t = q.integer().trace(mnist, 16);
+      bitlab.integer.Trace t = Deployment.integer(q).trace(mnist, 16);
       assertTrue(t.exact(), t.toString());
       long viewRows = t.rows().stream().filter(r -> r.node().contains("@a4")).peek(r -> assertEquals(0, r.fakeMismatches(), r.node())).count();
       assertEquals(q.viewCount(), viewRows, t.toString());
@@ -109,7 +110,7 @@ class PlacementTest {
     Model net = Zoo.load("resnet-mini");
     QuantizedModel q = Quantizer.ptq(net, Policy.uniform(BatchNormFolding.fold(net), 8, 4), mnist.train().take(512),
         PtqConfig.DEFAULT.withAsymmetricActivations(true));
-    double a = q.evaluate(mnist.test().take(500)).accuracy();
+    double a = Deployment.evaluate(q, mnist.test().take(500)).accuracy();
     assertTrue(a > 0.52, "W8A4 integer-only accuracy " + a);
   }
 

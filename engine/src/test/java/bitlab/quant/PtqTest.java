@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitlab.data.Dataset;
 import bitlab.data.Samples;
+import bitlab.integer.Deployment;
 import bitlab.model.Model;
 import bitlab.model.Op;
 import java.util.List;
@@ -51,7 +52,7 @@ class PtqTest {
     double fp = net.evaluate(digits).accuracy();
     assertTrue(fp > 0.9, "FP32 accuracy " + fp);
     QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT);
-    double acc = q.evaluate(digits).accuracy();
+    double acc = Deployment.evaluate(q, digits).accuracy();
     assertTrue(acc >= fp - 0.01, "W8A8 " + acc + " vs FP32 " + fp);
     // What the integer executor needs is all there.
     LayerQuant c1 = q.layer("c1");
@@ -67,12 +68,12 @@ class PtqTest {
 
   @Test
   void lowBitsHurtAndClippingHelps() {
-    double w8 = Quantizer.ptq(net, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT).evaluate(digits).accuracy();
+    double w8 = Deployment.evaluate(Quantizer.ptq(net, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT), digits).accuracy();
     // Every node output quantized at 3 bits (the residual branch too): where clipping has the most to save.
     QuantizedModel mm = Quantizer.ptq(net, Policy.uniform(net, 3, 3), calib, PtqConfig.DEFAULT.withPlacement(Placement.OUTPUTS));
     QuantizedModel mse = Quantizer.ptq(net, Policy.uniform(net, 3, 3), calib, PtqConfig.of(Calibration.MSE).withPlacement(Placement.OUTPUTS));
-    double a = mm.evaluate(digits).accuracy();
-    double b = mse.evaluate(digits).accuracy();
+    double a = Deployment.evaluate(mm, digits).accuracy();
+    double b = Deployment.evaluate(mse, digits).accuracy();
     assertTrue(a < w8, "W3A3 min-max " + a + " vs W8A8 " + w8);
     assertTrue(b > a, "W3A3 MSE " + b + " vs min-max " + a);
     assertTrue(mse.layer("c1").weightMse() < mm.layer("c1").weightMse());
@@ -84,7 +85,7 @@ class PtqTest {
     assertTrue(d.dynamic());
     assertNull(d.activations().get("r1").params());
     double fp = net.evaluate(digits).accuracy();
-    assertTrue(d.evaluate(digits).accuracy() >= fp - 0.015);
+    assertTrue(Deployment.evaluate(d, digits).accuracy() >= fp - 0.015);
   }
 
   @Test
@@ -101,7 +102,7 @@ class PtqTest {
     double before = plain.predict(x).mean(0).sub(fp).amaxNumber().doubleValue();
     double after = corrected.predict(x).mean(0).sub(fp).amaxNumber().doubleValue();
     assertTrue(after < 1e-3 * fp.amaxNumber().doubleValue() && after < before / 10, "logit mean shift " + before + " -> " + after);
-    INDArray sim = org.nd4j.linalg.factory.Nd4j.argMax(corrected.predict(x), 1), deployed = org.nd4j.linalg.factory.Nd4j.argMax(corrected.integer().predict(x), 1);
+    INDArray sim = org.nd4j.linalg.factory.Nd4j.argMax(corrected.predict(x), 1), deployed = org.nd4j.linalg.factory.Nd4j.argMax(Deployment.integer(corrected).predict(x), 1);
     assertEquals(sim, deployed, "the corrected biases run bit-exact in the integer program");
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitlab.data.Dataset;
+import bitlab.integer.Deployment;
 import bitlab.model.Model;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +17,9 @@ class QatTest {
   @Test
   void fineTuningRecoversLowBitAccuracy() {
     Policy w2a3 = Policy.uniform(net, 2, 3);
-    double ptq = Quantizer.ptq(net, w2a3, digits.train().take(400), PtqConfig.DEFAULT).evaluate(digits).accuracy();
+    double ptq = Deployment.evaluate(Quantizer.ptq(net, w2a3, digits.train().take(400), PtqConfig.DEFAULT), digits).accuracy();
     QatResult r = Qat.train(net, w2a3, digits, PtqConfig.DEFAULT, QatConfig.of(2).withLearningRate(2e-3));
-    double qat = r.model().evaluate(digits).accuracy();
+    double qat = Deployment.evaluate(r.model(), digits).accuracy();
     assertTrue(qat > ptq + 0.05, "W2A3 PTQ " + ptq + " -> QAT " + qat);
     assertEquals(2, r.history().size());
     // The per-epoch accuracy was measured through the same simulation the result evaluates with.
@@ -36,7 +37,7 @@ class QatTest {
     float after = r.model().activations().get("r1").params().scale(0);
     assertNotEquals(before, after);
     assertTrue(after > 0);
-    assertTrue(r.model().evaluate(digits).accuracy() > 0.8, "LSQ W3A3 " + r.model().evaluate(digits).accuracy());
+    assertTrue(Deployment.evaluate(r.model(), digits).accuracy() > 0.8, "LSQ W3A3 " + Deployment.evaluate(r.model(), digits).accuracy());
   }
 
   @Test

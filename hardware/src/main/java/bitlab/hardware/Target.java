@@ -1,6 +1,5 @@
 package bitlab.hardware;
 
-import bitlab.hardware.kind.CostModel;
 import java.util.ArrayList;
 import java.util.List;
 

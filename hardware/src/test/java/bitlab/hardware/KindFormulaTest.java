@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitlab.hardware.fixtures.Zoo;
 import bitlab.hardware.kind.BitFusion;
 import bitlab.hardware.kind.Bismo;
-import bitlab.hardware.kind.CostModel;
 import bitlab.hardware.kind.Roofline;
 import java.util.List;
 import java.util.Map;

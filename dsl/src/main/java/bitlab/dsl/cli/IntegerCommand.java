@@ -2,6 +2,7 @@ package bitlab.dsl.cli;
 
 import bitlab.data.Dataset;
 import bitlab.dsl.quant.QuantizeBuilder;
+import bitlab.dsl.quant.Quantized;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.LayerTrace;
 import bitlab.integer.Profile;
@@ -9,7 +10,6 @@ import bitlab.integer.Trace;
 import bitlab.model.Model;
 import bitlab.quant.BatchNormFolding;
 import bitlab.quant.Policy;
-import bitlab.quant.QuantizedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,7 +53,7 @@ final class IntegerCommand implements Callable<Integer> {
       policy = Policy.uniform(BatchNormFolding.fold(net), wa[0], wa[1]);
     }
     if (verifyImages < 1) throw new IllegalArgumentException("--verify-images needs at least 1 image, got " + verifyImages + ".");
-    QuantizedModel q = QuantizeBuilder.of(net, policy).calibrate(data, calib, images).rounding(rounding).placement(placement).build();
+    Quantized q = QuantizeBuilder.of(net, policy).calibrate(data, calib, images).rounding(rounding).placement(placement).build();
     IntegerModel iq = q.integer();
     double fp = net.evaluate(data).accuracy();
     double sim = q.simulate(data.test()).accuracy();

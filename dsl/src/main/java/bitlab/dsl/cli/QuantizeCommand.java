@@ -92,7 +92,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (observed == null) observed = bitlab.quant.Observations.of(net, net.prepare(data).calibration(images), b.config().bins(), equalize);
         q = bitlab.quant.Quantizer.ptq(observed, b.policy(), b.config());
       }
-      double a = q.evaluate(data).accuracy();
+      double a = bitlab.integer.Deployment.evaluate(q, data).accuracy();
       rows.add(new Row(q.method(), policy.summary(), a, 100 * (fp - a), q.sizeBytes(), q.bops()));
       if (onnx != null) bitlab.onnx.QdqExport.write(q, onnx);
     }

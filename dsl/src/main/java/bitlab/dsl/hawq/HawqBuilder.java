@@ -267,7 +267,7 @@ public final class HawqBuilder {
     bitlab.data.Samples validation = data.validation();
     Observations observed = Observations.of(model, data.calibration(CALIBRATION), PtqConfig.DEFAULT.bins());
     List<Double> out = ParallelMap.map(policies, threads,
-        p -> Quantizer.ptq(observed, p, PtqConfig.DEFAULT).evaluate(validation).accuracy(),
+        p -> bitlab.integer.Deployment.evaluate(Quantizer.ptq(observed, p, PtqConfig.DEFAULT), validation).accuracy(),
         n -> Work.report(String.format("HAWQ-V3 Pareto sweep of %s: %d of %d policies scored", model.name(), n, policies.size())));
     Work.checkpoint();
     return out;
@@ -280,12 +280,12 @@ public final class HawqBuilder {
    * 256 calibration images): what a sweep compares policies by.
    */
   public double ptqAccuracy(Policy policy) {
-    return Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT).evaluate(data.validation()).accuracy();
+    return bitlab.integer.Deployment.evaluate(Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT), data.validation()).accuracy();
   }
 
   /** As {@link #ptqAccuracy} on the test images: for a policy already chosen. */
   public double testAccuracy(Policy policy) {
-    return Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT).evaluate(data.test()).accuracy();
+    return bitlab.integer.Deployment.evaluate(Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT), data.test()).accuracy();
   }
 
   public Model model() { return model; }

@@ -85,7 +85,7 @@ public final class Tradeoffs implements Renderable {
       throw new QuantException("The quantized model '" + q.source().name() + "' does not have the layers of " + net.name()
           + "; add quantized versions of the same network.");
     }
-    double acc = q.evaluate(data).accuracy();
+    double acc = bitlab.integer.Deployment.evaluate(q, data).accuracy();
     List<Double> ms = new ArrayList<>();
     for (Target t : targets) ms.add(CostReport.price(t, net, q.policy()).millisPerImage());
     List<Row> more = new ArrayList<>(rows);

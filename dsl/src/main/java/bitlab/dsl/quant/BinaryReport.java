@@ -39,7 +39,7 @@ public record BinaryReport(Model model, Evaluation simulated, Evaluation xnor, i
   }
 
   private static BinaryReport of(Model bnn, Dataset data, Net sim) {
-    Evaluation s = Inference.evaluate(bnn, data.test(), sim);
+    Evaluation s = Inference.evaluate(bnn, data.test(), sim::logits);
     XnorNet x = XnorNet.compile(bnn);
     int[] xp = x.predict(data.test().images());
     int n = xp.length;

@@ -20,6 +20,7 @@ public final class QuantRenderers implements RendererProvider {
     r.register(Policy.class, QuantRenderers::policy);
     r.register(QuantizedModel.class, QuantRenderers::quantized);
     r.register(QatResult.class, QuantRenderers::qat);
+    r.register(QatRun.class, run -> qat(run.result()));
   }
 
   /** The bit table beside a per-layer bar chart. */

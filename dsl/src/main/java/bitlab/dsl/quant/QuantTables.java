@@ -124,7 +124,7 @@ public final class QuantTables {
     size.append(fp.sizeBytes(folded));
     bops.append(fp.bops(folded));
     for (QuantizedModel q : quantized) {
-      double a = q.evaluate(data).accuracy();
+      double a = bitlab.integer.Deployment.evaluate(q, data).accuracy();
       method.append(q.method());
       bits.append(q.policy().summary());
       acc.append(round(100 * a));

@@ -7,9 +7,7 @@ import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.Qat;
 import bitlab.quant.QatConfig;
-import bitlab.quant.QatResult;
 import bitlab.quant.QuantException;
-import bitlab.quant.QuantizedModel;
 import bitlab.quant.Quantizer;
 import bitlab.quant.Rounding;
 
@@ -143,28 +141,28 @@ public final class QuantizeBuilder {
   public Policy policy() { return policy; }
 
   /** Runs the quantization. */
-  public QuantizedModel build() {
+  public Quantized build() {
     if (dynamic) {
       if (qat != null) throw new QuantException("Choose dynamic() or qat(...), not both.");
       if (config.adaRound() != null) {
         throw new QuantException("AdaRound learns the rounding on calibration images and dynamic() has none; use calibrate(data) instead of dynamic().");
       }
-      return Quantizer.dynamic(net, policy, config);
+      return Quantized.of(Quantizer.dynamic(net, policy, config));
     }
     if (data == null) {
       if (config.adaRound() != null) throw new QuantException("AdaRound learns the rounding on calibration images: add .calibrate(data) before .build().");
       throw new QuantException("Static quantization needs calibration data: add .calibrate(data) (or use .dynamic()).");
     }
     if (qat != null) return train().model();
-    return Quantizer.ptq(net, policy, net.prepare(data).calibration(images), config);
+    return Quantized.of(Quantizer.ptq(net, policy, net.prepare(data).calibration(images), config));
   }
 
   /** The QAT run with its per-epoch history (needs {@code qat(...)}). */
-  public QatResult train() {
+  public QatRun train() {
     if (qat == null) throw new QuantException("train() runs QAT; call qat(epochs) first.");
     if (data == null) throw new QuantException("QAT needs data: add .calibrate(data).");
     QatConfig cfg = new QatConfig(qat.epochs(), qat.learningRate(), qat.batchSize(), qat.learnedStep(), images, qat.seed());
-    return Qat.train(net, policy, data, config, cfg);
+    return QatRun.of(Qat.train(net, policy, data, config, cfg));
   }
 
   @Override public String toString() {

@@ -36,7 +36,7 @@ class BatchedEvaluationTest {
 
   @Test
   void staticQuantizationDoesNotDependOnTheBatchButDynamicDoes() {
-    QuantizedModel st = quantize(4, 4).calibrate(digits).build();
+    Quantized st = quantize(4, 4).calibrate(digits).build();
     // Batch 1 runs the graph once per image: 60 test images keep the test quick.
     Dataset few = new Dataset(digits.name(), digits.train(), digits.test().take(60), digits.normalization(), digits.classNames(), "");
     Evaluation whole = st.evaluate(few);

@@ -8,9 +8,9 @@ import static bitlab.hardware.catalogue.ParamSpec.optional;
 import static bitlab.hardware.catalogue.ParamSpec.required;
 
 import bitlab.hardware.Bits;
+import bitlab.hardware.CostModel;
 import bitlab.hardware.kind.BitFusion;
 import bitlab.hardware.kind.Bismo;
-import bitlab.hardware.kind.CostModel;
 import bitlab.hardware.kind.Lut;
 import bitlab.hardware.kind.LutTable;
 import bitlab.hardware.kind.Roofline;

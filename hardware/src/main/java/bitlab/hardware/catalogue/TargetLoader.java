@@ -1,12 +1,12 @@
 package bitlab.hardware.catalogue;
 
+import bitlab.hardware.CostModel;
 import bitlab.hardware.LutTableException;
 import bitlab.hardware.Parameter;
 import bitlab.hardware.Target;
 import bitlab.hardware.TargetParameterException;
 import bitlab.hardware.TargetSyntaxException;
 import bitlab.hardware.UnknownKindException;
-import bitlab.hardware.kind.CostModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

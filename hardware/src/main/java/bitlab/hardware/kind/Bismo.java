@@ -2,6 +2,7 @@ package bitlab.hardware.kind;
 
 import bitlab.hardware.Bits;
 import bitlab.hardware.Cost;
+import bitlab.hardware.CostModel;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.TensorWidths;

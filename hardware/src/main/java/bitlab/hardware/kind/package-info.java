@@ -1,2 +1,2 @@
-/** The closed family of cost-model kinds: bitfusion, bismo, roofline and lut (with its CSV table). */
+/** The kinds of {@link bitlab.hardware.CostModel}: bitfusion, bismo, roofline and lut (with its CSV table). */
 package bitlab.hardware.kind;

@@ -1,6 +1,5 @@
 package bitlab.dsl.sweep.job;
 
-import bitlab.dsl.Bitlab;
 import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
@@ -110,7 +109,7 @@ public final class JobRunner {
     double test = scorer.test(policy);
     Map<String, Double> costs = costs(model, policy, targets, in);
     double seconds = (System.nanoTime() - start) / 1e9;
-    String provenance = String.join("; ", "bitlab " + Bitlab.version() + " on JDK " + Runtime.version().feature() + "."
+    String provenance = String.join("; ", "bitlab " + bitlab.Version.current() + " on JDK " + Runtime.version().feature() + "."
         + Runtime.version().interim() + "." + Runtime.version().update(), how, scorer.describe());
     return new SweepRow(job.index(), job.key(), job.model(), job.data(), job.target(), job.budget() == null ? "-" : job.budget().label(),
         job.method().label(), job.method().usesSeed() ? Long.toString(job.seed()) : "-", describe(model, policy), validation, test,

@@ -1,21 +1,18 @@
-package bitlab.hardware.kind;
+package bitlab.hardware;
 
-import bitlab.hardware.Bits;
-import bitlab.hardware.LayerCost;
-import bitlab.hardware.LayerWorkload;
-import bitlab.hardware.Roof;
-import bitlab.hardware.TensorWidths;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * How one kind of machine prices a layer. The family is closed: a new kind is a new record here
- * plus one entry in the catalogue's kind table, so every kind is listed in one place.
+ * How one kind of machine prices a layer. The kinds are records in {@code bitlab.hardware.kind}, each with one entry
+ * in the catalogue's kind table ({@code bitlab.hardware.catalogue.Kinds}), so every kind is listed in one place. The
+ * interface lives beside {@link Target} (not with the kinds, which use this package's values) so that the two packages
+ * do not depend on each other.
  *
  * <p>All kinds price a run of {@link #batch()} images at once (an accelerator that batches
  * amortises its weight traffic over the batch), as the papers they reproduce report latency.
  */
-public sealed interface CostModel permits BitFusion, Bismo, Roofline, Lut {
+public interface CostModel {
 
   /** The name used for this kind in target files. */
   String kind();
