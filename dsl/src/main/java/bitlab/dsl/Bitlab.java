@@ -1,5 +1,6 @@
 package bitlab.dsl;
 
+import bitlab.BitlabException;
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.dsl.hardware.AcrossTargets;
@@ -340,7 +341,7 @@ public final class Bitlab {
 
   /** Layers described by hand priced on {@code target}, all at {@code bits}: the same report a model gets. */
   public static CostReport cost(Target target, List<bitlab.hardware.LayerWorkload> layers, Bits bits) {
-    if (layers == null || layers.isEmpty()) throw new IllegalArgumentException("Give at least one layer, e.g. cost(target, List.of(convLayer(\"pw\", 64, 64, 1, 1, 14)), bits(8, 8)).");
+    if (layers == null || layers.isEmpty()) throw new BitlabException("Give at least one layer, e.g. cost(target, List.of(convLayer(\"pw\", 64, 64, 1, 1, 14)), bits(8, 8)).");
     return CostReport.price(target, layers.size() == 1 ? layers.get(0).name() : "layers", layers, Policies.uniform(layers, bits));
   }
 

@@ -1,5 +1,7 @@
 package bitlab.train;
 
+import bitlab.BitlabException;
+
 /**
  * How to train: optimizer, schedule and seed. Learning rate follows a cosine decay to zero over
  * all epochs; weight decay is L2 added to the gradient of weights (not of biases or BatchNorm);
@@ -11,13 +13,13 @@ public record TrainConfig(int epochs, int batchSize, Optimizer optimizer, double
   public enum Optimizer { SGD, ADAM }
 
   public TrainConfig {
-    if (epochs < 1) throw new IllegalArgumentException("Training needs at least 1 epoch, got " + epochs + ".");
-    if (batchSize < 2) throw new IllegalArgumentException("Batch size must be at least 2 (BatchNorm needs a batch), got " + batchSize + ".");
-    if (!(learningRate > 0)) throw new IllegalArgumentException("The learning rate must be positive, got " + learningRate + ".");
-    if (momentum < 0 || momentum >= 1) throw new IllegalArgumentException("Momentum must be in [0, 1), got " + momentum + ".");
-    if (weightDecay < 0) throw new IllegalArgumentException("Weight decay must be non-negative, got " + weightDecay + ".");
-    if (shift < 0) throw new IllegalArgumentException("The augmentation shift must be 0 or more pixels, got " + shift + ".");
-    if (optimizer == null) throw new IllegalArgumentException("Choose an optimizer: SGD or ADAM.");
+    if (epochs < 1) throw new BitlabException("Training needs at least 1 epoch, got " + epochs + ".");
+    if (batchSize < 2) throw new BitlabException("Batch size must be at least 2 (BatchNorm needs a batch), got " + batchSize + ".");
+    if (!(learningRate > 0)) throw new BitlabException("The learning rate must be positive, got " + learningRate + ".");
+    if (momentum < 0 || momentum >= 1) throw new BitlabException("Momentum must be in [0, 1), got " + momentum + ".");
+    if (weightDecay < 0) throw new BitlabException("Weight decay must be non-negative, got " + weightDecay + ".");
+    if (shift < 0) throw new BitlabException("The augmentation shift must be 0 or more pixels, got " + shift + ".");
+    if (optimizer == null) throw new BitlabException("Choose an optimizer: SGD or ADAM.");
   }
 
   /** Adam, learning rate 1e-3, batch 64, 5e-5 weight decay. */

@@ -37,7 +37,7 @@ public record Bits(int weights, int activations) {
     if (bits >= 1 && bits <= 8) return bits - 1;
     if (bits == 16) return 8;
     if (bits == 32) return 9;
-    throw new IllegalArgumentException(message("A", bits));
+    throw new PolicyException(message("A", bits));
   }
 
   /** The width a slot stands for (inverse of {@link #slot}). */
@@ -66,7 +66,7 @@ public record Bits(int weights, int activations) {
   }
 
   private static void check(String what, int bits) {
-    if (!valid(bits)) throw new IllegalArgumentException(message("The " + what, bits));
+    if (!valid(bits)) throw new PolicyException(message("The " + what, bits));
   }
 
   private static String message(String what, int bits) {

@@ -17,7 +17,7 @@ class ValuesTest {
     for (int b : new int[] {0, -1, 9, 12, 15, 17, 31, 33, 64}) {
       assertFalse(Bits.valid(b));
       int bad = b;
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Bits.of(bad, 8));
+      PolicyException e = assertThrows(PolicyException.class, () -> Bits.of(bad, 8));
       assertTrue(e.getMessage().contains(bad + " bits") && e.getMessage().contains("1..8"), e.getMessage());
     }
   }

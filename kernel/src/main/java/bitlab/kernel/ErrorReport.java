@@ -1,5 +1,6 @@
 package bitlab.kernel;
 
+import bitlab.BitlabException;
 import bitlab.kernel.eval.CellStoppedError;
 import bitlab.kernel.eval.EvalFailure;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
     String msg = t.getMessage() == null ? "" : t.getMessage();
     List<String> tb = new ArrayList<>();
     tb.add(RED + name + (msg.isEmpty() ? "" : ": " + msg) + RESET);
-    if (!isBitlab(t) && !(t instanceof bitlab.kernel.magic.MagicException)) tb.addAll(frames(t));
+    if (!isBitlab(t)) tb.addAll(frames(t));
     return new ErrorReport(name, msg, tb);
   }
 
@@ -106,8 +107,9 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
     return msg == null ? "" : msg.replaceAll("REPL\\.\\$JShell\\$\\w+\\.", "");
   }
 
+  /** One of bitlab's sentences for a user ({@link BitlabException}): the sentence is the whole story, no frames. */
   static boolean isBitlab(Throwable t) {
-    return t.getClass().getName().startsWith("bitlab.");
+    return t instanceof BitlabException;
   }
 
   /** The few library frames nearest the throw (none for bitlab's own errors), then the notebook's frames. */

@@ -129,6 +129,19 @@ class SessionTest {
   }
 
   @Test
+  void aUserMistakeIsOneSentenceAndABugKeepsItsFrames() {
+    Recording rec = new Recording();
+    Session.Result r = run("var b = bits(12, 8);", rec); // thrown deep inside bitlab's hardware values
+    assertEquals("PolicyException", r.error().ename());
+    assertEquals("The weight width of 12 bits is not supported; use 1..8, or 16/32 for unquantized.", r.error().evalue());
+    assertEquals("PolicyException: " + r.error().evalue() + "\n    at cell line 1:  var b = bits(12, 8);", r.error().plain(),
+        "the sentence and the cell line, no library frames");
+    Session.Result bug = run("java.util.List.of(1).get(3)", rec); // not bitlab's sentence: the frames say where it broke
+    assertEquals("IndexOutOfBoundsException", bug.error().ename());
+    assertTrue(bug.error().plain().contains("java.util.ImmutableCollections"), bug.error().plain());
+  }
+
+  @Test
   void jshellWrapperNamesDoNotLeakIntoMessages() {
     Recording rec = new Recording();
     Session.Result r = run("String s = null;\ns.length()", rec);

@@ -1,5 +1,6 @@
 package bitlab.dsl.cli;
 
+import bitlab.BitlabException;
 import bitlab.dsl.hardware.CostReport;
 import bitlab.dsl.hardware.Policies;
 import bitlab.hardware.LayerCost;
@@ -38,13 +39,13 @@ final class CostCommand implements Callable<Integer> {
   @Override public Integer call() {
     Target t = targets.target(target);
     if (bits != null && policy != null) {
-      throw new IllegalArgumentException("Give either --bits (every layer alike) or --policy FILE (per layer), not both.");
+      throw new BitlabException("Give either --bits (every layer alike) or --policy FILE (per layer), not both.");
     }
     Model m;
     int size;
     if (model.endsWith(".onnx")) {
       if (input != null || width != 1.0) {
-        throw new IllegalArgumentException("--input and --width size a zoo architecture; an .onnx file keeps its own shapes.");
+        throw new BitlabException("--input and --width size a zoo architecture; an .onnx file keeps its own shapes.");
       }
       m = bitlab.onnx.OnnxImport.read(Path.of(model));
       size = m.inputShape().height();

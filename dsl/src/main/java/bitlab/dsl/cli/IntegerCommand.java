@@ -1,5 +1,6 @@
 package bitlab.dsl.cli;
 
+import bitlab.BitlabException;
 import bitlab.data.Dataset;
 import bitlab.dsl.quant.QuantizeBuilder;
 import bitlab.dsl.quant.Quantized;
@@ -52,7 +53,7 @@ final class IntegerCommand implements Callable<Integer> {
       int[] wa = QuantizeCommand.parseBits(bits);
       policy = Policy.uniform(BatchNormFolding.fold(net), wa[0], wa[1]);
     }
-    if (verifyImages < 1) throw new IllegalArgumentException("--verify-images needs at least 1 image, got " + verifyImages + ".");
+    if (verifyImages < 1) throw new BitlabException("--verify-images needs at least 1 image, got " + verifyImages + ".");
     Quantized q = QuantizeBuilder.of(net, policy).calibrate(data, calib, images).rounding(rounding).placement(placement).build();
     IntegerModel iq = q.integer();
     double fp = net.evaluate(data).accuracy();

@@ -59,7 +59,8 @@ public final class Main {
       kind = "input";
       message = "cannot use " + f.getFile() + ": " + reason(f) + ".";
       status = 2;
-    } else if (ex instanceof IllegalArgumentException || ex.getClass().getPackageName().startsWith("bitlab")) {
+    } else if (ex instanceof bitlab.BitlabException || ex instanceof IllegalArgumentException) {
+      // bitlab's sentences, and the JDK's for a malformed number or path typed on the command line
       kind = "input";
       message = ex.getMessage();
       status = 2;

@@ -1,5 +1,6 @@
 package bitlab.dsl.cli;
 
+import bitlab.BitlabException;
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.data.Preprocessing;
@@ -47,7 +48,7 @@ final class ModelArgs {
   /** {@code m} with {@code --mean}, {@code --std} and {@code --channel-order} declared, if given. */
   Model preprocess(Model m) {
     if ((mean == null) != (std == null)) {
-      throw new IllegalArgumentException("Give --mean and --std together (one value per input channel, for pixels in [0, 1]), "
+      throw new BitlabException("Give --mean and --std together (one value per input channel, for pixels in [0, 1]), "
           + "e.g. --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225.");
     }
     if (mean != null) m = m.normalize(numbers(mean, "--mean"), numbers(std, "--std"));
@@ -62,7 +63,7 @@ final class ModelArgs {
       try {
         v[i] = Double.parseDouble(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " takes numbers separated by commas, e.g. 0.485,0.456,0.406; '" + parts[i].trim()
+        throw new BitlabException(option + " takes numbers separated by commas, e.g. 0.485,0.456,0.406; '" + parts[i].trim()
             + "' is not a number.");
       }
     }
@@ -75,7 +76,7 @@ final class ModelArgs {
     if (data.startsWith("cifar10:")) return Datasets.cifar10(Path.of(data.substring(8)));
     if (data.startsWith("images:")) return Datasets.images(Path.of(data.substring(7)));
     if (data.contains("/") || data.contains(".") || java.nio.file.Files.exists(Path.of(data))) return Datasets.read(Path.of(data));
-    throw new IllegalArgumentException("Unknown data set '" + data + "'; use mnist, digits, cifar10:DIR, images:DIR, or the path of "
+    throw new BitlabException("Unknown data set '" + data + "'; use mnist, digits, cifar10:DIR, images:DIR, or the path of "
         + "a data file or folder (.npz, .csv, a folder of IDX files or of images).");
   }
 }

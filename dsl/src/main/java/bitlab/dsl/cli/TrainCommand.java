@@ -1,5 +1,6 @@
 package bitlab.dsl.cli;
 
+import bitlab.BitlabException;
 import bitlab.data.Dataset;
 import bitlab.model.Model;
 import bitlab.model.ParamsFile;
@@ -39,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig cfg = switch (optimizer) {
       case "adam" -> TrainConfig.adam(epochs, seed);
       case "sgd" -> TrainConfig.sgd(epochs, seed);
-      default -> throw new IllegalArgumentException("Unknown optimizer '" + optimizer + "'; use adam or sgd.");
+      default -> throw new BitlabException("Unknown optimizer '" + optimizer + "'; use adam or sgd.");
     };
     cfg = cfg.withBatchSize(batch).withShift(shift);
     if (lr != null) cfg = cfg.withLearningRate(lr);

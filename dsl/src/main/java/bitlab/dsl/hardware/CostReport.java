@@ -1,5 +1,6 @@
 package bitlab.dsl.hardware;
 
+import bitlab.BitlabException;
 import bitlab.dsl.display.ChartImages;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.Renderable;
@@ -37,7 +38,7 @@ public record CostReport(String model, String label, Target target, List<LayerWo
   public CostReport {
     workloads = List.copyOf(workloads);
     if (workloads.size() != cost.layers().size()) {
-      throw new IllegalArgumentException("A cost report of " + model + " has " + workloads.size() + " workloads but "
+      throw new BitlabException("A cost report of " + model + " has " + workloads.size() + " workloads but "
           + cost.layers().size() + " priced layers.");
     }
   }

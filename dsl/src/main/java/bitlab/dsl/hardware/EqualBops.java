@@ -1,5 +1,6 @@
 package bitlab.dsl.hardware;
 
+import bitlab.BitlabException;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.Renderable;
 import bitlab.dsl.display.TableHtml;
@@ -31,7 +32,7 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
 
   public EqualBops {
     if (fastest.bops() != slowest.bops()) {
-      throw new IllegalArgumentException("Equal-BOPs policies differ in BOPs: " + fastest.bops() + " and "
+      throw new BitlabException("Equal-BOPs policies differ in BOPs: " + fastest.bops() + " and "
           + slowest.bops() + ".");
     }
   }
@@ -112,13 +113,13 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
    */
   public static EqualBops orientation(Target target, String model, List<LayerWorkload> layers, List<Bits> choices) {
     if (choices.size() < 2) {
-      throw new IllegalArgumentException("Give at least two bit pairs with the same product w x a to choose among, "
+      throw new BitlabException("Give at least two bit pairs with the same product w x a to choose among, "
           + "e.g. W2A8, W4A4, W8A2; got " + choices + ".");
     }
     int product = choices.get(0).weights() * choices.get(0).activations();
     for (Bits b : choices) {
       if (b.weights() * b.activations() != product) {
-        throw new IllegalArgumentException("Bit pairs " + choices + " do not share one product w x a ("
+        throw new BitlabException("Bit pairs " + choices + " do not share one product w x a ("
             + choices.stream().map(c -> c + "=" + c.weights() * c.activations()).collect(Collectors.joining(", "))
             + "), so their BOPs differ; choose pairs such as W2A8, W4A4, W8A2.");
       }

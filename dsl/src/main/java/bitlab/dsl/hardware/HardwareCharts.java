@@ -1,5 +1,6 @@
 package bitlab.dsl.hardware;
 
+import bitlab.BitlabException;
 import bitlab.hardware.Bits;
 import bitlab.hardware.Bound;
 import bitlab.hardware.LayerCost;
@@ -138,7 +139,7 @@ public final class HardwareCharts {
     List<String> na = a.cost().layers().stream().map(LayerCost::layer).toList();
     List<String> nb = b.cost().layers().stream().map(LayerCost::layer).toList();
     if (!na.equals(nb)) {
-      throw new IllegalArgumentException("Cannot compare " + a.model() + " (" + na.size() + " layers) with " + b.model()
+      throw new BitlabException("Cannot compare " + a.model() + " (" + na.size() + " layers) with " + b.model()
           + " (" + nb.size() + " layers) layer by layer; price the same model twice.");
     }
   }

@@ -2,6 +2,7 @@ package bitlab.dsl.hardware;
 
 import bitlab.hardware.Bits;
 import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.PolicyException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,7 @@ public final class Policies {
     } catch (NumberFormatException e) {
       // falls through to the sentence below: digits too long for an int
     }
-    throw new IllegalArgumentException("Bits '" + text + "' are not understood; write weights/activations as W4A8, "
+    throw new PolicyException("Bits '" + text + "' are not understood; write weights/activations as W4A8, "
         + "4/8, or one number such as 8 for both.");
   }
 
@@ -43,7 +44,7 @@ public final class Policies {
   /** Bit operations per image: the sum over layers of weight bits x activation bits x MACs. */
   public static long bops(List<LayerWorkload> layers, List<Bits> policy) {
     if (layers.size() != policy.size()) {
-      throw new IllegalArgumentException("The policy has " + policy.size() + " bit pairs but the model has "
+      throw new PolicyException("The policy has " + policy.size() + " bit pairs but the model has "
           + layers.size() + " quantizable layers; give one pair per layer, in layer order.");
     }
     long sum = 0;

@@ -1,5 +1,6 @@
 package bitlab.dsl.mixed;
 
+import bitlab.BitlabException;
 import bitlab.dsl.display.ChartImages;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.Renderable;
@@ -44,15 +45,15 @@ public record ProxyStudy(String model, Target target, int minBits, int maxBits, 
 
   /** Prices {@code count} random policies of {@code net} on {@code target}, widths in {@code minBits..maxBits}. */
   public static ProxyStudy sample(Target target, Model net, int count, long seed, int minBits, int maxBits) {
-    if (target == null || net == null) throw new IllegalArgumentException("proxies(target, net, count, seed) needs a target and a model, e.g. proxies(hardware(\"bismo-edge\"), zoo(\"mobilenet-v1\", 224), 300, 1).");
+    if (target == null || net == null) throw new BitlabException("proxies(target, net, count, seed) needs a target and a model, e.g. proxies(hardware(\"bismo-edge\"), zoo(\"mobilenet-v1\", 224), 300, 1).");
     return sample(target, net.name(), net.workloads(), count, seed, minBits, maxBits);
   }
 
   /** As {@link #sample(Target, Model, int, long, int, int)} for layers described without a model. */
   public static ProxyStudy sample(Target target, String model, List<LayerWorkload> layers, int count, long seed, int minBits, int maxBits) {
-    if (count < 2) throw new IllegalArgumentException("A proxy study compares pairs of policies: sample at least 2, got " + count + ".");
+    if (count < 2) throw new BitlabException("A proxy study compares pairs of policies: sample at least 2, got " + count + ".");
     if (minBits < 1 || maxBits > 8 || minBits > maxBits) {
-      throw new IllegalArgumentException("Random policies draw widths from minBits..maxBits within 1..8, got " + minBits + ".." + maxBits + ".");
+      throw new BitlabException("Random policies draw widths from minBits..maxBits within 1..8, got " + minBits + ".." + maxBits + ".");
     }
     CostTable table = target.table(layers);
     Random rnd = new Random(seed);

@@ -112,4 +112,21 @@ class CliErrorsTest {
     assertEquals(2, Main.fail(new NoSuchFileException("/no/such/folder/x.json"), "hawq", false, new PrintWriter(err2)));
     assertEquals("bitlab hawq: cannot use /no/such/folder/x.json: no such file or folder.", err2.toString().strip());
   }
+
+  /** A bug of bitlab's own that happens to live in a bitlab package: the CLI must not pass it off as the user's mistake. */
+  static final class Broken extends RuntimeException {
+    Broken() {
+      super("an internal invariant broke");
+    }
+  }
+
+  @Test
+  void theExceptionFamilyDecidesWhatIsTheUsersMistake() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, Main.fail(new bitlab.quant.QuantException("Layer 'x' is not in lenet5."), "quantize", false, new PrintWriter(err)));
+    assertEquals("bitlab quantize: Layer 'x' is not in lenet5.", err.toString().strip(), "one sentence, no stack");
+    StringWriter err2 = new StringWriter();
+    assertEquals(1, Main.fail(new Broken(), "quantize", false, new PrintWriter(err2)));
+    assertTrue(err2.toString().contains("this is a bug in bitlab") && err2.toString().contains("\tat "), err2.toString());
+  }
 }

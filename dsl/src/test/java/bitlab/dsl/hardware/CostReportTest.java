@@ -142,10 +142,10 @@ class CostReportTest {
     assertEquals(Bits.of(4, 8), Policies.parse("W4A8"));
     assertEquals(Bits.of(4, 8), Policies.parse("4/8"));
     assertEquals(Bits.of(6, 6), Policies.parse("6"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Policies.parse("four"));
+    PolicyException e = assertThrows(PolicyException.class, () -> Policies.parse("four"));
     assertEquals("Bits 'four' are not understood; write weights/activations as W4A8, 4/8, or one number such as 8 for both.",
         e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Policies.parse("9/8"));
+    assertThrows(PolicyException.class, () -> Policies.parse("9/8"));
   }
 
   private static int count(String s, String what) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitlab.BitlabException;
 import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
@@ -47,7 +48,7 @@ class EqualBopsTest {
       assertTrue(e.fastest().total().seconds() <= s * (1 + 1e-12) && s <= e.slowest().total().seconds() * (1 + 1e-12), b.toString());
     }
     assertTrue(e.ratio() > 1.5, "the 4-bit tier runs W4A4 faster than W2A8 or W8A2: " + e.summary());
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+    BitlabException bad = assertThrows(BitlabException.class,
         () -> equalBops(gpu, net, List.of(bits(2, 8), bits(4, 8))));
     assertTrue(bad.getMessage().startsWith("Bit pairs [W2A8, W4A8] do not share one product w x a (W2A8=16, W4A8=32)"),
         bad.getMessage());

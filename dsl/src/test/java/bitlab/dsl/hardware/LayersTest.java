@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitlab.BitlabException;
 import bitlab.dsl.Bitlab;
 import bitlab.hardware.Bound;
 import bitlab.hardware.LayerCost;
@@ -51,11 +52,11 @@ class LayersTest {
 
   @Test
   void badShapesAreSentences() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Bitlab.convLayer("big", 3, 8, 7, 1, 5));
+    BitlabException e = assertThrows(BitlabException.class, () -> Bitlab.convLayer("big", 3, 8, 7, 1, 5));
     assertEquals("Layer 'big': a 7x7 kernel does not fit a 5x5 input; use a smaller kernel or a larger input.", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Bitlab.depthwiseLayer("dw", 1, 3, 1, 8));
+    e = assertThrows(BitlabException.class, () -> Bitlab.depthwiseLayer("dw", 1, 3, 1, 8));
     assertEquals("A depthwise layer needs at least 2 channels, got 1; use convLayer(...) for one.", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Bitlab.cost(Bitlab.hardware("roofline-cpu"), List.of(), Bitlab.bits(8, 8)));
+    e = assertThrows(BitlabException.class, () -> Bitlab.cost(Bitlab.hardware("roofline-cpu"), List.of(), Bitlab.bits(8, 8)));
     assertTrue(e.getMessage().startsWith("Give at least one layer"), e.getMessage());
   }
 }

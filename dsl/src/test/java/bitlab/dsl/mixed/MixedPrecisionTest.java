@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitlab.BitlabException;
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.dsl.Bitlab;
@@ -108,7 +109,7 @@ class MixedPrecisionTest {
     assertEquals(a.points(), b.points());
     assertNotEquals(a.points(), Bitlab.proxies(edge, net, 20, 8).points());
     assertTrue(a.render().data().get(MimeBundle.HTML).contains("latency against size"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Bitlab.proxies(edge, net, 1, 1));
+    BitlabException e = assertThrows(BitlabException.class, () -> Bitlab.proxies(edge, net, 1, 1));
     assertEquals("A proxy study compares pairs of policies: sample at least 2, got 1.", e.getMessage());
   }
 }

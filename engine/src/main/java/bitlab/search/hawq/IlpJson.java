@@ -237,7 +237,7 @@ public final class IlpJson {
     if (!m.matches()) throw new IlpInputException(where + ": '" + s + "' is not a bit pair; write weights and activations as \"W4A8\".");
     try {
       return new Bits(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-    } catch (IllegalArgumentException ex) {
+    } catch (bitlab.hardware.PolicyException ex) {
       throw new IlpInputException(where + ": " + ex.getMessage());
     }
   }

@@ -110,7 +110,7 @@ public final class TargetLoader {
     CostModel model;
     try {
       model = kind.build().apply(params, tables);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | TargetParameterException e) { // a kind's own range checks
       throw new TargetParameterException("Target " + source + ": " + e.getMessage(), e);
     }
     String description = top.containsKey("description")

@@ -7,6 +7,7 @@ import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.TensorWidths;
 import bitlab.hardware.Roof;
+import bitlab.hardware.TargetParameterException;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,7 @@ public record Bismo(int dm, int dk, int dn, double clockHz, double dramBytesPerS
     Checks.positive("clockHz", clockHz, "dramBytesPerSecond", dramBytesPerSecond,
         "lhsBufferBits", lhsBufferBits, "rhsBufferBits", rhsBufferBits, "efficiency", efficiency);
     Checks.nonNegative("powerWatts", powerWatts, "dramPjPerBit", dramPjPerBit);
-    if (efficiency > 1) throw new IllegalArgumentException("BISMO efficiency " + efficiency + " is above 1.");
+    if (efficiency > 1) throw new TargetParameterException("BISMO efficiency " + efficiency + " is above 1.");
   }
 
   @Override

@@ -1,5 +1,7 @@
 package bitlab.hardware.kind;
 
+import bitlab.hardware.TargetParameterException;
+
 /** Range checks for the kinds' compact constructors (the loader reports friendlier errors first). */
 final class Checks {
 
@@ -9,7 +11,7 @@ final class Checks {
     for (int i = 0; i < nameValue.length; i += 2) {
       double v = ((Number) nameValue[i + 1]).doubleValue();
       if (!(v > 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("Parameter '" + nameValue[i] + "' must be a positive number, got " + v + ".");
+        throw new TargetParameterException("Parameter '" + nameValue[i] + "' must be a positive number, got " + v + ".");
       }
     }
   }
@@ -18,7 +20,7 @@ final class Checks {
     for (int i = 0; i < nameValue.length; i += 2) {
       double v = ((Number) nameValue[i + 1]).doubleValue();
       if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("Parameter '" + nameValue[i] + "' must be zero or positive, got " + v + ".");
+        throw new TargetParameterException("Parameter '" + nameValue[i] + "' must be zero or positive, got " + v + ".");
       }
     }
   }

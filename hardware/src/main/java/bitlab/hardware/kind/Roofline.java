@@ -7,6 +7,7 @@ import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.TensorWidths;
 import bitlab.hardware.Roof;
+import bitlab.hardware.TargetParameterException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -26,7 +27,7 @@ public record Roofline(Map<Integer, Double> peakMacsPerSecond, double bytesPerSe
   public Roofline {
     peakMacsPerSecond = Map.copyOf(new TreeMap<>(peakMacsPerSecond));
     if (peakMacsPerSecond.keySet().stream().noneMatch(k -> k >= 32)) {
-      throw new IllegalArgumentException("A roofline needs a peak rate for a tier of 32 bits or more.");
+      throw new TargetParameterException("A roofline needs a peak rate for a tier of 32 bits or more.");
     }
     peakMacsPerSecond.forEach((k, v) -> Checks.positive("peakMacs" + k, v));
     Checks.positive("bytesPerSecond", bytesPerSecond, "batch", batch, "efficiency", efficiency);

@@ -17,7 +17,7 @@ public final class Failures {
           + "(validationImages, calibrationImages).", who, e.getMessage(), Runtime.getRuntime().maxMemory() / 1e9, memoryFix);
     }
     String message = e.getMessage() == null ? "" : e.getMessage().strip();
-    boolean ours = e.getClass().getPackageName().startsWith("bitlab") || e instanceof IllegalArgumentException;
+    boolean ours = e instanceof bitlab.BitlabException || e instanceof IllegalArgumentException;
     if (ours && !message.isEmpty()) return who + " failed: " + message;
     StackTraceElement at = null;
     for (StackTraceElement f : e.getStackTrace()) {
