@@ -28,6 +28,8 @@ import tech.tablesaw.api.Table;
  * of a HAQ search and runs it. Defaults: 100 episodes, seed 1, warm-up a fifth of the episodes (at
  * most 20), bits 2..8, HAQ's DDPG settings, scoring on 1,000 validation images with 256
  * calibration images (integer-only execution), no fine-tuning ({@code .finetune()} turns on its default, 16 steps), baselines on.
+ * Each setting returns a new builder (the old one is unchanged), so a cell can branch off variants:
+ * {@code var base = haq(net, data).on(edge); base.latency(0.5).run();}.
  */
 public final class HaqBuilder {
   private final Model net;
@@ -50,7 +52,11 @@ public final class HaqBuilder {
   }
 
   /** The hardware that prices policies, e.g. {@code hardware("bismo-edge")}. */
-  public HaqBuilder on(Target t) { this.target = t; return this; }
+  public HaqBuilder on(Target t) {
+    HaqBuilder b = copy();
+    b.target = t;
+    return b;
+  }
 
   /** Latency at most this fraction of the all-8-bit latency on the target. */
   public HaqBuilder latency(double fraction) { return budget(Budget.latency(fraction)); }
@@ -66,39 +72,90 @@ public final class HaqBuilder {
 
   public HaqBuilder sizeKib(double kib) { return budget(Budget.sizeKib(kib)); }
 
-  public HaqBuilder budget(Budget b) { this.budget = b; return this; }
+  public HaqBuilder budget(Budget budget) {
+    HaqBuilder b = copy();
+    b.budget = budget;
+    return b;
+  }
 
-  public HaqBuilder episodes(int n) { this.episodes = n; return this; }
+  public HaqBuilder episodes(int n) {
+    HaqBuilder b = copy();
+    b.episodes = n;
+    return b;
+  }
 
-  public HaqBuilder warmup(int n) { this.warmup = n; return this; }
+  public HaqBuilder warmup(int n) {
+    HaqBuilder b = copy();
+    b.warmup = n;
+    return b;
+  }
 
-  public HaqBuilder seed(long s) { this.seed = s; return this; }
+  public HaqBuilder seed(long s) {
+    HaqBuilder b = copy();
+    b.seed = s;
+    return b;
+  }
 
-  public HaqBuilder bits(int min, int max) { this.minBits = min; this.maxBits = max; return this; }
+  public HaqBuilder bits(int min, int max) {
+    HaqBuilder b = copy();
+    b.minBits = min;
+    b.maxBits = max;
+    return b;
+  }
 
   /** Hidden layer size of actor and critic (default 300). */
-  public HaqBuilder hidden(int h) { this.ddpg = ddpg.withHidden(h); return this; }
+  public HaqBuilder hidden(int h) { return ddpg(ddpg.withHidden(h)); }
 
-  public HaqBuilder ddpg(DdpgConfig c) { this.ddpg = c; return this; }
+  public HaqBuilder ddpg(DdpgConfig c) {
+    HaqBuilder b = copy();
+    b.ddpg = c;
+    return b;
+  }
 
   /** Exploration noise: the truncated normal's width after warm-up and its decay per episode (HAQ: 0.5 and 0.99). */
-  public HaqBuilder noise(double sigma, double decay) { this.ddpg = ddpg.withNoise(sigma, decay); return this; }
+  public HaqBuilder noise(double sigma, double decay) { return ddpg(ddpg.withNoise(sigma, decay)); }
 
   /** Skip the uniform and random-search baselines (they cost about as much as the search). */
-  public HaqBuilder baselines(boolean on) { this.baselines = on; return this; }
+  public HaqBuilder baselines(boolean on) {
+    HaqBuilder b = copy();
+    b.baselines = on;
+    return b;
+  }
 
   /** Validation images every policy is scored on (default 1,000; the data set's first ones). */
-  public HaqBuilder evaluationImages(int n) { this.scoring = scoring.withEvaluation(n); return this; }
+  public HaqBuilder evaluationImages(int n) { return scoring(scoring.withEvaluation(n)); }
 
-  public HaqBuilder calibrationImages(int n) { this.scoring = scoring.withCalibration(n); return this; }
+  public HaqBuilder calibrationImages(int n) { return scoring(scoring.withCalibration(n)); }
 
-  public HaqBuilder ptq(PtqConfig c) { this.scoring = scoring.withPtq(c); return this; }
+  public HaqBuilder ptq(PtqConfig c) { return scoring(scoring.withPtq(c)); }
 
   /**
    * Score each policy on the integer-only executor (true, the default: the arithmetic of a deployment, at about
    * a third of the simulation's CPU time per image) or on the fake-quantized float simulation (false).
    */
-  public HaqBuilder integerScoring(boolean on) { this.scoring = scoring.withInteger(on); return this; }
+  public HaqBuilder integerScoring(boolean on) { return scoring(scoring.withInteger(on)); }
+
+  private HaqBuilder scoring(Scoring sc) {
+    HaqBuilder b = copy();
+    b.scoring = sc;
+    return b;
+  }
+
+  /** A copy to change one setting in: every setting returns a new builder, the old one is unchanged. */
+  private HaqBuilder copy() {
+    HaqBuilder b = new HaqBuilder(net, data);
+    b.target = target;
+    b.budget = budget;
+    b.episodes = episodes;
+    b.warmup = warmup;
+    b.seed = seed;
+    b.minBits = minBits;
+    b.maxBits = maxBits;
+    b.ddpg = ddpg;
+    b.baselines = baselines;
+    b.scoring = scoring;
+    return b;
+  }
 
   /**
    * Fine-tune every policy for {@code steps} batches of 64 training images before scoring it, as HAQ's paper does
@@ -112,7 +169,7 @@ public final class HaqBuilder {
   /** Fine-tune every policy for a fraction of an epoch of the training part (e.g. 0.25) before scoring it. */
   public HaqBuilder finetuneEpochs(double fraction) { return finetune(FineTune.epochs(fraction)); }
 
-  public HaqBuilder finetune(FineTune f) { this.scoring = scoring.withFinetune(f); return this; }
+  public HaqBuilder finetune(FineTune f) { return scoring(scoring.withFinetune(f)); }
 
   public HaqConfig config() {
     HaqConfig c = HaqConfig.of(episodes, seed).withBits(minBits, maxBits).withDdpg(ddpg).withBaselines(baselines);
