@@ -236,7 +236,33 @@ public final class Bitlab {
   /** A policy saved as JSON ({@code policy.write(path)}, or a search's output). */
   public static bitlab.quant.Policy policy(String jsonFile) { return bitlab.quant.Policy.read(Path.of(jsonFile)); }
 
-  /** Starts a quantization: {@code quantize(net, policy).calibrate(data, "kl").build()}; also {@code .dynamic()}, {@code .qat(epochs)}. */
+  // ---- calibration methods, typed (the names "minmax", "percentile:99.9", "mse", "kl", "aciq" are read by Calibration.parse) ----
+
+  /** Activation (or weight) ranges from the smallest and largest value seen. */
+  public static bitlab.quant.Calibration minmax() { return bitlab.quant.Calibration.MINMAX; }
+
+  /** Ranges clipped at this percentile of the magnitudes seen, e.g. {@code percentile(99.9)} (in (50, 100]). */
+  public static bitlab.quant.Calibration percentile(double percent) { return new bitlab.quant.Calibration.Percentile(percent); }
+
+  /** The clip that minimises the mean squared quantization error. */
+  public static bitlab.quant.Calibration mse() { return bitlab.quant.Calibration.MSE; }
+
+  /** The clip that minimises the KL divergence between the float and the quantized histograms (TensorRT's entropy method). */
+  public static bitlab.quant.Calibration kl() { return bitlab.quant.Calibration.KL; }
+
+  /** ACIQ's analytically optimal clip for a Laplace fit of the values. */
+  public static bitlab.quant.Calibration aciq() { return bitlab.quant.Calibration.ACIQ_LAPLACE; }
+
+  /** ACIQ's clip for a fit of this distribution: {@code aciq(LAPLACE)} or {@code aciq(GAUSSIAN)}. */
+  public static bitlab.quant.Calibration aciq(bitlab.quant.Calibration.Aciq.Prior prior) { return new bitlab.quant.Calibration.Aciq(prior); }
+
+  /** ACIQ's Laplace prior, for {@code aciq(LAPLACE)}. */
+  public static final bitlab.quant.Calibration.Aciq.Prior LAPLACE = bitlab.quant.Calibration.Aciq.Prior.LAPLACE;
+
+  /** ACIQ's Gaussian prior, for {@code aciq(GAUSSIAN)}. */
+  public static final bitlab.quant.Calibration.Aciq.Prior GAUSSIAN = bitlab.quant.Calibration.Aciq.Prior.GAUSSIAN;
+
+  /** Starts a quantization: {@code quantize(net, policy).calibrate(data, kl()).build()}; also {@code .dynamic()}, {@code .qat(epochs)}. */
   public static bitlab.dsl.quant.QuantizeBuilder quantize(Model net, bitlab.quant.Policy policy) {
     return bitlab.dsl.quant.QuantizeBuilder.of(net, policy);
   }

@@ -14,7 +14,7 @@ import bitlab.quant.Rounding;
 /**
  * {@code quantize(net, policy)} and its options, ending in {@link #build()}:
  * <pre>
- * quantize(net, 4, 4).calibrate(data, "aciq").weights("mse").build()      // static PTQ
+ * quantize(net, 4, 4).calibrate(data, aciq()).weights(mse()).build()      // static PTQ (or by name: "aciq", "mse")
  * quantize(net, 8, 8).dynamic().build()                                   // dynamic PTQ
  * quantize(net, 4, 4).calibrate(data).qat(3).build()                      // QAT from the FP32 weights
  * </pre>
@@ -54,20 +54,35 @@ public final class QuantizeBuilder {
     return new QuantizeBuilder(net, policy, config, data, images, dynamic, qat);
   }
 
-  /** Calibrate with a method: minmax, percentile[:P], mse, kl, aciq (Laplace), aciq-gauss. */
-  public QuantizeBuilder calibrate(Dataset data, String method) {
-    return new QuantizeBuilder(net, policy, config.withActivations(Calibration.parse(method)), data, images, dynamic, qat);
+  /**
+   * Calibrate with a method: {@code minmax()}, {@code percentile(99.9)}, {@code mse()}, {@code kl()}, {@code aciq()}
+   * (Laplace), {@code aciq(GAUSSIAN)}; or by name, {@code "kl"} (see {@link Calibration#parse}).
+   */
+  public QuantizeBuilder calibrate(Dataset data, Calibration method) {
+    return new QuantizeBuilder(net, policy, config.withActivations(checked(method)), data, images, dynamic, qat);
   }
 
   /** ... on the first {@code images} training images. */
-  public QuantizeBuilder calibrate(Dataset data, String method, int images) {
+  public QuantizeBuilder calibrate(Dataset data, Calibration method, int images) {
     if (images < 1) throw new QuantException("Calibrate on at least 1 image, got " + images + ".");
-    return new QuantizeBuilder(net, policy, config.withActivations(Calibration.parse(method)), data, images, dynamic, qat);
+    return new QuantizeBuilder(net, policy, config.withActivations(checked(method)), data, images, dynamic, qat);
   }
 
-  /** How weight clipping ranges are chosen (default minmax: each channel's largest magnitude). */
-  public QuantizeBuilder weights(String method) {
-    return with(config.withWeights(Calibration.parse(method)));
+  /** Calibrate with a method named: minmax, percentile[:P], mse, kl, aciq (Laplace), aciq-gauss. */
+  public QuantizeBuilder calibrate(Dataset data, String method) { return calibrate(data, Calibration.parse(method)); }
+
+  /** ... on the first {@code images} training images. */
+  public QuantizeBuilder calibrate(Dataset data, String method, int images) { return calibrate(data, Calibration.parse(method), images); }
+
+  /** How weight clipping ranges are chosen (default {@code minmax()}: each channel's largest magnitude). */
+  public QuantizeBuilder weights(Calibration method) { return with(config.withWeights(checked(method))); }
+
+  /** The same by name: {@code weights("mse")}. */
+  public QuantizeBuilder weights(String method) { return weights(Calibration.parse(method)); }
+
+  private static Calibration checked(Calibration method) {
+    if (method == null) throw new QuantException("Give a calibration method: minmax(), percentile(99.9), mse(), kl() or aciq().");
+    return method;
   }
 
   public QuantizeBuilder perTensor() { return with(config.withPerChannel(false)); }
@@ -83,7 +98,13 @@ public final class QuantizeBuilder {
    */
   public QuantizeBuilder placement(String where) { return with(config.withPlacement(bitlab.quant.Placement.parse(where))); }
 
-  /** half_even (default), half_away or half_up. */
+  /** {@code Rounding.HALF_EVEN} (default), {@code HALF_AWAY} or {@code HALF_UP}. */
+  public QuantizeBuilder rounding(Rounding mode) {
+    if (mode == null) throw new QuantException("Give a rounding mode: HALF_EVEN, HALF_AWAY or HALF_UP.");
+    return with(mode);
+  }
+
+  /** The same by name: half_even (default), half_away or half_up. */
   public QuantizeBuilder rounding(String mode) { return with(Rounding.parse(mode)); }
 
   public QuantizeBuilder biasCorrection() { return with(config.withBiasCorrection(true)); }
