@@ -15,6 +15,7 @@ import bitlab.quant.QuantizedModel;
 import bitlab.quant.Quantizer;
 import bitlab.quant.Rounding;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The integer executor on the shipped MNIST models: bit-exact with its simulation, close to the fake-quantized model. */
+@Tag("slow")
 class IntegerModelTest {
   private static final Dataset MNIST = Datasets.mnist();
   private static final Samples CALIB = MNIST.train().take(128);

@@ -10,8 +10,10 @@ import bitlab.model.Zoo;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.Quantizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class LatencyTest {
 
   @Test void measuresEachBatchOnAllThreePathsAndRefusesEmptyRuns() {

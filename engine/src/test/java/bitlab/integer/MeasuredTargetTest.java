@@ -12,9 +12,11 @@ import bitlab.model.Zoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class MeasuredTargetTest {
 
   @Test void writesALutTargetThatPricesTheModelItWasMeasuredOn(@TempDir Path dir) throws Exception {

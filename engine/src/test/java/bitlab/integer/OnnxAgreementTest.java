@@ -15,6 +15,7 @@ import bitlab.quant.Quantizer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The QDQ export of a quantized model, run by ONNX Runtime, predicts what the integer executor predicts. */
+@Tag("slow")
 class OnnxAgreementTest {
   private static final Dataset MNIST = Datasets.mnist();
 

@@ -8,6 +8,7 @@ import bitlab.model.Op;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * opsets 11, 13 and 17, the dynamo exporter at 18 with external weights): imported, run by bitlab,
  * compared with PyTorch's own outputs, and exported again for ONNX Runtime.
  */
+@Tag("slow")
 class PyTorchFixturesTest {
   static Path fixture(String file) {
     try {

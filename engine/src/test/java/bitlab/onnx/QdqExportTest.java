@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * simulated quantized model, and at W8A8 ONNX Runtime's optimizer turns every convolution, linear
  * layer and residual add into its integer operator. (All 2,000 test images: {@code ./bitlab bench qdq}.)
  */
+@Tag("slow")
 class QdqExportTest {
   static final int CALIBRATION = 256;
   static final int IMAGES = 256;

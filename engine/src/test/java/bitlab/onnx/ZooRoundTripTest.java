@@ -9,6 +9,7 @@ import bitlab.model.Zoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +22,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * when the build has them); the ImageNet shapes a seeded normal batch of 4 (enough to exercise every
  * layer, quick on two cores).
  */
+@Tag("slow")
 class ZooRoundTripTest {
   static final double TOLERANCE = 1e-4;
 

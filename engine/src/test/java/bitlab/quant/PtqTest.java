@@ -12,10 +12,12 @@ import bitlab.integer.Deployment;
 import bitlab.model.Model;
 import bitlab.model.Op;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+@Tag("slow")
 class PtqTest {
   private final Dataset digits = Fixtures.digits();
   private final Model net = Fixtures.trainedCnn();

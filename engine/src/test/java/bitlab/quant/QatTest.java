@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bitlab.data.Dataset;
 import bitlab.integer.Deployment;
 import bitlab.model.Model;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class QatTest {
   private final Dataset digits = Fixtures.digits();
   private final Model net = Fixtures.trainedCnn();

@@ -11,8 +11,10 @@ import bitlab.model.Model;
 import bitlab.model.Shape;
 import bitlab.task.CancelledException;
 import bitlab.task.Work;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class TrainerTest {
 
   /** A small CNN with BatchNorm and a residual add for the 8x8 digits. */

@@ -10,10 +10,12 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bitlab quantize ... --onnx FILE}: the quantized model as a QDQ graph that ONNX Runtime opens. */
+@Tag("slow")
 class QuantizeOnnxCliTest {
 
   @Test

@@ -15,9 +15,11 @@ import bitlab.model.Zoo;
 import bitlab.search.hawq.BudgetException;
 import bitlab.search.hawq.Plan;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The notebook vocabulary end to end on LeNet-5's architecture with few images and probes. */
+@Tag("slow")
 class HawqBuilderTest {
   static Model net;
   static Dataset data;

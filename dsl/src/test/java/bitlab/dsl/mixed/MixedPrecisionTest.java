@@ -21,9 +21,11 @@ import bitlab.train.TrainConfig;
 import bitlab.train.Trainer;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
 
+@Tag("slow")
 class MixedPrecisionTest {
   static Dataset digits;
   static Model net;

@@ -15,9 +15,11 @@ import bitlab.quant.QuantizedModel;
 import bitlab.train.TrainConfig;
 import bitlab.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
 
+@Tag("slow")
 class BatchedEvaluationTest {
   static Dataset digits;
   static Model net;

@@ -20,11 +20,13 @@ import bitlab.train.Trainer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@code exportOnnx(q, "file.onnx")}: a notebook's quantized model as a QDQ file that ONNX Runtime runs like the simulation. */
+@Tag("slow")
 class ExportOnnxTest {
   @Test
   void aQuantizedModelExportsAndOnnxRuntimePredictsLikeTheSimulation(@TempDir Path dir) throws Exception {

@@ -16,10 +16,12 @@ import bitlab.quant.QuantizedModel;
 import bitlab.train.TrainConfig;
 import bitlab.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
+@Tag("slow")
 class QuantDslTest {
   static Dataset digits;
   static Model net;

@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A sweep on threads end to end: the grid, its rows, the file, resuming after a stop or a crash, shipped inputs. */
+@Tag("slow")
 class SweepTest {
   @TempDir static Path dir;
   static SweepResult first;

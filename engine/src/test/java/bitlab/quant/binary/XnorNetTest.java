@@ -12,9 +12,11 @@ import bitlab.model.Model;
 import bitlab.nn.Net;
 import bitlab.quant.QuantException;
 import bitlab.train.TrainConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+@Tag("slow")
 class XnorNetTest {
 
   @Test

@@ -3,8 +3,10 @@ package bitlab.search.haq;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class DdpgLearnsTest {
   @Test
   void learnsPerLayerTargetsOnAToyReward() {

@@ -11,8 +11,10 @@ import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class HaqSearchTest {
   private static final Target EDGE = Catalogue.builtIn().target("bismo-edge");
   static final HaqConfig SMALL = HaqConfig.of(12, 3).withWarmup(4).withDdpg(DdpgConfig.DEFAULT.withHidden(32));

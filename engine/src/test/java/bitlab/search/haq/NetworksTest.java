@@ -6,12 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The hand-written backward passes agree with central differences of the forward passes. */
+@Tag("slow")
 class NetworksTest {
   private final Random rng = new Random(5);
   private final Map<String, INDArray> actor = Networks.initActor(3, 5, 4, rng);

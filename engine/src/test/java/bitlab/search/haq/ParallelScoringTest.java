@@ -11,6 +11,7 @@ import bitlab.model.Model;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * the same policies, accuracies, cache hits and best policy, with a synthetic oracle and with PTQ on
  * the integer executor.
  */
+@Tag("slow")
 class ParallelScoringTest {
   private static final Target EDGE = Catalogue.builtIn().target("bismo-edge");
 

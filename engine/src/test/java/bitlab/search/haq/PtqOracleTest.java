@@ -12,9 +12,11 @@ import bitlab.model.Model;
 import bitlab.quant.PtqConfig;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The reward's two arithmetics: integer-only execution and the fake-quantized simulation score a policy alike. */
+@Tag("slow")
 class PtqOracleTest {
   @Test
   void integerAndSimulatedScoringAgreeWithinAFewImages() {

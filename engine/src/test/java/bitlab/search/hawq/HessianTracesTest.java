@@ -11,9 +11,11 @@ import bitlab.model.Shape;
 import bitlab.train.TrainConfig;
 import bitlab.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Hutchinson against the exact traces of a small ReLU network, computed analytically. */
+@Tag("slow")
 class HessianTracesTest {
   static Model mlp;
   static Samples train;

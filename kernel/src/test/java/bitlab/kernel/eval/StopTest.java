@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * handler check with Thread.stop (JDK 17-19), and the loop checks alone (as on JDK 20+, where
  * Thread.stop is gone: emulated here by turning both switches).
  */
+@Tag("slow")
 class StopTest {
   static final List<String> STUBBORN_LOOPS = List.of(
       "long a = 0;\nwhile (true) {\n  try { while (true) { a++; } } catch (Throwable t) { }\n}",
