@@ -87,6 +87,15 @@ class SessionTest {
   }
 
   @Test
+  void displayOfAJavaImageShowsTheImage() {
+    Recording rec = new Recording();
+    Session.Result r = run("display(new java.awt.image.BufferedImage(6, 4, java.awt.image.BufferedImage.TYPE_INT_RGB))", rec);
+    assertTrue(r.ok(), () -> r.error().plain());
+    assertEquals("BufferedImage 6x4", rec.of("display").get(0).bundle().data().get(MimeBundle.TEXT));
+    assertTrue(rec.of("display").get(0).bundle().data().containsKey(MimeBundle.PNG), "an image, not its toString()");
+  }
+
+  @Test
   void compileErrorsPointAtTheSpanOnTheCellLine() {
     Recording rec = new Recording();
     Session.Result r = run("int ok = 1;\nint bad = undefinedThing + 1;", rec);

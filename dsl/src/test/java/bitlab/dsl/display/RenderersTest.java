@@ -42,6 +42,23 @@ class RenderersTest {
   }
 
   @Test
+  void javaImagesRenderAsPng() throws Exception {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(5, 3, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    img.setRGB(4, 2, 0xFF8000);
+    MimeBundle b = Renderers.standard().render(img);
+    assertEquals("BufferedImage 5x3", b.data().get(MimeBundle.TEXT));
+    java.awt.image.BufferedImage back = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Base64.getDecoder().decode(b.data().get(MimeBundle.PNG))));
+    assertEquals(5, back.getWidth());
+    assertEquals(3, back.getHeight());
+    assertEquals(0xFF8000, back.getRGB(4, 2) & 0xFFFFFF, "the pixels survive the PNG");
+    java.awt.image.RenderedImage gray = new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    assertTrue(Renderers.standard().render(new Object() {
+      @Override public String toString() { return "not an image"; }
+    }).data().size() == 1);
+    assertTrue(Renderers.standard().render(gray).data().containsKey(MimeBundle.PNG));
+  }
+
+  @Test
   void renderableValuesRenderThemselves() {
     Renderable own = () -> MimeBundle.html("mine", "<p>mine</p>");
     assertEquals("<p>mine</p>", new Renderers().render(own).data().get(MimeBundle.HTML));
