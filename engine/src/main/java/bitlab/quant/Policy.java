@@ -116,13 +116,22 @@ public record Policy(String model, List<LayerBits> layers) {
     long total = 0;
     for (Node n : m.layers()) {
       LayerBits b = get(n.name());
-      long weights = m.param(n.param("weight")).length();
-      long channels = m.param(n.param("weight")).size(0);
-      total += (weights * b.weights() + 7) / 8;
-      if (m.params().containsKey(n.param("bias"))) total += 4 * channels;
-      if (b.weightsQuantized()) total += 4 * channels;
+      total += layerBytes(m.param(n.param("weight")).length(), m.param(n.param("weight")).size(0), b.weights(),
+          m.params().containsKey(n.param("bias")));
     }
     return total;
+  }
+
+  /**
+   * Bytes of one layer with its weights at {@code weightBits}: the weights packed at their width (rounded up to a
+   * byte), a 32-bit bias per output channel if it has one and, when quantized, a 32-bit scale per output channel. The
+   * one definition of a layer's size: {@link #sizeBytes} and HAWQ-V3's size budget both count with it.
+   */
+  public static long layerBytes(long weights, long outChannels, int weightBits, boolean bias) {
+    long bytes = (weights * weightBits + 7) / 8;
+    if (bias) bytes += 4 * outChannels;
+    if (weightBits != LayerBits.FLOAT) bytes += 4 * outChannels;
+    return bytes;
   }
 
   /** Versioned JSON. */

@@ -206,14 +206,9 @@ public final class Hawq {
     return out;
   }
 
-  /**
-   * Bytes of one layer as {@link bitlab.quant.Policy#sizeBytes} counts them: weights packed at their
-   * width (rounded up to a byte), 32-bit biases and one 32-bit scale per output channel.
-   */
+  /** Bytes of one layer as {@link bitlab.quant.Policy#sizeBytes} counts them (the one definition, {@link bitlab.quant.Policy#layerBytes}). */
   private double sizeBytes(LayerWorkload w, Bits c) {
-    long bytes = (w.weights() * c.weights() + 7) / 8 + 4L * w.outChannels();
-    if (model.params().containsKey(w.name() + ".bias")) bytes += 4L * w.outChannels();
-    return bytes;
+    return bitlab.quant.Policy.layerBytes(w.weights(), w.outChannels(), c.weights(), model.params().containsKey(w.name() + ".bias"));
   }
 
   private double cost(Budget b, Map<String, CostTable> tables, int i, LayerWorkload w, Bits c) {
