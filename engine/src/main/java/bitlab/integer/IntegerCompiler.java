@@ -29,7 +29,7 @@ public final class IntegerCompiler {
   private final QuantizedModel q;
   private final Model m;
   private final Rounding rounding;
-  private final Map<String, List<Node>> readers = new HashMap<>();
+  private final Map<String, List<Node>> readers;
   /** Name of the tensor that holds each node's value (a fused layer's value lives under its ReLU's name). */
   private final Map<String, String> tensorOf = new HashMap<>();
   private final Map<String, QuantParams> paramsOf = new HashMap<>();
@@ -44,7 +44,7 @@ public final class IntegerCompiler {
     this.q = q;
     this.m = q.folded();
     this.rounding = q.rounding();
-    for (Node n : m.nodes()) for (String i : n.inputs()) readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+    this.readers = m.readers();
   }
 
   public static IntegerModel compile(QuantizedModel q) {

@@ -28,6 +28,8 @@ public final class Model {
   private final Map<String, Node> byName;
   private final Map<String, INDArray> params;
   private final Map<String, String> metadata;
+  /** Made on first use: see {@link #readers()}. */
+  private volatile Map<String, List<Node>> readers;
 
   Model(String name, List<Node> nodes, Map<String, INDArray> params, Map<String, String> metadata) {
     if (name == null || name.isBlank()) throw new ModelException("A model needs a name.");
@@ -58,6 +60,22 @@ public final class Model {
   public String name() { return name; }
 
   public List<Node> nodes() { return nodes; }
+
+  /**
+   * The nodes reading each node's output, in graph order (a node nobody reads is absent). Made once per model, the
+   * one place the graph's edges are turned round: quantization's activation points, the integer compiler and the
+   * float engine's fusion all walk forward with it.
+   */
+  public Map<String, List<Node>> readers() {
+    Map<String, List<Node>> r = readers;
+    if (r == null) {
+      Map<String, List<Node>> made = new LinkedHashMap<>();
+      for (Node n : nodes) for (String i : n.inputs()) made.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+      made.replaceAll((k, v) -> List.copyOf(v));
+      readers = r = Collections.unmodifiableMap(made);
+    }
+    return r;
+  }
 
   public Map<String, INDArray> params() { return params; }
 

@@ -38,8 +38,7 @@ final class Fusion {
   Group group(String node) { return byLast.get(node); }
 
   static Fusion plan(Model model, Predicate<String> hooked, Set<String> fetch) {
-    Map<String, List<Node>> consumers = new HashMap<>();
-    for (Node n : model.nodes()) for (String i : n.inputs()) consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+    Map<String, List<Node>> consumers = model.readers();
     Map<String, Group> groups = new HashMap<>();
     Set<String> absorbed = new HashSet<>();
     Set<String> claimed = new HashSet<>();

@@ -178,10 +178,8 @@ public final class ActivationPoints {
     return !layers.isEmpty() && bits == 0 ? LayerBits.FLOAT : bits;
   }
 
-  /** The nodes reading each node's output. */
+  /** The nodes reading each node's output ({@link Model#readers()}). */
   public static Map<String, List<Node>> readers(Model m) {
-    Map<String, List<Node>> r = new HashMap<>();
-    for (Node n : m.nodes()) for (String i : n.inputs()) r.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
-    return r;
+    return m.readers();
   }
 }
