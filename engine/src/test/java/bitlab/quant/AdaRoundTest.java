@@ -104,7 +104,7 @@ class AdaRoundTest {
     assertTrue(differs, "AdaRound rounds some weights the other way");
     assertTrue(a.method().contains("AdaRound"), a.method());
     INDArray x = digits.test().images();
-    assertEquals(Nd4j.argMax(a.predict(x), 1), Nd4j.argMax(a.integer().predict(x), 1), "the integer program computes the simulation");
+    assertEquals(Nd4j.argMax(a.predict(x), 1), Nd4j.argMax(bitlab.integer.Deployment.integer(a).predict(x), 1), "the integer program computes the simulation");
   }
 
   @Test
