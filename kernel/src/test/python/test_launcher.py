@@ -44,6 +44,12 @@ class LauncherTest(unittest.TestCase):
         self.assertIn("where NAME is one of", r.stdout)
         self.assertIn("sweep", r.stdout)
 
+    def test_test_refuses_an_unknown_argument_with_a_sentence(self):
+        r = run("test", "--bogus")
+        self.assertEqual(1, r.returncode)
+        self.assertEqual("bitlab: test takes no arguments but --fast, not '--bogus' (BITLAB_TEST_STAGES picks stages).",
+                         r.stderr.strip())
+
     def test_an_unknown_benchmark_is_one_sentence(self):
         r = run("bench", "nosuch")
         self.assertEqual(2, r.returncode)

@@ -26,7 +26,7 @@ count() { # stage passed failed
 if want maven; then
 echo "== 1/5 Maven tests"
 (cd "$ROOT" && find . -path '*/target/surefire-reports' -type d -prune -exec rm -rf {} +)
-(cd "$ROOT" && mvn -B -Dstyle.color=never test -Dsurefire.printSummary=true 2>&1 | tee "$ARTIFACTS/maven.log" | grep -E '^\[(INFO|ERROR|WARNING)\] (Tests run|BUILD|Reactor Summary|bitlab|Failed|  )|FAIL|Tests in error' )
+(cd "$ROOT" && mvn -B -Dstyle.color=never ${BITLAB_MAVEN_PROFILES:+-P"$BITLAB_MAVEN_PROFILES"} test -Dsurefire.printSummary=true 2>&1 | tee "$ARTIFACTS/maven.log" | grep -E '^\[(INFO|ERROR|WARNING)\] (Tests run|BUILD|Reactor Summary|bitlab|Failed|  )|FAIL|Tests in error' )
 mvn_status=${PIPESTATUS[0]}
 read -r mt mf < <(python3 - "$ROOT" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
