@@ -1,0 +1,34 @@
+package bitlab.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forms the notebooks and tutorials type keep working as the vocabulary changes underneath (a quantized model's
+ * integer program and evaluation, a QAT run's model, option names as text beside typed options).
+ */
+@Tag("slow")
+class NotebookFormsTest {
+
+  @Test
+  void quantizedModelsAndQatRunsAsNotebooksUseThem() {
+    try (Session s = new Session()) {
+      String[] cells = {
+          "var data = subset(mnist(), 256, 200); var net = zoo(\"lenet5\");",
+          "var q = quantize(net, 8, 8).calibrate(data).build(); var iq = q.integer();",
+          "System.out.println(q.evaluate(data)); System.out.println(iq.evaluate(data)); System.out.println(q.simulate(data.test()));",
+          "var kl = quantize(net, 4, 8).calibrate(data, \"kl\", 64).weights(\"mse\").build(); var typed = quantize(net, 4, 8).calibrate(data, kl(), 64).weights(mse()).build();",
+          "if (kl.evaluate(data).correct() != typed.evaluate(data).correct()) throw new AssertionError(\"the name and the typed option differ\");",
+          "var run = quantize(net, 4, 4).calibrate(data, \"mse\", 64).qat(1).train(); var qat = run.model();",
+          "display(qat.evaluate(data)); run",
+          "var search = haq(net, data).on(hardware(\"bismo-edge\")).latency(0.5); search.states()",
+      };
+      for (String cell : cells) {
+        Session.Result r = s.execute(cell, new Recording());
+        assertTrue(r.ok(), () -> cell + "\n" + r.error().plain());
+      }
+    }
+  }
+}
