@@ -52,11 +52,7 @@ public final class HaqBuilder {
   }
 
   /** The hardware that prices policies, e.g. {@code hardware("bismo-edge")}. */
-  public HaqBuilder on(Target t) {
-    HaqBuilder b = copy();
-    b.target = t;
-    return b;
-  }
+  public HaqBuilder on(Target t) { return with(b -> b.target = t); }
 
   /** Latency at most this fraction of the all-8-bit latency on the target. */
   public HaqBuilder latency(double fraction) { return budget(Budget.latency(fraction)); }
@@ -72,55 +68,31 @@ public final class HaqBuilder {
 
   public HaqBuilder sizeKib(double kib) { return budget(Budget.sizeKib(kib)); }
 
-  public HaqBuilder budget(Budget budget) {
-    HaqBuilder b = copy();
-    b.budget = budget;
-    return b;
-  }
+  public HaqBuilder budget(Budget budget) { return with(b -> b.budget = budget); }
 
-  public HaqBuilder episodes(int n) {
-    HaqBuilder b = copy();
-    b.episodes = n;
-    return b;
-  }
+  public HaqBuilder episodes(int n) { return with(b -> b.episodes = n); }
 
-  public HaqBuilder warmup(int n) {
-    HaqBuilder b = copy();
-    b.warmup = n;
-    return b;
-  }
+  public HaqBuilder warmup(int n) { return with(b -> b.warmup = n); }
 
-  public HaqBuilder seed(long s) {
-    HaqBuilder b = copy();
-    b.seed = s;
-    return b;
-  }
+  public HaqBuilder seed(long s) { return with(b -> b.seed = s); }
 
   public HaqBuilder bits(int min, int max) {
-    HaqBuilder b = copy();
-    b.minBits = min;
-    b.maxBits = max;
-    return b;
+    return with(b -> {
+      b.minBits = min;
+      b.maxBits = max;
+    });
   }
 
   /** Hidden layer size of actor and critic (default 300). */
   public HaqBuilder hidden(int h) { return ddpg(ddpg.withHidden(h)); }
 
-  public HaqBuilder ddpg(DdpgConfig c) {
-    HaqBuilder b = copy();
-    b.ddpg = c;
-    return b;
-  }
+  public HaqBuilder ddpg(DdpgConfig c) { return with(b -> b.ddpg = c); }
 
   /** Exploration noise: the truncated normal's width after warm-up and its decay per episode (HAQ: 0.5 and 0.99). */
   public HaqBuilder noise(double sigma, double decay) { return ddpg(ddpg.withNoise(sigma, decay)); }
 
   /** Skip the uniform and random-search baselines (they cost about as much as the search). */
-  public HaqBuilder baselines(boolean on) {
-    HaqBuilder b = copy();
-    b.baselines = on;
-    return b;
-  }
+  public HaqBuilder baselines(boolean on) { return with(b -> b.baselines = on); }
 
   /** Validation images every policy is scored on (default 1,000; the data set's first ones). */
   public HaqBuilder evaluationImages(int n) { return scoring(scoring.withEvaluation(n)); }
@@ -135,13 +107,15 @@ public final class HaqBuilder {
    */
   public HaqBuilder integerScoring(boolean on) { return scoring(scoring.withInteger(on)); }
 
-  private HaqBuilder scoring(Scoring sc) {
+  private HaqBuilder scoring(Scoring sc) { return with(b -> b.scoring = sc); }
+
+  /** A copy with one setting changed: every setting returns a new builder, the old one is unchanged. */
+  private HaqBuilder with(java.util.function.Consumer<HaqBuilder> change) {
     HaqBuilder b = copy();
-    b.scoring = sc;
+    change.accept(b);
     return b;
   }
 
-  /** A copy to change one setting in: every setting returns a new builder, the old one is unchanged. */
   private HaqBuilder copy() {
     HaqBuilder b = new HaqBuilder(net, data);
     b.target = target;
