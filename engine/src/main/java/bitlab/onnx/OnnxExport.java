@@ -205,8 +205,8 @@ public final class OnnxExport {
     return StringStringEntryProto.newBuilder().setKey(k).setValue(v).build();
   }
 
+  /** bitlab's version as every provenance line gives it ({@link bitlab.Version}). */
   static String version() {
-    String v = OnnxExport.class.getPackage() == null ? null : OnnxExport.class.getPackage().getImplementationVersion();
-    return v == null ? "development build" : v;
+    return bitlab.Version.current();
   }
 }
