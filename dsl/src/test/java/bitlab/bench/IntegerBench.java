@@ -10,7 +10,7 @@ import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.kernel.ConvKernels;
-import bitlab.integer.kernel.CpuFeatures;
+import bitlab.cpu.CpuFeatures;
 import bitlab.integer.kernel.Int8Peak;
 import bitlab.integer.kernel.Parallel;
 import bitlab.model.Inference;

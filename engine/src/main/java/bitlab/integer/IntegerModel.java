@@ -299,7 +299,7 @@ public final class IntegerModel {
       String why = a == null ? "" : bitlab.integer.kernel.ConvKernels.explain(a.kernel(), batch);
       rows.add(new Profile.Row(s.node(), s.op(), kernel, why, a == null ? 0 : a.geometry().macs() * batch, ms, Double.NaN));
     }
-    return new Profile(name(), source.policy().summary(), batch, rounds, bitlab.integer.kernel.CpuFeatures.current().toString(),
+    return new Profile(name(), source.policy().summary(), batch, rounds, bitlab.cpu.CpuFeatures.current().toString(),
         bitlab.integer.kernel.Int8Peak.ofThisMachine(), rows, "");
   }
 

@@ -19,25 +19,14 @@ final class Dnnl {
   static final String PROBLEM;
 
   static {
-    engine e = null;
     String problem = null;
     if (!Boolean.parseBoolean(System.getProperty("bitlab.nn.dnnl", "true"))) {
       problem = "switched off with -Dbitlab.nn.dnnl=false";
-    } else {
-      try {
-        // a CPU held down to AVX2 (-Dbitlab.kernel.isa=avx2) holds every oneDNN user of the process there; the
-        // cap takes only before oneDNN's first primitive, which the float engine usually makes
-        bitlab.integer.kernel.CpuFeatures cpu = bitlab.integer.kernel.CpuFeatures.current();
-        if (cpu.forced() && cpu.isa() == bitlab.integer.kernel.CpuFeatures.Isa.AVX2) {
-          org.bytedeco.dnnl.global.dnnl.dnnl_set_max_cpu_isa(org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx2);
-        }
-        e = new engine(engine.kind.cpu, 0);
-      } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError or oneDNN's own error
-        problem = "oneDNN could not start: " + t;
-      }
+    } else if (!bitlab.cpu.OneDnn.AVAILABLE) {
+      problem = bitlab.cpu.OneDnn.PROBLEM; // the engine is the process's one (bitlab.cpu.OneDnn), capped as -Dbitlab.kernel.isa says
     }
-    ENGINE = e;
-    AVAILABLE = e != null;
+    AVAILABLE = problem == null;
+    ENGINE = AVAILABLE ? bitlab.cpu.OneDnn.ENGINE : null;
     PROBLEM = problem;
   }
 

@@ -1,6 +1,6 @@
 package bitlab.integer;
 
-import bitlab.integer.kernel.CpuFeatures;
+import bitlab.cpu.CpuFeatures;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,5 +1,7 @@
 package bitlab.integer.kernel;
 
+import bitlab.cpu.CpuFeatures;
+
 /** Where the integer executor gets its convolution kernels. */
 public final class ConvKernels {
   private ConvKernels() {}

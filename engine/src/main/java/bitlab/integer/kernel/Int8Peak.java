@@ -1,5 +1,7 @@
 package bitlab.integer.kernel;
 
+import bitlab.cpu.CpuFeatures;
+
 /**
  * This CPU's int8 peak, computed (not measured) from the instruction set {@link CpuFeatures} found:
  * cores x exact 8-bit multiply-accumulates into int32 per cycle x clock.

@@ -1,5 +1,6 @@
 package bitlab.integer.kernel;
 
+import bitlab.cpu.CpuFeatures;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;

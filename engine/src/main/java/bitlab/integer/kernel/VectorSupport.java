@@ -1,5 +1,7 @@
 package bitlab.integer.kernel;
 
+import bitlab.cpu.CpuFeatures;
+
 /**
  * Whether the Vector API kernels can run here: the incubating module {@code jdk.incubator.vector}
  * must be in the boot layer (the JVM needs {@code --add-modules jdk.incubator.vector}; the

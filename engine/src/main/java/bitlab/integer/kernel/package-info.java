@@ -8,7 +8,7 @@
  * {@code FastKernelsTest} and {@code DnnlConvKernelTest} check on hundreds of seeded random layers, and the same
  * codes through {@link bitlab.integer.kernel.ConvKernel#requantize}, which applies the layer's
  * {@link bitlab.integer.kernel.Epilogue} (bias, dyadic requantization, clamp) as the sums leave the kernel.
- * {@link bitlab.integer.kernel.ConvKernels#best} picks per layer by what {@link bitlab.integer.kernel.CpuFeatures}
+ * {@link bitlab.integer.kernel.ConvKernels#best} picks per layer by what {@link bitlab.cpu.CpuFeatures}
  * finds at run time ({@code -Dbitlab.kernel.isa=avx2|none} holds it down, for tests):
  * <ul>
  *   <li>with VNNI or AMX, oneDNN's int8 convolution for every convolution ({@code DnnlConvKernel}): one exact

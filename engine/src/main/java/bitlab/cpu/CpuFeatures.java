@@ -1,4 +1,4 @@
-package bitlab.integer.kernel;
+package bitlab.cpu;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,9 +12,9 @@ import java.util.Locale;
  *
  * <p>VNNI decides how 8-bit weights run on oneDNN: with it one pass is exact; without it oneDNN's
  * int8 kernels sum pairs of products in 16 bits with saturation, so weights are split in two
- * ({@code DnnlConvKernel}). {@code -Dbitlab.kernel.isa=avx2} makes the executor behave as on a CPU
- * with AVX2 only (oneDNN is held to AVX2 as well), {@code -Dbitlab.kernel.isa=none} as on one without
- * AVX2; that is how the tests cover the paths this machine would not take.
+ * ({@code bitlab.integer.kernel.DnnlConvKernel}). {@code -Dbitlab.kernel.isa=avx2} makes the executor behave as on a CPU
+ * with AVX2 only (oneDNN is held to AVX2 as well, for every user: {@link OneDnn}), {@code -Dbitlab.kernel.isa=none}
+ * as on one without AVX2; that is how the tests cover the paths this machine would not take.
  *
  * @param isa     the vector instruction set the kernels use
  * @param amx     whether AMX int8 tiles are there (and not switched off)
@@ -86,7 +86,7 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
         if (!flags.isEmpty() && !Double.isNaN(mhz)) break;
       }
     } catch (IOException | RuntimeException e) {
-      // not Linux: the flags stay empty and the Java kernels decide for themselves (VectorSupport)
+      // not Linux: the flags stay empty and the Java kernels decide for themselves (bitlab.integer.kernel.VectorSupport)
     }
     return of(flags, mhz / 1000, forced);
   }
@@ -96,7 +96,7 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
    * {@code native} or null). An unknown or higher value than the CPU has is ignored, and {@link #source}
    * says so: the executor never stops over a property.
    */
-  static CpuFeatures of(String flags, double ghz, String forced) {
+  public static CpuFeatures of(String flags, double ghz, String forced) {
     String f = " " + flags.trim().toLowerCase(Locale.ROOT) + " ";
     boolean avx2 = f.contains(" avx2 "), avx512 = f.contains(" avx512f ") && f.contains(" avx512bw ") && f.contains(" avx512vl ");
     Isa isa = avx512 ? (f.contains(" avx512_vnni ") ? Isa.AVX512_VNNI : Isa.AVX512)
