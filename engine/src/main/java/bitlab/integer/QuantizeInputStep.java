@@ -23,7 +23,7 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
 
   /** Codes of a float batch {@code [N, ...shape]}, on all cores (eight at a time where the CPU has AVX-512). */
   public IntTensor quantize(INDArray images) {
-    float[] x = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    float[] x = floats(images);
     int batch = (int) images.size(0);
     byte[] codes = new byte[x.length];
     float scale = params.scale(0);
@@ -37,6 +37,19 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
       }
     });
     return new IntTensor(shape, batch, codes, params);
+  }
+
+  /**
+   * The batch's values in row-major order. A float array that is its own whole buffer in row-major order is read
+   * straight from that buffer: a cast and a copy are ND4J operations, whose dispatch (and, on larger arrays, an
+   * OpenMP team) cost more than quantizing a batch of small images.
+   */
+  static float[] floats(INDArray images) {
+    if (images.dataType() == DataType.FLOAT && images.ordering() == 'c' && images.offset() == 0 && images.data().length() == images.length()
+        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(images)) {
+      return images.data().asFloat();
+    }
+    return images.castTo(DataType.FLOAT).dup('c').data().asFloat();
   }
 
   @Override public IntTensor run(List<IntTensor> in) {

@@ -8,9 +8,13 @@ import bitlab.quant.QuantSpec;
 import bitlab.quant.Rounding;
 import java.util.List;
 import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.junit.jupiter.api.Test;
 
-/** The parallel, hoisted loops of max pooling and the residual add give the codes of their simulations. */
+/** The parallel, hoisted loops of max pooling, the residual add and the input's quantization give the codes of their simulations. */
 class ElementwiseStepsTest {
 
   private static IntTensor random(Random r, Shape shape, int batch, QuantSpec spec) {
@@ -52,5 +56,22 @@ class ElementwiseStepsTest {
         assertArrayEquals(want, simulated(step.run(List.of(a, b))), rounding + " with multipliers " + m[0] + ", " + m[1]);
       }
     }
+  }
+
+  @Test void theInputIsReadInRowMajorOrderWhateverItsLayoutOrType() {
+    Nd4j.getRandom().setSeed(5);
+    INDArray whole = Nd4j.randn(DataType.FLOAT, 6, 3, 5, 7);
+    float[] want = whole.dup('c').data().asFloat();
+    assertArrayEquals(want, QuantizeInputStep.floats(whole), "its own buffer");
+    INDArray images = whole.get(NDArrayIndex.interval(2, 5));
+    assertArrayEquals(images.dup('c').data().asFloat(), QuantizeInputStep.floats(images), "a view of images 2..4");
+    INDArray fortran = whole.dup('f');
+    assertArrayEquals(want, QuantizeInputStep.floats(fortran), "column-major");
+    INDArray permuted = Nd4j.randn(DataType.FLOAT, 3, 6, 5, 7).permute(1, 0, 2, 3);
+    assertArrayEquals(permuted.dup('c').data().asFloat(), QuantizeInputStep.floats(permuted), "permuted");
+    assertArrayEquals(want, QuantizeInputStep.floats(whole.castTo(DataType.DOUBLE)), "float64");
+    QuantizeInputStep step = new QuantizeInputStep("input", Shape.image(3, 5, 7),
+        new QuantParams(QuantSpec.INT8_ACT_PER_TENSOR, new float[] {0.03f}, new int[] {0}));
+    assertArrayEquals(step.quantize(images.dup('c')).codes(), step.quantize(images).codes(), "the same codes from a view");
   }
 }

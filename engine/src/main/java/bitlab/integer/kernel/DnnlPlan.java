@@ -23,6 +23,11 @@ final class DnnlPlan {
   private final int chunks;
   private final int parts;
   private final List<DnnlPiece> pieces = new ArrayList<>();
+  private final int[] bounds;
+  /** The layer as one piece (see {@link #whole()}), null until the machine is first found busy. */
+  private List<DnnlPiece> whole;
+  /** Whether the last call ran the layer as one piece because the machine was busy. */
+  private boolean ranWhole;
 
   DnnlPlan(DnnlConvKernel k, int batch) {
     this.k = k;
@@ -52,6 +57,26 @@ final class DnnlPlan {
     }
     this.chunks = bounds.length - 1;
     this.parts = split ? 2 : 1;
+    this.bounds = bounds;
+  }
+
+  /**
+   * The layer as one piece, for the calls made while the machine is busy ({@link Parallel#busy}); made on first
+   * need, and only kept if its implementations keep the sums exact with this plan's weight parts (else the pieces run).
+   */
+  private List<DnnlPiece> whole() {
+    if (whole == null) {
+      byte[][] w = k.parts(parts == 2);
+      DnnlPiece[] made = new DnnlPiece[1];
+      OmpThreads.alone(() -> made[0] = new DnnlPiece(g, 0, batch, 0, g.outH(), bounds, w));
+      boolean exact = parts == 2 || k.maxWeight <= DnnlConvKernel.PART;
+      if (!exact) {
+        exact = true;
+        for (String i : made[0].implementations()) exact &= DnnlConvKernel.exactPairs(i);
+      }
+      whole = exact ? List.of(made[0]) : pieces;
+    }
+    return whole;
   }
 
   /**
@@ -85,7 +110,7 @@ final class DnnlPlan {
     }
     return String.join(", ", impls) + (parts == 1 ? ", one pass" : ", 8-bit weights split into two passes")
         + (chunks == 1 ? "" : ", " + chunks + " channel chunks") + (reordered ? ", output reordered to NHWC" : "")
-        + (pieces.size() == 1 ? "" : ", in " + pieces.size() + " pieces");
+        + (pieces.size() == 1 ? "" : ", in " + pieces.size() + " pieces") + (ranWhole ? " (last call as one: the machine was busy)" : "");
   }
 
   /**
@@ -93,9 +118,11 @@ final class DnnlPlan {
    * are written there; else {@code e} turns them into codes in {@code out}.
    */
   void run(byte[] input, int[] acc, Epilogue e, byte[] out) {
-    int threads = pieces.size() == 1 ? 1 : Parallel.defaultThreads();
-    Parallel.run(pieces.size(), threads, i -> {
-      DnnlPiece p = pieces.get(i);
+    ranWhole = pieces.size() > 1 && Parallel.busy() && whole() != pieces;
+    List<DnnlPiece> use = ranWhole ? whole : pieces;
+    int threads = use.size() == 1 ? 1 : Parallel.defaultThreads();
+    Parallel.run(use.size(), threads, i -> {
+      DnnlPiece p = use.get(i);
       p.run(input, k.flip);
       read(p, acc, e, out);
     });

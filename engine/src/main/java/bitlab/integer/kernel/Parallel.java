@@ -48,9 +48,77 @@ public final class Parallel {
     minParallelMacs = macs;
   }
 
-  /** The threads a kernel call of {@code macs} multiply-accumulates uses: {@code threads}, or 1 below {@link #minParallelMacs}. */
+  /** The threads a kernel call of {@code macs} multiply-accumulates uses: {@code threads}, or 1 below {@link #minParallelMacs} or while {@link #busy}. */
   static int threadsFor(long macs, int threads) {
-    return macs < minParallelMacs ? 1 : threads;
+    return macs < minParallelMacs || busy() ? 1 : threads;
+  }
+
+  /** When the kernels ask helper threads: while the machine is not busy (measured), always, or never. */
+  public enum Helpers { MEASURE, ALWAYS, NEVER }
+
+  /** {@code -Dbitlab.kernel.helpers=measure|always|never}; an unknown value is taken as {@code measure}. */
+  private static volatile Helpers helpers = switch (System.getProperty("bitlab.kernel.helpers", "measure").trim().toLowerCase(java.util.Locale.ROOT)) {
+    case "always" -> Helpers.ALWAYS;
+    case "never" -> Helpers.NEVER;
+    default -> Helpers.MEASURE;
+  };
+  private static final long RECHECK_NANOS = 5_000_000_000L;
+  private static volatile boolean busy;
+  private static volatile long checkedAt = Long.MIN_VALUE / 2;
+  private static volatile long sink;
+
+  /** Sets when helpers are asked, for the whole JVM (benchmarks compare the settings; tests take the one-piece paths). */
+  public static void helpers(Helpers h) {
+    helpers = java.util.Objects.requireNonNull(h);
+    checkedAt = Long.MIN_VALUE / 2;
+  }
+
+  /**
+   * Whether the machine is too busy now for a helper thread to pay: measured at most every five seconds by running
+   * the same work (about 0.15 ms for one core) alone and split in two with a helper, seven times each, alternating;
+   * busy unless the split is at least 20% faster. On a machine whose cores other processes crowd, a helper that
+   * took its item may not be scheduled for a time slice, and the caller waits for it: measured on the shared
+   * 2-core machine at a load of about 15, lenet5 at batch 8 took 8.6 ms with its layers split and 2.6 ms with each
+   * on the calling thread. Then every kernel call and element-wise pass stays on the calling thread, and oneDNN
+   * layers run as one piece ({@code DnnlPlan}). Always busy with {@link Helpers#NEVER}; never with
+   * {@link Helpers#ALWAYS}, with one core, or while {@link #minParallelMacs} is 0 (tests that run the parallel paths on
+   * small shapes).
+   */
+  public static boolean busy() {
+    Helpers h = helpers;
+    if (h == Helpers.NEVER) return true;
+    if (h == Helpers.ALWAYS || minParallelMacs == 0 || defaultThreads() < 2) return false;
+    if (System.nanoTime() - checkedAt < RECHECK_NANOS) return busy;
+    synchronized (Parallel.class) {
+      if (System.nanoTime() - checkedAt >= RECHECK_NANOS) {
+        busy = measureBusy();
+        checkedAt = System.nanoTime();
+      }
+    }
+    return busy;
+  }
+
+  private static boolean measureBusy() {
+    int rounds = 7;
+    long[] alone = new long[rounds], split = new long[rounds];
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      run(2, 1, Parallel::probe);
+      long t1 = System.nanoTime();
+      run(2, 2, Parallel::probe);
+      alone[r] = t1 - t0;
+      split[r] = System.nanoTime() - t1;
+    }
+    java.util.Arrays.sort(alone);
+    java.util.Arrays.sort(split);
+    return split[rounds / 2] > 0.8 * alone[rounds / 2];
+  }
+
+  /** Half of the measurement's work: a chain of multiply-adds the JIT cannot shorten. */
+  private static void probe(int half) {
+    long h = half + 1;
+    for (int i = 0; i < 50_000; i++) h = h * 6364136223846793005L + i;
+    sink += h;
   }
 
   /** A contiguous share of an element-wise pass: elements {@code [from, to)}. */
@@ -67,7 +135,7 @@ public final class Parallel {
   public static void ranges(int n, int grain, int threads, Range body) {
     if (grain < 1) throw new IllegalArgumentException("A grain must be at least 1, not " + grain + ".");
     int tasks = (int) Math.min(4L * threads, Math.max(1, n / grain));
-    if (tasks <= 1 || threads <= 1) {
+    if (tasks <= 1 || threads <= 1 || busy()) {
       if (n > 0) body.accept(0, n);
       return;
     }

@@ -25,7 +25,8 @@
  * {@link bitlab.integer.kernel.ConvKernels#explain} says in a sentence why a kernel runs a layer (the profile's
  * column). The Java kernels run on {@code ConvKernels.defaultThreads()} cores (or the count asked for) through
  * {@code Parallel}, which keeps calls of fewer than {@code Parallel.minParallelMacs()} products on the calling
- * thread. {@code Parallel.ranges} also splits the executor's element-wise passes (residual adds, max pooling,
+ * thread, and every call while the machine is too busy for a helper to pay ({@code Parallel.busy()}, measured every
+ * five seconds; oneDNN layers then run as one piece). {@code Parallel.ranges} also splits the executor's element-wise passes (residual adds, max pooling,
  * the input's quantization), and {@link bitlab.integer.kernel.VectorRequant} does their rescaling eight values at
  * a time on AVX-512.
  */

@@ -100,21 +100,32 @@ class DnnlConvKernelTest {
     List<ConvGeometry> shapes = List.of(new ConvGeometry(64, 32, 3, 3, 2, 1, 1, 1, 27, 25), new ConvGeometry(48, 32, 5, 5, 1, 2, 2, 1, 19, 17),
         new ConvGeometry(3, 64, 7, 7, 2, 3, 3, 1, 61, 61), new ConvGeometry(96, 96, 3, 3, 2, 1, 1, 96, 113, 111),
         new ConvGeometry(200, 300, 1, 1, 1, 0, 0, 1, 9, 9));
+    // with helpers always asked the pieces run; with none (a busy machine) the same plan runs the layer as one piece
     Random r = new Random(13);
-    for (ConvGeometry g : shapes) {
-      for (int batch : new int[] {1, 3}) {
-        boolean unsigned = batch == 1;
-        int zp = unsigned ? 3 : -5;
-        byte[] weights = FastKernelsTest.codes(r, g.weightSize(), false);
-        byte[] x = FastKernelsTest.codes(r, batch * g.inputSize(), unsigned);
-        ConvKernel k = ConvKernels.dnnl(g, weights, unsigned, zp);
-        int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch);
-        assertArrayEquals(want, accumulate(k, x, batch), () -> g + " batch " + batch + ": " + k.detail(batch));
-        byte[] codes = new byte[want.length];
-        k.requantize(x, batch, FastKernelsTest.EPILOGUE, codes);
-        assertArrayEquals(FastKernelsTest.codes(g, batch, want), codes, () -> "epilogue: " + g + " batch " + batch + ": " + k.detail(batch));
-        if (OmpThreads.AVAILABLE && Parallel.defaultThreads() > 1) assertTrue(k.detail(batch).contains(" pieces"), k.detail(batch));
+    try {
+      for (Parallel.Helpers helpers : List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER)) {
+        Parallel.helpers(helpers);
+        for (ConvGeometry g : shapes) {
+          for (int batch : new int[] {1, 3}) {
+            boolean unsigned = batch == 1;
+            int zp = unsigned ? 3 : -5;
+            byte[] weights = FastKernelsTest.codes(r, g.weightSize(), false);
+            byte[] x = FastKernelsTest.codes(r, batch * g.inputSize(), unsigned);
+            ConvKernel k = ConvKernels.dnnl(g, weights, unsigned, zp);
+            int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch);
+            assertArrayEquals(want, accumulate(k, x, batch), () -> helpers + ": " + g + " batch " + batch + ": " + k.detail(batch));
+            byte[] codes = new byte[want.length];
+            k.requantize(x, batch, FastKernelsTest.EPILOGUE, codes);
+            assertArrayEquals(FastKernelsTest.codes(g, batch, want), codes, () -> helpers + ", epilogue: " + g + " batch " + batch + ": " + k.detail(batch));
+            if (OmpThreads.AVAILABLE && Parallel.defaultThreads() > 1) {
+              assertTrue(k.detail(batch).contains(" pieces"), k.detail(batch));
+              assertEquals(helpers == Parallel.Helpers.NEVER, k.detail(batch).contains("as one: the machine was busy"), k.detail(batch));
+            }
+          }
+        }
       }
+    } finally {
+      Parallel.helpers(Parallel.Helpers.MEASURE);
     }
   }
 
