@@ -75,11 +75,10 @@ final class HaqCommand implements Callable<Integer> {
     bitlab.data.Dataset data = args.data();
     HaqBuilder builder = new HaqBuilder(args.model(), data).on(SessionTargets.named(target)).budget(b)
         .episodes(episodes).seed(seed).evaluationImages(evalImages).baselines(!noBaselines).integerScoring(!simulated);
-    if (warmup != null) builder.warmup(warmup);
+    if (warmup != null) builder = builder.warmup(warmup); // builders return a new builder from each setting
     FineTune ft = finetune(finetune);
     if (finetuneLr != null) ft = ft.withLearningRate(finetuneLr);
-    builder.finetune(ft);
-    HaqResult r = builder.run();
+    HaqResult r = builder.finetune(ft).run();
     System.err.print("\r");
     if (!json) {
       System.out.print(r);
