@@ -14,6 +14,11 @@ gone, removes its connection file and exits (bitlab.kernel.ParentWatch).
 --check: execute each notebook without saving, and require that no cell fails and that every cell
 produces at least the rich output types (text/html, image/png, image/svg+xml) its committed
 outputs have. Prints one line per notebook and 'notebooks: N passed, N failed'.
+
+Both ways, the numbers quoted in Markdown cells are checked against the outputs of this execution
+(prose_check.py: a quote tagged <!--from: LABEL--> must agree with the number after LABEL in its cell's
+output). Saving keeps the new outputs even when a quote disagrees, so the prose can be fixed against them,
+and the exit status is 1.
 """
 import argparse
 import os
@@ -29,6 +34,8 @@ import nbformat
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+import prose_check
 
 RICH = ("text/html", "image/png", "image/svg+xml")
 
@@ -155,17 +162,17 @@ def run(argv):
             continue
         took = time.time() - start
         if args.check:
-            problems = check(path, nb)
-            if problems:
-                failed += 1
-                print("FAIL %s (%.1f s)\n  %s" % (path, took, "\n  ".join(problems)))
-            else:
-                passed += 1
-                print("ok   %s (%.1f s)" % (path, took))
+            problems = check(path, nb) + prose_check.check(nb, path)
         else:
             save(nb, path)
+            problems = prose_check.check(nb, path)
+        if problems:
+            failed += 1
+            print("FAIL %s (%.1f s)%s\n  %s" % (path, took, "" if args.check else ", outputs saved, but the prose disagrees with them:",
+                                                 "\n  ".join(problems)))
+        else:
             passed += 1
-            print("ran  %s (%.1f s), outputs saved" % (path, took))
+            print(("ok   %s (%.1f s)" if args.check else "ran  %s (%.1f s), outputs saved") % (path, took))
     if args.check:
         print("notebooks: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1

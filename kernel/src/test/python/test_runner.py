@@ -82,6 +82,20 @@ class RunnerTests(unittest.TestCase):
         self.assertEqual("".join(text) if isinstance(text, list) else text, "42")
         self.assertEqual([n for n in os.listdir(self.dir) if n.startswith(".bitlab-")], [], "no temporary file left")
 
+    def test_a_quote_that_disagrees_with_the_new_outputs_fails_the_check(self):
+        nb = notebook(['System.out.println("answer " + (6 * 7))'])
+        nb["cells"].append({"cell_type": "markdown", "id": "m1", "metadata": {},
+                            "source": "The answer is 41<!--from: answer-->."})
+        path = os.path.join(self.dir, "prose.ipynb")
+        with open(path, "w") as f:
+            json.dump(nb, f)
+        r = subprocess.run([PYTHON, RUNNER, "--check", path], capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("quotes 41 for the first number after 'answer' in cell 0's output, which shows 42", r.stdout)
+        r = subprocess.run([PYTHON, RUNNER, path], capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 1, "saving runs the checker too")
+        self.assertIn("outputs saved, but the prose disagrees", r.stdout)
+
     def test_killing_the_runner_ends_its_kernel_and_removes_the_connection_file(self):
         nb = self.write("slow.ipynb", ["Thread.sleep(600_000);"])
         runner = subprocess.Popen([PYTHON, RUNNER, nb], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

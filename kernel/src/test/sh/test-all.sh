@@ -68,8 +68,8 @@ fi
 fi
 
 if want conformance; then
-echo "== 4/5 kernel conformance (jupyter_kernel_test), protocol robustness, the runner, lab state, the launcher"
-out="$(cd "$ROOT/kernel/src/test/python" && JUPYTER_PATH="$VENV/share/jupyter" timeout 1200 /usr/bin/python3 -m unittest -v test_conformance test_protocol_robustness test_runner test_lab_state test_launcher 2>&1)"
+echo "== 4/5 kernel conformance (jupyter_kernel_test), protocol robustness, the runner, lab state, the launcher, the prose checker"
+out="$(cd "$ROOT/kernel/src/test/python" && JUPYTER_PATH="$VENV/share/jupyter" timeout 1200 /usr/bin/python3 -m unittest -v test_conformance test_protocol_robustness test_runner test_lab_state test_launcher test_prose_check 2>&1)"
 echo "$out" | grep -E '(ok|FAIL|ERROR|skipped.*)$|^Ran|^OK|^FAILED|Error|assert' | head -80
 ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' <<<"$out")
 bad=$(grep -cE '^(FAIL|ERROR):' <<<"$out")

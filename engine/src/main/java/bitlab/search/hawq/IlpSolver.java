@@ -295,8 +295,10 @@ public final class IlpSolver {
   }
 
   /** Six significant digits without trailing zeros, then the unit. */
+  /** A whole amount (bytes, BOPs) exactly, since a reader quotes it; anything else to 6 significant digits. */
   static String fmt(double v, String unit) {
-    String s = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+    String s = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+        : new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     return s + (unit.isEmpty() ? "" : " " + unit);
   }
 }

@@ -44,6 +44,13 @@ class IlpSolverTest {
     System.out.println("IlpSolverTest: " + solved + " random instances solved exactly; ojAlgo alone was off on " + solverOff);
   }
 
+  /** Whole amounts are printed exactly (a tutorial quotes them), others to six significant digits. */
+  @Test void amountsArePrintedExactlyWhenWhole() {
+    assertEquals("12349440 BOPs", IlpSolver.fmt(12_349_440, "BOPs"));
+    assertEquals("47990.5 bytes", IlpSolver.fmt(47_990.5, "bytes"));
+    assertEquals("0.123457 ms", IlpSolver.fmt(0.1234567, "ms"));
+  }
+
   @Test void budgetBelowTheCheapestPolicyNamesTheRange() {
     IlpProblem p = twoLayers(10);
     BudgetException e = assertThrows(BudgetException.class, () -> IlpSolver.solve(p));
