@@ -85,6 +85,55 @@ public final class ClippingCurve implements Renderable {
     return AciqClipping.expectedMse(Prior.GAUSSIAN, tensor.std(), a, spec.qmax() - spec.qmin(), true);
   }
 
+  /**
+   * The measured error at {@code ±a} split in two, which add up to {@link #measure}: {@code [0]} clipping noise, from the
+   * values beyond {@code ±a}, and {@code [1]} rounding noise, from the values within; both as means over all values.
+   */
+  public double[] noise(double a) {
+    double[] x = tensor.values();
+    double[] q = tensor.quantized(TensorQuantizer.symmetric(bits, a)).values();
+    double clipped = 0, rounded = 0;
+    for (int i = 0; i < x.length; i++) {
+      double e = (x[i] - q[i]) * (x[i] - q[i]);
+      if (Math.abs(x[i]) > a) clipped += e; else rounded += e;
+    }
+    return new double[] {clipped / x.length, rounded / x.length};
+  }
+
+  /**
+   * The trade-off as a picture: clipping noise falls and rounding noise rises as {@code α} grows, and the measured
+   * error is their sum, lowest where the two balance. Log scale; the lowest measured point is marked.
+   */
+  public XYChart tradeoff() {
+    double[] clipNoise = new double[POINTS];
+    double[] roundNoise = new double[POINTS];
+    for (int i = 0; i < POINTS; i++) {
+      double[] n = noise(alpha[i]);
+      clipNoise[i] = Math.max(n[0], Double.MIN_NORMAL);  // a log axis cannot show 0: nothing clipped at the largest α
+      roundNoise[i] = n[1];
+    }
+    XYChart c = new XYChartBuilder().width(760).height(380).title(tensor.name() + ", " + bits + " bits: clipping noise against rounding noise")
+        .xAxisTitle("clipping value α (values beyond ±α are clipped)").yAxisTitle("mean squared error (log)").build();
+    c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setYAxisMin(Math.max(1e-3 * min(measured), Double.MIN_NORMAL));
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setXAxisDecimalPattern(Charts.pattern(tensor.absMax()));
+    line(c, "clipping noise (|x| > α)", clipNoise, new Color(214, 39, 40), new float[] {6f, 4f});
+    line(c, "rounding noise (|x| ≤ α)", roundNoise, new Color(44, 160, 44), new float[] {2f, 3f});
+    line(c, "measured = their sum", measured, new Color(31, 119, 180), null);
+    XYSeries low = c.addSeries("lowest error", new double[] {best()}, new double[] {measure(best())});
+    low.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    low.setMarker(SeriesMarkers.DIAMOND);
+    low.setMarkerColor(Color.BLACK);
+    return c;
+  }
+
+  private static double min(double[] v) {
+    double m = Double.POSITIVE_INFINITY;
+    for (double x : v) m = Math.min(m, x);
+    return m;
+  }
+
   /** The clipping value of the measured curve's lowest point (on its 240-point grid). */
   public double best() {
     int k = 0;

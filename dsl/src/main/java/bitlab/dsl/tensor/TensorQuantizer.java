@@ -154,6 +154,48 @@ public final class TensorQuantizer implements Renderable {
     return chart;
   }
 
+  /**
+   * The backward pass over {@code [from, to]}: the derivative of the staircase (0 on every step; at a jump it does
+   * not exist, drawn as a spike) against the straight-through estimator's, 1 inside {@code [lo, hi]} and 0 outside.
+   * Training with the true derivative would never move a weight; the STE passes the gradient through unchanged
+   * where the value is not clipped.
+   */
+  public XYChart gradientChart(double from, double to) {
+    if (!(from < to)) throw new QuantException("gradientChart(from, to) needs from < to, got " + from + " and " + to + ".");
+    int n = 1601;
+    double[] x = new double[n];
+    double[] ste = new double[n];
+    double[] stair = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = from + (to - from) * i / (n - 1);
+      ste[i] = steGradient(x[i]);
+      // a jump of the staircase between this sample and the next shows as a spike: the derivative there is infinite
+      stair[i] = i + 1 < n && roundTrip(x[i]) != roundTrip(from + (to - from) * (i + 1) / (n - 1)) ? 1.6 : 0;
+    }
+    XYChart chart = new XYChartBuilder().width(720).height(300).title(describe() + ": gradients")
+        .xAxisTitle("x").yAxisTitle("d x̂ / d x").build();
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+    chart.getStyler().setYAxisMin(-0.1);
+    chart.getStyler().setYAxisMax(1.8);
+    XYSeries exact = chart.addSeries("the staircase's derivative: 0, spikes at the jumps", x, stair);
+    exact.setLineColor(new Color(31, 119, 180));
+    exact.setMarker(SeriesMarkers.NONE);
+    XYSeries s = chart.addSeries("the STE's: 1 inside [lo, hi], 0 outside", x, ste);
+    s.setLineColor(new Color(214, 39, 40));
+    s.setLineStyle(new BasicStroke(2.5f));
+    s.setMarker(SeriesMarkers.NONE);
+    return chart;
+  }
+
+  /**
+   * The affine map as a picture: the real line with a tick at every value a code represents, the codes under it,
+   * the clipping range shaded, and an arrow from each of {@code xs} to the code it rounds to.
+   */
+  public bitlab.dsl.display.Diagram grid(double... xs) { return QuantizerGrid.draw(this, xs); }
+
+  /** The straight-through estimator's derivative of the round trip at {@code x}: 1 inside {@code [lo, hi]}, 0 outside. */
+  public double steGradient(double x) { return x >= lo() && x <= hi() ? 1 : 0; }
+
   /** E.g. {@code uint4 asymmetric, scale 0.2, zero point 5}. */
   public String describe() {
     return (params.spec().signed() ? "int" : "uint") + bits() + (isSymmetric() ? " symmetric" : " asymmetric")

@@ -74,4 +74,37 @@ class TensorQuantizerTest {
       }
     }
   }
+
+  /** The grid diagram puts every code under the value it represents and sends each sample to the code the quantizer gives it. */
+  @Test
+  void theGridShowsWhereEachValueGoes() {
+    TensorQuantizer q = TensorQuantizer.asymmetric(4, -1.0, 2.0);
+    bitlab.dsl.display.Diagram d = q.grid(0.31, -5.0);
+    assertTrue(d.text().contains("x = 0.31 -> code 7 -> x̂ = 0.4"), d.text());
+    assertTrue(d.text().contains("x = -5 -> code 0 -> x̂ = -1 (error 4), clipped"), d.text());
+    int ticks = 0;
+    for (int i = d.svg().indexOf("stroke=\"#1f77b4\""); i >= 0; i = d.svg().indexOf("stroke=\"#1f77b4\"", i + 1)) ticks++;
+    assertEquals(16, ticks, "a tick on the real line at each of the 16 representable values");
+    assertEquals(2, d.svg().split("<polygon", -1).length - 1, "one arrow per sample");
+    assertThrows(QuantException.class, () -> q.grid(Double.NaN));
+  }
+
+  /** The straight-through estimator passes the gradient inside the range and stops it outside. */
+  @Test
+  void steGradientIsOneInsideTheRangeOnly() {
+    TensorQuantizer q = TensorQuantizer.symmetric(4, 1.0);
+    assertEquals(1.0, q.steGradient(0.0));
+    assertEquals(1.0, q.steGradient(q.hi()));
+    assertEquals(0.0, q.steGradient(1.2));
+    assertEquals(0.0, q.steGradient(-1.2));
+    XYChart c = q.gradientChart(-2, 2);
+    double[] ste = c.getSeriesMap().get("the STE's: 1 inside [lo, hi], 0 outside").getYData();
+    double[] stair = c.getSeriesMap().get("the staircase's derivative: 0, spikes at the jumps").getYData();
+    int spikes = 0;
+    for (double v : stair) if (v > 0) spikes++;
+    assertEquals(14, spikes, "15 codes, 14 jumps between them");
+    assertEquals(0.0, ste[0]);
+    assertEquals(1.0, ste[ste.length / 2]);
+    assertThrows(QuantException.class, () -> q.gradientChart(1, 1));
+  }
 }

@@ -89,6 +89,22 @@ class TensorTest {
     assertThrows(QuantException.class, () -> t.mse(Tensor.of("short", 1.0)));
   }
 
+  /** Clipping noise and rounding noise add up to the measured error; one falls and the other rises with the clip. */
+  @Test
+  void theTradeOffSplitsTheErrorInTwo() {
+    Tensor t = laplace(20_000, 0.05, 5);
+    ClippingCurve c = t.clipping(4);
+    for (double a : new double[] {0.02, 0.1, c.best(), 0.3, t.absMax()}) {
+      double[] n = c.noise(a);
+      assertEquals(c.measure(a), n[0] + n[1], 1e-9 * c.measure(a) + 1e-15, "at " + a);
+    }
+    assertEquals(0.0, c.noise(t.absMax())[0], "nothing is clipped at the largest magnitude");
+    assertTrue(c.noise(0.02)[0] > c.noise(0.2)[0], "clipping noise falls as the clip grows");
+    assertTrue(c.noise(0.02)[1] < c.noise(0.2)[1], "rounding noise rises as the clip grows");
+    var chart = c.tradeoff();
+    assertEquals(4, chart.getSeriesMap().size());
+  }
+
   @Test
   void clippingCurveFindsLaplaceOptimumNearAciqAndBelowMinMax() {
     Tensor t = laplace(40_000, 0.05, 4);

@@ -1,0 +1,33 @@
+package bitlab.dsl;
+
+import bitlab.dsl.display.Diagram;
+import bitlab.dsl.hawq.HawqDiagram;
+import bitlab.dsl.hawq.HawqResult;
+import bitlab.dsl.integer.IntegerDiagram;
+import bitlab.dsl.tensor.TensorQuantizer;
+import bitlab.integer.IntegerModel;
+import bitlab.search.hawq.Plan;
+
+/**
+ * Pictures of the ideas the tutorials teach, drawn from the values of a run so that they stay true:
+ * {@code Diagrams.grid(quantizer(4, -1.0, 2.0), 0.3, 2.5)}, {@code Diagrams.hawq(plan)}, {@code Diagrams.integer(iq)}.
+ * Each is a {@link Diagram}: an SVG, and the same content as text (which the prose checker can read).
+ * The charts of one value live with it: {@code q.chart(from, to)} (the staircase and the STE's surrogate),
+ * {@code q.gradientChart(from, to)} (the STE's gradient), {@code w.clipping(bits).tradeoff()} (clipping against
+ * rounding noise).
+ */
+public final class Diagrams {
+  private Diagrams() {}
+
+  /** A quantizer's affine map: the real line with its grid of representable values, the codes, and where each of {@code xs} goes. */
+  public static Diagram grid(TensorQuantizer q, double... xs) { return q.grid(xs); }
+
+  /** HAWQ-V3's pipeline with the numbers of one plan: traces, Ω per candidate, the integer program, the bits. */
+  public static Diagram hawq(HawqResult plan) { return HawqDiagram.of(plan.plan()); }
+
+  /** The same for an engine plan. */
+  public static Diagram hawq(Plan plan) { return HawqDiagram.of(plan); }
+
+  /** An integer-only program: one box per step with its widths and dyadic rescales {@code b/2^c}. */
+  public static Diagram integer(IntegerModel iq) { return IntegerDiagram.of(iq); }
+}
