@@ -57,6 +57,23 @@ class BatchedEvaluationTest {
     assertThrows(QuantException.class, () -> BatchedEvaluation.evaluate(st, few, 0));
   }
 
+  /** The batch-size study: a static model is flat across batch sizes and its table and chart have one series per model. */
+  @Test
+  void batchSizesTabulateEveryModelAtEverySize() {
+    QuantizedModel st = quantize(4, 4).calibrate(digits).build();
+    QuantizedModel dyn = quantize(4, 4).dynamic().build();
+    Dataset few = new Dataset(digits.name(), digits.train(), digits.test().take(40), digits.normalization(), digits.classNames(), "");
+    BatchSizes b = BatchSizes.of(few, java.util.List.of(st, dyn), 1, 8, 40);
+    double[] flat = b.accuracy().get(0);
+    assertEquals(flat[0], flat[1], 1e-12);
+    assertEquals(flat[0], flat[2], 1e-12);
+    assertEquals(100.0 * BatchedEvaluation.evaluate(dyn, few, 8).accuracy(), b.accuracy().get(1)[1], 1e-12);
+    assertEquals(3, b.table().rowCount());
+    assertEquals(3, b.table().columnCount());
+    assertEquals(2, b.chart().getSeriesMap().size());
+    assertThrows(QuantException.class, () -> BatchSizes.of(few, java.util.List.of(st)));
+  }
+
   @Test
   void dynamicCostCountsEveryQuantizedActivation() {
     QuantizedModel dyn = quantize(8, 8).dynamic().build();
