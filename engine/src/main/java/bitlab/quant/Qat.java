@@ -37,9 +37,13 @@ public final class Qat {
     QuantizedModel start = Quantizer.ptq(model, policy, data.calibration(cfg.calibrationImages()), ptq);
     Dataset prepared = data;
     List<EpochRecord> history = new ArrayList<>();
+    List<Double> stepLosses = new ArrayList<>();
     String method = "QAT " + cfg.epochs() + " epochs (" + (cfg.learnedStep() ? "learned step size" : "STE") + ", " + ptq.describe() + ")";
-    QuantizedModel q = run(method, start, cfg, (loop, net) -> history.addAll(fit(prepared, cfg, loop, net)));
-    return new QatResult(q, cfg, history);
+    QuantizedModel q = run(method, start, cfg, (loop, net) -> {
+      history.addAll(fit(prepared, cfg, loop, net));
+      stepLosses.addAll(loop.losses);
+    });
+    return new QatResult(q, cfg, history, stepLosses.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /**
@@ -128,6 +132,8 @@ public final class Qat {
     double lossSum;
     int seen;
     boolean report = true;
+    /** Every step's loss, in order (QatResult.stepLosses). */
+    final List<Double> losses = new ArrayList<>();
 
     Loop(Model folded, QatHooks hooks, QatConfig cfg) {
       this.folded = folded;
@@ -161,6 +167,7 @@ public final class Qat {
         Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(value, QuantParams.MIN_SCALE));
       }
       net.parametersChanged();
+      losses.add(loss);
       lossSum += loss * batch.size();
       seen += batch.size();
       if (report) Work.progress(String.format("QAT %s: epoch %d/%d, batch %d/%d, loss %.4f", folded.name(), epoch, cfg.epochs(), b, perEpoch, lossSum / seen));

@@ -28,6 +28,14 @@ class QatTest {
     assertEquals(r.history().get(1).accuracy(), qat, 1e-9); // the fixture has no validation part: epochs are scored on test
     assertEquals("test", r.history().get(1).part());
     assertTrue(r.model().method().startsWith("QAT 2 epochs (STE"));
+    // One loss per step, both epochs, in order: their mean per epoch is the epoch's (batch-size weighted) train loss.
+    int perEpoch = digits.train().batchCount(QatConfig.of(2).batchSize());
+    double[] steps = r.stepLosses();
+    assertEquals(2 * perEpoch, steps.length);
+    for (double l : steps) assertTrue(Double.isFinite(l) && l > 0);
+    double firstEpoch = 0;
+    for (int i = 0; i < perEpoch; i++) firstEpoch += steps[i];
+    assertEquals(r.history().get(0).trainLoss(), firstEpoch / perEpoch, 0.05 * r.history().get(0).trainLoss());
   }
 
   @Test

@@ -25,6 +25,21 @@ public final class QuantCharts {
   private QuantCharts() {}
 
   /** Bars of weight and activation bits per layer. */
+  /** The training loss of every QAT step (one batch each), in order. */
+  public static XYChart stepLosses(bitlab.quant.QatResult r) {
+    double[] loss = r.stepLosses();
+    double[] step = new double[loss.length];
+    for (int i = 0; i < loss.length; i++) step[i] = i + 1;
+    XYChart c = new XYChartBuilder().width(720).height(300).title("QAT of " + r.model().source().name() + " " + r.model().policy().summary()
+        + ": training loss per step").xAxisTitle("step (one batch)").yAxisTitle("training loss").build();
+    c.getStyler().setLegendVisible(false);
+    XYSeries s = c.addSeries("loss", step, loss);
+    s.setMarker(SeriesMarkers.CIRCLE);
+    s.setLineColor(new Color(31, 119, 180));
+    s.setMarkerColor(new Color(31, 119, 180));
+    return c;
+  }
+
   public static CategoryChart policy(Policy p) {
     CategoryChart c = new CategoryChartBuilder().width(720).height(320).title("bits per layer, " + p.summary())
         .xAxisTitle("layer").yAxisTitle("bits").build();

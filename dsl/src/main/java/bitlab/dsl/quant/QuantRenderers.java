@@ -51,6 +51,10 @@ public final class QuantRenderers implements RendererProvider {
       secs.append(Math.round(e.seconds() * 10) / 10.0);
     }
     Table t = Table.create("QAT of " + r.model().source().name() + " " + r.model().policy().summary(), epoch, loss, acc, secs);
-    return MimeBundle.html(r.model().method() + "\n" + t.print(), "<p>" + TableHtml.escape(r.model().method()) + "</p>" + TableHtml.html(t));
+    double[] steps = r.stepLosses();
+    String chart = steps.length == 0 ? "" : "<img src=\"data:image/png;base64," + ChartImages.pngBase64(QuantCharts.stepLosses(r)) + "\"/>";
+    String first = steps.length == 0 ? "" : String.format(java.util.Locale.ROOT, "%ntraining loss per step: %d steps, first %.4f, last %.4f, lowest %.4f",
+        steps.length, steps[0], steps[steps.length - 1], java.util.Arrays.stream(steps).min().getAsDouble());
+    return MimeBundle.html(r.model().method() + "\n" + t.print() + first, "<p>" + TableHtml.escape(r.model().method()) + "</p>" + TableHtml.html(t) + chart);
   }
 }
