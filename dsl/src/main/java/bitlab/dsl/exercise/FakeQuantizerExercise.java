@@ -77,11 +77,12 @@ public final class FakeQuantizerExercise {
       }
     }
     if (wrong == 0) {
-      return Verdict.right(NAME, cases.size(), "your fake quantizer agrees with bitlab's on all " + cases.size()
-          + " values of four quantizers, ties and clipped values included.");
+      return Verdict.right(NAME, cases.size(), String.format(Locale.ROOT, "your fake quantizer agrees with bitlab's on all %,d values of four "
+          + "quantizers, ties and clipped values included.", cases.size()));
     }
     String why = matches.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(null);
-    return Verdict.wrong(NAME, cases.size(), wrong + " of " + cases.size() + " values differ; " + first + (why == null ? "." : ". What differs: " + why + "."));
+    return Verdict.wrong(NAME, cases.size(), String.format(Locale.ROOT, "%,d of %,d values differ; ", wrong, cases.size()) + first
+        + (why == null ? "." : ". What differs: " + why + "."));
   }
 
   private static String input(TensorQuantizer q, double x) {

@@ -10,7 +10,6 @@ import bitlab.hardware.Target;
 import bitlab.hardware.TargetParameterException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import tech.tablesaw.api.DoubleColumn;
@@ -84,7 +83,7 @@ public record Speedups(String target, String layer, int[] widths, double[][] spe
   }
 
   @Override public String toString() {
-    return String.format(Locale.ROOT, "%s on %s: speed-up over W8A8%n", layer, target) + table().print();
+    return table().print();
   }
 
   @Override public MimeBundle render() {

@@ -53,11 +53,11 @@ public final class HawqDiagram {
     if (!p.ties().isEmpty()) ilp.add("tied: " + p.ties());
     chosen.add(String.format(Locale.ROOT, "total Ω %.4e, %s", plan.omega(), plan.solution().verdict()));
     List<Flow.Box> boxes = List.of(
-        new Flow.Box("1. Hessian traces", prepend("avg trace per layer:", traces), null),
-        new Flow.Box("2. perturbation Ω", prepend("avg trace × ‖Q(W) − W‖²:", omegas), null),
+        new Flow.Box("1. Hessian traces", prepend("average trace per layer", traces), null),
+        new Flow.Box("2. perturbation Ω", prepend("avg trace × ‖Q(W) − W‖²", omegas), null),
         new Flow.Box("3. integer program", ilp, null),
         new Flow.Box("4. plan", chosen, "#eaf6ea"));
-    List<String> labels = List.of("× rounding error", "Ω and costs", "optimum");
+    List<String> labels = List.of("× error²", "Ω, costs", "solve");
     String heading = plan.title() + ": from curvature to bits";
     String svg = Flow.svg(heading, boxes, labels, 2, width(boxes));
     StringBuilder text = new StringBuilder();

@@ -42,7 +42,7 @@ public final class IntegerDiagram {
     }
     String heading = "integer-only " + iq.name() + " " + iq.source().policy().summary()
         + ": arrows carry integer codes; × b/2^c is one integer multiply and one rounding shift";
-    String svg = Flow.svg(heading, boxes, labels, 4, 210);
+    String svg = Flow.svg(heading, boxes, labels, 3, 250);
     return new Diagram("The integer pipeline of " + iq.name() + " " + iq.source().policy().summary(), text.toString().stripTrailing(), svg);
   }
 }

@@ -49,7 +49,11 @@ public record BatchSizes(List<String> models, int[] sizes, List<double[]> accura
     IntColumn batch = IntColumn.create("batch size");
     for (int s : sizes) batch.append(s);
     Table t = Table.create("test accuracy % on " + images + " images against the batch size", batch);
-    for (int m = 0; m < models.size(); m++) t.addColumns(DoubleColumn.create(models.get(m), accuracy.get(m)));
+    for (int m = 0; m < models.size(); m++) {
+      DoubleColumn c = DoubleColumn.create(models.get(m));
+      for (double a : accuracy.get(m)) c.append(Math.round(a * 100) / 100.0);
+      t.addColumns(c);
+    }
     return t;
   }
 
