@@ -13,6 +13,7 @@
  * {@link bitlab.search.haq.Repair} (the budget repair), {@link bitlab.search.haq.Ddpg} (actor-critic
  * MLPs on ND4J arrays, Adam from ND4J, replay buffer, truncated-normal exploration),
  * {@link bitlab.search.haq.AccuracyOracle} (accuracy of a policy, cached per distinct policy;
- * {@link bitlab.search.haq.PtqOracle} scores with static PTQ on the data set's validation images).
+ * {@link bitlab.search.haq.PtqOracle} scores with static PTQ on the data set's validation images, optionally after
+ * a short fine-tune of each policy on the training part, {@link bitlab.search.haq.FineTune}).
  */
 package bitlab.search.haq;
