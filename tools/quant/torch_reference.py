@@ -12,7 +12,7 @@ model is scored on the same 2,000 test images.
 
     .venv/bin/python tools/quant/torch_reference.py lenet5 resnet-mini --bits 4/4,8/4,4/8 --out torch-ref
 
-With `--wide-bits 8` the reference also quantizes, at 8 bits (per tensor asymmetric min-max), the tensors
+With `--wide-bits 8` a second reference column also quantizes, at 8 bits (per tensor asymmetric min-max), the tensors
 that bitlab's default placement keeps at 8 bits because an integer operator reads them: the residual stream
 and the other inputs of every residual Add (except the first input produced by a Conv that only the Add
 reads, whose int32 accumulator goes into the Add), and what a global average pool reads; the Conv and Gemm
@@ -217,7 +217,8 @@ def compare(model, widths, args):
     xtr, _ = mnist("train")
     xte, yte = mnist("test")
     calib = xtr[:args.calib_images]
-    net = OnnxModule(onnx_path, args.wide_bits)
+    net = OnnxModule(onnx_path)
+    wide = OnnxModule(onnx_path, args.wide_bits) if args.wide_bits else None
     rows = []
     fp = net.accuracy(xte, yte, quantize=False)
     for width, row in zip(widths, bl["quantized"]):
@@ -225,8 +226,11 @@ def compare(model, widths, args):
         net.calibrate(calib, w, a)
         rows.append({"bits": f"W{w}A{a}", "bitlab": row["accuracy"], "bitlab_method": row["method"],
                      "torch": net.accuracy(xte, yte, quantize=True)})
+        if wide is not None:
+            wide.calibrate(calib, w, a)
+            rows[-1]["torch_wide"] = wide.accuracy(xte, yte, quantize=True)
     return {"model": model, "fp32_bitlab": bl["fp32Accuracy"], "fp32_torch": fp, "calibration_images": args.calib_images,
-            "activation_points_torch": len(net.points), "wide_tensors_torch": len(net.wide), "rows": rows}
+            "activation_points_torch": len(net.points), "wide_tensors_torch": 0 if wide is None else len(wide.wide), "rows": rows}
 
 
 def main():
@@ -246,13 +250,15 @@ def main():
     results = [compare(m, widths, args) for m in args.models]
     json.dump(results, sys.stdout, indent=2)
     print()
-    print("\n| model | bits | bitlab integer-only | PyTorch reference | bitlab - PyTorch |", file=sys.stderr)
-    print("|---|---|---|---|---|", file=sys.stderr)
+    extra = f" PyTorch, {args.wide_bits}-bit stream |" if args.wide_bits else ""
+    print("\n| model | bits | bitlab integer-only | PyTorch reference | bitlab - PyTorch |" + extra, file=sys.stderr)
+    print("|---|---|---|---|---|" + ("---|" if extra else ""), file=sys.stderr)
     for r in results:
         print(f"| {r['model']} | FP32 | {100 * r['fp32_bitlab']:.2f} | {100 * r['fp32_torch']:.2f} | |", file=sys.stderr)
         for row in r["rows"]:
             d = 100 * (row["bitlab"] - row["torch"])
-            print(f"| {r['model']} | {row['bits']} | {100 * row['bitlab']:.2f} | {100 * row['torch']:.2f} | {d:+.2f} |", file=sys.stderr)
+            w = f" {100 * row['torch_wide']:.2f} |" if "torch_wide" in row else ""
+            print(f"| {r['model']} | {row['bits']} | {100 * row['bitlab']:.2f} | {100 * row['torch']:.2f} | {d:+.2f} |" + w, file=sys.stderr)
 
 
 if __name__ == "__main__":
