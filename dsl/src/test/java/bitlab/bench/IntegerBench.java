@@ -35,7 +35,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code ./bitlab bench integer [MODEL[@SIZE] ...]}: whole-network latency of the integer-only executor at W8A8,
  * W7A8 and W4A4 beside the float engine's (bitlab.nn) FP32 forward pass of the same BatchNorm-folded network and ONNX Runtime on its FP32
  * export, alternating rounds in one process; GMAC/s against this CPU's int8 peak. {@code ./bitlab bench integer agree}:
- * prediction agreement with ONNX Runtime on all test images; {@code ./bitlab bench integer threshold [MACS]}: batch-1
+ * prediction agreement with ONNX Runtime on all test images; {@code ./bitlab bench integer helpers [BATCH]}: helper threads
+ * always against never; {@code ./bitlab bench integer threshold [MACS]}: batch-1
  * latency with and without the minimum work per helper thread; {@code ./bitlab bench integer profile MODEL[@SIZE] [W/A]
  * [BATCH]}: the per-layer profile beside ONNX Runtime's per-node times ({@link ProfileBench}).
  */
@@ -51,6 +52,10 @@ public final class IntegerBench {
     }
     if (args.length >= 1 && args[0].equals("profile")) {
       ProfileBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length >= 1 && args[0].equals("helpers")) {
+      helpers(args.length > 1 ? Integer.parseInt(args[1]) : 8);
       return;
     }
     if (args.length >= 1 && args[0].equals("threshold")) {
@@ -205,6 +210,37 @@ public final class IntegerBench {
       }
     } finally {
       Parallel.minParallelMacs(saved);
+    }
+  }
+
+  /**
+   * {@code ./bitlab bench integer helpers [BATCH]}: the minis at W8A8 with helper threads always asked against never
+   * (what {@link Parallel#busy} chooses between), beside the float engine, alternating in one process.
+   */
+  static void helpers(int batch) {
+    Dataset mnist = Datasets.mnist();
+    System.out.printf("busy now: %s%n%-18s %12s %12s %10s%n", Parallel.busy(), "model", "helpers ms", "alone ms", "FP32 ms");
+    try {
+      for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
+        Model net = Zoo.load(name);
+        QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT);
+        IntegerModel iq = Deployment.integer(q);
+        INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
+        for (Parallel.Helpers h : List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER)) {
+          Parallel.helpers(h);
+          Latency.warm(iq, x);
+        }
+        double[] ms = Latency.alternate(List.of(() -> {
+          Parallel.helpers(Parallel.Helpers.ALWAYS);
+          iq.predict(x);
+        }, () -> {
+          Parallel.helpers(Parallel.Helpers.NEVER);
+          iq.predict(x);
+        }, () -> Inference.logits(q.folded(), x)), 41, 5, r -> {});
+        System.out.printf("%-18s %12.3f %12.3f %10.3f%n", name, ms[0], ms[1], ms[2]);
+      }
+    } finally {
+      Parallel.helpers(Parallel.Helpers.MEASURE);
     }
   }
 
