@@ -2,6 +2,7 @@ package bitlab.integer;
 
 import bitlab.cpu.CpuFeatures;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * two oneDNN passes, channels chunked, the Java kernels timed against oneDNN): the build's avx2-path run sets
  * {@code -Dbitlab.kernel.isa=avx2}; elsewhere the test is skipped, since IntegerModelTest covers this CPU.
  */
+@Tag("slow")
 class BitExactOnAvx2Test {
 
   @ParameterizedTest

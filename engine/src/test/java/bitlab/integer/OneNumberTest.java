@@ -15,6 +15,7 @@ import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.QuantizedModel;
 import bitlab.quant.Quantizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,6 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * simulation (the graph QAT trains) predicts what the integer program predicts, image for image, on every
  * shipped mini at W8A8, W4A8, W8A4, W4A4 and a seeded mixed 2..8-bit policy.
  */
+@Tag("slow")
 class OneNumberTest {
   private static final Dataset MNIST = Datasets.mnist();
   private static final Samples CALIB = MNIST.train().take(128);

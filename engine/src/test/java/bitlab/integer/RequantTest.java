@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import bitlab.quant.Rounding;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class RequantTest {
 
   /** Accumulators that hit ties, both signs, the clamps and the int32 extremes. */

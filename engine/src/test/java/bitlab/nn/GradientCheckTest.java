@@ -6,6 +6,7 @@ import bitlab.model.Model;
 import bitlab.model.Zoo;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Gradients of every operator: the reference arithmetic (double) against central finite differences of
  * its own loss, in both BatchNorm modes; oneDNN's f32 gradients against the reference's.
  */
+@Tag("slow")
 class GradientCheckTest {
   static List<OpCases.Case> cases() { return OpCases.all(); }
 

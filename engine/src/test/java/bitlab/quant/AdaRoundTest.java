@@ -13,11 +13,13 @@ import bitlab.model.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+@Tag("slow")
 class AdaRoundTest {
   private final Dataset digits = Fixtures.digits();
   private final Samples calib = digits.train().take(256);

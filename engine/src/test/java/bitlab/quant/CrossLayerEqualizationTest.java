@@ -14,10 +14,12 @@ import bitlab.model.Node;
 import bitlab.model.Op;
 import bitlab.model.Zoo;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+@Tag("slow")
 class CrossLayerEqualizationTest {
   private static final Dataset MNIST = Datasets.mnist();
   private static final Samples TEST = MNIST.test().take(200);

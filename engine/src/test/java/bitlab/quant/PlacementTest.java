@@ -11,9 +11,11 @@ import bitlab.model.Model;
 import bitlab.model.Op;
 import bitlab.model.Zoo;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Where activations are quantized: at the inputs of weighted layers (residual Adds fed by accumulators) or at every node output. */
+@Tag("slow")
 class PlacementTest {
 
   @Test void inputsPlacementDropsTheQuantizersOfLayersThatOnlyFeedAResidualAdd() {

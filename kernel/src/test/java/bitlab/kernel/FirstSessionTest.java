@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The README's "first session" works as the README says: pasted whole into one cell, and one line per cell. */
+@Tag("slow")
 class FirstSessionTest {
 
   /** The java block under the README's "## A first session". */

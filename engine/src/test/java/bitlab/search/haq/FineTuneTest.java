@@ -14,9 +14,11 @@ import bitlab.task.Work;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The short fine-tune in HAQ's reward: it repairs damage, it is deterministic, its cost is reported, divergence is survived. */
+@Tag("slow")
 class FineTuneTest {
   private static final Dataset DIGITS = Datasets.digits();
 
