@@ -62,6 +62,8 @@ public final class IntegerCompiler {
       if (op instanceof Op.Input in) {
         QuantParams p = point(n.name(), "the model input");
         emit(new QuantizeInputStep(n.name(), in.shape(), p), p);
+      } else if (n.op() instanceof Op.Conv2d c && c.dilated()) {
+        throw new IntegerException(Refusals.dilated(n, c));
       } else if (n.quantizable()) {
         layer(n, logits);
       } else if (op instanceof Op.Relu || op instanceof Op.Relu6) {
@@ -70,6 +72,8 @@ public final class IntegerCompiler {
         add(n);
       } else if (op instanceof Op.Concat) {
         concat(n);
+      } else if ((op instanceof Op.MaxPool mp && !mp.window().uniform()) || (op instanceof Op.AvgPool ap && !ap.window().uniform())) {
+        throw new IntegerException(Refusals.window(n));
       } else if (op instanceof Op.MaxPool p) {
         String x = input(n, 0);
         emit(new MaxPoolStep(n.name(), x, m.node(n.inputs().get(0)).shape(), n.shape(), p.kernel(), p.stride(), p.pad()), paramsOf.get(x));
@@ -83,9 +87,7 @@ public final class IntegerCompiler {
       } else if (op instanceof Op.Softmax) {
         continue; // after the logits: the prediction is the logits' argmax
       } else {
-        throw new IntegerException("Node '" + n.name() + "' (" + op.type() + ") has no integer kernel; the integer executor runs "
-            + "Conv (incl. depthwise), Linear, BatchNorm folded into the layer before it, ReLU, ReLU6, Add, Concat, MaxPool, "
-            + "AvgPool, GlobalAvgPool, Flatten and a final Softmax.");
+        throw new IntegerException(Refusals.noKernel(n));
       }
     }
     if (!(steps.get(steps.size() - 1) instanceof LogitsStep)) {

@@ -20,16 +20,20 @@ interface Backend extends AutoCloseable {
     static final Post NONE = new Post(Activation.Kind.NONE, false);
   }
 
-  /** One convolution's geometry, batch included; {@code groups == in == out} is depthwise. */
+  /** One convolution's geometry, batch included; {@code groups == in == out} is depthwise; taps {@code dilation} cells apart. */
   record ConvShape(int batch, int in, int out, int inH, int inW, int outH, int outW, int kernelH, int kernelW, int stride, int padH,
-      int padW, int groups) {
+      int padW, int groups, int dilationH, int dilationW) {
+    /** oneDNN's dilation: the cells between taps. */
+    long[] dilates() { return new long[] {dilationH - 1, dilationW - 1}; }
+
     long[] src() { return new long[] {batch, in, inH, inW}; }
     long[] dst() { return new long[] {batch, out, outH, outW}; }
     long[] weights() { return new long[] {out, in / groups, kernelH, kernelW}; }
   }
 
-  /** A pooling window over {@code [batch, channels, inH, inW]}. */
-  record PoolShape(int batch, int channels, int inH, int inW, int outH, int outW, int kernelH, int kernelW, int stride, int pad) {
+  /** A pooling window over {@code [batch, channels, inH, inW]}; padding at the start (top, left) and end (bottom, right) of each axis. */
+  record PoolShape(int batch, int channels, int inH, int inW, int outH, int outW, int kernelH, int kernelW, int strideH, int strideW,
+      int padTop, int padLeft, int padBottom, int padRight) {
     long[] src() { return new long[] {batch, channels, inH, inW}; }
     long[] dst() { return new long[] {batch, channels, outH, outW}; }
   }

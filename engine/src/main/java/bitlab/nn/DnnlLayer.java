@@ -105,9 +105,9 @@ final class DnnlLayer implements Backend.Layer {
       long[] pad = {shape.padH(), shape.padW()};
       convolution_forward.desc d = withBias
           ? new convolution_forward.desc(prop, algorithm.convolution_direct, Dnnl.desc(src, true), weightsDesc(t), Dnnl.desc(bias, false),
-              Dnnl.desc(dst, true), strides, pad, pad)
+              Dnnl.desc(dst, true), strides, shape.dilates(), pad, pad)
           : new convolution_forward.desc(prop, algorithm.convolution_direct, Dnnl.desc(src, true), weightsDesc(t), Dnnl.desc(dst, true),
-              strides, pad, pad);
+              strides, shape.dilates(), pad, pad);
       convolution_forward.primitive_desc pd = new convolution_forward.primitive_desc(d, attr, Dnnl.ENGINE);
       return new Way(pd, new convolution_forward(pd));
     }
@@ -146,7 +146,7 @@ final class DnnlLayer implements Backend.Layer {
       long[] pad = {shape.padH(), shape.padW()};
       convolution_forward.primitive_desc hint = (convolution_forward.primitive_desc) ((Way) forward.way()).pd();
       convolution_backward_data.primitive_desc pd = new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
-          algorithm.convolution_direct, Dnnl.desc(src, true), Dnnl.any(weights), Dnnl.desc(dst, true), strides, pad, pad), Dnnl.ENGINE, hint);
+          algorithm.convolution_direct, Dnnl.desc(src, true), Dnnl.any(weights), Dnnl.desc(dst, true), strides, shape.dilates(), pad, pad), Dnnl.ENGINE, hint);
       datas.add(new Way(pd, new convolution_backward_data(pd)));
       convGradient = new DnnlWeightGradient(stream, shape, weights, bias != null, hint, single);
     } else {

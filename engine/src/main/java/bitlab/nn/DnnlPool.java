@@ -47,14 +47,16 @@ final class DnnlPool implements Backend.Pool {
 
   private pooling_forward.primitive_desc forwardPd(boolean training) {
     return new pooling_forward.primitive_desc(new pooling_forward.desc(training ? prop_kind.forward_training : prop_kind.forward_inference,
-        algo, Dnnl.desc(s.src(), true), Dnnl.desc(s.dst(), true), strides(), kernel(), pad(), pad()), Dnnl.ENGINE);
+        algo, Dnnl.desc(s.src(), true), Dnnl.desc(s.dst(), true), strides(), kernel(), padStart(), padEnd()), Dnnl.ENGINE);
   }
 
-  private long[] strides() { return new long[] {s.stride(), s.stride()}; }
+  private long[] strides() { return new long[] {s.strideH(), s.strideW()}; }
 
   private long[] kernel() { return new long[] {s.kernelH(), s.kernelW()}; }
 
-  private long[] pad() { return new long[] {s.pad(), s.pad()}; }
+  private long[] padStart() { return new long[] {s.padTop(), s.padLeft()}; }
+
+  private long[] padEnd() { return new long[] {s.padBottom(), s.padRight()}; }
 
   @Override public void forward(Tensor x, Tensor y) {
     calls.get(() -> {
@@ -67,7 +69,7 @@ final class DnnlPool implements Backend.Pool {
   @Override public void backward(Tensor dy, Tensor dx) {
     if (bwd == null) {
       bwdPd = Threads.make(single, () -> new pooling_backward.primitive_desc(new pooling_backward.desc(algo, Dnnl.desc(s.src(), true),
-          Dnnl.desc(s.dst(), true), strides(), kernel(), pad(), pad()), Dnnl.ENGINE, fwdPd));
+          Dnnl.desc(s.dst(), true), strides(), kernel(), padStart(), padEnd()), Dnnl.ENGINE, fwdPd));
       bwd = Threads.make(single, () -> new pooling_backward(bwdPd));
     }
     calls.get(() -> {
@@ -97,10 +99,10 @@ final class DnnlPool implements Backend.Pool {
             int best = -1;
             float bestValue = Float.NEGATIVE_INFINITY;
             for (int i = 0; i < s.kernelH(); i++) {
-              int ih = oh * s.stride() - s.pad() + i;
+              int ih = oh * s.strideH() - s.padTop() + i;
               if (ih < 0 || ih >= s.inH()) continue;
               for (int j = 0; j < s.kernelW(); j++) {
-                int iw = ow * s.stride() - s.pad() + j;
+                int iw = ow * s.strideW() - s.padLeft() + j;
                 if (iw < 0 || iw >= s.inW()) continue;
                 int at = ((n * s.inH() + ih) * s.inW() + iw) * c + ch;
                 if (best < 0 || xv.get(at) > bestValue) {

@@ -46,8 +46,8 @@ final class DnnlWeightGradient implements AutoCloseable {
       memory.desc dd = new memory.desc(dst, memory.data_type.f32, tag);
       convolution_backward_weights.desc d = bias
           ? new convolution_backward_weights.desc(algorithm.convolution_direct, sd, Dnnl.any(weights), Dnnl.desc(new long[] {s.out()}, false), dd,
-              strides, pad, pad)
-          : new convolution_backward_weights.desc(algorithm.convolution_direct, sd, Dnnl.any(weights), dd, strides, pad, pad);
+              strides, s.dilates(), pad, pad)
+          : new convolution_backward_weights.desc(algorithm.convolution_direct, sd, Dnnl.any(weights), dd, strides, s.dilates(), pad, pad);
       try {
         convolution_backward_weights.primitive_desc pd = new convolution_backward_weights.primitive_desc(d, Dnnl.ENGINE, hint);
         if (ways.stream().noneMatch(w -> w.pd.src_desc().equals(pd.src_desc()) && w.pd.diff_dst_desc().equals(pd.diff_dst_desc()))) {

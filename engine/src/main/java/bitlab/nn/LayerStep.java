@@ -44,7 +44,7 @@ final class LayerStep extends Step {
       long[] x = input.dims;
       long[] y = output.dims;
       kernel = p.backend.conv(new Backend.ConvShape((int) x[0], c.in(), c.out(), (int) x[2], (int) x[3], (int) y[2], (int) y[3], c.kernelH(),
-          c.kernelW(), c.stride(), c.padH(), c.padW(), c.groups()), effectiveBias != null, post, train);
+          c.kernelW(), c.stride(), c.padH(), c.padW(), c.groups(), c.dilationH(), c.dilationW()), effectiveBias != null, post, train);
     } else {
       Op.Linear l = (Op.Linear) layer.op();
       kernel = p.backend.linear((int) input.dims[0], l.in(), l.out(), effectiveBias != null, post, train);

@@ -19,13 +19,12 @@ final class PoolStep extends Step {
     Backend.PoolShape s;
     boolean max = false;
     if (global) {
-      s = new Backend.PoolShape(n, c, h, w, 1, 1, h, w, 1, 0);
-    } else if (op instanceof Op.MaxPool m) {
-      max = true;
-      s = new Backend.PoolShape(n, c, h, w, (int) output.dims[2], (int) output.dims[3], m.kernel(), m.kernel(), m.stride(), m.pad());
+      s = new Backend.PoolShape(n, c, h, w, 1, 1, h, w, 1, 1, 0, 0, 0, 0);
     } else {
-      Op.AvgPool a = (Op.AvgPool) op;
-      s = new Backend.PoolShape(n, c, h, w, (int) output.dims[2], (int) output.dims[3], a.kernel(), a.kernel(), a.stride(), a.pad());
+      max = op instanceof Op.MaxPool;
+      Op.Window k = max ? ((Op.MaxPool) op).window() : ((Op.AvgPool) op).window();
+      s = new Backend.PoolShape(n, c, h, w, (int) output.dims[2], (int) output.dims[3], k.kernelH(), k.kernelW(), k.strideH(), k.strideW(),
+          k.padTop(), k.padLeft(), k.padBottom(), k.padRight());
     }
     kernel = p.backend.pool(s, max, p.kind != Program.Kind.FORWARD);
   }

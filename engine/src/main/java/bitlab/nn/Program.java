@@ -126,6 +126,16 @@ final class Program implements AutoCloseable {
     } else if (op instanceof Op.Relu || op instanceof Op.Relu6) {
       Backend.Activation.Kind k = op instanceof Op.Relu ? Backend.Activation.Kind.RELU : Backend.Activation.Kind.RELU6;
       add(new ActivationStep(this, n, k, slot(n.inputs().get(0)), out));
+    } else if (op instanceof Op.Lrn) {
+      add(new LrnStep(n, slot(n.inputs().get(0)), out));
+    } else if (op instanceof Op.ChannelMap) {
+      add(new ChannelMapStep(n, slot(n.inputs().get(0)), out));
+    } else if (op instanceof Op.Pointwise) {
+      add(new PointwiseStep(n, slot(n.inputs().get(0)), out));
+    } else if (op instanceof Op.Mul) {
+      Slot a = slot(n.inputs().get(0)), b = slot(n.inputs().get(1));
+      boolean swap = size(a.dims) < size(b.dims); // the per-channel gate second
+      add(new MulStep(n, swap ? b : a, swap ? a : b, out));
     } else if (op instanceof Op.Add) {
       add(new AddStep(n, slot(n.inputs().get(0)), slot(n.inputs().get(1)), out));
     } else if (op instanceof Op.Concat) {

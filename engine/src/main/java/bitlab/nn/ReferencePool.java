@@ -76,10 +76,10 @@ final class ReferencePool implements Backend.Pool {
           for (int ch = 0; ch < c; ch++) {
             int count = 0;
             for (int i = 0; i < s.kernelH(); i++) {
-              int ih = oh * s.stride() - s.pad() + i;
+              int ih = oh * s.strideH() - s.padTop() + i;
               if (ih < 0 || ih >= s.inH()) continue;
               for (int j = 0; j < s.kernelW(); j++) {
-                int iw = ow * s.stride() - s.pad() + j;
+                int iw = ow * s.strideW() - s.padLeft() + j;
                 if (iw >= 0 && iw < s.inW()) cells[count++] = ((n * s.inH() + ih) * s.inW() + iw) * c + ch;
               }
             }

@@ -32,7 +32,7 @@ abstract class Step {
   /** The output's tangent from the inputs' tangents (and the parameters' tangents). */
   void tangent(Program p) {
     throw new bitlab.model.ModelException("Node '" + node.name() + "' (" + node.op().type()
-        + "): Hessian-vector products go through Conv, Linear, BatchNorm at inference, ReLU, ReLU6, Add, Concat, pooling and Flatten only.");
+        + "): Hessian-vector products go through Conv, Linear, BatchNorm at inference, ReLU, ReLU6, the element-wise functions, Add, Mul, Concat, pooling and Flatten only.");
   }
 
   /** The inputs' gradient tangents (and the parameters') from the output's gradient and gradient tangent. */

@@ -27,7 +27,10 @@
  *   <li>Steps, one per idea: {@link bitlab.nn.LayerStep} (Conv2d incl. grouped and depthwise, Linear),
  *       {@link bitlab.nn.NormStep}, {@link bitlab.nn.ActivationStep}, {@link bitlab.nn.AddStep},
  *       {@link bitlab.nn.ConcatStep}, {@link bitlab.nn.PoolStep}, {@link bitlab.nn.FlattenStep},
- *       {@link bitlab.nn.SoftmaxStep}, {@link bitlab.nn.HookStep}; the loss is {@link bitlab.nn.Loss}. Each
+ *       {@link bitlab.nn.SoftmaxStep}, {@link bitlab.nn.HookStep}, and in plain loops on either backend
+ *       {@link bitlab.nn.PointwiseStep} (Sigmoid, HardSigmoid, HardSwish, SiLU, Clip from each operator's value and
+ *       first two derivatives), {@link bitlab.nn.MulStep} (incl. the per-channel gate), {@link bitlab.nn.LrnStep} (no
+ *       Hessian-vector products) and {@link bitlab.nn.ChannelMapStep} (channel shuffle and slice); the loss is {@link bitlab.nn.Loss}. Each
  *       has a forward and backward pass and, for Hessian-vector products, the tangent of both (forward
  *       over reverse: a bilinear operator's tangent is the same kernel applied twice).</li>
  *   <li>{@link bitlab.nn.Backend}: the kernels under the steps. {@link bitlab.nn.DnnlBackend} runs oneDNN's

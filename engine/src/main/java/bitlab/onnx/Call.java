@@ -76,6 +76,11 @@ final class Call {
   Dyn activation(int i) {
     Object v = in(i);
     if (v instanceof Dyn d) return d;
+    if (v instanceof Channels.Grouped gr) {
+      throw new OnnxFormatException("ONNX node " + label() + " reads '" + proto.getInput(i) + "', a 5-D view [N, " + gr.groups() + ", "
+          + gr.x().shape().channels() / gr.groups() + ", H, W] of a feature map; bitlab imports such views only as a channel shuffle "
+          + "(Reshape, Transpose [0, 2, 1, 3, 4], Reshape back to N x C x H x W).");
+    }
     throw new UnsupportedAttributeException(display(), opType(), "input '" + proto.getInput(i) + "'",
         "a constant " + ((Const) v).describe(), "an activation computed from the model input");
   }

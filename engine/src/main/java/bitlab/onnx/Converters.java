@@ -39,12 +39,19 @@ final class Converters {
       case "Div" -> div(c);
       case "BatchNormalization" -> batchNorm(c);
       case "Relu" -> unary(c, new Op.Relu());
+      case "Sigmoid" -> unary(c, new Op.Sigmoid());
+      case "HardSigmoid" -> unary(c, hardSigmoid(c));
+      case "HardSwish" -> unary(c, new Op.HardSwish());
       case "Clip" -> clip(c);
       case "MaxPool", "AveragePool" -> Pools.pool(g, c);
       case "GlobalAveragePool" -> c.out(g.emit(c, new Op.GlobalAvgPool(), List.of(c.image(0)), Map.of(), true));
       case "ReduceMean" -> reduceMean(c);
       case "Flatten" -> flatten(c);
       case "Reshape" -> reshape(c);
+      case "Transpose" -> Channels.transpose(g, c);
+      case "Split" -> Channels.split(g, c);
+      case "Slice" -> Channels.slice(g, c);
+      case "LRN" -> lrn(c);
       case "Concat" -> concat(c);
       case "Softmax" -> softmax(c);
       default -> throw new UnsupportedAttributeException(c.display(), c.opType(), "its inputs",
@@ -95,9 +102,11 @@ final class Converters {
     long[] k = {w.dims()[2], w.dims()[3]};
     long[] given = a.ints("kernel_shape", k);
     if (given.length != 2 || given[0] != k[0] || given[1] != k[1]) throw a.unsupported("kernel_shape", given, "the weight's kernel " + k[0] + "x" + k[1]);
-    Pools.requireOnes(c, "dilations");
+    long[] d = a.ints("dilations", new long[] {1, 1});
+    if (d.length != 2 || d[0] <= 0 || d[1] <= 0) throw a.unsupported("dilations", d, "two positive dilations (height, width)");
     int stride = Pools.stride(c);
-    int[] pads = Pools.pads(c, x.shape(), (int) k[0], (int) k[1], stride, false);
+    // The padding arithmetic sees the dilated kernel's extent.
+    int[] pads = Pools.pads(c, x.shape(), (int) (d[0] * (k[0] - 1) + 1), (int) (d[1] * (k[1] - 1) + 1), stride, false);
     int in = x.shape().channels();
     int out = Math.toIntExact(w.dims()[0]);
     if (w.dims()[1] * groups != in) {
@@ -108,7 +117,7 @@ final class Converters {
     params.put("weight", w);
     boolean bias = c.present(2);
     if (bias) params.put("bias", vector(c, c.constant(2, "the bias"), out, "bias"));
-    Op op = new Op.Conv2d(in, out, (int) k[0], (int) k[1], stride, pads[0], pads[1], Math.toIntExact(groups), bias);
+    Op op = new Op.Conv2d(in, out, (int) k[0], (int) k[1], stride, pads[0], pads[1], Math.toIntExact(groups), bias, (int) d[0], (int) d[1]);
     c.out(g.emit(c, op, List.of(x), params, false));
   }
 
@@ -223,7 +232,7 @@ final class Converters {
       return;
     }
     if (sole && p.op instanceof Op.Conv2d cv && !cv.bias() && k.size() == cv.out() && k.rank() >= 3 && k.dims()[k.rank() - 3] == cv.out()) {
-      p.op = new Op.Conv2d(cv.in(), cv.out(), cv.kernelH(), cv.kernelW(), cv.stride(), cv.padH(), cv.padW(), cv.groups(), true);
+      p.op = cv.withBias(true);
       p.params.put("bias", k.reshape(cv.out()));
       p.onnxOutput = c.proto().getOutput(0);
       c.out(x);
@@ -267,12 +276,48 @@ final class Converters {
     Object a = c.in(0);
     Object b = c.in(1);
     int di = a instanceof Dyn ? 0 : 1;
-    if (a instanceof Dyn && b instanceof Dyn) {
-      throw new UnsupportedOperatorException(c.display(), "Mul", " of two activations (an elementwise product, as in "
-          + "squeeze-and-excitation or SiLU)");
+    if (a instanceof Dyn x && b instanceof Dyn y) {
+      mulActivations(c, x, y);
+      return;
     }
     Const k = (Const) (di == 0 ? b : a);
     mulConstant(c, di, (Dyn) (di == 0 ? a : b), k, k);
+  }
+
+  private static Op.HardSigmoid hardSigmoid(Call c) {
+    return new Op.HardSigmoid(c.attrs().real("alpha", 0.2), c.attrs().real("beta", 0.5));
+  }
+
+  /**
+   * The product of two activations: {@code x * sigmoid(x)} is SiLU and {@code x * hardsigmoid(x)} (alpha 1/6, beta
+   * 1/2) HardSwish, when nothing else reads the gate; otherwise an element-wise product of one shape, or a feature
+   * map by an N x C x 1 x 1 gate (squeeze-and-excitation).
+   */
+  private void mulActivations(Call c, Dyn x, Dyn y) {
+    for (int i = 0; i < 2; i++) {
+      Dyn gate = i == 0 ? y : x;
+      Dyn other = i == 0 ? x : y;
+      Pending p = g.producer(gate);
+      boolean sole = p != null && p.onnxOutput.equals(c.inputName(i == 0 ? 1 : 0)) && g.uses(p.onnxOutput) == 1
+          && p.inputs.equals(List.of(other.node())) && gate.shape().equals(other.shape()) && gate.pooled() == other.pooled();
+      Op fused = !sole ? null : p.op instanceof Op.Sigmoid ? new Op.Silu()
+          : p.op instanceof Op.HardSigmoid h && Math.abs(h.alpha() - 1.0 / 6) < 1e-6 && Math.abs(h.beta() - 0.5) < 1e-6 ? new Op.HardSwish() : null;
+      if (fused != null) {
+        p.op = fused;
+        p.onnxOutput = c.proto().getOutput(0);
+        c.out(gate);
+        return;
+      }
+    }
+    boolean same = x.shape().equals(y.shape()) && x.pooled() == y.pooled();
+    boolean gated = (x.shape().isImage() && y.pooled() && !x.pooled()) || (y.shape().isImage() && x.pooled() && !y.pooled());
+    if (!same && !gated) {
+      String n = String.valueOf(Const.BATCH);
+      throw new OnnxFormatException("ONNX node " + c.label() + " multiplies activations of shapes "
+          + java.util.Arrays.toString(x.onnxShape()).replace(n, "N") + " and " + java.util.Arrays.toString(y.onnxShape()).replace(n, "N") + "; bitlab multiplies tensors of one shape, or a feature map by an "
+          + "N x C x 1 x 1 gate of its channels.");
+    }
+    c.out(g.emit(c, new Op.Mul(), List.of(x, y), Map.of(), same && x.pooled()));
   }
 
   /** Folds {@code x * k} into the node computing {@code x}; {@code shown} is the constant as the file has it, for messages. */
@@ -352,7 +397,8 @@ final class Converters {
     }
     if (lo == 0 && hi == 6) unary(c, new Op.Relu6());
     else if (lo == 0 && hi >= Float.MAX_VALUE) unary(c, new Op.Relu());
-    else throw a.unsupported("[min, max]", "[" + bound(lo) + ", " + bound(hi) + "]", "[0, 6] (ReLU6) or [0, none] (ReLU)");
+    else if (lo < hi) unary(c, new Op.Clip(lo, hi));
+    else throw a.unsupported("[min, max]", "[" + bound(lo) + ", " + bound(hi) + "]", "min < max");
   }
 
   private static String bound(double v) {
@@ -384,7 +430,16 @@ final class Converters {
     return new Dyn(x.node(), x.shape(), false);
   }
 
+  private void lrn(Call c) {
+    Attributes a = c.attrs();
+    Dyn x = c.image(0);
+    long size = a.integer("size", 0);
+    if (size <= 0) throw new OnnxFormatException("ONNX node " + c.label() + " lacks a positive size; the file is malformed.");
+    c.out(g.emit(c, new Op.Lrn((int) size, a.real("alpha", 1e-4), a.real("beta", 0.75), a.real("bias", 1.0)), List.of(x), Map.of(), false));
+  }
+
   private void reshape(Call c) {
+    if (Channels.reshape(g, c)) return;
     Dyn x = c.activation(0);
     long[] t = c.constant(1, "shape").asLongs();
     long[] s = x.onnxShape();
@@ -422,10 +477,12 @@ final class Converters {
     if (axis < 0) axis += x.onnxRank();
     // Over N x C x 1 x 1 (a global pooling's output) axis 1 is the channels, the features, at every opset
     // (before 13 Softmax flattens from its axis on: C x 1 x 1 is C values); axes 2 and 3 would give ones.
-    boolean features = x.onnxRank() == 2 ? axis == 1 : x.pooled() && axis == 1;
+    // On a feature map axis 1 is the channels at each pixel from opset 13 on; before, it meant all of C x H x W at once.
+    boolean features = x.onnxRank() == 2 ? axis == 1 : (x.pooled() || c.opset() >= 13) && axis == 1;
     if (!features) {
       throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", c.opset() < 13 ? 1 : -1)),
-          x.pooled() ? "1 (the channels of an N x C x 1 x 1 input)" : "the feature axis of an N x F input, or the channels of N x C x 1 x 1");
+          x.pooled() ? "1 (the channels of an N x C x 1 x 1 input)"
+              : "the feature axis of an N x F input, or the channels (axis 1) of a feature map from opset 13 on");
     }
     c.out(g.emit(c, new Op.Softmax(), List.of(x), Map.of(), x.pooled()));
   }

@@ -88,7 +88,7 @@ public final class OnnxExport {
       List<String> in = new ArrayList<>();
       for (String i : n.inputs()) in.add(valueOf.get(i));
       valueOf.put(n.name(), n.name());
-      nodes(g, n, in, scalars, taken);
+      nodes(g, model, n, in, scalars, taken);
     }
     model.params().forEach((k, v) -> g.addInitializer(Tensors.floats(k, v)));
     Node out = model.output();
@@ -106,14 +106,14 @@ public final class OnnxExport {
   }
 
   /** The ONNX nodes for one bitlab node: one, except GlobalAvgPool (GlobalAveragePool, then Flatten to N x C). */
-  static void nodes(GraphProto.Builder g, Node n, List<String> in, Scalars scalars, Set<String> taken) {
+  static void nodes(GraphProto.Builder g, Model model, Node n, List<String> in, Scalars scalars, Set<String> taken) {
     Op op = n.op();
     String name = n.name();
     if (op instanceof Op.Conv2d c) {
       List<String> inputs = new ArrayList<>(List.of(in.get(0), n.param("weight")));
       if (c.bias()) inputs.add(n.param("bias"));
       g.addNode(node("Conv", name, inputs, name, ints("kernel_shape", c.kernelH(), c.kernelW()), ints("strides", c.stride(), c.stride()),
-          ints("pads", c.padH(), c.padW(), c.padH(), c.padW()), ints("dilations", 1, 1), integer("group", c.groups())));
+          ints("pads", c.padH(), c.padW(), c.padH(), c.padW()), ints("dilations", c.dilationH(), c.dilationW()), integer("group", c.groups())));
     } else if (op instanceof Op.Linear l) {
       List<String> inputs = new ArrayList<>(List.of(in.get(0), n.param("weight")));
       if (l.bias()) inputs.add(n.param("bias"));
@@ -125,16 +125,34 @@ public final class OnnxExport {
       g.addNode(node("Relu", name, in, name));
     } else if (op instanceof Op.Relu6) {
       g.addNode(node("Clip", name, List.of(in.get(0), scalars.get(0f), scalars.get(6f)), name));
+    } else if (op instanceof Op.Pointwise || op instanceof Op.Mul) {
+      Elementwise.nodes(g, model, n, in, scalars, taken);
+    } else if (op instanceof Op.ChannelShuffle s) {
+      Shape x = n.shape();
+      String grouped = fresh(name + ".grouped", taken);
+      String moved = fresh(name + ".transposed", taken);
+      g.addNode(node("Reshape", fresh(name + ".group", taken), List.of(in.get(0),
+          longs(g, name + ".shape5", taken, 0, s.groups(), x.channels() / s.groups(), x.height(), x.width())), grouped));
+      g.addNode(node("Transpose", fresh(name + ".transpose", taken), List.of(grouped), moved, ints("perm", 0, 2, 1, 3, 4)));
+      g.addNode(node("Reshape", name, List.of(moved, longs(g, name + ".shape4", taken, 0, x.channels(), x.height(), x.width())), name));
+    } else if (op instanceof Op.ChannelSlice s) {
+      g.addNode(node("Slice", name, List.of(in.get(0), longs(g, name + ".starts", taken, s.start()),
+          longs(g, name + ".ends", taken, s.start() + s.count()), longs(g, name + ".axes", taken, 1)), name));
+    } else if (op instanceof Op.Lrn l) {
+      g.addNode(node("LRN", name, in, name, integer("size", l.size()), real("alpha", (float) l.alpha()), real("beta", (float) l.beta()),
+          real("bias", (float) l.bias())));
     } else if (op instanceof Op.Add) {
       g.addNode(node("Add", name, in, name));
     } else if (op instanceof Op.Concat) {
       g.addNode(node("Concat", name, in, name, integer("axis", 1)));
     } else if (op instanceof Op.MaxPool p) {
-      g.addNode(node("MaxPool", name, in, name, ints("kernel_shape", p.kernel(), p.kernel()), ints("strides", p.stride(), p.stride()),
-          ints("pads", p.pad(), p.pad(), p.pad(), p.pad())));
+      Op.Window k = p.window();
+      g.addNode(node("MaxPool", name, in, name, ints("kernel_shape", k.kernelH(), k.kernelW()), ints("strides", k.strideH(), k.strideW()),
+          ints("pads", k.padTop(), k.padLeft(), k.padBottom(), k.padRight())));
     } else if (op instanceof Op.AvgPool p) {
-      g.addNode(node("AveragePool", name, in, name, ints("kernel_shape", p.kernel(), p.kernel()), ints("strides", p.stride(), p.stride()),
-          ints("pads", p.pad(), p.pad(), p.pad(), p.pad()), integer("count_include_pad", 0)));
+      Op.Window k = p.window();
+      g.addNode(node("AveragePool", name, in, name, ints("kernel_shape", k.kernelH(), k.kernelW()), ints("strides", k.strideH(), k.strideW()),
+          ints("pads", k.padTop(), k.padLeft(), k.padBottom(), k.padRight()), integer("count_include_pad", 0)));
     } else if (op instanceof Op.GlobalAvgPool) {
       String pooled = fresh(name + ".nc11", taken);
       g.addNode(node("GlobalAveragePool", name, in, pooled));
@@ -166,6 +184,15 @@ public final class OnnxExport {
         return name;
       });
     }
+  }
+
+  /** A fresh int64 vector initializer (shapes, axes, slice bounds); returns its name. */
+  static String longs(GraphProto.Builder g, String base, Set<String> taken, long... v) {
+    String name = fresh(base, taken);
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(v.length);
+    for (long x : v) t.addInt64Data(x);
+    g.addInitializer(t);
+    return name;
   }
 
   static String fresh(String base, Set<String> taken) {

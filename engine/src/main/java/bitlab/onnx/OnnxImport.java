@@ -28,8 +28,9 @@ public final class OnnxImport {
    * Constant, Shape, Gather, Unsqueeze, Squeeze and Slice take part only in constant shape arithmetic.
    */
   public static final List<String> SUPPORTED_OPERATORS = List.of("Conv", "Gemm", "MatMul", "Add", "BatchNormalization",
-      "Sum", "Mul", "Sub", "Div", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Concat", "Softmax",
-      "Identity", "Dropout", "Constant", "ConstantOfShape", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice", "Cast");
+      "Sum", "Mul", "Sub", "Div", "Relu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Concat", "Softmax",
+      "Identity", "Dropout", "Constant", "ConstantOfShape", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice", "Cast",
+      "Split", "Transpose", "LRN");
 
   private OnnxImport() {}
 

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** MaxPool and AveragePool, and the window arithmetic they share with Conv: strides, padding, ceil mode. */
+/** MaxPool and AveragePool (any kernel, a stride per axis, padding per side, ceil mode), and the padding arithmetic Conv shares. */
 final class Pools {
   private Pools() {}
 
@@ -19,24 +19,74 @@ final class Pools {
     if (k == null || k.length != 2) {
       throw new OnnxFormatException("ONNX node " + c.label() + " lacks a 2-D kernel_shape; the file is malformed.");
     }
-    if (k[0] != k[1]) throw a.unsupported("kernel_shape", k, "square kernels");
     requireOnes(c, "dilations");
-    int stride = stride(c);
+    long[] s = a.ints("strides", new long[] {1, 1});
+    if (s.length != 2 || s[0] <= 0 || s[1] <= 0) throw a.unsupported("strides", s, "two positive strides (height, width)");
     boolean ceil = a.integer("ceil_mode", 0) != 0;
-    int[] pads = pads(c, x.shape(), (int) k[0], (int) k[1], stride, ceil);
-    int kernel = (int) k[0];
-    if (pads[0] != pads[1]) throw a.unsupported("pads", rawPads(a), "the same padding for height and width");
+    int[] p = window(c, x.shape(), k, s, ceil);
+    Op.Window w = new Op.Window((int) k[0], (int) k[1], (int) s[0], (int) s[1], p[0], p[1], p[2], p[3]);
     Op op;
     if (c.opType().equals("MaxPool")) {
-      op = new Op.MaxPool(kernel, stride, pads[0]);
+      op = new Op.MaxPool(w);
     } else {
-      if (pads[0] > 0 && a.integer("count_include_pad", 0) != 0) {
+      boolean padded = p[0] + p[1] + p[2] + p[3] > 0;
+      if (padded && a.integer("count_include_pad", 0) != 0) {
         throw a.unsupported("count_include_pad", "1", "0 when padding is used (bitlab averages over the real cells only; "
             + "in PyTorch use AvgPool2d(count_include_pad=False))");
       }
-      op = new Op.AvgPool(kernel, stride, pads[0]);
+      op = new Op.AvgPool(w);
     }
     c.out(g.emit(c, op, List.of(x), Map.of(), false));
+  }
+
+  /**
+   * A pooling's padding {@code [top, left, bottom, right]} with {@code auto_pad} resolved and ceil mode turned into
+   * padding at the end (ONNX Runtime's and PyTorch's rule: rounding up adds a window only if it starts inside the input
+   * or its leading padding).
+   */
+  private static int[] window(Call c, Shape x, long[] k, long[] s, boolean ceil) {
+    Attributes a = c.attrs();
+    long[] p = given(c, new int[] {x.height(), x.width()}, new int[] {(int) k[0], (int) k[1]}, new int[] {(int) s[0], (int) s[1]});
+    int[] in = {x.height(), x.width()};
+    int[] out = new int[4];
+    for (int i = 0; i < 2; i++) {
+      long begin = p[i];
+      long end = p[i + 2];
+      if (begin < 0 || end < 0) throw a.unsupported("pads", p, "non-negative padding");
+      if (ceil) {
+        long n = Math.floorDiv(in[i] + begin + end - k[i] + s[i] - 1, s[i]) + 1;
+        if ((n - 1) * s[i] >= in[i] + begin) n--;
+        end = Math.max(end, (n - 1) * s[i] + k[i] - in[i] - begin);
+      }
+      out[i] = (int) begin;
+      out[i + 2] = (int) end;
+    }
+    return out;
+  }
+
+  /** The padding as written, or as {@code auto_pad} SAME_UPPER/SAME_LOWER/VALID makes it: {@code [top, left, bottom, right]}. */
+  private static long[] given(Call c, int[] in, int[] k, int[] stride) {
+    Attributes a = c.attrs();
+    String auto = a.string("auto_pad", "NOTSET");
+    long[] p = new long[4];
+    switch (auto) {
+      case "NOTSET" -> {
+        p = a.ints("pads", p);
+        if (p.length != 4) throw a.unsupported("pads", p, "four values [top, left, bottom, right]");
+      }
+      case "VALID" -> { }
+      case "SAME_UPPER", "SAME_LOWER" -> {
+        for (int i = 0; i < 2; i++) {
+          long out = (in[i] + stride[i] - 1) / stride[i];
+          long total = Math.max(0, (out - 1) * stride[i] + k[i] - in[i]);
+          long small = total / 2;
+          p[i] = auto.equals("SAME_UPPER") ? small : total - small;
+          p[i + 2] = total - p[i];
+        }
+      }
+      default -> throw a.unsupported("auto_pad", auto, "NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+    }
+    return p;
   }
 
   /** The stride, which must be the same along height and width. */
@@ -59,27 +109,9 @@ final class Pools {
    */
   static int[] pads(Call c, Shape x, int kH, int kW, int stride, boolean ceil) {
     Attributes a = c.attrs();
-    String auto = a.string("auto_pad", "NOTSET");
     int[] in = {x.height(), x.width()};
     int[] k = {kH, kW};
-    long[] p = new long[4];
-    switch (auto) {
-      case "NOTSET" -> {
-        p = a.ints("pads", p);
-        if (p.length != 4) throw a.unsupported("pads", p, "four values [top, left, bottom, right]");
-      }
-      case "VALID" -> { }
-      case "SAME_UPPER", "SAME_LOWER" -> {
-        for (int i = 0; i < 2; i++) {
-          long out = (in[i] + stride - 1) / stride;
-          long total = Math.max(0, (out - 1) * stride + k[i] - in[i]);
-          long small = total / 2;
-          p[i] = auto.equals("SAME_UPPER") ? small : total - small;
-          p[i + 2] = total - p[i];
-        }
-      }
-      default -> throw a.unsupported("auto_pad", auto, "NOTSET, VALID, SAME_UPPER or SAME_LOWER");
-    }
+    long[] p = given(c, in, k, new int[] {stride, stride});
     int[] sym = new int[2];
     for (int i = 0; i < 2; i++) {
       long begin = p[i];
@@ -98,9 +130,5 @@ final class Pools {
       sym[i] = (int) begin;
     }
     return sym;
-  }
-
-  private static long[] rawPads(Attributes a) {
-    return a.ints("pads", new long[4]);
   }
 }

@@ -121,13 +121,13 @@ public final class QdqExport {
           valueOf.put(n.name(), value);
           continue;
         }
-        OnnxExport.nodes(g, n, in, scalars, taken);
+        OnnxExport.nodes(g, m, n, in, scalars, taken);
       }
       if (n != output) {
         if (point != null) {
           value = qdq.activation(value, point, true);
           gridOf.put(n.name(), point);
-        } else if ((n.op() instanceof Op.MaxPool || n.op() instanceof Op.Flatten) && gridOf.containsKey(n.inputs().get(0))) {
+        } else if ((n.op() instanceof Op.MaxPool || n.op() instanceof Op.Flatten || n.op() instanceof Op.ChannelMap) && gridOf.containsKey(n.inputs().get(0))) {
           ActivationQuant grid = gridOf.get(n.inputs().get(0));
           value = qdq.activation(value, grid, false);
           gridOf.put(n.name(), grid);

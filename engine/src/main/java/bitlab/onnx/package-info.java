@@ -7,16 +7,21 @@
  * returns a {@link bitlab.model.Model}. It reads FP32 graphs at opsets 7 to 21 as PyTorch's exporters
  * write them (the TorchScript exporter at opsets 11-17 and the dynamo exporter at 18 are tested):
  * <ul>
- *   <li>Conv (groups, depthwise; symmetric padding, or asymmetric padding whose extra cells no window
+ *   <li>Conv (groups, depthwise, dilation; symmetric padding, or asymmetric padding whose extra cells no window
  *       reaches; {@code auto_pad} resolved), Gemm (any {@code transB}, {@code alpha}, {@code beta}),
  *       MatMul with a constant weight (a following Add of a constant becomes its bias),
- *       BatchNormalization (inference), Relu, Clip as ReLU6 ([0, 6]) or ReLU ([0, none]), Add and Sum
+ *       BatchNormalization (inference), Relu, Clip (as ReLU6 for [0, 6], ReLU for [0, none], Clip otherwise), Sigmoid,
+ *       HardSigmoid, HardSwish, {@code x * Sigmoid(x)} as SiLU and {@code x * HardSigmoid(x)} (1/6, 1/2) as HardSwish, Mul
+ *       of two activations of one shape or of a feature map by an N x C x 1 x 1 gate (squeeze-and-excitation), LRN,
+ *       {@code Reshape [N, g, C/g, H, W] -> Transpose [0, 2, 1, 3, 4] -> Reshape [N, C, H, W]} as a channel shuffle, Split
+ *       and Slice along the channels, Add and Sum
  *       (a chain of Adds), a per-channel or scalar constant Mul, Div, Add or Sub right after a Conv or
  *       BatchNormalization that nothing else reads (folded into it: Caffe2's Scale layer), a 1x1 Conv on a global pooling's
  *       N x C x 1 x 1 output (a fully connected layer),
- *       MaxPool and AveragePool (square kernels; {@code count_include_pad=0} when padded),
- *       GlobalAveragePool, Flatten and Reshape to {@code [N, -1]}, Concat on channels, Softmax over
- *       the features of N x F or the channels of N x C x 1 x 1;</li>
+ *       MaxPool and AveragePool (any kernel, a stride per axis, padding per side, ceil mode as padding at the end;
+ *       {@code count_include_pad=0} when padded), GlobalAveragePool, Flatten and Reshape to {@code [N, -1]}, Concat on
+ *       channels, Softmax over the features of N x F, the channels of N x C x 1 x 1, or (opset 13 on) the channels of
+ *       each pixel of a feature map;</li>
  *   <li>Identity and Dropout are dropped; Constant, ConstantOfShape, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice,
  *       Cast, Reshape, Flatten, Add, Sub, Mul and Div (with broadcasting) on constants are folded (the {@code Shape -> Gather -> Unsqueeze ->
  *       Concat -> Reshape} chain PyTorch writes for {@code x.view(x.size(0), -1)} becomes a Flatten).</li>

@@ -24,7 +24,8 @@ import java.util.Set;
  * <p>A point's bits are the largest input-activation bits of the layers that read it (directly or
  * through other activation ops); under {@link Placement#INPUTS} a tensor no weighted layer reads through
  * MaxPool or Flatten alone keeps {@link Placement#WIDE_BITS}. Its sign is structural: unsigned after
- * ReLU/ReLU6 (and pools of unsigned tensors), signed elsewhere.
+ * ReLU/ReLU6, Sigmoid and HardSigmoid (and pools and channel moves of unsigned tensors), signed elsewhere. Channel
+ * shuffles and slices keep the grid of their input, like MaxPool and Flatten.
  */
 public final class ActivationPoints {
   /** One quantized tensor: the node whose output it is, its width and sign, and the layers reading it. */
@@ -46,8 +47,9 @@ public final class ActivationPoints {
     int maxBits = policy.layers().stream().filter(LayerBits::activationsQuantized).mapToInt(LayerBits::activations).max().orElse(0);
     for (Node n : m.nodes()) {
       Op op = n.op();
-      boolean nn = op instanceof Op.Relu || op instanceof Op.Relu6
-          || ((op instanceof Op.MaxPool || op instanceof Op.AvgPool || op instanceof Op.GlobalAvgPool || op instanceof Op.Flatten)
+      boolean nn = op instanceof Op.Relu || op instanceof Op.Relu6 || (op instanceof Op.Pointwise f && f.nonNegative())
+          || (op instanceof Op.Mul && n.inputs().stream().allMatch(i -> nonNegative.getOrDefault(i, false)))
+          || ((op instanceof Op.MaxPool || op instanceof Op.AvgPool || op instanceof Op.GlobalAvgPool || op instanceof Op.Flatten || op instanceof Op.ChannelMap)
               && nonNegative.getOrDefault(n.inputs().get(0), false))
           || (op instanceof Op.Concat && n.inputs().stream().allMatch(i -> nonNegative.getOrDefault(i, false)));
       nonNegative.put(n.name(), nn);
@@ -78,7 +80,7 @@ public final class ActivationPoints {
     while (true) {
       if (points.containsKey(cur)) return cur;
       Op op = m.node(cur).op();
-      if (op instanceof Op.MaxPool || op instanceof Op.Flatten) cur = m.node(cur).inputs().get(0); else return null;
+      if (op instanceof Op.MaxPool || op instanceof Op.Flatten || op instanceof Op.ChannelMap) cur = m.node(cur).inputs().get(0); else return null;
     }
   }
 
@@ -121,7 +123,7 @@ public final class ActivationPoints {
   private static boolean readByOperator(String node, Map<String, List<Node>> readers) {
     for (Node r : readers.getOrDefault(node, List.of())) {
       if (r.quantizable() || r.op() instanceof Op.Softmax) continue;
-      if (r.op() instanceof Op.MaxPool || r.op() instanceof Op.Flatten) {
+      if (r.op() instanceof Op.MaxPool || r.op() instanceof Op.Flatten || r.op() instanceof Op.ChannelMap) {
         if (readByOperator(r.name(), readers)) return true;
       } else {
         return true;
@@ -134,7 +136,7 @@ public final class ActivationPoints {
   private static boolean readByLayer(String node, Map<String, List<Node>> readers) {
     for (Node r : readers.getOrDefault(node, List.of())) {
       if (r.quantizable()) return true;
-      if ((r.op() instanceof Op.MaxPool || r.op() instanceof Op.Flatten) && readByLayer(r.name(), readers)) return true;
+      if ((r.op() instanceof Op.MaxPool || r.op() instanceof Op.Flatten || r.op() instanceof Op.ChannelMap) && readByLayer(r.name(), readers)) return true;
     }
     return false;
   }
@@ -147,7 +149,7 @@ public final class ActivationPoints {
 
   private static boolean isPoint(Node n, Map<String, List<Node>> readers, String logits) {
     Op op = n.op();
-    if (n.name().equals(logits) || op instanceof Op.Softmax || op instanceof Op.MaxPool || op instanceof Op.Flatten) return false;
+    if (n.name().equals(logits) || op instanceof Op.Softmax || op instanceof Op.MaxPool || op instanceof Op.Flatten || op instanceof Op.ChannelMap) return false;
     List<Node> r = readers.getOrDefault(n.name(), List.of());
     if (r.isEmpty()) return false;
     boolean fusable = op instanceof Op.Conv2d || op instanceof Op.Linear || op instanceof Op.BatchNorm || op instanceof Op.Add;

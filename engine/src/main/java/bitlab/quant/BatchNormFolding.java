@@ -57,7 +57,7 @@ public final class BatchNormFolding {
 
   static Op withBias(Op op) {
     if (op instanceof Op.Conv2d c) {
-      return new Op.Conv2d(c.in(), c.out(), c.kernelH(), c.kernelW(), c.stride(), c.padH(), c.padW(), c.groups(), true);
+      return c.withBias(true);
     }
     Op.Linear l = (Op.Linear) op;
     return new Op.Linear(l.in(), l.out(), true);

@@ -239,7 +239,9 @@ public class QuantizedModel {
     String cur = node;
     while (!activations.containsKey(cur)) {
       Node n = folded.node(cur);
-      if (!(n.op() instanceof bitlab.model.Op.MaxPool || n.op() instanceof bitlab.model.Op.Flatten)) return LayerBits.FLOAT;
+      if (!(n.op() instanceof bitlab.model.Op.MaxPool || n.op() instanceof bitlab.model.Op.Flatten || n.op() instanceof bitlab.model.Op.ChannelMap)) {
+        return LayerBits.FLOAT;
+      }
       cur = n.inputs().get(0);
     }
     return activations.get(cur).spec().bits();

@@ -107,16 +107,11 @@ class Caffe2GraphsTest {
 
   @Test
   void whatCannotFoldIsOneSentenceNamingTheCounterNamedNodeByItsOutput() {
-    byte[] lrn = new Graphs(9).input("x", 1, 2, 5, 5)
-        .node("LRN", "n2", List.of("x"), "r2", integer("size", 3)).output("r2").bytes();
-    UnsupportedOperatorException u = assertThrows(UnsupportedOperatorException.class, () -> OnnxImport.read(lrn, "lrn"));
-    assertTrue(u.getMessage().startsWith("Node 'n2 (output r2)' uses the ONNX operator LRN, which bitlab does not import"), u.getMessage());
-
-    byte[] product = new Graphs(13).input("x", 1, 2, 5, 5)
-        .node("Relu", "relu", List.of("x"), "r")
-        .node("Mul", "gate", List.of("x", "r"), "y").output("y").bytes();
-    u = assertThrows(UnsupportedOperatorException.class, () -> OnnxImport.read(product, "se"));
-    assertTrue(u.getMessage().startsWith("Node 'gate' uses the ONNX operator Mul of two activations"), u.getMessage());
+    byte[] norm = new Graphs(9).input("x", 1, 2, 5, 5)
+        .node("InstanceNormalization", "n2", List.of("x"), "r2").output("r2").bytes();
+    UnsupportedOperatorException u = assertThrows(UnsupportedOperatorException.class, () -> OnnxImport.read(norm, "norm"));
+    assertTrue(u.getMessage().startsWith("Node 'n2 (output r2)' uses the ONNX operator InstanceNormalization, which bitlab does not import"),
+        u.getMessage());
 
     // A per-channel scale on a tensor something else also reads cannot be folded into its producer.
     byte[] shared = new Graphs(13).input("x", 1, 2, 5, 5).weight("w", 2, 2, 1, 1).weight("k", 2, 1, 1)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitlab.model.Model;
 import bitlab.model.Zoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import onnx.Onnx.TensorProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Bad input: each failure is one sentence naming the file, node or attribute, as its own exception type. */
 class OnnxErrorsTest {
@@ -51,11 +53,12 @@ class OnnxErrorsTest {
 
   @Test
   void anUnsupportedOperatorNamesTheNodeAndListsWhatIsSupported() {
-    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class,
-        () -> OnnxImport.read(PyTorchFixturesTest.fixture("unsupported_sigmoid.onnx")));
-    assertEquals("/Sigmoid", e.node());
-    assertEquals("Sigmoid", e.opType());
-    assertEquals("Node '/Sigmoid' uses the ONNX operator Sigmoid, which bitlab does not import; it imports "
+    byte[] erf = new Graphs(13).input("x", -1, 4)
+        .node("Erf", "/Erf", List.of("x"), "y").output("y").bytes();
+    UnsupportedOperatorException e = assertThrows(UnsupportedOperatorException.class, () -> OnnxImport.read(erf, "erf"));
+    assertEquals("/Erf", e.node());
+    assertEquals("Erf", e.opType());
+    assertEquals("Node '/Erf' uses the ONNX operator Erf, which bitlab does not import; it imports "
         + String.join(", ", OnnxImport.SUPPORTED_OPERATORS) + ".", e.getMessage());
     assertTrue(UnsupportedOperatorException.supported().contains("Conv"));
 
@@ -66,18 +69,27 @@ class OnnxErrorsTest {
   }
 
   @Test
-  void clipOtherThanReluOrRelu6IsAnUnsupportedAttribute() {
-    byte[] b = new Graphs(13).input("x", -1, 4).floats("lo", new long[0], -1f).floats("hi", new long[0], 1f)
+  void aPyTorchSigmoidImports() throws Exception {
+    Model m = OnnxImport.read(PyTorchFixturesTest.fixture("unsupported_sigmoid.onnx"));
+    assertTrue(m.nodes().stream().anyMatch(n -> n.op() instanceof bitlab.model.Op.Sigmoid), m.toString());
+    INDArray x = Checks.normal(4, 2, 1, 8, 8);
+    byte[] bytes = Files.readAllBytes(PyTorchFixturesTest.fixture("unsupported_sigmoid.onnx"));
+    INDArray expected = Checks.ort(bytes, x);
+    assertTrue(Checks.maxAbsDiff(expected, Checks.bitlab(m, x).reshape(expected.shape())) <= 1e-5);
+  }
+
+  @Test
+  void aClipWithEmptyRangeIsAnUnsupportedAttribute() {
+    byte[] b = new Graphs(13).input("x", -1, 4).floats("lo", new long[0], 1f).floats("hi", new long[0], -1f)
         .node("Clip", "hardtanh", List.of("x", "lo", "hi"), "y").output("y").bytes();
     UnsupportedAttributeException e = assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(b, "clip"));
-    assertEquals("Node 'hardtanh' (Clip) has [min, max] = [-1.0, 1.0], but bitlab supports only [0, 6] (ReLU6) or "
-        + "[0, none] (ReLU).", e.getMessage());
+    assertEquals("Node 'hardtanh' (Clip) has [min, max] = [1.0, -1.0], but bitlab supports only min < max.", e.getMessage());
   }
 
   @Test
   void convAttributesBitlabCannotRepresentAreNamedWithTheirValues() {
-    assertEquals("Node 'c' (Conv) has dilations = [2, 2], but bitlab supports only 1 (no dilation).",
-        convError(ints("dilations", 2, 2)));
+    assertEquals("Node 'c' (Conv) has dilations = [0, 2], but bitlab supports only two positive dilations (height, width).",
+        convError(ints("dilations", 0, 2)));
     assertEquals("Node 'c' (Conv) has strides = [1, 2], but bitlab supports only one positive stride for height and width.",
         convError(ints("strides", 1, 2)));
     assertEquals("Node 'c' (Conv) has pads = [0, 0, 1, 1], but bitlab supports only symmetric padding, or extra padding at "

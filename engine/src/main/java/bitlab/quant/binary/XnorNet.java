@@ -59,10 +59,13 @@ public final class XnorNet {
       prev = n.name();
       Op op = n.op();
       if (op instanceof Op.MaxPool p) {
-        if (p.pad() != 0) throw new QuantException("MaxPool '" + n.name() + "' is padded; the XNOR engine pools unpadded windows.");
+        if (p.pad() != 0 || !p.window().uniform()) throw new QuantException("MaxPool '" + n.name() + "' is padded or not square; the XNOR engine pools square unpadded windows.");
         stages.add(new Pool(p.kernel(), p.stride()));
       } else if (op instanceof Op.Flatten) {
         stages.add(new Flatten());
+      } else if (op instanceof Op.Conv2d c && (c.dilated() || c.kernelH() != c.kernelW())) {
+        throw new QuantException("Layer '" + n.name() + "' of '" + bnn.name() + "' is dilated or not square; the XNOR engine runs square, "
+            + "undilated convolutions.");
       } else if (n.quantizable()) {
         if (i + 1 >= nodes.size() || !(nodes.get(i + 1).op() instanceof Op.BatchNorm)) {
           throw new QuantException("Layer '" + n.name() + "' of '" + bnn.name() + "' must be followed by a BatchNorm.");

@@ -1,0 +1,162 @@
+package bitlab.onnx;
+
+import static bitlab.onnx.Graphs.integer;
+import static bitlab.onnx.Graphs.ints;
+import static bitlab.onnx.Graphs.real;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.data.Samples;
+import bitlab.integer.IntegerException;
+import bitlab.integer.IntegerModel;
+import bitlab.model.Model;
+import bitlab.model.Node;
+import bitlab.model.Op;
+import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.QuantizedModel;
+import bitlab.quant.Quantizer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The operators of MobileNet v3, EfficientNet, RegNet, ShuffleNet and the Caffe2 classics in hand-made graphs:
+ * each imported, run by bitlab, compared with ONNX Runtime on the same bytes (1e-5), exported again and run by ONNX
+ * Runtime (1e-5), fake-quantized with a sensible placement and refused by the integer compiler with a sentence.
+ */
+class NewOperatorsTest {
+  private static Model check(byte[] onnx, long... inputShape) throws Exception {
+    Model m = OnnxImport.read(onnx, "handmade");
+    INDArray x = Checks.normal(9, inputShape);
+    INDArray expected = Checks.ort(onnx, x);
+    double diff = Checks.maxAbsDiff(expected, Checks.bitlab(m, x).reshape(expected.shape()));
+    assertTrue(diff <= 1e-5, "bitlab and ONNX Runtime differ by " + diff + " on\n" + m);
+    INDArray again = Checks.ort(OnnxExport.toBytes(m), x);
+    double re = Checks.maxAbsDiff(expected, again.reshape(expected.shape()));
+    assertTrue(re <= 1e-5, "the re-exported model differs from the original in ONNX Runtime by " + re);
+    return m;
+  }
+
+  private static List<String> types(Model m) {
+    return m.nodes().stream().map(n -> n.name() + ":" + n.op().type()).toList();
+  }
+
+  /** MobileNet v3's and EfficientNet's blocks: HardSwish, SiLU, a squeeze-and-excitation gate, Clip with other bounds. */
+  @Test
+  void activationsAndSqueezeAndExcitation() throws Exception {
+    byte[] b = new Graphs(14).input("x", -1, 3, 6, 6).weight("w", 8, 3, 3, 3).weight("b", 8)
+        .weight("w1", 4, 8, 1, 1).weight("b1", 4).weight("w2", 8, 4, 1, 1).weight("b2", 8).weight("w3", 8, 8, 1, 1)
+        .floats("lo", new long[0], -0.5f).floats("hi", new long[0], 0.75f)
+        .node("Conv", "stem", List.of("x", "w", "b"), "c", ints("pads", 1, 1, 1, 1))
+        .node("HardSwish", "hs", List.of("c"), "h")
+        .node("GlobalAveragePool", "squeeze", List.of("h"), "g")
+        .node("Conv", "fc1", List.of("g", "w1", "b1"), "f1")
+        .node("Relu", "fc1_relu", List.of("f1"), "r1")
+        .node("Conv", "fc2", List.of("r1", "w2", "b2"), "f2")
+        .node("HardSigmoid", "gate", List.of("f2"), "s", real("alpha", 1f / 6), real("beta", 0.5f))
+        .node("Mul", "excite", List.of("h", "s"), "e")
+        .node("Conv", "project", List.of("e", "w3"), "p")
+        .node("Sigmoid", "sig", List.of("p"), "sg")
+        .node("Mul", "silu", List.of("p", "sg"), "si")
+        .node("Clip", "clip", List.of("si", "lo", "hi"), "y").output("y").bytes();
+    Model m = check(b, 2, 3, 6, 6);
+    assertEquals(List.of("input:Input", "stem:Conv", "hs:HardSwish", "squeeze:GlobalAvgPool", "fc1:Linear", "fc1_relu:ReLU", "fc2:Linear",
+        "gate:HardSigmoid", "excite:Mul", "project:Conv", "sig:SiLU", "clip:Clip"), types(m));
+    assertEquals(new Op.Clip(-0.5, 0.75), m.node("clip").op());
+  }
+
+  /** Before opset 14 PyTorch writes hardswish as {@code x * HardSigmoid(x)}: one HardSwish node. */
+  @Test
+  void hardSwishWrittenAsAProductIsOneNode() throws Exception {
+    byte[] b = new Graphs(13).input("x", -1, 2, 4, 4).weight("w", 3, 2, 1, 1)
+        .node("Conv", "conv", List.of("x", "w"), "c")
+        .node("HardSigmoid", "hsig", List.of("c"), "s", real("alpha", 1f / 6), real("beta", 0.5f))
+        .node("Mul", "hswish", List.of("c", "s"), "y").output("y").bytes();
+    Model m = check(b, 2, 2, 4, 4);
+    assertEquals(List.of("input:Input", "conv:Conv", "hsig:HardSwish"), types(m));
+  }
+
+  /** ShuffleNet's channel shuffle and split, the Caffe2 classics' LRN, ceil-mode and non-square pooling. */
+  @Test
+  void channelShuffleSplitSliceLrnAndPoolingWindows() throws Exception {
+    byte[] b = new Graphs(13).input("x", -1, 3, 10, 10).weight("w", 8, 3, 3, 3).weight("w2", 4, 4, 1, 1)
+        .longs("five", 0, 2, 4, 10, 10).longs("four", 0, -1, 10, 10).longs("halves", 4, 4)
+        .longs("s0", 2).longs("e0", 6).longs("ax", 1)
+        .node("Conv", "conv", List.of("x", "w"), "c", ints("pads", 1, 1, 1, 1))
+        .node("LRN", "norm", List.of("c"), "n", integer("size", 5), real("alpha", 0.3f), real("beta", 0.75f), real("bias", 2f))
+        .node("Reshape", "group", List.of("n", "five"), "g5")
+        .node("Transpose", "swap", List.of("g5"), "t5", ints("perm", 0, 2, 1, 3, 4))
+        .node("Reshape", "shuffle", List.of("t5", "four"), "sh")
+        .node("Split", "split", List.of("sh", "halves"), List.of("left", "right"), integer("axis", 1))
+        .node("Conv", "branch", List.of("right", "w2"), "br")
+        .node("Slice", "middle", List.of("sh", "s0", "e0", "ax"), "mid")
+        .node("Concat", "cat", List.of("left", "br", "mid"), "cat", integer("axis", 1))
+        .node("MaxPool", "ceil", List.of("cat"), "mp", ints("kernel_shape", 3, 3), ints("strides", 2, 2), integer("ceil_mode", 1))
+        .node("AveragePool", "rect", List.of("mp"), "y", ints("kernel_shape", 3, 2), ints("strides", 2, 1), ints("pads", 1, 0, 1, 1))
+        .output("y").bytes();
+    Model m = check(b, 2, 3, 10, 10);
+    assertEquals(List.of("input:Input", "conv:Conv", "norm:LRN", "shuffle:ChannelShuffle", "split:Slice", "split_2:Slice", "branch:Conv",
+        "middle:Slice", "cat:Concat", "ceil:MaxPool", "rect:AvgPool"), types(m));
+    assertEquals(new Op.ChannelShuffle(2), m.node("shuffle").op());
+    assertEquals(new Op.MaxPool(new Op.Window(3, 3, 2, 2, 0, 0, 1, 1)), m.node("ceil").op());
+    assertEquals(new Op.AvgPool(new Op.Window(3, 2, 2, 1, 1, 0, 1, 1)), m.node("rect").op());
+  }
+
+  /** Dilated convolutions (DeepLab-style backbones), with kernels and dilations that differ by axis; a Softmax over the channels of each pixel. */
+  @Test
+  void dilatedConvolutionsAndAPerPixelSoftmax() throws Exception {
+    byte[] b = new Graphs(13).input("x", -1, 3, 11, 11).weight("w", 4, 3, 3, 3).weight("w2", 4, 1, 3, 2).weight("bias", 4)
+        .node("Conv", "atrous", List.of("x", "w"), "c", ints("dilations", 2, 2), ints("pads", 2, 2, 2, 2))
+        .node("Conv", "dw", List.of("c", "w2", "bias"), "d", ints("dilations", 3, 2), ints("strides", 2, 2), integer("group", 4))
+        .node("Softmax", "per_pixel", List.of("d"), "y", integer("axis", 1)).output("y").bytes();
+    Model m = check(b, 2, 3, 11, 11);
+    assertEquals(new Op.Conv2d(3, 4, 3, 3, 1, 2, 2, 1, false, 2, 2), m.node("atrous").op());
+    assertEquals(new Op.Conv2d(4, 4, 3, 2, 2, 0, 0, 4, true, 3, 2), m.node("dw").op());
+    assertEquals(new Op.Softmax(), m.output().op());
+  }
+
+  @Test
+  void whatStillCannotBeImportedIsOneSentence() {
+    byte[] badGate = new Graphs(13).input("x", -1, 4, 3, 3).weight("k", 4, 4)
+        .node("Flatten", "flat", List.of("x"), "f")
+        .node("GlobalAveragePool", "gap", List.of("x"), "g")
+        .node("Flatten", "vec", List.of("g"), "v")
+        .node("MatMul", "fc", List.of("v", "k"), "z")
+        .node("Mul", "gate", List.of("x", "z"), "y").output("y").bytes();
+    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(badGate, "gate"));
+    assertEquals("ONNX node 'gate' (Mul) multiplies activations of shapes [N, 4, 3, 3] and [N, 4]; bitlab multiplies tensors of one "
+        + "shape, or a feature map by an N x C x 1 x 1 gate of its channels.", e.getMessage());
+
+    byte[] transpose = new Graphs(13).input("x", -1, 4, 3, 3)
+        .node("Transpose", "nhwc", List.of("x"), "y", ints("perm", 0, 2, 3, 1)).output("y").bytes();
+    UnsupportedAttributeException t = assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(transpose, "t"));
+    assertEquals("Node 'nhwc' (Transpose) has perm = [0, 2, 3, 1], but bitlab supports only [0, 2, 1, 3, 4] on a Reshape to "
+        + "[N, groups, C/groups, H, W] (a channel shuffle); bitlab's graph keeps activations N x C x H x W.", t.getMessage());
+  }
+
+  /**
+   * Fake quantization puts no quantizer after a channel shuffle or slice (the grid passes through, as through MaxPool),
+   * keeps the sigmoid gate unsigned, and the integer compiler refuses what it has no kernel for, naming the node.
+   */
+  @Test
+  void quantizationPlacesPointsSensiblyAndTheIntegerCompilerRefusesWithASentence() {
+    Model m = Model.builder("se", bitlab.model.Shape.image(2, 6, 6)).conv("c", 4, 3, 1, 1, 1, true).relu("r")
+        .node("s", new Op.ChannelShuffle(2), List.of("r")).globalAvgPool("g").linear("fc1", 4)
+        .node("gate", new Op.Sigmoid(), List.of("fc1")).node("m", new Op.Mul(), List.of("s", "gate")).flatten("f").linear("fc", 3).build(5);
+    Samples calib = new Samples("random", Checks.normal(4, 16, 2, 6, 6), new int[16], 3);
+    QuantizedModel q = Quantizer.ptq(m, Policy.uniform(m, 8, 8), calib, PtqConfig.DEFAULT);
+    assertTrue(!q.activations().containsKey("s"), "a channel shuffle needs no quantizer: " + q.activations().keySet());
+    assertTrue(!q.activations().get("gate").spec().signed(), "a sigmoid's output is unsigned");
+    IntegerException e = assertThrows(IntegerException.class, () -> IntegerModel.of(q));
+    assertTrue(e.getMessage().startsWith("Node 's' (ChannelShuffle) has no integer kernel; "), e.getMessage());
+
+    Model gated = Model.builder("g", bitlab.model.Shape.image(2, 6, 6)).conv("c", 4, 3, 1, 1, 1, true).relu("r").globalAvgPool("g")
+        .linear("fc1", 4).node("gate", new Op.HardSigmoid(1.0 / 6, 0.5), List.of("fc1")).node("m", new Op.Mul(), List.of("r", "gate"))
+        .flatten("f").linear("fc", 3).build(6);
+    QuantizedModel gq = Quantizer.ptq(gated, Policy.uniform(gated, 8, 8), calib, PtqConfig.DEFAULT);
+    assertEquals("Node 'gate' (HardSigmoid) has no integer kernel; bitlab has no integer-only form of HardSigmoid yet (a look-up table "
+        + "over the 8-bit input codes would be one): replace it by ReLU or ReLU6 and fine-tune, or evaluate the fake-quantized float model.", assertThrows(IntegerException.class, () -> IntegerModel.of(gq)).getMessage());
+  }
+}
