@@ -31,18 +31,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * ConstantOfShape fills). Each is imported and, when it imports, its output compared with ONNX
  * Runtime's on one seeded normal 1 x 3 x 224 x 224 image; the test prints the table that the engine
  * README quotes. The files are not part of bitlab: the test looks for them in the directory named by
- * {@code -Dbitlab.onnx.light=DIR} or in the worktree's {@code .venv} (after {@code .venv/bin/pip
- * install onnx}), and is skipped when there are none.
+ * {@code -Dbitlab.onnx.light=DIR} or in the worktree's {@code .venv} (where {@code ./bitlab setup} installs
+ * the onnx package), and is skipped when there are none.
  */
 class LightModelsTest {
   /** The models that import today; a regression in any of them fails the test. */
-  private static final Set<String> IMPORTS = Set.of("light_densenet121", "light_resnet50",
-      "light_squeezenet", "light_vgg19");
+  private static final Set<String> IMPORTS = Set.of("light_bvlc_alexnet", "light_densenet121", "light_inception_v1",
+      "light_inception_v2", "light_resnet50", "light_shufflenet", "light_squeezenet", "light_vgg19", "light_zfnet512");
 
   @Test
   void lightModelsImportAndMatchOnnxRuntime() throws Exception {
     List<Path> files = lightFiles();
-    Assumptions.assumeFalse(files.isEmpty(), "no light_*.onnx found (pip install onnx into .venv or give -Dbitlab.onnx.light=DIR)");
+    Assumptions.assumeFalse(files.isEmpty(), "No light_*.onnx was found: ./bitlab setup installs the onnx package into .venv when the wheel index has it (or give -Dbitlab.onnx.light=DIR).");
     StringBuilder table = new StringBuilder("| model | imports | bitlab nodes | max abs difference from ONNX Runtime / max abs value | what stops it |\n|---|---|---|---|---|\n");
     List<String> failures = new ArrayList<>();
     for (Path f : files) {

@@ -1,0 +1,100 @@
+package bitlab.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bitlab.data.Samples;
+import bitlab.integer.IntegerException;
+import bitlab.integer.IntegerModel;
+import bitlab.model.Model;
+import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.Quantizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * torchvision's classification families with random weights, exported to ONNX at test time by
+ * tools/onnx/torchvision_families.py (torch and torchvision in the project's .venv, installed by ./bitlab setup;
+ * skipped with a sentence when they are not there). Each is imported, its logits on two seeded normal images
+ * compared with ONNX Runtime's on the same file (within 1e-4 of the largest logit), then quantized W8A8 and given
+ * to the integer compiler, whose answer (compiles, or its refusal) goes into the table the engine README quotes.
+ */
+class TorchvisionFamiliesTest {
+  @TempDir static Path dir;
+  private static String skip;
+  private static final Map<String, String> ROWS = new TreeMap<>();
+
+  @BeforeAll
+  static void export() throws Exception {
+    Path python = null;
+    for (Path venv : List.of(Path.of(".venv"), Path.of("../.venv"))) {
+      if (Files.isExecutable(venv.resolve("bin/python"))) python = venv.resolve("bin/python");
+    }
+    Path script = Files.exists(Path.of("tools/onnx/torchvision_families.py")) ? Path.of("tools/onnx/torchvision_families.py")
+        : Path.of("../tools/onnx/torchvision_families.py");
+    if (python == null) {
+      skip = "There is no .venv with Python here; ./bitlab setup makes one with torch, torchvision and onnx.";
+      return;
+    }
+    if (run(List.of(python.toString(), script.toString(), "--check"), 120) != 0) {
+      skip = "torch, torchvision or onnx is not installed in .venv (./bitlab setup installs them when the wheel index has them).";
+      return;
+    }
+    int code = run(List.of(python.toString(), script.toString(), "--out", dir.toString()), 900);
+    assertTrue(code == 0, "tools/onnx/torchvision_families.py failed (exit " + code + "): " + Files.readString(dir.resolve("log.txt")));
+  }
+
+  private static int run(List<String> command, int seconds) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return -1;
+    }
+    return p.exitValue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"resnet18", "vgg11_bn", "alexnet", "squeezenet1_1", "densenet121", "googlenet", "shufflenet_v2_x0_5",
+      "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_small_opset13", "mnasnet0_5", "efficientnet_b0", "regnet_y_400mf"})
+  void importsAndMatchesOnnxRuntime(String family) throws Exception {
+    Assumptions.assumeTrue(skip == null, skip);
+    Path file = dir.resolve(family + ".onnx");
+    byte[] bytes = Files.readAllBytes(file);
+    Model m = OnnxImport.read(file);
+    long size = m.inputShape().height();
+    INDArray x = Checks.normal(17, 2, 3, size, size);
+    INDArray expected = Checks.ort(bytes, x);
+    INDArray got = Checks.bitlab(m, x).reshape(expected.shape());
+    double rel = Checks.maxAbsDiff(expected, got) / expected.amaxNumber().doubleValue();
+    String integer;
+    try {
+      Samples calib = new Samples("random", Checks.normal(5, 4, 3, size, size), new int[4], m.outputShape().channels());
+      IntegerModel.of(Quantizer.ptq(m, Policy.uniform(m, 8, 8), calib, PtqConfig.DEFAULT));
+      integer = "compiles";
+    } catch (IntegerException e) {
+      integer = "no: " + e.getMessage().replaceAll(";.*", "");
+    }
+    ROWS.put(family, String.format("| %s | %dx%d | yes (%d nodes) | %.1e | %s |", family, size, size, m.nodes().size(), rel, integer));
+    assertTrue(rel <= 1e-4, family + ": bitlab's logits differ from ONNX Runtime's by " + rel + " of the largest");
+  }
+
+  @AfterAll
+  static void table() {
+    if (ROWS.isEmpty()) return;
+    System.out.println("| family | input | imports | max abs difference from ONNX Runtime / max abs logit | W8A8 integer compiler |");
+    System.out.println("|---|---|---|---|---|");
+    ROWS.values().forEach(System.out::println);
+  }
+}
