@@ -81,6 +81,9 @@ public final class IntegerCompiler {
         avgPool(n, false, p.kernel(), p.stride(), p.pad());
       } else if (op instanceof Op.GlobalAvgPool) {
         avgPool(n, true, 0, 1, 0);
+      } else if (op instanceof Op.ChannelMap cm) {
+        String x = input(n, 0);
+        emit(ChannelMapStep.of(n.name(), x, cm, m.node(n.inputs().get(0)).shape(), n.shape()), paramsOf.get(x));
       } else if (op instanceof Op.Flatten) {
         String x = input(n, 0);
         emit(new FlattenStep(n.name(), x, n.shape()), paramsOf.get(x));

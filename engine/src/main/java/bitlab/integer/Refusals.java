@@ -8,7 +8,7 @@ final class Refusals {
   private Refusals() {}
 
   static final String RUNS = "the integer executor runs Conv (incl. depthwise), Linear, BatchNorm folded into the layer before it, "
-      + "ReLU, ReLU6, Add, Concat, MaxPool, AvgPool, GlobalAvgPool, Flatten and a final Softmax";
+      + "ReLU, ReLU6, Add, Concat, MaxPool, AvgPool, GlobalAvgPool, Flatten, channel shuffles and slices, and a final Softmax";
 
   static String dilated(Node n, Op.Conv2d c) {
     return "Node '" + n.name() + "' (" + c.type() + ") is dilated (" + c.dilationH() + "x" + c.dilationW() + "); the integer executor's "

@@ -138,7 +138,8 @@ class NewOperatorsTest {
 
   /**
    * Fake quantization puts no quantizer after a channel shuffle or slice (the grid passes through, as through MaxPool),
-   * keeps the sigmoid gate unsigned, and the integer compiler refuses what it has no kernel for, naming the node.
+   * keeps the sigmoid gate unsigned; the integer program moves channels of codes, and the integer compiler refuses
+   * what it has no kernel for, naming the node.
    */
   @Test
   void quantizationPlacesPointsSensiblyAndTheIntegerCompilerRefusesWithASentence() {
@@ -150,7 +151,17 @@ class NewOperatorsTest {
     assertTrue(!q.activations().containsKey("s"), "a channel shuffle needs no quantizer: " + q.activations().keySet());
     assertTrue(!q.activations().get("gate").spec().signed(), "a sigmoid's output is unsigned");
     IntegerException e = assertThrows(IntegerException.class, () -> IntegerModel.of(q));
-    assertTrue(e.getMessage().startsWith("Node 's' (ChannelShuffle) has no integer kernel; "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Node 'gate' (Sigmoid) has no integer kernel; "), e.getMessage());
+
+    // Channel shuffles and slices run on codes: the integer program agrees with its float64 simulation exactly.
+    Model shuffled = Model.builder("shuffle", bitlab.model.Shape.image(2, 6, 6)).conv("c", 6, 3, 1, 1, 1, true).relu("r")
+        .node("s", new Op.ChannelShuffle(3), List.of("r")).node("k", new Op.ChannelSlice(2, 4), List.of("s")).conv("d", 4, 1, 1, 0, 1, true)
+        .relu("r2").node("cat", new Op.Concat(), List.of("k", "r2")).flatten("f").linear("fc", 3).build(7);
+    IntegerModel iq = IntegerModel.of(Quantizer.ptq(shuffled, Policy.uniform(shuffled, 8, 8), calib, PtqConfig.DEFAULT));
+    assertTrue(iq.steps().stream().anyMatch(st -> st.op().equals("ChannelShuffle")), iq.toString());
+    bitlab.integer.Trace t = iq.trace(Checks.normal(8, 4, 2, 6, 6));
+    assertTrue(t.exact(), t.toString());
+    assertEquals(4, t.predictionsAgreeSim());
 
     Model gated = Model.builder("g", bitlab.model.Shape.image(2, 6, 6)).conv("c", 4, 3, 1, 1, 1, true).relu("r").globalAvgPool("g")
         .linear("fc1", 4).node("gate", new Op.HardSigmoid(1.0 / 6, 0.5), List.of("fc1")).node("m", new Op.Mul(), List.of("r", "gate"))
