@@ -44,24 +44,17 @@ final class ChannelMapStep extends Step {
   @Override void backward(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
-    Tensor t = p.gradientTarget(in);
-    SoftmaxStep.set(t, scatter(p.gradientOf(output)));
-    p.gradientDone(in, t);
+    addGradient(p, in, scatter(p.gradientOf(output)), false);
   }
 
   @Override void tangent(Program p) {
-    if (!input().hasTangent) {
-      output.tangent.zero();
-      return;
-    }
+    if (noInputTangent()) return;
     SoftmaxStep.set(output.tangent, gather(input().tangent));
   }
 
   @Override void backwardTangent(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
-    Tensor t = p.gradientTangentTarget(in);
-    SoftmaxStep.set(t, scatter(p.gradientTangentOf(output)));
-    p.gradientTangentDone(in, t);
+    addGradient(p, in, scatter(p.gradientTangentOf(output)), true);
   }
 }

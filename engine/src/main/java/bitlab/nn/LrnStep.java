@@ -59,17 +59,12 @@ final class LrnStep extends Step {
         dx[q + j] = dy[q + j] * Math.pow(s[q + j], -op.beta()) - k * x[q + j] * sum;
       }
     }
-    Tensor t = p.gradientTarget(in);
-    SoftmaxStep.set(t, dx);
-    p.gradientDone(in, t);
+    addGradient(p, in, dx, false);
   }
 
   @Override void tangent(Program p) {
+    if (noInputTangent()) return;
     Slot in = input();
-    if (!in.hasTangent) {
-      output.tangent.zero();
-      return;
-    }
     double[] x = in.value.toDoubles();
     double[] tx = in.tangent.toDoubles();
     double[] s = scales(x);

@@ -52,7 +52,7 @@ final class MulStep extends Step {
         da[i] = dy[i] * b[at(i)];
         if (tb != null) da[i] += dyTangentTerm[i] * tb[at(i)];
       }
-      write(p, sa, da, tangentPass);
+      addGradient(p, sa, da, tangentPass);
     }
     if (sb.needsGradient) {
       double[] db = new double[b.length];
@@ -60,14 +60,8 @@ final class MulStep extends Step {
         db[at(i)] += dy[i] * a[i];
         if (ta != null) db[at(i)] += dyTangentTerm[i] * ta[i];
       }
-      write(p, sb, db, tangentPass);
+      addGradient(p, sb, db, tangentPass);
     }
-  }
-
-  private static void write(Program p, Slot s, double[] v, boolean tangentPass) {
-    Tensor t = tangentPass ? p.gradientTangentTarget(s) : p.gradientTarget(s);
-    SoftmaxStep.set(t, v);
-    if (tangentPass) p.gradientTangentDone(s, t); else p.gradientDone(s, t);
   }
 
   @Override void backward(Program p) {

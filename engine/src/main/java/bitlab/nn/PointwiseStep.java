@@ -29,17 +29,12 @@ final class PointwiseStep extends Step {
     double[] x = in.value.toDoubles();
     double[] g = p.gradientOf(output).toDoubles();
     for (int i = 0; i < g.length; i++) g[i] *= f.slope(x[i]);
-    Tensor t = p.gradientTarget(in);
-    SoftmaxStep.set(t, g);
-    p.gradientDone(in, t);
+    addGradient(p, in, g, false);
   }
 
   @Override void tangent(Program p) {
+    if (noInputTangent()) return;
     Slot in = input();
-    if (!in.hasTangent) {
-      output.tangent.zero();
-      return;
-    }
     double[] x = in.value.toDoubles();
     double[] t = in.tangent.toDoubles();
     for (int i = 0; i < t.length; i++) t[i] *= f.slope(x[i]);
@@ -58,8 +53,6 @@ final class PointwiseStep extends Step {
       gt[i] *= f.slope(x[i]);
       if (tx != null) gt[i] += f.curvature(x[i]) * tx[i] * g[i];
     }
-    Tensor t = p.gradientTangentTarget(in);
-    SoftmaxStep.set(t, gt);
-    p.gradientTangentDone(in, t);
+    addGradient(p, in, gt, true);
   }
 }

@@ -40,6 +40,20 @@ abstract class Step {
     tangent(p);
   }
 
+  /** Adds values computed in plain loops (storage order) to a slot's gradient, or to its tangent. */
+  static void addGradient(Program p, Slot s, double[] v, boolean tangent) {
+    Tensor t = tangent ? p.gradientTangentTarget(s) : p.gradientTarget(s);
+    SoftmaxStep.set(t, v);
+    if (tangent) p.gradientTangentDone(s, t); else p.gradientDone(s, t);
+  }
+
+  /** For a one-input step whose input carries no tangent: zeroes the output's tangent and says so. */
+  boolean noInputTangent() {
+    if (input().hasTangent) return false;
+    output.tangent.zero();
+    return true;
+  }
+
   /** Releases kernels' native memory (tensors belong to the program). */
   void close() {}
 }
