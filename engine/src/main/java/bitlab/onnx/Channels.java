@@ -72,7 +72,7 @@ final class Channels {
       sizes = new long[outputs];
       Arrays.fill(sizes, channels / outputs);
     }
-    if (sizes.length != outputs || Arrays.stream(sizes).sum() != channels) {
+    if (sizes.length != outputs || Arrays.stream(sizes).sum() != channels || Arrays.stream(sizes).anyMatch(v -> v <= 0)) {
       throw new OnnxFormatException("ONNX node " + c.label() + " splits " + channels + " channels into " + Arrays.toString(sizes)
           + " for " + outputs + " outputs; the file is malformed.");
     }
@@ -95,6 +95,9 @@ final class Channels {
       starts = c.attrs().ints("starts", null);
       ends = c.attrs().ints("ends", null);
       axes = c.attrs().ints("axes", null);
+      if (starts == null || ends == null) {
+        throw new OnnxFormatException("ONNX node " + c.label() + " lacks its starts or ends; the file is malformed.");
+      }
     } else {
       starts = c.constant(1, "starts").asLongs();
       ends = c.constant(2, "ends").asLongs();
@@ -106,7 +109,8 @@ final class Channels {
       for (int i = 0; i < axes.length; i++) axes[i] = i;
     }
     int channels = x.shape().channels();
-    boolean plain = starts.length == 1 && (axes[0] == 1 || axes[0] == -3) && (steps == null || steps[0] == 1);
+    boolean plain = starts.length == 1 && ends.length == 1 && axes.length == 1 && (axes[0] == 1 || axes[0] == -3)
+        && (steps == null || (steps.length == 1 && steps[0] == 1));
     if (!plain) {
       throw c.attrs().unsupported("axes", Arrays.toString(axes), "one slice along the channels (axis 1) with step 1");
     }

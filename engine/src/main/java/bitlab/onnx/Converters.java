@@ -24,6 +24,17 @@ final class Converters {
       c.out(Folding.fold(c));
       return;
     }
+    try {
+      activations(c);
+    } catch (OnnxException e) {
+      throw e;
+    } catch (bitlab.model.ModelException e) {
+      // An operator's own check (a negative LRN alpha, an empty pooling window): the sentence, with the node named.
+      throw new OnnxFormatException("ONNX node " + c.label() + " does not fit bitlab's graph: " + e.getMessage(), e);
+    }
+  }
+
+  private void activations(Call c) {
     switch (c.opType()) {
       case "Identity" -> c.out(c.in(0));
       case "Dropout" -> dropout(c);

@@ -129,6 +129,11 @@ class NewOperatorsTest {
     assertEquals("ONNX node 'gate' (Mul) multiplies activations of shapes [N, 4, 3, 3] and [N, 4]; bitlab multiplies tensors of one "
         + "shape, or a feature map by an N x C x 1 x 1 gate of its channels.", e.getMessage());
 
+    byte[] lrn = new Graphs(13).input("x", -1, 4, 3, 3)
+        .node("LRN", "norm", List.of("x"), "y", integer("size", 3), real("alpha", -1f)).output("y").bytes();
+    assertEquals("ONNX node 'norm' (LRN) does not fit bitlab's graph: LRN needs a positive size and bias and non-negative alpha and "
+        + "beta, got size 3, alpha -1.0, beta 0.75, bias 1.0.", assertThrows(OnnxFormatException.class, () -> OnnxImport.read(lrn, "lrn")).getMessage());
+
     byte[] transpose = new Graphs(13).input("x", -1, 4, 3, 3)
         .node("Transpose", "nhwc", List.of("x"), "y", ints("perm", 0, 2, 3, 1)).output("y").bytes();
     UnsupportedAttributeException t = assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(transpose, "t"));
