@@ -81,6 +81,12 @@ public final class IntegerCompiler {
         avgPool(n, false, p.kernel(), p.stride(), p.pad());
       } else if (op instanceof Op.GlobalAvgPool) {
         avgPool(n, true, 0, 1, 0);
+      } else if (op instanceof Op.Pointwise f) {
+        String x = input(n, 0);
+        QuantParams p = point(n.name(), "the output of " + f.type() + " '" + n.name() + "'");
+        emit(LookupStep.of(n.name(), x, f, n.shape(), quantizedInput(n, x), p), p);
+      } else if (op instanceof Op.Mul) {
+        product(n);
       } else if (op instanceof Op.ChannelMap cm) {
         String x = input(n, 0);
         emit(ChannelMapStep.of(n.name(), x, cm, m.node(n.inputs().get(0)).shape(), n.shape()), paramsOf.get(x));
@@ -117,6 +123,35 @@ public final class IntegerCompiler {
           + MAX_ACTIVATION_BITS + " bits (1-bit networks run through binarized(...) with XNOR and popcount).");
     }
     return a.params();
+  }
+
+  /** The per-tensor quantization of a tensor a node reads, or a refusal naming the node. */
+  private QuantParams quantizedInput(Node n, String tensor) {
+    QuantParams p = paramsOf.get(tensor);
+    if (p == null || p.channels() != 1) {
+      throw new IntegerException("Node '" + n.name() + "' (" + n.op().type() + ") reads '" + tensor + "', which is not quantized per tensor; "
+          + "integer-only inference needs its input quantized: give the layers around it 2.." + MAX_ACTIVATION_BITS + " activation bits.");
+    }
+    return p;
+  }
+
+  /** A product of two activations (the gate second when one is a per-channel gate), rescaled by one dyadic multiplier. */
+  private void product(Node n) {
+    String a = input(n, 0), b = input(n, 1);
+    bitlab.model.Shape sa = m.node(n.inputs().get(0)).shape(), sb = m.node(n.inputs().get(1)).shape();
+    if (sa.elements() < sb.elements()) {
+      String t = a;
+      a = b;
+      b = t;
+      bitlab.model.Shape u = sa;
+      sa = sb;
+      sb = u;
+    }
+    QuantParams pa = quantizedInput(n, a), pb = quantizedInput(n, b);
+    QuantParams out = point(n.name(), "the product '" + n.name() + "'");
+    int plane = sa.equals(sb) ? 1 : sa.height() * sa.width();
+    Dyadic multiplier = Dyadic.of((double) pa.scale(0) * pb.scale(0) / out.scale(0));
+    emit(new ProductStep(n.name(), a, b, n.shape(), plane, pa.zeroPoint(0), pb.zeroPoint(0), multiplier, rounding, out), out);
   }
 
   /** The tensor holding input {@code i} of a node. */

@@ -8,7 +8,8 @@ final class Refusals {
   private Refusals() {}
 
   static final String RUNS = "the integer executor runs Conv (incl. depthwise), Linear, BatchNorm folded into the layer before it, "
-      + "ReLU, ReLU6, Add, Concat, MaxPool, AvgPool, GlobalAvgPool, Flatten, channel shuffles and slices, and a final Softmax";
+      + "ReLU, ReLU6, Add, Concat, MaxPool, AvgPool, GlobalAvgPool, Flatten, channel shuffles and slices, the element-wise functions "
+      + "(by look-up tables), products of activations, and a final Softmax";
 
   static String dilated(Node n, Op.Conv2d c) {
     return "Node '" + n.name() + "' (" + c.type() + ") is dilated (" + c.dilationH() + "x" + c.dilationW() + "); the integer executor's "
@@ -26,15 +27,9 @@ final class Refusals {
     Op op = n.op();
     String head = "Node '" + n.name() + "' (" + op.type() + ") has no integer kernel";
     String what;
-    if (op instanceof Op.Clip c) {
-      what = "; only the bounds [0, 6] (ReLU6) and [0, none] (ReLU) become integer clamps, and this Clip is [" + c.min() + ", " + c.max()
-          + "]: retrain with ReLU6, or evaluate the fake-quantized float model (it simulates the same quantization)";
-    } else if (op instanceof Op.Pointwise) {
-      what = "; bitlab has no integer-only form of " + op.type() + " yet (a look-up table over the 8-bit input codes would be one): "
-          + "replace it by ReLU or ReLU6 and fine-tune, or evaluate the fake-quantized float model";
-    } else if (op instanceof Op.Mul) {
-      what = "; a product of two activations (a squeeze-and-excitation gate) needs a requantization of the product that bitlab does not "
-          + "generate yet: evaluate the fake-quantized float model, or remove the gate";
+    if (op instanceof Op.Lrn) {
+      what = "; local response normalization divides by a power of a sum of squares, which bitlab has no integer-only form "
+          + "of: evaluate the fake-quantized float model, or remove the LRN (later CNNs replaced it by BatchNorm) and fine-tune";
     } else {
       what = "; " + RUNS + ": evaluate the fake-quantized float model instead";
     }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * integer; {@link IntegerModel#trace} checks that they do.
  */
 public sealed interface Step permits QuantizeInputStep, ConvStep, AccumulatorAddStep, LogitsStep, ResidualStep, RescaleStep, MaxPoolStep,
-    AvgPoolStep, FlattenStep, ChannelMapStep {
+    AvgPoolStep, FlattenStep, ChannelMapStep, LookupStep, ProductStep {
 
   /** The node of the folded model whose (quantized) value this step produces; also the tensor's name. */
   String node();

@@ -29,7 +29,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * tools/onnx/torchvision_families.py (torch and torchvision in the project's .venv, installed by ./bitlab setup;
  * skipped with a sentence when they are not there). Each is imported, its logits on two seeded normal images
  * compared with ONNX Runtime's on the same file (within 1e-4 of the largest logit), then quantized W8A8 and given
- * to the integer compiler, whose answer (compiles, or its refusal) goes into the table the engine README quotes.
+ * to the integer compiler, whose answer (compiles, or its refusal) goes into the table the engine README quotes; a
+ * compiled program runs one image and must agree step by step with its float64 simulation.
  */
 class TorchvisionFamiliesTest {
   @TempDir static Path dir;
@@ -81,8 +82,11 @@ class TorchvisionFamiliesTest {
     String integer;
     try {
       Samples calib = new Samples("random", Checks.normal(5, 4, 3, size, size), new int[4], m.outputShape().channels());
-      IntegerModel.of(Quantizer.ptq(m, Policy.uniform(m, 8, 8), calib, PtqConfig.DEFAULT));
-      integer = "compiles";
+      IntegerModel iq = IntegerModel.of(Quantizer.ptq(m, Policy.uniform(m, 8, 8), calib, PtqConfig.DEFAULT));
+      // The integer program against its float64 simulation, on one image: every step's codes must agree.
+      bitlab.integer.Trace t = iq.trace(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)));
+      assertTrue(t.exact(), family + ": the integer program differs from its simulation:\n" + t);
+      integer = "compiles, runs (codes equal to its float64 simulation)";
     } catch (IntegerException e) {
       integer = "no: " + e.getMessage().replaceAll(";.*", "");
     }
