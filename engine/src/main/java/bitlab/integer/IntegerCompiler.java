@@ -72,7 +72,8 @@ public final class IntegerCompiler {
         add(n);
       } else if (op instanceof Op.Concat) {
         concat(n);
-      } else if ((op instanceof Op.MaxPool mp && !mp.window().uniform()) || (op instanceof Op.AvgPool ap && !ap.window().uniform())) {
+      } else if ((op instanceof Op.MaxPool mp && !mp.window().uniform() && !mp.window().squareWithExtraEnd())
+          || (op instanceof Op.AvgPool ap && !ap.window().uniform())) {
         throw new IntegerException(Refusals.window(n));
       } else if (op instanceof Op.MaxPool p) {
         String x = input(n, 0);

@@ -8,8 +8,12 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** Max pooling on codes (the affine map is monotone, so the scale is unchanged); padded cells take no part. */
+/**
+ * Max pooling on codes (the affine map is monotone, so the scale is unchanged); padded cells take no part. The output
+ * may reach past a symmetric padding at the end (ceil mode): its windows are clipped to the input like the others.
+ */
 public record MaxPoolStep(String node, String input, Shape inShape, Shape shape, int kernel, int stride, int pad) implements Step {
 
   @Override public String op() { return "MaxPool"; }
@@ -65,8 +69,14 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
   }
 
   @Override public INDArray simulate(List<INDArray> in) {
-    Pooling2DConfig cfg = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(pad).pW(pad).dH(1).dW(1)
+    // Padding written out (below every code) so that the end may get more than the start, then an unpadded pooling.
+    INDArray x = in.get(0);
+    int h = inShape.height(), w = inShape.width();
+    int bottom = (shape.height() - 1) * stride + kernel - h - pad, right = (shape.width() - 1) * stride + kernel - w - pad;
+    INDArray padded = Nd4j.valueArrayOf(new long[] {x.size(0), x.size(1), h + pad + Math.max(0, bottom), w + pad + Math.max(0, right)}, -1e9, x.dataType());
+    padded.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w)).assign(x);
+    Pooling2DConfig cfg = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(0).pW(0).dH(1).dW(1)
         .type(Pooling2D.Pooling2DType.MAX).paddingMode(PaddingMode.VALID).isNHWC(false).build();
-    return Nd4j.cnn().maxPooling2d(in.get(0), cfg);
+    return Nd4j.cnn().maxPooling2d(padded, cfg);
   }
 }

@@ -331,6 +331,14 @@ public sealed interface Op {
       return kernelH == kernelW && strideH == strideW && padTop == padLeft && padTop == padBottom && padTop == padRight;
     }
 
+    /**
+     * Whether kernel and stride are one number each and the padding is {@code padTop} before each axis and at least
+     * that after it (ceil mode adds cells at the end only).
+     */
+    public boolean squareWithExtraEnd() {
+      return kernelH == kernelW && strideH == strideW && padTop == padLeft && padBottom == padRight && padBottom >= padTop;
+    }
+
     @Override public String toString() {
       return uniform() ? "kernel " + kernelH + ", stride " + strideH + ", padding " + padTop
           : "kernel " + kernelH + "x" + kernelW + ", strides " + strideH + "x" + strideW + ", padding [" + padTop + ", " + padLeft + ", "

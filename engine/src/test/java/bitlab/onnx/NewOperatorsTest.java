@@ -164,6 +164,12 @@ class NewOperatorsTest {
     assertTrue(t.exact(), t.toString());
     assertEquals(6, t.predictionsAgreeSim());
 
+    // A ceil-mode MaxPool (padded only at the end) on codes: windows clipped to the input, as the float engine does.
+    Model ceil = Model.builder("ceil", bitlab.model.Shape.image(2, 6, 6)).conv("c", 4, 3, 1, 1, 1, true).relu("r")
+        .node("p", new Op.MaxPool(new Op.Window(3, 3, 2, 2, 0, 0, 1, 1)), List.of("r")).flatten("f").linear("fc", 3).build(7);
+    bitlab.integer.Trace ct = IntegerModel.of(Quantizer.ptq(ceil, Policy.uniform(ceil, 8, 8), calib, PtqConfig.DEFAULT)).trace(Checks.normal(3, 4, 2, 6, 6));
+    assertTrue(ct.exact(), ct.toString());
+
     Model lrn = Model.builder("lrn", bitlab.model.Shape.image(2, 6, 6)).conv("c", 4, 3, 1, 1, 1, true).relu("r")
         .node("norm", new Op.Lrn(3, 1e-2, 0.75, 1), List.of("r")).flatten("f").linear("fc", 3).build(6);
     QuantizedModel lq = Quantizer.ptq(lrn, Policy.uniform(lrn, 8, 8), calib, PtqConfig.DEFAULT);
