@@ -20,6 +20,7 @@ import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
 import onnx.Onnx.ValueInfoProto;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,6 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code -Dbitlab.onnx.light=DIR} or in the worktree's {@code .venv} (where {@code ./bitlab setup} installs
  * the onnx package), and is skipped when there are none.
  */
+@Tag("slow")
 class LightModelsTest {
   /** The models that import today; a regression in any of them fails the test. */
   private static final Set<String> IMPORTS = Set.of("light_bvlc_alexnet", "light_densenet121", "light_inception_v1",

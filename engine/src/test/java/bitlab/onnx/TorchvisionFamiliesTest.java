@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * to the integer compiler, whose answer (compiles, or its refusal) goes into the table the engine README quotes; a
  * compiled program runs one image and must agree step by step with its float64 simulation.
  */
+@Tag("slow")
 class TorchvisionFamiliesTest {
   @TempDir static Path dir;
   private static String skip;
