@@ -23,6 +23,7 @@ class NotebookFormsTest {
           "if (kl.evaluate(data).correct() != typed.evaluate(data).correct()) throw new AssertionError(\"the name and the typed option differ\");",
           "var run = quantize(net, 4, 4).calibrate(data, \"mse\", 64).qat(1).train(); var qat = run.model();",
           "display(qat.evaluate(data)); run",
+          "if (run.stepLosses().length == 0 || run.history().isEmpty()) throw new AssertionError(\"the run lost its history\");",
           "var search = haq(net, data).on(hardware(\"bismo-edge\")).latency(0.5); search.states()",
       };
       for (String cell : cells) {

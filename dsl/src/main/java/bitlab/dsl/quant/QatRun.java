@@ -5,18 +5,26 @@ import bitlab.quant.QatResult;
 import bitlab.train.EpochRecord;
 import java.util.List;
 
-/** A quantization-aware fine-tuning run as a notebook holds it: {@link QatResult} with the model as a {@link Quantized}. */
-public record QatRun(Quantized model, QatConfig config, List<EpochRecord> history) {
+/**
+ * A quantization-aware fine-tuning run as a notebook holds it: the engine's {@link QatResult} (history, the loss of
+ * every step) whose model is a {@link Quantized}, so that {@code run.model().evaluate(data)} and
+ * {@code run.model().integer()} work.
+ */
+public record QatRun(QatResult result) {
   public QatRun {
-    history = List.copyOf(history);
+    if (!(result.model() instanceof Quantized)) {
+      result = new QatResult(Quantized.of(result.model()), result.config(), result.history(), result.stepLosses());
+    }
   }
 
-  static QatRun of(QatResult r) {
-    return new QatRun(Quantized.of(r.model()), r.config(), r.history());
-  }
+  static QatRun of(QatResult r) { return new QatRun(r); }
 
-  /** The engine's form of the run. */
-  public QatResult result() {
-    return new QatResult(model, config, history);
-  }
+  public Quantized model() { return (Quantized) result.model(); }
+
+  public QatConfig config() { return result.config(); }
+
+  public List<EpochRecord> history() { return result.history(); }
+
+  /** The training loss of every step (batch), in order. */
+  public double[] stepLosses() { return result.stepLosses(); }
 }
