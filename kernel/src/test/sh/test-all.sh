@@ -40,6 +40,13 @@ PY
 )
 if [[ $mvn_status -ne 0 && $mf -eq 0 ]]; then mf=1; fi  # a build failure counts even with no report
 count maven "$mt" "$mf"
+# the code's layout: one check, failed when a file differs from what `mvn spotless:apply` would make of it
+if (cd "$ROOT" && mvn -B -q -Dstyle.color=never spotless:check >"$ARTIFACTS/format.log" 2>&1); then
+  count format 1 0
+else
+  grep -E 'ERROR|violations|spotless:apply' "$ARTIFACTS/format.log" | head -20
+  count format 0 1
+fi
 fi
 
 if want fuzz; then

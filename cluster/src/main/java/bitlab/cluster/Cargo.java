@@ -10,5 +10,9 @@ import org.apache.spark.broadcast.Broadcast;
  * each data set's bytes, the frozen targets), not the inputs themselves; an executor fetches each
  * broadcast once and keeps it.
  */
-record Cargo(String sweep, Map<String, Broadcast<byte[]>> models, Map<String, Broadcast<byte[]>> data,
-    Broadcast<Map<String, FrozenTarget>> targets) implements Serializable {}
+record Cargo(
+    String sweep,
+    Map<String, Broadcast<byte[]>> models,
+    Map<String, Broadcast<byte[]>> data,
+    Broadcast<Map<String, FrozenTarget>> targets)
+    implements Serializable {}

@@ -20,12 +20,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class Contexts {
   /** Seconds to wait for a cluster's first executor: {@code -Dbitlab.spark.wait=SECONDS} (default 120). */
   static final String WAIT = "bitlab.spark.wait";
+
   private static Context current;
 
   private Contexts() {}
 
   static synchronized Context open(Runner spec) {
-    if (current != null && !current.spark().sc().isStopped() && current.spec().equals(spec)) return current;
+    if (current != null && !current.spark().sc().isStopped() && current.spec().equals(spec))
+      return current;
     close();
     String master = spec.master().trim();
     MasterCheck.check(master);
@@ -39,13 +41,17 @@ final class Contexts {
     try {
       jsc = new JavaSparkContext(conf);
     } catch (Exception e) { // Spark throws its checked SparkException undeclared
-      throw new SweepException("Spark could not start on " + master + ": " + firstLine(e) + "; bitlab runs on local[N] and spark://HOST:PORT "
-          + "masters (others need Spark's modules for them on the class path, see cluster/README.md): check the master URL and the "
-          + "settings given with conf(...).", e);
+      throw new SweepException(
+          "Spark could not start on " + master + ": " + firstLine(e)
+              + "; bitlab runs on local[N] and spark://HOST:PORT "
+              + "masters (others need Spark's modules for them on the class path, see cluster/README.md): check the master URL and the "
+              + "settings given with conf(...).",
+          e);
     } finally {
       Thread.currentThread().setContextClassLoader(before);
     }
-    Context c = new Context(jsc, spec, local, taskCpus, conf.get("spark.executor.memory", "1g"), versions);
+    Context c =
+        new Context(jsc, spec, local, taskCpus, conf.get("spark.executor.memory", "1g"), versions);
     if (!local) {
       try {
         awaitExecutors(c);
@@ -66,11 +72,15 @@ final class Contexts {
   }
 
   private static SparkConf conf(Runner spec, String master, boolean local, int taskCpus) {
-    SparkConf c = new SparkConf().setMaster(master).setAppName("bitlab sweep").set("spark.ui.enabled", "false")
+    SparkConf c = new SparkConf()
+        .setMaster(master)
+        .setAppName("bitlab sweep")
+        .set("spark.ui.enabled", "false")
         .set("spark.ui.showConsoleProgress", "false")
         .set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(taskCpus))
         .set("spark.executorEnv.OMP_WAIT_POLICY", "passive");
-    String options = "-Djava.awt.headless=true -Dbitlab.kernel.threads=" + taskCpus + " -Dbitlab.search.threads=" + taskCpus;
+    String options = "-Djava.awt.headless=true -Dbitlab.kernel.threads=" + taskCpus
+        + " -Dbitlab.search.threads=" + taskCpus;
     List<String> jars = new ArrayList<>();
     if (!local) jars.add(ShippedJars.self());
     for (Map.Entry<String, String> e : spec.conf().entrySet()) {
@@ -92,14 +102,20 @@ final class Contexts {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (c.spark().sc().statusTracker().getExecutorInfos().length <= 1) {
       if (c.spark().sc().isStopped()) {
-        throw new SweepException("The Spark master at " + c.spec().master() + " ended bitlab's application before any executor joined; "
-            + "check that it runs Spark " + c.versions().spark() + " (Scala 2.13) like bitlab's driver.");
+        throw new SweepException("The Spark master at " + c.spec().master()
+            + " ended bitlab's application before any executor joined; "
+            + "check that it runs Spark " + c.versions().spark()
+            + " (Scala 2.13) like bitlab's driver.");
       }
       if (System.nanoTime() > deadline) {
-        throw new SweepException("No executor joined bitlab's application at " + c.spec().master() + " within " + seconds + " s: the master "
-            + "has no worker with a free core and " + c.executorMemory() + " of memory (spark.executor.memory), or it runs another Spark "
-            + "version than bitlab's " + c.versions().spark() + " and ignores the application. Start workers (sbin/start-worker.sh "
-            + c.spec().master() + "), lower spark.executor.memory, or wait longer with -D" + WAIT + "=SECONDS.");
+        throw new SweepException("No executor joined bitlab's application at "
+            + c.spec().master() + " within " + seconds + " s: the master "
+            + "has no worker with a free core and " + c.executorMemory()
+            + " of memory (spark.executor.memory), or it runs another Spark "
+            + "version than bitlab's " + c.versions().spark()
+            + " and ignores the application. Start workers (sbin/start-worker.sh "
+            + c.spec().master() + "), lower spark.executor.memory, or wait longer with -D" + WAIT
+            + "=SECONDS.");
       }
       try {
         Thread.sleep(200);
@@ -113,22 +129,31 @@ final class Contexts {
   /** Asks every executor what it runs; stops on a version mismatch; sends the jars none of them has. */
   private static void shipCode(Context c) {
     int n = Math.max(2, c.spark().defaultParallelism());
-    List<String[]> answers = c.spark().parallelize(IntStream.range(0, n).boxed().toList(), n).mapPartitions(new Probe()).collect();
+    List<String[]> answers = c.spark()
+        .parallelize(IntStream.range(0, n).boxed().toList(), n)
+        .mapPartitions(new Probe())
+        .collect();
     Set<String> common = null;
     for (String[] a : answers) {
-      String mismatch = c.versions().mismatch(new Versions(c.versions().bitlab(), a[1], Integer.parseInt(a[2])),
-          "Executor " + a[0] + " of " + c.spec().master());
+      String mismatch = c.versions()
+          .mismatch(
+              new Versions(c.versions().bitlab(), a[1], Integer.parseInt(a[2])),
+              "Executor " + a[0] + " of " + c.spec().master());
       if (mismatch != null) throw new SweepException(mismatch);
       Set<String> files = new HashSet<>(List.of(a).subList(3, a.length));
-      if (common == null) common = files; else common.retainAll(files);
+      if (common == null) common = files;
+      else common.retainAll(files);
     }
-    for (String jar : ShippedJars.missing(common == null ? Set.of() : common)) c.spark().addJar(jar);
+    for (String jar : ShippedJars.missing(common == null ? Set.of() : common))
+      c.spark().addJar(jar);
   }
 
   static String firstLine(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) t = t.getCause();
-    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+    while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank()))
+      t = t.getCause();
+    String m =
+        t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
   }

@@ -10,7 +10,8 @@ import java.util.Map;
  */
 final class ExecutorInputs {
   private static final Map<String, ShippedInputs> SWEEPS = new LinkedHashMap<>(4, 0.75f, true) {
-    @Override protected boolean removeEldestEntry(Map.Entry<String, ShippedInputs> eldest) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, ShippedInputs> eldest) {
       return size() > 2;
     }
   };
@@ -18,7 +19,11 @@ final class ExecutorInputs {
   private ExecutorInputs() {}
 
   static synchronized ShippedInputs of(Cargo c) {
-    return SWEEPS.computeIfAbsent(c.sweep(), id -> new ShippedInputs(name -> c.models().get(name).value(),
-        name -> c.data().get(name).value(), key -> c.targets().value().get(key)));
+    return SWEEPS.computeIfAbsent(
+        c.sweep(),
+        id -> new ShippedInputs(
+            name -> c.models().get(name).value(),
+            name -> c.data().get(name).value(),
+            key -> c.targets().value().get(key)));
   }
 }

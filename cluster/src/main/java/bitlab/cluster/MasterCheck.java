@@ -19,12 +19,15 @@ final class MasterCheck {
   private MasterCheck() {}
 
   static boolean local(String master) {
-    return master.equals("local") || master.startsWith("local[") || master.startsWith("local-cluster[");
+    return master.equals("local")
+        || master.startsWith("local[")
+        || master.startsWith("local-cluster[");
   }
 
   /** Throws a sentence if the master cannot be used from here. */
   static void check(String master) {
-    if (local(master) || !master.startsWith("spark://")) return; // yarn, k8s://...: Spark itself decides (see cluster/README.md)
+    if (local(master) || !master.startsWith("spark://"))
+      return; // yarn, k8s://...: Spark itself decides (see cluster/README.md)
     List<String> tried = new ArrayList<>();
     for (String hostPort : master.substring("spark://".length()).split(",")) {
       int colon = hostPort.lastIndexOf(':');
@@ -33,17 +36,21 @@ final class MasterCheck {
       try {
         port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1));
       } catch (NumberFormatException e) {
-        throw new SweepException("Spark master '" + master + "' has no port number after '" + host + ":'; write spark://HOST:7077.");
+        throw new SweepException("Spark master '" + master + "' has no port number after '" + host
+            + ":'; write spark://HOST:7077.");
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(host, port), CONNECT_MILLIS);
         return;
       } catch (IOException e) {
-        tried.add(host + ":" + port + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        tried.add(host + ":" + port + " ("
+            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
       }
     }
-    throw new SweepException("No Spark master answers at " + master + ": tried " + String.join(", ", tried) + ". Start one there "
-        + "(sbin/start-master.sh, then sbin/start-worker.sh " + master + " on each worker) or check the host and port; spark(\"local[*]\") "
+    throw new SweepException("No Spark master answers at " + master + ": tried "
+        + String.join(", ", tried) + ". Start one there "
+        + "(sbin/start-master.sh, then sbin/start-worker.sh " + master
+        + " on each worker) or check the host and port; spark(\"local[*]\") "
         + "runs the sweep in this JVM instead.");
   }
 }

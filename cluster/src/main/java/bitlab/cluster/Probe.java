@@ -15,12 +15,14 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 final class Probe implements FlatMapFunction<Iterator<Integer>, String[]> {
   private static final long serialVersionUID = 1L;
 
-  @Override public Iterator<String[]> call(Iterator<Integer> ignored) {
+  @Override
+  public Iterator<String[]> call(Iterator<Integer> ignored) {
     List<String> files = new ArrayList<>();
     files.add(SparkEnv.get().executorId());
     files.add(org.apache.spark.package$.MODULE$.SPARK_VERSION());
     files.add(Integer.toString(Runtime.version().feature()));
-    for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) files.add(new File(e).getName());
+    for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator))
+      files.add(new File(e).getName());
     return List.<String[]>of(files.toArray(String[]::new)).iterator();
   }
 }

@@ -30,10 +30,13 @@ final class RunJob implements Function<SweepJob, JobResult> {
     this.memoryFix = memoryFix;
   }
 
-  @Override public JobResult call(SweepJob job) {
-    Work.setProgressSink(line -> {}); // the driver shows the sweep's progress; a job only honours cancellation
+  @Override
+  public JobResult call(SweepJob job) {
+    Work.setProgressSink(
+        line -> {}); // the driver shows the sweep's progress; a job only honours cancellation
     String where = worker();
-    String mismatch = driver.mismatch(Versions.here(), "The executor that took " + job.describe() + " (" + where + ")");
+    String mismatch = driver.mismatch(
+        Versions.here(), "The executor that took " + job.describe() + " (" + where + ")");
     if (mismatch != null) return JobResult.failed(job, mismatch);
     return JobRunner.attempt(job, ExecutorInputs.of(cargo), targets, threads, where, memoryFix);
   }

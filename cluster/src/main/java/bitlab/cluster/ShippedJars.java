@@ -29,7 +29,12 @@ final class ShippedJars {
   /** This module as a jar. */
   static String self() {
     try {
-      return jar(Path.of(ShippedJars.class.getProtectionDomain().getCodeSource().getLocation().toURI())).toString();
+      return jar(Path.of(ShippedJars.class
+              .getProtectionDomain()
+              .getCodeSource()
+              .getLocation()
+              .toURI()))
+          .toString();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -43,7 +48,9 @@ final class ShippedJars {
       if (e.isBlank()) continue;
       Path p = Path.of(e);
       if (!Files.exists(p) || !seen.add(p.toAbsolutePath().normalize().toString())) continue;
-      if (Files.isRegularFile(p) && (!p.toString().endsWith(".jar") || executorFiles.contains(p.getFileName().toString()))) continue;
+      if (Files.isRegularFile(p)
+          && (!p.toString().endsWith(".jar")
+              || executorFiles.contains(p.getFileName().toString()))) continue;
       out.add(jar(p).toString());
     }
     return out;
@@ -58,14 +65,21 @@ final class ShippedJars {
         packed.toFile().deleteOnExit();
       }
       Path abs = entry.toAbsolutePath().normalize();
-      String module = abs.getFileName().toString().equals("classes") && abs.getParent() != null && abs.getParent().getParent() != null
-          ? abs.getParent().getParent().getFileName().toString() : abs.getFileName().toString();
-      Path out = packed.resolve("bitlab-" + module + "-" + Integer.toHexString(abs.toString().hashCode()) + ".jar");
+      String module = abs.getFileName().toString().equals("classes")
+              && abs.getParent() != null
+              && abs.getParent().getParent() != null
+          ? abs.getParent().getParent().getFileName().toString()
+          : abs.getFileName().toString();
+      Path out = packed.resolve(
+          "bitlab-" + module + "-" + Integer.toHexString(abs.toString().hashCode()) + ".jar");
       if (!Files.exists(out)) write(abs, out);
       return out;
     } catch (IOException e) {
-      throw new SweepException("Could not pack " + entry + " into a jar for the cluster's executors (" + e.getMessage() + "); build "
-          + "bitlab's jars with mvn package, or check the space in the temporary folder.", e);
+      throw new SweepException(
+          "Could not pack " + entry + " into a jar for the cluster's executors (" + e.getMessage()
+              + "); build "
+              + "bitlab's jars with mvn package, or check the space in the temporary folder.",
+          e);
     }
   }
 
@@ -73,7 +87,9 @@ final class ShippedJars {
     Path tmp = Files.createTempFile(out.getParent(), out.getFileName().toString(), ".part");
     Manifest m = new Manifest();
     m.getMainAttributes().putValue("Manifest-Version", "1.0");
-    try (OutputStream os = Files.newOutputStream(tmp); JarOutputStream jar = new JarOutputStream(os, m); Stream<Path> files = Files.walk(dir)) {
+    try (OutputStream os = Files.newOutputStream(tmp);
+        JarOutputStream jar = new JarOutputStream(os, m);
+        Stream<Path> files = Files.walk(dir)) {
       for (Path f : (Iterable<Path>) files.sorted()::iterator) {
         String name = dir.relativize(f).toString().replace(File.separatorChar, '/');
         if (name.isEmpty() || name.equals("META-INF/MANIFEST.MF")) continue;

@@ -37,7 +37,9 @@ final class SparkRunner implements SweepRunner {
     this.context = context;
   }
 
-  @Override public void run(List<SweepJob> jobs, LiveInputs inputs, List<String> targets, Consumer<JobResult> results) {
+  @Override
+  public void run(
+      List<SweepJob> jobs, LiveInputs inputs, List<String> targets, Consumer<JobResult> results) {
     if (jobs.isEmpty()) return;
     JavaSparkContext spark = context.spark();
     ClassLoader before = Thread.currentThread().getContextClassLoader();
@@ -45,12 +47,16 @@ final class SparkRunner implements SweepRunner {
     String sweep = "bitlab-sweep-" + UUID.randomUUID();
     try {
       Cargo cargo = ship(spark, sweep, Shipment.of(inputs));
-      RunJob task = new RunJob(cargo, targets, context.versions(), context.taskCpus(), context.memoryFix());
+      RunJob task =
+          new RunJob(cargo, targets, context.versions(), context.taskCpus(), context.memoryFix());
       spark.setJobGroup(sweep, "bitlab sweep of " + jobs.size() + " jobs", true);
       Map<JavaFutureAction<List<JobResult>>, SweepJob> pending = new LinkedHashMap<>();
-      for (SweepJob job : jobs) pending.put(spark.parallelize(List.of(job), 1).map(task).collectAsync(), job);
+      for (SweepJob job : jobs)
+        pending.put(spark.parallelize(List.of(job), 1).map(task).collectAsync(), job);
       while (!pending.isEmpty()) {
-        for (Iterator<Map.Entry<JavaFutureAction<List<JobResult>>, SweepJob>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<JavaFutureAction<List<JobResult>>, SweepJob>> it =
+                pending.entrySet().iterator();
+            it.hasNext(); ) {
           Map.Entry<JavaFutureAction<List<JobResult>>, SweepJob> e = it.next();
           if (!e.getKey().isDone()) continue;
           it.remove();
@@ -67,7 +73,8 @@ final class SparkRunner implements SweepRunner {
     }
   }
 
-  private JobResult result(JavaFutureAction<List<JobResult>> done, SweepJob job) throws InterruptedException {
+  private JobResult result(JavaFutureAction<List<JobResult>> done, SweepJob job)
+      throws InterruptedException {
     try {
       return done.get().get(0);
     } catch (ExecutionException | RuntimeException failure) {
@@ -80,7 +87,8 @@ final class SparkRunner implements SweepRunner {
     s.models().forEach((name, bytes) -> models.put(name, keep(spark.broadcast(bytes))));
     Map<String, Broadcast<byte[]>> data = new HashMap<>();
     s.data().forEach((name, bytes) -> data.put(name, keep(spark.broadcast(bytes))));
-    Broadcast<Map<String, FrozenTarget>> targets = keep(spark.broadcast(new HashMap<>(s.targets())));
+    Broadcast<Map<String, FrozenTarget>> targets =
+        keep(spark.broadcast(new HashMap<>(s.targets())));
     return new Cargo(sweep, models, data, targets);
   }
 
@@ -89,10 +97,14 @@ final class SparkRunner implements SweepRunner {
     return b;
   }
 
-  @Override public String describe() { return context.describe(); }
+  @Override
+  public String describe() {
+    return context.describe();
+  }
 
   /** The broadcasts of this sweep are dropped; the context stays open for the next sweep. */
-  @Override public void close() {
+  @Override
+  public void close() {
     for (Broadcast<?> b : broadcasts) b.destroy();
     broadcasts.clear();
   }

@@ -17,8 +17,16 @@ final class Grid {
   }
 
   static Sweep sweep() {
-    return Bitlab.sweep().models("lenet5").data(data()).targets("bismo-edge").latency(0.5)
-        .methods("haq", "hawq", "random", "uniform", "W8A8").seeds(1, 2).episodes(4).warmup(2).images(150, 64)
+    return Bitlab.sweep()
+        .models("lenet5")
+        .data(data())
+        .targets("bismo-edge")
+        .latency(0.5)
+        .methods("haq", "hawq", "random", "uniform", "W8A8")
+        .seeds(1, 2)
+        .episodes(4)
+        .warmup(2)
+        .images(150, 64)
         .hawq(List.of(4, 8), 32, 4);
   }
 }

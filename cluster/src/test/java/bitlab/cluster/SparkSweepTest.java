@@ -41,14 +41,16 @@ class SparkSweepTest {
   static LocalCluster cluster;
   static SweepResult threads;
 
-  @BeforeAll static void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "standalone-");
     cluster = LocalCluster.start(dir, 2, 1200);
     threads = Grid.sweep().on(Bitlab.threads(2)).run();
     assertEquals(8, threads.rows().size(), threads.toString());
   }
 
-  @AfterAll static void stop() {
+  @AfterAll
+  static void stop() {
     Contexts.close();
     if (cluster != null) cluster.close();
   }
@@ -59,31 +61,47 @@ class SparkSweepTest {
   }
 
   static Runner onCluster(String executorMemory) {
-    return Bitlab.spark(cluster.master()).conf("spark.driver.host", "127.0.0.1").conf("spark.driver.bindAddress", "127.0.0.1")
+    return Bitlab.spark(cluster.master())
+        .conf("spark.driver.host", "127.0.0.1")
+        .conf("spark.driver.bindAddress", "127.0.0.1")
         .conf("spark.executor.memory", executorMemory);
   }
 
-  @Test @Order(1) void theGridGivesTheSameRowsOnLocalSpark() {
+  @Test
+  @Order(1)
+  void theGridGivesTheSameRowsOnLocalSpark() {
     SweepResult local = Grid.sweep().on(Bitlab.spark("local[2]")).run();
     assertSame(threads, local);
     assertTrue(local.runner().startsWith("Spark 4.0.1 at local[2]"), local.runner());
   }
 
-  @Test @Order(2) void theGridGivesTheSameRowsOnTwoWorkers() {
-    SweepResult spark = Grid.sweep().on(onCluster()).to(dir.resolve("two-workers.csv").toString()).run();
+  @Test
+  @Order(2)
+  void theGridGivesTheSameRowsOnTwoWorkers() {
+    SweepResult spark = Grid.sweep()
+        .on(onCluster())
+        .to(dir.resolve("two-workers.csv").toString())
+        .run();
     System.out.println(spark);
     assertSame(threads, spark);
-    assertEquals(2, spark.rows().stream().map(SweepRow::worker).distinct().count(), "both workers ran jobs: " + spark);
+    assertEquals(
+        2,
+        spark.rows().stream().map(SweepRow::worker).distinct().count(),
+        "both workers ran jobs: " + spark);
   }
 
-  @Test @Order(3) void aWorkerKilledMidSweepLosesNoRowAndDuplicatesNone() throws Exception {
+  @Test
+  @Order(3)
+  void aWorkerKilledMidSweepLosesNoRowAndDuplicatesNone() throws Exception {
     Path csv = dir.resolve("killed.csv");
     ExecutorService driver = Executors.newSingleThreadExecutor();
     try {
-      Future<SweepResult> running = driver.submit(() -> Grid.sweep().on(onCluster()).to(csv.toString()).run());
+      Future<SweepResult> running =
+          driver.submit(() -> Grid.sweep().on(onCluster()).to(csv.toString()).run());
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (!Files.exists(csv) || Files.readAllLines(csv).size() < 1 + 2) {
-        assertTrue(System.nanoTime() < deadline && !running.isDone(), "no two rows within 3 minutes");
+        assertTrue(
+            System.nanoTime() < deadline && !running.isDone(), "no two rows within 3 minutes");
         Thread.sleep(20);
       }
       cluster.killWorker(0);
@@ -92,7 +110,10 @@ class SparkSweepTest {
       assertSame(threads, r);
       List<String> lines = Files.readAllLines(csv);
       assertEquals(1 + 8, lines.size(), String.join("\n", lines));
-      assertEquals(8, lines.stream().skip(1).map(l -> l.split(",")[1]).distinct().count(), "each job's row once");
+      assertEquals(
+          8,
+          lines.stream().skip(1).map(l -> l.split(",")[1]).distinct().count(),
+          "each job's row once");
     } finally {
       driver.shutdownNow();
     }
@@ -100,48 +121,99 @@ class SparkSweepTest {
     cluster.awaitWorkers(2);
   }
 
-  @Test @Order(4) void anExecutorOutOfMemoryAndAJobThatThrowsFailAloneWithTheirSentences() {
-    // 47 million weights (188 MB): more than an executor of 512 MB holds while it receives and decodes them
-    Model huge = Model.builder("huge", Shape.image(1, 28, 28)).flatten("flat").linear("fc1", 60_000).relu("r").linear("fc2", 10).build(1);
-    SweepResult r = Bitlab.sweep().models(Bitlab.zoo("lenet5"), huge).data(Grid.data()).targets("bismo-edge").latency(0.01)
-        .methods("uniform", "W8A8").images(100, 32).on(onCluster()).run();
+  @Test
+  @Order(4)
+  void anExecutorOutOfMemoryAndAJobThatThrowsFailAloneWithTheirSentences() {
+    // 47 million weights (188 MB): more than an executor of 512 MB holds while it receives and
+    // decodes them
+    Model huge = Model.builder("huge", Shape.image(1, 28, 28))
+        .flatten("flat")
+        .linear("fc1", 60_000)
+        .relu("r")
+        .linear("fc2", 10)
+        .build(1);
+    SweepResult r = Bitlab.sweep()
+        .models(Bitlab.zoo("lenet5"), huge)
+        .data(Grid.data())
+        .targets("bismo-edge")
+        .latency(0.01)
+        .methods("uniform", "W8A8")
+        .images(100, 32)
+        .on(onCluster())
+        .run();
     System.out.println(r);
-    assertEquals(List.of("lenet5|W8A8"), r.rows().stream().map(x -> x.model() + "|" + x.method()).toList());
-    Map<String, String> failed = r.failures().stream().collect(Collectors.toMap(f -> f.job().describe(), JobResult::error));
+    assertEquals(
+        List.of("lenet5|W8A8"),
+        r.rows().stream().map(x -> x.model() + "|" + x.method()).toList());
+    Map<String, String> failed =
+        r.failures().stream().collect(Collectors.toMap(f -> f.job().describe(), JobResult::error));
     assertEquals(3, failed.size(), failed.toString());
     String budget = failed.get("job 1 (uniform of lenet5 on bismo-edge, latency 0.01)");
-    assertTrue(budget.startsWith("Job 1 (uniform of lenet5 on bismo-edge, latency 0.01) failed: The latency budget"), budget);
-    assertTrue(budget.endsWith("raise the budget to at least that or lower the minimum bits."), budget);
-    for (String job : List.of("job 3 (uniform of huge on bismo-edge, latency 0.01)", "job 4 (W8A8 of huge on bismo-edge)")) {
+    assertTrue(
+        budget.startsWith(
+            "Job 1 (uniform of lenet5 on bismo-edge, latency 0.01) failed: The latency budget"),
+        budget);
+    assertTrue(
+        budget.endsWith("raise the budget to at least that or lower the minimum bits."), budget);
+    for (String job : List.of(
+        "job 3 (uniform of huge on bismo-edge, latency 0.01)",
+        "job 4 (W8A8 of huge on bismo-edge)")) {
       String oom = failed.get(job);
-      assertTrue(oom.contains("ran out of memory") && oom.contains("give executors more memory with spark.executor.memory (now 512m"), oom);
+      assertTrue(
+          oom.contains("ran out of memory")
+              && oom.contains("give executors more memory with spark.executor.memory (now 512m"),
+          oom);
     }
   }
 
-  @Test @Order(5) void aClusterWithNoRoomForAnExecutorIsASentenceAfterTheWait() {
+  @Test
+  @Order(5)
+  void aClusterWithNoRoomForAnExecutorIsASentenceAfterTheWait() {
     System.setProperty(Contexts.WAIT, "5");
     try {
-      SweepException e = assertThrows(SweepException.class,
+      SweepException e = assertThrows(
+          SweepException.class,
           () -> Grid.sweep().methods("W8A8").on(onCluster("64g")).run());
-      assertTrue(e.getMessage().startsWith("No executor joined bitlab's application at " + cluster.master() + " within 5 s"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "No executor joined bitlab's application at " + cluster.master() + " within 5 s"),
+          e.getMessage());
       assertTrue(e.getMessage().contains("64g of memory (spark.executor.memory)"), e.getMessage());
     } finally {
       System.clearProperty(Contexts.WAIT);
     }
   }
 
-  @Test @Order(6) void mastersThatCannotServeAreOneSentence() {
-    SweepException refused = assertThrows(SweepException.class, () -> Grid.sweep().on(Bitlab.spark("spark://127.0.0.1:1")).run());
-    assertTrue(refused.getMessage().startsWith("No Spark master answers at spark://127.0.0.1:1: tried 127.0.0.1:1 ("), refused.getMessage());
-    assertTrue(refused.getMessage().contains("spark(\"local[*]\") runs the sweep in this JVM instead"), refused.getMessage());
-    SweepException yarn = assertThrows(SweepException.class, () -> Grid.sweep().on(Bitlab.spark("yarn")).run());
-    assertTrue(yarn.getMessage().startsWith("Spark could not start on yarn: Could not parse Master URL: 'yarn'; bitlab runs on local[N] and "
-        + "spark://HOST:PORT masters"), yarn.getMessage());
+  @Test
+  @Order(6)
+  void mastersThatCannotServeAreOneSentence() {
+    SweepException refused = assertThrows(
+        SweepException.class,
+        () -> Grid.sweep().on(Bitlab.spark("spark://127.0.0.1:1")).run());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith("No Spark master answers at spark://127.0.0.1:1: tried 127.0.0.1:1 ("),
+        refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("spark(\"local[*]\") runs the sweep in this JVM instead"),
+        refused.getMessage());
+    SweepException yarn = assertThrows(
+        SweepException.class, () -> Grid.sweep().on(Bitlab.spark("yarn")).run());
+    assertTrue(
+        yarn.getMessage()
+            .startsWith(
+                "Spark could not start on yarn: Could not parse Master URL: 'yarn'; bitlab runs on local[N] and "
+                    + "spark://HOST:PORT masters"),
+        yarn.getMessage());
   }
 
   static void assertSame(SweepResult expected, SweepResult actual) {
     assertEquals(expected.rows().size(), actual.rows().size(), actual.toString());
-    Map<String, SweepRow> byKey = actual.rows().stream().collect(Collectors.toMap(SweepRow::key, r -> r));
-    for (SweepRow r : expected.rows()) assertTrue(r.sameResult(byKey.get(r.key())), r + "\n against " + byKey.get(r.key()));
+    Map<String, SweepRow> byKey =
+        actual.rows().stream().collect(Collectors.toMap(SweepRow::key, r -> r));
+    for (SweepRow r : expected.rows())
+      assertTrue(r.sameResult(byKey.get(r.key())), r + "\n against " + byKey.get(r.key()));
   }
 }

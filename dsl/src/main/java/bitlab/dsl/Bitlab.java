@@ -32,7 +32,9 @@ public final class Bitlab {
   private Bitlab() {}
 
   /** The bitlab version, as built. */
-  public static String version() { return bitlab.Version.current(); }
+  public static String version() {
+    return bitlab.Version.current();
+  }
 
   // ---- data ----
 
@@ -40,22 +42,32 @@ public final class Bitlab {
    * MNIST-10k: 28x28 digits, 6,400 training, 1,600 validation (20% of every digit of the 8,000-image training
    * split, seed 42) and 2,000 test images, normalised (mean 0.1307, std 0.3081).
    */
-  public static Dataset mnist() { return Datasets.mnist(); }
+  public static Dataset mnist() {
+    return Datasets.mnist();
+  }
 
   /** scikit-learn's 8x8 digits: 1,797 images, the fastest data set for experiments. */
-  public static Dataset digits() { return Datasets.digits(); }
+  public static Dataset digits() {
+    return Datasets.digits();
+  }
 
   /** CIFAR-10 in its binary format (data_batch_1..5.bin, test_batch.bin) from a folder you provide. */
-  public static Dataset cifar10(String dir) { return Datasets.cifar10(Path.of(dir)); }
+  public static Dataset cifar10(String dir) {
+    return Datasets.cifar10(Path.of(dir));
+  }
 
   /**
    * A folder of images with one sub-folder per class (or {@code train/}, {@code test/} and optionally {@code val/}
    * folders of them); large folders are streamed from their files.
    */
-  public static Dataset images(String dir) { return Datasets.images(Path.of(dir)); }
+  public static Dataset images(String dir) {
+    return Datasets.images(Path.of(dir));
+  }
 
   /** A folder of images, each resized to {@code height x width} as it is read. */
-  public static Dataset images(String dir, int height, int width) { return Datasets.images(Path.of(dir), height, width); }
+  public static Dataset images(String dir, int height, int width) {
+    return Datasets.images(Path.of(dir), height, width);
+  }
 
   /**
    * A data set from a file or folder, read by its type: an {@code .npz} archive ({@code x_train}, {@code y_train},
@@ -63,30 +75,46 @@ public final class Bitlab {
    * of IDX files (MNIST's layout), a CIFAR-10 binary folder or a folder of images. Splits the files do not declare
    * are made stratified with seed 42 (20% test, then 20% of the rest as validation) and said in its source.
    */
-  public static Dataset data(String path) { return Datasets.read(Path.of(path)); }
+  public static Dataset data(String path) {
+    return Datasets.read(Path.of(path));
+  }
 
   /** Images and labels saved with {@code numpy.save}: {@code npy("x.npy", "y.npy")}. */
-  public static Dataset npy(String images, String labels) { return Datasets.npy(Path.of(images), Path.of(labels)); }
+  public static Dataset npy(String images, String labels) {
+    return Datasets.npy(Path.of(images), Path.of(labels));
+  }
 
   /** An archive saved with {@code numpy.savez}: {@code x_train}, {@code y_train} (and validation and test), or {@code x}, {@code y}. */
-  public static Dataset npz(String path) { return Datasets.npz(Path.of(path)); }
+  public static Dataset npz(String path) {
+    return Datasets.npz(Path.of(path));
+  }
 
   /** A CSV file of images: a label column (named label, or the first) and one column per pixel. */
-  public static Dataset csv(String path) { return Datasets.csv(Path.of(path)); }
+  public static Dataset csv(String path) {
+    return Datasets.csv(Path.of(path));
+  }
 
   /** Training images from one CSV file, test images from another. */
-  public static Dataset csv(String train, String test) { return Datasets.csv(Path.of(train), Path.of(test)); }
+  public static Dataset csv(String train, String test) {
+    return Datasets.csv(Path.of(train), Path.of(test));
+  }
 
   /** Images and labels in two IDX files (gzip-compressed or not), e.g. Fashion-MNIST's. */
-  public static Dataset idx(String images, String labels) { return Datasets.idx(Path.of(images), Path.of(labels)); }
+  public static Dataset idx(String images, String labels) {
+    return Datasets.idx(Path.of(images), Path.of(labels));
+  }
 
   // ---- models ----
 
   /** The zoo catalogue as a table. */
-  public static Table zoo() { return Tables.zoo(); }
+  public static Table zoo() {
+    return Tables.zoo();
+  }
 
   /** A zoo model: trained weights for the MNIST-scale minis, seeded random weights for ImageNet shapes. */
-  public static Model zoo(String name) { return Zoo.load(name); }
+  public static Model zoo(String name) {
+    return Zoo.load(name);
+  }
 
   /** A zoo architecture at another input size (e.g. {@code zoo("mobilenet-v1", 224)}), random weights unless it is a mini at 28. */
   public static Model zoo(String name, int inputSize) {
@@ -101,7 +129,9 @@ public final class Bitlab {
   }
 
   /** Imports an FP32 ONNX model (as PyTorch and torchvision export them). */
-  public static Model onnx(String path) { return bitlab.onnx.OnnxImport.read(Path.of(path)); }
+  public static Model onnx(String path) {
+    return bitlab.onnx.OnnxImport.read(Path.of(path));
+  }
 
   /** Exports a model as FP32 ONNX (opset 13), with bitlab's provenance in its metadata; the file appears whole or not at all. */
   public static Path exportOnnx(Model model, String path) {
@@ -111,10 +141,14 @@ public final class Bitlab {
   }
 
   /** The layer table of a model. */
-  public static Table layers(Model model) { return Tables.layers(model); }
+  public static Table layers(Model model) {
+    return Tables.layers(model);
+  }
 
   /** Top-1 accuracy on the data set's test split, with the model's preprocessing applied. */
-  public static Evaluation evaluate(Model model, Dataset data) { return model.evaluate(data); }
+  public static Evaluation evaluate(Model model, Dataset data) {
+    return model.evaluate(data);
+  }
 
   /** Trains a model on the data set's training split with Adam and a cosine schedule. */
   public static TrainResult train(Model model, Dataset data, int epochs) {
@@ -129,7 +163,9 @@ public final class Bitlab {
   // ---- hardware ----
 
   /** The hardware catalogue as a table: name, kind, description, images per run, key parameters (targets declared in this session included). */
-  public static Table hardware() { return SessionTargets.table(); }
+  public static Table hardware() {
+    return SessionTargets.table();
+  }
 
   /** Adds a folder of target files ({@code NAME.yaml}, as in hardware/targets) to the session's catalogue, and lists it. */
   public static Table hardwareFolder(String dir) {
@@ -147,16 +183,24 @@ public final class Bitlab {
   }
 
   /** Declares a target from YAML (kind, parameters, as in hardware/targets); {@code hardware(name)} finds it afterwards. */
-  public static Target declareHardware(String name, String yaml) { return SessionTargets.declare(name, yaml); }
+  public static Target declareHardware(String name, String yaml) {
+    return SessionTargets.declare(name, yaml);
+  }
 
   /** What a {@code %%hardware NAME} cell calls: the same as {@link #declareHardware}. */
-  public static Target hardwareFromYaml(String name, String yaml) { return declareHardware(name, yaml); }
+  public static Target hardwareFromYaml(String name, String yaml) {
+    return declareHardware(name, yaml);
+  }
 
   /** A bit pair: weight bits and activation bits (1..8; 16 or 32 for unquantized). */
-  public static Bits bits(int weights, int activations) { return Bits.of(weights, activations); }
+  public static Bits bits(int weights, int activations) {
+    return Bits.of(weights, activations);
+  }
 
   /** A bit pair from text: {@code "W4A8"}, {@code "4/8"} or {@code "8"}. */
-  public static Bits bits(String text) { return Policies.parse(text); }
+  public static Bits bits(String text) {
+    return Policies.parse(text);
+  }
 
   /** {@code net} priced on {@code target} with every layer at {@code bits}: per-layer latency, energy, boundness, totals. */
   public static CostReport cost(Target target, Model net, Bits bits) {
@@ -164,19 +208,27 @@ public final class Bitlab {
   }
 
   /** As {@link #cost(Target, Model, Bits)} with the bits as text, e.g. {@code cost(edge, net, "4/8")}. */
-  public static CostReport cost(Target target, Model net, String bits) { return cost(target, net, Policies.parse(bits)); }
+  public static CostReport cost(Target target, Model net, String bits) {
+    return cost(target, net, Policies.parse(bits));
+  }
 
   /** {@code net} priced on {@code target} under a per-layer policy: one pair per quantizable layer, in layer order. */
-  public static CostReport cost(Target target, Model net, List<Bits> policy) { return CostReport.price(target, net, policy); }
+  public static CostReport cost(Target target, Model net, List<Bits> policy) {
+    return CostReport.price(target, net, policy);
+  }
 
   /** {@code net} priced on {@code target} under a quantization policy (layers matched by name). */
-  public static CostReport cost(Target target, Model net, Policy policy) { return CostReport.price(target, net, policy); }
+  public static CostReport cost(Target target, Model net, Policy policy) {
+    return CostReport.price(target, net, policy);
+  }
 
   /**
    * A quantized model priced on {@code target}: its policy, with every tensor moved at the width the model stores it
    * at (its placement: the 8-bit residual stream that 4-bit layers read, a residual Add's second branch, int32 logits).
    */
-  public static CostReport cost(Target target, bitlab.quant.QuantizedModel q) { return CostReport.price(target, q); }
+  public static CostReport cost(Target target, bitlab.quant.QuantizedModel q) {
+    return CostReport.price(target, q);
+  }
 
   /** Two quantization policies on one target, per-layer latency side by side. */
   public static Comparison compare(Target target, Model net, Policy a, Policy b) {
@@ -194,14 +246,20 @@ public final class Bitlab {
   }
 
   /** Any two pricings of one model side by side (e.g. one policy on two targets). */
-  public static Comparison compare(CostReport a, CostReport b) { return new Comparison(a, b); }
+  public static Comparison compare(CostReport a, CostReport b) {
+    return new Comparison(a, b);
+  }
 
   /** The roofline of {@code target} at {@code bits} with every layer of {@code net} placed under it (log-log). */
-  public static XYChart roofline(Target target, Model net, Bits bits) { return cost(target, net, bits).roofline(); }
+  public static XYChart roofline(Target target, Model net, Bits bits) {
+    return cost(target, net, bits).roofline();
+  }
 
   /** One row per named target: {@code net} at {@code bits}, totals per run and per image, boundness, depthwise and pointwise shares. */
   public static Table costs(Model net, Bits bits, String... targets) {
-    List<Target> ts = targets.length == 0 ? SessionTargets.all() : Arrays.stream(targets).map(SessionTargets::named).toList();
+    List<Target> ts = targets.length == 0
+        ? SessionTargets.all()
+        : Arrays.stream(targets).map(SessionTargets::named).toList();
     return AcrossTargets.table(net, Policies.uniform(net.workloads(), bits), ts);
   }
 
@@ -219,48 +277,70 @@ public final class Bitlab {
   }
 
   /** Bit operations per image of a per-layer policy: the sum of w x a x MACs. */
-  public static long bops(Model net, List<Bits> policy) { return Policies.bops(net.workloads(), policy); }
+  public static long bops(Model net, List<Bits> policy) {
+    return Policies.bops(net.workloads(), policy);
+  }
 
   // ---- HAQ ----
 
   /** A HAQ search: {@code haq(net, data).on(hardware("bismo-edge")).latency(0.6).episodes(100).seed(1).run()}. */
-  public static bitlab.dsl.haq.HaqBuilder haq(Model net, Dataset data) { return new bitlab.dsl.haq.HaqBuilder(net, data); }
+  public static bitlab.dsl.haq.HaqBuilder haq(Model net, Dataset data) {
+    return new bitlab.dsl.haq.HaqBuilder(net, data);
+  }
 
   // ---- quantization ----
 
   /** Every layer of {@code net} at these weight and input-activation bits (1..16; 32 keeps a layer in float). */
   public static bitlab.quant.Policy policy(Model net, int weightBits, int activationBits) {
-    return bitlab.quant.Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), weightBits, activationBits);
+    return bitlab.quant.Policy.uniform(
+        bitlab.quant.BatchNormFolding.fold(net), weightBits, activationBits);
   }
 
   /** A policy saved as JSON ({@code policy.write(path)}, or a search's output). */
-  public static bitlab.quant.Policy policy(String jsonFile) { return bitlab.quant.Policy.read(Path.of(jsonFile)); }
+  public static bitlab.quant.Policy policy(String jsonFile) {
+    return bitlab.quant.Policy.read(Path.of(jsonFile));
+  }
 
-  // ---- calibration methods, typed (the names "minmax", "percentile:99.9", "mse", "kl", "aciq" are read by Calibration.parse) ----
+  // ---- calibration methods, typed (the names "minmax", "percentile:99.9", "mse", "kl", "aciq" are
+  // read by Calibration.parse) ----
 
   /** Activation (or weight) ranges from the smallest and largest value seen. */
-  public static bitlab.quant.Calibration minmax() { return bitlab.quant.Calibration.MINMAX; }
+  public static bitlab.quant.Calibration minmax() {
+    return bitlab.quant.Calibration.MINMAX;
+  }
 
   /** Ranges clipped at this percentile of the magnitudes seen, e.g. {@code percentile(99.9)} (in (50, 100]). */
-  public static bitlab.quant.Calibration percentile(double percent) { return new bitlab.quant.Calibration.Percentile(percent); }
+  public static bitlab.quant.Calibration percentile(double percent) {
+    return new bitlab.quant.Calibration.Percentile(percent);
+  }
 
   /** The clip that minimises the mean squared quantization error. */
-  public static bitlab.quant.Calibration mse() { return bitlab.quant.Calibration.MSE; }
+  public static bitlab.quant.Calibration mse() {
+    return bitlab.quant.Calibration.MSE;
+  }
 
   /** The clip that minimises the KL divergence between the float and the quantized histograms (TensorRT's entropy method). */
-  public static bitlab.quant.Calibration kl() { return bitlab.quant.Calibration.KL; }
+  public static bitlab.quant.Calibration kl() {
+    return bitlab.quant.Calibration.KL;
+  }
 
   /** ACIQ's analytically optimal clip for a Laplace fit of the values. */
-  public static bitlab.quant.Calibration aciq() { return bitlab.quant.Calibration.ACIQ_LAPLACE; }
+  public static bitlab.quant.Calibration aciq() {
+    return bitlab.quant.Calibration.ACIQ_LAPLACE;
+  }
 
   /** ACIQ's clip for a fit of this distribution: {@code aciq(LAPLACE)} or {@code aciq(GAUSSIAN)}. */
-  public static bitlab.quant.Calibration aciq(bitlab.quant.Calibration.Aciq.Prior prior) { return new bitlab.quant.Calibration.Aciq(prior); }
+  public static bitlab.quant.Calibration aciq(bitlab.quant.Calibration.Aciq.Prior prior) {
+    return new bitlab.quant.Calibration.Aciq(prior);
+  }
 
   /** ACIQ's Laplace prior, for {@code aciq(LAPLACE)}. */
-  public static final bitlab.quant.Calibration.Aciq.Prior LAPLACE = bitlab.quant.Calibration.Aciq.Prior.LAPLACE;
+  public static final bitlab.quant.Calibration.Aciq.Prior LAPLACE =
+      bitlab.quant.Calibration.Aciq.Prior.LAPLACE;
 
   /** ACIQ's Gaussian prior, for {@code aciq(GAUSSIAN)}. */
-  public static final bitlab.quant.Calibration.Aciq.Prior GAUSSIAN = bitlab.quant.Calibration.Aciq.Prior.GAUSSIAN;
+  public static final bitlab.quant.Calibration.Aciq.Prior GAUSSIAN =
+      bitlab.quant.Calibration.Aciq.Prior.GAUSSIAN;
 
   /** Starts a quantization: {@code quantize(net, policy).calibrate(data, kl()).build()}; also {@code .dynamic()}, {@code .qat(epochs)}. */
   public static bitlab.dsl.quant.QuantizeBuilder quantize(Model net, bitlab.quant.Policy policy) {
@@ -268,12 +348,14 @@ public final class Bitlab {
   }
 
   /** Starts a quantization with every layer at {@code weightBits} / {@code activationBits}. */
-  public static bitlab.dsl.quant.QuantizeBuilder quantize(Model net, int weightBits, int activationBits) {
+  public static bitlab.dsl.quant.QuantizeBuilder quantize(
+      Model net, int weightBits, int activationBits) {
     return quantize(net, policy(net, weightBits, activationBits));
   }
 
   /** FP32 against quantized versions on the test split: accuracy, drop, size in bytes, BOPs. */
-  public static Table compareQuantized(Dataset data, Model fp32, bitlab.quant.QuantizedModel... quantized) {
+  public static Table compareQuantized(
+      Dataset data, Model fp32, bitlab.quant.QuantizedModel... quantized) {
     return bitlab.dsl.quant.QuantTables.compare(data, fp32, quantized);
   }
 
@@ -293,7 +375,9 @@ public final class Bitlab {
    * A HAWQ-V3 plan: {@code hawq(net, data).bits(4, 8).size(0.5).latency(hardware("bismo-edge"), 0.7).solve()};
    * {@code .pareto(8, true)} sweeps the first budget with PTQ accuracies.
    */
-  public static bitlab.dsl.hawq.HawqBuilder hawq(Model net, Dataset data) { return bitlab.dsl.hawq.HawqBuilder.of(net, data); }
+  public static bitlab.dsl.hawq.HawqBuilder hawq(Model net, Dataset data) {
+    return bitlab.dsl.hawq.HawqBuilder.of(net, data);
+  }
 
   // ---------------------------------------------------------------- integer-only inference
 
@@ -346,17 +430,20 @@ public final class Bitlab {
    * {@code count} random per-layer policies (widths 2..8, seeded) priced on {@code target}: how often BOPs or weight
    * size order two policies the other way round from their latency, with scatter charts.
    */
-  public static bitlab.dsl.mixed.ProxyStudy proxies(Target target, Model net, int count, long seed) {
+  public static bitlab.dsl.mixed.ProxyStudy proxies(
+      Target target, Model net, int count, long seed) {
     return bitlab.dsl.mixed.ProxyStudy.sample(target, net, count, seed, 2, 8);
   }
 
   /** One convolution described by hand (square map, "same" padding), for {@code cost(target, List.of(...), bits)}. */
-  public static bitlab.hardware.LayerWorkload convLayer(String name, int in, int out, int kernel, int stride, int inputSize) {
+  public static bitlab.hardware.LayerWorkload convLayer(
+      String name, int in, int out, int kernel, int stride, int inputSize) {
     return bitlab.dsl.hardware.Layers.conv(name, in, out, kernel, stride, inputSize);
   }
 
   /** One depthwise convolution described by hand (one KxK filter per channel). */
-  public static bitlab.hardware.LayerWorkload depthwiseLayer(String name, int channels, int kernel, int stride, int inputSize) {
+  public static bitlab.hardware.LayerWorkload depthwiseLayer(
+      String name, int channels, int kernel, int stride, int inputSize) {
     return bitlab.dsl.hardware.Layers.depthwise(name, channels, kernel, stride, inputSize);
   }
 
@@ -366,9 +453,16 @@ public final class Bitlab {
   }
 
   /** Layers described by hand priced on {@code target}, all at {@code bits}: the same report a model gets. */
-  public static CostReport cost(Target target, List<bitlab.hardware.LayerWorkload> layers, Bits bits) {
-    if (layers == null || layers.isEmpty()) throw new BitlabException("Give at least one layer, e.g. cost(target, List.of(convLayer(\"pw\", 64, 64, 1, 1, 14)), bits(8, 8)).");
-    return CostReport.price(target, layers.size() == 1 ? layers.get(0).name() : "layers", layers, Policies.uniform(layers, bits));
+  public static CostReport cost(
+      Target target, List<bitlab.hardware.LayerWorkload> layers, Bits bits) {
+    if (layers == null || layers.isEmpty())
+      throw new BitlabException(
+          "Give at least one layer, e.g. cost(target, List.of(convLayer(\"pw\", 64, 64, 1, 1, 14)), bits(8, 8)).");
+    return CostReport.price(
+        target,
+        layers.size() == 1 ? layers.get(0).name() : "layers",
+        layers,
+        Policies.uniform(layers, bits));
   }
 
   // ---- one tensor by hand, smaller data, batch effects (tutorials 1-6) ----
@@ -384,22 +478,31 @@ public final class Bitlab {
   }
 
   /** A tensor of these values, to quantize by hand: {@code tensor("x", 0.1, -0.4, 2.5)}. */
-  public static bitlab.dsl.tensor.Tensor tensor(String name, double... values) { return bitlab.dsl.tensor.Tensor.of(name, values); }
+  public static bitlab.dsl.tensor.Tensor tensor(String name, double... values) {
+    return bitlab.dsl.tensor.Tensor.of(name, values);
+  }
 
   /** The weights of a layer of {@code net}, BatchNorm folded (what quantization sees), as a tensor to inspect and quantize by hand. */
-  public static bitlab.dsl.tensor.Tensor weights(Model net, String layer) { return bitlab.dsl.tensor.Tensor.weights(net, layer); }
+  public static bitlab.dsl.tensor.Tensor weights(Model net, String layer) {
+    return bitlab.dsl.tensor.Tensor.weights(net, layer);
+  }
 
   /** The dot product of the signs of {@code x} and {@code w} (at most 64 values) by XNOR and popcount, step by step. */
-  public static bitlab.dsl.tensor.XnorDot xnor(double[] x, double[] w) { return bitlab.dsl.tensor.XnorDot.of(x, w); }
+  public static bitlab.dsl.tensor.XnorDot xnor(double[] x, double[] w) {
+    return bitlab.dsl.tensor.XnorDot.of(x, w);
+  }
 
   /**
    * A smaller copy of {@code data}: {@code trainImages} and {@code testImages} drawn stratified by class (seed 1), for
    * quick runs; the validation part keeps the share of its images that the training part keeps.
    */
-  public static Dataset subset(Dataset data, int trainImages, int testImages) { return Subsets.of(data, trainImages, testImages); }
+  public static Dataset subset(Dataset data, int trainImages, int testImages) {
+    return Subsets.of(data, trainImages, testImages);
+  }
 
   /** A smaller copy of {@code data} with this many images of each part, drawn stratified by class (seed 1). */
-  public static Dataset subset(Dataset data, int trainImages, int validationImages, int testImages) {
+  public static Dataset subset(
+      Dataset data, int trainImages, int validationImages, int testImages) {
     return Subsets.of(data, trainImages, validationImages, testImages);
   }
 
@@ -409,7 +512,9 @@ public final class Bitlab {
   }
 
   /** Per activation tensor, the values dynamic quantization must scan for their range at run time, beside the MACs that read them. */
-  public static Table dynamicCost(bitlab.quant.QuantizedModel q) { return bitlab.dsl.quant.QuantTables.dynamicCost(q); }
+  public static Table dynamicCost(bitlab.quant.QuantizedModel q) {
+    return bitlab.dsl.quant.QuantTables.dynamicCost(q);
+  }
 
   // ---- ONNX export of quantized models ----
 
@@ -431,7 +536,8 @@ public final class Bitlab {
    * bounds each layer on its own target (compute or memory) and its share of that target's latency, mean bits
    * per kind of layer, and a chart of both policies.
    */
-  public static bitlab.dsl.haq.HaqSideBySide compare(bitlab.search.haq.HaqResult a, bitlab.search.haq.HaqResult b) {
+  public static bitlab.dsl.haq.HaqSideBySide compare(
+      bitlab.search.haq.HaqResult a, bitlab.search.haq.HaqResult b) {
     return bitlab.dsl.haq.HaqSideBySide.of(a, b);
   }
 
@@ -441,14 +547,17 @@ public final class Bitlab {
    * Solves a bit-allocation problem in the bitlab-ilp/1 format exactly, as {@code ./bitlab ilp --input} does:
    * {@code ilp(plan.ilpJson())}, {@code ilp("plan.json")}, or JSON text written by hand.
    */
-  public static bitlab.dsl.hawq.IlpResult ilp(String jsonOrPath) { return bitlab.dsl.hawq.IlpResult.of(jsonOrPath); }
+  public static bitlab.dsl.hawq.IlpResult ilp(String jsonOrPath) {
+    return bitlab.dsl.hawq.IlpResult.of(jsonOrPath);
+  }
 
   /**
    * As {@link #ilp(String)}, searching at most {@code seconds} (default 20): a problem not proven
    * optimal by then gives the best plan found and says how far above the optimum it may be.
    */
   public static bitlab.dsl.hawq.IlpResult ilp(String jsonOrPath, double seconds) {
-    return bitlab.dsl.hawq.IlpResult.of(jsonOrPath, bitlab.search.hawq.IlpSolver.timeLimit(seconds));
+    return bitlab.dsl.hawq.IlpResult.of(
+        jsonOrPath, bitlab.search.hawq.IlpSolver.timeLimit(seconds));
   }
 
   // ---- sweeps: grids of searches, on threads or on Apache Spark ----
@@ -457,14 +566,20 @@ public final class Bitlab {
    * A grid of jobs (model x target x budget x method x seed), each one search or one policy evaluation giving one row:
    * {@code sweep().models("lenet5").targets("bismo-edge").latency(0.5, 0.7).methods("haq", "uniform").seeds(1, 2).to("sweep.csv").run()}.
    */
-  public static bitlab.dsl.sweep.Sweep sweep() { return bitlab.dsl.sweep.Sweep.create(); }
+  public static bitlab.dsl.sweep.Sweep sweep() {
+    return bitlab.dsl.sweep.Sweep.create();
+  }
 
   /** Sweep jobs on {@code n} threads of this JVM (the default: one per core). */
-  public static bitlab.dsl.sweep.Runner threads(int n) { return bitlab.dsl.sweep.Runner.threads(n); }
+  public static bitlab.dsl.sweep.Runner threads(int n) {
+    return bitlab.dsl.sweep.Runner.threads(n);
+  }
 
   /**
    * Sweep jobs on Apache Spark: {@code spark("local[2]")} inside this JVM, {@code spark("spark://host:7077")} on a standalone
    * cluster; Spark settings with {@code .conf("spark.executor.memory", "4g")}. Spark is loaded the first time a sweep runs on it.
    */
-  public static bitlab.dsl.sweep.Runner spark(String master) { return bitlab.dsl.sweep.Runner.spark(master); }
+  public static bitlab.dsl.sweep.Runner spark(String master) {
+    return bitlab.dsl.sweep.Runner.spark(master);
+  }
 }

@@ -20,24 +20,34 @@ public final class Diagrams {
   private Diagrams() {}
 
   /** A quantizer's affine map: the real line with its grid of representable values, the codes, and where each of {@code xs} goes. */
-  public static Diagram grid(TensorQuantizer q, double... xs) { return q.grid(xs); }
+  public static Diagram grid(TensorQuantizer q, double... xs) {
+    return q.grid(xs);
+  }
 
   /** HAWQ-V3's pipeline with the numbers of one plan: traces, Ω per candidate, the integer program, the bits. */
-  public static Diagram hawq(HawqResult plan) { return HawqDiagram.of(plan.plan()); }
+  public static Diagram hawq(HawqResult plan) {
+    return HawqDiagram.of(plan.plan());
+  }
 
   /** The same for an engine plan. */
-  public static Diagram hawq(Plan plan) { return HawqDiagram.of(plan); }
+  public static Diagram hawq(Plan plan) {
+    return HawqDiagram.of(plan);
+  }
 
   /** One layer's speed-up over W8A8 on a target at every pair of widths 2..8: the table and its heatmap. */
-  public static bitlab.dsl.hardware.Speedups speedups(bitlab.hardware.Target target, bitlab.hardware.LayerWorkload layer) {
+  public static bitlab.dsl.hardware.Speedups speedups(
+      bitlab.hardware.Target target, bitlab.hardware.LayerWorkload layer) {
     return bitlab.dsl.hardware.Speedups.of(target, layer);
   }
 
   /** Test accuracy of quantized models at each batch size, as a table and a chart (dynamic ranges move with the batch). */
-  public static bitlab.dsl.quant.BatchSizes batchSizes(bitlab.data.Dataset data, int[] sizes, bitlab.quant.QuantizedModel... models) {
+  public static bitlab.dsl.quant.BatchSizes batchSizes(
+      bitlab.data.Dataset data, int[] sizes, bitlab.quant.QuantizedModel... models) {
     return bitlab.dsl.quant.BatchSizes.of(data, java.util.List.of(models), sizes);
   }
 
   /** An integer-only program: one box per step with its widths and dyadic rescales {@code b/2^c}. */
-  public static Diagram integer(IntegerModel iq) { return IntegerDiagram.of(iq); }
+  public static Diagram integer(IntegerModel iq) {
+    return IntegerDiagram.of(iq);
+  }
 }

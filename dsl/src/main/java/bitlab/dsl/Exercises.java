@@ -16,17 +16,27 @@ public final class Exercises {
   private Exercises() {}
 
   /** {@code (x, scale, zeroPoint, qmin, qmax) -> x̂}: quantize, clamp, dequantize (chapter 1). */
-  public static FakeQuantizerExercise fakeQuantizer() { return new FakeQuantizerExercise(); }
+  public static FakeQuantizerExercise fakeQuantizer() {
+    return new FakeQuantizerExercise();
+  }
 
   /** {@code (values, bits) -> α}: the clipping value with the smallest mean squared error (chapter 4). */
-  public static ClipSearchExercise clipSearch() { return new ClipSearchExercise(); }
+  public static ClipSearchExercise clipSearch() {
+    return new ClipSearchExercise();
+  }
 
   /** {@code (hessianTimes, n, probes, random) -> trace}: Hutchinson's estimator (chapter 10). */
-  public static HutchinsonExercise hutchinson() { return new HutchinsonExercise(); }
+  public static HutchinsonExercise hutchinson() {
+    return new HutchinsonExercise();
+  }
 
   /** {@code m -> {b, c}} and {@code (acc, b, c) -> round(acc · b / 2^c)}: a dyadic multiplier (chapter 12). */
-  public static DyadicExercise dyadic() { return new DyadicExercise(); }
+  public static DyadicExercise dyadic() {
+    return new DyadicExercise();
+  }
 
   /** {@code (layers, policy) -> BOPs}: the bit operations of a mixed policy of {@code net} (chapter 7). */
-  public static BopsExercise bops(Model net) { return new BopsExercise(net); }
+  public static BopsExercise bops(Model net) {
+    return new BopsExercise(net);
+  }
 }

@@ -60,7 +60,14 @@ public final class Tables {
 
   static String describe(Op op) {
     if (op instanceof Op.Conv2d c) {
-      return String.format("%s %dx%d/%d %d->%d%s", c.type(), c.kernelH(), c.kernelW(), c.stride(), c.in(), c.out(),
+      return String.format(
+          "%s %dx%d/%d %d->%d%s",
+          c.type(),
+          c.kernelH(),
+          c.kernelW(),
+          c.stride(),
+          c.in(),
+          c.out(),
           c.groups() > 1 && !c.depthwise() ? " g" + c.groups() : "");
     }
     if (op instanceof Op.Linear l) return "Linear " + l.in() + "->" + l.out();

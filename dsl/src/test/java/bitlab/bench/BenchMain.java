@@ -34,25 +34,33 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    String usage = "usage: ./bitlab bench NAME [ARGS], where NAME is one of " + String.join(", ", BENCHES.keySet()) + ", sweep";
+    String usage = "usage: ./bitlab bench NAME [ARGS], where NAME is one of "
+        + String.join(", ", BENCHES.keySet()) + ", sweep";
     if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
       System.out.println(usage);
       return;
     }
     if (args.length < 1 || !BENCHES.containsKey(args[0])) {
-      System.err.println(args.length < 1 ? usage : "there is no benchmark '" + args[0] + "'; " + usage);
+      System.err.println(
+          args.length < 1 ? usage : "there is no benchmark '" + args[0] + "'; " + usage);
       System.exit(2);
     }
-    // on a thread with a large stack: ONNX Runtime 1.29's native start-up overflows the main thread's 1 MB
-    // (the JVM dies with a bare segmentation fault in OrtEnvironment.getEnvironment(); -Xss4m avoids it too)
+    // on a thread with a large stack: ONNX Runtime 1.29's native start-up overflows the main
+    // thread's 1 MB
+    // (the JVM dies with a bare segmentation fault in OrtEnvironment.getEnvironment(); -Xss4m
+    // avoids it too)
     Throwable[] failed = new Throwable[1];
-    Thread t = new Thread(null, () -> {
-      try {
-        BENCHES.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
-      } catch (Throwable e) {
-        failed[0] = e;
-      }
-    }, "bench", 64L << 20);
+    Thread t = new Thread(
+        null,
+        () -> {
+          try {
+            BENCHES.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
+          } catch (Throwable e) {
+            failed[0] = e;
+          }
+        },
+        "bench",
+        64L << 20);
     t.start();
     t.join();
     if (failed[0] instanceof Exception e) throw e;

@@ -48,8 +48,9 @@ final class DataBench {
     for (int i = 0; i < v.length; i++) pixels[i] = (byte) Math.round(v[i] * 255);
     int[] labels = src.labels();
     Path dir = Files.createTempDirectory("bitlab-data-bench");
-    System.out.printf("data bench: %,d MNIST images of 28x28, written to a temporary folder; %d cores%n", n,
-        Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "data bench: %,d MNIST images of 28x28, written to a temporary folder; %d cores%n",
+        n, Runtime.getRuntime().availableProcessors());
     write(dir, pixels, labels, n);
     final Path d = dir;
     time("IDX folder (gzip)", () -> Datasets.read(d.resolve("idx")));
@@ -57,7 +58,9 @@ final class DataBench {
     time("NPZ (zip of the two)", () -> Datasets.npz(d.resolve("xy.npz")));
     time("CSV (label + 784 pixels)", () -> Datasets.csv(d.resolve("xy.csv")));
     time("PNG folder, loaded", () -> Datasets.images(d.resolve("png")));
-    time("PNG folder, streamed (listing only)", () -> Datasets.streamedImages(d.resolve("png"), 0, 0));
+    time(
+        "PNG folder, streamed (listing only)",
+        () -> Datasets.streamedImages(d.resolve("png"), 0, 0));
 
     Model lenet = Zoo.load("lenet5");
     Dataset loaded = lenet.prepare(Datasets.images(dir.resolve("png")));
@@ -68,14 +71,23 @@ final class DataBench {
         long t = System.nanoTime();
         Evaluation e = Inference.evaluate(lenet, ds.train());
         double s = (System.nanoTime() - t) / 1e9;
-        System.out.printf("lenet5 on the folder's %,d training images, %s: %.2f%% in %.2f s (%,.0f images/s)%n", ds.train().size(),
-            ds.train().streamed() ? "streamed" : "loaded  ", 100 * e.accuracy(), s, ds.train().size() / s);
+        System.out.printf(
+            "lenet5 on the folder's %,d training images, %s: %.2f%% in %.2f s (%,.0f images/s)%n",
+            ds.train().size(),
+            ds.train().streamed() ? "streamed" : "loaded  ",
+            100 * e.accuracy(),
+            s,
+            ds.train().size() / s);
       }
     }
 
-    Path[] files = Files.walk(dir.resolve("png")).filter(p -> p.toString().endsWith(".png")).sorted().toArray(Path[]::new);
+    Path[] files = Files.walk(dir.resolve("png"))
+        .filter(p -> p.toString().endsWith(".png"))
+        .sorted()
+        .toArray(Path[]::new);
     Path big = Files.createDirectories(dir.resolve("big/0"));
-    // M names for the folder's files (hard links when the file system has them): a folder too large to load
+    // M names for the folder's files (hard links when the file system has them): a folder too large
+    // to load
     for (int i = 0; i < m; i++) {
       Path link = big.resolve(i + ".png");
       try {
@@ -88,8 +100,14 @@ final class DataBench {
     Files.copy(files[0], dir.resolve("big/1/0.png"));
     Dataset huge = lenet.prepare(Datasets.images(dir.resolve("big")));
     Samples all = huge.train();
-    System.out.printf("a folder of %,d images: streamed %s, %.2f GB as float32%n", m + 1, all.streamed(),
-        (double) (huge.train().size() + huge.validation().size() + huge.test().size()) * 784 * 4 / 1e9);
+    System.out.printf(
+        "a folder of %,d images: streamed %s, %.2f GB as float32%n",
+        m + 1,
+        all.streamed(),
+        (double) (huge.train().size() + huge.validation().size() + huge.test().size())
+            * 784
+            * 4
+            / 1e9);
     System.gc();
     long before = used();
     AtomicLong peak = new AtomicLong(before);
@@ -109,9 +127,17 @@ final class DataBench {
     Evaluation e = Inference.evaluate(lenet, all);
     double s = (System.nanoTime() - t) / 1e9;
     watch.interrupt();
-    System.out.printf("lenet5 on its %,d training images, streamed: %.2f%% in %.1f s (%,.0f images/s); Java heap %.0f MB before, "
-        + "peak %.0f MB (max %.0f MB); images() would need %.2f GB%n", all.size(), 100 * e.accuracy(), s, all.size() / s,
-        before / 1e6, peak.get() / 1e6, Runtime.getRuntime().maxMemory() / 1e6, (double) all.size() * 784 * 4 / 1e9);
+    System.out.printf(
+        "lenet5 on its %,d training images, streamed: %.2f%% in %.1f s (%,.0f images/s); Java heap %.0f MB before, "
+            + "peak %.0f MB (max %.0f MB); images() would need %.2f GB%n",
+        all.size(),
+        100 * e.accuracy(),
+        s,
+        all.size() / s,
+        before / 1e6,
+        peak.get() / 1e6,
+        Runtime.getRuntime().maxMemory() / 1e6,
+        (double) all.size() * 784 * 4 / 1e9);
     try (var walk = Files.walk(dir)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -141,14 +167,18 @@ final class DataBench {
     gz(idx.resolve("train-images-idx3-ubyte.gz"), h.array(), pixels);
     byte[] l = new byte[n];
     for (int i = 0; i < n; i++) l[i] = (byte) labels[i];
-    gz(idx.resolve("train-labels-idx1-ubyte.gz"), ByteBuffer.allocate(8).putInt(0x801).putInt(n).array(), l);
+    gz(
+        idx.resolve("train-labels-idx1-ubyte.gz"),
+        ByteBuffer.allocate(8).putInt(0x801).putInt(n).array(),
+        l);
     byte[] x = npy("|u1", "(" + n + ", 28, 28)", pixels);
     ByteBuffer y = ByteBuffer.allocate(8 * n).order(ByteOrder.LITTLE_ENDIAN);
     for (int lab : labels) y.putLong(lab);
     byte[] yb = npy("<i8", "(" + n + ",)", y.array());
     Files.write(dir.resolve("x.npy"), x);
     Files.write(dir.resolve("y.npy"), yb);
-    try (OutputStream out = Files.newOutputStream(dir.resolve("xy.npz")); ZipOutputStream z = new ZipOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(dir.resolve("xy.npz"));
+        ZipOutputStream z = new ZipOutputStream(out)) {
       z.putNextEntry(new ZipEntry("x.npy"));
       z.write(x);
       z.putNextEntry(new ZipEntry("y.npy"));
@@ -165,7 +195,8 @@ final class DataBench {
     Files.writeString(dir.resolve("xy.csv"), csv, StandardCharsets.US_ASCII);
     for (int i = 0; i < n; i++) {
       BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-      for (int k = 0; k < 784; k++) img.getRaster().setSample(k % 28, k / 28, 0, pixels[i * 784 + k] & 0xff);
+      for (int k = 0; k < 784; k++)
+        img.getRaster().setSample(k % 28, k / 28, 0, pixels[i * 784 + k] & 0xff);
       Path f = Files.createDirectories(dir.resolve("png/" + labels[i])).resolve(i + ".png");
       ImageIO.write(img, "png", f.toFile());
     }
@@ -179,11 +210,14 @@ final class DataBench {
   }
 
   private static byte[] npy(String descr, String shape, byte[] data) {
-    StringBuilder h = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }");
+    StringBuilder h = new StringBuilder(
+        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }");
     while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
     h.append('\n');
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length(), (byte) (h.length() >> 8)});
+    b.writeBytes(new byte[] {
+      (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length(), (byte) (h.length() >> 8)
+    });
     b.writeBytes(h.toString().getBytes(StandardCharsets.ISO_8859_1));
     b.writeBytes(data);
     return b.toByteArray();

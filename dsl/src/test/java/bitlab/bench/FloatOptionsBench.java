@@ -35,15 +35,28 @@ import org.nd4j.linalg.factory.Nd4j;
 final class FloatOptionsBench {
   /** Shapes: in, out, size, kernel, stride, groups. */
   private static final int[][] LAYERS = {
-      {16, 64, 28, 1, 1, 1}, {64, 64, 28, 3, 2, 64}, {96, 24, 14, 1, 1, 1}, {16, 16, 28, 3, 1, 1}, {64, 64, 7, 3, 1, 1}, {1, 16, 28, 3, 1, 1}};
+    {16, 64, 28, 1, 1, 1},
+    {64, 64, 28, 3, 2, 64},
+    {96, 24, 14, 1, 1, 1},
+    {16, 16, 28, 3, 1, 1},
+    {64, 64, 7, 3, 1, 1},
+    {1, 16, 28, 3, 1, 1}
+  };
 
   private FloatOptionsBench() {}
 
   static void run(String[] args) {
-    System.out.printf("float compute options: %d cores, JDK %s, CPU flags %s, libnd4j build %s%n%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"), FoundationBench.cpu(), nd4jBuild());
-    System.out.println("One convolution, forward + input and weight gradients, batch 64 (ms, median of 7 alternating rounds)");
-    System.out.printf("%-28s %12s %14s %14s %10s%n", "layer", "bitlab.nn", "libnd4j NCHW", "libnd4j NHWC", "best/nn");
+    System.out.printf(
+        "float compute options: %d cores, JDK %s, CPU flags %s, libnd4j build %s%n%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        FoundationBench.cpu(),
+        nd4jBuild());
+    System.out.println(
+        "One convolution, forward + input and weight gradients, batch 64 (ms, median of 7 alternating rounds)");
+    System.out.printf(
+        "%-28s %12s %14s %14s %10s%n",
+        "layer", "bitlab.nn", "libnd4j NCHW", "libnd4j NHWC", "best/nn");
     for (int[] l : LAYERS) conv(l);
     System.out.println();
     loops();
@@ -52,24 +65,39 @@ final class FloatOptionsBench {
   private static String nd4jBuild() {
     String cp = System.getProperty("java.class.path");
     String[] entries = cp.split(":");
-    if (entries.length == 1 && cp.endsWith(".jar")) { // ./bitlab bench passes its class path in a jar's manifest
+    if (entries.length == 1
+        && cp.endsWith(".jar")) { // ./bitlab bench passes its class path in a jar's manifest
       try (java.util.jar.JarFile j = new java.util.jar.JarFile(cp)) {
-        String listed = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("Class-Path");
+        String listed = j.getManifest() == null
+            ? null
+            : j.getManifest().getMainAttributes().getValue("Class-Path");
         if (listed != null) entries = listed.split(" ");
       } catch (java.io.IOException e) {
         return "?";
       }
     }
     for (String p : entries) {
-      if (p.contains("nd4j-native-1.0.0-M2.1-linux")) return p.substring(p.lastIndexOf("linux-x86_64")).replace(".jar", "");
+      if (p.contains("nd4j-native-1.0.0-M2.1-linux"))
+        return p.substring(p.lastIndexOf("linux-x86_64")).replace(".jar", "");
     }
     return "?";
   }
 
   private static void conv(int[] l) {
-    int in = l[0], out = l[1], size = l[2], k = l[3], stride = l[4], groups = l[5], pad = k / 2, batch = 64;
-    String name = String.format("%s %dx%d %d->%d @%d s%d", groups > 1 ? "dw" : "conv", k, k, in, out, size, stride);
-    Model m = Model.builder("one", Shape.image(in, size, size)).conv("c", out, k, stride, pad, groups, false).globalAvgPool("g").linear("fc", 10)
+    int in = l[0],
+        out = l[1],
+        size = l[2],
+        k = l[3],
+        stride = l[4],
+        groups = l[5],
+        pad = k / 2,
+        batch = 64;
+    String name = String.format(
+        "%s %dx%d %d->%d @%d s%d", groups > 1 ? "dw" : "conv", k, k, in, out, size, stride);
+    Model m = Model.builder("one", Shape.image(in, size, size))
+        .conv("c", out, k, stride, pad, groups, false)
+        .globalAvgPool("g")
+        .linear("fc", 10)
         .build(1);
     Nd4j.getRandom().setSeed(1);
     INDArray x = Nd4j.randn(DataType.FLOAT, batch, in, size, size);
@@ -78,29 +106,65 @@ final class FloatOptionsBench {
     int outSize = (size + 2 * pad - k) / stride + 1;
     try (Net net = Net.compile(m, Net.Mode.TRAINING)) {
       Runnable nn = () -> net.lossAndGradients(x, t);
-      Runnable nchw = libnd4j(x, m.param("c.weight"), batch, in, out, outSize, k, stride, pad, groups, false);
-      Runnable nhwc = libnd4j(x.permute(0, 2, 3, 1).dup('c'), m.param("c.weight"), batch, in, out, outSize, k, stride, pad, groups, true);
+      Runnable nchw =
+          libnd4j(x, m.param("c.weight"), batch, in, out, outSize, k, stride, pad, groups, false);
+      Runnable nhwc = libnd4j(
+          x.permute(0, 2, 3, 1).dup('c'),
+          m.param("c.weight"),
+          batch,
+          in,
+          out,
+          outSize,
+          k,
+          stride,
+          pad,
+          groups,
+          true);
       double[] r = alternate(List.of(nn, nchw, nhwc));
-      System.out.printf("%-28s %12.2f %14.2f %14.2f %9.2fx%n", name, r[0], r[1], r[2], Math.min(r[1], r[2]) / r[0]);
+      System.out.printf(
+          "%-28s %12.2f %14.2f %14.2f %9.2fx%n",
+          name, r[0], r[1], r[2], Math.min(r[1], r[2]) / r[0]);
     }
   }
 
   /** libnd4j's forward and backward ops, called directly; weights in PyTorch's layout (wFormat 1) or libnd4j's depthwise one. */
-  private static Runnable libnd4j(INDArray x, INDArray oihw, int batch, int in, int out, int outSize, int k, int stride, int pad, int groups,
+  private static Runnable libnd4j(
+      INDArray x,
+      INDArray oihw,
+      int batch,
+      int in,
+      int out,
+      int outSize,
+      int k,
+      int stride,
+      int pad,
+      int groups,
       boolean nhwc) {
     boolean dw = groups > 1;
-    INDArray w = dw ? oihw.permute(2, 3, 0, 1).dup('c') : oihw.dup('c'); // depthwise: [kH, kW, iC, 1]
-    long[] outShape = nhwc ? new long[] {batch, outSize, outSize, out} : new long[] {batch, out, outSize, outSize};
+    INDArray w =
+        dw ? oihw.permute(2, 3, 0, 1).dup('c') : oihw.dup('c'); // depthwise: [kH, kW, iC, 1]
+    long[] outShape = nhwc
+        ? new long[] {batch, outSize, outSize, out}
+        : new long[] {batch, out, outSize, outSize};
     INDArray y = Nd4j.create(DataType.FLOAT, outShape);
     INDArray dy = Nd4j.rand(DataType.FLOAT, outShape);
     INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
     INDArray dw2 = Nd4j.create(DataType.FLOAT, w.shape());
-    int[] iargs = dw ? new int[] {k, k, stride, stride, pad, pad, 1, 1, 0, nhwc ? 1 : 0}
+    int[] iargs = dw
+        ? new int[] {k, k, stride, stride, pad, pad, 1, 1, 0, nhwc ? 1 : 0}
         : new int[] {k, k, stride, stride, pad, pad, 1, 1, 0, nhwc ? 1 : 0, 1};
     String fwd = dw ? "depthwise_conv2d" : "conv2d";
     return () -> {
-      Nd4j.exec(DynamicCustomOp.builder(fwd).addInputs(x, w).addOutputs(y).addIntegerArguments(iargs).build());
-      Nd4j.exec(DynamicCustomOp.builder(fwd + "_bp").addInputs(x, w, dy).addOutputs(dx, dw2).addIntegerArguments(iargs).build());
+      Nd4j.exec(DynamicCustomOp.builder(fwd)
+          .addInputs(x, w)
+          .addOutputs(y)
+          .addIntegerArguments(iargs)
+          .build());
+      Nd4j.exec(DynamicCustomOp.builder(fwd + "_bp")
+          .addInputs(x, w, dy)
+          .addOutputs(dx, dw2)
+          .addIntegerArguments(iargs)
+          .build());
     };
   }
 
@@ -142,26 +206,38 @@ final class FloatOptionsBench {
     Runnable vector = () -> {
       int i = 0;
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-        FloatVector v = FloatVector.fromByteBuffer(F, in, i * 4, ByteOrder.nativeOrder()).div(s).max(-129f).min(128f);
+        FloatVector v = FloatVector.fromByteBuffer(F, in, i * 4, ByteOrder.nativeOrder())
+            .div(s)
+            .max(-129f)
+            .min(128f);
         v = v.add(12582912f).sub(12582912f); // round half to even: exact for |v| < 2^22
         v.max(-128f).min(127f).mul(s).intoByteBuffer(out, i * 4, ByteOrder.nativeOrder());
       }
-      for (; i < n; i++) fout.put(i, Math.min(127f, Math.max(-128f, (float) Math.rint(fin.get(i) / s))) * s);
+      for (; i < n; i++)
+        fout.put(i, Math.min(127f, Math.max(-128f, (float) Math.rint(fin.get(i) / s))) * s);
     };
     Runnable scalar = () -> {
-      for (int i = 0; i < n; i++) fout.put(i, Math.min(127f, Math.max(-128f, (float) Math.rint(fin.get(i) / s))) * s);
+      for (int i = 0; i < n; i++)
+        fout.put(i, Math.min(127f, Math.max(-128f, (float) Math.rint(fin.get(i) / s))) * s);
     };
     Runnable copy = () -> {
       p.get(tmp, 0, n);
-      for (int i = 0; i < n; i++) tmp[i] = Math.min(127f, Math.max(-128f, (float) Math.rint(tmp[i] / s))) * s;
+      for (int i = 0; i < n; i++)
+        tmp[i] = Math.min(127f, Math.max(-128f, (float) Math.rint(tmp[i] / s))) * s;
       q.put(tmp, 0, n);
     };
     double[] t = alternate(List.of(vector, scalar, copy));
-    System.out.println("Element-wise work in Java: fake quantization of 3,211,264 floats in native memory (ms, median of 7 alternating rounds)");
-    System.out.printf("%-40s %8.2f%n%-40s %8.2f%n%-40s %8.2f%n", "Vector API on a direct buffer", t[0], "scalar loop on the same buffer", t[1],
-        "copy to a float[], scalar loop, copy back", t[2]);
+    System.out.println(
+        "Element-wise work in Java: fake quantization of 3,211,264 floats in native memory (ms, median of 7 alternating rounds)");
+    System.out.printf(
+        "%-40s %8.2f%n%-40s %8.2f%n%-40s %8.2f%n",
+        "Vector API on a direct buffer",
+        t[0],
+        "scalar loop on the same buffer",
+        t[1],
+        "copy to a float[], scalar loop, copy back",
+        t[2]);
     p.close();
     q.close();
   }
-
 }

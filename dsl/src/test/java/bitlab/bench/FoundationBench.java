@@ -44,22 +44,31 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </ul>
  */
 final class FoundationBench {
-  private static final List<String> MINIS = List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini");
+  private static final List<String> MINIS =
+      List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini");
   private static final List<String> BIG = List.of("resnet18@224", "mobilenet-v2@224");
 
   private FoundationBench() {}
 
   static void run(String[] args) throws Exception {
     String part = args.length == 0 ? "inference" : args[0];
-    List<String> rest = new ArrayList<>(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
+    List<String> rest =
+        new ArrayList<>(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
     boolean samediff = rest.remove("--samediff");
-    System.out.printf("bitlab float engine bench (%s): %d cores, JDK %s, CPU flags %s; shared machines make single timings noisy, "
-        + "ratios within one run are what to read%n%n", part, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), cpu());
+    System.out.printf(
+        "bitlab float engine bench (%s): %d cores, JDK %s, CPU flags %s; shared machines make single timings noisy, "
+            + "ratios within one run are what to read%n%n",
+        part,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        cpu());
     switch (part) {
       case "inference" -> inference(rest.isEmpty() ? concat(MINIS, BIG) : rest, samediff);
       case "train" -> training(rest.isEmpty() ? MINIS : rest);
       case "qat" -> qat(rest.isEmpty() ? MINIS : rest);
-      default -> throw new IllegalArgumentException("The foundation bench runs inference, train or qat, not '" + part + "'.");
+      default ->
+        throw new IllegalArgumentException(
+            "The foundation bench runs inference, train or qat, not '" + part + "'.");
     }
   }
 
@@ -72,9 +81,13 @@ final class FoundationBench {
   /** Whether this CPU has AVX-512 and VNNI (the kernels oneDNN picks depend on it). */
   static String cpu() {
     try {
-      String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+      String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("flags"))
+          .findFirst()
+          .orElse("");
       List<String> out = new ArrayList<>();
-      for (String f : List.of("avx2", "avx512f", "avx512_vnni", "amx_tile")) if ((" " + flags + " ").contains(" " + f + " ")) out.add(f);
+      for (String f : List.of("avx2", "avx512f", "avx512_vnni", "amx_tile"))
+        if ((" " + flags + " ").contains(" " + f + " ")) out.add(f);
       return String.join(" ", out);
     } catch (IOException e) {
       return "unknown";
@@ -89,15 +102,25 @@ final class FoundationBench {
   // ------------------------------------------------------------------ inference
 
   private static void inference(List<String> models, boolean samediff) throws Exception {
-    System.out.println("FP32 inference, images/s (median of 7 alternating rounds), same ONNX file, same images; "
-        + "targets: at least 0.5x ONNX Runtime at batch 64, 0.3x at batch 1");
-    System.out.printf("%-18s %6s %12s %12s %8s %7s%s%n", "model", "batch", "bitlab", "onnxruntime", "ratio", "target", samediff ? "     samediff  vs bitlab" : "");
+    System.out.println(
+        "FP32 inference, images/s (median of 7 alternating rounds), same ONNX file, same images; "
+            + "targets: at least 0.5x ONNX Runtime at batch 64, 0.3x at batch 1");
+    System.out.printf(
+        "%-18s %6s %12s %12s %8s %7s%s%n",
+        "model",
+        "batch",
+        "bitlab",
+        "onnxruntime",
+        "ratio",
+        "target",
+        samediff ? "     samediff  vs bitlab" : "");
     Dataset mnist = Datasets.mnist();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
         Model m = model(spec);
         Path file = Files.createTempFile("bench", ".onnx");
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions(); Net net = Net.compile(m, Net.Mode.INFERENCE)) {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+            Net net = Net.compile(m, Net.Mode.INFERENCE)) {
           OnnxExport.write(m, file);
           opts.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
           try (OrtSession s = env.createSession(file.toString(), opts)) {
@@ -107,7 +130,14 @@ final class FoundationBench {
               double[] r = throughput(env, s, net, old, x);
               double ratio = r[0] / r[1];
               double target = batch == 1 ? 0.3 : 0.5;
-              System.out.printf("%-18s %6d %12.0f %12.0f %7.2fx %7s%s%n", spec, batch, r[0], r[1], ratio, ratio >= target ? "met" : "MISSED",
+              System.out.printf(
+                  "%-18s %6d %12.0f %12.0f %7.2fx %7s%s%n",
+                  spec,
+                  batch,
+                  r[0],
+                  r[1],
+                  ratio,
+                  ratio >= target ? "met" : "MISSED",
                   samediff ? String.format(" %12.0f %8.2fx", r[2], r[0] / r[2]) : "");
             }
           }
@@ -121,13 +151,15 @@ final class FoundationBench {
 
   /** The first test images for MNIST-shaped models, seeded normal noise for ImageNet shapes. */
   private static INDArray images(Model m, Dataset mnist, int batch) {
-    if (m.inputShape().height() == 28) return mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
+    if (m.inputShape().height() == 28)
+      return mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
     Nd4j.getRandom().setSeed(1);
     return Nd4j.randn(DataType.FLOAT, m.inputShape().withBatch(batch));
   }
 
   /** Images per second for bitlab, ORT (and the SameDiff path), alternating rounds so that all see the same machine state. */
-  private static double[] throughput(OrtEnvironment env, OrtSession s, Net net, SameDiffPath old, INDArray x) throws OrtException {
+  private static double[] throughput(
+      OrtEnvironment env, OrtSession s, Net net, SameDiffPath old, INDArray x) throws OrtException {
     int batch = (int) x.size(0);
     double perImage = x.length() / batch;
     int reps = (int) Math.max(2, Math.min(400 / batch, 4e6 / (perImage * batch)));
@@ -136,7 +168,8 @@ final class FoundationBench {
     String input = s.getInputNames().iterator().next();
     Runnable bit = () -> net.logits(x);
     Runnable ort = () -> {
-      try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape); OrtSession.Result r = s.run(Map.of(input, t))) {
+      try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+          OrtSession.Result r = s.run(Map.of(input, t))) {
         r.get(0);
       } catch (OrtException e) {
         throw new IllegalStateException(e);
@@ -163,7 +196,9 @@ final class FoundationBench {
   }
 
   private static double rate(Runnable r, int reps, int batch) {
-    sleep(20); // the other runtime's idle threads may still spin; on two cores that would be charged to this one
+    sleep(
+        20); // the other runtime's idle threads may still spin; on two cores that would be charged
+    // to this one
     r.run();
     long t0 = System.nanoTime();
     for (int i = 0; i < reps; i++) r.run();
@@ -180,23 +215,43 @@ final class FoundationBench {
 
   // ------------------------------------------------------------------ training
 
-  private static final Map<String, Double> EPOCH_TARGET = Map.of("lenet5", 3.0, "resnet-mini", 30.0, "mobilenet-v2-mini", 40.0);
+  private static final Map<String, Double> EPOCH_TARGET =
+      Map.of("lenet5", 3.0, "resnet-mini", 30.0, "mobilenet-v2-mini", 40.0);
 
   private static void training(List<String> models) throws Exception {
     Path torch = Path.of("build/torch-venv/bin/python");
     Path script = Path.of("tools/bench/torch_train.py");
     boolean peer = Files.isExecutable(torch) && Files.exists(script);
-    System.out.println("Training: seconds of the second 8,000-image MNIST epoch (training, then evaluating the 2,000 test images), batch 64, Adam lr 1e-3,");
-    System.out.println("seed-1 initial weights, each run in a process of its own (peak resident memory is that process's); two rounds, alternating");
-    if (!peer) System.out.println("(PyTorch column skipped: run tools/bench/torch-venv.sh from the repository root first)");
+    System.out.println(
+        "Training: seconds of the second 8,000-image MNIST epoch (training, then evaluating the 2,000 test images), batch 64, Adam lr 1e-3,");
+    System.out.println(
+        "seed-1 initial weights, each run in a process of its own (peak resident memory is that process's); two rounds, alternating");
+    if (!peer)
+      System.out.println(
+          "(PyTorch column skipped: run tools/bench/torch-venv.sh from the repository root first)");
     Path dir = Files.createTempDirectory("bench-train");
     Dataset mnist = Datasets.mnist();
-    Nd4j.writeAsNumpy(mnist.train().images().castTo(DataType.FLOAT), dir.resolve("train.npy").toFile());
-    Nd4j.writeAsNumpy(Nd4j.createFromArray(mnist.train().labels()), dir.resolve("train-labels.npy").toFile());
-    Nd4j.writeAsNumpy(mnist.test().images().castTo(DataType.FLOAT), dir.resolve("test.npy").toFile());
-    Nd4j.writeAsNumpy(Nd4j.createFromArray(mnist.test().labels()), dir.resolve("test-labels.npy").toFile());
-    System.out.printf("%-18s %10s %10s %9s %10s %10s %9s %8s  %s%n", "model", "bitlab s", "peak RSS", "accuracy", "torch s", "peak RSS", "accuracy",
-        "ratio", "targets");
+    Nd4j.writeAsNumpy(
+        mnist.train().images().castTo(DataType.FLOAT), dir.resolve("train.npy").toFile());
+    Nd4j.writeAsNumpy(
+        Nd4j.createFromArray(mnist.train().labels()),
+        dir.resolve("train-labels.npy").toFile());
+    Nd4j.writeAsNumpy(
+        mnist.test().images().castTo(DataType.FLOAT), dir.resolve("test.npy").toFile());
+    Nd4j.writeAsNumpy(
+        Nd4j.createFromArray(mnist.test().labels()),
+        dir.resolve("test-labels.npy").toFile());
+    System.out.printf(
+        "%-18s %10s %10s %9s %10s %10s %9s %8s  %s%n",
+        "model",
+        "bitlab s",
+        "peak RSS",
+        "accuracy",
+        "torch s",
+        "peak RSS",
+        "accuracy",
+        "ratio",
+        "targets");
     for (String name : models) {
       Path onnx = dir.resolve(name + ".onnx");
       OnnxExport.write(Zoo.architecture(name, 28, 1.0, 1), onnx);
@@ -218,22 +273,38 @@ final class FoundationBench {
       double ratio = peer ? best / bestTorch : Double.NaN;
       List<String> verdicts = new ArrayList<>();
       Double target = EPOCH_TARGET.get(name);
-      if (target != null) verdicts.add(String.format("epoch < %.0f s %s", target, best < target ? "met" : "MISSED"));
+      if (target != null)
+        verdicts.add(String.format("epoch < %.0f s %s", target, best < target ? "met" : "MISSED"));
       if (peer) verdicts.add(String.format("<= 1.5x torch %s", ratio <= 1.5 ? "met" : "MISSED"));
       verdicts.add(String.format("RSS < 2 GB %s", rss < 2L << 30 ? "met" : "MISSED"));
-      System.out.printf("%-18s %10.1f %10s %8.2f%% %10s %10s %9s %8s  %s%n", name, best, mb(rss), 100 * acc, peer ? String.format("%.1f", bestTorch) : "-",
-          peer ? mb(rssTorch) : "-", peer ? String.format("%.2f%%", 100 * accTorch) : "-", peer ? String.format("%.2fx", ratio) : "-",
+      System.out.printf(
+          "%-18s %10.1f %10s %8.2f%% %10s %10s %9s %8s  %s%n",
+          name,
+          best,
+          mb(rss),
+          100 * acc,
+          peer ? String.format("%.1f", bestTorch) : "-",
+          peer ? mb(rssTorch) : "-",
+          peer ? String.format("%.2f%%", 100 * accTorch) : "-",
+          peer ? String.format("%.2fx", ratio) : "-",
           String.join(", ", verdicts));
     }
     System.out.println("\nratio = bitlab / torch seconds (below 1: bitlab faster)");
   }
 
   private static void qat(List<String> models) throws Exception {
-    System.out.println("QAT: one epoch of W4A4 quantization-aware training (MSE calibration, STE) from the shipped weights, each in a process of its own");
-    System.out.printf("%-18s %10s %10s %9s  %s%n", "model", "seconds", "peak RSS", "accuracy", "target");
+    System.out.println(
+        "QAT: one epoch of W4A4 quantization-aware training (MSE calibration, STE) from the shipped weights, each in a process of its own");
+    System.out.printf(
+        "%-18s %10s %10s %9s  %s%n", "model", "seconds", "peak RSS", "accuracy", "target");
     for (String name : models) {
       Result r = child("qat", name, 1);
-      System.out.printf("%-18s %10.1f %10s %8.2f%%  RSS < 2 GB %s%n", name, r.seconds()[0], mb(r.peakRss()), 100 * r.accuracy(),
+      System.out.printf(
+          "%-18s %10.1f %10s %8.2f%%  RSS < 2 GB %s%n",
+          name,
+          r.seconds()[0],
+          mb(r.peakRss()),
+          100 * r.accuracy(),
           r.peakRss() < 2L << 30 ? "met" : "MISSED");
     }
   }
@@ -244,30 +315,60 @@ final class FoundationBench {
 
   record Result(double[] seconds, double accuracy, long peakRss) {}
 
-  private static final Pattern LINE = Pattern.compile("seconds=([0-9.,]+) accuracy=([0-9.eE-]+|NaN) peakRss=(\\d+)");
+  private static final Pattern LINE =
+      Pattern.compile("seconds=([0-9.,]+) accuracy=([0-9.eE-]+|NaN) peakRss=(\\d+)");
 
   /** A {@link TrainRun} in a JVM of its own, with this JVM's options and class path. */
   private static Result child(String what, String model, int epochs) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TrainRun.class.getName(), what, model, Integer.toString(epochs)));
+    cmd.addAll(List.of(
+        "-cp",
+        System.getProperty("java.class.path"),
+        TrainRun.class.getName(),
+        what,
+        model,
+        Integer.toString(epochs)));
     String out = runProcess(cmd);
     Matcher m = LINE.matcher(out);
-    if (!m.find()) throw new IllegalStateException("the " + what + " run of " + model + " printed no result:\n" + out);
-    double[] s = Arrays.stream(m.group(1).split(",")).mapToDouble(Double::parseDouble).toArray();
+    if (!m.find())
+      throw new IllegalStateException(
+          "the " + what + " run of " + model + " printed no result:\n" + out);
+    double[] s =
+        Arrays.stream(m.group(1).split(",")).mapToDouble(Double::parseDouble).toArray();
     return new Result(s, Double.parseDouble(m.group(2)), Long.parseLong(m.group(3)));
   }
 
   private static Result torch(Path python, Path script, Path onnx, Path dir) throws Exception {
-    String out = runProcess(List.of(python.toString(), script.toString(), onnx.toString(), dir.resolve("train.npy").toString(),
-        dir.resolve("train-labels.npy").toString(), "--test", dir.resolve("test.npy").toString(), dir.resolve("test-labels.npy").toString(),
-        "--epochs", "2", "--batch", "64", "--threads", Integer.toString(Runtime.getRuntime().availableProcessors()), "--lr", "0.001"));
-    com.google.gson.JsonObject j = com.google.gson.JsonParser.parseString(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-        .orElseThrow(() -> new IllegalStateException("torch_train.py printed no result:\n" + out))).getAsJsonObject();
+    String out = runProcess(List.of(
+        python.toString(),
+        script.toString(),
+        onnx.toString(),
+        dir.resolve("train.npy").toString(),
+        dir.resolve("train-labels.npy").toString(),
+        "--test",
+        dir.resolve("test.npy").toString(),
+        dir.resolve("test-labels.npy").toString(),
+        "--epochs",
+        "2",
+        "--batch",
+        "64",
+        "--threads",
+        Integer.toString(Runtime.getRuntime().availableProcessors()),
+        "--lr",
+        "0.001"));
+    com.google.gson.JsonObject j = com.google.gson.JsonParser.parseString(out.lines()
+            .filter(l -> l.startsWith("{"))
+            .reduce((a, b) -> b)
+            .orElseThrow(
+                () -> new IllegalStateException("torch_train.py printed no result:\n" + out)))
+        .getAsJsonObject();
     double[] s = new double[j.getAsJsonArray("epochSeconds").size()];
-    for (int i = 0; i < s.length; i++) s[i] = j.getAsJsonArray("epochSeconds").get(i).getAsDouble();
-    return new Result(s, j.get("testAccuracy").getAsDouble(), j.get("peakRssBytes").getAsLong());
+    for (int i = 0; i < s.length; i++)
+      s[i] = j.getAsJsonArray("epochSeconds").get(i).getAsDouble();
+    return new Result(
+        s, j.get("testAccuracy").getAsDouble(), j.get("peakRssBytes").getAsLong());
   }
 
   private static String runProcess(List<String> cmd) throws Exception {
@@ -278,7 +379,9 @@ final class FoundationBench {
       for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
     }
     int code = p.waitFor();
-    if (code != 0) throw new IllegalStateException(String.join(" ", cmd.subList(0, Math.min(3, cmd.size()))) + "... exited " + code + ":\n" + out);
+    if (code != 0)
+      throw new IllegalStateException(String.join(" ", cmd.subList(0, Math.min(3, cmd.size())))
+          + "... exited " + code + ":\n" + out);
     return out.toString();
   }
 }

@@ -46,14 +46,17 @@ public final class HaqBench {
   private HaqBench() {}
 
   static double cpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
   }
 
   /** Peak resident memory of this process in GiB (Linux), or NaN. */
   static double peakGiB() {
     try {
       for (String l : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("[^0-9]", "")) / (1024.0 * 1024.0);
+        if (l.startsWith("VmHWM:"))
+          return Long.parseLong(l.replaceAll("[^0-9]", "")) / (1024.0 * 1024.0);
       }
     } catch (java.io.IOException | NumberFormatException e) {
       return Double.NaN;
@@ -67,7 +70,8 @@ public final class HaqBench {
 
   static String compact(List<bitlab.hardware.Bits> p) {
     StringBuilder b = new StringBuilder();
-    for (bitlab.hardware.Bits x : p) b.append(b.length() == 0 ? "" : " ").append(x.weights()).append('/').append(x.activations());
+    for (bitlab.hardware.Bits x : p)
+      b.append(b.length() == 0 ? "" : " ").append(x.weights()).append('/').append(x.activations());
     return b.toString();
   }
 
@@ -78,7 +82,8 @@ public final class HaqBench {
     Map<String, String> opt = new LinkedHashMap<>();
     for (int i = 2; i < args.length; i++) {
       int eq = args[i].indexOf('=');
-      if (eq > 0) opt.put(args[i].substring(0, eq), args[i].substring(eq + 1)); else weights = args[i];
+      if (eq > 0) opt.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+      else weights = args[i];
     }
     Dataset data = Datasets.mnist();
     Model net;
@@ -90,25 +95,39 @@ public final class HaqBench {
     } else if (weights.startsWith("train:")) {
       int epochs = Integer.parseInt(weights.substring(6));
       long t = System.nanoTime();
-      net = Trainer.train(Zoo.architecture(name, 28, 1.0, 1), data, TrainConfig.adam(epochs, 1).withLearningRate(3e-3)).model();
-      System.out.printf("weights: trained here for %d epoch(s) in %.0f s (not the zoo's)%n", epochs, (System.nanoTime() - t) / 1e9);
+      net = Trainer.train(
+              Zoo.architecture(name, 28, 1.0, 1),
+              data,
+              TrainConfig.adam(epochs, 1).withLearningRate(3e-3))
+          .model();
+      System.out.printf(
+          "weights: trained here for %d epoch(s) in %.0f s (not the zoo's)%n",
+          epochs, (System.nanoTime() - t) / 1e9);
     } else {
-      net = Zoo.architecture(name, 28, 1.0, 0).withParams(ParamsFile.read(Path.of(weights)).params());
+      net = Zoo.architecture(name, 28, 1.0, 0)
+          .withParams(ParamsFile.read(Path.of(weights)).params());
       System.out.println("weights: " + weights);
     }
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
-    Scoring scoring = Scoring.DEFAULT.withEvaluation(Integer.parseInt(opt.getOrDefault("eval", "1000")))
+    Scoring scoring = Scoring.DEFAULT
+        .withEvaluation(Integer.parseInt(opt.getOrDefault("eval", "1000")))
         .withInteger(!opt.getOrDefault("scorer", "integer").equals("simulated"));
-    HaqConfig cfg = HaqConfig.of(episodes, seed).withBaselines(Boolean.parseBoolean(opt.getOrDefault("baselines", "true")));
+    HaqConfig cfg = HaqConfig.of(episodes, seed)
+        .withBaselines(Boolean.parseBoolean(opt.getOrDefault("baselines", "true")));
     if (opt.containsKey("warmup")) cfg = cfg.withWarmup(Integer.parseInt(opt.get("warmup")));
     if (opt.containsKey("sigma") || opt.containsKey("decay")) {
-      cfg = cfg.withDdpg(cfg.ddpg().withNoise(Double.parseDouble(opt.getOrDefault("sigma", String.valueOf(cfg.ddpg().sigma()))),
-          Double.parseDouble(opt.getOrDefault("decay", String.valueOf(cfg.ddpg().sigmaDecay())))));
+      cfg = cfg.withDdpg(cfg.ddpg()
+          .withNoise(
+              Double.parseDouble(
+                  opt.getOrDefault("sigma", String.valueOf(cfg.ddpg().sigma()))),
+              Double.parseDouble(
+                  opt.getOrDefault("decay", String.valueOf(cfg.ddpg().sigmaDecay())))));
     }
     String target = opt.getOrDefault("target", "bismo-edge");
     Budget budget = Budget.latency(Double.parseDouble(opt.getOrDefault("budget", "0.6")));
-    System.out.printf("%s: %d quantizable layers; %d cores, load average %.1f at the start; settings %s%n", name, net.layers().size(),
-        Runtime.getRuntime().availableProcessors(), load(), opt);
+    System.out.printf(
+        "%s: %d quantizable layers; %d cores, load average %.1f at the start; settings %s%n",
+        name, net.layers().size(), Runtime.getRuntime().availableProcessors(), load(), opt);
 
     // One scoring, split into its parts: the first calibrates, later ones reuse the observations.
     Samples eval = data.validation(scoring.evaluation());
@@ -116,19 +135,31 @@ public final class HaqBench {
     double w0 = System.nanoTime() / 1e9;
     double cpu0 = cpu();
     PtqOracle oracle = new PtqOracle(net, calib, eval, PtqConfig.DEFAULT, scoring.integer());
-    System.out.printf("calibration on %d images (once per search): %.2f s (%.2f s CPU); policies scored by %s%n", calib.size(),
-        System.nanoTime() / 1e9 - w0, cpu() - cpu0, oracle.integer() ? "the integer-only executor" : "the fake-quantized simulation");
+    System.out.printf(
+        "calibration on %d images (once per search): %.2f s (%.2f s CPU); policies scored by %s%n",
+        calib.size(),
+        System.nanoTime() / 1e9 - w0,
+        cpu() - cpu0,
+        oracle.integer() ? "the integer-only executor" : "the fake-quantized simulation");
     for (int round = 0; round < 3; round++) {
-      List<bitlab.hardware.Bits> p = java.util.Collections.nCopies(net.layers().size(), new bitlab.hardware.Bits(4 + round, 6));
+      List<bitlab.hardware.Bits> p = java.util.Collections.nCopies(
+          net.layers().size(), new bitlab.hardware.Bits(4 + round, 6));
       double t0 = System.nanoTime() / 1e9;
       double k0 = cpu();
       QuantizedModel q = oracle.quantize(p);
       double t1 = System.nanoTime() / 1e9;
       double k1 = cpu();
       double acc = oracle.accuracy(q, eval);
-      System.out.printf("one scoring (W%dA6): quantize %.2f s (%.2f s CPU), %s %d images %.2f s (%.2f s CPU), accuracy %.2f%%%n", 4 + round,
-          t1 - t0, k1 - k0, oracle.integer() ? "compile + run integer-only on" : "build graph + evaluate", eval.size(),
-          System.nanoTime() / 1e9 - t1, cpu() - k1, acc);
+      System.out.printf(
+          "one scoring (W%dA6): quantize %.2f s (%.2f s CPU), %s %d images %.2f s (%.2f s CPU), accuracy %.2f%%%n",
+          4 + round,
+          t1 - t0,
+          k1 - k0,
+          oracle.integer() ? "compile + run integer-only on" : "build graph + evaluate",
+          eval.size(),
+          System.nanoTime() / 1e9 - t1,
+          cpu() - k1,
+          acc);
     }
 
     double c0 = cpu();
@@ -139,21 +170,36 @@ public final class HaqBench {
     System.err.print("\r");
     if (Boolean.parseBoolean(opt.getOrDefault("trace", "false"))) {
       for (Episode e : r.episodes()) {
-        System.out.printf("  episode %3d %s acc %6.2f%% reward %7.3f cost %.3f of 8-bit, %2d repair cuts, sigma %s%s: %s%n", e.index(),
-            e.warmup() ? "warm-up" : "agent  ", e.accuracy(), e.reward(), e.cost() / r.eightBitCost(), e.repairs(),
-            Double.isNaN(e.sigma()) ? "  -  " : String.format("%.3f", e.sigma()), e.cached() ? " (cached)" : "",
+        System.out.printf(
+            "  episode %3d %s acc %6.2f%% reward %7.3f cost %.3f of 8-bit, %2d repair cuts, sigma %s%s: %s%n",
+            e.index(),
+            e.warmup() ? "warm-up" : "agent  ",
+            e.accuracy(),
+            e.reward(),
+            e.cost() / r.eightBitCost(),
+            e.repairs(),
+            Double.isNaN(e.sigma()) ? "  -  " : String.format("%.3f", e.sigma()),
+            e.cached() ? " (cached)" : "",
             compact(e.policy()));
       }
     }
     System.out.print(r);
     double haqSeconds = r.episodes().stream().mapToDouble(Episode::seconds).sum();
-    System.out.printf("HAQ search: %d episodes in %.1f s (%.2f s per episode); search and baselines %.1f s wall, %.1f s CPU; "
-        + "load average %.1f at the end; peak resident memory %.1f GiB%n", r.episodes().size(), haqSeconds, haqSeconds / r.episodes().size(),
-        wall, cpuAll, load(), peakGiB());
+    System.out.printf(
+        "HAQ search: %d episodes in %.1f s (%.2f s per episode); search and baselines %.1f s wall, %.1f s CPU; "
+            + "load average %.1f at the end; peak resident memory %.1f GiB%n",
+        r.episodes().size(),
+        haqSeconds,
+        haqSeconds / r.episodes().size(),
+        wall,
+        cpuAll,
+        load(),
+        peakGiB());
     List<Candidate> finals = new ArrayList<>(List.of(r.best()));
     finals.addAll(r.baselines());
     StringBuilder line = new StringBuilder("on the scoring images:");
-    StringBuilder test = new StringBuilder("on the " + data.test().size() + " test images (final policies only):");
+    StringBuilder test =
+        new StringBuilder("on the " + data.test().size() + " test images (final policies only):");
     for (Candidate c : finals) {
       line.append(String.format(" %s %.2f%%;", c.method(), c.accuracy()));
       double t = oracle.accuracy(oracle.quantize(c.policy()), data.test());
@@ -164,8 +210,14 @@ public final class HaqBench {
     Candidate u = r.baseline("uniform");
     Candidate rs = r.baseline("random");
     if (u != null && rs != null) {
-      System.out.printf("HAQ %.2f%% vs best uniform %.2f%% (%s) vs random search %.2f%%: HAQ >= uniform %s, HAQ >= random %s%n",
-          r.accuracy(), u.accuracy(), u.method(), rs.accuracy(), r.accuracy() >= u.accuracy(), r.accuracy() >= rs.accuracy());
+      System.out.printf(
+          "HAQ %.2f%% vs best uniform %.2f%% (%s) vs random search %.2f%%: HAQ >= uniform %s, HAQ >= random %s%n",
+          r.accuracy(),
+          u.accuracy(),
+          u.method(),
+          rs.accuracy(),
+          r.accuracy() >= u.accuracy(),
+          r.accuracy() >= rs.accuracy());
     }
   }
 }

@@ -44,8 +44,12 @@ public final class HaqFineTuneBench {
     int count = Integer.parseInt(opt.getOrDefault("policies", "8"));
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
     double lr = Double.parseDouble(opt.getOrDefault("lr", "1e-3"));
-    Environment env = new Environment(Pricing.of(net.workloads(), Catalogue.builtIn().target(opt.getOrDefault("target", "bismo-edge"))),
-        Budget.latency(Double.parseDouble(opt.getOrDefault("budget", "0.5"))), 2, 8);
+    Environment env = new Environment(
+        Pricing.of(
+            net.workloads(), Catalogue.builtIn().target(opt.getOrDefault("target", "bismo-edge"))),
+        Budget.latency(Double.parseDouble(opt.getOrDefault("budget", "0.5"))),
+        2,
+        8);
     List<List<Bits>> policies = new ArrayList<>();
     policies.add(java.util.Collections.nCopies(env.layers(), new Bits(4, 4)));
     policies.add(java.util.Collections.nCopies(env.layers(), new Bits(3, 3)));
@@ -59,16 +63,25 @@ public final class HaqFineTuneBench {
       }
       policies.add(env.finish(w, a).policy());
     }
-    System.out.printf("%s: %d policies, settings %s, cores %d, load average %.1f%n", name, policies.size(), opt,
-        Runtime.getRuntime().availableProcessors(), HaqBench.load());
+    System.out.printf(
+        "%s: %d policies, settings %s, cores %d, load average %.1f%n",
+        name, policies.size(), opt, Runtime.getRuntime().availableProcessors(), HaqBench.load());
     List<Integer> steps = new ArrayList<>();
-    for (String s : opt.getOrDefault("steps", "0,8,16,32,64").split(",")) steps.add(Integer.parseInt(s.trim()));
+    for (String s : opt.getOrDefault("steps", "0,8,16,32,64").split(","))
+      steps.add(Integer.parseInt(s.trim()));
     double[][] acc = new double[steps.size()][policies.size()];
     double[] seconds = new double[steps.size()];
     for (int k = 0; k < steps.size(); k++) {
       FineTune ft = FineTune.steps(steps.get(k)).withLearningRate(lr);
-      PtqOracle o = new PtqOracle(net, d.calibration(256), d.validation(Integer.parseInt(opt.getOrDefault("eval", "1000"))),
-          PtqConfig.DEFAULT, true, d.train(), ft, seed);
+      PtqOracle o = new PtqOracle(
+          net,
+          d.calibration(256),
+          d.validation(Integer.parseInt(opt.getOrDefault("eval", "1000"))),
+          PtqConfig.DEFAULT,
+          true,
+          d.train(),
+          ft,
+          seed);
       long t0 = System.nanoTime();
       for (int p = 0; p < policies.size(); p++) {
         Score s = o.score(policies.get(p));
@@ -78,23 +91,32 @@ public final class HaqFineTuneBench {
       System.err.print("\r");
       StringBuilder b = new StringBuilder();
       for (double a : acc[k]) b.append(String.format(" %6.2f", a));
-      System.out.printf("steps %3d: %.2f s per policy (scoring included, fine-tuning %.2f s):%s%n", steps.get(k), seconds[k],
-          o.finetuneSeconds() / Math.max(1, o.finetuned()), b);
+      System.out.printf(
+          "steps %3d: %.2f s per policy (scoring included, fine-tuning %.2f s):%s%n",
+          steps.get(k), seconds[k], o.finetuneSeconds() / Math.max(1, o.finetuned()), b);
     }
     int last = steps.size() - 1;
     System.out.println();
-    System.out.println("| fine-tuning steps | mean validation % | min | s per policy | rank correlation with " + steps.get(last) + " steps |");
+    System.out.println(
+        "| fine-tuning steps | mean validation % | min | s per policy | rank correlation with "
+            + steps.get(last) + " steps |");
     System.out.println("|---|---|---|---|---|");
     for (int k = 0; k < steps.size(); k++) {
-      System.out.printf("| %d | %.2f | %.2f | %.2f | %.3f |%n", steps.get(k), java.util.Arrays.stream(acc[k]).average().orElse(0),
-          java.util.Arrays.stream(acc[k]).min().orElse(0), seconds[k], spearman(acc[k], acc[last]));
+      System.out.printf(
+          "| %d | %.2f | %.2f | %.2f | %.3f |%n",
+          steps.get(k),
+          java.util.Arrays.stream(acc[k]).average().orElse(0),
+          java.util.Arrays.stream(acc[k]).min().orElse(0),
+          seconds[k],
+          spearman(acc[k], acc[last]));
     }
   }
 
   /** Spearman's rank correlation (average ranks for ties). */
   static double spearman(double[] x, double[] y) {
     double[] rx = ranks(x), ry = ranks(y);
-    double mx = java.util.Arrays.stream(rx).average().orElse(0), my = java.util.Arrays.stream(ry).average().orElse(0);
+    double mx = java.util.Arrays.stream(rx).average().orElse(0),
+        my = java.util.Arrays.stream(ry).average().orElse(0);
     double sxy = 0, sxx = 0, syy = 0;
     for (int i = 0; i < x.length; i++) {
       sxy += (rx[i] - mx) * (ry[i] - my);
@@ -109,7 +131,8 @@ public final class HaqFineTuneBench {
     for (int i = 0; i < v.length; i++) {
       int less = 0, equal = 0;
       for (double w : v) {
-        if (w < v[i]) less++; else if (w == v[i]) equal++;
+        if (w < v[i]) less++;
+        else if (w == v[i]) equal++;
       }
       r[i] = less + (equal + 1) / 2.0;
     }

@@ -2,6 +2,7 @@ package bitlab.bench;
 
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
+import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import bitlab.search.haq.Budget;
@@ -12,7 +13,6 @@ import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
 import bitlab.search.haq.HaqResult;
 import bitlab.search.haq.Scoring;
-import bitlab.hardware.catalogue.Catalogue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,26 +37,40 @@ public final class HaqSeedsBench {
     Map<String, String> opt = new LinkedHashMap<>();
     for (int i = 2; i < args.length; i++) {
       int eq = args[i].indexOf('=');
-      if (eq <= 0) throw new IllegalArgumentException("Settings are key=value, got '" + args[i] + "'.");
+      if (eq <= 0)
+        throw new IllegalArgumentException("Settings are key=value, got '" + args[i] + "'.");
       opt.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
     Dataset data = Datasets.mnist();
     Model net = Zoo.load(name);
     String ftArg = opt.getOrDefault("finetune", "0");
-    FineTune ft = ftArg.endsWith("epoch") ? FineTune.epochs(Double.parseDouble(ftArg.replace("epoch", "")))
+    FineTune ft = ftArg.endsWith("epoch")
+        ? FineTune.epochs(Double.parseDouble(ftArg.replace("epoch", "")))
         : FineTune.steps(Integer.parseInt(ftArg));
     if (opt.containsKey("lr")) ft = ft.withLearningRate(Double.parseDouble(opt.get("lr")));
-    Scoring scoring = Scoring.DEFAULT.withEvaluation(Integer.parseInt(opt.getOrDefault("eval", "1000")))
-        .withCalibration(Integer.parseInt(opt.getOrDefault("calib", "256"))).withFinetune(ft);
+    Scoring scoring = Scoring.DEFAULT
+        .withEvaluation(Integer.parseInt(opt.getOrDefault("eval", "1000")))
+        .withCalibration(Integer.parseInt(opt.getOrDefault("calib", "256")))
+        .withFinetune(ft);
     String target = opt.getOrDefault("target", "bismo-edge");
     Budget budget = Budget.latency(Double.parseDouble(opt.getOrDefault("budget", "0.5")));
-    DdpgConfig ddpg = DdpgConfig.DEFAULT.withHidden(Integer.parseInt(opt.getOrDefault("hidden", "300")));
+    DdpgConfig ddpg =
+        DdpgConfig.DEFAULT.withHidden(Integer.parseInt(opt.getOrDefault("hidden", "300")));
     if (opt.containsKey("sigma") || opt.containsKey("decay")) {
-      ddpg = ddpg.withNoise(Double.parseDouble(opt.getOrDefault("sigma", String.valueOf(ddpg.sigma()))),
+      ddpg = ddpg.withNoise(
+          Double.parseDouble(opt.getOrDefault("sigma", String.valueOf(ddpg.sigma()))),
           Double.parseDouble(opt.getOrDefault("decay", String.valueOf(ddpg.sigmaDecay()))));
     }
-    System.out.printf("%s, %d episodes, %s on %s, %s; cores %d, load average %.1f at the start; settings %s%n", name, episodes, budget,
-        target, ft.describe(data.train().size()), Runtime.getRuntime().availableProcessors(), HaqBench.load(), opt);
+    System.out.printf(
+        "%s, %d episodes, %s on %s, %s; cores %d, load average %.1f at the start; settings %s%n",
+        name,
+        episodes,
+        budget,
+        target,
+        ft.describe(data.train().size()),
+        Runtime.getRuntime().availableProcessors(),
+        HaqBench.load(),
+        opt);
     List<double[]> rows = new ArrayList<>();
     for (String s : opt.getOrDefault("seeds", "1,2,3").split(",")) {
       long seed = Long.parseLong(s.trim());
@@ -70,35 +84,76 @@ public final class HaqSeedsBench {
       Candidate u = r.baseline("uniform");
       Candidate rs = r.baseline("random");
       double haqSeconds = r.episodes().stream().mapToDouble(e -> e.seconds()).sum();
-      System.out.printf("seed %d: %.1f s wall with baselines; HAQ %.2f s per episode, fine-tuning %.2f s per policy%n", seed, wall,
-          haqSeconds / r.episodes().size(), r.timing().finetunePerPolicy());
-      rows.add(new double[] {seed, r.accuracy(), r.testAccuracy(), u.accuracy(), u.test(), rs.accuracy(), rs.test(), r.cost() / r.eightBitCost(),
-          u.cost() / r.eightBitCost(), wall});
-      System.out.printf("| %d | %.2f / %.2f | %s %.2f / %.2f | %.2f / %.2f |%n", seed, r.accuracy(), r.testAccuracy(), u.method(), u.accuracy(),
-          u.test(), rs.accuracy(), rs.test());
+      System.out.printf(
+          "seed %d: %.1f s wall with baselines; HAQ %.2f s per episode, fine-tuning %.2f s per policy%n",
+          seed, wall, haqSeconds / r.episodes().size(), r.timing().finetunePerPolicy());
+      rows.add(new double[] {
+        seed,
+        r.accuracy(),
+        r.testAccuracy(),
+        u.accuracy(),
+        u.test(),
+        rs.accuracy(),
+        rs.test(),
+        r.cost() / r.eightBitCost(),
+        u.cost() / r.eightBitCost(),
+        wall
+      });
+      System.out.printf(
+          "| %d | %.2f / %.2f | %s %.2f / %.2f | %.2f / %.2f |%n",
+          seed,
+          r.accuracy(),
+          r.testAccuracy(),
+          u.method(),
+          u.accuracy(),
+          u.test(),
+          rs.accuracy(),
+          rs.test());
     }
     System.out.println();
-    System.out.println("| seed | HAQ val / test | uniform val / test | random val / test | HAQ - uniform val / test | HAQ - random val / test |");
+    System.out.println(
+        "| seed | HAQ val / test | uniform val / test | random val / test | HAQ - uniform val / test | HAQ - random val / test |");
     System.out.println("|---|---|---|---|---|---|");
     for (double[] r : rows) {
-      System.out.printf("| %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %+.2f / %+.2f | %+.2f / %+.2f |%n", (long) r[0], r[1], r[2], r[3], r[4],
-          r[5], r[6], r[1] - r[3], r[2] - r[4], r[1] - r[5], r[2] - r[6]);
+      System.out.printf(
+          "| %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %+.2f / %+.2f | %+.2f / %+.2f |%n",
+          (long) r[0],
+          r[1],
+          r[2],
+          r[3],
+          r[4],
+          r[5],
+          r[6],
+          r[1] - r[3],
+          r[2] - r[4],
+          r[1] - r[5],
+          r[2] - r[6]);
     }
-    System.out.printf("| mean | %s | %s | %s | %s | %s |%n", pair(rows, 1, 2), pair(rows, 3, 4), pair(rows, 5, 6), diff(rows, 1, 3, 2, 4),
+    System.out.printf(
+        "| mean | %s | %s | %s | %s | %s |%n",
+        pair(rows, 1, 2),
+        pair(rows, 3, 4),
+        pair(rows, 5, 6),
+        diff(rows, 1, 3, 2, 4),
         diff(rows, 1, 5, 2, 6));
-    long aheadU = rows.stream().filter(r -> r[1] >= r[3] + 0.3 && r[2] >= r[4] + 0.3).count();
-    long aheadR = rows.stream().filter(r -> r[1] >= r[5] + 0.3 && r[2] >= r[6] + 0.3).count();
-    System.out.printf("HAQ at least 0.3 points above uniform on both parts in %d of %d seeds, above random search in %d of %d%n", aheadU,
-        rows.size(), aheadR, rows.size());
+    long aheadU =
+        rows.stream().filter(r -> r[1] >= r[3] + 0.3 && r[2] >= r[4] + 0.3).count();
+    long aheadR =
+        rows.stream().filter(r -> r[1] >= r[5] + 0.3 && r[2] >= r[6] + 0.3).count();
+    System.out.printf(
+        "HAQ at least 0.3 points above uniform on both parts in %d of %d seeds, above random search in %d of %d%n",
+        aheadU, rows.size(), aheadR, rows.size());
   }
 
   private static String pair(List<double[]> rows, int a, int b) {
-    return String.format("%.2f / %.2f (range %.2f-%.2f / %.2f-%.2f)", mean(rows, a), mean(rows, b), min(rows, a), max(rows, a), min(rows, b),
-        max(rows, b));
+    return String.format(
+        "%.2f / %.2f (range %.2f-%.2f / %.2f-%.2f)",
+        mean(rows, a), mean(rows, b), min(rows, a), max(rows, a), min(rows, b), max(rows, b));
   }
 
   private static String diff(List<double[]> rows, int a, int b, int c, int d) {
-    return String.format("%+.2f / %+.2f", mean(rows, a) - mean(rows, b), mean(rows, c) - mean(rows, d));
+    return String.format(
+        "%+.2f / %+.2f", mean(rows, a) - mean(rows, b), mean(rows, c) - mean(rows, d));
   }
 
   private static double mean(List<double[]> rows, int k) {

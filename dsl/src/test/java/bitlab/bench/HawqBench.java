@@ -37,26 +37,49 @@ public final class HawqBench {
     Traces traces = synthetic(r50, 1);
     var edge = Catalogue.builtIn().target("bismo-edge");
     Hawq base = Hawq.of(r50, traces);
-    System.out.printf(Locale.ROOT, "ResNet-50 shape: %d layers with weights, %,d weights%n", r50.layers().size(),
+    System.out.printf(
+        Locale.ROOT,
+        "ResNet-50 shape: %d layers with weights, %,d weights%n",
+        r50.layers().size(),
         r50.workloads().stream().mapToLong(w -> w.weights()).sum());
     IlpProblem twoCand = base.bits(4, 8).budget(Budget.size(0.5)).problem();
     report("{4,8}, size 0.5", twoCand);
     IlpProblem twoCandBops = base.bits(4, 8).budget(Budget.bops(0.3)).problem();
     report("{4,8}, BOPs 0.3", twoCandBops);
     Hawq wide = base.bits(2, 3, 4, 5, 6, 7, 8);
-    IlpProblem twoBudgets = wide.budget(Budget.size(0.5)).budget(Budget.latency(edge, 0.5)).problem();
+    IlpProblem twoBudgets =
+        wide.budget(Budget.size(0.5)).budget(Budget.latency(edge, 0.5)).problem();
     report("{2..8}, size 0.5 + latency@bismo-edge 0.5", twoBudgets);
-    report("{2..8}, size 0.3 + latency@bismo-edge 0.4 + ties", wide.tieDownsamples().budget(Budget.size(0.3)).budget(Budget.latency(edge, 0.4)).problem());
+    report(
+        "{2..8}, size 0.3 + latency@bismo-edge 0.4 + ties",
+        wide.tieDownsamples()
+            .budget(Budget.size(0.3))
+            .budget(Budget.latency(edge, 0.4))
+            .problem());
     List<Bits> pairs = new ArrayList<>();
     for (int w : new int[] {2, 4, 8}) for (int a : new int[] {4, 8}) pairs.add(Bits.of(w, a));
-    report("W{2,4,8} x A{4,8}, BOPs 0.4 + energy@bismo-edge 0.5", base.candidates(pairs).budget(Budget.bops(0.4)).budget(Budget.energy(edge, 0.5)).problem());
+    report(
+        "W{2,4,8} x A{4,8}, BOPs 0.4 + energy@bismo-edge 0.5",
+        base.candidates(pairs)
+            .budget(Budget.bops(0.4))
+            .budget(Budget.energy(edge, 0.5))
+            .problem());
 
     System.out.println();
-    System.out.println("Scaling with layers: ResNet-50's problem repeated k times (layers renamed), same budget fractions;");
-    System.out.println("one solve each with the default time limit of " + IlpSolver.DEFAULT_TIME_LIMIT.toSeconds() + " s (after it: the best plan and its proven gap)");
-    System.out.println("layers  {4,8} size 0.5: wall / CPU ms, verdict        {2..8} size+latency 0.5: wall / CPU ms, verdict");
+    System.out.println(
+        "Scaling with layers: ResNet-50's problem repeated k times (layers renamed), same budget fractions;");
+    System.out.println(
+        "one solve each with the default time limit of " + IlpSolver.DEFAULT_TIME_LIMIT.toSeconds()
+            + " s (after it: the best plan and its proven gap)");
+    System.out.println(
+        "layers  {4,8} size 0.5: wall / CPU ms, verdict        {2..8} size+latency 0.5: wall / CPU ms, verdict");
     for (int k : new int[] {1, 2, 4, 8, 16}) {
-      System.out.printf(Locale.ROOT, "%6d  %-50s %s%n", 54 * k, once(repeat(twoCand, k)), once(repeat(twoBudgets, k)));
+      System.out.printf(
+          Locale.ROOT,
+          "%6d  %-50s %s%n",
+          54 * k,
+          once(repeat(twoCand, k)),
+          once(repeat(twoBudgets, k)));
     }
   }
 
@@ -66,7 +89,11 @@ public final class HawqBench {
     long c0 = cpu.getCurrentThreadCpuTime();
     IlpSolution s = IlpSolver.solve(p);
     double c = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
-    return String.format(Locale.ROOT, "%.1f / %.1f, %s", s.millis(), c,
+    return String.format(
+        Locale.ROOT,
+        "%.1f / %.1f, %s",
+        s.millis(),
+        c,
         s.proof().proven() ? "proven" : String.format(Locale.ROOT, "gap %.3g%%", 100 * s.gap()));
   }
 
@@ -74,8 +101,15 @@ public final class HawqBench {
     IlpSolution s = IlpSolver.solve(p);
     for (int i = 0; i < 3; i++) IlpSolver.solve(p);
     double[][] t = times(p, 15);
-    System.out.printf(Locale.ROOT, "%-55s median %7.1f ms wall (min %.1f, max %.1f), %7.1f ms CPU; proof nodes %,d, ojAlgo alone optimal: %s%n", what,
-        median(t[0]), Arrays.stream(t[0]).min().orElse(0), Arrays.stream(t[0]).max().orElse(0), median(t[1]), s.proof().nodes(),
+    System.out.printf(
+        Locale.ROOT,
+        "%-55s median %7.1f ms wall (min %.1f, max %.1f), %7.1f ms CPU; proof nodes %,d, ojAlgo alone optimal: %s%n",
+        what,
+        median(t[0]),
+        Arrays.stream(t[0]).min().orElse(0),
+        Arrays.stream(t[0]).max().orElse(0),
+        median(t[1]),
+        s.proof().nodes(),
         s.proof().solverOptimal());
   }
 
@@ -95,9 +129,12 @@ public final class HawqBench {
     bitlab.task.Work.progress("HAWQ-V3 bench: " + p.layers().size() * k + " layers");
     List<IlpProblem.Layer> layers = new ArrayList<>();
     for (int c = 0; c < k; c++) {
-      for (IlpProblem.Layer l : p.layers()) layers.add(new IlpProblem.Layer(l.name() + "#" + c, l.candidates(), l.omega(), l.costs()));
+      for (IlpProblem.Layer l : p.layers())
+        layers.add(new IlpProblem.Layer(l.name() + "#" + c, l.candidates(), l.omega(), l.costs()));
     }
-    List<IlpProblem.Limit> limits = p.limits().stream().map(l -> new IlpProblem.Limit(l.budget(), l.unit(), l.limit() * k)).toList();
+    List<IlpProblem.Limit> limits = p.limits().stream()
+        .map(l -> new IlpProblem.Limit(l.budget(), l.unit(), l.limit() * k))
+        .toList();
     return new IlpProblem(layers, limits, java.util.Map.of(), List.of());
   }
 

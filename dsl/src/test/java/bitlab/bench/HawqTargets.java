@@ -50,28 +50,40 @@ public final class HawqTargets {
     Model net;
     try {
       net = Zoo.load(name);
-      System.out.println(name + ": shipped weights (" + net.metadata().getOrDefault("test_accuracy", "?") + ")");
+      System.out.println(
+          name + ": shipped weights (" + net.metadata().getOrDefault("test_accuracy", "?") + ")");
     } catch (RuntimeException noWeights) {
-      net = Trainer.train(Zoo.architecture(name, 28, 1.0, 0), data, TrainConfig.adam(epochs, 1)).model();
-      System.out.println(name + ": no shipped weights; trained here for " + epochs + " epochs (Adam, seed 1)");
+      net = Trainer.train(Zoo.architecture(name, 28, 1.0, 0), data, TrainConfig.adam(epochs, 1))
+          .model();
+      System.out.println(
+          name + ": no shipped weights; trained here for " + epochs + " epochs (Adam, seed 1)");
     }
-    System.out.printf(Locale.ROOT, "FP32 test accuracy %.2f%%%n", 100 * net.evaluate(data).accuracy());
+    System.out.printf(
+        Locale.ROOT, "FP32 test accuracy %.2f%%%n", 100 * net.evaluate(data).accuracy());
     Samples calibration = data.calibration(256);
     Samples validation = data.validation(1000);
     int images = args.length > 2 ? Integer.parseInt(args[2]) : 256;
     int probes = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-    Traces traces = HessianTraces.estimate(net, data.train(), TraceOptions.DEFAULT.withImages(images).withIterations(Math.min(8, probes), probes));
+    Traces traces = HessianTraces.estimate(
+        net,
+        data.train(),
+        TraceOptions.DEFAULT.withImages(images).withIterations(Math.min(8, probes), probes));
     System.out.print(traces);
     List<Bits> cand = new ArrayList<>();
     String widths = args.length > 4 ? args[4] : "2,4,8";
     for (String w : widths.split(",")) cand.add(Bits.of(Integer.parseInt(w.trim()), 8));
-    if (cand.size() < 2) throw new IllegalArgumentException("Give at least two weight widths, e.g. 4,8; got '" + widths + "'.");
+    if (cand.size() < 2)
+      throw new IllegalArgumentException(
+          "Give at least two weight widths, e.g. 4,8; got '" + widths + "'.");
     Hawq base = Hawq.of(net, traces).candidates(cand);
     if (args.length > 5 && args[5].equals("measured")) {
       base = base.measuredDamage(data.train().take(images));
-      System.out.println("Omega: measured damage, 2 x the loss increase of each layer rounded alone, on " + images + " training images");
+      System.out.println(
+          "Omega: measured damage, 2 x the loss increase of each layer rounded alone, on " + images
+              + " training images");
     } else if (args.length > 5) {
-      throw new IllegalArgumentException("The sixth argument is 'measured' or nothing; got '" + args[5] + "'.");
+      throw new IllegalArgumentException(
+          "The sixth argument is 'measured' or nothing; got '" + args[5] + "'.");
     }
     List<Double> budgets = new ArrayList<>();
     if (args.length <= 4) {
@@ -81,7 +93,8 @@ public final class HawqTargets {
       budgets.add(size4);
       budgets.add((size2 + size4) / 2);
     } else {
-      // Given widths: every uniform size between the extremes, and halfway between adjacent uniform sizes.
+      // Given widths: every uniform size between the extremes, and halfway between adjacent uniform
+      // sizes.
       for (int i = 0; i + 1 < cand.size(); i++) {
         double lo = Policy.uniform(net, cand.get(i).weights(), 8).sizeBytes(net);
         double hi = Policy.uniform(net, cand.get(i + 1).weights(), 8).sizeBytes(net);
@@ -92,8 +105,14 @@ public final class HawqTargets {
     for (double budget : budgets) {
       Plan p = base.budget(Budget.sizeBytes(budget)).solve();
       double hawq = ptq(net, p.policy(), calibration, data.test());
-      System.out.printf(Locale.ROOT, "%nsize budget %.0f bytes: %s %s, %d bytes, PTQ test accuracy %.2f%%%n", budget,
-          p.measured() ? "measured-damage plan" : "HAWQ-V3", p.policy().summary(), p.policy().sizeBytes(net), 100 * hawq);
+      System.out.printf(
+          Locale.ROOT,
+          "%nsize budget %.0f bytes: %s %s, %d bytes, PTQ test accuracy %.2f%%%n",
+          budget,
+          p.measured() ? "measured-damage plan" : "HAWQ-V3",
+          p.policy().summary(),
+          p.policy().sizeBytes(net),
+          100 * hawq);
       System.out.println("  plan " + p.policy().bits());
       double bestUniform = Double.NaN;
       String bestUniformName = "none fits";
@@ -101,7 +120,12 @@ public final class HawqTargets {
         Policy u = Policy.uniform(net, b.weights(), b.activations());
         if (u.sizeBytes(net) > budget) continue;
         double a = ptq(net, u, calibration, data.test());
-        System.out.printf(Locale.ROOT, "  uniform %s: %d bytes, PTQ test accuracy %.2f%%%n", b, u.sizeBytes(net), 100 * a);
+        System.out.printf(
+            Locale.ROOT,
+            "  uniform %s: %d bytes, PTQ test accuracy %.2f%%%n",
+            b,
+            u.sizeBytes(net),
+            100 * a);
         if (Double.isNaN(bestUniform) || a > bestUniform) {
           bestUniform = a;
           bestUniformName = b.toString();
@@ -124,14 +148,24 @@ public final class HawqTargets {
         }
       }
       double random = ptq(net, bestRandom, calibration, data.test());
-      System.out.printf(Locale.ROOT, "  random search (%d feasible policies, best by validation accuracy %.2f%%): %s, PTQ test accuracy %.2f%%%n",
-          RANDOM, 100 * bestVal, bestRandom.bits(), 100 * random);
-      System.out.printf(Locale.ROOT, "  plan >= best uniform (%s): %s; plan >= random search: %s%n", bestUniformName,
-          Double.isNaN(bestUniform) || hawq >= bestUniform, hawq >= random);
+      System.out.printf(
+          Locale.ROOT,
+          "  random search (%d feasible policies, best by validation accuracy %.2f%%): %s, PTQ test accuracy %.2f%%%n",
+          RANDOM,
+          100 * bestVal,
+          bestRandom.bits(),
+          100 * random);
+      System.out.printf(
+          Locale.ROOT,
+          "  plan >= best uniform (%s): %s; plan >= random search: %s%n",
+          bestUniformName,
+          Double.isNaN(bestUniform) || hawq >= bestUniform,
+          hawq >= random);
     }
   }
 
   private static double ptq(Model net, Policy p, Samples calibration, Samples eval) {
-    return Deployment.evaluate(Quantizer.ptq(net, p, calibration, PtqConfig.DEFAULT), eval).accuracy();
+    return Deployment.evaluate(Quantizer.ptq(net, p, calibration, PtqConfig.DEFAULT), eval)
+        .accuracy();
   }
 }

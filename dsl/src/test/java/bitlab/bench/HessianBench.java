@@ -37,12 +37,20 @@ final class HessianBench {
   private HessianBench() {}
 
   static void run(String[] args) {
-    System.out.printf("Hessian bench: %d cores, JDK %s, CPU flags %s; shared machines make single timings noisy, ratios within one run are "
-        + "what to read%n%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), FoundationBench.cpu());
+    System.out.printf(
+        "Hessian bench: %d cores, JDK %s, CPU flags %s; shared machines make single timings noisy, ratios within one run are "
+            + "what to read%n%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        FoundationBench.cpu());
     Dataset mnist = Datasets.mnist();
-    System.out.println("One pass over 64 images, all Conv/Linear weights, float (ms, median of 7 alternating rounds)");
-    System.out.printf("%-18s %10s %10s %10s %12s %12s%n", "model", "gradient", "H.v", "J.v", "H.v / grad", "J.v / grad");
-    for (String name : args.length == 0 ? MODELS : Arrays.asList(args)) products(Zoo.load(name), mnist.train());
+    System.out.println(
+        "One pass over 64 images, all Conv/Linear weights, float (ms, median of 7 alternating rounds)");
+    System.out.printf(
+        "%-18s %10s %10s %10s %12s %12s%n",
+        "model", "gradient", "H.v", "J.v", "H.v / grad", "J.v / grad");
+    for (String name : args.length == 0 ? MODELS : Arrays.asList(args))
+      products(Zoo.load(name), mnist.train());
     System.out.println();
     traces(Zoo.load("lenet5"), mnist.train());
   }
@@ -79,24 +87,38 @@ final class HessianBench {
         ms[2][round] = millis(jv, reps);
       }
       double g = median(ms[0]), h = median(ms[1]), j = median(ms[2]);
-      System.out.printf("%-18s %10.1f %10.1f %10.1f %11.2fx %11.2fx%n", m.name(), g, h, j, h / g, j / g);
+      System.out.printf(
+          "%-18s %10.1f %10.1f %10.1f %11.2fx %11.2fx%n", m.name(), g, h, j, h / g, j / g);
     }
   }
 
   private static void traces(Model m, Samples train) {
-    System.out.println("Hutchinson traces of " + m.name() + ", 128 images, 10 probes (seconds; per probe)");
+    System.out.println(
+        "Hutchinson traces of " + m.name() + ", 128 images, 10 probes (seconds; per probe)");
     List<TraceOptions> runs = new ArrayList<>();
-    runs.add(new TraceOptions(128, 10, 10, 1e-3, 0, TraceOptions.Probes.OUTPUT, TraceOptions.Curvature.JACOBIAN));
-    runs.add(new TraceOptions(128, 10, 10, 1e-3, 0, TraceOptions.Probes.PER_LAYER, TraceOptions.Curvature.EXACT));
-    runs.add(new TraceOptions(128, 10, 10, 1e-3, 0, TraceOptions.Probes.PER_LAYER, TraceOptions.Curvature.GRADIENTS));
+    runs.add(new TraceOptions(
+        128, 10, 10, 1e-3, 0, TraceOptions.Probes.OUTPUT, TraceOptions.Curvature.JACOBIAN));
+    runs.add(new TraceOptions(
+        128, 10, 10, 1e-3, 0, TraceOptions.Probes.PER_LAYER, TraceOptions.Curvature.EXACT));
+    runs.add(new TraceOptions(
+        128, 10, 10, 1e-3, 0, TraceOptions.Probes.PER_LAYER, TraceOptions.Curvature.GRADIENTS));
     double exact = Double.NaN;
     for (TraceOptions o : runs) {
-      HessianTraces.estimate(m, train, new TraceOptions(128, 1, 1, 1e-3, 0, o.probes(), o.curvature())); // warm-up
+      HessianTraces.estimate(
+          m, train, new TraceOptions(128, 1, 1, 1e-3, 0, o.probes(), o.curvature())); // warm-up
       Traces t = HessianTraces.estimate(m, train, o);
       if (o.curvature() == TraceOptions.Curvature.EXACT) exact = t.seconds();
-      String vs = o.curvature() == TraceOptions.Curvature.GRADIENTS ? String.format("   %.1fx the exact per-layer run", t.seconds() / exact) : "";
-      System.out.printf("  %-10s probes, %-9s curvature %8.2f s %8.3f s/probe   fc1 trace %.4e%s%n", o.probes().name().toLowerCase(),
-          o.curvature().name().toLowerCase(), t.seconds(), t.seconds() / 10, t.layers().get(2).trace(), vs);
+      String vs = o.curvature() == TraceOptions.Curvature.GRADIENTS
+          ? String.format("   %.1fx the exact per-layer run", t.seconds() / exact)
+          : "";
+      System.out.printf(
+          "  %-10s probes, %-9s curvature %8.2f s %8.3f s/probe   fc1 trace %.4e%s%n",
+          o.probes().name().toLowerCase(),
+          o.curvature().name().toLowerCase(),
+          t.seconds(),
+          t.seconds() / 10,
+          t.layers().get(2).trace(),
+          vs);
     }
   }
 

@@ -3,6 +3,7 @@ package bitlab.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import bitlab.cpu.CpuFeatures;
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.data.Samples;
@@ -10,7 +11,6 @@ import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.kernel.ConvKernels;
-import bitlab.cpu.CpuFeatures;
 import bitlab.integer.kernel.Int8Peak;
 import bitlab.integer.kernel.Parallel;
 import bitlab.model.Inference;
@@ -41,7 +41,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * [BATCH]}: the per-layer profile beside ONNX Runtime's per-node times ({@link ProfileBench}).
  */
 public final class IntegerBench {
-  static final List<String> DEFAULT = List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini", "resnet18@224", "mobilenet-v2@224");
+  static final List<String> DEFAULT = List.of(
+      "lenet5",
+      "resnet-mini",
+      "mobilenet-v1-mini",
+      "mobilenet-v2-mini",
+      "resnet18@224",
+      "mobilenet-v2@224");
 
   private IntegerBench() {}
 
@@ -67,16 +73,34 @@ public final class IntegerBench {
     int cores = Runtime.getRuntime().availableProcessors();
     Int8Peak int8 = Int8Peak.ofThisMachine();
     boolean amx = !Double.isNaN(int8.amxGmacs());
-    System.out.println("instruction set: " + CpuFeatures.current() + "; oneDNN runs " + (ConvKernels.dnnlIsa().isEmpty() ? "nowhere: " + ConvKernels.dnnlUnavailableReason() : ConvKernels.dnnlIsa()));
+    System.out.println("instruction set: " + CpuFeatures.current() + "; oneDNN runs "
+        + (ConvKernels.dnnlIsa().isEmpty()
+            ? "nowhere: " + ConvKernels.dnnlUnavailableReason()
+            : ConvKernels.dnnlIsa()));
     System.out.println("int8 peak: " + int8.formula());
-    System.out.printf("%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s%s %7s%n", "model", "batch", "bits", "integer ms", "FP32 ms", "ORT fp32 ms",
-        "ORT qdq ms", "int/FP32", "int/ORT", "int/QDQ", "GMAC/s", "% peak", amx ? String.format(" %7s", "% AMX") : "", "/W8A8");
+    System.out.printf(
+        "%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s%s %7s%n",
+        "model",
+        "batch",
+        "bits",
+        "integer ms",
+        "FP32 ms",
+        "ORT fp32 ms",
+        "ORT qdq ms",
+        "int/FP32",
+        "int/ORT",
+        "int/QDQ",
+        "GMAC/s",
+        "% peak",
+        amx ? String.format(" %7s", "% AMX") : "",
+        "/W8A8");
     List<String> memory = new java.util.ArrayList<>();
     List<String> flags = new java.util.ArrayList<>();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
         String[] p = spec.split("@");
-        Model net = p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
+        Model net =
+            p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
         Samples calib = p.length > 1 ? random(net, 8) : mnist.train().take(64);
         Path fp32File = Files.createTempFile("bitlab-bench-", ".onnx");
         try {
@@ -85,14 +109,17 @@ public final class IntegerBench {
             opts.setIntraOpNumThreads(cores);
             try (OrtSession ort = env.createSession(fp32File.toString(), opts)) {
               for (int batch : new int[] {1, 8}) {
-                INDArray x = p.length > 1 ? calib.images().get(NDArrayIndex.interval(0, batch)).dup()
+                INDArray x = p.length > 1
+                    ? calib.images().get(NDArrayIndex.interval(0, batch)).dup()
                     : mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
                 long[] bytes = new long[3];
                 List<Row> rows = new java.util.ArrayList<>();
-                // W7A8: on a CPU without VNNI 7-bit weights need one oneDNN pass where 8-bit ones need two (see DnnlConvKernel)
+                // W7A8: on a CPU without VNNI 7-bit weights need one oneDNN pass where 8-bit ones
+                // need two (see DnnlConvKernel)
                 for (int[] wa : new int[][] {{8, 8}, {7, 8}, {4, 4}}) {
                   int bits = wa[0];
-                  QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, wa[0], wa[1]), calib, PtqConfig.DEFAULT);
+                  QuantizedModel q = Quantizer.ptq(
+                      net, Policy.uniform(net, wa[0], wa[1]), calib, PtqConfig.DEFAULT);
                   IntegerModel iq = Deployment.integer(q);
                   bytes[0] = 4 * q.folded().parameterCount();
                   if (bits != 7) bytes[bits == 8 ? 1 : 2] = iq.bytes();
@@ -101,7 +128,10 @@ public final class IntegerBench {
                     iq.exportOnnx(qdqFile.toString());
                     try (OrtSession qdq = env.createSession(qdqFile.toString(), opts)) {
                       boolean settled = Latency.warm(iq, x);
-                      rows.add(new Row("W" + wa[0] + "A" + wa[1], time(env, ort, qdq, iq, q.folded(), x, p.length > 1 ? 5 : 7), settled));
+                      rows.add(new Row(
+                          "W" + wa[0] + "A" + wa[1],
+                          time(env, ort, qdq, iq, q.folded(), x, p.length > 1 ? 5 : 7),
+                          settled));
                     }
                   } finally {
                     Files.deleteIfExists(qdqFile);
@@ -112,14 +142,37 @@ public final class IntegerBench {
                   double[] t = r.ms();
                   double gmacs = (double) net.macs() * batch / (t[0] / 1e3) / 1e9;
                   String flag = flag(r, fastest);
-                  if (!flag.isEmpty()) flags.add(String.format("%s batch %d %s: %s", spec, batch, r.bits(), flag));
-                  System.out.printf("%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%%%s %7s%s%n", spec, batch, r.bits(),
-                      t[0], t[1], t[2], t[3], t[0] / t[1], t[0] / t[2], t[0] / t[3], gmacs, 100 * gmacs / int8.gmacs(),
+                  if (!flag.isEmpty())
+                    flags.add(String.format("%s batch %d %s: %s", spec, batch, r.bits(), flag));
+                  System.out.printf(
+                      "%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%%%s %7s%s%n",
+                      spec,
+                      batch,
+                      r.bits(),
+                      t[0],
+                      t[1],
+                      t[2],
+                      t[3],
+                      t[0] / t[1],
+                      t[0] / t[2],
+                      t[0] / t[3],
+                      gmacs,
+                      100 * gmacs / int8.gmacs(),
                       amx ? String.format(" %6.1f%%", 100 * gmacs / int8.amxGmacs()) : "",
-                      r == rows.get(0) ? "" : String.format("%.2fx", t[0] / rows.get(0).ms()[0]), flag.isEmpty() ? "" : "  << FLAG");
+                      r == rows.get(0)
+                          ? ""
+                          : String.format("%.2fx", t[0] / rows.get(0).ms()[0]),
+                      flag.isEmpty() ? "" : "  << FLAG");
                 }
                 if (batch == 1) {
-                  memory.add(String.format("%-18s %14d %14d %7.1f%% %14d %7.1f%%", spec, bytes[0], bytes[1], 100.0 * bytes[1] / bytes[0], bytes[2], 100.0 * bytes[2] / bytes[0]));
+                  memory.add(String.format(
+                      "%-18s %14d %14d %7.1f%% %14d %7.1f%%",
+                      spec,
+                      bytes[0],
+                      bytes[1],
+                      100.0 * bytes[1] / bytes[0],
+                      bytes[2],
+                      100.0 * bytes[2] / bytes[0]));
                 }
               }
             }
@@ -129,11 +182,17 @@ public final class IntegerBench {
         }
       }
     }
-    System.out.println("\nint/FP32 and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
-    System.out.println(flags.isEmpty() ? "No row flagged: every integer row is within " + FLAG_RATIO + "x (or " + FLAG_MIN_MS + " ms) of its model's fastest width at that batch."
-        : "FLAGGED rows (" + FLAG_RATIO + "x and " + FLAG_MIN_MS + " ms slower than its model's fastest width at the same batch, or timed before its kernels settled):");
+    System.out.println(
+        "\nint/FP32 and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
+    System.out.println(
+        flags.isEmpty()
+            ? "No row flagged: every integer row is within " + FLAG_RATIO + "x (or " + FLAG_MIN_MS
+                + " ms) of its model's fastest width at that batch."
+            : "FLAGGED rows (" + FLAG_RATIO + "x and " + FLAG_MIN_MS
+                + " ms slower than its model's fastest width at the same batch, or timed before its kernels settled):");
     flags.forEach(f -> System.out.println("  " + f));
-    System.out.printf("%nparameter bytes: FP32 (BatchNorm folded, 4 bytes a value) against the integer program (packed codes, int32 biases)%n");
+    System.out.printf(
+        "%nparameter bytes: FP32 (BatchNorm folded, 4 bytes a value) against the integer program (packed codes, int32 biases)%n");
     System.out.printf("%-18s %14s %14s %8s %14s %8s%n", "model", "FP32", "W8A8", "", "W4A4", "");
     memory.forEach(System.out::println);
   }
@@ -154,25 +213,45 @@ public final class IntegerBench {
   static String flag(Row r, double fastestMs) {
     List<String> why = new java.util.ArrayList<>();
     double[] t = r.ms();
-    if (t[0] > FLAG_RATIO * fastestMs && t[0] - fastestMs > FLAG_MIN_MS) why.add(String.format("%.1fx the time of the fastest width (%.2f ms against %.2f ms)", t[0] / fastestMs, t[0], fastestMs));
-    if (!r.settled()) why.add("timed before every layer's kernel had settled (two minutes of warm-up were not enough)");
+    if (t[0] > FLAG_RATIO * fastestMs && t[0] - fastestMs > FLAG_MIN_MS)
+      why.add(String.format(
+          "%.1fx the time of the fastest width (%.2f ms against %.2f ms)",
+          t[0] / fastestMs, t[0], fastestMs));
+    if (!r.settled())
+      why.add(
+          "timed before every layer's kernel had settled (two minutes of warm-up were not enough)");
     return String.join("; ", why);
   }
 
   /** Median ms per batch of integer, FP32, ORT FP32 and ORT QDQ, alternating. */
-  static double[] time(OrtEnvironment env, OrtSession ort, OrtSession qdq, IntegerModel iq, Model folded, INDArray x, int rounds) throws Exception {
+  static double[] time(
+      OrtEnvironment env,
+      OrtSession ort,
+      OrtSession qdq,
+      IntegerModel iq,
+      Model folded,
+      INDArray x,
+      int rounds)
+      throws Exception {
     float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
     Runnable runOrt = () -> run(env, ort, data, x.shape());
     Runnable runQdq = () -> run(env, qdq, data, x.shape());
-    // Until C2 has compiled them, Vector API kernels run about 100x slower than they will: the integer path is
-    // warmed (by the caller) until its kernel choices settle, the others here for three calls and one second. The
-    // rounds pause 20 ms before each path (spinning ONNX Runtime threads stop; see Latency.alternate).
+    // Until C2 has compiled them, Vector API kernels run about 100x slower than they will: the
+    // integer path is
+    // warmed (by the caller) until its kernel choices settle, the others here for three calls and
+    // one second. The
+    // rounds pause 20 ms before each path (spinning ONNX Runtime threads stop; see
+    // Latency.alternate).
     List<Runnable> others = List.of(() -> Inference.logits(folded, x), runOrt, runQdq);
     for (Runnable path : others) {
       long until = System.nanoTime() + 1_000_000_000L;
       for (int w = 0; w < 3 || System.nanoTime() < until; w++) path.run();
     }
-    return Latency.alternate(List.of(() -> iq.predict(x), others.get(0), others.get(1), others.get(2)), rounds, 20, r -> {});
+    return Latency.alternate(
+        List.of(() -> iq.predict(x), others.get(0), others.get(1), others.get(2)),
+        rounds,
+        20,
+        r -> {});
   }
 
   static float[][] run(OrtEnvironment env, OrtSession s, float[] data, long[] shape) {
@@ -192,20 +271,29 @@ public final class IntegerBench {
   static void threshold(long macs) {
     Dataset mnist = Datasets.mnist();
     long saved = Parallel.minParallelMacs();
-    System.out.printf("%-18s %14s %16s %7s%n", "model", "all split ms", "<" + macs + " serial ms", "ratio");
+    System.out.printf(
+        "%-18s %14s %16s %7s%n", "model", "all split ms", "<" + macs + " serial ms", "ratio");
     try {
-      for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
+      for (String name :
+          List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
         Model net = Zoo.load(name);
-        IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT));
+        IntegerModel iq = Deployment.integer(Quantizer.ptq(
+            net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT));
         INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, 1)).dup();
         Latency.warm(iq, x);
-        double[] ms = Latency.alternate(List.of(() -> {
-          Parallel.minParallelMacs(0);
-          iq.predict(x);
-        }, () -> {
-          Parallel.minParallelMacs(macs);
-          iq.predict(x);
-        }), 301, 0, r -> {});
+        double[] ms = Latency.alternate(
+            List.of(
+                () -> {
+                  Parallel.minParallelMacs(0);
+                  iq.predict(x);
+                },
+                () -> {
+                  Parallel.minParallelMacs(macs);
+                  iq.predict(x);
+                }),
+            301,
+            0,
+            r -> {});
         System.out.printf("%-18s %14.3f %16.3f %6.2fx%n", name, ms[0], ms[1], ms[1] / ms[0]);
       }
     } finally {
@@ -219,24 +307,35 @@ public final class IntegerBench {
    */
   static void helpers(int batch) {
     Dataset mnist = Datasets.mnist();
-    System.out.printf("busy now: %s%n%-18s %12s %12s %10s%n", Parallel.busy(), "model", "helpers ms", "alone ms", "FP32 ms");
+    System.out.printf(
+        "busy now: %s%n%-18s %12s %12s %10s%n",
+        Parallel.busy(), "model", "helpers ms", "alone ms", "FP32 ms");
     try {
-      for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
+      for (String name :
+          List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
         Model net = Zoo.load(name);
-        QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT);
+        QuantizedModel q = Quantizer.ptq(
+            net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT);
         IntegerModel iq = Deployment.integer(q);
         INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
         for (Parallel.Helpers h : List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER)) {
           Parallel.helpers(h);
           Latency.warm(iq, x);
         }
-        double[] ms = Latency.alternate(List.of(() -> {
-          Parallel.helpers(Parallel.Helpers.ALWAYS);
-          iq.predict(x);
-        }, () -> {
-          Parallel.helpers(Parallel.Helpers.NEVER);
-          iq.predict(x);
-        }, () -> Inference.logits(q.folded(), x)), 41, 5, r -> {});
+        double[] ms = Latency.alternate(
+            List.of(
+                () -> {
+                  Parallel.helpers(Parallel.Helpers.ALWAYS);
+                  iq.predict(x);
+                },
+                () -> {
+                  Parallel.helpers(Parallel.Helpers.NEVER);
+                  iq.predict(x);
+                },
+                () -> Inference.logits(q.folded(), x)),
+            41,
+            5,
+            r -> {});
         System.out.printf("%-18s %12.3f %12.3f %10.3f%n", name, ms[0], ms[1], ms[2]);
       }
     } finally {
@@ -249,22 +348,29 @@ public final class IntegerBench {
     Dataset mnist = Datasets.mnist();
     System.out.printf("%-18s %6s %10s %10s %10s%n", "model", "bits", "agree", "of", "%");
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
-      for (String name : List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
+      for (String name :
+          List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
         Model net = Zoo.load(name);
         for (int bits : new int[] {8, 4}) {
-          IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, bits, bits), mnist.train().take(512), PtqConfig.DEFAULT));
+          IntegerModel iq = Deployment.integer(Quantizer.ptq(
+              net, Policy.uniform(net, bits, bits), mnist.train().take(512), PtqConfig.DEFAULT));
           Path file = Files.createTempFile("bitlab-agree-", ".onnx");
           int agree = 0, n = mnist.test().size();
           try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             iq.exportOnnx(file.toString());
             try (OrtSession s = env.createSession(file.toString(), opts)) {
               for (int from = 0; from < n; from += 250) {
-                INDArray x = mnist.test().images().get(NDArrayIndex.interval(from, Math.min(n, from + 250))).dup('c');
+                INDArray x = mnist
+                    .test()
+                    .images()
+                    .get(NDArrayIndex.interval(from, Math.min(n, from + 250)))
+                    .dup('c');
                 INDArray ours = Nd4j.argMax(iq.predict(x), 1);
                 float[][] logits = run(env, s, x.data().asFloat(), x.shape());
                 for (int i = 0; i < logits.length; i++) {
                   int best = 0;
-                  for (int k = 1; k < logits[i].length; k++) if (logits[i][k] > logits[i][best]) best = k;
+                  for (int k = 1; k < logits[i].length; k++)
+                    if (logits[i][k] > logits[i][best]) best = k;
                   if (best == ours.getInt(i)) agree++;
                 }
               }
@@ -272,7 +378,9 @@ public final class IntegerBench {
           } finally {
             Files.deleteIfExists(file);
           }
-          System.out.printf("%-18s %6s %10d %10d %9.2f%%%n", name, "W" + bits + "A" + bits, agree, n, 100.0 * agree / n);
+          System.out.printf(
+              "%-18s %6s %10d %10d %9.2f%%%n",
+              name, "W" + bits + "A" + bits, agree, n, 100.0 * agree / n);
         }
       }
     }
@@ -281,8 +389,7 @@ public final class IntegerBench {
   static Samples random(Model net, int n) {
     Nd4j.getRandom().setSeed(1);
     INDArray x = Nd4j.randn(DataType.FLOAT, net.inputShape().withBatch(n));
-    return new Samples("random " + net.inputShape(), x, new int[n], net.outputShape().channels());
+    return new Samples(
+        "random " + net.inputShape(), x, new int[n], net.outputShape().channels());
   }
-
-
 }

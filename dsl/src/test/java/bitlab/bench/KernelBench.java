@@ -30,8 +30,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * reported. Every shape also checks that the fast kernels' accumulators equal the reference's.
  */
 final class KernelBench {
-  private static final long MIN_NANOS = 20_000_000L; // repeat short calls until a timing lasts this long
-  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+  private static final long MIN_NANOS =
+      20_000_000L; // repeat short calls until a timing lasts this long
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
   /** {@code --cpu}: time one core by the calling thread's CPU time (robust on a shared, busy machine). */
   private static boolean cpuTime;
   /** {@code --no-reference}: skip the slow reference loop (its columns show NaN, the exactness check is skipped). */
@@ -47,7 +49,14 @@ final class KernelBench {
    * (NaN where it does not take the layer), the one {@code ConvKernels.best} picks, the reference
    * loop and ND4J's FP32 convolution.
    */
-  record Timing(double java, double dnnl, double best, double reference, double fp32, boolean identical, String kernel) {}
+  record Timing(
+      double java,
+      double dnnl,
+      double best,
+      double reference,
+      double fp32,
+      boolean identical,
+      String kernel) {}
 
   static void run(String[] args) {
     List<String> models = new ArrayList<>();
@@ -55,13 +64,18 @@ final class KernelBench {
     int rounds = 5, threads = ConvKernels.defaultThreads();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--batch" -> batches = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--batch" ->
+          batches =
+              Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--cpu" -> cpuTime = true;
         case "--no-reference" -> noReference = true;
         default -> {
-          if (args[i].startsWith("--")) throw new IllegalArgumentException("The kernels bench takes MODEL..., --batch, --rounds, --threads, --cpu and --no-reference, not '" + args[i] + "'.");
+          if (args[i].startsWith("--"))
+            throw new IllegalArgumentException(
+                "The kernels bench takes MODEL..., --batch, --rounds, --threads, --cpu and --no-reference, not '"
+                    + args[i] + "'.");
           models.add(args[i]);
         }
       }
@@ -69,29 +83,51 @@ final class KernelBench {
     if (models.isEmpty()) models = List.of("resnet18", "mobilenet-v2");
     if (cpuTime) {
       if (!"1".equals(System.getenv("OMP_NUM_THREADS"))) {
-        throw new IllegalArgumentException("--cpu times one core: run it as OMP_NUM_THREADS=1 ./bitlab bench kernels --cpu, so that oneDNN and ND4J"
-            + " compute on the calling thread.");
+        throw new IllegalArgumentException(
+            "--cpu times one core: run it as OMP_NUM_THREADS=1 ./bitlab bench kernels --cpu, so that oneDNN and ND4J"
+                + " compute on the calling thread.");
       }
       threads = 1;
     }
     Int8Peak peak = Int8Peak.ofThisMachine();
     String vectors = ConvKernels.vectorUnavailableReason();
-    System.out.printf("bitlab kernels bench: %d cores, JDK %s, kernel threads %d, %s, %s%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"), threads, vectors == null ? "Vector API kernels" : "plain-Java kernels (" + vectors + ")",
-        cpuTime ? "timed by the CPU time of one thread (GMAC/s per core)" : "timed by the wall clock");
+    System.out.printf(
+        "bitlab kernels bench: %d cores, JDK %s, kernel threads %d, %s, %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        threads,
+        vectors == null ? "Vector API kernels" : "plain-Java kernels (" + vectors + ")",
+        cpuTime
+            ? "timed by the CPU time of one thread (GMAC/s per core)"
+            : "timed by the wall clock");
     System.out.println("int8 peak: " + peak.formula());
-    System.out.println("load average when the bench started: " + loadAverage() + " (other processes share these cores; --cpu is less sensitive to them)");
-    System.out.printf("int32 vector ceiling (JDK 17's Vector API has no 8-bit dot product): %d cores x 8 MAC/cycle = %.1f GMAC/s%n",
+    System.out.println("load average when the bench started: " + loadAverage()
+        + " (other processes share these cores; --cpu is less sensitive to them)");
+    System.out.printf(
+        "int32 vector ceiling (JDK 17's Vector API has no 8-bit dot product): %d cores x 8 MAC/cycle = %.1f GMAC/s%n",
         Runtime.getRuntime().availableProcessors(), peak.int32());
-    System.out.printf("best, java and FP32: median of %d alternating rounds after a warm-up; reference: median of 2 runs after a warm-up at batch 1, one run at batch 8%n", rounds);
+    System.out.printf(
+        "best, java and FP32: median of %d alternating rounds after a warm-up; reference: median of 2 runs after a warm-up at batch 1, one run at batch 8%n",
+        rounds);
     String dnnl = ConvKernels.dnnlUnavailableReason();
-    System.out.println("oneDNN: " + (dnnl == null ? "on (its own OpenMP threads, all cores)" : "off: " + dnnl) + "; %peak is of the int8 peak"
-        + (cpuTime ? " of one core; best is the faster of java and oneDNN where ConvKernels.best would try both"
-            : "; best is ConvKernels.best after its trial calls (it times oneDNN and java and keeps the faster)") + "\n");
+    System.out.println(
+        "oneDNN: " + (dnnl == null ? "on (its own OpenMP threads, all cores)" : "off: " + dnnl)
+            + "; %peak is of the int8 peak"
+            + (cpuTime
+                ? " of one core; best is the faster of java and oneDNN where ConvKernels.best would try both"
+                : "; best is ConvKernels.best after its trial calls (it times oneDNN and java and keeps the faster)")
+            + "\n");
     for (String name : models) {
       Model m = Zoo.load(name);
       List<Layer> layers = distinctShapes(m);
-      for (int batch : batches) table(name, layers, batch, rounds, threads, cpuTime ? peak.gmacs() / Runtime.getRuntime().availableProcessors() : peak.gmacs());
+      for (int batch : batches)
+        table(
+            name,
+            layers,
+            batch,
+            rounds,
+            threads,
+            cpuTime ? peak.gmacs() / Runtime.getRuntime().availableProcessors() : peak.gmacs());
     }
   }
 
@@ -103,8 +139,19 @@ final class KernelBench {
         ph = c.padH();
         pw = c.padW();
       }
-      ConvGeometry g = w.kind() == LayerWorkload.Kind.LINEAR ? ConvGeometry.linear(w.inChannels(), w.outChannels())
-          : new ConvGeometry(w.inChannels(), w.outChannels(), w.kernelH(), w.kernelW(), w.stride(), ph, pw, w.groups(), w.inH(), w.inW());
+      ConvGeometry g = w.kind() == LayerWorkload.Kind.LINEAR
+          ? ConvGeometry.linear(w.inChannels(), w.outChannels())
+          : new ConvGeometry(
+              w.inChannels(),
+              w.outChannels(),
+              w.kernelH(),
+              w.kernelW(),
+              w.stride(),
+              ph,
+              pw,
+              w.groups(),
+              w.inH(),
+              w.inW());
       byShape.computeIfAbsent(g, k -> new ArrayList<>()).add(w.name());
     }
     List<Layer> out = new ArrayList<>();
@@ -112,11 +159,29 @@ final class KernelBench {
     return out;
   }
 
-  private static void table(String model, List<Layer> layers, int batch, int rounds, int threads, double peak) {
-    System.out.printf("%s at 224, batch %d: %d distinct layer shapes%n", model, batch, layers.size());
-    System.out.printf("%-4s %-34s %8s %-17s %9s %8s %8s %8s %8s %8s %7s %7s %6s %5s%n", "n", "shape", "MMAC", "best kernel", "best ms",
-        "best", "java", "oneDNN", "ref", "FP32", "x ref", "x FP32", "%peak", "same");
-    System.out.printf("%-4s %-34s %8s %-17s %9s %8s %8s %8s %8s %8s%n", "", "", "", "", "", "GMAC/s", "GMAC/s", "GMAC/s", "GMAC/s", "GMAC/s");
+  private static void table(
+      String model, List<Layer> layers, int batch, int rounds, int threads, double peak) {
+    System.out.printf(
+        "%s at 224, batch %d: %d distinct layer shapes%n", model, batch, layers.size());
+    System.out.printf(
+        "%-4s %-34s %8s %-17s %9s %8s %8s %8s %8s %8s %7s %7s %6s %5s%n",
+        "n",
+        "shape",
+        "MMAC",
+        "best kernel",
+        "best ms",
+        "best",
+        "java",
+        "oneDNN",
+        "ref",
+        "FP32",
+        "x ref",
+        "x FP32",
+        "%peak",
+        "same");
+    System.out.printf(
+        "%-4s %-34s %8s %-17s %9s %8s %8s %8s %8s %8s%n",
+        "", "", "", "", "", "GMAC/s", "GMAC/s", "GMAC/s", "GMAC/s", "GMAC/s");
     double fastTotal = 0, javaTotal = 0, refTotal = 0, fpTotal = 0;
     long macTotal = 0;
     boolean allSame = true;
@@ -131,22 +196,52 @@ final class KernelBench {
       macTotal += n * macs;
       allSame &= t.identical();
       String dnnl = Double.isNaN(t.dnnl()) ? "-" : String.format("%.1f", macs / t.dnnl() / 1e9);
-      System.out.printf("%-4s %-34s %8.1f %-17s %9.3f %8.1f %8.1f %8s %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n", n + "x", describe(l.g()), macs / 1e6,
-          t.kernel(), t.best() * 1e3, macs / t.best() / 1e9, macs / t.java() / 1e9, dnnl, macs / t.reference() / 1e9, macs / t.fp32() / 1e9,
-          t.reference() / t.best(), t.fp32() / t.best(), 100 * macs / t.best() / 1e9 / peak, noReference ? "-" : t.identical() ? "yes" : "NO");
+      System.out.printf(
+          "%-4s %-34s %8.1f %-17s %9.3f %8.1f %8.1f %8s %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n",
+          n + "x",
+          describe(l.g()),
+          macs / 1e6,
+          t.kernel(),
+          t.best() * 1e3,
+          macs / t.best() / 1e9,
+          macs / t.java() / 1e9,
+          dnnl,
+          macs / t.reference() / 1e9,
+          macs / t.fp32() / 1e9,
+          t.reference() / t.best(),
+          t.fp32() / t.best(),
+          100 * macs / t.best() / 1e9 / peak,
+          noReference ? "-" : t.identical() ? "yes" : "NO");
     }
-    System.out.printf("%-4s %-34s %8.1f %-17s %9.2f %8.1f %8.1f %8s %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n", "all", "the whole model (n x each shape)", macTotal / 1e6, "",
-        fastTotal * 1e3, macTotal / fastTotal / 1e9, macTotal / javaTotal / 1e9, "", macTotal / refTotal / 1e9, macTotal / fpTotal / 1e9, refTotal / fastTotal,
-        fpTotal / fastTotal, 100 * macTotal / fastTotal / 1e9 / peak, noReference ? "-" : allSame ? "yes" : "NO");
-    System.out.printf("     whole-model times: best %.1f ms, java %.1f ms, reference %.0f ms, FP32 %.1f ms%n%n", fastTotal * 1e3, javaTotal * 1e3,
-        refTotal * 1e3, fpTotal * 1e3);
+    System.out.printf(
+        "%-4s %-34s %8.1f %-17s %9.2f %8.1f %8.1f %8s %8.2f %8.1f %6.1fx %6.2fx %5.1f%% %5s%n",
+        "all",
+        "the whole model (n x each shape)",
+        macTotal / 1e6,
+        "",
+        fastTotal * 1e3,
+        macTotal / fastTotal / 1e9,
+        macTotal / javaTotal / 1e9,
+        "",
+        macTotal / refTotal / 1e9,
+        macTotal / fpTotal / 1e9,
+        refTotal / fastTotal,
+        fpTotal / fastTotal,
+        100 * macTotal / fastTotal / 1e9 / peak,
+        noReference ? "-" : allSame ? "yes" : "NO");
+    System.out.printf(
+        "     whole-model times: best %.1f ms, java %.1f ms, reference %.0f ms, FP32 %.1f ms%n%n",
+        fastTotal * 1e3, javaTotal * 1e3, refTotal * 1e3, fpTotal * 1e3);
   }
 
   static String describe(ConvGeometry g) {
-    if (g.inH() == 1 && g.inW() == 1 && g.kernelH() == 1 && g.kernelW() == 1) return "linear " + g.inChannels() + "->" + g.outChannels();
-    String k = g.kernelH() + "x" + g.kernelW() + " s" + g.stride() + " p" + g.padH() + " " + g.inH() + "x" + g.inW();
+    if (g.inH() == 1 && g.inW() == 1 && g.kernelH() == 1 && g.kernelW() == 1)
+      return "linear " + g.inChannels() + "->" + g.outChannels();
+    String k = g.kernelH() + "x" + g.kernelW() + " s" + g.stride() + " p" + g.padH() + " " + g.inH()
+        + "x" + g.inW();
     if (g.depthwise()) return "dw " + g.inChannels() + " " + k;
-    return g.inChannels() + "->" + g.outChannels() + " " + k + (g.groups() > 1 ? " g" + g.groups() : "");
+    return g.inChannels() + "->" + g.outChannels() + " " + k
+        + (g.groups() > 1 ? " g" + g.groups() : "");
   }
 
   private static Timing time(ConvGeometry g, int batch, int rounds, int threads) {
@@ -156,14 +251,18 @@ final class KernelBench {
     r.nextBytes(x); // unsigned codes 0..255 (a ReLU output), zero point 0
     ConvKernel java = ConvKernels.java(g, w, true, 0, threads);
     ConvKernel dnnl = ConvKernels.dnnlAvailable(g) ? ConvKernels.dnnl(g, w, true, 0) : null;
-    // best times its candidates on its first calls (the warm-up) and keeps the faster; --cpu stands in for it
+    // best times its candidates on its first calls (the warm-up) and keeps the faster; --cpu stands
+    // in for it
     // with the faster of java and oneDNN on one core
     ConvKernel best = cpuTime ? null : ConvKernels.best(g, w, true, 0, threads);
     ConvKernel ref = ConvKernels.reference(g, w, true, 0);
-    int[] accDnnl = new int[batch * g.outputSize()], accJava = new int[accDnnl.length], accBest = new int[accDnnl.length];
+    int[] accDnnl = new int[batch * g.outputSize()],
+        accJava = new int[accDnnl.length],
+        accBest = new int[accDnnl.length];
     int[] accRef = new int[accDnnl.length];
     Runnable fp32 = fp32(g, batch, r);
-    // warm-up (the JIT compiles the vector code only after many calls: interpreted it is 100x slower),
+    // warm-up (the JIT compiles the vector code only after many calls: interpreted it is 100x
+    // slower),
     // and the exactness check (the reference's first run, which batch 8 also times)
     if (dnnl != null) warm(() -> dnnl.accumulate(x, batch, accDnnl));
     warm(() -> java.accumulate(x, batch, accJava));
@@ -171,9 +270,14 @@ final class KernelBench {
     warm(fp32);
     double[] tr = new double[noReference ? 1 : batch == 1 ? 3 : 1];
     tr[0] = noReference ? Double.NaN : seconds(() -> ref.accumulate(x, batch, accRef));
-    boolean same = noReference || (dnnl == null || Arrays.equals(accDnnl, accRef)) && Arrays.equals(accJava, accRef)
-        && (best == null || Arrays.equals(accBest, accRef));
-    double[] td = new double[rounds], tj = new double[rounds], tb = new double[rounds], tp = new double[rounds];
+    boolean same = noReference
+        || (dnnl == null || Arrays.equals(accDnnl, accRef))
+            && Arrays.equals(accJava, accRef)
+            && (best == null || Arrays.equals(accBest, accRef));
+    double[] td = new double[rounds],
+        tj = new double[rounds],
+        tb = new double[rounds],
+        tp = new double[rounds];
     for (int i = 0; i < rounds; i++) {
       tj[i] = seconds(() -> java.accumulate(x, batch, accJava));
       td[i] = dnnl == null ? Double.NaN : seconds(() -> dnnl.accumulate(x, batch, accDnnl));
@@ -183,30 +287,51 @@ final class KernelBench {
     for (int i = 1; i < tr.length; i++) tr[i] = seconds(() -> ref.accumulate(x, batch, accRef));
     double reference = tr.length == 1 ? tr[0] : median(Arrays.copyOfRange(tr, 1, tr.length));
     double tJava = median(tj), tDnnl = dnnl == null ? Double.NaN : median(td);
-    if (best != null) return new Timing(tJava, tDnnl, median(tb), reference, median(tp), same, best.name());
+    if (best != null)
+      return new Timing(tJava, tDnnl, median(tb), reference, median(tp), same, best.name());
     boolean dnnlFaster = dnnl != null && ConvKernels.dnnlPays(g) && tDnnl < tJava;
-    return new Timing(tJava, tDnnl, dnnlFaster ? tDnnl : tJava, reference, median(tp), same, dnnlFaster ? dnnl.name() : java.name());
+    return new Timing(
+        tJava,
+        tDnnl,
+        dnnlFaster ? tDnnl : tJava,
+        reference,
+        median(tp),
+        same,
+        dnnlFaster ? dnnl.name() : java.name());
   }
 
   /** The FP32 convolution of ND4J on the same shape, as one call. */
   private static Runnable fp32(ConvGeometry g, int batch, Random r) {
     Nd4j.getRandom().setSeed(r.nextLong());
     if (g.inH() == 1 && g.inW() == 1 && g.kernelH() == 1 && g.kernelW() == 1 && g.groups() == 1) {
-      INDArray x = Nd4j.rand(DataType.FLOAT, batch, g.inChannels()), w = Nd4j.rand(DataType.FLOAT, g.inChannels(), g.outChannels());
+      INDArray x = Nd4j.rand(DataType.FLOAT, batch, g.inChannels()),
+          w = Nd4j.rand(DataType.FLOAT, g.inChannels(), g.outChannels());
       return () -> x.mmul(w);
     }
     INDArray x = Nd4j.rand(DataType.FLOAT, batch, g.inChannels(), g.inH(), g.inW());
-    Conv2DConfig cfg = Conv2DConfig.builder().kH(g.kernelH()).kW(g.kernelW()).sH(g.stride()).sW(g.stride())
-        .pH(g.padH()).pW(g.padW()).dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).build();
+    Conv2DConfig cfg = Conv2DConfig.builder()
+        .kH(g.kernelH())
+        .kW(g.kernelW())
+        .sH(g.stride())
+        .sW(g.stride())
+        .pH(g.padH())
+        .pW(g.padW())
+        .dH(1)
+        .dW(1)
+        .paddingMode(PaddingMode.VALID)
+        .dataFormat(Conv2DConfig.NCHW)
+        .build();
     if (g.groups() == 1) {
-      INDArray w = Nd4j.rand(DataType.FLOAT, g.kernelH(), g.kernelW(), g.inChannels(), g.outChannels());
+      INDArray w =
+          Nd4j.rand(DataType.FLOAT, g.kernelH(), g.kernelW(), g.inChannels(), g.outChannels());
       return () -> Nd4j.cnn().conv2d(x, w, cfg);
     }
     if (g.depthwise()) {
       INDArray w = Nd4j.rand(DataType.FLOAT, g.kernelH(), g.kernelW(), g.inChannels(), 1);
       return () -> Nd4j.cnn().depthWiseConv2d(x, w, cfg);
     }
-    throw new IllegalArgumentException("No FP32 counterpart for the grouped convolution " + g + ".");
+    throw new IllegalArgumentException(
+        "No FP32 counterpart for the grouped convolution " + g + ".");
   }
 
   /** Seconds per call, repeating short calls until the timing lasts {@link #MIN_NANOS}. */
@@ -223,7 +348,9 @@ final class KernelBench {
 
   private static String loadAverage() {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ")[0];
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+          .trim()
+          .split(" ")[0];
     } catch (java.io.IOException | RuntimeException e) {
       return "unknown";
     }

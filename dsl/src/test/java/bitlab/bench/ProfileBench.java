@@ -42,18 +42,29 @@ final class ProfileBench {
   private ProfileBench() {}
 
   static void run(String[] args) throws Exception {
-    if (args.length < 1) throw new IllegalArgumentException("usage: ./bitlab bench integer profile MODEL[@SIZE] [W/A] [BATCH], e.g. resnet18@224 8/8 8");
+    if (args.length < 1)
+      throw new IllegalArgumentException(
+          "usage: ./bitlab bench integer profile MODEL[@SIZE] [W/A] [BATCH], e.g. resnet18@224 8/8 8");
     String[] p = args[0].split("@");
     String[] wa = (args.length > 1 ? args[1] : "8/8").split("/");
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8, rounds = 9;
     Model net = p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
-    Samples calib = p.length > 1 ? IntegerBench.random(net, Math.max(8, batch)) : Datasets.mnist().train().take(64);
-    IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, Integer.parseInt(wa[0]), Integer.parseInt(wa[1])), calib, PtqConfig.DEFAULT));
-    INDArray x = p.length > 1 ? calib.images().get(NDArrayIndex.interval(0, batch)).dup() : Datasets.mnist().test().images().get(NDArrayIndex.interval(0, batch)).dup();
+    Samples calib = p.length > 1
+        ? IntegerBench.random(net, Math.max(8, batch))
+        : Datasets.mnist().train().take(64);
+    IntegerModel iq = Deployment.integer(Quantizer.ptq(
+        net,
+        Policy.uniform(net, Integer.parseInt(wa[0]), Integer.parseInt(wa[1])),
+        calib,
+        PtqConfig.DEFAULT));
+    INDArray x = p.length > 1
+        ? calib.images().get(NDArrayIndex.interval(0, batch)).dup()
+        : Datasets.mnist().test().images().get(NDArrayIndex.interval(0, batch)).dup();
     Profile ours = iq.profile(x, rounds);
     Path file = Files.createTempFile("bitlab-profile-", ".onnx");
     Map<String, List<Long>> nodes;
-    try (OrtEnvironment env = OrtEnvironment.getEnvironment(); OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+    try (OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       iq.exportOnnx(file.toString());
       opts.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
       opts.enableProfiling(Files.createTempFile("bitlab-ort-", "").toString());
@@ -76,11 +87,15 @@ final class ProfileBench {
       if (step == null) unmatched.merge(e.getKey(), median, Double::sum);
       else ms.merge(step, median, Double::sum);
     }
-    Profile both = ours.withReference("ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion() + " QDQ", ms);
+    Profile both = ours.withReference(
+        "ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion() + " QDQ", ms);
     System.out.print(both);
-    double ortTotal = ms.values().stream().mapToDouble(Double::doubleValue).sum() + unmatched.values().stream().mapToDouble(Double::doubleValue).sum();
-    System.out.printf("  ONNX Runtime nodes with no bitlab step: %s%n", unmatched.isEmpty() ? "none" : unmatched);
-    System.out.printf("  sums of per-step medians: bitlab %.2f ms, ONNX Runtime %.2f ms (its per-node kernel times; the wall time of a call is higher)%n",
+    double ortTotal = ms.values().stream().mapToDouble(Double::doubleValue).sum()
+        + unmatched.values().stream().mapToDouble(Double::doubleValue).sum();
+    System.out.printf(
+        "  ONNX Runtime nodes with no bitlab step: %s%n", unmatched.isEmpty() ? "none" : unmatched);
+    System.out.printf(
+        "  sums of per-step medians: bitlab %.2f ms, ONNX Runtime %.2f ms (its per-node kernel times; the wall time of a call is higher)%n",
         ours.totalMs(), ortTotal);
   }
 
@@ -93,9 +108,12 @@ final class ProfileBench {
     JsonArray events = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
     for (JsonElement el : events) {
       JsonObject e = el.getAsJsonObject();
-      if (!"Node".equals(e.get("cat").getAsString()) || !e.get("name").getAsString().endsWith("_kernel_time")) continue;
+      if (!"Node".equals(e.get("cat").getAsString())
+          || !e.get("name").getAsString().endsWith("_kernel_time")) continue;
       String name = e.get("name").getAsString();
-      out.computeIfAbsent(name.substring(0, name.length() - "_kernel_time".length()), k -> new ArrayList<>()).add(e.get("dur").getAsLong());
+      out.computeIfAbsent(
+              name.substring(0, name.length() - "_kernel_time".length()), k -> new ArrayList<>())
+          .add(e.get("dur").getAsLong());
     }
     out.replaceAll((k, v) -> v.subList(Math.min(WARM, v.size() - 1), v.size()));
     return out;
@@ -122,7 +140,9 @@ final class ProfileBench {
       owner.put(s.node() + ".flatten", s.node());
       // walk back through fused activations to the layer or addition they follow
       Node n = m.node(s.node());
-      while (n != null && (n.op() instanceof Op.Relu || n.op() instanceof Op.Relu6) && n.inputs().size() == 1) {
+      while (n != null
+          && (n.op() instanceof Op.Relu || n.op() instanceof Op.Relu6)
+          && n.inputs().size() == 1) {
         n = m.node(n.inputs().get(0));
         owner.putIfAbsent(n.name(), s.node());
       }

@@ -33,7 +33,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * against ONNX Runtime on the FP32 export of the same model (batch 1 and 64, alternating rounds).
  */
 final class QdqBench {
-  private static final List<String> MINIS = List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini");
+  private static final List<String> MINIS =
+      List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini");
   private static final int ROUNDS = 7;
 
   private QdqBench() {}
@@ -42,20 +43,25 @@ final class QdqBench {
   static void run(String[] args) throws Exception {
     String part = args.length == 0 ? "all" : args[0];
     if (!List.of("all", "agreement", "latency").contains(part)) {
-      throw new IllegalArgumentException("The qdq bench runs all, agreement or latency (then model names), not '" + part + "'.");
+      throw new IllegalArgumentException(
+          "The qdq bench runs all, agreement or latency (then model names), not '" + part + "'.");
     }
     List<String> models = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : MINIS;
     Dataset mnist = Datasets.mnist();
     int threads = Runtime.getRuntime().availableProcessors();
-    System.out.printf("bitlab qdq bench: %d cores, JDK %s, ONNX Runtime with %d intra-op threads%n%n", threads, System.getProperty("java.version"), threads);
+    System.out.printf(
+        "bitlab qdq bench: %d cores, JDK %s, ONNX Runtime with %d intra-op threads%n%n",
+        threads, System.getProperty("java.version"), threads);
     List<String> agreement = new ArrayList<>();
     List<String> latency = new ArrayList<>();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String name : models) {
         Model m = Zoo.load(name);
         Model folded = BatchNormFolding.fold(m);
-        QuantizedModel w8 = QuantizeBuilder.of(m, Policy.uniform(folded, 8, 8)).calibrate(mnist).build();
-        QuantizedModel w4 = QuantizeBuilder.of(m, Policy.uniform(folded, 4, 4)).calibrate(mnist).build();
+        QuantizedModel w8 =
+            QuantizeBuilder.of(m, Policy.uniform(folded, 8, 8)).calibrate(mnist).build();
+        QuantizedModel w4 =
+            QuantizeBuilder.of(m, Policy.uniform(folded, 4, 4)).calibrate(mnist).build();
         if (!part.equals("latency")) {
           agreement.addAll(agreement(env, mnist, w8, QdqOptions.U8U8, QdqOptions.U8S8));
           agreement.addAll(agreement(env, mnist, w4, QdqOptions.U8U8));
@@ -66,29 +72,53 @@ final class QdqBench {
       }
     }
     if (!agreement.isEmpty()) {
-      System.out.println("\nAgreement of ONNX Runtime (QDQ export, default optimizations) with bitlab's simulation, 2,000 MNIST test images");
-      System.out.printf("%-18s %-5s %-5s %9s %9s %9s  %s%n", "model", "bits", "codes", "agree", "sim acc", "ORT acc", "ONNX Runtime's optimized graph");
+      System.out.println(
+          "\nAgreement of ONNX Runtime (QDQ export, default optimizations) with bitlab's simulation, 2,000 MNIST test images");
+      System.out.printf(
+          "%-18s %-5s %-5s %9s %9s %9s  %s%n",
+          "model",
+          "bits",
+          "codes",
+          "agree",
+          "sim acc",
+          "ORT acc",
+          "ONNX Runtime's optimized graph");
       agreement.forEach(System.out::println);
     }
     if (!latency.isEmpty()) {
-      System.out.println("\nONNX Runtime latency, ms per batch (median of " + ROUNDS + " alternating rounds); ratio = QDQ / FP32 (below 1: QDQ faster)");
-      System.out.printf("%-18s %6s %10s %12s %8s %12s %8s %12s %8s%n", "model", "batch", "FP32", "W8A8 u8u8", "ratio", "W8A8 u8s8", "ratio",
-          "W4A4 u8u8", "ratio");
+      System.out.println("\nONNX Runtime latency, ms per batch (median of " + ROUNDS
+          + " alternating rounds); ratio = QDQ / FP32 (below 1: QDQ faster)");
+      System.out.printf(
+          "%-18s %6s %10s %12s %8s %12s %8s %12s %8s%n",
+          "model",
+          "batch",
+          "FP32",
+          "W8A8 u8u8",
+          "ratio",
+          "W8A8 u8s8",
+          "ratio",
+          "W4A4 u8u8",
+          "ratio");
       latency.forEach(System.out::println);
-      System.out.println("\nu8u8: weights and activations in uint8 (the export's default); u8s8: int8 weights, which ONNX Runtime runs with");
-      System.out.println("16-bit intermediate sums on CPUs without VNNI (see the u8s8 agreement rows); W4A4 keeps its 4-bit codes with a Clip");
-      System.out.println("before each QuantizeLinear, which ONNX Runtime does not fuse: it runs in float between Q/DQ pairs.");
+      System.out.println(
+          "\nu8u8: weights and activations in uint8 (the export's default); u8s8: int8 weights, which ONNX Runtime runs with");
+      System.out.println(
+          "16-bit intermediate sums on CPUs without VNNI (see the u8s8 agreement rows); W4A4 keeps its 4-bit codes with a Clip");
+      System.out.println(
+          "before each QuantizeLinear, which ONNX Runtime does not fuse: it runs in float between Q/DQ pairs.");
     }
   }
 
   /** One row per container format: agreement with the simulation (predicted once), both accuracies, ONNX Runtime's fused graph. */
-  private static List<String> agreement(OrtEnvironment env, Dataset mnist, QuantizedModel q, QdqOptions... formats) throws Exception {
+  private static List<String> agreement(
+      OrtEnvironment env, Dataset mnist, QuantizedModel q, QdqOptions... formats) throws Exception {
     INDArray x = mnist.test().images();
     int[] labels = mnist.test().labels();
     int n = (int) x.size(0);
     int[] sim = new int[n];
     for (int from = 0; from < n; from += 100) {
-      int[] part = argMax(q.predict(x.get(NDArrayIndex.interval(from, Math.min(n, from + 100))).dup()));
+      int[] part = argMax(q.predict(
+          x.get(NDArrayIndex.interval(from, Math.min(n, from + 100))).dup()));
       System.arraycopy(part, 0, sim, from, part.length);
     }
     int simRight = 0;
@@ -98,9 +128,13 @@ final class QdqBench {
       byte[] onnx = QdqExport.toBytes(q, options);
       int same = 0;
       int ortRight = 0;
-      try (OrtSession.SessionOptions o = options(); OrtSession s = env.createSession(onnx, o)) {
+      try (OrtSession.SessionOptions o = options();
+          OrtSession s = env.createSession(onnx, o)) {
         for (int from = 0; from < n; from += 100) {
-          int[] ort = argMax(run(env, s, x.get(NDArrayIndex.interval(from, Math.min(n, from + 100))).dup()));
+          int[] ort = argMax(run(
+              env,
+              s,
+              x.get(NDArrayIndex.interval(from, Math.min(n, from + 100))).dup()));
           for (int i = 0; i < ort.length; i++) {
             if (sim[from + i] == ort[i]) same++;
             if (ort[i] == labels[from + i]) ortRight++;
@@ -108,15 +142,24 @@ final class QdqBench {
         }
       }
       String codes = options.weights() == QdqOptions.Container.UINT8 ? "u8u8" : "u8s8";
-      String row = String.format("%-18s %-5s %-5s %8.2f%% %8.2f%% %8.2f%%  %s", q.source().name(), q.policy().summary(), codes, 100.0 * same / n,
-          100.0 * simRight / n, 100.0 * ortRight / n, optimizedOps(env, onnx));
+      String row = String.format(
+          "%-18s %-5s %-5s %8.2f%% %8.2f%% %8.2f%%  %s",
+          q.source().name(),
+          q.policy().summary(),
+          codes,
+          100.0 * same / n,
+          100.0 * simRight / n,
+          100.0 * ortRight / n,
+          optimizedOps(env, onnx));
       System.out.println(row);
       rows.add(row);
     }
     return rows;
   }
 
-  private static List<String> latency(OrtEnvironment env, Dataset mnist, Model m, QuantizedModel w8, QuantizedModel w4) throws Exception {
+  private static List<String> latency(
+      OrtEnvironment env, Dataset mnist, Model m, QuantizedModel w8, QuantizedModel w4)
+      throws Exception {
     Path dir = Files.createTempDirectory("bitlab-qdq-bench");
     List<String> rows = new ArrayList<>();
     try {
@@ -128,14 +171,26 @@ final class QdqBench {
       QdqExport.write(w8, u8, QdqOptions.U8U8);
       QdqExport.write(w8, s8, QdqOptions.U8S8);
       QdqExport.write(w4, u4, QdqOptions.U8U8);
-      try (OrtSession.SessionOptions o = options(); OrtSession a = env.createSession(fp.toString(), o);
-           OrtSession b = env.createSession(u8.toString(), o); OrtSession c = env.createSession(s8.toString(), o);
-           OrtSession d = env.createSession(u4.toString(), o)) {
+      try (OrtSession.SessionOptions o = options();
+          OrtSession a = env.createSession(fp.toString(), o);
+          OrtSession b = env.createSession(u8.toString(), o);
+          OrtSession c = env.createSession(s8.toString(), o);
+          OrtSession d = env.createSession(u4.toString(), o)) {
         for (int batch : new int[] {1, 64}) {
-          INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
+          INDArray x =
+              mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
           double[] ms = millis(env, x, a, b, c, d);
-          String row = String.format("%-18s %6d %10.3f %12.3f %7.2fx %12.3f %7.2fx %12.3f %7.2fx", m.name(), batch, ms[0], ms[1], ms[1] / ms[0],
-              ms[2], ms[2] / ms[0], ms[3], ms[3] / ms[0]);
+          String row = String.format(
+              "%-18s %6d %10.3f %12.3f %7.2fx %12.3f %7.2fx %12.3f %7.2fx",
+              m.name(),
+              batch,
+              ms[0],
+              ms[1],
+              ms[1] / ms[0],
+              ms[2],
+              ms[2] / ms[0],
+              ms[3],
+              ms[3] / ms[0]);
           System.out.println(row);
           rows.add(row);
         }
@@ -150,7 +205,8 @@ final class QdqBench {
   }
 
   /** Median milliseconds per run of each session on {@code x}, measured in alternating rounds. */
-  private static double[] millis(OrtEnvironment env, INDArray x, OrtSession... sessions) throws OrtException {
+  private static double[] millis(OrtEnvironment env, INDArray x, OrtSession... sessions)
+      throws OrtException {
     int reps = Math.max(5, 200 / (int) x.size(0));
     double[][] t = new double[sessions.length][ROUNDS];
     for (OrtSession s : sessions) for (int i = 0; i < 5; i++) run(env, s, x);
@@ -178,7 +234,7 @@ final class QdqBench {
   private static float[][] run(OrtEnvironment env, OrtSession s, INDArray x) throws OrtException {
     float[] data = x.dup('c').data().asFloat();
     try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape());
-         OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), t))) {
+        OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), t))) {
       return (float[][]) r.get(0).getValue();
     }
   }
@@ -209,9 +265,12 @@ final class QdqBench {
         }
       }
       Map<String, Integer> ops = new TreeMap<>();
-      for (onnx.Onnx.NodeProto n : onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(file)).getGraph().getNodeList()) ops.merge(n.getOpType(), 1, Integer::sum);
+      for (onnx.Onnx.NodeProto n :
+          onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(file)).getGraph().getNodeList())
+        ops.merge(n.getOpType(), 1, Integer::sum);
       StringBuilder b = new StringBuilder();
-      ops.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+      ops.forEach(
+          (k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
       return b.toString();
     } finally {
       Files.deleteIfExists(file);

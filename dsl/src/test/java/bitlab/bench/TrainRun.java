@@ -4,12 +4,12 @@ import bitlab.data.Dataset;
 import bitlab.data.Datasets;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
+import bitlab.quant.Calibration;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.Qat;
 import bitlab.quant.QatConfig;
 import bitlab.quant.QatResult;
-import bitlab.quant.Calibration;
 import bitlab.train.EpochRecord;
 import bitlab.train.TrainConfig;
 import bitlab.train.TrainResult;
@@ -36,18 +36,25 @@ final class TrainRun {
     List<EpochRecord> history;
     double accuracy;
     if (what.equals("train")) {
-      TrainResult r = Trainer.train(Zoo.architecture(name, 28, 1.0, 1), mnist, TrainConfig.adam(epochs, 1));
+      TrainResult r =
+          Trainer.train(Zoo.architecture(name, 28, 1.0, 1), mnist, TrainConfig.adam(epochs, 1));
       history = r.history();
       accuracy = r.testAccuracy();
     } else {
       Model m = Zoo.load(name);
-      QatResult r = Qat.train(m, Policy.uniform(bitlab.quant.BatchNormFolding.fold(m), 4, 4), mnist, PtqConfig.of(Calibration.MSE),
+      QatResult r = Qat.train(
+          m,
+          Policy.uniform(bitlab.quant.BatchNormFolding.fold(m), 4, 4),
+          mnist,
+          PtqConfig.of(Calibration.MSE),
           QatConfig.of(epochs));
       history = r.history();
-      accuracy = bitlab.integer.Deployment.evaluate(r.model(), mnist).accuracy(); // on the test part, as for training
+      accuracy = bitlab.integer.Deployment.evaluate(r.model(), mnist)
+          .accuracy(); // on the test part, as for training
     }
     StringBuilder s = new StringBuilder("seconds=");
-    for (int i = 0; i < history.size(); i++) s.append(i == 0 ? "" : ",").append(String.format("%.2f", history.get(i).seconds()));
+    for (int i = 0; i < history.size(); i++)
+      s.append(i == 0 ? "" : ",").append(String.format("%.2f", history.get(i).seconds()));
     System.out.println(s + " accuracy=" + accuracy + " peakRss=" + peakRss());
   }
 

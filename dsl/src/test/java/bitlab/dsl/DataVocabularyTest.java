@@ -23,7 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** The data words of a notebook: files people have become data sets that zoo models evaluate as they expect. */
 @Tag("slow")
 public class DataVocabularyTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   /** The first {@code n} MNIST-10k test images as 0..255 pixels, and their labels. */
   public static int[][] mnistPixels(int n) {
@@ -52,12 +53,14 @@ public class DataVocabularyTest {
   /** An .npy entry: uint8 images [n, 28, 28] or int64 labels [n]. */
   private static byte[] npy(int[][] rows, boolean labels) {
     int n = rows.length;
-    String dict = labels ? "{'descr': '<i8', 'fortran_order': False, 'shape': (" + n + ",), }"
+    String dict = labels
+        ? "{'descr': '<i8', 'fortran_order': False, 'shape': (" + n + ",), }"
         : "{'descr': '|u1', 'fortran_order': False, 'shape': (" + n + ", 28, 28), }";
     StringBuilder h = new StringBuilder(dict);
     while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
     h.append('\n');
-    ByteBuffer b = ByteBuffer.allocate(10 + h.length() + n * (labels ? 8 : 784)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(10 + h.length() + n * (labels ? 8 : 784))
+        .order(ByteOrder.LITTLE_ENDIAN);
     b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length());
     b.put(h.toString().getBytes(StandardCharsets.ISO_8859_1));
     for (int[] r : rows) {
@@ -67,11 +70,13 @@ public class DataVocabularyTest {
     return b.array();
   }
 
-  @Test void filesOfMnistPixelsEvaluateAsTheZooModelExpects() throws IOException {
+  @Test
+  void filesOfMnistPixelsEvaluateAsTheZooModelExpects() throws IOException {
     int[][] rows = mnistPixels(300);
     Path train = csv(dir.resolve("digits.csv"), rows);
     Path npz = dir.resolve("digits.npz");
-    try (OutputStream out = Files.newOutputStream(npz); ZipOutputStream z = new ZipOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(npz);
+        ZipOutputStream z = new ZipOutputStream(out)) {
       z.putNextEntry(new ZipEntry("x.npy"));
       z.write(npy(rows, false));
       z.putNextEntry(new ZipEntry("y.npy"));
@@ -83,7 +88,8 @@ public class DataVocabularyTest {
     assertEquals(48, fromCsv.validation().size());
     assertEquals(192, fromCsv.train().size());
     assertEquals(fromCsv.test().size(), Bitlab.csv(train.toString()).test().size());
-    // normalised by their own statistics, brought to MNIST's constants for lenet5: the shipped model reads them right
+    // normalised by their own statistics, brought to MNIST's constants for lenet5: the shipped
+    // model reads them right
     var lenet = Bitlab.zoo("lenet5");
     double csvAccuracy = Bitlab.evaluate(lenet, fromCsv).accuracy();
     assertEquals(csvAccuracy, Bitlab.evaluate(lenet, fromNpz).accuracy(), 1e-12);
@@ -93,7 +99,8 @@ public class DataVocabularyTest {
     assertTrue(wrong < csvAccuracy - 0.2, "a wrong normalisation gave " + wrong);
   }
 
-  @Test void subsetsKeepAShareOfTheValidationPart() {
+  @Test
+  void subsetsKeepAShareOfTheValidationPart() {
     Dataset d = Bitlab.mnist();
     Dataset s = Bitlab.subset(d, 640, 200);
     assertEquals(640, s.train().size());
@@ -101,15 +108,22 @@ public class DataVocabularyTest {
     assertEquals(200, s.test().size());
     Dataset t = Bitlab.subset(d, 640, 100, 200);
     assertEquals(100, t.validation().size());
-    assertTrue(t.source().contains("stratified subset: 640 train / 100 validation / 200 test (seed 1)"), t.source());
+    assertTrue(
+        t.source().contains("stratified subset: 640 train / 100 validation / 200 test (seed 1)"),
+        t.source());
   }
 
-  @Test void aDataSetWithoutAValidationPartCannotRankPolicies() {
+  @Test
+  void aDataSetWithoutAValidationPartCannotRankPolicies() {
     Dataset d = Bitlab.subset(Bitlab.mnist(), 200, 50);
     Dataset none = new Dataset("mnist", d.train(), d.test(), d.normalization(), d.classNames(), "");
-    DataException e = assertThrows(DataException.class, () -> Bitlab.hawq(Bitlab.zoo("lenet5"), none).images(16).pareto(2, true));
-    assertEquals("Data set mnist has no validation part, and searches rank policies on images the model never trained on: make "
-        + "one with data.withValidation(0.2, 42), which holds out 20% of every class of its 200 training images, and train the "
-        + "model on the rest.", e.getMessage());
+    DataException e = assertThrows(
+        DataException.class,
+        () -> Bitlab.hawq(Bitlab.zoo("lenet5"), none).images(16).pareto(2, true));
+    assertEquals(
+        "Data set mnist has no validation part, and searches rank policies on images the model never trained on: make "
+            + "one with data.withValidation(0.2, 42), which holds out 20% of every class of its 200 training images, and train the "
+            + "model on the rest.",
+        e.getMessage());
   }
 }

@@ -21,11 +21,20 @@ class SubsetsTest {
     int[] part = s.train().classCounts();
     for (int c = 0; c < full.length; c++) {
       double expected = 500.0 * full[c] / d.train().size();
-      assertTrue(Math.abs(part[c] - expected) <= 1, "class " + c + ": " + part[c] + " vs " + expected);
+      assertTrue(
+          Math.abs(part[c] - expected) <= 1, "class " + c + ": " + part[c] + " vs " + expected);
     }
-    assertTrue(s.source().contains("stratified subset: 500 train / 125 validation / 100 test"), s.source());
-    assertSame(d.test(), Bitlab.subset(d, 10, 1_000_000).test(), "asking for more than there is keeps the split");
-    assertEquals(Bitlab.subset(d, 500, 100).train().labels()[7], s.train().labels()[7], "seeded: the same subset each time");
+    assertTrue(
+        s.source().contains("stratified subset: 500 train / 125 validation / 100 test"),
+        s.source());
+    assertSame(
+        d.test(),
+        Bitlab.subset(d, 10, 1_000_000).test(),
+        "asking for more than there is keeps the split");
+    assertEquals(
+        Bitlab.subset(d, 500, 100).train().labels()[7],
+        s.train().labels()[7],
+        "seeded: the same subset each time");
     DataException e = assertThrows(DataException.class, () -> Bitlab.subset(d, 0, 100));
     assertTrue(e.getMessage().contains("needs at least 1 train image"), e.getMessage());
   }

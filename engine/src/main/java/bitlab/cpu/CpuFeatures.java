@@ -43,13 +43,19 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
       this.vnni = vnni;
     }
 
-    public String label() { return label; }
+    public String label() {
+      return label;
+    }
 
     /** Exact 8-bit multiply-accumulates into int32 per cycle and core with one vector instruction per cycle. */
-    public int macsPerCycle() { return macsPerCycle; }
+    public int macsPerCycle() {
+      return macsPerCycle;
+    }
 
     /** Whether u8 x s8 products are summed into int32 without a saturating 16-bit step. */
-    public boolean vnni() { return vnni; }
+    public boolean vnni() {
+      return vnni;
+    }
   }
 
   /** The property that overrides detection. */
@@ -72,7 +78,8 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
     return source.startsWith("forced");
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     return isa.label() + (amx ? " + AMX-INT8" : "") + " (" + source + ")";
   }
 
@@ -82,11 +89,13 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
     try {
       for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (flags.isEmpty() && l.startsWith("flags")) flags = l.substring(l.indexOf(':') + 1);
-        if (Double.isNaN(mhz) && l.startsWith("cpu MHz")) mhz = Double.parseDouble(l.substring(l.indexOf(':') + 1).trim());
+        if (Double.isNaN(mhz) && l.startsWith("cpu MHz"))
+          mhz = Double.parseDouble(l.substring(l.indexOf(':') + 1).trim());
         if (!flags.isEmpty() && !Double.isNaN(mhz)) break;
       }
     } catch (IOException | RuntimeException e) {
-      // not Linux: the flags stay empty and the Java kernels decide for themselves (bitlab.integer.kernel.VectorSupport)
+      // not Linux: the flags stay empty and the Java kernels decide for themselves
+      // (bitlab.integer.kernel.VectorSupport)
     }
     return of(flags, mhz / 1000, forced);
   }
@@ -98,23 +107,39 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
    */
   public static CpuFeatures of(String flags, double ghz, String forced) {
     String f = " " + flags.trim().toLowerCase(Locale.ROOT) + " ";
-    boolean avx2 = f.contains(" avx2 "), avx512 = f.contains(" avx512f ") && f.contains(" avx512bw ") && f.contains(" avx512vl ");
-    Isa isa = avx512 ? (f.contains(" avx512_vnni ") ? Isa.AVX512_VNNI : Isa.AVX512)
+    boolean avx2 = f.contains(" avx2 "),
+        avx512 = f.contains(" avx512f ") && f.contains(" avx512bw ") && f.contains(" avx512vl ");
+    Isa isa = avx512
+        ? (f.contains(" avx512_vnni ") ? Isa.AVX512_VNNI : Isa.AVX512)
         : avx2 ? (f.contains(" avx_vnni ") ? Isa.AVX2_VNNI : Isa.AVX2) : Isa.NO_AVX2;
     boolean amx = f.contains(" amx_int8 ") && f.contains(" amx_tile ");
     String source = flags.isBlank() ? "no CPU flags found" : "the CPU's flags";
-    if (forced == null || forced.isBlank() || forced.equalsIgnoreCase("native")) return new CpuFeatures(isa, amx, ghz, source);
+    if (forced == null || forced.isBlank() || forced.equalsIgnoreCase("native"))
+      return new CpuFeatures(isa, amx, ghz, source);
     Isa want = switch (forced.trim().toLowerCase(Locale.ROOT)) {
       case "avx2" -> Isa.AVX2;
       case "none" -> Isa.NO_AVX2;
       default -> null;
     };
     if (want == null) {
-      return new CpuFeatures(isa, amx, ghz, source + "; ignored -D" + PROPERTY + "=" + forced + ": use avx2, none or native");
+      return new CpuFeatures(
+          isa,
+          amx,
+          ghz,
+          source + "; ignored -D" + PROPERTY + "=" + forced + ": use avx2, none or native");
     }
     if (want.ordinal() > isa.ordinal()) {
-      return new CpuFeatures(isa, amx, ghz, source + "; ignored -D" + PROPERTY + "=" + forced + ": this CPU has only " + isa.label());
+      return new CpuFeatures(
+          isa,
+          amx,
+          ghz,
+          source + "; ignored -D" + PROPERTY + "=" + forced + ": this CPU has only " + isa.label());
     }
-    return new CpuFeatures(want, false, ghz, "forced by -D" + PROPERTY + "=" + forced.trim() + " on a CPU with " + isa.label() + (amx ? " + AMX-INT8" : ""));
+    return new CpuFeatures(
+        want,
+        false,
+        ghz,
+        "forced by -D" + PROPERTY + "=" + forced.trim() + " on a CPU with " + isa.label()
+            + (amx ? " + AMX-INT8" : ""));
   }
 }

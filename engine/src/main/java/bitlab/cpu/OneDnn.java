@@ -15,6 +15,7 @@ import org.bytedeco.dnnl.global.dnnl;
 public final class OneDnn {
   /** The engine, null when {@link #AVAILABLE} is false. */
   public static final engine ENGINE;
+
   public static final boolean AVAILABLE;
   /** Why oneDNN could not start, or null when it did. */
   public static final String PROBLEM;
@@ -26,7 +27,8 @@ public final class OneDnn {
     String problem = null, isa = "";
     try {
       CpuFeatures cpu = CpuFeatures.current();
-      if (cpu.forced() && cpu.isa() == CpuFeatures.Isa.AVX2) dnnl.dnnl_set_max_cpu_isa(dnnl.dnnl_cpu_isa_avx2);
+      if (cpu.forced() && cpu.isa() == CpuFeatures.Isa.AVX2)
+        dnnl.dnnl_set_max_cpu_isa(dnnl.dnnl_cpu_isa_avx2);
       e = new engine(engine.kind.cpu, 0);
       isa = String.valueOf(dnnl.get_effective_cpu_isa());
     } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError or oneDNN's own error

@@ -20,7 +20,9 @@ final class ArrayData {
 
   /** A part checked and laid out: pixels {@code [N, C, H, W]} (still unscaled) and labels. */
   private record Laid(String what, float[] values, int[] shape, int[] labels) {
-    int count() { return labels.length; }
+    int count() {
+      return labels.length;
+    }
   }
 
   /**
@@ -37,32 +39,55 @@ final class ArrayData {
     if (te != null) parts.add(te);
     for (Laid p : parts) {
       if (!java.util.Arrays.equals(p.shape(), tr.shape())) {
-        throw new DataException("File " + p.what() + " has images " + text(p.shape()) + " but " + tr.what() + " has "
-            + text(tr.shape()) + "; every part of a data set needs one image shape.");
+        throw new DataException(
+            "File " + p.what() + " has images " + text(p.shape()) + " but " + tr.what() + " has "
+                + text(tr.shape()) + "; every part of a data set needs one image shape.");
       }
     }
     int classes = classes(parts);
     float scale = scale(parts);
     int channels = tr.shape()[0];
     int plane = tr.shape()[1] * tr.shape()[2];
-    Normalization norm = scale == 0 ? Normalization.asGiven(channels) : statistics(tr.values(), channels, plane, scale);
+    Normalization norm = scale == 0
+        ? Normalization.asGiven(channels)
+        : statistics(tr.values(), channels, plane, scale);
     List<String> classNames = new ArrayList<>();
     for (int c = 0; c < classes; c++) classNames.add(Integer.toString(c));
     Samples trainSamples = samples(name + "/train", tr, classes, scale, norm);
-    Samples validationSamples = va == null ? null : samples(name + "/validation", va, classes, scale, norm);
-    String values = scale == 255 ? "pixels 0..255" : scale == 1 ? "pixels 0..1" : "values kept as given (not pixels)";
+    Samples validationSamples =
+        va == null ? null : samples(name + "/validation", va, classes, scale, norm);
+    String values = scale == 255
+        ? "pixels 0..255"
+        : scale == 1 ? "pixels 0..1" : "values kept as given (not pixels)";
     String src = source + " (" + values + ")";
     if (te == null) {
       Split split = trainSamples.stratifiedSplit(ImageFolder.TEST_FRACTION, Dataset.SPLIT_SEED);
       trainSamples = split.rest().renamed(name + "/train");
-      src += String.format(Locale.ROOT, "; test: %d%% of every class of the %,d images (%,d), stratified, seed %d",
-          Math.round(100 * ImageFolder.TEST_FRACTION), split.rest().size() + split.heldOut().size(), split.heldOut().size(),
+      src += String.format(
+          Locale.ROOT,
+          "; test: %d%% of every class of the %,d images (%,d), stratified, seed %d",
+          Math.round(100 * ImageFolder.TEST_FRACTION),
+          split.rest().size() + split.heldOut().size(),
+          split.heldOut().size(),
           Dataset.SPLIT_SEED);
-      Dataset d = new Dataset(name, trainSamples, validationSamples, split.heldOut().renamed(name + "/test"), norm, classNames, src);
+      Dataset d = new Dataset(
+          name,
+          trainSamples,
+          validationSamples,
+          split.heldOut().renamed(name + "/test"),
+          norm,
+          classNames,
+          src);
       return validationSamples == null ? d.withDefaultValidation() : d;
     }
-    Dataset d = new Dataset(name, trainSamples, validationSamples, samples(name + "/test", te, classes, scale, norm), norm,
-        classNames, src);
+    Dataset d = new Dataset(
+        name,
+        trainSamples,
+        validationSamples,
+        samples(name + "/test", te, classes, scale, norm),
+        norm,
+        classNames,
+        src);
     return validationSamples == null ? d.withDefaultValidation() : d;
   }
 
@@ -70,8 +95,8 @@ final class ArrayData {
     RawArray x = p.images();
     int[] labels = labels(p.labels());
     if (labels.length != x.count()) {
-      throw new DataException("File " + x.file() + " has " + x.count() + " images but " + p.labels().file() + " has "
-          + labels.length + " labels; give one label per image.");
+      throw new DataException("File " + x.file() + " has " + x.count() + " images but "
+          + p.labels().file() + " has " + labels.length + " labels; give one label per image.");
     }
     int[] shape;
     float[] v = x.values();
@@ -86,18 +111,23 @@ final class ArrayData {
           shape = new int[] {(int) s[3], (int) s[1], (int) s[2]};
           v = channelsFirst(v, (int) s[0], (int) s[1], (int) s[2], (int) s[3]);
         } else {
-          throw new DataException("File " + x.file() + " holds images of shape " + x.shapeText() + "; bitlab reads 1 or 3 channels, "
+          throw new DataException("File " + x.file() + " holds images of shape " + x.shapeText()
+              + "; bitlab reads 1 or 3 channels, "
               + "first ([N, C, H, W]) or last ([N, H, W, C]).");
         }
       }
-      default -> throw new DataException("File " + x.file() + " holds an array of shape " + x.shapeText() + "; images need the shape "
-          + "[N, H, W], [N, C, H, W], [N, H, W, C] or [N, H*W] (square images, one per row).");
+      default ->
+        throw new DataException("File " + x.file() + " holds an array of shape " + x.shapeText()
+            + "; images need the shape "
+            + "[N, H, W], [N, C, H, W], [N, H, W, C] or [N, H*W] (square images, one per row).");
     }
     int per = shape[0] * shape[1] * shape[2];
     for (int i = 0; i < v.length; i++) {
       if (!Float.isFinite(v[i])) {
-        throw new DataException("File " + x.file() + " has " + (Float.isNaN(v[i]) ? "NaN" : "an infinite value") + " in image "
-            + i / per + " (counting from 0); fix or drop that image before loading, e.g. with numpy.nan_to_num.");
+        throw new DataException(
+            "File " + x.file() + " has " + (Float.isNaN(v[i]) ? "NaN" : "an infinite value")
+                + " in image " + i / per
+                + " (counting from 0); fix or drop that image before loading, e.g. with numpy.nan_to_num.");
       }
     }
     return new Laid(x.file(), v, shape, labels);
@@ -110,7 +140,8 @@ final class ArrayData {
     if (side * side == d) return new int[] {1, side, side};
     int colour = (int) Math.round(Math.sqrt(d / 3.0));
     if (d % 3 == 0 && 3 * colour * colour == d) return new int[] {3, colour, colour};
-    throw new DataException("File " + x.file() + " holds rows of " + d + " values, which are not square images (H*W values, or "
+    throw new DataException("File " + x.file() + " holds rows of " + d
+        + " values, which are not square images (H*W values, or "
         + "3*H*W for colour); save the images with their shape, [N, H, W] or [N, C, H, W].");
   }
 
@@ -132,14 +163,14 @@ final class ArrayData {
     float[] v = y.values();
     if (s.length == 2 && s[1] > 1) return oneHot(y);
     if (s.length != 1 && !(s.length == 2 && s[1] == 1)) {
-      throw new DataException("File " + y.file() + " holds labels of shape " + y.shapeText() + "; labels need the shape [N] "
-          + "(class numbers) or [N, K] (one-hot rows).");
+      throw new DataException("File " + y.file() + " holds labels of shape " + y.shapeText()
+          + "; labels need the shape [N] " + "(class numbers) or [N, K] (one-hot rows).");
     }
     int[] out = new int[v.length];
     for (int i = 0; i < v.length; i++) {
       if (v[i] != Math.rint(v[i]) || v[i] < 0) {
-        throw new DataException("File " + y.file() + " has label " + v[i] + " at index " + i + "; labels must be class numbers "
-            + "0, 1, 2, ... (one per image).");
+        throw new DataException("File " + y.file() + " has label " + v[i] + " at index " + i
+            + "; labels must be class numbers " + "0, 1, 2, ... (one per image).");
       }
       out[i] = (int) v[i];
     }
@@ -159,7 +190,8 @@ final class ArrayData {
         else if (x != 0f) hot = -2;
       }
       if (hot < 0) {
-        throw new DataException("File " + y.file() + " holds labels of shape " + y.shapeText() + " but row " + i + " is not one-hot "
+        throw new DataException("File " + y.file() + " holds labels of shape " + y.shapeText()
+            + " but row " + i + " is not one-hot "
             + "(a single 1 among 0s); give class numbers [N] or one-hot rows [N, K].");
       }
       out[i] = hot;
@@ -178,8 +210,10 @@ final class ArrayData {
       }
     }
     if (!zero && max > 0) {
-      throw new DataException("The labels of " + parts.get(0).what() + " run up to " + max + " but none is 0; bitlab counts "
-          + "classes from 0, so labels that count from 1 need 1 subtracted (y - 1) before loading.");
+      throw new DataException(
+          "The labels of " + parts.get(0).what() + " run up to " + max
+              + " but none is 0; bitlab counts "
+              + "classes from 0, so labels that count from 1 need 1 subtracted (y - 1) before loading.");
     }
     return max + 1;
   }
@@ -214,14 +248,16 @@ final class ArrayData {
     return Normalization.fromSums(sum, sq, v.length / channels);
   }
 
-  private static Samples samples(String name, Laid p, int classes, float scale, Normalization norm) {
+  private static Samples samples(
+      String name, Laid p, int classes, float scale, Normalization norm) {
     float[] v = p.values(); // scaled in place: each part is built once
     if (scale != 0) {
       for (int i = 0; i < v.length; i++) v[i] /= scale;
       norm.applyInPlace(v, p.shape()[1] * p.shape()[2]);
     }
     int[] s = p.shape();
-    return new Samples(name, Nd4j.create(v, new long[] {p.count(), s[0], s[1], s[2]}, 'c'), p.labels(), classes);
+    return new Samples(
+        name, Nd4j.create(v, new long[] {p.count(), s[0], s[1], s[2]}, 'c'), p.labels(), classes);
   }
 
   private static String text(int[] s) {

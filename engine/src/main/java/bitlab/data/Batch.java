@@ -8,5 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record Batch(INDArray x, INDArray oneHot, int[] labels) {
   /** The number of images in this batch (the last batch of an epoch may be smaller). */
-  public int size() { return labels.length; }
+  public int size() {
+    return labels.length;
+  }
 }

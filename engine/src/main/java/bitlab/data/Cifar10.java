@@ -18,22 +18,33 @@ final class Cifar10 {
   static final int SIDE = 32;
   static final int PIXELS = 3 * SIDE * SIDE;
   static final int RECORD = 1 + PIXELS;
-  static final List<String> TRAIN_FILES =
-      List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+  static final List<String> TRAIN_FILES = List.of(
+      "data_batch_1.bin",
+      "data_batch_2.bin",
+      "data_batch_3.bin",
+      "data_batch_4.bin",
+      "data_batch_5.bin");
   static final String TEST_FILE = "test_batch.bin";
-  static final List<String> CLASS_NAMES =
-      List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
-  private static final String EXPECTED = "expected data_batch_1.bin .. data_batch_5.bin and test_batch.bin "
-      + "(the binary version of CIFAR-10)";
+  static final List<String> CLASS_NAMES = List.of(
+      "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+  private static final String EXPECTED =
+      "expected data_batch_1.bin .. data_batch_5.bin and test_batch.bin "
+          + "(the binary version of CIFAR-10)";
 
   static Dataset read(Path dir, Normalization norm) {
-    if (dir == null) throw new DataException("Reading a CIFAR-10 folder needs its path, got none; " + EXPECTED + ".");
+    if (dir == null)
+      throw new DataException(
+          "Reading a CIFAR-10 folder needs its path, got none; " + EXPECTED + ".");
     if (norm.channels() != 3) {
-      throw new DataException("CIFAR-10 images have 3 channels; a normalisation for " + norm.channels()
-          + " channel(s) does not fit.");
+      throw new DataException("CIFAR-10 images have 3 channels; a normalisation for "
+          + norm.channels() + " channel(s) does not fit.");
     }
-    if (!Files.exists(dir)) throw new DataException("CIFAR-10 folder " + dir + " does not exist; " + EXPECTED + " there.");
-    if (!Files.isDirectory(dir)) throw new DataException(dir + " is a file, not a CIFAR-10 folder; " + EXPECTED + " in a folder.");
+    if (!Files.exists(dir))
+      throw new DataException(
+          "CIFAR-10 folder " + dir + " does not exist; " + EXPECTED + " there.");
+    if (!Files.isDirectory(dir))
+      throw new DataException(
+          dir + " is a file, not a CIFAR-10 folder; " + EXPECTED + " in a folder.");
     Path base = dir;
     Path inner = dir.resolve("cifar-10-batches-bin");
     if (!Files.exists(dir.resolve(TRAIN_FILES.get(0))) && Files.isDirectory(inner)) base = inner;
@@ -43,14 +54,16 @@ final class Cifar10 {
 
     Samples train = samples("cifar10/train", trainFiles, norm);
     Samples test = samples("cifar10/test", List.of(testFile), norm);
-    return new Dataset("cifar10", train, test, norm, classNames(base), "CIFAR-10 binary files in " + base)
+    return new Dataset(
+            "cifar10", train, test, norm, classNames(base), "CIFAR-10 binary files in " + base)
         .withDefaultValidation();
   }
 
   private static Path require(Path base, String file) {
     Path p = base.resolve(file);
     if (!Files.isRegularFile(p)) {
-      throw new DataException("CIFAR-10 folder " + base + " has no " + file + "; " + EXPECTED + ".");
+      throw new DataException(
+          "CIFAR-10 folder " + base + " has no " + file + "; " + EXPECTED + ".");
     }
     return p;
   }
@@ -76,7 +89,8 @@ final class Cifar10 {
       counts[f] = recordCount(files.get(f));
       total += counts[f];
     }
-    if (total > Integer.MAX_VALUE / PIXELS) throw new DataException("CIFAR-10 split " + name + " has too many records (" + total + ").");
+    if (total > Integer.MAX_VALUE / PIXELS)
+      throw new DataException("CIFAR-10 split " + name + " has too many records (" + total + ").");
     INDArray images = Nd4j.create(DataType.FLOAT, total, 3, SIDE, SIDE);
     int[] labels = new int[(int) total];
     int offset = 0;
@@ -89,13 +103,19 @@ final class Cifar10 {
         int at = r * RECORD;
         int label = raw[at] & 0xff;
         if (label >= CLASS_NAMES.size()) {
-          throw new DataException("File " + file + " record " + r + " has label " + label + "; CIFAR-10 labels are 0..9.");
+          throw new DataException("File " + file + " record " + r + " has label " + label
+              + "; CIFAR-10 labels are 0..9.");
         }
         labels[offset + r] = label;
         for (int k = 0; k < PIXELS; k++) v[r * PIXELS + k] = (raw[at + 1 + k] & 0xff) / 255f;
       }
       norm.applyInPlace(v, SIDE * SIDE);
-      images.get(NDArrayIndex.interval(offset, offset + n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
+      images
+          .get(
+              NDArrayIndex.interval(offset, offset + n),
+              NDArrayIndex.all(),
+              NDArrayIndex.all(),
+              NDArrayIndex.all())
           .assign(Nd4j.create(v, new long[] {n, 3, SIDE, SIDE}, 'c'));
       offset += n;
     }
@@ -110,12 +130,14 @@ final class Cifar10 {
       throw new DataException("File " + file + " could not be read: " + e.getMessage(), e);
     }
     if (size == 0) {
-      throw new DataException("File " + file + " is empty; a CIFAR-10 batch holds records of 1 label byte and "
-          + PIXELS + " pixel bytes.");
+      throw new DataException(
+          "File " + file + " is empty; a CIFAR-10 batch holds records of 1 label byte and " + PIXELS
+              + " pixel bytes.");
     }
     if (size % RECORD != 0) {
-      throw new DataException("File " + file + " is truncated or malformed: record " + (size / RECORD)
-          + " (counting from 0) has " + (size % RECORD) + " of its " + RECORD + " bytes.");
+      throw new DataException(
+          "File " + file + " is truncated or malformed: record " + (size / RECORD)
+              + " (counting from 0) has " + (size % RECORD) + " of its " + RECORD + " bytes.");
     }
     return size / RECORD;
   }

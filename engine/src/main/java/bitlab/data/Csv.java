@@ -30,13 +30,20 @@ final class Csv {
 
   static Table read(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new DataException("File " + file + (Files.isDirectory(file) ? " is a folder, not a CSV file." : " does not exist; "
-          + "give the path of a CSV file with a label column and one column per pixel."));
+      throw new DataException("File " + file
+          + (Files.isDirectory(file)
+              ? " is a folder, not a CSV file."
+              : " does not exist; "
+                  + "give the path of a CSV file with a label column and one column per pixel."));
     }
     try (InputStream raw = Files.newInputStream(file);
-         BufferedReader r = new BufferedReader(new InputStreamReader(
-             file.toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw,
-             StandardCharsets.UTF_8), 1 << 16)) {
+        BufferedReader r = new BufferedReader(
+            new InputStreamReader(
+                file.toString().toLowerCase(Locale.ROOT).endsWith(".gz")
+                    ? new GZIPInputStream(raw, 1 << 16)
+                    : raw,
+                StandardCharsets.UTF_8),
+            1 << 16)) {
       return read(r, file.toString());
     } catch (IOException e) {
       throw new DataException("File " + file + " could not be read: " + e.getMessage(), e);
@@ -46,13 +53,17 @@ final class Csv {
   static Table read(BufferedReader r, String what) throws IOException {
     String first = r.readLine();
     while (first != null && first.isBlank()) first = r.readLine();
-    if (first == null) throw new DataException("File " + what + " is empty; it should hold one image per line: a label and its pixels.");
+    if (first == null)
+      throw new DataException(
+          "File " + what + " is empty; it should hold one image per line: a label and its pixels.");
     if (first.startsWith("\uFEFF")) first = first.substring(1);
-    String sep = first.contains(",") ? "," : first.contains(";") ? ";" : first.contains("\t") ? "\t" : ",";
+    String sep =
+        first.contains(",") ? "," : first.contains(";") ? ";" : first.contains("\t") ? "\t" : ",";
     String[] cells = first.split(sep, -1);
     int columns = cells.length;
     if (columns < 2) {
-      throw new DataException("File " + what + " has one column; it needs a label column and at least one pixel column, "
+      throw new DataException("File " + what
+          + " has one column; it needs a label column and at least one pixel column, "
           + "separated by commas.");
     }
     boolean header = !numeric(cells);
@@ -63,7 +74,8 @@ final class Csv {
         if (LABEL_NAMES.contains(unquote(cells[c]).toLowerCase(Locale.ROOT))) labelColumn = c;
       }
       if (labelColumn < 0) {
-        throw new DataException("File " + what + " has a header (" + preview(cells) + ") but no column named label, class, target "
+        throw new DataException("File " + what + " has a header (" + preview(cells)
+            + ") but no column named label, class, target "
             + "or y; bitlab needs a label for every image: name the label column 'label'.");
       }
     }
@@ -77,8 +89,9 @@ final class Csv {
       if (line.isBlank()) continue;
       String[] v = line.split(sep, -1);
       if (v.length != columns) {
-        throw new DataException("File " + what + " line " + lineNumber + " has " + v.length + " values but line 1 has " + columns
-            + "; every line needs the label and " + (columns - 1) + " pixels.");
+        throw new DataException(
+            "File " + what + " line " + lineNumber + " has " + v.length + " values but line 1 has "
+                + columns + "; every line needs the label and " + (columns - 1) + " pixels.");
       }
       for (int c = 0; c < columns; c++) {
         float x = number(v[c], what, lineNumber, c);
@@ -110,14 +123,17 @@ final class Csv {
     try {
       return Float.parseFloat(t);
     } catch (NumberFormatException e) {
-      throw new DataException("File " + what + " line " + line + " column " + (column + 1) + " holds '" + t + "', which is not "
-          + "a number; every value after the header must be a number.");
+      throw new DataException(
+          "File " + what + " line " + line + " column " + (column + 1) + " holds '" + t
+              + "', which is not " + "a number; every value after the header must be a number.");
     }
   }
 
   private static String unquote(String s) {
     String t = s.strip();
-    return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+    return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")
+        ? t.substring(1, t.length() - 1)
+        : t;
   }
 
   private static String preview(String[] cells) {
@@ -136,8 +152,12 @@ final class Csv {
       a[n++] = v;
     }
 
-    int size() { return n; }
+    int size() {
+      return n;
+    }
 
-    float[] toArray() { return java.util.Arrays.copyOf(a, n); }
+    float[] toArray() {
+      return java.util.Arrays.copyOf(a, n);
+    }
   }
 }

@@ -8,7 +8,11 @@ import bitlab.BitlabException;
  * and says what was expected there.
  */
 public class DataException extends BitlabException {
-  public DataException(String message) { super(message); }
+  public DataException(String message) {
+    super(message);
+  }
 
-  public DataException(String message, Throwable cause) { super(message, cause); }
+  public DataException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

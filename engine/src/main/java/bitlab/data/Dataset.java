@@ -13,8 +13,14 @@ import java.util.List;
  * stratified, seeded fraction, said in {@link #source()}); a data set built by hand may have none, and
  * then {@link #validation()} says how to make one.
  */
-public record Dataset(String name, Samples train, Samples validation, Samples test, Normalization normalization,
-                      List<String> classNames, String source) {
+public record Dataset(
+    String name,
+    Samples train,
+    Samples validation,
+    Samples test,
+    Normalization normalization,
+    List<String> classNames,
+    String source) {
   /** The share of every class of a training split that readers hold out for validation unless told otherwise. */
   public static final double VALIDATION_FRACTION = 0.2;
 
@@ -22,11 +28,13 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
   public static final long SPLIT_SEED = 42;
 
   public Dataset {
-    if (train == null || test == null) throw new DataException("Data set " + name + " needs both a train and a test split.");
+    if (train == null || test == null)
+      throw new DataException("Data set " + name + " needs both a train and a test split.");
     check(name, train, test, "test");
     if (validation != null) check(name, train, validation, "validation");
     if (normalization == null || normalization.channels() != train.shape()[0]) {
-      throw new DataException("Data set " + name + " has " + train.shape()[0] + "-channel images but a normalisation for "
+      throw new DataException("Data set " + name + " has " + train.shape()[0]
+          + "-channel images but a normalisation for "
           + (normalization == null ? "no" : normalization.channels()) + " channel(s).");
     }
     if (classNames == null || classNames.size() != train.classes()) {
@@ -38,15 +46,21 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
   }
 
   /** A data set without a validation part (searches then ask for one: {@link #withValidation}). */
-  public Dataset(String name, Samples train, Samples test, Normalization normalization, List<String> classNames,
-                 String source) {
+  public Dataset(
+      String name,
+      Samples train,
+      Samples test,
+      Normalization normalization,
+      List<String> classNames,
+      String source) {
     this(name, train, null, test, normalization, classNames, source);
   }
 
   private static void check(String name, Samples train, Samples other, String part) {
     if (!Arrays.equals(train.shape(), other.shape())) {
-      throw new DataException("Data set " + name + " has train images " + Arrays.toString(train.shape())
-          + " but " + part + " images " + Arrays.toString(other.shape()) + "; every part needs one image shape.");
+      throw new DataException("Data set " + name + " has train images "
+          + Arrays.toString(train.shape()) + " but " + part + " images "
+          + Arrays.toString(other.shape()) + "; every part needs one image shape.");
     }
     if (train.classes() != other.classes()) {
       throw new DataException("Data set " + name + " has " + train.classes() + " train classes but "
@@ -58,17 +72,23 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
    * The validation part: images the model never trained on, for ranking policies. A data set without one
    * throws a sentence saying how to make one.
    */
-  @Override public Samples validation() {
+  @Override
+  public Samples validation() {
     if (validation == null) {
-      throw new DataException("Data set " + name + " has no validation part, and searches rank policies on images the "
-          + "model never trained on: make one with data.withValidation(" + VALIDATION_FRACTION + ", " + SPLIT_SEED
-          + "), which holds out " + Math.round(100 * VALIDATION_FRACTION) + "% of every class of its " + train.size()
-          + " training images, and train the model on the rest.");
+      throw new DataException(
+          "Data set " + name + " has no validation part, and searches rank policies on images the "
+              + "model never trained on: make one with data.withValidation(" + VALIDATION_FRACTION
+              + ", " + SPLIT_SEED
+              + "), which holds out " + Math.round(100 * VALIDATION_FRACTION)
+              + "% of every class of its " + train.size()
+              + " training images, and train the model on the rest.");
     }
     return validation;
   }
 
-  public boolean hasValidation() { return validation != null; }
+  public boolean hasValidation() {
+    return validation != null;
+  }
 
   /** The first {@code n} validation images (all of them if there are fewer): what a search scores policies on. */
   public Samples validation(int n) {
@@ -81,10 +101,14 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
     return train.take(Math.min(n, train.size()));
   }
 
-  public int classes() { return train.classes(); }
+  public int classes() {
+    return train.classes();
+  }
 
   /** {@code {C, H, W}}. */
-  public int[] shape() { return train.shape(); }
+  public int[] shape() {
+    return train.shape();
+  }
 
   /**
    * A validation part of {@code fraction} of every class of the training images (with the current
@@ -94,10 +118,17 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
   public Dataset withValidation(double fraction, long seed) {
     Samples pool = validation == null ? train : Samples.concat(name + "/train", train, validation);
     Split split = pool.stratifiedSplit(fraction, seed);
-    String how = String.format("validation: %.0f%% of every class of the %,d training images (%,d), stratified, seed %d",
+    String how = String.format(
+        "validation: %.0f%% of every class of the %,d training images (%,d), stratified, seed %d",
         100 * fraction, pool.size(), split.heldOut().size(), seed);
-    return new Dataset(name, split.rest().renamed(name + "/train"), split.heldOut().renamed(name + "/validation"), test,
-        normalization, classNames, join(withoutValidationNote(source), how));
+    return new Dataset(
+        name,
+        split.rest().renamed(name + "/train"),
+        split.heldOut().renamed(name + "/validation"),
+        test,
+        normalization,
+        classNames,
+        join(withoutValidationNote(source), how));
   }
 
   private static String join(String a, String b) {
@@ -110,7 +141,13 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
    */
   public Dataset withoutValidation() {
     if (validation == null) return this;
-    return new Dataset(name, Samples.concat(name + "/train", train, validation), null, test, normalization, classNames,
+    return new Dataset(
+        name,
+        Samples.concat(name + "/train", train, validation),
+        null,
+        test,
+        normalization,
+        classNames,
         join(withoutValidationNote(source), "validation part joined back into the training part"));
   }
 
@@ -137,12 +174,19 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
   /** The same images under another normalisation (pixels are recovered exactly up to float rounding). */
   public Dataset withNormalization(Normalization other) {
     if (other.channels() != shape()[0]) {
-      throw new DataException("Data set " + name + " has " + shape()[0] + "-channel images; a normalisation for "
-          + other.channels() + " channel(s) does not fit.");
+      throw new DataException(
+          "Data set " + name + " has " + shape()[0] + "-channel images; a normalisation for "
+              + other.channels() + " channel(s) does not fit.");
     }
     if (other.equals(normalization)) return this;
-    return new Dataset(name, renormalise(train, other), validation == null ? null : renormalise(validation, other),
-        renormalise(test, other), other, classNames, source);
+    return new Dataset(
+        name,
+        renormalise(train, other),
+        validation == null ? null : renormalise(validation, other),
+        renormalise(test, other),
+        other,
+        classNames,
+        source);
   }
 
   /**
@@ -151,8 +195,8 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
    */
   public Dataset normalized(Normalization how) {
     if (how.channels() != shape()[0]) {
-      throw new DataException("Data set " + name + " has " + shape()[0] + "-channel images; a normalisation for "
-          + how.channels() + " channel(s) does not fit.");
+      throw new DataException("Data set " + name + " has " + shape()[0]
+          + "-channel images; a normalisation for " + how.channels() + " channel(s) does not fit.");
     }
     return new Dataset(name, train, validation, test, how, classNames, source);
   }
@@ -172,8 +216,12 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
 
   /** One line for results' provenance: the data set, its three parts and how they were made. */
   public String provenance() {
-    return String.format("%s: %,d train / %s / %,d test images%s", name, train.size(),
-        validation == null ? "no validation" : String.format("%,d validation", validation.size()), test.size(),
+    return String.format(
+        "%s: %,d train / %s / %,d test images%s",
+        name,
+        train.size(),
+        validation == null ? "no validation" : String.format("%,d validation", validation.size()),
+        test.size(),
         source.isEmpty() ? "" : " (" + source + ")");
   }
 
@@ -182,19 +230,43 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
     int[] s = shape();
     StringBuilder b = new StringBuilder();
     int total = train.size() + test.size() + (validation == null ? 0 : validation.size());
-    b.append(name).append(": ").append(total).append(" images ")
-        .append(s[0]).append('x').append(s[1]).append('x').append(s[2]).append(", ")
-        .append(classes()).append(" classes ").append(classNames).append('\n');
-    b.append("  train      ").append(train.size()).append(", per class ").append(Arrays.toString(train.classCounts())).append('\n');
+    b.append(name)
+        .append(": ")
+        .append(total)
+        .append(" images ")
+        .append(s[0])
+        .append('x')
+        .append(s[1])
+        .append('x')
+        .append(s[2])
+        .append(", ")
+        .append(classes())
+        .append(" classes ")
+        .append(classNames)
+        .append('\n');
+    b.append("  train      ")
+        .append(train.size())
+        .append(", per class ")
+        .append(Arrays.toString(train.classCounts()))
+        .append('\n');
     if (validation != null) {
-      b.append("  validation ").append(validation.size()).append(", per class ")
-          .append(Arrays.toString(validation.classCounts())).append('\n');
+      b.append("  validation ")
+          .append(validation.size())
+          .append(", per class ")
+          .append(Arrays.toString(validation.classCounts()))
+          .append('\n');
     } else {
       b.append("  validation none (data.withValidation(fraction, seed) makes one)\n");
     }
-    b.append("  test       ").append(test.size()).append(", per class ").append(Arrays.toString(test.classCounts())).append('\n');
+    b.append("  test       ")
+        .append(test.size())
+        .append(", per class ")
+        .append(Arrays.toString(test.classCounts()))
+        .append('\n');
     if (normalization.fromPixels()) {
-      b.append("  normalised per channel from pixels in [0, 1]: ").append(normalization).append('\n');
+      b.append("  normalised per channel from pixels in [0, 1]: ")
+          .append(normalization)
+          .append('\n');
     } else {
       b.append("  ").append(normalization).append('\n');
     }
@@ -202,9 +274,11 @@ public record Dataset(String name, Samples train, Samples validation, Samples te
     return b.toString();
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     int[] s = shape();
-    return name + " (" + train.size() + " train / " + (validation == null ? "no" : validation.size()) + " validation / "
-        + test.size() + " test, " + s[0] + "x" + s[1] + "x" + s[2] + ", " + classes() + " classes)";
+    return name + " (" + train.size() + " train / "
+        + (validation == null ? "no" : validation.size()) + " validation / " + test.size()
+        + " test, " + s[0] + "x" + s[1] + "x" + s[2] + ", " + classes() + " classes)";
   }
 }

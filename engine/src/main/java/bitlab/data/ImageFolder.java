@@ -23,7 +23,8 @@ final class ImageFolder {
   static final double TEST_FRACTION = 0.2;
   static final long STREAM_ABOVE = 512L << 20;
   static final int SAMPLE = 1000;
-  private static final String EXPECTED = "expected one sub-folder per class with PNG or JPEG images inside";
+  private static final String EXPECTED =
+      "expected one sub-folder per class with PNG or JPEG images inside";
   private static final List<String> VALIDATION_FOLDERS = List.of("val", "valid", "validation");
 
   /** The files of one part, their labels, and the class names. */
@@ -45,10 +46,15 @@ final class ImageFolder {
 
   /** As {@link #read(Path, int, int)}, streaming when the pixels would take more than {@code streamAbove} bytes. */
   static Dataset read(Path dir, int height, int width, long streamAbove) {
-    if (dir == null) throw new DataException("Reading an image folder needs its path, got none; " + EXPECTED + ".");
-    if (!Files.exists(dir)) throw new DataException("Image folder " + dir + " does not exist; " + EXPECTED + ".");
-    if (!Files.isDirectory(dir)) throw new DataException(dir + " is a file, not an image folder; " + EXPECTED + ".");
-    boolean presplit = Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"));
+    if (dir == null)
+      throw new DataException(
+          "Reading an image folder needs its path, got none; " + EXPECTED + ".");
+    if (!Files.exists(dir))
+      throw new DataException("Image folder " + dir + " does not exist; " + EXPECTED + ".");
+    if (!Files.isDirectory(dir))
+      throw new DataException(dir + " is a file, not an image folder; " + EXPECTED + ".");
+    boolean presplit =
+        Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"));
     Listing train;
     Listing validation = null;
     Listing test;
@@ -56,41 +62,70 @@ final class ImageFolder {
     if (presplit) {
       train = list(dir.resolve("train"), null);
       test = list(dir.resolve("test"), train.classes());
-      Path val = VALIDATION_FOLDERS.stream().map(dir::resolve).filter(Files::isDirectory).findFirst().orElse(null);
+      Path val = VALIDATION_FOLDERS.stream()
+          .map(dir::resolve)
+          .filter(Files::isDirectory)
+          .findFirst()
+          .orElse(null);
       if (val != null) validation = list(val, train.classes());
-      how = "train/" + (val == null ? "" : ", " + val.getFileName() + "/") + " and test/ sub-folders";
+      how =
+          "train/" + (val == null ? "" : ", " + val.getFileName() + "/") + " and test/ sub-folders";
     } else {
       Listing all = list(dir, null);
       int n = all.files().size();
       if (n < 2) {
-        throw new DataException("Image folder " + dir + " has only " + n + " image; at least 2 are needed to make "
-            + "a train and a test split.");
+        throw new DataException("Image folder " + dir + " has only " + n
+            + " image; at least 2 are needed to make " + "a train and a test split.");
       }
       int held = (int) Math.max(1, Math.round(n * TEST_FRACTION));
       int[][] parts = Stratify.split(all.labels(), all.classes().size(), held, SPLIT_SEED);
       train = all.pick(parts[0]);
       test = all.pick(parts[1]);
-      how = Math.round(100 * TEST_FRACTION) + "% of each class held out as test, seed " + SPLIT_SEED;
+      how =
+          Math.round(100 * TEST_FRACTION) + "% of each class held out as test, seed " + SPLIT_SEED;
     }
     List<Listing> parts = new ArrayList<>(List.of(train, test));
     if (validation != null) parts.add(validation);
     int total = parts.stream().mapToInt(p -> p.files().size()).sum();
     Pixels first = ImageFiles.decode(train.files().get(0), height, width);
-    long bytes = (long) total * (first.grey() ? 1 : 3) * first.height() * first.width() * Float.BYTES;
+    long bytes =
+        (long) total * (first.grey() ? 1 : 3) * first.height() * first.width() * Float.BYTES;
     boolean stream = bytes > streamAbove;
     Pixels[] sample = decodeSample(parts, stream ? SAMPLE : total, height, width);
     checkSizes(sample, height > 0);
     boolean grey = java.util.Arrays.stream(sample).allMatch(Pixels::grey);
     int channels = grey ? 1 : 3;
-    Pixels[] trainSample = stream ? decodeSample(List.of(train), SAMPLE, height, width)
+    Pixels[] trainSample = stream
+        ? decodeSample(List.of(train), SAMPLE, height, width)
         : java.util.Arrays.copyOf(sample, train.files().size());
     Normalization norm = statistics(trainSample, channels);
     String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
-    Samples tr = samples(name + "/train", train, channels, first, height > 0, norm, stream, sample, 0);
-    Samples te = samples(name + "/test", test, channels, first, height > 0, norm, stream, sample, train.files().size());
-    Samples va = validation == null ? null : samples(name + "/validation", validation, channels, first, height > 0, norm, stream,
-        sample, train.files().size() + test.files().size());
-    String source = "PNG/JPEG images in " + dir + " (" + how + (stream ? "; streamed from the files" : "") + ")";
+    Samples tr =
+        samples(name + "/train", train, channels, first, height > 0, norm, stream, sample, 0);
+    Samples te = samples(
+        name + "/test",
+        test,
+        channels,
+        first,
+        height > 0,
+        norm,
+        stream,
+        sample,
+        train.files().size());
+    Samples va = validation == null
+        ? null
+        : samples(
+            name + "/validation",
+            validation,
+            channels,
+            first,
+            height > 0,
+            norm,
+            stream,
+            sample,
+            train.files().size() + test.files().size());
+    String source = "PNG/JPEG images in " + dir + " (" + how
+        + (stream ? "; streamed from the files" : "") + ")";
     Dataset d = new Dataset(name, tr, va, te, norm, train.classes(), source);
     return va == null ? d.withDefaultValidation() : d;
   }
@@ -101,7 +136,8 @@ final class ImageFolder {
     for (Listing p : parts) all.addAll(p.files());
     int n = Math.min(count, all.size());
     Pixels[] out = new Pixels[n];
-    for (int k = 0; k < n; k++) out[k] = ImageFiles.decode(all.get((int) ((long) k * all.size() / n)), height, width);
+    for (int k = 0; k < n; k++)
+      out[k] = ImageFiles.decode(all.get((int) ((long) k * all.size() / n)), height, width);
     return out;
   }
 
@@ -110,36 +146,54 @@ final class ImageFolder {
     Pixels first = images[0];
     for (Pixels p : images) {
       if (p.height() != first.height() || p.width() != first.width()) {
-        throw new DataException("Image " + p.file() + " is " + p.width() + "x" + p.height() + " but " + first.file()
-            + " is " + first.width() + "x" + first.height() + "; use Datasets.images(dir, height, width) to resize them all.");
+        throw new DataException("Image " + p.file() + " is " + p.width() + "x" + p.height()
+            + " but " + first.file() + " is " + first.width() + "x" + first.height()
+            + "; use Datasets.images(dir, height, width) to resize them all.");
       }
     }
   }
 
-  private static Samples samples(String name, Listing part, int channels, Pixels first, boolean resize, Normalization norm,
-                                 boolean stream, Pixels[] decoded, int offset) {
+  private static Samples samples(
+      String name,
+      Listing part,
+      int channels,
+      Pixels first,
+      boolean resize,
+      Normalization norm,
+      boolean stream,
+      Pixels[] decoded,
+      int offset) {
     Path[] files = part.files().toArray(new Path[0]);
-    ImageFiles f = new ImageFiles(files, part.labels(), channels, first.height(), first.width(), resize, norm);
+    ImageFiles f =
+        new ImageFiles(files, part.labels(), channels, first.height(), first.width(), resize, norm);
     int classes = part.classes().size();
     if (stream) return new Samples(name, f, classes);
     int per = channels * first.height() * first.width();
     float[] v = new float[files.length * per];
     for (int i = 0; i < files.length; i++) decoded[offset + i].planar(channels, v, i * per);
     norm.applyInPlace(v, first.height() * first.width());
-    return new Samples(name, Nd4j.create(v, new long[] {files.length, channels, first.height(), first.width()}, 'c'),
-        part.labels(), classes);
+    return new Samples(
+        name,
+        Nd4j.create(v, new long[] {files.length, channels, first.height(), first.width()}, 'c'),
+        part.labels(),
+        classes);
   }
 
   private static Listing list(Path root, List<String> knownClasses) {
     List<Path> classDirs;
     try (Stream<Path> s = Files.list(root)) {
-      classDirs = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-          .sorted().toList();
+      classDirs = s.filter(Files::isDirectory)
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .sorted()
+          .toList();
     } catch (IOException e) {
-      throw new DataException("Image folder " + root + " could not be listed: " + e.getMessage(), e);
+      throw new DataException(
+          "Image folder " + root + " could not be listed: " + e.getMessage(), e);
     }
-    if (classDirs.isEmpty()) throw new DataException("Folder " + root + " has no class sub-folders; " + EXPECTED + ".");
-    List<String> classes = knownClasses != null ? knownClasses
+    if (classDirs.isEmpty())
+      throw new DataException("Folder " + root + " has no class sub-folders; " + EXPECTED + ".");
+    List<String> classes = knownClasses != null
+        ? knownClasses
         : classDirs.stream().map(p -> p.getFileName().toString()).toList();
     List<Path> files = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
@@ -147,22 +201,26 @@ final class ImageFolder {
       String cls = classDir.getFileName().toString();
       int label = classes.indexOf(cls);
       if (label < 0) {
-        throw new DataException("Class folder " + classDir + " has no matching train class folder; the train "
-            + "classes are " + classes + ".");
+        throw new DataException("Class folder " + classDir
+            + " has no matching train class folder; the train " + "classes are " + classes + ".");
       }
       List<Path> found;
       try (Stream<Path> s = Files.list(classDir)) {
-        found = s.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList();
+        found =
+            s.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList();
       } catch (IOException e) {
-        throw new DataException("Class folder " + classDir + " could not be listed: " + e.getMessage(), e);
+        throw new DataException(
+            "Class folder " + classDir + " could not be listed: " + e.getMessage(), e);
       }
-      if (found.isEmpty()) throw new DataException("Class folder " + classDir + " has no PNG or JPEG images.");
+      if (found.isEmpty())
+        throw new DataException("Class folder " + classDir + " has no PNG or JPEG images.");
       for (Path f : found) {
         files.add(f);
         labels.add(label);
       }
     }
-    return new Listing(classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
+    return new Listing(
+        classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
   private static boolean isImage(Path p) {

@@ -17,14 +17,17 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record Normalization(float[] mean, float[] std, boolean fromPixels, ChannelOrder order) {
   /** The order of the colour channels; images are read as RGB. Single-channel data is always RGB. */
-  public enum ChannelOrder { RGB, BGR }
+  public enum ChannelOrder {
+    RGB,
+    BGR
+  }
 
   /** MNIST's customary statistics (those of the 60,000 MNIST training images). */
   public static final Normalization MNIST = of(0.1307f, 0.3081f);
 
   /** CIFAR-10 per-channel (R, G, B) mean and standard deviation of its 50,000 training images. */
-  public static final Normalization CIFAR10 =
-      new Normalization(new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
+  public static final Normalization CIFAR10 = new Normalization(
+      new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
 
   /** ImageNet's customary (R, G, B) statistics, as torchvision's pretrained models expect. */
   public static final Normalization IMAGENET =
@@ -37,13 +40,15 @@ public record Normalization(float[] mean, float[] std, boolean fromPixels, Chann
 
   public Normalization {
     if (mean == null || std == null || mean.length == 0 || mean.length != std.length) {
-      throw new DataException("A normalisation needs one mean and one standard deviation per channel, got "
-          + (mean == null ? "no" : mean.length) + " means and " + (std == null ? "no" : std.length) + " deviations.");
+      throw new DataException(
+          "A normalisation needs one mean and one standard deviation per channel, got "
+              + (mean == null ? "no" : mean.length) + " means and "
+              + (std == null ? "no" : std.length) + " deviations.");
     }
     for (int c = 0; c < mean.length; c++) {
       if (!Float.isFinite(mean[c]) || !Float.isFinite(std[c]) || std[c] <= 0) {
-        throw new DataException("Normalisation channel " + c + " has mean " + mean[c] + " and std " + std[c]
-            + "; both must be finite and the std positive.");
+        throw new DataException("Normalisation channel " + c + " has mean " + mean[c] + " and std "
+            + std[c] + "; both must be finite and the std positive.");
       }
     }
     if (order == ChannelOrder.BGR && mean.length != 3) {
@@ -97,11 +102,19 @@ public record Normalization(float[] mean, float[] std, boolean fromPixels, Chann
     return new Normalization(mean, std, fromPixels, o);
   }
 
-  @Override public float[] mean() { return mean.clone(); }
+  @Override
+  public float[] mean() {
+    return mean.clone();
+  }
 
-  @Override public float[] std() { return std.clone(); }
+  @Override
+  public float[] std() {
+    return std.clone();
+  }
 
-  public int channels() { return mean.length; }
+  public int channels() {
+    return mean.length;
+  }
 
   /** A new {@code [N, C, H, W]} array: {@code images01} (RGB pixels in [0, 1]) normalised. */
   public INDArray apply(INDArray images01) {
@@ -135,12 +148,15 @@ public record Normalization(float[] mean, float[] std, boolean fromPixels, Chann
 
   private INDArray map(INDArray a, boolean invert) {
     if (!fromPixels) {
-      throw new DataException("These values were kept as given, not as pixels in [0, 1], so they cannot be "
-          + (invert ? "turned back into pixels" : "normalised") + "; load the raw pixels (0..255 or 0..1) instead.");
+      throw new DataException(
+          "These values were kept as given, not as pixels in [0, 1], so they cannot be "
+              + (invert ? "turned back into pixels" : "normalised")
+              + "; load the raw pixels (0..255 or 0..1) instead.");
     }
     if (a.rank() != 4 || a.size(1) != mean.length) {
-      throw new DataException("Normalisation for " + mean.length + " channel(s) needs a [N, C, H, W] array with C = "
-          + mean.length + ", got shape " + Arrays.toString(a.shape()) + ".");
+      throw new DataException(
+          "Normalisation for " + mean.length + " channel(s) needs a [N, C, H, W] array with C = "
+              + mean.length + ", got shape " + Arrays.toString(a.shape()) + ".");
     }
     float[] v = a.dup('c').castTo(DataType.FLOAT).data().asFloat();
     int plane = (int) (a.size(2) * a.size(3));
@@ -156,17 +172,27 @@ public record Normalization(float[] mean, float[] std, boolean fromPixels, Chann
     return Nd4j.create(v, a.shape(), 'c');
   }
 
-  @Override public boolean equals(Object o) {
-    return o instanceof Normalization n && Arrays.equals(mean, n.mean) && Arrays.equals(std, n.std)
-        && fromPixels == n.fromPixels && order == n.order;
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Normalization n
+        && Arrays.equals(mean, n.mean)
+        && Arrays.equals(std, n.std)
+        && fromPixels == n.fromPixels
+        && order == n.order;
   }
 
-  @Override public int hashCode() {
-    return 31 * (31 * (31 * Arrays.hashCode(mean) + Arrays.hashCode(std)) + Boolean.hashCode(fromPixels)) + order.hashCode();
+  @Override
+  public int hashCode() {
+    return 31
+            * (31 * (31 * Arrays.hashCode(mean) + Arrays.hashCode(std))
+                + Boolean.hashCode(fromPixels))
+        + order.hashCode();
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     if (!fromPixels) return "values as given (not known to be pixels in [0, 1])";
-    return "mean " + Arrays.toString(mean) + " std " + Arrays.toString(std) + (order == ChannelOrder.BGR ? ", BGR" : "");
+    return "mean " + Arrays.toString(mean) + " std " + Arrays.toString(std)
+        + (order == ChannelOrder.BGR ? ", BGR" : "");
   }
 }

@@ -26,7 +26,8 @@ final class Npz {
     try (ZipFile zip = open(file)) {
       List<String> keys = new ArrayList<>();
       for (ZipEntry e : Collections.list(zip.entries())) {
-        if (!e.isDirectory() && e.getName().endsWith(".npy")) keys.add(e.getName().substring(0, e.getName().length() - 4));
+        if (!e.isDirectory() && e.getName().endsWith(".npy"))
+          keys.add(e.getName().substring(0, e.getName().length() - 4));
       }
       return keys;
     } catch (IOException e) {
@@ -40,12 +41,16 @@ final class Npz {
     try (ZipFile zip = open(file)) {
       for (String key : wanted) {
         ZipEntry e = zip.getEntry(key + ".npy");
-        if (e == null) throw new DataException("File " + file + " has no array '" + key + "'; its arrays are " + keys(file) + ".");
+        if (e == null)
+          throw new DataException(
+              "File " + file + " has no array '" + key + "'; its arrays are " + keys(file) + ".");
         try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
           out.put(key, Npy.read(in, file + " [" + key + "]"));
         } catch (ZipException z) {
-          throw new DataException("File " + file + " is damaged: its array '" + key + "' cannot be unpacked (" + z.getMessage()
-              + "); save it again with numpy.savez.", z);
+          throw new DataException(
+              "File " + file + " is damaged: its array '" + key + "' cannot be unpacked ("
+                  + z.getMessage() + "); save it again with numpy.savez.",
+              z);
         }
       }
     } catch (IOException e) {
@@ -56,14 +61,19 @@ final class Npz {
 
   private static ZipFile open(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new DataException("File " + file + (Files.isDirectory(file) ? " is a folder, not an .npz file." : " does not exist; "
-          + "give the path of an .npz file that numpy.savez wrote."));
+      throw new DataException("File " + file
+          + (Files.isDirectory(file)
+              ? " is a folder, not an .npz file."
+              : " does not exist; " + "give the path of an .npz file that numpy.savez wrote."));
     }
     try {
       return new ZipFile(file.toFile());
     } catch (ZipException e) {
-      throw new DataException("File " + file + " is not an .npz archive (a zip of .npy arrays) or it is truncated; save it "
-          + "again with numpy.savez(path, x_train=..., y_train=..., x_test=..., y_test=...).", e);
+      throw new DataException(
+          "File " + file
+              + " is not an .npz archive (a zip of .npy arrays) or it is truncated; save it "
+              + "again with numpy.savez(path, x_train=..., y_train=..., x_test=..., y_test=...).",
+          e);
     }
   }
 }

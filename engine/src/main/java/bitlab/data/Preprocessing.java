@@ -19,7 +19,8 @@ public record Preprocessing(Normalization normalization) {
 
   public Preprocessing {
     if (normalization == null || !normalization.fromPixels()) {
-      throw new DataException("A model's preprocessing needs a mean and a standard deviation per channel, for pixels in [0, 1].");
+      throw new DataException(
+          "A model's preprocessing needs a mean and a standard deviation per channel, for pixels in [0, 1].");
     }
   }
 
@@ -48,26 +49,36 @@ public record Preprocessing(Normalization normalization) {
       case "cifar10", "cifar-10" -> Normalization.CIFAR10;
       case "imagenet" -> Normalization.IMAGENET;
       case "none", "pixels" -> Normalization.none(channels);
-      default -> throw new DataException("Normalisation '" + name + "' is not known; use mnist, cifar10, imagenet or none, "
-          + "or give the constants: normalize(mean, std).");
+      default ->
+        throw new DataException(
+            "Normalisation '" + name + "' is not known; use mnist, cifar10, imagenet or none, "
+                + "or give the constants: normalize(mean, std).");
     };
     if (norm.channels() != channels) {
-      throw new DataException("The " + n + " normalisation is for " + norm.channels() + "-channel images but the model takes "
-          + channels + " channel(s); give its constants with normalize(mean, std).");
+      throw new DataException("The " + n + " normalisation is for " + norm.channels()
+          + "-channel images but the model takes " + channels
+          + " channel(s); give its constants with normalize(mean, std).");
     }
     return new Preprocessing(norm);
   }
 
   /** The same constants with the colour channels in another order (RGB or BGR; 3 channels only). */
-  public Preprocessing withOrder(Normalization.ChannelOrder o) { return new Preprocessing(normalization.withOrder(o)); }
+  public Preprocessing withOrder(Normalization.ChannelOrder o) {
+    return new Preprocessing(normalization.withOrder(o));
+  }
 
-  public Normalization.ChannelOrder order() { return normalization.order(); }
+  public Normalization.ChannelOrder order() {
+    return normalization.order();
+  }
 
-  public int channels() { return normalization.channels(); }
+  public int channels() {
+    return normalization.channels();
+  }
 
   /** The metadata form, e.g. {@code mean=0.1307;std=0.3081;order=RGB}. */
   public String format() {
-    return "mean=" + join(normalization.mean()) + ";std=" + join(normalization.std()) + ";order=" + order();
+    return "mean=" + join(normalization.mean()) + ";std=" + join(normalization.std()) + ";order="
+        + order();
   }
 
   private static String join(float[] v) {
@@ -91,15 +102,18 @@ public record Preprocessing(Normalization normalization) {
         switch (key) {
           case "mean" -> mean = floats(value);
           case "std" -> std = floats(value);
-          case "order" -> order = Normalization.ChannelOrder.valueOf(value.toUpperCase(Locale.ROOT));
+          case "order" ->
+            order = Normalization.ChannelOrder.valueOf(value.toUpperCase(Locale.ROOT));
           default -> throw new IllegalArgumentException("unknown key '" + key + "'");
         }
       } catch (IllegalArgumentException e) {
-        throw new DataException(where + " has " + KEY + " '" + text + "', which cannot be read (" + e.getMessage() + ")" + expected + ".");
+        throw new DataException(where + " has " + KEY + " '" + text + "', which cannot be read ("
+            + e.getMessage() + ")" + expected + ".");
       }
     }
     if (mean == null || std == null) {
-      throw new DataException(where + " has " + KEY + " '" + text + "' without " + (mean == null ? "a mean" : "a std") + expected + ".");
+      throw new DataException(where + " has " + KEY + " '" + text + "' without "
+          + (mean == null ? "a mean" : "a std") + expected + ".");
     }
     try {
       return new Preprocessing(new Normalization(mean, std, true, order));
@@ -115,8 +129,9 @@ public record Preprocessing(Normalization normalization) {
     return v;
   }
 
-  @Override public String toString() {
-    return "mean " + Arrays.toString(normalization.mean()) + " std " + Arrays.toString(normalization.std())
-        + (channels() == 3 ? ", " + order() : "");
+  @Override
+  public String toString() {
+    return "mean " + Arrays.toString(normalization.mean()) + " std "
+        + Arrays.toString(normalization.std()) + (channels() == 3 ? ", " + order() : "");
   }
 }

@@ -47,7 +47,9 @@ public final class Samples {
           + (labels == null ? "no" : labels.length) + " labels.");
     }
     if (labels.length == 0) throw new DataException("Samples " + this.name + " have no images.");
-    if (classes < 1) throw new DataException("Samples " + this.name + " need at least one class, got " + classes + ".");
+    if (classes < 1)
+      throw new DataException(
+          "Samples " + this.name + " need at least one class, got " + classes + ".");
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= classes) {
         throw new DataException("Samples " + this.name + " image " + i + " has label " + labels[i]
@@ -58,8 +60,8 @@ public final class Samples {
     if (a.ordering() != 'c' || a.isView()) a = a.dup('c');
     int bad = firstNonFinite(a);
     if (bad >= 0) {
-      throw new DataException("Data set " + this.name + " has NaN or infinite pixels in image " + bad
-          + " (counting from 0); fix or drop that image before using the data.");
+      throw new DataException("Data set " + this.name + " has NaN or infinite pixels in image "
+          + bad + " (counting from 0); fix or drop that image before using the data.");
     }
     this.images = a;
     this.files = null;
@@ -87,7 +89,9 @@ public final class Samples {
   }
 
   /** True if the images are decoded from their files when read, not held in memory. */
-  public boolean streamed() { return files != null; }
+  public boolean streamed() {
+    return files != null;
+  }
 
   /**
    * The index of the first image with a NaN or infinite pixel, or -1. The sum (one native pass) is
@@ -100,8 +104,14 @@ public final class Samples {
     long block = Math.max(1, (1 << 20) / per);
     for (long from = 0; from < n; from += block) {
       long to = Math.min(n, from + block);
-      float[] v = a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
-          .dup('c').data().asFloat();
+      float[] v = a.get(
+              NDArrayIndex.interval(from, to),
+              NDArrayIndex.all(),
+              NDArrayIndex.all(),
+              NDArrayIndex.all())
+          .dup('c')
+          .data()
+          .asFloat();
       for (int i = 0; i < v.length; i++) {
         if (!Float.isFinite(v[i])) return (int) (from + i / per);
       }
@@ -109,7 +119,9 @@ public final class Samples {
     return -1;
   }
 
-  public String name() { return name; }
+  public String name() {
+    return name;
+  }
 
   /**
    * The normalised images, float32 {@code [N, C, H, W]} (shared: do not modify in place). Streamed samples are
@@ -120,8 +132,10 @@ public final class Samples {
     int[] s = shape();
     long bytes = (long) size() * s[0] * s[1] * s[2] * Float.BYTES;
     if (bytes > LOAD_LIMIT) {
-      throw new DataException(String.format("Samples %s are streamed from %,d image files and would take %.1f GB in memory; "
-          + "read them in parts with images(from, to) or batches(n), or take(n) first.", name, size(), bytes / 1e9));
+      throw new DataException(String.format(
+          "Samples %s are streamed from %,d image files and would take %.1f GB in memory; "
+              + "read them in parts with images(from, to) or batches(n), or take(n) first.",
+          name, size(), bytes / 1e9));
     }
     return images(0, size());
   }
@@ -129,11 +143,15 @@ public final class Samples {
   /** Images {@code from} (inclusive) to {@code to} (exclusive): a view in memory, decoded from files when streamed. */
   public INDArray images(int from, int to) {
     if (from < 0 || to > size() || from >= to) {
-      throw new DataException("Samples " + name + " have " + size() + " images; images(" + from + ", " + to
-          + ") needs 0 <= from < to <= " + size() + ".");
+      throw new DataException("Samples " + name + " have " + size() + " images; images(" + from
+          + ", " + to + ") needs 0 <= from < to <= " + size() + ".");
     }
     if (images != null) {
-      return images.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+      return images.get(
+          NDArrayIndex.interval(from, to),
+          NDArrayIndex.all(),
+          NDArrayIndex.all(),
+          NDArrayIndex.all());
     }
     int[] idx = new int[to - from];
     for (int i = 0; i < idx.length; i++) idx[i] = from + i;
@@ -141,13 +159,21 @@ public final class Samples {
   }
 
   /** A copy of the labels. */
-  public int[] labels() { return labels.clone(); }
+  public int[] labels() {
+    return labels.clone();
+  }
 
-  public int label(int index) { return labels[index]; }
+  public int label(int index) {
+    return labels[index];
+  }
 
-  public int classes() { return classes; }
+  public int classes() {
+    return classes;
+  }
 
-  public int size() { return labels.length; }
+  public int size() {
+    return labels.length;
+  }
 
   /** {@code {C, H, W}}. */
   public int[] shape() {
@@ -165,8 +191,8 @@ public final class Samples {
   /** Images {@code from} (inclusive) to {@code to} (exclusive), copied. */
   public Samples subset(int from, int to) {
     if (from < 0 || to > size() || from >= to) {
-      throw new DataException("Samples " + name + " have " + size() + " images; subset(" + from + ", " + to
-          + ") needs 0 <= from < to <= " + size() + ".");
+      throw new DataException("Samples " + name + " have " + size() + " images; subset(" + from
+          + ", " + to + ") needs 0 <= from < to <= " + size() + ".");
     }
     String part = name + "[" + from + ":" + to + "]";
     if (files != null) {
@@ -174,7 +200,8 @@ public final class Samples {
       for (int i = 0; i < idx.length; i++) idx[i] = from + i;
       return new Samples(part, files.select(idx), classes);
     }
-    return new Samples(part, images(from, to).dup('c'), Arrays.copyOfRange(labels, from, to), classes);
+    return new Samples(
+        part, images(from, to).dup('c'), Arrays.copyOfRange(labels, from, to), classes);
   }
 
   /** The first {@code min(n, size())} images. */
@@ -185,11 +212,13 @@ public final class Samples {
 
   /** The images at the given indices, in that order, copied. */
   public Samples select(int... indices) {
-    if (indices.length == 0) throw new DataException("select() on " + name + " needs at least one index.");
+    if (indices.length == 0)
+      throw new DataException("select() on " + name + " needs at least one index.");
     int[] l = new int[indices.length];
     for (int k = 0; k < indices.length; k++) {
       if (indices[k] < 0 || indices[k] >= size()) {
-        throw new DataException("Index " + indices[k] + " is outside " + name + ", which has " + size() + " images.");
+        throw new DataException(
+            "Index " + indices[k] + " is outside " + name + ", which has " + size() + " images.");
       }
       l[k] = labels[indices[k]];
     }
@@ -204,13 +233,14 @@ public final class Samples {
    */
   public Split stratifiedSplit(double fraction, long seed) {
     if (!(fraction > 0 && fraction < 1)) {
-      throw new DataException("stratifiedSplit on " + name + " needs a fraction strictly between 0 and 1, got "
-          + fraction + ".");
+      throw new DataException("stratifiedSplit on " + name
+          + " needs a fraction strictly between 0 and 1, got " + fraction + ".");
     }
     int held = (int) Math.round(size() * fraction);
     if (held < 1 || held >= size()) {
       throw new DataException("stratifiedSplit(" + fraction + ") on " + name + " (" + size()
-          + " images) would leave one part empty; use a fraction that holds out between 1 and " + (size() - 1)
+          + " images) would leave one part empty; use a fraction that holds out between 1 and "
+          + (size() - 1)
           + " images.");
     }
     int[][] parts = Stratify.split(labels, classes, held, seed);
@@ -241,9 +271,13 @@ public final class Samples {
       private final int[] order = order(seed);
       private int next = 0;
 
-      @Override public boolean hasNext() { return next < order.length; }
+      @Override
+      public boolean hasNext() {
+        return next < order.length;
+      }
 
-      @Override public Batch next() {
+      @Override
+      public Batch next() {
         if (!hasNext()) throw new NoSuchElementException();
         int[] idx = Arrays.copyOfRange(order, next, Math.min(order.length, next + batchSize));
         next += idx.length;
@@ -260,7 +294,8 @@ public final class Samples {
       l[k] = labels[indices[k]];
       hot[k * classes + l[k]] = 1f;
     }
-    return new Batch(gather(indices), Nd4j.create(hot, new long[] {indices.length, classes}, 'c'), l);
+    return new Batch(
+        gather(indices), Nd4j.create(hot, new long[] {indices.length, classes}, 'c'), l);
   }
 
   private int[] order(long seed) {
@@ -271,7 +306,8 @@ public final class Samples {
   }
 
   private void checkBatchSize(int batchSize) {
-    if (batchSize < 1) throw new DataException("Batch size must be at least 1, got " + batchSize + ".");
+    if (batchSize < 1)
+      throw new DataException("Batch size must be at least 1, got " + batchSize + ".");
   }
 
   private INDArray gather(int[] indices) {
@@ -297,17 +333,20 @@ public final class Samples {
   /** The images of {@code a} followed by those of {@code b} (same shape and classes; copied unless both are streamed). */
   static Samples concat(String name, Samples a, Samples b) {
     if (!Arrays.equals(a.shape(), b.shape()) || a.classes != b.classes) {
-      throw new DataException("Samples " + a.name + " and " + b.name + " cannot be joined: their shapes or classes differ.");
+      throw new DataException("Samples " + a.name + " and " + b.name
+          + " cannot be joined: their shapes or classes differ.");
     }
-    if (a.files != null && b.files != null) return new Samples(name, ImageFiles.concat(a.files, b.files), a.classes);
+    if (a.files != null && b.files != null)
+      return new Samples(name, ImageFiles.concat(a.files, b.files), a.classes);
     int[] l = Arrays.copyOf(a.labels, a.size() + b.size());
     System.arraycopy(b.labels, 0, l, a.size(), b.size());
     return new Samples(name, Nd4j.concat(0, a.images(), b.images()), null, l, a.classes);
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     int[] s = shape();
-    return name + ": " + size() + " images " + s[0] + "x" + s[1] + "x" + s[2] + ", " + classes + " classes"
-        + (files != null ? " (streamed from files)" : "");
+    return name + ": " + size() + " images " + s[0] + "x" + s[1] + "x" + s[2] + ", " + classes
+        + " classes" + (files != null ? " (streamed from files)" : "");
   }
 }

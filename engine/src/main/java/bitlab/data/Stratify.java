@@ -28,7 +28,8 @@ final class Stratify {
     }
     Integer[] order = new Integer[counts.length];
     for (int c = 0; c < order.length; c++) order[c] = c;
-    Arrays.sort(order, (a, b) -> rem[a] != rem[b] ? Long.compare(rem[b], rem[a]) : Integer.compare(a, b));
+    Arrays.sort(
+        order, (a, b) -> rem[a] != rem[b] ? Long.compare(rem[b], rem[a]) : Integer.compare(a, b));
     for (int k = 0; k < total - given; k++) take[order[k]]++;
     return take;
   }
@@ -69,7 +70,10 @@ final class Stratify {
       int c = labels[i];
       (seen[c]++ >= counts[c] - take[c] ? held : rest).add(i);
     }
-    return new int[][] {rest.stream().mapToInt(Integer::intValue).toArray(), held.stream().mapToInt(Integer::intValue).toArray()};
+    return new int[][] {
+      rest.stream().mapToInt(Integer::intValue).toArray(),
+      held.stream().mapToInt(Integer::intValue).toArray()
+    };
   }
 
   /** Fisher-Yates with {@link java.util.Random}, whose sequence the JDK specifies for every seed. */

@@ -21,9 +21,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param factors     per output channel, the accumulator's multiplier over the common shift
  * @param offsets     per output channel, the bias's fraction of an accumulator step over the common shift
  */
-public record AccumulatorAddStep(String node, String op, String input, int inputZeroPoint, String other, Shape shape,
-    LayerAccumulator layer, long[] factors, long[] offsets, int zeroB, long factorB, int shift, QuantParams out, int lo, int hi,
-    Rounding rounding) implements Step {
+public record AccumulatorAddStep(
+    String node,
+    String op,
+    String input,
+    int inputZeroPoint,
+    String other,
+    Shape shape,
+    LayerAccumulator layer,
+    long[] factors,
+    long[] offsets,
+    int zeroB,
+    long factorB,
+    int shift,
+    QuantParams out,
+    int lo,
+    int hi,
+    Rounding rounding)
+    implements Step {
 
   /**
    * Writes the per-channel accumulator multipliers and the branch's multiplier over one shift such that
@@ -34,15 +49,20 @@ public record AccumulatorAddStep(String node, String op, String input, int input
     double max = 0;
     for (double m : accMultipliers) max = Math.max(max, m);
     int s = Dyadic.MAX_SHIFT;
-    while (s > 0 && (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= 0x1p52)) s--;
+    while (s > 0 && (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= 0x1p52))
+      s--;
     if (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= 0x1p52) {
-      throw new IntegerException("A residual Add needs multipliers of " + max + " and " + branchMultiplier
-          + ", too large for one 64-bit sum; the scales of its branches are broken.");
+      throw new IntegerException(
+          "A residual Add needs multipliers of " + max + " and " + branchMultiplier
+              + ", too large for one 64-bit sum; the scales of its branches are broken.");
     }
     return s;
   }
 
-  @Override public List<String> inputs() { return List.of(input, other); }
+  @Override
+  public List<String> inputs() {
+    return List.of(input, other);
+  }
 
   long code(long acc, int channel, int qb) {
     long v = acc * factors[channel] + offsets[channel] + (qb - zeroB) * factorB;
@@ -54,23 +74,27 @@ public record AccumulatorAddStep(String node, String op, String input, int input
    * writes is the branch's index too (both NCHW of the same shape), and the bias the kernel leaves out is added
    * as {@link LayerAccumulator#accumulate} adds it, in int32.
    */
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), b = in.get(1);
     byte[] branch = b.codes();
     int mask = b.unsigned() ? 0xFF : -1;
     int[] bias = layer.bias();
     Epilogue e = (channel, acc, from, stride, n, o, to) -> {
       int bc = bias[channel];
-      for (int i = 0, a = from; i < n; i++, a += stride) o[to + i] = (byte) code(acc[a] + bc, channel, branch[to + i] & mask);
+      for (int i = 0, a = from; i < n; i++, a += stride)
+        o[to + i] = (byte) code(acc[a] + bc, channel, branch[to + i] & mask);
     };
     return new IntTensor(shape, x.batch(), layer.requantize(x, e), out);
   }
 
-  @Override public INDArray simulate(List<INDArray> in) {
+  @Override
+  public INDArray simulate(List<INDArray> in) {
     int batch = (int) in.get(0).size(0);
     int[] acc = layer.simulate(in.get(0), inputZeroPoint);
     double[] b = in.get(1).dup('c').data().asDouble();
-    int channels = layer.geometry().outChannels(), plane = layer.geometry().outH() * layer.geometry().outW();
+    int channels = layer.geometry().outChannels(),
+        plane = layer.geometry().outH() * layer.geometry().outW();
     double[] o = new double[acc.length];
     for (int i = 0; i < o.length; i++) o[i] = code(acc[i], (i / plane) % channels, (int) b[i]);
     return Nd4j.createFromArray(o).reshape(shape.withBatch(batch));

@@ -18,22 +18,50 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param byCount multiplier for a window of {@code k} cells at index {@code k}
  */
-public record AvgPoolStep(String node, String input, Shape inShape, Shape shape, boolean global, int kernel, int stride, int pad,
-    int inputZeroPoint, Dyadic[] byCount, QuantParams out, Rounding rounding) implements Step {
+public record AvgPoolStep(
+    String node,
+    String input,
+    Shape inShape,
+    Shape shape,
+    boolean global,
+    int kernel,
+    int stride,
+    int pad,
+    int inputZeroPoint,
+    Dyadic[] byCount,
+    QuantParams out,
+    Rounding rounding)
+    implements Step {
 
-  @Override public String op() { return global ? "GlobalAvgPool" : "AvgPool"; }
+  @Override
+  public String op() {
+    return global ? "GlobalAvgPool" : "AvgPool";
+  }
 
-  @Override public List<String> inputs() { return List.of(input); }
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
 
-  private int k() { return global ? inShape.height() : kernel; }
+  private int k() {
+    return global ? inShape.height() : kernel;
+  }
 
-  private int s() { return global ? 1 : stride; }
+  private int s() {
+    return global ? 1 : stride;
+  }
 
-  private int p() { return global ? 0 : pad; }
+  private int p() {
+    return global ? 0 : pad;
+  }
 
-  private int outH() { return global ? 1 : shape.height(); }
+  private int outH() {
+    return global ? 1 : shape.height();
+  }
 
-  private int outW() { return global ? 1 : shape.width(); }
+  private int outW() {
+    return global ? 1 : shape.width();
+  }
 
   /** Cells of the window at output position (y, x) that lie inside the map. */
   private int count(int y, int x) {
@@ -44,10 +72,17 @@ public record AvgPoolStep(String node, String input, Shape inShape, Shape shape,
   }
 
   private long code(long sum, int count) {
-    return Requant.code(sum, byCount[count], rounding, out.zeroPoint(0), out.spec().qmin(), out.spec().qmax());
+    return Requant.code(
+        sum,
+        byCount[count],
+        rounding,
+        out.zeroPoint(0),
+        out.spec().qmin(),
+        out.spec().qmax());
   }
 
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
     int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = outH(), ow = outW();
     int kw = global ? w : kernel;
@@ -73,15 +108,28 @@ public record AvgPoolStep(String node, String input, Shape inShape, Shape shape,
     return new IntTensor(shape, x.batch(), o, out);
   }
 
-  @Override public INDArray simulate(List<INDArray> in) {
+  @Override
+  public INDArray simulate(List<INDArray> in) {
     INDArray x = in.get(0).sub((double) inputZeroPoint);
     int batch = (int) x.size(0), c = inShape.channels(), oh = outH(), ow = outW();
     INDArray mean;
     if (global) {
       mean = x.mean(2, 3).reshape(batch, c, 1, 1);
     } else {
-      Pooling2DConfig cfg = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(pad).pW(pad).dH(1).dW(1)
-          .type(Pooling2D.Pooling2DType.AVG).divisor(Pooling2D.Divisor.EXCLUDE_PADDING).paddingMode(PaddingMode.VALID).isNHWC(false).build();
+      Pooling2DConfig cfg = Pooling2DConfig.builder()
+          .kH(kernel)
+          .kW(kernel)
+          .sH(stride)
+          .sW(stride)
+          .pH(pad)
+          .pW(pad)
+          .dH(1)
+          .dW(1)
+          .type(Pooling2D.Pooling2DType.AVG)
+          .divisor(Pooling2D.Divisor.EXCLUDE_PADDING)
+          .paddingMode(PaddingMode.VALID)
+          .isNHWC(false)
+          .build();
       mean = Nd4j.cnn().avgPooling2d(x, cfg);
     }
     double[] m = mean.dup('c').data().asDouble();
@@ -89,9 +137,11 @@ public record AvgPoolStep(String node, String input, Shape inShape, Shape shape,
     for (int i = 0; i < m.length; i++) {
       int pos = i % (oh * ow);
       int cnt = count(pos / ow, pos % ow);
-      long sum = Math.round(m[i] * cnt); // the mean times the count is the integer sum (within float64 rounding)
+      long sum = Math.round(
+          m[i] * cnt); // the mean times the count is the integer sum (within float64 rounding)
       o[i] = code(sum, cnt);
     }
-    return Nd4j.createFromArray(o).reshape(shape.isImage() ? shape.withBatch(batch) : new long[] {batch, c});
+    return Nd4j.createFromArray(o)
+        .reshape(shape.isImage() ? shape.withBatch(batch) : new long[] {batch, c});
   }
 }

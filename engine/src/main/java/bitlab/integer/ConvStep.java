@@ -22,29 +22,59 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param inputZeroPoint  that tensor's zero point
  * @param offsets         per output channel, the bias's remainder after rounding to a step, in units of {@code 2^-shift}
  */
-public record ConvStep(String node, String op, String input, int inputZeroPoint, Shape shape, LayerAccumulator layer,
-    Dyadic[] multipliers, long[] offsets, QuantParams out, int lo, int hi, Rounding rounding) implements Step {
+public record ConvStep(
+    String node,
+    String op,
+    String input,
+    int inputZeroPoint,
+    Shape shape,
+    LayerAccumulator layer,
+    Dyadic[] multipliers,
+    long[] offsets,
+    QuantParams out,
+    int lo,
+    int hi,
+    Rounding rounding)
+    implements Step {
 
-  @Override public List<String> inputs() { return List.of(input); }
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
 
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
     return new IntTensor(shape, x.batch(), layer.requantize(x, epilogue()), out);
   }
 
   /** Bias, requantization and clamp, for the kernel to apply as it writes the output. */
   RequantEpilogue epilogue() {
-    return new RequantEpilogue(layer.bias(), multipliers, offsets, rounding, out.zeroPoint(0), lo, hi);
+    return new RequantEpilogue(
+        layer.bias(), multipliers, offsets, rounding, out.zeroPoint(0), lo, hi);
   }
 
-  @Override public INDArray simulate(List<INDArray> in) {
+  @Override
+  public INDArray simulate(List<INDArray> in) {
     int batch = (int) in.get(0).size(0);
     int[] acc = layer.simulate(in.get(0), inputZeroPoint);
-    return Nd4j.createFromArray(Requant.toDoubles(requantize(acc, batch), !out.spec().signed())).reshape(shape.withBatch(batch));
+    return Nd4j.createFromArray(
+            Requant.toDoubles(requantize(acc, batch), !out.spec().signed()))
+        .reshape(shape.withBatch(batch));
   }
 
   private byte[] requantize(int[] acc, int batch) {
     var g = layer.geometry();
-    return Requant.channels(acc, batch, g.outChannels(), g.outH() * g.outW(), multipliers, offsets, rounding, out.zeroPoint(0), lo, hi);
+    return Requant.channels(
+        acc,
+        batch,
+        g.outChannels(),
+        g.outH() * g.outW(),
+        multipliers,
+        offsets,
+        rounding,
+        out.zeroPoint(0),
+        lo,
+        hi);
   }
 }

@@ -15,15 +15,19 @@ public record Dyadic(int multiplier, int shift) {
   public static final int MAX_SHIFT = 62;
 
   public Dyadic {
-    if (multiplier < 0) throw new IntegerException("A dyadic multiplier must be non-negative, got " + multiplier + ".");
-    if (shift < 0 || shift > MAX_SHIFT) throw new IntegerException("A dyadic shift must be 0.." + MAX_SHIFT + ", got " + shift + ".");
+    if (multiplier < 0)
+      throw new IntegerException(
+          "A dyadic multiplier must be non-negative, got " + multiplier + ".");
+    if (shift < 0 || shift > MAX_SHIFT)
+      throw new IntegerException("A dyadic shift must be 0.." + MAX_SHIFT + ", got " + shift + ".");
   }
 
   /** The closest dyadic number to {@code m} (finite, {@code 0 <= m < 2^31}). */
   public static Dyadic of(double m) {
     if (!(m >= 0) || !Double.isFinite(m) || m >= 0x1p31) {
-      throw new IntegerException("A requantization multiplier of " + m + " cannot be written as a 31-bit dyadic number; "
-          + "its scales are broken (zero, NaN or wildly different).");
+      throw new IntegerException(
+          "A requantization multiplier of " + m + " cannot be written as a 31-bit dyadic number; "
+              + "its scales are broken (zero, NaN or wildly different).");
     }
     if (m == 0) return new Dyadic(0, 0);
     int exponent = Math.getExponent(m); // m in [2^e, 2^(e+1))
@@ -82,7 +86,8 @@ public record Dyadic(int multiplier, int shift) {
     }
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     return multiplier + "/2^" + shift;
   }
 }

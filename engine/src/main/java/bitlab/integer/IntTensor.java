@@ -15,20 +15,31 @@ public record IntTensor(Shape shape, int batch, byte[] codes, QuantParams params
 
   public IntTensor {
     if (codes.length != batch * shape.elements()) {
-      throw new IntegerException("A " + shape + " tensor of " + batch + " images needs " + batch * shape.elements() + " codes, got " + codes.length + ".");
+      throw new IntegerException("A " + shape + " tensor of " + batch + " images needs "
+          + batch * shape.elements() + " codes, got " + codes.length + ".");
     }
   }
 
-  public boolean unsigned() { return !params.spec().signed(); }
+  public boolean unsigned() {
+    return !params.spec().signed();
+  }
 
-  public float scale() { return params.scale(0); }
+  public float scale() {
+    return params.scale(0);
+  }
 
-  public int zeroPoint() { return params.zeroPoint(0); }
+  public int zeroPoint() {
+    return params.zeroPoint(0);
+  }
 
-  public int code(int i) { return unsigned() ? codes[i] & 0xFF : codes[i]; }
+  public int code(int i) {
+    return unsigned() ? codes[i] & 0xFF : codes[i];
+  }
 
   /** Codes per image. */
-  public int size() { return (int) shape.elements(); }
+  public int size() {
+    return (int) shape.elements();
+  }
 
   /** The codes as a double array {@code [batch, ...shape]} (exact: codes are small integers). */
   public INDArray codesArray() {

@@ -32,13 +32,20 @@ public final class IntegerCompiler {
   private final Map<String, List<Node>> readers;
   /** Name of the tensor that holds each node's value (a fused layer's value lives under its ReLU's name). */
   private final Map<String, String> tensorOf = new HashMap<>();
+
   private final Map<String, QuantParams> paramsOf = new HashMap<>();
   private final List<Step> steps = new ArrayList<>();
   /** Layers whose accumulator goes into the residual Add that reads them, by layer name. */
   private final Map<String, Pending> pending = new HashMap<>();
 
   /** A layer's accumulator waiting for its Add: what it reads and its bias in accumulator steps. */
-  private record Pending(LayerAccumulator acc, String input, QuantParams in, float[] weightScales, double[] beta, int[] bias) {}
+  private record Pending(
+      LayerAccumulator acc,
+      String input,
+      QuantParams in,
+      float[] weightScales,
+      double[] beta,
+      int[] bias) {}
 
   private IntegerCompiler(QuantizedModel q) {
     this.q = q;
@@ -49,8 +56,9 @@ public final class IntegerCompiler {
 
   public static IntegerModel compile(QuantizedModel q) {
     if (q.dynamic()) {
-      throw new IntegerException("Dynamic quantization has no fixed activation scales, so it cannot run in integers only; "
-          + "build a static one with quantize(net, policy).calibrate(data).build().");
+      throw new IntegerException(
+          "Dynamic quantization has no fixed activation scales, so it cannot run in integers only; "
+              + "build a static one with quantize(net, policy).calibrate(data).build().");
     }
     return new IntegerCompiler(q).build();
   }
@@ -72,12 +80,23 @@ public final class IntegerCompiler {
         add(n);
       } else if (op instanceof Op.Concat) {
         concat(n);
-      } else if ((op instanceof Op.MaxPool mp && !mp.window().uniform() && !mp.window().squareWithExtraEnd())
+      } else if ((op instanceof Op.MaxPool mp
+              && !mp.window().uniform()
+              && !mp.window().squareWithExtraEnd())
           || (op instanceof Op.AvgPool ap && !ap.window().uniform())) {
         throw new IntegerException(Refusals.window(n));
       } else if (op instanceof Op.MaxPool p) {
         String x = input(n, 0);
-        emit(new MaxPoolStep(n.name(), x, m.node(n.inputs().get(0)).shape(), n.shape(), p.kernel(), p.stride(), p.pad()), paramsOf.get(x));
+        emit(
+            new MaxPoolStep(
+                n.name(),
+                x,
+                m.node(n.inputs().get(0)).shape(),
+                n.shape(),
+                p.kernel(),
+                p.stride(),
+                p.pad()),
+            paramsOf.get(x));
       } else if (op instanceof Op.AvgPool p) {
         avgPool(n, false, p.kernel(), p.stride(), p.pad());
       } else if (op instanceof Op.GlobalAvgPool) {
@@ -90,7 +109,9 @@ public final class IntegerCompiler {
         product(n);
       } else if (op instanceof Op.ChannelMap cm) {
         String x = input(n, 0);
-        emit(ChannelMapStep.of(n.name(), x, cm, m.node(n.inputs().get(0)).shape(), n.shape()), paramsOf.get(x));
+        emit(
+            ChannelMapStep.of(n.name(), x, cm, m.node(n.inputs().get(0)).shape(), n.shape()),
+            paramsOf.get(x));
       } else if (op instanceof Op.Flatten) {
         String x = input(n, 0);
         emit(new FlattenStep(n.name(), x, n.shape()), paramsOf.get(x));
@@ -101,7 +122,9 @@ public final class IntegerCompiler {
       }
     }
     if (!(steps.get(steps.size() - 1) instanceof LogitsStep)) {
-      throw new IntegerException("Model '" + m.name() + "' does not end in a Conv or Linear layer, so its logits are not integer accumulators.");
+      throw new IntegerException(
+          "Model '" + m.name()
+              + "' does not end in a Conv or Linear layer, so its logits are not integer accumulators.");
     }
     return new IntegerModel(q, steps);
   }
@@ -115,13 +138,16 @@ public final class IntegerCompiler {
   private QuantParams point(String node, String what) {
     ActivationQuant a = q.activations().get(node);
     if (a == null || a.params() == null) {
-      throw new IntegerException("The value of " + what + " ('" + node + "') stays in float under policy " + q.policy().summary()
-          + "; integer-only inference needs every layer's input quantized: give every layer 2.." + MAX_ACTIVATION_BITS + " activation bits.");
+      throw new IntegerException("The value of " + what + " ('" + node
+          + "') stays in float under policy " + q.policy().summary()
+          + "; integer-only inference needs every layer's input quantized: give every layer 2.."
+          + MAX_ACTIVATION_BITS + " activation bits.");
     }
     int bits = a.spec().bits();
     if (bits < 2 || bits > MAX_ACTIVATION_BITS) {
-      throw new IntegerException("Activation '" + node + "' has " + bits + " bits; the integer executor carries activations in 2.."
-          + MAX_ACTIVATION_BITS + " bits (1-bit networks run through binarized(...) with XNOR and popcount).");
+      throw new IntegerException("Activation '" + node + "' has " + bits
+          + " bits; the integer executor carries activations in 2.." + MAX_ACTIVATION_BITS
+          + " bits (1-bit networks run through binarized(...) with XNOR and popcount).");
     }
     return a.params();
   }
@@ -130,8 +156,10 @@ public final class IntegerCompiler {
   private QuantParams quantizedInput(Node n, String tensor) {
     QuantParams p = paramsOf.get(tensor);
     if (p == null || p.channels() != 1) {
-      throw new IntegerException("Node '" + n.name() + "' (" + n.op().type() + ") reads '" + tensor + "', which is not quantized per tensor; "
-          + "integer-only inference needs its input quantized: give the layers around it 2.." + MAX_ACTIVATION_BITS + " activation bits.");
+      throw new IntegerException("Node '" + n.name() + "' (" + n.op().type() + ") reads '" + tensor
+          + "', which is not quantized per tensor; "
+          + "integer-only inference needs its input quantized: give the layers around it 2.."
+          + MAX_ACTIVATION_BITS + " activation bits.");
     }
     return p;
   }
@@ -139,7 +167,8 @@ public final class IntegerCompiler {
   /** A product of two activations (the gate second when one is a per-channel gate), rescaled by one dyadic multiplier. */
   private void product(Node n) {
     String a = input(n, 0), b = input(n, 1);
-    bitlab.model.Shape sa = m.node(n.inputs().get(0)).shape(), sb = m.node(n.inputs().get(1)).shape();
+    bitlab.model.Shape sa = m.node(n.inputs().get(0)).shape(),
+        sb = m.node(n.inputs().get(1)).shape();
     if (sa.elements() < sb.elements()) {
       String t = a;
       a = b;
@@ -152,14 +181,28 @@ public final class IntegerCompiler {
     QuantParams out = point(n.name(), "the product '" + n.name() + "'");
     int plane = sa.equals(sb) ? 1 : sa.height() * sa.width();
     Dyadic multiplier = Dyadic.of((double) pa.scale(0) * pb.scale(0) / out.scale(0));
-    emit(new ProductStep(n.name(), a, b, n.shape(), plane, pa.zeroPoint(0), pb.zeroPoint(0), multiplier, rounding, out), out);
+    emit(
+        new ProductStep(
+            n.name(),
+            a,
+            b,
+            n.shape(),
+            plane,
+            pa.zeroPoint(0),
+            pb.zeroPoint(0),
+            multiplier,
+            rounding,
+            out),
+        out);
   }
 
   /** The tensor holding input {@code i} of a node. */
   private String input(Node n, int i) {
     String src = n.inputs().get(i);
     String t = tensorOf.get(src);
-    if (t == null) throw new IntegerException("Node '" + n.name() + "' reads '" + src + "', which has no integer value (it stays in float).");
+    if (t == null)
+      throw new IntegerException("Node '" + n.name() + "' reads '" + src
+          + "', which has no integer value (it stays in float).");
     return t;
   }
 
@@ -175,7 +218,8 @@ public final class IntegerCompiler {
     String cur = n.name();
     while (!q.activations().containsKey(cur)) {
       List<Node> r = readers.getOrDefault(cur, List.of());
-      if (r.size() != 1 || !(r.get(0).op() instanceof Op.Relu || r.get(0).op() instanceof Op.Relu6)) return List.of();
+      if (r.size() != 1 || !(r.get(0).op() instanceof Op.Relu || r.get(0).op() instanceof Op.Relu6))
+        return List.of();
       chain.add(r.get(0));
       cur = r.get(0).name();
     }
@@ -187,7 +231,8 @@ public final class IntegerCompiler {
   private static int[] bounds(List<Node> chain, QuantParams out) {
     int lo = out.spec().qmin(), hi = out.spec().qmax();
     for (Node c : chain) {
-      if (c.op() instanceof Op.Relu || c.op() instanceof Op.Relu6) lo = Math.max(lo, out.quantize(0f, 0));
+      if (c.op() instanceof Op.Relu || c.op() instanceof Op.Relu6)
+        lo = Math.max(lo, out.quantize(0f, 0));
       if (c.op() instanceof Op.Relu6) hi = Math.min(hi, out.quantize(6f, 0));
     }
     return new int[] {lo, hi};
@@ -202,16 +247,21 @@ public final class IntegerCompiler {
   private void layer(Node n, String logits) {
     LayerQuant l = q.layer(n.name());
     if (!l.quantized()) {
-      throw new IntegerException("Layer '" + n.name() + "' keeps float weights under policy " + q.policy().summary()
-          + "; give it 2..8 weight bits to run it in integers.");
+      throw new IntegerException("Layer '" + n.name() + "' keeps float weights under policy "
+          + q.policy().summary() + "; give it 2..8 weight bits to run it in integers.");
     }
     int wb = l.bits().weights();
     if (wb < 2 || wb > 8) {
-      throw new IntegerException("Layer '" + n.name() + "' has " + wb + "-bit weights; the integer executor runs 2..8-bit weights"
-          + (wb == 1 ? " (1-bit networks run through binarized(...) with XNOR and popcount)." : "."));
+      throw new IntegerException("Layer '" + n.name() + "' has " + wb
+          + "-bit weights; the integer executor runs 2..8-bit weights"
+          + (wb == 1
+              ? " (1-bit networks run through binarized(...) with XNOR and popcount)."
+              : "."));
     }
     String x = input(n, 0);
-    if (paramsOf.get(x) == null) throw new IntegerException("Layer '" + n.name() + "' reads float values; quantize its input activations.");
+    if (paramsOf.get(x) == null)
+      throw new IntegerException(
+          "Layer '" + n.name() + "' reads float values; quantize its input activations.");
     Node src = m.node(n.inputs().get(0));
     ActivationQuant view = q.view(n.name());
     if (view != null) x = view(x, src, view);
@@ -219,7 +269,17 @@ public final class IntegerCompiler {
     ConvGeometry g;
     boolean linear = n.op() instanceof Op.Linear;
     if (n.op() instanceof Op.Conv2d c) {
-      g = new ConvGeometry(c.in(), c.out(), c.kernelH(), c.kernelW(), c.stride(), c.padH(), c.padW(), c.groups(), src.shape().height(), src.shape().width());
+      g = new ConvGeometry(
+          c.in(),
+          c.out(),
+          c.kernelH(),
+          c.kernelW(),
+          c.stride(),
+          c.padH(),
+          c.padW(),
+          c.groups(),
+          src.shape().height(),
+          src.shape().width());
     } else {
       Op.Linear lin = (Op.Linear) n.op();
       g = ConvGeometry.linear(lin.in(), lin.out());
@@ -231,7 +291,12 @@ public final class IntegerCompiler {
     int[] bias = new int[sw.length];
     for (int c = 0; c < bias.length; c++) bias[c] = (int) rounding.round(beta[c]);
     checkOverflow(n.name(), g, in, codes, bias);
-    LayerAccumulator acc = new LayerAccumulator(n.name(), g, linear, PackedCodes.pack(codes, wb), bias,
+    LayerAccumulator acc = new LayerAccumulator(
+        n.name(),
+        g,
+        linear,
+        PackedCodes.pack(codes, wb),
+        bias,
         ConvKernels.best(g, codes, !in.spec().signed(), in.zeroPoint(0)));
     if (q.residualAdd(n.name()) != null) {
       pending.put(n.name(), new Pending(acc, x, in, sw, beta, bias));
@@ -240,13 +305,16 @@ public final class IntegerCompiler {
     List<Node> chain = fusedChain(n);
     if (chain.isEmpty()) {
       if (!n.name().equals(logits)) {
-        throw new IntegerException("The output of layer '" + n.name() + "' stays in float; only the logits may: quantize the activations of the layers reading it.");
+        throw new IntegerException(
+            "The output of layer '" + n.name()
+                + "' stays in float; only the logits may: quantize the activations of the layers reading it.");
       }
       float[] scales = new float[sw.length];
       for (int c = 0; c < sw.length; c++) scales[c] = (float) ((double) in.scale(0) * sw[c]);
       double[] fractions = new double[sw.length];
       for (int c = 0; c < sw.length; c++) fractions[c] = beta[c] - bias[c];
-      steps.add(new LogitsStep(n.name(), n.op().type(), x, in.zeroPoint(0), acc, scales, fractions));
+      steps.add(
+          new LogitsStep(n.name(), n.op().type(), x, in.zeroPoint(0), acc, scales, fractions));
       return;
     }
     String pointName = chain.get(chain.size() - 1).name();
@@ -255,12 +323,26 @@ public final class IntegerCompiler {
     long[] offsets = new long[g.outChannels()];
     for (int c = 0; c < mult.length; c++) {
       mult[c] = Dyadic.of((double) in.scale(0) * sw[c] / out.scale(0));
-      // At low bits an accumulator step can be half an output step: rounding the bias to whole steps would
-      // shift every position of the channel alike, which pooling does not average away. Its fraction stays.
+      // At low bits an accumulator step can be half an output step: rounding the bias to whole
+      // steps would
+      // shift every position of the channel alike, which pooling does not average away. Its
+      // fraction stays.
       offsets[c] = mult[c].offset(beta[c] - bias[c]);
     }
     int[] b = bounds(chain, out);
-    Step s = new ConvStep(pointName, opName(chain), x, in.zeroPoint(0), n.shape(), acc, mult, offsets, out, b[0], b[1], rounding);
+    Step s = new ConvStep(
+        pointName,
+        opName(chain),
+        x,
+        in.zeroPoint(0),
+        n.shape(),
+        acc,
+        mult,
+        offsets,
+        out,
+        b[0],
+        b[1],
+        rounding);
     emit(s, out);
     for (Node c : chain) tensorOf.put(c.name(), pointName);
   }
@@ -274,20 +356,38 @@ public final class IntegerCompiler {
     if (paramsOf.containsKey(name)) return name;
     QuantParams from = paramsOf.get(x);
     QuantParams to = view.params();
-    if (to == null) throw new IntegerException("The " + view.spec().bits() + "-bit view of '" + view.node() + "' has no fixed scale; calibrate it.");
+    if (to == null)
+      throw new IntegerException("The " + view.spec().bits() + "-bit view of '" + view.node()
+          + "' has no fixed scale; calibrate it.");
     int bits = to.spec().bits();
     if (bits < 2 || bits > MAX_ACTIVATION_BITS) {
-      throw new IntegerException("Layers " + view.point().readers() + " read '" + view.node() + "' at " + bits + " bits; the integer executor carries activations in 2.."
+      throw new IntegerException("Layers " + view.point().readers() + " read '" + view.node()
+          + "' at " + bits + " bits; the integer executor carries activations in 2.."
           + MAX_ACTIVATION_BITS + " bits.");
     }
     Dyadic mult = Dyadic.of((double) from.scale(0) / to.scale(0));
-    emit(new RescaleStep(name, "Requant", List.of(x), src.shape(), new int[] {from.zeroPoint(0)}, new Dyadic[] {mult}, to,
-        to.spec().qmin(), to.spec().qmax(), rounding), to);
+    emit(
+        new RescaleStep(
+            name,
+            "Requant",
+            List.of(x),
+            src.shape(),
+            new int[] {from.zeroPoint(0)},
+            new Dyadic[] {mult},
+            to,
+            to.spec().qmin(),
+            to.spec().qmax(),
+            rounding),
+        to);
     return name;
   }
 
   private static byte[] weightCodes(LayerQuant l) {
-    int[] c = l.codes().castTo(org.nd4j.linalg.api.buffer.DataType.INT).dup('c').data().asInt();
+    int[] c = l.codes()
+        .castTo(org.nd4j.linalg.api.buffer.DataType.INT)
+        .dup('c')
+        .data()
+        .asInt();
     byte[] b = new byte[c.length];
     for (int i = 0; i < c.length; i++) b[i] = (byte) c[i];
     return b;
@@ -297,12 +397,15 @@ public final class IntegerCompiler {
   private static double[] biasInSteps(LayerQuant l, float sx, float[] sw) {
     double[] out = new double[sw.length];
     if (l.bias() == null) return out;
-    float[] b = l.bias().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup().data().asFloat();
+    float[] b =
+        l.bias().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup().data().asFloat();
     for (int c = 0; c < out.length; c++) {
       double v = b[c] / ((double) sx * sw[c]);
       if (Math.abs(v) > Integer.MAX_VALUE / 2) {
-        throw new IntegerException("Layer '" + l.layer() + "', channel " + c + ": its bias " + b[c] + " at scale " + ((double) sx * sw[c])
-            + " needs more than 31 bits (its weights are nearly all zero); prune the channel or give the layer more weight bits.");
+        throw new IntegerException(
+            "Layer '" + l.layer() + "', channel " + c + ": its bias " + b[c] + " at scale "
+                + ((double) sx * sw[c])
+                + " needs more than 31 bits (its weights are nearly all zero); prune the channel or give the layer more weight bits.");
       }
       out[c] = v;
     }
@@ -310,16 +413,21 @@ public final class IntegerCompiler {
   }
 
   /** Refuses a layer whose worst-case sum of products (plus bias) could leave int32. */
-  private static void checkOverflow(String layer, ConvGeometry g, QuantParams in, byte[] codes, int[] bias) {
-    long maxX = Math.max(Math.abs((long) in.spec().qmax() - in.zeroPoint(0)), Math.abs((long) in.spec().qmin() - in.zeroPoint(0)));
+  private static void checkOverflow(
+      String layer, ConvGeometry g, QuantParams in, byte[] codes, int[] bias) {
+    long maxX = Math.max(
+        Math.abs((long) in.spec().qmax() - in.zeroPoint(0)),
+        Math.abs((long) in.spec().qmin() - in.zeroPoint(0)));
     int per = g.fanIn();
     for (int c = 0; c < g.outChannels(); c++) {
       long sumW = 0;
       for (int i = c * per; i < (c + 1) * per; i++) sumW += Math.abs(codes[i]);
       long worst = sumW * maxX + Math.abs((long) bias[c]);
       if (worst > Integer.MAX_VALUE) {
-        throw new IntegerException("Layer '" + layer + "' could overflow its int32 accumulator: output channel " + c + " sums "
-            + per + " products of up to " + maxX + " x its weight codes (worst case " + worst + " > 2^31 - 1); use fewer activation or weight bits for it.");
+        throw new IntegerException(
+            "Layer '" + layer + "' could overflow its int32 accumulator: output channel " + c
+                + " sums " + per + " products of up to " + maxX + " x its weight codes (worst case "
+                + worst + " > 2^31 - 1); use fewer activation or weight bits for it.");
       }
     }
   }
@@ -334,29 +442,55 @@ public final class IntegerCompiler {
     }
     String a = input(n, 0), b = input(n, 1);
     QuantParams pa = paramsOf.get(a), pb = paramsOf.get(b);
-    if (pa == null || pb == null) throw new IntegerException("Add '" + n.name() + "' has a float input; quantize both branches.");
+    if (pa == null || pb == null)
+      throw new IntegerException(
+          "Add '" + n.name() + "' has a float input; quantize both branches.");
     List<Node> chain = fusedChain(n);
-    if (chain.isEmpty()) throw new IntegerException("The output of Add '" + n.name() + "' stays in float; quantize the activations of the layers reading it.");
+    if (chain.isEmpty())
+      throw new IntegerException("The output of Add '" + n.name()
+          + "' stays in float; quantize the activations of the layers reading it.");
     String pointName = chain.get(chain.size() - 1).name();
     QuantParams out = point(pointName, "Add '" + n.name() + "'");
-    long[] f = ResidualStep.align(Dyadic.of((double) pa.scale(0) / out.scale(0)), Dyadic.of((double) pb.scale(0) / out.scale(0)));
+    long[] f = ResidualStep.align(
+        Dyadic.of((double) pa.scale(0) / out.scale(0)),
+        Dyadic.of((double) pb.scale(0) / out.scale(0)));
     int[] bd = bounds(chain, out);
-    emit(new ResidualStep(pointName, opName(chain), a, b, n.shape(), pa.zeroPoint(0), pb.zeroPoint(0), f[0], f[1], (int) f[2], out,
-        bd[0], bd[1], rounding), out);
+    emit(
+        new ResidualStep(
+            pointName,
+            opName(chain),
+            a,
+            b,
+            n.shape(),
+            pa.zeroPoint(0),
+            pb.zeroPoint(0),
+            f[0],
+            f[1],
+            (int) f[2],
+            out,
+            bd[0],
+            bd[1],
+            rounding),
+        out);
     for (Node c : chain) tensorOf.put(c.name(), pointName);
   }
 
   /** A residual Add one of whose branches is a layer's int32 accumulator ({@link AccumulatorAddStep}). */
   private void accumulatorAdd(Node n, Pending p, String other) {
     QuantParams pb = paramsOf.get(other);
-    if (pb == null) throw new IntegerException("Add '" + n.name() + "' has a float input; quantize both branches.");
+    if (pb == null)
+      throw new IntegerException(
+          "Add '" + n.name() + "' has a float input; quantize both branches.");
     List<Node> chain = fusedChain(n);
-    if (chain.isEmpty()) throw new IntegerException("The output of Add '" + n.name() + "' stays in float; quantize the activations of the layers reading it.");
+    if (chain.isEmpty())
+      throw new IntegerException("The output of Add '" + n.name()
+          + "' stays in float; quantize the activations of the layers reading it.");
     String pointName = chain.get(chain.size() - 1).name();
     QuantParams out = point(pointName, "Add '" + n.name() + "'");
     int channels = p.weightScales().length;
     double[] accM = new double[channels];
-    for (int c = 0; c < channels; c++) accM[c] = (double) p.in().scale(0) * p.weightScales()[c] / out.scale(0);
+    for (int c = 0; c < channels; c++)
+      accM[c] = (double) p.in().scale(0) * p.weightScales()[c] / out.scale(0);
     double mb = (double) pb.scale(0) / out.scale(0);
     int shift = AccumulatorAddStep.commonShift(accM, mb);
     long[] factors = new long[channels], offsets = new long[channels];
@@ -367,8 +501,25 @@ public final class IntegerCompiler {
     long fb = Math.round(Math.scalb(mb, shift));
     int[] bd = bounds(chain, out);
     Node layer = m.node(p.acc().layer());
-    emit(new AccumulatorAddStep(pointName, layer.op().type() + "+" + opName(chain), p.input(), p.in().zeroPoint(0), other, n.shape(), p.acc(),
-        factors, offsets, pb.zeroPoint(0), fb, shift, out, bd[0], bd[1], rounding), out);
+    emit(
+        new AccumulatorAddStep(
+            pointName,
+            layer.op().type() + "+" + opName(chain),
+            p.input(),
+            p.in().zeroPoint(0),
+            other,
+            n.shape(),
+            p.acc(),
+            factors,
+            offsets,
+            pb.zeroPoint(0),
+            fb,
+            shift,
+            out,
+            bd[0],
+            bd[1],
+            rounding),
+        out);
     for (Node c : chain) tensorOf.put(c.name(), pointName);
   }
 
@@ -389,13 +540,18 @@ public final class IntegerCompiler {
     for (int i = 0; i < zps.length; i++) {
       String t = input(n, i);
       QuantParams p = paramsOf.get(t);
-      if (p == null) throw new IntegerException("Node '" + n.name() + "' has a float input '" + n.inputs().get(i) + "'.");
+      if (p == null)
+        throw new IntegerException(
+            "Node '" + n.name() + "' has a float input '" + n.inputs().get(i) + "'.");
       ins.add(t);
       zps[i] = p.zeroPoint(0);
       mult[i] = Dyadic.of((double) p.scale(0) / out.scale(0));
     }
     int[] bd = bounds(chain, out);
-    emit(new RescaleStep(n.name(), n.op().type(), ins, n.shape(), zps, mult, out, bd[0], bd[1], rounding), out);
+    emit(
+        new RescaleStep(
+            n.name(), n.op().type(), ins, n.shape(), zps, mult, out, bd[0], bd[1], rounding),
+        out);
   }
 
   private void avgPool(Node n, boolean global, int kernel, int stride, int pad) {
@@ -406,7 +562,22 @@ public final class IntegerCompiler {
     int max = global ? inShape.height() * inShape.width() : kernel * kernel;
     Dyadic[] byCount = new Dyadic[max + 1];
     byCount[0] = new Dyadic(0, 0);
-    for (int k = 1; k <= max; k++) byCount[k] = Dyadic.of((double) in.scale(0) / ((double) out.scale(0) * k));
-    emit(new AvgPoolStep(n.name(), x, inShape, n.shape(), global, kernel, stride, pad, in.zeroPoint(0), byCount, out, rounding), out);
+    for (int k = 1; k <= max; k++)
+      byCount[k] = Dyadic.of((double) in.scale(0) / ((double) out.scale(0) * k));
+    emit(
+        new AvgPoolStep(
+            n.name(),
+            x,
+            inShape,
+            n.shape(),
+            global,
+            kernel,
+            stride,
+            pad,
+            in.zeroPoint(0),
+            byCount,
+            out,
+            rounding),
+        out);
   }
 }

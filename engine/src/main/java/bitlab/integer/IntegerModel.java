@@ -36,13 +36,21 @@ public final class IntegerModel {
     return IntegerCompiler.compile(q);
   }
 
-  public QuantizedModel source() { return source; }
+  public QuantizedModel source() {
+    return source;
+  }
 
-  public String name() { return source.source().name(); }
+  public String name() {
+    return source.source().name();
+  }
 
-  public List<Step> steps() { return steps; }
+  public List<Step> steps() {
+    return steps;
+  }
 
-  private LogitsStep last() { return (LogitsStep) steps.get(steps.size() - 1); }
+  private LogitsStep last() {
+    return (LogitsStep) steps.get(steps.size() - 1);
+  }
 
   /** Logits {@code [N, classes]} of a float batch {@code [N, ...input shape]}. */
   public INDArray predict(INDArray x) {
@@ -96,8 +104,8 @@ public final class IntegerModel {
   private void checkInput(INDArray x) {
     long[] want = source.folded().inputShape().withBatch(x.size(0));
     if (!java.util.Arrays.equals(x.shape(), want)) {
-      throw new IntegerException("The batch has shape " + java.util.Arrays.toString(x.shape()) + " but integer model '" + name()
-          + "' expects " + java.util.Arrays.toString(want) + ".");
+      throw new IntegerException("The batch has shape " + java.util.Arrays.toString(x.shape())
+          + " but integer model '" + name() + "' expects " + java.util.Arrays.toString(want) + ".");
     }
   }
 
@@ -111,14 +119,20 @@ public final class IntegerModel {
       int to = Math.min(n, from + BATCH);
       INDArray logits = predict(samples.images(from, to));
       INDArray pred = Nd4j.argMax(logits, 1);
-      INDArray logp = Transforms.log(Transforms.softmax(logits.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)), false);
+      INDArray logp = Transforms.log(
+          Transforms.softmax(logits.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)), false);
       for (int i = 0; i < to - from; i++) {
         if (pred.getInt(i) == labels[from + i]) correct++;
         loss -= logp.getDouble(i, labels[from + i]);
       }
       Work.progress(String.format("integer-only %s: %,d / %,d images", name(), to, n));
     }
-    return new Evaluation(name() + " integer-only " + source.policy().summary(), samples.name(), correct, n, loss / Math.max(1, n));
+    return new Evaluation(
+        name() + " integer-only " + source.policy().summary(),
+        samples.name(),
+        correct,
+        n,
+        loss / Math.max(1, n));
   }
 
   /** Top-1 accuracy on the data set's test split, with the model's preprocessing applied. */
@@ -158,14 +172,22 @@ public final class IntegerModel {
       Work.checkpoint();
     }
     INDArray intLogits = l.logits(acc, batch);
-    INDArray simLogits = l.logits(Requant.exactInts(sim.get(l.node()).dup('c').data().asDouble()), batch);
-    return new Trace(name(), source.policy().summary(), batch, rows, agree(intLogits, simLogits), agree(intLogits, fakeLogits));
+    INDArray simLogits =
+        l.logits(Requant.exactInts(sim.get(l.node()).dup('c').data().asDouble()), batch);
+    return new Trace(
+        name(),
+        source.policy().summary(),
+        batch,
+        rows,
+        agree(intLogits, simLogits),
+        agree(intLogits, fakeLogits));
   }
 
   /** The trace of the first {@code images} test images of a data set. */
   public Trace trace(Dataset data, int images) {
     if (images < 1 || images > data.test().size()) {
-      throw new IntegerException("Trace 1.." + data.test().size() + " test images of " + data.name() + ", not " + images + ".");
+      throw new IntegerException("Trace 1.." + data.test().size() + " test images of " + data.name()
+          + ", not " + images + ".");
     }
     return trace(source.folded().prepare(data).test().take(images).images());
   }
@@ -186,24 +208,43 @@ public final class IntegerModel {
     double[] sim = simCodes.dup('c').data().asDouble();
     long simBad = 0, fakeBad = fakeValues == null ? -1 : 0;
     double simMax = 0, fakeMax = 0;
-    float[] fake = fakeValues == null ? null : fakeValues.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    float[] fake = fakeValues == null
+        ? null
+        : fakeValues
+            .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+            .dup('c')
+            .data()
+            .asFloat();
     for (int i = 0; i < t.codes().length; i++) {
       int c = t.code(i);
       double d = Math.abs(c - sim[i]);
       if (d != 0) simBad++;
       simMax = Math.max(simMax, d);
       if (fake != null) {
-        int fc = t.params().quantize(fake[i], 0); // the simulation's value is on the grid: this recovers its code
+        int fc = t.params()
+            .quantize(fake[i], 0); // the simulation's value is on the grid: this recovers its code
         int df = Math.abs(c - fc);
         if (df != 0) fakeBad++;
         fakeMax = Math.max(fakeMax, df);
       }
     }
-    return new LayerTrace(s.node(), s.op(), t.shape().toString(), t.params().spec().bits(), t.scale(), t.zeroPoint(), multipliers(s),
-        t.codes().length, simBad, simMax, fakeBad, fakeMax);
+    return new LayerTrace(
+        s.node(),
+        s.op(),
+        t.shape().toString(),
+        t.params().spec().bits(),
+        t.scale(),
+        t.zeroPoint(),
+        multipliers(s),
+        t.codes().length,
+        simBad,
+        simMax,
+        fakeBad,
+        fakeMax);
   }
 
-  private static LayerTrace logitsRow(LogitsStep l, int[] acc, INDArray simAcc, INDArray fakeLogits, int batch) {
+  private static LayerTrace logitsRow(
+      LogitsStep l, int[] acc, INDArray simAcc, INDArray fakeLogits, int batch) {
     double[] sim = simAcc.dup('c').data().asDouble();
     long bad = 0;
     double max = 0;
@@ -213,11 +254,26 @@ public final class IntegerModel {
       max = Math.max(max, d);
     }
     float[] ours = l.logits(acc, batch).dup('c').data().asFloat();
-    float[] fq = fakeLogits.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    float[] fq = fakeLogits
+        .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+        .dup('c')
+        .data()
+        .asFloat();
     double fmax = 0;
     for (int i = 0; i < ours.length; i++) fmax = Math.max(fmax, Math.abs(ours[i] - fq[i]));
-    return new LayerTrace(l.node(), l.op() + " (logits)", batch + "x" + l.layer().geometry().outChannels(), 32, Float.NaN, 0,
-        "dequantized", acc.length, bad, max, -1, fmax);
+    return new LayerTrace(
+        l.node(),
+        l.op() + " (logits)",
+        batch + "x" + l.layer().geometry().outChannels(),
+        32,
+        Float.NaN,
+        0,
+        "dequantized",
+        acc.length,
+        bad,
+        max,
+        -1,
+        fmax);
   }
 
   /** The range of a step's dyadic multipliers, e.g. {@code 1493015427/2^38 .. 1779251241/2^37}. */
@@ -226,11 +282,16 @@ public final class IntegerModel {
     if (s instanceof ConvStep c) m = c.multipliers();
     else if (s instanceof RescaleStep r) m = r.multipliers();
     else if (s instanceof AvgPoolStep a) m = new Dyadic[] {a.byCount()[a.byCount().length - 1]};
-    else if (s instanceof ResidualStep r) return r.factorA() + "/2^" + r.shift() + ", " + r.factorB() + "/2^" + r.shift();
+    else if (s instanceof ResidualStep r)
+      return r.factorA() + "/2^" + r.shift() + ", " + r.factorB() + "/2^" + r.shift();
     else if (s instanceof AccumulatorAddStep a) {
       long lo = Long.MAX_VALUE, hi = 0;
-      for (long f : a.factors()) { lo = Math.min(lo, f); hi = Math.max(hi, f); }
-      return (lo == hi ? String.valueOf(lo) : lo + ".." + hi) + "/2^" + a.shift() + ", " + a.factorB() + "/2^" + a.shift();
+      for (long f : a.factors()) {
+        lo = Math.min(lo, f);
+        hi = Math.max(hi, f);
+      }
+      return (lo == hi ? String.valueOf(lo) : lo + ".." + hi) + "/2^" + a.shift() + ", "
+          + a.factorB() + "/2^" + a.shift();
     }
     if (m == null || m.length == 0) return "";
     Dyadic lo = m[0], hi = m[0];
@@ -258,7 +319,9 @@ public final class IntegerModel {
    * until every kernel choice has settled, then the median of {@code rounds} calls per step.
    */
   public Profile profile(Dataset data, int batch, int rounds) {
-    if (batch < 1 || batch > data.test().size()) throw new IntegerException("Profile 1.." + data.test().size() + " images of " + data.name() + ", not " + batch + ".");
+    if (batch < 1 || batch > data.test().size())
+      throw new IntegerException("Profile 1.." + data.test().size() + " images of " + data.name()
+          + ", not " + batch + ".");
     Inference.checkFits(source.folded(), data.test());
     return profile(data.test().take(batch).images(), rounds);
   }
@@ -270,9 +333,14 @@ public final class IntegerModel {
 
   /** The profile of {@code batch} images of seeded random values, for models no data set fits (ImageNet-shaped zoo models). */
   public Profile profile(int batch) {
-    if (batch < 1) throw new IntegerException("A batch needs at least one image, got " + batch + ".");
+    if (batch < 1)
+      throw new IntegerException("A batch needs at least one image, got " + batch + ".");
     Nd4j.getRandom().setSeed(1);
-    return profile(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, source.folded().inputShape().withBatch(batch)), 7);
+    return profile(
+        Nd4j.randn(
+            org.nd4j.linalg.api.buffer.DataType.FLOAT,
+            source.folded().inputShape().withBatch(batch)),
+        7);
   }
 
   /** The profile of a float batch {@code x}: per step, the median wall time of {@code rounds} calls after the warm-up. */
@@ -286,21 +354,38 @@ public final class IntegerModel {
     for (int r = 0; r < rounds; r++) {
       forward(x, null, one);
       for (int i = 0; i < one.length; i++) nanos[i][r] = one[i];
-      Work.progress(String.format("profiling %s batch %d: call %d / %d", name(), batch, r + 1, rounds));
+      Work.progress(
+          String.format("profiling %s batch %d: call %d / %d", name(), batch, r + 1, rounds));
     }
     List<Profile.Row> rows = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
       long[] v = nanos[i].clone();
       java.util.Arrays.sort(v);
-      double ms = (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0) / 1e6;
+      double ms =
+          (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0)
+              / 1e6;
       LayerAccumulator a = layerOf(s);
       String kernel = a == null ? "java" : a.kernel().name();
       String why = a == null ? "" : bitlab.integer.kernel.ConvKernels.explain(a.kernel(), batch);
-      rows.add(new Profile.Row(s.node(), s.op(), kernel, why, a == null ? 0 : a.geometry().macs() * batch, ms, Double.NaN));
+      rows.add(new Profile.Row(
+          s.node(),
+          s.op(),
+          kernel,
+          why,
+          a == null ? 0 : a.geometry().macs() * batch,
+          ms,
+          Double.NaN));
     }
-    return new Profile(name(), source.policy().summary(), batch, rounds, bitlab.cpu.CpuFeatures.current().toString(),
-        bitlab.integer.kernel.Int8Peak.ofThisMachine(), rows, "");
+    return new Profile(
+        name(),
+        source.policy().summary(),
+        batch,
+        rounds,
+        bitlab.cpu.CpuFeatures.current().toString(),
+        bitlab.integer.kernel.Int8Peak.ofThisMachine(),
+        rows,
+        "");
   }
 
   /** Latency at batch 1 and 8 beside FP32 and the fake-quantized model (7 alternating rounds). */
@@ -323,7 +408,11 @@ public final class IntegerModel {
 
   /** The weighted layer a step runs (a Conv or Linear, alone or into a residual Add, or the logits), or null. */
   private static LayerAccumulator layerOf(Step s) {
-    return s instanceof ConvStep c ? c.layer() : s instanceof AccumulatorAddStep a ? a.layer() : s instanceof LogitsStep l ? l.layer() : null;
+    return s instanceof ConvStep c
+        ? c.layer()
+        : s instanceof AccumulatorAddStep a
+            ? a.layer()
+            : s instanceof LogitsStep l ? l.layer() : null;
   }
 
   /** Bytes of the integer program's parameters: packed weight codes and int32 biases. */
@@ -341,26 +430,62 @@ public final class IntegerModel {
   public List<LayerSummary> layers() {
     List<LayerSummary> out = new ArrayList<>();
     for (Step s : steps) {
-      LayerAccumulator acc = s instanceof ConvStep c ? c.layer() : s instanceof LogitsStep l ? l.layer()
-          : s instanceof AccumulatorAddStep a ? a.layer() : null;
-      int outBits = s instanceof ConvStep c ? c.out().spec().bits() : s instanceof ResidualStep r ? r.out().spec().bits()
-          : s instanceof AccumulatorAddStep a ? a.out().spec().bits()
-          : s instanceof RescaleStep r ? r.out().spec().bits() : s instanceof AvgPoolStep a ? a.out().spec().bits() : 0;
-      out.add(new LayerSummary(s.node(), s.op(), acc == null ? 0 : acc.weights().bits(), outBits,
-          acc == null ? 0 : acc.bytes(), acc == null ? 0 : acc.geometry().macs(), acc == null ? "" : acc.kernel().name(), multipliers(s)));
+      LayerAccumulator acc = s instanceof ConvStep c
+          ? c.layer()
+          : s instanceof LogitsStep l
+              ? l.layer()
+              : s instanceof AccumulatorAddStep a ? a.layer() : null;
+      int outBits = s instanceof ConvStep c
+          ? c.out().spec().bits()
+          : s instanceof ResidualStep r
+              ? r.out().spec().bits()
+              : s instanceof AccumulatorAddStep a
+                  ? a.out().spec().bits()
+                  : s instanceof RescaleStep r
+                      ? r.out().spec().bits()
+                      : s instanceof AvgPoolStep a ? a.out().spec().bits() : 0;
+      out.add(new LayerSummary(
+          s.node(),
+          s.op(),
+          acc == null ? 0 : acc.weights().bits(),
+          outBits,
+          acc == null ? 0 : acc.bytes(),
+          acc == null ? 0 : acc.geometry().macs(),
+          acc == null ? "" : acc.kernel().name(),
+          multipliers(s)));
     }
     return out;
   }
 
   /** One step as the summary table shows it. */
-  public record LayerSummary(String node, String op, int weightBits, int outputBits, long bytes, long macs, String kernel, String multipliers) {}
+  public record LayerSummary(
+      String node,
+      String op,
+      int weightBits,
+      int outputBits,
+      long bytes,
+      long macs,
+      String kernel,
+      String multipliers) {}
 
-  @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format("Integer-only %s, %s: %d steps, %,d bytes of packed weights and int32 biases, rounding %s%n",
-        name(), source.policy().summary(), steps.size(), bytes(), source.rounding().name().toLowerCase()));
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(String.format(
+        "Integer-only %s, %s: %d steps, %,d bytes of packed weights and int32 biases, rounding %s%n",
+        name(),
+        source.policy().summary(),
+        steps.size(),
+        bytes(),
+        source.rounding().name().toLowerCase()));
     for (LayerSummary l : layers()) {
-      b.append(String.format("  %-14s %-18s %3s %3s %9s  %s%n", l.node(), l.op(), l.weightBits() == 0 ? "" : "W" + l.weightBits(),
-          l.outputBits() == 0 ? "" : "A" + l.outputBits(), l.bytes() == 0 ? "" : String.format("%,d", l.bytes()), l.multipliers()));
+      b.append(String.format(
+          "  %-14s %-18s %3s %3s %9s  %s%n",
+          l.node(),
+          l.op(),
+          l.weightBits() == 0 ? "" : "W" + l.weightBits(),
+          l.outputBits() == 0 ? "" : "A" + l.outputBits(),
+          l.bytes() == 0 ? "" : String.format("%,d", l.bytes()),
+          l.multipliers()));
     }
     return b.toString();
   }

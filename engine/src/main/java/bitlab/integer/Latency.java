@@ -20,10 +20,14 @@ public record Latency(String model, String policy, List<Row> rows) {
 
   /** One batch size: milliseconds per batch of each path. */
   public record Row(int batch, double integerMs, double fp32Ms, double fakeQuantMs) {
-    public double integerImagesPerSecond() { return 1e3 * batch / integerMs; }
+    public double integerImagesPerSecond() {
+      return 1e3 * batch / integerMs;
+    }
 
     /** Integer latency over FP32 latency: below 1 the integer path is faster. */
-    public double ratioToFp32() { return integerMs / fp32Ms; }
+    public double ratioToFp32() {
+      return integerMs / fp32Ms;
+    }
   }
 
   public static Latency measure(IntegerModel iq, int rounds, int... batches) {
@@ -32,13 +36,21 @@ public record Latency(String model, String policy, List<Row> rows) {
     List<Row> rows = new ArrayList<>();
     for (int b : batches) {
       if (b < 1) throw new IntegerException("A batch needs at least one image, got " + b + ".");
-      INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, folded.inputShape().withBatch(b));
+      INDArray x = Nd4j.rand(
+          org.nd4j.linalg.api.buffer.DataType.FLOAT, folded.inputShape().withBatch(b));
       warm(iq, x);
       Inference.logits(folded, x);
       iq.source().predict(x);
       int batch = b;
-      double[] ms = alternate(List.of(() -> iq.predict(x), () -> Inference.logits(folded, x), () -> iq.source().predict(x)), rounds, 0,
-          r -> bitlab.task.Work.progress(String.format("timing %s batch %d: round %d / %d", iq.name(), batch, r + 1, rounds)));
+      double[] ms = alternate(
+          List.of(
+              () -> iq.predict(x),
+              () -> Inference.logits(folded, x),
+              () -> iq.source().predict(x)),
+          rounds,
+          0,
+          r -> bitlab.task.Work.progress(
+              String.format("timing %s batch %d: round %d / %d", iq.name(), batch, r + 1, rounds)));
       rows.add(new Row(b, ms[0], ms[1], ms[2]));
     }
     return new Latency(iq.name(), iq.source().policy().summary(), rows);
@@ -54,10 +66,13 @@ public record Latency(String model, String policy, List<Row> rows) {
   public static boolean warm(IntegerModel iq, INDArray x) {
     long start = System.nanoTime();
     int batch = (int) x.size(0);
-    for (int w = 0; w < JIT_CALLS || System.nanoTime() - start < 2_000_000_000L || !iq.settled(batch); w++) {
+    for (int w = 0;
+        w < JIT_CALLS || System.nanoTime() - start < 2_000_000_000L || !iq.settled(batch);
+        w++) {
       if (System.nanoTime() - start > 120_000_000_000L) return false;
       iq.predict(x);
-      bitlab.task.Work.progress(String.format("warming %s batch %d: call %d", iq.name(), batch, w + 1));
+      bitlab.task.Work.progress(
+          String.format("warming %s batch %d: call %d", iq.name(), batch, w + 1));
     }
     return true;
   }
@@ -71,7 +86,8 @@ public record Latency(String model, String policy, List<Row> rows) {
    * call: other runtimes' worker threads (ONNX Runtime's, OpenMP's) may still be spinning from the previous
    * path, and on few cores that time would be charged to the next one.
    */
-  public static double[] alternate(List<Runnable> paths, int rounds, long pauseMillis, IntConsumer afterRound) {
+  public static double[] alternate(
+      List<Runnable> paths, int rounds, long pauseMillis, IntConsumer afterRound) {
     double[][] t = new double[paths.size()][rounds];
     for (int r = 0; r < rounds; r++) {
       for (int p = 0; p < paths.size(); p++) {
@@ -94,11 +110,21 @@ public record Latency(String model, String policy, List<Row> rows) {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format("Latency of %s %s (median ms per batch)%n", model, policy));
-    b.append(String.format("  %6s %12s %12s %14s %10s %12s%n", "batch", "integer", "FP32", "fake-quant", "int/FP32", "integer img/s"));
+  @Override
+  public String toString() {
+    StringBuilder b =
+        new StringBuilder(String.format("Latency of %s %s (median ms per batch)%n", model, policy));
+    b.append(String.format(
+        "  %6s %12s %12s %14s %10s %12s%n",
+        "batch", "integer", "FP32", "fake-quant", "int/FP32", "integer img/s"));
     for (Row r : rows) {
-      b.append(String.format("  %6d %12.2f %12.2f %14.2f %9.2fx %12.0f%n", r.batch(), r.integerMs(), r.fp32Ms(), r.fakeQuantMs(), r.ratioToFp32(),
+      b.append(String.format(
+          "  %6d %12.2f %12.2f %14.2f %9.2fx %12.0f%n",
+          r.batch(),
+          r.integerMs(),
+          r.fp32Ms(),
+          r.fakeQuantMs(),
+          r.ratioToFp32(),
           r.integerImagesPerSecond()));
     }
     return b.toString();

@@ -15,7 +15,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * weight codes stored packed and the int32 bias at scale {@code S_x·S_w[c]}. {@link #accumulate} runs
  * the layer's kernel; {@link #simulate} computes the same sums with ND4J's float64 convolution.
  */
-public record LayerAccumulator(String layer, ConvGeometry geometry, boolean linear, PackedCodes weights, int[] bias,
+public record LayerAccumulator(
+    String layer,
+    ConvGeometry geometry,
+    boolean linear,
+    PackedCodes weights,
+    int[] bias,
     ConvKernel kernel) {
 
   /** int32 accumulators, NCHW (or N x features for a linear layer), bias included. */
@@ -54,15 +59,27 @@ public record LayerAccumulator(String layer, ConvGeometry geometry, boolean line
     byte[] w = weights.unpack();
     double[] wd = new double[w.length];
     for (int i = 0; i < w.length; i++) wd[i] = w[i];
-    INDArray wOihw = Nd4j.createFromArray(wd).reshape(g.outChannels(), g.groupIn(), g.kernelH(), g.kernelW());
+    INDArray wOihw =
+        Nd4j.createFromArray(wd).reshape(g.outChannels(), g.groupIn(), g.kernelH(), g.kernelW());
     INDArray y;
     if (linear) {
-      y = x.reshape(batch, g.inChannels()).mmul(wOihw.reshape(g.outChannels(), g.inChannels()).transpose());
+      y = x.reshape(batch, g.inChannels())
+          .mmul(wOihw.reshape(g.outChannels(), g.inChannels()).transpose());
     } else {
       x = x.reshape(batch, g.inChannels(), g.inH(), g.inW());
-      Conv2DConfig cfg = Conv2DConfig.builder().kH(g.kernelH()).kW(g.kernelW()).sH(g.stride()).sW(g.stride())
-          .pH(g.padH()).pW(g.padW()).dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW)
-          .weightsFormat(WeightsFormat.YXIO).build();
+      Conv2DConfig cfg = Conv2DConfig.builder()
+          .kH(g.kernelH())
+          .kW(g.kernelW())
+          .sH(g.stride())
+          .sW(g.stride())
+          .pH(g.padH())
+          .pW(g.padW())
+          .dH(1)
+          .dW(1)
+          .paddingMode(PaddingMode.VALID)
+          .dataFormat(Conv2DConfig.NCHW)
+          .weightsFormat(WeightsFormat.YXIO)
+          .build();
       if (g.groups() == 1) {
         y = Nd4j.cnn().conv2d(x, wOihw.permute(2, 3, 1, 0).dup('c'), cfg);
       } else if (g.depthwise()) {
@@ -71,8 +88,17 @@ public record LayerAccumulator(String layer, ConvGeometry geometry, boolean line
         int gi = g.groupIn(), go = g.outChannels() / g.groups();
         INDArray[] parts = new INDArray[g.groups()];
         for (int k = 0; k < g.groups(); k++) {
-          INDArray xs = x.get(NDArrayIndex.all(), NDArrayIndex.interval(k * gi, (k + 1) * gi), NDArrayIndex.all(), NDArrayIndex.all()).dup('c');
-          INDArray ws = wOihw.get(NDArrayIndex.interval(k * go, (k + 1) * go), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+          INDArray xs = x.get(
+                  NDArrayIndex.all(),
+                  NDArrayIndex.interval(k * gi, (k + 1) * gi),
+                  NDArrayIndex.all(),
+                  NDArrayIndex.all())
+              .dup('c');
+          INDArray ws = wOihw.get(
+              NDArrayIndex.interval(k * go, (k + 1) * go),
+              NDArrayIndex.all(),
+              NDArrayIndex.all(),
+              NDArrayIndex.all());
           parts[k] = Nd4j.cnn().conv2d(xs, ws.permute(2, 3, 1, 0).dup('c'), cfg);
         }
         y = Nd4j.concat(1, parts);

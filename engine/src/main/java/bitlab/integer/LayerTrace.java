@@ -10,8 +10,21 @@ package bitlab.integer;
  * @param fakeMismatches  elements whose code differs from the fake-quantized model's (-1: not comparable)
  * @param fakeMaxDiff     largest |code difference| from it (logits: largest |float difference|)
  */
-public record LayerTrace(String node, String op, String shape, int bits, float scale, int zeroPoint, String multipliers,
-    long elements, long simMismatches, double simMaxDiff, long fakeMismatches, double fakeMaxDiff) {
+public record LayerTrace(
+    String node,
+    String op,
+    String shape,
+    int bits,
+    float scale,
+    int zeroPoint,
+    String multipliers,
+    long elements,
+    long simMismatches,
+    double simMaxDiff,
+    long fakeMismatches,
+    double fakeMaxDiff) {
 
-  public boolean exact() { return simMismatches == 0; }
+  public boolean exact() {
+    return simMismatches == 0;
+  }
 }

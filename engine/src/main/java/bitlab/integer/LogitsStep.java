@@ -10,13 +10,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * that rounding to whole accumulator steps took off ({@code fractions}, in steps). {@link #run} returns no
  * tensor; {@link #logits} gives the float result.
  */
-public record LogitsStep(String node, String op, String input, int inputZeroPoint, LayerAccumulator layer, float[] scales,
+public record LogitsStep(
+    String node,
+    String op,
+    String input,
+    int inputZeroPoint,
+    LayerAccumulator layer,
+    float[] scales,
     double[] fractions)
     implements Step {
 
-  @Override public List<String> inputs() { return List.of(input); }
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
 
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     throw new IllegalStateException("The logits step gives floats: call logits(x).");
   }
 
@@ -29,12 +39,14 @@ public record LogitsStep(String node, String op, String input, int inputZeroPoin
   public INDArray logits(int[] acc, int batch) {
     int classes = layer.geometry().outChannels();
     float[] v = new float[acc.length];
-    for (int i = 0; i < v.length; i++) v[i] = (float) ((acc[i] + fractions[i % classes]) * scales[i % classes]);
+    for (int i = 0; i < v.length; i++)
+      v[i] = (float) ((acc[i] + fractions[i % classes]) * scales[i % classes]);
     return Nd4j.createFromArray(v).reshape(batch, classes);
   }
 
   /** The simulation's accumulators, as float64 {@code [N, classes]} (exact integers). */
-  @Override public INDArray simulate(List<INDArray> in) {
+  @Override
+  public INDArray simulate(List<INDArray> in) {
     int batch = (int) in.get(0).size(0);
     int[] acc = layer.simulate(in.get(0), inputZeroPoint);
     double[] d = new double[acc.length];

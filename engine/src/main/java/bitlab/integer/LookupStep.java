@@ -12,25 +12,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * it is one look-up per element and no arithmetic (the look-up form of integer-only non-linearities; with 8-bit
  * inputs the table is exact: it is what the fake-quantized model computes for each of the 256 codes).
  */
-public record LookupStep(String node, String input, String op, Shape shape, int first, int[] table, QuantParams params) implements Step {
+public record LookupStep(
+    String node, String input, String op, Shape shape, int first, int[] table, QuantParams params)
+    implements Step {
 
-  static LookupStep of(String node, String input, Op.Pointwise f, Shape shape, QuantParams in, QuantParams out) {
+  static LookupStep of(
+      String node, String input, Op.Pointwise f, Shape shape, QuantParams in, QuantParams out) {
     int lo = in.spec().qmin(), hi = in.spec().qmax();
     int[] t = new int[hi - lo + 1];
-    for (int q = lo; q <= hi; q++) t[q - lo] = out.quantize((float) f.value(in.dequantize(q, 0)), 0);
+    for (int q = lo; q <= hi; q++)
+      t[q - lo] = out.quantize((float) f.value(in.dequantize(q, 0)), 0);
     return new LookupStep(node, input, f.type(), shape, lo, t, out);
   }
 
-  @Override public List<String> inputs() { return List.of(input); }
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
 
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
     byte[] o = new byte[x.codes().length];
     for (int i = 0; i < o.length; i++) o[i] = (byte) table[x.code(i) - first];
     return new IntTensor(shape, x.batch(), o, params);
   }
 
-  @Override public INDArray simulate(List<INDArray> in) {
+  @Override
+  public INDArray simulate(List<INDArray> in) {
     INDArray y = in.get(0).dup('c');
     double[] v = y.data().asDouble();
     for (int i = 0; i < v.length; i++) v[i] = table[(int) v[i] - first];

@@ -14,21 +14,36 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Max pooling on codes (the affine map is monotone, so the scale is unchanged); padded cells take no part. The output
  * may reach past a symmetric padding at the end (ceil mode): its windows are clipped to the input like the others.
  */
-public record MaxPoolStep(String node, String input, Shape inShape, Shape shape, int kernel, int stride, int pad) implements Step {
+public record MaxPoolStep(
+    String node, String input, Shape inShape, Shape shape, int kernel, int stride, int pad)
+    implements Step {
 
-  @Override public String op() { return "MaxPool"; }
+  @Override
+  public String op() {
+    return "MaxPool";
+  }
 
-  @Override public List<String> inputs() { return List.of(input); }
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
 
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
-    int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = shape.height(), ow = shape.width();
+    int c = inShape.channels(),
+        h = inShape.height(),
+        w = inShape.width(),
+        oh = shape.height(),
+        ow = shape.width();
     byte[] src = x.codes(), o = new byte[x.batch() * (int) shape.elements()];
     int mask = x.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
     int planesPerTask = Math.max(1, Requant.GRAIN / (h * w));
     Parallel.ranges(x.batch() * c, planesPerTask, Parallel.defaultThreads(), (from, to) -> {
-      // Separable: each input row's window maxima across columns first, then the maxima of those down
-      // each window's rows, in contiguous runs over the output columns. Windows are clipped to the input:
+      // Separable: each input row's window maxima across columns first, then the maxima of those
+      // down
+      // each window's rows, in contiguous runs over the output columns. Windows are clipped to the
+      // input:
       // padded cells take no part.
       int[] across = new int[h * ow];
       int[] down = new int[ow];
@@ -37,10 +52,12 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
         for (int iy = 0; iy < h; iy++) {
           int row = inBase + iy * w, xx = 0;
           if (kernel == 3) { // the common window, unrolled where it lies inside the row
-            for (; xx < ow && xx * stride - pad < 0; xx++) across[iy * ow + xx] = window(src, row, xx, w, mask);
+            for (; xx < ow && xx * stride - pad < 0; xx++)
+              across[iy * ow + xx] = window(src, row, xx, w, mask);
             for (; xx < ow && xx * stride - pad + 3 <= w; xx++) {
               int i = row + xx * stride - pad;
-              across[iy * ow + xx] = Math.max(Math.max(src[i] & mask, src[i + 1] & mask), src[i + 2] & mask);
+              across[iy * ow + xx] =
+                  Math.max(Math.max(src[i] & mask, src[i + 1] & mask), src[i + 2] & mask);
             }
           }
           for (; xx < ow; xx++) across[iy * ow + xx] = window(src, row, xx, w, mask);
@@ -68,15 +85,40 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
     return best;
   }
 
-  @Override public INDArray simulate(List<INDArray> in) {
-    // Padding written out (below every code) so that the end may get more than the start, then an unpadded pooling.
+  @Override
+  public INDArray simulate(List<INDArray> in) {
+    // Padding written out (below every code) so that the end may get more than the start, then an
+    // unpadded pooling.
     INDArray x = in.get(0);
     int h = inShape.height(), w = inShape.width();
-    int bottom = (shape.height() - 1) * stride + kernel - h - pad, right = (shape.width() - 1) * stride + kernel - w - pad;
-    INDArray padded = Nd4j.valueArrayOf(new long[] {x.size(0), x.size(1), h + pad + Math.max(0, bottom), w + pad + Math.max(0, right)}, -1e9, x.dataType());
-    padded.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + h), NDArrayIndex.interval(pad, pad + w)).assign(x);
-    Pooling2DConfig cfg = Pooling2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(0).pW(0).dH(1).dW(1)
-        .type(Pooling2D.Pooling2DType.MAX).paddingMode(PaddingMode.VALID).isNHWC(false).build();
+    int bottom = (shape.height() - 1) * stride + kernel - h - pad,
+        right = (shape.width() - 1) * stride + kernel - w - pad;
+    INDArray padded = Nd4j.valueArrayOf(
+        new long[] {
+          x.size(0), x.size(1), h + pad + Math.max(0, bottom), w + pad + Math.max(0, right)
+        },
+        -1e9,
+        x.dataType());
+    padded
+        .get(
+            NDArrayIndex.all(),
+            NDArrayIndex.all(),
+            NDArrayIndex.interval(pad, pad + h),
+            NDArrayIndex.interval(pad, pad + w))
+        .assign(x);
+    Pooling2DConfig cfg = Pooling2DConfig.builder()
+        .kH(kernel)
+        .kW(kernel)
+        .sH(stride)
+        .sW(stride)
+        .pH(0)
+        .pW(0)
+        .dH(1)
+        .dW(1)
+        .type(Pooling2D.Pooling2DType.MAX)
+        .paddingMode(PaddingMode.VALID)
+        .isNHWC(false)
+        .build();
     return Nd4j.cnn().maxPooling2d(padded, cfg);
   }
 }

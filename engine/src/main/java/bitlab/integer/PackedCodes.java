@@ -8,8 +8,11 @@ package bitlab.integer;
 public record PackedCodes(int bits, int count, byte[] bytes) {
 
   public PackedCodes {
-    if (bits < 2 || bits > 8) throw new IntegerException("Packed weight codes take 2..8 bits, got " + bits + ".");
-    if (bytes.length != bytesFor(count, bits)) throw new IntegerException(count + " codes of " + bits + " bits take " + bytesFor(count, bits) + " bytes, got " + bytes.length + ".");
+    if (bits < 2 || bits > 8)
+      throw new IntegerException("Packed weight codes take 2..8 bits, got " + bits + ".");
+    if (bytes.length != bytesFor(count, bits))
+      throw new IntegerException(count + " codes of " + bits + " bits take " + bytesFor(count, bits)
+          + " bytes, got " + bytes.length + ".");
   }
 
   public static int bytesFor(int count, int bits) {
@@ -23,7 +26,9 @@ public record PackedCodes(int bits, int count, byte[] bytes) {
     int mask = (1 << bits) - 1;
     for (int i = 0; i < codes.length; i++, pos += bits) {
       int c = codes[i];
-      if (c < lo || c > hi) throw new IntegerException("Weight code " + c + " at " + i + " does not fit " + bits + " signed bits.");
+      if (c < lo || c > hi)
+        throw new IntegerException(
+            "Weight code " + c + " at " + i + " does not fit " + bits + " signed bits.");
       int v = c & mask;
       int at = (int) (pos >>> 3), off = (int) (pos & 7);
       out[at] |= (byte) (v << off);

@@ -12,27 +12,47 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * product of two 8-bit code differences fits 17 bits, so the rounding is exact in 64 bits. Codes are NCHW, so element
  * {@code i} of a map reads the gate at {@code i / (H·W)} (image and channel).
  */
-public record ProductStep(String node, String a, String b, Shape shape, int plane, int zeroA, int zeroB, Dyadic multiplier, Rounding rounding,
-    QuantParams out) implements Step {
+public record ProductStep(
+    String node,
+    String a,
+    String b,
+    Shape shape,
+    int plane,
+    int zeroA,
+    int zeroB,
+    Dyadic multiplier,
+    Rounding rounding,
+    QuantParams out)
+    implements Step {
 
-  @Override public String op() { return "Mul"; }
+  @Override
+  public String op() {
+    return "Mul";
+  }
 
-  @Override public List<String> inputs() { return List.of(a, b); }
+  @Override
+  public List<String> inputs() {
+    return List.of(a, b);
+  }
 
   private long code(long product) {
     long q = multiplier.apply(product, rounding) + out.zeroPoint(0);
     return Math.max(out.spec().qmin(), Math.min(out.spec().qmax(), q));
   }
 
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), g = in.get(1);
     byte[] o = new byte[x.codes().length];
-    for (int i = 0; i < o.length; i++) o[i] = (byte) code((long) (x.code(i) - zeroA) * (g.code(i / plane) - zeroB));
+    for (int i = 0; i < o.length; i++)
+      o[i] = (byte) code((long) (x.code(i) - zeroA) * (g.code(i / plane) - zeroB));
     return new IntTensor(shape, x.batch(), o, out);
   }
 
-  @Override public INDArray simulate(List<INDArray> in) {
-    // ND4J carries the codes and their products (small integers: exact in float64); the rounding is the shared formula.
+  @Override
+  public INDArray simulate(List<INDArray> in) {
+    // ND4J carries the codes and their products (small integers: exact in float64); the rounding is
+    // the shared formula.
     INDArray x = in.get(0).dup('c');
     INDArray g = in.get(1).dup('c');
     INDArray gate = plane == 1 ? g : g.reshape(g.size(0), g.size(1), 1, 1).broadcast(x.shape());

@@ -15,7 +15,15 @@ import java.util.Map;
  * @param peak       the computed int8 peak of this CPU
  * @param reference  the runtime in the reference column (e.g. {@code ONNX Runtime 1.23.2, QDQ}), or empty
  */
-public record Profile(String model, String policy, int batch, int rounds, String cpu, Int8Peak peak, List<Row> rows, String reference) {
+public record Profile(
+    String model,
+    String policy,
+    int batch,
+    int rounds,
+    String cpu,
+    Int8Peak peak,
+    List<Row> rows,
+    String reference) {
 
   public Profile {
     rows = List.copyOf(rows);
@@ -27,7 +35,8 @@ public record Profile(String model, String policy, int batch, int rounds, String
    * @param macs         multiply-accumulates of the whole batch (0 for steps without weights)
    * @param referenceMs  the reference runtime's time for the same layer, NaN where not measured
    */
-  public record Row(String step, String op, String kernel, String why, long macs, double ms, double referenceMs) {
+  public record Row(
+      String step, String op, String kernel, String why, long macs, double ms, double referenceMs) {
     /** Multiply-accumulates per second, in billions; NaN for steps without weights. */
     public double gmacs() {
       return macs == 0 ? Double.NaN : macs / ms / 1e6;
@@ -52,19 +61,54 @@ public record Profile(String model, String policy, int batch, int rounds, String
   /** The same profile with a reference runtime's milliseconds per step (steps it does not name stay NaN). */
   public Profile withReference(String name, Map<String, Double> msByStep) {
     List<Row> out = new ArrayList<>();
-    for (Row r : rows) out.add(new Row(r.step(), r.op(), r.kernel(), r.why(), r.macs(), r.ms(), msByStep.getOrDefault(r.step(), Double.NaN)));
+    for (Row r : rows)
+      out.add(new Row(
+          r.step(),
+          r.op(),
+          r.kernel(),
+          r.why(),
+          r.macs(),
+          r.ms(),
+          msByStep.getOrDefault(r.step(), Double.NaN)));
     return new Profile(model, policy, batch, rounds, cpu, peak, out, name);
   }
 
-  @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format("Profile of %s %s, batch %d, median of %d calls: %.2f ms, %.1f GMAC/s (%.1f%% of the %s)%n", model, policy,
-        batch, rounds, totalMs(), gmacs(), 100 * gmacs() / peak.gmacs(), "computed int8 peak"));
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(String.format(
+        "Profile of %s %s, batch %d, median of %d calls: %.2f ms, %.1f GMAC/s (%.1f%% of the %s)%n",
+        model,
+        policy,
+        batch,
+        rounds,
+        totalMs(),
+        gmacs(),
+        100 * gmacs() / peak.gmacs(),
+        "computed int8 peak"));
     b.append("  instruction set: ").append(cpu).append('\n');
     boolean ref = !reference.isEmpty();
-    b.append(String.format("  %-22s %-14s %9s %6s %8s%s  %s%n", "step", "op", "ms", "share", "GMAC/s", ref ? String.format(" %10s", "ref ms") : "", "kernel"));
+    b.append(String.format(
+        "  %-22s %-14s %9s %6s %8s%s  %s%n",
+        "step",
+        "op",
+        "ms",
+        "share",
+        "GMAC/s",
+        ref ? String.format(" %10s", "ref ms") : "",
+        "kernel"));
     for (Row r : rows) {
-      b.append(String.format("  %-22s %-14s %9.3f %5.1f%% %8s%s  %s%n", r.step(), r.op(), r.ms(), 100 * share(r),
-          Double.isNaN(r.gmacs()) ? "" : String.format("%.1f", r.gmacs()), ref ? String.format(" %10s", Double.isNaN(r.referenceMs()) ? "" : String.format("%.3f", r.referenceMs())) : "",
+      b.append(String.format(
+          "  %-22s %-14s %9.3f %5.1f%% %8s%s  %s%n",
+          r.step(),
+          r.op(),
+          r.ms(),
+          100 * share(r),
+          Double.isNaN(r.gmacs()) ? "" : String.format("%.1f", r.gmacs()),
+          ref
+              ? String.format(
+                  " %10s",
+                  Double.isNaN(r.referenceMs()) ? "" : String.format("%.3f", r.referenceMs()))
+              : "",
           r.why().isEmpty() ? r.kernel() : r.why()));
     }
     if (ref) b.append("  ref: ").append(reference).append('\n');

@@ -17,9 +17,15 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record QuantizeInputStep(String node, Shape shape, QuantParams params) implements Step {
 
-  @Override public String op() { return "Quantize"; }
+  @Override
+  public String op() {
+    return "Quantize";
+  }
 
-  @Override public List<String> inputs() { return List.of(); }
+  @Override
+  public List<String> inputs() {
+    return List.of();
+  }
 
   /** Codes of a float batch {@code [N, ...shape]}, on all cores (eight at a time where the CPU has AVX-512). */
   public IntTensor quantize(INDArray images) {
@@ -27,12 +33,19 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
     int batch = (int) images.size(0);
     byte[] codes = new byte[x.length];
     float scale = params.scale(0);
-    int zp = params.zeroPoint(0), lo = params.spec().qmin(), hi = params.spec().qmax(), mode = Requant.mode(params.spec().rounding());
+    int zp = params.zeroPoint(0),
+        lo = params.spec().qmin(),
+        hi = params.spec().qmax(),
+        mode = Requant.mode(params.spec().rounding());
     boolean vector = ConvKernels.vectorRequant() && !params.spec().binary();
     Parallel.ranges(x.length, Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
-      int i = vector ? Math.max(from, VectorRequant.quantize(x, scale, zp, lo, hi, mode, codes, from, to)) : from;
+      int i = vector
+          ? Math.max(from, VectorRequant.quantize(x, scale, zp, lo, hi, mode, codes, from, to))
+          : from;
       for (; i < to; i++) {
-        if (Float.isNaN(x[i])) throw new IntegerException("The input has a NaN at element " + i + " of the batch; clean the data first.");
+        if (Float.isNaN(x[i]))
+          throw new IntegerException(
+              "The input has a NaN at element " + i + " of the batch; clean the data first.");
         codes[i] = (byte) params.quantize(x[i], 0);
       }
     });
@@ -45,24 +58,32 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
    * OpenMP team) cost more than quantizing a batch of small images.
    */
   static float[] floats(INDArray images) {
-    if (images.dataType() == DataType.FLOAT && images.ordering() == 'c' && images.offset() == 0 && images.data().length() == images.length()
+    if (images.dataType() == DataType.FLOAT
+        && images.ordering() == 'c'
+        && images.offset() == 0
+        && images.data().length() == images.length()
         && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(images)) {
       return images.data().asFloat();
     }
     return images.castTo(DataType.FLOAT).dup('c').data().asFloat();
   }
 
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     throw new IllegalStateException("QuantizeInputStep takes float images: call quantize(images).");
   }
 
   /** {@code in.get(0)} is the float batch. */
-  @Override public INDArray simulate(List<INDArray> in) {
-    INDArray v = in.get(0).castTo(DataType.FLOAT).div(params.scale(0)); // float32, as the fake-quantization divides
+  @Override
+  public INDArray simulate(List<INDArray> in) {
+    INDArray v = in.get(0)
+        .castTo(DataType.FLOAT)
+        .div(params.scale(0)); // float32, as the fake-quantization divides
     float[] f = v.dup('c').data().asFloat();
     double[] codes = new double[f.length];
     int lo = params.spec().qmin(), hi = params.spec().qmax(), z = params.zeroPoint(0);
-    for (int i = 0; i < f.length; i++) codes[i] = Math.max(lo, Math.min(hi, params.spec().rounding().round(f[i]) + z));
+    for (int i = 0; i < f.length; i++)
+      codes[i] = Math.max(lo, Math.min(hi, params.spec().rounding().round(f[i]) + z));
     return Nd4j.createFromArray(codes).reshape(v.shape());
   }
 }

@@ -7,18 +7,21 @@ import bitlab.model.Op;
 final class Refusals {
   private Refusals() {}
 
-  static final String RUNS = "the integer executor runs Conv (incl. depthwise), Linear, BatchNorm folded into the layer before it, "
-      + "ReLU, ReLU6, Add, Concat, MaxPool, AvgPool, GlobalAvgPool, Flatten, channel shuffles and slices, the element-wise functions "
-      + "(by look-up tables), products of activations, and a final Softmax";
+  static final String RUNS =
+      "the integer executor runs Conv (incl. depthwise), Linear, BatchNorm folded into the layer before it, "
+          + "ReLU, ReLU6, Add, Concat, MaxPool, AvgPool, GlobalAvgPool, Flatten, channel shuffles and slices, the element-wise functions "
+          + "(by look-up tables), products of activations, and a final Softmax";
 
   static String dilated(Node n, Op.Conv2d c) {
-    return "Node '" + n.name() + "' (" + c.type() + ") is dilated (" + c.dilationH() + "x" + c.dilationW() + "); the integer executor's "
+    return "Node '" + n.name() + "' (" + c.type() + ") is dilated (" + c.dilationH() + "x"
+        + c.dilationW() + "); the integer executor's "
         + "convolutions take adjacent taps only: evaluate the fake-quantized float model, or rewrite the layer without dilation.";
   }
 
   static String window(Node n) {
     Op.Window w = n.op() instanceof Op.MaxPool p ? p.window() : ((Op.AvgPool) n.op()).window();
-    return "Node '" + n.name() + "' (" + n.op().type() + ") pools with " + w + "; the integer executor pools square windows with one "
+    return "Node '" + n.name() + "' (" + n.op().type() + ") pools with " + w
+        + "; the integer executor pools square windows with one "
         + "stride and the same padding on every side: export the model without ceil_mode or asymmetric padding, or evaluate the "
         + "fake-quantized float model.";
   }
@@ -28,8 +31,9 @@ final class Refusals {
     String head = "Node '" + n.name() + "' (" + op.type() + ") has no integer kernel";
     String what;
     if (op instanceof Op.Lrn) {
-      what = "; local response normalization divides by a power of a sum of squares, which bitlab has no integer-only form "
-          + "of: evaluate the fake-quantized float model, or remove the LRN (later CNNs replaced it by BatchNorm) and fine-tune";
+      what =
+          "; local response normalization divides by a power of a sum of squares, which bitlab has no integer-only form "
+              + "of: evaluate the fake-quantized float model, or remove the LRN (later CNNs replaced it by BatchNorm) and fine-tune";
     } else {
       what = "; " + RUNS + ": evaluate the fake-quantized float model instead";
     }

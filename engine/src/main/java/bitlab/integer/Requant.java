@@ -9,7 +9,8 @@ final class Requant {
 
   /** {@code clamp(round(acc · m) + zeroPoint, lo, hi)}. */
   static long code(long acc, Dyadic m, Rounding r, int zeroPoint, int lo, int hi) {
-    return Math.max(lo, Math.min(hi, m.apply(acc, r) + zeroPoint)); // min/max, not branches: clamps are common
+    return Math.max(
+        lo, Math.min(hi, m.apply(acc, r) + zeroPoint)); // min/max, not branches: clamps are common
   }
 
   /** {@code clamp(round(acc · m + offset / 2^shift) + zeroPoint, lo, hi)}: {@code offset} carries a bias's fraction of a step. */
@@ -33,14 +34,25 @@ final class Requant {
    * Per-channel requantization of NCHW accumulators ({@code plane} positions per channel), {@link #code} on all
    * cores; {@code offsets} (one per channel, or null for none) are the biases' fractions of an accumulator step.
    */
-  static byte[] channels(int[] acc, int batch, int channels, int plane, Dyadic[] m, long[] offsets, Rounding r, int zeroPoint, int lo, int hi) {
+  static byte[] channels(
+      int[] acc,
+      int batch,
+      int channels,
+      int plane,
+      Dyadic[] m,
+      long[] offsets,
+      Rounding r,
+      int zeroPoint,
+      int lo,
+      int hi) {
     byte[] out = new byte[acc.length];
     int rowsPerTask = Math.max(1, GRAIN / Math.max(1, plane));
     Parallel.ranges(batch * channels, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
       for (int row = from; row < to; row++) {
         Dyadic mc = m[row % channels];
         long off = offsets == null ? 0 : offsets[row % channels];
-        for (int i = row * plane, end = i + plane; i < end; i++) out[i] = (byte) code(acc[i], mc, off, r, zeroPoint, lo, hi);
+        for (int i = row * plane, end = i + plane; i < end; i++)
+          out[i] = (byte) code(acc[i], mc, off, r, zeroPoint, lo, hi);
       }
     });
     return out;
@@ -58,7 +70,8 @@ final class Requant {
     for (int i = 0; i < v.length; i++) {
       double r = Math.rint(v[i]);
       if (Math.abs(r - v[i]) > 1e-6 || Math.abs(r) > Integer.MAX_VALUE) {
-        throw new IntegerException("The float64 simulation produced a non-integer sum " + v[i] + " at element " + i + ".");
+        throw new IntegerException(
+            "The float64 simulation produced a non-integer sum " + v[i] + " at element " + i + ".");
       }
       out[i] = (int) r;
     }

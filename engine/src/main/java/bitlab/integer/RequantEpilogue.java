@@ -12,19 +12,45 @@ import bitlab.quant.Rounding;
  *
  * @param offsets  per channel, the bias's fraction of an accumulator step ({@link Dyadic#apply(long, long, Rounding)}), or null for none
  */
-record RequantEpilogue(int[] bias, Dyadic[] multipliers, long[] offsets, Rounding rounding, int zeroPoint, int lo, int hi) implements Epilogue {
+record RequantEpilogue(
+    int[] bias,
+    Dyadic[] multipliers,
+    long[] offsets,
+    Rounding rounding,
+    int zeroPoint,
+    int lo,
+    int hi)
+    implements Epilogue {
   /** Eight codes at a time in 64-bit lanes where the CPU has AVX-512 ({@link VectorRequant}). */
   private static final boolean VECTOR = ConvKernels.vectorRequant();
 
-  @Override public void codes(int channel, int[] acc, int from, int stride, int n, byte[] out, int to) {
+  @Override
+  public void codes(int channel, int[] acc, int from, int stride, int n, byte[] out, int to) {
     int b = bias[channel];
     Dyadic m = multipliers[channel];
     long off = offset(channel);
     if (stride == 1) {
-      int i = VECTOR ? VectorRequant.codes(acc, from, n, b, m.multiplier(), off, m.shift(), Requant.mode(rounding), zeroPoint, lo, hi, out, to) : 0;
-      for (; i < n; i++) out[to + i] = (byte) Requant.code(acc[from + i] + b, m, off, rounding, zeroPoint, lo, hi);
+      int i = VECTOR
+          ? VectorRequant.codes(
+              acc,
+              from,
+              n,
+              b,
+              m.multiplier(),
+              off,
+              m.shift(),
+              Requant.mode(rounding),
+              zeroPoint,
+              lo,
+              hi,
+              out,
+              to)
+          : 0;
+      for (; i < n; i++)
+        out[to + i] = (byte) Requant.code(acc[from + i] + b, m, off, rounding, zeroPoint, lo, hi);
     } else {
-      for (int i = 0, a = from; i < n; i++, a += stride) out[to + i] = (byte) Requant.code(acc[a] + b, m, off, rounding, zeroPoint, lo, hi);
+      for (int i = 0, a = from; i < n; i++, a += stride)
+        out[to + i] = (byte) Requant.code(acc[a] + b, m, off, rounding, zeroPoint, lo, hi);
     }
   }
 

@@ -12,10 +12,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * multiplier {@code S_i / S_out} per input) or, with one input, a standalone ReLU/ReLU6 or any
  * requantization. {@code clamp(round((q − z_i)·M_i) + z_out, lo, hi)}.
  */
-public record RescaleStep(String node, String op, List<String> inputs, Shape shape, int[] zeroPoints, Dyadic[] multipliers,
-    QuantParams out, int lo, int hi, Rounding rounding) implements Step {
+public record RescaleStep(
+    String node,
+    String op,
+    List<String> inputs,
+    Shape shape,
+    int[] zeroPoints,
+    Dyadic[] multipliers,
+    QuantParams out,
+    int lo,
+    int hi,
+    Rounding rounding)
+    implements Step {
 
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     int batch = in.get(0).batch();
     byte[] o = new byte[batch * (int) shape.elements()];
     int outPer = (int) shape.elements();
@@ -25,7 +36,13 @@ public record RescaleStep(String node, String op, List<String> inputs, Shape sha
       int per = x.size();
       for (int n = 0; n < batch; n++) {
         for (int i = 0; i < per; i++) {
-          o[n * outPer + offset + i] = (byte) Requant.code(x.code(n * per + i) - zeroPoints[k], multipliers[k], rounding, out.zeroPoint(0), lo, hi);
+          o[n * outPer + offset + i] = (byte) Requant.code(
+              x.code(n * per + i) - zeroPoints[k],
+              multipliers[k],
+              rounding,
+              out.zeroPoint(0),
+              lo,
+              hi);
         }
       }
       offset += per;
@@ -33,12 +50,15 @@ public record RescaleStep(String node, String op, List<String> inputs, Shape sha
     return new IntTensor(shape, batch, o, out);
   }
 
-  @Override public INDArray simulate(List<INDArray> in) {
+  @Override
+  public INDArray simulate(List<INDArray> in) {
     INDArray[] parts = new INDArray[in.size()];
     for (int k = 0; k < in.size(); k++) {
       double[] x = in.get(k).dup('c').data().asDouble();
       double[] y = new double[x.length];
-      for (int i = 0; i < x.length; i++) y[i] = Requant.code((long) x[i] - zeroPoints[k], multipliers[k], rounding, out.zeroPoint(0), lo, hi);
+      for (int i = 0; i < x.length; i++)
+        y[i] = Requant.code(
+            (long) x[i] - zeroPoints[k], multipliers[k], rounding, out.zeroPoint(0), lo, hi);
       parts[k] = Nd4j.createFromArray(y).reshape(in.get(k).shape());
     }
     return parts.length == 1 ? parts[0] : Nd4j.concat(1, parts);

@@ -16,8 +16,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * common shift so the sum is rounded once: {@code round((a−za)·fa / 2^s + (b−zb)·fb / 2^s) + z_out},
  * clamped to {@code [lo, hi]}.
  */
-public record ResidualStep(String node, String op, String a, String b, Shape shape, int zeroA, int zeroB, long factorA,
-    long factorB, int shift, QuantParams out, int lo, int hi, Rounding rounding) implements Step {
+public record ResidualStep(
+    String node,
+    String op,
+    String a,
+    String b,
+    Shape shape,
+    int zeroA,
+    int zeroB,
+    long factorA,
+    long factorB,
+    int shift,
+    QuantParams out,
+    int lo,
+    int hi,
+    Rounding rounding)
+    implements Step {
 
   /** Writes two branch multipliers over a common shift, keeping the 64-bit sum of 8-bit codes exact. */
   public static long[] align(Dyadic ma, Dyadic mb) {
@@ -30,35 +44,54 @@ public record ResidualStep(String node, String op, String a, String b, Shape sha
       fb >>= 1;
       s--;
     }
-    if (s < 0) throw new IntegerException("A residual branch needs a multiplier of " + Math.max(ma.value(), mb.value()) + ", too large for the add; the branch scales differ by too much.");
+    if (s < 0)
+      throw new IntegerException(
+          "A residual branch needs a multiplier of " + Math.max(ma.value(), mb.value())
+              + ", too large for the add; the branch scales differ by too much.");
     return new long[] {fa, fb, s};
   }
 
   /** Eight elements at a time in 64-bit lanes where the CPU has AVX-512 ({@link VectorRequant}). */
   private static final boolean VECTOR = ConvKernels.vectorRequant();
 
-  @Override public List<String> inputs() { return List.of(a, b); }
+  @Override
+  public List<String> inputs() {
+    return List.of(a, b);
+  }
 
   long code(int qa, int qb) {
-    return Math.max(lo, Math.min(hi, Dyadic.shiftRound((qa - zeroA) * factorA + (qb - zeroB) * factorB, shift, rounding) + out.zeroPoint(0)));
+    return Math.max(
+        lo,
+        Math.min(
+            hi,
+            Dyadic.shiftRound((qa - zeroA) * factorA + (qb - zeroB) * factorB, shift, rounding)
+                + out.zeroPoint(0)));
   }
 
   /** {@link #code} on all cores, reading the codes straight from the bytes. */
-  @Override public IntTensor run(List<IntTensor> in) {
+  @Override
+  public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), y = in.get(1);
     byte[] a = x.codes(), b = y.codes(), o = new byte[a.length];
-    int maskA = x.unsigned() ? 0xFF : -1, maskB = y.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
+    int maskA = x.unsigned() ? 0xFF : -1,
+        maskB = y.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
     int mode = Requant.mode(rounding), zp = out.zeroPoint(0);
     Parallel.ranges(o.length, Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
-      int i = VECTOR ? VectorRequant.residual(a, maskA, zeroA, factorA, b, maskB, zeroB, factorB, shift, mode, zp, lo, hi, o, from, to) : from;
+      int i = VECTOR
+          ? VectorRequant.residual(
+              a, maskA, zeroA, factorA, b, maskB, zeroB, factorB, shift, mode, zp, lo, hi, o, from,
+              to)
+          : from;
       for (; i < to; i++) o[i] = (byte) code(a[i] & maskA, b[i] & maskB);
     });
     return new IntTensor(shape, x.batch(), o, out);
   }
 
-  @Override public INDArray simulate(List<INDArray> in) {
+  @Override
+  public INDArray simulate(List<INDArray> in) {
     // ND4J carries the branch codes; the combination is the shared integer formula.
-    double[] x = in.get(0).dup('c').data().asDouble(), y = in.get(1).dup('c').data().asDouble();
+    double[] x = in.get(0).dup('c').data().asDouble(),
+        y = in.get(1).dup('c').data().asDouble();
     double[] o = new double[x.length];
     for (int i = 0; i < o.length; i++) o[i] = code((int) x[i], (int) y[i]);
     return Nd4j.createFromArray(o).reshape(in.get(0).shape());

@@ -10,8 +10,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * which shares only the final dyadic rounding with {@link #run}. The two must agree to the last
  * integer; {@link IntegerModel#trace} checks that they do.
  */
-public sealed interface Step permits QuantizeInputStep, ConvStep, AccumulatorAddStep, LogitsStep, ResidualStep, RescaleStep, MaxPoolStep,
-    AvgPoolStep, FlattenStep, ChannelMapStep, LookupStep, ProductStep {
+public sealed interface Step
+    permits QuantizeInputStep,
+        ConvStep,
+        AccumulatorAddStep,
+        LogitsStep,
+        ResidualStep,
+        RescaleStep,
+        MaxPoolStep,
+        AvgPoolStep,
+        FlattenStep,
+        ChannelMapStep,
+        LookupStep,
+        ProductStep {
 
   /** The node of the folded model whose (quantized) value this step produces; also the tensor's name. */
   String node();

@@ -11,7 +11,8 @@ final class Architectures {
   }
 
   /** conv (no bias) + BatchNorm (+ ReLU or ReLU6 if {@code act} is non-null). Returns the last node's name. */
-  private static String convBn(ModelBuilder b, String name, int out, int k, int stride, int groups, String act) {
+  private static String convBn(
+      ModelBuilder b, String name, int out, int k, int stride, int groups, String act) {
     b.conv(name, out, k, stride, k / 2, groups, false).batchNorm(name + ".bn");
     if ("relu".equals(act)) b.relu(name + ".relu");
     if ("relu6".equals(act)) b.relu6(name + ".relu");
@@ -64,13 +65,17 @@ final class Architectures {
   /** ImageNet ResNet-18/34 (basic blocks) or ResNet-50 (bottlenecks), torchvision layout. */
   static ModelBuilder resnetImageNet(String name, int[] blocks, boolean bottleneck, int size) {
     ModelBuilder b = Model.builder(name, Shape.image(3, size, size));
-    b.conv("stem", 64, 7, 2, 3, 1, false).batchNorm("stem.bn").relu("stem.relu").maxPool("stem.pool", 3, 2, 1);
+    b.conv("stem", 64, 7, 2, 3, 1, false)
+        .batchNorm("stem.bn")
+        .relu("stem.relu")
+        .maxPool("stem.pool", 3, 2, 1);
     int[] mids = {64, 128, 256, 512};
     for (int s = 0; s < 4; s++) {
       for (int i = 0; i < blocks[s]; i++) {
         int stride = (s > 0 && i == 0) ? 2 : 1;
         String p = "layer" + (s + 1) + "." + i;
-        if (bottleneck) bottleneck(b, p, mids[s], stride); else basicBlock(b, p, mids[s], stride);
+        if (bottleneck) bottleneck(b, p, mids[s], stride);
+        else basicBlock(b, p, mids[s], stride);
       }
     }
     return b.globalAvgPool("pool").linear("fc", 1000);
@@ -85,9 +90,12 @@ final class Architectures {
   static ModelBuilder mobilenetV1(String name, int size, double width) {
     ModelBuilder b = Model.builder(name, Shape.image(3, size, size));
     convBn(b, "stem", divisible(32 * width), 3, 2, 1, "relu");
-    int[][] cfg = {{64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2},
-        {512, 1}, {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
-    for (int i = 0; i < cfg.length; i++) separable(b, "b" + (i + 1), divisible(cfg[i][0] * width), cfg[i][1]);
+    int[][] cfg = {
+      {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1}, {512, 1}, {512, 1},
+      {512, 1}, {512, 1}, {1024, 2}, {1024, 1}
+    };
+    for (int i = 0; i < cfg.length; i++)
+      separable(b, "b" + (i + 1), divisible(cfg[i][0] * width), cfg[i][1]);
     return b.globalAvgPool("pool").linear("fc", 1000);
   }
 
@@ -95,7 +103,8 @@ final class Architectures {
     ModelBuilder b = Model.builder(name, Shape.image(1, size, size));
     convBn(b, "stem", divisible(16 * width), 3, 1, 1, "relu");
     int[][] cfg = {{32, 1}, {64, 2}, {64, 1}, {128, 2}, {128, 1}};
-    for (int i = 0; i < cfg.length; i++) separable(b, "b" + (i + 1), divisible(cfg[i][0] * width), cfg[i][1]);
+    for (int i = 0; i < cfg.length; i++)
+      separable(b, "b" + (i + 1), divisible(cfg[i][0] * width), cfg[i][1]);
     return b.globalAvgPool("pool").linear("fc", 10);
   }
 
@@ -109,8 +118,15 @@ final class Architectures {
     if (stride == 1 && inC == out) b.add(p + ".add", proj, in);
   }
 
-  private static ModelBuilder mobilenetV2(String name, Shape input, int stemStride, int stem, int[][] cfg, int head,
-      int classes, double width) {
+  private static ModelBuilder mobilenetV2(
+      String name,
+      Shape input,
+      int stemStride,
+      int stem,
+      int[][] cfg,
+      int head,
+      int classes,
+      double width) {
     ModelBuilder b = Model.builder(name, input);
     convBn(b, "stem", divisible(stem * width), 3, stemStride, 1, "relu6");
     int block = 0;
@@ -125,7 +141,15 @@ final class Architectures {
 
   /** MobileNet-V2 (Sandler et al. 2018, table 2): rows are (expansion t, channels c, repeats n, stride s). */
   static ModelBuilder mobilenetV2(String name, int size, double width) {
-    int[][] cfg = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
+    int[][] cfg = {
+      {1, 16, 1, 1},
+      {6, 24, 2, 2},
+      {6, 32, 3, 2},
+      {6, 64, 4, 2},
+      {6, 96, 3, 1},
+      {6, 160, 3, 2},
+      {6, 320, 1, 1}
+    };
     return mobilenetV2(name, Shape.image(3, size, size), 2, 32, cfg, 1280, 1000, width);
   }
 

@@ -6,7 +6,10 @@ public record Evaluation(String model, String data, int correct, int total, doub
     return total == 0 ? 0 : (double) correct / total;
   }
 
-  @Override public String toString() {
-    return String.format("%s on %s: %.2f%% top-1 (%,d of %,d), loss %.4f", model, data, 100 * accuracy(), correct, total, loss);
+  @Override
+  public String toString() {
+    return String.format(
+        "%s on %s: %.2f%% top-1 (%,d of %,d), loss %.4f",
+        model, data, 100 * accuracy(), correct, total, loss);
   }
 }

@@ -19,9 +19,12 @@ public final class Inference {
 
   /** The float engine, found once. */
   private static final class Engine {
-    static final FloatEngine INSTANCE = java.util.ServiceLoader.load(FloatEngine.class, Inference.class.getClassLoader())
-        .findFirst().orElseThrow(() -> new IllegalStateException("No float engine (" + FloatEngine.class.getName()
-            + ") is listed in META-INF/services: the engine's jar is incomplete."));
+    static final FloatEngine INSTANCE = java.util.ServiceLoader.load(
+            FloatEngine.class, Inference.class.getClassLoader())
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalStateException("No float engine (" + FloatEngine.class.getName()
+                + ") is listed in META-INF/services: the engine's jar is incomplete."));
   }
 
   /** Frees the working memory of a model's inference network now (it recompiles on the next use). */
@@ -47,7 +50,8 @@ public final class Inference {
   }
 
   /** Evaluation through any function from a batch of images to logits (e.g. a network with fake-quantization hooks). */
-  public static Evaluation evaluate(Model model, Samples samples, java.util.function.UnaryOperator<INDArray> logitsOf) {
+  public static Evaluation evaluate(
+      Model model, Samples samples, java.util.function.UnaryOperator<INDArray> logitsOf) {
     checkFits(model, samples);
     int n = samples.size();
     int correct = 0;
@@ -87,8 +91,8 @@ public final class Inference {
     checkInput(model, shape, "dataset '" + samples.name() + "'");
     int classes = model.outputShape().channels();
     if (samples.classes() > classes) {
-      throw new ModelException("Dataset '" + samples.name() + "' has " + samples.classes() + " classes but model '"
-          + model.name() + "' predicts " + classes + ".");
+      throw new ModelException("Dataset '" + samples.name() + "' has " + samples.classes()
+          + " classes but model '" + model.name() + "' predicts " + classes + ".");
     }
   }
 
@@ -98,8 +102,9 @@ public final class Inference {
     if (!java.util.Arrays.equals(shape, want)) {
       StringBuilder got = new StringBuilder();
       for (int i = 1; i < shape.length; i++) got.append(i == 1 ? "" : "x").append(shape[i]);
-      throw new ModelException("The images of " + what + " are " + got + " but model '" + model.name() + "' expects "
-          + in + "; use data of that shape or a model built for " + got + " inputs.");
+      throw new ModelException(
+          "The images of " + what + " are " + got + " but model '" + model.name() + "' expects "
+              + in + "; use data of that shape or a model built for " + got + " inputs.");
     }
   }
 }

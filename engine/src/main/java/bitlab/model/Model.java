@@ -42,10 +42,12 @@ public final class Model {
     for (Node n : this.nodes) {
       for (String in : n.inputs()) {
         if (!index.containsKey(in)) {
-          throw new ModelException("Node '" + n.name() + "' of model '" + name + "' reads '" + in + "', which is not defined before it.");
+          throw new ModelException("Node '" + n.name() + "' of model '" + name + "' reads '" + in
+              + "', which is not defined before it.");
         }
       }
-      if (index.put(n.name(), n) != null) throw new ModelException("Model '" + name + "' has two nodes named '" + n.name() + "'.");
+      if (index.put(n.name(), n) != null)
+        throw new ModelException("Model '" + name + "' has two nodes named '" + n.name() + "'.");
     }
     this.byName = Collections.unmodifiableMap(index);
     this.params = Collections.unmodifiableMap(checkParams(name, this.nodes, params));
@@ -57,9 +59,13 @@ public final class Model {
     return new ModelBuilder(name, input);
   }
 
-  public String name() { return name; }
+  public String name() {
+    return name;
+  }
 
-  public List<Node> nodes() { return nodes; }
+  public List<Node> nodes() {
+    return nodes;
+  }
 
   /**
    * The nodes reading each node's output, in graph order (a node nobody reads is absent). Made once per model, the
@@ -70,34 +76,48 @@ public final class Model {
     Map<String, List<Node>> r = readers;
     if (r == null) {
       Map<String, List<Node>> made = new LinkedHashMap<>();
-      for (Node n : nodes) for (String i : n.inputs()) made.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+      for (Node n : nodes)
+        for (String i : n.inputs())
+          made.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
       made.replaceAll((k, v) -> List.copyOf(v));
       readers = r = Collections.unmodifiableMap(made);
     }
     return r;
   }
 
-  public Map<String, INDArray> params() { return params; }
+  public Map<String, INDArray> params() {
+    return params;
+  }
 
   /** Provenance and notes: where the weights come from, the command that made them, their accuracy. */
-  public Map<String, String> metadata() { return metadata; }
+  public Map<String, String> metadata() {
+    return metadata;
+  }
 
-  public Shape inputShape() { return nodes.get(0).shape(); }
+  public Shape inputShape() {
+    return nodes.get(0).shape();
+  }
 
-  public Shape outputShape() { return output().shape(); }
+  public Shape outputShape() {
+    return output().shape();
+  }
 
-  public Node output() { return nodes.get(nodes.size() - 1); }
+  public Node output() {
+    return nodes.get(nodes.size() - 1);
+  }
 
   public Node node(String node) {
     Node n = byName.get(node);
     if (n == null) {
-      throw new ModelException("Layer '" + node + "' is not in model '" + name + "'; its layers are "
-          + String.join(", ", byName.keySet()) + ".");
+      throw new ModelException("Layer '" + node + "' is not in model '" + name
+          + "'; its layers are " + String.join(", ", byName.keySet()) + ".");
     }
     return n;
   }
 
-  public boolean has(String node) { return byName.containsKey(node); }
+  public boolean has(String node) {
+    return byName.containsKey(node);
+  }
 
   public INDArray param(String key) {
     INDArray a = params.get(key);
@@ -120,8 +140,19 @@ public final class Model {
     for (Node n : layers()) {
       Shape in = byName.get(n.inputs().get(0)).shape();
       if (n.op() instanceof Op.Conv2d c) {
-        w.add(new LayerWorkload(n.name(), LayerWorkload.Kind.CONV, c.in(), c.out(), c.kernelH(), c.kernelW(), c.stride(),
-            c.groups(), in.height(), in.width(), n.shape().height(), n.shape().width()));
+        w.add(new LayerWorkload(
+            n.name(),
+            LayerWorkload.Kind.CONV,
+            c.in(),
+            c.out(),
+            c.kernelH(),
+            c.kernelW(),
+            c.stride(),
+            c.groups(),
+            in.height(),
+            in.width(),
+            n.shape().height(),
+            n.shape().width()));
       } else if (n.op() instanceof Op.Linear l) {
         w.add(LayerWorkload.linear(n.name(), l.in(), l.out()));
       }
@@ -138,7 +169,8 @@ public final class Model {
   public long parameterCount() {
     long n = 0;
     for (Map.Entry<String, INDArray> e : params.entrySet()) {
-      if (!e.getKey().endsWith(".running_mean") && !e.getKey().endsWith(".running_var")) n += e.getValue().length();
+      if (!e.getKey().endsWith(".running_mean") && !e.getKey().endsWith(".running_var"))
+        n += e.getValue().length();
     }
     return n;
   }
@@ -147,7 +179,8 @@ public final class Model {
   public Model withParams(Map<String, INDArray> replaced) {
     Map<String, INDArray> p = new LinkedHashMap<>(params);
     for (String k : replaced.keySet()) {
-      if (!p.containsKey(k)) throw new ModelException("Model '" + name + "' has no parameter '" + k + "' to replace.");
+      if (!p.containsKey(k))
+        throw new ModelException("Model '" + name + "' has no parameter '" + k + "' to replace.");
     }
     p.putAll(replaced);
     return new Model(name, nodes, p, metadata);
@@ -175,14 +208,17 @@ public final class Model {
    */
   public Optional<Preprocessing> preprocessing() {
     String v = metadata.get(Preprocessing.KEY);
-    return v == null ? Optional.empty() : Optional.of(Preprocessing.parse(v, "Model '" + name + "'"));
+    return v == null
+        ? Optional.empty()
+        : Optional.of(Preprocessing.parse(v, "Model '" + name + "'"));
   }
 
   /** A copy that declares its preprocessing (kept in its metadata, weight files and ONNX exports). */
   public Model withPreprocessing(Preprocessing p) {
     int channels = inputShape().channels();
     if (p.channels() != channels) {
-      throw new ModelException("Model '" + name + "' takes " + channels + "-channel images; a normalisation for " + p.channels()
+      throw new ModelException("Model '" + name + "' takes " + channels
+          + "-channel images; a normalisation for " + p.channels()
           + " channel(s) does not fit: give one mean and one std per input channel.");
     }
     return withMetadata(Preprocessing.KEY, p.format());
@@ -191,7 +227,8 @@ public final class Model {
   /** Declares the per-channel mean and std the model expects, for pixels scaled to [0, 1] (torchvision's convention). */
   public Model normalize(double[] mean, double[] std) {
     if (mean == null || std == null || mean.length != std.length) {
-      throw new ModelException("normalize(mean, std) needs as many means as standard deviations, one per input channel.");
+      throw new ModelException(
+          "normalize(mean, std) needs as many means as standard deviations, one per input channel.");
     }
     float[] m = new float[mean.length];
     float[] s = new float[std.length];
@@ -220,7 +257,8 @@ public final class Model {
     } catch (RuntimeException e) {
       throw new ModelException("Channel order '" + order + "' is not known; use RGB or BGR.");
     }
-    Preprocessing p = preprocessing().orElse(Preprocessing.named("none", inputShape().channels()));
+    Preprocessing p =
+        preprocessing().orElse(Preprocessing.named("none", inputShape().channels()));
     return withPreprocessing(p.withOrder(o));
   }
 
@@ -228,7 +266,8 @@ public final class Model {
   public Dataset prepare(Dataset data) {
     Shape in = inputShape();
     if (!in.isImage()) return data; // a model of vectors: Inference.checkFits names the mismatch
-    return Inputs.prepare(data, preprocessing().orElse(null), name, in.channels(), in.height(), in.width());
+    return Inputs.prepare(
+        data, preprocessing().orElse(null), name, in.channels(), in.height(), in.width());
   }
 
   /** The metadata key that records the data a model's weights were trained on (a data set's provenance line). */
@@ -240,7 +279,9 @@ public final class Model {
    */
   public Model trainedOn(Dataset data) {
     Model m = withMetadata(TRAINED_ON, data.provenance());
-    if (preprocessing().isPresent() || !data.normalization().fromPixels() || !inputShape().isImage()) return m;
+    if (preprocessing().isPresent()
+        || !data.normalization().fromPixels()
+        || !inputShape().isImage()) return m;
     return m.withPreprocessing(new Preprocessing(data.normalization()));
   }
 
@@ -254,17 +295,22 @@ public final class Model {
     return Inference.logits(this, x);
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("Model %s: input %s, output %s, %d layers with weights, %,d parameters, %,d MACs/image%n",
+    b.append(String.format(
+        "Model %s: input %s, output %s, %d layers with weights, %,d parameters, %,d MACs/image%n",
         name, inputShape(), outputShape(), layers().size(), parameterCount(), macs()));
     for (Node n : nodes) {
-      b.append(String.format("  %-16s %-14s %-12s <- %s%n", n.name(), n.op().type(), n.shape(), String.join(", ", n.inputs())));
+      b.append(String.format(
+          "  %-16s %-14s %-12s <- %s%n",
+          n.name(), n.op().type(), n.shape(), String.join(", ", n.inputs())));
     }
     return b.toString();
   }
 
-  private static Map<String, INDArray> checkParams(String model, List<Node> nodes, Map<String, INDArray> given) {
+  private static Map<String, INDArray> checkParams(
+      String model, List<Node> nodes, Map<String, INDArray> given) {
     Map<String, INDArray> out = new LinkedHashMap<>();
     Set<String> expected = new HashSet<>();
     for (Node n : nodes) {
@@ -272,17 +318,24 @@ public final class Model {
         String key = n.param(p.name());
         expected.add(key);
         INDArray a = given.get(key);
-        if (a == null) throw new ModelException("Model '" + model + "' is missing parameter '" + key + "' " + Arrays.toString(p.shape()) + ".");
+        if (a == null)
+          throw new ModelException("Model '" + model + "' is missing parameter '" + key + "' "
+              + Arrays.toString(p.shape()) + ".");
         if (!Arrays.equals(a.shape(), p.shape())) {
-          throw new ModelException("Parameter '" + key + "' of model '" + model + "' has shape " + Arrays.toString(a.shape())
-              + " but node '" + n.name() + "' (" + n.op().type() + ") needs " + Arrays.toString(p.shape()) + ".");
+          throw new ModelException("Parameter '" + key + "' of model '" + model + "' has shape "
+              + Arrays.toString(a.shape()) + " but node '" + n.name() + "' ("
+              + n.op().type() + ") needs " + Arrays.toString(p.shape()) + ".");
         }
         out.put(key, a);
       }
     }
-    List<String> extra = given.keySet().stream().filter(k -> !expected.contains(k)).sorted().collect(Collectors.toList());
+    List<String> extra = given.keySet().stream()
+        .filter(k -> !expected.contains(k))
+        .sorted()
+        .collect(Collectors.toList());
     if (!extra.isEmpty()) {
-      throw new ModelException("Model '" + model + "' was given parameters no node uses: " + String.join(", ", extra) + ".");
+      throw new ModelException("Model '" + model + "' was given parameters no node uses: "
+          + String.join(", ", extra) + ".");
     }
     return out;
   }

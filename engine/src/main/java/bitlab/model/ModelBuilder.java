@@ -30,11 +30,14 @@ public final class ModelBuilder {
 
   /** Appends {@code op} named {@code node} with these inputs. */
   public ModelBuilder node(String node, Op op, List<String> inputs) {
-    if (shapes.containsKey(node)) throw new ModelException("Model '" + name + "' already has a node named '" + node + "'.");
+    if (shapes.containsKey(node))
+      throw new ModelException("Model '" + name + "' already has a node named '" + node + "'.");
     List<Shape> in = new ArrayList<>();
     for (String i : inputs) {
       Shape s = shapes.get(i);
-      if (s == null) throw new ModelException("Node '" + node + "' reads '" + i + "', which is not defined before it in model '" + name + "'.");
+      if (s == null)
+        throw new ModelException("Node '" + node + "' reads '" + i
+            + "', which is not defined before it in model '" + name + "'.");
       in.add(s);
     }
     Shape out = op.infer(node, in);
@@ -46,21 +49,30 @@ public final class ModelBuilder {
 
   /** Continues the chain from an earlier node (the start of a branch). */
   public ModelBuilder from(String node) {
-    if (!shapes.containsKey(node)) throw new ModelException("Model '" + name + "' has no node '" + node + "' to continue from.");
+    if (!shapes.containsKey(node))
+      throw new ModelException("Model '" + name + "' has no node '" + node + "' to continue from.");
     last = node;
     return this;
   }
 
-  public String last() { return last; }
+  public String last() {
+    return last;
+  }
 
-  public Shape shape() { return shapes.get(last); }
+  public Shape shape() {
+    return shapes.get(last);
+  }
 
   public ModelBuilder conv(String node, int out, int kernel, int stride, int pad) {
     return conv(node, out, kernel, stride, pad, 1, true);
   }
 
-  public ModelBuilder conv(String node, int out, int kernel, int stride, int pad, int groups, boolean bias) {
-    return node(node, new Op.Conv2d(shape().channels(), out, kernel, kernel, stride, pad, pad, groups, bias), List.of(last));
+  public ModelBuilder conv(
+      String node, int out, int kernel, int stride, int pad, int groups, boolean bias) {
+    return node(
+        node,
+        new Op.Conv2d(shape().channels(), out, kernel, kernel, stride, pad, pad, groups, bias),
+        List.of(last));
   }
 
   /** Depthwise 3x3-style convolution: one filter per channel, no bias (a BatchNorm follows). */
@@ -77,9 +89,13 @@ public final class ModelBuilder {
     return node(node, new Op.BatchNorm(shape().channels(), 1e-5, 0.1), List.of(last));
   }
 
-  public ModelBuilder relu(String node) { return node(node, new Op.Relu(), List.of(last)); }
+  public ModelBuilder relu(String node) {
+    return node(node, new Op.Relu(), List.of(last));
+  }
 
-  public ModelBuilder relu6(String node) { return node(node, new Op.Relu6(), List.of(last)); }
+  public ModelBuilder relu6(String node) {
+    return node(node, new Op.Relu6(), List.of(last));
+  }
 
   public ModelBuilder maxPool(String node, int kernel, int stride) {
     return maxPool(node, kernel, stride, 0);
@@ -93,15 +109,25 @@ public final class ModelBuilder {
     return node(node, new Op.AvgPool(kernel, stride, 0), List.of(last));
   }
 
-  public ModelBuilder globalAvgPool(String node) { return node(node, new Op.GlobalAvgPool(), List.of(last)); }
+  public ModelBuilder globalAvgPool(String node) {
+    return node(node, new Op.GlobalAvgPool(), List.of(last));
+  }
 
-  public ModelBuilder flatten(String node) { return node(node, new Op.Flatten(), List.of(last)); }
+  public ModelBuilder flatten(String node) {
+    return node(node, new Op.Flatten(), List.of(last));
+  }
 
-  public ModelBuilder softmax(String node) { return node(node, new Op.Softmax(), List.of(last)); }
+  public ModelBuilder softmax(String node) {
+    return node(node, new Op.Softmax(), List.of(last));
+  }
 
-  public ModelBuilder add(String node, String a, String b) { return node(node, new Op.Add(), List.of(a, b)); }
+  public ModelBuilder add(String node, String a, String b) {
+    return node(node, new Op.Add(), List.of(a, b));
+  }
 
-  public ModelBuilder concat(String node, String... inputs) { return node(node, new Op.Concat(), Arrays.asList(inputs)); }
+  public ModelBuilder concat(String node, String... inputs) {
+    return node(node, new Op.Concat(), Arrays.asList(inputs));
+  }
 
   public ModelBuilder meta(String key, String value) {
     metadata.put(key, value);
@@ -138,7 +164,7 @@ public final class ModelBuilder {
         }
       }
       case "running_var" -> Arrays.fill(v, 1f);
-      default -> { } // biases, shifts and running means start at zero
+      default -> {} // biases, shifts and running means start at zero
     }
     return Nd4j.create(v, p.shape(), 'c').castTo(DataType.FLOAT);
   }

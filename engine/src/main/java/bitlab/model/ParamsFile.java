@@ -33,7 +33,8 @@ public final class ParamsFile {
   public static void write(Path file, Model model) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     bitlab.files.WholeFile.write(file, os -> {
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(os)))) {
+      try (DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(os)))) {
         out.writeUTF(MAGIC);
         out.writeInt(VERSION);
         out.writeInt(model.metadata().size());
@@ -61,10 +62,14 @@ public final class ParamsFile {
   }
 
   public static Contents read(InputStream raw, String where) throws IOException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw)))) {
-      if (!MAGIC.equals(in.readUTF())) throw new ModelException(where + " is not a bitlab weight file.");
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw)))) {
+      if (!MAGIC.equals(in.readUTF()))
+        throw new ModelException(where + " is not a bitlab weight file.");
       int version = in.readInt();
-      if (version != VERSION) throw new ModelException(where + " has weight-file version " + version + "; this bitlab reads version " + VERSION + ".");
+      if (version != VERSION)
+        throw new ModelException(where + " has weight-file version " + version
+            + "; this bitlab reads version " + VERSION + ".");
       Map<String, String> meta = new LinkedHashMap<>();
       int m = in.readInt();
       for (int i = 0; i < m; i++) meta.put(in.readUTF(), in.readUTF());
@@ -81,7 +86,9 @@ public final class ParamsFile {
       }
       return new Contents(params, meta);
     } catch (EOFException | java.util.zip.ZipException ex) {
-      throw new ModelException(where + " is truncated or not a bitlab weight file; re-create it with ./bitlab train.", ex);
+      throw new ModelException(
+          where + " is truncated or not a bitlab weight file; re-create it with ./bitlab train.",
+          ex);
     }
   }
 }

@@ -11,7 +11,9 @@ public final class Shape {
 
   private Shape(int[] dims) {
     for (int d : dims) {
-      if (d <= 0) throw new ModelException("A shape must have positive dimensions, got " + Arrays.toString(dims) + ".");
+      if (d <= 0)
+        throw new ModelException(
+            "A shape must have positive dimensions, got " + Arrays.toString(dims) + ".");
     }
     this.dims = dims.clone();
   }
@@ -24,15 +26,27 @@ public final class Shape {
     return new Shape(new int[] {features});
   }
 
-  public int rank() { return dims.length; }
+  public int rank() {
+    return dims.length;
+  }
 
-  public boolean isImage() { return dims.length == 3; }
+  public boolean isImage() {
+    return dims.length == 3;
+  }
 
-  public int channels() { return dims[0]; }
+  public int channels() {
+    return dims[0];
+  }
 
-  public int height() { requireImage(); return dims[1]; }
+  public int height() {
+    requireImage();
+    return dims[1];
+  }
 
-  public int width() { requireImage(); return dims[2]; }
+  public int width() {
+    requireImage();
+    return dims[2];
+  }
 
   public long elements() {
     long n = 1;
@@ -48,19 +62,27 @@ public final class Shape {
     return s;
   }
 
-  public int[] dims() { return dims.clone(); }
-
-  private void requireImage() {
-    if (!isImage()) throw new ModelException("Shape " + this + " is a vector, not a C x H x W feature map.");
+  public int[] dims() {
+    return dims.clone();
   }
 
-  @Override public boolean equals(Object o) {
+  private void requireImage() {
+    if (!isImage())
+      throw new ModelException("Shape " + this + " is a vector, not a C x H x W feature map.");
+  }
+
+  @Override
+  public boolean equals(Object o) {
     return o instanceof Shape s && Arrays.equals(dims, s.dims);
   }
 
-  @Override public int hashCode() { return Arrays.hashCode(dims); }
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(dims);
+  }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < dims.length; i++) b.append(i == 0 ? "" : "x").append(dims[i]);
     return b.toString();

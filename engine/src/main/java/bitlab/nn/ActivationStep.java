@@ -12,11 +12,13 @@ final class ActivationStep extends Step {
     kernel = p.backend.activation(kind, input.dims);
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     kernel.forward(input().value, output.value);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     Tensor t = p.gradientTarget(in);
@@ -24,7 +26,8 @@ final class ActivationStep extends Step {
     p.gradientDone(in, t);
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     if (!input().hasTangent) {
       output.tangent.zero();
       return;
@@ -32,7 +35,8 @@ final class ActivationStep extends Step {
     kernel.backward(output.value, input().tangent, output.tangent);
   }
 
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     Tensor t = p.gradientTangentTarget(in);

@@ -9,11 +9,13 @@ final class AddStep extends Step {
     super(node, List.of(a, b), output);
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     p.backend.add(inputs.get(0).value, inputs.get(1).value, output.value);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Tensor dy = p.gradientOf(output);
     for (Slot in : inputs) {
       if (!in.needsGradient) continue;
@@ -27,7 +29,8 @@ final class AddStep extends Step {
     }
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     Slot a = inputs.get(0), b = inputs.get(1);
     if (a.hasTangent && b.hasTangent) p.backend.add(a.tangent, b.tangent, output.tangent);
     else if (a.hasTangent) p.backend.copy(a.tangent, output.tangent);
@@ -35,7 +38,8 @@ final class AddStep extends Step {
     else output.tangent.zero();
   }
 
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     Tensor gt = p.gradientTangentOf(output);
     for (Slot in : inputs) {
       if (!in.needsGradient) continue;

@@ -26,7 +26,8 @@ final class AffineNorm implements Backend.Norm {
 
   /** The scale and shift of each channel, in float32 exactly as documented above. */
   private void coefficients(Tensor gamma, Tensor beta, Tensor mean, Tensor var) {
-    FloatBuffer g = gamma.bytes().asFloatBuffer(), b = beta == null ? null : beta.bytes().asFloatBuffer();
+    FloatBuffer g = gamma.bytes().asFloatBuffer(),
+        b = beta == null ? null : beta.bytes().asFloatBuffer();
     FloatBuffer m = mean.bytes().asFloatBuffer(), v = var.bytes().asFloatBuffer();
     for (int k = 0; k < c; k++) {
       scale[k] = g.get(k) / (float) Math.sqrt(v.get(k) + epsilon);
@@ -34,7 +35,8 @@ final class AffineNorm implements Backend.Norm {
     }
   }
 
-  @Override public void forward(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor y) {
+  @Override
+  public void forward(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor y) {
     coefficients(gamma, beta, mean, var);
     map(x, y, true);
   }
@@ -49,7 +51,9 @@ final class AffineNorm implements Backend.Norm {
       int base = p * c;
       int k = 0;
       for (; k < bound; k += F.length()) {
-        FloatVector v = FloatVector.fromByteBuffer(F, in, (base + k) * 4, java.nio.ByteOrder.nativeOrder()).mul(FloatVector.fromArray(F, scale, k));
+        FloatVector v = FloatVector.fromByteBuffer(
+                F, in, (base + k) * 4, java.nio.ByteOrder.nativeOrder())
+            .mul(FloatVector.fromArray(F, scale, k));
         if (withShift) v = v.add(FloatVector.fromArray(F, shift, k));
         v.intoByteBuffer(out, (base + k) * 4, java.nio.ByteOrder.nativeOrder());
       }
@@ -60,7 +64,17 @@ final class AffineNorm implements Backend.Norm {
     }
   }
 
-  @Override public void backward(Tensor x, Tensor dy, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor dx, Tensor dgamma, Tensor dbeta) {
+  @Override
+  public void backward(
+      Tensor x,
+      Tensor dy,
+      Tensor gamma,
+      Tensor beta,
+      Tensor mean,
+      Tensor var,
+      Tensor dx,
+      Tensor dgamma,
+      Tensor dbeta) {
     coefficients(gamma, null, mean, var);
     if (dgamma != null || dbeta != null) {
       FloatBuffer xs = x.bytes().asFloatBuffer(), g = dy.bytes().asFloatBuffer();
@@ -84,5 +98,6 @@ final class AffineNorm implements Backend.Norm {
     t.setAll(f);
   }
 
-  @Override public void close() {}
+  @Override
+  public void close() {}
 }

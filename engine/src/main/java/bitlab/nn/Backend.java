@@ -21,28 +21,71 @@ interface Backend extends AutoCloseable {
   }
 
   /** One convolution's geometry, batch included; {@code groups == in == out} is depthwise; taps {@code dilation} cells apart. */
-  record ConvShape(int batch, int in, int out, int inH, int inW, int outH, int outW, int kernelH, int kernelW, int stride, int padH,
-      int padW, int groups, int dilationH, int dilationW) {
+  record ConvShape(
+      int batch,
+      int in,
+      int out,
+      int inH,
+      int inW,
+      int outH,
+      int outW,
+      int kernelH,
+      int kernelW,
+      int stride,
+      int padH,
+      int padW,
+      int groups,
+      int dilationH,
+      int dilationW) {
     /** oneDNN's dilation: the cells between taps. */
-    long[] dilates() { return new long[] {dilationH - 1, dilationW - 1}; }
+    long[] dilates() {
+      return new long[] {dilationH - 1, dilationW - 1};
+    }
 
-    long[] src() { return new long[] {batch, in, inH, inW}; }
-    long[] dst() { return new long[] {batch, out, outH, outW}; }
-    long[] weights() { return new long[] {out, in / groups, kernelH, kernelW}; }
+    long[] src() {
+      return new long[] {batch, in, inH, inW};
+    }
+
+    long[] dst() {
+      return new long[] {batch, out, outH, outW};
+    }
+
+    long[] weights() {
+      return new long[] {out, in / groups, kernelH, kernelW};
+    }
   }
 
   /** A pooling window over {@code [batch, channels, inH, inW]}; padding at the start (top, left) and end (bottom, right) of each axis. */
-  record PoolShape(int batch, int channels, int inH, int inW, int outH, int outW, int kernelH, int kernelW, int strideH, int strideW,
-      int padTop, int padLeft, int padBottom, int padRight) {
-    long[] src() { return new long[] {batch, channels, inH, inW}; }
-    long[] dst() { return new long[] {batch, channels, outH, outW}; }
+  record PoolShape(
+      int batch,
+      int channels,
+      int inH,
+      int inW,
+      int outH,
+      int outW,
+      int kernelH,
+      int kernelW,
+      int strideH,
+      int strideW,
+      int padTop,
+      int padLeft,
+      int padBottom,
+      int padRight) {
+    long[] src() {
+      return new long[] {batch, channels, inH, inW};
+    }
+
+    long[] dst() {
+      return new long[] {batch, channels, outH, outW};
+    }
   }
 
   /** Weights laid out for one kernel; {@link #load()} re-reads them from the parameter tensor they were prepared from. */
   interface Prepared extends AutoCloseable {
     void load();
 
-    @Override void close();
+    @Override
+    void close();
   }
 
   /** Convolution and linear layers: the forward pass, both halves of the backward pass. */
@@ -63,9 +106,12 @@ interface Backend extends AutoCloseable {
     void backwardWeights(Tensor x, Tensor dy, Tensor dw, Tensor db);
 
     /** The implementation oneDNN chose (for benches and logs). */
-    default String describe() { return ""; }
+    default String describe() {
+      return "";
+    }
 
-    @Override void close();
+    @Override
+    void close();
   }
 
   Layer conv(ConvShape s, boolean bias, Post post, boolean training);
@@ -78,9 +124,19 @@ interface Backend extends AutoCloseable {
     void forward(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor y);
 
     /** Gradients of the input, γ and β (the last two skipped when null). */
-    void backward(Tensor x, Tensor dy, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor dx, Tensor dgamma, Tensor dbeta);
+    void backward(
+        Tensor x,
+        Tensor dy,
+        Tensor gamma,
+        Tensor beta,
+        Tensor mean,
+        Tensor var,
+        Tensor dx,
+        Tensor dgamma,
+        Tensor dbeta);
 
-    @Override void close();
+    @Override
+    void close();
   }
 
   Norm norm(long[] dims, double epsilon, boolean batchStats);
@@ -95,21 +151,27 @@ interface Backend extends AutoCloseable {
     /** The forward pass's derivative along tx at the last forward input: the pooled tangent (linear in tx). */
     void tangent(Tensor x, Tensor tx, Tensor ty);
 
-    @Override void close();
+    @Override
+    void close();
   }
 
   Pool pool(PoolShape s, boolean max, boolean training);
 
   /** ReLU and ReLU6, whose derivative is read from the output: they may run in place. */
   interface Activation extends AutoCloseable {
-    enum Kind { NONE, RELU, RELU6 }
+    enum Kind {
+      NONE,
+      RELU,
+      RELU6
+    }
 
     void forward(Tensor x, Tensor y);
 
     /** {@code dx = dy · f'(x)}, with the mask read from the output y (1 strictly inside the linear range). */
     void backward(Tensor y, Tensor dy, Tensor dx);
 
-    @Override void close();
+    @Override
+    void close();
   }
 
   Activation activation(Activation.Kind kind, long[] dims);
@@ -121,7 +183,8 @@ interface Backend extends AutoCloseable {
     /** Each dx[i] gets its channels of dy (null entries skipped). */
     void backward(Tensor dy, List<Tensor> dxs);
 
-    @Override void close();
+    @Override
+    void close();
   }
 
   Concat concat(List<long[]> inputs, long[] output);
@@ -145,5 +208,6 @@ interface Backend extends AutoCloseable {
     return t.toNd4j();
   }
 
-  @Override void close();
+  @Override
+  void close();
 }

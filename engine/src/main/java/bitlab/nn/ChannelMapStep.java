@@ -25,7 +25,9 @@ final class ChannelMapStep extends Step {
     double[] v = x.toDoubles();
     int pixels = v.length / inChannels;
     double[] y = new double[pixels * source.length];
-    for (int p = 0; p < pixels; p++) for (int o = 0; o < source.length; o++) y[p * source.length + o] = v[p * inChannels + source[o]];
+    for (int p = 0; p < pixels; p++)
+      for (int o = 0; o < source.length; o++)
+        y[p * source.length + o] = v[p * inChannels + source[o]];
     return y;
   }
 
@@ -33,26 +35,32 @@ final class ChannelMapStep extends Step {
     double[] g = dy.toDoubles();
     int pixels = g.length / source.length;
     double[] dx = new double[pixels * inChannels];
-    for (int p = 0; p < pixels; p++) for (int o = 0; o < source.length; o++) dx[p * inChannels + source[o]] += g[p * source.length + o];
+    for (int p = 0; p < pixels; p++)
+      for (int o = 0; o < source.length; o++)
+        dx[p * inChannels + source[o]] += g[p * source.length + o];
     return dx;
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     SoftmaxStep.set(output.value, gather(input().value));
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     addGradient(p, in, scatter(p.gradientOf(output)), false);
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     if (noInputTangent()) return;
     SoftmaxStep.set(output.tangent, gather(input().tangent));
   }
 
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     addGradient(p, in, scatter(p.gradientTangentOf(output)), true);

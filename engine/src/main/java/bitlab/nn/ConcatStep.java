@@ -15,20 +15,24 @@ final class ConcatStep extends Step {
     kernel = p.backend.concat(dims, output.dims);
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     List<Tensor> xs = new ArrayList<>();
     for (Slot s : inputs) xs.add(s.value);
     kernel.forward(xs, output.value);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     List<Tensor> targets = new ArrayList<>();
     for (Slot s : inputs) targets.add(s.needsGradient ? p.gradientTarget(s) : null);
     kernel.backward(p.gradientOf(output), targets);
-    for (int i = 0; i < inputs.size(); i++) if (targets.get(i) != null) p.gradientDone(inputs.get(i), targets.get(i));
+    for (int i = 0; i < inputs.size(); i++)
+      if (targets.get(i) != null) p.gradientDone(inputs.get(i), targets.get(i));
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     List<Tensor> xs = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       Slot s = inputs.get(i);
@@ -43,10 +47,12 @@ final class ConcatStep extends Step {
     kernel.forward(xs, output.tangent);
   }
 
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     List<Tensor> targets = new ArrayList<>();
     for (Slot s : inputs) targets.add(s.needsGradient ? p.gradientTangentTarget(s) : null);
     kernel.backward(p.gradientTangentOf(output), targets);
-    for (int i = 0; i < inputs.size(); i++) if (targets.get(i) != null) p.gradientTangentDone(inputs.get(i), targets.get(i));
+    for (int i = 0; i < inputs.size(); i++)
+      if (targets.get(i) != null) p.gradientTangentDone(inputs.get(i), targets.get(i));
   }
 }

@@ -23,7 +23,10 @@ final class Dnnl {
     if (!Boolean.parseBoolean(System.getProperty("bitlab.nn.dnnl", "true"))) {
       problem = "switched off with -Dbitlab.nn.dnnl=false";
     } else if (!bitlab.cpu.OneDnn.AVAILABLE) {
-      problem = bitlab.cpu.OneDnn.PROBLEM; // the engine is the process's one (bitlab.cpu.OneDnn), capped as -Dbitlab.kernel.isa says
+      problem =
+          bitlab.cpu.OneDnn
+              .PROBLEM; // the engine is the process's one (bitlab.cpu.OneDnn), capped as
+      // -Dbitlab.kernel.isa says
     }
     AVAILABLE = problem == null;
     ENGINE = AVAILABLE ? bitlab.cpu.OneDnn.ENGINE : null;
@@ -54,9 +57,14 @@ final class Dnnl {
       this.r = Threads.make(single, () -> new org.bytedeco.dnnl.reorder(from, to));
     }
 
-    void run(stream s) { Threads.run(single, () -> r.execute(s, from, to)); }
+    void run(stream s) {
+      Threads.run(single, () -> r.execute(s, from, to));
+    }
 
-    @Override public void close() { r.close(); }
+    @Override
+    public void close() {
+      r.close();
+    }
   }
 
   /** Closes native objects, the last made first. */
@@ -83,12 +91,18 @@ final class Dnnl {
 
   static memory.format_tag tag(int rank, boolean channelsLast) {
     switch (rank) {
-      case 1: return memory.format_tag.a;
-      case 2: return memory.format_tag.ab;
-      case 3: return memory.format_tag.abc;
-      case 4: return channelsLast ? memory.format_tag.acdb : memory.format_tag.abcd;
-      case 5: return memory.format_tag.abcde;
-      default: throw new IllegalArgumentException("rank " + rank);
+      case 1:
+        return memory.format_tag.a;
+      case 2:
+        return memory.format_tag.ab;
+      case 3:
+        return memory.format_tag.abc;
+      case 4:
+        return channelsLast ? memory.format_tag.acdb : memory.format_tag.abcd;
+      case 5:
+        return memory.format_tag.abcde;
+      default:
+        throw new IllegalArgumentException("rank " + rank);
     }
   }
 
@@ -114,7 +128,9 @@ final class Dnnl {
       return this;
     }
 
-    void run(stream s) { Threads.run(single, () -> p.execute(s, args)); }
+    void run(stream s) {
+      Threads.run(single, () -> p.execute(s, args));
+    }
   }
 
   /** Calls bound to particular tensors, found again by their identities (a kernel sees a handful of tensor sets). */

@@ -31,29 +31,57 @@ final class DnnlActivation implements Backend.Activation {
   DnnlActivation(stream stream, Kind kind, long[] dims) {
     this.stream = stream;
     this.data = Dnnl.desc(dims, true);
-    this.algo = kind == Kind.RELU ? algorithm.eltwise_relu_use_dst_for_bwd : algorithm.eltwise_clip_v2_use_dst_for_bwd;
+    this.algo = kind == Kind.RELU
+        ? algorithm.eltwise_relu_use_dst_for_bwd
+        : algorithm.eltwise_clip_v2_use_dst_for_bwd;
     this.beta = kind == Kind.RELU ? 0f : 6f;
     if (kind == Kind.NONE) throw new IllegalArgumentException("no activation");
     single = Threads.singleElements(Dnnl.elements(dims));
-    fwdPd = Threads.make(single, () -> new eltwise_forward.primitive_desc(new eltwise_forward.desc(prop_kind.forward_training, algo, data, 0f, beta),
-        Dnnl.ENGINE));
+    fwdPd = Threads.make(
+        single,
+        () -> new eltwise_forward.primitive_desc(
+            new eltwise_forward.desc(prop_kind.forward_training, algo, data, 0f, beta),
+            Dnnl.ENGINE));
     fwd = Threads.make(single, () -> new eltwise_forward(fwdPd));
   }
 
-  @Override public void forward(Tensor x, Tensor y) {
-    calls.get(() -> new Dnnl.Call(fwd, single).arg(DNNL_ARG_SRC, x.memory()).arg(DNNL_ARG_DST, y.memory()), "fwd", x, y).run(stream);
+  @Override
+  public void forward(Tensor x, Tensor y) {
+    calls
+        .get(
+            () -> new Dnnl.Call(fwd, single)
+                .arg(DNNL_ARG_SRC, x.memory())
+                .arg(DNNL_ARG_DST, y.memory()),
+            "fwd",
+            x,
+            y)
+        .run(stream);
   }
 
-  @Override public void backward(Tensor y, Tensor dy, Tensor dx) {
+  @Override
+  public void backward(Tensor y, Tensor dy, Tensor dx) {
     if (bwd == null) {
-      bwdPd = Threads.make(single, () -> new eltwise_backward.primitive_desc(new eltwise_backward.desc(algo, data, data, 0f, beta), Dnnl.ENGINE, fwdPd));
+      bwdPd = Threads.make(
+          single,
+          () -> new eltwise_backward.primitive_desc(
+              new eltwise_backward.desc(algo, data, data, 0f, beta), Dnnl.ENGINE, fwdPd));
       bwd = Threads.make(single, () -> new eltwise_backward(bwdPd));
     }
-    calls.get(() -> new Dnnl.Call(bwd, single).arg(DNNL_ARG_DST, y.memory()).arg(DNNL_ARG_DIFF_DST, dy.memory()).arg(DNNL_ARG_DIFF_SRC, dx.memory()),
-        "bwd", y, dy, dx).run(stream);
+    calls
+        .get(
+            () -> new Dnnl.Call(bwd, single)
+                .arg(DNNL_ARG_DST, y.memory())
+                .arg(DNNL_ARG_DIFF_DST, dy.memory())
+                .arg(DNNL_ARG_DIFF_SRC, dx.memory()),
+            "bwd",
+            y,
+            dy,
+            dx)
+        .run(stream);
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     fwd.close();
     fwdPd.close();
     if (bwd != null) {

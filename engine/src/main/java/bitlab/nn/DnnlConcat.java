@@ -27,7 +27,9 @@ final class DnnlConcat implements Backend.Concat {
     memory.desc[] srcs = new memory.desc[inputs.size()];
     for (int i = 0; i < srcs.length; i++) srcs[i] = Dnnl.desc(inputs.get(i), true);
     this.single = Threads.singleElements(Dnnl.elements(output));
-    pd = Threads.make(single, () -> new concat.primitive_desc(Dnnl.desc(output, true), 1, descVector(srcs), Dnnl.ENGINE));
+    pd = Threads.make(
+        single,
+        () -> new concat.primitive_desc(Dnnl.desc(output, true), 1, descVector(srcs), Dnnl.ENGINE));
     prim = Threads.make(single, () -> new concat(pd));
   }
 
@@ -37,19 +39,26 @@ final class DnnlConcat implements Backend.Concat {
     return v;
   }
 
-  @Override public void forward(List<Tensor> xs, Tensor y) {
+  @Override
+  public void forward(List<Tensor> xs, Tensor y) {
     Object[] key = new Object[xs.size() + 2];
     key[0] = "fwd";
     key[1] = y;
     for (int i = 0; i < xs.size(); i++) key[i + 2] = xs.get(i);
-    calls.<Dnnl.Call>get(() -> {
-      Dnnl.Call c = new Dnnl.Call(prim, single).arg(DNNL_ARG_DST, y.memory());
-      for (int i = 0; i < xs.size(); i++) c.arg(DNNL_ARG_MULTIPLE_SRC + i, xs.get(i).memory());
-      return c;
-    }, key).run(stream);
+    calls
+        .<Dnnl.Call>get(
+            () -> {
+              Dnnl.Call c = new Dnnl.Call(prim, single).arg(DNNL_ARG_DST, y.memory());
+              for (int i = 0; i < xs.size(); i++)
+                c.arg(DNNL_ARG_MULTIPLE_SRC + i, xs.get(i).memory());
+              return c;
+            },
+            key)
+        .run(stream);
   }
 
-  @Override public void backward(Tensor dy, List<Tensor> dxs) {
+  @Override
+  public void backward(Tensor dy, List<Tensor> dxs) {
     long offset = 0;
     for (int i = 0; i < dxs.size(); i++) {
       long[] d = inputs.get(i);
@@ -68,17 +77,21 @@ final class DnnlConcat implements Backend.Concat {
     private final Dnnl.Reorder call;
 
     Slice(Tensor dy, long[] dims, long channelOffset, Tensor dx) {
-      memory.desc sub = Dnnl.desc(output, true).submemory_desc(dims, new long[] {0, channelOffset, 0, 0});
+      memory.desc sub =
+          Dnnl.desc(output, true).submemory_desc(dims, new long[] {0, channelOffset, 0, 0});
       part = new memory(sub, Dnnl.ENGINE, dy.address());
       call = new Dnnl.Reorder(part, dx.memory());
       slices.add(call);
       slices.add(part);
     }
 
-    void run() { call.run(stream); }
+    void run() {
+      call.run(stream);
+    }
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     prim.close();
     pd.close();
     Dnnl.closeAll(slices);

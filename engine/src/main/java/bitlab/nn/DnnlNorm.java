@@ -41,29 +41,84 @@ final class DnnlNorm implements Backend.Norm {
     if (!batchStats) f |= normalization_flags.use_global_stats.value;
     this.flags = f;
     this.single = Threads.singleElements(Dnnl.elements(dims));
-    // Training needs forward_training even with given statistics, so that a backward pass can follow.
-    fwdPd = Threads.make(single, () -> new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
-        prop_kind.forward_training.value, data, this.epsilon, flags), Dnnl.ENGINE));
+    // Training needs forward_training even with given statistics, so that a backward pass can
+    // follow.
+    fwdPd = Threads.make(
+        single,
+        () -> new batch_normalization_forward.primitive_desc(
+            new batch_normalization_forward.desc(
+                prop_kind.forward_training.value, data, this.epsilon, flags),
+            Dnnl.ENGINE));
     fwd = Threads.make(single, () -> new batch_normalization_forward(fwdPd));
   }
 
-  @Override public void forward(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor y) {
-    calls.get(() -> new Dnnl.Call(fwd, single).arg(DNNL_ARG_SRC, x.memory()).arg(DNNL_ARG_DST, y.memory()).arg(DNNL_ARG_SCALE, gamma.memory())
-        .arg(DNNL_ARG_SHIFT, beta.memory()).arg(DNNL_ARG_MEAN, mean.memory()).arg(DNNL_ARG_VARIANCE, var.memory()),
-        "fwd", x, y, gamma, beta, mean, var).run(stream);
+  @Override
+  public void forward(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor y) {
+    calls
+        .get(
+            () -> new Dnnl.Call(fwd, single)
+                .arg(DNNL_ARG_SRC, x.memory())
+                .arg(DNNL_ARG_DST, y.memory())
+                .arg(DNNL_ARG_SCALE, gamma.memory())
+                .arg(DNNL_ARG_SHIFT, beta.memory())
+                .arg(DNNL_ARG_MEAN, mean.memory())
+                .arg(DNNL_ARG_VARIANCE, var.memory()),
+            "fwd",
+            x,
+            y,
+            gamma,
+            beta,
+            mean,
+            var)
+        .run(stream);
   }
 
-  @Override public void backward(Tensor x, Tensor dy, Tensor gamma, Tensor beta, Tensor mean, Tensor var, Tensor dx, Tensor dgamma, Tensor dbeta) {
+  @Override
+  public void backward(
+      Tensor x,
+      Tensor dy,
+      Tensor gamma,
+      Tensor beta,
+      Tensor mean,
+      Tensor var,
+      Tensor dx,
+      Tensor dgamma,
+      Tensor dbeta) {
     if (bwd == null) {
-      bwdPd = Threads.make(single, () -> new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
-          prop_kind.backward.value, data, data, epsilon, flags), Dnnl.ENGINE, fwdPd));
+      bwdPd = Threads.make(
+          single,
+          () -> new batch_normalization_backward.primitive_desc(
+              new batch_normalization_backward.desc(
+                  prop_kind.backward.value, data, data, epsilon, flags),
+              Dnnl.ENGINE,
+              fwdPd));
       bwd = Threads.make(single, () -> new batch_normalization_backward(bwdPd));
     }
     Tensor dg = dgamma != null ? dgamma : scratch(gamma, 0);
     Tensor db = dbeta != null ? dbeta : scratch(gamma, 1);
-    calls.get(() -> new Dnnl.Call(bwd, single).arg(DNNL_ARG_SRC, x.memory()).arg(DNNL_ARG_DIFF_DST, dy.memory()).arg(DNNL_ARG_SCALE, gamma.memory())
-        .arg(DNNL_ARG_SHIFT, beta.memory()).arg(DNNL_ARG_MEAN, mean.memory()).arg(DNNL_ARG_VARIANCE, var.memory()).arg(DNNL_ARG_DIFF_SRC, dx.memory())
-        .arg(DNNL_ARG_DIFF_SCALE, dg.memory()).arg(DNNL_ARG_DIFF_SHIFT, db.memory()), "bwd", x, dy, gamma, beta, mean, var, dx, dg, db).run(stream);
+    calls
+        .get(
+            () -> new Dnnl.Call(bwd, single)
+                .arg(DNNL_ARG_SRC, x.memory())
+                .arg(DNNL_ARG_DIFF_DST, dy.memory())
+                .arg(DNNL_ARG_SCALE, gamma.memory())
+                .arg(DNNL_ARG_SHIFT, beta.memory())
+                .arg(DNNL_ARG_MEAN, mean.memory())
+                .arg(DNNL_ARG_VARIANCE, var.memory())
+                .arg(DNNL_ARG_DIFF_SRC, dx.memory())
+                .arg(DNNL_ARG_DIFF_SCALE, dg.memory())
+                .arg(DNNL_ARG_DIFF_SHIFT, db.memory()),
+            "bwd",
+            x,
+            dy,
+            gamma,
+            beta,
+            mean,
+            var,
+            dx,
+            dg,
+            db)
+        .run(stream);
   }
 
   private final Tensor[] scratch = new Tensor[2];
@@ -74,7 +129,8 @@ final class DnnlNorm implements Backend.Norm {
     return scratch[i];
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     fwd.close();
     fwdPd.close();
     if (bwd != null) {

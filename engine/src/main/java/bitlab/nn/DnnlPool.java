@@ -46,46 +46,101 @@ final class DnnlPool implements Backend.Pool {
   }
 
   private pooling_forward.primitive_desc forwardPd(boolean training) {
-    return new pooling_forward.primitive_desc(new pooling_forward.desc(training ? prop_kind.forward_training : prop_kind.forward_inference,
-        algo, Dnnl.desc(s.src(), true), Dnnl.desc(s.dst(), true), strides(), kernel(), padStart(), padEnd()), Dnnl.ENGINE);
+    return new pooling_forward.primitive_desc(
+        new pooling_forward.desc(
+            training ? prop_kind.forward_training : prop_kind.forward_inference,
+            algo,
+            Dnnl.desc(s.src(), true),
+            Dnnl.desc(s.dst(), true),
+            strides(),
+            kernel(),
+            padStart(),
+            padEnd()),
+        Dnnl.ENGINE);
   }
 
-  private long[] strides() { return new long[] {s.strideH(), s.strideW()}; }
-
-  private long[] kernel() { return new long[] {s.kernelH(), s.kernelW()}; }
-
-  private long[] padStart() { return new long[] {s.padTop(), s.padLeft()}; }
-
-  private long[] padEnd() { return new long[] {s.padBottom(), s.padRight()}; }
-
-  @Override public void forward(Tensor x, Tensor y) {
-    calls.get(() -> {
-      Dnnl.Call c = new Dnnl.Call(fwd, single).arg(DNNL_ARG_SRC, x.memory()).arg(DNNL_ARG_DST, y.memory());
-      if (workspace != null) c.arg(DNNL_ARG_WORKSPACE, workspace);
-      return c;
-    }, "fwd", x, y).run(stream);
+  private long[] strides() {
+    return new long[] {s.strideH(), s.strideW()};
   }
 
-  @Override public void backward(Tensor dy, Tensor dx) {
+  private long[] kernel() {
+    return new long[] {s.kernelH(), s.kernelW()};
+  }
+
+  private long[] padStart() {
+    return new long[] {s.padTop(), s.padLeft()};
+  }
+
+  private long[] padEnd() {
+    return new long[] {s.padBottom(), s.padRight()};
+  }
+
+  @Override
+  public void forward(Tensor x, Tensor y) {
+    calls
+        .get(
+            () -> {
+              Dnnl.Call c = new Dnnl.Call(fwd, single)
+                  .arg(DNNL_ARG_SRC, x.memory())
+                  .arg(DNNL_ARG_DST, y.memory());
+              if (workspace != null) c.arg(DNNL_ARG_WORKSPACE, workspace);
+              return c;
+            },
+            "fwd",
+            x,
+            y)
+        .run(stream);
+  }
+
+  @Override
+  public void backward(Tensor dy, Tensor dx) {
     if (bwd == null) {
-      bwdPd = Threads.make(single, () -> new pooling_backward.primitive_desc(new pooling_backward.desc(algo, Dnnl.desc(s.src(), true),
-          Dnnl.desc(s.dst(), true), strides(), kernel(), padStart(), padEnd()), Dnnl.ENGINE, fwdPd));
+      bwdPd = Threads.make(
+          single,
+          () -> new pooling_backward.primitive_desc(
+              new pooling_backward.desc(
+                  algo,
+                  Dnnl.desc(s.src(), true),
+                  Dnnl.desc(s.dst(), true),
+                  strides(),
+                  kernel(),
+                  padStart(),
+                  padEnd()),
+              Dnnl.ENGINE,
+              fwdPd));
       bwd = Threads.make(single, () -> new pooling_backward(bwdPd));
     }
-    calls.get(() -> {
-      Dnnl.Call c = new Dnnl.Call(bwd, single).arg(DNNL_ARG_DIFF_DST, dy.memory()).arg(DNNL_ARG_DIFF_SRC, dx.memory());
-      if (workspace != null) c.arg(DNNL_ARG_WORKSPACE, workspace);
-      return c;
-    }, "bwd", dy, dx).run(stream);
+    calls
+        .get(
+            () -> {
+              Dnnl.Call c = new Dnnl.Call(bwd, single)
+                  .arg(DNNL_ARG_DIFF_DST, dy.memory())
+                  .arg(DNNL_ARG_DIFF_SRC, dx.memory());
+              if (workspace != null) c.arg(DNNL_ARG_WORKSPACE, workspace);
+              return c;
+            },
+            "bwd",
+            dy,
+            dx)
+        .run(stream);
   }
 
-  @Override public void tangent(Tensor x, Tensor tx, Tensor ty) {
+  @Override
+  public void tangent(Tensor x, Tensor tx, Tensor ty) {
     if (!max) {
       if (linear == null) {
         linearPd = Threads.make(single, () -> forwardPd(false));
         linear = Threads.make(single, () -> new pooling_forward(linearPd));
       }
-      calls.get(() -> new Dnnl.Call(linear, single).arg(DNNL_ARG_SRC, tx.memory()).arg(DNNL_ARG_DST, ty.memory()), "tangent", tx, ty).run(stream);
+      calls
+          .get(
+              () -> new Dnnl.Call(linear, single)
+                  .arg(DNNL_ARG_SRC, tx.memory())
+                  .arg(DNNL_ARG_DST, ty.memory()),
+              "tangent",
+              tx,
+              ty)
+          .run(stream);
       return;
     }
     FloatBuffer xv = x.bytes().asFloatBuffer();
@@ -118,7 +173,8 @@ final class DnnlPool implements Backend.Pool {
     }
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     fwd.close();
     fwdPd.close();
     if (workspace != null) workspace.close();

@@ -32,7 +32,13 @@ final class DnnlWeightGradient implements AutoCloseable {
   private Way chosen;
 
   /** {@code weights}: oneDNN's dimensions of the weights (a group dimension first for grouped convolutions). */
-  DnnlWeightGradient(stream stream, Backend.ConvShape s, long[] weights, boolean bias, convolution_forward.primitive_desc hint, boolean single) {
+  DnnlWeightGradient(
+      stream stream,
+      Backend.ConvShape s,
+      long[] weights,
+      boolean bias,
+      convolution_forward.primitive_desc hint,
+      boolean single) {
     this.stream = stream;
     this.src = s.src();
     this.dst = s.dst();
@@ -41,16 +47,37 @@ final class DnnlWeightGradient implements AutoCloseable {
     this.bias = bias;
     long[] strides = {s.stride(), s.stride()};
     long[] pad = {s.padH(), s.padW()};
-    for (memory.format_tag tag : new memory.format_tag[] {memory.format_tag.acdb, memory.format_tag.abcd, memory.format_tag.any}) {
+    for (memory.format_tag tag : new memory.format_tag[] {
+      memory.format_tag.acdb, memory.format_tag.abcd, memory.format_tag.any
+    }) {
       memory.desc sd = new memory.desc(src, memory.data_type.f32, tag);
       memory.desc dd = new memory.desc(dst, memory.data_type.f32, tag);
       convolution_backward_weights.desc d = bias
-          ? new convolution_backward_weights.desc(algorithm.convolution_direct, sd, Dnnl.any(weights), Dnnl.desc(new long[] {s.out()}, false), dd,
-              strides, s.dilates(), pad, pad)
-          : new convolution_backward_weights.desc(algorithm.convolution_direct, sd, Dnnl.any(weights), dd, strides, s.dilates(), pad, pad);
+          ? new convolution_backward_weights.desc(
+              algorithm.convolution_direct,
+              sd,
+              Dnnl.any(weights),
+              Dnnl.desc(new long[] {s.out()}, false),
+              dd,
+              strides,
+              s.dilates(),
+              pad,
+              pad)
+          : new convolution_backward_weights.desc(
+              algorithm.convolution_direct,
+              sd,
+              Dnnl.any(weights),
+              dd,
+              strides,
+              s.dilates(),
+              pad,
+              pad);
       try {
-        convolution_backward_weights.primitive_desc pd = new convolution_backward_weights.primitive_desc(d, Dnnl.ENGINE, hint);
-        if (ways.stream().noneMatch(w -> w.pd.src_desc().equals(pd.src_desc()) && w.pd.diff_dst_desc().equals(pd.diff_dst_desc()))) {
+        convolution_backward_weights.primitive_desc pd =
+            new convolution_backward_weights.primitive_desc(d, Dnnl.ENGINE, hint);
+        if (ways.stream()
+            .noneMatch(w -> w.pd.src_desc().equals(pd.src_desc())
+                && w.pd.diff_dst_desc().equals(pd.diff_dst_desc()))) {
           ways.add(new Way(pd));
         } else {
           pd.close();
@@ -96,7 +123,8 @@ final class DnnlWeightGradient implements AutoCloseable {
     return w.pd.impl_info_str().getString() + (w.src == null ? "" : " (reordered)");
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     for (Way w : ways) w.close();
   }
 
@@ -111,7 +139,8 @@ final class DnnlWeightGradient implements AutoCloseable {
     Way(convolution_backward_weights.primitive_desc pd) {
       this.pd = pd;
       this.prim = new convolution_backward_weights(pd);
-      boolean nhwc = pd.src_desc().equals(Dnnl.desc(DnnlWeightGradient.this.src, true)) && pd.diff_dst_desc().equals(Dnnl.desc(dst, true));
+      boolean nhwc = pd.src_desc().equals(Dnnl.desc(DnnlWeightGradient.this.src, true))
+          && pd.diff_dst_desc().equals(Dnnl.desc(dst, true));
       this.src = nhwc ? null : new memory(pd.src_desc(), Dnnl.ENGINE);
       this.diffDst = nhwc ? null : new memory(pd.diff_dst_desc(), Dnnl.ENGINE);
       this.diffWeights = new memory(pd.diff_weights_desc(), Dnnl.ENGINE);
@@ -119,18 +148,34 @@ final class DnnlWeightGradient implements AutoCloseable {
 
     void run(Tensor x, Tensor dy, Tensor dw, Tensor db) {
       if (src != null) {
-        calls.<Dnnl.Reorder>get(() -> keep(new Dnnl.Reorder(x.memory(), src)), "x", x).run(stream);
-        calls.<Dnnl.Reorder>get(() -> keep(new Dnnl.Reorder(dy.memory(), diffDst)), "dy", dy).run(stream);
+        calls
+            .<Dnnl.Reorder>get(() -> keep(new Dnnl.Reorder(x.memory(), src)), "x", x)
+            .run(stream);
+        calls
+            .<Dnnl.Reorder>get(() -> keep(new Dnnl.Reorder(dy.memory(), diffDst)), "dy", dy)
+            .run(stream);
       }
-      calls.<Dnnl.Call>get(() -> {
-        Dnnl.Call c = new Dnnl.Call(prim, single).arg(DNNL_ARG_SRC, src != null ? src : x.memory()).arg(DNNL_ARG_DIFF_DST, diffDst != null ? diffDst : dy.memory())
-            .arg(DNNL_ARG_DIFF_WEIGHTS, diffWeights);
-        if (bias) c.arg(DNNL_ARG_DIFF_BIAS, db.memory());
-        return c;
-      }, "grad", x, dy, db).run(stream);
+      calls
+          .<Dnnl.Call>get(
+              () -> {
+                Dnnl.Call c = new Dnnl.Call(prim, single)
+                    .arg(DNNL_ARG_SRC, src != null ? src : x.memory())
+                    .arg(DNNL_ARG_DIFF_DST, diffDst != null ? diffDst : dy.memory())
+                    .arg(DNNL_ARG_DIFF_WEIGHTS, diffWeights);
+                if (bias) c.arg(DNNL_ARG_DIFF_BIAS, db.memory());
+                return c;
+              },
+              "grad",
+              x,
+              dy,
+              db)
+          .run(stream);
       // The PyTorch layout is oneDNN's plain one for these dimensions (goihw for groups).
-      memory user = calls.get(() -> keep(new memory(Dnnl.desc(weights, false), Dnnl.ENGINE, dw.address())), "user", dw);
-      calls.<Dnnl.Reorder>get(() -> keep(new Dnnl.Reorder(diffWeights, user)), "out", dw).run(stream);
+      memory user = calls.get(
+          () -> keep(new memory(Dnnl.desc(weights, false), Dnnl.ENGINE, dw.address())), "user", dw);
+      calls
+          .<Dnnl.Reorder>get(() -> keep(new Dnnl.Reorder(diffWeights, user)), "out", dw)
+          .run(stream);
     }
 
     private <T extends AutoCloseable> T keep(T t) {
@@ -138,7 +183,8 @@ final class DnnlWeightGradient implements AutoCloseable {
       return t;
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
       Dnnl.closeAll(made);
       prim.close();
       pd.close();

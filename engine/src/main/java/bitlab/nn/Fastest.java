@@ -33,10 +33,12 @@ final class Fastest implements AutoCloseable {
   void run(stream s, IntConsumer run, Tensor output) {
     if (chosen < 0) {
       float[] before = output == null ? null : output.toFloats();
-      IntConsumer trial = before == null ? run : i -> {
-        output.setAll(before);
-        run.accept(i);
-      };
+      IntConsumer trial = before == null
+          ? run
+          : i -> {
+            output.setAll(before);
+            run.accept(i);
+          };
       chosen = choose(s, trial);
       if (before != null) output.setAll(before);
     }
@@ -44,7 +46,9 @@ final class Fastest implements AutoCloseable {
   }
 
   /** The way that will run (or the first, before the first call). */
-  AutoCloseable way() { return ways.get(Math.max(chosen, 0)); }
+  AutoCloseable way() {
+    return ways.get(Math.max(chosen, 0));
+  }
 
   private int choose(stream s, IntConsumer run) {
     int best = 0;
@@ -75,7 +79,8 @@ final class Fastest implements AutoCloseable {
     }
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     if (chosen >= 0) close(ways.get(chosen));
     else for (AutoCloseable w : ways) close(w);
   }

@@ -32,11 +32,13 @@ final class FlattenStep extends Step {
     else p.backend.copy(dy, dx);
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     flatten(p, input().value, output.value);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     Tensor t = p.gradientTarget(in);
@@ -44,7 +46,8 @@ final class FlattenStep extends Step {
     p.gradientDone(in, t);
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     if (!input().hasTangent) {
       output.tangent.zero();
       return;
@@ -52,7 +55,8 @@ final class FlattenStep extends Step {
     flatten(p, input().tangent, output.tangent);
   }
 
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     Tensor t = p.gradientTangentTarget(in);

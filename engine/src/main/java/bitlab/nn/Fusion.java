@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  */
 final class Fusion {
   /** A fused run: the layer, what it absorbed, and the node whose name its output takes. */
-  record Group(Node layer, Node norm, String addend, Backend.Activation.Kind activation, String last) {}
+  record Group(
+      Node layer, Node norm, String addend, Backend.Activation.Kind activation, String last) {}
 
   static final Fusion NONE = new Fusion(Map.of(), Set.of());
 
@@ -32,10 +33,14 @@ final class Fusion {
   }
 
   /** True for a node that runs inside a group ending later. */
-  boolean absorbed(String node) { return absorbed.contains(node); }
+  boolean absorbed(String node) {
+    return absorbed.contains(node);
+  }
 
   /** The group ending at this node, or null. */
-  Group group(String node) { return byLast.get(node); }
+  Group group(String node) {
+    return byLast.get(node);
+  }
 
   static Fusion plan(Model model, Predicate<String> hooked, Set<String> fetch) {
     Map<String, List<Node>> consumers = model.readers();
@@ -55,13 +60,19 @@ final class Fusion {
         chain.add(cur = next);
         next = next(model, cur, consumers, hooked, fetch, claimed);
       }
-      if (next != null && next.op() instanceof Op.Add && !next.inputs().get(0).equals(next.inputs().get(1))) {
-        addend = next.inputs().get(0).equals(cur.name()) ? next.inputs().get(1) : next.inputs().get(0);
+      if (next != null
+          && next.op() instanceof Op.Add
+          && !next.inputs().get(0).equals(next.inputs().get(1))) {
+        addend = next.inputs().get(0).equals(cur.name())
+            ? next.inputs().get(1)
+            : next.inputs().get(0);
         chain.add(cur = next);
         next = next(model, cur, consumers, hooked, fetch, claimed);
       }
       if (next != null && (next.op() instanceof Op.Relu || next.op() instanceof Op.Relu6)) {
-        act = next.op() instanceof Op.Relu ? Backend.Activation.Kind.RELU : Backend.Activation.Kind.RELU6;
+        act = next.op() instanceof Op.Relu
+            ? Backend.Activation.Kind.RELU
+            : Backend.Activation.Kind.RELU6;
         chain.add(cur = next);
       }
       if (cur == layer) continue;
@@ -73,10 +84,18 @@ final class Fusion {
   }
 
   /** The only consumer of {@code cur}, if {@code cur}'s value is needed nowhere else (not hooked, fetched, the output or claimed). */
-  private static Node next(Model model, Node cur, Map<String, List<Node>> consumers, Predicate<String> hooked, Set<String> fetch,
+  private static Node next(
+      Model model,
+      Node cur,
+      Map<String, List<Node>> consumers,
+      Predicate<String> hooked,
+      Set<String> fetch,
       Set<String> claimed) {
     List<Node> c = consumers.getOrDefault(cur.name(), List.of());
-    if (c.size() != 1 || cur == model.output() || hooked.test(cur.name()) || fetch.contains(cur.name())
+    if (c.size() != 1
+        || cur == model.output()
+        || hooked.test(cur.name())
+        || fetch.contains(cur.name())
         || fetch.contains(Net.hookedName(cur.name()))) {
       return null;
     }

@@ -12,11 +12,13 @@ final class HookStep extends Step {
     this.transform = transform;
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     transform.forward(input().value, output.value);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     Tensor dy = p.gradientOf(output);
     Tensor t = in.needsGradient ? p.gradientTarget(in) : p.scratch(in.dims, 0);

@@ -13,15 +13,21 @@ public interface Hooks {
   Hooks NONE = new Hooks() {};
 
   /** The transform of a Conv or Linear node's weight (PyTorch layout), or null. */
-  default Transform weight(Node node) { return null; }
+  default Transform weight(Node node) {
+    return null;
+  }
 
   /** The transform of a node's output, or null. */
-  default Transform output(Node node) { return null; }
+  default Transform output(Node node) {
+    return null;
+  }
 
   /**
    * The transform of what a Conv or Linear node reads, for that node alone (the other readers of the tensor see
    * it untransformed), or null: a narrower view of a wider quantized tensor, such as a residual stream kept at
    * 8 bits that a layer reads at 4.
    */
-  default Transform input(Node node) { return null; }
+  default Transform input(Node node) {
+    return null;
+  }
 }

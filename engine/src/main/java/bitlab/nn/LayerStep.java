@@ -18,6 +18,7 @@ final class LayerStep extends Step {
   private final Tensor bias;
   /** What the kernel computes with: the weight itself, or the hooked or folded copy. */
   private final Tensor effectiveWeight;
+
   private final Tensor effectiveBias;
   private final Backend.Prepared prepared;
   private final Tensor effectiveGradient;
@@ -25,7 +26,14 @@ final class LayerStep extends Step {
   private Tensor weightScratch;
   private Tensor biasScratch;
 
-  LayerStep(Program p, Node layer, Node bn, Slot addend, Backend.Activation.Kind activation, Slot input, Slot output) {
+  LayerStep(
+      Program p,
+      Node layer,
+      Node bn,
+      Slot addend,
+      Backend.Activation.Kind activation,
+      Slot input,
+      Slot output) {
     super(layer, addend == null ? List.of(input) : List.of(input, addend), output);
     this.bn = bn;
     this.addend = addend;
@@ -37,17 +45,37 @@ final class LayerStep extends Step {
     boolean folded = bn != null;
     this.effectiveWeight = weightHook != null || folded ? p.plain(weight.dims()) : weight;
     this.effectiveBias = folded ? p.plain(output.dims[1]) : bias;
-    this.effectiveGradient = weightHook != null && p.kind != Program.Kind.FORWARD ? p.plain(weight.dims()) : null;
+    this.effectiveGradient =
+        weightHook != null && p.kind != Program.Kind.FORWARD ? p.plain(weight.dims()) : null;
     Backend.Post post = new Backend.Post(activation, addend != null);
     boolean train = p.kind != Program.Kind.FORWARD;
     if (layer.op() instanceof Op.Conv2d c) {
       long[] x = input.dims;
       long[] y = output.dims;
-      kernel = p.backend.conv(new Backend.ConvShape((int) x[0], c.in(), c.out(), (int) x[2], (int) x[3], (int) y[2], (int) y[3], c.kernelH(),
-          c.kernelW(), c.stride(), c.padH(), c.padW(), c.groups(), c.dilationH(), c.dilationW()), effectiveBias != null, post, train);
+      kernel = p.backend.conv(
+          new Backend.ConvShape(
+              (int) x[0],
+              c.in(),
+              c.out(),
+              (int) x[2],
+              (int) x[3],
+              (int) y[2],
+              (int) y[3],
+              c.kernelH(),
+              c.kernelW(),
+              c.stride(),
+              c.padH(),
+              c.padW(),
+              c.groups(),
+              c.dilationH(),
+              c.dilationW()),
+          effectiveBias != null,
+          post,
+          train);
     } else {
       Op.Linear l = (Op.Linear) layer.op();
-      kernel = p.backend.linear((int) input.dims[0], l.in(), l.out(), effectiveBias != null, post, train);
+      kernel = p.backend.linear(
+          (int) input.dims[0], l.in(), l.out(), effectiveBias != null, post, train);
     }
     refresh(net);
     this.prepared = kernel.prepare(effectiveWeight);
@@ -57,7 +85,9 @@ final class LayerStep extends Step {
     return op instanceof Op.Conv2d c ? c.bias() : ((Op.Linear) op).bias();
   }
 
-  String describe() { return kernel.describe(); }
+  String describe() {
+    return kernel.describe();
+  }
 
   /** Recomputes the folded weights and bias from the parameters (inference fusion only). */
   private void refresh(Net net) {
@@ -79,7 +109,8 @@ final class LayerStep extends Step {
     if (weightHook == null) prepared.load();
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     if (weightHook != null) {
       weightHook.forward(weight, effectiveWeight);
       prepared.load();
@@ -89,7 +120,8 @@ final class LayerStep extends Step {
     kernel.forward(input().value, prepared, effectiveBias, y);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Tensor dy = p.gradientOf(output);
     Slot in = input();
     if (in.needsGradient) {
@@ -104,7 +136,8 @@ final class LayerStep extends Step {
     Tensor wTarget = weightHook != null ? effectiveGradient : dw != null ? dw : scratchWeight(p);
     Tensor bTarget = bias == null ? null : db != null ? db : scratchBias(p);
     kernel.backwardWeights(in.value, dy, wTarget, bTarget);
-    if (weightHook != null) weightHook.backward(weight, effectiveGradient, dw != null ? dw : scratchWeight(p));
+    if (weightHook != null)
+      weightHook.backward(weight, effectiveGradient, dw != null ? dw : scratchWeight(p));
   }
 
   private Tensor scratchWeight(Program p) {
@@ -126,7 +159,8 @@ final class LayerStep extends Step {
     return preparedTangent;
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     if (weightHook != null || bn != null || addend != null) super.tangent(p);
     Tensor ty = output.tangent;
     ty.zero();
@@ -135,7 +169,8 @@ final class LayerStep extends Step {
     if (v != null) kernel.forwardAdd(input().value, v, ty);
   }
 
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     Tensor gt = p.gradientTangentOf(output);
     Tensor dy = p.gradientOf(output);
     Slot in = input();
@@ -164,7 +199,8 @@ final class LayerStep extends Step {
     }
   }
 
-  @Override void close() {
+  @Override
+  void close() {
     prepared.close();
     if (preparedTangent != null) preparedTangent.close();
   }

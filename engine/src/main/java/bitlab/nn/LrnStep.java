@@ -34,14 +34,16 @@ final class LrnStep extends Step {
     return s;
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     double[] x = input().value.toDoubles();
     double[] s = scales(x);
     for (int i = 0; i < x.length; i++) x[i] *= Math.pow(s[i], -op.beta());
     SoftmaxStep.set(output.value, x);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     double[] x = in.value.toDoubles();
@@ -55,14 +57,16 @@ final class LrnStep extends Step {
       for (int j = 0; j < channels; j++) {
         double sum = 0;
         // The windows holding channel j: those of c with first(c) <= j <= last(c).
-        for (int c = 0; c < channels; c++) if (op.first(c) <= j && j <= op.last(c, channels)) sum += r[q + c];
+        for (int c = 0; c < channels; c++)
+          if (op.first(c) <= j && j <= op.last(c, channels)) sum += r[q + c];
         dx[q + j] = dy[q + j] * Math.pow(s[q + j], -op.beta()) - k * x[q + j] * sum;
       }
     }
     addGradient(p, in, dx, false);
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     if (noInputTangent()) return;
     Slot in = input();
     double[] x = in.value.toDoubles();
@@ -75,14 +79,18 @@ final class LrnStep extends Step {
         double dot = 0;
         for (int j = op.first(c); j <= op.last(c, channels); j++) dot += x[q + j] * tx[q + j];
         int i = q + c;
-        ty[i] = tx[i] * Math.pow(s[i], -op.beta()) - op.beta() * x[i] * Math.pow(s[i], -op.beta() - 1) * k * dot;
+        ty[i] = tx[i] * Math.pow(s[i], -op.beta())
+            - op.beta() * x[i] * Math.pow(s[i], -op.beta() - 1) * k * dot;
       }
     }
     SoftmaxStep.set(output.tangent, ty);
   }
 
-  @Override void backwardTangent(Program p) {
-    throw new bitlab.model.ModelException("Node '" + node.name() + "' (LRN): Hessian-vector products do not go through local response "
-        + "normalization in bitlab; rank the layers before it by their weights only, or remove the LRN.");
+  @Override
+  void backwardTangent(Program p) {
+    throw new bitlab.model.ModelException(
+        "Node '" + node.name()
+            + "' (LRN): Hessian-vector products do not go through local response "
+            + "normalization in bitlab; rank the layers before it by their weights only, or remove the LRN.");
   }
 }

@@ -32,7 +32,8 @@ final class MulStep extends Step {
     return broadcast ? (i / perImage) * channels + i % channels : i;
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     double[] a = inputs.get(0).value.toDoubles();
     double[] b = inputs.get(1).value.toDoubles();
     for (int i = 0; i < a.length; i++) a[i] *= b[at(i)];
@@ -64,12 +65,14 @@ final class MulStep extends Step {
     }
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     gradients(p, p.gradientOf(output).toDoubles(), null, false);
   }
 
   /** {@code ty = ta ⊙ b + a ⊙ tb}. */
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     Slot sa = inputs.get(0), sb = inputs.get(1);
     double[] a = sa.value.toDoubles();
     double[] b = sb.value.toDoubles();
@@ -84,7 +87,8 @@ final class MulStep extends Step {
   }
 
   /** The tangent of the gradients: {@code d(da) = d(dy) ⊙ b + dy ⊙ tb}, {@code d(db) = Σ d(dy) ⊙ a + dy ⊙ ta}. */
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     gradients(p, p.gradientTangentOf(output).toDoubles(), p.gradientOf(output).toDoubles(), true);
   }
 }

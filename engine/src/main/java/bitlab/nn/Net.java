@@ -27,9 +27,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * reference loops (slow, exact enough for finite differences).
  */
 public final class Net implements AutoCloseable {
-  public enum Mode { INFERENCE, TRAINING }
+  public enum Mode {
+    INFERENCE,
+    TRAINING
+  }
 
-  public enum Precision { FLOAT, DOUBLE }
+  public enum Precision {
+    FLOAT,
+    DOUBLE
+  }
 
   /** Programs kept per network (one per batch size and purpose); the least recently used beyond this are closed. */
   private static final int PROGRAMS = 3;
@@ -51,10 +57,12 @@ public final class Net implements AutoCloseable {
   private Program last;
   private boolean closed;
 
-  private Net(Model model, Mode mode, Hooks hooks, Precision precision, Collection<String> trainable) {
+  private Net(
+      Model model, Mode mode, Hooks hooks, Precision precision, Collection<String> trainable) {
     this.model = model;
     this.mode = mode;
-    this.precision = precision == Precision.FLOAT && Dnnl.AVAILABLE ? Precision.FLOAT : Precision.DOUBLE;
+    this.precision =
+        precision == Precision.FLOAT && Dnnl.AVAILABLE ? Precision.FLOAT : Precision.DOUBLE;
     this.type = this.precision == Precision.FLOAT ? DataType.FLOAT : DataType.DOUBLE;
     for (Map.Entry<String, INDArray> e : model.params().entrySet()) {
       Tensor t = Tensor.plain(type, e.getValue().shape());
@@ -62,7 +70,8 @@ public final class Net implements AutoCloseable {
       params.put(e.getKey(), t);
     }
     for (String k : trainable) {
-      if (!params.containsKey(k)) throw new ModelException("Model '" + model.name() + "' has no parameter '" + k + "'.");
+      if (!params.containsKey(k))
+        throw new ModelException("Model '" + model.name() + "' has no parameter '" + k + "'.");
     }
     this.trainable = Set.copyOf(trainable);
     for (Node n : model.nodes()) {
@@ -75,8 +84,10 @@ public final class Net implements AutoCloseable {
       Transform o = hooks.output(n);
       if (o != null) outputHooks.put(n.name(), o);
     }
-    if (this.precision == Precision.DOUBLE && !(weightHooks.isEmpty() && outputHooks.isEmpty() && inputHooks.isEmpty())) {
-      throw new ModelException("Hooks run on the float engine only" + (Dnnl.AVAILABLE ? "; compile with Precision.FLOAT." : " (" + Dnnl.PROBLEM + ")."));
+    if (this.precision == Precision.DOUBLE
+        && !(weightHooks.isEmpty() && outputHooks.isEmpty() && inputHooks.isEmpty())) {
+      throw new ModelException("Hooks run on the float engine only"
+          + (Dnnl.AVAILABLE ? "; compile with Precision.FLOAT." : " (" + Dnnl.PROBLEM + ")."));
     }
   }
 
@@ -87,11 +98,17 @@ public final class Net implements AutoCloseable {
 
   /** Float; in training mode every weight, bias and BatchNorm scale and shift is trainable. */
   public static Net compile(Model model, Mode mode, Hooks hooks) {
-    return compile(model, mode, hooks, Precision.FLOAT, mode == Mode.TRAINING ? defaultTrainable(model) : List.of());
+    return compile(
+        model,
+        mode,
+        hooks,
+        Precision.FLOAT,
+        mode == Mode.TRAINING ? defaultTrainable(model) : List.of());
   }
 
   /** Everything explicit: which parameters get gradients (keys such as {@code conv1.weight}). */
-  public static Net compile(Model model, Mode mode, Hooks hooks, Precision precision, Collection<String> trainable) {
+  public static Net compile(
+      Model model, Mode mode, Hooks hooks, Precision precision, Collection<String> trainable) {
     return new Net(model, mode, hooks, precision, trainable);
   }
 
@@ -106,7 +123,9 @@ public final class Net implements AutoCloseable {
 
   /** Weights, biases and BatchNorm scales and shifts (not the running statistics). */
   public static List<String> defaultTrainable(Model model) {
-    return model.params().keySet().stream().filter(k -> !k.endsWith(".running_mean") && !k.endsWith(".running_var")).toList();
+    return model.params().keySet().stream()
+        .filter(k -> !k.endsWith(".running_mean") && !k.endsWith(".running_var"))
+        .toList();
   }
 
   /** The node whose output is the logits: the model's output, or the input of a final Softmax. */
@@ -125,23 +144,41 @@ public final class Net implements AutoCloseable {
     return layer + "#input";
   }
 
-  public Model model() { return model; }
+  public Model model() {
+    return model;
+  }
 
-  public Mode mode() { return mode; }
+  public Mode mode() {
+    return mode;
+  }
 
-  public Precision precision() { return precision; }
+  public Precision precision() {
+    return precision;
+  }
 
-  long version() { return version; }
+  long version() {
+    return version;
+  }
 
-  boolean hooked(String node) { return outputHooks.containsKey(node); }
+  boolean hooked(String node) {
+    return outputHooks.containsKey(node);
+  }
 
-  Transform weightHook(String node) { return weightHooks.get(node); }
+  Transform weightHook(String node) {
+    return weightHooks.get(node);
+  }
 
-  Transform outputHook(String node) { return outputHooks.get(node); }
+  Transform outputHook(String node) {
+    return outputHooks.get(node);
+  }
 
-  Transform inputHook(String layer) { return inputHooks.get(layer); }
+  Transform inputHook(String layer) {
+    return inputHooks.get(layer);
+  }
 
-  boolean trainable(String key) { return trainable.contains(key); }
+  boolean trainable(String key) {
+    return trainable.contains(key);
+  }
 
   /** The trainable parameters' keys, in model order. */
   public List<String> trainable() {
@@ -150,7 +187,8 @@ public final class Net implements AutoCloseable {
 
   Tensor param(String key) {
     Tensor t = params.get(key);
-    if (t == null) throw new ModelException("Model '" + model.name() + "' has no parameter '" + key + "'.");
+    if (t == null)
+      throw new ModelException("Model '" + model.name() + "' has no parameter '" + key + "'.");
     return t;
   }
 
@@ -173,7 +211,8 @@ public final class Net implements AutoCloseable {
   /** The model with this network's current parameters (copies). */
   public synchronized Model snapshot() {
     Map<String, INDArray> p = new LinkedHashMap<>();
-    for (Map.Entry<String, Tensor> e : params.entrySet()) p.put(e.getKey(), e.getValue().toNd4j().castTo(DataType.FLOAT));
+    for (Map.Entry<String, Tensor> e : params.entrySet())
+      p.put(e.getKey(), e.getValue().toNd4j().castTo(DataType.FLOAT));
     return model.withParams(p);
   }
 
@@ -182,7 +221,9 @@ public final class Net implements AutoCloseable {
     return gradients.computeIfAbsent(key, k -> Tensor.plain(type, param(k).dims()));
   }
 
-  Tensor tangentTensor(String key) { return tangents.get(key); }
+  Tensor tangentTensor(String key) {
+    return tangents.get(key);
+  }
 
   Tensor hessianVectorTensor(String key) {
     if (!trainable.contains(key)) return null;
@@ -192,14 +233,18 @@ public final class Net implements AutoCloseable {
   /** The gradient of the last backward pass (live array, overwritten by the next pass). */
   public synchronized INDArray gradient(String key) {
     Tensor g = gradients.get(key);
-    if (g == null) throw new ModelException("No gradient for '" + key + "': it is not trainable in this network, or no backward pass ran yet.");
+    if (g == null)
+      throw new ModelException("No gradient for '" + key
+          + "': it is not trainable in this network, or no backward pass ran yet.");
     return g.array().reshape(g.dims());
   }
 
   /** The Hessian-vector product of the last {@link #hessianVectorProduct} (live array). */
   public synchronized INDArray hessianVector(String key) {
     Tensor g = hessianVectors.get(key);
-    if (g == null) throw new ModelException("No Hessian-vector product for '" + key + "': it is not trainable in this network, or none was computed.");
+    if (g == null)
+      throw new ModelException("No Hessian-vector product for '" + key
+          + "': it is not trainable in this network, or none was computed.");
     return g.array().reshape(g.dims());
   }
 
@@ -226,8 +271,10 @@ public final class Net implements AutoCloseable {
     long[] got = x.shape();
     long[] want = model.inputShape().withBatch(got.length > 0 ? got[0] : 1);
     if (!java.util.Arrays.equals(got, want) || got[0] < 1) {
-      throw new ModelException("Model '" + model.name() + "' takes a batch of shape " + java.util.Arrays.toString(want) + " (images x "
-          + model.inputShape() + "), not " + java.util.Arrays.toString(got) + ": reshape or resize the input, or use a model built for it.");
+      throw new ModelException(
+          "Model '" + model.name() + "' takes a batch of shape " + java.util.Arrays.toString(want)
+              + " (images x " + model.inputShape() + "), not " + java.util.Arrays.toString(got)
+              + ": reshape or resize the input, or use a model built for it.");
     }
     return (int) got[0];
   }
@@ -251,10 +298,13 @@ public final class Net implements AutoCloseable {
     fetch.remove(out);
     fetch.remove(logits);
     for (String n : fetch) {
-      String node = n.endsWith("#hooked") ? n.substring(0, n.length() - 7) : n.endsWith("#input") ? n.substring(0, n.length() - 6) : n;
+      String node = n.endsWith("#hooked")
+          ? n.substring(0, n.length() - 7)
+          : n.endsWith("#input") ? n.substring(0, n.length() - 6) : n;
       if (!model.has(node)) {
-        throw new ModelException("Model '" + model.name() + "' has no node '" + node + "'; its nodes are "
-            + String.join(", ", model.nodes().stream().map(Node::name).toList()) + ".");
+        throw new ModelException(
+            "Model '" + model.name() + "' has no node '" + node + "'; its nodes are "
+                + String.join(", ", model.nodes().stream().map(Node::name).toList()) + ".");
       }
     }
     Program p = program(Program.Kind.FORWARD, batchOf(x), fetch);
@@ -271,7 +321,9 @@ public final class Net implements AutoCloseable {
    * any weights) and its gradients in the trainable parameters ({@link #gradient}).
    */
   public synchronized double lossAndGradients(INDArray x, INDArray targets) {
-    if (trainable.isEmpty()) throw new ModelException("Network of '" + model.name() + "' has no trainable parameters; name them when compiling.");
+    if (trainable.isEmpty())
+      throw new ModelException("Network of '" + model.name()
+          + "' has no trainable parameters; name them when compiling.");
     Program p = program(Program.Kind.GRADIENT, batchOf(x), Set.of());
     p.forward(x);
     double loss = p.loss(targets);
@@ -290,7 +342,8 @@ public final class Net implements AutoCloseable {
   public synchronized Map<String, INDArray[]> batchStatistics() {
     Map<String, INDArray[]> out = new LinkedHashMap<>();
     if (last == null) return out;
-    last.batchStatistics().forEach((k, v) -> out.put(k, new INDArray[] {v[0].toNd4j(), v[1].toNd4j()}));
+    last.batchStatistics()
+        .forEach((k, v) -> out.put(k, new INDArray[] {v[0].toNd4j(), v[1].toNd4j()}));
     return out;
   }
 
@@ -299,7 +352,8 @@ public final class Net implements AutoCloseable {
    * direction {@code v} in the weights (keys of Conv and Linear weights; missing ones are zero), exactly:
    * forward over reverse, no finite differences. BatchNorm must use running statistics (inference mode).
    */
-  public synchronized double hessianVectorProduct(INDArray x, INDArray targets, Map<String, INDArray> direction) {
+  public synchronized double hessianVectorProduct(
+      INDArray x, INDArray targets, Map<String, INDArray> direction) {
     Program p = tangentPass(x, direction);
     double loss = p.loss(targets);
     p.backward();
@@ -316,19 +370,28 @@ public final class Net implements AutoCloseable {
   }
 
   private Program tangentPass(INDArray x, Map<String, INDArray> direction) {
-    if (mode != Mode.INFERENCE) throw new ModelException("Hessian-vector products need BatchNorm's running statistics: compile in INFERENCE mode.");
+    if (mode != Mode.INFERENCE)
+      throw new ModelException(
+          "Hessian-vector products need BatchNorm's running statistics: compile in INFERENCE mode.");
     for (String k : trainable) {
       String node = k.substring(0, k.lastIndexOf('.'));
       if (!model.has(node) || !model.node(node).quantizable()) {
-        throw new ModelException("Hessian-vector products are taken in Conv and Linear weights and biases; '" + k + "' is not one of them.");
+        throw new ModelException(
+            "Hessian-vector products are taken in Conv and Linear weights and biases; '" + k
+                + "' is not one of them.");
       }
     }
     tangents.values().forEach(Tensor::zero);
     for (Map.Entry<String, INDArray> e : direction.entrySet()) {
-      if (!e.getKey().endsWith(".weight") || !model.layerNames().contains(e.getKey().substring(0, e.getKey().length() - 7))) {
-        throw new ModelException("A direction for Hessian-vector products lives in Conv and Linear weights; '" + e.getKey() + "' is not one.");
+      if (!e.getKey().endsWith(".weight")
+          || !model.layerNames().contains(e.getKey().substring(0, e.getKey().length() - 7))) {
+        throw new ModelException(
+            "A direction for Hessian-vector products lives in Conv and Linear weights; '"
+                + e.getKey() + "' is not one.");
       }
-      tangents.computeIfAbsent(e.getKey(), k -> Tensor.plain(type, param(k).dims())).assign(e.getValue());
+      tangents
+          .computeIfAbsent(e.getKey(), k -> Tensor.plain(type, param(k).dims()))
+          .assign(e.getValue());
     }
     Program p = program(Program.Kind.HESSIAN, batchOf(x), Set.of());
     p.forward(x);
@@ -348,7 +411,8 @@ public final class Net implements AutoCloseable {
     last = null;
   }
 
-  @Override public synchronized void close() {
+  @Override
+  public synchronized void close() {
     if (closed) return;
     release();
     for (Tensor t : params.values()) t.close();

@@ -18,17 +18,21 @@ public final class NetEngine implements FloatEngine {
   /** Most recently used last; keyed by identity (models are immutable values, but each compiles its own network). */
   private final Map<Model, Net> nets = new LinkedHashMap<>();
 
-  @Override public INDArray logits(Model model, INDArray x) {
+  @Override
+  public INDArray logits(Model model, INDArray x) {
     return net(model).logits(x);
   }
 
-  @Override public Map<String, INDArray> outputs(Model model, INDArray x, Collection<String> nodes) {
+  @Override
+  public Map<String, INDArray> outputs(Model model, INDArray x, Collection<String> nodes) {
     return net(model).outputs(x, nodes);
   }
 
-  @Override public void release(Model model) {
+  @Override
+  public void release(Model model) {
     synchronized (nets) {
-      for (Map.Entry<Model, Net> e : nets.entrySet()) if (e.getKey() == model) e.getValue().release();
+      for (Map.Entry<Model, Net> e : nets.entrySet())
+        if (e.getKey() == model) e.getValue().release();
     }
   }
 

@@ -31,11 +31,13 @@ final class NormStep extends Step {
     return batchStats ? new Tensor[] {mean, var} : null;
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     kernel.forward(input().value, gamma, beta, mean, var, output.value);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     Net net = p.net;
     Tensor dg = net.gradientTensor(node.param("weight"));
@@ -46,7 +48,8 @@ final class NormStep extends Step {
     if (in.needsGradient) p.gradientDone(in, t);
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     if (batchStats) super.tangent(p);
     Slot in = input();
     if (!in.hasTangent) {
@@ -56,7 +59,8 @@ final class NormStep extends Step {
     kernel.backward(in.value, in.tangent, gamma, beta, mean, var, output.tangent, null, null);
   }
 
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     Tensor t = p.gradientTangentTarget(in);

@@ -17,13 +17,15 @@ final class PointwiseStep extends Step {
     this.f = (Op.Pointwise) node.op();
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     double[] v = input().value.toDoubles();
     for (int i = 0; i < v.length; i++) v[i] = f.value(v[i]);
     SoftmaxStep.set(output.value, v);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     double[] x = in.value.toDoubles();
@@ -32,7 +34,8 @@ final class PointwiseStep extends Step {
     addGradient(p, in, g, false);
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     if (noInputTangent()) return;
     Slot in = input();
     double[] x = in.value.toDoubles();
@@ -42,7 +45,8 @@ final class PointwiseStep extends Step {
   }
 
   /** The tangent of {@code dx = f'(x) dy}: {@code f'(x) d(dy) + f''(x) tx dy}. */
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     double[] x = in.value.toDoubles();

@@ -23,8 +23,21 @@ final class PoolStep extends Step {
     } else {
       max = op instanceof Op.MaxPool;
       Op.Window k = max ? ((Op.MaxPool) op).window() : ((Op.AvgPool) op).window();
-      s = new Backend.PoolShape(n, c, h, w, (int) output.dims[2], (int) output.dims[3], k.kernelH(), k.kernelW(), k.strideH(), k.strideW(),
-          k.padTop(), k.padLeft(), k.padBottom(), k.padRight());
+      s = new Backend.PoolShape(
+          n,
+          c,
+          h,
+          w,
+          (int) output.dims[2],
+          (int) output.dims[3],
+          k.kernelH(),
+          k.kernelW(),
+          k.strideH(),
+          k.strideW(),
+          k.padTop(),
+          k.padLeft(),
+          k.padBottom(),
+          k.padRight());
     }
     kernel = p.backend.pool(s, max, p.kind != Program.Kind.FORWARD);
   }
@@ -37,11 +50,13 @@ final class PoolStep extends Step {
     return maps.computeIfAbsent(vector, v -> v.view(new long[] {v.dim(0), v.dim(1), 1, 1}, true));
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     kernel.forward(input().value, map(output.value));
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     Tensor t = p.gradientTarget(in);
@@ -49,7 +64,8 @@ final class PoolStep extends Step {
     p.gradientDone(in, t);
   }
 
-  @Override void tangent(Program p) {
+  @Override
+  void tangent(Program p) {
     Slot in = input();
     if (!in.hasTangent) {
       output.tangent.zero();
@@ -58,7 +74,8 @@ final class PoolStep extends Step {
     kernel.tangent(in.value, in.tangent, map(output.tangent));
   }
 
-  @Override void backwardTangent(Program p) {
+  @Override
+  void backwardTangent(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     Tensor t = p.gradientTangentTarget(in);

@@ -25,7 +25,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * program frees all of its native memory at once.
  */
 final class Program implements AutoCloseable {
-  enum Kind { FORWARD, GRADIENT, HESSIAN }
+  enum Kind {
+    FORWARD,
+    GRADIENT,
+    HESSIAN
+  }
 
   final Net net;
   final int batch;
@@ -36,6 +40,7 @@ final class Program implements AutoCloseable {
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   /** By node name, for hooked nodes: the node's own output, before the hook. */
   private final Map<String, Slot> raw = new HashMap<>();
+
   private final Map<Slot, Step> producers = new IdentityHashMap<>();
   private final Map<Slot, Integer> consumerCount = new IdentityHashMap<>();
   private final Set<String> fetch;
@@ -55,13 +60,15 @@ final class Program implements AutoCloseable {
     this.kind = kind;
     this.fetch = Set.copyOf(fetch);
     if (net.precision() == Net.Precision.FLOAT) Threads.measure();
-    this.backend = net.precision() == Net.Precision.FLOAT ? new DnnlBackend() : new ReferenceBackend();
+    this.backend =
+        net.precision() == Net.Precision.FLOAT ? new DnnlBackend() : new ReferenceBackend();
     this.loadedVersion = net.version();
     Model model = net.model();
     Node in = model.nodes().get(0);
     this.input = new Slot(in.name(), in.shape().withBatch(batch));
     Fusion fusion = kind == Kind.FORWARD && backend.fuses() && net.mode() == Net.Mode.INFERENCE
-        ? Fusion.plan(model, net::hooked, this.fetch) : Fusion.NONE;
+        ? Fusion.plan(model, net::hooked, this.fetch)
+        : Fusion.NONE;
     String logitsName = Net.logitsNode(model);
     output(in, input);
     for (Node n : model.nodes()) {
@@ -72,7 +79,8 @@ final class Program implements AutoCloseable {
     this.logits = slots.get(logitsName);
     Slot last = slots.get(model.output().name());
     this.output = last != null ? last : logits;
-    if (kind == Kind.FORWARD) allocateShared(); else allocateKept();
+    if (kind == Kind.FORWARD) allocateShared();
+    else allocateKept();
   }
 
   // ------------------------------------------------------------------ compiling
@@ -100,14 +108,17 @@ final class Program implements AutoCloseable {
     steps.add(s);
     producers.put(s.output, s);
     for (Slot in : s.inputs) consumerCount.merge(in, 1, Integer::sum);
-    boolean needs = kind != Kind.FORWARD && (s instanceof HookStep || trains(s) || s.inputs.stream().anyMatch(i -> i.needsGradient));
+    boolean needs = kind != Kind.FORWARD
+        && (s instanceof HookStep || trains(s) || s.inputs.stream().anyMatch(i -> i.needsGradient));
     s.output.needsGradient = needs;
-    s.output.hasTangent = kind == Kind.HESSIAN && (s instanceof LayerStep || s.inputs.stream().anyMatch(i -> i.hasTangent));
+    s.output.hasTangent = kind == Kind.HESSIAN
+        && (s instanceof LayerStep || s.inputs.stream().anyMatch(i -> i.hasTangent));
   }
 
   private boolean trains(Step s) {
     if (s instanceof LayerStep || s instanceof NormStep) {
-      for (Op.Param p : s.node.op().params()) if (net.trainable(s.node.param(p.name()))) return true;
+      for (Op.Param p : s.node.op().params())
+        if (net.trainable(s.node.param(p.name()))) return true;
     }
     return false;
   }
@@ -124,7 +135,8 @@ final class Program implements AutoCloseable {
     } else if (op instanceof Op.BatchNorm) {
       add(new NormStep(this, n, slot(n.inputs().get(0)), out));
     } else if (op instanceof Op.Relu || op instanceof Op.Relu6) {
-      Backend.Activation.Kind k = op instanceof Op.Relu ? Backend.Activation.Kind.RELU : Backend.Activation.Kind.RELU6;
+      Backend.Activation.Kind k =
+          op instanceof Op.Relu ? Backend.Activation.Kind.RELU : Backend.Activation.Kind.RELU6;
       add(new ActivationStep(this, n, k, slot(n.inputs().get(0)), out));
     } else if (op instanceof Op.Lrn) {
       add(new LrnStep(n, slot(n.inputs().get(0)), out));
@@ -142,14 +154,17 @@ final class Program implements AutoCloseable {
       List<Slot> ins = new ArrayList<>();
       for (String i : n.inputs()) ins.add(slot(i));
       add(new ConcatStep(this, n, ins, out));
-    } else if (op instanceof Op.MaxPool || op instanceof Op.AvgPool || op instanceof Op.GlobalAvgPool) {
+    } else if (op instanceof Op.MaxPool
+        || op instanceof Op.AvgPool
+        || op instanceof Op.GlobalAvgPool) {
       add(new PoolStep(this, n, slot(n.inputs().get(0)), out));
     } else if (op instanceof Op.Flatten) {
       add(new FlattenStep(n, slot(n.inputs().get(0)), out));
     } else if (op instanceof Op.Softmax) {
       add(new SoftmaxStep(n, slot(n.inputs().get(0)), out));
     } else {
-      throw new bitlab.model.ModelException("Node '" + n.name() + "': the float engine has no kernel for " + op.type() + ".");
+      throw new bitlab.model.ModelException(
+          "Node '" + n.name() + "': the float engine has no kernel for " + op.type() + ".");
     }
     output(n, out);
   }
@@ -178,7 +193,8 @@ final class Program implements AutoCloseable {
 
   /** A working tensor for a step's own use, made once per key. */
   Tensor scratch(long[] dims, Object key) {
-    return scratch.computeIfAbsent(List.of(key, java.util.Arrays.toString(dims)), k -> activation(dims));
+    return scratch.computeIfAbsent(
+        List.of(key, java.util.Arrays.toString(dims)), k -> activation(dims));
   }
 
   /** Forward-only: a value's memory goes back to a pool after its last reader; activations and residual sums write in place. */
@@ -194,12 +210,18 @@ final class Program implements AutoCloseable {
       Slot reuse = null;
       if (s instanceof ActivationStep || s instanceof AddStep) reuse = s.inputs.get(0);
       if (s instanceof LayerStep && s.inputs.size() == 2) reuse = s.inputs.get(1);
-      if (reuse != null && (last.get(reuse) != i || reuse == input || size(reuse.dims) != size(s.output.dims) || count(s, reuse) > 1)) reuse = null;
+      if (reuse != null
+          && (last.get(reuse) != i
+              || reuse == input
+              || size(reuse.dims) != size(s.output.dims)
+              || count(s, reuse) > 1)) reuse = null;
       if (reuse != null) {
         s.output.value = reuse.value.view(s.output.dims, true);
       } else {
         Deque<Tensor> free = pool.get(size(s.output.dims));
-        s.output.value = free == null || free.isEmpty() ? activation(s.output.dims) : free.pop().view(s.output.dims, true);
+        s.output.value = free == null || free.isEmpty()
+            ? activation(s.output.dims)
+            : free.pop().view(s.output.dims, true);
       }
       Set<Slot> done = new HashSet<>();
       for (Slot in : s.inputs) {
@@ -220,8 +242,11 @@ final class Program implements AutoCloseable {
     input.value = activation(input.dims);
     for (Step s : steps) {
       Slot in = s.inputs.get(0);
-      boolean inPlace = s instanceof ActivationStep && in != input && consumerCount.get(in) == 1
-          && !(producers.get(in) instanceof ActivationStep) && !(producers.get(in) instanceof SoftmaxStep);
+      boolean inPlace = s instanceof ActivationStep
+          && in != input
+          && consumerCount.get(in) == 1
+          && !(producers.get(in) instanceof ActivationStep)
+          && !(producers.get(in) instanceof SoftmaxStep);
       s.output.value = inPlace ? in.value : activation(s.output.dims);
     }
     for (int i = steps.size() - 1; i >= 0; i--) {
@@ -234,7 +259,8 @@ final class Program implements AutoCloseable {
         if (!in.needsGradient || in.gradient != null) continue;
         if (aliasable && consumerCount.get(in) == 1 && in != input) {
           in.gradient = out.gradient;
-          aliasable = s instanceof ActivationStep; // an Add hands its gradient on unchanged to one input only
+          aliasable = s
+              instanceof ActivationStep; // an Add hands its gradient on unchanged to one input only
         }
       }
     }
@@ -291,17 +317,26 @@ final class Program implements AutoCloseable {
     if (seen) fetched.put(after, v);
   }
 
-  Map<String, INDArray> fetched() { return fetched; }
+  Map<String, INDArray> fetched() {
+    return fetched;
+  }
 
-  Tensor logits() { return logits.value; }
+  Tensor logits() {
+    return logits.value;
+  }
 
-  Tensor output() { return output.value; }
+  Tensor output() {
+    return output.value;
+  }
 
   /** The loss against targets {@code [batch, classes]} after a forward pass; leaves its gradient in the logits. */
   double loss(INDArray t) {
     double[] z = logits.value.toDoubles();
-    targets = t.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
-    if (targets.length != z.length) throw new IllegalArgumentException("targets " + java.util.Arrays.toString(t.shape()) + " for logits of " + z.length);
+    targets =
+        t.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
+    if (targets.length != z.length)
+      throw new IllegalArgumentException(
+          "targets " + java.util.Arrays.toString(t.shape()) + " for logits of " + z.length);
     probabilities = new double[z.length];
     double[] grad = new double[z.length];
     double loss = Loss.forwardBackward(z, targets, (int) logits.dims[1], probabilities, grad);
@@ -330,7 +365,9 @@ final class Program implements AutoCloseable {
     for (Step s : steps) if (s.output.hasTangent) s.tangent(this);
   }
 
-  Tensor logitsTangent() { return logits.tangent; }
+  Tensor logitsTangent() {
+    return logits.tangent;
+  }
 
   /** The backward pass's tangent (after forward, loss, backward and tangent): Hessian-vector products of the weights. */
   void backwardTangent() {
@@ -348,25 +385,39 @@ final class Program implements AutoCloseable {
   /** This batch's BatchNorm statistics by node (training programs). */
   Map<String, Tensor[]> batchStatistics() {
     Map<String, Tensor[]> out = new LinkedHashMap<>();
-    for (Step s : steps) if (s instanceof NormStep n && n.batchStatistics() != null) out.put(n.node.name(), n.batchStatistics());
+    for (Step s : steps)
+      if (s instanceof NormStep n && n.batchStatistics() != null)
+        out.put(n.node.name(), n.batchStatistics());
     return out;
   }
 
   // ------------------------------------------------------------------ gradient bookkeeping
 
   /** A slot's gradient for reading: zero if nothing contributed to it in this pass. */
-  Tensor gradientOf(Slot s) { return read(s, false); }
+  Tensor gradientOf(Slot s) {
+    return read(s, false);
+  }
 
   /** Where a step writes its contribution to a slot's gradient: the gradient itself first, then a scratch tensor added in. */
-  Tensor gradientTarget(Slot s) { return target(s, false); }
+  Tensor gradientTarget(Slot s) {
+    return target(s, false);
+  }
 
-  void gradientDone(Slot s, Tensor written) { done(s, false, written); }
+  void gradientDone(Slot s, Tensor written) {
+    done(s, false, written);
+  }
 
-  Tensor gradientTangentOf(Slot s) { return read(s, true); }
+  Tensor gradientTangentOf(Slot s) {
+    return read(s, true);
+  }
 
-  Tensor gradientTangentTarget(Slot s) { return target(s, true); }
+  Tensor gradientTangentTarget(Slot s) {
+    return target(s, true);
+  }
 
-  void gradientTangentDone(Slot s, Tensor written) { done(s, true, written); }
+  void gradientTangentDone(Slot s, Tensor written) {
+    done(s, true, written);
+  }
 
   private Tensor read(Slot s, boolean tangent) {
     Tensor t = s.sum(tangent);
@@ -393,9 +444,12 @@ final class Program implements AutoCloseable {
     return out;
   }
 
-  int steps() { return steps.size(); }
+  int steps() {
+    return steps.size();
+  }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     for (Step s : steps) s.close();
     backend.close();
     for (Tensor t : owned) t.close();

@@ -17,16 +17,20 @@ final class ReferenceConv implements Backend.Layer {
 
   /** The weights are read from their tensor at every call. */
   private record Plain(Tensor w) implements Backend.Prepared {
-    @Override public void load() {}
+    @Override
+    public void load() {}
 
-    @Override public void close() {}
+    @Override
+    public void close() {}
   }
 
-  @Override public Backend.Prepared prepare(Tensor weights) {
+  @Override
+  public Backend.Prepared prepare(Tensor weights) {
     return new Plain(weights);
   }
 
-  @Override public void forward(Tensor x, Backend.Prepared w, Tensor b, Tensor y) {
+  @Override
+  public void forward(Tensor x, Backend.Prepared w, Tensor b, Tensor y) {
     double[] out = post.sum() ? y.toDoubles() : new double[(int) y.size()];
     double[] acc = convolve(x.toDoubles(), ((Plain) w).w().toDoubles());
     double[] bv = bias ? b.toDoubles() : null;
@@ -38,7 +42,8 @@ final class ReferenceConv implements Backend.Layer {
     y.setAll(out);
   }
 
-  @Override public void forwardAdd(Tensor x, Backend.Prepared w, Tensor y) {
+  @Override
+  public void forwardAdd(Tensor x, Backend.Prepared w, Tensor y) {
     double[] out = y.toDoubles();
     double[] acc = convolve(x.toDoubles(), ((Plain) w).w().toDoubles());
     for (int i = 0; i < out.length; i++) out[i] += acc[i];
@@ -66,7 +71,12 @@ final class ReferenceConv implements Backend.Layer {
               for (int j = 0; j < kw; j++) {
                 int iw = ow * s.stride() - s.padW() + j * s.dilationW();
                 if (iw < 0 || iw >= s.inW()) continue;
-                t.at(yo + o, ((n * s.inH() + ih) * s.inW() + iw) * s.in() + g * ipg, o * ipg * kh * kw + i * kw + j, ipg, kh * kw);
+                t.at(
+                    yo + o,
+                    ((n * s.inH() + ih) * s.inW() + iw) * s.in() + g * ipg,
+                    o * ipg * kh * kw + i * kw + j,
+                    ipg,
+                    kh * kw);
               }
             }
           }
@@ -85,7 +95,8 @@ final class ReferenceConv implements Backend.Layer {
     return y;
   }
 
-  @Override public void backwardData(Tensor dyT, Backend.Prepared wp, Tensor dxT) {
+  @Override
+  public void backwardData(Tensor dyT, Backend.Prepared wp, Tensor dxT) {
     double[] dy = dyT.toDoubles();
     double[] w = ((Plain) wp).w().toDoubles();
     double[] dx = new double[(int) dxT.size()];
@@ -96,7 +107,8 @@ final class ReferenceConv implements Backend.Layer {
     dxT.setAll(dx);
   }
 
-  @Override public void backwardWeights(Tensor xT, Tensor dyT, Tensor dwT, Tensor dbT) {
+  @Override
+  public void backwardWeights(Tensor xT, Tensor dyT, Tensor dwT, Tensor dbT) {
     double[] x = xT.toDoubles();
     double[] dy = dyT.toDoubles();
     double[] dw = new double[(int) dwT.size()];
@@ -110,5 +122,6 @@ final class ReferenceConv implements Backend.Layer {
     if (dbT != null) dbT.setAll(db);
   }
 
-  @Override public void close() {}
+  @Override
+  public void close() {}
 }

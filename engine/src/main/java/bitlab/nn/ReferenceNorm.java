@@ -15,7 +15,9 @@ final class ReferenceNorm implements Backend.Norm {
     this.batchStats = batchStats;
   }
 
-  @Override public void forward(Tensor xT, Tensor gammaT, Tensor betaT, Tensor meanT, Tensor varT, Tensor yT) {
+  @Override
+  public void forward(
+      Tensor xT, Tensor gammaT, Tensor betaT, Tensor meanT, Tensor varT, Tensor yT) {
     double[] x = xT.toDoubles();
     int m = x.length / c;
     double[] mean;
@@ -46,7 +48,17 @@ final class ReferenceNorm implements Backend.Norm {
     yT.setAll(y);
   }
 
-  @Override public void backward(Tensor xT, Tensor dyT, Tensor gammaT, Tensor betaT, Tensor meanT, Tensor varT, Tensor dxT, Tensor dgT, Tensor dbT) {
+  @Override
+  public void backward(
+      Tensor xT,
+      Tensor dyT,
+      Tensor gammaT,
+      Tensor betaT,
+      Tensor meanT,
+      Tensor varT,
+      Tensor dxT,
+      Tensor dgT,
+      Tensor dbT) {
     double[] x = xT.toDoubles();
     double[] dy = dyT.toDoubles();
     double[] g = gammaT.toDoubles();
@@ -66,7 +78,8 @@ final class ReferenceNorm implements Backend.Norm {
     for (int i = 0; i < x.length; i++) {
       int k = i % c;
       double v = dy[i];
-      // With batch statistics the mean and variance depend on x too: their terms subtract the gradient's
+      // With batch statistics the mean and variance depend on x too: their terms subtract the
+      // gradient's
       // mean and its projection on the normalised input.
       if (batchStats) v -= dbeta[k] / m + (x[i] - mean[k]) / std[k] * dgamma[k] / m;
       dx[i] = g[k] / std[k] * v;
@@ -76,5 +89,6 @@ final class ReferenceNorm implements Backend.Norm {
     if (dbT != null) dbT.setAll(dbeta);
   }
 
-  @Override public void close() {}
+  @Override
+  public void close() {}
 }

@@ -14,7 +14,8 @@ final class ReferencePool implements Backend.Pool {
     this.max = max;
   }
 
-  @Override public void forward(Tensor xT, Tensor yT) {
+  @Override
+  public void forward(Tensor xT, Tensor yT) {
     double[] x = xT.toDoubles();
     double[] y = new double[(int) yT.size()];
     argmax = max ? new int[y.length] : null;
@@ -33,7 +34,8 @@ final class ReferencePool implements Backend.Pool {
     yT.setAll(y);
   }
 
-  @Override public void backward(Tensor dyT, Tensor dxT) {
+  @Override
+  public void backward(Tensor dyT, Tensor dxT) {
     double[] dy = dyT.toDoubles();
     double[] dx = new double[(int) dxT.size()];
     if (max) {
@@ -46,7 +48,8 @@ final class ReferencePool implements Backend.Pool {
     dxT.setAll(dx);
   }
 
-  @Override public void tangent(Tensor xT, Tensor txT, Tensor tyT) {
+  @Override
+  public void tangent(Tensor xT, Tensor txT, Tensor tyT) {
     if (!max) {
       forward(txT, tyT);
       return;
@@ -80,7 +83,8 @@ final class ReferencePool implements Backend.Pool {
               if (ih < 0 || ih >= s.inH()) continue;
               for (int j = 0; j < s.kernelW(); j++) {
                 int iw = ow * s.strideW() - s.padLeft() + j;
-                if (iw >= 0 && iw < s.inW()) cells[count++] = ((n * s.inH() + ih) * s.inW() + iw) * c + ch;
+                if (iw >= 0 && iw < s.inW())
+                  cells[count++] = ((n * s.inH() + ih) * s.inW() + iw) * c + ch;
               }
             }
             w.at(((n * s.outH() + oh) * s.outW() + ow) * c + ch, cells, count);
@@ -90,5 +94,6 @@ final class ReferencePool implements Backend.Pool {
     }
   }
 
-  @Override public void close() {}
+  @Override
+  public void close() {}
 }

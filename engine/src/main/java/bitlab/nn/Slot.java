@@ -19,15 +19,21 @@ final class Slot {
   boolean hasTangent;
   /** Whether some step already wrote its contribution to the gradient (or gradient tangent) in the current pass. */
   boolean gradientFilled;
+
   boolean gradientTangentFilled;
 
   /** The gradient, or its tangent. */
-  Tensor sum(boolean tangent) { return tangent ? gradientTangent : gradient; }
+  Tensor sum(boolean tangent) {
+    return tangent ? gradientTangent : gradient;
+  }
 
-  boolean filled(boolean tangent) { return tangent ? gradientTangentFilled : gradientFilled; }
+  boolean filled(boolean tangent) {
+    return tangent ? gradientTangentFilled : gradientFilled;
+  }
 
   void fill(boolean tangent) {
-    if (tangent) gradientTangentFilled = true; else gradientFilled = true;
+    if (tangent) gradientTangentFilled = true;
+    else gradientFilled = true;
   }
 
   Slot(String name, long[] dims) {
@@ -35,5 +41,8 @@ final class Slot {
     this.dims = dims;
   }
 
-  @Override public String toString() { return name + java.util.Arrays.toString(dims); }
+  @Override
+  public String toString() {
+    return name + java.util.Arrays.toString(dims);
+  }
 }

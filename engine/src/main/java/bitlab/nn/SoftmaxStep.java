@@ -9,14 +9,16 @@ final class SoftmaxStep extends Step {
     super(node, List.of(input), output);
   }
 
-  @Override void forward(Program p) {
+  @Override
+  void forward(Program p) {
     double[] z = input().value.toDoubles();
     int c = (int) output.dims[1];
     for (int r = 0; r < z.length / c; r++) Loss.softmax(z, r * c, c);
     set(output.value, z);
   }
 
-  @Override void backward(Program p) {
+  @Override
+  void backward(Program p) {
     Slot in = input();
     if (!in.needsGradient) return;
     double[] y = output.value.toDoubles();

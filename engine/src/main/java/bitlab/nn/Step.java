@@ -21,7 +21,9 @@ abstract class Step {
     this.output = output;
   }
 
-  Slot input() { return inputs.get(0); }
+  Slot input() {
+    return inputs.get(0);
+  }
 
   abstract void forward(Program p);
 
@@ -31,8 +33,9 @@ abstract class Step {
 
   /** The output's tangent from the inputs' tangents (and the parameters' tangents). */
   void tangent(Program p) {
-    throw new bitlab.model.ModelException("Node '" + node.name() + "' (" + node.op().type()
-        + "): Hessian-vector products go through Conv, Linear, BatchNorm at inference, ReLU, ReLU6, the element-wise functions, Add, Mul, Concat, pooling and Flatten only.");
+    throw new bitlab.model.ModelException(
+        "Node '" + node.name() + "' (" + node.op().type()
+            + "): Hessian-vector products go through Conv, Linear, BatchNorm at inference, ReLU, ReLU6, the element-wise functions, Add, Mul, Concat, pooling and Flatten only.");
   }
 
   /** The inputs' gradient tangents (and the parameters') from the output's gradient and gradient tangent. */
@@ -44,7 +47,8 @@ abstract class Step {
   static void addGradient(Program p, Slot s, double[] v, boolean tangent) {
     Tensor t = tangent ? p.gradientTangentTarget(s) : p.gradientTarget(s);
     SoftmaxStep.set(t, v);
-    if (tangent) p.gradientTangentDone(s, t); else p.gradientDone(s, t);
+    if (tangent) p.gradientTangentDone(s, t);
+    else p.gradientDone(s, t);
   }
 
   /** For a one-input step whose input carries no tangent: zeroes the output's tangent and says so. */

@@ -38,7 +38,9 @@ public final class Tensor {
     this.owner = owner;
     long s = 1;
     for (long d : dims) s *= d;
-    if (s != array.length()) throw new IllegalArgumentException("dims " + Arrays.toString(dims) + " do not match " + array.length() + " elements");
+    if (s != array.length())
+      throw new IllegalArgumentException(
+          "dims " + Arrays.toString(dims) + " do not match " + array.length() + " elements");
     this.size = s;
   }
 
@@ -61,30 +63,49 @@ public final class Tensor {
 
   /** Another logical shape (of as many elements) over the same memory: a plain {@code [N, C, H, W]} view of a flattened vector, say. */
   Tensor view(long[] newDims, boolean asActivation) {
-    return new Tensor(array.reshape('c', storage(newDims, asActivation)), newDims, asActivation, false);
+    return new Tensor(
+        array.reshape('c', storage(newDims, asActivation)), newDims, asActivation, false);
   }
 
   private static long[] storage(long[] dims, boolean activation) {
-    return activation && dims.length == 4 ? new long[] {dims[0], dims[2], dims[3], dims[1]} : dims.length == 0 ? new long[] {1} : dims;
+    return activation && dims.length == 4
+        ? new long[] {dims[0], dims[2], dims[3], dims[1]}
+        : dims.length == 0 ? new long[] {1} : dims;
   }
 
   /** The logical shape. */
-  public long[] dims() { return dims.clone(); }
+  public long[] dims() {
+    return dims.clone();
+  }
 
-  long dim(int i) { return dims[i]; }
+  long dim(int i) {
+    return dims[i];
+  }
 
-  public int rank() { return dims.length; }
+  public int rank() {
+    return dims.length;
+  }
 
-  public long size() { return size; }
+  public long size() {
+    return size;
+  }
 
-  public boolean isFloat() { return array.dataType() == DataType.FLOAT; }
+  public boolean isFloat() {
+    return array.dataType() == DataType.FLOAT;
+  }
 
-  DataType type() { return array.dataType(); }
+  DataType type() {
+    return array.dataType();
+  }
 
   /** Feature maps are stored {@code NHWC}. */
-  public boolean channelsLast() { return channelsLast; }
+  public boolean channelsLast() {
+    return channelsLast;
+  }
 
-  boolean activation() { return activation; }
+  boolean activation() {
+    return activation;
+  }
 
   /** {@code C} of an activation; the first dimension (output channels) of a parameter. */
   public int channels() {
@@ -98,30 +119,50 @@ public final class Tensor {
   }
 
   /** The backing ND4J array, in storage order. */
-  INDArray array() { return array; }
+  INDArray array() {
+    return array;
+  }
 
   /** The float32 values as a native-order byte buffer over the tensor's own memory (float tensors only). */
   public ByteBuffer bytes() {
     if (!isFloat()) throw new IllegalStateException("bytes() of a " + type() + " tensor");
-    if (bytes == null) bytes = new BytePointer(address()).capacity(size * 4).asByteBuffer().order(ByteOrder.nativeOrder());
+    if (bytes == null)
+      bytes = new BytePointer(address())
+          .capacity(size * 4)
+          .asByteBuffer()
+          .order(ByteOrder.nativeOrder());
     return bytes.duplicate().order(ByteOrder.nativeOrder());
   }
 
   /** Element {@code i} in storage order. */
-  public double get(long i) { return array.data().getDouble(i); }
+  public double get(long i) {
+    return array.data().getDouble(i);
+  }
 
-  public void set(long i, double v) { array.data().put(i, v); }
+  public void set(long i, double v) {
+    array.data().put(i, v);
+  }
 
   /** All values in storage order (a copy). */
-  public double[] toDoubles() { return array.data().asDouble(); }
+  public double[] toDoubles() {
+    return array.data().asDouble();
+  }
 
-  public float[] toFloats() { return array.data().asFloat(); }
+  public float[] toFloats() {
+    return array.data().asFloat();
+  }
 
-  void setAll(double[] v) { array.data().setData(v); }
+  void setAll(double[] v) {
+    array.data().setData(v);
+  }
 
-  void setAll(float[] v) { array.data().setData(v); }
+  void setAll(float[] v) {
+    array.data().setData(v);
+  }
 
-  Pointer address() { return array.data().addressPointer(); }
+  Pointer address() {
+    return array.data().addressPointer();
+  }
 
   /** The oneDNN memory over this tensor (float only), made once. */
   memory memory() {
@@ -138,16 +179,21 @@ public final class Tensor {
   /** Copies values given in logical order ({@code NCHW}) and the same shape into this tensor, converting the type. */
   void assign(INDArray logical) {
     if (!Arrays.equals(logical.shape(), dims)) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(logical.shape()) + " does not fit " + Arrays.toString(dims));
+      throw new IllegalArgumentException(
+          "shape " + Arrays.toString(logical.shape()) + " does not fit " + Arrays.toString(dims));
     }
     INDArray src = logical.dataType() == type() ? logical : logical.castTo(type());
     if (channelsLast) array.assign(src.permute(0, 2, 3, 1));
     else array.reshape('c', dims).assign(src);
   }
 
-  void zero() { array.assign(0); }
+  void zero() {
+    array.assign(0);
+  }
 
-  void copyFrom(Tensor other) { array.assign(other.array); }
+  void copyFrom(Tensor other) {
+    array.assign(other.array);
+  }
 
   /** Frees the memory of a tensor made by {@link #of} (the engine closes its own). */
   public void close() {
@@ -157,7 +203,8 @@ public final class Tensor {
     if (owner && !array.wasClosed()) array.close();
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     return type() + Arrays.toString(dims) + (channelsLast ? " nhwc" : "");
   }
 }

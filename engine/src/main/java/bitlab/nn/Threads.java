@@ -55,14 +55,20 @@ final class Threads {
 
   /** Whether work of this many multiply-accumulates (or elements) is worth the other threads. */
   static boolean single(long macs) {
-    return POLICY.equals("one") || PINNED.get() || !POLICY.equals("all") && (busy || macs < parallelMacs);
+    return POLICY.equals("one")
+        || PINNED.get()
+        || !POLICY.equals("all") && (busy || macs < parallelMacs);
   }
 
   static boolean singleElements(long elements) {
-    return POLICY.equals("one") || PINNED.get() || !POLICY.equals("all") && (busy || elements < parallelElements);
+    return POLICY.equals("one")
+        || PINNED.get()
+        || !POLICY.equals("all") && (busy || elements < parallelElements);
   }
 
-  static boolean busy() { return busy; }
+  static boolean busy() {
+    return busy;
+  }
 
   /** Set while {@link #oneThread} runs on this thread. */
   private static final ThreadLocal<Boolean> PINNED = ThreadLocal.withInitial(() -> false);
@@ -89,15 +95,24 @@ final class Threads {
    * milliseconds, which is what makes every parallel region costly there.
    */
   static synchronized void measure() {
-    if (!AVAILABLE || !POLICY.equals("measure") || System.nanoTime() - measuredAt < REMEASURE_NANOS) return;
+    if (!AVAILABLE || !POLICY.equals("measure") || System.nanoTime() - measuredAt < REMEASURE_NANOS)
+      return;
     org.bytedeco.dnnl.memory.desc d = Dnnl.desc(new long[] {1 << 20}, false);
     try (org.bytedeco.dnnl.stream s = new org.bytedeco.dnnl.stream(Dnnl.ENGINE);
         org.bytedeco.dnnl.memory m = new org.bytedeco.dnnl.memory(d, Dnnl.ENGINE)) {
       org.bytedeco.dnnl.primitive[] p = new org.bytedeco.dnnl.primitive[2];
       for (int k = 0; k < 2; k++) {
-        p[k] = make(k == 0, () -> new org.bytedeco.dnnl.eltwise_forward(new org.bytedeco.dnnl.eltwise_forward.primitive_desc(
-            new org.bytedeco.dnnl.eltwise_forward.desc(org.bytedeco.dnnl.global.dnnl.prop_kind.forward_inference,
-                org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu, d, 0f, 0f), Dnnl.ENGINE)));
+        p[k] = make(
+            k == 0,
+            () -> new org.bytedeco.dnnl.eltwise_forward(
+                new org.bytedeco.dnnl.eltwise_forward.primitive_desc(
+                    new org.bytedeco.dnnl.eltwise_forward.desc(
+                        org.bytedeco.dnnl.global.dnnl.prop_kind.forward_inference,
+                        org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu,
+                        d,
+                        0f,
+                        0f),
+                    Dnnl.ENGINE)));
       }
       org.bytedeco.dnnl.IntMemoryMap args = new org.bytedeco.dnnl.IntMemoryMap();
       args.put(org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC, m);
@@ -137,7 +152,8 @@ final class Threads {
   static <T> T make(boolean single, Supplier<T> s) {
     Object[] out = new Object[1];
     run(single, () -> out[0] = s.get());
-    @SuppressWarnings("unchecked") T t = (T) out[0];
+    @SuppressWarnings("unchecked")
+    T t = (T) out[0];
     return t;
   }
 }

@@ -19,7 +19,9 @@ final class Attributes {
     for (AttributeProto a : proto.getAttributeList()) byName.put(a.getName(), a);
   }
 
-  boolean has(String name) { return byName.containsKey(name); }
+  boolean has(String name) {
+    return byName.containsKey(name);
+  }
 
   long integer(String name, long dflt) {
     AttributeProto a = byName.get(name);
@@ -50,7 +52,9 @@ final class Attributes {
     return a.getS().toStringUtf8();
   }
 
-  AttributeProto raw(String name) { return byName.get(name); }
+  AttributeProto raw(String name) {
+    return byName.get(name);
+  }
 
   /** Fails unless the integer attribute has one of the allowed values. */
   void require(String name, long dflt, long allowed, String meaning) {
@@ -79,8 +83,8 @@ final class Attributes {
 
   private void expect(AttributeProto a, AttributeProto.AttributeType type) {
     if (a.getType() != type && !(a.getType() == AttributeProto.AttributeType.UNDEFINED)) {
-      throw new OnnxFormatException("Node '" + node + "' (" + op + ") has attribute " + a.getName() + " of type "
-          + a.getType() + " where ONNX defines " + type + "; the file is malformed.");
+      throw new OnnxFormatException("Node '" + node + "' (" + op + ") has attribute " + a.getName()
+          + " of type " + a.getType() + " where ONNX defines " + type + "; the file is malformed.");
     }
   }
 }

@@ -12,7 +12,8 @@ final class Call {
 
   Call(GraphImporter g, NodeProto proto, int index) {
     if (proto.getOutputCount() == 0 || proto.getOutput(0).isEmpty()) {
-      throw new OnnxFormatException("ONNX node #" + index + " (" + proto.getOpType() + ") has no output; the file is malformed.");
+      throw new OnnxFormatException("ONNX node #" + index + " (" + proto.getOpType()
+          + ") has no output; the file is malformed.");
     }
     this.g = g;
     this.proto = proto;
@@ -20,15 +21,25 @@ final class Call {
     this.attrs = new Attributes(display(), proto);
   }
 
-  NodeProto proto() { return proto; }
+  NodeProto proto() {
+    return proto;
+  }
 
-  String opType() { return proto.getOpType(); }
+  String opType() {
+    return proto.getOpType();
+  }
 
-  String onnxName() { return proto.getName(); }
+  String onnxName() {
+    return proto.getName();
+  }
 
-  Attributes attrs() { return attrs; }
+  Attributes attrs() {
+    return attrs;
+  }
 
-  int opset() { return g.opset(); }
+  int opset() {
+    return g.opset();
+  }
 
   /**
    * The node as messages name it: its ONNX name, or its position, operator and output when it has none;
@@ -36,74 +47,108 @@ final class Call {
    */
   String display() {
     String name = proto.getName();
-    if (name.isBlank()) return "#" + index + " (" + proto.getOpType() + ", output " + proto.getOutput(0) + ")";
+    if (name.isBlank())
+      return "#" + index + " (" + proto.getOpType() + ", output " + proto.getOutput(0) + ")";
     return COUNTER.matcher(name).matches() ? name + " (output " + proto.getOutput(0) + ")" : name;
   }
 
-  private static final java.util.regex.Pattern COUNTER = java.util.regex.Pattern.compile("[A-Za-z_]{0,2}\\d+");
+  private static final java.util.regex.Pattern COUNTER =
+      java.util.regex.Pattern.compile("[A-Za-z_]{0,2}\\d+");
 
   /** {@code 'name' (OpType)} for messages. */
-  String label() { return "'" + display() + "' (" + opType() + ")"; }
+  String label() {
+    return "'" + display() + "' (" + opType() + ")";
+  }
 
-  int inputs() { return proto.getInputCount(); }
+  int inputs() {
+    return proto.getInputCount();
+  }
 
-  String inputName(int i) { return proto.getInput(i); }
+  String inputName(int i) {
+    return proto.getInput(i);
+  }
 
-  boolean present(int i) { return i < proto.getInputCount() && !proto.getInput(i).isEmpty(); }
+  boolean present(int i) {
+    return i < proto.getInputCount() && !proto.getInput(i).isEmpty();
+  }
 
   /** Input {@code i}: a {@link Const} or a {@link Dyn}. */
   Object in(int i) {
     if (!present(i)) {
-      throw new OnnxFormatException("ONNX node " + label() + " lacks its input " + (i + 1) + "; the file is malformed.");
+      throw new OnnxFormatException(
+          "ONNX node " + label() + " lacks its input " + (i + 1) + "; the file is malformed.");
     }
     Object v = g.value(proto.getInput(i));
     if (v == null) {
-      throw new OnnxFormatException("ONNX node " + label() + " reads '" + proto.getInput(i)
-          + "', which no earlier node or initializer defines; the graph is not in topological order or is incomplete.");
+      throw new OnnxFormatException(
+          "ONNX node " + label() + " reads '" + proto.getInput(i)
+              + "', which no earlier node or initializer defines; the graph is not in topological order or is incomplete.");
     }
     return v;
   }
 
-  boolean isConst(int i) { return in(i) instanceof Const; }
+  boolean isConst(int i) {
+    return in(i) instanceof Const;
+  }
 
   Const constant(int i, String role) {
     Object v = in(i);
     if (v instanceof Const c) return c;
-    throw new UnsupportedAttributeException(display(), opType(), role + " (input '" + proto.getInput(i) + "')",
-        "an activation computed from the model input", "a constant (an initializer or a Constant node)");
+    throw new UnsupportedAttributeException(
+        display(),
+        opType(),
+        role + " (input '" + proto.getInput(i) + "')",
+        "an activation computed from the model input",
+        "a constant (an initializer or a Constant node)");
   }
 
   Dyn activation(int i) {
     Object v = in(i);
     if (v instanceof Dyn d) return d;
     if (v instanceof Channels.Grouped gr) {
-      throw new OnnxFormatException("ONNX node " + label() + " reads '" + proto.getInput(i) + "', a 5-D view [N, " + gr.groups() + ", "
-          + gr.x().shape().channels() / gr.groups() + ", H, W] of a feature map; bitlab imports such views only as a channel shuffle "
+      throw new OnnxFormatException("ONNX node " + label() + " reads '" + proto.getInput(i)
+          + "', a 5-D view [N, " + gr.groups() + ", "
+          + gr.x().shape().channels() / gr.groups()
+          + ", H, W] of a feature map; bitlab imports such views only as a channel shuffle "
           + "(Reshape, Transpose [0, 2, 1, 3, 4], Reshape back to N x C x H x W).");
     }
-    throw new UnsupportedAttributeException(display(), opType(), "input '" + proto.getInput(i) + "'",
-        "a constant " + ((Const) v).describe(), "an activation computed from the model input");
+    throw new UnsupportedAttributeException(
+        display(),
+        opType(),
+        "input '" + proto.getInput(i) + "'",
+        "a constant " + ((Const) v).describe(),
+        "an activation computed from the model input");
   }
 
   /** Requires a C x H x W feature map (not a vector, not the N x C x 1 x 1 output of GlobalAveragePool). */
   Dyn image(int i) {
     Dyn d = activation(i);
     if (!d.shape().isImage() || d.pooled()) {
-      throw new OnnxFormatException("ONNX node " + label() + " needs a feature map but its input '" + proto.getInput(i)
-          + "' is " + (d.pooled() ? "the " + d.shape().channels() + " x 1 x 1 output of a global pooling" : "a vector of "
-          + d.shape().channels() + " features") + "; bitlab's graph cannot express that.");
+      throw new OnnxFormatException(
+          "ONNX node " + label() + " needs a feature map but its input '" + proto.getInput(i)
+              + "' is "
+              + (d.pooled()
+                  ? "the " + d.shape().channels() + " x 1 x 1 output of a global pooling"
+                  : "a vector of " + d.shape().channels() + " features")
+              + "; bitlab's graph cannot express that.");
     }
     return d;
   }
 
-  void out(Object v) { g.define(proto.getOutput(0), v); }
+  void out(Object v) {
+    g.define(proto.getOutput(0), v);
+  }
 
   /** Fails if an output beyond the first (an index, mask or training statistic) is used. */
   void onlyFirstOutputUsed() {
     for (int i = 1; i < proto.getOutputCount(); i++) {
       String o = proto.getOutput(i);
       if (!o.isEmpty() && g.uses(o) > 0) {
-        throw new UnsupportedAttributeException(display(), opType(), "output " + (i + 1) + " ('" + o + "')", "used",
+        throw new UnsupportedAttributeException(
+            display(),
+            opType(),
+            "output " + (i + 1) + " ('" + o + "')",
+            "used",
             "the first output in inference graphs");
       }
     }

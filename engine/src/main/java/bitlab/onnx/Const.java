@@ -31,11 +31,17 @@ record Const(long[] dims, float[] floats, long[] longs) {
     return longs(new long[0], new long[] {v});
   }
 
-  boolean integer() { return longs != null; }
+  boolean integer() {
+    return longs != null;
+  }
 
-  int rank() { return dims.length; }
+  int rank() {
+    return dims.length;
+  }
 
-  int size() { return integer() ? longs.length : floats.length; }
+  int size() {
+    return integer() ? longs.length : floats.length;
+  }
 
   /** Values as longs (floats are truncated, as ONNX Cast does). */
   long[] asLongs() {
@@ -83,7 +89,9 @@ record Const(long[] dims, float[] floats, long[] longs) {
   }
 
   String describe() {
-    String v = size() <= 8 ? (integer() ? Arrays.toString(longs) : Arrays.toString(floats)).replace(String.valueOf(BATCH), "N")
+    String v = size() <= 8
+        ? (integer() ? Arrays.toString(longs) : Arrays.toString(floats))
+            .replace(String.valueOf(BATCH), "N")
         : size() + " values";
     return v + " of shape " + Arrays.toString(dims);
   }
@@ -92,8 +100,8 @@ record Const(long[] dims, float[] floats, long[] longs) {
     long count = 1;
     for (long d : dims) count *= d;
     if (count != n) {
-      throw new OnnxFormatException("A constant tensor of shape " + Arrays.toString(dims) + " holds " + n
-          + " values instead of " + count + "; the ONNX file is corrupt.");
+      throw new OnnxFormatException("A constant tensor of shape " + Arrays.toString(dims)
+          + " holds " + n + " values instead of " + count + "; the ONNX file is corrupt.");
     }
   }
 }

@@ -12,14 +12,18 @@ import java.util.Map;
 final class Converters {
   private final GraphImporter g;
 
-  Converters(GraphImporter g) { this.g = g; }
+  Converters(GraphImporter g) {
+    this.g = g;
+  }
 
   void convert(Call c) {
     String domain = c.proto().getDomain();
     if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-      throw new UnsupportedOperatorException(c.display(), c.opType(), " from domain '" + domain + "'");
+      throw new UnsupportedOperatorException(
+          c.display(), c.opType(), " from domain '" + domain + "'");
     }
-    if (!OnnxImport.SUPPORTED_OPERATORS.contains(c.opType())) throw new UnsupportedOperatorException(c.display(), c.opType(), "");
+    if (!OnnxImport.SUPPORTED_OPERATORS.contains(c.opType()))
+      throw new UnsupportedOperatorException(c.display(), c.opType(), "");
     if (allConstant(c)) {
       c.out(Folding.fold(c));
       return;
@@ -29,8 +33,10 @@ final class Converters {
     } catch (OnnxException e) {
       throw e;
     } catch (bitlab.model.ModelException e) {
-      // An operator's own check (a negative LRN alpha, an empty pooling window): the sentence, with the node named.
-      throw new OnnxFormatException("ONNX node " + c.label() + " does not fit bitlab's graph: " + e.getMessage(), e);
+      // An operator's own check (a negative LRN alpha, an empty pooling window): the sentence, with
+      // the node named.
+      throw new OnnxFormatException(
+          "ONNX node " + c.label() + " does not fit bitlab's graph: " + e.getMessage(), e);
     }
   }
 
@@ -55,7 +61,8 @@ final class Converters {
       case "HardSwish" -> unary(c, new Op.HardSwish());
       case "Clip" -> clip(c);
       case "MaxPool", "AveragePool" -> Pools.pool(g, c);
-      case "GlobalAveragePool" -> c.out(g.emit(c, new Op.GlobalAvgPool(), List.of(c.image(0)), Map.of(), true));
+      case "GlobalAveragePool" ->
+        c.out(g.emit(c, new Op.GlobalAvgPool(), List.of(c.image(0)), Map.of(), true));
       case "ReduceMean" -> reduceMean(c);
       case "Flatten" -> flatten(c);
       case "Reshape" -> reshape(c);
@@ -65,8 +72,13 @@ final class Converters {
       case "LRN" -> lrn(c);
       case "Concat" -> concat(c);
       case "Softmax" -> softmax(c);
-      default -> throw new UnsupportedAttributeException(c.display(), c.opType(), "its inputs",
-          "activations", "constants for this operator (shape arithmetic)");
+      default ->
+        throw new UnsupportedAttributeException(
+            c.display(),
+            c.opType(),
+            "its inputs",
+            "activations",
+            "constants for this operator (shape arithmetic)");
     }
   }
 
@@ -96,7 +108,8 @@ final class Converters {
 
   private void cast(Call c) {
     long to = c.attrs().integer("to", 0);
-    if (to != onnx.Onnx.TensorProto.DataType.FLOAT_VALUE) throw c.attrs().unsupported("to", Tensors.typeName((int) to), "FLOAT on activations");
+    if (to != onnx.Onnx.TensorProto.DataType.FLOAT_VALUE)
+      throw c.attrs().unsupported("to", Tensors.typeName((int) to), "FLOAT on activations");
     c.out(c.activation(0));
   }
 
@@ -107,28 +120,45 @@ final class Converters {
     }
     Dyn x = c.image(0);
     Const w = c.constant(1, "the weight");
-    if (w.rank() != 4) throw new UnsupportedOperatorException(c.display(), "Conv", " with a rank-" + w.rank() + " weight (only 2-D convolutions)");
+    if (w.rank() != 4)
+      throw new UnsupportedOperatorException(
+          c.display(), "Conv", " with a rank-" + w.rank() + " weight (only 2-D convolutions)");
     Attributes a = c.attrs();
     long groups = a.integer("group", 1);
     long[] k = {w.dims()[2], w.dims()[3]};
     long[] given = a.ints("kernel_shape", k);
-    if (given.length != 2 || given[0] != k[0] || given[1] != k[1]) throw a.unsupported("kernel_shape", given, "the weight's kernel " + k[0] + "x" + k[1]);
+    if (given.length != 2 || given[0] != k[0] || given[1] != k[1])
+      throw a.unsupported("kernel_shape", given, "the weight's kernel " + k[0] + "x" + k[1]);
     long[] d = a.ints("dilations", new long[] {1, 1});
-    if (d.length != 2 || d[0] <= 0 || d[1] <= 0) throw a.unsupported("dilations", d, "two positive dilations (height, width)");
+    if (d.length != 2 || d[0] <= 0 || d[1] <= 0)
+      throw a.unsupported("dilations", d, "two positive dilations (height, width)");
     int stride = Pools.stride(c);
     // The padding arithmetic sees the dilated kernel's extent.
-    int[] pads = Pools.pads(c, x.shape(), (int) (d[0] * (k[0] - 1) + 1), (int) (d[1] * (k[1] - 1) + 1), stride, false);
+    int[] pads = Pools.pads(
+        c, x.shape(), (int) (d[0] * (k[0] - 1) + 1), (int) (d[1] * (k[1] - 1) + 1), stride, false);
     int in = x.shape().channels();
     int out = Math.toIntExact(w.dims()[0]);
     if (w.dims()[1] * groups != in) {
-      throw new OnnxFormatException("ONNX node " + c.label() + " has a weight for " + w.dims()[1] * groups
-          + " input channels (" + w.dims()[1] + " per group, " + groups + " groups) but its input has " + in + ".");
+      throw new OnnxFormatException("ONNX node " + c.label() + " has a weight for "
+          + w.dims()[1] * groups + " input channels (" + w.dims()[1] + " per group, " + groups
+          + " groups) but its input has " + in + ".");
     }
     Map<String, Const> params = new LinkedHashMap<>();
     params.put("weight", w);
     boolean bias = c.present(2);
     if (bias) params.put("bias", vector(c, c.constant(2, "the bias"), out, "bias"));
-    Op op = new Op.Conv2d(in, out, (int) k[0], (int) k[1], stride, pads[0], pads[1], Math.toIntExact(groups), bias, (int) d[0], (int) d[1]);
+    Op op = new Op.Conv2d(
+        in,
+        out,
+        (int) k[0],
+        (int) k[1],
+        stride,
+        pads[0],
+        pads[1],
+        Math.toIntExact(groups),
+        bias,
+        (int) d[0],
+        (int) d[1]);
     c.out(g.emit(c, op, List.of(x), params, false));
   }
 
@@ -141,14 +171,21 @@ final class Converters {
     Const w = c.constant(1, "the weight");
     Attributes a = c.attrs();
     long[] pads = a.ints("pads", new long[4]);
-    boolean plain = w.rank() == 4 && w.dims()[2] == 1 && w.dims()[3] == 1 && a.integer("group", 1) == 1
+    boolean plain = w.rank() == 4
+        && w.dims()[2] == 1
+        && w.dims()[3] == 1
+        && a.integer("group", 1) == 1
         && java.util.Arrays.stream(pads).allMatch(p -> p == 0);
     if (!plain) {
-      throw new OnnxFormatException("ONNX node " + c.label() + " convolves the " + x.shape().channels() + " x 1 x 1 output of a global "
-          + "pooling with a weight of shape " + java.util.Arrays.toString(w.dims()) + "; bitlab imports only an unpadded, ungrouped 1x1 "
+      throw new OnnxFormatException("ONNX node " + c.label() + " convolves the "
+          + x.shape().channels() + " x 1 x 1 output of a global "
+          + "pooling with a weight of shape " + java.util.Arrays.toString(w.dims())
+          + "; bitlab imports only an unpadded, ungrouped 1x1 "
           + "convolution there (a fully connected layer).");
     }
-    Const bias = c.present(2) ? vector(c, c.constant(2, "the bias"), Math.toIntExact(w.dims()[0]), "bias") : null;
+    Const bias = c.present(2)
+        ? vector(c, c.constant(2, "the bias"), Math.toIntExact(w.dims()[0]), "bias")
+        : null;
     linear(c, x, w.reshape(w.dims()[0], w.dims()[1]), bias, true);
   }
 
@@ -157,12 +194,15 @@ final class Converters {
     a.require("transA", 0, 0, "the activation is not transposed");
     Dyn x = features(c);
     Const b = c.constant(1, "B (the weight)");
-    if (b.rank() != 2) throw new OnnxFormatException("ONNX node " + c.label() + " has a weight of rank " + b.rank() + "; Gemm needs a matrix.");
+    if (b.rank() != 2)
+      throw new OnnxFormatException("ONNX node " + c.label() + " has a weight of rank " + b.rank()
+          + "; Gemm needs a matrix.");
     Const w = a.integer("transB", 0) != 0 ? b : b.transpose2d();
     w = w.scaled((float) a.real("alpha", 1.0));
     Const bias = null;
     if (c.present(2)) {
-      bias = vector(c, c.constant(2, "C (the bias)"), Math.toIntExact(w.dims()[0]), "C (the bias)").scaled((float) a.real("beta", 1.0));
+      bias = vector(c, c.constant(2, "C (the bias)"), Math.toIntExact(w.dims()[0]), "C (the bias)")
+          .scaled((float) a.real("beta", 1.0));
     }
     linear(c, x, w, bias, false);
   }
@@ -170,7 +210,9 @@ final class Converters {
   private void matmul(Call c) {
     Dyn x = features(c);
     Const b = c.constant(1, "the weight");
-    if (b.rank() != 2) throw new OnnxFormatException("ONNX node " + c.label() + " multiplies by a rank-" + b.rank() + " constant; bitlab imports a 2-D weight.");
+    if (b.rank() != 2)
+      throw new OnnxFormatException("ONNX node " + c.label() + " multiplies by a rank-" + b.rank()
+          + " constant; bitlab imports a 2-D weight.");
     linear(c, x, b.transpose2d(), null, false);
   }
 
@@ -178,19 +220,26 @@ final class Converters {
   private void linear(Call c, Dyn x, Const w, Const bias, boolean pooled) {
     int in = x.shape().channels();
     if (w.dims()[1] != in) {
-      throw new OnnxFormatException("ONNX node " + c.label() + " has a weight for " + w.dims()[1] + " input features but its input has " + in + ".");
+      throw new OnnxFormatException("ONNX node " + c.label() + " has a weight for " + w.dims()[1]
+          + " input features but its input has " + in + ".");
     }
     Map<String, Const> params = new LinkedHashMap<>();
     params.put("weight", w);
     if (bias != null) params.put("bias", bias);
-    c.out(g.emit(c, new Op.Linear(in, Math.toIntExact(w.dims()[0]), bias != null), List.of(x), params, pooled));
+    c.out(g.emit(
+        c,
+        new Op.Linear(in, Math.toIntExact(w.dims()[0]), bias != null),
+        List.of(x),
+        params,
+        pooled));
   }
 
   private static Dyn features(Call c) {
     Dyn x = c.activation(0);
     if (x.onnxRank() != 2) {
-      throw new OnnxFormatException("ONNX node " + c.label() + " multiplies a rank-" + x.onnxRank()
-          + " activation; bitlab imports fully connected layers on N x F inputs (add a Flatten before it).");
+      throw new OnnxFormatException(
+          "ONNX node " + c.label() + " multiplies a rank-" + x.onnxRank()
+              + " activation; bitlab imports fully connected layers on N x F inputs (add a Flatten before it).");
     }
     return x;
   }
@@ -200,8 +249,8 @@ final class Converters {
     Object b = c.in(1);
     if (a instanceof Dyn x && b instanceof Dyn y) {
       if (x.pooled() != y.pooled()) {
-        throw new OnnxFormatException("ONNX node " + c.label() + " adds tensors of ranks " + x.onnxRank() + " and " + y.onnxRank()
-            + "; bitlab adds tensors of one shape.");
+        throw new OnnxFormatException("ONNX node " + c.label() + " adds tensors of ranks "
+            + x.onnxRank() + " and " + y.onnxRank() + "; bitlab adds tensors of one shape.");
       }
       c.out(g.emit(c, new Op.Add(), List.of(x, y), Map.of(), x.pooled()));
       return;
@@ -235,14 +284,23 @@ final class Converters {
   private void addConstant(Call c, int di, Dyn x, Const k, Const shown) {
     Pending p = g.producer(x);
     boolean sole = p != null && p.onnxOutput.equals(c.inputName(di)) && g.uses(p.onnxOutput) == 1;
-    if (sole && p.op instanceof Op.Linear l && !l.bias() && k.size() == l.out() && k.dims()[k.rank() - 1] == l.out()) {
+    if (sole
+        && p.op instanceof Op.Linear l
+        && !l.bias()
+        && k.size() == l.out()
+        && k.dims()[k.rank() - 1] == l.out()) {
       p.op = new Op.Linear(l.in(), l.out(), true);
       p.params.put("bias", k.reshape(l.out()));
       p.onnxOutput = c.proto().getOutput(0);
       c.out(x);
       return;
     }
-    if (sole && p.op instanceof Op.Conv2d cv && !cv.bias() && k.size() == cv.out() && k.rank() >= 3 && k.dims()[k.rank() - 3] == cv.out()) {
+    if (sole
+        && p.op instanceof Op.Conv2d cv
+        && !cv.bias()
+        && k.size() == cv.out()
+        && k.rank() >= 3
+        && k.dims()[k.rank() - 3] == cv.out()) {
       p.op = cv.withBias(true);
       p.params.put("bias", k.reshape(cv.out()));
       p.onnxOutput = c.proto().getOutput(0);
@@ -258,8 +316,11 @@ final class Converters {
       c.out(x);
       return;
     }
-    throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", shown.describe(),
-        "two activations of one shape, or a bias added right after MatMul, Conv or BatchNormalization");
+    throw c.attrs()
+        .unsupported(
+            "a constant operand '" + c.inputName(1 - di) + "'",
+            shown.describe(),
+            "two activations of one shape, or a bias added right after MatMul, Conv or BatchNormalization");
   }
 
   /** Sum of one activation is that activation; of several, a chain of Adds (Caffe2's residual connections). */
@@ -270,8 +331,8 @@ final class Converters {
     for (int i = 1; i < in.size(); i++) {
       Dyn y = in.get(i);
       if (acc.pooled() != y.pooled()) {
-        throw new OnnxFormatException("ONNX node " + c.label() + " sums tensors of ranks " + acc.onnxRank() + " and " + y.onnxRank()
-            + "; bitlab adds tensors of one shape.");
+        throw new OnnxFormatException("ONNX node " + c.label() + " sums tensors of ranks "
+            + acc.onnxRank() + " and " + y.onnxRank() + "; bitlab adds tensors of one shape.");
       }
       acc = g.emit(c, new Op.Add(), List.of(acc, y), Map.of(), acc.pooled());
     }
@@ -309,10 +370,21 @@ final class Converters {
       Dyn gate = i == 0 ? y : x;
       Dyn other = i == 0 ? x : y;
       Pending p = g.producer(gate);
-      boolean sole = p != null && p.onnxOutput.equals(c.inputName(i == 0 ? 1 : 0)) && g.uses(p.onnxOutput) == 1
-          && p.inputs.equals(List.of(other.node())) && gate.shape().equals(other.shape()) && gate.pooled() == other.pooled();
-      Op fused = !sole ? null : p.op instanceof Op.Sigmoid ? new Op.Silu()
-          : p.op instanceof Op.HardSigmoid h && Math.abs(h.alpha() - 1.0 / 6) < 1e-6 && Math.abs(h.beta() - 0.5) < 1e-6 ? new Op.HardSwish() : null;
+      boolean sole = p != null
+          && p.onnxOutput.equals(c.inputName(i == 0 ? 1 : 0))
+          && g.uses(p.onnxOutput) == 1
+          && p.inputs.equals(List.of(other.node()))
+          && gate.shape().equals(other.shape())
+          && gate.pooled() == other.pooled();
+      Op fused = !sole
+          ? null
+          : p.op instanceof Op.Sigmoid
+              ? new Op.Silu()
+              : p.op instanceof Op.HardSigmoid h
+                      && Math.abs(h.alpha() - 1.0 / 6) < 1e-6
+                      && Math.abs(h.beta() - 0.5) < 1e-6
+                  ? new Op.HardSwish()
+                  : null;
       if (fused != null) {
         p.op = fused;
         p.onnxOutput = c.proto().getOutput(0);
@@ -321,11 +393,14 @@ final class Converters {
       }
     }
     boolean same = x.shape().equals(y.shape()) && x.pooled() == y.pooled();
-    boolean gated = (x.shape().isImage() && y.pooled() && !x.pooled()) || (y.shape().isImage() && x.pooled() && !y.pooled());
+    boolean gated = (x.shape().isImage() && y.pooled() && !x.pooled())
+        || (y.shape().isImage() && x.pooled() && !y.pooled());
     if (!same && !gated) {
       String n = String.valueOf(Const.BATCH);
       throw new OnnxFormatException("ONNX node " + c.label() + " multiplies activations of shapes "
-          + java.util.Arrays.toString(x.onnxShape()).replace(n, "N") + " and " + java.util.Arrays.toString(y.onnxShape()).replace(n, "N") + "; bitlab multiplies tensors of one shape, or a feature map by an "
+          + java.util.Arrays.toString(x.onnxShape()).replace(n, "N") + " and "
+          + java.util.Arrays.toString(y.onnxShape()).replace(n, "N")
+          + "; bitlab multiplies tensors of one shape, or a feature map by an "
           + "N x C x 1 x 1 gate of its channels.");
     }
     c.out(g.emit(c, new Op.Mul(), List.of(x, y), Map.of(), same && x.pooled()));
@@ -352,9 +427,12 @@ final class Converters {
       c.out(x);
       return;
     }
-    throw c.attrs().unsupported("a constant operand '" + c.inputName(1 - di) + "'", shown.describe(),
-        "a per-channel scale right after a Conv or BatchNormalization that nothing else reads (bitlab's graph has no "
-        + "elementwise product yet)");
+    throw c.attrs()
+        .unsupported(
+            "a constant operand '" + c.inputName(1 - di) + "'",
+            shown.describe(),
+            "a per-channel scale right after a Conv or BatchNormalization that nothing else reads (bitlab's graph has no "
+                + "elementwise product yet)");
   }
 
   /** Whether {@code k} broadcasts over an activation of this ONNX rank as one value per channel (or one value for all). */
@@ -389,7 +467,8 @@ final class Converters {
     Map<String, Const> params = new LinkedHashMap<>();
     String[] names = {"weight", "bias", "running_mean", "running_var"};
     String[] roles = {"scale", "B", "input_mean", "input_var"};
-    for (int i = 0; i < 4; i++) params.put(names[i], vector(c, c.constant(i + 1, roles[i]), ch, roles[i]));
+    for (int i = 0; i < 4; i++)
+      params.put(names[i], vector(c, c.constant(i + 1, roles[i]), ch, roles[i]));
     double eps = a.real("epsilon", 1e-5);
     double momentum = Attributes.oneMinus(a.real("momentum", 0.9));
     c.out(g.emit(c, new Op.BatchNorm(ch, eps, momentum), List.of(x), params, x.pooled()));
@@ -419,10 +498,18 @@ final class Converters {
   /** ReduceMean over height and width is a global average pool (PyTorch's dynamo exporter writes adaptive_avg_pool2d so). */
   private void reduceMean(Call c) {
     Dyn x = c.image(0);
-    long[] axes = c.opset() < 18 ? c.attrs().ints("axes", null) : (c.present(1) ? c.constant(1, "axes").asLongs() : null);
-    long[] norm = axes == null ? null : java.util.Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
+    long[] axes = c.opset() < 18
+        ? c.attrs().ints("axes", null)
+        : (c.present(1) ? c.constant(1, "axes").asLongs() : null);
+    long[] norm = axes == null
+        ? null
+        : java.util.Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
     if (norm == null || !java.util.Arrays.equals(norm, new long[] {2, 3})) {
-      throw c.attrs().unsupported("axes", axes == null ? "all axes" : java.util.Arrays.toString(axes), "[2, 3] (height and width: a global average pool)");
+      throw c.attrs()
+          .unsupported(
+              "axes",
+              axes == null ? "all axes" : java.util.Arrays.toString(axes),
+              "[2, 3] (height and width: a global average pool)");
     }
     boolean keep = c.attrs().integer("keepdims", 1) != 0;
     c.out(g.emit(c, new Op.GlobalAvgPool(), List.of(x), Map.of(), keep));
@@ -432,7 +519,10 @@ final class Converters {
     Dyn x = c.activation(0);
     long axis = c.attrs().integer("axis", 1);
     if (axis < 0) axis += x.onnxRank();
-    if (axis != 1) throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", 1)), "1 (keep the batch dimension)");
+    if (axis != 1)
+      throw c.attrs()
+          .unsupported(
+              "axis", String.valueOf(c.attrs().integer("axis", 1)), "1 (keep the batch dimension)");
     c.out(toVector(c, x));
   }
 
@@ -445,8 +535,15 @@ final class Converters {
     Attributes a = c.attrs();
     Dyn x = c.image(0);
     long size = a.integer("size", 0);
-    if (size <= 0) throw new OnnxFormatException("ONNX node " + c.label() + " lacks a positive size; the file is malformed.");
-    c.out(g.emit(c, new Op.Lrn((int) size, a.real("alpha", 1e-4), a.real("beta", 0.75), a.real("bias", 1.0)), List.of(x), Map.of(), false));
+    if (size <= 0)
+      throw new OnnxFormatException(
+          "ONNX node " + c.label() + " lacks a positive size; the file is malformed.");
+    c.out(g.emit(
+        c,
+        new Op.Lrn((int) size, a.real("alpha", 1e-4), a.real("beta", 0.75), a.real("bias", 1.0)),
+        List.of(x),
+        Map.of(),
+        false));
   }
 
   private void reshape(Call c) {
@@ -461,15 +558,19 @@ final class Converters {
       return;
     }
     if (t.length == 2) {
-      boolean batchFirst = t[0] == Const.BATCH || (t[0] == 0 && copyZero) || (t[0] > 0 && t[0] == g.declaredBatch());
+      boolean batchFirst =
+          t[0] == Const.BATCH || (t[0] == 0 && copyZero) || (t[0] > 0 && t[0] == g.declaredBatch());
       boolean restAll = t[1] == -1 || t[1] == n;
       if ((batchFirst && restAll) || (t[0] == -1 && t[1] == n)) {
         c.out(toVector(c, x));
         return;
       }
     }
-    throw c.attrs().unsupported("the target shape", Const.vector(t).describe().replaceAll(" of shape.*", ""),
-        "[N, -1] or [N, " + n + "] (a flatten that keeps the batch)");
+    throw c.attrs()
+        .unsupported(
+            "the target shape",
+            Const.vector(t).describe().replaceAll(" of shape.*", ""),
+            "[N, -1] or [N, " + n + "] (a flatten that keeps the batch)");
   }
 
   private void concat(Call c) {
@@ -477,7 +578,9 @@ final class Converters {
     List<Dyn> in = new ArrayList<>();
     for (int i = 0; i < c.inputs(); i++) in.add(c.image(i));
     if (axis < 0) axis += 4;
-    if (axis != 1) throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", 1)), "1 (channels)");
+    if (axis != 1)
+      throw c.attrs()
+          .unsupported("axis", String.valueOf(c.attrs().integer("axis", 1)), "1 (channels)");
     // torch.cat of a one-element list (DenseNet's first layer in each block) is the identity.
     c.out(in.size() == 1 ? in.get(0) : g.emit(c, new Op.Concat(), in, Map.of(), false));
   }
@@ -486,14 +589,21 @@ final class Converters {
     Dyn x = c.activation(0);
     long axis = c.attrs().integer("axis", c.opset() < 13 ? 1 : -1);
     if (axis < 0) axis += x.onnxRank();
-    // Over N x C x 1 x 1 (a global pooling's output) axis 1 is the channels, the features, at every opset
-    // (before 13 Softmax flattens from its axis on: C x 1 x 1 is C values); axes 2 and 3 would give ones.
-    // On a feature map axis 1 is the channels at each pixel from opset 13 on; before, it meant all of C x H x W at once.
+    // Over N x C x 1 x 1 (a global pooling's output) axis 1 is the channels, the features, at every
+    // opset
+    // (before 13 Softmax flattens from its axis on: C x 1 x 1 is C values); axes 2 and 3 would give
+    // ones.
+    // On a feature map axis 1 is the channels at each pixel from opset 13 on; before, it meant all
+    // of C x H x W at once.
     boolean features = x.onnxRank() == 2 ? axis == 1 : (x.pooled() || c.opset() >= 13) && axis == 1;
     if (!features) {
-      throw c.attrs().unsupported("axis", String.valueOf(c.attrs().integer("axis", c.opset() < 13 ? 1 : -1)),
-          x.pooled() ? "1 (the channels of an N x C x 1 x 1 input)"
-              : "the feature axis of an N x F input, or the channels (axis 1) of a feature map from opset 13 on");
+      throw c.attrs()
+          .unsupported(
+              "axis",
+              String.valueOf(c.attrs().integer("axis", c.opset() < 13 ? 1 : -1)),
+              x.pooled()
+                  ? "1 (the channels of an N x C x 1 x 1 input)"
+                  : "the feature axis of an N x F input, or the channels (axis 1) of a feature map from opset 13 on");
     }
     c.out(g.emit(c, new Op.Softmax(), List.of(x), Map.of(), x.pooled()));
   }
@@ -503,8 +613,8 @@ final class Converters {
     int big = 0;
     for (long d : k.dims()) if (d != 1) big++;
     if (k.size() != n || big > 1) {
-      throw new OnnxFormatException("ONNX node " + c.label() + " has " + role + " " + k.describe() + " where "
-          + n + " values, one per channel, are needed.");
+      throw new OnnxFormatException("ONNX node " + c.label() + " has " + role + " " + k.describe()
+          + " where " + n + " values, one per channel, are needed.");
     }
     return k.reshape(n);
   }

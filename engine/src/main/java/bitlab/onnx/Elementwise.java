@@ -15,25 +15,50 @@ import onnx.Onnx.GraphProto;
 final class Elementwise {
   private Elementwise() {}
 
-  static void nodes(GraphProto.Builder g, Model model, Node n, List<String> in, OnnxExport.Scalars scalars, Set<String> taken) {
+  static void nodes(
+      GraphProto.Builder g,
+      Model model,
+      Node n,
+      List<String> in,
+      OnnxExport.Scalars scalars,
+      Set<String> taken) {
     Op op = n.op();
     String name = n.name();
     String x = in.get(0);
     if (op instanceof Op.Sigmoid) {
       g.addNode(OnnxExport.node("Sigmoid", name, in, name));
     } else if (op instanceof Op.HardSigmoid h) {
-      g.addNode(OnnxExport.node("HardSigmoid", name, in, name, OnnxExport.real("alpha", (float) h.alpha()), OnnxExport.real("beta", (float) h.beta())));
+      g.addNode(OnnxExport.node(
+          "HardSigmoid",
+          name,
+          in,
+          name,
+          OnnxExport.real("alpha", (float) h.alpha()),
+          OnnxExport.real("beta", (float) h.beta())));
     } else if (op instanceof Op.Clip c) {
-      g.addNode(OnnxExport.node("Clip", name, List.of(x, bound(c.min(), scalars), bound(c.max(), scalars)), name));
+      g.addNode(OnnxExport.node(
+          "Clip", name, List.of(x, bound(c.min(), scalars), bound(c.max(), scalars)), name));
     } else if (op instanceof Op.Silu || op instanceof Op.HardSwish) {
       String gate = OnnxExport.fresh(name + ".gate", taken);
       if (op instanceof Op.Silu) g.addNode(OnnxExport.node("Sigmoid", gate, in, gate));
-      else g.addNode(OnnxExport.node("HardSigmoid", gate, in, gate, OnnxExport.real("alpha", 1f / 6), OnnxExport.real("beta", 0.5f)));
+      else
+        g.addNode(OnnxExport.node(
+            "HardSigmoid",
+            gate,
+            in,
+            gate,
+            OnnxExport.real("alpha", 1f / 6),
+            OnnxExport.real("beta", 0.5f)));
       g.addNode(OnnxExport.node("Mul", name, List.of(x, gate), name));
     } else if (op instanceof Op.Mul) {
-      g.addNode(OnnxExport.node("Mul", name, List.of(gated(g, model, n, in, 0, taken), gated(g, model, n, in, 1, taken)), name));
+      g.addNode(OnnxExport.node(
+          "Mul",
+          name,
+          List.of(gated(g, model, n, in, 0, taken), gated(g, model, n, in, 1, taken)),
+          name));
     } else {
-      throw new OnnxException("Node '" + name + "' (" + op.type() + ") has no ONNX export in bitlab yet.");
+      throw new OnnxException(
+          "Node '" + name + "' (" + op.type() + ") has no ONNX export in bitlab yet.");
     }
   }
 
@@ -43,7 +68,8 @@ final class Elementwise {
   }
 
   /** Input {@code i} of a Mul as ONNX must see it: a per-channel vector beside a feature map unsqueezed to N x C x 1 x 1. */
-  private static String gated(GraphProto.Builder g, Model model, Node n, List<String> in, int i, Set<String> taken) {
+  private static String gated(
+      GraphProto.Builder g, Model model, Node n, List<String> in, int i, Set<String> taken) {
     String v = in.get(i);
     if (n.shape().rank() == model.node(n.inputs().get(i)).shape().rank()) return v;
     String axes = OnnxExport.longs(g, n.name() + ".axes", taken, 2, 3);

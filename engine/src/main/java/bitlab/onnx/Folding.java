@@ -29,8 +29,12 @@ final class Folding {
       case "Reshape" -> reshape(c);
       case "Flatten" -> flatten(c);
       case "Add", "Sub", "Mul", "Div" -> arithmetic(c);
-      default -> throw new UnsupportedOperatorException(c.display(), c.opType(), " on constant inputs (bitlab folds only "
-          + "Constant, ConstantOfShape, Identity, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Reshape, Flatten, Add, Sub, Mul and Div)");
+      default ->
+        throw new UnsupportedOperatorException(
+            c.display(),
+            c.opType(),
+            " on constant inputs (bitlab folds only "
+                + "Constant, ConstantOfShape, Identity, Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Reshape, Flatten, Add, Sub, Mul and Div)");
     };
   }
 
@@ -50,7 +54,8 @@ final class Folding {
   private static Const constant(Call c) {
     Attributes a = c.attrs();
     if (a.has("value")) return Tensors.read(a.raw("value").getT(), c.proto().getOutput(0), null);
-    if (a.has("value_float")) return Const.floats(new long[0], new float[] {a.raw("value_float").getF()});
+    if (a.has("value_float"))
+      return Const.floats(new long[0], new float[] {a.raw("value_float").getF()});
     if (a.has("value_int")) return Const.scalar(a.raw("value_int").getI());
     if (a.has("value_ints")) return Const.vector(a.ints("value_ints", new long[0]));
     AttributeProto f = a.raw("value_floats");
@@ -59,7 +64,9 @@ final class Folding {
       for (int i = 0; i < v.length; i++) v[i] = f.getFloats(i);
       return Const.floats(new long[] {v.length}, v);
     }
-    throw c.attrs().unsupported("its value", "a sparse or string tensor", "value, value_float(s) or value_int(s)");
+    throw c.attrs()
+        .unsupported(
+            "its value", "a sparse or string tensor", "value, value_float(s) or value_int(s)");
   }
 
   /** A tensor of the given shape filled with the {@code value} attribute's one element (0.0f when absent). */
@@ -67,12 +74,19 @@ final class Folding {
     long[] dims = c.constant(0, "input (the shape)").asLongs();
     long n = 1;
     for (long d : dims) {
-      if (d < 0 || d == Const.BATCH) throw c.attrs().unsupported("the shape", java.util.Arrays.toString(dims), "fixed non-negative sizes");
+      if (d < 0 || d == Const.BATCH)
+        throw c.attrs()
+            .unsupported("the shape", java.util.Arrays.toString(dims), "fixed non-negative sizes");
       n *= d;
-      if (n > Integer.MAX_VALUE) throw c.attrs().unsupported("the shape", java.util.Arrays.toString(dims), "fewer than 2^31 elements");
+      if (n > Integer.MAX_VALUE)
+        throw c.attrs()
+            .unsupported("the shape", java.util.Arrays.toString(dims), "fewer than 2^31 elements");
     }
-    Const fill = c.attrs().has("value") ? Tensors.read(c.attrs().raw("value").getT(), c.proto().getOutput(0) + " fill", null) : null;
-    if (fill != null && fill.size() != 1) throw c.attrs().unsupported("value", fill.describe(), "a one-element tensor");
+    Const fill = c.attrs().has("value")
+        ? Tensors.read(c.attrs().raw("value").getT(), c.proto().getOutput(0) + " fill", null)
+        : null;
+    if (fill != null && fill.size() != 1)
+      throw c.attrs().unsupported("value", fill.describe(), "a one-element tensor");
     if (fill != null && fill.integer()) {
       long[] v = new long[(int) n];
       Arrays.fill(v, fill.longs()[0]);
@@ -89,13 +103,16 @@ final class Folding {
     int r = data.rank();
     long axis = c.attrs().integer("axis", 0);
     if (axis < 0) axis += r;
-    if (r == 0 || axis < 0 || axis >= r) throw c.attrs().unsupported("axis", String.valueOf(axis), "an axis of the rank-" + r + " data");
+    if (r == 0 || axis < 0 || axis >= r)
+      throw c.attrs()
+          .unsupported("axis", String.valueOf(axis), "an axis of the rank-" + r + " data");
     long[] d = data.dims();
     int outer = (int) prod(d, 0, (int) axis);
     int inner = (int) prod(d, (int) axis + 1, r);
     long n = d[(int) axis];
     long[] ix = idx.asLongs();
-    long[] outDims = concat(Arrays.copyOfRange(d, 0, (int) axis), idx.dims(), Arrays.copyOfRange(d, (int) axis + 1, r));
+    long[] outDims = concat(
+        Arrays.copyOfRange(d, 0, (int) axis), idx.dims(), Arrays.copyOfRange(d, (int) axis + 1, r));
     int total = outer * ix.length * inner;
     long[] lv = data.integer() ? new long[total] : null;
     float[] fv = data.integer() ? null : new float[total];
@@ -103,7 +120,9 @@ final class Folding {
     for (int a = 0; a < outer; a++) {
       for (long i : ix) {
         long j = i < 0 ? i + n : i;
-        if (j < 0 || j >= n) throw c.attrs().unsupported("index", String.valueOf(i), "indices within the " + n + " entries");
+        if (j < 0 || j >= n)
+          throw c.attrs()
+              .unsupported("index", String.valueOf(i), "indices within the " + n + " entries");
         int from = (int) ((a * n + j) * inner);
         if (lv != null) System.arraycopy(data.longs(), from, lv, o, inner);
         else System.arraycopy(data.floats(), from, fv, o, inner);
@@ -121,7 +140,9 @@ final class Folding {
   private static Const unsqueeze(Call c) {
     Const x = c.constant(0, "data");
     long[] ax = axes(c, 1);
-    if (ax == null) throw new OnnxFormatException("ONNX node " + c.label() + " has no axes; the file is malformed.");
+    if (ax == null)
+      throw new OnnxFormatException(
+          "ONNX node " + c.label() + " has no axes; the file is malformed.");
     int r = x.rank() + ax.length;
     boolean[] inserted = new boolean[r];
     for (long a : ax) inserted[(int) (a < 0 ? a + r : a)] = true;
@@ -145,7 +166,8 @@ final class Folding {
 
   private static Const concat(Call c) {
     List<Const> in = new ArrayList<>();
-    for (int i = 0; i < c.inputs(); i++) if (c.present(i)) in.add(c.constant(i, "input " + (i + 1)));
+    for (int i = 0; i < c.inputs(); i++)
+      if (c.present(i)) in.add(c.constant(i, "input " + (i + 1)));
     Const first = in.get(0);
     int r = first.rank();
     long axis = c.attrs().integer("axis", 0);
@@ -177,7 +199,9 @@ final class Folding {
 
   private static Const slice(Call c) {
     Const x = c.constant(0, "data");
-    if (x.rank() != 1) throw new UnsupportedOperatorException(c.display(), "Slice", " on a rank-" + x.rank() + " constant (bitlab folds 1-D slices)");
+    if (x.rank() != 1)
+      throw new UnsupportedOperatorException(
+          c.display(), "Slice", " on a rank-" + x.rank() + " constant (bitlab folds 1-D slices)");
     long start;
     long end;
     long step = 1;
@@ -198,7 +222,8 @@ final class Folding {
     List<Integer> picked = new ArrayList<>();
     for (long i = start; step > 0 ? i < end : i > end; i += step) picked.add((int) i);
     long[] dims = {picked.size()};
-    if (x.integer()) return Const.longs(dims, picked.stream().mapToLong(i -> x.longs()[i]).toArray());
+    if (x.integer())
+      return Const.longs(dims, picked.stream().mapToLong(i -> x.longs()[i]).toArray());
     float[] f = new float[picked.size()];
     for (int i = 0; i < f.length; i++) f[i] = x.floats()[picked.get(i)];
     return Const.floats(dims, f);
@@ -207,7 +232,8 @@ final class Folding {
   private static Const cast(Call c) {
     Const x = c.constant(0, "input");
     int to = (int) c.attrs().integer("to", 0);
-    boolean toFloat = to == DataType.FLOAT_VALUE || to == DataType.DOUBLE_VALUE || to == DataType.FLOAT16_VALUE;
+    boolean toFloat =
+        to == DataType.FLOAT_VALUE || to == DataType.DOUBLE_VALUE || to == DataType.FLOAT16_VALUE;
     return toFloat ? Const.floats(x.dims(), x.asFloats()) : Const.longs(x.dims(), x.asLongs());
   }
 
@@ -232,7 +258,9 @@ final class Folding {
     Const b = c.constant(1, "B");
     for (Const k : List.of(a, b)) {
       if (k.integer() && Arrays.stream(k.longs()).anyMatch(v -> v == Const.BATCH)) {
-        throw c.attrs().unsupported("an operand", k.describe(), "constants that do not depend on the batch size");
+        throw c.attrs()
+            .unsupported(
+                "an operand", k.describe(), "constants that do not depend on the batch size");
       }
     }
     int r = Math.max(a.rank(), b.rank());
@@ -241,15 +269,18 @@ final class Folding {
       long x = dim(a, i, r);
       long y = dim(b, i, r);
       if (x != y && x != 1 && y != 1) {
-        throw new OnnxFormatException("ONNX node " + c.label() + " combines constants of shapes " + Arrays.toString(a.dims())
-            + " and " + Arrays.toString(b.dims()) + ", which do not broadcast; the file is malformed.");
+        throw new OnnxFormatException("ONNX node " + c.label() + " combines constants of shapes "
+            + Arrays.toString(a.dims()) + " and " + Arrays.toString(b.dims())
+            + ", which do not broadcast; the file is malformed.");
       }
       d[i] = Math.max(x, y);
     }
     long total = 1;
     for (long x : d) {
       total *= x;
-      if (total > Integer.MAX_VALUE) throw c.attrs().unsupported("the broadcast shape", Arrays.toString(d), "fewer than 2^31 elements");
+      if (total > Integer.MAX_VALUE)
+        throw c.attrs()
+            .unsupported("the broadcast shape", Arrays.toString(d), "fewer than 2^31 elements");
     }
     int n = (int) total;
     boolean integer = a.integer() && b.integer();
@@ -262,12 +293,23 @@ final class Folding {
       if (integer) {
         long x = a.longs()[ia];
         long y = b.longs()[ib];
-        if (op.equals("Div") && y == 0) throw c.attrs().unsupported("the divisor", b.describe(), "non-zero integers");
-        lv[o] = switch (op) { case "Add" -> x + y; case "Sub" -> x - y; case "Mul" -> x * y; default -> x / y; };
+        if (op.equals("Div") && y == 0)
+          throw c.attrs().unsupported("the divisor", b.describe(), "non-zero integers");
+        lv[o] = switch (op) {
+          case "Add" -> x + y;
+          case "Sub" -> x - y;
+          case "Mul" -> x * y;
+          default -> x / y;
+        };
       } else {
         float x = a.asFloats()[ia];
         float y = b.asFloats()[ib];
-        fv[o] = switch (op) { case "Add" -> x + y; case "Sub" -> x - y; case "Mul" -> x * y; default -> x / y; };
+        fv[o] = switch (op) {
+          case "Add" -> x + y;
+          case "Sub" -> x - y;
+          case "Mul" -> x * y;
+          default -> x / y;
+        };
       }
     }
     return integer ? Const.longs(d, lv) : Const.floats(d, fv);

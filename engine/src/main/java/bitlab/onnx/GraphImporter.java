@@ -48,7 +48,9 @@ final class GraphImporter {
       return s;
     }
 
-    int onnxRank() { return pooled ? 4 : shape.rank() + 1; }
+    int onnxRank() {
+      return pooled ? 4 : shape.rank() + 1;
+    }
   }
 
   /** A bitlab node under construction (a later Add may still give a Linear its bias). */
@@ -87,19 +89,33 @@ final class GraphImporter {
     this.baseDir = baseDir;
   }
 
-  int opset() { return opset; }
+  int opset() {
+    return opset;
+  }
 
-  long declaredBatch() { return declaredBatch; }
+  long declaredBatch() {
+    return declaredBatch;
+  }
 
-  Object value(String name) { return values.get(name); }
+  Object value(String name) {
+    return values.get(name);
+  }
 
-  int uses(String value) { return uses.getOrDefault(value, 0); }
+  int uses(String value) {
+    return uses.getOrDefault(value, 0);
+  }
 
-  void define(String value, Object v) { values.put(value, v); }
+  void define(String value, Object v) {
+    values.put(value, v);
+  }
 
-  Pending producer(Dyn d) { return byName.get(d.node()); }
+  Pending producer(Dyn d) {
+    return byName.get(d.node());
+  }
 
-  Shape shapeOf(String node) { return shapes.get(node); }
+  Shape shapeOf(String node) {
+    return shapes.get(node);
+  }
 
   /** Appends a bitlab node for ONNX node {@code c}; its shape is inferred (and checked) at once. */
   Dyn emit(Call c, Op op, List<Dyn> in, Map<String, Const> params, boolean pooled) {
@@ -109,9 +125,11 @@ final class GraphImporter {
     try {
       out = op.infer(name, inShapes);
     } catch (ModelException e) {
-      throw new OnnxFormatException("ONNX node " + c.label() + " does not fit bitlab's graph: " + e.getMessage(), e);
+      throw new OnnxFormatException(
+          "ONNX node " + c.label() + " does not fit bitlab's graph: " + e.getMessage(), e);
     }
-    Pending p = new Pending(name, op, in.stream().map(Dyn::node).toList(), params, c.proto().getOutput(0));
+    Pending p = new Pending(
+        name, op, in.stream().map(Dyn::node).toList(), params, c.proto().getOutput(0));
     pending.add(p);
     byName.put(name, p);
     shapes.put(name, out);
@@ -121,7 +139,8 @@ final class GraphImporter {
   Model run() {
     opset = opset(proto);
     GraphProto g = proto.getGraph();
-    for (TensorProto t : g.getInitializerList()) values.put(t.getName(), Tensors.read(t, t.getName(), baseDir));
+    for (TensorProto t : g.getInitializerList())
+      values.put(t.getName(), Tensors.read(t, t.getName(), baseDir));
     for (NodeProto n : g.getNodeList()) {
       for (String in : n.getInputList()) if (!in.isEmpty()) uses.merge(in, 1, Integer::sum);
     }
@@ -132,15 +151,18 @@ final class GraphImporter {
     Set<String> produced = new HashSet<>();
     for (NodeProto n : g.getNodeList()) produced.addAll(n.getOutputList());
     List<ValueInfoProto> inputs = g.getInputList().stream()
-        .filter(v -> !values.containsKey(v.getName()) && !produced.contains(v.getName())).toList();
+        .filter(v -> !values.containsKey(v.getName()) && !produced.contains(v.getName()))
+        .toList();
     if (inputs.size() != 1) {
-      throw new OnnxFormatException("The ONNX graph has " + inputs.size() + " inputs ("
-          + String.join(", ", inputs.stream().map(ValueInfoProto::getName).toList())
-          + "); bitlab imports models with exactly one input, a batch of images or feature vectors.");
+      throw new OnnxFormatException(
+          "The ONNX graph has " + inputs.size() + " inputs ("
+              + String.join(", ", inputs.stream().map(ValueInfoProto::getName).toList())
+              + "); bitlab imports models with exactly one input, a batch of images or feature vectors.");
     }
     if (g.getOutputCount() != 1) {
       throw new OnnxFormatException("The ONNX graph has " + g.getOutputCount() + " outputs ("
-          + String.join(", ", g.getOutputList().stream().map(ValueInfoProto::getName).toList())
+          + String.join(
+              ", ", g.getOutputList().stream().map(ValueInfoProto::getName).toList())
           + "); bitlab imports models with exactly one output, the logits or probabilities.");
     }
     Shape inputShape = inputShape(inputs.get(0));
@@ -155,7 +177,9 @@ final class GraphImporter {
     Object out = values.get(outName);
     if (!(out instanceof Dyn d) || d.node().equals("input")) {
       throw new OnnxFormatException("The ONNX graph's output '" + outName + "' is "
-          + (out == null ? "never computed" : out instanceof Const ? "a constant" : "its input unchanged")
+          + (out == null
+              ? "never computed"
+              : out instanceof Const ? "a constant" : "its input unchanged")
           + "; bitlab imports graphs that compute their output from their input.");
     }
     return build(inputShape, d);
@@ -173,8 +197,12 @@ final class GraphImporter {
     String name = null;
     for (StringStringEntryProto e : proto.getMetadataPropsList()) {
       if (e.getKey().equals(OnnxExport.META_MODEL)) name = e.getValue();
-      else if (!e.getKey().startsWith(OnnxExport.META_PREFIX) || e.getKey().equals(bitlab.data.Preprocessing.KEY)) {
-        meta.put(e.getKey(), e.getValue()); // bitlab's export provenance is dropped; the model's preprocessing is kept
+      else if (!e.getKey().startsWith(OnnxExport.META_PREFIX)
+          || e.getKey().equals(bitlab.data.Preprocessing.KEY)) {
+        meta.put(
+            e.getKey(),
+            e.getValue()); // bitlab's export provenance is dropped; the model's preprocessing is
+        // kept
       }
     }
     if (name == null || name.isBlank()) name = fallbackName;
@@ -189,7 +217,8 @@ final class GraphImporter {
     for (Pending p : pending) {
       if (!live.contains(p.name)) continue;
       b.node(p.name, p.op, p.inputs);
-      for (Map.Entry<String, Const> e : p.params.entrySet()) params.put(p.name + "." + e.getKey(), e.getValue().toArray());
+      for (Map.Entry<String, Const> e : p.params.entrySet())
+        params.put(p.name + "." + e.getKey(), e.getValue().toArray());
     }
     meta.forEach(b::meta);
     return b.build(params);
@@ -197,26 +226,34 @@ final class GraphImporter {
 
   private Shape inputShape(ValueInfoProto in) {
     String what = "The ONNX graph's input '" + in.getName() + "'";
-    if (!in.getType().hasTensorType()) throw new OnnxFormatException(what + " is not a tensor; bitlab imports image or vector inputs.");
+    if (!in.getType().hasTensorType())
+      throw new OnnxFormatException(
+          what + " is not a tensor; bitlab imports image or vector inputs.");
     int elem = in.getType().getTensorType().getElemType();
     if (elem != TensorProto.DataType.FLOAT_VALUE) {
-      throw new OnnxFormatException(what + " has element type " + Tensors.typeName(elem) + "; bitlab imports FP32 models.");
+      throw new OnnxFormatException(
+          what + " has element type " + Tensors.typeName(elem) + "; bitlab imports FP32 models.");
     }
-    List<TensorShapeProto.Dimension> dims = in.getType().getTensorType().getShape().getDimList();
+    List<TensorShapeProto.Dimension> dims =
+        in.getType().getTensorType().getShape().getDimList();
     if (dims.size() != 4 && dims.size() != 2) {
-      throw new OnnxFormatException(what + " has rank " + dims.size() + "; bitlab imports N x C x H x W images or N x F vectors.");
+      throw new OnnxFormatException(what + " has rank " + dims.size()
+          + "; bitlab imports N x C x H x W images or N x F vectors.");
     }
     int[] d = new int[dims.size() - 1];
     for (int i = 1; i < dims.size(); i++) {
       TensorShapeProto.Dimension dim = dims.get(i);
-      if (dim.getValueCase() != TensorShapeProto.Dimension.ValueCase.DIM_VALUE || dim.getDimValue() <= 0) {
-        throw new OnnxFormatException(what + " has a variable dimension " + i + " ('" + dim.getDimParam()
-            + "'); bitlab needs fixed channels, height and width: export with a fixed input size.");
+      if (dim.getValueCase() != TensorShapeProto.Dimension.ValueCase.DIM_VALUE
+          || dim.getDimValue() <= 0) {
+        throw new OnnxFormatException(
+            what + " has a variable dimension " + i + " ('" + dim.getDimParam()
+                + "'); bitlab needs fixed channels, height and width: export with a fixed input size.");
       }
       d[i - 1] = Math.toIntExact(dim.getDimValue());
     }
     TensorShapeProto.Dimension batch = dims.get(0);
-    if (batch.getValueCase() == TensorShapeProto.Dimension.ValueCase.DIM_VALUE) declaredBatch = batch.getDimValue();
+    if (batch.getValueCase() == TensorShapeProto.Dimension.ValueCase.DIM_VALUE)
+      declaredBatch = batch.getDimValue();
     return d.length == 3 ? Shape.image(d[0], d[1], d[2]) : Shape.vector(d[0]);
   }
 
@@ -227,8 +264,9 @@ final class GraphImporter {
     }
     if (v < 0) v = proto.getIrVersion() <= 2 ? 1 : -1;
     if (v < MIN_OPSET || v > MAX_OPSET) {
-      throw new OnnxFormatException("The ONNX model uses opset " + v + " of the default domain; bitlab imports opsets "
-          + MIN_OPSET + " to " + MAX_OPSET + " (re-export it with, for example, opset_version=17).");
+      throw new OnnxFormatException("The ONNX model uses opset " + v
+          + " of the default domain; bitlab imports opsets " + MIN_OPSET + " to " + MAX_OPSET
+          + " (re-export it with, for example, opset_version=17).");
     }
     return (int) v;
   }

@@ -22,7 +22,8 @@ import org.nd4j.shade.protobuf.UnknownFieldSet;
 final class Names {
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.\\-]+");
   /** Operators PyTorch emits from functions rather than modules: the scope alone would not say what they are. */
-  private static final Set<String> FUNCTIONAL = Set.of("Add", "Concat", "Flatten", "Reshape", "MatMul");
+  private static final Set<String> FUNCTIONAL =
+      Set.of("Add", "Concat", "Flatten", "Reshape", "MatMul");
 
   private final Set<String> used = new HashSet<>();
 
@@ -55,7 +56,8 @@ final class Names {
       String scope = joinScopes(segs, end);
       if (opSeg == null) name = scope;
       else if (scope.isEmpty()) name = opSeg.toLowerCase(Locale.ROOT);
-      else name = FUNCTIONAL.contains(opType) ? scope + "." + opSeg.toLowerCase(Locale.ROOT) : scope;
+      else
+        name = FUNCTIONAL.contains(opType) ? scope + "." + opSeg.toLowerCase(Locale.ROOT) : scope;
     } else {
       name = raw;
     }
@@ -87,11 +89,14 @@ final class Names {
       }
     }
     if (scopes == null || scopes.isEmpty()) return null;
-    List<String> path = scopes.subList(0, scopes.size() - 1).stream().filter(s -> !s.isEmpty()).toList();
+    List<String> path =
+        scopes.subList(0, scopes.size() - 1).stream().filter(s -> !s.isEmpty()).toList();
     String own = scopes.get(scopes.size() - 1).replaceFirst("_\\d+$", "");
     if (path.isEmpty()) return own;
     String module = path.get(path.size() - 1);
-    boolean leafLayer = classes != null && classes.size() >= 2 && classes.get(classes.size() - 2).startsWith("torch.nn.modules.");
+    boolean leafLayer = classes != null
+        && classes.size() >= 2
+        && classes.get(classes.size() - 2).startsWith("torch.nn.modules.");
     return leafLayer ? module : module + "." + own;
   }
 

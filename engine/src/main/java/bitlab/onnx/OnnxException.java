@@ -7,7 +7,11 @@ import bitlab.model.ModelException;
  * attribute and says what to do. The subclasses tell the kinds of failure apart.
  */
 public class OnnxException extends ModelException {
-  public OnnxException(String message) { super(message); }
+  public OnnxException(String message) {
+    super(message);
+  }
 
-  public OnnxException(String message, Throwable cause) { super(message, cause); }
+  public OnnxException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

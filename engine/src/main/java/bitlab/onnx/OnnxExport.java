@@ -35,6 +35,7 @@ public final class OnnxExport {
   public static final int OPSET = 13;
   /** ONNX IR version 7 is the one that introduced opset 13. */
   static final int IR_VERSION = 7;
+
   static final String META_PREFIX = "bitlab.";
   static final String META_MODEL = "bitlab.model";
 
@@ -51,9 +52,12 @@ public final class OnnxExport {
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
-      throw new OnnxFileException("Cannot write '" + path + "': the folder '" + dir + "' does not exist; create it first.");
+      throw new OnnxFileException(
+          "Cannot write '" + path + "': the folder '" + dir + "' does not exist; create it first.");
     }
-    if (Files.isDirectory(target)) throw new OnnxFileException("Cannot write '" + path + "': it is a directory; give a file name such as model.onnx.");
+    if (Files.isDirectory(target))
+      throw new OnnxFileException(
+          "Cannot write '" + path + "': it is a directory; give a file name such as model.onnx.");
   }
 
   /** Writes {@code bytes} to {@code path} whole or not at all ({@link bitlab.files.WholeFile}). */
@@ -62,8 +66,10 @@ public final class OnnxExport {
     try {
       bitlab.files.WholeFile.write(path, bytes);
     } catch (IOException e) {
-      throw new OnnxFileException("Could not write the ONNX file '" + path + "' (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + "); nothing was written.", e);
+      throw new OnnxFileException(
+          "Could not write the ONNX file '" + path + "' (" + e.getClass().getSimpleName() + ": "
+              + e.getMessage() + "); nothing was written.",
+          e);
     }
   }
 
@@ -94,8 +100,12 @@ public final class OnnxExport {
     Node out = model.output();
     g.addOutput(valueInfo(out.name(), out.shape()));
 
-    ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("bitlab").setProducerVersion(version())
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g)
+    ModelProto.Builder m = ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .setProducerName("bitlab")
+        .setProducerVersion(version())
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setGraph(g)
         .setDocString("bitlab model '" + model.name() + "', FP32");
     model.metadata().forEach((k, v) -> m.addMetadataProps(entry(k, v)));
     m.addMetadataProps(entry(META_MODEL, model.name()));
@@ -106,21 +116,46 @@ public final class OnnxExport {
   }
 
   /** The ONNX nodes for one bitlab node: one, except GlobalAvgPool (GlobalAveragePool, then Flatten to N x C). */
-  static void nodes(GraphProto.Builder g, Model model, Node n, List<String> in, Scalars scalars, Set<String> taken) {
+  static void nodes(
+      GraphProto.Builder g,
+      Model model,
+      Node n,
+      List<String> in,
+      Scalars scalars,
+      Set<String> taken) {
     Op op = n.op();
     String name = n.name();
     if (op instanceof Op.Conv2d c) {
       List<String> inputs = new ArrayList<>(List.of(in.get(0), n.param("weight")));
       if (c.bias()) inputs.add(n.param("bias"));
-      g.addNode(node("Conv", name, inputs, name, ints("kernel_shape", c.kernelH(), c.kernelW()), ints("strides", c.stride(), c.stride()),
-          ints("pads", c.padH(), c.padW(), c.padH(), c.padW()), ints("dilations", c.dilationH(), c.dilationW()), integer("group", c.groups())));
+      g.addNode(node(
+          "Conv",
+          name,
+          inputs,
+          name,
+          ints("kernel_shape", c.kernelH(), c.kernelW()),
+          ints("strides", c.stride(), c.stride()),
+          ints("pads", c.padH(), c.padW(), c.padH(), c.padW()),
+          ints("dilations", c.dilationH(), c.dilationW()),
+          integer("group", c.groups())));
     } else if (op instanceof Op.Linear l) {
       List<String> inputs = new ArrayList<>(List.of(in.get(0), n.param("weight")));
       if (l.bias()) inputs.add(n.param("bias"));
-      g.addNode(node("Gemm", name, inputs, name, real("alpha", 1f), real("beta", 1f), integer("transB", 1)));
+      g.addNode(node(
+          "Gemm", name, inputs, name, real("alpha", 1f), real("beta", 1f), integer("transB", 1)));
     } else if (op instanceof Op.BatchNorm b) {
-      g.addNode(node("BatchNormalization", name, List.of(in.get(0), n.param("weight"), n.param("bias"), n.param("running_mean"),
-          n.param("running_var")), name, real("epsilon", (float) b.epsilon()), real("momentum", (float) Attributes.oneMinus(b.momentum()))));
+      g.addNode(node(
+          "BatchNormalization",
+          name,
+          List.of(
+              in.get(0),
+              n.param("weight"),
+              n.param("bias"),
+              n.param("running_mean"),
+              n.param("running_var")),
+          name,
+          real("epsilon", (float) b.epsilon()),
+          real("momentum", (float) Attributes.oneMinus(b.momentum()))));
     } else if (op instanceof Op.Relu) {
       g.addNode(node("Relu", name, in, name));
     } else if (op instanceof Op.Relu6) {
@@ -131,15 +166,51 @@ public final class OnnxExport {
       Shape x = n.shape();
       String grouped = fresh(name + ".grouped", taken);
       String moved = fresh(name + ".transposed", taken);
-      g.addNode(node("Reshape", fresh(name + ".group", taken), List.of(in.get(0),
-          longs(g, name + ".shape5", taken, 0, s.groups(), x.channels() / s.groups(), x.height(), x.width())), grouped));
-      g.addNode(node("Transpose", fresh(name + ".transpose", taken), List.of(grouped), moved, ints("perm", 0, 2, 1, 3, 4)));
-      g.addNode(node("Reshape", name, List.of(moved, longs(g, name + ".shape4", taken, 0, x.channels(), x.height(), x.width())), name));
+      g.addNode(node(
+          "Reshape",
+          fresh(name + ".group", taken),
+          List.of(
+              in.get(0),
+              longs(
+                  g,
+                  name + ".shape5",
+                  taken,
+                  0,
+                  s.groups(),
+                  x.channels() / s.groups(),
+                  x.height(),
+                  x.width())),
+          grouped));
+      g.addNode(node(
+          "Transpose",
+          fresh(name + ".transpose", taken),
+          List.of(grouped),
+          moved,
+          ints("perm", 0, 2, 1, 3, 4)));
+      g.addNode(node(
+          "Reshape",
+          name,
+          List.of(moved, longs(g, name + ".shape4", taken, 0, x.channels(), x.height(), x.width())),
+          name));
     } else if (op instanceof Op.ChannelSlice s) {
-      g.addNode(node("Slice", name, List.of(in.get(0), longs(g, name + ".starts", taken, s.start()),
-          longs(g, name + ".ends", taken, s.start() + s.count()), longs(g, name + ".axes", taken, 1)), name));
+      g.addNode(node(
+          "Slice",
+          name,
+          List.of(
+              in.get(0),
+              longs(g, name + ".starts", taken, s.start()),
+              longs(g, name + ".ends", taken, s.start() + s.count()),
+              longs(g, name + ".axes", taken, 1)),
+          name));
     } else if (op instanceof Op.Lrn l) {
-      g.addNode(node("LRN", name, in, name, integer("size", l.size()), real("alpha", (float) l.alpha()), real("beta", (float) l.beta()),
+      g.addNode(node(
+          "LRN",
+          name,
+          in,
+          name,
+          integer("size", l.size()),
+          real("alpha", (float) l.alpha()),
+          real("beta", (float) l.beta()),
           real("bias", (float) l.bias())));
     } else if (op instanceof Op.Add) {
       g.addNode(node("Add", name, in, name));
@@ -147,22 +218,37 @@ public final class OnnxExport {
       g.addNode(node("Concat", name, in, name, integer("axis", 1)));
     } else if (op instanceof Op.MaxPool p) {
       Op.Window k = p.window();
-      g.addNode(node("MaxPool", name, in, name, ints("kernel_shape", k.kernelH(), k.kernelW()), ints("strides", k.strideH(), k.strideW()),
+      g.addNode(node(
+          "MaxPool",
+          name,
+          in,
+          name,
+          ints("kernel_shape", k.kernelH(), k.kernelW()),
+          ints("strides", k.strideH(), k.strideW()),
           ints("pads", k.padTop(), k.padLeft(), k.padBottom(), k.padRight())));
     } else if (op instanceof Op.AvgPool p) {
       Op.Window k = p.window();
-      g.addNode(node("AveragePool", name, in, name, ints("kernel_shape", k.kernelH(), k.kernelW()), ints("strides", k.strideH(), k.strideW()),
-          ints("pads", k.padTop(), k.padLeft(), k.padBottom(), k.padRight()), integer("count_include_pad", 0)));
+      g.addNode(node(
+          "AveragePool",
+          name,
+          in,
+          name,
+          ints("kernel_shape", k.kernelH(), k.kernelW()),
+          ints("strides", k.strideH(), k.strideW()),
+          ints("pads", k.padTop(), k.padLeft(), k.padBottom(), k.padRight()),
+          integer("count_include_pad", 0)));
     } else if (op instanceof Op.GlobalAvgPool) {
       String pooled = fresh(name + ".nc11", taken);
       g.addNode(node("GlobalAveragePool", name, in, pooled));
-      g.addNode(node("Flatten", fresh(name + ".flatten", taken), List.of(pooled), name, integer("axis", 1)));
+      g.addNode(node(
+          "Flatten", fresh(name + ".flatten", taken), List.of(pooled), name, integer("axis", 1)));
     } else if (op instanceof Op.Flatten) {
       g.addNode(node("Flatten", name, in, name, integer("axis", 1)));
     } else if (op instanceof Op.Softmax) {
       g.addNode(node("Softmax", name, in, name, integer("axis", 1)));
     } else {
-      throw new OnnxException("Node '" + name + "' (" + op.type() + ") has no ONNX export in bitlab yet.");
+      throw new OnnxException(
+          "Node '" + name + "' (" + op.type() + ") has no ONNX export in bitlab yet.");
     }
   }
 
@@ -179,7 +265,9 @@ public final class OnnxExport {
 
     String get(float v) {
       return names.computeIfAbsent(v, x -> {
-        String name = fresh("const." + (x == Math.rint(x) ? String.valueOf((int) (float) x) : String.valueOf(x)), taken);
+        String name = fresh(
+            "const." + (x == Math.rint(x) ? String.valueOf((int) (float) x) : String.valueOf(x)),
+            taken);
         g.addInitializer(Tensors.scalar(name, x));
         return name;
       });
@@ -189,7 +277,10 @@ public final class OnnxExport {
   /** A fresh int64 vector initializer (shapes, axes, slice bounds); returns its name. */
   static String longs(GraphProto.Builder g, String base, Set<String> taken, long... v) {
     String name = fresh(base, taken);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(v.length);
+    TensorProto.Builder t = TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(TensorProto.DataType.INT64_VALUE)
+        .addDims(v.length);
     for (long x : v) t.addInt64Data(x);
     g.addInitializer(t);
     return name;
@@ -201,31 +292,49 @@ public final class OnnxExport {
     return name;
   }
 
-  static NodeProto node(String type, String name, List<String> inputs, String output, AttributeProto... attrs) {
-    NodeProto.Builder b = NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs).addOutput(output);
+  static NodeProto node(
+      String type, String name, List<String> inputs, String output, AttributeProto... attrs) {
+    NodeProto.Builder b =
+        NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs).addOutput(output);
     for (AttributeProto a : attrs) b.addAttribute(a);
     return b.build();
   }
 
   static AttributeProto ints(String name, long... v) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long x : v) a.addInts(x);
     return a.build();
   }
 
   static AttributeProto integer(String name, long v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
   }
 
   static AttributeProto real(String name, float v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(v)
+        .build();
   }
 
   static ValueInfoProto valueInfo(String name, Shape shape) {
-    TensorShapeProto.Builder s = TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder()
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
     for (int d : shape.dims()) s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    TypeProto.Tensor t = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s).build();
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
+    TypeProto.Tensor t = TypeProto.Tensor.newBuilder()
+        .setElemType(TensorProto.DataType.FLOAT_VALUE)
+        .setShape(s)
+        .build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(t))
+        .build();
   }
 
   static StringStringEntryProto entry(String k, String v) {

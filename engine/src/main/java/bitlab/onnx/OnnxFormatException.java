@@ -5,7 +5,11 @@ package bitlab.onnx;
  * outputs, a data type other than FP32, an opset out of range, a graph that does not fit bitlab's IR.
  */
 public class OnnxFormatException extends OnnxException {
-  public OnnxFormatException(String message) { super(message); }
+  public OnnxFormatException(String message) {
+    super(message);
+  }
 
-  public OnnxFormatException(String message, Throwable cause) { super(message, cause); }
+  public OnnxFormatException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

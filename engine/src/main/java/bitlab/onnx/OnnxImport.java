@@ -27,10 +27,42 @@ public final class OnnxImport {
    * The ONNX operators bitlab imports. Identity, Dropout and Cast (to float) pass activations through;
    * Constant, Shape, Gather, Unsqueeze, Squeeze and Slice take part only in constant shape arithmetic.
    */
-  public static final List<String> SUPPORTED_OPERATORS = List.of("Conv", "Gemm", "MatMul", "Add", "BatchNormalization",
-      "Sum", "Mul", "Sub", "Div", "Relu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Concat", "Softmax",
-      "Identity", "Dropout", "Constant", "ConstantOfShape", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice", "Cast",
-      "Split", "Transpose", "LRN");
+  public static final List<String> SUPPORTED_OPERATORS = List.of(
+      "Conv",
+      "Gemm",
+      "MatMul",
+      "Add",
+      "BatchNormalization",
+      "Sum",
+      "Mul",
+      "Sub",
+      "Div",
+      "Relu",
+      "Sigmoid",
+      "HardSigmoid",
+      "HardSwish",
+      "Clip",
+      "MaxPool",
+      "AveragePool",
+      "GlobalAveragePool",
+      "ReduceMean",
+      "Flatten",
+      "Reshape",
+      "Concat",
+      "Softmax",
+      "Identity",
+      "Dropout",
+      "Constant",
+      "ConstantOfShape",
+      "Shape",
+      "Gather",
+      "Unsqueeze",
+      "Squeeze",
+      "Slice",
+      "Cast",
+      "Split",
+      "Transpose",
+      "LRN");
 
   private OnnxImport() {}
 
@@ -38,18 +70,23 @@ public final class OnnxImport {
   public static Model read(Path path) {
     if (!Files.exists(path)) {
       throw new OnnxFileException("There is no ONNX file at '" + path + "'"
-          + (path.isAbsolute() ? "" : " (resolved against " + Path.of("").toAbsolutePath() + ")") + "; check the path.");
+          + (path.isAbsolute() ? "" : " (resolved against " + Path.of("").toAbsolutePath() + ")")
+          + "; check the path.");
     }
-    if (Files.isDirectory(path)) throw new OnnxFileException("'" + path + "' is a directory, not an ONNX file; give the path of the .onnx file.");
+    if (Files.isDirectory(path))
+      throw new OnnxFileException(
+          "'" + path + "' is a directory, not an ONNX file; give the path of the .onnx file.");
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new OnnxFileException("There is no ONNX file at '" + path + "'; check the path.", e);
     } catch (AccessDeniedException e) {
-      throw new OnnxFileException("The ONNX file '" + path + "' cannot be read: permission denied.", e);
+      throw new OnnxFileException(
+          "The ONNX file '" + path + "' cannot be read: permission denied.", e);
     } catch (IOException e) {
-      throw new OnnxFileException("The ONNX file '" + path + "' cannot be read: " + e.getMessage(), e);
+      throw new OnnxFileException(
+          "The ONNX file '" + path + "' cannot be read: " + e.getMessage(), e);
     }
     Path dir = path.toAbsolutePath().getParent();
     return convert(parse(bytes, "The file '" + path + "'"), stem(path), dir);
@@ -57,7 +94,8 @@ public final class OnnxImport {
 
   /** Reads an ONNX model held in memory; {@code name} names the model unless bitlab wrote it (may be null). */
   public static Model read(byte[] bytes, String name) {
-    return convert(parse(bytes, name == null ? "The given bytes" : "The data '" + name + "'"), name, null);
+    return convert(
+        parse(bytes, name == null ? "The given bytes" : "The data '" + name + "'"), name, null);
   }
 
   /** Reads an ONNX model from a stream (read to its end, not closed). */
@@ -65,7 +103,10 @@ public final class OnnxImport {
     try {
       return read(in.readAllBytes(), name);
     } catch (IOException e) {
-      throw new OnnxFileException("Could not read the ONNX model " + (name == null ? "" : "'" + name + "' ") + "from its stream: " + e.getMessage(), e);
+      throw new OnnxFileException(
+          "Could not read the ONNX model " + (name == null ? "" : "'" + name + "' ")
+              + "from its stream: " + e.getMessage(),
+          e);
     }
   }
 
@@ -77,7 +118,10 @@ public final class OnnxImport {
     } catch (InvalidProtocolBufferException e) {
       throw notOnnx(what, bytes.length, e);
     }
-    if (proto.getIrVersion() <= 0 || !proto.hasGraph() || proto.getGraph().getNodeCount() == 0 || proto.getOpsetImportCount() == 0) {
+    if (proto.getIrVersion() <= 0
+        || !proto.hasGraph()
+        || proto.getGraph().getNodeCount() == 0
+        || proto.getOpsetImportCount() == 0) {
       throw notOnnx(what, bytes.length, null);
     }
     return proto;
@@ -92,7 +136,8 @@ public final class OnnxImport {
   private static Model convert(ModelProto proto, String name, Path dir) {
     Model m = new GraphImporter(proto, name, dir).run();
     try {
-      m.preprocessing(); // a declared preprocessing (metadata_props "bitlab.preprocessing") must be readable and fit the input
+      m.preprocessing(); // a declared preprocessing (metadata_props "bitlab.preprocessing") must
+      // be readable and fit the input
       m.preprocessing().ifPresent(m::withPreprocessing);
     } catch (bitlab.data.DataException | bitlab.model.ModelException e) {
       throw new OnnxFormatException(e.getMessage(), e);

@@ -17,22 +17,28 @@ final class Pools {
     Dyn x = c.image(0);
     long[] k = a.ints("kernel_shape", null);
     if (k == null || k.length != 2) {
-      throw new OnnxFormatException("ONNX node " + c.label() + " lacks a 2-D kernel_shape; the file is malformed.");
+      throw new OnnxFormatException(
+          "ONNX node " + c.label() + " lacks a 2-D kernel_shape; the file is malformed.");
     }
     requireOnes(c, "dilations");
     long[] s = a.ints("strides", new long[] {1, 1});
-    if (s.length != 2 || s[0] <= 0 || s[1] <= 0) throw a.unsupported("strides", s, "two positive strides (height, width)");
+    if (s.length != 2 || s[0] <= 0 || s[1] <= 0)
+      throw a.unsupported("strides", s, "two positive strides (height, width)");
     boolean ceil = a.integer("ceil_mode", 0) != 0;
     int[] p = window(c, x.shape(), k, s, ceil);
-    Op.Window w = new Op.Window((int) k[0], (int) k[1], (int) s[0], (int) s[1], p[0], p[1], p[2], p[3]);
+    Op.Window w =
+        new Op.Window((int) k[0], (int) k[1], (int) s[0], (int) s[1], p[0], p[1], p[2], p[3]);
     Op op;
     if (c.opType().equals("MaxPool")) {
       op = new Op.MaxPool(w);
     } else {
       boolean padded = p[0] + p[1] + p[2] + p[3] > 0;
       if (padded && a.integer("count_include_pad", 0) != 0) {
-        throw a.unsupported("count_include_pad", "1", "0 when padding is used (bitlab averages over the real cells only; "
-            + "in PyTorch use AvgPool2d(count_include_pad=False))");
+        throw a.unsupported(
+            "count_include_pad",
+            "1",
+            "0 when padding is used (bitlab averages over the real cells only; "
+                + "in PyTorch use AvgPool2d(count_include_pad=False))");
       }
       op = new Op.AvgPool(w);
     }
@@ -46,7 +52,10 @@ final class Pools {
    */
   private static int[] window(Call c, Shape x, long[] k, long[] s, boolean ceil) {
     Attributes a = c.attrs();
-    long[] p = given(c, new int[] {x.height(), x.width()}, new int[] {(int) k[0], (int) k[1]}, new int[] {(int) s[0], (int) s[1]});
+    long[] p =
+        given(c, new int[] {x.height(), x.width()}, new int[] {(int) k[0], (int) k[1]}, new int[] {
+          (int) s[0], (int) s[1]
+        });
     int[] in = {x.height(), x.width()};
     int[] out = new int[4];
     for (int i = 0; i < 2; i++) {
@@ -74,7 +83,7 @@ final class Pools {
         p = a.ints("pads", p);
         if (p.length != 4) throw a.unsupported("pads", p, "four values [top, left, bottom, right]");
       }
-      case "VALID" -> { }
+      case "VALID" -> {}
       case "SAME_UPPER", "SAME_LOWER" -> {
         for (int i = 0; i < 2; i++) {
           long out = (in[i] + stride[i] - 1) / stride[i];
@@ -92,7 +101,8 @@ final class Pools {
   /** The stride, which must be the same along height and width. */
   static int stride(Call c) {
     long[] s = c.attrs().ints("strides", new long[] {1, 1});
-    if (s.length != 2 || s[0] != s[1] || s[0] <= 0) throw c.attrs().unsupported("strides", s, "one positive stride for height and width");
+    if (s.length != 2 || s[0] != s[1] || s[0] <= 0)
+      throw c.attrs().unsupported("strides", s, "one positive stride for height and width");
     return (int) s[0];
   }
 
@@ -118,14 +128,18 @@ final class Pools {
       long end = p[i + 2];
       if (begin < 0 || end < 0) throw a.unsupported("pads", p, "non-negative padding");
       long span = in[i] + begin + end - k[i];
-      long wanted = (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
+      long wanted =
+          (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
       long symmetric = Math.floorDiv(in[i] + 2 * begin - k[i], stride) + 1;
       if (begin > end || wanted != symmetric) {
         String what = ceil && begin == end ? "ceil_mode" : "pads";
         String value = ceil && begin == end ? "1" : Arrays.toString(p);
-        throw a.unsupported(what, value, ceil && begin == end
-            ? "0, or sizes where rounding up adds no window"
-            : "symmetric padding, or extra padding at the end that no window reaches");
+        throw a.unsupported(
+            what,
+            value,
+            ceil && begin == end
+                ? "0, or sizes where rounding up adds no window"
+                : "symmetric padding, or extra padding at the end that no window reaches");
       }
       sym[i] = (int) begin;
     }

@@ -47,8 +47,9 @@ import onnx.Onnx.OperatorSetIdProto;
  * where bitlab's narrow range stops at -127; predictions agree, bits need not.
  */
 public final class QdqExport {
-  static final String CONTAINERS = "Weight codes are %s, bias codes int32, activation codes uint8 (unsigned) or %s (signed); "
-      + "quantizers below 8 bits keep their codes in 8-bit containers, in their own range (a Clip before each QuantizeLinear).";
+  static final String CONTAINERS =
+      "Weight codes are %s, bias codes int32, activation codes uint8 (unsigned) or %s (signed); "
+          + "quantizers below 8 bits keep their codes in 8-bit containers, in their own range (a Clip before each QuantizeLinear).";
 
   private QdqExport() {}
 
@@ -104,18 +105,26 @@ public final class QdqExport {
         for (String i : n.inputs()) in.add(valueOf.get(i));
         ActivationQuant view = q.view(n.name());
         if (view != null) {
-          // A narrower copy of a wide tensor for this layer alone (the residual stream's 4-bit view): one more
-          // QuantizeLinear -> DequantizeLinear on the dequantized wide values, shared by the layers reading it.
+          // A narrower copy of a wide tensor for this layer alone (the residual stream's 4-bit
+          // view): one more
+          // QuantizeLinear -> DequantizeLinear on the dequantized wide values, shared by the layers
+          // reading it.
           String key = in.get(0) + "@" + QuantizedModel.viewName(view);
           String narrow = views.computeIfAbsent(key, k -> qdq.activation(in.get(0), view, true));
           in.set(0, narrow);
         }
         if (n.op() instanceof Op.GlobalAvgPool && point != null) {
-          // Quantized right after the pool (where ONNX Runtime fuses it), again after the flatten (lossless).
+          // Quantized right after the pool (where ONNX Runtime fuses it), again after the flatten
+          // (lossless).
           String pooled = OnnxExport.fresh(n.name() + ".nc11", taken);
           g.addNode(OnnxExport.node("GlobalAveragePool", n.name(), in, pooled));
           String dq = qdq.activation(pooled, point, true);
-          g.addNode(OnnxExport.node("Flatten", OnnxExport.fresh(n.name() + ".flatten", taken), List.of(dq), n.name(), OnnxExport.integer("axis", 1)));
+          g.addNode(OnnxExport.node(
+              "Flatten",
+              OnnxExport.fresh(n.name() + ".flatten", taken),
+              List.of(dq),
+              n.name(),
+              OnnxExport.integer("axis", 1)));
           value = qdq.activation(n.name(), point, false);
           gridOf.put(n.name(), point);
           valueOf.put(n.name(), value);
@@ -127,7 +136,10 @@ public final class QdqExport {
         if (point != null) {
           value = qdq.activation(value, point, true);
           gridOf.put(n.name(), point);
-        } else if ((n.op() instanceof Op.MaxPool || n.op() instanceof Op.Flatten || n.op() instanceof Op.ChannelMap) && gridOf.containsKey(n.inputs().get(0))) {
+        } else if ((n.op() instanceof Op.MaxPool
+                || n.op() instanceof Op.Flatten
+                || n.op() instanceof Op.ChannelMap)
+            && gridOf.containsKey(n.inputs().get(0))) {
           ActivationQuant grid = gridOf.get(n.inputs().get(0));
           value = qdq.activation(value, grid, false);
           gridOf.put(n.name(), grid);
@@ -144,7 +156,8 @@ public final class QdqExport {
    * topological order); returns the parameter keys they replace. Layers ONNX Runtime could fuse whose
    * int32 bias would overflow or move the output too far keep it in float and are listed in {@code floatBias}.
    */
-  private static Set<String> parameters(QuantizedModel q, Model m, QdqNodes qdq, List<String> floatBias) {
+  private static Set<String> parameters(
+      QuantizedModel q, Model m, QdqNodes qdq, List<String> floatBias) {
     Set<String> replaced = new HashSet<>();
     for (LayerQuant l : q.layers().values()) {
       Node n = m.node(l.layer());
@@ -153,32 +166,55 @@ public final class QdqExport {
       replaced.add(n.param("weight"));
       ActivationQuant in = q.inputQuant(l.layer());
       ActivationQuant out = l.output() == null ? null : q.activations().get(l.output());
-      // An int32 bias only buys something where ONNX Runtime can fuse the layer: its result goes straight into a
-      // QuantizeLinear (no Clip) or is the logits. Elsewhere the float bias keeps the export closer to the simulation.
-      // A layer whose accumulator goes into a residual Add has no quantized output of its own: nothing to fuse.
+      // An int32 bias only buys something where ONNX Runtime can fuse the layer: its result goes
+      // straight into a
+      // QuantizeLinear (no Clip) or is the logits. Elsewhere the float bias keeps the export closer
+      // to the simulation.
+      // A layer whose accumulator goes into a residual Add has no quantized output of its own:
+      // nothing to fuse.
       boolean intoAdd = q.residualAdd(l.layer()) != null;
       boolean fusable = !intoAdd && (out == null || !qdq.narrowerThanContainer(out.spec()));
       if (l.bias() != null && in != null && fusable) {
-        if (qdq.bias(l, n.param("bias"), in.params(), out == null ? null : out.params())) replaced.add(n.param("bias")); else floatBias.add(l.layer());
+        if (qdq.bias(l, n.param("bias"), in.params(), out == null ? null : out.params()))
+          replaced.add(n.param("bias"));
+        else floatBias.add(l.layer());
       }
     }
     return replaced;
   }
 
-  private static ModelProto model(QuantizedModel q, GraphProto.Builder g, QdqOptions options, List<String> floatBias) {
-    String containers = String.format(CONTAINERS, container(options.weights()), container(options.signedActivations()));
+  private static ModelProto model(
+      QuantizedModel q, GraphProto.Builder g, QdqOptions options, List<String> floatBias) {
+    String containers = String.format(
+        CONTAINERS, container(options.weights()), container(options.signedActivations()));
     Set<Integer> bits = new TreeSet<>();
-    q.layers().values().forEach(l -> { if (l.quantized()) bits.add(l.bits().weights()); });
+    q.layers().values().forEach(l -> {
+      if (l.quantized()) bits.add(l.bits().weights());
+    });
     q.activations().values().forEach(a -> bits.add(a.spec().bits()));
     q.views().values().forEach(a -> bits.add(a.spec().bits()));
-    String doc = "bitlab model '" + q.source().name() + "', " + q.policy().summary() + ", " + q.method() + ", as an ONNX QDQ graph. " + containers
-        + (bits.stream().anyMatch(b -> b < 8) ? " Widths below 8 bits in this model: " + bits.stream().filter(b -> b < 8).map(String::valueOf)
-            .reduce((a, b) -> a + ", " + b).orElse("") + "." : "")
-        + (floatBias.isEmpty() ? "" : " Biases kept in float (int32 codes at S_w*S_in would overflow or move the output by more than 1/32 of its step): "
-            + String.join(", ", floatBias) + ".");
-    ModelProto.Builder mp = ModelProto.newBuilder().setIrVersion(OnnxExport.IR_VERSION).setProducerName("bitlab")
-        .setProducerVersion(OnnxExport.version()).addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxExport.OPSET))
-        .setGraph(g).setDocString(doc);
+    String doc = "bitlab model '" + q.source().name() + "', " + q.policy().summary() + ", "
+        + q.method() + ", as an ONNX QDQ graph. " + containers
+        + (bits.stream().anyMatch(b -> b < 8)
+            ? " Widths below 8 bits in this model: "
+                + bits.stream()
+                    .filter(b -> b < 8)
+                    .map(String::valueOf)
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("")
+                + "."
+            : "")
+        + (floatBias.isEmpty()
+            ? ""
+            : " Biases kept in float (int32 codes at S_w*S_in would overflow or move the output by more than 1/32 of its step): "
+                + String.join(", ", floatBias) + ".");
+    ModelProto.Builder mp = ModelProto.newBuilder()
+        .setIrVersion(OnnxExport.IR_VERSION)
+        .setProducerName("bitlab")
+        .setProducerVersion(OnnxExport.version())
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxExport.OPSET))
+        .setGraph(g)
+        .setDocString(doc);
     Map<String, String> meta = new LinkedHashMap<>(q.model().metadata());
     meta.put(OnnxExport.META_MODEL, q.source().name());
     meta.put("bitlab.version", OnnxExport.version());
@@ -194,19 +230,23 @@ public final class QdqExport {
   }
 
   private static String container(QdqOptions.Container c) {
-    return c == QdqOptions.Container.INT8 ? "int8 (zero point 0)" : "uint8 (the signed code plus 128, zero point 128)";
+    return c == QdqOptions.Container.INT8
+        ? "int8 (zero point 0)"
+        : "uint8 (the signed code plus 128, zero point 128)";
   }
 
   /** Refuses what a QDQ graph cannot say, with the fix. */
   static void check(QuantizedModel q) {
     String name = q.source().name();
     if (q.dynamic()) {
-      throw new OnnxException("Model '" + name + "' was quantized dynamically (activation ranges per batch); a QDQ graph needs fixed scales: "
+      throw new OnnxException("Model '" + name
+          + "' was quantized dynamically (activation ranges per batch); a QDQ graph needs fixed scales: "
           + "quantize it statically (calibrate(data)) and export that.");
     }
     for (LayerQuant l : q.layers().values()) {
       if (l.quantized() && l.bits().weights() > 8) {
-        throw new OnnxException("Layer '" + l.layer() + "' of '" + name + "' has " + l.bits().weights() + "-bit weights; the QDQ export stores "
+        throw new OnnxException("Layer '" + l.layer() + "' of '" + name + "' has "
+            + l.bits().weights() + "-bit weights; the QDQ export stores "
             + "weight codes in int8, so 1..8 bits: give it 8 bits or keep it in float (32).");
       }
     }
@@ -215,11 +255,14 @@ public final class QdqExport {
     for (ActivationQuant a : all) {
       QuantSpec s = a.spec();
       if (s.bits() > 8) {
-        throw new OnnxException("Activation '" + a.node() + "' of '" + name + "' is quantized to " + s.bits() + " bits; the QDQ export stores "
-            + "activation codes in 8-bit containers, so 1..8 bits: give its readers 8-bit activations or keep them in float (32).");
+        throw new OnnxException(
+            "Activation '" + a.node() + "' of '" + name + "' is quantized to " + s.bits()
+                + " bits; the QDQ export stores "
+                + "activation codes in 8-bit containers, so 1..8 bits: give its readers 8-bit activations or keep them in float (32).");
       }
       if (s.binary()) {
-        throw new OnnxException("Activation '" + a.node() + "' of '" + name + "' is binary (sign, +-scale), which QuantizeLinear cannot express; "
+        throw new OnnxException("Activation '" + a.node() + "' of '" + name
+            + "' is binary (sign, +-scale), which QuantizeLinear cannot express; "
             + "give its readers 2 or more activation bits.");
       }
     }

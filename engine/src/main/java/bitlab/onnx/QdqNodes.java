@@ -28,7 +28,8 @@ final class QdqNodes {
   /** The scale and zero-point initializers of each activation quantizer, written once. */
   private final Map<ActivationQuant, String[]> written = new IdentityHashMap<>();
 
-  QdqNodes(GraphProto.Builder g, Set<String> taken, OnnxExport.Scalars scalars, QdqOptions options) {
+  QdqNodes(
+      GraphProto.Builder g, Set<String> taken, OnnxExport.Scalars scalars, QdqOptions options) {
     this.g = g;
     this.taken = taken;
     this.scalars = scalars;
@@ -38,7 +39,8 @@ final class QdqNodes {
   /** The weight codes in their 8-bit container and a per-channel {@code DequantizeLinear} whose output is the float weight {@code <layer>.weight}. */
   void weight(LayerQuant l, String weightName) {
     INDArray codes = l.codes();
-    int[] v = codes.castTo(org.nd4j.linalg.api.buffer.DataType.INT32).dup('c').data().asInt();
+    int[] v =
+        codes.castTo(org.nd4j.linalg.api.buffer.DataType.INT32).dup('c').data().asInt();
     QuantParams p = l.weights();
     String q = OnnxExport.fresh(weightName + "_quantized", taken);
     String s = OnnxExport.fresh(weightName + "_scale", taken);
@@ -71,14 +73,19 @@ final class QdqNodes {
    * limit). The bias then stays float.
    */
   boolean bias(LayerQuant l, String biasName, QuantParams input, QuantParams output) {
-    float[] b = l.bias().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    float[] b = l.bias()
+        .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+        .dup('c')
+        .data()
+        .asFloat();
     float[] scale = new float[b.length];
     int[] codes = new int[b.length];
     for (int c = 0; c < b.length; c++) {
       scale[c] = l.weights().scale(c) * input.scale(0);
       double code = Math.rint(b[c] / scale[c]);
       if (!(Math.abs(code) <= Integer.MAX_VALUE)) return false;
-      if (output != null && Math.abs(b[c] - code * scale[c]) > BIAS_TOLERANCE * output.scale(0)) return false;
+      if (output != null && Math.abs(b[c] - code * scale[c]) > BIAS_TOLERANCE * output.scale(0))
+        return false;
       codes[c] = (int) code;
     }
     String q = OnnxExport.fresh(biasName + "_quantized", taken);
@@ -103,13 +110,21 @@ final class QdqNodes {
       String s = OnnxExport.fresh(a.node() + "_scale", taken);
       String z = OnnxExport.fresh(a.node() + "_zero_point", taken);
       g.addInitializer(Tensors.floats(s, new long[0], new float[] {p.scale(0)}));
-      g.addInitializer(Tensors.codes(z, containerType(spec), new long[0], new int[] {containerCode(spec, p.zeroPoint(0))}));
+      g.addInitializer(Tensors.codes(
+          z, containerType(spec), new long[0], new int[] {containerCode(spec, p.zeroPoint(0))}));
       return new String[] {s, z};
     });
     String in = x;
     if (clip && narrowerThanContainer(spec)) {
       String clipped = OnnxExport.fresh(x + "_clipped", taken);
-      g.addNode(OnnxExport.node("Clip", clipped, List.of(x, scalars.get(p.dequantize(spec.qmin(), 0)), scalars.get(p.dequantize(spec.qmax(), 0))), clipped));
+      g.addNode(OnnxExport.node(
+          "Clip",
+          clipped,
+          List.of(
+              x,
+              scalars.get(p.dequantize(spec.qmin(), 0)),
+              scalars.get(p.dequantize(spec.qmax(), 0))),
+          clipped));
       in = clipped;
     }
     String q = OnnxExport.fresh(x + "_quantized", taken);
@@ -146,7 +161,9 @@ final class QdqNodes {
 
   private void dequantize(List<String> inputs, String output, Integer axis) {
     String name = OnnxExport.fresh(output + "_DequantizeLinear", taken);
-    AttributeProto[] attrs = axis == null ? new AttributeProto[0] : new AttributeProto[] {OnnxExport.integer("axis", axis)};
+    AttributeProto[] attrs = axis == null
+        ? new AttributeProto[0]
+        : new AttributeProto[] {OnnxExport.integer("axis", axis)};
     g.addNode(OnnxExport.node("DequantizeLinear", name, inputs, output, attrs));
   }
 }

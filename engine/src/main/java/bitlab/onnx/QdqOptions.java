@@ -22,7 +22,10 @@ package bitlab.onnx;
  */
 public record QdqOptions(Container weights, Container signedActivations, boolean clipSigned8) {
   /** An 8-bit container. */
-  public enum Container { INT8, UINT8 }
+  public enum Container {
+    INT8,
+    UINT8
+  }
 
   /** Every code in uint8 (signed ones offset by 128): right on every CPU, every layer fuses. */
   public static final QdqOptions U8U8 = new QdqOptions(Container.UINT8, Container.UINT8, false);
@@ -30,21 +33,30 @@ public record QdqOptions(Container weights, Container signedActivations, boolean
   public static final QdqOptions U8S8 = new QdqOptions(Container.INT8, Container.UINT8, false);
   /** Each tensor in its own signedness: int8 weights, uint8 unsigned and int8 signed activations. */
   public static final QdqOptions NATIVE = new QdqOptions(Container.INT8, Container.INT8, false);
+
   public static final QdqOptions DEFAULT = U8U8;
 
   public QdqOptions {
-    if (weights == null || signedActivations == null) throw new OnnxException("Choose the 8-bit containers of the QDQ export: INT8 or UINT8.");
+    if (weights == null || signedActivations == null)
+      throw new OnnxException("Choose the 8-bit containers of the QDQ export: INT8 or UINT8.");
   }
 
-  public QdqOptions withWeights(Container c) { return new QdqOptions(c, signedActivations, clipSigned8); }
+  public QdqOptions withWeights(Container c) {
+    return new QdqOptions(c, signedActivations, clipSigned8);
+  }
 
-  public QdqOptions withSignedActivations(Container c) { return new QdqOptions(weights, c, clipSigned8); }
+  public QdqOptions withSignedActivations(Container c) {
+    return new QdqOptions(weights, c, clipSigned8);
+  }
 
-  public QdqOptions withClipSigned8(boolean c) { return new QdqOptions(weights, signedActivations, c); }
+  public QdqOptions withClipSigned8(boolean c) {
+    return new QdqOptions(weights, signedActivations, c);
+  }
 
   /** E.g. {@code weights uint8 (code + 128), signed activations uint8 (code + 128)}. */
   public String describe() {
-    return "weights " + name(weights) + ", unsigned activations uint8, signed activations " + name(signedActivations)
+    return "weights " + name(weights) + ", unsigned activations uint8, signed activations "
+        + name(signedActivations)
         + (clipSigned8 ? ", 8-bit signed activations clipped to -127..127" : "");
   }
 

@@ -8,18 +8,25 @@ public class UnsupportedOperatorException extends OnnxException {
   private final String opType;
 
   public UnsupportedOperatorException(String node, String opType, String detail) {
-    super("Node '" + node + "' uses the ONNX operator " + opType + detail + ", which bitlab does not import; "
-        + "it imports " + String.join(", ", OnnxImport.SUPPORTED_OPERATORS) + ".");
+    super("Node '" + node + "' uses the ONNX operator " + opType + detail
+        + ", which bitlab does not import; " + "it imports "
+        + String.join(", ", OnnxImport.SUPPORTED_OPERATORS) + ".");
     this.node = node;
     this.opType = opType;
   }
 
   /** The node's name in the ONNX file. */
-  public String node() { return node; }
+  public String node() {
+    return node;
+  }
 
   /** The operator type, e.g. {@code LSTM}. */
-  public String opType() { return opType; }
+  public String opType() {
+    return opType;
+  }
 
   /** The operators bitlab imports. */
-  public static List<String> supported() { return OnnxImport.SUPPORTED_OPERATORS; }
+  public static List<String> supported() {
+    return OnnxImport.SUPPORTED_OPERATORS;
+  }
 }

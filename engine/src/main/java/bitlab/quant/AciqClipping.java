@@ -20,15 +20,20 @@ public final class AciqClipping {
   public static double tailNoise(Prior prior, double scale, double alpha) {
     if (prior == Prior.LAPLACE) return scale * scale * Math.exp(-alpha / scale);
     double z = alpha / (scale * Math.sqrt(2));
-    return 0.5 * ((alpha * alpha + scale * scale) * erfc(z)
-        - Math.sqrt(2 / Math.PI) * alpha * scale * Math.exp(-alpha * alpha / (2 * scale * scale)));
+    return 0.5
+        * ((alpha * alpha + scale * scale) * erfc(z)
+            - Math.sqrt(2 / Math.PI)
+                * alpha
+                * scale
+                * Math.exp(-alpha * alpha / (2 * scale * scale)));
   }
 
   /**
    * Expected squared error of clipping at {@code ±alpha} (two-sided) or {@code [0, alpha]} measured from
    * the centre (one-sided), with {@code steps} quantization steps across the covered range.
    */
-  public static double expectedMse(Prior prior, double scale, double alpha, int steps, boolean twoSided) {
+  public static double expectedMse(
+      Prior prior, double scale, double alpha, int steps, boolean twoSided) {
     double delta = (twoSided ? 2 * alpha : alpha) / steps;
     return (twoSided ? 2 : 1) * tailNoise(prior, scale, alpha) + delta * delta / 12;
   }
@@ -59,7 +64,9 @@ public final class AciqClipping {
     for (int it = 0; it < 80; it++) {
       double c = hi - g * (hi - lo);
       double d = lo + g * (hi - lo);
-      if (expectedMse(prior, scale, c, steps, twoSided) < expectedMse(prior, scale, d, steps, twoSided)) hi = d; else lo = c;
+      if (expectedMse(prior, scale, c, steps, twoSided)
+          < expectedMse(prior, scale, d, steps, twoSided)) hi = d;
+      else lo = c;
     }
     return (lo + hi) / 2;
   }
@@ -72,13 +79,15 @@ public final class AciqClipping {
     int steps = spec.qmax() - spec.qmin();
     if (!spec.symmetric()) {
       double a = optimalAlpha(prior, scale, steps, true);
-      return new Calibration.Range(Math.max(h.min(), Math.min(0, mu - a)), Math.min(h.max(), Math.max(0, mu + a)));
+      return new Calibration.Range(
+          Math.max(h.min(), Math.min(0, mu - a)), Math.min(h.max(), Math.max(0, mu + a)));
     }
     if (spec.signed() || !h.nonNegative()) {
       double a = Math.abs(mu) + optimalAlpha(prior, scale, steps, true);
       return Clipping.fromMagnitude(h, spec, Math.min(h.absMax(), a));
     }
-    // Unsigned (after a ReLU): one-sided clip above the mean; the range [0, mu + a] has `steps` steps.
+    // Unsigned (after a ReLU): one-sided clip above the mean; the range [0, mu + a] has `steps`
+    // steps.
     double best = h.max();
     double bestE = Double.POSITIVE_INFINITY;
     for (int i = 1; i <= 2000; i++) {
@@ -98,9 +107,28 @@ public final class AciqClipping {
   static double erfc(double x) {
     double z = Math.abs(x);
     double t = 1 / (1 + 0.5 * z);
-    double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-        + t * (-0.82215223 + t * 0.17087277)))))))));
+    double r = t
+        * Math.exp(
+            -z * z
+                - 1.26551223
+                + t
+                    * (1.00002368
+                        + t
+                            * (0.37409196
+                                + t
+                                    * (0.09678418
+                                        + t
+                                            * (-0.18628806
+                                                + t
+                                                    * (0.27886807
+                                                        + t
+                                                            * (-1.13520398
+                                                                + t
+                                                                    * (1.48851587
+                                                                        + t
+                                                                            * (-0.82215223
+                                                                                + t
+                                                                                    * 0.17087277)))))))));
     return x >= 0 ? r : 2 - r;
   }
 }

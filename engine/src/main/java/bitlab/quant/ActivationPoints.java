@@ -44,14 +44,26 @@ public final class ActivationPoints {
     String logits = logitsNode(m);
     Map<String, Boolean> nonNegative = new HashMap<>();
     Map<String, Point> points = new LinkedHashMap<>();
-    int maxBits = policy.layers().stream().filter(LayerBits::activationsQuantized).mapToInt(LayerBits::activations).max().orElse(0);
+    int maxBits = policy.layers().stream()
+        .filter(LayerBits::activationsQuantized)
+        .mapToInt(LayerBits::activations)
+        .max()
+        .orElse(0);
     for (Node n : m.nodes()) {
       Op op = n.op();
-      boolean nn = op instanceof Op.Relu || op instanceof Op.Relu6 || (op instanceof Op.Pointwise f && f.nonNegative())
-          || (op instanceof Op.Mul && n.inputs().stream().allMatch(i -> nonNegative.getOrDefault(i, false)))
-          || ((op instanceof Op.MaxPool || op instanceof Op.AvgPool || op instanceof Op.GlobalAvgPool || op instanceof Op.Flatten || op instanceof Op.ChannelMap)
+      boolean nn = op instanceof Op.Relu
+          || op instanceof Op.Relu6
+          || (op instanceof Op.Pointwise f && f.nonNegative())
+          || (op instanceof Op.Mul
+              && n.inputs().stream().allMatch(i -> nonNegative.getOrDefault(i, false)))
+          || ((op instanceof Op.MaxPool
+                  || op instanceof Op.AvgPool
+                  || op instanceof Op.GlobalAvgPool
+                  || op instanceof Op.Flatten
+                  || op instanceof Op.ChannelMap)
               && nonNegative.getOrDefault(n.inputs().get(0), false))
-          || (op instanceof Op.Concat && n.inputs().stream().allMatch(i -> nonNegative.getOrDefault(i, false)));
+          || (op instanceof Op.Concat
+              && n.inputs().stream().allMatch(i -> nonNegative.getOrDefault(i, false)));
       nonNegative.put(n.name(), nn);
       if (!isPoint(n, readers, logits)) continue;
       if (placement == Placement.INPUTS && addOf(m, n.name(), readers) != null) continue;
@@ -59,9 +71,11 @@ public final class ActivationPoints {
       int bits = readingBits(n.name(), readers, policy, layers);
       if (layers.isEmpty()) bits = maxBits;
       if (bits == 0 || bits == LayerBits.FLOAT) continue;
-      // Under INPUTS a tensor that an integer operator carries on (a residual Add, Concat, a pooling) stays wide; the
+      // Under INPUTS a tensor that an integer operator carries on (a residual Add, Concat, a
+      // pooling) stays wide; the
       // weighted layers that read it narrower read a view of it at their own width (see inputBits).
-      if (placement == Placement.INPUTS && (!readByLayer(n.name(), readers) || readByOperator(n.name(), readers))) {
+      if (placement == Placement.INPUTS
+          && (!readByLayer(n.name(), readers) || readByOperator(n.name(), readers))) {
         bits = Math.max(bits, Placement.WIDE_BITS);
       }
       points.put(n.name(), new Point(n.name(), bits, !nn, layers));
@@ -80,7 +94,9 @@ public final class ActivationPoints {
     while (true) {
       if (points.containsKey(cur)) return cur;
       Op op = m.node(cur).op();
-      if (op instanceof Op.MaxPool || op instanceof Op.Flatten || op instanceof Op.ChannelMap) cur = m.node(cur).inputs().get(0); else return null;
+      if (op instanceof Op.MaxPool || op instanceof Op.Flatten || op instanceof Op.ChannelMap)
+        cur = m.node(cur).inputs().get(0);
+      else return null;
     }
   }
 
@@ -98,7 +114,8 @@ public final class ActivationPoints {
     if (a.inputs().get(0).equals(a.inputs().get(1))) return null;
     for (String in : a.inputs()) {
       Node src = m.node(in);
-      boolean fusable = (src.op() instanceof Op.Conv2d || src.op() instanceof Op.Linear) && readers.getOrDefault(in, List.of()).size() == 1;
+      boolean fusable = (src.op() instanceof Op.Conv2d || src.op() instanceof Op.Linear)
+          && readers.getOrDefault(in, List.of()).size() == 1;
       if (fusable) return in.equals(layer) ? a.name() : null;
     }
     return null;
@@ -110,7 +127,8 @@ public final class ActivationPoints {
    * stream kept at {@link Placement#WIDE_BITS}, or a tensor a wider layer reads too). {@link Placement#OUTPUTS} has no
    * views: every reader sees the tensor as stored.
    */
-  public static int inputBits(Model m, String layer, Policy policy, Map<String, Point> points, Placement placement) {
+  public static int inputBits(
+      Model m, String layer, Policy policy, Map<String, Point> points, Placement placement) {
     if (placement != Placement.INPUTS) return 0;
     String in = inputOf(m, layer, points);
     if (in == null) return 0;
@@ -123,7 +141,9 @@ public final class ActivationPoints {
   private static boolean readByOperator(String node, Map<String, List<Node>> readers) {
     for (Node r : readers.getOrDefault(node, List.of())) {
       if (r.quantizable() || r.op() instanceof Op.Softmax) continue;
-      if (r.op() instanceof Op.MaxPool || r.op() instanceof Op.Flatten || r.op() instanceof Op.ChannelMap) {
+      if (r.op() instanceof Op.MaxPool
+          || r.op() instanceof Op.Flatten
+          || r.op() instanceof Op.ChannelMap) {
         if (readByOperator(r.name(), readers)) return true;
       } else {
         return true;
@@ -136,7 +156,10 @@ public final class ActivationPoints {
   private static boolean readByLayer(String node, Map<String, List<Node>> readers) {
     for (Node r : readers.getOrDefault(node, List.of())) {
       if (r.quantizable()) return true;
-      if ((r.op() instanceof Op.MaxPool || r.op() instanceof Op.Flatten || r.op() instanceof Op.ChannelMap) && readByLayer(r.name(), readers)) return true;
+      if ((r.op() instanceof Op.MaxPool
+              || r.op() instanceof Op.Flatten
+              || r.op() instanceof Op.ChannelMap)
+          && readByLayer(r.name(), readers)) return true;
     }
     return false;
   }
@@ -149,18 +172,27 @@ public final class ActivationPoints {
 
   private static boolean isPoint(Node n, Map<String, List<Node>> readers, String logits) {
     Op op = n.op();
-    if (n.name().equals(logits) || op instanceof Op.Softmax || op instanceof Op.MaxPool || op instanceof Op.Flatten || op instanceof Op.ChannelMap) return false;
+    if (n.name().equals(logits)
+        || op instanceof Op.Softmax
+        || op instanceof Op.MaxPool
+        || op instanceof Op.Flatten
+        || op instanceof Op.ChannelMap) return false;
     List<Node> r = readers.getOrDefault(n.name(), List.of());
     if (r.isEmpty()) return false;
-    boolean fusable = op instanceof Op.Conv2d || op instanceof Op.Linear || op instanceof Op.BatchNorm || op instanceof Op.Add;
+    boolean fusable = op instanceof Op.Conv2d
+        || op instanceof Op.Linear
+        || op instanceof Op.BatchNorm
+        || op instanceof Op.Add;
     if (fusable && r.size() == 1) {
       Op next = r.get(0).op();
-      if (next instanceof Op.Relu || next instanceof Op.Relu6 || next instanceof Op.BatchNorm) return false;
+      if (next instanceof Op.Relu || next instanceof Op.Relu6 || next instanceof Op.BatchNorm)
+        return false;
     }
     return true;
   }
 
-  private static int readingBits(String node, Map<String, List<Node>> readers, Policy policy, List<String> layers) {
+  private static int readingBits(
+      String node, Map<String, List<Node>> readers, Policy policy, List<String> layers) {
     int bits = 0;
     Deque<String> queue = new ArrayDeque<>(List.of(node));
     Set<String> seen = new HashSet<>();

@@ -48,7 +48,8 @@ public final class AdaRound {
    * One layer's outcome: the mean squared error of its output (per output element, on the calibration images, against
    * the FP32 layer) with nearest rounding and with the rounding kept, and how many weights round the other way.
    */
-  public record LayerResult(String layer, double nearestError, double error, int flipped, int weights) {}
+  public record LayerResult(
+      String layer, double nearestError, double error, int flipped, int weights) {}
 
   /** The layers with their rounding learned, and what it did per layer. */
   public record Result(Map<String, LayerQuant> layers, List<LayerResult> report) {}
@@ -56,17 +57,26 @@ public final class AdaRound {
   private AdaRound() {}
 
   /** Learns the rounding of every quantized layer (above one bit); {@code quantized} makes the quantized model of a set of layers. */
-  static Result round(Model folded, Map<String, LayerQuant> layers, Samples calibration, AdaRoundConfig config,
+  static Result round(
+      Model folded,
+      Map<String, LayerQuant> layers,
+      Samples calibration,
+      AdaRoundConfig config,
       Function<Map<String, LayerQuant>, QuantizedModel> quantized) {
     if (calibration == null || calibration.size() == 0) {
-      throw new QuantException("AdaRound learns each layer's rounding on calibration images, and none were given; calibrate(data) first.");
+      throw new QuantException(
+          "AdaRound learns each layer's rounding on calibration images, and none were given; calibrate(data) first.");
     }
-    Samples images = calibration.size() > config.images() ? calibration.take(config.images()) : calibration;
-    List<LayerQuant> todo = layers.values().stream().filter(l -> l.quantized() && !l.weights().spec().binary()).toList();
+    Samples images =
+        calibration.size() > config.images() ? calibration.take(config.images()) : calibration;
+    List<LayerQuant> todo = layers.values().stream()
+        .filter(l -> l.quantized() && !l.weights().spec().binary())
+        .toList();
     Map<String, LayerQuant> out = new LinkedHashMap<>(layers);
     List<LayerResult> report = new ArrayList<>();
     for (LayerQuant l : todo) {
-      bitlab.task.Work.progress(String.format("AdaRound: layer %d / %d (%s)", report.size() + 1, todo.size(), l.layer()));
+      bitlab.task.Work.progress(
+          String.format("AdaRound: layer %d / %d (%s)", report.size() + 1, todo.size(), l.layer()));
       QuantizedModel q = quantized.apply(out);
       LayerGram gram;
       try {
@@ -85,8 +95,11 @@ public final class AdaRound {
   private static LayerGram gram(Model folded, QuantizedModel q, LayerQuant l, Samples images) {
     Node n = folded.node(l.layer());
     String in = n.inputs().get(0);
-    String read = q.view(l.layer()) != null ? Net.inputName(l.layer()) : q.activations().containsKey(in) ? Net.hookedName(in) : in;
-    float[] bias = l.bias() == null ? null : l.bias().castTo(DataType.FLOAT).dup().data().asFloat();
+    String read = q.view(l.layer()) != null
+        ? Net.inputName(l.layer())
+        : q.activations().containsKey(in) ? Net.hookedName(in) : in;
+    float[] bias =
+        l.bias() == null ? null : l.bias().castTo(DataType.FLOAT).dup().data().asFloat();
     LayerGram gram = LayerGram.of(n.op());
     for (Batch b : images.batches(128)) {
       INDArray x = q.net().outputs(b.x(), List.of(read)).get(read);
@@ -132,7 +145,9 @@ public final class AdaRound {
     for (int it = 0; it < config.iterations(); it++) {
       if (it % 100 == 0) bitlab.task.Work.checkpoint();
       boolean regularized = it >= warm && config.regularization() > 0;
-      double beta = BETA_END + (BETA_START - BETA_END) * (1 - (it - warm) / (double) Math.max(1, config.iterations() - warm));
+      double beta = BETA_END
+          + (BETA_START - BETA_END)
+              * (1 - (it - warm) / (double) Math.max(1, config.iterations() - warm));
       for (int i = 0; i < n; i++) {
         double sig = 1 / (1 + Math.exp(-v[i]));
         double raw = sig * (ZETA - GAMMA) + GAMMA;
@@ -147,7 +162,14 @@ public final class AdaRound {
         w[i] = (code - zero[i]) * scale[i];
         chain[i] = dcode * scale[i];
         double d = 2 * h - 1;
-        penalty[i] = regularized ? -config.regularization() * beta * Math.pow(Math.abs(d), beta - 1) * Math.signum(d) * 2 * dh : 0;
+        penalty[i] = regularized
+            ? -config.regularization()
+                * beta
+                * Math.pow(Math.abs(d), beta - 1)
+                * Math.signum(d)
+                * 2
+                * dh
+            : 0;
       }
       gram.residual(w, r);
       double lr = config.learningRate();
@@ -160,7 +182,8 @@ public final class AdaRound {
       }
     }
     int[] learned = new int[n];
-    for (int i = 0; i < n; i++) learned[i] = Math.min(spec.qmax(), Math.max(spec.qmin(), floor[i] + (v[i] >= 0 ? 1 : 0)));
+    for (int i = 0; i < n; i++)
+      learned[i] = Math.min(spec.qmax(), Math.max(spec.qmin(), floor[i] + (v[i] >= 0 ? 1 : 0)));
     double[] before = gram.errors(values(nearest, scale, zero));
     double[] after = gram.errors(values(learned, scale, zero));
     int[] kept = new int[n];
@@ -178,9 +201,20 @@ public final class AdaRound {
     float[] deq = new float[n];
     for (int i = 0; i < n; i++) deq[i] = p.dequantize(kept[i], p.channels() == 1 ? 0 : i / k);
     long[] shape = l.folded().shape();
-    LayerQuant rounded = new LayerQuant(l.layer(), l.bits(), p, Nd4j.createFromArray(kept).reshape(shape),
-        l.folded(), Nd4j.createFromArray(deq).reshape(shape), l.bias(), l.input(), l.output());
-    return new Rounded(rounded, new LayerResult(l.layer(), sumBefore / before.length, sumAfter / before.length, flipped, n));
+    LayerQuant rounded = new LayerQuant(
+        l.layer(),
+        l.bits(),
+        p,
+        Nd4j.createFromArray(kept).reshape(shape),
+        l.folded(),
+        Nd4j.createFromArray(deq).reshape(shape),
+        l.bias(),
+        l.input(),
+        l.output());
+    return new Rounded(
+        rounded,
+        new LayerResult(
+            l.layer(), sumBefore / before.length, sumAfter / before.length, flipped, n));
   }
 
   /** The dequantized values of codes, in double. */

@@ -9,28 +9,42 @@ package bitlab.quant;
  * @param images         calibration images whose layer inputs and outputs define the reconstruction error (the first
  *                       ones of the calibration set, at most all of it)
  */
-public record AdaRoundConfig(int iterations, double learningRate, double regularization, int images) {
+public record AdaRoundConfig(
+    int iterations, double learningRate, double regularization, int images) {
 
   public static final AdaRoundConfig DEFAULT = new AdaRoundConfig(1000, 1e-2, 0.01, 256);
 
   public AdaRoundConfig {
     if (iterations < 1 || iterations > 1_000_000) {
-      throw new QuantException("AdaRound needs 1..1,000,000 iterations per layer, got " + iterations + ".");
+      throw new QuantException(
+          "AdaRound needs 1..1,000,000 iterations per layer, got " + iterations + ".");
     }
     if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-      throw new QuantException("AdaRound's learning rate must be a positive number, got " + learningRate + ".");
+      throw new QuantException(
+          "AdaRound's learning rate must be a positive number, got " + learningRate + ".");
     }
     if (!(regularization >= 0) || !Double.isFinite(regularization)) {
-      throw new QuantException("AdaRound's rounding regularization must be zero or positive, got " + regularization + ".");
+      throw new QuantException("AdaRound's rounding regularization must be zero or positive, got "
+          + regularization + ".");
     }
-    if (images < 1) throw new QuantException("AdaRound needs at least one calibration image, got " + images + ".");
+    if (images < 1)
+      throw new QuantException(
+          "AdaRound needs at least one calibration image, got " + images + ".");
   }
 
-  public AdaRoundConfig withIterations(int n) { return new AdaRoundConfig(n, learningRate, regularization, images); }
+  public AdaRoundConfig withIterations(int n) {
+    return new AdaRoundConfig(n, learningRate, regularization, images);
+  }
 
-  public AdaRoundConfig withLearningRate(double lr) { return new AdaRoundConfig(iterations, lr, regularization, images); }
+  public AdaRoundConfig withLearningRate(double lr) {
+    return new AdaRoundConfig(iterations, lr, regularization, images);
+  }
 
-  public AdaRoundConfig withRegularization(double l) { return new AdaRoundConfig(iterations, learningRate, l, images); }
+  public AdaRoundConfig withRegularization(double l) {
+    return new AdaRoundConfig(iterations, learningRate, l, images);
+  }
 
-  public AdaRoundConfig withImages(int n) { return new AdaRoundConfig(iterations, learningRate, regularization, n); }
+  public AdaRoundConfig withImages(int n) {
+    return new AdaRoundConfig(iterations, learningRate, regularization, n);
+  }
 }

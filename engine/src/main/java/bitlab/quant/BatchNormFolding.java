@@ -28,7 +28,8 @@ public final class BatchNormFolding {
     for (Node n : m.nodes()) {
       if (n.op() instanceof Op.BatchNorm && n.inputs().size() == 1) {
         Node layer = m.node(n.inputs().get(0));
-        if (layer.quantizable() && readers.getOrDefault(layer.name(), 0) == 1) foldedInto.put(n.name(), layer.name());
+        if (layer.quantizable() && readers.getOrDefault(layer.name(), 0) == 1)
+          foldedInto.put(n.name(), layer.name());
       }
     }
     if (foldedInto.isEmpty()) return m;
@@ -38,11 +39,13 @@ public final class BatchNormFolding {
     Map<String, INDArray> params = new LinkedHashMap<>();
     for (Node n : m.nodes()) {
       if (foldedInto.containsKey(n.name())) continue;
-      List<String> inputs = n.inputs().stream().map(i -> foldedInto.getOrDefault(i, i)).toList();
+      List<String> inputs =
+          n.inputs().stream().map(i -> foldedInto.getOrDefault(i, i)).toList();
       String bn = bnOf.get(n.name());
       if (bn == null) {
         nodes.add(new Node(n.name(), n.op(), inputs, n.shape()));
-        for (Op.Param p : n.op().params()) params.put(n.param(p.name()), m.param(n.param(p.name())));
+        for (Op.Param p : n.op().params())
+          params.put(n.param(p.name()), m.param(n.param(p.name())));
         continue;
       }
       Op.BatchNorm b = (Op.BatchNorm) m.node(bn).op();
@@ -52,7 +55,8 @@ public final class BatchNormFolding {
       params.put(n.param("weight"), wb[0]);
       params.put(n.param("bias"), wb[1]);
     }
-    return m.withNodes(nodes, params).withMetadata("batchnorm", "folded into " + foldedInto.size() + " layers");
+    return m.withNodes(nodes, params)
+        .withMetadata("batchnorm", "folded into " + foldedInto.size() + " layers");
   }
 
   static Op withBias(Op op) {
@@ -67,9 +71,15 @@ public final class BatchNormFolding {
     INDArray w = m.param(layer.param("weight")).castTo(DataType.DOUBLE);
     int out = (int) w.size(0);
     double[] bias = m.params().containsKey(layer.param("bias"))
-        ? m.param(layer.param("bias")).castTo(DataType.DOUBLE).toDoubleVector() : new double[out];
+        ? m.param(layer.param("bias")).castTo(DataType.DOUBLE).toDoubleVector()
+        : new double[out];
     double[] weights = w.reshape(w.length()).toDoubleVector();
-    double[] nb = b.fold(weights, bias, doubles(m, bn + ".weight"), doubles(m, bn + ".bias"), doubles(m, bn + ".running_mean"),
+    double[] nb = b.fold(
+        weights,
+        bias,
+        doubles(m, bn + ".weight"),
+        doubles(m, bn + ".bias"),
+        doubles(m, bn + ".running_mean"),
         doubles(m, bn + ".running_var"));
     INDArray nw = Nd4j.createFromArray(weights).reshape(w.shape()).castTo(DataType.FLOAT);
     return new INDArray[] {nw, Nd4j.createFromArray(nb).castTo(DataType.FLOAT)};

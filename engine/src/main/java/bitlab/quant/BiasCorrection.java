@@ -29,10 +29,16 @@ public final class BiasCorrection {
   private BiasCorrection() {}
 
   /** The corrected layers; {@code quantized} makes the quantized model of a set of layers (the activations are fixed). */
-  static Map<String, LayerQuant> correct(Model folded, Map<String, LayerQuant> layers, Samples calibration,
+  static Map<String, LayerQuant> correct(
+      Model folded,
+      Map<String, LayerQuant> layers,
+      Samples calibration,
       java.util.function.Function<Map<String, LayerQuant>, QuantizedModel> quantized) {
     Samples images = calibration.size() > IMAGES ? calibration.take(IMAGES) : calibration;
-    List<String> corrected = layers.values().stream().filter(l -> l.quantized() && l.bias() != null).map(LayerQuant::layer).toList();
+    List<String> corrected = layers.values().stream()
+        .filter(l -> l.quantized() && l.bias() != null)
+        .map(LayerQuant::layer)
+        .toList();
     Map<String, double[]> reference = channelMeans(folded, images, corrected);
     Map<String, LayerQuant> out = new LinkedHashMap<>(layers);
     int done = 0;
@@ -48,16 +54,28 @@ public final class BiasCorrection {
       LayerQuant l = out.get(layer);
       float[] b = l.bias().castTo(DataType.FLOAT).dup().data().asFloat();
       for (int c = 0; c < b.length; c++) b[c] -= (float) (mean[c] - ref[c]);
-      out.put(layer, new LayerQuant(l.layer(), l.bits(), l.weights(), l.codes(), l.folded(), l.dequantized(), Nd4j.createFromArray(b),
-          l.input(), l.output()));
-      bitlab.task.Work.progress(String.format("bias correction: %d / %d layers", ++done, corrected.size()));
+      out.put(
+          layer,
+          new LayerQuant(
+              l.layer(),
+              l.bits(),
+              l.weights(),
+              l.codes(),
+              l.folded(),
+              l.dequantized(),
+              Nd4j.createFromArray(b),
+              l.input(),
+              l.output()));
+      bitlab.task.Work.progress(
+          String.format("bias correction: %d / %d layers", ++done, corrected.size()));
     }
     return out;
   }
 
   /** Per-channel mean of a layer's own output (before any quantizer) in the quantized model. */
   private static double[] quantizedMeans(QuantizedModel q, Samples data, String layer) {
-    return channelMeans(data, List.of(layer), x -> q.net().outputs(x, List.of(layer))).get(layer);
+    return channelMeans(data, List.of(layer), x -> q.net().outputs(x, List.of(layer)))
+        .get(layer);
   }
 
   /** Per-channel means of node outputs of the FP32 model. */
@@ -66,7 +84,9 @@ public final class BiasCorrection {
   }
 
   /** Per-channel means of node outputs (feature maps averaged over N, H, W; vectors over N). */
-  private static Map<String, double[]> channelMeans(Samples data, List<String> nodes,
+  private static Map<String, double[]> channelMeans(
+      Samples data,
+      List<String> nodes,
       java.util.function.Function<INDArray, Map<String, INDArray>> outputsOf) {
     Map<String, double[]> sums = new LinkedHashMap<>();
     long images = 0;

@@ -10,7 +10,9 @@ final class Clipping {
   static Calibration.Range fromMagnitude(Histogram h, QuantSpec spec, double t) {
     if (spec.symmetric()) {
       boolean signed = spec.signed() || !h.nonNegative();
-      return signed ? new Calibration.Range(-t, t) : new Calibration.Range(0, Math.min(t, Math.max(h.max(), 0)));
+      return signed
+          ? new Calibration.Range(-t, t)
+          : new Calibration.Range(0, Math.min(t, Math.max(h.max(), 0)));
     }
     return new Calibration.Range(Math.max(h.min(), -t), Math.min(h.max(), t));
   }
@@ -39,7 +41,8 @@ final class Clipping {
     boolean useMagnitudes = spec.symmetric() && (spec.signed() || !h.nonNegative());
     double[] counts = useMagnitudes ? h.magnitudesView() : h.valuesView();
     double[] centres = new double[counts.length];
-    for (int i = 0; i < counts.length; i++) centres[i] = useMagnitudes ? h.magnitudeCentre(i) : h.valueCentre(i);
+    for (int i = 0; i < counts.length; i++)
+      centres[i] = useMagnitudes ? h.magnitudeCentre(i) : h.valueCentre(i);
     Calibration.Range full = fromMagnitude(h, spec, h.absMax());
     Calibration.Range best = full;
     double bestErr = Double.POSITIVE_INFINITY;
@@ -88,7 +91,8 @@ final class Clipping {
       outliers -= hist[i - 1];
       System.arraycopy(hist, 0, p, 0, i);
       p[i - 1] += Math.max(0, outliers);
-      // Merge hist[0..i) into `levels` chunks, then spread each chunk evenly over its non-empty bins.
+      // Merge hist[0..i) into `levels` chunks, then spread each chunk evenly over its non-empty
+      // bins.
       double merged = (double) i / levels;
       for (int l = 0; l < levels; l++) {
         int from = (int) Math.round(l * merged);

@@ -43,7 +43,8 @@ public final class CrossLayerEqualization {
   /** What the transform did, for the model's metadata and for users. */
   public record Summary(int pairs, int relu6Replaced, int absorbed) {
     public String describe() {
-      return pairs + " layer pairs equalized" + (relu6Replaced > 0 ? ", " + relu6Replaced + " ReLU6 replaced by ReLU" : "")
+      return pairs + " layer pairs equalized"
+          + (relu6Replaced > 0 ? ", " + relu6Replaced + " ReLU6 replaced by ReLU" : "")
           + ", bias absorbed into " + absorbed + " layers";
     }
   }
@@ -58,26 +59,45 @@ public final class CrossLayerEqualization {
     Map<String, double[][]> stats = preActivationStats(source);
     Model folded = BatchNormFolding.fold(source);
     List<Pair> pairs = pairs(folded);
-    if (pairs.isEmpty()) return folded.withMetadata("equalization", new Summary(0, 0, 0).describe());
+    if (pairs.isEmpty())
+      return folded.withMetadata("equalization", new Summary(0, 0, 0).describe());
     Map<String, double[]> w = new HashMap<>();
     Map<String, double[]> b = new HashMap<>();
     for (Node n : folded.layers()) {
-      w.put(n.name(), folded.param(n.param("weight")).castTo(DataType.DOUBLE).dup('c').data().asDouble());
+      w.put(
+          n.name(),
+          folded
+              .param(n.param("weight"))
+              .castTo(DataType.DOUBLE)
+              .dup('c')
+              .data()
+              .asDouble());
       INDArray bias = folded.params().get(n.param("bias"));
-      b.put(n.name(), bias == null ? new double[outChannels(n)] : bias.castTo(DataType.DOUBLE).toDoubleVector());
+      b.put(
+          n.name(),
+          bias == null
+              ? new double[outChannels(n)]
+              : bias.castTo(DataType.DOUBLE).toDoubleVector());
     }
     Map<Pair, int[][]> columns = new HashMap<>();
-    for (Pair p : pairs) columns.put(p, columns(folded.node(p.second()), outChannels(folded.node(p.first())), p.features()));
+    for (Pair p : pairs)
+      columns.put(
+          p, columns(folded.node(p.second()), outChannels(folded.node(p.first())), p.features()));
     for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
       double moved = 0;
-      for (Pair p : pairs) moved = Math.max(moved, equalize(folded.node(p.first()), p.second(), w, b, columns.get(p), stats.get(p.first())));
+      for (Pair p : pairs)
+        moved = Math.max(
+            moved,
+            equalize(
+                folded.node(p.first()), p.second(), w, b, columns.get(p), stats.get(p.first())));
       if (moved < SETTLED) break;
     }
     int absorbed = 0;
     for (Pair p : pairs) {
       double[][] s = stats.get(p.first());
       if (!absorb || s == null || !hasRelu(folded, p) || padded(folded.node(p.second()))) continue;
-      if (absorb(folded.node(p.first()), folded.node(p.second()), w, b, columns.get(p), s)) absorbed++;
+      if (absorb(folded.node(p.first()), folded.node(p.second()), w, b, columns.get(p), s))
+        absorbed++;
     }
     return rebuild(folded, pairs, w, b, absorbed);
   }
@@ -116,13 +136,17 @@ public final class CrossLayerEqualization {
         Node next = r.get(0);
         if (next.quantizable()) {
           int in = next.op() instanceof Op.Conv2d c ? c.in() : ((Op.Linear) next.op()).in();
-          if (in == outChannels(first) * features) pairs.add(new Pair(first.name(), next.name(), between, features));
+          if (in == outChannels(first) * features)
+            pairs.add(new Pair(first.name(), next.name(), between, features));
           break;
         }
         Op op = next.op();
         if (op instanceof Op.Flatten) {
           features *= (int) (m.node(cur).shape().elements() / outChannels(first) / features);
-        } else if (!(op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.MaxPool || op instanceof Op.AvgPool
+        } else if (!(op instanceof Op.Relu
+            || op instanceof Op.Relu6
+            || op instanceof Op.MaxPool
+            || op instanceof Op.AvgPool
             || op instanceof Op.GlobalAvgPool)) {
           break;
         }
@@ -155,7 +179,8 @@ public final class CrossLayerEqualization {
       for (int i = 0; i < channels; i++) {
         int[] idx = new int[l.out() * features];
         int n = 0;
-        for (int o = 0; o < l.out(); o++) for (int f = 0; f < features; f++) idx[n++] = o * l.in() + i * features + f;
+        for (int o = 0; o < l.out(); o++)
+          for (int f = 0; f < features; f++) idx[n++] = o * l.in() + i * features + f;
         cols[i] = idx;
       }
     }
@@ -163,7 +188,13 @@ public final class CrossLayerEqualization {
   }
 
   /** One equalization step of a pair; returns the largest {@code |log s_i|} applied. */
-  private static double equalize(Node first, String second, Map<String, double[]> w, Map<String, double[]> b, int[][] cols, double[][] stats) {
+  private static double equalize(
+      Node first,
+      String second,
+      Map<String, double[]> w,
+      Map<String, double[]> b,
+      int[][] cols,
+      double[][] stats) {
     double[] w1 = w.get(first.name());
     double[] b1 = b.get(first.name());
     double[] w2 = w.get(second);
@@ -190,7 +221,13 @@ public final class CrossLayerEqualization {
   }
 
   /** Moves {@code c = max(0, mean − 3·std)} of each channel from the first layer's bias into the second's; true if any moved. */
-  private static boolean absorb(Node first, Node second, Map<String, double[]> w, Map<String, double[]> b, int[][] cols, double[][] stats) {
+  private static boolean absorb(
+      Node first,
+      Node second,
+      Map<String, double[]> w,
+      Map<String, double[]> b,
+      int[][] cols,
+      double[][] stats) {
     double[] b1 = b.get(first.name());
     double[] w2 = w.get(second.name());
     double[] b2 = b.get(second.name());
@@ -212,12 +249,19 @@ public final class CrossLayerEqualization {
   }
 
   private static boolean hasRelu(Model m, Pair p) {
-    return p.between().stream().anyMatch(n -> m.node(n).op() instanceof Op.Relu || m.node(n).op() instanceof Op.Relu6);
+    return p.between().stream()
+        .anyMatch(n -> m.node(n).op() instanceof Op.Relu || m.node(n).op() instanceof Op.Relu6);
   }
 
-  private static Model rebuild(Model folded, List<Pair> pairs, Map<String, double[]> w, Map<String, double[]> b, int absorbed) {
+  private static Model rebuild(
+      Model folded,
+      List<Pair> pairs,
+      Map<String, double[]> w,
+      Map<String, double[]> b,
+      int absorbed) {
     java.util.Set<String> relu6 = new java.util.HashSet<>();
-    for (Pair p : pairs) for (String n : p.between()) if (folded.node(n).op() instanceof Op.Relu6) relu6.add(n);
+    for (Pair p : pairs)
+      for (String n : p.between()) if (folded.node(n).op() instanceof Op.Relu6) relu6.add(n);
     List<Node> nodes = new ArrayList<>();
     Map<String, INDArray> params = new LinkedHashMap<>(folded.params());
     for (Node n : folded.nodes()) {
@@ -230,11 +274,18 @@ public final class CrossLayerEqualization {
         continue;
       }
       boolean hadBias = folded.params().containsKey(n.param("bias"));
-      boolean needsBias = !hadBias && java.util.Arrays.stream(b.get(n.name())).anyMatch(v -> v != 0);
-      nodes.add(needsBias ? new Node(n.name(), BatchNormFolding.withBias(n.op()), n.inputs(), n.shape()) : n);
+      boolean needsBias =
+          !hadBias && java.util.Arrays.stream(b.get(n.name())).anyMatch(v -> v != 0);
+      nodes.add(
+          needsBias
+              ? new Node(n.name(), BatchNormFolding.withBias(n.op()), n.inputs(), n.shape())
+              : n);
       INDArray old = folded.param(n.param("weight"));
-      params.put(n.param("weight"), Nd4j.createFromArray(w.get(n.name())).reshape(old.shape()).castTo(DataType.FLOAT));
-      if (hadBias || needsBias) params.put(n.param("bias"), Nd4j.createFromArray(b.get(n.name())).castTo(DataType.FLOAT));
+      params.put(
+          n.param("weight"),
+          Nd4j.createFromArray(w.get(n.name())).reshape(old.shape()).castTo(DataType.FLOAT));
+      if (hadBias || needsBias)
+        params.put(n.param("bias"), Nd4j.createFromArray(b.get(n.name())).castTo(DataType.FLOAT));
     }
     Summary s = new Summary(pairs.size(), relu6.size(), absorbed);
     return folded.withNodes(nodes, params).withMetadata("equalization", s.describe());

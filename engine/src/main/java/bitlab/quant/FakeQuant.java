@@ -24,7 +24,9 @@ final class FakeQuant {
     int i = 0;
     int bound = VectorRounding.F.loopBound(n);
     for (; i < bound; i += VectorRounding.F.length()) {
-      FloatVector v = FloatVector.fromByteBuffer(VectorRounding.F, in, i * 4, ByteOrder.nativeOrder()).div(s);
+      FloatVector v = FloatVector.fromByteBuffer(
+              VectorRounding.F, in, i * 4, ByteOrder.nativeOrder())
+          .div(s);
       v = v.max(lo - 1).min(hi + 1);
       FloatVector r = VectorRounding.round(v, spec.rounding()).max(lo).min(hi);
       r.mul(s).intoByteBuffer(out, i * 4, ByteOrder.nativeOrder());
@@ -41,14 +43,19 @@ final class FakeQuant {
   }
 
   /** {@code dx = dy} where {@code lo ≤ x / s ≤ hi}, else 0. */
-  static void straightThrough(ByteBuffer x, ByteBuffer dy, ByteBuffer dx, int n, float s, float lo, float hi) {
+  static void straightThrough(
+      ByteBuffer x, ByteBuffer dy, ByteBuffer dx, int n, float s, float lo, float hi) {
     int i = 0;
     int bound = VectorRounding.F.loopBound(n);
     FloatVector zero = FloatVector.zero(VectorRounding.F);
     for (; i < bound; i += VectorRounding.F.length()) {
-      FloatVector v = FloatVector.fromByteBuffer(VectorRounding.F, x, i * 4, ByteOrder.nativeOrder()).div(s);
-      VectorMask<Float> inside = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
-      FloatVector g = FloatVector.fromByteBuffer(VectorRounding.F, dy, i * 4, ByteOrder.nativeOrder());
+      FloatVector v = FloatVector.fromByteBuffer(
+              VectorRounding.F, x, i * 4, ByteOrder.nativeOrder())
+          .div(s);
+      VectorMask<Float> inside =
+          v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
+      FloatVector g =
+          FloatVector.fromByteBuffer(VectorRounding.F, dy, i * 4, ByteOrder.nativeOrder());
       zero.blend(g, inside).intoByteBuffer(dx, i * 4, ByteOrder.nativeOrder());
     }
     for (; i < n; i++) {
@@ -72,16 +79,30 @@ final class FakeQuant {
   /** Calibrated parameters: one scale (vectorised) or one per channel; with {@code ste}, differentiable by the straight-through estimator. */
   static Transform fixed(QuantParams p, boolean ste) {
     return new Transform() {
-      @Override public void forward(Tensor x, Tensor y) {
-        if (p.channels() == 1) apply(x.bytes(), y.bytes(), (int) x.size(), p.scale(0), p.zeroPoint(0), p.spec());
+      @Override
+      public void forward(Tensor x, Tensor y) {
+        if (p.channels() == 1)
+          apply(x.bytes(), y.bytes(), (int) x.size(), p.scale(0), p.zeroPoint(0), p.spec());
         else perChannel(x, y, p.scale(), p.zeroPoint(), p.spec());
       }
 
-      @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
-        if (!ste) throw new QuantException("This fake quantizer was made for inference; QAT makes its own with the straight-through estimator.");
-        if (p.channels() != 1) throw new QuantException("Per-channel activation quantizers are not trained; use per-tensor activations for QAT.");
+      @Override
+      public void backward(Tensor x, Tensor dy, Tensor dx) {
+        if (!ste)
+          throw new QuantException(
+              "This fake quantizer was made for inference; QAT makes its own with the straight-through estimator.");
+        if (p.channels() != 1)
+          throw new QuantException(
+              "Per-channel activation quantizers are not trained; use per-tensor activations for QAT.");
         int z = p.zeroPoint(0);
-        straightThrough(x.bytes(), dy.bytes(), dx.bytes(), (int) x.size(), p.scale(0), p.spec().qmin() - z, p.spec().qmax() - z);
+        straightThrough(
+            x.bytes(),
+            dy.bytes(),
+            dx.bytes(),
+            (int) x.size(),
+            p.scale(0),
+            p.spec().qmin() - z,
+            p.spec().qmax() - z);
       }
     };
   }
@@ -89,17 +110,21 @@ final class FakeQuant {
   /** Dynamic: the scale is taken per batch from the tensor itself (its largest magnitude), symmetric; inference only. */
   static Transform dynamic(QuantSpec spec) {
     return new Transform() {
-      @Override public void forward(Tensor x, Tensor y) {
+      @Override
+      public void forward(Tensor x, Tensor y) {
         FloatBuffer in = x.bytes().asFloatBuffer();
         int n = (int) x.size();
         float m = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) m = Math.max(m, spec.signed() ? Math.abs(in.get(i)) : in.get(i));
+        for (int i = 0; i < n; i++)
+          m = Math.max(m, spec.signed() ? Math.abs(in.get(i)) : in.get(i));
         float s = Math.max(m / (float) spec.qmax(), QuantParams.MIN_SCALE);
         apply(x.bytes(), y.bytes(), n, s, 0, spec);
       }
 
-      @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
-        throw new QuantException("Dynamic quantization is for inference; QAT calibrates static ranges.");
+      @Override
+      public void backward(Tensor x, Tensor dy, Tensor dx) {
+        throw new QuantException(
+            "Dynamic quantization is for inference; QAT calibrates static ranges.");
       }
     };
   }

@@ -38,25 +38,61 @@ public final class Histogram {
     return b.build();
   }
 
-  public String tensor() { return tensor; }
-  public double min() { return min; }
-  public double max() { return max; }
-  public double absMax() { return Math.max(Math.abs(min), Math.abs(max)); }
-  public double mean() { return mean; }
-  public double std() { return std; }
-  /** {@code E|x - mean|}: the maximum-likelihood scale of a Laplace fit. */
-  public double meanAbsDev() { return meanAbsDev; }
-  public long count() { return count; }
-  public int bins() { return values.length; }
-  /** Counts of the values over {@code [min, max]}. */
-  public double[] values() { return values.clone(); }
-  /** Counts of the magnitudes over {@code [0, absMax]}. */
-  public double[] magnitudes() { return magnitudes.clone(); }
-  /** True when no value is negative (for example after a ReLU). */
-  public boolean nonNegative() { return min >= 0; }
+  public String tensor() {
+    return tensor;
+  }
 
-  double[] valuesView() { return values; }
-  double[] magnitudesView() { return magnitudes; }
+  public double min() {
+    return min;
+  }
+
+  public double max() {
+    return max;
+  }
+
+  public double absMax() {
+    return Math.max(Math.abs(min), Math.abs(max));
+  }
+
+  public double mean() {
+    return mean;
+  }
+
+  public double std() {
+    return std;
+  }
+  /** {@code E|x - mean|}: the maximum-likelihood scale of a Laplace fit. */
+  public double meanAbsDev() {
+    return meanAbsDev;
+  }
+
+  public long count() {
+    return count;
+  }
+
+  public int bins() {
+    return values.length;
+  }
+  /** Counts of the values over {@code [min, max]}. */
+  public double[] values() {
+    return values.clone();
+  }
+  /** Counts of the magnitudes over {@code [0, absMax]}. */
+  public double[] magnitudes() {
+    return magnitudes.clone();
+  }
+  /** True when no value is negative (for example after a ReLU). */
+  public boolean nonNegative() {
+    return min >= 0;
+  }
+
+  double[] valuesView() {
+    return values;
+  }
+
+  double[] magnitudesView() {
+    return magnitudes;
+  }
 
   /** Centre of value bin {@code i}. */
   public double valueCentre(int i) {
@@ -68,8 +104,10 @@ public final class Histogram {
     return (i + 0.5) * absMax() / magnitudes.length;
   }
 
-  @Override public String toString() {
-    return String.format("%s: %,d values in [%.4g, %.4g], mean %.4g, std %.4g", tensor, count, min, max, mean, std);
+  @Override
+  public String toString() {
+    return String.format(
+        "%s: %,d values in [%.4g, %.4g], mean %.4g, std %.4g", tensor, count, min, max, mean, std);
   }
 
   /** Two-pass construction: {@link #observe} everything, {@link #startBins}, {@link #observe} the same data again, {@link #build}. */
@@ -88,7 +126,9 @@ public final class Histogram {
       this.tensor = tensor;
     }
 
-    public boolean binning() { return values != null; }
+    public boolean binning() {
+      return values != null;
+    }
 
     /** First pass: extremes and moments; second pass (after {@link #startBins}): bins and deviation. */
     public void observe(float[] data) {
@@ -96,8 +136,8 @@ public final class Histogram {
         for (int i = 0; i < data.length; i++) {
           float v = data[i];
           if (!Float.isFinite(v)) {
-            throw new QuantException("Tensor '" + tensor + "' has a NaN or infinite value (element " + i
-                + " of a calibration batch); check the model's weights and the data.");
+            throw new QuantException("Tensor '" + tensor + "' has a NaN or infinite value (element "
+                + i + " of a calibration batch); check the model's weights and the data.");
           }
           if (v < min) min = v;
           if (v > max) max = v;
@@ -122,14 +162,19 @@ public final class Histogram {
     }
 
     public void startBins(int bins) {
-      if (count == 0) throw new QuantException("Tensor '" + tensor + "' saw no values: the calibration set is empty.");
-      if (bins < 8) throw new QuantException("A histogram needs at least 8 bins, got " + bins + ".");
+      if (count == 0)
+        throw new QuantException(
+            "Tensor '" + tensor + "' saw no values: the calibration set is empty.");
+      if (bins < 8)
+        throw new QuantException("A histogram needs at least 8 bins, got " + bins + ".");
       values = new double[bins];
       magnitudes = new double[bins];
     }
 
     public Histogram build() {
-      if (values == null) throw new IllegalStateException("Histogram of '" + tensor + "' built before its second pass.");
+      if (values == null)
+        throw new IllegalStateException(
+            "Histogram of '" + tensor + "' built before its second pass.");
       return new Histogram(this);
     }
   }

@@ -11,7 +11,8 @@ public record LayerBits(String layer, int weights, int activations) {
   public static final int FLOAT = 32;
 
   public LayerBits {
-    if (layer == null || layer.isBlank()) throw new QuantException("A policy entry needs a layer name.");
+    if (layer == null || layer.isBlank())
+      throw new QuantException("A policy entry needs a layer name.");
     check(layer, "weight", weights);
     check(layer, "activation", activations);
   }
@@ -23,9 +24,13 @@ public record LayerBits(String layer, int weights, int activations) {
     }
   }
 
-  public boolean weightsQuantized() { return weights != FLOAT; }
+  public boolean weightsQuantized() {
+    return weights != FLOAT;
+  }
 
-  public boolean activationsQuantized() { return activations != FLOAT; }
+  public boolean activationsQuantized() {
+    return activations != FLOAT;
+  }
 
   /** The pair as the hardware module prices it (1..8, 16 or 32). */
   public Bits bits() {
@@ -36,7 +41,9 @@ public record LayerBits(String layer, int weights, int activations) {
     return Bits.of(weights, activations);
   }
 
-  @Override public String toString() {
-    return layer + ": W" + (weights == FLOAT ? "fp32" : weights) + "A" + (activations == FLOAT ? "fp32" : activations);
+  @Override
+  public String toString() {
+    return layer + ": W" + (weights == FLOAT ? "fp32" : weights) + "A"
+        + (activations == FLOAT ? "fp32" : activations);
   }
 }

@@ -24,10 +24,12 @@ final class LayerGram {
   private final INDArray[] h;
   /** Per group, {@code Gᵀ} ({@code outPerGroup × k}): row {@code o} is {@code g_o}. */
   private final INDArray[] g;
+
   private final double[] c;
   private long rows;
   /** {@code H} and {@code Gᵀ} per group as plain arrays (row-major), once {@link #finish()}ed. */
   private double[][] hs;
+
   private double[][] gs;
 
   private LayerGram(int groups, int outPerGroup, int k) {
@@ -45,17 +47,26 @@ final class LayerGram {
 
   /** An empty form for a layer ({@link Op.Conv2d} or {@link Op.Linear}). */
   static LayerGram of(Op op) {
-    if (op instanceof Op.Conv2d cv) return new LayerGram(cv.groups(), cv.out() / cv.groups(), cv.in() / cv.groups() * cv.kernelH() * cv.kernelW());
+    if (op instanceof Op.Conv2d cv)
+      return new LayerGram(
+          cv.groups(), cv.out() / cv.groups(), cv.in() / cv.groups() * cv.kernelH() * cv.kernelW());
     if (op instanceof Op.Linear l) return new LayerGram(1, l.out(), l.in());
-    throw new QuantException("Only Conv and Linear layers have weights to round; got " + op.type() + ".");
+    throw new QuantException(
+        "Only Conv and Linear layers have weights to round; got " + op.type() + ".");
   }
 
-  int groups() { return groups; }
+  int groups() {
+    return groups;
+  }
 
-  int outPerGroup() { return outPerGroup; }
+  int outPerGroup() {
+    return outPerGroup;
+  }
 
   /** Weights per output channel. */
-  int k() { return k; }
+  int k() {
+    return k;
+  }
 
   /**
    * Adds a batch: {@code x} what the layer reads ({@code [N, C, H, W]} or {@code [N, K]}), {@code y} its target
@@ -98,7 +109,8 @@ final class LayerGram {
               }
               for (int o = 0; o < outPerGroup; o++) {
                 int oc = grp * outPerGroup + o;
-                t[r * outPerGroup + o] = ys[((img * out + oc) * oh + oy) * ow + ox] - (bias == null ? 0 : bias[oc]);
+                t[r * outPerGroup + o] =
+                    ys[((img * out + oc) * oh + oy) * ow + ox] - (bias == null ? 0 : bias[oc]);
               }
             }
           }
@@ -111,13 +123,21 @@ final class LayerGram {
   /** Linear: the rows are the input vectors themselves. */
   private void addRows(double[] xs, int n, double[] ys, float[] bias) {
     double[] t = new double[n * outPerGroup];
-    for (int r = 0; r < n; r++) for (int o = 0; o < outPerGroup; o++) t[r * outPerGroup + o] = ys[r * outPerGroup + o] - (bias == null ? 0 : bias[o]);
+    for (int r = 0; r < n; r++)
+      for (int o = 0; o < outPerGroup; o++)
+        t[r * outPerGroup + o] = ys[r * outPerGroup + o] - (bias == null ? 0 : bias[o]);
     accumulate(0, xs, t, n);
   }
 
   private void accumulate(int grp, double[] p, double[] t, int r) {
-    INDArray pm = Nd4j.create(p.length == r * k ? p : java.util.Arrays.copyOf(p, r * k), new long[] {r, k}, DataType.DOUBLE);
-    INDArray tm = Nd4j.create(t.length == r * outPerGroup ? t : java.util.Arrays.copyOf(t, r * outPerGroup), new long[] {r, outPerGroup}, DataType.DOUBLE);
+    INDArray pm = Nd4j.create(
+        p.length == r * k ? p : java.util.Arrays.copyOf(p, r * k),
+        new long[] {r, k},
+        DataType.DOUBLE);
+    INDArray tm = Nd4j.create(
+        t.length == r * outPerGroup ? t : java.util.Arrays.copyOf(t, r * outPerGroup),
+        new long[] {r, outPerGroup},
+        DataType.DOUBLE);
     h[grp].addi(pm.transpose().mmul(pm));
     g[grp].addi(tm.transpose().mmul(pm));
     for (int i = 0; i < r * outPerGroup; i++) c[grp * outPerGroup + i % outPerGroup] += t[i] * t[i];
@@ -126,7 +146,8 @@ final class LayerGram {
 
   /** Divides the sums by the number of rows: from here on, errors are means over rows. */
   void finish() {
-    if (rows == 0) throw new QuantException("No calibration rows reached this layer; give calibration images.");
+    if (rows == 0)
+      throw new QuantException("No calibration rows reached this layer; give calibration images.");
     hs = new double[groups][];
     gs = new double[groups][];
     for (int i = 0; i < groups; i++) {
@@ -147,7 +168,10 @@ final class LayerGram {
       int off = grp * outPerGroup * k;
       if ((long) outPerGroup * k * k >= 1 << 16) {
         // Large groups go through BLAS: outPerGroup × k times k × k.
-        INDArray wm = Nd4j.create(java.util.Arrays.copyOfRange(w, off, off + outPerGroup * k), new long[] {outPerGroup, k}, DataType.DOUBLE);
+        INDArray wm = Nd4j.create(
+            java.util.Arrays.copyOfRange(w, off, off + outPerGroup * k),
+            new long[] {outPerGroup, k},
+            DataType.DOUBLE);
         double[] rm = wm.mmul(h[grp]).subi(g[grp]).dup('c').data().asDouble();
         System.arraycopy(rm, 0, r, off, rm.length);
         continue;

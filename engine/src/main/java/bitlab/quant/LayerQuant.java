@@ -9,8 +9,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * activation points it reads and writes (null: float input, or the model's logits).
  * The arrays are shared: treat them as read-only.
  */
-public record LayerQuant(String layer, LayerBits bits, QuantParams weights, INDArray codes, INDArray folded,
-    INDArray dequantized, INDArray bias, String input, String output) {
+public record LayerQuant(
+    String layer,
+    LayerBits bits,
+    QuantParams weights,
+    INDArray codes,
+    INDArray folded,
+    INDArray dequantized,
+    INDArray bias,
+    String input,
+    String output) {
 
   public boolean quantized() {
     return weights != null;

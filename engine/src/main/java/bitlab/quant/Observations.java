@@ -26,7 +26,8 @@ public final class Observations {
 
   private Observations(Model source, Samples calibration, int bins, boolean equalized) {
     if (calibration == null || calibration.size() == 0) {
-      throw new QuantException("The calibration set is empty; give at least one image (e.g. data.train().take(512)).");
+      throw new QuantException(
+          "The calibration set is empty; give at least one image (e.g. data.train().take(512)).");
     }
     this.source = source;
     this.folded = equalized ? CrossLayerEqualization.apply(source) : BatchNormFolding.fold(source);
@@ -46,20 +47,32 @@ public final class Observations {
   }
 
   /** The model as given. */
-  public Model source() { return source; }
+  public Model source() {
+    return source;
+  }
 
   /** Whether {@link #folded()} was cross-layer equalized. */
-  public boolean equalized() { return equalized; }
+  public boolean equalized() {
+    return equalized;
+  }
 
   /** The model with BatchNorm folded (and equalized if asked), the graph the histograms were observed on. */
-  public Model folded() { return folded; }
+  public Model folded() {
+    return folded;
+  }
 
-  public Samples calibration() { return calibration; }
+  public Samples calibration() {
+    return calibration;
+  }
 
-  public int bins() { return bins; }
+  public int bins() {
+    return bins;
+  }
 
   /** How many times calibration images were run through the graph (once per batch of tensors not seen before). */
-  public synchronized int passes() { return passes; }
+  public synchronized int passes() {
+    return passes;
+  }
 
   /** The histograms of these node outputs, observing the ones not seen before in one run over the calibration images. */
   public synchronized Map<String, Histogram> histograms(Collection<String> nodes) {

@@ -23,9 +23,11 @@ public final class Observer {
 
   private Observer() {}
 
-  public static Map<String, Histogram> observe(Model model, Samples calibration, Collection<String> nodes, int bins) {
+  public static Map<String, Histogram> observe(
+      Model model, Samples calibration, Collection<String> nodes, int bins) {
     if (calibration == null || calibration.size() == 0) {
-      throw new QuantException("The calibration set is empty; give at least one image (e.g. data.train().take(512)).");
+      throw new QuantException(
+          "The calibration set is empty; give at least one image (e.g. data.train().take(512)).");
     }
     Inference.checkFits(model, calibration);
     Map<String, Histogram.Builder> builders = new LinkedHashMap<>();
@@ -36,13 +38,16 @@ public final class Observer {
     for (int pass = 0; pass < 2; pass++) {
       int seen = 0;
       for (Batch b : calibration.batches(BATCH)) {
-        Map<String, INDArray> out = fetch.isEmpty() ? Map.of() : Inference.outputs(model, b.x(), fetch);
+        Map<String, INDArray> out =
+            fetch.isEmpty() ? Map.of() : Inference.outputs(model, b.x(), fetch);
         for (Map.Entry<String, Histogram.Builder> e : builders.entrySet()) {
           INDArray a = e.getKey().equals(input) ? b.x() : out.get(e.getKey());
           e.getValue().observe(a.castTo(DataType.FLOAT).dup('c').data().asFloat());
         }
         seen += b.size();
-        Work.progress(String.format("calibrating %s (pass %d/2): %,d / %,d images", model.name(), pass + 1, seen, calibration.size()));
+        Work.progress(String.format(
+            "calibrating %s (pass %d/2): %,d / %,d images",
+            model.name(), pass + 1, seen, calibration.size()));
       }
       if (pass == 0) for (Histogram.Builder hb : builders.values()) hb.startBins(bins);
     }

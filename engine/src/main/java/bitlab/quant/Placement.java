@@ -23,8 +23,10 @@ public enum Placement {
 
   /** {@code inputs} or {@code outputs} (case-insensitive). */
   public static Placement parse(String text) {
-    for (Placement p : values()) if (p.name().equalsIgnoreCase(text == null ? "" : text.trim())) return p;
-    throw new QuantException("Activation placement '" + text + "' is not known; use 'inputs' (inputs of weighted layers, the default) "
+    for (Placement p : values())
+      if (p.name().equalsIgnoreCase(text == null ? "" : text.trim())) return p;
+    throw new QuantException("Activation placement '" + text
+        + "' is not known; use 'inputs' (inputs of weighted layers, the default) "
         + "or 'outputs' (every node output).");
   }
 }

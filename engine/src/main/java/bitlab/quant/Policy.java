@@ -30,12 +30,14 @@ public record Policy(String model, List<LayerBits> layers) {
 
   public Policy {
     model = model == null ? "" : model;
-    if (layers == null || layers.isEmpty()) throw new QuantException("A policy needs at least one layer.");
+    if (layers == null || layers.isEmpty())
+      throw new QuantException("A policy needs at least one layer.");
     layers = List.copyOf(layers);
     Set<String> seen = new LinkedHashSet<>();
     for (LayerBits l : layers) {
       if (l == null) throw new QuantException("A policy entry is missing (null).");
-      if (!seen.add(l.layer())) throw new QuantException("The policy names layer '" + l.layer() + "' twice.");
+      if (!seen.add(l.layer()))
+        throw new QuantException("The policy names layer '" + l.layer() + "' twice.");
     }
   }
 
@@ -50,10 +52,12 @@ public record Policy(String model, List<LayerBits> layers) {
   public static Policy of(Model model, List<Bits> bits) {
     List<String> names = model.layerNames();
     if (bits.size() != names.size()) {
-      throw new QuantException("Model '" + model.name() + "' has " + names.size() + " layers but " + bits.size() + " bit pairs were given.");
+      throw new QuantException("Model '" + model.name() + "' has " + names.size() + " layers but "
+          + bits.size() + " bit pairs were given.");
     }
     List<LayerBits> l = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) l.add(new LayerBits(names.get(i), bits.get(i).weights(), bits.get(i).activations()));
+    for (int i = 0; i < names.size(); i++)
+      l.add(new LayerBits(names.get(i), bits.get(i).weights(), bits.get(i).activations()));
     return new Policy(model.name(), l).validate(model);
   }
 
@@ -66,12 +70,14 @@ public record Policy(String model, List<LayerBits> layers) {
     for (LayerBits l : layers) given.add(l.layer());
     List<String> missing = names.stream().filter(n -> !given.contains(n)).toList();
     if (!unknown.isEmpty()) {
-      throw new QuantException("The policy names " + (unknown.size() == 1 ? "layer " : "layers ") + quote(unknown)
-          + ", not in model '" + m.name() + "'; its layers are " + String.join(", ", names) + ".");
+      throw new QuantException("The policy names " + (unknown.size() == 1 ? "layer " : "layers ")
+          + quote(unknown) + ", not in model '" + m.name() + "'; its layers are "
+          + String.join(", ", names) + ".");
     }
     if (!missing.isEmpty()) {
-      throw new QuantException("The policy gives no bits for " + (missing.size() == 1 ? "layer " : "layers ") + quote(missing)
-          + " of model '" + m.name() + "'; give every layer a pair (Policy.uniform(model, w, a) covers all).");
+      throw new QuantException("The policy gives no bits for "
+          + (missing.size() == 1 ? "layer " : "layers ") + quote(missing) + " of model '" + m.name()
+          + "'; give every layer a pair (Policy.uniform(model, w, a) covers all).");
     }
     return this;
   }
@@ -80,14 +86,16 @@ public record Policy(String model, List<LayerBits> layers) {
   public LayerBits get(String layer) {
     for (LayerBits l : layers) if (l.layer().equals(layer)) return l;
     List<String> names = layers.stream().map(LayerBits::layer).toList();
-    throw new QuantException("The policy has no layer '" + layer + "'; it covers " + String.join(", ", names) + ".");
+    throw new QuantException(
+        "The policy has no layer '" + layer + "'; it covers " + String.join(", ", names) + ".");
   }
 
   /** A copy with one layer's widths changed. */
   public Policy with(String layer, int weightBits, int activationBits) {
     get(layer);
     List<LayerBits> l = new ArrayList<>();
-    for (LayerBits e : layers) l.add(e.layer().equals(layer) ? new LayerBits(layer, weightBits, activationBits) : e);
+    for (LayerBits e : layers)
+      l.add(e.layer().equals(layer) ? new LayerBits(layer, weightBits, activationBits) : e);
     return new Policy(model, l);
   }
 
@@ -116,7 +124,10 @@ public record Policy(String model, List<LayerBits> layers) {
     long total = 0;
     for (Node n : m.layers()) {
       LayerBits b = get(n.name());
-      total += layerBytes(m.param(n.param("weight")).length(), m.param(n.param("weight")).size(0), b.weights(),
+      total += layerBytes(
+          m.param(n.param("weight")).length(),
+          m.param(n.param("weight")).size(0),
+          b.weights(),
           m.params().containsKey(n.param("bias")));
     }
     return total;
@@ -150,19 +161,22 @@ public record Policy(String model, List<LayerBits> layers) {
     try {
       d = GSON.fromJson(json, Doc.class);
     } catch (JsonParseException e) {
-      throw new QuantException("This is not a bitlab policy (malformed JSON: " + e.getMessage() + ").", e);
+      throw new QuantException(
+          "This is not a bitlab policy (malformed JSON: " + e.getMessage() + ").", e);
     }
     if (d == null || !FORMAT.equals(d.format)) {
-      throw new QuantException("This JSON is not a bitlab policy: its \"format\" is " + (d == null ? "missing" : "'" + d.format + "'")
-          + ", expected '" + FORMAT + "'.");
+      throw new QuantException("This JSON is not a bitlab policy: its \"format\" is "
+          + (d == null ? "missing" : "'" + d.format + "'") + ", expected '" + FORMAT + "'.");
     }
     if (d.version != VERSION) {
-      throw new QuantException("This policy is version " + d.version + "; this bitlab reads version " + VERSION + ".");
+      throw new QuantException(
+          "This policy is version " + d.version + "; this bitlab reads version " + VERSION + ".");
     }
     if (d.layers == null) throw new QuantException("This policy has no \"layers\" list.");
     List<LayerBits> l = new ArrayList<>();
     for (LayerDoc e : d.layers) {
-      if (e == null || e.layer == null) throw new QuantException("A policy entry has no \"layer\" name.");
+      if (e == null || e.layer == null)
+        throw new QuantException("A policy entry has no \"layer\" name.");
       l.add(new LayerBits(e.layer, e.weights, e.activations));
     }
     return new Policy(d.model, l);
@@ -178,7 +192,8 @@ public record Policy(String model, List<LayerBits> layers) {
   }
 
   public static Policy read(Path path) {
-    return fromJson(bitlab.files.TextFile.read(path, "the policy file", "There is no policy file at " + path + ".", QuantException::new));
+    return fromJson(bitlab.files.TextFile.read(
+        path, "the policy file", "There is no policy file at " + path + ".", QuantException::new));
   }
 
   /** E.g. {@code W4A8} when uniform, {@code mixed (W2..8, A4..8)} otherwise. */
@@ -191,8 +206,10 @@ public record Policy(String model, List<LayerBits> layers) {
     return "mixed (W" + wmin + ".." + wmax + ", A" + amin + ".." + amax + ")";
   }
 
-  @Override public String toString() {
-    StringBuilder b = new StringBuilder("Policy " + summary() + (model.isEmpty() ? "" : " for " + model) + "\n");
+  @Override
+  public String toString() {
+    StringBuilder b =
+        new StringBuilder("Policy " + summary() + (model.isEmpty() ? "" : " for " + model) + "\n");
     for (LayerBits l : layers) b.append("  ").append(l).append('\n');
     return b.toString();
   }

@@ -20,51 +20,199 @@ package bitlab.quant;
  * @param adaRound             learned rounding of the weights on the calibration images ({@link AdaRound}), or null
  *                             for rounding to nearest
  */
-public record PtqConfig(Calibration weights, Calibration activations, boolean perChannel, boolean asymmetricActivations,
-    Rounding rounding, boolean biasCorrection, int bins, Placement placement, boolean equalization, AdaRoundConfig adaRound) {
+public record PtqConfig(
+    Calibration weights,
+    Calibration activations,
+    boolean perChannel,
+    boolean asymmetricActivations,
+    Rounding rounding,
+    boolean biasCorrection,
+    int bins,
+    Placement placement,
+    boolean equalization,
+    AdaRoundConfig adaRound) {
 
-  public static final PtqConfig DEFAULT = new PtqConfig(Calibration.MINMAX, Calibration.MINMAX, true, false,
-      Rounding.HALF_EVEN, false, Observer.DEFAULT_BINS, Placement.INPUTS, false, null);
+  public static final PtqConfig DEFAULT = new PtqConfig(
+      Calibration.MINMAX,
+      Calibration.MINMAX,
+      true,
+      false,
+      Rounding.HALF_EVEN,
+      false,
+      Observer.DEFAULT_BINS,
+      Placement.INPUTS,
+      false,
+      null);
 
   public PtqConfig {
-    if (weights == null || activations == null) throw new QuantException("Choose calibration methods for weights and activations.");
-    if (placement == null) throw new QuantException("Choose an activation placement: Placement.INPUTS or Placement.OUTPUTS.");
-    if (rounding == null) throw new QuantException("Choose a rounding mode: HALF_EVEN, HALF_AWAY or HALF_UP.");
+    if (weights == null || activations == null)
+      throw new QuantException("Choose calibration methods for weights and activations.");
+    if (placement == null)
+      throw new QuantException(
+          "Choose an activation placement: Placement.INPUTS or Placement.OUTPUTS.");
+    if (rounding == null)
+      throw new QuantException("Choose a rounding mode: HALF_EVEN, HALF_AWAY or HALF_UP.");
     if (weights instanceof Calibration.Kl) {
-      throw new QuantException("KL calibration chooses activation ranges (as TensorRT does); for weights use minmax, percentile, mse, aciq-laplace or aciq-gauss.");
+      throw new QuantException(
+          "KL calibration chooses activation ranges (as TensorRT does); for weights use minmax, percentile, mse, aciq-laplace or aciq-gauss.");
     }
-    if (bins < 8 || bins > 1 << 16) throw new QuantException("Histogram bins must be in 8..65536, got " + bins + ".");
+    if (bins < 8 || bins > 1 << 16)
+      throw new QuantException("Histogram bins must be in 8..65536, got " + bins + ".");
   }
 
   /** The same method for weights and activations (KL for activations only: weights keep min-max). */
   public static PtqConfig of(Calibration method) {
-    return DEFAULT.withWeights(method instanceof Calibration.Kl ? Calibration.MINMAX : method).withActivations(method);
+    return DEFAULT
+        .withWeights(method instanceof Calibration.Kl ? Calibration.MINMAX : method)
+        .withActivations(method);
   }
 
-  public PtqConfig withWeights(Calibration c) { return new PtqConfig(c, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization, adaRound); }
+  public PtqConfig withWeights(Calibration c) {
+    return new PtqConfig(
+        c,
+        activations,
+        perChannel,
+        asymmetricActivations,
+        rounding,
+        biasCorrection,
+        bins,
+        placement,
+        equalization,
+        adaRound);
+  }
 
-  public PtqConfig withActivations(Calibration c) { return new PtqConfig(weights, c, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization, adaRound); }
+  public PtqConfig withActivations(Calibration c) {
+    return new PtqConfig(
+        weights,
+        c,
+        perChannel,
+        asymmetricActivations,
+        rounding,
+        biasCorrection,
+        bins,
+        placement,
+        equalization,
+        adaRound);
+  }
 
-  public PtqConfig withPerChannel(boolean p) { return new PtqConfig(weights, activations, p, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization, adaRound); }
+  public PtqConfig withPerChannel(boolean p) {
+    return new PtqConfig(
+        weights,
+        activations,
+        p,
+        asymmetricActivations,
+        rounding,
+        biasCorrection,
+        bins,
+        placement,
+        equalization,
+        adaRound);
+  }
 
-  public PtqConfig withAsymmetricActivations(boolean a) { return new PtqConfig(weights, activations, perChannel, a, rounding, biasCorrection, bins, placement, equalization, adaRound); }
+  public PtqConfig withAsymmetricActivations(boolean a) {
+    return new PtqConfig(
+        weights,
+        activations,
+        perChannel,
+        a,
+        rounding,
+        biasCorrection,
+        bins,
+        placement,
+        equalization,
+        adaRound);
+  }
 
-  public PtqConfig withRounding(Rounding r) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, r, biasCorrection, bins, placement, equalization, adaRound); }
+  public PtqConfig withRounding(Rounding r) {
+    return new PtqConfig(
+        weights,
+        activations,
+        perChannel,
+        asymmetricActivations,
+        r,
+        biasCorrection,
+        bins,
+        placement,
+        equalization,
+        adaRound);
+  }
 
-  public PtqConfig withBiasCorrection(boolean b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, b, bins, placement, equalization, adaRound); }
+  public PtqConfig withBiasCorrection(boolean b) {
+    return new PtqConfig(
+        weights,
+        activations,
+        perChannel,
+        asymmetricActivations,
+        rounding,
+        b,
+        bins,
+        placement,
+        equalization,
+        adaRound);
+  }
 
-  public PtqConfig withBins(int b) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, b, placement, equalization, adaRound); }
+  public PtqConfig withBins(int b) {
+    return new PtqConfig(
+        weights,
+        activations,
+        perChannel,
+        asymmetricActivations,
+        rounding,
+        biasCorrection,
+        b,
+        placement,
+        equalization,
+        adaRound);
+  }
 
-  public PtqConfig withPlacement(Placement p) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, p, equalization, adaRound); }
+  public PtqConfig withPlacement(Placement p) {
+    return new PtqConfig(
+        weights,
+        activations,
+        perChannel,
+        asymmetricActivations,
+        rounding,
+        biasCorrection,
+        bins,
+        p,
+        equalization,
+        adaRound);
+  }
 
-  public PtqConfig withEqualization(boolean e) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, e, adaRound); }
+  public PtqConfig withEqualization(boolean e) {
+    return new PtqConfig(
+        weights,
+        activations,
+        perChannel,
+        asymmetricActivations,
+        rounding,
+        biasCorrection,
+        bins,
+        placement,
+        e,
+        adaRound);
+  }
 
   /** Learned rounding of the weights with these settings (null: round to nearest). */
-  public PtqConfig withAdaRound(AdaRoundConfig a) { return new PtqConfig(weights, activations, perChannel, asymmetricActivations, rounding, biasCorrection, bins, placement, equalization, a); }
+  public PtqConfig withAdaRound(AdaRoundConfig a) {
+    return new PtqConfig(
+        weights,
+        activations,
+        perChannel,
+        asymmetricActivations,
+        rounding,
+        biasCorrection,
+        bins,
+        placement,
+        equalization,
+        a);
+  }
 
   /** The weight quantizer of a layer at {@code bits}. */
   public QuantSpec weightSpec(int bits) {
-    return QuantSpec.weights(bits).withRounding(rounding).withGranularity(perChannel ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR);
+    return QuantSpec.weights(bits)
+        .withRounding(rounding)
+        .withGranularity(perChannel ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR);
   }
 
   /** The activation quantizer of a tensor at {@code bits}. */
@@ -75,8 +223,10 @@ public record PtqConfig(Calibration weights, Calibration activations, boolean pe
 
   /** E.g. {@code weights minmax per-channel, activations kl}. */
   public String describe() {
-    return (equalization ? "cross-layer equalization, " : "") + "weights " + weights.name() + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
-        + (asymmetricActivations ? " asymmetric" : "") + " at " + (placement == Placement.INPUTS ? "layer inputs" : "node outputs")
+    return (equalization ? "cross-layer equalization, " : "") + "weights " + weights.name()
+        + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
+        + (asymmetricActivations ? " asymmetric" : "") + " at "
+        + (placement == Placement.INPUTS ? "layer inputs" : "node outputs")
         + (adaRound != null ? ", AdaRound (" + adaRound.iterations() + " steps per layer)" : "")
         + (biasCorrection ? ", bias correction" : "");
   }

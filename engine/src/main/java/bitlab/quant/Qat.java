@@ -31,19 +31,24 @@ import org.nd4j.linalg.learning.config.Adam;
 public final class Qat {
   private Qat() {}
 
-  public static QatResult train(Model model, Policy policy, Dataset data, PtqConfig ptq, QatConfig cfg) {
-    if (ptq.asymmetricActivations()) throw new QuantException("QAT uses symmetric activations; drop the asymmetric option.");
+  public static QatResult train(
+      Model model, Policy policy, Dataset data, PtqConfig ptq, QatConfig cfg) {
+    if (ptq.asymmetricActivations())
+      throw new QuantException("QAT uses symmetric activations; drop the asymmetric option.");
     data = model.prepare(data);
-    QuantizedModel start = Quantizer.ptq(model, policy, data.calibration(cfg.calibrationImages()), ptq);
+    QuantizedModel start =
+        Quantizer.ptq(model, policy, data.calibration(cfg.calibrationImages()), ptq);
     Dataset prepared = data;
     List<EpochRecord> history = new ArrayList<>();
     List<Double> stepLosses = new ArrayList<>();
-    String method = "QAT " + cfg.epochs() + " epochs (" + (cfg.learnedStep() ? "learned step size" : "STE") + ", " + ptq.describe() + ")";
+    String method = "QAT " + cfg.epochs() + " epochs ("
+        + (cfg.learnedStep() ? "learned step size" : "STE") + ", " + ptq.describe() + ")";
     QuantizedModel q = run(method, start, cfg, (loop, net) -> {
       history.addAll(fit(prepared, cfg, loop, net));
       stepLosses.addAll(loop.losses);
     });
-    return new QatResult(q, cfg, history, stepLosses.stream().mapToDouble(Double::doubleValue).toArray());
+    return new QatResult(
+        q, cfg, history, stepLosses.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /**
@@ -53,10 +58,14 @@ public final class Qat {
    * HAQ fine-tunes every policy this way before scoring it. A loss that stops being finite throws
    * {@link Diverged}.
    */
-  public static QuantizedModel fineTune(QuantizedModel start, Samples train, QatConfig cfg, int steps) {
-    if (steps < 1) throw new QuantException("A fine-tune needs at least 1 step, got " + steps + ".");
-    if (start.config().asymmetricActivations()) throw new QuantException("QAT uses symmetric activations; drop the asymmetric option.");
-    String method = "QAT " + steps + " steps of " + cfg.batchSize() + " (" + (cfg.learnedStep() ? "learned step size" : "STE") + ", "
+  public static QuantizedModel fineTune(
+      QuantizedModel start, Samples train, QatConfig cfg, int steps) {
+    if (steps < 1)
+      throw new QuantException("A fine-tune needs at least 1 step, got " + steps + ".");
+    if (start.config().asymmetricActivations())
+      throw new QuantException("QAT uses symmetric activations; drop the asymmetric option.");
+    String method = "QAT " + steps + " steps of " + cfg.batchSize() + " ("
+        + (cfg.learnedStep() ? "learned step size" : "STE") + ", "
         + start.config().describe() + ")";
     return run(method, start, cfg, (loop, net) -> {
       loop.report = false; // the caller (a search scoring many policies) reports its own progress
@@ -77,11 +86,17 @@ public final class Qat {
 
   /** A fine-tune whose loss became NaN or infinite. */
   public static final class Diverged extends QuantException {
-    Diverged(String message) { super(message); }
+    Diverged(String message) {
+      super(message);
+    }
   }
 
   /** The folded weights of {@code start} trained by {@code body} through the QAT hooks, assembled into a quantized model. */
-  private static QuantizedModel run(String method, QuantizedModel start, QatConfig cfg, java.util.function.BiConsumer<Loop, Net> body) {
+  private static QuantizedModel run(
+      String method,
+      QuantizedModel start,
+      QatConfig cfg,
+      java.util.function.BiConsumer<Loop, Net> body) {
     Model folded = start.folded();
     QatHooks hooks = new QatHooks(start, cfg.learnedStep());
     List<String> vars = new ArrayList<>();
@@ -96,7 +111,14 @@ public final class Qat {
     }
     Map<String, INDArray> learned = new LinkedHashMap<>();
     hooks.steps.forEach((k, s) -> learned.put(k, s.value().dup()));
-    return Quantizer.assemble(method, start.source(), folded.withParams(trained), start.policy(), start.config(), start, learned);
+    return Quantizer.assemble(
+        method,
+        start.source(),
+        folded.withParams(trained),
+        start.policy(),
+        start.config(),
+        start,
+        learned);
   }
 
   private static List<EpochRecord> fit(Dataset data, QatConfig cfg, Loop loop, Net net) {
@@ -112,10 +134,15 @@ public final class Qat {
       for (Batch batch : data.train().batches(cfg.batchSize(), cfg.seed() * 1000 + epoch)) {
         loop.step(batch, it++, epoch, ++b, perEpoch);
       }
-      // Epochs are watched on the validation part; the test part is for the result's own evaluate(data).
+      // Epochs are watched on the validation part; the test part is for the result's own
+      // evaluate(data).
       Samples watched = data.hasValidation() ? data.validation() : data.test();
       double acc = Inference.evaluate(loop.folded, watched, net::logits).accuracy();
-      history.add(new EpochRecord(epoch, loop.lossSum / Math.max(1, loop.seen), acc, data.hasValidation() ? "validation" : "test",
+      history.add(new EpochRecord(
+          epoch,
+          loop.lossSum / Math.max(1, loop.seen),
+          acc,
+          data.hasValidation() ? "validation" : "test",
           (System.nanoTime() - t0) / 1e9));
     }
     return history;
@@ -151,8 +178,15 @@ public final class Qat {
       for (QatHooks.Step s : steps.keySet()) s.gradient().assign(0);
       double loss = net.lossAndGradients(batch.x(), batch.oneHot());
       if (!Double.isFinite(loss)) {
-        throw new Diverged(String.format("QAT of %s stopped at epoch %d, batch %d of %d: the loss became %s; lower the learning rate "
-            + "(it was %s) or quantize to more bits.", folded.name(), epoch, b, perEpoch, Double.isNaN(loss) ? "NaN" : "infinite", cfg.learningRate()));
+        throw new Diverged(String.format(
+            "QAT of %s stopped at epoch %d, batch %d of %d: the loss became %s; lower the learning rate "
+                + "(it was %s) or quantize to more bits.",
+            folded.name(),
+            epoch,
+            b,
+            perEpoch,
+            Double.isNaN(loss) ? "NaN" : "infinite",
+            cfg.learningRate()));
       }
       for (Map.Entry<String, GradientUpdater<?>> e : weights.entrySet()) {
         INDArray g = net.gradient(e.getKey());
@@ -164,13 +198,17 @@ public final class Qat {
         INDArray g = e.getKey().gradient();
         e.getValue().applyUpdater(g, it, epoch - 1);
         value.subi(g);
-        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(value, QuantParams.MIN_SCALE));
+        Nd4j.getExecutioner()
+            .exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(value, QuantParams.MIN_SCALE));
       }
       net.parametersChanged();
       losses.add(loss);
       lossSum += loss * batch.size();
       seen += batch.size();
-      if (report) Work.progress(String.format("QAT %s: epoch %d/%d, batch %d/%d, loss %.4f", folded.name(), epoch, cfg.epochs(), b, perEpoch, lossSum / seen));
+      if (report)
+        Work.progress(String.format(
+            "QAT %s: epoch %d/%d, batch %d/%d, loss %.4f",
+            folded.name(), epoch, cfg.epochs(), b, perEpoch, lossSum / seen));
     }
   }
 

@@ -33,26 +33,34 @@ final class QatHooks implements Hooks {
     this.learned = learned;
   }
 
-  @Override public Transform weight(Node node) {
+  @Override
+  public Transform weight(Node node) {
     LayerQuant l = start.layer(node.name());
     if (!l.quantized()) return null;
     QuantSpec spec = l.weights().spec();
     if (spec.binary()) return new BinaryWeights();
     if (learned) {
       INDArray init = Nd4j.createFromArray(l.weights().scale());
-      Step s = new Step(init, Nd4j.zeros(DataType.FLOAT, init.length()), 1 / Math.sqrt((double) l.folded().length() * spec.qmax()));
+      Step s = new Step(
+          init,
+          Nd4j.zeros(DataType.FLOAT, init.length()),
+          1 / Math.sqrt((double) l.folded().length() * spec.qmax()));
       steps.put(node.name() + ".weight_step", s);
       return new LearnedStep(s, spec);
     }
     return new ExtremesSte(spec);
   }
 
-  @Override public Transform output(Node node) {
+  @Override
+  public Transform output(Node node) {
     ActivationQuant a = start.activations().get(node.name());
     if (a == null) return null;
     if (learned) {
       INDArray init = Nd4j.createFromArray(new float[] {a.params().scale(0)});
-      Step s = new Step(init, Nd4j.zeros(DataType.FLOAT, 1), 1 / Math.sqrt((double) node.shape().elements() * a.spec().qmax()));
+      Step s = new Step(
+          init,
+          Nd4j.zeros(DataType.FLOAT, 1),
+          1 / Math.sqrt((double) node.shape().elements() * a.spec().qmax()));
       steps.put(node.name(), s);
       return new LearnedStep(s, a.spec());
     }
@@ -60,7 +68,8 @@ final class QatHooks implements Hooks {
   }
 
   /** A narrower view of a wide tensor (the residual stream's 4-bit copy) keeps its calibrated step. */
-  @Override public Transform input(Node node) {
+  @Override
+  public Transform input(Node node) {
     ActivationQuant v = start.view(node.name());
     return v == null ? null : FakeQuant.fixed(v.params(), true);
   }
@@ -74,7 +83,8 @@ final class QatHooks implements Hooks {
       this.spec = spec;
     }
 
-    @Override public void forward(Tensor x, Tensor y) {
+    @Override
+    public void forward(Tensor x, Tensor y) {
       FloatBuffer w = x.bytes().asFloatBuffer();
       int c = x.channels();
       int per = (int) (x.size() / c);
@@ -87,12 +97,15 @@ final class QatHooks implements Hooks {
       FakeQuant.perChannel(x, y, scale, new int[c], spec);
     }
 
-    @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
+    @Override
+    public void backward(Tensor x, Tensor dy, Tensor dx) {
       int c = x.channels();
       int per = (int) (x.size() / c);
       ByteBuffer xs = x.bytes(), g = dy.bytes(), out = dx.bytes();
       for (int o = 0; o < c; o++) {
-        ByteBuffer xo = slice(xs, o * per, per), go = slice(g, o * per, per), oo = slice(out, o * per, per);
+        ByteBuffer xo = slice(xs, o * per, per),
+            go = slice(g, o * per, per),
+            oo = slice(out, o * per, per);
         FakeQuant.straightThrough(xo, go, oo, per, scale[o], spec.qmin(), spec.qmax());
       }
     }
@@ -104,7 +117,8 @@ final class QatHooks implements Hooks {
 
   /** Binary weights {@code α_c·sign(w)}, {@code α_c = mean|w_c|} without gradient; the gradient passes straight through. */
   static final class BinaryWeights implements Transform {
-    @Override public void forward(Tensor x, Tensor y) {
+    @Override
+    public void forward(Tensor x, Tensor y) {
       FloatBuffer w = x.bytes().asFloatBuffer(), out = y.bytes().asFloatBuffer();
       int c = x.channels();
       int per = (int) (x.size() / c);
@@ -116,7 +130,8 @@ final class QatHooks implements Hooks {
       }
     }
 
-    @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
+    @Override
+    public void backward(Tensor x, Tensor dy, Tensor dx) {
       if (dy != dx) dx.bytes().put(dy.bytes());
     }
   }
@@ -139,15 +154,19 @@ final class QatHooks implements Hooks {
       return step.value().data().asFloat();
     }
 
-    @Override public void forward(Tensor x, Tensor y) {
+    @Override
+    public void forward(Tensor x, Tensor y) {
       float[] s = steps();
       if (s.length == 1) FakeQuant.apply(x.bytes(), y.bytes(), (int) x.size(), s[0], 0, spec);
       else FakeQuant.perChannel(x, y, s, new int[s.length], spec);
     }
 
-    @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
+    @Override
+    public void backward(Tensor x, Tensor dy, Tensor dx) {
       float[] s = steps();
-      FloatBuffer xs = x.bytes().asFloatBuffer(), g = dy.bytes().asFloatBuffer(), out = dx.bytes().asFloatBuffer();
+      FloatBuffer xs = x.bytes().asFloatBuffer(),
+          g = dy.bytes().asFloatBuffer(),
+          out = dx.bytes().asFloatBuffer();
       int n = (int) x.size();
       int c = s.length;
       long stride = s.length == 1 ? n : x.channelStride();

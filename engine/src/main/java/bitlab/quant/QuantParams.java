@@ -14,18 +14,24 @@ public record QuantParams(QuantSpec spec, float[] scale, int[] zeroPoint) {
   public static final float MIN_SCALE = Math.ulp(1f);
 
   public QuantParams {
-    if (spec == null || scale == null || zeroPoint == null || scale.length == 0 || scale.length != zeroPoint.length) {
-      throw new QuantException("Quantization parameters need a spec and one scale and zero point per channel.");
+    if (spec == null
+        || scale == null
+        || zeroPoint == null
+        || scale.length == 0
+        || scale.length != zeroPoint.length) {
+      throw new QuantException(
+          "Quantization parameters need a spec and one scale and zero point per channel.");
     }
     scale = scale.clone();
     zeroPoint = zeroPoint.clone();
     for (int c = 0; c < scale.length; c++) {
       if (!(scale[c] > 0) || !Float.isFinite(scale[c])) {
-        throw new QuantException("Scale " + scale[c] + " of channel " + c + " is not a positive finite number.");
+        throw new QuantException(
+            "Scale " + scale[c] + " of channel " + c + " is not a positive finite number.");
       }
       if (zeroPoint[c] < spec.qmin() || zeroPoint[c] > spec.qmax()) {
-        throw new QuantException("Zero point " + zeroPoint[c] + " of channel " + c + " is outside the code range "
-            + spec.qmin() + ".." + spec.qmax() + ".");
+        throw new QuantException("Zero point " + zeroPoint[c] + " of channel " + c
+            + " is outside the code range " + spec.qmin() + ".." + spec.qmax() + ".");
       }
     }
   }
@@ -36,13 +42,17 @@ public record QuantParams(QuantSpec spec, float[] scale, int[] zeroPoint) {
    * include zero and place the zero point on an integer.
    */
   public static QuantParams fromRange(QuantSpec spec, double[] lo, double[] hi) {
-    if (lo.length != hi.length || lo.length == 0) throw new QuantException("A range needs as many lows as highs (at least one).");
-    if (spec.binary()) throw new QuantException("Binary (1-bit signed) quantizers take their scale from binary(...), not a range.");
+    if (lo.length != hi.length || lo.length == 0)
+      throw new QuantException("A range needs as many lows as highs (at least one).");
+    if (spec.binary())
+      throw new QuantException(
+          "Binary (1-bit signed) quantizers take their scale from binary(...), not a range.");
     float[] s = new float[lo.length];
     int[] z = new int[lo.length];
     for (int c = 0; c < lo.length; c++) {
       if (!Double.isFinite(lo[c]) || !Double.isFinite(hi[c])) {
-        throw new QuantException("The range of channel " + c + " is [" + lo[c] + ", " + hi[c] + "]: NaN or infinite values reached calibration.");
+        throw new QuantException("The range of channel " + c + " is [" + lo[c] + ", " + hi[c]
+            + "]: NaN or infinite values reached calibration.");
       }
       if (spec.symmetric()) {
         double t = spec.signed() ? Math.max(Math.abs(lo[c]), Math.abs(hi[c])) : Math.max(hi[c], 0);
@@ -51,7 +61,8 @@ public record QuantParams(QuantSpec spec, float[] scale, int[] zeroPoint) {
         double l = Math.min(lo[c], 0);
         double h = Math.max(hi[c], 0);
         s[c] = Math.max(MIN_SCALE, (float) ((h - l) / (spec.qmax() - spec.qmin())));
-        z[c] = (int) Math.max(spec.qmin(), Math.min(spec.qmax(), spec.qmin() + spec.rounding().round(-l / s[c])));
+        z[c] = (int) Math.max(
+            spec.qmin(), Math.min(spec.qmax(), spec.qmin() + spec.rounding().round(-l / s[c])));
       }
     }
     return new QuantParams(spec, s, z);
@@ -59,24 +70,38 @@ public record QuantParams(QuantSpec spec, float[] scale, int[] zeroPoint) {
 
   /** Per-tensor parameters for a range. */
   public static QuantParams fromRange(QuantSpec spec, double lo, double hi) {
-    return fromRange(spec.withGranularity(Granularity.PER_TENSOR), new double[] {lo}, new double[] {hi});
+    return fromRange(
+        spec.withGranularity(Granularity.PER_TENSOR), new double[] {lo}, new double[] {hi});
   }
 
   /** Binary parameters: values {@code ±scale_c}. */
   public static QuantParams binary(QuantSpec spec, float[] scale) {
-    if (!spec.binary()) throw new QuantException("binary(...) needs a 1-bit signed spec, got " + spec + ".");
+    if (!spec.binary())
+      throw new QuantException("binary(...) needs a 1-bit signed spec, got " + spec + ".");
     return new QuantParams(spec, scale, new int[scale.length]);
   }
 
-  public int channels() { return scale.length; }
+  public int channels() {
+    return scale.length;
+  }
 
-  public float scale(int channel) { return scale[scale.length == 1 ? 0 : channel]; }
+  public float scale(int channel) {
+    return scale[scale.length == 1 ? 0 : channel];
+  }
 
-  public int zeroPoint(int channel) { return zeroPoint[zeroPoint.length == 1 ? 0 : channel]; }
+  public int zeroPoint(int channel) {
+    return zeroPoint[zeroPoint.length == 1 ? 0 : channel];
+  }
 
-  @Override public float[] scale() { return scale.clone(); }
+  @Override
+  public float[] scale() {
+    return scale.clone();
+  }
 
-  @Override public int[] zeroPoint() { return zeroPoint.clone(); }
+  @Override
+  public int[] zeroPoint() {
+    return zeroPoint.clone();
+  }
 
   /** The integer code of {@code x} in channel {@code channel}. */
   public int quantize(float x, int channel) {
@@ -101,15 +126,24 @@ public record QuantParams(QuantSpec spec, float[] scale, int[] zeroPoint) {
     return new double[] {dequantize(spec.qmin(), channel), dequantize(spec.qmax(), channel)};
   }
 
-  @Override public boolean equals(Object o) {
-    return o instanceof QuantParams p && spec.equals(p.spec) && Arrays.equals(scale, p.scale) && Arrays.equals(zeroPoint, p.zeroPoint);
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof QuantParams p
+        && spec.equals(p.spec)
+        && Arrays.equals(scale, p.scale)
+        && Arrays.equals(zeroPoint, p.zeroPoint);
   }
 
-  @Override public int hashCode() {
+  @Override
+  public int hashCode() {
     return 31 * (31 * spec.hashCode() + Arrays.hashCode(scale)) + Arrays.hashCode(zeroPoint);
   }
 
-  @Override public String toString() {
-    return spec + (scale.length == 1 ? ", scale " + scale[0] + ", zero point " + zeroPoint[0] : ", " + scale.length + " channel scales");
+  @Override
+  public String toString() {
+    return spec
+        + (scale.length == 1
+            ? ", scale " + scale[0] + ", zero point " + zeroPoint[0]
+            : ", " + scale.length + " channel scales");
   }
 }

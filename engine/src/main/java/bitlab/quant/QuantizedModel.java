@@ -35,12 +35,21 @@ public class QuantizedModel {
   private final Map<String, ActivationQuant> activations;
   /** Per reading layer, the narrower view of a wider tensor it reads (see {@link ActivationPoints#inputBits}). */
   private final Map<String, ActivationQuant> views;
+
   private Net net;
   /** Values computed from this model by the packages above (its integer program), each made once: see {@link #derived}. */
   private final Map<Class<?>, Object> derived = new java.util.concurrent.ConcurrentHashMap<>();
 
-  QuantizedModel(String method, Model source, Model folded, Model simulated, Policy policy, PtqConfig config,
-      Map<String, LayerQuant> layers, Map<String, ActivationQuant> activations, Map<String, ActivationQuant> views) {
+  QuantizedModel(
+      String method,
+      Model source,
+      Model folded,
+      Model simulated,
+      Policy policy,
+      PtqConfig config,
+      Map<String, LayerQuant> layers,
+      Map<String, ActivationQuant> activations,
+      Map<String, ActivationQuant> views) {
     this.method = method;
     this.source = source;
     this.folded = folded;
@@ -54,42 +63,71 @@ public class QuantizedModel {
 
   /** The same quantized model, for a subclass that adds conveniences (nothing derived from {@code q} is shared). */
   protected QuantizedModel(QuantizedModel q) {
-    this(q.method, q.source, q.folded, q.simulated, q.policy, q.config, q.layers, q.activations, q.views);
+    this(
+        q.method,
+        q.source,
+        q.folded,
+        q.simulated,
+        q.policy,
+        q.config,
+        q.layers,
+        q.activations,
+        q.views);
   }
 
   /** What produced it, e.g. {@code static PTQ (weights minmax per-channel, activations kl)}. */
-  public String method() { return method; }
+  public String method() {
+    return method;
+  }
 
   /** The FP32 model it was made from. */
-  public Model source() { return source; }
+  public Model source() {
+    return source;
+  }
 
   /** The FP32 model with BatchNorm folded (the float reference of the quantized layers). */
-  public Model folded() { return folded; }
+  public Model folded() {
+    return folded;
+  }
 
   /** The folded model with dequantized weights (and corrected biases): what the simulation computes with. */
-  public Model model() { return simulated; }
+  public Model model() {
+    return simulated;
+  }
 
-  public Policy policy() { return policy; }
+  public Policy policy() {
+    return policy;
+  }
 
-  public PtqConfig config() { return config; }
+  public PtqConfig config() {
+    return config;
+  }
 
-  public Rounding rounding() { return config.rounding(); }
+  public Rounding rounding() {
+    return config.rounding();
+  }
 
   public boolean dynamic() {
     return activations.values().stream().anyMatch(ActivationQuant::dynamic);
   }
 
   /** Per layer, in graph order. */
-  public Map<String, LayerQuant> layers() { return layers; }
+  public Map<String, LayerQuant> layers() {
+    return layers;
+  }
 
   public LayerQuant layer(String name) {
     LayerQuant l = layers.get(name);
-    if (l == null) throw new QuantException("Layer '" + name + "' is not in " + simulated.name() + "; its layers are " + String.join(", ", layers.keySet()) + ".");
+    if (l == null)
+      throw new QuantException("Layer '" + name + "' is not in " + simulated.name()
+          + "; its layers are " + String.join(", ", layers.keySet()) + ".");
     return l;
   }
 
   /** Where activations are quantized (see {@link Placement}). */
-  public Placement placement() { return config.placement(); }
+  public Placement placement() {
+    return config.placement();
+  }
 
   /**
    * The residual Add a layer's int32 accumulator goes into (no quantizer at the layer's own output, as in
@@ -101,20 +139,28 @@ public class QuantizedModel {
   }
 
   /** Per activation point (node name), in graph order. */
-  public Map<String, ActivationQuant> activations() { return activations; }
+  public Map<String, ActivationQuant> activations() {
+    return activations;
+  }
 
   /**
    * Per layer that reads a tensor narrower than it is stored, that narrower view (under {@link Placement#INPUTS}
    * the residual stream is kept at {@link Placement#WIDE_BITS} and the layers reading it at 4 bits read a 4-bit
    * view of it); layers reading one tensor at one width share one view.
    */
-  public Map<String, ActivationQuant> views() { return views; }
+  public Map<String, ActivationQuant> views() {
+    return views;
+  }
 
   /** How many distinct views the layers read. */
-  public int viewCount() { return (int) views.values().stream().distinct().count(); }
+  public int viewCount() {
+    return (int) views.values().stream().distinct().count();
+  }
 
   /** The view a layer reads (see {@link #views()}), or null when it reads its input as stored. */
-  public ActivationQuant view(String layer) { return views.get(layer); }
+  public ActivationQuant view(String layer) {
+    return views.get(layer);
+  }
 
   /** The quantizer of what a layer computes with: its view, else its input's activation point (null: float input). */
   public ActivationQuant inputQuant(String layer) {
@@ -143,13 +189,15 @@ public class QuantizedModel {
   /** Each activation point, and each narrower view a layer reads, fake-quantized with its calibrated parameters, or per batch (dynamic). */
   Hooks hooks() {
     return new Hooks() {
-      @Override public Transform output(Node node) {
+      @Override
+      public Transform output(Node node) {
         ActivationQuant a = activations.get(node.name());
         if (a == null) return null;
         return a.dynamic() ? FakeQuant.dynamic(a.spec()) : FakeQuant.fixed(a.params(), false);
       }
 
-      @Override public Transform input(Node node) {
+      @Override
+      public Transform input(Node node) {
         ActivationQuant v = views.get(node.name());
         if (v == null) return null;
         return v.dynamic() ? FakeQuant.dynamic(v.spec()) : FakeQuant.fixed(v.params(), false);
@@ -163,7 +211,12 @@ public class QuantizedModel {
    */
   public Evaluation simulate(Samples samples) {
     Evaluation e = Inference.evaluate(simulated, samples, net()::logits);
-    return new Evaluation(simulated.name() + " " + policy.summary() + " simulated", e.data(), e.correct(), e.total(), e.loss());
+    return new Evaluation(
+        simulated.name() + " " + policy.summary() + " simulated",
+        e.data(),
+        e.correct(),
+        e.total(),
+        e.loss());
   }
 
   /**
@@ -184,7 +237,8 @@ public class QuantizedModel {
    * simulation hands to the next layers; the integer executor's trace compares its codes with these.
    */
   public Map<String, INDArray> pointValues(INDArray x) {
-    java.util.List<String> names = new java.util.ArrayList<>(activations.keySet().stream().map(Net::hookedName).toList());
+    java.util.List<String> names = new java.util.ArrayList<>(
+        activations.keySet().stream().map(Net::hookedName).toList());
     Map<String, String> viewReader = new LinkedHashMap<>();
     views.forEach((layer, v) -> viewReader.putIfAbsent(viewName(v), layer));
     viewReader.values().forEach(layer -> names.add(Net.inputName(layer)));
@@ -202,10 +256,14 @@ public class QuantizedModel {
   }
 
   /** Bytes of the quantized layers (see {@link Policy#sizeBytes}). */
-  public long sizeBytes() { return policy.sizeBytes(folded); }
+  public long sizeBytes() {
+    return policy.sizeBytes(folded);
+  }
 
   /** Bit operations per image (see {@link Policy#bops}). */
-  public long bops() { return policy.bops(folded); }
+  public long bops() {
+    return policy.bops(folded);
+  }
 
   /**
    * Per layer, in {@link Model#workloads()} order, the widths at which its tensors are stored, what hardware cost
@@ -219,13 +277,16 @@ public class QuantizedModel {
       LayerQuant l = layers.get(n.name());
       int own = l.bits().activationsQuantized() ? l.bits().activations() : LayerBits.FLOAT;
       int input = l.input() == null ? LayerBits.FLOAT : stored(l.input());
-      int output = l.output() == null ? LayerBits.FLOAT : activations.containsKey(l.output()) ? stored(l.output()) : own;
+      int output = l.output() == null
+          ? LayerBits.FLOAT
+          : activations.containsKey(l.output()) ? stored(l.output()) : own;
       long addendElements = 0;
       int addend = 0;
       String add = residualAdd(n.name());
       if (add != null) {
         Node a = folded.node(add);
-        String other = a.inputs().get(0).equals(n.name()) ? a.inputs().get(1) : a.inputs().get(0);
+        String other =
+            a.inputs().get(0).equals(n.name()) ? a.inputs().get(1) : a.inputs().get(0);
         addendElements = folded.node(other).shape().elements();
         addend = stored(other);
       }
@@ -239,7 +300,9 @@ public class QuantizedModel {
     String cur = node;
     while (!activations.containsKey(cur)) {
       Node n = folded.node(cur);
-      if (!(n.op() instanceof bitlab.model.Op.MaxPool || n.op() instanceof bitlab.model.Op.Flatten || n.op() instanceof bitlab.model.Op.ChannelMap)) {
+      if (!(n.op() instanceof bitlab.model.Op.MaxPool
+          || n.op() instanceof bitlab.model.Op.Flatten
+          || n.op() instanceof bitlab.model.Op.ChannelMap)) {
         return LayerBits.FLOAT;
       }
       cur = n.inputs().get(0);
@@ -252,7 +315,9 @@ public class QuantizedModel {
     if (l.input() == null) return "float";
     ActivationQuant a = activations.get(l.input());
     ActivationQuant v = views.get(l.layer());
-    return l.input() + (a == null ? "" : " A" + a.spec().bits()) + (v == null ? "" : " -> A" + v.spec().bits());
+    return l.input()
+        + (a == null ? "" : " A" + a.spec().bits())
+        + (v == null ? "" : " -> A" + v.spec().bits());
   }
 
   /** What a layer's output becomes: its activation point, the residual Add its accumulator goes into, or the logits. */
@@ -264,19 +329,39 @@ public class QuantizedModel {
     return add == null ? point : "int32 into " + add + " -> " + point;
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("Quantized %s, %s, %s: %,d bytes, %,d BOPs/image, rounding %s, %d activation points%s%n", source.name(), policy.summary(), method,
-        sizeBytes(), bops(), rounding().name().toLowerCase(), activations.size(), viewCount() == 0 ? "" : " and " + viewCount() + " narrower views"));
+    b.append(String.format(
+        "Quantized %s, %s, %s: %,d bytes, %,d BOPs/image, rounding %s, %d activation points%s%n",
+        source.name(),
+        policy.summary(),
+        method,
+        sizeBytes(),
+        bops(),
+        rounding().name().toLowerCase(),
+        activations.size(),
+        viewCount() == 0 ? "" : " and " + viewCount() + " narrower views"));
     for (LayerQuant l : layers.values()) {
-      b.append(String.format("  %-16s W%-2s A%-2s input %s, output %s%n", l.layer(), l.quantized() ? String.valueOf(l.bits().weights()) : "fp",
-          l.bits().activationsQuantized() ? String.valueOf(l.bits().activations()) : "fp", reads(l), writes(l)));
+      b.append(String.format(
+          "  %-16s W%-2s A%-2s input %s, output %s%n",
+          l.layer(),
+          l.quantized() ? String.valueOf(l.bits().weights()) : "fp",
+          l.bits().activationsQuantized() ? String.valueOf(l.bits().activations()) : "fp",
+          reads(l),
+          writes(l)));
     }
     java.util.List<ActivationQuant> all = new java.util.ArrayList<>(activations.values());
     views.values().stream().distinct().forEach(all::add);
     for (ActivationQuant a : all) {
       String name = activations.get(a.node()) == a ? a.node() : viewName(a);
-      b.append(String.format("  %-16s %s%s%n", name, a.spec(), a.dynamic() ? ", per-batch range" : String.format(", range [%.4g, %.4g]", a.range().lo(), a.range().hi())));
+      b.append(String.format(
+          "  %-16s %s%s%n",
+          name,
+          a.spec(),
+          a.dynamic()
+              ? ", per-batch range"
+              : String.format(", range [%.4g, %.4g]", a.range().lo(), a.range().hi())));
     }
     return b.toString();
   }

@@ -1,6 +1,5 @@
 package bitlab.quant;
 
-
 /**
  * How a real value becomes an integer. It is explicit everywhere (specs, quantized models, the
  * integer executor) because simulated and integer paths only agree to the last integer when they
@@ -17,9 +16,12 @@ public enum Rounding {
   /** Rounds one value. */
   public double round(double x) {
     switch (this) {
-      case HALF_EVEN: return Math.rint(x);
-      case HALF_AWAY: return Math.signum(x) * Math.floor(Math.abs(x) + 0.5);
-      default: return Math.floor(x + 0.5);
+      case HALF_EVEN:
+        return Math.rint(x);
+      case HALF_AWAY:
+        return Math.signum(x) * Math.floor(Math.abs(x) + 0.5);
+      default:
+        return Math.floor(x + 0.5);
     }
   }
 
@@ -28,6 +30,7 @@ public enum Rounding {
     for (Rounding r : values()) {
       if (r.name().equalsIgnoreCase(name.trim().replace('-', '_'))) return r;
     }
-    throw new QuantException("Unknown rounding mode '" + name + "'; use half_even, half_away or half_up.");
+    throw new QuantException(
+        "Unknown rounding mode '" + name + "'; use half_even, half_away or half_up.");
   }
 }

@@ -33,7 +33,8 @@ final class VectorRounding {
       case HALF_AWAY:
         up = up.or(tie);
         break;
-      default: // HALF_UP, floor(v + 1/2): ties go up for positive values, towards zero for negative ones
+      default: // HALF_UP, floor(v + 1/2): ties go up for positive values, towards zero for negative
+        // ones
         up = up.or(tie.andNot(negative));
         break;
     }

@@ -26,14 +26,18 @@ public final class WeightQuantizer {
       codes[i] = params.quantize(w[i], c);
       deq[i] = params.dequantize(codes[i], c);
     }
-    return new Result(params, Nd4j.createFromArray(codes).reshape(weight.shape()), Nd4j.createFromArray(deq).reshape(weight.shape()));
+    return new Result(
+        params,
+        Nd4j.createFromArray(codes).reshape(weight.shape()),
+        Nd4j.createFromArray(deq).reshape(weight.shape()));
   }
 
   public static Result quantize(String name, INDArray weight, QuantSpec spec, Calibration method) {
     float[] w = weight.castTo(DataType.FLOAT).dup('c').data().asFloat();
     for (int i = 0; i < w.length; i++) {
       if (!Float.isFinite(w[i])) {
-        throw new QuantException("Weight '" + name + "' has a NaN or infinite value at element " + i + "; the model is broken.");
+        throw new QuantException("Weight '" + name + "' has a NaN or infinite value at element " + i
+            + "; the model is broken.");
       }
     }
     int out = (int) weight.size(0);
@@ -61,7 +65,8 @@ public final class WeightQuantizer {
           for (float v : part) m = Math.max(m, Math.abs(v));
           r = new Calibration.Range(-m, m);
         } else {
-          r = method.range(Histogram.of(name + (perChannel ? "[" + g + "]" : ""), part, BINS), spec);
+          r = method.range(
+              Histogram.of(name + (perChannel ? "[" + g + "]" : ""), part, BINS), spec);
         }
         lo[g] = r.lo();
         hi[g] = r.hi();

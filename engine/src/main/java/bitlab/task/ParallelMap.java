@@ -27,7 +27,8 @@ public final class ParallelMap {
 
   /** Pieces run at once by default in searches: {@code -Dbitlab.search.threads=N}, else one per core. */
   public static int defaultThreads() {
-    return Math.max(1, Integer.getInteger("bitlab.search.threads", Runtime.getRuntime().availableProcessors()));
+    return Math.max(
+        1, Integer.getInteger("bitlab.search.threads", Runtime.getRuntime().availableProcessors()));
   }
 
   /**
@@ -35,8 +36,10 @@ public final class ParallelMap {
    * calling thread, how many leading items are done each time that number grows. An exception of
    * {@code f} is rethrown (the first in input order) once the items before it are done.
    */
-  public static <T, R> List<R> map(List<T> items, int threads, Function<? super T, ? extends R> f, IntConsumer finished) {
-    if (threads < 1) throw new IllegalArgumentException("At least one thread, not " + threads + ".");
+  public static <T, R> List<R> map(
+      List<T> items, int threads, Function<? super T, ? extends R> f, IntConsumer finished) {
+    if (threads < 1)
+      throw new IllegalArgumentException("At least one thread, not " + threads + ".");
     List<R> out = new ArrayList<>(items.size());
     if (threads == 1 || items.size() <= 1) {
       for (T item : items) {

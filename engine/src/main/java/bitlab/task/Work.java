@@ -15,7 +15,9 @@ public final class Work {
   private static final Consumer<String> STDERR = line -> {
     if (System.console() != null) System.err.print("\r" + line + "\u001b[K");
   };
-  private static final InheritableThreadLocal<Consumer<String>> SINK = new InheritableThreadLocal<>();
+
+  private static final InheritableThreadLocal<Consumer<String>> SINK =
+      new InheritableThreadLocal<>();
 
   private Work() {}
 
@@ -41,6 +43,7 @@ public final class Work {
 
   /** Routes progress lines of this thread (and threads it starts) to {@code sink}; null restores stderr. */
   public static void setProgressSink(Consumer<String> sink) {
-    if (sink == null) SINK.remove(); else SINK.set(Objects.requireNonNull(sink));
+    if (sink == null) SINK.remove();
+    else SINK.set(Objects.requireNonNull(sink));
   }
 }

@@ -34,7 +34,8 @@ final class Augment {
           int sy = y - dy;
           for (int xx = 0; xx < w; xx++) {
             int sx = xx - dx;
-            out[o + y * w + xx] = (sy >= 0 && sy < h && sx >= 0 && sx < w) ? in[o + sy * w + sx] : bg;
+            out[o + y * w + xx] =
+                (sy >= 0 && sy < h && sx >= 0 && sx < w) ? in[o + sy * w + sx] : bg;
           }
         }
       }

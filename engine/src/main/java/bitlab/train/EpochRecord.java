@@ -5,4 +5,5 @@ package bitlab.train;
  * time. The part is "validation" when the data set has one (the test part then stays for the final model
  * only), otherwise "test".
  */
-public record EpochRecord(int epoch, double trainLoss, double accuracy, String part, double seconds) {}
+public record EpochRecord(
+    int epoch, double trainLoss, double accuracy, String part, double seconds) {}

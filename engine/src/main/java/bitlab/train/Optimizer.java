@@ -24,7 +24,9 @@ final class Optimizer {
     this.net = net;
     this.cfg = cfg;
     CosineSchedule lr = new CosineSchedule(cfg.learningRate(), cfg.epochs() * batchesPerEpoch);
-    IUpdater config = cfg.optimizer() == TrainConfig.Optimizer.ADAM ? new Adam(lr) : new Nesterovs(lr, cfg.momentum());
+    IUpdater config = cfg.optimizer() == TrainConfig.Optimizer.ADAM
+        ? new Adam(lr)
+        : new Nesterovs(lr, cfg.momentum());
     for (String p : net.trainable()) {
       INDArray arr = net.parameter(p);
       long state = config.stateSize(arr.length());

@@ -9,12 +9,18 @@ import java.util.List;
  * after training (NaN if training stopped). {@code stopped} is null when every epoch ran, otherwise the
  * sentence saying why training stopped early (the model then has the last good weights).
  */
-public record TrainResult(Model model, TrainConfig config, List<EpochRecord> history, double testAccuracy, String stopped) {
+public record TrainResult(
+    Model model,
+    TrainConfig config,
+    List<EpochRecord> history,
+    double testAccuracy,
+    String stopped) {
   public TrainResult {
     history = List.copyOf(history);
   }
 
-  public TrainResult(Model model, TrainConfig config, List<EpochRecord> history, double testAccuracy) {
+  public TrainResult(
+      Model model, TrainConfig config, List<EpochRecord> history, double testAccuracy) {
     this(model, config, history, testAccuracy, null);
   }
 

@@ -37,11 +37,13 @@ public final class Trainer {
   }
 
   /** As {@link #train(Model, Dataset, TrainConfig)}, telling {@code onEpoch} about each epoch as it ends (long runs log it). */
-  public static TrainResult train(Model model, Dataset data, TrainConfig cfg, Consumer<EpochRecord> onEpoch) {
+  public static TrainResult train(
+      Model model, Dataset data, TrainConfig cfg, Consumer<EpochRecord> onEpoch) {
     return train(model, data, cfg, Hooks.NONE, onEpoch);
   }
 
-  public static TrainResult train(Model model, Dataset data, TrainConfig cfg, Hooks hooks, Consumer<EpochRecord> onEpoch) {
+  public static TrainResult train(
+      Model model, Dataset data, TrainConfig cfg, Hooks hooks, Consumer<EpochRecord> onEpoch) {
     data = model.prepare(data);
     Inference.checkFits(model, data.train());
     Nd4j.getRandom().setSeed(cfg.seed());
@@ -54,7 +56,8 @@ public final class Trainer {
     double test = Double.NaN;
     try (Net net = Net.compile(model, Net.Mode.TRAINING, hooks)) {
       Optimizer opt = new Optimizer(net, cfg, batchesPerEpoch);
-      List<Node> norms = model.nodes().stream().filter(n -> n.op() instanceof Op.BatchNorm).toList();
+      List<Node> norms =
+          model.nodes().stream().filter(n -> n.op() instanceof Op.BatchNorm).toList();
       for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
         long start = System.nanoTime();
         double lossSum = 0;
@@ -64,13 +67,22 @@ public final class Trainer {
         for (Batch batch : data.train().batches(cfg.batchSize(), cfg.seed() * 1000 + epoch)) {
           b++;
           if (batch.labels().length < 2) continue; // BatchNorm statistics need at least two images
-          INDArray x = cfg.shift() > 0 && batch.x().rank() == 4 ? Augment.shift(batch.x(), cfg.shift(), augment) : batch.x();
+          INDArray x = cfg.shift() > 0 && batch.x().rank() == 4
+              ? Augment.shift(batch.x(), cfg.shift(), augment)
+              : batch.x();
           double loss = net.lossAndGradients(x, batch.oneHot());
           if (x != batch.x()) x.close();
           if (!Double.isFinite(loss)) {
-            String why = String.format("Training of %s stopped at epoch %d, batch %d of %d: the loss became %s; the model keeps the weights "
-                + "of %s. Lower the learning rate (it was %s) or check the data for extreme values.", model.name(), epoch, b, batchesPerEpoch,
-                Double.isNaN(loss) ? "NaN" : "infinite", epoch == 1 ? "before training" : "epoch " + (epoch - 1), cfg.learningRate());
+            String why = String.format(
+                "Training of %s stopped at epoch %d, batch %d of %d: the loss became %s; the model keeps the weights "
+                    + "of %s. Lower the learning rate (it was %s) or check the data for extreme values.",
+                model.name(),
+                epoch,
+                b,
+                batchesPerEpoch,
+                Double.isNaN(loss) ? "NaN" : "infinite",
+                epoch == 1 ? "before training" : "epoch " + (epoch - 1),
+                cfg.learningRate());
             return new TrainResult(current, cfg, history, Double.NaN, why);
           }
           opt.step(epoch);
@@ -78,8 +90,9 @@ public final class Trainer {
           lossSum += loss * batch.labels().length;
           seen += batch.labels().length;
           if (b % 10 == 0 || b == batchesPerEpoch) {
-            Work.progress(String.format("training %s: epoch %d/%d, batch %d/%d, loss %.4f", model.name(), epoch, cfg.epochs(), b,
-                batchesPerEpoch, lossSum / seen));
+            Work.progress(String.format(
+                "training %s: epoch %d/%d, batch %d/%d, loss %.4f",
+                model.name(), epoch, cfg.epochs(), b, batchesPerEpoch, lossSum / seen));
           } else {
             Work.checkpoint();
           }
@@ -88,9 +101,13 @@ public final class Trainer {
         double acc;
         try (Net eval = Net.compile(current, Net.Mode.INFERENCE, hooks)) {
           acc = Inference.evaluate(current, watched, eval::logits).accuracy();
-          if (epoch == cfg.epochs()) test = watched == data.test() ? acc : Inference.evaluate(current, data.test(), eval::logits).accuracy();
+          if (epoch == cfg.epochs())
+            test = watched == data.test()
+                ? acc
+                : Inference.evaluate(current, data.test(), eval::logits).accuracy();
         }
-        EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, seen), acc, part, (System.nanoTime() - start) / 1e9);
+        EpochRecord record = new EpochRecord(
+            epoch, lossSum / Math.max(1, seen), acc, part, (System.nanoTime() - start) / 1e9);
         history.add(record);
         onEpoch.accept(record);
       }

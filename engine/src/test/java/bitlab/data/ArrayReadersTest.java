@@ -20,7 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class ArrayReadersTest {
   static Path fixture(String name) {
     try {
-      return Path.of(ArrayReadersTest.class.getResource("/bitlab/data/fixtures/" + name).toURI());
+      return Path.of(
+          ArrayReadersTest.class.getResource("/bitlab/data/fixtures/" + name).toURI());
     } catch (URISyntaxException | NullPointerException e) {
       throw new AssertionError("missing fixture " + name + "; run tools/data/make_fixtures.py", e);
     }
@@ -47,7 +48,8 @@ class ArrayReadersTest {
         ids.add(i);
         assertEquals(i % classes, part.label(j), "label of image " + i);
         for (int k = 0; k < per; k++) {
-          assertEquals((7 * i + 3 * k) % 256, v[j * per + k] * 255, 2e-3, "image " + i + " value " + k);
+          assertEquals(
+              (7 * i + 3 * k) % 256, v[j * per + k] * 255, 2e-3, "image " + i + " value " + k);
         }
       }
       parts.add(ids);
@@ -56,7 +58,8 @@ class ArrayReadersTest {
     return parts;
   }
 
-  @Test void npyOfUint8PixelsSplitsTestThenValidation() {
+  @Test
+  void npyOfUint8PixelsSplitsTestThenValidation() {
     Dataset d = Datasets.npy(fixture("grey_u1.npy"), fixture("labels_i8.npy"));
     assertEquals("grey_u1", d.name());
     List<List<Integer>> parts = checkImages(d, 20, 4, new int[] {1, 6, 6});
@@ -64,33 +67,64 @@ class ArrayReadersTest {
     assertEquals(3, parts.get(1).size());
     assertEquals(4, parts.get(2).size());
     assertArrayEquals(new int[] {1, 1, 1, 1}, d.test().classCounts());
-    assertTrue(d.source().contains("(pixels 0..255); test: 20% of every class of the 20 images (4), stratified, seed 42; "
-        + "validation: 20% of every class of the 16 training images (3), stratified, seed 42"), d.source());
+    assertTrue(
+        d.source()
+            .contains(
+                "(pixels 0..255); test: 20% of every class of the 20 images (4), stratified, seed 42; "
+                    + "validation: 20% of every class of the 16 training images (3), stratified, seed 42"),
+        d.source());
     // the training images' statistics normalise them
     assertEquals(0.0, d.train().images().meanNumber().doubleValue(), 0.15);
     // the same files give the same parts
-    assertEquals(parts, checkImages(Datasets.npy(fixture("grey_u1.npy"), fixture("labels_i8.npy")), 20, 4, new int[] {1, 6, 6}));
+    assertEquals(
+        parts,
+        checkImages(
+            Datasets.npy(fixture("grey_u1.npy"), fixture("labels_i8.npy")), 20, 4, new int[] {
+              1, 6, 6
+            }));
   }
 
-  @Test void npyTypesByteOrdersAndLayoutsGiveTheSameImages() {
+  @Test
+  void npyTypesByteOrdersAndLayoutsGiveTheSameImages() {
     Dataset u8 = Datasets.npy(fixture("grey_u1.npy"), fixture("labels_i8.npy"));
     List<List<Integer>> parts = checkImages(u8, 20, 4, new int[] {1, 6, 6});
     // float32 pixels in [0, 1]
-    assertEquals(parts, checkImages(Datasets.npy(fixture("grey_f4.npy"), fixture("labels_u1.npy")), 20, 4, new int[] {1, 6, 6}));
+    assertEquals(
+        parts,
+        checkImages(
+            Datasets.npy(fixture("grey_f4.npy"), fixture("labels_u1.npy")), 20, 4, new int[] {
+              1, 6, 6
+            }));
     // Fortran order, rows of H*W int32 values, one-hot labels
-    assertEquals(parts, checkImages(Datasets.npy(fixture("grey_fortran_f4.npy"), fixture("labels_i8.npy")), 20, 4,
-        new int[] {1, 6, 6}));
-    assertEquals(parts, checkImages(Datasets.npy(fixture("flat_i4.npy"), fixture("labels_onehot_f4.npy")), 20, 4,
-        new int[] {1, 6, 6}));
+    assertEquals(
+        parts,
+        checkImages(
+            Datasets.npy(fixture("grey_fortran_f4.npy"), fixture("labels_i8.npy")),
+            20,
+            4,
+            new int[] {1, 6, 6}));
+    assertEquals(
+        parts,
+        checkImages(
+            Datasets.npy(fixture("flat_i4.npy"), fixture("labels_onehot_f4.npy")),
+            20,
+            4,
+            new int[] {1, 6, 6}));
     // colour: big-endian float64 channels first, and uint8 channels last
     Dataset be = Datasets.npy(fixture("colour_f8_be.npy"), fixture("labels_i8.npy"));
     List<List<Integer>> colour = checkImages(be, 20, 4, new int[] {3, 4, 4});
-    assertEquals(colour, checkImages(Datasets.npy(fixture("colour_nhwc_u1.npy"), fixture("labels_i8.npy")), 20, 4,
-        new int[] {3, 4, 4}));
+    assertEquals(
+        colour,
+        checkImages(
+            Datasets.npy(fixture("colour_nhwc_u1.npy"), fixture("labels_i8.npy")),
+            20,
+            4,
+            new int[] {3, 4, 4}));
     assertEquals(3, be.normalization().channels());
   }
 
-  @Test void npzWithDeclaredPartsKeepsThem() {
+  @Test
+  void npzWithDeclaredPartsKeepsThem() {
     Dataset d = Datasets.npz(fixture("parts.npz"));
     assertEquals(12, d.test().size());
     assertEquals(32, d.train().size());
@@ -109,20 +143,32 @@ class ArrayReadersTest {
     assertFalse(c.source().contains("validation: 20%"), c.source());
   }
 
-  @Test void npzWithOnePoolIsSplit() {
+  @Test
+  void npzWithOnePoolIsSplit() {
     Dataset d = Datasets.npz(fixture("pool.npz"));
     List<List<Integer>> parts = checkImages(d, 50, 5, new int[] {3, 4, 4});
     assertEquals(List.of(32, 8, 10), parts.stream().map(List::size).toList());
   }
 
-  @Test void csvWithAndWithoutHeaderAndCompressedGiveTheSameImages() {
-    List<List<Integer>> parts = checkImages(Datasets.csv(fixture("pixels.csv")), 20, 4, new int[] {1, 6, 6});
-    assertEquals(parts, checkImages(Datasets.csv(fixture("pixels_noheader.csv")), 20, 4, new int[] {1, 6, 6}));
-    assertEquals(parts, checkImages(Datasets.csv(fixture("pixels.csv.gz")), 20, 4, new int[] {1, 6, 6}));
-    assertEquals(parts, checkImages(Datasets.npy(fixture("grey_u1.npy"), fixture("labels_i8.npy")), 20, 4, new int[] {1, 6, 6}));
+  @Test
+  void csvWithAndWithoutHeaderAndCompressedGiveTheSameImages() {
+    List<List<Integer>> parts =
+        checkImages(Datasets.csv(fixture("pixels.csv")), 20, 4, new int[] {1, 6, 6});
+    assertEquals(
+        parts,
+        checkImages(Datasets.csv(fixture("pixels_noheader.csv")), 20, 4, new int[] {1, 6, 6}));
+    assertEquals(
+        parts, checkImages(Datasets.csv(fixture("pixels.csv.gz")), 20, 4, new int[] {1, 6, 6}));
+    assertEquals(
+        parts,
+        checkImages(
+            Datasets.npy(fixture("grey_u1.npy"), fixture("labels_i8.npy")), 20, 4, new int[] {
+              1, 6, 6
+            }));
   }
 
-  @Test void idxFolderAndFilePairs() {
+  @Test
+  void idxFolderAndFilePairs() {
     Dataset d = Datasets.read(fixture("idx"));
     assertEquals("idx", d.name());
     assertEquals(9, d.test().size());
@@ -133,11 +179,19 @@ class ArrayReadersTest {
     assertEquals(7 * 8 % 256, test.getFloat(8, 0, 0, 0) * 255, 2e-3);
     assertEquals(8 % 3, d.test().label(8));
     // a float32 IDX pair
-    assertEquals(checkImages(Datasets.npy(fixture("grey_u1.npy"), fixture("labels_i8.npy")), 20, 4, new int[] {1, 6, 6}),
-        checkImages(Datasets.idx(fixture("grey_f4.idx"), fixture("labels_u1.idx")), 20, 4, new int[] {1, 6, 6}));
+    assertEquals(
+        checkImages(
+            Datasets.npy(fixture("grey_u1.npy"), fixture("labels_i8.npy")), 20, 4, new int[] {
+              1, 6, 6
+            }),
+        checkImages(
+            Datasets.idx(fixture("grey_f4.idx"), fixture("labels_u1.idx")), 20, 4, new int[] {
+              1, 6, 6
+            }));
   }
 
-  @Test void readDispatchesOnTheFileType() {
+  @Test
+  void readDispatchesOnTheFileType() {
     assertEquals(12, Datasets.read(fixture("parts.npz")).test().size());
     assertEquals(20, sizeOf(Datasets.read(fixture("pixels.csv.gz"))));
     assertEquals(39, sizeOf(Datasets.read(fixture("idx"))));
@@ -147,7 +201,8 @@ class ArrayReadersTest {
     return d.train().size() + d.validation().size() + d.test().size();
   }
 
-  @Test void valuesThatAreNotPixelsAreKeptAsGiven() {
+  @Test
+  void valuesThatAreNotPixelsAreKeptAsGiven() {
     Dataset d = Datasets.npy(fixture("normalised_f4.npy"), fixture("labels_i8.npy"));
     assertFalse(d.normalization().fromPixels());
     assertTrue(d.source().contains("values kept as given (not pixels)"), d.source());

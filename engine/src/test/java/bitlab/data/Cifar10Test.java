@@ -38,16 +38,30 @@ class Cifar10Test {
     Files.write(dir.resolve("test_batch.bin"), batch(0, 4));
   }
 
-  @Test void readsRecordsInFileOrderWithPlanarChannelsAndCifarNormalisation(@TempDir Path dir) throws IOException {
+  @Test
+  void readsRecordsInFileOrderWithPlanarChannelsAndCifarNormalisation(@TempDir Path dir)
+      throws IOException {
     writeCifar(dir);
     Dataset d = Datasets.cifar10(dir);
     assertEquals(12, d.train().size());
     assertEquals(3, d.validation().size());
     assertEquals(4, d.test().size());
     assertArrayEquals(new int[] {3, 32, 32}, d.shape());
-    assertEquals(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+    assertEquals(
+        List.of(
+            "airplane",
+            "automobile",
+            "bird",
+            "cat",
+            "deer",
+            "dog",
+            "frog",
+            "horse",
+            "ship",
+            "truck"),
         d.classNames());
-    // record r of file f has red value f*40 + r: train and validation together hold each record once, in file order
+    // record r of file f has red value f*40 + r: train and validation together hold each record
+    // once, in file order
     // within each part, with its label
     List<Integer> seen = new java.util.ArrayList<>();
     for (Samples part : List.of(d.train(), d.validation())) {
@@ -63,7 +77,8 @@ class Cifar10Test {
         seen.add(red);
       }
     }
-    assertEquals(List.of(40, 41, 42, 80, 81, 82, 120, 121, 122, 160, 161, 162, 200, 201, 202),
+    assertEquals(
+        List.of(40, 41, 42, 80, 81, 82, 120, 121, 122, 160, 161, 162, 200, 201, 202),
         seen.stream().sorted().toList());
     assertArrayEquals(new int[] {0, 1, 2, 3}, d.test().labels());
 
@@ -77,7 +92,8 @@ class Cifar10Test {
     assertEquals(3 / 255f, raw.getFloat(3, 0, 10, 10), 1e-6);
   }
 
-  @Test void findsTheArchiveFolderAndClassNamesFile(@TempDir Path dir) throws IOException {
+  @Test
+  void findsTheArchiveFolderAndClassNamesFile(@TempDir Path dir) throws IOException {
     Path inner = dir.resolve("cifar-10-batches-bin");
     writeCifar(inner);
     Files.writeString(inner.resolve("batches.meta.txt"), "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n");
@@ -86,7 +102,8 @@ class Cifar10Test {
     assertEquals(200 / 255f, d.train().images().getFloat(0, 2, 0, 0), 1e-6);
   }
 
-  @Test void truncatedFileNamesTheFileAndTheRecord(@TempDir Path dir) throws IOException {
+  @Test
+  void truncatedFileNamesTheFileAndTheRecord(@TempDir Path dir) throws IOException {
     writeCifar(dir);
     Path bad = dir.resolve("data_batch_4.bin");
     byte[] full = batch(4, 3);
@@ -97,7 +114,8 @@ class Cifar10Test {
     assertTrue(e.getMessage().contains("1000 of its 3073 bytes"), e.getMessage());
   }
 
-  @Test void badLabelAndEmptyFileAreNamed(@TempDir Path dir) throws IOException {
+  @Test
+  void badLabelAndEmptyFileAreNamed(@TempDir Path dir) throws IOException {
     writeCifar(dir);
     byte[] b = batch(0, 4);
     b[2 * RECORD] = (byte) 12;
@@ -110,7 +128,8 @@ class Cifar10Test {
     assertTrue(e.getMessage().contains(test + " is empty"), e.getMessage());
   }
 
-  @Test void wrongPathsSayWhatWasExpected(@TempDir Path dir) throws IOException {
+  @Test
+  void wrongPathsSayWhatWasExpected(@TempDir Path dir) throws IOException {
     Path missing = dir.resolve("nowhere");
     DataException e = assertThrows(DataException.class, () -> Datasets.cifar10(missing));
     assertTrue(e.getMessage().contains(missing + " does not exist"), e.getMessage());

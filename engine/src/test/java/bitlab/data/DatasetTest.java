@@ -32,21 +32,30 @@ class DatasetTest {
   }
 
   private static Dataset handMade() {
-    return new Dataset("toy", numbered("toy/train", 50, 5, 0), numbered("toy/test", 10, 5, 1000), Normalization.none(1),
-        List.of("a", "b", "c", "d", "e"), "made by hand");
+    return new Dataset(
+        "toy",
+        numbered("toy/train", 50, 5, 0),
+        numbered("toy/test", 10, 5, 1000),
+        Normalization.none(1),
+        List.of("a", "b", "c", "d", "e"),
+        "made by hand");
   }
 
-  @Test void aDataSetWithoutValidationSaysHowToMakeOne() {
+  @Test
+  void aDataSetWithoutValidationSaysHowToMakeOne() {
     Dataset d = handMade();
     assertFalse(d.hasValidation());
     DataException e = assertThrows(DataException.class, d::validation);
-    assertEquals("Data set toy has no validation part, and searches rank policies on images the model never trained on: "
-        + "make one with data.withValidation(0.2, 42), which holds out 20% of every class of its 50 training images, and "
-        + "train the model on the rest.", e.getMessage());
+    assertEquals(
+        "Data set toy has no validation part, and searches rank policies on images the model never trained on: "
+            + "make one with data.withValidation(0.2, 42), which holds out 20% of every class of its 50 training images, and "
+            + "train the model on the rest.",
+        e.getMessage());
     assertThrows(DataException.class, () -> d.validation(10));
   }
 
-  @Test void withValidationCarvesAStratifiedSeededPartThatTrainingNeverSees() {
+  @Test
+  void withValidationCarvesAStratifiedSeededPartThatTrainingNeverSees() {
     Dataset d = handMade().withValidation(0.2, 7);
     assertEquals(40, d.train().size());
     assertEquals(10, d.validation().size());
@@ -62,12 +71,17 @@ class DatasetTest {
     assertEquals(validation, ids(handMade().withValidation(0.2, 7).validation()));
     assertFalse(validation.equals(ids(handMade().withValidation(0.2, 8).validation())));
     // recorded where results look for provenance
-    assertEquals("made by hand; validation: 20% of every class of the 50 training images (10), stratified, seed 7", d.source());
-    assertEquals("toy: 40 train / 10 validation / 10 test images (made by hand; validation: 20% of every class of the 50 "
-        + "training images (10), stratified, seed 7)", d.provenance());
+    assertEquals(
+        "made by hand; validation: 20% of every class of the 50 training images (10), stratified, seed 7",
+        d.source());
+    assertEquals(
+        "toy: 40 train / 10 validation / 10 test images (made by hand; validation: 20% of every class of the 50 "
+            + "training images (10), stratified, seed 7)",
+        d.provenance());
   }
 
-  @Test void carvingAgainStartsFromTrainingAndValidationImagesTogether() {
+  @Test
+  void carvingAgainStartsFromTrainingAndValidationImagesTogether() {
     Dataset once = handMade().withValidation(0.2, 7);
     Dataset twice = once.withValidation(0.4, 3);
     assertEquals(30, twice.train().size());
@@ -75,49 +89,71 @@ class DatasetTest {
     Set<Integer> all = ids(twice.train());
     all.addAll(ids(twice.validation()));
     assertEquals(50, all.size());
-    assertEquals("made by hand; validation: 40% of every class of the 50 training images (20), stratified, seed 3", twice.source());
+    assertEquals(
+        "made by hand; validation: 40% of every class of the 50 training images (20), stratified, seed 3",
+        twice.source());
   }
 
-  @Test void scoringAndCalibrationImagesComeFromTheirParts() {
+  @Test
+  void scoringAndCalibrationImagesComeFromTheirParts() {
     Dataset d = handMade().withValidation(0.2, 7);
     assertEquals(ids(d.validation().take(4)), ids(d.validation(4)));
     assertSame(d.validation(), d.validation(1000));
     assertEquals(ids(d.train().take(6)), ids(d.calibration(6)));
     assertSame(d.train(), d.calibration(1000));
-    for (int id : ids(d.calibration(40))) assertTrue(id < 50, "calibration image " + id + " is a training image");
+    for (int id : ids(d.calibration(40)))
+      assertTrue(id < 50, "calibration image " + id + " is a training image");
   }
 
-  @Test void everyPartMustMatchTheTrainingImages() {
+  @Test
+  void everyPartMustMatchTheTrainingImages() {
     Samples train = numbered("t", 10, 2, 0);
     Samples wrongShape = new Samples("v", Nd4j.zeros(4, 1, 2, 2), new int[4], 2);
-    DataException e = assertThrows(DataException.class,
-        () -> new Dataset("d", train, wrongShape, train, Normalization.none(1), List.of("x", "y"), ""));
-    assertEquals("Data set d has train images [1, 1, 1] but validation images [1, 2, 2]; every part needs one image shape.",
+    DataException e = assertThrows(
+        DataException.class,
+        () -> new Dataset(
+            "d", train, wrongShape, train, Normalization.none(1), List.of("x", "y"), ""));
+    assertEquals(
+        "Data set d has train images [1, 1, 1] but validation images [1, 2, 2]; every part needs one image shape.",
         e.getMessage());
     Samples threeClasses = numbered("v", 6, 3, 0);
-    e = assertThrows(DataException.class,
-        () -> new Dataset("d", train, threeClasses, train, Normalization.none(1), List.of("x", "y"), ""));
+    e = assertThrows(
+        DataException.class,
+        () -> new Dataset(
+            "d", train, threeClasses, train, Normalization.none(1), List.of("x", "y"), ""));
     assertEquals("Data set d has 2 train classes but 3 validation classes.", e.getMessage());
   }
 
-  @Test void renormalisingKeepsTheValidationPart() {
+  @Test
+  void renormalisingKeepsTheValidationPart() {
     Dataset d = handMade().withValidation(0.2, 7);
     Dataset r = d.withNormalization(Normalization.of(10f, 2f));
     assertEquals(d.validation().size(), r.validation().size());
-    assertEquals((d.validation().images().getFloat(0) - 10f) / 2f, r.validation().images().getFloat(0), 1e-6);
+    assertEquals(
+        (d.validation().images().getFloat(0) - 10f) / 2f,
+        r.validation().images().getFloat(0),
+        1e-6);
     assertSame(d, d.withNormalization(Normalization.none(1)));
   }
 
-  @Test void readersHoldOutAValidationPartWhenTheTrainingSplitIsLargeEnough() {
-    Dataset small = new Dataset("two", numbered("two/train", 2, 2, 0), numbered("two/test", 2, 2, 10), Normalization.none(1),
-        List.of("a", "b"), "").withDefaultValidation();
+  @Test
+  void readersHoldOutAValidationPartWhenTheTrainingSplitIsLargeEnough() {
+    Dataset small = new Dataset(
+            "two",
+            numbered("two/train", 2, 2, 0),
+            numbered("two/test", 2, 2, 10),
+            Normalization.none(1),
+            List.of("a", "b"),
+            "")
+        .withDefaultValidation();
     assertFalse(small.hasValidation());
     Dataset ok = handMade().withDefaultValidation();
     assertEquals(10, ok.validation().size());
     assertTrue(ok.source().endsWith("seed 42"), ok.source());
   }
 
-  @Test void withoutValidationJoinsTheValidationImagesBackForAFinalTrainingRun() {
+  @Test
+  void withoutValidationJoinsTheValidationImagesBackForAFinalTrainingRun() {
     Dataset d = handMade().withValidation(0.2, 7);
     Dataset all = d.withoutValidation();
     assertFalse(all.hasValidation());

@@ -19,19 +19,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class ImageFolderTest {
   private static void grey(Path file, int w, int h, int value) throws IOException {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-    for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.getRaster().setSample(x, y, 0, value);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++) img.getRaster().setSample(x, y, 0, value);
     Files.createDirectories(file.getParent());
     ImageIO.write(img, "png", file.toFile());
   }
 
   private static void rgb(Path file, int w, int h, int r, int g, int b) throws IOException {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, (r << 16) | (g << 8) | b);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++) img.setRGB(x, y, (r << 16) | (g << 8) | b);
     Files.createDirectories(file.getParent());
     ImageIO.write(img, "png", file.toFile());
   }
 
-  @Test void greyClassFoldersAreSplitStratifiedAndNormalised(@TempDir Path dir) throws IOException {
+  @Test
+  void greyClassFoldersAreSplitStratifiedAndNormalised(@TempDir Path dir) throws IOException {
     // class "cat": 10 images of value 10*i, class "dog": 5 images of value 200
     for (int i = 0; i < 10; i++) grey(dir.resolve("cat").resolve("c" + i + ".png"), 6, 4, 10 * i);
     for (int i = 0; i < 5; i++) grey(dir.resolve("dog").resolve("d" + i + ".PNG"), 6, 4, 200);
@@ -63,7 +66,9 @@ class ImageFolderTest {
     assertArrayEquals(d.test().labels(), Datasets.images(dir).test().labels());
   }
 
-  @Test void trainAndTestFoldersAreUsedAsGivenAndColourGivesThreeChannels(@TempDir Path dir) throws IOException {
+  @Test
+  void trainAndTestFoldersAreUsedAsGivenAndColourGivesThreeChannels(@TempDir Path dir)
+      throws IOException {
     rgb(dir.resolve("train/red/a.png"), 3, 3, 255, 0, 0);
     rgb(dir.resolve("train/red/b.png"), 3, 3, 200, 0, 0);
     rgb(dir.resolve("train/blue/a.png"), 3, 3, 0, 0, 255);
@@ -81,18 +86,25 @@ class ImageFolderTest {
     INDArray tr = d.normalization().invert(all.images());
     List<String> seen = new java.util.ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
-      seen.add(d.classNames().get(all.label(i)) + " " + Math.round(255 * tr.getFloat(i, 0, 2, 2)) + "/"
-          + Math.round(255 * tr.getFloat(i, 1, 2, 2)) + "/" + Math.round(255 * tr.getFloat(i, 2, 0, 0)));
+      seen.add(d.classNames().get(all.label(i)) + " " + Math.round(255 * tr.getFloat(i, 0, 2, 2))
+          + "/" + Math.round(255 * tr.getFloat(i, 1, 2, 2)) + "/"
+          + Math.round(255 * tr.getFloat(i, 2, 0, 0)));
     }
-    assertEquals(List.of("blue 0/0/255", "red 200/0/0", "red 255/0/0"), seen.stream().sorted().toList());
+    assertEquals(
+        List.of("blue 0/0/255", "red 200/0/0", "red 255/0/0"),
+        seen.stream().sorted().toList());
   }
 
-  @Test void jpegImagesAreRead(@TempDir Path dir) throws IOException {
+  @Test
+  void jpegImagesAreRead(@TempDir Path dir) throws IOException {
     for (int i = 0; i < 3; i++) {
       BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
       for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) img.setRGB(x, y, 0x20A0E0);
       Files.createDirectories(dir.resolve("sky"));
-      ImageIO.write(img, "jpg", dir.resolve("sky").resolve(i + (i == 0 ? ".jpeg" : ".JPG")).toFile());
+      ImageIO.write(
+          img,
+          "jpg",
+          dir.resolve("sky").resolve(i + (i == 0 ? ".jpeg" : ".JPG")).toFile());
     }
     Dataset d = Datasets.images(dir);
     assertArrayEquals(new int[] {3, 8, 8}, d.shape());
@@ -104,7 +116,8 @@ class ImageFolderTest {
     assertEquals(0xE0 / 255f, raw.getFloat(0, 2, 4, 4), 4 / 255f);
   }
 
-  @Test void mixedSizesAreRejectedOrResized(@TempDir Path dir) throws IOException {
+  @Test
+  void mixedSizesAreRejectedOrResized(@TempDir Path dir) throws IOException {
     grey(dir.resolve("a/1.png"), 8, 8, 100);
     grey(dir.resolve("a/2.png"), 8, 8, 100);
     grey(dir.resolve("b/1.png"), 16, 12, 100);
@@ -119,7 +132,8 @@ class ImageFolderTest {
     assertEquals(100 / 255f, raw.getFloat(0, 0, 3, 4), 1e-5);
   }
 
-  @Test void badFoldersAndFilesGetOneClearSentence(@TempDir Path dir) throws IOException {
+  @Test
+  void badFoldersAndFilesGetOneClearSentence(@TempDir Path dir) throws IOException {
     Path missing = dir.resolve("none");
     DataException e = assertThrows(DataException.class, () -> Datasets.images(missing));
     assertTrue(e.getMessage().contains(missing + " does not exist"), e.getMessage());
@@ -132,13 +146,17 @@ class ImageFolderTest {
     Files.createDirectories(noImages.resolve("cls"));
     Files.writeString(noImages.resolve("cls/readme.txt"), "hi");
     e = assertThrows(DataException.class, () -> Datasets.images(noImages));
-    assertTrue(e.getMessage().contains(noImages.resolve("cls") + " has no PNG or JPEG images"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(noImages.resolve("cls") + " has no PNG or JPEG images"),
+        e.getMessage());
 
     Path broken = dir.resolve("broken");
     grey(broken.resolve("x/ok.png"), 2, 2, 1);
     Files.writeString(broken.resolve("x/bad.png"), "this is not a png");
     e = assertThrows(DataException.class, () -> Datasets.images(broken));
-    assertTrue(e.getMessage().contains(broken.resolve("x/bad.png") + " is not a readable PNG or JPEG image"),
+    assertTrue(
+        e.getMessage()
+            .contains(broken.resolve("x/bad.png") + " is not a readable PNG or JPEG image"),
         e.getMessage());
 
     Path one = dir.resolve("one");
@@ -153,8 +171,10 @@ class ImageFolderTest {
     assertTrue(e.getMessage().contains("no matching train class folder"), e.getMessage());
   }
 
-  @Test void streamedFoldersGiveTheSameImagesBatchByBatch(@TempDir Path dir) throws IOException {
-    for (int i = 0; i < 12; i++) rgb(dir.resolve("train/a/" + i + ".png"), 5, 4, 20 * i, 3 * i, 255 - i);
+  @Test
+  void streamedFoldersGiveTheSameImagesBatchByBatch(@TempDir Path dir) throws IOException {
+    for (int i = 0; i < 12; i++)
+      rgb(dir.resolve("train/a/" + i + ".png"), 5, 4, 20 * i, 3 * i, 255 - i);
     for (int i = 0; i < 8; i++) rgb(dir.resolve("train/b/" + i + ".png"), 5, 4, 7 * i, 100, 2 * i);
     for (int i = 0; i < 3; i++) rgb(dir.resolve("val/a/" + i + ".png"), 5, 4, 1, 2, 3 + i);
     for (int i = 0; i < 3; i++) rgb(dir.resolve("val/b/" + i + ".png"), 5, 4, 4, 5, 6 + i);
@@ -162,19 +182,28 @@ class ImageFolderTest {
     for (int i = 0; i < 4; i++) grey(dir.resolve("test/b/" + i + ".png"), 5, 4, 30 * i);
     Dataset loaded = Datasets.images(dir);
     Dataset streamed = Datasets.streamedImages(dir, 0, 0);
-    assertTrue(streamed.train().streamed() && streamed.test().streamed() && streamed.validation().streamed());
+    assertTrue(streamed.train().streamed()
+        && streamed.test().streamed()
+        && streamed.validation().streamed());
     assertFalse(loaded.train().streamed());
     // the val/ folder is the validation part, as declared
     assertEquals(6, streamed.validation().size());
     assertEquals(20, streamed.train().size());
-    assertTrue(streamed.source().contains("train/, val/ and test/ sub-folders; streamed from the files"), streamed.source());
+    assertTrue(
+        streamed.source().contains("train/, val/ and test/ sub-folders; streamed from the files"),
+        streamed.source());
     assertEquals(loaded.normalization(), streamed.normalization());
     for (String part : List.of("train", "validation", "test")) {
-      Samples a = part.equals("train") ? loaded.train() : part.equals("test") ? loaded.test() : loaded.validation();
-      Samples b = part.equals("train") ? streamed.train() : part.equals("test") ? streamed.test() : streamed.validation();
+      Samples a = part.equals("train")
+          ? loaded.train()
+          : part.equals("test") ? loaded.test() : loaded.validation();
+      Samples b = part.equals("train")
+          ? streamed.train()
+          : part.equals("test") ? streamed.test() : streamed.validation();
       assertArrayEquals(a.labels(), b.labels());
       assertArrayEquals(a.images().data().asFloat(), b.images().data().asFloat(), 0f, part);
-      assertArrayEquals(a.images(2, 5).dup().data().asFloat(), b.images(2, 5).data().asFloat(), 0f, part);
+      assertArrayEquals(
+          a.images(2, 5).dup().data().asFloat(), b.images(2, 5).data().asFloat(), 0f, part);
       List<Batch> la = new java.util.ArrayList<>();
       List<Batch> lb = new java.util.ArrayList<>();
       a.batches(4, 7).forEach(la::add);
@@ -189,25 +218,32 @@ class ImageFolderTest {
     assertTrue(split.heldOut().streamed() && split.rest().streamed());
     Dataset renormalised = streamed.withNormalization(Normalization.IMAGENET);
     assertTrue(renormalised.test().streamed());
-    assertArrayEquals(loaded.withNormalization(Normalization.IMAGENET).test().images().data().asFloat(),
-        renormalised.test().images().data().asFloat(), 1e-6f);
+    assertArrayEquals(
+        loaded.withNormalization(Normalization.IMAGENET).test().images().data().asFloat(),
+        renormalised.test().images().data().asFloat(),
+        1e-6f);
   }
 
-  @Test void aStreamedFolderTooLargeToLoadIsReadInParts(@TempDir Path dir) throws IOException {
+  @Test
+  void aStreamedFolderTooLargeToLoadIsReadInParts(@TempDir Path dir) throws IOException {
     Path one = dir.resolve("one.png");
     rgb(one, 32, 32, 10, 20, 30);
     int n = 300_000;
     Path[] files = new Path[n];
     java.util.Arrays.fill(files, one);
-    Samples big = new Samples("big/train", new ImageFiles(files, new int[n], 3, 32, 32, false, Normalization.none(3)), 1);
+    Samples big = new Samples(
+        "big/train", new ImageFiles(files, new int[n], 3, 32, 32, false, Normalization.none(3)), 1);
     DataException e = assertThrows(DataException.class, big::images);
-    assertEquals("Samples big/train are streamed from 300,000 image files and would take 3.7 GB in memory; read them in parts "
-        + "with images(from, to) or batches(n), or take(n) first.", e.getMessage());
+    assertEquals(
+        "Samples big/train are streamed from 300,000 image files and would take 3.7 GB in memory; read them in parts "
+            + "with images(from, to) or batches(n), or take(n) first.",
+        e.getMessage());
     assertEquals(20 / 255f, big.images(299_990, 300_000).getFloat(9, 1, 31, 31), 1e-6);
     assertEquals(8, big.take(8).images().size(0));
   }
 
-  @Test void aStreamedImageOfAnotherSizeIsNamedWhenRead(@TempDir Path dir) throws IOException {
+  @Test
+  void aStreamedImageOfAnotherSizeIsNamedWhenRead(@TempDir Path dir) throws IOException {
     for (int i = 0; i < 5; i++) grey(dir.resolve("a/" + i + ".png"), 6, 6, 10 * i);
     for (int i = 0; i < 5; i++) grey(dir.resolve("b/" + i + ".png"), 6, 6, 100 + i);
     Dataset d = Datasets.streamedImages(dir, 0, 0);
@@ -215,7 +251,10 @@ class ImageFolderTest {
     DataException e = assertThrows(DataException.class, () -> {
       for (Samples s : List.of(d.train(), d.validation(), d.test())) s.images();
     });
-    assertTrue(e.getMessage().startsWith("Image " + dir.resolve("a/0.png") + " is 7x6 but the others are 6x6; use "
-        + "Datasets.images(dir, height, width)"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith("Image " + dir.resolve("a/0.png") + " is 7x6 but the others are 6x6; use "
+                + "Datasets.images(dir, height, width)"),
+        e.getMessage());
   }
 }

@@ -32,7 +32,8 @@ class SamplesTest {
     return ids;
   }
 
-  @Test void shapeSizeAndSubsets() {
+  @Test
+  void shapeSizeAndSubsets() {
     Samples s = numbered(50, 5);
     assertEquals(50, s.size());
     assertArrayEquals(new int[] {2, 2, 3}, s.shape());
@@ -46,7 +47,8 @@ class SamplesTest {
     assertArrayEquals(new int[] {4, 0, 9}, ids(s.select(4, 0, 9).images()));
   }
 
-  @Test void unshuffledBatchesKeepTheOrderAndEndWithTheRemainder() {
+  @Test
+  void unshuffledBatchesKeepTheOrderAndEndWithTheRemainder() {
     Samples s = numbered(50, 5);
     List<Batch> batches = new ArrayList<>();
     s.batches(16).forEach(batches::add);
@@ -58,7 +60,8 @@ class SamplesTest {
     assertEquals(1005f, batches.get(0).x().getFloat(5, 1, 0, 1));
   }
 
-  @Test void seededShuffleIsDeterministicAndCoversEveryImageOnce() {
+  @Test
+  void seededShuffleIsDeterministicAndCoversEveryImageOnce() {
     Samples s = numbered(50, 5);
     int[] a = order(s, 7);
     int[] b = order(s, 7);
@@ -75,7 +78,8 @@ class SamplesTest {
     assertArrayEquals(collect(it), collect(it));
   }
 
-  @Test void seededShuffleIsFixedAcrossRunsAndMachines() {
+  @Test
+  void seededShuffleIsFixedAcrossRunsAndMachines() {
     // java.util.Random's sequence is specified by the JDK, so this order is the same everywhere;
     // the expected order was computed outside Java from the specified generator (48-bit LCG) and
     // Fisher-Yates from the last position down
@@ -103,7 +107,8 @@ class SamplesTest {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  @Test void stratifiedSplitKeepsClassProportionsAndPartitionsTheImages() {
+  @Test
+  void stratifiedSplitKeepsClassProportionsAndPartitionsTheImages() {
     // unbalanced classes: 40, 30, 20, 10 images
     int[] labels = new int[100];
     int k = 0;
@@ -111,7 +116,8 @@ class SamplesTest {
     for (int c = 0; c < 4; c++) for (int j = 0; j < sizes[c]; j++) labels[k++] = c;
     float[] v = new float[100];
     for (int i = 0; i < 100; i++) v[i] = i;
-    Samples s = new Samples("unbalanced", Nd4j.create(v, new long[] {100, 1, 1, 1}, 'c'), labels, 4);
+    Samples s =
+        new Samples("unbalanced", Nd4j.create(v, new long[] {100, 1, 1, 1}, 'c'), labels, 4);
     Split split = s.stratifiedSplit(0.25, 11);
     assertEquals(25, split.heldOut().size());
     assertEquals(75, split.rest().size());
@@ -127,68 +133,97 @@ class SamplesTest {
     }
     Split again = s.stratifiedSplit(0.25, 11);
     assertArrayEquals(ids(split.heldOut().images()), ids(again.heldOut().images()));
-    assertFalse(Arrays.equals(ids(split.heldOut().images()), ids(s.stratifiedSplit(0.25, 12).heldOut().images())));
+    assertFalse(Arrays.equals(
+        ids(split.heldOut().images()), ids(s.stratifiedSplit(0.25, 12).heldOut().images())));
   }
 
-  @Test void largestRemainderQuotasAddUp() {
-    assertArrayEquals(new int[] {200, 225, 198, 206, 196, 173, 203, 214, 189, 196},
+  @Test
+  void largestRemainderQuotasAddUp() {
+    assertArrayEquals(
+        new int[] {200, 225, 198, 206, 196, 173, 203, 214, 189, 196},
         Stratify.quotas(new int[] {1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978}, 2000));
     assertArrayEquals(new int[] {1, 1, 0}, Stratify.quotas(new int[] {1, 1, 1}, 2));
   }
 
-  @Test void nanOrInfinityIsRejectedWithTheDatasetAndImageIndex() {
+  @Test
+  void nanOrInfinityIsRejectedWithTheDatasetAndImageIndex() {
     float[] v = new float[5 * 4];
     v[3 * 4 + 2] = Float.NaN;
-    DataException e = assertThrows(DataException.class,
-        () -> new Samples("toy/train", Nd4j.create(v, new long[] {5, 1, 2, 2}, 'c'), new int[5], 2));
+    DataException e = assertThrows(
+        DataException.class,
+        () ->
+            new Samples("toy/train", Nd4j.create(v, new long[] {5, 1, 2, 2}, 'c'), new int[5], 2));
     assertTrue(e.getMessage().contains("toy/train"), e.getMessage());
     assertTrue(e.getMessage().contains("image 3 "), e.getMessage());
     v[3 * 4 + 2] = 0;
     v[1 * 4] = Float.POSITIVE_INFINITY;
-    e = assertThrows(DataException.class,
+    e = assertThrows(
+        DataException.class,
         () -> new Samples("toy/test", Nd4j.create(v, new long[] {5, 1, 2, 2}, 'c'), new int[5], 2));
     assertTrue(e.getMessage().contains("image 1 "), e.getMessage());
   }
 
-  @Test void nanFarIntoALargeArrayIsFoundExactly() {
+  @Test
+  void nanFarIntoALargeArrayIsFoundExactly() {
     float[] v = new float[3000 * 784];
     v[2500 * 784 + 400] = Float.NEGATIVE_INFINITY;
     v[2700 * 784] = Float.NaN;
-    DataException e = assertThrows(DataException.class,
-        () -> new Samples("big", Nd4j.create(v, new long[] {3000, 1, 28, 28}, 'c'), new int[3000], 10));
+    DataException e = assertThrows(
+        DataException.class,
+        () -> new Samples(
+            "big", Nd4j.create(v, new long[] {3000, 1, 28, 28}, 'c'), new int[3000], 10));
     assertTrue(e.getMessage().contains("image 2500 "), e.getMessage());
   }
 
-  @Test void datasetRejectsSplitsThatDoNotMatch() {
+  @Test
+  void datasetRejectsSplitsThatDoNotMatch() {
     Samples a = numbered(4, 2);
     Samples b = new Samples("other", Nd4j.zeros(4, 2, 3, 3), new int[4], 2);
-    DataException e = assertThrows(DataException.class,
+    DataException e = assertThrows(
+        DataException.class,
         () -> new Dataset("mixed", a, b, Normalization.none(2), List.of("x", "y"), ""));
-    assertTrue(e.getMessage().contains("[2, 2, 3]") && e.getMessage().contains("[2, 3, 3]"), e.getMessage());
-    e = assertThrows(DataException.class,
+    assertTrue(
+        e.getMessage().contains("[2, 2, 3]") && e.getMessage().contains("[2, 3, 3]"),
+        e.getMessage());
+    e = assertThrows(
+        DataException.class,
         () -> new Dataset("names", a, a, Normalization.none(2), List.of("x"), ""));
     assertTrue(e.getMessage().contains("2 classes but 1 class names"), e.getMessage());
-    e = assertThrows(DataException.class,
+    e = assertThrows(
+        DataException.class,
         () -> new Dataset("norm", a, a, Normalization.none(3), List.of("x", "y"), ""));
     assertTrue(e.getMessage().contains("2-channel images"), e.getMessage());
   }
 
-  @Test void badArgumentsGetClearMessages() {
+  @Test
+  void badArgumentsGetClearMessages() {
     Samples s = numbered(10, 2);
-    assertTrue(assertThrows(DataException.class, () -> s.subset(5, 20)).getMessage().contains("0 <= from < to <= 10"));
-    assertTrue(assertThrows(DataException.class, () -> s.batches(0)).getMessage().contains("at least 1"));
-    assertTrue(assertThrows(DataException.class, () -> s.stratifiedSplit(1.5, 1)).getMessage().contains("between 0 and 1"));
-    assertTrue(assertThrows(DataException.class, () -> s.stratifiedSplit(0.01, 1)).getMessage().contains("empty"));
+    assertTrue(assertThrows(DataException.class, () -> s.subset(5, 20))
+        .getMessage()
+        .contains("0 <= from < to <= 10"));
+    assertTrue(
+        assertThrows(DataException.class, () -> s.batches(0)).getMessage().contains("at least 1"));
+    assertTrue(assertThrows(DataException.class, () -> s.stratifiedSplit(1.5, 1))
+        .getMessage()
+        .contains("between 0 and 1"));
+    assertTrue(assertThrows(DataException.class, () -> s.stratifiedSplit(0.01, 1))
+        .getMessage()
+        .contains("empty"));
     INDArray x = Nd4j.zeros(3, 1, 2, 2);
-    assertTrue(assertThrows(DataException.class, () -> new Samples("l", x, new int[] {0, 1}, 2)).getMessage()
+    assertTrue(assertThrows(DataException.class, () -> new Samples("l", x, new int[] {0, 1}, 2))
+        .getMessage()
         .contains("3 images but 2 labels"));
-    assertTrue(assertThrows(DataException.class, () -> new Samples("l", x, new int[] {0, 1, 2}, 2)).getMessage()
+    assertTrue(assertThrows(DataException.class, () -> new Samples("l", x, new int[] {0, 1, 2}, 2))
+        .getMessage()
         .contains("image 2 has label 2"));
-    assertTrue(assertThrows(DataException.class, () -> new Samples("l", Nd4j.zeros(3, 4), new int[3], 2)).getMessage()
+    assertTrue(assertThrows(
+            DataException.class, () -> new Samples("l", Nd4j.zeros(3, 4), new int[3], 2))
+        .getMessage()
         .contains("[N, C, H, W]"));
   }
 
-  @Test void normalizationRoundTripsPerChannel() {
+  @Test
+  void normalizationRoundTripsPerChannel() {
     Normalization n = new Normalization(new float[] {0.5f, 0.25f}, new float[] {0.5f, 0.25f});
     INDArray raw = Nd4j.create(new float[] {0f, 1f, 0.25f, 0.5f}, new long[] {1, 2, 1, 2}, 'c');
     INDArray z = n.apply(raw);
@@ -197,7 +232,8 @@ class SamplesTest {
     assertThrows(DataException.class, () -> new Normalization(new float[] {0f}, new float[] {0f}));
   }
 
-  @Test void datasetRenormalisesBothSplits() {
+  @Test
+  void datasetRenormalisesBothSplits() {
     Dataset d = Datasets.digits();
     Dataset plain = d.withNormalization(Normalization.none(1));
     assertEquals(0.0, plain.train().images().minNumber().doubleValue(), 1e-5);

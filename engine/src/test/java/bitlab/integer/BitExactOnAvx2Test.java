@@ -17,7 +17,9 @@ class BitExactOnAvx2Test {
   @ParameterizedTest
   @ValueSource(strings = {"lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini"})
   void everyStepIsBitExactOnTheAvx2Path(String name) {
-    Assumptions.assumeTrue(CpuFeatures.current().forced() && CpuFeatures.current().isa() == CpuFeatures.Isa.AVX2, "runs with -Dbitlab.kernel.isa=avx2");
+    Assumptions.assumeTrue(
+        CpuFeatures.current().forced() && CpuFeatures.current().isa() == CpuFeatures.Isa.AVX2,
+        "runs with -Dbitlab.kernel.isa=avx2");
     IntegerModelTest.assertBitExactAtW8A8AndMixedBits(name);
   }
 }

@@ -16,9 +16,9 @@ import bitlab.quant.Quantizer;
 import bitlab.quant.Rounding;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -56,13 +56,17 @@ class IntegerModelTest {
       assertTrue(t.exact(), name + " " + policy.summary() + ":\n" + t);
       assertEquals(4, t.predictionsAgreeSim());
       if (policy.layers().stream().allMatch(l -> l.weights() == 8 && l.activations() == 8)) {
-        // The fake-quantized model rounds real products in float32: where both read the same input codes (the
-        // first layer) only values within float32 rounding of a code boundary differ, by one code; later layers
+        // The fake-quantized model rounds real products in float32: where both read the same input
+        // codes (the
+        // first layer) only values within float32 rounding of a code boundary differ, by one code;
+        // later layers
         // inherit those differences, so only the first layer is held to that.
         assertTrue(t.predictionsAgreeFake() >= 3, t.toString());
         LayerTrace first = t.rows().get(1);
-        assertTrue(first.fakeMismatches() <= 0.01 * first.elements() && first.fakeMaxDiff() <= 1,
-            "the first layer differs from the fake-quantized model's in under 1% of its codes, by at most one: " + first);
+        assertTrue(
+            first.fakeMismatches() <= 0.01 * first.elements() && first.fakeMaxDiff() <= 1,
+            "the first layer differs from the fake-quantized model's in under 1% of its codes, by at most one: "
+                + first);
       }
     }
   }
@@ -72,11 +76,16 @@ class IntegerModelTest {
   void bothPlacementsRunBitExactAndAsTheSimulationPredicts(String name) {
     Model net = Zoo.load(name);
     for (bitlab.quant.Placement placement : bitlab.quant.Placement.values()) {
-      QuantizedModel q = Quantizer.ptq(net, mixed(net, 3), CALIB, PtqConfig.DEFAULT.withPlacement(placement).withAsymmetricActivations(true));
+      QuantizedModel q = Quantizer.ptq(
+          net,
+          mixed(net, 3),
+          CALIB,
+          PtqConfig.DEFAULT.withPlacement(placement).withAsymmetricActivations(true));
       Trace t = IntegerModel.of(q).trace(images(8));
       assertTrue(t.exact(), placement + ":\n" + t);
       assertEquals(8, t.predictionsAgreeFake(), placement + ":\n" + t);
-      boolean fused = t.rows().stream().anyMatch(r -> r.op().endsWith("+Add") || r.op().contains("+Add+"));
+      boolean fused =
+          t.rows().stream().anyMatch(r -> r.op().endsWith("+Add") || r.op().contains("+Add+"));
       assertEquals(placement == bitlab.quant.Placement.INPUTS, fused, placement + ":\n" + t);
     }
   }
@@ -88,7 +97,9 @@ class IntegerModelTest {
     Samples test = MNIST.test().take(500);
     double integer = IntegerModel.of(q).evaluate(test).accuracy();
     double simulated = q.simulate(test).accuracy();
-    assertTrue(Math.abs(integer - simulated) <= 0.004, "integer " + integer + " vs simulated " + simulated);
+    assertTrue(
+        Math.abs(integer - simulated) <= 0.004,
+        "integer " + integer + " vs simulated " + simulated);
     assertTrue(integer > 0.96, "integer accuracy " + integer);
   }
 
@@ -96,7 +107,8 @@ class IntegerModelTest {
   void everyRoundingModeStaysExact() {
     Model net = Zoo.load("resnet-mini");
     for (Rounding r : Rounding.values()) {
-      QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, 6, 5), CALIB, PtqConfig.DEFAULT.withRounding(r));
+      QuantizedModel q =
+          Quantizer.ptq(net, Policy.uniform(net, 6, 5), CALIB, PtqConfig.DEFAULT.withRounding(r));
       Trace t = IntegerModel.of(q).trace(images(4));
       assertTrue(t.exact(), r + ":\n" + t);
     }
@@ -105,7 +117,8 @@ class IntegerModelTest {
   @Test
   void asymmetricActivationsWithZeroPointsStayExact() {
     Model net = Zoo.load("mobilenet-v2-mini");
-    QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, 8, 8), CALIB, PtqConfig.DEFAULT.withAsymmetricActivations(true));
+    QuantizedModel q = Quantizer.ptq(
+        net, Policy.uniform(net, 8, 8), CALIB, PtqConfig.DEFAULT.withAsymmetricActivations(true));
     Trace t = IntegerModel.of(q).trace(images(4));
     assertTrue(t.exact(), t.toString());
   }
@@ -115,24 +128,45 @@ class IntegerModelTest {
     Model net = Zoo.load("lenet5");
     String first = net.layerNames().get(0);
     QuantizedModel dyn = Quantizer.dynamic(net, Policy.uniform(net, 8, 8), PtqConfig.DEFAULT);
-    assertTrue(assertThrows(IntegerException.class, () -> IntegerModel.of(dyn)).getMessage().contains("calibrate(data)"));
-    QuantizedModel floatWeights = Quantizer.ptq(net, Policy.uniform(net, 8, 8).with(first, 32, 8), CALIB, PtqConfig.DEFAULT);
-    assertTrue(assertThrows(IntegerException.class, () -> IntegerModel.of(floatWeights)).getMessage().contains("keeps float weights"));
+    assertTrue(assertThrows(IntegerException.class, () -> IntegerModel.of(dyn))
+        .getMessage()
+        .contains("calibrate(data)"));
+    QuantizedModel floatWeights =
+        Quantizer.ptq(net, Policy.uniform(net, 8, 8).with(first, 32, 8), CALIB, PtqConfig.DEFAULT);
+    assertTrue(assertThrows(IntegerException.class, () -> IntegerModel.of(floatWeights))
+        .getMessage()
+        .contains("keeps float weights"));
     QuantizedModel wide = Quantizer.ptq(net, Policy.uniform(net, 8, 12), CALIB, PtqConfig.DEFAULT);
-    assertTrue(assertThrows(IntegerException.class, () -> IntegerModel.of(wide)).getMessage().contains("2..8 bits"));
-    QuantizedModel binary = Quantizer.ptq(net, Policy.uniform(net, 8, 8).with(first, 1, 8), CALIB, PtqConfig.DEFAULT);
-    assertTrue(assertThrows(IntegerException.class, () -> IntegerModel.of(binary)).getMessage().contains("binarized"));
-    IntegerModel ok = IntegerModel.of(Quantizer.ptq(net, Policy.uniform(net, 8, 8), CALIB, PtqConfig.DEFAULT));
-    assertThrows(IntegerException.class, () -> ok.predict(MNIST.test().images().get(NDArrayIndex.interval(0, 2)).reshape(2, 784)));
+    assertTrue(assertThrows(IntegerException.class, () -> IntegerModel.of(wide))
+        .getMessage()
+        .contains("2..8 bits"));
+    QuantizedModel binary =
+        Quantizer.ptq(net, Policy.uniform(net, 8, 8).with(first, 1, 8), CALIB, PtqConfig.DEFAULT);
+    assertTrue(assertThrows(IntegerException.class, () -> IntegerModel.of(binary))
+        .getMessage()
+        .contains("binarized"));
+    IntegerModel ok =
+        IntegerModel.of(Quantizer.ptq(net, Policy.uniform(net, 8, 8), CALIB, PtqConfig.DEFAULT));
+    assertThrows(
+        IntegerException.class,
+        () -> ok.predict(MNIST.test().images().get(NDArrayIndex.interval(0, 2)).reshape(2, 784)));
   }
 
   @Test
   void packedWeightsShrinkWithBits() {
     Model net = Zoo.load("lenet5");
-    long b8 = IntegerModel.of(Quantizer.ptq(net, Policy.uniform(net, 8, 8), CALIB, PtqConfig.DEFAULT)).bytes();
-    long b4 = IntegerModel.of(Quantizer.ptq(net, Policy.uniform(net, 4, 8), CALIB, PtqConfig.DEFAULT)).bytes();
+    long b8 = IntegerModel.of(
+            Quantizer.ptq(net, Policy.uniform(net, 8, 8), CALIB, PtqConfig.DEFAULT))
+        .bytes();
+    long b4 = IntegerModel.of(
+            Quantizer.ptq(net, Policy.uniform(net, 4, 8), CALIB, PtqConfig.DEFAULT))
+        .bytes();
     long biases = 0;
-    for (var l : net.layers()) biases += 4L * ((l.op() instanceof bitlab.model.Op.Conv2d c) ? c.out() : ((bitlab.model.Op.Linear) l.op()).out());
+    for (var l : net.layers())
+      biases += 4L
+          * ((l.op() instanceof bitlab.model.Op.Conv2d c)
+              ? c.out()
+              : ((bitlab.model.Op.Linear) l.op()).out());
     assertEquals(b8 - biases, 2 * (b4 - biases), 2.0 * net.layers().size());
   }
 }

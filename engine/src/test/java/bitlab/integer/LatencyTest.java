@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class LatencyTest {
 
-  @Test void measuresEachBatchOnAllThreePathsAndRefusesEmptyRuns() {
+  @Test
+  void measuresEachBatchOnAllThreePathsAndRefusesEmptyRuns() {
     Model net = Zoo.load("lenet5");
-    IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), Datasets.mnist().train().take(32), PtqConfig.DEFAULT));
+    IntegerModel iq = Deployment.integer(Quantizer.ptq(
+        net, Policy.uniform(net, 8, 8), Datasets.mnist().train().take(32), PtqConfig.DEFAULT));
     Latency l = Latency.measure(iq, 3, 1, 4);
     assertEquals(2, l.rows().size());
     assertEquals(4, l.rows().get(1).batch());

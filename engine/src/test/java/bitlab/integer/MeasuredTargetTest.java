@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class MeasuredTargetTest {
 
-  @Test void writesALutTargetThatPricesTheModelItWasMeasuredOn(@TempDir Path dir) throws Exception {
+  @Test
+  void writesALutTargetThatPricesTheModelItWasMeasuredOn(@TempDir Path dir) throws Exception {
     Model net = Zoo.load("lenet5");
     MeasuredTarget m = MeasuredTarget.profile(net, 1, 3);
     Path yaml = m.write(dir, "lenet5-here");
@@ -34,10 +35,12 @@ class MeasuredTargetTest {
     for (int l = 0; l < net.layers().size(); l++) want += m.micros(l, 8, 8) * 1e-6;
     assertEquals(want, cost.total().seconds(), 1e-12);
     assertTrue(cost.total().seconds() > 0);
-    assertEquals(m.micros(0, 2, 8), m.micros(0, 1, 8), "1-bit entries repeat the 2-bit measurement");
+    assertEquals(
+        m.micros(0, 2, 8), m.micros(0, 1, 8), "1-bit entries repeat the 2-bit measurement");
   }
 
-  @Test void refusesBadNames(@TempDir Path dir) {
+  @Test
+  void refusesBadNames(@TempDir Path dir) {
     MeasuredTarget m = MeasuredTarget.profile(Zoo.load("lenet5"), 1, 1);
     assertThrows(IntegerException.class, () -> m.write(dir, "../escape"));
   }

@@ -38,8 +38,13 @@ class OneNumberTest {
     Model net = Zoo.load(name);
     Model folded = BatchNormFolding.fold(net);
     Observations observed = Observations.of(net, CALIB, PtqConfig.DEFAULT.bins());
-    Policy[] policies = {Policy.uniform(folded, 8, 8), Policy.uniform(folded, 4, 8), Policy.uniform(folded, 8, 4),
-        Policy.uniform(folded, 4, 4), IntegerModelTest.mixed(folded, 17)};
+    Policy[] policies = {
+      Policy.uniform(folded, 8, 8),
+      Policy.uniform(folded, 4, 8),
+      Policy.uniform(folded, 8, 4),
+      Policy.uniform(folded, 4, 4),
+      IntegerModelTest.mixed(folded, 17)
+    };
     for (Policy policy : policies) {
       QuantizedModel q = Quantizer.ptq(observed, policy, PtqConfig.DEFAULT);
       IntegerModel iq = Deployment.integer(q);
@@ -48,7 +53,11 @@ class OneNumberTest {
       assertTrue(reported.model().contains("integer-only"), reported.model());
       INDArray x = TEST.images();
       INDArray simulated = Nd4j.argMax(q.predict(x), 1), deployed = Nd4j.argMax(iq.predict(x), 1);
-      assertEquals(simulated, deployed, name + " " + policy.summary() + ": the simulation and the integer program predict differently");
+      assertEquals(
+          simulated,
+          deployed,
+          name + " " + policy.summary()
+              + ": the simulation and the integer program predict differently");
     }
   }
 }

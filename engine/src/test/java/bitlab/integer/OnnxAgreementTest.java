@@ -31,12 +31,15 @@ class OnnxAgreementTest {
   @ValueSource(strings = {"lenet5", "resnet-mini"})
   void onnxRuntimeAgreesWithTheIntegerExecutor(String name, @TempDir Path dir) throws Exception {
     Model net = Zoo.load(name);
-    IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), MNIST.train().take(128), PtqConfig.DEFAULT));
+    IntegerModel iq = Deployment.integer(
+        Quantizer.ptq(net, Policy.uniform(net, 8, 8), MNIST.train().take(128), PtqConfig.DEFAULT));
     Path file = iq.exportOnnx(dir.resolve(name + ".qdq.onnx").toString());
     INDArray x = MNIST.test().take(200).images();
     INDArray ours = Nd4j.argMax(iq.predict(x), 1);
-    try (OrtEnvironment env = OrtEnvironment.getEnvironment(); OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
-        OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.dup('c').data().asFloat()), x.shape());
+    try (OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
+        OnnxTensor t =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(x.dup('c').data().asFloat()), x.shape());
         OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), t))) {
       float[][] logits = (float[][]) r.get(0).getValue();
       int agree = 0;
@@ -45,7 +48,10 @@ class OnnxAgreementTest {
         for (int k = 1; k < logits[i].length; k++) if (logits[i][k] > logits[i][best]) best = k;
         if (best == ours.getInt(i)) agree++;
       }
-      assertTrue(agree >= 197, name + ": ONNX Runtime agrees with the integer executor on " + agree + " of 200 test images");
+      assertTrue(
+          agree >= 197,
+          name + ": ONNX Runtime agrees with the integer executor on " + agree
+              + " of 200 test images");
     }
   }
 }

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 
 class ProfileTest {
 
-  @Test void every_step_is_timed_and_every_layer_says_which_kernel_ran_and_why() {
+  @Test
+  void every_step_is_timed_and_every_layer_says_which_kernel_ran_and_why() {
     Dataset mnist = Datasets.mnist();
     Model net = Zoo.load("resnet-mini");
-    IntegerModel iq = Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(32), PtqConfig.DEFAULT));
+    IntegerModel iq = Deployment.integer(
+        Quantizer.ptq(net, Policy.uniform(net, 8, 8), mnist.train().take(32), PtqConfig.DEFAULT));
     Profile p = iq.profile(mnist, 4, 3);
     assertEquals(iq.steps().size(), p.rows().size());
     assertEquals(4, p.batch());
@@ -31,7 +33,9 @@ class ProfileTest {
       macs += r.macs();
       if (r.macs() > 0) {
         assertTrue(r.gmacs() > 0, r.toString());
-        assertTrue(!r.why().isEmpty() && (r.why().startsWith("oneDNN") || r.why().startsWith(r.kernel())), r.why());
+        assertTrue(
+            !r.why().isEmpty() && (r.why().startsWith("oneDNN") || r.why().startsWith(r.kernel())),
+            r.why());
       } else {
         assertTrue(Double.isNaN(r.gmacs()), r.toString());
       }
@@ -46,8 +50,11 @@ class ProfileTest {
     assertTrue(Double.isNaN(ref.rows().get(2).referenceMs()));
     assertTrue(ref.toString().contains("ref: a reference"), ref.toString());
 
-    String none = assertThrows(IntegerException.class, () -> iq.profile(mnist, 0, 3)).getMessage();
+    String none =
+        assertThrows(IntegerException.class, () -> iq.profile(mnist, 0, 3)).getMessage();
     assertTrue(none.startsWith("Profile 1..2000 images of ") && none.endsWith(", not 0."), none);
-    assertEquals("Profile at least one call, got 0.", assertThrows(IntegerException.class, () -> iq.profile(mnist, 1, 0)).getMessage());
+    assertEquals(
+        "Profile at least one call, got 0.",
+        assertThrows(IntegerException.class, () -> iq.profile(mnist, 1, 0)).getMessage());
   }
 }

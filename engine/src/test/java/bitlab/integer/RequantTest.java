@@ -16,42 +16,79 @@ class RequantTest {
     int[] acc = new int[n];
     for (int i = 0; i < n; i++) {
       switch (i % 5) {
-        case 0: acc[i] = r.nextInt(); break;
-        case 1: acc[i] = r.nextInt(4001) - 2000; break;
-        case 2: acc[i] = (r.nextInt(201) - 100) * 2 + 1; break; // odd: ties when multiplied by 2^(shift-1)
-        case 3: acc[i] = r.nextBoolean() ? Integer.MAX_VALUE : Integer.MIN_VALUE; break;
-        default: acc[i] = r.nextInt(1 << 20) - (1 << 19);
+        case 0:
+          acc[i] = r.nextInt();
+          break;
+        case 1:
+          acc[i] = r.nextInt(4001) - 2000;
+          break;
+        case 2:
+          acc[i] = (r.nextInt(201) - 100) * 2 + 1;
+          break; // odd: ties when multiplied by 2^(shift-1)
+        case 3:
+          acc[i] = r.nextBoolean() ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+          break;
+        default:
+          acc[i] = r.nextInt(1 << 20) - (1 << 19);
       }
     }
     return acc;
   }
 
   /** The element-by-element definition: {@link Requant#code} in one loop, channel by channel. */
-  private static byte[] oneByOne(int[] acc, int batch, int channels, int plane, Dyadic[] m, Rounding r, int zeroPoint, int lo, int hi) {
+  private static byte[] oneByOne(
+      int[] acc,
+      int batch,
+      int channels,
+      int plane,
+      Dyadic[] m,
+      Rounding r,
+      int zeroPoint,
+      int lo,
+      int hi) {
     byte[] out = new byte[acc.length];
     for (int n = 0; n < batch; n++) {
       for (int c = 0; c < channels; c++) {
         int base = (n * channels + c) * plane;
-        for (int i = base; i < base + plane; i++) out[i] = (byte) Requant.code(acc[i], m[c], r, zeroPoint, lo, hi);
+        for (int i = base; i < base + plane; i++)
+          out[i] = (byte) Requant.code(acc[i], m[c], r, zeroPoint, lo, hi);
       }
     }
     return out;
   }
 
-  @Test void theFastPassEqualsTheElementByElementDefinition() {
+  @Test
+  void theFastPassEqualsTheElementByElementDefinition() {
     Random r = new Random(7);
     int batch = 3, channels = 5, plane = 7000; // rows big enough to be split between cores
     int[] acc = accumulators(r, batch * channels * plane);
-    Dyadic[] shapes = {Dyadic.of(0.00071), Dyadic.of(1.7), new Dyadic(1, 0), new Dyadic(3, 0), new Dyadic(1 << 29, 30),
-        new Dyadic(1, 1), new Dyadic(1, 3), new Dyadic(Integer.MAX_VALUE, Dyadic.MAX_SHIFT), new Dyadic(0, 0), Dyadic.of(3e-9)};
+    Dyadic[] shapes = {
+      Dyadic.of(0.00071),
+      Dyadic.of(1.7),
+      new Dyadic(1, 0),
+      new Dyadic(3, 0),
+      new Dyadic(1 << 29, 30),
+      new Dyadic(1, 1),
+      new Dyadic(1, 3),
+      new Dyadic(Integer.MAX_VALUE, Dyadic.MAX_SHIFT),
+      new Dyadic(0, 0),
+      Dyadic.of(3e-9)
+    };
     for (Rounding rounding : Rounding.values()) {
       for (int trial = 0; trial < shapes.length; trial++) {
         Dyadic[] m = new Dyadic[channels];
         for (int c = 0; c < channels; c++) m[c] = shapes[(trial + c) % shapes.length];
-        for (int[] range : new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
-          byte[] fast = Requant.channels(acc, batch, channels, plane, m, null, rounding, range[2], range[0], range[1]);
-          byte[] slow = oneByOne(acc, batch, channels, plane, m, rounding, range[2], range[0], range[1]);
-          assertArrayEquals(slow, fast, rounding + " with multipliers from " + m[0] + " into [" + range[0] + ", " + range[1] + "]");
+        for (int[] range :
+            new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
+          byte[] fast = Requant.channels(
+              acc, batch, channels, plane, m, null, rounding, range[2], range[0], range[1]);
+          byte[] slow =
+              oneByOne(acc, batch, channels, plane, m, rounding, range[2], range[0], range[1]);
+          assertArrayEquals(
+              slow,
+              fast,
+              rounding + " with multipliers from " + m[0] + " into [" + range[0] + ", " + range[1]
+                  + "]");
         }
       }
     }
@@ -62,30 +99,49 @@ class RequantTest {
    * length and stride) equals {@link Requant#code} of the accumulator plus the bias, with and without the bias's
    * fraction of a step as an offset, element by element.
    */
-  @Test void theKernelEpilogueEqualsTheDefinitionAtEveryStrideAndLength() {
+  @Test
+  void theKernelEpilogueEqualsTheDefinitionAtEveryStrideAndLength() {
     Random r = new Random(11);
     int[] acc = accumulators(r, 4099);
-    for (int i = 0; i < acc.length; i += 7) acc[i] = acc[i] / 4; // room for the bias without wrapping
-    Dyadic[] shapes = {Dyadic.of(0.00071), Dyadic.of(1.7), new Dyadic(1, 0), new Dyadic(3, 0), new Dyadic(1, 1), new Dyadic(1, 3),
-        new Dyadic(Integer.MAX_VALUE, Dyadic.MAX_SHIFT), new Dyadic(0, 0), Dyadic.of(3e-9), new Dyadic(1 << 30, 31)};
+    for (int i = 0; i < acc.length; i += 7)
+      acc[i] = acc[i] / 4; // room for the bias without wrapping
+    Dyadic[] shapes = {
+      Dyadic.of(0.00071),
+      Dyadic.of(1.7),
+      new Dyadic(1, 0),
+      new Dyadic(3, 0),
+      new Dyadic(1, 1),
+      new Dyadic(1, 3),
+      new Dyadic(Integer.MAX_VALUE, Dyadic.MAX_SHIFT),
+      new Dyadic(0, 0),
+      Dyadic.of(3e-9),
+      new Dyadic(1 << 30, 31)
+    };
     int[] bias = {0, 1, -1, 1000, -77777, 1 << 20, -(1 << 20), 5, 0, 123};
     long[] fractions = new long[shapes.length];
     double[] f = {0.5, -0.5, 0.25, -0.4999, 0.49999, 0.3, -0.125, 0.0, 0.5, -0.5};
     for (int c = 0; c < shapes.length; c++) fractions[c] = shapes[c].offset(f[c]);
     for (long[] offsets : new long[][] {null, fractions}) {
       for (Rounding rounding : Rounding.values()) {
-        for (int[] range : new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
-          RequantEpilogue e = new RequantEpilogue(bias, shapes, offsets, rounding, range[2], range[0], range[1]);
+        for (int[] range :
+            new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
+          RequantEpilogue e =
+              new RequantEpilogue(bias, shapes, offsets, rounding, range[2], range[0], range[1]);
           for (int c = 0; c < shapes.length; c++) {
             long off = offsets == null ? 0 : offsets[c];
-            for (int[] run : new int[][] {{0, 1, acc.length}, {3, 1, 13}, {5, 1, 7}, {1, 3, 1000}, {2, 64, 60}}) {
+            for (int[] run :
+                new int[][] {{0, 1, acc.length}, {3, 1, 13}, {5, 1, 7}, {1, 3, 1000}, {2, 64, 60}
+                }) {
               int from = run[0], stride = run[1], n = run[2];
               byte[] got = new byte[n + 2];
               e.codes(c, acc, from, stride, n, got, 1);
               for (int i = 0; i < n; i++) {
                 int a = acc[from + i * stride] + bias[c];
-                assertEquals((byte) Requant.code(a, shapes[c], off, rounding, range[2], range[0], range[1]), got[1 + i],
-                    rounding + " " + shapes[c] + " bias " + bias[c] + " offset " + off + " at " + i + " of a run of " + n + " with stride " + stride);
+                assertEquals(
+                    (byte) Requant.code(a, shapes[c], off, rounding, range[2], range[0], range[1]),
+                    got[1 + i],
+                    rounding + " " + shapes[c] + " bias " + bias[c] + " offset " + off + " at " + i
+                        + " of a run of " + n + " with stride " + stride);
               }
             }
           }
@@ -95,7 +151,8 @@ class RequantTest {
   }
 
   /** The residual addition on all cores (eight at a time where the CPU has AVX-512) equals its formula element by element. */
-  @Test void theResidualAdditionEqualsItsFormulaForEveryModeAndSign() {
+  @Test
+  void theResidualAdditionEqualsItsFormulaForEveryModeAndSign() {
     Random r = new Random(3);
     int n = 40_000 + 5;
     byte[] a = new byte[n], b = new byte[n];
@@ -106,14 +163,34 @@ class RequantTest {
       for (double[] m : new double[][] {{0.5, 0.25}, {1.7, 0.003}, {0.999, 1.001}, {3e-5, 2.5}}) {
         long[] f = ResidualStep.align(Dyadic.of(m[0]), Dyadic.of(m[1]));
         for (boolean unsigned : new boolean[] {true, false}) {
-          var spec = unsigned ? bitlab.quant.QuantSpec.UINT8_ACT_PER_TENSOR : bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR;
-          var params = new bitlab.quant.QuantParams(spec, new float[] {0.1f}, new int[] {unsigned ? 3 : -2});
-          ResidualStep step = new ResidualStep("add", "Add", "a", "b", shape, unsigned ? 7 : -3, unsigned ? 250 : 5, f[0], f[1], (int) f[2],
-              params, unsigned ? 3 : -128, unsigned ? 255 : 100, rounding);
+          var spec = unsigned
+              ? bitlab.quant.QuantSpec.UINT8_ACT_PER_TENSOR
+              : bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR;
+          var params =
+              new bitlab.quant.QuantParams(spec, new float[] {0.1f}, new int[] {unsigned ? 3 : -2});
+          ResidualStep step = new ResidualStep(
+              "add",
+              "Add",
+              "a",
+              "b",
+              shape,
+              unsigned ? 7 : -3,
+              unsigned ? 250 : 5,
+              f[0],
+              f[1],
+              (int) f[2],
+              params,
+              unsigned ? 3 : -128,
+              unsigned ? 255 : 100,
+              rounding);
           IntTensor x = new IntTensor(shape, 1, a, params), y = new IntTensor(shape, 1, b, params);
           byte[] got = step.run(java.util.List.of(x, y)).codes();
           for (int i = 0; i < n; i++) {
-            assertEquals((byte) step.code(x.code(i), y.code(i)), got[i], rounding + " " + m[0] + ", " + m[1] + (unsigned ? " unsigned" : " signed") + " at " + i);
+            assertEquals(
+                (byte) step.code(x.code(i), y.code(i)),
+                got[i],
+                rounding + " " + m[0] + ", " + m[1] + (unsigned ? " unsigned" : " signed") + " at "
+                    + i);
           }
         }
       }
@@ -121,70 +198,125 @@ class RequantTest {
   }
 
   /** The input's quantization on all cores (eight at a time where the CPU has AVX-512) equals {@code QuantParams.quantize} element by element. */
-  @Test void inputQuantizationEqualsTheQuantizerOnTiesExtremesAndEveryMode() {
+  @Test
+  void inputQuantizationEqualsTheQuantizerOnTiesExtremesAndEveryMode() {
     Random r = new Random(5);
     int n = 50_003;
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
       switch (i % 6) {
-        case 0: x[i] = (float) r.nextGaussian() * 3; break;
-        case 1: x[i] = ((r.nextInt(601) - 300) + 0.5f) * 0.25f; break; // x / 0.25 is a tie
-        case 2: x[i] = r.nextBoolean() ? 0.49999997f : -0.49999997f; break; // +-0.5 is one float rounding away
-        case 3: x[i] = (r.nextBoolean() ? 1 : -1) * (float) Math.scalb(1.0, r.nextInt(60)); break;
-        case 4: x[i] = r.nextBoolean() ? Float.MAX_VALUE : Float.NEGATIVE_INFINITY; break;
-        default: x[i] = r.nextFloat() * 600 - 300;
+        case 0:
+          x[i] = (float) r.nextGaussian() * 3;
+          break;
+        case 1:
+          x[i] = ((r.nextInt(601) - 300) + 0.5f) * 0.25f;
+          break; // x / 0.25 is a tie
+        case 2:
+          x[i] = r.nextBoolean() ? 0.49999997f : -0.49999997f;
+          break; // +-0.5 is one float rounding away
+        case 3:
+          x[i] = (r.nextBoolean() ? 1 : -1) * (float) Math.scalb(1.0, r.nextInt(60));
+          break;
+        case 4:
+          x[i] = r.nextBoolean() ? Float.MAX_VALUE : Float.NEGATIVE_INFINITY;
+          break;
+        default:
+          x[i] = r.nextFloat() * 600 - 300;
       }
     }
-    org.nd4j.linalg.api.ndarray.INDArray images = org.nd4j.linalg.factory.Nd4j.createFromArray(x).reshape(1, 1, 1, n);
+    org.nd4j.linalg.api.ndarray.INDArray images =
+        org.nd4j.linalg.factory.Nd4j.createFromArray(x).reshape(1, 1, 1, n);
     bitlab.model.Shape shape = bitlab.model.Shape.image(1, 1, n);
     for (Rounding rounding : Rounding.values()) {
       for (float scale : new float[] {0.25f, 1f, 0.0371f}) {
-        for (bitlab.quant.QuantSpec base : new bitlab.quant.QuantSpec[] {bitlab.quant.QuantSpec.UINT8_ACT_PER_TENSOR, bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR,
-            bitlab.quant.QuantSpec.UINT8_ACT_ASYMMETRIC, bitlab.quant.QuantSpec.activations(4, true)}) {
+        for (bitlab.quant.QuantSpec base : new bitlab.quant.QuantSpec[] {
+          bitlab.quant.QuantSpec.UINT8_ACT_PER_TENSOR,
+          bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR,
+          bitlab.quant.QuantSpec.UINT8_ACT_ASYMMETRIC,
+          bitlab.quant.QuantSpec.activations(4, true)
+        }) {
           bitlab.quant.QuantSpec spec = base.withRounding(rounding);
-          var params = new bitlab.quant.QuantParams(spec, new float[] {scale}, new int[] {spec.symmetric() ? 0 : 77});
-          byte[] got = new QuantizeInputStep("input", shape, params).quantize(images).codes();
+          var params = new bitlab.quant.QuantParams(
+              spec, new float[] {scale}, new int[] {spec.symmetric() ? 0 : 77});
+          byte[] got =
+              new QuantizeInputStep("input", shape, params).quantize(images).codes();
           for (int i = 0; i < n; i++) {
-            assertEquals((byte) params.quantize(x[i], 0), got[i], spec + " scale " + scale + ": x = " + x[i] + " at " + i);
+            assertEquals(
+                (byte) params.quantize(x[i], 0),
+                got[i],
+                spec + " scale " + scale + ": x = " + x[i] + " at " + i);
           }
         }
       }
     }
     x[n - 2] = Float.NaN;
-    var params = new bitlab.quant.QuantParams(bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR, new float[] {1f}, new int[] {0});
-    IntegerException nan = org.junit.jupiter.api.Assertions.assertThrows(IntegerException.class,
-        () -> new QuantizeInputStep("input", shape, params).quantize(org.nd4j.linalg.factory.Nd4j.createFromArray(x).reshape(1, 1, 1, n)));
-    assertEquals("The input has a NaN at element " + (n - 2) + " of the batch; clean the data first.", nan.getMessage());
+    var params = new bitlab.quant.QuantParams(
+        bitlab.quant.QuantSpec.INT8_ACT_PER_TENSOR, new float[] {1f}, new int[] {0});
+    IntegerException nan = org.junit.jupiter.api.Assertions.assertThrows(
+        IntegerException.class,
+        () -> new QuantizeInputStep("input", shape, params)
+            .quantize(org.nd4j.linalg.factory.Nd4j.createFromArray(x).reshape(1, 1, 1, n)));
+    assertEquals(
+        "The input has a NaN at element " + (n - 2) + " of the batch; clean the data first.",
+        nan.getMessage());
   }
 
-  @Test void tiesRoundAsTheModeSays() {
+  @Test
+  void tiesRoundAsTheModeSays() {
     int[] acc = {5, -5, 7, -7};
     Dyadic half = new Dyadic(1, 1); // x / 2: every odd accumulator is a tie
-    assertEquals("[2, -2, 4, -4]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_EVEN, 0, -128, 127)));
-    assertEquals("[3, -3, 4, -4]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_AWAY, 0, -128, 127)));
-    assertEquals("[3, -2, 4, -3]", java.util.Arrays.toString(Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_UP, 0, -128, 127)));
+    assertEquals(
+        "[2, -2, 4, -4]",
+        java.util.Arrays.toString(Requant.channels(
+            acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_EVEN, 0, -128, 127)));
+    assertEquals(
+        "[3, -3, 4, -4]",
+        java.util.Arrays.toString(Requant.channels(
+            acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_AWAY, 0, -128, 127)));
+    assertEquals(
+        "[3, -2, 4, -3]",
+        java.util.Arrays.toString(Requant.channels(
+            acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_UP, 0, -128, 127)));
   }
 
   /** A bias's fraction of a step, carried by the offset, rounds as the exact real {@code (acc + fraction)·m} does. */
-  @Test void offsetsAddTheBiasFractionBeforeTheRounding() {
+  @Test
+  void offsetsAddTheBiasFractionBeforeTheRounding() {
     Random r = new Random(11);
     for (int trial = 0; trial < 2000; trial++) {
       Dyadic m = Dyadic.of(Math.scalb(0.5 + r.nextDouble(), -r.nextInt(12)));
       double fraction = r.nextDouble() - 0.5;
       long acc = r.nextInt(1 << 16) - (1 << 15);
-      java.math.BigDecimal exact = java.math.BigDecimal.valueOf(acc).add(new java.math.BigDecimal(fraction))
+      java.math.BigDecimal exact = java.math.BigDecimal.valueOf(acc)
+          .add(new java.math.BigDecimal(fraction))
           .multiply(new java.math.BigDecimal(m.value()));
       long want = exact.setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
-      long got = Requant.code(acc, m, m.offset(fraction), Rounding.HALF_EVEN, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-      // The offset keeps the fraction to one unit of 2^-shift: only a value within that of a tie may round the other way.
+      long got = Requant.code(
+          acc, m, m.offset(fraction), Rounding.HALF_EVEN, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      // The offset keeps the fraction to one unit of 2^-shift: only a value within that of a tie
+      // may round the other way.
       double distanceToTie = Math.abs(exact.doubleValue() - Math.floor(exact.doubleValue()) - 0.5);
-      if (distanceToTie > Math.scalb(1.0, -m.shift() + 1)) assertEquals(want, got, acc + " + " + fraction + " times " + m);
+      if (distanceToTie > Math.scalb(1.0, -m.shift() + 1))
+        assertEquals(want, got, acc + " + " + fraction + " times " + m);
     }
     int[] acc = {3, 3, 3};
-    // 3 steps at m = 1/4 are 0.75 codes: with fractions -0.1, +0.2 and -1.0 of a step they become 0.725, 0.8 and 0.5.
-    byte[] out = Requant.channels(acc, 1, 3, 1, new Dyadic[] {new Dyadic(1 << 29, 31), new Dyadic(1 << 29, 31), new Dyadic(1 << 29, 31)},
-        new long[] {new Dyadic(1 << 29, 31).offset(-0.1), new Dyadic(1 << 29, 31).offset(0.2), new Dyadic(1 << 29, 31).offset(-1.0)},
-        Rounding.HALF_EVEN, 0, -128, 127);
+    // 3 steps at m = 1/4 are 0.75 codes: with fractions -0.1, +0.2 and -1.0 of a step they become
+    // 0.725, 0.8 and 0.5.
+    byte[] out = Requant.channels(
+        acc,
+        1,
+        3,
+        1,
+        new Dyadic[] {new Dyadic(1 << 29, 31), new Dyadic(1 << 29, 31), new Dyadic(1 << 29, 31)},
+        new long[] {
+          new Dyadic(1 << 29, 31).offset(-0.1),
+          new Dyadic(1 << 29, 31).offset(0.2),
+          new Dyadic(1 << 29, 31).offset(-1.0)
+        },
+        Rounding.HALF_EVEN,
+        0,
+        -128,
+        127);
     assertEquals("[1, 1, 0]", java.util.Arrays.toString(out));
   }
 }

@@ -41,23 +41,112 @@ class EveryOpTest {
   static Map<Class<?>, Model> samples() {
     Map<Class<?>, Model> s = new LinkedHashMap<>();
     s.put(Op.Input.class, image("input", 1, 4).flatten("f").linear("fc", 3).build(1));
-    s.put(Op.Conv2d.class, image("conv", 2, 6).conv("c", 4, 3, 1, 1, 1, true).flatten("f").linear("fc", 5).build(2));
-    s.put(Op.Linear.class, image("linear", 1, 3).flatten("f").linear("a", 8).relu("r").linear("fc", 4).build(3));
-    s.put(Op.BatchNorm.class, image("batchnorm", 2, 5).conv("c", 4, 3, 1, 1, 1, false).batchNorm("b").relu("r").flatten("f")
-        .linear("fc", 5).build(4));
-    s.put(Op.Relu.class, image("relu", 2, 5).conv("c", 4, 3, 1, 1, 1, true).relu("r").flatten("f").linear("fc", 5).build(5));
-    s.put(Op.Relu6.class, image("relu6", 2, 5).conv("c", 4, 3, 1, 1, 1, true).relu6("r").flatten("f").linear("fc", 5).build(6));
-    s.put(Op.Add.class, image("add", 2, 5).conv("a", 4, 3, 1, 1, 1, true).relu("r").conv("b", 4, 3, 1, 1, 1, true)
-        .add("s", "r", "b").relu("sr").flatten("f").linear("fc", 5).build(7));
-    s.put(Op.Concat.class, image("concat", 2, 5).conv("a", 3, 3, 1, 1, 1, true).relu("ra").from("input").conv("b", 2, 1, 1, 0, 1, true)
-        .relu("rb").concat("cat", "ra", "rb").flatten("f").linear("fc", 5).build(8));
-    s.put(Op.MaxPool.class, image("maxpool", 2, 8).conv("c", 3, 3, 1, 1, 1, true).relu("r").maxPool("p", 2, 2).flatten("f")
-        .linear("fc", 5).build(9));
-    s.put(Op.AvgPool.class, image("avgpool", 2, 7).conv("c", 3, 3, 1, 1, 1, true).relu("r").node("p", new Op.AvgPool(3, 2, 1), List.of("r"))
-        .flatten("f").linear("fc", 5).build(10));
-    s.put(Op.GlobalAvgPool.class, image("gap", 2, 6).conv("c", 5, 3, 1, 1, 1, true).relu("r").globalAvgPool("g").linear("fc", 5).build(11));
-    s.put(Op.Flatten.class, image("flatten", 2, 4).conv("c", 3, 1, 1, 0, 1, true).relu("r").flatten("f").linear("fc", 4).build(12));
-    s.put(Op.Softmax.class, image("softmax", 1, 5).conv("c", 3, 3, 1, 1, 1, true).relu("r").flatten("f").linear("fc", 4).softmax("p").build(13));
+    s.put(
+        Op.Conv2d.class,
+        image("conv", 2, 6)
+            .conv("c", 4, 3, 1, 1, 1, true)
+            .flatten("f")
+            .linear("fc", 5)
+            .build(2));
+    s.put(
+        Op.Linear.class,
+        image("linear", 1, 3)
+            .flatten("f")
+            .linear("a", 8)
+            .relu("r")
+            .linear("fc", 4)
+            .build(3));
+    s.put(
+        Op.BatchNorm.class,
+        image("batchnorm", 2, 5)
+            .conv("c", 4, 3, 1, 1, 1, false)
+            .batchNorm("b")
+            .relu("r")
+            .flatten("f")
+            .linear("fc", 5)
+            .build(4));
+    s.put(
+        Op.Relu.class,
+        image("relu", 2, 5)
+            .conv("c", 4, 3, 1, 1, 1, true)
+            .relu("r")
+            .flatten("f")
+            .linear("fc", 5)
+            .build(5));
+    s.put(
+        Op.Relu6.class,
+        image("relu6", 2, 5)
+            .conv("c", 4, 3, 1, 1, 1, true)
+            .relu6("r")
+            .flatten("f")
+            .linear("fc", 5)
+            .build(6));
+    s.put(
+        Op.Add.class,
+        image("add", 2, 5)
+            .conv("a", 4, 3, 1, 1, 1, true)
+            .relu("r")
+            .conv("b", 4, 3, 1, 1, 1, true)
+            .add("s", "r", "b")
+            .relu("sr")
+            .flatten("f")
+            .linear("fc", 5)
+            .build(7));
+    s.put(
+        Op.Concat.class,
+        image("concat", 2, 5)
+            .conv("a", 3, 3, 1, 1, 1, true)
+            .relu("ra")
+            .from("input")
+            .conv("b", 2, 1, 1, 0, 1, true)
+            .relu("rb")
+            .concat("cat", "ra", "rb")
+            .flatten("f")
+            .linear("fc", 5)
+            .build(8));
+    s.put(
+        Op.MaxPool.class,
+        image("maxpool", 2, 8)
+            .conv("c", 3, 3, 1, 1, 1, true)
+            .relu("r")
+            .maxPool("p", 2, 2)
+            .flatten("f")
+            .linear("fc", 5)
+            .build(9));
+    s.put(
+        Op.AvgPool.class,
+        image("avgpool", 2, 7)
+            .conv("c", 3, 3, 1, 1, 1, true)
+            .relu("r")
+            .node("p", new Op.AvgPool(3, 2, 1), List.of("r"))
+            .flatten("f")
+            .linear("fc", 5)
+            .build(10));
+    s.put(
+        Op.GlobalAvgPool.class,
+        image("gap", 2, 6)
+            .conv("c", 5, 3, 1, 1, 1, true)
+            .relu("r")
+            .globalAvgPool("g")
+            .linear("fc", 5)
+            .build(11));
+    s.put(
+        Op.Flatten.class,
+        image("flatten", 2, 4)
+            .conv("c", 3, 1, 1, 0, 1, true)
+            .relu("r")
+            .flatten("f")
+            .linear("fc", 4)
+            .build(12));
+    s.put(
+        Op.Softmax.class,
+        image("softmax", 1, 5)
+            .conv("c", 3, 3, 1, 1, 1, true)
+            .relu("r")
+            .flatten("f")
+            .linear("fc", 4)
+            .softmax("p")
+            .build(13));
     return s;
   }
 
@@ -69,20 +158,27 @@ class EveryOpTest {
     return Arrays.stream(Op.class.getPermittedSubclasses());
   }
 
-  @Test void everyOperatorHasASampleGraph() {
+  @Test
+  void everyOperatorHasASampleGraph() {
     Map<Class<?>, Model> s = samples();
     List<String> missing = new ArrayList<>();
     for (Class<?> op : Op.class.getPermittedSubclasses()) {
       if (!s.containsKey(op)) missing.add(op.getSimpleName());
-      else assertTrue(uses(s.get(op), op), "The sample graph for " + op.getSimpleName() + " does not use it.");
+      else
+        assertTrue(
+            uses(s.get(op), op),
+            "The sample graph for " + op.getSimpleName() + " does not use it.");
     }
     if (!missing.isEmpty()) {
-      fail("Operators without a sample graph in EveryOpTest.samples(): " + missing + "; add one (the operator between layers"
-          + " with weights) so that the float engine, the integer compiler and ONNX export and import are checked on it.");
+      fail(
+          "Operators without a sample graph in EveryOpTest.samples(): " + missing
+              + "; add one (the operator between layers"
+              + " with weights) so that the float engine, the integer compiler and ONNX export and import are checked on it.");
     }
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("ops")
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ops")
   void theFloatEngineRunsIt(Class<?> op) {
     Model m = sample(op);
     INDArray y = m.predict(input(m, 4, 1));
@@ -92,25 +188,34 @@ class EveryOpTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("ops")
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ops")
   void theIntegerCompilerCompilesItOrSaysWhyNot(Class<?> op) {
     Model m = sample(op);
-    QuantizedModel q = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 8), samples(m, 64, 2), PtqConfig.DEFAULT);
+    QuantizedModel q = Quantizer.ptq(
+        m, Policy.uniform(BatchNormFolding.fold(m), 8, 8), samples(m, 64, 2), PtqConfig.DEFAULT);
     IntegerModel iq = Deployment.program(q);
     if (iq == null) {
       String why = Deployment.refusal(q);
-      assertTrue(why != null && why.endsWith(".") && why.contains("'"), op.getSimpleName() + " refused without a sentence naming the node: " + why);
+      assertTrue(
+          why != null && why.endsWith(".") && why.contains("'"),
+          op.getSimpleName() + " refused without a sentence naming the node: " + why);
       return;
     }
-    // A compiled program computes what the simulation computes: the same class for (nearly) every input.
+    // A compiled program computes what the simulation computes: the same class for (nearly) every
+    // input.
     INDArray x = input(m, 64, 3);
     INDArray sim = Nd4j.argMax(q.predict(x), 1), integer = Nd4j.argMax(iq.predict(x), 1);
     int same = 0;
     for (int i = 0; i < 64; i++) if (sim.getInt(i) == integer.getInt(i)) same++;
-    assertTrue(same >= 60, op.getSimpleName() + ": the integer program agrees with the simulation on " + same + " of 64 inputs");
+    assertTrue(
+        same >= 60,
+        op.getSimpleName() + ": the integer program agrees with the simulation on " + same
+            + " of 64 inputs");
   }
 
-  @ParameterizedTest(name = "{0}") @MethodSource("ops")
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ops")
   void onnxExportAndImportKeepIt(Class<?> op) {
     Model m = sample(op);
     Model back = OnnxImport.read(OnnxExport.toBytes(m), m.name());
@@ -119,12 +224,14 @@ class EveryOpTest {
     assertArrayEquals(a.shape(), b.shape(), op.getSimpleName());
     double[] av = a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
     double[] bv = b.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
-    for (int i = 0; i < av.length; i++) assertEquals(av[i], bv[i], 1e-4 * (1 + Math.abs(av[i])), op.getSimpleName() + " output " + i);
+    for (int i = 0; i < av.length; i++)
+      assertEquals(av[i], bv[i], 1e-4 * (1 + Math.abs(av[i])), op.getSimpleName() + " output " + i);
   }
 
   private static Model sample(Class<?> op) {
     Model m = samples().get(op);
-    if (m == null) fail("No sample graph for " + op.getSimpleName() + " (see everyOperatorHasASampleGraph).");
+    if (m == null)
+      fail("No sample graph for " + op.getSimpleName() + " (see everyOperatorHasASampleGraph).");
     return m;
   }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A weight file written whole (its compressed stream finished) reads back the same, over an old file that keeps its mode. */
 class ParamsFileTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void weightsSurviveAWriteAndARead() throws Exception {
@@ -21,7 +22,8 @@ class ParamsFileTest {
     ParamsFile.write(file, net);
     ParamsFile.Contents c = ParamsFile.read(file);
     assertEquals(net.params().keySet(), c.params().keySet());
-    for (String k : net.params().keySet()) assertEquals(net.params().get(k), c.params().get(k), k);
+    for (String k : net.params().keySet())
+      assertEquals(net.params().get(k), c.params().get(k), k);
     assertEquals(net.metadata(), c.metadata());
     assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     try (var files = Files.list(dir)) {

@@ -19,7 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 @Tag("slow")
 class GradientCheckTest {
-  static List<OpCases.Case> cases() { return OpCases.all(); }
+  static List<OpCases.Case> cases() {
+    return OpCases.all();
+  }
 
   /** Central differences of the loss in double for a sample of each parameter's elements. */
   @ParameterizedTest(name = "{0}")
@@ -29,7 +31,8 @@ class GradientCheckTest {
       Model m = c.model();
       INDArray x = OpCases.input(m, 4, 1);
       INDArray t = OpCases.targets(m, 4, 2);
-      try (Net net = Net.compile(m, mode, Hooks.NONE, Net.Precision.DOUBLE, Net.defaultTrainable(m))) {
+      try (Net net =
+          Net.compile(m, mode, Hooks.NONE, Net.Precision.DOUBLE, Net.defaultTrainable(m))) {
         net.lossAndGradients(x, t);
         java.util.Map<String, INDArray> grads = new java.util.HashMap<>();
         for (String key : net.trainable()) grads.put(key, net.gradient(key).dup());
@@ -52,8 +55,10 @@ class GradientCheckTest {
             net.parametersChanged();
             double fd = (up - down) / (2 * h);
             double an = g.getDouble(i);
-            assertTrue(Math.abs(fd - an) <= 1e-6 * scale + 1e-6 * Math.abs(an), c + " (" + mode + ") " + key + "[" + i + "]: analytic " + an
-                + ", finite differences " + fd);
+            assertTrue(
+                Math.abs(fd - an) <= 1e-6 * scale + 1e-6 * Math.abs(an),
+                c + " (" + mode + ") " + key + "[" + i + "]: analytic " + an
+                    + ", finite differences " + fd);
           }
         }
       }
@@ -83,8 +88,14 @@ class GradientCheckTest {
   void zooGradientsMatchTheReference(String name) {
     Model m = Zoo.load(name);
     INDArray test = bitlab.data.Datasets.mnist().test().images();
-    compare(m, Net.Mode.TRAINING, test.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 8)), name + " training", 3e-2);
-    // The tight inference bound holds where the network is differentiable: on images clear of the ReLU kinks.
+    compare(
+        m,
+        Net.Mode.TRAINING,
+        test.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 8)),
+        name + " training",
+        3e-2);
+    // The tight inference bound holds where the network is differentiable: on images clear of the
+    // ReLU kinks.
     compare(m, Net.Mode.INFERENCE, awayFromKinks(m, test, 8), name + " inference", 3e-4);
   }
 
@@ -95,18 +106,25 @@ class GradientCheckTest {
    * on the first eight test images: mobilenet-v2-mini's stem gradient then differed by 3e-3 in norm).
    */
   private static INDArray awayFromKinks(Model m, INDArray pool, int n) {
-    List<String> inputs = m.nodes().stream().filter(x -> x.op().type().startsWith("ReLU")).flatMap(x -> x.inputs().stream()).toList();
+    List<String> inputs = m.nodes().stream()
+        .filter(x -> x.op().type().startsWith("ReLU"))
+        .flatMap(x -> x.inputs().stream())
+        .toList();
     java.util.List<Integer> kept = new java.util.ArrayList<>();
     try (Net d = Net.compile(m, Net.Mode.INFERENCE, Hooks.NONE, Net.Precision.DOUBLE, List.of())) {
       for (int i = 0; i < pool.size(0) && kept.size() < n; i++) {
         boolean clear = true;
-        for (INDArray v : d.outputs(pool.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)), inputs).values()) {
-          for (double y : v.castTo(DataType.DOUBLE).data().asDouble()) clear &= Math.abs(y) >= 1e-6 && Math.abs(y - 6) >= 1e-6;
+        for (INDArray v : d.outputs(
+                pool.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)), inputs)
+            .values()) {
+          for (double y : v.castTo(DataType.DOUBLE).data().asDouble())
+            clear &= Math.abs(y) >= 1e-6 && Math.abs(y - 6) >= 1e-6;
         }
         if (clear) kept.add(i);
       }
     }
-    return pool.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(kept.stream().mapToLong(Integer::longValue).toArray()));
+    return pool.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(
+        kept.stream().mapToLong(Integer::longValue).toArray()));
   }
 
   private static void compare(Model m, Net.Mode mode, int batch, String what) {
@@ -121,24 +139,34 @@ class GradientCheckTest {
         Net d = Net.compile(m, mode, Hooks.NONE, Net.Precision.DOUBLE, params)) {
       double lf = f.lossAndGradients(x, t);
       double ld = d.lossAndGradients(x, t);
-      assertTrue(Math.abs(lf - ld) <= 1e-5 * Math.max(1, Math.abs(ld)), what + ": loss " + lf + " against " + ld);
+      assertTrue(
+          Math.abs(lf - ld) <= 1e-5 * Math.max(1, Math.abs(ld)),
+          what + ": loss " + lf + " against " + ld);
       INDArray zf = f.lastLogits().castTo(DataType.DOUBLE);
       INDArray zd = d.lastLogits().castTo(DataType.DOUBLE);
       double zs = Math.max(1, zd.amaxNumber().doubleValue());
-      assertTrue(zf.sub(zd).amaxNumber().doubleValue() <= 1e-5 * zs, what + ": logits differ by " + zf.sub(zd).amaxNumber());
+      assertTrue(
+          zf.sub(zd).amaxNumber().doubleValue() <= 1e-5 * zs,
+          what + ": logits differ by " + zf.sub(zd).amaxNumber());
       double largest = 0;
-      for (String key : params) largest = Math.max(largest, d.gradient(key).amaxNumber().doubleValue());
+      for (String key : params)
+        largest = Math.max(largest, d.gradient(key).amaxNumber().doubleValue());
       for (String key : params) {
         INDArray gf = f.gradient(key).castTo(DataType.DOUBLE);
         INDArray gd = d.gradient(key);
         if (inNorm > 0) {
           double scale = Math.max(gd.norm2Number().doubleValue(), 1e-2 * largest);
           double diff = gf.sub(gd).norm2Number().doubleValue();
-          assertTrue(diff <= inNorm * scale, what + ": gradient of " + key + " differs by " + diff + " in norm (norm " + scale + ")");
+          assertTrue(
+              diff <= inNorm * scale,
+              what + ": gradient of " + key + " differs by " + diff + " in norm (norm " + scale
+                  + ")");
         } else {
           double scale = Math.max(gd.amaxNumber().doubleValue(), 1e-3 * largest);
           double diff = gf.sub(gd).amaxNumber().doubleValue();
-          assertTrue(diff <= 1e-4 * scale, what + ": gradient of " + key + " differs by " + diff + " (largest " + scale + ")");
+          assertTrue(
+              diff <= 1e-4 * scale,
+              what + ": gradient of " + key + " differs by " + diff + " (largest " + scale + ")");
         }
       }
     }

@@ -27,8 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class HessianVectorTest {
   static List<OpCases.Case> cases() {
-    // Hessian-vector products go through neither a Softmax inside the network nor LRN (refused with a sentence).
-    return OpCases.all().stream().filter(c -> !c.name().equals("softmax inside") && !c.name().equals("lrn")).toList();
+    // Hessian-vector products go through neither a Softmax inside the network nor LRN (refused with
+    // a sentence).
+    return OpCases.all().stream()
+        .filter(c -> !c.name().equals("softmax inside") && !c.name().equals("lrn"))
+        .toList();
   }
 
   private static List<String> layerParams(Model m) {
@@ -68,12 +71,16 @@ class HessianVectorTest {
         INDArray fd = plus.get(k).sub(minus.get(k)).divi(2 * h);
         double scale = Math.max(1e-6, fd.amaxNumber().doubleValue());
         double diff = hv.get(k).sub(fd).amaxNumber().doubleValue();
-        assertTrue(diff <= 1e-5 * scale, c + ": Hv of " + k + " differs from differences of gradients by " + diff + " (largest " + scale + ")");
+        assertTrue(
+            diff <= 1e-5 * scale,
+            c + ": Hv of " + k + " differs from differences of gradients by " + diff + " (largest "
+                + scale + ")");
       }
     }
   }
 
-  private static Map<String, INDArray> gradientsAt(Net net, List<String> params, Map<String, INDArray> v, double h, INDArray x, INDArray t) {
+  private static Map<String, INDArray> gradientsAt(
+      Net net, List<String> params, Map<String, INDArray> v, double h, INDArray x, INDArray t) {
     Map<String, INDArray> saved = new HashMap<>();
     for (Map.Entry<String, INDArray> e : v.entrySet()) {
       saved.put(e.getKey(), net.parameter(e.getKey()).dup());
@@ -103,8 +110,11 @@ class HessianVectorTest {
       for (String k : params) {
         INDArray want = d.hessianVector(k);
         double scale = Math.max(1e-6, want.amaxNumber().doubleValue());
-        double diff = f.hessianVector(k).castTo(DataType.DOUBLE).sub(want).amaxNumber().doubleValue();
-        assertTrue(diff <= 1e-4 * scale, c + ": float Hv of " + k + " differs by " + diff + " (largest " + scale + ")");
+        double diff =
+            f.hessianVector(k).castTo(DataType.DOUBLE).sub(want).amaxNumber().doubleValue();
+        assertTrue(
+            diff <= 1e-4 * scale,
+            c + ": float Hv of " + k + " differs by " + diff + " (largest " + scale + ")");
       }
     }
   }
@@ -124,12 +134,20 @@ class HessianVectorTest {
           d.hessianVectorProduct(x, t, v);
           for (String k : params) {
             double scale = d.hessianVector(k).amaxNumber().doubleValue();
-            double diff = f.hessianVector(k).castTo(DataType.DOUBLE).sub(d.hessianVector(k)).amaxNumber().doubleValue();
-            assertTrue(diff <= 1e-4 * scale, "direction " + seed + ", " + k + ": differs by " + diff + " of " + scale);
+            double diff = f.hessianVector(k)
+                .castTo(DataType.DOUBLE)
+                .sub(d.hessianVector(k))
+                .amaxNumber()
+                .doubleValue();
+            assertTrue(
+                diff <= 1e-4 * scale,
+                "direction " + seed + ", " + k + ": differs by " + diff + " of " + scale);
           }
           INDArray jf = f.logitsTangent(x, v).castTo(DataType.DOUBLE);
           INDArray jd = d.logitsTangent(x, v);
-          assertTrue(jf.sub(jd).amaxNumber().doubleValue() <= 1e-4 * jd.amaxNumber().doubleValue(), "J·v of direction " + seed);
+          assertTrue(
+              jf.sub(jd).amaxNumber().doubleValue() <= 1e-4 * jd.amaxNumber().doubleValue(),
+              "J·v of direction " + seed);
         }
       }
     }
@@ -138,7 +156,10 @@ class HessianVectorTest {
   @Test
   void logitsTangentIsTheDerivativeOfTheLogits() {
     Model m = Zoo.load("resnet-mini");
-    INDArray x = bitlab.data.Datasets.mnist().test().images().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4));
+    INDArray x = bitlab.data.Datasets.mnist()
+        .test()
+        .images()
+        .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4));
     Map<String, INDArray> v = Map.of("s2b1.conv1.weight", direction(m, 7).get("s2b1.conv1.weight"));
     try (Net d = Net.compile(m, Net.Mode.INFERENCE, Hooks.NONE, Net.Precision.DOUBLE, List.of())) {
       INDArray jv = d.logitsTangent(x, v);
@@ -152,7 +173,9 @@ class HessianVectorTest {
       d.parametersChanged();
       INDArray down = d.outputs(x, List.of("fc")).get("fc");
       INDArray fd = up.sub(down).divi(2 * h);
-      assertTrue(jv.sub(fd).amaxNumber().doubleValue() <= 1e-5 * fd.amaxNumber().doubleValue(), "J·v " + jv + " against " + fd);
+      assertTrue(
+          jv.sub(fd).amaxNumber().doubleValue() <= 1e-5 * fd.amaxNumber().doubleValue(),
+          "J·v " + jv + " against " + fd);
     }
   }
 
@@ -162,12 +185,19 @@ class HessianVectorTest {
     INDArray x = OpCases.input(m, 2, 1);
     INDArray t = OpCases.targets(m, 2, 1);
     try (Net n = Net.compile(m, Net.Mode.TRAINING)) {
-      ModelException e = assertThrows(ModelException.class, () -> n.hessianVectorProduct(x, t, Map.of()));
-      assertEquals("Hessian-vector products need BatchNorm's running statistics: compile in INFERENCE mode.", e.getMessage());
+      ModelException e =
+          assertThrows(ModelException.class, () -> n.hessianVectorProduct(x, t, Map.of()));
+      assertEquals(
+          "Hessian-vector products need BatchNorm's running statistics: compile in INFERENCE mode.",
+          e.getMessage());
     }
-    try (Net n = Net.compile(m, Net.Mode.INFERENCE, Hooks.NONE, Net.Precision.FLOAT, List.of("fc1.weight"))) {
-      ModelException e = assertThrows(ModelException.class, () -> n.hessianVectorProduct(x, t, Map.of("relu1.weight", x)));
-      assertEquals("A direction for Hessian-vector products lives in Conv and Linear weights; 'relu1.weight' is not one.", e.getMessage());
+    try (Net n = Net.compile(
+        m, Net.Mode.INFERENCE, Hooks.NONE, Net.Precision.FLOAT, List.of("fc1.weight"))) {
+      ModelException e = assertThrows(
+          ModelException.class, () -> n.hessianVectorProduct(x, t, Map.of("relu1.weight", x)));
+      assertEquals(
+          "A direction for Hessian-vector products lives in Conv and Linear weights; 'relu1.weight' is not one.",
+          e.getMessage());
     }
   }
 }

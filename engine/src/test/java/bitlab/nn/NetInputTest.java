@@ -17,10 +17,15 @@ class NetInputTest {
     Model m = Zoo.load("lenet5");
     try (Net net = Net.compile(m, Net.Mode.INFERENCE)) {
       for (long[] bad : new long[][] {{2, 3, 32, 32}, {2, 784}, {2, 1, 14, 14}}) {
-        ModelException e = assertThrows(ModelException.class, () -> net.logits(Nd4j.rand(DataType.FLOAT, bad)));
-        assertTrue(e.getMessage().contains("[2, 1, 28, 28]") && e.getMessage().contains("lenet5"), e.getMessage());
+        ModelException e =
+            assertThrows(ModelException.class, () -> net.logits(Nd4j.rand(DataType.FLOAT, bad)));
+        assertTrue(
+            e.getMessage().contains("[2, 1, 28, 28]") && e.getMessage().contains("lenet5"),
+            e.getMessage());
       }
-      assertArrayEquals(new long[] {3, 10}, net.logits(Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28)).shape());
+      assertArrayEquals(
+          new long[] {3, 10},
+          net.logits(Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28)).shape());
     }
   }
 }

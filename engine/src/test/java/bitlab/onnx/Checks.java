@@ -18,9 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +38,7 @@ final class Checks {
         String input = s.getInputNames().iterator().next();
         float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape());
-             OrtSession.Result r = s.run(Map.of(input, t))) {
+            OrtSession.Result r = s.run(Map.of(input, t))) {
           OnnxTensor out = (OnnxTensor) r.get(0);
           FloatBuffer fb = out.getFloatBuffer();
           float[] y = new float[fb.remaining()];
@@ -60,14 +60,16 @@ final class Checks {
       }
     }
     Map<String, Integer> ops = new java.util.TreeMap<>();
-    for (onnx.Onnx.NodeProto n : onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(file)).getGraph().getNodeList()) {
+    for (onnx.Onnx.NodeProto n :
+        onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(file)).getGraph().getNodeList()) {
       ops.merge(n.getOpType(), 1, Integer::sum);
     }
     return ops;
   }
 
   /** Named tensors of an ONNX Runtime run without graph optimizations, as ints (uint8 and int8 outputs) or floats. */
-  static Map<String, double[]> ortValues(byte[] onnx, INDArray x, java.util.List<String> names) throws OrtException {
+  static Map<String, double[]> ortValues(byte[] onnx, INDArray x, java.util.List<String> names)
+      throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Map<String, double[]> out = new java.util.LinkedHashMap<>();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
@@ -75,7 +77,9 @@ final class Checks {
       try (OrtSession s = env.createSession(onnx, o)) {
         float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape());
-             OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), t), new java.util.LinkedHashSet<>(names))) {
+            OrtSession.Result r = s.run(
+                Map.of(s.getInputNames().iterator().next(), t),
+                new java.util.LinkedHashSet<>(names))) {
           for (String n : names) {
             OnnxTensor v = (OnnxTensor) r.get(n).orElseThrow();
             ai.onnxruntime.OnnxJavaType type = v.getInfo().type;
@@ -88,7 +92,8 @@ final class Checks {
               ByteBuffer bb = v.getByteBuffer();
               boolean unsigned = type == ai.onnxruntime.OnnxJavaType.UINT8;
               d = new double[bb.remaining()];
-              for (int i = 0; i < d.length; i++) d[i] = unsigned ? Byte.toUnsignedInt(bb.get(i)) : bb.get(i);
+              for (int i = 0; i < d.length; i++)
+                d[i] = unsigned ? Byte.toUnsignedInt(bb.get(i)) : bb.get(i);
             }
             out.put(n, d);
           }
@@ -102,7 +107,8 @@ final class Checks {
   static int sameTop1(INDArray a, INDArray b) {
     assertArrayEquals(a.shape(), b.shape(), "output shapes");
     int same = 0;
-    for (int i = 0; i < a.size(0); i++) if (a.getRow(i).argMax().getInt(0) == b.getRow(i).argMax().getInt(0)) same++;
+    for (int i = 0; i < a.size(0); i++)
+      if (a.getRow(i).argMax().getInt(0) == b.getRow(i).argMax().getInt(0)) same++;
     return same;
   }
 
@@ -123,17 +129,25 @@ final class Checks {
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     byte[] magic = new byte[6];
     b.get(magic);
-    assertEquals("\u0093NUMPY", new String(magic, StandardCharsets.ISO_8859_1), file + " is not an .npy file");
+    assertEquals(
+        "\u0093NUMPY",
+        new String(magic, StandardCharsets.ISO_8859_1),
+        file + " is not an .npy file");
     int major = b.get();
     b.get();
     int headerLength = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
     byte[] h = new byte[headerLength];
     b.get(h);
     String header = new String(h, StandardCharsets.ISO_8859_1);
-    assertTrue(header.contains("'descr': '<f4'") && header.contains("'fortran_order': False"), header);
+    assertTrue(
+        header.contains("'descr': '<f4'") && header.contains("'fortran_order': False"), header);
     Matcher m = Pattern.compile("'shape': \\(([^)]*)\\)").matcher(header);
     assertTrue(m.find(), header);
-    long[] shape = Arrays.stream(m.group(1).split(",")).map(String::strip).filter(x -> !x.isEmpty()).mapToLong(Long::parseLong).toArray();
+    long[] shape = Arrays.stream(m.group(1).split(","))
+        .map(String::strip)
+        .filter(x -> !x.isEmpty())
+        .mapToLong(Long::parseLong)
+        .toArray();
     float[] v = new float[b.remaining() / 4];
     b.asFloatBuffer().get(v);
     return Nd4j.create(v, shape, 'c');
@@ -162,7 +176,9 @@ final class Checks {
     for (Map.Entry<String, INDArray> p : expected.params().entrySet()) {
       INDArray a = actual.params().get(p.getKey());
       assertArrayEquals(p.getValue().shape(), a.shape(), p.getKey());
-      assertArrayEquals(p.getValue().castTo(DataType.FLOAT).dup('c').data().asFloat(), a.castTo(DataType.FLOAT).dup('c').data().asFloat(),
+      assertArrayEquals(
+          p.getValue().castTo(DataType.FLOAT).dup('c').data().asFloat(),
+          a.castTo(DataType.FLOAT).dup('c').data().asFloat(),
           p.getKey());
     }
   }

@@ -30,13 +30,21 @@ class CorruptFilesTest {
         OnnxImport.read(b, "damaged-" + i);
       } catch (ModelException expected) {
         failed++;
-        kinds.merge(expected.getClass().getSimpleName() + ": " + expected.getMessage().replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "#"), 1, Integer::sum);
-        if (expected.getMessage() == null || expected.getMessage().isBlank()) fail("mutation " + i + ": an empty message");
+        kinds.merge(
+            expected.getClass().getSimpleName() + ": "
+                + expected.getMessage().replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "#"),
+            1,
+            Integer::sum);
+        if (expected.getMessage() == null || expected.getMessage().isBlank())
+          fail("mutation " + i + ": an empty message");
       } catch (RuntimeException e) {
         throw new AssertionError("mutation " + i + " escaped as " + e, e);
       }
     }
-    System.out.printf("%d of 400 damaged files refused, with %d different messages%n", failed, kinds.size());
-    if (failed < 200) fail("only " + failed + " of 400 damaged files were refused; the mutations are too gentle to test anything");
+    System.out.printf(
+        "%d of 400 damaged files refused, with %d different messages%n", failed, kinds.size());
+    if (failed < 200)
+      fail("only " + failed
+          + " of 400 damaged files were refused; the mutations are too gentle to test anything");
   }
 }

@@ -18,7 +18,9 @@ final class Graphs {
   private final int opset;
   private final Random rng = new Random(3);
 
-  Graphs(int opset) { this.opset = opset; }
+  Graphs(int opset) {
+    this.opset = opset;
+  }
 
   Graphs input(String name, long... dims) {
     return typedInput(name, TensorProto.DataType.FLOAT_VALUE, dims);
@@ -36,7 +38,8 @@ final class Graphs {
 
   /** A float initializer of seeded random values. */
   Graphs weight(String name, long... dims) {
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
+    TensorProto.Builder t =
+        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
     long n = 1;
     for (long d : dims) {
       t.addDims(d);
@@ -48,7 +51,8 @@ final class Graphs {
   }
 
   Graphs floats(String name, long[] dims, float... v) {
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
+    TensorProto.Builder t =
+        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
     for (long d : dims) t.addDims(d);
     for (float x : v) t.addFloatData(x);
     g.addInitializer(t);
@@ -56,14 +60,18 @@ final class Graphs {
   }
 
   Graphs longs(String name, long... v) {
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(v.length);
+    TensorProto.Builder t = TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(TensorProto.DataType.INT64_VALUE)
+        .addDims(v.length);
     for (long x : v) t.addInt64Data(x);
     g.addInitializer(t);
     return this;
   }
 
   Graphs node(String op, String name, List<String> in, List<String> out, AttributeProto... attrs) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addAllOutput(out);
+    NodeProto.Builder n =
+        NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addAllOutput(out);
     for (AttributeProto a : attrs) n.addAttribute(a);
     g.addNode(n);
     return this;
@@ -74,30 +82,48 @@ final class Graphs {
   }
 
   static AttributeProto ints(String name, long... v) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long x : v) a.addInts(x);
     return a.build();
   }
 
   static AttributeProto integer(String name, long v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
   }
 
   static AttributeProto real(String name, float v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(v)
+        .build();
   }
 
   static AttributeProto text(String name, String v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-        .setS(org.nd4j.shade.protobuf.ByteString.copyFromUtf8(v)).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(org.nd4j.shade.protobuf.ByteString.copyFromUtf8(v))
+        .build();
   }
 
   ModelProto model() {
-    return ModelProto.newBuilder().setIrVersion(7).setProducerName("bitlab-tests")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g).build();
+    return ModelProto.newBuilder()
+        .setIrVersion(7)
+        .setProducerName("bitlab-tests")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+        .setGraph(g)
+        .build();
   }
 
-  byte[] bytes() { return model().toByteArray(); }
+  byte[] bytes() {
+    return model().toByteArray();
+  }
 
   private static ValueInfoProto info(String name, int elemType, long... dims) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
@@ -105,7 +131,11 @@ final class Graphs {
       if (dims[i] < 0) s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
       else s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(dims[i]));
     }
-    TypeProto.Tensor t = TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(s).build();
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
+    TypeProto.Tensor t =
+        TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(s).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(t))
+        .build();
   }
 }

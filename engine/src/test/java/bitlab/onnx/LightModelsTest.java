@@ -38,14 +38,25 @@ import org.nd4j.linalg.factory.Nd4j;
 @Tag("slow")
 class LightModelsTest {
   /** The models that import today; a regression in any of them fails the test. */
-  private static final Set<String> IMPORTS = Set.of("light_bvlc_alexnet", "light_densenet121", "light_inception_v1",
-      "light_inception_v2", "light_resnet50", "light_shufflenet", "light_squeezenet", "light_vgg19", "light_zfnet512");
+  private static final Set<String> IMPORTS = Set.of(
+      "light_bvlc_alexnet",
+      "light_densenet121",
+      "light_inception_v1",
+      "light_inception_v2",
+      "light_resnet50",
+      "light_shufflenet",
+      "light_squeezenet",
+      "light_vgg19",
+      "light_zfnet512");
 
   @Test
   void lightModelsImportAndMatchOnnxRuntime() throws Exception {
     List<Path> files = lightFiles();
-    Assumptions.assumeFalse(files.isEmpty(), "No light_*.onnx was found: ./bitlab setup installs the onnx package into .venv when the wheel index has it (or give -Dbitlab.onnx.light=DIR).");
-    StringBuilder table = new StringBuilder("| model | imports | bitlab nodes | max abs difference from ONNX Runtime / max abs value | what stops it |\n|---|---|---|---|---|\n");
+    Assumptions.assumeFalse(
+        files.isEmpty(),
+        "No light_*.onnx was found: ./bitlab setup installs the onnx package into .venv when the wheel index has it (or give -Dbitlab.onnx.light=DIR).");
+    StringBuilder table = new StringBuilder(
+        "| model | imports | bitlab nodes | max abs difference from ONNX Runtime / max abs value | what stops it |\n|---|---|---|---|---|\n");
     List<String> failures = new ArrayList<>();
     for (Path f : files) {
       String name = f.getFileName().toString().replace(".onnx", "");
@@ -54,7 +65,12 @@ class LightModelsTest {
       try {
         m = OnnxImport.read(bytes, name);
       } catch (OnnxException e) {
-        table.append("| ").append(name).append(" | no | | | ").append(e.getMessage().replaceAll("; it imports .*", ".")).append(" |\n");
+        table
+            .append("| ")
+            .append(name)
+            .append(" | no | | | ")
+            .append(e.getMessage().replaceAll("; it imports .*", "."))
+            .append(" |\n");
         if (IMPORTS.contains(name)) failures.add(name + " no longer imports: " + e.getMessage());
         continue;
       }
@@ -62,7 +78,8 @@ class LightModelsTest {
       // All of them end in a Softmax, which saturates: the logits before it are compared too.
       List<INDArray> expected = ort(bytes, x);
       String logits = m.node(m.output().name()).inputs().get(0);
-      Map<String, INDArray> got = bitlab.model.Inference.outputs(m, x, List.of(logits, m.output().name()));
+      Map<String, INDArray> got =
+          bitlab.model.Inference.outputs(m, x, List.of(logits, m.output().name()));
       double[] rel = new double[2];
       String[] which = {logits, m.output().name()};
       for (int i = 0; i < 2; i++) {
@@ -71,10 +88,17 @@ class LightModelsTest {
         double diff = Checks.maxAbsDiff(e, got.get(which[i]).reshape(1, -1));
         rel[i] = diff / Math.max(1e-30, e.amaxNumber().doubleValue());
       }
-      table.append("| ").append(name).append(" | yes | ").append(m.nodes().size()).append(" | ")
-          .append(String.format("logits %.1e, probabilities %.1e", rel[0], rel[1])).append(" | |\n");
+      table
+          .append("| ")
+          .append(name)
+          .append(" | yes | ")
+          .append(m.nodes().size())
+          .append(" | ")
+          .append(String.format("logits %.1e, probabilities %.1e", rel[0], rel[1]))
+          .append(" | |\n");
       if (!(Math.max(rel[0], rel[1]) <= 1e-4)) {
-        failures.add(name + " differs from ONNX Runtime by " + rel[0] + " (logits) and " + rel[1] + " (probabilities), relative to the largest value");
+        failures.add(name + " differs from ONNX Runtime by " + rel[0] + " (logits) and " + rel[1]
+            + " (probabilities), relative to the largest value");
       }
     }
     System.out.println(table);
@@ -95,7 +119,9 @@ class LightModelsTest {
     for (Path d : dirs) {
       if (!Files.isDirectory(d)) continue;
       try (Stream<Path> s = Files.list(d)) {
-        List<Path> found = s.filter(p -> p.getFileName().toString().matches("light_.*\\.onnx")).sorted().toList();
+        List<Path> found = s.filter(p -> p.getFileName().toString().matches("light_.*\\.onnx"))
+            .sorted()
+            .toList();
         if (!found.isEmpty()) return found;
       }
     }
@@ -116,14 +142,18 @@ class LightModelsTest {
     Set<String> notInputs = new HashSet<>();
     for (TensorProto t : proto.getGraph().getInitializerList()) notInputs.add(t.getName());
     for (NodeProto n : proto.getGraph().getNodeList()) notInputs.addAll(n.getOutputList());
-    String input = proto.getGraph().getInputList().stream().map(v -> v.getName()).filter(n -> !notInputs.contains(n)).findFirst().orElseThrow();
+    String input = proto.getGraph().getInputList().stream()
+        .map(v -> v.getName())
+        .filter(n -> !notInputs.contains(n))
+        .findFirst()
+        .orElseThrow();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setIntraOpNumThreads(2);
       try (OrtSession s = env.createSession(onnx, o)) {
         float[] data = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape());
-             OrtSession.Result r = s.run(Map.of(input, t))) {
+            OrtSession.Result r = s.run(Map.of(input, t))) {
           List<INDArray> out = new ArrayList<>();
           for (int i = 0; i < 2; i++) {
             OnnxTensor v = (OnnxTensor) r.get(i);

@@ -8,7 +8,9 @@ class NamesTest {
   @Test
   void pytorchScopesBecomeModulePaths() {
     assertEquals("layer1.0.conv1", Names.readable("/layer1/layer1.0/conv1/Conv", "Conv"));
-    assertEquals("features.1.conv.0.0", Names.readable("/features/features.1/conv/conv.0/conv.0.0/Conv", "Conv"));
+    assertEquals(
+        "features.1.conv.0.0",
+        Names.readable("/features/features.1/conv/conv.0/conv.0.0/Conv", "Conv"));
     assertEquals("layer1.0.relu_1", Names.readable("/layer1/layer1.0/relu_1/Relu", "Relu"));
     assertEquals("layer1.0.add", Names.readable("/layer1/layer1.0/Add", "Add"));
     assertEquals("features.3.add_1", Names.readable("/features/features.3/Add_1", "Add"));

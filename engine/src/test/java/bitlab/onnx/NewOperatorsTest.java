@@ -11,7 +11,6 @@ import bitlab.data.Samples;
 import bitlab.integer.IntegerException;
 import bitlab.integer.IntegerModel;
 import bitlab.model.Model;
-import bitlab.model.Node;
 import bitlab.model.Op;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
@@ -35,7 +34,8 @@ class NewOperatorsTest {
     assertTrue(diff <= 1e-5, "bitlab and ONNX Runtime differ by " + diff + " on\n" + m);
     INDArray again = Checks.ort(OnnxExport.toBytes(m), x);
     double re = Checks.maxAbsDiff(expected, again.reshape(expected.shape()));
-    assertTrue(re <= 1e-5, "the re-exported model differs from the original in ONNX Runtime by " + re);
+    assertTrue(
+        re <= 1e-5, "the re-exported model differs from the original in ONNX Runtime by " + re);
     return m;
   }
 
@@ -46,9 +46,17 @@ class NewOperatorsTest {
   /** MobileNet v3's and EfficientNet's blocks: HardSwish, SiLU, a squeeze-and-excitation gate, Clip with other bounds. */
   @Test
   void activationsAndSqueezeAndExcitation() throws Exception {
-    byte[] b = new Graphs(14).input("x", -1, 3, 6, 6).weight("w", 8, 3, 3, 3).weight("b", 8)
-        .weight("w1", 4, 8, 1, 1).weight("b1", 4).weight("w2", 8, 4, 1, 1).weight("b2", 8).weight("w3", 8, 8, 1, 1)
-        .floats("lo", new long[0], -0.5f).floats("hi", new long[0], 0.75f)
+    byte[] b = new Graphs(14)
+        .input("x", -1, 3, 6, 6)
+        .weight("w", 8, 3, 3, 3)
+        .weight("b", 8)
+        .weight("w1", 4, 8, 1, 1)
+        .weight("b1", 4)
+        .weight("w2", 8, 4, 1, 1)
+        .weight("b2", 8)
+        .weight("w3", 8, 8, 1, 1)
+        .floats("lo", new long[0], -0.5f)
+        .floats("hi", new long[0], 0.75f)
         .node("Conv", "stem", List.of("x", "w", "b"), "c", ints("pads", 1, 1, 1, 1))
         .node("HardSwish", "hs", List.of("c"), "h")
         .node("GlobalAveragePool", "squeeze", List.of("h"), "g")
@@ -60,20 +68,39 @@ class NewOperatorsTest {
         .node("Conv", "project", List.of("e", "w3"), "p")
         .node("Sigmoid", "sig", List.of("p"), "sg")
         .node("Mul", "silu", List.of("p", "sg"), "si")
-        .node("Clip", "clip", List.of("si", "lo", "hi"), "y").output("y").bytes();
+        .node("Clip", "clip", List.of("si", "lo", "hi"), "y")
+        .output("y")
+        .bytes();
     Model m = check(b, 2, 3, 6, 6);
-    assertEquals(List.of("input:Input", "stem:Conv", "hs:HardSwish", "squeeze:GlobalAvgPool", "fc1:Linear", "fc1_relu:ReLU", "fc2:Linear",
-        "gate:HardSigmoid", "excite:Mul", "project:Conv", "sig:SiLU", "clip:Clip"), types(m));
+    assertEquals(
+        List.of(
+            "input:Input",
+            "stem:Conv",
+            "hs:HardSwish",
+            "squeeze:GlobalAvgPool",
+            "fc1:Linear",
+            "fc1_relu:ReLU",
+            "fc2:Linear",
+            "gate:HardSigmoid",
+            "excite:Mul",
+            "project:Conv",
+            "sig:SiLU",
+            "clip:Clip"),
+        types(m));
     assertEquals(new Op.Clip(-0.5, 0.75), m.node("clip").op());
   }
 
   /** Before opset 14 PyTorch writes hardswish as {@code x * HardSigmoid(x)}: one HardSwish node. */
   @Test
   void hardSwishWrittenAsAProductIsOneNode() throws Exception {
-    byte[] b = new Graphs(13).input("x", -1, 2, 4, 4).weight("w", 3, 2, 1, 1)
+    byte[] b = new Graphs(13)
+        .input("x", -1, 2, 4, 4)
+        .weight("w", 3, 2, 1, 1)
         .node("Conv", "conv", List.of("x", "w"), "c")
         .node("HardSigmoid", "hsig", List.of("c"), "s", real("alpha", 1f / 6), real("beta", 0.5f))
-        .node("Mul", "hswish", List.of("c", "s"), "y").output("y").bytes();
+        .node("Mul", "hswish", List.of("c", "s"), "y")
+        .output("y")
+        .bytes();
     Model m = check(b, 2, 2, 4, 4);
     assertEquals(List.of("input:Input", "conv:Conv", "hsig:HardSwish"), types(m));
   }
@@ -81,64 +108,148 @@ class NewOperatorsTest {
   /** ShuffleNet's channel shuffle and split, the Caffe2 classics' LRN, ceil-mode and non-square pooling. */
   @Test
   void channelShuffleSplitSliceLrnAndPoolingWindows() throws Exception {
-    byte[] b = new Graphs(13).input("x", -1, 3, 10, 10).weight("w", 8, 3, 3, 3).weight("w2", 4, 4, 1, 1)
-        .longs("five", 0, 2, 4, 10, 10).longs("four", 0, -1, 10, 10).longs("halves", 4, 4)
-        .longs("s0", 2).longs("e0", 6).longs("ax", 1)
+    byte[] b = new Graphs(13)
+        .input("x", -1, 3, 10, 10)
+        .weight("w", 8, 3, 3, 3)
+        .weight("w2", 4, 4, 1, 1)
+        .longs("five", 0, 2, 4, 10, 10)
+        .longs("four", 0, -1, 10, 10)
+        .longs("halves", 4, 4)
+        .longs("s0", 2)
+        .longs("e0", 6)
+        .longs("ax", 1)
         .node("Conv", "conv", List.of("x", "w"), "c", ints("pads", 1, 1, 1, 1))
-        .node("LRN", "norm", List.of("c"), "n", integer("size", 5), real("alpha", 0.3f), real("beta", 0.75f), real("bias", 2f))
+        .node(
+            "LRN",
+            "norm",
+            List.of("c"),
+            "n",
+            integer("size", 5),
+            real("alpha", 0.3f),
+            real("beta", 0.75f),
+            real("bias", 2f))
         .node("Reshape", "group", List.of("n", "five"), "g5")
         .node("Transpose", "swap", List.of("g5"), "t5", ints("perm", 0, 2, 1, 3, 4))
         .node("Reshape", "shuffle", List.of("t5", "four"), "sh")
-        .node("Split", "split", List.of("sh", "halves"), List.of("left", "right"), integer("axis", 1))
+        .node(
+            "Split", "split", List.of("sh", "halves"), List.of("left", "right"), integer("axis", 1))
         .node("Conv", "branch", List.of("right", "w2"), "br")
         .node("Slice", "middle", List.of("sh", "s0", "e0", "ax"), "mid")
         .node("Concat", "cat", List.of("left", "br", "mid"), "cat", integer("axis", 1))
-        .node("MaxPool", "ceil", List.of("cat"), "mp", ints("kernel_shape", 3, 3), ints("strides", 2, 2), integer("ceil_mode", 1))
-        .node("AveragePool", "rect", List.of("mp"), "y", ints("kernel_shape", 3, 2), ints("strides", 2, 1), ints("pads", 1, 0, 1, 1))
-        .output("y").bytes();
+        .node(
+            "MaxPool",
+            "ceil",
+            List.of("cat"),
+            "mp",
+            ints("kernel_shape", 3, 3),
+            ints("strides", 2, 2),
+            integer("ceil_mode", 1))
+        .node(
+            "AveragePool",
+            "rect",
+            List.of("mp"),
+            "y",
+            ints("kernel_shape", 3, 2),
+            ints("strides", 2, 1),
+            ints("pads", 1, 0, 1, 1))
+        .output("y")
+        .bytes();
     Model m = check(b, 2, 3, 10, 10);
-    assertEquals(List.of("input:Input", "conv:Conv", "norm:LRN", "shuffle:ChannelShuffle", "split:Slice", "split_2:Slice", "branch:Conv",
-        "middle:Slice", "cat:Concat", "ceil:MaxPool", "rect:AvgPool"), types(m));
+    assertEquals(
+        List.of(
+            "input:Input",
+            "conv:Conv",
+            "norm:LRN",
+            "shuffle:ChannelShuffle",
+            "split:Slice",
+            "split_2:Slice",
+            "branch:Conv",
+            "middle:Slice",
+            "cat:Concat",
+            "ceil:MaxPool",
+            "rect:AvgPool"),
+        types(m));
     assertEquals(new Op.ChannelShuffle(2), m.node("shuffle").op());
-    assertEquals(new Op.MaxPool(new Op.Window(3, 3, 2, 2, 0, 0, 1, 1)), m.node("ceil").op());
-    assertEquals(new Op.AvgPool(new Op.Window(3, 2, 2, 1, 1, 0, 1, 1)), m.node("rect").op());
+    assertEquals(
+        new Op.MaxPool(new Op.Window(3, 3, 2, 2, 0, 0, 1, 1)), m.node("ceil").op());
+    assertEquals(
+        new Op.AvgPool(new Op.Window(3, 2, 2, 1, 1, 0, 1, 1)), m.node("rect").op());
   }
 
   /** Dilated convolutions (DeepLab-style backbones), with kernels and dilations that differ by axis; a Softmax over the channels of each pixel. */
   @Test
   void dilatedConvolutionsAndAPerPixelSoftmax() throws Exception {
-    byte[] b = new Graphs(13).input("x", -1, 3, 11, 11).weight("w", 4, 3, 3, 3).weight("w2", 4, 1, 3, 2).weight("bias", 4)
-        .node("Conv", "atrous", List.of("x", "w"), "c", ints("dilations", 2, 2), ints("pads", 2, 2, 2, 2))
-        .node("Conv", "dw", List.of("c", "w2", "bias"), "d", ints("dilations", 3, 2), ints("strides", 2, 2), integer("group", 4))
-        .node("Softmax", "per_pixel", List.of("d"), "y", integer("axis", 1)).output("y").bytes();
+    byte[] b = new Graphs(13)
+        .input("x", -1, 3, 11, 11)
+        .weight("w", 4, 3, 3, 3)
+        .weight("w2", 4, 1, 3, 2)
+        .weight("bias", 4)
+        .node(
+            "Conv",
+            "atrous",
+            List.of("x", "w"),
+            "c",
+            ints("dilations", 2, 2),
+            ints("pads", 2, 2, 2, 2))
+        .node(
+            "Conv",
+            "dw",
+            List.of("c", "w2", "bias"),
+            "d",
+            ints("dilations", 3, 2),
+            ints("strides", 2, 2),
+            integer("group", 4))
+        .node("Softmax", "per_pixel", List.of("d"), "y", integer("axis", 1))
+        .output("y")
+        .bytes();
     Model m = check(b, 2, 3, 11, 11);
-    assertEquals(new Op.Conv2d(3, 4, 3, 3, 1, 2, 2, 1, false, 2, 2), m.node("atrous").op());
+    assertEquals(
+        new Op.Conv2d(3, 4, 3, 3, 1, 2, 2, 1, false, 2, 2), m.node("atrous").op());
     assertEquals(new Op.Conv2d(4, 4, 3, 2, 2, 0, 0, 4, true, 3, 2), m.node("dw").op());
     assertEquals(new Op.Softmax(), m.output().op());
   }
 
   @Test
   void whatStillCannotBeImportedIsOneSentence() {
-    byte[] badGate = new Graphs(13).input("x", -1, 4, 3, 3).weight("k", 4, 4)
+    byte[] badGate = new Graphs(13)
+        .input("x", -1, 4, 3, 3)
+        .weight("k", 4, 4)
         .node("Flatten", "flat", List.of("x"), "f")
         .node("GlobalAveragePool", "gap", List.of("x"), "g")
         .node("Flatten", "vec", List.of("g"), "v")
         .node("MatMul", "fc", List.of("v", "k"), "z")
-        .node("Mul", "gate", List.of("x", "z"), "y").output("y").bytes();
-    OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.read(badGate, "gate"));
-    assertEquals("ONNX node 'gate' (Mul) multiplies activations of shapes [N, 4, 3, 3] and [N, 4]; bitlab multiplies tensors of one "
-        + "shape, or a feature map by an N x C x 1 x 1 gate of its channels.", e.getMessage());
+        .node("Mul", "gate", List.of("x", "z"), "y")
+        .output("y")
+        .bytes();
+    OnnxFormatException e =
+        assertThrows(OnnxFormatException.class, () -> OnnxImport.read(badGate, "gate"));
+    assertEquals(
+        "ONNX node 'gate' (Mul) multiplies activations of shapes [N, 4, 3, 3] and [N, 4]; bitlab multiplies tensors of one "
+            + "shape, or a feature map by an N x C x 1 x 1 gate of its channels.",
+        e.getMessage());
 
-    byte[] lrn = new Graphs(13).input("x", -1, 4, 3, 3)
-        .node("LRN", "norm", List.of("x"), "y", integer("size", 3), real("alpha", -1f)).output("y").bytes();
-    assertEquals("ONNX node 'norm' (LRN) does not fit bitlab's graph: LRN needs a positive size and bias and non-negative alpha and "
-        + "beta, got size 3, alpha -1.0, beta 0.75, bias 1.0.", assertThrows(OnnxFormatException.class, () -> OnnxImport.read(lrn, "lrn")).getMessage());
+    byte[] lrn = new Graphs(13)
+        .input("x", -1, 4, 3, 3)
+        .node("LRN", "norm", List.of("x"), "y", integer("size", 3), real("alpha", -1f))
+        .output("y")
+        .bytes();
+    assertEquals(
+        "ONNX node 'norm' (LRN) does not fit bitlab's graph: LRN needs a positive size and bias and non-negative alpha and "
+            + "beta, got size 3, alpha -1.0, beta 0.75, bias 1.0.",
+        assertThrows(OnnxFormatException.class, () -> OnnxImport.read(lrn, "lrn"))
+            .getMessage());
 
-    byte[] transpose = new Graphs(13).input("x", -1, 4, 3, 3)
-        .node("Transpose", "nhwc", List.of("x"), "y", ints("perm", 0, 2, 3, 1)).output("y").bytes();
-    UnsupportedAttributeException t = assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(transpose, "t"));
-    assertEquals("Node 'nhwc' (Transpose) has perm = [0, 2, 3, 1], but bitlab supports only [0, 2, 1, 3, 4] on a Reshape to "
-        + "[N, groups, C/groups, H, W] (a channel shuffle); bitlab's graph keeps activations N x C x H x W.", t.getMessage());
+    byte[] transpose = new Graphs(13)
+        .input("x", -1, 4, 3, 3)
+        .node("Transpose", "nhwc", List.of("x"), "y", ints("perm", 0, 2, 3, 1))
+        .output("y")
+        .bytes();
+    UnsupportedAttributeException t =
+        assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(transpose, "t"));
+    assertEquals(
+        "Node 'nhwc' (Transpose) has perm = [0, 2, 3, 1], but bitlab supports only [0, 2, 1, 3, 4] on a Reshape to "
+            + "[N, groups, C/groups, H, W] (a channel shuffle); bitlab's graph keeps activations N x C x H x W.",
+        t.getMessage());
   }
 
   /**
@@ -150,31 +261,75 @@ class NewOperatorsTest {
   @Test
   void quantizedIntegerProgramsOfTheNewOperators() {
     Samples calib = new Samples("random", Checks.normal(4, 16, 2, 6, 6), new int[16], 3);
-    Model se = Model.builder("se", bitlab.model.Shape.image(2, 6, 6)).conv("c", 6, 3, 1, 1, 1, true).node("hs", new Op.HardSwish(), List.of("c"))
-        .node("s", new Op.ChannelShuffle(3), List.of("hs")).node("k", new Op.ChannelSlice(2, 4), List.of("s")).globalAvgPool("g").linear("fc1", 4)
-        .node("gate", new Op.Sigmoid(), List.of("fc1")).node("m", new Op.Mul(), List.of("gate", "k")).conv("d", 4, 1, 1, 0, 1, true)
-        .node("silu", new Op.Silu(), List.of("d")).node("cat", new Op.Concat(), List.of("silu", "m")).flatten("f").linear("fc", 3).build(5);
+    Model se = Model.builder("se", bitlab.model.Shape.image(2, 6, 6))
+        .conv("c", 6, 3, 1, 1, 1, true)
+        .node("hs", new Op.HardSwish(), List.of("c"))
+        .node("s", new Op.ChannelShuffle(3), List.of("hs"))
+        .node("k", new Op.ChannelSlice(2, 4), List.of("s"))
+        .globalAvgPool("g")
+        .linear("fc1", 4)
+        .node("gate", new Op.Sigmoid(), List.of("fc1"))
+        .node("m", new Op.Mul(), List.of("gate", "k"))
+        .conv("d", 4, 1, 1, 0, 1, true)
+        .node("silu", new Op.Silu(), List.of("d"))
+        .node("cat", new Op.Concat(), List.of("silu", "m"))
+        .flatten("f")
+        .linear("fc", 3)
+        .build(5);
     QuantizedModel q = Quantizer.ptq(se, Policy.uniform(se, 8, 8), calib, PtqConfig.DEFAULT);
-    assertTrue(!q.activations().containsKey("s") && !q.activations().containsKey("k"), "channel moves need no quantizer: " + q.activations().keySet());
+    assertTrue(
+        !q.activations().containsKey("s") && !q.activations().containsKey("k"),
+        "channel moves need no quantizer: " + q.activations().keySet());
     assertTrue(!q.activations().get("gate").spec().signed(), "a sigmoid's output is unsigned");
     IntegerModel iq = IntegerModel.of(q);
-    assertEquals(List.of("Quantize", "Conv", "HardSwish", "ChannelShuffle", "Slice", "GlobalAvgPool", "Linear", "Sigmoid", "Mul", "Conv", "SiLU",
-        "Concat", "Flatten", "Linear"), iq.steps().stream().map(st -> st.op().replaceAll("[+].*", "")).toList(), iq.toString());
+    assertEquals(
+        List.of(
+            "Quantize",
+            "Conv",
+            "HardSwish",
+            "ChannelShuffle",
+            "Slice",
+            "GlobalAvgPool",
+            "Linear",
+            "Sigmoid",
+            "Mul",
+            "Conv",
+            "SiLU",
+            "Concat",
+            "Flatten",
+            "Linear"),
+        iq.steps().stream().map(st -> st.op().replaceAll("[+].*", "")).toList(),
+        iq.toString());
     bitlab.integer.Trace t = iq.trace(Checks.normal(8, 6, 2, 6, 6));
     assertTrue(t.exact(), t.toString());
     assertEquals(6, t.predictionsAgreeSim());
 
-    // A ceil-mode MaxPool (padded only at the end) on codes: windows clipped to the input, as the float engine does.
-    Model ceil = Model.builder("ceil", bitlab.model.Shape.image(2, 6, 6)).conv("c", 4, 3, 1, 1, 1, true).relu("r")
-        .node("p", new Op.MaxPool(new Op.Window(3, 3, 2, 2, 0, 0, 1, 1)), List.of("r")).flatten("f").linear("fc", 3).build(7);
-    bitlab.integer.Trace ct = IntegerModel.of(Quantizer.ptq(ceil, Policy.uniform(ceil, 8, 8), calib, PtqConfig.DEFAULT)).trace(Checks.normal(3, 4, 2, 6, 6));
+    // A ceil-mode MaxPool (padded only at the end) on codes: windows clipped to the input, as the
+    // float engine does.
+    Model ceil = Model.builder("ceil", bitlab.model.Shape.image(2, 6, 6))
+        .conv("c", 4, 3, 1, 1, 1, true)
+        .relu("r")
+        .node("p", new Op.MaxPool(new Op.Window(3, 3, 2, 2, 0, 0, 1, 1)), List.of("r"))
+        .flatten("f")
+        .linear("fc", 3)
+        .build(7);
+    bitlab.integer.Trace ct = IntegerModel.of(
+            Quantizer.ptq(ceil, Policy.uniform(ceil, 8, 8), calib, PtqConfig.DEFAULT))
+        .trace(Checks.normal(3, 4, 2, 6, 6));
     assertTrue(ct.exact(), ct.toString());
 
-    Model lrn = Model.builder("lrn", bitlab.model.Shape.image(2, 6, 6)).conv("c", 4, 3, 1, 1, 1, true).relu("r")
-        .node("norm", new Op.Lrn(3, 1e-2, 0.75, 1), List.of("r")).flatten("f").linear("fc", 3).build(6);
+    Model lrn = Model.builder("lrn", bitlab.model.Shape.image(2, 6, 6))
+        .conv("c", 4, 3, 1, 1, 1, true)
+        .relu("r")
+        .node("norm", new Op.Lrn(3, 1e-2, 0.75, 1), List.of("r"))
+        .flatten("f")
+        .linear("fc", 3)
+        .build(6);
     QuantizedModel lq = Quantizer.ptq(lrn, Policy.uniform(lrn, 8, 8), calib, PtqConfig.DEFAULT);
-    assertEquals("Node 'norm' (LRN) has no integer kernel; local response normalization divides by a power of a sum of squares, which "
-        + "bitlab has no integer-only form of: evaluate the fake-quantized float model, or remove the LRN (later CNNs replaced it by "
-        + "BatchNorm) and fine-tune.", assertThrows(IntegerException.class, () -> IntegerModel.of(lq)).getMessage());
+    assertEquals(
+        "Node 'norm' (LRN) has no integer kernel; local response normalization divides by a power of a sum of squares, which "
+            + "bitlab has no integer-only form of: evaluate the fake-quantized float model, or remove the LRN (later CNNs replaced it by "
+            + "BatchNorm) and fine-tune.",
+        assertThrows(IntegerException.class, () -> IntegerModel.of(lq)).getMessage());
   }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OnnxExportTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void theFileIsOpset13WithBitlabProvenanceThatOnnxRuntimeReads() throws Exception {
@@ -32,7 +33,8 @@ class OnnxExportTest {
     assertEquals(7, p.getIrVersion());
     assertEquals(13, p.getOpsetImport(0).getVersion());
     assertEquals("bitlab", p.getProducerName());
-    try (OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions())) {
+    try (OrtSession s = OrtEnvironment.getEnvironment()
+        .createSession(file.toString(), new OrtSession.SessionOptions())) {
       OnnxModelMetadata meta = s.getMetadata();
       assertEquals("bitlab", meta.getProducerName());
       Map<String, String> custom = meta.getCustomMetadata();
@@ -42,8 +44,15 @@ class OnnxExportTest {
       assertEquals(System.getProperty("java.version"), custom.get("bitlab.java"));
       assertEquals("FP32", custom.get("bitlab.precision"));
     }
-    List<String> ops = p.getGraph().getNodeList().stream().map(NodeProto::getOpType).distinct().sorted().toList();
-    assertEquals(List.of("Add", "BatchNormalization", "Clip", "Conv", "Flatten", "Gemm", "GlobalAveragePool"), ops);
+    List<String> ops = p.getGraph().getNodeList().stream()
+        .map(NodeProto::getOpType)
+        .distinct()
+        .sorted()
+        .toList();
+    assertEquals(
+        List.of(
+            "Add", "BatchNormalization", "Clip", "Conv", "Flatten", "Gemm", "GlobalAveragePool"),
+        ops);
   }
 
   @Test
@@ -69,7 +78,13 @@ class OnnxExportTest {
   @Test
   void aSoftmaxOutputIsExportedAndRunsInOnnxRuntime() throws Exception {
     Model m = bitlab.model.Model.builder("probs", bitlab.model.Shape.image(1, 8, 8))
-        .conv("c", 4, 3, 1, 1).relu6("r").avgPool("a", 2, 2).flatten("f").linear("fc", 5).softmax("p").build(4);
+        .conv("c", 4, 3, 1, 1)
+        .relu6("r")
+        .avgPool("a", 2, 2)
+        .flatten("f")
+        .linear("fc", 5)
+        .softmax("p")
+        .build(4);
     var x = Checks.normal(1, 6, 1, 8, 8);
     byte[] b = OnnxExport.toBytes(m);
     double diff = Checks.maxAbsDiff(Checks.bitlab(m, x), Checks.ort(b, x));

@@ -12,7 +12,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class OnnxImportFuzzTest {
   static {
-    // ND4J's start (native libraries, seconds) happens once, here, not inside the first input's time limit.
+    // ND4J's start (native libraries, seconds) happens once, here, not inside the first input's
+    // time limit.
     org.nd4j.linalg.factory.Nd4j.create(1);
   }
 

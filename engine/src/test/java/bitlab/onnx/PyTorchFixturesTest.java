@@ -23,27 +23,39 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class PyTorchFixturesTest {
   static Path fixture(String file) {
     try {
-      return Path.of(PyTorchFixturesTest.class.getResource("/bitlab/onnx/" + file).toURI());
+      return Path.of(
+          PyTorchFixturesTest.class.getResource("/bitlab/onnx/" + file).toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }
 
   @ParameterizedTest
-  @CsvSource({"tiny_cnn, opset11", "tiny_cnn, opset13_static", "tiny_cnn, opset17", "tiny_cnn, dynamo18",
-      "mobilenet_v2_w025, opset13", "mobilenet_v2_w025, dynamo18"})
-  void importedModelsReproducePyTorchAndReexportForOnnxRuntime(String model, String variant) throws Exception {
+  @CsvSource({
+    "tiny_cnn, opset11",
+    "tiny_cnn, opset13_static",
+    "tiny_cnn, opset17",
+    "tiny_cnn, dynamo18",
+    "mobilenet_v2_w025, opset13",
+    "mobilenet_v2_w025, dynamo18"
+  })
+  void importedModelsReproducePyTorchAndReexportForOnnxRuntime(String model, String variant)
+      throws Exception {
     Model m = OnnxImport.read(fixture(model + "." + variant + ".onnx"));
     assertEquals(model + "." + variant, m.name());
-    assertTrue(m.metadata().get("onnx.producer").startsWith("pytorch"), m.metadata().toString());
+    assertTrue(
+        m.metadata().get("onnx.producer").startsWith("pytorch"), m.metadata().toString());
     INDArray x = Checks.npy(fixture(model + ".input.npy"));
     INDArray y = Checks.npy(fixture(model + ".output.npy"));
     double diff = Checks.maxAbsDiff(y, Checks.bitlab(m, x));
-    System.out.printf("%s.%s: %d nodes, max |bitlab - PyTorch| = %.3g (outputs up to %.3g)%n", model, variant,
-        m.nodes().size(), diff, y.amaxNumber().doubleValue());
+    System.out.printf(
+        "%s.%s: %d nodes, max |bitlab - PyTorch| = %.3g (outputs up to %.3g)%n",
+        model, variant, m.nodes().size(), diff, y.amaxNumber().doubleValue());
     assertTrue(diff <= 1e-4, model + "." + variant + ": bitlab differs from PyTorch by " + diff);
     // The random-weight outputs are small (mobilenet's reach 0.08), so also relative to their size:
-    assertTrue(diff <= 1e-4 * y.amaxNumber().doubleValue(), model + "." + variant + ": relative difference " + diff);
+    assertTrue(
+        diff <= 1e-4 * y.amaxNumber().doubleValue(),
+        model + "." + variant + ": relative difference " + diff);
 
     byte[] again = OnnxExport.toBytes(m);
     double ort = Checks.maxAbsDiff(y, Checks.ort(again, x));
@@ -54,12 +66,33 @@ class PyTorchFixturesTest {
   @Test
   void tinyCnnGetsReadableNamesFoldedReshapesBatchNormsAndAMatMulBias() {
     Model m = OnnxImport.read(fixture("tiny_cnn.opset17.onnx"));
-    List<String> layout = m.nodes().stream().map(n -> n.name() + ":" + n.op().type()).toList();
-    assertEquals(List.of("input:Input", "stem.0:Conv", "stem.2:ReLU6", "dw.0:DepthwiseConv", "dw.2:ReLU", "pw:Conv",
-        "add:Add", "pool:MaxPool", "pool_bn:BatchNorm", "branch_a:Conv", "branch_b.0:Conv", "branch_b.1:ReLU",
-        "concat:Concat", "avg:AvgPool", "reshape:Flatten", "fc1:Linear", "relu:ReLU", "fc1_bn:BatchNorm", "matmul:Linear"), layout);
+    List<String> layout =
+        m.nodes().stream().map(n -> n.name() + ":" + n.op().type()).toList();
+    assertEquals(
+        List.of(
+            "input:Input",
+            "stem.0:Conv",
+            "stem.2:ReLU6",
+            "dw.0:DepthwiseConv",
+            "dw.2:ReLU",
+            "pw:Conv",
+            "add:Add",
+            "pool:MaxPool",
+            "pool_bn:BatchNorm",
+            "branch_a:Conv",
+            "branch_b.0:Conv",
+            "branch_b.1:ReLU",
+            "concat:Concat",
+            "avg:AvgPool",
+            "reshape:Flatten",
+            "fc1:Linear",
+            "relu:ReLU",
+            "fc1_bn:BatchNorm",
+            "matmul:Linear"),
+        layout);
     assertEquals(new Op.BatchNorm(8, 1e-5, 0.1), m.node("pool_bn").op());
-    assertEquals(new Op.Conv2d(8, 4, 3, 3, 1, 1, 1, 2, true), m.node("branch_b.0").op());
+    assertEquals(
+        new Op.Conv2d(8, 4, 3, 3, 1, 1, 1, 2, true), m.node("branch_b.0").op());
     assertEquals(new Op.Linear(16, 10, true), m.node("matmul").op());
   }
 
@@ -89,7 +122,11 @@ class PyTorchFixturesTest {
       assertEquals(new Op.Add(), script.node(residual).op());
       assertEquals(new Op.Add(), dynamo.node(residual).op());
     }
-    assertEquals(17, script.nodes().stream().filter(n -> n.op() instanceof Op.Conv2d c && c.depthwise()).count());
+    assertEquals(
+        17,
+        script.nodes().stream()
+            .filter(n -> n.op() instanceof Op.Conv2d c && c.depthwise())
+            .count());
   }
 
   private static List<String> types(Model m) {

@@ -11,8 +11,8 @@ import bitlab.model.Zoo;
 import bitlab.quant.BatchNormFolding;
 import bitlab.quant.Calibration;
 import bitlab.quant.LayerBits;
-import bitlab.quant.Policy;
 import bitlab.quant.Placement;
+import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.QuantizedModel;
 import bitlab.quant.Quantizer;
@@ -39,7 +39,8 @@ class QdqExportTest {
   static final int IMAGES = 256;
   static final double AGREEMENT = 0.995;
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @ParameterizedTest
   @ValueSource(strings = {"lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini"})
@@ -47,26 +48,52 @@ class QdqExportTest {
     Dataset d = Datasets.mnist();
     Model m = Zoo.load(name);
     Model folded = BatchNormFolding.fold(m);
-    // Quantizers at every node output: ONNX Runtime has an integer operator for every node. (Under the default
-    // placement a layer feeding a residual Add has no quantized output, and ONNX Runtime runs it in float.)
-    QuantizedModel q = Quantizer.ptq(m, Policy.uniform(folded, 8, 8), d.train().take(CALIBRATION), PtqConfig.DEFAULT.withPlacement(Placement.OUTPUTS));
+    // Quantizers at every node output: ONNX Runtime has an integer operator for every node. (Under
+    // the default
+    // placement a layer feeding a residual Add has no quantized output, and ONNX Runtime runs it in
+    // float.)
+    QuantizedModel q = Quantizer.ptq(
+        m,
+        Policy.uniform(folded, 8, 8),
+        d.train().take(CALIBRATION),
+        PtqConfig.DEFAULT.withPlacement(Placement.OUTPUTS));
     byte[] onnx = QdqExport.toBytes(q);
     int same = agreement(q, onnx, IMAGES);
-    assertTrue(same >= AGREEMENT * IMAGES, name + ": ONNX Runtime agrees with the simulation on " + same + " of " + IMAGES + " images");
-    // Under the default placement ONNX Runtime runs the layers that feed residual Adds in float (it has no operator for
-    // an accumulator added into an Add) and the others on its integer operators: two arithmetics further apart. On
-    // mobilenet-v2-mini 2 of 256 images part (ONNX Runtime 1.30 in Python too); in the first of them bitlab's two best
+    assertTrue(
+        same >= AGREEMENT * IMAGES,
+        name + ": ONNX Runtime agrees with the simulation on " + same + " of " + IMAGES
+            + " images");
+    // Under the default placement ONNX Runtime runs the layers that feed residual Adds in float (it
+    // has no operator for
+    // an accumulator added into an Add) and the others on its integer operators: two arithmetics
+    // further apart. On
+    // mobilenet-v2-mini 2 of 256 images part (ONNX Runtime 1.30 in Python too); in the first of
+    // them bitlab's two best
     // classes are 0.02 logits apart.
-    QuantizedModel inputs = Quantizer.ptq(m, Policy.uniform(folded, 8, 8), d.train().take(CALIBRATION), PtqConfig.DEFAULT);
+    QuantizedModel inputs = Quantizer.ptq(
+        m, Policy.uniform(folded, 8, 8), d.train().take(CALIBRATION), PtqConfig.DEFAULT);
     int sameInputs = agreement(inputs, QdqExport.toBytes(inputs), IMAGES);
-    assertTrue(sameInputs >= 0.99 * IMAGES, name + " with quantizers at layer inputs: ONNX Runtime agrees on " + sameInputs + " of " + IMAGES);
+    assertTrue(
+        sameInputs >= 0.99 * IMAGES,
+        name + " with quantizers at layer inputs: ONNX Runtime agrees on " + sameInputs + " of "
+            + IMAGES);
 
     Map<String, Integer> ops = Checks.optimizedOps(onnx, dir);
     System.out.println(name + " W8A8, ONNX Runtime's optimized graph: " + ops);
-    assertEquals(count(folded, Op.Conv2d.class), ops.getOrDefault("QLinearConv", 0), name + ": every convolution is a QLinearConv, " + ops);
-    assertEquals(count(folded, Op.Linear.class), ops.getOrDefault("QGemm", 0), name + ": every linear layer is a QGemm, " + ops);
-    assertEquals(count(folded, Op.Add.class), ops.getOrDefault("QLinearAdd", 0), name + ": every residual add is a QLinearAdd, " + ops);
-    for (String fp : List.of("Conv", "FusedConv", "Gemm", "Add", "DequantizeLinear")) assertEquals(0, ops.getOrDefault(fp, 0), name + ": " + fp + " left, " + ops);
+    assertEquals(
+        count(folded, Op.Conv2d.class),
+        ops.getOrDefault("QLinearConv", 0),
+        name + ": every convolution is a QLinearConv, " + ops);
+    assertEquals(
+        count(folded, Op.Linear.class),
+        ops.getOrDefault("QGemm", 0),
+        name + ": every linear layer is a QGemm, " + ops);
+    assertEquals(
+        count(folded, Op.Add.class),
+        ops.getOrDefault("QLinearAdd", 0),
+        name + ": every residual add is a QLinearAdd, " + ops);
+    for (String fp : List.of("Conv", "FusedConv", "Gemm", "Add", "DequantizeLinear"))
+      assertEquals(0, ops.getOrDefault(fp, 0), name + ": " + fp + " left, " + ops);
   }
 
   @ParameterizedTest
@@ -74,26 +101,51 @@ class QdqExportTest {
   void aFourBitViewOfTheEightBitResidualStreamIsOneMoreQdqPair(String name) throws Exception {
     Dataset d = Datasets.mnist();
     Model m = Zoo.load(name);
-    QuantizedModel q = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 4), d.train().take(CALIBRATION), PtqConfig.DEFAULT);
+    QuantizedModel q = Quantizer.ptq(
+        m,
+        Policy.uniform(BatchNormFolding.fold(m), 8, 4),
+        d.train().take(CALIBRATION),
+        PtqConfig.DEFAULT);
     assertTrue(q.viewCount() > 0, name);
     byte[] file = QdqExport.toBytes(q);
-    // Each view is a QuantizeLinear/DequantizeLinear pair on the dequantized 8-bit stream, with the view's 4-bit parameters.
+    // Each view is a QuantizeLinear/DequantizeLinear pair on the dequantized 8-bit stream, with the
+    // view's 4-bit parameters.
     onnx.Onnx.ModelProto proto = onnx.Onnx.ModelProto.parseFrom(file);
-    long quantizers = proto.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count();
-    QuantizedModel outputsFree = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 8), d.train().take(CALIBRATION), PtqConfig.DEFAULT);
-    long plain = onnx.Onnx.ModelProto.parseFrom(QdqExport.toBytes(outputsFree)).getGraph().getNodeList().stream()
-        .filter(n -> n.getOpType().equals("QuantizeLinear")).count();
+    long quantizers = proto.getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("QuantizeLinear"))
+        .count();
+    QuantizedModel outputsFree = Quantizer.ptq(
+        m,
+        Policy.uniform(BatchNormFolding.fold(m), 8, 8),
+        d.train().take(CALIBRATION),
+        PtqConfig.DEFAULT);
+    long plain =
+        onnx.Onnx.ModelProto.parseFrom(QdqExport.toBytes(outputsFree))
+            .getGraph()
+            .getNodeList()
+            .stream()
+            .filter(n -> n.getOpType().equals("QuantizeLinear"))
+            .count();
     assertEquals(0, outputsFree.viewCount());
-    assertTrue(quantizers >= plain + q.viewCount(), quantizers + " quantizers, " + plain + " without views, " + q.viewCount() + " views");
-    // At W8A4 these networks sit on near-ties (33-78% accurate) and ONNX Runtime's float requantization parts from the
-    // integer program on 9-16% of the images under either placement (OUTPUTS, no views: 232 and 214 of 256); the
+    assertTrue(
+        quantizers >= plain + q.viewCount(),
+        quantizers + " quantizers, " + plain + " without views, " + q.viewCount() + " views");
+    // At W8A4 these networks sit on near-ties (33-78% accurate) and ONNX Runtime's float
+    // requantization parts from the
+    // integer program on 9-16% of the images under either placement (OUTPUTS, no views: 232 and 214
+    // of 256); the
     // views must not make it worse.
-    QuantizedModel o = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 4), d.train().take(CALIBRATION),
+    QuantizedModel o = Quantizer.ptq(
+        m,
+        Policy.uniform(BatchNormFolding.fold(m), 8, 4),
+        d.train().take(CALIBRATION),
         PtqConfig.DEFAULT.withPlacement(Placement.OUTPUTS));
     int reference = agreement(o, QdqExport.toBytes(o), IMAGES);
     int same = agreement(q, file, IMAGES);
-    assertTrue(same >= reference - 0.01 * IMAGES, name + " W8A4 with a 4-bit view of the 8-bit stream: ONNX Runtime agrees on " + same
-        + " of " + IMAGES + ", without views under OUTPUTS on " + reference);
+    assertTrue(
+        same >= reference - 0.01 * IMAGES,
+        name + " W8A4 with a 4-bit view of the 8-bit stream: ONNX Runtime agrees on " + same
+            + " of " + IMAGES + ", without views under OUTPUTS on " + reference);
   }
 
   @Test
@@ -101,10 +153,14 @@ class QdqExportTest {
     Dataset d = Datasets.mnist();
     Model m = Zoo.load("lenet5");
     Policy p = mixed(BatchNormFolding.fold(m));
-    QuantizedModel q = Quantizer.ptq(m, p, d.train().take(CALIBRATION), PtqConfig.of(Calibration.parse("mse")));
+    QuantizedModel q =
+        Quantizer.ptq(m, p, d.train().take(CALIBRATION), PtqConfig.of(Calibration.parse("mse")));
     int n = 400;
     int same = agreement(q, QdqExport.toBytes(q), n);
-    assertTrue(same >= AGREEMENT * n, p.summary() + ": ONNX Runtime agrees with the simulation on " + same + " of " + n + " images");
+    assertTrue(
+        same >= AGREEMENT * n,
+        p.summary() + ": ONNX Runtime agrees with the simulation on " + same + " of " + n
+            + " images");
   }
 
   /**
@@ -117,18 +173,21 @@ class QdqExportTest {
     List<LayerBits> bits = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       boolean edge = i == 0 || i == names.size() - 1;
-      bits.add(new LayerBits(names.get(i), edge ? 8 : 2 + (i - 1) * 3 % 7, edge ? 8 : 8 - (i - 1) % 3));
+      bits.add(
+          new LayerBits(names.get(i), edge ? 8 : 2 + (i - 1) * 3 % 7, edge ? 8 : 8 - (i - 1) % 3));
     }
     return new Policy(folded.name(), bits);
   }
 
   private static int agreement(QuantizedModel q, byte[] onnx, int n) throws Exception {
-    INDArray x = Datasets.mnist().test().images().get(NDArrayIndex.interval(0, n)).dup();
+    INDArray x =
+        Datasets.mnist().test().images().get(NDArrayIndex.interval(0, n)).dup();
     INDArray sim = q.predict(x);
     INDArray ort = Checks.ort(onnx, x);
     int same = Checks.sameTop1(sim, ort);
-    System.out.printf("%s %s: ONNX Runtime agrees with the simulation on %d of %d images, max |logit difference| %.3g%n", q.source().name(),
-        q.policy().summary(), same, n, Checks.maxAbsDiff(sim, ort));
+    System.out.printf(
+        "%s %s: ONNX Runtime agrees with the simulation on %d of %d images, max |logit difference| %.3g%n",
+        q.source().name(), q.policy().summary(), same, n, Checks.maxAbsDiff(sim, ort));
     return same;
   }
 

@@ -40,7 +40,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 class QdqGraphTest {
   private static QuantizedModel w8a8;
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   static synchronized QuantizedModel w8a8() {
     if (w8a8 == null) w8a8 = quantize(8, 8);
@@ -49,7 +50,11 @@ class QdqGraphTest {
 
   static QuantizedModel quantize(int w, int a) {
     Model m = Zoo.load("lenet5");
-    return Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), w, a), Datasets.mnist().train().take(64), PtqConfig.DEFAULT);
+    return Quantizer.ptq(
+        m,
+        Policy.uniform(BatchNormFolding.fold(m), w, a),
+        Datasets.mnist().train().take(64),
+        PtqConfig.DEFAULT);
   }
 
   @Test
@@ -60,16 +65,24 @@ class QdqGraphTest {
       GraphProto g = QdqExport.toProto(w8a8(), o).getGraph();
       int offset = o.weights() == QdqOptions.Container.UINT8 ? 128 : 0;
       TensorProto q = initializer(g, "conv1.weight_quantized");
-      assertEquals(offset == 128 ? TensorProto.DataType.UINT8_VALUE : TensorProto.DataType.INT8_VALUE, q.getDataType());
+      assertEquals(
+          offset == 128 ? TensorProto.DataType.UINT8_VALUE : TensorProto.DataType.INT8_VALUE,
+          q.getDataType());
       assertEquals(List.of(6L, 1L, 5L, 5L), q.getDimsList());
       byte[] raw = q.getRawData().toByteArray();
-      for (int i = 0; i < codes.length; i++) assertEquals(codes[i] + offset, offset == 128 ? Byte.toUnsignedInt(raw[i]) : raw[i], "code " + i);
+      for (int i = 0; i < codes.length; i++)
+        assertEquals(
+            codes[i] + offset, offset == 128 ? Byte.toUnsignedInt(raw[i]) : raw[i], "code " + i);
       assertArrayEquals(conv1.weights().scale(), floats(initializer(g, "conv1.weight_scale")));
       NodeProto dq = producer(g, "conv1.weight");
       assertEquals("DequantizeLinear", dq.getOpType());
-      assertEquals(List.of("conv1.weight_quantized", "conv1.weight_scale", "conv1.weight_zero_point"), dq.getInputList());
+      assertEquals(
+          List.of("conv1.weight_quantized", "conv1.weight_scale", "conv1.weight_zero_point"),
+          dq.getInputList());
       assertEquals(0, dq.getAttribute(0).getI(), "axis");
-      assertTrue(g.getInitializerList().stream().noneMatch(t -> t.getName().equals("conv1.weight")), "no float copy of the weight");
+      assertTrue(
+          g.getInitializerList().stream().noneMatch(t -> t.getName().equals("conv1.weight")),
+          "no float copy of the weight");
     }
   }
 
@@ -80,7 +93,10 @@ class QdqGraphTest {
     GraphProto g = QdqExport.toProto(w8a8()).getGraph();
     TensorProto q = initializer(g, "conv1.bias_quantized");
     assertEquals(TensorProto.DataType.INT32_VALUE, q.getDataType());
-    java.nio.IntBuffer codes = q.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    java.nio.IntBuffer codes = q.getRawData()
+        .asReadOnlyByteBuffer()
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .asIntBuffer();
     float[] scale = floats(initializer(g, "conv1.bias_scale"));
     float[] bias = conv1.bias().castTo(DataType.FLOAT).data().asFloat();
     for (int c = 0; c < bias.length; c++) {
@@ -92,12 +108,15 @@ class QdqGraphTest {
 
   @Test
   void layersOnnxRuntimeCannotFuseKeepTheirFloatBias() {
-    // W4A4: every layer's output is clipped to 4 bits before its QuantizeLinear, so only the logits layer fuses.
+    // W4A4: every layer's output is clipped to 4 bits before its QuantizeLinear, so only the logits
+    // layer fuses.
     GraphProto g = QdqExport.toProto(quantize(4, 4)).getGraph();
     for (String layer : List.of("conv1", "conv2", "fc1", "fc2")) {
-      assertEquals(TensorProto.DataType.FLOAT_VALUE, initializer(g, layer + ".bias").getDataType(), layer);
+      assertEquals(
+          TensorProto.DataType.FLOAT_VALUE, initializer(g, layer + ".bias").getDataType(), layer);
     }
-    assertEquals(TensorProto.DataType.INT32_VALUE, initializer(g, "fc3.bias_quantized").getDataType());
+    assertEquals(
+        TensorProto.DataType.INT32_VALUE, initializer(g, "fc3.bias_quantized").getDataType());
   }
 
   @Test
@@ -107,7 +126,8 @@ class QdqGraphTest {
       assertEquals("QuantizeLinear", producer(g, point + "_quantized").getOpType(), point);
       assertEquals(point + "_scale", producer(g, point + "_quantized").getInput(1));
     }
-    // lenet5: relu1 -> pool1 -> conv2. The pool's output is quantized again with relu1's parameters.
+    // lenet5: relu1 -> pool1 -> conv2. The pool's output is quantized again with relu1's
+    // parameters.
     NodeProto q = producer(g, "pool1_quantized");
     assertEquals(List.of("pool1", "relu1_scale", "relu1_zero_point"), q.getInputList());
     assertEquals("pool1_dequantized", producer(g, "conv2").getInput(0));
@@ -117,8 +137,10 @@ class QdqGraphTest {
   void subEightBitCodesStayInTheirRangeEvenForValuesBeyondCalibration() throws Exception {
     QuantizedModel q = quantize(4, 4);
     ModelProto p = QdqExport.toProto(q);
-    // Three times the calibrated range: without the Clip before each QuantizeLinear these codes would leave 0..15 and -7..7.
-    INDArray x = Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 16)).mul(3);
+    // Three times the calibrated range: without the Clip before each QuantizeLinear these codes
+    // would leave 0..15 and -7..7.
+    INDArray x =
+        Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 16)).mul(3);
     List<String> names = new ArrayList<>();
     for (String point : q.activations().keySet()) {
       names.add(point);
@@ -126,53 +148,73 @@ class QdqGraphTest {
     }
     GraphProto.Builder g = p.getGraph().toBuilder();
     for (String n : names) g.addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName(n));
-    Map<String, double[]> v = Checks.ortValues(p.toBuilder().setGraph(g).build().toByteArray(), x, names);
+    Map<String, double[]> v =
+        Checks.ortValues(p.toBuilder().setGraph(g).build().toByteArray(), x, names);
     List<String> overflowing = new ArrayList<>();
     for (ActivationQuant a : q.activations().values()) {
       int lo = a.params().spec().qmin();
       int hi = a.params().spec().qmax();
       int offset = a.spec().signed() ? 128 : 0;
       double beyond = 0;
-      for (double f : v.get(a.node())) beyond = Math.max(beyond, Math.abs(f) / a.params().scale(0) - hi);
+      for (double f : v.get(a.node()))
+        beyond = Math.max(beyond, Math.abs(f) / a.params().scale(0) - hi);
       if (beyond > 1) overflowing.add(a.node());
       for (double code : v.get(a.node() + "_quantized")) {
-        assertTrue(code - offset >= lo && code - offset <= hi, a.node() + ": code " + (code - offset) + " outside " + lo + ".." + hi);
+        assertTrue(
+            code - offset >= lo && code - offset <= hi,
+            a.node() + ": code " + (code - offset) + " outside " + lo + ".." + hi);
       }
     }
-    assertTrue(overflowing.containsAll(List.of("input", "relu1", "relu2")), "tensors beyond their range in this test: " + overflowing);
+    assertTrue(
+        overflowing.containsAll(List.of("input", "relu1", "relu2")),
+        "tensors beyond their range in this test: " + overflowing);
   }
 
   @Test
   void provenanceAndContainersAreInTheMetadata() throws Exception {
     Path file = dir.resolve("lenet5-w8a8.onnx");
     QdqExport.write(w8a8(), file);
-    try (OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions())) {
+    try (OrtSession s = OrtEnvironment.getEnvironment()
+        .createSession(file.toString(), new OrtSession.SessionOptions())) {
       Map<String, String> meta = s.getMetadata().getCustomMetadata();
       assertEquals("lenet5", meta.get("bitlab.model"));
       assertEquals("QDQ W8A8", meta.get("bitlab.precision"));
       assertEquals(w8a8().policy(), Policy.fromJson(meta.get("bitlab.policy")));
       assertEquals(w8a8().method(), meta.get("bitlab.quantization"));
       assertEquals(System.getProperty("java.version"), meta.get("bitlab.java"));
-      assertTrue(meta.get("bitlab.containers").contains("8-bit containers"), meta.get("bitlab.containers"));
-      for (Map.Entry<String, String> e : Zoo.load("lenet5").metadata().entrySet()) assertEquals(e.getValue(), meta.get(e.getKey()), e.getKey());
-      assertTrue(s.getMetadata().getDescription().contains("QDQ"), s.getMetadata().getDescription());
+      assertTrue(
+          meta.get("bitlab.containers").contains("8-bit containers"),
+          meta.get("bitlab.containers"));
+      for (Map.Entry<String, String> e : Zoo.load("lenet5").metadata().entrySet())
+        assertEquals(e.getValue(), meta.get(e.getKey()), e.getKey());
+      assertTrue(
+          s.getMetadata().getDescription().contains("QDQ"), s.getMetadata().getDescription());
     }
     QuantizedModel w4 = quantize(4, 8);
-    assertTrue(QdqExport.toProto(w4).getDocString().contains("Widths below 8 bits in this model: 4."), QdqExport.toProto(w4).getDocString());
+    assertTrue(
+        QdqExport.toProto(w4).getDocString().contains("Widths below 8 bits in this model: 4."),
+        QdqExport.toProto(w4).getDocString());
   }
 
   @Test
   void asymmetricActivationsAndPerTensorWeightsExportToo() throws Exception {
     Model m = Zoo.load("lenet5");
     PtqConfig config = PtqConfig.DEFAULT.withAsymmetricActivations(true).withPerChannel(false);
-    QuantizedModel q = Quantizer.ptq(m, Policy.uniform(BatchNormFolding.fold(m), 8, 8), Datasets.mnist().train().take(64), config);
+    QuantizedModel q = Quantizer.ptq(
+        m,
+        Policy.uniform(BatchNormFolding.fold(m), 8, 8),
+        Datasets.mnist().train().take(64),
+        config);
     GraphProto g = QdqExport.toProto(q).getGraph();
-    assertEquals(0, initializer(g, "conv1.weight_scale").getDimsCount(), "one weight scale: a scalar");
+    assertEquals(
+        0, initializer(g, "conv1.weight_scale").getDimsCount(), "one weight scale: a scalar");
     assertTrue(producer(g, "conv1.weight").getAttributeList().isEmpty(), "per-tensor: no axis");
     int z = q.activations().get("input").params().zeroPoint(0);
     assertTrue(z > 0, "the input is signed, its asymmetric quantizer has a zero point");
-    assertEquals(z, Byte.toUnsignedInt(initializer(g, "input_zero_point").getRawData().byteAt(0)));
-    INDArray x = Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 128)).dup();
+    assertEquals(
+        z, Byte.toUnsignedInt(initializer(g, "input_zero_point").getRawData().byteAt(0)));
+    INDArray x =
+        Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 128)).dup();
     int same = Checks.sameTop1(q.predict(x), Checks.ort(QdqExport.toBytes(q), x));
     assertTrue(same >= 0.995 * 128, same + " of 128 agree");
   }
@@ -191,19 +233,34 @@ class QdqGraphTest {
 
     QuantizedModel dynamic = Quantizer.dynamic(m, Policy.uniform(folded, 8, 8), PtqConfig.DEFAULT);
     OnnxException e = assertThrows(OnnxException.class, () -> QdqExport.write(dynamic, file));
-    assertEquals("Model 'lenet5' was quantized dynamically (activation ranges per batch); a QDQ graph needs fixed scales: "
-        + "quantize it statically (calibrate(data)) and export that.", e.getMessage());
+    assertEquals(
+        "Model 'lenet5' was quantized dynamically (activation ranges per batch); a QDQ graph needs fixed scales: "
+            + "quantize it statically (calibrate(data)) and export that.",
+        e.getMessage());
 
-    QuantizedModel wide = Quantizer.ptq(m, Policy.uniform(folded, 8, 8).with("fc1", 12, 8), Datasets.mnist().train().take(16), PtqConfig.DEFAULT);
+    QuantizedModel wide = Quantizer.ptq(
+        m,
+        Policy.uniform(folded, 8, 8).with("fc1", 12, 8),
+        Datasets.mnist().train().take(16),
+        PtqConfig.DEFAULT);
     e = assertThrows(OnnxException.class, () -> QdqExport.write(wide, file));
-    assertTrue(e.getMessage().startsWith("Layer 'fc1' of 'lenet5' has 12-bit weights"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Layer 'fc1' of 'lenet5' has 12-bit weights"), e.getMessage());
 
-    QuantizedModel a16 = Quantizer.ptq(m, Policy.uniform(folded, 8, 8).with("conv2", 8, 16), Datasets.mnist().train().take(16), PtqConfig.DEFAULT);
+    QuantizedModel a16 = Quantizer.ptq(
+        m,
+        Policy.uniform(folded, 8, 8).with("conv2", 8, 16),
+        Datasets.mnist().train().take(16),
+        PtqConfig.DEFAULT);
     e = assertThrows(OnnxException.class, () -> QdqExport.write(a16, file));
-    assertTrue(e.getMessage().startsWith("Activation 'relu1' of 'lenet5' is quantized to 16 bits"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Activation 'relu1' of 'lenet5' is quantized to 16 bits"),
+        e.getMessage());
 
     assertEquals("an older file", Files.readString(file));
-    OnnxFileException f = assertThrows(OnnxFileException.class, () -> QdqExport.write(w8a8(), dir.resolve("no-such-folder").resolve("q.onnx")));
+    OnnxFileException f = assertThrows(
+        OnnxFileException.class,
+        () -> QdqExport.write(w8a8(), dir.resolve("no-such-folder").resolve("q.onnx")));
     assertTrue(f.getMessage().contains("does not exist; create it first"), f.getMessage());
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(List.of(file), s.toList());
@@ -211,17 +268,24 @@ class QdqGraphTest {
   }
 
   static TensorProto initializer(GraphProto g, String name) {
-    return g.getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
+    return g.getInitializerList().stream()
+        .filter(t -> t.getName().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no initializer " + name));
   }
 
   static NodeProto producer(GraphProto g, String output) {
-    return g.getNodeList().stream().filter(n -> n.getOutputList().contains(output)).findFirst()
+    return g.getNodeList().stream()
+        .filter(n -> n.getOutputList().contains(output))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("nothing writes " + output));
   }
 
   static float[] floats(TensorProto t) {
-    java.nio.FloatBuffer b = t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    java.nio.FloatBuffer b = t.getRawData()
+        .asReadOnlyByteBuffer()
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer();
     float[] v = new float[b.remaining()];
     b.get(v);
     return v;

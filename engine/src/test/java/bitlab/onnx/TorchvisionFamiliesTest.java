@@ -36,10 +36,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @Tag("slow")
 class TorchvisionFamiliesTest {
   /** The families whose W8A8 program compiles today; one that stops compiling fails the test. */
-  private static final java.util.Set<String> COMPILES = java.util.Set.of("resnet18", "vgg11_bn", "alexnet", "googlenet",
-      "shufflenet_v2_x0_5", "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_small_opset13", "mnasnet0_5", "efficientnet_b0",
+  private static final java.util.Set<String> COMPILES = java.util.Set.of(
+      "resnet18",
+      "vgg11_bn",
+      "alexnet",
+      "googlenet",
+      "shufflenet_v2_x0_5",
+      "mobilenet_v2",
+      "mobilenet_v3_small",
+      "mobilenet_v3_small_opset13",
+      "mnasnet0_5",
+      "efficientnet_b0",
       "regnet_y_400mf");
-  @TempDir static Path dir;
+
+  @TempDir
+  static Path dir;
+
   private static String skip;
   private static final Map<String, String> ROWS = new TreeMap<>();
 
@@ -49,22 +61,32 @@ class TorchvisionFamiliesTest {
     for (Path venv : List.of(Path.of(".venv"), Path.of("../.venv"))) {
       if (Files.isExecutable(venv.resolve("bin/python"))) python = venv.resolve("bin/python");
     }
-    Path script = Files.exists(Path.of("tools/onnx/torchvision_families.py")) ? Path.of("tools/onnx/torchvision_families.py")
+    Path script = Files.exists(Path.of("tools/onnx/torchvision_families.py"))
+        ? Path.of("tools/onnx/torchvision_families.py")
         : Path.of("../tools/onnx/torchvision_families.py");
     if (python == null) {
-      skip = "There is no .venv with Python here; ./bitlab setup makes one with torch, torchvision and onnx.";
+      skip =
+          "There is no .venv with Python here; ./bitlab setup makes one with torch, torchvision and onnx.";
       return;
     }
     if (run(List.of(python.toString(), script.toString(), "--check"), 120) != 0) {
-      skip = "torch, torchvision or onnx is not installed in .venv (./bitlab setup installs them when the wheel index has them).";
+      skip =
+          "torch, torchvision or onnx is not installed in .venv (./bitlab setup installs them when the wheel index has them).";
       return;
     }
     int code = run(List.of(python.toString(), script.toString(), "--out", dir.toString()), 900);
-    assertTrue(code == 0, "tools/onnx/torchvision_families.py failed (exit " + code + "): " + Files.readString(dir.resolve("log.txt")));
+    assertTrue(
+        code == 0,
+        "tools/onnx/torchvision_families.py failed (exit " + code + "): "
+            + Files.readString(dir.resolve("log.txt")));
   }
 
-  private static int run(List<String> command, int seconds) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+  private static int run(List<String> command, int seconds)
+      throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("log.txt").toFile())
+        .start();
     if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       return -1;
@@ -73,8 +95,22 @@ class TorchvisionFamiliesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"resnet18", "vgg11_bn", "alexnet", "squeezenet1_1", "densenet121", "googlenet", "shufflenet_v2_x0_5",
-      "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_small_opset13", "mnasnet0_5", "efficientnet_b0", "regnet_y_400mf"})
+  @ValueSource(
+      strings = {
+        "resnet18",
+        "vgg11_bn",
+        "alexnet",
+        "squeezenet1_1",
+        "densenet121",
+        "googlenet",
+        "shufflenet_v2_x0_5",
+        "mobilenet_v2",
+        "mobilenet_v3_small",
+        "mobilenet_v3_small_opset13",
+        "mnasnet0_5",
+        "efficientnet_b0",
+        "regnet_y_400mf"
+      })
   void importsAndMatchesOnnxRuntime(String family) throws Exception {
     Assumptions.assumeTrue(skip == null, skip);
     Path file = dir.resolve(family + ".onnx");
@@ -87,24 +123,40 @@ class TorchvisionFamiliesTest {
     double rel = Checks.maxAbsDiff(expected, got) / expected.amaxNumber().doubleValue();
     String integer;
     try {
-      Samples calib = new Samples("random", Checks.normal(5, 4, 3, size, size), new int[4], m.outputShape().channels());
-      IntegerModel iq = IntegerModel.of(Quantizer.ptq(m, Policy.uniform(m, 8, 8), calib, PtqConfig.DEFAULT));
-      // The integer program against its float64 simulation, on one image: every step's codes must agree.
-      bitlab.integer.Trace t = iq.trace(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)));
+      Samples calib = new Samples(
+          "random",
+          Checks.normal(5, 4, 3, size, size),
+          new int[4],
+          m.outputShape().channels());
+      IntegerModel iq =
+          IntegerModel.of(Quantizer.ptq(m, Policy.uniform(m, 8, 8), calib, PtqConfig.DEFAULT));
+      // The integer program against its float64 simulation, on one image: every step's codes must
+      // agree.
+      bitlab.integer.Trace t =
+          iq.trace(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)));
       assertTrue(t.exact(), family + ": the integer program differs from its simulation:\n" + t);
       integer = "compiles, runs (codes equal to its float64 simulation)";
     } catch (IntegerException e) {
       integer = "no: " + e.getMessage().replaceAll(";.*", "");
-      assertTrue(!COMPILES.contains(family), family + " no longer compiles integer-only: " + e.getMessage());
+      assertTrue(
+          !COMPILES.contains(family),
+          family + " no longer compiles integer-only: " + e.getMessage());
     }
-    ROWS.put(family, String.format("| %s | %dx%d | yes (%d nodes) | %.1e | %s |", family, size, size, m.nodes().size(), rel, integer));
-    assertTrue(rel <= 1e-4, family + ": bitlab's logits differ from ONNX Runtime's by " + rel + " of the largest");
+    ROWS.put(
+        family,
+        String.format(
+            "| %s | %dx%d | yes (%d nodes) | %.1e | %s |",
+            family, size, size, m.nodes().size(), rel, integer));
+    assertTrue(
+        rel <= 1e-4,
+        family + ": bitlab's logits differ from ONNX Runtime's by " + rel + " of the largest");
   }
 
   @AfterAll
   static void table() {
     if (ROWS.isEmpty()) return;
-    System.out.println("| family | input | imports | max abs difference from ONNX Runtime / max abs logit | W8A8 integer compiler |");
+    System.out.println(
+        "| family | input | imports | max abs difference from ONNX Runtime / max abs logit | W8A8 integer compiler |");
     System.out.println("|---|---|---|---|---|");
     ROWS.values().forEach(System.out::println);
   }

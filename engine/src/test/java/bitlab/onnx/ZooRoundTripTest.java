@@ -26,16 +26,22 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 class ZooRoundTripTest {
   static final double TOLERANCE = 1e-4;
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @ParameterizedTest
   @ValueSource(strings = {"lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini"})
   void minisMatchOnnxRuntimeOnMnistAndComeBackEqual(String name) throws Exception {
-    // The trained weights once they ship in this build (Zoo.load reads them from /bitlab/zoo), random ones until then.
+    // The trained weights once they ship in this build (Zoo.load reads them from /bitlab/zoo),
+    // random ones until then.
     boolean trained = Zoo.class.getResource("/bitlab/zoo/" + name + ".params.gz") != null;
     Model m = trained ? Zoo.load(name) : Zoo.architecture(name, 28, 1.0, 7);
-    System.out.println(name + (trained ? ": trained weights" : ": random weights (seed 7), no trained weights in this build"));
-    INDArray x = Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 64)).dup();
+    System.out.println(name
+        + (trained
+            ? ": trained weights"
+            : ": random weights (seed 7), no trained weights in this build"));
+    INDArray x =
+        Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 64)).dup();
     roundTrip(m, x);
   }
 
@@ -53,15 +59,22 @@ class ZooRoundTripTest {
     INDArray expected = Checks.bitlab(m, x);
     INDArray ort = Checks.ort(bytes, x);
     double diff = Checks.maxAbsDiff(expected, ort);
-    System.out.printf("%s: %d images, max |bitlab - ONNX Runtime| = %.3g, max |logit| = %.3g, %,d bytes%n", m.name(), x.size(0), diff, expected.amaxNumber().doubleValue(), bytes.length);
-    // 1e-4 absolute for logits up to 100; beyond that, FP32 itself cannot resolve 1e-4 (its spacing at
-    // the 3,260 that random-weight ResNet-50 logits reach is 2.4e-4), so past 100 the bound grows with the logits (1e-6 relative).
+    System.out.printf(
+        "%s: %d images, max |bitlab - ONNX Runtime| = %.3g, max |logit| = %.3g, %,d bytes%n",
+        m.name(), x.size(0), diff, expected.amaxNumber().doubleValue(), bytes.length);
+    // 1e-4 absolute for logits up to 100; beyond that, FP32 itself cannot resolve 1e-4 (its spacing
+    // at
+    // the 3,260 that random-weight ResNet-50 logits reach is 2.4e-4), so past 100 the bound grows
+    // with the logits (1e-6 relative).
     double bound = TOLERANCE * Math.max(1, expected.amaxNumber().doubleValue() / 100);
-    assertTrue(diff <= bound, m.name() + ": bitlab and ONNX Runtime differ by " + diff + " (bound " + bound + ")");
+    assertTrue(
+        diff <= bound,
+        m.name() + ": bitlab and ONNX Runtime differ by " + diff + " (bound " + bound + ")");
     assertTrue(expected.amaxNumber().doubleValue() > 1e-3, "the outputs are not all zero");
 
     Model back = OnnxImport.read(file);
     Checks.assertSameModel(m, back);
-    for (Map.Entry<String, String> e : m.metadata().entrySet()) assertEquals(e.getValue(), back.metadata().get(e.getKey()), e.getKey());
+    for (Map.Entry<String, String> e : m.metadata().entrySet())
+      assertEquals(e.getValue(), back.metadata().get(e.getKey()), e.getKey());
   }
 }

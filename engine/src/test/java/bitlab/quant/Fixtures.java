@@ -22,10 +22,21 @@ final class Fixtures {
   static synchronized Model trainedCnn() {
     if (cnn == null) {
       Model init = Model.builder("digits-cnn", Shape.image(1, 8, 8))
-          .conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
-          .conv("c2", 8, 3, 1, 1, 1, false).batchNorm("bn2").add("add", "r1", "bn2").relu("r2")
-          .maxPool("pool", 2, 2).flatten("flat").linear("fc1", 32).relu("r3").linear("fc2", 10).build(3);
-      cnn = Trainer.train(init, digits(), TrainConfig.adam(4, 7).withLearningRate(1e-2)).model();
+          .conv("c1", 8, 3, 1, 1, 1, false)
+          .batchNorm("bn1")
+          .relu("r1")
+          .conv("c2", 8, 3, 1, 1, 1, false)
+          .batchNorm("bn2")
+          .add("add", "r1", "bn2")
+          .relu("r2")
+          .maxPool("pool", 2, 2)
+          .flatten("flat")
+          .linear("fc1", 32)
+          .relu("r3")
+          .linear("fc2", 10)
+          .build(3);
+      cnn = Trainer.train(init, digits(), TrainConfig.adam(4, 7).withLearningRate(1e-2))
+          .model();
     }
     return cnn;
   }

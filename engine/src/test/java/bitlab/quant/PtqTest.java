@@ -33,7 +33,9 @@ class PtqTest {
     INDArray x = digits.test().images();
     INDArray a = net.predict(x);
     INDArray b = folded.predict(x);
-    assertTrue(a.sub(b).amaxNumber().doubleValue() < 1e-4 * a.amaxNumber().doubleValue(), "max difference " + a.sub(b).amaxNumber());
+    assertTrue(
+        a.sub(b).amaxNumber().doubleValue() < 1e-4 * a.amaxNumber().doubleValue(),
+        "max difference " + a.sub(b).amaxNumber());
   }
 
   @Test
@@ -70,10 +72,18 @@ class PtqTest {
 
   @Test
   void lowBitsHurtAndClippingHelps() {
-    double w8 = Deployment.evaluate(Quantizer.ptq(net, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT), digits).accuracy();
-    // Every node output quantized at 3 bits (the residual branch too): where clipping has the most to save.
-    QuantizedModel mm = Quantizer.ptq(net, Policy.uniform(net, 3, 3), calib, PtqConfig.DEFAULT.withPlacement(Placement.OUTPUTS));
-    QuantizedModel mse = Quantizer.ptq(net, Policy.uniform(net, 3, 3), calib, PtqConfig.of(Calibration.MSE).withPlacement(Placement.OUTPUTS));
+    double w8 = Deployment.evaluate(
+            Quantizer.ptq(net, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT), digits)
+        .accuracy();
+    // Every node output quantized at 3 bits (the residual branch too): where clipping has the most
+    // to save.
+    QuantizedModel mm = Quantizer.ptq(
+        net, Policy.uniform(net, 3, 3), calib, PtqConfig.DEFAULT.withPlacement(Placement.OUTPUTS));
+    QuantizedModel mse = Quantizer.ptq(
+        net,
+        Policy.uniform(net, 3, 3),
+        calib,
+        PtqConfig.of(Calibration.MSE).withPlacement(Placement.OUTPUTS));
     double a = Deployment.evaluate(mm, digits).accuracy();
     double b = Deployment.evaluate(mse, digits).accuracy();
     assertTrue(a < w8, "W3A3 min-max " + a + " vs W8A8 " + w8);
@@ -92,34 +102,50 @@ class PtqTest {
 
   @Test
   void biasCorrectionIsMeasuredOnWhatTheIntegerProgramComputes() {
-    // Activations at 3 bits too: the clipped, rounded inputs shift the means as much as the weights do, and only a
-    // correction measured on the quantized model sees that. After it, the logits' mean over the correction images is
+    // Activations at 3 bits too: the clipped, rounded inputs shift the means as much as the weights
+    // do, and only a
+    // correction measured on the quantized model sees that. After it, the logits' mean over the
+    // correction images is
     // FP32's (the last layer is corrected with every earlier one already corrected).
     Samples images = calib.take(BiasCorrection.IMAGES);
     PtqConfig cfg = PtqConfig.DEFAULT.withPerChannel(false).withBiasCorrection(true);
     QuantizedModel corrected = Quantizer.ptq(net, Policy.uniform(net, 3, 3), images, cfg);
-    QuantizedModel plain = Quantizer.ptq(net, Policy.uniform(net, 3, 3), images, cfg.withBiasCorrection(false));
+    QuantizedModel plain =
+        Quantizer.ptq(net, Policy.uniform(net, 3, 3), images, cfg.withBiasCorrection(false));
     INDArray x = images.images();
     INDArray fp = BatchNormFolding.fold(net).predict(x).mean(0);
     double before = plain.predict(x).mean(0).sub(fp).amaxNumber().doubleValue();
     double after = corrected.predict(x).mean(0).sub(fp).amaxNumber().doubleValue();
-    assertTrue(after < 1e-3 * fp.amaxNumber().doubleValue() && after < before / 10, "logit mean shift " + before + " -> " + after);
-    INDArray sim = org.nd4j.linalg.factory.Nd4j.argMax(corrected.predict(x), 1), deployed = org.nd4j.linalg.factory.Nd4j.argMax(Deployment.integer(corrected).predict(x), 1);
+    assertTrue(
+        after < 1e-3 * fp.amaxNumber().doubleValue() && after < before / 10,
+        "logit mean shift " + before + " -> " + after);
+    INDArray sim = org.nd4j.linalg.factory.Nd4j.argMax(corrected.predict(x), 1),
+        deployed =
+            org.nd4j.linalg.factory.Nd4j.argMax(Deployment.integer(corrected).predict(x), 1);
     assertEquals(sim, deployed, "the corrected biases run bit-exact in the integer program");
   }
 
   @Test
   void biasCorrectionWithoutCalibrationImagesSaysWhatIsMissing() {
-    QuantException e = assertThrows(QuantException.class,
-        () -> Quantizer.dynamic(net, Policy.uniform(net, 4, 8), PtqConfig.DEFAULT.withBiasCorrection(true)));
-    assertEquals("Bias correction measures the quantized model on calibration images, and dynamic quantization has none; "
-        + "calibrate(data) for static PTQ, or drop biasCorrection().", e.getMessage());
+    QuantException e = assertThrows(
+        QuantException.class,
+        () -> Quantizer.dynamic(
+            net, Policy.uniform(net, 4, 8), PtqConfig.DEFAULT.withBiasCorrection(true)));
+    assertEquals(
+        "Bias correction measures the quantized model on calibration images, and dynamic quantization has none; "
+            + "calibrate(data) for static PTQ, or drop biasCorrection().",
+        e.getMessage());
   }
 
   @Test
   void biasCorrectionRemovesTheMeanShift() {
-    QuantizedModel plain = Quantizer.ptq(net, Policy.uniform(net, 3, 8), calib, PtqConfig.DEFAULT.withPerChannel(false));
-    QuantizedModel corrected = Quantizer.ptq(net, Policy.uniform(net, 3, 8), calib, PtqConfig.DEFAULT.withPerChannel(false).withBiasCorrection(true));
+    QuantizedModel plain = Quantizer.ptq(
+        net, Policy.uniform(net, 3, 8), calib, PtqConfig.DEFAULT.withPerChannel(false));
+    QuantizedModel corrected = Quantizer.ptq(
+        net,
+        Policy.uniform(net, 3, 8),
+        calib,
+        PtqConfig.DEFAULT.withPerChannel(false).withBiasCorrection(true));
     // The mean pre-activation of fc2 over the calibration data moves back towards FP32.
     INDArray x = calib.images();
     INDArray fp = BatchNormFolding.fold(net).predict(x).mean(0);
@@ -140,13 +166,30 @@ class PtqTest {
 
   @Test
   void badInputIsOneSentence() {
-    QuantException e = assertThrows(QuantException.class,
-        () -> Quantizer.ptq(net, Policy.uniform(bitlab.model.Zoo.architecture("lenet5", 28, 1, 0), 8, 8), calib, PtqConfig.DEFAULT));
-    assertTrue(e.getMessage().startsWith("The policy names layers 'conv1', 'conv2', 'fc1', 'fc3', not in model 'digits-cnn'")
-        || e.getMessage().startsWith("The policy names layers 'conv1', 'conv2', 'fc3', not in model 'digits-cnn'"), e.getMessage());
-    Model broken = net.withParams(java.util.Map.of("fc1.weight", net.param("fc1.weight").dup().putScalar(3, Float.NaN)));
-    e = assertThrows(QuantException.class, () -> Quantizer.ptq(broken, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT));
-    // oneDNN's ReLU maps NaN to 0, so the broken weight (not the activation after it) is what gets named.
-    assertEquals("Weight 'fc1.weight' has a NaN or infinite value at element 3; the model is broken.", e.getMessage());
+    QuantException e = assertThrows(
+        QuantException.class,
+        () -> Quantizer.ptq(
+            net,
+            Policy.uniform(bitlab.model.Zoo.architecture("lenet5", 28, 1, 0), 8, 8),
+            calib,
+            PtqConfig.DEFAULT));
+    assertTrue(
+        e.getMessage()
+                .startsWith(
+                    "The policy names layers 'conv1', 'conv2', 'fc1', 'fc3', not in model 'digits-cnn'")
+            || e.getMessage()
+                .startsWith(
+                    "The policy names layers 'conv1', 'conv2', 'fc3', not in model 'digits-cnn'"),
+        e.getMessage());
+    Model broken = net.withParams(
+        java.util.Map.of("fc1.weight", net.param("fc1.weight").dup().putScalar(3, Float.NaN)));
+    e = assertThrows(
+        QuantException.class,
+        () -> Quantizer.ptq(broken, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT));
+    // oneDNN's ReLU maps NaN to 0, so the broken weight (not the activation after it) is what gets
+    // named.
+    assertEquals(
+        "Weight 'fc1.weight' has a NaN or infinite value at element 3; the model is broken.",
+        e.getMessage());
   }
 }

@@ -20,9 +20,16 @@ class TrainerTest {
   /** A small CNN with BatchNorm and a residual add for the 8x8 digits. */
   static Model smallNet(long seed) {
     return Model.builder("tiny", Shape.image(1, 8, 8))
-        .conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
-        .conv("c2", 8, 3, 1, 1, 1, false).batchNorm("bn2").add("add", "r1", "bn2").relu("r2")
-        .flatten("flat").linear("fc", 10).build(seed);
+        .conv("c1", 8, 3, 1, 1, 1, false)
+        .batchNorm("bn1")
+        .relu("r1")
+        .conv("c2", 8, 3, 1, 1, 1, false)
+        .batchNorm("bn2")
+        .add("add", "r1", "bn2")
+        .relu("r2")
+        .flatten("flat")
+        .linear("fc", 10)
+        .build(seed);
   }
 
   @Test
@@ -32,15 +39,20 @@ class TrainerTest {
     double before = init.evaluate(digits).accuracy();
     TrainResult r = Trainer.train(init, digits, TrainConfig.adam(6, 7).withLearningRate(1e-2));
     assertTrue(r.finalAccuracy() > 0.85, "accuracy after training: " + r.finalAccuracy());
-    assertTrue(r.finalAccuracy() > before + 0.4, "before " + before + " after " + r.finalAccuracy());
+    assertTrue(
+        r.finalAccuracy() > before + 0.4, "before " + before + " after " + r.finalAccuracy());
     assertEquals(6, r.history().size());
     // Running statistics moved away from their initial 0 / 1.
     assertNotEquals(0.0, r.model().param("bn1.running_mean").sumNumber().doubleValue(), 1e-6);
     assertNotEquals(8.0, r.model().param("bn2.running_var").sumNumber().doubleValue(), 1e-3);
-    // Evaluation in inference mode uses them: the reported accuracies are reproducible from the model alone. Epochs are
+    // Evaluation in inference mode uses them: the reported accuracies are reproducible from the
+    // model alone. Epochs are
     // scored on the validation part; the test part only once, for the final model.
     assertEquals("validation", r.scoredOn());
-    assertEquals(r.finalAccuracy(), bitlab.model.Inference.evaluate(r.model(), digits.validation()).accuracy(), 1e-12);
+    assertEquals(
+        r.finalAccuracy(),
+        bitlab.model.Inference.evaluate(r.model(), digits.validation()).accuracy(),
+        1e-12);
     assertEquals(r.testAccuracy(), r.model().evaluate(digits).accuracy(), 1e-12);
   }
 
@@ -58,7 +70,9 @@ class TrainerTest {
     Dataset digits = Datasets.digits();
     Thread.currentThread().interrupt();
     try {
-      assertThrows(CancelledException.class, () -> Trainer.train(smallNet(1), digits, TrainConfig.adam(1, 1)));
+      assertThrows(
+          CancelledException.class,
+          () -> Trainer.train(smallNet(1), digits, TrainConfig.adam(1, 1)));
     } finally {
       Thread.interrupted();
       Work.setProgressSink(null);
@@ -71,8 +85,12 @@ class TrainerTest {
     Dataset digits = Datasets.digits();
     Model init = smallNet(1);
     TrainResult r = Trainer.train(init, digits, TrainConfig.sgd(3, 1).withLearningRate(1e12));
-    assertTrue(r.stopped() != null && r.stopped().matches("Training of tiny stopped at epoch 1, batch \\d+ of 18: the loss became (NaN|infinite); "
-        + "the model keeps the weights of before training\\. Lower the learning rate \\(it was 1\\.0E12\\) or check the data for extreme values\\."),
+    assertTrue(
+        r.stopped() != null
+            && r.stopped()
+                .matches(
+                    "Training of tiny stopped at epoch 1, batch \\d+ of 18: the loss became (NaN|infinite); "
+                        + "the model keeps the weights of before training\\. Lower the learning rate \\(it was 1\\.0E12\\) or check the data for extreme values\\."),
         String.valueOf(r.stopped()));
     assertEquals(init, r.model(), "the weights before the first epoch");
     assertTrue(r.history().isEmpty());
@@ -83,8 +101,10 @@ class TrainerTest {
   void anInterruptMidEpochStopsPromptly() throws Exception {
     Dataset mnist = Datasets.mnist();
     Model init = bitlab.model.Zoo.architecture("resnet-mini", 28, 1.0, 1);
-    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger batches =
+        new java.util.concurrent.atomic.AtomicInteger();
     Thread t = new Thread(() -> {
       Work.setProgressSink(line -> batches.incrementAndGet());
       try {
@@ -106,9 +126,15 @@ class TrainerTest {
 
   @Test
   void dataOfTheWrongShapeIsOneSentence() {
-    bitlab.data.DataException e = assertThrows(bitlab.data.DataException.class,
-        () -> Trainer.train(bitlab.model.Zoo.architecture("lenet5", 28, 1, 0), Datasets.digits(), TrainConfig.adam(1, 1)));
-    assertEquals("Model 'lenet5' takes 28x28 images but data set digits has 8x8 ones; read the images at the model's size "
-        + "(images(dir, 28, 28) resizes a folder) or use a model built for 8x8 inputs.", e.getMessage());
+    bitlab.data.DataException e = assertThrows(
+        bitlab.data.DataException.class,
+        () -> Trainer.train(
+            bitlab.model.Zoo.architecture("lenet5", 28, 1, 0),
+            Datasets.digits(),
+            TrainConfig.adam(1, 1)));
+    assertEquals(
+        "Model 'lenet5' takes 28x28 images but data set digits has 8x8 ones; read the images at the model's size "
+            + "(images(dir, 28, 28) resizes a folder) or use a model built for 8x8 inputs.",
+        e.getMessage());
   }
 }

@@ -32,17 +32,25 @@ public final class TextFile {
    * The file's text. {@code what} names it in sentences ("the ILP file"); {@code missing} is the
    * sentence for a file that does not exist; {@code error} makes the caller's exception.
    */
-  public static String read(Path path, String what, String missing, Function<String, ? extends RuntimeException> error) {
+  public static String read(
+      Path path, String what, String missing, Function<String, ? extends RuntimeException> error) {
     byte[] bytes;
     try {
       if (Files.isDirectory(path)) {
-        throw error.apply(capital(what) + " '" + path + "' is a folder, not a file; give the path of the file itself.");
+        throw error.apply(capital(what) + " '" + path
+            + "' is a folder, not a file; give the path of the file itself.");
       }
       if (!Files.exists(path)) throw error.apply(missing);
       long size = Files.size(path);
       if (size > MAX_BYTES) {
-        throw error.apply(String.format(Locale.ROOT, "%s '%s' is %,d MB, too big to be %s (bitlab reads up to %d MB); is it the right file?",
-            capital(what), path, size >> 20, what, MAX_BYTES >> 20));
+        throw error.apply(String.format(
+            Locale.ROOT,
+            "%s '%s' is %,d MB, too big to be %s (bitlab reads up to %d MB); is it the right file?",
+            capital(what),
+            path,
+            size >> 20,
+            what,
+            MAX_BYTES >> 20));
       }
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
@@ -56,24 +64,35 @@ public final class TextFile {
   }
 
   /** The path of a string a user typed, or the caller's exception if no file system could hold it. */
-  public static Path path(String text, String what, Function<String, ? extends RuntimeException> error) {
+  public static Path path(
+      String text, String what, Function<String, ? extends RuntimeException> error) {
     try {
       return Path.of(text);
     } catch (InvalidPathException e) {
-      throw error.apply("'" + text + "' cannot be the path of " + what + ": " + e.getReason() + ".");
+      throw error.apply(
+          "'" + text + "' cannot be the path of " + what + ": " + e.getReason() + ".");
     }
   }
 
-  private static String decode(byte[] bytes, Path path, String what, Function<String, ? extends RuntimeException> error) {
-    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+  private static String decode(
+      byte[] bytes, Path path, String what, Function<String, ? extends RuntimeException> error) {
+    CharsetDecoder d = StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length);
     CoderResult r = d.decode(in, out, true);
     if (r.isError()) {
       int at = in.position();
-      throw error.apply(String.format(Locale.ROOT, "%s '%s' is not UTF-8 text (byte 0x%02X at offset %d); is it the right file? "
-          + "Save it as UTF-8.", capital(what), path, bytes[at] & 0xff, at));
+      throw error.apply(String.format(
+          Locale.ROOT,
+          "%s '%s' is not UTF-8 text (byte 0x%02X at offset %d); is it the right file? "
+              + "Save it as UTF-8.",
+          capital(what),
+          path,
+          bytes[at] & 0xff,
+          at));
     }
     try {
       d.flush(out);

@@ -6,8 +6,8 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -48,7 +48,9 @@ public final class WholeFile {
    */
   public static Path write(Path path, Content content) throws IOException {
     Path target = target(path.toAbsolutePath());
-    if (Files.isDirectory(target)) throw new FileSystemException(path.toString(), null, "it is a folder; give the name of a file to write");
+    if (Files.isDirectory(target))
+      throw new FileSystemException(
+          path.toString(), null, "it is a folder; give the name of a file to write");
     Path dir = target.getParent();
     Path tmp;
     try {
@@ -60,18 +62,23 @@ public final class WholeFile {
     }
     try {
       if (Files.exists(target)) {
-        PosixFileAttributeView from = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+        PosixFileAttributeView from =
+            Files.getFileAttributeView(target, PosixFileAttributeView.class);
         PosixFileAttributeView to = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
         if (from != null && to != null) to.setPermissions(from.readAttributes().permissions());
       }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        // The writer may close what it was given (to finish a compressed stream); the channel stays open for the sync.
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        // The writer may close what it was given (to finish a compressed stream); the channel stays
+        // open for the sync.
         OutputStream out = new FilterOutputStream(Channels.newOutputStream(ch)) {
-          @Override public void write(byte[] b, int off, int len) throws IOException {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
             this.out.write(b, off, len);
           }
 
-          @Override public void close() throws IOException {
+          @Override
+          public void close() throws IOException {
             flush();
           }
         };
@@ -80,7 +87,8 @@ public final class WholeFile {
         ch.force(true); // on disk before the rename makes it the file
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -96,10 +104,13 @@ public final class WholeFile {
    */
   public static void checkWritable(Path path) throws IOException {
     Path target = target(path.toAbsolutePath());
-    if (Files.isDirectory(target)) throw new FileSystemException(path.toString(), null, "it is a folder; give the name of a file to write");
+    if (Files.isDirectory(target))
+      throw new FileSystemException(
+          path.toString(), null, "it is a folder; give the name of a file to write");
     Path dir = target.getParent();
     if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString());
-    if (!Files.isWritable(dir)) throw new AccessDeniedException(dir.toString(), null, "cannot write in this folder");
+    if (!Files.isWritable(dir))
+      throw new AccessDeniedException(dir.toString(), null, "cannot write in this folder");
   }
 
   /** The file a path names: the end of a chain of links (which may not exist yet), or the path itself. */
@@ -115,7 +126,8 @@ public final class WholeFile {
   /** A new empty hidden file beside the target, created as any new file is (so with the umask's permissions). */
   private static Path fresh(Path dir, String name) throws IOException {
     for (int i = 0; ; i++) {
-      Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+      Path tmp = dir.resolve("." + name + "."
+          + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
       try {
         return Files.createFile(tmp);
       } catch (FileAlreadyExistsException e) {

@@ -70,6 +70,7 @@ public record Bits(int weights, int activations) {
   }
 
   private static String message(String what, int bits) {
-    return what + " width of " + bits + " bits is not supported; use 1..8, or 16/32 for unquantized.";
+    return what + " width of " + bits
+        + " bits is not supported; use 1..8, or 16/32 for unquantized.";
   }
 }

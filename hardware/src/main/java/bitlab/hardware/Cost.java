@@ -11,8 +11,9 @@ public record Cost(double seconds, double joules) {
 
   public Cost {
     if (!(seconds >= 0) || !(joules >= 0)) {
-      throw new IllegalArgumentException("A cost needs non-negative, finite latency and energy, got "
-          + seconds + " s and " + joules + " J.");
+      throw new IllegalArgumentException(
+          "A cost needs non-negative, finite latency and energy, got " + seconds + " s and "
+              + joules + " J.");
     }
   }
 

@@ -27,7 +27,9 @@ public final class CostTable {
         for (int sa = 0; sa < Bits.SLOTS; sa++) {
           int cell = i * CELLS + sw * Bits.SLOTS + sa;
           try {
-            Cost c = target.layer(i, layers.get(i), new Bits(Bits.width(sw), Bits.width(sa))).cost();
+            Cost c = target
+                .layer(i, layers.get(i), new Bits(Bits.width(sw), Bits.width(sa)))
+                .cost();
             latency[cell] = c.seconds();
             energy[cell] = c.joules();
           } catch (LutTableException missing) {
@@ -98,14 +100,16 @@ public final class CostTable {
 
   private double read(double[] values, int layer, int w, int a) {
     double v = values[layer * CELLS + Bits.slot(w) * Bits.SLOTS + Bits.slot(a)];
-    if (Double.isNaN(v)) target.layer(layer, layers.get(layer), new Bits(w, a)); // throws the table's sentence
+    if (Double.isNaN(v))
+      target.layer(layer, layers.get(layer), new Bits(w, a)); // throws the table's sentence
     return v;
   }
 
   private void check(int[] w, int[] a) {
     if (w.length != layers.size() || a.length != layers.size()) {
       throw new PolicyException("The policy has " + w.length + " weight and " + a.length
-          + " activation widths but the model has " + layers.size() + " quantizable layers; give one per layer.");
+          + " activation widths but the model has " + layers.size()
+          + " quantizable layers; give one per layer.");
     }
   }
 }

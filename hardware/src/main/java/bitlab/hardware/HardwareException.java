@@ -8,8 +8,12 @@ import bitlab.BitlabException;
  * notebook can show the sentence instead of a stack trace.
  */
 public abstract sealed class HardwareException extends BitlabException
-    permits TargetSyntaxException, UnknownKindException, TargetParameterException, LutTableException,
-        UnknownTargetException, PolicyException {
+    permits TargetSyntaxException,
+        UnknownKindException,
+        TargetParameterException,
+        LutTableException,
+        UnknownTargetException,
+        PolicyException {
 
   protected HardwareException(String message, Throwable cause) {
     super(message, cause);

@@ -6,8 +6,15 @@ package bitlab.hardware;
  * cost (a model that overlaps the two takes the larger). A table-driven target knows neither
  * time nor traffic: those are NaN and the bound is UNKNOWN.
  */
-public record LayerCost(int index, String layer, Bits bits, double macs, double dramBytes,
-    double computeSeconds, double memorySeconds, Cost cost) {
+public record LayerCost(
+    int index,
+    String layer,
+    Bits bits,
+    double macs,
+    double dramBytes,
+    double computeSeconds,
+    double memorySeconds,
+    Cost cost) {
 
   public static LayerCost measured(int index, String layer, Bits bits, double macs, Cost cost) {
     return new LayerCost(index, layer, bits, macs, Double.NaN, Double.NaN, Double.NaN, cost);

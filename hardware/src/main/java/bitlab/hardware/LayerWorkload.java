@@ -22,19 +22,33 @@ public record LayerWorkload(
     int outW) {
 
   /** The layer families a cost model distinguishes. */
-  public enum Kind { CONV, LINEAR }
+  public enum Kind {
+    CONV,
+    LINEAR
+  }
 
   public LayerWorkload {
-    if (name == null || name.isBlank()) throw new IllegalArgumentException("A layer workload needs a name.");
+    if (name == null || name.isBlank())
+      throw new IllegalArgumentException("A layer workload needs a name.");
     if (kind == null) throw new IllegalArgumentException("Layer '" + name + "' has no kind.");
-    if (inChannels <= 0 || outChannels <= 0 || kernelH <= 0 || kernelW <= 0 || stride <= 0 || groups <= 0
-        || inH <= 0 || inW <= 0 || outH <= 0 || outW <= 0) {
-      throw new IllegalArgumentException("Layer '" + name + "' has a non-positive shape: " + describe(
-          inChannels, outChannels, kernelH, kernelW, stride, groups, inH, inW, outH, outW));
+    if (inChannels <= 0
+        || outChannels <= 0
+        || kernelH <= 0
+        || kernelW <= 0
+        || stride <= 0
+        || groups <= 0
+        || inH <= 0
+        || inW <= 0
+        || outH <= 0
+        || outW <= 0) {
+      throw new IllegalArgumentException("Layer '" + name + "' has a non-positive shape: "
+          + describe(
+              inChannels, outChannels, kernelH, kernelW, stride, groups, inH, inW, outH, outW));
     }
     if (inChannels % groups != 0 || outChannels % groups != 0) {
-      throw new IllegalArgumentException("Layer '" + name + "': " + groups + " groups do not divide "
-          + inChannels + " input and " + outChannels + " output channels.");
+      throw new IllegalArgumentException(
+          "Layer '" + name + "': " + groups + " groups do not divide " + inChannels + " input and "
+              + outChannels + " output channels.");
     }
   }
 
@@ -81,9 +95,9 @@ public record LayerWorkload(
     return (long) outH * outW;
   }
 
-
   private static String describe(int... v) {
-    return String.format("in=%d out=%d kernel=%dx%d stride=%d groups=%d input=%dx%d output=%dx%d",
+    return String.format(
+        "in=%d out=%d kernel=%dx%d stride=%d groups=%d input=%dx%d output=%dx%d",
         v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
   }
 }

@@ -7,7 +7,8 @@ package bitlab.hardware;
 public record Parameter(String key, String value, double number, String unit, String source) {
 
   public Parameter {
-    if (key == null || key.isBlank()) throw new IllegalArgumentException("A parameter needs a key.");
+    if (key == null || key.isBlank())
+      throw new IllegalArgumentException("A parameter needs a key.");
     unit = unit == null ? "" : unit;
     source = source == null ? "" : source;
   }

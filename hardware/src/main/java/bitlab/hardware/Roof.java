@@ -10,8 +10,8 @@ public record Roof(double macsPerSecond, double bytesPerSecond) {
 
   public Roof {
     if (!(macsPerSecond > 0) || !(bytesPerSecond > 0)) {
-      throw new IllegalArgumentException("A roof needs positive rates, got " + macsPerSecond + " MAC/s and "
-          + bytesPerSecond + " B/s.");
+      throw new IllegalArgumentException("A roof needs positive rates, got " + macsPerSecond
+          + " MAC/s and " + bytesPerSecond + " B/s.");
     }
   }
 

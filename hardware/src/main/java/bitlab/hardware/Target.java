@@ -10,12 +10,19 @@ import java.util.List;
  *
  * @param origin where the target was read from (catalogue, a file, or "inline"), for messages
  */
-public record Target(String name, String description, CostModel model, List<Parameter> parameters,
-    String calibration, String origin) {
+public record Target(
+    String name,
+    String description,
+    CostModel model,
+    List<Parameter> parameters,
+    String calibration,
+    String origin) {
 
   public Target {
-    if (name == null || name.isBlank()) throw new IllegalArgumentException("A target needs a name.");
-    if (model == null) throw new IllegalArgumentException("Target '" + name + "' has no cost model.");
+    if (name == null || name.isBlank())
+      throw new IllegalArgumentException("A target needs a name.");
+    if (model == null)
+      throw new IllegalArgumentException("Target '" + name + "' has no cost model.");
     parameters = List.copyOf(parameters);
     description = description == null ? "" : description;
     calibration = calibration == null ? "" : calibration;
@@ -57,11 +64,13 @@ public record Target(String name, String description, CostModel model, List<Para
   public ModelCost cost(List<LayerWorkload> layers, List<Bits> policy, List<TensorWidths> widths) {
     checkPolicy(layers, policy);
     if (widths.size() != layers.size()) {
-      throw new PolicyException("The tensor widths cover " + widths.size() + " layers but the model has " + layers.size() + ".");
+      throw new PolicyException("The tensor widths cover " + widths.size()
+          + " layers but the model has " + layers.size() + ".");
     }
     model.checkLayers(layers);
     List<LayerCost> out = new ArrayList<>(layers.size());
-    for (int i = 0; i < layers.size(); i++) out.add(model.price(i, layers.get(i), policy.get(i), widths.get(i)));
+    for (int i = 0; i < layers.size(); i++)
+      out.add(model.price(i, layers.get(i), policy.get(i), widths.get(i)));
     return ModelCost.of(name, out);
   }
 
@@ -89,7 +98,8 @@ public record Target(String name, String description, CostModel model, List<Para
     }
     for (int i = 0; i < policy.size(); i++) {
       if (policy.get(i) == null) {
-        throw new PolicyException("The policy has no bit pair for layer " + i + " ('" + layers.get(i).name() + "').");
+        throw new PolicyException(
+            "The policy has no bit pair for layer " + i + " ('" + layers.get(i).name() + "').");
       }
     }
   }

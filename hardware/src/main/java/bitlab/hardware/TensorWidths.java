@@ -16,8 +16,9 @@ public record TensorWidths(int input, int output, long addendElements, int adden
 
   public TensorWidths {
     if (input < 1 || output < 1 || addendElements < 0 || (addendElements > 0 && addend < 1)) {
-      throw new IllegalArgumentException("Tensor widths need positive bits and a non-negative addend, got input " + input
-          + ", output " + output + ", addend " + addendElements + " x " + addend + " bits.");
+      throw new IllegalArgumentException(
+          "Tensor widths need positive bits and a non-negative addend, got input " + input
+              + ", output " + output + ", addend " + addendElements + " x " + addend + " bits.");
     }
   }
 

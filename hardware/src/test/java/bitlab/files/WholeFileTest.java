@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A file is written whole or not at all, keeps its mode, and a link stays a link. */
 class WholeFileTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   List<String> names() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
@@ -27,10 +28,12 @@ class WholeFileTest {
   void aWriterThatFailsHalfWayLeavesTheOldFileAndNoTemporaryFile() throws Exception {
     Path p = dir.resolve("policy.json");
     Files.writeString(p, "old");
-    IOException e = assertThrows(IOException.class, () -> WholeFile.write(p, out -> {
-      out.write("half of the new".getBytes());
-      throw new IOException("disk full");
-    }));
+    IOException e = assertThrows(
+        IOException.class,
+        () -> WholeFile.write(p, out -> {
+          out.write("half of the new".getBytes());
+          throw new IOException("disk full");
+        }));
     assertEquals("disk full", e.getMessage());
     assertEquals("old", Files.readString(p));
     assertEquals(List.of("policy.json"), names());
@@ -44,7 +47,8 @@ class WholeFileTest {
     WholeFile.write(p, "new");
     assertEquals("new", Files.readString(p));
     assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
-    // A new file gets what Files.createFile gives any new file here (the umask), not a temporary file's rw-------.
+    // A new file gets what Files.createFile gives any new file here (the umask), not a temporary
+    // file's rw-------.
     Path probe = Files.createFile(dir.resolve("probe"));
     Path fresh = dir.resolve("fresh.json");
     WholeFile.write(fresh, "x");
@@ -71,17 +75,26 @@ class WholeFileTest {
 
   @Test
   void aFolderOrAMissingFolderIsNamedNotTheTemporaryFile() throws Exception {
-    java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class, () -> WholeFile.write(dir, "x"));
+    java.nio.file.FileSystemException e =
+        assertThrows(java.nio.file.FileSystemException.class, () -> WholeFile.write(dir, "x"));
     assertEquals(dir.toString(), e.getFile());
     assertEquals("it is a folder; give the name of a file to write", e.getReason());
     Path missing = dir.resolve("no/such/folder");
-    e = assertThrows(java.nio.file.NoSuchFileException.class, () -> WholeFile.write(missing.resolve("p.json"), "x"));
+    e = assertThrows(
+        java.nio.file.NoSuchFileException.class,
+        () -> WholeFile.write(missing.resolve("p.json"), "x"));
     assertEquals(missing.toString(), e.getFile());
     // checkWritable names the same mistakes before any work, and passes a file that can be written.
-    assertEquals("it is a folder; give the name of a file to write",
-        assertThrows(java.nio.file.FileSystemException.class, () -> WholeFile.checkWritable(dir)).getReason());
-    assertEquals(missing.toString(),
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> WholeFile.checkWritable(missing.resolve("p.json"))).getFile());
+    assertEquals(
+        "it is a folder; give the name of a file to write",
+        assertThrows(java.nio.file.FileSystemException.class, () -> WholeFile.checkWritable(dir))
+            .getReason());
+    assertEquals(
+        missing.toString(),
+        assertThrows(
+                java.nio.file.NoSuchFileException.class,
+                () -> WholeFile.checkWritable(missing.resolve("p.json")))
+            .getFile());
     WholeFile.checkWritable(dir.resolve("new.json"));
     assertEquals(List.of(), names());
   }

@@ -25,11 +25,14 @@ class CatalogueTest {
   void builtInCatalogueListsExactlyTheFilesInTargets() throws IOException {
     Set<String> files;
     try (Stream<Path> s = Files.list(Path.of("targets"))) {
-      files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-          .map(n -> n.substring(0, n.length() - 5)).collect(Collectors.toCollection(TreeSet::new));
+      files = s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yaml"))
+          .map(n -> n.substring(0, n.length() - 5))
+          .collect(Collectors.toCollection(TreeSet::new));
     }
     assertEquals(files, new TreeSet<>(Catalogue.builtIn().names()));
-    assertTrue(files.containsAll(List.of("bismo-edge", "bismo-cloud", "bitfusion", "roofline-cpu", "roofline-gpu")));
+    assertTrue(files.containsAll(
+        List.of("bismo-edge", "bismo-cloud", "bitfusion", "roofline-cpu", "roofline-gpu")));
   }
 
   @Test
@@ -59,8 +62,12 @@ class CatalogueTest {
 
   @Test
   void unknownNameListsTheKnownOnes() {
-    UnknownTargetException e = assertThrows(UnknownTargetException.class, () -> Catalogue.builtIn().target("bismo-edg"));
-    assertTrue(e.getMessage().contains("'bismo-edg'") && e.getMessage().contains("bismo-edge, bismo-cloud"), e.getMessage());
+    UnknownTargetException e =
+        assertThrows(UnknownTargetException.class, () -> Catalogue.builtIn().target("bismo-edg"));
+    assertTrue(
+        e.getMessage().contains("'bismo-edg'")
+            && e.getMessage().contains("bismo-edge, bismo-cloud"),
+        e.getMessage());
   }
 
   @Test
@@ -74,16 +81,20 @@ class CatalogueTest {
           powerWatts: 1
           dramPjPerBit: 10
         """);
-    Files.writeString(dir.resolve("bismo-edge.yaml"), Files.readString(Path.of("targets/bismo-edge.yaml"))
-        .replace("value: 200e6", "value: 100e6"));
+    Files.writeString(
+        dir.resolve("bismo-edge.yaml"),
+        Files.readString(Path.of("targets/bismo-edge.yaml"))
+            .replace("value: 200e6", "value: 100e6"));
     Catalogue c = Catalogue.builtIn().withDirectory(dir);
     assertTrue(c.names().contains("my-npu"));
     assertEquals("roofline", c.target("my-npu").kind());
     List<LayerWorkload> mb = Zoo.mobilenetV1(224);
     double ours = c.target("bismo-edge").cost(mb, Bits.W8A8).total().seconds();
-    double builtIn = Catalogue.builtIn().target("bismo-edge").cost(mb, Bits.W8A8).total().seconds();
+    double builtIn =
+        Catalogue.builtIn().target("bismo-edge").cost(mb, Bits.W8A8).total().seconds();
     assertTrue(ours > 1.8 * builtIn, "half the clock must nearly double a compute-bound model");
-    assertThrows(TargetSyntaxException.class, () -> Catalogue.builtIn().withDirectory(dir.resolve("nope")));
+    assertThrows(
+        TargetSyntaxException.class, () -> Catalogue.builtIn().withDirectory(dir.resolve("nope")));
   }
 
   @Test

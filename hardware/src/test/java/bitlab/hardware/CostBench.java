@@ -34,22 +34,31 @@ public final class CostBench {
       }
       lists.add(list);
     }
-    System.out.printf("100-layer policy evaluation (budget 50 us); %d distinct random policies cycled%n", policies);
-    System.out.printf("%-13s %12s %14s %14s %16s %12s%n", "target", "table build", "table int[]",
-        "table List", "direct (no table)", "int[]/budget");
+    System.out.printf(
+        "100-layer policy evaluation (budget 50 us); %d distinct random policies cycled%n",
+        policies);
+    System.out.printf(
+        "%-13s %12s %14s %14s %16s %12s%n",
+        "target", "table build", "table int[]", "table List", "direct (no table)", "int[]/budget");
     for (Target t : Catalogue.builtIn().targets()) {
       long t0 = System.nanoTime();
       CostTable table = null;
       for (int k = 0; k < 5; k++) table = t.table(model);
       double build = (System.nanoTime() - t0) / 5.0;
       CostTable tab = table;
-      double arrays = time(200_000, k -> tab.latency(w[k % policies], a[k % policies]) + tab.energy(w[k % policies], a[k % policies]));
+      double arrays = time(
+          200_000,
+          k -> tab.latency(w[k % policies], a[k % policies])
+              + tab.energy(w[k % policies], a[k % policies]));
       double viaList = time(100_000, k -> tab.total(lists.get(k % policies)).seconds());
-      double direct = time(2_000, k -> t.cost(model, lists.get(k % policies)).total().seconds());
-      System.out.printf("%-13s %9.0f us %11.0f ns %11.0f ns %13.0f ns %11.4f%n", t.name(), build / 1e3, arrays, viaList,
-          direct, arrays / 50_000);
+      double direct =
+          time(2_000, k -> t.cost(model, lists.get(k % policies)).total().seconds());
+      System.out.printf(
+          "%-13s %9.0f us %11.0f ns %11.0f ns %13.0f ns %11.4f%n",
+          t.name(), build / 1e3, arrays, viaList, direct, arrays / 50_000);
     }
-    System.out.println("(table int[] = latency + energy totals from a CostTable; direct = Target.cost, every layer priced anew)");
+    System.out.println(
+        "(table int[] = latency + energy totals from a CostTable; direct = Target.cost, every layer priced anew)");
   }
 
   interface Op {

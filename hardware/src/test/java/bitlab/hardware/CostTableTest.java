@@ -29,7 +29,8 @@ class CostTableTest {
         Cost direct = t.cost(layers, policy).total();
         assertEquals(direct.seconds(), table.latency(w, a), 1e-12 * direct.seconds(), t.name());
         assertEquals(direct.joules(), table.energy(w, a), 1e-12 * direct.joules(), t.name());
-        assertEquals(direct.seconds(), table.total(policy).seconds(), 1e-12 * direct.seconds(), t.name());
+        assertEquals(
+            direct.seconds(), table.total(policy).seconds(), 1e-12 * direct.seconds(), t.name());
       }
     }
   }

@@ -28,12 +28,20 @@ class HaqConverterTest {
 
   /** A C-ordered little-endian int64 .npy, format 1.0, with a header padded to 64 bytes as numpy writes it. */
   static void writeNpy(Path file, int[] shape, long[] values) throws IOException {
-    String dims = shape.length == 1 ? shape[0] + "," : String.join(", ", java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList());
-    StringBuilder h = new StringBuilder("{'descr': '<i8', 'fortran_order': False, 'shape': (" + dims + "), }");
+    String dims = shape.length == 1
+        ? shape[0] + ","
+        : String.join(
+            ", ", java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList());
+    StringBuilder h =
+        new StringBuilder("{'descr': '<i8', 'fortran_order': False, 'shape': (" + dims + "), }");
     while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
     h.append('\n');
-    ByteBuffer b = ByteBuffer.allocate(10 + h.length() + 8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+    ByteBuffer b =
+        ByteBuffer.allocate(10 + h.length() + 8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93)
+        .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+        .put((byte) 1)
+        .put((byte) 0);
     b.putShort((short) h.length()).put(h.toString().getBytes(StandardCharsets.US_ASCII));
     for (long v : values) b.putLong(v);
     Files.write(file, b.array());
@@ -42,8 +50,15 @@ class HaqConverterTest {
   static Process run(Path npy, Path out) throws IOException, InterruptedException {
     Process p;
     try {
-      p = new ProcessBuilder("python3", "tools/haq_lut_to_csv.py", npy.toString(), out.toString(), "--name", "haq-test")
-          .redirectErrorStream(true).start();
+      p = new ProcessBuilder(
+              "python3",
+              "tools/haq_lut_to_csv.py",
+              npy.toString(),
+              out.toString(),
+              "--name",
+              "haq-test")
+          .redirectErrorStream(true)
+          .start();
     } catch (IOException e) {
       Assumptions.abort("python3 is not on the PATH: " + e.getMessage());
       throw e;
@@ -78,7 +93,8 @@ class HaqConverterTest {
     assertEquals(16, t.batch());
     List<LayerWorkload> four = Zoo.resnet18(224).subList(0, layers);
     assertEquals(total8 * 1e-9, t.cost(four, Bits.W8A8).total().seconds(), 1e-15);
-    assertEquals(value(2, 3, 5) * 1e-9, t.layer(2, four.get(2), Bits.of(3, 5)).cost().seconds(), 1e-18);
+    assertEquals(
+        value(2, 3, 5) * 1e-9, t.layer(2, four.get(2), Bits.of(3, 5)).cost().seconds(), 1e-18);
     List<Bits> policy = new java.util.ArrayList<>(Collections.nCopies(layers, Bits.W2A2));
     policy.set(1, Bits.of(7, 1));
     double want = (value(0, 2, 2) + value(1, 7, 1) + value(2, 2, 2) + value(3, 2, 2)) * 1e-9;

@@ -26,9 +26,13 @@ class LutTest {
     Target edge = Catalogue.builtIn().target("bismo-edge");
     List<LayerWorkload> layers = Zoo.mobilenetV1(224);
     StringBuilder csv = new StringBuilder();
-    LutTable.write(csv, "bismo-edge, MobileNet-V1 224\nns and uJ", layers.stream().map(LayerWorkload::name).toList(),
+    LutTable.write(
+        csv,
+        "bismo-edge, MobileNet-V1 224\nns and uJ",
+        layers.stream().map(LayerWorkload::name).toList(),
         (i, b) -> edge.layer(i, layers.get(i), b).cost().seconds() * 1e9,
-        (i, b) -> edge.layer(i, layers.get(i), b).cost().joules() * 1e6, true);
+        (i, b) -> edge.layer(i, layers.get(i), b).cost().joules() * 1e6,
+        true);
     Files.writeString(dir.resolve("edge-mbv1.csv"), csv.toString());
     Files.writeString(dir.resolve("edge-lut.yaml"), """
         description: bismo-edge as a table
@@ -43,7 +47,8 @@ class LutTest {
     Random r = new Random(3);
     for (int trial = 0; trial < 50; trial++) {
       List<Bits> policy = new ArrayList<>();
-      for (int i = 0; i < layers.size(); i++) policy.add(Bits.of(1 + r.nextInt(8), 1 + r.nextInt(8)));
+      for (int i = 0; i < layers.size(); i++)
+        policy.add(Bits.of(1 + r.nextInt(8), 1 + r.nextInt(8)));
       if (trial == 0) policy.set(0, Bits.of(8, 32));
       Cost want = edge.cost(layers, policy).total();
       ModelCost got = lut.cost(layers, policy);

@@ -7,7 +7,8 @@ import java.util.List;
  * versus every pointwise (1x1) layer of a model, from a base pair: the quantity behind HAQ's
  * edge-versus-cloud finding.
  */
-record Specialisation(double depthwiseSeconds, double pointwiseSeconds, int depthwiseLayers, int pointwiseLayers) {
+record Specialisation(
+    double depthwiseSeconds, double pointwiseSeconds, int depthwiseLayers, int pointwiseLayers) {
 
   static Specialisation of(Target t, List<LayerWorkload> layers, Bits base) {
     return of(t, layers, base, base.withActivations(base.activations() - 1));
@@ -24,7 +25,8 @@ record Specialisation(double depthwiseSeconds, double pointwiseSeconds, int dept
     int np = 0;
     for (int i = 0; i < layers.size(); i++) {
       LayerWorkload l = layers.get(i);
-      double saved = t.layer(i, l, base).cost().seconds() - t.layer(i, l, fewer).cost().seconds();
+      double saved =
+          t.layer(i, l, base).cost().seconds() - t.layer(i, l, fewer).cost().seconds();
       if (l.depthwise()) {
         dw += saved;
         nd++;

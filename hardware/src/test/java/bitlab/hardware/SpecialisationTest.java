@@ -42,10 +42,14 @@ class SpecialisationTest {
 
   @Test
   void cloudDoesNotReproduceHaqsPointwiseFinding() {
-    Specialisation edge = Specialisation.of(Catalogue.builtIn().target("bismo-edge"), MB, Bits.W8A8);
-    Specialisation cloud = Specialisation.of(Catalogue.builtIn().target("bismo-cloud"), MB, Bits.W8A8);
+    Specialisation edge =
+        Specialisation.of(Catalogue.builtIn().target("bismo-edge"), MB, Bits.W8A8);
+    Specialisation cloud =
+        Specialisation.of(Catalogue.builtIn().target("bismo-cloud"), MB, Bits.W8A8);
     assertTrue(cloud.depthwiseSeconds() > cloud.pointwiseSeconds(), "cloud: " + cloud);
-    assertTrue(cloud.ratio() > edge.ratio(), "the bigger array pads depthwise worse: " + cloud.ratio() + " vs " + edge.ratio());
+    assertTrue(
+        cloud.ratio() > edge.ratio(),
+        "the bigger array pads depthwise worse: " + cloud.ratio() + " vs " + edge.ratio());
   }
 
   @Test
@@ -53,7 +57,8 @@ class SpecialisationTest {
     for (String name : List.of("bismo-edge", "bismo-cloud")) {
       ModelCost c = Catalogue.builtIn().target(name).cost(MB, Bits.W8A8);
       for (int i = 0; i < MB.size() - 1; i++) {
-        assertEquals(Bound.COMPUTE, c.layers().get(i).bound(), name + " " + MB.get(i).name());
+        assertEquals(
+            Bound.COMPUTE, c.layers().get(i).bound(), name + " " + MB.get(i).name());
       }
     }
   }

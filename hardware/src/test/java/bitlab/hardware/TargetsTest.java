@@ -23,7 +23,8 @@ class TargetsTest {
       assertEquals(t.calibration(), back.calibration());
       assertEquals(t.parameters(), back.parameters());
       assertEquals(t.model(), back.model(), t.name());
-      assertEquals(t.cost(rn, Bits.of(3, 6)).total(), back.cost(rn, Bits.of(3, 6)).total());
+      assertEquals(
+          t.cost(rn, Bits.of(3, 6)).total(), back.cost(rn, Bits.of(3, 6)).total());
     }
   }
 
@@ -36,10 +37,12 @@ class TargetsTest {
     assertEquals("varied from bismo-edge", slow.parameter("clockHz").source());
     assertEquals(edge.parameter("dm"), slow.parameter("dm"));
     List<LayerWorkload> mb = Zoo.mobilenetV1(224);
-    double ratio = slow.cost(mb, Bits.W8A8).total().seconds() / edge.cost(mb, Bits.W8A8).total().seconds();
+    double ratio = slow.cost(mb, Bits.W8A8).total().seconds()
+        / edge.cost(mb, Bits.W8A8).total().seconds();
     assertEquals(2.0, ratio, 0.02, "a compute-bound model at half the clock");
     assertThrows(TargetParameterException.class, () -> Targets.vary(edge, "clockHz", "-1"));
-    TargetParameterException e = assertThrows(TargetParameterException.class, () -> Targets.vary(edge, "clock", "1"));
+    TargetParameterException e =
+        assertThrows(TargetParameterException.class, () -> Targets.vary(edge, "clock", "1"));
     assertTrue(e.getMessage().contains("clockHz, dramBytesPerSecond"), e.getMessage());
   }
 }

@@ -18,7 +18,9 @@ class ValuesTest {
       assertFalse(Bits.valid(b));
       int bad = b;
       PolicyException e = assertThrows(PolicyException.class, () -> Bits.of(bad, 8));
-      assertTrue(e.getMessage().contains(bad + " bits") && e.getMessage().contains("1..8"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(bad + " bits") && e.getMessage().contains("1..8"),
+          e.getMessage());
     }
   }
 
@@ -61,12 +63,15 @@ class ValuesTest {
 
   @Test
   void workloadGemmShapes() {
-    LayerWorkload dw = new LayerWorkload("dw", LayerWorkload.Kind.CONV, 32, 32, 3, 3, 1, 32, 112, 112, 112, 112);
+    LayerWorkload dw =
+        new LayerWorkload("dw", LayerWorkload.Kind.CONV, 32, 32, 3, 3, 1, 32, 112, 112, 112, 112);
     assertTrue(dw.depthwise());
     assertEquals(1, dw.outputChannelsPerGroup());
     assertEquals(9, dw.reduction());
     assertEquals(112L * 112, dw.outputPixels());
-    assertEquals(dw.macs(), (long) dw.groups() * dw.outputChannelsPerGroup() * dw.reduction() * dw.outputPixels());
+    assertEquals(
+        dw.macs(),
+        (long) dw.groups() * dw.outputChannelsPerGroup() * dw.reduction() * dw.outputPixels());
     LayerWorkload fc = LayerWorkload.linear("fc", 1024, 1000);
     assertEquals(1024, fc.reduction());
     assertEquals(1024L * 1000, fc.macs());

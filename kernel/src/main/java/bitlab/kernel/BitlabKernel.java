@@ -7,8 +7,12 @@ import bitlab.kernel.eval.Evaluator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
@@ -20,11 +24,14 @@ import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
+import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.kernel.util.TextColor;
 import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.MessageType;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
@@ -33,13 +40,6 @@ import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
-import org.dflib.jjava.jupyter.messages.MessageType;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
-import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The Jupyter face of a {@link Session}: jjava-jupyter's {@link BaseKernel} brings the wire
@@ -58,10 +58,23 @@ public final class BitlabKernel extends BaseKernel {
   }
 
   private BitlabKernel(Session session, History history) {
-    super("bitlab", Bitlab.version(), languageInfo(), List.of(new HelpLink("bitlab notebooks", "notebooks/")),
-        history, new JupyterIO(StandardCharsets.UTF_8), new CommManager(), new Renderer(), null, new MagicsRegistry(),
-        false, new StringStyler.Builder().addPrimaryStyle(TextColor.BOLD_RESET_FG).addSecondaryStyle(TextColor.BOLD_RED_FG)
-            .addHighlightStyle(TextColor.BOLD_RESET_FG).build());
+    super(
+        "bitlab",
+        Bitlab.version(),
+        languageInfo(),
+        List.of(new HelpLink("bitlab notebooks", "notebooks/")),
+        history,
+        new JupyterIO(StandardCharsets.UTF_8),
+        new CommManager(),
+        new Renderer(),
+        null,
+        new MagicsRegistry(),
+        false,
+        new StringStyler.Builder()
+            .addPrimaryStyle(TextColor.BOLD_RESET_FG)
+            .addSecondaryStyle(TextColor.BOLD_RED_FG)
+            .addHighlightStyle(TextColor.BOLD_RESET_FG)
+            .build());
     this.session = session;
     this.history = history;
   }
@@ -78,7 +91,8 @@ public final class BitlabKernel extends BaseKernel {
 
   @Override
   public String getBanner() {
-    return "bitlab " + Bitlab.version() + " on Java " + Runtime.version() + ": the DSL is preloaded (mnist(), zoo(...), hardware(...)); "
+    return "bitlab " + Bitlab.version() + " on Java " + Runtime.version()
+        + ": the DSL is preloaded (mnist(), zoo(...), hardware(...)); "
         + "magics: %hardware %vars %time %classpath %load";
   }
 
@@ -94,7 +108,8 @@ public final class BitlabKernel extends BaseKernel {
     WirePublisher pub = new WirePublisher(env);
     Session.Result r = session.execute(req.getCode(), pub);
     if (r.ok()) {
-      if (r.value() != null && !silent) env.publish(new PublishExecuteResult(count, WirePublisher.toDisplayData(r.value(), null)));
+      if (r.value() != null && !silent)
+        env.publish(new PublishExecuteResult(count, WirePublisher.toDisplayData(r.value(), null)));
       env.defer().reply(new ExecuteReply(count, Collections.emptyMap()));
     } else {
       ErrorReport e = r.error();
@@ -114,9 +129,11 @@ public final class BitlabKernel extends BaseKernel {
   }
 
   @Override
-  protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
+  protected void handleKernelInfoRequest(
+      ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
     env.setBusyDeferIdle();
-    env.reply(new KernelInfo(Header.PROTOCOL_VERISON, name, version, getLanguageInfo(), getBanner(), getHelpLinks()));
+    env.reply(new KernelInfo(
+        Header.PROTOCOL_VERISON, name, version, getLanguageInfo(), getBanner(), getHelpLinks()));
   }
 
   @Override
@@ -142,8 +159,10 @@ public final class BitlabKernel extends BaseKernel {
     // omits status: the reply is written here as plain JSON-shaped data.
     List<Object> tuples = new ArrayList<>();
     for (HistoryEntry e : entries) {
-      tuples.add(e.hasOutput() ? List.of(e.getSession(), e.getCellNumber(), List.of(e.getInput(), e.getOutput()))
-          : List.of(e.getSession(), e.getCellNumber(), e.getInput()));
+      tuples.add(
+          e.hasOutput()
+              ? List.of(e.getSession(), e.getCellNumber(), List.of(e.getInput(), e.getOutput()))
+              : List.of(e.getSession(), e.getCellNumber(), e.getInput()));
     }
     Map<String, Object> content = new LinkedHashMap<>();
     content.put("status", "ok");
@@ -152,7 +171,8 @@ public final class BitlabKernel extends BaseKernel {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void replyRaw(ShellReplyEnvironment env, MessageType<?> type, Map<String, Object> content) {
+  private static void replyRaw(
+      ShellReplyEnvironment env, MessageType<?> type, Map<String, Object> content) {
     env.reply(new Message(env.getContext(), type, content));
   }
 
@@ -179,16 +199,22 @@ public final class BitlabKernel extends BaseKernel {
     StringBuilder text = new StringBuilder();
     StringBuilder html = new StringBuilder();
     for (Evaluator.Doc d : found) {
-      Optional<String> doc = Optional.ofNullable(d.javadoc()).filter(s -> !s.isBlank()).or(() -> docs.lookup(d.signature()));
+      Optional<String> doc = Optional.ofNullable(d.javadoc())
+          .filter(s -> !s.isBlank())
+          .or(() -> docs.lookup(d.signature()));
       if (text.length() > 0) {
         text.append("\n\n");
         html.append("<hr/>");
       }
       text.append(d.signature());
-      html.append("<pre>").append(bitlab.dsl.display.TableHtml.escape(d.signature())).append("</pre>");
+      html.append("<pre>")
+          .append(bitlab.dsl.display.TableHtml.escape(d.signature()))
+          .append("</pre>");
       doc.ifPresent(s -> {
         text.append('\n').append(s);
-        html.append("<div style=\"white-space:pre-wrap\">").append(bitlab.dsl.display.TableHtml.escape(s)).append("</div>");
+        html.append("<div style=\"white-space:pre-wrap\">")
+            .append(bitlab.dsl.display.TableHtml.escape(s))
+            .append("</div>");
       });
     }
     DisplayData dd = new DisplayData(text.toString());
@@ -201,7 +227,9 @@ public final class BitlabKernel extends BaseKernel {
     int lineStart = code.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
     Matcher m = MAGIC_PREFIX.matcher(code.substring(lineStart, at));
     if (m.matches()) {
-      List<String> names = m.group(2).length() == 2 ? session.magics().cellNames() : session.magics().lineNames();
+      List<String> names = m.group(2).length() == 2
+          ? session.magics().cellNames()
+          : session.magics().lineNames();
       List<String> options = new ArrayList<>();
       for (String n : names) if (n.startsWith(m.group(3))) options.add(m.group(2) + n);
       return new ReplacementOptions(options, lineStart + m.group(1).length(), at);

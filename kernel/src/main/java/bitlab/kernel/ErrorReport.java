@@ -51,7 +51,9 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
 
   private static ErrorReport compile(EvalFailure.Compile c, String cell) {
     List<String> tb = new ArrayList<>();
-    String first = c.diagnostics().isEmpty() ? "The code does not compile." : firstLine(c.diagnostics().get(0).message());
+    String first = c.diagnostics().isEmpty()
+        ? "The code does not compile."
+        : firstLine(c.diagnostics().get(0).message());
     tb.add(RED + "CompileError: " + first + RESET);
     for (EvalFailure.Diagnostic d : c.diagnostics()) {
       tb.addAll(pointAt(cell, c.offset(), d.start(), d.end(), c.source()));
@@ -67,8 +69,12 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
       String msg = abandoned(r.hardStops(), Runtime.version().feature());
       return new ErrorReport("Interrupted", msg, List.of(RED + "Interrupted: " + msg + RESET));
     }
-    if (r.interrupted() && (t instanceof CellStoppedError || t instanceof ThreadDeath || t instanceof InterruptedException)) {
-      String msg = t instanceof InterruptedException ? "The cell was interrupted."
+    if (r.interrupted()
+        && (t instanceof CellStoppedError
+            || t instanceof ThreadDeath
+            || t instanceof InterruptedException)) {
+      String msg = t instanceof InterruptedException
+          ? "The cell was interrupted."
           : "The cell was stopped: it did not reach a cancellation checkpoint, so it was stopped hard.";
       List<String> tb = new ArrayList<>();
       tb.add(RED + "Interrupted: " + msg + RESET);
@@ -82,7 +88,8 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
     tb.addAll(frames(r.frames(), cell, isBitlab(t)));
     int depth = 0;
     for (Throwable c = t.getCause(); c != null && c != t && depth < 3; c = c.getCause(), depth++) {
-      tb.add(DIM + "Caused by " + c.getClass().getName() + (c.getMessage() == null ? "" : ": " + clean(c.getMessage())) + RESET);
+      tb.add(DIM + "Caused by " + c.getClass().getName()
+          + (c.getMessage() == null ? "" : ": " + clean(c.getMessage())) + RESET);
     }
     return new ErrorReport(name, msg, tb);
   }
@@ -93,13 +100,16 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
    */
   static String abandoned(int hardStops, int jdk) {
     String tried = hardStops > 0
-        ? "survived " + hardStops + " hard stops (Thread.stop): it is inside library code that catches them, or a native call that"
+        ? "survived " + hardStops
+            + " hard stops (Thread.stop): it is inside library code that catches them, or a native call that"
             + " does not return"
-        : "runs inside library code that Java " + jdk + " cannot stop from outside (Thread.stop is gone since Java 20)";
-    String left = hardStops > 0 ? "It is left running in the background, where the kernel stops it again once a second"
+        : "runs inside library code that Java " + jdk
+            + " cannot stop from outside (Thread.stop is gone since Java 20)";
+    String left = hardStops > 0
+        ? "It is left running in the background, where the kernel stops it again once a second"
         : "It is left running in the background";
-    return "The cell ignored the interrupt and " + tried + ". " + left + "; if a core stays busy, restart the kernel"
-        + " (Kernel > Restart Kernel).";
+    return "The cell ignored the interrupt and " + tried + ". " + left
+        + "; if a core stays busy, restart the kernel" + " (Kernel > Restart Kernel).";
   }
 
   /** JShell's wrapper names ("REPL.$JShell$18.s") mean nothing to a reader: keep the variable name. */
@@ -113,7 +123,8 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
   }
 
   /** The few library frames nearest the throw (none for bitlab's own errors), then the notebook's frames. */
-  private static List<String> frames(List<EvalFailure.Frame> frames, String cell, boolean userOnly) {
+  private static List<String> frames(
+      List<EvalFailure.Frame> frames, String cell, boolean userOnly) {
     List<String> out = new ArrayList<>();
     int library = 0;
     int skipped = 0;
@@ -129,11 +140,13 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
         }
         continue;
       }
-      if (!seenUser && skipped > 0 && !userOnly) out.add(DIM + "    ... " + skipped + " more library frames" + RESET);
+      if (!seenUser && skipped > 0 && !userOnly)
+        out.add(DIM + "    ... " + skipped + " more library frames" + RESET);
       seenUser = true;
       String in = f.method() == null || f.method().isEmpty() ? "" : " in " + f.method() + "()";
       if (f.cellLine() > 0 && cell != null) {
-        String line = "    at cell line " + f.cellLine() + in + ":  " + lineText(cell, f.cellLine()).strip();
+        String line = "    at cell line " + f.cellLine() + in + ":  "
+            + lineText(cell, f.cellLine()).strip();
         if (!out.isEmpty() && out.get(out.size() - 1).equals(line)) continue;
         out.add(line);
       } else {
@@ -148,13 +161,16 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
   private static List<String> frames(Throwable t) {
     List<String> out = new ArrayList<>();
     StackTraceElement[] st = t.getStackTrace();
-    for (int i = 0; i < Math.min(LIBRARY_FRAMES, st.length); i++) out.add(DIM + "    at " + st[i] + RESET);
-    if (st.length > LIBRARY_FRAMES) out.add(DIM + "    ... " + (st.length - LIBRARY_FRAMES) + " more" + RESET);
+    for (int i = 0; i < Math.min(LIBRARY_FRAMES, st.length); i++)
+      out.add(DIM + "    at " + st[i] + RESET);
+    if (st.length > LIBRARY_FRAMES)
+      out.add(DIM + "    ... " + (st.length - LIBRARY_FRAMES) + " more" + RESET);
     return out;
   }
 
   /** The cell line(s) of a snippet, with carets under [start, end) when the span is known. */
-  private static List<String> pointAt(String cell, int offset, long start, long end, String source) {
+  private static List<String> pointAt(
+      String cell, int offset, long start, long end, String source) {
     List<String> out = new ArrayList<>();
     if (cell == null || offset < 0) {
       out.add("    " + source.strip());
@@ -168,7 +184,10 @@ public record ErrorReport(String ename, String evalue, List<String> traceback) {
       int col = base - lineStart(cell, line);
       int width = (int) Math.max(1, Math.min(end - start, text.length() - col));
       String prefix = "    cell line " + line + ":  ";
-      out.add(" ".repeat(prefix.length() + Math.max(0, col)) + RED + "^".repeat(Math.max(1, width)) + RESET);
+      out.add(" ".repeat(prefix.length() + Math.max(0, col))
+          + RED
+          + "^".repeat(Math.max(1, width))
+          + RESET);
     }
     return out;
   }

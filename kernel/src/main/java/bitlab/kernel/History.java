@@ -28,7 +28,8 @@ final class History implements HistoryManager {
   }
 
   @Override
-  public synchronized List<HistoryEntry> lookupRange(int session, int start, int stop, Set<ResultFlag> flags) {
+  public synchronized List<HistoryEntry> lookupRange(
+      int session, int start, int stop, Set<ResultFlag> flags) {
     if (session != SESSION && session != 0) return List.of();
     List<Cell> hit = new ArrayList<>();
     for (Cell c : cells) {
@@ -57,7 +58,8 @@ final class History implements HistoryManager {
   private static List<HistoryEntry> entries(List<Cell> cells, Set<ResultFlag> flags) {
     boolean output = flags.contains(ResultFlag.INCLUDE_OUTPUT);
     List<HistoryEntry> out = new ArrayList<>();
-    for (Cell c : cells) out.add(new HistoryEntry(SESSION, c.number(), c.input(), output ? c.output() : null));
+    for (Cell c : cells)
+      out.add(new HistoryEntry(SESSION, c.number(), c.input(), output ? c.output() : null));
     return out;
   }
 

@@ -10,7 +10,13 @@ final class KernelInfo extends KernelInfoReply {
   @SuppressWarnings("unused") // serialised by Gson
   private final String status = "ok";
 
-  KernelInfo(String protocol, String name, String version, LanguageInfo lang, String banner, List<HelpLink> links) {
+  KernelInfo(
+      String protocol,
+      String name,
+      String version,
+      LanguageInfo lang,
+      String banner,
+      List<HelpLink> links) {
     super(protocol, name, version, lang, banner, links);
   }
 }

@@ -13,7 +13,8 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 1) {
-      System.err.println("usage: bitlab.kernel.Main CONNECTION_FILE (Jupyter passes it; see ./bitlab kernel install)");
+      System.err.println(
+          "usage: bitlab.kernel.Main CONNECTION_FILE (Jupyter passes it; see ./bitlab kernel install)");
       System.exit(2);
     }
     Path file = Path.of(args[0]);

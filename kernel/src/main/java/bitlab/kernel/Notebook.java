@@ -38,7 +38,8 @@ public final class Notebook {
   /** Clears this cell's output so far; with {@code wait}, only when the next output arrives. */
   public static void clearOutput(boolean wait) {
     Publisher p = publisher;
-    if (p == null) throw new IllegalStateException("clearOutput() works inside a notebook cell only.");
+    if (p == null)
+      throw new IllegalStateException("clearOutput() works inside a notebook cell only.");
     drain.run();
     p.clearOutput(wait);
   }

@@ -22,33 +22,44 @@ final class ParentWatch {
   static void start(Path connectionFile) {
     Optional<ProcessHandle> parent = parent();
     if (parent.isEmpty()) {
-      KernelLog.warn("parent", "cannot tell which process started the kernel; it will not exit by itself if that process dies.");
+      KernelLog.warn(
+          "parent",
+          "cannot tell which process started the kernel; it will not exit by itself if that process dies.");
       return;
     }
     ProcessHandle p = parent.get();
     Optional<java.time.Instant> started = p.info().startInstant();
-    watch(() -> p.isAlive() && p.info().startInstant().equals(started), () -> {
-      KernelLog.warn("orphan", "the process that started this kernel (pid " + p.pid() + ") is gone; the kernel removes its"
-          + " connection file and exits.");
-      try {
-        Files.deleteIfExists(connectionFile);
-      } catch (Exception e) {
-        KernelLog.warn("orphan-file", "could not remove " + connectionFile + ": " + e);
-      }
-      Runtime.getRuntime().halt(0); // no shutdown work: nobody is listening, and a stuck cell must not hold the exit
-    }, POLL_MILLIS);
+    watch(
+        () -> p.isAlive() && p.info().startInstant().equals(started),
+        () -> {
+          KernelLog.warn(
+              "orphan",
+              "the process that started this kernel (pid " + p.pid()
+                  + ") is gone; the kernel removes its" + " connection file and exits.");
+          try {
+            Files.deleteIfExists(connectionFile);
+          } catch (Exception e) {
+            KernelLog.warn("orphan-file", "could not remove " + connectionFile + ": " + e);
+          }
+          Runtime.getRuntime()
+              .halt(0); // no shutdown work: nobody is listening, and a stuck cell must not hold the
+          // exit
+        },
+        POLL_MILLIS);
   }
 
   /** Polls {@code alive} every {@code millis} on a daemon thread and runs {@code orphaned} once it turns false. */
   static Thread watch(Supplier<Boolean> alive, Runnable orphaned, long millis) {
-    Thread t = new Thread(() -> {
-      try {
-        while (alive.get()) Thread.sleep(millis);
-        orphaned.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "bitlab-parent-watch");
+    Thread t = new Thread(
+        () -> {
+          try {
+            while (alive.get()) Thread.sleep(millis);
+            orphaned.run();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        },
+        "bitlab-parent-watch");
     t.setDaemon(true);
     t.start();
     return t;

@@ -112,13 +112,16 @@ public final class Session implements AutoCloseable {
     try {
       Object value = Evaluator.NO_VALUE;
       for (Magics.Part part : Magics.parse(code)) {
-        value = part instanceof Magics.Java j ? ctx.eval(j.code()) : magics.run((Magics.Call) part, ctx);
+        value = part instanceof Magics.Java j
+            ? ctx.eval(j.code())
+            : magics.run((Magics.Call) part, ctx);
       }
       flushAll(line);
       return new Result(value == Evaluator.NO_VALUE ? null : renderers.render(value), null);
     } catch (EvalFailure f) {
       flushAll(line);
-      // Line numbers are those of the code that was evaluated: the cell, or what a magic ran (%load's file).
+      // Line numbers are those of the code that was evaluated: the cell, or what a magic ran
+      // (%load's file).
       return new Result(null, ErrorReport.of(f, ctx.evaluating));
     } catch (Exception | LinkageError e) {
       flushAll(line);

@@ -34,7 +34,8 @@ final class WirePublisher implements Publisher {
     synchronized (transcript) {
       if (transcript.length() < 4096) transcript.append(text);
     }
-    send(new PublishStream("stderr".equals(name) ? PublishStream.StreamType.ERR : PublishStream.StreamType.OUT, text));
+    send(new PublishStream(
+        "stderr".equals(name) ? PublishStream.StreamType.ERR : PublishStream.StreamType.OUT, text));
   }
 
   @Override
@@ -61,7 +62,8 @@ final class WirePublisher implements Publisher {
 
   static DisplayData toDisplayData(MimeBundle bundle, String displayId) {
     DisplayData d = new DisplayData();
-    for (Map.Entry<String, String> e : bundle.data().entrySet()) d.putData(e.getKey(), e.getValue());
+    for (Map.Entry<String, String> e : bundle.data().entrySet())
+      d.putData(e.getKey(), e.getValue());
     if (displayId != null) d.setDisplayId(displayId);
     return d;
   }

@@ -30,9 +30,15 @@ class FirstSessionTest {
       Session.Result r = s.execute(block(), rec);
       assertTrue(r.ok(), () -> r.error().plain());
       assertNotNull(r.value(), "the last line's value is shown");
-      List<String> shown = rec.of("display").stream().map(d -> String.valueOf(d.bundle().data().get("text/plain"))).toList();
-      assertTrue(shown.stream().anyMatch(t -> t.startsWith("Model lenet5")), "the model is displayed: " + shown);
-      assertTrue(shown.stream().anyMatch(t -> t.contains("lenet5") && t.contains("%")), "its accuracy is displayed: " + shown);
+      List<String> shown = rec.of("display").stream()
+          .map(d -> String.valueOf(d.bundle().data().get("text/plain")))
+          .toList();
+      assertTrue(
+          shown.stream().anyMatch(t -> t.startsWith("Model lenet5")),
+          "the model is displayed: " + shown);
+      assertTrue(
+          shown.stream().anyMatch(t -> t.contains("lenet5") && t.contains("%")),
+          "its accuracy is displayed: " + shown);
     }
   }
 

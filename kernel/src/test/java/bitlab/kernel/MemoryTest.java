@@ -31,11 +31,14 @@ public class MemoryTest {
 
   @Test
   void reRunningACellReleasesWhatItsOldVariablesHeld() {
-    assertTrue(Evaluator.canRelease(), "the test JVM needs --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED");
+    assertTrue(
+        Evaluator.canRelease(), "the test JVM needs --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED");
     Recording rec = new Recording();
     for (int i = 0; i < 30; i++) {
-      Session.Result r = session.execute("var big = new byte[8 << 20];\n"
-          + "bitlab.kernel.MemoryTest.SEEN.add(new java.lang.ref.WeakReference<>(big));\nbig.length", rec);
+      Session.Result r = session.execute(
+          "var big = new byte[8 << 20];\n"
+              + "bitlab.kernel.MemoryTest.SEEN.add(new java.lang.ref.WeakReference<>(big));\nbig.length",
+          rec);
       assertTrue(r.ok(), () -> r.error().plain());
     }
     System.gc();
@@ -43,7 +46,8 @@ public class MemoryTest {
     assertTrue(alive <= 2, "old arrays should be collectable, alive: " + alive);
     Runtime rt = Runtime.getRuntime();
     long used = rt.totalMemory() - rt.freeMemory();
-    assertTrue(used < 30L * (8 << 20), "30 x 8 MB were allocated; used after GC: " + (used >> 20) + " MB");
+    assertTrue(
+        used < 30L * (8 << 20), "30 x 8 MB were allocated; used after GC: " + (used >> 20) + " MB");
   }
 
   @Test
@@ -56,7 +60,9 @@ public class MemoryTest {
     }
     System.gc();
     long alive = SEEN.stream().filter(w -> w.get() != null).count() - before;
-    assertTrue(alive <= 20, "expression results beyond the most recent ones are released, alive: " + alive);
+    assertTrue(
+        alive <= 20,
+        "expression results beyond the most recent ones are released, alive: " + alive);
   }
 
   /** Returns its argument after recording it weakly. */

@@ -16,15 +16,15 @@ class NotebookFormsTest {
   void quantizedModelsAndQatRunsAsNotebooksUseThem() {
     try (Session s = new Session()) {
       String[] cells = {
-          "var data = subset(mnist(), 256, 200); var net = zoo(\"lenet5\");",
-          "var q = quantize(net, 8, 8).calibrate(data).build(); var iq = q.integer();",
-          "System.out.println(q.evaluate(data)); System.out.println(iq.evaluate(data)); System.out.println(q.simulate(data.test()));",
-          "var kl = quantize(net, 4, 8).calibrate(data, \"kl\", 64).weights(\"mse\").build(); var typed = quantize(net, 4, 8).calibrate(data, kl(), 64).weights(mse()).build();",
-          "if (kl.evaluate(data).correct() != typed.evaluate(data).correct()) throw new AssertionError(\"the name and the typed option differ\");",
-          "var run = quantize(net, 4, 4).calibrate(data, \"mse\", 64).qat(1).train(); var qat = run.model();",
-          "display(qat.evaluate(data)); run",
-          "if (run.stepLosses().length == 0 || run.history().isEmpty()) throw new AssertionError(\"the run lost its history\");",
-          "var search = haq(net, data).on(hardware(\"bismo-edge\")).latency(0.5); search.states()",
+        "var data = subset(mnist(), 256, 200); var net = zoo(\"lenet5\");",
+        "var q = quantize(net, 8, 8).calibrate(data).build(); var iq = q.integer();",
+        "System.out.println(q.evaluate(data)); System.out.println(iq.evaluate(data)); System.out.println(q.simulate(data.test()));",
+        "var kl = quantize(net, 4, 8).calibrate(data, \"kl\", 64).weights(\"mse\").build(); var typed = quantize(net, 4, 8).calibrate(data, kl(), 64).weights(mse()).build();",
+        "if (kl.evaluate(data).correct() != typed.evaluate(data).correct()) throw new AssertionError(\"the name and the typed option differ\");",
+        "var run = quantize(net, 4, 4).calibrate(data, \"mse\", 64).qat(1).train(); var qat = run.model();",
+        "display(qat.evaluate(data)); run",
+        "if (run.stepLosses().length == 0 || run.history().isEmpty()) throw new AssertionError(\"the run lost its history\");",
+        "var search = haq(net, data).on(hardware(\"bismo-edge\")).latency(0.5); search.states()",
       };
       for (String cell : cells) {
         Session.Result r = s.execute(cell, new Recording());

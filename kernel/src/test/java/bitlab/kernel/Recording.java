@@ -33,7 +33,8 @@ public final class Recording implements Publisher {
 
   public synchronized String stdout() {
     StringBuilder sb = new StringBuilder();
-    for (Out o : outs) if (o.kind().equals("stream") && o.name().equals("stdout")) sb.append(o.text());
+    for (Out o : outs)
+      if (o.kind().equals("stream") && o.name().equals("stdout")) sb.append(o.text());
     return sb.toString();
   }
 

@@ -33,7 +33,8 @@ class RunawayCellTest {
   }
 
   static String refusal(String call) {
-    return call + " was refused: it would end the kernel and every variable of this notebook with it. To start afresh,"
+    return call
+        + " was refused: it would end the kernel and every variable of this notebook with it. To start afresh,"
         + " restart the kernel (Kernel > Restart Kernel); to end a cell early, return or throw an exception.";
   }
 
@@ -44,11 +45,21 @@ class RunawayCellTest {
     assertEquals("ExitRefusedException", r.error().ename());
     assertEquals(refusal("System.exit(0)"), r.error().evalue());
     assertTrue(r.error().plain().contains("at cell line 2"), r.error().plain());
-    assertEquals(refusal("Runtime.halt(3)"), run("Runtime.getRuntime().halt(3)").error().evalue());
-    assertEquals(refusal("Runtime.exit(4)"), run("Runtime r = Runtime.getRuntime(); r.exit(4);").error().evalue());
-    assertEquals(refusal("System.exit(5)"), run("java.util.function.IntConsumer quit = System::exit; quit.accept(5);").error().evalue());
-    assertEquals(refusal("Runtime.exit(6)"), run("java.util.function.IntConsumer q2 = Runtime.getRuntime()::exit; q2.accept(6);")
-        .error().evalue());
+    assertEquals(
+        refusal("Runtime.halt(3)"), run("Runtime.getRuntime().halt(3)").error().evalue());
+    assertEquals(
+        refusal("Runtime.exit(4)"),
+        run("Runtime r = Runtime.getRuntime(); r.exit(4);").error().evalue());
+    assertEquals(
+        refusal("System.exit(5)"),
+        run("java.util.function.IntConsumer quit = System::exit; quit.accept(5);")
+            .error()
+            .evalue());
+    assertEquals(
+        refusal("Runtime.exit(6)"),
+        run("java.util.function.IntConsumer q2 = Runtime.getRuntime()::exit; q2.accept(6);")
+            .error()
+            .evalue());
     assertTrue(run("void leave() { System.exit(7); }").ok());
     assertEquals(refusal("System.exit(7)"), run("leave()").error().evalue());
     assertEquals("42", run("kept + 1").value().data().get(MimeBundle.TEXT));
@@ -57,12 +68,15 @@ class RunawayCellTest {
   @Test
   void aLoopThatCatchesThrowableIsStoppedAndItsThreadEnds() throws Exception {
     CompletableFuture<Session.Result> cell = CompletableFuture.supplyAsync(
-        () -> run("long spins = 0;\nwhile (true) {\n  try { while (true) { spins++; } } catch (Throwable t) { }\n}"));
+        () -> run(
+            "long spins = 0;\nwhile (true) {\n  try { while (true) { spins++; } } catch (Throwable t) { }\n}"));
     waitUntilRunning(cell);
     session.interrupt();
     Session.Result r = cell.get(20, TimeUnit.SECONDS);
     assertEquals("Interrupted", r.error().ename());
-    assertEquals("The cell was stopped: it did not reach a cancellation checkpoint, so it was stopped hard.", r.error().evalue());
+    assertEquals(
+        "The cell was stopped: it did not reach a cancellation checkpoint, so it was stopped hard.",
+        r.error().evalue());
     for (int i = 0; i < 100 && cellThreadsAlive() > 0; i++) Thread.sleep(20);
     assertEquals(0, cellThreadsAlive(), "the stopped cell's thread has ended");
     assertEquals("5", run("2 + 3").value().data().get(MimeBundle.TEXT));
@@ -71,13 +85,18 @@ class RunawayCellTest {
   @Test
   void libraryCodeThatSwallowsStopsIsReportedTruthfullyAndTheKernelGoesOn() throws Exception {
     StubbornLibrary.release = false;
-    CompletableFuture<Session.Result> cell = CompletableFuture.supplyAsync(() -> run("bitlab.kernel.eval.StubbornLibrary.spin()"));
+    CompletableFuture<Session.Result> cell =
+        CompletableFuture.supplyAsync(() -> run("bitlab.kernel.eval.StubbornLibrary.spin()"));
     waitUntilRunning(cell);
     session.interrupt();
     Session.Result r = cell.get(20, TimeUnit.SECONDS);
     assertEquals("Interrupted", r.error().ename());
     boolean stopExists = Runtime.version().feature() < 20;
-    assertTrue(r.error().evalue().startsWith(stopExists ? "The cell ignored the interrupt and survived " : "The cell ignored"),
+    assertTrue(
+        r.error()
+            .evalue()
+            .startsWith(
+                stopExists ? "The cell ignored the interrupt and survived " : "The cell ignored"),
         r.error().evalue());
     assertEquals("7", run("3 + 4").value().data().get(MimeBundle.TEXT));
     StubbornLibrary.release = true;
@@ -99,23 +118,30 @@ class RunawayCellTest {
 
   @Test
   void theAbandonedCellsSentenceSaysWhatWasTriedAndTheFix() {
-    assertEquals("The cell ignored the interrupt and survived 12 hard stops (Thread.stop): it is inside library code that"
-        + " catches them, or a native call that does not return. It is left running in the background, where the kernel"
-        + " stops it again once a second; if a core stays busy, restart the kernel (Kernel > Restart Kernel).",
+    assertEquals(
+        "The cell ignored the interrupt and survived 12 hard stops (Thread.stop): it is inside library code that"
+            + " catches them, or a native call that does not return. It is left running in the background, where the kernel"
+            + " stops it again once a second; if a core stays busy, restart the kernel (Kernel > Restart Kernel).",
         ErrorReport.abandoned(12, 17));
-    assertEquals("The cell ignored the interrupt and runs inside library code that Java 21 cannot stop from outside"
-        + " (Thread.stop is gone since Java 20). It is left running in the background; if a core stays busy, restart the"
-        + " kernel (Kernel > Restart Kernel).", ErrorReport.abandoned(0, 21));
+    assertEquals(
+        "The cell ignored the interrupt and runs inside library code that Java 21 cannot stop from outside"
+            + " (Thread.stop is gone since Java 20). It is left running in the background; if a core stays busy, restart the"
+            + " kernel (Kernel > Restart Kernel).",
+        ErrorReport.abandoned(0, 21));
     assertFalse(ErrorReport.abandoned(3, 17).contains("cannot stop a thread"));
   }
 
   static long cellThreadsAlive() {
-    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("bitlab-cell-") && t.isAlive()
-        && !t.getName().endsWith("-reaper")).count();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("bitlab-cell-")
+            && t.isAlive()
+            && !t.getName().endsWith("-reaper"))
+        .count();
   }
 
   static void waitUntilRunning(CompletableFuture<Session.Result> cell) throws Exception {
-    // Compiling a cell can take seconds on a loaded machine: wait until it runs (and still runs 300 ms later, past a
+    // Compiling a cell can take seconds on a loaded machine: wait until it runs (and still runs 300
+    // ms later, past a
     // first short snippet such as a declaration), not a fixed time.
     for (int i = 0; i < 100 && !cell.isDone(); i++) {
       if (session.evaluator().running()) {
@@ -124,7 +150,8 @@ class RunawayCellTest {
       }
       Thread.sleep(200);
     }
-    assertFalse(cell.isDone(), () -> "the cell should still be running: " + cell.join().error());
+    assertFalse(
+        cell.isDone(), () -> "the cell should still be running: " + cell.join().error());
     assertTrue(session.evaluator().running());
   }
 }

@@ -53,7 +53,8 @@ class SessionTest {
     Recording rec = new Recording();
     run("System.out.println(\"out line\"); System.err.println(\"err line\");", rec);
     assertEquals("out line\n", rec.stdout());
-    assertTrue(rec.outs.stream().anyMatch(o -> "stderr".equals(o.name()) && o.text().equals("err line\n")));
+    assertTrue(rec.outs.stream()
+        .anyMatch(o -> "stderr".equals(o.name()) && o.text().equals("err line\n")));
   }
 
   @Test
@@ -67,19 +68,25 @@ class SessionTest {
   @Test
   void tablesRenderAsHtmlAndChartsAsImages() {
     Recording rec = new Recording();
-    Session.Result t = run("Table.create(\"bits\", IntColumn.create(\"w\", new int[]{2, 4, 8}))", rec);
-    assertTrue(t.value().data().get(MimeBundle.HTML).contains("<td style=\"text-align:right\">8</td>"));
-    Session.Result c = run("var ch = new XYChartBuilder().width(200).height(120).build();"
-        + " ch.addSeries(\"s\", new double[]{1, 2}, new double[]{2, 1}); ch", rec);
+    Session.Result t =
+        run("Table.create(\"bits\", IntColumn.create(\"w\", new int[]{2, 4, 8}))", rec);
+    assertTrue(
+        t.value().data().get(MimeBundle.HTML).contains("<td style=\"text-align:right\">8</td>"));
+    Session.Result c = run(
+        "var ch = new XYChartBuilder().width(200).height(120).build();"
+            + " ch.addSeries(\"s\", new double[]{1, 2}, new double[]{2, 1}); ch",
+        rec);
     assertTrue(c.ok(), () -> c.error().plain());
-    assertTrue(c.value().data().get(MimeBundle.PNG).startsWith("iVBORw0KGgo"), "base64 PNG signature");
+    assertTrue(
+        c.value().data().get(MimeBundle.PNG).startsWith("iVBORw0KGgo"), "base64 PNG signature");
     assertTrue(c.value().data().get(MimeBundle.SVG).contains("<svg"));
   }
 
   @Test
   void displayShowsNowAndLeavesNoValue() {
     Recording rec = new Recording();
-    Session.Result r = run("display(Table.create(\"t\", IntColumn.create(\"x\", new int[]{1})))", rec);
+    Session.Result r =
+        run("display(Table.create(\"t\", IntColumn.create(\"x\", new int[]{1})))", rec);
     assertTrue(r.ok(), () -> r.error().plain());
     assertNull(r.value(), "display() must not produce an Out[n]");
     assertEquals(1, rec.of("display").size());
@@ -89,10 +96,15 @@ class SessionTest {
   @Test
   void displayOfAJavaImageShowsTheImage() {
     Recording rec = new Recording();
-    Session.Result r = run("display(new java.awt.image.BufferedImage(6, 4, java.awt.image.BufferedImage.TYPE_INT_RGB))", rec);
+    Session.Result r = run(
+        "display(new java.awt.image.BufferedImage(6, 4, java.awt.image.BufferedImage.TYPE_INT_RGB))",
+        rec);
     assertTrue(r.ok(), () -> r.error().plain());
-    assertEquals("BufferedImage 6x4", rec.of("display").get(0).bundle().data().get(MimeBundle.TEXT));
-    assertTrue(rec.of("display").get(0).bundle().data().containsKey(MimeBundle.PNG), "an image, not its toString()");
+    assertEquals(
+        "BufferedImage 6x4", rec.of("display").get(0).bundle().data().get(MimeBundle.TEXT));
+    assertTrue(
+        rec.of("display").get(0).bundle().data().containsKey(MimeBundle.PNG),
+        "an image, not its toString()");
   }
 
   @Test
@@ -105,9 +117,16 @@ class SessionTest {
     String tb = r.error().plain();
     assertTrue(tb.contains("cell line 2:  int bad = undefinedThing + 1;"), tb);
     String[] lines = tb.split("\n");
-    int at = List.of(lines).indexOf(List.of(lines).stream().filter(l -> l.contains("cell line 2:")).findFirst().orElseThrow());
+    int at = List.of(lines)
+        .indexOf(List.of(lines).stream()
+            .filter(l -> l.contains("cell line 2:"))
+            .findFirst()
+            .orElseThrow());
     String carets = lines[at + 1];
-    assertEquals(lines[at].indexOf("undefinedThing"), carets.indexOf('^'), "carets start under the unknown name:\n" + tb);
+    assertEquals(
+        lines[at].indexOf("undefinedThing"),
+        carets.indexOf('^'),
+        "carets start under the unknown name:\n" + tb);
     assertEquals("undefinedThing".length(), carets.strip().length());
   }
 
@@ -129,25 +148,39 @@ class SessionTest {
     Recording rec = new Recording();
     Session.Result r = run("zoo(\"no-such-model\")", rec);
     assertFalse(r.ok());
-    assertTrue(r.error().traceback().get(0).contains(r.error().evalue()), "the sentence comes first");
+    assertTrue(
+        r.error().traceback().get(0).contains(r.error().evalue()), "the sentence comes first");
     assertFalse(r.error().plain().contains("    at bitlab."), r.error().plain());
-    assertTrue(r.error().plain().contains("at cell line 1:  zoo(\"no-such-model\")"), r.error().plain());
+    assertTrue(
+        r.error().plain().contains("at cell line 1:  zoo(\"no-such-model\")"),
+        r.error().plain());
     Session.Result v = run("var m = zoo(\"no-such-model\");", rec);
-    assertFalse(v.error().plain().contains("do_it$"), "JShell's wrapper methods stay hidden: " + v.error().plain());
-    assertEquals(1, v.error().plain().split("at cell line 1", -1).length - 1, v.error().plain());
+    assertFalse(
+        v.error().plain().contains("do_it$"),
+        "JShell's wrapper methods stay hidden: " + v.error().plain());
+    assertEquals(
+        1, v.error().plain().split("at cell line 1", -1).length - 1, v.error().plain());
   }
 
   @Test
   void aUserMistakeIsOneSentenceAndABugKeepsItsFrames() {
     Recording rec = new Recording();
-    Session.Result r = run("var b = bits(12, 8);", rec); // thrown deep inside bitlab's hardware values
+    Session.Result r =
+        run("var b = bits(12, 8);", rec); // thrown deep inside bitlab's hardware values
     assertEquals("PolicyException", r.error().ename());
-    assertEquals("The weight width of 12 bits is not supported; use 1..8, or 16/32 for unquantized.", r.error().evalue());
-    assertEquals("PolicyException: " + r.error().evalue() + "\n    at cell line 1:  var b = bits(12, 8);", r.error().plain(),
+    assertEquals(
+        "The weight width of 12 bits is not supported; use 1..8, or 16/32 for unquantized.",
+        r.error().evalue());
+    assertEquals(
+        "PolicyException: " + r.error().evalue() + "\n    at cell line 1:  var b = bits(12, 8);",
+        r.error().plain(),
         "the sentence and the cell line, no library frames");
-    Session.Result bug = run("java.util.List.of(1).get(3)", rec); // not bitlab's sentence: the frames say where it broke
+    Session.Result bug = run(
+        "java.util.List.of(1).get(3)", rec); // not bitlab's sentence: the frames say where it broke
     assertEquals("IndexOutOfBoundsException", bug.error().ename());
-    assertTrue(bug.error().plain().contains("java.util.ImmutableCollections"), bug.error().plain());
+    assertTrue(
+        bug.error().plain().contains("java.util.ImmutableCollections"),
+        bug.error().plain());
   }
 
   @Test
@@ -185,7 +218,8 @@ class SessionTest {
     session.evaluator().setInterruptGrace(300);
     try {
       Recording rec = new Recording();
-      CompletableFuture<Session.Result> cell = CompletableFuture.supplyAsync(() -> run("long m = 0; while (true) { m++; }", rec));
+      CompletableFuture<Session.Result> cell =
+          CompletableFuture.supplyAsync(() -> run("long m = 0; while (true) { m++; }", rec));
       waitUntilRunning(cell);
       session.interrupt();
       Session.Result r = cell.get(20, TimeUnit.SECONDS);
@@ -201,7 +235,8 @@ class SessionTest {
     for (int i = 0; i < 100 && !cell.isDone(); i++) Thread.sleep(20);
     if (cell.isDone()) {
       Session.Result r = cell.get();
-      throw new AssertionError("the cell should still be running, it ended: " + (r.ok() ? r.value() : r.error().plain()));
+      throw new AssertionError("the cell should still be running, it ended: "
+          + (r.ok() ? r.value() : r.error().plain()));
     }
     assertTrue(session.evaluator().running(), "the cell should be running");
   }
@@ -209,8 +244,10 @@ class SessionTest {
   @Test
   void progressLinesBecomeOneDisplayUpdatedInPlace() {
     Recording rec = new Recording();
-    Session.Result r = run("for (int i = 1; i <= 5; i++) { bitlab.task.Work.progress(\"epoch \" + i + \"/5\"); }\n"
-        + "Thread.sleep(150); bitlab.task.Work.progress(\"done\");", rec);
+    Session.Result r = run(
+        "for (int i = 1; i <= 5; i++) { bitlab.task.Work.progress(\"epoch \" + i + \"/5\"); }\n"
+            + "Thread.sleep(150); bitlab.task.Work.progress(\"done\");",
+        rec);
     assertTrue(r.ok(), () -> r.error().plain());
     List<Recording.Out> shown = rec.of("display");
     List<Recording.Out> updates = rec.of("update");
@@ -218,20 +255,26 @@ class SessionTest {
     assertEquals("epoch 1/5", shown.get(0).bundle().data().get(MimeBundle.TEXT));
     assertFalse(updates.isEmpty());
     assertTrue(updates.stream().allMatch(u -> u.displayId().equals(shown.get(0).displayId())));
-    assertEquals("done", updates.get(updates.size() - 1).bundle().data().get(MimeBundle.TEXT), "the last line always arrives");
+    assertEquals(
+        "done",
+        updates.get(updates.size() - 1).bundle().data().get(MimeBundle.TEXT),
+        "the last line always arrives");
     assertTrue(updates.size() < 5, "updates are throttled: " + updates.size());
   }
 
   @Test
   void outputFloodsAreBatchedAndCut() {
     Recording rec = new Recording();
-    Session.Result r = run("for (int i = 0; i < 300000; i++) System.out.println(\"line \" + i);", rec);
+    Session.Result r =
+        run("for (int i = 0; i < 300000; i++) System.out.println(\"line \" + i);", rec);
     assertTrue(r.ok());
     long messages = rec.of("stream").size();
     assertTrue(messages < 50, "lines are batched, got " + messages + " messages");
     String out = rec.stdout();
     assertTrue(out.startsWith("line 0\nline 1\n"));
-    assertTrue(out.contains("[bitlab: output limited to 1,000,000 bytes per cell on stdout;"), out.substring(out.length() - 200));
+    assertTrue(
+        out.contains("[bitlab: output limited to 1,000,000 bytes per cell on stdout;"),
+        out.substring(out.length() - 200));
     Recording next = new Recording();
     run("System.out.println(\"fresh budget\")", next);
     assertEquals("fresh budget\n", next.stdout());

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
-import java.util.zip.ZipFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,22 +33,36 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
 
   /** One class of each module: where the module's classes are (a folder in a reactor build, else its jar). */
-  private static final List<Class<?>> MODULES = List.of(bitlab.hardware.Target.class, bitlab.model.Model.class,
-      bitlab.dsl.Bitlab.class, bitlab.kernel.Session.class);
+  private static final List<Class<?>> MODULES = List.of(
+      bitlab.hardware.Target.class,
+      bitlab.model.Model.class,
+      bitlab.dsl.Bitlab.class,
+      bitlab.kernel.Session.class);
 
-  @Test void noPackageCycles() throws IOException {
+  @Test
+  void noPackageCycles() throws IOException {
     Map<String, Map<String, Set<String>>> graph = dependencies();
-    assertTrue(graph.size() > 30, "Read the classes of " + graph.size() + " packages only: " + graph.keySet());
+    assertTrue(
+        graph.size() > 30,
+        "Read the classes of " + graph.size() + " packages only: " + graph.keySet());
     List<List<String>> cycles = cycles(graph);
     if (cycles.isEmpty()) return;
-    StringBuilder b = new StringBuilder(cycles.size() + " package cycle(s); move the convenience that closes each one up"
-        + " (towards the DSL) or the shared type down:\n");
+    StringBuilder b = new StringBuilder(
+        cycles.size() + " package cycle(s); move the convenience that closes each one up"
+            + " (towards the DSL) or the shared type down:\n");
     for (List<String> c : cycles) {
       b.append("  cycle ").append(c).append('\n');
       for (String from : c) {
         for (String to : c) {
           Set<String> why = graph.get(from).get(to);
-          if (why != null) b.append("    ").append(from).append(" -> ").append(to).append(" through ").append(sample(why)).append('\n');
+          if (why != null)
+            b.append("    ")
+                .append(from)
+                .append(" -> ")
+                .append(to)
+                .append(" through ")
+                .append(sample(why))
+                .append('\n');
         }
       }
     }
@@ -56,7 +70,8 @@ class PackageCyclesTest {
   }
 
   /** The test itself finds a cycle when there is one. */
-  @Test void findsACycle() {
+  @Test
+  void findsACycle() {
     Map<String, Map<String, Set<String>>> g = new TreeMap<>();
     g.put("a", Map.of("b", Set.of("A -> B")));
     g.put("b", Map.of("c", Set.of("B -> C")));
@@ -79,7 +94,8 @@ class PackageCyclesTest {
         for (String used : pool.typesNamed()) {
           if (!used.startsWith("bitlab/")) continue;
           String to = packageOf(used);
-          if (!to.equals(from)) out.computeIfAbsent(to, k -> new TreeSet<>()).add(simple(self) + " -> " + simple(used));
+          if (!to.equals(from))
+            out.computeIfAbsent(to, k -> new TreeSet<>()).add(simple(self) + " -> " + simple(used));
         }
       }
     }
@@ -96,7 +112,8 @@ class PackageCyclesTest {
     List<byte[]> out = new ArrayList<>();
     if (Files.isDirectory(where)) {
       try (Stream<Path> s = Files.walk(where)) {
-        for (Path p : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".class"))::iterator) out.add(Files.readAllBytes(p));
+        for (Path p : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".class"))::iterator)
+          out.add(Files.readAllBytes(p));
       }
     } else {
       try (ZipFile jar = new ZipFile(where.toFile())) {
@@ -108,7 +125,8 @@ class PackageCyclesTest {
         }
       }
     }
-    if (out.isEmpty()) throw new IOException("No classes found beside " + anchor.getName() + " in " + where);
+    if (out.isEmpty())
+      throw new IOException("No classes found beside " + anchor.getName() + " in " + where);
     return out;
   }
 
@@ -119,13 +137,20 @@ class PackageCyclesTest {
     Deque<String> stack = new ArrayDeque<>();
     Set<String> onStack = new TreeSet<>();
     List<List<String>> out = new ArrayList<>();
-    for (String v : new TreeSet<>(graph.keySet())) if (!index.containsKey(v)) connect(v, graph, index, low, stack, onStack, out);
+    for (String v : new TreeSet<>(graph.keySet()))
+      if (!index.containsKey(v)) connect(v, graph, index, low, stack, onStack, out);
     out.sort((a, b) -> a.get(0).compareTo(b.get(0)));
     return out;
   }
 
-  private static void connect(String v, Map<String, Map<String, Set<String>>> graph, Map<String, Integer> index,
-      Map<String, Integer> low, Deque<String> stack, Set<String> onStack, List<List<String>> out) {
+  private static void connect(
+      String v,
+      Map<String, Map<String, Set<String>>> graph,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      List<List<String>> out) {
     index.put(v, index.size());
     low.put(v, index.get(v));
     stack.push(v);
@@ -164,7 +189,8 @@ class PackageCyclesTest {
 
   private static String sample(Set<String> why) {
     List<String> few = why.stream().limit(4).toList();
-    return String.join(", ", few) + (why.size() > few.size() ? " (+" + (why.size() - few.size()) + " more)" : "");
+    return String.join(", ", few)
+        + (why.size() > few.size() ? " (+" + (why.size() - few.size()) + " more)" : "");
   }
 
   /** The part of a class file that names other types: its constant pool (JVMS 4.4), read without a library. */
@@ -185,7 +211,8 @@ class PackageCyclesTest {
           case 1 -> {
             byte[] s = new byte[in.getShort() & 0xFFFF];
             in.get(s);
-            utf8[i] = new String(s, java.nio.charset.StandardCharsets.ISO_8859_1); // type names here are ASCII
+            utf8[i] = new String(
+                s, java.nio.charset.StandardCharsets.ISO_8859_1); // type names here are ASCII
           }
           case 7 -> classNameIndex[i] = in.getShort() & 0xFFFF;
           case 8, 16, 19, 20 -> in.getShort();
@@ -198,7 +225,8 @@ class PackageCyclesTest {
             in.getLong();
             i++; // eight-byte constants take two entries
           }
-          default -> throw new IllegalArgumentException("constant pool tag " + tag + " at entry " + i);
+          default ->
+            throw new IllegalArgumentException("constant pool tag " + tag + " at entry " + i);
         }
       }
       in.getShort(); // access flags

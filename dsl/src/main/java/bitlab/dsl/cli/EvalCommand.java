@@ -9,12 +9,16 @@ import picocli.CommandLine.Option;
 
 @Command(name = "eval", description = "Top-1 accuracy of a model on a data set's test split.")
 final class EvalCommand implements Callable<Integer> {
-  @Mixin ModelArgs args;
-  @Option(names = "--json", description = "Print JSON.") boolean json;
+  @Mixin
+  ModelArgs args;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
 
   record Result(String model, String data, int correct, int total, double accuracy, double loss) {}
 
-  @Override public Integer call() {
+  @Override
+  public Integer call() {
     Model m = args.model();
     Evaluation e = m.evaluate(args.data());
     if (json) {

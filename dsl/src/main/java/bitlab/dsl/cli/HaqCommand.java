@@ -16,43 +16,115 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "haq", description = "HAQ: a DDPG agent picks weight/activation bits per layer under a hardware budget; "
-    + "prints the best policy and the baselines (best uniform, random search) at the same budget.")
+@Command(
+    name = "haq",
+    description =
+        "HAQ: a DDPG agent picks weight/activation bits per layer under a hardware budget; "
+            + "prints the best policy and the baselines (best uniform, random search) at the same budget.")
 final class HaqCommand implements Callable<Integer> {
-  @Mixin ModelArgs args;
-  @Option(names = "--target", required = true, description = "A target of the catalogue (see 'bitlab hardware list').") String target;
+  @Mixin
+  ModelArgs args;
+
+  @Option(
+      names = "--target",
+      required = true,
+      description = "A target of the catalogue (see 'bitlab hardware list').")
+  String target;
 
   static final class BudgetArgs {
-    @Option(names = "--latency", description = "Latency at most this fraction of the all-8-bit latency.") Double latency;
-    @Option(names = "--energy", description = "Energy at most this fraction of the all-8-bit energy.") Double energy;
-    @Option(names = "--size", description = "Weight size at most this fraction of the all-8-bit weights.") Double size;
+    @Option(
+        names = "--latency",
+        description = "Latency at most this fraction of the all-8-bit latency.")
+    Double latency;
+
+    @Option(
+        names = "--energy",
+        description = "Energy at most this fraction of the all-8-bit energy.")
+    Double energy;
+
+    @Option(
+        names = "--size",
+        description = "Weight size at most this fraction of the all-8-bit weights.")
+    Double size;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1") BudgetArgs budget;
-  @Option(names = "--episodes", defaultValue = "100") int episodes;
-  @Option(names = "--warmup", description = "Random warm-up episodes (default: a fifth of the episodes, at most 20).") Integer warmup;
-  @Option(names = "--seed", defaultValue = "1") long seed;
-  @Option(names = "--eval-images", defaultValue = "1000", description = "Validation images every policy is scored on (the first N of the data set's validation part).") int evalImages;
-  @Option(names = "--simulated", description = "Score policies with the fake-quantized float graph instead of the integer-only executor.")
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  BudgetArgs budget;
+
+  @Option(names = "--episodes", defaultValue = "100")
+  int episodes;
+
+  @Option(
+      names = "--warmup",
+      description = "Random warm-up episodes (default: a fifth of the episodes, at most 20).")
+  Integer warmup;
+
+  @Option(names = "--seed", defaultValue = "1")
+  long seed;
+
+  @Option(
+      names = "--eval-images",
+      defaultValue = "1000",
+      description =
+          "Validation images every policy is scored on (the first N of the data set's validation part).")
+  int evalImages;
+
+  @Option(
+      names = "--simulated",
+      description =
+          "Score policies with the fake-quantized float graph instead of the integer-only executor.")
   boolean simulated;
-  @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.") boolean noBaselines;
-  @Option(names = "--finetune", paramLabel = "STEPS|Fepoch", description = "Fine-tune every policy on the training part before "
-      + "scoring it, as HAQ's paper does: a number of steps of 64 images (e.g. 32), or a fraction of an epoch (e.g. 0.25epoch); "
-      + "0 or absent: no fine-tuning.") String finetune;
-  @Option(names = "--finetune-lr", description = "Adam's learning rate for the fine-tuning (default 1e-3).") Double finetuneLr;
-  @Option(names = "--json", description = "Print JSON.") boolean json;
+
+  @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.")
+  boolean noBaselines;
+
+  @Option(
+      names = "--finetune",
+      paramLabel = "STEPS|Fepoch",
+      description = "Fine-tune every policy on the training part before "
+          + "scoring it, as HAQ's paper does: a number of steps of 64 images (e.g. 32), or a fraction of an epoch (e.g. 0.25epoch); "
+          + "0 or absent: no fine-tuning.")
+  String finetune;
+
+  @Option(
+      names = "--finetune-lr",
+      description = "Adam's learning rate for the fine-tuning (default 1e-3).")
+  Double finetuneLr;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
 
   record Layer(String name, String kind, int weightBits, int activationBits) {}
 
   /** {@code accuracy} on the validation images that ranked the policies; {@code testAccuracy} on the test images (null if unmeasured). */
-  record Method(String method, double accuracy, Double testAccuracy, double cost, double fractionOf8Bit) {}
+  record Method(
+      String method, double accuracy, Double testAccuracy, double cost, double fractionOf8Bit) {}
 
   /** {@code stepsPerPolicy} 0 when off; {@code secondsPerPolicy} the mean fine-tuning time of a scored policy. */
-  record Finetune(boolean on, int stepsPerPolicy, int batchSize, double learningRate, double secondsPerPolicy) {}
+  record Finetune(
+      boolean on,
+      int stepsPerPolicy,
+      int batchSize,
+      double learningRate,
+      double secondsPerPolicy) {}
 
-  record Result(String model, String target, String budget, String unit, double limit, double eightBit, double unquantizedAccuracy,
-      List<Method> methods, List<Layer> policy, int episodes, long seed, boolean stopped, double secondsPerEpisode,
-      Finetune finetune, Timing timing, String scoring) {}
+  record Result(
+      String model,
+      String target,
+      String budget,
+      String unit,
+      double limit,
+      double eightBit,
+      double unquantizedAccuracy,
+      List<Method> methods,
+      List<Layer> policy,
+      int episodes,
+      long seed,
+      boolean stopped,
+      double secondsPerEpisode,
+      Finetune finetune,
+      Timing timing,
+      String scoring) {}
 
   /** "32" (steps), "0.25epoch" (a fraction of an epoch), "0" or null (off). */
   static FineTune finetune(String s) {
@@ -64,18 +136,28 @@ final class HaqCommand implements Callable<Integer> {
       }
       return FineTune.steps(Integer.parseInt(t));
     } catch (NumberFormatException e) {
-      throw new bitlab.search.haq.HaqException("--finetune takes a number of steps (e.g. 32) or a fraction of an epoch (e.g. 0.25epoch), got '"
-          + s + "'.");
+      throw new bitlab.search.haq.HaqException(
+          "--finetune takes a number of steps (e.g. 32) or a fraction of an epoch (e.g. 0.25epoch), got '"
+              + s + "'.");
     }
   }
 
-  @Override public Integer call() {
-    Budget b = budget.latency != null ? Budget.latency(budget.latency)
+  @Override
+  public Integer call() {
+    Budget b = budget.latency != null
+        ? Budget.latency(budget.latency)
         : budget.energy != null ? Budget.energy(budget.energy) : Budget.size(budget.size);
     bitlab.data.Dataset data = args.data();
-    HaqBuilder builder = new HaqBuilder(args.model(), data).on(SessionTargets.named(target)).budget(b)
-        .episodes(episodes).seed(seed).evaluationImages(evalImages).baselines(!noBaselines).integerScoring(!simulated);
-    if (warmup != null) builder = builder.warmup(warmup); // builders return a new builder from each setting
+    HaqBuilder builder = new HaqBuilder(args.model(), data)
+        .on(SessionTargets.named(target))
+        .budget(b)
+        .episodes(episodes)
+        .seed(seed)
+        .evaluationImages(evalImages)
+        .baselines(!noBaselines)
+        .integerScoring(!simulated);
+    if (warmup != null)
+      builder = builder.warmup(warmup); // builders return a new builder from each setting
     FineTune ft = finetune(finetune);
     if (finetuneLr != null) ft = ft.withLearningRate(finetuneLr);
     HaqResult r = builder.finetune(ft).run();
@@ -88,16 +170,43 @@ final class HaqCommand implements Callable<Integer> {
     List<Method> methods = new ArrayList<>();
     List<Candidate> all = new ArrayList<>(List.of(r.best()));
     all.addAll(r.baselines());
-    for (Candidate c : all) methods.add(new Method(c.method(), c.accuracy(), Double.isNaN(c.test()) ? null : c.test(), c.cost() * unit, c.cost() / r.eightBitCost()));
+    for (Candidate c : all)
+      methods.add(new Method(
+          c.method(),
+          c.accuracy(),
+          Double.isNaN(c.test()) ? null : c.test(),
+          c.cost() * unit,
+          c.cost() / r.eightBitCost()));
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < r.layers().size(); i++) {
-      layers.add(new Layer(r.layers().get(i).name(), HaqCharts.kind(r.layers().get(i)), r.best().policy().get(i).weights(),
+      layers.add(new Layer(
+          r.layers().get(i).name(),
+          HaqCharts.kind(r.layers().get(i)),
+          r.best().policy().get(i).weights(),
           r.best().policy().get(i).activations()));
     }
-    Json.print(new Result(r.model(), r.target(), r.budget().toString(), r.resource().unit(), r.limit() * unit, r.eightBitCost() * unit,
-        r.reference(), methods, layers, r.episodes().size(), seed, r.stopped(), r.secondsPerEpisode(),
-        new Finetune(ft.on(), ft.stepsFor(data.train().size()), ft.batchSize(), ft.learningRate(), r.timing().finetunePerPolicy()),
-        r.timing(), r.scoring()));
+    Json.print(new Result(
+        r.model(),
+        r.target(),
+        r.budget().toString(),
+        r.resource().unit(),
+        r.limit() * unit,
+        r.eightBitCost() * unit,
+        r.reference(),
+        methods,
+        layers,
+        r.episodes().size(),
+        seed,
+        r.stopped(),
+        r.secondsPerEpisode(),
+        new Finetune(
+            ft.on(),
+            ft.stepsFor(data.train().size()),
+            ft.batchSize(),
+            ft.learningRate(),
+            r.timing().finetunePerPolicy()),
+        r.timing(),
+        r.scoring()));
     return 0;
   }
 }

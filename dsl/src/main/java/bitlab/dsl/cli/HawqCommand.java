@@ -6,7 +6,6 @@ import bitlab.dsl.hawq.HawqResult;
 import bitlab.hardware.Bits;
 import bitlab.search.hawq.HawqException;
 import bitlab.search.hawq.IlpJson;
-import bitlab.search.hawq.IlpSolution;
 import bitlab.search.hawq.LayerTrace;
 import bitlab.search.hawq.Plan;
 import java.io.IOException;
@@ -20,54 +19,165 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "hawq", description = "HAWQ-V3: Hessian traces of a model, then the optimal bit allocation under budgets (exact ILP).")
+@Command(
+    name = "hawq",
+    description =
+        "HAWQ-V3: Hessian traces of a model, then the optimal bit allocation under budgets (exact ILP).")
 final class HawqCommand implements Callable<Integer> {
-  @Mixin ModelArgs args;
-  @Option(names = "--bits", split = ",", defaultValue = "4,8", description = "Candidate widths, weights and activations alike (default: ${DEFAULT-VALUE}).") int[] bits;
-  @Option(names = "--pairs", split = ",", description = "Candidate pairs instead of --bits, e.g. W4A8,W8A8.") List<String> pairs;
-  @Option(names = "--size", description = "Size budget: a fraction 0..1 between the cheapest and dearest policy, or an amount with unit (40KB, 1.5MB).") String size;
-  @Option(names = "--bops", description = "BOPs budget as a fraction 0..1.") Double bops;
-  @Option(names = "--latency", description = "Latency budget TARGET=FRACTION or TARGET=MILLISms, e.g. bismo-edge=0.6.") List<String> latency;
-  @Option(names = "--energy", description = "Energy budget TARGET=FRACTION or TARGET=MILLIJOULESmJ.") List<String> energy;
-  @Option(names = "--fix", description = "A layer kept at a pair, LAYER=W8A8 (repeatable).") List<String> fix;
-  @Option(names = "--fix-ends", description = "Keep the first and last layers at this width.") Integer fixEnds;
-  @Option(names = "--tie", description = "Layers that share bits, comma-separated (repeatable).") List<String> tie;
-  @Option(names = "--tie-downsamples", description = "Tie each residual downsample convolution to its block's first convolution.") boolean tieDownsamples;
-  @Option(names = "--images", defaultValue = "256", description = "Training images for the Hessian (default: ${DEFAULT-VALUE}).") int images;
-  @Option(names = "--probes", defaultValue = "100", description = "At most this many Hutchinson probes (default: ${DEFAULT-VALUE}).") int probes;
-  @Option(names = "--probe-space", defaultValue = "output", description = "Where Hutchinson's Rademacher probes live: output (the images' logits; one gradient per probe for all layers), per-layer or joint (default: ${DEFAULT-VALUE}).") String probeSpace;
-  @Option(names = "--curvature", defaultValue = "jacobian", description = "With --probe-space per-layer, how a probe's v'Hv is computed: jacobian (the logits' exact derivative; exact for piecewise-linear networks), exact (an exact Hessian-vector product) or gradients (central differences of gradients, a check) (default: ${DEFAULT-VALUE}).") String curvature;
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the probes (default: ${DEFAULT-VALUE}).") long seed;
-  @Option(names = "--accuracy", description = "Also measure PTQ accuracy of the plan and of the uniform policies.") boolean accuracy;
-  @Option(names = "--ilp-out", paramLabel = "FILE", description = "Write the ILP problem (for 'bitlab ilp --input').") Path ilpOut;
-  @Option(names = "--policy-out", paramLabel = "FILE", description = "Write the plan as a bitlab.policy JSON file.") Path policyOut;
-  @Option(names = "--time-limit", paramLabel = "SECONDS", defaultValue = "20", description = "The ILP searches at most this long; then the best plan found, with how far above the optimum it may be (default: ${DEFAULT-VALUE}).") double timeLimit;
-  @Option(names = "--json", description = "Print JSON.") boolean json;
+  @Mixin
+  ModelArgs args;
 
-  record Trace(String layer, double averageTrace, double standardError, double trace, long weights, int probes) {}
+  @Option(
+      names = "--bits",
+      split = ",",
+      defaultValue = "4,8",
+      description = "Candidate widths, weights and activations alike (default: ${DEFAULT-VALUE}).")
+  int[] bits;
+
+  @Option(
+      names = "--pairs",
+      split = ",",
+      description = "Candidate pairs instead of --bits, e.g. W4A8,W8A8.")
+  List<String> pairs;
+
+  @Option(
+      names = "--size",
+      description =
+          "Size budget: a fraction 0..1 between the cheapest and dearest policy, or an amount with unit (40KB, 1.5MB).")
+  String size;
+
+  @Option(names = "--bops", description = "BOPs budget as a fraction 0..1.")
+  Double bops;
+
+  @Option(
+      names = "--latency",
+      description = "Latency budget TARGET=FRACTION or TARGET=MILLISms, e.g. bismo-edge=0.6.")
+  List<String> latency;
+
+  @Option(
+      names = "--energy",
+      description = "Energy budget TARGET=FRACTION or TARGET=MILLIJOULESmJ.")
+  List<String> energy;
+
+  @Option(names = "--fix", description = "A layer kept at a pair, LAYER=W8A8 (repeatable).")
+  List<String> fix;
+
+  @Option(names = "--fix-ends", description = "Keep the first and last layers at this width.")
+  Integer fixEnds;
+
+  @Option(names = "--tie", description = "Layers that share bits, comma-separated (repeatable).")
+  List<String> tie;
+
+  @Option(
+      names = "--tie-downsamples",
+      description = "Tie each residual downsample convolution to its block's first convolution.")
+  boolean tieDownsamples;
+
+  @Option(
+      names = "--images",
+      defaultValue = "256",
+      description = "Training images for the Hessian (default: ${DEFAULT-VALUE}).")
+  int images;
+
+  @Option(
+      names = "--probes",
+      defaultValue = "100",
+      description = "At most this many Hutchinson probes (default: ${DEFAULT-VALUE}).")
+  int probes;
+
+  @Option(
+      names = "--probe-space",
+      defaultValue = "output",
+      description =
+          "Where Hutchinson's Rademacher probes live: output (the images' logits; one gradient per probe for all layers), per-layer or joint (default: ${DEFAULT-VALUE}).")
+  String probeSpace;
+
+  @Option(
+      names = "--curvature",
+      defaultValue = "jacobian",
+      description =
+          "With --probe-space per-layer, how a probe's v'Hv is computed: jacobian (the logits' exact derivative; exact for piecewise-linear networks), exact (an exact Hessian-vector product) or gradients (central differences of gradients, a check) (default: ${DEFAULT-VALUE}).")
+  String curvature;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      description = "Seed of the probes (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--accuracy",
+      description = "Also measure PTQ accuracy of the plan and of the uniform policies.")
+  boolean accuracy;
+
+  @Option(
+      names = "--ilp-out",
+      paramLabel = "FILE",
+      description = "Write the ILP problem (for 'bitlab ilp --input').")
+  Path ilpOut;
+
+  @Option(
+      names = "--policy-out",
+      paramLabel = "FILE",
+      description = "Write the plan as a bitlab.policy JSON file.")
+  Path policyOut;
+
+  @Option(
+      names = "--time-limit",
+      paramLabel = "SECONDS",
+      defaultValue = "20",
+      description =
+          "The ILP searches at most this long; then the best plan found, with how far above the optimum it may be (default: ${DEFAULT-VALUE}).")
+  double timeLimit;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  record Trace(
+      String layer,
+      double averageTrace,
+      double standardError,
+      double trace,
+      long weights,
+      int probes) {}
 
   record Uniform(String bits, double omega, boolean meetsBudgets, Double accuracy) {}
 
-  @Override public Integer call() throws IOException {
+  @Override
+  public Integer call() throws IOException {
     // Output files are checked before the traces, which can take minutes.
     if (ilpOut != null) bitlab.files.WholeFile.checkWritable(ilpOut);
     if (policyOut != null) bitlab.files.WholeFile.checkWritable(policyOut);
-    HawqBuilder h = HawqBuilder.of(args.model(), args.data()).images(images).probes(probes).seed(seed);
+    HawqBuilder h =
+        HawqBuilder.of(args.model(), args.data()).images(images).probes(probes).seed(seed);
     switch (probeSpace.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "output": h = h.outputProbes(); break;
-      case "per-layer": h = h.perLayerProbes().curvature(curvature); break;
-      case "joint": h = h.jointProbes(); break;
-      default: throw new HawqException("--probe-space takes output, per-layer or joint; got '" + probeSpace + "'.");
+      case "output":
+        h = h.outputProbes();
+        break;
+      case "per-layer":
+        h = h.perLayerProbes().curvature(curvature);
+        break;
+      case "joint":
+        h = h.jointProbes();
+        break;
+      default:
+        throw new HawqException(
+            "--probe-space takes output, per-layer or joint; got '" + probeSpace + "'.");
     }
-    h = pairs != null ? h.candidates(pairs.stream().map(bitlab.dsl.hardware.Policies::parse).toArray(Bits[]::new)) : h.bits(bits);
+    h = pairs != null
+        ? h.candidates(pairs.stream().map(bitlab.dsl.hardware.Policies::parse).toArray(Bits[]::new))
+        : h.bits(bits);
     if (size != null) h = sizeBudget(h, size.trim());
     if (bops != null) h = h.bops(bops);
-    for (String l : latency == null ? List.<String>of() : latency) h = onTarget(h, l, "--latency", "ms");
-    for (String e : energy == null ? List.<String>of() : energy) h = onTarget(h, e, "--energy", "mJ");
+    for (String l : latency == null ? List.<String>of() : latency)
+      h = onTarget(h, l, "--latency", "ms");
+    for (String e : energy == null ? List.<String>of() : energy)
+      h = onTarget(h, e, "--energy", "mJ");
     if (fixEnds != null) h = h.fixFirstAndLast(fixEnds);
     for (String f : fix == null ? List.<String>of() : fix) {
       String[] kv = f.split("=", 2);
-      if (kv.length != 2) throw new HawqException("--fix takes LAYER=PAIR, e.g. conv1=W8A8; got '" + f + "'.");
+      if (kv.length != 2)
+        throw new HawqException("--fix takes LAYER=PAIR, e.g. conv1=W8A8; got '" + f + "'.");
       h = h.fix(kv[0].trim(), bitlab.dsl.hardware.Policies.parse(kv[1].trim()));
     }
     for (String t : tie == null ? List.<String>of() : tie) h = h.tie(t.split(","));
@@ -80,7 +190,10 @@ final class HawqCommand implements Callable<Integer> {
     Double planAccuracy = accuracy ? h.ptqAccuracy(p.policy()) : null;
     List<Uniform> uniform = new ArrayList<>();
     for (Plan.Uniform u : p.uniform()) {
-      Double acc = accuracy ? h.ptqAccuracy(bitlab.quant.Policy.of(p.model(), java.util.Collections.nCopies(p.layers().size(), u.bits()))) : null;
+      Double acc = accuracy
+          ? h.ptqAccuracy(bitlab.quant.Policy.of(
+              p.model(), java.util.Collections.nCopies(p.layers().size(), u.bits())))
+          : null;
       uniform.add(new Uniform(u.bits().toString(), u.omega(), u.fits(), acc));
     }
     System.err.print("\r");
@@ -90,13 +203,22 @@ final class HawqCommand implements Callable<Integer> {
       out.put("data", p.traces().data());
       out.put("images", p.traces().images());
       out.put("seed", seed);
-      out.put("probeSpace", p.traces().options().probes().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-      out.put("curvature", p.traces().options().curvature().name().toLowerCase(java.util.Locale.ROOT));
+      out.put(
+          "probeSpace",
+          p.traces()
+              .options()
+              .probes()
+              .name()
+              .toLowerCase(java.util.Locale.ROOT)
+              .replace('_', '-'));
+      out.put(
+          "curvature", p.traces().options().curvature().name().toLowerCase(java.util.Locale.ROOT));
       out.put("tracesConverged", p.traces().converged());
       out.put("tracesSeconds", p.traces().seconds());
       List<Trace> traces = new ArrayList<>();
       for (LayerTrace t : p.traces().layers()) {
-        traces.add(new Trace(t.layer(), t.average(), t.averageError(), t.trace(), t.parameters(), t.probes()));
+        traces.add(new Trace(
+            t.layer(), t.average(), t.averageError(), t.trace(), t.parameters(), t.probes()));
       }
       out.put("traces", traces);
       out.put("solution", IlpJson.toJson(p.solution()));
@@ -107,24 +229,31 @@ final class HawqCommand implements Callable<Integer> {
       Json.print(out);
     } else {
       System.out.print(p);
-      if (planAccuracy != null) System.out.printf("PTQ accuracy of the plan: %.2f%%%n", 100 * planAccuracy);
+      if (planAccuracy != null)
+        System.out.printf("PTQ accuracy of the plan: %.2f%%%n", 100 * planAccuracy);
       for (Uniform u : uniform) {
-        if (u.accuracy() != null) System.out.printf("PTQ accuracy of uniform %s: %.2f%%%n", u.bits(), 100 * u.accuracy());
+        if (u.accuracy() != null)
+          System.out.printf("PTQ accuracy of uniform %s: %.2f%%%n", u.bits(), 100 * u.accuracy());
       }
     }
     return 0;
   }
 
   private static HawqBuilder sizeBudget(HawqBuilder h, String s) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9.eE+-]+)\\s*([A-Za-z]+)?").matcher(s);
-    if (!m.matches()) throw new HawqException("--size takes a fraction (0.5) or an amount with a unit (40KB, 1.5MB); got '" + s + "'.");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([0-9.eE+-]+)\\s*([A-Za-z]+)?").matcher(s);
+    if (!m.matches())
+      throw new HawqException(
+          "--size takes a fraction (0.5) or an amount with a unit (40KB, 1.5MB); got '" + s + "'.");
     double v = Double.parseDouble(m.group(1));
     return m.group(2) == null ? h.size(v) : h.size(v, m.group(2));
   }
 
   private static HawqBuilder onTarget(HawqBuilder h, String spec, String option, String unit) {
     String[] kv = spec.split("=", 2);
-    if (kv.length != 2) throw new HawqException(option + " takes TARGET=FRACTION or TARGET=AMOUNT" + unit + ", e.g. bismo-edge=0.6; got '" + spec + "'.");
+    if (kv.length != 2)
+      throw new HawqException(option + " takes TARGET=FRACTION or TARGET=AMOUNT" + unit
+          + ", e.g. bismo-edge=0.6; got '" + spec + "'.");
     var target = SessionTargets.named(kv[0].trim());
     String v = kv[1].trim();
     boolean absolute = v.endsWith(unit);
@@ -132,7 +261,8 @@ final class HawqCommand implements Callable<Integer> {
     try {
       x = Double.parseDouble(absolute ? v.substring(0, v.length() - unit.length()) : v);
     } catch (NumberFormatException e) {
-      throw new HawqException(option + " value '" + v + "' is not a number (a fraction, or an amount ending in " + unit + ").");
+      throw new HawqException(option + " value '" + v
+          + "' is not a number (a fraction, or an amount ending in " + unit + ").");
     }
     if (unit.equals("ms")) return absolute ? h.latencyMs(target, x) : h.latency(target, x);
     return absolute ? h.energyMj(target, x) : h.energy(target, x);

@@ -16,9 +16,14 @@ import java.util.Map;
  */
 final class Json {
   /** Builds the tree: records may hold non-finite doubles, which the tree keeps until {@link #finite} replaces them. */
-  private static final Gson TREE = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+  private static final Gson TREE =
+      new GsonBuilder().serializeSpecialFloatingPointValues().create();
   /** Writes the tree, keeping the nulls {@link #finite} put in (the tree already left out null fields of records); an apostrophe in a sentence stays an apostrophe (no HTML escaping). */
-  private static final Gson OUT = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
+  private static final Gson OUT = new GsonBuilder()
+      .setPrettyPrinting()
+      .serializeNulls()
+      .disableHtmlEscaping()
+      .create();
 
   private Json() {}
 
@@ -44,7 +49,8 @@ final class Json {
     }
     if (e.isJsonObject()) {
       JsonObject out = new JsonObject();
-      for (Map.Entry<String, JsonElement> m : e.getAsJsonObject().entrySet()) out.add(m.getKey(), finite(m.getValue()));
+      for (Map.Entry<String, JsonElement> m : e.getAsJsonObject().entrySet())
+        out.add(m.getKey(), finite(m.getValue()));
       return out;
     }
     return e;

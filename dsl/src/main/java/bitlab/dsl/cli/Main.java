@@ -16,11 +16,29 @@ import picocli.CommandLine.Command;
  * trace on stderr). With {@code --json} every failure is also a JSON object on stdout,
  * {@code {"error": SENTENCE, "kind": "input" | "interrupted" | "internal"}}, so a script reads one document either way.
  */
-// scope INHERIT: every verb takes -h/--help (and -V/--version) too, and asking for help skips the check of required options
-@Command(name = "bitlab", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
+// scope INHERIT: every verb takes -h/--help (and -V/--version) too, and asking for help skips the
+// check of required options
+@Command(
+    name = "bitlab",
+    mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = Main.Version.class,
     description = "Hardware-aware mixed-precision quantization lab.",
-    subcommands = {ModelsCommand.class, EvalCommand.class, TrainCommand.class, HardwareCommand.class, CostCommand.class, QuantizeCommand.class, BinarizeCommand.class, HaqCommand.class,
-        HawqCommand.class, IlpCommand.class, IntegerCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ModelsCommand.class,
+      EvalCommand.class,
+      TrainCommand.class,
+      HardwareCommand.class,
+      CostCommand.class,
+      QuantizeCommand.class,
+      BinarizeCommand.class,
+      HaqCommand.class,
+      HawqCommand.class,
+      IlpCommand.class,
+      IntegerCommand.class,
+      SweepCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {
@@ -66,11 +84,13 @@ public final class Main {
       status = 2;
     } else if (ex instanceof OutOfMemoryError) {
       kind = "internal";
-      message = "ran out of memory; give the JVM more with BITLAB_JAVA_OPTS=-Xmx12g (the default is -Xmx6g), or use a smaller input.";
+      message =
+          "ran out of memory; give the JVM more with BITLAB_JAVA_OPTS=-Xmx12g (the default is -Xmx6g), or use a smaller input.";
       status = 1;
     } else {
       kind = "internal";
-      message = "failed with " + ex + "; this is a bug in bitlab, please report it with the command line and the trace on stderr.";
+      message = "failed with " + ex
+          + "; this is a bug in bitlab, please report it with the command line and the trace on stderr.";
       status = 1;
     }
     err.println("bitlab" + (verb.isEmpty() ? "" : " " + verb) + ": " + message);
@@ -89,7 +109,8 @@ public final class Main {
   }
 
   static final class Version implements CommandLine.IVersionProvider {
-    @Override public String[] getVersion() {
+    @Override
+    public String[] getVersion() {
       return new String[] {"bitlab " + bitlab.dsl.Bitlab.version()};
     }
   }

@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
 
 /** The target catalogue of a CLI verb: the built-in targets plus the files of {@code --targets DIR} folders. */
 final class TargetArgs {
-  @Option(names = "--targets", paramLabel = "DIR", description = "A folder of target files (NAME.yaml) to search besides the built-in ones; repeatable.")
+  @Option(
+      names = "--targets",
+      paramLabel = "DIR",
+      description =
+          "A folder of target files (NAME.yaml) to search besides the built-in ones; repeatable.")
   List<Path> folders = List.of();
 
   Catalogue catalogue() {
@@ -20,7 +24,11 @@ final class TargetArgs {
   }
 
   Target target(String name) {
-    return SessionTargets.lookup(catalogue(), folders, Map.of(), name,
+    return SessionTargets.lookup(
+        catalogue(),
+        folders,
+        Map.of(),
+        name,
         "Add a target by writing NAME.yaml into a folder and passing --targets FOLDER.");
   }
 }

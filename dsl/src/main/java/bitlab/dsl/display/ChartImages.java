@@ -21,8 +21,11 @@ public final class ChartImages {
   }
 
   public static String describe(Chart<?, ?> chart) {
-    String title = chart.getTitle() == null || chart.getTitle().isBlank() ? "untitled" : "'" + chart.getTitle() + "'";
-    return chart.getClass().getSimpleName() + " " + title + " (" + chart.getWidth() + "x" + chart.getHeight() + ")";
+    String title = chart.getTitle() == null || chart.getTitle().isBlank()
+        ? "untitled"
+        : "'" + chart.getTitle() + "'";
+    return chart.getClass().getSimpleName() + " " + title + " (" + chart.getWidth() + "x"
+        + chart.getHeight() + ")";
   }
 
   public static byte[] png(Chart<?, ?> chart) {
@@ -40,7 +43,8 @@ public final class ChartImages {
   public static String svg(Chart<?, ?> chart) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
     try {
-      VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+      VectorGraphicsEncoder.saveVectorGraphic(
+          chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not encode chart " + describe(chart) + " as SVG", e);
     }

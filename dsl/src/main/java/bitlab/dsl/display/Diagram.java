@@ -10,16 +10,20 @@ package bitlab.dsl.display;
  */
 public record Diagram(String title, String text, String svg) implements Renderable {
   public Diagram {
-    if (title == null || title.isBlank()) throw new IllegalArgumentException("A diagram needs a title.");
-    if (svg == null || !svg.startsWith("<svg")) throw new IllegalArgumentException("A diagram's picture must be an SVG document.");
+    if (title == null || title.isBlank())
+      throw new IllegalArgumentException("A diagram needs a title.");
+    if (svg == null || !svg.startsWith("<svg"))
+      throw new IllegalArgumentException("A diagram's picture must be an SVG document.");
     text = text == null ? "" : text;
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public MimeBundle render() {
     return MimeBundle.text(toString()).with(MimeBundle.SVG, svg);
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     return text.isEmpty() ? title : title + "\n" + text;
   }
 }

@@ -14,7 +14,8 @@ public final class Images {
 
   /** text/plain (type and size) and image/png. */
   public static MimeBundle bundle(RenderedImage image) {
-    return MimeBundle.text(describe(image)).with(MimeBundle.PNG, Base64.getEncoder().encodeToString(png(image)));
+    return MimeBundle.text(describe(image))
+        .with(MimeBundle.PNG, Base64.getEncoder().encodeToString(png(image)));
   }
 
   static String describe(RenderedImage image) {
@@ -26,13 +27,15 @@ public final class Images {
     try {
       if (!ImageIO.write(image, "png", out)) {
         // a colour model PNG cannot hold (e.g. a custom raster): draw it onto plain RGB first
-        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        BufferedImage rgb =
+            new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
         rgb.createGraphics().drawRenderedImage(image, null);
         out.reset();
         ImageIO.write(rgb, "png", out);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not encode the image " + describe(image) + " as PNG", e);
+      throw new UncheckedIOException(
+          "Could not encode the image " + describe(image) + " as PNG", e);
     }
     return out.toByteArray();
   }

@@ -40,7 +40,8 @@ public final class Renderers {
       synchronized (Renderers.class) {
         if (standard == null) {
           Renderers fresh = new Renderers();
-          for (RendererProvider p : ServiceLoader.load(RendererProvider.class, Renderers.class.getClassLoader())) {
+          for (RendererProvider p :
+              ServiceLoader.load(RendererProvider.class, Renderers.class.getClassLoader())) {
             p.registerInto(fresh);
           }
           standard = fresh;
@@ -84,7 +85,9 @@ public final class Renderers {
       if (b == null) throw new IllegalStateException("it returned null");
       return b;
     } catch (RuntimeException | LinkageError ex) {
-      String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+      String why = ex.getMessage() == null
+          ? ex.getClass().getSimpleName()
+          : ex.getClass().getSimpleName() + ": " + ex.getMessage();
       return MimeBundle.text(plain(value) + "\n[" + who + " failed: " + why + "]");
     }
   }

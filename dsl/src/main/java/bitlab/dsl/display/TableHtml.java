@@ -11,6 +11,7 @@ import tech.tablesaw.columns.Column;
 public final class TableHtml {
   /** Tables up to this many rows are shown whole. */
   public static final int MAX_ROWS = 30;
+
   static final int HEAD = 10;
   static final int TAIL = 5;
 
@@ -32,7 +33,9 @@ public final class TableHtml {
     StringBuilder sb = new StringBuilder(256 + rows * cols * 16);
     sb.append("<div class=\"bitlab-table\"><table>");
     if (table.name() != null && !table.name().isBlank()) {
-      sb.append("<caption style=\"text-align:left;font-weight:bold\">").append(escape(table.name())).append("</caption>");
+      sb.append("<caption style=\"text-align:left;font-weight:bold\">")
+          .append(escape(table.name()))
+          .append("</caption>");
     }
     sb.append("<thead><tr>");
     for (Column<?> c : table.columns()) {
@@ -49,9 +52,17 @@ public final class TableHtml {
       appendRows(sb, table, rows - Math.min(TAIL, rows - head), rows);
     }
     sb.append("</tbody></table><p style=\"font-size:smaller;margin:2px 0\">")
-        .append(rows).append(rows == 1 ? " row" : " rows").append(" &times; ")
-        .append(cols).append(cols == 1 ? " column" : " columns");
-    if (cut) sb.append(" (first ").append(head).append(" and last ").append(Math.min(TAIL, rows - head)).append(" shown)");
+        .append(rows)
+        .append(rows == 1 ? " row" : " rows")
+        .append(" &times; ")
+        .append(cols)
+        .append(cols == 1 ? " column" : " columns");
+    if (cut)
+      sb.append(" (first ")
+          .append(head)
+          .append(" and last ")
+          .append(Math.min(TAIL, rows - head))
+          .append(" shown)");
     sb.append("</p></div>");
     return sb.toString();
   }
@@ -62,7 +73,8 @@ public final class TableHtml {
       for (Column<?> c : table.columns()) {
         boolean numeric = c instanceof NumericColumn<?>;
         sb.append(numeric ? "<td style=\"text-align:right\">" : "<td style=\"text-align:left\">")
-            .append(escape(c.getString(r))).append("</td>");
+            .append(escape(c.getString(r)))
+            .append("</td>");
       }
       sb.append("</tr>");
     }

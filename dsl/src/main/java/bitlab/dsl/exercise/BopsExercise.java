@@ -29,27 +29,38 @@ public final class BopsExercise {
   private final List<Layer> layers;
 
   public BopsExercise(Model model) {
-    if (model == null) throw new IllegalArgumentException("Exercises.bops(net) needs a model, e.g. Exercises.bops(zoo(\"lenet5\")).");
+    if (model == null)
+      throw new IllegalArgumentException(
+          "Exercises.bops(net) needs a model, e.g. Exercises.bops(zoo(\"lenet5\")).");
     this.model = model;
     List<Layer> out = new ArrayList<>();
-    for (LayerWorkload w : model.workloads()) out.add(new Layer(w.name(), model.param(model.node(w.name()).param("weight")).length(), w.macs()));
+    for (LayerWorkload w : model.workloads())
+      out.add(new Layer(
+          w.name(), model.param(model.node(w.name()).param("weight")).length(), w.macs()));
     this.layers = List.copyOf(out);
   }
 
   /** The layers the student's function receives, in order. */
-  public List<Layer> layers() { return layers; }
+  public List<Layer> layers() {
+    return layers;
+  }
 
   /** bitlab's BOPs of a policy given as one pair per layer. */
-  public long bops(List<Bits> policy) { return Policy.of(model, policy).bops(model); }
+  public long bops(List<Bits> policy) {
+    return Policy.of(model, policy).bops(model);
+  }
 
   /** bitlab's limit of a BOPs budget at {@code fraction} between all layers at {@code low} and all at {@code high} bits. */
   public double limit(int low, int high, double fraction) {
-    double lo = Policy.uniform(model, low, low).bops(model), hi = Policy.uniform(model, high, high).bops(model);
+    double lo = Policy.uniform(model, low, low).bops(model),
+        hi = Policy.uniform(model, high, high).bops(model);
     return lo + fraction * (hi - lo);
   }
 
   public Verdict check(BopsCount mine) {
-    if (mine == null) return Verdict.wrong(NAME, 0, "there is no function to check; write one, e.g. (layers, policy) -> ...");
+    if (mine == null)
+      return Verdict.wrong(
+          NAME, 0, "there is no function to check; write one, e.g. (layers, policy) -> ...");
     Random r = new Random(3);
     List<List<Bits>> policies = new ArrayList<>();
     for (int b : new int[] {2, 4, 8}) policies.add(uniform(b, b));
@@ -76,15 +87,33 @@ public final class BopsExercise {
         byWeights += l.weights() * p.get(i).weights() * p.get(i).activations();
         sumBits += l.macs() * (p.get(i).weights() + p.get(i).activations());
       }
-      String why = got == weightOnly ? " You count weight bits only; a product of a w-bit weight and an a-bit activation costs w × a bit operations."
-          : got == byWeights ? " You multiply by the number of weights; BOPs count operations, so it is the MACs per image (a convolution reuses each weight many times)."
-          : got == sumBits ? " You add the two widths; a w-bit by a-bit product costs w × a bit operations."
-          : "";
-      return Verdict.wrong(NAME, cases, String.format(Locale.ROOT, "for the policy %s you count %,d BOPs, bitlab %,d.%s", p, got, expected, why));
+      String why = got == weightOnly
+          ? " You count weight bits only; a product of a w-bit weight and an a-bit activation costs w × a bit operations."
+          : got == byWeights
+              ? " You multiply by the number of weights; BOPs count operations, so it is the MACs per image (a convolution reuses each weight many times)."
+              : got == sumBits
+                  ? " You add the two widths; a w-bit by a-bit product costs w × a bit operations."
+                  : "";
+      return Verdict.wrong(
+          NAME,
+          cases,
+          String.format(
+              Locale.ROOT,
+              "for the policy %s you count %,d BOPs, bitlab %,d.%s",
+              p,
+              got,
+              expected,
+              why));
     }
-    return Verdict.right(NAME, cases, "your count equals bitlab's for all " + cases + " policies of " + model.name()
-        + String.format(Locale.ROOT, " (uniform W8A8: %,d BOPs per image). A BOPs budget of 0.3 with candidates 4 and 8 bits is then %,.0f BOPs.",
-            bops(uniform(8, 8)), limit(4, 8, 0.3)));
+    return Verdict.right(
+        NAME,
+        cases,
+        "your count equals bitlab's for all " + cases + " policies of " + model.name()
+            + String.format(
+                Locale.ROOT,
+                " (uniform W8A8: %,d BOPs per image). A BOPs budget of 0.3 with candidates 4 and 8 bits is then %,.0f BOPs.",
+                bops(uniform(8, 8)),
+                limit(4, 8, 0.3)));
   }
 
   private List<Bits> uniform(int w, int a) {

@@ -31,18 +31,25 @@ public final class ClipSearchExercise {
       gauss[i] = 0.1 * r.nextGaussian();
       outliers[i] = i % 1000 == 0 ? 2.0 * (r.nextBoolean() ? 1 : -1) : 0.1 * r.nextGaussian();
     }
-    return List.of(Tensor.of("laplace", laplace), Tensor.of("gauss", gauss), Tensor.of("gauss with outliers", outliers));
+    return List.of(
+        Tensor.of("laplace", laplace),
+        Tensor.of("gauss", gauss),
+        Tensor.of("gauss with outliers", outliers));
   }
 
   public Verdict check(ClipSearch mine) {
-    if (mine == null) return Verdict.wrong(NAME, 0, "there is no function to check; write one, e.g. (values, bits) -> ...");
+    if (mine == null)
+      return Verdict.wrong(
+          NAME, 0, "there is no function to check; write one, e.g. (values, bits) -> ...");
     int cases = 0;
     for (Tensor t : tensors()) {
       for (int bits : new int[] {3, 4}) {
         cases++;
         ClippingCurve curve = t.clipping(bits);
         double best = Math.min(curve.measure(curve.best()), curve.measure(curve.clip("mse")));
-        double bestAt = curve.measure(curve.best()) <= curve.measure(curve.clip("mse")) ? curve.best() : curve.clip("mse");
+        double bestAt = curve.measure(curve.best()) <= curve.measure(curve.clip("mse"))
+            ? curve.best()
+            : curve.clip("mse");
         double alpha;
         try {
           alpha = mine.clip(t.values(), bits);
@@ -50,8 +57,16 @@ public final class ClipSearchExercise {
           return Verdict.threw(NAME, cases, "the " + t.name() + " tensor at " + bits + " bits", e);
         }
         if (!(alpha > 0) || !Double.isFinite(alpha)) {
-          return Verdict.wrong(NAME, cases, String.format(Locale.ROOT, "for the %s tensor at %d bits you return α = %s; a clipping value must be positive "
-              + "and finite.", t.name(), bits, alpha));
+          return Verdict.wrong(
+              NAME,
+              cases,
+              String.format(
+                  Locale.ROOT,
+                  "for the %s tensor at %d bits you return α = %s; a clipping value must be positive "
+                      + "and finite.",
+                  t.name(),
+                  bits,
+                  alpha));
         }
         double err = curve.measure(alpha);
         if (err > TOLERANCE * best) {
@@ -60,12 +75,28 @@ public final class ClipSearchExercise {
               : alpha < bestAt
                   ? " Your α clips too much: the values beyond it cost more than the finer steps save."
                   : " Your α clips too little: finer steps would save more than the clipped values cost.";
-          return Verdict.wrong(NAME, cases, String.format(Locale.ROOT, "for the %s tensor at %d bits your α = %.4g gives a mean squared error of %.4g, "
-              + "%.0f%% above the %.4g bitlab finds at α = %.4g.%s", t.name(), bits, alpha, err, 100 * (err / best - 1), best, bestAt, what));
+          return Verdict.wrong(
+              NAME,
+              cases,
+              String.format(
+                  Locale.ROOT,
+                  "for the %s tensor at %d bits your α = %.4g gives a mean squared error of %.4g, "
+                      + "%.0f%% above the %.4g bitlab finds at α = %.4g.%s",
+                  t.name(),
+                  bits,
+                  alpha,
+                  err,
+                  100 * (err / best - 1),
+                  best,
+                  bestAt,
+                  what));
         }
       }
     }
-    return Verdict.right(NAME, cases, "on all three tensors at 3 and 4 bits your clipping value's error is within "
-        + Math.round(100 * (TOLERANCE - 1)) + "% of the lowest bitlab finds.");
+    return Verdict.right(
+        NAME,
+        cases,
+        "on all three tensors at 3 and 4 bits your clipping value's error is within "
+            + Math.round(100 * (TOLERANCE - 1)) + "% of the lowest bitlab finds.");
   }
 }

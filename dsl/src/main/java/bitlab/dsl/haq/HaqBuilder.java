@@ -46,35 +46,59 @@ public final class HaqBuilder {
   private Scoring scoring = Scoring.DEFAULT;
 
   public HaqBuilder(Model net, Dataset data) {
-    if (net == null || data == null) throw new HaqException("haq(net, data) needs a model and a data set, e.g. haq(zoo(\"mobilenet-v2-mini\"), mnist()).");
+    if (net == null || data == null)
+      throw new HaqException(
+          "haq(net, data) needs a model and a data set, e.g. haq(zoo(\"mobilenet-v2-mini\"), mnist()).");
     this.net = net;
     this.data = data;
   }
 
   /** The hardware that prices policies, e.g. {@code hardware("bismo-edge")}. */
-  public HaqBuilder on(Target t) { return with(b -> b.target = t); }
+  public HaqBuilder on(Target t) {
+    return with(b -> b.target = t);
+  }
 
   /** Latency at most this fraction of the all-8-bit latency on the target. */
-  public HaqBuilder latency(double fraction) { return budget(Budget.latency(fraction)); }
+  public HaqBuilder latency(double fraction) {
+    return budget(Budget.latency(fraction));
+  }
 
-  public HaqBuilder energy(double fraction) { return budget(Budget.energy(fraction)); }
+  public HaqBuilder energy(double fraction) {
+    return budget(Budget.energy(fraction));
+  }
 
   /** Weight size at most this fraction of the all-8-bit weights. */
-  public HaqBuilder size(double fraction) { return budget(Budget.size(fraction)); }
+  public HaqBuilder size(double fraction) {
+    return budget(Budget.size(fraction));
+  }
 
-  public HaqBuilder latencyMillis(double ms) { return budget(Budget.latencyMillis(ms)); }
+  public HaqBuilder latencyMillis(double ms) {
+    return budget(Budget.latencyMillis(ms));
+  }
 
-  public HaqBuilder energyMillijoules(double mj) { return budget(Budget.energyMillijoules(mj)); }
+  public HaqBuilder energyMillijoules(double mj) {
+    return budget(Budget.energyMillijoules(mj));
+  }
 
-  public HaqBuilder sizeKib(double kib) { return budget(Budget.sizeKib(kib)); }
+  public HaqBuilder sizeKib(double kib) {
+    return budget(Budget.sizeKib(kib));
+  }
 
-  public HaqBuilder budget(Budget budget) { return with(b -> b.budget = budget); }
+  public HaqBuilder budget(Budget budget) {
+    return with(b -> b.budget = budget);
+  }
 
-  public HaqBuilder episodes(int n) { return with(b -> b.episodes = n); }
+  public HaqBuilder episodes(int n) {
+    return with(b -> b.episodes = n);
+  }
 
-  public HaqBuilder warmup(int n) { return with(b -> b.warmup = n); }
+  public HaqBuilder warmup(int n) {
+    return with(b -> b.warmup = n);
+  }
 
-  public HaqBuilder seed(long s) { return with(b -> b.seed = s); }
+  public HaqBuilder seed(long s) {
+    return with(b -> b.seed = s);
+  }
 
   public HaqBuilder bits(int min, int max) {
     return with(b -> {
@@ -84,30 +108,48 @@ public final class HaqBuilder {
   }
 
   /** Hidden layer size of actor and critic (default 300). */
-  public HaqBuilder hidden(int h) { return ddpg(ddpg.withHidden(h)); }
+  public HaqBuilder hidden(int h) {
+    return ddpg(ddpg.withHidden(h));
+  }
 
-  public HaqBuilder ddpg(DdpgConfig c) { return with(b -> b.ddpg = c); }
+  public HaqBuilder ddpg(DdpgConfig c) {
+    return with(b -> b.ddpg = c);
+  }
 
   /** Exploration noise: the truncated normal's width after warm-up and its decay per episode (HAQ: 0.5 and 0.99). */
-  public HaqBuilder noise(double sigma, double decay) { return ddpg(ddpg.withNoise(sigma, decay)); }
+  public HaqBuilder noise(double sigma, double decay) {
+    return ddpg(ddpg.withNoise(sigma, decay));
+  }
 
   /** Skip the uniform and random-search baselines (they cost about as much as the search). */
-  public HaqBuilder baselines(boolean on) { return with(b -> b.baselines = on); }
+  public HaqBuilder baselines(boolean on) {
+    return with(b -> b.baselines = on);
+  }
 
   /** Validation images every policy is scored on (default 1,000; the data set's first ones). */
-  public HaqBuilder evaluationImages(int n) { return scoring(scoring.withEvaluation(n)); }
+  public HaqBuilder evaluationImages(int n) {
+    return scoring(scoring.withEvaluation(n));
+  }
 
-  public HaqBuilder calibrationImages(int n) { return scoring(scoring.withCalibration(n)); }
+  public HaqBuilder calibrationImages(int n) {
+    return scoring(scoring.withCalibration(n));
+  }
 
-  public HaqBuilder ptq(PtqConfig c) { return scoring(scoring.withPtq(c)); }
+  public HaqBuilder ptq(PtqConfig c) {
+    return scoring(scoring.withPtq(c));
+  }
 
   /**
    * Score each policy on the integer-only executor (true, the default: the arithmetic of a deployment, at about
    * a third of the simulation's CPU time per image) or on the fake-quantized float simulation (false).
    */
-  public HaqBuilder integerScoring(boolean on) { return scoring(scoring.withInteger(on)); }
+  public HaqBuilder integerScoring(boolean on) {
+    return scoring(scoring.withInteger(on));
+  }
 
-  private HaqBuilder scoring(Scoring sc) { return with(b -> b.scoring = sc); }
+  private HaqBuilder scoring(Scoring sc) {
+    return with(b -> b.scoring = sc);
+  }
 
   /** A copy with one setting changed: every setting returns a new builder, the old one is unchanged. */
   private HaqBuilder with(java.util.function.Consumer<HaqBuilder> change) {
@@ -135,18 +177,29 @@ public final class HaqBuilder {
    * Fine-tune every policy for {@code steps} batches of 64 training images before scoring it, as HAQ's paper does
    * (0: no fine-tuning, the default). Baselines are fine-tuned the same way, so the comparison stays fair.
    */
-  public HaqBuilder finetune(int steps) { return finetune(FineTune.steps(steps)); }
+  public HaqBuilder finetune(int steps) {
+    return finetune(FineTune.steps(steps));
+  }
 
   /** Fine-tune every policy for {@link FineTune#DEFAULT_STEPS} steps before scoring it. */
-  public HaqBuilder finetune() { return finetune(FineTune.defaults()); }
+  public HaqBuilder finetune() {
+    return finetune(FineTune.defaults());
+  }
 
   /** Fine-tune every policy for a fraction of an epoch of the training part (e.g. 0.25) before scoring it. */
-  public HaqBuilder finetuneEpochs(double fraction) { return finetune(FineTune.epochs(fraction)); }
+  public HaqBuilder finetuneEpochs(double fraction) {
+    return finetune(FineTune.epochs(fraction));
+  }
 
-  public HaqBuilder finetune(FineTune f) { return scoring(scoring.withFinetune(f)); }
+  public HaqBuilder finetune(FineTune f) {
+    return scoring(scoring.withFinetune(f));
+  }
 
   public HaqConfig config() {
-    HaqConfig c = HaqConfig.of(episodes, seed).withBits(minBits, maxBits).withDdpg(ddpg).withBaselines(baselines);
+    HaqConfig c = HaqConfig.of(episodes, seed)
+        .withBits(minBits, maxBits)
+        .withDdpg(ddpg)
+        .withBaselines(baselines);
     return warmup == null ? c : c.withWarmup(warmup);
   }
 
@@ -157,11 +210,13 @@ public final class HaqBuilder {
 
   private void checkBudget() {
     if (budget == null) {
-      throw new HaqException("Give the search a budget: .latency(0.6), .energy(0.5) or .size(0.4) (fractions of the all-8-bit cost), "
-          + "or .latencyMillis(ms), .energyMillijoules(mJ), .sizeKib(KiB).");
+      throw new HaqException(
+          "Give the search a budget: .latency(0.6), .energy(0.5) or .size(0.4) (fractions of the all-8-bit cost), "
+              + "or .latencyMillis(ms), .energyMillijoules(mJ), .sizeKib(KiB).");
     }
     if (target == null && budget.resource() != Resource.SIZE) {
-      throw new HaqException("A " + budget.resource().label() + " budget needs hardware to price it: add .on(hardware(\"bismo-edge\")).");
+      throw new HaqException("A " + budget.resource().label()
+          + " budget needs hardware to price it: add .on(hardware(\"bismo-edge\")).");
     }
   }
 
@@ -191,34 +246,49 @@ public final class HaqBuilder {
       double[] x = env.state(s, maxBits);
       for (int k = 0; k < f.length; k++) f[k].append(Math.round(x[k] * 1000) / 1000.0);
     }
-    Table t = Table.create("the agent's observation at each step (" + net.name() + ")", step, layer, picks);
+    Table t = Table.create(
+        "the agent's observation at each step (" + net.name() + ")", step, layer, picks);
     for (DoubleColumn c : f) t.addColumns(c);
     return t;
   }
 
   /** The width an action in [0, 1] becomes: [0, 1] is cut into equal intervals, one per width from the minimum to the maximum. */
   public int bitsFor(double action) {
-    if (!(action >= 0 && action <= 1)) throw new HaqException("An action is a number in [0, 1], got " + action + ".");
-    return new Environment(Pricing.of(net.workloads(), null), Budget.size(1.0), minBits, maxBits).bits(action);
+    if (!(action >= 0 && action <= 1))
+      throw new HaqException("An action is a number in [0, 1], got " + action + ".");
+    return new Environment(Pricing.of(net.workloads(), null), Budget.size(1.0), minBits, maxBits)
+        .bits(action);
   }
 
   /** What the budget repair makes of a policy (one bit pair per layer, in layer order). */
   public Repaired repair(List<Bits> policy) {
     Environment env = environment();
     if (policy.size() != env.layers()) {
-      throw new HaqException("A policy for " + net.name() + " needs one bit pair per quantizable layer (" + env.layers() + "), got "
-          + policy.size() + ".");
+      throw new HaqException(
+          "A policy for " + net.name() + " needs one bit pair per quantizable layer ("
+              + env.layers() + "), got " + policy.size() + ".");
     }
     int[] w = policy.stream().mapToInt(Bits::weights).toArray();
     int[] a = policy.stream().mapToInt(Bits::activations).toArray();
     for (int i = 0; i < w.length; i++) {
       if (w[i] < minBits || w[i] > maxBits || a[i] < minBits || a[i] > maxBits) {
-        throw new HaqException("Layer " + env.workloads().get(i).name() + " has " + policy.get(i) + "; the search uses widths "
-            + minBits + ".." + maxBits + " (change them with .bits(min, max)).");
+        throw new HaqException("Layer " + env.workloads().get(i).name() + " has " + policy.get(i)
+            + "; the search uses widths " + minBits + ".." + maxBits
+            + " (change them with .bits(min, max)).");
       }
     }
     Environment.Outcome out = env.finish(w, a);
-    return new Repaired(net.name(), env.pricing().targetName(), budget, env.workloads(), policy, out.policy(), env.cost(w, a), out.cost(),
-        env.limit(), env.eightBitCost(), out.repairs());
+    return new Repaired(
+        net.name(),
+        env.pricing().targetName(),
+        budget,
+        env.workloads(),
+        policy,
+        out.policy(),
+        env.cost(w, a),
+        out.cost(),
+        env.limit(),
+        env.eightBitCost(),
+        out.repairs());
   }
 }

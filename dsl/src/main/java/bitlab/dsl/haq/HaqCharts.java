@@ -32,10 +32,16 @@ public final class HaqCharts {
 
   /** Weight and activation bits per layer; depthwise layers in their own (orange) series. */
   public static CategoryChart bits(HaqResult r) {
-    CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+    CategoryChart c = new CategoryChartBuilder()
+        .width(WIDTH)
+        .height(HEIGHT)
         .title(r.model() + " on " + r.target() + ": bits per layer (HAQ, " + r.budget() + ")")
-        .xAxisTitle("layer").yAxisTitle("bits").build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        .xAxisTitle("layer")
+        .yAxisTitle("bits")
+        .build();
+    c.getStyler()
+        .setLegendPosition(Styler.LegendPosition.OutsideS)
+        .setLegendLayout(Styler.LegendLayout.Horizontal);
     c.getStyler().setXAxisLabelRotation(60).setYAxisMin(0.0).setYAxisMax(8.0);
     List<String> names = new ArrayList<>();
     List<Double> w = new ArrayList<>();
@@ -64,10 +70,16 @@ public final class HaqCharts {
 
   /** Accuracy of every episode, the best so far, the unquantized accuracy and the baselines. */
   public static XYChart history(HaqResult r) {
-    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+    XYChart c = new XYChartBuilder()
+        .width(WIDTH)
+        .height(HEIGHT)
         .title("HAQ search on " + r.model() + " (" + r.target() + ", " + r.budget() + ")")
-        .xAxisTitle("episode").yAxisTitle("accuracy on validation images, %").build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        .xAxisTitle("episode")
+        .yAxisTitle("accuracy on validation images, %")
+        .build();
+    c.getStyler()
+        .setLegendPosition(Styler.LegendPosition.OutsideS)
+        .setLegendLayout(Styler.LegendLayout.Horizontal);
     List<Double> x = new ArrayList<>();
     List<Double> acc = new ArrayList<>();
     List<Double> best = new ArrayList<>();
@@ -87,8 +99,13 @@ public final class HaqCharts {
 
   /** The reward of every episode, {@code 0.1 * (acc_q - acc_fp)}. */
   public static XYChart rewards(HaqResult r) {
-    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT / 2).title("reward per episode")
-        .xAxisTitle("episode").yAxisTitle("reward").build();
+    XYChart c = new XYChartBuilder()
+        .width(WIDTH)
+        .height(HEIGHT / 2)
+        .title("reward per episode")
+        .xAxisTitle("episode")
+        .yAxisTitle("reward")
+        .build();
     c.getStyler().setLegendVisible(false);
     List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
@@ -101,6 +118,7 @@ public final class HaqCharts {
   }
 
   private static void flat(XYChart c, String name, double y, double last) {
-    c.addSeries(name, new double[] {1, Math.max(1.0001, last)}, new double[] {y, y}).setMarker(SeriesMarkers.NONE);
+    c.addSeries(name, new double[] {1, Math.max(1.0001, last)}, new double[] {y, y})
+        .setMarker(SeriesMarkers.NONE);
   }
 }

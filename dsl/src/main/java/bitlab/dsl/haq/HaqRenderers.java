@@ -19,7 +19,8 @@ import tech.tablesaw.api.Table;
 /** How a HAQ result looks in a notebook: summary against the baselines, bit table, bit chart, history. */
 public final class HaqRenderers implements RendererProvider {
 
-  @Override public void registerInto(Renderers r) {
+  @Override
+  public void registerInto(Renderers r) {
     r.register(HaqResult.class, HaqRenderers::render);
   }
 
@@ -41,12 +42,20 @@ public final class HaqRenderers implements RendererProvider {
     for (Candidate c : all) {
       method.append(c.method());
       acc.append(round(c.accuracy(), 2));
-      if (Double.isNaN(c.test())) test.appendMissing(); else test.append(round(c.test(), 2));
+      if (Double.isNaN(c.test())) test.appendMissing();
+      else test.append(round(c.test(), 2));
       drop.append(round(c.accuracy() - r.reference(), 2));
       cost.append(round(res.display(c.cost()), 4));
       frac.append(round(c.cost() / r.eightBitCost(), 3));
     }
-    Table t = Table.create("HAQ vs baselines at " + r.budget() + " on " + r.target(), method, acc, drop, test, cost, frac);
+    Table t = Table.create(
+        "HAQ vs baselines at " + r.budget() + " on " + r.target(),
+        method,
+        acc,
+        drop,
+        test,
+        cost,
+        frac);
     return test.isMissing().size() == test.size() ? t.removeColumns(test) : t;
   }
 
@@ -71,15 +80,31 @@ public final class HaqRenderers implements RendererProvider {
   static MimeBundle render(HaqResult r) {
     StringBuilder h = new StringBuilder();
     Resource res = r.resource();
-    h.append(String.format("<p><b>HAQ</b> on <b>%s</b>, target <b>%s</b>, budget %s = %s (8-bit: %s)%s</p>",
-        TableHtml.escape(r.model()), TableHtml.escape(r.target()), TableHtml.escape(r.budget().toString()),
-        TableHtml.escape(res.format(r.limit())), TableHtml.escape(res.format(r.eightBitCost())),
+    h.append(String.format(
+        "<p><b>HAQ</b> on <b>%s</b>, target <b>%s</b>, budget %s = %s (8-bit: %s)%s</p>",
+        TableHtml.escape(r.model()),
+        TableHtml.escape(r.target()),
+        TableHtml.escape(r.budget().toString()),
+        TableHtml.escape(res.format(r.limit())),
+        TableHtml.escape(res.format(r.eightBitCost())),
         r.stopped() ? " <b>- stopped early; best so far shown</b>" : ""));
-    h.append(String.format("<p>best: <b>%.2f%%</b> on the validation images (unquantized %.2f%%)%s, %s %s; %d episodes, seed %d, "
-        + "warm-up %d; %s</p>", r.accuracy(), r.reference(),
-        Double.isNaN(r.testAccuracy()) ? "" : String.format(", %.2f%% on the test images", r.testAccuracy()), res.label(), TableHtml.escape(res.format(r.cost())), r.episodes().size(),
-        r.config().seed(), r.config().warmup(), TableHtml.escape(r.timing().toString())));
-    h.append("<p style=\"font-size:smaller\">scoring: ").append(TableHtml.escape(r.scoring())).append("</p>");
+    h.append(String.format(
+        "<p>best: <b>%.2f%%</b> on the validation images (unquantized %.2f%%)%s, %s %s; %d episodes, seed %d, "
+            + "warm-up %d; %s</p>",
+        r.accuracy(),
+        r.reference(),
+        Double.isNaN(r.testAccuracy())
+            ? ""
+            : String.format(", %.2f%% on the test images", r.testAccuracy()),
+        res.label(),
+        TableHtml.escape(res.format(r.cost())),
+        r.episodes().size(),
+        r.config().seed(),
+        r.config().warmup(),
+        TableHtml.escape(r.timing().toString())));
+    h.append("<p style=\"font-size:smaller\">scoring: ")
+        .append(TableHtml.escape(r.scoring()))
+        .append("</p>");
     h.append(TableHtml.html(comparison(r)));
     h.append(img(ChartImages.pngBase64(HaqCharts.bits(r))));
     h.append(img(ChartImages.pngBase64(HaqCharts.history(r))));

@@ -29,12 +29,14 @@ import tech.tablesaw.api.Table;
  * from the hardware model) and the layer's share of that target's latency; the mean bits per kind
  * of layer; a chart of both policies.
  */
-public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostReport costB) implements Renderable {
+public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostReport costB)
+    implements Renderable {
 
   public HaqSideBySide {
     if (!a.model().equals(b.model()) || a.layers().size() != b.layers().size()) {
-      throw new HaqException("compare(a, b) needs two HAQ results for the same model; got " + a.model() + " (" + a.layers().size()
-          + " layers) and " + b.model() + " (" + b.layers().size() + " layers).");
+      throw new HaqException("compare(a, b) needs two HAQ results for the same model; got "
+          + a.model() + " (" + a.layers().size() + " layers) and " + b.model() + " ("
+          + b.layers().size() + " layers).");
     }
   }
 
@@ -42,19 +44,26 @@ public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostRepo
   public static HaqSideBySide of(HaqResult a, HaqResult b) {
     for (HaqResult r : List.of(a, b)) {
       if (r.target().startsWith("(")) {
-        throw new HaqException("compare(a, b) prices each policy on the target it was searched on, but the search on " + r.model()
-            + " had none (a size budget); search with .on(hardware(\"bismo-edge\")) and a latency or energy budget.");
+        throw new HaqException(
+            "compare(a, b) prices each policy on the target it was searched on, but the search on "
+                + r.model()
+                + " had none (a size budget); search with .on(hardware(\"bismo-edge\")) and a latency or energy budget.");
       }
     }
-    CostReport ca = CostReport.price(SessionTargets.named(a.target()), a.model(), a.layers(), a.best().policy()).withLabel("HAQ");
-    CostReport cb = CostReport.price(SessionTargets.named(b.target()), b.model(), b.layers(), b.best().policy()).withLabel("HAQ");
+    CostReport ca = CostReport.price(
+            SessionTargets.named(a.target()), a.model(), a.layers(), a.best().policy())
+        .withLabel("HAQ");
+    CostReport cb = CostReport.price(
+            SessionTargets.named(b.target()), b.model(), b.layers(), b.best().policy())
+        .withLabel("HAQ");
     return new HaqSideBySide(a, b, ca, cb);
   }
 
   /** How many layers got different weight or activation bits. */
   public int differingLayers() {
     int n = 0;
-    for (int i = 0; i < a.layers().size(); i++) if (!a.best().policy().get(i).equals(b.best().policy().get(i))) n++;
+    for (int i = 0; i < a.layers().size(); i++)
+      if (!a.best().policy().get(i).equals(b.best().policy().get(i))) n++;
     return n;
   }
 
@@ -98,8 +107,17 @@ public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostRepo
       boundB.append(bound(lb));
       shareB.append(round(100 * lb.cost().seconds() / tb, 1));
     }
-    return Table.create(a.model() + ": HAQ on " + a.target() + " vs HAQ on " + b.target(), index, layer, kind, bitsA, boundA, shareA,
-        bitsB, boundB, shareB);
+    return Table.create(
+        a.model() + ": HAQ on " + a.target() + " vs HAQ on " + b.target(),
+        index,
+        layer,
+        kind,
+        bitsA,
+        boundA,
+        shareA,
+        bitsB,
+        boundB,
+        shareB);
   }
 
   /** Mean weight and activation bits per kind of layer, for both results. */
@@ -125,9 +143,16 @@ public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostRepo
 
   /** Weight and activation bits per layer, both results side by side. */
   public CategoryChart chart() {
-    CategoryChart c = new CategoryChartBuilder().width(HaqCharts.WIDTH).height(HaqCharts.HEIGHT)
-        .title(a.model() + ": HAQ policies on " + a.target() + " and " + b.target()).xAxisTitle("layer").yAxisTitle("bits").build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+    CategoryChart c = new CategoryChartBuilder()
+        .width(HaqCharts.WIDTH)
+        .height(HaqCharts.HEIGHT)
+        .title(a.model() + ": HAQ policies on " + a.target() + " and " + b.target())
+        .xAxisTitle("layer")
+        .yAxisTitle("bits")
+        .build();
+    c.getStyler()
+        .setLegendPosition(Styler.LegendPosition.OutsideS)
+        .setLegendLayout(Styler.LegendLayout.Horizontal);
     c.getStyler().setXAxisLabelRotation(60).setYAxisMin(0.0).setYAxisMax(8.0);
     c.getStyler().setOverlapped(false);
     List<String> names = new ArrayList<>();
@@ -151,19 +176,33 @@ public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostRepo
   }
 
   public String summary() {
-    return String.format("%s: HAQ on %s %.2f%% at %s (%.3f of 8-bit); HAQ on %s %.2f%% at %s (%.3f of 8-bit); %d of %d layers differ",
-        a.model(), a.target(), a.accuracy(), a.resource().format(a.cost()), a.cost() / a.eightBitCost(), b.target(), b.accuracy(),
-        b.resource().format(b.cost()), b.cost() / b.eightBitCost(), differingLayers(), a.layers().size());
+    return String.format(
+        "%s: HAQ on %s %.2f%% at %s (%.3f of 8-bit); HAQ on %s %.2f%% at %s (%.3f of 8-bit); %d of %d layers differ",
+        a.model(),
+        a.target(),
+        a.accuracy(),
+        a.resource().format(a.cost()),
+        a.cost() / a.eightBitCost(),
+        b.target(),
+        b.accuracy(),
+        b.resource().format(b.cost()),
+        b.cost() / b.eightBitCost(),
+        differingLayers(),
+        a.layers().size());
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public MimeBundle render() {
     String html = "<div class=\"bitlab-haq-compare\"><p>" + TableHtml.escape(summary()) + "</p>"
-        + TableHtml.html(meanBits()) + "<img alt=\"bits per layer, both policies\" src=\"data:image/png;base64,"
+        + TableHtml.html(meanBits())
+        + "<img alt=\"bits per layer, both policies\" src=\"data:image/png;base64,"
         + ChartImages.pngBase64(chart()) + "\"/>" + TableHtml.html(table(), 200) + "</div>";
-    return MimeBundle.html(summary() + "\n" + meanBits().printAll() + "\n" + table().printAll(), html);
+    return MimeBundle.html(
+        summary() + "\n" + meanBits().printAll() + "\n" + table().printAll(), html);
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     return summary();
   }
 

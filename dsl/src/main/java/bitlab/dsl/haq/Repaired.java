@@ -20,8 +20,19 @@ import tech.tablesaw.api.Table;
  * @param before cost of the chosen policy in base units (seconds, joules or bytes)
  * @param after  cost after the repair, at most {@code limit}
  */
-public record Repaired(String model, String target, Budget budget, List<LayerWorkload> layers, List<Bits> chosen, List<Bits> repaired,
-    double before, double after, double limit, double eightBit, int cuts) implements Renderable {
+public record Repaired(
+    String model,
+    String target,
+    Budget budget,
+    List<LayerWorkload> layers,
+    List<Bits> chosen,
+    List<Bits> repaired,
+    double before,
+    double after,
+    double limit,
+    double eightBit,
+    int cuts)
+    implements Renderable {
 
   public Repaired {
     chosen = List.copyOf(chosen);
@@ -54,27 +65,44 @@ public record Repaired(String model, String target, Budget budget, List<LayerWor
       Bits r = repaired.get(i);
       int dw = c.weights() - r.weights();
       int da = c.activations() - r.activations();
-      changed.append(dw == 0 && da == 0 ? "" : (dw > 0 ? "-" + dw + "w " : "") + (da > 0 ? "-" + da + "a" : ""));
+      changed.append(
+          dw == 0 && da == 0
+              ? ""
+              : (dw > 0 ? "-" + dw + "w " : "") + (da > 0 ? "-" + da + "a" : ""));
     }
-    return Table.create("budget repair of " + model + " on " + target, index, layer, kind, was, now, changed);
+    return Table.create(
+        "budget repair of " + model + " on " + target, index, layer, kind, was, now, changed);
   }
 
   public String summary() {
     Resource r = budget.resource();
     if (cuts == 0) {
-      return String.format("%s: the chosen policy costs %s (%.3f of 8-bit), within the budget %s: nothing to repair", model,
-          r.format(before), before / eightBit, r.format(limit));
+      return String.format(
+          "%s: the chosen policy costs %s (%.3f of 8-bit), within the budget %s: nothing to repair",
+          model, r.format(before), before / eightBit, r.format(limit));
     }
-    return String.format("%s: the chosen policy costs %s (%.3f of 8-bit), over the budget %s; %d one-bit cuts in %d layers bring it to %s "
-        + "(%.3f of 8-bit)", model, r.format(before), before / eightBit, r.format(limit), cuts, changedLayers(), r.format(after), after / eightBit);
+    return String.format(
+        "%s: the chosen policy costs %s (%.3f of 8-bit), over the budget %s; %d one-bit cuts in %d layers bring it to %s "
+            + "(%.3f of 8-bit)",
+        model,
+        r.format(before),
+        before / eightBit,
+        r.format(limit),
+        cuts,
+        changedLayers(),
+        r.format(after),
+        after / eightBit);
   }
 
-  @Override public MimeBundle render() {
-    return MimeBundle.html(summary() + "\n" + table().printAll(),
+  @Override
+  public MimeBundle render() {
+    return MimeBundle.html(
+        summary() + "\n" + table().printAll(),
         "<p>" + TableHtml.escape(summary()) + "</p>" + TableHtml.html(table(), 200));
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     return summary();
   }
 }

@@ -40,7 +40,17 @@ public final class AcrossTargets {
       dw.append(total == 0 ? 0 : 100 * r.seconds("depthwise") / total);
       pw.append(total == 0 ? 0 : 100 * r.seconds("pointwise") / total);
     }
-    return Table.create(net.name() + " at " + Policies.describe(policy) + " across targets", name, kind, batch, run,
-        image, energy, compute, memory, dw, pw);
+    return Table.create(
+        net.name() + " at " + Policies.describe(policy) + " across targets",
+        name,
+        kind,
+        batch,
+        run,
+        image,
+        energy,
+        compute,
+        memory,
+        dw,
+        pw);
   }
 }

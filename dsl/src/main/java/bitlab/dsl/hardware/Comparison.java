@@ -50,21 +50,40 @@ public record Comparison(CostReport a, CostReport b) implements Renderable {
       msB.append(cb.cost().millis());
       ratio.append(ca.cost().seconds() / cb.cost().seconds());
     }
-    return Table.create("A: " + a.label() + " on " + a.target().name() + "; B: " + b.label() + " on " + b.target().name(),
-        layer, type, bitsA, bitsB, msA, msB, ratio);
+    return Table.create(
+        "A: " + a.label() + " on " + a.target().name() + "; B: " + b.label() + " on "
+            + b.target().name(),
+        layer,
+        type,
+        bitsA,
+        bitsB,
+        msA,
+        msB,
+        ratio);
   }
 
   public String summary() {
-    return String.format("%s: A = %s on %s, %.3f ms per run, %.2f GBOPs; B = %s on %s, %.3f ms per run, %.2f GBOPs; "
-            + "A/B latency %.2fx", a.model(), a.label(), a.target().name(), a.total().millis(), a.bops() / 1e9, b.label(),
-        b.target().name(), b.total().millis(), b.bops() / 1e9, latencyRatio());
+    return String.format(
+        "%s: A = %s on %s, %.3f ms per run, %.2f GBOPs; B = %s on %s, %.3f ms per run, %.2f GBOPs; "
+            + "A/B latency %.2fx",
+        a.model(),
+        a.label(),
+        a.target().name(),
+        a.total().millis(),
+        a.bops() / 1e9,
+        b.label(),
+        b.target().name(),
+        b.total().millis(),
+        b.bops() / 1e9,
+        latencyRatio());
   }
 
   @Override
   public MimeBundle render() {
     String png = ChartImages.pngBase64(chart());
     String html = "<div class=\"bitlab-comparison\"><p>" + TableHtml.escape(summary()) + "</p>"
-        + "<img alt=\"per-layer latency of both\" src=\"data:image/png;base64," + png + "\"/></div>";
+        + "<img alt=\"per-layer latency of both\" src=\"data:image/png;base64," + png
+        + "\"/></div>";
     return MimeBundle.html(summary(), html).with(MimeBundle.PNG, png);
   }
 

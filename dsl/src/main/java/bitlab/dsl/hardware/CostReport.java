@@ -32,14 +32,15 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
  *
  * @param label how legends and headings name the policy (defaults to its description, e.g. W8A8)
  */
-public record CostReport(String model, String label, Target target, List<LayerWorkload> workloads, ModelCost cost)
+public record CostReport(
+    String model, String label, Target target, List<LayerWorkload> workloads, ModelCost cost)
     implements Renderable {
 
   public CostReport {
     workloads = List.copyOf(workloads);
     if (workloads.size() != cost.layers().size()) {
-      throw new BitlabException("A cost report of " + model + " has " + workloads.size() + " workloads but "
-          + cost.layers().size() + " priced layers.");
+      throw new BitlabException("A cost report of " + model + " has " + workloads.size()
+          + " workloads but " + cost.layers().size() + " priced layers.");
     }
   }
 
@@ -54,7 +55,8 @@ public record CostReport(String model, String label, Target target, List<LayerWo
    */
   public static CostReport price(Target target, Model net, Policy policy) {
     policy.validate(net);
-    List<Bits> bits = net.workloads().stream().map(w -> policy.get(w.name()).bits()).toList();
+    List<Bits> bits =
+        net.workloads().stream().map(w -> policy.get(w.name()).bits()).toList();
     return price(target, net, bits).withLabel(policy.summary());
   }
 
@@ -64,13 +66,16 @@ public record CostReport(String model, String label, Target target, List<LayerWo
    */
   public static CostReport price(Target target, bitlab.quant.QuantizedModel q) {
     Model folded = q.folded();
-    List<Bits> bits = folded.workloads().stream().map(w -> q.policy().get(w.name()).bits()).toList();
+    List<Bits> bits =
+        folded.workloads().stream().map(w -> q.policy().get(w.name()).bits()).toList();
     ModelCost c = target.cost(folded.workloads(), bits, q.tensorWidths());
-    return new CostReport(q.source().name(), q.policy().summary() + " as placed", target, folded.workloads(), c);
+    return new CostReport(
+        q.source().name(), q.policy().summary() + " as placed", target, folded.workloads(), c);
   }
 
   /** Prices workloads directly (a model that is not in memory, or one the engine described earlier). */
-  public static CostReport price(Target target, String model, List<LayerWorkload> layers, List<Bits> policy) {
+  public static CostReport price(
+      Target target, String model, List<LayerWorkload> layers, List<Bits> policy) {
     ModelCost c = target.cost(layers, policy);
     return new CostReport(model, Policies.describe(policy), target, layers, c);
   }
@@ -103,7 +108,8 @@ public record CostReport(String model, String label, Target target, List<LayerWo
   public double seconds(String type) {
     double s = 0;
     for (int i = 0; i < workloads.size(); i++) {
-      if (Policies.type(workloads.get(i)).equals(type)) s += cost.layers().get(i).cost().seconds();
+      if (Policies.type(workloads.get(i)).equals(type))
+        s += cost.layers().get(i).cost().seconds();
     }
     return s;
   }
@@ -138,8 +144,20 @@ public record CostReport(String model, String label, Target target, List<LayerWo
       ratio.append(c.boundRatio());
       share.append(totalSeconds == 0 ? 0 : 100 * c.cost().seconds() / totalSeconds);
     }
-    return Table.create(model + " on " + target.name() + ", " + label, index, layer, type, bits, macs, latency, energy,
-        compute, memory, bound, ratio, share);
+    return Table.create(
+        model + " on " + target.name() + ", " + label,
+        index,
+        layer,
+        type,
+        bits,
+        macs,
+        latency,
+        energy,
+        compute,
+        memory,
+        bound,
+        ratio,
+        share);
   }
 
   /** {@link #table()} with a last row of totals (the hardware module's sums). */
@@ -151,7 +169,8 @@ public record CostReport(String model, String label, Target target, List<LayerWo
     out.stringColumn("layer").append("total");
     out.stringColumn("type").append("");
     out.stringColumn("bits").append(label);
-    out.doubleColumn("MMAC").append(cost.layers().stream().mapToDouble(LayerCost::macs).sum() / 1e6);
+    out.doubleColumn("MMAC")
+        .append(cost.layers().stream().mapToDouble(LayerCost::macs).sum() / 1e6);
     out.doubleColumn("latency ms").append(total().millis());
     out.doubleColumn("energy mJ").append(total().millijoules());
     out.doubleColumn("compute ms").appendMissing();
@@ -188,16 +207,27 @@ public record CostReport(String model, String label, Target target, List<LayerWo
 
   /** One line: model, target, policy, totals, boundness. */
   public String summary() {
-    return String.format("%s on %s (%s, batch %d), %s: %.3f ms and %.3f mJ per run, %.3f ms per image; "
-            + "%.2f GBOPs per image; layers bound by %s", model, target.name(), target.kind(), target.batch(), label,
-        total().millis(), total().millijoules(), millisPerImage(), bops() / 1e9, boundSummary());
+    return String.format(
+        "%s on %s (%s, batch %d), %s: %.3f ms and %.3f mJ per run, %.3f ms per image; "
+            + "%.2f GBOPs per image; layers bound by %s",
+        model,
+        target.name(),
+        target.kind(),
+        target.batch(),
+        label,
+        total().millis(),
+        total().millijoules(),
+        millisPerImage(),
+        bops() / 1e9,
+        boundSummary());
   }
 
   @Override
   public MimeBundle render() {
     String html = "<div class=\"bitlab-cost\"><p>" + TableHtml.escape(summary()) + "</p>"
         + TableHtml.html(tableWithTotal(), 200)
-        + "<img alt=\"per-layer latency\" src=\"data:image/png;base64," + ChartImages.pngBase64(chart()) + "\"/></div>";
+        + "<img alt=\"per-layer latency\" src=\"data:image/png;base64,"
+        + ChartImages.pngBase64(chart()) + "\"/></div>";
     return MimeBundle.html(summary() + "\n" + tableWithTotal().printAll(), html);
   }
 

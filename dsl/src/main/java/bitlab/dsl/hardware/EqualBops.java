@@ -32,8 +32,8 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
 
   public EqualBops {
     if (fastest.bops() != slowest.bops()) {
-      throw new BitlabException("Equal-BOPs policies differ in BOPs: " + fastest.bops() + " and "
-          + slowest.bops() + ".");
+      throw new BitlabException(
+          "Equal-BOPs policies differ in BOPs: " + fastest.bops() + " and " + slowest.bops() + ".");
     }
   }
 
@@ -42,7 +42,8 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
    * BOPs exactly, the fastest and the slowest on {@code target} (each changed layer takes the
    * pair of 2..8 bits with its new product that the target runs fastest, resp. slowest).
    */
-  public static EqualBops exchange(Target target, String model, List<LayerWorkload> layers, Bits base) {
+  public static EqualBops exchange(
+      Target target, String model, List<LayerWorkload> layers, Bits base) {
     int n = layers.size();
     int p0 = base.weights() * base.activations();
     // per layer and product: the fastest and slowest pair with that product, and their latencies
@@ -57,9 +58,16 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
           Bits b = Bits.of(w, a);
           double s = target.layer(i, layers.get(i), b).cost().seconds();
           Bits[] pb = pi.computeIfAbsent(w * a, k -> new Bits[2]);
-          double[] tb = ti.computeIfAbsent(w * a, k -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
-          if (s < tb[0]) { tb[0] = s; pb[0] = b; }
-          if (s > tb[1]) { tb[1] = s; pb[1] = b; }
+          double[] tb = ti.computeIfAbsent(
+              w * a, k -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+          if (s < tb[0]) {
+            tb[0] = s;
+            pb[0] = b;
+          }
+          if (s > tb[1]) {
+            tb[1] = s;
+            pb[1] = b;
+          }
         }
       }
       pick.add(pi);
@@ -85,8 +93,14 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
           double[] tj = time.get(j).get((int) pj);
           double dFast = ti[0] + tj[0] - baseTime[i] - baseTime[j];
           double dSlow = ti[1] + tj[1] - baseTime[i] - baseTime[j];
-          if (dFast < lo) { lo = dFast; fast = new int[] {i, pi, j, (int) pj}; }
-          if (dSlow > hi) { hi = dSlow; slow = new int[] {i, pi, j, (int) pj}; }
+          if (dFast < lo) {
+            lo = dFast;
+            fast = new int[] {i, pi, j, (int) pj};
+          }
+          if (dSlow > hi) {
+            hi = dSlow;
+            slow = new int[] {i, pi, j, (int) pj};
+          }
         }
       }
     }
@@ -101,7 +115,8 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
       s.set(slow[0], pick.get(slow[0]).get(slow[1])[1]);
       s.set(slow[2], pick.get(slow[2]).get(slow[3])[1]);
     }
-    return new EqualBops(label(CostReport.price(target, model, layers, f), "fastest", base, f),
+    return new EqualBops(
+        label(CostReport.price(target, model, layers, f), "fastest", base, f),
         label(CostReport.price(target, model, layers, s), "slowest", base, s),
         "two-layer exchanges from uniform " + base);
   }
@@ -111,16 +126,20 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
    * runs slowest. The choices must share one product w x a, so both policies (and any mix of the
    * choices) have the same BOPs.
    */
-  public static EqualBops orientation(Target target, String model, List<LayerWorkload> layers, List<Bits> choices) {
+  public static EqualBops orientation(
+      Target target, String model, List<LayerWorkload> layers, List<Bits> choices) {
     if (choices.size() < 2) {
-      throw new BitlabException("Give at least two bit pairs with the same product w x a to choose among, "
-          + "e.g. W2A8, W4A4, W8A2; got " + choices + ".");
+      throw new BitlabException(
+          "Give at least two bit pairs with the same product w x a to choose among, "
+              + "e.g. W2A8, W4A4, W8A2; got " + choices + ".");
     }
     int product = choices.get(0).weights() * choices.get(0).activations();
     for (Bits b : choices) {
       if (b.weights() * b.activations() != product) {
         throw new BitlabException("Bit pairs " + choices + " do not share one product w x a ("
-            + choices.stream().map(c -> c + "=" + c.weights() * c.activations()).collect(Collectors.joining(", "))
+            + choices.stream()
+                .map(c -> c + "=" + c.weights() * c.activations())
+                .collect(Collectors.joining(", "))
             + "), so their BOPs differ; choose pairs such as W2A8, W4A4, W8A2.");
       }
     }
@@ -133,13 +152,20 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
       double hi = Double.NEGATIVE_INFINITY;
       for (Bits b : choices) {
         double s = target.layer(i, layers.get(i), b).cost().seconds();
-        if (s < lo) { lo = s; best = b; }
-        if (s > hi) { hi = s; worst = b; }
+        if (s < lo) {
+          lo = s;
+          best = b;
+        }
+        if (s > hi) {
+          hi = s;
+          worst = b;
+        }
       }
       fast.add(best);
       slow.add(worst);
     }
-    return new EqualBops(CostReport.price(target, model, layers, fast).withLabel("fastest choice per layer"),
+    return new EqualBops(
+        CostReport.price(target, model, layers, fast).withLabel("fastest choice per layer"),
         CostReport.price(target, model, layers, slow).withLabel("slowest choice per layer"),
         "per-layer choice among " + choices);
   }
@@ -147,9 +173,11 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
   private static CostReport label(CostReport r, String which, Bits base, List<Bits> policy) {
     List<String> changed = new ArrayList<>();
     for (int i = 0; i < policy.size(); i++) {
-      if (!policy.get(i).equals(base)) changed.add(r.cost().layers().get(i).layer() + " " + policy.get(i));
+      if (!policy.get(i).equals(base))
+        changed.add(r.cost().layers().get(i).layer() + " " + policy.get(i));
     }
-    return r.withLabel(which + ": " + base + (changed.isEmpty() ? "" : " but " + String.join(", ", changed)));
+    return r.withLabel(
+        which + ": " + base + (changed.isEmpty() ? "" : " but " + String.join(", ", changed)));
   }
 
   /** Slowest latency over fastest. */
@@ -163,15 +191,26 @@ public record EqualBops(CostReport fastest, CostReport slowest, String how) impl
   }
 
   public String summary() {
-    return String.format("%s on %s, %s: both policies have %.4f GBOPs per image, yet take %.3f ms (%s) and %.3f ms (%s) "
-            + "per run: %.2fx", fastest.model(), fastest.target().name(), how, fastest.bops() / 1e9,
-        fastest.total().millis(), fastest.label(), slowest.total().millis(), slowest.label(), ratio());
+    return String.format(
+        "%s on %s, %s: both policies have %.4f GBOPs per image, yet take %.3f ms (%s) and %.3f ms (%s) "
+            + "per run: %.2fx",
+        fastest.model(),
+        fastest.target().name(),
+        how,
+        fastest.bops() / 1e9,
+        fastest.total().millis(),
+        fastest.label(),
+        slowest.total().millis(),
+        slowest.label(),
+        ratio());
   }
 
   @Override
   public MimeBundle render() {
-    return MimeBundle.html(summary() + "\n" + compare().table().printAll(), "<div class=\"bitlab-equal-bops\"><p>"
-        + TableHtml.escape(summary()) + "</p>" + TableHtml.html(compare().table(), 200) + "</div>");
+    return MimeBundle.html(
+        summary() + "\n" + compare().table().printAll(),
+        "<div class=\"bitlab-equal-bops\"><p>" + TableHtml.escape(summary()) + "</p>"
+            + TableHtml.html(compare().table(), 200) + "</div>");
   }
 
   @Override

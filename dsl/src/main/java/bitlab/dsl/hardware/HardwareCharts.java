@@ -33,9 +33,13 @@ public final class HardwareCharts {
 
   /** Per-layer latency in ms, stacked by bound so each bar has the colour of what limits it. */
   public static CategoryChart latency(CostReport r) {
-    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+    CategoryChart chart = new CategoryChartBuilder()
+        .width(WIDTH)
+        .height(HEIGHT)
         .title(r.model() + " on " + r.target().name() + ", " + r.label() + ": latency per layer")
-        .xAxisTitle("layer").yAxisTitle("ms per run").build();
+        .xAxisTitle("layer")
+        .yAxisTitle("ms per run")
+        .build();
     style(chart);
     chart.getStyler().setStacked(true);
     List<String> names = layerNames(r);
@@ -54,8 +58,13 @@ public final class HardwareCharts {
     String title = a.target().name().equals(b.target().name())
         ? a.model() + " on " + a.target().name() + ": latency per layer"
         : a.model() + ": latency per layer";
-    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-        .xAxisTitle("layer").yAxisTitle("ms per run").build();
+    CategoryChart chart = new CategoryChartBuilder()
+        .width(WIDTH)
+        .height(HEIGHT)
+        .title(title)
+        .xAxisTitle("layer")
+        .yAxisTitle("ms per run")
+        .build();
     style(chart);
     List<String> names = layerNames(a);
     String la = legend(a, b);
@@ -64,8 +73,10 @@ public final class HardwareCharts {
       la = "A: " + la;
       lb = "B: " + lb;
     }
-    chart.addSeries(la, names, a.cost().layers().stream().map(c -> c.cost().millis()).toList());
-    chart.addSeries(lb, names, b.cost().layers().stream().map(c -> c.cost().millis()).toList());
+    chart.addSeries(
+        la, names, a.cost().layers().stream().map(c -> c.cost().millis()).toList());
+    chart.addSeries(
+        lb, names, b.cost().layers().stream().map(c -> c.cost().millis()).toList());
     return chart;
   }
 
@@ -78,15 +89,20 @@ public final class HardwareCharts {
     for (Bits b : new LinkedHashSet<>(r.policy())) {
       Optional<Roof> roof = r.target().roof(b);
       if (roof.isEmpty()) {
-        throw new TargetParameterException("Target " + r.target().name() + " (kind " + r.target().kind()
-            + ") has no roofline: a lookup table knows latencies, not rates and traffic; plot a bismo, bitfusion or "
-            + "roofline target instead.");
+        throw new TargetParameterException(
+            "Target " + r.target().name() + " (kind " + r.target().kind()
+                + ") has no roofline: a lookup table knows latencies, not rates and traffic; plot a bismo, bitfusion or "
+                + "roofline target instead.");
       }
       roofs.put(b, roof.get());
     }
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+    XYChart chart = new XYChartBuilder()
+        .width(WIDTH)
+        .height(HEIGHT)
         .title(r.model() + " on " + r.target().name() + ", " + r.label() + ": roofline")
-        .xAxisTitle("intensity, MACs per DRAM byte").yAxisTitle("MAC/s").build();
+        .xAxisTitle("intensity, MACs per DRAM byte")
+        .yAxisTitle("MAC/s")
+        .build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
@@ -126,11 +142,12 @@ public final class HardwareCharts {
       double[] ys = g.getValue().stream().mapToDouble(p -> p[1]).toArray();
       XYSeries s = chart.addSeries(g.getKey(), xs, ys);
       s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      s.setMarker(switch (g.getKey()) {
-        case "depthwise" -> SeriesMarkers.DIAMOND;
-        case "pointwise" -> SeriesMarkers.CIRCLE;
-        default -> SeriesMarkers.SQUARE;
-      });
+      s.setMarker(
+          switch (g.getKey()) {
+            case "depthwise" -> SeriesMarkers.DIAMOND;
+            case "pointwise" -> SeriesMarkers.CIRCLE;
+            default -> SeriesMarkers.SQUARE;
+          });
     }
     return chart;
   }
@@ -139,8 +156,8 @@ public final class HardwareCharts {
     List<String> na = a.cost().layers().stream().map(LayerCost::layer).toList();
     List<String> nb = b.cost().layers().stream().map(LayerCost::layer).toList();
     if (!na.equals(nb)) {
-      throw new BitlabException("Cannot compare " + a.model() + " (" + na.size() + " layers) with " + b.model()
-          + " (" + nb.size() + " layers) layer by layer; price the same model twice.");
+      throw new BitlabException("Cannot compare " + a.model() + " (" + na.size() + " layers) with "
+          + b.model() + " (" + nb.size() + " layers) layer by layer; price the same model twice.");
     }
   }
 

@@ -32,8 +32,9 @@ public final class Policies {
     } catch (NumberFormatException e) {
       // falls through to the sentence below: digits too long for an int
     }
-    throw new PolicyException("Bits '" + text + "' are not understood; write weights/activations as W4A8, "
-        + "4/8, or one number such as 8 for both.");
+    throw new PolicyException(
+        "Bits '" + text + "' are not understood; write weights/activations as W4A8, "
+            + "4/8, or one number such as 8 for both.");
   }
 
   /** The same pair for every layer. */
@@ -50,7 +51,9 @@ public final class Policies {
     long sum = 0;
     for (int i = 0; i < layers.size(); i++) {
       Bits b = policy.get(i);
-      sum = Math.addExact(sum, Math.multiplyExact((long) b.weights() * b.activations(), layers.get(i).macs()));
+      sum = Math.addExact(
+          sum,
+          Math.multiplyExact((long) b.weights() * b.activations(), layers.get(i).macs()));
     }
     return sum;
   }

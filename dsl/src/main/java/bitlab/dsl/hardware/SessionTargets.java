@@ -56,7 +56,11 @@ public final class SessionTargets {
 
   /** A target by name; a miss lists every name known to the session. */
   public static synchronized Target named(String name) {
-    return lookup(catalogue, FOLDERS, DECLARED, name,
+    return lookup(
+        catalogue,
+        FOLDERS,
+        DECLARED,
+        name,
         "Declare a new one with declareHardware(name, yaml) or a %%hardware cell, or add a folder of target files with hardwareFolder(dir).");
   }
 
@@ -64,7 +68,11 @@ public final class SessionTargets {
    * A target by name among declared targets, then a catalogue; the message of a miss says where it
    * looked, lists every known name and ends with {@code fix}. Shared by the notebook session and the CLI.
    */
-  public static Target lookup(Catalogue catalogue, List<Path> folders, Map<String, Target> declared, String name,
+  public static Target lookup(
+      Catalogue catalogue,
+      List<Path> folders,
+      Map<String, Target> declared,
+      String name,
       String fix) {
     Target d = name == null ? null : declared.get(name);
     if (d != null) return d;
@@ -75,10 +83,14 @@ public final class SessionTargets {
     where.add("the built-in catalogue");
     for (Path f : folders) where.add("folder " + f);
     if (!declared.isEmpty()) where.add("the targets declared in this session");
-    String quoted = name == null || name.isBlank() ? "A target name is empty" : "No target named '" + name + "'";
-    throw new UnknownTargetException(quoted + " in " + String.join(", ", where.subList(0, where.size() - 1))
-        + (where.size() > 1 ? " or " : "") + where.get(where.size() - 1) + "; known targets are " + String.join(", ", known)
-        + ". " + fix);
+    String quoted = name == null || name.isBlank()
+        ? "A target name is empty"
+        : "No target named '" + name + "'";
+    throw new UnknownTargetException(
+        quoted + " in " + String.join(", ", where.subList(0, where.size() - 1))
+            + (where.size() > 1 ? " or " : "") + where.get(where.size() - 1)
+            + "; known targets are " + String.join(", ", known)
+            + ". " + fix);
   }
 
   /**
@@ -87,18 +99,25 @@ public final class SessionTargets {
    */
   public static synchronized Target declare(String name, String yaml) {
     if (name == null || name.isBlank()) {
-      throw new TargetSyntaxException("A declared target needs a name, e.g. declareHardware(\"my-edge\", yaml).");
+      throw new TargetSyntaxException(
+          "A declared target needs a name, e.g. declareHardware(\"my-edge\", yaml).");
     }
     if (yaml == null || yaml.isBlank()) {
-      throw new TargetSyntaxException("Target '" + name + "' was declared with no YAML; give its kind and parameters"
-          + " as in the files of hardware/targets.");
+      throw new TargetSyntaxException(
+          "Target '" + name + "' was declared with no YAML; give its kind and parameters"
+              + " as in the files of hardware/targets.");
     }
     Target read = TargetLoader.fromYaml(yaml);
     if (!read.name().equals("inline") && !read.name().equals(name)) {
-      throw new TargetSyntaxException("Target '" + name + "' was declared with YAML that names it '" + read.name()
-          + "'; drop the name: line or make the two agree.");
+      throw new TargetSyntaxException("Target '" + name + "' was declared with YAML that names it '"
+          + read.name() + "'; drop the name: line or make the two agree.");
     }
-    Target t = new Target(name, read.description(), read.model(), read.parameters(), read.calibration(),
+    Target t = new Target(
+        name,
+        read.description(),
+        read.model(),
+        read.parameters(),
+        read.calibration(),
         "declared in this session");
     DECLARED.put(name, t);
     return t;

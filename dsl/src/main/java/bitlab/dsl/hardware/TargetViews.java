@@ -17,7 +17,8 @@ public final class TargetViews {
 
   /** One row per target: name, kind, description, images per run and the parameters that size it. */
   public static Table catalogue(List<Target> targets) {
-    return catalogue(targets.stream().map(Target::name).toList(),
+    return catalogue(
+        targets.stream().map(Target::name).toList(),
         name -> targets.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
   }
 
@@ -25,7 +26,8 @@ public final class TargetViews {
    * One row per name, each target loaded by {@code load}; a target whose file does not load gets a
    * row of kind "error" whose description is the loader's sentence, so one broken file hides nothing.
    */
-  public static Table catalogue(List<String> names, java.util.function.Function<String, Target> load) {
+  public static Table catalogue(
+      List<String> names, java.util.function.Function<String, Target> load) {
     StringColumn name = StringColumn.create("name");
     StringColumn kind = StringColumn.create("kind");
     StringColumn what = StringColumn.create("description");
@@ -68,7 +70,8 @@ public final class TargetViews {
       }
       case "roofline" -> {
         for (String k : List.of("peakMacs4", "peakMacs8", "peakMacs32")) {
-          if (t.parameter(k) != null) parts.add(k.substring("peakMacs".length()) + "-bit " + si(t, k, "MAC/s"));
+          if (t.parameter(k) != null)
+            parts.add(k.substring("peakMacs".length()) + "-bit " + si(t, k, "MAC/s"));
         }
         parts.add(si(t, "bytesPerSecond", "B/s"));
       }
@@ -83,23 +86,39 @@ public final class TargetViews {
   /** text/plain and HTML of one target: what it is, every parameter with unit and source, the calibration note. */
   public static MimeBundle render(Target t) {
     StringBuilder text = new StringBuilder();
-    text.append(t.name()).append(" (").append(t.kind()).append(", batch ").append(t.batch()).append(")\n")
-        .append(t.description().strip()).append('\n');
+    text.append(t.name())
+        .append(" (")
+        .append(t.kind())
+        .append(", batch ")
+        .append(t.batch())
+        .append(")\n")
+        .append(t.description().strip())
+        .append('\n');
     for (Parameter p : t.parameters()) {
-      text.append(String.format("  %-20s %-10s %-6s %s%n", p.key(), p.value(), p.unit(), p.source()));
+      text.append(
+          String.format("  %-20s %-10s %-6s %s%n", p.key(), p.value(), p.unit(), p.source()));
     }
-    if (!t.calibration().isBlank()) text.append("calibration: ").append(t.calibration().strip()).append('\n');
+    if (!t.calibration().isBlank())
+      text.append("calibration: ").append(t.calibration().strip()).append('\n');
     if (!t.origin().isBlank()) text.append("from: ").append(t.origin()).append('\n');
 
     StringBuilder html = new StringBuilder("<div class=\"bitlab-target\">");
-    html.append("<p><b>").append(TableHtml.escape(t.name())).append("</b> &mdash; kind <code>")
-        .append(TableHtml.escape(t.kind())).append("</code>, ").append(t.batch())
-        .append(t.batch() == 1 ? " image" : " images").append(" per run")
-        .append(t.origin().isBlank() ? "" : ", from " + TableHtml.escape(t.origin())).append("</p>");
+    html.append("<p><b>")
+        .append(TableHtml.escape(t.name()))
+        .append("</b> &mdash; kind <code>")
+        .append(TableHtml.escape(t.kind()))
+        .append("</code>, ")
+        .append(t.batch())
+        .append(t.batch() == 1 ? " image" : " images")
+        .append(" per run")
+        .append(t.origin().isBlank() ? "" : ", from " + TableHtml.escape(t.origin()))
+        .append("</p>");
     html.append("<p>").append(TableHtml.escape(t.description().strip())).append("</p>");
     html.append(TableHtml.html(parameters(t), 100));
     if (!t.calibration().isBlank()) {
-      html.append("<p><b>Calibration.</b> ").append(TableHtml.escape(t.calibration().strip())).append("</p>");
+      html.append("<p><b>Calibration.</b> ")
+          .append(TableHtml.escape(t.calibration().strip()))
+          .append("</p>");
     }
     html.append("</div>");
     return MimeBundle.html(text.toString(), html.toString());

@@ -4,9 +4,9 @@ import bitlab.data.Dataset;
 import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
+import bitlab.quant.Observations;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
-import bitlab.quant.Observations;
 import bitlab.quant.Quantizer;
 import bitlab.search.hawq.Budget;
 import bitlab.search.hawq.Hawq;
@@ -51,7 +51,13 @@ public final class HawqBuilder {
     }
   }
 
-  private HawqBuilder(Model model, Dataset data, TraceOptions options, TraceCache cache, UnaryOperator<Hawq> plan, int threads) {
+  private HawqBuilder(
+      Model model,
+      Dataset data,
+      TraceOptions options,
+      TraceCache cache,
+      UnaryOperator<Hawq> plan,
+      int threads) {
     this.model = model;
     this.data = data;
     this.options = options;
@@ -61,8 +67,16 @@ public final class HawqBuilder {
   }
 
   public static HawqBuilder of(Model model, Dataset data) {
-    if (model == null || data == null) throw new HawqException("hawq(net, data) needs a model and a data set, e.g. hawq(zoo(\"lenet5\"), mnist()).");
-    return new HawqBuilder(model, model.prepare(data), TraceOptions.DEFAULT, new TraceCache(), h -> h, ParallelMap.defaultThreads());
+    if (model == null || data == null)
+      throw new HawqException(
+          "hawq(net, data) needs a model and a data set, e.g. hawq(zoo(\"lenet5\"), mnist()).");
+    return new HawqBuilder(
+        model,
+        model.prepare(data),
+        TraceOptions.DEFAULT,
+        new TraceCache(),
+        h -> h,
+        ParallelMap.defaultThreads());
   }
 
   private HawqBuilder then(UnaryOperator<Hawq> step) {
@@ -77,45 +91,72 @@ public final class HawqBuilder {
   // ---- candidates ----
 
   /** Candidate widths, weights and activations alike: {@code bits(4, 8)}, {@code bits(2, 3, 4, 5, 6, 7, 8)}. */
-  public HawqBuilder bits(int... widths) { return then(h -> h.bits(widths)); }
+  public HawqBuilder bits(int... widths) {
+    return then(h -> h.bits(widths));
+  }
 
   /** Candidate pairs, e.g. {@code candidates(bits(4, 8), bits(8, 8))}. */
-  public HawqBuilder candidates(Bits... pairs) { return then(h -> h.candidates(List.of(pairs))); }
+  public HawqBuilder candidates(Bits... pairs) {
+    return then(h -> h.candidates(List.of(pairs)));
+  }
 
   /** Weight widths with activations fixed at one width: {@code weightBits(8, 2, 4, 8)} is W2A8, W4A8, W8A8. */
   public HawqBuilder weightBits(int activations, int... weights) {
-    return then(h -> h.candidates(Arrays.stream(weights).mapToObj(w -> Bits.of(w, activations)).toList()));
+    return then(h -> h.candidates(
+        Arrays.stream(weights).mapToObj(w -> Bits.of(w, activations)).toList()));
   }
 
   // ---- budgets ----
 
   /** Model size as a fraction between every layer at its lowest candidate (0) and its highest (1). */
-  public HawqBuilder size(double fraction) { return budget(Budget.size(fraction)); }
+  public HawqBuilder size(double fraction) {
+    return budget(Budget.size(fraction));
+  }
 
   /** Model size in bytes, KB, MB (decimal) or KiB, MiB: {@code size(0.04, "MB")}. */
-  public HawqBuilder size(double amount, String unit) { return budget(Budget.sizeBytes(amount * bytes(unit))); }
+  public HawqBuilder size(double amount, String unit) {
+    return budget(Budget.sizeBytes(amount * bytes(unit)));
+  }
 
-  public HawqBuilder bops(double fraction) { return budget(Budget.bops(fraction)); }
+  public HawqBuilder bops(double fraction) {
+    return budget(Budget.bops(fraction));
+  }
 
   /** Bit operations per image, absolute ({@code b_w * b_a * MACs} summed). */
-  public HawqBuilder bopsAtMost(double bops) { return budget(Budget.bopsAbsolute(bops)); }
+  public HawqBuilder bopsAtMost(double bops) {
+    return budget(Budget.bopsAbsolute(bops));
+  }
 
-  public HawqBuilder latency(Target target, double fraction) { return budget(Budget.latency(target, fraction)); }
+  public HawqBuilder latency(Target target, double fraction) {
+    return budget(Budget.latency(target, fraction));
+  }
 
-  public HawqBuilder latencyMs(Target target, double millis) { return budget(Budget.latencySeconds(target, millis / 1e3)); }
+  public HawqBuilder latencyMs(Target target, double millis) {
+    return budget(Budget.latencySeconds(target, millis / 1e3));
+  }
 
-  public HawqBuilder energy(Target target, double fraction) { return budget(Budget.energy(target, fraction)); }
+  public HawqBuilder energy(Target target, double fraction) {
+    return budget(Budget.energy(target, fraction));
+  }
 
-  public HawqBuilder energyMj(Target target, double millijoules) { return budget(Budget.energyJoules(target, millijoules / 1e3)); }
+  public HawqBuilder energyMj(Target target, double millijoules) {
+    return budget(Budget.energyJoules(target, millijoules / 1e3));
+  }
 
-  public HawqBuilder budget(Budget b) { return then(h -> h.budget(b)); }
+  public HawqBuilder budget(Budget b) {
+    return then(h -> h.budget(b));
+  }
 
   // ---- constraints ----
 
   /** Keeps a layer at one width (weights and activations). */
-  public HawqBuilder fix(String layer, int bits) { return fix(layer, Bits.uniform(bits)); }
+  public HawqBuilder fix(String layer, int bits) {
+    return fix(layer, Bits.uniform(bits));
+  }
 
-  public HawqBuilder fix(String layer, Bits bits) { return then(h -> h.fix(layer, bits)); }
+  public HawqBuilder fix(String layer, Bits bits) {
+    return then(h -> h.fix(layer, bits));
+  }
 
   /** Keeps the first and last layers with weights at one width (common practice: 8). */
   public HawqBuilder fixFirstAndLast(int bits) {
@@ -124,10 +165,14 @@ public final class HawqBuilder {
   }
 
   /** Layers that must share one pair. */
-  public HawqBuilder tie(String... layers) { return then(h -> h.tie(layers)); }
+  public HawqBuilder tie(String... layers) {
+    return then(h -> h.tie(layers));
+  }
 
   /** Ties each residual downsample convolution to its block's first convolution. */
-  public HawqBuilder tieDownsamples() { return then(Hawq::tieDownsamples); }
+  public HawqBuilder tieDownsamples() {
+    return then(Hawq::tieDownsamples);
+  }
 
   /**
    * How long the ILP may search, in seconds (default 20): after it the plan is the best found, and
@@ -141,32 +186,46 @@ public final class HawqBuilder {
   // ---- Hutchinson ----
 
   /** Training images the Hessian is averaged over (default 256). */
-  public HawqBuilder images(int n) { return traceOptions(options.withImages(n)); }
+  public HawqBuilder images(int n) {
+    return traceOptions(options.withImages(n));
+  }
 
   /** At most this many Hutchinson probes (default 100; at least 8 unless fewer). */
-  public HawqBuilder probes(int max) { return traceOptions(options.withIterations(Math.min(options.minIterations(), max), max)); }
+  public HawqBuilder probes(int max) {
+    return traceOptions(options.withIterations(Math.min(options.minIterations(), max), max));
+  }
 
-  public HawqBuilder tolerance(double relative) { return traceOptions(options.withTolerance(relative)); }
+  public HawqBuilder tolerance(double relative) {
+    return traceOptions(options.withTolerance(relative));
+  }
 
-  public HawqBuilder seed(long seed) { return traceOptions(options.withSeed(seed)); }
+  public HawqBuilder seed(long seed) {
+    return traceOptions(options.withSeed(seed));
+  }
 
   /**
    * Rademacher probes in the images' logits (the default): one gradient per probe gives every layer's
    * sample, exact for piecewise-linear networks.
    */
-  public HawqBuilder outputProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.OUTPUT)); }
+  public HawqBuilder outputProbes() {
+    return traceOptions(options.withProbes(TraceOptions.Probes.OUTPUT));
+  }
 
   /**
    * One Rademacher probe per layer in its weights: one forward pass per layer and probe
    * ({@code curvature("exact")}: one Hessian-vector product; {@code "gradients"}: two gradients).
    */
-  public HawqBuilder perLayerProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.PER_LAYER)); }
+  public HawqBuilder perLayerProbes() {
+    return traceOptions(options.withProbes(TraceOptions.Probes.PER_LAYER));
+  }
 
   /**
    * One joint probe over all layers, one exact Hessian-vector product per probe whatever the number of
    * layers: cheaper on deep models, noisier (each layer's estimate also carries cross terms with the other layers).
    */
-  public HawqBuilder jointProbes() { return traceOptions(options.withProbes(TraceOptions.Probes.JOINT)); }
+  public HawqBuilder jointProbes() {
+    return traceOptions(options.withProbes(TraceOptions.Probes.JOINT));
+  }
 
   /**
    * How a per-layer or joint probe's {@code v^T H v} is computed: {@code "jacobian"} (the per-layer default:
@@ -178,7 +237,8 @@ public final class HawqBuilder {
   public HawqBuilder curvature(String how) {
     String k = how == null ? "" : how.trim().toUpperCase(Locale.ROOT);
     if (!k.equals("JACOBIAN") && !k.equals("EXACT") && !k.equals("GRADIENTS")) {
-      throw new HawqException("Curvature '" + how + "' is not known; use \"jacobian\", \"exact\" or \"gradients\".");
+      throw new HawqException(
+          "Curvature '" + how + "' is not known; use \"jacobian\", \"exact\" or \"gradients\".");
     }
     return traceOptions(options.withCurvature(TraceOptions.Curvature.valueOf(k)));
   }
@@ -188,13 +248,16 @@ public final class HawqBuilder {
    * {@code -Dbitlab.search.threads=N}); the accuracies are the same for any number.
    */
   public HawqBuilder threads(int n) {
-    if (n < 1) throw new HawqException("Accuracies are scored on at least 1 thread, got " + n + ".");
+    if (n < 1)
+      throw new HawqException("Accuracies are scored on at least 1 thread, got " + n + ".");
     return new HawqBuilder(model, data, options, cache, plan, n);
   }
 
   // ---- results ----
 
-  public Traces traces() { return cache.get(model, data, options); }
+  public Traces traces() {
+    return cache.get(model, data, options);
+  }
 
   /**
    * Hutchinson's estimates beside the exact traces of the layers that have a closed form (the final
@@ -202,11 +265,14 @@ public final class HawqBuilder {
    */
   public TraceCheck exactCheck() {
     Traces t = traces();
-    return new TraceCheck(t, bitlab.search.hawq.ExactTraces.lastLayers(model, data.train().take(options.images())));
+    return new TraceCheck(
+        t, bitlab.search.hawq.ExactTraces.lastLayers(model, data.train().take(options.images())));
   }
 
   /** {@code Omega_i(b)} of every layer at these weight widths, e.g. {@code perturbations(2, 4, 8)}. */
-  public Perturbations perturbations(int... widths) { return new Perturbations(model, traces(), widths); }
+  public Perturbations perturbations(int... widths) {
+    return new Perturbations(model, traces(), widths);
+  }
 
   /**
    * Omega's prediction of the loss change ({@code Omega / 2}) against the change measured by rounding
@@ -228,10 +294,14 @@ public final class HawqBuilder {
   }
 
   /** The engine planner with everything declared so far. */
-  public Hawq planner() { return plan.apply(Hawq.of(model, traces())); }
+  public Hawq planner() {
+    return plan.apply(Hawq.of(model, traces()));
+  }
 
   /** The optimal plan. */
-  public HawqResult solve() { return new HawqResult(planner().solve(), this); }
+  public HawqResult solve() {
+    return new HawqResult(planner().solve(), this);
+  }
 
   /**
    * Optimal plans at {@code points} budgets evenly spaced from the cheapest to the dearest policy,
@@ -239,7 +309,8 @@ public final class HawqBuilder {
    * {@code accuracy} is true, PTQ accuracy on the validation images, uniform policies beside them.
    */
   public ParetoResult pareto(int points, boolean accuracy) {
-    if (points < 2) throw new HawqException("A Pareto sweep needs at least 2 budgets, got " + points + ".");
+    if (points < 2)
+      throw new HawqException("A Pareto sweep needs at least 2 budgets, got " + points + ".");
     double[] f = new double[points];
     for (int i = 0; i < points; i++) f[i] = (double) i / (points - 1);
     return pareto(accuracy, f);
@@ -250,13 +321,20 @@ public final class HawqBuilder {
     Hawq h = planner();
     Budget swept = h.budgets().isEmpty() ? Budget.size(1) : h.budgets().get(0);
     List<Plan> plans = h.sweep(swept, fractions);
-    if (!accuracy || plans.isEmpty()) return new ParetoResult(swept, fractions.clone(), plans, List.of(), List.of());
+    if (!accuracy || plans.isEmpty())
+      return new ParetoResult(swept, fractions.clone(), plans, List.of(), List.of());
     List<Policy> policies = new ArrayList<>();
     for (Plan p : plans) policies.add(p.policy());
     Plan any = plans.get(plans.size() - 1);
-    for (Plan.Uniform u : any.uniform()) policies.add(Policy.of(any.model(), Collections.nCopies(any.layers().size(), u.bits())));
+    for (Plan.Uniform u : any.uniform())
+      policies.add(Policy.of(any.model(), Collections.nCopies(any.layers().size(), u.bits())));
     List<Double> acc = ptqAccuracies(policies);
-    return new ParetoResult(swept, fractions.clone(), plans, acc.subList(0, plans.size()), acc.subList(plans.size(), acc.size()));
+    return new ParetoResult(
+        swept,
+        fractions.clone(),
+        plans,
+        acc.subList(0, plans.size()),
+        acc.subList(plans.size(), acc.size()));
   }
 
   /**
@@ -265,42 +343,71 @@ public final class HawqBuilder {
    */
   public List<Double> ptqAccuracies(List<Policy> policies) {
     bitlab.data.Samples validation = data.validation();
-    Observations observed = Observations.of(model, data.calibration(CALIBRATION), PtqConfig.DEFAULT.bins());
-    List<Double> out = ParallelMap.map(policies, threads,
-        p -> bitlab.integer.Deployment.evaluate(Quantizer.ptq(observed, p, PtqConfig.DEFAULT), validation).accuracy(),
-        n -> Work.report(String.format("HAWQ-V3 Pareto sweep of %s: %d of %d policies scored", model.name(), n, policies.size())));
+    Observations observed =
+        Observations.of(model, data.calibration(CALIBRATION), PtqConfig.DEFAULT.bins());
+    List<Double> out = ParallelMap.map(
+        policies,
+        threads,
+        p -> bitlab.integer.Deployment.evaluate(
+                Quantizer.ptq(observed, p, PtqConfig.DEFAULT), validation)
+            .accuracy(),
+        n -> Work.report(String.format(
+            "HAWQ-V3 Pareto sweep of %s: %d of %d policies scored",
+            model.name(), n, policies.size())));
     Work.checkpoint();
     return out;
   }
 
-  public ParetoResult pareto(int points) { return pareto(points, false); }
+  public ParetoResult pareto(int points) {
+    return pareto(points, false);
+  }
 
   /**
    * Top-1 accuracy of the model on the validation images after static PTQ under a policy (min-max, per channel,
    * 256 calibration images): what a sweep compares policies by.
    */
   public double ptqAccuracy(Policy policy) {
-    return bitlab.integer.Deployment.evaluate(Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT), data.validation()).accuracy();
+    return bitlab.integer.Deployment.evaluate(
+            Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT),
+            data.validation())
+        .accuracy();
   }
 
   /** As {@link #ptqAccuracy} on the test images: for a policy already chosen. */
   public double testAccuracy(Policy policy) {
-    return bitlab.integer.Deployment.evaluate(Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT), data.test()).accuracy();
+    return bitlab.integer.Deployment.evaluate(
+            Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT),
+            data.test())
+        .accuracy();
   }
 
-  public Model model() { return model; }
+  public Model model() {
+    return model;
+  }
 
-  public Dataset data() { return data; }
+  public Dataset data() {
+    return data;
+  }
 
   private static double bytes(String unit) {
     switch (unit.trim().toLowerCase(Locale.ROOT)) {
-      case "b": case "byte": case "bytes": return 1;
-      case "kb": return 1e3;
-      case "mb": return 1e6;
-      case "gb": return 1e9;
-      case "kib": return 1024;
-      case "mib": return 1024 * 1024;
-      default: throw new HawqException("Size unit '" + unit + "' is not known; use B, KB, MB, GB, KiB or MiB.");
+      case "b":
+      case "byte":
+      case "bytes":
+        return 1;
+      case "kb":
+        return 1e3;
+      case "mb":
+        return 1e6;
+      case "gb":
+        return 1e9;
+      case "kib":
+        return 1024;
+      case "mib":
+        return 1024 * 1024;
+      default:
+        throw new HawqException(
+            "Size unit '" + unit + "' is not known; use B, KB, MB, GB, KiB or MiB.");
     }
   }
 }

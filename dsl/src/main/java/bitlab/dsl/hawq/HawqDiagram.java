@@ -36,9 +36,11 @@ public final class HawqDiagram {
         chosen.add(more);
         break;
       }
-      traces.add(String.format(Locale.ROOT, "%s  %.3e", l.name(), plan.traces().layer(l.name()).average()));
+      traces.add(String.format(
+          Locale.ROOT, "%s  %.3e", l.name(), plan.traces().layer(l.name()).average()));
       List<String> parts = new ArrayList<>();
-      for (int k = 0; k < l.candidates().size(); k++) parts.add(String.format(Locale.ROOT, "%s %.2e", l.candidates().get(k), l.omega()[k]));
+      for (int k = 0; k < l.candidates().size(); k++)
+        parts.add(String.format(Locale.ROOT, "%s %.2e", l.candidates().get(k), l.omega()[k]));
       omegas.add(l.name() + "  " + String.join(", ", parts));
       Bits b = plan.bits(l.name());
       chosen.add(String.format(Locale.ROOT, "%s  %s  Ω %.3e", l.name(), b, l.omega()[l.index(b)]));
@@ -51,7 +53,8 @@ public final class HawqDiagram {
     }
     if (!p.fixed().isEmpty()) ilp.add("fixed: " + p.fixed());
     if (!p.ties().isEmpty()) ilp.add("tied: " + p.ties());
-    chosen.add(String.format(Locale.ROOT, "total Ω %.4e, %s", plan.omega(), plan.solution().verdict()));
+    chosen.add(String.format(
+        Locale.ROOT, "total Ω %.4e, %s", plan.omega(), plan.solution().verdict()));
     List<Flow.Box> boxes = List.of(
         new Flow.Box("1. Hessian traces", prepend("average trace per layer", traces), null),
         new Flow.Box("2. perturbation Ω", prepend("avg trace × ‖Q(W) − W‖²", omegas), null),
@@ -61,8 +64,10 @@ public final class HawqDiagram {
     String heading = plan.title() + ": from curvature to bits";
     String svg = Flow.svg(heading, boxes, labels, 2, width(boxes));
     StringBuilder text = new StringBuilder();
-    for (Flow.Box b : boxes) text.append(b.title()).append(": ").append(String.join("; ", b.lines())).append('\n');
-    return new Diagram("The HAWQ-V3 pipeline of " + plan.title(), text.toString().stripTrailing(), svg);
+    for (Flow.Box b : boxes)
+      text.append(b.title()).append(": ").append(String.join("; ", b.lines())).append('\n');
+    return new Diagram(
+        "The HAWQ-V3 pipeline of " + plan.title(), text.toString().stripTrailing(), svg);
   }
 
   private static List<String> prepend(String first, List<String> rest) {
@@ -79,6 +84,8 @@ public final class HawqDiagram {
   }
 
   private static String amount(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%,.6g", v);
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? String.format(Locale.ROOT, "%,d", (long) v)
+        : String.format(Locale.ROOT, "%,.6g", v);
   }
 }

@@ -7,7 +7,8 @@ import bitlab.search.hawq.Traces;
 
 /** Renderers for the engine's HAWQ-V3 values (the DSL's own results render themselves). */
 public final class HawqRenderers implements RendererProvider {
-  @Override public void registerInto(Renderers r) {
+  @Override
+  public void registerInto(Renderers r) {
     r.register(Plan.class, HawqViews::plan);
     r.register(Traces.class, HawqViews::traces);
   }

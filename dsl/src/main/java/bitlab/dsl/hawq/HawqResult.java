@@ -18,22 +18,40 @@ public final class HawqResult implements Renderable {
     this.from = from;
   }
 
-  public Plan plan() { return plan; }
+  public Plan plan() {
+    return plan;
+  }
 
-  public Policy policy() { return plan.policy(); }
+  public Policy policy() {
+    return plan.policy();
+  }
 
-  public double omega() { return plan.omega(); }
+  public double omega() {
+    return plan.omega();
+  }
 
   /** Top-1 test accuracy after static PTQ under this plan's policy (runs PTQ and an evaluation). */
-  public double accuracy() { return from.testAccuracy(plan.policy()); }
+  public double accuracy() {
+    return from.testAccuracy(plan.policy());
+  }
 
   /** The same on the validation images, the ones a Pareto sweep compares plans by. */
-  public double validationAccuracy() { return from.ptqAccuracy(plan.policy()); }
+  public double validationAccuracy() {
+    return from.ptqAccuracy(plan.policy());
+  }
 
   /** The problem as an ILP file for {@code ./bitlab ilp --input}. */
-  public String ilpJson() { return bitlab.search.hawq.IlpJson.write(plan.problem()); }
+  public String ilpJson() {
+    return bitlab.search.hawq.IlpJson.write(plan.problem());
+  }
 
-  @Override public MimeBundle render() { return HawqViews.plan(plan); }
+  @Override
+  public MimeBundle render() {
+    return HawqViews.plan(plan);
+  }
 
-  @Override public String toString() { return plan.toString(); }
+  @Override
+  public String toString() {
+    return plan.toString();
+  }
 }

@@ -85,13 +85,17 @@ public final class HawqViews {
     omega.append(String.format(Locale.ROOT, "%.3e", p.omega()));
     ratio.append(1.0);
     fits.append("yes");
-    for (int k = 0; k < per.size(); k++) per.get(k).append(amount(p.solution().usage().get(k).used(), budget(p, per.get(k).name())));
+    for (int k = 0; k < per.size(); k++)
+      per.get(k)
+          .append(
+              amount(p.solution().usage().get(k).used(), budget(p, per.get(k).name())));
     for (Plan.Uniform u : p.uniform()) {
       bits.append("uniform " + u.bits());
       omega.append(String.format(Locale.ROOT, "%.3e", u.omega()));
       ratio.append(p.omega() > 0 ? Math.round(100 * u.omega() / p.omega()) / 100.0 : Double.NaN);
       fits.append(u.fits() ? "yes" : "no");
-      for (int k = 0; k < per.size(); k++) per.get(k).append(amount(u.usage().get(k).used(), budget(p, per.get(k).name())));
+      for (int k = 0; k < per.size(); k++)
+        per.get(k).append(amount(u.usage().get(k).used(), budget(p, per.get(k).name())));
     }
     Table t = Table.create("the plan beside uniform policies", bits, omega, ratio, fits);
     for (StringColumn c : per) t.addColumns(c);
@@ -104,15 +108,23 @@ public final class HawqViews {
    * axis across the whole plot.
    */
   public static CategoryChart traceChart(Traces traces) {
-    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-        .title(traces.model() + ": average Hessian trace per layer (" + traces.images() + " images)")
-        .xAxisTitle("layer").yAxisTitle("Tr(H) / n").build();
+    CategoryChart chart = new CategoryChartBuilder()
+        .width(WIDTH)
+        .height(HEIGHT)
+        .title(
+            traces.model() + ": average Hessian trace per layer (" + traces.images() + " images)")
+        .xAxisTitle("layer")
+        .yAxisTitle("Tr(H) / n")
+        .build();
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setXAxisLabelRotation(traces.layers().size() > 8 ? 60 : 0);
     // Bars start at zero, which a log axis cannot show: points instead.
-    chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+    chart
+        .getStyler()
+        .setDefaultSeriesRenderStyle(
+            org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
     chart.getStyler().setMarkerSize(10);
     List<String> names = new ArrayList<>();
     List<Double> y = new ArrayList<>();
@@ -138,19 +150,37 @@ public final class HawqViews {
       n.append(l.parameters());
     }
     Table table = Table.create("Hessian traces", layer, avg, err, tr, n);
-    String head = String.format(Locale.ROOT, "<p><b>%s</b>: Hutchinson on %d images of %s, %d %s probes, %s curvature, %s, %.1f s</p>",
-        TableHtml.escape(t.model()), t.images(), TableHtml.escape(t.data()), t.layers().get(0).probes(),
+    String head = String.format(
+        Locale.ROOT,
+        "<p><b>%s</b>: Hutchinson on %d images of %s, %d %s probes, %s curvature, %s, %.1f s</p>",
+        TableHtml.escape(t.model()),
+        t.images(),
+        TableHtml.escape(t.data()),
+        t.layers().get(0).probes(),
         t.options().probes().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-        t.options().curvature().name().toLowerCase(Locale.ROOT), t.converged() ? "converged" : "iteration limit reached", t.seconds());
+        t.options().curvature().name().toLowerCase(Locale.ROOT),
+        t.converged() ? "converged" : "iteration limit reached",
+        t.seconds());
     return MimeBundle.html(t.toString(), head + TableHtml.html(table, 200) + img(traceChart(t)));
   }
 
   public static MimeBundle plan(Plan p) {
     IlpSolution s = p.solution();
-    String head = String.format(Locale.ROOT, "<p><b>%s</b>: total %s %.4e, %s in %.1f ms; policy %s</p>",
-        TableHtml.escape(p.title()), p.measured() ? "measured damage (2 x the loss increase of each layer rounded alone)" : "perturbation", p.omega(), s.verdict(),
-        s.millis(), TableHtml.escape(p.policy().summary()));
-    String html = head + TableHtml.html(budgetTable(p)) + TableHtml.html(bitTable(p), 200) + TableHtml.html(uniformTable(p))
+    String head = String.format(
+        Locale.ROOT,
+        "<p><b>%s</b>: total %s %.4e, %s in %.1f ms; policy %s</p>",
+        TableHtml.escape(p.title()),
+        p.measured()
+            ? "measured damage (2 x the loss increase of each layer rounded alone)"
+            : "perturbation",
+        p.omega(),
+        s.verdict(),
+        s.millis(),
+        TableHtml.escape(p.policy().summary()));
+    String html = head
+        + TableHtml.html(budgetTable(p))
+        + TableHtml.html(bitTable(p), 200)
+        + TableHtml.html(uniformTable(p))
         + img(traceChart(p.traces()));
     return MimeBundle.html(p.toString(), html);
   }
@@ -166,9 +196,14 @@ public final class HawqViews {
   private static XYChart paretoChart(ParetoResult r, boolean accuracy) {
     Budget b = r.swept();
     double scale = scale(b);
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title((accuracy ? "PTQ top-1 validation error" : "Perturbation") + " of optimal plans vs " + b.name())
-        .xAxisTitle(b.name() + " (" + unit(b) + ")").yAxisTitle(accuracy ? "top-1 error % (100 - accuracy), log scale" : "sum of Omega").build();
+    XYChart chart = new XYChartBuilder()
+        .width(WIDTH)
+        .height(HEIGHT)
+        .title((accuracy ? "PTQ top-1 validation error" : "Perturbation") + " of optimal plans vs "
+            + b.name())
+        .xAxisTitle(b.name() + " (" + unit(b) + ")")
+        .yAxisTitle(accuracy ? "top-1 error % (100 - accuracy), log scale" : "sum of Omega")
+        .build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     chart.getStyler().setYAxisLogarithmic(true); // error rates from 90% down to 1% stay readable
@@ -204,14 +239,16 @@ public final class HawqViews {
       f.append(String.format(Locale.ROOT, "%.2f", p.fraction()));
       used.append(amount(p.used(), r.swept()));
       omega.append(String.format(Locale.ROOT, "%.3e", p.omega()));
-      acc.append(Double.isNaN(p.accuracy()) ? "" : String.format(Locale.ROOT, "%.2f", 100 * p.accuracy()));
+      acc.append(
+          Double.isNaN(p.accuracy()) ? "" : String.format(Locale.ROOT, "%.2f", 100 * p.accuracy()));
       pol.append(p.plan().policy().summary());
     }
     for (ParetoResult.Uniform u : r.uniform()) {
       f.append("uniform");
       used.append(amount(u.used(), r.swept()));
       omega.append(String.format(Locale.ROOT, "%.3e", u.omega()));
-      acc.append(Double.isNaN(u.accuracy()) ? "" : String.format(Locale.ROOT, "%.2f", 100 * u.accuracy()));
+      acc.append(
+          Double.isNaN(u.accuracy()) ? "" : String.format(Locale.ROOT, "%.2f", 100 * u.accuracy()));
       pol.append(u.bits().toString());
     }
     Table t = Table.create("Pareto sweep", f, used, omega, acc, pol);
@@ -228,22 +265,32 @@ public final class HawqViews {
   private static double scale(Budget b) {
     if (b == null) return 1;
     switch (b.kind()) {
-      case SIZE: return 1e3;
-      case BOPS: return 1e9;
-      case LATENCY: return 1e-3;
-      case ENERGY: return 1e-3;
-      default: return 1;
+      case SIZE:
+        return 1e3;
+      case BOPS:
+        return 1e9;
+      case LATENCY:
+        return 1e-3;
+      case ENERGY:
+        return 1e-3;
+      default:
+        return 1;
     }
   }
 
   private static String unit(Budget b) {
     if (b == null) return "";
     switch (b.kind()) {
-      case SIZE: return "KB";
-      case BOPS: return "GBOPs";
-      case LATENCY: return "ms";
-      case ENERGY: return "mJ";
-      default: return "";
+      case SIZE:
+        return "KB";
+      case BOPS:
+        return "GBOPs";
+      case LATENCY:
+        return "ms";
+      case ENERGY:
+        return "mJ";
+      default:
+        return "";
     }
   }
 

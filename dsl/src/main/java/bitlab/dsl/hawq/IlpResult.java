@@ -38,22 +38,35 @@ public final class IlpResult implements Renderable {
   /** As {@link #of(String)}, searching at most {@code limit}: then the best plan found and its distance from the optimum. */
   public static IlpResult of(String jsonOrPath, java.time.Duration limit) {
     if (jsonOrPath == null || jsonOrPath.isBlank()) {
-      throw new IlpInputException("ilp(...) needs the JSON of a bitlab-ilp/1 problem or the path of such a file; write one with plan.ilpJson().");
+      throw new IlpInputException(
+          "ilp(...) needs the JSON of a bitlab-ilp/1 problem or the path of such a file; write one with plan.ilpJson().");
     }
     String text = jsonOrPath.strip();
-    if (text.startsWith("{")) return new IlpResult("JSON text", IlpJson.read(text, "the ILP text"), limit);
+    if (text.startsWith("{"))
+      return new IlpResult("JSON text", IlpJson.read(text, "the ILP text"), limit);
     Path p = TextFile.path(text, "an ILP file", IlpInputException::new);
-    String json = TextFile.read(p, "the ILP file", "There is no ILP file '" + text + "'; pass a problem's JSON text or the path of a"
-        + " file that plan.ilpJson() or 'bitlab hawq MODEL --ilp-out FILE' wrote.", IlpInputException::new);
-    return new IlpResult("'" + p.getFileName() + "'", IlpJson.read(json, "'" + p.getFileName() + "'"), limit);
+    String json = TextFile.read(
+        p,
+        "the ILP file",
+        "There is no ILP file '" + text + "'; pass a problem's JSON text or the path of a"
+            + " file that plan.ilpJson() or 'bitlab hawq MODEL --ilp-out FILE' wrote.",
+        IlpInputException::new);
+    return new IlpResult(
+        "'" + p.getFileName() + "'", IlpJson.read(json, "'" + p.getFileName() + "'"), limit);
   }
 
-  public IlpProblem problem() { return problem; }
+  public IlpProblem problem() {
+    return problem;
+  }
 
-  public IlpSolution solution() { return solution; }
+  public IlpSolution solution() {
+    return solution;
+  }
 
   /** The total perturbation of the optimum. */
-  public double omega() { return solution.objective(); }
+  public double omega() {
+    return solution.objective();
+  }
 
   public Table table() {
     StringColumn layer = StringColumn.create("layer");
@@ -76,35 +89,69 @@ public final class IlpResult implements Renderable {
   }
 
   private String head() {
-    String extra = (problem.fixed().isEmpty() ? "" : "; fixed " + problem.fixed().entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
-        + (problem.ties().isEmpty() ? "" : "; tied " + problem.ties().stream().map(t -> String.join("=", t)).collect(Collectors.joining(", ")));
-    return String.format(Locale.ROOT, "ILP from %s: %d layers, total Omega %.4e, %s in %.1f ms%s", source, problem.layers().size(),
-        solution.objective(), solution.verdict(), solution.millis(), extra);
+    String extra = (problem.fixed().isEmpty()
+            ? ""
+            : "; fixed "
+                + problem.fixed().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(", ")))
+        + (problem.ties().isEmpty()
+            ? ""
+            : "; tied "
+                + problem.ties().stream()
+                    .map(t -> String.join("=", t))
+                    .collect(Collectors.joining(", ")));
+    return String.format(
+        Locale.ROOT,
+        "ILP from %s: %d layers, total Omega %.4e, %s in %.1f ms%s",
+        source,
+        problem.layers().size(),
+        solution.objective(),
+        solution.verdict(),
+        solution.millis(),
+        extra);
   }
 
   private String usage(IlpSolution.Usage u) {
-    return String.format(Locale.ROOT, "budget %s: uses %s of %s %s (any policy spans %s to %s)", u.budget(), num(u.used()), num(u.limit()), u.unit(),
-        num(u.low()), num(u.high()));
+    return String.format(
+        Locale.ROOT,
+        "budget %s: uses %s of %s %s (any policy spans %s to %s)",
+        u.budget(),
+        num(u.used()),
+        num(u.limit()),
+        u.unit(),
+        num(u.low()),
+        num(u.high()));
   }
 
   /** Whole numbers (bytes, BOPs) as integers with separators, others from 1,000 up with one decimal, small ones to four significant digits. */
   static String num(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
-    return Math.abs(v) >= 1000 && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,.1f", v) : String.format(Locale.ROOT, "%.4g", v);
+    return Math.abs(v) >= 1000 && Math.abs(v) < 1e15
+        ? String.format(Locale.ROOT, "%,.1f", v)
+        : String.format(Locale.ROOT, "%.4g", v);
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public MimeBundle render() {
     StringBuilder h = new StringBuilder("<p>").append(TableHtml.escape(head())).append("</p><ul>");
-    for (IlpSolution.Usage u : solution.usage()) h.append("<li>").append(TableHtml.escape(usage(u))).append("</li>");
-    return MimeBundle.html(toString(), h.append("</ul>").append(TableHtml.html(table(), 200)).toString());
+    for (IlpSolution.Usage u : solution.usage())
+      h.append("<li>").append(TableHtml.escape(usage(u))).append("</li>");
+    return MimeBundle.html(
+        toString(), h.append("</ul>").append(TableHtml.html(table(), 200)).toString());
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     StringBuilder b = new StringBuilder(head()).append('\n');
     for (int i = 0; i < problem.layers().size(); i++) {
-      b.append(String.format(Locale.ROOT, "  %-16s %-6s Omega %.4e   (candidates %s)%n", solution.layers().get(i), solution.bits().get(i),
-          solution.omega()[i], problem.layers().get(i).candidates()));
+      b.append(String.format(
+          Locale.ROOT,
+          "  %-16s %-6s Omega %.4e   (candidates %s)%n",
+          solution.layers().get(i),
+          solution.bits().get(i),
+          solution.omega()[i],
+          problem.layers().get(i).candidates()));
     }
     for (IlpSolution.Usage u : solution.usage()) b.append("  ").append(usage(u)).append('\n');
     return b.toString();

@@ -29,9 +29,17 @@ import tech.tablesaw.api.Table;
  */
 public final class OmegaCheck implements Renderable {
   /** One layer at one width: HAWQ-V3's prediction and the measured change with its Taylor terms. */
-  public record Point(String layer, int bits, double predicted, double measured, double gradient, double quadratic) {
+  public record Point(
+      String layer,
+      int bits,
+      double predicted,
+      double measured,
+      double gradient,
+      double quadratic) {
     /** {@code g^T dW + 1/2 dW^T H dW}. */
-    public double taylor() { return gradient + quadratic; }
+    public double taylor() {
+      return gradient + quadratic;
+    }
   }
 
   private final String model;
@@ -50,26 +58,36 @@ public final class OmegaCheck implements Renderable {
     for (String layer : omegas.layers()) {
       for (int b : omegas.widths()) {
         LossChange.Terms t = change.at(layer, b);
-        p.add(new Point(layer, b, omegas.omega(layer, b) / 2, t.measured(), t.gradient(), t.quadratic()));
-        bitlab.task.Work.progress(String.format(Locale.ROOT, "measuring loss changes of %s: %d of %d", model, ++done, total));
+        p.add(new Point(
+            layer, b, omegas.omega(layer, b) / 2, t.measured(), t.gradient(), t.quadratic()));
+        bitlab.task.Work.progress(String.format(
+            Locale.ROOT, "measuring loss changes of %s: %d of %d", model, ++done, total));
       }
     }
     this.points = List.copyOf(p);
   }
 
-  public List<Point> points() { return points; }
+  public List<Point> points() {
+    return points;
+  }
 
   /** The unquantized model's mean loss on the images. */
-  public double baseLoss() { return baseLoss; }
+  public double baseLoss() {
+    return baseLoss;
+  }
 
   /** Spearman's rank correlation between Omega/2 and the measured change over all points (1: the same order). */
   public double rankCorrelation() {
-    return spearman(points.stream().mapToDouble(Point::predicted).toArray(), points.stream().mapToDouble(Point::measured).toArray());
+    return spearman(
+        points.stream().mapToDouble(Point::predicted).toArray(),
+        points.stream().mapToDouble(Point::measured).toArray());
   }
 
   /** Spearman's rank correlation between the full second-order Taylor prediction and the measured change. */
   public double taylorRankCorrelation() {
-    return spearman(points.stream().mapToDouble(Point::taylor).toArray(), points.stream().mapToDouble(Point::measured).toArray());
+    return spearman(
+        points.stream().mapToDouble(Point::taylor).toArray(),
+        points.stream().mapToDouble(Point::measured).toArray());
   }
 
   public Table table() {
@@ -89,7 +107,15 @@ public final class OmegaCheck implements Renderable {
       tay.append(String.format(Locale.ROOT, "%.3e", p.taylor()));
       meas.append(String.format(Locale.ROOT, "%.3e", p.measured()));
     }
-    return Table.create("loss change of rounding one layer: predicted and measured", layer, bits, pred, quad, grad, tay, meas);
+    return Table.create(
+        "loss change of rounding one layer: predicted and measured",
+        layer,
+        bits,
+        pred,
+        quad,
+        grad,
+        tay,
+        meas);
   }
 
   /**
@@ -97,8 +123,13 @@ public final class OmegaCheck implements Renderable {
    * is zero or negative cannot be drawn on log axes and are left out.
    */
   public XYChart chart() {
-    XYChart chart = new XYChartBuilder().width(760).height(480).title(model + ": loss change, measured vs predicted")
-        .xAxisTitle("predicted").yAxisTitle("measured").build();
+    XYChart chart = new XYChartBuilder()
+        .width(760)
+        .height(480)
+        .title(model + ": loss change, measured vs predicted")
+        .xAxisTitle("predicted")
+        .yAxisTitle("measured")
+        .build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
@@ -107,15 +138,20 @@ public final class OmegaCheck implements Renderable {
     scatter(chart, "Omega/2 (HAWQ-V3)", Point::predicted, SeriesMarkers.CIRCLE, range);
     scatter(chart, "Taylor along the rounding", Point::taylor, SeriesMarkers.CROSS, range);
     if (range[1] > 0) {
-      XYSeries d = chart.addSeries("measured = predicted", List.of(range[0], range[1]), List.of(range[0], range[1]));
+      XYSeries d = chart.addSeries(
+          "measured = predicted", List.of(range[0], range[1]), List.of(range[0], range[1]));
       d.setMarker(SeriesMarkers.NONE);
       d.setLineColor(java.awt.Color.GRAY);
     }
     return chart;
   }
 
-  private void scatter(XYChart chart, String name, java.util.function.ToDoubleFunction<Point> predicted,
-      org.knowm.xchart.style.markers.Marker marker, double[] range) {
+  private void scatter(
+      XYChart chart,
+      String name,
+      java.util.function.ToDoubleFunction<Point> predicted,
+      org.knowm.xchart.style.markers.Marker marker,
+      double[] range) {
     List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     for (Point p : points) {
@@ -132,22 +168,51 @@ public final class OmegaCheck implements Renderable {
     s.setMarker(marker);
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public MimeBundle render() {
     long hidden = points.stream().filter(p -> !(p.measured() > 0)).count();
-    String head = String.format(Locale.ROOT, "<p><b>%s</b> on %d images (loss %.5f): rank correlation with the measured change %.3f for Omega/2, "
-            + "%.3f for the Taylor expansion%s</p>", TableHtml.escape(model), images, baseLoss, rankCorrelation(), taylorRankCorrelation(),
-        hidden == 0 ? "" : String.format(Locale.ROOT, "; %d point%s where the loss did not rise are not drawn", hidden, hidden == 1 ? "" : "s"));
-    return MimeBundle.html(toString(), head + TableHtml.html(table(), 200)
-        + "<img src=\"data:image/png;base64," + ChartImages.pngBase64(chart()) + "\"/>");
+    String head = String.format(
+        Locale.ROOT,
+        "<p><b>%s</b> on %d images (loss %.5f): rank correlation with the measured change %.3f for Omega/2, "
+            + "%.3f for the Taylor expansion%s</p>",
+        TableHtml.escape(model),
+        images,
+        baseLoss,
+        rankCorrelation(),
+        taylorRankCorrelation(),
+        hidden == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "; %d point%s where the loss did not rise are not drawn",
+                hidden,
+                hidden == 1 ? "" : "s"));
+    return MimeBundle.html(
+        toString(),
+        head + TableHtml.html(table(), 200) + "<img src=\"data:image/png;base64,"
+            + ChartImages.pngBase64(chart()) + "\"/>");
   }
 
-  @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(String.format(
+        Locale.ROOT,
         "Loss change of rounding one layer, %s on %d images (loss %.5f); rank correlation with the measured change: Omega/2 %.3f, Taylor %.3f%n",
-        model, images, baseLoss, rankCorrelation(), taylorRankCorrelation()));
+        model,
+        images,
+        baseLoss,
+        rankCorrelation(),
+        taylorRankCorrelation()));
     for (Point p : points) {
-      b.append(String.format(Locale.ROOT, "  %-10s %d bits  Omega/2 %.3e  1/2 dW'HdW %.3e  g'dW %+.3e  measured %+.3e%n", p.layer(), p.bits(),
-          p.predicted(), p.quadratic(), p.gradient(), p.measured()));
+      b.append(String.format(
+          Locale.ROOT,
+          "  %-10s %d bits  Omega/2 %.3e  1/2 dW'HdW %.3e  g'dW %+.3e  measured %+.3e%n",
+          p.layer(),
+          p.bits(),
+          p.predicted(),
+          p.quadratic(),
+          p.gradient(),
+          p.measured()));
     }
     return b.toString();
   }

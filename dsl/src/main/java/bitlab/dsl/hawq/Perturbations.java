@@ -35,7 +35,8 @@ public final class Perturbations implements Renderable {
   private final List<double[]> errors = new ArrayList<>();
 
   Perturbations(Model net, Traces traces, int... widths) {
-    if (widths.length == 0) throw new HawqException("Give at least one weight width, e.g. perturbations(2, 4, 8).");
+    if (widths.length == 0)
+      throw new HawqException("Give at least one weight width, e.g. perturbations(2, 4, 8).");
     for (int b : widths) {
       if (b < 1 || b > 16) throw new HawqException("Weight width " + b + " is outside 1..16.");
     }
@@ -46,16 +47,24 @@ public final class Perturbations implements Renderable {
       weights.add(t.parameters());
       averages.add(t.average());
       var w = net.param(net.node(t.layer()).param("weight"));
-      errors.add(Arrays.stream(widths).mapToDouble(b -> Perturbation.squaredError(w, b)).toArray());
+      errors.add(Arrays.stream(widths)
+          .mapToDouble(b -> Perturbation.squaredError(w, b))
+          .toArray());
     }
   }
 
-  public List<String> layers() { return List.copyOf(layers); }
+  public List<String> layers() {
+    return List.copyOf(layers);
+  }
 
-  public int[] widths() { return widths.clone(); }
+  public int[] widths() {
+    return widths.clone();
+  }
 
   /** {@code ||Q_b(W) - W||^2} of a layer at a width (one of {@link #widths()}). */
-  public double squaredError(String layer, int bits) { return errors.get(at(layer))[width(bits)]; }
+  public double squaredError(String layer, int bits) {
+    return errors.get(at(layer))[width(bits)];
+  }
 
   /** {@code Omega} of a layer at a width; a negative trace estimate counts as zero, as the ILP counts it. */
   public double omega(String layer, int bits) {
@@ -72,7 +81,8 @@ public final class Perturbations implements Renderable {
       layer.append(layers.get(i));
       n.append(weights.get(i));
       avg.append(String.format(Locale.ROOT, "%.3e", averages.get(i)));
-      for (int k = 0; k < widths.length; k++) om.get(k).append(String.format(Locale.ROOT, "%.3e", omega(layers.get(i), widths[k])));
+      for (int k = 0; k < widths.length; k++)
+        om.get(k).append(String.format(Locale.ROOT, "%.3e", omega(layers.get(i), widths[k])));
     }
     Table t = Table.create("Omega per layer and weight width", layer, n, avg);
     for (StringColumn c : om) t.addColumns(c);
@@ -81,15 +91,21 @@ public final class Perturbations implements Renderable {
 
   /** Omega against the weight width, one line per layer, log scale. */
   public XYChart chart() {
-    XYChart chart = new XYChartBuilder().width(960).height(400).title(model + ": perturbation Omega per layer and weight width")
-        .xAxisTitle("weight bits").yAxisTitle("Omega = avg trace x ||Q(W) - W||^2").build();
+    XYChart chart = new XYChartBuilder()
+        .width(960)
+        .height(400)
+        .title(model + ": perturbation Omega per layer and weight width")
+        .xAxisTitle("weight bits")
+        .yAxisTitle("Omega = avg trace x ||Q(W) - W||^2")
+        .build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     List<Double> x = Arrays.stream(widths).mapToObj(b -> (double) b).toList();
     int shown = 0;
     for (int i = 0; i < layers.size() && shown < 12; i++) {
-      if (averages.get(i) <= 0) continue; // Omega is zero at every width: nothing to draw on a log scale
+      if (averages.get(i) <= 0)
+        continue; // Omega is zero at every width: nothing to draw on a log scale
       List<Double> y = new ArrayList<>();
       for (int b : widths) y.add(omega(layers.get(i), b));
       XYSeries s = chart.addSeries(layers.get(i), x, y);
@@ -99,12 +115,18 @@ public final class Perturbations implements Renderable {
     return chart;
   }
 
-  @Override public MimeBundle render() {
-    return MimeBundle.html(toString(), TableHtml.html(table(), 200) + "<img src=\"data:image/png;base64," + ChartImages.pngBase64(chart()) + "\"/>");
+  @Override
+  public MimeBundle render() {
+    return MimeBundle.html(
+        toString(),
+        TableHtml.html(table(), 200) + "<img src=\"data:image/png;base64,"
+            + ChartImages.pngBase64(chart()) + "\"/>");
   }
 
-  @Override public String toString() {
-    StringBuilder b = new StringBuilder("Omega of " + model + " at weight widths " + Arrays.toString(widths) + "\n");
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(
+        "Omega of " + model + " at weight widths " + Arrays.toString(widths) + "\n");
     for (String l : layers) {
       b.append(String.format(Locale.ROOT, "  %-16s", l));
       for (int w : widths) b.append(String.format(Locale.ROOT, " %.3e", omega(l, w)));
@@ -115,12 +137,15 @@ public final class Perturbations implements Renderable {
 
   private int at(String layer) {
     int i = layers.indexOf(layer);
-    if (i < 0) throw new HawqException("Layer '" + layer + "' is not in " + model + "'s perturbations; its layers are " + String.join(", ", layers) + ".");
+    if (i < 0)
+      throw new HawqException("Layer '" + layer + "' is not in " + model
+          + "'s perturbations; its layers are " + String.join(", ", layers) + ".");
     return i;
   }
 
   private int width(int bits) {
     for (int k = 0; k < widths.length; k++) if (widths[k] == bits) return k;
-    throw new HawqException("Width " + bits + " was not computed; the widths are " + Arrays.toString(widths) + ".");
+    throw new HawqException(
+        "Width " + bits + " was not computed; the widths are " + Arrays.toString(widths) + ".");
   }
 }

@@ -26,12 +26,23 @@ import tech.tablesaw.api.Table;
  */
 public final class TraceCheck implements Renderable {
   /** One layer: exact trace, Hutchinson's estimate with its standard error and running mean. */
-  public record Row(String layer, long weights, double exact, double estimate, double standardError, int probes, double[] runningMean) {
+  public record Row(
+      String layer,
+      long weights,
+      double exact,
+      double estimate,
+      double standardError,
+      int probes,
+      double[] runningMean) {
     /** |estimate - exact| / exact. */
-    public double relativeError() { return Math.abs(estimate - exact) / Math.abs(exact); }
+    public double relativeError() {
+      return Math.abs(estimate - exact) / Math.abs(exact);
+    }
 
     /** |estimate - exact| in standard errors. */
-    public double standardErrors() { return Math.abs(estimate - exact) / standardError; }
+    public double standardErrors() {
+      return Math.abs(estimate - exact) / standardError;
+    }
   }
 
   private final String model;
@@ -44,17 +55,27 @@ public final class TraceCheck implements Renderable {
     List<Row> r = new ArrayList<>();
     for (ExactTraces.Exact e : exact) {
       LayerTrace t = traces.layer(e.layer());
-      r.add(new Row(e.layer(), e.parameters(), e.trace(), t.trace(), t.standardError(), t.probes(), t.runningMean()));
+      r.add(new Row(
+          e.layer(),
+          e.parameters(),
+          e.trace(),
+          t.trace(),
+          t.standardError(),
+          t.probes(),
+          t.runningMean()));
     }
     this.rows = List.copyOf(r);
   }
 
-  public List<Row> rows() { return rows; }
+  public List<Row> rows() {
+    return rows;
+  }
 
   public Row row(String layer) {
     for (Row r : rows) if (r.layer().equals(layer)) return r;
-    throw new bitlab.search.hawq.HawqException("Layer '" + layer + "' has no exact trace here; checked layers are "
-        + String.join(", ", rows.stream().map(Row::layer).toList()) + ".");
+    throw new bitlab.search.hawq.HawqException(
+        "Layer '" + layer + "' has no exact trace here; checked layers are "
+            + String.join(", ", rows.stream().map(Row::layer).toList()) + ".");
   }
 
   /** The largest relative error over the checked layers. */
@@ -81,14 +102,19 @@ public final class TraceCheck implements Renderable {
       off.append(String.format(Locale.ROOT, "%.2f%%", 100 * r.relativeError()));
       inSe.append(String.format(Locale.ROOT, "%.2f", r.standardErrors()));
     }
-    return Table.create("Hutchinson vs exact traces", layer, weights, exact, est, se, probes, off, inSe);
+    return Table.create(
+        "Hutchinson vs exact traces", layer, weights, exact, est, se, probes, off, inSe);
   }
 
   /** Running mean of the probes divided by the exact trace, per layer: the estimate settling towards 1. */
   public XYChart chart() {
-    XYChart chart = new XYChartBuilder().width(960).height(380)
+    XYChart chart = new XYChartBuilder()
+        .width(960)
+        .height(380)
         .title(model + ": Hutchinson's running mean / exact trace (" + images + " images)")
-        .xAxisTitle("probes").yAxisTitle("running mean / exact").build();
+        .xAxisTitle("probes")
+        .yAxisTitle("running mean / exact")
+        .build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     int longest = 1;
@@ -110,17 +136,35 @@ public final class TraceCheck implements Renderable {
     return chart;
   }
 
-  @Override public MimeBundle render() {
-    String head = String.format(Locale.ROOT, "<p><b>%s</b>: Hutchinson against the closed-form trace on the same %d images; worst error %.2f%%</p>",
-        TableHtml.escape(model), images, 100 * worstRelativeError());
-    return MimeBundle.html(toString(), head + TableHtml.html(table()) + "<img src=\"data:image/png;base64," + ChartImages.pngBase64(chart()) + "\"/>");
+  @Override
+  public MimeBundle render() {
+    String head = String.format(
+        Locale.ROOT,
+        "<p><b>%s</b>: Hutchinson against the closed-form trace on the same %d images; worst error %.2f%%</p>",
+        TableHtml.escape(model),
+        images,
+        100 * worstRelativeError());
+    return MimeBundle.html(
+        toString(),
+        head + TableHtml.html(table()) + "<img src=\"data:image/png;base64,"
+            + ChartImages.pngBase64(chart()) + "\"/>");
   }
 
-  @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Hutchinson vs exact traces of %s on %d images%n", model, images));
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(String.format(
+        Locale.ROOT, "Hutchinson vs exact traces of %s on %d images%n", model, images));
     for (Row r : rows) {
-      b.append(String.format(Locale.ROOT, "  %-10s exact %.5e  Hutchinson %.5e +- %.1e (%d probes)  off by %.2f%% (%.2f std. errors)%n",
-          r.layer(), r.exact(), r.estimate(), r.standardError(), r.probes(), 100 * r.relativeError(), r.standardErrors()));
+      b.append(String.format(
+          Locale.ROOT,
+          "  %-10s exact %.5e  Hutchinson %.5e +- %.1e (%d probes)  off by %.2f%% (%.2f std. errors)%n",
+          r.layer(),
+          r.exact(),
+          r.estimate(),
+          r.standardError(),
+          r.probes(),
+          100 * r.relativeError(),
+          r.standardErrors()));
     }
     return b.toString();
   }

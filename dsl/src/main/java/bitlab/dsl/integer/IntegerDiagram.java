@@ -26,9 +26,11 @@ public final class IntegerDiagram {
       IntegerModel.LayerSummary l = layers.get(i);
       List<String> lines = new ArrayList<>();
       lines.add(l.op());
-      String bits = (l.weightBits() > 0 ? l.weightBits() + "-bit weights" : "") + (l.weightBits() > 0 && l.outputBits() > 0 ? ", " : "")
+      String bits = (l.weightBits() > 0 ? l.weightBits() + "-bit weights" : "")
+          + (l.weightBits() > 0 && l.outputBits() > 0 ? ", " : "")
           + (l.outputBits() > 0 ? l.outputBits() + "-bit output" : "");
-      if (i == layers.size() - 1 && l.outputBits() == 0) bits += (bits.isEmpty() ? "" : ", ") + "int32 logits";
+      if (i == layers.size() - 1 && l.outputBits() == 0)
+        bits += (bits.isEmpty() ? "" : ", ") + "int32 logits";
       if (!bits.isEmpty()) lines.add(bits);
       for (String m : l.multipliers().split(", ")) if (!m.isBlank()) lines.add("× " + m.trim());
       String previous = i == 0 ? "" : steps.get(i - 1).node();
@@ -43,6 +45,9 @@ public final class IntegerDiagram {
     String heading = "integer-only " + iq.name() + " " + iq.source().policy().summary()
         + ": arrows carry integer codes; × b/2^c is one integer multiply and one rounding shift";
     String svg = Flow.svg(heading, boxes, labels, 3, 250);
-    return new Diagram("The integer pipeline of " + iq.name() + " " + iq.source().policy().summary(), text.toString().stripTrailing(), svg);
+    return new Diagram(
+        "The integer pipeline of " + iq.name() + " " + iq.source().policy().summary(),
+        text.toString().stripTrailing(),
+        svg);
   }
 }

@@ -29,13 +29,27 @@ public final class IntegerTables {
       node.append(l.node());
       op.append(l.op());
       w.append(l.weightBits() == 0 ? "" : "int" + l.weightBits());
-      out.append(l.outputBits() == 0 ? (l.op().startsWith("Linear") || l.op().startsWith("Conv") ? "int32 -> float logits" : "") : "int" + l.outputBits());
+      out.append(
+          l.outputBits() == 0
+              ? (l.op().startsWith("Linear") || l.op().startsWith("Conv")
+                  ? "int32 -> float logits"
+                  : "")
+              : "int" + l.outputBits());
       bytes.append(l.bytes());
       macs.append(l.macs());
       kernel.append(l.kernel());
       mult.append(l.multipliers());
     }
-    return Table.create("integer-only " + iq.name() + " " + iq.source().policy().summary(), node, op, w, out, bytes, macs, kernel, mult);
+    return Table.create(
+        "integer-only " + iq.name() + " " + iq.source().policy().summary(),
+        node,
+        op,
+        w,
+        out,
+        bytes,
+        macs,
+        kernel,
+        mult);
   }
 
   public static Table trace(Trace t) {
@@ -55,16 +69,31 @@ public final class IntegerTables {
       op.append(r.op());
       shape.append(r.shape());
       bits.append(r.bits());
-      scale.append(Float.isNaN(r.scale()) ? Double.NaN : Double.parseDouble(String.format("%.4g", r.scale())));
+      scale.append(
+          Float.isNaN(r.scale())
+              ? Double.NaN
+              : Double.parseDouble(String.format("%.4g", r.scale())));
       zp.append(r.zeroPoint());
       mult.append(r.multipliers());
       elements.append(r.elements());
       sim.append(r.simMismatches());
-      if (r.fakeMismatches() < 0) fake.appendMissing(); else fake.append(r.fakeMismatches());
+      if (r.fakeMismatches() < 0) fake.appendMissing();
+      else fake.append(r.fakeMismatches());
       fakeMax.append(Double.parseDouble(String.format("%.4g", r.fakeMaxDiff())));
     }
-    return Table.create("trace of " + t.model() + " " + t.policy() + " on " + t.images() + " images", node, op, shape, bits, scale, zp, mult,
-        elements, sim, fake, fakeMax);
+    return Table.create(
+        "trace of " + t.model() + " " + t.policy() + " on " + t.images() + " images",
+        node,
+        op,
+        shape,
+        bits,
+        scale,
+        zp,
+        mult,
+        elements,
+        sim,
+        fake,
+        fakeMax);
   }
 
   public static Table latency(Latency l) {
@@ -82,7 +111,14 @@ public final class IntegerTables {
       ratio.append(round(r.ratioToFp32()));
       ips.append(Math.round(r.integerImagesPerSecond()));
     }
-    return Table.create("latency of " + l.model() + " " + l.policy() + " (median per batch)", batch, in, fp, fq, ratio, ips);
+    return Table.create(
+        "latency of " + l.model() + " " + l.policy() + " (median per batch)",
+        batch,
+        in,
+        fp,
+        fq,
+        ratio,
+        ips);
   }
 
   /** One row per step: time, share, GMAC/s, the kernel and why it runs (and a reference runtime's time where measured). */
@@ -92,7 +128,8 @@ public final class IntegerTables {
     DoubleColumn ms = DoubleColumn.create("ms");
     DoubleColumn share = DoubleColumn.create("share %");
     DoubleColumn gmacs = DoubleColumn.create("GMAC/s");
-    DoubleColumn ref = DoubleColumn.create(p.reference().isEmpty() ? "reference ms" : p.reference() + " ms");
+    DoubleColumn ref =
+        DoubleColumn.create(p.reference().isEmpty() ? "reference ms" : p.reference() + " ms");
     StringColumn kernel = StringColumn.create("kernel");
     StringColumn why = StringColumn.create("why");
     for (Profile.Row r : p.rows()) {
@@ -100,12 +137,22 @@ public final class IntegerTables {
       op.append(r.op());
       ms.append(Math.round(r.ms() * 1000) / 1000.0);
       share.append(Math.round(1000 * p.share(r)) / 10.0);
-      if (Double.isNaN(r.gmacs())) gmacs.appendMissing(); else gmacs.append(Math.round(r.gmacs() * 10) / 10.0);
-      if (Double.isNaN(r.referenceMs())) ref.appendMissing(); else ref.append(Math.round(r.referenceMs() * 1000) / 1000.0);
+      if (Double.isNaN(r.gmacs())) gmacs.appendMissing();
+      else gmacs.append(Math.round(r.gmacs() * 10) / 10.0);
+      if (Double.isNaN(r.referenceMs())) ref.appendMissing();
+      else ref.append(Math.round(r.referenceMs() * 1000) / 1000.0);
       kernel.append(r.kernel());
       why.append(r.why());
     }
-    Table t = Table.create(String.format("profile of %s %s, batch %d (median of %d calls)", p.model(), p.policy(), p.batch(), p.rounds()), step, op, ms, share, gmacs);
+    Table t = Table.create(
+        String.format(
+            "profile of %s %s, batch %d (median of %d calls)",
+            p.model(), p.policy(), p.batch(), p.rounds()),
+        step,
+        op,
+        ms,
+        share,
+        gmacs);
     if (!p.reference().isEmpty()) t.addColumns(ref);
     return t.addColumns(kernel, why);
   }

@@ -29,7 +29,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * @param points one per sampled policy
  */
-public record ProxyStudy(String model, Target target, int minBits, int maxBits, long seed, List<Point> points)
+public record ProxyStudy(
+    String model, Target target, int minBits, int maxBits, long seed, List<Point> points)
     implements Renderable {
 
   /** One sampled policy: its bit pairs, BOPs per image, weight bytes and milliseconds per image on the target. */
@@ -44,16 +45,30 @@ public record ProxyStudy(String model, Target target, int minBits, int maxBits, 
   }
 
   /** Prices {@code count} random policies of {@code net} on {@code target}, widths in {@code minBits..maxBits}. */
-  public static ProxyStudy sample(Target target, Model net, int count, long seed, int minBits, int maxBits) {
-    if (target == null || net == null) throw new BitlabException("proxies(target, net, count, seed) needs a target and a model, e.g. proxies(hardware(\"bismo-edge\"), zoo(\"mobilenet-v1\", 224), 300, 1).");
+  public static ProxyStudy sample(
+      Target target, Model net, int count, long seed, int minBits, int maxBits) {
+    if (target == null || net == null)
+      throw new BitlabException(
+          "proxies(target, net, count, seed) needs a target and a model, e.g. proxies(hardware(\"bismo-edge\"), zoo(\"mobilenet-v1\", 224), 300, 1).");
     return sample(target, net.name(), net.workloads(), count, seed, minBits, maxBits);
   }
 
   /** As {@link #sample(Target, Model, int, long, int, int)} for layers described without a model. */
-  public static ProxyStudy sample(Target target, String model, List<LayerWorkload> layers, int count, long seed, int minBits, int maxBits) {
-    if (count < 2) throw new BitlabException("A proxy study compares pairs of policies: sample at least 2, got " + count + ".");
+  public static ProxyStudy sample(
+      Target target,
+      String model,
+      List<LayerWorkload> layers,
+      int count,
+      long seed,
+      int minBits,
+      int maxBits) {
+    if (count < 2)
+      throw new BitlabException(
+          "A proxy study compares pairs of policies: sample at least 2, got " + count + ".");
     if (minBits < 1 || maxBits > 8 || minBits > maxBits) {
-      throw new BitlabException("Random policies draw widths from minBits..maxBits within 1..8, got " + minBits + ".." + maxBits + ".");
+      throw new BitlabException(
+          "Random policies draw widths from minBits..maxBits within 1..8, got " + minBits + ".."
+              + maxBits + ".");
     }
     CostTable table = target.table(layers);
     Random rnd = new Random(seed);
@@ -79,10 +94,14 @@ public record ProxyStudy(String model, Target target, int minBits, int maxBits, 
   }
 
   /** Of all pairs that differ in BOPs and in latency, the fraction where the one with fewer BOPs is slower. */
-  public double bopsDisagreement() { return disagreement(p -> p.bops()); }
+  public double bopsDisagreement() {
+    return disagreement(p -> p.bops());
+  }
 
   /** Of all pairs that differ in weight bytes and in latency, the fraction where the smaller one is slower. */
-  public double sizeDisagreement() { return disagreement(p -> p.weightBytes()); }
+  public double sizeDisagreement() {
+    return disagreement(p -> p.weightBytes());
+  }
 
   private double disagreement(ToDoubleFunction<Point> proxy) {
     long pairs = 0;
@@ -110,13 +129,20 @@ public record ProxyStudy(String model, Target target, int minBits, int maxBits, 
   }
 
   private XYChart scatter(String xTitle, ToDoubleFunction<Point> x, String proxy) {
-    XYChart c = new XYChartBuilder().width(720).height(400)
-        .title(model + " on " + target.name() + ": " + points.size() + " random policies, latency against " + proxy)
-        .xAxisTitle(xTitle).yAxisTitle("ms per image").build();
+    XYChart c = new XYChartBuilder()
+        .width(720)
+        .height(400)
+        .title(model + " on " + target.name() + ": " + points.size()
+            + " random policies, latency against " + proxy)
+        .xAxisTitle(xTitle)
+        .yAxisTitle("ms per image")
+        .build();
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setLegendVisible(false);
     c.getStyler().setMarkerSize(5);
-    XYSeries s = c.addSeries("policies", points.stream().mapToDouble(x).toArray(),
+    XYSeries s = c.addSeries(
+        "policies",
+        points.stream().mapToDouble(x).toArray(),
         points.stream().mapToDouble(Point::millisPerImage).toArray());
     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     s.setMarker(SeriesMarkers.CIRCLE);
@@ -124,19 +150,33 @@ public record ProxyStudy(String model, Target target, int minBits, int maxBits, 
   }
 
   public String summary() {
-    return String.format("%s on %s, %d random policies (W%d..%d, A%d..%d per layer, seed %d): of two policies, the one with fewer "
-        + "BOPs is the slower in %.1f%% of pairs, the smaller one in %.1f%%",
-        model, target.name(), points.size(), minBits, maxBits, minBits, maxBits, seed,
-        100 * bopsDisagreement(), 100 * sizeDisagreement());
+    return String.format(
+        "%s on %s, %d random policies (W%d..%d, A%d..%d per layer, seed %d): of two policies, the one with fewer "
+            + "BOPs is the slower in %.1f%% of pairs, the smaller one in %.1f%%",
+        model,
+        target.name(),
+        points.size(),
+        minBits,
+        maxBits,
+        minBits,
+        maxBits,
+        seed,
+        100 * bopsDisagreement(),
+        100 * sizeDisagreement());
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public MimeBundle render() {
     String png = ChartImages.pngBase64(chart());
     String html = "<div class=\"bitlab-proxies\"><p>" + TableHtml.escape(summary()) + "</p>"
         + "<img alt=\"latency against BOPs\" src=\"data:image/png;base64," + png + "\"/>"
-        + "<img alt=\"latency against size\" src=\"data:image/png;base64," + ChartImages.pngBase64(sizeChart()) + "\"/></div>";
+        + "<img alt=\"latency against size\" src=\"data:image/png;base64,"
+        + ChartImages.pngBase64(sizeChart()) + "\"/></div>";
     return MimeBundle.html(summary(), html).with(MimeBundle.PNG, png);
   }
 
-  @Override public String toString() { return summary(); }
+  @Override
+  public String toString() {
+    return summary();
+  }
 }

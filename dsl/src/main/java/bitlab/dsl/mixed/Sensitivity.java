@@ -39,7 +39,8 @@ import tech.tablesaw.api.Table;
  * @param rows           one per quantizable layer, in layer order
  * @param calibration    calibration images (first images of the training split)
  */
-public record Sensitivity(String model, Bits bits, double fp32Accuracy, List<Row> rows, int calibration)
+public record Sensitivity(
+    String model, Bits bits, double fp32Accuracy, List<Row> rows, int calibration)
     implements Renderable {
 
   /** Training images the activation ranges are calibrated on when a layer's activations are quantized. */
@@ -56,11 +57,13 @@ public record Sensitivity(String model, Bits bits, double fp32Accuracy, List<Row
   /** Quantizes each layer of {@code net} alone at {@code bits} and evaluates it on {@code data}'s test split. */
   public static Sensitivity measure(Model net, Dataset data, Bits bits) {
     if (net == null || data == null) {
-      throw new QuantException("sensitivity(net, data, bits) needs a model and a data set, e.g. sensitivity(zoo(\"lenet5\"), mnist(), bits(2, 32)).");
+      throw new QuantException(
+          "sensitivity(net, data, bits) needs a model and a data set, e.g. sensitivity(zoo(\"lenet5\"), mnist(), bits(2, 32)).");
     }
     if (bits == null || bits.weights() > 8 && bits.activations() > 8) {
-      throw new QuantException("sensitivity(...) needs bits that quantize something, e.g. bits(2, 32) for 2-bit weights "
-          + "with float activations or bits(8, 2) for 2-bit activations; got " + bits + ".");
+      throw new QuantException(
+          "sensitivity(...) needs bits that quantize something, e.g. bits(2, 32) for 2-bit weights "
+              + "with float activations or bits(8, 2) for 2-bit activations; got " + bits + ".");
     }
     Model folded = BatchNormFolding.fold(net);
     Policy floating = Policy.uniform(folded, LayerBits.FLOAT, LayerBits.FLOAT);
@@ -69,9 +72,15 @@ public record Sensitivity(String model, Bits bits, double fp32Accuracy, List<Row
     List<LayerWorkload> layers = net.workloads();
     for (int i = 0; i < layers.size(); i++) {
       LayerWorkload w = layers.get(i);
-      Work.progress(String.format("sensitivity of %s at %s: layer %d/%d (%s)", net.name(), bits, i + 1, layers.size(), w.name()));
+      Work.progress(String.format(
+          "sensitivity of %s at %s: layer %d/%d (%s)",
+          net.name(), bits, i + 1, layers.size(), w.name()));
       Policy one = floating.with(w.name(), bits.weights(), bits.activations());
-      double acc = QuantizeBuilder.of(net, one).calibrate(data, "minmax", CALIBRATION).build().evaluate(data).accuracy();
+      double acc = QuantizeBuilder.of(net, one)
+          .calibrate(data, "minmax", CALIBRATION)
+          .build()
+          .evaluate(data)
+          .accuracy();
       rows.add(new Row(w.name(), Policies.type(w), w.weights(), w.macs(), acc));
     }
     return new Sensitivity(net.name(), bits, fp, rows, CALIBRATION);
@@ -85,13 +94,16 @@ public record Sensitivity(String model, Bits bits, double fp32Accuracy, List<Row
   /** The row of one layer; the message lists the layers when it is not there. */
   public Row row(String layer) {
     for (Row r : rows) if (r.layer().equals(layer)) return r;
-    throw new QuantException("Layer '" + layer + "' is not in this sensitivity study of " + model + "; its layers are "
-        + String.join(", ", rows.stream().map(Row::layer).toList()) + ".");
+    throw new QuantException("Layer '" + layer + "' is not in this sensitivity study of " + model
+        + "; its layers are " + String.join(", ", rows.stream().map(Row::layer).toList()) + ".");
   }
 
   /** Layer names from the most sensitive (largest drop) to the least. */
   public List<String> ranking() {
-    return rows.stream().sorted(Comparator.comparingDouble(Row::accuracy)).map(Row::layer).toList();
+    return rows.stream()
+        .sorted(Comparator.comparingDouble(Row::accuracy))
+        .map(Row::layer)
+        .toList();
   }
 
   /** One row per layer: type, weights, MACs, their shares of the model, accuracy with only that layer quantized, drop. */
@@ -116,37 +128,64 @@ public record Sensitivity(String model, Bits bits, double fp32Accuracy, List<Row
       acc.append(round(100 * r.accuracy(), 2));
       drop.append(round(100 * (fp32Accuracy - r.accuracy()), 2));
     }
-    return Table.create(model + ": one layer at " + bits + ", the rest in float", layer, type, weights, wShare, macs, mShare, acc, drop);
+    return Table.create(
+        model + ": one layer at " + bits + ", the rest in float",
+        layer,
+        type,
+        weights,
+        wShare,
+        macs,
+        mShare,
+        acc,
+        drop);
   }
 
   /** Accuracy drop per layer as bars. */
   public CategoryChart chart() {
-    CategoryChart c = new CategoryChartBuilder().width(960).height(360)
+    CategoryChart c = new CategoryChartBuilder()
+        .width(960)
+        .height(360)
         .title(model + ": accuracy lost with one layer at " + bits + " (the rest in float)")
-        .xAxisTitle("layer quantized").yAxisTitle("drop, points").build();
+        .xAxisTitle("layer quantized")
+        .yAxisTitle("drop, points")
+        .build();
     c.getStyler().setLegendVisible(false);
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setXAxisLabelRotation(rows.size() > 8 ? 90 : 0);
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    c.addSeries("drop", rows.stream().map(Row::layer).toList(),
+    c.addSeries(
+        "drop",
+        rows.stream().map(Row::layer).toList(),
         rows.stream().map(r -> Math.max(0, 100 * (fp32Accuracy - r.accuracy()))).toList());
     return c;
   }
 
   public String summary() {
     String worst = ranking().get(0);
-    return String.format("%s at %s one layer at a time (FP32 %.2f%%): most sensitive %s (drop %.2f points), least %s (drop %.2f points)",
-        model, bits, 100 * fp32Accuracy, worst, drop(worst), ranking().get(rows.size() - 1), drop(ranking().get(rows.size() - 1)));
+    return String.format(
+        "%s at %s one layer at a time (FP32 %.2f%%): most sensitive %s (drop %.2f points), least %s (drop %.2f points)",
+        model,
+        bits,
+        100 * fp32Accuracy,
+        worst,
+        drop(worst),
+        ranking().get(rows.size() - 1),
+        drop(ranking().get(rows.size() - 1)));
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public MimeBundle render() {
     String png = ChartImages.pngBase64(chart());
-    String html = "<div class=\"bitlab-sensitivity\"><p>" + TableHtml.escape(summary()) + "</p>" + TableHtml.html(table(), 200)
+    String html = "<div class=\"bitlab-sensitivity\"><p>" + TableHtml.escape(summary()) + "</p>"
+        + TableHtml.html(table(), 200)
         + "<img alt=\"accuracy drop per layer\" src=\"data:image/png;base64," + png + "\"/></div>";
     return MimeBundle.html(summary() + "\n" + table().printAll(), html).with(MimeBundle.PNG, png);
   }
 
-  @Override public String toString() { return summary(); }
+  @Override
+  public String toString() {
+    return summary();
+  }
 
   static double round(double v, int digits) {
     double f = Math.pow(10, digits);

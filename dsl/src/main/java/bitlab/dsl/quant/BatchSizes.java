@@ -25,10 +25,13 @@ import tech.tablesaw.api.Table;
  *
  * @param accuracy {@code accuracy.get(m)[k]}: model m at batch size {@code sizes[k]}, in %
  */
-public record BatchSizes(List<String> models, int[] sizes, List<double[]> accuracy, int images) implements Renderable {
+public record BatchSizes(List<String> models, int[] sizes, List<double[]> accuracy, int images)
+    implements Renderable {
   public static BatchSizes of(Dataset data, List<QuantizedModel> models, int... sizes) {
-    if (models.isEmpty()) throw new QuantException("batchSizes needs at least one quantized model.");
-    if (sizes.length == 0) throw new QuantException("batchSizes needs at least one batch size, e.g. 1, 10, 100, 500.");
+    if (models.isEmpty())
+      throw new QuantException("batchSizes needs at least one quantized model.");
+    if (sizes.length == 0)
+      throw new QuantException("batchSizes needs at least one batch size, e.g. 1, 10, 100, 500.");
     List<String> names = new ArrayList<>();
     List<double[]> acc = new ArrayList<>();
     int images = 0;
@@ -48,7 +51,8 @@ public record BatchSizes(List<String> models, int[] sizes, List<double[]> accura
   public Table table() {
     IntColumn batch = IntColumn.create("batch size");
     for (int s : sizes) batch.append(s);
-    Table t = Table.create("test accuracy % on " + images + " images against the batch size", batch);
+    Table t =
+        Table.create("test accuracy % on " + images + " images against the batch size", batch);
     for (int m = 0; m < models.size(); m++) {
       DoubleColumn c = DoubleColumn.create(models.get(m));
       for (double a : accuracy.get(m)) c.append(Math.round(a * 100) / 100.0);
@@ -59,8 +63,13 @@ public record BatchSizes(List<String> models, int[] sizes, List<double[]> accura
 
   /** Accuracy against batch size (log scale), one line per model. */
   public XYChart chart() {
-    XYChart c = new XYChartBuilder().width(720).height(340).title("test accuracy against the batch size (" + images + " images)")
-        .xAxisTitle("images per batch (log)").yAxisTitle("top-1 accuracy %").build();
+    XYChart c = new XYChartBuilder()
+        .width(720)
+        .height(340)
+        .title("test accuracy against the batch size (" + images + " images)")
+        .xAxisTitle("images per batch (log)")
+        .yAxisTitle("top-1 accuracy %")
+        .build();
     c.getStyler().setXAxisLogarithmic(true);
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     c.getStyler().setYAxisDecimalPattern("0.0");
@@ -73,9 +82,16 @@ public record BatchSizes(List<String> models, int[] sizes, List<double[]> accura
     return c;
   }
 
-  @Override public String toString() { return table().print(); }
+  @Override
+  public String toString() {
+    return table().print();
+  }
 
-  @Override public MimeBundle render() {
-    return MimeBundle.html(toString(), TableHtml.html(table()) + "<img src=\"data:image/png;base64," + ChartImages.pngBase64(chart()) + "\"/>");
+  @Override
+  public MimeBundle render() {
+    return MimeBundle.html(
+        toString(),
+        TableHtml.html(table()) + "<img src=\"data:image/png;base64,"
+            + ChartImages.pngBase64(chart()) + "\"/>");
   }
 }

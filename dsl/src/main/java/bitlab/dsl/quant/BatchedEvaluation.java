@@ -18,7 +18,8 @@ public final class BatchedEvaluation {
   private BatchedEvaluation() {}
 
   public static Evaluation evaluate(QuantizedModel q, Dataset data, int batchSize) {
-    if (batchSize < 1) throw new QuantException("The batch size must be at least 1, got " + batchSize + ".");
+    if (batchSize < 1)
+      throw new QuantException("The batch size must be at least 1, got " + batchSize + ".");
     Samples s = q.source().prepare(data).test();
     int n = s.size();
     int correct = 0;
@@ -40,8 +41,14 @@ public final class BatchedEvaluation {
         loss += Math.log(sum) + top - logits[i][label];
         if (arg == label) correct++;
       }
-      Work.progress(String.format("evaluating %s in batches of %d: %,d / %,d images", q.source().name(), batchSize, to, n));
+      Work.progress(String.format(
+          "evaluating %s in batches of %d: %,d / %,d images", q.source().name(), batchSize, to, n));
     }
-    return new Evaluation(q.model().name() + " " + q.policy().summary() + ", batches of " + batchSize, s.name(), correct, n, loss / n);
+    return new Evaluation(
+        q.model().name() + " " + q.policy().summary() + ", batches of " + batchSize,
+        s.name(),
+        correct,
+        n,
+        loss / n);
   }
 }

@@ -19,14 +19,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * (the float engine with sign weights and activations) and the XNOR-popcount engine; {@code agreeing} counts the
  * images on which both predict the same class.
  */
-public record BinaryReport(Model model, Evaluation simulated, Evaluation xnor, int agreeing, int total, long xnorBytes,
-    long floatBytes) implements Renderable {
+public record BinaryReport(
+    Model model,
+    Evaluation simulated,
+    Evaluation xnor,
+    int agreeing,
+    int total,
+    long xnorBytes,
+    long floatBytes)
+    implements Renderable {
 
   /** Trains {@link BinaryNets#lenet} (28x28 data) or {@link BinaryNets#small} (8x8) with Adam for {@code epochs}. */
   public static BinaryReport train(Dataset data, int epochs, long seed) {
     int size = data.shape()[1];
     Model init = size >= 20 ? BinaryNets.lenet(size, seed) : BinaryNets.small(size, seed);
-    Model bnn = BinaryNets.train(init, data, TrainConfig.adam(epochs, seed).withLearningRate(3e-3)).model();
+    Model bnn = BinaryNets.train(init, data, TrainConfig.adam(epochs, seed).withLearningRate(3e-3))
+        .model();
     return of(bnn, data);
   }
 
@@ -54,8 +62,11 @@ public record BinaryReport(Model model, Evaluation simulated, Evaluation xnor, i
         if (xp[i] == data.test().label(i)) correct++;
       }
     }
-    Evaluation xe = new Evaluation(bnn.name() + " (XNOR-popcount)", data.test().name(), correct, n, Double.NaN);
-    long weights = bnn.layers().stream().mapToLong(l -> bnn.param(l.param("weight")).length()).sum();
+    Evaluation xe =
+        new Evaluation(bnn.name() + " (XNOR-popcount)", data.test().name(), correct, n, Double.NaN);
+    long weights = bnn.layers().stream()
+        .mapToLong(l -> bnn.param(l.param("weight")).length())
+        .sum();
     return new BinaryReport(bnn, s, xe, agree, n, x.sizeBytes(), 4 * weights);
   }
 
@@ -63,13 +74,22 @@ public record BinaryReport(Model model, Evaluation simulated, Evaluation xnor, i
     return agreeing == total;
   }
 
-  @Override public String toString() {
-    return String.format("%s: float simulation %.2f%%, XNOR-popcount %.2f%%, same prediction on %,d of %,d images; "
-        + "%,d bytes packed (float weights: %,d)", model.name(), 100 * simulated.accuracy(), 100 * xnor.accuracy(), agreeing, total,
-        xnorBytes, floatBytes);
+  @Override
+  public String toString() {
+    return String.format(
+        "%s: float simulation %.2f%%, XNOR-popcount %.2f%%, same prediction on %,d of %,d images; "
+            + "%,d bytes packed (float weights: %,d)",
+        model.name(),
+        100 * simulated.accuracy(),
+        100 * xnor.accuracy(),
+        agreeing,
+        total,
+        xnorBytes,
+        floatBytes);
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public MimeBundle render() {
     return MimeBundle.html(toString(), "<p>" + TableHtml.escape(toString()) + "</p>");
   }
 }

@@ -13,18 +13,29 @@ import java.util.List;
 public record QatRun(QatResult result) {
   public QatRun {
     if (!(result.model() instanceof Quantized)) {
-      result = new QatResult(Quantized.of(result.model()), result.config(), result.history(), result.stepLosses());
+      result = new QatResult(
+          Quantized.of(result.model()), result.config(), result.history(), result.stepLosses());
     }
   }
 
-  static QatRun of(QatResult r) { return new QatRun(r); }
+  static QatRun of(QatResult r) {
+    return new QatRun(r);
+  }
 
-  public Quantized model() { return (Quantized) result.model(); }
+  public Quantized model() {
+    return (Quantized) result.model();
+  }
 
-  public QatConfig config() { return result.config(); }
+  public QatConfig config() {
+    return result.config();
+  }
 
-  public List<EpochRecord> history() { return result.history(); }
+  public List<EpochRecord> history() {
+    return result.history();
+  }
 
   /** The training loss of every step (batch), in order. */
-  public double[] stepLosses() { return result.stepLosses(); }
+  public double[] stepLosses() {
+    return result.stepLosses();
+  }
 }

@@ -30,8 +30,14 @@ public final class QuantCharts {
     double[] loss = r.stepLosses();
     double[] step = new double[loss.length];
     for (int i = 0; i < loss.length; i++) step[i] = i + 1;
-    XYChart c = new XYChartBuilder().width(720).height(300).title("QAT of " + r.model().source().name() + " " + r.model().policy().summary()
-        + ": training loss per step").xAxisTitle("step (one batch)").yAxisTitle("training loss").build();
+    XYChart c = new XYChartBuilder()
+        .width(720)
+        .height(300)
+        .title("QAT of " + r.model().source().name() + " " + r.model().policy().summary()
+            + ": training loss per step")
+        .xAxisTitle("step (one batch)")
+        .yAxisTitle("training loss")
+        .build();
     c.getStyler().setLegendVisible(false);
     XYSeries s = c.addSeries("loss", step, loss);
     s.setMarker(SeriesMarkers.CIRCLE);
@@ -41,8 +47,13 @@ public final class QuantCharts {
   }
 
   public static CategoryChart policy(Policy p) {
-    CategoryChart c = new CategoryChartBuilder().width(720).height(320).title("bits per layer, " + p.summary())
-        .xAxisTitle("layer").yAxisTitle("bits").build();
+    CategoryChart c = new CategoryChartBuilder()
+        .width(720)
+        .height(320)
+        .title("bits per layer, " + p.summary())
+        .xAxisTitle("layer")
+        .yAxisTitle("bits")
+        .build();
     List<String> names = new ArrayList<>();
     List<Integer> w = new ArrayList<>();
     List<Integer> a = new ArrayList<>();
@@ -66,13 +77,20 @@ public final class QuantCharts {
   public static XYChart histogram(QuantizedModel q, String name) {
     ActivationQuant a = q.activations().get(name);
     if (a != null) {
-      if (a.dynamic()) throw new QuantException("Tensor '" + name + "' is quantized dynamically: it has no calibrated histogram.");
-      return chart("activation " + name + " (" + a.spec() + ")", a.histogram(), new double[] {a.range().lo(), a.range().hi()}, null);
+      if (a.dynamic())
+        throw new QuantException(
+            "Tensor '" + name + "' is quantized dynamically: it has no calibrated histogram.");
+      return chart(
+          "activation " + name + " (" + a.spec() + ")",
+          a.histogram(),
+          new double[] {a.range().lo(), a.range().hi()},
+          null);
     }
     LayerQuant l = q.layers().get(name);
     if (l == null) {
-      throw new QuantException("'" + name + "' is neither a quantized activation (" + String.join(", ", q.activations().keySet())
-          + ") nor a layer (" + String.join(", ", q.layers().keySet()) + ") of " + q.source().name() + ".");
+      throw new QuantException("'" + name + "' is neither a quantized activation ("
+          + String.join(", ", q.activations().keySet()) + ") nor a layer ("
+          + String.join(", ", q.layers().keySet()) + ") of " + q.source().name() + ".");
     }
     float[] w = l.folded().castTo(DataType.FLOAT).dup('c').data().asFloat();
     Histogram h = Histogram.of(name + ".weight", w, 1024);
@@ -86,11 +104,19 @@ public final class QuantCharts {
       wide = Math.max(wide, t);
     }
     String title = "weights of " + name + " (" + l.weights().spec() + ")";
-    return channels == 1 ? chart(title, h, new double[] {-wide, wide}, null) : chart(title, h, new double[] {-wide, wide}, new double[] {-narrow, narrow});
+    return channels == 1
+        ? chart(title, h, new double[] {-wide, wide}, null)
+        : chart(title, h, new double[] {-wide, wide}, new double[] {-narrow, narrow});
   }
 
   private static XYChart chart(String title, Histogram h, double[] clip, double[] inner) {
-    XYChart c = new XYChartBuilder().width(720).height(320).title(title).xAxisTitle("value").yAxisTitle("count (log)").build();
+    XYChart c = new XYChartBuilder()
+        .width(720)
+        .height(320)
+        .title(title)
+        .xAxisTitle("value")
+        .yAxisTitle("count (log)")
+        .build();
     double[] counts = h.values();
     int group = Math.max(1, counts.length / PLOT_BINS);
     int n = counts.length / group;
@@ -110,7 +136,13 @@ public final class QuantCharts {
     XYSeries s = c.addSeries("values", x, y);
     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
     s.setMarker(SeriesMarkers.NONE);
-    if (clip != null) line(c, clip.length == 2 && inner != null ? "widest channel clip" : "clipping range", clip, top, Color.RED);
+    if (clip != null)
+      line(
+          c,
+          clip.length == 2 && inner != null ? "widest channel clip" : "clipping range",
+          clip,
+          top,
+          Color.RED);
     if (inner != null) line(c, "narrowest channel clip", inner, top, new Color(230, 140, 0));
     return c;
   }

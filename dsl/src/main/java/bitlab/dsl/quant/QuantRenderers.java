@@ -16,7 +16,8 @@ import tech.tablesaw.api.Table;
 /** Renderers of policies, quantized models and QAT runs (a {@code RendererProvider} service entry). */
 public final class QuantRenderers implements RendererProvider {
 
-  @Override public void registerInto(Renderers r) {
+  @Override
+  public void registerInto(Renderers r) {
     r.register(Policy.class, QuantRenderers::policy);
     r.register(QuantizedModel.class, QuantRenderers::quantized);
     r.register(QatResult.class, QuantRenderers::qat);
@@ -26,16 +27,26 @@ public final class QuantRenderers implements RendererProvider {
   /** The bit table beside a per-layer bar chart. */
   static MimeBundle policy(Policy p) {
     Table t = QuantTables.policy(p);
-    String img = "<img src=\"data:image/png;base64," + ChartImages.pngBase64(QuantCharts.policy(p)) + "\"/>";
-    return MimeBundle.html(p.toString(), "<div style=\"display:flex;gap:1em;align-items:flex-start\"><div>"
-        + TableHtml.html(t) + "</div><div>" + img + "</div></div>");
+    String img =
+        "<img src=\"data:image/png;base64," + ChartImages.pngBase64(QuantCharts.policy(p)) + "\"/>";
+    return MimeBundle.html(
+        p.toString(),
+        "<div style=\"display:flex;gap:1em;align-items:flex-start\"><div>" + TableHtml.html(t)
+            + "</div><div>" + img + "</div></div>");
   }
 
   static MimeBundle quantized(QuantizedModel q) {
-    String head = String.format("<p><b>%s</b> quantized %s by %s: %,d bytes, %,d BOPs per image, rounding %s</p>",
-        TableHtml.escape(q.source().name()), TableHtml.escape(q.policy().summary()), TableHtml.escape(q.method()), q.sizeBytes(), q.bops(),
+    String head = String.format(
+        "<p><b>%s</b> quantized %s by %s: %,d bytes, %,d BOPs per image, rounding %s</p>",
+        TableHtml.escape(q.source().name()),
+        TableHtml.escape(q.policy().summary()),
+        TableHtml.escape(q.method()),
+        q.sizeBytes(),
+        q.bops(),
         q.rounding().name().toLowerCase());
-    return MimeBundle.html(q.toString(), head + TableHtml.html(QuantTables.layers(q)) + TableHtml.html(QuantTables.activations(q)));
+    return MimeBundle.html(
+        q.toString(),
+        head + TableHtml.html(QuantTables.layers(q)) + TableHtml.html(QuantTables.activations(q)));
   }
 
   static MimeBundle qat(QatResult r) {
@@ -50,11 +61,28 @@ public final class QuantRenderers implements RendererProvider {
       acc.append(QuantTables.round(100 * e.accuracy()));
       secs.append(Math.round(e.seconds() * 10) / 10.0);
     }
-    Table t = Table.create("QAT of " + r.model().source().name() + " " + r.model().policy().summary(), epoch, loss, acc, secs);
+    Table t = Table.create(
+        "QAT of " + r.model().source().name() + " " + r.model().policy().summary(),
+        epoch,
+        loss,
+        acc,
+        secs);
     double[] steps = r.stepLosses();
-    String chart = steps.length == 0 ? "" : "<img src=\"data:image/png;base64," + ChartImages.pngBase64(QuantCharts.stepLosses(r)) + "\"/>";
-    String first = steps.length == 0 ? "" : String.format(java.util.Locale.ROOT, "%ntraining loss per step: %d steps, first %.4f, last %.4f, lowest %.4f",
-        steps.length, steps[0], steps[steps.length - 1], java.util.Arrays.stream(steps).min().getAsDouble());
-    return MimeBundle.html(r.model().method() + "\n" + t.print() + first, "<p>" + TableHtml.escape(r.model().method()) + "</p>" + TableHtml.html(t) + chart);
+    String chart = steps.length == 0
+        ? ""
+        : "<img src=\"data:image/png;base64," + ChartImages.pngBase64(QuantCharts.stepLosses(r))
+            + "\"/>";
+    String first = steps.length == 0
+        ? ""
+        : String.format(
+            java.util.Locale.ROOT,
+            "%ntraining loss per step: %d steps, first %.4f, last %.4f, lowest %.4f",
+            steps.length,
+            steps[0],
+            steps[steps.length - 1],
+            java.util.Arrays.stream(steps).min().getAsDouble());
+    return MimeBundle.html(
+        r.model().method() + "\n" + t.print() + first,
+        "<p>" + TableHtml.escape(r.model().method()) + "</p>" + TableHtml.html(t) + chart);
   }
 }

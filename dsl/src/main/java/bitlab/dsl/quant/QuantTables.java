@@ -29,7 +29,8 @@ public final class QuantTables {
       w.append(l.weights());
       a.append(l.activations());
     }
-    return Table.create("policy " + p.summary() + (p.model().isEmpty() ? "" : " for " + p.model()), layer, w, a);
+    return Table.create(
+        "policy " + p.summary() + (p.model().isEmpty() ? "" : " for " + p.model()), layer, w, a);
   }
 
   /** One row per layer of a quantized model: bits, the tensor it reads, weight scales and error. */
@@ -63,10 +64,19 @@ public final class QuantTables {
         mse.append(0);
       }
     }
-    return Table.create("layers of " + q.source().name() + " " + q.policy().summary() + ", activations quantized at "
-        + (q.placement() == bitlab.quant.Placement.INPUTS ? "layer inputs" : "node outputs") + " (" + q.activations().size() + " points"
-        + (q.viewCount() == 0 ? "" : ", " + q.viewCount() + " narrower views") + ")",
-        layer, bits, input, output, smin, smax, mse);
+    return Table.create(
+        "layers of " + q.source().name() + " " + q.policy().summary()
+            + ", activations quantized at "
+            + (q.placement() == bitlab.quant.Placement.INPUTS ? "layer inputs" : "node outputs")
+            + " (" + q.activations().size() + " points"
+            + (q.viewCount() == 0 ? "" : ", " + q.viewCount() + " narrower views") + ")",
+        layer,
+        bits,
+        input,
+        output,
+        smin,
+        smax,
+        mse);
   }
 
   /** One row per quantized activation tensor and per narrower view of one: its quantizer and calibrated range. */
@@ -79,10 +89,15 @@ public final class QuantTables {
     DoubleColumn max = DoubleColumn.create("observed max");
     DoubleColumn scale = DoubleColumn.create("scale");
     IntColumn zero = IntColumn.create("zero point");
-    java.util.List<ActivationQuant> all = new java.util.ArrayList<>(q.activations().values());
+    java.util.List<ActivationQuant> all =
+        new java.util.ArrayList<>(q.activations().values());
     q.views().values().stream().distinct().forEach(all::add);
     for (ActivationQuant a : all) {
-      tensor.append(q.activations().get(a.node()) == a ? a.node() : QuantizedModel.viewName(a) + " (view for " + String.join(", ", a.point().readers()) + ")");
+      tensor.append(
+          q.activations().get(a.node()) == a
+              ? a.node()
+              : QuantizedModel.viewName(a) + " (view for "
+                  + String.join(", ", a.point().readers()) + ")");
       spec.append(a.spec().toString());
       if (a.dynamic()) {
         lo.appendMissing();
@@ -100,7 +115,16 @@ public final class QuantTables {
         zero.append(a.params().zeroPoint(0));
       }
     }
-    return Table.create("activations of " + q.source().name() + " " + q.policy().summary(), tensor, spec, lo, hi, min, max, scale, zero);
+    return Table.create(
+        "activations of " + q.source().name() + " " + q.policy().summary(),
+        tensor,
+        spec,
+        lo,
+        hi,
+        min,
+        max,
+        scale,
+        zero);
   }
 
   /**
@@ -132,7 +156,8 @@ public final class QuantTables {
       size.append(q.sizeBytes());
       bops.append(q.bops());
     }
-    return Table.create(fp32.name() + " on " + data.name() + " (test split)", method, bits, acc, drop, size, bops);
+    return Table.create(
+        fp32.name() + " on " + data.name() + " (test split)", method, bits, acc, drop, size, bops);
   }
 
   /**
@@ -153,7 +178,8 @@ public final class QuantTables {
     long totalValues = 0;
     for (ActivationQuant a : q.activations().values()) {
       long v = folded.node(a.node()).shape().elements();
-      long m = a.point().readers().stream().mapToLong(r -> macs.getOrDefault(r, 0L)).sum();
+      long m =
+          a.point().readers().stream().mapToLong(r -> macs.getOrDefault(r, 0L)).sum();
       tensor.append(a.node());
       bits.append(a.spec().bits());
       values.append(v);
@@ -161,7 +187,8 @@ public final class QuantTables {
       readerMacs.append(m);
       totalValues += v;
     }
-    String name = String.format("%s: %,d activation values per image to scan for their range at run time, %.2f%% of its %,d MACs",
+    String name = String.format(
+        "%s: %,d activation values per image to scan for their range at run time, %.2f%% of its %,d MACs",
         q.source().name(), totalValues, 100.0 * totalValues / folded.macs(), folded.macs());
     return Table.create(name, tensor, bits, values, readers, readerMacs);
   }

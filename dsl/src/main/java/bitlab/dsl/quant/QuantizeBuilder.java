@@ -32,7 +32,14 @@ public final class QuantizeBuilder {
   private final boolean dynamic;
   private final QatConfig qat;
 
-  private QuantizeBuilder(Model net, Policy policy, PtqConfig config, Dataset data, int images, boolean dynamic, QatConfig qat) {
+  private QuantizeBuilder(
+      Model net,
+      Policy policy,
+      PtqConfig config,
+      Dataset data,
+      int images,
+      boolean dynamic,
+      QatConfig qat) {
     this.net = net;
     this.policy = policy;
     this.config = config;
@@ -44,9 +51,16 @@ public final class QuantizeBuilder {
 
   public static QuantizeBuilder of(Model net, Policy policy) {
     if (net == null) throw new QuantException("quantize(...) needs a model, got null.");
-    if (policy == null) throw new QuantException("quantize(...) needs a policy, e.g. Policy.uniform(net, 8, 8).");
-    return new QuantizeBuilder(net, policy.validate(bitlab.quant.BatchNormFolding.fold(net)), PtqConfig.DEFAULT, null,
-        DEFAULT_CALIBRATION_IMAGES, false, null);
+    if (policy == null)
+      throw new QuantException("quantize(...) needs a policy, e.g. Policy.uniform(net, 8, 8).");
+    return new QuantizeBuilder(
+        net,
+        policy.validate(bitlab.quant.BatchNormFolding.fold(net)),
+        PtqConfig.DEFAULT,
+        null,
+        DEFAULT_CALIBRATION_IMAGES,
+        false,
+        null);
   }
 
   /** Calibrate activation ranges by min-max on 512 training images of {@code data}. */
@@ -59,73 +73,105 @@ public final class QuantizeBuilder {
    * (Laplace), {@code aciq(GAUSSIAN)}; or by name, {@code "kl"} (see {@link Calibration#parse}).
    */
   public QuantizeBuilder calibrate(Dataset data, Calibration method) {
-    return new QuantizeBuilder(net, policy, config.withActivations(checked(method)), data, images, dynamic, qat);
+    return new QuantizeBuilder(
+        net, policy, config.withActivations(checked(method)), data, images, dynamic, qat);
   }
 
   /** ... on the first {@code images} training images. */
   public QuantizeBuilder calibrate(Dataset data, Calibration method, int images) {
     if (images < 1) throw new QuantException("Calibrate on at least 1 image, got " + images + ".");
-    return new QuantizeBuilder(net, policy, config.withActivations(checked(method)), data, images, dynamic, qat);
+    return new QuantizeBuilder(
+        net, policy, config.withActivations(checked(method)), data, images, dynamic, qat);
   }
 
   /** Calibrate with a method named: minmax, percentile[:P], mse, kl, aciq (Laplace), aciq-gauss. */
-  public QuantizeBuilder calibrate(Dataset data, String method) { return calibrate(data, Calibration.parse(method)); }
+  public QuantizeBuilder calibrate(Dataset data, String method) {
+    return calibrate(data, Calibration.parse(method));
+  }
 
   /** ... on the first {@code images} training images. */
-  public QuantizeBuilder calibrate(Dataset data, String method, int images) { return calibrate(data, Calibration.parse(method), images); }
+  public QuantizeBuilder calibrate(Dataset data, String method, int images) {
+    return calibrate(data, Calibration.parse(method), images);
+  }
 
   /** How weight clipping ranges are chosen (default {@code minmax()}: each channel's largest magnitude). */
-  public QuantizeBuilder weights(Calibration method) { return with(config.withWeights(checked(method))); }
+  public QuantizeBuilder weights(Calibration method) {
+    return with(config.withWeights(checked(method)));
+  }
 
   /** The same by name: {@code weights("mse")}. */
-  public QuantizeBuilder weights(String method) { return weights(Calibration.parse(method)); }
+  public QuantizeBuilder weights(String method) {
+    return weights(Calibration.parse(method));
+  }
 
   private static Calibration checked(Calibration method) {
-    if (method == null) throw new QuantException("Give a calibration method: minmax(), percentile(99.9), mse(), kl() or aciq().");
+    if (method == null)
+      throw new QuantException(
+          "Give a calibration method: minmax(), percentile(99.9), mse(), kl() or aciq().");
     return method;
   }
 
-  public QuantizeBuilder perTensor() { return with(config.withPerChannel(false)); }
+  public QuantizeBuilder perTensor() {
+    return with(config.withPerChannel(false));
+  }
 
-  public QuantizeBuilder perChannel() { return with(config.withPerChannel(true)); }
+  public QuantizeBuilder perChannel() {
+    return with(config.withPerChannel(true));
+  }
 
   /** Activations with a zero point over [min, max] instead of symmetric. */
-  public QuantizeBuilder asymmetric() { return with(config.withAsymmetricActivations(true)); }
+  public QuantizeBuilder asymmetric() {
+    return with(config.withAsymmetricActivations(true));
+  }
 
   /**
    * Where activations are quantized: {@code inputs} (default: the inputs of weighted layers, residual Adds fed
    * by a layer's int32 accumulator, as PyTorch/ONNX Runtime/NNCF and HAWQ-V3 do) or {@code outputs} (every node output).
    */
-  public QuantizeBuilder placement(String where) { return with(config.withPlacement(bitlab.quant.Placement.parse(where))); }
+  public QuantizeBuilder placement(String where) {
+    return with(config.withPlacement(bitlab.quant.Placement.parse(where)));
+  }
 
   /** {@code Rounding.HALF_EVEN} (default), {@code HALF_AWAY} or {@code HALF_UP}. */
   public QuantizeBuilder rounding(Rounding mode) {
-    if (mode == null) throw new QuantException("Give a rounding mode: HALF_EVEN, HALF_AWAY or HALF_UP.");
+    if (mode == null)
+      throw new QuantException("Give a rounding mode: HALF_EVEN, HALF_AWAY or HALF_UP.");
     return with(mode);
   }
 
   /** The same by name: half_even (default), half_away or half_up. */
-  public QuantizeBuilder rounding(String mode) { return with(Rounding.parse(mode)); }
+  public QuantizeBuilder rounding(String mode) {
+    return with(Rounding.parse(mode));
+  }
 
-  public QuantizeBuilder biasCorrection() { return with(config.withBiasCorrection(true)); }
+  public QuantizeBuilder biasCorrection() {
+    return with(config.withBiasCorrection(true));
+  }
 
   /**
    * Cross-layer equalization and bias absorption before quantizing (Nagel et al. 2019): weight ranges of
    * consecutive layers balanced channel by channel, data-free; ReLU6 between equalized layers becomes ReLU.
    */
-  public QuantizeBuilder equalize() { return with(config.withEqualization(true)); }
+  public QuantizeBuilder equalize() {
+    return with(config.withEqualization(true));
+  }
 
   /**
    * AdaRound (Nagel et al. 2020): each weight rounded up or down as a per-layer optimization on the calibration
    * images decides, instead of to the nearest code ({@link bitlab.quant.AdaRound}; 1,000 Adam steps per layer on 256 images).
    */
-  public QuantizeBuilder adaRound() { return adaRound(bitlab.quant.AdaRoundConfig.DEFAULT); }
+  public QuantizeBuilder adaRound() {
+    return adaRound(bitlab.quant.AdaRoundConfig.DEFAULT);
+  }
 
   /** AdaRound with {@code iterations} steps per layer. */
-  public QuantizeBuilder adaRound(int iterations) { return adaRound(bitlab.quant.AdaRoundConfig.DEFAULT.withIterations(iterations)); }
+  public QuantizeBuilder adaRound(int iterations) {
+    return adaRound(bitlab.quant.AdaRoundConfig.DEFAULT.withIterations(iterations));
+  }
 
   public QuantizeBuilder adaRound(bitlab.quant.AdaRoundConfig settings) {
-    if (settings == null) throw new QuantException("adaRound(...) needs settings, e.g. AdaRoundConfig.DEFAULT.");
+    if (settings == null)
+      throw new QuantException("adaRound(...) needs settings, e.g. AdaRoundConfig.DEFAULT.");
     return with(config.withAdaRound(settings));
   }
 
@@ -157,22 +203,30 @@ public final class QuantizeBuilder {
     return with(config.withRounding(r));
   }
 
-  public PtqConfig config() { return config; }
+  public PtqConfig config() {
+    return config;
+  }
 
-  public Policy policy() { return policy; }
+  public Policy policy() {
+    return policy;
+  }
 
   /** Runs the quantization. */
   public Quantized build() {
     if (dynamic) {
       if (qat != null) throw new QuantException("Choose dynamic() or qat(...), not both.");
       if (config.adaRound() != null) {
-        throw new QuantException("AdaRound learns the rounding on calibration images and dynamic() has none; use calibrate(data) instead of dynamic().");
+        throw new QuantException(
+            "AdaRound learns the rounding on calibration images and dynamic() has none; use calibrate(data) instead of dynamic().");
       }
       return Quantized.of(Quantizer.dynamic(net, policy, config));
     }
     if (data == null) {
-      if (config.adaRound() != null) throw new QuantException("AdaRound learns the rounding on calibration images: add .calibrate(data) before .build().");
-      throw new QuantException("Static quantization needs calibration data: add .calibrate(data) (or use .dynamic()).");
+      if (config.adaRound() != null)
+        throw new QuantException(
+            "AdaRound learns the rounding on calibration images: add .calibrate(data) before .build().");
+      throw new QuantException(
+          "Static quantization needs calibration data: add .calibrate(data) (or use .dynamic()).");
     }
     if (qat != null) return train().model();
     return Quantized.of(Quantizer.ptq(net, policy, net.prepare(data).calibration(images), config));
@@ -182,12 +236,15 @@ public final class QuantizeBuilder {
   public QatRun train() {
     if (qat == null) throw new QuantException("train() runs QAT; call qat(epochs) first.");
     if (data == null) throw new QuantException("QAT needs data: add .calibrate(data).");
-    QatConfig cfg = new QatConfig(qat.epochs(), qat.learningRate(), qat.batchSize(), qat.learnedStep(), images, qat.seed());
+    QatConfig cfg = new QatConfig(
+        qat.epochs(), qat.learningRate(), qat.batchSize(), qat.learnedStep(), images, qat.seed());
     return QatRun.of(Qat.train(net, policy, data, config, cfg));
   }
 
-  @Override public String toString() {
-    return "quantize(" + net.name() + ", " + policy.summary() + ")" + (dynamic ? " dynamic" : "") + " " + config.describe()
-        + (qat == null ? "" : ", QAT " + qat.epochs() + " epochs") + (data == null ? "" : ", data " + data.name());
+  @Override
+  public String toString() {
+    return "quantize(" + net.name() + ", " + policy.summary() + ")" + (dynamic ? " dynamic" : "")
+        + " " + config.describe() + (qat == null ? "" : ", QAT " + qat.epochs() + " epochs")
+        + (data == null ? "" : ", data " + data.name());
   }
 }

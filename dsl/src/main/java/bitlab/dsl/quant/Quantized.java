@@ -27,20 +27,30 @@ public final class Quantized extends QuantizedModel {
    * The same network on integers only (dyadic requantization, int32 accumulators, only the logits dequantized);
    * an {@code IntegerException} saying why when the executor cannot run it.
    */
-  public IntegerModel integer() { return Deployment.integer(this); }
+  public IntegerModel integer() {
+    return Deployment.integer(this);
+  }
 
   /** The integer program if this model compiles to one, else null ({@link #whyNotInteger()} says why). */
-  public IntegerModel deployable() { return Deployment.program(this); }
+  public IntegerModel deployable() {
+    return Deployment.program(this);
+  }
 
   /** Why this model has no integer program (null when it has one). */
-  public String whyNotInteger() { return Deployment.refusal(this); }
+  public String whyNotInteger() {
+    return Deployment.refusal(this);
+  }
 
   /**
    * Top-1 accuracy of what would be deployed: the integer-only program whenever this model compiles to one, image for
    * image; otherwise the fake-quantized simulation, and the evaluation's name says "simulated".
    */
-  public Evaluation evaluate(Samples samples) { return Deployment.evaluate(this, samples); }
+  public Evaluation evaluate(Samples samples) {
+    return Deployment.evaluate(this, samples);
+  }
 
   /** The same on the data set's test split, with the model's preprocessing applied. */
-  public Evaluation evaluate(Dataset data) { return Deployment.evaluate(this, data); }
+  public Evaluation evaluate(Dataset data) {
+    return Deployment.evaluate(this, data);
+  }
 }

@@ -48,18 +48,20 @@ final class ClusterLoader extends URLClassLoader {
     try {
       entries = List.of(Files.readString(Path.of(file)).strip().split(File.pathSeparator));
     } catch (IOException e) {
-      throw new SweepException("The cluster class path file " + file + " (-D" + PROPERTY + ") cannot be read (" + e.getMessage()
-          + "); run ./bitlab setup to write it.");
+      throw new SweepException("The cluster class path file " + file + " (-D" + PROPERTY
+          + ") cannot be read (" + e.getMessage() + "); run ./bitlab setup to write it.");
     }
     Set<String> here = new HashSet<>();
-    for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) here.add(canonical(e));
+    for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator))
+      here.add(canonical(e));
     Set<URL> urls = new LinkedHashSet<>();
     for (String e : entries) {
       if (e.isBlank() || here.contains(canonical(e))) continue;
       try {
         urls.add(Path.of(e).toUri().toURL());
       } catch (MalformedURLException bad) {
-        throw new SweepException("The cluster class path file " + file + " lists '" + e + "', which is not a path; run ./bitlab setup again.");
+        throw new SweepException("The cluster class path file " + file + " lists '" + e
+            + "', which is not a path; run ./bitlab setup again.");
       }
     }
     instance = new ClusterLoader(urls.toArray(URL[]::new), ClusterLoader.class.getClassLoader());
@@ -75,10 +77,13 @@ final class ClusterLoader extends URLClassLoader {
   }
 
   private static boolean fromParent(String name) {
-    return name.startsWith("java.") || name.startsWith("org.slf4j.") || (name.startsWith("bitlab.") && !name.startsWith("bitlab.cluster."));
+    return name.startsWith("java.")
+        || name.startsWith("org.slf4j.")
+        || (name.startsWith("bitlab.") && !name.startsWith("bitlab.cluster."));
   }
 
-  @Override protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
     synchronized (getClassLoadingLock(name)) {
       Class<?> c = findLoadedClass(name);
       if (c == null && !fromParent(name)) {
@@ -94,12 +99,14 @@ final class ClusterLoader extends URLClassLoader {
     }
   }
 
-  @Override public URL getResource(String name) {
+  @Override
+  public URL getResource(String name) {
     URL u = findResource(name);
     return u != null ? u : getParent().getResource(name);
   }
 
-  @Override public Enumeration<URL> getResources(String name) throws IOException {
+  @Override
+  public Enumeration<URL> getResources(String name) throws IOException {
     List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
     all.addAll(Collections.list(getParent().getResources(name)));
     return Collections.enumeration(all);

@@ -15,6 +15,7 @@ public final class DataNames {
     if (n.equals("digits")) return Datasets.digits();
     if (n.startsWith("cifar10:")) return Datasets.cifar10(Path.of(n.substring(8)));
     if (n.startsWith("images:")) return Datasets.images(Path.of(n.substring(7)));
-    throw new SweepException("Unknown data set '" + name + "'; use mnist, digits, cifar10:DIR or images:DIR.");
+    throw new SweepException(
+        "Unknown data set '" + name + "'; use mnist, digits, cifar10:DIR or images:DIR.");
   }
 }

@@ -31,7 +31,13 @@ final class RowFile implements AutoCloseable {
   private final Map<String, SweepRow> rows;
   private final int tornBytes;
 
-  private RowFile(Path path, List<String> columns, RandomAccessFile file, FileLock lock, Map<String, SweepRow> rows, int tornBytes) {
+  private RowFile(
+      Path path,
+      List<String> columns,
+      RandomAccessFile file,
+      FileLock lock,
+      Map<String, SweepRow> rows,
+      int tornBytes) {
     this.path = path;
     this.columns = columns;
     this.file = file;
@@ -54,7 +60,8 @@ final class RowFile implements AutoCloseable {
         lock = null;
       }
       if (lock == null) {
-        throw new SweepException("The results file " + path + " is being written by another sweep; wait for it to finish or give this one "
+        throw new SweepException("The results file " + path
+            + " is being written by another sweep; wait for it to finish or give this one "
             + "another file with to(path).");
       }
       byte[] bytes = new byte[(int) file.length()];
@@ -69,28 +76,37 @@ final class RowFile implements AutoCloseable {
         file.write((line(columns) + "\n").getBytes(StandardCharsets.UTF_8));
         file.getFD().sync();
       } else {
-        rows = read(path, new String(bytes, 0, whole, StandardCharsets.UTF_8), columns, costColumns);
+        rows =
+            read(path, new String(bytes, 0, whole, StandardCharsets.UTF_8), columns, costColumns);
       }
       file.seek(file.length());
       return new RowFile(path, columns, file, lock, rows, torn);
     } catch (IOException e) {
       close(file);
-      throw new SweepException("The results file " + path + " cannot be opened for writing (" + e.getMessage() + "); check the path and "
-          + "its permissions.", e);
+      throw new SweepException(
+          "The results file " + path + " cannot be opened for writing (" + e.getMessage()
+              + "); check the path and " + "its permissions.",
+          e);
     } catch (RuntimeException e) {
       close(file);
       throw e;
     }
   }
 
-  private static Map<String, SweepRow> read(Path path, String text, List<String> columns, List<String> costColumns) {
+  private static Map<String, SweepRow> read(
+      Path path, String text, List<String> columns, List<String> costColumns) {
     String header = text.substring(0, text.indexOf('\n'));
     if (!header.equals(line(columns))) {
-      throw new SweepException("The results file " + path + " holds another sweep (its columns are " + header + "; this sweep's are "
-          + String.join(",", columns) + "): give this sweep a new file with to(path), or the same targets as that one to resume it.");
+      throw new SweepException(
+          "The results file " + path + " holds another sweep (its columns are " + header
+              + "; this sweep's are " + String.join(",", columns)
+              + "): give this sweep a new file with to(path), or the same targets as that one to resume it.");
     }
-    Table t = Table.read().csv(CsvReadOptions.builder(new StringReader(text)).columnTypes(c -> ColumnType.STRING)
-        .maxCharsPerColumn(1 << 20).build());
+    Table t = Table.read()
+        .csv(CsvReadOptions.builder(new StringReader(text))
+            .columnTypes(c -> ColumnType.STRING)
+            .maxCharsPerColumn(1 << 20)
+            .build());
     Map<String, SweepRow> rows = new LinkedHashMap<>();
     for (int i = 0; i < t.rowCount(); i++) {
       Map<String, String> cells = new HashMap<>();
@@ -99,20 +115,27 @@ final class RowFile implements AutoCloseable {
         SweepRow r = SweepRow.of(cells, costColumns);
         rows.putIfAbsent(r.key(), r);
       } catch (RuntimeException bad) {
-        throw new SweepException("Line " + (i + 2) + " of the results file " + path + " is not a sweep row (" + bad.getMessage()
-            + "); fix or delete that line, or give this sweep a new file.");
+        throw new SweepException(
+            "Line " + (i + 2) + " of the results file " + path + " is not a sweep row ("
+                + bad.getMessage() + "); fix or delete that line, or give this sweep a new file.");
       }
     }
     return rows;
   }
 
   /** The rows already in the file when it was opened, by job key. */
-  Map<String, SweepRow> rows() { return rows; }
+  Map<String, SweepRow> rows() {
+    return rows;
+  }
 
   /** Bytes of a torn last line cut off on opening (0 if the file ended cleanly). */
-  int tornBytes() { return tornBytes; }
+  int tornBytes() {
+    return tornBytes;
+  }
 
-  Path path() { return path; }
+  Path path() {
+    return path;
+  }
 
   /** Appends one row as one line and syncs it to disk. */
   void append(SweepRow row) {
@@ -120,8 +143,11 @@ final class RowFile implements AutoCloseable {
       file.write((line(row.cells(columns)) + "\n").getBytes(StandardCharsets.UTF_8));
       file.getFD().sync();
     } catch (IOException e) {
-      throw new SweepException("Could not append to the results file " + path + " (" + e.getMessage() + "); the rows written so far are "
-          + "kept: free some space or fix the path, then run the sweep again to resume.", e);
+      throw new SweepException(
+          "Could not append to the results file " + path + " (" + e.getMessage()
+              + "); the rows written so far are "
+              + "kept: free some space or fix the path, then run the sweep again to resume.",
+          e);
     }
   }
 
@@ -131,7 +157,10 @@ final class RowFile implements AutoCloseable {
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) b.append(',');
       String c = cells.get(i) == null ? "" : cells.get(i);
-      if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+      if (c.indexOf(',') >= 0
+          || c.indexOf('"') >= 0
+          || c.indexOf('\n') >= 0
+          || c.indexOf('\r') >= 0) {
         b.append('"').append(c.replace("\"", "\"\"")).append('"');
       } else {
         b.append(c);
@@ -140,7 +169,8 @@ final class RowFile implements AutoCloseable {
     return b.toString();
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     try {
       if (lock.isValid()) lock.release();
     } catch (IOException ignored) {

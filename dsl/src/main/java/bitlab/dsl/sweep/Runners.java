@@ -16,7 +16,8 @@ public final class Runners {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     try {
       if (loader != null) Thread.currentThread().setContextClassLoader(loader);
-      for (RunnerProvider p : ServiceLoader.load(RunnerProvider.class, loader != null ? loader : Runners.class.getClassLoader())) {
+      for (RunnerProvider p : ServiceLoader.load(
+          RunnerProvider.class, loader != null ? loader : Runners.class.getClassLoader())) {
         if (p.kind().equals(spec.kind())) return p.open(spec);
         known.add(p.kind());
       }
@@ -24,10 +25,13 @@ public final class Runners {
       Thread.currentThread().setContextClassLoader(context);
     }
     if (spec.kind().equals(Runner.SPARK)) {
-      throw new SweepException("Running a sweep on Spark needs bitlab's cluster module and Spark on the class path, and this JVM has "
-          + "neither: start it through ./bitlab (it passes -D" + ClusterLoader.PROPERTY + "=FILE, written by ./bitlab setup), or add "
-          + "bitlab-cluster and its dependencies to your class path; on(threads(2)) runs the sweep here.");
+      throw new SweepException(
+          "Running a sweep on Spark needs bitlab's cluster module and Spark on the class path, and this JVM has "
+              + "neither: start it through ./bitlab (it passes -D" + ClusterLoader.PROPERTY
+              + "=FILE, written by ./bitlab setup), or add "
+              + "bitlab-cluster and its dependencies to your class path; on(threads(2)) runs the sweep here.");
     }
-    throw new SweepException("No runner of kind '" + spec.kind() + "'; known kinds are " + String.join(", ", known) + ".");
+    throw new SweepException("No runner of kind '" + spec.kind() + "'; known kinds are "
+        + String.join(", ", known) + ".");
   }
 }

@@ -18,12 +18,21 @@ import tech.tablesaw.api.Table;
  *
  * @param resumed rows that were already in the file when the sweep started
  */
-public record SweepResult(int jobs, List<SweepRow> rows, List<JobResult> failures, boolean stopped, String runner, Path file, int resumed,
-    List<String> targets) implements Renderable {
+public record SweepResult(
+    int jobs,
+    List<SweepRow> rows,
+    List<JobResult> failures,
+    boolean stopped,
+    String runner,
+    Path file,
+    int resumed,
+    List<String> targets)
+    implements Renderable {
 
   public SweepResult {
     rows = rows.stream().sorted(Comparator.comparingInt(SweepRow::job)).toList();
-    failures = failures.stream().sorted(Comparator.comparingInt(f -> f.job().index())).toList();
+    failures =
+        failures.stream().sorted(Comparator.comparingInt(f -> f.job().index())).toList();
     targets = List.copyOf(targets);
   }
 
@@ -52,13 +61,15 @@ public record SweepResult(int jobs, List<SweepRow> rows, List<JobResult> failure
     return b.toString();
   }
 
-  @Override public MimeBundle render() {
-    String html = "<p>" + TableHtml.escape(summary()) + "</p>" + TableHtml.html(table(), 200) + SweepViews.failuresHtml(failures)
-        + (rows.isEmpty() ? "" : SweepViews.img(chart()));
+  @Override
+  public MimeBundle render() {
+    String html = "<p>" + TableHtml.escape(summary()) + "</p>" + TableHtml.html(table(), 200)
+        + SweepViews.failuresHtml(failures) + (rows.isEmpty() ? "" : SweepViews.img(chart()));
     return MimeBundle.html(toString(), html);
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     StringBuilder b = new StringBuilder("sweep: ").append(summary()).append('\n');
     if (!rows.isEmpty()) b.append(table().print(200)).append('\n');
     for (JobResult f : failures) b.append("failed: ").append(f.error()).append('\n');

@@ -18,11 +18,13 @@ public interface SweepRunner extends AutoCloseable {
    *
    * @param targets every target of the sweep: each row is priced on all of them
    */
-  void run(List<SweepJob> jobs, LiveInputs inputs, List<String> targets, Consumer<JobResult> results);
+  void run(
+      List<SweepJob> jobs, LiveInputs inputs, List<String> targets, Consumer<JobResult> results);
 
   /** E.g. "2 threads in this JVM", "Spark 4.0.1 at local[2] (2 cores)". */
   String describe();
 
   /** Gives back what this sweep held (a cluster runner keeps its connection for the next sweep). */
-  @Override default void close() {}
+  @Override
+  default void close() {}
 }

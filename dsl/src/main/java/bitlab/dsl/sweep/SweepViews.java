@@ -46,7 +46,8 @@ final class SweepViews {
       val.append(round(r.validationAccuracy(), 2));
       test.append(round(r.testAccuracy(), 2));
       frac.append(round(r.costVs8Bit(), 3));
-      for (String t : targets) latency.get(t).append(round(r.costs().getOrDefault("latency_ms@" + t, Double.NaN), 4));
+      for (String t : targets)
+        latency.get(t).append(round(r.costs().getOrDefault("latency_ms@" + t, Double.NaN), 4));
       size.append(round(r.costs().getOrDefault("size_kib", Double.NaN), 2));
       seconds.append(round(r.seconds(), 1));
       worker.append(r.worker());
@@ -59,16 +60,25 @@ final class SweepViews {
 
   /** Test accuracy against the cost in the budget's resource (fraction of 8-bit), one series per method (and model, if several). */
   static XYChart chart(String title, List<SweepRow> rows) {
-    XYChart c = new XYChartBuilder().width(900).height(420).title(title)
-        .xAxisTitle("cost in the budget's resource, fraction of the all-8-bit cost").yAxisTitle("test accuracy, %").build();
-    c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarkerSize(9)
+    XYChart c = new XYChartBuilder()
+        .width(900)
+        .height(420)
+        .title(title)
+        .xAxisTitle("cost in the budget's resource, fraction of the all-8-bit cost")
+        .yAxisTitle("test accuracy, %")
+        .build();
+    c.getStyler()
+        .setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter)
+        .setMarkerSize(9)
         .setLegendPosition(Styler.LegendPosition.OutsideE);
     boolean models = rows.stream().map(SweepRow::model).distinct().count() > 1;
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     for (SweepRow r : rows) {
       if (Double.isNaN(r.costVs8Bit()) || Double.isNaN(r.testAccuracy())) continue;
       String name = models ? r.model() + " " + r.method() : r.method();
-      series.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {r.costVs8Bit(), r.testAccuracy()});
+      series
+          .computeIfAbsent(name, k -> new ArrayList<>())
+          .add(new double[] {r.costVs8Bit(), r.testAccuracy()});
     }
     for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
       double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
@@ -81,9 +91,13 @@ final class SweepViews {
 
   static String failuresHtml(List<JobResult> failures) {
     if (failures.isEmpty()) return "";
-    StringBuilder b = new StringBuilder("<p><b>").append(failures.size()).append(failures.size() == 1 ? " job" : " jobs")
-        .append(" failed</b> (the other rows are kept; run the sweep again to retry them):</p><ul>");
-    for (JobResult f : failures) b.append("<li>").append(TableHtml.escape(f.error())).append("</li>");
+    StringBuilder b = new StringBuilder("<p><b>")
+        .append(failures.size())
+        .append(failures.size() == 1 ? " job" : " jobs")
+        .append(
+            " failed</b> (the other rows are kept; run the sweep again to retry them):</p><ul>");
+    for (JobResult f : failures)
+      b.append("<li>").append(TableHtml.escape(f.error())).append("</li>");
     return b.append("</ul>").toString();
   }
 

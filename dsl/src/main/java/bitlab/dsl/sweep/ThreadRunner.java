@@ -26,7 +26,9 @@ final class ThreadRunner implements SweepRunner {
     this.threads = threads;
   }
 
-  @Override public void run(List<SweepJob> jobs, LiveInputs inputs, List<String> targets, Consumer<JobResult> results) {
+  @Override
+  public void run(
+      List<SweepJob> jobs, LiveInputs inputs, List<String> targets, Consumer<JobResult> results) {
     if (jobs.isEmpty()) return;
     int workers = Math.min(threads, jobs.size());
     int inner = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
@@ -38,16 +40,19 @@ final class ThreadRunner implements SweepRunner {
     });
     LinkedBlockingQueue<JobResult> done = new LinkedBlockingQueue<>();
     List<Future<?>> running = new ArrayList<>();
-    String memoryFix = "give this JVM more heap (-Xmx in BITLAB_KERNEL_OPTS or BITLAB_JAVA_OPTS) or run fewer jobs at once (threads(1))";
+    String memoryFix =
+        "give this JVM more heap (-Xmx in BITLAB_KERNEL_OPTS or BITLAB_JAVA_OPTS) or run fewer jobs at once (threads(1))";
     try {
       for (SweepJob job : jobs) {
         running.add(pool.submit(() -> {
-          Work.setProgressSink(line -> {}); // the sweep shows one progress line; jobs only honour the interrupt
+          Work.setProgressSink(
+              line -> {}); // the sweep shows one progress line; jobs only honour the interrupt
           String worker = Thread.currentThread().getName();
           try {
             done.add(JobRunner.attempt(job, inputs, targets, inner, worker, memoryFix));
           } catch (RuntimeException | Error e) {
-            done.add(JobResult.failed(job, bitlab.dsl.sweep.job.Failures.sentence(job, e, memoryFix)));
+            done.add(
+                JobResult.failed(job, bitlab.dsl.sweep.job.Failures.sentence(job, e, memoryFix)));
           }
         }));
       }
@@ -65,7 +70,8 @@ final class ThreadRunner implements SweepRunner {
     }
   }
 
-  @Override public String describe() {
+  @Override
+  public String describe() {
     return threads + (threads == 1 ? " thread" : " threads") + " in this JVM";
   }
 }

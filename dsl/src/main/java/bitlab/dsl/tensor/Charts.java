@@ -31,13 +31,20 @@ final class Charts {
       hi += 0.5;
     }
     double width = (hi - lo) / BINS;
-    XYChart c = new XYChartBuilder().width(720).height(320).title(title).xAxisTitle("value").yAxisTitle("count").build();
+    XYChart c = new XYChartBuilder()
+        .width(720)
+        .height(320)
+        .title(title)
+        .xAxisTitle("value")
+        .yAxisTitle("count")
+        .build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     c.getStyler().setXAxisDecimalPattern(pattern(hi - lo));
     double top = 1;
     for (int k = 0; k < tensors.length; k++) {
       double[] counts = new double[BINS];
-      for (float v : tensors[k].raw()) counts[Math.max(0, Math.min(BINS - 1, (int) ((v - lo) / width)))]++;
+      for (float v : tensors[k].raw())
+        counts[Math.max(0, Math.min(BINS - 1, (int) ((v - lo) / width)))]++;
       double[] x = new double[2 * BINS];
       double[] y = new double[2 * BINS];
       for (int i = 0; i < BINS; i++) {
@@ -54,8 +61,10 @@ final class Charts {
       s.setMarker(SeriesMarkers.NONE);
     }
     if (q != null) {
-      XYSeries s = c.addSeries("range of the codes [" + String.format("%.4g, %.4g", q.lo(), q.hi()) + "]",
-          new double[] {q.lo(), q.lo(), Double.NaN, q.hi(), q.hi()}, new double[] {0, top, Double.NaN, 0, top});
+      XYSeries s = c.addSeries(
+          "range of the codes [" + String.format("%.4g, %.4g", q.lo(), q.hi()) + "]",
+          new double[] {q.lo(), q.lo(), Double.NaN, q.hi(), q.hi()},
+          new double[] {0, top, Double.NaN, 0, top});
       s.setLineColor(Color.RED);
       s.setMarker(SeriesMarkers.NONE);
     }

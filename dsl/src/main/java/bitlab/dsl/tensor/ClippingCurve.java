@@ -38,7 +38,9 @@ import tech.tablesaw.api.Table;
  */
 public final class ClippingCurve implements Renderable {
   /** The methods whose clipping value is marked, by the names {@code calibrate(data, METHOD)} accepts. */
-  public static final List<String> METHODS = List.of("minmax", "percentile", "mse", "kl", "aciq-laplace", "aciq-gauss");
+  public static final List<String> METHODS =
+      List.of("minmax", "percentile", "mse", "kl", "aciq-laplace", "aciq-gauss");
+
   private static final int POINTS = 240;
 
   private final Tensor tensor;
@@ -51,12 +53,15 @@ public final class ClippingCurve implements Renderable {
   private final Map<String, Double> clips = new LinkedHashMap<>();
 
   private ClippingCurve(Tensor tensor, int bits) {
-    if (bits < 2 || bits > 16) throw new QuantException("clipping(bits) needs 2..16 bits, got " + bits + ".");
+    if (bits < 2 || bits > 16)
+      throw new QuantException("clipping(bits) needs 2..16 bits, got " + bits + ".");
     this.tensor = tensor;
     this.bits = bits;
     this.spec = new QuantSpec(bits, true, true, Granularity.PER_TENSOR, Rounding.HALF_EVEN);
     double top = tensor.absMax();
-    if (!(top > 0)) throw new QuantException("Tensor '" + tensor.name() + "' is all zeros: there is nothing to clip.");
+    if (!(top > 0))
+      throw new QuantException(
+          "Tensor '" + tensor.name() + "' is all zeros: there is nothing to clip.");
     int steps = spec.qmax() - spec.qmin();
     double b = tensor.meanAbsDev();
     double sigma = tensor.std();
@@ -67,22 +72,29 @@ public final class ClippingCurve implements Renderable {
       gauss[i] = AciqClipping.expectedMse(Prior.GAUSSIAN, sigma, alpha[i], steps, true);
     }
     Histogram h = Histogram.of(tensor.name(), tensor.raw(), Observer.DEFAULT_BINS);
-    for (String m : METHODS) clips.put(Calibration.parse(m).name(), Calibration.parse(m).range(h, spec).hi());
+    for (String m : METHODS)
+      clips.put(Calibration.parse(m).name(), Calibration.parse(m).range(h, spec).hi());
   }
 
-  static ClippingCurve of(Tensor t, int bits) { return new ClippingCurve(t, bits); }
+  static ClippingCurve of(Tensor t, int bits) {
+    return new ClippingCurve(t, bits);
+  }
 
   /** Measured mean squared error when clipping at {@code ±a}. */
-  public double measure(double a) { return tensor.mse(tensor.quantized(TensorQuantizer.symmetric(bits, a))); }
+  public double measure(double a) {
+    return tensor.mse(tensor.quantized(TensorQuantizer.symmetric(bits, a)));
+  }
 
   /** Analytic expected MSE at {@code ±a} for the Laplace fit. */
   public double laplace(double a) {
-    return AciqClipping.expectedMse(Prior.LAPLACE, tensor.meanAbsDev(), a, spec.qmax() - spec.qmin(), true);
+    return AciqClipping.expectedMse(
+        Prior.LAPLACE, tensor.meanAbsDev(), a, spec.qmax() - spec.qmin(), true);
   }
 
   /** Analytic expected MSE at {@code ±a} for the Gaussian fit. */
   public double gauss(double a) {
-    return AciqClipping.expectedMse(Prior.GAUSSIAN, tensor.std(), a, spec.qmax() - spec.qmin(), true);
+    return AciqClipping.expectedMse(
+        Prior.GAUSSIAN, tensor.std(), a, spec.qmax() - spec.qmin(), true);
   }
 
   /**
@@ -95,7 +107,8 @@ public final class ClippingCurve implements Renderable {
     double clipped = 0, rounded = 0;
     for (int i = 0; i < x.length; i++) {
       double e = (x[i] - q[i]) * (x[i] - q[i]);
-      if (Math.abs(x[i]) > a) clipped += e; else rounded += e;
+      if (Math.abs(x[i]) > a) clipped += e;
+      else rounded += e;
     }
     return new double[] {clipped / x.length, rounded / x.length};
   }
@@ -109,11 +122,17 @@ public final class ClippingCurve implements Renderable {
     double[] roundNoise = new double[POINTS];
     for (int i = 0; i < POINTS; i++) {
       double[] n = noise(alpha[i]);
-      clipNoise[i] = Math.max(n[0], Double.MIN_NORMAL);  // a log axis cannot show 0: nothing clipped at the largest α
+      clipNoise[i] = Math.max(
+          n[0], Double.MIN_NORMAL); // a log axis cannot show 0: nothing clipped at the largest α
       roundNoise[i] = n[1];
     }
-    XYChart c = new XYChartBuilder().width(760).height(380).title(tensor.name() + ", " + bits + " bits: clipping noise against rounding noise")
-        .xAxisTitle("clipping value α (values beyond ±α are clipped)").yAxisTitle("mean squared error (log)").build();
+    XYChart c = new XYChartBuilder()
+        .width(760)
+        .height(380)
+        .title(tensor.name() + ", " + bits + " bits: clipping noise against rounding noise")
+        .xAxisTitle("clipping value α (values beyond ±α are clipped)")
+        .yAxisTitle("mean squared error (log)")
+        .build();
     c.getStyler().setYAxisLogarithmic(true);
     c.getStyler().setYAxisMin(Math.max(1e-3 * min(measured), Double.MIN_NORMAL));
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -121,7 +140,8 @@ public final class ClippingCurve implements Renderable {
     line(c, "clipping noise (|x| > α)", clipNoise, new Color(214, 39, 40), new float[] {6f, 4f});
     line(c, "rounding noise (|x| ≤ α)", roundNoise, new Color(44, 160, 44), new float[] {2f, 3f});
     line(c, "measured = their sum", measured, new Color(31, 119, 180), null);
-    XYSeries low = c.addSeries("lowest error", new double[] {best()}, new double[] {measure(best())});
+    XYSeries low =
+        c.addSeries("lowest error", new double[] {best()}, new double[] {measure(best())});
     low.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     low.setMarker(SeriesMarkers.DIAMOND);
     low.setMarkerColor(Color.BLACK);
@@ -154,12 +174,21 @@ public final class ClippingCurve implements Renderable {
     DoubleColumn e = DoubleColumn.create("measured MSE");
     DoubleColumn r = DoubleColumn.create("MSE / min-max MSE");
     double base = measure(tensor.absMax());
-    for (Map.Entry<String, Double> c : clips.entrySet()) add(m, a, f, e, r, c.getKey(), c.getValue(), base);
+    for (Map.Entry<String, Double> c : clips.entrySet())
+      add(m, a, f, e, r, c.getKey(), c.getValue(), base);
     add(m, a, f, e, r, "lowest measured point", best(), base);
     return Table.create(tensor.name() + " at " + bits + " bits: clipping values", m, a, f, e, r);
   }
 
-  private void add(StringColumn m, DoubleColumn a, DoubleColumn f, DoubleColumn e, DoubleColumn r, String name, double at, double base) {
+  private void add(
+      StringColumn m,
+      DoubleColumn a,
+      DoubleColumn f,
+      DoubleColumn e,
+      DoubleColumn r,
+      String name,
+      double at,
+      double base) {
     double err = measure(at);
     m.append(name);
     a.append(TensorQuantizer.sig(at));
@@ -170,8 +199,13 @@ public final class ClippingCurve implements Renderable {
 
   /** The three curves on a log scale with each method's clipping value as a marker on the measured curve. */
   public XYChart chart() {
-    XYChart c = new XYChartBuilder().width(760).height(380).title(tensor.name() + ", " + bits + " bits: error against the clipping value")
-        .xAxisTitle("clipping value α (values beyond ±α are clipped)").yAxisTitle("mean squared error (log)").build();
+    XYChart c = new XYChartBuilder()
+        .width(760)
+        .height(380)
+        .title(tensor.name() + ", " + bits + " bits: error against the clipping value")
+        .xAxisTitle("clipping value α (values beyond ±α are clipped)")
+        .yAxisTitle("mean squared error (log)")
+        .build();
     c.getStyler().setYAxisLogarithmic(true);
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setMarkerSize(9);
@@ -179,10 +213,18 @@ public final class ClippingCurve implements Renderable {
     line(c, "measured", measured, new Color(31, 119, 180), null);
     line(c, "ACIQ expected, Laplace fit", laplace, new Color(44, 160, 44), new float[] {6f, 4f});
     line(c, "ACIQ expected, Gaussian fit", gauss, new Color(148, 103, 189), new float[] {2f, 3f});
-    Color[] colors = {Color.RED, new Color(255, 127, 14), Color.BLACK, new Color(140, 86, 75), new Color(44, 160, 44), new Color(148, 103, 189)};
+    Color[] colors = {
+      Color.RED,
+      new Color(255, 127, 14),
+      Color.BLACK,
+      new Color(140, 86, 75),
+      new Color(44, 160, 44),
+      new Color(148, 103, 189)
+    };
     int k = 0;
     for (Map.Entry<String, Double> e : clips.entrySet()) {
-      XYSeries s = c.addSeries(e.getKey(), new double[] {e.getValue()}, new double[] {measure(e.getValue())});
+      XYSeries s = c.addSeries(
+          e.getKey(), new double[] {e.getValue()}, new double[] {measure(e.getValue())});
       s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       s.setMarkerColor(colors[k++ % colors.length]);
       s.setMarker(SeriesMarkers.DIAMOND);
@@ -194,12 +236,21 @@ public final class ClippingCurve implements Renderable {
     XYSeries s = c.addSeries(name, alpha, y);
     s.setMarker(SeriesMarkers.NONE);
     s.setLineColor(color);
-    if (dash != null) s.setLineStyle(new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
+    if (dash != null)
+      s.setLineStyle(
+          new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
   }
 
-  @Override public String toString() { return table().print(); }
+  @Override
+  public String toString() {
+    return table().print();
+  }
 
-  @Override public MimeBundle render() {
-    return MimeBundle.html(toString(), TableHtml.html(table()) + "<img src=\"data:image/png;base64," + ChartImages.pngBase64(chart()) + "\"/>");
+  @Override
+  public MimeBundle render() {
+    return MimeBundle.html(
+        toString(),
+        TableHtml.html(table()) + "<img src=\"data:image/png;base64,"
+            + ChartImages.pngBase64(chart()) + "\"/>");
   }
 }

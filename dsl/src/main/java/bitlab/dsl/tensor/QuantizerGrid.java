@@ -20,14 +20,26 @@ final class QuantizerGrid {
   private QuantizerGrid() {}
 
   static Diagram draw(TensorQuantizer q, double... xs) {
-    for (double x : xs) if (!Double.isFinite(x)) throw new QuantException("grid(...) needs finite sample values, got " + x + ".");
+    for (double x : xs)
+      if (!Double.isFinite(x))
+        throw new QuantException("grid(...) needs finite sample values, got " + x + ".");
     double a = Math.min(q.lo(), 0), b = Math.max(q.hi(), 0);
-    for (double x : xs) { a = Math.min(a, x); b = Math.max(b, x); }
+    for (double x : xs) {
+      a = Math.min(a, x);
+      b = Math.max(b, x);
+    }
     double pad = 0.04 * (b - a);
     double from = a - pad, to = b + pad;
     Svg svg = new Svg(WIDTH, 215);
-    java.util.function.DoubleUnaryOperator px = v -> LEFT + (v - from) / (to - from) * (WIDTH - LEFT - RIGHT);
-    svg.box(px.applyAsDouble(q.lo()), REAL_Y - 14, px.applyAsDouble(q.hi()) - px.applyAsDouble(q.lo()), 28, Svg.PALE, Svg.PALE);
+    java.util.function.DoubleUnaryOperator px =
+        v -> LEFT + (v - from) / (to - from) * (WIDTH - LEFT - RIGHT);
+    svg.box(
+        px.applyAsDouble(q.lo()),
+        REAL_Y - 14,
+        px.applyAsDouble(q.hi()) - px.applyAsDouble(q.lo()),
+        28,
+        Svg.PALE,
+        Svg.PALE);
     svg.line(LEFT, REAL_Y, WIDTH - RIGHT, REAL_Y, Svg.INK, false);
     svg.line(LEFT, CODE_Y, WIDTH - RIGHT, CODE_Y, Svg.INK, false);
     svg.text(LEFT - 30, REAL_Y - 20, "real values x", 12, "start", true, Svg.INK);
@@ -46,8 +58,10 @@ final class QuantizerGrid {
     }
     svg.line(px.applyAsDouble(0), REAL_Y - 18, px.applyAsDouble(0), REAL_Y + 18, Svg.MUTED, true);
     svg.text(px.applyAsDouble(0), REAL_Y + 30, "0", 11, "middle", false, Svg.MUTED);
-    svg.text(px.applyAsDouble(q.lo()), REAL_Y - 18, "lo " + num(q.lo()), 11, "middle", false, Svg.BLUE);
-    svg.text(px.applyAsDouble(q.hi()), REAL_Y - 18, "hi " + num(q.hi()), 11, "middle", false, Svg.BLUE);
+    svg.text(
+        px.applyAsDouble(q.lo()), REAL_Y - 18, "lo " + num(q.lo()), 11, "middle", false, Svg.BLUE);
+    svg.text(
+        px.applyAsDouble(q.hi()), REAL_Y - 18, "hi " + num(q.hi()), 11, "middle", false, Svg.BLUE);
     StringBuilder text = new StringBuilder(q.toString());
     for (double x : xs) {
       int code = q.code(x);
@@ -56,15 +70,37 @@ final class QuantizerGrid {
       String color = clipped ? Svg.RED : Svg.GREEN;
       svg.dot(px.applyAsDouble(x), REAL_Y, 4, color);
       svg.arrow(px.applyAsDouble(x), REAL_Y + 4, px.applyAsDouble(back), CODE_Y - 7, color);
-      text.append(String.format(Locale.ROOT, "%n  x = %s -> code %d -> x̂ = %s (error %s)%s", num(x), code, num(back), num(back - x),
+      text.append(String.format(
+          Locale.ROOT,
+          "%n  x = %s -> code %d -> x̂ = %s (error %s)%s",
+          num(x),
+          code,
+          num(back),
+          num(back - x),
           clipped ? ", clipped" : ""));
     }
-    svg.text(WIDTH / 2.0, 24, q.describe() + ": x ≈ (code − " + q.zeroPoint() + ") · " + num(q.scale()), 13, "middle", true, Svg.INK);
-    svg.text(WIDTH / 2.0, 205, "green: rounded to the nearest code; red: outside [lo, hi], clipped to the end code", 11, "middle", false, Svg.MUTED);
+    svg.text(
+        WIDTH / 2.0,
+        24,
+        q.describe() + ": x ≈ (code − " + q.zeroPoint() + ") · " + num(q.scale()),
+        13,
+        "middle",
+        true,
+        Svg.INK);
+    svg.text(
+        WIDTH / 2.0,
+        205,
+        "green: rounded to the nearest code; red: outside [lo, hi], clipped to the end code",
+        11,
+        "middle",
+        false,
+        Svg.MUTED);
     return new Diagram("The grid of " + q.describe(), text.toString(), svg.toString());
   }
 
   private static String num(double v) {
-    return String.format(Locale.ROOT, "%.4g", TensorQuantizer.sig(v)).replaceAll("(\\.\\d*?)0+($|e)", "$1$2").replaceAll("\\.($|e)", "$1");
+    return String.format(Locale.ROOT, "%.4g", TensorQuantizer.sig(v))
+        .replaceAll("(\\.\\d*?)0+($|e)", "$1$2")
+        .replaceAll("\\.($|e)", "$1");
   }
 }

@@ -29,10 +29,12 @@ public final class Tensor implements Renderable {
   private final int[] shape;
 
   Tensor(String name, float[] values, int[] shape) {
-    if (values.length == 0) throw new QuantException("Tensor '" + name + "' needs at least one value.");
+    if (values.length == 0)
+      throw new QuantException("Tensor '" + name + "' needs at least one value.");
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {
-        throw new QuantException("Tensor '" + name + "' has a NaN or infinite value at element " + i + "; quantization needs finite numbers.");
+        throw new QuantException("Tensor '" + name + "' has a NaN or infinite value at element " + i
+            + "; quantization needs finite numbers.");
       }
     }
     this.name = name;
@@ -51,8 +53,8 @@ public final class Tensor implements Renderable {
   public static Tensor weights(Model net, String layer) {
     Model folded = BatchNormFolding.fold(net);
     if (!folded.has(layer) || !folded.node(layer).quantizable()) {
-      throw new QuantException("Layer '" + layer + "' is not a layer with weights of model '" + net.name() + "'; its layers are "
-          + String.join(", ", folded.layerNames()) + ".");
+      throw new QuantException("Layer '" + layer + "' is not a layer with weights of model '"
+          + net.name() + "'; its layers are " + String.join(", ", folded.layerNames()) + ".");
     }
     Node n = folded.node(layer);
     INDArray w = folded.param(n.param("weight")).castTo(DataType.FLOAT).dup('c');
@@ -60,23 +62,35 @@ public final class Tensor implements Renderable {
     return new Tensor(net.name() + " " + layer + " weights", w.data().asFloat(), shape);
   }
 
-  public String name() { return name; }
+  public String name() {
+    return name;
+  }
 
-  public int size() { return values.length; }
+  public int size() {
+    return values.length;
+  }
 
   /** The shape; a weight's output channels come first (PyTorch layout: conv OIHW, linear [out, in]). */
-  public int[] shape() { return shape.clone(); }
+  public int[] shape() {
+    return shape.clone();
+  }
 
   /** Output channels (the first dimension) of a weight; 1 for a one-dimensional tensor. */
-  public int channels() { return shape.length >= 2 ? shape[0] : 1; }
+  public int channels() {
+    return shape.length >= 2 ? shape[0] : 1;
+  }
 
   public double get(int i) {
-    if (i < 0 || i >= values.length) throw new QuantException("Index " + i + " is outside tensor '" + name + "', which has " + values.length + " values.");
+    if (i < 0 || i >= values.length)
+      throw new QuantException("Index " + i + " is outside tensor '" + name + "', which has "
+          + values.length + " values.");
     return values[i];
   }
 
   /** All values, as doubles (a copy). */
-  public double[] values() { return head(values.length); }
+  public double[] values() {
+    return head(values.length);
+  }
 
   /** The first {@code n} values (fewer if the tensor is smaller). */
   public double[] head(int n) {
@@ -85,14 +99,28 @@ public final class Tensor implements Renderable {
     return d;
   }
 
-  public double min() { double m = Double.POSITIVE_INFINITY; for (float v : values) m = Math.min(m, v); return m; }
+  public double min() {
+    double m = Double.POSITIVE_INFINITY;
+    for (float v : values) m = Math.min(m, v);
+    return m;
+  }
 
-  public double max() { double m = Double.NEGATIVE_INFINITY; for (float v : values) m = Math.max(m, v); return m; }
+  public double max() {
+    double m = Double.NEGATIVE_INFINITY;
+    for (float v : values) m = Math.max(m, v);
+    return m;
+  }
 
   /** The largest magnitude: the clipping value of symmetric min-max quantization. */
-  public double absMax() { return Math.max(Math.abs(min()), Math.abs(max())); }
+  public double absMax() {
+    return Math.max(Math.abs(min()), Math.abs(max()));
+  }
 
-  public double mean() { double s = 0; for (float v : values) s += v; return s / values.length; }
+  public double mean() {
+    double s = 0;
+    for (float v : values) s += v;
+    return s / values.length;
+  }
 
   public double std() {
     double m = mean();
@@ -126,10 +154,14 @@ public final class Tensor implements Renderable {
   }
 
   /** The symmetric min-max quantizer of this tensor: clipping value {@link #absMax}. */
-  public TensorQuantizer minMax(int bits) { return TensorQuantizer.symmetric(bits, absMax()); }
+  public TensorQuantizer minMax(int bits) {
+    return TensorQuantizer.symmetric(bits, absMax());
+  }
 
   /** Symmetric min-max quantization with one scale for the whole tensor. */
-  public Tensor quantized(int bits) { return quantized(minMax(bits)); }
+  public Tensor quantized(int bits) {
+    return quantized(minMax(bits));
+  }
 
   /** Symmetric min-max quantization with one scale per output channel (each channel's own largest magnitude). */
   public Tensor perChannel(int bits) {
@@ -151,7 +183,8 @@ public final class Tensor implements Renderable {
     int ch = channels();
     int per = values.length / ch;
     double[] m = new double[ch];
-    for (int c = 0; c < ch; c++) for (int i = c * per; i < (c + 1) * per; i++) m[c] = Math.max(m[c], Math.abs(values[i]));
+    for (int c = 0; c < ch; c++)
+      for (int i = c * per; i < (c + 1) * per; i++) m[c] = Math.max(m[c], Math.abs(values[i]));
     return m;
   }
 
@@ -170,7 +203,8 @@ public final class Tensor implements Renderable {
   /** Mean squared difference to another tensor of the same size. */
   public double mse(Tensor other) {
     if (other.values.length != values.length) {
-      throw new QuantException("Tensors '" + name + "' (" + values.length + " values) and '" + other.name + "' (" + other.values.length
+      throw new QuantException("Tensors '" + name + "' (" + values.length + " values) and '"
+          + other.name + "' (" + other.values.length
           + " values) differ in size; compare a tensor with its own quantized version.");
     }
     double s = 0;
@@ -189,27 +223,42 @@ public final class Tensor implements Renderable {
   }
 
   /** Quantization error against bit width ({@code from..to}, 2..16): per-tensor and (for weights) per-channel min-max. */
-  public BitSweep errorVsBits(int from, int to) { return BitSweep.of(this, from, to); }
+  public BitSweep errorVsBits(int from, int to) {
+    return BitSweep.of(this, from, to);
+  }
 
   /** Error against the clipping value at {@code bits}: measured, ACIQ's analytic expectation, and each method's choice. */
-  public ClippingCurve clipping(int bits) { return ClippingCurve.of(this, bits); }
+  public ClippingCurve clipping(int bits) {
+    return ClippingCurve.of(this, bits);
+  }
 
   // ---- charts ----
 
   /** The histogram of the values. */
-  public XYChart histogram() { return Charts.histogram(name, new Tensor[] {this}, null); }
+  public XYChart histogram() {
+    return Charts.histogram(name, new Tensor[] {this}, null);
+  }
 
   /** The histogram with {@code q}'s range marked: values outside it are clipped. */
-  public XYChart histogram(TensorQuantizer q) { return Charts.histogram(name + ", " + q.describe(), new Tensor[] {this}, q); }
+  public XYChart histogram(TensorQuantizer q) {
+    return Charts.histogram(name + ", " + q.describe(), new Tensor[] {this}, q);
+  }
 
   /** This tensor's histogram and another's on the same bins (e.g. before and after quantization). */
-  public XYChart histogram(Tensor other) { return Charts.histogram(name + " vs " + other.name, new Tensor[] {this, other}, null); }
+  public XYChart histogram(Tensor other) {
+    return Charts.histogram(name + " vs " + other.name, new Tensor[] {this, other}, null);
+  }
 
   /** One bar per output channel: its largest magnitude, beside the tensor's (the one per-tensor scale must cover). */
   public CategoryChart channelRanges() {
     double[] m = channelMaxima();
-    CategoryChart c = new CategoryChartBuilder().width(720).height(320).title(name + ": largest |w| per output channel")
-        .xAxisTitle("output channel").yAxisTitle("max |w|").build();
+    CategoryChart c = new CategoryChartBuilder()
+        .width(720)
+        .height(320)
+        .title(name + ": largest |w| per output channel")
+        .xAxisTitle("output channel")
+        .yAxisTitle("max |w|")
+        .build();
     java.util.List<Integer> idx = new java.util.ArrayList<>();
     java.util.List<Double> v = new java.util.ArrayList<>();
     java.util.List<Double> all = new java.util.ArrayList<>();
@@ -220,7 +269,8 @@ public final class Tensor implements Renderable {
     }
     c.addSeries("channel", idx, v).setFillColor(new Color(31, 119, 180));
     var whole = c.addSeries("whole tensor", idx, all);
-    whole.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
+    whole.setChartCategorySeriesRenderStyle(
+        org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
     whole.setLineColor(Color.RED);
     whole.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
     c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
@@ -229,14 +279,23 @@ public final class Tensor implements Renderable {
     return c;
   }
 
-  float[] raw() { return values; }
-
-  @Override public String toString() {
-    String dims = Arrays.stream(shape).mapToObj(String::valueOf).reduce((a, b) -> a + "x" + b).orElse("");
-    return String.format("%s: %,d values (%s), min %.5g, max %.5g, mean %.4g, std %.4g", name, values.length, dims, min(), max(), mean(), std());
+  float[] raw() {
+    return values;
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public String toString() {
+    String dims = Arrays.stream(shape)
+        .mapToObj(String::valueOf)
+        .reduce((a, b) -> a + "x" + b)
+        .orElse("");
+    return String.format(
+        "%s: %,d values (%s), min %.5g, max %.5g, mean %.4g, std %.4g",
+        name, values.length, dims, min(), max(), mean(), std());
+  }
+
+  @Override
+  public MimeBundle render() {
     return MimeBundle.html(toString(), "<p>" + TableHtml.escape(toString()) + "</p>");
   }
 }

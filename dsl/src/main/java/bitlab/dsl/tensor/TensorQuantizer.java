@@ -41,10 +41,12 @@ public final class TensorQuantizer implements Renderable {
   /** Signed codes {@code −(2^(bits−1) − 1) .. 2^(bits−1) − 1} over {@code [−maxAbs, maxAbs]}, zero point 0 (bits 2..16). */
   public static TensorQuantizer symmetric(int bits, double maxAbs) {
     if (bits == 1) {
-      throw new QuantException("A 1-bit signed quantizer is binary (±scale), not a range; use tensor.binarized() instead.");
+      throw new QuantException(
+          "A 1-bit signed quantizer is binary (±scale), not a range; use tensor.binarized() instead.");
     }
     if (!(maxAbs > 0) || !Double.isFinite(maxAbs)) {
-      throw new QuantException("A symmetric quantizer needs a positive finite clipping value, got " + maxAbs + ".");
+      throw new QuantException(
+          "A symmetric quantizer needs a positive finite clipping value, got " + maxAbs + ".");
     }
     QuantSpec spec = new QuantSpec(bits, true, true, Granularity.PER_TENSOR, Rounding.HALF_EVEN);
     return new TensorQuantizer(QuantParams.fromRange(spec, -maxAbs, maxAbs));
@@ -52,50 +54,78 @@ public final class TensorQuantizer implements Renderable {
 
   private static void checkRange(double lo, double hi) {
     if (!Double.isFinite(lo) || !Double.isFinite(hi) || !(lo < hi)) {
-      throw new QuantException("A quantizer range needs finite lo < hi, got [" + lo + ", " + hi + "]; e.g. quantizer(4, -1.0, 2.0).");
+      throw new QuantException("A quantizer range needs finite lo < hi, got [" + lo + ", " + hi
+          + "]; e.g. quantizer(4, -1.0, 2.0).");
     }
   }
 
   /** The engine's parameters (spec, scale, zero point). */
-  public QuantParams params() { return params; }
+  public QuantParams params() {
+    return params;
+  }
 
-  public int bits() { return params.spec().bits(); }
+  public int bits() {
+    return params.spec().bits();
+  }
 
-  public boolean isSymmetric() { return params.spec().symmetric(); }
+  public boolean isSymmetric() {
+    return params.spec().symmetric();
+  }
 
-  public double scale() { return params.scale(0); }
+  public double scale() {
+    return params.scale(0);
+  }
 
-  public int zeroPoint() { return params.zeroPoint(0); }
+  public int zeroPoint() {
+    return params.zeroPoint(0);
+  }
 
-  public int qmin() { return params.spec().qmin(); }
+  public int qmin() {
+    return params.spec().qmin();
+  }
 
-  public int qmax() { return params.spec().qmax(); }
+  public int qmax() {
+    return params.spec().qmax();
+  }
 
   /** Number of codes. */
-  public int levels() { return params.spec().levels(); }
+  public int levels() {
+    return params.spec().levels();
+  }
 
   /** The smallest value the codes represent: {@code (qmin − z) · scale}. */
-  public double lo() { return params.range(0)[0]; }
+  public double lo() {
+    return params.range(0)[0];
+  }
 
   /** The largest value the codes represent: {@code (qmax − z) · scale}. */
-  public double hi() { return params.range(0)[1]; }
+  public double hi() {
+    return params.range(0)[1];
+  }
 
   /** The integer code of {@code x}. */
-  public int code(double x) { return params.quantize((float) x, 0); }
+  public int code(double x) {
+    return params.quantize((float) x, 0);
+  }
 
   /** The real value of a code. */
   public double value(int code) {
     if (code < qmin() || code > qmax()) {
-      throw new QuantException("Code " + code + " is outside this quantizer's codes " + qmin() + ".." + qmax() + ".");
+      throw new QuantException(
+          "Code " + code + " is outside this quantizer's codes " + qmin() + ".." + qmax() + ".");
     }
     return params.dequantize(code, 0);
   }
 
   /** Quantize, then dequantize: the value the network computes with instead of {@code x}. */
-  public double roundTrip(double x) { return params.fakeQuantize((float) x, 0); }
+  public double roundTrip(double x) {
+    return params.fakeQuantize((float) x, 0);
+  }
 
   /** The tensor with every value replaced by its round trip. */
-  public Tensor apply(Tensor t) { return t.quantized(this); }
+  public Tensor apply(Tensor t) {
+    return t.quantized(this);
+  }
 
   /** Each value through each step: divide by the scale, round, add the zero point, clamp, and back. */
   public Table steps(double... xs) {
@@ -129,7 +159,8 @@ public final class TensorQuantizer implements Renderable {
    * inside the range, 0 outside).
    */
   public XYChart chart(double from, double to) {
-    if (!(from < to)) throw new QuantException("chart(from, to) needs from < to, got " + from + " and " + to + ".");
+    if (!(from < to))
+      throw new QuantException("chart(from, to) needs from < to, got " + from + " and " + to + ".");
     int n = 1601;
     double[] x = new double[n];
     double[] q = new double[n];
@@ -139,9 +170,16 @@ public final class TensorQuantizer implements Renderable {
       q[i] = roundTrip(x[i]);
       c[i] = Math.max(lo(), Math.min(hi(), x[i]));
     }
-    XYChart chart = new XYChartBuilder().width(720).height(360).title(describe()).xAxisTitle("x").yAxisTitle("x̂").build();
+    XYChart chart = new XYChartBuilder()
+        .width(720)
+        .height(360)
+        .title(describe())
+        .xAxisTitle("x")
+        .yAxisTitle("x̂")
+        .build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-    XYSeries ident = chart.addSeries("x (no quantization)", new double[] {from, to}, new double[] {from, to});
+    XYSeries ident =
+        chart.addSeries("x (no quantization)", new double[] {from, to}, new double[] {from, to});
     ident.setLineColor(Color.LIGHT_GRAY);
     ident.setMarker(SeriesMarkers.NONE);
     XYSeries stair = chart.addSeries("x̂ = quantize(x): the forward pass", x, q);
@@ -149,7 +187,8 @@ public final class TensorQuantizer implements Renderable {
     stair.setMarker(SeriesMarkers.NONE);
     XYSeries ste = chart.addSeries("clamp(x, lo, hi): what the STE differentiates", x, c);
     ste.setLineColor(new Color(214, 39, 40));
-    ste.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    ste.setLineStyle(new BasicStroke(
+        2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     ste.setMarker(SeriesMarkers.NONE);
     return chart;
   }
@@ -161,7 +200,9 @@ public final class TensorQuantizer implements Renderable {
    * where the value is not clipped.
    */
   public XYChart gradientChart(double from, double to) {
-    if (!(from < to)) throw new QuantException("gradientChart(from, to) needs from < to, got " + from + " and " + to + ".");
+    if (!(from < to))
+      throw new QuantException(
+          "gradientChart(from, to) needs from < to, got " + from + " and " + to + ".");
     int n = 1601;
     double[] x = new double[n];
     double[] ste = new double[n];
@@ -169,15 +210,24 @@ public final class TensorQuantizer implements Renderable {
     for (int i = 0; i < n; i++) {
       x[i] = from + (to - from) * i / (n - 1);
       ste[i] = steGradient(x[i]);
-      // a jump of the staircase between this sample and the next shows as a spike: the derivative there is infinite
-      stair[i] = i + 1 < n && roundTrip(x[i]) != roundTrip(from + (to - from) * (i + 1) / (n - 1)) ? 1.6 : 0;
+      // a jump of the staircase between this sample and the next shows as a spike: the derivative
+      // there is infinite
+      stair[i] = i + 1 < n && roundTrip(x[i]) != roundTrip(from + (to - from) * (i + 1) / (n - 1))
+          ? 1.6
+          : 0;
     }
-    XYChart chart = new XYChartBuilder().width(720).height(300).title(describe() + ": gradients")
-        .xAxisTitle("x").yAxisTitle("d x̂ / d x").build();
+    XYChart chart = new XYChartBuilder()
+        .width(720)
+        .height(300)
+        .title(describe() + ": gradients")
+        .xAxisTitle("x")
+        .yAxisTitle("d x̂ / d x")
+        .build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     chart.getStyler().setYAxisMin(-0.1);
     chart.getStyler().setYAxisMax(1.8);
-    XYSeries exact = chart.addSeries("the staircase's derivative: 0, spikes at the jumps", x, stair);
+    XYSeries exact =
+        chart.addSeries("the staircase's derivative: 0, spikes at the jumps", x, stair);
     exact.setLineColor(new Color(31, 119, 180));
     exact.setMarker(SeriesMarkers.NONE);
     XYSeries s = chart.addSeries("the STE's: 1 inside [lo, hi], 0 outside", x, ste);
@@ -191,23 +241,33 @@ public final class TensorQuantizer implements Renderable {
    * The affine map as a picture: the real line with a tick at every value a code represents, the codes under it,
    * the clipping range shaded, and an arrow from each of {@code xs} to the code it rounds to.
    */
-  public bitlab.dsl.display.Diagram grid(double... xs) { return QuantizerGrid.draw(this, xs); }
+  public bitlab.dsl.display.Diagram grid(double... xs) {
+    return QuantizerGrid.draw(this, xs);
+  }
 
   /** The straight-through estimator's derivative of the round trip at {@code x}: 1 inside {@code [lo, hi]}, 0 outside. */
-  public double steGradient(double x) { return x >= lo() && x <= hi() ? 1 : 0; }
+  public double steGradient(double x) {
+    return x >= lo() && x <= hi() ? 1 : 0;
+  }
 
   /** E.g. {@code uint4 asymmetric, scale 0.2, zero point 5}. */
   public String describe() {
-    return (params.spec().signed() ? "int" : "uint") + bits() + (isSymmetric() ? " symmetric" : " asymmetric")
+    return (params.spec().signed() ? "int" : "uint")
+        + bits()
+        + (isSymmetric() ? " symmetric" : " asymmetric")
         + String.format(", scale %.6g, zero point %d", scale(), zeroPoint());
   }
 
-  @Override public String toString() {
-    return describe() + String.format(": codes %d..%d (%d levels) represent %.6g .. %.6g in steps of %.6g", qmin(), qmax(), levels(),
-        lo(), hi(), scale());
+  @Override
+  public String toString() {
+    return describe()
+        + String.format(
+            ": codes %d..%d (%d levels) represent %.6g .. %.6g in steps of %.6g",
+            qmin(), qmax(), levels(), lo(), hi(), scale());
   }
 
-  @Override public MimeBundle render() {
+  @Override
+  public MimeBundle render() {
     return MimeBundle.html(toString(), "<p>" + TableHtml.escape(toString()) + "</p>");
   }
 

@@ -27,7 +27,9 @@ public final class XnorDot implements Renderable {
       throw new QuantException("xnor(x, w) needs two vectors of the same, non-zero length, got "
           + (x == null ? "null" : x.length) + " and " + (w == null ? "null" : w.length) + ".");
     }
-    if (x.length > 64) throw new QuantException("xnor(x, w) packs one 64-bit word: give at most 64 values, got " + x.length + ".");
+    if (x.length > 64)
+      throw new QuantException(
+          "xnor(x, w) packs one 64-bit word: give at most 64 values, got " + x.length + ".");
     this.x = x.clone();
     this.w = w.clone();
     this.k = x.length;
@@ -37,7 +39,9 @@ public final class XnorDot implements Renderable {
     this.xnor = ~(xBits ^ wBits) & mask;
   }
 
-  public static XnorDot of(double[] x, double[] w) { return new XnorDot(x, w); }
+  public static XnorDot of(double[] x, double[] w) {
+    return new XnorDot(x, w);
+  }
 
   private static long pack(double[] v) {
     long bits = 0;
@@ -46,13 +50,19 @@ public final class XnorDot implements Renderable {
   }
 
   /** Number of positions. */
-  public int length() { return k; }
+  public int length() {
+    return k;
+  }
 
   /** {@code popcount(XNOR(bits of x, bits of w))}: positions whose signs agree. */
-  public int popcount() { return Long.bitCount(xnor); }
+  public int popcount() {
+    return Long.bitCount(xnor);
+  }
 
   /** {@code 2·popcount − K}: the dot product of the signs, from bits alone. */
-  public int binaryDot() { return 2 * popcount() - k; }
+  public int binaryDot() {
+    return 2 * popcount() - k;
+  }
 
   /** {@code Σ sign(x_i)·sign(w_i)} computed with ±1 multiplications, the check of {@link #binaryDot}. */
   public int signDot() {
@@ -62,13 +72,19 @@ public final class XnorDot implements Renderable {
   }
 
   /** {@code mean|x|}. */
-  public double beta() { return meanAbs(x); }
+  public double beta() {
+    return meanAbs(x);
+  }
 
   /** {@code mean|w|}. */
-  public double alpha() { return meanAbs(w); }
+  public double alpha() {
+    return meanAbs(w);
+  }
 
   /** {@code α·β·(2·popcount − K)}: the binary network's estimate of {@code x·w}. */
-  public double approximation() { return alpha() * beta() * binaryDot(); }
+  public double approximation() {
+    return alpha() * beta() * binaryDot();
+  }
 
   /** The real dot product {@code x·w}. */
   public double exact() {
@@ -103,18 +119,36 @@ public final class XnorDot implements Renderable {
     return t;
   }
 
-  private static String bit(long word, int i) { return ((word >>> i) & 1) == 1 ? "1" : "0"; }
+  private static String bit(long word, int i) {
+    return ((word >>> i) & 1) == 1 ? "1" : "0";
+  }
 
   /** The counting in one sentence. */
   public String summary() {
-    return String.format("K = %d, popcount(XNOR) = %d, so sign(x)·sign(w) = 2·%d − %d = %d (multiplying the signs gives %d); "
-        + "α = mean|w| = %.4g, β = mean|x| = %.4g, α·β·%d = %.4g against the real x·w = %.4g",
-        k, popcount(), popcount(), k, binaryDot(), signDot(), alpha(), beta(), binaryDot(), approximation(), exact());
+    return String.format(
+        "K = %d, popcount(XNOR) = %d, so sign(x)·sign(w) = 2·%d − %d = %d (multiplying the signs gives %d); "
+            + "α = mean|w| = %.4g, β = mean|x| = %.4g, α·β·%d = %.4g against the real x·w = %.4g",
+        k,
+        popcount(),
+        popcount(),
+        k,
+        binaryDot(),
+        signDot(),
+        alpha(),
+        beta(),
+        binaryDot(),
+        approximation(),
+        exact());
   }
 
-  @Override public String toString() { return table().print() + "\n" + summary(); }
+  @Override
+  public String toString() {
+    return table().print() + "\n" + summary();
+  }
 
-  @Override public MimeBundle render() {
-    return MimeBundle.html(toString(), TableHtml.html(table()) + "<p>" + TableHtml.escape(summary()) + "</p>");
+  @Override
+  public MimeBundle render() {
+    return MimeBundle.html(
+        toString(), TableHtml.html(table()) + "<p>" + TableHtml.escape(summary()) + "</p>");
   }
 }

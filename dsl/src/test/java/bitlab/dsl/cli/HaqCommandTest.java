@@ -11,30 +11,52 @@ class HaqCommandTest {
     MainTest.Run none = MainTest.run("haq", "lenet5", "--target", "bismo-edge");
     assertEquals(2, none.status());
     assertTrue(none.err().contains("--latency") && none.err().contains("--size"), none.err());
-    MainTest.Run two = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--size", "0.5");
+    MainTest.Run two = MainTest.run(
+        "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--size", "0.5");
     assertEquals(2, two.status());
     assertTrue(two.err().contains("mutually exclusive"), two.err());
   }
 
   @Test
   void anUnreachableBudgetAndZeroEpisodesExitWithOneSentence() {
-    MainTest.Run tight = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.01");
+    MainTest.Run tight =
+        MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.01");
     assertEquals(2, tight.status());
-    assertTrue(tight.err().contains("cannot be met") && tight.err().contains("least any policy reaches"), tight.err());
-    MainTest.Run none = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.6", "--episodes", "0");
+    assertTrue(
+        tight.err().contains("cannot be met") && tight.err().contains("least any policy reaches"),
+        tight.err());
+    MainTest.Run none = MainTest.run(
+        "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.6", "--episodes", "0");
     assertEquals(2, none.status());
     assertTrue(none.err().contains("at least 1 episode"), none.err());
   }
 
   @Test
   void fineTuningIsAskedForAndReportedInTheJson() {
-    MainTest.Run r = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.6", "--episodes", "2", "--warmup", "2",
-        "--no-baselines", "--eval-images", "100", "--finetune", "3", "--json");
+    MainTest.Run r = MainTest.run(
+        "haq",
+        "lenet5",
+        "--target",
+        "bismo-edge",
+        "--latency",
+        "0.6",
+        "--episodes",
+        "2",
+        "--warmup",
+        "2",
+        "--no-baselines",
+        "--eval-images",
+        "100",
+        "--finetune",
+        "3",
+        "--json");
     assertEquals(0, r.status(), r.err());
     String json = r.out().replaceAll("\\s+", "");
-    assertTrue(json.contains("\"finetune\":{\"on\":true,\"stepsPerPolicy\":3,\"batchSize\":64"), r.out());
+    assertTrue(
+        json.contains("\"finetune\":{\"on\":true,\"stepsPerPolicy\":3,\"batchSize\":64"), r.out());
     assertTrue(r.out().contains("fine-tuned 3 steps of 64 training images"), r.out());
-    MainTest.Run bad = MainTest.run("haq", "lenet5", "--target", "bismo-edge", "--latency", "0.6", "--finetune", "lots");
+    MainTest.Run bad = MainTest.run(
+        "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.6", "--finetune", "lots");
     assertEquals(2, bad.status());
     assertTrue(bad.err().contains("--finetune takes a number of steps"), bad.err());
   }

@@ -18,11 +18,13 @@ class HelpTest {
       for (String flag : new String[] {"--help", "-h"}) {
         MainTest.Run r = MainTest.run(verb, flag);
         assertEquals(0, r.status(), verb + " " + flag + ": " + r.err());
-        assertTrue(r.out().startsWith("Usage: bitlab " + verb + " "), verb + " " + flag + ": " + r.out());
+        assertTrue(
+            r.out().startsWith("Usage: bitlab " + verb + " "), verb + " " + flag + ": " + r.out());
       }
       MainTest.Run r = MainTest.run("help", verb);
       assertEquals(0, r.status(), "help " + verb + ": " + r.err());
-      assertTrue(r.out().startsWith("Usage: bitlab " + verb + " "), "help " + verb + ": " + r.out());
+      assertTrue(
+          r.out().startsWith("Usage: bitlab " + verb + " "), "help " + verb + ": " + r.out());
     }
   }
 
@@ -38,7 +40,8 @@ class HelpTest {
   void theTopLevelHelpListsEveryVerb() {
     MainTest.Run r = MainTest.run("--help");
     assertEquals(0, r.status(), r.err());
-    for (String verb : new String[] {"models", "eval", "quantize", "haq", "hawq", "ilp", "integer", "sweep"}) {
+    for (String verb :
+        new String[] {"models", "eval", "quantize", "haq", "hawq", "ilp", "integer", "sweep"}) {
       assertTrue(r.out().contains("\n  " + verb + " "), verb + " missing from: " + r.out());
     }
   }

@@ -27,7 +27,8 @@ class MainTest {
       System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
       int status = Main.run(args);
-      return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+      return new Run(
+          status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -59,19 +60,24 @@ class MainTest {
   void anUnknownModelIsOneSentenceAndStatus2() {
     Run r = run("eval", "lenet6");
     assertEquals(2, r.status());
-    assertEquals("bitlab eval: There is no zoo model 'lenet6'; the zoo has lenet5, resnet-mini, mobilenet-v1-mini, "
-        + "mobilenet-v2-mini, resnet18, resnet50, mobilenet-v1, mobilenet-v2.", r.err().strip());
+    assertEquals(
+        "bitlab eval: There is no zoo model 'lenet6'; the zoo has lenet5, resnet-mini, mobilenet-v1-mini, "
+            + "mobilenet-v2-mini, resnet18, resnet50, mobilenet-v1, mobilenet-v2.",
+        r.err().strip());
   }
 
   @Test
   void dataThatDoesNotFitTheModelIsNamed() {
     Run r = run("eval", "lenet5", "--data", "digits");
     assertEquals(2, r.status());
-    assertTrue(r.err().contains("Model 'lenet5' takes 28x28 images but data set digits has 8x8 ones"), r.err());
+    assertTrue(
+        r.err().contains("Model 'lenet5' takes 28x28 images but data set digits has 8x8 ones"),
+        r.err());
   }
 
   @Test
-  void onnxFilesThatAreMissingOrNotOnnxAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void onnxFilesThatAreMissingOrNotOnnxAreNamed(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     Run missing = run("eval", dir.resolve("absent.onnx").toString());
     assertEquals(2, missing.status());
     assertTrue(missing.err().contains("absent.onnx"), missing.err());
@@ -84,13 +90,15 @@ class MainTest {
   }
 
   @Test
-  void anExportedZooModelEvaluatesLikeTheOriginal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+  void anExportedZooModelEvaluatesLikeTheOriginal(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     java.nio.file.Path file = dir.resolve("lenet5.onnx");
     bitlab.dsl.Bitlab.exportOnnx(bitlab.model.Zoo.load("lenet5"), file.toString());
     Run fromOnnx = run("eval", file.toString(), "--json");
     Run fromZoo = run("eval", "lenet5", "--json");
     assertEquals(0, fromOnnx.status(), fromOnnx.err());
-    assertEquals(JsonParser.parseString(fromZoo.out()).getAsJsonObject().get("correct"),
+    assertEquals(
+        JsonParser.parseString(fromZoo.out()).getAsJsonObject().get("correct"),
         JsonParser.parseString(fromOnnx.out()).getAsJsonObject().get("correct"));
   }
 

@@ -19,7 +19,9 @@ class FlowTest {
 
   @Test
   void oneBoxPerStepAndOneArrowBetweenEachPair() {
-    List<Flow.Box> boxes = List.of(new Flow.Box("a", List.of("x"), null), new Flow.Box("b", List.of(), null),
+    List<Flow.Box> boxes = List.of(
+        new Flow.Box("a", List.of("x"), null),
+        new Flow.Box("b", List.of(), null),
         new Flow.Box("c <d>", List.of("1 & 2"), null));
     String svg = Flow.svg("three steps", boxes, List.of("first", ""), 2, 120);
     assertEquals(1 + 3, count(svg, "rect"), "the white background and three boxes");
@@ -32,8 +34,11 @@ class FlowTest {
 
   @Test
   void nonsenseIsASentence() {
-    assertThrows(IllegalArgumentException.class, () -> Flow.svg("none", List.of(), List.of(), 2, 100));
-    assertThrows(IllegalArgumentException.class, () -> Flow.svg("x", List.of(new Flow.Box("a", List.of(), null)), List.of(), 0, 100));
+    assertThrows(
+        IllegalArgumentException.class, () -> Flow.svg("none", List.of(), List.of(), 2, 100));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Flow.svg("x", List.of(new Flow.Box("a", List.of(), null)), List.of(), 0, 100));
   }
 
   @Test

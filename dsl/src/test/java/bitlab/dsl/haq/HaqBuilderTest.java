@@ -15,11 +15,13 @@ import org.junit.jupiter.api.Test;
 /** The HAQ builder behaves as the other builders do: each setting returns a new builder and leaves the old one as it was. */
 class HaqBuilderTest {
   private final Model net = Zoo.architecture("lenet5", 28, 1.0, 0);
-  private final HaqBuilder base = new HaqBuilder(net, Datasets.digits()).on(Catalogue.builtIn().target("bismo-edge"));
+  private final HaqBuilder base =
+      new HaqBuilder(net, Datasets.digits()).on(Catalogue.builtIn().target("bismo-edge"));
 
   @Test
   void settingsReturnNewBuildersAndLeaveTheOldOneAlone() {
-    HaqBuilder tight = base.latency(0.5).episodes(7).seed(3).bits(3, 6).hidden(50).evaluationImages(100);
+    HaqBuilder tight =
+        base.latency(0.5).episodes(7).seed(3).bits(3, 6).hidden(50).evaluationImages(100);
     HaqBuilder loose = base.latency(0.9);
     assertNotSame(base, tight);
     assertEquals(100, base.config().episodes());
@@ -31,9 +33,14 @@ class HaqBuilderTest {
     assertEquals(6, tight.config().maxBits());
     assertEquals(50, tight.config().ddpg().hidden1());
     assertEquals(Budget.latency(0.5), tight.environment().budget());
-    assertEquals(Budget.latency(0.9), loose.environment().budget(), "a branch off the base keeps its own budget");
+    assertEquals(
+        Budget.latency(0.9),
+        loose.environment().budget(),
+        "a branch off the base keeps its own budget");
     HaqException none = assertThrows(HaqException.class, base::environment);
-    assertEquals("Give the search a budget: .latency(0.6), .energy(0.5) or .size(0.4) (fractions of the all-8-bit cost), "
-        + "or .latencyMillis(ms), .energyMillijoules(mJ), .sizeKib(KiB).", none.getMessage());
+    assertEquals(
+        "Give the search a budget: .latency(0.6), .energy(0.5) or .size(0.4) (fractions of the all-8-bit cost), "
+            + "or .latencyMillis(ms), .energyMillijoules(mJ), .sizeKib(KiB).",
+        none.getMessage());
   }
 }

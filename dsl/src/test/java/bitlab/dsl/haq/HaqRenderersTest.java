@@ -24,16 +24,23 @@ import org.junit.jupiter.api.Test;
 class HaqRenderersTest {
   /** A synthetic score: every bit below 8 costs a tenth of a point. */
   static final AccuracyOracle ORACLE = new AccuracyOracle() {
-    @Override public double reference() { return 99; }
-    @Override public double accuracy(List<Bits> p) {
-      return 99 - 0.1 * p.stream().mapToInt(b -> 16 - b.weights() - b.activations()).sum();
+    @Override
+    public double reference() {
+      return 99;
+    }
+
+    @Override
+    public double accuracy(List<Bits> p) {
+      return 99
+          - 0.1 * p.stream().mapToInt(b -> 16 - b.weights() - b.activations()).sum();
     }
   };
 
   static HaqResult result() {
     Model net = Zoo.architecture("mobilenet-v2-mini", 28, 1.0, 0);
     HaqConfig cfg = HaqConfig.of(6, 2).withWarmup(3).withDdpg(DdpgConfig.DEFAULT.withHidden(16));
-    return Haq.search(net, Catalogue.builtIn().target("bismo-edge"), Budget.latency(0.6), cfg, ORACLE);
+    return Haq.search(
+        net, Catalogue.builtIn().target("bismo-edge"), Budget.latency(0.6), cfg, ORACLE);
   }
 
   @Test
@@ -41,7 +48,9 @@ class HaqRenderersTest {
     HaqResult r = result();
     MimeBundle b = Renderers.standard().render(r);
     String html = b.data().get(MimeBundle.HTML);
-    assertTrue(html != null && html.contains("HAQ vs baselines"), String.valueOf(b.data().keySet()));
+    assertTrue(
+        html != null && html.contains("HAQ vs baselines"),
+        String.valueOf(b.data().keySet()));
     assertEquals(3, html.split("data:image/png;base64,").length - 1);
     assertTrue(html.contains("depthwise") && html.contains("pointwise"));
     assertTrue(html.contains("uniform W") && html.contains("random search"));
@@ -49,10 +58,17 @@ class HaqRenderersTest {
     assertEquals(r.layers().size(), HaqRenderers.bitTable(r).rowCount());
     assertEquals(3, HaqRenderers.comparison(r).rowCount());
     // scored without a data set: no test accuracy was measured, so no test column is shown
-    assertTrue(Double.isNaN(r.testAccuracy()) && !HaqRenderers.comparison(r).columnNames().contains("test %"));
+    assertTrue(Double.isNaN(r.testAccuracy())
+        && !HaqRenderers.comparison(r).columnNames().contains("test %"));
     HaqResult tested = r.withTest(p -> 42.0);
-    assertEquals(List.of(42.0, 42.0, 42.0), HaqRenderers.comparison(tested).doubleColumn("test %").asList());
-    assertEquals(4, HaqCharts.bits(r).getSeriesMap().size()); // weights and activations, pointwise and depthwise apart
+    assertEquals(
+        List.of(42.0, 42.0, 42.0),
+        HaqRenderers.comparison(tested).doubleColumn("test %").asList());
+    assertEquals(
+        4,
+        HaqCharts.bits(r)
+            .getSeriesMap()
+            .size()); // weights and activations, pointwise and depthwise apart
   }
 
   @Test
@@ -61,8 +77,11 @@ class HaqRenderersTest {
     var data = Datasets.digits();
     HaqException none = assertThrows(HaqException.class, () -> new HaqBuilder(net, data).run());
     assertTrue(none.getMessage().contains(".latency(0.6)"), none.getMessage());
-    HaqException noTarget = assertThrows(HaqException.class, () -> new HaqBuilder(net, data).latency(0.5).run());
+    HaqException noTarget = assertThrows(
+        HaqException.class, () -> new HaqBuilder(net, data).latency(0.5).run());
     assertTrue(noTarget.getMessage().contains("needs hardware"), noTarget.getMessage());
-    assertThrows(HaqException.class, () -> new HaqBuilder(net, data).size(0.5).episodes(0).run());
+    assertThrows(
+        HaqException.class,
+        () -> new HaqBuilder(net, data).size(0.5).episodes(0).run());
   }
 }

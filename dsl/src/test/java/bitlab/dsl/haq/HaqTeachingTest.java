@@ -24,7 +24,9 @@ import tech.tablesaw.api.Table;
 /** The pieces notebook 02 and tutorial 09 show: states, the action mapping, the repair, two searches side by side. */
 class HaqTeachingTest {
   private final Model net = Zoo.architecture("mobilenet-v2-mini", 28, 1.0, 0);
-  private final HaqBuilder edge = new HaqBuilder(net, Datasets.digits()).on(Catalogue.builtIn().target("bismo-edge")).latency(0.6);
+  private final HaqBuilder edge = new HaqBuilder(net, Datasets.digits())
+      .on(Catalogue.builtIn().target("bismo-edge"))
+      .latency(0.6);
 
   @Test
   void statesHaveTwoStepsPerLayerAndTenFeatures() {
@@ -50,10 +52,16 @@ class HaqTeachingTest {
 
   @Test
   void noiseSetsTheExplorationWidthAndItsDecay() {
-    var cfg = new HaqBuilder(Zoo.architecture("lenet5", 28, 1.0, 0), Datasets.digits()).noise(0.2, 0.95).config().ddpg();
+    var cfg = new HaqBuilder(Zoo.architecture("lenet5", 28, 1.0, 0), Datasets.digits())
+        .noise(0.2, 0.95)
+        .config()
+        .ddpg();
     assertEquals(0.2, cfg.sigma());
     assertEquals(0.95, cfg.sigmaDecay());
-    assertThrows(HaqException.class, () -> new HaqBuilder(Zoo.architecture("lenet5", 28, 1.0, 0), Datasets.digits()).noise(0, 0.99));
+    assertThrows(
+        HaqException.class,
+        () -> new HaqBuilder(Zoo.architecture("lenet5", 28, 1.0, 0), Datasets.digits())
+            .noise(0, 0.99));
   }
 
   @Test
@@ -63,36 +71,57 @@ class HaqTeachingTest {
     assertTrue(r.before() > r.limit() && r.after() <= r.limit(), r.summary());
     assertEquals(1.0, r.before() / r.eightBit(), 1e-12);
     assertTrue(r.cuts() > 0 && r.changedLayers() > 0);
-    // Just over the budget, only the last layers are cut (activations first), and each by at most one bit.
+    // Just over the budget, only the last layers are cut (activations first), and each by at most
+    // one bit.
     List<Bits> w6a6 = Collections.nCopies(net.layers().size(), Bits.of(6, 6));
     Repaired near = edge.latency(0.55).repair(w6a6);
     int last = net.layers().size() - 1;
     assertTrue(near.cuts() > 0 && near.after() <= near.limit(), near.summary());
     assertEquals(Bits.of(5, 5), near.repaired().get(last), near.table().printAll());
     assertEquals(Bits.of(6, 6), near.repaired().get(0), near.table().printAll());
-    for (Bits b : near.repaired()) assertTrue(b.weights() >= 5 && b.activations() >= 5, near.table().printAll());
+    for (Bits b : near.repaired())
+      assertTrue(b.weights() >= 5 && b.activations() >= 5, near.table().printAll());
     edge.latency(0.6);
     MimeBundle b = r.render();
     assertTrue(b.data().get(MimeBundle.HTML).contains("after repair"));
     Repaired fine = edge.repair(Collections.nCopies(net.layers().size(), Bits.of(4, 4)));
     assertEquals(0, fine.cuts());
     assertTrue(fine.summary().contains("nothing to repair"), fine.summary());
-    HaqException wrong = assertThrows(HaqException.class, () -> edge.repair(List.of(Bits.of(8, 8))));
-    assertTrue(wrong.getMessage().contains("one bit pair per quantizable layer"), wrong.getMessage());
+    HaqException wrong =
+        assertThrows(HaqException.class, () -> edge.repair(List.of(Bits.of(8, 8))));
+    assertTrue(
+        wrong.getMessage().contains("one bit pair per quantizable layer"), wrong.getMessage());
   }
 
   @Test
   void twoSearchesSideBySideShowBitsBoundsAndShares() {
-    HaqConfig cfg = HaqConfig.of(4, 2).withWarmup(2).withDdpg(DdpgConfig.DEFAULT.withHidden(16)).withBaselines(false);
-    HaqResult e = Haq.search(net, Catalogue.builtIn().target("bismo-edge"), Budget.latency(0.6), cfg, HaqRenderersTest.ORACLE);
-    HaqResult c = Haq.search(net, Catalogue.builtIn().target("bismo-cloud"), Budget.latency(0.6), cfg, HaqRenderersTest.ORACLE);
+    HaqConfig cfg = HaqConfig.of(4, 2)
+        .withWarmup(2)
+        .withDdpg(DdpgConfig.DEFAULT.withHidden(16))
+        .withBaselines(false);
+    HaqResult e = Haq.search(
+        net,
+        Catalogue.builtIn().target("bismo-edge"),
+        Budget.latency(0.6),
+        cfg,
+        HaqRenderersTest.ORACLE);
+    HaqResult c = Haq.search(
+        net,
+        Catalogue.builtIn().target("bismo-cloud"),
+        Budget.latency(0.6),
+        cfg,
+        HaqRenderersTest.ORACLE);
     HaqSideBySide s = HaqSideBySide.of(e, c);
     Table t = s.table();
     assertEquals(net.layers().size(), t.rowCount());
-    assertTrue(t.columnNames().contains("bound bismo-edge") && t.columnNames().contains("bits bismo-cloud"), t.columnNames().toString());
+    assertTrue(
+        t.columnNames().contains("bound bismo-edge")
+            && t.columnNames().contains("bits bismo-cloud"),
+        t.columnNames().toString());
     double shares = t.doubleColumn("share % bismo-edge").sum();
     assertEquals(100, shares, 0.5);
-    assertTrue(t.stringColumn("bound bismo-cloud").asList().stream().allMatch(x -> x.equals("compute") || x.equals("memory")));
+    assertTrue(t.stringColumn("bound bismo-cloud").asList().stream()
+        .allMatch(x -> x.equals("compute") || x.equals("memory")));
     Table mean = s.meanBits();
     assertTrue(mean.stringColumn("kind").asList().containsAll(List.of("depthwise", "pointwise")));
     String html = s.render().data().get(MimeBundle.HTML);

@@ -59,7 +59,9 @@ class CostReportTest {
     double sum = 0;
     for (int i = 0; i < last; i++) sum += t.doubleColumn("latency ms").get(i);
     assertEquals(direct.total().millis(), sum, 1e-9);
-    assertEquals(direct.count(Bound.COMPUTE) + " compute, " + direct.count(Bound.MEMORY) + " memory", t.stringColumn("bound").get(last));
+    assertEquals(
+        direct.count(Bound.COMPUTE) + " compute, " + direct.count(Bound.MEMORY) + " memory",
+        t.stringColumn("bound").get(last));
     assertEquals(13, t.stringColumn("type").countOccurrences("depthwise"));
     assertEquals(13, t.stringColumn("type").countOccurrences("pointwise"));
   }
@@ -70,8 +72,10 @@ class CostReportTest {
     CostReport r = cost(hardware("bismo-edge"), net, "W4A8");
     MimeBundle b = Renderers.standard().render(r);
     String html = b.data().get(MimeBundle.HTML);
-    assertEquals(net.workloads().size() + 2, count(html, "<tr>"), "header, one row per layer, total");
-    for (LayerWorkload w : net.workloads()) assertTrue(html.contains(">" + w.name() + "<"), w.name());
+    assertEquals(
+        net.workloads().size() + 2, count(html, "<tr>"), "header, one row per layer, total");
+    for (LayerWorkload w : net.workloads())
+      assertTrue(html.contains(">" + w.name() + "<"), w.name());
     assertTrue(html.contains(String.format("%.4f", r.total().millis())), "total latency shown");
     Matcher m = Pattern.compile("data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
     assertTrue(m.find(), "chart embedded");
@@ -84,7 +88,8 @@ class CostReportTest {
     Model net = Fixtures.mobilenetV1();
     Target cloud = hardware("bismo-cloud");
     List<Bits> policy = new ArrayList<>();
-    for (LayerWorkload w : net.workloads()) policy.add(w.depthwise() ? Bits.of(8, 4) : Bits.of(4, 8));
+    for (LayerWorkload w : net.workloads())
+      policy.add(w.depthwise() ? Bits.of(8, 4) : Bits.of(4, 8));
     CostReport r = cost(cloud, net, policy);
     assertEquals("mixed W4..8 A4..8", r.label());
     assertEquals(policy, r.policy());
@@ -92,8 +97,11 @@ class CostReportTest {
     long bops = 0;
     for (int i = 0; i < policy.size(); i++) bops += 32L * net.workloads().get(i).macs();
     assertEquals(bops, r.bops());
-    PolicyException e = assertThrows(PolicyException.class, () -> cost(cloud, net, policy.subList(0, 3)));
-    assertTrue(e.getMessage().startsWith("The policy has 3 bit pairs but the model has 28"), e.getMessage());
+    PolicyException e =
+        assertThrows(PolicyException.class, () -> cost(cloud, net, policy.subList(0, 3)));
+    assertTrue(
+        e.getMessage().startsWith("The policy has 3 bit pairs but the model has 28"),
+        e.getMessage());
   }
 
   @Test
@@ -107,7 +115,8 @@ class CostReportTest {
     List<LayerCost> a = edge.cost(net.workloads(), Bits.W8A8).layers();
     List<? extends Number> ys = new ArrayList<>(series.get(0).getYData());
     assertEquals(a.size(), ys.size());
-    for (int i = 0; i < a.size(); i++) assertEquals(a.get(i).cost().millis(), ys.get(i).doubleValue(), 0);
+    for (int i = 0; i < a.size(); i++)
+      assertEquals(a.get(i).cost().millis(), ys.get(i).doubleValue(), 0);
     assertTrue(c.latencyRatio() > 1, "W8A8 is slower than W4A4 on a bit-serial machine");
     MimeBundle b = c.render();
     assertPng(b.data().get(MimeBundle.PNG));
@@ -130,7 +139,9 @@ class CostReportTest {
         for (int i = 0; i < s.getXData().length; i++) {
           double x = s.getXData()[i];
           double y = s.getYData()[i];
-          assertTrue(y <= roof.attainable(x) * (1 + 1e-9), name + " " + s.getName() + " point " + i + " above the roof");
+          assertTrue(
+              y <= roof.attainable(x) * (1 + 1e-9),
+              name + " " + s.getName() + " point " + i + " above the roof");
         }
       }
       assertPng(bitlab.dsl.display.ChartImages.pngBase64(chart));
@@ -143,7 +154,8 @@ class CostReportTest {
     assertEquals(Bits.of(4, 8), Policies.parse("4/8"));
     assertEquals(Bits.of(6, 6), Policies.parse("6"));
     PolicyException e = assertThrows(PolicyException.class, () -> Policies.parse("four"));
-    assertEquals("Bits 'four' are not understood; write weights/activations as W4A8, 4/8, or one number such as 8 for both.",
+    assertEquals(
+        "Bits 'four' are not understood; write weights/activations as W4A8, 4/8, or one number such as 8 for both.",
         e.getMessage());
     assertThrows(PolicyException.class, () -> Policies.parse("9/8"));
   }

@@ -27,12 +27,16 @@ class EqualBopsTest {
     assertEquals(uniform, e.fastest().bops());
     assertEquals(uniform, e.slowest().bops());
     double base = cost(edge, net, bits(4, 4)).total().seconds();
-    assertTrue(e.fastest().total().seconds() < base && base < e.slowest().total().seconds());
-    assertTrue(e.ratio() > 1.2, "on bismo-edge a depthwise BOP costs far more than a convolution's: " + e.summary());
+    assertTrue(
+        e.fastest().total().seconds() < base && base < e.slowest().total().seconds());
+    assertTrue(
+        e.ratio() > 1.2,
+        "on bismo-edge a depthwise BOP costs far more than a convolution's: " + e.summary());
     for (CostReport r : List.of(e.fastest(), e.slowest())) {
       long changed = r.policy().stream().filter(b -> !b.equals(Bits.W4A4)).count();
       assertEquals(2, changed, r.label());
-      assertTrue(r.policy().stream().allMatch(b -> b.weights() >= 2 && b.activations() >= 2), r.label());
+      assertTrue(
+          r.policy().stream().allMatch(b -> b.weights() >= 2 && b.activations() >= 2), r.label());
     }
   }
 
@@ -45,12 +49,18 @@ class EqualBopsTest {
     assertEquals(e.fastest().bops(), e.slowest().bops());
     for (Bits b : choices) {
       double s = cost(gpu, net, b).total().seconds();
-      assertTrue(e.fastest().total().seconds() <= s * (1 + 1e-12) && s <= e.slowest().total().seconds() * (1 + 1e-12), b.toString());
+      assertTrue(
+          e.fastest().total().seconds() <= s * (1 + 1e-12)
+              && s <= e.slowest().total().seconds() * (1 + 1e-12),
+          b.toString());
     }
-    assertTrue(e.ratio() > 1.5, "the 4-bit tier runs W4A4 faster than W2A8 or W8A2: " + e.summary());
-    BitlabException bad = assertThrows(BitlabException.class,
-        () -> equalBops(gpu, net, List.of(bits(2, 8), bits(4, 8))));
-    assertTrue(bad.getMessage().startsWith("Bit pairs [W2A8, W4A8] do not share one product w x a (W2A8=16, W4A8=32)"),
+    assertTrue(
+        e.ratio() > 1.5, "the 4-bit tier runs W4A4 faster than W2A8 or W8A2: " + e.summary());
+    BitlabException bad = assertThrows(
+        BitlabException.class, () -> equalBops(gpu, net, List.of(bits(2, 8), bits(4, 8))));
+    assertTrue(
+        bad.getMessage()
+            .startsWith("Bit pairs [W2A8, W4A8] do not share one product w x a (W2A8=16, W4A8=32)"),
         bad.getMessage());
   }
 }

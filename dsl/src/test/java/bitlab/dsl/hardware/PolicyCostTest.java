@@ -47,7 +47,9 @@ class PolicyCostTest {
     CostReport r = cost(cloud, net, new Policy(net.name(), layers));
     assertEquals(expected, r.policy());
     assertEquals(cloud.cost(net.workloads(), expected).total(), r.total());
-    assertTrue(compare(cloud, net, Policy.uniform(net, 8, 8), new Policy(net.name(), layers)).latencyRatio() > 1);
+    assertTrue(compare(cloud, net, Policy.uniform(net, 8, 8), new Policy(net.name(), layers))
+            .latencyRatio()
+        > 1);
   }
 
   @Test
@@ -55,14 +57,18 @@ class PolicyCostTest {
     Model net = bitlab.model.Zoo.load("resnet-mini");
     Model folded = bitlab.quant.BatchNormFolding.fold(net);
     Policy w8a4 = Policy.uniform(folded, 8, 4);
-    bitlab.quant.QuantizedModel q = bitlab.quant.Quantizer.ptq(net, w8a4, bitlab.data.Datasets.mnist().train().take(32), bitlab.quant.PtqConfig.DEFAULT);
+    bitlab.quant.QuantizedModel q = bitlab.quant.Quantizer.ptq(
+        net, w8a4, bitlab.data.Datasets.mnist().train().take(32), bitlab.quant.PtqConfig.DEFAULT);
     Target edge = hardware("bismo-edge");
     CostReport placed = cost(edge, q), alone = cost(edge, folded, w8a4);
     assertEquals(alone.policy(), placed.policy());
     assertEquals("W8A4 as placed", placed.label());
-    // The 8-bit residual stream, the Adds' second branches and int32 logits move more than every tensor at 4 bits.
-    double placedBytes = placed.cost().layers().stream().mapToDouble(l -> l.dramBytes()).sum();
-    double aloneBytes = alone.cost().layers().stream().mapToDouble(l -> l.dramBytes()).sum();
+    // The 8-bit residual stream, the Adds' second branches and int32 logits move more than every
+    // tensor at 4 bits.
+    double placedBytes =
+        placed.cost().layers().stream().mapToDouble(l -> l.dramBytes()).sum();
+    double aloneBytes =
+        alone.cost().layers().stream().mapToDouble(l -> l.dramBytes()).sum();
     assertTrue(placedBytes > aloneBytes, placedBytes + " vs " + aloneBytes);
   }
 
@@ -70,7 +76,10 @@ class PolicyCostTest {
   void aPolicyForAnotherModelIsRefusedWithThePoliciesSentence() {
     Model net = Fixtures.mobilenetV1();
     Policy lenet = new Policy("lenet5", List.of(new LayerBits("conv1", 4, 4)));
-    QuantException e = assertThrows(QuantException.class, () -> cost(hardware("bitfusion"), net, lenet));
-    assertTrue(e.getMessage().startsWith("The policy names layer 'conv1', not in model 'mobilenet-v1'"), e.getMessage());
+    QuantException e =
+        assertThrows(QuantException.class, () -> cost(hardware("bitfusion"), net, lenet));
+    assertTrue(
+        e.getMessage().startsWith("The policy names layer 'conv1', not in model 'mobilenet-v1'"),
+        e.getMessage());
   }
 }

@@ -59,7 +59,8 @@ class SessionTargetsTest {
     String key = t.stringColumn("key parameters").get(0);
     assertEquals("8x256x8 array, 200 MHz, 2.10 GB/s", key);
     String html = Renderers.standard().render(t).data().get(MimeBundle.HTML);
-    for (String name : Catalogue.builtIn().names()) assertTrue(html.contains("<td style=\"text-align:left\">" + name + "</td>"), name);
+    for (String name : Catalogue.builtIn().names())
+      assertTrue(html.contains("<td style=\"text-align:left\">" + name + "</td>"), name);
   }
 
   @Test
@@ -83,10 +84,14 @@ class SessionTargetsTest {
 
   @Test
   void anUnknownTargetListsTheKnownNames() {
-    UnknownTargetException e = assertThrows(UnknownTargetException.class, () -> hardware("bismo-egde"));
-    assertEquals("No target named 'bismo-egde' in the built-in catalogue; known targets are "
-        + String.join(", ", Catalogue.builtIn().names()) + ". Declare a new one with declareHardware(name, yaml) or a "
-        + "%%hardware cell, or add a folder of target files with hardwareFolder(dir).", e.getMessage());
+    UnknownTargetException e =
+        assertThrows(UnknownTargetException.class, () -> hardware("bismo-egde"));
+    assertEquals(
+        "No target named 'bismo-egde' in the built-in catalogue; known targets are "
+            + String.join(", ", Catalogue.builtIn().names())
+            + ". Declare a new one with declareHardware(name, yaml) or a "
+            + "%%hardware cell, or add a folder of target files with hardwareFolder(dir).",
+        e.getMessage());
   }
 
   @Test
@@ -98,8 +103,10 @@ class SessionTargetsTest {
     assertTrue(hardware().stringColumn("name").asList().contains("half-edge"));
     assertTrue(bitlab.dsl.Bitlab.hardwareFromYaml("other", SMALL_BISMO).name().equals("other"));
     UnknownTargetException e = assertThrows(UnknownTargetException.class, () -> hardware("nope"));
-    assertTrue(e.getMessage().contains("in the built-in catalogue or the targets declared in this session")
-        && e.getMessage().contains("half-edge, other."), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("in the built-in catalogue or the targets declared in this session")
+            && e.getMessage().contains("half-edge, other."),
+        e.getMessage());
   }
 
   @Test
@@ -111,7 +118,8 @@ class SessionTargetsTest {
   }
 
   @Test
-  void aFolderOfTargetFilesJoinsTheCatalogueAndABrokenFileShowsItsError(@TempDir Path dir) throws Exception {
+  void aFolderOfTargetFilesJoinsTheCatalogueAndABrokenFileShowsItsError(@TempDir Path dir)
+      throws Exception {
     Files.writeString(dir.resolve("half-edge.yaml"), SMALL_BISMO);
     Files.writeString(dir.resolve("broken.yaml"), SMALL_BISMO.replace("kind: bismo", "kind: tpu"));
     Table t = hardwareFolder(dir.toString());
@@ -120,34 +128,54 @@ class SessionTargetsTest {
     int half = names.indexOf("half-edge");
     int broken = names.indexOf("broken");
     assertEquals("bismo", t.stringColumn("kind").get(half));
-    assertEquals("4x256x8 array, 100 MHz, 1 GB/s", t.stringColumn("key parameters").get(half));
-    String loaderSays = assertThrows(UnknownKindException.class, () -> TargetLoader.fromFile(dir.resolve("broken.yaml"))).getMessage();
+    assertEquals(
+        "4x256x8 array, 100 MHz, 1 GB/s", t.stringColumn("key parameters").get(half));
+    String loaderSays = assertThrows(
+            UnknownKindException.class, () -> TargetLoader.fromFile(dir.resolve("broken.yaml")))
+        .getMessage();
     assertEquals("error", t.stringColumn("kind").get(broken));
     assertEquals(loaderSays, t.stringColumn("description").get(broken));
-    assertEquals(TargetLoader.fromFile(dir.resolve("half-edge.yaml")).parameters(), hardware("half-edge").parameters());
-    assertEquals(loaderSays, assertThrows(UnknownKindException.class, () -> hardware("broken")).getMessage());
+    assertEquals(
+        TargetLoader.fromFile(dir.resolve("half-edge.yaml")).parameters(),
+        hardware("half-edge").parameters());
+    assertEquals(
+        loaderSays,
+        assertThrows(UnknownKindException.class, () -> hardware("broken")).getMessage());
     UnknownTargetException e = assertThrows(UnknownTargetException.class, () -> hardware("nope"));
-    assertTrue(e.getMessage().startsWith("No target named 'nope' in the built-in catalogue or folder " + dir + "; "), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith("No target named 'nope' in the built-in catalogue or folder " + dir + "; "),
+        e.getMessage());
   }
 
   @Test
   void malformedYamlGivesTheLoadersSentence() {
     String broken = SMALL_BISMO.replace("dk: 256", "dk: [256");
-    String expected = assertThrows(HardwareException.class, () -> TargetLoader.fromYaml(broken)).getMessage();
-    HardwareException e = assertThrows(HardwareException.class, () -> declareHardware("broken", broken));
+    String expected = assertThrows(HardwareException.class, () -> TargetLoader.fromYaml(broken))
+        .getMessage();
+    HardwareException e =
+        assertThrows(HardwareException.class, () -> declareHardware("broken", broken));
     assertEquals(expected, e.getMessage());
     assertTrue(e instanceof TargetSyntaxException, e.getClass().getName());
-    assertThrows(UnknownTargetException.class, () -> hardware("broken"), "a failed declaration is not kept");
+    assertThrows(
+        UnknownTargetException.class, () -> hardware("broken"), "a failed declaration is not kept");
 
     String negative = SMALL_BISMO.replace("dm: 4", "dm: -4");
-    TargetParameterException p = assertThrows(TargetParameterException.class, () -> declareHardware("neg", negative));
-    assertEquals(assertThrows(TargetParameterException.class, () -> TargetLoader.fromYaml(negative)).getMessage(), p.getMessage());
+    TargetParameterException p =
+        assertThrows(TargetParameterException.class, () -> declareHardware("neg", negative));
+    assertEquals(
+        assertThrows(TargetParameterException.class, () -> TargetLoader.fromYaml(negative))
+            .getMessage(),
+        p.getMessage());
     assertTrue(p.getMessage().contains("dm"), p.getMessage());
   }
 
   @Test
   void aDeclarationWhoseYamlNamesAnotherTargetIsRefused() {
-    TargetSyntaxException e = assertThrows(TargetSyntaxException.class, () -> declareHardware("a", "name: b\n" + SMALL_BISMO));
-    assertEquals("Target 'a' was declared with YAML that names it 'b'; drop the name: line or make the two agree.", e.getMessage());
+    TargetSyntaxException e = assertThrows(
+        TargetSyntaxException.class, () -> declareHardware("a", "name: b\n" + SMALL_BISMO));
+    assertEquals(
+        "Target 'a' was declared with YAML that names it 'b'; drop the name: line or make the two agree.",
+        e.getMessage());
   }
 }

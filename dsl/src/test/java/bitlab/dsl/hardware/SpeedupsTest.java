@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class SpeedupsTest {
   /** On a bit-serial machine a compute-bound layer's time is proportional to w x a: the table is 64 / (w x a). */
-  @Test void bitSerialSpeedUpIsTheProductOfTheWidths() {
+  @Test
+  void bitSerialSpeedUpIsTheProductOfTheWidths() {
     Target edge = Catalogue.builtIn().target("bismo-edge");
     LayerWorkload pw = Layers.conv("pw", 64, 64, 1, 1, 14);
     Speedups s = Speedups.of(edge, pw);

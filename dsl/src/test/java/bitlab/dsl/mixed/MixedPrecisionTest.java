@@ -33,19 +33,31 @@ class MixedPrecisionTest {
   @BeforeAll
   static void train() {
     digits = Datasets.digits();
-    Model init = Model.builder("tiny", Shape.image(1, 8, 8)).conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
-        .maxPool("pool", 2, 2).flatten("flat").linear("fc", 10).build(1);
-    net = Trainer.train(init, digits, TrainConfig.adam(3, 1).withLearningRate(1e-2)).model();
+    Model init = Model.builder("tiny", Shape.image(1, 8, 8))
+        .conv("c1", 8, 3, 1, 1, 1, false)
+        .batchNorm("bn1")
+        .relu("r1")
+        .maxPool("pool", 2, 2)
+        .flatten("flat")
+        .linear("fc", 10)
+        .build(1);
+    net = Trainer.train(init, digits, TrainConfig.adam(3, 1).withLearningRate(1e-2))
+        .model();
   }
 
   @Test
   void sensitivityQuantizesOneLayerAtATime() {
     Sensitivity s = Bitlab.sensitivity(net, digits, Bitlab.bits(2, 32));
-    assertEquals(List.of("c1", "fc"), s.rows().stream().map(Sensitivity.Row::layer).toList());
+    assertEquals(
+        List.of("c1", "fc"), s.rows().stream().map(Sensitivity.Row::layer).toList());
     assertEquals(net.evaluate(digits).accuracy(), s.fp32Accuracy(), 1e-12);
     // the row of fc is the model with fc alone at W2 and c1 in float
     Policy onlyFc = Bitlab.policy(net, 32, 32).with("fc", 2, 32);
-    double direct = QuantizeBuilder.of(net, onlyFc).calibrate(digits, "minmax", Sensitivity.CALIBRATION).build().evaluate(digits).accuracy();
+    double direct = QuantizeBuilder.of(net, onlyFc)
+        .calibrate(digits, "minmax", Sensitivity.CALIBRATION)
+        .build()
+        .evaluate(digits)
+        .accuracy();
     assertEquals(direct, s.row("fc").accuracy(), 1e-12);
     assertEquals(100 * (s.fp32Accuracy() - direct), s.drop("fc"), 1e-9);
     assertTrue(s.drop(s.ranking().get(0)) >= s.drop(s.ranking().get(1)));
@@ -64,11 +76,20 @@ class MixedPrecisionTest {
 
   @Test
   void sensitivityMistakesAreSentences() {
-    QuantException e = assertThrows(QuantException.class, () -> Bitlab.sensitivity(net, digits, Bitlab.bits(32, 32)));
-    assertTrue(e.getMessage().startsWith("sensitivity(...) needs bits that quantize something"), e.getMessage());
-    Sensitivity s = new Sensitivity("tiny", Bits.of(2, 32), 0.9, List.of(new Sensitivity.Row("c1", "conv 3x3", 72, 100, 0.5)), 512);
+    QuantException e = assertThrows(
+        QuantException.class, () -> Bitlab.sensitivity(net, digits, Bitlab.bits(32, 32)));
+    assertTrue(
+        e.getMessage().startsWith("sensitivity(...) needs bits that quantize something"),
+        e.getMessage());
+    Sensitivity s = new Sensitivity(
+        "tiny",
+        Bits.of(2, 32),
+        0.9,
+        List.of(new Sensitivity.Row("c1", "conv 3x3", 72, 100, 0.5)),
+        512);
     e = assertThrows(QuantException.class, () -> s.row("c9"));
-    assertEquals("Layer 'c9' is not in this sensitivity study of tiny; its layers are c1.", e.getMessage());
+    assertEquals(
+        "Layer 'c9' is not in this sensitivity study of tiny; its layers are c1.", e.getMessage());
   }
 
   @Test
@@ -80,29 +101,44 @@ class MixedPrecisionTest {
         .add("fc at W2", Bitlab.policy(net, 8, 8).with("fc", 2, 8));
     assertEquals(3, t.rows().size());
     assertEquals(4 * t.row("W4A4").bops(), t.row("W8A8").bops());
-    assertTrue(t.row("W4A4").millisPerImage().get(0) < t.row("W8A8").millisPerImage().get(0));
+    assertTrue(
+        t.row("W4A4").millisPerImage().get(0) < t.row("W8A8").millisPerImage().get(0));
     assertTrue(t.row("fc at W2").sizeBytes() < t.row("W8A8").sizeBytes());
     assertTrue(t.row("W8A8").accuracy() > 0.8, "W8A8 keeps the tiny net's accuracy");
     Table tab = t.table();
-    assertEquals(List.of("policy", "bits", "accuracy %", "size (bytes)", "MBOPs/image", "bismo-edge ms/image"), tab.columnNames());
-    assertEquals(100.0, t.chart().getSeriesMap().get("BOPs").getYData().iterator().next().doubleValue(), 1e-9);
+    assertEquals(
+        List.of(
+            "policy", "bits", "accuracy %", "size (bytes)", "MBOPs/image", "bismo-edge ms/image"),
+        tab.columnNames());
+    assertEquals(
+        100.0,
+        t.chart().getSeriesMap().get("BOPs").getYData().iterator().next().doubleValue(),
+        1e-9);
     assertTrue(t.render().data().containsKey(MimeBundle.PNG));
-    QuantException e = assertThrows(QuantException.class, () -> t.add("W8A8", Bitlab.policy(net, 8, 8)));
-    assertEquals("tradeoffs(...) already has a policy named 'W8A8'; give each a different name.", e.getMessage());
+    QuantException e =
+        assertThrows(QuantException.class, () -> t.add("W8A8", Bitlab.policy(net, 8, 8)));
+    assertEquals(
+        "tradeoffs(...) already has a policy named 'W8A8'; give each a different name.",
+        e.getMessage());
     e = assertThrows(QuantException.class, () -> t.row("W3A3"));
-    assertEquals("tradeoffs(...) has no policy named 'W3A3'; it has W8A8, W4A4, fc at W2.", e.getMessage());
+    assertEquals(
+        "tradeoffs(...) has no policy named 'W3A3'; it has W8A8, W4A4, fc at W2.", e.getMessage());
   }
 
   @Test
   void proxiesCountPairsTheProxyOrdersWrongly() {
-    // one compute-bound layer on a bit-serial array: latency is proportional to w x a, so BOPs never disagree
+    // one compute-bound layer on a bit-serial array: latency is proportional to w x a, so BOPs
+    // never disagree
     Target edge = Bitlab.hardware("bismo-edge");
-    ProxyStudy one = ProxyStudy.sample(edge, "pw", List.of(Bitlab.convLayer("pw", 256, 256, 1, 1, 14)), 60, 3, 2, 8);
+    ProxyStudy one = ProxyStudy.sample(
+        edge, "pw", List.of(Bitlab.convLayer("pw", 256, 256, 1, 1, 14)), 60, 3, 2, 8);
     assertTrue(one.points().stream().allMatch(p -> p.policy().size() == 1));
     assertEquals(0.0, one.bopsDisagreement(), 1e-12);
-    // one large linear layer on a roofline machine is memory-bound on its weights: size orders it, BOPs do not
+    // one large linear layer on a roofline machine is memory-bound on its weights: size orders it,
+    // BOPs do not
     Target cpu = Bitlab.hardware("roofline-cpu");
-    ProxyStudy fc = ProxyStudy.sample(cpu, "fc", List.of(Bitlab.linearLayer("fc", 1000, 1000)), 60, 3, 2, 8);
+    ProxyStudy fc =
+        ProxyStudy.sample(cpu, "fc", List.of(Bitlab.linearLayer("fc", 1000, 1000)), 60, 3, 2, 8);
     assertEquals(0.0, fc.sizeDisagreement(), 1e-12);
     assertTrue(fc.bopsDisagreement() > 0.1, fc.summary());
     // seeded
@@ -112,6 +148,7 @@ class MixedPrecisionTest {
     assertNotEquals(a.points(), Bitlab.proxies(edge, net, 20, 8).points());
     assertTrue(a.render().data().get(MimeBundle.HTML).contains("latency against size"));
     BitlabException e = assertThrows(BitlabException.class, () -> Bitlab.proxies(edge, net, 1, 1));
-    assertEquals("A proxy study compares pairs of policies: sample at least 2, got 1.", e.getMessage());
+    assertEquals(
+        "A proxy study compares pairs of policies: sample at least 2, got 1.", e.getMessage());
   }
 }

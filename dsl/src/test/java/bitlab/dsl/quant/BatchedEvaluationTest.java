@@ -27,9 +27,16 @@ class BatchedEvaluationTest {
   @BeforeAll
   static void train() {
     digits = Datasets.digits();
-    Model init = Model.builder("tiny", Shape.image(1, 8, 8)).conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
-        .maxPool("pool", 2, 2).flatten("flat").linear("fc", 10).build(1);
-    net = Trainer.train(init, digits, TrainConfig.adam(2, 1).withLearningRate(1e-2)).model();
+    Model init = Model.builder("tiny", Shape.image(1, 8, 8))
+        .conv("c1", 8, 3, 1, 1, 1, false)
+        .batchNorm("bn1")
+        .relu("r1")
+        .maxPool("pool", 2, 2)
+        .flatten("flat")
+        .linear("fc", 10)
+        .build(1);
+    net = Trainer.train(init, digits, TrainConfig.adam(2, 1).withLearningRate(1e-2))
+        .model();
   }
 
   static QuantizeBuilder quantize(int w, int a) {
@@ -40,19 +47,29 @@ class BatchedEvaluationTest {
   void staticQuantizationDoesNotDependOnTheBatchButDynamicDoes() {
     Quantized st = quantize(4, 4).calibrate(digits).build();
     // Batch 1 runs the graph once per image: 60 test images keep the test quick.
-    Dataset few = new Dataset(digits.name(), digits.train(), digits.test().take(60), digits.normalization(), digits.classNames(), "");
+    Dataset few = new Dataset(
+        digits.name(),
+        digits.train(),
+        digits.test().take(60),
+        digits.normalization(),
+        digits.classNames(),
+        "");
     Evaluation whole = st.evaluate(few);
     Evaluation one = BatchedEvaluation.evaluate(st, few, 1);
     Evaluation some = BatchedEvaluation.evaluate(st, few, 37);
     assertEquals(whole.correct(), one.correct());
     assertEquals(whole.correct(), some.correct());
-    assertEquals(whole.loss(), some.loss(), 1e-3, "the same cross-entropy as the engine's evaluation");
+    assertEquals(
+        whole.loss(), some.loss(), 1e-3, "the same cross-entropy as the engine's evaluation");
     QuantizedModel dyn = quantize(4, 4).dynamic().build();
     double[] alone = dyn.predict(digits.test().batch(0).x()).toDoubleVector();
-    double[] batched = dyn.predict(digits.test().batch(0, 1, 2, 3, 4, 5, 6, 7).x()).getRow(0).toDoubleVector();
+    double[] batched =
+        dyn.predict(digits.test().batch(0, 1, 2, 3, 4, 5, 6, 7).x()).getRow(0).toDoubleVector();
     boolean differs = false;
     for (int c = 0; c < alone.length; c++) differs |= Math.abs(alone[c] - batched[c]) > 1e-6;
-    assertTrue(differs, "dynamic ranges are per batch: the same image gets other logits among other images");
+    assertTrue(
+        differs,
+        "dynamic ranges are per batch: the same image gets other logits among other images");
     assertTrue(BatchedEvaluation.evaluate(dyn, few, 1).model().endsWith("batches of 1"));
     assertThrows(QuantException.class, () -> BatchedEvaluation.evaluate(st, few, 0));
   }
@@ -62,12 +79,19 @@ class BatchedEvaluationTest {
   void batchSizesTabulateEveryModelAtEverySize() {
     QuantizedModel st = quantize(4, 4).calibrate(digits).build();
     QuantizedModel dyn = quantize(4, 4).dynamic().build();
-    Dataset few = new Dataset(digits.name(), digits.train(), digits.test().take(40), digits.normalization(), digits.classNames(), "");
+    Dataset few = new Dataset(
+        digits.name(),
+        digits.train(),
+        digits.test().take(40),
+        digits.normalization(),
+        digits.classNames(),
+        "");
     BatchSizes b = BatchSizes.of(few, java.util.List.of(st, dyn), 1, 8, 40);
     double[] flat = b.accuracy().get(0);
     assertEquals(flat[0], flat[1], 1e-12);
     assertEquals(flat[0], flat[2], 1e-12);
-    assertEquals(100.0 * BatchedEvaluation.evaluate(dyn, few, 8).accuracy(), b.accuracy().get(1)[1], 1e-12);
+    assertEquals(
+        100.0 * BatchedEvaluation.evaluate(dyn, few, 8).accuracy(), b.accuracy().get(1)[1], 1e-12);
     assertEquals(3, b.table().rowCount());
     assertEquals(3, b.table().columnCount());
     assertEquals(2, b.chart().getSeriesMap().size());
@@ -81,8 +105,10 @@ class BatchedEvaluationTest {
     assertEquals(dyn.activations().size(), t.rowCount());
     assertEquals("input", t.stringColumn("tensor").get(0));
     assertEquals(64, t.longColumn("values per image").get(0), "the 8x8 input");
-    assertEquals(8 * 8 * 8, t.longColumn("values per image").get(1), "c1's ReLU output, 8 channels of 8x8");
+    assertEquals(
+        8 * 8 * 8, t.longColumn("values per image").get(1), "c1's ReLU output, 8 channels of 8x8");
     assertEquals("c1", t.stringColumn("read by").get(0));
-    assertTrue(t.name().contains(String.format("%,d activation values per image", 64 + 512)), t.name());
+    assertTrue(
+        t.name().contains(String.format("%,d activation values per image", 64 + 512)), t.name());
   }
 }

@@ -29,12 +29,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @Tag("slow")
 class ExportOnnxTest {
   @Test
-  void aQuantizedModelExportsAndOnnxRuntimePredictsLikeTheSimulation(@TempDir Path dir) throws Exception {
+  void aQuantizedModelExportsAndOnnxRuntimePredictsLikeTheSimulation(@TempDir Path dir)
+      throws Exception {
     Dataset digits = Datasets.digits();
-    Model init = Model.builder("tiny", Shape.image(1, 8, 8)).conv("c1", 8, 3, 1, 1, 1, false).batchNorm("bn1").relu("r1")
-        .maxPool("pool", 2, 2).flatten("flat").linear("fc", 10).build(1);
-    Model net = Trainer.train(init, digits, TrainConfig.adam(3, 1).withLearningRate(1e-2)).model();
-    QuantizedModel q = QuantizeBuilder.of(net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), 8, 8)).calibrate(digits).build();
+    Model init = Model.builder("tiny", Shape.image(1, 8, 8))
+        .conv("c1", 8, 3, 1, 1, 1, false)
+        .batchNorm("bn1")
+        .relu("r1")
+        .maxPool("pool", 2, 2)
+        .flatten("flat")
+        .linear("fc", 10)
+        .build(1);
+    Model net = Trainer.train(init, digits, TrainConfig.adam(3, 1).withLearningRate(1e-2))
+        .model();
+    QuantizedModel q = QuantizeBuilder.of(
+            net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), 8, 8))
+        .calibrate(digits)
+        .build();
     Path file = Bitlab.exportOnnx(q, dir.resolve("tiny-w8a8.onnx").toString());
 
     INDArray x = digits.test().images();
@@ -42,8 +53,9 @@ class ExportOnnxTest {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     int same = 0;
     try (OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
-         OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.dup('c').data().asFloat()), x.shape());
-         OrtSession.Result r = s.run(Map.of("input", t))) {
+        OnnxTensor t =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(x.dup('c').data().asFloat()), x.shape());
+        OrtSession.Result r = s.run(Map.of("input", t))) {
       float[][] ort = (float[][]) r.get(0).getValue();
       for (int i = 0; i < ort.length; i++) {
         int best = 0;
@@ -54,8 +66,13 @@ class ExportOnnxTest {
     }
     assertTrue(same >= 0.995 * x.size(0), same + " of " + x.size(0) + " agree");
 
-    QuantizedModel dynamic = QuantizeBuilder.of(net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), 8, 8)).dynamic().build();
-    OnnxException e = assertThrows(OnnxException.class, () -> Bitlab.exportOnnx(dynamic, dir.resolve("d.onnx").toString()));
+    QuantizedModel dynamic = QuantizeBuilder.of(
+            net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), 8, 8))
+        .dynamic()
+        .build();
+    OnnxException e = assertThrows(
+        OnnxException.class,
+        () -> Bitlab.exportOnnx(dynamic, dir.resolve("d.onnx").toString()));
     assertTrue(e.getMessage().contains("quantized dynamically"), e.getMessage());
   }
 }

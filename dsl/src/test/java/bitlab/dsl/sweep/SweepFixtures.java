@@ -17,8 +17,16 @@ final class SweepFixtures {
 
   /** 16 jobs: per target, haq, hawq and random at seeds 1 and 2, the uniform baseline and W8A8 once each. */
   static Sweep grid() {
-    return Bitlab.sweep().models("lenet5").data(data()).targets("bismo-edge", "bitfusion").latency(0.5)
-        .methods("haq", "hawq", "random", "uniform", "W8A8").seeds(1, 2).episodes(4).warmup(2).images(150, 64)
+    return Bitlab.sweep()
+        .models("lenet5")
+        .data(data())
+        .targets("bismo-edge", "bitfusion")
+        .latency(0.5)
+        .methods("haq", "hawq", "random", "uniform", "W8A8")
+        .seeds(1, 2)
+        .episodes(4)
+        .warmup(2)
+        .images(150, 64)
         .hawq(List.of(4, 8), 32, 4);
   }
 }

@@ -54,7 +54,8 @@ class TensorQuantizerTest {
   void chartShowsTheStaircaseAndTheSteSurrogate() {
     XYChart c = TensorQuantizer.symmetric(2, 1.0).chart(-2, 2);
     assertEquals(3, c.getSeriesMap().size());
-    double[] ste = c.getSeriesMap().get("clamp(x, lo, hi): what the STE differentiates").getYData();
+    double[] ste =
+        c.getSeriesMap().get("clamp(x, lo, hi): what the STE differentiates").getYData();
     assertEquals(-1.0, ste[0], 1e-9);
     assertEquals(1.0, ste[ste.length - 1], 1e-9);
     double[] q = c.getSeriesMap().get("x̂ = quantize(x): the forward pass").getYData();
@@ -70,7 +71,8 @@ class TensorQuantizerTest {
       TensorQuantizer q = TensorQuantizer.asymmetric(bits, -0.7, 1.9);
       for (int i = 0; i < 2000; i++) {
         double x = q.lo() + (q.hi() - q.lo()) * r.nextDouble();
-        assertTrue(Math.abs(q.roundTrip(x) - x) <= q.scale() / 2 + 1e-6, "bits " + bits + " x " + x);
+        assertTrue(
+            Math.abs(q.roundTrip(x) - x) <= q.scale() / 2 + 1e-6, "bits " + bits + " x " + x);
       }
     }
   }
@@ -83,7 +85,9 @@ class TensorQuantizerTest {
     assertTrue(d.text().contains("x = 0.31 -> code 7 -> x̂ = 0.4"), d.text());
     assertTrue(d.text().contains("x = -5 -> code 0 -> x̂ = -1 (error 4), clipped"), d.text());
     int ticks = 0;
-    for (int i = d.svg().indexOf("stroke=\"#1f77b4\""); i >= 0; i = d.svg().indexOf("stroke=\"#1f77b4\"", i + 1)) ticks++;
+    for (int i = d.svg().indexOf("stroke=\"#1f77b4\"");
+        i >= 0;
+        i = d.svg().indexOf("stroke=\"#1f77b4\"", i + 1)) ticks++;
     assertEquals(16, ticks, "a tick on the real line at each of the 16 representable values");
     assertEquals(2, d.svg().split("<polygon", -1).length - 1, "one arrow per sample");
     assertThrows(QuantException.class, () -> q.grid(Double.NaN));
@@ -98,8 +102,11 @@ class TensorQuantizerTest {
     assertEquals(0.0, q.steGradient(1.2));
     assertEquals(0.0, q.steGradient(-1.2));
     XYChart c = q.gradientChart(-2, 2);
-    double[] ste = c.getSeriesMap().get("the STE's: 1 inside [lo, hi], 0 outside").getYData();
-    double[] stair = c.getSeriesMap().get("the staircase's derivative: 0, spikes at the jumps").getYData();
+    double[] ste =
+        c.getSeriesMap().get("the STE's: 1 inside [lo, hi], 0 outside").getYData();
+    double[] stair = c.getSeriesMap()
+        .get("the staircase's derivative: 0, spikes at the jumps")
+        .getYData();
     int spikes = 0;
     for (double v : stair) if (v > 0) spikes++;
     assertEquals(14, spikes, "15 codes, 14 jumps between them");

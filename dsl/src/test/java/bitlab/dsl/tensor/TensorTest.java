@@ -36,11 +36,16 @@ class TensorTest {
     BitSweep s = t.errorVsBits(2, 8);
     for (int b = 2; b <= 8; b++) assertTrue(t.quantized(b).distinct() <= (1 << b) - 1, "bits " + b);
     for (int b = 5; b <= 8; b++) {
-      assertEquals(1.0, s.mse(b) / s.predicted(b), 0.05, "uniform values: rounding noise is scale^2/12 at " + b + " bits");
+      assertEquals(
+          1.0,
+          s.mse(b) / s.predicted(b),
+          0.05,
+          "uniform values: rounding noise is scale^2/12 at " + b + " bits");
     }
     for (int b = 5; b < 8; b++) {
       double ratio = s.mse(b) / s.mse(b + 1);
-      assertTrue(ratio > 3.5 && ratio < 4.6, "one more bit divides the error by about 4, got " + ratio);
+      assertTrue(
+          ratio > 3.5 && ratio < 4.6, "one more bit divides the error by about 4, got " + ratio);
     }
     assertEquals(s.sqnr(8) - s.sqnr(7), 6.0, 0.4, "about 6 dB per bit");
     assertEquals(Double.NaN, s.perChannelMse(8), "a 1-D tensor has no channels");
@@ -53,7 +58,9 @@ class TensorTest {
     Model m = Model.builder("two", Shape.vector(64)).linear("fc", 4).build(1);
     float[] w = new float[4 * 64];
     Random r = new Random(2);
-    for (int c = 0; c < 4; c++) for (int i = 0; i < 64; i++) w[c * 64 + i] = (float) ((2 * r.nextDouble() - 1) * Math.pow(10, -c));
+    for (int c = 0; c < 4; c++)
+      for (int i = 0; i < 64; i++)
+        w[c * 64 + i] = (float) ((2 * r.nextDouble() - 1) * Math.pow(10, -c));
     Tensor t = new Tensor("w", w, new int[] {4, 64});
     assertEquals(4, t.channels());
     assertEquals(1.0, t.channelMaxima()[0], 0.05);
@@ -62,7 +69,8 @@ class TensorTest {
     assertTrue(t.mse(b) < t.mse(a), "per channel " + t.mse(b) + " vs per tensor " + t.mse(a));
     // The channel with the largest range is quantized identically either way ...
     for (int i = 0; i < 64; i++) assertEquals(a.get(i), b.get(i), 1e-7);
-    // ... the smallest one (1/1000 of it) is rounded to zero by the shared scale and kept by its own.
+    // ... the smallest one (1/1000 of it) is rounded to zero by the shared scale and kept by its
+    // own.
     double pt = 0;
     double pc = 0;
     for (int i = 3 * 64; i < 4 * 64; i++) {
@@ -74,7 +82,9 @@ class TensorTest {
     Tensor fc = Tensor.weights(m, "fc");
     assertEquals(4 * 64, fc.size());
     QuantException e = assertThrows(QuantException.class, () -> Tensor.weights(m, "conv9"));
-    assertEquals("Layer 'conv9' is not a layer with weights of model 'two'; its layers are fc.", e.getMessage());
+    assertEquals(
+        "Layer 'conv9' is not a layer with weights of model 'two'; its layers are fc.",
+        e.getMessage());
   }
 
   @Test
@@ -111,10 +121,16 @@ class TensorTest {
     ClippingCurve c = t.clipping(4);
     double aciq = c.clip("aciq-laplace");
     assertEquals(1.0, c.best() / aciq, 0.2, "measured optimum " + c.best() + " vs ACIQ " + aciq);
-    assertTrue(c.measure(c.clip("mse")) < 0.5 * c.measure(c.clip("minmax")), "MSE clipping beats min-max on Laplace tails");
+    assertTrue(
+        c.measure(c.clip("mse")) < 0.5 * c.measure(c.clip("minmax")),
+        "MSE clipping beats min-max on Laplace tails");
     assertEquals(t.absMax(), c.clip("minmax"), 1e-6);
     double near = c.best();
-    assertEquals(1.0, c.laplace(near) / c.measure(near), 0.25, "the Laplace model predicts the measured error near the optimum");
+    assertEquals(
+        1.0,
+        c.laplace(near) / c.measure(near),
+        0.25,
+        "the Laplace model predicts the measured error near the optimum");
     assertEquals(ClippingCurve.METHODS.size() + 1, c.table().rowCount());
     MimeBundle r = Renderers.standard().render(c);
     assertTrue(r.data().get(MimeBundle.HTML).contains("data:image/png;base64,"));

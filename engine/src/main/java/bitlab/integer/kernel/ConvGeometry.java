@@ -5,18 +5,40 @@ package bitlab.integer.kernel;
  * a 1x1 convolution over a 1x1 map ({@link #linear}); depthwise is {@code groups == in == out}.
  * Padding is symmetric, as in the graph IR.
  */
-public record ConvGeometry(int inChannels, int outChannels, int kernelH, int kernelW, int stride, int padH, int padW,
-    int groups, int inH, int inW) {
+public record ConvGeometry(
+    int inChannels,
+    int outChannels,
+    int kernelH,
+    int kernelW,
+    int stride,
+    int padH,
+    int padW,
+    int groups,
+    int inH,
+    int inW) {
 
   public ConvGeometry {
-    if (inChannels <= 0 || outChannels <= 0 || kernelH <= 0 || kernelW <= 0 || stride <= 0 || padH < 0 || padW < 0
-        || groups <= 0 || inH <= 0 || inW <= 0 || inChannels % groups != 0 || outChannels % groups != 0) {
-      throw new IllegalArgumentException("Invalid convolution geometry: channels " + inChannels + "->" + outChannels + ", kernel "
-          + kernelH + "x" + kernelW + ", stride " + stride + ", padding " + padH + "x" + padW + ", groups " + groups + ", input " + inH + "x" + inW + ".");
+    if (inChannels <= 0
+        || outChannels <= 0
+        || kernelH <= 0
+        || kernelW <= 0
+        || stride <= 0
+        || padH < 0
+        || padW < 0
+        || groups <= 0
+        || inH <= 0
+        || inW <= 0
+        || inChannels % groups != 0
+        || outChannels % groups != 0) {
+      throw new IllegalArgumentException(
+          "Invalid convolution geometry: channels " + inChannels + "->" + outChannels + ", kernel "
+              + kernelH + "x" + kernelW + ", stride " + stride + ", padding " + padH + "x" + padW
+              + ", groups " + groups + ", input " + inH + "x" + inW + ".");
     }
     // fields are not assigned yet inside a compact constructor: compute from the parameters
     if (inH + 2 * padH < kernelH || inW + 2 * padW < kernelW) {
-      throw new IllegalArgumentException("A " + kernelH + "x" + kernelW + " kernel does not fit a " + inH + "x" + inW + " input with padding " + padH + "x" + padW + ".");
+      throw new IllegalArgumentException("A " + kernelH + "x" + kernelW + " kernel does not fit a "
+          + inH + "x" + inW + " input with padding " + padH + "x" + padW + ".");
     }
   }
 
@@ -24,25 +46,43 @@ public record ConvGeometry(int inChannels, int outChannels, int kernelH, int ker
     return new ConvGeometry(in, out, 1, 1, 1, 0, 0, 1, 1, 1);
   }
 
-  public int outH() { return (inH + 2 * padH - kernelH) / stride + 1; }
+  public int outH() {
+    return (inH + 2 * padH - kernelH) / stride + 1;
+  }
 
-  public int outW() { return (inW + 2 * padW - kernelW) / stride + 1; }
+  public int outW() {
+    return (inW + 2 * padW - kernelW) / stride + 1;
+  }
 
-  public boolean depthwise() { return groups > 1 && groups == inChannels && groups == outChannels; }
+  public boolean depthwise() {
+    return groups > 1 && groups == inChannels && groups == outChannels;
+  }
 
   /** Input channels seen by one output channel. */
-  public int groupIn() { return inChannels / groups; }
+  public int groupIn() {
+    return inChannels / groups;
+  }
 
   /** Products summed into one accumulator: what bounds int32 overflow. */
-  public int fanIn() { return groupIn() * kernelH * kernelW; }
+  public int fanIn() {
+    return groupIn() * kernelH * kernelW;
+  }
 
-  public int inputSize() { return inChannels * inH * inW; }
+  public int inputSize() {
+    return inChannels * inH * inW;
+  }
 
-  public int outputSize() { return outChannels * outH() * outW(); }
+  public int outputSize() {
+    return outChannels * outH() * outW();
+  }
 
   /** Weight codes, {@code [out][in/groups][kH][kW]}. */
-  public int weightSize() { return outChannels * fanIn(); }
+  public int weightSize() {
+    return outChannels * fanIn();
+  }
 
   /** Multiply-accumulates per image. */
-  public long macs() { return (long) outputSize() * fanIn(); }
+  public long macs() {
+    return (long) outputSize() * fanIn();
+  }
 }

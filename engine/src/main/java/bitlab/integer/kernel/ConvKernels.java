@@ -11,13 +11,15 @@ public final class ConvKernels {
    *
    * @param weights signed weight codes {@code [out][in/groups][kH][kW]}
    */
-  public static ConvKernel reference(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
+  public static ConvKernel reference(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     return new ReferenceConvKernel(g, weights, inputUnsigned, inputZeroPoint);
   }
 
   /** The fastest kernel available for this layer; same accumulators as {@link #reference}. */
-  public static ConvKernel best(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
+  public static ConvKernel best(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
     return best(g, weights, inputUnsigned, inputZeroPoint, defaultThreads());
   }
 
@@ -32,13 +34,19 @@ public final class ConvKernels {
    * oneDNN's threads slower than Java's). Linear layers stay with Java's dot products. Every choice gives
    * the reference's accumulators.
    */
-  public static ConvKernel best(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+  public static ConvKernel best(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
     ConvKernel java = java(g, weights, inputUnsigned, inputZeroPoint, threads);
-    if (threads < Runtime.getRuntime().availableProcessors() || !dnnlAvailable(g) || VectorLinearKernel.linear(g)) return java;
-    if (CpuFeatures.current().exactInt8Dot()) return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
-    if (g.groups() == 1 && dnnlPays(g)) return new FasterOfKernel(new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java);
+    if (threads < Runtime.getRuntime().availableProcessors()
+        || !dnnlAvailable(g)
+        || VectorLinearKernel.linear(g)) return java;
+    if (CpuFeatures.current().exactInt8Dot())
+      return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+    if (g.groups() == 1 && dnnlPays(g))
+      return new FasterOfKernel(
+          new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java);
     return java;
   }
 
@@ -52,16 +60,25 @@ public final class ConvKernels {
     String how = detail.isEmpty() ? "" : ": " + detail;
     CpuFeatures cpu = CpuFeatures.current();
     if (k instanceof DnnlConvKernel) {
-      return "oneDNN" + how + (cpu.exactInt8Dot() ? " (" + cpu.isa().label() + (cpu.amx() ? " + AMX" : "") + ": u8 x s8 sums are exact in int32)" : "");
+      return "oneDNN" + how
+          + (cpu.exactInt8Dot()
+              ? " (" + cpu.isa().label() + (cpu.amx() ? " + AMX" : "")
+                  + ": u8 x s8 sums are exact in int32)"
+              : "");
     }
-    if (k instanceof FasterOfKernel) return "oneDNN or Java, whichever is faster" + how + " (" + cpu.isa().label() + " without VNNI: 8-bit weights take two oneDNN passes)";
+    if (k instanceof FasterOfKernel)
+      return "oneDNN or Java, whichever is faster" + how + " (" + cpu.isa().label()
+          + " without VNNI: 8-bit weights take two oneDNN passes)";
     if (k instanceof ReferenceConvKernel) return "the reference loop";
     String java = k.name() + how;
-    if (k instanceof PlainGemmKernel && VectorSupport.unavailableReason() != null) java += " (no Vector API kernels: " + VectorSupport.unavailableReason() + ")";
-    if (VectorLinearKernel.linear(g)) return java + " (linear layers stay with Java's dot products)";
+    if (k instanceof PlainGemmKernel && VectorSupport.unavailableReason() != null)
+      java += " (no Vector API kernels: " + VectorSupport.unavailableReason() + ")";
+    if (VectorLinearKernel.linear(g))
+      return java + " (linear layers stay with Java's dot products)";
     if (!Dnnl.AVAILABLE) return java + " (oneDNN is not available: " + Dnnl.PROBLEM + ")";
     if (!DnnlConvKernel.eligible(g)) return java + " (oneDNN cannot keep this layer's sums exact)";
-    if (!cpu.exactInt8Dot() && (g.groups() > 1 || !dnnlPays(g))) return java + " (without VNNI Java beats oneDNN's two passes on this shape)";
+    if (!cpu.exactInt8Dot() && (g.groups() > 1 || !dnnlPays(g)))
+      return java + " (without VNNI Java beats oneDNN's two passes on this shape)";
     return java + " (oneDNN needs all cores; this layer was given fewer)";
   }
 
@@ -75,20 +92,27 @@ public final class ConvKernels {
    */
   public static boolean dnnlPays(ConvGeometry g) {
     int k = g.fanIn();
-    return !VectorLinearKernel.linear(g) && g.groups() == 1 && k >= 32 && (k >= 128 || g.outChannels() <= 4 * k);
+    return !VectorLinearKernel.linear(g)
+        && g.groups() == 1
+        && k >= 32
+        && (k >= 128 || g.outChannels() <= 4 * k);
   }
 
   /**
    * The fastest pure-Java kernel on {@code threads} cores: the Vector API kernels (linear,
    * depthwise or the panel product) when the JVM has them, else the plain-Java one.
    */
-  public static ConvKernel java(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+  public static ConvKernel java(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
-    if (!VectorSupport.AVAILABLE) return new PlainGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
-    if (VectorLinearKernel.linear(g)) return new VectorLinearKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+    if (!VectorSupport.AVAILABLE)
+      return new PlainGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+    if (VectorLinearKernel.linear(g))
+      return new VectorLinearKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
     if (g.groups() > 1 && g.groupIn() == 1) {
-      return g.outW() <= CHANNEL_DEPTHWISE_MAX_WIDTH ? new VectorChannelDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads)
+      return g.outW() <= CHANNEL_DEPTHWISE_MAX_WIDTH
+          ? new VectorChannelDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads)
           : new VectorDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
     }
     return new VectorGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
@@ -105,7 +129,8 @@ public final class ConvKernels {
   static final int CHANNEL_DEPTHWISE_MAX_WIDTH = 28;
 
   /** The plain-Java kernel (no Vector API), the one {@link #java} falls back to. */
-  public static ConvKernel plain(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+  public static ConvKernel plain(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
     return new PlainGemmKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
@@ -117,10 +142,15 @@ public final class ConvKernels {
    *
    * @throws IllegalStateException when oneDNN cannot run on this machine
    */
-  public static ConvKernel dnnl(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
+  public static ConvKernel dnnl(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
     check(g, weights, inputUnsigned, inputZeroPoint);
-    if (!Dnnl.AVAILABLE) throw new IllegalStateException("The oneDNN kernel is not available here: " + Dnnl.PROBLEM + ".");
-    if (!DnnlConvKernel.eligible(g)) throw new IllegalArgumentException("The oneDNN kernel cannot keep the sums of " + g + " exact.");
+    if (!Dnnl.AVAILABLE)
+      throw new IllegalStateException(
+          "The oneDNN kernel is not available here: " + Dnnl.PROBLEM + ".");
+    if (!DnnlConvKernel.eligible(g))
+      throw new IllegalArgumentException(
+          "The oneDNN kernel cannot keep the sums of " + g + " exact.");
     return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
   }
 
@@ -158,16 +188,20 @@ public final class ConvKernels {
 
   static void check(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
     if (weights.length != g.weightSize()) {
-      throw new IllegalArgumentException("Expected " + g.weightSize() + " weight codes for " + g + " but got " + weights.length + ".");
+      throw new IllegalArgumentException("Expected " + g.weightSize() + " weight codes for " + g
+          + " but got " + weights.length + ".");
     }
     int lo = inputUnsigned ? 0 : -128, hi = inputUnsigned ? 255 : 127;
     if (inputZeroPoint < lo || inputZeroPoint > hi) {
-      throw new IllegalArgumentException("Input zero point " + inputZeroPoint + " is outside the code range [" + lo + ", " + hi + "].");
+      throw new IllegalArgumentException("Input zero point " + inputZeroPoint
+          + " is outside the code range [" + lo + ", " + hi + "].");
     }
   }
 
   private static void checkThreads(int threads) {
-    if (threads < 1) throw new IllegalArgumentException("A kernel needs at least one thread, not " + threads + ".");
+    if (threads < 1)
+      throw new IllegalArgumentException(
+          "A kernel needs at least one thread, not " + threads + ".");
   }
 
   /** The arrays of one {@link ConvKernel#requantize} call fit the geometry and batch. */
@@ -181,14 +215,17 @@ public final class ConvKernels {
   }
 
   private static void checkLengths(ConvGeometry g, byte[] input, int batch, long outLength) {
-    if (batch < 0) throw new IllegalArgumentException("The batch size must not be negative, got " + batch + ".");
+    if (batch < 0)
+      throw new IllegalArgumentException("The batch size must not be negative, got " + batch + ".");
     if (input.length < (long) batch * g.inputSize()) {
-      throw new IllegalArgumentException("The input holds " + input.length + " codes but " + batch + " images of " + g.inChannels()
-          + "x" + g.inH() + "x" + g.inW() + " need " + (long) batch * g.inputSize() + ".");
+      throw new IllegalArgumentException(
+          "The input holds " + input.length + " codes but " + batch + " images of " + g.inChannels()
+              + "x" + g.inH() + "x" + g.inW() + " need " + (long) batch * g.inputSize() + ".");
     }
     if (outLength < (long) batch * g.outputSize()) {
-      throw new IllegalArgumentException("The output array holds " + outLength + " values but " + batch + " images of "
-          + g.outChannels() + "x" + g.outH() + "x" + g.outW() + " need " + (long) batch * g.outputSize() + ".");
+      throw new IllegalArgumentException("The output array holds " + outLength + " values but "
+          + batch + " images of " + g.outChannels() + "x" + g.outH() + "x" + g.outW() + " need "
+          + (long) batch * g.outputSize() + ".");
     }
   }
 }

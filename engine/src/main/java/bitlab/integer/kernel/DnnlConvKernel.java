@@ -31,6 +31,7 @@ import java.util.Map;
 final class DnnlConvKernel implements ConvKernel {
   /** Largest magnitude of one weight part, so that a pair of u8 products fits 16 bits. */
   static final int PART = 64;
+
   static final int FLOAT_EXACT = (1 << 24) - 1;
 
   final ConvGeometry g;
@@ -38,14 +39,19 @@ final class DnnlConvKernel implements ConvKernel {
   private final int zero;
   /** The weight codes {@code [out][in/groups][kH][kW]}, and their split into parts (made when a plan needs it). */
   private final byte[] weights;
+
   private byte[][] split;
   final int maxWeight;
   /** {@code zero · Σ w} over the in-bounds taps, per output channel and position (null when zero is 0). */
   final int[] correction;
+
   private final Map<Integer, DnnlPlan> plans = new HashMap<>();
 
   DnnlConvKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
-    if (!eligible(g)) throw new IllegalArgumentException("The oneDNN kernel takes convolutions whose float conversion can be made exact, not " + g + ".");
+    if (!eligible(g))
+      throw new IllegalArgumentException(
+          "The oneDNN kernel takes convolutions whose float conversion can be made exact, not " + g
+              + ".");
     this.g = g;
     this.flip = Codes.flip(inputUnsigned);
     this.zero = Codes.zero(inputUnsigned, inputZeroPoint);
@@ -63,7 +69,9 @@ final class DnnlConvKernel implements ConvKernel {
    */
   static boolean eligible(ConvGeometry g) {
     long taps = (long) g.kernelH() * g.kernelW();
-    return g.groups() == 1 ? taps * 255 * PART <= FLOAT_EXACT : (long) g.fanIn() * 255 * 128 <= FLOAT_EXACT;
+    return g.groups() == 1
+        ? taps * 255 * PART <= FLOAT_EXACT
+        : (long) g.fanIn() * 255 * 128 <= FLOAT_EXACT;
   }
 
   /** Whether an implementation sums u8 x s8 products without a saturating 16-bit step. */
@@ -73,27 +81,37 @@ final class DnnlConvKernel implements ConvKernel {
 
   /** Whether an implementation writes int32 sums without passing them through a float. */
   static boolean exactInt32(String impl) {
-    return (impl.startsWith("brgconv") || impl.startsWith("brdgmm")) && (impl.contains("vnni") || impl.contains("amx"));
+    return (impl.startsWith("brgconv") || impl.startsWith("brdgmm"))
+        && (impl.contains("vnni") || impl.contains("amx"));
   }
 
-  @Override public ConvGeometry geometry() { return g; }
+  @Override
+  public ConvGeometry geometry() {
+    return g;
+  }
 
-  @Override public String name() { return "dnnl-int8"; }
+  @Override
+  public String name() {
+    return "dnnl-int8";
+  }
 
   /** How the plan for {@code batch} runs, e.g. {@code brgconv:avx512_core_amx_int8, 1 pass}; empty before its first call. */
-  @Override public synchronized String detail(int batch) {
+  @Override
+  public synchronized String detail(int batch) {
     DnnlPlan p = plans.get(batch);
     return p == null ? "" : p.describe();
   }
 
-  @Override public synchronized void accumulate(byte[] input, int batch, int[] acc) {
+  @Override
+  public synchronized void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
     if (batch == 0) return;
     plan(batch).run(input, acc, null, null);
   }
 
   /** oneDNN's int32 sums are read once, straight from its output buffer, into the epilogue. */
-  @Override public synchronized void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
+  @Override
+  public synchronized void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
     ConvKernels.checkCall(g, input, batch, out);
     if (batch == 0) return;
     plan(batch).run(input, null, e, out);

@@ -27,6 +27,7 @@ final class DnnlPiece {
   final int n0, n1, y0, y1;
   /** The input rows the piece reads, {@code [r0, r1)}. */
   private final int r0, r1;
+
   private final ConvGeometry g;
   private final int[] chunks;
   private final String[] impls;
@@ -38,9 +39,11 @@ final class DnnlPiece {
   private final reorder[][] toNhwc;
   /** Each convolution's arguments, made once: a native map per call would cost an allocation and its bookkeeping. */
   private final IntMemoryMap[][] args;
+
   private final IntPointer[][] nhwc;
   /** The int32 sums of every (chunk, part), NHWC over the piece: {@code [n1-n0][y1-y0][outW][outChannels]}. */
   final IntBuffer[] sums;
+
   final boolean reordered;
   /** A stream of the piece's own: oneDNN streams must not be shared between threads. */
   private final stream stream = new stream(Dnnl.ENGINE);
@@ -72,22 +75,37 @@ final class DnnlPiece {
     sums = new IntBuffer[n * p];
     int images = n1 - n0, rows = r1 - r0;
     long outSize = (long) images * g.outChannels() * (y1 - y0) * g.outW();
-    memory.desc nhwcDesc = new memory.desc(new long[] {images, g.outChannels(), y1 - y0, g.outW()}, memory.data_type.s32, memory.format_tag.nhwc);
+    memory.desc nhwcDesc = new memory.desc(
+        new long[] {images, g.outChannels(), y1 - y0, g.outW()},
+        memory.data_type.s32,
+        memory.format_tag.nhwc);
     boolean anyReorder = false;
     for (int c = 0; c < n; c++) {
       int cl = chunks[c + 1] - chunks[c];
-      convolution_forward.primitive_desc pd = primitive(g, images, cl, rows, y1 - y0, r0 - (y0 * s - g.padH()));
+      convolution_forward.primitive_desc pd =
+          primitive(g, images, cl, rows, y1 - y0, r0 - (y0 * s - g.padH()));
       impls[c] = pd.impl_info_str().getString();
       conv[c] = new convolution_forward(pd);
       src[c] = new BytePointer((long) images * cl * rows * g.inW());
-      srcUser[c] = new memory(new memory.desc(new long[] {images, cl, rows, g.inW()}, memory.data_type.u8, memory.format_tag.nchw), Dnnl.ENGINE, src[c]);
+      srcUser[c] = new memory(
+          new memory.desc(
+              new long[] {images, cl, rows, g.inW()}, memory.data_type.u8, memory.format_tag.nchw),
+          Dnnl.ENGINE,
+          src[c]);
       srcConv[c] = new memory(pd.src_desc(), Dnnl.ENGINE);
       srcReorder[c] = new reorder(srcUser[c], srcConv[c]);
       boolean direct = pd.dst_desc().equals(nhwcDesc);
       anyReorder |= !direct;
       for (int q = 0; q < p; q++) {
-        BytePointer wp = new BytePointer(n == 1 ? parts[q] : slice(parts[q], chunks[c], chunks[c + 1]));
-        memory user = new memory(new memory.desc(weightDims(g, cl), memory.data_type.s8, g.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw), Dnnl.ENGINE, wp);
+        BytePointer wp =
+            new BytePointer(n == 1 ? parts[q] : slice(parts[q], chunks[c], chunks[c + 1]));
+        memory user = new memory(
+            new memory.desc(
+                weightDims(g, cl),
+                memory.data_type.s8,
+                g.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw),
+            Dnnl.ENGINE,
+            wp);
         weights[c][q] = new memory(pd.weights_desc(), Dnnl.ENGINE);
         new reorder(user, weights[c][q]).execute(stream, user, weights[c][q]);
         stream._wait();
@@ -96,7 +114,10 @@ final class DnnlPiece {
         nhwcMemory[c][q] = new memory(nhwcDesc, Dnnl.ENGINE, nhwc[c][q]);
         dst[c][q] = direct ? nhwcMemory[c][q] : new memory(pd.dst_desc(), Dnnl.ENGINE);
         toNhwc[c][q] = direct ? null : new reorder(dst[c][q], nhwcMemory[c][q]);
-        args[c][q] = new IntMemoryMap().put(DNNL_ARG_SRC, srcConv[c]).put(DNNL_ARG_WEIGHTS, weights[c][q]).put(DNNL_ARG_DST, dst[c][q]);
+        args[c][q] = new IntMemoryMap()
+            .put(DNNL_ARG_SRC, srcConv[c])
+            .put(DNNL_ARG_WEIGHTS, weights[c][q])
+            .put(DNNL_ARG_DST, dst[c][q]);
         sums[c * p + q] = nhwc[c][q].asBuffer();
       }
     }
@@ -105,34 +126,50 @@ final class DnnlPiece {
 
   /** What oneDNN runs for a layer of {@code images} over {@code channels} input channels (all rows: the whole layer). */
   static String implementation(ConvGeometry g, int images, int channels) {
-    return primitive(g, images, channels, g.inH(), g.outH(), g.padH()).impl_info_str().getString();
+    return primitive(g, images, channels, g.inH(), g.outH(), g.padH())
+        .impl_info_str()
+        .getString();
   }
 
   /**
    * The convolution over {@code rows} input rows giving {@code outRows} output rows with {@code top} rows of
    * padding above (the bottom padding is what the rows lack), formats left to oneDNN.
    */
-  private static convolution_forward.primitive_desc primitive(ConvGeometry g, int images, int channels, int rows, int outRows, int top) {
+  private static convolution_forward.primitive_desc primitive(
+      ConvGeometry g, int images, int channels, int rows, int outRows, int top) {
     int bottom = Math.max(0, (outRows - 1) * g.stride() + g.kernelH() - rows - top);
-    convolution_forward.desc d = new convolution_forward.desc(prop_kind.forward_inference, algorithm.convolution_direct,
-        new memory.desc(new long[] {images, channels, rows, g.inW()}, memory.data_type.u8, memory.format_tag.any),
+    convolution_forward.desc d = new convolution_forward.desc(
+        prop_kind.forward_inference,
+        algorithm.convolution_direct,
+        new memory.desc(
+            new long[] {images, channels, rows, g.inW()},
+            memory.data_type.u8,
+            memory.format_tag.any),
         new memory.desc(weightDims(g, channels), memory.data_type.s8, memory.format_tag.any),
-        new memory.desc(new long[] {images, g.outChannels(), outRows, g.outW()}, memory.data_type.s32, memory.format_tag.any),
-        new long[] {g.stride(), g.stride()}, new long[] {top, g.padW()}, new long[] {bottom, g.padW()});
+        new memory.desc(
+            new long[] {images, g.outChannels(), outRows, g.outW()},
+            memory.data_type.s32,
+            memory.format_tag.any),
+        new long[] {g.stride(), g.stride()},
+        new long[] {top, g.padW()},
+        new long[] {bottom, g.padW()});
     return new convolution_forward.primitive_desc(d, new primitive_attr(), Dnnl.ENGINE);
   }
 
   /** {@code [out][channels][kH][kW]}, or {@code [groups][out/groups][in/groups][kH][kW]} for a grouped layer (then all channels). */
   private static long[] weightDims(ConvGeometry g, int channels) {
     if (g.groups() == 1) return new long[] {g.outChannels(), channels, g.kernelH(), g.kernelW()};
-    return new long[] {g.groups(), g.outChannels() / g.groups(), g.groupIn(), g.kernelH(), g.kernelW()};
+    return new long[] {
+      g.groups(), g.outChannels() / g.groups(), g.groupIn(), g.kernelH(), g.kernelW()
+    };
   }
 
   /** Weights of input channels {@code [c0, c1)}, {@code [out][c1-c0][kH][kW]}. */
   private byte[] slice(byte[] w, int c0, int c1) {
     int taps = g.kernelH() * g.kernelW(), fan = g.fanIn(), cl = c1 - c0;
     byte[] s = new byte[g.outChannels() * cl * taps];
-    for (int o = 0; o < g.outChannels(); o++) System.arraycopy(w, o * fan + c0 * taps, s, o * cl * taps, cl * taps);
+    for (int o = 0; o < g.outChannels(); o++)
+      System.arraycopy(w, o * fan + c0 * taps, s, o * cl * taps, cl * taps);
     return s;
   }
 

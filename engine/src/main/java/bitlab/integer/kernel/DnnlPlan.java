@@ -33,25 +33,30 @@ final class DnnlPlan {
     this.k = k;
     this.g = k.g;
     this.batch = batch;
-    // oneDNN sizes a primitive's thread team when it is made: made on a team of one, a piece runs on one thread
+    // oneDNN sizes a primitive's thread team when it is made: made on a team of one, a piece runs
+    // on one thread
     String[] found = new String[1];
     OmpThreads.alone(() -> found[0] = DnnlPiece.implementation(g, batch, g.inChannels()));
     // what oneDNN runs for the whole layer decides the split and the chunks
     String impl = found[0];
     boolean split = k.maxWeight > DnnlConvKernel.PART && !DnnlConvKernel.exactPairs(impl);
     int partMax = Math.max(1, split ? DnnlConvKernel.PART : k.maxWeight);
-    boolean chunked = g.groups() == 1 && !DnnlConvKernel.exactInt32(impl) && (long) g.fanIn() * 255 * partMax > DnnlConvKernel.FLOAT_EXACT;
+    boolean chunked = g.groups() == 1
+        && !DnnlConvKernel.exactInt32(impl)
+        && (long) g.fanIn() * 255 * partMax > DnnlConvKernel.FLOAT_EXACT;
     int[] bounds = chunked ? DnnlConvKernel.chunks(g, partMax) : new int[] {0, g.inChannels()};
     for (int attempt = 0; ; attempt++) {
       pieces.clear();
       byte[][] w = k.parts(split);
       int[] chunkBounds = bounds;
       OmpThreads.alone(() -> {
-        for (int[] r : rectangles()) pieces.add(new DnnlPiece(g, r[0], r[1], r[2], r[3], chunkBounds, w));
+        for (int[] r : rectangles())
+          pieces.add(new DnnlPiece(g, r[0], r[1], r[2], r[3], chunkBounds, w));
       });
       // a piece may get another implementation than the whole layer: it must not saturate either
       boolean saturates = false;
-      for (DnnlPiece p : pieces) for (String i : p.implementations()) saturates |= !DnnlConvKernel.exactPairs(i);
+      for (DnnlPiece p : pieces)
+        for (String i : p.implementations()) saturates |= !DnnlConvKernel.exactPairs(i);
       if (split || k.maxWeight <= DnnlConvKernel.PART || !saturates || attempt > 0) break;
       split = true;
     }
@@ -86,16 +91,20 @@ final class DnnlPlan {
   private List<int[]> rectangles() {
     int threads = Parallel.defaultThreads(), oh = g.outH();
     long macs = g.macs() * batch;
-    // below eight times the work a helper thread needs, cutting a layer costs more than a second core gives
+    // below eight times the work a helper thread needs, cutting a layer costs more than a second
+    // core gives
     int want = !OmpThreads.AVAILABLE || macs < 8 * Parallel.minParallelMacs() ? 1 : threads;
     List<int[]> out = new ArrayList<>();
     if (want <= 1) {
       out.add(new int[] {0, batch, 0, oh});
     } else if (batch >= want) {
-      for (int i = 0; i < want; i++) out.add(new int[] {i * batch / want, (i + 1) * batch / want, 0, oh});
+      for (int i = 0; i < want; i++)
+        out.add(new int[] {i * batch / want, (i + 1) * batch / want, 0, oh});
     } else {
       int strips = Math.min(oh, want);
-      for (int n = 0; n < batch; n++) for (int i = 0; i < strips; i++) out.add(new int[] {n, n + 1, i * oh / strips, (i + 1) * oh / strips});
+      for (int n = 0; n < batch; n++)
+        for (int i = 0; i < strips; i++)
+          out.add(new int[] {n, n + 1, i * oh / strips, (i + 1) * oh / strips});
     }
     return out;
   }
@@ -108,9 +117,12 @@ final class DnnlPlan {
       impls.addAll(List.of(p.implementations()));
       reordered |= p.reordered;
     }
-    return String.join(", ", impls) + (parts == 1 ? ", one pass" : ", 8-bit weights split into two passes")
-        + (chunks == 1 ? "" : ", " + chunks + " channel chunks") + (reordered ? ", output reordered to NHWC" : "")
-        + (pieces.size() == 1 ? "" : ", in " + pieces.size() + " pieces") + (ranWhole ? " (last call as one: the machine was busy)" : "");
+    return String.join(", ", impls)
+        + (parts == 1 ? ", one pass" : ", 8-bit weights split into two passes")
+        + (chunks == 1 ? "" : ", " + chunks + " channel chunks")
+        + (reordered ? ", output reordered to NHWC" : "")
+        + (pieces.size() == 1 ? "" : ", in " + pieces.size() + " pieces")
+        + (ranWhole ? " (last call as one: the machine was busy)" : "");
   }
 
   /**
@@ -130,7 +142,11 @@ final class DnnlPlan {
 
   /** Reads a piece's NHWC sums in tiles of positions (each tile within one output row range of one image). */
   private void read(DnnlPiece p, int[] acc, Epilogue e, byte[] out) {
-    int channels = g.outChannels(), ow = g.outW(), hw = g.outH() * ow, rows = p.y1 - p.y0, pieceHw = rows * ow;
+    int channels = g.outChannels(),
+        ow = g.outW(),
+        hw = g.outH() * ow,
+        rows = p.y1 - p.y0,
+        pieceHw = rows * ow;
     int tile = Math.max(1, Math.min(pieceHw, TILE_INTS / channels));
     int[] sum = IntScratch.get(1, tile * channels), column = IntScratch.get(3, tile);
     int[] corr = k.correction;
@@ -148,7 +164,8 @@ final class DnnlPlan {
         }
         int pos = p.y0 * ow + q0, base = image * g.outputSize() + pos;
         for (int c = 0; c < channels; c++) {
-          // one channel's run of positions, gathered contiguous (NCHW) for the accumulators or the epilogue
+          // one channel's run of positions, gathered contiguous (NCHW) for the accumulators or the
+          // epilogue
           int[] to = acc != null ? acc : column;
           int o = acc != null ? base + c * hw : 0;
           for (int i = 0, j = c; i < t; i++, j += channels) to[o + i] = sum[j];

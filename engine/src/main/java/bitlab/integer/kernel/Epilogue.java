@@ -23,7 +23,8 @@ public interface Epilogue {
     int plane = g.outH() * g.outW(), channels = g.outChannels();
     int rowsPerTask = Math.max(1, GRAIN / Math.max(1, plane));
     Parallel.ranges(batch * channels, rowsPerTask, threads, (from, to) -> {
-      for (int row = from; row < to; row++) e.codes(row % channels, acc, row * plane, 1, plane, out, row * plane);
+      for (int row = from; row < to; row++)
+        e.codes(row % channels, acc, row * plane, 1, plane, out, row * plane);
     });
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FasterOfKernel implements ConvKernel {
   /** Untimed warm-up calls of each kernel, then timed calls of each. */
   private static final int WARM = 2;
+
   private static final int TIMED = 5;
   /** Calls with the first winner before the second, final trial... */
   static final int RETRY_AFTER = 16;
@@ -36,15 +37,20 @@ final class FasterOfKernel implements ConvKernel {
   private final Map<Integer, Trial> trials = new ConcurrentHashMap<>();
 
   FasterOfKernel(ConvKernel first, ConvKernel second) {
-    if (!first.geometry().equals(second.geometry())) throw new IllegalArgumentException("Both kernels must compute the same layer.");
+    if (!first.geometry().equals(second.geometry()))
+      throw new IllegalArgumentException("Both kernels must compute the same layer.");
     this.first = first;
     this.second = second;
   }
 
-  @Override public ConvGeometry geometry() { return first.geometry(); }
+  @Override
+  public ConvGeometry geometry() {
+    return first.geometry();
+  }
 
   /** The kernel that won the most recently decided batch size, else both names. */
-  @Override public String name() {
+  @Override
+  public String name() {
     ConvKernel won = null;
     for (Trial t : trials.values()) if (t.winner != null) won = t.winner;
     return won != null ? won.name() : first.name() + "|" + second.name();
@@ -57,27 +63,35 @@ final class FasterOfKernel implements ConvKernel {
   }
 
   /** Whether the second trial for {@code batch} has decided, so the choice no longer changes. */
-  @Override public boolean settled(int batch) {
+  @Override
+  public boolean settled(int batch) {
     Trial t = trials.get(batch);
     return t != null && t.last && t.winner != null;
   }
 
   /** Which kernel serves {@code batch} and the medians that chose it, e.g. {@code faster than vector-gemm (1.20 ms against 3.40 ms)}. */
-  @Override public String detail(int batch) {
+  @Override
+  public String detail(int batch) {
     Trial t = trials.get(batch);
-    if (t == null || t.winner == null) return "timing " + first.name() + " against " + second.name();
+    if (t == null || t.winner == null)
+      return "timing " + first.name() + " against " + second.name();
     ConvKernel lost = t.winner == first ? second : first;
-    double won = median(t.nanos[t.winner == first ? 0 : 1]) / 1e6, other = median(t.nanos[t.winner == first ? 1 : 0]) / 1e6;
+    double won = median(t.nanos[t.winner == first ? 0 : 1]) / 1e6,
+        other = median(t.nanos[t.winner == first ? 1 : 0]) / 1e6;
     String inner = t.winner.detail(batch);
-    return (inner.isEmpty() ? "" : inner + "; ") + String.format("timed faster than %s (%.2f ms against %.2f ms)%s", lost.name(), won, other,
-        t.last ? "" : ", to be timed again");
+    return (inner.isEmpty() ? "" : inner + "; ")
+        + String.format(
+            "timed faster than %s (%.2f ms against %.2f ms)%s",
+            lost.name(), won, other, t.last ? "" : ", to be timed again");
   }
 
-  @Override public void accumulate(byte[] input, int batch, int[] acc) {
+  @Override
+  public void accumulate(byte[] input, int batch, int[] acc) {
     call(batch, k -> k.accumulate(input, batch, acc));
   }
 
-  @Override public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
+  @Override
+  public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
     call(batch, k -> k.requantize(input, batch, e, out));
   }
 
@@ -86,7 +100,9 @@ final class FasterOfKernel implements ConvKernel {
     Trial t = trials.computeIfAbsent(batch, b -> new Trial(false));
     ConvKernel won = t.winner;
     if (won != null) {
-      if (!t.last && t.servedAfterVerdict() >= RETRY_AFTER && System.nanoTime() - t.decidedAt >= RETRY_AFTER_NANOS) {
+      if (!t.last
+          && t.servedAfterVerdict() >= RETRY_AFTER
+          && System.nanoTime() - t.decidedAt >= RETRY_AFTER_NANOS) {
         trials.replace(batch, t, new Trial(true));
       }
       work.accept(won);
@@ -104,6 +120,7 @@ final class FasterOfKernel implements ConvKernel {
     private final long[][] nanos = new long[2][TIMED];
     /** Whether this is the second trial, whose verdict stays. */
     private final boolean last;
+
     private int calls;
     private int timed;
     private int served;

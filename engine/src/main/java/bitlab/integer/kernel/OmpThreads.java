@@ -25,14 +25,17 @@ final class OmpThreads {
   static {
     NativeOps ops = null;
     try {
-      org.nd4j.linalg.factory.Nd4j.getBackend(); // loads ND4J's native library and its OpenMP runtime
+      org.nd4j.linalg.factory.Nd4j
+          .getBackend(); // loads ND4J's native library and its OpenMP runtime
       ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
       int before = ops.ompGetMaxThreads();
       ops.setOmpNumThreads(1);
       boolean works = ops.ompGetMaxThreads() == 1;
       ops.setOmpNumThreads(before);
       if (!works) ops = null;
-    } catch (Throwable t) { // no ND4J backend, or a native library that does not load: oneDNN keeps its team
+    } catch (
+        Throwable
+            t) { // no ND4J backend, or a native library that does not load: oneDNN keeps its team
       ops = null;
     }
     OPS = ops;

@@ -22,9 +22,11 @@ abstract class PanelConvKernel implements ConvKernel {
   final int threads;
   /** A code decodes to {@code ((code ^ flip) & 0xFF) - zero}, which is {@code x − zx} (see {@link Codes}). */
   final int flip;
+
   final int zero;
   /** Rows and columns of one group's weight matrix, and its blocks of MR rows. */
   final int m;
+
   final int k;
   final int blocks;
   /** Per group: {@code [block][k][MR]}, rows past M are zero. */
@@ -32,7 +34,13 @@ abstract class PanelConvKernel implements ConvKernel {
 
   private final Decoder decoder;
 
-  PanelConvKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads, Decoder decoder) {
+  PanelConvKernel(
+      ConvGeometry g,
+      byte[] weights,
+      boolean inputUnsigned,
+      int inputZeroPoint,
+      int threads,
+      Decoder decoder) {
     this.g = g;
     this.decoder = decoder;
     this.threads = threads;
@@ -61,15 +69,20 @@ abstract class PanelConvKernel implements ConvKernel {
    */
   abstract void micro(int[] a, int aOff, int[] b, int cols, int[] out, int outOff, int rowStride);
 
-  @Override public ConvGeometry geometry() { return g; }
+  @Override
+  public ConvGeometry geometry() {
+    return g;
+  }
 
-  @Override public void accumulate(byte[] input, int batch, int[] acc) {
+  @Override
+  public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
     run(input, batch, acc, null, null);
   }
 
   /** Each MR x NR tile goes through the epilogue while it is in cache: no int32 array of the layer's size. */
-  @Override public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
+  @Override
+  public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
     ConvKernels.checkCall(g, input, batch, out);
     run(input, batch, null, e, out);
   }
@@ -83,7 +96,8 @@ abstract class PanelConvKernel implements ConvKernel {
     int panels = (columns + NR - 1) / NR;
     int perGroup = g.groups() * panels;
     // few panels (small maps, batch 1): split the weight rows too, so every core has work
-    int splits = threads == 1 || perGroup >= ITEMS_PER_THREAD * threads ? 1
+    int splits = threads == 1 || perGroup >= ITEMS_PER_THREAD * threads
+        ? 1
         : Math.min(blocks, (ITEMS_PER_THREAD * threads + perGroup - 1) / perGroup);
     Parallel.run(perGroup * splits, threads, item -> {
       int split = item % splits, panel = (item / splits) % panels, group = item / (splits * panels);
@@ -150,7 +164,8 @@ abstract class PanelConvKernel implements ConvKernel {
   }
 
   /** Copies the valid rows and columns of a tile into the NCHW accumulators, or writes their codes through {@code e}. */
-  private void scatter(int[] tile, int group, int block, int col0, int cols, int[] acc, Epilogue e, byte[] out) {
+  private void scatter(
+      int[] tile, int group, int block, int col0, int cols, int[] acc, Epilogue e, byte[] out) {
     int ohw = g.outH() * g.outW(), outSize = g.outputSize();
     int rows = Math.min(MR, m - block * MR);
     for (int t = 0; t < cols; ) {

@@ -35,7 +35,8 @@ public final class Parallel {
    * than that costs more than it saves, and on a busy machine the caller can wait a whole time slice
    * for a helper that took an item. Tests set it to 0 to run the parallel paths on small shapes.
    */
-  private static volatile long minParallelMacs = Long.getLong("bitlab.kernel.minParallelMacs", 250_000L);
+  private static volatile long minParallelMacs =
+      Long.getLong("bitlab.kernel.minParallelMacs", 250_000L);
 
   /** The current threshold of {@link #threadsFor}. */
   public static long minParallelMacs() {
@@ -44,7 +45,9 @@ public final class Parallel {
 
   /** Sets the threshold of {@link #threadsFor} for the whole JVM (benchmarks and tests compare settings). */
   public static void minParallelMacs(long macs) {
-    if (macs < 0) throw new IllegalArgumentException("A threshold of multiply-accumulates must not be negative, got " + macs + ".");
+    if (macs < 0)
+      throw new IllegalArgumentException(
+          "A threshold of multiply-accumulates must not be negative, got " + macs + ".");
     minParallelMacs = macs;
   }
 
@@ -54,14 +57,22 @@ public final class Parallel {
   }
 
   /** When the kernels ask helper threads: while the machine is not busy (measured), always, or never. */
-  public enum Helpers { MEASURE, ALWAYS, NEVER }
+  public enum Helpers {
+    MEASURE,
+    ALWAYS,
+    NEVER
+  }
 
   /** {@code -Dbitlab.kernel.helpers=measure|always|never}; an unknown value is taken as {@code measure}. */
-  private static volatile Helpers helpers = switch (System.getProperty("bitlab.kernel.helpers", "measure").trim().toLowerCase(java.util.Locale.ROOT)) {
-    case "always" -> Helpers.ALWAYS;
-    case "never" -> Helpers.NEVER;
-    default -> Helpers.MEASURE;
-  };
+  private static volatile Helpers helpers =
+      switch (System.getProperty("bitlab.kernel.helpers", "measure")
+          .trim()
+          .toLowerCase(java.util.Locale.ROOT)) {
+        case "always" -> Helpers.ALWAYS;
+        case "never" -> Helpers.NEVER;
+        default -> Helpers.MEASURE;
+      };
+
   private static final long RECHECK_NANOS = 5_000_000_000L;
   private static volatile boolean busy;
   private static volatile long checkedAt = Long.MIN_VALUE / 2;
@@ -133,7 +144,8 @@ public final class Parallel {
    * helper costs more than the helper saves.
    */
   public static void ranges(int n, int grain, int threads, Range body) {
-    if (grain < 1) throw new IllegalArgumentException("A grain must be at least 1, not " + grain + ".");
+    if (grain < 1)
+      throw new IllegalArgumentException("A grain must be at least 1, not " + grain + ".");
     int tasks = (int) Math.min(4L * threads, Math.max(1, n / grain));
     if (tasks <= 1 || threads <= 1 || busy()) {
       if (n > 0) body.accept(0, n);
@@ -169,7 +181,8 @@ public final class Parallel {
     boolean interrupted = false;
     while (true) {
       try {
-        done.await(); // helpers write into the caller's arrays: wait for their items even if interrupted
+        done.await(); // helpers write into the caller's arrays: wait for their items even if
+        // interrupted
         break;
       } catch (InterruptedException e) {
         interrupted = true;

@@ -14,11 +14,18 @@ final class ReferenceConvKernel implements ConvKernel {
     this.zeroPoint = inputZeroPoint;
   }
 
-  @Override public ConvGeometry geometry() { return g; }
+  @Override
+  public ConvGeometry geometry() {
+    return g;
+  }
 
-  @Override public String name() { return "reference"; }
+  @Override
+  public String name() {
+    return "reference";
+  }
 
-  @Override public void accumulate(byte[] input, int batch, int[] acc) {
+  @Override
+  public void accumulate(byte[] input, int batch, int[] acc) {
     int oh = g.outH(), ow = g.outW(), gi = g.groupIn(), go = g.outChannels() / g.groups();
     int kh = g.kernelH(), kw = g.kernelW();
     for (int n = 0; n < batch; n++) {

@@ -22,13 +22,18 @@ final class VectorChannelDepthwiseKernel implements ConvKernel {
   private final int zero;
   /** Weights {@code [channel group][tap][8]}, zero for the lanes past the last channel. */
   private final int[] weights;
+
   private final int groups8;
   /** Padded input height and width. */
   private final int hp;
+
   private final int wp;
 
-  VectorChannelDepthwiseKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
-    if (g.groupIn() != 1) throw new IllegalArgumentException("The depthwise kernel needs one input channel per group, not " + g.groupIn() + ".");
+  VectorChannelDepthwiseKernel(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    if (g.groupIn() != 1)
+      throw new IllegalArgumentException(
+          "The depthwise kernel needs one input channel per group, not " + g.groupIn() + ".");
     this.g = g;
     this.threads = threads;
     this.flip = Codes.flip(inputUnsigned);
@@ -37,27 +42,42 @@ final class VectorChannelDepthwiseKernel implements ConvKernel {
     this.groups8 = (out + L - 1) / L;
     this.weights = new int[groups8 * taps * L];
     for (int o = 0; o < out; o++) {
-      for (int t = 0; t < taps; t++) this.weights[((o / L) * taps + t) * L + o % L] = weights[o * taps + t];
+      for (int t = 0; t < taps; t++)
+        this.weights[((o / L) * taps + t) * L + o % L] = weights[o * taps + t];
     }
     this.hp = g.inH() + 2 * g.padH();
     this.wp = g.inW() + 2 * g.padW();
   }
 
-  @Override public ConvGeometry geometry() { return g; }
+  @Override
+  public ConvGeometry geometry() {
+    return g;
+  }
 
-  @Override public String name() { return "vector-depthwise-c8"; }
+  @Override
+  public String name() {
+    return "vector-depthwise-c8";
+  }
 
-  @Override public void accumulate(byte[] input, int batch, int[] acc) {
+  @Override
+  public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
     int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
-    Parallel.run(batch * groups8, threads, item -> group(input, item / groups8, item % groups8, acc, null, null));
+    Parallel.run(
+        batch * groups8,
+        threads,
+        item -> group(input, item / groups8, item % groups8, acc, null, null));
   }
 
   /** Each group of eight channels goes through the epilogue straight from its interleaved sums. */
-  @Override public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
+  @Override
+  public void requantize(byte[] input, int batch, Epilogue e, byte[] out) {
     ConvKernels.checkCall(g, input, batch, out);
     int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
-    Parallel.run(batch * groups8, threads, item -> group(input, item / groups8, item % groups8, null, e, out));
+    Parallel.run(
+        batch * groups8,
+        threads,
+        item -> group(input, item / groups8, item % groups8, null, e, out));
   }
 
   /** Writes the eight channels' accumulators to {@code acc}, or (when it is null) their codes through {@code e} to {@code codes}. */
@@ -76,12 +96,16 @@ final class VectorChannelDepthwiseKernel implements ConvKernel {
     } else {
       for (int y = 0, r = 0; y < oh; y++) {
         for (int x = 0; x < ow; x++, r += L) {
-          // one tap at a time through memory: a vector carried around a loop of unknown length is not kept in a register
+          // one tap at a time through memory: a vector carried around a loop of unknown length is
+          // not kept in a register
           IntVector.zero(I).intoArray(res, r);
           for (int i = 0, t = wBase; i < kh; i++) {
             int src = ((y * s + i) * wp + x * s) * L;
             for (int j = 0; j < kw; j++, t += L, src += L) {
-              IntVector.fromArray(I, buf, src).mul(IntVector.fromArray(I, weights, t)).add(IntVector.fromArray(I, res, r)).intoArray(res, r);
+              IntVector.fromArray(I, buf, src)
+                  .mul(IntVector.fromArray(I, weights, t))
+                  .add(IntVector.fromArray(I, res, r))
+                  .intoArray(res, r);
             }
           }
         }
@@ -101,15 +125,20 @@ final class VectorChannelDepthwiseKernel implements ConvKernel {
   /** The common 3x3 case in straight-line code, the nine weight vectors in registers. */
   private void threeByThree(int[] buf, int wBase, int[] res) {
     int s = g.stride(), oh = g.outH(), ow = g.outW(), row = wp * L, step = s * L;
-    IntVector w00 = IntVector.fromArray(I, weights, wBase), w01 = IntVector.fromArray(I, weights, wBase + L);
-    IntVector w02 = IntVector.fromArray(I, weights, wBase + 2 * L), w10 = IntVector.fromArray(I, weights, wBase + 3 * L);
-    IntVector w11 = IntVector.fromArray(I, weights, wBase + 4 * L), w12 = IntVector.fromArray(I, weights, wBase + 5 * L);
-    IntVector w20 = IntVector.fromArray(I, weights, wBase + 6 * L), w21 = IntVector.fromArray(I, weights, wBase + 7 * L);
+    IntVector w00 = IntVector.fromArray(I, weights, wBase),
+        w01 = IntVector.fromArray(I, weights, wBase + L);
+    IntVector w02 = IntVector.fromArray(I, weights, wBase + 2 * L),
+        w10 = IntVector.fromArray(I, weights, wBase + 3 * L);
+    IntVector w11 = IntVector.fromArray(I, weights, wBase + 4 * L),
+        w12 = IntVector.fromArray(I, weights, wBase + 5 * L);
+    IntVector w20 = IntVector.fromArray(I, weights, wBase + 6 * L),
+        w21 = IntVector.fromArray(I, weights, wBase + 7 * L);
     IntVector w22 = IntVector.fromArray(I, weights, wBase + 8 * L);
     for (int y = 0, r = 0; y < oh; y++) {
       int p0 = y * s * row, p1 = p0 + row, p2 = p1 + row;
       for (int x = 0; x < ow; x++, r += L, p0 += step, p1 += step, p2 += step) {
-        IntVector.fromArray(I, buf, p0).mul(w00)
+        IntVector.fromArray(I, buf, p0)
+            .mul(w00)
             .add(IntVector.fromArray(I, buf, p0 + L).mul(w01))
             .add(IntVector.fromArray(I, buf, p0 + 2 * L).mul(w02))
             .add(IntVector.fromArray(I, buf, p1).mul(w10))

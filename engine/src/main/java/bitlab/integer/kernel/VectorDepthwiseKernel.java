@@ -28,11 +28,15 @@ final class VectorDepthwiseKernel implements ConvKernel {
   private final int[] weights;
   /** Output width rounded up to whole vectors, padded plane height, and one phase row's length. */
   private final int owv;
+
   private final int hp;
   private final int rowLen;
 
-  VectorDepthwiseKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
-    if (g.groupIn() != 1) throw new IllegalArgumentException("The depthwise kernel needs one input channel per group, not " + g.groupIn() + ".");
+  VectorDepthwiseKernel(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    if (g.groupIn() != 1)
+      throw new IllegalArgumentException(
+          "The depthwise kernel needs one input channel per group, not " + g.groupIn() + ".");
     this.g = g;
     this.threads = threads;
     this.flip = Codes.flip(inputUnsigned);
@@ -42,23 +46,40 @@ final class VectorDepthwiseKernel implements ConvKernel {
     this.owv = (g.outW() + L - 1) / L * L;
     this.hp = g.inH() + 2 * g.padH();
     // long enough for the last tap of the last vector, and for every input column
-    this.rowLen = Math.max(owv + (g.kernelW() - 1) / g.stride(), (g.inW() + g.padW() + g.stride() - 1) / g.stride());
+    this.rowLen = Math.max(
+        owv + (g.kernelW() - 1) / g.stride(), (g.inW() + g.padW() + g.stride() - 1) / g.stride());
   }
 
-  @Override public ConvGeometry geometry() { return g; }
+  @Override
+  public ConvGeometry geometry() {
+    return g;
+  }
 
-  @Override public String name() { return "vector-depthwise"; }
+  @Override
+  public String name() {
+    return "vector-depthwise";
+  }
 
-  @Override public void accumulate(byte[] input, int batch, int[] acc) {
+  @Override
+  public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
     int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     if (batch == 0) return;
     int out = g.outChannels();
-    Parallel.run(batch * out, threads, item -> channel(input, item / out, item % out, acc, item / out * g.outputSize() + item % out * g.outH() * g.outW()));
+    Parallel.run(
+        batch * out,
+        threads,
+        item -> channel(
+            input,
+            item / out,
+            item % out,
+            acc,
+            item / out * g.outputSize() + item % out * g.outH() * g.outW()));
   }
 
   /** Each output plane goes through the epilogue while it is in cache. */
-  @Override public void requantize(byte[] input, int batch, Epilogue e, byte[] codes) {
+  @Override
+  public void requantize(byte[] input, int batch, Epilogue e, byte[] codes) {
     ConvKernels.checkCall(g, input, batch, codes);
     int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     if (batch == 0) return;
@@ -93,7 +114,10 @@ final class VectorDepthwiseKernel implements ConvKernel {
           IntVector w = IntVector.broadcast(I, weights[wBase + i * kw + j]);
           int src = (j % s) * phaseSize + r * rowLen + j / s;
           for (int x = 0; x < owv; x += L) {
-            IntVector.fromArray(I, phases, src + x).mul(w).add(IntVector.fromArray(I, row, x)).intoArray(row, x);
+            IntVector.fromArray(I, phases, src + x)
+                .mul(w)
+                .add(IntVector.fromArray(I, row, x))
+                .intoArray(row, x);
           }
         }
       }
@@ -104,9 +128,15 @@ final class VectorDepthwiseKernel implements ConvKernel {
   /** The common 3x3 case: nine weight vectors in registers, one store per eight outputs. */
   private void threeByThree(int[] p, int phaseSize, int o, int[] row, int[] acc, int outBase) {
     int s = g.stride(), oh = g.outH(), ow = g.outW(), wb = o * 9;
-    IntVector w00 = IntVector.broadcast(I, weights[wb]), w01 = IntVector.broadcast(I, weights[wb + 1]), w02 = IntVector.broadcast(I, weights[wb + 2]);
-    IntVector w10 = IntVector.broadcast(I, weights[wb + 3]), w11 = IntVector.broadcast(I, weights[wb + 4]), w12 = IntVector.broadcast(I, weights[wb + 5]);
-    IntVector w20 = IntVector.broadcast(I, weights[wb + 6]), w21 = IntVector.broadcast(I, weights[wb + 7]), w22 = IntVector.broadcast(I, weights[wb + 8]);
+    IntVector w00 = IntVector.broadcast(I, weights[wb]),
+        w01 = IntVector.broadcast(I, weights[wb + 1]),
+        w02 = IntVector.broadcast(I, weights[wb + 2]);
+    IntVector w10 = IntVector.broadcast(I, weights[wb + 3]),
+        w11 = IntVector.broadcast(I, weights[wb + 4]),
+        w12 = IntVector.broadcast(I, weights[wb + 5]);
+    IntVector w20 = IntVector.broadcast(I, weights[wb + 6]),
+        w21 = IntVector.broadcast(I, weights[wb + 7]),
+        w22 = IntVector.broadcast(I, weights[wb + 8]);
     // where tap column j starts in the phase planes
     int t0 = 0, t1 = (1 % s) * phaseSize + 1 / s, t2 = (2 % s) * phaseSize + 2 / s;
     int full = ow / L * L;
@@ -114,7 +144,8 @@ final class VectorDepthwiseKernel implements ConvKernel {
       int r0 = y * s * rowLen, r1 = r0 + rowLen, r2 = r1 + rowLen;
       int out = outBase + y * ow;
       for (int x = 0; x < owv; x += L) {
-        IntVector v = IntVector.fromArray(I, p, r0 + t0 + x).mul(w00)
+        IntVector v = IntVector.fromArray(I, p, r0 + t0 + x)
+            .mul(w00)
             .add(IntVector.fromArray(I, p, r0 + t1 + x).mul(w01))
             .add(IntVector.fromArray(I, p, r0 + t2 + x).mul(w02))
             .add(IntVector.fromArray(I, p, r1 + t0 + x).mul(w10))
@@ -137,8 +168,11 @@ final class VectorDepthwiseKernel implements ConvKernel {
   private void fill(byte[] in, int plane, int[] phases, int phaseSize) {
     int s = g.stride(), ph = g.padH(), pw = g.padW(), ih = g.inH(), iw = g.inW();
     for (int phase = 0; phase < s; phase++) {
-      // the first input column whose padded column q = ix + pw has q mod s == phase, and how many there are
-      int ix0 = Math.floorMod(phase - pw, s), t0 = (ix0 + pw) / s, count = ix0 < iw ? (iw - ix0 + s - 1) / s : 0;
+      // the first input column whose padded column q = ix + pw has q mod s == phase, and how many
+      // there are
+      int ix0 = Math.floorMod(phase - pw, s),
+          t0 = (ix0 + pw) / s,
+          count = ix0 < iw ? (iw - ix0 + s - 1) / s : 0;
       int base = phase * phaseSize;
       java.util.Arrays.fill(phases, base, base + ph * rowLen, 0);
       java.util.Arrays.fill(phases, base + (ph + ih) * rowLen, base + phaseSize, 0);
@@ -154,7 +188,13 @@ final class VectorDepthwiseKernel implements ConvKernel {
       if (s == 1) {
         d.decode(in, src, phases, row + pw, iw, flip, zero);
       } else if (s == 2) {
-        pairs(in, src, iw, phases, (pw % 2) * phaseSize + row + pw / 2, ((pw + 1) % 2) * phaseSize + row + (pw + 1) / 2);
+        pairs(
+            in,
+            src,
+            iw,
+            phases,
+            (pw % 2) * phaseSize + row + pw / 2,
+            ((pw + 1) % 2) * phaseSize + row + (pw + 1) / 2);
       } else {
         for (int ix = 0; ix < iw; ix++) {
           int q = ix + pw;
@@ -171,14 +211,16 @@ final class VectorDepthwiseKernel implements ConvKernel {
   private void pairs(byte[] in, int src, int n, int[] phases, int even, int odd) {
     int i = 0;
     for (; i + 16 <= n; i += 16, even += 8, odd += 8) {
-      ByteVector b = ByteVector.fromArray(B16, in, src + i).lanewise(VectorOperators.XOR, (byte) flip);
+      ByteVector b =
+          ByteVector.fromArray(B16, in, src + i).lanewise(VectorOperators.XOR, (byte) flip);
       IntVector v = (IntVector) b.reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0);
       v.and(0xFF).sub(zero).intoArray(phases, even);
       v.lanewise(VectorOperators.ASHR, 8).and(0xFF).sub(zero).intoArray(phases, odd);
     }
     for (; i < n; i++) {
       int v = ((in[src + i] ^ flip) & 0xFF) - zero;
-      if (i % 2 == 0) phases[even++] = v; else phases[odd++] = v;
+      if (i % 2 == 0) phases[even++] = v;
+      else phases[odd++] = v;
     }
   }
 }

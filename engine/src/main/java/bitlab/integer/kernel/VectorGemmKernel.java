@@ -11,13 +11,18 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemmKernel extends PanelConvKernel {
   static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
 
-  VectorGemmKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+  VectorGemmKernel(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     super(g, weights, inputUnsigned, inputZeroPoint, threads, VectorDecoder.INSTANCE);
   }
 
-  @Override public String name() { return "vector-gemm"; }
+  @Override
+  public String name() {
+    return "vector-gemm";
+  }
 
-  @Override void micro(int[] a, int aOff, int[] b, int cols, int[] out, int outOff, int rowStride) {
+  @Override
+  void micro(int[] a, int aOff, int[] b, int cols, int[] out, int outOff, int rowStride) {
     if (cols > 16) {
       full(a, aOff, b, k, out, outOff, rowStride);
     } else {
@@ -33,21 +38,37 @@ final class VectorGemmKernel extends PanelConvKernel {
       IntVector b1 = IntVector.fromArray(I, b, bi + 8);
       IntVector b2 = IntVector.fromArray(I, b, bi + 16);
       IntVector w = IntVector.broadcast(I, a[ai]);
-      c00 = w.mul(b0).add(c00); c01 = w.mul(b1).add(c01); c02 = w.mul(b2).add(c02);
+      c00 = w.mul(b0).add(c00);
+      c01 = w.mul(b1).add(c01);
+      c02 = w.mul(b2).add(c02);
       w = IntVector.broadcast(I, a[ai + 1]);
-      c10 = w.mul(b0).add(c10); c11 = w.mul(b1).add(c11); c12 = w.mul(b2).add(c12);
+      c10 = w.mul(b0).add(c10);
+      c11 = w.mul(b1).add(c11);
+      c12 = w.mul(b2).add(c12);
       w = IntVector.broadcast(I, a[ai + 2]);
-      c20 = w.mul(b0).add(c20); c21 = w.mul(b1).add(c21); c22 = w.mul(b2).add(c22);
+      c20 = w.mul(b0).add(c20);
+      c21 = w.mul(b1).add(c21);
+      c22 = w.mul(b2).add(c22);
       w = IntVector.broadcast(I, a[ai + 3]);
-      c30 = w.mul(b0).add(c30); c31 = w.mul(b1).add(c31); c32 = w.mul(b2).add(c32);
+      c30 = w.mul(b0).add(c30);
+      c31 = w.mul(b1).add(c31);
+      c32 = w.mul(b2).add(c32);
     }
-    c00.intoArray(out, o); c01.intoArray(out, o + 8); c02.intoArray(out, o + 16);
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + 8);
+    c02.intoArray(out, o + 16);
     o += rs;
-    c10.intoArray(out, o); c11.intoArray(out, o + 8); c12.intoArray(out, o + 16);
+    c10.intoArray(out, o);
+    c11.intoArray(out, o + 8);
+    c12.intoArray(out, o + 16);
     o += rs;
-    c20.intoArray(out, o); c21.intoArray(out, o + 8); c22.intoArray(out, o + 16);
+    c20.intoArray(out, o);
+    c21.intoArray(out, o + 8);
+    c22.intoArray(out, o + 16);
     o += rs;
-    c30.intoArray(out, o); c31.intoArray(out, o + 8); c32.intoArray(out, o + 16);
+    c30.intoArray(out, o);
+    c31.intoArray(out, o + 8);
+    c32.intoArray(out, o + 16);
   }
 
   /** Columns {@code c .. c+7} of the panel only. */
@@ -61,6 +82,9 @@ final class VectorGemmKernel extends PanelConvKernel {
       c3 = IntVector.broadcast(I, a[ai + 3]).mul(v).add(c3);
     }
     o += c;
-    c0.intoArray(out, o); c1.intoArray(out, o + rs); c2.intoArray(out, o + 2 * rs); c3.intoArray(out, o + 3 * rs);
+    c0.intoArray(out, o);
+    c1.intoArray(out, o + rs);
+    c2.intoArray(out, o + 2 * rs);
+    c3.intoArray(out, o + 3 * rs);
   }
 }

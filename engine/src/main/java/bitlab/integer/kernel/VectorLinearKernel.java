@@ -24,9 +24,11 @@ final class VectorLinearKernel implements ConvKernel {
   private final int zero;
   /** Inputs per row, rounded up to whole vectors (the padding weights are 0). */
   private final int kp;
+
   private final byte[] weights;
 
-  VectorLinearKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+  VectorLinearKernel(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     if (!linear(g)) throw new IllegalArgumentException("Not a linear layer: " + g + ".");
     this.g = g;
     this.threads = threads;
@@ -35,19 +37,33 @@ final class VectorLinearKernel implements ConvKernel {
     int in = g.inChannels();
     this.kp = (in + L - 1) / L * L;
     this.weights = new byte[g.outChannels() * kp];
-    for (int o = 0; o < g.outChannels(); o++) System.arraycopy(weights, o * in, this.weights, o * kp, in);
+    for (int o = 0; o < g.outChannels(); o++)
+      System.arraycopy(weights, o * in, this.weights, o * kp, in);
   }
 
   /** A 1x1 convolution without padding over a 1x1 input, in one group. */
   static boolean linear(ConvGeometry g) {
-    return g.inH() == 1 && g.inW() == 1 && g.kernelH() == 1 && g.kernelW() == 1 && g.padH() == 0 && g.padW() == 0 && g.groups() == 1;
+    return g.inH() == 1
+        && g.inW() == 1
+        && g.kernelH() == 1
+        && g.kernelW() == 1
+        && g.padH() == 0
+        && g.padW() == 0
+        && g.groups() == 1;
   }
 
-  @Override public ConvGeometry geometry() { return g; }
+  @Override
+  public ConvGeometry geometry() {
+    return g;
+  }
 
-  @Override public String name() { return "vector-linear"; }
+  @Override
+  public String name() {
+    return "vector-linear";
+  }
 
-  @Override public void accumulate(byte[] input, int batch, int[] acc) {
+  @Override
+  public void accumulate(byte[] input, int batch, int[] acc) {
     ConvKernels.checkCall(g, input, batch, acc);
     int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
     int in = g.inChannels(), out = g.outChannels();
@@ -79,7 +95,8 @@ final class VectorLinearKernel implements ConvKernel {
   }
 
   private IntVector w(int row, int c) {
-    return (IntVector) ByteVector.fromArray(B, weights, row * kp + c).convertShape(VectorOperators.B2I, I, 0);
+    return (IntVector)
+        ByteVector.fromArray(B, weights, row * kp + c).convertShape(VectorOperators.B2I, I, 0);
   }
 
   /** Rows {@code o..o+3} for image {@code n}, and for image {@code n+1} when there is one. */
@@ -90,8 +107,14 @@ final class VectorLinearKernel implements ConvKernel {
     for (int c = 0; c < kp; c += L) {
       IntVector u = IntVector.fromArray(I, x, x0 + c), v = IntVector.fromArray(I, x, x1 + c);
       IntVector w0 = w(o, c), w1 = w(o + 1, c), w2 = w(o + 2, c), w3 = w(o + 3, c);
-      a0 = w0.mul(u).add(a0); a1 = w1.mul(u).add(a1); a2 = w2.mul(u).add(a2); a3 = w3.mul(u).add(a3);
-      b0 = w0.mul(v).add(b0); b1 = w1.mul(v).add(b1); b2 = w2.mul(v).add(b2); b3 = w3.mul(v).add(b3);
+      a0 = w0.mul(u).add(a0);
+      a1 = w1.mul(u).add(a1);
+      a2 = w2.mul(u).add(a2);
+      a3 = w3.mul(u).add(a3);
+      b0 = w0.mul(v).add(b0);
+      b1 = w1.mul(v).add(b1);
+      b2 = w2.mul(v).add(b2);
+      b3 = w3.mul(v).add(b3);
     }
     int d = n * out + o;
     acc[d] = a0.reduceLanes(VectorOperators.ADD);
@@ -108,7 +131,8 @@ final class VectorLinearKernel implements ConvKernel {
 
   private int dot(int o, int[] x, int x0) {
     IntVector s = IntVector.zero(I);
-    for (int c = 0; c < kp; c += L) s = w(o, c).mul(IntVector.fromArray(I, x, x0 + c)).add(s);
+    for (int c = 0; c < kp; c += L)
+      s = w(o, c).mul(IntVector.fromArray(I, x, x0 + c)).add(s);
     return s.reduceLanes(VectorOperators.ADD);
   }
 }

@@ -26,7 +26,8 @@ public final class VectorRequant {
   public static final int HALF_EVEN = 0, HALF_UP = 1, HALF_AWAY = 2;
 
   /** Whether the vector path runs here: the Vector API kernels are on and the CPU has AVX-512 (not forced down). */
-  public static final boolean AVAILABLE = VectorSupport.AVAILABLE && CpuFeatures.current().isa().ordinal() >= CpuFeatures.Isa.AVX512.ordinal()
+  public static final boolean AVAILABLE = VectorSupport.AVAILABLE
+      && CpuFeatures.current().isa().ordinal() >= CpuFeatures.Isa.AVX512.ordinal()
       && L.length() == 8;
 
   private VectorRequant() {}
@@ -36,11 +37,24 @@ public final class VectorRequant {
    * first multiple of eight of the {@code n} values ({@code offset}: the bias's fraction of a step, {@code Dyadic.apply});
    * returns how many it wrote (the caller does the rest).
    */
-  public static int codes(int[] acc, int from, int n, int bias, long multiplier, long offset, int shift, int mode, int zeroPoint, int lo, int hi,
-      byte[] out, int to) {
+  public static int codes(
+      int[] acc,
+      int from,
+      int n,
+      int bias,
+      long multiplier,
+      long offset,
+      int shift,
+      int mode,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] out,
+      int to) {
     int done = n & ~7;
     for (int i = 0; i < done; i += 8) {
-      IntVector a = IntVector.fromArray(I, acc, from + i).add(bias); // int addition, as the scalar path's
+      IntVector a =
+          IntVector.fromArray(I, acc, from + i).add(bias); // int addition, as the scalar path's
       LongVector v = (LongVector) a.convertShape(VectorOperators.I2L, L, 0);
       store(round(v.mul(multiplier).add(offset), shift, mode), zeroPoint, lo, hi, out, to + i);
     }
@@ -52,12 +66,33 @@ public final class VectorRequant {
    * the first multiple of eight of elements {@code [from, to)}; {@code maskA}/{@code maskB} are 0xFF for unsigned
    * codes and -1 for signed. Returns the first element it did not write.
    */
-  public static int residual(byte[] a, int maskA, int za, long fa, byte[] b, int maskB, int zb, long fb, int shift, int mode, int zeroPoint,
-      int lo, int hi, byte[] out, int from, int to) {
+  public static int residual(
+      byte[] a,
+      int maskA,
+      int za,
+      long fa,
+      byte[] b,
+      int maskB,
+      int zb,
+      long fb,
+      int shift,
+      int mode,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] out,
+      int from,
+      int to) {
     int end = from + ((to - from) & ~7);
     for (int i = from; i < end; i += 8) {
-      LongVector x = ((LongVector) ByteVector.fromArray(B, a, i).convertShape(VectorOperators.B2L, L, 0)).and(maskA).sub(za);
-      LongVector y = ((LongVector) ByteVector.fromArray(B, b, i).convertShape(VectorOperators.B2L, L, 0)).and(maskB).sub(zb);
+      LongVector x = ((LongVector)
+              ByteVector.fromArray(B, a, i).convertShape(VectorOperators.B2L, L, 0))
+          .and(maskA)
+          .sub(za);
+      LongVector y = ((LongVector)
+              ByteVector.fromArray(B, b, i).convertShape(VectorOperators.B2L, L, 0))
+          .and(maskB)
+          .sub(zb);
       store(round(x.mul(fa).add(y.mul(fb)), shift, mode), zeroPoint, lo, hi, out, i);
     }
     return end;
@@ -73,14 +108,26 @@ public final class VectorRequant {
    * double rounding of {@code QuantParams.quantize}, for the first multiple of eight of elements {@code [from, to)}.
    * Returns the first element it did not write, or -1 if it met a NaN (the caller's scalar loop says where).
    */
-  public static int quantize(float[] x, float scale, int zeroPoint, int qmin, int qmax, int mode, byte[] out, int from, int to) {
+  public static int quantize(
+      float[] x,
+      float scale,
+      int zeroPoint,
+      int qmin,
+      int qmax,
+      int mode,
+      byte[] out,
+      int from,
+      int to) {
     int end = from + ((to - from) & ~7);
-    // beyond this the code is qmin or qmax whatever the rounding: clamping first keeps the integer tricks exact
+    // beyond this the code is qmin or qmax whatever the rounding: clamping first keeps the integer
+    // tricks exact
     double limit = 1e6;
     for (int i = from; i < end; i += 8) {
-      FloatVector f = FloatVector.fromArray(F, x, i).div(scale); // float32, as the scalar path divides
+      FloatVector f =
+          FloatVector.fromArray(F, x, i).div(scale); // float32, as the scalar path divides
       if (f.test(VectorOperators.IS_NAN).anyTrue()) return -1;
-      DoubleVector d = ((DoubleVector) f.convertShape(VectorOperators.F2D, D, 0)).max(-limit).min(limit);
+      DoubleVector d =
+          ((DoubleVector) f.convertShape(VectorOperators.F2D, D, 0)).max(-limit).min(limit);
       DoubleVector r;
       switch (mode) {
         case HALF_UP:
@@ -117,7 +164,9 @@ public final class VectorRequant {
         return q.blend(q.neg(), negative);
       }
       default:
-        return v.add(half - 1).add(v.lanewise(VectorOperators.ASHR, shift).and(1L)).lanewise(VectorOperators.ASHR, shift);
+        return v.add(half - 1)
+            .add(v.lanewise(VectorOperators.ASHR, shift).and(1L))
+            .lanewise(VectorOperators.ASHR, shift);
     }
   }
 

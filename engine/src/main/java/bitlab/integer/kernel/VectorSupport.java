@@ -19,7 +19,8 @@ final class VectorSupport {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
       return "the JVM was started without --add-modules jdk.incubator.vector";
     }
-    if (forcedOff()) return "the CPU is taken as one without AVX2 (" + CpuFeatures.current().source() + ")";
+    if (forcedOff())
+      return "the CPU is taken as one without AVX2 (" + CpuFeatures.current().source() + ")";
     return AVAILABLE ? null : "this CPU has no 256-bit integer vectors";
   }
 
@@ -29,7 +30,8 @@ final class VectorSupport {
   }
 
   private static boolean probe() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty() || forcedOff()) return false;
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty() || forcedOff())
+      return false;
     try {
       return Wide.enough();
     } catch (LinkageError e) {

@@ -26,7 +26,8 @@ final class Binary {
       this.htanh = htanh;
     }
 
-    @Override public void forward(Tensor x, Tensor y) {
+    @Override
+    public void forward(Tensor x, Tensor y) {
       FloatBuffer in = x.bytes().asFloatBuffer();
       FloatBuffer out = y.bytes().asFloatBuffer();
       int n = (int) x.size();
@@ -41,7 +42,8 @@ final class Binary {
       }
     }
 
-    @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
+    @Override
+    public void backward(Tensor x, Tensor dy, Tensor dx) {
       FloatBuffer in = x.bytes().asFloatBuffer();
       FloatBuffer g = dy.bytes().asFloatBuffer();
       FloatBuffer out = dx.bytes().asFloatBuffer();
@@ -61,11 +63,13 @@ final class Binary {
       this.alpha = alpha;
     }
 
-    @Override public void forward(Tensor x, Tensor y) {
+    @Override
+    public void forward(Tensor x, Tensor y) {
       scale(x, y);
     }
 
-    @Override public void backward(Tensor x, Tensor dy, Tensor dx) {
+    @Override
+    public void backward(Tensor x, Tensor dy, Tensor dx) {
       scale(dy, dx);
     }
 

@@ -5,13 +5,13 @@ import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.model.Op;
 import bitlab.model.Shape;
+import bitlab.nn.Hooks;
+import bitlab.nn.Net;
+import bitlab.nn.Transform;
 import bitlab.quant.QuantException;
 import bitlab.train.TrainConfig;
 import bitlab.train.TrainResult;
 import bitlab.train.Trainer;
-import bitlab.nn.Hooks;
-import bitlab.nn.Net;
-import bitlab.nn.Transform;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +32,20 @@ public final class BinaryNets {
   public static Model lenet(int size, long seed) {
     int side = ((size - 4) / 2 - 4) / 2;
     return Model.builder("bnn-lenet", Shape.image(1, size, size))
-        .conv("conv1", 32, 5, 1, 0, 1, false).batchNorm("bn1").maxPool("pool1", 2, 2)
-        .conv("conv2", 64, 5, 1, 0, 1, false).batchNorm("bn2").maxPool("pool2", 2, 2)
+        .conv("conv1", 32, 5, 1, 0, 1, false)
+        .batchNorm("bn1")
+        .maxPool("pool1", 2, 2)
+        .conv("conv2", 64, 5, 1, 0, 1, false)
+        .batchNorm("bn2")
+        .maxPool("pool2", 2, 2)
         .flatten("flatten")
         .node("fc1", new Op.Linear(64 * side * side, 256, false), List.of("flatten"))
         .batchNorm("bn3")
-        .node("fc2", new Op.Linear(256, 10, false), List.of("bn3")).batchNorm("bn4")
-        .meta("architecture", "binarized LeNet-style (sign weights with per-channel scale, sign activations)")
+        .node("fc2", new Op.Linear(256, 10, false), List.of("bn3"))
+        .batchNorm("bn4")
+        .meta(
+            "architecture",
+            "binarized LeNet-style (sign weights with per-channel scale, sign activations)")
         .build(seed);
   }
 
@@ -46,10 +53,14 @@ public final class BinaryNets {
   public static Model small(int size, long seed) {
     int side = (size - 2) / 2;
     return Model.builder("bnn-small", Shape.image(1, size, size))
-        .conv("conv1", 32, 3, 1, 0, 1, false).batchNorm("bn1").maxPool("pool1", 2, 2)
+        .conv("conv1", 32, 3, 1, 0, 1, false)
+        .batchNorm("bn1")
+        .maxPool("pool1", 2, 2)
         .flatten("flatten")
-        .node("fc1", new Op.Linear(32 * side * side, 128, false), List.of("flatten")).batchNorm("bn2")
-        .node("fc2", new Op.Linear(128, 10, false), List.of("bn2")).batchNorm("bn3")
+        .node("fc1", new Op.Linear(32 * side * side, 128, false), List.of("flatten"))
+        .batchNorm("bn2")
+        .node("fc2", new Op.Linear(128, 10, false), List.of("bn2"))
+        .batchNorm("bn3")
         .meta("architecture", "small binarized net")
         .build(seed);
   }
@@ -91,15 +102,18 @@ public final class BinaryNets {
     String logits = bnn.output().name();
     Map<String, float[]> scales = new HashMap<>();
     return new Hooks() {
-      @Override public Transform weight(Node node) {
+      @Override
+      public Transform weight(Node node) {
         float[] alpha = new float[node.shape().channels()];
         scales.put(node.name(), ste ? alpha : alpha(bnn, node.name()));
         return new Binary.Sign(ste ? alpha : null);
       }
 
-      @Override public Transform output(Node node) {
+      @Override
+      public Transform output(Node node) {
         if (node.quantizable()) return new Binary.ChannelScale(scales.get(node.name()));
-        boolean binarize = node.op() instanceof Op.Input || (node.op() instanceof Op.BatchNorm && !node.name().equals(logits));
+        boolean binarize = node.op() instanceof Op.Input
+            || (node.op() instanceof Op.BatchNorm && !node.name().equals(logits));
         if (!binarize) return null;
         return new Binary.Sign(null, ste && !(node.op() instanceof Op.Input));
       }
@@ -109,12 +123,15 @@ public final class BinaryNets {
   /** Checks the structure the XNOR engine runs: unpadded bias-free ungrouped layers, each followed by a BatchNorm. */
   static void check(Model bnn) {
     for (Node n : bnn.layers()) {
-      if (n.op() instanceof Op.Conv2d c && (c.bias() || c.padH() != 0 || c.padW() != 0 || c.groups() != 1)) {
-        throw new QuantException("Layer '" + n.name() + "' of binarized model '" + bnn.name()
-            + "' must be an unpadded, ungrouped convolution without bias (padding zeros are not ±1); build it with pad 0.");
+      if (n.op() instanceof Op.Conv2d c
+          && (c.bias() || c.padH() != 0 || c.padW() != 0 || c.groups() != 1)) {
+        throw new QuantException(
+            "Layer '" + n.name() + "' of binarized model '" + bnn.name()
+                + "' must be an unpadded, ungrouped convolution without bias (padding zeros are not ±1); build it with pad 0.");
       }
       if (n.op() instanceof Op.Linear l && l.bias()) {
-        throw new QuantException("Layer '" + n.name() + "' of binarized model '" + bnn.name() + "' must have no bias (the BatchNorm after it shifts).");
+        throw new QuantException("Layer '" + n.name() + "' of binarized model '" + bnn.name()
+            + "' must have no bias (the BatchNorm after it shifts).");
       }
     }
   }

@@ -28,8 +28,22 @@ public final class XnorNet {
   private sealed interface Stage permits Dot, Pool, Flatten {}
 
   /** A Conv or Linear layer on bits with its epilogue: thresholds (hidden) or float logits (last). */
-  private record Dot(String name, int out, int inC, int k, int stride, int words, long[][] weights, int fanIn,
-      int[] threshold, boolean[] increasing, float[] alpha, float[] scale, float[] shift, boolean last) implements Stage {}
+  private record Dot(
+      String name,
+      int out,
+      int inC,
+      int k,
+      int stride,
+      int words,
+      long[][] weights,
+      int fanIn,
+      int[] threshold,
+      boolean[] increasing,
+      float[] alpha,
+      float[] scale,
+      float[] shift,
+      boolean last)
+      implements Stage {}
 
   private record Pool(int kernel, int stride) implements Stage {}
 
@@ -54,31 +68,39 @@ public final class XnorNet {
     for (int i = 1; i < nodes.size(); i++) {
       Node n = nodes.get(i);
       if (n.inputs().size() != 1 || !n.inputs().get(0).equals(prev)) {
-        throw new QuantException("Node '" + n.name() + "' of '" + bnn.name() + "' does not read the node before it; the XNOR engine runs chains only.");
+        throw new QuantException("Node '" + n.name() + "' of '" + bnn.name()
+            + "' does not read the node before it; the XNOR engine runs chains only.");
       }
       prev = n.name();
       Op op = n.op();
       if (op instanceof Op.MaxPool p) {
-        if (p.pad() != 0 || !p.window().uniform()) throw new QuantException("MaxPool '" + n.name() + "' is padded or not square; the XNOR engine pools square unpadded windows.");
+        if (p.pad() != 0 || !p.window().uniform())
+          throw new QuantException("MaxPool '" + n.name()
+              + "' is padded or not square; the XNOR engine pools square unpadded windows.");
         stages.add(new Pool(p.kernel(), p.stride()));
       } else if (op instanceof Op.Flatten) {
         stages.add(new Flatten());
       } else if (op instanceof Op.Conv2d c && (c.dilated() || c.kernelH() != c.kernelW())) {
-        throw new QuantException("Layer '" + n.name() + "' of '" + bnn.name() + "' is dilated or not square; the XNOR engine runs square, "
+        throw new QuantException("Layer '" + n.name() + "' of '" + bnn.name()
+            + "' is dilated or not square; the XNOR engine runs square, "
             + "undilated convolutions.");
       } else if (n.quantizable()) {
         if (i + 1 >= nodes.size() || !(nodes.get(i + 1).op() instanceof Op.BatchNorm)) {
-          throw new QuantException("Layer '" + n.name() + "' of '" + bnn.name() + "' must be followed by a BatchNorm.");
+          throw new QuantException(
+              "Layer '" + n.name() + "' of '" + bnn.name() + "' must be followed by a BatchNorm.");
         }
         Node bn = nodes.get(++i);
         prev = bn.name();
         stages.add(dot(bnn, n, bn, i == nodes.size() - 1));
       } else {
-        throw new QuantException("Node '" + n.name() + "' (" + op.type() + ") cannot run on bits; binarized models use Conv, Linear, BatchNorm, MaxPool and Flatten.");
+        throw new QuantException(
+            "Node '" + n.name() + "' (" + op.type()
+                + ") cannot run on bits; binarized models use Conv, Linear, BatchNorm, MaxPool and Flatten.");
       }
     }
     if (!(stages.get(stages.size() - 1) instanceof Dot d) || !d.last()) {
-      throw new QuantException("Binarized model '" + bnn.name() + "' must end with a layer and its BatchNorm (the logits).");
+      throw new QuantException("Binarized model '" + bnn.name()
+          + "' must end with a layer and its BatchNorm (the logits).");
     }
     var s = bnn.inputShape();
     return new XnorNet(bnn.name(), new int[] {s.channels(), s.height(), s.width()}, stages);
@@ -92,7 +114,8 @@ public final class XnorNet {
     int words = (fanIn + 63) / 64;
     long[][] packed = new long[out][words];
     for (int o = 0; o < out; o++) {
-      for (int j = 0; j < fanIn; j++) if (wv[o * fanIn + j] >= 0) packed[o][j >> 6] |= 1L << (j & 63);
+      for (int j = 0; j < fanIn; j++)
+        if (wv[o * fanIn + j] >= 0) packed[o][j >> 6] |= 1L << (j & 63);
     }
     int inC = layer.op() instanceof Op.Conv2d c ? c.in() : fanIn;
     int k = layer.op() instanceof Op.Conv2d c ? c.kernelH() : 1;
@@ -113,7 +136,8 @@ public final class XnorNet {
     boolean[] increasing = new boolean[out];
     if (!last) {
       for (int c = 0; c < out; c++) {
-        // The bit as a function of the count z in {-K, -K+2, ..., K}: monotone, so one threshold describes it.
+        // The bit as a function of the count z in {-K, -K+2, ..., K}: monotone, so one threshold
+        // describes it.
         boolean low = epilogue(-fanIn, alpha[c], scale[c], shift[c]) >= 0;
         boolean high = epilogue(fanIn, alpha[c], scale[c], shift[c]) >= 0;
         increasing[c] = !low || high;
@@ -132,12 +156,27 @@ public final class XnorNet {
         for (int z = -fanIn; z <= fanIn; z += 2) {
           boolean want = epilogue(z, alpha[c], scale[c], shift[c]) >= 0;
           if (want != (increasing[c] ? z >= t : z <= t)) {
-            throw new IllegalStateException("Channel " + c + " of '" + layer.name() + "' is not a threshold function of its count.");
+            throw new IllegalStateException("Channel " + c + " of '" + layer.name()
+                + "' is not a threshold function of its count.");
           }
         }
       }
     }
-    return new Dot(layer.name(), out, inC, k, stride, words, packed, fanIn, threshold, increasing, alpha, scale, shift, last);
+    return new Dot(
+        layer.name(),
+        out,
+        inC,
+        k,
+        stride,
+        words,
+        packed,
+        fanIn,
+        threshold,
+        increasing,
+        alpha,
+        scale,
+        shift,
+        last);
   }
 
   /** The simulation's float32 epilogue of a count. */
@@ -168,7 +207,8 @@ public final class XnorNet {
             for (int x = 0; x < ow; x++) {
               boolean any = false;
               for (int dy = 0; dy < p.kernel() && !any; dy++) {
-                for (int dx = 0; dx < p.kernel() && !any; dx++) any = bits[(ch * h + y * p.stride() + dy) * w + x * p.stride() + dx];
+                for (int dx = 0; dx < p.kernel() && !any; dx++)
+                  any = bits[(ch * h + y * p.stride() + dy) * w + x * p.stride() + dx];
               }
               o[(ch * oh + y) * ow + x] = any;
             }
@@ -195,7 +235,8 @@ public final class XnorNet {
             for (int ch = 0; ch < d.inC(); ch++) {
               for (int dy = 0; dy < d.k(); dy++) {
                 int row = (ch * h + y * d.stride() + dy) * w + x * d.stride();
-                for (int dx = 0; dx < d.k(); dx++, j++) if (bits[row + dx]) patch[j >> 6] |= 1L << (j & 63);
+                for (int dx = 0; dx < d.k(); dx++, j++)
+                  if (bits[row + dx]) patch[j >> 6] |= 1L << (j & 63);
               }
             }
             for (int oc = 0; oc < d.out(); oc++) {
@@ -233,7 +274,8 @@ public final class XnorNet {
       int best = 0;
       for (int k = 1; k < l.length; k++) if (l[k] > l[best]) best = k;
       out[i] = best;
-      if (i % 100 == 99) Work.progress(String.format("XNOR inference %s: %,d / %,d images", name, i + 1, n));
+      if (i % 100 == 99)
+        Work.progress(String.format("XNOR inference %s: %,d / %,d images", name, i + 1, n));
     }
     return out;
   }
@@ -248,7 +290,9 @@ public final class XnorNet {
   /** Weight storage in bytes: one bit per weight, plus per-channel thresholds (int32) or float epilogues. */
   public long sizeBytes() {
     long b = 0;
-    for (Stage s : stages) if (s instanceof Dot d) b += (long) d.out() * d.words() * 8 + (long) d.out() * (d.last() ? 12 : 4);
+    for (Stage s : stages)
+      if (s instanceof Dot d)
+        b += (long) d.out() * d.words() * 8 + (long) d.out() * (d.last() ? 12 : 4);
     return b;
   }
 }

@@ -12,8 +12,12 @@ public interface AccuracyOracle {
   double accuracy(List<Bits> policy);
 
   /** Accuracy and, where the oracle can tell it, the mean cross-entropy of the quantized model; it breaks accuracy ties. */
-  default Score score(List<Bits> policy) { return new Score(accuracy(policy), Double.NaN); }
+  default Score score(List<Bits> policy) {
+    return new Score(accuracy(policy), Double.NaN);
+  }
 
   /** One line for provenance: which images, how quantized. */
-  default String describe() { return getClass().getSimpleName(); }
+  default String describe() {
+    return getClass().getSimpleName();
+  }
 }

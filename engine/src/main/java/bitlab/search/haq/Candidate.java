@@ -9,7 +9,8 @@ import java.util.List;
  * (base units of the budget's resource) and, once the search has chosen it, its accuracy (percent) on the test
  * images ({@code test}; NaN until then: test images never rank policies).
  */
-public record Candidate(String method, List<Bits> policy, double accuracy, double loss, double cost, double test) {
+public record Candidate(
+    String method, List<Bits> policy, double accuracy, double loss, double cost, double test) {
   public Candidate {
     policy = List.copyOf(policy);
   }
@@ -40,7 +41,8 @@ public record Candidate(String method, List<Bits> policy, double accuracy, doubl
     if (a == null) return b;
     if (b == null) return a;
     if (b.accuracy != a.accuracy) return b.accuracy > a.accuracy ? b : a;
-    if (!Double.isNaN(a.loss) && !Double.isNaN(b.loss) && b.loss != a.loss) return b.loss < a.loss ? b : a;
+    if (!Double.isNaN(a.loss) && !Double.isNaN(b.loss) && b.loss != a.loss)
+      return b.loss < a.loss ? b : a;
     return b.cost < a.cost ? b : a;
   }
 

@@ -56,13 +56,19 @@ public final class Ddpg {
     addUpdaters(critic, cfg.criticLr());
   }
 
-  public int bufferSize() { return buffer.size(); }
+  public int bufferSize() {
+    return buffer.size();
+  }
 
   /** The critic's last mean squared error. */
-  public double valueLoss() { return valueLoss; }
+  public double valueLoss() {
+    return valueLoss;
+  }
 
   /** The actor's last loss, {@code -mean Q(s, mu(s))}. */
-  public double policyLoss() { return policyLoss; }
+  public double policyLoss() {
+    return policyLoss;
+  }
 
   /** A uniform random action (warm-up). */
   public double randomAction() {
@@ -86,9 +92,12 @@ public final class Ddpg {
     synchronized (Ddpg.class) {
       int before = ops.ompGetMaxThreads();
       ops.setOmpNumThreads(1);
-      // The temporaries of one step live in a workspace that is reused: a search makes thousands of updates,
-      // each allocating megabytes off the Java heap that would otherwise wait for a garbage collection.
-      try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bitlab-haq-ddpg")) {
+      // The temporaries of one step live in a workspace that is reused: a search makes thousands of
+      // updates,
+      // each allocating megabytes off the Java heap that would otherwise wait for a garbage
+      // collection.
+      try (MemoryWorkspace ws =
+          Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "bitlab-haq-ddpg")) {
         return work.get();
       } finally {
         ops.setOmpNumThreads(before);
@@ -96,9 +105,13 @@ public final class Ddpg {
     }
   }
 
-  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
-      .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP).policyReset(ResetPolicy.BLOCK_LEFT)
-      .policySpill(SpillPolicy.REALLOCATE).build();
+  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+      .initialSize(0)
+      .policyAllocation(AllocationPolicy.STRICT)
+      .policyLearning(LearningPolicy.FIRST_LOOP)
+      .policyReset(ResetPolicy.BLOCK_LEFT)
+      .policySpill(SpillPolicy.REALLOCATE)
+      .build();
 
   /** The actor's action plus truncated-normal noise of width {@code sigma}, kept in [0, 1]. */
   public double explore(double[] state, double sigma) {
@@ -139,7 +152,8 @@ public final class Ddpg {
     INDArray s = Nd4j.create(b.states(), new long[] {n, features}, DataType.DOUBLE);
     INDArray s2 = Nd4j.create(b.next(), new long[] {n, features}, DataType.DOUBLE);
     INDArray a = Nd4j.create(b.actions(), new long[] {n, 1}, DataType.DOUBLE);
-    INDArray q2 = Networks.critic(criticTarget, s2, Networks.actor(actorTarget, s2).mu()).q();
+    INDArray q2 =
+        Networks.critic(criticTarget, s2, Networks.actor(actorTarget, s2).mu()).q();
     double[] y = new double[n];
     for (int i = 0; i < n; i++) {
       y[i] = (b.rewards()[i] - baseline) + cfg.discount() * (1 - b.done()[i]) * q2.getDouble(i, 0);
@@ -156,7 +170,8 @@ public final class Ddpg {
     Networks.ActorPass af = Networks.actor(actor, s);
     Networks.CriticPass qf = Networks.critic(critic, s, af.mu());
     policyLoss = -qf.q().meanNumber().doubleValue();
-    INDArray dmu = Networks.criticBackward(critic, qf, Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, DataType.DOUBLE), null);
+    INDArray dmu = Networks.criticBackward(
+        critic, qf, Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, DataType.DOUBLE), null);
     apply(actor, Networks.actorBackward(actor, af, dmu));
 
     for (String k : Networks.ACTOR) soft(actorTarget.get(k), actor.get(k));
@@ -194,9 +209,15 @@ public final class Ddpg {
   }
 
   /** For tests: the networks' parameters (live arrays). */
-  Map<String, INDArray> actorParams() { return actor; }
+  Map<String, INDArray> actorParams() {
+    return actor;
+  }
 
-  Map<String, INDArray> criticParams() { return critic; }
+  Map<String, INDArray> criticParams() {
+    return critic;
+  }
 
-  List<String> parameterNames() { return List.copyOf(updaters.keySet()); }
+  List<String> parameterNames() {
+    return List.copyOf(updaters.keySet());
+  }
 }

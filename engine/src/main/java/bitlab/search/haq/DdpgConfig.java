@@ -7,34 +7,96 @@ package bitlab.search.haq;
  * truncated-normal exploration with sigma 0.5 decaying 0.99 per episode after warm-up, and a
  * moving reward baseline with rate 0.5.
  */
-public record DdpgConfig(int hidden1, int hidden2, double actorLr, double criticLr, double tau, double discount,
-    int batchSize, int bufferPerStep, double sigma, double sigmaDecay, double baselineRate) {
+public record DdpgConfig(
+    int hidden1,
+    int hidden2,
+    double actorLr,
+    double criticLr,
+    double tau,
+    double discount,
+    int batchSize,
+    int bufferPerStep,
+    double sigma,
+    double sigmaDecay,
+    double baselineRate) {
 
-  public static final DdpgConfig DEFAULT = new DdpgConfig(300, 300, 1e-4, 1e-3, 0.01, 1.0, 64, 128, 0.5, 0.99, 0.5);
+  public static final DdpgConfig DEFAULT =
+      new DdpgConfig(300, 300, 1e-4, 1e-3, 0.01, 1.0, 64, 128, 0.5, 0.99, 0.5);
 
   public DdpgConfig {
-    if (hidden1 < 1 || hidden2 < 1) throw new HaqException("Hidden layer sizes must be positive, got " + hidden1 + " and " + hidden2 + ".");
-    if (!(actorLr > 0) || !(criticLr > 0)) throw new HaqException("Learning rates must be positive.");
+    if (hidden1 < 1 || hidden2 < 1)
+      throw new HaqException(
+          "Hidden layer sizes must be positive, got " + hidden1 + " and " + hidden2 + ".");
+    if (!(actorLr > 0) || !(criticLr > 0))
+      throw new HaqException("Learning rates must be positive.");
     if (!(tau > 0 && tau <= 1)) throw new HaqException("tau must be in (0, 1], got " + tau + ".");
-    if (!(discount >= 0 && discount <= 1)) throw new HaqException("The discount must be in [0, 1], got " + discount + ".");
-    if (batchSize < 1 || bufferPerStep < 1) throw new HaqException("Batch and buffer sizes must be positive.");
-    if (!(sigma > 0) || !(sigmaDecay > 0 && sigmaDecay <= 1)) throw new HaqException("Exploration needs sigma > 0 and a decay in (0, 1].");
-    if (!(baselineRate > 0 && baselineRate <= 1)) throw new HaqException("The baseline rate must be in (0, 1].");
+    if (!(discount >= 0 && discount <= 1))
+      throw new HaqException("The discount must be in [0, 1], got " + discount + ".");
+    if (batchSize < 1 || bufferPerStep < 1)
+      throw new HaqException("Batch and buffer sizes must be positive.");
+    if (!(sigma > 0) || !(sigmaDecay > 0 && sigmaDecay <= 1))
+      throw new HaqException("Exploration needs sigma > 0 and a decay in (0, 1].");
+    if (!(baselineRate > 0 && baselineRate <= 1))
+      throw new HaqException("The baseline rate must be in (0, 1].");
   }
 
   public DdpgConfig withHidden(int h) {
-    return new DdpgConfig(h, h, actorLr, criticLr, tau, discount, batchSize, bufferPerStep, sigma, sigmaDecay, baselineRate);
+    return new DdpgConfig(
+        h,
+        h,
+        actorLr,
+        criticLr,
+        tau,
+        discount,
+        batchSize,
+        bufferPerStep,
+        sigma,
+        sigmaDecay,
+        baselineRate);
   }
 
   public DdpgConfig withLearningRates(double actor, double critic) {
-    return new DdpgConfig(hidden1, hidden2, actor, critic, tau, discount, batchSize, bufferPerStep, sigma, sigmaDecay, baselineRate);
+    return new DdpgConfig(
+        hidden1,
+        hidden2,
+        actor,
+        critic,
+        tau,
+        discount,
+        batchSize,
+        bufferPerStep,
+        sigma,
+        sigmaDecay,
+        baselineRate);
   }
 
   public DdpgConfig withNoise(double s, double decay) {
-    return new DdpgConfig(hidden1, hidden2, actorLr, criticLr, tau, discount, batchSize, bufferPerStep, s, decay, baselineRate);
+    return new DdpgConfig(
+        hidden1,
+        hidden2,
+        actorLr,
+        criticLr,
+        tau,
+        discount,
+        batchSize,
+        bufferPerStep,
+        s,
+        decay,
+        baselineRate);
   }
 
   public DdpgConfig withDiscount(double d) {
-    return new DdpgConfig(hidden1, hidden2, actorLr, criticLr, tau, d, batchSize, bufferPerStep, sigma, sigmaDecay, baselineRate);
+    return new DdpgConfig(
+        hidden1,
+        hidden2,
+        actorLr,
+        criticLr,
+        tau,
+        d,
+        batchSize,
+        bufferPerStep,
+        sigma,
+        sigmaDecay,
+        baselineRate);
   }
 }

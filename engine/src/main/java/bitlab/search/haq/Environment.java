@@ -23,7 +23,8 @@ public final class Environment {
 
   public Environment(Pricing pricing, Budget budget, int minBits, int maxBits) {
     if (minBits < 1 || maxBits > 8 || minBits > maxBits) {
-      throw new HaqException("Bit range " + minBits + ".." + maxBits + " is not allowed; use widths within 1..8 with min <= max (default 2..8).");
+      throw new HaqException("Bit range " + minBits + ".." + maxBits
+          + " is not allowed; use widths within 1..8 with min <= max (default 2..8).");
     }
     this.pricing = pricing;
     this.budget = budget;
@@ -33,8 +34,9 @@ public final class Environment {
     Resource r = budget.resource();
     this.eightBit = pricing.uniform(r, 8, 8);
     if (!(eightBit > 0)) {
-      throw new HaqException("Target " + pricing.targetName() + " reports no " + r.label() + " for this model; use a "
-          + (r == Resource.ENERGY ? "latency or size" : "size") + " budget.");
+      throw new HaqException(
+          "Target " + pricing.targetName() + " reports no " + r.label() + " for this model; use a "
+              + (r == Resource.ENERGY ? "latency or size" : "size") + " budget.");
     }
     this.limit = budget.limit(eightBit);
     double least = pricing.uniform(r, minBits, minBits);
@@ -42,32 +44,59 @@ public final class Environment {
       throw new HaqException(String.format(
           "The %s budget %s (%s) cannot be met on %s: with %d..%d bits the least any policy reaches is %s (%.3f of the 8-bit %s); "
               + "raise the budget to at least that or lower the minimum bits.",
-          r.label(), budget, r.format(limit), pricing.targetName(), minBits, maxBits, r.format(least), least / eightBit,
+          r.label(),
+          budget,
+          r.format(limit),
+          pricing.targetName(),
+          minBits,
+          maxBits,
+          r.format(least),
+          least / eightBit,
           r.format(eightBit)));
     }
   }
 
-  public LayerStates states() { return states; }
+  public LayerStates states() {
+    return states;
+  }
 
-  public Pricing pricing() { return pricing; }
+  public Pricing pricing() {
+    return pricing;
+  }
 
-  public Budget budget() { return budget; }
+  public Budget budget() {
+    return budget;
+  }
 
-  public int minBits() { return minBits; }
+  public int minBits() {
+    return minBits;
+  }
 
-  public int maxBits() { return maxBits; }
+  public int maxBits() {
+    return maxBits;
+  }
 
-  public int layers() { return states.layers(); }
+  public int layers() {
+    return states.layers();
+  }
 
-  public int steps() { return states.steps(); }
+  public int steps() {
+    return states.steps();
+  }
 
   /** The budget in base units. */
-  public double limit() { return limit; }
+  public double limit() {
+    return limit;
+  }
 
   /** The cost of the all-8-bit policy in base units. */
-  public double eightBitCost() { return eightBit; }
+  public double eightBitCost() {
+    return eightBit;
+  }
 
-  public List<LayerWorkload> workloads() { return pricing.layers(); }
+  public List<LayerWorkload> workloads() {
+    return pricing.layers();
+  }
 
   /** The observation at a step, given the bits chosen at the step before ({@code maxBits} before the first). */
   public double[] state(int step, int previousBits) {

@@ -9,14 +9,47 @@ import java.util.List;
  * actions are uniform), whether the accuracy came from the cache, the best accuracy so far, the episode's
  * seconds, and the seconds its policy spent fine-tuning before it was scored (0 without fine-tuning or from the cache).
  */
-public record Episode(int index, boolean warmup, List<Bits> policy, double accuracy, double reward, double cost,
-    int repairs, double sigma, boolean cached, double bestAccuracy, double seconds, double finetuneSeconds) {
+public record Episode(
+    int index,
+    boolean warmup,
+    List<Bits> policy,
+    double accuracy,
+    double reward,
+    double cost,
+    int repairs,
+    double sigma,
+    boolean cached,
+    double bestAccuracy,
+    double seconds,
+    double finetuneSeconds) {
   public Episode {
     policy = List.copyOf(policy);
   }
 
-  public Episode(int index, boolean warmup, List<Bits> policy, double accuracy, double reward, double cost, int repairs, double sigma,
-      boolean cached, double bestAccuracy, double seconds) {
-    this(index, warmup, policy, accuracy, reward, cost, repairs, sigma, cached, bestAccuracy, seconds, 0);
+  public Episode(
+      int index,
+      boolean warmup,
+      List<Bits> policy,
+      double accuracy,
+      double reward,
+      double cost,
+      int repairs,
+      double sigma,
+      boolean cached,
+      double bestAccuracy,
+      double seconds) {
+    this(
+        index,
+        warmup,
+        policy,
+        accuracy,
+        reward,
+        cost,
+        repairs,
+        sigma,
+        cached,
+        bestAccuracy,
+        seconds,
+        0);
   }
 }

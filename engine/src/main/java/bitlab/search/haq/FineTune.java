@@ -16,19 +16,26 @@ import bitlab.quant.QatConfig;
 public record FineTune(int steps, double epochs, int batchSize, double learningRate) {
   /** Batches per policy by default: chosen by measurement (engine/README.md, "Measured: HAQ"). */
   public static final int DEFAULT_STEPS = 16;
+
   public static final int DEFAULT_BATCH = 64;
   public static final double DEFAULT_LEARNING_RATE = 1e-3;
   public static final FineTune OFF = new FineTune(0, 0, DEFAULT_BATCH, DEFAULT_LEARNING_RATE);
 
   public FineTune {
-    if (steps < 0) throw new HaqException("Fine-tuning takes 0 or more steps, got " + steps + "; 0 turns it off.");
+    if (steps < 0)
+      throw new HaqException(
+          "Fine-tuning takes 0 or more steps, got " + steps + "; 0 turns it off.");
     if (!(epochs >= 0) || Double.isInfinite(epochs)) {
-      throw new HaqException("Fine-tuning takes a fraction of an epoch of 0 or more, got " + epochs + "; try 0.25.");
+      throw new HaqException(
+          "Fine-tuning takes a fraction of an epoch of 0 or more, got " + epochs + "; try 0.25.");
     }
-    if (steps > 0 && epochs > 0) throw new HaqException("Give fine-tuning either steps or a fraction of an epoch, not both.");
-    if (batchSize < 1) throw new HaqException("A fine-tuning batch holds at least 1 image, got " + batchSize + ".");
+    if (steps > 0 && epochs > 0)
+      throw new HaqException("Give fine-tuning either steps or a fraction of an epoch, not both.");
+    if (batchSize < 1)
+      throw new HaqException("A fine-tuning batch holds at least 1 image, got " + batchSize + ".");
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new HaqException("The fine-tuning learning rate must be a positive number, got " + learningRate + "; try 1e-3.");
+      throw new HaqException("The fine-tuning learning rate must be a positive number, got "
+          + learningRate + "; try 1e-3.");
     }
   }
 
@@ -47,11 +54,17 @@ public record FineTune(int steps, double epochs, int batchSize, double learningR
     return steps(DEFAULT_STEPS);
   }
 
-  public FineTune withLearningRate(double lr) { return new FineTune(steps, epochs, batchSize, lr); }
+  public FineTune withLearningRate(double lr) {
+    return new FineTune(steps, epochs, batchSize, lr);
+  }
 
-  public FineTune withBatchSize(int b) { return new FineTune(steps, epochs, b, learningRate); }
+  public FineTune withBatchSize(int b) {
+    return new FineTune(steps, epochs, b, learningRate);
+  }
 
-  public boolean on() { return steps > 0 || epochs > 0; }
+  public boolean on() {
+    return steps > 0 || epochs > 0;
+  }
 
   /** Steps per policy on a training part of {@code trainImages} images (at least 1 when on). */
   public int stepsFor(int trainImages) {
@@ -61,14 +74,21 @@ public record FineTune(int steps, double epochs, int batchSize, double learningR
 
   /** The QAT settings of one fine-tune: the batch order follows {@code seed}. */
   QatConfig qat(long seed) {
-    return QatConfig.of(1).withLearningRate(learningRate).withBatchSize(batchSize).withSeed(seed);
+    return QatConfig.of(1)
+        .withLearningRate(learningRate)
+        .withBatchSize(batchSize)
+        .withSeed(seed);
   }
 
   /** E.g. "fine-tuned 32 steps of 64 training images (Adam 1e-3, STE)" or "no fine-tuning". */
   public String describe(int trainImages) {
     if (!on()) return "no fine-tuning";
     int n = stepsFor(trainImages);
-    String part = epochs > 0 ? String.format(" (%.3g of an epoch)", epochs) : String.format(" (%.2f of an epoch)", (double) n * batchSize / trainImages);
-    return String.format("fine-tuned %d steps of %d training images%s, Adam %.1e, STE", n, batchSize, part, learningRate);
+    String part = epochs > 0
+        ? String.format(" (%.3g of an epoch)", epochs)
+        : String.format(" (%.2f of an epoch)", (double) n * batchSize / trainImages);
+    return String.format(
+        "fine-tuned %d steps of %d training images%s, Adam %.1e, STE",
+        n, batchSize, part, learningRate);
   }
 }

@@ -21,27 +21,40 @@ import java.util.List;
 public final class Haq {
   private Haq() {}
 
-  public static HaqResult search(Model model, Dataset data, Target target, Budget budget, HaqConfig cfg, Scoring scoring) {
+  public static HaqResult search(
+      Model model, Dataset data, Target target, Budget budget, HaqConfig cfg, Scoring scoring) {
     requireLayers(model);
     data = model.prepare(data);
     Inference.checkFits(model, data.train());
     Samples eval = data.validation(scoring.evaluation());
     Samples calib = data.calibration(scoring.calibration());
     if (scoring.finetune().on() && data.train().size() == 0) {
-      throw new HaqException("Fine-tuning trains on the data set's training part, and " + data.name() + " has no training images; "
+      throw new HaqException("Fine-tuning trains on the data set's training part, and "
+          + data.name() + " has no training images; "
           + "turn fine-tuning off or give a data set with a training part.");
     }
-    PtqOracle oracle = new PtqOracle(model, calib, eval, scoring.ptq(), scoring.integer(), data.train(), scoring.finetune(), cfg.seed());
+    PtqOracle oracle = new PtqOracle(
+        model,
+        calib,
+        eval,
+        scoring.ptq(),
+        scoring.integer(),
+        data.train(),
+        scoring.finetune(),
+        cfg.seed());
     HaqResult r = search(model, target, budget, cfg, oracle);
-    // The test images only score the policies already chosen (HAQ's best, each baseline's best), never rank them.
+    // The test images only score the policies already chosen (HAQ's best, each baseline's best),
+    // never rank them.
     Samples test = data.test();
     r = r.withTest(policy -> oracle.accuracy(oracle.quantize(policy), test));
-    String caveat = Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
+    String caveat =
+        Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
     return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);
   }
 
   /** The search with any scoring of policies (tests use synthetic ones). */
-  public static HaqResult search(Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
+  public static HaqResult search(
+      Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
     Pricing pricing = Pricing.of(model.workloads(), target);
     Environment env = new Environment(pricing, budget, cfg.minBits(), cfg.maxBits());
@@ -49,35 +62,73 @@ public final class Haq {
     ScoreCache cache = new ScoreCache(oracle);
     Resource r = budget.resource();
     double reference = oracle.reference();
-    HaqSearch.Outcome out = HaqSearch.run(env, cache, cfg, e -> Work.progress(String.format(
-        "HAQ episode %d/%d: reward %.3f, accuracy %.2f%% (best %.2f%%, fp %.2f%%), %s %s of %s%s",
-        e.index(), cfg.episodes(), e.reward(), e.accuracy(), e.bestAccuracy(), reference, r.label(), r.format(e.cost()),
-        r.format(env.limit()), e.finetuneSeconds() > 0 ? String.format(", fine-tune %.1f s", e.finetuneSeconds()) : "")));
+    HaqSearch.Outcome out = HaqSearch.run(
+        env,
+        cache,
+        cfg,
+        e -> Work.progress(String.format(
+            "HAQ episode %d/%d: reward %.3f, accuracy %.2f%% (best %.2f%%, fp %.2f%%), %s %s of %s%s",
+            e.index(),
+            cfg.episodes(),
+            e.reward(),
+            e.accuracy(),
+            e.bestAccuracy(),
+            reference,
+            r.label(),
+            r.format(e.cost()),
+            r.format(env.limit()),
+            e.finetuneSeconds() > 0
+                ? String.format(", fine-tune %.1f s", e.finetuneSeconds())
+                : "")));
     boolean stopped = out.stopped();
     List<Candidate> baselines = new ArrayList<>();
     if (cfg.baselines() && !stopped) {
       try {
         baselines.add(HaqSearch.uniform(env, cache, cfg.threads(), Work::progress));
-        baselines.add(HaqSearch.random(env, cache, cfg.episodes(), randomSeed(cfg), cfg.threads(), Work::progress));
+        baselines.add(HaqSearch.random(
+            env, cache, cfg.episodes(), randomSeed(cfg), cfg.threads(), Work::progress));
       } catch (CancelledException c) {
         stopped = true;
       }
     }
-    if (stopped) Thread.interrupted(); // the interrupt was honoured: the search ended and keeps its best
+    if (stopped)
+      Thread.interrupted(); // the interrupt was honoured: the search ended and keeps its best
     double total = (System.nanoTime() - start) / 1e9;
-    Timing timing = new Timing(total, cache.seconds(), out.agentSeconds(), cache.evaluations(), cache.hits(), cache.finetuneSeconds());
+    Timing timing = new Timing(
+        total,
+        cache.seconds(),
+        out.agentSeconds(),
+        cache.evaluations(),
+        cache.hits(),
+        cache.finetuneSeconds());
     Candidate best = out.best();
-    return new HaqResult(model.name(), pricing.targetName(), budget, env.limit(), env.eightBitCost(), reference, best,
-        Policy.of(model, best.policy()), baselines, out.episodes(), pricing.layers(), cfg, stopped, timing, oracle.describe());
+    return new HaqResult(
+        model.name(),
+        pricing.targetName(),
+        budget,
+        env.limit(),
+        env.eightBitCost(),
+        reference,
+        best,
+        Policy.of(model, best.policy()),
+        baselines,
+        out.episodes(),
+        pricing.layers(),
+        cfg,
+        stopped,
+        timing,
+        oracle.describe());
   }
 
   /**
    * HAQ's uniform baseline on its own: the most accurate policy with every layer at one pair that meets the
    * budget (one pair per weight width is scored: the widest activations that fit), on {@code cfg.threads()} threads.
    */
-  public static Candidate uniform(Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
+  public static Candidate uniform(
+      Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
-    Environment env = new Environment(Pricing.of(model.workloads(), target), budget, cfg.minBits(), cfg.maxBits());
+    Environment env = new Environment(
+        Pricing.of(model.workloads(), target), budget, cfg.minBits(), cfg.maxBits());
     return HaqSearch.uniform(env, new ScoreCache(oracle), cfg.threads(), Work::progress);
   }
 
@@ -85,10 +136,18 @@ public final class Haq {
    * HAQ's random-search baseline on its own: {@code cfg.episodes()} uniformly random policies repaired to the
    * budget, drawn with the seed the search's baseline uses ({@code cfg.seed() + 1}), the most accurate kept.
    */
-  public static Candidate random(Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
+  public static Candidate random(
+      Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
-    Environment env = new Environment(Pricing.of(model.workloads(), target), budget, cfg.minBits(), cfg.maxBits());
-    return HaqSearch.random(env, new ScoreCache(oracle), cfg.episodes(), randomSeed(cfg), cfg.threads(), Work::progress);
+    Environment env = new Environment(
+        Pricing.of(model.workloads(), target), budget, cfg.minBits(), cfg.maxBits());
+    return HaqSearch.random(
+        env,
+        new ScoreCache(oracle),
+        cfg.episodes(),
+        randomSeed(cfg),
+        cfg.threads(),
+        Work::progress);
   }
 
   private static long randomSeed(HaqConfig cfg) {
@@ -97,7 +156,8 @@ public final class Haq {
 
   private static void requireLayers(Model model) {
     if (model.layers().isEmpty()) {
-      throw new HaqException("Model '" + model.name() + "' has no layer with weights (Conv or Linear): there is nothing to quantize; "
+      throw new HaqException("Model '" + model.name()
+          + "' has no layer with weights (Conv or Linear): there is nothing to quantize; "
           + "HAQ needs at least one convolution or linear layer.");
     }
   }

@@ -7,15 +7,26 @@ package bitlab.search.haq;
  * the order does not matter (the warm-up episodes and the baselines; the result is the same for any
  * number, only the time changes).
  */
-public record HaqConfig(int episodes, int warmup, long seed, int minBits, int maxBits, DdpgConfig ddpg, boolean baselines,
+public record HaqConfig(
+    int episodes,
+    int warmup,
+    long seed,
+    int minBits,
+    int maxBits,
+    DdpgConfig ddpg,
+    boolean baselines,
     int threads) {
   public HaqConfig {
-    if (episodes < 1) throw new HaqException("A search needs at least 1 episode, got " + episodes + "; try episodes(100).");
+    if (episodes < 1)
+      throw new HaqException(
+          "A search needs at least 1 episode, got " + episodes + "; try episodes(100).");
     if (warmup < 0 || warmup > episodes) {
-      throw new HaqException("Warm-up must be between 0 and the number of episodes (" + episodes + "), got " + warmup + ".");
+      throw new HaqException("Warm-up must be between 0 and the number of episodes (" + episodes
+          + "), got " + warmup + ".");
     }
     if (ddpg == null) throw new HaqException("Give DDPG settings (DdpgConfig.DEFAULT).");
-    if (threads < 1) throw new HaqException("Policies are scored on at least 1 thread, got " + threads + ".");
+    if (threads < 1)
+      throw new HaqException("Policies are scored on at least 1 thread, got " + threads + ".");
   }
 
   /** The default warm-up: a fifth of the episodes, at most HAQ's 20, at least 1. */
@@ -29,24 +40,39 @@ public record HaqConfig(int episodes, int warmup, long seed, int minBits, int ma
   }
 
   public static HaqConfig of(int episodes, long seed) {
-    if (episodes < 1) throw new HaqException("A search needs at least 1 episode, got " + episodes + "; try episodes(100).");
-    return new HaqConfig(episodes, defaultWarmup(episodes), seed, 2, 8, DdpgConfig.DEFAULT, true, defaultThreads());
+    if (episodes < 1)
+      throw new HaqException(
+          "A search needs at least 1 episode, got " + episodes + "; try episodes(100).");
+    return new HaqConfig(
+        episodes, defaultWarmup(episodes), seed, 2, 8, DdpgConfig.DEFAULT, true, defaultThreads());
   }
 
   public HaqConfig withEpisodes(int e) {
     return new HaqConfig(e, Math.min(warmup, e), seed, minBits, maxBits, ddpg, baselines, threads);
   }
 
-  public HaqConfig withWarmup(int w) { return new HaqConfig(episodes, w, seed, minBits, maxBits, ddpg, baselines, threads); }
+  public HaqConfig withWarmup(int w) {
+    return new HaqConfig(episodes, w, seed, minBits, maxBits, ddpg, baselines, threads);
+  }
 
-  public HaqConfig withSeed(long s) { return new HaqConfig(episodes, warmup, s, minBits, maxBits, ddpg, baselines, threads); }
+  public HaqConfig withSeed(long s) {
+    return new HaqConfig(episodes, warmup, s, minBits, maxBits, ddpg, baselines, threads);
+  }
 
-  public HaqConfig withBits(int min, int max) { return new HaqConfig(episodes, warmup, seed, min, max, ddpg, baselines, threads); }
+  public HaqConfig withBits(int min, int max) {
+    return new HaqConfig(episodes, warmup, seed, min, max, ddpg, baselines, threads);
+  }
 
-  public HaqConfig withDdpg(DdpgConfig d) { return new HaqConfig(episodes, warmup, seed, minBits, maxBits, d, baselines, threads); }
+  public HaqConfig withDdpg(DdpgConfig d) {
+    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, d, baselines, threads);
+  }
 
-  public HaqConfig withBaselines(boolean b) { return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, b, threads); }
+  public HaqConfig withBaselines(boolean b) {
+    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, b, threads);
+  }
 
   /** Policies scored at once in the warm-up and the baselines (1: one after the other). */
-  public HaqConfig withThreads(int n) { return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, baselines, n); }
+  public HaqConfig withThreads(int n) {
+    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, baselines, n);
+  }
 }

@@ -16,9 +16,22 @@ import java.util.List;
  *                     baselines also carry their test accuracy ({@link Candidate#test()}), measured once chosen
  * @param stopped      true if an interrupt ended the search early (the best so far is kept)
  */
-public record HaqResult(String model, String target, Budget budget, double limit, double eightBitCost, double reference,
-    Candidate best, Policy policy, List<Candidate> baselines, List<Episode> episodes, List<LayerWorkload> layers,
-    HaqConfig config, boolean stopped, Timing timing, String scoring) {
+public record HaqResult(
+    String model,
+    String target,
+    Budget budget,
+    double limit,
+    double eightBitCost,
+    double reference,
+    Candidate best,
+    Policy policy,
+    List<Candidate> baselines,
+    List<Episode> episodes,
+    List<LayerWorkload> layers,
+    HaqConfig config,
+    boolean stopped,
+    Timing timing,
+    String scoring) {
 
   public HaqResult {
     baselines = List.copyOf(baselines);
@@ -26,12 +39,28 @@ public record HaqResult(String model, String target, Budget budget, double limit
     layers = List.copyOf(layers);
   }
 
-  public Resource resource() { return budget.resource(); }
+  public Resource resource() {
+    return budget.resource();
+  }
 
   /** The same result with another scoring line (e.g. a caveat about the images it was scored on). */
   public HaqResult withScoring(String s) {
-    return new HaqResult(model, target, budget, limit, eightBitCost, reference, best, policy, baselines, episodes, layers, config,
-        stopped, timing, s);
+    return new HaqResult(
+        model,
+        target,
+        budget,
+        limit,
+        eightBitCost,
+        reference,
+        best,
+        policy,
+        baselines,
+        episodes,
+        layers,
+        config,
+        stopped,
+        timing,
+        s);
   }
 
   /**
@@ -40,44 +69,85 @@ public record HaqResult(String model, String target, Budget budget, double limit
    */
   public HaqResult withTest(java.util.function.ToDoubleFunction<List<bitlab.hardware.Bits>> test) {
     Candidate b = best.withTest(test.applyAsDouble(best.policy()));
-    List<Candidate> bs = baselines.stream().map(c -> c.withTest(test.applyAsDouble(c.policy()))).toList();
-    return new HaqResult(model, target, budget, limit, eightBitCost, reference, b, policy, bs, episodes, layers, config, stopped,
-        timing, scoring);
+    List<Candidate> bs =
+        baselines.stream().map(c -> c.withTest(test.applyAsDouble(c.policy()))).toList();
+    return new HaqResult(
+        model,
+        target,
+        budget,
+        limit,
+        eightBitCost,
+        reference,
+        b,
+        policy,
+        bs,
+        episodes,
+        layers,
+        config,
+        stopped,
+        timing,
+        scoring);
   }
 
   /** Accuracy (percent) of the best policy on the images policies were ranked on (validation images). */
-  public double accuracy() { return best.accuracy(); }
+  public double accuracy() {
+    return best.accuracy();
+  }
 
   /** Accuracy (percent) of the best policy on the test images, NaN if the search was scored without a data set. */
-  public double testAccuracy() { return best.test(); }
+  public double testAccuracy() {
+    return best.test();
+  }
 
-  public double cost() { return best.cost(); }
+  public double cost() {
+    return best.cost();
+  }
 
   /** The baseline of a method ("uniform", "random search"), or null if it did not run. */
   public Candidate baseline(String prefix) {
-    return baselines.stream().filter(c -> c.method().startsWith(prefix)).findFirst().orElse(null);
+    return baselines.stream()
+        .filter(c -> c.method().startsWith(prefix))
+        .findFirst()
+        .orElse(null);
   }
 
   public double secondsPerEpisode() {
-    return episodes.isEmpty() ? Double.NaN : episodes.stream().mapToDouble(Episode::seconds).sum() / episodes.size();
+    return episodes.isEmpty()
+        ? Double.NaN
+        : episodes.stream().mapToDouble(Episode::seconds).sum() / episodes.size();
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     Resource r = resource();
     StringBuilder b = new StringBuilder();
-    b.append(String.format("HAQ on %s for %s, %s (%s; 8-bit %s)%s%n", model, target, budget, r.format(limit), r.format(eightBitCost),
+    b.append(String.format(
+        "HAQ on %s for %s, %s (%s; 8-bit %s)%s%n",
+        model,
+        target,
+        budget,
+        r.format(limit),
+        r.format(eightBitCost),
         stopped ? " - stopped early" : ""));
     b.append(String.format("  unquantized accuracy %.2f%% (%s)%n", reference, scoring));
     line(b, best);
     for (Candidate c : baselines) line(b, c);
-    b.append(String.format("  %d episodes (seed %d, warm-up %d), %s%n", episodes.size(), config.seed(), config.warmup(), timing));
+    b.append(String.format(
+        "  %d episodes (seed %d, warm-up %d), %s%n",
+        episodes.size(), config.seed(), config.warmup(), timing));
     b.append("  policy: ").append(Policies.compact(best.policy())).append('\n');
     return b.toString();
   }
 
   private void line(StringBuilder b, Candidate c) {
     String test = Double.isNaN(c.test()) ? "" : String.format(" test %6.2f%%", c.test());
-    b.append(String.format("  %-22s accuracy %6.2f%%%s  %s %s (%.3f of 8-bit)%n", c.method(), c.accuracy(), test, resource().label(),
-        resource().format(c.cost()), c.cost() / eightBitCost));
+    b.append(String.format(
+        "  %-22s accuracy %6.2f%%%s  %s %s (%.3f of 8-bit)%n",
+        c.method(),
+        c.accuracy(),
+        test,
+        resource().label(),
+        resource().format(c.cost()),
+        c.cost() / eightBitCost));
   }
 }

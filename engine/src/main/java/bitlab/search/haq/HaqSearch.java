@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  */
 public final class HaqSearch {
   /** What a run produced: the best policy, every episode, whether it was stopped early, the agent's time. */
-  public record Outcome(Candidate best, List<Episode> episodes, boolean stopped, double agentSeconds) {}
+  public record Outcome(
+      Candidate best, List<Episode> episodes, boolean stopped, double agentSeconds) {}
 
   /** One episode's actions before scoring: the states seen, the actions taken, the repaired policy. */
   private record Drawn(double[][] states, double[] actions, Environment.Outcome outcome) {}
@@ -33,7 +34,8 @@ public final class HaqSearch {
   private HaqSearch() {}
 
   static Outcome run(Environment env, ScoreCache cache, HaqConfig cfg, Consumer<Episode> listener) {
-    Ddpg agent = new Ddpg(LayerStates.FEATURES, cfg.ddpg().bufferPerStep() * env.steps(), cfg.ddpg(), cfg.seed());
+    Ddpg agent = new Ddpg(
+        LayerStates.FEATURES, cfg.ddpg().bufferPerStep() * env.steps(), cfg.ddpg(), cfg.seed());
     double reference = cache.oracle().reference();
     List<Episode> episodes = new ArrayList<>();
     Candidate best = null;
@@ -44,13 +46,27 @@ public final class HaqSearch {
       List<Drawn> warm = new ArrayList<>();
       for (int e = 0; e < cfg.warmup(); e++) warm.add(draw(env, agent, true, Double.NaN));
       agentNanos += System.nanoTime() - start;
-      List<ScoreCache.Scored> scored = cache.scoreAll(warm.stream().map(d -> d.outcome().policy()).toList(), cfg.threads(),
-          n -> Work.report(String.format("HAQ warm-up: %d of %d random policies scored", n, warm.size())));
+      List<ScoreCache.Scored> scored = cache.scoreAll(
+          warm.stream().map(d -> d.outcome().policy()).toList(),
+          cfg.threads(),
+          n -> Work.report(
+              String.format("HAQ warm-up: %d of %d random policies scored", n, warm.size())));
       double each = (System.nanoTime() - start) / 1e9 / Math.max(1, warm.size());
       for (int e = 0; e < scored.size(); e++) {
         if (e > 0 && Thread.currentThread().isInterrupted()) break;
         long t = System.nanoTime();
-        best = finish(e, true, warm.get(e), scored.get(e), Double.NaN, each, reference, agent, best, episodes, listener);
+        best = finish(
+            e,
+            true,
+            warm.get(e),
+            scored.get(e),
+            Double.NaN,
+            each,
+            reference,
+            agent,
+            best,
+            episodes,
+            listener);
         agentNanos += System.nanoTime() - t;
       }
       for (int e = cfg.warmup(); e < cfg.episodes(); e++) {
@@ -62,7 +78,8 @@ public final class HaqSearch {
         Score score = cache.score(d.outcome().policy());
         ScoreCache.Scored s = new ScoreCache.Scored(score, cache.lastWasHit());
         long t = System.nanoTime();
-        best = finish(e, false, d, s, sigma, Double.NaN, reference, agent, best, episodes, listener);
+        best =
+            finish(e, false, d, s, sigma, Double.NaN, reference, agent, best, episodes, listener);
         agentNanos += System.nanoTime() - t;
         Episode last = episodes.get(episodes.size() - 1);
         episodes.set(episodes.size() - 1, withSeconds(last, (System.nanoTime() - begin) / 1e9));
@@ -87,26 +104,50 @@ public final class HaqSearch {
       states[s] = env.state(s, previous);
       actions[s] = warm ? agent.randomAction() : agent.explore(states[s], sigma);
       int bits = env.bits(actions[s]);
-      if (s % 2 == 0) w[s / 2] = bits; else a[s / 2] = bits;
+      if (s % 2 == 0) w[s / 2] = bits;
+      else a[s / 2] = bits;
       previous = bits;
     }
     return new Drawn(states, actions, env.finish(w, a));
   }
 
   /** Stores the episode's transitions with its reward (learning after warm-up), records it, and returns the best so far. */
-  private static Candidate finish(int e, boolean warm, Drawn d, ScoreCache.Scored s, double sigma, double seconds, double reference,
-      Ddpg agent, Candidate best, List<Episode> episodes, Consumer<Episode> listener) {
+  private static Candidate finish(
+      int e,
+      boolean warm,
+      Drawn d,
+      ScoreCache.Scored s,
+      double sigma,
+      double seconds,
+      double reference,
+      Ddpg agent,
+      Candidate best,
+      List<Episode> episodes,
+      Consumer<Episode> listener) {
     double acc = s.score().accuracy();
     double reward = 0.1 * (acc - reference);
     int steps = d.actions().length;
     for (int i = 0; i < steps; i++) {
       boolean done = i == steps - 1;
-      agent.observe(d.states()[i], d.actions()[i], reward, done ? d.states()[i] : d.states()[i + 1], done);
+      agent.observe(
+          d.states()[i], d.actions()[i], reward, done ? d.states()[i] : d.states()[i + 1], done);
       if (!warm) agent.update();
     }
     Environment.Outcome out = d.outcome();
-    Candidate now = Candidate.better(best, new Candidate("HAQ", out.policy(), s.score(), out.cost()));
-    Episode ep = new Episode(e + 1, warm, out.policy(), acc, reward, out.cost(), out.repairs(), sigma, s.hit(), now.accuracy(), seconds,
+    Candidate now =
+        Candidate.better(best, new Candidate("HAQ", out.policy(), s.score(), out.cost()));
+    Episode ep = new Episode(
+        e + 1,
+        warm,
+        out.policy(),
+        acc,
+        reward,
+        out.cost(),
+        out.repairs(),
+        sigma,
+        s.hit(),
+        now.accuracy(),
+        seconds,
         s.hit() ? 0 : s.score().finetuneSeconds());
     episodes.add(ep);
     listener.accept(ep);
@@ -114,15 +155,32 @@ public final class HaqSearch {
   }
 
   private static Episode withSeconds(Episode e, double seconds) {
-    return new Episode(e.index(), e.warmup(), e.policy(), e.accuracy(), e.reward(), e.cost(), e.repairs(), e.sigma(), e.cached(),
-        e.bestAccuracy(), seconds, e.finetuneSeconds());
+    return new Episode(
+        e.index(),
+        e.warmup(),
+        e.policy(),
+        e.accuracy(),
+        e.reward(),
+        e.cost(),
+        e.repairs(),
+        e.sigma(),
+        e.cached(),
+        e.bestAccuracy(),
+        seconds,
+        e.finetuneSeconds());
   }
 
   /**
    * Random search: uniform random actions for every step, repaired to the budget, as many episodes as HAQ;
    * the policies are drawn first and scored on {@code threads} threads.
    */
-  static Candidate random(Environment env, ScoreCache cache, int episodes, long seed, int threads, Consumer<String> progress) {
+  static Candidate random(
+      Environment env,
+      ScoreCache cache,
+      int episodes,
+      long seed,
+      int threads,
+      Consumer<String> progress) {
     java.util.Random rng = new java.util.Random(seed);
     List<Environment.Outcome> drawn = new ArrayList<>();
     for (int e = 0; e < episodes; e++) {
@@ -134,13 +192,17 @@ public final class HaqSearch {
       }
       drawn.add(env.finish(w, a));
     }
-    List<ScoreCache.Scored> scored = cache.scoreAll(drawn.stream().map(Environment.Outcome::policy).toList(), threads,
-        n -> progress.accept(String.format("random search: %d of %d policies scored", n, episodes)));
+    List<ScoreCache.Scored> scored = cache.scoreAll(
+        drawn.stream().map(Environment.Outcome::policy).toList(),
+        threads,
+        n ->
+            progress.accept(String.format("random search: %d of %d policies scored", n, episodes)));
     Work.checkpoint();
     Candidate best = null;
     for (int e = 0; e < scored.size(); e++) {
       Environment.Outcome out = drawn.get(e);
-      best = Candidate.better(best, new Candidate("random search", out.policy(), scored.get(e).score(), out.cost()));
+      best = Candidate.better(
+          best, new Candidate("random search", out.policy(), scored.get(e).score(), out.cost()));
     }
     return best;
   }
@@ -150,7 +212,8 @@ public final class HaqSearch {
    * budget's frontier are scored (for each weight width, the widest activation width that fits),
    * since narrower pairs cost accuracy without being needed; they are scored on {@code threads} threads.
    */
-  static Candidate uniform(Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
+  static Candidate uniform(
+      Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
     int n = env.layers();
     List<List<Bits>> frontier = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -167,12 +230,16 @@ public final class HaqSearch {
         }
       }
     }
-    List<ScoreCache.Scored> scored = cache.scoreAll(frontier, threads,
-        k -> progress.accept(String.format("uniform baseline: %d of %d pairs scored", k, frontier.size())));
+    List<ScoreCache.Scored> scored = cache.scoreAll(
+        frontier,
+        threads,
+        k -> progress.accept(
+            String.format("uniform baseline: %d of %d pairs scored", k, frontier.size())));
     Work.checkpoint();
     Candidate best = null;
     for (int i = 0; i < scored.size(); i++) {
-      best = Candidate.better(best, new Candidate(names.get(i), frontier.get(i), scored.get(i).score(), costs.get(i)));
+      best = Candidate.better(
+          best, new Candidate(names.get(i), frontier.get(i), scored.get(i).score(), costs.get(i)));
     }
     return best;
   }

@@ -12,8 +12,18 @@ import java.util.List;
  */
 public final class LayerStates {
   public static final int FEATURES = 10;
-  static final String[] NAMES = {"index", "c_in", "c_out", "kernel", "stride", "feature_size", "params",
-      "depthwise", "weight_step", "previous_action"};
+  static final String[] NAMES = {
+    "index",
+    "c_in",
+    "c_out",
+    "kernel",
+    "stride",
+    "feature_size",
+    "params",
+    "depthwise",
+    "weight_step",
+    "previous_action"
+  };
 
   private final double[][] normalised;
 
@@ -23,8 +33,16 @@ public final class LayerStates {
     for (int i = 0; i < n; i++) {
       LayerWorkload l = layers.get(i);
       boolean linear = l.kind() == LayerWorkload.Kind.LINEAR;
-      raw[i] = new double[] {i, l.inChannels(), l.outChannels(), l.kernelH(), linear ? 0 : l.stride(),
-          (double) l.inH() * l.inW(), l.weights(), l.depthwise() ? 1 : 0};
+      raw[i] = new double[] {
+        i,
+        l.inChannels(),
+        l.outChannels(),
+        l.kernelH(),
+        linear ? 0 : l.stride(),
+        (double) l.inH() * l.inW(),
+        l.weights(),
+        l.depthwise() ? 1 : 0
+      };
     }
     for (int f = 0; f < 8; f++) {
       double lo = Double.POSITIVE_INFINITY;
@@ -39,16 +57,23 @@ public final class LayerStates {
   }
 
   /** The names of the ten features, in order. */
-  public static java.util.List<String> featureNames() { return java.util.List.of(NAMES); }
+  public static java.util.List<String> featureNames() {
+    return java.util.List.of(NAMES);
+  }
 
-  public int layers() { return normalised.length; }
+  public int layers() {
+    return normalised.length;
+  }
 
   /** Two steps per layer: step {@code 2i} picks layer i's weight bits, {@code 2i+1} its activation bits. */
-  public int steps() { return 2 * normalised.length; }
+  public int steps() {
+    return 2 * normalised.length;
+  }
 
   /** The observation at a step, given the previous action as a fraction (bits / max bits; 1 before the first step). */
   public double[] state(int step, double previousAction) {
-    if (step < 0 || step >= steps()) throw new IllegalArgumentException("Step " + step + " is outside 0.." + (steps() - 1) + ".");
+    if (step < 0 || step >= steps())
+      throw new IllegalArgumentException("Step " + step + " is outside 0.." + (steps() - 1) + ".");
     double[] s = new double[FEATURES];
     System.arraycopy(normalised[step / 2], 0, s, 0, 8);
     s[8] = step % 2 == 0 ? 1 : 0;

@@ -19,9 +19,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * dominated by graph-execution overhead for matrices this small; these take about a millisecond.)
  */
 final class Networks {
-  static final List<String> ACTOR = List.of("actor.fc1.w", "actor.fc1.b", "actor.fc2.w", "actor.fc2.b", "actor.fc3.w", "actor.fc3.b");
-  static final List<String> CRITIC = List.of("critic.fc1s.w", "critic.fc1a.w", "critic.fc1.b", "critic.fc2.w", "critic.fc2.b",
-      "critic.fc3.w", "critic.fc3.b");
+  static final List<String> ACTOR = List.of(
+      "actor.fc1.w", "actor.fc1.b", "actor.fc2.w", "actor.fc2.b", "actor.fc3.w", "actor.fc3.b");
+  static final List<String> CRITIC = List.of(
+      "critic.fc1s.w",
+      "critic.fc1a.w",
+      "critic.fc1.b",
+      "critic.fc2.w",
+      "critic.fc2.b",
+      "critic.fc3.w",
+      "critic.fc3.b");
 
   private Networks() {}
 
@@ -55,16 +62,23 @@ final class Networks {
   record CriticPass(INDArray s, INDArray a, INDArray g1, INDArray g2, INDArray q) {}
 
   static ActorPass actor(Map<String, INDArray> p, INDArray s) {
-    INDArray h1 = Transforms.relu(s.mmul(p.get("actor.fc1.w")).addiRowVector(p.get("actor.fc1.b")), false);
-    INDArray h2 = Transforms.relu(h1.mmul(p.get("actor.fc2.w")).addiRowVector(p.get("actor.fc2.b")), false);
-    INDArray mu = Transforms.sigmoid(h2.mmul(p.get("actor.fc3.w")).addiRowVector(p.get("actor.fc3.b")), false);
+    INDArray h1 =
+        Transforms.relu(s.mmul(p.get("actor.fc1.w")).addiRowVector(p.get("actor.fc1.b")), false);
+    INDArray h2 =
+        Transforms.relu(h1.mmul(p.get("actor.fc2.w")).addiRowVector(p.get("actor.fc2.b")), false);
+    INDArray mu = Transforms.sigmoid(
+        h2.mmul(p.get("actor.fc3.w")).addiRowVector(p.get("actor.fc3.b")), false);
     return new ActorPass(s, h1, h2, mu);
   }
 
   static CriticPass critic(Map<String, INDArray> p, INDArray s, INDArray a) {
-    INDArray g1 = Transforms.relu(s.mmul(p.get("critic.fc1s.w")).addi(a.mmul(p.get("critic.fc1a.w")))
-        .addiRowVector(p.get("critic.fc1.b")), false);
-    INDArray g2 = Transforms.relu(g1.mmul(p.get("critic.fc2.w")).addiRowVector(p.get("critic.fc2.b")), false);
+    INDArray g1 = Transforms.relu(
+        s.mmul(p.get("critic.fc1s.w"))
+            .addi(a.mmul(p.get("critic.fc1a.w")))
+            .addiRowVector(p.get("critic.fc1.b")),
+        false);
+    INDArray g2 =
+        Transforms.relu(g1.mmul(p.get("critic.fc2.w")).addiRowVector(p.get("critic.fc2.b")), false);
     INDArray q = g2.mmul(p.get("critic.fc3.w")).addiRowVector(p.get("critic.fc3.b"));
     return new CriticPass(s, a, g1, g2, q);
   }
@@ -73,7 +87,8 @@ final class Networks {
    * Backward through the critic from {@code dq = dLoss/dq}; fills {@code grads} (if not null) with the
    * parameter gradients and returns {@code dLoss/da}.
    */
-  static INDArray criticBackward(Map<String, INDArray> p, CriticPass f, INDArray dq, Map<String, INDArray> grads) {
+  static INDArray criticBackward(
+      Map<String, INDArray> p, CriticPass f, INDArray dq, Map<String, INDArray> grads) {
     INDArray du2 = dq.mmul(p.get("critic.fc3.w").transpose()).muli(positive(f.g2()));
     INDArray du1 = du2.mmul(p.get("critic.fc2.w").transpose()).muli(positive(f.g1()));
     if (grads != null) {

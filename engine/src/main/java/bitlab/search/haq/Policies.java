@@ -29,7 +29,8 @@ final class Policies {
   /** "W8A8 W4A6 ..." */
   static String compact(List<Bits> p) {
     StringBuilder b = new StringBuilder();
-    for (Bits x : p) b.append(b.length() == 0 ? "" : " ").append(x.weights()).append('/').append(x.activations());
+    for (Bits x : p)
+      b.append(b.length() == 0 ? "" : " ").append(x.weights()).append('/').append(x.activations());
     return b.toString();
   }
 }

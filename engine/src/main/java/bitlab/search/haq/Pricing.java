@@ -19,7 +19,9 @@ public final class Pricing {
   private final long[] weights;
 
   private Pricing(List<LayerWorkload> layers, Target target) {
-    if (layers.isEmpty()) throw new HaqException("The model has no layer with weights (Conv or Linear): there is nothing to quantize.");
+    if (layers.isEmpty())
+      throw new HaqException(
+          "The model has no layer with weights (Conv or Linear): there is nothing to quantize.");
     this.layers = List.copyOf(layers);
     this.target = target;
     this.table = target == null ? null : target.table(layers);
@@ -31,23 +33,33 @@ public final class Pricing {
     return new Pricing(layers, target);
   }
 
-  public List<LayerWorkload> layers() { return layers; }
+  public List<LayerWorkload> layers() {
+    return layers;
+  }
 
   /** The target, or null when only size is priced. */
-  public Target target() { return target; }
+  public Target target() {
+    return target;
+  }
 
-  public String targetName() { return target == null ? "(no target)" : target.name(); }
+  public String targetName() {
+    return target == null ? "(no target)" : target.name();
+  }
 
   /** The cost of a policy in base units: seconds, joules or bytes. */
   public double cost(Resource r, int[] w, int[] a) {
     if (r == Resource.SIZE) {
-      if (w.length != weights.length) throw new HaqException("A policy for " + weights.length + " layers has " + w.length + " weight widths.");
+      if (w.length != weights.length)
+        throw new HaqException(
+            "A policy for " + weights.length + " layers has " + w.length + " weight widths.");
       double bits = 0;
       for (int i = 0; i < w.length; i++) bits += (double) weights[i] * w[i];
       return bits / 8;
     }
     if (table == null) {
-      throw new HaqException("A " + r.label() + " budget needs a target to price it; add .on(hardware(\"bismo-edge\")) or use a size budget.");
+      throw new HaqException(
+          "A " + r.label()
+              + " budget needs a target to price it; add .on(hardware(\"bismo-edge\")) or use a size budget.");
     }
     return r == Resource.LATENCY ? table.latency(w, a) : table.energy(w, a);
   }

@@ -7,11 +7,11 @@ import bitlab.integer.IntegerModel;
 import bitlab.model.Evaluation;
 import bitlab.model.Inference;
 import bitlab.model.Model;
-import bitlab.quant.Observations;
 import bitlab.nn.Net;
+import bitlab.quant.Observations;
 import bitlab.quant.Policy;
-import bitlab.quant.Qat;
 import bitlab.quant.PtqConfig;
+import bitlab.quant.Qat;
 import bitlab.quant.QuantizedModel;
 import bitlab.quant.Quantizer;
 import java.util.List;
@@ -39,13 +39,17 @@ public final class PtqOracle implements AccuracyOracle {
   private final PtqConfig config;
   private final String integerRefused;
   private final boolean integer;
-  private final java.util.concurrent.atomic.AtomicInteger simulatedFallbacks = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger simulatedFallbacks =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Samples train;
   private final FineTune finetune;
   private final long seed;
-  private final java.util.concurrent.atomic.AtomicInteger diverged = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger finetuned = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong finetuneNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger diverged =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger finetuned =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong finetuneNanos =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile String firstDivergence;
   private Double reference;
 
@@ -53,7 +57,8 @@ public final class PtqOracle implements AccuracyOracle {
     this(model, calibration, evaluation, config, false);
   }
 
-  public PtqOracle(Model model, Samples calibration, Samples evaluation, PtqConfig config, boolean integer) {
+  public PtqOracle(
+      Model model, Samples calibration, Samples evaluation, PtqConfig config, boolean integer) {
     this(model, calibration, evaluation, config, integer, null, FineTune.OFF, 0);
   }
 
@@ -62,10 +67,18 @@ public final class PtqOracle implements AccuracyOracle {
    * scoring ones) before it is scored, the batch order fixed by {@code seed}: the same policy and seed give the same
    * model and score on every run and any number of threads.
    */
-  public PtqOracle(Model model, Samples calibration, Samples evaluation, PtqConfig config, boolean integer, Samples train,
-      FineTune finetune, long seed) {
+  public PtqOracle(
+      Model model,
+      Samples calibration,
+      Samples evaluation,
+      PtqConfig config,
+      boolean integer,
+      Samples train,
+      FineTune finetune,
+      long seed) {
     if (finetune.on() && (train == null || train.size() == 0)) {
-      throw new HaqException("Fine-tuning needs training images, and this data set has none; score without it (FineTune.OFF).");
+      throw new HaqException(
+          "Fine-tuning needs training images, and this data set has none; score without it (FineTune.OFF).");
     }
     this.train = train;
     this.finetune = finetune;
@@ -88,9 +101,12 @@ public final class PtqOracle implements AccuracyOracle {
   }
 
   /** True if policies run on the integer-only executor. */
-  public boolean integer() { return integer; }
+  public boolean integer() {
+    return integer;
+  }
 
-  @Override public synchronized double reference() {
+  @Override
+  public synchronized double reference() {
     if (reference == null) {
       reference = 100 * Inference.evaluate(model, evaluation).accuracy();
       Inference.release(model);
@@ -98,11 +114,13 @@ public final class PtqOracle implements AccuracyOracle {
     return reference;
   }
 
-  @Override public double accuracy(List<Bits> policy) {
+  @Override
+  public double accuracy(List<Bits> policy) {
     return score(policy).accuracy();
   }
 
-  @Override public Score score(List<Bits> policy) {
+  @Override
+  public Score score(List<Bits> policy) {
     long t = System.nanoTime();
     QuantizedModel q = quantize(policy);
     double tuning = finetune.on() ? (System.nanoTime() - t) / 1e9 : 0;
@@ -120,13 +138,16 @@ public final class PtqOracle implements AccuracyOracle {
       try {
         return IntegerModel.of(q).evaluate(samples);
       } catch (IntegerException e) {
-        simulatedFallbacks.incrementAndGet(); // one policy the executor cannot take (e.g. a sum that could leave int32): simulate it
+        simulatedFallbacks
+            .incrementAndGet(); // one policy the executor cannot take (e.g. a sum that could leave
+        // int32): simulate it
       }
     }
     try {
       return q.simulate(samples);
     } finally {
-      q.release(); // one network per policy: give its working memory back now, not at the next garbage collection
+      q.release(); // one network per policy: give its working memory back now, not at the next
+      // garbage collection
     }
   }
 
@@ -144,7 +165,8 @@ public final class PtqOracle implements AccuracyOracle {
       return Net.oneThread(() -> Qat.fineTune(q, train, finetune.qat(seed), steps));
     } catch (Qat.Diverged d) {
       diverged.incrementAndGet();
-      if (firstDivergence == null) firstDivergence = Policies.compact(policy) + ": " + d.getMessage();
+      if (firstDivergence == null)
+        firstDivergence = Policies.compact(policy) + ": " + d.getMessage();
       return q;
     } finally {
       finetuned.incrementAndGet();
@@ -153,23 +175,51 @@ public final class PtqOracle implements AccuracyOracle {
   }
 
   /** The fine-tuning every policy gets ({@link FineTune#OFF} if none). */
-  public FineTune finetune() { return finetune; }
+  public FineTune finetune() {
+    return finetune;
+  }
 
   /** Seconds spent fine-tuning so far, over {@link #finetuned()} policies. */
-  public double finetuneSeconds() { return finetuneNanos.get() / 1e9; }
+  public double finetuneSeconds() {
+    return finetuneNanos.get() / 1e9;
+  }
 
-  public int finetuned() { return finetuned.get(); }
+  public int finetuned() {
+    return finetuned.get();
+  }
 
   /** Policies whose fine-tune diverged (each was scored without it). */
-  public int diverged() { return diverged.get(); }
+  public int diverged() {
+    return diverged.get();
+  }
 
-  @Override public String describe() {
-    String how = integer ? "integer-only execution" + (simulatedFallbacks.get() > 0 ? " (" + simulatedFallbacks.get() + " policies simulated)" : "")
-        : "fake-quantized simulation" + (integerRefused != null ? " (the integer executor refused the model: " + integerRefused + ")" : "");
-    String tuned = !finetune.on() ? ", no fine-tuning" : ", " + finetune.describe(train.size()) + " of " + train.name() + " (seed " + seed + ")"
-        + (diverged.get() == 0 ? "" : "; " + diverged.get() + " of " + finetuned.get() + " fine-tunes diverged and those policies were scored "
-            + "without it (the first: " + firstDivergence + ")");
-    return String.format("static PTQ (%s) calibrated on %d images of %s%s, %s, scored on %d images of %s",
-        config.describe(), calibration.size(), calibration.name(), tuned, how, evaluation.size(), evaluation.name());
+  @Override
+  public String describe() {
+    String how = integer
+        ? "integer-only execution"
+            + (simulatedFallbacks.get() > 0
+                ? " (" + simulatedFallbacks.get() + " policies simulated)"
+                : "")
+        : "fake-quantized simulation"
+            + (integerRefused != null
+                ? " (the integer executor refused the model: " + integerRefused + ")"
+                : "");
+    String tuned = !finetune.on()
+        ? ", no fine-tuning"
+        : ", " + finetune.describe(train.size()) + " of " + train.name() + " (seed " + seed + ")"
+            + (diverged.get() == 0
+                ? ""
+                : "; " + diverged.get() + " of " + finetuned.get()
+                    + " fine-tunes diverged and those policies were scored "
+                    + "without it (the first: " + firstDivergence + ")");
+    return String.format(
+        "static PTQ (%s) calibrated on %d images of %s%s, %s, scored on %d images of %s",
+        config.describe(),
+        calibration.size(),
+        calibration.name(),
+        tuned,
+        how,
+        evaluation.size(),
+        evaluation.name());
   }
 }

@@ -42,7 +42,8 @@ public final class Repair {
         }
       }
       if (!lowered) {
-        throw new HaqException(String.format("The budget %.6g cannot be met: with every width at %d bits the policy still costs %.6g.",
+        throw new HaqException(String.format(
+            "The budget %.6g cannot be met: with every width at %d bits the policy still costs %.6g.",
             limit, minBits, c));
       }
     }

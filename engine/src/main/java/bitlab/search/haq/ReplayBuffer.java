@@ -5,7 +5,13 @@ import java.util.Random;
 /** A ring buffer of transitions (state, action, reward, next state, done) with seeded uniform sampling. */
 final class ReplayBuffer {
   /** A sampled mini-batch as flat row-major arrays. */
-  record Batch(double[] states, double[] actions, double[] rewards, double[] next, double[] done, int size) {}
+  record Batch(
+      double[] states,
+      double[] actions,
+      double[] rewards,
+      double[] next,
+      double[] done,
+      int size) {}
 
   private final int capacity;
   private final int features;
@@ -27,11 +33,14 @@ final class ReplayBuffer {
     done = new boolean[capacity];
   }
 
-  int size() { return size; }
+  int size() {
+    return size;
+  }
 
   void add(double[] state, double action, double reward, double[] next, boolean terminal) {
     int i = (start + size) % capacity;
-    if (size < capacity) size++; else start = (start + 1) % capacity;
+    if (size < capacity) size++;
+    else start = (start + 1) % capacity;
     s[i] = state.clone();
     a[i] = action;
     r[i] = reward;

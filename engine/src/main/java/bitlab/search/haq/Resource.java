@@ -16,16 +16,24 @@ public enum Resource {
     this.scale = scale;
   }
 
-  public String label() { return label; }
+  public String label() {
+    return label;
+  }
 
   /** The unit people read: ms, mJ or KiB. */
-  public String unit() { return unit; }
+  public String unit() {
+    return unit;
+  }
 
   /** A value in base units (seconds, joules, bytes) in the unit people read. */
-  public double display(double base) { return base * scale; }
+  public double display(double base) {
+    return base * scale;
+  }
 
   /** A value in the unit people read back to base units. */
-  public double fromDisplay(double shown) { return shown / scale; }
+  public double fromDisplay(double shown) {
+    return shown / scale;
+  }
 
   /** E.g. "12.345 ms". */
   public String format(double base) {

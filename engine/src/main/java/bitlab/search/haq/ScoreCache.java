@@ -69,16 +69,28 @@ final class ScoreCache {
     return out;
   }
 
-  boolean lastWasHit() { return lastHit; }
+  boolean lastWasHit() {
+    return lastHit;
+  }
 
-  int evaluations() { return scores.size(); }
+  int evaluations() {
+    return scores.size();
+  }
 
-  int hits() { return hits; }
+  int hits() {
+    return hits;
+  }
 
   /** Seconds the scored policies spent fine-tuning (summed over threads; part of {@link #seconds} when one thread scores). */
-  double finetuneSeconds() { return scores.values().stream().mapToDouble(Score::finetuneSeconds).sum(); }
+  double finetuneSeconds() {
+    return scores.values().stream().mapToDouble(Score::finetuneSeconds).sum();
+  }
 
-  double seconds() { return nanos / 1e9; }
+  double seconds() {
+    return nanos / 1e9;
+  }
 
-  AccuracyOracle oracle() { return oracle; }
+  AccuracyOracle oracle() {
+    return oracle;
+  }
 }

@@ -16,15 +16,20 @@ import bitlab.quant.PtqConfig;
  * <p>{@code finetune}: as in HAQ's paper, each policy can be fine-tuned briefly on the training part before it
  * is scored ({@link FineTune}); off by default.
  */
-public record Scoring(int evaluation, int calibration, PtqConfig ptq, boolean integer, FineTune finetune) {
-  public static final Scoring DEFAULT = new Scoring(1000, 256, PtqConfig.DEFAULT, true, FineTune.OFF);
+public record Scoring(
+    int evaluation, int calibration, PtqConfig ptq, boolean integer, FineTune finetune) {
+  public static final Scoring DEFAULT =
+      new Scoring(1000, 256, PtqConfig.DEFAULT, true, FineTune.OFF);
 
   public Scoring {
-    if (evaluation < 1 || calibration < 1) throw new HaqException("Scoring needs at least one evaluation and one calibration image.");
+    if (evaluation < 1 || calibration < 1)
+      throw new HaqException("Scoring needs at least one evaluation and one calibration image.");
     if (ptq == null) throw new HaqException("Give a PTQ configuration (PtqConfig.DEFAULT).");
-    if (finetune == null) throw new HaqException("Give a fine-tuning setting (FineTune.OFF for none).");
+    if (finetune == null)
+      throw new HaqException("Give a fine-tuning setting (FineTune.OFF for none).");
     if (finetune.on() && ptq.asymmetricActivations()) {
-      throw new HaqException("Fine-tuning uses symmetric activations; drop the asymmetric PTQ option or turn fine-tuning off.");
+      throw new HaqException(
+          "Fine-tuning uses symmetric activations; drop the asymmetric PTQ option or turn fine-tuning off.");
     }
   }
 
@@ -32,15 +37,25 @@ public record Scoring(int evaluation, int calibration, PtqConfig ptq, boolean in
     this(evaluation, calibration, ptq, integer, FineTune.OFF);
   }
 
-  public Scoring withEvaluation(int n) { return new Scoring(n, calibration, ptq, integer, finetune); }
+  public Scoring withEvaluation(int n) {
+    return new Scoring(n, calibration, ptq, integer, finetune);
+  }
 
-  public Scoring withCalibration(int n) { return new Scoring(evaluation, n, ptq, integer, finetune); }
+  public Scoring withCalibration(int n) {
+    return new Scoring(evaluation, n, ptq, integer, finetune);
+  }
 
-  public Scoring withPtq(PtqConfig c) { return new Scoring(evaluation, calibration, c, integer, finetune); }
+  public Scoring withPtq(PtqConfig c) {
+    return new Scoring(evaluation, calibration, c, integer, finetune);
+  }
 
   /** Integer-only execution (true) or the fake-quantized simulation (false). */
-  public Scoring withInteger(boolean on) { return new Scoring(evaluation, calibration, ptq, on, finetune); }
+  public Scoring withInteger(boolean on) {
+    return new Scoring(evaluation, calibration, ptq, on, finetune);
+  }
 
   /** A short fine-tune of every policy on the training part before it is scored ({@link FineTune#OFF}: none). */
-  public Scoring withFinetune(FineTune f) { return new Scoring(evaluation, calibration, ptq, integer, f); }
+  public Scoring withFinetune(FineTune f) {
+    return new Scoring(evaluation, calibration, ptq, integer, f);
+  }
 }

@@ -28,18 +28,22 @@ final class Certificate {
   /** Nodes between looks at the clock, the interrupt and the progress line (tests look more often). */
   int checkEvery = 1024;
 
-  private final double[][] omega;   // [group][choice]
-  private final double[][][] cost;  // [group][choice][budget], each budget's limit is 1
+  private final double[][] omega; // [group][choice]
+  private final double[][][] cost; // [group][choice][budget], each budget's limit is 1
   private final int budgets;
-  private int[] order;              // groups, most consequential first
+  private int[] order; // groups, most consequential first
   private double[] lambda;
   private double[] nodeLambda;
-  private double[] suffixBound;     // per depth: sum over the remaining groups of min_k (omega + lambda.c)
-  private double[][] suffixMinCost; // per depth and budget: the cheapest the remaining groups can be
-  private double[] suffixArgOmega;  // per depth: perturbation of the remaining groups at their reduced-best choice
+  private double[]
+      suffixBound; // per depth: sum over the remaining groups of min_k (omega + lambda.c)
+  private double[][]
+      suffixMinCost; // per depth and budget: the cheapest the remaining groups can be
+  private double[]
+      suffixArgOmega; // per depth: perturbation of the remaining groups at their reduced-best
+  // choice
   private double[][] suffixArgCost; // per depth and budget: cost of that completion
-  private int[][] tryOrder;         // per group: choices by omega + lambda.c
-  private long[] moves;             // (group, choice) pairs for fill(), most promising first
+  private int[][] tryOrder; // per group: choices by omega + lambda.c
+  private long[] moves; // (group, choice) pairs for fill(), most promising first
   private double best;
   private int[] bestChoice;
   long nodes;
@@ -68,13 +72,19 @@ final class Certificate {
     lambda = multipliers();
     nodeLambda = new double[budgets];
     // Groups whose perturbation varies most go first: their decisions move the objective most.
-    order = IntStream.range(0, g).boxed()
-        .sorted(Comparator.comparingDouble((Integer i) -> -spread(i))).mapToInt(Integer::intValue).toArray();
+    order = IntStream.range(0, g)
+        .boxed()
+        .sorted(Comparator.comparingDouble((Integer i) -> -spread(i)))
+        .mapToInt(Integer::intValue)
+        .toArray();
     tryOrder = new int[g][];
     for (int i = 0; i < g; i++) {
       final int gi = i;
-      tryOrder[i] = IntStream.range(0, omega[i].length).boxed()
-          .sorted(Comparator.comparingDouble((Integer k) -> reduced(gi, k))).mapToInt(Integer::intValue).toArray();
+      tryOrder[i] = IntStream.range(0, omega[i].length)
+          .boxed()
+          .sorted(Comparator.comparingDouble((Integer k) -> reduced(gi, k)))
+          .mapToInt(Integer::intValue)
+          .toArray();
     }
     suffixBound = new double[g + 1];
     suffixMinCost = new double[g + 1][budgets];
@@ -119,12 +129,20 @@ final class Certificate {
     while (depth >= 0) {
       if (entering) {
         entering = false;
-        if (++nodes % checkEvery == 0 && nodes > 1) { // the root always runs: its completion is the first plan
+        if (++nodes % checkEvery == 0
+            && nodes > 1) { // the root always runs: its completion is the first plan
           bitlab.task.Work.checkpoint();
           if (System.nanoTime() - deadline > 0) {
-            return new Outcome(bestChoice, best, false, nodes, lowerBound(rootBound, depth, true, next, partial, current));
+            return new Outcome(
+                bestChoice,
+                best,
+                false,
+                nodes,
+                lowerBound(rootBound, depth, true, next, partial, current));
           }
-          if (progress != null) progress.report(nodes, best, lowerBound(rootBound, depth, true, next, partial, current));
+          if (progress != null)
+            progress.report(
+                nodes, best, lowerBound(rootBound, depth, true, next, partial, current));
         }
         if (depth == g || pruned(depth, partial[depth], used, current)) {
           if (depth == g && partial[depth] < best) {
@@ -172,16 +190,20 @@ final class Certificate {
 
   /** The bound tests of a node, and its relaxation's completion as an incumbent when it fits. True when pruned. */
   private boolean pruned(int depth, double partial, double[] used, int[] current) {
-    // Lagrangian bound of this subtree with the root's multipliers: partial + lambda.(used - 1) + reduced minima.
+    // Lagrangian bound of this subtree with the root's multipliers: partial + lambda.(used - 1) +
+    // reduced minima.
     double bound = partial + suffixBound[depth];
     for (int b = 0; b < budgets; b++) bound += lambda[b] * (used[b] - 1);
     if (bound >= best - slack()) return true;
     // The root multipliers did not prune: re-optimise them for this subtree's remaining capacity.
     int remaining = order.length - depth;
-    if (remaining > 1 && remaining <= SUBTREE_DUAL_GROUPS && partial + subtreeDual(depth, used) >= best - slack()) return true;
+    if (remaining > 1
+        && remaining <= SUBTREE_DUAL_GROUPS
+        && partial + subtreeDual(depth, used) >= best - slack()) return true;
     // The relaxation's own completion, if it fits, is a feasible point: a cheap incumbent.
     boolean completionFits = true;
-    for (int b = 0; b < budgets && completionFits; b++) completionFits = used[b] + suffixArgCost[depth][b] <= 1 + 1e-12;
+    for (int b = 0; b < budgets && completionFits; b++)
+      completionFits = used[b] + suffixArgCost[depth][b] <= 1 + 1e-12;
     if (completionFits && partial + suffixArgOmega[depth] < best) {
       best = partial + suffixArgOmega[depth];
       bestChoice = current.clone();
@@ -198,7 +220,8 @@ final class Certificate {
    * bound), and never below the root's bound. Open are the untried children of the nodes on the
    * path, and the node at {@code depth} itself if it was not expanded yet.
    */
-  private double lowerBound(double rootBound, int depth, boolean nodeOpen, int[] next, double[] partial, int[] current) {
+  private double lowerBound(
+      double rootBound, int depth, boolean nodeOpen, int[] next, double[] partial, int[] current) {
     double low = best;
     double[] used = new double[budgets];
     for (int d = 0; d <= depth && d < order.length; d++) {
@@ -231,7 +254,8 @@ final class Certificate {
    */
   private void fill() {
     double[] used = new double[budgets];
-    for (int g = 0; g < bestChoice.length; g++) for (int b = 0; b < budgets; b++) used[b] += cost[g][bestChoice[g]][b];
+    for (int g = 0; g < bestChoice.length; g++)
+      for (int b = 0; b < budgets; b++) used[b] += cost[g][bestChoice[g]][b];
     boolean changed = false;
     for (long m : moves) {
       int g = (int) (m >>> 32);
@@ -239,7 +263,8 @@ final class Certificate {
       int c = bestChoice[g];
       if (omega[g][k] >= omega[g][c]) continue;
       boolean fits = true;
-      for (int b = 0; b < budgets && fits; b++) fits = used[b] + cost[g][k][b] - cost[g][c][b] <= 1 + 1e-12;
+      for (int b = 0; b < budgets && fits; b++)
+        fits = used[b] + cost[g][k][b] - cost[g][c][b] <= 1 + 1e-12;
       if (!fits) continue;
       for (int b = 0; b < budgets; b++) used[b] += cost[g][k][b] - cost[g][c][b];
       bestChoice[g] = k;
@@ -260,7 +285,8 @@ final class Certificate {
       for (int k = 0; k < omega[g].length; k++) {
         double saved = omega[g][base] - omega[g][k];
         double added = 0;
-        for (int b = 0; b < budgets; b++) added += Math.max(lambda[b], 1e-12) * (cost[g][k][b] - cost[g][base][b]);
+        for (int b = 0; b < budgets; b++)
+          added += Math.max(lambda[b], 1e-12) * (cost[g][k][b] - cost[g][base][b]);
         key[i] = added <= 0 ? Double.NEGATIVE_INFINITY : -saved / added;
         all[i++] = ((long) g << 32) | k;
       }
@@ -315,7 +341,8 @@ final class Certificate {
         for (int it = 0; it < 24; it++) {
           double mid = (lo + hi) / 2;
           mu[b] = Math.pow(10, mid);
-          if (subtreeSubgradient(depth, used, mu, b) > 0) lo = mid; else hi = mid;
+          if (subtreeSubgradient(depth, used, mu, b) > 0) lo = mid;
+          else hi = mid;
         }
         mu[b] = Math.pow(10, hi);
         double v = dual(depth, used, mu);
@@ -377,7 +404,8 @@ final class Certificate {
         for (int it = 0; it < 80; it++) {
           double mid = (lo + hi) / 2;
           l[b] = Math.pow(10, mid);
-          if (subgradient(b) > 0) lo = mid; else hi = mid;
+          if (subgradient(b) > 0) lo = mid;
+          else hi = mid;
         }
         l[b] = Math.pow(10, hi);
       }
@@ -412,7 +440,8 @@ final class Certificate {
     return s;
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     return "Certificate(lambda=" + Arrays.toString(lambda) + ", nodes=" + nodes + ")";
   }
 }

@@ -28,7 +28,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class ExactTraces {
   /** One layer's exact trace. */
   public record Exact(String layer, double trace, long parameters) {
-    public double average() { return trace / parameters; }
+    public double average() {
+      return trace / parameters;
+    }
   }
 
   private static final int BATCH = 250;
@@ -50,13 +52,17 @@ public final class ExactTraces {
       aName = before.inputs().get(0);
       wanted.add(aName);
     }
-    double[][] w = model.param(classifier.param("weight")).castTo(DataType.DOUBLE).toDoubleMatrix(); // [classes, hidden]
+    double[][] w = model
+        .param(classifier.param("weight"))
+        .castTo(DataType.DOUBLE)
+        .toDoubleMatrix(); // [classes, hidden]
     double classifierSum = 0;
     double beforeSum = 0;
     int n = samples.size();
     for (int from = 0; from < n; from += BATCH) {
       int to = Math.min(n, from + BATCH);
-      var out = Inference.outputs(model, samples.images().get(NDArrayIndex.interval(from, to)), wanted);
+      var out =
+          Inference.outputs(model, samples.images().get(NDArrayIndex.interval(from, to)), wanted);
       double[][] h = flat(out.get(hName), to - from);
       double[][] z = out.get(logitsName(model)).castTo(DataType.DOUBLE).toDoubleMatrix();
       double[][] a = aName == null ? null : flat(out.get(aName), to - from);
@@ -68,7 +74,8 @@ public final class ExactTraces {
         if (a != null) {
           double inner = 0;
           for (int k = 0; k < h[i].length; k++) {
-            if (!(h[i][k] > 0)) continue; // the ReLU's mask: its output is positive where its input is
+            if (!(h[i][k] > 0))
+              continue; // the ReLU's mask: its output is positive where its input is
             double sq = 0;
             double lin = 0;
             for (int c = 0; c < p.length; c++) {
@@ -80,11 +87,17 @@ public final class ExactTraces {
           beforeSum += dot(a[i], a[i]) * inner;
         }
       }
-      bitlab.task.Work.progress(String.format("exact traces of %s: %,d / %,d images", model.name(), to, n));
+      bitlab.task.Work.progress(
+          String.format("exact traces of %s: %,d / %,d images", model.name(), to, n));
     }
     List<Exact> result = new ArrayList<>();
-    if (before != null) result.add(new Exact(before.name(), beforeSum / n, model.param(before.param("weight")).length()));
-    result.add(new Exact(classifier.name(), classifierSum / n, model.param(classifier.param("weight")).length()));
+    if (before != null)
+      result.add(new Exact(
+          before.name(), beforeSum / n, model.param(before.param("weight")).length()));
+    result.add(new Exact(
+        classifier.name(),
+        classifierSum / n,
+        model.param(classifier.param("weight")).length()));
     return result;
   }
 
@@ -92,8 +105,10 @@ public final class ExactTraces {
   static Node classifier(Model model) {
     Node out = model.node(logitsName(model));
     if (!(out.op() instanceof Op.Linear)) {
-      throw new HawqException("Model '" + model.name() + "' does not end in a Linear layer (its logits come from '" + out.name()
-          + "', a " + out.op().getClass().getSimpleName() + "); exact traces are known in closed form only for a final Linear classifier.");
+      throw new HawqException(
+          "Model '" + model.name() + "' does not end in a Linear layer (its logits come from '"
+              + out.name() + "', a " + out.op().getClass().getSimpleName()
+              + "); exact traces are known in closed form only for a final Linear classifier.");
     }
     return out;
   }
@@ -110,7 +125,8 @@ public final class ExactTraces {
     Node lin = model.node(relu.inputs().get(0));
     if (!(lin.op() instanceof Op.Linear)) return null;
     for (Node n : model.nodes()) {
-      if (n != relu && n.inputs().contains(lin.name())) return null; // its output also goes elsewhere
+      if (n != relu && n.inputs().contains(lin.name()))
+        return null; // its output also goes elsewhere
       if (n != classifier && n.inputs().contains(relu.name())) return null;
     }
     return lin;

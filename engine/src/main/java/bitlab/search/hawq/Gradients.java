@@ -55,7 +55,9 @@ final class Gradients implements AutoCloseable {
     this.total = n;
   }
 
-  List<String> weightNames() { return weights; }
+  List<String> weightNames() {
+    return weights;
+  }
 
   /** The current value of a weight (a copy, double). */
   INDArray weight(String name) {
@@ -95,7 +97,11 @@ final class Gradients implements AutoCloseable {
     return sum;
   }
 
-  private void add(Map<String, INDArray> sum, List<String> names, int chunk, java.util.function.Function<String, INDArray> of) {
+  private void add(
+      Map<String, INDArray> sum,
+      List<String> names,
+      int chunk,
+      java.util.function.Function<String, INDArray> of) {
     double w = (double) x[chunk].size(0) / total;
     for (String k : names) sum.merge(k, of.apply(k).castTo(DataType.DOUBLE).mul(w), INDArray::addi);
   }
@@ -103,7 +109,8 @@ final class Gradients implements AutoCloseable {
   /** The logits of every chunk of images at the current weights, {@code [images in chunk, classes]} in double. */
   INDArray[] logits() {
     INDArray[] out = new INDArray[x.length];
-    for (int c = 0; c < x.length; c++) out[c] = net.outputs(x[c], List.of(logits)).get(logits).castTo(DataType.DOUBLE);
+    for (int c = 0; c < x.length; c++)
+      out[c] = net.outputs(x[c], List.of(logits)).get(logits).castTo(DataType.DOUBLE);
     return out;
   }
 
@@ -114,19 +121,23 @@ final class Gradients implements AutoCloseable {
     return out;
   }
 
-  int images() { return total; }
+  int images() {
+    return total;
+  }
 
   /** The mean softmax cross-entropy of these logits (one array per chunk, as {@link #logits()} returns) against the labels. */
   double loss(INDArray[] z) {
     double sum = 0;
     for (int c = 0; c < z.length; c++) {
-      INDArray logp = org.nd4j.linalg.ops.transforms.Transforms.log(org.nd4j.linalg.ops.transforms.Transforms.softmax(z[c], true), false);
+      INDArray logp = org.nd4j.linalg.ops.transforms.Transforms.log(
+          org.nd4j.linalg.ops.transforms.Transforms.softmax(z[c], true), false);
       sum -= logp.mul(y[c]).sumNumber().doubleValue();
     }
     return sum / total;
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     net.close();
   }
 }

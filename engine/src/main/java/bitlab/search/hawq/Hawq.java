@@ -27,8 +27,15 @@ public final class Hawq {
   private final LossChange damage;
   private final java.time.Duration timeLimit;
 
-  private Hawq(Model model, Traces traces, List<Bits> candidates, List<Budget> budgets, Map<String, Bits> fixed,
-      List<List<String>> ties, LossChange damage, java.time.Duration timeLimit) {
+  private Hawq(
+      Model model,
+      Traces traces,
+      List<Bits> candidates,
+      List<Budget> budgets,
+      Map<String, Bits> fixed,
+      List<List<String>> ties,
+      LossChange damage,
+      java.time.Duration timeLimit) {
     this.model = model;
     this.traces = traces;
     this.candidates = List.copyOf(candidates);
@@ -41,28 +48,49 @@ public final class Hawq {
 
   /** A planner for this model with these traces; candidates W4A4 and W8A8 until told otherwise. */
   public static Hawq of(Model model, Traces traces) {
-    if (!traces.model().equals(model.name()) || traces.layers().size() != model.layers().size()) {
-      throw new HawqException("The traces are of model '" + traces.model() + "' (" + traces.layers().size()
-          + " layers) but the model is '" + model.name() + "' (" + model.layers().size() + " layers); trace this model first.");
+    if (!traces.model().equals(model.name())
+        || traces.layers().size() != model.layers().size()) {
+      throw new HawqException("The traces are of model '" + traces.model() + "' ("
+          + traces.layers().size() + " layers) but the model is '" + model.name() + "' ("
+          + model.layers().size() + " layers); trace this model first.");
     }
-    return new Hawq(model, traces, List.of(Bits.W4A4, Bits.W8A8), List.of(), Map.of(), List.of(), null, IlpSolver.DEFAULT_TIME_LIMIT);
+    return new Hawq(
+        model,
+        traces,
+        List.of(Bits.W4A4, Bits.W8A8),
+        List.of(),
+        Map.of(),
+        List.of(),
+        null,
+        IlpSolver.DEFAULT_TIME_LIMIT);
   }
 
-  public Model model() { return model; }
+  public Model model() {
+    return model;
+  }
 
-  public Traces traces() { return traces; }
+  public Traces traces() {
+    return traces;
+  }
 
-  public List<Bits> candidates() { return candidates; }
+  public List<Bits> candidates() {
+    return candidates;
+  }
 
-  public List<Budget> budgets() { return budgets; }
+  public List<Budget> budgets() {
+    return budgets;
+  }
 
   /** Candidate pairs every layer chooses from. */
   public Hawq candidates(List<Bits> pairs) {
-    if (pairs == null || pairs.isEmpty()) throw new HawqException("Give at least one candidate bit pair.");
+    if (pairs == null || pairs.isEmpty())
+      throw new HawqException("Give at least one candidate bit pair.");
     for (Bits b : pairs) {
-      if (!b.quantized()) throw new HawqException("Candidate " + b + " is not a quantized pair; use widths 1..8.");
+      if (!b.quantized())
+        throw new HawqException("Candidate " + b + " is not a quantized pair; use widths 1..8.");
     }
-    return new Hawq(model, traces, pairs.stream().distinct().toList(), budgets, fixed, ties, damage, timeLimit);
+    return new Hawq(
+        model, traces, pairs.stream().distinct().toList(), budgets, fixed, ties, damage, timeLimit);
   }
 
   /** Candidates with weights and activations at the same width, e.g. {@code bits(4, 8)}. */
@@ -87,7 +115,8 @@ public final class Hawq {
    * an order of magnitude ({@code tutorials/10-hawq-sensitivity.ipynb}). Layers still add independently.
    */
   public Hawq measuredDamage(bitlab.data.Samples images) {
-    return new Hawq(model, traces, candidates, budgets, fixed, ties, LossChange.on(model, images), timeLimit);
+    return new Hawq(
+        model, traces, candidates, budgets, fixed, ties, LossChange.on(model, images), timeLimit);
   }
 
   /**
@@ -95,14 +124,19 @@ public final class Hawq {
    * the best found, with its proven distance from the optimum.
    */
   public Hawq timeLimit(java.time.Duration limit) {
-    if (limit == null || limit.isZero() || limit.isNegative()) throw new HawqException("The ILP's time limit must be positive, got " + limit + ".");
+    if (limit == null || limit.isZero() || limit.isNegative())
+      throw new HawqException("The ILP's time limit must be positive, got " + limit + ".");
     return new Hawq(model, traces, candidates, budgets, fixed, ties, damage, limit);
   }
 
-  public java.time.Duration timeLimit() { return timeLimit; }
+  public java.time.Duration timeLimit() {
+    return timeLimit;
+  }
 
   /** True if Ω is the measured loss increase ({@link #measuredDamage}) rather than the Hessian estimate. */
-  public boolean measured() { return damage != null; }
+  public boolean measured() {
+    return damage != null;
+  }
 
   public Hawq withoutBudgets() {
     return new Hawq(model, traces, candidates, List.of(), fixed, ties, damage, timeLimit);
@@ -111,7 +145,10 @@ public final class Hawq {
   /** Keeps a layer at one pair (added to its candidates if it is not one). */
   public Hawq fix(String layer, Bits bits) {
     model.node(layer);
-    if (!model.node(layer).quantizable()) throw new HawqException("Layer '" + layer + "' has no weights to fix; layers with weights are " + String.join(", ", model.layerNames()) + ".");
+    if (!model.node(layer).quantizable())
+      throw new HawqException(
+          "Layer '" + layer + "' has no weights to fix; layers with weights are "
+              + String.join(", ", model.layerNames()) + ".");
     Map<String, Bits> f = new LinkedHashMap<>(fixed);
     f.put(layer, bits);
     return new Hawq(model, traces, candidates, budgets, f, ties, damage, timeLimit);
@@ -144,7 +181,8 @@ public final class Hawq {
   public IlpProblem problem() {
     IlpProblem open = new IlpProblem(layers(), List.of(), fixed, ties);
     List<IlpProblem.Limit> limits = new ArrayList<>();
-    for (Budget b : budgets) limits.add(new IlpProblem.Limit(b.name(), b.kind().unit(), limit(open, b)));
+    for (Budget b : budgets)
+      limits.add(new IlpProblem.Limit(b.name(), b.kind().unit(), limit(open, b)));
     return new IlpProblem(open.layers(), limits, fixed, ties);
   }
 
@@ -158,21 +196,34 @@ public final class Hawq {
     List<Plan> out = new ArrayList<>();
     for (double f : fractions) {
       out.add(budget(new Budget(varied.kind(), varied.target(), f, true)).solve());
-      bitlab.task.Work.progress(String.format("HAWQ-V3 Pareto sweep of %s: %d of %d budgets", model.name(), out.size(), fractions.length));
+      bitlab.task.Work.progress(String.format(
+          "HAWQ-V3 Pareto sweep of %s: %d of %d budgets",
+          model.name(), out.size(), fractions.length));
     }
     return out;
   }
 
   private double limit(IlpProblem open, Budget b) {
-    IlpProblem priced = new IlpProblem(open.layers(), List.of(new IlpProblem.Limit(b.name(), b.kind().unit(), 1)), fixed, ties);
+    IlpProblem priced = new IlpProblem(
+        open.layers(), List.of(new IlpProblem.Limit(b.name(), b.kind().unit(), 1)), fixed, ties);
     IlpSolution.Usage range = IlpSolver.ranges(priced, priced.groups()).get(0);
     if (b.fraction()) return range.low() + b.value() * (range.high() - range.low());
     double v = b.value();
     if (v < range.low() * (1 - 1e-12) || v > range.high() * (1 + 1e-12)) {
-      String kept = fixed.isEmpty() && ties.isEmpty() ? "" : fixed.isEmpty() ? ", ties kept" : ties.isEmpty() ? ", fixed layers kept" : ", fixed layers and ties kept";
-      throw new BudgetException(String.format("The %s budget of %s lies %s the range policies of these candidates span; the feasible range is %s "
-              + "(every layer at its lowest candidate%s) to %s (every layer at its highest).", b.name(), IlpSolver.fmt(v, b.kind().unit()),
-          v < range.low() ? "below" : "above", IlpSolver.fmt(range.low(), b.kind().unit()), kept, IlpSolver.fmt(range.high(), b.kind().unit())));
+      String kept = fixed.isEmpty() && ties.isEmpty()
+          ? ""
+          : fixed.isEmpty()
+              ? ", ties kept"
+              : ties.isEmpty() ? ", fixed layers kept" : ", fixed layers and ties kept";
+      throw new BudgetException(String.format(
+          "The %s budget of %s lies %s the range policies of these candidates span; the feasible range is %s "
+              + "(every layer at its lowest candidate%s) to %s (every layer at its highest).",
+          b.name(),
+          IlpSolver.fmt(v, b.kind().unit()),
+          v < range.low() ? "below" : "above",
+          IlpSolver.fmt(range.low(), b.kind().unit()),
+          kept,
+          IlpSolver.fmt(range.high(), b.kind().unit())));
     }
     return v;
   }
@@ -181,7 +232,8 @@ public final class Hawq {
     List<LayerWorkload> work = model.workloads();
     Map<String, CostTable> tables = new HashMap<>();
     for (Budget b : budgets) {
-      if (b.target() != null) tables.computeIfAbsent(b.target().name(), n -> b.target().table(work));
+      if (b.target() != null)
+        tables.computeIfAbsent(b.target().name(), n -> b.target().table(work));
     }
     List<IlpProblem.Layer> out = new ArrayList<>();
     for (int i = 0; i < work.size(); i++) {
@@ -196,9 +248,16 @@ public final class Hawq {
       Map<Integer, Double> omegaAt = new HashMap<>();
       for (int k = 0; k < cand.size(); k++) {
         Bits c = cand.get(k);
-        omega[k] = omegaAt.computeIfAbsent(c.weights(), bits -> damage != null
-            ? 2 * Math.max(0, damage.measured(w.name(), bits)) // a rounding that happens to lower the loss is not rewarded
-            : avg * Perturbation.squaredError(model.param(w.name() + ".weight"), bits));
+        omega[k] = omegaAt.computeIfAbsent(
+            c.weights(),
+            bits -> damage != null
+                ? 2
+                    * Math.max(
+                        0,
+                        damage.measured(
+                            w.name(),
+                            bits)) // a rounding that happens to lower the loss is not rewarded
+                : avg * Perturbation.squaredError(model.param(w.name() + ".weight"), bits));
         for (Budget b : budgets) costs.get(b.name())[k] = cost(b, tables, i, w, c);
       }
       out.add(new IlpProblem.Layer(w.name(), cand, omega, costs));
@@ -208,16 +267,22 @@ public final class Hawq {
 
   /** Bytes of one layer as {@link bitlab.quant.Policy#sizeBytes} counts them (the one definition, {@link bitlab.quant.Policy#layerBytes}). */
   private double sizeBytes(LayerWorkload w, Bits c) {
-    return bitlab.quant.Policy.layerBytes(w.weights(), w.outChannels(), c.weights(), model.params().containsKey(w.name() + ".bias"));
+    return bitlab.quant.Policy.layerBytes(
+        w.weights(), w.outChannels(), c.weights(), model.params().containsKey(w.name() + ".bias"));
   }
 
   private double cost(Budget b, Map<String, CostTable> tables, int i, LayerWorkload w, Bits c) {
     switch (b.kind()) {
-      case SIZE: return sizeBytes(w, c);
-      case BOPS: return (double) c.weights() * c.activations() * w.macs();
-      case LATENCY: return tables.get(b.target().name()).latency(i, c.weights(), c.activations());
-      case ENERGY: return tables.get(b.target().name()).energy(i, c.weights(), c.activations());
-      default: throw new IllegalStateException(b.kind().name());
+      case SIZE:
+        return sizeBytes(w, c);
+      case BOPS:
+        return (double) c.weights() * c.activations() * w.macs();
+      case LATENCY:
+        return tables.get(b.target().name()).latency(i, c.weights(), c.activations());
+      case ENERGY:
+        return tables.get(b.target().name()).energy(i, c.weights(), c.activations());
+      default:
+        throw new IllegalStateException(b.kind().name());
     }
   }
 }

@@ -45,7 +45,9 @@ public final class HessianTraces {
   /** Traces of every Conv and Linear layer of the model on the first {@code options.images()} images. */
   public static Traces estimate(Model model, Samples train, TraceOptions options) {
     if (model.layers().isEmpty()) {
-      throw new HawqException("Model '" + model.name() + "' has no Conv or Linear layers with weights; HAWQ-V3 has nothing to allocate bits to.");
+      throw new HawqException(
+          "Model '" + model.name()
+              + "' has no Conv or Linear layers with weights; HAWQ-V3 has nothing to allocate bits to.");
     }
     boolean jacobian = options.curvature() == TraceOptions.Curvature.JACOBIAN;
     boolean exact = options.curvature() == TraceOptions.Curvature.EXACT;
@@ -54,15 +56,25 @@ public final class HessianTraces {
     long start = System.nanoTime();
     Samples images = train.take(options.images());
     bitlab.model.Inference.checkFits(model, images);
-    // Differences of gradients need double precision; everything else is exact and runs on oneDNN in float.
-    Net.Precision precision = options.curvature() == TraceOptions.Curvature.GRADIENTS ? Net.Precision.DOUBLE : Net.Precision.FLOAT;
+    // Differences of gradients need double precision; everything else is exact and runs on oneDNN
+    // in float.
+    Net.Precision precision = options.curvature() == TraceOptions.Curvature.GRADIENTS
+        ? Net.Precision.DOUBLE
+        : Net.Precision.FLOAT;
     try (Gradients grads = new Gradients(model, images, precision)) {
       return estimate(model, images, options, grads, jacobian, exact, outputs, start);
     }
   }
 
-  private static Traces estimate(Model model, Samples images, TraceOptions options, Gradients grads, boolean jacobian, boolean exact,
-      boolean outputs, long start) {
+  private static Traces estimate(
+      Model model,
+      Samples images,
+      TraceOptions options,
+      Gradients grads,
+      boolean jacobian,
+      boolean exact,
+      boolean outputs,
+      long start) {
     List<String> names = grads.weightNames();
     int layers = names.size();
     INDArray[] w0 = new INDArray[layers];
@@ -77,8 +89,10 @@ public final class HessianTraces {
       count += w0[i].length();
     }
     if (options.probes() == TraceOptions.Probes.JOINT) {
-      // One step for all layers: with per-layer steps the cross terms v_i^T H_ij v_j would be scaled by
-      // step_j / step_i, which inflates the variance of layers with small weights next to large ones.
+      // One step for all layers: with per-layer steps the cross terms v_i^T H_ij v_j would be
+      // scaled by
+      // step_j / step_i, which inflates the variance of layers with small weights next to large
+      // ones.
       java.util.Arrays.fill(step, STEP * Math.max(Math.sqrt(sumSquares / count), 1e-3));
     }
     Random random = new Random(options.seed());
@@ -93,33 +107,58 @@ public final class HessianTraces {
     boolean converged = false;
     while (iterations < options.maxIterations() && !converged) {
       iterations++;
-      double[] sample = options.probes() == TraceOptions.Probes.OUTPUT ? output(grads, names, p0, random)
-          : options.probes() == TraceOptions.Probes.JOINT ? (exact ? jointExact(grads, names, w0, random) : joint(grads, names, w0, step, random))
-          : jacobian ? perLayerJacobian(grads, names, w0, random, p0)
-          : exact ? perLayerExact(grads, names, w0, random) : perLayer(grads, names, w0, step, random);
+      double[] sample = options.probes() == TraceOptions.Probes.OUTPUT
+          ? output(grads, names, p0, random)
+          : options.probes() == TraceOptions.Probes.JOINT
+              ? (exact
+                  ? jointExact(grads, names, w0, random)
+                  : joint(grads, names, w0, step, random))
+              : jacobian
+                  ? perLayerJacobian(grads, names, w0, random, p0)
+                  : exact
+                      ? perLayerExact(grads, names, w0, random)
+                      : perLayer(grads, names, w0, step, random);
       converged = iterations >= options.minIterations();
       for (int i = 0; i < layers; i++) {
         sum[i] += sample[i];
         sumSq[i] += sample[i] * sample[i];
         samples[i][iterations - 1] = sample[i];
         double mean = sum[i] / iterations;
-        if (iterations == 1 || Math.abs(mean - previous[i]) > options.tolerance() * Math.abs(mean)) converged = false;
+        if (iterations == 1 || Math.abs(mean - previous[i]) > options.tolerance() * Math.abs(mean))
+          converged = false;
         previous[i] = mean;
       }
-      Work.progress(String.format("Hessian traces of %s: probe %d of at most %d", model.name(), iterations, options.maxIterations()));
+      Work.progress(String.format(
+          "Hessian traces of %s: probe %d of at most %d",
+          model.name(), iterations, options.maxIterations()));
     }
     List<LayerTrace> out = new ArrayList<>();
     for (int i = 0; i < layers; i++) {
       double mean = sum[i] / iterations;
-      double var = iterations > 1 ? Math.max(0, (sumSq[i] - iterations * mean * mean) / (iterations - 1)) : Double.NaN;
-      out.add(new LayerTrace(model.layers().get(i).name(), mean, Math.sqrt(var / iterations), w0[i].length(), iterations,
+      double var = iterations > 1
+          ? Math.max(0, (sumSq[i] - iterations * mean * mean) / (iterations - 1))
+          : Double.NaN;
+      out.add(new LayerTrace(
+          model.layers().get(i).name(),
+          mean,
+          Math.sqrt(var / iterations),
+          w0[i].length(),
+          iterations,
           java.util.Arrays.copyOf(samples[i], iterations)));
     }
-    return new Traces(model.name(), images.name(), images.size(), options, out, converged, (System.nanoTime() - start) / 1e9);
+    return new Traces(
+        model.name(),
+        images.name(),
+        images.size(),
+        options,
+        out,
+        converged,
+        (System.nanoTime() - start) / 1e9);
   }
 
   /** One probe per layer: v nonzero on that layer only; returns v_i^T H_ii v_i per layer. */
-  private static double[] perLayer(Gradients g, List<String> names, INDArray[] w0, double[] step, Random r) {
+  private static double[] perLayer(
+      Gradients g, List<String> names, INDArray[] w0, double[] step, Random r) {
     double[] out = new double[names.size()];
     for (int i = 0; i < names.size(); i++) {
       INDArray v = rademacher(w0[i], r);
@@ -139,7 +178,8 @@ public final class HessianTraces {
    * One probe per layer, {@code v^T H_ii v = mean_n (J v)_n^T A_n (J v)_n} with
    * {@code (J v)^T A (J v) = sum_c p_c d_c^2 - (sum_c p_c d_c)^2} for the logits' derivative d along v.
    */
-  private static double[] perLayerJacobian(Gradients g, List<String> names, INDArray[] w0, Random r, INDArray[] p0) {
+  private static double[] perLayerJacobian(
+      Gradients g, List<String> names, INDArray[] w0, Random r, INDArray[] p0) {
     double[] out = new double[names.size()];
     for (int i = 0; i < names.size(); i++) {
       INDArray v = rademacher(w0[i], r);
@@ -162,7 +202,9 @@ public final class HessianTraces {
     for (int i = 0; i < names.size(); i++) {
       INDArray v = rademacher(w0[i], r);
       String name = names.get(i);
-      out[i] = v.mul(g.hessianVector(Map.of(name, v), List.of(name)).get(name)).sumNumber().doubleValue();
+      out[i] = v.mul(g.hessianVector(Map.of(name, v), List.of(name)).get(name))
+          .sumNumber()
+          .doubleValue();
       Work.checkpoint();
     }
     return out;
@@ -174,7 +216,8 @@ public final class HessianTraces {
     for (int i = 0; i < names.size(); i++) v.put(names.get(i), rademacher(w0[i], r));
     Map<String, INDArray> hv = g.hessianVector(v, names);
     double[] out = new double[names.size()];
-    for (int i = 0; i < names.size(); i++) out[i] = v.get(names.get(i)).mul(hv.get(names.get(i))).sumNumber().doubleValue();
+    for (int i = 0; i < names.size(); i++)
+      out[i] = v.get(names.get(i)).mul(hv.get(names.get(i))).sumNumber().doubleValue();
     Work.checkpoint();
     return out;
   }
@@ -209,7 +252,8 @@ public final class HessianTraces {
 
   private static INDArray[] softmax(INDArray[] z) {
     INDArray[] p = new INDArray[z.length];
-    for (int c = 0; c < z.length; c++) p[c] = org.nd4j.linalg.ops.transforms.Transforms.softmax(z[c], true);
+    for (int c = 0; c < z.length; c++)
+      p[c] = org.nd4j.linalg.ops.transforms.Transforms.softmax(z[c], true);
     return p;
   }
 
@@ -217,14 +261,17 @@ public final class HessianTraces {
   private static void requirePiecewiseLinear(Model model) {
     for (bitlab.model.Node n : model.nodes()) {
       if (n.op() instanceof bitlab.model.Op.Softmax && n != model.output()) {
-        throw new HawqException("Model '" + model.name() + "' has a Softmax inside ('" + n.name() + "'), so its logits are not piecewise linear "
-            + "in the weights and JACOBIAN curvature would miss a term; use GRADIENTS curvature for it.");
+        throw new HawqException(
+            "Model '" + model.name() + "' has a Softmax inside ('" + n.name()
+                + "'), so its logits are not piecewise linear "
+                + "in the weights and JACOBIAN curvature would miss a term; use GRADIENTS curvature for it.");
       }
     }
   }
 
   /** One probe over all layers at once; returns v_i^T (H v)_i per layer (unbiased for Tr(H_ii)). */
-  private static double[] joint(Gradients g, List<String> names, INDArray[] w0, double[] step, Random r) {
+  private static double[] joint(
+      Gradients g, List<String> names, INDArray[] w0, double[] step, Random r) {
     int n = names.size();
     INDArray[] v = new INDArray[n];
     for (int i = 0; i < n; i++) {
@@ -237,8 +284,12 @@ public final class HessianTraces {
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
       g.setWeight(names.get(i), w0[i]);
-      // Block i of (g(W + h v) - g(W - h v)) / 2h is H_ii v_i plus cross terms H_ij v_j, which average to zero.
-      out[i] = v[i].mul(plus.get(names.get(i)).sub(minus.get(names.get(i)))).sumNumber().doubleValue() / (2 * step[i]);
+      // Block i of (g(W + h v) - g(W - h v)) / 2h is H_ii v_i plus cross terms H_ij v_j, which
+      // average to zero.
+      out[i] = v[i].mul(plus.get(names.get(i)).sub(minus.get(names.get(i))))
+              .sumNumber()
+              .doubleValue()
+          / (2 * step[i]);
     }
     return out;
   }

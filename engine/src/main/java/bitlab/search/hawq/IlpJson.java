@@ -29,7 +29,10 @@ import java.util.regex.Pattern;
  */
 public final class IlpJson {
   public static final String FORMAT = "bitlab-ilp/1";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+  private static final Gson GSON = new GsonBuilder()
+      .setPrettyPrinting()
+      .serializeSpecialFloatingPointValues()
+      .create();
   private static final Pattern PAIR = Pattern.compile("W(\\d+)A(\\d+)");
 
   private IlpJson() {}
@@ -123,14 +126,20 @@ public final class IlpJson {
     JsonObject o;
     try {
       JsonElement e = JsonParser.parseString(json);
-      if (!e.isJsonObject()) throw new IlpInputException(source + " is not a JSON object; an ILP file starts with {\"format\": \"" + FORMAT + "\", ...}.");
+      if (!e.isJsonObject())
+        throw new IlpInputException(
+            source + " is not a JSON object; an ILP file starts with {\"format\": \"" + FORMAT
+                + "\", ...}.");
       o = e.getAsJsonObject();
     } catch (JsonParseException ex) {
       throw new IlpInputException(source + " is not valid JSON: " + ex.getMessage());
     }
-    String format = o.has("format") && isString(o.get("format")) ? o.get("format").getAsString() : null;
+    String format =
+        o.has("format") && isString(o.get("format")) ? o.get("format").getAsString() : null;
     if (!FORMAT.equals(format)) {
-      throw new IlpInputException(source + " has format " + (format == null ? "(none)" : "'" + format + "'") + "; this bitlab reads '" + FORMAT + "'.");
+      throw new IlpInputException(
+          source + " has format " + (format == null ? "(none)" : "'" + format + "'")
+              + "; this bitlab reads '" + FORMAT + "'.");
     }
     List<IlpProblem.Layer> layers = new ArrayList<>();
     JsonArray ls = array(o, "layers", source);
@@ -145,10 +154,16 @@ public final class IlpJson {
       double[] omega = doubles(array(l, "omega", where), where + " omega");
       Map<String, double[]> costs = new LinkedHashMap<>();
       if (l.has("costs")) {
-        if (!l.get("costs").isJsonObject()) throw new IlpInputException(where + " 'costs' must be an object of budget name -> list of numbers.");
+        if (!l.get("costs").isJsonObject())
+          throw new IlpInputException(
+              where + " 'costs' must be an object of budget name -> list of numbers.");
         for (Map.Entry<String, JsonElement> e : l.getAsJsonObject("costs").entrySet()) {
-          if (!e.getValue().isJsonArray()) throw new IlpInputException(where + " costs '" + e.getKey() + "' must be a list of numbers.");
-          costs.put(e.getKey(), doubles(e.getValue().getAsJsonArray(), where + " costs '" + e.getKey() + "'"));
+          if (!e.getValue().isJsonArray())
+            throw new IlpInputException(
+                where + " costs '" + e.getKey() + "' must be a list of numbers.");
+          costs.put(
+              e.getKey(),
+              doubles(e.getValue().getAsJsonArray(), where + " costs '" + e.getKey() + "'"));
         }
       }
       layers.add(new IlpProblem.Layer(name, cand, omega, costs));
@@ -160,23 +175,31 @@ public final class IlpJson {
         String where = source + " budgets[" + i + "]";
         if (!bs.get(i).isJsonObject()) throw new IlpInputException(where + " is not an object.");
         JsonObject b = bs.get(i).getAsJsonObject();
-        limits.add(new IlpProblem.Limit(string(b, "name", where), optionalString(b, "unit", where), number(b, "limit", where)));
+        limits.add(new IlpProblem.Limit(
+            string(b, "name", where), optionalString(b, "unit", where), number(b, "limit", where)));
       }
     }
     Map<String, Bits> fixed = new LinkedHashMap<>();
     if (o.has("fixed")) {
-      if (!o.get("fixed").isJsonObject()) throw new IlpInputException(source + " 'fixed' must be an object of layer name -> pair such as \"W8A8\".");
-      for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("fixed").entrySet()) fixed.put(e.getKey(), pair(e.getValue(), source + " fixed '" + e.getKey() + "'"));
+      if (!o.get("fixed").isJsonObject())
+        throw new IlpInputException(
+            source + " 'fixed' must be an object of layer name -> pair such as \"W8A8\".");
+      for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("fixed").entrySet())
+        fixed.put(e.getKey(), pair(e.getValue(), source + " fixed '" + e.getKey() + "'"));
     }
     List<List<String>> ties = new ArrayList<>();
     if (o.has("ties")) {
       JsonArray ts = array(o, "ties", source);
       for (int i = 0; i < ts.size(); i++) {
         JsonElement t = ts.get(i);
-        if (!t.isJsonArray()) throw new IlpInputException(source + " 'ties' must be a list of lists of layer names; ties[" + i + "] is " + t + ".");
+        if (!t.isJsonArray())
+          throw new IlpInputException(source
+              + " 'ties' must be a list of lists of layer names; ties[" + i + "] is " + t + ".");
         List<String> names = new ArrayList<>();
         for (JsonElement n : t.getAsJsonArray()) {
-          if (!isString(n)) throw new IlpInputException(source + " ties[" + i + "] has " + n + ", which is not a layer name; write names as strings.");
+          if (!isString(n))
+            throw new IlpInputException(source + " ties[" + i + "] has " + n
+                + ", which is not a layer name; write names as strings.");
           names.add(n.getAsString());
         }
         ties.add(names);
@@ -193,20 +216,26 @@ public final class IlpJson {
 
   private static JsonArray array(JsonObject o, String key, String where) {
     if (!o.has(key)) throw new IlpInputException(where + " has no '" + key + "'.");
-    if (!o.get(key).isJsonArray()) throw new IlpInputException(where + " '" + key + "' must be a list.");
+    if (!o.get(key).isJsonArray())
+      throw new IlpInputException(where + " '" + key + "' must be a list.");
     return o.getAsJsonArray(key);
   }
 
   private static String string(JsonObject o, String key, String where) {
-    if (!o.has(key) || o.get(key).isJsonNull()) throw new IlpInputException(where + " has no '" + key + "'.");
-    if (!isString(o.get(key))) throw new IlpInputException(where + " '" + key + "' must be a string, got " + o.get(key) + ".");
+    if (!o.has(key) || o.get(key).isJsonNull())
+      throw new IlpInputException(where + " has no '" + key + "'.");
+    if (!isString(o.get(key)))
+      throw new IlpInputException(
+          where + " '" + key + "' must be a string, got " + o.get(key) + ".");
     return o.get(key).getAsString();
   }
 
   /** A string entry that may be absent or null (then empty). */
   private static String optionalString(JsonObject o, String key, String where) {
     if (!o.has(key) || o.get(key).isJsonNull()) return "";
-    if (!isString(o.get(key))) throw new IlpInputException(where + " '" + key + "' must be a string such as \"bytes\", got " + o.get(key) + ".");
+    if (!isString(o.get(key)))
+      throw new IlpInputException(
+          where + " '" + key + "' must be a string such as \"bytes\", got " + o.get(key) + ".");
     return o.get(key).getAsString();
   }
 
@@ -215,7 +244,9 @@ public final class IlpJson {
   }
 
   private static double number(JsonObject o, String key, String where) {
-    if (!o.has(key) || !o.get(key).isJsonPrimitive() || !o.get(key).getAsJsonPrimitive().isNumber()) {
+    if (!o.has(key)
+        || !o.get(key).isJsonPrimitive()
+        || !o.get(key).getAsJsonPrimitive().isNumber()) {
       throw new IlpInputException(where + " has no numeric '" + key + "'.");
     }
     return o.get(key).getAsDouble();
@@ -225,7 +256,8 @@ public final class IlpJson {
     double[] v = new double[a.size()];
     for (int i = 0; i < v.length; i++) {
       JsonElement e = a.get(i);
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new IlpInputException(where + " entry " + i + " is not a number: " + e + ".");
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber())
+        throw new IlpInputException(where + " entry " + i + " is not a number: " + e + ".");
       v[i] = e.getAsDouble();
     }
     return v;
@@ -234,7 +266,9 @@ public final class IlpJson {
   private static Bits pair(JsonElement e, String where) {
     String s = e.isJsonPrimitive() ? e.getAsString() : String.valueOf(e);
     Matcher m = PAIR.matcher(s);
-    if (!m.matches()) throw new IlpInputException(where + ": '" + s + "' is not a bit pair; write weights and activations as \"W4A8\".");
+    if (!m.matches())
+      throw new IlpInputException(
+          where + ": '" + s + "' is not a bit pair; write weights and activations as \"W4A8\".");
     try {
       return new Bits(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
     } catch (bitlab.hardware.PolicyException ex) {

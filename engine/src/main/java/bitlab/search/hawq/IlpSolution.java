@@ -11,8 +11,15 @@ import java.util.List;
  * @param millis wall time of the solve (building the model, branch and bound, proof)
  * @param proof  how optimality was established; null for a policy priced by {@link IlpSolver#evaluate}
  */
-public record IlpSolution(List<String> layers, List<Bits> bits, int[] choice, double[] omega, double objective,
-    List<Usage> usage, double millis, Proof proof) {
+public record IlpSolution(
+    List<String> layers,
+    List<Bits> bits,
+    int[] choice,
+    double[] omega,
+    double objective,
+    List<Usage> usage,
+    double millis,
+    Proof proof) {
 
   /**
    * How good the answer is: {@code proven} when the exact search finished within the time limit (the
@@ -20,7 +27,8 @@ public record IlpSolution(List<String> layers, List<Bits> bits, int[] choice, do
    * below, so the answer is at most {@link #gap()} above the optimum. {@code solverOptimal} when
    * ojAlgo's own answer already was the best; {@code limitSeconds} the time limit the solve had.
    */
-  public record Proof(boolean proven, boolean solverOptimal, long nodes, double lowerBound, double limitSeconds) {
+  public record Proof(
+      boolean proven, boolean solverOptimal, long nodes, double lowerBound, double limitSeconds) {
     /** How far above the optimum the answer may be, as a fraction of the answer (0 when proven). */
     public double gap(double objective) {
       return proven ? 0 : gap(objective, lowerBound);
@@ -37,12 +45,17 @@ public record IlpSolution(List<String> layers, List<Bits> bits, int[] choice, do
    * One budget: what the plan uses, the limit, and the range any policy spans (cheapest and dearest
    * choice per layer, fixed layers and ties respected).
    */
-  public record Usage(String budget, String unit, double used, double limit, double low, double high) {
+  public record Usage(
+      String budget, String unit, double used, double limit, double low, double high) {
     /** Used as a fraction of the limit. */
-    public double ofLimit() { return used / limit; }
+    public double ofLimit() {
+      return used / limit;
+    }
 
     /** Where the limit sits between the cheapest (0) and the dearest (1) policy. */
-    public double limitFraction() { return high > low ? (limit - low) / (high - low) : 1; }
+    public double limitFraction() {
+      return high > low ? (limit - low) / (high - low) : 1;
+    }
   }
 
   public IlpSolution {
@@ -70,13 +83,20 @@ public record IlpSolution(List<String> layers, List<Bits> bits, int[] choice, do
   public String verdict() {
     if (proof == null) return "priced, not solved";
     if (proof.proven()) return "proven optimal";
-    String limit = IlpSolver.seconds(java.time.Duration.ofMillis(Math.round(proof.limitSeconds() * 1000)));
-    return String.format(java.util.Locale.ROOT, "best found within the %s time limit, at most %.3g%% above the optimum", limit, 100 * gap());
+    String limit =
+        IlpSolver.seconds(java.time.Duration.ofMillis(Math.round(proof.limitSeconds() * 1000)));
+    return String.format(
+        java.util.Locale.ROOT,
+        "best found within the %s time limit, at most %.3g%% above the optimum",
+        limit,
+        100 * gap());
   }
 
   public Bits bits(String layer) {
     int i = layers.indexOf(layer);
-    if (i < 0) throw new IlpInputException("Layer '" + layer + "' is not in this solution; its layers are " + String.join(", ", layers) + ".");
+    if (i < 0)
+      throw new IlpInputException("Layer '" + layer + "' is not in this solution; its layers are "
+          + String.join(", ", layers) + ".");
     return bits.get(i);
   }
 }

@@ -53,7 +53,8 @@ public final class IlpSolver {
   /** A time limit given in seconds, checked: a positive finite number. */
   public static Duration timeLimit(double seconds) {
     if (!(seconds > 0) || Double.isInfinite(seconds) || seconds > 1e9) {
-      throw new IlpInputException("The ILP's time limit must be a positive number of seconds, got " + seconds + ".");
+      throw new IlpInputException(
+          "The ILP's time limit must be a positive number of seconds, got " + seconds + ".");
     }
     return Duration.ofNanos(Math.max(1_000_000L, Math.round(seconds * 1e9)));
   }
@@ -82,15 +83,21 @@ public final class IlpSolver {
     List<IlpSolution.Usage> ranges = ranges(p, groups);
     for (IlpSolution.Usage r : ranges) {
       if (r.limit() < r.low() * (1 - 1e-12)) {
-        throw new BudgetException(String.format(Locale.ROOT,
+        throw new BudgetException(String.format(
+            Locale.ROOT,
             "Budget '%s' of %s is below what the cheapest policy needs (%s with every layer at its lowest candidate); "
-                + "the feasible range is %s to %s.", r.budget(), fmt(r.limit(), r.unit()), fmt(r.low(), r.unit()),
-            fmt(r.low(), r.unit()), fmt(r.high(), r.unit())));
+                + "the feasible range is %s to %s.",
+            r.budget(),
+            fmt(r.limit(), r.unit()),
+            fmt(r.low(), r.unit()),
+            fmt(r.low(), r.unit()),
+            fmt(r.high(), r.unit())));
       }
     }
     double scale = 0;
     for (IlpProblem.Group g : groups) {
-      for (int k = 0; k < g.choices().size(); k++) scale = Math.max(scale, Math.abs(groupOmega(p, g, k)));
+      for (int k = 0; k < g.choices().size(); k++)
+        scale = Math.max(scale, Math.abs(groupOmega(p, g, k)));
     }
     scale = scale > 0 ? scale : 1;
     int nb = p.limits().size();
@@ -127,14 +134,19 @@ public final class IlpSolver {
       int k = proof.choice()[gi];
       for (int m = 0; m < g.members().length; m++) choice[g.members()[m]] = g.index()[m][k];
     }
-    boolean same = ojalgo != null && Math.abs(objective(omega, ojalgo) - proof.objective()) <= 1e-12 * Math.max(1, proof.objective());
+    boolean same = ojalgo != null
+        && Math.abs(objective(omega, ojalgo) - proof.objective())
+            <= 1e-12 * Math.max(1, proof.objective());
     IlpSolution s = solution(p, choice, ranges, (System.nanoTime() - start) / 1e6, null);
-    double bound = proof.proven() ? s.objective() : Math.min(s.objective(), proof.lowerBound() * scale);
-    return s.withProof(new IlpSolution.Proof(proof.proven(), same, proof.nodes(), bound, limit.toMillis() / 1000.0));
+    double bound =
+        proof.proven() ? s.objective() : Math.min(s.objective(), proof.lowerBound() * scale);
+    return s.withProof(new IlpSolution.Proof(
+        proof.proven(), same, proof.nodes(), bound, limit.toMillis() / 1000.0));
   }
 
   static String notFoundInTime(List<IlpSolution.Usage> ranges, Duration limit) {
-    return "No policy meeting " + describe(ranges) + " was found within the ILP's time limit of " + seconds(limit)
+    return "No policy meeting " + describe(ranges) + " was found within the ILP's time limit of "
+        + seconds(limit)
         + "; loosen a budget, or allow more time (timeLimit(seconds) in a notebook, --time-limit SECONDS on the command line).";
   }
 
@@ -164,11 +176,20 @@ public final class IlpSolver {
       long now = System.nanoTime();
       if (now - start < 1_000_000_000L || now - shown < 500_000_000L) return;
       shown = now;
-      String where = Double.isInfinite(best) ? "no policy meeting the budgets yet"
-          : String.format(Locale.ROOT, "best total Omega %.4e, at most %.3g%% above the optimum", best * unit,
+      String where = Double.isInfinite(best)
+          ? "no policy meeting the budgets yet"
+          : String.format(
+              Locale.ROOT,
+              "best total Omega %.4e, at most %.3g%% above the optimum",
+              best * unit,
               100 * IlpSolution.Proof.gap(best, lowerBound));
-      Work.progress(String.format(Locale.ROOT, "ILP: %,d search nodes in %.0f s of %s; %s", nodes, (now - start) / 1e9,
-          seconds(limit), where));
+      Work.progress(String.format(
+          Locale.ROOT,
+          "ILP: %,d search nodes in %.0f s of %s; %s",
+          nodes,
+          (now - start) / 1e9,
+          seconds(limit),
+          where));
     }
   }
 
@@ -182,8 +203,11 @@ public final class IlpSolver {
     ExpressionsBasedModel model = new ExpressionsBasedModel();
     model.options.time_abort = OJALGO_MILLIS;
     model.options.time_suffice = OJALGO_MILLIS;
-    model.options.integer(IntegerStrategy.DEFAULT.withGapTolerance(GAP).withParallelism(() -> 1)
-        .withGMICutConfiguration(new IntegerStrategy.GMICutConfiguration().withFractionality(0.5)
+    model.options.integer(IntegerStrategy.DEFAULT
+        .withGapTolerance(GAP)
+        .withParallelism(() -> 1)
+        .withGMICutConfiguration(new IntegerStrategy.GMICutConfiguration()
+            .withFractionality(0.5)
             .withViolation(java.math.BigDecimal.valueOf(1e9))));
     List<Variable[]> x = new ArrayList<>();
     for (int gi = 0; gi < omega.length; gi++) {
@@ -198,7 +222,8 @@ public final class IlpSolver {
     for (int b = 0; b < budgets; b++) {
       Expression row = model.addExpression("budget_" + b).upper(1);
       for (int gi = 0; gi < omega.length; gi++) {
-        for (int k = 0; k < omega[gi].length; k++) if (cost[gi][k][b] != 0) row.set(x.get(gi)[k], cost[gi][k][b]);
+        for (int k = 0; k < omega[gi].length; k++)
+          if (cost[gi][k][b] != 0) row.set(x.get(gi)[k], cost[gi][k][b]);
       }
     }
     Optimisation.Result r = model.minimise();
@@ -207,7 +232,8 @@ public final class IlpSolver {
     for (int gi = 0; gi < omega.length; gi++) {
       int best = 0;
       for (int k = 1; k < omega[gi].length; k++) {
-        if (x.get(gi)[k].getValue().doubleValue() > x.get(gi)[best].getValue().doubleValue()) best = k;
+        if (x.get(gi)[k].getValue().doubleValue() > x.get(gi)[best].getValue().doubleValue())
+          best = k;
       }
       choice[gi] = best;
     }
@@ -223,12 +249,17 @@ public final class IlpSolver {
   /** Prices a given choice (one candidate index per layer) the way a solution reports it. */
   public static IlpSolution evaluate(IlpProblem p, int[] choice) {
     if (choice.length != p.layers().size()) {
-      throw new IlpInputException("A choice needs one candidate per layer (" + p.layers().size() + "), got " + choice.length + ".");
+      throw new IlpInputException("A choice needs one candidate per layer ("
+          + p.layers().size() + "), got " + choice.length + ".");
     }
     return solution(p, choice, ranges(p, p.groups()), 0, null);
   }
 
-  private static IlpSolution solution(IlpProblem p, int[] choice, List<IlpSolution.Usage> ranges, double millis,
+  private static IlpSolution solution(
+      IlpProblem p,
+      int[] choice,
+      List<IlpSolution.Usage> ranges,
+      double millis,
       IlpSolution.Proof proof) {
     int n = p.layers().size();
     List<String> names = new ArrayList<>(n);
@@ -275,21 +306,28 @@ public final class IlpSolver {
 
   private static double groupOmega(IlpProblem p, IlpProblem.Group g, int k) {
     double s = 0;
-    for (int m = 0; m < g.members().length; m++) s += p.layers().get(g.members()[m]).omega()[g.index()[m][k]];
+    for (int m = 0; m < g.members().length; m++)
+      s += p.layers().get(g.members()[m]).omega()[g.index()[m][k]];
     return s;
   }
 
   private static double groupCost(IlpProblem p, IlpProblem.Group g, int k, String budget) {
     double s = 0;
-    for (int m = 0; m < g.members().length; m++) s += p.layers().get(g.members()[m]).costs().get(budget)[g.index()[m][k]];
+    for (int m = 0; m < g.members().length; m++)
+      s += p.layers().get(g.members()[m]).costs().get(budget)[g.index()[m][k]];
     return s;
   }
 
   private static String describe(List<IlpSolution.Usage> ranges) {
     List<String> parts = new ArrayList<>();
     for (IlpSolution.Usage r : ranges) {
-      parts.add(String.format(Locale.ROOT, "'%s' <= %s (range %s to %s)", r.budget(), fmt(r.limit(), r.unit()),
-          fmt(r.low(), r.unit()), fmt(r.high(), r.unit())));
+      parts.add(String.format(
+          Locale.ROOT,
+          "'%s' <= %s (range %s to %s)",
+          r.budget(),
+          fmt(r.limit(), r.unit()),
+          fmt(r.low(), r.unit()),
+          fmt(r.high(), r.unit())));
     }
     return String.join(", ", parts);
   }
@@ -297,8 +335,12 @@ public final class IlpSolver {
   /** Six significant digits without trailing zeros, then the unit. */
   /** A whole amount (bytes, BOPs) exactly, since a reader quotes it; anything else to 6 significant digits. */
   static String fmt(double v, String unit) {
-    String s = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-        : new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+    String s = v == Math.rint(v) && Math.abs(v) < 1e15
+        ? Long.toString((long) v)
+        : new java.math.BigDecimal(v)
+            .round(new java.math.MathContext(6))
+            .stripTrailingZeros()
+            .toPlainString();
     return s + (unit.isEmpty() ? "" : " " + unit);
   }
 }

@@ -9,7 +9,13 @@ package bitlab.search.hawq;
  * @param probes        probes used
  * @param samples       each probe's {@code v^T H v}, in order (their mean is {@code trace}); empty when not kept
  */
-public record LayerTrace(String layer, double trace, double standardError, long parameters, int probes, double[] samples) {
+public record LayerTrace(
+    String layer,
+    double trace,
+    double standardError,
+    long parameters,
+    int probes,
+    double[] samples) {
   public LayerTrace {
     samples = samples == null ? new double[0] : samples.clone();
   }
@@ -20,12 +26,19 @@ public record LayerTrace(String layer, double trace, double standardError, long 
   }
 
   /** The average trace {@code Tr(H_i) / n_i}: HAWQ-V3's sensitivity. */
-  public double average() { return trace / parameters; }
+  public double average() {
+    return trace / parameters;
+  }
 
-  public double averageError() { return standardError / parameters; }
+  public double averageError() {
+    return standardError / parameters;
+  }
 
   /** Each probe's {@code v^T H v} (a copy). */
-  @Override public double[] samples() { return samples.clone(); }
+  @Override
+  public double[] samples() {
+    return samples.clone();
+  }
 
   /** The running mean of the first k probes' samples, k = 1..probes: how the estimate settled. */
   public double[] runningMean() {

@@ -25,19 +25,23 @@ public final class LossChange {
   /** One layer at one width. */
   public record Terms(String layer, int bits, double measured, double gradient, double quadratic) {
     /** The second-order Taylor prediction {@code g^T dW + 1/2 dW^T H dW}. */
-    public double taylor() { return gradient + quadratic; }
+    public double taylor() {
+      return gradient + quadratic;
+    }
   }
 
   private final Model model;
   private final Gradients grads;
   private final INDArray[] z0;
   private final double baseLoss;
-  private Map<String, INDArray> gradient; // taken on first need: measured damage alone does not use it
+  private Map<String, INDArray>
+      gradient; // taken on first need: measured damage alone does not use it
   private final Map<String, Double> measuredLoss = new java.util.HashMap<>();
 
   private LossChange(Model model, Samples samples) {
     if (model.layers().isEmpty()) {
-      throw new HawqException("Model '" + model.name() + "' has no Conv or Linear layers with weights; there is nothing to quantize.");
+      throw new HawqException("Model '" + model.name()
+          + "' has no Conv or Linear layers with weights; there is nothing to quantize.");
     }
     bitlab.model.Inference.checkFits(model, samples);
     this.model = model;
@@ -52,7 +56,9 @@ public final class LossChange {
   }
 
   /** The mean loss of the unquantized model on the images. */
-  public double baseLoss() { return baseLoss; }
+  public double baseLoss() {
+    return baseLoss;
+  }
 
   /** {@code L(W + dW) - L(W)} alone: this layer's weights rounded to {@code bits}, one forward pass (remembered). */
   public synchronized double measured(String layer, int bits) {
@@ -73,7 +79,9 @@ public final class LossChange {
   private String weightKey(String layer) {
     String key = model.node(layer).param("weight");
     if (!grads.weightNames().contains(key)) {
-      throw new HawqException("Layer '" + layer + "' has no weights to round; layers with weights are " + String.join(", ", model.layerNames()) + ".");
+      throw new HawqException(
+          "Layer '" + layer + "' has no weights to round; layers with weights are "
+              + String.join(", ", model.layerNames()) + ".");
     }
     return key;
   }
@@ -84,7 +92,8 @@ public final class LossChange {
     double measured = measured(layer, bits);
     if (gradient == null) gradient = grads.gradient(grads.weightNames());
     INDArray w = grads.weight(key).castTo(DataType.DOUBLE);
-    INDArray dw = Perturbation.quantized(model.param(key), bits).castTo(DataType.DOUBLE).sub(w);
+    INDArray dw =
+        Perturbation.quantized(model.param(key), bits).castTo(DataType.DOUBLE).sub(w);
     double g = gradient.get(key).mul(dw).sumNumber().doubleValue();
     double quadratic = 0;
     if (dw.amaxNumber().doubleValue() > 0) {
@@ -101,5 +110,7 @@ public final class LossChange {
     return new Terms(layer, bits, measured, g, quadratic);
   }
 
-  List<String> weights() { return grads.weightNames(); }
+  List<String> weights() {
+    return grads.weightNames();
+  }
 }

@@ -35,12 +35,16 @@ public final class Perturbation {
    * quantization error.
    */
   public static double omega(Model model, String layer, double averageTrace, int bits) {
-    return Math.max(averageTrace, 0) * squaredError(model.param(model.node(layer).param("weight")), bits);
+    return Math.max(averageTrace, 0)
+        * squaredError(model.param(model.node(layer).param("weight")), bits);
   }
 
   /** {@code Q_b(W)} of a weight tensor: what PTQ runs with, as floats (see {@link #squaredError}). */
   public static INDArray quantized(INDArray weight, int bits) {
-    if (bits < 1 || bits > 16) throw new HawqException("Weight width " + bits + " is outside 1..16.");
-    return WeightQuantizer.quantize("weight", weight, PtqConfig.DEFAULT.weightSpec(bits), Calibration.MINMAX).dequantized();
+    if (bits < 1 || bits > 16)
+      throw new HawqException("Weight width " + bits + " is outside 1..16.");
+    return WeightQuantizer.quantize(
+            "weight", weight, PtqConfig.DEFAULT.weightSpec(bits), Calibration.MINMAX)
+        .dequantized();
   }
 }

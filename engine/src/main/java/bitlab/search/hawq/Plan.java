@@ -14,7 +14,13 @@ import java.util.Locale;
  * @param budgets the budgets as asked (fractions or absolute); {@link #solution()} has the limits they became
  * @param measured true if Ω is the measured damage ({@link Hawq#measuredDamage}) instead of the Hessian's estimate
  */
-public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution solution, List<Budget> budgets, boolean measured) {
+public record Plan(
+    Model model,
+    Traces traces,
+    IlpProblem problem,
+    IlpSolution solution,
+    List<Budget> budgets,
+    boolean measured) {
 
   /** A uniform policy priced like the plan: every layer at one candidate (fixed layers stay fixed). */
   public record Uniform(Bits bits, double omega, List<IlpSolution.Usage> usage, boolean fits) {}
@@ -23,7 +29,8 @@ public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution s
     budgets = List.copyOf(budgets);
   }
 
-  public Plan(Model model, Traces traces, IlpProblem problem, IlpSolution solution, List<Budget> budgets) {
+  public Plan(
+      Model model, Traces traces, IlpProblem problem, IlpSolution solution, List<Budget> budgets) {
     this(model, traces, problem, solution, budgets, false);
   }
 
@@ -32,9 +39,13 @@ public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution s
     return (measured ? "Measured-damage plan for " : "HAWQ-V3 plan for ") + model.name();
   }
 
-  public List<String> layers() { return solution.layers(); }
+  public List<String> layers() {
+    return solution.layers();
+  }
 
-  public Bits bits(String layer) { return solution.bits(layer); }
+  public Bits bits(String layer) {
+    return solution.bits(layer);
+  }
 
   /** The plan as a quantization policy, for {@code quantize(net, plan.policy())} and hardware pricing. */
   public Policy policy() {
@@ -42,7 +53,9 @@ public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution s
   }
 
   /** The summed perturbation {@code sum Omega_i(b_i)}. */
-  public double omega() { return solution.objective(); }
+  public double omega() {
+    return solution.objective();
+  }
 
   /** Every candidate pair as a uniform policy, with its perturbation and whether it fits the budgets. */
   public List<Uniform> uniform() {
@@ -71,24 +84,47 @@ public record Plan(Model model, Traces traces, IlpProblem problem, IlpSolution s
   /** The best uniform policy that meets every budget, or null if none does. */
   public Uniform bestUniform() {
     Uniform best = null;
-    for (Uniform u : uniform()) if (u.fits() && (best == null || u.omega() < best.omega())) best = u;
+    for (Uniform u : uniform())
+      if (u.fits() && (best == null || u.omega() < best.omega())) best = u;
     return best;
   }
 
-  @Override public String toString() {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: total perturbation %.4e (%s, %.1f ms)%n",
-        title(), omega(), solution.verdict(), solution.millis()));
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(String.format(
+        Locale.ROOT,
+        "%s: total perturbation %.4e (%s, %.1f ms)%n",
+        title(),
+        omega(),
+        solution.verdict(),
+        solution.millis()));
     for (int i = 0; i < layers().size(); i++) {
-      b.append(String.format(Locale.ROOT, "  %-16s %-6s Omega %.3e  avg trace %.3e%n", layers().get(i), solution.bits().get(i),
-          solution.omega()[i], traces.layer(layers().get(i)).average()));
+      b.append(String.format(
+          Locale.ROOT,
+          "  %-16s %-6s Omega %.3e  avg trace %.3e%n",
+          layers().get(i),
+          solution.bits().get(i),
+          solution.omega()[i],
+          traces.layer(layers().get(i)).average()));
     }
     for (IlpSolution.Usage u : solution.usage()) {
-      b.append(String.format(Locale.ROOT, "  budget %-20s uses %s of %s (%.1f%%); any policy spans %s to %s%n", u.budget(),
-          IlpSolver.fmt(u.used(), u.unit()), IlpSolver.fmt(u.limit(), u.unit()), 100 * u.ofLimit(),
-          IlpSolver.fmt(u.low(), u.unit()), IlpSolver.fmt(u.high(), u.unit())));
+      b.append(String.format(
+          Locale.ROOT,
+          "  budget %-20s uses %s of %s (%.1f%%); any policy spans %s to %s%n",
+          u.budget(),
+          IlpSolver.fmt(u.used(), u.unit()),
+          IlpSolver.fmt(u.limit(), u.unit()),
+          100 * u.ofLimit(),
+          IlpSolver.fmt(u.low(), u.unit()),
+          IlpSolver.fmt(u.high(), u.unit())));
     }
     for (Uniform u : uniform()) {
-      b.append(String.format(Locale.ROOT, "  uniform %-6s Omega %.3e (%s)%n", u.bits(), u.omega(), u.fits() ? "fits" : "over budget"));
+      b.append(String.format(
+          Locale.ROOT,
+          "  uniform %-6s Omega %.3e (%s)%n",
+          u.bits(),
+          u.omega(),
+          u.fits() ? "fits" : "over budget"));
     }
     return b.toString();
   }

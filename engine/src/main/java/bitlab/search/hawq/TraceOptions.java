@@ -12,7 +12,13 @@ package bitlab.search.hawq;
  *                      layer), one layer's weights (cost grows with the layers) or all weights jointly
  * @param curvature     how {@code v^T H v} is computed for a probe v
  */
-public record TraceOptions(int images, int maxIterations, int minIterations, double tolerance, long seed, Probes probes,
+public record TraceOptions(
+    int images,
+    int maxIterations,
+    int minIterations,
+    double tolerance,
+    long seed,
+    Probes probes,
     Curvature curvature) {
 
   /** Where the Rademacher vector lives. */
@@ -58,39 +64,70 @@ public record TraceOptions(int images, int maxIterations, int minIterations, dou
    * terms swamp layers of small curvature next to layers of large curvature (on LeNet-5 fc1's estimate
    * came out negative).
    */
-  public static final TraceOptions DEFAULT = new TraceOptions(256, 100, 8, 1e-3, 0, Probes.OUTPUT, Curvature.JACOBIAN);
+  public static final TraceOptions DEFAULT =
+      new TraceOptions(256, 100, 8, 1e-3, 0, Probes.OUTPUT, Curvature.JACOBIAN);
 
   public TraceOptions {
-    if (images < 1) throw new HawqException("The Hessian needs at least one image, got " + images + ".");
+    if (images < 1)
+      throw new HawqException("The Hessian needs at least one image, got " + images + ".");
     if (maxIterations < 1 || minIterations < 1 || minIterations > maxIterations) {
-      throw new HawqException("Hutchinson's iterations need 1 <= min <= max, got min " + minIterations + ", max " + maxIterations + ".");
+      throw new HawqException("Hutchinson's iterations need 1 <= min <= max, got min "
+          + minIterations + ", max " + maxIterations + ".");
     }
-    if (!(tolerance > 0 && tolerance < 1)) throw new HawqException("The relative tolerance must be in (0, 1), got " + tolerance + ".");
+    if (!(tolerance > 0 && tolerance < 1))
+      throw new HawqException("The relative tolerance must be in (0, 1), got " + tolerance + ".");
     if (probes == null) throw new HawqException("Say OUTPUT, PER_LAYER or JOINT probes.");
     if (curvature == null) throw new HawqException("Say JACOBIAN, EXACT or GRADIENTS curvature.");
     if (probes == Probes.OUTPUT && curvature != Curvature.JACOBIAN) {
-      throw new HawqException("Output probes use the logits' Jacobian (JACOBIAN curvature); " + curvature + " curvature needs weight-space probes.");
+      throw new HawqException("Output probes use the logits' Jacobian (JACOBIAN curvature); "
+          + curvature + " curvature needs weight-space probes.");
     }
     if (probes == Probes.JOINT && curvature == Curvature.JACOBIAN) {
-      throw new HawqException("Joint probes need EXACT (or GRADIENTS) curvature: the logits' change along a joint probe mixes every layer's Jacobian.");
+      throw new HawqException(
+          "Joint probes need EXACT (or GRADIENTS) curvature: the logits' change along a joint probe mixes every layer's Jacobian.");
     }
   }
 
   /** Options with the curvature each kind of probe uses by default: EXACT for joint probes, else JACOBIAN. */
-  public TraceOptions(int images, int maxIterations, int minIterations, double tolerance, long seed, Probes probes) {
-    this(images, maxIterations, minIterations, tolerance, seed, probes, probes == Probes.JOINT ? Curvature.EXACT : Curvature.JACOBIAN);
+  public TraceOptions(
+      int images,
+      int maxIterations,
+      int minIterations,
+      double tolerance,
+      long seed,
+      Probes probes) {
+    this(
+        images,
+        maxIterations,
+        minIterations,
+        tolerance,
+        seed,
+        probes,
+        probes == Probes.JOINT ? Curvature.EXACT : Curvature.JACOBIAN);
   }
 
-  public TraceOptions withImages(int n) { return new TraceOptions(n, maxIterations, minIterations, tolerance, seed, probes, curvature); }
+  public TraceOptions withImages(int n) {
+    return new TraceOptions(n, maxIterations, minIterations, tolerance, seed, probes, curvature);
+  }
 
-  public TraceOptions withIterations(int min, int max) { return new TraceOptions(images, max, min, tolerance, seed, probes, curvature); }
+  public TraceOptions withIterations(int min, int max) {
+    return new TraceOptions(images, max, min, tolerance, seed, probes, curvature);
+  }
 
-  public TraceOptions withTolerance(double t) { return new TraceOptions(images, maxIterations, minIterations, t, seed, probes, curvature); }
+  public TraceOptions withTolerance(double t) {
+    return new TraceOptions(images, maxIterations, minIterations, t, seed, probes, curvature);
+  }
 
-  public TraceOptions withSeed(long s) { return new TraceOptions(images, maxIterations, minIterations, tolerance, s, probes, curvature); }
+  public TraceOptions withSeed(long s) {
+    return new TraceOptions(images, maxIterations, minIterations, tolerance, s, probes, curvature);
+  }
 
   /** Other probes, with that kind's default curvature. */
-  public TraceOptions withProbes(Probes p) { return new TraceOptions(images, maxIterations, minIterations, tolerance, seed, p); }
+  public TraceOptions withProbes(Probes p) {
+    return new TraceOptions(images, maxIterations, minIterations, tolerance, seed, p);
+  }
 
-  public TraceOptions withCurvature(Curvature c) { return new TraceOptions(images, maxIterations, minIterations, tolerance, seed, probes, c); }
+  public TraceOptions withCurvature(Curvature c) {
+    return new TraceOptions(images, maxIterations, minIterations, tolerance, seed, probes, c);
+  }
 }

@@ -21,14 +21,22 @@ import org.junit.jupiter.api.Test;
  */
 class DnnlConvKernelTest {
 
-  @BeforeEach void onednnRunsHere() {
-    Assumptions.assumeTrue(ConvKernels.dnnlAvailable(new ConvGeometry(1, 1, 1, 1, 1, 0, 0, 1, 1, 1)), "oneDNN does not run here");
+  @BeforeEach
+  void onednnRunsHere() {
+    Assumptions.assumeTrue(
+        ConvKernels.dnnlAvailable(new ConvGeometry(1, 1, 1, 1, 1, 0, 0, 1, 1, 1)),
+        "oneDNN does not run here");
   }
 
-  @Test void the_largest_sums_of_real_layers_are_exact() {
-    // ResNet-18's widest 3x3 and a 1x1 over 1024 channels: |sums| reach 255·128·4608 = 150 million, far past 2^24
-    List<ConvGeometry> shapes = List.of(new ConvGeometry(512, 32, 3, 3, 1, 1, 1, 1, 7, 7), new ConvGeometry(256, 16, 3, 3, 2, 1, 1, 1, 13, 13),
-        new ConvGeometry(1024, 16, 1, 1, 1, 0, 0, 1, 7, 7), new ConvGeometry(3, 16, 7, 7, 2, 3, 3, 1, 29, 29));
+  @Test
+  void the_largest_sums_of_real_layers_are_exact() {
+    // ResNet-18's widest 3x3 and a 1x1 over 1024 channels: |sums| reach 255·128·4608 = 150 million,
+    // far past 2^24
+    List<ConvGeometry> shapes = List.of(
+        new ConvGeometry(512, 32, 3, 3, 1, 1, 1, 1, 7, 7),
+        new ConvGeometry(256, 16, 3, 3, 2, 1, 1, 1, 13, 13),
+        new ConvGeometry(1024, 16, 1, 1, 1, 0, 0, 1, 7, 7),
+        new ConvGeometry(3, 16, 7, 7, 2, 3, 3, 1, 29, 29));
     for (ConvGeometry g : shapes) {
       for (int w : new int[] {127, -128}) {
         for (boolean unsigned : new boolean[] {true, false}) {
@@ -41,26 +49,36 @@ class DnnlConvKernelTest {
           int zp = unsigned ? 0 : 127;
           int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, 2);
           ConvKernel k = ConvKernels.dnnl(g, weights, unsigned, zp);
-          assertArrayEquals(want, accumulate(k, x, 2), () -> g + " w=" + w + (unsigned ? " unsigned" : " signed") + ": " + k.detail(2));
+          assertArrayEquals(
+              want,
+              accumulate(k, x, 2),
+              () -> g + " w=" + w + (unsigned ? " unsigned" : " signed") + ": " + k.detail(2));
           byte[] codes = new byte[want.length];
           k.requantize(x, 2, FastKernelsTest.EPILOGUE, codes);
-          assertArrayEquals(FastKernelsTest.codes(g, 2, want), codes, () -> "epilogue: " + g + " w=" + w + ": " + k.detail(2));
+          assertArrayEquals(
+              FastKernelsTest.codes(g, 2, want),
+              codes,
+              () -> "epilogue: " + g + " w=" + w + ": " + k.detail(2));
         }
       }
     }
   }
 
-  @Test void eight_bit_weights_take_one_pass_with_vnni_and_two_without() {
+  @Test
+  void eight_bit_weights_take_one_pass_with_vnni_and_two_without() {
     ConvGeometry g = new ConvGeometry(64, 16, 3, 3, 1, 1, 1, 1, 8, 8);
     Random r = new Random(5);
     byte[] weights = FastKernelsTest.codes(r, g.weightSize(), false);
     byte[] x = FastKernelsTest.codes(r, g.inputSize(), true);
     ConvKernel k = ConvKernels.dnnl(g, weights, true, 0);
     assertEquals("", k.detail(1), "no plan before the first call");
-    assertArrayEquals(accumulate(ConvKernels.reference(g, weights, true, 0), x, 1), accumulate(k, x, 1));
+    assertArrayEquals(
+        accumulate(ConvKernels.reference(g, weights, true, 0), x, 1), accumulate(k, x, 1));
     String detail = k.detail(1);
     if (CpuFeatures.current().exactInt8Dot()) {
-      assertTrue(detail.endsWith("one pass") && (detail.contains("vnni") || detail.contains("amx")), CpuFeatures.current() + ": " + detail);
+      assertTrue(
+          detail.endsWith("one pass") && (detail.contains("vnni") || detail.contains("amx")),
+          CpuFeatures.current() + ": " + detail);
     } else {
       assertTrue(detail.contains("split into two passes"), CpuFeatures.current() + ": " + detail);
     }
@@ -68,17 +86,22 @@ class DnnlConvKernelTest {
     byte[] seven = weights.clone();
     for (int i = 0; i < seven.length; i++) seven[i] = (byte) Math.max(-63, Math.min(63, seven[i]));
     ConvKernel k7 = ConvKernels.dnnl(g, seven, true, 0);
-    assertArrayEquals(accumulate(ConvKernels.reference(g, seven, true, 0), x, 1), accumulate(k7, x, 1));
+    assertArrayEquals(
+        accumulate(ConvKernels.reference(g, seven, true, 0), x, 1), accumulate(k7, x, 1));
     assertTrue(k7.detail(1).contains("one pass"), k7.detail(1));
   }
 
-  @Test void grouped_and_depthwise_layers_of_odd_shapes_match_the_reference() {
+  @Test
+  void grouped_and_depthwise_layers_of_odd_shapes_match_the_reference() {
     Random r = new Random(11);
     for (int i = 0; i < 40; i++) {
       int k = 1 + r.nextInt(5), stride = 1 + r.nextInt(3), pad = r.nextInt(3);
       int h = Math.max(k, 1 + r.nextInt(19)), w = Math.max(k, 1 + r.nextInt(19));
-      int groups = 2 + r.nextInt(30), mult = i % 3 == 0 ? 1 + r.nextInt(3) : 1, gin = i % 4 == 1 ? 1 + r.nextInt(4) : 1;
-      ConvGeometry g = new ConvGeometry(groups * gin, groups * mult, k, k, stride, pad, pad, groups, h, w);
+      int groups = 2 + r.nextInt(30),
+          mult = i % 3 == 0 ? 1 + r.nextInt(3) : 1,
+          gin = i % 4 == 1 ? 1 + r.nextInt(4) : 1;
+      ConvGeometry g =
+          new ConvGeometry(groups * gin, groups * mult, k, k, stride, pad, pad, groups, h, w);
       if (!DnnlConvKernel.eligible(g)) continue;
       boolean unsigned = r.nextBoolean();
       int zp = unsigned ? r.nextInt(256) : r.nextInt(256) - 128;
@@ -87,20 +110,32 @@ class DnnlConvKernelTest {
       byte[] x = FastKernelsTest.codes(r, batch * g.inputSize(), unsigned);
       ConvKernel dnnl = ConvKernels.dnnl(g, weights, unsigned, zp);
       int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch);
-      assertArrayEquals(want, accumulate(dnnl, x, batch), () -> g + (unsigned ? " unsigned" : " signed") + " zp " + zp + ": " + dnnl.detail(batch));
+      assertArrayEquals(
+          want,
+          accumulate(dnnl, x, batch),
+          () -> g + (unsigned ? " unsigned" : " signed") + " zp " + zp + ": " + dnnl.detail(batch));
       byte[] codes = new byte[want.length];
       dnnl.requantize(x, batch, FastKernelsTest.EPILOGUE, codes);
-      assertArrayEquals(FastKernelsTest.codes(g, batch, want), codes, () -> "epilogue: " + g + ": " + dnnl.detail(batch));
+      assertArrayEquals(
+          FastKernelsTest.codes(g, batch, want),
+          codes,
+          () -> "epilogue: " + g + ": " + dnnl.detail(batch));
     }
   }
 
-  @Test void layers_cut_into_strips_of_rows_and_groups_of_images_match_the_reference() {
-    // large enough to be cut at the default threshold: one image in strips of rows (each with its own top and
+  @Test
+  void layers_cut_into_strips_of_rows_and_groups_of_images_match_the_reference() {
+    // large enough to be cut at the default threshold: one image in strips of rows (each with its
+    // own top and
     // bottom padding), several images in groups
-    List<ConvGeometry> shapes = List.of(new ConvGeometry(64, 32, 3, 3, 2, 1, 1, 1, 27, 25), new ConvGeometry(48, 32, 5, 5, 1, 2, 2, 1, 19, 17),
-        new ConvGeometry(3, 64, 7, 7, 2, 3, 3, 1, 61, 61), new ConvGeometry(96, 96, 3, 3, 2, 1, 1, 96, 113, 111),
+    List<ConvGeometry> shapes = List.of(
+        new ConvGeometry(64, 32, 3, 3, 2, 1, 1, 1, 27, 25),
+        new ConvGeometry(48, 32, 5, 5, 1, 2, 2, 1, 19, 17),
+        new ConvGeometry(3, 64, 7, 7, 2, 3, 3, 1, 61, 61),
+        new ConvGeometry(96, 96, 3, 3, 2, 1, 1, 96, 113, 111),
         new ConvGeometry(200, 300, 1, 1, 1, 0, 0, 1, 9, 9));
-    // with helpers always asked the pieces run; with none (a busy machine) the same plan runs the layer as one piece
+    // with helpers always asked the pieces run; with none (a busy machine) the same plan runs the
+    // layer as one piece
     Random r = new Random(13);
     try {
       for (Parallel.Helpers helpers : List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER)) {
@@ -113,13 +148,22 @@ class DnnlConvKernelTest {
             byte[] x = FastKernelsTest.codes(r, batch * g.inputSize(), unsigned);
             ConvKernel k = ConvKernels.dnnl(g, weights, unsigned, zp);
             int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch);
-            assertArrayEquals(want, accumulate(k, x, batch), () -> helpers + ": " + g + " batch " + batch + ": " + k.detail(batch));
+            assertArrayEquals(
+                want,
+                accumulate(k, x, batch),
+                () -> helpers + ": " + g + " batch " + batch + ": " + k.detail(batch));
             byte[] codes = new byte[want.length];
             k.requantize(x, batch, FastKernelsTest.EPILOGUE, codes);
-            assertArrayEquals(FastKernelsTest.codes(g, batch, want), codes, () -> helpers + ", epilogue: " + g + " batch " + batch + ": " + k.detail(batch));
+            assertArrayEquals(
+                FastKernelsTest.codes(g, batch, want),
+                codes,
+                () -> helpers + ", epilogue: " + g + " batch " + batch + ": " + k.detail(batch));
             if (OmpThreads.AVAILABLE && Parallel.defaultThreads() > 1) {
               assertTrue(k.detail(batch).contains(" pieces"), k.detail(batch));
-              assertEquals(helpers == Parallel.Helpers.NEVER, k.detail(batch).contains("as one: the machine was busy"), k.detail(batch));
+              assertEquals(
+                  helpers == Parallel.Helpers.NEVER,
+                  k.detail(batch).contains("as one: the machine was busy"),
+                  k.detail(batch));
             }
           }
         }
@@ -129,23 +173,30 @@ class DnnlConvKernelTest {
     }
   }
 
-  @Test void implementations_are_classified_by_what_they_compute() {
+  @Test
+  void implementations_are_classified_by_what_they_compute() {
     assertTrue(DnnlConvKernel.exactPairs("brgconv:avx512_core_amx_int8"));
     assertTrue(DnnlConvKernel.exactPairs("jit_uni_int8:avx2_vnni"));
     assertTrue(DnnlConvKernel.exactPairs("ref:any"));
     assertFalse(DnnlConvKernel.exactPairs("jit_uni_int8:avx2"), "vpmaddubsw saturates pairs");
-    assertFalse(DnnlConvKernel.exactPairs("jit_int8:avx512_core"), "AVX-512 without VNNI saturates pairs too");
+    assertFalse(
+        DnnlConvKernel.exactPairs("jit_int8:avx512_core"),
+        "AVX-512 without VNNI saturates pairs too");
     assertTrue(DnnlConvKernel.exactInt32("brgconv_1x1:avx512_core_vnni"));
     assertTrue(DnnlConvKernel.exactInt32("brdgmm_dw:avx512_core_vnni"));
     assertFalse(DnnlConvKernel.exactInt32("jit_uni_int8:avx2_vnni"), "converts through float");
     assertFalse(DnnlConvKernel.exactInt32("ref:any"), "converts through float");
   }
 
-  @Test void a_grouped_layer_whose_sums_could_pass_two_to_the_24_is_left_to_java() {
-    ConvGeometry wide = new ConvGeometry(1024, 2, 3, 3, 1, 1, 1, 2, 4, 4); // 512 channels per group, not chunked
+  @Test
+  void a_grouped_layer_whose_sums_could_pass_two_to_the_24_is_left_to_java() {
+    ConvGeometry wide =
+        new ConvGeometry(1024, 2, 3, 3, 1, 1, 1, 2, 4, 4); // 512 channels per group, not chunked
     assertFalse(DnnlConvKernel.eligible(wide));
     assertTrue(DnnlConvKernel.eligible(new ConvGeometry(960, 960, 3, 3, 1, 1, 1, 960, 7, 7)));
-    assertTrue(DnnlConvKernel.eligible(new ConvGeometry(512, 512, 3, 3, 1, 1, 1, 1, 7, 7)), "one group: chunked where needed");
+    assertTrue(
+        DnnlConvKernel.eligible(new ConvGeometry(512, 512, 3, 3, 1, 1, 1, 1, 7, 7)),
+        "one group: chunked where needed");
   }
 
   private static int[] accumulate(ConvKernel k, byte[] x, int batch) {

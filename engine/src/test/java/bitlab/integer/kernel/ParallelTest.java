@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ParallelTest {
   private final long savedMacs = Parallel.minParallelMacs();
 
-  @AfterEach void restore() {
+  @AfterEach
+  void restore() {
     Parallel.helpers(Parallel.Helpers.MEASURE);
     Parallel.minParallelMacs(savedMacs);
   }
@@ -30,14 +31,16 @@ class ParallelTest {
     return seen;
   }
 
-  @Test void a_busy_machine_keeps_every_call_on_the_calling_thread() {
+  @Test
+  void a_busy_machine_keeps_every_call_on_the_calling_thread() {
     Parallel.helpers(Parallel.Helpers.NEVER);
     assertTrue(Parallel.busy());
     assertEquals(1, Parallel.threadsFor(Long.MAX_VALUE / 2, 2));
     assertEquals(Set.of(Thread.currentThread()), rangeThreads());
   }
 
-  @Test void helpers_are_asked_when_told_or_when_tests_force_the_parallel_paths() {
+  @Test
+  void helpers_are_asked_when_told_or_when_tests_force_the_parallel_paths() {
     Parallel.helpers(Parallel.Helpers.ALWAYS);
     assertFalse(Parallel.busy());
     assertEquals(2, Parallel.threadsFor(Long.MAX_VALUE / 2, 2));
@@ -47,9 +50,11 @@ class ParallelTest {
     assertFalse(Parallel.busy(), "a threshold of 0 runs the parallel paths whatever the load");
   }
 
-  @Test void the_measurement_gives_a_verdict_and_the_passes_stay_exact() {
+  @Test
+  void the_measurement_gives_a_verdict_and_the_passes_stay_exact() {
     Parallel.helpers(Parallel.Helpers.MEASURE);
-    boolean busy = Parallel.busy(); // either is right on a shared machine: what must hold is the pass itself
+    boolean busy =
+        Parallel.busy(); // either is right on a shared machine: what must hold is the pass itself
     Set<Thread> used = rangeThreads();
     if (busy) assertEquals(Set.of(Thread.currentThread()), used);
   }

@@ -24,10 +24,17 @@ class DdpgLearnsTest {
     HaqConfig cfg = HaqConfig.of(60, 1).withWarmup(10).withDdpg(DdpgConfig.DEFAULT.withHidden(64));
     HaqSearch.Outcome out = HaqSearch.run(env, cache, cfg, e -> {});
     List<Episode> eps = out.episodes();
-    double warm = eps.subList(0, 10).stream().mapToDouble(Episode::accuracy).average().orElseThrow();
-    double last = eps.subList(50, 60).stream().mapToDouble(Episode::accuracy).average().orElseThrow();
-    System.out.printf("warm-up mean %.2f, last-10 mean %.2f, best %.2f %s, %.1f s%n", warm, last, out.best().accuracy(),
-        Policies.compact(out.best().policy()), (System.nanoTime() - t0) / 1e9);
+    double warm =
+        eps.subList(0, 10).stream().mapToDouble(Episode::accuracy).average().orElseThrow();
+    double last =
+        eps.subList(50, 60).stream().mapToDouble(Episode::accuracy).average().orElseThrow();
+    System.out.printf(
+        "warm-up mean %.2f, last-10 mean %.2f, best %.2f %s, %.1f s%n",
+        warm,
+        last,
+        out.best().accuracy(),
+        Policies.compact(out.best().policy()),
+        (System.nanoTime() - t0) / 1e9);
     assertTrue(last > warm + 4, "warm-up " + warm + " last " + last);
   }
 }

@@ -42,7 +42,8 @@ class EnvironmentTest {
 
   @Test
   void anUnreachableBudgetNamesTheMinimum() {
-    HaqException e = assertThrows(HaqException.class,
+    HaqException e = assertThrows(
+        HaqException.class,
         () -> new Environment(Pricing.of(Toy.layers(2), EDGE), Budget.latency(0.01), 2, 8));
     assertTrue(e.getMessage().contains("least any policy reaches"), e.getMessage());
     assertTrue(e.getMessage().contains("bismo-edge"), e.getMessage());
@@ -50,7 +51,9 @@ class EnvironmentTest {
 
   @Test
   void latencyAndEnergyNeedATarget() {
-    HaqException e = assertThrows(HaqException.class, () -> new Environment(Pricing.of(Toy.layers(2), null), Budget.energy(0.5), 2, 8));
+    HaqException e = assertThrows(
+        HaqException.class,
+        () -> new Environment(Pricing.of(Toy.layers(2), null), Budget.energy(0.5), 2, 8));
     assertTrue(e.getMessage().contains("needs a target"), e.getMessage());
   }
 
@@ -59,7 +62,9 @@ class EnvironmentTest {
     assertThrows(HaqException.class, () -> HaqConfig.of(0, 1));
     assertThrows(HaqException.class, () -> Budget.latency(1.5));
     assertThrows(HaqException.class, () -> Budget.size(-1));
-    assertThrows(HaqException.class, () -> new Environment(Pricing.of(Toy.layers(1), EDGE), Budget.latency(0.5), 5, 3));
+    assertThrows(
+        HaqException.class,
+        () -> new Environment(Pricing.of(Toy.layers(1), EDGE), Budget.latency(0.5), 5, 3));
     assertThrows(HaqException.class, () -> Pricing.of(java.util.List.of(), EDGE));
   }
 }

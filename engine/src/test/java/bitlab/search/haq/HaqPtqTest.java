@@ -17,20 +17,31 @@ class HaqPtqTest {
     Dataset digits = Datasets.digits();
     Model net = TinyDigitsNet.trained();
     HaqConfig cfg = HaqConfig.of(4, 1).withWarmup(2).withDdpg(DdpgConfig.DEFAULT.withHidden(32));
-    HaqResult r = Haq.search(net, digits, Catalogue.builtIn().target("bismo-edge"), Budget.latency(0.5), cfg,
+    HaqResult r = Haq.search(
+        net,
+        digits,
+        Catalogue.builtIn().target("bismo-edge"),
+        Budget.latency(0.5),
+        cfg,
         Scoring.DEFAULT.withEvaluation(200).withCalibration(64));
     assertTrue(r.reference() > 50, "fp accuracy " + r.reference());
     assertTrue(r.cost() <= r.limit());
     assertEquals(3, r.policy().layers().size());
     assertEquals(4, r.episodes().size());
     assertTrue(r.accuracy() > 0 && r.accuracy() <= 100);
-    assertTrue(r.scoring().contains("images of digits/validation") && r.scoring().contains("integer-only"), r.scoring());
+    assertTrue(
+        r.scoring().contains("images of digits/validation") && r.scoring().contains("integer-only"),
+        r.scoring());
     assertTrue(r.baseline("uniform") != null && r.baseline("random") != null);
-    // The final policies carry their test accuracy: the same PTQ (calibration, arithmetic) run on the test part.
-    PtqOracle onTest = new PtqOracle(net, digits.calibration(64), digits.test(), PtqConfig.DEFAULT, true);
+    // The final policies carry their test accuracy: the same PTQ (calibration, arithmetic) run on
+    // the test part.
+    PtqOracle onTest =
+        new PtqOracle(net, digits.calibration(64), digits.test(), PtqConfig.DEFAULT, true);
     assertEquals(onTest.accuracy(r.best().policy()), r.testAccuracy(), 1e-9);
-    for (Candidate c : r.baselines()) assertEquals(onTest.accuracy(c.policy()), c.test(), 1e-9, c.method());
-    assertTrue(r.toString().contains(String.format("test %6.2f%%", r.testAccuracy())), r.toString());
+    for (Candidate c : r.baselines())
+      assertEquals(onTest.accuracy(c.policy()), c.test(), 1e-9, c.method());
+    assertTrue(
+        r.toString().contains(String.format("test %6.2f%%", r.testAccuracy())), r.toString());
     System.out.println(r);
   }
 }

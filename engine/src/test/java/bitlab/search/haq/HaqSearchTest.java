@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class HaqSearchTest {
   private static final Target EDGE = Catalogue.builtIn().target("bismo-edge");
-  static final HaqConfig SMALL = HaqConfig.of(12, 3).withWarmup(4).withDdpg(DdpgConfig.DEFAULT.withHidden(32));
+  static final HaqConfig SMALL =
+      HaqConfig.of(12, 3).withWarmup(4).withDdpg(DdpgConfig.DEFAULT.withHidden(32));
 
   private static AccuracyOracle oracle(int layers) {
     double[] wc = new double[layers];
@@ -33,15 +34,20 @@ class HaqSearchTest {
   void everyPolicyMeetsItsBudgetForLatencyEnergyAndSize() {
     Model net = Zoo.architecture("mobilenet-v2-mini", 28, 1.0, 0);
     int n = net.layers().size();
-    for (Budget budget : List.of(Budget.latency(0.6), Budget.energy(0.5), Budget.size(0.4), Budget.latencyMillis(1.0))) {
+    for (Budget budget : List.of(
+        Budget.latency(0.6), Budget.energy(0.5), Budget.size(0.4), Budget.latencyMillis(1.0))) {
       HaqResult r = Haq.search(net, EDGE, budget, SMALL.withEpisodes(6).withWarmup(3), oracle(n));
       Pricing pricing = Pricing.of(net.workloads(), EDGE);
       assertTrue(r.cost() <= r.limit(), budget + ": " + r.cost() + " > " + r.limit());
       assertEquals(r.cost(), pricing.cost(budget.resource(), r.best().policy()), 1e-12 * r.limit());
-      for (Episode e : r.episodes()) assertTrue(e.cost() <= r.limit(), budget + " episode " + e.index());
-      for (Candidate c : r.baselines()) assertTrue(c.cost() <= r.limit(), budget + " " + c.method());
+      for (Episode e : r.episodes())
+        assertTrue(e.cost() <= r.limit(), budget + " episode " + e.index());
+      for (Candidate c : r.baselines())
+        assertTrue(c.cost() <= r.limit(), budget + " " + c.method());
       assertEquals(n, r.policy().layers().size());
-      for (Bits b : r.best().policy()) assertTrue(b.weights() >= 2 && b.weights() <= 8 && b.activations() >= 2 && b.activations() <= 8);
+      for (Bits b : r.best().policy())
+        assertTrue(
+            b.weights() >= 2 && b.weights() <= 8 && b.activations() >= 2 && b.activations() <= 8);
     }
   }
 
@@ -55,9 +61,12 @@ class HaqSearchTest {
     HaqSearch.Outcome c = HaqSearch.run(env, new ScoreCache(o), SMALL.withSeed(4), e -> {});
     assertEquals(a.best(), b.best());
     for (int i = 0; i < a.episodes().size(); i++) {
-      assertEquals(a.episodes().get(i).policy(), b.episodes().get(i).policy(), "episode " + (i + 1));
+      assertEquals(
+          a.episodes().get(i).policy(), b.episodes().get(i).policy(), "episode " + (i + 1));
     }
-    assertNotEquals(a.episodes().get(SMALL.episodes() - 1).policy(), c.episodes().get(SMALL.episodes() - 1).policy());
+    assertNotEquals(
+        a.episodes().get(SMALL.episodes() - 1).policy(),
+        c.episodes().get(SMALL.episodes() - 1).policy());
   }
 
   @Test

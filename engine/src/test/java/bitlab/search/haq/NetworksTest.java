@@ -36,14 +36,20 @@ class NetworksTest {
 
   @Test
   void actorGradientThroughTheCriticMatchesFiniteDifferences() {
-    Supplier<Double> loss = () -> -Networks.critic(critic, s, Networks.actor(actor, s).mu()).q().meanNumber().doubleValue();
+    Supplier<Double> loss =
+        () -> -Networks.critic(critic, s, Networks.actor(actor, s).mu())
+            .q()
+            .meanNumber()
+            .doubleValue();
     Networks.ActorPass af = Networks.actor(actor, s);
     Networks.CriticPass qf = Networks.critic(critic, s, af.mu());
-    INDArray dmu = Networks.criticBackward(critic, qf, Nd4j.valueArrayOf(new long[] {6, 1}, -1.0 / 6, DataType.DOUBLE), null);
+    INDArray dmu = Networks.criticBackward(
+        critic, qf, Nd4j.valueArrayOf(new long[] {6, 1}, -1.0 / 6, DataType.DOUBLE), null);
     check(actor, Networks.actorBackward(actor, af, dmu), loss);
   }
 
-  private static void check(Map<String, INDArray> params, Map<String, INDArray> grads, Supplier<Double> loss) {
+  private static void check(
+      Map<String, INDArray> params, Map<String, INDArray> grads, Supplier<Double> loss) {
     assertEquals(params.keySet(), grads.keySet());
     double eps = 1e-6;
     for (String k : params.keySet()) {
@@ -56,7 +62,8 @@ class NetworksTest {
         double down = loss.get();
         p.putScalar(i, v);
         double numeric = (up - down) / (2 * eps);
-        assertEquals(numeric, grads.get(k).getDouble(i), 1e-6 + 1e-4 * Math.abs(numeric), k + "[" + i + "]");
+        assertEquals(
+            numeric, grads.get(k).getDouble(i), 1e-6 + 1e-4 * Math.abs(numeric), k + "[" + i + "]");
       }
     }
   }

@@ -27,10 +27,16 @@ class ParallelScoringTest {
   void aSyntheticSearchIsTheSameOnOneAndFourThreadsAndScoresOnSeveral() {
     var layers = Toy.layers(3);
     Set<String> threads = ConcurrentHashMap.newKeySet();
-    AccuracyOracle toy = Toy.sensitivity(new double[] {1, 3, 2, 1, 2, 3, 1, 2}, new double[] {2, 1, 1, 3, 2, 1, 2, 1});
+    AccuracyOracle toy = Toy.sensitivity(
+        new double[] {1, 3, 2, 1, 2, 3, 1, 2}, new double[] {2, 1, 1, 3, 2, 1, 2, 1});
     AccuracyOracle watched = new AccuracyOracle() {
-      @Override public double reference() { return toy.reference(); }
-      @Override public double accuracy(List<Bits> p) {
+      @Override
+      public double reference() {
+        return toy.reference();
+      }
+
+      @Override
+      public double accuracy(List<Bits> p) {
         threads.add(Thread.currentThread().getName());
         return toy.accuracy(p);
       }
@@ -38,14 +44,16 @@ class ParallelScoringTest {
     HaqConfig cfg = HaqSearchTest.SMALL.withEpisodes(14).withWarmup(8);
     Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latency(0.5), 2, 8);
     HaqSearch.Outcome one = HaqSearch.run(env, new ScoreCache(toy), cfg.withThreads(1), e -> {});
-    HaqSearch.Outcome four = HaqSearch.run(env, new ScoreCache(watched), cfg.withThreads(4), e -> {});
+    HaqSearch.Outcome four =
+        HaqSearch.run(env, new ScoreCache(watched), cfg.withThreads(4), e -> {});
     assertSameEpisodes(one.episodes(), four.episodes());
     assertEquals(one.best(), four.best());
     assertTrue(threads.size() > 1, "the warm-up was scored on " + threads);
 
     ScoreCache a = new ScoreCache(toy);
     ScoreCache b = new ScoreCache(toy);
-    assertEquals(HaqSearch.random(env, a, 30, 5, 1, s -> {}), HaqSearch.random(env, b, 30, 5, 4, s -> {}));
+    assertEquals(
+        HaqSearch.random(env, a, 30, 5, 1, s -> {}), HaqSearch.random(env, b, 30, 5, 4, s -> {}));
     assertEquals(HaqSearch.uniform(env, a, 1, s -> {}), HaqSearch.uniform(env, b, 4, s -> {}));
     assertEquals(a.evaluations(), b.evaluations());
     assertEquals(a.hits(), b.hits());
@@ -56,8 +64,10 @@ class ParallelScoringTest {
     Model net = TinyDigitsNet.trained();
     HaqConfig cfg = HaqConfig.of(6, 3).withWarmup(4).withDdpg(DdpgConfig.DEFAULT.withHidden(16));
     Scoring scoring = Scoring.DEFAULT.withEvaluation(150).withCalibration(64);
-    HaqResult one = Haq.search(net, Datasets.digits(), EDGE, Budget.latency(0.5), cfg.withThreads(1), scoring);
-    HaqResult two = Haq.search(net, Datasets.digits(), EDGE, Budget.latency(0.5), cfg.withThreads(2), scoring);
+    HaqResult one =
+        Haq.search(net, Datasets.digits(), EDGE, Budget.latency(0.5), cfg.withThreads(1), scoring);
+    HaqResult two =
+        Haq.search(net, Datasets.digits(), EDGE, Budget.latency(0.5), cfg.withThreads(2), scoring);
     assertSameEpisodes(one.episodes(), two.episodes());
     assertEquals(one.best(), two.best());
     assertEquals(one.baselines(), two.baselines());

@@ -30,11 +30,14 @@ class PtqOracleTest {
     assertFalse(simulated.integer());
     assertTrue(integer.describe().contains("integer-only"), integer.describe());
     assertTrue(simulated.describe().contains("fake-quantized simulation"), simulated.describe());
-    for (List<Bits> p : List.of(Collections.nCopies(3, new Bits(8, 8)), Collections.nCopies(3, new Bits(4, 4)),
+    for (List<Bits> p : List.of(
+        Collections.nCopies(3, new Bits(8, 8)),
+        Collections.nCopies(3, new Bits(4, 4)),
         List.of(new Bits(2, 6), new Bits(5, 3), new Bits(8, 2)))) {
       double i = integer.accuracy(p);
       double s = simulated.accuracy(p);
-      // A code that rounds the other way now and then moves a prediction: at most 3 of 300 images here.
+      // A code that rounds the other way now and then moves a prediction: at most 3 of 300 images
+      // here.
       assertEquals(s, i, 1.0 + 1e-9, p + ": integer " + i + "% vs simulated " + s + "%");
     }
     assertEquals(integer.reference(), simulated.reference());
@@ -43,13 +46,20 @@ class PtqOracleTest {
   @Test
   void theScoreCarriesALossThatGrowsAsBitsShrink() {
     Dataset digits = Datasets.digits();
-    PtqOracle oracle = new PtqOracle(TinyDigitsNet.trained(), digits.train().take(64), digits.test().take(300), PtqConfig.DEFAULT, true);
+    PtqOracle oracle = new PtqOracle(
+        TinyDigitsNet.trained(),
+        digits.train().take(64),
+        digits.test().take(300),
+        PtqConfig.DEFAULT,
+        true);
     List<Bits> w8a8 = Collections.nCopies(3, new Bits(8, 8));
     List<Bits> w2a2 = Collections.nCopies(3, new Bits(2, 2));
     Score high = oracle.score(w8a8);
     Score low = oracle.score(w2a2);
     assertEquals(oracle.accuracy(w8a8), high.accuracy());
     assertTrue(high.loss() > 0 && Double.isFinite(high.loss()), "loss " + high.loss());
-    assertTrue(low.loss() > high.loss(), "W2A2 loss " + low.loss() + " should exceed W8A8 loss " + high.loss());
+    assertTrue(
+        low.loss() > high.loss(),
+        "W2A2 loss " + low.loss() + " should exceed W8A8 loss " + high.loss());
   }
 }

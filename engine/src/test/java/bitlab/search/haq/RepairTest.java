@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class RepairTest {
   /** Cost = total bits, so each one-bit cut lowers it by one. */
-  private static final Repair.Cost BITS = (w, a) -> Arrays.stream(w).sum() + Arrays.stream(a).sum();
+  private static final Repair.Cost BITS =
+      (w, a) -> Arrays.stream(w).sum() + Arrays.stream(a).sum();
 
   @Test
   void lowersTheLastLayerFirstActivationsBeforeWeights() {
@@ -30,7 +31,8 @@ class RepairTest {
     int[] w = {3, 2, 2};
     int[] a = {8, 2, 3};
     Repair.repair(w, a, 2, BITS, 14);
-    // pass 1: a2 3->2 (19), w2 at min, a1 at min, w1 at min, a0 8->7 (18), w0 3->2 (17); pass 2: a0 7->6 ... until 14
+    // pass 1: a2 3->2 (19), w2 at min, a1 at min, w1 at min, a0 8->7 (18), w0 3->2 (17); pass 2: a0
+    // 7->6 ... until 14
     assertArrayEquals(new int[] {2, 2, 2}, w);
     assertArrayEquals(new int[] {4, 2, 2}, a);
     assertEquals(14, BITS.of(w, a));
@@ -46,7 +48,8 @@ class RepairTest {
 
   @Test
   void saysWhenEvenTheMinimumDoesNotFit() {
-    HaqException e = assertThrows(HaqException.class, () -> Repair.repair(new int[] {4, 4}, new int[] {4, 4}, 2, BITS, 7));
+    HaqException e = assertThrows(
+        HaqException.class, () -> Repair.repair(new int[] {4, 4}, new int[] {4, 4}, 2, BITS, 7));
     assertTrue(e.getMessage().contains("every width at 2 bits"), e.getMessage());
   }
 }

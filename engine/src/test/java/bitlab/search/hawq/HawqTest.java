@@ -31,7 +31,8 @@ class HawqTest {
     return Hawq.of(LENET, traces(LENET, 5, 1, 0.1, 0.2, 3)).bits(2, 4, 8);
   }
 
-  @Test void aFractionBudgetSitsBetweenTheCheapestAndDearestPolicies() {
+  @Test
+  void aFractionBudgetSitsBetweenTheCheapestAndDearestPolicies() {
     Plan p = planner().budget(Budget.size(0.5)).solve();
     IlpSolution.Usage u = p.solution().usage().get(0);
     assertEquals(u.low() + 0.5 * (u.high() - u.low()), u.limit(), 1e-9 * u.limit());
@@ -40,45 +41,74 @@ class HawqTest {
     assertEquals(p.policy().sizeBytes(LENET), u.used(), 1e-9);
     Plan.Uniform best = p.bestUniform();
     assertEquals(Bits.W4A4, best.bits());
-    assertTrue(p.omega() <= best.omega(), "the optimum is never worse than a uniform policy that fits");
+    assertTrue(
+        p.omega() <= best.omega(), "the optimum is never worse than a uniform policy that fits");
     assertTrue(p.toString().contains("proven optimal"), p.toString());
   }
 
-  @Test void absoluteBudgetsOutsideTheRangeSayTheRange() {
-    BudgetException e = assertThrows(BudgetException.class, () -> planner().budget(Budget.sizeBytes(100)).solve());
-    String range = "feasible range is " + IlpSolver.fmt(bitlab.quant.Policy.uniform(LENET, 2, 2).sizeBytes(LENET), "bytes")
-        + " (every layer at its lowest candidate) to " + IlpSolver.fmt(bitlab.quant.Policy.uniform(LENET, 8, 8).sizeBytes(LENET), "bytes");
+  @Test
+  void absoluteBudgetsOutsideTheRangeSayTheRange() {
+    BudgetException e = assertThrows(
+        BudgetException.class, () -> planner().budget(Budget.sizeBytes(100)).solve());
+    String range = "feasible range is "
+        + IlpSolver.fmt(bitlab.quant.Policy.uniform(LENET, 2, 2).sizeBytes(LENET), "bytes")
+        + " (every layer at its lowest candidate) to "
+        + IlpSolver.fmt(bitlab.quant.Policy.uniform(LENET, 8, 8).sizeBytes(LENET), "bytes");
     assertTrue(e.getMessage().contains("below") && e.getMessage().contains(range), e.getMessage());
-    e = assertThrows(BudgetException.class, () -> planner().budget(Budget.sizeBytes(1e9)).solve());
+    e = assertThrows(
+        BudgetException.class, () -> planner().budget(Budget.sizeBytes(1e9)).solve());
     assertTrue(e.getMessage().contains("above"), e.getMessage());
-    e = assertThrows(BudgetException.class, () -> planner().fix("conv1", Bits.W8A8).budget(Budget.sizeBytes(100)).solve());
+    e = assertThrows(
+        BudgetException.class,
+        () -> planner().fix("conv1", Bits.W8A8).budget(Budget.sizeBytes(100)).solve());
     assertTrue(e.getMessage().contains("lowest candidate, fixed layers kept)"), e.getMessage());
     e = assertThrows(BudgetException.class, () -> Budget.size(1.5));
     assertTrue(e.getMessage().contains("between 0"), e.getMessage());
   }
 
-  @Test void fixedLayersAndTiesShapeThePlan() {
-    Plan p = planner().fix("conv1", Bits.W8A8).fix("fc3", Bits.of(6, 8)).tie("fc1", "fc2").budget(Budget.size(0.2)).solve();
+  @Test
+  void fixedLayersAndTiesShapeThePlan() {
+    Plan p = planner()
+        .fix("conv1", Bits.W8A8)
+        .fix("fc3", Bits.of(6, 8))
+        .tie("fc1", "fc2")
+        .budget(Budget.size(0.2))
+        .solve();
     assertEquals(Bits.W8A8, p.bits("conv1"));
     assertEquals(Bits.of(6, 8), p.bits("fc3"));
     assertEquals(p.bits("fc1"), p.bits("fc2"));
-    IlpInputException e = assertThrows(IlpInputException.class,
-        () -> planner().fix("fc1", Bits.W8A8).fix("fc2", Bits.W2A2).tie("fc1", "fc2").solve());
+    IlpInputException e = assertThrows(
+        IlpInputException.class,
+        () -> planner()
+            .fix("fc1", Bits.W8A8)
+            .fix("fc2", Bits.W2A2)
+            .tie("fc1", "fc2")
+            .solve());
     assertTrue(e.getMessage().contains("tied"), e.getMessage());
   }
 
-  @Test void latencyAndBopsBudgetsOnATarget() {
+  @Test
+  void latencyAndBopsBudgetsOnATarget() {
     Target edge = Catalogue.builtIn().target("bismo-edge");
-    Plan p = planner().budget(Budget.latency(edge, 0.3)).budget(Budget.bops(0.5)).solve();
-    assertEquals(List.of("latency@bismo-edge", "bops"), p.solution().usage().stream().map(IlpSolution.Usage::budget).toList());
+    Plan p =
+        planner().budget(Budget.latency(edge, 0.3)).budget(Budget.bops(0.5)).solve();
+    assertEquals(
+        List.of("latency@bismo-edge", "bops"),
+        p.solution().usage().stream().map(IlpSolution.Usage::budget).toList());
     double priced = edge.cost(LENET.workloads(), p.policy().bits()).total().seconds();
     assertEquals(priced, p.solution().usage().get(0).used(), 1e-12);
-    for (IlpSolution.Usage u : p.solution().usage()) assertTrue(u.used() <= u.limit() * (1 + 1e-12), u.toString());
+    for (IlpSolution.Usage u : p.solution().usage())
+      assertTrue(u.used() <= u.limit() * (1 + 1e-12), u.toString());
   }
 
-  @Test void aProblemFileReplaysExactly() {
-    Plan p = planner().fix("conv1", Bits.W8A8).tie("conv2", "fc1").budget(Budget.size(0.4))
-        .budget(Budget.latency(Catalogue.builtIn().target("bismo-edge"), 0.6)).solve();
+  @Test
+  void aProblemFileReplaysExactly() {
+    Plan p = planner()
+        .fix("conv1", Bits.W8A8)
+        .tie("conv2", "fc1")
+        .budget(Budget.size(0.4))
+        .budget(Budget.latency(Catalogue.builtIn().target("bismo-edge"), 0.6))
+        .solve();
     String json = IlpJson.write(p.problem());
     IlpProblem back = IlpJson.read(json, "plan.json");
     IlpSolution again = IlpSolver.solve(back);
@@ -87,19 +117,32 @@ class HawqTest {
     assertEquals(json, IlpJson.write(back));
   }
 
-  @Test void brokenFilesAreNamed() {
-    IlpInputException e = assertThrows(IlpInputException.class, () -> IlpJson.read("{\"format\": \"bitlab-ilp/1\", \"layers\": [{\"name\": \"a\", "
-        + "\"candidates\": [\"W4A4\", \"8bit\"], \"omega\": [1, 2]}]}", "x.json"));
-    assertTrue(e.getMessage().contains("x.json layer 'a'") && e.getMessage().contains("'8bit'"), e.getMessage());
+  @Test
+  void brokenFilesAreNamed() {
+    IlpInputException e = assertThrows(
+        IlpInputException.class,
+        () -> IlpJson.read(
+            "{\"format\": \"bitlab-ilp/1\", \"layers\": [{\"name\": \"a\", "
+                + "\"candidates\": [\"W4A4\", \"8bit\"], \"omega\": [1, 2]}]}",
+            "x.json"));
+    assertTrue(
+        e.getMessage().contains("x.json layer 'a'") && e.getMessage().contains("'8bit'"),
+        e.getMessage());
     e = assertThrows(IlpInputException.class, () -> IlpJson.read("{\"layers\": []}", "y.json"));
     assertTrue(e.getMessage().contains("y.json has format (none)"), e.getMessage());
-    e = assertThrows(IlpInputException.class, () -> IlpJson.read("{\"format\": \"bitlab-ilp/1\", \"layers\": [{\"name\": \"a\", "
-        + "\"candidates\": [\"W4A4\", \"W8A8\"], \"omega\": [1, 2], \"costs\": {\"size\": [1]}}]}", "z.json"));
+    e = assertThrows(
+        IlpInputException.class,
+        () -> IlpJson.read(
+            "{\"format\": \"bitlab-ilp/1\", \"layers\": [{\"name\": \"a\", "
+                + "\"candidates\": [\"W4A4\", \"W8A8\"], \"omega\": [1, 2], \"costs\": {\"size\": [1]}}]}",
+            "z.json"));
     assertTrue(e.getMessage().contains("'size' costs"), e.getMessage());
   }
 
-  @Test void quantizationErrorOfAKnownTensor() {
-    // One channel [1, -0.4, 0.26] at 2 bits: levels +-1, scale 1, codes [1, 0, 0] -> error 0.16 + 0.0676.
+  @Test
+  void quantizationErrorOfAKnownTensor() {
+    // One channel [1, -0.4, 0.26] at 2 bits: levels +-1, scale 1, codes [1, 0, 0] -> error 0.16 +
+    // 0.0676.
     var w = Nd4j.createFromArray(new float[][] {{1f, -0.4f, 0.26f}});
     assertEquals(0.16 + 0.0676, Perturbation.squaredError(w, 2), 1e-6);
     double previous = Double.POSITIVE_INFINITY;
@@ -111,9 +154,11 @@ class HawqTest {
     }
   }
 
-  @Test void tracesOfAnotherModelAreRefused() {
+  @Test
+  void tracesOfAnotherModelAreRefused() {
     Model other = Zoo.architecture("resnet-mini", 28, 1.0, 0);
-    HawqException e = assertThrows(HawqException.class, () -> Hawq.of(other, traces(LENET, 1, 1, 1, 1, 1)));
+    HawqException e =
+        assertThrows(HawqException.class, () -> Hawq.of(other, traces(LENET, 1, 1, 1, 1, 1)));
     assertTrue(e.getMessage().contains("trace this model first"), e.getMessage());
   }
 }

@@ -26,7 +26,8 @@ class IlpJsonFuzzTest {
     if (p.layers().size() > 12) return;
     try {
       IlpSolution s = IlpSolver.solve(p, Duration.ofMillis(50));
-      for (IlpSolution.Usage u : s.usage()) assertTrue(u.used() <= u.limit() * (1 + 1e-9), "the plan meets " + u.budget());
+      for (IlpSolution.Usage u : s.usage())
+        assertTrue(u.used() <= u.limit() * (1 + 1e-9), "the plan meets " + u.budget());
       assertTrue(s.gap() >= 0, "a gap is never negative");
     } catch (HawqException e) {
       assertFalse(e.getMessage() == null || e.getMessage().isBlank(), "a sentence for the user");

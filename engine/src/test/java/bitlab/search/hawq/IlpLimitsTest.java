@@ -31,12 +31,19 @@ class IlpLimitsTest {
     for (int i = 0; i < n; i++) {
       double sens = Math.pow(10, -3 + 4 * r.nextDouble());
       int params = 100 + r.nextInt(5000);
-      layers.add(new IlpProblem.Layer("l" + i, c, new double[] {sens / 256 * (0.5 + r.nextDouble()), sens / 65536 * (0.5 + r.nextDouble())},
+      layers.add(new IlpProblem.Layer(
+          "l" + i,
+          c,
+          new double[] {sens / 256 * (0.5 + r.nextDouble()), sens / 65536 * (0.5 + r.nextDouble())},
           Map.of("size", new double[] {params * 0.5, params})));
       low += params * 0.5;
       high += params;
     }
-    return new IlpProblem(layers, List.of(new IlpProblem.Limit("size", "bytes", (low + high) / 2)), Map.of(), List.of());
+    return new IlpProblem(
+        layers,
+        List.of(new IlpProblem.Limit("size", "bytes", (low + high) / 2)),
+        Map.of(),
+        List.of());
   }
 
   @Test
@@ -55,9 +62,15 @@ class IlpLimitsTest {
     assertTrue(s.gap() >= 0 && s.gap() < 0.01, "within 1% of the optimum: " + s.verdict());
     assertTrue(s.millis() < 60_000, "the 3 s limit held: " + s.millis() + " ms");
     if (!s.proof().proven()) {
-      assertTrue(s.verdict().startsWith("best found within the 3 s time limit, at most "), s.verdict());
+      assertTrue(
+          s.verdict().startsWith("best found within the 3 s time limit, at most "), s.verdict());
       assertFalse(progress.isEmpty(), "a search of seconds shows progress");
-      assertTrue(progress.get(0).matches("ILP: [0-9,]+ search nodes in \\d+ s of 3 s; best total Omega .*above the optimum"), progress.get(0));
+      assertTrue(
+          progress
+              .get(0)
+              .matches(
+                  "ILP: [0-9,]+ search nodes in \\d+ s of 3 s; best total Omega .*above the optimum"),
+          progress.get(0));
     }
   }
 
@@ -89,7 +102,9 @@ class IlpLimitsTest {
           assertEquals(null, o.choice(), where);
           continue;
         }
-        assertTrue(o.lowerBound() <= opt + 1e-12, where + ": bound " + o.lowerBound() + " above the optimum " + opt);
+        assertTrue(
+            o.lowerBound() <= opt + 1e-12,
+            where + ": bound " + o.lowerBound() + " above the optimum " + opt);
         if (o.choice() != null) assertTrue(o.objective() >= opt - 1e-12, where);
         if (o.proven()) assertEquals(opt, o.objective(), 1e-12, where);
       }
@@ -105,17 +120,23 @@ class IlpLimitsTest {
   void identicalLayersGetAGoodPlanEvenFromASearchCutShortAtOnce() {
     List<Bits> c = List.of(Bits.W4A4, Bits.W8A8);
     List<IlpProblem.Layer> layers = new ArrayList<>();
-    for (int i = 0; i < 100; i++) layers.add(new IlpProblem.Layer("block" + i, c, new double[] {1.0, 0.1}, Map.of("size", new double[] {6, 12})));
-    IlpProblem p = new IlpProblem(layers, List.of(new IlpProblem.Limit("size", "bytes", 900)), Map.of(), List.of());
+    for (int i = 0; i < 100; i++)
+      layers.add(new IlpProblem.Layer(
+          "block" + i, c, new double[] {1.0, 0.1}, Map.of("size", new double[] {6, 12})));
+    IlpProblem p = new IlpProblem(
+        layers, List.of(new IlpProblem.Limit("size", "bytes", 900)), Map.of(), List.of());
     IlpSolution s = IlpSolver.solve(p, Duration.ofNanos(1), 1);
     assertEquals(55.0, s.objective(), 1e-9, "50 layers at W8A8, 50 at W4A4: " + s.verdict());
   }
 
   @Test
   void noPlanWithinTheTimeLimitIsASentence() {
-    assertEquals("No policy meeting 'size' <= 5 bytes (range 4 bytes to 9 bytes) was found within the ILP's time limit of 250 ms;"
-        + " loosen a budget, or allow more time (timeLimit(seconds) in a notebook, --time-limit SECONDS on the command line).",
-        IlpSolver.notFoundInTime(List.of(new IlpSolution.Usage("size", "bytes", Double.NaN, 5, 4, 9)), Duration.ofMillis(250)));
+    assertEquals(
+        "No policy meeting 'size' <= 5 bytes (range 4 bytes to 9 bytes) was found within the ILP's time limit of 250 ms;"
+            + " loosen a budget, or allow more time (timeLimit(seconds) in a notebook, --time-limit SECONDS on the command line).",
+        IlpSolver.notFoundInTime(
+            List.of(new IlpSolution.Usage("size", "bytes", Double.NaN, 5, 4, 9)),
+            Duration.ofMillis(250)));
     assertEquals("20 s", IlpSolver.seconds(Duration.ofSeconds(20)));
     assertEquals("1.5 s", IlpSolver.seconds(Duration.ofMillis(1500)));
     assertEquals("5 min", IlpSolver.seconds(Duration.ofMinutes(5)));
@@ -124,7 +145,8 @@ class IlpLimitsTest {
   @Test
   void timeLimitsAreChecked() {
     IlpInputException e = assertThrows(IlpInputException.class, () -> IlpSolver.timeLimit(-1));
-    assertEquals("The ILP's time limit must be a positive number of seconds, got -1.0.", e.getMessage());
+    assertEquals(
+        "The ILP's time limit must be a positive number of seconds, got -1.0.", e.getMessage());
     assertThrows(IlpInputException.class, () -> IlpSolver.timeLimit(Double.NaN));
     assertThrows(IlpInputException.class, () -> IlpSolver.timeLimit(Double.POSITIVE_INFINITY));
     assertEquals(Duration.ofMillis(1500), IlpSolver.timeLimit(1.5));
@@ -134,8 +156,10 @@ class IlpLimitsTest {
   void theVerdictSaysHowGoodAPlanIs() {
     IlpSolution s = IlpSolver.solve(wide(3, 2));
     assertEquals("proven optimal", s.verdict());
-    IlpSolution cut = s.withProof(new IlpSolution.Proof(false, false, 10, s.objective() * 0.99, 20));
-    assertEquals("best found within the 20 s time limit, at most 1.00% above the optimum", cut.verdict());
+    IlpSolution cut =
+        s.withProof(new IlpSolution.Proof(false, false, 10, s.objective() * 0.99, 20));
+    assertEquals(
+        "best found within the 20 s time limit, at most 1.00% above the optimum", cut.verdict());
     assertEquals(0.01, cut.gap(), 1e-12);
     var json = IlpJson.toJson(cut);
     assertEquals(0.01, json.get("gap").getAsDouble(), 1e-12);

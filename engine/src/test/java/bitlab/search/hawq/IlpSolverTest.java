@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class IlpSolverTest {
 
   /** The ILP's optimum equals the brute-force optimum on random instances with budgets, fixed layers and ties. */
-  @Test void matchesBruteForceOnRandomInstances() {
+  @Test
+  void matchesBruteForceOnRandomInstances() {
     int solved = 0;
     int infeasible = 0;
     int solverOff = 0;
@@ -32,84 +33,135 @@ class IlpSolverTest {
       try {
         s = IlpSolver.solve(p);
       } catch (BudgetException e) {
-        throw new AssertionError("seed " + seed + ": brute force found " + best.objective + " but the ILP said " + e.getMessage());
+        throw new AssertionError("seed " + seed + ": brute force found " + best.objective
+            + " but the ILP said " + e.getMessage());
       }
-      assertTrue(feasible(p, s.choice()), "seed " + seed + ": the ILP's choice breaks a constraint");
+      assertTrue(
+          feasible(p, s.choice()), "seed " + seed + ": the ILP's choice breaks a constraint");
       assertTrue(s.proof().proven(), "seed " + seed);
       if (!s.proof().solverOptimal()) solverOff++;
-      assertEquals(best.objective, s.objective(), 1e-9 * Math.max(1, Math.abs(best.objective)), "seed " + seed);
+      assertEquals(
+          best.objective,
+          s.objective(),
+          1e-9 * Math.max(1, Math.abs(best.objective)),
+          "seed " + seed);
       solved++;
     }
     assertTrue(solved > 150, solved + " solved, " + infeasible + " infeasible");
-    System.out.println("IlpSolverTest: " + solved + " random instances solved exactly; ojAlgo alone was off on " + solverOff);
+    System.out.println("IlpSolverTest: " + solved
+        + " random instances solved exactly; ojAlgo alone was off on " + solverOff);
   }
 
   /** Whole amounts are printed exactly (a tutorial quotes them), others to six significant digits. */
-  @Test void amountsArePrintedExactlyWhenWhole() {
+  @Test
+  void amountsArePrintedExactlyWhenWhole() {
     assertEquals("12349440 BOPs", IlpSolver.fmt(12_349_440, "BOPs"));
     assertEquals("47990.5 bytes", IlpSolver.fmt(47_990.5, "bytes"));
     assertEquals("0.123457 ms", IlpSolver.fmt(0.1234567, "ms"));
   }
 
-  @Test void budgetBelowTheCheapestPolicyNamesTheRange() {
+  @Test
+  void budgetBelowTheCheapestPolicyNamesTheRange() {
     IlpProblem p = twoLayers(10);
     BudgetException e = assertThrows(BudgetException.class, () -> IlpSolver.solve(p));
     assertTrue(e.getMessage().contains("feasible range is 12 bytes to 24 bytes"), e.getMessage());
   }
 
-  @Test void budgetsThatExcludeEachOtherAreNamed() {
+  @Test
+  void budgetsThatExcludeEachOtherAreNamed() {
     List<Bits> c = List.of(Bits.of(2, 8), Bits.of(8, 2));
-    Map<String, double[]> costs = Map.of("size", new double[] {2, 8}, "latency", new double[] {8, 2});
+    Map<String, double[]> costs =
+        Map.of("size", new double[] {2, 8}, "latency", new double[] {8, 2});
     IlpProblem.Layer a = new IlpProblem.Layer("a", c, new double[] {1, 1}, costs);
-    IlpProblem p = new IlpProblem(List.of(a), List.of(new IlpProblem.Limit("size", "bytes", 3),
-        new IlpProblem.Limit("latency", "ms", 3)), Map.of(), List.of());
+    IlpProblem p = new IlpProblem(
+        List.of(a),
+        List.of(new IlpProblem.Limit("size", "bytes", 3), new IlpProblem.Limit("latency", "ms", 3)),
+        Map.of(),
+        List.of());
     BudgetException e = assertThrows(BudgetException.class, () -> IlpSolver.solve(p));
-    assertTrue(e.getMessage().contains("together they are not") && e.getMessage().contains("'latency' <= 3 ms (range 2 ms to 8 ms)"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("together they are not")
+            && e.getMessage().contains("'latency' <= 3 ms (range 2 ms to 8 ms)"),
+        e.getMessage());
   }
 
-  @Test void tiesAndFixedLayersAreHonoured() {
+  @Test
+  void tiesAndFixedLayersAreHonoured() {
     IlpProblem free = twoLayers(24);
     assertEquals(List.of(Bits.W8A8, Bits.W8A8), IlpSolver.solve(free).bits());
-    IlpProblem tied = new IlpProblem(free.layers(), List.of(new IlpProblem.Limit("size", "bytes", 18)), Map.of(),
+    IlpProblem tied = new IlpProblem(
+        free.layers(),
+        List.of(new IlpProblem.Limit("size", "bytes", 18)),
+        Map.of(),
         List.of(List.of("a", "b")));
     assertEquals(List.of(Bits.W4A4, Bits.W4A4), IlpSolver.solve(tied).bits());
-    IlpProblem fixedB = new IlpProblem(free.layers(), List.of(new IlpProblem.Limit("size", "bytes", 18)),
-        Map.of("b", Bits.W8A8), List.of());
+    IlpProblem fixedB = new IlpProblem(
+        free.layers(),
+        List.of(new IlpProblem.Limit("size", "bytes", 18)),
+        Map.of("b", Bits.W8A8),
+        List.of());
     assertEquals(List.of(Bits.W4A4, Bits.W8A8), IlpSolver.solve(fixedB).bits());
   }
 
-  @Test void tiesThatConflictWithFixedLayersAreNamed() {
+  @Test
+  void tiesThatConflictWithFixedLayersAreNamed() {
     IlpProblem free = twoLayers(24);
-    IlpInputException e = assertThrows(IlpInputException.class, () -> new IlpProblem(free.layers(), free.limits(),
-        Map.of("a", Bits.W4A4, "b", Bits.W8A8), List.of(List.of("a", "b"))));
-    assertTrue(e.getMessage().contains("tied") && e.getMessage().contains("W4A4") && e.getMessage().contains("W8A8"), e.getMessage());
+    IlpInputException e = assertThrows(
+        IlpInputException.class,
+        () -> new IlpProblem(
+            free.layers(),
+            free.limits(),
+            Map.of("a", Bits.W4A4, "b", Bits.W8A8),
+            List.of(List.of("a", "b"))));
+    assertTrue(
+        e.getMessage().contains("tied")
+            && e.getMessage().contains("W4A4")
+            && e.getMessage().contains("W8A8"),
+        e.getMessage());
   }
 
-  @Test void inconsistentEntriesAreNamed() {
+  @Test
+  void inconsistentEntriesAreNamed() {
     List<Bits> c = List.of(Bits.W4A4, Bits.W8A8);
-    IlpInputException e = assertThrows(IlpInputException.class,
+    IlpInputException e = assertThrows(
+        IlpInputException.class,
         () -> new IlpProblem.Layer("conv1", c, new double[] {1}, Map.of()));
-    assertTrue(e.getMessage().contains("conv1") && e.getMessage().contains("one Omega per candidate"), e.getMessage());
-    IlpProblem.Layer l = new IlpProblem.Layer("conv1", c, new double[] {1, 0}, Map.of("size", new double[] {1, 2}));
-    e = assertThrows(IlpInputException.class,
-        () -> new IlpProblem(List.of(l), List.of(new IlpProblem.Limit("latency", "s", 1)), Map.of(), List.of()));
+    assertTrue(
+        e.getMessage().contains("conv1") && e.getMessage().contains("one Omega per candidate"),
+        e.getMessage());
+    IlpProblem.Layer l =
+        new IlpProblem.Layer("conv1", c, new double[] {1, 0}, Map.of("size", new double[] {1, 2}));
+    e = assertThrows(
+        IlpInputException.class,
+        () -> new IlpProblem(
+            List.of(l), List.of(new IlpProblem.Limit("latency", "s", 1)), Map.of(), List.of()));
     assertTrue(e.getMessage().contains("no 'latency' costs"), e.getMessage());
-    e = assertThrows(IlpInputException.class, () -> new IlpProblem(List.of(l), List.of(), Map.of("conv9", Bits.W8A8), List.of()));
-    assertTrue(e.getMessage().contains("conv9") && e.getMessage().contains("conv1"), e.getMessage());
+    e = assertThrows(
+        IlpInputException.class,
+        () -> new IlpProblem(List.of(l), List.of(), Map.of("conv9", Bits.W8A8), List.of()));
+    assertTrue(
+        e.getMessage().contains("conv9") && e.getMessage().contains("conv1"), e.getMessage());
   }
 
   private static IlpProblem twoLayers(double sizeLimit) {
     List<Bits> c = List.of(Bits.W4A4, Bits.W8A8);
-    IlpProblem.Layer a = new IlpProblem.Layer("a", c, new double[] {1.0, 0.1}, Map.of("size", new double[] {6, 12}));
-    IlpProblem.Layer b = new IlpProblem.Layer("b", c, new double[] {3.0, 0.2}, Map.of("size", new double[] {6, 12}));
-    return new IlpProblem(List.of(a, b), List.of(new IlpProblem.Limit("size", "bytes", sizeLimit)), Map.of(), List.of());
+    IlpProblem.Layer a =
+        new IlpProblem.Layer("a", c, new double[] {1.0, 0.1}, Map.of("size", new double[] {6, 12}));
+    IlpProblem.Layer b =
+        new IlpProblem.Layer("b", c, new double[] {3.0, 0.2}, Map.of("size", new double[] {6, 12}));
+    return new IlpProblem(
+        List.of(a, b),
+        List.of(new IlpProblem.Limit("size", "bytes", sizeLimit)),
+        Map.of(),
+        List.of());
   }
 
   // ---- random instances and brute force ----
 
   static IlpProblem random(Random r) {
     int n = 2 + r.nextInt(5);
-    List<Bits> pool = List.of(Bits.of(2, 2), Bits.of(3, 8), Bits.W4A4, Bits.of(4, 8), Bits.of(6, 6), Bits.W8A8);
+    List<Bits> pool =
+        List.of(Bits.of(2, 2), Bits.of(3, 8), Bits.W4A4, Bits.of(4, 8), Bits.of(6, 6), Bits.W8A8);
     List<Bits> shared = pick(r, pool);
     String[] budgets = r.nextInt(3) == 0 ? new String[] {"size", "latency"} : new String[] {"size"};
     List<IlpProblem.Layer> layers = new ArrayList<>();
@@ -124,7 +176,9 @@ class IlpSolverTest {
         Bits b = cand.get(k);
         omega[k] = sens * Math.pow(4, -b.weights()) * (0.5 + r.nextDouble());
         costs.get("size")[k] = params * b.weights() / 8.0;
-        if (costs.containsKey("latency")) costs.get("latency")[k] = params * b.weights() * b.activations() * (0.5 + r.nextDouble()) * 1e-9;
+        if (costs.containsKey("latency"))
+          costs.get("latency")[k] =
+              params * b.weights() * b.activations() * (0.5 + r.nextDouble()) * 1e-9;
       }
       layers.add(new IlpProblem.Layer("l" + i, cand, omega, costs));
     }
@@ -134,9 +188,13 @@ class IlpSolverTest {
       fixed.put(l.name(), l.candidates().get(r.nextInt(l.candidates().size())));
     }
     List<List<String>> ties = new ArrayList<>();
-    List<String> withShared = layers.stream().filter(l -> l.candidates().equals(shared)).map(IlpProblem.Layer::name)
-        .filter(s -> !fixed.containsKey(s)).toList();
-    if (withShared.size() >= 2 && r.nextBoolean()) ties.add(List.of(withShared.get(0), withShared.get(1)));
+    List<String> withShared = layers.stream()
+        .filter(l -> l.candidates().equals(shared))
+        .map(IlpProblem.Layer::name)
+        .filter(s -> !fixed.containsKey(s))
+        .toList();
+    if (withShared.size() >= 2 && r.nextBoolean())
+      ties.add(List.of(withShared.get(0), withShared.get(1)));
     IlpProblem noLimits = new IlpProblem(layers, List.of(), fixed, ties);
     List<IlpProblem.Limit> limits = new ArrayList<>();
     for (String b : budgets) {
@@ -194,7 +252,8 @@ class IlpSolverTest {
       for (String s : tie) {
         IlpProblem.Layer l = p.layer(s);
         Bits b = l.candidates().get(c[p.layers().indexOf(l)]);
-        if (first == null) first = b; else if (!first.equals(b)) return false;
+        if (first == null) first = b;
+        else if (!first.equals(b)) return false;
       }
     }
     for (IlpProblem.Limit lim : p.limits()) {

@@ -39,7 +39,9 @@ public final class Catalogue {
     ClassLoader loader = Catalogue.class.getClassLoader();
     Map<String, Supplier<Target>> m = new LinkedHashMap<>();
     try (InputStream in = loader.getResourceAsStream(FOLDER + "/catalogue.txt")) {
-      if (in == null) throw new IllegalStateException("The built-in catalogue index " + FOLDER + "/catalogue.txt is missing from the classpath.");
+      if (in == null)
+        throw new IllegalStateException("The built-in catalogue index " + FOLDER
+            + "/catalogue.txt is missing from the classpath.");
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         String name = line.strip();
         if (name.isEmpty() || name.startsWith("#")) continue;
@@ -54,17 +56,21 @@ public final class Catalogue {
   /** This catalogue plus every {@code *.yaml} / {@code *.yml} file in {@code dir}. */
   public Catalogue withDirectory(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new TargetSyntaxException("Target directory " + dir + " does not exist or is not a directory; "
-          + "expected a folder of .yaml target files.");
+      throw new TargetSyntaxException("Target directory " + dir
+          + " does not exist or is not a directory; " + "expected a folder of .yaml target files.");
     }
     Map<String, Supplier<Target>> m = new LinkedHashMap<>(entries);
     try (Stream<Path> files = Files.list(dir)) {
-      files.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted().forEach(p -> {
-        String name = p.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        m.put(name, () -> TargetLoader.fromFile(p));
-      });
+      files
+          .filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
+          .sorted()
+          .forEach(p -> {
+            String name = p.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            m.put(name, () -> TargetLoader.fromFile(p));
+          });
     } catch (IOException e) {
-      throw new TargetSyntaxException("Target directory " + dir + " could not be listed: " + e.getMessage() + ".", e);
+      throw new TargetSyntaxException(
+          "Target directory " + dir + " could not be listed: " + e.getMessage() + ".", e);
     }
     List<String> s = new ArrayList<>(searched);
     s.add("directory " + dir);
@@ -84,8 +90,9 @@ public final class Catalogue {
   public Target target(String name) {
     Supplier<Target> s = entries.get(name);
     if (s == null) {
-      throw new UnknownTargetException("No target named '" + name + "' in " + String.join(" or ", searched)
-          + "; known targets are " + String.join(", ", entries.keySet()) + ".");
+      throw new UnknownTargetException(
+          "No target named '" + name + "' in " + String.join(" or ", searched)
+              + "; known targets are " + String.join(", ", entries.keySet()) + ".");
     }
     return loaded.computeIfAbsent(name, k -> s.get());
   }

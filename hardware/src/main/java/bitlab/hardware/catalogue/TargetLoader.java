@@ -43,7 +43,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 public final class TargetLoader {
 
-  private static final List<String> TOP_KEYS = List.of("name", "description", "kind", "parameters", "calibration");
+  private static final List<String> TOP_KEYS =
+      List.of("name", "description", "kind", "parameters", "calibration");
 
   private TargetLoader() {}
 
@@ -54,11 +55,18 @@ public final class TargetLoader {
 
   /** A target file; a LUT's table is read from beside it. */
   public static Target fromFile(Path file) {
-    String text = bitlab.files.TextFile.read(file, "the target file", "Target file " + file + " does not exist; expected a .yaml file there.",
+    String text = bitlab.files.TextFile.read(
+        file,
+        "the target file",
+        "Target file " + file + " does not exist; expected a .yaml file there.",
         m -> new TargetSyntaxException(m, null));
     String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
     Path dir = file.toAbsolutePath().getParent();
-    return load("file " + file.getFileName(), stem, text, name -> fileReader(dir.resolve(name), "file " + file.getFileName()));
+    return load(
+        "file " + file.getFileName(),
+        stem,
+        text,
+        name -> fileReader(dir.resolve(name), "file " + file.getFileName()));
   }
 
   /** A target on the classpath under {@code folder/name.yaml} (how built-in targets ship in the jar). */
@@ -81,30 +89,34 @@ public final class TargetLoader {
     });
   }
 
-  static Target load(String source, String defaultName, String text, Function<String, Reader> tables) {
+  static Target load(
+      String source, String defaultName, String text, Function<String, Reader> tables) {
     Node root = Yaml.parse(source, text);
     Map<String, NodeTuple> top = Yaml.mapping(source, "the document", root);
     for (NodeTuple t : top.values()) {
       String key = ((ScalarNode) t.getKeyNode()).getValue();
       if (!TOP_KEYS.contains(key)) {
-        throw new TargetSyntaxException("Target " + source + " line " + Yaml.line(t.getKeyNode()) + " has key '" + key
-            + "'; expected only " + String.join(", ", TOP_KEYS) + ".");
+        throw new TargetSyntaxException("Target " + source + " line " + Yaml.line(t.getKeyNode())
+            + " has key '" + key + "'; expected only " + String.join(", ", TOP_KEYS) + ".");
       }
     }
-    String name = top.containsKey("name") ? Yaml.scalar(source, "name", top.get("name").getValueNode()) : defaultName;
+    String name = top.containsKey("name")
+        ? Yaml.scalar(source, "name", top.get("name").getValueNode())
+        : defaultName;
     if (!top.containsKey("kind")) {
-      throw new TargetSyntaxException("Target " + source + " has no 'kind' key; expected one of " + Kinds.known() + ".");
+      throw new TargetSyntaxException(
+          "Target " + source + " has no 'kind' key; expected one of " + Kinds.known() + ".");
     }
     Node kindNode = top.get("kind").getValueNode();
     String kindName = Yaml.scalar(source, "kind", kindNode);
     Kinds.Kind kind = Kinds.ALL.get(kindName);
     if (kind == null) {
-      throw new UnknownKindException("Target " + source + " line " + Yaml.line(kindNode) + " has kind '" + kindName
-          + "'; known kinds are " + Kinds.known() + ".");
+      throw new UnknownKindException("Target " + source + " line " + Yaml.line(kindNode)
+          + " has kind '" + kindName + "'; known kinds are " + Kinds.known() + ".");
     }
     if (!top.containsKey("parameters")) {
-      throw new TargetParameterException("Target " + source + " has no 'parameters' key; kind " + kindName
-          + " needs " + requiredKeys(kind) + ".");
+      throw new TargetParameterException("Target " + source + " has no 'parameters' key; kind "
+          + kindName + " needs " + requiredKeys(kind) + ".");
     }
     Params params = parameters(source, kind, top.get("parameters").getValueNode());
     CostModel model;
@@ -114,30 +126,38 @@ public final class TargetLoader {
       throw new TargetParameterException("Target " + source + ": " + e.getMessage(), e);
     }
     String description = top.containsKey("description")
-        ? Yaml.scalar(source, "description", top.get("description").getValueNode()).strip() : "";
+        ? Yaml.scalar(source, "description", top.get("description").getValueNode())
+            .strip()
+        : "";
     String calibration = top.containsKey("calibration")
-        ? Yaml.scalar(source, "calibration", top.get("calibration").getValueNode()).strip() : "";
-    return new Target(name, description, model, new ArrayList<>(params.values().values()), calibration, source);
+        ? Yaml.scalar(source, "calibration", top.get("calibration").getValueNode())
+            .strip()
+        : "";
+    return new Target(
+        name, description, model, new ArrayList<>(params.values().values()), calibration, source);
   }
 
   private static Params parameters(String source, Kinds.Kind kind, Node node) {
     Map<String, ParamSpec> specs = new LinkedHashMap<>();
     for (ParamSpec s : kind.params()) specs.put(s.key(), s);
     Map<String, Parameter> values = new LinkedHashMap<>();
-    for (Map.Entry<String, NodeTuple> e : Yaml.mapping(source, "parameters", node).entrySet()) {
+    for (Map.Entry<String, NodeTuple> e :
+        Yaml.mapping(source, "parameters", node).entrySet()) {
       String key = e.getKey();
       ParamSpec spec = specs.get(key);
       if (spec == null) {
-        throw new TargetParameterException("Target " + source + " line " + Yaml.line(e.getValue().getKeyNode())
-            + " has parameter '" + key + "', which kind " + kind.name() + " does not take; its parameters are "
-            + String.join(", ", specs.keySet()) + ".");
+        throw new TargetParameterException(
+            "Target " + source + " line " + Yaml.line(e.getValue().getKeyNode())
+                + " has parameter '" + key + "', which kind " + kind.name()
+                + " does not take; its parameters are "
+                + String.join(", ", specs.keySet()) + ".");
       }
       values.put(key, parameter(source, spec, e.getValue().getValueNode()));
     }
     for (ParamSpec s : kind.params()) {
       if (s.required() && !values.containsKey(s.key())) {
-        throw new TargetParameterException("Target " + source + " is missing parameters." + s.key() + "; expected "
-            + s.type().expected + " (" + s.meaning() + ").");
+        throw new TargetParameterException("Target " + source + " is missing parameters." + s.key()
+            + "; expected " + s.type().expected + " (" + s.meaning() + ").");
       }
     }
     return new Params(values, specs);
@@ -151,17 +171,21 @@ public final class TargetLoader {
       Map<String, NodeTuple> m = Yaml.mapping(source, "parameters." + spec.key(), node);
       for (String k : m.keySet()) {
         if (!List.of("value", "unit", "source").contains(k)) {
-          throw new TargetParameterException("Target " + source + " line " + Yaml.line(m.get(k).getKeyNode())
-              + ": parameters." + spec.key() + " has key '" + k + "'; expected value, unit and source.");
+          throw new TargetParameterException(
+              "Target " + source + " line " + Yaml.line(m.get(k).getKeyNode()) + ": parameters."
+                  + spec.key() + " has key '" + k + "'; expected value, unit and source.");
         }
       }
       if (!m.containsKey("value")) {
-        throw new TargetParameterException("Target " + source + " line " + Yaml.line(node) + ": parameters."
-            + spec.key() + " has no 'value'; expected " + spec.type().expected + " (" + spec.meaning() + ").");
+        throw new TargetParameterException("Target " + source + " line " + Yaml.line(node)
+            + ": parameters." + spec.key() + " has no 'value'; expected " + spec.type().expected
+            + " (" + spec.meaning() + ").");
       }
       valueNode = m.get("value").getValueNode();
-      if (m.containsKey("unit")) unit = Yaml.scalar(source, spec.key() + ".unit", m.get("unit").getValueNode());
-      if (m.containsKey("source")) from = Yaml.scalar(source, spec.key() + ".source", m.get("source").getValueNode());
+      if (m.containsKey("unit"))
+        unit = Yaml.scalar(source, spec.key() + ".unit", m.get("unit").getValueNode());
+      if (m.containsKey("source"))
+        from = Yaml.scalar(source, spec.key() + ".source", m.get("source").getValueNode());
     }
     String text = Yaml.scalar(source, "parameters." + spec.key(), valueNode).strip();
     int line = Yaml.line(valueNode);
@@ -185,24 +209,30 @@ public final class TargetLoader {
     return new Parameter(spec.key(), text, v, unit, from);
   }
 
-  private static TargetParameterException bad(String source, int line, ParamSpec spec, String text) {
-    return new TargetParameterException("Target " + source + " line " + line + ": parameters." + spec.key() + " is '"
-        + text + "'; expected " + spec.type().expected + " (" + spec.meaning() + ").");
+  private static TargetParameterException bad(
+      String source, int line, ParamSpec spec, String text) {
+    return new TargetParameterException(
+        "Target " + source + " line " + line + ": parameters." + spec.key() + " is '" + text
+            + "'; expected " + spec.type().expected + " (" + spec.meaning() + ").");
   }
 
   private static String requiredKeys(Kinds.Kind kind) {
-    return String.join(", ", kind.params().stream().filter(ParamSpec::required).map(ParamSpec::key).toList());
+    return String.join(
+        ", ",
+        kind.params().stream().filter(ParamSpec::required).map(ParamSpec::key).toList());
   }
 
   private static Reader fileReader(Path path, String source) {
     try {
       return Files.newBufferedReader(path, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new LutTableException("Lookup table " + path.getFileName() + " named by " + source
-          + " does not exist; expected a CSV file beside the target.", e);
+      throw new LutTableException(
+          "Lookup table " + path.getFileName() + " named by " + source
+              + " does not exist; expected a CSV file beside the target.",
+          e);
     } catch (IOException e) {
-      throw new LutTableException("Lookup table " + path.getFileName() + " could not be read: " + e.getMessage() + ".", e);
+      throw new LutTableException(
+          "Lookup table " + path.getFileName() + " could not be read: " + e.getMessage() + ".", e);
     }
   }
-
 }

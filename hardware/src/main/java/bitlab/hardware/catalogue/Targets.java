@@ -46,23 +46,37 @@ public final class Targets {
    */
   public static Target vary(Target t, String key, String value) {
     if (t.kind().equals("lut")) {
-      throw new TargetParameterException("Target " + t.name() + " is a lookup table; vary its CSV or its target file"
-          + " instead of parameter '" + key + "'.");
+      throw new TargetParameterException(
+          "Target " + t.name() + " is a lookup table; vary its CSV or its target file"
+              + " instead of parameter '" + key + "'.");
     }
     Kinds.Kind kind = Kinds.ALL.get(t.kind());
     if (kind.params().stream().noneMatch(s -> s.key().equals(key))) {
-      throw new TargetParameterException("Target " + t.name() + " (kind " + t.kind() + ") has no parameter '" + key
-          + "'; its parameters are " + String.join(", ", kind.params().stream().map(ParamSpec::key).toList()) + ".");
+      throw new TargetParameterException("Target " + t.name() + " (kind " + t.kind()
+          + ") has no parameter '" + key + "'; its parameters are "
+          + String.join(", ", kind.params().stream().map(ParamSpec::key).toList()) + ".");
     }
     Map<String, Parameter> params = new LinkedHashMap<>();
     for (Parameter p : t.parameters()) params.put(p.key(), p);
-    params.put(key, new Parameter(key, value, Double.NaN, params.containsKey(key) ? params.get(key).unit() : "",
-        "varied from " + t.name()));
+    params.put(
+        key,
+        new Parameter(
+            key,
+            value,
+            Double.NaN,
+            params.containsKey(key) ? params.get(key).unit() : "",
+            "varied from " + t.name()));
     String name = t.name() + "[" + key + "=" + value + "]";
-    Target copy = new Target(name, t.description(), t.model(), java.util.List.copyOf(params.values()),
-        t.calibration(), t.origin());
+    Target copy = new Target(
+        name,
+        t.description(),
+        t.model(),
+        java.util.List.copyOf(params.values()),
+        t.calibration(),
+        t.origin());
     return TargetLoader.load("variation " + name, name, toYaml(copy), file -> {
-      throw new TargetParameterException("Target " + name + " names table " + file + ", which a variation cannot read.");
+      throw new TargetParameterException(
+          "Target " + name + " names table " + file + ", which a variation cannot read.");
     });
   }
 }

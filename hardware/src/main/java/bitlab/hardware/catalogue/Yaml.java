@@ -28,18 +28,26 @@ final class Yaml {
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-      throw new TargetSyntaxException("Target " + source + " is not valid YAML at line " + line + " (" + problem
-          + "); expected 'key: value' lines with consistent indentation.", e);
+      throw new TargetSyntaxException(
+          "Target " + source + " is not valid YAML at line " + line + " (" + problem
+              + "); expected 'key: value' lines with consistent indentation.",
+          e);
     } catch (YAMLException e) {
-      throw new TargetSyntaxException("Target " + source + " is not valid YAML (" + e.getMessage() + ").", e);
+      throw new TargetSyntaxException(
+          "Target " + source + " is not valid YAML (" + e.getMessage() + ").", e);
     } catch (IllegalArgumentException e) {
-      // SnakeYAML checks some tokens outside its own exception family: a tag such as '!0%0' decodes to one with a
-      // trailing space, which its Tag constructor refuses with an IllegalArgumentException (found by the fuzzer).
-      throw new TargetSyntaxException("Target " + source + " is not valid YAML (" + e.getMessage()
-          + "); expected 'key: value' lines without '!' tags.", e);
+      // SnakeYAML checks some tokens outside its own exception family: a tag such as '!0%0' decodes
+      // to one with a
+      // trailing space, which its Tag constructor refuses with an IllegalArgumentException (found
+      // by the fuzzer).
+      throw new TargetSyntaxException(
+          "Target " + source + " is not valid YAML (" + e.getMessage()
+              + "); expected 'key: value' lines without '!' tags.",
+          e);
     }
     if (root == null) {
-      throw new TargetSyntaxException("Target " + source + " is empty; expected keys description, kind and parameters.");
+      throw new TargetSyntaxException(
+          "Target " + source + " is empty; expected keys description, kind and parameters.");
     }
     return root;
   }
@@ -58,12 +66,12 @@ final class Yaml {
     Map<String, NodeTuple> out = new LinkedHashMap<>();
     for (NodeTuple t : m.getValue()) {
       if (!(t.getKeyNode() instanceof ScalarNode k)) {
-        throw new TargetSyntaxException("Target " + source + " line " + line(t.getKeyNode()) + ": a key in "
-            + what + " is not plain text.");
+        throw new TargetSyntaxException("Target " + source + " line " + line(t.getKeyNode())
+            + ": a key in " + what + " is not plain text.");
       }
       if (out.put(k.getValue(), t) != null) {
-        throw new TargetSyntaxException("Target " + source + " line " + line(k) + ": key '" + k.getValue()
-            + "' appears twice in " + what + ".");
+        throw new TargetSyntaxException("Target " + source + " line " + line(k) + ": key '"
+            + k.getValue() + "' appears twice in " + what + ".");
       }
     }
     return out;

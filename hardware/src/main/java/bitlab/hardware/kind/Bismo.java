@@ -5,9 +5,9 @@ import bitlab.hardware.Cost;
 import bitlab.hardware.CostModel;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
-import bitlab.hardware.TensorWidths;
 import bitlab.hardware.Roof;
 import bitlab.hardware.TargetParameterException;
+import bitlab.hardware.TensorWidths;
 import java.util.Optional;
 
 /**
@@ -23,16 +23,36 @@ import java.util.Optional;
  * <p>The fetch, execute and result stages run concurrently, so a layer takes the longer of its
  * compute time and its DRAM time. Energy: board power over the latency plus DRAM energy per bit.
  */
-public record Bismo(int dm, int dk, int dn, double clockHz, double dramBytesPerSecond,
-    double lhsBufferBits, double rhsBufferBits, int batch, double efficiency,
-    double powerWatts, double dramPjPerBit) implements CostModel {
+public record Bismo(
+    int dm,
+    int dk,
+    int dn,
+    double clockHz,
+    double dramBytesPerSecond,
+    double lhsBufferBits,
+    double rhsBufferBits,
+    int batch,
+    double efficiency,
+    double powerWatts,
+    double dramPjPerBit)
+    implements CostModel {
 
   public Bismo {
     Checks.positive("dm", dm, "dk", dk, "dn", dn, "batch", batch);
-    Checks.positive("clockHz", clockHz, "dramBytesPerSecond", dramBytesPerSecond,
-        "lhsBufferBits", lhsBufferBits, "rhsBufferBits", rhsBufferBits, "efficiency", efficiency);
+    Checks.positive(
+        "clockHz",
+        clockHz,
+        "dramBytesPerSecond",
+        dramBytesPerSecond,
+        "lhsBufferBits",
+        lhsBufferBits,
+        "rhsBufferBits",
+        rhsBufferBits,
+        "efficiency",
+        efficiency);
     Checks.nonNegative("powerWatts", powerWatts, "dramPjPerBit", dramPjPerBit);
-    if (efficiency > 1) throw new TargetParameterException("BISMO efficiency " + efficiency + " is above 1.");
+    if (efficiency > 1)
+      throw new TargetParameterException("BISMO efficiency " + efficiency + " is above 1.");
   }
 
   @Override
@@ -47,7 +67,8 @@ public record Bismo(int dm, int dk, int dn, double clockHz, double dramBytesPerS
 
   @Override
   public Optional<Roof> roof(Bits b) {
-    return Optional.of(new Roof((double) dm * dk * dn * clockHz * efficiency / (b.weights() * b.activations()),
+    return Optional.of(new Roof(
+        (double) dm * dk * dn * clockHz * efficiency / (b.weights() * b.activations()),
         dramBytesPerSecond));
   }
 
@@ -65,6 +86,7 @@ public record Bismo(int dm, int dk, int dn, double clockHz, double dramBytesPerS
     double memory = bits / 8 / dramBytesPerSecond;
     double seconds = Math.max(compute, memory);
     double joules = powerWatts * seconds + bits * dramPjPerBit * 1e-12;
-    return new LayerCost(index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
+    return new LayerCost(
+        index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
   }
 }

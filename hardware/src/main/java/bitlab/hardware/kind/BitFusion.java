@@ -5,8 +5,8 @@ import bitlab.hardware.Cost;
 import bitlab.hardware.CostModel;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
-import bitlab.hardware.TensorWidths;
 import bitlab.hardware.Roof;
+import bitlab.hardware.TensorWidths;
 import java.util.Optional;
 
 /**
@@ -24,14 +24,32 @@ import java.util.Optional;
  * Energy: a fused 8x8 multiply-accumulate scales with the bit-bricks it uses
  * ({@code ceil(w/2)*ceil(a/2)} of 16), plus DRAM energy per bit.
  */
-public record BitFusion(int rows, int columns, double clockHz, double dramBitsPerCycle,
-    double inputBufferBits, double weightBufferBits, double outputBufferBits, int batch,
-    double mac8x8Pj, double dramPjPerBit) implements CostModel {
+public record BitFusion(
+    int rows,
+    int columns,
+    double clockHz,
+    double dramBitsPerCycle,
+    double inputBufferBits,
+    double weightBufferBits,
+    double outputBufferBits,
+    int batch,
+    double mac8x8Pj,
+    double dramPjPerBit)
+    implements CostModel {
 
   public BitFusion {
     Checks.positive("rows", rows, "columns", columns, "batch", batch);
-    Checks.positive("clockHz", clockHz, "dramBitsPerCycle", dramBitsPerCycle, "inputBufferBits", inputBufferBits,
-        "weightBufferBits", weightBufferBits, "outputBufferBits", outputBufferBits);
+    Checks.positive(
+        "clockHz",
+        clockHz,
+        "dramBitsPerCycle",
+        dramBitsPerCycle,
+        "inputBufferBits",
+        inputBufferBits,
+        "weightBufferBits",
+        weightBufferBits,
+        "outputBufferBits",
+        outputBufferBits);
     Checks.nonNegative("mac8x8Pj", mac8x8Pj, "dramPjPerBit", dramPjPerBit);
   }
 
@@ -51,7 +69,8 @@ public record BitFusion(int rows, int columns, double clockHz, double dramBitsPe
 
   @Override
   public Optional<Roof> roof(Bits b) {
-    return Optional.of(new Roof(rows * columns * speedup(b) * clockHz, dramBitsPerCycle * clockHz / 8));
+    return Optional.of(
+        new Roof(rows * columns * speedup(b) * clockHz, dramBitsPerCycle * clockHz / 8));
   }
 
   @Override
@@ -75,6 +94,7 @@ public record BitFusion(int rows, int columns, double clockHz, double dramBitsPe
     double bricks = Math.ceil(b.weights() / 2.0) * Math.ceil(b.activations() / 2.0);
     double macs = (double) l.macs() * batch;
     double joules = (macs * mac8x8Pj * bricks / 16 + bits * dramPjPerBit) * 1e-12;
-    return new LayerCost(index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
+    return new LayerCost(
+        index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
   }
 }

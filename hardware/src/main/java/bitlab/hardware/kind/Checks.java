@@ -11,7 +11,8 @@ final class Checks {
     for (int i = 0; i < nameValue.length; i += 2) {
       double v = ((Number) nameValue[i + 1]).doubleValue();
       if (!(v > 0) || Double.isInfinite(v)) {
-        throw new TargetParameterException("Parameter '" + nameValue[i] + "' must be a positive number, got " + v + ".");
+        throw new TargetParameterException(
+            "Parameter '" + nameValue[i] + "' must be a positive number, got " + v + ".");
       }
     }
   }
@@ -20,7 +21,8 @@ final class Checks {
     for (int i = 0; i < nameValue.length; i += 2) {
       double v = ((Number) nameValue[i + 1]).doubleValue();
       if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new TargetParameterException("Parameter '" + nameValue[i] + "' must be zero or positive, got " + v + ".");
+        throw new TargetParameterException(
+            "Parameter '" + nameValue[i] + "' must be zero or positive, got " + v + ".");
       }
     }
   }

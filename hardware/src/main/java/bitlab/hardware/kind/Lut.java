@@ -5,8 +5,8 @@ import bitlab.hardware.Cost;
 import bitlab.hardware.CostModel;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
-import bitlab.hardware.Roof;
 import bitlab.hardware.LutTableException;
+import bitlab.hardware.Roof;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,7 +16,8 @@ import java.util.Optional;
  * are neither compute- nor memory-bound but {@link bitlab.hardware.Bound#UNKNOWN}. A table
  * without an energy column prices energy as zero.
  */
-public record Lut(LutTable table, double secondsPerUnit, double joulesPerUnit, int batch) implements CostModel {
+public record Lut(LutTable table, double secondsPerUnit, double joulesPerUnit, int batch)
+    implements CostModel {
 
   public Lut {
     Checks.positive("secondsPerUnit", secondsPerUnit, "batch", batch);
@@ -31,8 +32,9 @@ public record Lut(LutTable table, double secondsPerUnit, double joulesPerUnit, i
   @Override
   public void checkLayers(List<LayerWorkload> layers) {
     if (layers.size() != table.layers()) {
-      throw new LutTableException("Lookup table " + table.source() + " has " + table.layers()
-          + " layers but the model has " + layers.size() + "; a table prices only the model it was measured on.");
+      throw new LutTableException(
+          "Lookup table " + table.source() + " has " + table.layers() + " layers but the model has "
+              + layers.size() + "; a table prices only the model it was measured on.");
     }
   }
 
@@ -44,16 +46,21 @@ public record Lut(LutTable table, double secondsPerUnit, double joulesPerUnit, i
   @Override
   public LayerCost price(int index, LayerWorkload layer, Bits bits) {
     if (index < 0 || index >= table.layers()) {
-      throw new LutTableException("Lookup table " + table.source() + " has layers 0.." + (table.layers() - 1)
-          + " and no layer " + index + " ('" + layer.name() + "').");
+      throw new LutTableException("Lookup table " + table.source() + " has layers 0.."
+          + (table.layers() - 1) + " and no layer " + index + " ('" + layer.name() + "').");
     }
     double units = table.latency(index, bits);
     if (Double.isNaN(units)) {
-      throw new LutTableException("Lookup table " + table.source() + " lacks layer " + index + " ('"
-          + layer.name() + "') at " + bits + "; it covers widths 1..8 and only the wider pairs it lists.");
+      throw new LutTableException(
+          "Lookup table " + table.source() + " lacks layer " + index + " ('" + layer.name()
+              + "') at " + bits + "; it covers widths 1..8 and only the wider pairs it lists.");
     }
     double joules = table.hasEnergy() ? table.energy(index, bits) * joulesPerUnit : 0;
-    return LayerCost.measured(index, layer.name(), bits, (double) layer.macs() * batch,
+    return LayerCost.measured(
+        index,
+        layer.name(),
+        bits,
+        (double) layer.macs() * batch,
         new Cost(units * secondsPerUnit, joules));
   }
 }

@@ -22,7 +22,8 @@ import java.util.List;
  * 64 pairs with widths 1..8 (16 and 32 are optional). Values are in the table's own units; the
  * target file says how many seconds (joules) one unit is.
  */
-public record LutTable(String source, List<String> names, double[][] latency, double[][] energy, boolean hasEnergy) {
+public record LutTable(
+    String source, List<String> names, double[][] latency, double[][] energy, boolean hasEnergy) {
 
   /** Reads and checks a table; {@code source} names it in every message. */
   public static LutTable read(String source, Reader reader) {
@@ -41,18 +42,21 @@ public record LutTable(String source, List<String> names, double[][] latency, do
           header = true;
           List<String> cols = Arrays.stream(f).map(String::strip).toList();
           List<String> want = List.of("layer", "name", "w_bits", "a_bits", "latency");
-          if (cols.size() < 5 || !cols.subList(0, 5).equals(want) || cols.size() > 6
+          if (cols.size() < 5
+              || !cols.subList(0, 5).equals(want)
+              || cols.size() > 6
               || (cols.size() == 6 && !cols.get(5).equals("energy"))) {
-            throw new LutTableException("Lookup table " + source + " line " + lineNo + " has header '" + t
-                + "'; expected 'layer,name,w_bits,a_bits,latency' optionally followed by ',energy'.");
+            throw new LutTableException(
+                "Lookup table " + source + " line " + lineNo + " has header '" + t
+                    + "'; expected 'layer,name,w_bits,a_bits,latency' optionally followed by ',energy'.");
           }
           energyColumn = cols.size() == 6;
           continue;
         }
         int want = energyColumn ? 6 : 5;
         if (f.length != want) {
-          throw new LutTableException("Lookup table " + source + " line " + lineNo + " has " + f.length
-              + " fields; expected " + want + " as in the header.");
+          throw new LutTableException("Lookup table " + source + " line " + lineNo + " has "
+              + f.length + " fields; expected " + want + " as in the header.");
         }
         double[] row = new double[5];
         row[0] = number(source, lineNo, "layer", f[0], true);
@@ -62,23 +66,26 @@ public record LutTable(String source, List<String> names, double[][] latency, do
         row[4] = energyColumn ? number(source, lineNo, "energy", f[5], false) : 0;
         for (int k = 1; k <= 2; k++) {
           if (!Bits.valid((int) row[k])) {
-            throw new LutTableException("Lookup table " + source + " line " + lineNo + " has a width of "
-                + (int) row[k] + " bits; expected 1..8, 16 or 32.");
+            throw new LutTableException("Lookup table " + source + " line " + lineNo
+                + " has a width of " + (int) row[k] + " bits; expected 1..8, 16 or 32.");
           }
         }
         rows.add(row);
         rowNames.add(f[1].strip());
       }
     } catch (IOException e) {
-      throw new LutTableException("Lookup table " + source + " could not be read: " + e.getMessage() + ".", e);
+      throw new LutTableException(
+          "Lookup table " + source + " could not be read: " + e.getMessage() + ".", e);
     }
     if (rows.isEmpty()) {
-      throw new LutTableException("Lookup table " + source + " has no rows; expected a header and one row per layer and bit pair.");
+      throw new LutTableException("Lookup table " + source
+          + " has no rows; expected a header and one row per layer and bit pair.");
     }
     return build(source, rows, rowNames, energyColumn);
   }
 
-  private static LutTable build(String source, List<double[]> rows, List<String> rowNames, boolean energyColumn) {
+  private static LutTable build(
+      String source, List<double[]> rows, List<String> rowNames, boolean energyColumn) {
     int layers = 0;
     for (double[] r : rows) layers = Math.max(layers, (int) r[0] + 1);
     double[][] lat = new double[layers][Bits.SLOTS * Bits.SLOTS];
@@ -95,14 +102,16 @@ public record LutTable(String source, List<String> names, double[][] latency, do
     }
     for (int layer = 0; layer < layers; layer++) {
       if (names[layer] == null) {
-        throw new LutTableException("Lookup table " + source + " has no rows for layer " + layer
-            + " (its layers run 0.." + (layers - 1) + "); expected 64 rows with widths 1..8 for every layer.");
+        throw new LutTableException(
+            "Lookup table " + source + " has no rows for layer " + layer + " (its layers run 0.."
+                + (layers - 1) + "); expected 64 rows with widths 1..8 for every layer.");
       }
       for (int w = 1; w <= 8; w++) {
         for (int a = 1; a <= 8; a++) {
           if (Double.isNaN(lat[layer][Bits.slot(w) * Bits.SLOTS + Bits.slot(a)])) {
-            throw new LutTableException("Lookup table " + source + " lacks layer " + layer + " ('" + names[layer]
-                + "') at w_bits=" + w + ", a_bits=" + a + "; expected every pair with widths 1..8.");
+            throw new LutTableException("Lookup table " + source + " lacks layer " + layer + " ('"
+                + names[layer] + "') at w_bits=" + w + ", a_bits=" + a
+                + "; expected every pair with widths 1..8.");
           }
         }
       }
@@ -115,12 +124,13 @@ public record LutTable(String source, List<String> names, double[][] latency, do
     try {
       v = Double.parseDouble(text.strip());
     } catch (NumberFormatException e) {
-      throw new LutTableException("Lookup table " + source + " line " + line + " has '" + text.strip()
-          + "' in column " + column + "; expected a number.");
+      throw new LutTableException("Lookup table " + source + " line " + line + " has '"
+          + text.strip() + "' in column " + column + "; expected a number.");
     }
     if (!(v >= 0) || Double.isInfinite(v) || (whole && v != Math.rint(v))) {
-      throw new LutTableException("Lookup table " + source + " line " + line + " has " + text.strip()
-          + " in column " + column + "; expected " + (whole ? "a whole number" : "a number") + " of zero or more.");
+      throw new LutTableException("Lookup table " + source + " line " + line + " has "
+          + text.strip() + " in column " + column + "; expected "
+          + (whole ? "a whole number" : "a number") + " of zero or more.");
     }
     return v;
   }
@@ -135,18 +145,33 @@ public record LutTable(String source, List<String> names, double[][] latency, do
    * 16/32-bit pairs when {@code wide} is set. {@code energy} may be null for a latency-only table.
    * The engine uses this to save a table measured on this machine.
    */
-  public static void write(Appendable out, String comment, List<String> names, Measure latency, Measure energy,
-      boolean wide) throws IOException {
+  public static void write(
+      Appendable out,
+      String comment,
+      List<String> names,
+      Measure latency,
+      Measure energy,
+      boolean wide)
+      throws IOException {
     for (String line : comment.split("\n")) out.append("# ").append(line).append('\n');
-    out.append(energy == null ? "layer,name,w_bits,a_bits,latency\n" : "layer,name,w_bits,a_bits,latency,energy\n");
+    out.append(
+        energy == null
+            ? "layer,name,w_bits,a_bits,latency\n"
+            : "layer,name,w_bits,a_bits,latency,energy\n");
     int slots = wide ? Bits.SLOTS : 8;
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i).replace(",", "_");
       for (int sw = 0; sw < slots; sw++) {
         for (int sa = 0; sa < slots; sa++) {
           Bits b = new Bits(Bits.width(sw), Bits.width(sa));
-          out.append(Integer.toString(i)).append(',').append(name).append(',').append(Integer.toString(b.weights()))
-              .append(',').append(Integer.toString(b.activations())).append(',')
+          out.append(Integer.toString(i))
+              .append(',')
+              .append(name)
+              .append(',')
+              .append(Integer.toString(b.weights()))
+              .append(',')
+              .append(Integer.toString(b.activations()))
+              .append(',')
               .append(Double.toString(latency.at(i, b)));
           if (energy != null) out.append(',').append(Double.toString(energy.at(i, b)));
           out.append('\n');

@@ -5,9 +5,9 @@ import bitlab.hardware.Cost;
 import bitlab.hardware.CostModel;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
-import bitlab.hardware.TensorWidths;
 import bitlab.hardware.Roof;
 import bitlab.hardware.TargetParameterException;
+import bitlab.hardware.TensorWidths;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -21,13 +21,20 @@ import java.util.TreeMap;
  *
  * <p>{@code peakMacsPerSecond} maps a tier width to its rate; the widest tier must cover 32 bits.
  */
-public record Roofline(Map<Integer, Double> peakMacsPerSecond, double bytesPerSecond, int batch,
-    double efficiency, double powerWatts, double dramPjPerBit) implements CostModel {
+public record Roofline(
+    Map<Integer, Double> peakMacsPerSecond,
+    double bytesPerSecond,
+    int batch,
+    double efficiency,
+    double powerWatts,
+    double dramPjPerBit)
+    implements CostModel {
 
   public Roofline {
     peakMacsPerSecond = Map.copyOf(new TreeMap<>(peakMacsPerSecond));
     if (peakMacsPerSecond.keySet().stream().noneMatch(k -> k >= 32)) {
-      throw new TargetParameterException("A roofline needs a peak rate for a tier of 32 bits or more.");
+      throw new TargetParameterException(
+          "A roofline needs a peak rate for a tier of 32 bits or more.");
     }
     peakMacsPerSecond.forEach((k, v) -> Checks.positive("peakMacs" + k, v));
     Checks.positive("bytesPerSecond", bytesPerSecond, "batch", batch, "efficiency", efficiency);
@@ -72,6 +79,7 @@ public record Roofline(Map<Integer, Double> peakMacsPerSecond, double bytesPerSe
     double memory = bits / 8 / bytesPerSecond;
     double seconds = Math.max(compute, memory);
     double joules = powerWatts * seconds + bits * dramPjPerBit * 1e-12;
-    return new LayerCost(index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
+    return new LayerCost(
+        index, l.name(), b, macs, bits / 8, compute, memory, new Cost(seconds, joules));
   }
 }

@@ -21,11 +21,19 @@ final class Traffic {
 
   /** Bits moved with unlimited buffers (every operand once). */
   static double compulsory(LayerWorkload l, Bits b, TensorWidths t, int batch) {
-    return weightBits(l, b) + (double) batch * (l.inputElements() * t.input() + l.outputElements() * t.output() + addend(t));
+    return weightBits(l, b)
+        + (double) batch
+            * (l.inputElements() * t.input() + l.outputElements() * t.output() + addend(t));
   }
 
   /** Bits moved with a weight buffer and an input buffer of the given capacities (bits). */
-  static double buffered(LayerWorkload l, Bits b, TensorWidths t, int batch, double weightBufferBits, double inputBufferBits) {
+  static double buffered(
+      LayerWorkload l,
+      Bits b,
+      TensorWidths t,
+      int batch,
+      double weightBufferBits,
+      double inputBufferBits) {
     double w = weightBits(l, b);
     double in = (double) batch * l.inputElements() * t.input();
     double out = (double) batch * (l.outputElements() * t.output() + addend(t));

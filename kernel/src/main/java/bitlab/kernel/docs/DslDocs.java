@@ -26,8 +26,10 @@ import java.util.stream.Stream;
  */
 public final class DslDocs {
   static final String ROOT = "bitlab-src";
-  private static final Pattern METHOD = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*)\\.([A-Za-z_$][\\w$]*)\\((.*)\\)");
-  private static final Pattern TYPE = Pattern.compile("^([a-z_][\\w]*(?:\\.[a-z_][\\w]*)*)\\.([A-Z][\\w$]*)$");
+  private static final Pattern METHOD = Pattern.compile(
+      "([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*)\\.([A-Za-z_$][\\w$]*)\\((.*)\\)");
+  private static final Pattern TYPE =
+      Pattern.compile("^([a-z_][\\w]*(?:\\.[a-z_][\\w]*)*)\\.([A-Z][\\w$]*)$");
 
   private final Map<String, String> sourcesBySimpleName;
   private final Map<String, String> cache = new HashMap<>();
@@ -70,9 +72,11 @@ public final class DslDocs {
   }
 
   static Optional<String> methodDoc(String src, String name, int arity) {
-    Pattern decl = Pattern.compile("/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"
-        + "(?:public|protected|static|final|default|abstract|synchronized|\\s|<[^>]*>)*[\\w.<>\\[\\], ?]+\\s+"
-        + Pattern.quote(name) + "\\s*\\(([^)]*)\\)", Pattern.DOTALL);
+    Pattern decl = Pattern.compile(
+        "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"
+            + "(?:public|protected|static|final|default|abstract|synchronized|\\s|<[^>]*>)*[\\w.<>\\[\\], ?]+\\s+"
+            + Pattern.quote(name) + "\\s*\\(([^)]*)\\)",
+        Pattern.DOTALL);
     Matcher m = decl.matcher(src);
     String any = null;
     while (m.find()) {
@@ -86,8 +90,10 @@ public final class DslDocs {
   }
 
   static Optional<String> typeDoc(String src, String name) {
-    Pattern decl = Pattern.compile("/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"
-        + "(?:public|final|abstract|sealed|non-sealed|static|\\s)*(?:class|record|interface|enum)\\s+" + Pattern.quote(name) + "\\b",
+    Pattern decl = Pattern.compile(
+        "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"
+            + "(?:public|final|abstract|sealed|non-sealed|static|\\s)*(?:class|record|interface|enum)\\s+"
+            + Pattern.quote(name) + "\\b",
         Pattern.DOTALL);
     Matcher m = decl.matcher(src);
     return m.find() ? Optional.of(clean(m.group(1))) : Optional.empty();

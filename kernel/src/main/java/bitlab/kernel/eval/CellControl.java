@@ -23,7 +23,8 @@ import jdk.jshell.execution.DirectExecutionControl;
 final class CellControl extends DirectExecutionControl {
 
   /** What a snippet's run left behind: its value, or the throwable it ended with. */
-  record Outcome(Object value, Throwable failure, boolean interrupted, boolean abandoned, int hardStops) {}
+  record Outcome(
+      Object value, Throwable failure, boolean interrupted, boolean abandoned, int hardStops) {}
 
   private static final long STOP_EVERY_MILLIS = 100;
   /** Whether {@code Thread.stop} is tried: it works up to JDK 19 (tests turn it off to act as a newer JDK). */
@@ -38,7 +39,8 @@ final class CellControl extends DirectExecutionControl {
   private volatile Thread worker;
   private volatile long interruptedAt;
   private volatile boolean cellActive;
-  private volatile boolean pending; // an interrupt that came while the cell compiled, before a worker ran
+  private volatile boolean
+      pending; // an interrupt that came while the cell compiled, before a worker ran
   private volatile Consumer<Thread> onWorkerStart = t -> {};
   volatile long graceMillis = Long.getLong("bitlab.interrupt.grace", 2000);
 
@@ -61,16 +63,18 @@ final class CellControl extends DirectExecutionControl {
     Object[] value = new Object[1];
     Throwable[] failure = new Throwable[1];
     Consumer<Thread> hook = onWorkerStart;
-    Thread t = new Thread(() -> {
-      try {
-        hook.accept(Thread.currentThread());
-        value[0] = doit.invoke(null);
-      } catch (InvocationTargetException e) {
-        failure[0] = e.getCause();
-      } catch (Throwable e) {
-        failure[0] = e;
-      }
-    }, "bitlab-cell-" + THREADS.incrementAndGet());
+    Thread t = new Thread(
+        () -> {
+          try {
+            hook.accept(Thread.currentThread());
+            value[0] = doit.invoke(null);
+          } catch (InvocationTargetException e) {
+            failure[0] = e.getCause();
+          } catch (Throwable e) {
+            failure[0] = e;
+          }
+        },
+        "bitlab-cell-" + THREADS.incrementAndGet());
     t.setDaemon(true);
     t.setContextClassLoader(loader.classLoader());
     interruptedAt = 0;
@@ -78,7 +82,8 @@ final class CellControl extends DirectExecutionControl {
     if (pending) {
       // Interrupted while JShell compiled this snippet: it does not run at all.
       worker = null;
-      lastFailure = new Outcome(null, new InterruptedException("interrupted before it ran"), true, false, 0);
+      lastFailure =
+          new Outcome(null, new InterruptedException("interrupted before it ran"), true, false, 0);
       throw new InvocationTargetException(lastFailure.failure());
     }
     boolean abandoned = false;
@@ -114,7 +119,8 @@ final class CellControl extends DirectExecutionControl {
     if (failure[0] != null || abandoned) {
       // JShell records an exception for this snippet; the real throwable is kept for the evaluator.
       lastFailure = outcome;
-      throw new InvocationTargetException(failure[0] != null ? failure[0] : new InterruptedException("abandoned"));
+      throw new InvocationTargetException(
+          failure[0] != null ? failure[0] : new InterruptedException("abandoned"));
     }
     String key = "bitlab#" + keys.incrementAndGet();
     outcomes.put(key, outcome);
@@ -123,17 +129,19 @@ final class CellControl extends DirectExecutionControl {
 
   /** Goes on stopping an abandoned worker once a second (where the JDK allows) until it ends. */
   private static void reap(Thread t) {
-    Thread reaper = new Thread(() -> {
-      try {
-        while (t.isAlive()) {
-          t.join(1000);
-          if (t.isAlive() && !hardStop(t)) t.join();
-        }
-      } catch (InterruptedException e) {
-        return;
-      }
-      CellGuard.forget(t);
-    }, t.getName() + "-reaper");
+    Thread reaper = new Thread(
+        () -> {
+          try {
+            while (t.isAlive()) {
+              t.join(1000);
+              if (t.isAlive() && !hardStop(t)) t.join();
+            }
+          } catch (InterruptedException e) {
+            return;
+          }
+          CellGuard.forget(t);
+        },
+        t.getName() + "-reaper");
     reaper.setDaemon(true);
     reaper.start();
   }

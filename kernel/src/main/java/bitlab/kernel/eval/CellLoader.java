@@ -36,7 +36,8 @@ final class CellLoader implements LoaderDelegate {
         loaded.put(cbcs[i].name(), loader.loadClass(cbcs[i].name()));
         installed[i] = true;
       } catch (ClassNotFoundException | LinkageError e) {
-        throw new ClassInstallException("Could not load the class of a snippet, " + cbcs[i].name() + ": " + e, installed);
+        throw new ClassInstallException(
+            "Could not load the class of a snippet, " + cbcs[i].name() + ": " + e, installed);
       }
     }
   }
@@ -53,7 +54,8 @@ final class CellLoader implements LoaderDelegate {
       try {
         loader.add(Path.of(part).toAbsolutePath().toUri().toURL());
       } catch (MalformedURLException | java.nio.file.InvalidPathException e) {
-        throw new InternalException("Not a usable class path entry: " + part + " (" + e.getMessage() + ")");
+        throw new InternalException(
+            "Not a usable class path entry: " + part + " (" + e.getMessage() + ")");
       }
     }
   }

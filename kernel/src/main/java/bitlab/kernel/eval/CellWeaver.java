@@ -29,13 +29,14 @@ import org.objectweb.asm.Opcodes;
  */
 final class CellWeaver {
   private static final String GUARD = "bitlab/kernel/eval/CellGuard";
-  private static final java.util.Set<String> STOP_CATCHERS = java.util.Set.of("java/lang/Throwable", "java/lang/Error",
-      "java/lang/ThreadDeath");
+  private static final java.util.Set<String> STOP_CATCHERS =
+      java.util.Set.of("java/lang/Throwable", "java/lang/Error", "java/lang/ThreadDeath");
 
   private CellWeaver() {}
 
   static boolean loopChecks() {
-    return Boolean.parseBoolean(System.getProperty("bitlab.cells.loopChecks", String.valueOf(Runtime.version().feature() >= 20)));
+    return Boolean.parseBoolean(System.getProperty(
+        "bitlab.cells.loopChecks", String.valueOf(Runtime.version().feature() >= 20)));
   }
 
   /** The rewritten class file; the original if ASM cannot read it (a class file newer than it knows). */
@@ -44,16 +45,22 @@ final class CellWeaver {
     try {
       ClassReader reader = new ClassReader(classFile);
       ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-      reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
-          return new Guarded(super.visitMethod(access, name, desc, signature, exceptions), loops);
-        }
-      }, 0);
+      reader.accept(
+          new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(
+                int access, String name, String desc, String signature, String[] exceptions) {
+              return new Guarded(
+                  super.visitMethod(access, name, desc, signature, exceptions), loops);
+            }
+          },
+          0);
       return writer.toByteArray();
     } catch (RuntimeException e) {
-      KernelLog.warn("weave", "cells run without the System.exit guard and stop checks: " + e
-          + " (the class files of this JDK may be newer than the bundled ASM reads).");
+      KernelLog.warn(
+          "weave",
+          "cells run without the System.exit guard and stop checks: " + e
+              + " (the class files of this JDK may be newer than the bundled ASM reads).");
       return classFile;
     }
   }
@@ -78,7 +85,8 @@ final class CellWeaver {
       if (!atStopHandler) return;
       atStopHandler = false;
       super.visitInsn(Opcodes.DUP);
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "rethrowIfStopped", "(Ljava/lang/Throwable;)V", false);
+      super.visitMethodInsn(
+          Opcodes.INVOKESTATIC, GUARD, "rethrowIfStopped", "(Ljava/lang/Throwable;)V", false);
     }
 
     @Override
@@ -172,9 +180,14 @@ final class CellWeaver {
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean itf) {
       beforeInstruction();
-      if (opcode == Opcodes.INVOKESTATIC && owner.equals("java/lang/System") && name.equals("exit") && desc.equals("(I)V")) {
+      if (opcode == Opcodes.INVOKESTATIC
+          && owner.equals("java/lang/System")
+          && name.equals("exit")
+          && desc.equals("(I)V")) {
         super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "exit", "(I)V", false);
-      } else if (opcode == Opcodes.INVOKEVIRTUAL && owner.equals("java/lang/Runtime") && desc.equals("(I)V")
+      } else if (opcode == Opcodes.INVOKEVIRTUAL
+          && owner.equals("java/lang/Runtime")
+          && desc.equals("(I)V")
           && (name.equals("exit") || name.equals("halt"))) {
         super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, name, "(Ljava/lang/Runtime;I)V", false);
       } else {
@@ -198,13 +211,18 @@ final class CellWeaver {
 
     /** {@code System::exit} and {@code runtime::exit} as method handles point at the guard too. */
     private static Handle guarded(Handle h) {
-      if (h.getTag() == Opcodes.H_INVOKESTATIC && h.getOwner().equals("java/lang/System") && h.getName().equals("exit")
+      if (h.getTag() == Opcodes.H_INVOKESTATIC
+          && h.getOwner().equals("java/lang/System")
+          && h.getName().equals("exit")
           && h.getDesc().equals("(I)V")) {
         return new Handle(Opcodes.H_INVOKESTATIC, GUARD, "exit", "(I)V", false);
       }
-      if (h.getTag() == Opcodes.H_INVOKEVIRTUAL && h.getOwner().equals("java/lang/Runtime") && h.getDesc().equals("(I)V")
+      if (h.getTag() == Opcodes.H_INVOKEVIRTUAL
+          && h.getOwner().equals("java/lang/Runtime")
+          && h.getDesc().equals("(I)V")
           && (h.getName().equals("exit") || h.getName().equals("halt"))) {
-        return new Handle(Opcodes.H_INVOKESTATIC, GUARD, h.getName(), "(Ljava/lang/Runtime;I)V", false);
+        return new Handle(
+            Opcodes.H_INVOKESTATIC, GUARD, h.getName(), "(Ljava/lang/Runtime;I)V", false);
       }
       return h;
     }

@@ -33,7 +33,13 @@ public abstract sealed class EvalFailure extends Exception
     private final List<Diagnostic> diagnostics;
 
     Compile(String source, int offset, List<Diagnostic> diagnostics) {
-      super(diagnostics.isEmpty() ? "The code does not compile." : diagnostics.get(0).message(), source, offset, null);
+      super(
+          diagnostics.isEmpty()
+              ? "The code does not compile."
+              : diagnostics.get(0).message(),
+          source,
+          offset,
+          null);
       this.diagnostics = List.copyOf(diagnostics);
     }
 
@@ -60,7 +66,14 @@ public abstract sealed class EvalFailure extends Exception
     private final int hardStops;
     private final List<Frame> frames;
 
-    Run(String source, int offset, Throwable cause, boolean interrupted, boolean abandoned, int hardStops, List<Frame> frames) {
+    Run(
+        String source,
+        int offset,
+        Throwable cause,
+        boolean interrupted,
+        boolean abandoned,
+        int hardStops,
+        List<Frame> frames) {
       super(String.valueOf(cause), source, offset, cause);
       this.interrupted = interrupted;
       this.abandoned = abandoned;
@@ -95,8 +108,13 @@ public abstract sealed class EvalFailure extends Exception
     private final List<String> missing;
 
     Unresolved(String source, int offset, String name, List<String> missing) {
-      super("'" + name + "' uses " + String.join(", ", missing) + ", which " + (missing.size() == 1 ? "is" : "are")
-          + " not defined; define " + (missing.size() == 1 ? "it" : "them") + " in a cell first.", source, offset, null);
+      super(
+          "'" + name + "' uses " + String.join(", ", missing) + ", which "
+              + (missing.size() == 1 ? "is" : "are") + " not defined; define "
+              + (missing.size() == 1 ? "it" : "them") + " in a cell first.",
+          source,
+          offset,
+          null);
       this.name = name;
       this.missing = List.copyOf(missing);
     }

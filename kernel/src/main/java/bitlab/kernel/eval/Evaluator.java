@@ -62,7 +62,8 @@ public final class Evaluator implements AutoCloseable {
       try {
         eval(s);
       } catch (EvalFailure e) {
-        System.err.println("bitlab: startup snippet failed and was skipped: " + s + " (" + e.getMessage() + ")");
+        System.err.println(
+            "bitlab: startup snippet failed and was skipped: " + s + " (" + e.getMessage() + ")");
       }
     }
   }
@@ -123,25 +124,42 @@ public final class Evaluator implements AutoCloseable {
         if (ev.exception() instanceof UnresolvedReferenceException u) {
           failure = unresolved(u.getSnippet(), source, offset);
         } else if (o != null) {
-          failure = new EvalFailure.Run(source, offset, o.failure() != null ? o.failure() : ev.exception(), o.interrupted(),
-              o.abandoned(), o.hardStops(), frames(ev.exception().getStackTrace()));
+          failure = new EvalFailure.Run(
+              source,
+              offset,
+              o.failure() != null ? o.failure() : ev.exception(),
+              o.interrupted(),
+              o.abandoned(),
+              o.hardStops(),
+              frames(ev.exception().getStackTrace()));
         } else {
-          failure = new EvalFailure.Run(source, offset, ev.exception(), false, false, 0, frames(ev.exception().getStackTrace()));
+          failure = new EvalFailure.Run(
+              source,
+              offset,
+              ev.exception(),
+              false,
+              false,
+              0,
+              frames(ev.exception().getStackTrace()));
         }
         continue;
       }
-      CellControl.Outcome o = ev.value() != null && s.subKind().isExecutable() ? control.take(ev.value()) : null;
+      CellControl.Outcome o =
+          ev.value() != null && s.subKind().isExecutable() ? control.take(ev.value()) : null;
       switch (s.subKind()) {
-        case VAR_VALUE_SUBKIND, OTHER_EXPRESSION_SUBKIND, TEMP_VAR_EXPRESSION_SUBKIND -> value = o == null ? NO_VALUE : o.value();
+        case VAR_VALUE_SUBKIND, OTHER_EXPRESSION_SUBKIND, TEMP_VAR_EXPRESSION_SUBKIND ->
+          value = o == null ? NO_VALUE : o.value();
         default -> value = NO_VALUE;
       }
-      if (s instanceof VarSnippet v && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) keepTemp(v);
+      if (s instanceof VarSnippet v && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)
+        keepTemp(v);
       if (s instanceof DeclarationSnippet d
-          && (ev.status() == Snippet.Status.RECOVERABLE_DEFINED || ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)) {
+          && (ev.status() == Snippet.Status.RECOVERABLE_DEFINED
+              || ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)) {
         List<String> missing = shell.unresolvedDependencies(d).toList();
         if (!missing.isEmpty()) {
-          System.err.println("note: " + d.name() + " cannot be used until " + String.join(", ", missing)
-              + (missing.size() == 1 ? " is" : " are") + " defined.");
+          System.err.println("note: " + d.name() + " cannot be used until "
+              + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " defined.");
         }
       }
     }
@@ -159,7 +177,8 @@ public final class Evaluator implements AutoCloseable {
         continue;
       }
       String id = file.substring(1);
-      // JShell's own wrapper methods (do_it$, do_it$Aux for var initialisers) are the cell's top level.
+      // JShell's own wrapper methods (do_it$, do_it$Aux for var initialisers) are the cell's top
+      // level.
       String method = e.getMethodName().startsWith("do_it$") ? "" : e.getMethodName();
       Integer off = offsets.get(id);
       if (off != null) {
@@ -167,7 +186,12 @@ public final class Evaluator implements AutoCloseable {
         for (int i = 0; i < off && i < code.length(); i++) if (code.charAt(i) == '\n') line++;
         out.add(new EvalFailure.Frame(e, line + Math.max(1, e.getLineNumber()) - 1, method, null));
       } else {
-        String src = shell.snippets().filter(s -> s.id().equals(id)).map(Snippet::source).findFirst().orElse("?");
+        String src = shell
+            .snippets()
+            .filter(s -> s.id().equals(id))
+            .map(Snippet::source)
+            .findFirst()
+            .orElse("?");
         String first = src.strip().lines().findFirst().orElse("?");
         out.add(new EvalFailure.Frame(e, -1, method, first + " (line " + e.getLineNumber() + ")"));
       }
@@ -176,9 +200,11 @@ public final class Evaluator implements AutoCloseable {
   }
 
   private EvalFailure compileFailure(Snippet s, String source, int offset) {
-    List<EvalFailure.Diagnostic> diags = shell.diagnostics(s)
+    List<EvalFailure.Diagnostic> diags = shell
+        .diagnostics(s)
         .filter(d -> d.isError())
-        .map(d -> new EvalFailure.Diagnostic(d.getStartPosition(), d.getEndPosition(), cleanMessage(d.getMessage(null))))
+        .map(d -> new EvalFailure.Diagnostic(
+            d.getStartPosition(), d.getEndPosition(), cleanMessage(d.getMessage(null))))
         .collect(Collectors.toList());
     String src = s.source() != null ? s.source() : source;
     // Diagnostic positions count from the start of the snippet's source, which may begin with the
@@ -189,7 +215,9 @@ public final class Evaluator implements AutoCloseable {
 
   private static String cleanMessage(String m) {
     // javac's "location: class" lines point into JShell's wrapper classes; the span says where.
-    return m.lines().filter(l -> !l.trim().startsWith("location:")).collect(Collectors.joining("\n"));
+    return m.lines()
+        .filter(l -> !l.trim().startsWith("location:"))
+        .collect(Collectors.joining("\n"));
   }
 
   private EvalFailure unresolved(DeclarationSnippet d, String source, int offset) {
@@ -216,11 +244,15 @@ public final class Evaluator implements AutoCloseable {
       if (c == null) return;
       // Re-running identical source reuses the class name, and so the class: the field then
       // already holds the new value and must be left alone.
-      boolean shared = shell.snippets().anyMatch(o -> o != s && shell.status(o).isActive() && className.equals(classNameOf(o)));
+      boolean shared = shell
+          .snippets()
+          .anyMatch(o -> o != s && shell.status(o).isActive() && className.equals(classNameOf(o)));
       if (shared) return;
       if (s instanceof VarSnippet v) {
         for (Field f : c.getDeclaredFields()) {
-          if (f.getName().equals(v.name()) && Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
+          if (f.getName().equals(v.name())
+              && Modifier.isStatic(f.getModifiers())
+              && !f.getType().isPrimitive()) {
             f.setAccessible(true);
             f.set(null, null);
           }
@@ -248,7 +280,8 @@ public final class Evaluator implements AutoCloseable {
       m.setAccessible(true);
       return m;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return null; // needs --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED; without it nothing is released
+      return null; // needs --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED; without it nothing is
+      // released
     }
   }
 
@@ -273,7 +306,8 @@ public final class Evaluator implements AutoCloseable {
     }
     return switch (info.completeness()) {
       case COMPLETE, COMPLETE_WITH_SEMI, EMPTY -> new Completion("complete", "");
-      case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> new Completion("incomplete", indentAfter(code));
+      case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE ->
+        new Completion("incomplete", indentAfter(code));
       case UNKNOWN -> new Completion("invalid", "");
     };
   }
@@ -314,7 +348,10 @@ public final class Evaluator implements AutoCloseable {
     while (paren < code.length() && Character.isWhitespace(code.charAt(paren))) paren++;
     if (paren < code.length() && code.charAt(paren) == '(') at = paren + 1;
     List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(code, at, true);
-    if ((docs == null || docs.isEmpty()) && at == code.length() && at > 0 && Character.isJavaIdentifierPart(code.charAt(at - 1))) {
+    if ((docs == null || docs.isEmpty())
+        && at == code.length()
+        && at > 0
+        && Character.isJavaIdentifierPart(code.charAt(at - 1))) {
       // "Math.max" with the cursor at its end: ask as if the call had begun.
       docs = analysis.documentation(code + "(", at + 1, true);
     }
@@ -338,12 +375,15 @@ public final class Evaluator implements AutoCloseable {
   public List<Var> variables(long millis) {
     long deadline = System.nanoTime() + 4 * millis * 1_000_000;
     List<Var> out = new ArrayList<>();
-    shell.variables()
-        .filter(v -> shell.status(v).isActive() && v.subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)
+    shell
+        .variables()
+        .filter(v -> shell.status(v).isActive()
+            && v.subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)
         .forEach(v -> {
           long left = (deadline - System.nanoTime()) / 1_000_000;
-          String value = left > 0 ? summary(v, Math.min(millis, left)) : "(not summarised: the summaries ran out of their "
-              + 4 * millis + " ms)";
+          String value = left > 0
+              ? summary(v, Math.min(millis, left))
+              : "(not summarised: the summaries ran out of their " + 4 * millis + " ms)";
           out.add(new Var(v.name(), v.typeName(), value));
         });
     return out;
@@ -356,7 +396,8 @@ public final class Evaluator implements AutoCloseable {
   private String summary(VarSnippet v, long millis) {
     try {
       Field f = field(v);
-      if (f == null) return "(unavailable: the kernel runs without --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED)";
+      if (f == null)
+        return "(unavailable: the kernel runs without --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED)";
       return ValueSummary.within(f.get(null), millis);
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       return "(unavailable: " + e.getClass().getSimpleName() + ")";

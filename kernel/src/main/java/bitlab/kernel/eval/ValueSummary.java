@@ -34,7 +34,8 @@ final class ValueSummary {
     } catch (TimeoutException e) {
       t.interrupt();
       stop(t);
-      return "(" + value.getClass().getName() + ": its summary took over " + millis + " ms; print it in a cell to see it)";
+      return "(" + value.getClass().getName() + ": its summary took over " + millis
+          + " ms; print it in a cell to see it)";
     } catch (ExecutionException e) {
       return "(" + value.getClass().getName() + ": toString() failed: " + e.getCause() + ")";
     } catch (InterruptedException e) {
@@ -45,7 +46,11 @@ final class ValueSummary {
 
   /** Values whose summary cannot run user code or take long: no thread needed. */
   private static boolean quick(Object v) {
-    if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof Character) return true;
+    if (v == null
+        || v instanceof String
+        || v instanceof Number
+        || v instanceof Boolean
+        || v instanceof Character) return true;
     return v.getClass().isArray() && v.getClass().getComponentType().isPrimitive();
   }
 
@@ -71,7 +76,10 @@ final class ValueSummary {
     Class<?> type = v.getClass();
     if (type.isArray()) {
       int n = Array.getLength(v);
-      StringBuilder b = new StringBuilder(type.getComponentType().getSimpleName()).append('[').append(n).append(']');
+      StringBuilder b = new StringBuilder(type.getComponentType().getSimpleName())
+          .append('[')
+          .append(n)
+          .append(']');
       if (depth > 0) return b.toString();
       b.append(" {");
       for (int i = 0; i < Math.min(n, MAX_ELEMENTS) && b.length() < MAX_CHARS; i++) {
@@ -80,16 +88,24 @@ final class ValueSummary {
       return b.append(n > MAX_ELEMENTS ? ", ... }" : n == 0 ? "}" : " }").toString();
     }
     if (v instanceof Collection<?> c) {
-      return elements(type.getSimpleName() + "(" + c.size() + ")", " [", c.iterator(), c.size(), depth, "]");
+      return elements(
+          type.getSimpleName() + "(" + c.size() + ")", " [", c.iterator(), c.size(), depth, "]");
     }
     if (v instanceof Map<?, ?> m) {
-      return elements(type.getSimpleName() + "(" + m.size() + ")", " {", m.entrySet().iterator(), m.size(), depth, "}");
+      return elements(
+          type.getSimpleName() + "(" + m.size() + ")",
+          " {",
+          m.entrySet().iterator(),
+          m.size(),
+          depth,
+          "}");
     }
     if (depth > 0) return type.getSimpleName();
     return String.valueOf(v);
   }
 
-  private static String elements(String head, String open, Iterator<?> it, int size, int depth, String close) {
+  private static String elements(
+      String head, String open, Iterator<?> it, int size, int depth, String close) {
     if (depth > 0) return head;
     StringBuilder b = new StringBuilder(head).append(open);
     int shown = 0;
@@ -97,7 +113,9 @@ final class ValueSummary {
       Object e = it.next();
       if (shown++ > 0) b.append(", ");
       if (e instanceof Map.Entry<?, ?> me) {
-        b.append(summary(me.getKey(), depth + 1)).append('=').append(summary(me.getValue(), depth + 1));
+        b.append(summary(me.getKey(), depth + 1))
+            .append('=')
+            .append(summary(me.getValue(), depth + 1));
       } else {
         b.append(summary(e, depth + 1));
       }
@@ -109,7 +127,11 @@ final class ValueSummary {
     int n = s.length();
     int keep = MAX_CHARS / 2;
     CharSequence head = n > keep ? s.subSequence(0, keep) : s;
-    String text = head.toString().replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+    String text = head.toString()
+        .replace("\\", "\\\\")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t");
     return "\"" + text + (n > keep ? "...\" (" + n + " characters)" : "\"");
   }
 

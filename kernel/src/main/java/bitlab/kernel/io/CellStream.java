@@ -53,7 +53,8 @@ public final class CellStream extends OutputStream {
   }
 
   private void ensure(int extra) {
-    if (count + extra > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + extra));
+    if (count + extra > buf.length)
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + extra));
   }
 
   /**
@@ -92,7 +93,11 @@ public final class CellStream extends OutputStream {
       sent = 0;
     }
     if (d > 0 && p != null) {
-      p.stream(name, String.format("%n[bitlab: output limited to %,d bytes per cell on %s; %,d more bytes were dropped]%n", limit, name, d));
+      p.stream(
+          name,
+          String.format(
+              "%n[bitlab: output limited to %,d bytes per cell on %s; %,d more bytes were dropped]%n",
+              limit, name, d));
     }
   }
 

@@ -52,8 +52,10 @@ public final class ProgressLine implements Consumer<String> {
   }
 
   private void send(String text, boolean first) {
-    MimeBundle b = MimeBundle.html(text, "<pre style=\"margin:0\">" + bitlab.dsl.display.TableHtml.escape(text) + "</pre>");
-    if (first) out.display(b, id); else out.updateDisplay(b, id);
+    MimeBundle b = MimeBundle.html(
+        text, "<pre style=\"margin:0\">" + bitlab.dsl.display.TableHtml.escape(text) + "</pre>");
+    if (first) out.display(b, id);
+    else out.updateDisplay(b, id);
   }
 
   public String displayId() {

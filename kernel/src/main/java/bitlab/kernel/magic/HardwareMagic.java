@@ -24,19 +24,23 @@ final class HardwareMagic {
   static Object cell(String args, String body, MagicContext ctx) throws Exception {
     String name = args.strip();
     if (name.isEmpty() || name.contains(" ")) {
-      throw new MagicException("%%hardware needs one target name on its first line, e.g. '%%hardware my-edge', "
-          + "then the target's YAML (kind, parameters, ...) on the lines below.");
+      throw new MagicException(
+          "%%hardware needs one target name on its first line, e.g. '%%hardware my-edge', "
+              + "then the target's YAML (kind, parameters, ...) on the lines below.");
     }
     if (body == null || body.isBlank()) {
-      throw new MagicException("%%hardware " + name + " has no YAML below it; write the target's kind and parameters "
-          + "on the following lines, as in the files of hardware/targets.");
+      throw new MagicException(
+          "%%hardware " + name + " has no YAML below it; write the target's kind and parameters "
+              + "on the following lines, as in the files of hardware/targets.");
     }
     if (find("hardwareFromYaml", 2) == null) {
-      throw new MagicException("%%hardware declares targets through the DSL's hardwareFromYaml(name, yaml), which this "
-          + "build of bitlab does not have yet.");
+      throw new MagicException(
+          "%%hardware declares targets through the DSL's hardwareFromYaml(name, yaml), which this "
+              + "build of bitlab does not have yet.");
     }
     String var = javaName(name);
-    ctx.eval("var " + var + " = " + DSL + ".hardwareFromYaml(" + literal(name) + ", " + literal(body) + ");");
+    ctx.eval("var " + var + " = " + DSL + ".hardwareFromYaml(" + literal(name) + ", "
+        + literal(body) + ");");
     ctx.publisher().stream("stdout", "Declared target '" + name + "' as variable " + var + ".\n");
     return ctx.eval(var);
   }
@@ -44,8 +48,9 @@ final class HardwareMagic {
   private static Object call(String method, String what, Object... args) throws Exception {
     Method m = find(method, args.length);
     if (m == null) {
-      throw new MagicException(what + " through the DSL's " + method + "(" + (args.length == 0 ? "" : "String")
-          + "), which this build of bitlab does not have yet.");
+      throw new MagicException(
+          what + " through the DSL's " + method + "(" + (args.length == 0 ? "" : "String")
+              + "), which this build of bitlab does not have yet.");
     }
     try {
       return m.invoke(null, args);
@@ -59,9 +64,12 @@ final class HardwareMagic {
     try {
       Class<?> dsl = Class.forName(DSL);
       return Arrays.stream(dsl.getMethods())
-          .filter(m -> m.getName().equals(name) && Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == arity)
+          .filter(m -> m.getName().equals(name)
+              && Modifier.isStatic(m.getModifiers())
+              && m.getParameterCount() == arity)
           .filter(m -> Arrays.stream(m.getParameterTypes()).allMatch(t -> t == String.class))
-          .findFirst().orElse(null);
+          .findFirst()
+          .orElse(null);
     } catch (ClassNotFoundException e) {
       return null;
     }
@@ -82,7 +90,8 @@ final class HardwareMagic {
     if (sb.length() == 0 || !Character.isJavaIdentifierStart(sb.charAt(0))) sb.insert(0, "target");
     String var = sb.toString();
     // A keyword ("class", "int", "_") cannot name a variable: "class" -> "targetClass".
-    if (!javax.lang.model.SourceVersion.isName(var)) var = "target" + Character.toUpperCase(var.charAt(0)) + var.substring(1);
+    if (!javax.lang.model.SourceVersion.isName(var))
+      var = "target" + Character.toUpperCase(var.charAt(0)) + var.substring(1);
     return var;
   }
 
@@ -97,7 +106,8 @@ final class HardwareMagic {
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
         default -> {
-          if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch)); else sb.append(ch);
+          if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch));
+          else sb.append(ch);
         }
       }
     }

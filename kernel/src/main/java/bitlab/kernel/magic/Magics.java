@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 public final class Magics {
 
   private static final Pattern LINE = Pattern.compile("^\\s*%(?!%)([A-Za-z_][\\w-]*)\\s*(.*)$");
-  private static final Pattern CELL = Pattern.compile("^\\s*%%([A-Za-z_][\\w-]*)[ \\t]*([^\\n]*)\\n?");
+  private static final Pattern CELL =
+      Pattern.compile("^\\s*%%([A-Za-z_][\\w-]*)[ \\t]*([^\\n]*)\\n?");
 
   private final Map<String, Magic> line = new TreeMap<>();
   private final Map<String, Magic> cell = new TreeMap<>();
@@ -98,8 +99,9 @@ public final class Magics {
     Map<String, Magic> table = call.cellMagic() ? cell : line;
     Magic m = table.get(call.name());
     if (m == null) {
-      throw new MagicException("Unknown magic " + (call.cellMagic() ? "%%" : "%") + call.name() + ". "
-          + "Line magics: " + names("%", line) + "; cell magics: " + names("%%", cell) + ".");
+      throw new MagicException(
+          "Unknown magic " + (call.cellMagic() ? "%%" : "%") + call.name() + ". " + "Line magics: "
+              + names("%", line) + "; cell magics: " + names("%%", cell) + ".");
     }
     return m.run(call.args(), call.body(), ctx);
   }

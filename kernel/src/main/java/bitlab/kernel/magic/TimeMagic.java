@@ -5,7 +5,9 @@ final class TimeMagic {
   private TimeMagic() {}
 
   static Object line(String args, String body, MagicContext ctx) throws Exception {
-    if (args.isBlank()) throw new MagicException("%time needs code after it on the same line, e.g. '%time net.evaluate(data)'; use %%time to time a whole cell.");
+    if (args.isBlank())
+      throw new MagicException(
+          "%time needs code after it on the same line, e.g. '%time net.evaluate(data)'; use %%time to time a whole cell.");
     return timed(args, ctx);
   }
 

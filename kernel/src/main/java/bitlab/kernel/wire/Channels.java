@@ -22,18 +22,22 @@ public final class Channels {
       Field controlField = JupyterConnection.class.getDeclaredField("control");
       Field ctxField = JupyterSocket.class.getDeclaredField("ctx");
       Field hmacField = JupyterSocket.class.getDeclaredField("hmacGenerator");
-      for (Field f : new Field[] {shellField, controlField, ctxField, hmacField}) f.setAccessible(true);
+      for (Field f : new Field[] {shellField, controlField, ctxField, hmacField})
+        f.setAccessible(true);
       ShellChannel oldShell = (ShellChannel) shellField.get(connection);
       ShellChannel oldControl = (ShellChannel) controlField.get(connection);
       ZMQ.Context ctx = (ZMQ.Context) ctxField.get(oldShell);
       HMACGenerator hmac = (HMACGenerator) hmacField.get(oldShell);
       shellField.set(connection, new CheckedShellChannel(ctx, hmac, false, connection, pollMillis));
-      controlField.set(connection, new CheckedShellChannel(ctx, hmac, true, connection, pollMillis));
+      controlField.set(
+          connection, new CheckedShellChannel(ctx, hmac, true, connection, pollMillis));
       oldShell.close();
       oldControl.close();
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException("This jjava-jupyter has a layout bitlab does not know (" + e
-          + "); bitlab needs org.dflib.jjava:jjava-jupyter:1.0-a6.", e);
+      throw new IllegalStateException(
+          "This jjava-jupyter has a layout bitlab does not know (" + e
+              + "); bitlab needs org.dflib.jjava:jjava-jupyter:1.0-a6.",
+          e);
     }
   }
 }

@@ -35,7 +35,12 @@ public final class CheckedShellChannel extends ShellChannel {
   private volatile Thread loop;
   private volatile boolean running;
 
-  public CheckedShellChannel(ZMQ.Context ctx, HMACGenerator hmac, boolean control, JupyterConnection connection, long pollMillis) {
+  public CheckedShellChannel(
+      ZMQ.Context ctx,
+      HMACGenerator hmac,
+      boolean control,
+      JupyterConnection connection,
+      long pollMillis) {
     super(ctx, hmac, control, connection, pollMillis);
     this.control = control;
     this.connection = connection;
@@ -68,7 +73,8 @@ public final class CheckedShellChannel extends ShellChannel {
         } catch (Throwable e) {
           if (!running) break;
           // A closed or failing socket, or anything else: log it and keep serving.
-          KernelLog.warn(kind + "-loop", "the " + kind + " channel hit " + e + "; it keeps serving.");
+          KernelLog.warn(
+              kind + "-loop", "the " + kind + " channel hit " + e + "; it keeps serving.");
           sleepQuietly();
         }
       }
@@ -82,8 +88,10 @@ public final class CheckedShellChannel extends ShellChannel {
     try {
       message = WireMessage.parse(frames, hmac);
     } catch (WireMessage.Rejected r) {
-      KernelLog.warn(kind + "-rejected", "dropped a message on the " + kind + " channel: " + r.getMessage()
-          + "; the channel keeps serving.");
+      KernelLog.warn(
+          kind + "-rejected",
+          "dropped a message on the " + kind + " channel: " + r.getMessage()
+              + "; the channel keeps serving.");
       return;
     }
     handle(message);
@@ -100,7 +108,9 @@ public final class CheckedShellChannel extends ShellChannel {
       } while (hasReceiveMore());
       return frames.isEmpty() ? null : frames;
     } catch (ZMQException e) {
-      if (running) KernelLog.warn(kind + "-read", "the " + kind + " channel could not read a message (" + e + ").");
+      if (running)
+        KernelLog.warn(
+            kind + "-read", "the " + kind + " channel could not read a message (" + e + ").");
       return null;
     }
   }
@@ -110,14 +120,18 @@ public final class CheckedShellChannel extends ShellChannel {
     String type = message.getHeader().getType().getName();
     ShellHandler handler = connection.getHandler(message.getHeader().getType());
     if (handler == null) {
-      KernelLog.warn(kind + "-unknown", "ignored a message of unknown type '" + type + "' on the " + kind + " channel.");
+      KernelLog.warn(
+          kind + "-unknown",
+          "ignored a message of unknown type '" + type + "' on the " + kind + " channel.");
       return;
     }
     ShellReplyEnvironment env = connection.prepareReplyEnv(this, message);
     try {
       handler.handle(env, message);
     } catch (Throwable e) {
-      KernelLog.warn(kind + "-handler", "handling " + type + " failed: " + e + "; the " + kind + " channel keeps serving.");
+      KernelLog.warn(
+          kind + "-handler",
+          "handling " + type + " failed: " + e + "; the " + kind + " channel keeps serving.");
     } finally {
       try {
         env.resolveDeferrals();

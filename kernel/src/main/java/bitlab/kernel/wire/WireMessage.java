@@ -77,9 +77,11 @@ public final class WireMessage {
         break;
       }
     }
-    if (delimiter < 0) throw new Rejected("no <IDS|MSG> delimiter among its " + frames.size() + " frames");
+    if (delimiter < 0)
+      throw new Rejected("no <IDS|MSG> delimiter among its " + frames.size() + " frames");
     if (frames.size() - delimiter - 1 < 5) {
-      throw new Rejected((frames.size() - delimiter - 1) + " frames after the delimiter; the protocol needs at least 5"
+      throw new Rejected((frames.size() - delimiter - 1)
+          + " frames after the delimiter; the protocol needs at least 5"
           + " (signature, header, parent header, metadata, content)");
     }
     List<byte[]> identities = new ArrayList<>(frames.subList(0, delimiter));
@@ -90,8 +92,12 @@ public final class WireMessage {
     byte[] content = frames.get(delimiter + 5);
     List<byte[]> buffers = new ArrayList<>(frames.subList(delimiter + 6, frames.size()));
     String expected = hmac.calculateSignature(header, parent, metadata, content);
-    if (expected != null && !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature)) {
-      throw new Rejected(signature.length == 0 ? "no signature (the connection has a key)" : "invalid signature (HMAC)");
+    if (expected != null
+        && !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature)) {
+      throw new Rejected(
+          signature.length == 0
+              ? "no signature (the connection has a key)"
+              : "invalid signature (HMAC)");
     }
     Header<?> h = header(header);
     Header<?> parentHeader = null;
@@ -104,7 +110,8 @@ public final class WireMessage {
       if (!c.isJsonObject()) throw new Rejected("the content is not a JSON object");
       body = GSON.fromJson(c, h.getType().getContentType());
     } catch (RuntimeException e) {
-      throw new Rejected("the content does not fit a " + h.getType().getName() + ": " + e.getMessage());
+      throw new Rejected(
+          "the content does not fit a " + h.getType().getName() + ": " + e.getMessage());
     }
     @SuppressWarnings({"rawtypes", "unchecked"})
     Message<?> m = new Message(identities, h, parentHeader, meta, body, buffers);
@@ -119,7 +126,8 @@ public final class WireMessage {
       if (h.getType() == null) throw new Rejected("the header has no msg_type");
       return h;
     } catch (RuntimeException ex) {
-      throw new Rejected("the header lacks msg_id, username, session, msg_type or version, or one is not a string");
+      throw new Rejected(
+          "the header lacks msg_id, username, session, msg_type or version, or one is not a string");
     }
   }
 

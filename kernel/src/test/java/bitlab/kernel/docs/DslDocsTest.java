@@ -27,17 +27,29 @@ class DslDocsTest {
         }
         """);
     DslDocs docs = DslDocs.of(dir);
-    assertEquals("A zoo model by name.", docs.lookup("bitlab.model.Model Lab.zoo(String name)").orElseThrow());
-    assertEquals("A zoo model at another input size.\nsize: pixels", docs.lookup("Model Lab.zoo(String name, int size)").orElseThrow());
+    assertEquals(
+        "A zoo model by name.",
+        docs.lookup("bitlab.model.Model Lab.zoo(String name)").orElseThrow());
+    assertEquals(
+        "A zoo model at another input size.\nsize: pixels",
+        docs.lookup("Model Lab.zoo(String name, int size)").orElseThrow());
     assertEquals("The lab.", docs.lookup("bitlab.dsl.Lab").orElseThrow());
     assertTrue(docs.lookup("Other.zoo()").isEmpty());
   }
 
   @Test
   void theBundledDslSourcesAreFound() {
-    assertTrue(DslDocs.bundled().lookup("bitlab.data.Dataset Bitlab.mnist()").orElse("").contains("MNIST"),
+    assertTrue(
+        DslDocs.bundled()
+            .lookup("bitlab.data.Dataset Bitlab.mnist()")
+            .orElse("")
+            .contains("MNIST"),
         "kernel/pom.xml bundles dsl/src/main/java under bitlab-src/");
-    assertTrue(DslDocs.bundled().lookup("bitlab.model.Evaluation Model.evaluate(bitlab.data.Dataset data)").orElse("")
-        .contains("accuracy"), "the engine's public types are documented too");
+    assertTrue(
+        DslDocs.bundled()
+            .lookup("bitlab.model.Evaluation Model.evaluate(bitlab.data.Dataset data)")
+            .orElse("")
+            .contains("accuracy"),
+        "the engine's public types are documented too");
   }
 }

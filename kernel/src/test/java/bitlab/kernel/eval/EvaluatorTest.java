@@ -46,9 +46,13 @@ class EvaluatorTest {
   void documentationFindsSignaturesAtTheCursor() {
     List<Evaluator.Doc> max = ev.documentation("Math.max", 8);
     assertFalse(max.isEmpty());
-    assertTrue(max.stream().anyMatch(d -> d.signature().contains("Math.max(int a, int b)")), max.toString());
+    assertTrue(
+        max.stream().anyMatch(d -> d.signature().contains("Math.max(int a, int b)")),
+        max.toString());
     List<Evaluator.Doc> inCall = ev.documentation("zoo(\"lenet5\")", 6);
-    assertTrue(inCall.stream().anyMatch(d -> d.signature().contains("Bitlab.zoo(String name)")), inCall.toString());
+    assertTrue(
+        inCall.stream().anyMatch(d -> d.signature().contains("Bitlab.zoo(String name)")),
+        inCall.toString());
   }
 
   @Test
@@ -65,10 +69,15 @@ class EvaluatorTest {
   @Test
   void variablesListNamesTypesAndValues() throws Exception {
     ev.eval("int answer = 42;");
-    assertTrue(ev.variables().contains(new Evaluator.Var("answer", "int", "42")), ev.variables().toString());
+    assertTrue(
+        ev.variables().contains(new Evaluator.Var("answer", "int", "42")),
+        ev.variables().toString());
     ev.eval("int[] big = new int[50_000_000]; String s = \"two\\nlines\";");
     List<Evaluator.Var> vars = ev.variables();
-    assertTrue(vars.contains(new Evaluator.Var("big", "int[]", "int[50000000] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ... }")), vars.toString());
+    assertTrue(
+        vars.contains(new Evaluator.Var(
+            "big", "int[]", "int[50000000] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ... }")),
+        vars.toString());
     assertTrue(vars.contains(new Evaluator.Var("s", "String", "\"two\\nlines\"")), vars.toString());
     ev.eval("big = null;");
   }
@@ -76,8 +85,11 @@ class EvaluatorTest {
   @Test
   void usingADeclarationWithAMissingPartSaysWhatIsMissing() throws Exception {
     ev.eval("int twice() { return notYetDefined * 2; }");
-    EvalFailure f = org.junit.jupiter.api.Assertions.assertThrows(EvalFailure.class, () -> ev.eval("twice()"));
-    assertTrue(f instanceof EvalFailure.Unresolved u && u.missing().toString().contains("notYetDefined"), f.getMessage());
+    EvalFailure f =
+        org.junit.jupiter.api.Assertions.assertThrows(EvalFailure.class, () -> ev.eval("twice()"));
+    assertTrue(
+        f instanceof EvalFailure.Unresolved u && u.missing().toString().contains("notYetDefined"),
+        f.getMessage());
     ev.eval("int notYetDefined = 21;");
     assertEquals(42, ev.eval("twice()"));
   }

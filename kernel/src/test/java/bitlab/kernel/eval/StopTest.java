@@ -62,14 +62,21 @@ class StopTest {
 
   @Test
   void withThreadStopTheHandlerCheckKeepsCellsFromSwallowingTheStop() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 20, "Thread.stop works up to JDK 19");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Runtime.version().feature() < 20, "Thread.stop works up to JDK 19");
     CellControl.threadStop = true;
     System.setProperty("bitlab.cells.loopChecks", "false");
     for (String loop : STUBBORN_LOOPS) {
       EvalFailure.Run r = interrupted(loop);
-      assertTrue(r.interrupted() && !r.abandoned(), loop + ": abandoned " + r.abandoned() + " after " + r.hardStops() + " stops, " + r.getCause());
-      assertTrue(r.getCause() instanceof CellStoppedError || r.getCause() instanceof ThreadDeath, loop + ": " + r.getCause());
-      // Loops that never throw need Thread.stop; a caught StackOverflowError or InterruptedException meets the check first.
+      assertTrue(
+          r.interrupted() && !r.abandoned(),
+          loop + ": abandoned " + r.abandoned() + " after " + r.hardStops() + " stops, "
+              + r.getCause());
+      assertTrue(
+          r.getCause() instanceof CellStoppedError || r.getCause() instanceof ThreadDeath,
+          loop + ": " + r.getCause());
+      // Loops that never throw need Thread.stop; a caught StackOverflowError or
+      // InterruptedException meets the check first.
       if (!loop.contains("c(n") && !loop.contains("sleep")) assertTrue(r.hardStops() >= 1, loop);
     }
   }
@@ -111,20 +118,25 @@ class StopTest {
     control.cell(true);
     assertTrue(control.interrupt(), "a cell being compiled takes the interrupt");
     ran = false;
-    java.lang.reflect.InvocationTargetException e = assertThrows(java.lang.reflect.InvocationTargetException.class,
+    java.lang.reflect.InvocationTargetException e = assertThrows(
+        java.lang.reflect.InvocationTargetException.class,
         () -> control.invoke(StopTest.class.getMethod("markRan")));
     assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e.getCause()));
     assertFalse(ran, "the snippet did not run");
     assertTrue(control.takeFailure().interrupted());
     control.cell(false);
     control.cell(true);
-    assertEquals("bitlab#1", control.invoke(StopTest.class.getMethod("markRan")), "the next cell runs");
+    assertEquals(
+        "bitlab#1", control.invoke(StopTest.class.getMethod("markRan")), "the next cell runs");
     assertTrue(ran);
   }
 
   @Test
   void exitCallsAreRefusedWhateverTheirForm() {
-    for (String call : List.of("System.exit(1)", "Runtime.getRuntime().exit(2)", "Runtime.getRuntime().halt(3)",
+    for (String call : List.of(
+        "System.exit(1)",
+        "Runtime.getRuntime().exit(2)",
+        "Runtime.getRuntime().halt(3)",
         "((java.util.function.IntConsumer) System::exit).accept(4)")) {
       EvalFailure.Run r = (EvalFailure.Run) assertThrows(EvalFailure.class, () -> ev.eval(call));
       assertTrue(r.getCause() instanceof ExitRefusedException, call + ": " + r.getCause());

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 class ValueSummaryTest {
   @Test
   void arraysShowTheirLengthAndFirstElementsOnly() {
-    assertEquals("int[50000000] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ... }", ValueSummary.of(new int[50_000_000]));
+    assertEquals(
+        "int[50000000] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ... }",
+        ValueSummary.of(new int[50_000_000]));
     assertEquals("double[2] { 1.5, -0.0 }", ValueSummary.of(new double[] {1.5, -0.0}));
     assertEquals("String[0] {}", ValueSummary.of(new String[0]));
     assertEquals("int[][2] { int[3], int[3] }", ValueSummary.of(new int[2][3]));
@@ -22,7 +24,9 @@ class ValueSummaryTest {
   @Test
   void stringsAreQuotedAndCut() {
     assertEquals("\"hi\"", ValueSummary.of("hi"));
-    assertEquals("\"" + "x".repeat(60) + "...\" (1000000 characters)", ValueSummary.of("x".repeat(1_000_000)));
+    assertEquals(
+        "\"" + "x".repeat(60) + "...\" (1000000 characters)",
+        ValueSummary.of("x".repeat(1_000_000)));
     assertEquals("'c'", ValueSummary.of('c'));
     assertEquals("\"two\\nlines\"", ValueSummary.of("two\nlines"));
   }
@@ -52,19 +56,25 @@ class ValueSummaryTest {
       }
     };
     String s = ValueSummary.within(slow, 200);
-    assertTrue(s.matches("\\(.*: its summary took over 200 ms; print it in a cell to see it\\)"), s);
+    assertTrue(
+        s.matches("\\(.*: its summary took over 200 ms; print it in a cell to see it\\)"), s);
     Object failing = new Object() {
       @Override
       public String toString() {
         throw new IllegalStateException("no text for you");
       }
     };
-    assertTrue(ValueSummary.within(failing, 1000).endsWith(": toString() failed: java.lang.IllegalStateException: no text for you)"));
-    assertEquals("x".repeat(117) + "...", ValueSummary.within(new Object() {
-      @Override
-      public String toString() {
-        return "x".repeat(10_000_000);
-      }
-    }, 5000));
+    assertTrue(ValueSummary.within(failing, 1000)
+        .endsWith(": toString() failed: java.lang.IllegalStateException: no text for you)"));
+    assertEquals(
+        "x".repeat(117) + "...",
+        ValueSummary.within(
+            new Object() {
+              @Override
+              public String toString() {
+                return "x".repeat(10_000_000);
+              }
+            },
+            5000));
   }
 }

@@ -33,7 +33,9 @@ class CellStreamTest {
     assertTrue(rec.outs.isEmpty());
     s.endCell();
     assertEquals("0123456789", rec.outs.get(0).text());
-    assertTrue(rec.outs.get(1).text().contains("6 more bytes were dropped"), rec.outs.get(1).text());
+    assertTrue(
+        rec.outs.get(1).text().contains("6 more bytes were dropped"),
+        rec.outs.get(1).text());
     s.write('x');
     s.endCell();
     assertEquals("x", rec.outs.get(2).text());

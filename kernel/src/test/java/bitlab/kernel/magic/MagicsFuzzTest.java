@@ -22,11 +22,14 @@ class MagicsFuzzTest {
     int lines = code.split("\n", -1).length;
     for (Magics.Part p : parts) {
       if (p instanceof Magics.Java j) {
-        assertTrue(j.code().split("\n", -1).length <= lines, "a Java part is no longer than the cell");
+        assertTrue(
+            j.code().split("\n", -1).length <= lines, "a Java part is no longer than the cell");
       } else if (p instanceof Magics.Call c) {
         assertTrue(c.name().matches("[A-Za-z_][\\w-]*"), c.name());
         String var = HardwareMagic.javaName(c.args());
-        assertTrue(SourceVersion.isName(var), "'" + var + "' is a legal Java name for target '" + c.args() + "'");
+        assertTrue(
+            SourceVersion.isName(var),
+            "'" + var + "' is a legal Java name for target '" + c.args() + "'");
         assertEquals(c.args(), unquote(HardwareMagic.literal(c.args())));
         if (c.body() != null) assertEquals(c.body(), unquote(HardwareMagic.literal(c.body())));
       }
@@ -35,11 +38,13 @@ class MagicsFuzzTest {
 
   /** Reads back a Java string literal as HardwareMagic writes them (the escapes it uses). */
   static String unquote(String literal) {
-    assertTrue(literal.startsWith("\"") && literal.endsWith("\"") && literal.length() >= 2, literal);
+    assertTrue(
+        literal.startsWith("\"") && literal.endsWith("\"") && literal.length() >= 2, literal);
     StringBuilder out = new StringBuilder();
     for (int i = 1; i < literal.length() - 1; i++) {
       char ch = literal.charAt(i);
-      assertTrue(ch != '"' && ch != '\n' && ch != '\r', "no raw quote or line break inside: " + literal);
+      assertTrue(
+          ch != '"' && ch != '\n' && ch != '\r', "no raw quote or line break inside: " + literal);
       if (ch != '\\') {
         out.append(ch);
         continue;

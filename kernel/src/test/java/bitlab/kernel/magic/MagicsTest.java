@@ -35,7 +35,8 @@ class MagicsTest {
     assertEquals(3, parts.size());
     assertEquals(new Magics.Call("vars", "", null, false), parts.get(1));
     assertEquals("\n\nint b = a +;\n", ((Magics.Java) parts.get(2)).code());
-    Magics.Call cell = (Magics.Call) Magics.parse("%%hardware my-edge\nkind: bismo\n").get(0);
+    Magics.Call cell =
+        (Magics.Call) Magics.parse("%%hardware my-edge\nkind: bismo\n").get(0);
     assertTrue(cell.cellMagic());
     assertEquals("my-edge", cell.args());
     assertEquals("kind: bismo\n", cell.body());
@@ -53,7 +54,10 @@ class MagicsTest {
     session.execute("int bitsW = 4; String label = \"w4a8\";", rec);
     Session.Result r = session.execute("%vars", rec);
     String html = r.value().data().get(MimeBundle.HTML);
-    assertTrue(html.contains("<td style=\"text-align:left\">bitsW</td><td style=\"text-align:left\">int</td>"), html);
+    assertTrue(
+        html.contains(
+            "<td style=\"text-align:left\">bitsW</td><td style=\"text-align:left\">int</td>"),
+        html);
     assertTrue(html.contains("w4a8"), html);
   }
 
@@ -74,7 +78,9 @@ class MagicsTest {
     assertTrue(rec.stdout().contains("classes") || rec.stdout().contains(".jar"), rec.stdout());
     Session.Result r = session.execute("%classpath add /no/such/dir.jar", new Recording());
     assertEquals("MagicException", r.error().ename());
-    assertTrue(r.error().evalue().contains("/no/such/dir.jar does not exist"), r.error().evalue());
+    assertTrue(
+        r.error().evalue().contains("/no/such/dir.jar does not exist"),
+        r.error().evalue());
   }
 
   @Test
@@ -87,9 +93,12 @@ class MagicsTest {
     Path broken = dir.resolve("broken.jsh");
     Files.writeString(broken, "int fine = 1;\nint notFine = fine +;\n");
     Session.Result bad = session.execute("// helpers\n%load " + broken, new Recording());
-    assertTrue(bad.error().plain().contains("cell line 2:  int notFine = fine +;"), "lines of the loaded file: " + bad.error().plain());
+    assertTrue(
+        bad.error().plain().contains("cell line 2:  int notFine = fine +;"),
+        "lines of the loaded file: " + bad.error().plain());
     Session.Result missing = session.execute("%load " + dir.resolve("nope.jsh"), new Recording());
-    assertTrue(missing.error().evalue().startsWith("%load: no file "), missing.error().evalue());
+    assertTrue(
+        missing.error().evalue().startsWith("%load: no file "), missing.error().evalue());
   }
 
   @Test
@@ -103,7 +112,9 @@ class MagicsTest {
       assertTrue(list.value().data().containsKey(MimeBundle.TEXT));
     }
     Session.Result noName = session.execute("%%hardware\nkind: bismo\n", new Recording());
-    assertTrue(noName.error().evalue().startsWith("%%hardware needs one target name"), noName.error().evalue());
+    assertTrue(
+        noName.error().evalue().startsWith("%%hardware needs one target name"),
+        noName.error().evalue());
   }
 
   @Test

@@ -38,9 +38,11 @@ class CheckedShellChannelTest {
 
   @BeforeEach
   void connect() throws Exception {
-    props = KernelConnectionProperties.parse("{\"ip\":\"127.0.0.1\",\"transport\":\"tcp\",\"signature_scheme\":\"hmac-sha256\","
-        + "\"key\":\"secret\",\"shell_port\":" + port() + ",\"control_port\":" + port() + ",\"stdin_port\":" + port()
-        + ",\"hb_port\":" + port() + ",\"iopub_port\":" + port() + "}");
+    props = KernelConnectionProperties.parse(
+        "{\"ip\":\"127.0.0.1\",\"transport\":\"tcp\",\"signature_scheme\":\"hmac-sha256\","
+            + "\"key\":\"secret\",\"shell_port\":" + port() + ",\"control_port\":" + port()
+            + ",\"stdin_port\":" + port()
+            + ",\"hb_port\":" + port() + ",\"iopub_port\":" + port() + "}");
     hmac = props.createHMACGenerator();
     connection = new JupyterConnection(props);
     Channels.install(connection, 5);
@@ -48,7 +50,8 @@ class CheckedShellChannelTest {
       String code = m.getContent().getCode();
       handled.add(code);
       if (code.equals("error")) throw new StackOverflowError("thrown by the handler on purpose");
-      if (code.equals("exception")) throw new IllegalStateException("thrown by the handler on purpose");
+      if (code.equals("exception"))
+        throw new IllegalStateException("thrown by the handler on purpose");
       env.reply(new ExecuteReply(1, java.util.Map.of()));
     });
     connection.connect();
@@ -68,7 +71,8 @@ class CheckedShellChannelTest {
 
   ZMQ.Socket dealer(int port) {
     ZMQ.Socket s = client.createSocket(SocketType.DEALER);
-    // generous: a reply that comes at all comes in milliseconds, but a CI machine under load has taken over 5 s
+    // generous: a reply that comes at all comes in milliseconds, but a CI machine under load has
+    // taken over 5 s
     s.setReceiveTimeOut(30_000);
     s.connect("tcp://127.0.0.1:" + port);
     return s;
@@ -76,7 +80,8 @@ class CheckedShellChannelTest {
 
   static void send(ZMQ.Socket s, List<byte[]> frames) {
     for (int i = 0; i < frames.size(); i++) {
-      if (i < frames.size() - 1) s.sendMore(frames.get(i)); else s.send(frames.get(i));
+      if (i < frames.size() - 1) s.sendMore(frames.get(i));
+      else s.send(frames.get(i));
     }
   }
 
@@ -111,7 +116,10 @@ class CheckedShellChannelTest {
     List<byte[]> broken = WireMessageTest.frames(hmac, "{not json", "{}", "{}", "{}");
     send(s, broken.subList(1, broken.size()));
     assertEquals("execute_reply", roundTrip(s, "1 + 1"));
-    assertEquals("1 + 1", handled.poll(30, TimeUnit.SECONDS), "only the well-signed request reached the handler");
+    assertEquals(
+        "1 + 1",
+        handled.poll(30, TimeUnit.SECONDS),
+        "only the well-signed request reached the handler");
     assertEquals(5, KernelLog.count("shell-rejected") - before);
   }
 
@@ -121,7 +129,9 @@ class CheckedShellChannelTest {
     send(s, request("error", hmac));
     send(s, request("exception", hmac));
     assertEquals("execute_reply", roundTrip(s, "after"));
-    assertEquals(List.of("error", "exception", "after"), List.of(handled.take(), handled.take(), handled.take()));
+    assertEquals(
+        List.of("error", "exception", "after"),
+        List.of(handled.take(), handled.take(), handled.take()));
   }
 
   @Test

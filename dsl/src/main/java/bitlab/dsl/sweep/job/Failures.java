@@ -13,8 +13,14 @@ public final class Failures {
   public static String sentence(SweepJob job, Throwable e, String memoryFix) {
     String who = capital(job.describe());
     if (e instanceof OutOfMemoryError) {
-      return String.format(Locale.ROOT, "%s ran out of memory (%s, with a heap of %.1f GB): %s, or score fewer images "
-          + "(validationImages, calibrationImages).", who, e.getMessage(), Runtime.getRuntime().maxMemory() / 1e9, memoryFix);
+      return String.format(
+          Locale.ROOT,
+          "%s ran out of memory (%s, with a heap of %.1f GB): %s, or score fewer images "
+              + "(validationImages, calibrationImages).",
+          who,
+          e.getMessage(),
+          Runtime.getRuntime().maxMemory() / 1e9,
+          memoryFix);
     }
     String message = e.getMessage() == null ? "" : e.getMessage().strip();
     boolean ours = e instanceof bitlab.BitlabException || e instanceof IllegalArgumentException;
@@ -26,9 +32,13 @@ public final class Failures {
         break;
       }
     }
-    return who + " failed with " + e.getClass().getName() + (message.isEmpty() ? "" : " (" + message + ")")
-        + (at == null ? "" : " at " + at.getClassName() + "." + at.getMethodName() + ":" + at.getLineNumber())
-        + "; this is a bug in bitlab, not in the sweep: please report it with the job's key " + job.key() + ".";
+    return who + " failed with " + e.getClass().getName()
+        + (message.isEmpty() ? "" : " (" + message + ")")
+        + (at == null
+            ? ""
+            : " at " + at.getClassName() + "." + at.getMethodName() + ":" + at.getLineNumber())
+        + "; this is a bug in bitlab, not in the sweep: please report it with the job's key "
+        + job.key() + ".";
   }
 
   private static String capital(String s) {

@@ -27,9 +27,16 @@ public abstract class Inputs {
   /** The scorer of a job's model and data under its settings, made on first use. */
   public Scorer scorer(SweepJob job) {
     SweepSettings s = job.settings();
-    List<Object> key = List.of(job.model(), job.data(), s.validationImages(), s.calibrationImages(), s.validationFraction(),
-        s.validationSeed(), s.integer());
-    FutureTask<Scorer> made = new FutureTask<>(() -> Scorer.of(model(job.model()), data(job.data()), s));
+    List<Object> key = List.of(
+        job.model(),
+        job.data(),
+        s.validationImages(),
+        s.calibrationImages(),
+        s.validationFraction(),
+        s.validationSeed(),
+        s.integer());
+    FutureTask<Scorer> made =
+        new FutureTask<>(() -> Scorer.of(model(job.model()), data(job.data()), s));
     FutureTask<Scorer> known = scorers.putIfAbsent(key, made);
     FutureTask<Scorer> task = known == null ? made : known;
     task.run(); // runs once; later callers wait for it

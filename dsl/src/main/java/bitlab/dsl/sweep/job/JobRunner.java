@@ -37,7 +37,8 @@ public final class JobRunner {
    * @param threads  policies scored at once inside the job (results do not depend on it)
    * @param worker   where the job runs, for the row
    */
-  public static JobResult attempt(SweepJob job, Inputs in, List<String> targets, int threads, String worker, String memoryFix) {
+  public static JobResult attempt(
+      SweepJob job, Inputs in, List<String> targets, int threads, String worker, String memoryFix) {
     try {
       return JobResult.ok(job, run(job, in, targets, threads, worker));
     } catch (CancelledException stop) {
@@ -47,18 +48,21 @@ public final class JobRunner {
     }
   }
 
-  public static SweepRow run(SweepJob job, Inputs in, List<String> targets, int threads, String worker) {
+  public static SweepRow run(
+      SweepJob job, Inputs in, List<String> targets, int threads, String worker) {
     long start = System.nanoTime();
     Model model = in.model(job.model());
     Target target = job.target().isEmpty() ? null : in.target(job.target(), model);
     if (target == null && job.budget() != null && job.budget().needsTarget()) {
-      throw new SweepException("A " + job.budget().resource().label() + " budget needs a target to price it; add targets to the sweep.");
+      throw new SweepException("A " + job.budget().resource().label()
+          + " budget needs a target to price it; add targets to the sweep.");
     }
     Scorer scorer = in.scorer(job);
     SweepSettings s = job.settings();
     TimedOracle oracle = new TimedOracle(scorer.oracle());
     double agent = 0;
-    HaqConfig cfg = HaqConfig.of(s.episodes(), job.seed()).withBaselines(false).withThreads(threads);
+    HaqConfig cfg =
+        HaqConfig.of(s.episodes(), job.seed()).withBaselines(false).withThreads(threads);
     if (s.warmup() >= 0) cfg = cfg.withWarmup(s.warmup());
     List<Bits> policy;
     double validation = Double.NaN;
@@ -69,15 +73,17 @@ public final class JobRunner {
         policy = r.best().policy();
         validation = r.best().accuracy();
         agent = r.timing().agent();
-        how = String.format("HAQ, %d episodes (warm-up %d), seed %d%s", r.episodes().size(), cfg.warmup(), job.seed(),
-            r.stopped() ? ", stopped early" : "");
+        how = String.format(
+            "HAQ, %d episodes (warm-up %d), seed %d%s",
+            r.episodes().size(), cfg.warmup(), job.seed(), r.stopped() ? ", stopped early" : "");
         break;
       }
       case RANDOM: {
         Candidate c = Haq.random(model, target, job.budget().haq(), cfg, oracle);
         policy = c.policy();
         validation = c.accuracy();
-        how = "random search, " + s.episodes() + " policies drawn with seed " + (job.seed() + 1) + " (as HAQ's baseline of seed " + job.seed() + ")";
+        how = "random search, " + s.episodes() + " policies drawn with seed " + (job.seed() + 1)
+            + " (as HAQ's baseline of seed " + job.seed() + ")";
         break;
       }
       case UNIFORM: {
@@ -88,13 +94,19 @@ public final class JobRunner {
         break;
       }
       case HAWQ: {
-        TraceOptions o = TraceOptions.DEFAULT.withImages(s.hawqImages()).withIterations(Math.min(8, s.hawqProbes()), s.hawqProbes())
+        TraceOptions o = TraceOptions.DEFAULT
+            .withImages(s.hawqImages())
+            .withIterations(Math.min(8, s.hawqProbes()), s.hawqProbes())
             .withSeed(job.seed());
         Traces traces = HessianTraces.estimate(model, scorer.calibration(), o);
         int[] bits = s.hawqBits().stream().mapToInt(Integer::intValue).toArray();
-        Plan plan = Hawq.of(model, traces).bits(bits).budget(job.budget().hawq(model, target)).solve();
+        Plan plan = Hawq.of(model, traces)
+            .bits(bits)
+            .budget(job.budget().hawq(model, target))
+            .solve();
         policy = plan.policy().bits();
-        how = "HAWQ-V3, candidates " + s.hawqBits() + ", Hessian traces on " + Math.min(s.hawqImages(), scorer.calibration().size())
+        how = "HAWQ-V3, candidates " + s.hawqBits() + ", Hessian traces on "
+            + Math.min(s.hawqImages(), scorer.calibration().size())
             + " calibration images with at most " + s.hawqProbes() + " probes, seed " + job.seed();
         break;
       }
@@ -109,16 +121,38 @@ public final class JobRunner {
     double test = scorer.test(policy);
     Map<String, Double> costs = costs(model, policy, targets, in);
     double seconds = (System.nanoTime() - start) / 1e9;
-    String provenance = String.join("; ", "bitlab " + bitlab.Version.current() + " on JDK " + Runtime.version().feature() + "."
-        + Runtime.version().interim() + "." + Runtime.version().update(), how, scorer.describe());
-    return new SweepRow(job.index(), job.key(), job.model(), job.data(), job.target(), job.budget() == null ? "-" : job.budget().label(),
-        job.method().label(), job.method().usesSeed() ? Long.toString(job.seed()) : "-", describe(model, policy), validation, test,
-        scorer.reference(), costVs8Bit(job, model, target, policy), costs, seconds, oracle.policies(), oracle.seconds(), agent, worker,
+    String provenance = String.join(
+        "; ",
+        "bitlab " + bitlab.Version.current() + " on JDK " + Runtime.version().feature() + "."
+            + Runtime.version().interim() + "." + Runtime.version().update(),
+        how,
+        scorer.describe());
+    return new SweepRow(
+        job.index(),
+        job.key(),
+        job.model(),
+        job.data(),
+        job.target(),
+        job.budget() == null ? "-" : job.budget().label(),
+        job.method().label(),
+        job.method().usesSeed() ? Long.toString(job.seed()) : "-",
+        describe(model, policy),
+        validation,
+        test,
+        scorer.reference(),
+        costVs8Bit(job, model, target, policy),
+        costs,
+        seconds,
+        oracle.policies(),
+        oracle.seconds(),
+        agent,
+        worker,
         provenance);
   }
 
   /** The policy's cost on every target of the sweep, its size and its bit operations. */
-  static Map<String, Double> costs(Model model, List<Bits> policy, List<String> targets, Inputs in) {
+  static Map<String, Double> costs(
+      Model model, List<Bits> policy, List<String> targets, Inputs in) {
     Map<String, Double> c = new LinkedHashMap<>();
     for (String name : targets) {
       double ms = Double.NaN;
@@ -128,7 +162,8 @@ public final class JobRunner {
         ms = Resource.LATENCY.display(p.cost(Resource.LATENCY, policy));
         mj = Resource.ENERGY.display(p.cost(Resource.ENERGY, policy));
       } catch (bitlab.hardware.HardwareException cannot) {
-        // a target that cannot price this model (a lookup table measured on another one): its columns stay empty
+        // a target that cannot price this model (a lookup table measured on another one): its
+        // columns stay empty
       }
       c.put("latency_ms@" + name, ms);
       c.put("energy_mj@" + name, mj);
@@ -140,7 +175,9 @@ public final class JobRunner {
   }
 
   private static double costVs8Bit(SweepJob job, Model model, Target target, List<Bits> policy) {
-    Resource r = job.budget() != null ? job.budget().resource() : target != null ? Resource.LATENCY : Resource.SIZE;
+    Resource r = job.budget() != null
+        ? job.budget().resource()
+        : target != null ? Resource.LATENCY : Resource.SIZE;
     Pricing p = Pricing.of(model.workloads(), r == Resource.SIZE ? null : target);
     return p.cost(r, policy) / p.uniform(r, 8, 8);
   }
@@ -151,7 +188,11 @@ public final class JobRunner {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < names.size(); i++) {
       if (i > 0) b.append(' ');
-      b.append(names.get(i)).append(':').append(policy.get(i).weights()).append('/').append(policy.get(i).activations());
+      b.append(names.get(i))
+          .append(':')
+          .append(policy.get(i).weights())
+          .append('/')
+          .append(policy.get(i).activations());
     }
     return b.toString();
   }

@@ -14,7 +14,13 @@ import java.util.Locale;
  */
 public record Method(Kind kind, int weightBits, int activationBits) implements Serializable {
   /** The kinds of job. */
-  public enum Kind { HAQ, HAWQ, RANDOM, UNIFORM, POLICY }
+  public enum Kind {
+    HAQ,
+    HAWQ,
+    RANDOM,
+    UNIFORM,
+    POLICY
+  }
 
   public static final Method HAQ = new Method(Kind.HAQ, 0, 0);
   public static final Method HAWQ = new Method(Kind.HAWQ, 0, 0);
@@ -30,25 +36,37 @@ public record Method(Kind kind, int weightBits, int activationBits) implements S
   public static Method parse(String text) {
     String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
     switch (t) {
-      case "haq": return HAQ;
-      case "hawq": case "hawq-v3": case "hawqv3": return HAWQ;
-      case "random": case "random-search": return RANDOM;
-      case "uniform": return UNIFORM;
+      case "haq":
+        return HAQ;
+      case "hawq":
+      case "hawq-v3":
+      case "hawqv3":
+        return HAWQ;
+      case "random":
+      case "random-search":
+        return RANDOM;
+      case "uniform":
+        return UNIFORM;
       default:
         if (t.matches("w\\d+a\\d+|\\d+/\\d+|\\d+")) {
           Bits b = Policies.parse(t);
           return new Method(Kind.POLICY, b.weights(), b.activations());
         }
-        throw new SweepException("Method '" + text + "' is not known; use haq, hawq, random, uniform, or a uniform policy to "
+        throw new SweepException("Method '" + text
+            + "' is not known; use haq, hawq, random, uniform, or a uniform policy to "
             + "evaluate such as W4A8.");
     }
   }
 
   /** Whether the job depends on the budget (a fixed policy does not). */
-  public boolean usesBudget() { return kind != Kind.POLICY; }
+  public boolean usesBudget() {
+    return kind != Kind.POLICY;
+  }
 
   /** Whether the job depends on the seed (the uniform baseline and a fixed policy do not). */
-  public boolean usesSeed() { return kind == Kind.HAQ || kind == Kind.HAWQ || kind == Kind.RANDOM; }
+  public boolean usesSeed() {
+    return kind == Kind.HAQ || kind == Kind.HAWQ || kind == Kind.RANDOM;
+  }
 
   /** The policy of a {@code POLICY} job. */
   public Bits bits() {
@@ -58,8 +76,13 @@ public record Method(Kind kind, int weightBits, int activationBits) implements S
 
   /** {@code haq}, {@code hawq}, {@code random}, {@code uniform} or {@code W4A8}. */
   public String label() {
-    return kind == Kind.POLICY ? "W" + weightBits + "A" + activationBits : kind.name().toLowerCase(Locale.ROOT);
+    return kind == Kind.POLICY
+        ? "W" + weightBits + "A" + activationBits
+        : kind.name().toLowerCase(Locale.ROOT);
   }
 
-  @Override public String toString() { return label(); }
+  @Override
+  public String toString() {
+    return label();
+  }
 }

@@ -27,7 +27,8 @@ public final class Scorer {
   private final PtqOracle oracle;
   private final String describe;
 
-  private Scorer(Dataset data, Samples validation, Samples calibration, PtqOracle oracle, String describe) {
+  private Scorer(
+      Dataset data, Samples validation, Samples calibration, PtqOracle oracle, String describe) {
     this.data = data;
     this.validation = validation;
     this.calibration = calibration;
@@ -44,41 +45,74 @@ public final class Scorer {
     if (data.hasValidation()) {
       validation = data.validation(s.validationImages());
       calibration = data.calibration(s.calibrationImages());
-      where = String.format(Locale.ROOT, "validation: %d of the %d images of %s's validation part; calibration: %d training images",
-          validation.size(), data.validation().size(), data.name(), calibration.size());
+      where = String.format(
+          Locale.ROOT,
+          "validation: %d of the %d images of %s's validation part; calibration: %d training images",
+          validation.size(),
+          data.validation().size(),
+          data.name(),
+          calibration.size());
     } else {
       Split split = data.train().stratifiedSplit(s.validationFraction(), s.validationSeed());
-      validation = split.heldOut().take(Math.min(s.validationImages(), split.heldOut().size()));
-      calibration = split.rest().take(Math.min(s.calibrationImages(), split.rest().size()));
-      where = String.format(Locale.ROOT,
+      validation =
+          split.heldOut().take(Math.min(s.validationImages(), split.heldOut().size()));
+      calibration =
+          split.rest().take(Math.min(s.calibrationImages(), split.rest().size()));
+      where = String.format(
+          Locale.ROOT,
           "validation: %d images of a split of %d held out of %s's %d training images (%.0f%% of every class, seed %d, carved by the "
               + "sweep because the data set has no validation part: if the model trained on them, validation accuracies flatter it; "
               + "data.withValidation(fraction, seed) before training avoids that); calibration: %d other training images",
-          validation.size(), split.heldOut().size(), data.name(), data.train().size(), 100 * s.validationFraction(), s.validationSeed(),
+          validation.size(),
+          split.heldOut().size(),
+          data.name(),
+          data.train().size(),
+          100 * s.validationFraction(),
+          s.validationSeed(),
           calibration.size());
     }
-    PtqOracle oracle = new PtqOracle(model, calibration, validation, PtqConfig.DEFAULT, s.integer());
-    String describe = where + String.format(Locale.ROOT, "; test: the %d images of %s", data.test().size(), data.test().name());
+    PtqOracle oracle =
+        new PtqOracle(model, calibration, validation, PtqConfig.DEFAULT, s.integer());
+    String describe = where
+        + String.format(
+            Locale.ROOT,
+            "; test: the %d images of %s",
+            data.test().size(),
+            data.test().name());
     return new Scorer(data, validation, calibration, oracle, describe);
   }
 
   /** The oracle searches score policies with (validation images, shared calibration). */
-  public PtqOracle oracle() { return oracle; }
+  public PtqOracle oracle() {
+    return oracle;
+  }
 
   /** Training images not in the validation split (HAWQ-V3 takes its traces on these). */
-  public Samples calibration() { return calibration; }
+  public Samples calibration() {
+    return calibration;
+  }
 
-  public Samples validation() { return validation; }
+  public Samples validation() {
+    return validation;
+  }
 
   /** Accuracy (percent) and loss of the quantized model on the validation images. */
-  public Score validation(List<Bits> policy) { return oracle.score(policy); }
+  public Score validation(List<Bits> policy) {
+    return oracle.score(policy);
+  }
 
   /** Accuracy (percent) of the quantized model on the test split, same quantization and arithmetic. */
-  public double test(List<Bits> policy) { return oracle.accuracy(oracle.quantize(policy), data.test()); }
+  public double test(List<Bits> policy) {
+    return oracle.accuracy(oracle.quantize(policy), data.test());
+  }
 
   /** The unquantized model's accuracy (percent) on the validation images. */
-  public double reference() { return oracle.reference(); }
+  public double reference() {
+    return oracle.reference();
+  }
 
   /** Which images score and calibrate, and how policies run. */
-  public String describe() { return describe + "; " + oracle.describe(); }
+  public String describe() {
+    return describe + "; " + oracle.describe();
+  }
 }

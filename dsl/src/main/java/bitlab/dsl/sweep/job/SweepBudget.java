@@ -17,38 +17,49 @@ import java.util.Locale;
  */
 public record SweepBudget(Resource resource, double fraction) implements Serializable {
   public SweepBudget {
-    if (resource == null) throw new SweepException("A budget needs a resource: latency, energy or size.");
+    if (resource == null)
+      throw new SweepException("A budget needs a resource: latency, energy or size.");
     if (!(fraction > 0 && fraction <= 1)) {
-      throw new SweepException("A " + resource.label() + " budget is a fraction of the all-8-bit cost in (0, 1], got " + fraction
-          + "; e.g. latency 0.5 is half the 8-bit latency.");
+      throw new SweepException(
+          "A " + resource.label() + " budget is a fraction of the all-8-bit cost in (0, 1], got "
+              + fraction + "; e.g. latency 0.5 is half the 8-bit latency.");
     }
   }
 
   /** {@code "latency 0.5"}, {@code "latency:0.5"}, {@code "size=0.4"}, {@code "energy 0.7"}. */
   public static SweepBudget parse(String text) {
-    String[] parts = text == null ? new String[0] : text.trim().toLowerCase(Locale.ROOT).split("[\\s:=]+");
+    String[] parts =
+        text == null ? new String[0] : text.trim().toLowerCase(Locale.ROOT).split("[\\s:=]+");
     if (parts.length != 2) {
-      throw new SweepException("Budget '" + text + "' is not understood; write a resource and a fraction of the all-8-bit cost, "
+      throw new SweepException("Budget '" + text
+          + "' is not understood; write a resource and a fraction of the all-8-bit cost, "
           + "e.g. \"latency 0.5\", \"energy 0.7\" or \"size 0.4\".");
     }
     Resource r = switch (parts[0]) {
       case "latency" -> Resource.LATENCY;
       case "energy" -> Resource.ENERGY;
       case "size" -> Resource.SIZE;
-      default -> throw new SweepException("Budget resource '" + parts[0] + "' is not known; use latency, energy or size.");
+      default ->
+        throw new SweepException(
+            "Budget resource '" + parts[0] + "' is not known; use latency, energy or size.");
     };
     try {
       return new SweepBudget(r, Double.parseDouble(parts[1]));
     } catch (NumberFormatException e) {
-      throw new SweepException("Budget '" + text + "' has no number after the resource; e.g. \"" + parts[0] + " 0.5\".");
+      throw new SweepException(
+          "Budget '" + text + "' has no number after the resource; e.g. \"" + parts[0] + " 0.5\".");
     }
   }
 
   /** Whether pricing this budget needs a hardware target. */
-  public boolean needsTarget() { return resource != Resource.SIZE; }
+  public boolean needsTarget() {
+    return resource != Resource.SIZE;
+  }
 
   /** HAQ's form: the same fraction of the all-8-bit cost. */
-  public Budget haq() { return new Budget(resource, fraction, true); }
+  public Budget haq() {
+    return new Budget(resource, fraction, true);
+  }
 
   /** The limit in base units (seconds, joules, bytes of weights at their widths) for this model on this target. */
   public double limit(Model model, Target target) {
@@ -83,7 +94,8 @@ public record SweepBudget(Resource resource, double fraction) implements Seriali
     return s.replaceAll("0+$", "").replaceAll("\\.$", "");
   }
 
-  @Override public String toString() {
+  @Override
+  public String toString() {
     return resource.label() + " <= " + trim(fraction) + " x 8-bit";
   }
 }

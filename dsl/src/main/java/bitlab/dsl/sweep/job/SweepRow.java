@@ -22,16 +22,51 @@ import java.util.Objects;
  * @param seconds  the job's wall time, of which {@code scoringSeconds} scoring its {@code policiesScored} policies on the
  *                 validation images (summed over the threads that scored them) and {@code agentSeconds} in HAQ's agent
  */
-public record SweepRow(int job, String key, String model, String data, String target, String budget, String method, String seed,
-    String policy, double validationAccuracy, double testAccuracy, double unquantizedAccuracy, double costVs8Bit,
-    Map<String, Double> costs, double seconds, int policiesScored, double scoringSeconds, double agentSeconds, String worker,
-    String provenance) implements Serializable {
+public record SweepRow(
+    int job,
+    String key,
+    String model,
+    String data,
+    String target,
+    String budget,
+    String method,
+    String seed,
+    String policy,
+    double validationAccuracy,
+    double testAccuracy,
+    double unquantizedAccuracy,
+    double costVs8Bit,
+    Map<String, Double> costs,
+    double seconds,
+    int policiesScored,
+    double scoringSeconds,
+    double agentSeconds,
+    String worker,
+    String provenance)
+    implements Serializable {
 
   /** The columns before the costs. */
-  public static final List<String> LEADING = List.of("job", "key", "model", "data", "target", "budget", "method", "seed",
-      "val_accuracy", "test_accuracy", "fp_val_accuracy", "cost_vs_8bit");
+  public static final List<String> LEADING = List.of(
+      "job",
+      "key",
+      "model",
+      "data",
+      "target",
+      "budget",
+      "method",
+      "seed",
+      "val_accuracy",
+      "test_accuracy",
+      "fp_val_accuracy",
+      "cost_vs_8bit");
   /** The columns after the costs. */
-  public static final List<String> TRAILING = List.of("policy", "seconds", "policies_scored", "scoring_seconds", "agent_seconds", "worker",
+  public static final List<String> TRAILING = List.of(
+      "policy",
+      "seconds",
+      "policies_scored",
+      "scoring_seconds",
+      "agent_seconds",
+      "worker",
       "provenance");
 
   public SweepRow {
@@ -68,25 +103,44 @@ public record SweepRow(int job, String key, String model, String data, String ta
 
   private String cell(String column) {
     switch (column) {
-      case "job": return Integer.toString(job);
-      case "key": return key;
-      case "model": return model;
-      case "data": return data;
-      case "target": return target;
-      case "budget": return budget;
-      case "method": return method;
-      case "seed": return seed;
-      case "val_accuracy": return number(validationAccuracy);
-      case "test_accuracy": return number(testAccuracy);
-      case "fp_val_accuracy": return number(unquantizedAccuracy);
-      case "cost_vs_8bit": return number(costVs8Bit);
-      case "policy": return policy;
-      case "seconds": return number(seconds);
-      case "policies_scored": return Integer.toString(policiesScored);
-      case "scoring_seconds": return number(scoringSeconds);
-      case "agent_seconds": return number(agentSeconds);
-      case "worker": return worker;
-      case "provenance": return provenance;
+      case "job":
+        return Integer.toString(job);
+      case "key":
+        return key;
+      case "model":
+        return model;
+      case "data":
+        return data;
+      case "target":
+        return target;
+      case "budget":
+        return budget;
+      case "method":
+        return method;
+      case "seed":
+        return seed;
+      case "val_accuracy":
+        return number(validationAccuracy);
+      case "test_accuracy":
+        return number(testAccuracy);
+      case "fp_val_accuracy":
+        return number(unquantizedAccuracy);
+      case "cost_vs_8bit":
+        return number(costVs8Bit);
+      case "policy":
+        return policy;
+      case "seconds":
+        return number(seconds);
+      case "policies_scored":
+        return Integer.toString(policiesScored);
+      case "scoring_seconds":
+        return number(scoringSeconds);
+      case "agent_seconds":
+        return number(agentSeconds);
+      case "worker":
+        return worker;
+      case "provenance":
+        return provenance;
       default:
         Double v = costs.get(column);
         return v == null ? "" : number(v);
@@ -97,17 +151,37 @@ public record SweepRow(int job, String key, String model, String data, String ta
   public static SweepRow of(Map<String, String> cells, List<String> costColumns) {
     Map<String, Double> costs = new LinkedHashMap<>();
     for (String c : costColumns) costs.put(c, parse(cells.get(c)));
-    return new SweepRow(Integer.parseInt(cells.get("job")), cells.get("key"), cells.get("model"), cells.get("data"), cells.get("target"),
-        cells.get("budget"), cells.get("method"), cells.get("seed"), cells.get("policy"), parse(cells.get("val_accuracy")),
-        parse(cells.get("test_accuracy")), parse(cells.get("fp_val_accuracy")), parse(cells.get("cost_vs_8bit")), costs,
-        parse(cells.get("seconds")), Integer.parseInt(cells.get("policies_scored")), parse(cells.get("scoring_seconds")),
-        parse(cells.get("agent_seconds")), cells.get("worker"), cells.get("provenance"));
+    return new SweepRow(
+        Integer.parseInt(cells.get("job")),
+        cells.get("key"),
+        cells.get("model"),
+        cells.get("data"),
+        cells.get("target"),
+        cells.get("budget"),
+        cells.get("method"),
+        cells.get("seed"),
+        cells.get("policy"),
+        parse(cells.get("val_accuracy")),
+        parse(cells.get("test_accuracy")),
+        parse(cells.get("fp_val_accuracy")),
+        parse(cells.get("cost_vs_8bit")),
+        costs,
+        parse(cells.get("seconds")),
+        Integer.parseInt(cells.get("policies_scored")),
+        parse(cells.get("scoring_seconds")),
+        parse(cells.get("agent_seconds")),
+        cells.get("worker"),
+        cells.get("provenance"));
   }
 
   /** True if both rows hold the same result: key, policy, accuracies and costs (not time, worker or provenance). */
   public boolean sameResult(SweepRow o) {
-    return key.equals(o.key) && policy.equals(o.policy) && same(validationAccuracy, o.validationAccuracy)
-        && same(testAccuracy, o.testAccuracy) && same(unquantizedAccuracy, o.unquantizedAccuracy) && same(costVs8Bit, o.costVs8Bit)
+    return key.equals(o.key)
+        && policy.equals(o.policy)
+        && same(validationAccuracy, o.validationAccuracy)
+        && same(testAccuracy, o.testAccuracy)
+        && same(unquantizedAccuracy, o.unquantizedAccuracy)
+        && same(costVs8Bit, o.costVs8Bit)
         && costs.equals(o.costs);
   }
 

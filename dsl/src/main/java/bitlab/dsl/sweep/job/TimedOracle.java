@@ -17,11 +17,18 @@ final class TimedOracle implements AccuracyOracle {
     this.inner = inner;
   }
 
-  @Override public double reference() { return inner.reference(); }
+  @Override
+  public double reference() {
+    return inner.reference();
+  }
 
-  @Override public double accuracy(List<Bits> policy) { return score(policy).accuracy(); }
+  @Override
+  public double accuracy(List<Bits> policy) {
+    return score(policy).accuracy();
+  }
 
-  @Override public Score score(List<Bits> policy) {
+  @Override
+  public Score score(List<Bits> policy) {
     long t = System.nanoTime();
     try {
       return inner.score(policy);
@@ -31,9 +38,16 @@ final class TimedOracle implements AccuracyOracle {
     }
   }
 
-  @Override public String describe() { return inner.describe(); }
+  @Override
+  public String describe() {
+    return inner.describe();
+  }
 
-  int policies() { return policies.get(); }
+  int policies() {
+    return policies.get();
+  }
 
-  double seconds() { return nanos.get() / 1e9; }
+  double seconds() {
+    return nanos.get() / 1e9;
+  }
 }

@@ -57,14 +57,19 @@ public final class DatasetBytes {
       String magic = in.readUTF();
       int version = in.readInt();
       if (!MAGIC.equals(magic) || version != VERSION) {
-        throw new IllegalStateException("Not a bitlab data set of version " + VERSION + " (" + magic + " " + version + ").");
+        throw new IllegalStateException(
+            "Not a bitlab data set of version " + VERSION + " (" + magic + " " + version + ").");
       }
       String name = in.readUTF();
       String source = in.readUTF();
       int n = in.readInt();
       List<String> classes = new ArrayList<>();
       for (int i = 0; i < n; i++) classes.add(in.readUTF());
-      Normalization norm = new Normalization(floats(in), floats(in), in.readBoolean(), Normalization.ChannelOrder.valueOf(in.readUTF()));
+      Normalization norm = new Normalization(
+          floats(in),
+          floats(in),
+          in.readBoolean(),
+          Normalization.ChannelOrder.valueOf(in.readUTF()));
       Samples train = split(in);
       Samples validation = in.readBoolean() ? split(in) : null;
       return new Dataset(name, train, validation, split(in), norm, classes, source);

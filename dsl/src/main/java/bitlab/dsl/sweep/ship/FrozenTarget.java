@@ -16,8 +16,15 @@ import java.util.List;
  * computed where the sweep was declared. Another JVM prices that model exactly as the original target
  * would (the same doubles), without the target's file, a session's declaration or a measured table.
  */
-public record FrozenTarget(String name, String description, String model, int batch, List<String> layers, double[][] latency,
-    double[][] energy) implements Serializable {
+public record FrozenTarget(
+    String name,
+    String description,
+    String model,
+    int batch,
+    List<String> layers,
+    double[][] latency,
+    double[][] energy)
+    implements Serializable {
 
   private static final int CELLS = Bits.SLOTS * Bits.SLOTS;
 
@@ -31,7 +38,8 @@ public record FrozenTarget(String name, String description, String model, int ba
       for (int sw = 0; sw < Bits.SLOTS; sw++) {
         for (int sa = 0; sa < Bits.SLOTS; sa++) {
           try {
-            Cost c = t.layer(i, layers.get(i), new Bits(Bits.width(sw), Bits.width(sa))).cost();
+            Cost c = t.layer(i, layers.get(i), new Bits(Bits.width(sw), Bits.width(sa)))
+                .cost();
             lat[i][sw * Bits.SLOTS + sa] = c.seconds();
             en[i][sw * Bits.SLOTS + sa] = c.joules();
           } catch (LutTableException missing) {
@@ -40,12 +48,25 @@ public record FrozenTarget(String name, String description, String model, int ba
         }
       }
     }
-    return new FrozenTarget(t.name(), t.description(), model, t.batch(), layers.stream().map(LayerWorkload::name).toList(), lat, en);
+    return new FrozenTarget(
+        t.name(),
+        t.description(),
+        model,
+        t.batch(),
+        layers.stream().map(LayerWorkload::name).toList(),
+        lat,
+        en);
   }
 
   /** The target again, as a table of one unit per second and per joule. */
   public Target thaw() {
     LutTable table = new LutTable(name + " as priced for " + model, layers, latency, energy, true);
-    return new Target(name, description, new Lut(table, 1.0, 1.0, batch), List.of(), "", "priced for " + model + " where the sweep was declared");
+    return new Target(
+        name,
+        description,
+        new Lut(table, 1.0, 1.0, batch),
+        List.of(),
+        "",
+        "priced for " + model + " where the sweep was declared");
   }
 }

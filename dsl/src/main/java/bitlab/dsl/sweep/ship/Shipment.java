@@ -13,14 +13,17 @@ import java.util.Map;
  * each target frozen for each model. A cluster runner sends every part once per executor (a broadcast
  * each) and rebuilds them there with {@link ShippedInputs}.
  */
-public record Shipment(Map<String, byte[]> models, Map<String, byte[]> data, Map<String, FrozenTarget> targets) implements Serializable {
+public record Shipment(
+    Map<String, byte[]> models, Map<String, byte[]> data, Map<String, FrozenTarget> targets)
+    implements Serializable {
 
   public static Shipment of(LiveInputs live) {
     Map<String, byte[]> models = new LinkedHashMap<>();
     for (Map.Entry<String, Model> e : live.models().entrySet()) {
       if (!e.getValue().name().equals(e.getKey())) {
-        throw new SweepException("Model '" + e.getValue().name() + "' is listed as '" + e.getKey() + "'; rename it with net.withName(\""
-            + e.getKey() + "\") so that other JVMs find it by that name.");
+        throw new SweepException("Model '" + e.getValue().name() + "' is listed as '" + e.getKey()
+            + "'; rename it with net.withName(\"" + e.getKey()
+            + "\") so that other JVMs find it by that name.");
       }
       models.put(e.getKey(), OnnxExport.toBytes(e.getValue()));
     }
@@ -28,7 +31,9 @@ public record Shipment(Map<String, byte[]> models, Map<String, byte[]> data, Map
     live.data().forEach((name, d) -> data.put(name, DatasetBytes.encode(d)));
     Map<String, FrozenTarget> targets = new LinkedHashMap<>();
     for (Model m : live.models().values()) {
-      live.targets().forEach((name, t) -> targets.put(targetKey(name, m.name()), FrozenTarget.of(t, m.name(), m.workloads())));
+      live.targets()
+          .forEach((name, t) ->
+              targets.put(targetKey(name, m.name()), FrozenTarget.of(t, m.name(), m.workloads())));
     }
     return new Shipment(models, data, targets);
   }

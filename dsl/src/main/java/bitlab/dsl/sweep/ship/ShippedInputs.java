@@ -27,30 +27,39 @@ public final class ShippedInputs extends Inputs {
   /**
    * @param targets a frozen target by {@link Shipment#targetKey(String, String)}
    */
-  public ShippedInputs(Function<String, byte[]> modelBytes, Function<String, byte[]> dataBytes, Function<String, FrozenTarget> targets) {
+  public ShippedInputs(
+      Function<String, byte[]> modelBytes,
+      Function<String, byte[]> dataBytes,
+      Function<String, FrozenTarget> targets) {
     this.modelBytes = modelBytes;
     this.dataBytes = dataBytes;
     this.targets = targets;
   }
 
-  @Override public Model model(String name) {
+  @Override
+  public Model model(String name) {
     return models.computeIfAbsent(name, n -> {
       decodes.incrementAndGet();
       return OnnxImport.read(modelBytes.apply(n), n);
     });
   }
 
-  @Override public Dataset data(String name) {
+  @Override
+  public Dataset data(String name) {
     return data.computeIfAbsent(name, n -> {
       decodes.incrementAndGet();
       return DatasetBytes.decode(dataBytes.apply(n));
     });
   }
 
-  @Override public Target target(String name, Model model) {
-    return thawed.computeIfAbsent(Shipment.targetKey(name, model.name()), k -> targets.apply(k).thaw());
+  @Override
+  public Target target(String name, Model model) {
+    return thawed.computeIfAbsent(
+        Shipment.targetKey(name, model.name()), k -> targets.apply(k).thaw());
   }
 
   /** How many models and data sets this JVM decoded (each once). */
-  public int decodes() { return decodes.get(); }
+  public int decodes() {
+    return decodes.get();
+  }
 }

@@ -20,7 +20,9 @@ class ScorerTest {
     assertArrayEquals(digits.validation(100).labels(), s.validation().labels());
     assertArrayEquals(digits.calibration(32).labels(), s.calibration().labels());
     assertEquals(digits.validation(100).images(), s.validation().images());
-    assertTrue(s.describe().startsWith("validation: 100 of the 1600 images of mnist's validation part"), s.describe());
+    assertTrue(
+        s.describe().startsWith("validation: 100 of the 1600 images of mnist's validation part"),
+        s.describe());
     assertTrue(!s.describe().contains("carved"), s.describe());
   }
 
@@ -29,7 +31,9 @@ class ScorerTest {
     Dataset joined = Datasets.mnist().withoutValidation();
     Scorer s = Scorer.of(Zoo.load("lenet5"), joined, SETTINGS);
     assertEquals(100, s.validation().size());
-    assertTrue(s.describe().contains("carved by the sweep because the data set has no validation part")
-        && s.describe().contains("withValidation(fraction, seed)"), s.describe());
+    assertTrue(
+        s.describe().contains("carved by the sweep because the data set has no validation part")
+            && s.describe().contains("withValidation(fraction, seed)"),
+        s.describe());
   }
 }
