@@ -147,6 +147,62 @@ class EveryOpTest {
             .linear("fc", 4)
             .softmax("p")
             .build(13));
+    int seed = 14;
+    for (Op f : new Op[] {
+      new Op.Sigmoid(),
+      new Op.HardSigmoid(1 / 6.0, 0.5),
+      new Op.HardSwish(),
+      new Op.Silu(),
+      new Op.Clip(-1, 2)
+    }) {
+      s.put(
+          f.getClass(),
+          image(f.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), 2, 5)
+              .conv("c", 4, 3, 1, 1, 1, true)
+              .node("a", f, List.of("c"))
+              .flatten("f")
+              .linear("fc", 5)
+              .build(seed++));
+    }
+    s.put(
+        Op.Mul.class,
+        image("mul", 2, 5)
+            .conv("a", 3, 3, 1, 1, 1, true)
+            .relu("ra")
+            .from("input")
+            .conv("b", 3, 1, 1, 0, 1, true)
+            .relu("rb")
+            .node("m", new Op.Mul(), List.of("ra", "rb"))
+            .flatten("f")
+            .linear("fc", 5)
+            .build(seed++));
+    s.put(
+        Op.Lrn.class,
+        image("lrn", 2, 5)
+            .conv("c", 4, 3, 1, 1, 1, true)
+            .relu("r")
+            .node("n", new Op.Lrn(3, 1e-4, 0.75, 1), List.of("r"))
+            .flatten("f")
+            .linear("fc", 5)
+            .build(seed++));
+    s.put(
+        Op.ChannelShuffle.class,
+        image("shuffle", 2, 5)
+            .conv("c", 4, 3, 1, 1, 1, true)
+            .relu("r")
+            .node("s", new Op.ChannelShuffle(2), List.of("r"))
+            .flatten("f")
+            .linear("fc", 5)
+            .build(seed++));
+    s.put(
+        Op.ChannelSlice.class,
+        image("slice", 2, 5)
+            .conv("c", 4, 3, 1, 1, 1, true)
+            .relu("r")
+            .node("s", new Op.ChannelSlice(1, 2), List.of("r"))
+            .flatten("f")
+            .linear("fc", 5)
+            .build(seed++));
     return s;
   }
 
@@ -155,14 +211,20 @@ class EveryOpTest {
   }
 
   static Stream<Class<?>> ops() {
-    return Arrays.stream(Op.class.getPermittedSubclasses());
+    return leaves(Op.class);
+  }
+
+  /** The records a sealed type permits, through its sealed sub-interfaces (Op.Pointwise, Op.ChannelMap). */
+  private static Stream<Class<?>> leaves(Class<?> type) {
+    return Arrays.stream(type.getPermittedSubclasses())
+        .flatMap(c -> c.isSealed() ? leaves(c) : Stream.of(c));
   }
 
   @Test
   void everyOperatorHasASampleGraph() {
     Map<Class<?>, Model> s = samples();
     List<String> missing = new ArrayList<>();
-    for (Class<?> op : Op.class.getPermittedSubclasses()) {
+    for (Class<?> op : ops().toList()) {
       if (!s.containsKey(op)) missing.add(op.getSimpleName());
       else
         assertTrue(
