@@ -271,6 +271,11 @@ public final class IlpJson {
           where + ": '" + s + "' is not a bit pair; write weights and activations as \"W4A8\".");
     try {
       return new Bits(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    } catch (
+        NumberFormatException
+            tooLong) { // the pattern admits only digits: the number overflows an int
+      throw new IlpInputException(where + ": '" + s
+          + "' has a bit width too large to be one; write widths from 1 to 8, as in \"W4A8\".");
     } catch (bitlab.hardware.PolicyException ex) {
       throw new IlpInputException(where + ": " + ex.getMessage());
     }
