@@ -47,19 +47,8 @@ final class IntegerCommand implements Callable<Integer> {
       description = "Calibration images from the training split.")
   int images;
 
-  @Option(
-      names = "--placement",
-      defaultValue = "inputs",
-      description =
-          "Where activations are quantized: inputs (of weighted layers, "
-              + "residual Adds fed by int32 accumulators) or outputs (every node output) (default: ${DEFAULT-VALUE}).")
-  String placement;
-
-  @Option(
-      names = "--rounding",
-      defaultValue = "half_even",
-      description = "half_even, half_away or half_up.")
-  String rounding;
+  @Mixin
+  GridArgs grid;
 
   @Option(
       names = "--verify",
@@ -126,8 +115,8 @@ final class IntegerCommand implements Callable<Integer> {
           "--verify-images needs at least 1 image, got " + verifyImages + ".");
     Quantized q = QuantizeBuilder.of(net, policy)
         .calibrate(data, calib, images)
-        .rounding(rounding)
-        .placement(placement)
+        .rounding(grid.rounding)
+        .placement(grid.placement)
         .build();
     IntegerModel iq = q.integer();
     double fp = net.evaluate(data).accuracy();

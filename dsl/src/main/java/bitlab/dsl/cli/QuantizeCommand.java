@@ -86,19 +86,8 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "AdaRound's Adam steps per layer (default: ${DEFAULT-VALUE}).")
   int adaroundIterations;
 
-  @Option(
-      names = "--placement",
-      defaultValue = "inputs",
-      description =
-          "Where activations are quantized: inputs (of weighted layers, "
-              + "residual Adds fed by int32 accumulators) or outputs (every node output) (default: ${DEFAULT-VALUE}).")
-  String placement;
-
-  @Option(
-      names = "--rounding",
-      defaultValue = "half_even",
-      description = "half_even, half_away or half_up.")
-  String rounding;
+  @Mixin
+  GridArgs grid;
 
   @Option(
       names = "--dynamic",
@@ -196,11 +185,11 @@ final class QuantizeCommand implements Callable<Integer> {
     for (Policy policy : policies)
       for (String m : methods) {
         QuantizeBuilder b =
-            QuantizeBuilder.of(net, policy).calibrate(data, m, images).rounding(rounding);
+            QuantizeBuilder.of(net, policy).calibrate(data, m, images).rounding(grid.rounding);
         b = perChannel ? b.perChannel() : b.perTensor();
         String wc = weightCalib != null ? weightCalib : compare && !m.equals("kl") ? m : "minmax";
         b = b.weights(wc);
-        b = b.placement(placement);
+        b = b.placement(grid.placement);
         if (asymmetric) b = b.asymmetric();
         if (biasCorrection) b = b.biasCorrection();
         if (equalize) b = b.equalize();
