@@ -583,8 +583,32 @@ public sealed interface Op {
     }
   }
 
-  /** Max pooling; padded cells never win. {@code kernel()}, {@code stride()} and {@code pad()} are the height axis's (all of them for a {@link Window#uniform} window). */
-  record MaxPool(Window window) implements Op {
+  /**
+   * A pooling window over each channel. {@code kernel()}, {@code stride()} and {@code pad()} are the height axis's (all
+   * of them for a {@link Window#uniform} window).
+   */
+  sealed interface Pool extends Op permits MaxPool, AvgPool {
+    Window window();
+
+    default int kernel() {
+      return window().kernelH();
+    }
+
+    default int stride() {
+      return window().strideH();
+    }
+
+    default int pad() {
+      return window().padTop();
+    }
+
+    default Shape infer(String node, List<Shape> s) {
+      return pool(node, this, one(node, this, s), window());
+    }
+  }
+
+  /** Max pooling; padded cells never win. */
+  record MaxPool(Window window) implements Pool {
     public MaxPool(int kernel, int stride, int pad) {
       this(Window.square(kernel, stride, pad));
     }
@@ -592,48 +616,16 @@ public sealed interface Op {
     public String type() {
       return "MaxPool";
     }
-
-    public int kernel() {
-      return window.kernelH();
-    }
-
-    public int stride() {
-      return window.strideH();
-    }
-
-    public int pad() {
-      return window.padTop();
-    }
-
-    public Shape infer(String node, List<Shape> s) {
-      return pool(node, this, one(node, this, s), window);
-    }
   }
 
   /** Average pooling; padded cells are not counted (PyTorch's {@code count_include_pad=False}). */
-  record AvgPool(Window window) implements Op {
+  record AvgPool(Window window) implements Pool {
     public AvgPool(int kernel, int stride, int pad) {
       this(Window.square(kernel, stride, pad));
     }
 
     public String type() {
       return "AvgPool";
-    }
-
-    public int kernel() {
-      return window.kernelH();
-    }
-
-    public int stride() {
-      return window.strideH();
-    }
-
-    public int pad() {
-      return window.padTop();
-    }
-
-    public Shape infer(String node, List<Shape> s) {
-      return pool(node, this, one(node, this, s), window);
     }
   }
 
