@@ -10,7 +10,8 @@ import bitlab.search.hawq.Plan;
 
 /**
  * Pictures of the ideas the tutorials teach, drawn from the values of a run so that they stay true:
- * {@code Diagrams.grid(quantizer(4, -1.0, 2.0), 0.3, 2.5)}, {@code Diagrams.hawq(plan)}, {@code Diagrams.integer(iq)}.
+ * {@code Diagrams.grid(quantizer(4, -1.0, 2.0), 0.3, 2.5)}, {@code Diagrams.hawq(plan)}, {@code Diagrams.haq(result)},
+ * {@code Diagrams.integer(iq)}.
  * Each is a {@link Diagram}: an SVG, and the same content as text (which the prose checker can read).
  * The charts of one value live with it: {@code q.chart(from, to)} (the staircase and the STE's surrogate),
  * {@code q.gradientChart(from, to)} (the STE's gradient), {@code w.clipping(bits).tradeoff()} (clipping against
@@ -44,6 +45,14 @@ public final class Diagrams {
   public static bitlab.dsl.quant.BatchSizes batchSizes(
       bitlab.data.Dataset data, int[] sizes, bitlab.quant.QuantizedModel... models) {
     return bitlab.dsl.quant.BatchSizes.of(data, java.util.List.of(models), sizes);
+  }
+
+  /**
+   * HAQ's loop with the numbers of one search: the agent's state, its action and the bits it maps to, the repair to the
+   * budget, quantization (with fine-tuning if on), the reward, and the best policy.
+   */
+  public static Diagram haq(bitlab.search.haq.HaqResult result) {
+    return bitlab.dsl.haq.HaqDiagram.of(result);
   }
 
   /** An integer-only program: one box per step with its widths and dyadic rescales {@code b/2^c}. */

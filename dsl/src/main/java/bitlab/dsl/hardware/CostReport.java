@@ -160,6 +160,41 @@ public record CostReport(
         share);
   }
 
+  /**
+   * The roofline view of each layer, in the units a hand calculation uses: MACs, DRAM bytes, arithmetic intensity
+   * (MACs per byte), the compute and memory times in microseconds, and which one bounds the layer.
+   */
+  public Table bounds() {
+    StringColumn layer = StringColumn.create("layer");
+    StringColumn bits = StringColumn.create("bits");
+    DoubleColumn macs = number("MACs", 0);
+    DoubleColumn bytes = number("DRAM bytes", 0);
+    DoubleColumn intensity = number("MAC/byte", 1);
+    DoubleColumn compute = number("compute us", 2);
+    DoubleColumn memory = number("memory us", 2);
+    StringColumn bound = StringColumn.create("bound");
+    for (LayerCost c : cost.layers()) {
+      layer.append(c.layer());
+      bits.append(c.bits().toString());
+      macs.append(c.macs());
+      bytes.append(c.dramBytes());
+      intensity.append(c.intensity());
+      compute.append(c.computeSeconds() * 1e6);
+      memory.append(c.memorySeconds() * 1e6);
+      bound.append(c.bound().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return Table.create(
+        model + " on " + target.name() + ", " + label + ": what bounds each layer",
+        layer,
+        bits,
+        macs,
+        bytes,
+        intensity,
+        compute,
+        memory,
+        bound);
+  }
+
   /** {@link #table()} with a last row of totals (the hardware module's sums). */
   public Table tableWithTotal() {
     Table t = table();

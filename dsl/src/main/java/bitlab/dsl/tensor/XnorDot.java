@@ -1,7 +1,9 @@
 package bitlab.dsl.tensor;
 
+import bitlab.dsl.display.Diagram;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.Renderable;
+import bitlab.dsl.display.Svg;
 import bitlab.dsl.display.TableHtml;
 import bitlab.quant.QuantException;
 import tech.tablesaw.api.StringColumn;
@@ -121,6 +123,52 @@ public final class XnorDot implements Renderable {
 
   private static String bit(long word, int i) {
     return ((word >>> i) & 1) == 1 ? "1" : "0";
+  }
+
+  /**
+   * The counting as a picture: the bits of x and of w one cell per position, their XNOR (green where the signs
+   * agree), then the popcount and {@code 2p − K}. A hardware lane does the three rows in one instruction each.
+   */
+  public Diagram diagram() {
+    int cell = 22, left = 96, top = 40, gap = 8;
+    int width = Math.max(left + k * cell + 24, 600), height = top + 3 * (cell + gap) + 70;
+    Svg svg = new Svg(width, Math.max(height, 150));
+    svg.text(
+        width / 2.0, 22, "XNOR and popcount over " + k + " positions", 13, "middle", true, Svg.INK);
+    String[] names = {"bits of x", "bits of w", "XNOR"};
+    long[] words = {xBits, wBits, xnor};
+    StringBuilder text = new StringBuilder();
+    for (int r = 0; r < 3; r++) {
+      double y = top + r * (cell + gap);
+      svg.text(left - 8, y + cell * 0.68, names[r], 11, "end", r == 2, Svg.INK);
+      StringBuilder row = new StringBuilder(names[r]).append(": ");
+      for (int i = 0; i < k; i++) {
+        boolean one = ((words[r] >>> i) & 1) == 1;
+        String fill = r == 2 ? (one ? "#cfe9cf" : "#f6d5d5") : (one ? Svg.PALE : "#ffffff");
+        svg.box(left + i * cell, y, cell - 2, cell - 2, fill, r == 2 ? Svg.GREEN : Svg.BLUE);
+        svg.text(
+            left + i * cell + (cell - 2) / 2.0,
+            y + cell * 0.66,
+            one ? "1" : "0",
+            11,
+            "middle",
+            false,
+            Svg.INK);
+        row.append(one ? '1' : '0');
+      }
+      text.append(row).append('\n');
+    }
+    double y = top + 3 * (cell + gap) + 18;
+    String count = String.format(
+        "popcount = %d of K = %d positions agree; sign(x)·sign(w) = 2·%d − %d = %d",
+        popcount(), k, popcount(), k, binaryDot());
+    String scaled = String.format(
+        "scaled: α·β·(%d) = %.4g (real x·w = %.4g)", binaryDot(), approximation(), exact());
+    svg.text(left, y, count, 12, "start", true, Svg.INK);
+    svg.text(left, y + 18, scaled, 11, "start", false, Svg.MUTED);
+    text.append(count).append('\n').append(scaled);
+    return new Diagram(
+        "An XNOR-popcount dot product of " + k + " positions", text.toString(), svg.toString());
   }
 
   /** The counting in one sentence. */

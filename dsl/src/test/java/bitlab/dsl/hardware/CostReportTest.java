@@ -124,6 +124,25 @@ class CostReportTest {
   }
 
   @Test
+  void theBoundsTableIsTheHandCalculation() {
+    // a 1x1 convolution, 64 -> 64 channels on a 14x14 map, at W8A8: 802,816 MACs and 4,096 + 2 x
+    // 12,544 bytes
+    var pw = bitlab.dsl.Bitlab.convLayer("pw", 64, 64, 1, 1, 14);
+    Table t = cost(hardware("roofline-cpu"), List.of(pw), bits(8, 8)).bounds();
+    assertEquals(
+        List.of(
+            "layer", "bits", "MACs", "DRAM bytes", "MAC/byte", "compute us", "memory us", "bound"),
+        t.columnNames());
+    assertEquals(802_816, t.doubleColumn("MACs").get(0), 0);
+    double bytes = t.doubleColumn("DRAM bytes").get(0);
+    assertEquals(802_816 / bytes, t.doubleColumn("MAC/byte").get(0), 1e-9);
+    String bound = t.stringColumn("bound").get(0);
+    double compute = t.doubleColumn("compute us").get(0),
+        memory = t.doubleColumn("memory us").get(0);
+    assertEquals(compute >= memory ? "compute" : "memory", bound);
+  }
+
+  @Test
   void everyLayerSitsUnderItsRoof() {
     Model net = Fixtures.mobilenetV1();
     for (String name : List.of("bismo-edge", "bitfusion", "roofline-gpu")) {

@@ -156,6 +156,16 @@ class TensorTest {
     assertEquals(0, d.binaryDot());
     assertEquals(1 - 1 - 2 + 3, d.exact(), 1e-12);
     assertEquals(5, d.table().columnCount(), "a label column and one per position");
+    var picture = d.diagram();
+    assertTrue(
+        picture.text().contains("bits of x: 1010\nbits of w: 1100\nXNOR: 1001"), picture.text());
+    assertTrue(picture
+        .text()
+        .contains("popcount = 2 of K = 4 positions agree; sign(x)·sign(w) = 2·2 − 4 = 0"));
+    assertEquals(
+        3 * 4 + 1,
+        picture.svg().split("<rect", -1).length - 1,
+        "a cell per bit, and the background");
     assertThrows(QuantException.class, () -> XnorDot.of(new double[65], new double[65]));
     assertThrows(QuantException.class, () -> XnorDot.of(new double[3], new double[4]));
   }

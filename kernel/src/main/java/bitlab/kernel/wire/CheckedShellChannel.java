@@ -26,6 +26,7 @@ import org.zeromq.ZMQException;
  */
 public final class CheckedShellChannel extends ShellChannel {
   private static final AtomicInteger IDS = new AtomicInteger();
+  private static final long JOIN_MILLIS = 10_000;
 
   private final boolean control;
   private final JupyterConnection connection;
@@ -150,9 +151,23 @@ public final class CheckedShellChannel extends ShellChannel {
     }
   }
 
+  /**
+   * Stops the loop, waits for it to leave the socket, then closes the socket. A ZeroMQ socket is not thread-safe:
+   * closed from another thread while the loop polls it, JeroMQ's reaper can fail half-way (zeromq/jeromq#891),
+   * after which the context loses messages and its termination hangs. The loop notices within one poll; a handler
+   * still running a cell is waited for at most {@link #JOIN_MILLIS}.
+   */
   @Override
   public void close() {
     running = false;
+    Thread t = loop;
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(JOIN_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     super.close();
   }
 

@@ -1,7 +1,6 @@
 package bitlab.kernel.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitlab.kernel.io.KernelLog;
@@ -71,11 +70,48 @@ class CheckedShellChannelTest {
 
   ZMQ.Socket dealer(int port) {
     ZMQ.Socket s = client.createSocket(SocketType.DEALER);
-    // generous: a reply that comes at all comes in milliseconds, but a CI machine under load has
-    // taken over 5 s
-    s.setReceiveTimeOut(30_000);
+    // a reply that comes at all comes in milliseconds; a loaded CI machine has taken over 5 s
+    s.setReceiveTimeOut(15_000);
     s.connect("tcp://127.0.0.1:" + port);
     return s;
+  }
+
+  /** The client saw no reply in time. */
+  static final class ClientStalled extends RuntimeException {
+    ClientStalled(String what) {
+      super(what);
+    }
+  }
+
+  /** The next code the handler saw, or null after 30 s (a list with a null fails the comparison, never hangs). */
+  String next() throws InterruptedException {
+    return handled.poll(30, TimeUnit.SECONDS);
+  }
+
+  interface Scenario {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs a scenario, and starts it over on a new kernel connection and a new client if the client hears nothing. Under
+   * load (about once in 250 runs at load 15), JeroMQ's client side stops reading a fresh connection: the socket
+   * table shows the kernel's bytes waiting unread in the client's socket and nothing waiting in the kernel's, so
+   * the stall is the test client's library, not the kernel (Jupyter's clients use libzmq). A kernel that really
+   * loses a message loses it on every attempt and still fails.
+   */
+  void onAFreshClientIfItStalls(Scenario scenario) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        scenario.run();
+        return;
+      } catch (ClientStalled e) {
+        if (attempt == 3) throw new AssertionError(e.getMessage() + ", on 3 fresh connections", e);
+        close();
+        client = new ZContext();
+        handled.clear();
+        connect();
+      }
+    }
   }
 
   static void send(ZMQ.Socket s, List<byte[]> frames) {
@@ -98,7 +134,7 @@ class CheckedShellChannelTest {
     List<byte[]> reply = new ArrayList<>();
     do {
       byte[] f = s.recv();
-      assertNotNull(f, "no reply to '" + code + "' within 30 s");
+      if (f == null) throw new ClientStalled("no reply to '" + code + "' within 15 s");
       reply.add(f);
     } while (s.hasReceiveMore());
     String header = new String(reply.get(2), StandardCharsets.UTF_8);
@@ -107,39 +143,43 @@ class CheckedShellChannelTest {
 
   @Test
   void theShellChannelServesAfterEveryKindOfBadMessage() throws Exception {
-    ZMQ.Socket s = dealer(props.getShellPort());
-    long before = KernelLog.count("shell-rejected");
-    send(s, List.of("garbage".getBytes(StandardCharsets.UTF_8)));
-    send(s, List.of(WireMessage.DELIMITER, "sig".getBytes(StandardCharsets.UTF_8)));
-    send(s, request("unsigned", HMACGenerator.NO_AUTH_INSTANCE));
-    send(s, request("wrong key", new HMACGenerator("hmac-sha256", "guess")));
-    List<byte[]> broken = WireMessageTest.frames(hmac, "{not json", "{}", "{}", "{}");
-    send(s, broken.subList(1, broken.size()));
-    assertEquals("execute_reply", roundTrip(s, "1 + 1"));
-    assertEquals(
-        "1 + 1",
-        handled.poll(30, TimeUnit.SECONDS),
-        "only the well-signed request reached the handler");
-    assertEquals(5, KernelLog.count("shell-rejected") - before);
+    onAFreshClientIfItStalls(() -> {
+      ZMQ.Socket s = dealer(props.getShellPort());
+      long before = KernelLog.count("shell-rejected");
+      send(s, List.of("garbage".getBytes(StandardCharsets.UTF_8)));
+      send(s, List.of(WireMessage.DELIMITER, "sig".getBytes(StandardCharsets.UTF_8)));
+      send(s, request("unsigned", HMACGenerator.NO_AUTH_INSTANCE));
+      send(s, request("wrong key", new HMACGenerator("hmac-sha256", "guess")));
+      List<byte[]> broken = WireMessageTest.frames(hmac, "{not json", "{}", "{}", "{}");
+      send(s, broken.subList(1, broken.size()));
+      assertEquals("execute_reply", roundTrip(s, "1 + 1"));
+      assertEquals(
+          "1 + 1",
+          handled.poll(30, TimeUnit.SECONDS),
+          "only the well-signed request reached the handler");
+      assertEquals(5, KernelLog.count("shell-rejected") - before);
+    });
   }
 
   @Test
   void aHandlerThatThrowsAnErrorCostsOnlyThatRequest() throws Exception {
-    ZMQ.Socket s = dealer(props.getShellPort());
-    send(s, request("error", hmac));
-    send(s, request("exception", hmac));
-    assertEquals("execute_reply", roundTrip(s, "after"));
-    assertEquals(
-        List.of("error", "exception", "after"),
-        List.of(handled.take(), handled.take(), handled.take()));
+    onAFreshClientIfItStalls(() -> {
+      ZMQ.Socket s = dealer(props.getShellPort());
+      send(s, request("error", hmac));
+      send(s, request("exception", hmac));
+      assertEquals("execute_reply", roundTrip(s, "after"));
+      assertEquals(List.of("error", "exception", "after"), List.of(next(), next(), next()));
+    });
   }
 
   @Test
   void theControlChannelServesAfterBadMessagesToo() throws Exception {
-    ZMQ.Socket s = dealer(props.getControlPort());
-    send(s, request("wrong key", new HMACGenerator("hmac-sha256", "guess")));
-    send(s, List.of("garbage".getBytes(StandardCharsets.UTF_8)));
-    assertEquals("execute_reply", roundTrip(s, "on control"));
-    assertTrue(handled.contains("on control"));
+    onAFreshClientIfItStalls(() -> {
+      ZMQ.Socket s = dealer(props.getControlPort());
+      send(s, request("wrong key", new HMACGenerator("hmac-sha256", "guess")));
+      send(s, List.of("garbage".getBytes(StandardCharsets.UTF_8)));
+      assertEquals("execute_reply", roundTrip(s, "on control"));
+      assertTrue(handled.contains("on control"));
+    });
   }
 }
