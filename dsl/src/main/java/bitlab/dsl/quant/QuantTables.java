@@ -129,7 +129,8 @@ public final class QuantTables {
 
   /**
    * FP32 against each quantized model on the test split: accuracy, drop in points, size in bytes (weights
-   * at their widths, 32-bit biases and scales) and bit operations per image.
+   * at their widths, 32-bit biases and scales), bit operations per image, and the accuracy's 95% Wilson interval
+   * (two rows whose intervals overlap are not told apart by these images).
    */
   public static Table compare(Dataset data, Model fp32, QuantizedModel... quantized) {
     StringColumn method = StringColumn.create("method");
@@ -138,6 +139,7 @@ public final class QuantTables {
     DoubleColumn drop = DoubleColumn.create("drop (points)");
     LongColumn size = LongColumn.create("size (bytes)");
     LongColumn bops = LongColumn.create("BOPs/image");
+    StringColumn interval = StringColumn.create("95% interval");
     Model folded = BatchNormFolding.fold(fp32);
     Evaluation base = fp32.evaluate(data);
     Policy fp = Policy.uniform(folded, LayerBits.FLOAT, LayerBits.FLOAT);
@@ -147,17 +149,33 @@ public final class QuantTables {
     drop.append(0);
     size.append(fp.sizeBytes(folded));
     bops.append(fp.bops(folded));
+    interval.append(interval(base));
     for (QuantizedModel q : quantized) {
-      double a = bitlab.integer.Deployment.evaluate(q, data).accuracy();
+      Evaluation e = bitlab.integer.Deployment.evaluate(q, data);
+      double a = e.accuracy();
       method.append(q.method());
       bits.append(q.policy().summary());
       acc.append(round(100 * a));
       drop.append(round(100 * (base.accuracy() - a)));
       size.append(q.sizeBytes());
       bops.append(q.bops());
+      interval.append(interval(e));
     }
     return Table.create(
-        fp32.name() + " on " + data.name() + " (test split)", method, bits, acc, drop, size, bops);
+        fp32.name() + " on " + data.name() + " (test split)",
+        method,
+        bits,
+        acc,
+        drop,
+        size,
+        bops,
+        interval);
+  }
+
+  /** The accuracy's 95% Wilson interval in percent, e.g. {@code [95.60, 98.47]}. */
+  static String interval(Evaluation e) {
+    double[] i = e.interval95();
+    return String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", 100 * i[0], 100 * i[1]);
   }
 
   /**

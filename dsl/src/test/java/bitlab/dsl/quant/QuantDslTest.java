@@ -100,6 +100,13 @@ class QuantDslTest {
     assertEquals(
         t.longColumn("BOPs/image").get(0) / 16, t.longColumn("BOPs/image").get(1));
     assertTrue(Math.abs(t.doubleColumn("drop (points)").get(1)) < 2, t.print());
+    for (int r = 0; r < t.rowCount(); r++) {
+      String[] ends =
+          t.stringColumn("95% interval").get(r).replaceAll("[\\[\\]]", "").split(", ");
+      double lo = Double.parseDouble(ends[0]), hi = Double.parseDouble(ends[1]);
+      double a = t.doubleColumn("accuracy %").get(r);
+      assertTrue(lo < a && a <= hi && hi - lo < 100, "row " + r + " of\n" + t.print());
+    }
   }
 
   @Test
