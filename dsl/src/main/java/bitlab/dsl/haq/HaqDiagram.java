@@ -18,6 +18,15 @@ import java.util.Locale;
 public final class HaqDiagram {
   private HaqDiagram() {}
 
+  /** "500 images of mnist/validation[0:500]" from the result's scoring line, which says much more. */
+  static String scoringImages(String scoring) {
+    int at = scoring.indexOf("scored on ");
+    if (at < 0) return "the scoring images";
+    String rest = scoring.substring(at + "scored on ".length());
+    int end = rest.indexOf(';');
+    return end < 0 ? rest : rest.substring(0, end);
+  }
+
   public static Diagram of(HaqResult r) {
     int layers = r.layers().size();
     int minBits = r.config().minBits(), maxBits = r.config().maxBits();
@@ -66,13 +75,13 @@ public final class HaqDiagram {
             : "scored without fine-tuning");
     quantize.add(String.format(
         Locale.ROOT,
-        "%d policies scored, %d repeats from the cache",
+        "%d policies scored (baselines too), %d from the cache",
         r.timing().evaluations(),
         r.timing().cacheHits()));
 
     double bestReward = episodes.stream().mapToDouble(Episode::reward).max().orElse(Double.NaN);
     List<String> reward = List.of(
-        "accuracy on the " + r.scoring(),
+        "accuracy on " + scoringImages(r.scoring()),
         String.format(Locale.ROOT, "reward = 0.1 × (accuracy − %.2f)", r.reference()),
         String.format(Locale.ROOT, "best reward %.3f", bestReward),
         "stored with every step of the episode;",
@@ -105,10 +114,10 @@ public final class HaqDiagram {
         new Flow.Box("4. quantize the policy", quantize, null),
         new Flow.Box("5. score: the reward", reward, null),
         new Flow.Box("6. best policy so far", result, "#eaf6ea"));
-    List<String> labels = List.of("state", "a whole policy", "fits", "model", "keep the best");
+    List<String> labels = List.of("state", "bits", "fits", "model", "best");
     String heading = "HAQ on " + r.model() + " for " + r.target()
         + ": steps 1-2 repeat for every layer, 1-5 for every episode";
-    String svg = Flow.svg(heading, boxes, labels, 3, 270);
+    String svg = Flow.svg(heading, boxes, labels, 3, 290);
     StringBuilder text = new StringBuilder();
     for (Flow.Box b : boxes)
       text.append(b.title()).append(": ").append(String.join("; ", b.lines())).append('\n');

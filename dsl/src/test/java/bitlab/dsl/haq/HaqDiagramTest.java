@@ -13,6 +13,16 @@ import org.junit.jupiter.api.Test;
 /** The HAQ loop is drawn with the numbers of the search it explains. */
 class HaqDiagramTest {
   @Test
+  void theRewardBoxNamesOnlyTheScoringImages() {
+    assertEquals(
+        "500 images of mnist/validation[0:500]",
+        HaqDiagram.scoringImages(
+            "static PTQ (...) calibrated on 256 images, no fine-tuning, integer-only execution, "
+                + "scored on 500 images of mnist/validation[0:500]; note: a caveat"));
+    assertEquals("the scoring images", HaqDiagram.scoringImages("a synthetic oracle"));
+  }
+
+  @Test
   void theLoopCarriesTheSearchsOwnNumbers() {
     HaqResult r = HaqRenderersTest.result();
     Diagram d = Diagrams.haq(r);
