@@ -11,17 +11,31 @@ import org.bytedeco.dnnl.stream;
  * oneDNN's choices differ by orders of magnitude on small shapes here: a linear layer's weight gradient
  * ({@code [64, 120] -> [64, 84]}) took 3-9 ms with the weights in oneDNN's preferred layout and 5-50 µs in plain
  * row-major order.
+ *
+ * <p>Inside {@link Threads#oneThread} the way is not raced but the {@code preferred} one is taken: ways differ
+ * in their order of summation, and where two are about as fast (a linear layer's brgemm and gemm kernels often
+ * are, within microseconds) the race picks one or the other from run to run, so the same training run rounded
+ * differently each time (HAQ's fine-tuned scores moved by 0.2 points between runs with the same seed).
  */
 final class Fastest implements AutoCloseable {
   private final List<AutoCloseable> ways;
+  private final int preferred;
   private int chosen = -1;
 
   Fastest(List<? extends AutoCloseable> ways) {
-    if (ways.isEmpty()) throw new IllegalArgumentException("no way to compute it");
-    this.ways = new ArrayList<>(ways);
+    this(ways, 0);
   }
 
-  /** Runs way {@code i} through {@code run}, having picked it by timing at the first call. */
+  /** {@code preferred}: the way taken without a race, when the same bits are needed on every run. */
+  Fastest(List<? extends AutoCloseable> ways, int preferred) {
+    if (ways.isEmpty()) throw new IllegalArgumentException("no way to compute it");
+    if (preferred < 0 || preferred >= ways.size())
+      throw new IllegalArgumentException("no way " + preferred + " of " + ways.size());
+    this.ways = new ArrayList<>(ways);
+    this.preferred = preferred;
+  }
+
+  /** Runs way {@code i} through {@code run}, having picked it at the first call. */
   void run(stream s, IntConsumer run) {
     run(s, run, null);
   }
@@ -31,7 +45,9 @@ final class Fastest implements AutoCloseable {
    * tensor it adds to, put back as it was before each trial and before the run that counts.
    */
   void run(stream s, IntConsumer run, Tensor output) {
-    if (chosen < 0) {
+    if (chosen < 0 && (ways.size() == 1 || Threads.pinned())) {
+      chosen = choose(s, run);
+    } else if (chosen < 0) {
       float[] before = output == null ? null : output.toFloats();
       IntConsumer trial = before == null
           ? run
@@ -45,14 +61,14 @@ final class Fastest implements AutoCloseable {
     run.accept(chosen);
   }
 
-  /** The way that will run (or the first, before the first call). */
+  /** The way that will run (or the preferred one, before the first call). */
   AutoCloseable way() {
-    return ways.get(Math.max(chosen, 0));
+    return ways.get(chosen >= 0 ? chosen : preferred);
   }
 
   private int choose(stream s, IntConsumer run) {
-    int best = 0;
-    if (ways.size() > 1) {
+    int best = preferred;
+    if (ways.size() > 1 && !Threads.pinned()) {
       long fastest = Long.MAX_VALUE;
       for (int i = 0; i < ways.size(); i++) {
         for (int k = 0; k < 4; k++) {

@@ -114,8 +114,10 @@ public final class Net implements AutoCloseable {
 
   /**
    * {@code work} with every Net it compiles or runs on the calling thread alone, whatever the machine's load: the
-   * same numbers on every run (a reduction shared among threads rounds with their number). Searches that train
-   * many candidates use it, scoring several at once on their own threads.
+   * same numbers on every run (a reduction shared among threads rounds with their number). Inside it no memory
+   * layout is raced at a layer's first call: each takes a fixed one ({@link Fastest}), since a race between two
+   * kernels about as fast picks either from run to run, and they round differently. Searches that train many
+   * candidates use it, scoring several at once on their own threads.
    */
   public static <T> T oneThread(java.util.function.Supplier<T> work) {
     return Threads.oneThread(work);

@@ -73,9 +73,16 @@ final class Threads {
   /** Set while {@link #oneThread} runs on this thread. */
   private static final ThreadLocal<Boolean> PINNED = ThreadLocal.withInitial(() -> false);
 
+  /** Whether this thread runs inside {@link #oneThread}: work must give the same bits on every run. */
+  static boolean pinned() {
+    return PINNED.get();
+  }
+
   /**
    * {@code s} with every primitive it makes (and so runs) on one thread, whatever the load: a reduction
    * split among threads rounds differently with their number, so only this gives the same bits on every run.
+   * For the same reason the layouts that are otherwise raced at the first call ({@link Fastest},
+   * {@link DnnlWeightGradient}) are taken by a fixed rule inside it.
    */
   static <T> T oneThread(Supplier<T> s) {
     if (PINNED.get()) return s.get();

@@ -91,7 +91,7 @@ public final class PtqOracle implements AccuracyOracle {
     String refused = null;
     if (integer) {
       try {
-        IntegerModel.of(Quantizer.ptq(observed, Policy.uniform(model, 8, 8), config));
+        IntegerModel.of(ptq(Policy.uniform(model, 8, 8)));
       } catch (IntegerException e) {
         refused = e.getMessage();
       }
@@ -108,7 +108,8 @@ public final class PtqOracle implements AccuracyOracle {
   @Override
   public synchronized double reference() {
     if (reference == null) {
-      reference = 100 * Inference.evaluate(model, evaluation).accuracy();
+      reference =
+          100 * Net.oneThread(() -> Inference.evaluate(model, evaluation)).accuracy();
       Inference.release(model);
     }
     return reference;
@@ -144,7 +145,7 @@ public final class PtqOracle implements AccuracyOracle {
       }
     }
     try {
-      return q.simulate(samples);
+      return Net.oneThread(() -> q.simulate(samples));
     } finally {
       q.release(); // one network per policy: give its working memory back now, not at the next
       // garbage collection
@@ -157,7 +158,7 @@ public final class PtqOracle implements AccuracyOracle {
    * instead, and {@link #describe} counts it.
    */
   public QuantizedModel quantize(List<Bits> policy) {
-    QuantizedModel q = Quantizer.ptq(observed, Policy.of(model, policy), config);
+    QuantizedModel q = ptq(Policy.of(model, policy));
     if (!finetune.on()) return q;
     long t = System.nanoTime();
     try {
@@ -172,6 +173,15 @@ public final class PtqOracle implements AccuracyOracle {
       finetuned.incrementAndGet();
       finetuneNanos.addAndGet(System.nanoTime() - t);
     }
+  }
+
+  /**
+   * Static PTQ with this oracle's calibration. The calibration images run through the float engine when first
+   * needed, on one thread and with no layout raced ({@link Net#oneThread}): the same ranges, and so the same
+   * scores, on every run.
+   */
+  private QuantizedModel ptq(Policy policy) {
+    return Net.oneThread(() -> Quantizer.ptq(observed, policy, config));
   }
 
   /** The fine-tuning every policy gets ({@link FineTune#OFF} if none). */
