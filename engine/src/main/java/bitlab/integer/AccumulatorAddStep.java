@@ -42,16 +42,16 @@ public record AccumulatorAddStep(
 
   /**
    * Writes the per-channel accumulator multipliers and the branch's multiplier over one shift such that
-   * {@code |acc·f_c| < 2^62} for any int32 accumulator and {@code |(q − z)·f_b| < 2^61} for 9-bit code
-   * differences: the 64-bit sum cannot overflow. Returns the shift.
+   * {@code |acc·f_c| < 2^62} for any int32 accumulator and {@code |(q − z)·f_b| < 2^61} for the code differences of
+   * a {@code branchBits}-bit branch ({@code branchBits + 1} bits): the 64-bit sum cannot overflow. Returns the shift.
    */
-  static int commonShift(double[] accMultipliers, double branchMultiplier) {
+  static int commonShift(double[] accMultipliers, double branchMultiplier, int branchBits) {
     double max = 0;
     for (double m : accMultipliers) max = Math.max(max, m);
+    double limit = Math.scalb(1.0, 61 - (branchBits + 1));
     int s = Dyadic.MAX_SHIFT;
-    while (s > 0 && (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= 0x1p52))
-      s--;
-    if (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= 0x1p52) {
+    while (s > 0 && (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= limit)) s--;
+    if (Math.scalb(max, s) >= 0x1p31 || Math.scalb(branchMultiplier, s) >= limit) {
       throw new IntegerException(
           "A residual Add needs multipliers of " + max + " and " + branchMultiplier
               + ", too large for one 64-bit sum; the scales of its branches are broken.");
@@ -77,6 +77,7 @@ public record AccumulatorAddStep(
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), b = in.get(1);
+    if (b.wide() || IntTensor.wide(out)) return runWide(x, b);
     byte[] branch = b.codes();
     int mask = b.unsigned() ? 0xFF : -1;
     int[] bias = layer.bias();
@@ -86,6 +87,19 @@ public record AccumulatorAddStep(
         o[to + i] = (byte) code(acc[a] + bc, channel, branch[to + i] & mask);
     };
     return new IntTensor(shape, x.batch(), layer.requantize(x, e), out);
+  }
+
+  /**
+   * The residual stream above 8 bits: the kernel's int32 sums (bias included), then the addition here, reading and
+   * writing 16-bit words; the kernels' fused epilogues read and write bytes.
+   */
+  private IntTensor runWide(IntTensor x, IntTensor b) {
+    int[] acc = layer.accumulate(x);
+    int channels = layer.geometry().outChannels(),
+        plane = layer.geometry().outH() * layer.geometry().outW();
+    CodeBuffer o = new CodeBuffer(acc.length, out);
+    for (int i = 0; i < acc.length; i++) o.put(i, code(acc[i], (i / plane) % channels, b.code(i)));
+    return o.tensor(shape, x.batch(), out);
   }
 
   @Override

@@ -86,7 +86,7 @@ public record AvgPoolStep(
     IntTensor x = in.get(0);
     int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = outH(), ow = outW();
     int kw = global ? w : kernel;
-    byte[] o = new byte[x.batch() * c * oh * ow];
+    CodeBuffer o = new CodeBuffer(x.batch() * c * oh * ow, out);
     for (int plane = 0; plane < x.batch() * c; plane++) {
       int inBase = plane * h * w, outBase = plane * oh * ow;
       for (int y = 0; y < oh; y++) {
@@ -101,11 +101,11 @@ public record AvgPoolStep(
               sum += x.code(inBase + iy * w + ix) - inputZeroPoint;
             }
           }
-          o[outBase + y * ow + xx] = (byte) code(sum, count(y, xx));
+          o.put(outBase + y * ow + xx, code(sum, count(y, xx)));
         }
       }
     }
-    return new IntTensor(shape, x.batch(), o, out);
+    return o.tensor(shape, x.batch(), out);
   }
 
   @Override

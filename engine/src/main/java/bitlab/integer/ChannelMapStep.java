@@ -31,13 +31,15 @@ public record ChannelMapStep(
     IntTensor x = in.get(0);
     int plane = shape.height() * shape.width();
     int inSize = (int) inShape.elements(), outSize = (int) shape.elements();
-    byte[] o = new byte[x.batch() * outSize];
+    Object src = x.wide() ? x.wideCodes() : x.codes();
+    Object o = x.wide() ? new short[x.batch() * outSize] : new byte[x.batch() * outSize];
     for (int b = 0; b < x.batch(); b++) {
       for (int c = 0; c < source.length; c++)
-        System.arraycopy(
-            x.codes(), b * inSize + source[c] * plane, o, b * outSize + c * plane, plane);
+        System.arraycopy(src, b * inSize + source[c] * plane, o, b * outSize + c * plane, plane);
     }
-    return new IntTensor(shape, x.batch(), o, x.params());
+    return x.wide()
+        ? IntTensor.wide(shape, x.batch(), (short[]) o, x.params())
+        : new IntTensor(shape, x.batch(), (byte[]) o, x.params());
   }
 
   @Override

@@ -5,7 +5,6 @@ import bitlab.quant.QuantParams;
 import bitlab.quant.Rounding;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A Conv or Linear layer with its ReLU/ReLU6 fused: accumulate in int32, requantize each output
@@ -45,6 +44,22 @@ public record ConvStep(
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
+    if (IntTensor.wide(out)) {
+      // A wide output (the residual stream kept above 8 bits): the kernel's int32 sums, requantized
+      // here into
+      // 16-bit words; the kernels' fused epilogues write bytes.
+      return Requant.channels(
+              layer.accumulate(x),
+              x.batch(),
+              layer.geometry(),
+              multipliers,
+              offsets,
+              rounding,
+              out,
+              lo,
+              hi)
+          .tensor(shape, x.batch(), out);
+    }
     return new IntTensor(shape, x.batch(), layer.requantize(x, epilogue()), out);
   }
 
@@ -58,23 +73,9 @@ public record ConvStep(
   public INDArray simulate(List<INDArray> in) {
     int batch = (int) in.get(0).size(0);
     int[] acc = layer.simulate(in.get(0), inputZeroPoint);
-    return Nd4j.createFromArray(
-            Requant.toDoubles(requantize(acc, batch), !out.spec().signed()))
-        .reshape(shape.withBatch(batch));
-  }
-
-  private byte[] requantize(int[] acc, int batch) {
-    var g = layer.geometry();
-    return Requant.channels(
-        acc,
-        batch,
-        g.outChannels(),
-        g.outH() * g.outW(),
-        multipliers,
-        offsets,
-        rounding,
-        out.zeroPoint(0),
-        lo,
-        hi);
+    IntTensor codes = Requant.channels(
+            acc, batch, layer.geometry(), multipliers, offsets, rounding, out, lo, hi)
+        .tensor(shape, batch, out);
+    return codes.codesArray();
   }
 }

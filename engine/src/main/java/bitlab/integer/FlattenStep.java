@@ -20,7 +20,7 @@ public record FlattenStep(String node, String input, Shape shape) implements Ste
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
-    return new IntTensor(shape, x.batch(), x.codes(), x.params());
+    return new IntTensor(shape, x.batch(), x.wide() ? null : x.codes(), x.wideCodes(), x.params());
   }
 
   @Override

@@ -23,8 +23,8 @@ import java.util.Map;
  * cannot run in integers is refused here, before any image is seen.
  */
 public final class IntegerCompiler {
-  /** Bits an activation code may take: codes travel in bytes. */
-  public static final int MAX_ACTIVATION_BITS = 8;
+  /** Bits a weighted layer's input code may take: the kernels read bytes. */
+  public static final int MAX_ACTIVATION_BITS = IntTensor.BYTE_BITS;
 
   private final QuantizedModel q;
   private final Model m;
@@ -144,10 +144,11 @@ public final class IntegerCompiler {
           + MAX_ACTIVATION_BITS + " activation bits.");
     }
     int bits = a.spec().bits();
-    if (bits < 2 || bits > MAX_ACTIVATION_BITS) {
+    if (bits < 2 || bits > IntTensor.MAX_BITS) {
       throw new IntegerException("Activation '" + node + "' has " + bits
-          + " bits; the integer executor carries activations in 2.." + MAX_ACTIVATION_BITS
-          + " bits (1-bit networks run through binarized(...) with XNOR and popcount).");
+          + " bits; the integer executor carries activations in 2.." + IntTensor.MAX_BITS
+          + " bits, and weighted layers read 2.." + MAX_ACTIVATION_BITS
+          + " (1-bit networks run through binarized(...) with XNOR and popcount).");
     }
     return a.params();
   }
@@ -179,6 +180,13 @@ public final class IntegerCompiler {
     }
     QuantParams pa = quantizedInput(n, a), pb = quantizedInput(n, b);
     QuantParams out = point(n.name(), "the product '" + n.name() + "'");
+    for (QuantParams p : List.of(pa, pb)) {
+      if (IntTensor.wide(p))
+        throw new IntegerException("Mul '" + n.name() + "' reads a " + p.spec().bits()
+            + "-bit tensor (a residual stream kept wide); the product of two codes must fit 32 bits, so "
+            + "its inputs may have at most " + MAX_ACTIVATION_BITS
+            + " bits: quantize with streamBits(8) (--stream-bits 8).");
+    }
     int plane = sa.equals(sb) ? 1 : sa.height() * sa.width();
     Dyadic multiplier = Dyadic.of((double) pa.scale(0) * pb.scale(0) / out.scale(0));
     emit(
@@ -266,6 +274,13 @@ public final class IntegerCompiler {
     ActivationQuant view = q.view(n.name());
     if (view != null) x = view(x, src, view);
     QuantParams in = paramsOf.get(x);
+    if (IntTensor.wide(in)) {
+      throw new IntegerException(
+          "Layer '" + n.name() + "' reads '" + x + "' at " + in.spec().bits()
+              + " bits; the integer kernels read codes of 2.." + MAX_ACTIVATION_BITS
+              + " bits: give the layer 2.." + MAX_ACTIVATION_BITS
+              + " activation bits (it then reads a narrower view of the wide tensor).");
+    }
     ConvGeometry g;
     boolean linear = n.op() instanceof Op.Linear;
     if (n.op() instanceof Op.Conv2d c) {
@@ -453,7 +468,8 @@ public final class IntegerCompiler {
     QuantParams out = point(pointName, "Add '" + n.name() + "'");
     long[] f = ResidualStep.align(
         Dyadic.of((double) pa.scale(0) / out.scale(0)),
-        Dyadic.of((double) pb.scale(0) / out.scale(0)));
+        Dyadic.of((double) pb.scale(0) / out.scale(0)),
+        Math.max(pa.spec().bits(), pb.spec().bits()));
     int[] bd = bounds(chain, out);
     emit(
         new ResidualStep(
@@ -492,7 +508,7 @@ public final class IntegerCompiler {
     for (int c = 0; c < channels; c++)
       accM[c] = (double) p.in().scale(0) * p.weightScales()[c] / out.scale(0);
     double mb = (double) pb.scale(0) / out.scale(0);
-    int shift = AccumulatorAddStep.commonShift(accM, mb);
+    int shift = AccumulatorAddStep.commonShift(accM, mb, pb.spec().bits());
     long[] factors = new long[channels], offsets = new long[channels];
     for (int c = 0; c < channels; c++) {
       factors[c] = Math.round(Math.scalb(accM[c], shift));

@@ -215,7 +215,7 @@ public final class IntegerModel {
             .dup('c')
             .data()
             .asFloat();
-    for (int i = 0; i < t.codes().length; i++) {
+    for (int i = 0; i < t.length(); i++) {
       int c = t.code(i);
       double d = Math.abs(c - sim[i]);
       if (d != 0) simBad++;
@@ -236,7 +236,7 @@ public final class IntegerModel {
         t.scale(),
         t.zeroPoint(),
         multipliers(s),
-        t.codes().length,
+        t.length(),
         simBad,
         simMax,
         fakeBad,

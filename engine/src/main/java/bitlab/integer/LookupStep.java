@@ -33,9 +33,9 @@ public record LookupStep(
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
-    byte[] o = new byte[x.codes().length];
-    for (int i = 0; i < o.length; i++) o[i] = (byte) table[x.code(i) - first];
-    return new IntTensor(shape, x.batch(), o, params);
+    CodeBuffer o = new CodeBuffer(x.length(), params);
+    for (int i = 0; i < x.length(); i++) o.put(i, table[x.code(i) - first]);
+    return o.tensor(shape, x.batch(), params);
   }
 
   @Override

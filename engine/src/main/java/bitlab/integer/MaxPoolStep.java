@@ -31,6 +31,7 @@ public record MaxPoolStep(
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
+    if (x.wide()) return runWide(x);
     int c = inShape.channels(),
         h = inShape.height(),
         w = inShape.width(),
@@ -75,6 +76,25 @@ public record MaxPoolStep(
       }
     });
     return new IntTensor(shape, x.batch(), o, x.params());
+  }
+
+  /** The same pooling on 16-bit words (the residual stream above 8 bits), one window at a time. */
+  private IntTensor runWide(IntTensor x) {
+    int h = inShape.height(), w = inShape.width(), oh = shape.height(), ow = shape.width();
+    CodeBuffer o = new CodeBuffer(x.batch() * (int) shape.elements(), x.params());
+    for (int p = 0; p < x.batch() * inShape.channels(); p++) {
+      for (int y = 0; y < oh; y++) {
+        int y0 = Math.max(0, y * stride - pad), y1 = Math.min(h, y * stride - pad + kernel);
+        for (int xx = 0; xx < ow; xx++) {
+          int x0 = Math.max(0, xx * stride - pad), x1 = Math.min(w, xx * stride - pad + kernel);
+          int best = Integer.MIN_VALUE;
+          for (int iy = y0; iy < y1; iy++)
+            for (int ix = x0; ix < x1; ix++) best = Math.max(best, x.code(p * h * w + iy * w + ix));
+          o.put(p * oh * ow + y * ow + xx, best);
+        }
+      }
+    }
+    return o.tensor(shape, x.batch(), x.params());
   }
 
   /** The largest code of the window over output column {@code xx} of one input row, clipped to the row. */

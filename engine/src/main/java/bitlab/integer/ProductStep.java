@@ -43,10 +43,10 @@ public record ProductStep(
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), g = in.get(1);
-    byte[] o = new byte[x.codes().length];
-    for (int i = 0; i < o.length; i++)
-      o[i] = (byte) code((long) (x.code(i) - zeroA) * (g.code(i / plane) - zeroB));
-    return new IntTensor(shape, x.batch(), o, out);
+    CodeBuffer o = new CodeBuffer(x.length(), out);
+    for (int i = 0; i < x.length(); i++)
+      o.put(i, code((long) (x.code(i) - zeroA) * (g.code(i / plane) - zeroB)));
+    return o.tensor(shape, x.batch(), out);
   }
 
   @Override

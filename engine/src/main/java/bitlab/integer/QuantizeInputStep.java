@@ -31,6 +31,17 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
   public IntTensor quantize(INDArray images) {
     float[] x = floats(images);
     int batch = (int) images.size(0);
+    if (IntTensor.wide(
+        params)) { // an input an integer operator reads too, kept above 8 bits: 16-bit words
+      CodeBuffer wide = new CodeBuffer(x.length, params);
+      for (int i = 0; i < x.length; i++) {
+        if (Float.isNaN(x[i]))
+          throw new IntegerException(
+              "The input has a NaN at element " + i + " of the batch; clean the data first.");
+        wide.put(i, params.quantize(x[i], 0));
+      }
+      return wide.tensor(shape, batch, params);
+    }
     byte[] codes = new byte[x.length];
     float scale = params.scale(0);
     int zp = params.zeroPoint(0),

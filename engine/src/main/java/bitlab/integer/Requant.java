@@ -31,9 +31,37 @@ final class Requant {
   static final int GRAIN = 16_384;
 
   /**
-   * Per-channel requantization of NCHW accumulators ({@code plane} positions per channel), {@link #code} on all
-   * cores; {@code offsets} (one per channel, or null for none) are the biases' fractions of an accumulator step.
+   * Per-channel requantization of a layer's NCHW accumulators ({@code outH·outW} positions per channel), {@link #code}
+   * on all cores, into the container of the output quantizer {@code out}; {@code offsets} (one per channel, or null
+   * for none) are the biases' fractions of an accumulator step.
    */
+  static CodeBuffer channels(
+      int[] acc,
+      int batch,
+      bitlab.integer.kernel.ConvGeometry g,
+      Dyadic[] m,
+      long[] offsets,
+      Rounding r,
+      bitlab.quant.QuantParams out,
+      int lo,
+      int hi) {
+    CodeBuffer codes = new CodeBuffer(acc.length, out);
+    channels(
+        acc,
+        batch,
+        g.outChannels(),
+        g.outH() * g.outW(),
+        m,
+        offsets,
+        r,
+        out.zeroPoint(0),
+        lo,
+        hi,
+        codes);
+    return codes;
+  }
+
+  /** The same into bytes, {@code plane} positions per channel. */
   static byte[] channels(
       int[] acc,
       int batch,
@@ -45,23 +73,32 @@ final class Requant {
       int zeroPoint,
       int lo,
       int hi) {
-    byte[] out = new byte[acc.length];
+    CodeBuffer codes = new CodeBuffer(acc.length, null);
+    channels(acc, batch, channels, plane, m, offsets, r, zeroPoint, lo, hi, codes);
+    return codes.bytes();
+  }
+
+  private static void channels(
+      int[] acc,
+      int batch,
+      int channels,
+      int plane,
+      Dyadic[] m,
+      long[] offsets,
+      Rounding r,
+      int zeroPoint,
+      int lo,
+      int hi,
+      CodeBuffer codes) {
     int rowsPerTask = Math.max(1, GRAIN / Math.max(1, plane));
     Parallel.ranges(batch * channels, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
       for (int row = from; row < to; row++) {
         Dyadic mc = m[row % channels];
         long off = offsets == null ? 0 : offsets[row % channels];
         for (int i = row * plane, end = i + plane; i < end; i++)
-          out[i] = (byte) code(acc[i], mc, off, r, zeroPoint, lo, hi);
+          codes.put(i, code(acc[i], mc, off, r, zeroPoint, lo, hi));
       }
     });
-    return out;
-  }
-
-  static double[] toDoubles(byte[] codes, boolean unsigned) {
-    double[] v = new double[codes.length];
-    for (int i = 0; i < v.length; i++) v[i] = unsigned ? codes[i] & 0xFF : codes[i];
-    return v;
   }
 
   /** Float64 values that must be integers (sums of codes) back to int, failing loudly if one is not. */

@@ -28,7 +28,7 @@ public record RescaleStep(
   @Override
   public IntTensor run(List<IntTensor> in) {
     int batch = in.get(0).batch();
-    byte[] o = new byte[batch * (int) shape.elements()];
+    CodeBuffer o = new CodeBuffer(batch * (int) shape.elements(), out);
     int outPer = (int) shape.elements();
     int offset = 0;
     for (int k = 0; k < in.size(); k++) {
@@ -36,18 +36,20 @@ public record RescaleStep(
       int per = x.size();
       for (int n = 0; n < batch; n++) {
         for (int i = 0; i < per; i++) {
-          o[n * outPer + offset + i] = (byte) Requant.code(
-              x.code(n * per + i) - zeroPoints[k],
-              multipliers[k],
-              rounding,
-              out.zeroPoint(0),
-              lo,
-              hi);
+          o.put(
+              n * outPer + offset + i,
+              Requant.code(
+                  x.code(n * per + i) - zeroPoints[k],
+                  multipliers[k],
+                  rounding,
+                  out.zeroPoint(0),
+                  lo,
+                  hi));
         }
       }
       offset += per;
     }
-    return new IntTensor(shape, batch, o, out);
+    return o.tensor(shape, batch, out);
   }
 
   @Override

@@ -35,11 +35,17 @@ public record ResidualStep(
 
   /** Writes two branch multipliers over a common shift, keeping the 64-bit sum of 8-bit codes exact. */
   public static long[] align(Dyadic ma, Dyadic mb) {
+    return align(ma, mb, IntTensor.BYTE_BITS);
+  }
+
+  /** Writes two branch multipliers over a common shift, keeping the 64-bit sum of codes of up to {@code bits} bits exact. */
+  public static long[] align(Dyadic ma, Dyadic mb, int bits) {
     int s = Math.max(ma.shift(), mb.shift());
     long fa = (long) ma.multiplier() << (s - ma.shift());
     long fb = (long) mb.multiplier() << (s - mb.shift());
-    // |code difference| <= 2^9 and two terms: each factor must stay below 2^53.
-    while (fa >= (1L << 53) || fb >= (1L << 53)) {
+    // |code difference| <= 2^(bits+1) and two terms: each factor must stay below 2^(62-bits-1).
+    long limit = 1L << (62 - (bits + 1));
+    while (fa >= limit || fb >= limit) {
       fa >>= 1;
       fb >>= 1;
       s--;
@@ -72,6 +78,15 @@ public record ResidualStep(
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), y = in.get(1);
+    if (x.wide() || y.wide() || IntTensor.wide(out)) {
+      // The residual stream above 8 bits: 16-bit words, one element at a time (the vector path
+      // reads bytes).
+      CodeBuffer o = new CodeBuffer(x.length(), out);
+      Parallel.ranges(x.length(), Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
+        for (int i = from; i < to; i++) o.put(i, code(x.code(i), y.code(i)));
+      });
+      return o.tensor(shape, x.batch(), out);
+    }
     byte[] a = x.codes(), b = y.codes(), o = new byte[a.length];
     int maskA = x.unsigned() ? 0xFF : -1,
         maskB = y.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF

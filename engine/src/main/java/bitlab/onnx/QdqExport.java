@@ -254,12 +254,6 @@ public final class QdqExport {
     all.addAll(q.views().values());
     for (ActivationQuant a : all) {
       QuantSpec s = a.spec();
-      if (s.bits() > 8) {
-        throw new OnnxException(
-            "Activation '" + a.node() + "' of '" + name + "' is quantized to " + s.bits()
-                + " bits; the QDQ export stores "
-                + "activation codes in 8-bit containers, so 1..8 bits: give its readers 8-bit activations or keep them in float (32).");
-      }
       if (s.binary()) {
         throw new OnnxException("Activation '" + a.node() + "' of '" + name
             + "' is binary (sign, +-scale), which QuantizeLinear cannot express; "

@@ -106,6 +106,7 @@ final class QdqNodes {
   String activation(String x, ActivationQuant a, boolean clip) {
     QuantParams p = a.params();
     QuantSpec spec = p.spec();
+    if (spec.bits() > 8) return wide(x, p);
     String[] sz = written.computeIfAbsent(a, k -> {
       String s = OnnxExport.fresh(a.node() + "_scale", taken);
       String z = OnnxExport.fresh(a.node() + "_zero_point", taken);
@@ -131,6 +132,31 @@ final class QdqNodes {
     g.addNode(OnnxExport.node("QuantizeLinear", q, List.of(in, sz[0], sz[1]), q));
     String dq = OnnxExport.fresh(x + "_dequantized", taken);
     dequantize(List.of(q, sz[0], sz[1]), dq, null);
+    return dq;
+  }
+
+  /**
+   * A quantizer wider than the 8-bit containers of opset {@value OnnxExport#OPSET} (the residual stream at 16 bits) as
+   * the float operations QuantizeLinear and DequantizeLinear stand for: {@code Round(Clip(x / S, qmin − z, qmax − z))·S}
+   * (Round is half to even, as QuantizeLinear; codes of 16 bits are exact in float32). Returns the dequantized tensor.
+   */
+  private String wide(String x, QuantParams p) {
+    QuantSpec spec = p.spec();
+    float scale = p.scale(0);
+    int z = p.zeroPoint(0);
+    String divided = OnnxExport.fresh(x + "_over_scale", taken);
+    g.addNode(OnnxExport.node("Div", divided, List.of(x, scalars.get(scale)), divided));
+    String clipped = OnnxExport.fresh(x + "_clipped", taken);
+    g.addNode(OnnxExport.node(
+        "Clip",
+        clipped,
+        List.of(divided, scalars.get((float) (spec.qmin() - z)), scalars.get((float)
+            (spec.qmax() - z))),
+        clipped));
+    String rounded = OnnxExport.fresh(x + "_rounded", taken);
+    g.addNode(OnnxExport.node("Round", rounded, List.of(clipped), rounded));
+    String dq = OnnxExport.fresh(x + "_dequantized", taken);
+    g.addNode(OnnxExport.node("Mul", dq, List.of(rounded, scalars.get(scale)), dq));
     return dq;
   }
 

@@ -23,7 +23,9 @@ import java.util.Set;
  *
  * <p>A point's bits are the largest input-activation bits of the layers that read it (directly or
  * through other activation ops); under {@link Placement#INPUTS} a tensor no weighted layer reads through
- * MaxPool or Flatten alone keeps {@link Placement#WIDE_BITS}. Its sign is structural: unsigned after
+ * MaxPool or Flatten alone keeps at least {@link Placement#WIDE_BITS}, and a tensor that integer operators add up
+ * (a residual Add's input, a concatenation's, an average pooling's) is the residual stream, kept at
+ * {@link PtqConfig#streamBits} (8 to 16). Its sign is structural: unsigned after
  * ReLU/ReLU6, Sigmoid and HardSigmoid (and pools and channel moves of unsigned tensors), signed elsewhere. Channel
  * shuffles and slices keep the grid of their input, like MaxPool and Flatten.
  */
@@ -38,8 +40,16 @@ public final class ActivationPoints {
     return of(m, policy, Placement.OUTPUTS);
   }
 
-  /** The points of a (BatchNorm-folded) model under a policy, in graph order; tensors all of whose readers keep float are left out. */
+  /** The points of a (BatchNorm-folded) model under a policy with an 8-bit residual stream. */
   public static Map<String, Point> of(Model m, Policy policy, Placement placement) {
+    return of(m, policy, placement, PtqConfig.MIN_STREAM_BITS);
+  }
+
+  /**
+   * The points of a (BatchNorm-folded) model under a policy, in graph order; tensors all of whose readers keep float
+   * are left out. Under {@link Placement#INPUTS} the tensors integer operators add up keep {@code streamBits}.
+   */
+  public static Map<String, Point> of(Model m, Policy policy, Placement placement, int streamBits) {
     Map<String, List<Node>> readers = readers(m);
     String logits = logitsNode(m);
     Map<String, Boolean> nonNegative = new HashMap<>();
@@ -77,6 +87,7 @@ public final class ActivationPoints {
       if (placement == Placement.INPUTS
           && (!readByLayer(n.name(), readers) || readByOperator(n.name(), readers))) {
         bits = Math.max(bits, Placement.WIDE_BITS);
+        if (readByStream(n.name(), readers)) bits = Math.max(bits, streamBits);
       }
       points.put(n.name(), new Point(n.name(), bits, !nn, layers));
     }
@@ -148,6 +159,23 @@ public final class ActivationPoints {
       } else {
         return true;
       }
+    }
+    return false;
+  }
+
+  /**
+   * Whether an operator that adds codes up reads this tensor (a residual Add, a Concat, an average pooling), directly
+   * or through MaxPool, Flatten and channel moves: the residual stream, kept at {@link PtqConfig#streamBits}.
+   */
+  private static boolean readByStream(String node, Map<String, List<Node>> readers) {
+    for (Node r : readers.getOrDefault(node, List.of())) {
+      Op op = r.op();
+      if (op instanceof Op.Add
+          || op instanceof Op.Concat
+          || op instanceof Op.AvgPool
+          || op instanceof Op.GlobalAvgPool) return true;
+      if ((op instanceof Op.MaxPool || op instanceof Op.Flatten || op instanceof Op.ChannelMap)
+          && readByStream(r.name(), readers)) return true;
     }
     return false;
   }

@@ -19,6 +19,9 @@ package bitlab.quant;
  *                             ({@link CrossLayerEqualization}; data-free)
  * @param adaRound             learned rounding of the weights on the calibration images ({@link AdaRound}), or null
  *                             for rounding to nearest
+ * @param streamBits           under {@link Placement#INPUTS}, the width of the tensors integer operators add up (the
+ *                             residual stream, a concatenation's inputs, a pooling's input), {@value #MIN_STREAM_BITS}..
+ *                             {@value #MAX_STREAM_BITS}; the weighted layers reading them read narrower views
  */
 public record PtqConfig(
     Calibration weights,
@@ -30,7 +33,8 @@ public record PtqConfig(
     int bins,
     Placement placement,
     boolean equalization,
-    AdaRoundConfig adaRound) {
+    AdaRoundConfig adaRound,
+    int streamBits) {
 
   public static final PtqConfig DEFAULT = new PtqConfig(
       Calibration.MINMAX,
@@ -42,7 +46,14 @@ public record PtqConfig(
       Observer.DEFAULT_BINS,
       Placement.INPUTS,
       false,
-      null);
+      null,
+      8);
+
+  /** The narrowest residual stream: tensors integer operators read keep at least 8 bits. */
+  public static final int MIN_STREAM_BITS = 8;
+
+  /** The widest residual stream the integer executor carries (codes in 16-bit words). */
+  public static final int MAX_STREAM_BITS = 16;
 
   public PtqConfig {
     if (weights == null || activations == null)
@@ -55,6 +66,12 @@ public record PtqConfig(
     if (weights instanceof Calibration.Kl) {
       throw new QuantException(
           "KL calibration chooses activation ranges (as TensorRT does); for weights use minmax, percentile, mse, aciq-laplace or aciq-gauss.");
+    }
+    if (streamBits < MIN_STREAM_BITS || streamBits > MAX_STREAM_BITS) {
+      throw new QuantException(
+          "A residual stream of " + streamBits + " bits is not supported; use "
+              + MIN_STREAM_BITS + ".." + MAX_STREAM_BITS
+              + " bits (8 stores it as the layers' codes are stored, 16 keeps it at HAWQ-V3's wider precision).");
     }
     if (bins < 8 || bins > 1 << 16)
       throw new QuantException("Histogram bins must be in 8..65536, got " + bins + ".");
@@ -78,7 +95,8 @@ public record PtqConfig(
         bins,
         placement,
         equalization,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   public PtqConfig withActivations(Calibration c) {
@@ -92,7 +110,8 @@ public record PtqConfig(
         bins,
         placement,
         equalization,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   public PtqConfig withPerChannel(boolean p) {
@@ -106,7 +125,8 @@ public record PtqConfig(
         bins,
         placement,
         equalization,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   public PtqConfig withAsymmetricActivations(boolean a) {
@@ -120,7 +140,8 @@ public record PtqConfig(
         bins,
         placement,
         equalization,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   public PtqConfig withRounding(Rounding r) {
@@ -134,7 +155,8 @@ public record PtqConfig(
         bins,
         placement,
         equalization,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   public PtqConfig withBiasCorrection(boolean b) {
@@ -148,7 +170,8 @@ public record PtqConfig(
         bins,
         placement,
         equalization,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   public PtqConfig withBins(int b) {
@@ -162,7 +185,8 @@ public record PtqConfig(
         b,
         placement,
         equalization,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   public PtqConfig withPlacement(Placement p) {
@@ -176,7 +200,8 @@ public record PtqConfig(
         bins,
         p,
         equalization,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   public PtqConfig withEqualization(boolean e) {
@@ -190,7 +215,8 @@ public record PtqConfig(
         bins,
         placement,
         e,
-        adaRound);
+        adaRound,
+        streamBits);
   }
 
   /** Learned rounding of the weights with these settings (null: round to nearest). */
@@ -205,7 +231,24 @@ public record PtqConfig(
         bins,
         placement,
         equalization,
-        a);
+        a,
+        streamBits);
+  }
+
+  /** The residual stream (and every tensor integer operators add up) at {@code bits}, 8..16 (see {@link #streamBits}). */
+  public PtqConfig withStreamBits(int bits) {
+    return new PtqConfig(
+        weights,
+        activations,
+        perChannel,
+        asymmetricActivations,
+        rounding,
+        biasCorrection,
+        bins,
+        placement,
+        equalization,
+        adaRound,
+        bits);
   }
 
   /** The weight quantizer of a layer at {@code bits}. */
@@ -227,6 +270,9 @@ public record PtqConfig(
         + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
         + (asymmetricActivations ? " asymmetric" : "") + " at "
         + (placement == Placement.INPUTS ? "layer inputs" : "node outputs")
+        + (placement == Placement.INPUTS && streamBits != MIN_STREAM_BITS
+            ? ", " + streamBits + "-bit residual stream"
+            : "")
         + (adaRound != null ? ", AdaRound (" + adaRound.iterations() + " steps per layer)" : "")
         + (biasCorrection ? ", bias correction" : "");
   }

@@ -145,8 +145,8 @@ public class QuantizedModel {
 
   /**
    * Per layer that reads a tensor narrower than it is stored, that narrower view (under {@link Placement#INPUTS}
-   * the residual stream is kept at {@link Placement#WIDE_BITS} and the layers reading it at 4 bits read a 4-bit
-   * view of it); layers reading one tensor at one width share one view.
+   * the residual stream is kept at {@link PtqConfig#streamBits}, 8 to 16, and the layers reading it at 4 bits read a
+   * 4-bit view of it); layers reading one tensor at one width share one view.
    */
   public Map<String, ActivationQuant> views() {
     return views;

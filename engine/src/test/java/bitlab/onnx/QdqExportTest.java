@@ -148,6 +148,35 @@ class QdqExportTest {
             + " of " + IMAGES + ", without views under OUTPUTS on " + reference);
   }
 
+  /**
+   * A 16-bit residual stream has no 8-bit container at opset 13: each wide tensor is written as the float operations
+   * QuantizeLinear/DequantizeLinear stand for (Div, Clip, Round, Mul), and ONNX Runtime agrees with the simulation.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"resnet-mini", "mobilenet-v2-mini"})
+  void aSixteenBitResidualStreamIsWrittenAsFloatRoundingAndAgrees(String name) throws Exception {
+    Dataset d = Datasets.mnist();
+    Model m = Zoo.load(name);
+    QuantizedModel q = Quantizer.ptq(
+        m,
+        Policy.uniform(BatchNormFolding.fold(m), 8, 8),
+        d.train().take(CALIBRATION),
+        PtqConfig.DEFAULT.withStreamBits(16));
+    long wide =
+        q.activations().values().stream().filter(a -> a.spec().bits() == 16).count();
+    assertTrue(wide > 0, name + ": no 16-bit tensor");
+    byte[] file = QdqExport.toBytes(q);
+    onnx.Onnx.ModelProto proto = onnx.Onnx.ModelProto.parseFrom(file);
+    long rounds = proto.getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("Round"))
+        .count();
+    assertEquals(wide, rounds, name + ": one Round per 16-bit tensor");
+    int same = agreement(q, file, IMAGES);
+    assertTrue(
+        same >= 0.99 * IMAGES,
+        name + " W8A8 with a 16-bit stream: ONNX Runtime agrees on " + same + " of " + IMAGES);
+  }
+
   @Test
   void aMixedTwoToEightBitPolicyAgreesToo() throws Exception {
     Dataset d = Datasets.mnist();

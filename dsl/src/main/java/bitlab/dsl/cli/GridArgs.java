@@ -13,6 +13,14 @@ final class GridArgs {
   String placement;
 
   @Option(
+      names = "--stream-bits",
+      paramLabel = "BITS",
+      description =
+          "Width of the residual stream under --placement inputs (the tensors residual Adds, concatenations and "
+              + "average pools read; layers read narrower views of it): 8..16 (default: the PTQ default).")
+  Integer streamBits;
+
+  @Option(
       names = "--rounding",
       defaultValue = "half_even",
       description = "half_even, half_away or half_up.")

@@ -113,11 +113,12 @@ final class IntegerCommand implements Callable<Integer> {
     if (verifyImages < 1)
       throw new BitlabException(
           "--verify-images needs at least 1 image, got " + verifyImages + ".");
-    Quantized q = QuantizeBuilder.of(net, policy)
+    QuantizeBuilder qb = QuantizeBuilder.of(net, policy)
         .calibrate(data, calib, images)
         .rounding(grid.rounding)
-        .placement(grid.placement)
-        .build();
+        .placement(grid.placement);
+    if (grid.streamBits != null) qb = qb.streamBits(grid.streamBits);
+    Quantized q = qb.build();
     IntegerModel iq = q.integer();
     double fp = net.evaluate(data).accuracy();
     double sim = q.simulate(data.test()).accuracy();

@@ -190,6 +190,7 @@ final class QuantizeCommand implements Callable<Integer> {
         String wc = weightCalib != null ? weightCalib : compare && !m.equals("kl") ? m : "minmax";
         b = b.weights(wc);
         b = b.placement(grid.placement);
+        if (grid.streamBits != null) b = b.streamBits(grid.streamBits);
         if (asymmetric) b = b.asymmetric();
         if (biasCorrection) b = b.biasCorrection();
         if (equalize) b = b.equalize();

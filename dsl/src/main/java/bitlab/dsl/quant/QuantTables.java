@@ -67,7 +67,9 @@ public final class QuantTables {
     return Table.create(
         "layers of " + q.source().name() + " " + q.policy().summary()
             + ", activations quantized at "
-            + (q.placement() == bitlab.quant.Placement.INPUTS ? "layer inputs" : "node outputs")
+            + (q.placement() == bitlab.quant.Placement.INPUTS
+                ? "layer inputs, a " + q.config().streamBits() + "-bit residual stream"
+                : "node outputs")
             + " (" + q.activations().size() + " points"
             + (q.viewCount() == 0 ? "" : ", " + q.viewCount() + " narrower views") + ")",
         layer,

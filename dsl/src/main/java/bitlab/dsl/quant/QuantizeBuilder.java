@@ -132,6 +132,16 @@ public final class QuantizeBuilder {
     return with(config.withPlacement(bitlab.quant.Placement.parse(where)));
   }
 
+  /**
+   * The width of the residual stream under the {@code inputs} placement, 8..16 bits: the tensors that residual Adds,
+   * concatenations and average pools read (and add up) are stored at this width, and the weighted layers reading them
+   * read a view at their own width. 16 keeps the stream at HAWQ-V3's wider precision, so it is not rounded to 8 bits
+   * before every Add.
+   */
+  public QuantizeBuilder streamBits(int bits) {
+    return with(config.withStreamBits(bits));
+  }
+
   /** {@code Rounding.HALF_EVEN} (default), {@code HALF_AWAY} or {@code HALF_UP}. */
   public QuantizeBuilder rounding(Rounding mode) {
     if (mode == null)
