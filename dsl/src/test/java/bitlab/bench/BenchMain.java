@@ -29,6 +29,7 @@ public final class BenchMain {
     BENCHES.put("integer", IntegerBench::main);
     BENCHES.put("kernels", KernelBench::run);
     BENCHES.put("qdq", QdqBench::run);
+    BENCHES.put("stream", StreamBench::main);
   }
 
   private BenchMain() {}

@@ -84,6 +84,28 @@ class QuantDslTest {
   }
 
   @Test
+  void aSixteenBitStreamIsChosenOnTheBuilderAndShownInTheTable() {
+    Model net = bitlab.model.Zoo.load("resnet-mini");
+    QuantizedModel q = QuantizeBuilder.of(
+            net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), 8, 4))
+        .calibrate(Datasets.mnist(), "minmax", 64)
+        .streamBits(16)
+        .build();
+    Table layers = QuantTables.layers(q);
+    assertTrue(layers.name().contains("a 16-bit residual stream"), layers.name());
+    assertTrue(
+        layers.stringColumn("reads").asList().stream().anyMatch(r -> r.endsWith(" A16 -> A4")),
+        layers.print());
+    assertTrue(q.method().contains("16-bit residual stream"), q.method());
+    bitlab.quant.QuantException e = org.junit.jupiter.api.Assertions.assertThrows(
+        bitlab.quant.QuantException.class,
+        () -> QuantizeBuilder.of(net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), 8, 8))
+            .streamBits(32));
+    assertTrue(
+        e.getMessage().startsWith("A residual stream of 32 bits is not supported"), e.getMessage());
+  }
+
+  @Test
   void builderVariantsAndTheComparisonTable() {
     QuantizedModel w8 = quantize(net, 8, 8).calibrate(digits).build();
     QuantizedModel kl =
