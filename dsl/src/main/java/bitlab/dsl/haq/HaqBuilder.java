@@ -220,10 +220,13 @@ public final class HaqBuilder {
     }
   }
 
-  /** The environment the agent acts in: the model's layers priced on the target, the budget, the bit range. */
+  /**
+   * The environment the agent acts in: the model's layers priced on the target (tensors at the widths the scoring's
+   * placement stores them at, as the search prices them), the budget, the bit range.
+   */
   public Environment environment() {
     checkBudget();
-    return new Environment(Pricing.of(net.workloads(), target), budget, minBits, maxBits);
+    return new Environment(Pricing.of(net, target, scoring.ptq()), budget, minBits, maxBits);
   }
 
   /**

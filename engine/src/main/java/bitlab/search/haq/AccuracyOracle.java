@@ -16,6 +16,15 @@ public interface AccuracyOracle {
     return new Score(accuracy(policy), Double.NaN);
   }
 
+  /**
+   * How the scored models are quantized: their placement and residual stream width decide the widths their tensors
+   * are stored and moved at, and so what the search prices ({@link Pricing#of(bitlab.model.Model,
+   * bitlab.hardware.Target, bitlab.quant.PtqConfig)}); the defaults unless the oracle says otherwise.
+   */
+  default bitlab.quant.PtqConfig ptq() {
+    return bitlab.quant.PtqConfig.DEFAULT;
+  }
+
   /** One line for provenance: which images, how quantized. */
   default String describe() {
     return getClass().getSimpleName();

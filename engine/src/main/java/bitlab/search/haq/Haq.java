@@ -56,7 +56,7 @@ public final class Haq {
   public static HaqResult search(
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
-    Pricing pricing = Pricing.of(model.workloads(), target);
+    Pricing pricing = Pricing.of(model, target, oracle.ptq());
     Environment env = new Environment(pricing, budget, cfg.minBits(), cfg.maxBits());
     long start = System.nanoTime();
     ScoreCache cache = new ScoreCache(oracle);
@@ -128,7 +128,7 @@ public final class Haq {
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
     Environment env = new Environment(
-        Pricing.of(model.workloads(), target), budget, cfg.minBits(), cfg.maxBits());
+        Pricing.of(model, target, oracle.ptq()), budget, cfg.minBits(), cfg.maxBits());
     return HaqSearch.uniform(env, new ScoreCache(oracle), cfg.threads(), Work::progress);
   }
 
@@ -140,7 +140,7 @@ public final class Haq {
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
     Environment env = new Environment(
-        Pricing.of(model.workloads(), target), budget, cfg.minBits(), cfg.maxBits());
+        Pricing.of(model, target, oracle.ptq()), budget, cfg.minBits(), cfg.maxBits());
     return HaqSearch.random(
         env,
         new ScoreCache(oracle),

@@ -1,24 +1,42 @@
 package bitlab.search.haq;
 
 import bitlab.hardware.Bits;
+import bitlab.hardware.Cost;
 import bitlab.hardware.CostTable;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.Target;
+import bitlab.hardware.TensorWidths;
+import bitlab.model.Model;
+import bitlab.quant.Placement;
+import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.StoredWidths;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a policy costs: latency and energy from a target's {@link CostTable} (a sum of table reads),
- * size from the weight counts ({@code sum(weights_i * w_i) / 8} bytes; biases stay 32-bit and are
- * left out, as in HAQ).
+ * What a policy costs: latency and energy from a target, size from the weight counts
+ * ({@code sum(weights_i * w_i) / 8} bytes; biases stay 32-bit and are left out, as in HAQ).
+ *
+ * <p>Made from a model and a PTQ configuration ({@link #of(Model, Target, PtqConfig)}), every layer is priced with its
+ * tensors moved at the widths the quantized model stores them at ({@link StoredWidths}): under the default placement
+ * a 4-bit layer that reads the 8-bit residual stream loads 8 bits, and a layer whose accumulator goes into a residual
+ * Add also reads the Add's other branch; each layer's price at one set of widths is computed once and kept. Made from
+ * workloads alone ({@link #of(List, Target)}), each layer is priced at its own widths from the target's
+ * {@link CostTable} (a sum of table reads), as if every tensor were stored at the width of the layer reading it.
  */
 public final class Pricing {
   private final List<LayerWorkload> layers;
   private final Target target;
   private final CostTable table;
   private final long[] weights;
+  private final Model model;
+  private final StoredWidths stored;
+  private final Map<Long, Cost> placed = new ConcurrentHashMap<>();
 
-  private Pricing(List<LayerWorkload> layers, Target target) {
+  private Pricing(List<LayerWorkload> layers, Target target, Model model, PtqConfig config) {
     if (layers.isEmpty())
       throw new HaqException(
           "The model has no layer with weights (Conv or Linear): there is nothing to quantize.");
@@ -26,11 +44,26 @@ public final class Pricing {
     this.target = target;
     this.table = target == null ? null : target.table(layers);
     this.weights = layers.stream().mapToLong(LayerWorkload::weights).toArray();
+    this.model = model;
+    this.stored = model == null || target == null ? null : new StoredWidths(model, config);
   }
 
-  /** Prices these layers on a target (null: only size budgets can be priced). */
+  /** Prices these layers on a target (null: only size budgets can be priced), each at its own widths. */
   public static Pricing of(List<LayerWorkload> layers, Target target) {
-    return new Pricing(layers, target);
+    return new Pricing(layers, target, null, null);
+  }
+
+  /**
+   * Prices a model's layers on a target (null: only size budgets) with their tensors at the widths {@code config}'s
+   * placement and residual stream width store them at, as the quantized model would move them.
+   */
+  public static Pricing of(Model model, Target target, PtqConfig config) {
+    return new Pricing(model.workloads(), target, model, config);
+  }
+
+  /** The placement whose stored widths are priced, or null when each layer is priced at its own widths. */
+  public Placement placement() {
+    return stored == null ? null : stored.placement();
   }
 
   public List<LayerWorkload> layers() {
@@ -61,7 +94,24 @@ public final class Pricing {
           "A " + r.label()
               + " budget needs a target to price it; add .on(hardware(\"bismo-edge\")) or use a size budget.");
     }
-    return r == Resource.LATENCY ? table.latency(w, a) : table.energy(w, a);
+    if (stored == null) return r == Resource.LATENCY ? table.latency(w, a) : table.energy(w, a);
+    List<Bits> policy = Policies.of(w, a);
+    List<TensorWidths> widths = stored.of(Policy.of(model, policy));
+    double sum = 0;
+    for (int i = 0; i < w.length; i++) {
+      Cost c = placed(i, policy.get(i), widths.get(i));
+      sum += r == Resource.LATENCY ? c.seconds() : c.joules();
+    }
+    return sum;
+  }
+
+  /** One layer priced at its pair with its tensors at stored widths, computed once per distinct set. */
+  private Cost placed(int i, Bits b, TensorWidths t) {
+    long key = i;
+    for (long v : new long[] {b.weights(), b.activations(), t.input(), t.output(), t.addend()})
+      key = key * 64 + v;
+    return placed.computeIfAbsent(
+        key, k -> target.model().price(i, layers.get(i), b, t).cost());
   }
 
   public double cost(Resource r, List<Bits> policy) {

@@ -100,6 +100,11 @@ public final class PtqOracle implements AccuracyOracle {
     this.integer = integer && refused == null;
   }
 
+  @Override
+  public PtqConfig ptq() {
+    return config;
+  }
+
   /** True if policies run on the integer-only executor. */
   public boolean integer() {
     return integer;

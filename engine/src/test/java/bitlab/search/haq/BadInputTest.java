@@ -41,7 +41,7 @@ class BadInputTest {
     oneSentence(m);
     // 2-bit everywhere is the cheapest policy; the message gives its cost and its fraction of
     // 8-bit.
-    Pricing p = Pricing.of(net.workloads(), EDGE);
+    Pricing p = Pricing.of(net, EDGE, bitlab.quant.PtqConfig.DEFAULT); // as the search prices it
     double least = p.uniform(Resource.LATENCY, 2, 2);
     assertTrue(
         m.contains(Resource.LATENCY.format(least))

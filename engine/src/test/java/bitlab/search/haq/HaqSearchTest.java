@@ -37,7 +37,8 @@ class HaqSearchTest {
     for (Budget budget : List.of(
         Budget.latency(0.6), Budget.energy(0.5), Budget.size(0.4), Budget.latencyMillis(1.0))) {
       HaqResult r = Haq.search(net, EDGE, budget, SMALL.withEpisodes(6).withWarmup(3), oracle(n));
-      Pricing pricing = Pricing.of(net.workloads(), EDGE);
+      // the search prices tensors at the widths the default placement stores them at
+      Pricing pricing = Pricing.of(net, EDGE, bitlab.quant.PtqConfig.DEFAULT);
       assertTrue(r.cost() <= r.limit(), budget + ": " + r.cost() + " > " + r.limit());
       assertEquals(r.cost(), pricing.cost(budget.resource(), r.best().policy()), 1e-12 * r.limit());
       for (Episode e : r.episodes())
