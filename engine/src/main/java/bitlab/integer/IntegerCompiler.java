@@ -70,8 +70,6 @@ public final class IntegerCompiler {
       if (op instanceof Op.Input in) {
         QuantParams p = point(n.name(), "the model input");
         emit(new QuantizeInputStep(n.name(), in.shape(), p), p);
-      } else if (n.op() instanceof Op.Conv2d c && c.dilated()) {
-        throw new IntegerException(Refusals.dilated(n, c));
       } else if (n.quantizable()) {
         layer(n, logits);
       } else if (op instanceof Op.Relu || op instanceof Op.Relu6) {
@@ -283,23 +281,15 @@ public final class IntegerCompiler {
     }
     ConvGeometry g;
     boolean linear = n.op() instanceof Op.Linear;
+    byte[] codes = weightCodes(l);
     if (n.op() instanceof Op.Conv2d c) {
-      g = new ConvGeometry(
-          c.in(),
-          c.out(),
-          c.kernelH(),
-          c.kernelW(),
-          c.stride(),
-          c.padH(),
-          c.padW(),
-          c.groups(),
-          src.shape().height(),
-          src.shape().width());
+      g = DilatedKernel.geometry(
+          c, src.shape()); // a dilated kernel runs with zeros between its taps
+      codes = DilatedKernel.codes(c, codes);
     } else {
       Op.Linear lin = (Op.Linear) n.op();
       g = ConvGeometry.linear(lin.in(), lin.out());
     }
-    byte[] codes = weightCodes(l);
     float[] sw = new float[g.outChannels()];
     for (int c = 0; c < sw.length; c++) sw[c] = l.weights().scale(c);
     double[] beta = biasInSteps(l, in.scale(0), sw);

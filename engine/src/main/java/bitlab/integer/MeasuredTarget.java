@@ -85,21 +85,10 @@ public record MeasuredTarget(
         net.name(), batch, rounds, layers.stream().map(Node::name).toList(), us, kernel);
   }
 
+  /** The geometry the executor runs the layer with (a dilated kernel with zeros between its taps, see {@link DilatedKernel}). */
   static ConvGeometry geometry(Model m, Node n) {
     Shape in = m.node(n.inputs().get(0)).shape();
-    if (n.op() instanceof Op.Conv2d c) {
-      return new ConvGeometry(
-          c.in(),
-          c.out(),
-          c.kernelH(),
-          c.kernelW(),
-          c.stride(),
-          c.padH(),
-          c.padW(),
-          c.groups(),
-          in.height(),
-          in.width());
-    }
+    if (n.op() instanceof Op.Conv2d c) return DilatedKernel.geometry(c, in);
     Op.Linear lin = (Op.Linear) n.op();
     return ConvGeometry.linear(lin.in(), lin.out());
   }

@@ -8,15 +8,9 @@ final class Refusals {
   private Refusals() {}
 
   static final String RUNS =
-      "the integer executor runs Conv (incl. depthwise), Linear, BatchNorm folded into the layer before it, "
+      "the integer executor runs Conv (incl. depthwise and dilated), Linear, BatchNorm folded into the layer before it, "
           + "ReLU, ReLU6, Add, Concat, MaxPool, AvgPool, GlobalAvgPool, Flatten, channel shuffles and slices, the element-wise functions "
           + "(by look-up tables), products of activations, and a final Softmax";
-
-  static String dilated(Node n, Op.Conv2d c) {
-    return "Node '" + n.name() + "' (" + c.type() + ") is dilated (" + c.dilationH() + "x"
-        + c.dilationW() + "); the integer executor's "
-        + "convolutions take adjacent taps only: evaluate the fake-quantized float model, or rewrite the layer without dilation.";
-  }
 
   static String window(Node n) {
     Op.Window w = n.op() instanceof Op.MaxPool p ? p.window() : ((Op.AvgPool) n.op()).window();

@@ -19,6 +19,31 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class MeasuredTargetTest {
 
+  /** A dilated layer is timed as the executor runs it: its dense kernel, zeros between the taps, its own output size. */
+  @Test
+  void aDilatedLayerIsTimedWithTheExecutorsGeometry() {
+    Model m = Model.builder("atrous", bitlab.model.Shape.image(3, 12, 10))
+        .node(
+            "a",
+            new bitlab.model.Op.Conv2d(3, 4, 3, 3, 1, 2, 2, 1, true, 2, 2),
+            java.util.List.of("input"))
+        .relu("r")
+        .node(
+            "b",
+            new bitlab.model.Op.Conv2d(4, 4, 3, 2, 2, 0, 1, 4, true, 3, 2),
+            java.util.List.of("r"))
+        .build(1);
+    for (String layer : java.util.List.of("a", "b")) {
+      var g = MeasuredTarget.geometry(m, m.node(layer));
+      assertEquals(m.node(layer).shape().height(), g.outH(), layer);
+      assertEquals(m.node(layer).shape().width(), g.outW(), layer);
+    }
+    assertEquals(5, MeasuredTarget.geometry(m, m.node("a")).kernelH());
+    assertEquals(7, MeasuredTarget.geometry(m, m.node("b")).kernelH());
+    assertEquals(3, MeasuredTarget.geometry(m, m.node("b")).kernelW());
+    assertTrue(MeasuredTarget.profile(m, 1, 1).micros(1, 8, 8) > 0);
+  }
+
   @Test
   void writesALutTargetThatPricesTheModelItWasMeasuredOn(@TempDir Path dir) throws Exception {
     Model net = Zoo.load("lenet5");

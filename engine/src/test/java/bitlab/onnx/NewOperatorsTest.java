@@ -318,6 +318,29 @@ class NewOperatorsTest {
         .trace(Checks.normal(3, 4, 2, 6, 6));
     assertTrue(ct.exact(), ct.toString());
 
+    // Dilated convolutions (a dense and a depthwise one, dilations that differ by axis, a stride):
+    // the executor runs the dense kernel with zero codes between the taps; its codes equal the
+    // simulation's and each layer's codes are the fake-quantized model's, which convolves with the
+    // dilated kernel itself.
+    Model atrous = Model.builder("atrous", bitlab.model.Shape.image(2, 11, 11))
+        .node("a", new Op.Conv2d(2, 4, 3, 3, 1, 2, 2, 1, true, 2, 2), List.of("input"))
+        .relu("r")
+        .node("d", new Op.Conv2d(4, 4, 3, 2, 2, 1, 1, 4, true, 3, 2), List.of("r"))
+        .relu("r2")
+        .flatten("f")
+        .linear("fc", 3)
+        .build(8);
+    Samples calibAtrous = new Samples("random", Checks.normal(4, 16, 2, 11, 11), new int[16], 3);
+    IntegerModel ia = IntegerModel.of(
+        Quantizer.ptq(atrous, Policy.uniform(atrous, 8, 8), calibAtrous, PtqConfig.DEFAULT));
+    bitlab.integer.Trace at = ia.trace(Checks.normal(5, 6, 2, 11, 11));
+    assertTrue(at.exact(), at.toString());
+    for (bitlab.integer.LayerTrace r : at.rows()) {
+      if (r.node().startsWith("r"))
+        assertEquals(0, r.fakeMismatches(), r.node() + " against the fake-quantized model:\n" + at);
+    }
+    assertEquals(6, at.predictionsAgreeFake(), at.toString());
+
     Model lrn = Model.builder("lrn", bitlab.model.Shape.image(2, 6, 6))
         .conv("c", 4, 3, 1, 1, 1, true)
         .relu("r")
