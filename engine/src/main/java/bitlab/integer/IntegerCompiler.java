@@ -97,12 +97,22 @@ public final class IntegerCompiler {
             paramsOf.get(x));
       } else if (op instanceof Op.AvgPool p) {
         avgPool(n, false, p.kernel(), p.stride(), p.pad());
+      } else if (op instanceof Op.GlobalAvgPool && givesLogits(n, logits)) {
+        String x = input(n, 0); // SqueezeNet: the logits are the pool's means
+        steps.add(
+            PooledLogits.of(n.name(), x, m.node(n.inputs().get(0)).shape(), quantizedInput(n, x)));
       } else if (op instanceof Op.GlobalAvgPool) {
         avgPool(n, true, 0, 1, 0);
       } else if (op instanceof Op.Pointwise f) {
         String x = input(n, 0);
         QuantParams p = point(n.name(), "the output of " + f.type() + " '" + n.name() + "'");
         emit(LookupStep.of(n.name(), x, f, n.shape(), quantizedInput(n, x), p), p);
+      } else if (op instanceof Op.BatchNorm) {
+        batchNorm(n);
+      } else if (op instanceof Op.Lrn l) {
+        String x = input(n, 0);
+        QuantParams p = point(n.name(), "the output of LRN '" + n.name() + "'");
+        emit(LrnStep.of(n.name(), x, l, n.shape(), quantizedInput(n, x), p, rounding), p);
       } else if (op instanceof Op.Mul) {
         product(n);
       } else if (op instanceof Op.ChannelMap cm) {
@@ -110,6 +120,11 @@ public final class IntegerCompiler {
         emit(
             ChannelMapStep.of(n.name(), x, cm, m.node(n.inputs().get(0)).shape(), n.shape()),
             paramsOf.get(x));
+      } else if (op instanceof Op.Flatten
+          && n.name().equals(logits)
+          && !steps.isEmpty()
+          && steps.get(steps.size() - 1) instanceof LogitsStep) {
+        continue; // the pooled logits are already N x C
       } else if (op instanceof Op.Flatten) {
         String x = input(n, 0);
         emit(new FlattenStep(n.name(), x, n.shape()), paramsOf.get(x));
@@ -216,6 +231,14 @@ public final class IntegerCompiler {
   private String logitsNode() {
     Node out = m.output();
     return out.op() instanceof Op.Softmax ? out.inputs().get(0) : out.name();
+  }
+
+  /** An unquantized global pool whose value (or its flattening) is the logits. */
+  private boolean givesLogits(Node pool, String logits) {
+    if (q.activations().containsKey(pool.name())) return false;
+    if (pool.name().equals(logits)) return true;
+    Node l = m.node(logits);
+    return l.op() instanceof Op.Flatten && l.inputs().get(0).equals(pool.name());
   }
 
   /** The chain of ReLU/ReLU6 a layer or addition is fused with, ending at its activation point (or empty: no point). */
@@ -349,6 +372,23 @@ public final class IntegerCompiler {
         b[1],
         rounding);
     emit(s, out);
+    for (Node c : chain) tensorOf.put(c.name(), pointName);
+  }
+
+  /** A BatchNorm no layer absorbed (it reads a concatenation or a pooling), with its ReLU fused: {@link AffineStep}. */
+  private void batchNorm(Node n) {
+    String x = input(n, 0);
+    QuantParams in = quantizedInput(n, x);
+    List<Node> chain = fusedChain(n);
+    if (chain.isEmpty())
+      throw new IntegerException("The output of BatchNorm '" + n.name()
+          + "' stays in float; quantize the activations of the layers reading it.");
+    String pointName = chain.get(chain.size() - 1).name();
+    QuantParams out = point(pointName, "BatchNorm '" + n.name() + "'");
+    int[] b = bounds(chain, out);
+    emit(
+        AffineStep.batchNorm(m, n, pointName, opName(chain), x, in, out, b[0], b[1], rounding),
+        out);
     for (Node c : chain) tensorOf.put(c.name(), pointName);
   }
 

@@ -10,7 +10,7 @@ final class Refusals {
   static final String RUNS =
       "the integer executor runs Conv (incl. depthwise and dilated), Linear, BatchNorm folded into the layer before it, "
           + "ReLU, ReLU6, Add, Concat, MaxPool, AvgPool, GlobalAvgPool, Flatten, channel shuffles and slices, the element-wise functions "
-          + "(by look-up tables), products of activations, and a final Softmax";
+          + "(by look-up tables), products of activations, LRN, and a final Softmax";
 
   static String window(Node n) {
     Op.Window w = n.op() instanceof Op.MaxPool p ? p.window() : ((Op.AvgPool) n.op()).window();
@@ -21,16 +21,7 @@ final class Refusals {
   }
 
   static String noKernel(Node n) {
-    Op op = n.op();
-    String head = "Node '" + n.name() + "' (" + op.type() + ") has no integer kernel";
-    String what;
-    if (op instanceof Op.Lrn) {
-      what =
-          "; local response normalization divides by a power of a sum of squares, which bitlab has no integer-only form "
-              + "of: evaluate the fake-quantized float model, or remove the LRN (later CNNs replaced it by BatchNorm) and fine-tune";
-    } else {
-      what = "; " + RUNS + ": evaluate the fake-quantized float model instead";
-    }
-    return head + what + ".";
+    return "Node '" + n.name() + "' (" + n.op().type() + ") has no integer kernel; " + RUNS
+        + ": evaluate the fake-quantized float model instead.";
   }
 }

@@ -14,6 +14,7 @@ public sealed interface Step
     permits QuantizeInputStep,
         ConvStep,
         AccumulatorAddStep,
+        AffineStep,
         LogitsStep,
         ResidualStep,
         RescaleStep,
@@ -22,6 +23,7 @@ public sealed interface Step
         FlattenStep,
         ChannelMapStep,
         LookupStep,
+        LrnStep,
         ProductStep {
 
   /** The node of the folded model whose (quantized) value this step produces; also the tensor's name. */

@@ -198,9 +198,19 @@ public final class ActivationPoints {
     return out.op() instanceof Op.Softmax ? out.inputs().get(0) : out.name();
   }
 
+  /** A global pool whose flattening is the logits (SqueezeNet): the logits, dequantized from the pool's sums. */
+  private static boolean pooledLogits(Node n, Map<String, List<Node>> readers, String logits) {
+    List<Node> r = readers.getOrDefault(n.name(), List.of());
+    return n.op() instanceof Op.GlobalAvgPool
+        && r.size() == 1
+        && r.get(0).name().equals(logits)
+        && r.get(0).op() instanceof Op.Flatten;
+  }
+
   private static boolean isPoint(Node n, Map<String, List<Node>> readers, String logits) {
     Op op = n.op();
     if (n.name().equals(logits)
+        || pooledLogits(n, readers, logits)
         || op instanceof Op.Softmax
         || op instanceof Op.MaxPool
         || op instanceof Op.Flatten

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitlab.data.Samples;
-import bitlab.integer.IntegerException;
 import bitlab.integer.IntegerModel;
 import bitlab.model.Model;
 import bitlab.model.Op;
@@ -341,18 +340,92 @@ class NewOperatorsTest {
     }
     assertEquals(6, at.predictionsAgreeFake(), at.toString());
 
+    // SqueezeNet's classifier: the logits are a global average pool's output, summed by an all-ones
+    // depthwise kernel and dequantized once: the fake-quantized model's float mean, logit for
+    // logit.
+    Model squeeze = Model.builder("squeeze", bitlab.model.Shape.image(2, 6, 6))
+        .conv("c", 4, 3, 1, 1, 1, true)
+        .relu("r")
+        .conv("classes", 3, 1, 1, 0, 1, true)
+        .relu("r2")
+        .globalAvgPool("g")
+        .flatten("f")
+        .build(9);
+    QuantizedModel sq =
+        Quantizer.ptq(squeeze, Policy.uniform(squeeze, 8, 8), calib, PtqConfig.DEFAULT);
+    IntegerModel isq = IntegerModel.of(sq);
+    assertEquals("GlobalAvgPool", isq.steps().get(isq.steps().size() - 1).op(), isq.toString());
+    INDArray sx = Checks.normal(11, 8, 2, 6, 6);
+    bitlab.integer.Trace st = isq.trace(sx);
+    assertTrue(st.exact(), st.toString());
+    assertEquals(8, st.predictionsAgreeFake(), st.toString());
+    INDArray fake = sq.predict(sx);
+    double d = Checks.maxAbsDiff(fake, isq.predict(sx));
+    assertTrue(d <= 1e-5 * fake.amaxNumber().doubleValue(), "logits differ by " + d);
+
+    // DenseNet's pre-activation BatchNorms, after a pooling and after a concatenation, with their
+    // ReLUs: per-channel affine steps on codes (seeded statistics, one negative scale); codes equal
+    // the simulation's and, but for rare float rounding ties, the fake-quantized model's.
+    Model dense = Model.builder("dense", bitlab.model.Shape.image(2, 6, 6))
+        .conv("c0", 4, 3, 1, 1, 1, true)
+        .relu("r0")
+        .maxPool("p0", 2, 2)
+        .batchNorm("bn1")
+        .relu("r1")
+        .conv("c1", 4, 3, 1, 1, 1, true)
+        .concat("cat", "p0", "c1")
+        .batchNorm("bn2")
+        .relu("r2")
+        .globalAvgPool("g")
+        .flatten("f")
+        .linear("fc", 3)
+        .build(10);
+    java.util.Map<String, INDArray> stats = new java.util.HashMap<>();
+    for (String bn : List.of("bn1", "bn2")) {
+      long ch = dense.node(bn).shape().channels();
+      INDArray g = Checks.normal(bn.hashCode(), ch).addi(0.5);
+      g.putScalar(0, -0.7f);
+      stats.put(bn + ".weight", g);
+      stats.put(bn + ".bias", Checks.normal(bn.hashCode() + 1, ch).muli(0.3));
+      stats.put(bn + ".running_mean", Checks.normal(bn.hashCode() + 2, ch).muli(0.5));
+      stats.put(
+          bn + ".running_var",
+          org.nd4j.linalg.ops.transforms.Transforms.abs(Checks.normal(bn.hashCode() + 3, ch))
+              .addi(0.2));
+    }
+    dense = dense.withParams(stats);
+    QuantizedModel dq = Quantizer.ptq(dense, Policy.uniform(dense, 8, 8), calib, PtqConfig.DEFAULT);
+    IntegerModel idn = IntegerModel.of(dq);
+    assertEquals(
+        2,
+        idn.steps().stream().filter(s -> s.op().equals("BatchNorm+ReLU")).count(),
+        idn.toString());
+    bitlab.integer.Trace dt = idn.trace(Checks.normal(13, 8, 2, 6, 6));
+    assertTrue(dt.exact(), dt.toString());
+    for (bitlab.integer.LayerTrace r : dt.rows()) {
+      if (r.op().startsWith("BatchNorm"))
+        assertTrue(r.fakeMismatches() <= r.elements() / 100, dt.toString());
+    }
+    assertEquals(8, dt.predictionsAgreeFake(), dt.toString());
+
     Model lrn = Model.builder("lrn", bitlab.model.Shape.image(2, 6, 6))
         .conv("c", 4, 3, 1, 1, 1, true)
         .relu("r")
-        .node("norm", new Op.Lrn(3, 1e-2, 0.75, 1), List.of("r"))
+        .node("norm", new Op.Lrn(3, 0.5, 0.75, 1), List.of("r"))
         .flatten("f")
         .linear("fc", 3)
         .build(6);
+    // LRN by a table of fixed-point multipliers over the window's integer sum of squares: the
+    // codes equal the simulation's and the fake-quantized model's (alpha large enough to matter).
     QuantizedModel lq = Quantizer.ptq(lrn, Policy.uniform(lrn, 8, 8), calib, PtqConfig.DEFAULT);
-    assertEquals(
-        "Node 'norm' (LRN) has no integer kernel; local response normalization divides by a power of a sum of squares, which "
-            + "bitlab has no integer-only form of: evaluate the fake-quantized float model, or remove the LRN (later CNNs replaced it by "
-            + "BatchNorm) and fine-tune.",
-        assertThrows(IntegerException.class, () -> IntegerModel.of(lq)).getMessage());
+    IntegerModel il = IntegerModel.of(lq);
+    assertTrue(il.steps().stream().anyMatch(s -> s.op().equals("LRN")), il.toString());
+    bitlab.integer.Trace lt = il.trace(Checks.normal(12, 8, 2, 6, 6));
+    assertTrue(lt.exact(), lt.toString());
+    bitlab.integer.LayerTrace norm =
+        lt.rows().stream().filter(r -> r.node().equals("norm")).findFirst().orElseThrow();
+    assertTrue(norm.fakeMismatches() <= norm.elements() / 100, lt.toString());
+    assertTrue(
+        norm.fakeMaxDiff() <= 1.01 * lq.activations().get("norm").params().scale(0), lt.toString());
   }
 }
