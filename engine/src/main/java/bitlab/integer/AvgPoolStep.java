@@ -9,11 +9,13 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Average pooling in integers: the window's sum of {@code q − z_in} is requantized with the dyadic
  * multiplier of {@code S_in / (S_out · count)}, one per possible count (windows at a padded border
- * count fewer cells, as {@code count_include_pad=False} does). Global average pooling is the case of
+ * count fewer cells, as {@code count_include_pad=False} does, and so do windows that reach past the end of the map
+ * in ceil mode, which are clipped to it). Global average pooling is the case of
  * one window over the whole map ({@code global}).
  *
  * @param byCount multiplier for a window of {@code k} cells at index {@code k}
@@ -116,13 +118,29 @@ public record AvgPoolStep(
     if (global) {
       mean = x.mean(2, 3).reshape(batch, c, 1, 1);
     } else {
+      // The padding written out as zeros (on codes minus the zero point: they add nothing to a
+      // sum), so that a
+      // window reaching past the end (ceil mode) is pooled as the executor clips it; the sums are
+      // mean times k².
+      int h = inShape.height(), w = inShape.width();
+      int bottom = Math.max(pad, (oh - 1) * stride + kernel - h - pad),
+          right = Math.max(pad, (ow - 1) * stride + kernel - w - pad);
+      INDArray padded = Nd4j.zeros(x.dataType(), batch, c, h + pad + bottom, w + pad + right);
+      padded
+          .get(
+              NDArrayIndex.all(),
+              NDArrayIndex.all(),
+              NDArrayIndex.interval(pad, pad + h),
+              NDArrayIndex.interval(pad, pad + w))
+          .assign(x);
+      x = padded;
       Pooling2DConfig cfg = Pooling2DConfig.builder()
           .kH(kernel)
           .kW(kernel)
           .sH(stride)
           .sW(stride)
-          .pH(pad)
-          .pW(pad)
+          .pH(0)
+          .pW(0)
           .dH(1)
           .dW(1)
           .type(Pooling2D.Pooling2DType.AVG)
@@ -137,8 +155,8 @@ public record AvgPoolStep(
     for (int i = 0; i < m.length; i++) {
       int pos = i % (oh * ow);
       int cnt = count(pos / ow, pos % ow);
-      long sum = Math.round(
-          m[i] * cnt); // the mean times the count is the integer sum (within float64 rounding)
+      // the mean times the cells it was taken over is the integer sum (within float64 rounding)
+      long sum = Math.round(m[i] * (global ? cnt : kernel * kernel));
       o[i] = code(sum, cnt);
     }
     return Nd4j.createFromArray(o)

@@ -81,7 +81,9 @@ public final class IntegerCompiler {
       } else if ((op instanceof Op.MaxPool mp
               && !mp.window().uniform()
               && !mp.window().squareWithExtraEnd())
-          || (op instanceof Op.AvgPool ap && !ap.window().uniform())) {
+          || (op instanceof Op.AvgPool ap
+              && !ap.window().uniform()
+              && !ap.window().squareWithExtraEnd())) {
         throw new IntegerException(Refusals.window(n));
       } else if (op instanceof Op.MaxPool p) {
         String x = input(n, 0);

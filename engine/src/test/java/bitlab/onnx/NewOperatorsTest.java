@@ -316,6 +316,27 @@ class NewOperatorsTest {
             Quantizer.ptq(ceil, Policy.uniform(ceil, 8, 8), calib, PtqConfig.DEFAULT))
         .trace(Checks.normal(3, 4, 2, 6, 6));
     assertTrue(ct.exact(), ct.toString());
+    // And a ceil-mode AvgPool (Caffe's, as in inception v1): windows clipped to the input, each
+    // divided by the cells it covers; codes equal to the fake-quantized model's.
+    Model ceilAvg = Model.builder("ceilavg", bitlab.model.Shape.image(2, 6, 6))
+        .conv("c", 4, 3, 1, 1, 1, true)
+        .relu("r")
+        .node("p", new Op.AvgPool(new Op.Window(3, 3, 2, 2, 1, 1, 2, 2)), List.of("r"))
+        .conv("c2", 4, 1, 1, 0, 1, true)
+        .relu("r2")
+        .flatten("f")
+        .linear("fc", 3)
+        .build(7);
+    bitlab.integer.Trace at2 = IntegerModel.of(
+            Quantizer.ptq(ceilAvg, Policy.uniform(ceilAvg, 8, 8), calib, PtqConfig.DEFAULT))
+        .trace(Checks.normal(3, 4, 2, 6, 6));
+    assertTrue(at2.exact(), at2.toString());
+    assertEquals(4, at2.predictionsAgreeFake(), at2.toString());
+    assertTrue(
+        at2.rows().stream()
+            .filter(r -> r.node().equals("p"))
+            .allMatch(r -> r.fakeMismatches() == 0),
+        at2.toString());
 
     // Dilated convolutions (a dense and a depthwise one, dilations that differ by axis, a stride):
     // the executor runs the dense kernel with zero codes between the taps; its codes equal the
