@@ -9,7 +9,7 @@ import bitlab.model.ParamsFile;
 import bitlab.model.Zoo;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.QuantizedModel;
-import bitlab.search.haq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.haq.Candidate;
 import bitlab.search.haq.Episode;
 import bitlab.search.haq.Haq;
@@ -124,7 +124,7 @@ public final class HaqBench {
                   opt.getOrDefault("decay", String.valueOf(cfg.ddpg().sigmaDecay())))));
     }
     String target = opt.getOrDefault("target", "bismo-edge");
-    Budget budget = Budget.latency(Double.parseDouble(opt.getOrDefault("budget", "0.6")));
+    Budget budget = Budget.latencyOf8Bit(Double.parseDouble(opt.getOrDefault("budget", "0.6")));
     System.out.printf(
         "%s: %d quantizable layers; %d cores, load average %.1f at the start; settings %s%n",
         name, net.layers().size(), Runtime.getRuntime().availableProcessors(), load(), opt);

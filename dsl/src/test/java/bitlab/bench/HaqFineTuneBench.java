@@ -7,7 +7,7 @@ import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import bitlab.quant.PtqConfig;
-import bitlab.search.haq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.haq.Environment;
 import bitlab.search.haq.FineTune;
 import bitlab.search.haq.Pricing;
@@ -47,7 +47,7 @@ public final class HaqFineTuneBench {
     Environment env = new Environment(
         Pricing.of(
             net.workloads(), Catalogue.builtIn().target(opt.getOrDefault("target", "bismo-edge"))),
-        Budget.latency(Double.parseDouble(opt.getOrDefault("budget", "0.5"))),
+        Budget.latencyOf8Bit(Double.parseDouble(opt.getOrDefault("budget", "0.5"))),
         2,
         8);
     List<List<Bits>> policies = new ArrayList<>();

@@ -5,7 +5,7 @@ import bitlab.data.Datasets;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
-import bitlab.search.haq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.haq.Candidate;
 import bitlab.search.haq.DdpgConfig;
 import bitlab.search.haq.FineTune;
@@ -53,7 +53,7 @@ public final class HaqSeedsBench {
         .withCalibration(Integer.parseInt(opt.getOrDefault("calib", "256")))
         .withFinetune(ft);
     String target = opt.getOrDefault("target", "bismo-edge");
-    Budget budget = Budget.latency(Double.parseDouble(opt.getOrDefault("budget", "0.5")));
+    Budget budget = Budget.latencyOf8Bit(Double.parseDouble(opt.getOrDefault("budget", "0.5")));
     DdpgConfig ddpg =
         DdpgConfig.DEFAULT.withHidden(Integer.parseInt(opt.getOrDefault("hidden", "300")));
     if (opt.containsKey("sigma") || opt.containsKey("decay")) {

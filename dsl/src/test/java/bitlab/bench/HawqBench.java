@@ -4,7 +4,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
-import bitlab.search.hawq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.hawq.Hawq;
 import bitlab.search.hawq.IlpProblem;
 import bitlab.search.hawq.IlpSolution;
@@ -42,27 +42,28 @@ public final class HawqBench {
         "ResNet-50 shape: %d layers with weights, %,d weights%n",
         r50.layers().size(),
         r50.workloads().stream().mapToLong(w -> w.weights()).sum());
-    IlpProblem twoCand = base.bits(4, 8).budget(Budget.size(0.5)).problem();
+    IlpProblem twoCand = base.bits(4, 8).budget(Budget.sizeBetween(0.5)).problem();
     report("{4,8}, size 0.5", twoCand);
-    IlpProblem twoCandBops = base.bits(4, 8).budget(Budget.bops(0.3)).problem();
+    IlpProblem twoCandBops = base.bits(4, 8).budget(Budget.bopsBetween(0.3)).problem();
     report("{4,8}, BOPs 0.3", twoCandBops);
     Hawq wide = base.bits(2, 3, 4, 5, 6, 7, 8);
-    IlpProblem twoBudgets =
-        wide.budget(Budget.size(0.5)).budget(Budget.latency(edge, 0.5)).problem();
+    IlpProblem twoBudgets = wide.budget(Budget.sizeBetween(0.5))
+        .budget(Budget.latencyBetween(0.5).on(edge))
+        .problem();
     report("{2..8}, size 0.5 + latency@bismo-edge 0.5", twoBudgets);
     report(
         "{2..8}, size 0.3 + latency@bismo-edge 0.4 + ties",
         wide.tieDownsamples()
-            .budget(Budget.size(0.3))
-            .budget(Budget.latency(edge, 0.4))
+            .budget(Budget.sizeBetween(0.3))
+            .budget(Budget.latencyBetween(0.4).on(edge))
             .problem());
     List<Bits> pairs = new ArrayList<>();
     for (int w : new int[] {2, 4, 8}) for (int a : new int[] {4, 8}) pairs.add(Bits.of(w, a));
     report(
         "W{2,4,8} x A{4,8}, BOPs 0.4 + energy@bismo-edge 0.5",
         base.candidates(pairs)
-            .budget(Budget.bops(0.4))
-            .budget(Budget.energy(edge, 0.5))
+            .budget(Budget.bopsBetween(0.4))
+            .budget(Budget.energyBetween(0.5).on(edge))
             .problem());
 
     System.out.println();

@@ -10,7 +10,7 @@ import bitlab.model.Zoo;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.Quantizer;
-import bitlab.search.hawq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.hawq.Hawq;
 import bitlab.search.hawq.HessianTraces;
 import bitlab.search.hawq.Plan;

@@ -32,6 +32,7 @@ public final class Session implements AutoCloseable {
       "import static bitlab.kernel.Notebook.*;",
       "import bitlab.dsl.*;",
       "import bitlab.dsl.display.*;",
+      "import bitlab.search.Budget;",
       "import java.util.*;",
       "import java.util.stream.*;",
       "import tech.tablesaw.api.*;",

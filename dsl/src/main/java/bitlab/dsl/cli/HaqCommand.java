@@ -3,7 +3,7 @@ package bitlab.dsl.cli;
 import bitlab.dsl.haq.HaqBuilder;
 import bitlab.dsl.haq.HaqCharts;
 import bitlab.dsl.hardware.SessionTargets;
-import bitlab.search.haq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.haq.Candidate;
 import bitlab.search.haq.FineTune;
 import bitlab.search.haq.HaqResult;
@@ -34,18 +34,22 @@ final class HaqCommand implements Callable<Integer> {
   static final class BudgetArgs {
     @Option(
         names = "--latency",
-        description = "Latency at most this fraction of the all-8-bit latency.")
-    Double latency;
+        description =
+            "Latency budget: a fraction of the all-8-bit latency (0.6), a point between the "
+                + "cheapest and the dearest policy (0.3between), or an amount (2.5ms).")
+    String latency;
 
     @Option(
         names = "--energy",
-        description = "Energy at most this fraction of the all-8-bit energy.")
-    Double energy;
+        description =
+            "Energy budget: a fraction of the all-8-bit energy (0.6), 0.3between, or an amount (1.2mJ).")
+    String energy;
 
     @Option(
         names = "--size",
-        description = "Weight size at most this fraction of the all-8-bit weights.")
-    Double size;
+        description =
+            "Weight-size budget: a fraction of the all-8-bit weights (0.5), 0.3between, or an amount (30KiB).")
+    String size;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -145,8 +149,10 @@ final class HaqCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Budget b = budget.latency != null
-        ? Budget.latency(budget.latency)
-        : budget.energy != null ? Budget.energy(budget.energy) : Budget.size(budget.size);
+        ? Budget.parse(Budget.Metric.LATENCY, budget.latency, Budget.Scale.OF_8BIT)
+        : budget.energy != null
+            ? Budget.parse(Budget.Metric.ENERGY, budget.energy, Budget.Scale.OF_8BIT)
+            : Budget.parse(Budget.Metric.SIZE, budget.size, Budget.Scale.OF_8BIT);
     bitlab.data.Dataset data = args.data();
     HaqBuilder builder = new HaqBuilder(args.model(), data)
         .on(SessionTargets.named(target))

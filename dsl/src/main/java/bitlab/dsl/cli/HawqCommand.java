@@ -4,6 +4,7 @@ import bitlab.dsl.hardware.SessionTargets;
 import bitlab.dsl.hawq.HawqBuilder;
 import bitlab.dsl.hawq.HawqResult;
 import bitlab.hardware.Bits;
+import bitlab.search.Budget;
 import bitlab.search.hawq.HawqException;
 import bitlab.search.hawq.IlpJson;
 import bitlab.search.hawq.LayerTrace;
@@ -43,20 +44,27 @@ final class HawqCommand implements Callable<Integer> {
   @Option(
       names = "--size",
       description =
-          "Size budget: a fraction 0..1 between the cheapest and dearest policy, or an amount with unit (40KB, 1.5MB).")
+          "Size budget: a point 0..1 between the cheapest and dearest policy (0.5), a fraction of the "
+              + "all-8-bit size (0.5of8bit), or an amount with unit (40KB, 1.5MB).")
   String size;
 
-  @Option(names = "--bops", description = "BOPs budget as a fraction 0..1.")
-  Double bops;
+  @Option(
+      names = "--bops",
+      description =
+          "BOPs budget: a point 0..1 between the cheapest and dearest policy, 0.5of8bit, or 12e6BOPs.")
+  String bops;
 
   @Option(
       names = "--latency",
-      description = "Latency budget TARGET=FRACTION or TARGET=MILLISms, e.g. bismo-edge=0.6.")
+      description =
+          "Latency budget TARGET=VALUE: a point between the cheapest and dearest policy "
+              + "(bismo-edge=0.6), a fraction of 8-bit (bismo-edge=0.6of8bit) or an amount (bismo-edge=2ms).")
   List<String> latency;
 
   @Option(
       names = "--energy",
-      description = "Energy budget TARGET=FRACTION or TARGET=MILLIJOULESmJ.")
+      description =
+          "Energy budget TARGET=VALUE: 0.6, 0.6of8bit or an amount in mJ (bismo-edge=1.5mJ).")
   List<String> energy;
 
   @Option(names = "--fix", description = "A layer kept at a pair, LAYER=W8A8 (repeatable).")
@@ -167,12 +175,12 @@ final class HawqCommand implements Callable<Integer> {
     h = pairs != null
         ? h.candidates(pairs.stream().map(bitlab.dsl.hardware.Policies::parse).toArray(Bits[]::new))
         : h.bits(bits);
-    if (size != null) h = sizeBudget(h, size.trim());
-    if (bops != null) h = h.bops(bops);
+    if (size != null) h = h.budget(Budget.parse(Budget.Metric.SIZE, size, Budget.Scale.BETWEEN));
+    if (bops != null) h = h.budget(Budget.parse(Budget.Metric.BOPS, bops, Budget.Scale.BETWEEN));
     for (String l : latency == null ? List.<String>of() : latency)
-      h = onTarget(h, l, "--latency", "ms");
+      h = h.budget(onTarget(Budget.Metric.LATENCY, l, "--latency"));
     for (String e : energy == null ? List.<String>of() : energy)
-      h = onTarget(h, e, "--energy", "mJ");
+      h = h.budget(onTarget(Budget.Metric.ENERGY, e, "--energy"));
     if (fixEnds != null) h = h.fixFirstAndLast(fixEnds);
     for (String f : fix == null ? List.<String>of() : fix) {
       String[] kv = f.split("=", 2);
@@ -221,6 +229,7 @@ final class HawqCommand implements Callable<Integer> {
             t.layer(), t.average(), t.averageError(), t.trace(), t.parameters(), t.probes()));
       }
       out.put("traces", traces);
+      out.put("budgets", p.budgets().stream().map(Budget::toString).toList());
       out.put("solution", IlpJson.toJson(p.solution()));
       out.put("policy", com.google.gson.JsonParser.parseString(p.policy().toJson()));
       if (planAccuracy != null) out.put("ptqAccuracy", planAccuracy);
@@ -239,33 +248,13 @@ final class HawqCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static HawqBuilder sizeBudget(HawqBuilder h, String s) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("([0-9.eE+-]+)\\s*([A-Za-z]+)?").matcher(s);
-    if (!m.matches())
-      throw new HawqException(
-          "--size takes a fraction (0.5) or an amount with a unit (40KB, 1.5MB); got '" + s + "'.");
-    double v = Double.parseDouble(m.group(1));
-    return m.group(2) == null ? h.size(v) : h.size(v, m.group(2));
-  }
-
-  private static HawqBuilder onTarget(HawqBuilder h, String spec, String option, String unit) {
+  /** {@code TARGET=VALUE}: the value as {@link Budget#parse} reads it (a bare number is a point between). */
+  private static Budget onTarget(Budget.Metric m, String spec, String option) {
     String[] kv = spec.split("=", 2);
     if (kv.length != 2)
-      throw new HawqException(option + " takes TARGET=FRACTION or TARGET=AMOUNT" + unit
-          + ", e.g. bismo-edge=0.6; got '" + spec + "'.");
-    var target = SessionTargets.named(kv[0].trim());
-    String v = kv[1].trim();
-    boolean absolute = v.endsWith(unit);
-    double x;
-    try {
-      x = Double.parseDouble(absolute ? v.substring(0, v.length() - unit.length()) : v);
-    } catch (NumberFormatException e) {
-      throw new HawqException(option + " value '" + v
-          + "' is not a number (a fraction, or an amount ending in " + unit + ").");
-    }
-    if (unit.equals("ms")) return absolute ? h.latencyMs(target, x) : h.latency(target, x);
-    return absolute ? h.energyMj(target, x) : h.energy(target, x);
+      throw new HawqException(
+          option + " takes TARGET=VALUE, e.g. bismo-edge=0.6; got '" + spec + "'.");
+    return Budget.parse(m, kv[1], Budget.Scale.BETWEEN).on(SessionTargets.named(kv[0].trim()));
   }
 
   /** Writes the whole file or nothing, keeping an existing file's permissions and links ({@link bitlab.files.WholeFile}). */

@@ -5,7 +5,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
 import bitlab.quant.PtqConfig;
-import bitlab.search.haq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.haq.DdpgConfig;
 import bitlab.search.haq.Environment;
 import bitlab.search.haq.FineTune;
@@ -58,32 +58,44 @@ public final class HaqBuilder {
     return with(b -> b.target = t);
   }
 
-  /** Latency at most this fraction of the all-8-bit latency on the target. */
+  /**
+   * Latency at most this fraction of the all-8-bit latency on the target: {@code Budget.latencyOf8Bit(fraction)}.
+   * This is what {@code .latency(0.6)} has always meant in HAQ (HAWQ-V3's {@code .latency(target, 0.6)} is a
+   * point between the cheapest and the dearest policy instead); {@link #budget(Budget)} takes any budget.
+   */
   public HaqBuilder latency(double fraction) {
-    return budget(Budget.latency(fraction));
+    return budget(Budget.latencyOf8Bit(fraction));
   }
 
+  /** Energy at most this fraction of the all-8-bit energy on the target: {@code Budget.energyOf8Bit(fraction)}. */
   public HaqBuilder energy(double fraction) {
-    return budget(Budget.energy(fraction));
+    return budget(Budget.energyOf8Bit(fraction));
   }
 
-  /** Weight size at most this fraction of the all-8-bit weights. */
+  /** Weight size at most this fraction of the all-8-bit weights: {@code Budget.sizeOf8Bit(fraction)}. */
   public HaqBuilder size(double fraction) {
-    return budget(Budget.size(fraction));
+    return budget(Budget.sizeOf8Bit(fraction));
   }
 
+  /** Latency at most this many milliseconds on the target: {@code Budget.latencyMs(ms)}. */
   public HaqBuilder latencyMillis(double ms) {
-    return budget(Budget.latencyMillis(ms));
+    return budget(Budget.latencyMs(ms));
   }
 
+  /** Energy at most this many millijoules on the target: {@code Budget.energyMj(mj)}. */
   public HaqBuilder energyMillijoules(double mj) {
-    return budget(Budget.energyMillijoules(mj));
+    return budget(Budget.energyMj(mj));
   }
 
+  /** Packed weights at most this many KiB: {@code Budget.sizeKib(kib)}. */
   public HaqBuilder sizeKib(double kib) {
     return budget(Budget.sizeKib(kib));
   }
 
+  /**
+   * Any budget, e.g. {@code Budget.latencyBetween(0.3)} (30% of the way from every layer at the minimum bits
+   * to every layer at the maximum). HAQ prices latency, energy and size on its {@link #on} target.
+   */
   public HaqBuilder budget(Budget budget) {
     return with(b -> b.budget = budget);
   }
@@ -214,8 +226,9 @@ public final class HaqBuilder {
           "Give the search a budget: .latency(0.6), .energy(0.5) or .size(0.4) (fractions of the all-8-bit cost), "
               + "or .latencyMillis(ms), .energyMillijoules(mJ), .sizeKib(KiB).");
     }
-    if (target == null && budget.resource() != Resource.SIZE) {
-      throw new HaqException("A " + budget.resource().label()
+    Resource r = Resource.of(budget.metric());
+    if (target == null && r != Resource.SIZE) {
+      throw new HaqException("A " + r.label()
           + " budget needs hardware to price it: add .on(hardware(\"bismo-edge\")).");
     }
   }
@@ -259,7 +272,8 @@ public final class HaqBuilder {
   public int bitsFor(double action) {
     if (!(action >= 0 && action <= 1))
       throw new HaqException("An action is a number in [0, 1], got " + action + ".");
-    return new Environment(Pricing.of(net.workloads(), null), Budget.size(1.0), minBits, maxBits)
+    return new Environment(
+            Pricing.of(net.workloads(), null), Budget.sizeOf8Bit(1.0), minBits, maxBits)
         .bits(action);
   }
 

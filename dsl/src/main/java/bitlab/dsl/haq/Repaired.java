@@ -5,7 +5,7 @@ import bitlab.dsl.display.Renderable;
 import bitlab.dsl.display.TableHtml;
 import bitlab.hardware.Bits;
 import bitlab.hardware.LayerWorkload;
-import bitlab.search.haq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.haq.Resource;
 import java.util.List;
 import tech.tablesaw.api.IntColumn;
@@ -75,7 +75,7 @@ public record Repaired(
   }
 
   public String summary() {
-    Resource r = budget.resource();
+    Resource r = Resource.of(budget.metric());
     if (cuts == 0) {
       return String.format(
           "%s: the chosen policy costs %s (%.3f of 8-bit), within the budget %s: nothing to repair",

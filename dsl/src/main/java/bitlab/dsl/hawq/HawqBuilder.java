@@ -8,7 +8,7 @@ import bitlab.quant.Observations;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.Quantizer;
-import bitlab.search.hawq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.hawq.Hawq;
 import bitlab.search.hawq.HawqException;
 import bitlab.search.hawq.HessianTraces;
@@ -108,41 +108,55 @@ public final class HawqBuilder {
 
   // ---- budgets ----
 
-  /** Model size as a fraction between every layer at its lowest candidate (0) and its highest (1). */
-  public HawqBuilder size(double fraction) {
-    return budget(Budget.size(fraction));
+  /**
+   * Model size at this point from every layer at its lowest candidate (0) to every layer at its highest (1):
+   * {@code Budget.sizeBetween(point)}. This is what {@code .size(0.5)} has always meant in HAWQ-V3 (HAQ's
+   * {@code .size(0.5)} is a fraction of the all-8-bit size instead); {@link #budget(Budget)} takes any budget,
+   * e.g. {@code Budget.sizeOf8Bit(0.5)}.
+   */
+  public HawqBuilder size(double point) {
+    return budget(Budget.sizeBetween(point));
   }
 
-  /** Model size in bytes, KB, MB (decimal) or KiB, MiB: {@code size(0.04, "MB")}. */
+  /** Model size in bytes, KB, MB (decimal) or KiB, MiB: {@code size(0.04, "MB")}, i.e. {@code Budget.sizeBytes}. */
   public HawqBuilder size(double amount, String unit) {
-    return budget(Budget.sizeBytes(amount * bytes(unit)));
+    return budget(Budget.amount(Budget.Metric.SIZE, amount, unit));
   }
 
-  public HawqBuilder bops(double fraction) {
-    return budget(Budget.bops(fraction));
+  /** BOPs at this point from the cheapest policy (0) to the dearest (1): {@code Budget.bopsBetween(point)}. */
+  public HawqBuilder bops(double point) {
+    return budget(Budget.bopsBetween(point));
   }
 
-  /** Bit operations per image, absolute ({@code b_w * b_a * MACs} summed). */
+  /** Bit operations per image, absolute ({@code b_w * b_a * MACs} summed): {@code Budget.bops(bops)}. */
   public HawqBuilder bopsAtMost(double bops) {
-    return budget(Budget.bopsAbsolute(bops));
+    return budget(Budget.bops(bops));
   }
 
-  public HawqBuilder latency(Target target, double fraction) {
-    return budget(Budget.latency(target, fraction));
+  /** Latency on a target at this point from the cheapest policy (0) to the dearest (1): {@code Budget.latencyBetween(point).on(target)}. */
+  public HawqBuilder latency(Target target, double point) {
+    return budget(Budget.latencyBetween(point).on(target));
   }
 
+  /** Latency on a target at most this many milliseconds: {@code Budget.latencyMs(millis).on(target)}. */
   public HawqBuilder latencyMs(Target target, double millis) {
-    return budget(Budget.latencySeconds(target, millis / 1e3));
+    return budget(Budget.latencyMs(millis).on(target));
   }
 
-  public HawqBuilder energy(Target target, double fraction) {
-    return budget(Budget.energy(target, fraction));
+  /** Energy on a target at this point from the cheapest policy (0) to the dearest (1). */
+  public HawqBuilder energy(Target target, double point) {
+    return budget(Budget.energyBetween(point).on(target));
   }
 
+  /** Energy on a target at most this many millijoules: {@code Budget.energyMj(millijoules).on(target)}. */
   public HawqBuilder energyMj(Target target, double millijoules) {
-    return budget(Budget.energyJoules(target, millijoules / 1e3));
+    return budget(Budget.energyMj(millijoules).on(target));
   }
 
+  /**
+   * Any budget: {@code Budget.sizeOf8Bit(0.5)}, {@code Budget.latencyOf8Bit(0.6).on(edge)},
+   * {@code Budget.sizeKib(30)}... A second budget of the same metric (and target) replaces the first.
+   */
   public HawqBuilder budget(Budget b) {
     return then(h -> h.budget(b));
   }
@@ -316,10 +330,13 @@ public final class HawqBuilder {
     return pareto(accuracy, f);
   }
 
-  /** Optimal plans at these budget fractions (see {@link #pareto(int, boolean)}). */
+  /**
+   * Optimal plans with the first declared budget (model size between the extremes if none) at these
+   * values of its own scale (see {@link #pareto(int, boolean)}).
+   */
   public ParetoResult pareto(boolean accuracy, double... fractions) {
     Hawq h = planner();
-    Budget swept = h.budgets().isEmpty() ? Budget.size(1) : h.budgets().get(0);
+    Budget swept = h.budgets().isEmpty() ? Budget.sizeBetween(1) : h.budgets().get(0);
     List<Plan> plans = h.sweep(swept, fractions);
     if (!accuracy || plans.isEmpty())
       return new ParetoResult(swept, fractions.clone(), plans, List.of(), List.of());
@@ -387,27 +404,5 @@ public final class HawqBuilder {
 
   public Dataset data() {
     return data;
-  }
-
-  private static double bytes(String unit) {
-    switch (unit.trim().toLowerCase(Locale.ROOT)) {
-      case "b":
-      case "byte":
-      case "bytes":
-        return 1;
-      case "kb":
-        return 1e3;
-      case "mb":
-        return 1e6;
-      case "gb":
-        return 1e9;
-      case "kib":
-        return 1024;
-      case "mib":
-        return 1024 * 1024;
-      default:
-        throw new HawqException(
-            "Size unit '" + unit + "' is not known; use B, KB, MB, GB, KiB or MiB.");
-    }
   }
 }

@@ -4,7 +4,7 @@ import bitlab.dsl.display.ChartImages;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.TableHtml;
 import bitlab.hardware.LayerWorkload;
-import bitlab.search.hawq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.hawq.IlpSolution;
 import bitlab.search.hawq.LayerTrace;
 import bitlab.search.hawq.Plan;
@@ -53,9 +53,10 @@ public final class HawqViews {
     return Table.create(p.title(), layer, weights, macs, trace, bits, omega);
   }
 
-  /** Per budget: used, limit, the range any policy spans. */
+  /** Per budget: as asked (in words), used, limit, the range any policy spans. */
   public static Table budgetTable(Plan p) {
     StringColumn name = StringColumn.create("budget");
+    StringColumn asked = StringColumn.create("asked");
     StringColumn used = StringColumn.create("used");
     StringColumn limit = StringColumn.create("limit");
     DoubleColumn share = DoubleColumn.create("% of limit");
@@ -64,13 +65,14 @@ public final class HawqViews {
     for (IlpSolution.Usage u : p.solution().usage()) {
       Budget b = budget(p, u.budget());
       name.append(u.budget());
+      asked.append(b == null ? "" : b.toString());
       used.append(amount(u.used(), b));
       limit.append(amount(u.limit(), b));
       share.append(Math.round(1000 * u.ofLimit()) / 10.0);
       low.append(amount(u.low(), b));
       high.append(amount(u.high(), b));
     }
-    return Table.create("budgets", name, used, limit, share, low, high);
+    return Table.create("budgets", name, asked, used, limit, share, low, high);
   }
 
   /** Every candidate as a uniform policy: perturbation relative to the plan, budget use, fits or not. */
@@ -264,7 +266,7 @@ public final class HawqViews {
 
   private static double scale(Budget b) {
     if (b == null) return 1;
-    switch (b.kind()) {
+    switch (b.metric()) {
       case SIZE:
         return 1e3;
       case BOPS:
@@ -280,7 +282,7 @@ public final class HawqViews {
 
   private static String unit(Budget b) {
     if (b == null) return "";
-    switch (b.kind()) {
+    switch (b.metric()) {
       case SIZE:
         return "KB";
       case BOPS:

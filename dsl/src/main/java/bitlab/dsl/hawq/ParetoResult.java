@@ -3,7 +3,7 @@ package bitlab.dsl.hawq;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.Renderable;
 import bitlab.hardware.Bits;
-import bitlab.search.hawq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.hawq.IlpSolution;
 import bitlab.search.hawq.Plan;
 import java.util.ArrayList;

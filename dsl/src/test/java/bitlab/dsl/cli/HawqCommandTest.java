@@ -40,7 +40,7 @@ class HawqCommandTest {
         "--size",
         "0.4",
         "--latency",
-        "bismo-edge=0.5",
+        "bismo-edge=0.8of8bit",
         "--fix-ends",
         "8",
         "--ilp-out",
@@ -49,6 +49,11 @@ class HawqCommandTest {
     assertEquals(0, r.status(), r.err());
     JsonObject out = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals(5, out.getAsJsonArray("traces").size());
+    // a bare number is HAWQ-V3's point between the extremes; 0.5of8bit a fraction of the 8-bit cost
+    assertEquals(
+        "[\"size at 0.4 of the way from the cheapest policy to the dearest\","
+            + "\"latency at most 0.8 of the all-8-bit latency on bismo-edge\"]",
+        out.getAsJsonArray("budgets").toString());
     JsonObject solution = out.getAsJsonObject("solution");
     assertTrue(solution.get("provenOptimal").getAsBoolean());
     MainTest.Run replay = MainTest.run("ilp", "--input", ilp.toString(), "--json");

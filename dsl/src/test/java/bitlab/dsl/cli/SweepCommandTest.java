@@ -53,7 +53,7 @@ class SweepCommandTest {
     assertTrue(
         r.err()
             .contains(
-                "bitlab sweep: Job 3 (uniform of lenet5 on bismo-edge, latency 0.02) failed: The latency budget"),
+                "bitlab sweep: Job 3 (uniform of lenet5 on bismo-edge, latency 0.02) failed: The budget latency at most 0.02 of the all-8-bit latency cannot be met"),
         r.err());
     assertEquals(3, Files.readAllLines(csv).size());
     assertTrue(Files.size(png) > 1000);

@@ -8,7 +8,7 @@ import bitlab.data.Datasets;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
-import bitlab.search.haq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.haq.HaqException;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +32,9 @@ class HaqBuilderTest {
     assertEquals(3, tight.config().minBits());
     assertEquals(6, tight.config().maxBits());
     assertEquals(50, tight.config().ddpg().hidden1());
-    assertEquals(Budget.latency(0.5), tight.environment().budget());
+    assertEquals(Budget.latencyOf8Bit(0.5), tight.environment().budget());
     assertEquals(
-        Budget.latency(0.9),
+        Budget.latencyOf8Bit(0.9),
         loose.environment().budget(),
         "a branch off the base keeps its own budget");
     HaqException none = assertThrows(HaqException.class, base::environment);

@@ -11,8 +11,8 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
+import bitlab.search.Budget;
 import bitlab.search.haq.AccuracyOracle;
-import bitlab.search.haq.Budget;
 import bitlab.search.haq.DdpgConfig;
 import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
@@ -40,7 +40,7 @@ class HaqRenderersTest {
     Model net = Zoo.architecture("mobilenet-v2-mini", 28, 1.0, 0);
     HaqConfig cfg = HaqConfig.of(6, 2).withWarmup(3).withDdpg(DdpgConfig.DEFAULT.withHidden(16));
     return Haq.search(
-        net, Catalogue.builtIn().target("bismo-edge"), Budget.latency(0.6), cfg, ORACLE);
+        net, Catalogue.builtIn().target("bismo-edge"), Budget.latencyOf8Bit(0.6), cfg, ORACLE);
   }
 
   @Test

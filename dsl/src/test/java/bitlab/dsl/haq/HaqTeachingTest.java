@@ -10,7 +10,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
-import bitlab.search.haq.Budget;
+import bitlab.search.Budget;
 import bitlab.search.haq.DdpgConfig;
 import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
@@ -102,13 +102,13 @@ class HaqTeachingTest {
     HaqResult e = Haq.search(
         net,
         Catalogue.builtIn().target("bismo-edge"),
-        Budget.latency(0.6),
+        Budget.latencyOf8Bit(0.6),
         cfg,
         HaqRenderersTest.ORACLE);
     HaqResult c = Haq.search(
         net,
         Catalogue.builtIn().target("bismo-cloud"),
-        Budget.latency(0.6),
+        Budget.latencyOf8Bit(0.6),
         cfg,
         HaqRenderersTest.ORACLE);
     HaqSideBySide s = HaqSideBySide.of(e, c);
@@ -127,7 +127,7 @@ class HaqTeachingTest {
     String html = s.render().data().get(MimeBundle.HTML);
     assertEquals(1, html.split("data:image/png;base64,").length - 1);
     assertTrue(s.summary().contains("layers differ"), s.summary());
-    HaqResult sized = Haq.search(net, null, Budget.size(0.5), cfg, HaqRenderersTest.ORACLE);
+    HaqResult sized = Haq.search(net, null, Budget.sizeOf8Bit(0.5), cfg, HaqRenderersTest.ORACLE);
     HaqException none = assertThrows(HaqException.class, () -> HaqSideBySide.of(e, sized));
     assertTrue(none.getMessage().contains("had none"), none.getMessage());
   }

@@ -12,7 +12,8 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
-import bitlab.search.hawq.BudgetException;
+import bitlab.search.Budget;
+import bitlab.search.BudgetException;
 import bitlab.search.hawq.Plan;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -127,13 +128,26 @@ class HawqBuilderTest {
   }
 
   @Test
+  void theNotebookFormsMeanWhatTheyAlwaysMeant() {
+    var edge = bitlab.hardware.catalogue.Catalogue.builtIn().target("bismo-edge");
+    assertEquals(
+        java.util.List.of(
+            Budget.sizeBetween(0.5), Budget.latencyBetween(0.6).on(edge), Budget.bops(12e6)),
+        base.size(0.5).latency(edge, 0.6).bopsAtMost(12e6).planner().budgets());
+    assertEquals(
+        java.util.List.of(Budget.sizeBytes(40e3)), base.size(40, "KB").planner().budgets());
+  }
+
+  @Test
   void unitsAndBadBudgetsAreNamed() {
     var e =
         assertThrows(BudgetException.class, () -> base.bits(4, 8).size(1, "KB").solve());
     assertTrue(
-        e.getMessage().contains("below") && e.getMessage().contains("feasible range"),
+        e.getMessage()
+            .startsWith(
+                "The budget size at most 1000 bytes cannot be met: the cheapest reachable is "),
         e.getMessage());
-    var u = assertThrows(bitlab.search.hawq.HawqException.class, () -> base.size(1, "parsecs"));
+    var u = assertThrows(BudgetException.class, () -> base.size(1, "parsecs"));
     assertTrue(u.getMessage().contains("parsecs") && u.getMessage().contains("MB"), u.getMessage());
   }
 

@@ -180,7 +180,7 @@ class SweepTest {
     String sentence = r.failures().get(0).error();
     assertTrue(
         sentence.startsWith(
-            "Job 2 (uniform of lenet5 on bismo-edge, latency 0.02) failed: The latency budget"),
+            "Job 2 (uniform of lenet5 on bismo-edge, latency 0.02) failed: The budget latency at most 0.02 of the all-8-bit latency cannot be met: the cheapest reachable is "),
         sentence);
     assertTrue(sentence.contains("raise the budget"), sentence);
   }

@@ -2,6 +2,7 @@ package bitlab.search.haq;
 
 import bitlab.hardware.Bits;
 import bitlab.hardware.LayerWorkload;
+import bitlab.search.Budget;
 import java.util.List;
 
 /**
@@ -31,29 +32,27 @@ public final class Environment {
     this.minBits = minBits;
     this.maxBits = maxBits;
     this.states = new LayerStates(pricing.layers());
-    Resource r = budget.resource();
+    Resource r = Resource.of(budget.metric());
+    if (budget.target() != null
+        && pricing.target() != null
+        && !budget.target().name().equals(pricing.target().name())) {
+      throw new HaqException("The budget " + budget + " names another target than the search's "
+          + pricing.targetName()
+          + "; HAQ prices on one target: drop the budget's .on(...) or search on "
+          + budget.target().name() + ".");
+    }
     this.eightBit = pricing.uniform(r, 8, 8);
     if (!(eightBit > 0)) {
       throw new HaqException(
           "Target " + pricing.targetName() + " reports no " + r.label() + " for this model; use a "
               + (r == Resource.ENERGY ? "latency or size" : "size") + " budget.");
     }
-    this.limit = budget.limit(eightBit);
-    double least = pricing.uniform(r, minBits, minBits);
-    if (least > limit) {
-      throw new HaqException(String.format(
-          "The %s budget %s (%s) cannot be met on %s: with %d..%d bits the least any policy reaches is %s (%.3f of the 8-bit %s); "
-              + "raise the budget to at least that or lower the minimum bits.",
-          r.label(),
-          budget,
-          r.format(limit),
-          pricing.targetName(),
-          minBits,
-          maxBits,
-          r.format(least),
-          least / eightBit,
-          r.format(eightBit)));
-    }
+    this.limit = budget.limit(new Budget.Reach(
+        eightBit,
+        pricing.uniform(r, minBits, minBits),
+        pricing.uniform(r, maxBits, maxBits),
+        0,
+        "every layer at " + minBits + " bits on " + pricing.targetName()));
   }
 
   public LayerStates states() {
@@ -114,7 +113,7 @@ public final class Environment {
 
   /** The cost of a policy in base units. */
   public double cost(int[] w, int[] a) {
-    return pricing.cost(budget.resource(), w, a);
+    return pricing.cost(Resource.of(budget.metric()), w, a);
   }
 
   /** Repairs the chosen widths (copies) until the budget holds. */

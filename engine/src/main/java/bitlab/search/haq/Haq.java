@@ -7,6 +7,7 @@ import bitlab.hardware.Target;
 import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.quant.Policy;
+import bitlab.search.Budget;
 import bitlab.task.CancelledException;
 import bitlab.task.Work;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ public final class Haq {
     Environment env = new Environment(pricing, budget, cfg.minBits(), cfg.maxBits());
     long start = System.nanoTime();
     ScoreCache cache = new ScoreCache(oracle);
-    Resource r = budget.resource();
+    Resource r = Resource.of(budget.metric());
     double reference = oracle.reference();
     HaqSearch.Outcome out = HaqSearch.run(
         env,

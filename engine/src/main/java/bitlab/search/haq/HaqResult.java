@@ -2,6 +2,7 @@ package bitlab.search.haq;
 
 import bitlab.hardware.LayerWorkload;
 import bitlab.quant.Policy;
+import bitlab.search.Budget;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public record HaqResult(
   }
 
   public Resource resource() {
-    return budget.resource();
+    return Resource.of(budget.metric());
   }
 
   /** The same result with another scoring line (e.g. a caveat about the images it was scored on). */

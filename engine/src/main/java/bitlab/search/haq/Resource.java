@@ -16,6 +16,19 @@ public enum Resource {
     this.scale = scale;
   }
 
+  /** HAQ's resource for a budget's metric; HAQ prices latency, energy and size, not BOPs. */
+  public static Resource of(bitlab.search.Budget.Metric m) {
+    return switch (m) {
+      case LATENCY -> LATENCY;
+      case ENERGY -> ENERGY;
+      case SIZE -> SIZE;
+      case BOPS ->
+        throw new bitlab.search.BudgetException(
+            "HAQ prices latency, energy or size, not BOPs; use a latency, energy or size budget, or "
+                + "HAWQ-V3 (hawq(net, data).bopsAtMost(...)) for a BOPs budget.");
+    };
+  }
+
   public String label() {
     return label;
   }

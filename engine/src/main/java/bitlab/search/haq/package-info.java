@@ -4,7 +4,7 @@
  * and the accuracy of the quantized model is the reward.
  *
  * <p>The front door is {@link bitlab.search.haq.Haq}: {@code Haq.search(model, data, target,
- * Budget.latency(0.6), HaqConfig.of(100, 1), Scoring.DEFAULT)} returns a {@link bitlab.search.haq.HaqResult}
+ * Budget.latencyOf8Bit(0.6), HaqConfig.of(100, 1), Scoring.DEFAULT)} returns a {@link bitlab.search.haq.HaqResult}
  * with the best policy, its cost and accuracy, the episode history and the baselines (best uniform
  * policy, random search) at the same budget. (The notebook's {@code haq(net, data)} builder is in the dsl.)
  *

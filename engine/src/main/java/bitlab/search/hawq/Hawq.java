@@ -4,6 +4,8 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.CostTable;
 import bitlab.hardware.LayerWorkload;
 import bitlab.model.Model;
+import bitlab.search.Budget;
+import bitlab.search.BudgetException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -98,8 +100,16 @@ public final class Hawq {
     return candidates(Arrays.stream(widths).mapToObj(Bits::uniform).toList());
   }
 
-  /** Adds a budget (a second budget of the same kind and target replaces the first). */
+  /**
+   * Adds a budget (a second budget of the same metric and target replaces the first). A latency or energy
+   * budget names its target: {@code Budget.latencyOf8Bit(0.6).on(edge)}.
+   */
   public Hawq budget(Budget b) {
+    if (b.metric().onTarget() && b.target() == null) {
+      throw new BudgetException(
+          "HAWQ-V3 prices a " + b.metric().label() + " budget on the target it names; write " + b
+              + " on a target, e.g. .on(hardware(\"bismo-edge\")).");
+    }
     List<Budget> out = new ArrayList<>();
     for (Budget old : budgets) if (!old.name().equals(b.name())) out.add(old);
     out.add(b);
@@ -182,7 +192,7 @@ public final class Hawq {
     IlpProblem open = new IlpProblem(layers(), List.of(), fixed, ties);
     List<IlpProblem.Limit> limits = new ArrayList<>();
     for (Budget b : budgets)
-      limits.add(new IlpProblem.Limit(b.name(), b.kind().unit(), limit(open, b)));
+      limits.add(new IlpProblem.Limit(b.name(), b.metric().unit(), limit(open, b)));
     return new IlpProblem(open.layers(), limits, fixed, ties);
   }
 
@@ -191,11 +201,16 @@ public final class Hawq {
     return new Plan(model, traces, p, IlpSolver.solve(p, timeLimit), budgets, damage != null);
   }
 
-  /** Optimal plans with one budget swept over fractions (other budgets kept). */
-  public List<Plan> sweep(Budget varied, double... fractions) {
+  /**
+   * Optimal plans with one budget's metric (and target) swept over points from the cheapest policy (0) to the
+   * dearest (1), other budgets kept.
+   */
+  public List<Plan> sweep(Budget varied, double... points) {
+    double[] fractions = points;
     List<Plan> out = new ArrayList<>();
     for (double f : fractions) {
-      out.add(budget(new Budget(varied.kind(), varied.target(), f, true)).solve());
+      out.add(budget(new Budget(varied.metric(), Budget.Scale.BETWEEN, f, varied.target()))
+          .solve());
       bitlab.task.Work.progress(String.format(
           "HAWQ-V3 Pareto sweep of %s: %d of %d budgets",
           model.name(), out.size(), fractions.length));
@@ -205,27 +220,39 @@ public final class Hawq {
 
   private double limit(IlpProblem open, Budget b) {
     IlpProblem priced = new IlpProblem(
-        open.layers(), List.of(new IlpProblem.Limit(b.name(), b.kind().unit(), 1)), fixed, ties);
+        open.layers(), List.of(new IlpProblem.Limit(b.name(), b.metric().unit(), 1)), fixed, ties);
     IlpSolution.Usage range = IlpSolver.ranges(priced, priced.groups()).get(0);
-    if (b.fraction()) return range.low() + b.value() * (range.high() - range.low());
-    double v = b.value();
-    if (v < range.low() * (1 - 1e-12) || v > range.high() * (1 + 1e-12)) {
-      String kept = fixed.isEmpty() && ties.isEmpty()
-          ? ""
-          : fixed.isEmpty()
-              ? ", ties kept"
-              : ties.isEmpty() ? ", fixed layers kept" : ", fixed layers and ties kept";
+    String kept = fixed.isEmpty() && ties.isEmpty()
+        ? ""
+        : fixed.isEmpty()
+            ? ", ties kept"
+            : ties.isEmpty() ? ", fixed layers kept" : ", fixed layers and ties kept";
+    Budget.Reach reach = reach(b, range, "every layer at its lowest candidate" + kept);
+    double v = b.limit(reach);
+    if (b.scale() == Budget.Scale.ABSOLUTE && v > range.high() * (1 + 1e-12)) {
       throw new BudgetException(String.format(
-          "The %s budget of %s lies %s the range policies of these candidates span; the feasible range is %s "
+          "The budget %s lies above the range policies of these candidates span; the feasible range is %s "
               + "(every layer at its lowest candidate%s) to %s (every layer at its highest).",
-          b.name(),
-          IlpSolver.fmt(v, b.kind().unit()),
-          v < range.low() ? "below" : "above",
-          IlpSolver.fmt(range.low(), b.kind().unit()),
+          b,
+          IlpSolver.fmt(range.low(), b.metric().unit()),
           kept,
-          IlpSolver.fmt(range.high(), b.kind().unit())));
+          IlpSolver.fmt(range.high(), b.metric().unit())));
     }
     return v;
+  }
+
+  /** What these candidates reach under a budget's metric, and the model's all-8-bit cost (size: its fixed part too). */
+  private Budget.Reach reach(Budget b, IlpSolution.Usage range, String cheapestIs) {
+    List<LayerWorkload> work = model.workloads();
+    Map<String, CostTable> tables = new HashMap<>();
+    if (b.target() != null) tables.put(b.target().name(), b.target().table(work));
+    double eight = 0, fixedPart = 0;
+    for (int i = 0; i < work.size(); i++) {
+      eight += cost(b, tables, i, work.get(i), Bits.W8A8);
+      if (b.metric() == Budget.Metric.SIZE)
+        fixedPart += sizeBytes(work.get(i), Bits.W8A8) - work.get(i).weights();
+    }
+    return new Budget.Reach(eight, range.low(), range.high(), fixedPart, cheapestIs);
   }
 
   private List<IlpProblem.Layer> layers() {
@@ -272,7 +299,7 @@ public final class Hawq {
   }
 
   private double cost(Budget b, Map<String, CostTable> tables, int i, LayerWorkload w, Bits c) {
-    switch (b.kind()) {
+    switch (b.metric()) {
       case SIZE:
         return sizeBytes(w, c);
       case BOPS:
@@ -282,7 +309,7 @@ public final class Hawq {
       case ENERGY:
         return tables.get(b.target().name()).energy(i, c.weights(), c.activations());
       default:
-        throw new IllegalStateException(b.kind().name());
+        throw new IllegalStateException(b.metric().name());
     }
   }
 }

@@ -1,6 +1,7 @@
 package bitlab.search.hawq;
 
 import bitlab.hardware.Bits;
+import bitlab.search.BudgetException;
 import bitlab.task.Work;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package bitlab.search.hawq;
 import bitlab.hardware.Bits;
 import bitlab.model.Model;
 import bitlab.quant.Policy;
+import bitlab.search.Budget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -108,10 +109,16 @@ public record Plan(
           traces.layer(layers().get(i)).average()));
     }
     for (IlpSolution.Usage u : solution.usage()) {
+      String asked = budgets.stream()
+          .filter(x -> x.name().equals(u.budget()))
+          .map(x -> " (" + x + ")")
+          .findFirst()
+          .orElse("");
       b.append(String.format(
           Locale.ROOT,
-          "  budget %-20s uses %s of %s (%.1f%%); any policy spans %s to %s%n",
+          "  budget %s%s uses %s of %s (%.1f%%); any policy spans %s to %s%n",
           u.budget(),
+          asked,
           IlpSolver.fmt(u.used(), u.unit()),
           IlpSolver.fmt(u.limit(), u.unit()),
           100 * u.ofLimit(),

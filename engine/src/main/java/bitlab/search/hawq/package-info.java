@@ -13,7 +13,7 @@
  *       less than a relative tolerance; reports standard errors and keeps every probe's sample.</li>
  *   <li>{@link bitlab.search.hawq.Perturbation}: {@code Omega_i(b) = avgTr(H_i) * ||Q_b(W_i) - W_i||^2}
  *       with symmetric per-channel weight quantization.</li>
- *   <li>{@link bitlab.search.hawq.Hawq}: candidates, {@link bitlab.search.hawq.Budget}s (size, BOPs,
+ *   <li>{@link bitlab.search.hawq.Hawq}: candidates, {@link bitlab.search.Budget}s (size, BOPs,
  *       latency and energy on any {@link bitlab.hardware.Target}, absolute or as a fraction between the
  *       cheapest and dearest policies), fixed layers and ties become an
  *       {@link bitlab.search.hawq.IlpProblem}.</li>

@@ -11,6 +11,7 @@ import bitlab.hardware.kind.LutTable;
 import bitlab.model.Model;
 import bitlab.model.Shape;
 import bitlab.model.Zoo;
+import bitlab.search.Budget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,23 +36,30 @@ class BadInputTest {
   @Test
   void aBudgetNoPolicyCanMeetNamesTheLeastAchievable() {
     Model net = Zoo.architecture("mobilenet-v2-mini", 28, 1.0, 0);
-    HaqException e = assertThrows(
-        HaqException.class, () -> Haq.search(net, EDGE, Budget.latency(0.05), FEW, flat()));
+    bitlab.search.BudgetException e = assertThrows(
+        bitlab.search.BudgetException.class,
+        () -> Haq.search(net, EDGE, Budget.latencyOf8Bit(0.05), FEW, flat()));
     String m = e.getMessage();
     oneSentence(m);
     // 2-bit everywhere is the cheapest policy; the message gives its cost and its fraction of
     // 8-bit.
     Pricing p = Pricing.of(net, EDGE, bitlab.quant.PtqConfig.DEFAULT); // as the search prices it
     double least = p.uniform(Resource.LATENCY, 2, 2);
+    double eight = p.uniform(Resource.LATENCY, 8, 8);
     assertTrue(
-        m.contains(Resource.LATENCY.format(least))
-            && m.contains(String.format("%.3f", least / p.uniform(Resource.LATENCY, 8, 8))),
+        m.contains(Budget.Metric.LATENCY.format(least))
+            && m.contains("the cheapest reachable is "
+                + Budget.latencyOf8Bit(0.05)
+                    .inOwnTerms(least, new Budget.Reach(eight, least, 1, 0, ""))
+                + " ("),
         m);
     assertTrue(m.contains("raise the budget") && m.contains("bismo-edge"), m);
-    HaqException size = assertThrows(
-        HaqException.class, () -> Haq.search(net, null, Budget.sizeKib(0.5), FEW, flat()));
+    bitlab.search.BudgetException size = assertThrows(
+        bitlab.search.BudgetException.class,
+        () -> Haq.search(net, null, Budget.sizeKib(0.5), FEW, flat()));
     assertTrue(
-        size.getMessage().contains("KiB") && size.getMessage().contains("least any policy reaches"),
+        size.getMessage().contains("KiB")
+            && size.getMessage().contains("the cheapest reachable is"),
         size.getMessage());
   }
 
@@ -73,7 +81,7 @@ class BadInputTest {
         .flatten("f")
         .build(1);
     HaqException e = assertThrows(
-        HaqException.class, () -> Haq.search(none, EDGE, Budget.latency(0.6), FEW, flat()));
+        HaqException.class, () -> Haq.search(none, EDGE, Budget.latencyOf8Bit(0.6), FEW, flat()));
     oneSentence(e.getMessage());
     assertTrue(
         e.getMessage().contains("'no-weights'") && e.getMessage().contains("nothing to quantize"),
@@ -103,7 +111,8 @@ class BadInputTest {
         """);
     Target lut = Catalogue.builtIn().withDirectory(dir).target("two-layers");
     LutTableException e = assertThrows(
-        LutTableException.class, () -> Haq.search(net, lut, Budget.latency(0.6), FEW, flat()));
+        LutTableException.class,
+        () -> Haq.search(net, lut, Budget.latencyOf8Bit(0.6), FEW, flat()));
     oneSentence(e.getMessage());
     assertTrue(e.getMessage().contains("two.csv"), e.getMessage());
 
@@ -115,7 +124,7 @@ class BadInputTest {
         .flatten("f")
         .build(1);
     HaqException energy = assertThrows(
-        HaqException.class, () -> Haq.search(two, lut, Budget.energy(0.5), FEW, flat()));
+        HaqException.class, () -> Haq.search(two, lut, Budget.energyOf8Bit(0.5), FEW, flat()));
     oneSentence(energy.getMessage());
     assertTrue(
         energy.getMessage().contains("two-layers")

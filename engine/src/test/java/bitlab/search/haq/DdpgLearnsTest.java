@@ -2,6 +2,7 @@ package bitlab.search.haq;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bitlab.search.Budget;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class DdpgLearnsTest {
       tw[i] = i % 2 == 0 ? 7 : 3;
       ta[i] = i % 2 == 0 ? 3 : 6;
     }
-    Environment env = new Environment(Pricing.of(layers, null), Budget.size(1.0), 2, 8);
+    Environment env = new Environment(Pricing.of(layers, null), Budget.sizeOf8Bit(1.0), 2, 8);
     ScoreCache cache = new ScoreCache(Toy.targets(tw, ta));
     long t0 = System.nanoTime();
     HaqConfig cfg = HaqConfig.of(60, 1).withWarmup(10).withDdpg(DdpgConfig.DEFAULT.withHidden(64));

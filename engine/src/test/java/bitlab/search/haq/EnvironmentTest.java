@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitlab.hardware.Target;
 import bitlab.hardware.catalogue.Catalogue;
+import bitlab.search.Budget;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentTest {
@@ -13,7 +14,8 @@ class EnvironmentTest {
 
   @Test
   void actionsMapToEqualIntervalsOfBits() {
-    Environment env = new Environment(Pricing.of(Toy.layers(2), EDGE), Budget.latency(1.0), 2, 8);
+    Environment env =
+        new Environment(Pricing.of(Toy.layers(2), EDGE), Budget.latencyOf8Bit(1.0), 2, 8);
     assertEquals(2, env.bits(0.0));
     assertEquals(8, env.bits(1.0));
     for (int b = 2; b <= 8; b++) {
@@ -42,10 +44,10 @@ class EnvironmentTest {
 
   @Test
   void anUnreachableBudgetNamesTheMinimum() {
-    HaqException e = assertThrows(
-        HaqException.class,
-        () -> new Environment(Pricing.of(Toy.layers(2), EDGE), Budget.latency(0.01), 2, 8));
-    assertTrue(e.getMessage().contains("least any policy reaches"), e.getMessage());
+    bitlab.search.BudgetException e = assertThrows(
+        bitlab.search.BudgetException.class,
+        () -> new Environment(Pricing.of(Toy.layers(2), EDGE), Budget.latencyOf8Bit(0.01), 2, 8));
+    assertTrue(e.getMessage().contains("cannot be met: the cheapest reachable is"), e.getMessage());
     assertTrue(e.getMessage().contains("bismo-edge"), e.getMessage());
   }
 
@@ -53,18 +55,18 @@ class EnvironmentTest {
   void latencyAndEnergyNeedATarget() {
     HaqException e = assertThrows(
         HaqException.class,
-        () -> new Environment(Pricing.of(Toy.layers(2), null), Budget.energy(0.5), 2, 8));
+        () -> new Environment(Pricing.of(Toy.layers(2), null), Budget.energyOf8Bit(0.5), 2, 8));
     assertTrue(e.getMessage().contains("needs a target"), e.getMessage());
   }
 
   @Test
   void badSettingsAreNamed() {
     assertThrows(HaqException.class, () -> HaqConfig.of(0, 1));
-    assertThrows(HaqException.class, () -> Budget.latency(1.5));
-    assertThrows(HaqException.class, () -> Budget.size(-1));
+    assertThrows(bitlab.search.BudgetException.class, () -> Budget.latencyOf8Bit(1.5));
+    assertThrows(bitlab.search.BudgetException.class, () -> Budget.sizeOf8Bit(-1));
     assertThrows(
         HaqException.class,
-        () -> new Environment(Pricing.of(Toy.layers(1), EDGE), Budget.latency(0.5), 5, 3));
+        () -> new Environment(Pricing.of(Toy.layers(1), EDGE), Budget.latencyOf8Bit(0.5), 5, 3));
     assertThrows(HaqException.class, () -> Pricing.of(java.util.List.of(), EDGE));
   }
 }

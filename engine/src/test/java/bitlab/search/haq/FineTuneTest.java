@@ -10,6 +10,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.quant.PtqConfig;
+import bitlab.search.Budget;
 import bitlab.task.Work;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,7 +75,7 @@ class FineTuneTest {
           net,
           DIGITS,
           Catalogue.builtIn().target("bismo-edge"),
-          Budget.latency(0.5),
+          Budget.latencyOf8Bit(0.5),
           cfg.withThreads(2),
           scoring);
     } finally {
@@ -95,7 +96,7 @@ class FineTuneTest {
         net,
         DIGITS,
         Catalogue.builtIn().target("bismo-edge"),
-        Budget.latency(0.5),
+        Budget.latencyOf8Bit(0.5),
         cfg.withThreads(1),
         scoring);
     assertEquals(r.best().policy(), again.best().policy());
@@ -126,7 +127,7 @@ class FineTuneTest {
         net,
         DIGITS,
         Catalogue.builtIn().target("bismo-edge"),
-        Budget.latency(0.5),
+        Budget.latencyOf8Bit(0.5),
         cfg,
         Scoring.DEFAULT.withEvaluation(100).withCalibration(32));
     assertEquals(0, r.timing().finetune());

@@ -8,6 +8,7 @@ import bitlab.data.Datasets;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.quant.PtqConfig;
+import bitlab.search.Budget;
 import org.junit.jupiter.api.Test;
 
 /** End to end with the real reward: PTQ calibrated on training images of the digits, scored on their validation part. */
@@ -21,7 +22,7 @@ class HaqPtqTest {
         net,
         digits,
         Catalogue.builtIn().target("bismo-edge"),
-        Budget.latency(0.5),
+        Budget.latencyOf8Bit(0.5),
         cfg,
         Scoring.DEFAULT.withEvaluation(200).withCalibration(64));
     assertTrue(r.reference() > 50, "fp accuracy " + r.reference());

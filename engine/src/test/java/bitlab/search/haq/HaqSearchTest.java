@@ -10,6 +10,7 @@ import bitlab.hardware.Target;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
+import bitlab.search.Budget;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,12 +36,15 @@ class HaqSearchTest {
     Model net = Zoo.architecture("mobilenet-v2-mini", 28, 1.0, 0);
     int n = net.layers().size();
     for (Budget budget : List.of(
-        Budget.latency(0.6), Budget.energy(0.5), Budget.size(0.4), Budget.latencyMillis(1.0))) {
+        Budget.latencyOf8Bit(0.6),
+        Budget.energyOf8Bit(0.5),
+        Budget.sizeOf8Bit(0.4),
+        Budget.latencyMs(1.0))) {
       HaqResult r = Haq.search(net, EDGE, budget, SMALL.withEpisodes(6).withWarmup(3), oracle(n));
       // the search prices tensors at the widths the default placement stores them at
       Pricing pricing = Pricing.of(net, EDGE, bitlab.quant.PtqConfig.DEFAULT);
       assertTrue(r.cost() <= r.limit(), budget + ": " + r.cost() + " > " + r.limit());
-      assertEquals(r.cost(), pricing.cost(budget.resource(), r.best().policy()), 1e-12 * r.limit());
+      assertEquals(r.cost(), pricing.cost(r.resource(), r.best().policy()), 1e-12 * r.limit());
       for (Episode e : r.episodes())
         assertTrue(e.cost() <= r.limit(), budget + " episode " + e.index());
       for (Candidate c : r.baselines())
@@ -55,7 +59,7 @@ class HaqSearchTest {
   @Test
   void theSameSeedGivesTheSamePolicy() {
     var layers = Toy.layers(3);
-    Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latency(0.5), 2, 8);
+    Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latencyOf8Bit(0.5), 2, 8);
     AccuracyOracle o = oracle(layers.size());
     HaqSearch.Outcome a = HaqSearch.run(env, new ScoreCache(o), SMALL, e -> {});
     HaqSearch.Outcome b = HaqSearch.run(env, new ScoreCache(o), SMALL, e -> {});
@@ -73,7 +77,7 @@ class HaqSearchTest {
   @Test
   void baselinesRunAtTheSameBudgetAndTheCacheAnswersRepeats() {
     var layers = Toy.layers(2);
-    Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latency(0.5), 2, 8);
+    Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latencyOf8Bit(0.5), 2, 8);
     ScoreCache cache = new ScoreCache(oracle(layers.size()));
     Candidate uniform = HaqSearch.uniform(env, cache, 1, s -> {});
     assertNotNull(uniform);
@@ -91,7 +95,7 @@ class HaqSearchTest {
   @Test
   void anInterruptKeepsTheBestPolicySoFar() {
     var layers = Toy.layers(2);
-    Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latency(0.6), 2, 8);
+    Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latencyOf8Bit(0.6), 2, 8);
     HaqSearch.Outcome out;
     try {
       out = HaqSearch.run(env, new ScoreCache(oracle(layers.size())), SMALL, e -> {

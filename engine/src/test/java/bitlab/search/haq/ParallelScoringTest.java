@@ -8,6 +8,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
+import bitlab.search.Budget;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +43,7 @@ class ParallelScoringTest {
       }
     };
     HaqConfig cfg = HaqSearchTest.SMALL.withEpisodes(14).withWarmup(8);
-    Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latency(0.5), 2, 8);
+    Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latencyOf8Bit(0.5), 2, 8);
     HaqSearch.Outcome one = HaqSearch.run(env, new ScoreCache(toy), cfg.withThreads(1), e -> {});
     HaqSearch.Outcome four =
         HaqSearch.run(env, new ScoreCache(watched), cfg.withThreads(4), e -> {});
@@ -64,10 +65,10 @@ class ParallelScoringTest {
     Model net = TinyDigitsNet.trained();
     HaqConfig cfg = HaqConfig.of(6, 3).withWarmup(4).withDdpg(DdpgConfig.DEFAULT.withHidden(16));
     Scoring scoring = Scoring.DEFAULT.withEvaluation(150).withCalibration(64);
-    HaqResult one =
-        Haq.search(net, Datasets.digits(), EDGE, Budget.latency(0.5), cfg.withThreads(1), scoring);
-    HaqResult two =
-        Haq.search(net, Datasets.digits(), EDGE, Budget.latency(0.5), cfg.withThreads(2), scoring);
+    HaqResult one = Haq.search(
+        net, Datasets.digits(), EDGE, Budget.latencyOf8Bit(0.5), cfg.withThreads(1), scoring);
+    HaqResult two = Haq.search(
+        net, Datasets.digits(), EDGE, Budget.latencyOf8Bit(0.5), cfg.withThreads(2), scoring);
     assertSameEpisodes(one.episodes(), two.episodes());
     assertEquals(one.best(), two.best());
     assertEquals(one.baselines(), two.baselines());

@@ -10,6 +10,7 @@ import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import bitlab.quant.PtqConfig;
+import bitlab.search.Budget;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,12 @@ class ReproducibleSearchTest {
     Scoring scoring =
         Scoring.DEFAULT.withEvaluation(300).withCalibration(64).withFinetune(FineTune.steps(8));
     return Haq.search(
-        net, data, Catalogue.builtIn().target("bismo-edge"), Budget.latency(0.5), cfg, scoring);
+        net,
+        data,
+        Catalogue.builtIn().target("bismo-edge"),
+        Budget.latencyOf8Bit(0.5),
+        cfg,
+        scoring);
   }
 
   /** Each fine-tune compiles its own training network: every one must round the same way. */

@@ -9,6 +9,8 @@ import bitlab.hardware.Target;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
+import bitlab.search.Budget;
+import bitlab.search.BudgetException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,7 @@ class HawqTest {
 
   @Test
   void aFractionBudgetSitsBetweenTheCheapestAndDearestPolicies() {
-    Plan p = planner().budget(Budget.size(0.5)).solve();
+    Plan p = planner().budget(Budget.sizeBetween(0.5)).solve();
     IlpSolution.Usage u = p.solution().usage().get(0);
     assertEquals(u.low() + 0.5 * (u.high() - u.low()), u.limit(), 1e-9 * u.limit());
     assertTrue(u.used() <= u.limit());
@@ -50,11 +52,12 @@ class HawqTest {
   void absoluteBudgetsOutsideTheRangeSayTheRange() {
     BudgetException e = assertThrows(
         BudgetException.class, () -> planner().budget(Budget.sizeBytes(100)).solve());
-    String range = "feasible range is "
-        + IlpSolver.fmt(bitlab.quant.Policy.uniform(LENET, 2, 2).sizeBytes(LENET), "bytes")
-        + " (every layer at its lowest candidate) to "
-        + IlpSolver.fmt(bitlab.quant.Policy.uniform(LENET, 8, 8).sizeBytes(LENET), "bytes");
-    assertTrue(e.getMessage().contains("below") && e.getMessage().contains(range), e.getMessage());
+    double cheapest = bitlab.quant.Policy.uniform(LENET, 2, 2).sizeBytes(LENET);
+    assertEquals(
+        "The budget size at most 100 bytes cannot be met: the cheapest reachable is "
+            + Budget.Metric.SIZE.format(cheapest)
+            + " (every layer at its lowest candidate); raise the budget to at least that, or allow fewer bits.",
+        e.getMessage());
     e = assertThrows(
         BudgetException.class, () -> planner().budget(Budget.sizeBytes(1e9)).solve());
     assertTrue(e.getMessage().contains("above"), e.getMessage());
@@ -62,8 +65,43 @@ class HawqTest {
         BudgetException.class,
         () -> planner().fix("conv1", Bits.W8A8).budget(Budget.sizeBytes(100)).solve());
     assertTrue(e.getMessage().contains("lowest candidate, fixed layers kept)"), e.getMessage());
-    e = assertThrows(BudgetException.class, () -> Budget.size(1.5));
+    e = assertThrows(BudgetException.class, () -> Budget.sizeBetween(1.5));
     assertTrue(e.getMessage().contains("between 0"), e.getMessage());
+  }
+
+  @Test
+  void aFractionOf8BitMeansWhatItMeansToHaqTheWeightsAtTheirWidthsPlusTheFixedPart() {
+    Plan p = planner().budget(Budget.sizeOf8Bit(0.5)).solve();
+    IlpSolution.Usage u = p.solution().usage().get(0);
+    double eight = bitlab.quant.Policy.uniform(LENET, 8, 8).sizeBytes(LENET);
+    long weights = LENET.workloads().stream()
+        .mapToLong(bitlab.hardware.LayerWorkload::weights)
+        .sum();
+    // scales and biases (32-bit, whatever the width) stay; half of the 8-bit weights is the rest
+    assertEquals(eight - weights + 0.5 * weights, u.limit(), 1e-9 * u.limit());
+    assertTrue(u.used() <= u.limit());
+    assertTrue(p.toString().contains("(size at most 0.5 of the all-8-bit size)"), p.toString());
+    // below the cheapest: the sentence names the cheapest in the budget's own terms
+    BudgetException e = assertThrows(
+        BudgetException.class, () -> planner().budget(Budget.sizeOf8Bit(0.01)).solve());
+    double cheapest = bitlab.quant.Policy.uniform(LENET, 2, 2).sizeBytes(LENET);
+    String share = Budget.sizeOf8Bit(0.01)
+        .inOwnTerms(cheapest, new Budget.Reach(eight, cheapest, eight, eight - weights, ""));
+    assertEquals("0.25 of the all-8-bit size", share, "2-bit weights are a quarter of 8-bit ones");
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "The budget size at most 0.01 of the all-8-bit size cannot be met: the cheapest "
+                    + "reachable is 0.25 of the all-8-bit size ("),
+        e.getMessage());
+  }
+
+  @Test
+  void aLatencyBudgetWithoutATargetIsASentence() {
+    BudgetException e =
+        assertThrows(BudgetException.class, () -> planner().budget(Budget.latencyOf8Bit(0.5)));
+    assertTrue(
+        e.getMessage().contains("on a target, e.g. .on(hardware(\"bismo-edge\"))"), e.getMessage());
   }
 
   @Test
@@ -72,7 +110,7 @@ class HawqTest {
         .fix("conv1", Bits.W8A8)
         .fix("fc3", Bits.of(6, 8))
         .tie("fc1", "fc2")
-        .budget(Budget.size(0.2))
+        .budget(Budget.sizeBetween(0.2))
         .solve();
     assertEquals(Bits.W8A8, p.bits("conv1"));
     assertEquals(Bits.of(6, 8), p.bits("fc3"));
@@ -90,8 +128,10 @@ class HawqTest {
   @Test
   void latencyAndBopsBudgetsOnATarget() {
     Target edge = Catalogue.builtIn().target("bismo-edge");
-    Plan p =
-        planner().budget(Budget.latency(edge, 0.3)).budget(Budget.bops(0.5)).solve();
+    Plan p = planner()
+        .budget(Budget.latencyBetween(0.3).on(edge))
+        .budget(Budget.bopsBetween(0.5))
+        .solve();
     assertEquals(
         List.of("latency@bismo-edge", "bops"),
         p.solution().usage().stream().map(IlpSolution.Usage::budget).toList());
@@ -106,8 +146,8 @@ class HawqTest {
     Plan p = planner()
         .fix("conv1", Bits.W8A8)
         .tie("conv2", "fc1")
-        .budget(Budget.size(0.4))
-        .budget(Budget.latency(Catalogue.builtIn().target("bismo-edge"), 0.6))
+        .budget(Budget.sizeBetween(0.4))
+        .budget(Budget.latencyBetween(0.6).on(Catalogue.builtIn().target("bismo-edge")))
         .solve();
     String json = IlpJson.write(p.problem());
     IlpProblem back = IlpJson.read(json, "plan.json");

@@ -69,7 +69,7 @@ public final class JobRunner {
     String how;
     switch (job.method().kind()) {
       case HAQ: {
-        HaqResult r = Haq.search(model, target, job.budget().haq(), cfg, oracle);
+        HaqResult r = Haq.search(model, target, job.budget().budget(), cfg, oracle);
         policy = r.best().policy();
         validation = r.best().accuracy();
         agent = r.timing().agent();
@@ -79,7 +79,7 @@ public final class JobRunner {
         break;
       }
       case RANDOM: {
-        Candidate c = Haq.random(model, target, job.budget().haq(), cfg, oracle);
+        Candidate c = Haq.random(model, target, job.budget().budget(), cfg, oracle);
         policy = c.policy();
         validation = c.accuracy();
         how = "random search, " + s.episodes() + " policies drawn with seed " + (job.seed() + 1)
@@ -87,7 +87,7 @@ public final class JobRunner {
         break;
       }
       case UNIFORM: {
-        Candidate c = Haq.uniform(model, target, job.budget().haq(), cfg, oracle);
+        Candidate c = Haq.uniform(model, target, job.budget().budget(), cfg, oracle);
         policy = c.policy();
         validation = c.accuracy();
         how = "best uniform policy within the budget (" + c.method() + ")";
@@ -102,7 +102,7 @@ public final class JobRunner {
         int[] bits = s.hawqBits().stream().mapToInt(Integer::intValue).toArray();
         Plan plan = Hawq.of(model, traces)
             .bits(bits)
-            .budget(job.budget().hawq(model, target))
+            .budget(job.budget().budget().on(target))
             .solve();
         policy = plan.policy().bits();
         how = "HAWQ-V3, candidates " + s.hawqBits() + ", Hessian traces on "

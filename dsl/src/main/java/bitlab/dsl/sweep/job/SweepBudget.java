@@ -1,19 +1,15 @@
 package bitlab.dsl.sweep.job;
 
-import bitlab.hardware.Target;
-import bitlab.model.Model;
-import bitlab.quant.Policy;
-import bitlab.search.haq.Budget;
-import bitlab.search.haq.Pricing;
+import bitlab.search.Budget;
 import bitlab.search.haq.Resource;
 import java.io.Serializable;
 import java.util.Locale;
 
 /**
  * A budget of a sweep: latency, energy or weight size at most {@code fraction} of the same model with
- * every layer at 8 bits (on the job's target for latency and energy). Every method of a sweep reads it
- * the same way; this is the one place that turns it into each search's own budget type (HAQ's and
- * HAWQ-V3's differ today), so a future single budget type changes only this file.
+ * every layer at 8 bits (on the job's target for latency and energy). A job carries this small serializable
+ * form; {@link #budget()} is the one {@link Budget} every method of the sweep (HAQ, HAWQ-V3, random, uniform)
+ * reads, {@code Budget.latencyOf8Bit(fraction)} and its kin.
  */
 public record SweepBudget(Resource resource, double fraction) implements Serializable {
   public SweepBudget {
@@ -56,32 +52,17 @@ public record SweepBudget(Resource resource, double fraction) implements Seriali
     return resource != Resource.SIZE;
   }
 
-  /** HAQ's form: the same fraction of the all-8-bit cost. */
-  public Budget haq() {
-    return new Budget(resource, fraction, true);
-  }
-
-  /** The limit in base units (seconds, joules, bytes of weights at their widths) for this model on this target. */
-  public double limit(Model model, Target target) {
-    return fraction * Pricing.of(model.workloads(), target).uniform(resource, 8, 8);
-  }
-
   /**
-   * HAWQ-V3's form, as an absolute limit. HAWQ-V3 counts the 32-bit scales and biases in a model's size
-   * (what {@link Policy#sizeBytes} counts); they do not depend on the bits, so they are added to the limit.
+   * The budget every method reads: this fraction of the all-8-bit cost. HAWQ-V3 counts the 32-bit scales and
+   * biases in a model's size; {@link Budget#limit} keeps that fixed part out of the fraction, so HAQ and
+   * HAWQ-V3 meet the same limit on the weights.
    */
-  public bitlab.search.hawq.Budget hawq(Model model, Target target) {
-    double limit = limit(model, target);
+  public Budget budget() {
     return switch (resource) {
-      case LATENCY -> bitlab.search.hawq.Budget.latencySeconds(target, limit);
-      case ENERGY -> bitlab.search.hawq.Budget.energyJoules(target, limit);
-      case SIZE -> bitlab.search.hawq.Budget.sizeBytes(limit + fixedBytes(model));
+      case LATENCY -> Budget.latencyOf8Bit(fraction);
+      case ENERGY -> Budget.energyOf8Bit(fraction);
+      case SIZE -> Budget.sizeOf8Bit(fraction);
     };
-  }
-
-  private static double fixedBytes(Model model) {
-    double weights = Pricing.of(model.workloads(), null).uniform(Resource.SIZE, 8, 8);
-    return Policy.uniform(model, 8, 8).sizeBytes(model) - weights;
   }
 
   /** {@code "latency 0.5"}. */
@@ -94,8 +75,9 @@ public record SweepBudget(Resource resource, double fraction) implements Seriali
     return s.replaceAll("0+$", "").replaceAll("\\.$", "");
   }
 
+  /** In words, as {@link Budget#toString}: {@code latency at most 0.5 of the all-8-bit latency}. */
   @Override
   public String toString() {
-    return resource.label() + " <= " + trim(fraction) + " x 8-bit";
+    return budget().toString();
   }
 }
