@@ -192,6 +192,19 @@ public final class Bitlab {
     return declareHardware(name, yaml);
   }
 
+  // typed bit pairs a cell names without bits(...): cost(edge, net, W4A8), quantize(net,
+  // policy(net, W4A8))
+  public static final Bits W8A8 = Bits.W8A8;
+  public static final Bits W8A4 = Bits.W8A4;
+  public static final Bits W6A6 = Bits.W6A6;
+  public static final Bits W5A5 = Bits.W5A5;
+  public static final Bits W4A8 = Bits.W4A8;
+  public static final Bits W4A4 = Bits.W4A4;
+  public static final Bits W3A3 = Bits.W3A3;
+  public static final Bits W2A8 = Bits.W2A8;
+  public static final Bits W2A2 = Bits.W2A2;
+  public static final Bits W1A1 = Bits.W1A1;
+
   /** A bit pair: weight bits and activation bits (1..8; 16 or 32 for unquantized). */
   public static Bits bits(int weights, int activations) {
     return Bits.of(weights, activations);
@@ -212,7 +225,11 @@ public final class Bitlab {
     return cost(target, net, Policies.parse(bits));
   }
 
-  /** {@code net} priced on {@code target} under a per-layer policy: one pair per quantizable layer, in layer order. */
+  /**
+   * {@code net} priced on {@code target} under a search's raw pairs, one per quantizable layer in layer order
+   * ({@code r.best().policy()}); a {@link Policy} ({@code r.policy()}, {@code plan.policy()}) is the one
+   * per-layer form, and this overload stays so that cells written with the raw pairs keep working.
+   */
   public static CostReport cost(Target target, Model net, List<Bits> policy) {
     return CostReport.price(target, net, policy);
   }
@@ -235,14 +252,19 @@ public final class Bitlab {
     return new Comparison(cost(target, net, a), cost(target, net, b));
   }
 
-  /** Two policies on one target, per-layer latency side by side. */
+  /** Two searches' raw pairs on one target (see {@link #cost(Target, Model, List)}); prefer two {@link Policy}s. */
   public static Comparison compare(Target target, Model net, List<Bits> a, List<Bits> b) {
     return new Comparison(cost(target, net, a), cost(target, net, b));
   }
 
-  /** Two uniform policies on one target, per-layer latency side by side. */
+  /** Two uniform policies on one target, per-layer latency side by side: {@code compare(edge, net, W8A8, W4A4)}. */
   public static Comparison compare(Target target, Model net, Bits a, Bits b) {
     return new Comparison(cost(target, net, a), cost(target, net, b));
+  }
+
+  /** As {@link #compare(Target, Model, Bits, Bits)} with the pairs as text: {@code compare(edge, net, "W8A8", "4/4")}. */
+  public static Comparison compare(Target target, Model net, String a, String b) {
+    return compare(target, net, Policies.parse(a), Policies.parse(b));
   }
 
   /** Any two pricings of one model side by side (e.g. one policy on two targets). */
@@ -277,8 +299,18 @@ public final class Bitlab {
   }
 
   /** Bit operations per image of a per-layer policy: the sum of w x a x MACs. */
+  public static long bops(Model net, Policy policy) {
+    return policy.bops(net);
+  }
+
+  /** Bit operations per image of a search's raw pairs, one per layer in layer order. */
   public static long bops(Model net, List<Bits> policy) {
     return Policies.bops(net.workloads(), policy);
+  }
+
+  /** Bit operations per image with every layer at {@code bits}. */
+  public static long bops(Model net, Bits bits) {
+    return Policies.bops(net.workloads(), Policies.uniform(net.workloads(), bits));
   }
 
   // ---- HAQ ----
@@ -294,6 +326,16 @@ public final class Bitlab {
   public static bitlab.quant.Policy policy(Model net, int weightBits, int activationBits) {
     return bitlab.quant.Policy.uniform(
         bitlab.quant.BatchNormFolding.fold(net), weightBits, activationBits);
+  }
+
+  /** Every layer of {@code net} at one pair: {@code policy(net, W4A8)}. */
+  public static bitlab.quant.Policy policy(Model net, Bits bits) {
+    return policy(net, bits.weights(), bits.activations());
+  }
+
+  /** A search's raw pairs (one per quantizable layer, in layer order) as the one per-layer form. */
+  public static bitlab.quant.Policy policy(Model net, List<Bits> pairs) {
+    return bitlab.quant.Policy.of(bitlab.quant.BatchNormFolding.fold(net), pairs);
   }
 
   /** A policy saved as JSON ({@code policy.write(path)}, or a search's output). */
@@ -345,6 +387,11 @@ public final class Bitlab {
   /** Starts a quantization: {@code quantize(net, policy).calibrate(data, kl()).build()}; also {@code .dynamic()}, {@code .qat(epochs)}. */
   public static bitlab.dsl.quant.QuantizeBuilder quantize(Model net, bitlab.quant.Policy policy) {
     return bitlab.dsl.quant.QuantizeBuilder.of(net, policy);
+  }
+
+  /** Starts a quantization with every layer at one pair: {@code quantize(net, W4A8)}. */
+  public static bitlab.dsl.quant.QuantizeBuilder quantize(Model net, Bits bits) {
+    return quantize(net, policy(net, bits));
   }
 
   /** Starts a quantization with every layer at {@code weightBits} / {@code activationBits}. */

@@ -9,9 +9,17 @@ public record Bits(int weights, int activations) {
   /** Number of distinct widths a cost table keeps a slot for: 1..8, 16, 32. */
   public static final int SLOTS = 10;
 
+  // the pairs people name: W<weight bits>A<activation bits>, as toString() prints them
   public static final Bits W8A8 = new Bits(8, 8);
+  public static final Bits W8A4 = new Bits(8, 4);
+  public static final Bits W6A6 = new Bits(6, 6);
+  public static final Bits W5A5 = new Bits(5, 5);
+  public static final Bits W4A8 = new Bits(4, 8);
   public static final Bits W4A4 = new Bits(4, 4);
+  public static final Bits W3A3 = new Bits(3, 3);
+  public static final Bits W2A8 = new Bits(2, 8);
   public static final Bits W2A2 = new Bits(2, 2);
+  public static final Bits W1A1 = new Bits(1, 1);
   public static final Bits FLOAT32 = new Bits(32, 32);
 
   public Bits {

@@ -33,6 +33,38 @@ class PolicyCostTest {
   }
 
   @Test
+  void everyFormOfOnePolicyCostsTheSame() {
+    Model net =
+        bitlab.model.Zoo.load("resnet-mini"); // BatchNorms: a policy names the folded layers
+    Target edge = hardware("bismo-edge");
+    CostReport typed = cost(edge, net, bitlab.dsl.Bitlab.W4A8);
+    assertEquals(typed.total(), cost(edge, net, "W4A8").total());
+    assertEquals(
+        typed.total(), cost(edge, net, bitlab.dsl.Bitlab.policy(net, Bits.W4A8)).total());
+    List<Bits> raw = Collections.nCopies(net.workloads().size(), Bits.W4A8);
+    assertEquals(typed.total(), cost(edge, net, raw).total());
+    assertEquals(
+        typed.total(), cost(edge, net, bitlab.dsl.Bitlab.policy(net, raw)).total());
+    assertEquals(
+        bitlab.dsl.Bitlab.bops(net, raw),
+        bitlab.dsl.Bitlab.bops(net, bitlab.dsl.Bitlab.policy(net, Bits.W4A8)));
+    assertEquals(bitlab.dsl.Bitlab.bops(net, raw), bitlab.dsl.Bitlab.bops(net, Bits.W4A8));
+    assertEquals(
+        compare(edge, net, Bits.W8A8, Bits.W4A8).latencyRatio(),
+        compare(edge, net, "W8A8", "4/8").latencyRatio());
+    assertEquals(
+        compare(edge, net, Bits.W8A8, Bits.W4A8).latencyRatio(),
+        compare(
+                edge,
+                net,
+                bitlab.dsl.Bitlab.policy(net, Bits.W8A8),
+                bitlab.dsl.Bitlab.policy(net, Bits.W4A8))
+            .latencyRatio());
+    assertEquals("W4A8", Bits.W4A8.toString());
+    assertEquals(Bits.of(2, 8), Bits.W2A8);
+  }
+
+  @Test
   void layersAreMatchedByNameNotByPosition() {
     Model net = Fixtures.mobilenetV1();
     Target cloud = hardware("bismo-cloud");
