@@ -17,11 +17,39 @@ import org.nd4j.linalg.factory.Nd4j;
  * reader) is folded into it: {@code W' = W·γ/√(σ²+ε)} per output channel and
  * {@code b' = (b−μ)·γ/√(σ²+ε)+β}. The layer keeps its name (so policies still apply) and gains a
  * bias; readers of the BatchNorm read the layer instead. Other BatchNorms stay.
+ *
+ * <p>Each model is folded once: {@link #fold} keeps the result per model (by identity, weakly, so a model
+ * no cell holds is forgotten) and hands the same folded model to every caller (PTQ, calibration, QAT, the
+ * policy a notebook writes, cost reports, the CLI). That is safe because nothing changes a model's arrays
+ * in place: training and QAT copy them into the float engine and return a new model
+ * ({@code BatchNormFoldingTest} checks that QAT leaves the folded arrays as they were).
  */
 public final class BatchNormFolding {
   private BatchNormFolding() {}
 
+  // Model does not override equals, so the map compares keys by identity.
+  private static final Map<Model, Object> FOLDED =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  // the value for a model folding leaves as it is (a map whose value held its own key would never
+  // forget it)
+  private static final Object UNCHANGED = new Object();
+
+  /** The model with its BatchNorms folded, computed once per model. */
   public static Model fold(Model m) {
+    Object known = FOLDED.get(m);
+    if (known == UNCHANGED) return m;
+    if (known != null) return (Model) known;
+    Model f = foldOnce(m);
+    if (f == m) {
+      FOLDED.put(m, UNCHANGED);
+    } else {
+      FOLDED.put(m, f);
+      FOLDED.put(f, UNCHANGED);
+    }
+    return f;
+  }
+
+  private static Model foldOnce(Model m) {
     Map<String, Integer> readers = new HashMap<>();
     for (Node n : m.nodes()) for (String i : n.inputs()) readers.merge(i, 1, Integer::sum);
     Map<String, String> foldedInto = new HashMap<>();
