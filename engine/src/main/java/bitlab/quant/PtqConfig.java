@@ -85,170 +85,96 @@ public record PtqConfig(
   }
 
   public PtqConfig withWeights(Calibration c) {
-    return new PtqConfig(
-        c,
-        activations,
-        perChannel,
-        asymmetricActivations,
-        rounding,
-        biasCorrection,
-        bins,
-        placement,
-        equalization,
-        adaRound,
-        streamBits);
+    return with(x -> x.weights = c);
   }
 
   public PtqConfig withActivations(Calibration c) {
-    return new PtqConfig(
-        weights,
-        c,
-        perChannel,
-        asymmetricActivations,
-        rounding,
-        biasCorrection,
-        bins,
-        placement,
-        equalization,
-        adaRound,
-        streamBits);
+    return with(x -> x.activations = c);
   }
 
   public PtqConfig withPerChannel(boolean p) {
-    return new PtqConfig(
-        weights,
-        activations,
-        p,
-        asymmetricActivations,
-        rounding,
-        biasCorrection,
-        bins,
-        placement,
-        equalization,
-        adaRound,
-        streamBits);
+    return with(x -> x.perChannel = p);
   }
 
   public PtqConfig withAsymmetricActivations(boolean a) {
-    return new PtqConfig(
-        weights,
-        activations,
-        perChannel,
-        a,
-        rounding,
-        biasCorrection,
-        bins,
-        placement,
-        equalization,
-        adaRound,
-        streamBits);
+    return with(x -> x.asymmetricActivations = a);
   }
 
   public PtqConfig withRounding(Rounding r) {
-    return new PtqConfig(
-        weights,
-        activations,
-        perChannel,
-        asymmetricActivations,
-        r,
-        biasCorrection,
-        bins,
-        placement,
-        equalization,
-        adaRound,
-        streamBits);
+    return with(x -> x.rounding = r);
   }
 
   public PtqConfig withBiasCorrection(boolean b) {
-    return new PtqConfig(
-        weights,
-        activations,
-        perChannel,
-        asymmetricActivations,
-        rounding,
-        b,
-        bins,
-        placement,
-        equalization,
-        adaRound,
-        streamBits);
+    return with(x -> x.biasCorrection = b);
   }
 
   public PtqConfig withBins(int b) {
-    return new PtqConfig(
-        weights,
-        activations,
-        perChannel,
-        asymmetricActivations,
-        rounding,
-        biasCorrection,
-        b,
-        placement,
-        equalization,
-        adaRound,
-        streamBits);
+    return with(x -> x.bins = b);
   }
 
   public PtqConfig withPlacement(Placement p) {
-    return new PtqConfig(
-        weights,
-        activations,
-        perChannel,
-        asymmetricActivations,
-        rounding,
-        biasCorrection,
-        bins,
-        p,
-        equalization,
-        adaRound,
-        streamBits);
+    return with(x -> x.placement = p);
   }
 
   public PtqConfig withEqualization(boolean e) {
-    return new PtqConfig(
-        weights,
-        activations,
-        perChannel,
-        asymmetricActivations,
-        rounding,
-        biasCorrection,
-        bins,
-        placement,
-        e,
-        adaRound,
-        streamBits);
+    return with(x -> x.equalization = e);
   }
 
   /** Learned rounding of the weights with these settings (null: round to nearest). */
   public PtqConfig withAdaRound(AdaRoundConfig a) {
-    return new PtqConfig(
-        weights,
-        activations,
-        perChannel,
-        asymmetricActivations,
-        rounding,
-        biasCorrection,
-        bins,
-        placement,
-        equalization,
-        a,
-        streamBits);
+    return with(x -> x.adaRound = a);
   }
 
   /** The residual stream (and every tensor integer operators add up) at {@code bits}, 8..16 (see {@link #streamBits}). */
   public PtqConfig withStreamBits(int bits) {
+    return with(x -> x.streamBits = bits);
+  }
+
+  /** A copy with one change: every wither goes through here, so a new component is added in two places, not twelve. */
+  private PtqConfig with(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
     return new PtqConfig(
-        weights,
-        activations,
-        perChannel,
-        asymmetricActivations,
-        rounding,
-        biasCorrection,
-        bins,
-        placement,
-        equalization,
-        adaRound,
-        bits);
+        d.weights,
+        d.activations,
+        d.perChannel,
+        d.asymmetricActivations,
+        d.rounding,
+        d.biasCorrection,
+        d.bins,
+        d.placement,
+        d.equalization,
+        d.adaRound,
+        d.streamBits);
+  }
+
+  /** The components while a copy is made (validated by the record's constructor when it is done). */
+  private static final class Draft {
+    Calibration weights;
+    Calibration activations;
+    boolean perChannel;
+    boolean asymmetricActivations;
+    Rounding rounding;
+    boolean biasCorrection;
+    int bins;
+    Placement placement;
+    boolean equalization;
+    AdaRoundConfig adaRound;
+    int streamBits;
+
+    Draft(PtqConfig c) {
+      weights = c.weights;
+      activations = c.activations;
+      perChannel = c.perChannel;
+      asymmetricActivations = c.asymmetricActivations;
+      rounding = c.rounding;
+      biasCorrection = c.biasCorrection;
+      bins = c.bins;
+      placement = c.placement;
+      equalization = c.equalization;
+      adaRound = c.adaRound;
+      streamBits = c.streamBits;
+    }
   }
 
   /** The weight quantizer of a layer at {@code bits}. */
