@@ -27,6 +27,8 @@ class NotebookFormsTest {
         "var search = haq(net, data).on(hardware(\"bismo-edge\")).latency(0.5); search.states()",
         "if (!search.budget(Budget.latencyOf8Bit(0.5)).environment().budget().equals(search.environment().budget())) throw new AssertionError(\"latency(0.5) is not a fraction of 8-bit\");",
         "var typed = cost(hardware(\"bismo-edge\"), net, W4A8); if (!typed.total().equals(cost(hardware(\"bismo-edge\"), net, \"W4A8\").total())) throw new AssertionError(\"W4A8 and its text differ\"); compare(hardware(\"bismo-edge\"), net, W8A8, W4A8)",
+        "var outs = quantize(net, W8A8).calibrate(data).placement(Placement.OUTPUTS).rounding(Rounding.HALF_UP).build(); if (outs.evaluate(data).correct() != quantize(net, 8, 8).calibrate(data).placement(\"outputs\").rounding(\"half_up\").build().evaluate(data).correct()) throw new AssertionError(\"typed and named placement differ\");",
+        "var exact = hawq(net, data).perLayerProbes().curvature(Curvature.EXACT); exact",
         "var plan = hawq(net, data).images(32).probes(2).bits(4, 8).budget(Budget.sizeOf8Bit(0.6)).solve(); plan",
       };
       for (String cell : cells) {

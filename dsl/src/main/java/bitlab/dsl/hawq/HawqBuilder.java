@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -248,13 +247,16 @@ public final class HawqBuilder {
    * gradients in double, kept as a check; also sees the ReLU kinks within its step). Output probes are
    * always jacobian.
    */
-  public HawqBuilder curvature(String how) {
-    String k = how == null ? "" : how.trim().toUpperCase(Locale.ROOT);
-    if (!k.equals("JACOBIAN") && !k.equals("EXACT") && !k.equals("GRADIENTS")) {
+  public HawqBuilder curvature(TraceOptions.Curvature how) {
+    if (how == null)
       throw new HawqException(
-          "Curvature '" + how + "' is not known; use \"jacobian\", \"exact\" or \"gradients\".");
-    }
-    return traceOptions(options.withCurvature(TraceOptions.Curvature.valueOf(k)));
+          "Give a curvature: Curvature.JACOBIAN, Curvature.EXACT or Curvature.GRADIENTS.");
+    return traceOptions(options.withCurvature(how));
+  }
+
+  /** The same by name: {@code "jacobian"}, {@code "exact"} or {@code "gradients"} (read by {@code Curvature.parse}). */
+  public HawqBuilder curvature(String how) {
+    return curvature(TraceOptions.Curvature.parse(how));
   }
 
   /**

@@ -128,8 +128,16 @@ public final class QuantizeBuilder {
    * Where activations are quantized: {@code inputs} (default: the inputs of weighted layers, residual Adds fed
    * by a layer's int32 accumulator, as PyTorch/ONNX Runtime/NNCF and HAWQ-V3 do) or {@code outputs} (every node output).
    */
+  public QuantizeBuilder placement(bitlab.quant.Placement where) {
+    if (where == null)
+      throw new QuantException(
+          "Give an activation placement: Placement.INPUTS (the default) or Placement.OUTPUTS.");
+    return with(config.withPlacement(where));
+  }
+
+  /** The same by name: {@code "inputs"} or {@code "outputs"} (read by {@code Placement.parse}). */
   public QuantizeBuilder placement(String where) {
-    return with(config.withPlacement(bitlab.quant.Placement.parse(where)));
+    return placement(bitlab.quant.Placement.parse(where));
   }
 
   /**

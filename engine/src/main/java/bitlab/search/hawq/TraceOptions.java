@@ -55,7 +55,15 @@ public record TraceOptions(
      * two gradients per probe (and layer). Kept as a check on {@link #EXACT}; the difference quotient also
      * picks up the ReLUs' kinks crossed within {@code +-h}, which the Hessian itself does not have.
      */
-    GRADIENTS
+    GRADIENTS;
+
+    /** {@code jacobian}, {@code exact} or {@code gradients} (case-insensitive): the one reader of the names. */
+    public static Curvature parse(String text) {
+      for (Curvature c : values())
+        if (c.name().equalsIgnoreCase(text == null ? "" : text.trim())) return c;
+      throw new HawqException(
+          "Curvature '" + text + "' is not known; use \"jacobian\", \"exact\" or \"gradients\".");
+    }
   }
 
   /**

@@ -97,6 +97,17 @@ class HawqTest {
   }
 
   @Test
+  void curvatureNamesAreReadInOnePlace() {
+    assertEquals(TraceOptions.Curvature.EXACT, TraceOptions.Curvature.parse(" Exact "));
+    assertEquals(TraceOptions.Curvature.GRADIENTS, TraceOptions.Curvature.parse("gradients"));
+    HawqException e =
+        assertThrows(HawqException.class, () -> TraceOptions.Curvature.parse("hessian"));
+    assertEquals(
+        "Curvature 'hessian' is not known; use \"jacobian\", \"exact\" or \"gradients\".",
+        e.getMessage());
+  }
+
+  @Test
   void aLatencyBudgetWithoutATargetIsASentence() {
     BudgetException e =
         assertThrows(BudgetException.class, () -> planner().budget(Budget.latencyOf8Bit(0.5)));
