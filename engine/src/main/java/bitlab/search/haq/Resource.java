@@ -43,11 +43,6 @@ public enum Resource {
     return base * scale;
   }
 
-  /** A value in the unit people read back to base units. */
-  public double fromDisplay(double shown) {
-    return shown / scale;
-  }
-
   /** E.g. "12.345 ms". */
   public String format(double base) {
     return String.format("%.4g %s", display(base), unit);

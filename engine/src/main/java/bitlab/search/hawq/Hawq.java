@@ -148,10 +148,6 @@ public final class Hawq {
     return damage != null;
   }
 
-  public Hawq withoutBudgets() {
-    return new Hawq(model, traces, candidates, List.of(), fixed, ties, damage, timeLimit);
-  }
-
   /** Keeps a layer at one pair (added to its candidates if it is not one). */
   public Hawq fix(String layer, Bits bits) {
     model.node(layer);

@@ -51,11 +51,6 @@ public record IlpSolution(
     public double ofLimit() {
       return used / limit;
     }
-
-    /** Where the limit sits between the cheapest (0) and the dearest (1) policy. */
-    public double limitFraction() {
-      return high > low ? (limit - low) / (high - low) : 1;
-    }
   }
 
   public IlpSolution {

@@ -47,7 +47,6 @@ public final class Evaluator implements AutoCloseable {
   private final Deque<VarSnippet> temps = new ArrayDeque<>();
   private final java.util.Map<String, Integer> offsets = new java.util.HashMap<>();
   private String code = "";
-  private long released;
 
   /** A JShell with the given startup snippets (imports) already evaluated. */
   public Evaluator(List<String> startup) {
@@ -259,7 +258,6 @@ public final class Evaluator implements AutoCloseable {
         }
       }
       control.loader().forget(className);
-      released++;
     } catch (ReflectiveOperationException | RuntimeException e) {
       // Releasing is best effort: the value simply stays reachable.
     }
@@ -283,11 +281,6 @@ public final class Evaluator implements AutoCloseable {
       return null; // needs --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED; without it nothing is
       // released
     }
-  }
-
-  /** How many snippets' values were released so far (for tests and %vars). */
-  public long releasedCount() {
-    return released;
   }
 
   /** True when values of dropped snippets can be released (the JVM was started with the needed opens). */
@@ -441,13 +434,6 @@ public final class Evaluator implements AutoCloseable {
   /** The class loader cells run in. */
   public ClassLoader classLoader() {
     return control.loader().classLoader();
-  }
-
-  /** Current snippet sources, in order (for %vars and tests). */
-  public List<String> activeSources() {
-    List<String> out = new ArrayList<>();
-    shell.snippets().filter(s -> shell.status(s).isActive()).forEach(s -> out.add(s.source()));
-    return out;
   }
 
   @Override

@@ -60,12 +60,6 @@ public final class Magics {
 
   public record Call(String name, String args, String body, boolean cellMagic) implements Part {}
 
-  /** True if the cell uses any magic. */
-  public static boolean hasMagic(String code) {
-    for (String l : code.split("\n", -1)) if (l.stripLeading().startsWith("%")) return true;
-    return false;
-  }
-
   public static List<Part> parse(String code) {
     Matcher cm = CELL.matcher(code);
     if (cm.lookingAt()) {
