@@ -60,10 +60,13 @@ public record Budget(Metric metric, Scale scale, double value, Target target) {
       return this == LATENCY || this == ENERGY;
     }
 
-    /** An amount in base units the way people read it: {@code 30.5 KiB}, {@code 2.41 ms}, {@code 1.2e+07 BOPs}. */
+    /** An amount in base units the way people read it: {@code 30.5 KB} (decimal, as HAWQ-V3's tables), {@code 2.41 ms}, {@code 1.2e+07 BOPs}. */
     public String format(double base) {
       return switch (this) {
-        case SIZE -> base >= 1024 ? trim(base / 1024) + " KiB" : trim(base) + " bytes";
+        case SIZE ->
+          base >= 1e6
+              ? trim(base / 1e6) + " MB"
+              : base >= 1e3 ? trim(base / 1e3) + " KB" : trim(base) + " bytes";
         case BOPS -> trim(base) + " BOPs";
         case LATENCY -> trim(base * 1e3) + " ms";
         case ENERGY -> trim(base * 1e3) + " mJ";
@@ -119,8 +122,8 @@ public record Budget(Metric metric, Scale scale, double value, Target target) {
       case BETWEEN -> {
         if (!(value >= 0 && value <= 1))
           throw new BudgetException("A " + metric.label
-              + " budget as a point between the cheapest policy and the dearest must lie between 0 "
-              + "(the cheapest) and 1 (the dearest), got " + value + ".");
+              + " budget given as a fraction must lie between 0 (the cheapest policy) and 1 (the dearest), got "
+              + value + ".");
       }
       case ABSOLUTE -> {
         if (!(value > 0) || Double.isInfinite(value))

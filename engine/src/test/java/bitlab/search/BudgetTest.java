@@ -32,7 +32,8 @@ class BudgetTest {
     assertEquals(
         "size at 0.5 of the way from the cheapest policy to the dearest",
         Budget.sizeBetween(0.5).toString());
-    assertEquals("size at most 30 KiB", Budget.sizeKib(30).toString());
+    assertEquals("size at most 30.72 KB", Budget.sizeKib(30).toString());
+    assertEquals("size at most 40 KB", Budget.sizeBytes(40e3).toString());
     assertEquals(
         "latency at most 2.5 ms on bismo-edge", Budget.latencyMs(2.5).on(edge).toString());
     assertEquals("energy at most 1.2 mJ", Budget.energyMj(1.2).toString());
@@ -87,8 +88,8 @@ class BudgetTest {
             + "half the 8-bit latency, or give an absolute amount.",
         assertThrows(BudgetException.class, () -> Budget.latencyOf8Bit(1.5)).getMessage());
     assertEquals(
-        "A size budget as a point between the cheapest policy and the dearest must lie between 0 (the "
-            + "cheapest) and 1 (the dearest), got -0.1.",
+        "A size budget given as a fraction must lie between 0 (the cheapest policy) and 1 (the dearest), "
+            + "got -0.1.",
         assertThrows(BudgetException.class, () -> Budget.sizeBetween(-0.1)).getMessage());
     assertEquals(
         "A size budget must be a positive finite amount, got 0.0.",

@@ -143,9 +143,7 @@ class HawqBuilderTest {
     var e =
         assertThrows(BudgetException.class, () -> base.bits(4, 8).size(1, "KB").solve());
     assertTrue(
-        e.getMessage()
-            .startsWith(
-                "The budget size at most 1000 bytes cannot be met: the cheapest reachable is "),
+        e.getMessage().contains("below") && e.getMessage().contains("feasible range"),
         e.getMessage());
     var u = assertThrows(BudgetException.class, () -> base.size(1, "parsecs"));
     assertTrue(u.getMessage().contains("parsecs") && u.getMessage().contains("MB"), u.getMessage());

@@ -223,18 +223,23 @@ public final class Hawq {
         : fixed.isEmpty()
             ? ", ties kept"
             : ties.isEmpty() ? ", fixed layers kept" : ", fixed layers and ties kept";
-    Budget.Reach reach = reach(b, range, "every layer at its lowest candidate" + kept);
-    double v = b.limit(reach);
-    if (b.scale() == Budget.Scale.ABSOLUTE && v > range.high() * (1 + 1e-12)) {
-      throw new BudgetException(String.format(
-          "The budget %s lies above the range policies of these candidates span; the feasible range is %s "
-              + "(every layer at its lowest candidate%s) to %s (every layer at its highest).",
-          b,
-          IlpSolver.fmt(range.low(), b.metric().unit()),
-          kept,
-          IlpSolver.fmt(range.high(), b.metric().unit())));
+    if (b.scale() == Budget.Scale.ABSOLUTE) {
+      // an amount: the sentence gives the whole feasible range in the budget's unit
+      double v = b.value();
+      if (v < range.low() * (1 - 1e-12) || v > range.high() * (1 + 1e-12)) {
+        throw new BudgetException(String.format(
+            "The %s budget of %s lies %s the range policies of these candidates span; the feasible range is %s "
+                + "(every layer at its lowest candidate%s) to %s (every layer at its highest).",
+            b.name(),
+            IlpSolver.fmt(v, b.metric().unit()),
+            v < range.low() ? "below" : "above",
+            IlpSolver.fmt(range.low(), b.metric().unit()),
+            kept,
+            IlpSolver.fmt(range.high(), b.metric().unit())));
+      }
+      return v;
     }
-    return v;
+    return b.limit(reach(b, range, "every layer at its lowest candidate" + kept));
   }
 
   /** What these candidates reach under a budget's metric, and the model's all-8-bit cost (size: its fixed part too). */

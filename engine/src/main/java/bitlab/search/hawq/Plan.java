@@ -111,19 +111,19 @@ public record Plan(
     for (IlpSolution.Usage u : solution.usage()) {
       String asked = budgets.stream()
           .filter(x -> x.name().equals(u.budget()))
-          .map(x -> " (" + x + ")")
+          .map(x -> "; asked: " + x)
           .findFirst()
           .orElse("");
       b.append(String.format(
           Locale.ROOT,
-          "  budget %s%s uses %s of %s (%.1f%%); any policy spans %s to %s%n",
+          "  budget %-20s uses %s of %s (%.1f%%); any policy spans %s to %s%s%n",
           u.budget(),
-          asked,
           IlpSolver.fmt(u.used(), u.unit()),
           IlpSolver.fmt(u.limit(), u.unit()),
           100 * u.ofLimit(),
           IlpSolver.fmt(u.low(), u.unit()),
-          IlpSolver.fmt(u.high(), u.unit())));
+          IlpSolver.fmt(u.high(), u.unit()),
+          asked));
     }
     for (Uniform u : uniform()) {
       b.append(String.format(

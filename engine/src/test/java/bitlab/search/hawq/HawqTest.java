@@ -52,12 +52,11 @@ class HawqTest {
   void absoluteBudgetsOutsideTheRangeSayTheRange() {
     BudgetException e = assertThrows(
         BudgetException.class, () -> planner().budget(Budget.sizeBytes(100)).solve());
-    double cheapest = bitlab.quant.Policy.uniform(LENET, 2, 2).sizeBytes(LENET);
-    assertEquals(
-        "The budget size at most 100 bytes cannot be met: the cheapest reachable is "
-            + Budget.Metric.SIZE.format(cheapest)
-            + " (every layer at its lowest candidate); raise the budget to at least that, or allow fewer bits.",
-        e.getMessage());
+    String range = "feasible range is "
+        + IlpSolver.fmt(bitlab.quant.Policy.uniform(LENET, 2, 2).sizeBytes(LENET), "bytes")
+        + " (every layer at its lowest candidate) to "
+        + IlpSolver.fmt(bitlab.quant.Policy.uniform(LENET, 8, 8).sizeBytes(LENET), "bytes");
+    assertTrue(e.getMessage().contains("below") && e.getMessage().contains(range), e.getMessage());
     e = assertThrows(
         BudgetException.class, () -> planner().budget(Budget.sizeBytes(1e9)).solve());
     assertTrue(e.getMessage().contains("above"), e.getMessage());
@@ -80,7 +79,8 @@ class HawqTest {
     // scales and biases (32-bit, whatever the width) stay; half of the 8-bit weights is the rest
     assertEquals(eight - weights + 0.5 * weights, u.limit(), 1e-9 * u.limit());
     assertTrue(u.used() <= u.limit());
-    assertTrue(p.toString().contains("(size at most 0.5 of the all-8-bit size)"), p.toString());
+    assertTrue(
+        p.toString().contains("; asked: size at most 0.5 of the all-8-bit size"), p.toString());
     // below the cheapest: the sentence names the cheapest in the budget's own terms
     BudgetException e = assertThrows(
         BudgetException.class, () -> planner().budget(Budget.sizeOf8Bit(0.01)).solve());
