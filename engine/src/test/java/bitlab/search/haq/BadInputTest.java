@@ -58,7 +58,7 @@ class BadInputTest {
         bitlab.search.BudgetException.class,
         () -> Haq.search(net, null, Budget.sizeKib(0.5), FEW, flat()));
     assertTrue(
-        size.getMessage().contains("KiB")
+        size.getMessage().contains(" KB")
             && size.getMessage().contains("the cheapest reachable is"),
         size.getMessage());
   }
