@@ -35,11 +35,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 @Tag("slow")
 class TorchvisionFamiliesTest {
-  /** The families whose W8A8 program compiles today; one that stops compiling fails the test. */
+  /** The families whose W8A8 program compiles today (all thirteen); one that stops compiling fails the test. */
   private static final java.util.Set<String> COMPILES = java.util.Set.of(
       "resnet18",
       "vgg11_bn",
       "alexnet",
+      "squeezenet1_1",
+      "densenet121",
       "googlenet",
       "shufflenet_v2_x0_5",
       "mobilenet_v2",
@@ -52,8 +54,15 @@ class TorchvisionFamiliesTest {
   @TempDir
   static Path dir;
 
+  /**
+   * Seeded normal images on which the W8A8 integer program and ONNX Runtime on the QDQ export are compared
+   * ({@code -Dbitlab.qdq.images=N} for more).
+   */
+  private static final int IMAGES = Integer.getInteger("bitlab.qdq.images", 30);
+
   private static String skip;
   private static final Map<String, String> ROWS = new TreeMap<>();
+  private static final Map<String, String> AGREEMENT = new TreeMap<>();
 
   @BeforeAll
   static void export() throws Exception {
@@ -136,6 +145,10 @@ class TorchvisionFamiliesTest {
           iq.trace(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)));
       assertTrue(t.exact(), family + ": the integer program differs from its simulation:\n" + t);
       integer = "compiles, runs (codes equal to its float64 simulation)";
+      QdqAgreement.Result a = QdqAgreement.measure(m, IMAGES, 25);
+      AGREEMENT.put(family, a.row());
+      assertTrue(a.sameRaw() >= 0.99 * a.n(), family + ": " + a.row());
+      assertTrue(a.gapNone() <= 1.0, family + ": " + a.row());
     } catch (IntegerException e) {
       integer = "no: " + e.getMessage().replaceAll(";.*", "");
       assertTrue(
@@ -159,5 +172,9 @@ class TorchvisionFamiliesTest {
         "| family | input | imports | max abs difference from ONNX Runtime / max abs logit | W8A8 integer compiler |");
     System.out.println("|---|---|---|---|---|");
     ROWS.values().forEach(System.out::println);
+    if (AGREEMENT.isEmpty()) return;
+    System.out.println();
+    System.out.println(QdqAgreement.Result.header());
+    AGREEMENT.values().forEach(System.out::println);
   }
 }
