@@ -45,8 +45,10 @@ public final class HaqFineTuneBench {
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
     double lr = Double.parseDouble(opt.getOrDefault("lr", "1e-3"));
     Environment env = new Environment(
-        Pricing.of(
-            net.workloads(), Catalogue.builtIn().target(opt.getOrDefault("target", "bismo-edge"))),
+        Pricing.of( // as the search prices policies: tensors at the widths they are stored at
+            net,
+            Catalogue.builtIn().target(opt.getOrDefault("target", "bismo-edge")),
+            PtqConfig.DEFAULT),
         Budget.latencyOf8Bit(Double.parseDouble(opt.getOrDefault("budget", "0.5"))),
         2,
         8);
