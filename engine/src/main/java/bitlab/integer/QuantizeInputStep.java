@@ -5,6 +5,7 @@ import bitlab.integer.kernel.Parallel;
 import bitlab.integer.kernel.VectorRequant;
 import bitlab.model.Shape;
 import bitlab.quant.QuantParams;
+import java.nio.ByteOrder;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -64,19 +65,22 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
   }
 
   /**
-   * The batch's values in row-major order. A float array that is its own whole buffer in row-major order is read
-   * straight from that buffer: a cast and a copy are ND4J operations, whose dispatch (and, on larger arrays, an
-   * OpenMP team) cost more than quantizing a batch of small images.
+   * The batch's values in row-major order. A float array that is its own whole buffer in row-major order is copied
+   * out of its native memory in one bulk read: ND4J's {@code asFloat()} reads element by element through its
+   * indexer (about 1.3 ns a value: 1.56 ms of mobilenet-v2 @224's 1.2 million input values at batch 8, more than
+   * their quantization), and a cast or a copy are ND4J operations whose dispatch costs more than quantizing a batch
+   * of small images.
    */
   static float[] floats(INDArray images) {
-    if (images.dataType() == DataType.FLOAT
+    boolean whole = images.dataType() == DataType.FLOAT
         && images.ordering() == 'c'
         && images.offset() == 0
         && images.data().length() == images.length()
-        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(images)) {
-      return images.data().asFloat();
-    }
-    return images.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(images);
+    INDArray a = whole ? images : images.castTo(DataType.FLOAT).dup('c');
+    float[] v = new float[(int) a.length()];
+    a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(v);
+    return v;
   }
 
   @Override
