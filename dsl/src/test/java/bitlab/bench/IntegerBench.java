@@ -38,7 +38,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * prediction agreement with ONNX Runtime on all test images; {@code ./bitlab bench integer helpers [BATCH]}: helper threads
  * always against never; {@code ./bitlab bench integer threshold [MACS]}: batch-1
  * latency with and without the minimum work per helper thread; {@code ./bitlab bench integer profile MODEL[@SIZE] [W/A]
- * [BATCH]}: the per-layer profile beside ONNX Runtime's per-node times ({@link ProfileBench}).
+ * [BATCH]}: the per-layer profile beside ONNX Runtime's per-node times ({@link ProfileBench}); {@code ./bitlab bench
+ * integer layout [MODEL[@SIZE] ...]}: oneDNN layers handing channels-last codes to each other against NCHW
+ * ({@link LayoutBench}).
  */
 public final class IntegerBench {
   static final List<String> DEFAULT = List.of(
@@ -62,6 +64,10 @@ public final class IntegerBench {
     }
     if (args.length >= 1 && args[0].equals("helpers")) {
       helpers(args.length > 1 ? Integer.parseInt(args[1]) : 8);
+      return;
+    }
+    if (args.length >= 1 && args[0].equals("layout")) {
+      LayoutBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length >= 1 && args[0].equals("threshold")) {
@@ -302,14 +308,24 @@ public final class IntegerBench {
   }
 
   /**
-   * {@code ./bitlab bench integer helpers [BATCH]}: the minis at W8A8 with helper threads always asked against never
-   * (what {@link Parallel#busy} chooses between), beside the float engine, alternating in one process.
+   * {@code ./bitlab bench integer helpers [BATCH]}: the minis at W8A8 with helper threads always asked against never,
+   * and as the executor chooses by default ({@link Parallel#busy} measured, and on a busy machine each oneDNN layer
+   * timing its pieces against one piece), beside the float engine, alternating in one process.
    */
   static void helpers(int batch) {
     Dataset mnist = Datasets.mnist();
+    System.out.println("instruction set: " + CpuFeatures.current() + "; oneDNN runs "
+        + (ConvKernels.dnnlIsa().isEmpty() ? "nowhere" : ConvKernels.dnnlIsa()));
     System.out.printf(
-        "busy now: %s%n%-18s %12s %12s %10s%n",
-        Parallel.busy(), "model", "helpers ms", "alone ms", "FP32 ms");
+        "busy now: %s%n%-18s %12s %12s %12s %10s %9s %9s%n",
+        Parallel.busy(),
+        "model",
+        "helpers ms",
+        "alone ms",
+        "chosen ms",
+        "FP32 ms",
+        "ch/help",
+        "ch/alone");
     try {
       for (String name :
           List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
@@ -318,25 +334,23 @@ public final class IntegerBench {
             net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT);
         IntegerModel iq = Deployment.integer(q);
         INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
-        for (Parallel.Helpers h : List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER)) {
+        List<Parallel.Helpers> ways =
+            List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER, Parallel.Helpers.MEASURE);
+        for (Parallel.Helpers h : ways) {
           Parallel.helpers(h);
           Latency.warm(iq, x);
         }
-        double[] ms = Latency.alternate(
-            List.of(
-                () -> {
-                  Parallel.helpers(Parallel.Helpers.ALWAYS);
-                  iq.predict(x);
-                },
-                () -> {
-                  Parallel.helpers(Parallel.Helpers.NEVER);
-                  iq.predict(x);
-                },
-                () -> Inference.logits(q.folded(), x)),
-            41,
-            5,
-            r -> {});
-        System.out.printf("%-18s %12.3f %12.3f %10.3f%n", name, ms[0], ms[1], ms[2]);
+        List<Runnable> paths = new java.util.ArrayList<>();
+        for (Parallel.Helpers h : ways)
+          paths.add(() -> {
+            Parallel.helpers(h);
+            iq.predict(x);
+          });
+        paths.add(() -> Inference.logits(q.folded(), x));
+        double[] ms = Latency.alternate(paths, 41, 5, r -> {});
+        System.out.printf(
+            "%-18s %12.3f %12.3f %12.3f %10.3f %8.2fx %8.2fx%n",
+            name, ms[0], ms[1], ms[2], ms[3], ms[2] / ms[0], ms[2] / ms[1]);
       }
     } finally {
       Parallel.helpers(Parallel.Helpers.MEASURE);

@@ -60,6 +60,23 @@ public record AccumulatorAddStep(
   }
 
   @Override
+  public int outputBits() {
+    return out.spec().bits();
+  }
+
+  /** The accumulator's multipliers (their range) and the branch's, over the common shift. */
+  @Override
+  public String rescaling() {
+    long lo = Long.MAX_VALUE, hi = 0;
+    for (long f : factors) {
+      lo = Math.min(lo, f);
+      hi = Math.max(hi, f);
+    }
+    return (lo == hi ? String.valueOf(lo) : lo + ".." + hi) + "/2^" + shift + ", " + factorB + "/2^"
+        + shift;
+  }
+
+  @Override
   public List<String> inputs() {
     return List.of(input, other);
   }
@@ -71,22 +88,47 @@ public record AccumulatorAddStep(
 
   /**
    * The layer's kernel applies the addition as its epilogue, while its sums are in cache: the output index it
-   * writes is the branch's index too (both NCHW of the same shape), and the bias the kernel leaves out is added
-   * as {@link LayerAccumulator#accumulate} adds it, in int32.
+   * writes is the branch's index too (the branch is brought to the layout the kernel writes, NCHW or channels-last),
+   * and the bias the kernel leaves out is added as {@link LayerAccumulator#accumulate} adds it, in int32.
    */
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), b = in.get(1);
-    if (b.wide() || IntTensor.wide(out)) return runWide(x, b);
-    byte[] branch = b.codes();
-    int mask = b.unsigned() ? 0xFF : -1;
-    int[] bias = layer.bias();
-    Epilogue e = (channel, acc, from, stride, n, o, to) -> {
-      int bc = bias[channel];
+    // 16-bit words (the residual stream above 8 bits) go through the int32 sums, NCHW
+    if (b.wide() || IntTensor.wide(out)) return runWide(x, b.nchw());
+    b = layer.kernel().channelsLast() ? b.toNhwc() : b.nchw();
+    return layer.requantize(x, new Into(b.codes(), b.unsigned() ? 0xFF : -1), shape, out);
+  }
+
+  @Override
+  public boolean takesNhwc() {
+    return true;
+  }
+
+  /** The addition as the kernel's epilogue, reading the branch's code at the index it writes. */
+  private final class Into implements Epilogue {
+    private final byte[] branch;
+    private final int mask;
+
+    Into(byte[] branch, int mask) {
+      this.branch = branch;
+      this.mask = mask;
+    }
+
+    @Override
+    public void codes(int channel, int[] acc, int from, int stride, int n, byte[] o, int to) {
+      int bc = layer.bias()[channel];
       for (int i = 0, a = from; i < n; i++, a += stride)
         o[to + i] = (byte) code(acc[a] + bc, channel, branch[to + i] & mask);
-    };
-    return new IntTensor(shape, x.batch(), layer.requantize(x, e), out);
+    }
+
+    @Override
+    public void positions(int[] acc, int from, int positions, int channels, byte[] o, int to) {
+      int[] bias = layer.bias();
+      for (int p = 0, a = from, t = to; p < positions; p++)
+        for (int c = 0; c < channels; c++, a++, t++)
+          o[t] = (byte) code(acc[a] + bias[c], c, branch[t] & mask);
+    }
   }
 
   /**

@@ -41,6 +41,17 @@ public record AvgPoolStep(
   }
 
   @Override
+  public int outputBits() {
+    return out.spec().bits();
+  }
+
+  /** The multiplier of a whole window (a border window's differs only by its count). */
+  @Override
+  public String rescaling() {
+    return byCount[byCount.length - 1].toString();
+  }
+
+  @Override
   public List<String> inputs() {
     return List.of(input);
   }
@@ -84,8 +95,17 @@ public record AvgPoolStep(
   }
 
   @Override
+  public boolean takesNhwc() {
+    return true;
+  }
+
+  @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
+    if (x.nhwc()) {
+      if (global) return globalNhwc(x);
+      x = x.nchw();
+    }
     int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = outH(), ow = outW();
     int kw = global ? w : kernel;
     CodeBuffer o = new CodeBuffer(x.batch() * c * oh * ow, out);
@@ -108,6 +128,22 @@ public record AvgPoolStep(
       }
     }
     return o.tensor(shape, x.batch(), out);
+  }
+
+  /** Global pooling of channels-last codes: per image, the channels' sums over the positions, in runs over the channels. */
+  private IntTensor globalNhwc(IntTensor x) {
+    int c = inShape.channels(), hw = inShape.height() * inShape.width();
+    byte[] src = x.codes(), o = new byte[x.batch() * c];
+    int mask = x.unsigned() ? 0xFF : -1;
+    long[] sum = new long[c];
+    for (int n = 0; n < x.batch(); n++) {
+      java.util.Arrays.fill(sum, 0);
+      for (int p = 0, at = n * hw * c; p < hw; p++, at += c)
+        for (int ch = 0; ch < c; ch++) sum[ch] += src[at + ch] & mask;
+      for (int ch = 0; ch < c; ch++)
+        o[n * c + ch] = (byte) code(sum[ch] - (long) hw * inputZeroPoint, hw);
+    }
+    return new IntTensor(shape, x.batch(), o, out);
   }
 
   @Override

@@ -37,6 +37,16 @@ public record ConvStep(
     implements Step {
 
   @Override
+  public int outputBits() {
+    return out.spec().bits();
+  }
+
+  @Override
+  public String rescaling() {
+    return Dyadic.range(multipliers);
+  }
+
+  @Override
   public List<String> inputs() {
     return List.of(input);
   }
@@ -60,7 +70,12 @@ public record ConvStep(
               hi)
           .tensor(shape, x.batch(), out);
     }
-    return new IntTensor(shape, x.batch(), layer.requantize(x, epilogue()), out);
+    return layer.requantize(x, epilogue(), shape, out);
+  }
+
+  @Override
+  public boolean takesNhwc() {
+    return true;
   }
 
   /** Bias, requantization and clamp, for the kernel to apply as it writes the output. */

@@ -86,6 +86,17 @@ public record Dyadic(int multiplier, int shift) {
     }
   }
 
+  /** The range of some multipliers as tables show it: one, {@code lo .. hi}, or empty for none. */
+  static String range(Dyadic... m) {
+    if (m.length == 0) return "";
+    Dyadic lo = m[0], hi = m[0];
+    for (Dyadic d : m) {
+      if (d.value() < lo.value()) lo = d;
+      if (d.value() > hi.value()) hi = d;
+    }
+    return lo.equals(hi) ? lo.toString() : lo + " .. " + hi;
+  }
+
   @Override
   public String toString() {
     return multiplier + "/2^" + shift;

@@ -7,7 +7,6 @@ import bitlab.model.Inference;
 import bitlab.quant.QuantizedModel;
 import bitlab.task.Work;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ public final class IntegerModel {
     return steps;
   }
 
-  private LogitsStep last() {
+  LogitsStep last() {
     return (LogitsStep) steps.get(steps.size() - 1);
   }
 
@@ -60,8 +59,16 @@ public final class IntegerModel {
     return l.logits(l.accumulators(in), in.batch());
   }
 
-  /** Every step's integer output for a float batch, by tensor name (the logits step excluded: see {@link #predict}). */
+  /** Every step's integer output for a float batch (NCHW), by tensor name (the logits step excluded: see {@link #predict}). */
   public Map<String, IntTensor> tensors(INDArray x) {
+    Map<String, IntTensor> out = new LinkedHashMap<>();
+    forward(x, out);
+    out.replaceAll((name, t) -> t.nchw());
+    return out;
+  }
+
+  /** Every step's output as the executor holds it: channels-last where oneDNN layers hand codes on. */
+  Map<String, IntTensor> held(INDArray x) {
     Map<String, IntTensor> out = new LinkedHashMap<>();
     forward(x, out);
     return out;
@@ -84,7 +91,10 @@ public final class IntegerModel {
         out = qi.quantize(x);
       } else {
         List<IntTensor> in = new ArrayList<>(s.inputs().size());
-        for (String name : s.inputs()) in.add(env.get(name));
+        for (String name : s.inputs()) {
+          IntTensor t = env.get(name);
+          in.add(s.takesNhwc() ? t : t.nchw());
+        }
         out = s.run(in);
       }
       if (nanos != null) nanos[i] = System.nanoTime() - start;
@@ -145,42 +155,7 @@ public final class IntegerModel {
    * same integer arithmetic (bit-exact when the executor is right) and with the fake-quantized model.
    */
   public Trace trace(INDArray x) {
-    Map<String, IntTensor> ints = new LinkedHashMap<>();
-    forward(x, ints);
-    LogitsStep l = last();
-    int[] acc = l.accumulators(ints.get(l.input()));
-    int batch = (int) x.size(0);
-    Map<String, INDArray> sim = new HashMap<>();
-    Map<String, INDArray> fake = source.pointValues(x);
-    INDArray fakeLogits = source.predict(x);
-    List<LayerTrace> rows = new ArrayList<>();
-    for (Step s : steps) {
-      INDArray simOut;
-      if (s instanceof QuantizeInputStep qi) {
-        simOut = qi.simulate(List.of(x));
-      } else {
-        List<INDArray> in = new ArrayList<>();
-        for (String name : s.inputs()) in.add(sim.get(name));
-        simOut = s.simulate(in);
-      }
-      sim.put(s.node(), simOut);
-      if (s instanceof LogitsStep) {
-        rows.add(logitsRow(l, acc, simOut, fakeLogits, batch));
-      } else {
-        rows.add(row(s, ints.get(s.node()), simOut, fake.get(s.node())));
-      }
-      Work.checkpoint();
-    }
-    INDArray intLogits = l.logits(acc, batch);
-    INDArray simLogits =
-        l.logits(Requant.exactInts(sim.get(l.node()).dup('c').data().asDouble()), batch);
-    return new Trace(
-        name(),
-        source.policy().summary(),
-        batch,
-        rows,
-        agree(intLogits, simLogits),
-        agree(intLogits, fakeLogits));
+    return Tracer.trace(this, x);
   }
 
   /** The trace of the first {@code images} test images of a data set. */
@@ -195,111 +170,6 @@ public final class IntegerModel {
   /** The trace of 16 test images. */
   public Trace trace(Dataset data) {
     return trace(data, Math.min(16, data.test().size()));
-  }
-
-  private static int agree(INDArray a, INDArray b) {
-    INDArray pa = Nd4j.argMax(a, 1), pb = Nd4j.argMax(b, 1);
-    int n = 0;
-    for (int i = 0; i < pa.length(); i++) if (pa.getInt(i) == pb.getInt(i)) n++;
-    return n;
-  }
-
-  private static LayerTrace row(Step s, IntTensor t, INDArray simCodes, INDArray fakeValues) {
-    double[] sim = simCodes.dup('c').data().asDouble();
-    long simBad = 0, fakeBad = fakeValues == null ? -1 : 0;
-    double simMax = 0, fakeMax = 0;
-    float[] fake = fakeValues == null
-        ? null
-        : fakeValues
-            .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
-            .dup('c')
-            .data()
-            .asFloat();
-    for (int i = 0; i < t.length(); i++) {
-      int c = t.code(i);
-      double d = Math.abs(c - sim[i]);
-      if (d != 0) simBad++;
-      simMax = Math.max(simMax, d);
-      if (fake != null) {
-        int fc = t.params()
-            .quantize(fake[i], 0); // the simulation's value is on the grid: this recovers its code
-        int df = Math.abs(c - fc);
-        if (df != 0) fakeBad++;
-        fakeMax = Math.max(fakeMax, df);
-      }
-    }
-    return new LayerTrace(
-        s.node(),
-        s.op(),
-        t.shape().toString(),
-        t.params().spec().bits(),
-        t.scale(),
-        t.zeroPoint(),
-        multipliers(s),
-        t.length(),
-        simBad,
-        simMax,
-        fakeBad,
-        fakeMax);
-  }
-
-  private static LayerTrace logitsRow(
-      LogitsStep l, int[] acc, INDArray simAcc, INDArray fakeLogits, int batch) {
-    double[] sim = simAcc.dup('c').data().asDouble();
-    long bad = 0;
-    double max = 0;
-    for (int i = 0; i < acc.length; i++) {
-      double d = Math.abs(acc[i] - sim[i]);
-      if (d != 0) bad++;
-      max = Math.max(max, d);
-    }
-    float[] ours = l.logits(acc, batch).dup('c').data().asFloat();
-    float[] fq = fakeLogits
-        .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
-        .dup('c')
-        .data()
-        .asFloat();
-    double fmax = 0;
-    for (int i = 0; i < ours.length; i++) fmax = Math.max(fmax, Math.abs(ours[i] - fq[i]));
-    return new LayerTrace(
-        l.node(),
-        l.op() + " (logits)",
-        batch + "x" + l.layer().geometry().outChannels(),
-        32,
-        Float.NaN,
-        0,
-        "dequantized",
-        acc.length,
-        bad,
-        max,
-        -1,
-        fmax);
-  }
-
-  /** The range of a step's dyadic multipliers, e.g. {@code 1493015427/2^38 .. 1779251241/2^37}. */
-  static String multipliers(Step s) {
-    Dyadic[] m = null;
-    if (s instanceof ConvStep c) m = c.multipliers();
-    else if (s instanceof RescaleStep r) m = r.multipliers();
-    else if (s instanceof AvgPoolStep a) m = new Dyadic[] {a.byCount()[a.byCount().length - 1]};
-    else if (s instanceof ResidualStep r)
-      return r.factorA() + "/2^" + r.shift() + ", " + r.factorB() + "/2^" + r.shift();
-    else if (s instanceof AccumulatorAddStep a) {
-      long lo = Long.MAX_VALUE, hi = 0;
-      for (long f : a.factors()) {
-        lo = Math.min(lo, f);
-        hi = Math.max(hi, f);
-      }
-      return (lo == hi ? String.valueOf(lo) : lo + ".." + hi) + "/2^" + a.shift() + ", "
-          + a.factorB() + "/2^" + a.shift();
-    }
-    if (m == null || m.length == 0) return "";
-    Dyadic lo = m[0], hi = m[0];
-    for (Dyadic d : m) {
-      if (d.value() < lo.value()) lo = d;
-      if (d.value() > hi.value()) hi = d;
-    }
-    return lo.equals(hi) ? lo.toString() : lo + " .. " + hi;
   }
 
   /**
@@ -365,13 +235,12 @@ public final class IntegerModel {
       double ms =
           (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0)
               / 1e6;
-      LayerAccumulator a = layerOf(s);
-      String kernel = a == null ? "java" : a.kernel().name();
+      LayerAccumulator a = s.layer();
       String why = a == null ? "" : bitlab.integer.kernel.ConvKernels.explain(a.kernel(), batch);
       rows.add(new Profile.Row(
           s.node(),
           s.op(),
-          kernel,
+          s.kernelName(),
           why,
           a == null ? 0 : a.geometry().macs() * batch,
           ms,
@@ -400,29 +269,16 @@ public final class IntegerModel {
   /** Whether every layer's kernel for {@code batch} images is chosen for good (see {@link bitlab.integer.kernel.ConvKernel#settled}). */
   public boolean settled(int batch) {
     for (Step s : steps) {
-      LayerAccumulator a = layerOf(s);
+      LayerAccumulator a = s.layer();
       if (a != null && !a.kernel().settled(batch)) return false;
     }
     return true;
   }
 
-  /** The weighted layer a step runs (a Conv or Linear, alone or into a residual Add, or the logits), or null. */
-  private static LayerAccumulator layerOf(Step s) {
-    return s instanceof ConvStep c
-        ? c.layer()
-        : s instanceof AccumulatorAddStep a
-            ? a.layer()
-            : s instanceof LogitsStep l ? l.layer() : null;
-  }
-
   /** Bytes of the integer program's parameters: packed weight codes and int32 biases. */
   public long bytes() {
     long b = 0;
-    for (Step s : steps) {
-      if (s instanceof ConvStep c) b += c.layer().bytes();
-      if (s instanceof LogitsStep l) b += l.layer().bytes();
-      if (s instanceof AccumulatorAddStep a) b += a.layer().bytes();
-    }
+    for (Step s : steps) if (s.layer() != null) b += s.layer().bytes();
     return b;
   }
 
@@ -430,20 +286,8 @@ public final class IntegerModel {
   public List<LayerSummary> layers() {
     List<LayerSummary> out = new ArrayList<>();
     for (Step s : steps) {
-      LayerAccumulator acc = s instanceof ConvStep c
-          ? c.layer()
-          : s instanceof LogitsStep l
-              ? l.layer()
-              : s instanceof AccumulatorAddStep a ? a.layer() : null;
-      int outBits = s instanceof ConvStep c
-          ? c.out().spec().bits()
-          : s instanceof ResidualStep r
-              ? r.out().spec().bits()
-              : s instanceof AccumulatorAddStep a
-                  ? a.out().spec().bits()
-                  : s instanceof RescaleStep r
-                      ? r.out().spec().bits()
-                      : s instanceof AvgPoolStep a ? a.out().spec().bits() : 0;
+      LayerAccumulator acc = s.layer();
+      int outBits = s.outputBits();
       out.add(new LayerSummary(
           s.node(),
           s.op(),
@@ -452,7 +296,7 @@ public final class IntegerModel {
           acc == null ? 0 : acc.bytes(),
           acc == null ? 0 : acc.geometry().macs(),
           acc == null ? "" : acc.kernel().name(),
-          multipliers(s)));
+          s.rescaling()));
     }
     return out;
   }

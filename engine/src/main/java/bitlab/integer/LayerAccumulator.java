@@ -2,6 +2,8 @@ package bitlab.integer;
 
 import bitlab.integer.kernel.ConvGeometry;
 import bitlab.integer.kernel.ConvKernel;
+import bitlab.model.Shape;
+import bitlab.quant.QuantParams;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,6 +27,7 @@ public record LayerAccumulator(
 
   /** int32 accumulators, NCHW (or N x features for a linear layer), bias included. */
   public int[] accumulate(IntTensor x) {
+    x = x.nchw();
     int batch = x.batch();
     int[] acc = new int[batch * geometry.outputSize()];
     kernel.accumulate(x.codes(), batch, acc);
@@ -32,11 +35,20 @@ public record LayerAccumulator(
     return acc;
   }
 
-  /** The layer's output codes, NCHW: the kernel's accumulators through {@code e} (bias, requantization, clamp). */
-  public byte[] requantize(IntTensor x, bitlab.integer.kernel.Epilogue e) {
-    byte[] out = new byte[x.batch() * geometry.outputSize()];
-    kernel.requantize(x.codes(), x.batch(), e, out);
-    return out;
+  /**
+   * The layer's output codes: the kernel's accumulators through {@code e} (bias, requantization, clamp), channels-last
+   * where the kernel works so ({@link ConvKernel#channelsLast}: oneDNN, which reads either layout), else NCHW (the
+   * input is then brought to NCHW first).
+   */
+  public IntTensor requantize(
+      IntTensor x, bitlab.integer.kernel.Epilogue e, Shape shape, QuantParams out) {
+    byte[] codes = new byte[x.batch() * geometry.outputSize()];
+    if (kernel.channelsLast()) {
+      kernel.requantizeNhwc(x.codes(), x.nhwc(), x.batch(), e, codes);
+      return new IntTensor(shape, x.batch(), codes, out, true);
+    }
+    kernel.requantize(x.nchw().codes(), x.batch(), e, codes);
+    return new IntTensor(shape, x.batch(), codes, out);
   }
 
   private void addBias(int[] acc, int batch) {

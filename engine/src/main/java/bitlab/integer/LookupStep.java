@@ -26,6 +26,11 @@ public record LookupStep(
   }
 
   @Override
+  public int outputBits() {
+    return params.spec().bits();
+  }
+
+  @Override
   public List<String> inputs() {
     return List.of(input);
   }

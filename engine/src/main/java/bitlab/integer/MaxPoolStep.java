@@ -29,9 +29,15 @@ public record MaxPoolStep(
   }
 
   @Override
+  public boolean takesNhwc() {
+    return true;
+  }
+
+  @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
-    if (x.wide()) return runWide(x);
+    if (x.wide()) return runWide(x.nchw());
+    if (x.nhwc()) return runNhwc(x);
     int c = inShape.channels(),
         h = inShape.height(),
         w = inShape.width(),
@@ -95,6 +101,38 @@ public record MaxPoolStep(
       }
     }
     return o.tensor(shape, x.batch(), x.params());
+  }
+
+  /** Channels-last: per output position, the channel-wise maxima of the window's positions, in runs over the channels. */
+  private IntTensor runNhwc(IntTensor x) {
+    int c = inShape.channels(),
+        h = inShape.height(),
+        w = inShape.width(),
+        oh = shape.height(),
+        ow = shape.width();
+    byte[] src = x.codes(), o = new byte[x.batch() * (int) shape.elements()];
+    int mask = x.unsigned() ? 0xFF : -1;
+    int rowsPerTask = Math.max(1, Requant.GRAIN / (ow * c));
+    Parallel.ranges(x.batch() * oh, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
+      int[] best = new int[c];
+      for (int r = from; r < to; r++) {
+        int n = r / oh, y = r % oh;
+        int y0 = Math.max(0, y * stride - pad), y1 = Math.min(h, y * stride - pad + kernel);
+        for (int xx = 0; xx < ow; xx++) {
+          int x0 = Math.max(0, xx * stride - pad), x1 = Math.min(w, xx * stride - pad + kernel);
+          java.util.Arrays.fill(best, Integer.MIN_VALUE);
+          for (int iy = y0; iy < y1; iy++) {
+            for (int ix = x0; ix < x1; ix++) {
+              int at = ((n * h + iy) * w + ix) * c;
+              for (int ch = 0; ch < c; ch++) best[ch] = Math.max(best[ch], src[at + ch] & mask);
+            }
+          }
+          int at = ((n * oh + y) * ow + xx) * c;
+          for (int ch = 0; ch < c; ch++) o[at + ch] = (byte) best[ch];
+        }
+      }
+    });
+    return new IntTensor(shape, x.batch(), o, x.params(), true);
   }
 
   /** The largest code of the window over output column {@code xx} of one input row, clipped to the row. */

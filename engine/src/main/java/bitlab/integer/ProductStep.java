@@ -31,6 +31,16 @@ public record ProductStep(
   }
 
   @Override
+  public int outputBits() {
+    return out.spec().bits();
+  }
+
+  @Override
+  public String rescaling() {
+    return multiplier.toString();
+  }
+
+  @Override
   public List<String> inputs() {
     return List.of(a, b);
   }

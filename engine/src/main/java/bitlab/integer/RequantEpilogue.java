@@ -10,19 +10,55 @@ import bitlab.quant.Rounding;
  * the same {@link Requant#code} the simulation's requantization uses, so a fused kernel's codes are the
  * unfused pass's codes. Contiguous runs go eight at a time through {@link VectorRequant} where the CPU has AVX-512.
  *
- * @param offsets  per channel, the bias's fraction of an accumulator step ({@link Dyadic#apply(long, long, Rounding)}), or null for none
+ * Channels-last runs (oneDNN's sums) go eight channels at a time, each lane with its channel's multiplier and shift.
+ * The offsets are per channel, the bias's fraction of an accumulator step ({@link Dyadic#apply(long, long, Rounding)}),
+ * or null for none.
  */
-record RequantEpilogue(
-    int[] bias,
-    Dyadic[] multipliers,
-    long[] offsets,
-    Rounding rounding,
-    int zeroPoint,
-    int lo,
-    int hi)
-    implements Epilogue {
+final class RequantEpilogue implements Epilogue {
   /** Eight codes at a time in 64-bit lanes where the CPU has AVX-512 ({@link VectorRequant}). */
   private static final boolean VECTOR = ConvKernels.vectorRequant();
+
+  private final int[] bias;
+  private final Dyadic[] multipliers;
+  private final long[] offsets;
+  private final Rounding rounding;
+  private final int zeroPoint, lo, hi;
+  /** Per channel for the channels-last vector pass ({@link VectorRequant#channelsLast}); null where it cannot run. */
+  private final long[] m, off, shift, half;
+
+  RequantEpilogue(
+      int[] bias,
+      Dyadic[] multipliers,
+      long[] offsets,
+      Rounding rounding,
+      int zeroPoint,
+      int lo,
+      int hi) {
+    this.bias = bias;
+    this.multipliers = multipliers;
+    this.offsets = offsets;
+    this.rounding = rounding;
+    this.zeroPoint = zeroPoint;
+    this.lo = lo;
+    this.hi = hi;
+    int n = multipliers.length;
+    boolean lanes = VECTOR && n >= 8;
+    for (Dyadic d : multipliers) lanes &= d.shift() > 0; // a lane's shift of 0 has no half
+    if (lanes) {
+      m = new long[n];
+      off = new long[n];
+      shift = new long[n];
+      half = new long[n];
+      for (int c = 0; c < n; c++) {
+        m[c] = multipliers[c].multiplier();
+        off[c] = offset(c);
+        shift[c] = multipliers[c].shift();
+        half[c] = 1L << (shift[c] - 1);
+      }
+    } else {
+      m = off = shift = half = null;
+    }
+  }
 
   @Override
   public void codes(int channel, int[] acc, int from, int stride, int n, byte[] out, int to) {
@@ -52,6 +88,34 @@ record RequantEpilogue(
       for (int i = 0, a = from; i < n; i++, a += stride)
         out[to + i] = (byte) Requant.code(acc[a] + b, m, off, rounding, zeroPoint, lo, hi);
     }
+  }
+
+  /** Channels-last: eight channels at a time with their own multipliers where it can, the rest in scalar. */
+  @Override
+  public void positions(int[] acc, int from, int positions, int channels, byte[] out, int to) {
+    int c0 = m == null
+        ? 0
+        : VectorRequant.channelsLast(
+            acc,
+            from,
+            positions,
+            channels,
+            bias,
+            m,
+            off,
+            shift,
+            half,
+            Requant.mode(rounding),
+            zeroPoint,
+            lo,
+            hi,
+            out,
+            to);
+    if (c0 == channels) return;
+    for (int p = 0, a = from, o = to; p < positions; p++, a += channels, o += channels)
+      for (int c = c0; c < channels; c++)
+        out[o + c] = (byte) Requant.code(
+            acc[a + c] + bias[c], multipliers[c], offset(c), rounding, zeroPoint, lo, hi);
   }
 
   /** Channel {@code c}'s offset, 0 when the layer has none. */

@@ -26,6 +26,16 @@ public record RescaleStep(
     implements Step {
 
   @Override
+  public int outputBits() {
+    return out.spec().bits();
+  }
+
+  @Override
+  public String rescaling() {
+    return Dyadic.range(multipliers);
+  }
+
+  @Override
   public IntTensor run(List<IntTensor> in) {
     int batch = in.get(0).batch();
     CodeBuffer o = new CodeBuffer(batch * (int) shape.elements(), out);

@@ -61,6 +61,16 @@ public record ResidualStep(
   private static final boolean VECTOR = ConvKernels.vectorRequant();
 
   @Override
+  public int outputBits() {
+    return out.spec().bits();
+  }
+
+  @Override
+  public String rescaling() {
+    return factorA + "/2^" + shift + ", " + factorB + "/2^" + shift;
+  }
+
+  @Override
   public List<String> inputs() {
     return List.of(a, b);
   }
@@ -79,14 +89,17 @@ public record ResidualStep(
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), y = in.get(1);
     if (x.wide() || y.wide() || IntTensor.wide(out)) {
-      // The residual stream above 8 bits: 16-bit words, one element at a time (the vector path
+      // The residual stream above 8 bits: 16-bit words, NCHW, one element at a time (the vector path
       // reads bytes).
-      CodeBuffer o = new CodeBuffer(x.length(), out);
-      Parallel.ranges(x.length(), Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
-        for (int i = from; i < to; i++) o.put(i, code(x.code(i), y.code(i)));
+      IntTensor p = x.nchw(), q = y.nchw();
+      CodeBuffer o = new CodeBuffer(p.length(), out);
+      Parallel.ranges(p.length(), Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
+        for (int i = from; i < to; i++) o.put(i, code(p.code(i), q.code(i)));
       });
       return o.tensor(shape, x.batch(), out);
     }
+    // element by element: any layout, the same for both branches
+    y = y.like(x);
     byte[] a = x.codes(), b = y.codes(), o = new byte[a.length];
     int maskA = x.unsigned() ? 0xFF : -1,
         maskB = y.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
@@ -99,7 +112,12 @@ public record ResidualStep(
           : from;
       for (; i < to; i++) o[i] = (byte) code(a[i] & maskA, b[i] & maskB);
     });
-    return new IntTensor(shape, x.batch(), o, out);
+    return new IntTensor(shape, x.batch(), o, out, x.nhwc());
+  }
+
+  @Override
+  public boolean takesNhwc() {
+    return true;
   }
 
   @Override

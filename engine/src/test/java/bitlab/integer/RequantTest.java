@@ -150,6 +150,52 @@ class RequantTest {
     }
   }
 
+  /**
+   * Channels-last runs (oneDNN's sums, eight channels at a time each with its own multiplier and shift where the CPU
+   * has AVX-512) give the codes the per-channel path gives, for channel counts on and off a multiple of eight, layers
+   * with and without a shift of 0 (which keeps the scalar path), every rounding and with and without offsets.
+   */
+  @Test
+  void channelsLastRunsEqualTheDefinitionForEveryChannelCount() {
+    Random r = new Random(5);
+    for (int channels : new int[] {1, 3, 8, 13, 32, 40}) {
+      for (boolean zeroShift : new boolean[] {false, true}) {
+        Dyadic[] m = new Dyadic[channels];
+        int[] bias = new int[channels];
+        long[] fractions = new long[channels];
+        for (int c = 0; c < channels; c++) {
+          m[c] = zeroShift && c == channels / 2
+              ? new Dyadic(2, 0)
+              : Dyadic.of(Math.scalb(0.5 + r.nextDouble(), -1 - r.nextInt(14)));
+          bias[c] = r.nextInt(20_001) - 10_000;
+          fractions[c] = m[c].offset(r.nextDouble() - 0.5);
+        }
+        int positions = 37;
+        int[] acc = new int[positions * channels + 5];
+        for (int i = 0; i < acc.length; i++)
+          acc[i] = r.nextInt(1 << 15) - (1 << 14) + (i % 5 == 0 ? 1 << 8 : 0);
+        for (long[] offsets : new long[][] {null, fractions}) {
+          for (Rounding rounding : Rounding.values()) {
+            RequantEpilogue e = new RequantEpilogue(bias, m, offsets, rounding, 3, -128, 127);
+            byte[] got = new byte[positions * channels + 7];
+            e.positions(acc, 2, positions, channels, got, 4);
+            for (int p = 0; p < positions; p++) {
+              for (int c = 0; c < channels; c++) {
+                long off = offsets == null ? 0 : offsets[c];
+                int a = acc[2 + p * channels + c] + bias[c];
+                assertEquals(
+                    (byte) Requant.code(a, m[c], off, rounding, 3, -128, 127),
+                    got[4 + p * channels + c],
+                    channels + " channels, " + rounding + ", channel " + c + " (" + m[c]
+                        + ") at position " + p);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** The residual addition on all cores (eight at a time where the CPU has AVX-512) equals its formula element by element. */
   @Test
   void theResidualAdditionEqualsItsFormulaForEveryModeAndSign() {

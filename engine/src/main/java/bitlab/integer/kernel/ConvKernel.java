@@ -34,6 +34,23 @@ public interface ConvKernel {
     Epilogue.rows(g, batch, acc, e, out, Parallel.defaultThreads());
   }
 
+  /**
+   * Whether the kernel works channels-last, so that {@link #requantizeNhwc} is its fast path and a chain of such
+   * layers never changes layout (oneDNN's int8 convolutions read and write NHWC).
+   */
+  default boolean channelsLast() {
+    return false;
+  }
+
+  /**
+   * {@link #requantize} writing channels-last codes: {@code out} is NHWC ({@code [batch][H][W][C]}), {@code input}
+   * NHWC when {@code inputNhwc}, else NCHW (the network's input, or a tensor of a step that works on NCHW). Only
+   * kernels that are {@link #channelsLast} implement it.
+   */
+  default void requantizeNhwc(byte[] input, boolean inputNhwc, int batch, Epilogue e, byte[] out) {
+    throw new UnsupportedOperationException(name() + " works on NCHW codes only.");
+  }
+
   /** A short name for tables and benchmarks, e.g. {@code reference}. */
   String name();
 

@@ -17,6 +17,22 @@ public final class ConvKernels {
     return new ReferenceConvKernel(g, weights, inputUnsigned, inputZeroPoint);
   }
 
+  private static volatile boolean channelsLast =
+      !"false".equals(System.getProperty("bitlab.kernel.nhwc", "true").trim());
+
+  /**
+   * Whether oneDNN layers hand channels-last codes to each other ({@code -Dbitlab.kernel.nhwc=false} turns it off):
+   * off, every layer reads and writes NCHW and the executor transposes oneDNN's sums in Java, as it did before.
+   */
+  public static boolean channelsLast() {
+    return channelsLast;
+  }
+
+  /** Sets {@link #channelsLast()} for the whole JVM (the layout bench compares the two, call by call). */
+  public static void channelsLast(boolean on) {
+    channelsLast = on;
+  }
+
   /** The fastest kernel available for this layer; same accumulators as {@link #reference}. */
   public static ConvKernel best(
       ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {

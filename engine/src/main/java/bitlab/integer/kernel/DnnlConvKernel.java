@@ -117,6 +117,36 @@ final class DnnlConvKernel implements ConvKernel {
     plan(batch).run(input, null, e, out);
   }
 
+  /** Channels-last unless turned off for the whole JVM ({@link ConvKernels#channelsLast()}). */
+  @Override
+  public boolean channelsLast() {
+    return ConvKernels.channelsLast();
+  }
+
+  /** oneDNN reads the codes in either layout and its NHWC sums go to the epilogue in their own order: no transposes. */
+  @Override
+  public synchronized void requantizeNhwc(
+      byte[] input, boolean inputNhwc, int batch, Epilogue e, byte[] out) {
+    ConvKernels.checkCall(g, input, batch, out);
+    if (batch == 0) return;
+    plan(batch).runNhwc(input, inputNhwc, e, out);
+  }
+
+  /** {@link #correction} channels-last, {@code [position][channel]} (made on first need; null when zero is 0). */
+  synchronized int[] correctionNhwc() {
+    if (correction == null) return null;
+    if (correctionNhwc == null) {
+      int hw = g.outH() * g.outW(), channels = g.outChannels();
+      int[] t = new int[correction.length];
+      for (int c = 0; c < channels; c++)
+        for (int p = 0; p < hw; p++) t[p * channels + c] = correction[c * hw + p];
+      correctionNhwc = t;
+    }
+    return correctionNhwc;
+  }
+
+  private int[] correctionNhwc;
+
   private DnnlPlan plan(int batch) {
     return plans.computeIfAbsent(batch, b -> new DnnlPlan(this, b));
   }

@@ -32,8 +32,11 @@ final class DnnlPiece {
   private final int[] chunks;
   private final String[] impls;
   private final BytePointer[] src;
-  private final memory[] srcUser, srcConv;
-  private final reorder[] srcReorder;
+  private final memory[] srcUser, srcConv, srcUserNhwc;
+  private final reorder[] srcReorder, srcReorderNhwc;
+  /** Per chunk, oneDNN's own input buffer when it takes NHWC as it is (channels-last codes are copied straight in), else null. */
+  private final BytePointer[] srcDirect;
+
   private final convolution_forward[] conv;
   private final memory[][] weights, dst, nhwcMemory;
   private final reorder[][] toNhwc;
@@ -65,6 +68,9 @@ final class DnnlPiece {
     srcUser = new memory[n];
     srcConv = new memory[n];
     srcReorder = new reorder[n];
+    srcUserNhwc = new memory[n];
+    srcReorderNhwc = new reorder[n];
+    srcDirect = new BytePointer[n];
     conv = new convolution_forward[n];
     weights = new memory[n][p];
     dst = new memory[n][p];
@@ -94,6 +100,15 @@ final class DnnlPiece {
           src[c]);
       srcConv[c] = new memory(pd.src_desc(), Dnnl.ENGINE);
       srcReorder[c] = new reorder(srcUser[c], srcConv[c]);
+      memory.desc nhwcSrc = new memory.desc(
+          new long[] {images, cl, rows, g.inW()}, memory.data_type.u8, memory.format_tag.nhwc);
+      if (pd.src_desc().equals(nhwcSrc)) {
+        srcDirect[c] = new BytePointer(srcConv[c].get_data_handle())
+            .capacity((long) images * cl * rows * g.inW());
+      } else {
+        srcUserNhwc[c] = new memory(nhwcSrc, Dnnl.ENGINE, src[c]);
+        srcReorderNhwc[c] = new reorder(srcUserNhwc[c], srcConv[c]);
+      }
       boolean direct = pd.dst_desc().equals(nhwcDesc);
       anyReorder |= !direct;
       for (int q = 0; q < p; q++) {
@@ -196,6 +211,41 @@ final class DnnlPiece {
         }
         src[c].position(0).put(stage, 0, (n1 - n0) * cl * rowBytes);
         srcReorder[c].execute(stream, srcUser[c], srcConv[c]);
+        for (int q = 0; q < weights[c].length; q++) {
+          conv[c].execute(stream, args[c][q]);
+          if (toNhwc[c][q] != null) toNhwc[c][q].execute(stream, dst[c][q], nhwcMemory[c][q]);
+        }
+      }
+      stream._wait();
+    });
+  }
+
+  /**
+   * {@link #run} on channels-last codes ({@code [batch][H][W][C]}): the piece's rows of each image are one run of
+   * bytes, copied straight into oneDNN's input where it takes NHWC (and the codes need no flip), else staged.
+   */
+  void runNhwc(byte[] input, int flip) {
+    OmpThreads.alone(() -> {
+      int channels = g.inChannels(), rowBytes = (r1 - r0) * g.inW() * channels;
+      for (int c = 0; c < chunks.length - 1; c++) {
+        int c0 = chunks[c], cl = chunks[c + 1] - c0, len = (n1 - n0) * (r1 - r0) * g.inW() * cl;
+        BytePointer to = srcDirect[c] != null ? srcDirect[c] : src[c];
+        if (flip == 0 && cl == channels) {
+          for (int i = n0, at = 0; i < n1; i++, at += rowBytes)
+            to.position(at).put(input, i * g.inputSize() + r0 * g.inW() * channels, rowBytes);
+        } else {
+          byte[] stage = stage(len);
+          int k = 0;
+          for (int i = n0; i < n1; i++) {
+            for (int from = i * g.inputSize() + r0 * g.inW() * channels, end = from + rowBytes;
+                from < end;
+                from += channels)
+              for (int ch = c0; ch < c0 + cl; ch++) stage[k++] = (byte) (input[from + ch] ^ flip);
+          }
+          to.position(0).put(stage, 0, len);
+        }
+        to.position(0);
+        if (srcDirect[c] == null) srcReorderNhwc[c].execute(stream, srcUserNhwc[c], srcConv[c]);
         for (int q = 0; q < weights[c].length; q++) {
           conv[c].execute(stream, args[c][q]);
           if (toNhwc[c][q] != null) toNhwc[c][q].execute(stream, dst[c][q], nhwcMemory[c][q]);

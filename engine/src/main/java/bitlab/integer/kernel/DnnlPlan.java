@@ -28,6 +28,10 @@ final class DnnlPlan {
   private List<DnnlPiece> whole;
   /** Whether the last call ran the layer as one piece because the machine was busy. */
   private boolean ranWhole;
+  /** Whether the last call ran as one because helper threads are off ({@link Parallel.Helpers#NEVER}). */
+  private boolean helpersOff;
+  /** How this layer runs while the machine is busy: its own measurement. */
+  private final SplitChoice busyChoice = new SplitChoice();
 
   DnnlPlan(DnnlConvKernel k, int batch) {
     this.k = k;
@@ -122,7 +126,11 @@ final class DnnlPlan {
         + (chunks == 1 ? "" : ", " + chunks + " channel chunks")
         + (reordered ? ", output reordered to NHWC" : "")
         + (pieces.size() == 1 ? "" : ", in " + pieces.size() + " pieces")
-        + (ranWhole ? " (last call as one: the machine was busy)" : "");
+        + (!ranWhole
+            ? ""
+            : helpersOff
+                ? " (last call as one: the machine was busy, helper threads are off)"
+                : " (last call as one: the machine was busy, and as one this layer ran faster)");
   }
 
   /**
@@ -130,14 +138,65 @@ final class DnnlPlan {
    * are written there; else {@code e} turns them into codes in {@code out}.
    */
   void run(byte[] input, int[] acc, Epilogue e, byte[] out) {
-    ranWhole = pieces.size() > 1 && Parallel.busy() && whole() != pieces;
-    List<DnnlPiece> use = ranWhole ? whole : pieces;
-    int threads = use.size() == 1 ? 1 : Parallel.defaultThreads();
-    Parallel.run(use.size(), threads, i -> {
-      DnnlPiece p = use.get(i);
+    call(p -> {
       p.run(input, k.flip);
       read(p, acc, e, out);
     });
+  }
+
+  /**
+   * {@link #run} writing channels-last codes: the input (channels-last when {@code inputNhwc}, else NCHW) is staged
+   * as it is, and the epilogue gets the sums in their order.
+   */
+  void runNhwc(byte[] input, boolean inputNhwc, Epilogue e, byte[] out) {
+    int[] corr = k.correctionNhwc();
+    call(p -> {
+      if (inputNhwc) p.runNhwc(input, k.flip);
+      else p.run(input, k.flip);
+      readNhwc(p, corr, e, out);
+    });
+  }
+
+  /**
+   * Runs {@code piece} on every piece, on the executor's threads, or on the layer as one piece: always in pieces while
+   * the machine is not busy, never with helper threads off, and on a busy machine as this layer's own timing of the
+   * two ways found faster ({@link SplitChoice}).
+   */
+  private void call(java.util.function.Consumer<DnnlPiece> piece) {
+    boolean busy = pieces.size() > 1 && Parallel.busy() && whole() != pieces;
+    helpersOff = busy && Parallel.helpersOff();
+    boolean split = !busy || (!helpersOff && busyChoice.split(Parallel.measurements()));
+    boolean timing = busy && !helpersOff && busyChoice.timing();
+    ranWhole = !split;
+    List<DnnlPiece> use = split ? pieces : whole;
+    int threads = use.size() == 1 ? 1 : Parallel.defaultThreads();
+    long start = System.nanoTime();
+    Parallel.run(use.size(), threads, i -> piece.accept(use.get(i)));
+    if (timing) busyChoice.took(System.nanoTime() - start);
+  }
+
+  /** Reads a piece's NHWC sums a tile of positions at a time, all channels, into the epilogue (NHWC codes). */
+  private void readNhwc(DnnlPiece p, int[] corr, Epilogue e, byte[] out) {
+    int channels = g.outChannels(), pieceHw = (p.y1 - p.y0) * g.outW();
+    int tile = Math.max(1, Math.min(pieceHw, TILE_INTS / channels));
+    int[] sum = IntScratch.get(1, tile * channels);
+    for (int image = p.n0; image < p.n1; image++) {
+      for (int q0 = 0; q0 < pieceHw; q0 += tile) {
+        int t = Math.min(tile, pieceHw - q0), len = t * channels;
+        int at = ((image - p.n0) * pieceHw + q0) * channels;
+        p.sums[0].get(at, sum, 0, len);
+        if (p.sums.length > 1) {
+          int[] more = IntScratch.get(2, tile * channels);
+          for (int s = 1; s < p.sums.length; s++) {
+            p.sums[s].get(at, more, 0, len);
+            for (int i = 0; i < len; i++) sum[i] += more[i];
+          }
+        }
+        int first = (p.y0 * g.outW() + q0) * channels;
+        if (corr != null) for (int i = 0; i < len; i++) sum[i] -= corr[first + i];
+        e.positions(sum, 0, t, channels, out, image * g.outputSize() + first);
+      }
+    }
   }
 
   /** Reads a piece's NHWC sums in tiles of positions (each tile within one output row range of one image). */

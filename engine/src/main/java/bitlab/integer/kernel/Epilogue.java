@@ -16,6 +16,20 @@ public interface Epilogue {
   void codes(int channel, int[] acc, int from, int stride, int n, byte[] out, int to);
 
   /**
+   * The codes of {@code positions} channels-last runs of accumulators, {@code acc[from + p·channels + c]} for output
+   * channel {@code c}, written to {@code out[to + p·channels + c]}: how a kernel that works channels-last (oneDNN)
+   * hands its sums over. This default goes channel by channel through {@link #codes}; epilogues that run often
+   * override it with a pass in the same order.
+   */
+  default void positions(int[] acc, int from, int positions, int channels, byte[] out, int to) {
+    byte[] column = new byte[positions];
+    for (int c = 0; c < channels; c++) {
+      codes(c, acc, from + c, channels, positions, column, 0);
+      for (int p = 0, o = to + c; p < positions; p++, o += channels) out[o] = column[p];
+    }
+  }
+
+  /**
    * {@code out} gets the codes of NCHW accumulators {@code acc} of {@code batch} images of {@code g}'s
    * output, on {@code threads} threads: the epilogue as a pass of its own, for kernels that cannot fuse it.
    */

@@ -77,11 +77,27 @@ public final class Parallel {
   private static volatile boolean busy;
   private static volatile long checkedAt = Long.MIN_VALUE / 2;
   private static volatile long sink;
+  private static volatile long measurements;
 
-  /** Sets when helpers are asked, for the whole JVM (benchmarks compare the settings; tests take the one-piece paths). */
+  /**
+   * How many times {@link #busy} has measured the machine: a layer that chose per call whether to split while the
+   * machine is busy ({@code DnnlPlan}) chooses again when this moves, so its choice follows the load.
+   */
+  static long measurements() {
+    return measurements;
+  }
+
+  /**
+   * Sets when helpers are asked, for the whole JVM (benchmarks compare the settings; tests take the one-piece paths).
+   * A measurement of the machine younger than five seconds stands (benchmarks switch call by call).
+   */
   public static void helpers(Helpers h) {
     helpers = java.util.Objects.requireNonNull(h);
-    checkedAt = Long.MIN_VALUE / 2;
+  }
+
+  /** Whether helper threads are off ({@link Helpers#NEVER}). */
+  static boolean helpersOff() {
+    return helpers == Helpers.NEVER;
   }
 
   /**
@@ -90,8 +106,8 @@ public final class Parallel {
    * busy unless the split is at least 20% faster. On a machine whose cores other processes crowd, a helper that
    * took its item may not be scheduled for a time slice, and the caller waits for it: measured on the shared
    * 2-core machine at a load of about 15, lenet5 at batch 8 took 8.6 ms with its layers split and 2.6 ms with each
-   * on the calling thread. Then every kernel call and element-wise pass stays on the calling thread, and oneDNN
-   * layers run as one piece ({@code DnnlPlan}). Always busy with {@link Helpers#NEVER}; never with
+   * on the calling thread. Then every Java kernel call and element-wise pass stays on the calling thread, and each
+   * oneDNN layer runs in pieces or as one as its own timing of the two finds faster ({@code SplitChoice}). Always busy with {@link Helpers#NEVER}; never with
    * {@link Helpers#ALWAYS}, with one core, or while {@link #minParallelMacs} is 0 (tests that run the parallel paths on
    * small shapes).
    */
@@ -104,6 +120,7 @@ public final class Parallel {
       if (System.nanoTime() - checkedAt >= RECHECK_NANOS) {
         busy = measureBusy();
         checkedAt = System.nanoTime();
+        measurements++;
       }
     }
     return busy;

@@ -62,6 +62,61 @@ public final class VectorRequant {
   }
 
   /**
+   * {@link #codes} over channels-last runs: {@code positions} runs of {@code channels} accumulators from {@code from},
+   * channel {@code c} with its own {@code bias[c]}, {@code multiplier[c]}, {@code offset[c]} and {@code shift[c]}
+   * (each at least 1; {@code half[c] = 2^(shift[c]−1)}), written to {@code out} from {@code to} in the same order. Only
+   * the first multiple of eight of the channels is written; returns it (the caller does the rest of each run).
+   */
+  public static int channelsLast(
+      int[] acc,
+      int from,
+      int positions,
+      int channels,
+      int[] bias,
+      long[] multiplier,
+      long[] offset,
+      long[] shift,
+      long[] half,
+      int mode,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] out,
+      int to) {
+    int done = channels & ~7;
+    for (int c = 0; c < done; c += 8) {
+      IntVector b = IntVector.fromArray(I, bias, c);
+      LongVector m = LongVector.fromArray(L, multiplier, c),
+          off = LongVector.fromArray(L, offset, c),
+          s = LongVector.fromArray(L, shift, c),
+          h = LongVector.fromArray(L, half, c);
+      for (int p = 0, a = from + c, o = to + c; p < positions; p++, a += channels, o += channels) {
+        IntVector x = IntVector.fromArray(I, acc, a).add(b);
+        LongVector v =
+            ((LongVector) x.convertShape(VectorOperators.I2L, L, 0)).mul(m).add(off);
+        store(round(v, s, h, mode), zeroPoint, lo, hi, out, o);
+      }
+    }
+    return done;
+  }
+
+  /** {@link #round(LongVector, int, int)} with a shift (at least 1) and its half per lane. */
+  private static LongVector round(LongVector v, LongVector shift, LongVector half, int mode) {
+    switch (mode) {
+      case HALF_UP:
+        return v.add(half).lanewise(VectorOperators.ASHR, shift);
+      case HALF_AWAY: {
+        LongVector q = v.abs().add(half).lanewise(VectorOperators.ASHR, shift);
+        return q.blend(q.neg(), v.lt(0L));
+      }
+      default:
+        return v.add(half.sub(1L))
+            .add(v.lanewise(VectorOperators.ASHR, shift).and(1L))
+            .lanewise(VectorOperators.ASHR, shift);
+    }
+  }
+
+  /**
    * The residual addition's codes, {@code clamp(round(((a−za)·fa + (b−zb)·fb) / 2^shift) + zeroPoint, lo, hi)}, for
    * the first multiple of eight of elements {@code [from, to)}; {@code maskA}/{@code maskB} are 0xFF for unsigned
    * codes and -1 for signed. Returns the first element it did not write.
