@@ -70,6 +70,10 @@ public final class IntegerBench {
       LayoutBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length >= 1 && args[0].equals("input")) {
+      input();
+      return;
+    }
     if (args.length >= 1 && args[0].equals("threshold")) {
       threshold(args.length > 1 ? Long.parseLong(args[1]) : Parallel.minParallelMacs());
       return;
@@ -354,6 +358,39 @@ public final class IntegerBench {
       }
     } finally {
       Parallel.helpers(Parallel.Helpers.MEASURE);
+    }
+  }
+
+  /**
+   * {@code ./bitlab bench integer input}: mobilenet-v2 @224's input at batch 1 and 8 read out of ND4J by
+   * {@code asFloat()} (element by element, what the input quantization did) against one bulk copy of its native
+   * buffer (what it does now), beside the whole input quantization step, alternating in one process.
+   */
+  static void input() {
+    Model net = bitlab.dsl.Bitlab.zoo("mobilenet-v2", 224);
+    Samples calib = random(net, 8);
+    IntegerModel iq =
+        Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT));
+    var quantize = (bitlab.integer.QuantizeInputStep) iq.steps().get(0);
+    System.out.printf(
+        "%-6s %9s %14s %12s %14s%n", "batch", "values", "asFloat() ms", "bulk ms", "quantize ms");
+    for (int batch : new int[] {1, 8}) {
+      INDArray x = calib.images().get(NDArrayIndex.interval(0, batch)).dup();
+      float[][] sink = new float[1][];
+      Runnable asFloat = () -> sink[0] = x.data().asFloat();
+      Runnable bulk = () -> {
+        float[] v = new float[(int) x.length()];
+        x.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(v);
+        sink[0] = v;
+      };
+      Runnable step = () -> quantize.quantize(x);
+      for (int w = 0; w < 200; w++) {
+        asFloat.run();
+        bulk.run();
+        step.run();
+      }
+      double[] ms = Latency.alternate(List.of(asFloat, bulk, step), 51, 0, r -> {});
+      System.out.printf("%-6d %9d %14.3f %12.3f %14.3f%n", batch, x.length(), ms[0], ms[1], ms[2]);
     }
   }
 
