@@ -1,5 +1,6 @@
 /**
- * Integer convolution kernels: int32 accumulators {@code acc = Σ (x − zx)·w} over NCHW codes, for
+ * Integer convolution kernels: int32 accumulators {@code acc = Σ (x − zx)·w} over NCHW codes (and channels-last ones
+ * for the kernels that work so: oneDNN's, {@link bitlab.integer.kernel.ConvKernel#channelsLast}), for
  * regular, grouped and depthwise convolutions and linear layers ({@link bitlab.integer.kernel.ConvGeometry},
  * {@link bitlab.integer.kernel.ConvKernel}).
  *
@@ -13,7 +14,9 @@
  * <ul>
  *   <li>with VNNI or AMX, oneDNN's int8 convolution for every convolution ({@code DnnlConvKernel}): one exact
  *       pass, run in pieces that the executor's threads share, each on one OpenMP thread ({@code DnnlPlan},
- *       {@code DnnlPiece}, {@code OmpThreads});</li>
+ *       {@code DnnlPiece}, {@code OmpThreads}); it reads codes in either layout and writes channels-last, its
+ *       NHWC int32 sums going to the epilogue ({@link bitlab.integer.kernel.Epilogue#positions}) in their own order,
+ *       so a chain of such layers never transposes in Java;</li>
  *   <li>without them, oneDNN made exact by splitting 8-bit weights in two passes and chunking channels, timed
  *       against Java per layer and batch size ({@code FasterOfKernel}) where it may win;</li>
  *   <li>the JDK Vector API kernels: a register-blocked int32 panel product over im2col panels
@@ -26,7 +29,7 @@
  * column). The Java kernels run on {@code ConvKernels.defaultThreads()} cores (or the count asked for) through
  * {@code Parallel}, which keeps calls of fewer than {@code Parallel.minParallelMacs()} products on the calling
  * thread, and every call while the machine is too busy for a helper to pay ({@code Parallel.busy()}, measured every
- * five seconds; oneDNN layers then run as one piece). {@code Parallel.ranges} also splits the executor's element-wise passes (residual adds, max pooling,
+ * five seconds; each oneDNN layer then times its pieces against one piece and keeps the faster, {@code SplitChoice}). {@code Parallel.ranges} also splits the executor's element-wise passes (residual adds, max pooling,
  * the input's quantization), and {@link bitlab.integer.kernel.VectorRequant} does their rescaling eight values at
  * a time on AVX-512.
  */
