@@ -188,6 +188,12 @@ final class DnnlPiece {
     return s;
   }
 
+  /** Whether oneDNN takes this piece's channels-last input as it is (copied straight into its buffer, no reorder). */
+  boolean readsNhwcInPlace() {
+    for (BytePointer b : srcDirect) if (b == null) return false;
+    return true;
+  }
+
   String[] implementations() {
     return impls;
   }

@@ -116,15 +116,17 @@ final class DnnlPlan {
   /** The implementation and the arrangements it needed, e.g. {@code brgconv:avx512_core_amx_int8, one pass}. */
   String describe() {
     LinkedHashSet<String> impls = new LinkedHashSet<>();
-    boolean reordered = false;
+    boolean reordered = false, inPlace = true;
     for (DnnlPiece p : pieces) {
       impls.addAll(List.of(p.implementations()));
       reordered |= p.reordered;
+      inPlace &= p.readsNhwcInPlace();
     }
     return String.join(", ", impls)
         + (parts == 1 ? ", one pass" : ", 8-bit weights split into two passes")
         + (chunks == 1 ? "" : ", " + chunks + " channel chunks")
         + (reordered ? ", output reordered to NHWC" : "")
+        + (k.channelsLast() ? (inPlace ? ", NHWC in and out" : ", NHWC input reordered") : "")
         + (pieces.size() == 1 ? "" : ", in " + pieces.size() + " pieces")
         + (!ranWhole
             ? ""
