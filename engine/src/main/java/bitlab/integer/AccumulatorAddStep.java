@@ -1,6 +1,7 @@
 package bitlab.integer;
 
 import bitlab.integer.kernel.Epilogue;
+import bitlab.integer.kernel.VectorRequant;
 import bitlab.model.Shape;
 import bitlab.quant.QuantParams;
 import bitlab.quant.Rounding;
@@ -122,14 +123,40 @@ public record AccumulatorAddStep(
         o[to + i] = (byte) code(acc[a] + bc, channel, branch[to + i] & mask);
     }
 
+    /** Channels-last: eight channels at a time in 64-bit lanes where the CPU has AVX-512, the rest in scalar. */
     @Override
     public void positions(int[] acc, int from, int positions, int channels, byte[] o, int to) {
       int[] bias = layer.bias();
-      for (int p = 0, a = from, t = to; p < positions; p++)
-        for (int c = 0; c < channels; c++, a++, t++)
-          o[t] = (byte) code(acc[a] + bias[c], c, branch[t] & mask);
+      int c0 = VECTOR
+          ? VectorRequant.accumulatorAdd(
+              acc,
+              from,
+              positions,
+              channels,
+              bias,
+              factors,
+              offsets,
+              branch,
+              mask,
+              zeroB,
+              factorB,
+              shift,
+              Requant.mode(rounding),
+              out.zeroPoint(0),
+              lo,
+              hi,
+              o,
+              to)
+          : 0;
+      if (c0 == channels) return;
+      for (int p = 0, a = from, t = to; p < positions; p++, a += channels, t += channels)
+        for (int c = c0; c < channels; c++)
+          o[t + c] = (byte) code(acc[a + c] + bias[c], c, branch[t + c] & mask);
     }
   }
+
+  /** Eight channels at a time where the CPU has AVX-512 ({@link VectorRequant#accumulatorAdd}). */
+  private static final boolean VECTOR = bitlab.integer.kernel.ConvKernels.vectorRequant();
 
   /**
    * The residual stream above 8 bits: the kernel's int32 sums (bias included), then the addition here, reading and

@@ -103,7 +103,7 @@ public record AvgPoolStep(
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
     if (x.nhwc()) {
-      if (global) return globalNhwc(x);
+      if (global && !x.wide() && !IntTensor.wide(out)) return globalNhwc(x);
       x = x.nchw();
     }
     int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = outH(), ow = outW();

@@ -89,7 +89,8 @@ public record ResidualStep(
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), y = in.get(1);
     if (x.wide() || y.wide() || IntTensor.wide(out)) {
-      // The residual stream above 8 bits: 16-bit words, NCHW, one element at a time (the vector path
+      // The residual stream above 8 bits: 16-bit words, NCHW, one element at a time (the vector
+      // path
       // reads bytes).
       IntTensor p = x.nchw(), q = y.nchw();
       CodeBuffer o = new CodeBuffer(p.length(), out);

@@ -77,7 +77,7 @@ final class Tracer {
             .dup('c')
             .data()
             .asFloat();
-    for (int i = 0; i < t.codes().length; i++) {
+    for (int i = 0; i < t.length(); i++) {
       int c = t.code(i);
       double d = Math.abs(c - sim[i]);
       if (d != 0) simBad++;
@@ -98,7 +98,7 @@ final class Tracer {
         t.scale(),
         t.zeroPoint(),
         s.rescaling(),
-        t.codes().length,
+        t.length(),
         simBad,
         simMax,
         fakeBad,

@@ -196,6 +196,72 @@ class RequantTest {
     }
   }
 
+  /**
+   * A layer's accumulators added into a residual branch channels-last (eight channels at a time where the CPU has
+   * AVX-512) equal the formula, {@code clamp(round(((acc + bias)·f_c + offset_c + (b − zb)·f_b) / 2^s) + z, lo, hi)},
+   * for every rounding, both signs of the branch's codes and channel counts on and off a multiple of eight.
+   */
+  @Test
+  void theAccumulatorAddedIntoABranchEqualsItsFormulaChannelsLast() {
+    Random r = new Random(17);
+    for (int channels : new int[] {3, 8, 13, 24}) {
+      int positions = 29, shift = 20 + r.nextInt(20);
+      int[] bias = new int[channels];
+      long[] factors = new long[channels], offsets = new long[channels];
+      for (int c = 0; c < channels; c++) {
+        bias[c] = r.nextInt(2001) - 1000;
+        factors[c] = 1 + (r.nextLong() >>> 34);
+        offsets[c] = r.nextLong() >> (64 - shift);
+      }
+      long factorB = 1 + (r.nextLong() >>> 20);
+      int[] acc = new int[positions * channels + 3];
+      for (int i = 0; i < acc.length; i++) acc[i] = r.nextInt(1 << 20) - (1 << 19);
+      byte[] branch = new byte[positions * channels + 9];
+      r.nextBytes(branch);
+      for (int mask : new int[] {0xFF, -1}) {
+        int zb = mask == 0xFF ? 7 : -3;
+        for (Rounding rounding : Rounding.values()) {
+          byte[] got = new byte[branch.length];
+          int done = bitlab.integer.kernel.VectorRequant.AVAILABLE
+              ? bitlab.integer.kernel.VectorRequant.accumulatorAdd(
+                  acc,
+                  1,
+                  positions,
+                  channels,
+                  bias,
+                  factors,
+                  offsets,
+                  branch,
+                  mask,
+                  zb,
+                  factorB,
+                  shift,
+                  Requant.mode(rounding),
+                  5,
+                  -128,
+                  127,
+                  got,
+                  4)
+              : 0;
+          assertEquals(bitlab.integer.kernel.VectorRequant.AVAILABLE ? channels & ~7 : 0, done);
+          for (int p = 0; p < positions; p++) {
+            for (int c = 0; c < done; c++) {
+              long v = (long) (acc[1 + p * channels + c] + bias[c]) * factors[c]
+                  + offsets[c]
+                  + ((branch[4 + p * channels + c] & mask) - zb) * factorB;
+              long want = Math.max(-128, Math.min(127, Dyadic.shiftRound(v, shift, rounding) + 5));
+              assertEquals(
+                  (byte) want,
+                  got[4 + p * channels + c],
+                  channels + " channels, " + rounding + ", mask " + mask + ", channel " + c
+                      + " at position " + p);
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** The residual addition on all cores (eight at a time where the CPU has AVX-512) equals its formula element by element. */
   @Test
   void theResidualAdditionEqualsItsFormulaForEveryModeAndSign() {

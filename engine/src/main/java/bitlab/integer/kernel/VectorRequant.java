@@ -100,6 +100,51 @@ public final class VectorRequant {
     return done;
   }
 
+  /**
+   * A layer's accumulators added into a residual branch, channels-last ({@code AccumulatorAddStep}):
+   * {@code clamp(round(((acc + bias[c])·factor[c] + offset[c] + (b − zb)·factorB) / 2^shift) + zeroPoint, lo, hi)} over
+   * {@code positions} runs of {@code channels}, the branch's codes {@code b} read at the index written ({@code maskB}:
+   * 0xFF for unsigned codes, -1 for signed). Only the first multiple of eight of the channels is written; returns it.
+   */
+  public static int accumulatorAdd(
+      int[] acc,
+      int from,
+      int positions,
+      int channels,
+      int[] bias,
+      long[] factor,
+      long[] offset,
+      byte[] b,
+      int maskB,
+      int zb,
+      long factorB,
+      int shift,
+      int mode,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] out,
+      int to) {
+    int done = channels & ~7;
+    for (int c = 0; c < done; c += 8) {
+      IntVector bc = IntVector.fromArray(I, bias, c);
+      LongVector f = LongVector.fromArray(L, factor, c), off = LongVector.fromArray(L, offset, c);
+      for (int p = 0, a = from + c, o = to + c; p < positions; p++, a += channels, o += channels) {
+        IntVector x = IntVector.fromArray(I, acc, a).add(bc);
+        LongVector y = ((LongVector)
+                ByteVector.fromArray(B, b, o).convertShape(VectorOperators.B2L, L, 0))
+            .and(maskB)
+            .sub(zb);
+        LongVector v = ((LongVector) x.convertShape(VectorOperators.I2L, L, 0))
+            .mul(f)
+            .add(off)
+            .add(y.mul(factorB));
+        store(round(v, shift, mode), zeroPoint, lo, hi, out, o);
+      }
+    }
+    return done;
+  }
+
   /** {@link #round(LongVector, int, int)} with a shift (at least 1) and its half per lane. */
   private static LongVector round(LongVector v, LongVector shift, LongVector half, int mode) {
     switch (mode) {
