@@ -177,6 +177,17 @@ final class DnnlPlan {
     if (timing) busyChoice.took(System.nanoTime() - start);
   }
 
+  /** {@code sum[0, len)} gets the piece's int32 sums from {@code at}, its channel chunks and weight parts added. */
+  private static void sum(DnnlPiece p, int at, int len, int[] sum) {
+    p.sums[0].get(at, sum, 0, len);
+    if (p.sums.length == 1) return;
+    int[] more = IntScratch.get(2, len);
+    for (int s = 1; s < p.sums.length; s++) {
+      p.sums[s].get(at, more, 0, len);
+      for (int i = 0; i < len; i++) sum[i] += more[i];
+    }
+  }
+
   /** Reads a piece's NHWC sums a tile of positions at a time, all channels, into the epilogue (NHWC codes). */
   private void readNhwc(DnnlPiece p, int[] corr, Epilogue e, byte[] out) {
     int channels = g.outChannels(), pieceHw = (p.y1 - p.y0) * g.outW();
@@ -186,14 +197,7 @@ final class DnnlPlan {
       for (int q0 = 0; q0 < pieceHw; q0 += tile) {
         int t = Math.min(tile, pieceHw - q0), len = t * channels;
         int at = ((image - p.n0) * pieceHw + q0) * channels;
-        p.sums[0].get(at, sum, 0, len);
-        if (p.sums.length > 1) {
-          int[] more = IntScratch.get(2, tile * channels);
-          for (int s = 1; s < p.sums.length; s++) {
-            p.sums[s].get(at, more, 0, len);
-            for (int i = 0; i < len; i++) sum[i] += more[i];
-          }
-        }
+        sum(p, at, len, sum);
         int first = (p.y0 * g.outW() + q0) * channels;
         if (corr != null) for (int i = 0; i < len; i++) sum[i] -= corr[first + i];
         e.positions(sum, 0, t, channels, out, image * g.outputSize() + first);
@@ -215,14 +219,7 @@ final class DnnlPlan {
       for (int q0 = 0; q0 < pieceHw; q0 += tile) {
         int t = Math.min(tile, pieceHw - q0), len = t * channels;
         int at = ((image - p.n0) * pieceHw + q0) * channels;
-        p.sums[0].get(at, sum, 0, len);
-        if (p.sums.length > 1) {
-          int[] more = IntScratch.get(2, tile * channels);
-          for (int s = 1; s < p.sums.length; s++) {
-            p.sums[s].get(at, more, 0, len);
-            for (int i = 0; i < len; i++) sum[i] += more[i];
-          }
-        }
+        sum(p, at, len, sum);
         int pos = p.y0 * ow + q0, base = image * g.outputSize() + pos;
         for (int c = 0; c < channels; c++) {
           // one channel's run of positions, gathered contiguous (NCHW) for the accumulators or the
