@@ -63,7 +63,8 @@ public final class HaqDiagram {
     List<String> repair = List.of(
         "while the policy costs more than the budget,",
         "cut one bit at a time, last layer first",
-        "budget: " + r.budget() + " = " + res.format(r.limit()),
+        "budget: " + r.budget(),
+        "= " + res.format(r.limit()),
         String.format(Locale.ROOT, "%.1f cuts per episode on average", cuts));
 
     List<String> quantize = new ArrayList<>();
@@ -117,7 +118,7 @@ public final class HaqDiagram {
     List<String> labels = List.of("state", "bits", "fits", "model", "best");
     String heading = "HAQ on " + r.model() + " for " + r.target()
         + ": steps 1-2 repeat for every layer, 1-5 for every episode";
-    String svg = Flow.svg(heading, boxes, labels, 3, 290);
+    String svg = Flow.svg(heading, boxes, labels, 3, 330);
     StringBuilder text = new StringBuilder();
     for (Flow.Box b : boxes)
       text.append(b.title()).append(": ").append(String.join("; ", b.lines())).append('\n');
