@@ -272,42 +272,8 @@ public class QuantizedModel {
    * into the Add. A float tensor moves at 32 bits.
    */
   public java.util.List<bitlab.hardware.TensorWidths> tensorWidths() {
-    java.util.List<bitlab.hardware.TensorWidths> out = new java.util.ArrayList<>();
-    for (Node n : folded.layers()) {
-      LayerQuant l = layers.get(n.name());
-      int own = l.bits().activationsQuantized() ? l.bits().activations() : LayerBits.FLOAT;
-      int input = l.input() == null ? LayerBits.FLOAT : stored(l.input());
-      int output = l.output() == null
-          ? LayerBits.FLOAT
-          : activations.containsKey(l.output()) ? stored(l.output()) : own;
-      long addendElements = 0;
-      int addend = 0;
-      String add = residualAdd(n.name());
-      if (add != null) {
-        Node a = folded.node(add);
-        String other =
-            a.inputs().get(0).equals(n.name()) ? a.inputs().get(1) : a.inputs().get(0);
-        addendElements = folded.node(other).shape().elements();
-        addend = stored(other);
-      }
-      out.add(new bitlab.hardware.TensorWidths(input, output, addendElements, addend));
-    }
-    return out;
-  }
-
-  /** Bits per element of a tensor as the integer program stores it (through MaxPool and Flatten; 32 if float). */
-  private int stored(String node) {
-    String cur = node;
-    while (!activations.containsKey(cur)) {
-      Node n = folded.node(cur);
-      if (!(n.op() instanceof bitlab.model.Op.MaxPool
-          || n.op() instanceof bitlab.model.Op.Flatten
-          || n.op() instanceof bitlab.model.Op.ChannelMap)) {
-        return LayerBits.FLOAT;
-      }
-      cur = n.inputs().get(0);
-    }
-    return activations.get(cur).spec().bits();
+    // the same rules a search prices unquantized policies with, so the two cannot drift apart
+    return new StoredWidths(folded, config).of(policy);
   }
 
   /** What a layer reads: its input tensor at its stored width and, through a view, at the layer's, e.g. {@code s1b1.relu A8 -> A4}. */
