@@ -512,6 +512,38 @@ public final class Bitlab {
         Policies.uniform(layers, bits));
   }
 
+  /** Each hand-described layer's time per image on {@code target} under each uniform pair: a column per pair. */
+  public static Table latencies(
+      Target target, List<bitlab.hardware.LayerWorkload> layers, Bits... pairs) {
+    return bitlab.dsl.hardware.PerLayer.latencies(
+        target, "layers", handLayers(layers), List.of(pairs));
+  }
+
+  /** Each layer of {@code net} timed per image on {@code target} under each uniform pair: a column per pair. */
+  public static Table latencies(Target target, Model net, Bits... pairs) {
+    return bitlab.dsl.hardware.PerLayer.latencies(
+        target, net.name(), net.workloads(), List.of(pairs));
+  }
+
+  /** The time per image each hand-described layer saves with one weight bit, or one activation bit, less than {@code base}. */
+  public static Table oneBitSavings(
+      Target target, List<bitlab.hardware.LayerWorkload> layers, Bits base) {
+    return bitlab.dsl.hardware.PerLayer.oneBitSavings(target, "layers", handLayers(layers), base);
+  }
+
+  /** The time per image each layer of {@code net} saves with one weight bit, or one activation bit, less than {@code base}. */
+  public static Table oneBitSavings(Target target, Model net, Bits base) {
+    return bitlab.dsl.hardware.PerLayer.oneBitSavings(target, net.name(), net.workloads(), base);
+  }
+
+  private static List<bitlab.hardware.LayerWorkload> handLayers(
+      List<bitlab.hardware.LayerWorkload> layers) {
+    if (layers == null || layers.isEmpty())
+      throw new BitlabException(
+          "Give at least one layer, e.g. List.of(convLayer(\"pw\", 64, 64, 1, 1, 14)).");
+    return layers;
+  }
+
   // ---- one tensor by hand, smaller data, batch effects (tutorials 1-6) ----
 
   /** An asymmetric quantizer: unsigned codes {@code 0 .. 2^bits − 1} over {@code [lo, hi]} with a zero point, e.g. {@code quantizer(4, -1.0, 2.0)}. */

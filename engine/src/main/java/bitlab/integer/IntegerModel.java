@@ -47,6 +47,20 @@ public final class IntegerModel {
     return steps;
   }
 
+  /** The steps of one kind in program order, e.g. {@code steps(ResidualStep.class)}; empty if there are none. */
+  public <T extends Step> List<T> steps(Class<T> kind) {
+    return steps.stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
+  /** The step that writes a node's tensor; a name no step writes is refused with a sentence. */
+  public Step step(String node) {
+    for (Step s : steps) if (s.node().equals(node)) return s;
+    throw new IntegerException(
+        "No step of this program writes '" + node + "'; its steps write "
+            + steps.stream().map(Step::node).limit(8).toList() + (steps.size() > 8 ? " ..." : "")
+            + " (steps() lists them all; folded BatchNorms and fused ReLUs write no tensor of their own).");
+  }
+
   LogitsStep last() {
     return (LogitsStep) steps.get(steps.size() - 1);
   }

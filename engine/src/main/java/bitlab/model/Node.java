@@ -14,6 +14,17 @@ public record Node(String name, Op op, List<String> inputs, Shape shape) {
     return name + "." + p;
   }
 
+  /**
+   * The operator as the kind a caller expects, e.g. {@code node.op(Op.BatchNorm.class).epsilon()}; a node of
+   * another kind is refused with a sentence naming both.
+   */
+  public <T extends Op> T op(Class<T> kind) {
+    if (kind.isInstance(op)) return kind.cast(op);
+    throw new ModelException("Node '" + name + "' is a " + op.getClass().getSimpleName()
+        + ", not a " + kind.getSimpleName()
+        + "; pick a node of that kind (model.nodes() lists each node with its operator).");
+  }
+
   /** Conv and Linear: the layers that carry weights to quantize. */
   public boolean quantizable() {
     return op instanceof Op.Conv2d || op instanceof Op.Linear;

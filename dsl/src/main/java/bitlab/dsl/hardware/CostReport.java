@@ -195,6 +195,11 @@ public record CostReport(
         bound);
   }
 
+  /** Each layer's time per image (a run's time over the target's batch), its intensity and what bounds it. */
+  public Table perImage() {
+    return PerLayer.perImage(this);
+  }
+
   /** {@link #table()} with a last row of totals (the hardware module's sums). */
   public Table tableWithTotal() {
     Table t = table();
