@@ -3,6 +3,7 @@ package bitlab.integer.kernel;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How one {@link DnnlConvKernel} runs a batch size. It asks oneDNN which implementation serves the whole
@@ -32,6 +33,13 @@ final class DnnlPlan {
   private boolean helpersOff;
   /** How this layer runs while the machine is busy: its own measurement. */
   private final SplitChoice busyChoice = new SplitChoice();
+  /**
+   * The last call's thread time, summed over its pieces: staging the input and oneDNN's convolutions, then reading
+   * the int32 sums and the epilogue in Java (what the profile shows of a layer's two halves).
+   */
+  private final AtomicLong nativeNanos = new AtomicLong(), javaNanos = new AtomicLong();
+
+  private long lastNativeNanos, lastJavaNanos;
 
   DnnlPlan(DnnlConvKernel k, int batch) {
     this.k = k;
@@ -132,7 +140,17 @@ final class DnnlPlan {
             ? ""
             : helpersOff
                 ? " (last call as one: the machine was busy, helper threads are off)"
-                : " (last call as one: the machine was busy, and as one this layer ran faster)");
+                : " (last call as one: the machine was busy, and as one this layer ran faster)")
+        + (lastNativeNanos + lastJavaNanos == 0
+            ? ""
+            : "; " + split(lastNativeNanos, lastJavaNanos));
+  }
+
+  /** The last call's thread time in oneDNN (with the input's staging) against Java's reading and requantization. */
+  static String split(long nativeNanos, long javaNanos) {
+    return String.format(
+        "last call %.3f ms in oneDNN, %.3f ms reading its sums and requantizing (%.0f%%)",
+        nativeNanos / 1e6, javaNanos / 1e6, 100.0 * javaNanos / (nativeNanos + javaNanos));
   }
 
   /**
@@ -141,9 +159,17 @@ final class DnnlPlan {
    */
   void run(byte[] input, int[] acc, Epilogue e, byte[] out) {
     call(p -> {
+      long t0 = System.nanoTime();
       p.run(input, k.flip);
+      long t1 = System.nanoTime();
       read(p, acc, e, out);
+      took(t0, t1, System.nanoTime());
     });
+  }
+
+  private void took(long start, long nativeDone, long end) {
+    nativeNanos.addAndGet(nativeDone - start);
+    javaNanos.addAndGet(end - nativeDone);
   }
 
   /**
@@ -153,9 +179,12 @@ final class DnnlPlan {
   void runNhwc(byte[] input, boolean inputNhwc, Epilogue e, byte[] out) {
     int[] corr = k.correctionNhwc();
     call(p -> {
+      long t0 = System.nanoTime();
       if (inputNhwc) p.runNhwc(input, k.flip);
       else p.run(input, k.flip);
+      long t1 = System.nanoTime();
       readNhwc(p, corr, e, out);
+      took(t0, t1, System.nanoTime());
     });
   }
 
@@ -173,8 +202,12 @@ final class DnnlPlan {
     List<DnnlPiece> use = split ? pieces : whole;
     int threads = use.size() == 1 ? 1 : Parallel.defaultThreads();
     long start = System.nanoTime();
+    nativeNanos.set(0);
+    javaNanos.set(0);
     Parallel.run(use.size(), threads, i -> piece.accept(use.get(i)));
     if (timing) busyChoice.took(System.nanoTime() - start);
+    lastNativeNanos = nativeNanos.get();
+    lastJavaNanos = javaNanos.get();
   }
 
   /** {@code sum[0, len)} gets the piece's int32 sums from {@code at}, its channel chunks and weight parts added. */

@@ -75,6 +75,9 @@ class DnnlConvKernelTest {
     assertArrayEquals(
         accumulate(ConvKernels.reference(g, weights, true, 0), x, 1), accumulate(k, x, 1));
     String detail = k.detail(1);
+    assertTrue(
+        detail.contains("ms in oneDNN") && detail.contains("reading its sums and requantizing"),
+        "the profile splits the layer's time: " + detail);
     if (CpuFeatures.current().exactInt8Dot()) {
       assertTrue(
           detail.contains(", one pass") && (detail.contains("vnni") || detail.contains("amx")),
@@ -171,6 +174,13 @@ class DnnlConvKernelTest {
     } finally {
       Parallel.helpers(Parallel.Helpers.MEASURE);
     }
+  }
+
+  @Test
+  void a_layers_time_is_split_between_onednn_and_java() {
+    assertEquals(
+        "last call 1.500 ms in oneDNN, 0.500 ms reading its sums and requantizing (25%)",
+        DnnlPlan.split(1_500_000, 500_000));
   }
 
   @Test
