@@ -45,6 +45,13 @@ final class DnnlConvKernel implements ConvKernel {
   /** {@code zero · Σ w} over the in-bounds taps, per output channel and position (null when zero is 0). */
   final int[] correction;
 
+  /**
+   * The same per output channel when it is the same at every position (no tap of any position falls in the
+   * padding: 1x1 layers without padding, such as MobileNet-V2's expansions of its signed residual stream); else
+   * null. Subtracted per channel, it does not stream a correction as large as the layer's output through the cache.
+   */
+  final int[] channelCorrection;
+
   private final Map<Integer, DnnlPlan> plans = new HashMap<>();
 
   DnnlConvKernel(ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {
@@ -60,6 +67,18 @@ final class DnnlConvKernel implements ConvKernel {
     for (byte w : weights) max = Math.max(max, Math.abs(w));
     this.maxWeight = max;
     this.correction = zero == 0 ? null : correction(g, weights, zero);
+    this.channelCorrection = correction == null ? null : perChannel(g, correction);
+  }
+
+  /** {@code correction}'s value per channel if each channel's is the same at every position, else null. */
+  static int[] perChannel(ConvGeometry g, int[] correction) {
+    int hw = g.outH() * g.outW();
+    int[] out = new int[g.outChannels()];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = correction[c * hw];
+      for (int p = 1; p < hw; p++) if (correction[c * hw + p] != out[c]) return null;
+    }
+    return out;
   }
 
   /**
@@ -132,9 +151,12 @@ final class DnnlConvKernel implements ConvKernel {
     plan(batch).runNhwc(input, inputNhwc, e, out);
   }
 
-  /** {@link #correction} channels-last, {@code [position][channel]} (made on first need; null when zero is 0). */
+  /**
+   * {@link #correction} channels-last, {@code [position][channel]} (made on first need; null when zero is 0 or the
+   * correction is {@link #channelCorrection}).
+   */
   synchronized int[] correctionNhwc() {
-    if (correction == null) return null;
+    if (correction == null || channelCorrection != null) return null;
     if (correctionNhwc == null) {
       int hw = g.outH() * g.outW(), channels = g.outChannels();
       int[] t = new int[correction.length];

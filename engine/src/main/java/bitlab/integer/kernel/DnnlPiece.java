@@ -239,6 +239,14 @@ final class DnnlPiece {
         if (flip == 0 && cl == channels) {
           for (int i = n0, at = 0; i < n1; i++, at += rowBytes)
             to.position(at).put(input, i * g.inputSize() + r0 * g.inW() * channels, rowBytes);
+        } else if (cl == channels) {
+          // every channel, flipped: each image's rows are one run, in one loop the JIT vectorizes
+          byte[] stage = stage(len);
+          for (int i = n0, k = 0; i < n1; i++, k += rowBytes) {
+            int from = i * g.inputSize() + r0 * g.inW() * channels;
+            for (int j = 0; j < rowBytes; j++) stage[k + j] = (byte) (input[from + j] ^ flip);
+          }
+          to.position(0).put(stage, 0, len);
         } else {
           byte[] stage = stage(len);
           int k = 0;

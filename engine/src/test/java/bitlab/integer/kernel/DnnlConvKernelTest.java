@@ -177,6 +177,67 @@ class DnnlConvKernelTest {
   }
 
   @Test
+  void channels_last_codes_match_the_reference_in_either_input_layout() {
+    // 1x1 layers without padding take their zero-point correction per channel; padded ones per
+    // position
+    List<ConvGeometry> shapes = List.of(
+        new ConvGeometry(24, 144, 1, 1, 1, 0, 0, 1, 14, 13),
+        new ConvGeometry(40, 16, 3, 3, 1, 1, 1, 1, 9, 11),
+        new ConvGeometry(32, 32, 3, 3, 2, 1, 1, 32, 15, 15),
+        new ConvGeometry(96, 96, 1, 1, 1, 0, 0, 1, 28, 28));
+    assertTrue(
+        DnnlConvKernel.perChannel(shapes.get(0), new int[shapes.get(0).outputSize()]) != null);
+    Random r = new Random(17);
+    try {
+      for (Parallel.Helpers helpers : List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER)) {
+        Parallel.helpers(helpers);
+        for (ConvGeometry g : shapes) {
+          for (boolean unsigned : new boolean[] {true, false}) {
+            int batch = unsigned ? 1 : 3, zp = unsigned ? 5 : 0;
+            byte[] weights = FastKernelsTest.codes(r, g.weightSize(), false);
+            byte[] x = FastKernelsTest.codes(r, batch * g.inputSize(), unsigned);
+            DnnlConvKernel k = (DnnlConvKernel) ConvKernels.dnnl(g, weights, unsigned, zp);
+            assertEquals(
+                g.kernelH() == 1 && g.padH() == 0,
+                k.channelCorrection != null,
+                g + ": a correction the same at every position");
+            byte[] want = nhwc(
+                FastKernelsTest.codes(
+                    g,
+                    batch,
+                    accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch)),
+                batch,
+                g.outChannels(),
+                g.outH() * g.outW());
+            for (boolean inputNhwc : new boolean[] {false, true}) {
+              byte[] in = inputNhwc ? nhwc(x, batch, g.inChannels(), g.inH() * g.inW()) : x;
+              byte[] codes = new byte[want.length];
+              k.requantizeNhwc(in, inputNhwc, batch, FastKernelsTest.EPILOGUE, codes);
+              assertArrayEquals(
+                  want,
+                  codes,
+                  () -> helpers + ", " + g + (unsigned ? " unsigned" : " signed") + ", "
+                      + (inputNhwc ? "NHWC" : "NCHW") + " input: " + k.detail(batch));
+            }
+          }
+        }
+      }
+    } finally {
+      Parallel.helpers(Parallel.Helpers.MEASURE);
+    }
+  }
+
+  /** NCHW values of {@code batch} images of {@code channels} planes of {@code hw}, channels-last. */
+  private static byte[] nhwc(byte[] v, int batch, int channels, int hw) {
+    byte[] out = new byte[v.length];
+    for (int n = 0; n < batch; n++)
+      for (int c = 0; c < channels; c++)
+        for (int p = 0; p < hw; p++)
+          out[(n * hw + p) * channels + c] = v[(n * channels + c) * hw + p];
+    return out;
+  }
+
+  @Test
   void a_layers_time_is_split_between_onednn_and_java() {
     assertEquals(
         "last call 1.500 ms in oneDNN, 0.500 ms reading its sums and requantizing (25%)",
