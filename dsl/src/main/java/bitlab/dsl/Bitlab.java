@@ -590,6 +590,18 @@ public final class Bitlab {
     return bitlab.dsl.quant.BatchedEvaluation.evaluate(q, data, batchSize);
   }
 
+  /**
+   * Per activation tensor, the range a static model calibrated beside the ranges a dynamic model of the same model
+   * and policy takes from each test batch of {@code batchSize} images: where the two quantizers' steps differ.
+   */
+  public static Table dynamicRanges(
+      bitlab.quant.QuantizedModel statics,
+      bitlab.quant.QuantizedModel dynamic,
+      Dataset data,
+      int batchSize) {
+    return bitlab.dsl.quant.DynamicRanges.of(statics, dynamic, data, batchSize);
+  }
+
   /** Per activation tensor, the values dynamic quantization must scan for their range at run time, beside the MACs that read them. */
   public static Table dynamicCost(bitlab.quant.QuantizedModel q) {
     return bitlab.dsl.quant.QuantTables.dynamicCost(q);

@@ -111,4 +111,46 @@ class BatchedEvaluationTest {
     assertTrue(
         t.name().contains(String.format("%,d activation values per image", 64 + 512)), t.name());
   }
+
+  @Test
+  void dynamicRangesAreEachBatchsLargestValueBesideTheCalibratedRange() {
+    Quantized st = quantize(4, 4).calibrate(digits).build();
+    Quantized dyn = quantize(4, 4).dynamic().build();
+    Dataset few = new Dataset(
+        digits.name(),
+        digits.train(),
+        digits.test().take(40),
+        digits.normalization(),
+        digits.classNames(),
+        "");
+    Table t = DynamicRanges.of(st, dyn, few, 20);
+    assertEquals(st.activations().size(), t.rowCount());
+    bitlab.data.Samples s = net.prepare(few).test();
+    int row = 0;
+    for (bitlab.quant.ActivationQuant a : st.activations().values()) {
+      assertEquals(a.node(), t.stringColumn("tensor").get(row));
+      assertEquals(
+          a.params().scale(0) * a.spec().qmax(), t.doubleColumn("static range").get(row), 1e-6);
+      // the dynamic model's largest value at this point in each batch: its quantizer maps the batch
+      // maximum to qmax
+      double first = dyn.pointValues(s.images(0, 20)).get(a.node()).amaxNumber().doubleValue();
+      double second =
+          dyn.pointValues(s.images(20, 40)).get(a.node()).amaxNumber().doubleValue();
+      assertEquals(
+          (first + second) / 2,
+          t.doubleColumn("dynamic range, mean over batches").get(row),
+          1e-5);
+      assertEquals(
+          Math.max(first, second), t.doubleColumn("dynamic range, largest").get(row), 1e-5);
+      row++;
+    }
+    QuantException e = assertThrows(QuantException.class, () -> DynamicRanges.of(dyn, st, few, 20));
+    assertTrue(
+        e.getMessage()
+            .startsWith("dynamicRanges compares a static model (first) with a dynamic one"),
+        e.getMessage());
+    assertThrows(
+        QuantException.class,
+        () -> DynamicRanges.of(quantize(8, 8).calibrate(digits).build(), dyn, few, 20));
+  }
 }
