@@ -2,9 +2,20 @@ package bitlab.bench;
 
 import bitlab.data.Dataset;
 import bitlab.data.Datasets;
+import bitlab.dsl.haq.HaqCharts;
+import bitlab.hardware.Bits;
+import bitlab.hardware.Bound;
+import bitlab.hardware.LayerCost;
+import bitlab.hardware.LayerWorkload;
+import bitlab.hardware.Target;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
+import bitlab.quant.BatchNormFolding;
+import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.StoredWidths;
+import bitlab.quant.kmeans.SharedWeights;
 import bitlab.search.Budget;
 import bitlab.search.haq.Candidate;
 import bitlab.search.haq.DdpgConfig;
@@ -24,9 +35,14 @@ import java.util.Map;
  * one row per seed, then the mean and the range, and how often HAQ was ahead.
  *
  * <p>{@code haq-seeds MODEL EPISODES [key=value...]}: {@code seeds=1,2,3}, {@code target=bismo-edge}, {@code budget=0.5}
- * (latency fraction), {@code eval=1000} scoring images, {@code calib=256}, {@code finetune=0} (steps per policy; or
+ * (a fraction of the all-8-bit cost), {@code metric=latency} (or {@code energy}), {@code kmeans=B} (instead: k-means
+ * weight sharing under a size budget equal to every layer's weights shared at B bits, codebooks included; the uniform
+ * baseline is then Deep Compression's one width for all layers), {@code eval=1000} scoring images, {@code calib=256}, {@code finetune=0} (steps per policy; or
  * {@code 0.25epoch}), {@code lr=1e-3}, {@code hidden=300}, {@code sigma=0.5}, {@code decay=0.99}, {@code warmup=N}.
- * Every method is scored by the same oracle: with fine-tuning on, the baselines' policies are fine-tuned too.
+ * Every method is scored by the same oracle: with fine-tuning on, the baselines' policies are fine-tuned too. After
+ * each seed, HAQ's best policy's mean bits per kind of layer (depthwise, pointwise, ...) and, priced on the target at
+ * the widths the quantized model stores, how many layers of each kind are memory-bound and the geometric mean of
+ * their bound ratio (the limiting time over the other one).
  */
 public final class HaqSeedsBench {
   private HaqSeedsBench() {}
@@ -53,7 +69,14 @@ public final class HaqSeedsBench {
         .withCalibration(Integer.parseInt(opt.getOrDefault("calib", "256")))
         .withFinetune(ft);
     String target = opt.getOrDefault("target", "bismo-edge");
-    Budget budget = Budget.latencyOf8Bit(Double.parseDouble(opt.getOrDefault("budget", "0.5")));
+    double fraction = Double.parseDouble(opt.getOrDefault("budget", "0.5"));
+    Integer kmeans = opt.containsKey("kmeans") ? Integer.valueOf(opt.get("kmeans")) : null;
+    Budget budget = kmeans != null
+        ? Budget.sizeBytes(SharedWeights.bytes(
+            BatchNormFolding.fold(net), uniformBits(net.layers().size(), kmeans)))
+        : opt.getOrDefault("metric", "latency").equals("energy")
+            ? Budget.energyOf8Bit(fraction)
+            : Budget.latencyOf8Bit(fraction);
     DdpgConfig ddpg =
         DdpgConfig.DEFAULT.withHidden(Integer.parseInt(opt.getOrDefault("hidden", "300")));
     if (opt.containsKey("sigma") || opt.containsKey("decay")) {
@@ -77,7 +100,9 @@ public final class HaqSeedsBench {
       HaqConfig cfg = HaqConfig.of(episodes, seed).withDdpg(ddpg);
       if (opt.containsKey("warmup")) cfg = cfg.withWarmup(Integer.parseInt(opt.get("warmup")));
       long t0 = System.nanoTime();
-      HaqResult r = Haq.search(net, data, Catalogue.builtIn().target(target), budget, cfg, scoring);
+      HaqResult r = kmeans != null
+          ? Haq.kmeans(net, data, budget, cfg, scoring)
+          : Haq.search(net, data, Catalogue.builtIn().target(target), budget, cfg, scoring);
       double wall = (System.nanoTime() - t0) / 1e9;
       System.err.print("\r");
       System.out.print(r);
@@ -87,6 +112,7 @@ public final class HaqSeedsBench {
       System.out.printf(
           "seed %d: %.1f s wall with baselines; HAQ %.2f s per episode, fine-tuning %.2f s per policy%n",
           seed, wall, haqSeconds / r.episodes().size(), r.timing().finetunePerPolicy());
+      System.out.print(kinds(net, r, kmeans != null ? null : Catalogue.builtIn().target(target)));
       rows.add(new double[] {
         seed,
         r.accuracy(),
@@ -143,6 +169,50 @@ public final class HaqSeedsBench {
     System.out.printf(
         "HAQ at least 0.3 points above uniform on both parts in %d of %d seeds, above random search in %d of %d%n",
         aheadU, rows.size(), aheadR, rows.size());
+  }
+
+  private static int[] uniformBits(int layers, int bits) {
+    int[] b = new int[layers];
+    java.util.Arrays.fill(b, bits);
+    return b;
+  }
+
+  /**
+   * Per kind of layer: HAQ's mean weight and activation bits and, on the target (null: none), how many are
+   * memory-bound under the policy at its stored widths and the geometric mean of their bound ratio.
+   */
+  static String kinds(Model net, HaqResult r, Target t) {
+    List<Bits> policy = r.best().policy();
+    List<LayerWorkload> ws = net.workloads();
+    List<LayerCost> costs = t == null
+        ? null
+        : t.cost(ws, policy, new StoredWidths(net, PtqConfig.DEFAULT).of(Policy.of(net, policy)))
+            .layers();
+    StringBuilder b = new StringBuilder();
+    for (String kind : List.of("depthwise", "pointwise", "conv", "linear")) {
+      int n = 0;
+      int memory = 0;
+      double w = 0;
+      double a = 0;
+      double ratio = 0;
+      for (int i = 0; i < ws.size(); i++) {
+        if (!HaqCharts.kind(ws.get(i)).equals(kind)) continue;
+        n++;
+        w += policy.get(i).weights();
+        a += policy.get(i).activations();
+        if (costs != null) {
+          if (costs.get(i).bound() == Bound.MEMORY) memory++;
+          ratio += Math.log(costs.get(i).boundRatio());
+        }
+      }
+      if (n == 0) continue;
+      b.append(String.format("  %-9s %2d layers: mean W%.2f A%.2f", kind, n, w / n, a / n));
+      if (costs != null)
+        b.append(String.format(
+            "; %d memory-bound, bound x%.1f (geometric mean)", memory, Math.exp(ratio / n)));
+      b.append('\n');
+    }
+    return b.toString();
   }
 
   private static String pair(List<double[]> rows, int a, int b) {

@@ -25,6 +25,14 @@ public interface AccuracyOracle {
     return bitlab.quant.PtqConfig.DEFAULT;
   }
 
+  /**
+   * True if the scored models store each layer's weights as k-means indices with a float32 codebook
+   * ({@link KMeansOracle}): a size budget then counts every layer's codebook beside its packed indices.
+   */
+  default boolean sharesWeights() {
+    return false;
+  }
+
   /** One line for provenance: which images, how quantized. */
   default String describe() {
     return getClass().getSimpleName();

@@ -57,7 +57,7 @@ public final class Haq {
   public static HaqResult search(
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
-    Pricing pricing = Pricing.of(model, target, oracle.ptq());
+    Pricing pricing = pricing(model, target, oracle);
     Environment env = new Environment(pricing, budget, cfg.minBits(), cfg.maxBits());
     long start = System.nanoTime();
     ScoreCache cache = new ScoreCache(oracle);
@@ -128,8 +128,8 @@ public final class Haq {
   public static Candidate uniform(
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
-    Environment env = new Environment(
-        Pricing.of(model, target, oracle.ptq()), budget, cfg.minBits(), cfg.maxBits());
+    Environment env =
+        new Environment(pricing(model, target, oracle), budget, cfg.minBits(), cfg.maxBits());
     return HaqSearch.uniform(env, new ScoreCache(oracle), cfg.threads(), Work::progress);
   }
 
@@ -140,8 +140,8 @@ public final class Haq {
   public static Candidate random(
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
-    Environment env = new Environment(
-        Pricing.of(model, target, oracle.ptq()), budget, cfg.minBits(), cfg.maxBits());
+    Environment env =
+        new Environment(pricing(model, target, oracle), budget, cfg.minBits(), cfg.maxBits());
     return HaqSearch.random(
         env,
         new ScoreCache(oracle),
@@ -149,6 +149,43 @@ public final class Haq {
         randomSeed(cfg),
         cfg.threads(),
         Work::progress);
+  }
+
+  /**
+   * The paper's model-size experiment: HAQ choosing each layer's weight width for k-means weight sharing
+   * ({@link KMeansOracle}: Deep Compression's per-layer codebooks, centroids fine-tuned when {@code scoring}
+   * fine-tunes, activations float, the look-up simulated in float) under a size budget that counts every codebook.
+   * Ranked on the validation images; the chosen policies are then scored on the test images. The uniform baseline is
+   * Deep Compression's choice, one width for every layer.
+   */
+  public static HaqResult kmeans(
+      Model model, Dataset data, Budget budget, HaqConfig cfg, Scoring scoring) {
+    requireLayers(model);
+    if (budget.metric() != Budget.Metric.SIZE) {
+      throw new HaqException("k-means weight sharing is searched under a size budget, got " + budget
+          + "; use Budget.sizeBytes(...), sizeKib(...) or sizeOf8Bit(...).");
+    }
+    data = model.prepare(data);
+    Inference.checkFits(model, data.train());
+    if (scoring.finetune().on() && data.train().size() == 0) {
+      throw new HaqException(
+          "Fine-tuning the centroids trains on the data set's training part, and " + data.name()
+              + " has no training images; turn fine-tuning off or give a data set with a training part.");
+    }
+    KMeansOracle oracle = new KMeansOracle(
+        model, data.validation(scoring.evaluation()), data.train(), scoring.finetune(), cfg.seed());
+    HaqResult r = search(model, null, budget, cfg, oracle);
+    Samples test = data.test();
+    r = r.withTest(policy -> oracle.accuracy(policy, test));
+    String caveat =
+        Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
+    return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);
+  }
+
+  /** What the search prices: the oracle's stored widths, and codebooks in the size if its models share weights. */
+  private static Pricing pricing(Model model, Target target, AccuracyOracle oracle) {
+    Pricing p = Pricing.of(model, target, oracle.ptq());
+    return oracle.sharesWeights() ? p.withCodebooks(true) : p;
   }
 
   private static long randomSeed(HaqConfig cfg) {

@@ -11,6 +11,7 @@ import bitlab.quant.Placement;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.StoredWidths;
+import bitlab.quant.kmeans.Codebook;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ public final class Pricing {
   private final Model model;
   private final StoredWidths stored;
   private final Map<Long, Cost> placed = new ConcurrentHashMap<>();
+  private final PtqConfig config;
+  private boolean codebooks;
 
   private Pricing(List<LayerWorkload> layers, Target target, Model model, PtqConfig config) {
     if (layers.isEmpty())
@@ -45,6 +48,7 @@ public final class Pricing {
     this.table = target == null ? null : target.table(layers);
     this.weights = layers.stream().mapToLong(LayerWorkload::weights).toArray();
     this.model = model;
+    this.config = config;
     this.stored = model == null || target == null ? null : new StoredWidths(model, config);
   }
 
@@ -59,6 +63,21 @@ public final class Pricing {
    */
   public static Pricing of(Model model, Target target, PtqConfig config) {
     return new Pricing(model.workloads(), target, model, config);
+  }
+
+  /**
+   * The same pricing with size counted as k-means weight sharing stores weights ({@code on}): each layer's packed
+   * indices plus its codebook of {@code 2^w} float32 centroids ({@link Codebook#bytes(long, int)}).
+   */
+  public Pricing withCodebooks(boolean on) {
+    Pricing p = new Pricing(layers, target, model, config);
+    p.codebooks = on;
+    return p;
+  }
+
+  /** True if size counts each layer's codebook (k-means weight sharing). */
+  public boolean codebooks() {
+    return codebooks;
   }
 
   /** The placement whose stored widths are priced, or null when each layer is priced at its own widths. */
@@ -85,6 +104,11 @@ public final class Pricing {
       if (w.length != weights.length)
         throw new HaqException(
             "A policy for " + weights.length + " layers has " + w.length + " weight widths.");
+      if (codebooks) {
+        long bytes = 0;
+        for (int i = 0; i < w.length; i++) bytes += Codebook.bytes(weights[i], w[i]);
+        return bytes;
+      }
       double bits = 0;
       for (int i = 0; i < w.length; i++) bits += (double) weights[i] * w[i];
       return bits / 8;
