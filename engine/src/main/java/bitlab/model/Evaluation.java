@@ -12,8 +12,13 @@ public record Evaluation(String model, String data, int correct, int total, doub
    * [0, 1] and is not zero-width at 100%. Two methods whose intervals overlap are not told apart by these images.
    */
   public double[] interval95() {
+    return interval95(correct, total);
+  }
+
+  /** {@link #interval95()} of {@code correct} right out of {@code total} images. */
+  public static double[] interval95(int correct, int total) {
     if (total == 0) return new double[] {0, 1};
-    double z = 1.959963984540054, n = total, p = accuracy();
+    double z = 1.959963984540054, n = total, p = (double) correct / total;
     double denom = 1 + z * z / n;
     double centre = (p + z * z / (2 * n)) / denom;
     double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom;

@@ -341,7 +341,7 @@ public final class HawqBuilder {
     Budget swept = h.budgets().isEmpty() ? Budget.sizeBetween(1) : h.budgets().get(0);
     List<Plan> plans = h.sweep(swept, fractions);
     if (!accuracy || plans.isEmpty())
-      return new ParetoResult(swept, fractions.clone(), plans, List.of(), List.of());
+      return new ParetoResult(swept, fractions.clone(), plans, List.of(), List.of(), 0);
     List<Policy> policies = new ArrayList<>();
     for (Plan p : plans) policies.add(p.policy());
     Plan any = plans.get(plans.size() - 1);
@@ -353,7 +353,8 @@ public final class HawqBuilder {
         fractions.clone(),
         plans,
         acc.subList(0, plans.size()),
-        acc.subList(plans.size(), acc.size()));
+        acc.subList(plans.size(), acc.size()),
+        data.validation().size());
   }
 
   /**

@@ -237,6 +237,7 @@ public final class HawqViews {
     StringColumn omega = StringColumn.create("Omega");
     StringColumn acc = StringColumn.create("PTQ validation accuracy %");
     StringColumn pol = StringColumn.create("policy");
+    StringColumn interval = StringColumn.create("95% interval");
     for (ParetoResult.Point p : r.points()) {
       f.append(String.format(Locale.ROOT, "%.2f", p.fraction()));
       used.append(amount(p.used(), r.swept()));
@@ -244,6 +245,8 @@ public final class HawqViews {
       acc.append(
           Double.isNaN(p.accuracy()) ? "" : String.format(Locale.ROOT, "%.2f", 100 * p.accuracy()));
       pol.append(p.plan().policy().summary());
+      interval.append(
+          Double.isNaN(p.accuracy()) ? "" : bitlab.dsl.Tables.interval95(p.accuracy(), r.images()));
     }
     for (ParetoResult.Uniform u : r.uniform()) {
       f.append("uniform");
@@ -252,8 +255,11 @@ public final class HawqViews {
       acc.append(
           Double.isNaN(u.accuracy()) ? "" : String.format(Locale.ROOT, "%.2f", 100 * u.accuracy()));
       pol.append(u.bits().toString());
+      interval.append(
+          Double.isNaN(u.accuracy()) ? "" : bitlab.dsl.Tables.interval95(u.accuracy(), r.images()));
     }
     Table t = Table.create("Pareto sweep", f, used, omega, acc, pol);
+    if (r.hasAccuracy()) t.addColumns(interval);
     StringBuilder html = new StringBuilder(TableHtml.html(t, 200));
     for (XYChart c : paretoCharts(r)) html.append(img(c));
     return MimeBundle.html(r.toString(), html.toString());

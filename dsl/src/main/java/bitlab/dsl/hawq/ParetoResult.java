@@ -25,14 +25,17 @@ public final class ParetoResult implements Renderable {
   private final Budget swept;
   private final List<Point> points = new ArrayList<>();
   private final List<Uniform> uniform = new ArrayList<>();
+  private final int images;
 
   ParetoResult(
       Budget swept,
       double[] fractions,
       List<Plan> plans,
       List<Double> accuracies,
-      List<Double> uniformAccuracies) {
+      List<Double> uniformAccuracies,
+      int images) {
     this.swept = swept;
+    this.images = images;
     for (int i = 0; i < plans.size(); i++) {
       Plan p = plans.get(i);
       IlpSolution.Usage u = usage(p);
@@ -70,6 +73,11 @@ public final class ParetoResult implements Renderable {
 
   public List<Uniform> uniform() {
     return List.copyOf(uniform);
+  }
+
+  /** The validation images each accuracy was measured on (0 when none was measured). */
+  public int images() {
+    return images;
   }
 
   public boolean hasAccuracy() {

@@ -38,9 +38,10 @@ import tech.tablesaw.api.Table;
  * @param fp32Accuracy   top-1 of the float model on the test split
  * @param rows           one per quantizable layer, in layer order
  * @param calibration    calibration images (first images of the training split)
+ * @param images         test images each accuracy was measured on
  */
 public record Sensitivity(
-    String model, Bits bits, double fp32Accuracy, List<Row> rows, int calibration)
+    String model, Bits bits, double fp32Accuracy, List<Row> rows, int calibration, int images)
     implements Renderable {
 
   /** Training images the activation ranges are calibrated on when a layer's activations are quantized. */
@@ -67,7 +68,8 @@ public record Sensitivity(
     }
     Model folded = BatchNormFolding.fold(net);
     Policy floating = Policy.uniform(folded, LayerBits.FLOAT, LayerBits.FLOAT);
-    double fp = net.evaluate(data).accuracy();
+    bitlab.model.Evaluation fpEval = net.evaluate(data);
+    double fp = fpEval.accuracy();
     List<Row> rows = new ArrayList<>();
     List<LayerWorkload> layers = net.workloads();
     for (int i = 0; i < layers.size(); i++) {
@@ -83,7 +85,7 @@ public record Sensitivity(
           .accuracy();
       rows.add(new Row(w.name(), Policies.type(w), w.weights(), w.macs(), acc));
     }
-    return new Sensitivity(net.name(), bits, fp, rows, CALIBRATION);
+    return new Sensitivity(net.name(), bits, fp, rows, CALIBRATION, fpEval.total());
   }
 
   /** Accuracy points the model loses with only {@code layer} quantized. */
@@ -118,6 +120,7 @@ public record Sensitivity(
     DoubleColumn mShare = DoubleColumn.create("MACs %");
     DoubleColumn acc = DoubleColumn.create("accuracy %");
     DoubleColumn drop = DoubleColumn.create("drop (points)");
+    StringColumn interval = StringColumn.create("95% interval");
     for (Row r : rows) {
       layer.append(r.layer());
       type.append(r.type());
@@ -127,6 +130,7 @@ public record Sensitivity(
       mShare.append(round(100.0 * r.macs() / mSum, 1));
       acc.append(round(100 * r.accuracy(), 2));
       drop.append(round(100 * (fp32Accuracy - r.accuracy()), 2));
+      interval.append(bitlab.dsl.Tables.interval95(r.accuracy(), images));
     }
     return Table.create(
         model + ": one layer at " + bits + ", the rest in float",
@@ -137,7 +141,8 @@ public record Sensitivity(
         macs,
         mShare,
         acc,
-        drop);
+        drop,
+        interval);
   }
 
   /** Accuracy drop per layer as bars. */

@@ -142,6 +142,12 @@ public final class Tradeoffs implements Renderable {
     }
     Table t = Table.create(net.name() + ": policies side by side", name, bits, acc, size, bops);
     ms.forEach(t::addColumns);
+    int images = data.test().size();
+    t.addColumns(StringColumn.create(
+        "95% interval",
+        rows.stream()
+            .map(r -> bitlab.dsl.Tables.interval95(r.accuracy(), images))
+            .toList()));
     return t;
   }
 

@@ -176,8 +176,7 @@ public final class QuantTables {
 
   /** The accuracy's 95% Wilson interval in percent, e.g. {@code [95.60, 98.47]}. */
   static String interval(Evaluation e) {
-    double[] i = e.interval95();
-    return String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", 100 * i[0], 100 * i[1]);
+    return bitlab.dsl.Tables.interval95(e.accuracy(), e.total());
   }
 
   /**

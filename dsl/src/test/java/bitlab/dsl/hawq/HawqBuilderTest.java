@@ -125,6 +125,13 @@ class HawqBuilderTest {
           one.uniform().get(i).accuracy(), two.uniform().get(i).accuracy(), "uniform " + i);
     assertEquals(
         h.ptqAccuracy(one.points().get(1).plan().policy()), one.points().get(1).accuracy());
+    // each accuracy's Wilson interval, on the validation images it was measured on
+    assertEquals(small.validation().size(), one.images());
+    String html = HawqViews.pareto(one).data().get(bitlab.dsl.display.MimeBundle.HTML);
+    assertTrue(html.contains("95% interval"), html);
+    assertTrue(
+        html.contains(bitlab.dsl.Tables.interval95(one.points().get(1).accuracy(), one.images())),
+        html);
   }
 
   @Test

@@ -66,6 +66,13 @@ class MixedPrecisionTest {
     Table t = s.table();
     assertEquals(2, t.rowCount());
     assertEquals(100.0, t.doubleColumn("weights %").sum(), 0.11);
+    // the interval is Wilson's for the row's accuracy on every test image
+    int images = digits.test().size();
+    assertEquals(images, s.images());
+    double[] w = bitlab.model.Evaluation.interval95((int) Math.round(direct * images), images);
+    assertEquals(
+        String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", 100 * w[0], 100 * w[1]),
+        t.stringColumn("95% interval").get(1));
     MimeBundle b = s.render();
     assertTrue(b.data().containsKey(MimeBundle.PNG));
     assertTrue(b.data().get(MimeBundle.HTML).contains("drop (points)"));
@@ -86,7 +93,8 @@ class MixedPrecisionTest {
         Bits.of(2, 32),
         0.9,
         List.of(new Sensitivity.Row("c1", "conv 3x3", 72, 100, 0.5)),
-        512);
+        512,
+        100);
     e = assertThrows(QuantException.class, () -> s.row("c9"));
     assertEquals(
         "Layer 'c9' is not in this sensitivity study of tiny; its layers are c1.", e.getMessage());
@@ -108,8 +116,17 @@ class MixedPrecisionTest {
     Table tab = t.table();
     assertEquals(
         List.of(
-            "policy", "bits", "accuracy %", "size (bytes)", "MBOPs/image", "bismo-edge ms/image"),
+            "policy",
+            "bits",
+            "accuracy %",
+            "size (bytes)",
+            "MBOPs/image",
+            "bismo-edge ms/image",
+            "95% interval"),
         tab.columnNames());
+    assertEquals(
+        bitlab.dsl.Tables.interval95(t.row("W4A4").accuracy(), digits.test().size()),
+        tab.stringColumn("95% interval").get(1));
     assertEquals(
         100.0,
         t.chart().getSeriesMap().get("BOPs").getYData().iterator().next().doubleValue(),
