@@ -27,8 +27,8 @@ final class HaqCommand implements Callable<Integer> {
 
   @Option(
       names = "--target",
-      required = true,
-      description = "A target of the catalogue (see 'bitlab hardware list').")
+      description =
+          "A target of the catalogue (see 'bitlab hardware list'); needed for --latency and --energy.")
   String target;
 
   static final class BudgetArgs {
@@ -95,6 +95,14 @@ final class HaqCommand implements Callable<Integer> {
       description = "Adam's learning rate for the fine-tuning (default 1e-3).")
   Double finetuneLr;
 
+  @Option(
+      names = "--kmeans",
+      description =
+          "Share each layer's weights by k-means (Deep Compression: 2^b float32 centroids per layer, "
+              + "fine-tuned with --finetune) and search the weight widths under --size, codebooks counted; "
+              + "simulated in float, activations float.")
+  boolean kmeans;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -153,15 +161,20 @@ final class HaqCommand implements Callable<Integer> {
         : budget.energy != null
             ? Budget.parse(Budget.Metric.ENERGY, budget.energy, Budget.Scale.OF_8BIT)
             : Budget.parse(Budget.Metric.SIZE, budget.size, Budget.Scale.OF_8BIT);
+    if (target == null && budget.size == null) {
+      throw new bitlab.search.haq.HaqException(
+          "A latency or energy budget is priced on hardware: add --target (see 'bitlab hardware list').");
+    }
     bitlab.data.Dataset data = args.data();
     HaqBuilder builder = new HaqBuilder(args.model(), data)
-        .on(SessionTargets.named(target))
+        .on(target == null ? null : SessionTargets.named(target))
         .budget(b)
         .episodes(episodes)
         .seed(seed)
         .evaluationImages(evalImages)
         .baselines(!noBaselines)
         .integerScoring(!simulated);
+    if (kmeans) builder = builder.kmeans();
     if (warmup != null)
       builder = builder.warmup(warmup); // builders return a new builder from each setting
     FineTune ft = finetune(finetune);

@@ -44,6 +44,7 @@ public final class HaqBuilder {
   private DdpgConfig ddpg = DdpgConfig.DEFAULT;
   private boolean baselines = true;
   private Scoring scoring = Scoring.DEFAULT;
+  private boolean kmeans;
 
   public HaqBuilder(Model net, Dataset data) {
     if (net == null || data == null)
@@ -133,6 +134,16 @@ public final class HaqBuilder {
     return ddpg(ddpg.withNoise(sigma, decay));
   }
 
+  /**
+   * The paper's model-size experiment: share each layer's weights by k-means (Deep Compression's codebooks, 2^b
+   * float32 centroids per layer, fine-tuned when {@link #finetune} is on) and search the weight widths under a size
+   * budget that counts the codebooks, e.g. {@code .kmeans().budget(Budget.sizeKib(40))}. A simulation: the centroids
+   * are looked up in float and activations stay float. The uniform baseline is Deep Compression's one width.
+   */
+  public HaqBuilder kmeans() {
+    return with(b -> b.kmeans = true);
+  }
+
   /** Skip the uniform and random-search baselines (they cost about as much as the search). */
   public HaqBuilder baselines(boolean on) {
     return with(b -> b.baselines = on);
@@ -182,6 +193,7 @@ public final class HaqBuilder {
     b.ddpg = ddpg;
     b.baselines = baselines;
     b.scoring = scoring;
+    b.kmeans = kmeans;
     return b;
   }
 
@@ -217,6 +229,7 @@ public final class HaqBuilder {
 
   public HaqResult run() {
     checkBudget();
+    if (kmeans) return Haq.kmeans(net, data, budget, config(), scoring);
     return Haq.search(net, data, target, budget, config(), scoring);
   }
 
@@ -227,6 +240,10 @@ public final class HaqBuilder {
               + "or .latencyMillis(ms), .energyMillijoules(mJ), .sizeKib(KiB).");
     }
     Resource r = Resource.of(budget.metric());
+    if (kmeans && r != Resource.SIZE) {
+      throw new HaqException("k-means weight sharing is searched under a size budget, got " + budget
+          + "; use .size(0.25), .sizeKib(40) or .budget(Budget.sizeBytes(...)).");
+    }
     if (target == null && r != Resource.SIZE) {
       throw new HaqException("A " + r.label()
           + " budget needs hardware to price it: add .on(hardware(\"bismo-edge\")).");

@@ -60,4 +60,38 @@ class HaqCommandTest {
     assertEquals(2, bad.status());
     assertTrue(bad.err().contains("--finetune takes a number of steps"), bad.err());
   }
+
+  @Test
+  void kmeansSearchesWeightWidthsUnderASizeBudgetWithCodebooks() {
+    MainTest.Run r = MainTest.run(
+        "haq",
+        "lenet5",
+        "--kmeans",
+        "--size",
+        "0.3",
+        "--episodes",
+        "2",
+        "--warmup",
+        "2",
+        "--no-baselines",
+        "--eval-images",
+        "100",
+        "--json");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("k-means weight sharing per layer"), r.out());
+    assertTrue(r.out().contains("simulated float look-up"), r.out());
+    MainTest.Run bad = MainTest.run(
+        "haq",
+        "lenet5",
+        "--kmeans",
+        "--target",
+        "bismo-edge",
+        "--latency",
+        "0.5",
+        "--episodes",
+        "2");
+    assertEquals(2, bad.status());
+    assertTrue(
+        bad.err().contains("k-means weight sharing is searched under a size budget"), bad.err());
+  }
 }
