@@ -1,5 +1,6 @@
 package bitlab.dsl.haq;
 
+import bitlab.dsl.Tables;
 import bitlab.dsl.display.ChartImages;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.RendererProvider;
@@ -26,7 +27,9 @@ public final class HaqRenderers implements RendererProvider {
 
   /**
    * HAQ and the baselines: accuracy on the validation images that ranked the policies, accuracy on the test images
-   * (measured only for these final policies), cost and its fraction of 8-bit.
+   * (measured only for these final policies), cost and its fraction of 8-bit, and each accuracy's 95% Wilson interval
+   * on the images it was measured on (last, so that prose quoting the other columns keeps its positions; shown when
+   * the search says how many images it scored on).
    */
   public static Table comparison(HaqResult r) {
     Resource res = r.resource();
@@ -36,6 +39,8 @@ public final class HaqRenderers implements RendererProvider {
     DoubleColumn drop = DoubleColumn.create("vs unquantized");
     DoubleColumn cost = DoubleColumn.create(res.label() + " " + res.unit());
     DoubleColumn frac = DoubleColumn.create("of 8-bit");
+    StringColumn valInterval = StringColumn.create("validation 95% interval");
+    StringColumn testInterval = StringColumn.create("test 95% interval");
     List<Candidate> all = new ArrayList<>();
     all.add(r.best());
     all.addAll(r.baselines());
@@ -47,6 +52,14 @@ public final class HaqRenderers implements RendererProvider {
       drop.append(round(c.accuracy() - r.reference(), 2));
       cost.append(round(res.display(c.cost()), 4));
       frac.append(round(c.cost() / r.eightBitCost(), 3));
+      valInterval.append(
+          r.validationImages() > 0
+              ? Tables.interval95(c.accuracy() / 100, r.validationImages())
+              : "");
+      testInterval.append(
+          r.testImages() > 0 && !Double.isNaN(c.test())
+              ? Tables.interval95(c.test() / 100, r.testImages())
+              : "");
     }
     Table t = Table.create(
         "HAQ vs baselines at " + r.budget() + " on " + r.target(),
@@ -56,6 +69,8 @@ public final class HaqRenderers implements RendererProvider {
         test,
         cost,
         frac);
+    if (r.validationImages() > 0) t.addColumns(valInterval);
+    if (r.testImages() > 0) t.addColumns(testInterval);
     return test.isMissing().size() == test.size() ? t.removeColumns(test) : t;
   }
 

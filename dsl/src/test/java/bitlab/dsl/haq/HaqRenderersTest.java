@@ -60,10 +60,14 @@ class HaqRenderersTest {
     // scored without a data set: no test accuracy was measured, so no test column is shown
     assertTrue(Double.isNaN(r.testAccuracy())
         && !HaqRenderers.comparison(r).columnNames().contains("test %"));
-    HaqResult tested = r.withTest(p -> 42.0);
+    HaqResult tested = r.withTest(p -> 42.0, 500);
     assertEquals(
         List.of(42.0, 42.0, 42.0),
         HaqRenderers.comparison(tested).doubleColumn("test %").asList());
+    // 210 of 500: Wilson's interval worked by hand, [37.75, 46.37]
+    assertEquals(
+        List.of("[37.75, 46.37]", "[37.75, 46.37]", "[37.75, 46.37]"),
+        HaqRenderers.comparison(tested).stringColumn("test 95% interval").asList());
     assertEquals(
         4,
         HaqCharts.bits(r)

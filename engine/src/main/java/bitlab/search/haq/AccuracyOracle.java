@@ -33,6 +33,11 @@ public interface AccuracyOracle {
     return false;
   }
 
+  /** How many images each policy is scored on (0 if this oracle does not say): what a 95% interval needs. */
+  default int images() {
+    return 0;
+  }
+
   /** One line for provenance: which images, how quantized. */
   default String describe() {
     return getClass().getSimpleName();

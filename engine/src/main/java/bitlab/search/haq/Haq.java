@@ -47,7 +47,7 @@ public final class Haq {
     // The test images only score the policies already chosen (HAQ's best, each baseline's best),
     // never rank them.
     Samples test = data.test();
-    r = r.withTest(policy -> oracle.accuracy(oracle.quantize(policy), test));
+    r = r.withTest(policy -> oracle.accuracy(oracle.quantize(policy), test), test.size());
     String caveat =
         Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
     return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);
@@ -118,7 +118,9 @@ public final class Haq {
         cfg,
         stopped,
         timing,
-        oracle.describe());
+        oracle.describe(),
+        oracle.images(),
+        0);
   }
 
   /**
@@ -176,7 +178,7 @@ public final class Haq {
         model, data.validation(scoring.evaluation()), data.train(), scoring.finetune(), cfg.seed());
     HaqResult r = search(model, null, budget, cfg, oracle);
     Samples test = data.test();
-    r = r.withTest(policy -> oracle.accuracy(policy, test));
+    r = r.withTest(policy -> oracle.accuracy(policy, test), test.size());
     String caveat =
         Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
     return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);

@@ -16,6 +16,8 @@ import java.util.List;
  * @param best         the best policy, ranked on the scoring (validation) images; with a data set, it and the
  *                     baselines also carry their test accuracy ({@link Candidate#test()}), measured once chosen
  * @param stopped      true if an interrupt ended the search early (the best so far is kept)
+ * @param validationImages how many images each policy was scored on (0 if the oracle does not say)
+ * @param testImages   how many test images scored the final policies (0 if none did)
  */
 public record HaqResult(
     String model,
@@ -32,7 +34,9 @@ public record HaqResult(
     HaqConfig config,
     boolean stopped,
     Timing timing,
-    String scoring) {
+    String scoring,
+    int validationImages,
+    int testImages) {
 
   public HaqResult {
     baselines = List.copyOf(baselines);
@@ -61,14 +65,17 @@ public record HaqResult(
         config,
         stopped,
         timing,
-        s);
+        s,
+        validationImages,
+        testImages);
   }
 
   /**
    * The same result with the final policies (HAQ's best and each baseline) carrying their accuracy on the test
-   * images, as {@code test} gives it (percent).
+   * images, as {@code test} gives it (percent), measured on {@code images} test images.
    */
-  public HaqResult withTest(java.util.function.ToDoubleFunction<List<bitlab.hardware.Bits>> test) {
+  public HaqResult withTest(
+      java.util.function.ToDoubleFunction<List<bitlab.hardware.Bits>> test, int images) {
     Candidate b = best.withTest(test.applyAsDouble(best.policy()));
     List<Candidate> bs =
         baselines.stream().map(c -> c.withTest(test.applyAsDouble(c.policy()))).toList();
@@ -87,7 +94,9 @@ public record HaqResult(
         config,
         stopped,
         timing,
-        scoring);
+        scoring,
+        validationImages,
+        images);
   }
 
   /** Accuracy (percent) of the best policy on the images policies were ranked on (validation images). */

@@ -115,6 +115,11 @@ public final class KMeansOracle implements AccuracyOracle {
   }
 
   @Override
+  public int images() {
+    return evaluation.size();
+  }
+
+  @Override
   public String describe() {
     String tuned = !finetune.on()
         ? "no fine-tuning"

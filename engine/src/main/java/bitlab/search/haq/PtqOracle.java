@@ -209,6 +209,11 @@ public final class PtqOracle implements AccuracyOracle {
   }
 
   @Override
+  public int images() {
+    return evaluation.size();
+  }
+
+  @Override
   public String describe() {
     String how = integer
         ? "integer-only execution"
