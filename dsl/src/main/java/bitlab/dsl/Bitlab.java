@@ -225,15 +225,6 @@ public final class Bitlab {
     return cost(target, net, Policies.parse(bits));
   }
 
-  /**
-   * {@code net} priced on {@code target} under a search's raw pairs, one per quantizable layer in layer order
-   * ({@code r.best().policy()}); a {@link Policy} ({@code r.policy()}, {@code plan.policy()}) is the one
-   * per-layer form, and this overload stays so that cells written with the raw pairs keep working.
-   */
-  public static CostReport cost(Target target, Model net, List<Bits> policy) {
-    return CostReport.price(target, net, policy);
-  }
-
   /** {@code net} priced on {@code target} under a quantization policy (layers matched by name). */
   public static CostReport cost(Target target, Model net, Policy policy) {
     return CostReport.price(target, net, policy);
@@ -249,11 +240,6 @@ public final class Bitlab {
 
   /** Two quantization policies on one target, per-layer latency side by side. */
   public static Comparison compare(Target target, Model net, Policy a, Policy b) {
-    return new Comparison(cost(target, net, a), cost(target, net, b));
-  }
-
-  /** Two searches' raw pairs on one target (see {@link #cost(Target, Model, List)}); prefer two {@link Policy}s. */
-  public static Comparison compare(Target target, Model net, List<Bits> a, List<Bits> b) {
     return new Comparison(cost(target, net, a), cost(target, net, b));
   }
 
@@ -303,11 +289,6 @@ public final class Bitlab {
     return policy.bops(net);
   }
 
-  /** Bit operations per image of a search's raw pairs, one per layer in layer order. */
-  public static long bops(Model net, List<Bits> policy) {
-    return Policies.bops(net.workloads(), policy);
-  }
-
   /** Bit operations per image with every layer at {@code bits}. */
   public static long bops(Model net, Bits bits) {
     return Policies.bops(net.workloads(), Policies.uniform(net.workloads(), bits));
@@ -333,7 +314,7 @@ public final class Bitlab {
     return policy(net, bits.weights(), bits.activations());
   }
 
-  /** A search's raw pairs (one per quantizable layer, in layer order) as the one per-layer form. */
+  /** Bit pairs, one per quantizable layer in layer order ({@code Policy.bits()} gives them back), as a {@link Policy}. */
   public static bitlab.quant.Policy policy(Model net, List<Bits> pairs) {
     return bitlab.quant.Policy.of(bitlab.quant.BatchNormFolding.fold(net), pairs);
   }

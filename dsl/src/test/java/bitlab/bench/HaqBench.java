@@ -180,7 +180,7 @@ public final class HaqBench {
             e.repairs(),
             Double.isNaN(e.sigma()) ? "  -  " : String.format("%.3f", e.sigma()),
             e.cached() ? " (cached)" : "",
-            compact(e.policy()));
+            compact(e.policy().bits()));
       }
     }
     System.out.print(r);
@@ -202,7 +202,7 @@ public final class HaqBench {
         new StringBuilder("on the " + data.test().size() + " test images (final policies only):");
     for (Candidate c : finals) {
       line.append(String.format(" %s %.2f%%;", c.method(), c.accuracy()));
-      double t = oracle.accuracy(oracle.quantize(c.policy()), data.test());
+      double t = oracle.accuracy(oracle.quantize(c.policy().bits()), data.test());
       test.append(String.format(" %s %.2f%%;", c.method(), t));
     }
     System.out.println(line);

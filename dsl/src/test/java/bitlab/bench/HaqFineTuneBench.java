@@ -63,7 +63,7 @@ public final class HaqFineTuneBench {
         w[i] = env.bits(rng.nextDouble());
         a[i] = env.bits(rng.nextDouble());
       }
-      policies.add(env.finish(w, a).policy());
+      policies.add(env.finish(w, a).policy().bits());
     }
     System.out.printf(
         "%s: %d policies, settings %s, cores %d, load average %.1f%n",

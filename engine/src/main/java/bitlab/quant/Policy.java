@@ -198,10 +198,15 @@ public record Policy(String model, List<LayerBits> layers) {
 
   /** E.g. {@code W4A8} when uniform, {@code mixed (W2..8, A4..8)} otherwise. */
   public String summary() {
-    int wmin = layers.stream().mapToInt(LayerBits::weights).min().orElse(0);
-    int wmax = layers.stream().mapToInt(LayerBits::weights).max().orElse(0);
-    int amin = layers.stream().mapToInt(LayerBits::activations).min().orElse(0);
-    int amax = layers.stream().mapToInt(LayerBits::activations).max().orElse(0);
+    return summary(bits());
+  }
+
+  /** The one way a policy is named, from its pairs: {@code W4A8} when all are equal, else {@code mixed (W2..8, A4..8)}. */
+  public static String summary(List<Bits> pairs) {
+    int wmin = pairs.stream().mapToInt(Bits::weights).min().orElse(0);
+    int wmax = pairs.stream().mapToInt(Bits::weights).max().orElse(0);
+    int amin = pairs.stream().mapToInt(Bits::activations).min().orElse(0);
+    int amax = pairs.stream().mapToInt(Bits::activations).max().orElse(0);
     if (wmin == wmax && amin == amax) return "W" + wmin + "A" + amin;
     return "mixed (W" + wmin + ".." + wmax + ", A" + amin + ".." + amax + ")";
   }

@@ -201,8 +201,8 @@ final class HaqCommand implements Callable<Integer> {
       layers.add(new Layer(
           r.layers().get(i).name(),
           HaqCharts.kind(r.layers().get(i)),
-          r.best().policy().get(i).weights(),
-          r.best().policy().get(i).activations()));
+          r.best().policy().bits().get(i).weights(),
+          r.best().policy().bits().get(i).activations()));
     }
     Json.print(new Result(
         r.model(),

@@ -318,7 +318,7 @@ public final class HaqBuilder {
         budget,
         env.workloads(),
         policy,
-        out.policy(),
+        out.policy().bits(),
         env.cost(w, a),
         out.cost(),
         env.limit(),

@@ -50,7 +50,7 @@ public final class HaqCharts {
     List<Double> ad = new ArrayList<>();
     for (int i = 0; i < r.layers().size(); i++) {
       LayerWorkload l = r.layers().get(i);
-      Bits b = r.best().policy().get(i);
+      Bits b = r.best().policy().bits().get(i);
       boolean dw = l.depthwise();
       names.add(l.name() + (dw ? " (dw)" : ""));
       w.add(dw ? 0.0 : b.weights());

@@ -82,7 +82,7 @@ public final class HaqRenderers implements RendererProvider {
     IntColumn w = IntColumn.create("weight bits");
     IntColumn a = IntColumn.create("activation bits");
     for (int i = 0; i < r.layers().size(); i++) {
-      Bits b = r.best().policy().get(i);
+      Bits b = r.best().policy().bits().get(i);
       index.append(i);
       layer.append(r.layers().get(i).name());
       kind.append(HaqCharts.kind(r.layers().get(i)));

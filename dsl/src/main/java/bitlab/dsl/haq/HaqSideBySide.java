@@ -51,10 +51,16 @@ public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostRepo
       }
     }
     CostReport ca = CostReport.price(
-            SessionTargets.named(a.target()), a.model(), a.layers(), a.best().policy())
+            SessionTargets.named(a.target()),
+            a.model(),
+            a.layers(),
+            a.best().policy().bits())
         .withLabel("HAQ");
     CostReport cb = CostReport.price(
-            SessionTargets.named(b.target()), b.model(), b.layers(), b.best().policy())
+            SessionTargets.named(b.target()),
+            b.model(),
+            b.layers(),
+            b.best().policy().bits())
         .withLabel("HAQ");
     return new HaqSideBySide(a, b, ca, cb);
   }
@@ -63,7 +69,7 @@ public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostRepo
   public int differingLayers() {
     int n = 0;
     for (int i = 0; i < a.layers().size(); i++)
-      if (!a.best().policy().get(i).equals(b.best().policy().get(i))) n++;
+      if (!a.best().policy().bits().get(i).equals(b.best().policy().bits().get(i))) n++;
     return n;
   }
 
@@ -73,7 +79,7 @@ public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostRepo
     int n = 0;
     for (int i = 0; i < r.layers().size(); i++) {
       if (!HaqCharts.kind(r.layers().get(i)).equals(kind)) continue;
-      Bits x = r.best().policy().get(i);
+      Bits x = r.best().policy().bits().get(i);
       sum += weights ? x.weights() : x.activations();
       n++;
     }
@@ -163,10 +169,10 @@ public record HaqSideBySide(HaqResult a, HaqResult b, CostReport costA, CostRepo
     for (int i = 0; i < a.layers().size(); i++) {
       LayerWorkload l = a.layers().get(i);
       names.add(l.name() + (l.depthwise() ? " (dw)" : ""));
-      wa.add((double) a.best().policy().get(i).weights());
-      aa.add((double) a.best().policy().get(i).activations());
-      wb.add((double) b.best().policy().get(i).weights());
-      ab.add((double) b.best().policy().get(i).activations());
+      wa.add((double) a.best().policy().bits().get(i).weights());
+      aa.add((double) a.best().policy().bits().get(i).activations());
+      wb.add((double) b.best().policy().bits().get(i).weights());
+      ab.add((double) b.best().policy().bits().get(i).activations());
     }
     c.addSeries("weights, " + a.target(), names, wa).setFillColor(new Color(31, 119, 180));
     c.addSeries("activations, " + a.target(), names, aa).setFillColor(new Color(174, 199, 232));

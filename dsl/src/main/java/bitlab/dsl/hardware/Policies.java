@@ -3,10 +3,10 @@ package bitlab.dsl.hardware;
 import bitlab.hardware.Bits;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.PolicyException;
+import bitlab.quant.Policy;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 
 /** Per-layer bit lists: parsing "W4A8" / "4/8", uniform lists, BOPs and short descriptions. */
 public final class Policies {
@@ -58,21 +58,9 @@ public final class Policies {
     return sum;
   }
 
-  /** "W8A8" for a uniform policy, otherwise "mixed W2..8 A4..8". */
+  /** "W8A8" for a uniform policy, otherwise "mixed (W2..8, A4..8)": named as a {@link Policy} names itself. */
   public static String describe(List<Bits> policy) {
-    if (policy.isEmpty()) return "empty";
-    if (policy.stream().distinct().count() == 1) return policy.get(0).toString();
-    TreeSet<Integer> w = new TreeSet<>();
-    TreeSet<Integer> a = new TreeSet<>();
-    for (Bits b : policy) {
-      w.add(b.weights());
-      a.add(b.activations());
-    }
-    return "mixed W" + range(w) + " A" + range(a);
-  }
-
-  private static String range(TreeSet<Integer> s) {
-    return s.first().equals(s.last()) ? String.valueOf(s.first()) : s.first() + ".." + s.last();
+    return policy.isEmpty() ? "empty" : Policy.summary(policy);
   }
 
   /** The family a layer belongs to in tables and charts: depthwise, pointwise, conv KxK, grouped, linear. */

@@ -90,15 +90,17 @@ class CostReportTest {
     List<Bits> policy = new ArrayList<>();
     for (LayerWorkload w : net.workloads())
       policy.add(w.depthwise() ? Bits.of(8, 4) : Bits.of(4, 8));
-    CostReport r = cost(cloud, net, policy);
-    assertEquals("mixed W4..8 A4..8", r.label());
+    CostReport r = cost(cloud, net, bitlab.dsl.Bitlab.policy(net, policy));
+    assertEquals("mixed (W4..8, A4..8)", r.label());
+    // a raw list of pairs is named as the Policy is
+    assertEquals(r.label(), CostReport.price(cloud, net, policy).label());
     assertEquals(policy, r.policy());
     assertEquals(cloud.cost(net.workloads(), policy).total(), r.total());
     long bops = 0;
     for (int i = 0; i < policy.size(); i++) bops += 32L * net.workloads().get(i).macs();
     assertEquals(bops, r.bops());
-    PolicyException e =
-        assertThrows(PolicyException.class, () -> cost(cloud, net, policy.subList(0, 3)));
+    PolicyException e = assertThrows(
+        PolicyException.class, () -> CostReport.price(cloud, net, policy.subList(0, 3)));
     assertTrue(
         e.getMessage().startsWith("The policy has 3 bit pairs but the model has 28"),
         e.getMessage());

@@ -23,7 +23,7 @@ class EqualBopsTest {
     Model net = Fixtures.mobilenetV1();
     Target edge = hardware("bismo-edge");
     EqualBops e = equalBops(edge, net, bits(4, 4));
-    long uniform = bops(net, Policies.uniform(net.workloads(), Bits.W4A4));
+    long uniform = bops(net, Bits.W4A4);
     assertEquals(uniform, e.fastest().bops());
     assertEquals(uniform, e.slowest().bops());
     double base = cost(edge, net, bits(4, 4)).total().seconds();

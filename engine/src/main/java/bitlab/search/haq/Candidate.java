@@ -1,25 +1,24 @@
 package bitlab.search.haq;
 
-import bitlab.hardware.Bits;
-import java.util.List;
+import bitlab.quant.Policy;
 
 /**
- * A policy a method found: its bit pairs per layer, accuracy (percent) on the images policies are ranked on
+ * A policy a method found: its bit pairs per layer ({@link Policy}), accuracy (percent) on the images policies are ranked on
  * (validation images), mean cross-entropy on the same images (NaN where the oracle does not report one), cost
  * (base units of the budget's resource) and, once the search has chosen it, its accuracy (percent) on the test
  * images ({@code test}; NaN until then: test images never rank policies).
  */
 public record Candidate(
-    String method, List<Bits> policy, double accuracy, double loss, double cost, double test) {
+    String method, Policy policy, double accuracy, double loss, double cost, double test) {
   public Candidate {
-    policy = List.copyOf(policy);
+    java.util.Objects.requireNonNull(policy, "policy");
   }
 
-  public Candidate(String method, List<Bits> policy, double accuracy, double loss, double cost) {
+  public Candidate(String method, Policy policy, double accuracy, double loss, double cost) {
     this(method, policy, accuracy, loss, cost, Double.NaN);
   }
 
-  public Candidate(String method, List<Bits> policy, double accuracy, double cost) {
+  public Candidate(String method, Policy policy, double accuracy, double cost) {
     this(method, policy, accuracy, Double.NaN, cost);
   }
 
@@ -28,7 +27,7 @@ public record Candidate(
     return new Candidate(method, policy, accuracy, loss, cost, testAccuracy);
   }
 
-  Candidate(String method, List<Bits> policy, Score score, double cost) {
+  Candidate(String method, Policy policy, Score score, double cost) {
     this(method, policy, score.accuracy(), score.loss(), cost);
   }
 

@@ -1,7 +1,7 @@
 package bitlab.search.haq;
 
-import bitlab.hardware.Bits;
 import bitlab.hardware.LayerWorkload;
+import bitlab.quant.Policy;
 import bitlab.search.Budget;
 import java.util.List;
 
@@ -20,7 +20,7 @@ public final class Environment {
   private final double limit;
 
   /** A finished episode: the repaired policy, its cost (base units) and how many one-bit cuts the repair made. */
-  public record Outcome(List<Bits> policy, double cost, int repairs) {}
+  public record Outcome(Policy policy, double cost, int repairs) {}
 
   public Environment(Pricing pricing, Budget budget, int minBits, int maxBits) {
     if (minBits < 1 || maxBits > 8 || minBits > maxBits) {
@@ -121,6 +121,6 @@ public final class Environment {
     int[] rw = w.clone();
     int[] ra = a.clone();
     int cuts = Repair.repair(rw, ra, minBits, this::cost, limit);
-    return new Outcome(Policies.of(rw, ra), cost(rw, ra), cuts);
+    return new Outcome(pricing.policy(Policies.of(rw, ra)), cost(rw, ra), cuts);
   }
 }

@@ -1,7 +1,6 @@
 package bitlab.search.haq;
 
-import bitlab.hardware.Bits;
-import java.util.List;
+import bitlab.quant.Policy;
 
 /**
  * One episode of the search: the policy after repair, its accuracy (percent), reward, cost (base
@@ -12,7 +11,7 @@ import java.util.List;
 public record Episode(
     int index,
     boolean warmup,
-    List<Bits> policy,
+    Policy policy,
     double accuracy,
     double reward,
     double cost,
@@ -23,13 +22,13 @@ public record Episode(
     double seconds,
     double finetuneSeconds) {
   public Episode {
-    policy = List.copyOf(policy);
+    java.util.Objects.requireNonNull(policy, "policy");
   }
 
   public Episode(
       int index,
       boolean warmup,
-      List<Bits> policy,
+      Policy policy,
       double accuracy,
       double reward,
       double cost,

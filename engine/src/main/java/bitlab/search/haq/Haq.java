@@ -6,7 +6,6 @@ import bitlab.data.Samples;
 import bitlab.hardware.Target;
 import bitlab.model.Inference;
 import bitlab.model.Model;
-import bitlab.quant.Policy;
 import bitlab.search.Budget;
 import bitlab.task.CancelledException;
 import bitlab.task.Work;
@@ -47,7 +46,7 @@ public final class Haq {
     // The test images only score the policies already chosen (HAQ's best, each baseline's best),
     // never rank them.
     Samples test = data.test();
-    r = r.withTest(policy -> oracle.accuracy(oracle.quantize(policy), test), test.size());
+    r = r.withTest(policy -> oracle.accuracy(oracle.quantize(policy.bits()), test), test.size());
     String caveat =
         Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
     return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);
@@ -111,7 +110,7 @@ public final class Haq {
         env.eightBitCost(),
         reference,
         best,
-        Policy.of(model, best.policy()),
+        best.policy(),
         baselines,
         out.episodes(),
         pricing.layers(),

@@ -74,8 +74,7 @@ public record HaqResult(
    * The same result with the final policies (HAQ's best and each baseline) carrying their accuracy on the test
    * images, as {@code test} gives it (percent), measured on {@code images} test images.
    */
-  public HaqResult withTest(
-      java.util.function.ToDoubleFunction<List<bitlab.hardware.Bits>> test, int images) {
+  public HaqResult withTest(java.util.function.ToDoubleFunction<Policy> test, int images) {
     Candidate b = best.withTest(test.applyAsDouble(best.policy()));
     List<Candidate> bs =
         baselines.stream().map(c -> c.withTest(test.applyAsDouble(c.policy()))).toList();
@@ -145,7 +144,7 @@ public record HaqResult(
     b.append(String.format(
         "  %d episodes (seed %d, warm-up %d), %s%n",
         episodes.size(), config.seed(), config.warmup(), timing));
-    b.append("  policy: ").append(Policies.compact(best.policy())).append('\n');
+    b.append("  policy: ").append(Policies.compact(best.policy().bits())).append('\n');
     return b.toString();
   }
 

@@ -47,7 +47,7 @@ public final class HaqSearch {
       for (int e = 0; e < cfg.warmup(); e++) warm.add(draw(env, agent, true, Double.NaN));
       agentNanos += System.nanoTime() - start;
       List<ScoreCache.Scored> scored = cache.scoreAll(
-          warm.stream().map(d -> d.outcome().policy()).toList(),
+          warm.stream().map(d -> d.outcome().policy().bits()).toList(),
           cfg.threads(),
           n -> Work.report(
               String.format("HAQ warm-up: %d of %d random policies scored", n, warm.size())));
@@ -75,7 +75,7 @@ public final class HaqSearch {
         double sigma = agent.sigma(e - cfg.warmup());
         Drawn d = draw(env, agent, false, sigma);
         agentNanos += System.nanoTime() - begin;
-        Score score = cache.score(d.outcome().policy());
+        Score score = cache.score(d.outcome().policy().bits());
         ScoreCache.Scored s = new ScoreCache.Scored(score, cache.lastWasHit());
         long t = System.nanoTime();
         best =
@@ -193,7 +193,7 @@ public final class HaqSearch {
       drawn.add(env.finish(w, a));
     }
     List<ScoreCache.Scored> scored = cache.scoreAll(
-        drawn.stream().map(Environment.Outcome::policy).toList(),
+        drawn.stream().map(o -> o.policy().bits()).toList(),
         threads,
         n ->
             progress.accept(String.format("random search: %d of %d policies scored", n, episodes)));
@@ -239,7 +239,12 @@ public final class HaqSearch {
     Candidate best = null;
     for (int i = 0; i < scored.size(); i++) {
       best = Candidate.better(
-          best, new Candidate(names.get(i), frontier.get(i), scored.get(i).score(), costs.get(i)));
+          best,
+          new Candidate(
+              names.get(i),
+              env.pricing().policy(frontier.get(i)),
+              scored.get(i).score(),
+              costs.get(i)));
     }
     return best;
   }

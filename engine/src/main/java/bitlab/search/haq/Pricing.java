@@ -7,11 +7,13 @@ import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.Target;
 import bitlab.hardware.TensorWidths;
 import bitlab.model.Model;
+import bitlab.quant.LayerBits;
 import bitlab.quant.Placement;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.StoredWidths;
 import bitlab.quant.kmeans.Codebook;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +138,19 @@ public final class Pricing {
       key = key * 64 + v;
     return placed.computeIfAbsent(
         key, k -> target.model().price(i, layers.get(i), b, t).cost());
+  }
+
+  /** Pairs in layer order as the public {@link Policy}, named for the model (unnamed when priced from workloads alone). */
+  public Policy policy(List<Bits> pairs) {
+    if (pairs.size() != layers.size())
+      throw new HaqException(
+          "A policy for " + layers.size() + " layers has " + pairs.size() + " bit pairs.");
+    List<LayerBits> l = new ArrayList<>(pairs.size());
+    for (int i = 0; i < pairs.size(); i++) {
+      Bits b = pairs.get(i);
+      l.add(new LayerBits(layers.get(i).name(), b.weights(), b.activations()));
+    }
+    return new Policy(model == null ? "" : model.name(), l);
   }
 
   public double cost(Resource r, List<Bits> policy) {

@@ -2,12 +2,13 @@ package bitlab.search.haq;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import bitlab.hardware.Bits;
+import bitlab.quant.LayerBits;
+import bitlab.quant.Policy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CandidateTest {
-  private static final List<Bits> P = List.of(new Bits(4, 4));
+  private static final Policy P = new Policy("toy", List.of(new LayerBits("fc", 4, 4)));
 
   @Test
   void accuracyDecidesFirstThenLossThenCost() {

@@ -34,7 +34,7 @@ class DdpgLearnsTest {
         warm,
         last,
         out.best().accuracy(),
-        Policies.compact(out.best().policy()),
+        Policies.compact(out.best().policy().bits()),
         (System.nanoTime() - t0) / 1e9);
     assertTrue(last > warm + 4, "warm-up " + warm + " last " + last);
   }

@@ -115,8 +115,9 @@ class FineTuneTest {
         d.train(),
         FineTune.steps(6),
         1);
-    assertEquals(o.accuracy(o.quantize(r.best().policy()), d.test()), r.testAccuracy(), 1e-9);
-    assertEquals(o.score(r.best().policy()).accuracy(), r.accuracy(), 1e-9);
+    assertEquals(
+        o.accuracy(o.quantize(r.best().policy().bits()), d.test()), r.testAccuracy(), 1e-9);
+    assertEquals(o.score(r.best().policy().bits()).accuracy(), r.accuracy(), 1e-9);
   }
 
   @Test

@@ -38,9 +38,9 @@ class HaqPtqTest {
     // the test part.
     PtqOracle onTest =
         new PtqOracle(net, digits.calibration(64), digits.test(), PtqConfig.DEFAULT, true);
-    assertEquals(onTest.accuracy(r.best().policy()), r.testAccuracy(), 1e-9);
+    assertEquals(onTest.accuracy(r.best().policy().bits()), r.testAccuracy(), 1e-9);
     for (Candidate c : r.baselines())
-      assertEquals(onTest.accuracy(c.policy()), c.test(), 1e-9, c.method());
+      assertEquals(onTest.accuracy(c.policy().bits()), c.test(), 1e-9, c.method());
     assertTrue(
         r.toString().contains(String.format("test %6.2f%%", r.testAccuracy())), r.toString());
     System.out.println(r);

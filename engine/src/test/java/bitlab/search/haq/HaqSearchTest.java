@@ -44,13 +44,24 @@ class HaqSearchTest {
       // the search prices tensors at the widths the default placement stores them at
       Pricing pricing = Pricing.of(net, EDGE, bitlab.quant.PtqConfig.DEFAULT);
       assertTrue(r.cost() <= r.limit(), budget + ": " + r.cost() + " > " + r.limit());
-      assertEquals(r.cost(), pricing.cost(r.resource(), r.best().policy()), 1e-12 * r.limit());
+      assertEquals(
+          r.cost(), pricing.cost(r.resource(), r.best().policy().bits()), 1e-12 * r.limit());
       for (Episode e : r.episodes())
         assertTrue(e.cost() <= r.limit(), budget + " episode " + e.index());
       for (Candidate c : r.baselines())
         assertTrue(c.cost() <= r.limit(), budget + " " + c.method());
+      // every policy the search hands out is the public Policy, named for the model and its layers
+      assertEquals(r.policy(), r.best().policy());
+      assertEquals(net.name(), r.best().policy().model());
+      assertEquals(
+          net.layerNames(),
+          r.best().policy().layers().stream().map(l -> l.layer()).toList());
+      for (Episode e : r.episodes())
+        assertEquals(
+            net.layerNames(), e.policy().layers().stream().map(l -> l.layer()).toList());
+      for (Candidate c : r.baselines()) assertEquals(net.name(), c.policy().model(), c.method());
       assertEquals(n, r.policy().layers().size());
-      for (Bits b : r.best().policy())
+      for (Bits b : r.best().policy().bits())
         assertTrue(
             b.weights() >= 2 && b.weights() <= 8 && b.activations() >= 2 && b.activations() <= 8);
     }
@@ -83,8 +94,8 @@ class HaqSearchTest {
     assertNotNull(uniform);
     assertTrue(uniform.cost() <= env.limit());
     // every layer at one pair, and no wider uniform pair fits
-    Bits pair = uniform.policy().get(0);
-    assertTrue(uniform.policy().stream().allMatch(pair::equals));
+    Bits pair = uniform.policy().bits().get(0);
+    assertTrue(uniform.policy().bits().stream().allMatch(pair::equals));
     int before = cache.evaluations();
     HaqSearch.uniform(env, cache, 1, s -> {});
     assertEquals(before, cache.evaluations());

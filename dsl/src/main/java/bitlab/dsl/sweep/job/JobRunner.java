@@ -70,7 +70,7 @@ public final class JobRunner {
     switch (job.method().kind()) {
       case HAQ: {
         HaqResult r = Haq.search(model, target, job.budget().budget(), cfg, oracle);
-        policy = r.best().policy();
+        policy = r.best().policy().bits();
         validation = r.best().accuracy();
         agent = r.timing().agent();
         how = String.format(
@@ -80,7 +80,7 @@ public final class JobRunner {
       }
       case RANDOM: {
         Candidate c = Haq.random(model, target, job.budget().budget(), cfg, oracle);
-        policy = c.policy();
+        policy = c.policy().bits();
         validation = c.accuracy();
         how = "random search, " + s.episodes() + " policies drawn with seed " + (job.seed() + 1)
             + " (as HAQ's baseline of seed " + job.seed() + ")";
@@ -88,7 +88,7 @@ public final class JobRunner {
       }
       case UNIFORM: {
         Candidate c = Haq.uniform(model, target, job.budget().budget(), cfg, oracle);
-        policy = c.policy();
+        policy = c.policy().bits();
         validation = c.accuracy();
         how = "best uniform policy within the budget (" + c.method() + ")";
         break;
