@@ -182,7 +182,7 @@ public final class HaqSeedsBench {
    * memory-bound under the policy at its stored widths and the geometric mean of their bound ratio.
    */
   static String kinds(Model net, HaqResult r, Target t) {
-    List<Bits> policy = r.best().policy();
+    List<Bits> policy = r.best().policy().bits();
     List<LayerWorkload> ws = net.workloads();
     List<LayerCost> costs = t == null
         ? null

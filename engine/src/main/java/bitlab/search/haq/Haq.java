@@ -177,7 +177,7 @@ public final class Haq {
         model, data.validation(scoring.evaluation()), data.train(), scoring.finetune(), cfg.seed());
     HaqResult r = search(model, null, budget, cfg, oracle);
     Samples test = data.test();
-    r = r.withTest(policy -> oracle.accuracy(policy, test), test.size());
+    r = r.withTest(policy -> oracle.accuracy(policy.bits(), test), test.size());
     String caveat =
         Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
     return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);

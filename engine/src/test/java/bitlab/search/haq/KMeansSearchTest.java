@@ -37,7 +37,7 @@ class KMeansSearchTest {
     for (Candidate c : java.util.stream.Stream.concat(
             java.util.stream.Stream.of(r.best()), r.baselines().stream())
         .toList()) {
-      int[] w = Policies.weights(c.policy());
+      int[] w = Policies.weights(c.policy().bits());
       long bytes = SharedWeights.bytes(NET, w);
       assertEquals(bytes, c.cost(), 0, c.method());
       assertTrue(bytes <= limit, c.method() + " takes " + bytes + " bytes, over " + limit);
@@ -46,7 +46,7 @@ class KMeansSearchTest {
     // the only uniform width that fits at the size of 2-bit weights is 2 bits (codebooks counted)
     Candidate uniform = r.baseline("uniform");
     assertTrue(
-        uniform.policy().stream().allMatch(b -> b.weights() == 2),
+        uniform.policy().bits().stream().allMatch(b -> b.weights() == 2),
         uniform.policy().toString());
     // the size is counted with codebooks: without them 3 bits would fit some layers
     int[] three = new int[layers];
