@@ -38,7 +38,7 @@ import java.util.Map;
  * (a fraction of the all-8-bit cost), {@code metric=latency} (or {@code energy}), {@code kmeans=B} (instead: k-means
  * weight sharing under a size budget equal to every layer's weights shared at B bits, codebooks included; the uniform
  * baseline is then Deep Compression's one width for all layers), {@code eval=1000} scoring images, {@code calib=256}, {@code finetune=0} (steps per policy; or
- * {@code 0.25epoch}), {@code lr=1e-3}, {@code hidden=300}, {@code sigma=0.5}, {@code decay=0.99}, {@code warmup=N}.
+ * {@code 0.25epoch}), {@code lr=1e-3}, {@code minbits=2} (the narrowest width the search may pick), {@code hidden=300}, {@code sigma=0.5}, {@code decay=0.99}, {@code warmup=N}.
  * Every method is scored by the same oracle: with fine-tuning on, the baselines' policies are fine-tuned too. After
  * each seed, HAQ's best policy's mean bits per kind of layer (depthwise, pointwise, ...) and, priced on the target at
  * the widths the quantized model stores, how many layers of each kind are memory-bound and the geometric mean of
@@ -99,6 +99,8 @@ public final class HaqSeedsBench {
       long seed = Long.parseLong(s.trim());
       HaqConfig cfg = HaqConfig.of(episodes, seed).withDdpg(ddpg);
       if (opt.containsKey("warmup")) cfg = cfg.withWarmup(Integer.parseInt(opt.get("warmup")));
+      if (opt.containsKey("minbits"))
+        cfg = cfg.withBits(Integer.parseInt(opt.get("minbits")), cfg.maxBits());
       long t0 = System.nanoTime();
       HaqResult r = kmeans != null
           ? Haq.kmeans(net, data, budget, cfg, scoring)
