@@ -34,12 +34,15 @@ final class DnnlPlan {
   /** How this layer runs while the machine is busy: its own measurement. */
   private final SplitChoice busyChoice = new SplitChoice();
   /**
-   * The last call's thread time, summed over its pieces: staging the input and oneDNN's convolutions, then reading
-   * the int32 sums and the epilogue in Java (what the profile shows of a layer's two halves).
+   * A call's thread time, summed over its pieces: staging the input and oneDNN's convolutions, then reading the int32
+   * sums and the epilogue in Java (what the profile shows of a layer's two halves); the last {@link #RECENT} calls'.
    */
   private final AtomicLong nativeNanos = new AtomicLong(), javaNanos = new AtomicLong();
 
-  private long lastNativeNanos, lastJavaNanos;
+  static final int RECENT = 9;
+
+  private final long[] recentNative = new long[RECENT], recentJava = new long[RECENT];
+  private int calls;
 
   DnnlPlan(DnnlConvKernel k, int batch) {
     this.k = k;
@@ -78,46 +81,71 @@ final class DnnlPlan {
   }
 
   /**
-   * The layer as one piece, for the calls made while the machine is busy ({@link Parallel#busy}); made on first
-   * need, and only kept if its implementations keep the sums exact with this plan's weight parts (else the pieces run).
+   * What runs on the calling thread alone while the machine is busy ({@link Parallel#busy}): the layer as one piece
+   * when its int32 sums fit {@link #PIECE_INTS} (made on first need, and only kept if its implementations keep the
+   * sums exact with this plan's weight parts), else the pieces one after the other, each still in the cache.
    */
   private List<DnnlPiece> whole() {
     if (whole == null) {
-      byte[][] w = k.parts(parts == 2);
-      DnnlPiece[] made = new DnnlPiece[1];
-      OmpThreads.alone(() -> made[0] = new DnnlPiece(g, 0, batch, 0, g.outH(), bounds, w));
-      boolean exact = parts == 2 || k.maxWeight <= DnnlConvKernel.PART;
-      if (!exact) {
-        exact = true;
-        for (String i : made[0].implementations()) exact &= DnnlConvKernel.exactPairs(i);
+      whole = pieces;
+      if (rectangles(g, batch, 1, PIECE_INTS).size() == 1) {
+        byte[][] w = k.parts(parts == 2);
+        DnnlPiece[] made = new DnnlPiece[1];
+        OmpThreads.alone(() -> made[0] = new DnnlPiece(g, 0, batch, 0, g.outH(), bounds, w));
+        boolean exact = parts == 2 || k.maxWeight <= DnnlConvKernel.PART;
+        if (!exact) {
+          exact = true;
+          for (String i : made[0].implementations()) exact &= DnnlConvKernel.exactPairs(i);
+        }
+        if (exact) whole = List.of(made[0]);
       }
-      whole = exact ? List.of(made[0]) : pieces;
     }
     return whole;
   }
 
   /**
+   * The most int32 sums one piece writes: 512 KB, which stay in a core's second-level cache (2 MB here) between
+   * oneDNN writing them and Java reading them back. A layer whose sums are larger (MobileNet-V2's expansions at 112x112
+   * hold 1.2 million per image) is cut into pieces of at most this many, so its sums need not go out to the shared
+   * cache or memory and come back.
+   */
+  static final long PIECE_INTS = 1 << 17;
+
+  /**
    * The pieces as {@code {n0, n1, y0, y1}}: one for a small layer or without {@link OmpThreads}; else groups
-   * of images when there are at least as many as threads, else strips of output rows.
+   * of images when there are at least as many as threads, else strips of output rows; and in any case small enough
+   * that a piece's sums fit {@link #PIECE_INTS}.
    */
   private List<int[]> rectangles() {
-    int threads = Parallel.defaultThreads(), oh = g.outH();
+    int threads = Parallel.defaultThreads();
     long macs = g.macs() * batch;
     // below eight times the work a helper thread needs, cutting a layer costs more than a second
     // core gives
     int want = !OmpThreads.AVAILABLE || macs < 8 * Parallel.minParallelMacs() ? 1 : threads;
+    return rectangles(g, batch, OmpThreads.AVAILABLE ? want : 1, OmpThreads.AVAILABLE ? PIECE_INTS : Long.MAX_VALUE);
+  }
+
+  /**
+   * {@code batch} images of {@code g}'s output cut into at least {@code want} pieces where it can, each of at most
+   * {@code maxInts} sums where it can (one row of one image is the smallest piece): strips of rows of every image when
+   * one image is larger than that or there are fewer images than pieces wanted, else groups of whole images.
+   */
+  static List<int[]> rectangles(ConvGeometry g, int batch, int want, long maxInts) {
+    int oh = g.outH();
+    long perImage = g.outputSize();
     List<int[]> out = new ArrayList<>();
-    if (want <= 1) {
-      out.add(new int[] {0, batch, 0, oh});
-    } else if (batch >= want) {
-      for (int i = 0; i < want; i++)
-        out.add(new int[] {i * batch / want, (i + 1) * batch / want, 0, oh});
-    } else {
-      int strips = Math.min(oh, want);
+    int strips = (int) Math.min(oh, (perImage + maxInts - 1) / maxInts);
+    if (batch < want) strips = Math.max(strips, Math.min(oh, want));
+    if (strips > 1) {
       for (int n = 0; n < batch; n++)
         for (int i = 0; i < strips; i++)
           out.add(new int[] {n, n + 1, i * oh / strips, (i + 1) * oh / strips});
+      return out;
     }
+    long bySize = (batch * perImage + maxInts - 1) / maxInts;
+    int groups = (int) Math.min(batch, Math.max(Math.min(batch, want), bySize));
+    for (int i = 0; i < groups; i++)
+      out.add(new int[] {i * batch / groups, (i + 1) * batch / groups, 0, oh});
     return out;
   }
 
@@ -138,19 +166,28 @@ final class DnnlPlan {
         + (pieces.size() == 1 ? "" : ", in " + pieces.size() + " pieces")
         + (!ranWhole
             ? ""
-            : helpersOff
-                ? " (last call as one: the machine was busy, helper threads are off)"
-                : " (last call as one: the machine was busy, and as one this layer ran faster)")
-        + (lastNativeNanos + lastJavaNanos == 0
-            ? ""
-            : "; " + split(lastNativeNanos, lastJavaNanos));
+            : (whole == pieces ? " (last call on one thread" : " (last call as one")
+                + (helpersOff
+                    ? ": the machine was busy, helper threads are off)"
+                    : ": the machine was busy, and so this layer ran faster)"))
+        + (calls == 0 ? "" : "; " + split(recentNative, recentJava, Math.min(calls, RECENT)));
   }
 
-  /** The last call's thread time in oneDNN (with the input's staging) against Java's reading and requantization. */
-  static String split(long nativeNanos, long javaNanos) {
+  /**
+   * The median thread time per call in oneDNN (with the input's staging) and in Java's reading and requantization,
+   * over the first {@code n} calls of the two arrays.
+   */
+  static String split(long[] nativeNanos, long[] javaNanos, int n) {
+    double nat = median(nativeNanos, n) / 1e6, java = median(javaNanos, n) / 1e6;
     return String.format(
-        "last call %.3f ms in oneDNN, %.3f ms reading its sums and requantizing (%.0f%%)",
-        nativeNanos / 1e6, javaNanos / 1e6, 100.0 * javaNanos / (nativeNanos + javaNanos));
+        "median of %d call%s: %.3f ms in oneDNN, %.3f ms reading its sums and requantizing (%.0f%%)",
+        n, n == 1 ? "" : "s", nat, java, 100 * java / (nat + java));
+  }
+
+  private static double median(long[] v, int n) {
+    long[] s = java.util.Arrays.copyOf(v, n);
+    java.util.Arrays.sort(s);
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
   }
 
   /**
@@ -194,20 +231,21 @@ final class DnnlPlan {
    * two ways found faster ({@link SplitChoice}).
    */
   private void call(java.util.function.Consumer<DnnlPiece> piece) {
-    boolean busy = pieces.size() > 1 && Parallel.busy() && whole() != pieces;
+    boolean busy = pieces.size() > 1 && Parallel.busy();
     helpersOff = busy && Parallel.helpersOff();
     boolean split = !busy || (!helpersOff && busyChoice.split(Parallel.measurements()));
     boolean timing = busy && !helpersOff && busyChoice.timing();
     ranWhole = !split;
-    List<DnnlPiece> use = split ? pieces : whole;
-    int threads = use.size() == 1 ? 1 : Parallel.defaultThreads();
+    List<DnnlPiece> use = split ? pieces : whole();
+    int threads = split ? Parallel.defaultThreads() : 1;
     long start = System.nanoTime();
     nativeNanos.set(0);
     javaNanos.set(0);
     Parallel.run(use.size(), threads, i -> piece.accept(use.get(i)));
     if (timing) busyChoice.took(System.nanoTime() - start);
-    lastNativeNanos = nativeNanos.get();
-    lastJavaNanos = javaNanos.get();
+    recentNative[calls % RECENT] = nativeNanos.get();
+    recentJava[calls % RECENT] = javaNanos.get();
+    calls++;
   }
 
   /** {@code sum[0, len)} gets the piece's int32 sums from {@code at}, its channel chunks and weight parts added. */

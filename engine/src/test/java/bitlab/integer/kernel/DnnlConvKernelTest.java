@@ -165,7 +165,7 @@ class DnnlConvKernelTest {
               assertTrue(k.detail(batch).contains(" pieces"), k.detail(batch));
               assertEquals(
                   helpers == Parallel.Helpers.NEVER,
-                  k.detail(batch).contains("as one: the machine was busy"),
+                  k.detail(batch).contains(": the machine was busy"),
                   k.detail(batch));
             }
           }
@@ -238,10 +238,52 @@ class DnnlConvKernelTest {
   }
 
   @Test
+  void pieces_cover_the_output_once_and_keep_their_sums_in_the_cache() {
+    long max = DnnlPlan.PIECE_INTS;
+    // MobileNet-V2's 112x112 expansion, a 56x56 layer, a small one, one 7x7 layer of many channels
+    List<ConvGeometry> shapes = List.of(
+        new ConvGeometry(16, 96, 1, 1, 1, 0, 0, 1, 112, 112),
+        new ConvGeometry(64, 64, 3, 3, 1, 1, 1, 1, 56, 56),
+        new ConvGeometry(16, 32, 3, 3, 1, 1, 1, 1, 14, 14),
+        new ConvGeometry(320, 1280, 1, 1, 1, 0, 0, 1, 7, 7));
+    for (ConvGeometry g : shapes) {
+      for (int batch : new int[] {1, 3, 8}) {
+        for (int want : new int[] {1, 2}) {
+          List<int[]> pieces = DnnlPlan.rectangles(g, batch, want, max);
+          int[] covered = new int[batch * g.outH()];
+          for (int[] r : pieces) {
+            long ints = (long) (r[1] - r[0]) * (r[3] - r[2]) * g.outW() * g.outChannels();
+            assertTrue(
+                ints <= max || (r[1] - r[0] == 1 && r[3] - r[2] == 1),
+                g + " batch " + batch + ": a piece of " + ints + " sums");
+            for (int n = r[0]; n < r[1]; n++)
+              for (int y = r[2]; y < r[3]; y++) covered[n * g.outH() + y]++;
+          }
+          for (int c : covered) assertEquals(1, c, g + " batch " + batch + ": every row once");
+          long all = (long) batch * g.outputSize();
+          assertTrue(
+              pieces.size() >= Math.min(want, batch * g.outH()),
+              g + " batch " + batch + ": at least the pieces wanted");
+          if (all <= max && batch >= want)
+            assertEquals(want, pieces.size(), g + " batch " + batch + ": no more than wanted");
+        }
+      }
+    }
+    // 1.2 million sums per image: ten strips of each image
+    assertEquals(
+        80,
+        DnnlPlan.rectangles(new ConvGeometry(16, 96, 1, 1, 1, 0, 0, 1, 112, 112), 8, 2, max)
+            .size());
+  }
+
+  @Test
   void a_layers_time_is_split_between_onednn_and_java() {
     assertEquals(
-        "last call 1.500 ms in oneDNN, 0.500 ms reading its sums and requantizing (25%)",
-        DnnlPlan.split(1_500_000, 500_000));
+        "median of 3 calls: 1.500 ms in oneDNN, 0.500 ms reading its sums and requantizing (25%)",
+        DnnlPlan.split(
+            new long[] {1_500_000, 9_000_000, 1_000_000, 7},
+            new long[] {500_000, 400_000, 90_000_000, 7},
+            3));
   }
 
   @Test
