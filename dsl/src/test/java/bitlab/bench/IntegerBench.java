@@ -40,7 +40,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * latency with and without the minimum work per helper thread; {@code ./bitlab bench integer profile MODEL[@SIZE] [W/A]
  * [BATCH]}: the per-layer profile beside ONNX Runtime's per-node times ({@link ProfileBench}); {@code ./bitlab bench
  * integer layout [MODEL[@SIZE] ...]}: oneDNN layers handing channels-last codes to each other against NCHW
- * ({@link LayoutBench}).
+ * ({@link LayoutBench}); {@code ./bitlab bench integer pieces [MODEL[@SIZE] ...]}: oneDNN layers cut into pieces
+ * whose sums fit the cache against pieces only for the threads ({@link PiecesBench}).
  */
 public final class IntegerBench {
   static final List<String> DEFAULT = List.of(
@@ -68,6 +69,10 @@ public final class IntegerBench {
     }
     if (args.length >= 1 && args[0].equals("layout")) {
       LayoutBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length >= 1 && args[0].equals("pieces")) {
+      PiecesBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length >= 1 && args[0].equals("input")) {

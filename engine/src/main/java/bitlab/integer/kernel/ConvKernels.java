@@ -33,6 +33,23 @@ public final class ConvKernels {
     channelsLast = on;
   }
 
+  private static volatile long pieceInts = DnnlPlan.PIECE_INTS;
+
+  /**
+   * The most int32 sums one piece of a oneDNN layer writes before Java reads them back ({@code DnnlPlan}): by default
+   * what stays in a core's second-level cache; {@link Long#MAX_VALUE} cuts layers only for the threads, as before.
+   */
+  public static long pieceInts() {
+    return pieceInts;
+  }
+
+  /** Sets {@link #pieceInts()} for the layers planned from now on (a bench compares the two, program by program). */
+  public static void pieceInts(long ints) {
+    if (ints < 1)
+      throw new IllegalArgumentException("A piece holds at least one sum, not " + ints + ".");
+    pieceInts = ints;
+  }
+
   /** The fastest kernel available for this layer; same accumulators as {@link #reference}. */
   public static ConvKernel best(
       ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint) {

@@ -44,6 +44,9 @@ final class DnnlPlan {
   private final long[] recentNative = new long[RECENT], recentJava = new long[RECENT];
   private int calls;
 
+  /** The most sums a piece writes, as {@link ConvKernels#pieceInts()} was when the plan was made. */
+  private final long maxInts = ConvKernels.pieceInts();
+
   DnnlPlan(DnnlConvKernel k, int batch) {
     this.k = k;
     this.g = k.g;
@@ -82,13 +85,13 @@ final class DnnlPlan {
 
   /**
    * What runs on the calling thread alone while the machine is busy ({@link Parallel#busy}): the layer as one piece
-   * when its int32 sums fit {@link #PIECE_INTS} (made on first need, and only kept if its implementations keep the
+   * when its int32 sums fit {@link #maxInts} (made on first need, and only kept if its implementations keep the
    * sums exact with this plan's weight parts), else the pieces one after the other, each still in the cache.
    */
   private List<DnnlPiece> whole() {
     if (whole == null) {
       whole = pieces;
-      if (rectangles(g, batch, 1, PIECE_INTS).size() == 1) {
+      if (rectangles(g, batch, 1, maxInts).size() == 1) {
         byte[][] w = k.parts(parts == 2);
         DnnlPiece[] made = new DnnlPiece[1];
         OmpThreads.alone(() -> made[0] = new DnnlPiece(g, 0, batch, 0, g.outH(), bounds, w));
@@ -114,7 +117,7 @@ final class DnnlPlan {
   /**
    * The pieces as {@code {n0, n1, y0, y1}}: one for a small layer or without {@link OmpThreads}; else groups
    * of images when there are at least as many as threads, else strips of output rows; and in any case small enough
-   * that a piece's sums fit {@link #PIECE_INTS}.
+   * that a piece's sums fit {@link #maxInts} ({@link #PIECE_INTS} unless a bench set another).
    */
   private List<int[]> rectangles() {
     int threads = Parallel.defaultThreads();
@@ -122,7 +125,7 @@ final class DnnlPlan {
     // below eight times the work a helper thread needs, cutting a layer costs more than a second
     // core gives
     int want = !OmpThreads.AVAILABLE || macs < 8 * Parallel.minParallelMacs() ? 1 : threads;
-    return rectangles(g, batch, OmpThreads.AVAILABLE ? want : 1, OmpThreads.AVAILABLE ? PIECE_INTS : Long.MAX_VALUE);
+    return rectangles(g, batch, want, OmpThreads.AVAILABLE ? maxInts : Long.MAX_VALUE);
   }
 
   /**
