@@ -369,7 +369,8 @@ public final class IntegerBench {
   /**
    * {@code ./bitlab bench integer input}: mobilenet-v2 @224's input at batch 1 and 8 read out of ND4J by
    * {@code asFloat()} (element by element, what the input quantization did) against one bulk copy of its native
-   * buffer (what it does now), beside the whole input quantization step, alternating in one process.
+   * buffer (what it does now), beside the whole input quantization step and the bulk read followed by
+   * {@code QuantParams.quantize} value by value on one thread (the definition), alternating in one process.
    */
   static void input() {
     Model net = bitlab.dsl.Bitlab.zoo("mobilenet-v2", 224);
@@ -378,7 +379,9 @@ public final class IntegerBench {
         Deployment.integer(Quantizer.ptq(net, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT));
     var quantize = (bitlab.integer.QuantizeInputStep) iq.steps().get(0);
     System.out.printf(
-        "%-6s %9s %14s %12s %14s%n", "batch", "values", "asFloat() ms", "bulk ms", "quantize ms");
+        "%-6s %9s %14s %12s %14s %16s%n",
+        "batch", "values", "asFloat() ms", "bulk ms", "quantize ms", "one by one ms");
+    bitlab.quant.QuantParams params = quantize.params();
     for (int batch : new int[] {1, 8}) {
       INDArray x = calib.images().get(NDArrayIndex.interval(0, batch)).dup();
       float[][] sink = new float[1][];
@@ -389,13 +392,22 @@ public final class IntegerBench {
         sink[0] = v;
       };
       Runnable step = () -> quantize.quantize(x);
+      // the definition, value by value on one thread, from the bulk read
+      byte[] codes = new byte[(int) x.length()];
+      Runnable oneByOne = () -> {
+        bulk.run();
+        float[] v = sink[0];
+        for (int i = 0; i < v.length; i++) codes[i] = (byte) params.quantize(v[i], 0);
+      };
       for (int w = 0; w < 200; w++) {
         asFloat.run();
         bulk.run();
         step.run();
+        oneByOne.run();
       }
-      double[] ms = Latency.alternate(List.of(asFloat, bulk, step), 51, 0, r -> {});
-      System.out.printf("%-6d %9d %14.3f %12.3f %14.3f%n", batch, x.length(), ms[0], ms[1], ms[2]);
+      double[] ms = Latency.alternate(List.of(asFloat, bulk, step, oneByOne), 51, 0, r -> {});
+      System.out.printf(
+          "%-6d %9d %14.3f %12.3f %14.3f %16.3f%n", batch, x.length(), ms[0], ms[1], ms[2], ms[3]);
     }
   }
 
