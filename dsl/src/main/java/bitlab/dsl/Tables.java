@@ -70,18 +70,24 @@ public final class Tables {
   static String describe(Op op) {
     if (op instanceof Op.Conv2d c) {
       return String.format(
-          "%s %dx%d/%d %d->%d%s",
+          "%s %dx%d/%s %d->%d%s",
           c.type(),
           c.kernelH(),
           c.kernelW(),
-          c.stride(),
+          c.squareStride() ? String.valueOf(c.strideH()) : c.strideH() + "x" + c.strideW(),
           c.in(),
           c.out(),
           c.groups() > 1 && !c.depthwise() ? " g" + c.groups() : "");
     }
     if (op instanceof Op.Linear l) return "Linear " + l.in() + "->" + l.out();
-    if (op instanceof Op.MaxPool p) return "MaxPool " + p.kernel() + "/" + p.stride();
-    if (op instanceof Op.AvgPool p) return "AvgPool " + p.kernel() + "/" + p.stride();
+    if (op instanceof Op.Pool p) return p.type() + " " + window(p.window());
     return op.type();
+  }
+
+  /** {@code 3/2} for a square window, {@code 3x2/2x1} otherwise (kernel over stride; padding is not shown). */
+  private static String window(Op.Window w) {
+    return w.kernelH() == w.kernelW() && w.strideH() == w.strideW()
+        ? w.kernelH() + "/" + w.strideH()
+        : w.kernelH() + "x" + w.kernelW() + "/" + w.strideH() + "x" + w.strideW();
   }
 }

@@ -147,7 +147,7 @@ public final class Model {
             c.out(),
             c.kernelH(),
             c.kernelW(),
-            c.stride(),
+            Math.max(c.strideH(), c.strideW()),
             c.groups(),
             in.height(),
             in.width(),

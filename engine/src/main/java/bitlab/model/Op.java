@@ -35,15 +35,17 @@ public sealed interface Op {
   }
 
   /**
-   * 2-D convolution, NCHW, symmetric padding; {@code groups == in == out} is depthwise. A dilation {@code d} spaces the
-   * kernel's taps {@code d} cells apart (1: adjacent).
+   * 2-D convolution, NCHW, symmetric padding; {@code groups == in == out} is depthwise. The stride may differ by axis
+   * ({@code strideH} down the rows, {@code strideW} across the columns). A dilation {@code d} spaces the kernel's taps
+   * {@code d} cells apart (1: adjacent).
    */
   record Conv2d(
       int in,
       int out,
       int kernelH,
       int kernelW,
-      int stride,
+      int strideH,
+      int strideW,
       int padH,
       int padW,
       int groups,
@@ -56,7 +58,8 @@ public sealed interface Op {
           || out <= 0
           || kernelH <= 0
           || kernelW <= 0
-          || stride <= 0
+          || strideH <= 0
+          || strideW <= 0
           || padH < 0
           || padW < 0
           || groups <= 0
@@ -70,7 +73,24 @@ public sealed interface Op {
             + in + ", " + out + ").");
       }
     }
-    /** Without dilation. */
+    /** One stride for both axes, with dilation. */
+    public Conv2d(
+        int in,
+        int out,
+        int kernelH,
+        int kernelW,
+        int stride,
+        int padH,
+        int padW,
+        int groups,
+        boolean bias,
+        int dilationH,
+        int dilationW) {
+      this(
+          in, out, kernelH, kernelW, stride, stride, padH, padW, groups, bias, dilationH,
+          dilationW);
+    }
+    /** One stride for both axes, without dilation. */
     public Conv2d(
         int in,
         int out,
@@ -81,7 +101,23 @@ public sealed interface Op {
         int padW,
         int groups,
         boolean bias) {
-      this(in, out, kernelH, kernelW, stride, padH, padW, groups, bias, 1, 1);
+      this(in, out, kernelH, kernelW, stride, stride, padH, padW, groups, bias, 1, 1);
+    }
+
+    /** Whether the stride is the same along both axes. */
+    public boolean squareStride() {
+      return strideH == strideW;
+    }
+
+    /**
+     * The stride of a {@link #squareStride} convolution; code that handles a stride per axis reads {@link #strideH}
+     * and {@link #strideW}.
+     */
+    public int stride() {
+      if (!squareStride())
+        throw new IllegalStateException(
+            "Conv2d has strides " + strideH + "x" + strideW + "; read strideH() and strideW().");
+      return strideH;
     }
 
     public String type() {
@@ -98,7 +134,7 @@ public sealed interface Op {
     /** The same convolution with or without a bias. */
     public Conv2d withBias(boolean b) {
       return new Conv2d(
-          in, out, kernelH, kernelW, stride, padH, padW, groups, b, dilationH, dilationW);
+          in, out, kernelH, kernelW, strideH, strideW, padH, padW, groups, b, dilationH, dilationW);
     }
 
     public Shape infer(String node, List<Shape> s) {
@@ -107,8 +143,8 @@ public sealed interface Op {
         throw new ModelException("Node '" + node + "' (" + type() + ") expects " + in
             + " input channels but gets " + x + ".");
       }
-      int h = Math.floorDiv(x.height() + 2 * padH - dilationH * (kernelH - 1) - 1, stride) + 1;
-      int w = Math.floorDiv(x.width() + 2 * padW - dilationW * (kernelW - 1) - 1, stride) + 1;
+      int h = Math.floorDiv(x.height() + 2 * padH - dilationH * (kernelH - 1) - 1, strideH) + 1;
+      int w = Math.floorDiv(x.width() + 2 * padW - dilationW * (kernelW - 1) - 1, strideW) + 1;
       if (h <= 0 || w <= 0) {
         throw new ModelException("Node '" + node + "' (" + type() + "): a " + kernelH + "x"
             + kernelW + " kernel does not fit the " + x + " input.");
@@ -560,18 +596,6 @@ public sealed interface Op {
           && padTop == padLeft
           && padTop == padBottom
           && padTop == padRight;
-    }
-
-    /**
-     * Whether kernel and stride are one number each and the padding is {@code padTop} before each axis and at least
-     * that after it (ceil mode adds cells at the end only).
-     */
-    public boolean squareWithExtraEnd() {
-      return kernelH == kernelW
-          && strideH == strideW
-          && padTop == padLeft
-          && padBottom == padRight
-          && padBottom >= padTop;
     }
 
     @Override

@@ -20,7 +20,10 @@ interface Backend extends AutoCloseable {
     static final Post NONE = new Post(Activation.Kind.NONE, false);
   }
 
-  /** One convolution's geometry, batch included; {@code groups == in == out} is depthwise; taps {@code dilation} cells apart. */
+  /**
+   * One convolution's geometry, batch included; {@code groups == in == out} is depthwise; a stride per axis; taps
+   * {@code dilation} cells apart.
+   */
   record ConvShape(
       int batch,
       int in,
@@ -31,12 +34,18 @@ interface Backend extends AutoCloseable {
       int outW,
       int kernelH,
       int kernelW,
-      int stride,
+      int strideH,
+      int strideW,
       int padH,
       int padW,
       int groups,
       int dilationH,
       int dilationW) {
+    /** oneDNN's strides, height first. */
+    long[] strides() {
+      return new long[] {strideH, strideW};
+    }
+
     /** oneDNN's dilation: the cells between taps. */
     long[] dilates() {
       return new long[] {dilationH - 1, dilationW - 1};

@@ -143,7 +143,7 @@ final class DnnlLayer implements Backend.Layer {
   private Way forwardWay(memory.format_tag t, boolean withBias, Backend.Post p, prop_kind prop) {
     primitive_attr attr = attr(p);
     if (shape != null) {
-      long[] strides = {shape.stride(), shape.stride()};
+      long[] strides = shape.strides();
       long[] pad = {shape.padH(), shape.padW()};
       convolution_forward.desc d = withBias
           ? new convolution_forward.desc(
@@ -215,7 +215,7 @@ final class DnnlLayer implements Backend.Layer {
     datas = new ArrayList<>();
     gradients = new ArrayList<>();
     if (shape != null) {
-      long[] strides = {shape.stride(), shape.stride()};
+      long[] strides = shape.strides();
       long[] pad = {shape.padH(), shape.padW()};
       convolution_forward.primitive_desc hint =
           (convolution_forward.primitive_desc) ((Way) forward.way()).pd();

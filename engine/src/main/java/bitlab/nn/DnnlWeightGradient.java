@@ -46,7 +46,7 @@ final class DnnlWeightGradient implements AutoCloseable {
     this.weights = weights;
     this.single = single;
     this.bias = bias;
-    long[] strides = {s.stride(), s.stride()};
+    long[] strides = s.strides();
     long[] pad = {s.padH(), s.padW()};
     for (memory.format_tag tag : new memory.format_tag[] {
       memory.format_tag.acdb, memory.format_tag.abcd, memory.format_tag.any

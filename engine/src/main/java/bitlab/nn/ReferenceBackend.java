@@ -28,7 +28,7 @@ final class ReferenceBackend implements Backend {
   public Layer linear(int batch, int in, int out, boolean bias, Post post, boolean training) {
     // A linear layer is a 1x1 convolution over a 1x1 image.
     return new ReferenceConv(
-        new ConvShape(batch, in, out, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1), bias, post);
+        new ConvShape(batch, in, out, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1), bias, post);
   }
 
   @Override

@@ -66,10 +66,10 @@ final class ReferenceConv implements Backend.Layer {
           for (int o = 0; o < s.out(); o++) {
             int g = o / opg;
             for (int i = 0; i < kh; i++) {
-              int ih = oh * s.stride() - s.padH() + i * s.dilationH();
+              int ih = oh * s.strideH() - s.padH() + i * s.dilationH();
               if (ih < 0 || ih >= s.inH()) continue;
               for (int j = 0; j < kw; j++) {
-                int iw = ow * s.stride() - s.padW() + j * s.dilationW();
+                int iw = ow * s.strideW() - s.padW() + j * s.dilationW();
                 if (iw < 0 || iw >= s.inW()) continue;
                 t.at(
                     yo + o,

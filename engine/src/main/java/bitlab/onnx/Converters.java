@@ -132,10 +132,10 @@ final class Converters {
     long[] d = a.ints("dilations", new long[] {1, 1});
     if (d.length != 2 || d[0] <= 0 || d[1] <= 0)
       throw a.unsupported("dilations", d, "two positive dilations (height, width)");
-    int stride = Pools.stride(c);
+    int[] strides = Pools.strides(c);
     // The padding arithmetic sees the dilated kernel's extent.
     int[] pads = Pools.pads(
-        c, x.shape(), (int) (d[0] * (k[0] - 1) + 1), (int) (d[1] * (k[1] - 1) + 1), stride, false);
+        c, x.shape(), (int) (d[0] * (k[0] - 1) + 1), (int) (d[1] * (k[1] - 1) + 1), strides, false);
     int in = x.shape().channels();
     int out = Math.toIntExact(w.dims()[0]);
     if (w.dims()[1] * groups != in) {
@@ -152,7 +152,8 @@ final class Converters {
         out,
         (int) k[0],
         (int) k[1],
-        stride,
+        strides[0],
+        strides[1],
         pads[0],
         pads[1],
         Math.toIntExact(groups),

@@ -134,7 +134,7 @@ public final class OnnxExport {
           inputs,
           name,
           ints("kernel_shape", c.kernelH(), c.kernelW()),
-          ints("strides", c.stride(), c.stride()),
+          ints("strides", c.strideH(), c.strideW()),
           ints("pads", c.padH(), c.padW(), c.padH(), c.padW()),
           ints("dilations", c.dilationH(), c.dilationW()),
           integer("group", c.groups())));

@@ -21,9 +21,8 @@ final class Pools {
           "ONNX node " + c.label() + " lacks a 2-D kernel_shape; the file is malformed.");
     }
     requireOnes(c, "dilations");
-    long[] s = a.ints("strides", new long[] {1, 1});
-    if (s.length != 2 || s[0] <= 0 || s[1] <= 0)
-      throw a.unsupported("strides", s, "two positive strides (height, width)");
+    int[] st = strides(c);
+    long[] s = {st[0], st[1]};
     boolean ceil = a.integer("ceil_mode", 0) != 0;
     int[] p = window(c, x.shape(), k, s, ceil);
     Op.Window w =
@@ -98,12 +97,12 @@ final class Pools {
     return p;
   }
 
-  /** The stride, which must be the same along height and width. */
-  static int stride(Call c) {
+  /** The strides {@code [height, width]}: two positive numbers, 1 when absent. */
+  static int[] strides(Call c) {
     long[] s = c.attrs().ints("strides", new long[] {1, 1});
-    if (s.length != 2 || s[0] != s[1] || s[0] <= 0)
-      throw c.attrs().unsupported("strides", s, "one positive stride for height and width");
-    return (int) s[0];
+    if (s.length != 2 || s[0] <= 0 || s[1] <= 0)
+      throw c.attrs().unsupported("strides", s, "two positive strides (height, width)");
+    return new int[] {Math.toIntExact(s[0]), Math.toIntExact(s[1])};
   }
 
   static void requireOnes(Call c, String attr) {
@@ -117,17 +116,18 @@ final class Pools {
    * windows); {@code auto_pad} SAME_UPPER/SAME_LOWER/VALID are resolved first. With {@code ceil} the
    * output size must not depend on the rounding.
    */
-  static int[] pads(Call c, Shape x, int kH, int kW, int stride, boolean ceil) {
+  static int[] pads(Call c, Shape x, int kH, int kW, int[] strides, boolean ceil) {
     Attributes a = c.attrs();
     int[] in = {x.height(), x.width()};
     int[] k = {kH, kW};
-    long[] p = given(c, in, k, new int[] {stride, stride});
+    long[] p = given(c, in, k, strides);
     int[] sym = new int[2];
     for (int i = 0; i < 2; i++) {
       long begin = p[i];
       long end = p[i + 2];
       if (begin < 0 || end < 0) throw a.unsupported("pads", p, "non-negative padding");
       long span = in[i] + begin + end - k[i];
+      int stride = strides[i];
       long wanted =
           (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
       long symmetric = Math.floorDiv(in[i] + 2 * begin - k[i], stride) + 1;

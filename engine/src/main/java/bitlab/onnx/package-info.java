@@ -7,7 +7,7 @@
  * returns a {@link bitlab.model.Model}. It reads FP32 graphs at opsets 7 to 21 as PyTorch's exporters
  * write them (the TorchScript exporter at opsets 11-17 and the dynamo exporter at 18 are tested):
  * <ul>
- *   <li>Conv (groups, depthwise, dilation; symmetric padding, or asymmetric padding whose extra cells no window
+ *   <li>Conv (groups, depthwise, dilation, a stride per axis; symmetric padding, or asymmetric padding whose extra cells no window
  *       reaches; {@code auto_pad} resolved), Gemm (any {@code transB}, {@code alpha}, {@code beta}),
  *       MatMul with a constant weight (a following Add of a constant becomes its bias),
  *       BatchNormalization (inference), Relu, Clip (as ReLU6 for [0, 6], ReLU for [0, none], Clip otherwise), Sigmoid,
@@ -59,8 +59,8 @@
  * graphs with several inputs or outputs, non-FP32 data or an opset out of range, {@link
  * bitlab.onnx.UnsupportedOperatorException} naming the node and operator and listing the supported
  * ones, and {@link bitlab.onnx.UnsupportedAttributeException} naming the node, attribute, value and
- * what bitlab accepts (for example {@code Clip} bounds other than [0, 6], strides that differ per axis,
- * dilations).
+ * what bitlab accepts (for example {@code count_include_pad=1} on a padded AveragePool, a pooling
+ * dilation, asymmetric convolution padding that a window reaches).
  *
  * <h2>Checks</h2>
  * Tests export every zoo model, run it in ONNX Runtime and compare with bitlab's float engine

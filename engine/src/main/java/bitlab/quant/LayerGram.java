@@ -100,9 +100,9 @@ final class LayerGram {
               for (int ci = 0; ci < cin; ci++) {
                 int base = (img * ch + grp * cin + ci) * ih * iw;
                 for (int ky = 0; ky < cv.kernelH(); ky++) {
-                  int yy = oy * cv.stride() - cv.padH() + ky;
+                  int yy = oy * cv.strideH() - cv.padH() + ky * cv.dilationH();
                   for (int kx = 0; kx < cv.kernelW(); kx++, at++) {
-                    int xx = ox * cv.stride() - cv.padW() + kx;
+                    int xx = ox * cv.strideW() - cv.padW() + kx * cv.dilationW();
                     p[at] = yy < 0 || yy >= ih || xx < 0 || xx >= iw ? 0 : xs[base + yy * iw + xx];
                   }
                 }

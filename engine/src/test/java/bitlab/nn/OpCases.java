@@ -219,6 +219,22 @@ final class OpCases {
                 .linear("fc", 5)
                 .build(29)),
         new Case(
+            "conv strides 2x1 and depthwise strides 1x2",
+            image("strided", 2, 8)
+                .node("c", new Op.Conv2d(2, 4, 3, 3, 2, 1, 1, 1, 1, true, 1, 1), List.of("input"))
+                .node("d", new Op.Conv2d(4, 4, 3, 2, 1, 2, 1, 0, 4, true, 1, 1), List.of("c"))
+                .flatten("f")
+                .linear("fc", 5)
+                .build(30)),
+        new Case(
+            "max pool 3x2 strides 1x2",
+            image("maxrect", 2, 6)
+                .conv("c", 3, 3, 1, 1, 1, true)
+                .node("p", new Op.MaxPool(new Op.Window(3, 2, 1, 2, 1, 0, 1, 0)), List.of("c"))
+                .flatten("f")
+                .linear("fc", 5)
+                .build(31)),
+        new Case(
             "avg pool 3x2 strides 2x1",
             image("avgrect", 2, 6)
                 .conv("c", 3, 3, 1, 1, 1, true)

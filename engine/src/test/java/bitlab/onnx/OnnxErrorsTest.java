@@ -125,8 +125,11 @@ class OnnxErrorsTest {
         "Node 'c' (Conv) has dilations = [0, 2], but bitlab supports only two positive dilations (height, width).",
         convError(ints("dilations", 0, 2)));
     assertEquals(
-        "Node 'c' (Conv) has strides = [1, 2], but bitlab supports only one positive stride for height and width.",
-        convError(ints("strides", 1, 2)));
+        "Node 'c' (Conv) has strides = [1, 0], but bitlab supports only two positive strides (height, width).",
+        convError(ints("strides", 1, 0)));
+    assertEquals(
+        "Node 'c' (Conv) has strides = [2], but bitlab supports only two positive strides (height, width).",
+        convError(ints("strides", 2)));
     assertEquals(
         "Node 'c' (Conv) has pads = [0, 0, 1, 1], but bitlab supports only symmetric padding, or extra padding at "
             + "the end that no window reaches.",

@@ -5,7 +5,8 @@ package bitlab.hardware;
  * they imply. The hardware module prices these; it never sees the model graph itself.
  *
  * <p>A linear layer is described as a 1x1 convolution on a 1x1 feature map, so every cost model
- * treats both with one formula.
+ * treats both with one formula. Costs follow from the channels, kernel and input and output sizes; {@code stride} is
+ * descriptive (HAQ's state reads it) and is the larger of the two when a layer's stride differs by axis.
  */
 public record LayerWorkload(
     String name,

@@ -80,10 +80,11 @@ public final class XnorNet {
         stages.add(new Pool(p.kernel(), p.stride()));
       } else if (op instanceof Op.Flatten) {
         stages.add(new Flatten());
-      } else if (op instanceof Op.Conv2d c && (c.dilated() || c.kernelH() != c.kernelW())) {
+      } else if (op instanceof Op.Conv2d c
+          && (c.dilated() || c.kernelH() != c.kernelW() || !c.squareStride())) {
         throw new QuantException("Layer '" + n.name() + "' of '" + bnn.name()
             + "' is dilated or not square; the XNOR engine runs square, "
-            + "undilated convolutions.");
+            + "undilated convolutions with one stride.");
       } else if (n.quantizable()) {
         if (i + 1 >= nodes.size() || !(nodes.get(i + 1).op() instanceof Op.BatchNorm)) {
           throw new QuantException(
