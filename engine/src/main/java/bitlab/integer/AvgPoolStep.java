@@ -1,5 +1,6 @@
 package bitlab.integer;
 
+import bitlab.model.Op;
 import bitlab.model.Shape;
 import bitlab.quant.QuantParams;
 import bitlab.quant.Rounding;
@@ -15,8 +16,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Average pooling in integers: the window's sum of {@code q − z_in} is requantized with the dyadic
  * multiplier of {@code S_in / (S_out · count)}, one per possible count (windows at a padded border
  * count fewer cells, as {@code count_include_pad=False} does, and so do windows that reach past the end of the map
- * in ceil mode, which are clipped to it). Global average pooling is the case of
- * one window over the whole map ({@code global}).
+ * in ceil mode, which are clipped to it). The window has a kernel and stride per axis and padding per side. Global
+ * average pooling is the case of one window over the whole map ({@code global}, {@link #global(Shape)}).
  *
  * @param byCount multiplier for a window of {@code k} cells at index {@code k}
  */
@@ -26,9 +27,7 @@ public record AvgPoolStep(
     Shape inShape,
     Shape shape,
     boolean global,
-    int kernel,
-    int stride,
-    int pad,
+    Op.Window window,
     int inputZeroPoint,
     Dyadic[] byCount,
     QuantParams out,
@@ -56,16 +55,9 @@ public record AvgPoolStep(
     return List.of(input);
   }
 
-  private int k() {
-    return global ? inShape.height() : kernel;
-  }
-
-  private int s() {
-    return global ? 1 : stride;
-  }
-
-  private int p() {
-    return global ? 0 : pad;
+  /** The one window of a global pooling over a map of shape {@code in}. */
+  public static Op.Window global(Shape in) {
+    return new Op.Window(in.height(), in.width(), 1, 1, 0, 0, 0, 0);
   }
 
   private int outH() {
@@ -79,8 +71,10 @@ public record AvgPoolStep(
   /** Cells of the window at output position (y, x) that lie inside the map. */
   private int count(int y, int x) {
     int h = inShape.height(), w = inShape.width();
-    int y0 = Math.max(0, y * s() - p()), y1 = Math.min(h, y * s() - p() + k());
-    int x0 = Math.max(0, x * s() - p()), x1 = Math.min(w, x * s() - p() + (global ? w : kernel));
+    int y0 = Math.max(0, y * window.strideH() - window.padTop()),
+        y1 = Math.min(h, y * window.strideH() - window.padTop() + window.kernelH());
+    int x0 = Math.max(0, x * window.strideW() - window.padLeft()),
+        x1 = Math.min(w, x * window.strideW() - window.padLeft() + window.kernelW());
     return (y1 - y0) * (x1 - x0);
   }
 
@@ -107,18 +101,19 @@ public record AvgPoolStep(
       x = x.nchw();
     }
     int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = outH(), ow = outW();
-    int kw = global ? w : kernel;
+    int kh = window.kernelH(), kw = window.kernelW(), sh = window.strideH(), sw = window.strideW();
+    int top = window.padTop(), left = window.padLeft();
     CodeBuffer o = new CodeBuffer(x.batch() * c * oh * ow, out);
     for (int plane = 0; plane < x.batch() * c; plane++) {
       int inBase = plane * h * w, outBase = plane * oh * ow;
       for (int y = 0; y < oh; y++) {
         for (int xx = 0; xx < ow; xx++) {
           long sum = 0;
-          for (int i = 0; i < k(); i++) {
-            int iy = y * s() - p() + i;
+          for (int i = 0; i < kh; i++) {
+            int iy = y * sh - top + i;
             if (iy < 0 || iy >= h) continue;
             for (int j = 0; j < kw; j++) {
-              int ix = xx * s() - p() + j;
+              int ix = xx * sw - left + j;
               if (ix < 0 || ix >= w) continue;
               sum += x.code(inBase + iy * w + ix) - inputZeroPoint;
             }
@@ -159,22 +154,23 @@ public record AvgPoolStep(
       // window reaching past the end (ceil mode) is pooled as the executor clips it; the sums are
       // mean times k².
       int h = inShape.height(), w = inShape.width();
-      int bottom = Math.max(pad, (oh - 1) * stride + kernel - h - pad),
-          right = Math.max(pad, (ow - 1) * stride + kernel - w - pad);
-      INDArray padded = Nd4j.zeros(x.dataType(), batch, c, h + pad + bottom, w + pad + right);
+      int top = window.padTop(), left = window.padLeft();
+      int bottom = Math.max(0, (oh - 1) * window.strideH() + window.kernelH() - h - top),
+          right = Math.max(0, (ow - 1) * window.strideW() + window.kernelW() - w - left);
+      INDArray padded = Nd4j.zeros(x.dataType(), batch, c, h + top + bottom, w + left + right);
       padded
           .get(
               NDArrayIndex.all(),
               NDArrayIndex.all(),
-              NDArrayIndex.interval(pad, pad + h),
-              NDArrayIndex.interval(pad, pad + w))
+              NDArrayIndex.interval(top, top + h),
+              NDArrayIndex.interval(left, left + w))
           .assign(x);
       x = padded;
       Pooling2DConfig cfg = Pooling2DConfig.builder()
-          .kH(kernel)
-          .kW(kernel)
-          .sH(stride)
-          .sW(stride)
+          .kH(window.kernelH())
+          .kW(window.kernelW())
+          .sH(window.strideH())
+          .sW(window.strideW())
           .pH(0)
           .pW(0)
           .dH(1)
@@ -192,7 +188,7 @@ public record AvgPoolStep(
       int pos = i % (oh * ow);
       int cnt = count(pos / ow, pos % ow);
       // the mean times the cells it was taken over is the integer sum (within float64 rounding)
-      long sum = Math.round(m[i] * (global ? cnt : kernel * kernel));
+      long sum = Math.round(m[i] * (global ? cnt : window.kernelH() * window.kernelW()));
       o[i] = code(sum, cnt);
     }
     return Nd4j.createFromArray(o)

@@ -78,33 +78,19 @@ public final class IntegerCompiler {
         add(n);
       } else if (op instanceof Op.Concat) {
         concat(n);
-      } else if ((op instanceof Op.MaxPool mp
-              && !mp.window().uniform()
-              && !mp.window().squareWithExtraEnd())
-          || (op instanceof Op.AvgPool ap
-              && !ap.window().uniform()
-              && !ap.window().squareWithExtraEnd())) {
-        throw new IntegerException(Refusals.window(n));
       } else if (op instanceof Op.MaxPool p) {
         String x = input(n, 0);
         emit(
-            new MaxPoolStep(
-                n.name(),
-                x,
-                m.node(n.inputs().get(0)).shape(),
-                n.shape(),
-                p.kernel(),
-                p.stride(),
-                p.pad()),
+            new MaxPoolStep(n.name(), x, m.node(n.inputs().get(0)).shape(), n.shape(), p.window()),
             paramsOf.get(x));
       } else if (op instanceof Op.AvgPool p) {
-        avgPool(n, false, p.kernel(), p.stride(), p.pad());
+        avgPool(n, false, p.window());
       } else if (op instanceof Op.GlobalAvgPool && givesLogits(n, logits)) {
         String x = input(n, 0); // SqueezeNet: the logits are the pool's means
         steps.add(
             PooledLogits.of(n.name(), x, m.node(n.inputs().get(0)).shape(), quantizedInput(n, x)));
       } else if (op instanceof Op.GlobalAvgPool) {
-        avgPool(n, true, 0, 1, 0);
+        avgPool(n, true, AvgPoolStep.global(m.node(n.inputs().get(0)).shape()));
       } else if (op instanceof Op.Pointwise f) {
         String x = input(n, 0);
         QuantParams p = point(n.name(), "the output of " + f.type() + " '" + n.name() + "'");
@@ -602,12 +588,12 @@ public final class IntegerCompiler {
         out);
   }
 
-  private void avgPool(Node n, boolean global, int kernel, int stride, int pad) {
+  private void avgPool(Node n, boolean global, Op.Window window) {
     String x = input(n, 0);
     QuantParams in = paramsOf.get(x);
     QuantParams out = point(n.name(), n.op().type() + " '" + n.name() + "'");
     var inShape = m.node(n.inputs().get(0)).shape();
-    int max = global ? inShape.height() * inShape.width() : kernel * kernel;
+    int max = window.kernelH() * window.kernelW();
     Dyadic[] byCount = new Dyadic[max + 1];
     byCount[0] = new Dyadic(0, 0);
     for (int k = 1; k <= max; k++)
@@ -619,9 +605,7 @@ public final class IntegerCompiler {
             inShape,
             n.shape(),
             global,
-            kernel,
-            stride,
-            pad,
+            window,
             in.zeroPoint(0),
             byCount,
             out,

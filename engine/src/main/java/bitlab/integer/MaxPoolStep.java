@@ -1,6 +1,7 @@
 package bitlab.integer;
 
 import bitlab.integer.kernel.Parallel;
+import bitlab.model.Op;
 import bitlab.model.Shape;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,12 +12,23 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Max pooling on codes (the affine map is monotone, so the scale is unchanged); padded cells take no part. The output
- * may reach past a symmetric padding at the end (ceil mode): its windows are clipped to the input like the others.
+ * Max pooling on codes (the affine map is monotone, so the scale is unchanged); padded cells take no part. The window
+ * has a kernel and stride per axis and padding per side (more at the end in ceil mode): every window is clipped to the
+ * input, so the padding at the end only shows in the output's size.
  */
-public record MaxPoolStep(
-    String node, String input, Shape inShape, Shape shape, int kernel, int stride, int pad)
+public record MaxPoolStep(String node, String input, Shape inShape, Shape shape, Op.Window window)
     implements Step {
+
+  /** A square window: {@code kernel} and {@code stride} along both axes, {@code pad} on every side. */
+  public MaxPoolStep(
+      String node, String input, Shape inShape, Shape shape, int kernel, int stride, int pad) {
+    this(
+        node,
+        input,
+        inShape,
+        shape,
+        new Op.Window(kernel, kernel, stride, stride, pad, pad, pad, pad));
+  }
 
   @Override
   public String op() {
@@ -45,6 +57,8 @@ public record MaxPoolStep(
         ow = shape.width();
     byte[] src = x.codes(), o = new byte[x.batch() * (int) shape.elements()];
     int mask = x.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
+    int kh = window.kernelH(), sh = window.strideH(), top = window.padTop();
+    int sw = window.strideW(), left = window.padLeft();
     int planesPerTask = Math.max(1, Requant.GRAIN / (h * w));
     Parallel.ranges(x.batch() * c, planesPerTask, Parallel.defaultThreads(), (from, to) -> {
       // Separable: each input row's window maxima across columns first, then the maxima of those
@@ -58,19 +72,19 @@ public record MaxPoolStep(
         int inBase = p * h * w, outBase = p * oh * ow;
         for (int iy = 0; iy < h; iy++) {
           int row = inBase + iy * w, xx = 0;
-          if (kernel == 3) { // the common window, unrolled where it lies inside the row
-            for (; xx < ow && xx * stride - pad < 0; xx++)
-              across[iy * ow + xx] = window(src, row, xx, w, mask);
-            for (; xx < ow && xx * stride - pad + 3 <= w; xx++) {
-              int i = row + xx * stride - pad;
+          if (window.kernelW() == 3) { // the common window, unrolled where it lies inside the row
+            for (; xx < ow && xx * sw - left < 0; xx++)
+              across[iy * ow + xx] = rowMax(src, row, xx, w, mask);
+            for (; xx < ow && xx * sw - left + 3 <= w; xx++) {
+              int i = row + xx * sw - left;
               across[iy * ow + xx] =
                   Math.max(Math.max(src[i] & mask, src[i + 1] & mask), src[i + 2] & mask);
             }
           }
-          for (; xx < ow; xx++) across[iy * ow + xx] = window(src, row, xx, w, mask);
+          for (; xx < ow; xx++) across[iy * ow + xx] = rowMax(src, row, xx, w, mask);
         }
         for (int y = 0; y < oh; y++) {
-          int y0 = Math.max(0, y * stride - pad), y1 = Math.min(h, y * stride - pad + kernel);
+          int y0 = Math.max(0, y * sh - top), y1 = Math.min(h, y * sh - top + kh);
           System.arraycopy(across, y0 * ow, down, 0, ow);
           for (int iy = y0 + 1; iy < y1; iy++) {
             int r = iy * ow;
@@ -90,9 +104,9 @@ public record MaxPoolStep(
     CodeBuffer o = new CodeBuffer(x.batch() * (int) shape.elements(), x.params());
     for (int p = 0; p < x.batch() * inShape.channels(); p++) {
       for (int y = 0; y < oh; y++) {
-        int y0 = Math.max(0, y * stride - pad), y1 = Math.min(h, y * stride - pad + kernel);
+        int y0 = firstRow(y), y1 = endRow(y, h);
         for (int xx = 0; xx < ow; xx++) {
-          int x0 = Math.max(0, xx * stride - pad), x1 = Math.min(w, xx * stride - pad + kernel);
+          int x0 = firstColumn(xx), x1 = endColumn(xx, w);
           int best = Integer.MIN_VALUE;
           for (int iy = y0; iy < y1; iy++)
             for (int ix = x0; ix < x1; ix++) best = Math.max(best, x.code(p * h * w + iy * w + ix));
@@ -117,9 +131,9 @@ public record MaxPoolStep(
       int[] best = new int[c];
       for (int r = from; r < to; r++) {
         int n = r / oh, y = r % oh;
-        int y0 = Math.max(0, y * stride - pad), y1 = Math.min(h, y * stride - pad + kernel);
+        int y0 = firstRow(y), y1 = endRow(y, h);
         for (int xx = 0; xx < ow; xx++) {
-          int x0 = Math.max(0, xx * stride - pad), x1 = Math.min(w, xx * stride - pad + kernel);
+          int x0 = firstColumn(xx), x1 = endColumn(xx, w);
           java.util.Arrays.fill(best, Integer.MIN_VALUE);
           for (int iy = y0; iy < y1; iy++) {
             for (int ix = x0; ix < x1; ix++) {
@@ -135,9 +149,26 @@ public record MaxPoolStep(
     return new IntTensor(shape, x.batch(), o, x.params(), true);
   }
 
+  /** The window's first input row for output row {@code y}, clipped to the input (and its end, exclusive, below). */
+  private int firstRow(int y) {
+    return Math.max(0, y * window.strideH() - window.padTop());
+  }
+
+  private int endRow(int y, int h) {
+    return Math.min(h, y * window.strideH() - window.padTop() + window.kernelH());
+  }
+
+  private int firstColumn(int x) {
+    return Math.max(0, x * window.strideW() - window.padLeft());
+  }
+
+  private int endColumn(int x, int w) {
+    return Math.min(w, x * window.strideW() - window.padLeft() + window.kernelW());
+  }
+
   /** The largest code of the window over output column {@code xx} of one input row, clipped to the row. */
-  private int window(byte[] src, int row, int xx, int w, int mask) {
-    int x0 = Math.max(0, xx * stride - pad), x1 = Math.min(w, xx * stride - pad + kernel);
+  private int rowMax(byte[] src, int row, int xx, int w, int mask) {
+    int x0 = firstColumn(xx), x1 = endColumn(xx, w);
     int best = Integer.MIN_VALUE;
     for (int ix = x0; ix < x1; ix++) best = Math.max(best, src[row + ix] & mask);
     return best;
@@ -149,11 +180,12 @@ public record MaxPoolStep(
     // unpadded pooling.
     INDArray x = in.get(0);
     int h = inShape.height(), w = inShape.width();
-    int bottom = (shape.height() - 1) * stride + kernel - h - pad,
-        right = (shape.width() - 1) * stride + kernel - w - pad;
+    int top = window.padTop(), left = window.padLeft();
+    int bottom = (shape.height() - 1) * window.strideH() + window.kernelH() - h - top,
+        right = (shape.width() - 1) * window.strideW() + window.kernelW() - w - left;
     INDArray padded = Nd4j.valueArrayOf(
         new long[] {
-          x.size(0), x.size(1), h + pad + Math.max(0, bottom), w + pad + Math.max(0, right)
+          x.size(0), x.size(1), h + top + Math.max(0, bottom), w + left + Math.max(0, right)
         },
         -1e9,
         x.dataType());
@@ -161,14 +193,14 @@ public record MaxPoolStep(
         .get(
             NDArrayIndex.all(),
             NDArrayIndex.all(),
-            NDArrayIndex.interval(pad, pad + h),
-            NDArrayIndex.interval(pad, pad + w))
+            NDArrayIndex.interval(top, top + h),
+            NDArrayIndex.interval(left, left + w))
         .assign(x);
     Pooling2DConfig cfg = Pooling2DConfig.builder()
-        .kH(kernel)
-        .kW(kernel)
-        .sH(stride)
-        .sW(stride)
+        .kH(window.kernelH())
+        .kW(window.kernelW())
+        .sH(window.strideH())
+        .sW(window.strideW())
         .pH(0)
         .pW(0)
         .dH(1)

@@ -71,6 +71,8 @@ public final class ConvKernels {
       ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
+    if (!g.squareStride())
+      return SubsampledKernel.of(g, weights, inputUnsigned, inputZeroPoint, threads);
     ConvKernel java = java(g, weights, inputUnsigned, inputZeroPoint, threads);
     if (threads < Runtime.getRuntime().availableProcessors()
         || !dnnlAvailable(g)
@@ -88,6 +90,7 @@ public final class ConvKernels {
    * runs, and what ruled the faster kernels out when it is a fallback.
    */
   public static String explain(ConvKernel k, int batch) {
+    if (k instanceof SubsampledKernel s) return explain(s.inner(), batch) + "; " + s.detail(batch);
     ConvGeometry g = k.geometry();
     String detail = k.detail(batch);
     String how = detail.isEmpty() ? "" : ": " + detail;

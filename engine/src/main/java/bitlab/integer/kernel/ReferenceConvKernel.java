@@ -1,6 +1,6 @@
 package bitlab.integer.kernel;
 
-/** The plain loop: slow, obviously right, and what every faster kernel is tested against. */
+/** The plain loop: slow, obviously right, and what every faster kernel is tested against (any stride per axis). */
 final class ReferenceConvKernel implements ConvKernel {
   private final ConvGeometry g;
   private final byte[] weights;
@@ -39,10 +39,10 @@ final class ReferenceConvKernel implements ConvKernel {
             for (int c = 0; c < gi; c++) {
               int plane = inBase + (firstIn + c) * g.inH() * g.inW();
               for (int i = 0; i < kh; i++) {
-                int iy = y * g.stride() - g.padH() + i;
+                int iy = y * g.strideH() - g.padH() + i;
                 if (iy < 0 || iy >= g.inH()) continue;
                 for (int j = 0; j < kw; j++) {
-                  int ix = x * g.stride() - g.padW() + j;
+                  int ix = x * g.strideW() - g.padW() + j;
                   if (ix < 0 || ix >= g.inW()) continue;
                   byte b = input[plane + iy * g.inW() + ix];
                   int v = (unsigned ? b & 0xFF : b) - zeroPoint;
