@@ -57,13 +57,22 @@ class QdqCodesTest {
         .build(21);
     Samples calib = new Samples("random", Checks.normal(4, 32, 3, 12, 12), new int[32], 5);
     QuantizedModel q = Quantizer.ptq(m, Policy.uniform(m, 8, 8), calib, PtqConfig.DEFAULT);
+    System.out.println(assertCodesMatch(q, Checks.normal(31, 8, 3, 12, 12), 10));
+  }
+
+  /**
+   * Runs {@code q}'s integer program and ONNX Runtime (no graph optimisations) on its QDQ export over {@code x} and
+   * asserts, for each of at least {@code minTensors} quantized tensors, that 99% of the codes are equal and the first
+   * tensor's within one code; returns the table of tensors, elements, equal codes and largest difference.
+   */
+  static String assertCodesMatch(QuantizedModel q, INDArray x, int minTensors) throws Exception {
+    Model m = q.folded();
     IntegerModel iq = IntegerModel.of(q);
-    INDArray x = Checks.normal(31, 8, 3, 12, 12);
     Map<String, IntTensor> ours = iq.tensors(x);
     List<String> points = new ArrayList<>();
     for (String p : q.activations().keySet())
       if (ours.containsKey(p) && !(m.node(p).op() instanceof Op.Input)) points.add(p);
-    assertTrue(points.size() >= 10, "compared tensors: " + points);
+    assertTrue(points.size() >= minTensors, "compared tensors: " + points);
     onnx.Onnx.ModelProto proto = QdqExport.toProto(q);
     List<String> names = points.stream().map(p -> p + "_quantized").toList();
     onnx.Onnx.GraphProto.Builder g = proto.getGraph().toBuilder();
@@ -90,7 +99,7 @@ class QdqCodesTest {
       assertTrue(
           same >= 0.99 * theirs.length, p + ": fewer than 99% of the codes are equal:\n" + table);
     }
-    System.out.println(table);
     assertTrue(first <= 1, "the first quantized tensor differs by more than one code:\n" + table);
+    return table.toString();
   }
 }
