@@ -46,11 +46,14 @@ final class DnnlConvKernel implements ConvKernel {
   final int[] correction;
 
   /**
-   * The same per output channel when it is the same at every position (no tap of any position falls in the
-   * padding: 1x1 layers without padding, such as MobileNet-V2's expansions of its signed residual stream); else
-   * null. Subtracted per channel, it does not stream a correction as large as the layer's output through the cache.
+   * The correction of a position whose taps all fall inside the input, per output channel ({@code zero · Σ w} over the
+   * whole kernel; null when zero is 0): every position's but those in {@link #border}. Subtracted per channel, it does
+   * not stream a correction as large as the layer's output through the cache.
    */
   final int[] channelCorrection;
+
+  /** Per output position, whether some tap falls in the padding (its correction differs); null when none does (1x1 layers without padding). */
+  final boolean[] border;
 
   private final Map<Integer, DnnlPlan> plans = new HashMap<>();
 
@@ -67,18 +70,37 @@ final class DnnlConvKernel implements ConvKernel {
     for (byte w : weights) max = Math.max(max, Math.abs(w));
     this.maxWeight = max;
     this.correction = zero == 0 ? null : correction(g, weights, zero);
-    this.channelCorrection = correction == null ? null : perChannel(g, correction);
+    this.border = border(g);
+    this.channelCorrection = correction == null ? null : wholeKernel(g, weights, zero);
   }
 
-  /** {@code correction}'s value per channel if each channel's is the same at every position, else null. */
-  static int[] perChannel(ConvGeometry g, int[] correction) {
-    int hw = g.outH() * g.outW();
+  /** {@code zero · Σ w[o]} over every tap of output channel {@code o}'s kernel. */
+  static int[] wholeKernel(ConvGeometry g, byte[] weights, int zero) {
+    int fan = g.fanIn();
     int[] out = new int[g.outChannels()];
-    for (int c = 0; c < out.length; c++) {
-      out[c] = correction[c * hw];
-      for (int p = 1; p < hw; p++) if (correction[c * hw + p] != out[c]) return null;
+    for (int o = 0; o < out.length; o++) {
+      int sum = 0;
+      for (int i = 0; i < fan; i++) sum += weights[o * fan + i];
+      out[o] = zero * sum;
     }
     return out;
+  }
+
+  /** Per output position whether some tap of it falls outside the input; null when no position's does. */
+  static boolean[] border(ConvGeometry g) {
+    int oh = g.outH(), ow = g.outW(), s = g.stride();
+    boolean[] out = new boolean[oh * ow];
+    boolean any = false;
+    for (int y = 0; y < oh; y++) {
+      int top = y * s - g.padH();
+      boolean rows = top < 0 || top + g.kernelH() > g.inH();
+      for (int x = 0; x < ow; x++) {
+        int left = x * s - g.padW();
+        out[y * ow + x] = rows || left < 0 || left + g.kernelW() > g.inW();
+        any |= out[y * ow + x];
+      }
+    }
+    return any ? out : null;
   }
 
   /**
@@ -152,11 +174,11 @@ final class DnnlConvKernel implements ConvKernel {
   }
 
   /**
-   * {@link #correction} channels-last, {@code [position][channel]} (made on first need; null when zero is 0 or the
-   * correction is {@link #channelCorrection}).
+   * {@link #correction} channels-last, {@code [position][channel]}, read at the {@link #border} positions only (made on
+   * first need; null when zero is 0 or no position is on the border).
    */
   synchronized int[] correctionNhwc() {
-    if (correction == null || channelCorrection != null) return null;
+    if (correction == null || border == null) return null;
     if (correctionNhwc == null) {
       int hw = g.outH() * g.outW(), channels = g.outChannels();
       int[] t = new int[correction.length];

@@ -265,6 +265,7 @@ final class DnnlPlan {
   /** Reads a piece's NHWC sums a tile of positions at a time, all channels, into the epilogue (NHWC codes). */
   private void readNhwc(DnnlPiece p, int[] corr, Epilogue e, byte[] out) {
     int[] perChannel = k.channelCorrection;
+    boolean[] border = k.border;
     int channels = g.outChannels(), pieceHw = (p.y1 - p.y0) * g.outW();
     int tile = Math.max(1, Math.min(pieceHw, TILE_INTS / channels));
     int[] sum = IntScratch.get(1, tile * channels);
@@ -274,10 +275,16 @@ final class DnnlPlan {
         int at = ((image - p.n0) * pieceHw + q0) * channels;
         sum(p, at, len, sum);
         int first = (p.y0 * g.outW() + q0) * channels;
-        if (corr != null) for (int i = 0; i < len; i++) sum[i] -= corr[first + i];
-        else if (perChannel != null)
-          for (int i = 0; i < len; i += channels)
-            for (int c = 0; c < channels; c++) sum[i + c] -= perChannel[c];
+        if (perChannel != null) {
+          // the whole kernel's correction inside, each position's own on the border
+          for (int q = 0, i = 0, pos = first / channels; q < t; q++, i += channels, pos++) {
+            if (border == null || !border[pos]) {
+              for (int c = 0; c < channels; c++) sum[i + c] -= perChannel[c];
+            } else {
+              for (int c = 0, j = pos * channels; c < channels; c++) sum[i + c] -= corr[j + c];
+            }
+          }
+        }
         e.positions(sum, 0, t, channels, out, image * g.outputSize() + first);
       }
     }

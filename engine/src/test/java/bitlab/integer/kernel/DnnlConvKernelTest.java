@@ -185,8 +185,12 @@ class DnnlConvKernelTest {
         new ConvGeometry(40, 16, 3, 3, 1, 1, 1, 1, 9, 11),
         new ConvGeometry(32, 32, 3, 3, 2, 1, 1, 32, 15, 15),
         new ConvGeometry(96, 96, 1, 1, 1, 0, 0, 1, 28, 28));
-    assertTrue(
-        DnnlConvKernel.perChannel(shapes.get(0), new int[shapes.get(0).outputSize()]) != null);
+    // a 3x3 layer with padding 1 over 9x11: its border is the outer ring of the 9x11 map
+    boolean[] ring = DnnlConvKernel.border(shapes.get(1));
+    int onBorder = 0;
+    for (boolean b : ring) onBorder += b ? 1 : 0;
+    assertEquals(9 * 11 - 7 * 9, onBorder);
+    assertTrue(!ring[12] && ring[0] && ring[10] && ring[98], "inside, corners");
     Random r = new Random(17);
     try {
       for (Parallel.Helpers helpers : List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER)) {
@@ -199,7 +203,7 @@ class DnnlConvKernelTest {
             DnnlConvKernel k = (DnnlConvKernel) ConvKernels.dnnl(g, weights, unsigned, zp);
             assertEquals(
                 g.kernelH() == 1 && g.padH() == 0,
-                k.channelCorrection != null,
+                k.border == null,
                 g + ": a correction the same at every position");
             byte[] want = nhwc(
                 FastKernelsTest.codes(
