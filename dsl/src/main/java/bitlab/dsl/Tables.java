@@ -15,15 +15,6 @@ import tech.tablesaw.api.Table;
 public final class Tables {
   private Tables() {}
 
-  /**
-   * An accuracy's 95% Wilson interval in percent as tables show it, e.g. {@code [95.60, 98.47]}, from the accuracy
-   * (a fraction) on {@code images} images.
-   */
-  public static String interval95(double accuracy, int images) {
-    double[] i = bitlab.model.Evaluation.interval95((int) Math.round(accuracy * images), images);
-    return String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", 100 * i[0], 100 * i[1]);
-  }
-
   /** One row per node: name, operator, output shape, inputs, parameters and MACs per image. */
   public static Table layers(Model m) {
     StringColumn name = StringColumn.create("layer");

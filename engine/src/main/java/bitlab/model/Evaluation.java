@@ -15,6 +15,17 @@ public record Evaluation(String model, String data, int correct, int total, doub
     return interval95(correct, total);
   }
 
+  /** {@link #interval95()} in percent as tables show it, e.g. {@code [95.60, 98.47]}. */
+  public String interval95Text() {
+    return interval95Text(accuracy(), total);
+  }
+
+  /** The interval in percent as tables show it, from an accuracy (a fraction) on {@code images} images. */
+  public static String interval95Text(double accuracy, int images) {
+    double[] i = interval95((int) Math.round(accuracy * images), images);
+    return String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", 100 * i[0], 100 * i[1]);
+  }
+
   /** {@link #interval95()} of {@code correct} right out of {@code total} images. */
   public static double[] interval95(int correct, int total) {
     if (total == 0) return new double[] {0, 1};

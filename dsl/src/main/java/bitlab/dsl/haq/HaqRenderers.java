@@ -1,6 +1,5 @@
 package bitlab.dsl.haq;
 
-import bitlab.dsl.Tables;
 import bitlab.dsl.display.ChartImages;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.RendererProvider;
@@ -54,11 +53,11 @@ public final class HaqRenderers implements RendererProvider {
       frac.append(round(c.cost() / r.eightBitCost(), 3));
       valInterval.append(
           r.validationImages() > 0
-              ? Tables.interval95(c.accuracy() / 100, r.validationImages())
+              ? bitlab.model.Evaluation.interval95Text(c.accuracy() / 100, r.validationImages())
               : "");
       testInterval.append(
           r.testImages() > 0 && !Double.isNaN(c.test())
-              ? Tables.interval95(c.test() / 100, r.testImages())
+              ? bitlab.model.Evaluation.interval95Text(c.test() / 100, r.testImages())
               : "");
     }
     Table t = Table.create(

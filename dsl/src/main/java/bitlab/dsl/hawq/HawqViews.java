@@ -246,7 +246,9 @@ public final class HawqViews {
           Double.isNaN(p.accuracy()) ? "" : String.format(Locale.ROOT, "%.2f", 100 * p.accuracy()));
       pol.append(p.plan().policy().summary());
       interval.append(
-          Double.isNaN(p.accuracy()) ? "" : bitlab.dsl.Tables.interval95(p.accuracy(), r.images()));
+          Double.isNaN(p.accuracy())
+              ? ""
+              : bitlab.model.Evaluation.interval95Text(p.accuracy(), r.images()));
     }
     for (ParetoResult.Uniform u : r.uniform()) {
       f.append("uniform");
@@ -256,7 +258,9 @@ public final class HawqViews {
           Double.isNaN(u.accuracy()) ? "" : String.format(Locale.ROOT, "%.2f", 100 * u.accuracy()));
       pol.append(u.bits().toString());
       interval.append(
-          Double.isNaN(u.accuracy()) ? "" : bitlab.dsl.Tables.interval95(u.accuracy(), r.images()));
+          Double.isNaN(u.accuracy())
+              ? ""
+              : bitlab.model.Evaluation.interval95Text(u.accuracy(), r.images()));
     }
     Table t = Table.create("Pareto sweep", f, used, omega, acc, pol);
     if (r.hasAccuracy()) t.addColumns(interval);

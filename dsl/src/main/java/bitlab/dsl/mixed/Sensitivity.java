@@ -130,7 +130,7 @@ public record Sensitivity(
       mShare.append(round(100.0 * r.macs() / mSum, 1));
       acc.append(round(100 * r.accuracy(), 2));
       drop.append(round(100 * (fp32Accuracy - r.accuracy()), 2));
-      interval.append(bitlab.dsl.Tables.interval95(r.accuracy(), images));
+      interval.append(bitlab.model.Evaluation.interval95Text(r.accuracy(), images));
     }
     return Table.create(
         model + ": one layer at " + bits + ", the rest in float",

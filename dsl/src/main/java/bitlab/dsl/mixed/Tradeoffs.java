@@ -146,7 +146,7 @@ public final class Tradeoffs implements Renderable {
     t.addColumns(StringColumn.create(
         "95% interval",
         rows.stream()
-            .map(r -> bitlab.dsl.Tables.interval95(r.accuracy(), images))
+            .map(r -> bitlab.model.Evaluation.interval95Text(r.accuracy(), images))
             .toList()));
     return t;
   }

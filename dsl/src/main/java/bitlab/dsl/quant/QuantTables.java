@@ -176,7 +176,7 @@ public final class QuantTables {
 
   /** The accuracy's 95% Wilson interval in percent, e.g. {@code [95.60, 98.47]}. */
   static String interval(Evaluation e) {
-    return bitlab.dsl.Tables.interval95(e.accuracy(), e.total());
+    return bitlab.model.Evaluation.interval95Text(e.accuracy(), e.total());
   }
 
   /**

@@ -130,7 +130,8 @@ class HawqBuilderTest {
     String html = HawqViews.pareto(one).data().get(bitlab.dsl.display.MimeBundle.HTML);
     assertTrue(html.contains("95% interval"), html);
     assertTrue(
-        html.contains(bitlab.dsl.Tables.interval95(one.points().get(1).accuracy(), one.images())),
+        html.contains(
+            bitlab.model.Evaluation.interval95Text(one.points().get(1).accuracy(), one.images())),
         html);
   }
 

@@ -125,7 +125,8 @@ class MixedPrecisionTest {
             "95% interval"),
         tab.columnNames());
     assertEquals(
-        bitlab.dsl.Tables.interval95(t.row("W4A4").accuracy(), digits.test().size()),
+        bitlab.model.Evaluation.interval95Text(
+            t.row("W4A4").accuracy(), digits.test().size()),
         tab.stringColumn("95% interval").get(1));
     assertEquals(
         100.0,
