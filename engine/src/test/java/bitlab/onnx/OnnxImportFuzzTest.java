@@ -12,9 +12,17 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class OnnxImportFuzzTest {
   static {
-    // ND4J's start (native libraries, seconds) happens once, here, not inside the first input's
-    // time limit.
+    // ND4J's start (native libraries, seconds) and the loading and instrumenting of the importer's
+    // classes (seconds more on a busy machine: a mid-session CI timed out on its first input)
+    // happen
+    // once, here, not inside the first input's time limit.
     org.nd4j.linalg.factory.Nd4j.create(1);
+    try (java.io.InputStream seed = OnnxImportFuzzTest.class.getResourceAsStream(
+        "OnnxImportFuzzTestInputs/onnx/tiny_cnn.onnx")) {
+      OnnxImport.read(seed.readAllBytes(), "warm-up").layers();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @FuzzTest(maxDuration = "30s")
