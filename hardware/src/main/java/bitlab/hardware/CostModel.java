@@ -31,6 +31,14 @@ public interface CostModel {
     return price(index, layer, bits);
   }
 
+  /**
+   * Price operator {@code index} among a model's operators without weights (see {@link TensorWorkload}); empty where
+   * this kind has no model of such work (a measured per-layer table has no rows for it).
+   */
+  default Optional<TensorCost> price(int index, TensorWorkload op) {
+    return Optional.empty();
+  }
+
   /** The ideal roofline at a pair (full tiles, peak rates); empty for a table, which has none. */
   Optional<Roof> roof(Bits bits);
 

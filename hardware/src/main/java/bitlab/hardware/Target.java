@@ -74,6 +74,21 @@ public record Target(
     return ModelCost.of(name, out);
   }
 
+  /**
+   * Price a model's operators without weights, in graph order: apart from its layers, so that the layer indices a policy,
+   * a HAQ state and a HAWQ table use stay as they are. Empty when this target's kind does not price such operators (a
+   * measured per-layer table).
+   */
+  public List<TensorCost> weightless(List<TensorWorkload> ops) {
+    List<TensorCost> out = new ArrayList<>(ops.size());
+    for (int i = 0; i < ops.size(); i++) {
+      java.util.Optional<TensorCost> c = model.price(i, ops.get(i));
+      if (c.isEmpty()) return List.of();
+      out.add(c.get());
+    }
+    return out;
+  }
+
   /** Price a model with every layer at the same widths. */
   public ModelCost cost(List<LayerWorkload> layers, Bits uniform) {
     return cost(layers, java.util.Collections.nCopies(layers.size(), uniform));

@@ -7,7 +7,9 @@ import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.Roof;
 import bitlab.hardware.TargetParameterException;
+import bitlab.hardware.TensorCost;
 import bitlab.hardware.TensorWidths;
+import bitlab.hardware.TensorWorkload;
 import java.util.Optional;
 
 /**
@@ -70,6 +72,19 @@ public record Bismo(
     return Optional.of(new Roof(
         (double) dm * dk * dn * clockHz * efficiency / (b.weights() * b.activations()),
         dramBytesPerSecond));
+  }
+
+  /**
+   * Its DRAM traffic, with board power over that time: the overlay has no element-wise unit, so the arithmetic (an
+   * addition, a pooling, a look-up) is not modelled.
+   */
+  @Override
+  public Optional<TensorCost> price(int index, TensorWorkload op) {
+    TensorCost t = Traffic.trafficOnly(index, op, batch, dramBytesPerSecond * 8, dramPjPerBit);
+    Cost c =
+        new Cost(t.cost().seconds(), t.cost().joules() + powerWatts * t.cost().seconds());
+    return Optional.of(new TensorCost(
+        index, op.name(), op.op(), t.dramBytes(), t.operations(), 0, t.memorySeconds(), c));
   }
 
   @Override

@@ -6,7 +6,9 @@ import bitlab.hardware.CostModel;
 import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.Roof;
+import bitlab.hardware.TensorCost;
 import bitlab.hardware.TensorWidths;
+import bitlab.hardware.TensorWorkload;
 import java.util.Optional;
 
 /**
@@ -71,6 +73,13 @@ public record BitFusion(
   public Optional<Roof> roof(Bits b) {
     return Optional.of(
         new Roof(rows * columns * speedup(b) * clockHz, dramBitsPerCycle * clockHz / 8));
+  }
+
+  /** Its DRAM traffic: the fused-brick array has no element-wise unit, so the arithmetic is not modelled. */
+  @Override
+  public Optional<TensorCost> price(int index, TensorWorkload op) {
+    return Optional.of(
+        Traffic.trafficOnly(index, op, batch, dramBitsPerCycle * clockHz, dramPjPerBit));
   }
 
   @Override

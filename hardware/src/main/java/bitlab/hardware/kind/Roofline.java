@@ -7,7 +7,9 @@ import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.Roof;
 import bitlab.hardware.TargetParameterException;
+import bitlab.hardware.TensorCost;
 import bitlab.hardware.TensorWidths;
+import bitlab.hardware.TensorWorkload;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -48,11 +50,16 @@ public record Roofline(
 
   /** The peak rate the pair runs at: the narrowest tier covering both widths. */
   public double peak(Bits b) {
-    int need = Math.max(b.weights(), b.activations());
+    return peak(Math.max(b.weights(), b.activations()));
+  }
+
+  /** The peak rate of the narrowest tier at least {@code need} bits wide (the widest tier beyond them all). */
+  private double peak(int need) {
     int best = Integer.MAX_VALUE;
     for (int tier : peakMacsPerSecond.keySet()) {
       if (tier >= need && tier < best) best = tier;
     }
+    if (best == Integer.MAX_VALUE) best = java.util.Collections.max(peakMacsPerSecond.keySet());
     return peakMacsPerSecond.get(best);
   }
 
@@ -64,6 +71,22 @@ public record Roofline(
   @Override
   public Optional<Roof> roof(Bits b) {
     return Optional.of(new Roof(peak(b) * efficiency, bytesPerSecond));
+  }
+
+  /**
+   * An operator without weights: one element-wise operation at the tier of its widest tensor counts as one
+   * multiply-accumulate, against its tensors' traffic; the longer of the two, as for a layer.
+   */
+  @Override
+  public Optional<TensorCost> price(int index, TensorWorkload op) {
+    double ops = (double) op.operations() * batch;
+    double compute = ops / (peak(op.widestBits()) * efficiency);
+    double bits = (double) op.bits() * batch;
+    double memory = bits / 8 / bytesPerSecond;
+    double seconds = Math.max(compute, memory);
+    double joules = powerWatts * seconds + bits * dramPjPerBit * 1e-12;
+    return Optional.of(new TensorCost(
+        index, op.name(), op.op(), bits / 8, ops, compute, memory, new Cost(seconds, joules)));
   }
 
   @Override

@@ -48,6 +48,29 @@ final class Traffic {
     return (double) t.addendElements() * t.addend();
   }
 
+  /**
+   * An operator without weights on a machine whose model has no element-wise unit (a multiply-accumulate array): its
+   * tensors' DRAM traffic at {@code bitsPerSecond}, {@code pjPerBit}; its arithmetic is not modelled (zero).
+   */
+  static bitlab.hardware.TensorCost trafficOnly(
+      int index,
+      bitlab.hardware.TensorWorkload op,
+      int batch,
+      double bitsPerSecond,
+      double pjPerBit) {
+    double bits = (double) op.bits() * batch;
+    double memory = bits / bitsPerSecond;
+    return new bitlab.hardware.TensorCost(
+        index,
+        op.name(),
+        op.op(),
+        bits / 8,
+        (double) op.operations() * batch,
+        0,
+        memory,
+        new bitlab.hardware.Cost(memory, bits * pjPerBit * 1e-12));
+  }
+
   static double weightBits(LayerWorkload l, Bits b) {
     return (double) l.weights() * b.weights();
   }
