@@ -59,8 +59,19 @@ public final class StoredWidths {
     return out;
   }
 
+  /**
+   * Per operator without weights (an Add, a pooling, a Concat, a look-up, ...), in graph order, what it reads and writes
+   * at the widths a policy of the model given when made stores its tensors at; see {@link WeightlessOps}. Priced apart
+   * from the layers, so layer indices stay as policies, HAQ states and HAWQ tables use them.
+   */
+  public List<bitlab.hardware.TensorWorkload> weightless(Policy policy) {
+    Map<String, ActivationPoints.Point> points =
+        ActivationPoints.of(folded, policy, config.placement(), config.streamBits());
+    return new WeightlessOps(folded, readers, points, this).workloads();
+  }
+
   /** Bits per element of a tensor as stored (through MaxPool, Flatten and channel moves; 32 if float). */
-  private int stored(String node, Map<String, ActivationPoints.Point> points) {
+  int stored(String node, Map<String, ActivationPoints.Point> points) {
     String cur = node;
     while (!points.containsKey(cur)) {
       Node n = folded.node(cur);
