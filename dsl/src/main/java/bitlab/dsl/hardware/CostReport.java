@@ -12,8 +12,12 @@ import bitlab.hardware.LayerCost;
 import bitlab.hardware.LayerWorkload;
 import bitlab.hardware.ModelCost;
 import bitlab.hardware.Target;
+import bitlab.hardware.TensorCost;
+import bitlab.hardware.TensorWorkload;
 import bitlab.model.Model;
 import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.StoredWidths;
 import java.util.List;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -27,26 +31,42 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
  * A model priced on one target under one per-layer policy: the hardware module's
  * {@link ModelCost} together with the layer workloads it priced, so tables and charts can say
  * which layers are depthwise or pointwise. Latency and energy are per run of
- * {@code target.batch()} images. Renders as a summary, the per-layer table with a total row, and
- * the per-layer latency chart.
+ * {@code target.batch()} images. Renders as a summary, the per-layer table with a total row, the
+ * per-layer latency chart, and the operators without weights (Add, pooling, Concat, look-ups, ...) in a table of
+ * their own: they are priced apart ({@link #weightless()}), so {@link #total()} stays the layers' total that budgets,
+ * HAQ and HAWQ-V3 are stated in.
  *
- * @param label how legends and headings name the policy (defaults to its description, e.g. W8A8)
+ * @param label      how legends and headings name the policy (defaults to its description, e.g. W8A8)
+ * @param weightless the operators without weights, priced at the widths their tensors are stored at (empty when the
+ *                   target does not price them, as a measured per-layer table does not, or no model was given)
  */
 public record CostReport(
-    String model, String label, Target target, List<LayerWorkload> workloads, ModelCost cost)
+    String model,
+    String label,
+    Target target,
+    List<LayerWorkload> workloads,
+    ModelCost cost,
+    List<TensorCost> weightless)
     implements Renderable {
 
   public CostReport {
     workloads = List.copyOf(workloads);
+    weightless = List.copyOf(weightless);
     if (workloads.size() != cost.layers().size()) {
       throw new BitlabException("A cost report of " + model + " has " + workloads.size()
           + " workloads but " + cost.layers().size() + " priced layers.");
     }
   }
 
-  /** Prices {@code net} on {@code target}, one bit pair per quantizable layer in layer order. */
+  /**
+   * Prices {@code net} on {@code target}, one bit pair per quantizable layer in layer order; its operators without
+   * weights at the widths the default placement stores their tensors at.
+   */
   public static CostReport price(Target target, Model net, List<Bits> policy) {
-    return price(target, net.name(), net.workloads(), policy);
+    CostReport layers = price(target, net.name(), net.workloads(), policy);
+    List<TensorWorkload> ops =
+        new StoredWidths(net, PtqConfig.DEFAULT).weightless(Policy.of(net, policy));
+    return layers.withWeightless(target.weightless(ops));
   }
 
   /**
@@ -69,24 +89,89 @@ public record CostReport(
     List<Bits> bits =
         folded.workloads().stream().map(w -> q.policy().get(w.name()).bits()).toList();
     ModelCost c = target.cost(folded.workloads(), bits, q.tensorWidths());
+    List<TensorWorkload> ops = new StoredWidths(folded, q.config()).weightless(q.policy());
     return new CostReport(
-        q.source().name(), q.policy().summary() + " as placed", target, folded.workloads(), c);
+        q.source().name(),
+        q.policy().summary() + " as placed",
+        target,
+        folded.workloads(),
+        c,
+        target.weightless(ops));
   }
 
   /** Prices workloads directly (a model that is not in memory, or one the engine described earlier). */
   public static CostReport price(
       Target target, String model, List<LayerWorkload> layers, List<Bits> policy) {
     ModelCost c = target.cost(layers, policy);
-    return new CostReport(model, Policies.describe(policy), target, layers, c);
+    return new CostReport(model, Policies.describe(policy), target, layers, c, List.of());
   }
 
   /** The same report with another name for its policy (legends, headings). */
   public CostReport withLabel(String newLabel) {
-    return new CostReport(model, newLabel, target, workloads, cost);
+    return new CostReport(model, newLabel, target, workloads, cost, weightless);
   }
 
+  private CostReport withWeightless(List<TensorCost> ops) {
+    return new CostReport(model, label, target, workloads, cost, ops);
+  }
+
+  /** The layers' total: what a budget on this target, HAQ and HAWQ-V3 count. */
   public Cost total() {
     return cost.total();
+  }
+
+  /** The total of the operators without weights (zero when none were priced). */
+  public Cost weightlessTotal() {
+    Cost t = Cost.ZERO;
+    for (TensorCost c : weightless) t = t.plus(c.cost());
+    return t;
+  }
+
+  /**
+   * One row per operator without weights: its operator, megabytes moved, element-wise operations, latency, energy,
+   * compute and memory time and what bounds it, with a last row of totals.
+   */
+  public Table weightlessTable() {
+    StringColumn node = StringColumn.create("operator");
+    StringColumn op = StringColumn.create("type");
+    DoubleColumn bytes = number("DRAM KB", 2);
+    DoubleColumn ops = number("Mops", 3);
+    DoubleColumn latency = number("latency ms", 4);
+    DoubleColumn energy = number("energy mJ", 4);
+    DoubleColumn compute = number("compute ms", 4);
+    DoubleColumn memory = number("memory ms", 4);
+    StringColumn bound = StringColumn.create("bound");
+    for (TensorCost c : weightless) {
+      node.append(c.node());
+      op.append(c.op());
+      bytes.append(c.dramBytes() / 1e3);
+      ops.append(c.operations() / 1e6);
+      latency.append(c.cost().millis());
+      energy.append(c.cost().millijoules());
+      compute.append(c.computeSeconds() * 1e3);
+      memory.append(c.memorySeconds() * 1e3);
+      bound.append(c.bound().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    node.append("total");
+    op.append(operators(weightless.size()));
+    bytes.append(weightless.stream().mapToDouble(TensorCost::dramBytes).sum() / 1e3);
+    ops.append(weightless.stream().mapToDouble(TensorCost::operations).sum() / 1e6);
+    latency.append(weightlessTotal().millis());
+    energy.append(weightlessTotal().millijoules());
+    compute.appendMissing();
+    memory.appendMissing();
+    bound.append("");
+    return Table.create(
+        model + " on " + target.name() + ", " + label + ": operators without weights",
+        node,
+        op,
+        bytes,
+        ops,
+        latency,
+        energy,
+        compute,
+        memory,
+        bound);
   }
 
   /** The bit pairs priced, one per layer. */
@@ -245,11 +330,11 @@ public record CostReport(
     return new Comparison(this, other);
   }
 
-  /** One line: model, target, policy, totals, boundness. */
+  /** One line: model, target, policy, totals, boundness, and the operators without weights apart. */
   public String summary() {
     return String.format(
         "%s on %s (%s, batch %d), %s: %.3f ms and %.3f mJ per run, %.3f ms per image; "
-            + "%.2f GBOPs per image; layers bound by %s",
+            + "%.2f GBOPs per image; layers bound by %s%s",
         model,
         target.name(),
         target.kind(),
@@ -259,7 +344,25 @@ public record CostReport(
         total().millijoules(),
         millisPerImage(),
         bops() / 1e9,
-        boundSummary());
+        boundSummary(),
+        weightlessSummary());
+  }
+
+  /** "; plus 0.0120 ms and 0.0030 mJ in 9 operators without weights ...", or why there is no such figure. */
+  private String weightlessSummary() {
+    if (!weightless.isEmpty())
+      return String.format(
+          "; plus %.4f ms and %.4f mJ in %s without weights (not in the layers' total)",
+          weightlessTotal().millis(),
+          weightlessTotal().millijoules(),
+          operators(weightless.size()));
+    return target.kind().equals("lut")
+        ? "; operators without weights are not priced (a measured table has layers only)"
+        : "";
+  }
+
+  private static String operators(int n) {
+    return n + (n == 1 ? " operator" : " operators");
   }
 
   @Override
@@ -267,8 +370,12 @@ public record CostReport(
     String html = "<div class=\"bitlab-cost\"><p>" + TableHtml.escape(summary()) + "</p>"
         + TableHtml.html(tableWithTotal(), 200)
         + "<img alt=\"per-layer latency\" src=\"data:image/png;base64,"
-        + ChartImages.pngBase64(chart()) + "\"/></div>";
-    return MimeBundle.html(summary() + "\n" + tableWithTotal().printAll(), html);
+        + ChartImages.pngBase64(chart()) + "\"/>"
+        + (weightless.isEmpty() ? "" : TableHtml.html(weightlessTable(), 200))
+        + "</div>";
+    String text = summary() + "\n" + tableWithTotal().printAll()
+        + (weightless.isEmpty() ? "" : "\n" + weightlessTable().printAll());
+    return MimeBundle.html(text, html);
   }
 
   @Override

@@ -73,7 +73,10 @@ class CostReportTest {
     MimeBundle b = Renderers.standard().render(r);
     String html = b.data().get(MimeBundle.HTML);
     assertEquals(
-        net.workloads().size() + 2, count(html, "<tr>"), "header, one row per layer, total");
+        net.workloads().size() + 2 + r.weightless().size() + 2,
+        count(html, "<tr>"),
+        "header, one row per layer, total; then the same for the operators without weights");
+    assertEquals(1, r.weightless().size(), "MobileNet-V1's global pooling");
     for (LayerWorkload w : net.workloads())
       assertTrue(html.contains(">" + w.name() + "<"), w.name());
     assertTrue(html.contains(String.format("%.4f", r.total().millis())), "total latency shown");
