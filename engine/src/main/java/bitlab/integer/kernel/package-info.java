@@ -13,8 +13,9 @@
  * finds at run time ({@code -Dbitlab.kernel.isa=avx2|none} holds it down, for tests):
  * <ul>
  *   <li>with VNNI or AMX, oneDNN's int8 convolution for every convolution ({@code DnnlConvKernel}): one exact
- *       pass, run in pieces that the executor's threads share, each on one OpenMP thread ({@code DnnlPlan},
- *       {@code DnnlPiece}, {@code OmpThreads}); it reads codes in either layout and writes channels-last, its
+ *       pass, run in pieces that the executor's threads share, each on one OpenMP thread and none writing more
+ *       int32 sums than a core's second-level cache holds ({@code DnnlPlan}, {@code DnnlPiece}, {@code OmpThreads});
+ *       it reads codes in either layout and writes channels-last, its
  *       NHWC int32 sums going to the epilogue ({@link bitlab.integer.kernel.Epilogue#positions}) in their own order,
  *       so a chain of such layers never transposes in Java;</li>
  *   <li>without them, oneDNN made exact by splitting 8-bit weights in two passes and chunking channels, timed
@@ -29,7 +30,8 @@
  * column). The Java kernels run on {@code ConvKernels.defaultThreads()} cores (or the count asked for) through
  * {@code Parallel}, which keeps calls of fewer than {@code Parallel.minParallelMacs()} products on the calling
  * thread, and every call while the machine is too busy for a helper to pay ({@code Parallel.busy()}, measured every
- * five seconds; each oneDNN layer then times its pieces against one piece and keeps the faster, {@code SplitChoice}). {@code Parallel.ranges} also splits the executor's element-wise passes (residual adds, max pooling,
+ * five seconds; each oneDNN layer then times its pieces on all threads against the calling thread alone and keeps
+ * the faster, {@code SplitChoice}). {@code Parallel.ranges} also splits the executor's element-wise passes (residual adds, max pooling,
  * the input's quantization), and {@link bitlab.integer.kernel.VectorRequant} does their rescaling eight values at
  * a time on AVX-512.
  */
