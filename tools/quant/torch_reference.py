@@ -6,7 +6,7 @@ For each zoo model, runs `./bitlab quantize MODEL --bits W/A,... --export-fp32 D
 as a PyTorch module, and quantizes it the way PyTorch's eager/FX static PTQ does by default:
 BatchNorm fused into the convolution before anything else, weights per output channel symmetric
 (min-max, narrow range), activations per tensor asymmetric (min-max observers on the FP32 model over
-the calibration images) at the input of every Conv and Gemm, float biases, round half to even
+the calibration images) at the input of every Conv and Gemm, float biases (int32 codes with `--int32-bias`), round half to even
 (torch.fake_quantize_*). Calibration images are the first N of bitlab's MNIST-10k training split; every
 model is scored on the same 2,000 test images.
 
@@ -18,6 +18,10 @@ and the other inputs of every residual Add (except the first input produced by a
 reads, whose int32 accumulator goes into the Add), and what a global average pool reads; the Conv and Gemm
 layers that read such a tensor then quantize the 8-bit value at their own width, as bitlab's views do. The
 plain reference keeps those tensors in float, which an integer-only program cannot.
+
+With `--int32-bias` every quantized Conv and Gemm adds its bias rounded (half to even) to int32 codes on its
+accumulator's step `S_in * S_w[c]`, as PyTorch's quantized kernels, ONNX Runtime's QLinearConv and bitlab's integer
+program do; without it the bias stays float, as in PyTorch's fake-quantized model.
 
 Extra arguments after `--` go to bitlab's quantize command (e.g. `-- --calib mse`). A comparison tool
 only: bitlab never needs torch. Needs numpy, onnx and torch (pip installs them from the local wheel index).
@@ -45,7 +49,9 @@ def attrs(node):
 class OnnxModule:
     """The FP32 ONNX graph as PyTorch operations, BatchNorm folded into the convolution before it."""
 
-    def __init__(self, path, wide_bits=None):
+    def __init__(self, path, wide_bits=None, int32_bias=False):
+        self.int32_bias = int32_bias
+        self.wscale = {}
         m = onnx.load(path)
         self.graph = m.graph
         self.params = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in m.graph.initializer}
@@ -133,6 +139,9 @@ class OnnxModule:
                     s, z, lo, hi = self.act[n.input[0]]
                     ins[0] = torch.fake_quantize_per_tensor_affine(ins[0], s, z, lo, hi)
                     ins[1] = self.wq[n.input[1]]
+                    if self.int32_bias and len(ins) > 2 and ins[2] is not None:
+                        step = float(torch.tensor(s, dtype=torch.float32)) * self.wscale[n.input[1]].double()
+                        ins[2] = (torch.round(ins[2].double() / step) * step).float()
             env[n.output[0]] = self.op(n, ins)
         return env[self.graph.output[0].name]
 
@@ -197,6 +206,7 @@ class OnnxModule:
                 # PerChannelMinMaxObserver, per channel symmetric over [-(2^(b-1)-1), 2^(b-1)-1].
                 m = w.abs().reshape(w.shape[0], -1).max(dim=1).values
                 s = torch.clamp(m / wmax, min=float(torch.finfo(torch.float32).eps))
+                self.wscale[n.input[1]] = s
                 self.wq[n.input[1]] = torch.fake_quantize_per_channel_affine(w, s, torch.zeros_like(s, dtype=torch.int32), 0, -wmax, wmax)
 
     def accuracy(self, x, y, quantize, batch=250):
@@ -217,8 +227,8 @@ def compare(model, widths, args):
     xtr, _ = mnist("train")
     xte, yte = mnist("test")
     calib = xtr[:args.calib_images]
-    net = OnnxModule(onnx_path)
-    wide = OnnxModule(onnx_path, args.wide_bits) if args.wide_bits else None
+    net = OnnxModule(onnx_path, int32_bias=args.int32_bias)
+    wide = OnnxModule(onnx_path, args.wide_bits, args.int32_bias) if args.wide_bits else None
     rows = []
     fp = net.accuracy(xte, yte, quantize=False)
     for width, row in zip(widths, bl["quantized"]):
@@ -239,6 +249,7 @@ def main():
     p.add_argument("--bits", default="4/4,8/4,4/8", help="comma-separated W/A widths (default: 4/4,8/4,4/8)")
     p.add_argument("--calib-images", type=int, default=512)
     p.add_argument("--wide-bits", type=int, help="also quantize what integer operators read (residual stream) at this width, as bitlab does")
+    p.add_argument("--int32-bias", action="store_true", help="round biases to int32 codes on S_in*S_w as deployed kernels do (default: float biases)")
     p.add_argument("--out", default="torch-reference")
     p.add_argument("--bitlab", default=os.path.join(ROOT, "bitlab"), help="how to run the bitlab CLI (default: the launcher)")
     argv = sys.argv[1:]

@@ -29,8 +29,8 @@ import onnx.Onnx.OperatorSetIdProto;
  *       folded; uint8 offset by 128 by default, see {@link QdqOptions} for why, or int8) with a per-output-channel {@code DequantizeLinear} (axis 0);</li>
  *   <li>biases are int32 codes at scale {@code S_w·S_in} through {@code DequantizeLinear} where ONNX
  *       Runtime can fuse the layer (it reads a quantized tensor and writes an unclipped 8-bit one, or the
- *       logits) and the rounding moves its output by at most 1/32 of the output's step (true at W8A8; not
- *       when coarse inputs and weights feed a fine output); float otherwise, as the simulation has them;</li>
+ *       logits), float elsewhere; either way the value is the quantized model's own bias, which is already
+ *       on that int32 grid ({@link bitlab.quant.BiasGrid}), so the runtime adds what bitlab's integer program adds;</li>
  *   <li>every activation point gets a {@code QuantizeLinear -> DequantizeLinear} pair with its calibrated
  *       scale and zero point (uint8 when unsigned; signed ones uint8 offset by 128 by default, int8 if
  *       {@link QdqOptions} say so); a layer reading a narrower view of a wide tensor (the residual stream's
@@ -43,7 +43,7 @@ import onnx.Onnx.OperatorSetIdProto;
  * </ul>
  * Provenance (model, policy, method, bitlab and Java versions) goes into {@code metadata_props}; the doc
  * string says what the containers hold. Differences from bitlab's simulation: ONNX Runtime's fused
- * operators requantize in float, the fused layers' biases are rounded to int32, the float ones sum in another order, and an 8-bit signed container saturates at -128
+ * operators requantize in float, the float ones sum in another order, and an 8-bit signed container saturates at -128
  * where bitlab's narrow range stops at -127; predictions agree, bits need not.
  */
 public final class QdqExport {
@@ -154,7 +154,7 @@ public final class QdqExport {
   /**
    * The integer initializers and their {@code DequantizeLinear}s (written first: the graph is in
    * topological order); returns the parameter keys they replace. Layers ONNX Runtime could fuse whose
-   * int32 bias would overflow or move the output too far keep it in float and are listed in {@code floatBias}.
+   * int32 bias would overflow keep it in float and are listed in {@code floatBias}.
    */
   private static Set<String> parameters(
       QuantizedModel q, Model m, QdqNodes qdq, List<String> floatBias) {
@@ -175,8 +175,7 @@ public final class QdqExport {
       boolean intoAdd = q.residualAdd(l.layer()) != null;
       boolean fusable = !intoAdd && (out == null || !qdq.narrowerThanContainer(out.spec()));
       if (l.bias() != null && in != null && fusable) {
-        if (qdq.bias(l, n.param("bias"), in.params(), out == null ? null : out.params()))
-          replaced.add(n.param("bias"));
+        if (qdq.bias(l, n.param("bias"), in.params(), q.rounding())) replaced.add(n.param("bias"));
         else floatBias.add(l.layer());
       }
     }
@@ -206,7 +205,7 @@ public final class QdqExport {
             : "")
         + (floatBias.isEmpty()
             ? ""
-            : " Biases kept in float (int32 codes at S_w*S_in would overflow or move the output by more than 1/32 of its step): "
+            : " Biases kept in float (int32 codes at S_w*S_in would overflow): "
                 + String.join(", ", floatBias) + ".");
     ModelProto.Builder mp = ModelProto.newBuilder()
         .setIrVersion(OnnxExport.IR_VERSION)

@@ -1,9 +1,11 @@
 package bitlab.onnx;
 
 import bitlab.quant.ActivationQuant;
+import bitlab.quant.BiasGrid;
 import bitlab.quant.LayerQuant;
 import bitlab.quant.QuantParams;
 import bitlab.quant.QuantSpec;
+import bitlab.quant.Rounding;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,42 +60,27 @@ final class QdqNodes {
   }
 
   /**
-   * A bias may be rounded to int32 at {@code S_w·S_in} when that moves the layer's output by at most
-   * this fraction of the output's quantization step. At 8 bits the accumulator's step {@code S_w·S_in}
-   * is a small fraction of the output's, and rounding is harmless; when the input and weights are much
-   * coarser than the output (lenet5's conv2 at W3A2 writing an 8-bit tensor: bias step 0.33 against an
-   * output step near 0.01) it would move outputs by many codes.
+   * The bias as int32 codes at scale {@code S_w[c]·S_in} (what ONNX Runtime's integer convolutions add to their
+   * accumulators): the quantized model's bias is already on that grid ({@link BiasGrid}), so these codes are exactly
+   * what the simulation and the integer program add. False when a code would not fit in 32 bits; the bias then stays
+   * float.
    */
-  static final double BIAS_TOLERANCE = 1.0 / 32;
-
-  /**
-   * The bias as int32 codes at scale {@code S_w[c]·S_in} (what ONNX Runtime's integer convolutions
-   * add to their accumulators); false when a code would not fit in 32 bits, or when rounding would move
-   * an output by more than {@link #BIAS_TOLERANCE} of {@code output}'s step (null: the logits, no
-   * limit). The bias then stays float.
-   */
-  boolean bias(LayerQuant l, String biasName, QuantParams input, QuantParams output) {
-    float[] b = l.bias()
-        .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
-        .dup('c')
-        .data()
-        .asFloat();
-    float[] scale = new float[b.length];
-    int[] codes = new int[b.length];
-    for (int c = 0; c < b.length; c++) {
+  boolean bias(LayerQuant l, String biasName, QuantParams input, Rounding rounding) {
+    double[] k = BiasGrid.codes(l, input, rounding);
+    float[] scale = new float[k.length];
+    int[] codes = new int[k.length];
+    for (int c = 0; c < k.length; c++) {
+      if (!(Math.abs(k[c]) <= Integer.MAX_VALUE)) return false;
       scale[c] = l.weights().scale(c) * input.scale(0);
-      double code = Math.rint(b[c] / scale[c]);
-      if (!(Math.abs(code) <= Integer.MAX_VALUE)) return false;
-      if (output != null && Math.abs(b[c] - code * scale[c]) > BIAS_TOLERANCE * output.scale(0))
-        return false;
-      codes[c] = (int) code;
+      codes[c] = (int) k[c];
     }
+    int n = k.length;
     String q = OnnxExport.fresh(biasName + "_quantized", taken);
     String s = OnnxExport.fresh(biasName + "_scale", taken);
     String z = OnnxExport.fresh(biasName + "_zero_point", taken);
-    g.addInitializer(Tensors.codes(q, DataType.INT32, new long[] {b.length}, codes));
-    g.addInitializer(Tensors.floats(s, new long[] {b.length}, scale));
-    g.addInitializer(Tensors.codes(z, DataType.INT32, new long[] {b.length}, new int[b.length]));
+    g.addInitializer(Tensors.codes(q, DataType.INT32, new long[] {n}, codes));
+    g.addInitializer(Tensors.floats(s, new long[] {n}, scale));
+    g.addInitializer(Tensors.codes(z, DataType.INT32, new long[] {n}, new int[n]));
     dequantize(List.of(q, s, z), biasName, 0);
     return true;
   }

@@ -14,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * quantized model computes: layer by layer in graph order, the per-channel mean of the layer's output in the
  * quantized model (inputs clipped and rounded as the integer program has them, every earlier layer already
  * corrected) is compared with the FP32 model's on the calibration images, and the difference is taken off the
- * bias. The simulation it measures gives the integer program's predictions image for image, and the corrected
- * bias keeps its fraction of an accumulator step in the integer program, so the correction is the deployed
- * model's. A layer without a bias keeps none (its graph has no bias to correct).
+ * bias. The simulation it measures gives the integer program's predictions image for image, and each corrected
+ * bias goes back on the int32 grid of its layer's input ({@link BiasGrid}) before the next layer is measured, so the
+ * correction is the deployed model's. A layer without a bias keeps none (its graph has no bias to correct).
  *
  * <p>It replaced the analytic form {@code E[(W_q − W) x] = (W_q − W) E[x]} with FP32 input means, which sees the
  * weights' rounding only, not the shift that clipped and rounded inputs carry (at W4A4 that form lost 12-24 points on

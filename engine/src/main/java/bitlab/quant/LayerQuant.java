@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * One quantized layer as the integer executor needs it: the BatchNorm-folded float weights, their
  * integer codes (int32 array of the weight's shape, PyTorch layout) and per-channel parameters, the
- * float bias (after any bias correction; the executor quantizes it at {@code S_w·S_in}), and the
+ * bias (after any bias correction; in a static quantized model on the int32 grid {@code S_w·S_in} of its
+ * input, see {@link BiasGrid}), and the
  * activation points it reads and writes (null: float input, or the model's logits).
  * The arrays are shared: treat them as read-only.
  */

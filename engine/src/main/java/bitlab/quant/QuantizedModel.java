@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * per activation point its quantizer, scale and zero point; and the rounding mode, explicit so that
  * simulated and integer paths can agree exactly.
  *
- * <p>{@link #model()} is the BatchNorm-folded model with dequantized weights (and corrected biases);
+ * <p>{@link #model()} is the BatchNorm-folded model with dequantized weights and its (corrected) biases on the int32
+ * grid of each layer's input ({@link BiasGrid});
  * {@link #net()} runs it on the float engine with the activations fake-quantized (output hooks). Its integer-only
  * program, and the accuracy of what would be deployed, come from {@code bitlab.integer.Deployment} (the package above
  * this one); the notebook's {@code quantize(...).build()} returns a subclass that offers both as methods.
@@ -40,11 +41,14 @@ public class QuantizedModel {
   /** Values computed from this model by the packages above (its integer program), each made once: see {@link #derived}. */
   private final Map<Class<?>, Object> derived = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * Each layer's bias moves to the int32 grid of what it reads ({@link BiasGrid}); the simulated model computes with
+   * the dequantized weights and those biases.
+   */
   QuantizedModel(
       String method,
       Model source,
       Model folded,
-      Model simulated,
       Policy policy,
       PtqConfig config,
       Map<String, LayerQuant> layers,
@@ -53,26 +57,41 @@ public class QuantizedModel {
     this.method = method;
     this.source = source;
     this.folded = folded;
-    this.simulated = simulated;
     this.policy = policy;
     this.config = config;
-    this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
     this.activations = Collections.unmodifiableMap(new LinkedHashMap<>(activations));
     this.views = Collections.unmodifiableMap(new LinkedHashMap<>(views));
+    Map<String, LayerQuant> onGrid = new LinkedHashMap<>();
+    for (LayerQuant l : layers.values()) {
+      ActivationQuant in = views.containsKey(l.layer())
+          ? views.get(l.layer())
+          : l.input() == null ? null : activations.get(l.input());
+      onGrid.put(l.layer(), BiasGrid.onGrid(l, in, config.rounding()));
+    }
+    this.layers = Collections.unmodifiableMap(onGrid);
+    this.simulated = simulated(folded, onGrid);
+  }
+
+  private static Model simulated(Model folded, Map<String, LayerQuant> layers) {
+    Map<String, INDArray> p = new LinkedHashMap<>();
+    for (LayerQuant l : layers.values()) {
+      p.put(l.layer() + ".weight", l.dequantized());
+      if (l.bias() != null) p.put(l.layer() + ".bias", l.bias());
+    }
+    return folded.withParams(p);
   }
 
   /** The same quantized model, for a subclass that adds conveniences (nothing derived from {@code q} is shared). */
   protected QuantizedModel(QuantizedModel q) {
-    this(
-        q.method,
-        q.source,
-        q.folded,
-        q.simulated,
-        q.policy,
-        q.config,
-        q.layers,
-        q.activations,
-        q.views);
+    this.method = q.method;
+    this.source = q.source;
+    this.folded = q.folded;
+    this.simulated = q.simulated;
+    this.policy = q.policy;
+    this.config = q.config;
+    this.layers = q.layers;
+    this.activations = q.activations;
+    this.views = q.views;
   }
 
   /** What produced it, e.g. {@code static PTQ (weights minmax per-channel, activations kl)}. */

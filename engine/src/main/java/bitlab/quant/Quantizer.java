@@ -73,8 +73,7 @@ public final class Quantizer {
               layers,
               calibration,
               config.adaRound(),
-              ls -> new QuantizedModel(
-                  method, model, folded, simulated(folded, ls), policy, config, ls, acts, views))
+              ls -> new QuantizedModel(method, model, folded, policy, config, ls, acts, views))
           .layers();
     }
     if (config.biasCorrection()) {
@@ -82,11 +81,9 @@ public final class Quantizer {
           folded,
           layers,
           calibration,
-          ls -> new QuantizedModel(
-              method, model, folded, simulated(folded, ls), policy, config, ls, acts, views));
+          ls -> new QuantizedModel(method, model, folded, policy, config, ls, acts, views));
     }
-    return new QuantizedModel(
-        method, model, folded, simulated(folded, layers), policy, config, layers, acts, views);
+    return new QuantizedModel(method, model, folded, policy, config, layers, acts, views);
   }
 
   /** Dynamic PTQ: weights quantized now, each activation tensor quantized with its own batch's range at run time. */
@@ -122,8 +119,7 @@ public final class Quantizer {
     Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
     String method = "dynamic PTQ (weights " + config.weights().name()
         + (config.perChannel() ? " per-channel" : " per-tensor") + ", activations per batch)";
-    return new QuantizedModel(
-        method, model, folded, simulated(folded, layers), policy, config, layers, acts, views);
+    return new QuantizedModel(method, model, folded, policy, config, layers, acts, views);
   }
 
   static Map<String, LayerQuant> quantizeWeights(
@@ -214,16 +210,7 @@ public final class Quantizer {
           new ActivationQuant(
               a.point(), a.spec(), p, new Calibration.Range(r[0], r[1]), a.histogram()));
     }
-    return new QuantizedModel(
-        method,
-        source,
-        folded,
-        simulated(folded, layers),
-        policy,
-        config,
-        layers,
-        acts,
-        start.views());
+    return new QuantizedModel(method, source, folded, policy, config, layers, acts, start.views());
   }
 
   /**
@@ -290,14 +277,5 @@ public final class Quantizer {
       cur = r.get(0).name();
     }
     return cur;
-  }
-
-  static Model simulated(Model folded, Map<String, LayerQuant> layers) {
-    Map<String, INDArray> p = new LinkedHashMap<>();
-    for (LayerQuant l : layers.values()) {
-      p.put(l.layer() + ".weight", l.dequantized());
-      if (l.bias() != null) p.put(l.layer() + ".bias", l.bias());
-    }
-    return folded.withParams(p);
   }
 }

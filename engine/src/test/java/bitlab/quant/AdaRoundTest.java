@@ -36,7 +36,6 @@ class AdaRoundTest {
         q.method(),
         q.source(),
         q.folded(),
-        Quantizer.simulated(q.folded(), layers),
         q.policy(),
         q.config(),
         layers,
