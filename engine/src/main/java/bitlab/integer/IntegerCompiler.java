@@ -6,6 +6,7 @@ import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.model.Op;
 import bitlab.quant.ActivationQuant;
+import bitlab.quant.BiasGrid;
 import bitlab.quant.LayerQuant;
 import bitlab.quant.QuantParams;
 import bitlab.quant.QuantizedModel;
@@ -38,14 +39,9 @@ public final class IntegerCompiler {
   /** Layers whose accumulator goes into the residual Add that reads them, by layer name. */
   private final Map<String, Pending> pending = new HashMap<>();
 
-  /** A layer's accumulator waiting for its Add: what it reads and its bias in accumulator steps. */
+  /** A layer's accumulator waiting for its Add: what it reads and its weights' scales. */
   private record Pending(
-      LayerAccumulator acc,
-      String input,
-      QuantParams in,
-      float[] weightScales,
-      double[] beta,
-      int[] bias) {}
+      LayerAccumulator acc, String input, QuantParams in, float[] weightScales) {}
 
   private IntegerCompiler(QuantizedModel q) {
     this.q = q;
@@ -303,9 +299,7 @@ public final class IntegerCompiler {
     }
     float[] sw = new float[g.outChannels()];
     for (int c = 0; c < sw.length; c++) sw[c] = l.weights().scale(c);
-    double[] beta = biasInSteps(l, in.scale(0), sw);
-    int[] bias = new int[sw.length];
-    for (int c = 0; c < bias.length; c++) bias[c] = (int) rounding.round(beta[c]);
+    int[] bias = biasCodes(l, in);
     checkOverflow(n.name(), g, in, codes, bias);
     LayerAccumulator acc = new LayerAccumulator(
         n.name(),
@@ -315,7 +309,7 @@ public final class IntegerCompiler {
         bias,
         ConvKernels.best(g, codes, !in.spec().signed(), in.zeroPoint(0)));
     if (q.residualAdd(n.name()) != null) {
-      pending.put(n.name(), new Pending(acc, x, in, sw, beta, bias));
+      pending.put(n.name(), new Pending(acc, x, in, sw));
       return;
     }
     List<Node> chain = fusedChain(n);
@@ -327,24 +321,17 @@ public final class IntegerCompiler {
       }
       float[] scales = new float[sw.length];
       for (int c = 0; c < sw.length; c++) scales[c] = (float) ((double) in.scale(0) * sw[c]);
-      double[] fractions = new double[sw.length];
-      for (int c = 0; c < sw.length; c++) fractions[c] = beta[c] - bias[c];
-      steps.add(
-          new LogitsStep(n.name(), n.op().type(), x, in.zeroPoint(0), acc, scales, fractions));
+      steps.add(new LogitsStep(n.name(), n.op().type(), x, in.zeroPoint(0), acc, scales));
       return;
     }
     String pointName = chain.get(chain.size() - 1).name();
     QuantParams out = point(pointName, "layer '" + n.name() + "'");
     Dyadic[] mult = new Dyadic[g.outChannels()];
-    long[] offsets = new long[g.outChannels()];
-    for (int c = 0; c < mult.length; c++) {
+    for (int c = 0; c < mult.length; c++)
       mult[c] = Dyadic.of((double) in.scale(0) * sw[c] / out.scale(0));
-      // At low bits an accumulator step can be half an output step: rounding the bias to whole
-      // steps would
-      // shift every position of the channel alike, which pooling does not average away. Its
-      // fraction stays.
-      offsets[c] = mult[c].offset(beta[c] - bias[c]);
-    }
+    // The bias is whole accumulator steps (bitlab.quant.BiasGrid), as in every deployed runtime: no
+    // offset.
+    long[] offsets = new long[g.outChannels()];
     int[] b = bounds(chain, out);
     Step s = new ConvStep(
         pointName,
@@ -426,21 +413,23 @@ public final class IntegerCompiler {
     return b;
   }
 
-  /** {@code b_c / (S_x·S_w[c])}: the bias in accumulator steps; refuses biases that need more than 31 bits. */
-  private static double[] biasInSteps(LayerQuant l, float sx, float[] sw) {
-    double[] out = new double[sw.length];
-    if (l.bias() == null) return out;
-    float[] b =
-        l.bias().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup().data().asFloat();
+  /**
+   * The bias as int32 codes on {@code S_x·S_w[c]} ({@link BiasGrid}: the quantized model's bias is already on that
+   * grid, so these are its own codes); refuses biases that need more than 31 bits.
+   */
+  private int[] biasCodes(LayerQuant l, QuantParams in) {
+    double[] k = BiasGrid.codes(l, in, rounding);
+    int[] out = new int[l.weights().channels()];
+    if (k == null) return out;
     for (int c = 0; c < out.length; c++) {
-      double v = b[c] / ((double) sx * sw[c]);
-      if (Math.abs(v) > Integer.MAX_VALUE / 2) {
+      if (Math.abs(k[c]) > Integer.MAX_VALUE / 2) {
         throw new IntegerException(
-            "Layer '" + l.layer() + "', channel " + c + ": its bias " + b[c] + " at scale "
-                + ((double) sx * sw[c])
+            "Layer '" + l.layer() + "', channel " + c + ": its bias " + l.bias().getFloat(c)
+                + " at scale "
+                + BiasGrid.step(in, l.weights(), c)
                 + " needs more than 31 bits (its weights are nearly all zero); prune the channel or give the layer more weight bits.");
       }
-      out[c] = v;
+      out[c] = (int) k[c];
     }
     return out;
   }
@@ -527,11 +516,9 @@ public final class IntegerCompiler {
       accM[c] = (double) p.in().scale(0) * p.weightScales()[c] / out.scale(0);
     double mb = (double) pb.scale(0) / out.scale(0);
     int shift = AccumulatorAddStep.commonShift(accM, mb, pb.spec().bits());
-    long[] factors = new long[channels], offsets = new long[channels];
-    for (int c = 0; c < channels; c++) {
-      factors[c] = Math.round(Math.scalb(accM[c], shift));
-      offsets[c] = Math.round((p.beta()[c] - p.bias()[c]) * factors[c]);
-    }
+    long[] factors = new long[channels],
+        offsets = new long[channels]; // whole-step biases: no offset
+    for (int c = 0; c < channels; c++) factors[c] = Math.round(Math.scalb(accM[c], shift));
     long fb = Math.round(Math.scalb(mb, shift));
     int[] bd = bounds(chain, out);
     Node layer = m.node(p.acc().layer());

@@ -6,9 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The last layer: its int32 accumulators are the only values that leave the integer domain,
- * dequantized per output channel with {@code S_x·S_w[c]} (float32), after adding back the part of the bias
- * that rounding to whole accumulator steps took off ({@code fractions}, in steps). {@link #run} returns no
- * tensor; {@link #logits} gives the float result.
+ * dequantized per output channel with {@code S_x·S_w[c]} (float32); the bias in them is whole accumulator steps
+ * ({@code bitlab.quant.BiasGrid}). {@link #run} returns no tensor; {@link #logits} gives the float result.
  */
 public record LogitsStep(
     String node,
@@ -16,8 +15,7 @@ public record LogitsStep(
     String input,
     int inputZeroPoint,
     LayerAccumulator layer,
-    float[] scales,
-    double[] fractions)
+    float[] scales)
     implements Step {
 
   @Override
@@ -39,8 +37,7 @@ public record LogitsStep(
   public INDArray logits(int[] acc, int batch) {
     int classes = layer.geometry().outChannels();
     float[] v = new float[acc.length];
-    for (int i = 0; i < v.length; i++)
-      v[i] = (float) ((acc[i] + fractions[i % classes]) * scales[i % classes]);
+    for (int i = 0; i < v.length; i++) v[i] = (float) ((double) acc[i] * scales[i % classes]);
     return Nd4j.createFromArray(v).reshape(batch, classes);
   }
 

@@ -30,6 +30,6 @@ final class PooledLogits {
         ConvKernels.best(g, ones, !x.spec().signed(), x.zeroPoint(0)));
     float[] scales = new float[c];
     Arrays.fill(scales, (float) ((double) x.scale(0) / ((long) h * w)));
-    return new LogitsStep(node, "GlobalAvgPool", input, x.zeroPoint(0), acc, scales, new double[c]);
+    return new LogitsStep(node, "GlobalAvgPool", input, x.zeroPoint(0), acc, scales);
   }
 }
