@@ -299,7 +299,7 @@ public final class IntegerCompiler {
     }
     float[] sw = new float[g.outChannels()];
     for (int c = 0; c < sw.length; c++) sw[c] = l.weights().scale(c);
-    int[] bias = biasCodes(l, in);
+    int[] bias = biasCodes(l, in, sw.length);
     checkOverflow(n.name(), g, in, codes, bias);
     LayerAccumulator acc = new LayerAccumulator(
         n.name(),
@@ -417,9 +417,9 @@ public final class IntegerCompiler {
    * The bias as int32 codes on {@code S_x·S_w[c]} ({@link BiasGrid}: the quantized model's bias is already on that
    * grid, so these are its own codes); refuses biases that need more than 31 bits.
    */
-  private int[] biasCodes(LayerQuant l, QuantParams in) {
+  private int[] biasCodes(LayerQuant l, QuantParams in, int channels) {
     double[] k = BiasGrid.codes(l, in, rounding);
-    int[] out = new int[l.weights().channels()];
+    int[] out = new int[channels];
     if (k == null) return out;
     for (int c = 0; c < out.length; c++) {
       if (Math.abs(k[c]) > Integer.MAX_VALUE / 2) {
