@@ -52,7 +52,9 @@ public final class BiasCorrection {
       }
       double[] ref = reference.get(layer);
       LayerQuant l = out.get(layer);
-      float[] b = l.bias().castTo(DataType.FLOAT).dup().data().asFloat();
+      // The bias the measured model had (on its int32 grid), not the one handed in: the shift is
+      // measured with it.
+      float[] b = q.layer(layer).bias().castTo(DataType.FLOAT).dup().data().asFloat();
       for (int c = 0; c < b.length; c++) b[c] -= (float) (mean[c] - ref[c]);
       out.put(
           layer,
