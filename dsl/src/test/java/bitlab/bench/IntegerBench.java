@@ -454,6 +454,23 @@ public final class IntegerBench {
     }
   }
 
+  /** The line every integer bench starts with: the instruction set found and what oneDNN runs. */
+  static void printInstructionSet() {
+    System.out.println("instruction set: " + CpuFeatures.current() + "; oneDNN runs "
+        + (ConvKernels.dnnlIsa().isEmpty() ? "nowhere" : ConvKernels.dnnlIsa()));
+  }
+
+  /** A zoo model named {@code MODEL} or {@code MODEL@SIZE} (an ImageNet-shaped one at that input size). */
+  static Model model(String spec) {
+    String[] p = spec.split("@");
+    return p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
+  }
+
+  /** Calibration images for {@link #model}: 8 seeded random ones at a given size, else 64 MNIST training images. */
+  static Samples calibration(Model net, String spec) {
+    return spec.contains("@") ? random(net, 8) : Datasets.mnist().train().take(64);
+  }
+
   static Samples random(Model net, int n) {
     Nd4j.getRandom().setSeed(1);
     INDArray x = Nd4j.randn(DataType.FLOAT, net.inputShape().withBatch(n));

@@ -2,15 +2,12 @@ package bitlab.bench;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import bitlab.cpu.CpuFeatures;
-import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.kernel.ConvKernels;
 import bitlab.model.Model;
-import bitlab.model.Zoo;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.Quantizer;
@@ -33,20 +30,16 @@ final class LayoutBench {
   static void run(String[] args) throws Exception {
     List<String> models =
         args.length > 0 ? List.of(args) : List.of("mobilenet-v2-mini", "mobilenet-v2@224");
-    System.out.println("instruction set: " + CpuFeatures.current() + "; oneDNN runs "
-        + (ConvKernels.dnnlIsa().isEmpty() ? "nowhere" : ConvKernels.dnnlIsa()));
+    IntegerBench.printInstructionSet();
     System.out.printf(
         "%-18s %5s %6s %10s %10s %9s %11s %9s%n",
         "model", "batch", "bits", "NCHW ms", "NHWC ms", "NHWC/NCHW", "ORT qdq ms", "NHWC/QDQ");
     boolean saved = ConvKernels.channelsLast();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
-        String[] p = spec.split("@");
-        Model net =
-            p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
-        Samples calib = p.length > 1
-            ? IntegerBench.random(net, 8)
-            : Datasets.mnist().train().take(64);
+        boolean large = spec.contains("@");
+        Model net = IntegerBench.model(spec);
+        Samples calib = IntegerBench.calibration(net, spec);
         for (int[] wa : new int[][] {{8, 8}, {4, 4}}) {
           IntegerModel iq = Deployment.integer(
               Quantizer.ptq(net, Policy.uniform(net, wa[0], wa[1]), calib, PtqConfig.DEFAULT));
@@ -73,7 +66,7 @@ final class LayoutBench {
                           iq.predict(x);
                         },
                         () -> IntegerBench.run(env, qdq, data, x.shape())),
-                    p.length > 1 ? 7 : 21,
+                    large ? 7 : 21,
                     20,
                     r -> {});
                 System.out.printf(

@@ -2,14 +2,11 @@ package bitlab.bench;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import bitlab.cpu.CpuFeatures;
-import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.kernel.ConvKernels;
 import bitlab.model.Model;
-import bitlab.model.Zoo;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.QuantizedModel;
@@ -33,20 +30,16 @@ final class PiecesBench {
   static void run(String[] args) throws Exception {
     List<String> models =
         args.length > 0 ? List.of(args) : List.of("mobilenet-v2@224", "resnet18@224");
-    System.out.println("instruction set: " + CpuFeatures.current() + "; oneDNN runs "
-        + (ConvKernels.dnnlIsa().isEmpty() ? "nowhere" : ConvKernels.dnnlIsa()));
+    IntegerBench.printInstructionSet();
     System.out.printf(
         "%-18s %5s %6s %13s %13s %9s %11s %10s%n",
         "model", "batch", "bits", "threads ms", "cache ms", "cache/thr", "ORT qdq ms", "cache/QDQ");
     long saved = ConvKernels.pieceInts();
     try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
       for (String spec : models) {
-        String[] p = spec.split("@");
-        Model net =
-            p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
-        Samples calib = p.length > 1
-            ? IntegerBench.random(net, 8)
-            : Datasets.mnist().train().take(64);
+        boolean large = spec.contains("@");
+        Model net = IntegerBench.model(spec);
+        Samples calib = IntegerBench.calibration(net, spec);
         QuantizedModel q = Quantizer.ptq(net, Policy.uniform(net, 8, 8), calib, PtqConfig.DEFAULT);
         IntegerModel byThreads = IntegerModel.of(q), byCache = IntegerModel.of(q);
         Path qdqFile = Files.createTempFile("bitlab-bench-pieces-", ".onnx");
@@ -67,7 +60,7 @@ final class PiecesBench {
                       () -> byThreads.predict(x),
                       () -> byCache.predict(x),
                       () -> IntegerBench.run(env, qdq, data, x.shape())),
-                  p.length > 1 ? 7 : 21,
+                  large ? 7 : 21,
                   20,
                   r -> {});
               System.out.printf(
