@@ -89,7 +89,7 @@ public final class HaqSeedsBench {
         name,
         episodes,
         budget,
-        target,
+        kmeans != null ? "k-means weight sharing (no target: size only)" : target,
         ft.describe(data.train().size()),
         Runtime.getRuntime().availableProcessors(),
         HaqBench.load(),
