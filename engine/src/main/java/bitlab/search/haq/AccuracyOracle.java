@@ -38,6 +38,18 @@ public interface AccuracyOracle {
     return 0;
   }
 
+  /**
+   * Top-1 accuracy in percent of the unquantized model on some images, on one thread with no kernel raced (the same
+   * number on every run), its working memory given back afterwards: what {@link #reference()} reports.
+   */
+  static double unquantized(bitlab.model.Model model, bitlab.data.Samples images) {
+    double a = 100
+        * bitlab.nn.Net.oneThread(() -> bitlab.model.Inference.evaluate(model, images))
+            .accuracy();
+    bitlab.model.Inference.release(model);
+    return a;
+  }
+
   /** One line for provenance: which images, how quantized. */
   default String describe() {
     return getClass().getSimpleName();

@@ -49,11 +49,7 @@ public final class KMeansOracle implements AccuracyOracle {
 
   @Override
   public synchronized double reference() {
-    if (reference == null) {
-      reference =
-          100 * Net.oneThread(() -> Inference.evaluate(model, evaluation)).accuracy();
-      Inference.release(model);
-    }
+    if (reference == null) reference = AccuracyOracle.unquantized(model, evaluation);
     return reference;
   }
 

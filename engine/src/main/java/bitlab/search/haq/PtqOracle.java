@@ -5,7 +5,6 @@ import bitlab.hardware.Bits;
 import bitlab.integer.IntegerException;
 import bitlab.integer.IntegerModel;
 import bitlab.model.Evaluation;
-import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.nn.Net;
 import bitlab.quant.Observations;
@@ -112,11 +111,7 @@ public final class PtqOracle implements AccuracyOracle {
 
   @Override
   public synchronized double reference() {
-    if (reference == null) {
-      reference =
-          100 * Net.oneThread(() -> Inference.evaluate(model, evaluation)).accuracy();
-      Inference.release(model);
-    }
+    if (reference == null) reference = AccuracyOracle.unquantized(model, evaluation);
     return reference;
   }
 
