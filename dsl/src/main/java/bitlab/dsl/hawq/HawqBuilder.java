@@ -395,10 +395,14 @@ public final class HawqBuilder {
 
   /** As {@link #ptqAccuracy} on the test images: for a policy already chosen. */
   public double testAccuracy(Policy policy) {
+    return testEvaluation(policy).accuracy();
+  }
+
+  /** {@link #testAccuracy} with its counts, for the interval ({@code interval95Text()}). */
+  public bitlab.model.Evaluation testEvaluation(Policy policy) {
     return bitlab.integer.Deployment.evaluate(
-            Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT),
-            data.test())
-        .accuracy();
+        Quantizer.ptq(model, policy, data.calibration(CALIBRATION), PtqConfig.DEFAULT),
+        data.test());
   }
 
   public Model model() {

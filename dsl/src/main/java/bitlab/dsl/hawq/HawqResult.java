@@ -35,6 +35,14 @@ public final class HawqResult implements Renderable {
     return from.testAccuracy(plan.policy());
   }
 
+  /**
+   * The test evaluation behind {@link #accuracy()}: images right out of how many, and the 95% interval
+   * ({@code evaluate().interval95Text()}) to compare two plans by.
+   */
+  public bitlab.model.Evaluation evaluate() {
+    return from.testEvaluation(plan.policy());
+  }
+
   /** The same on the validation images, the ones a Pareto sweep compares plans by. */
   public double validationAccuracy() {
     return from.ptqAccuracy(plan.policy());

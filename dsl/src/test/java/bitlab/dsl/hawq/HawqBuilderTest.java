@@ -80,6 +80,10 @@ class HawqBuilderTest {
         html.contains("Measured-damage plan for lenet5") && html.contains("measured damage"),
         html.substring(0, 300));
     assertTrue(!base.bits(2, 8).size(0.5).solve().plan().measured());
+    // the test evaluation behind accuracy(), with its counts for the interval
+    bitlab.model.Evaluation e = r.evaluate();
+    assertEquals(data.test().size(), e.total());
+    assertEquals(r.accuracy(), e.accuracy(), 0);
   }
 
   @Test
