@@ -242,6 +242,11 @@ public final class QdqExport {
           + "' was quantized dynamically (activation ranges per batch); a QDQ graph needs fixed scales: "
           + "quantize it statically (calibrate(data)) and export that.");
     }
+    if (q.activationsAllocated()) {
+      throw new OnnxException("Model '" + name
+          + "' has per-channel activation widths (bit allocation), which no runtime runs and a QDQ graph cannot say; "
+          + "export it with the weights allocated only.");
+    }
     for (LayerQuant l : q.layers().values()) {
       if (l.quantized() && l.bits().weights() > 8) {
         throw new OnnxException("Layer '" + l.layer() + "' of '" + name + "' has "

@@ -107,6 +107,43 @@ final class FakeQuant {
     };
   }
 
+  /**
+   * Per-channel widths (bit allocation): channel {@code c} rounds with its own scale and zero point and clamps to its
+   * own {@code bits[c]}-bit code range; inference only.
+   */
+  static Transform allocated(QuantParams p, int[] bits) {
+    int[] lo = new int[bits.length], hi = new int[bits.length];
+    for (int c = 0; c < bits.length; c++) {
+      QuantSpec s = p.spec().withBits(bits[c]);
+      lo[c] = s.qmin();
+      hi[c] = s.qmax();
+    }
+    return new Transform() {
+      @Override
+      public void forward(Tensor x, Tensor y) {
+        FloatBuffer in = x.bytes().asFloatBuffer(), out = y.bytes().asFloatBuffer();
+        int c = x.channels();
+        long stride = x.channelStride();
+        int n = (int) x.size();
+        Rounding r = p.spec().rounding();
+        for (int i = 0; i < n; i++) {
+          int ch = (int) ((i / stride) % c);
+          float s = p.scale(ch);
+          int z = p.zeroPoint(ch);
+          double q = r.round(in.get(i) / s) + z;
+          int code = (int) Math.max(lo[ch], Math.min(hi[ch], q));
+          out.put(i, (code - z) * s);
+        }
+      }
+
+      @Override
+      public void backward(Tensor x, Tensor dy, Tensor dx) {
+        throw new QuantException(
+            "Per-channel activation widths (bit allocation) are simulated for inference; QAT trains per-tensor activations.");
+      }
+    };
+  }
+
   /** Dynamic: the scale is taken per batch from the tensor itself (its largest magnitude), symmetric; inference only. */
   static Transform dynamic(QuantSpec spec) {
     return new Transform() {

@@ -22,6 +22,9 @@ package bitlab.quant;
  * @param streamBits           under {@link Placement#INPUTS}, the width of the tensors integer operators add up (the
  *                             residual stream, a concatenation's inputs, a pooling's input), {@value #MIN_STREAM_BITS}..
  *                             {@value #MAX_STREAM_BITS}; the weighted layers reading them read narrower views
+ * @param allocation           per-channel bit allocation under each layer's bit budget (Banner et al. 2019,
+ *                             {@link BitAllocation}): of the weights (integer-executable), of the activations
+ *                             (simulated only), both, or none
  */
 public record PtqConfig(
     Calibration weights,
@@ -34,7 +37,8 @@ public record PtqConfig(
     Placement placement,
     boolean equalization,
     AdaRoundConfig adaRound,
-    int streamBits) {
+    int streamBits,
+    BitAllocation.Target allocation) {
 
   public static final PtqConfig DEFAULT = new PtqConfig(
       Calibration.MINMAX,
@@ -47,7 +51,8 @@ public record PtqConfig(
       Placement.INPUTS,
       false,
       null,
-      8);
+      8,
+      BitAllocation.Target.NONE);
 
   /** The narrowest residual stream: tensors integer operators read keep at least 8 bits. */
   public static final int MIN_STREAM_BITS = 8;
@@ -72,6 +77,19 @@ public record PtqConfig(
           "A residual stream of " + streamBits + " bits is not supported; use "
               + MIN_STREAM_BITS + ".." + MAX_STREAM_BITS
               + " bits (8 stores it as the layers' codes are stored, 16 keeps it at HAWQ-V3's wider precision).");
+    }
+    if (allocation == null)
+      throw new QuantException("Choose a bit allocation: NONE, WEIGHTS, ACTIVATIONS or BOTH.");
+    if (allocation.weights() && !perChannel) {
+      throw new QuantException(
+          "Per-channel weight bit allocation gives each output channel its own width and scale; "
+              + "use per-channel weights (drop --no-per-channel), or allocate the activations only.");
+    }
+    if (allocation.weights() && !(weights instanceof Calibration.MinMax)) {
+      throw new QuantException(
+          "Per-channel weight bit allocation takes each channel's range from its extremes "
+              + "(Banner et al. clip activations, not weights); use minmax weight calibration with it, not "
+              + weights.name() + ".");
     }
     if (bins < 8 || bins > 1 << 16)
       throw new QuantException("Histogram bins must be in 8..65536, got " + bins + ".");
@@ -130,6 +148,11 @@ public record PtqConfig(
     return with(x -> x.streamBits = bits);
   }
 
+  /** Per-channel bit allocation of the weights, the activations, both or none ({@link BitAllocation}). */
+  public PtqConfig withAllocation(BitAllocation.Target a) {
+    return with(x -> x.allocation = a);
+  }
+
   /** A copy with one change: every wither goes through here, so a new component is added in two places, not twelve. */
   private PtqConfig with(java.util.function.Consumer<Draft> change) {
     Draft d = new Draft(this);
@@ -145,7 +168,8 @@ public record PtqConfig(
         d.placement,
         d.equalization,
         d.adaRound,
-        d.streamBits);
+        d.streamBits,
+        d.allocation);
   }
 
   /** The components while a copy is made (validated by the record's constructor when it is done). */
@@ -161,6 +185,7 @@ public record PtqConfig(
     boolean equalization;
     AdaRoundConfig adaRound;
     int streamBits;
+    BitAllocation.Target allocation;
 
     Draft(PtqConfig c) {
       weights = c.weights;
@@ -174,6 +199,7 @@ public record PtqConfig(
       equalization = c.equalization;
       adaRound = c.adaRound;
       streamBits = c.streamBits;
+      allocation = c.allocation;
     }
   }
 
@@ -198,6 +224,10 @@ public record PtqConfig(
         + (placement == Placement.INPUTS ? "layer inputs" : "node outputs")
         + (placement == Placement.INPUTS && streamBits != MIN_STREAM_BITS
             ? ", " + streamBits + "-bit residual stream"
+            : "")
+        + (allocation.weights() ? ", per-channel weight widths (Banner bit allocation)" : "")
+        + (allocation.activations()
+            ? ", per-channel activation widths (Banner bit allocation, simulated only)"
             : "")
         + (adaRound != null ? ", AdaRound (" + adaRound.iterations() + " steps per layer)" : "")
         + (biasCorrection ? ", bias correction" : "");

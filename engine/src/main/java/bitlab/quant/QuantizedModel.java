@@ -212,16 +212,28 @@ public class QuantizedModel {
       public Transform output(Node node) {
         ActivationQuant a = activations.get(node.name());
         if (a == null) return null;
-        return a.dynamic() ? FakeQuant.dynamic(a.spec()) : FakeQuant.fixed(a.params(), false);
+        return quantizer(a);
       }
 
       @Override
       public Transform input(Node node) {
         ActivationQuant v = views.get(node.name());
-        if (v == null) return null;
-        return v.dynamic() ? FakeQuant.dynamic(v.spec()) : FakeQuant.fixed(v.params(), false);
+        return v == null ? null : quantizer(v);
       }
     };
+  }
+
+  private static Transform quantizer(ActivationQuant a) {
+    if (a.dynamic()) return FakeQuant.dynamic(a.spec());
+    return a.allocated()
+        ? FakeQuant.allocated(a.params(), a.channelBits())
+        : FakeQuant.fixed(a.params(), false);
+  }
+
+  /** Whether some activation has per-channel widths (bit allocation): then only the simulation computes this model. */
+  public boolean activationsAllocated() {
+    return activations.values().stream().anyMatch(ActivationQuant::allocated)
+        || views.values().stream().anyMatch(ActivationQuant::allocated);
   }
 
   /**

@@ -65,6 +65,8 @@ public final class Quantizer {
           new ActivationQuant(p, spec, QuantParams.fromRange(spec, r.lo(), r.hi()), r, h));
     }
     Map<String, ActivationQuant> views = views(folded, policy, config, points, acts);
+    if (config.allocation().activations())
+      ActivationAllocation.apply(folded, calibration, acts, views);
     Map<String, LayerQuant> layers = quantizeWeights(folded, policy, config, points);
     String method = "static PTQ (" + config.describe() + ")";
     if (config.adaRound() != null) {
@@ -88,6 +90,11 @@ public final class Quantizer {
 
   /** Dynamic PTQ: weights quantized now, each activation tensor quantized with its own batch's range at run time. */
   public static QuantizedModel dynamic(Model model, Policy policy, PtqConfig config) {
+    if (config.allocation().activations()) {
+      throw new QuantException(
+          "Per-channel activation bit allocation shares widths out by each channel's range on calibration images, and "
+              + "dynamic quantization has none; calibrate(data) for static PTQ, or allocate the weights only.");
+    }
     if (config.biasCorrection()) {
       throw new QuantException(
           "Bias correction measures the quantized model on calibration images, and dynamic quantization has none; "
@@ -136,8 +143,10 @@ public final class Quantizer {
         layers.put(n.name(), new LayerQuant(n.name(), bits, null, null, w, w, bias, in, out));
         continue;
       }
-      WeightQuantizer.Result r = WeightQuantizer.quantize(
-          n.param("weight"), w, config.weightSpec(bits.weights()), config.weights());
+      WeightQuantizer.Result r = config.allocation().weights()
+          ? WeightQuantizer.allocated(n.param("weight"), w, config.weightSpec(bits.weights()))
+          : WeightQuantizer.quantize(
+              n.param("weight"), w, config.weightSpec(bits.weights()), config.weights());
       layers.put(
           n.name(),
           new LayerQuant(n.name(), bits, r.params(), r.codes(), w, r.dequantized(), bias, in, out));

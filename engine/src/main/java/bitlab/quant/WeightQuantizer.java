@@ -32,7 +32,50 @@ public final class WeightQuantizer {
         Nd4j.createFromArray(deq).reshape(weight.shape()));
   }
 
-  public static Result quantize(String name, INDArray weight, QuantSpec spec, Calibration method) {
+  /**
+   * Per-channel widths under the layer's bit budget ({@link BitAllocation}, Banner et al. 2019): each output channel's
+   * range is its largest magnitude, its width comes from the allocation (levels as {@code r^(2/3)}, {@code spec.bits()}
+   * bits per channel on average), and its scale spreads that width's symmetric codes over the range. The parameters'
+   * spec is the widest channel's, so every code fits it and the integer kernels run the layer at that width; each
+   * channel's codes stay within its own width because nothing lies outside its range.
+   */
+  public static Result allocated(String name, INDArray weight, QuantSpec spec) {
+    if (spec.bits() < BitAllocation.MIN_BITS || spec.bits() > BitAllocation.MAX_BITS) {
+      throw new QuantException("Weight '" + name + "' is quantized at " + spec.bits()
+          + " bits; per-channel bit allocation shares out " + BitAllocation.MIN_BITS + ".."
+          + BitAllocation.MAX_BITS + " bits per channel: give the layer " + BitAllocation.MIN_BITS
+          + ".." + BitAllocation.MAX_BITS + " weight bits, or drop the allocation.");
+    }
+    float[] w = finite(name, weight);
+    int out = (int) weight.size(0);
+    int per = w.length / out;
+    double[] range = new double[out];
+    for (int c = 0; c < out; c++)
+      for (int i = c * per; i < (c + 1) * per; i++) range[c] = Math.max(range[c], Math.abs(w[i]));
+    int[] bits =
+        BitAllocation.widths(range, spec.bits(), BitAllocation.MIN_BITS, BitAllocation.MAX_BITS);
+    int widest = java.util.Arrays.stream(bits).max().orElse(spec.bits());
+    float[] scale = new float[out];
+    for (int c = 0; c < out; c++)
+      scale[c] = Math.max(QuantParams.MIN_SCALE, (float) (range[c] / ((1 << (bits[c] - 1)) - 1)));
+    return quantize(name, weight, new QuantParams(spec.withBits(widest), scale, new int[out]));
+  }
+
+  /** Per output channel, the narrowest symmetric width that holds its codes ({@code 1 + ⌈log2(max|code| + 1)⌉}). */
+  public static int[] channelBits(INDArray codes) {
+    int[] v = codes.castTo(DataType.INT32).dup('c').data().asInt();
+    int out = (int) codes.size(0);
+    int per = v.length / out;
+    int[] bits = new int[out];
+    for (int c = 0; c < out; c++) {
+      int m = 0;
+      for (int i = c * per; i < (c + 1) * per; i++) m = Math.max(m, Math.abs(v[i]));
+      bits[c] = 1 + (32 - Integer.numberOfLeadingZeros(m));
+    }
+    return bits;
+  }
+
+  private static float[] finite(String name, INDArray weight) {
     float[] w = weight.castTo(DataType.FLOAT).dup('c').data().asFloat();
     for (int i = 0; i < w.length; i++) {
       if (!Float.isFinite(w[i])) {
@@ -40,6 +83,11 @@ public final class WeightQuantizer {
             + "; the model is broken.");
       }
     }
+    return w;
+  }
+
+  public static Result quantize(String name, INDArray weight, QuantSpec spec, Calibration method) {
+    float[] w = finite(name, weight);
     int out = (int) weight.size(0);
     int per = w.length / out;
     boolean perChannel = spec.granularity() == Granularity.PER_CHANNEL;

@@ -23,7 +23,8 @@ class PtqConfigTest {
         Map.entry("placement", c -> c.withPlacement(Placement.OUTPUTS)),
         Map.entry("equalization", c -> c.withEqualization(true)),
         Map.entry("adaRound", c -> c.withAdaRound(AdaRoundConfig.DEFAULT)),
-        Map.entry("streamBits", c -> c.withStreamBits(16)));
+        Map.entry("streamBits", c -> c.withStreamBits(16)),
+        Map.entry("allocation", c -> c.withAllocation(BitAllocation.Target.ACTIVATIONS)));
     RecordComponent[] parts = PtqConfig.class.getRecordComponents();
     assertEquals(parts.length, withers.size(), "a wither per component");
     for (RecordComponent changed : parts) {

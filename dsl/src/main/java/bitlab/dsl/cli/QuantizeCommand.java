@@ -75,6 +75,15 @@ final class QuantizeCommand implements Callable<Integer> {
   boolean equalize;
 
   @Option(
+      names = "--allocate",
+      paramLabel = "WHAT",
+      defaultValue = "none",
+      description =
+          "Per-channel bit allocation under each layer's bit budget (Banner et al.): weights (integer-only), "
+              + "activations (simulated only), both or none (default: ${DEFAULT-VALUE}).")
+  String allocate;
+
+  @Option(
       names = "--adaround",
       description =
           "Learn each weight's rounding (up or down) layer by layer on the calibration images (AdaRound).")
@@ -194,6 +203,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (asymmetric) b = b.asymmetric();
         if (biasCorrection) b = b.biasCorrection();
         if (equalize) b = b.equalize();
+        b = b.allocate(allocate);
         if (adaround) b = b.adaRound(adaroundIterations);
         if (dynamic) b = b.dynamic();
         if (qatEpochs != null)

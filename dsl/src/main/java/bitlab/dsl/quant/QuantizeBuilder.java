@@ -167,6 +167,23 @@ public final class QuantizeBuilder {
   }
 
   /**
+   * Per-channel bit allocation under each layer's bit budget (Banner et al. 2019, {@code BitAllocation}): each channel
+   * gets a width whose levels go as its range to the power 2/3, the widths averaging the layer's. {@code WEIGHTS}
+   * runs integer-only (each output channel has its own scale; the kernels run the layer at its widest channel's
+   * width); {@code ACTIVATIONS} (and {@code BOTH}) is simulated only, and the evaluation and method say so.
+   */
+  public QuantizeBuilder allocate(bitlab.quant.BitAllocation.Target what) {
+    if (what == null)
+      throw new QuantException("Give a bit allocation: NONE, WEIGHTS, ACTIVATIONS or BOTH.");
+    return with(config.withAllocation(what));
+  }
+
+  /** The same by name: {@code none}, {@code weights}, {@code activations} or {@code both}. */
+  public QuantizeBuilder allocate(String what) {
+    return allocate(bitlab.quant.BitAllocation.Target.parse(what));
+  }
+
+  /**
    * Cross-layer equalization and bias absorption before quantizing (Nagel et al. 2019): weight ranges of
    * consecutive layers balanced channel by channel, data-free; ReLU6 between equalized layers becomes ReLU.
    */
