@@ -56,6 +56,12 @@ public final class IntegerCompiler {
           "Dynamic quantization has no fixed activation scales, so it cannot run in integers only; "
               + "build a static one with quantize(net, policy).calibrate(data).build().");
     }
+    if (q.activationsAllocated()) {
+      throw new IntegerException(
+          "Per-channel activation widths (bit allocation) cannot run in integers only: a layer sums the products of "
+              + "all its input channels in one int32 accumulator, which needs one input scale; this model is "
+              + "simulated only (allocate the weights only for an integer program).");
+    }
     return new IntegerCompiler(q).build();
   }
 
@@ -263,7 +269,8 @@ public final class IntegerCompiler {
       throw new IntegerException("Layer '" + n.name() + "' keeps float weights under policy "
           + q.policy().summary() + "; give it 2..8 weight bits to run it in integers.");
     }
-    int wb = l.bits().weights();
+    // The codes' width: the policy's, or the widest channel's under per-channel bit allocation.
+    int wb = l.weights().spec().bits();
     if (wb < 2 || wb > 8) {
       throw new IntegerException("Layer '" + n.name() + "' has " + wb
           + "-bit weights; the integer executor runs 2..8-bit weights"
