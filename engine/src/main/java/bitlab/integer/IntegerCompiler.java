@@ -233,16 +233,11 @@ public final class IntegerCompiler {
 
   /** The chain of ReLU/ReLU6 a layer or addition is fused with, ending at its activation point (or empty: no point). */
   private List<Node> fusedChain(Node n) {
-    List<Node> chain = new ArrayList<>();
-    String cur = n.name();
-    while (!q.activations().containsKey(cur)) {
-      List<Node> r = readers.getOrDefault(cur, List.of());
-      if (r.size() != 1 || !(r.get(0).op() instanceof Op.Relu || r.get(0).op() instanceof Op.Relu6))
-        return List.of();
-      chain.add(r.get(0));
-      cur = r.get(0).name();
-    }
-    chain.add(0, n);
+    List<Node> relus = m.reluChain(n, x -> !q.activations().containsKey(x.name()));
+    Node end = relus.isEmpty() ? n : relus.get(relus.size() - 1);
+    if (!q.activations().containsKey(end.name())) return List.of();
+    List<Node> chain = new ArrayList<>(List.of(n));
+    chain.addAll(relus);
     return chain;
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -83,6 +84,24 @@ public final class Model {
       readers = r = Collections.unmodifiableMap(made);
     }
     return r;
+  }
+
+  /**
+   * The ReLU and ReLU6 nodes after {@code from}, each the only reader of the node before it, followed for as long as
+   * {@code through} accepts the node reached so far; the walk stops at the first node it refuses, or whose value has
+   * several readers or a reader that is not a ReLU. The one walk of ReLU fusion: quantization and the integer
+   * compiler follow it to a layer's activation point, the float program fuses its first step as an activation post-op.
+   */
+  public List<Node> reluChain(Node from, Predicate<Node> through) {
+    List<Node> chain = new ArrayList<>();
+    Node cur = from;
+    while (through.test(cur)) {
+      List<Node> r = readers().getOrDefault(cur.name(), List.of());
+      if (r.size() != 1 || !(r.get(0).op() instanceof Op.Relu || r.get(0).op() instanceof Op.Relu6))
+        break;
+      chain.add(cur = r.get(0));
+    }
+    return List.copyOf(chain);
   }
 
   public Map<String, INDArray> params() {

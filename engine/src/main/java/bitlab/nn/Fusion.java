@@ -69,11 +69,15 @@ final class Fusion {
         chain.add(cur = next);
         next = next(model, cur, consumers, hooked, fetch, claimed);
       }
-      if (next != null && (next.op() instanceof Op.Relu || next.op() instanceof Op.Relu6)) {
-        act = next.op() instanceof Op.Relu
+      // the first step of the model's one ReLU walk, taken only where next(...) found cur's value
+      // needed nowhere else
+      Node from = cur;
+      List<Node> relu = next == null ? List.of() : model.reluChain(from, x -> x == from);
+      if (!relu.isEmpty()) {
+        act = relu.get(0).op() instanceof Op.Relu
             ? Backend.Activation.Kind.RELU
             : Backend.Activation.Kind.RELU6;
-        chain.add(cur = next);
+        chain.add(cur = relu.get(0));
       }
       if (cur == layer) continue;
       for (Node n : chain) claimed.add(n.name());

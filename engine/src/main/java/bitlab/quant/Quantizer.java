@@ -279,12 +279,8 @@ public final class Quantizer {
       String add = ActivationPoints.addOf(folded, layer, readers);
       if (add != null) cur = add;
     }
-    while (!points.containsKey(cur)) {
-      List<Node> r = readers.getOrDefault(cur, List.of());
-      if (r.size() != 1 || !(r.get(0).op() instanceof Op.Relu || r.get(0).op() instanceof Op.Relu6))
-        return null;
-      cur = r.get(0).name();
-    }
-    return cur;
+    List<Node> relus = folded.reluChain(folded.node(cur), x -> !points.containsKey(x.name()));
+    if (!relus.isEmpty()) cur = relus.get(relus.size() - 1).name();
+    return points.containsKey(cur) ? cur : null;
   }
 }
