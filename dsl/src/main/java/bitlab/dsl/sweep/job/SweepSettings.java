@@ -2,6 +2,7 @@ package bitlab.dsl.sweep.job;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What every job of a sweep shares: how long searches run, which images score policies and how
@@ -59,86 +60,83 @@ public record SweepSettings(
   }
 
   public SweepSettings withEpisodes(int n) {
-    return new SweepSettings(
-        n,
-        Math.min(warmup, n),
-        validationImages,
-        calibrationImages,
-        validationFraction,
-        validationSeed,
-        hawqBits,
-        hawqImages,
-        hawqProbes,
-        integer);
+    return with(x -> {
+      x.episodes = n;
+      x.warmup = Math.min(warmup, n);
+    });
   }
 
   public SweepSettings withWarmup(int n) {
-    return new SweepSettings(
-        episodes,
-        n,
-        validationImages,
-        calibrationImages,
-        validationFraction,
-        validationSeed,
-        hawqBits,
-        hawqImages,
-        hawqProbes,
-        integer);
+    return with(x -> x.warmup = n);
   }
 
   public SweepSettings withImages(int validation, int calibration) {
-    return new SweepSettings(
-        episodes,
-        warmup,
-        validation,
-        calibration,
-        validationFraction,
-        validationSeed,
-        hawqBits,
-        hawqImages,
-        hawqProbes,
-        integer);
+    return with(x -> {
+      x.validationImages = validation;
+      x.calibrationImages = calibration;
+    });
   }
 
   public SweepSettings withValidationSplit(double fraction, long seed) {
-    return new SweepSettings(
-        episodes,
-        warmup,
-        validationImages,
-        calibrationImages,
-        fraction,
-        seed,
-        hawqBits,
-        hawqImages,
-        hawqProbes,
-        integer);
+    return with(x -> {
+      x.validationFraction = fraction;
+      x.validationSeed = seed;
+    });
   }
 
   public SweepSettings withHawq(List<Integer> bits, int images, int probes) {
-    return new SweepSettings(
-        episodes,
-        warmup,
-        validationImages,
-        calibrationImages,
-        validationFraction,
-        validationSeed,
-        bits,
-        images,
-        probes,
-        integer);
+    return with(x -> {
+      x.hawqBits = bits;
+      x.hawqImages = images;
+      x.hawqProbes = probes;
+    });
   }
 
   public SweepSettings withInteger(boolean on) {
+    return with(x -> x.integer = on);
+  }
+
+  /** A copy with some changes: every wither goes through here, so a new component is added in two places, not seven. */
+  private SweepSettings with(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
     return new SweepSettings(
-        episodes,
-        warmup,
-        validationImages,
-        calibrationImages,
-        validationFraction,
-        validationSeed,
-        hawqBits,
-        hawqImages,
-        hawqProbes,
-        on);
+        d.episodes,
+        d.warmup,
+        d.validationImages,
+        d.calibrationImages,
+        d.validationFraction,
+        d.validationSeed,
+        d.hawqBits,
+        d.hawqImages,
+        d.hawqProbes,
+        d.integer);
+  }
+
+  /** The components while a copy is made (validated by the record's constructor when it is done). */
+  private static final class Draft {
+    int episodes;
+    int warmup;
+    int validationImages;
+    int calibrationImages;
+    double validationFraction;
+    long validationSeed;
+    List<Integer> hawqBits;
+    int hawqImages;
+    int hawqProbes;
+    boolean integer;
+
+    Draft(SweepSettings s) {
+      episodes = s.episodes;
+      warmup = s.warmup;
+      validationImages = s.validationImages;
+      calibrationImages = s.calibrationImages;
+      validationFraction = s.validationFraction;
+      validationSeed = s.validationSeed;
+      hawqBits = s.hawqBits;
+      hawqImages = s.hawqImages;
+      hawqProbes = s.hawqProbes;
+      integer = s.integer;
+    }
   }
 }
