@@ -78,7 +78,6 @@ final class GraphImporter {
   private final Map<String, Integer> uses = new HashMap<>();
   private final List<Pending> pending = new ArrayList<>();
   private final Map<String, Pending> byName = new HashMap<>();
-  private final Map<String, Shape> shapes = new HashMap<>();
   private final Names names = new Names("input");
   private int opset;
   private long declaredBatch = -1;
@@ -113,10 +112,6 @@ final class GraphImporter {
     return byName.get(d.node());
   }
 
-  Shape shapeOf(String node) {
-    return shapes.get(node);
-  }
-
   /** Appends a bitlab node for ONNX node {@code c}; its shape is inferred (and checked) at once. */
   Dyn emit(Call c, Op op, List<Dyn> in, Map<String, Const> params, boolean pooled) {
     String name = names.unique(c.proto());
@@ -132,7 +127,6 @@ final class GraphImporter {
         name, op, in.stream().map(Dyn::node).toList(), params, c.proto().getOutput(0));
     pending.add(p);
     byName.put(name, p);
-    shapes.put(name, out);
     return new Dyn(name, out, pooled);
   }
 
@@ -167,7 +161,6 @@ final class GraphImporter {
     }
     Shape inputShape = inputShape(inputs.get(0));
     values.put(inputs.get(0).getName(), new Dyn("input", inputShape, false));
-    shapes.put("input", inputShape);
 
     Converters converters = new Converters(this);
     List<NodeProto> nodes = g.getNodeList();

@@ -45,14 +45,6 @@ public record QdqOptions(Container weights, Container signedActivations, boolean
     return new QdqOptions(c, signedActivations, clipSigned8);
   }
 
-  public QdqOptions withSignedActivations(Container c) {
-    return new QdqOptions(weights, c, clipSigned8);
-  }
-
-  public QdqOptions withClipSigned8(boolean c) {
-    return new QdqOptions(weights, signedActivations, c);
-  }
-
   /** E.g. {@code weights uint8 (code + 128), signed activations uint8 (code + 128)}. */
   public String describe() {
     return "weights " + name(weights) + ", unsigned activations uint8, signed activations "

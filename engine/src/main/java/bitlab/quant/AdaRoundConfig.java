@@ -40,10 +40,6 @@ public record AdaRoundConfig(
     return new AdaRoundConfig(iterations, lr, regularization, images);
   }
 
-  public AdaRoundConfig withRegularization(double l) {
-    return new AdaRoundConfig(iterations, learningRate, l, images);
-  }
-
   public AdaRoundConfig withImages(int n) {
     return new AdaRoundConfig(iterations, learningRate, regularization, n);
   }

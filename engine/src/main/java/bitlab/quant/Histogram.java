@@ -126,10 +126,6 @@ public final class Histogram {
       this.tensor = tensor;
     }
 
-    public boolean binning() {
-      return values != null;
-    }
-
     /** First pass: extremes and moments; second pass (after {@link #startBins}): bins and deviation. */
     public void observe(float[] data) {
       if (values == null) {

@@ -76,10 +76,6 @@ public record QuantSpec(
     return new QuantSpec(b, signed, symmetric, granularity, rounding);
   }
 
-  public QuantSpec withSigned(boolean s) {
-    return new QuantSpec(bits, s, s || symmetric, granularity, rounding);
-  }
-
   public QuantSpec withSymmetric(boolean s) {
     return new QuantSpec(bits, !s ? false : signed, s, granularity, rounding);
   }

@@ -50,11 +50,6 @@ public record TrainConfig(
     return new TrainConfig(epochs, 64, Optimizer.SGD, 0.05, 0.9, 5e-4, 0, seed);
   }
 
-  public TrainConfig withEpochs(int e) {
-    return new TrainConfig(
-        e, batchSize, optimizer, learningRate, momentum, weightDecay, shift, seed);
-  }
-
   public TrainConfig withLearningRate(double lr) {
     return new TrainConfig(epochs, batchSize, optimizer, lr, momentum, weightDecay, shift, seed);
   }

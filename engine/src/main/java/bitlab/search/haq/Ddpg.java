@@ -2,7 +2,6 @@ package bitlab.search.haq;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -54,10 +53,6 @@ public final class Ddpg {
     criticTarget = copy(critic);
     addUpdaters(actor, cfg.actorLr());
     addUpdaters(critic, cfg.criticLr());
-  }
-
-  public int bufferSize() {
-    return buffer.size();
   }
 
   /** The critic's last mean squared error. */
@@ -206,18 +201,5 @@ public final class Ddpg {
     Map<String, INDArray> c = new LinkedHashMap<>();
     p.forEach((k, v) -> c.put(k, v.dup()));
     return c;
-  }
-
-  /** For tests: the networks' parameters (live arrays). */
-  Map<String, INDArray> actorParams() {
-    return actor;
-  }
-
-  Map<String, INDArray> criticParams() {
-    return critic;
-  }
-
-  List<String> parameterNames() {
-    return List.copyOf(updaters.keySet());
   }
 }

@@ -55,21 +55,6 @@ public record DdpgConfig(
         baselineRate);
   }
 
-  public DdpgConfig withLearningRates(double actor, double critic) {
-    return new DdpgConfig(
-        hidden1,
-        hidden2,
-        actor,
-        critic,
-        tau,
-        discount,
-        batchSize,
-        bufferPerStep,
-        sigma,
-        sigmaDecay,
-        baselineRate);
-  }
-
   public DdpgConfig withNoise(double s, double decay) {
     return new DdpgConfig(
         hidden1,
@@ -82,21 +67,6 @@ public record DdpgConfig(
         bufferPerStep,
         s,
         decay,
-        baselineRate);
-  }
-
-  public DdpgConfig withDiscount(double d) {
-    return new DdpgConfig(
-        hidden1,
-        hidden2,
-        actorLr,
-        criticLr,
-        tau,
-        d,
-        batchSize,
-        bufferPerStep,
-        sigma,
-        sigmaDecay,
         baselineRate);
   }
 }
