@@ -1,5 +1,6 @@
 package bitlab.dsl.exercise;
 
+import bitlab.BitlabException;
 import bitlab.hardware.Bits;
 import bitlab.hardware.LayerWorkload;
 import bitlab.model.Model;
@@ -30,7 +31,7 @@ public final class BopsExercise {
 
   public BopsExercise(Model model) {
     if (model == null)
-      throw new IllegalArgumentException(
+      throw new BitlabException(
           "Exercises.bops(net) needs a model, e.g. Exercises.bops(zoo(\"lenet5\")).");
     this.model = model;
     List<Layer> out = new ArrayList<>();

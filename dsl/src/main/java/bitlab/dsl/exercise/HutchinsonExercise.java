@@ -1,5 +1,6 @@
 package bitlab.dsl.exercise;
 
+import bitlab.BitlabException;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -50,7 +51,7 @@ public final class HutchinsonExercise {
       int[] calls = {0};
       UnaryOperator<double[]> hv = v -> {
         if (v == null || v.length != n)
-          throw new IllegalArgumentException(
+          throw new BitlabException(
               "H v needs a vector of " + n + " entries, got " + (v == null ? "null" : v.length));
         calls[0]++;
         double[] out = new double[n];

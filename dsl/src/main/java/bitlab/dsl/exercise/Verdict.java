@@ -1,5 +1,6 @@
 package bitlab.dsl.exercise;
 
+import bitlab.BitlabException;
 import bitlab.dsl.display.MimeBundle;
 import bitlab.dsl.display.Renderable;
 import bitlab.dsl.display.TableHtml;
@@ -29,7 +30,7 @@ public record Verdict(String exercise, boolean right, String sentence, int cases
 
   /** This verdict if right; otherwise an exception with its sentence (the solutions notebook's cells fail when a solution goes wrong). */
   public Verdict require() {
-    if (!right) throw new IllegalStateException(toString());
+    if (!right) throw new BitlabException(toString());
     return this;
   }
 
