@@ -75,10 +75,23 @@ class OnnxErrorsTest {
     assertEquals("/Erf", e.node());
     assertEquals("Erf", e.opType());
     assertEquals(
-        "Node '/Erf' uses the ONNX operator Erf, which bitlab does not import; it imports "
-            + String.join(", ", OnnxImport.SUPPORTED_OPERATORS) + ".",
+        "Node '/Erf' uses the ONNX operator Erf, which bitlab does not import; the nearest form it imports is "
+            + "Sigmoid, HardSigmoid, HardSwish or x * Sigmoid(x) (SiLU) (export the activation as one of them); "
+            + "it imports " + String.join(", ", OnnxImport.SUPPORTED_OPERATORS) + ".",
         e.getMessage());
     assertTrue(UnsupportedOperatorException.supported().contains("Conv"));
+
+    byte[] leaky = new Graphs(13)
+        .input("x", -1, 4)
+        .node("LeakyRelu", "act", List.of("x"), "y")
+        .output("y")
+        .bytes();
+    assertTrue(
+        assertThrows(UnsupportedOperatorException.class, () -> OnnxImport.read(leaky, "leaky"))
+            .getMessage()
+            .startsWith(
+                "Node 'act' uses the ONNX operator LeakyRelu, which bitlab does not import; the "
+                    + "nearest form it imports is Relu (export the model with ReLU activations); it imports Conv, "));
 
     byte[] custom = new Graphs(13)
         .input("x", -1, 4)
