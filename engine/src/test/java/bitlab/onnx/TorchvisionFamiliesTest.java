@@ -148,7 +148,16 @@ class TorchvisionFamiliesTest {
       QdqAgreement.Result a = QdqAgreement.measure(m, IMAGES, 25);
       AGREEMENT.put(family, a.row());
       assertTrue(a.sameRaw() >= 0.99 * a.n(), family + ": " + a.row());
-      assertTrue(a.gapNone() <= 1.0, family + ": " + a.row());
+      // With biases on the int32 grid (the program, its simulation and the QDQ export add the same
+      // bias), centred
+      // agreement with ONNX Runtime is 60-100% and the centred logit gap at most 0.61; with the
+      // fraction kept it was
+      // 33-100% and 0.76 (shufflenet_v2, mobilenet_v2), which these bounds refuse. Rows move by up
+      // to two images
+      // between runs (multi-threaded float sums).
+      assertTrue(
+          a.sameAll() >= 0.5 * a.n(), family + ": centred agreement below half:\n" + a.row());
+      assertTrue(a.gapNone() <= 0.7, family + ": centred logit gap above 0.7:\n" + a.row());
     } catch (IntegerException e) {
       integer = "no: " + e.getMessage().replaceAll(";.*", "");
       assertTrue(
