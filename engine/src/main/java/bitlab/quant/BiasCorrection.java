@@ -56,18 +56,7 @@ public final class BiasCorrection {
       // measured with it.
       float[] b = q.layer(layer).bias().castTo(DataType.FLOAT).dup().data().asFloat();
       for (int c = 0; c < b.length; c++) b[c] -= (float) (mean[c] - ref[c]);
-      out.put(
-          layer,
-          new LayerQuant(
-              l.layer(),
-              l.bits(),
-              l.weights(),
-              l.codes(),
-              l.folded(),
-              l.dequantized(),
-              Nd4j.createFromArray(b),
-              l.input(),
-              l.output()));
+      out.put(layer, l.withBias(Nd4j.createFromArray(b)));
       bitlab.task.Work.progress(
           String.format("bias correction: %d / %d layers", ++done, corrected.size()));
     }

@@ -47,15 +47,6 @@ public final class BiasGrid {
     double[] k = codes(l, input.params(), rounding);
     float[] b = new float[k.length];
     for (int c = 0; c < b.length; c++) b[c] = (float) (k[c] * step(input.params(), l.weights(), c));
-    return new LayerQuant(
-        l.layer(),
-        l.bits(),
-        l.weights(),
-        l.codes(),
-        l.folded(),
-        l.dequantized(),
-        Nd4j.createFromArray(b),
-        l.input(),
-        l.output());
+    return l.withBias(Nd4j.createFromArray(b));
   }
 }

@@ -25,6 +25,11 @@ public record LayerQuant(
     return weights != null;
   }
 
+  /** The same layer with another bias. */
+  public LayerQuant withBias(INDArray b) {
+    return new LayerQuant(layer, bits, weights, codes, folded, dequantized, b, input, output);
+  }
+
   /** Mean squared error of the weight quantization. */
   public double weightMse() {
     if (!quantized()) return 0;
