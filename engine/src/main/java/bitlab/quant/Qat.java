@@ -3,7 +3,6 @@ package bitlab.quant;
 import bitlab.data.Batch;
 import bitlab.data.Dataset;
 import bitlab.data.Samples;
-import bitlab.model.Inference;
 import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.nn.Net;
@@ -104,17 +103,25 @@ public final class Qat {
       vars.add(n.param("weight"));
       if (folded.params().containsKey(n.param("bias"))) vars.add(n.param("bias"));
     }
-    Map<String, INDArray> trained = new LinkedHashMap<>();
     try (Net net = Net.compile(folded, Net.Mode.INFERENCE, hooks, Net.Precision.FLOAT, vars)) {
-      body.accept(new Loop(folded, hooks, cfg), net);
-      for (String v : vars) trained.put(v, net.parameter(v).dup());
+      Loop loop = new Loop(folded, hooks, cfg);
+      loop.snapshot = () -> assemble(method, start, hooks, net, vars);
+      body.accept(loop, net);
+      return assemble(method, start, hooks, net, vars);
     }
+  }
+
+  /** The quantized model of the weights and steps trained so far: what the run would deliver now. */
+  private static QuantizedModel assemble(
+      String method, QuantizedModel start, QatHooks hooks, Net net, List<String> vars) {
+    Map<String, INDArray> trained = new LinkedHashMap<>();
+    for (String v : vars) trained.put(v, net.parameter(v).dup());
     Map<String, INDArray> learned = new LinkedHashMap<>();
     hooks.steps.forEach((k, s) -> learned.put(k, s.value().dup()));
     return Quantizer.assemble(
         method,
         start.source(),
-        folded.withParams(trained),
+        start.folded().withParams(trained),
         start.policy(),
         start.config(),
         start,
@@ -135,9 +142,12 @@ public final class Qat {
         loop.step(batch, it++, epoch, ++b, perEpoch);
       }
       // Epochs are watched on the validation part; the test part is for the result's own
-      // evaluate(data).
+      // evaluate(data). The accuracy is the model this epoch would deliver (biases on the int32
+      // grid, as deployed), not the training graph's, whose biases are float.
       Samples watched = data.hasValidation() ? data.validation() : data.test();
-      double acc = Inference.evaluate(loop.folded, watched, net::logits).accuracy();
+      QuantizedModel now = loop.snapshot.get();
+      double acc = now.simulate(watched).accuracy();
+      now.release();
       history.add(new EpochRecord(
           epoch,
           loop.lossSum / Math.max(1, loop.seen),
@@ -159,6 +169,8 @@ public final class Qat {
     double lossSum;
     int seen;
     boolean report = true;
+    /** The model the run would deliver now (set by run). */
+    java.util.function.Supplier<QuantizedModel> snapshot;
     /** Every step's loss, in order (QatResult.stepLosses). */
     final List<Double> losses = new ArrayList<>();
 
