@@ -39,6 +39,17 @@ class BatchedEvaluationTest {
         .model();
   }
 
+  /** The digits with only their first {@code n} test images, to keep evaluation at batch 1 quick. */
+  static Dataset firstTestImages(int n) {
+    return new Dataset(
+        digits.name(),
+        digits.train(),
+        digits.test().take(n),
+        digits.normalization(),
+        digits.classNames(),
+        "");
+  }
+
   static QuantizeBuilder quantize(int w, int a) {
     return QuantizeBuilder.of(net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), w, a));
   }
@@ -47,13 +58,7 @@ class BatchedEvaluationTest {
   void staticQuantizationDoesNotDependOnTheBatchButDynamicDoes() {
     Quantized st = quantize(4, 4).calibrate(digits).build();
     // Batch 1 runs the graph once per image: 60 test images keep the test quick.
-    Dataset few = new Dataset(
-        digits.name(),
-        digits.train(),
-        digits.test().take(60),
-        digits.normalization(),
-        digits.classNames(),
-        "");
+    Dataset few = firstTestImages(60);
     Evaluation whole = st.evaluate(few);
     Evaluation one = BatchedEvaluation.evaluate(st, few, 1);
     Evaluation some = BatchedEvaluation.evaluate(st, few, 37);
@@ -79,13 +84,7 @@ class BatchedEvaluationTest {
   void batchSizesTabulateEveryModelAtEverySize() {
     QuantizedModel st = quantize(4, 4).calibrate(digits).build();
     QuantizedModel dyn = quantize(4, 4).dynamic().build();
-    Dataset few = new Dataset(
-        digits.name(),
-        digits.train(),
-        digits.test().take(40),
-        digits.normalization(),
-        digits.classNames(),
-        "");
+    Dataset few = firstTestImages(40);
     BatchSizes b = BatchSizes.of(few, java.util.List.of(st, dyn), 1, 8, 40);
     double[] flat = b.accuracy().get(0);
     assertEquals(flat[0], flat[1], 1e-12);
@@ -116,13 +115,7 @@ class BatchedEvaluationTest {
   void dynamicRangesAreEachBatchsLargestValueBesideTheCalibratedRange() {
     Quantized st = quantize(4, 4).calibrate(digits).build();
     Quantized dyn = quantize(4, 4).dynamic().build();
-    Dataset few = new Dataset(
-        digits.name(),
-        digits.train(),
-        digits.test().take(40),
-        digits.normalization(),
-        digits.classNames(),
-        "");
+    Dataset few = firstTestImages(40);
     Table t = DynamicRanges.of(st, dyn, few, 20);
     assertEquals(st.activations().size(), t.rowCount());
     bitlab.data.Samples s = net.prepare(few).test();
