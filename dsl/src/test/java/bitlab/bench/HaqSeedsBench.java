@@ -19,10 +19,12 @@ import bitlab.quant.kmeans.SharedWeights;
 import bitlab.search.Budget;
 import bitlab.search.haq.Candidate;
 import bitlab.search.haq.DdpgConfig;
+import bitlab.search.haq.Exploration;
 import bitlab.search.haq.FineTune;
 import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
 import bitlab.search.haq.HaqResult;
+import bitlab.search.haq.Repair;
 import bitlab.search.haq.Scoring;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +40,10 @@ import java.util.Map;
  * (a fraction of the all-8-bit cost), {@code metric=latency} (or {@code energy}), {@code kmeans=B} (instead: k-means
  * weight sharing under a size budget equal to every layer's weights shared at B bits, codebooks included; the uniform
  * baseline is then Deep Compression's one width for all layers), {@code eval=1000} scoring images, {@code calib=256}, {@code finetune=0} (steps per policy; or
- * {@code 0.25epoch}), {@code lr=1e-3}, {@code minbits=2} (the narrowest width the search may pick), {@code hidden=300}, {@code sigma=0.5}, {@code decay=0.99}, {@code warmup=N}.
+ * {@code 0.25epoch}), {@code lr=1e-3}, {@code minbits=2} (the narrowest width the search may pick), {@code hidden=300}, {@code sigma=0.5}, {@code decay=0.99}, {@code warmup=N},
+ * {@code explore=paper} (or {@code uniform}: {@link Exploration#FROM_UNIFORM}), {@code repair=last} (or
+ * {@code cheapest}; default: the exploration's), {@code fill=true|false} (spend what the repair leaves; default: the
+ * exploration's), {@code baselines=true} ({@code false}: HAQ alone, for timing).
  * Every method is scored by the same oracle: with fine-tuning on, the baselines' policies are fine-tuned too. After
  * each seed, HAQ's best policy's mean bits per kind of layer (depthwise, pointwise, ...) and, priced on the target at
  * the widths the quantized model stores, how many layers of each kind are memory-bound and the geometric mean of
@@ -84,6 +89,15 @@ public final class HaqSeedsBench {
           Double.parseDouble(opt.getOrDefault("sigma", String.valueOf(ddpg.sigma()))),
           Double.parseDouble(opt.getOrDefault("decay", String.valueOf(ddpg.sigmaDecay()))));
     }
+    Exploration explore = Exploration.named(opt.getOrDefault("explore", "paper"));
+    if (opt.containsKey("repair")) {
+      explore = explore.withRepair(
+          opt.get("repair").equals("cheapest")
+              ? Repair.Order.CHEAPEST
+              : Repair.Order.LAST_LAYER_FIRST);
+    }
+    if (opt.containsKey("fill")) explore = explore.withFill(Boolean.parseBoolean(opt.get("fill")));
+    boolean baselines = Boolean.parseBoolean(opt.getOrDefault("baselines", "true"));
     System.out.printf(
         "%s, %d episodes, %s on %s, %s; cores %d, load average %.1f at the start; settings %s%n",
         name,
@@ -97,7 +111,10 @@ public final class HaqSeedsBench {
     List<double[]> rows = new ArrayList<>();
     for (String s : opt.getOrDefault("seeds", "1,2,3").split(",")) {
       long seed = Long.parseLong(s.trim());
-      HaqConfig cfg = HaqConfig.of(episodes, seed).withDdpg(ddpg);
+      HaqConfig cfg = HaqConfig.of(episodes, seed)
+          .withDdpg(ddpg)
+          .withExploration(explore)
+          .withBaselines(baselines);
       if (opt.containsKey("warmup")) cfg = cfg.withWarmup(Integer.parseInt(opt.get("warmup")));
       if (opt.containsKey("minbits"))
         cfg = cfg.withBits(Integer.parseInt(opt.get("minbits")), cfg.maxBits());
@@ -112,9 +129,15 @@ public final class HaqSeedsBench {
       Candidate rs = r.baseline("random");
       double haqSeconds = r.episodes().stream().mapToDouble(e -> e.seconds()).sum();
       System.out.printf(
-          "seed %d: %.1f s wall with baselines; HAQ %.2f s per episode, fine-tuning %.2f s per policy%n",
-          seed, wall, haqSeconds / r.episodes().size(), r.timing().finetunePerPolicy());
+          "seed %d: %.1f s wall%s; HAQ %.2f s per episode, fine-tuning %.2f s per policy%n",
+          seed,
+          wall,
+          baselines ? " with baselines" : " (HAQ alone)",
+          haqSeconds / r.episodes().size(),
+          r.timing().finetunePerPolicy());
+      System.out.print(origin(r));
       System.out.print(kinds(net, r, kmeans != null ? null : Catalogue.builtIn().target(target)));
+      if (!baselines) continue;
       rows.add(new double[] {
         seed,
         r.accuracy(),
@@ -138,6 +161,7 @@ public final class HaqSeedsBench {
           rs.accuracy(),
           rs.test());
     }
+    if (rows.isEmpty()) return;
     System.out.println();
     System.out.println(
         "| seed | HAQ val / test | uniform val / test | random val / test | HAQ - uniform val / test | HAQ - random val / test |");
@@ -171,6 +195,20 @@ public final class HaqSeedsBench {
     System.out.printf(
         "HAQ at least 0.3 points above uniform on both parts in %d of %d seeds, above random search in %d of %d%n",
         aheadU, rows.size(), aheadR, rows.size());
+  }
+
+  /** Where HAQ's best policy came from: the episode that first proposed it, and whether it is a uniform policy. */
+  static String origin(HaqResult r) {
+    var e = r.episodes().stream()
+        .filter(x -> x.policy().equals(r.best().policy()))
+        .findFirst()
+        .orElse(null);
+    boolean uniform = r.best().policy().bits().stream().distinct().count() == 1;
+    return String.format(
+        "  HAQ's best: %s, first proposed in episode %s (%s)%n",
+        uniform ? "a uniform policy" : "a mixed policy",
+        e == null ? "?" : String.valueOf(e.index()),
+        e == null ? "?" : e.warmup() ? "warm-up" : "agent");
   }
 
   private static int[] uniformBits(int layers, int bits) {

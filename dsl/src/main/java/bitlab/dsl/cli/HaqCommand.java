@@ -79,6 +79,21 @@ final class HaqCommand implements Callable<Integer> {
           "Score policies with the fake-quantized float graph instead of the integer-only executor.")
   boolean simulated;
 
+  @Option(
+      names = "--explore",
+      defaultValue = "paper",
+      paramLabel = "paper|uniform",
+      description =
+          "paper: HAQ as published (random warm-up, repair from the last layer back); uniform: start "
+              + "from the uniform policies that fit, explore around the best policy so far, cut the cheapest bit first and "
+              + "spend what is left of the budget.")
+  String explore;
+
+  @Option(
+      names = "--noise",
+      description = "Exploration noise: the truncated normal's width after warm-up (default 0.5).")
+  Double noise;
+
   @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.")
   boolean noBaselines;
 
@@ -174,6 +189,9 @@ final class HaqCommand implements Callable<Integer> {
         .evaluationImages(evalImages)
         .baselines(!noBaselines)
         .integerScoring(!simulated);
+    builder = builder.exploration(bitlab.search.haq.Exploration.named(explore));
+    if (noise != null)
+      builder = builder.noise(noise, bitlab.search.haq.DdpgConfig.DEFAULT.sigmaDecay());
     if (kmeans) builder = builder.kmeans();
     if (warmup != null)
       builder = builder.warmup(warmup); // builders return a new builder from each setting

@@ -8,6 +8,7 @@ import bitlab.quant.PtqConfig;
 import bitlab.search.Budget;
 import bitlab.search.haq.DdpgConfig;
 import bitlab.search.haq.Environment;
+import bitlab.search.haq.Exploration;
 import bitlab.search.haq.FineTune;
 import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
@@ -45,6 +46,7 @@ public final class HaqBuilder {
   private boolean baselines = true;
   private Scoring scoring = Scoring.DEFAULT;
   private boolean kmeans;
+  private Exploration exploration = Exploration.PAPER;
 
   public HaqBuilder(Model net, Dataset data) {
     if (net == null || data == null)
@@ -135,6 +137,23 @@ public final class HaqBuilder {
   }
 
   /**
+   * Where exploration starts and how the repair cuts: {@link Exploration#PAPER} (the default: random warm-up, repair
+   * from the last layer back) or {@link Exploration#FROM_UNIFORM}.
+   */
+  public HaqBuilder exploration(Exploration x) {
+    return with(b -> b.exploration = x);
+  }
+
+  /**
+   * Explore for a short search ({@link Exploration#FROM_UNIFORM}): the warm-up begins with the uniform policies on
+   * the budget's frontier, the actor is taught the best policy so far and explores around it, and the repair cuts
+   * the cheapest bit first. The search then never returns a policy below the best uniform one that fits.
+   */
+  public HaqBuilder fromUniform() {
+    return exploration(Exploration.FROM_UNIFORM);
+  }
+
+  /**
    * The paper's model-size experiment: share each layer's weights by k-means (Deep Compression's codebooks, 2^b
    * float32 centroids per layer, fine-tuned when {@link #finetune} is on) and search the weight widths under a size
    * budget that counts the codebooks, e.g. {@code .kmeans().budget(Budget.sizeKib(40))}. A simulation: the centroids
@@ -194,6 +213,7 @@ public final class HaqBuilder {
     b.baselines = baselines;
     b.scoring = scoring;
     b.kmeans = kmeans;
+    b.exploration = exploration;
     return b;
   }
 
@@ -223,7 +243,8 @@ public final class HaqBuilder {
     HaqConfig c = HaqConfig.of(episodes, seed)
         .withBits(minBits, maxBits)
         .withDdpg(ddpg)
-        .withBaselines(baselines);
+        .withBaselines(baselines)
+        .withExploration(exploration);
     return warmup == null ? c : c.withWarmup(warmup);
   }
 
@@ -256,7 +277,13 @@ public final class HaqBuilder {
    */
   public Environment environment() {
     checkBudget();
-    return new Environment(Pricing.of(net, target, scoring.ptq()), budget, minBits, maxBits);
+    return new Environment(
+        Pricing.of(net, target, scoring.ptq()),
+        budget,
+        minBits,
+        maxBits,
+        exploration.repair(),
+        exploration.fill());
   }
 
   /**

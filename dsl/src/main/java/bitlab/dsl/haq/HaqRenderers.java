@@ -104,7 +104,7 @@ public final class HaqRenderers implements RendererProvider {
         r.stopped() ? " <b>- stopped early; best so far shown</b>" : ""));
     h.append(String.format(
         "<p>best: <b>%.2f%%</b> on the validation images (unquantized %.2f%%)%s, %s %s; %d episodes, seed %d, "
-            + "warm-up %d; %s</p>",
+            + "%s; %s</p>",
         r.accuracy(),
         r.reference(),
         Double.isNaN(r.testAccuracy())
@@ -114,7 +114,7 @@ public final class HaqRenderers implements RendererProvider {
         TableHtml.escape(res.format(r.cost())),
         r.episodes().size(),
         r.config().seed(),
-        r.config().warmup(),
+        TableHtml.escape(r.warmupText()),
         TableHtml.escape(r.timing().toString())));
     h.append("<p style=\"font-size:smaller\">scoring: ")
         .append(TableHtml.escape(r.scoring()))

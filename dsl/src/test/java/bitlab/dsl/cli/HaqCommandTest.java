@@ -94,4 +94,16 @@ class HaqCommandTest {
     assertTrue(
         bad.err().contains("k-means weight sharing is searched under a size budget"), bad.err());
   }
+
+  @Test
+  void anUnknownExplorationIsRefusedInOneSentence() {
+    MainTest.Run bad = MainTest.run(
+        "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--explore", "wide");
+    assertEquals(2, bad.status());
+    assertTrue(
+        bad.err()
+            .contains(
+                "Exploration 'wide' is not known; use 'paper' (HAQ as published) or 'uniform'"),
+        bad.err());
+  }
 }

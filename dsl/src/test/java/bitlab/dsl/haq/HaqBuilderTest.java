@@ -9,7 +9,9 @@ import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import bitlab.search.Budget;
+import bitlab.search.haq.Exploration;
 import bitlab.search.haq.HaqException;
+import bitlab.search.haq.Repair;
 import org.junit.jupiter.api.Test;
 
 /** The HAQ builder behaves as the other builders do: each setting returns a new builder and leaves the old one as it was. */
@@ -42,5 +44,22 @@ class HaqBuilderTest {
         "Give the search a budget: .latency(0.6), .energy(0.5) or .size(0.4) (fractions of the all-8-bit cost), "
             + "or .latencyMillis(ms), .energyMillijoules(mJ), .sizeKib(KiB).",
         none.getMessage());
+  }
+
+  @Test
+  void fromUniformSetsTheExplorationAndTheRepairOrder() {
+    assertEquals(Exploration.PAPER, base.config().exploration());
+    assertEquals(Repair.Order.LAST_LAYER_FIRST, base.latency(0.5).environment().repairOrder());
+    HaqBuilder forShort = base.latency(0.5).fromUniform();
+    assertEquals(Exploration.FROM_UNIFORM, forShort.config().exploration());
+    assertEquals(Repair.Order.CHEAPEST, forShort.environment().repairOrder());
+    assertEquals(Exploration.PAPER, base.config().exploration(), "the base is unchanged");
+    // the teaching view of the repair follows the builder's order; both orders end within the
+    // budget
+    var all8 = java.util.Collections.nCopies(net.layers().size(), bitlab.hardware.Bits.of(8, 8));
+    Repaired paper = base.latency(0.5).repair(all8);
+    Repaired cheap = forShort.repair(all8);
+    assertEquals(true, paper.after() <= paper.limit());
+    assertEquals(true, cheap.after() <= cheap.limit());
   }
 }

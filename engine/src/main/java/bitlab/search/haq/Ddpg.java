@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The DDPG agent of HAQ for one continuous action in [0, 1]: actor and critic ({@link Networks}),
@@ -33,6 +34,8 @@ public final class Ddpg {
   private final Map<String, INDArray> actorTarget;
   private final Map<String, INDArray> criticTarget;
   private final Map<String, GradientUpdater<?>> updaters = new HashMap<>();
+  private final Map<String, GradientUpdater<?>> imitation = new HashMap<>();
+  private int imitationSteps;
   private Double baseline;
   private int iteration;
   private double valueLoss = Double.NaN;
@@ -51,8 +54,8 @@ public final class Ddpg {
     critic = Networks.initCritic(features, cfg.hidden1(), cfg.hidden2(), rng);
     actorTarget = copy(actor);
     criticTarget = copy(critic);
-    addUpdaters(actor, cfg.actorLr());
-    addUpdaters(critic, cfg.criticLr());
+    addUpdaters(updaters, actor, cfg.actorLr());
+    addUpdaters(updaters, critic, cfg.criticLr());
   }
 
   /** The critic's last mean squared error. */
@@ -123,6 +126,44 @@ public final class Ddpg {
     return cfg.sigma() * Math.pow(cfg.sigmaDecay(), Math.max(0, explored));
   }
 
+  /**
+   * Teaches the actor a policy (self-imitation): regresses its output at {@code states} onto
+   * {@code actions} (mean squared error, Adam at rate 1e-3 with moments of its own) until every
+   * output is within {@code tolerance} of its action or {@code maxSteps} steps are done, then sets
+   * the target actor to the result. Draws nothing from the generator.
+   *
+   * @return the steps taken
+   */
+  public int imitate(double[][] states, double[] actions, double tolerance, int maxSteps) {
+    if (imitation.isEmpty()) addUpdaters(imitation, actor, 1e-3);
+    int n = actions.length;
+    double[] flat = new double[n * features];
+    for (int i = 0; i < n; i++) System.arraycopy(states[i], 0, flat, i * features, features);
+    int steps = 0;
+    while (true) {
+      boolean last = steps >= maxSteps;
+      double worst = singleThreaded(() -> {
+        INDArray s = Nd4j.create(flat, new long[] {n, features}, DataType.DOUBLE);
+        INDArray target = Nd4j.create(actions, new long[] {n, 1}, DataType.DOUBLE);
+        Networks.ActorPass af = Networks.actor(actor, s);
+        INDArray diff = af.mu().sub(target);
+        double far = Transforms.abs(diff, true).maxNumber().doubleValue();
+        if (far > tolerance && !last) {
+          apply(
+              actor,
+              Networks.actorBackward(actor, af, diff.muli(2.0 / n)),
+              imitation,
+              imitationSteps++);
+        }
+        return far;
+      });
+      if (worst <= tolerance || last) break;
+      steps++;
+    }
+    for (String k : Networks.ACTOR) actorTarget.get(k).assign(actor.get(k));
+    return steps;
+  }
+
   public void observe(double[] state, double action, double reward, double[] next, boolean done) {
     buffer.add(state, action, reward, next, done);
   }
@@ -175,9 +216,17 @@ public final class Ddpg {
   }
 
   private void apply(Map<String, INDArray> params, Map<String, INDArray> grads) {
+    apply(params, grads, updaters, iteration);
+  }
+
+  private static void apply(
+      Map<String, INDArray> params,
+      Map<String, INDArray> grads,
+      Map<String, GradientUpdater<?>> with,
+      int step) {
     for (Map.Entry<String, INDArray> e : grads.entrySet()) {
       INDArray g = e.getValue();
-      updaters.get(e.getKey()).applyUpdater(g, iteration, 0);
+      with.get(e.getKey()).applyUpdater(g, step, 0);
       params.get(e.getKey()).subi(g);
     }
   }
@@ -186,7 +235,8 @@ public final class Ddpg {
     target.muli(1 - cfg.tau()).addi(source.mul(cfg.tau()));
   }
 
-  private void addUpdaters(Map<String, INDArray> params, double lr) {
+  private static void addUpdaters(
+      Map<String, GradientUpdater<?>> updaters, Map<String, INDArray> params, double lr) {
     Adam adam = new Adam(lr);
     for (Map.Entry<String, INDArray> e : params.entrySet()) {
       INDArray arr = e.getValue();

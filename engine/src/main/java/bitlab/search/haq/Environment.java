@@ -18,11 +18,22 @@ public final class Environment {
   private final int maxBits;
   private final double eightBit;
   private final double limit;
+  private final Repair.Order repair;
+  private final boolean fill;
 
   /** A finished episode: the repaired policy, its cost (base units) and how many one-bit cuts the repair made. */
   public record Outcome(Policy policy, double cost, int repairs) {}
 
   public Environment(Pricing pricing, Budget budget, int minBits, int maxBits) {
+    this(pricing, budget, minBits, maxBits, Repair.Order.LAST_LAYER_FIRST, false);
+  }
+
+  /**
+   * An environment whose repair lowers widths in the given order and, with {@code fill}, raises the widths of a
+   * policy under budget until the budget is spent ({@link Repair#fill}).
+   */
+  public Environment(
+      Pricing pricing, Budget budget, int minBits, int maxBits, Repair.Order repair, boolean fill) {
     if (minBits < 1 || maxBits > 8 || minBits > maxBits) {
       throw new HaqException("Bit range " + minBits + ".." + maxBits
           + " is not allowed; use widths within 1..8 with min <= max (default 2..8).");
@@ -31,6 +42,8 @@ public final class Environment {
     this.budget = budget;
     this.minBits = minBits;
     this.maxBits = maxBits;
+    this.repair = java.util.Objects.requireNonNull(repair, "repair");
+    this.fill = fill;
     this.states = new LayerStates(pricing.layers());
     Resource r = Resource.of(budget.metric());
     if (budget.target() != null
@@ -102,6 +115,18 @@ public final class Environment {
     return states.state(step, (double) previousBits / maxBits);
   }
 
+  /** The order in which the repair lowers widths. */
+  public Repair.Order repairOrder() {
+    return repair;
+  }
+
+  /** The action at the middle of the interval that maps to {@code bits}: {@code bits(action(b)) == b}. */
+  public double action(int bits) {
+    double lo = minBits - 0.5;
+    double hi = maxBits + 0.5;
+    return (bits - lo) / (hi - lo);
+  }
+
   /** HAQ's mapping: [0, 1] split into equal intervals, one per width from min to max. */
   public int bits(double action) {
     double a = Math.min(1, Math.max(0, action));
@@ -120,7 +145,21 @@ public final class Environment {
   public Outcome finish(int[] w, int[] a) {
     int[] rw = w.clone();
     int[] ra = a.clone();
-    int cuts = Repair.repair(rw, ra, minBits, this::cost, limit);
+    int cuts = Repair.repair(rw, ra, minBits, this::cost, limit, repair);
+    if (fill) Repair.fill(rw, ra, maxBits, this::cost, limit);
     return new Outcome(pricing.policy(Policies.of(rw, ra)), cost(rw, ra), cuts);
+  }
+
+  /** Whether {@link #finish} spends what a policy leaves of the budget. */
+  public boolean fills() {
+    return fill;
+  }
+
+  /** A policy that meets the budget, as it is (neither cut nor filled). */
+  public Outcome exactly(int[] w, int[] a) {
+    double c = cost(w, a);
+    if (c > limit)
+      throw new IllegalArgumentException("The policy costs " + c + ", over the budget " + limit);
+    return new Outcome(pricing.policy(Policies.of(w, a)), c, 0);
   }
 }

@@ -57,7 +57,7 @@ public final class Haq {
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
     Pricing pricing = pricing(model, target, oracle);
-    Environment env = new Environment(pricing, budget, cfg.minBits(), cfg.maxBits());
+    Environment env = environment(pricing, budget, cfg);
     long start = System.nanoTime();
     ScoreCache cache = new ScoreCache(oracle);
     Resource r = Resource.of(budget.metric());
@@ -129,8 +129,7 @@ public final class Haq {
   public static Candidate uniform(
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
-    Environment env =
-        new Environment(pricing(model, target, oracle), budget, cfg.minBits(), cfg.maxBits());
+    Environment env = environment(pricing(model, target, oracle), budget, cfg);
     return HaqSearch.uniform(env, new ScoreCache(oracle), cfg.threads(), Work::progress);
   }
 
@@ -141,8 +140,7 @@ public final class Haq {
   public static Candidate random(
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
-    Environment env =
-        new Environment(pricing(model, target, oracle), budget, cfg.minBits(), cfg.maxBits());
+    Environment env = environment(pricing(model, target, oracle), budget, cfg);
     return HaqSearch.random(
         env,
         new ScoreCache(oracle),
@@ -187,6 +185,16 @@ public final class Haq {
   private static Pricing pricing(Model model, Target target, AccuracyOracle oracle) {
     Pricing p = Pricing.of(model, target, oracle.ptq());
     return oracle.sharesWeights() ? p.withCodebooks(true) : p;
+  }
+
+  private static Environment environment(Pricing pricing, Budget budget, HaqConfig cfg) {
+    return new Environment(
+        pricing,
+        budget,
+        cfg.minBits(),
+        cfg.maxBits(),
+        cfg.exploration().repair(),
+        cfg.exploration().fill());
   }
 
   private static long randomSeed(HaqConfig cfg) {

@@ -5,7 +5,7 @@ package bitlab.search.haq;
  * range, the DDPG hyper-parameters, whether to run the baselines (best uniform policy and random
  * search with as many episodes) at the same budget, and how many policies are scored at once where
  * the order does not matter (the warm-up episodes and the baselines; the result is the same for any
- * number, only the time changes).
+ * number, only the time changes), and where exploration starts ({@link Exploration}: the paper's by default).
  */
 public record HaqConfig(
     int episodes,
@@ -15,7 +15,8 @@ public record HaqConfig(
     int maxBits,
     DdpgConfig ddpg,
     boolean baselines,
-    int threads) {
+    int threads,
+    Exploration exploration) {
   public HaqConfig {
     if (episodes < 1)
       throw new HaqException(
@@ -27,6 +28,9 @@ public record HaqConfig(
     if (ddpg == null) throw new HaqException("Give DDPG settings (DdpgConfig.DEFAULT).");
     if (threads < 1)
       throw new HaqException("Policies are scored on at least 1 thread, got " + threads + ".");
+    if (exploration == null)
+      throw new HaqException(
+          "Give an exploration (Exploration.PAPER or Exploration.FROM_UNIFORM).");
   }
 
   /** The default warm-up: a fifth of the episodes, at most HAQ's 20, at least 1. */
@@ -44,35 +48,52 @@ public record HaqConfig(
       throw new HaqException(
           "A search needs at least 1 episode, got " + episodes + "; try episodes(100).");
     return new HaqConfig(
-        episodes, defaultWarmup(episodes), seed, 2, 8, DdpgConfig.DEFAULT, true, defaultThreads());
+        episodes,
+        defaultWarmup(episodes),
+        seed,
+        2,
+        8,
+        DdpgConfig.DEFAULT,
+        true,
+        defaultThreads(),
+        Exploration.PAPER);
   }
 
   public HaqConfig withEpisodes(int e) {
-    return new HaqConfig(e, Math.min(warmup, e), seed, minBits, maxBits, ddpg, baselines, threads);
+    return new HaqConfig(
+        e, Math.min(warmup, e), seed, minBits, maxBits, ddpg, baselines, threads, exploration);
   }
 
   public HaqConfig withWarmup(int w) {
-    return new HaqConfig(episodes, w, seed, minBits, maxBits, ddpg, baselines, threads);
+    return new HaqConfig(
+        episodes, w, seed, minBits, maxBits, ddpg, baselines, threads, exploration);
   }
 
   public HaqConfig withSeed(long s) {
-    return new HaqConfig(episodes, warmup, s, minBits, maxBits, ddpg, baselines, threads);
+    return new HaqConfig(
+        episodes, warmup, s, minBits, maxBits, ddpg, baselines, threads, exploration);
   }
 
   public HaqConfig withBits(int min, int max) {
-    return new HaqConfig(episodes, warmup, seed, min, max, ddpg, baselines, threads);
+    return new HaqConfig(episodes, warmup, seed, min, max, ddpg, baselines, threads, exploration);
   }
 
   public HaqConfig withDdpg(DdpgConfig d) {
-    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, d, baselines, threads);
+    return new HaqConfig(
+        episodes, warmup, seed, minBits, maxBits, d, baselines, threads, exploration);
   }
 
   public HaqConfig withBaselines(boolean b) {
-    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, b, threads);
+    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, b, threads, exploration);
+  }
+
+  /** Where exploration starts and how the repair cuts ({@link Exploration#PAPER} by default). */
+  public HaqConfig withExploration(Exploration x) {
+    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, baselines, threads, x);
   }
 
   /** Policies scored at once in the warm-up and the baselines (1: one after the other). */
   public HaqConfig withThreads(int n) {
-    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, baselines, n);
+    return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, baselines, n, exploration);
   }
 }

@@ -142,10 +142,20 @@ public record HaqResult(
     line(b, best);
     for (Candidate c : baselines) line(b, c);
     b.append(String.format(
-        "  %d episodes (seed %d, warm-up %d), %s%n",
-        episodes.size(), config.seed(), config.warmup(), timing));
+        "  %d episodes (seed %d, %s), %s%n", episodes.size(), config.seed(), warmupText(), timing));
     b.append("  policy: ").append(Policies.compact(best.policy().bits())).append('\n');
     return b.toString();
+  }
+
+  /**
+   * "warm-up 4": how many episodes learned nothing; under an exploration other than the paper's, what it was
+   * (under {@link Exploration#FROM_UNIFORM} the warm-up begins with the uniform frontier).
+   */
+  public String warmupText() {
+    long warm = episodes.stream().filter(Episode::warmup).count();
+    return config.exploration().equals(Exploration.PAPER)
+        ? "warm-up " + warm
+        : "warm-up " + warm + "; exploration " + config.exploration();
   }
 
   private void line(StringBuilder b, Candidate c) {

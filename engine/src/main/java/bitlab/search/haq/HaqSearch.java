@@ -14,6 +14,11 @@ import java.util.function.Consumer;
  * scored, and every transition of the episode is stored with the episode's reward
  * {@code 0.1 * (acc_q - acc_fp)}, one DDPG update per transition once warm-up is over.
  *
+ * <p>Under {@link Exploration#FROM_UNIFORM} the warm-up begins with the uniform policies on the budget's frontier
+ * (scored like the others and shared with the uniform baseline through the cache), and the actor is taught the best
+ * policy so far after the warm-up and whenever an episode beats it ({@link Ddpg#imitate}), so the noise explores
+ * around it. The number of episodes, and so of policies scored, is the same as under {@link Exploration#PAPER}.
+ *
  * <p>Warm-up episodes learn nothing, so their policies are drawn first (the agent's generator is
  * consumed in the same order as one episode after the other) and scored together on
  * {@link HaqConfig#threads()} threads; the baselines likewise. Only the learning episodes, whose
@@ -36,6 +41,7 @@ public final class HaqSearch {
   static Outcome run(Environment env, ScoreCache cache, HaqConfig cfg, Consumer<Episode> listener) {
     Ddpg agent = new Ddpg(
         LayerStates.FEATURES, cfg.ddpg().bufferPerStep() * env.steps(), cfg.ddpg(), cfg.seed());
+    boolean local = cfg.exploration().fromUniform();
     double reference = cache.oracle().reference();
     List<Episode> episodes = new ArrayList<>();
     Candidate best = null;
@@ -44,13 +50,20 @@ public final class HaqSearch {
     try {
       long start = System.nanoTime();
       List<Drawn> warm = new ArrayList<>();
-      for (int e = 0; e < cfg.warmup(); e++) warm.add(draw(env, agent, true, Double.NaN));
+      if (local) {
+        for (Frontier f : frontier(env)) {
+          if (warm.size() < cfg.episodes()) warm.add(replay(env, f.policy()));
+        }
+      }
+      int random = Math.min(cfg.warmup(), cfg.episodes() - warm.size());
+      for (int e = 0; e < random; e++) warm.add(draw(env, agent, true, Double.NaN));
       agentNanos += System.nanoTime() - start;
       List<ScoreCache.Scored> scored = cache.scoreAll(
           warm.stream().map(d -> d.outcome().policy().bits()).toList(),
           cfg.threads(),
-          n -> Work.report(
-              String.format("HAQ warm-up: %d of %d random policies scored", n, warm.size())));
+          n -> Work.report(String.format(
+              "HAQ warm-up: %d of %d %s scored",
+              n, warm.size(), local ? "uniform and random policies" : "random policies")));
       double each = (System.nanoTime() - start) / 1e9 / Math.max(1, warm.size());
       for (int e = 0; e < scored.size(); e++) {
         if (e > 0 && Thread.currentThread().isInterrupted()) break;
@@ -69,17 +82,20 @@ public final class HaqSearch {
             listener);
         agentNanos += System.nanoTime() - t;
       }
-      for (int e = cfg.warmup(); e < cfg.episodes(); e++) {
+      if (local && best != null) agentNanos += teach(env, agent, best);
+      for (int e = warm.size(); e < cfg.episodes(); e++) {
         Work.checkpoint();
         long begin = System.nanoTime();
-        double sigma = agent.sigma(e - cfg.warmup());
+        double sigma = agent.sigma(e - warm.size());
         Drawn d = draw(env, agent, false, sigma);
         agentNanos += System.nanoTime() - begin;
         Score score = cache.score(d.outcome().policy().bits());
         ScoreCache.Scored s = new ScoreCache.Scored(score, cache.lastWasHit());
         long t = System.nanoTime();
+        Candidate before = best;
         best =
             finish(e, false, d, s, sigma, Double.NaN, reference, agent, best, episodes, listener);
+        if (local && best != before) teach(env, agent, best);
         agentNanos += System.nanoTime() - t;
         Episode last = episodes.get(episodes.size() - 1);
         episodes.set(episodes.size() - 1, withSeconds(last, (System.nanoTime() - begin) / 1e9));
@@ -90,6 +106,34 @@ public final class HaqSearch {
       stopped = true;
     }
     return new Outcome(best, episodes, stopped, agentNanos / 1e9);
+  }
+
+  /**
+   * Teaches the actor the best policy so far, so that exploration searches around it: each action to within a
+   * quarter of one width's interval of the middle of its interval, in at most 500 steps. Returns the nanoseconds.
+   */
+  private static long teach(Environment env, Ddpg agent, Candidate best) {
+    long t = System.nanoTime();
+    Drawn d = replay(env, best.policy().bits());
+    agent.imitate(d.states(), d.actions(), 0.25 / (env.maxBits() - env.minBits() + 1), 500);
+    return System.nanoTime() - t;
+  }
+
+  /** The states and actions of an episode that chose exactly {@code policy} (which meets the budget), kept as it is. */
+  private static Drawn replay(Environment env, List<Bits> policy) {
+    int steps = env.steps();
+    double[][] states = new double[steps][];
+    double[] actions = new double[steps];
+    int[] w = Policies.weights(policy);
+    int[] a = Policies.activations(policy);
+    int previous = env.maxBits();
+    for (int s = 0; s < steps; s++) {
+      states[s] = env.state(s, previous);
+      int bits = s % 2 == 0 ? w[s / 2] : a[s / 2];
+      actions[s] = env.action(bits);
+      previous = bits;
+    }
+    return new Drawn(states, actions, env.exactly(w, a));
   }
 
   /** One episode's actions, layer by layer: weight bits, then activation bits. */
@@ -207,44 +251,48 @@ public final class HaqSearch {
     return best;
   }
 
+  /** A uniform policy on the budget's frontier: its name ("uniform W5A6"), its bits and its cost. */
+  record Frontier(String name, List<Bits> policy, double cost) {}
+
   /**
-   * The best uniform policy within the budget: every layer at the same (w, a). Only the pairs on the
-   * budget's frontier are scored (for each weight width, the widest activation width that fits),
-   * since narrower pairs cost accuracy without being needed; they are scored on {@code threads} threads.
+   * The uniform policies on the budget's frontier: every layer at the same (w, a), for each weight width the
+   * widest activation width that fits (narrower pairs cost accuracy without being needed), widest weights first.
    */
-  static Candidate uniform(
-      Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
-    int n = env.layers();
-    List<List<Bits>> frontier = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    List<Double> costs = new ArrayList<>();
+  static List<Frontier> frontier(Environment env) {
+    List<Frontier> out = new ArrayList<>();
     for (int wb = env.maxBits(); wb >= env.minBits(); wb--) {
       for (int ab = env.maxBits(); ab >= env.minBits(); ab--) {
-        List<Bits> p = Policies.uniform(n, wb, ab);
+        List<Bits> p = Policies.uniform(env.layers(), wb, ab);
         double cost = env.cost(Policies.weights(p), Policies.activations(p));
         if (cost <= env.limit()) {
-          frontier.add(p);
-          names.add("uniform W" + wb + "A" + ab);
-          costs.add(cost);
+          out.add(new Frontier("uniform W" + wb + "A" + ab, p, cost));
           break;
         }
       }
     }
+    return out;
+  }
+
+  /**
+   * The best uniform policy within the budget: the most accurate of the {@link #frontier}, scored on
+   * {@code threads} threads.
+   */
+  static Candidate uniform(
+      Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
+    List<Frontier> frontier = frontier(env);
     List<ScoreCache.Scored> scored = cache.scoreAll(
-        frontier,
+        frontier.stream().map(Frontier::policy).toList(),
         threads,
         k -> progress.accept(
             String.format("uniform baseline: %d of %d pairs scored", k, frontier.size())));
     Work.checkpoint();
     Candidate best = null;
     for (int i = 0; i < scored.size(); i++) {
+      Frontier f = frontier.get(i);
       best = Candidate.better(
           best,
           new Candidate(
-              names.get(i),
-              env.pricing().policy(frontier.get(i)),
-              scored.get(i).score(),
-              costs.get(i)));
+              f.name(), env.pricing().policy(f.policy()), scored.get(i).score(), f.cost()));
     }
     return best;
   }

@@ -10,7 +10,9 @@
  *
  * <p>Parts: {@link bitlab.search.haq.LayerStates} (the 10-feature, min-max normalised state),
  * {@link bitlab.search.haq.Pricing} (latency, energy or size of a policy, from a cost table),
- * {@link bitlab.search.haq.Repair} (the budget repair), {@link bitlab.search.haq.Ddpg} (actor-critic
+ * {@link bitlab.search.haq.Repair} (the budget repair: the reference's last-layer-first order, or the cheapest bit
+ * first), {@link bitlab.search.haq.Exploration} (the paper's, or starting from the uniform frontier and exploring
+ * around the best policy so far, for short searches), {@link bitlab.search.haq.Ddpg} (actor-critic
  * MLPs on ND4J arrays, Adam from ND4J, replay buffer, truncated-normal exploration),
  * {@link bitlab.search.haq.AccuracyOracle} (accuracy of a policy, cached per distinct policy;
  * {@link bitlab.search.haq.PtqOracle} scores with static PTQ on the data set's validation images, optionally after
