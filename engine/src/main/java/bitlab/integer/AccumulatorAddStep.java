@@ -13,14 +13,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * A Conv or Linear layer that feeds a residual Add, fused with it (and with a ReLU after it), as HAWQ-V3's
  * integer-only residual blocks run: the layer's int32 accumulator is never requantized on its own; it and
  * the other branch's codes are brought to the Add's output scale over one common shift and rounded once:
- * {@code round((acc_c·f_c + offset_c + (q_b − z_b)·f_b) / 2^s) + z_out}, clamped to {@code [lo, hi]}, with
- * {@code f_c/2^s ≈ S_x·S_w[c]/S_out}, {@code f_b/2^s ≈ S_b/S_out} and the bias's fraction of a step in
- * {@code offset_c}. So the Add's inputs meet at the accumulator's precision, not at the activation width.
+ * {@code round((acc_c·f_c + (q_b − z_b)·f_b) / 2^s) + z_out}, clamped to {@code [lo, hi]}, with
+ * {@code f_c/2^s ≈ S_x·S_w[c]/S_out} and {@code f_b/2^s ≈ S_b/S_out} ({@code acc_c} includes the int32 bias, whole
+ * accumulator steps). So the Add's inputs meet at the accumulator's precision, not at the activation width.
  *
  * @param input       the tensor the layer reads
  * @param other       the Add's other branch (a quantized tensor)
  * @param factors     per output channel, the accumulator's multiplier over the common shift
- * @param offsets     per output channel, the bias's fraction of an accumulator step over the common shift
  */
 public record AccumulatorAddStep(
     String node,
@@ -31,7 +30,6 @@ public record AccumulatorAddStep(
     Shape shape,
     LayerAccumulator layer,
     long[] factors,
-    long[] offsets,
     int zeroB,
     long factorB,
     int shift,
@@ -83,7 +81,7 @@ public record AccumulatorAddStep(
   }
 
   long code(long acc, int channel, int qb) {
-    long v = acc * factors[channel] + offsets[channel] + (qb - zeroB) * factorB;
+    long v = acc * factors[channel] + (qb - zeroB) * factorB;
     return Math.max(lo, Math.min(hi, Dyadic.shiftRound(v, shift, rounding) + out.zeroPoint(0)));
   }
 
@@ -135,7 +133,6 @@ public record AccumulatorAddStep(
               channels,
               bias,
               factors,
-              offsets,
               branch,
               mask,
               zeroB,

@@ -10,16 +10,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A Conv or Linear layer with its ReLU/ReLU6 fused: accumulate in int32, requantize each output
  * channel with its dyadic multiplier {@code M_c = S_x·S_w[c] / S_out}, add the output zero point and
  * clamp to {@code [lo, hi]} (the code range, narrowed to the codes of 0 and 6 by a fused ReLU/ReLU6).
- * The int32 bias is the bias rounded to whole accumulator steps; what rounding took off it comes back
- * as a per-channel offset of the requantization ({@link Dyadic#apply(long, long, Rounding)}), so the
- * output is {@code round((acc + bias/(S_x·S_w[c]))·M_c)} with the bias exact to 31 bits of a step.
- * The executor hands bias, requantization (with the bias's offset) and clamp to the layer's kernel as its epilogue
- * ({@link RequantEpilogue}); the simulation requantizes its float64 sums with the same {@link Requant#code}.
+ * The int32 bias is whole accumulator steps ({@code bitlab.quant.BiasGrid}, as deployed runtimes hold it), so the
+ * output is {@code round((acc + bias)·M_c)}. The executor hands bias, requantization and clamp to the layer's kernel
+ * as its epilogue ({@link RequantEpilogue}); the simulation requantizes its float64 sums with the same
+ * {@link Requant#code}.
  *
  * @param node            the activation point it writes (the layer, or its fused ReLU)
  * @param input           the tensor it reads
  * @param inputZeroPoint  that tensor's zero point
- * @param offsets         per output channel, the bias's remainder after rounding to a step, in units of {@code 2^-shift}
  */
 public record ConvStep(
     String node,
@@ -29,7 +27,6 @@ public record ConvStep(
     Shape shape,
     LayerAccumulator layer,
     Dyadic[] multipliers,
-    long[] offsets,
     QuantParams out,
     int lo,
     int hi,
@@ -59,15 +56,7 @@ public record ConvStep(
       // here into
       // 16-bit words; the kernels' fused epilogues write bytes.
       return Requant.channels(
-              layer.accumulate(x),
-              x.batch(),
-              layer.geometry(),
-              multipliers,
-              offsets,
-              rounding,
-              out,
-              lo,
-              hi)
+              layer.accumulate(x), x.batch(), layer.geometry(), multipliers, rounding, out, lo, hi)
           .tensor(shape, x.batch(), out);
     }
     return layer.requantize(x, epilogue(), shape, out);
@@ -80,8 +69,7 @@ public record ConvStep(
 
   /** Bias, requantization and clamp, for the kernel to apply as it writes the output. */
   RequantEpilogue epilogue() {
-    return new RequantEpilogue(
-        layer.bias(), multipliers, offsets, rounding, out.zeroPoint(0), lo, hi);
+    return new RequantEpilogue(layer.bias(), multipliers, rounding, out.zeroPoint(0), lo, hi);
   }
 
   @Override
@@ -89,7 +77,7 @@ public record ConvStep(
     int batch = (int) in.get(0).size(0);
     int[] acc = layer.simulate(in.get(0), inputZeroPoint);
     IntTensor codes = Requant.channels(
-            acc, batch, layer.geometry(), multipliers, offsets, rounding, out, lo, hi)
+            acc, batch, layer.geometry(), multipliers, rounding, out, lo, hi)
         .tensor(shape, batch, out);
     return codes.codesArray();
   }

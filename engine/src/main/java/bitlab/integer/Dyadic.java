@@ -52,20 +52,6 @@ public record Dyadic(int multiplier, int shift) {
   }
 
   /**
-   * {@code round((t · multiplier + offset) / 2^shift)}: the offset is a fraction of {@code t}'s unit in
-   * units of {@code 2^-shift}, so a bias that is not a whole accumulator step keeps its fraction to 31 bits
-   * ({@code |t| < 2^31} and {@code |offset| < 2^31}: the sum fits in a long).
-   */
-  public long apply(long t, long offset, Rounding rounding) {
-    return shiftRound(t * multiplier + offset, shift, rounding);
-  }
-
-  /** The offset that adds {@code fraction} (in units of {@code t}) before the rounding: {@code round(fraction · multiplier)}. */
-  public long offset(double fraction) {
-    return Math.round(fraction * multiplier);
-  }
-
-  /**
    * {@code round(v / 2^shift)} by an arithmetic shift: half up adds half and shifts; half away does the
    * same on the magnitude; half even adds one less than half, plus the floor's lowest bit, and shifts
    * (so a tie goes up exactly when the floor is odd). No branch on the remainder: this runs once per

@@ -331,9 +331,6 @@ public final class IntegerCompiler {
     Dyadic[] mult = new Dyadic[g.outChannels()];
     for (int c = 0; c < mult.length; c++)
       mult[c] = Dyadic.of((double) in.scale(0) * sw[c] / out.scale(0));
-    // The bias is whole accumulator steps (bitlab.quant.BiasGrid), as in every deployed runtime: no
-    // offset.
-    long[] offsets = new long[g.outChannels()];
     int[] b = bounds(chain, out);
     Step s = new ConvStep(
         pointName,
@@ -343,7 +340,6 @@ public final class IntegerCompiler {
         n.shape(),
         acc,
         mult,
-        offsets,
         out,
         b[0],
         b[1],
@@ -518,8 +514,7 @@ public final class IntegerCompiler {
       accM[c] = (double) p.in().scale(0) * p.weightScales()[c] / out.scale(0);
     double mb = (double) pb.scale(0) / out.scale(0);
     int shift = AccumulatorAddStep.commonShift(accM, mb, pb.spec().bits());
-    long[] factors = new long[channels],
-        offsets = new long[channels]; // whole-step biases: no offset
+    long[] factors = new long[channels];
     for (int c = 0; c < channels; c++) factors[c] = Math.round(Math.scalb(accM[c], shift));
     long fb = Math.round(Math.scalb(mb, shift));
     int[] bd = bounds(chain, out);
@@ -534,7 +529,6 @@ public final class IntegerCompiler {
             n.shape(),
             p.acc(),
             factors,
-            offsets,
             pb.zeroPoint(0),
             fb,
             shift,

@@ -119,7 +119,6 @@ public record MeasuredTarget(
         shape,
         acc,
         mult,
-        null,
         out,
         0,
         (1 << a) - 1,

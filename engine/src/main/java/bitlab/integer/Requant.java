@@ -13,11 +13,6 @@ final class Requant {
         lo, Math.min(hi, m.apply(acc, r) + zeroPoint)); // min/max, not branches: clamps are common
   }
 
-  /** {@code clamp(round(acc · m + offset / 2^shift) + zeroPoint, lo, hi)}: {@code offset} carries a bias's fraction of a step. */
-  static long code(long acc, Dyadic m, long offset, Rounding r, int zeroPoint, int lo, int hi) {
-    return Math.max(lo, Math.min(hi, m.apply(acc, offset, r) + zeroPoint));
-  }
-
   /** {@code r} as {@link bitlab.integer.kernel.VectorRequant} numbers the rounding modes. */
   static int mode(Rounding r) {
     return switch (r) {
@@ -32,32 +27,20 @@ final class Requant {
 
   /**
    * Per-channel requantization of a layer's NCHW accumulators ({@code outH·outW} positions per channel), {@link #code}
-   * on all cores, into the container of the output quantizer {@code out}; {@code offsets} (one per channel, or null
-   * for none) are the biases' fractions of an accumulator step.
+   * on all cores, into the container of the output quantizer {@code out}.
    */
   static CodeBuffer channels(
       int[] acc,
       int batch,
       bitlab.integer.kernel.ConvGeometry g,
       Dyadic[] m,
-      long[] offsets,
       Rounding r,
       bitlab.quant.QuantParams out,
       int lo,
       int hi) {
     CodeBuffer codes = new CodeBuffer(acc.length, out);
     channels(
-        acc,
-        batch,
-        g.outChannels(),
-        g.outH() * g.outW(),
-        m,
-        offsets,
-        r,
-        out.zeroPoint(0),
-        lo,
-        hi,
-        codes);
+        acc, batch, g.outChannels(), g.outH() * g.outW(), m, r, out.zeroPoint(0), lo, hi, codes);
     return codes;
   }
 
@@ -68,13 +51,12 @@ final class Requant {
       int channels,
       int plane,
       Dyadic[] m,
-      long[] offsets,
       Rounding r,
       int zeroPoint,
       int lo,
       int hi) {
     CodeBuffer codes = new CodeBuffer(acc.length, null);
-    channels(acc, batch, channels, plane, m, offsets, r, zeroPoint, lo, hi, codes);
+    channels(acc, batch, channels, plane, m, r, zeroPoint, lo, hi, codes);
     return codes.bytes();
   }
 
@@ -84,7 +66,6 @@ final class Requant {
       int channels,
       int plane,
       Dyadic[] m,
-      long[] offsets,
       Rounding r,
       int zeroPoint,
       int lo,
@@ -94,9 +75,8 @@ final class Requant {
     Parallel.ranges(batch * channels, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
       for (int row = from; row < to; row++) {
         Dyadic mc = m[row % channels];
-        long off = offsets == null ? 0 : offsets[row % channels];
         for (int i = row * plane, end = i + plane; i < end; i++)
-          codes.put(i, code(acc[i], mc, off, r, zeroPoint, lo, hi));
+          codes.put(i, code(acc[i], mc, r, zeroPoint, lo, hi));
       }
     });
   }

@@ -6,13 +6,12 @@ import bitlab.integer.kernel.VectorRequant;
 import bitlab.quant.Rounding;
 
 /**
- * A Conv layer's epilogue as its kernel applies it: {@code clamp(round((acc + bias_c)·M_c + offset_c/2^shift) + z, lo, hi)},
- * the same {@link Requant#code} the simulation's requantization uses, so a fused kernel's codes are the
- * unfused pass's codes. Contiguous runs go eight at a time through {@link VectorRequant} where the CPU has AVX-512.
+ * A Conv layer's epilogue as its kernel applies it: {@code clamp(round((acc + bias_c)·M_c) + z, lo, hi)}, the same
+ * {@link Requant#code} the simulation's requantization uses, so a fused kernel's codes are the unfused pass's codes.
+ * Contiguous runs go eight at a time through {@link VectorRequant} where the CPU has AVX-512.
  *
- * Channels-last runs (oneDNN's sums) go eight channels at a time, each lane with its channel's multiplier and shift.
- * The offsets are per channel, the bias's fraction of an accumulator step ({@link Dyadic#apply(long, long, Rounding)}),
- * or null for none.
+ * <p>Channels-last runs (oneDNN's sums) go eight channels at a time, each lane with its channel's multiplier and
+ * shift.
  */
 final class RequantEpilogue implements Epilogue {
   /** Eight codes at a time in 64-bit lanes where the CPU has AVX-512 ({@link VectorRequant}). */
@@ -20,23 +19,15 @@ final class RequantEpilogue implements Epilogue {
 
   private final int[] bias;
   private final Dyadic[] multipliers;
-  private final long[] offsets;
   private final Rounding rounding;
   private final int zeroPoint, lo, hi;
   /** Per channel for the channels-last vector pass ({@link VectorRequant#channelsLast}); null where it cannot run. */
-  private final long[] m, off, shift, half;
+  private final long[] m, shift, half;
 
   RequantEpilogue(
-      int[] bias,
-      Dyadic[] multipliers,
-      long[] offsets,
-      Rounding rounding,
-      int zeroPoint,
-      int lo,
-      int hi) {
+      int[] bias, Dyadic[] multipliers, Rounding rounding, int zeroPoint, int lo, int hi) {
     this.bias = bias;
     this.multipliers = multipliers;
-    this.offsets = offsets;
     this.rounding = rounding;
     this.zeroPoint = zeroPoint;
     this.lo = lo;
@@ -46,17 +37,15 @@ final class RequantEpilogue implements Epilogue {
     for (Dyadic d : multipliers) lanes &= d.shift() > 0; // a lane's shift of 0 has no half
     if (lanes) {
       m = new long[n];
-      off = new long[n];
       shift = new long[n];
       half = new long[n];
       for (int c = 0; c < n; c++) {
         m[c] = multipliers[c].multiplier();
-        off[c] = offset(c);
         shift[c] = multipliers[c].shift();
         half[c] = 1L << (shift[c] - 1);
       }
     } else {
-      m = off = shift = half = null;
+      m = shift = half = null;
     }
   }
 
@@ -64,7 +53,6 @@ final class RequantEpilogue implements Epilogue {
   public void codes(int channel, int[] acc, int from, int stride, int n, byte[] out, int to) {
     int b = bias[channel];
     Dyadic m = multipliers[channel];
-    long off = offset(channel);
     if (stride == 1) {
       int i = VECTOR
           ? VectorRequant.codes(
@@ -73,7 +61,6 @@ final class RequantEpilogue implements Epilogue {
               n,
               b,
               m.multiplier(),
-              off,
               m.shift(),
               Requant.mode(rounding),
               zeroPoint,
@@ -83,10 +70,10 @@ final class RequantEpilogue implements Epilogue {
               to)
           : 0;
       for (; i < n; i++)
-        out[to + i] = (byte) Requant.code(acc[from + i] + b, m, off, rounding, zeroPoint, lo, hi);
+        out[to + i] = (byte) Requant.code(acc[from + i] + b, m, rounding, zeroPoint, lo, hi);
     } else {
       for (int i = 0, a = from; i < n; i++, a += stride)
-        out[to + i] = (byte) Requant.code(acc[a] + b, m, off, rounding, zeroPoint, lo, hi);
+        out[to + i] = (byte) Requant.code(acc[a] + b, m, rounding, zeroPoint, lo, hi);
     }
   }
 
@@ -102,7 +89,6 @@ final class RequantEpilogue implements Epilogue {
             channels,
             bias,
             m,
-            off,
             shift,
             half,
             Requant.mode(rounding),
@@ -114,12 +100,7 @@ final class RequantEpilogue implements Epilogue {
     if (c0 == channels) return;
     for (int p = 0, a = from, o = to; p < positions; p++, a += channels, o += channels)
       for (int c = c0; c < channels; c++)
-        out[o + c] = (byte) Requant.code(
-            acc[a + c] + bias[c], multipliers[c], offset(c), rounding, zeroPoint, lo, hi);
-  }
-
-  /** Channel {@code c}'s offset, 0 when the layer has none. */
-  long offset(int c) {
-    return offsets == null ? 0 : offsets[c];
+        out[o + c] =
+            (byte) Requant.code(acc[a + c] + bias[c], multipliers[c], rounding, zeroPoint, lo, hi);
   }
 }

@@ -81,7 +81,7 @@ class RequantTest {
         for (int[] range :
             new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
           byte[] fast = Requant.channels(
-              acc, batch, channels, plane, m, null, rounding, range[2], range[0], range[1]);
+              acc, batch, channels, plane, m, rounding, range[2], range[0], range[1]);
           byte[] slow =
               oneByOne(acc, batch, channels, plane, m, rounding, range[2], range[0], range[1]);
           assertArrayEquals(
@@ -96,8 +96,7 @@ class RequantTest {
 
   /**
    * The epilogue the kernels apply (eight at a time in 64-bit lanes where the CPU has AVX-512, and on runs of any
-   * length and stride) equals {@link Requant#code} of the accumulator plus the bias, with and without the bias's
-   * fraction of a step as an offset, element by element.
+   * length and stride) equals {@link Requant#code} of the accumulator plus the bias, element by element.
    */
   @Test
   void theKernelEpilogueEqualsTheDefinitionAtEveryStrideAndLength() {
@@ -118,31 +117,24 @@ class RequantTest {
       new Dyadic(1 << 30, 31)
     };
     int[] bias = {0, 1, -1, 1000, -77777, 1 << 20, -(1 << 20), 5, 0, 123};
-    long[] fractions = new long[shapes.length];
-    double[] f = {0.5, -0.5, 0.25, -0.4999, 0.49999, 0.3, -0.125, 0.0, 0.5, -0.5};
-    for (int c = 0; c < shapes.length; c++) fractions[c] = shapes[c].offset(f[c]);
-    for (long[] offsets : new long[][] {null, fractions}) {
-      for (Rounding rounding : Rounding.values()) {
-        for (int[] range :
-            new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
-          RequantEpilogue e =
-              new RequantEpilogue(bias, shapes, offsets, rounding, range[2], range[0], range[1]);
-          for (int c = 0; c < shapes.length; c++) {
-            long off = offsets == null ? 0 : offsets[c];
-            for (int[] run :
-                new int[][] {{0, 1, acc.length}, {3, 1, 13}, {5, 1, 7}, {1, 3, 1000}, {2, 64, 60}
-                }) {
-              int from = run[0], stride = run[1], n = run[2];
-              byte[] got = new byte[n + 2];
-              e.codes(c, acc, from, stride, n, got, 1);
-              for (int i = 0; i < n; i++) {
-                int a = acc[from + i * stride] + bias[c];
-                assertEquals(
-                    (byte) Requant.code(a, shapes[c], off, rounding, range[2], range[0], range[1]),
-                    got[1 + i],
-                    rounding + " " + shapes[c] + " bias " + bias[c] + " offset " + off + " at " + i
-                        + " of a run of " + n + " with stride " + stride);
-              }
+    for (Rounding rounding : Rounding.values()) {
+      for (int[] range :
+          new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-8, 7, -1}, {0, 6, 0}}) {
+        RequantEpilogue e =
+            new RequantEpilogue(bias, shapes, rounding, range[2], range[0], range[1]);
+        for (int c = 0; c < shapes.length; c++) {
+          for (int[] run :
+              new int[][] {{0, 1, acc.length}, {3, 1, 13}, {5, 1, 7}, {1, 3, 1000}, {2, 64, 60}}) {
+            int from = run[0], stride = run[1], n = run[2];
+            byte[] got = new byte[n + 2];
+            e.codes(c, acc, from, stride, n, got, 1);
+            for (int i = 0; i < n; i++) {
+              int a = acc[from + i * stride] + bias[c];
+              assertEquals(
+                  (byte) Requant.code(a, shapes[c], rounding, range[2], range[0], range[1]),
+                  got[1 + i],
+                  rounding + " " + shapes[c] + " bias " + bias[c] + " at " + i + " of a run of " + n
+                      + " with stride " + stride);
             }
           }
         }
@@ -153,7 +145,7 @@ class RequantTest {
   /**
    * Channels-last runs (oneDNN's sums, eight channels at a time each with its own multiplier and shift where the CPU
    * has AVX-512) give the codes the per-channel path gives, for channel counts on and off a multiple of eight, layers
-   * with and without a shift of 0 (which keeps the scalar path), every rounding and with and without offsets.
+   * with and without a shift of 0 (which keeps the scalar path) and every rounding.
    */
   @Test
   void channelsLastRunsEqualTheDefinitionForEveryChannelCount() {
@@ -162,33 +154,28 @@ class RequantTest {
       for (boolean zeroShift : new boolean[] {false, true}) {
         Dyadic[] m = new Dyadic[channels];
         int[] bias = new int[channels];
-        long[] fractions = new long[channels];
         for (int c = 0; c < channels; c++) {
           m[c] = zeroShift && c == channels / 2
               ? new Dyadic(2, 0)
               : Dyadic.of(Math.scalb(0.5 + r.nextDouble(), -1 - r.nextInt(14)));
           bias[c] = r.nextInt(20_001) - 10_000;
-          fractions[c] = m[c].offset(r.nextDouble() - 0.5);
         }
         int positions = 37;
         int[] acc = new int[positions * channels + 5];
         for (int i = 0; i < acc.length; i++)
           acc[i] = r.nextInt(1 << 15) - (1 << 14) + (i % 5 == 0 ? 1 << 8 : 0);
-        for (long[] offsets : new long[][] {null, fractions}) {
-          for (Rounding rounding : Rounding.values()) {
-            RequantEpilogue e = new RequantEpilogue(bias, m, offsets, rounding, 3, -128, 127);
-            byte[] got = new byte[positions * channels + 7];
-            e.positions(acc, 2, positions, channels, got, 4);
-            for (int p = 0; p < positions; p++) {
-              for (int c = 0; c < channels; c++) {
-                long off = offsets == null ? 0 : offsets[c];
-                int a = acc[2 + p * channels + c] + bias[c];
-                assertEquals(
-                    (byte) Requant.code(a, m[c], off, rounding, 3, -128, 127),
-                    got[4 + p * channels + c],
-                    channels + " channels, " + rounding + ", channel " + c + " (" + m[c]
-                        + ") at position " + p);
-              }
+        for (Rounding rounding : Rounding.values()) {
+          RequantEpilogue e = new RequantEpilogue(bias, m, rounding, 3, -128, 127);
+          byte[] got = new byte[positions * channels + 7];
+          e.positions(acc, 2, positions, channels, got, 4);
+          for (int p = 0; p < positions; p++) {
+            for (int c = 0; c < channels; c++) {
+              int a = acc[2 + p * channels + c] + bias[c];
+              assertEquals(
+                  (byte) Requant.code(a, m[c], rounding, 3, -128, 127),
+                  got[4 + p * channels + c],
+                  channels + " channels, " + rounding + ", channel " + c + " (" + m[c]
+                      + ") at position " + p);
             }
           }
         }
@@ -198,7 +185,7 @@ class RequantTest {
 
   /**
    * A layer's accumulators added into a residual branch channels-last (eight channels at a time where the CPU has
-   * AVX-512) equal the formula, {@code clamp(round(((acc + bias)·f_c + offset_c + (b − zb)·f_b) / 2^s) + z, lo, hi)},
+   * AVX-512) equal the formula, {@code clamp(round(((acc + bias)·f_c + (b − zb)·f_b) / 2^s) + z, lo, hi)},
    * for every rounding, both signs of the branch's codes and channel counts on and off a multiple of eight.
    */
   @Test
@@ -207,11 +194,10 @@ class RequantTest {
     for (int channels : new int[] {3, 8, 13, 24}) {
       int positions = 29, shift = 20 + r.nextInt(20);
       int[] bias = new int[channels];
-      long[] factors = new long[channels], offsets = new long[channels];
+      long[] factors = new long[channels];
       for (int c = 0; c < channels; c++) {
         bias[c] = r.nextInt(2001) - 1000;
         factors[c] = 1 + (r.nextLong() >>> 34);
-        offsets[c] = r.nextLong() >> (64 - shift);
       }
       long factorB = 1 + (r.nextLong() >>> 20);
       int[] acc = new int[positions * channels + 3];
@@ -230,7 +216,6 @@ class RequantTest {
                   channels,
                   bias,
                   factors,
-                  offsets,
                   branch,
                   mask,
                   zb,
@@ -247,7 +232,6 @@ class RequantTest {
           for (int p = 0; p < positions; p++) {
             for (int c = 0; c < done; c++) {
               long v = (long) (acc[1 + p * channels + c] + bias[c]) * factors[c]
-                  + offsets[c]
                   + ((branch[4 + p * channels + c] & mask) - zb) * factorB;
               long want = Math.max(-128, Math.min(127, Dyadic.shiftRound(v, shift, rounding) + 5));
               assertEquals(
@@ -379,56 +363,15 @@ class RequantTest {
     Dyadic half = new Dyadic(1, 1); // x / 2: every odd accumulator is a tie
     assertEquals(
         "[2, -2, 4, -4]",
-        java.util.Arrays.toString(Requant.channels(
-            acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_EVEN, 0, -128, 127)));
+        java.util.Arrays.toString(
+            Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, Rounding.HALF_EVEN, 0, -128, 127)));
     assertEquals(
         "[3, -3, 4, -4]",
-        java.util.Arrays.toString(Requant.channels(
-            acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_AWAY, 0, -128, 127)));
+        java.util.Arrays.toString(
+            Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, Rounding.HALF_AWAY, 0, -128, 127)));
     assertEquals(
         "[3, -2, 4, -3]",
-        java.util.Arrays.toString(Requant.channels(
-            acc, 1, 1, 4, new Dyadic[] {half}, null, Rounding.HALF_UP, 0, -128, 127)));
-  }
-
-  /** A bias's fraction of a step, carried by the offset, rounds as the exact real {@code (acc + fraction)·m} does. */
-  @Test
-  void offsetsAddTheBiasFractionBeforeTheRounding() {
-    Random r = new Random(11);
-    for (int trial = 0; trial < 2000; trial++) {
-      Dyadic m = Dyadic.of(Math.scalb(0.5 + r.nextDouble(), -r.nextInt(12)));
-      double fraction = r.nextDouble() - 0.5;
-      long acc = r.nextInt(1 << 16) - (1 << 15);
-      java.math.BigDecimal exact = java.math.BigDecimal.valueOf(acc)
-          .add(new java.math.BigDecimal(fraction))
-          .multiply(new java.math.BigDecimal(m.value()));
-      long want = exact.setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
-      long got = Requant.code(
-          acc, m, m.offset(fraction), Rounding.HALF_EVEN, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-      // The offset keeps the fraction to one unit of 2^-shift: only a value within that of a tie
-      // may round the other way.
-      double distanceToTie = Math.abs(exact.doubleValue() - Math.floor(exact.doubleValue()) - 0.5);
-      if (distanceToTie > Math.scalb(1.0, -m.shift() + 1))
-        assertEquals(want, got, acc + " + " + fraction + " times " + m);
-    }
-    int[] acc = {3, 3, 3};
-    // 3 steps at m = 1/4 are 0.75 codes: with fractions -0.1, +0.2 and -1.0 of a step they become
-    // 0.725, 0.8 and 0.5.
-    byte[] out = Requant.channels(
-        acc,
-        1,
-        3,
-        1,
-        new Dyadic[] {new Dyadic(1 << 29, 31), new Dyadic(1 << 29, 31), new Dyadic(1 << 29, 31)},
-        new long[] {
-          new Dyadic(1 << 29, 31).offset(-0.1),
-          new Dyadic(1 << 29, 31).offset(0.2),
-          new Dyadic(1 << 29, 31).offset(-1.0)
-        },
-        Rounding.HALF_EVEN,
-        0,
-        -128,
-        127);
-    assertEquals("[1, 1, 0]", java.util.Arrays.toString(out));
+        java.util.Arrays.toString(
+            Requant.channels(acc, 1, 1, 4, new Dyadic[] {half}, Rounding.HALF_UP, 0, -128, 127)));
   }
 }

@@ -33,9 +33,8 @@ public final class VectorRequant {
   private VectorRequant() {}
 
   /**
-   * {@code out[to + i] = clamp(round(((acc[from + i] + bias)·multiplier + offset) / 2^shift) + zeroPoint, lo, hi)} for the
-   * first multiple of eight of the {@code n} values ({@code offset}: the bias's fraction of a step, {@code Dyadic.apply});
-   * returns how many it wrote (the caller does the rest).
+   * {@code out[to + i] = clamp(round((acc[from + i] + bias)·multiplier / 2^shift) + zeroPoint, lo, hi)} for the first
+   * multiple of eight of the {@code n} values; returns how many it wrote (the caller does the rest).
    */
   public static int codes(
       int[] acc,
@@ -43,7 +42,6 @@ public final class VectorRequant {
       int n,
       int bias,
       long multiplier,
-      long offset,
       int shift,
       int mode,
       int zeroPoint,
@@ -56,14 +54,14 @@ public final class VectorRequant {
       IntVector a =
           IntVector.fromArray(I, acc, from + i).add(bias); // int addition, as the scalar path's
       LongVector v = (LongVector) a.convertShape(VectorOperators.I2L, L, 0);
-      store(round(v.mul(multiplier).add(offset), shift, mode), zeroPoint, lo, hi, out, to + i);
+      store(round(v.mul(multiplier), shift, mode), zeroPoint, lo, hi, out, to + i);
     }
     return done;
   }
 
   /**
    * {@link #codes} over channels-last runs: {@code positions} runs of {@code channels} accumulators from {@code from},
-   * channel {@code c} with its own {@code bias[c]}, {@code multiplier[c]}, {@code offset[c]} and {@code shift[c]}
+   * channel {@code c} with its own {@code bias[c]}, {@code multiplier[c]} and {@code shift[c]}
    * (each at least 1; {@code half[c] = 2^(shift[c]−1)}), written to {@code out} from {@code to} in the same order. Only
    * the first multiple of eight of the channels is written; returns it (the caller does the rest of each run).
    */
@@ -74,7 +72,6 @@ public final class VectorRequant {
       int channels,
       int[] bias,
       long[] multiplier,
-      long[] offset,
       long[] shift,
       long[] half,
       int mode,
@@ -87,13 +84,11 @@ public final class VectorRequant {
     for (int c = 0; c < done; c += 8) {
       IntVector b = IntVector.fromArray(I, bias, c);
       LongVector m = LongVector.fromArray(L, multiplier, c),
-          off = LongVector.fromArray(L, offset, c),
           s = LongVector.fromArray(L, shift, c),
           h = LongVector.fromArray(L, half, c);
       for (int p = 0, a = from + c, o = to + c; p < positions; p++, a += channels, o += channels) {
         IntVector x = IntVector.fromArray(I, acc, a).add(b);
-        LongVector v =
-            ((LongVector) x.convertShape(VectorOperators.I2L, L, 0)).mul(m).add(off);
+        LongVector v = ((LongVector) x.convertShape(VectorOperators.I2L, L, 0)).mul(m);
         store(round(v, s, h, mode), zeroPoint, lo, hi, out, o);
       }
     }
@@ -102,7 +97,7 @@ public final class VectorRequant {
 
   /**
    * A layer's accumulators added into a residual branch, channels-last ({@code AccumulatorAddStep}):
-   * {@code clamp(round(((acc + bias[c])·factor[c] + offset[c] + (b − zb)·factorB) / 2^shift) + zeroPoint, lo, hi)} over
+   * {@code clamp(round(((acc + bias[c])·factor[c] + (b − zb)·factorB) / 2^shift) + zeroPoint, lo, hi)} over
    * {@code positions} runs of {@code channels}, the branch's codes {@code b} read at the index written ({@code maskB}:
    * 0xFF for unsigned codes, -1 for signed). Only the first multiple of eight of the channels is written; returns it.
    */
@@ -113,7 +108,6 @@ public final class VectorRequant {
       int channels,
       int[] bias,
       long[] factor,
-      long[] offset,
       byte[] b,
       int maskB,
       int zb,
@@ -128,17 +122,15 @@ public final class VectorRequant {
     int done = channels & ~7;
     for (int c = 0; c < done; c += 8) {
       IntVector bc = IntVector.fromArray(I, bias, c);
-      LongVector f = LongVector.fromArray(L, factor, c), off = LongVector.fromArray(L, offset, c);
+      LongVector f = LongVector.fromArray(L, factor, c);
       for (int p = 0, a = from + c, o = to + c; p < positions; p++, a += channels, o += channels) {
         IntVector x = IntVector.fromArray(I, acc, a).add(bc);
         LongVector y = ((LongVector)
                 ByteVector.fromArray(B, b, o).convertShape(VectorOperators.B2L, L, 0))
             .and(maskB)
             .sub(zb);
-        LongVector v = ((LongVector) x.convertShape(VectorOperators.I2L, L, 0))
-            .mul(f)
-            .add(off)
-            .add(y.mul(factorB));
+        LongVector v =
+            ((LongVector) x.convertShape(VectorOperators.I2L, L, 0)).mul(f).add(y.mul(factorB));
         store(round(v, shift, mode), zeroPoint, lo, hi, out, o);
       }
     }
