@@ -28,9 +28,18 @@ import java.util.Random;
  * <p>The executor carries every code in a byte, so it has no sub-byte speed-up: expect a table that is
  * nearly flat across bit pairs (that is what this CPU does with these kernels). 1-bit entries, which the
  * {@code lut} format requires, repeat the 2-bit measurement (1-bit nets run through XNOR and popcount).
+ *
+ * <p>The operators without weights (Add, pooling, Concat, look-ups, ...) are timed too, once each, as the steps of the
+ * model's W8A8 integer program ({@link OperatorTimes}), so that the target prices them as well.
  */
 public record MeasuredTarget(
-    String model, int batch, int rounds, List<String> layers, double[][][] micros, String kernel) {
+    String model,
+    int batch,
+    int rounds,
+    List<String> layers,
+    double[][][] micros,
+    String kernel,
+    OperatorTimes operators) {
 
   public static final int MIN_BITS = 2;
   public static final int MAX_BITS = 8;
@@ -82,7 +91,13 @@ public record MeasuredTarget(
       }
     }
     return new MeasuredTarget(
-        net.name(), batch, rounds, layers.stream().map(Node::name).toList(), us, kernel);
+        net.name(),
+        batch,
+        rounds,
+        layers.stream().map(Node::name).toList(),
+        us,
+        kernel,
+        OperatorTimes.profile(net, batch, rounds));
   }
 
   /** The geometry the executor runs the layer with (a dilated kernel with zeros between its taps, see {@link DilatedKernel}). */
@@ -177,11 +192,15 @@ public record MeasuredTarget(
         + "  table: " + name + ".csv\n"
         + "  secondsPerUnit: {value: 1.0e-6, unit: s, source: \"the table is in microseconds\"}\n"
         + "  batch: {value: " + batch + ", source: \"images per timed run\"}\n"
+        + (operators.measured() ? "  operators: " + name + "-operators.csv\n" : "")
         + "calibration: \"measured: median of " + rounds + " rounds per layer and bit pair, kernel "
-        + kernel + "; 1-bit entries repeat 2-bit ones\"\n";
+        + kernel + "; 1-bit entries repeat 2-bit ones; " + operators.note() + "\"\n";
   }
 
-  /** Writes {@code name.csv} and {@code name.yaml} into {@code dir}, each whole or not at all; returns the YAML's path. */
+  /**
+   * Writes {@code name.csv}, {@code name-operators.csv} (when the operators without weights were timed) and
+   * {@code name.yaml} into {@code dir}, each whole or not at all; returns the YAML's path.
+   */
   public Path write(Path dir, String name) {
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IntegerException(
@@ -190,6 +209,8 @@ public record MeasuredTarget(
     try {
       Files.createDirectories(dir);
       writeWhole(dir.resolve(name + ".csv"), csv());
+      if (operators.measured())
+        writeWhole(dir.resolve(name + "-operators.csv"), operators.csv(model, batch, rounds));
       return writeWhole(dir.resolve(name + ".yaml"), yaml(name));
     } catch (IOException e) {
       throw new UncheckedIOException(

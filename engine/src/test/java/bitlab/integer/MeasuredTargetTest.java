@@ -51,9 +51,22 @@ class MeasuredTargetTest {
     Path yaml = m.write(dir, "lenet5-here");
     assertTrue(Files.exists(dir.resolve("lenet5-here.csv")));
     try (var files = Files.list(dir)) {
-      assertEquals(2, files.count(), "only the table and the target, no temporary files");
+      assertEquals(3, files.count(), "only the two tables and the target, no temporary files");
     }
     Target t = TargetLoader.fromFile(yaml);
+    // The operators without weights, as the cost models list them, each timed as its step of the
+    // W8A8 program.
+    var ops = new bitlab.quant.StoredWidths(net, bitlab.quant.PtqConfig.DEFAULT)
+        .weightless(bitlab.quant.Policy.uniform(net, 8, 8));
+    assertEquals(
+        ops.stream().map(bitlab.hardware.TensorWorkload::name).toList(),
+        m.operators().names());
+    assertTrue(m.operators().names().size() >= 2, "LeNet-5's two poolings");
+    for (double us : m.operators().micros()) assertTrue(us > 0);
+    var priced = t.weightless(ops);
+    assertEquals(ops.size(), priced.size());
+    for (int i = 0; i < ops.size(); i++)
+      assertEquals(m.operators().micros()[i] * 1e-6, priced.get(i).cost().seconds(), 1e-9);
     assertEquals("lut", t.kind());
     var cost = t.cost(net.workloads(), Collections.nCopies(net.workloads().size(), Bits.of(8, 8)));
     double want = 0;

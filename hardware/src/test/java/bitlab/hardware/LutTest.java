@@ -1,6 +1,8 @@
 package bitlab.hardware;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.hardware.fixtures.Zoo;
@@ -57,5 +59,57 @@ class LutTest {
       assertEquals(layers.size(), got.count(Bound.UNKNOWN));
       assertEquals(got.total().seconds(), lut.table(layers).total(policy).seconds(), 1e-12);
     }
+  }
+
+  /**
+   * A lut target with an operator table prices each operator without weights at its measured time, found by name;
+   * one without such a table prices none; a table that lacks an operator, or a malformed one, is refused with a
+   * sentence naming the file.
+   */
+  @Test
+  void operatorTablePricesTheOperatorsItMeasured(@TempDir Path dir) throws IOException {
+    StringBuilder csv = new StringBuilder();
+    LutTable.write(csv, "two layers", List.of("c1", "c2"), (i, b) -> 10.0 * (i + 1), null, false);
+    Files.writeString(dir.resolve("two.csv"), csv.toString());
+    Files.writeString(
+        dir.resolve("two-operators.csv"),
+        "# measured\noperator,type,latency,energy\npool,MaxPool,2.5,0.5\nadd,Add,4,1\n");
+    Files.writeString(
+        dir.resolve("bad-operators.csv"), "operator,type,latency\npool,MaxPool,fast\n");
+    String yaml = """
+        kind: lut
+        parameters:
+          table: two.csv
+          secondsPerUnit: 1e-6
+          joulesPerUnit: 1e-3
+        """;
+    Files.writeString(dir.resolve("with-ops.yaml"), yaml + "  operators: two-operators.csv\n");
+    Files.writeString(dir.resolve("layers-only.yaml"), yaml);
+    Files.writeString(dir.resolve("bad-ops.yaml"), yaml + "  operators: bad-operators.csv\n");
+    TensorWorkload add = WeightlessPricingTest.ADD;
+    TensorWorkload pool = new TensorWorkload("pool", "MaxPool", 400, 3_200, 100, 800, 400, 8);
+    Target with = Catalogue.builtIn().withDirectory(dir).target("with-ops");
+    List<TensorCost> costs = with.weightless(List.of(pool, add));
+    assertEquals(2, costs.size());
+    assertEquals(2.5e-6, costs.get(0).cost().seconds(), 1e-18);
+    assertEquals(0.5e-3, costs.get(0).cost().joules(), 1e-15);
+    assertEquals(4e-6, costs.get(1).cost().seconds(), 1e-18);
+    assertEquals(1, costs.get(1).index());
+    assertEquals(Bound.UNKNOWN, costs.get(1).bound(), "a table says nothing about why");
+    assertEquals(19_200, costs.get(1).dramBytes(), 0);
+    Target layersOnly = Catalogue.builtIn().withDirectory(dir).target("layers-only");
+    assertEquals(List.of(), layersOnly.weightless(List.of(pool, add)));
+    TensorWorkload other = new TensorWorkload("concat", "Concat", 10, 80, 10, 80, 10, 8);
+    LutTableException missing =
+        assertThrows(LutTableException.class, () -> with.weightless(List.of(pool, other)));
+    assertEquals(
+        "Operator table two-operators.csv has no operator 'concat'; it prices only the model it was"
+            + " measured on (remeasure the target on this model).",
+        missing.getMessage());
+    Exception bad = assertThrows(
+        RuntimeException.class, () -> Catalogue.builtIn().withDirectory(dir).target("bad-ops"));
+    assertTrue(
+        bad.getMessage().contains("bad-operators.csv line 2 has 'fast' in column latency"),
+        bad.getMessage());
   }
 }

@@ -357,7 +357,8 @@ public record CostReport(
           weightlessTotal().millijoules(),
           operators(weightless.size()));
     return target.kind().equals("lut")
-        ? "; operators without weights are not priced (a measured table has layers only)"
+        ? "; operators without weights are not priced (this measured table has no operator table:"
+            + " measureHardware times them)"
         : "";
   }
 

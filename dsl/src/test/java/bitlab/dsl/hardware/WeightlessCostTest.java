@@ -16,7 +16,11 @@ import bitlab.model.Zoo;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
 import bitlab.quant.StoredWidths;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
 /**
@@ -54,5 +58,43 @@ class WeightlessCostTest {
       for (TensorCost c : r.weightless())
         assertTrue(b.data().get(MimeBundle.HTML).contains(">" + c.node() + "<"), c.node());
     }
+  }
+
+  /**
+   * A target measured on this machine prices the operators without weights too, each at the time its step of the W8A8
+   * integer program took (the operator table measureHardware writes beside the layer table); a lut target without such
+   * a table prices none and its summary says why.
+   */
+  @Test
+  void aMeasuredTargetPricesThemAtTheirMeasuredTimes(@TempDir Path dir) throws Exception {
+    Model net = Zoo.load("lenet5");
+    Target t = bitlab.dsl.Bitlab.measureHardware(net, "here-lenet5", dir.toString(), 1, 1);
+    CostReport r = cost(t, net, Bits.W8A8);
+    var ops = new StoredWidths(net, PtqConfig.DEFAULT).weightless(Policy.uniform(net, 8, 8));
+    assertFalse(ops.isEmpty());
+    assertEquals(ops.size(), r.weightless().size());
+    List<String> rows = Files.readAllLines(dir.resolve("here-lenet5-operators.csv"));
+    for (int i = 0; i < ops.size(); i++) {
+      String[] f = rows.get(rows.size() - ops.size() + i).split(",");
+      assertEquals(ops.get(i).name(), f[0]);
+      assertEquals(ops.get(i).name(), r.weightless().get(i).node());
+      assertEquals(Double.parseDouble(f[2]) * 1e-6, r.weightless().get(i).cost().seconds(), 1e-15);
+    }
+    assertTrue(
+        r.summary().contains("operators without weights (not in the layers' total)"), r.summary());
+    // The same layer table without its operator table: nothing priced, and the summary says so.
+    String yaml = Files.readString(dir.resolve("here-lenet5.yaml"));
+    Files.writeString(
+        dir.resolve("layers-only.yaml"), yaml.replaceAll("(?m)^  operators: .*\n", ""));
+    Target layersOnly =
+        bitlab.hardware.catalogue.TargetLoader.fromFile(dir.resolve("layers-only.yaml"));
+    CostReport none = cost(layersOnly, net, Bits.W8A8);
+    assertEquals(List.of(), none.weightless());
+    assertTrue(
+        none.summary()
+            .endsWith(
+                "; operators without weights are not priced (this measured table has no operator table:"
+                    + " measureHardware times them)"),
+        none.summary());
   }
 }

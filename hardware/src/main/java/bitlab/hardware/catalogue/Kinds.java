@@ -12,6 +12,7 @@ import bitlab.hardware.CostModel;
 import bitlab.hardware.kind.Bismo;
 import bitlab.hardware.kind.BitFusion;
 import bitlab.hardware.kind.Lut;
+import bitlab.hardware.kind.LutOperators;
 import bitlab.hardware.kind.LutTable;
 import bitlab.hardware.kind.Roofline;
 import java.io.Reader;
@@ -143,19 +144,37 @@ final class Kinds {
                     "CSV file with layer,name,w_bits,a_bits,latency[,energy], beside the target file"),
                 required("secondsPerUnit", POSITIVE, "seconds per latency unit of the table"),
                 optional("joulesPerUnit", NON_NEGATIVE, 1, "joules per energy unit of the table"),
-                optional("batch", WHOLE, 1, "images per measured run")),
+                optional("batch", WHOLE, 1, "images per measured run"),
+                optional(
+                    "operators",
+                    TEXT,
+                    Double.NaN,
+                    "CSV file with operator,type,latency[,energy] of the operators without weights, beside the target file (none: they are not priced)")),
             (p, r) -> {
               String file = p.text("table");
+              LutTable table;
               try (Reader reader = r.apply(file)) {
-                return new Lut(
-                    LutTable.read(file, reader),
-                    p.number("secondsPerUnit"),
-                    p.number("joulesPerUnit"),
-                    p.whole("batch"));
+                table = LutTable.read(file, reader);
               } catch (java.io.IOException e) {
                 throw new bitlab.hardware.LutTableException(
                     "Lookup table " + file + " could not be closed: " + e.getMessage(), e);
               }
+              String ops = p.has("operators") ? p.text("operators") : null;
+              LutOperators operators = null;
+              if (ops != null) {
+                try (Reader reader = r.apply(ops)) {
+                  operators = LutOperators.read(ops, reader);
+                } catch (java.io.IOException e) {
+                  throw new bitlab.hardware.LutTableException(
+                      "Operator table " + ops + " could not be closed: " + e.getMessage(), e);
+                }
+              }
+              return new Lut(
+                  table,
+                  p.number("secondsPerUnit"),
+                  p.number("joulesPerUnit"),
+                  p.whole("batch"),
+                  operators);
             }));
     return java.util.Collections.unmodifiableMap(m);
   }
