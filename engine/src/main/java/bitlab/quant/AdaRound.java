@@ -124,6 +124,7 @@ public final class AdaRound {
     float[] scale = new float[n];
     int[] zero = new int[n];
     double[] v = new double[n];
+    int[] bound = channelBounds(l, spec);
     for (int i = 0; i < n; i++) {
       int c = p.channels() == 1 ? 0 : i / k;
       scale[i] = p.scale(c);
@@ -155,8 +156,9 @@ public final class AdaRound {
         double dh = raw > 0 && raw < 1 ? sig * (1 - sig) * (ZETA - GAMMA) : 0;
         double code = floor[i] + h;
         double dcode = dh;
-        if (code < spec.qmin() || code > spec.qmax()) {
-          code = Math.min(spec.qmax(), Math.max(spec.qmin(), code));
+        int top = bound[i / k];
+        if (code < -top || code > top) {
+          code = Math.min(top, Math.max(-top, code));
           dcode = 0;
         }
         w[i] = (code - zero[i]) * scale[i];
@@ -183,7 +185,7 @@ public final class AdaRound {
     }
     int[] learned = new int[n];
     for (int i = 0; i < n; i++)
-      learned[i] = Math.min(spec.qmax(), Math.max(spec.qmin(), floor[i] + (v[i] >= 0 ? 1 : 0)));
+      learned[i] = Math.min(bound[i / k], Math.max(-bound[i / k], floor[i] + (v[i] >= 0 ? 1 : 0)));
     double[] before = gram.errors(values(nearest, scale, zero));
     double[] after = gram.errors(values(learned, scale, zero));
     int[] kept = new int[n];
@@ -215,6 +217,21 @@ public final class AdaRound {
         rounded,
         new LayerResult(
             l.layer(), sumBefore / before.length, sumAfter / before.length, flipped, n));
+  }
+
+  /**
+   * Per output channel, the largest code AdaRound may give: the spec's {@code qmax}, or with per-channel weights the top
+   * code of the channel's own width (the narrowest symmetric width holding its nearest codes), so that a channel given
+   * fewer bits by {@link BitAllocation} keeps them. Weight codes are symmetric: the smallest is its negative.
+   */
+  static int[] channelBounds(LayerQuant l, QuantSpec spec) {
+    int out = (int) l.folded().size(0);
+    int[] bound = new int[out];
+    java.util.Arrays.fill(bound, spec.qmax());
+    if (l.weights().channels() == 1) return bound;
+    int[] bits = WeightQuantizer.channelBits(l.codes());
+    for (int c = 0; c < out; c++) bound[c] = Math.min(spec.qmax(), (1 << (bits[c] - 1)) - 1);
+    return bound;
   }
 
   /** The dequantized values of codes, in double. */

@@ -34,6 +34,7 @@ public final class Qat {
       Model model, Policy policy, Dataset data, PtqConfig ptq, QatConfig cfg) {
     if (ptq.asymmetricActivations())
       throw new QuantException("QAT uses symmetric activations; drop the asymmetric option.");
+    refuseAllocation(ptq);
     data = model.prepare(data);
     QuantizedModel start =
         Quantizer.ptq(model, policy, data.calibration(cfg.calibrationImages()), ptq);
@@ -63,6 +64,7 @@ public final class Qat {
       throw new QuantException("A fine-tune needs at least 1 step, got " + steps + ".");
     if (start.config().asymmetricActivations())
       throw new QuantException("QAT uses symmetric activations; drop the asymmetric option.");
+    refuseAllocation(start.config());
     String method = "QAT " + steps + " steps of " + cfg.batchSize() + " ("
         + (cfg.learnedStep() ? "learned step size" : "STE") + ", "
         + start.config().describe() + ")";
@@ -81,6 +83,20 @@ public final class Qat {
         }
       }
     });
+  }
+
+  /** The sentence QAT gives a configuration with per-channel bit allocation ({@link BitAllocation}). */
+  static final String ALLOCATION_REFUSAL =
+      "QAT trains every layer's weights at one width and every activation at one scale, so it cannot keep "
+          + "per-channel bit allocation; drop the allocation for QAT, or allocate with static PTQ (no QAT).";
+
+  // The training hooks fake-quantize a layer's weights at its container width and an activation
+  // with one scale,
+  // and the delivered model is re-quantized the same way: allocated widths would be trained for and
+  // then lost.
+  private static void refuseAllocation(PtqConfig config) {
+    if (config.allocation() != BitAllocation.Target.NONE)
+      throw new QuantException(ALLOCATION_REFUSAL);
   }
 
   /** A fine-tune whose loss became NaN or infinite. */

@@ -12,12 +12,15 @@ import bitlab.data.Samples;
 import bitlab.model.Model;
 import bitlab.model.Zoo;
 import bitlab.quant.ActivationQuant;
+import bitlab.quant.AdaRoundConfig;
 import bitlab.quant.BatchNormFolding;
 import bitlab.quant.BitAllocation;
 import bitlab.quant.Calibration;
 import bitlab.quant.LayerQuant;
 import bitlab.quant.Policy;
 import bitlab.quant.PtqConfig;
+import bitlab.quant.Qat;
+import bitlab.quant.QatConfig;
 import bitlab.quant.QuantException;
 import bitlab.quant.QuantizedModel;
 import bitlab.quant.Quantizer;
@@ -85,6 +88,62 @@ class AllocatedWidthsTest {
     assertTrue(q.method().contains("simulated only"), q.method());
     Exception e = assertThrows(Exception.class, () -> bitlab.onnx.QdqExport.toProto(q));
     assertTrue(e.getMessage().contains("per-channel activation widths"), e.getMessage());
+  }
+
+  @Test
+  void adaRoundKeepsEveryChannelWithinItsAllocatedWidth() {
+    PtqConfig allocated = PtqConfig.DEFAULT.withAllocation(BitAllocation.Target.WEIGHTS);
+    QuantizedModel nearest = Quantizer.ptq(NET, W4A4, CALIB, allocated);
+    QuantizedModel learned = Quantizer.ptq(
+        NET,
+        W4A4,
+        CALIB,
+        allocated.withAdaRound(AdaRoundConfig.DEFAULT.withIterations(200).withImages(64)));
+    int flipped = 0;
+    for (LayerQuant l : learned.layers().values()) {
+      LayerQuant n = nearest.layer(l.layer());
+      int[] given = WeightQuantizer.channelBits(n.codes());
+      int[] used = WeightQuantizer.channelBits(l.codes());
+      for (int c = 0; c < given.length; c++)
+        assertTrue(
+            used[c] <= given[c],
+            l.layer() + " channel " + c + ": AdaRound needs " + used[c]
+                + " bits, the allocation gave " + given[c]);
+      assertEquals(n.weights(), l.weights(), "AdaRound keeps the allocated scales");
+      int[] a = l.codes()
+          .castTo(org.nd4j.linalg.api.buffer.DataType.INT32)
+          .dup()
+          .data()
+          .asInt();
+      int[] b = n.codes()
+          .castTo(org.nd4j.linalg.api.buffer.DataType.INT32)
+          .dup()
+          .data()
+          .asInt();
+      for (int i = 0; i < a.length; i++) if (a[i] != b[i]) flipped++;
+    }
+    assertTrue(flipped > 0, "AdaRound rounded no weight the other way");
+    IntegerModel iq = Deployment.integer(learned);
+    INDArray x = TEST.images();
+    INDArray sim = Nd4j.argMax(learned.predict(x), 1), deployed = Nd4j.argMax(iq.predict(x), 1);
+    int differ = 0;
+    for (int i = 0; i < TEST.size(); i++) if (sim.getInt(i) != deployed.getInt(i)) differ++;
+    assertTrue(differ <= 1, differ + " of 64 images predicted differently");
+  }
+
+  @Test
+  void qatRefusesAllocationInOneSentence() {
+    for (BitAllocation.Target t : new BitAllocation.Target[] {
+      BitAllocation.Target.WEIGHTS, BitAllocation.Target.ACTIVATIONS, BitAllocation.Target.BOTH
+    }) {
+      QuantException e = assertThrows(
+          QuantException.class,
+          () -> Qat.train(NET, W4A4, MNIST, PtqConfig.DEFAULT.withAllocation(t), QatConfig.of(1)));
+      assertEquals(
+          "QAT trains every layer's weights at one width and every activation at one scale, so it cannot keep "
+              + "per-channel bit allocation; drop the allocation for QAT, or allocate with static PTQ (no QAT).",
+          e.getMessage());
+    }
   }
 
   @Test

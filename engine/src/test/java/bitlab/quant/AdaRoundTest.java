@@ -167,6 +167,34 @@ class AdaRoundTest {
     assertTrue(after < before, "logit error on test images " + before + " -> " + after);
   }
 
+  /**
+   * With per-channel bit allocation a channel given fewer bits than the layer's container may not round past its own
+   * top code: AdaRound's bound per channel is that channel's width, and nearest rounding's codes already reach it.
+   */
+  @Test
+  void aChannelGivenFewerBitsKeepsThemUnderAdaRound() {
+    Model net = bitlab.model.Zoo.load("lenet5");
+    Samples mnist = bitlab.data.Datasets.mnist().train().take(64);
+    Policy w4a8 = Policy.uniform(BatchNormFolding.fold(net), 4, 8);
+    QuantizedModel q = Quantizer.ptq(
+        net, w4a8, mnist, PtqConfig.DEFAULT.withAllocation(BitAllocation.Target.WEIGHTS));
+    boolean narrower = false;
+    for (LayerQuant l : q.layers().values()) {
+      int[] bound = AdaRound.channelBounds(l, l.weights().spec());
+      int[] bits = WeightQuantizer.channelBits(l.codes());
+      for (int c = 0; c < bound.length; c++) {
+        assertEquals((1 << (bits[c] - 1)) - 1, bound[c], l.layer() + " channel " + c);
+        narrower |= bound[c] < l.weights().spec().qmax();
+      }
+    }
+    assertTrue(narrower, "no channel was allocated fewer bits than its layer's container");
+    // Without allocation every channel may use the container's codes.
+    QuantizedModel plain = Quantizer.ptq(net, w4a8, mnist, PtqConfig.DEFAULT);
+    for (LayerQuant l : plain.layers().values())
+      for (int b : AdaRound.channelBounds(l, l.weights().spec()))
+        assertEquals(l.weights().spec().qmax(), b, l.layer());
+  }
+
   @Test
   void badInputIsOneSentence() {
     Model net = Fixtures.trainedCnn();
