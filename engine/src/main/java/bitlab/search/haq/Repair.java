@@ -79,30 +79,18 @@ public final class Repair {
     int changes = 0;
     double c = cost.of(w, a);
     while (c > limit) {
-      int[] bestWidths = null;
-      int bestLayer = -1;
-      double bestValue = Double.NEGATIVE_INFINITY;
-      double bestCost = c;
-      for (int i = w.length - 1; i >= 0; i--) {
-        for (int[] widths : new int[][] {a, w}) {
-          if (widths[i] <= minBits) continue;
-          widths[i]--;
-          double after = cost.of(w, a);
-          widths[i]++;
-          double value = Math.max(0, c - after) * Math.pow(4, widths[i]);
-          // between cuts of equal value (also cuts that save nothing) the wider width goes first
-          if (value > bestValue || (value == bestValue && widths[i] > bestWidths[bestLayer])) {
-            bestValue = value;
-            bestWidths = widths;
-            bestLayer = i;
-            bestCost = after;
-          }
-        }
-      }
-      if (bestWidths == null) throw cannotMeet(limit, minBits, c);
-      bestWidths[bestLayer]--;
+      Step cut = best(
+          w,
+          a,
+          -1,
+          minBits,
+          cost,
+          c,
+          (bits, before, after) -> Math.max(0, before - after) * Math.pow(4, bits));
+      if (cut == null) throw cannotMeet(limit, minBits, c);
+      cut.widths()[cut.layer()]--;
       changes++;
-      c = bestCost;
+      c = cut.cost();
     }
     return changes;
   }
@@ -120,32 +108,60 @@ public final class Repair {
     int raises = 0;
     double c = cost.of(w, a);
     while (true) {
-      int[] bestWidths = null;
-      int bestLayer = -1;
-      double bestValue = Double.NEGATIVE_INFINITY;
-      double bestCost = c;
-      for (int i = w.length - 1; i >= 0; i--) {
-        for (int[] widths : new int[][] {a, w}) {
-          if (widths[i] >= maxBits) continue;
-          widths[i]++;
-          double after = cost.of(w, a);
-          widths[i]--;
-          if (after > limit) continue;
-          double added = after - c;
-          double value = added <= 0 ? Double.POSITIVE_INFINITY : Math.pow(4, -widths[i]) / added;
-          if (value > bestValue || (value == bestValue && widths[i] < bestWidths[bestLayer])) {
-            bestValue = value;
-            bestWidths = widths;
-            bestLayer = i;
-            bestCost = after;
-          }
+      Step raise = best(
+          w,
+          a,
+          +1,
+          maxBits,
+          cost,
+          c,
+          (bits, before, after) -> after > limit
+              ? Double.NaN
+              : after <= before ? Double.POSITIVE_INFINITY : Math.pow(4, -bits) / (after - before));
+      if (raise == null) return raises;
+      raise.widths()[raise.layer()]++;
+      raises++;
+      c = raise.cost();
+    }
+  }
+
+  /** One width to change by one bit: the array it is in (weights or activations), its layer, the cost after. */
+  private record Step(int[] widths, int layer, double cost) {}
+
+  /** What a one-bit change is worth, from the width before it and the policy's cost before and after; NaN: not allowed. */
+  @FunctionalInterface
+  private interface Value {
+    double of(int bits, double before, double after);
+  }
+
+  /**
+   * Of every width not yet at {@code bound}, the one whose change by {@code delta} (one bit down or up) is worth most;
+   * between equal values a cut takes the wider width and a raise the narrower, then the later layer, activations
+   * before weights. Null if no change is allowed.
+   */
+  private static Step best(
+      int[] w, int[] a, int delta, int bound, Cost cost, double c, Value value) {
+    Step best = null;
+    double bestValue = Double.NEGATIVE_INFINITY;
+    int bestTie = Integer.MIN_VALUE;
+    for (int i = w.length - 1; i >= 0; i--) {
+      for (int[] widths : new int[][] {a, w}) {
+        int bits = widths[i];
+        if (delta < 0 ? bits <= bound : bits >= bound) continue;
+        widths[i] = bits + delta;
+        double after = cost.of(w, a);
+        widths[i] = bits;
+        double v = value.of(bits, c, after);
+        int tie = -delta * bits;
+        if (Double.isNaN(v)) continue;
+        if (v > bestValue || (v == bestValue && tie > bestTie)) {
+          best = new Step(widths, i, after);
+          bestValue = v;
+          bestTie = tie;
         }
       }
-      if (bestWidths == null) return raises;
-      bestWidths[bestLayer]++;
-      raises++;
-      c = bestCost;
     }
+    return best;
   }
 
   private static HaqException cannotMeet(double limit, int minBits, double c) {
