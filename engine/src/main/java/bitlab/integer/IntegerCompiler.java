@@ -51,6 +51,8 @@ public final class IntegerCompiler {
   }
 
   public static IntegerModel compile(QuantizedModel q) {
+    // its Vector API code compiled by C2 whatever rate a model calls it at (see JitWarmup)
+    bitlab.integer.kernel.JitWarmup.start();
     if (q.dynamic()) {
       throw new IntegerException(
           "Dynamic quantization has no fixed activation scales, so it cannot run in integers only; "

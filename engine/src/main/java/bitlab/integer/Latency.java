@@ -57,14 +57,19 @@ public record Latency(String model, String policy, List<Row> rows) {
   }
 
   /**
-   * Runs {@code iq} on {@code x} until it is warm: the JIT has compiled the kernels (at least
+   * Runs {@code iq} on {@code x} until it is warm: the kernels' own warm-up is over ({@code JitWarmup}, which gets
+   * their Vector API code compiled whatever the rate of calls), the JIT has compiled the rest (at least
    * {@link #JIT_CALLS} calls and two seconds) and every layer's choice of kernel for this batch size has
    * settled ({@link IntegerModel#settled}; where oneDNN and Java are timed against each other that takes
    * {@link ConvKernels#CALLS_TO_SETTLE} calls and a second). Timing before that would time the trial calls
-   * of the slower kernel too. Gives up after two minutes; returns whether the choices settled.
+   * of the slower kernel too. Gives up after two minutes; returns whether the warm-up finished and the choices
+   * settled.
    */
   public static boolean warm(IntegerModel iq, INDArray x) {
     long start = System.nanoTime();
+    // the kernels' own warm-up (JitWarmup): until C2 has compiled them a small model's calls time
+    // the interpreter
+    boolean warmed = bitlab.integer.kernel.JitWarmup.await(60_000);
     int batch = (int) x.size(0);
     for (int w = 0;
         w < JIT_CALLS || System.nanoTime() - start < 2_000_000_000L || !iq.settled(batch);
@@ -74,7 +79,7 @@ public record Latency(String model, String policy, List<Row> rows) {
       bitlab.task.Work.progress(
           String.format("warming %s batch %d: call %d", iq.name(), batch, w + 1));
     }
-    return true;
+    return warmed;
   }
 
   /** Calls that give the JIT time to compile the Java kernels before anything is timed. */
