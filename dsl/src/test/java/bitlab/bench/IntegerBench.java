@@ -44,6 +44,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * whose sums fit the cache against pieces only for the threads ({@link PiecesBench}).
  */
 public final class IntegerBench {
+  static final List<String> MINIS =
+      List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini");
+
   static final List<String> DEFAULT = List.of(
       "lenet5",
       "resnet-mini",
@@ -64,7 +67,10 @@ public final class IntegerBench {
       return;
     }
     if (args.length >= 1 && args[0].equals("helpers")) {
-      helpers(args.length > 1 ? Integer.parseInt(args[1]) : 8);
+      helpers(
+          args.length > 1 ? Integer.parseInt(args[1]) : 8,
+          args.length > 2 ? args[2] : "always,never,measure",
+          args.length > 3 ? List.of(args[3].split(",")) : MINIS);
       return;
     }
     if (args.length >= 1 && args[0].equals("layout")) {
@@ -73,6 +79,10 @@ public final class IntegerBench {
     }
     if (args.length >= 1 && args[0].equals("pieces")) {
       PiecesBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length >= 1 && args[0].equals("epilogue")) {
+      EpilogueBench.run();
       return;
     }
     if (args.length >= 1 && args[0].equals("input")) {
@@ -321,30 +331,23 @@ public final class IntegerBench {
    * and as the executor chooses by default ({@link Parallel#busy} measured, and on a busy machine each oneDNN layer
    * timing its pieces against one piece), beside the float engine, alternating in one process.
    */
-  static void helpers(int batch) {
+  static void helpers(int batch, String order, List<String> models) {
+    List<Parallel.Helpers> ways = new java.util.ArrayList<>();
+    for (String w : order.split(","))
+      ways.add(Parallel.Helpers.valueOf(w.trim().toUpperCase(java.util.Locale.ROOT)));
     Dataset mnist = Datasets.mnist();
     System.out.println("instruction set: " + CpuFeatures.current() + "; oneDNN runs "
         + (ConvKernels.dnnlIsa().isEmpty() ? "nowhere" : ConvKernels.dnnlIsa()));
-    System.out.printf(
-        "busy now: %s%n%-18s %12s %12s %12s %10s %9s %9s%n",
-        Parallel.busy(),
-        "model",
-        "helpers ms",
-        "alone ms",
-        "chosen ms",
-        "FP32 ms",
-        "ch/help",
-        "ch/alone");
+    System.out.printf("busy now: %s%n%-18s", Parallel.busy(), "model");
+    for (Parallel.Helpers h : ways) System.out.printf(" %12s", h.name().toLowerCase() + " ms");
+    System.out.printf(" %10s  (each / the first)%n", "FP32 ms");
     try {
-      for (String name :
-          List.of("lenet5", "resnet-mini", "mobilenet-v1-mini", "mobilenet-v2-mini")) {
+      for (String name : models) {
         Model net = Zoo.load(name);
         QuantizedModel q = Quantizer.ptq(
             net, Policy.uniform(net, 8, 8), mnist.train().take(64), PtqConfig.DEFAULT);
         IntegerModel iq = Deployment.integer(q);
         INDArray x = mnist.test().images().get(NDArrayIndex.interval(0, batch)).dup();
-        List<Parallel.Helpers> ways =
-            List.of(Parallel.Helpers.ALWAYS, Parallel.Helpers.NEVER, Parallel.Helpers.MEASURE);
         for (Parallel.Helpers h : ways) {
           Parallel.helpers(h);
           Latency.warm(iq, x);
@@ -357,9 +360,10 @@ public final class IntegerBench {
           });
         paths.add(() -> Inference.logits(q.folded(), x));
         double[] ms = Latency.alternate(paths, 41, 5, r -> {});
-        System.out.printf(
-            "%-18s %12.3f %12.3f %12.3f %10.3f %8.2fx %8.2fx%n",
-            name, ms[0], ms[1], ms[2], ms[3], ms[2] / ms[0], ms[2] / ms[1]);
+        System.out.printf("%-18s", name);
+        for (int i = 0; i < ms.length; i++) System.out.printf(" %12.3f", ms[i]);
+        for (int i = 1; i < ways.size(); i++) System.out.printf(" %6.2fx", ms[i] / ms[0]);
+        System.out.println();
       }
     } finally {
       Parallel.helpers(Parallel.Helpers.MEASURE);
