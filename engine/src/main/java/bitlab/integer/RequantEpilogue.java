@@ -77,6 +77,34 @@ final class RequantEpilogue implements Epilogue {
     }
   }
 
+  /** {@link #positions(int[], int, int, int, byte[], int)} reading oneDNN's sums in place (native byte order). */
+  @Override
+  public void positions(
+      java.nio.ByteBuffer acc, int from, int positions, int channels, byte[] out, int to) {
+    int c0 = m == null
+        ? 0
+        : VectorRequant.channelsLast(
+            acc,
+            from,
+            positions,
+            channels,
+            bias,
+            m,
+            shift,
+            half,
+            Requant.mode(rounding),
+            zeroPoint,
+            lo,
+            hi,
+            out,
+            to);
+    if (c0 == channels) return;
+    for (int p = 0, a = from, o = to; p < positions; p++, a += channels, o += channels)
+      for (int c = c0; c < channels; c++)
+        out[o + c] = (byte) Requant.code(
+            acc.getInt(4 * (a + c)) + bias[c], multipliers[c], rounding, zeroPoint, lo, hi);
+  }
+
   /** Channels-last: eight channels at a time with their own multipliers where it can, the rest in scalar. */
   @Override
   public void positions(int[] acc, int from, int positions, int channels, byte[] out, int to) {

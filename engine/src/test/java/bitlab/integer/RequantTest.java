@@ -145,7 +145,8 @@ class RequantTest {
   /**
    * Channels-last runs (oneDNN's sums, eight channels at a time each with its own multiplier and shift where the CPU
    * has AVX-512) give the codes the per-channel path gives, for channel counts on and off a multiple of eight, layers
-   * with and without a shift of 0 (which keeps the scalar path) and every rounding.
+   * with and without a shift of 0 (which keeps the scalar path) and every rounding, from a Java array and read in place
+   * from native memory.
    */
   @Test
   void channelsLastRunsEqualTheDefinitionForEveryChannelCount() {
@@ -168,6 +169,13 @@ class RequantTest {
           RequantEpilogue e = new RequantEpilogue(bias, m, rounding, 3, -128, 127);
           byte[] got = new byte[positions * channels + 7];
           e.positions(acc, 2, positions, channels, got, 4);
+          // the same sums in native memory (as oneDNN leaves them), read in place
+          java.nio.ByteBuffer nat = java.nio.ByteBuffer.allocateDirect(4 * acc.length)
+              .order(java.nio.ByteOrder.nativeOrder());
+          nat.asIntBuffer().put(acc);
+          byte[] inPlace = new byte[got.length];
+          e.positions(nat, 2, positions, channels, inPlace, 4);
+          assertArrayEquals(got, inPlace, channels + " channels, " + rounding + ", read in place");
           for (int p = 0; p < positions; p++) {
             for (int c = 0; c < channels; c++) {
               int a = acc[2 + p * channels + c] + bias[c];

@@ -47,6 +47,9 @@ final class DnnlPiece {
   /** The int32 sums of every (chunk, part), NHWC over the piece: {@code [n1-n0][y1-y0][outW][outChannels]}. */
   final IntBuffer[] sums;
 
+  /** The first (chunk, part)'s sums as bytes in native order, for an epilogue that reads them where oneDNN wrote them. */
+  final java.nio.ByteBuffer firstSums;
+
   final boolean reordered;
   /** A stream of the piece's own: oneDNN streams must not be shared between threads. */
   private final stream stream = new stream(Dnnl.ENGINE);
@@ -137,6 +140,7 @@ final class DnnlPiece {
       }
     }
     reordered = anyReorder;
+    firstSums = nhwc[0][0].asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
   }
 
   /** What oneDNN runs for a layer of {@code images} over {@code channels} input channels (all rows: the whole layer). */

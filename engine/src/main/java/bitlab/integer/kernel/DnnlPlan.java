@@ -273,8 +273,14 @@ final class DnnlPlan {
       for (int q0 = 0; q0 < pieceHw; q0 += tile) {
         int t = Math.min(tile, pieceHw - q0), len = t * channels;
         int at = ((image - p.n0) * pieceHw + q0) * channels;
-        sum(p, at, len, sum);
         int first = (p.y0 * g.outW() + q0) * channels;
+        if (p.sums.length == 1 && perChannel == null) {
+          // one convolution's sums and nothing to subtract: the epilogue reads them where oneDNN
+          // wrote them
+          e.positions(p.firstSums, at, t, channels, out, image * g.outputSize() + first);
+          continue;
+        }
+        sum(p, at, len, sum);
         if (perChannel != null) {
           // the whole kernel's correction inside, each position's own on the border
           for (int q = 0, i = 0, pos = first / channels; q < t; q++, i += channels, pos++) {

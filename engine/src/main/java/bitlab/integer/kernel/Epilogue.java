@@ -30,6 +30,19 @@ public interface Epilogue {
   }
 
   /**
+   * {@link #positions(int[], int, int, int, byte[], int)} over int32 accumulators in native memory ({@code acc}: bytes in
+   * native order, accumulator {@code from + p·channels + c} at byte {@code 4·(from + p·channels + c)}), as oneDNN wrote
+   * them. This default copies them out first; epilogues that run often read them in place.
+   */
+  default void positions(
+      java.nio.ByteBuffer acc, int from, int positions, int channels, byte[] out, int to) {
+    int n = positions * channels;
+    int[] copy = IntScratch.get(4, n);
+    acc.asIntBuffer().get(from, copy, 0, n);
+    positions(copy, 0, positions, channels, out, to);
+  }
+
+  /**
    * {@code out} gets the codes of NCHW accumulators {@code acc} of {@code batch} images of {@code g}'s
    * output, on {@code threads} threads: the epilogue as a pass of its own, for kernels that cannot fuse it.
    */

@@ -86,8 +86,13 @@ public final class JitWarmup {
       List<Call> calls = new ArrayList<>();
       if (ConvKernels.vectorRequant()) {
         Requants r = new Requants(new Random(1));
-        calls.addAll(
-            List.of(r::quantize, r::channelsLast, r::codes, r::accumulatorAdd, r::residual));
+        calls.addAll(List.of(
+            r::quantize,
+            r::channelsLast,
+            r::channelsLastInPlace,
+            r::codes,
+            r::accumulatorAdd,
+            r::residual));
       }
       calls.add(linear());
       warm(calls, end);

@@ -14,7 +14,10 @@ import java.util.Random;
  * not hot enough to be compiled, calls it on its own.
  */
 final class Requants {
-  /** quantize, channelsLast, codes, accumulatorAdd, residual; an array's elements are not constants to C2. */
+  /**
+   * quantize, channelsLast, codes, accumulatorAdd, residual, channelsLast from native memory; an array's elements are
+   * not constants to C2.
+   */
   private static final MethodHandle[] HANDLES = handles();
 
   private static MethodHandle[] handles() {
@@ -39,7 +42,12 @@ final class Requants {
         l.findStatic(
             v,
             "residual",
-            MethodType.methodType(i, ba, i, i, lg, ba, i, i, lg, i, i, i, i, i, ba, i, i))
+            MethodType.methodType(i, ba, i, i, lg, ba, i, i, lg, i, i, i, i, i, ba, i, i)),
+        l.findStatic(
+            v,
+            "channelsLast",
+            MethodType.methodType(
+                i, java.nio.ByteBuffer.class, i, i, i, ia, la, la, la, i, i, i, i, ba, i))
       };
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
@@ -60,12 +68,15 @@ final class Requants {
       shift = new long[CHANNELS],
       half = new long[CHANNELS];
   private final byte[] a = new byte[N], b = new byte[N], out = new byte[N];
+  private final java.nio.ByteBuffer nat =
+      java.nio.ByteBuffer.allocateDirect(4 * N).order(java.nio.ByteOrder.nativeOrder());
 
   Requants(Random r) {
     for (int i = 0; i < N; i++) {
       x[i] = (float) r.nextGaussian() * 40;
       acc[i] = r.nextInt(1 << 16) - (1 << 15);
     }
+    nat.asIntBuffer().put(acc);
     r.nextBytes(a);
     r.nextBytes(b);
     for (int c = 0; c < CHANNELS; c++) {
@@ -106,6 +117,37 @@ final class Requants {
     try {
       done = (int) HANDLES[1].invokeExact(
           acc,
+          0,
+          N / CHANNELS,
+          CHANNELS,
+          bias,
+          m,
+          shift,
+          half,
+          VectorRequant.HALF_EVEN,
+          5,
+          0,
+          255,
+          out,
+          0);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (!check) return true;
+    for (int i = 0; i < N; i++) {
+      int c = i % CHANNELS;
+      long v = (long) (acc[i] + bias[c]) * m[c];
+      if (!same(Math.max(0, Math.min(255, round(v, shift[c]) + 5)), out[i])) return false;
+    }
+    return done == CHANNELS;
+  }
+
+  /** {@link #channelsLast} on the same sums in native memory. */
+  boolean channelsLastInPlace(boolean check) {
+    int done;
+    try {
+      done = (int) HANDLES[5].invokeExact(
+          nat,
           0,
           N / CHANNELS,
           CHANNELS,

@@ -96,6 +96,42 @@ public final class VectorRequant {
   }
 
   /**
+   * {@link #channelsLast} reading the accumulators where oneDNN wrote them: {@code acc} holds int32 values in native
+   * byte order, accumulator {@code i} at byte {@code 4·i}. Saves copying them into a Java array first (a quarter of the
+   * pass, {@code ./bitlab bench integer epilogue}).
+   */
+  public static int channelsLast(
+      java.nio.ByteBuffer acc,
+      int from,
+      int positions,
+      int channels,
+      int[] bias,
+      long[] multiplier,
+      long[] shift,
+      long[] half,
+      int mode,
+      int zeroPoint,
+      int lo,
+      int hi,
+      byte[] out,
+      int to) {
+    java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+    int done = channels & ~7;
+    for (int c = 0; c < done; c += 8) {
+      IntVector b = IntVector.fromArray(I, bias, c);
+      LongVector m = LongVector.fromArray(L, multiplier, c),
+          s = LongVector.fromArray(L, shift, c),
+          h = LongVector.fromArray(L, half, c);
+      for (int p = 0, a = from + c, o = to + c; p < positions; p++, a += channels, o += channels) {
+        IntVector x = IntVector.fromByteBuffer(I, acc, 4 * a, order).add(b);
+        LongVector v = ((LongVector) x.convertShape(VectorOperators.I2L, L, 0)).mul(m);
+        store(round(v, s, h, mode), zeroPoint, lo, hi, out, o);
+      }
+    }
+    return done;
+  }
+
+  /**
    * A layer's accumulators added into a residual branch, channels-last ({@code AccumulatorAddStep}):
    * {@code clamp(round(((acc + bias[c])·factor[c] + (b − zb)·factorB) / 2^shift) + zeroPoint, lo, hi)} over
    * {@code positions} runs of {@code channels}, the branch's codes {@code b} read at the index written ({@code maskB}:
