@@ -67,10 +67,14 @@ public final class IntegerBench {
       return;
     }
     if (args.length >= 1 && args[0].equals("helpers")) {
+      boolean rotate = List.of(args).contains("rotate");
+      String[] a =
+          java.util.Arrays.stream(args).filter(x -> !x.equals("rotate")).toArray(String[]::new);
       helpers(
-          args.length > 1 ? Integer.parseInt(args[1]) : 8,
-          args.length > 2 ? args[2] : "always,never,measure",
-          args.length > 3 ? List.of(args[3].split(",")) : MINIS);
+          a.length > 1 ? Integer.parseInt(a[1]) : 8,
+          a.length > 2 ? a[2] : "always,never,measure",
+          a.length > 3 ? List.of(a[3].split(",")) : MINIS,
+          rotate);
       return;
     }
     if (args.length >= 1 && args[0].equals("layout")) {
@@ -327,11 +331,13 @@ public final class IntegerBench {
   }
 
   /**
-   * {@code ./bitlab bench integer helpers [BATCH]}: the minis at W8A8 with helper threads always asked against never,
-   * and as the executor chooses by default ({@link Parallel#busy} measured, and on a busy machine each oneDNN layer
-   * timing its pieces against one piece), beside the float engine, alternating in one process.
+   * {@code ./bitlab bench integer helpers [BATCH] [ORDER] [MODELS] [rotate]}: the minis at W8A8 with helper threads
+   * always asked, never, and as the executor chooses by default ({@link Parallel#busy} measured, and on a busy machine
+   * each oneDNN layer timing its pieces against one piece), in the order given (default {@code always,never,measure}),
+   * beside the float engine, alternating in one process; with {@code rotate} each round starts one mode later (on a
+   * busy machine the slow column moved with a fixed order: issue 23's "chosen at 2.7x" row).
    */
-  static void helpers(int batch, String order, List<String> models) {
+  static void helpers(int batch, String order, List<String> models, boolean rotate) {
     List<Parallel.Helpers> ways = new java.util.ArrayList<>();
     for (String w : order.split(","))
       ways.add(Parallel.Helpers.valueOf(w.trim().toUpperCase(java.util.Locale.ROOT)));
@@ -359,7 +365,7 @@ public final class IntegerBench {
             iq.predict(x);
           });
         paths.add(() -> Inference.logits(q.folded(), x));
-        double[] ms = Latency.alternate(paths, 41, 5, r -> {});
+        double[] ms = Latency.alternate(paths, 41, 5, r -> {}, rotate);
         System.out.printf("%-18s", name);
         for (int i = 0; i < ms.length; i++) System.out.printf(" %12.3f", ms[i]);
         for (int i = 1; i < ways.size(); i++) System.out.printf(" %6.2fx", ms[i] / ms[0]);

@@ -93,9 +93,21 @@ public record Latency(String model, String policy, List<Row> rows) {
    */
   public static double[] alternate(
       List<Runnable> paths, int rounds, long pauseMillis, IntConsumer afterRound) {
+    return alternate(paths, rounds, pauseMillis, afterRound, false);
+  }
+
+  /**
+   * {@link #alternate(List, int, long, IntConsumer)}, and with {@code rotate} each round starts one path later than the
+   * one before (round r runs paths r, r+1, ... modulo their number), so that no path always follows the same one: on a
+   * busy machine what one path leaves behind (helper threads scheduled late, a cache another path filled) is charged to
+   * whichever path follows it.
+   */
+  public static double[] alternate(
+      List<Runnable> paths, int rounds, long pauseMillis, IntConsumer afterRound, boolean rotate) {
     double[][] t = new double[paths.size()][rounds];
     for (int r = 0; r < rounds; r++) {
-      for (int p = 0; p < paths.size(); p++) {
+      for (int k = 0; k < paths.size(); k++) {
+        int p = rotate ? (r + k) % paths.size() : k;
         if (pauseMillis > 0) LockSupport.parkNanos(pauseMillis * 1_000_000L);
         paths.get(p).run();
         long t0 = System.nanoTime();
