@@ -6,11 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.util.List;
 import java.util.Random;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code ./bitlab bench integer epilogue}: the Java pass over one oneDNN piece's int32 sums (131,072, channels-last),
@@ -19,10 +14,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class EpilogueBench {
   private EpilogueBench() {}
-
-  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-  private static final VectorSpecies<Long> L = LongVector.SPECIES_512;
-  private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
 
   static void run() {
     IntegerBench.printInstructionSet();
@@ -51,7 +42,8 @@ final class EpilogueBench {
         copy.run();
         requant.run();
       };
-      Runnable inPlace = () -> inPlace(nat, positions, channels, bias, m, s, h, out2);
+      Runnable inPlace = () -> VectorRequant.channelsLast(
+          nat, 0, positions, channels, bias, m, s, h, VectorRequant.HALF_EVEN, 0, 0, 255, out2, 0);
       for (int w = 0; w < 3000; w++) {
         both.run();
         inPlace.run();
@@ -64,34 +56,6 @@ final class EpilogueBench {
       System.out.printf(
           "%-9d %11.3f %11.3f %11.3f %11.3f %8.2fx%n",
           channels, ms[0] * k, ms[1] * k, ms[2] * k, ms[3] * k, ms[3] / ms[2]);
-    }
-  }
-
-  /** {@code VectorRequant.channelsLast} (half even) reading the sums where oneDNN wrote them. */
-  static void inPlace(
-      ByteBuffer acc,
-      int positions,
-      int channels,
-      int[] bias,
-      long[] multiplier,
-      long[] shift,
-      long[] half,
-      byte[] out) {
-    for (int c = 0; c + 8 <= channels; c += 8) {
-      IntVector b = IntVector.fromArray(I, bias, c);
-      LongVector mv = LongVector.fromArray(L, multiplier, c),
-          sv = LongVector.fromArray(L, shift, c),
-          hv = LongVector.fromArray(L, half, c).sub(1L);
-      for (int p = 0, a = c, o = c; p < positions; p++, a += channels, o += channels) {
-        IntVector x =
-            IntVector.fromByteBuffer(I, acc, 4 * a, ByteOrder.nativeOrder()).add(b);
-        LongVector v = ((LongVector) x.convertShape(VectorOperators.I2L, L, 0)).mul(mv);
-        LongVector q = v.add(hv)
-            .add(v.lanewise(VectorOperators.ASHR, sv).and(1L))
-            .lanewise(VectorOperators.ASHR, sv);
-        ((ByteVector) q.max(0L).min(255L).convertShape(VectorOperators.L2B, B, 0))
-            .intoArray(out, o);
-      }
     }
   }
 }

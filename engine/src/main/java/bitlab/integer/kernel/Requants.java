@@ -113,54 +113,22 @@ final class Requants {
   }
 
   boolean channelsLast(boolean check) {
-    int done;
-    try {
-      done = (int) HANDLES[1].invokeExact(
-          acc,
-          0,
-          N / CHANNELS,
-          CHANNELS,
-          bias,
-          m,
-          shift,
-          half,
-          VectorRequant.HALF_EVEN,
-          5,
-          0,
-          255,
-          out,
-          0);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    if (!check) return true;
-    for (int i = 0; i < N; i++) {
-      int c = i % CHANNELS;
-      long v = (long) (acc[i] + bias[c]) * m[c];
-      if (!same(Math.max(0, Math.min(255, round(v, shift[c]) + 5)), out[i])) return false;
-    }
-    return done == CHANNELS;
+    return channelsLast(check, false);
   }
 
   /** {@link #channelsLast} on the same sums in native memory. */
   boolean channelsLastInPlace(boolean check) {
-    int done;
+    return channelsLast(check, true);
+  }
+
+  private boolean channelsLast(boolean check, boolean inPlace) {
+    int positions = N / CHANNELS, mode = VectorRequant.HALF_EVEN, done;
     try {
-      done = (int) HANDLES[5].invokeExact(
-          nat,
-          0,
-          N / CHANNELS,
-          CHANNELS,
-          bias,
-          m,
-          shift,
-          half,
-          VectorRequant.HALF_EVEN,
-          5,
-          0,
-          255,
-          out,
-          0);
+      done = inPlace
+          ? (int) HANDLES[5].invokeExact(
+              nat, 0, positions, CHANNELS, bias, m, shift, half, mode, 5, 0, 255, out, 0)
+          : (int) HANDLES[1].invokeExact(
+              acc, 0, positions, CHANNELS, bias, m, shift, half, mode, 5, 0, 255, out, 0);
     } catch (Throwable t) {
       throw rethrow(t);
     }
