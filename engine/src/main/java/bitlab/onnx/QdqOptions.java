@@ -34,6 +34,14 @@ public record QdqOptions(Container weights, Container signedActivations, boolean
   /** Each tensor in its own signedness: int8 weights, uint8 unsigned and int8 signed activations. */
   public static final QdqOptions NATIVE = new QdqOptions(Container.INT8, Container.INT8, false);
 
+  /**
+   * {@link #U8U8} with 8-bit signed activations clipped to bitlab's narrow range -127..127: the graph then computes
+   * exactly what bitlab's quantized model and integer program compute (the uint8 container alone would let a value
+   * beyond the calibrated range reach -128), at the price of ONNX Runtime's fusion of the layers that write such a
+   * tensor. The reference for checking bitlab's arithmetic against ONNX Runtime.
+   */
+  public static final QdqOptions EXACT = new QdqOptions(Container.UINT8, Container.UINT8, true);
+
   public static final QdqOptions DEFAULT = U8U8;
 
   public QdqOptions {

@@ -60,6 +60,16 @@ class TorchvisionFamiliesTest {
    */
   private static final int IMAGES = Integer.getInteger("bitlab.qdq.images", 30);
 
+  /** Images on which each step is compared with ONNX Runtime fed the same input codes ({@link QdqSteps}). */
+  private static final int STEPS = Integer.getInteger("bitlab.qdq.steps", 4);
+
+  /** The families to run ({@code -Dbitlab.families=a,b}; all when empty). */
+  private static final java.util.Set<String> ONLY = java.util.Arrays.stream(
+          System.getProperty("bitlab.families", "").split(","))
+      .map(String::strip)
+      .filter(f -> !f.isEmpty())
+      .collect(java.util.stream.Collectors.toSet());
+
   private static String skip;
   private static final Map<String, String> ROWS = new TreeMap<>();
   private static final Map<String, String> AGREEMENT = new TreeMap<>();
@@ -83,7 +93,10 @@ class TorchvisionFamiliesTest {
           "torch, torchvision or onnx is not installed in .venv (./bitlab setup installs them when the wheel index has them).";
       return;
     }
-    int code = run(List.of(python.toString(), script.toString(), "--out", dir.toString()), 900);
+    List<String> export = new java.util.ArrayList<>(
+        List.of(python.toString(), script.toString(), "--out", dir.toString()));
+    export.addAll(new java.util.TreeSet<>(ONLY));
+    int code = run(export, 900);
     assertTrue(
         code == 0,
         "tools/onnx/torchvision_families.py failed (exit " + code + "): "
@@ -122,6 +135,7 @@ class TorchvisionFamiliesTest {
       })
   void importsAndMatchesOnnxRuntime(String family) throws Exception {
     Assumptions.assumeTrue(skip == null, skip);
+    Assumptions.assumeTrue(ONLY.isEmpty() || ONLY.contains(family), "not in -Dbitlab.families");
     Path file = dir.resolve(family + ".onnx");
     byte[] bytes = Files.readAllBytes(file);
     Model m = OnnxImport.read(file);
@@ -147,16 +161,53 @@ class TorchvisionFamiliesTest {
       integer = "compiles, runs (codes equal to its float64 simulation)";
       QdqAgreement.Result a = QdqAgreement.measure(m, IMAGES, 25);
       AGREEMENT.put(family, a.row());
+      System.out.println(a.levels().table());
       assertTrue(a.sameRaw() >= 0.99 * a.n(), family + ": " + a.row());
-      // With biases on the int32 grid (the program, its simulation and the QDQ export add the same
-      // bias), centred
-      // agreement with ONNX Runtime is 60-100% and the centred logit gap at most 0.61; with the
-      // fraction kept it was
-      // 33-100% and 0.76 (shufflenet_v2, mobilenet_v2), which these bounds refuse. Rows move by up
-      // to two images
-      // between runs (multi-threaded float sums).
+      // The arithmetic, step by step: each step of the integer program given ONNX Runtime's own
+      // input codes
+      // (no optimisations) on the exact export (bitlab's narrow signed range, QdqOptions.EXACT)
+      // gives ONNX
+      // Runtime's output codes but where float32 put a value on the other side of a rounding tie.
+      // On the default
+      // export the only other difference is a signed code ONNX Runtime's container saturates at
+      // -128.
+      Model lm = QdqAgreement.logits(m);
+      bitlab.quant.QuantizedModel q = QdqAgreement.quantize(lm);
+      INDArray few = Checks.normal(23, STEPS, 3, size, size);
+      List<QdqSteps.Row> plain = QdqSteps.compare(q, few),
+          exact = QdqSteps.compare(q, few, QdqOptions.EXACT);
+      StringBuilder steps =
+          new StringBuilder(family + ", step by step against ONNX Runtime (none), default export\n"
+              + QdqSteps.Row.header() + "\n");
+      plain.forEach(r -> steps.append(r.row()).append('\n'));
+      steps.append(QdqSteps.summary(plain)).append('\n');
+      steps.append("exact export: ").append(QdqSteps.summary(exact)).append('\n');
+      System.out.println(steps);
+      for (QdqSteps.Row r : exact) {
+        if (r.chained() < 0) continue; // the logits
+        // Where the exact value is known (layers, residual additions, poolings) every difference
+        // must sit at a
+        // rounding tie (a global pool's mean can sit exactly on one: bitlab rounds it half to even,
+        // float32 either
+        // way); elsewhere at most one code in a thousand may differ.
+        boolean atTies = Double.isNaN(r.tie()) ? r.localShare() >= 0.999 : r.tie() <= 1e-3;
+        assertTrue(
+            r.beyond() == 0 && r.localMax() <= 1 && atTies,
+            family + ", exact export: " + r.row() + "\n" + steps);
+      }
+      // Predictions: on these random networks most centred decisions are near-ties that float32
+      // itself flips
+      // (ONNX Runtime's own optimisation levels part on up to 47% of them). What can be asked is
+      // that the integer
+      // program's logits are no farther from ONNX Runtime's on the exact export than ONNX Runtime's
+      // two levels are
+      // from each other on the same file (measured: 0.000-0.467 against 0.000-0.437 rms centred
+      // logits).
       assertTrue(
-          a.sameAll() >= 0.5 * a.n(), family + ": centred agreement below half:\n" + a.row());
+          a.gapExact() <= 1.5 * a.gapOrt() + 0.02,
+          family
+              + ": the integer program is farther from ONNX Runtime than its levels are from each other:\n"
+              + a.row());
       assertTrue(a.gapNone() <= 0.7, family + ": centred logit gap above 0.7:\n" + a.row());
     } catch (IntegerException e) {
       integer = "no: " + e.getMessage().replaceAll(";.*", "");
