@@ -26,7 +26,9 @@ public record Timing(
   public String toString() {
     String tuned = finetune > 0
         ? String.format(
-            ", fine-tuning %.1f s of it (%.2f s per policy)", finetune, finetunePerPolicy())
+            // summed over the threads that scored, so it can exceed the scoring's wall time: say so
+            ", fine-tuning %.1f s of thread time (%.2f s per policy)",
+            finetune, finetunePerPolicy())
         : "";
     return String.format(
         "%.1f s: scoring %.1f s (%d policies, %d cache hits%s), agent %.1f s, other %.1f s",
