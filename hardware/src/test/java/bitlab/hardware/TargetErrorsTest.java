@@ -52,6 +52,14 @@ class TargetErrorsTest {
   }
 
   @Test
+  void anEmptyNameIsASentenceNotACrash() {
+    // found by the fuzz stage: a folded scalar with nothing under it reads as an empty name
+    TargetSyntaxException e =
+        assertThrows(TargetSyntaxException.class, () -> TargetLoader.fromYaml("name: >-\n" + ROOF));
+    says(e, "inline YAML", "empty 'name'", "name: my-accelerator");
+  }
+
+  @Test
   void unknownKindListsTheKnownKinds() {
     UnknownKindException e = assertThrows(
         UnknownKindException.class,

@@ -103,6 +103,10 @@ public final class TargetLoader {
     String name = top.containsKey("name")
         ? Yaml.scalar(source, "name", top.get("name").getValueNode())
         : defaultName;
+    if (name == null || name.isBlank()) { // e.g. "name: >-" with nothing folded under it
+      throw new TargetSyntaxException("Target " + source
+          + " has an empty 'name'; give the target a name, for example 'name: my-accelerator'.");
+    }
     if (!top.containsKey("kind")) {
       throw new TargetSyntaxException(
           "Target " + source + " has no 'kind' key; expected one of " + Kinds.known() + ".");
