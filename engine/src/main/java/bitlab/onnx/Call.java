@@ -102,6 +102,18 @@ final class Call {
         "a constant (an initializer or a Constant node)");
   }
 
+  /** A constant input that must hold exactly one value (Clip's min and max). */
+  double scalarConstant(int i, String role) {
+    float[] v = constant(i, role).asFloats();
+    if (v.length == 1) return v[0];
+    throw new UnsupportedAttributeException(
+        display(),
+        opType(),
+        role + " (input '" + proto.getInput(i) + "')",
+        "a tensor of " + v.length + " values",
+        "a single value");
+  }
+
   Dyn activation(int i) {
     Object v = in(i);
     if (v instanceof Dyn d) return d;

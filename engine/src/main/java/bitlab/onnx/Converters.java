@@ -483,8 +483,8 @@ final class Converters {
       lo = a.real("min", -Float.MAX_VALUE);
       hi = a.real("max", Float.MAX_VALUE);
     } else {
-      lo = c.present(1) ? c.constant(1, "min").asFloats()[0] : -Float.MAX_VALUE;
-      hi = c.present(2) ? c.constant(2, "max").asFloats()[0] : Float.MAX_VALUE;
+      lo = c.present(1) ? c.scalarConstant(1, "min") : -Float.MAX_VALUE;
+      hi = c.present(2) ? c.scalarConstant(2, "max") : Float.MAX_VALUE;
     }
     if (lo == 0 && hi == 6) unary(c, new Op.Relu6());
     else if (lo == 0 && hi >= Float.MAX_VALUE) unary(c, new Op.Relu());

@@ -133,6 +133,22 @@ class OnnxErrorsTest {
   }
 
   @Test
+  void aClipWhoseMinIsNotOneValueIsRefusedNotIndexed() {
+    // found by the fuzz stage: an empty min tensor was read at index 0
+    byte[] b = new Graphs(13)
+        .input("x", -1, 4)
+        .floats("lo", new long[] {0})
+        .node("Clip", "hardtanh", List.of("x", "lo"), "y")
+        .output("y")
+        .bytes();
+    UnsupportedAttributeException e =
+        assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(b, "clip"));
+    assertEquals(
+        "Node 'hardtanh' (Clip) has min (input 'lo') = a tensor of 0 values, but bitlab supports only a single value.",
+        e.getMessage());
+  }
+
+  @Test
   void convAttributesBitlabCannotRepresentAreNamedWithTheirValues() {
     assertEquals(
         "Node 'c' (Conv) has dilations = [0, 2], but bitlab supports only two positive dilations (height, width).",
