@@ -160,24 +160,24 @@ final class QdqAgreement {
         INDArray a = run(env, optimized, xb), b = run(env, plain, xb);
         INDArray bs = run(env, basicSession, xb), ex = run(env, extendedSession, xb);
         INDArray nr = run(env, narrow, xb);
+        INDArray[] byRuntime = {ours, fl, b, bs, ex, a, nr}; // the order of Levels' columns
         for (int i = 0; i < to - from; i++) {
-          INDArray[] byRuntime = {ours, fl, b, bs, ex, a, nr};
+          int at = from + i;
           for (int r = 0; r < byRuntime.length; r++)
-            top1[r][from + i] = argMax(byRuntime[r].getRow(i).toDoubleVector(), centre);
-          reference[from + i] = b.getRow(i).toDoubleVector();
+            top1[r][at] = argMax(byRuntime[r].getRow(i).toDoubleVector(), centre);
           double[] row = ours.getRow(i).toDoubleVector();
-          raw.add(argMax(row, null));
-          if (argMax(row, null) == argMax(a.getRow(i).toDoubleVector(), null)) sameRaw++;
-          int top = argMax(row, centre);
-          classes.add(top);
-          if (top == argMax(a.getRow(i).toDoubleVector(), centre)) sameAll++;
-          if (top == argMax(b.getRow(i).toDoubleVector(), centre)) sameNone++;
-          if (top == argMax(nr.getRow(i).toDoubleVector(), centre)) sameExact++;
-          if (top == argMax(fl.getRow(i).toDoubleVector(), centre)) sameFloat++;
-          if (argMax(a.getRow(i).toDoubleVector(), centre)
-              == argMax(b.getRow(i).toDoubleVector(), centre)) ortSelf++;
-          margins[from + i] = margin(row, centre, top);
           double[] ra = a.getRow(i).toDoubleVector(), rb = b.getRow(i).toDoubleVector();
+          reference[at] = rb;
+          raw.add(argMax(row, null));
+          if (argMax(row, null) == argMax(ra, null)) sameRaw++;
+          int top = top1[0][at]; // each runtime's centred top-1, computed once above
+          classes.add(top);
+          if (top == top1[5][at]) sameAll++;
+          if (top == top1[2][at]) sameNone++;
+          if (top == top1[6][at]) sameExact++;
+          if (top == top1[1][at]) sameFloat++;
+          if (top1[5][at] == top1[2][at]) ortSelf++;
+          margins[at] = margin(row, centre, top);
           for (int k = 0; k < row.length; k++) {
             dNone += (row[k] - rb[k]) * (row[k] - rb[k]);
             double re = nr.getDouble(i, k);
