@@ -43,7 +43,9 @@ import java.util.Map;
  * {@code 0.25epoch}), {@code lr=1e-3}, {@code minbits=2} (the narrowest width the search may pick), {@code hidden=300}, {@code sigma=0.5}, {@code decay=0.99}, {@code warmup=N},
  * {@code explore=paper} (or {@code uniform}: {@link Exploration#FROM_UNIFORM}), {@code repair=last} (or
  * {@code cheapest}; default: the exploration's), {@code fill=true|false} (spend what the repair leaves; default: the
- * exploration's), {@code baselines=true} ({@code false}: HAQ alone, for timing).
+ * exploration's), {@code baselines=true} ({@code false}: HAQ alone, for timing), {@code recheck=K} (each method's K
+ * best policies scored again on {@code recheckimages=N} validation images, all of them by default, before it chooses:
+ * {@link bitlab.search.haq.Recheck}; the tables then show each method's pick before and after).
  * Every method is scored by the same oracle: with fine-tuning on, the baselines' policies are fine-tuned too. After
  * each seed, HAQ's best policy's mean bits per kind of layer (depthwise, pointwise, ...) and, priced on the target at
  * the widths the quantized model stores, how many layers of each kind are memory-bound and the geometric mean of
@@ -73,6 +75,12 @@ public final class HaqSeedsBench {
         .withEvaluation(Integer.parseInt(opt.getOrDefault("eval", "1000")))
         .withCalibration(Integer.parseInt(opt.getOrDefault("calib", "256")))
         .withFinetune(ft);
+    if (opt.containsKey("recheck")) {
+      scoring = scoring.withRecheck(
+          Integer.parseInt(opt.get("recheck")),
+          Integer.parseInt(
+              opt.getOrDefault("recheckimages", String.valueOf(data.validation().size()))));
+    }
     String target = opt.getOrDefault("target", "bismo-edge");
     double fraction = Double.parseDouble(opt.getOrDefault("budget", "0.5"));
     Integer kmeans = opt.containsKey("kmeans") ? Integer.valueOf(opt.get("kmeans")) : null;
@@ -109,6 +117,7 @@ public final class HaqSeedsBench {
         HaqBench.load(),
         opt);
     List<double[]> rows = new ArrayList<>();
+    List<double[]> before = new ArrayList<>();
     for (String s : opt.getOrDefault("seeds", "1,2,3").split(",")) {
       long seed = Long.parseLong(s.trim());
       HaqConfig cfg = HaqConfig.of(episodes, seed)
@@ -150,6 +159,20 @@ public final class HaqSeedsBench {
         u.cost() / r.eightBitCost(),
         wall
       });
+      if (!r.unchecked().isEmpty()) {
+        // each method's own pick before the re-check: validation on the search's images, test on
+        // the test images
+        List<Candidate> p = r.unchecked();
+        before.add(new double[] {
+          seed,
+          p.get(0).accuracy(),
+          p.get(0).test(),
+          p.get(1).accuracy(),
+          p.get(1).test(),
+          p.get(2).accuracy(),
+          p.get(2).test()
+        });
+      }
       System.out.printf(
           "| %d | %.2f / %.2f | %s %.2f / %.2f | %.2f / %.2f |%n",
           seed,
@@ -162,6 +185,19 @@ public final class HaqSeedsBench {
           rs.test());
     }
     if (rows.isEmpty()) return;
+    if (!before.isEmpty()) {
+      System.out.println();
+      System.out.println(
+          "Before the re-check: each method's own pick, validation on the search's images, then test:");
+      table(before);
+      System.out.println();
+      System.out.println("After the re-check (validation on the re-check's images):");
+    }
+    table(rows);
+  }
+
+  /** One row per seed (HAQ, uniform, random: validation / test, then the differences), the mean, and the count ahead. */
+  private static void table(List<double[]> rows) {
     System.out.println();
     System.out.println(
         "| seed | HAQ val / test | uniform val / test | random val / test | HAQ - uniform val / test | HAQ - random val / test |");

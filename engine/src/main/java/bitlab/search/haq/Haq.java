@@ -42,7 +42,20 @@ public final class Haq {
         data.train(),
         scoring.finetune(),
         cfg.seed());
-    HaqResult r = search(model, target, budget, cfg, oracle);
+    AccuracyOracle more = null;
+    if (scoring.recheck().on()) {
+      Samples recheck = recheckImages(data, scoring);
+      more = new PtqOracle(
+          model,
+          calib,
+          recheck,
+          scoring.ptq(),
+          scoring.integer(),
+          data.train(),
+          scoring.finetune(),
+          cfg.seed());
+    }
+    HaqResult r = search(model, target, budget, cfg, oracle, scoring.recheck(), more);
     // The test images only score the policies already chosen (HAQ's best, each baseline's best),
     // never rank them.
     Samples test = data.test();
@@ -55,6 +68,21 @@ public final class Haq {
   /** The search with any scoring of policies (tests use synthetic ones). */
   public static HaqResult search(
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
+    return search(model, target, budget, cfg, oracle, Recheck.OFF, null);
+  }
+
+  /**
+   * The search, then (if {@code recheck} is on) each method's best few policies scored again by {@code more}, the
+   * same scoring on more validation images, and each method's winner chosen on those ({@link Recheck}).
+   */
+  static HaqResult search(
+      Model model,
+      Target target,
+      Budget budget,
+      HaqConfig cfg,
+      AccuracyOracle oracle,
+      Recheck recheck,
+      AccuracyOracle more) {
     requireLayers(model);
     Pricing pricing = pricing(model, target, oracle);
     Environment env = environment(pricing, budget, cfg);
@@ -81,27 +109,52 @@ public final class Haq {
                 ? String.format(", fine-tune %.1f s", e.finetuneSeconds())
                 : "")));
     boolean stopped = out.stopped();
-    List<Candidate> baselines = new ArrayList<>();
+    List<List<Candidate>> ranked = new ArrayList<>();
+    ranked.add(Recheck.ranked(out.episodes().stream()
+        .map(e -> new Candidate("HAQ", e.policy(), cache.known(e.policy().bits()), e.cost()))
+        .toList()));
     if (cfg.baselines() && !stopped) {
       try {
-        baselines.add(HaqSearch.uniform(env, cache, cfg.threads(), Work::progress));
-        baselines.add(HaqSearch.random(
+        ranked.add(HaqSearch.uniformRanked(env, cache, cfg.threads(), Work::progress));
+        ranked.add(HaqSearch.randomRanked(
             env, cache, cfg.episodes(), randomSeed(cfg), cfg.threads(), Work::progress));
       } catch (CancelledException c) {
         stopped = true;
       }
     }
+    List<Candidate> picks = new ArrayList<>();
+    for (List<Candidate> m : ranked) if (!m.isEmpty()) picks.add(m.get(0));
+    List<Candidate> chosen = picks;
+    double rechecking = 0;
+    if (recheck.on() && !stopped) {
+      ScoreCache again = new ScoreCache(more);
+      try {
+        chosen = new ArrayList<>();
+        for (List<Candidate> m : ranked) {
+          if (m.isEmpty()) continue;
+          Work.progress("re-checking " + m.get(0).method() + "'s " + recheck.finalists()
+              + " best policies on " + recheck.images() + " validation images");
+          chosen.add(recheck.choose(m, again));
+        }
+        rechecking = again.seconds();
+      } catch (CancelledException c) {
+        stopped = true;
+        chosen = picks;
+      }
+    }
+    boolean rechecked = chosen != picks;
+    List<Candidate> baselines = chosen.subList(1, chosen.size());
     if (stopped)
       Thread.interrupted(); // the interrupt was honoured: the search ended and keeps its best
     double total = (System.nanoTime() - start) / 1e9;
     Timing timing = new Timing(
         total,
-        cache.seconds(),
+        cache.seconds() + rechecking,
         out.agentSeconds(),
         cache.evaluations(),
         cache.hits(),
         cache.finetuneSeconds());
-    Candidate best = out.best();
+    Candidate best = rechecked ? chosen.get(0) : out.best();
     return new HaqResult(
         model.name(),
         pricing.targetName(),
@@ -117,9 +170,10 @@ public final class Haq {
         cfg,
         stopped,
         timing,
-        oracle.describe(),
-        oracle.images(),
-        0);
+        rechecked ? oracle.describe() + "; " + recheck : oracle.describe(),
+        rechecked ? more.images() : oracle.images(),
+        0,
+        rechecked ? picks : List.of());
   }
 
   /**
@@ -173,12 +227,30 @@ public final class Haq {
     }
     KMeansOracle oracle = new KMeansOracle(
         model, data.validation(scoring.evaluation()), data.train(), scoring.finetune(), cfg.seed());
-    HaqResult r = search(model, null, budget, cfg, oracle);
+    KMeansOracle more = scoring.recheck().on()
+        ? new KMeansOracle(
+            model, recheckImages(data, scoring), data.train(), scoring.finetune(), cfg.seed())
+        : null;
+    HaqResult r = search(model, null, budget, cfg, oracle, scoring.recheck(), more);
     Samples test = data.test();
     r = r.withTest(policy -> oracle.accuracy(policy.bits(), test), test.size());
     String caveat =
         Inputs.validationCaveat(model.name(), model.metadata().get(Model.TRAINED_ON), data);
     return caveat.isEmpty() ? r : r.withScoring(r.scoring() + "; note: " + caveat);
+  }
+
+  /**
+   * The validation images a re-check scores the finalists on: more than the search scored on, or a sentence saying
+   * how many there are.
+   */
+  private static Samples recheckImages(Dataset data, Scoring scoring) {
+    Samples all = data.validation();
+    if (all.size() <= scoring.evaluation()) {
+      throw new HaqException("Re-checking the finalists needs more validation images than the "
+          + scoring.evaluation() + " the search scores on, and " + data.name() + " has "
+          + all.size() + "; score the search on fewer images or turn the re-check off.");
+    }
+    return data.validation(scoring.recheck().images());
   }
 
   /** What the search prices: the oracle's stored widths, and codebooks in the size if its models share weights. */

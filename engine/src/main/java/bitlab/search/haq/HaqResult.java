@@ -18,6 +18,8 @@ import java.util.List;
  * @param stopped      true if an interrupt ended the search early (the best so far is kept)
  * @param validationImages how many images each policy was scored on (0 if the oracle does not say)
  * @param testImages   how many test images scored the final policies (0 if none did)
+ * @param unchecked    with a {@link Recheck}: each method's own pick before it (HAQ's first), scored on the search's
+ *                     images, so a reader sees what the re-check changed; empty without one
  */
 public record HaqResult(
     String model,
@@ -36,10 +38,12 @@ public record HaqResult(
     Timing timing,
     String scoring,
     int validationImages,
-    int testImages) {
+    int testImages,
+    List<Candidate> unchecked) {
 
   public HaqResult {
     baselines = List.copyOf(baselines);
+    unchecked = List.copyOf(unchecked);
     episodes = List.copyOf(episodes);
     layers = List.copyOf(layers);
   }
@@ -67,7 +71,8 @@ public record HaqResult(
         timing,
         s,
         validationImages,
-        testImages);
+        testImages,
+        unchecked);
   }
 
   /**
@@ -78,6 +83,16 @@ public record HaqResult(
     Candidate b = best.withTest(test.applyAsDouble(best.policy()));
     List<Candidate> bs =
         baselines.stream().map(c -> c.withTest(test.applyAsDouble(c.policy()))).toList();
+    // a pick the re-check kept is the same policy: score it once
+    List<Candidate> finals = new java.util.ArrayList<>(bs);
+    finals.add(b);
+    List<Candidate> us = unchecked.stream()
+        .map(u -> u.withTest(finals.stream()
+            .filter(f -> f.policy().equals(u.policy()))
+            .mapToDouble(Candidate::test)
+            .findFirst()
+            .orElseGet(() -> test.applyAsDouble(u.policy()))))
+        .toList();
     return new HaqResult(
         model,
         target,
@@ -95,7 +110,8 @@ public record HaqResult(
         timing,
         scoring,
         validationImages,
-        images);
+        images,
+        us);
   }
 
   /** Accuracy (percent) of the best policy on the images policies were ranked on (validation images). */
@@ -141,6 +157,17 @@ public record HaqResult(
     b.append(String.format("  unquantized accuracy %.2f%% (%s)%n", reference, scoring));
     line(b, best);
     for (Candidate c : baselines) line(b, c);
+    if (!unchecked.isEmpty()) {
+      b.append(String.format(
+          "  (accuracy on %d validation images; before the re-check, on the search's images, each method picked:",
+          validationImages));
+      for (Candidate u : unchecked) {
+        b.append(String.format(" %s %.2f%%", u.method(), u.accuracy()));
+        if (!Double.isNaN(u.test())) b.append(String.format(" test %.2f%%", u.test()));
+        b.append(u == unchecked.get(unchecked.size() - 1) ? ")" : ";");
+      }
+      b.append('\n');
+    }
     b.append(String.format(
         "  %d episodes (seed %d, %s), %s%n", episodes.size(), config.seed(), warmupText(), timing));
     b.append("  policy: ").append(Policies.compact(best.policy().bits())).append('\n');

@@ -225,6 +225,18 @@ public final class HaqSearch {
       long seed,
       int threads,
       Consumer<String> progress) {
+    List<Candidate> ranked = randomRanked(env, cache, episodes, seed, threads, progress);
+    return ranked.isEmpty() ? null : ranked.get(0);
+  }
+
+  /** Random search's distinct policies, best first ({@link Recheck#ranked}). */
+  static List<Candidate> randomRanked(
+      Environment env,
+      ScoreCache cache,
+      int episodes,
+      long seed,
+      int threads,
+      Consumer<String> progress) {
     java.util.Random rng = new java.util.Random(seed);
     List<Environment.Outcome> drawn = new ArrayList<>();
     for (int e = 0; e < episodes; e++) {
@@ -242,13 +254,12 @@ public final class HaqSearch {
         n ->
             progress.accept(String.format("random search: %d of %d policies scored", n, episodes)));
     Work.checkpoint();
-    Candidate best = null;
+    List<Candidate> found = new ArrayList<>();
     for (int e = 0; e < scored.size(); e++) {
       Environment.Outcome out = drawn.get(e);
-      best = Candidate.better(
-          best, new Candidate("random search", out.policy(), scored.get(e).score(), out.cost()));
+      found.add(new Candidate("random search", out.policy(), scored.get(e).score(), out.cost()));
     }
-    return best;
+    return Recheck.ranked(found);
   }
 
   /** A uniform policy on the budget's frontier: its name ("uniform W5A6"), its bits and its cost. */
@@ -279,6 +290,13 @@ public final class HaqSearch {
    */
   static Candidate uniform(
       Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
+    List<Candidate> ranked = uniformRanked(env, cache, threads, progress);
+    return ranked.isEmpty() ? null : ranked.get(0);
+  }
+
+  /** The uniform frontier's policies, best first ({@link Recheck#ranked}). */
+  static List<Candidate> uniformRanked(
+      Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
     List<Frontier> frontier = frontier(env);
     List<ScoreCache.Scored> scored = cache.scoreAll(
         frontier.stream().map(Frontier::policy).toList(),
@@ -286,14 +304,12 @@ public final class HaqSearch {
         k -> progress.accept(
             String.format("uniform baseline: %d of %d pairs scored", k, frontier.size())));
     Work.checkpoint();
-    Candidate best = null;
+    List<Candidate> found = new ArrayList<>();
     for (int i = 0; i < scored.size(); i++) {
       Frontier f = frontier.get(i);
-      best = Candidate.better(
-          best,
-          new Candidate(
-              f.name(), env.pricing().policy(f.policy()), scored.get(i).score(), f.cost()));
+      found.add(new Candidate(
+          f.name(), env.pricing().policy(f.policy()), scored.get(i).score(), f.cost()));
     }
-    return best;
+    return Recheck.ranked(found);
   }
 }

@@ -69,6 +69,11 @@ final class ScoreCache {
     return out;
   }
 
+  /** The score of a policy already scored (null if it was not). */
+  Score known(List<Bits> policy) {
+    return scores.get(policy);
+  }
+
   boolean lastWasHit() {
     return lastHit;
   }

@@ -15,11 +15,19 @@ import bitlab.quant.PtqConfig;
  *
  * <p>{@code finetune}: as in HAQ's paper, each policy can be fine-tuned briefly on the training part before it
  * is scored ({@link FineTune}); off by default.
+ *
+ * <p>{@code recheck}: each method's best few policies scored again on more validation images before it chooses
+ * ({@link Recheck}); off by default.
  */
 public record Scoring(
-    int evaluation, int calibration, PtqConfig ptq, boolean integer, FineTune finetune) {
+    int evaluation,
+    int calibration,
+    PtqConfig ptq,
+    boolean integer,
+    FineTune finetune,
+    Recheck recheck) {
   public static final Scoring DEFAULT =
-      new Scoring(1000, 256, PtqConfig.DEFAULT, true, FineTune.OFF);
+      new Scoring(1000, 256, PtqConfig.DEFAULT, true, FineTune.OFF, Recheck.OFF);
 
   public Scoring {
     if (evaluation < 1 || calibration < 1)
@@ -27,6 +35,12 @@ public record Scoring(
     if (ptq == null) throw new HaqException("Give a PTQ configuration (PtqConfig.DEFAULT).");
     if (finetune == null)
       throw new HaqException("Give a fine-tuning setting (FineTune.OFF for none).");
+    if (recheck == null) throw new HaqException("Give a re-check setting (Recheck.OFF for none).");
+    if (recheck.on() && recheck.images() <= evaluation) {
+      throw new HaqException("Re-checking the finalists on " + recheck.images()
+          + " validation images cannot tell them apart better than the " + evaluation
+          + " the search scored them on; re-check on more images than the search scores on.");
+    }
     if (finetune.on() && ptq.asymmetricActivations()) {
       throw new HaqException(
           "Fine-tuning uses symmetric activations; drop the asymmetric PTQ option or turn fine-tuning off.");
@@ -37,25 +51,39 @@ public record Scoring(
     this(evaluation, calibration, ptq, integer, FineTune.OFF);
   }
 
+  public Scoring(
+      int evaluation, int calibration, PtqConfig ptq, boolean integer, FineTune finetune) {
+    this(evaluation, calibration, ptq, integer, finetune, Recheck.OFF);
+  }
+
   public Scoring withEvaluation(int n) {
-    return new Scoring(n, calibration, ptq, integer, finetune);
+    return new Scoring(n, calibration, ptq, integer, finetune, recheck);
   }
 
   public Scoring withCalibration(int n) {
-    return new Scoring(evaluation, n, ptq, integer, finetune);
+    return new Scoring(evaluation, n, ptq, integer, finetune, recheck);
   }
 
   public Scoring withPtq(PtqConfig c) {
-    return new Scoring(evaluation, calibration, c, integer, finetune);
+    return new Scoring(evaluation, calibration, c, integer, finetune, recheck);
   }
 
   /** Integer-only execution (true) or the fake-quantized simulation (false). */
   public Scoring withInteger(boolean on) {
-    return new Scoring(evaluation, calibration, ptq, on, finetune);
+    return new Scoring(evaluation, calibration, ptq, on, finetune, recheck);
   }
 
   /** A short fine-tune of every policy on the training part before it is scored ({@link FineTune#OFF}: none). */
   public Scoring withFinetune(FineTune f) {
-    return new Scoring(evaluation, calibration, ptq, integer, f);
+    return new Scoring(evaluation, calibration, ptq, integer, f, recheck);
+  }
+
+  /**
+   * Each method's {@code finalists} best policies scored again on the first {@code images} validation images before
+   * it chooses (see {@link Recheck}); {@code (0, 0)}: off, the default.
+   */
+  public Scoring withRecheck(int finalists, int images) {
+    return new Scoring(
+        evaluation, calibration, ptq, integer, finetune, new Recheck(finalists, images));
   }
 }
