@@ -94,6 +94,14 @@ final class HaqCommand implements Callable<Integer> {
       description = "Exploration noise: the truncated normal's width after warm-up (default 0.5).")
   Double noise;
 
+  @Option(
+      names = "--recheck",
+      paramLabel = "K",
+      description =
+          "Before each method chooses, score its K best policies again on every validation image and "
+              + "keep the best on those (against the luck of the best of many policies scored on a few images).")
+  Integer recheck;
+
   @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.")
   boolean noBaselines;
 
@@ -193,6 +201,7 @@ final class HaqCommand implements Callable<Integer> {
     if (noise != null)
       builder = builder.noise(noise, bitlab.search.haq.DdpgConfig.DEFAULT.sigmaDecay());
     if (kmeans) builder = builder.kmeans();
+    if (recheck != null) builder = builder.recheck(recheck);
     if (warmup != null)
       builder = builder.warmup(warmup); // builders return a new builder from each setting
     FineTune ft = finetune(finetune);

@@ -173,6 +173,20 @@ public final class HaqBuilder {
     return scoring(scoring.withEvaluation(n));
   }
 
+  /**
+   * Before each method (HAQ, uniform, random search) chooses, score its {@code finalists} best policies again on
+   * every validation image and keep the best on those: the winner of many policies scored on a few hundred images is
+   * partly the luckiest ({@link bitlab.search.haq.Recheck}). Off by default.
+   */
+  public HaqBuilder recheck(int finalists) {
+    return recheck(finalists, data.validation().size());
+  }
+
+  /** As {@link #recheck(int)}, on the first {@code images} validation images (more than the search scores on). */
+  public HaqBuilder recheck(int finalists, int images) {
+    return scoring(scoring.withRecheck(finalists, images));
+  }
+
   public HaqBuilder calibrationImages(int n) {
     return scoring(scoring.withCalibration(n));
   }

@@ -96,6 +96,53 @@ class HaqCommandTest {
   }
 
   @Test
+  void aRecheckScoresEachMethodsFinalistsOnEveryValidationImage() {
+    MainTest.Run r = MainTest.run(
+        "haq",
+        "lenet5",
+        "--target",
+        "bismo-edge",
+        "--latency",
+        "0.5",
+        "--episodes",
+        "4",
+        "--warmup",
+        "4",
+        "--eval-images",
+        "100",
+        "--recheck",
+        "2");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(
+        r.out().contains("the 2 best policies of each method re-scored on 1600 validation images"),
+        r.out());
+    assertTrue(
+        r.out()
+            .contains("(accuracy on 1600 validation images; before the re-check, on the search's"
+                + " images, each method picked: HAQ "),
+        r.out());
+    MainTest.Run bad = MainTest.run(
+        "haq",
+        "lenet5",
+        "--target",
+        "bismo-edge",
+        "--latency",
+        "0.5",
+        "--eval-images",
+        "1600",
+        "--recheck",
+        "2");
+    assertEquals(2, bad.status());
+    assertTrue(
+        bad.err()
+            .contains(
+                "Re-checking the finalists on 1600 validation images cannot tell them apart better"
+                    + " than the 1600 the search scored them on; re-check on more images than the search"
+                    + " scores on."),
+        bad.err());
+  }
+
+  @Test
   void anUnknownExplorationIsRefusedInOneSentence() {
     MainTest.Run bad = MainTest.run(
         "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--explore", "wide");
