@@ -115,8 +115,8 @@ public final class Haq {
         .toList()));
     if (cfg.baselines() && !stopped) {
       try {
-        ranked.add(HaqSearch.uniformRanked(env, cache, cfg.threads(), Work::progress));
-        ranked.add(HaqSearch.randomRanked(
+        ranked.add(HaqSearch.uniform(env, cache, cfg.threads(), Work::progress));
+        ranked.add(HaqSearch.random(
             env, cache, cfg.episodes(), randomSeed(cfg), cfg.threads(), Work::progress));
       } catch (CancelledException c) {
         stopped = true;
@@ -184,7 +184,8 @@ public final class Haq {
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
     Environment env = environment(pricing(model, target, oracle), budget, cfg);
-    return HaqSearch.uniform(env, new ScoreCache(oracle), cfg.threads(), Work::progress);
+    return HaqSearch.first(
+        HaqSearch.uniform(env, new ScoreCache(oracle), cfg.threads(), Work::progress));
   }
 
   /**
@@ -195,13 +196,13 @@ public final class Haq {
       Model model, Target target, Budget budget, HaqConfig cfg, AccuracyOracle oracle) {
     requireLayers(model);
     Environment env = environment(pricing(model, target, oracle), budget, cfg);
-    return HaqSearch.random(
+    return HaqSearch.first(HaqSearch.random(
         env,
         new ScoreCache(oracle),
         cfg.episodes(),
         randomSeed(cfg),
         cfg.threads(),
-        Work::progress);
+        Work::progress));
   }
 
   /**

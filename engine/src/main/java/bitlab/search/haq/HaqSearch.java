@@ -216,21 +216,10 @@ public final class HaqSearch {
 
   /**
    * Random search: uniform random actions for every step, repaired to the budget, as many episodes as HAQ;
-   * the policies are drawn first and scored on {@code threads} threads.
+   * the policies are drawn first and scored on {@code threads} threads. Its distinct policies, best first
+   * ({@link Recheck#ranked}; the first is random search's pick).
    */
-  static Candidate random(
-      Environment env,
-      ScoreCache cache,
-      int episodes,
-      long seed,
-      int threads,
-      Consumer<String> progress) {
-    List<Candidate> ranked = randomRanked(env, cache, episodes, seed, threads, progress);
-    return ranked.isEmpty() ? null : ranked.get(0);
-  }
-
-  /** Random search's distinct policies, best first ({@link Recheck#ranked}). */
-  static List<Candidate> randomRanked(
+  static List<Candidate> random(
       Environment env,
       ScoreCache cache,
       int episodes,
@@ -262,6 +251,11 @@ public final class HaqSearch {
     return Recheck.ranked(found);
   }
 
+  /** The first of a ranked list (a method's pick), null if it is empty. */
+  static Candidate first(List<Candidate> ranked) {
+    return ranked.isEmpty() ? null : ranked.get(0);
+  }
+
   /** A uniform policy on the budget's frontier: its name ("uniform W5A6"), its bits and its cost. */
   record Frontier(String name, List<Bits> policy, double cost) {}
 
@@ -285,17 +279,10 @@ public final class HaqSearch {
   }
 
   /**
-   * The best uniform policy within the budget: the most accurate of the {@link #frontier}, scored on
-   * {@code threads} threads.
+   * The uniform policies within the budget, the most accurate first (the best uniform policy): the
+   * {@link #frontier}, scored on {@code threads} threads, ranked ({@link Recheck#ranked}).
    */
-  static Candidate uniform(
-      Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
-    List<Candidate> ranked = uniformRanked(env, cache, threads, progress);
-    return ranked.isEmpty() ? null : ranked.get(0);
-  }
-
-  /** The uniform frontier's policies, best first ({@link Recheck#ranked}). */
-  static List<Candidate> uniformRanked(
+  static List<Candidate> uniform(
       Environment env, ScoreCache cache, int threads, Consumer<String> progress) {
     List<Frontier> frontier = frontier(env);
     List<ScoreCache.Scored> scored = cache.scoreAll(

@@ -63,7 +63,7 @@ class FromUniformTest {
       assertTrue(eps.get(frontier.size() + 1).warmup());
       assertFalse(eps.get(frontier.size() + 2).warmup());
       int before = cache.evaluations();
-      Candidate uniform = HaqSearch.uniform(env, cache, 1, s -> {});
+      Candidate uniform = HaqSearch.uniform(env, cache, 1, s -> {}).get(0);
       assertEquals(before, cache.evaluations(), "the uniform baseline's policies were all scored");
       assertTrue(out.best().accuracy() >= uniform.accuracy(), "seed " + seed);
       for (Episode e : eps) assertTrue(e.cost() <= env.limit(), "episode " + e.index());
@@ -76,7 +76,7 @@ class FromUniformTest {
     for (long seed = 1; seed <= 3; seed++) {
       ScoreCache cache = new ScoreCache(oracle(env.layers()));
       HaqSearch.Outcome out = HaqSearch.run(env, cache, config(16, seed), e -> {});
-      Candidate uniform = HaqSearch.uniform(env, cache, 1, s -> {});
+      Candidate uniform = HaqSearch.uniform(env, cache, 1, s -> {}).get(0);
       assertTrue(
           out.best().accuracy() > uniform.accuracy() + 0.3,
           "seed " + seed + ": " + out.best().accuracy() + " against " + uniform.method() + " "

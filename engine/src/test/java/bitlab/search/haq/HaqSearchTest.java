@@ -90,7 +90,7 @@ class HaqSearchTest {
     var layers = Toy.layers(2);
     Environment env = new Environment(Pricing.of(layers, EDGE), Budget.latencyOf8Bit(0.5), 2, 8);
     ScoreCache cache = new ScoreCache(oracle(layers.size()));
-    Candidate uniform = HaqSearch.uniform(env, cache, 1, s -> {});
+    Candidate uniform = HaqSearch.uniform(env, cache, 1, s -> {}).get(0);
     assertNotNull(uniform);
     assertTrue(uniform.cost() <= env.limit());
     // every layer at one pair, and no wider uniform pair fits
@@ -99,7 +99,7 @@ class HaqSearchTest {
     int before = cache.evaluations();
     HaqSearch.uniform(env, cache, 1, s -> {});
     assertEquals(before, cache.evaluations());
-    Candidate random = HaqSearch.random(env, cache, 10, 9, 1, s -> {});
+    Candidate random = HaqSearch.random(env, cache, 10, 9, 1, s -> {}).get(0);
     assertTrue(random.cost() <= env.limit());
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.hardware.catalogue.Catalogue;
 import bitlab.model.Model;
@@ -24,17 +23,7 @@ class RecheckTest {
 
   /** Accuracy by weight width, for a one-layer toy: what the re-check "measures". */
   private static AccuracyOracle byWidth(double... accuracyOfWidth) {
-    return new AccuracyOracle() {
-      @Override
-      public double reference() {
-        return 100;
-      }
-
-      @Override
-      public double accuracy(List<Bits> p) {
-        return accuracyOfWidth[p.get(0).weights()];
-      }
-    };
+    return Toy.of(p -> accuracyOfWidth[p.get(0).weights()]);
   }
 
   @Test
@@ -84,17 +73,8 @@ class RecheckTest {
       ac[i] = 1 + (i * 7) % 4;
     }
     AccuracyOracle truth = Toy.sensitivity(wc, ac);
-    AccuracyOracle noisy = new AccuracyOracle() {
-      @Override
-      public double reference() {
-        return 100;
-      }
-
-      @Override
-      public double accuracy(List<Bits> p) {
-        return truth.accuracy(p) + Math.floorMod(p.hashCode() * 31 + 7, 201) / 100.0;
-      }
-    };
+    AccuracyOracle noisy =
+        Toy.of(p -> truth.accuracy(p) + Math.floorMod(p.hashCode() * 31 + 7, 201) / 100.0);
     HaqConfig cfg = HaqConfig.of(12, 3).withWarmup(4).withDdpg(DdpgConfig.DEFAULT.withHidden(32));
     Recheck recheck = new Recheck(3, 1600);
     HaqResult plain = Haq.search(net, edge, Budget.latencyOf8Bit(0.5), cfg, noisy);

@@ -30,8 +30,8 @@ final class Toy {
     return l;
   }
 
-  /** Accuracy peaks at 100 when every layer sits at its target widths; each bit away costs a point. */
-  static AccuracyOracle targets(int[] tw, int[] ta) {
+  /** A synthetic oracle: {@code accuracy} of each policy, an unquantized accuracy of 100. */
+  static AccuracyOracle of(java.util.function.ToDoubleFunction<List<Bits>> accuracy) {
     return new AccuracyOracle() {
       @Override
       public double reference() {
@@ -40,32 +40,31 @@ final class Toy {
 
       @Override
       public double accuracy(List<Bits> p) {
-        double acc = 100;
-        for (int i = 0; i < p.size(); i++) {
-          acc -= Math.abs(p.get(i).weights() - tw[i]) + Math.abs(p.get(i).activations() - ta[i]);
-        }
-        return acc;
+        return accuracy.applyAsDouble(p);
       }
     };
   }
 
+  /** Accuracy peaks at 100 when every layer sits at its target widths; each bit away costs a point. */
+  static AccuracyOracle targets(int[] tw, int[] ta) {
+    return of(p -> {
+      double acc = 100;
+      for (int i = 0; i < p.size(); i++) {
+        acc -= Math.abs(p.get(i).weights() - tw[i]) + Math.abs(p.get(i).activations() - ta[i]);
+      }
+      return acc;
+    });
+  }
+
   /** Accuracy that grows with bits, more for some layers: under a budget the optimum spends bits where they count. */
   static AccuracyOracle sensitivity(double[] weightCost, double[] actCost) {
-    return new AccuracyOracle() {
-      @Override
-      public double reference() {
-        return 100;
+    return of(p -> {
+      double acc = 100;
+      for (int i = 0; i < p.size(); i++) {
+        acc -= weightCost[i] * Math.pow(2, 8 - p.get(i).weights()) / 64
+            + actCost[i] * Math.pow(2, 8 - p.get(i).activations()) / 64;
       }
-
-      @Override
-      public double accuracy(List<Bits> p) {
-        double acc = 100;
-        for (int i = 0; i < p.size(); i++) {
-          acc -= weightCost[i] * Math.pow(2, 8 - p.get(i).weights()) / 64
-              + actCost[i] * Math.pow(2, 8 - p.get(i).activations()) / 64;
-        }
-        return acc;
-      }
-    };
+      return acc;
+    });
   }
 }
