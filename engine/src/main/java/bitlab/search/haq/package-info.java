@@ -16,6 +16,8 @@
  * MLPs on ND4J arrays, Adam from ND4J, replay buffer, truncated-normal exploration),
  * {@link bitlab.search.haq.AccuracyOracle} (accuracy of a policy, cached per distinct policy;
  * {@link bitlab.search.haq.PtqOracle} scores with static PTQ on the data set's validation images, optionally after
- * a short fine-tune of each policy on the training part, {@link bitlab.search.haq.FineTune}).
+ * a short fine-tune of each policy on the training part, {@link bitlab.search.haq.FineTune}),
+ * {@link bitlab.search.haq.Recheck} (optional: each method's best few policies scored again on more validation
+ * images before it chooses, against the winner's curse).
  */
 package bitlab.search.haq;
