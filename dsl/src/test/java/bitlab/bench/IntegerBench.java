@@ -107,6 +107,8 @@ public final class IntegerBench {
             ? "nowhere: " + ConvKernels.dnnlUnavailableReason()
             : ConvKernels.dnnlIsa()));
     System.out.println("int8 peak: " + int8.formula());
+    System.out.println("ORT qdq: the file iq.exportOnnx and ./bitlab quantize --onnx write ("
+        + bitlab.onnx.QdqOptions.DEFAULT.describe() + ")");
     System.out.printf(
         "%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s%s %7s%n",
         "model",

@@ -42,9 +42,14 @@ final class QdqBench {
   /** {@code args}: nothing or {@code all}, {@code agreement} or {@code latency}, optionally followed by model names. */
   static void run(String[] args) throws Exception {
     String part = args.length == 0 ? "all" : args[0];
+    if (part.equals("clip")) {
+      QdqClipBench.run(Arrays.asList(args).subList(1, args.length));
+      return;
+    }
     if (!List.of("all", "agreement", "latency").contains(part)) {
       throw new IllegalArgumentException(
-          "The qdq bench runs all, agreement or latency (then model names), not '" + part + "'.");
+          "The qdq bench runs all, agreement, latency or clip (then model names), not '" + part
+              + "'.");
     }
     List<String> models = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : MINIS;
     Dataset mnist = Datasets.mnist();
@@ -63,8 +68,8 @@ final class QdqBench {
         QuantizedModel w4 =
             QuantizeBuilder.of(m, Policy.uniform(folded, 4, 4)).calibrate(mnist).build();
         if (!part.equals("latency")) {
-          agreement.addAll(agreement(env, mnist, w8, QdqOptions.U8U8, QdqOptions.U8S8));
-          agreement.addAll(agreement(env, mnist, w4, QdqOptions.U8U8));
+          agreement.addAll(agreement(env, mnist, w8, QdqOptions.DEFAULT, QdqOptions.U8S8));
+          agreement.addAll(agreement(env, mnist, w4, QdqOptions.DEFAULT));
         }
         if (!part.equals("agreement")) {
           latency.addAll(latency(env, mnist, m, w8, w4));
@@ -101,11 +106,11 @@ final class QdqBench {
           "ratio");
       latency.forEach(System.out::println);
       System.out.println(
-          "\nu8u8: weights and activations in uint8 (the export's default); u8s8: int8 weights, which ONNX Runtime runs with");
+          "\nu8u8: weights and activations in uint8, signed 8-bit codes clipped to -127..127 (the export's default); u8s8: int8 weights, which ONNX Runtime runs with");
       System.out.println(
           "16-bit intermediate sums on CPUs without VNNI (see the u8s8 agreement rows); W4A4 keeps its 4-bit codes with a Clip");
       System.out.println(
-          "before each QuantizeLinear, which ONNX Runtime does not fuse: it runs in float between Q/DQ pairs.");
+          "on the codes after each QuantizeLinear, where ONNX Runtime still fuses the layer that writes them.");
     }
   }
 
@@ -168,9 +173,9 @@ final class QdqBench {
       Path s8 = dir.resolve("w8a8-u8s8.onnx");
       Path u4 = dir.resolve("w4a4-u8u8.onnx");
       OnnxExport.write(m, fp);
-      QdqExport.write(w8, u8, QdqOptions.U8U8);
+      QdqExport.write(w8, u8, QdqOptions.DEFAULT);
       QdqExport.write(w8, s8, QdqOptions.U8S8);
-      QdqExport.write(w4, u4, QdqOptions.U8U8);
+      QdqExport.write(w4, u4, QdqOptions.DEFAULT);
       try (OrtSession.SessionOptions o = options();
           OrtSession a = env.createSession(fp.toString(), o);
           OrtSession b = env.createSession(u8.toString(), o);
@@ -239,13 +244,13 @@ final class QdqBench {
     }
   }
 
-  private static int[] argMax(INDArray logits) {
+  static int[] argMax(INDArray logits) {
     int[] a = new int[(int) logits.size(0)];
     for (int i = 0; i < a.length; i++) a[i] = logits.getRow(i).argMax().getInt(0);
     return a;
   }
 
-  private static int[] argMax(float[][] logits) {
+  static int[] argMax(float[][] logits) {
     int[] a = new int[logits.length];
     for (int i = 0; i < a.length; i++) {
       for (int c = 1; c < logits[i].length; c++) if (logits[i][c] > logits[i][a[i]]) a[i] = c;
@@ -254,7 +259,7 @@ final class QdqBench {
   }
 
   /** Operator counts of ONNX Runtime's graph at the extended level, where its QDQ fusions run. */
-  private static String optimizedOps(OrtEnvironment env, byte[] model) throws Exception {
+  static String optimizedOps(OrtEnvironment env, byte[] model) throws Exception {
     Path file = Files.createTempFile("bitlab-qdq-optimized", ".onnx");
     try {
       try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {

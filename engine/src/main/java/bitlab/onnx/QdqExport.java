@@ -37,19 +37,22 @@ import onnx.Onnx.OperatorSetIdProto;
  *       4-bit copy) gets one more pair with the view's parameters; so do max pools and flattens of a quantized
  *       tensor (with its parameters: lossless), so that every integer operator finds its {@code DequantizeLinear}
  *       inputs;</li>
- *   <li>sub-8-bit codes are stored in 8-bit containers and kept in their range by a {@code Clip} before
- *       the {@code QuantizeLinear};</li>
+ *   <li>sub-8-bit codes are stored in 8-bit containers, and signed 8-bit codes use bitlab's narrow range -127..127
+ *       inside a container that reaches -128: a {@code Clip} on the integer codes between {@code QuantizeLinear} and
+ *       {@code DequantizeLinear} keeps each in its quantizer's range, so the file computes what bitlab computes and
+ *       ONNX Runtime still fuses the layer that writes it ({@link QdqOptions} can put the Clip on the floats instead, or
+ *       leave 8-bit signed codes unclipped);</li>
  *   <li>everything else (ReLU, pools, Add, Softmax...) is the FP32 operator of {@link OnnxExport}.</li>
  * </ul>
  * Provenance (model, policy, method, bitlab and Java versions) goes into {@code metadata_props}; the doc
  * string says what the containers hold. Differences from bitlab's simulation: ONNX Runtime's fused
- * operators requantize in float, the float ones sum in another order, and an 8-bit signed container saturates at -128
- * where bitlab's narrow range stops at -127; predictions agree, bits need not.
+ * operators requantize in float and the float ones sum in another order, so a code can land on the other side
+ * of a rounding tie; predictions agree, bits need not.
  */
 public final class QdqExport {
   static final String CONTAINERS =
       "Weight codes are %s, bias codes int32, activation codes uint8 (unsigned) or %s (signed); "
-          + "quantizers below 8 bits keep their codes in 8-bit containers, in their own range (a Clip before each QuantizeLinear).";
+          + "quantizers with fewer codes than their 8-bit containers (below 8 bits; signed 8-bit ones use -127..127) are kept in their own range by a Clip%s.";
 
   private QdqExport() {}
 
@@ -167,13 +170,13 @@ public final class QdqExport {
       ActivationQuant in = q.inputQuant(l.layer());
       ActivationQuant out = l.output() == null ? null : q.activations().get(l.output());
       // An int32 bias only buys something where ONNX Runtime can fuse the layer: its result goes
-      // straight into a
-      // QuantizeLinear (no Clip) or is the logits. Elsewhere the float bias keeps the export closer
-      // to the simulation.
+      // straight into a QuantizeLinear (no Clip on the floats before it) or is the logits.
+      // Elsewhere
+      // the float bias keeps the export closer to the simulation.
       // A layer whose accumulator goes into a residual Add has no quantized output of its own:
       // nothing to fuse.
       boolean intoAdd = q.residualAdd(l.layer()) != null;
-      boolean fusable = !intoAdd && (out == null || !qdq.narrowerThanContainer(out.spec()));
+      boolean fusable = !intoAdd && (out == null || !qdq.clipsFloats(out.spec()));
       if (l.bias() != null && in != null && fusable) {
         if (qdq.bias(l, n.param("bias"), in.params(), q.rounding())) replaced.add(n.param("bias"));
         else floatBias.add(l.layer());
@@ -185,7 +188,12 @@ public final class QdqExport {
   private static ModelProto model(
       QuantizedModel q, GraphProto.Builder g, QdqOptions options, List<String> floatBias) {
     String containers = String.format(
-        CONTAINERS, container(options.weights()), container(options.signedActivations()));
+        CONTAINERS,
+        container(options.weights()),
+        container(options.signedActivations()),
+        options.clip() == QdqOptions.Clip.CODES
+            ? " on the codes after each QuantizeLinear"
+            : " before each QuantizeLinear");
     Set<Integer> bits = new TreeSet<>();
     q.layers().values().forEach(l -> {
       if (l.quantized()) bits.add(l.bits().weights());

@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The quantization half of a QDQ graph: integer initializers with their {@code DequantizeLinear}
  * (weights per output channel on axis 0, biases in int32 at {@code S_w·S_in}) and the
  * {@code QuantizeLinear -> DequantizeLinear} pair of an activation tensor. Codes of sub-8-bit
- * quantizers live in 8-bit containers; a {@code Clip} to the quantizer's own range in front of the
- * {@code QuantizeLinear} keeps them inside it.
+ * quantizers live in 8-bit containers; a {@code Clip} to the quantizer's own range keeps them inside it,
+ * on the codes between the pair or on the floats in front of the {@code QuantizeLinear} ({@link QdqOptions.Clip}).
  */
 final class QdqNodes {
   private final GraphProto.Builder g;
@@ -29,6 +29,8 @@ final class QdqNodes {
   private final QdqOptions options;
   /** The scale and zero-point initializers of each activation quantizer, written once. */
   private final Map<ActivationQuant, String[]> written = new IdentityHashMap<>();
+  /** The code scalars of the Clips on codes, by container type and value. */
+  private final Map<String, String> codeScalars = new java.util.HashMap<>();
 
   QdqNodes(
       GraphProto.Builder g, Set<String> taken, OnnxExport.Scalars scalars, QdqOptions options) {
@@ -102,8 +104,9 @@ final class QdqNodes {
           z, containerType(spec), new long[0], new int[] {containerCode(spec, p.zeroPoint(0))}));
       return new String[] {s, z};
     });
+    boolean narrow = clip && narrowerThanContainer(spec);
     String in = x;
-    if (clip && narrowerThanContainer(spec)) {
+    if (narrow && options.clip() == QdqOptions.Clip.FLOATS) {
       String clipped = OnnxExport.fresh(x + "_clipped", taken);
       g.addNode(OnnxExport.node(
           "Clip",
@@ -117,8 +120,23 @@ final class QdqNodes {
     }
     String q = OnnxExport.fresh(x + "_quantized", taken);
     g.addNode(OnnxExport.node("QuantizeLinear", q, List.of(in, sz[0], sz[1]), q));
+    String codes = q;
+    if (narrow && options.clip() == QdqOptions.Clip.CODES) {
+      // on the integer codes, between QuantizeLinear and DequantizeLinear: exact, and ONNX Runtime
+      // still fuses the layer that writes the tensor into its integer operator
+      codes = OnnxExport.fresh(x + "_codes_clipped", taken);
+      DataType type = containerType(spec);
+      g.addNode(OnnxExport.node(
+          "Clip",
+          codes,
+          List.of(
+              q,
+              code(type, containerCode(spec, spec.qmin())),
+              code(type, containerCode(spec, spec.qmax()))),
+          codes));
+    }
     String dq = OnnxExport.fresh(x + "_dequantized", taken);
-    dequantize(List.of(q, sz[0], sz[1]), dq, null);
+    dequantize(List.of(codes, sz[0], sz[1]), dq, null);
     return dq;
   }
 
@@ -147,6 +165,16 @@ final class QdqNodes {
     return dq;
   }
 
+  /** A scalar initializer holding one code in an 8-bit container, written once per type and value. */
+  private String code(DataType type, int value) {
+    return codeScalars.computeIfAbsent(type + " " + value, k -> {
+      String name =
+          OnnxExport.fresh("const." + (type == DataType.UINT8 ? "u8." : "i8.") + value, taken);
+      g.addInitializer(Tensors.codes(name, type, new long[0], new int[] {value}));
+      return name;
+    });
+  }
+
   /** The container of an activation quantizer: uint8 when unsigned, as the options say when signed. */
   DataType containerType(QuantSpec spec) {
     return spec.signed() ? type(options.signedActivations()) : DataType.UINT8;
@@ -170,6 +198,13 @@ final class QdqNodes {
   boolean narrowerThanContainer(QuantSpec spec) {
     if (spec.bits() < 8) return true;
     return spec.signed() && options.clipSigned8();
+  }
+
+  /** True when the quantizer's range Clip sits on the floats before its QuantizeLinear, where ONNX Runtime cannot fuse the layer writing it. */
+  boolean clipsFloats(QuantSpec spec) {
+    return spec.bits() <= 8
+        && narrowerThanContainer(spec)
+        && options.clip() == QdqOptions.Clip.FLOATS;
   }
 
   private void dequantize(List<String> inputs, String output, Integer axis) {

@@ -24,7 +24,7 @@ record Levels(String model, int[][] same, double[] margins, double[][] parted, i
       "ORT basic",
       "ORT extended",
       "ORT all",
-      "ORT none, exact export");
+      "ORT none, unclipped export");
 
   /** From each runtime's centred top-1 per image, ONNX Runtime's (no optimisations) logits and the centre. */
   static Levels of(
@@ -88,14 +88,14 @@ record Levels(String model, int[][] same, double[] margins, double[][] parted, i
 
   /**
    * {@code [images, agreeing]}: the images whose margin exceeds {@code threshold} (rms centred logits), and on how
-   * many of them the integer program's centred top-1 equals ONNX Runtime's without optimisations on the exact export.
+   * many of them the integer program's centred top-1 equals ONNX Runtime's without optimisations.
    */
   int[] agreementAbove(double threshold) {
     int n = 0, agree = 0;
     for (int i = 0; i < images(); i++) {
       if (margins[i] <= threshold) continue;
       n++;
-      if (top1[0][i] == top1[6][i]) agree++;
+      if (top1[0][i] == top1[2][i]) agree++;
     }
     return new int[] {n, agree};
   }

@@ -26,9 +26,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Issue 21's target for an imported model: quantized W8A8 (static PTQ on 16 seeded normal images), its integer-only
  * program and ONNX Runtime on its QDQ export predict the same class on other seeded normal images. ONNX Runtime runs
- * the default export at each of its four optimisation levels (none: each QuantizeLinear, DequantizeLinear and float
- * operator as written; basic; extended; all, its default, where QDQ groups become integer operators such as
- * QLinearConv that requantize in float), and the exact export ({@link QdqOptions#EXACT}) without optimisations.
+ * the default export (exact: {@link QdqOptions#EXACT}) at each of its four optimisation levels (none: each
+ * QuantizeLinear, DequantizeLinear and float operator as written; basic; extended; all, its default, where QDQ groups
+ * become integer operators such as QLinearConv that requantize in float), and the unclipped export
+ * ({@link QdqOptions#U8U8}, whose signed codes can reach -128) without optimisations.
  *
  * <p>Random weights make a degenerate classifier: a randomly initialised deep network gives every random image
  * nearly the same logits, so its raw top-1 is one class for all of them and agreement on it is trivially complete.
@@ -38,9 +39,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * classes and their margins are small, so they test the arithmetic; the raw agreement is reported beside them. Two
  * runs of the same file by ONNX Runtime at two levels part on some centred predictions too: that is the noise floor
  * of float32 arithmetic on these networks ({@link Levels} tabulates every pair of runtimes and the margins of the
- * images they part on). {@code gapNone}, {@code gapOrt} and {@code gapExact}: root-mean-square differences of centred
+ * images they part on). {@code gapNone}, {@code gapOrt} and {@code gapUnclipped}: root-mean-square differences of centred
  * logits (integer against ONNX Runtime without optimisations, ONNX Runtime all against none, integer against the
- * exact export), over the root-mean-square centred logit: a wrong scale, zero point or operator gives 1 or more.
+ * unclipped export), over the root-mean-square centred logit: a wrong scale, zero point or operator gives 1 or more.
  */
 final class QdqAgreement {
   static final int CALIBRATION = 16;
@@ -60,7 +61,7 @@ final class QdqAgreement {
       int n,
       int sameAll,
       int sameNone,
-      int sameExact,
+      int sameUnclipped,
       int sameFloat,
       int sameRaw,
       int ortSelf,
@@ -69,13 +70,13 @@ final class QdqAgreement {
       double margin,
       double gapNone,
       double gapOrt,
-      double gapExact,
+      double gapUnclipped,
       Levels levels) {
 
     /**
      * The images whose centred margin exceeds twice the logit gap between ONNX Runtime's own levels (decisions that
-     * float32 arithmetic does not flip) and on how many of them the integer program agrees with ONNX Runtime on the
-     * exact export: {@code [images, agreeing]}.
+     * float32 arithmetic does not flip) and on how many of them the integer program agrees with ONNX Runtime without
+     * optimisations: {@code [images, agreeing]}.
      */
     int[] beyondNoise() {
       return levels.agreementAbove(2 * gapOrt);
@@ -89,7 +90,7 @@ final class QdqAgreement {
           n,
           pct(sameAll),
           pct(sameNone),
-          pct(sameExact),
+          pct(sameUnclipped),
           pct(ortSelf),
           pct(sameFloat),
           classes,
@@ -98,7 +99,7 @@ final class QdqAgreement {
           margin,
           gapNone,
           gapOrt,
-          gapExact,
+          gapUnclipped,
           b[1],
           b[0]);
     }
@@ -109,9 +110,9 @@ final class QdqAgreement {
 
     static String header() {
       return "| model | images | integer = ORT QDQ, all optimisations | integer = ORT QDQ, none"
-          + " | integer = ORT none on the exact export | ORT all = ORT none | integer = bitlab FP32 | classes (centred) | raw top-1: integer = ORT all"
+          + " | integer = ORT none on the unclipped export | ORT all = ORT none | integer = bitlab FP32 | classes (centred) | raw top-1: integer = ORT all"
           + " (raw classes) | median centred margin | logit gap integer - ORT none | logit gap ORT all - ORT none"
-          + " | logit gap integer - ORT none, exact export | images beyond the noise (margin above twice the ORT gap): integer = ORT none, exact export"
+          + " | logit gap integer - ORT none, unclipped export | images beyond the noise (margin above twice the ORT gap): integer = ORT none"
           + " |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
   }
@@ -129,13 +130,13 @@ final class QdqAgreement {
     String logits = m.output().name();
     double[] centre = floatLogits(m, logits, calibration).mean(0).toDoubleVector();
     INDArray x = Checks.normal(23, images, c, h, w);
-    int sameAll = 0, sameNone = 0, sameExact = 0, sameFloat = 0, sameRaw = 0, ortSelf = 0;
+    int sameAll = 0, sameNone = 0, sameUnclipped = 0, sameFloat = 0, sameRaw = 0, ortSelf = 0;
     TreeSet<Integer> classes = new TreeSet<>(), raw = new TreeSet<>();
     double[] margins = new double[images];
     // Root-mean-square differences of centred logits, over the root-mean-square centred logit of
     // ORT without
     // optimisations: how large the runtimes' differences are against what separates the classes.
-    double dNone = 0, dOrt = 0, dExact = 0, signal = 0;
+    double dNone = 0, dOrt = 0, dUnclipped = 0, signal = 0;
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     // Centred top-1 of each runtime per image (integer, bitlab FP32, ONNX Runtime at each of its
     // four levels) and the
@@ -150,7 +151,7 @@ final class QdqAgreement {
         OrtSession optimized = env.createSession(qdq, all);
         OrtSession plain = env.createSession(qdq, none);
         OrtSession basicSession = env.createSession(qdq, basic);
-        OrtSession narrow = env.createSession(QdqExport.toBytes(q, QdqOptions.EXACT), none);
+        OrtSession unclipped = env.createSession(QdqExport.toBytes(q, QdqOptions.U8U8), none);
         OrtSession extendedSession = env.createSession(qdq, extended)) {
       for (int from = 0; from < images; from += batch) {
         int to = Math.min(images, from + batch);
@@ -159,7 +160,7 @@ final class QdqAgreement {
         INDArray fl = floatLogits(m, logits, xb);
         INDArray a = run(env, optimized, xb), b = run(env, plain, xb);
         INDArray bs = run(env, basicSession, xb), ex = run(env, extendedSession, xb);
-        INDArray nr = run(env, narrow, xb);
+        INDArray nr = run(env, unclipped, xb);
         INDArray[] byRuntime = {ours, fl, b, bs, ex, a, nr}; // the order of Levels' columns
         for (int i = 0; i < to - from; i++) {
           int at = from + i;
@@ -174,14 +175,14 @@ final class QdqAgreement {
           classes.add(top);
           if (top == top1[5][at]) sameAll++;
           if (top == top1[2][at]) sameNone++;
-          if (top == top1[6][at]) sameExact++;
+          if (top == top1[6][at]) sameUnclipped++;
           if (top == top1[1][at]) sameFloat++;
           if (top1[5][at] == top1[2][at]) ortSelf++;
           margins[at] = margin(row, centre, top);
           for (int k = 0; k < row.length; k++) {
             dNone += (row[k] - rb[k]) * (row[k] - rb[k]);
             double re = nr.getDouble(i, k);
-            dExact += (row[k] - re) * (row[k] - re);
+            dUnclipped += (row[k] - re) * (row[k] - re);
             dOrt += (ra[k] - rb[k]) * (ra[k] - rb[k]);
             signal += (rb[k] - centre[k]) * (rb[k] - centre[k]);
           }
@@ -194,7 +195,7 @@ final class QdqAgreement {
         images,
         sameAll,
         sameNone,
-        sameExact,
+        sameUnclipped,
         sameFloat,
         sameRaw,
         ortSelf,
@@ -203,7 +204,7 @@ final class QdqAgreement {
         margins[images / 2],
         Math.sqrt(dNone / signal),
         Math.sqrt(dOrt / signal),
-        Math.sqrt(dExact / signal),
+        Math.sqrt(dUnclipped / signal),
         Levels.of(m.name(), top1, reference, centre, signal));
   }
 

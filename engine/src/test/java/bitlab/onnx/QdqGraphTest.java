@@ -107,16 +107,40 @@ class QdqGraphTest {
   }
 
   @Test
-  void layersOnnxRuntimeCannotFuseKeepTheirFloatBias() {
-    // W4A4: every layer's output is clipped to 4 bits before its QuantizeLinear, so only the logits
-    // layer fuses.
-    GraphProto g = QdqExport.toProto(quantize(4, 4)).getGraph();
+  void aRangeClipOnTheFloatsKeepsTheLayerBiasInFloatAndOneOnTheCodesDoesNot() {
+    // W4A4: every layer's output has fewer codes than its container. With the Clip on the floats
+    // before each QuantizeLinear, ONNX Runtime cannot fuse the layers, so only the logits layer
+    // gets
+    // an int32 bias; with the Clip on the codes (the default) every layer can fuse.
+    QuantizedModel w4 = quantize(4, 4);
+    GraphProto floats =
+        QdqExport.toProto(w4, QdqOptions.EXACT.withClip(QdqOptions.Clip.FLOATS)).getGraph();
+    GraphProto codes = QdqExport.toProto(w4).getGraph();
     for (String layer : List.of("conv1", "conv2", "fc1", "fc2")) {
       assertEquals(
-          TensorProto.DataType.FLOAT_VALUE, initializer(g, layer + ".bias").getDataType(), layer);
+          TensorProto.DataType.FLOAT_VALUE,
+          initializer(floats, layer + ".bias").getDataType(),
+          layer);
+      assertEquals(
+          TensorProto.DataType.INT32_VALUE,
+          initializer(codes, layer + ".bias_quantized").getDataType(),
+          layer);
     }
+    for (GraphProto g : List.of(floats, codes))
+      assertEquals(
+          TensorProto.DataType.INT32_VALUE, initializer(g, "fc3.bias_quantized").getDataType());
+    // where each Clip sits: on the float output of relu1, or on its codes
+    assertEquals("Clip", producer(floats, "relu1_clipped").getOpType());
+    NodeProto onCodes = producer(codes, codesOf(codes, "relu1"));
+    assertEquals("Clip", onCodes.getOpType());
+    assertEquals("relu1_quantized", onCodes.getInput(0));
     assertEquals(
-        TensorProto.DataType.INT32_VALUE, initializer(g, "fc3.bias_quantized").getDataType());
+        List.of(0, 15),
+        List.of(
+            Byte.toUnsignedInt(
+                initializer(codes, onCodes.getInput(1)).getRawData().byteAt(0)),
+            Byte.toUnsignedInt(
+                initializer(codes, onCodes.getInput(2)).getRawData().byteAt(0))));
   }
 
   @Test
@@ -136,38 +160,87 @@ class QdqGraphTest {
   @Test
   void subEightBitCodesStayInTheirRangeEvenForValuesBeyondCalibration() throws Exception {
     QuantizedModel q = quantize(4, 4);
-    ModelProto p = QdqExport.toProto(q);
-    // Three times the calibrated range: without the Clip before each QuantizeLinear these codes
-    // would leave 0..15 and -7..7.
+    // Three times the calibrated range: without the Clip on each quantizer these codes would leave
+    // 0..15 and -7..7.
     INDArray x =
         Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 16)).mul(3);
+    for (QdqOptions.Clip where : QdqOptions.Clip.values()) {
+      List<String> overflowing = new ArrayList<>();
+      Map<String, double[]> v =
+          codes(QdqExport.toProto(q, QdqOptions.EXACT.withClip(where)), q, x, true);
+      for (ActivationQuant a : q.activations().values()) {
+        int lo = a.params().spec().qmin();
+        int hi = a.params().spec().qmax();
+        int offset = a.spec().signed() ? 128 : 0;
+        double beyond = 0;
+        for (double f : v.get(a.node()))
+          beyond = Math.max(beyond, Math.abs(f) / a.params().scale(0) - hi);
+        if (beyond > 1) overflowing.add(a.node());
+        for (double code : v.get(a.node() + " codes")) {
+          assertTrue(
+              code - offset >= lo && code - offset <= hi,
+              where + ", " + a.node() + ": code " + (code - offset) + " outside " + lo + ".." + hi);
+        }
+      }
+      assertTrue(
+          overflowing.containsAll(List.of("input", "relu1", "relu2")),
+          "tensors beyond their range in this test: " + overflowing);
+    }
+  }
+
+  @Test
+  void signedEightBitCodesStopAtMinus127AsBitlabsDoUnlessAskedOtherwise() throws Exception {
+    // mobilenet-v2-mini's projections write signed 8-bit tensors; inputs at three times their range
+    // push some of them below the calibrated range, where the uint8 container alone reaches -128
+    Model m = Zoo.load("mobilenet-v2-mini");
+    QuantizedModel q = Quantizer.ptq(
+        m,
+        Policy.uniform(BatchNormFolding.fold(m), 8, 8),
+        Datasets.mnist().train().take(64),
+        PtqConfig.DEFAULT);
+    INDArray x =
+        Datasets.mnist().test().images().get(NDArrayIndex.interval(0, 16)).mul(3);
+    List<ActivationQuant> signed = q.activations().values().stream()
+        .filter(a -> a.spec().signed() && a.spec().bits() == 8)
+        .toList();
+    assertTrue(signed.size() > 3, "signed 8-bit tensors: " + signed.size());
+    int[] lowest = new int[2];
+    List<QdqOptions> options = List.of(QdqOptions.DEFAULT, QdqOptions.U8U8);
+    for (int k = 0; k < 2; k++) {
+      Map<String, double[]> v = codes(QdqExport.toProto(q, options.get(k)), q, x, false);
+      lowest[k] = Integer.MAX_VALUE;
+      for (ActivationQuant a : signed)
+        for (double code : v.get(a.node() + " codes"))
+          lowest[k] = Math.min(lowest[k], (int) code - 128);
+    }
+    assertEquals(-127, lowest[0], "the default export: bitlab's narrow range");
+    assertEquals(-128, lowest[1], "U8U8: the container's full range");
+  }
+
+  /**
+   * ONNX Runtime's values of {@code q}'s activation points (when {@code floats}) and of the codes each point's
+   * DequantizeLinear reads (as "POINT codes"), on {@code x}.
+   */
+  private static Map<String, double[]> codes(
+      ModelProto p, QuantizedModel q, INDArray x, boolean floats) throws Exception {
     List<String> names = new ArrayList<>();
+    Map<String, String> codes = new java.util.HashMap<>();
     for (String point : q.activations().keySet()) {
-      names.add(point);
-      names.add(point + "_quantized");
+      if (floats) names.add(point);
+      codes.put(point, codesOf(p.getGraph(), point));
+      names.add(codes.get(point));
     }
     GraphProto.Builder g = p.getGraph().toBuilder();
     for (String n : names) g.addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName(n));
     Map<String, double[]> v =
         Checks.ortValues(p.toBuilder().setGraph(g).build().toByteArray(), x, names);
-    List<String> overflowing = new ArrayList<>();
-    for (ActivationQuant a : q.activations().values()) {
-      int lo = a.params().spec().qmin();
-      int hi = a.params().spec().qmax();
-      int offset = a.spec().signed() ? 128 : 0;
-      double beyond = 0;
-      for (double f : v.get(a.node()))
-        beyond = Math.max(beyond, Math.abs(f) / a.params().scale(0) - hi);
-      if (beyond > 1) overflowing.add(a.node());
-      for (double code : v.get(a.node() + "_quantized")) {
-        assertTrue(
-            code - offset >= lo && code - offset <= hi,
-            a.node() + ": code " + (code - offset) + " outside " + lo + ".." + hi);
-      }
-    }
-    assertTrue(
-        overflowing.containsAll(List.of("input", "relu1", "relu2")),
-        "tensors beyond their range in this test: " + overflowing);
+    codes.forEach((point, name) -> v.put(point + " codes", v.get(name)));
+    return v;
+  }
+
+  /** The codes the DequantizeLinear of an activation point reads (after a Clip on them, if any). */
+  static String codesOf(GraphProto g, String point) {
+    return producer(g, point + "_dequantized").getInput(0);
   }
 
   @Test
@@ -183,8 +256,13 @@ class QdqGraphTest {
       assertEquals(w8a8().method(), meta.get("bitlab.quantization"));
       assertEquals(System.getProperty("java.version"), meta.get("bitlab.java"));
       assertTrue(
-          meta.get("bitlab.containers").contains("8-bit containers"),
+          meta.get("bitlab.containers")
+              .endsWith(
+                  "quantizers with fewer codes than their 8-bit containers (below 8 bits; signed 8-bit ones"
+                      + " use -127..127) are kept in their own range by a Clip on the codes after each"
+                      + " QuantizeLinear."),
           meta.get("bitlab.containers"));
+      assertEquals(QdqOptions.DEFAULT.describe(), meta.get("bitlab.qdq"));
       for (Map.Entry<String, String> e : Zoo.load("lenet5").metadata().entrySet())
         assertEquals(e.getValue(), meta.get(e.getKey()), e.getKey());
       assertTrue(

@@ -93,7 +93,7 @@ final class QdqSteps {
       if (p != null
           && p.getOpType().equals("Clip")
           && p.getOutput(0).startsWith(p.getInput(0) + "_clipped")) v = p.getInput(0);
-      quantized.putIfAbsent(v, n.getOutput(0));
+      quantized.putIfAbsent(v, codesOf(graph, n.getOutput(0)));
     }
     List<String> names = new ArrayList<>(new java.util.LinkedHashSet<>(quantized.values()));
     String logits = graph.getOutput(0).getName();
@@ -142,6 +142,13 @@ final class QdqSteps {
       rows.add(new Row(s.node(), s.op(), want.length, same, max, beyond, tie, sameChain, maxChain));
     }
     return rows;
+  }
+
+  /** A QuantizeLinear's output, or the Clip on its codes that keeps them in a narrow range ({@link QdqOptions.Clip#CODES}). */
+  private static String codesOf(GraphProto graph, String q) {
+    for (NodeProto n : graph.getNodeList())
+      if (n.getOpType().equals("Clip") && n.getInput(0).equals(q)) return n.getOutput(0);
+    return q;
   }
 
   /**

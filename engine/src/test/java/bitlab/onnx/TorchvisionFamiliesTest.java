@@ -164,24 +164,24 @@ class TorchvisionFamiliesTest {
       System.out.println(a.levels().table());
       assertTrue(a.sameRaw() >= 0.99 * a.n(), family + ": " + a.row());
       // The arithmetic, step by step: each step of the integer program given ONNX Runtime's own
-      // input codes
-      // (no optimisations) on the exact export (bitlab's narrow signed range, QdqOptions.EXACT)
-      // gives ONNX
-      // Runtime's output codes but where float32 put a value on the other side of a rounding tie.
-      // On the default
-      // export the only other difference is a signed code ONNX Runtime's container saturates at
-      // -128.
+      // input codes (no optimisations) on the default export (exact: bitlab's narrow signed range)
+      // gives ONNX Runtime's output codes but where float32 put a value on the other side of a
+      // rounding tie. On the unclipped export (U8U8) the only other difference is a signed code
+      // its container lets reach -128.
       Model lm = QdqAgreement.logits(m);
       bitlab.quant.QuantizedModel q = QdqAgreement.quantize(lm);
       INDArray few = Checks.normal(23, STEPS, 3, size, size);
-      List<QdqSteps.Row> plain = QdqSteps.compare(q, few),
-          exact = QdqSteps.compare(q, few, QdqOptions.EXACT);
-      StringBuilder steps =
-          new StringBuilder(family + ", step by step against ONNX Runtime (none), default export\n"
+      List<QdqSteps.Row> exact = QdqSteps.compare(q, few),
+          unclipped = QdqSteps.compare(q, few, QdqOptions.U8U8);
+      StringBuilder steps = new StringBuilder(
+          family + ", step by step against ONNX Runtime (none), default (exact) export\n"
               + QdqSteps.Row.header() + "\n");
-      plain.forEach(r -> steps.append(r.row()).append('\n'));
-      steps.append(QdqSteps.summary(plain)).append('\n');
-      steps.append("exact export: ").append(QdqSteps.summary(exact)).append('\n');
+      exact.forEach(r -> steps.append(r.row()).append('\n'));
+      steps.append(QdqSteps.summary(exact)).append('\n');
+      steps
+          .append("unclipped export (U8U8): ")
+          .append(QdqSteps.summary(unclipped))
+          .append('\n');
       System.out.println(steps);
       for (QdqSteps.Row r : exact) {
         if (r.chained() < 0) continue; // the logits
@@ -196,15 +196,17 @@ class TorchvisionFamiliesTest {
             family + ", exact export: " + r.row() + "\n" + steps);
       }
       // Predictions: on these random networks most centred decisions are near-ties that float32
-      // itself flips
-      // (ONNX Runtime's own optimisation levels part on up to 47% of them). What can be asked is
-      // that the integer
-      // program's logits are no farther from ONNX Runtime's on the exact export than ONNX Runtime's
-      // two levels are
-      // from each other on the same file (measured: 0.000-0.467 against 0.000-0.437 rms centred
-      // logits).
+      // itself flips (ONNX Runtime's own optimisation levels part on up to 47% of them). What can
+      // be
+      // asked is that the integer program's logits are no farther from ONNX Runtime's (no
+      // optimisations, the default export) than ONNX Runtime's two levels are from each other on
+      // the
+      // same file, with room for calibration's float sums, which differ between runs and kernel
+      // instruction sets (efficientnet_b0: 0.154 against 0.160 in one run, 0.204 against 0.114 in
+      // another). The -128 difference of the unclipped export gave 0.578-0.630 on efficientnet_b0
+      // and mobilenet_v2, beyond this bound; a wrong scale or zero point gives 1 or more.
       assertTrue(
-          a.gapExact() <= 1.5 * a.gapOrt() + 0.02,
+          a.gapNone() <= 1.5 * a.gapOrt() + 0.1,
           family
               + ": the integer program is farther from ONNX Runtime than its levels are from each other:\n"
               + a.row());
