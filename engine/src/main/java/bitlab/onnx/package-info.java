@@ -46,7 +46,8 @@
  * optional {@link bitlab.onnx.QdqOptions}) writes a statically quantized model as a standard QDQ graph:
  * integer weight initializers with per-channel {@code DequantizeLinear}, int32 biases at
  * {@code S_w·S_in}, a {@code QuantizeLinear -> DequantizeLinear} pair at every activation point
- * (sub-8-bit codes in 8-bit containers, held in range by a {@code Clip}), FP32 operators elsewhere, and
+ * (sub-8-bit codes in 8-bit containers and signed 8-bit codes in bitlab's -127..127, held in range by a
+ * {@code Clip} on the codes, so the file computes what bitlab computes), FP32 operators elsewhere, and
  * the policy, method and bitlab version in {@code metadata_props}. ONNX Runtime's optimizer fuses a W8A8
  * export into {@code QLinearConv}, {@code QGemm}, {@code QLinearAdd} and {@code QLinearGlobalAveragePool}.
  * Codes are uint8 by default, signed ones offset by 128: {@link bitlab.onnx.QdqOptions} says why (int8
