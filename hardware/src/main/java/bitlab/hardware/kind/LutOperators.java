@@ -1,10 +1,7 @@
 package bitlab.hardware.kind;
 
 import bitlab.hardware.LutTableException;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.Reader;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,51 +27,27 @@ public record LutOperators(String source, Map<String, double[]> rows, boolean ha
 
   /** Reads and checks a table; {@code source} names it in every message. */
   public static LutOperators read(String source, Reader reader) {
+    String table = "Operator table " + source;
+    LutCsv csv = LutCsv.read(
+        table,
+        reader,
+        List.of("operator", "type", "latency"),
+        "one row per operator without weights");
     Map<String, double[]> rows = new LinkedHashMap<>();
-    boolean energy = false, header = false;
-    int lineNo = 0;
-    try (BufferedReader in = new BufferedReader(reader)) {
-      for (String line; (line = in.readLine()) != null; ) {
-        lineNo++;
-        String t = line.strip();
-        if (t.isEmpty() || t.startsWith("#")) continue;
-        String[] f = t.split(",", -1);
-        if (!header) {
-          List<String> cols = Arrays.stream(f).map(String::strip).toList();
-          if (!(cols.equals(List.of("operator", "type", "latency"))
-              || cols.equals(List.of("operator", "type", "latency", "energy")))) {
-            throw new LutTableException("Operator table " + source + " line " + lineNo
-                + " has header '" + t
-                + "'; expected 'operator,type,latency' optionally followed by ',energy'.");
-          }
-          header = true;
-          energy = cols.size() == 4;
-          continue;
-        }
-        if (f.length != (energy ? 4 : 3)) {
-          throw new LutTableException("Operator table " + source + " line " + lineNo + " has "
-              + f.length + " fields; expected " + (energy ? 4 : 3) + " as in the header.");
-        }
-        String name = f[0].strip();
-        if (name.isEmpty() || rows.containsKey(name)) {
-          throw new LutTableException("Operator table " + source + " line " + lineNo
-              + (name.isEmpty() ? " has no operator name" : " repeats operator '" + name + "'")
-              + "; give each operator one row.");
-        }
-        rows.put(name, new double[] {
-          number(source, lineNo, "latency", f[2]),
-          energy ? number(source, lineNo, "energy", f[3]) : 0
-        });
+    for (LutCsv.Row r : csv.rows()) {
+      String[] f = r.fields();
+      String name = f[0].strip();
+      if (name.isEmpty() || rows.containsKey(name)) {
+        throw new LutTableException(table + " line " + r.line()
+            + (name.isEmpty() ? " has no operator name" : " repeats operator '" + name + "'")
+            + "; give each operator one row.");
       }
-    } catch (IOException e) {
-      throw new LutTableException(
-          "Operator table " + source + " could not be read: " + e.getMessage() + ".", e);
+      rows.put(name, new double[] {
+        LutCsv.number(table, r.line(), "latency", f[2], false),
+        csv.hasEnergy() ? LutCsv.number(table, r.line(), "energy", f[3], false) : 0
+      });
     }
-    if (rows.isEmpty()) {
-      throw new LutTableException("Operator table " + source
-          + " has no rows; expected a header and one row per operator without weights.");
-    }
-    return new LutOperators(source, rows, energy);
+    return new LutOperators(source, rows, csv.hasEnergy());
   }
 
   /** Latency and energy of operator {@code name} in table units; refuses an operator the table does not have. */
@@ -85,20 +58,5 @@ public record LutOperators(String source, Map<String, double[]> rows, boolean ha
           + "'; it prices only the model it was measured on (remeasure the target on this model).");
     }
     return r;
-  }
-
-  private static double number(String source, int line, String column, String text) {
-    double v;
-    try {
-      v = Double.parseDouble(text.strip());
-    } catch (NumberFormatException e) {
-      throw new LutTableException("Operator table " + source + " line " + line + " has '"
-          + text.strip() + "' in column " + column + "; expected a number.");
-    }
-    if (!(v >= 0) || Double.isInfinite(v)) {
-      throw new LutTableException("Operator table " + source + " line " + line + " has "
-          + text.strip() + " in column " + column + "; expected a number of zero or more.");
-    }
-    return v;
   }
 }

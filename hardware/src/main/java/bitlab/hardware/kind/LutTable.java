@@ -2,7 +2,6 @@ package bitlab.hardware.kind;
 
 import bitlab.hardware.Bits;
 import bitlab.hardware.LutTableException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
@@ -27,61 +26,33 @@ public record LutTable(
 
   /** Reads and checks a table; {@code source} names it in every message. */
   public static LutTable read(String source, Reader reader) {
+    String table = "Lookup table " + source;
+    LutCsv csv = LutCsv.read(
+        table,
+        reader,
+        List.of("layer", "name", "w_bits", "a_bits", "latency"),
+        "one row per layer and bit pair");
     List<double[]> rows = new ArrayList<>();
     List<String> rowNames = new ArrayList<>();
-    boolean energyColumn = false;
-    int lineNo = 0;
-    boolean header = false;
-    try (BufferedReader in = new BufferedReader(reader)) {
-      for (String line; (line = in.readLine()) != null; ) {
-        lineNo++;
-        String t = line.strip();
-        if (t.isEmpty() || t.startsWith("#")) continue;
-        String[] f = t.split(",", -1);
-        if (!header) {
-          header = true;
-          List<String> cols = Arrays.stream(f).map(String::strip).toList();
-          List<String> want = List.of("layer", "name", "w_bits", "a_bits", "latency");
-          if (cols.size() < 5
-              || !cols.subList(0, 5).equals(want)
-              || cols.size() > 6
-              || (cols.size() == 6 && !cols.get(5).equals("energy"))) {
-            throw new LutTableException(
-                "Lookup table " + source + " line " + lineNo + " has header '" + t
-                    + "'; expected 'layer,name,w_bits,a_bits,latency' optionally followed by ',energy'.");
-          }
-          energyColumn = cols.size() == 6;
-          continue;
+    for (LutCsv.Row r : csv.rows()) {
+      String[] f = r.fields();
+      int lineNo = r.line();
+      double[] row = new double[5];
+      row[0] = LutCsv.number(table, lineNo, "layer", f[0], true);
+      row[1] = LutCsv.number(table, lineNo, "w_bits", f[2], true);
+      row[2] = LutCsv.number(table, lineNo, "a_bits", f[3], true);
+      row[3] = LutCsv.number(table, lineNo, "latency", f[4], false);
+      row[4] = csv.hasEnergy() ? LutCsv.number(table, lineNo, "energy", f[5], false) : 0;
+      for (int k = 1; k <= 2; k++) {
+        if (!Bits.valid((int) row[k])) {
+          throw new LutTableException(table + " line " + lineNo + " has a width of " + (int) row[k]
+              + " bits; expected 1..8, 16 or 32.");
         }
-        int want = energyColumn ? 6 : 5;
-        if (f.length != want) {
-          throw new LutTableException("Lookup table " + source + " line " + lineNo + " has "
-              + f.length + " fields; expected " + want + " as in the header.");
-        }
-        double[] row = new double[5];
-        row[0] = number(source, lineNo, "layer", f[0], true);
-        row[1] = number(source, lineNo, "w_bits", f[2], true);
-        row[2] = number(source, lineNo, "a_bits", f[3], true);
-        row[3] = number(source, lineNo, "latency", f[4], false);
-        row[4] = energyColumn ? number(source, lineNo, "energy", f[5], false) : 0;
-        for (int k = 1; k <= 2; k++) {
-          if (!Bits.valid((int) row[k])) {
-            throw new LutTableException("Lookup table " + source + " line " + lineNo
-                + " has a width of " + (int) row[k] + " bits; expected 1..8, 16 or 32.");
-          }
-        }
-        rows.add(row);
-        rowNames.add(f[1].strip());
       }
-    } catch (IOException e) {
-      throw new LutTableException(
-          "Lookup table " + source + " could not be read: " + e.getMessage() + ".", e);
+      rows.add(row);
+      rowNames.add(f[1].strip());
     }
-    if (rows.isEmpty()) {
-      throw new LutTableException("Lookup table " + source
-          + " has no rows; expected a header and one row per layer and bit pair.");
-    }
-    return build(source, rows, rowNames, energyColumn);
+    return build(source, rows, rowNames, csv.hasEnergy());
   }
 
   private static LutTable build(
@@ -117,22 +88,6 @@ public record LutTable(
       }
     }
     return new LutTable(source, List.of(names), lat, en, energyColumn);
-  }
-
-  private static double number(String source, int line, String column, String text, boolean whole) {
-    double v;
-    try {
-      v = Double.parseDouble(text.strip());
-    } catch (NumberFormatException e) {
-      throw new LutTableException("Lookup table " + source + " line " + line + " has '"
-          + text.strip() + "' in column " + column + "; expected a number.");
-    }
-    if (!(v >= 0) || Double.isInfinite(v) || (whole && v != Math.rint(v))) {
-      throw new LutTableException("Lookup table " + source + " line " + line + " has "
-          + text.strip() + " in column " + column + "; expected "
-          + (whole ? "a whole number" : "a number") + " of zero or more.");
-    }
-    return v;
   }
 
   /** Cost of one layer at one pair in table units, for {@link #write}. */
