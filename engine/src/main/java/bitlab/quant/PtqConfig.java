@@ -1,5 +1,8 @@
 package bitlab.quant;
 
+import bitlab.model.Model;
+import bitlab.model.Op;
+
 /**
  * How post-training quantization chooses its parameters. Defaults follow DESIGN's integer contract:
  * weights symmetric per output channel from their extremes, activations symmetric per tensor
@@ -21,7 +24,9 @@ package bitlab.quant;
  *                             for rounding to nearest
  * @param streamBits           under {@link Placement#INPUTS}, the width of the tensors integer operators add up (the
  *                             residual stream, a concatenation's inputs, a pooling's input), {@value #MIN_STREAM_BITS}..
- *                             {@value #MAX_STREAM_BITS}; the weighted layers reading them read narrower views
+ *                             {@value #MAX_STREAM_BITS}, or {@value #AUTO_STREAM_BITS} (the default) for the width
+ *                             {@link #streamBits(Model, Policy)} chooses per policy; the weighted layers reading them
+ *                             read narrower views
  * @param allocation           per-channel bit allocation under each layer's bit budget (Banner et al. 2019,
  *                             {@link BitAllocation}): of the weights (integer-executable), of the activations
  *                             (simulated only), both, or none
@@ -40,6 +45,9 @@ public record PtqConfig(
     int streamBits,
     BitAllocation.Target allocation) {
 
+  /** The stream's width chosen per policy ({@link #streamBits(Model, Policy)}): the default. */
+  public static final int AUTO_STREAM_BITS = 0;
+
   public static final PtqConfig DEFAULT = new PtqConfig(
       Calibration.MINMAX,
       Calibration.MINMAX,
@@ -51,7 +59,7 @@ public record PtqConfig(
       Placement.INPUTS,
       false,
       null,
-      8,
+      AUTO_STREAM_BITS,
       BitAllocation.Target.NONE);
 
   /** The narrowest residual stream: tensors integer operators read keep at least 8 bits. */
@@ -72,11 +80,12 @@ public record PtqConfig(
       throw new QuantException(
           "KL calibration chooses activation ranges (as TensorRT does); for weights use minmax, percentile, mse, aciq-laplace or aciq-gauss.");
     }
-    if (streamBits < MIN_STREAM_BITS || streamBits > MAX_STREAM_BITS) {
-      throw new QuantException(
-          "A residual stream of " + streamBits + " bits is not supported; use "
-              + MIN_STREAM_BITS + ".." + MAX_STREAM_BITS
-              + " bits (8 stores it as the layers' codes are stored, 16 keeps it at HAWQ-V3's wider precision).");
+    if (streamBits != AUTO_STREAM_BITS
+        && (streamBits < MIN_STREAM_BITS || streamBits > MAX_STREAM_BITS)) {
+      throw new QuantException("A residual stream of " + streamBits + " bits is not supported; use "
+          + MIN_STREAM_BITS + ".." + MAX_STREAM_BITS
+          + " bits (8 stores it as the layers' codes are stored, 16 keeps it at HAWQ-V3's wider precision), "
+          + "or leave it to the policy (the default).");
     }
     if (allocation == null)
       throw new QuantException("Choose a bit allocation: NONE, WEIGHTS, ACTIVATIONS or BOTH.");
@@ -143,9 +152,37 @@ public record PtqConfig(
     return with(x -> x.adaRound = a);
   }
 
-  /** The residual stream (and every tensor integer operators add up) at {@code bits}, 8..16 (see {@link #streamBits}). */
+  /**
+   * The residual stream (and every tensor integer operators add up) at {@code bits}, 8..16, or
+   * {@link #AUTO_STREAM_BITS} for the width each policy gets by default (see {@link #streamBits(Model, Policy)}).
+   */
   public PtqConfig withStreamBits(int bits) {
     return with(x -> x.streamBits = bits);
+  }
+
+  /**
+   * The stream's width for a policy of a (BatchNorm-folded) model: the width set, or by default
+   * {@value #MAX_STREAM_BITS} bits when any layer has fewer than 8 weight or activation bits, else
+   * {@value #MIN_STREAM_BITS}. Below W8A8 a min-max network is where one stream code rounded differently spreads layer by
+   * layer (engine README, "the stream's width"), and the reference it is measured against keeps the stream and the
+   * global pool's input in float; at W8A8 the 8-bit stream already scores the reference's accuracy, and its program is
+   * the one that runs on the byte kernels end to end. A model with a product of activations (a squeeze-and-excitation
+   * gate) or an LRN keeps 8 bits: those steps read bytes. A model in which no integer operator adds codes up (no
+   * residual Add, Concat or average pooling) has no stream, and its width is given as 8.
+   */
+  public int streamBits(Model folded, Policy policy) {
+    if (streamBits != AUTO_STREAM_BITS) return streamBits;
+    boolean lowBit = policy.layers().stream()
+        .anyMatch(b -> (b.weightsQuantized() && b.weights() < 8)
+            || (b.activationsQuantized() && b.activations() < 8));
+    boolean stream = folded.nodes().stream()
+        .anyMatch(n -> n.op() instanceof Op.Add
+            || n.op() instanceof Op.Concat
+            || n.op() instanceof Op.AvgPool
+            || n.op() instanceof Op.GlobalAvgPool);
+    boolean readsBytes =
+        folded.nodes().stream().anyMatch(n -> n.op() instanceof Op.Mul || n.op() instanceof Op.Lrn);
+    return lowBit && stream && !readsBytes ? MAX_STREAM_BITS : MIN_STREAM_BITS;
   }
 
   /** Per-channel bit allocation of the weights, the activations, both or none ({@link BitAllocation}). */
@@ -222,7 +259,7 @@ public record PtqConfig(
         + (perChannel ? " per-channel" : " per-tensor") + ", activations " + activations.name()
         + (asymmetricActivations ? " asymmetric" : "") + " at "
         + (placement == Placement.INPUTS ? "layer inputs" : "node outputs")
-        + (placement == Placement.INPUTS && streamBits != MIN_STREAM_BITS
+        + (placement == Placement.INPUTS && streamBits != AUTO_STREAM_BITS
             ? ", " + streamBits + "-bit residual stream"
             : "")
         + (allocation.weights() ? ", per-channel weight widths (Banner bit allocation)" : "")

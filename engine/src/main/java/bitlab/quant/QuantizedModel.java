@@ -143,6 +143,14 @@ public class QuantizedModel {
     return l;
   }
 
+  /**
+   * The width the residual stream is stored at under {@link Placement#INPUTS}: the one set, or the one the policy gets
+   * by default ({@link PtqConfig#streamBits(Model, Policy)}).
+   */
+  public int streamBits() {
+    return config.streamBits(folded, policy);
+  }
+
   /** Where activations are quantized (see {@link Placement}). */
   public Placement placement() {
     return config.placement();

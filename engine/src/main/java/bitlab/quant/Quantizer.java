@@ -47,7 +47,7 @@ public final class Quantizer {
     Samples calibration = observed.calibration();
     policy.validate(folded);
     Map<String, ActivationPoints.Point> points =
-        ActivationPoints.of(folded, policy, config.placement(), config.streamBits());
+        ActivationPoints.of(folded, policy, config.placement(), config.streamBits(folded, policy));
     Map<String, Histogram> hist = observed.histograms(points.keySet());
     Map<String, ActivationQuant> acts = new LinkedHashMap<>();
     for (ActivationPoints.Point p : points.values()) {
@@ -109,7 +109,7 @@ public final class Quantizer {
         config.equalization() ? CrossLayerEqualization.apply(model) : BatchNormFolding.fold(model);
     policy.validate(folded);
     Map<String, ActivationPoints.Point> points =
-        ActivationPoints.of(folded, policy, config.placement(), config.streamBits());
+        ActivationPoints.of(folded, policy, config.placement(), config.streamBits(folded, policy));
     Map<String, ActivationQuant> acts = new LinkedHashMap<>();
     for (ActivationPoints.Point p : points.values()) {
       acts.put(

@@ -34,7 +34,7 @@ public final class StoredWidths {
   /** Per layer in {@link Model#layers()} order, for a policy of the model given when made. */
   public List<TensorWidths> of(Policy policy) {
     Map<String, ActivationPoints.Point> points =
-        ActivationPoints.of(folded, policy, config.placement(), config.streamBits());
+        ActivationPoints.of(folded, policy, config.placement(), config.streamBits(folded, policy));
     List<TensorWidths> out = new ArrayList<>();
     for (Node n : folded.layers()) {
       LayerBits b = policy.get(n.name());
@@ -66,7 +66,7 @@ public final class StoredWidths {
    */
   public List<bitlab.hardware.TensorWorkload> weightless(Policy policy) {
     Map<String, ActivationPoints.Point> points =
-        ActivationPoints.of(folded, policy, config.placement(), config.streamBits());
+        ActivationPoints.of(folded, policy, config.placement(), config.streamBits(folded, policy));
     return new WeightlessOps(folded, readers, points, this).workloads();
   }
 

@@ -134,7 +134,23 @@ class StreamBitsTest {
    */
   @Test
   void aMulReadingASixteenBitTensorIsRefusedNamingIt() {
-    Model m = Model.builder("se-gate", Shape.image(2, 6, 6))
+    Model m = seGate();
+    Samples calib = seGateImages();
+    Policy p = Policy.uniform(BatchNormFolding.fold(m), 8, 8);
+    QuantizedModel wide = Quantizer.ptq(m, p, calib, PtqConfig.DEFAULT.withStreamBits(16));
+    assertEquals(16, wide.activations().get("r").spec().bits(), "the pooled tensor is not wide");
+    IntegerException e = assertThrows(IntegerException.class, () -> Deployment.integer(wide));
+    assertEquals(
+        "Mul 'se' reads a 16-bit tensor (a residual stream kept wide); the product of two codes must fit 32 bits, "
+            + "so its inputs may have at most 8 bits: quantize with streamBits(8) (--stream-bits 8).",
+        e.getMessage());
+    QuantizedModel narrow = Quantizer.ptq(m, p, calib, PtqConfig.DEFAULT);
+    assertEquals(16, Deployment.integer(narrow).predict(calib.images()).size(0), "8-bit stream");
+  }
+
+  /** A convolution whose ReLU output a global pool and a squeeze-and-excitation product both read. */
+  static Model seGate() {
+    return Model.builder("se-gate", Shape.image(2, 6, 6))
         .conv("c", 4, 3, 1, 1, 1, true)
         .relu("r")
         .globalAvgPool("g")
@@ -147,21 +163,14 @@ class StreamBitsTest {
         .globalAvgPool("pool")
         .flatten("logits")
         .build(5);
+  }
+
+  /** 16 random images for {@link #seGate()}. */
+  static Samples seGateImages() {
     Random r = new Random(6);
     float[] x = new float[16 * 2 * 6 * 6];
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-    Samples calib =
-        new Samples("random", Nd4j.createFromArray(x).reshape(16, 2, 6, 6), new int[16], 3);
-    Policy p = Policy.uniform(BatchNormFolding.fold(m), 8, 8);
-    QuantizedModel wide = Quantizer.ptq(m, p, calib, PtqConfig.DEFAULT.withStreamBits(16));
-    assertEquals(16, wide.activations().get("r").spec().bits(), "the pooled tensor is not wide");
-    IntegerException e = assertThrows(IntegerException.class, () -> Deployment.integer(wide));
-    assertEquals(
-        "Mul 'se' reads a 16-bit tensor (a residual stream kept wide); the product of two codes must fit 32 bits, "
-            + "so its inputs may have at most 8 bits: quantize with streamBits(8) (--stream-bits 8).",
-        e.getMessage());
-    QuantizedModel narrow = Quantizer.ptq(m, p, calib, PtqConfig.DEFAULT);
-    assertEquals(16, Deployment.integer(narrow).predict(calib.images()).size(0), "8-bit stream");
+    return new Samples("random", Nd4j.createFromArray(x).reshape(16, 2, 6, 6), new int[16], 3);
   }
 
   /** The wide paths of the residual Add, the Add into an accumulator's branch, max pooling, flatten and channel moves, on random 16-bit codes. */

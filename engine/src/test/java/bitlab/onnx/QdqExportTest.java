@@ -105,7 +105,7 @@ class QdqExportTest {
         m,
         Policy.uniform(BatchNormFolding.fold(m), 8, 4),
         d.train().take(CALIBRATION),
-        PtqConfig.DEFAULT);
+        PtqConfig.DEFAULT.withStreamBits(8));
     assertTrue(q.viewCount() > 0, name);
     byte[] file = QdqExport.toBytes(q);
     // Each view is a QuantizeLinear/DequantizeLinear pair on the dequantized 8-bit stream, with the
@@ -146,6 +146,19 @@ class QdqExportTest {
         same >= reference - 0.01 * IMAGES,
         name + " W8A4 with a 4-bit view of the 8-bit stream: ONNX Runtime agrees on " + same
             + " of " + IMAGES + ", without views under OUTPUTS on " + reference);
+    // The default below W8A8: the stream at 16 bits, the same 4-bit views of it.
+    QuantizedModel wide = Quantizer.ptq(
+        m,
+        Policy.uniform(BatchNormFolding.fold(m), 8, 4),
+        d.train().take(CALIBRATION),
+        PtqConfig.DEFAULT);
+    assertEquals(16, wide.streamBits(), name);
+    assertEquals(q.viewCount(), wide.viewCount(), name);
+    int wideSame = agreement(wide, QdqExport.toBytes(wide), IMAGES);
+    assertTrue(
+        wideSame >= reference - 0.01 * IMAGES,
+        name + " W8A4 with 4-bit views of the 16-bit stream (the default): ONNX Runtime agrees on "
+            + wideSame + " of " + IMAGES + ", without views under OUTPUTS on " + reference);
   }
 
   /**

@@ -82,7 +82,9 @@ class PlacementTest {
           net,
           Policy.uniform(folded, 8, 4),
           mnist.train().take(128),
-          PtqConfig.DEFAULT.withAsymmetricActivations(true));
+          // the 8-bit stream set by hand (below W8A8 the default is 16 bits:
+          // DefaultStreamWidthTest)
+          PtqConfig.DEFAULT.withAsymmetricActivations(true).withStreamBits(8));
       int streams = 0;
       var readers = ActivationPoints.readers(folded);
       for (ActivationQuant stream : q.activations().values()) {

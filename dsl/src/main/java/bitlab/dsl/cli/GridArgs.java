@@ -17,7 +17,8 @@ final class GridArgs {
       paramLabel = "BITS",
       description =
           "Width of the residual stream under --placement inputs (the tensors residual Adds, concatenations and "
-              + "average pools read; layers read narrower views of it): 8..16 (default: the PTQ default).")
+              + "average pools read; layers read narrower views of it): 8..16 (default: 16 when a layer has fewer than 8 "
+              + "weight or activation bits, else 8).")
   Integer streamBits;
 
   @Option(

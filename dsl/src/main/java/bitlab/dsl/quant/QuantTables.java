@@ -68,7 +68,7 @@ public final class QuantTables {
         "layers of " + q.source().name() + " " + q.policy().summary()
             + ", activations quantized at "
             + (q.placement() == bitlab.quant.Placement.INPUTS
-                ? "layer inputs, a " + q.config().streamBits() + "-bit residual stream"
+                ? "layer inputs, a " + q.streamBits() + "-bit residual stream"
                 : "node outputs")
             + " (" + q.activations().size() + " points"
             + (q.viewCount() == 0 ? "" : ", " + q.viewCount() + " narrower views") + ")",

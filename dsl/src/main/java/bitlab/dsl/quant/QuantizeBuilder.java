@@ -144,7 +144,8 @@ public final class QuantizeBuilder {
    * The width of the residual stream under the {@code inputs} placement, 8..16 bits: the tensors that residual Adds,
    * concatenations and average pools read (and add up) are stored at this width, and the weighted layers reading them
    * read a view at their own width. 16 keeps the stream at HAWQ-V3's wider precision, so it is not rounded to 8 bits
-   * before every Add.
+   * before every Add. Without it the width follows the policy: 16 when any layer has fewer than 8 weight or activation
+   * bits, else 8 ({@code PtqConfig.streamBits(Model, Policy)}).
    */
   public QuantizeBuilder streamBits(int bits) {
     return with(config.withStreamBits(bits));

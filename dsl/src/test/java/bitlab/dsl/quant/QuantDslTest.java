@@ -68,6 +68,7 @@ class QuantDslTest {
     QuantizedModel q = QuantizeBuilder.of(
             net, Policy.uniform(bitlab.quant.BatchNormFolding.fold(net), 8, 4))
         .calibrate(Datasets.mnist(), "minmax", 64)
+        .streamBits(8)
         .build();
     Table layers = QuantTables.layers(q);
     assertTrue(
@@ -103,6 +104,26 @@ class QuantDslTest {
             .streamBits(32));
     assertTrue(
         e.getMessage().startsWith("A residual stream of 32 bits is not supported"), e.getMessage());
+  }
+
+  @Test
+  void theDefaultStreamBelowW8A8IsSixteenBitsAndTheTableSaysSo() {
+    Model net = bitlab.model.Zoo.load("resnet-mini");
+    var folded = bitlab.quant.BatchNormFolding.fold(net);
+    QuantizedModel low = QuantizeBuilder.of(net, Policy.uniform(folded, 8, 4))
+        .calibrate(Datasets.mnist(), "minmax", 64)
+        .build();
+    assertTrue(QuantTables.layers(low).name().contains("a 16-bit residual stream"));
+    assertTrue(
+        QuantTables.layers(low).stringColumn("reads").asList().stream()
+            .anyMatch(r -> r.endsWith(" A16 -> A4")),
+        QuantTables.layers(low).print());
+    QuantizedModel w8a8 = QuantizeBuilder.of(net, Policy.uniform(folded, 8, 8))
+        .calibrate(Datasets.mnist(), "minmax", 64)
+        .build();
+    assertTrue(
+        QuantTables.layers(w8a8).name().contains("a 8-bit residual stream"),
+        QuantTables.layers(w8a8).name());
   }
 
   @Test
