@@ -77,12 +77,55 @@ public final class ConvKernels {
     if (threads < Runtime.getRuntime().availableProcessors()
         || !dnnlAvailable(g)
         || VectorLinearKernel.linear(g)) return java;
-    if (CpuFeatures.current().exactInt8Dot())
-      return new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+    if (CpuFeatures.current().exactInt8Dot()) {
+      ConvKernel dnnl = new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+      if (!depthwiseInJava(g)) return dnnl;
+      ConvKernel nhwc = new NhwcDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+      return switch (depthwise) {
+        case JAVA -> nhwc;
+        case DNNL -> dnnl;
+        case MEASURE -> new FasterOfKernel(dnnl, nhwc);
+      };
+    }
     if (g.groups() == 1 && dnnlPays(g))
       return new FasterOfKernel(
           new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java);
     return java;
+  }
+
+  /** Who runs the depthwise 3x3 layers where oneDNN's sums are exact: timed per layer (the default), Java, or oneDNN. */
+  public enum Depthwise {
+    MEASURE,
+    JAVA,
+    DNNL
+  }
+
+  /** {@code -Dbitlab.kernel.depthwise=measure|java|dnnl}; an unknown value is taken as {@code measure}, as the helpers' setting. */
+  private static volatile Depthwise depthwise =
+      switch (System.getProperty("bitlab.kernel.depthwise", "measure")
+          .trim()
+          .toLowerCase(java.util.Locale.ROOT)) {
+        case "java" -> Depthwise.JAVA;
+        case "dnnl" -> Depthwise.DNNL;
+        default -> Depthwise.MEASURE;
+      };
+
+  /** Sets who runs the depthwise 3x3 layers compiled from now on ({@code -Dbitlab.kernel.depthwise=measure|java|dnnl}). */
+  public static void depthwise(Depthwise who) {
+    depthwise = java.util.Objects.requireNonNull(who);
+  }
+
+  /** The current {@link #depthwise(Depthwise)} setting. */
+  public static Depthwise depthwise() {
+    return depthwise;
+  }
+
+  /**
+   * Whether Java's channels-last depthwise kernel may run {@code g} where oneDNN's sums are exact: a 3x3 depthwise layer
+   * of stride 1 or 2, layers handing each other channels-last codes, the Vector API on.
+   */
+  static boolean depthwiseInJava(ConvGeometry g) {
+    return NhwcDepthwiseKernel.eligible(g) && channelsLast() && VectorSupport.AVAILABLE;
   }
 
   /**
@@ -103,8 +146,14 @@ public final class ConvKernels {
               : "");
     }
     if (k instanceof FasterOfKernel)
-      return "oneDNN or Java, whichever is faster" + how + " (" + cpu.isa().label()
-          + " without VNNI: 8-bit weights take two oneDNN passes)";
+      return cpu.exactInt8Dot()
+          ? "oneDNN or Java's channels-last depthwise with the requantization in its rows, whichever is faster"
+              + how
+          : "oneDNN or Java, whichever is faster" + how + " (" + cpu.isa().label()
+              + " without VNNI: 8-bit weights take two oneDNN passes)";
+    if (k instanceof NhwcDepthwiseKernel)
+      return "Java's channels-last depthwise, the requantization in its rows"
+          + (depthwise == Depthwise.JAVA ? " (-Dbitlab.kernel.depthwise=java)" : "");
     if (k instanceof ReferenceConvKernel) return "the reference loop";
     String java = k.name() + how;
     if (k instanceof PlainGemmKernel && VectorSupport.unavailableReason() != null)

@@ -95,6 +95,17 @@ final class FasterOfKernel implements ConvKernel {
     call(batch, k -> k.requantize(input, batch, e, out));
   }
 
+  /** Channels-last when both kernels are (a oneDNN layer against Java's channels-last depthwise). */
+  @Override
+  public boolean channelsLast() {
+    return first.channelsLast() && second.channelsLast();
+  }
+
+  @Override
+  public void requantizeNhwc(byte[] input, boolean inputNhwc, int batch, Epilogue e, byte[] out) {
+    call(batch, k -> k.requantizeNhwc(input, inputNhwc, batch, e, out));
+  }
+
   /** Runs {@code work} with the kernel that serves {@code batch}, or, during a trial, with the next one to time. */
   private void call(int batch, java.util.function.Consumer<ConvKernel> work) {
     Trial t = trials.computeIfAbsent(batch, b -> new Trial(false));

@@ -1,0 +1,204 @@
+package bitlab.integer.kernel;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise 3x3 convolutions channels-last, with the requantization applied to each output row while its sums are in
+ * the first-level cache: the alternative to oneDNN's depthwise ({@code brdgmm_dw}), whose int32 sums go to memory and
+ * come back for a Java pass. Channels sit in the vector lanes; a work item is one image and a band of output rows.
+ * Each input row the band needs is read once into {@code x − zx} ints, {@code [column][channel]} with zero columns for
+ * the padding (three rows in a ring); an output row is then, per block of channels with its nine weight vectors in
+ * registers, nine multiply-adds per position into one row of sums, which {@link Epilogue#positions} turns into codes.
+ * Reads codes NHWC (or NCHW, the network's input) and writes NHWC, so a chain of channels-last layers stays so.
+ */
+final class NhwcDepthwiseKernel implements ConvKernel {
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final int LANES = I.length();
+  private static final VectorSpecies<Byte> B =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * LANES));
+  /** Per thread: three input rows, one row of sums. */
+  private static final ThreadLocal<int[][]> SCRATCH = ThreadLocal.withInitial(() -> new int[4][0]);
+
+  private final ConvGeometry g;
+  private final int threads;
+  private final boolean unsigned;
+  /** The input zero point as the codes are read: unsigned bytes, or sign-extended ones. */
+  private final int zx;
+  /** Channels rounded up to whole vectors: the stride of a row's columns. */
+  private final int cp;
+  /** Weights {@code [tap][cp]}, zero past the last channel. */
+  private final int[] weights;
+
+  private final VectorMask<Integer> tail;
+
+  NhwcDepthwiseKernel(
+      ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    if (!eligible(g))
+      throw new IllegalArgumentException(
+          "The channels-last depthwise kernel takes 3x3 depthwise layers of stride 1 or 2, not " + g
+              + ".");
+    this.g = g;
+    this.threads = threads;
+    this.unsigned = inputUnsigned;
+    this.zx = inputZeroPoint;
+    int c = g.outChannels();
+    this.cp = (c + LANES - 1) / LANES * LANES;
+    this.weights = new int[9 * cp];
+    for (int o = 0; o < c; o++)
+      for (int t = 0; t < 9; t++) this.weights[t * cp + o] = weights[o * 9 + t];
+    this.tail = I.indexInRange(0, c % LANES == 0 ? LANES : c % LANES);
+  }
+
+  /** Whether this kernel runs {@code g}: one input channel per output channel, 3x3, the same stride 1 or 2 along both axes. */
+  static boolean eligible(ConvGeometry g) {
+    return g.groups() == g.inChannels()
+        && g.outChannels() == g.inChannels()
+        && g.kernelH() == 3
+        && g.kernelW() == 3
+        && g.squareStride()
+        && (g.stride() == 1 || g.stride() == 2);
+  }
+
+  @Override
+  public ConvGeometry geometry() {
+    return g;
+  }
+
+  @Override
+  public String name() {
+    return "java-depthwise-nhwc";
+  }
+
+  /** Channels-last unless turned off for the whole JVM ({@link ConvKernels#channelsLast()}); NCHW calls go through {@link #accumulate}. */
+  @Override
+  public boolean channelsLast() {
+    return ConvKernels.channelsLast();
+  }
+
+  @Override
+  public void requantizeNhwc(byte[] input, boolean inputNhwc, int batch, Epilogue e, byte[] out) {
+    ConvKernels.checkCall(g, input, batch, out);
+    run(input, inputNhwc, batch, e, out, null);
+  }
+
+  /** The sums NCHW, for callers that want int32 (a wide output, tests): the rows' sums transposed. */
+  @Override
+  public void accumulate(byte[] input, int batch, int[] acc) {
+    ConvKernels.checkCall(g, input, batch, acc);
+    run(input, false, batch, null, null, acc);
+  }
+
+  private void run(byte[] in, boolean nhwc, int batch, Epilogue e, byte[] out, int[] acc) {
+    int oh = g.outH();
+    int threads = Parallel.threadsFor(g.macs() * batch, this.threads);
+    // enough items for the threads to share even at batch 1; a band re-reads at most two rows
+    int bands = Math.min(oh, Math.max(1, (4 * threads + batch - 1) / batch));
+    int per = (oh + bands - 1) / bands;
+    int items = (oh + per - 1) / per;
+    Parallel.run(batch * items, threads, item -> {
+      int n = item / items, y0 = (item % items) * per;
+      band(in, nhwc, n, y0, Math.min(oh, y0 + per), e, out, acc);
+    });
+  }
+
+  private void band(
+      byte[] in, boolean nhwc, int n, int y0, int y1, Epilogue e, byte[] out, int[] acc) {
+    int wp = g.inW() + 2 * g.padW(), ow = g.outW(), c = g.outChannels(), s = g.stride();
+    int[][] scratch = SCRATCH.get();
+    for (int i = 0; i < 3; i++) if (scratch[i].length < wp * cp) scratch[i] = new int[wp * cp];
+    if (scratch[3].length < ow * c + LANES) scratch[3] = new int[ow * c + LANES];
+    int[] sums = scratch[3];
+    int[] held = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
+    int[][] rows = new int[3][];
+    for (int y = y0; y < y1; y++) {
+      for (int i = 0; i < 3; i++) {
+        int iy = y * s - g.padH() + i;
+        if (iy < 0 || iy >= g.inH()) {
+          rows[i] = null;
+          continue;
+        }
+        int slot = Math.floorMod(iy, 3);
+        if (held[slot] != iy) {
+          read(in, nhwc, n, iy, scratch[slot]);
+          held[slot] = iy;
+        }
+        rows[i] = scratch[slot];
+      }
+      sums(rows, sums);
+      if (e != null) {
+        e.positions(sums, 0, ow, c, out, ((n * g.outH() + y) * ow) * c);
+      } else {
+        int oh = g.outH();
+        for (int ch = 0; ch < c; ch++) {
+          int to = ((n * c + ch) * oh + y) * ow;
+          for (int x = 0; x < ow; x++) acc[to + x] = sums[x * c + ch];
+        }
+      }
+    }
+  }
+
+  /** One output row's sums {@code [column][channel]} from its three input rows (null: a padding row). */
+  private void sums(int[][] rows, int[] sums) {
+    int ow = g.outW(), c = g.outChannels(), step = g.stride() * cp;
+    for (int cb = 0; cb < cp; cb += LANES) {
+      boolean full = cb + LANES <= c;
+      IntVector w0 = IntVector.fromArray(I, weights, cb),
+          w1 = IntVector.fromArray(I, weights, cp + cb),
+          w2 = IntVector.fromArray(I, weights, 2 * cp + cb);
+      IntVector w3 = IntVector.fromArray(I, weights, 3 * cp + cb),
+          w4 = IntVector.fromArray(I, weights, 4 * cp + cb),
+          w5 = IntVector.fromArray(I, weights, 5 * cp + cb);
+      IntVector w6 = IntVector.fromArray(I, weights, 6 * cp + cb),
+          w7 = IntVector.fromArray(I, weights, 7 * cp + cb),
+          w8 = IntVector.fromArray(I, weights, 8 * cp + cb);
+      for (int x = 0, p = cb, o = cb; x < ow; x++, p += step, o += c) {
+        IntVector v = IntVector.zero(I);
+        if (rows[0] != null) v = row(rows[0], p, w0, w1, w2, v);
+        if (rows[1] != null) v = row(rows[1], p, w3, w4, w5, v);
+        if (rows[2] != null) v = row(rows[2], p, w6, w7, w8, v);
+        if (full) v.intoArray(sums, o);
+        else v.intoArray(sums, o, tail);
+      }
+    }
+  }
+
+  private IntVector row(int[] r, int p, IntVector a, IntVector b, IntVector c, IntVector v) {
+    return v.add(IntVector.fromArray(I, r, p).mul(a))
+        .add(IntVector.fromArray(I, r, p + cp).mul(b))
+        .add(IntVector.fromArray(I, r, p + 2 * cp).mul(c));
+  }
+
+  /** Input row {@code iy} of image {@code n} as {@code x − zx}, {@code [padded column][cp]}, the padding columns zero. */
+  private void read(byte[] in, boolean nhwc, int n, int iy, int[] row) {
+    int iw = g.inW(), c = g.outChannels(), pw = g.padW(), mask = unsigned ? 0xFF : -1;
+    java.util.Arrays.fill(row, 0, pw * cp, 0);
+    java.util.Arrays.fill(row, (pw + iw) * cp, (2 * pw + iw) * cp, 0);
+    if (nhwc) {
+      int whole = c / LANES * LANES;
+      for (int x = 0, src = (n * g.inH() + iy) * iw * c, d = pw * cp;
+          x < iw;
+          x++, src += c, d += cp) {
+        for (int cb = 0; cb < whole; cb += LANES) {
+          ((IntVector)
+                  ByteVector.fromArray(B, in, src + cb).convertShape(VectorOperators.B2I, I, 0))
+              .and(mask)
+              .sub(zx)
+              .intoArray(row, d + cb);
+        }
+        for (int ch = whole; ch < cp; ch++) row[d + ch] = ch < c ? (in[src + ch] & mask) - zx : 0;
+      }
+    } else {
+      int plane = g.inH() * iw;
+      for (int ch = 0; ch < cp; ch++) {
+        int src = (n * c + ch) * plane + iy * iw;
+        for (int x = 0, d = pw * cp + ch; x < iw; x++, d += cp)
+          row[d] = ch < c ? (in[src + x] & mask) - zx : 0;
+      }
+    }
+  }
+}
