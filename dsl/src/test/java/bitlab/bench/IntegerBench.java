@@ -41,7 +41,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * [BATCH]}: the per-layer profile beside ONNX Runtime's per-node times ({@link ProfileBench}); {@code ./bitlab bench
  * integer layout [MODEL[@SIZE] ...]}: oneDNN layers handing channels-last codes to each other against NCHW
  * ({@link LayoutBench}); {@code ./bitlab bench integer pieces [MODEL[@SIZE] ...]}: oneDNN layers cut into pieces
- * whose sums fit the cache against pieces only for the threads ({@link PiecesBench}).
+ * whose sums fit the cache against pieces only for the threads ({@link PiecesBench}); {@code ./bitlab bench integer
+ * depthwise [MODEL[@SIZE] ...]}: depthwise 3x3 layers on oneDNN, on Java's channels-last kernel and timed per layer
+ * ({@link DepthwiseBench}).
  */
 public final class IntegerBench {
   static final List<String> MINIS =
@@ -83,6 +85,10 @@ public final class IntegerBench {
     }
     if (args.length >= 1 && args[0].equals("pieces")) {
       PiecesBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length >= 1 && args[0].equals("depthwise")) {
+      DepthwiseBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length >= 1 && args[0].equals("epilogue")) {

@@ -69,6 +69,20 @@ public final class ConvKernels {
    */
   public static ConvKernel best(
       ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    return best(g, weights, inputUnsigned, inputZeroPoint, 8, threads);
+  }
+
+  /**
+   * {@link #best(ConvGeometry, byte[], boolean, int, int)} for input codes of {@code inputBits} bits (2..8): where
+   * they and the weights are narrow enough, Java's depthwise kernel sums in 16-bit lanes.
+   */
+  public static ConvKernel best(
+      ConvGeometry g,
+      byte[] weights,
+      boolean inputUnsigned,
+      int inputZeroPoint,
+      int inputBits,
+      int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
     if (!g.squareStride())
@@ -80,7 +94,8 @@ public final class ConvKernels {
     if (CpuFeatures.current().exactInt8Dot()) {
       ConvKernel dnnl = new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
       if (!depthwiseInJava(g)) return dnnl;
-      ConvKernel nhwc = new NhwcDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
+      ConvKernel nhwc =
+          new NhwcDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, inputBits, threads);
       return switch (depthwise) {
         case JAVA -> nhwc;
         case DNNL -> dnnl;
@@ -152,7 +167,7 @@ public final class ConvKernels {
           : "oneDNN or Java, whichever is faster" + how + " (" + cpu.isa().label()
               + " without VNNI: 8-bit weights take two oneDNN passes)";
     if (k instanceof NhwcDepthwiseKernel)
-      return "Java's channels-last depthwise, the requantization in its rows"
+      return "Java's channels-last depthwise, the requantization in its rows" + how
           + (depthwise == Depthwise.JAVA ? " (-Dbitlab.kernel.depthwise=java)" : "");
     if (k instanceof ReferenceConvKernel) return "the reference loop";
     String java = k.name() + how;

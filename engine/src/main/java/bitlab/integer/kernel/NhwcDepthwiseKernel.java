@@ -36,8 +36,25 @@ final class NhwcDepthwiseKernel implements ConvKernel {
 
   private final VectorMask<Integer> tail;
 
+  /** The same sums in 16-bit lanes (twice the channels per instruction), or null where they could leave 16 bits. */
+  private final NhwcDepthwise16 narrow;
+
   NhwcDepthwiseKernel(
       ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
+    this(g, weights, inputUnsigned, inputZeroPoint, 8, threads);
+  }
+
+  /**
+   * @param inputBits the input codes' width: with the largest weight it bounds a sum, and where nine products of the
+   *     largest magnitudes stay within 16 bits the layer runs in 16-bit lanes ({@link NhwcDepthwise16})
+   */
+  NhwcDepthwiseKernel(
+      ConvGeometry g,
+      byte[] weights,
+      boolean inputUnsigned,
+      int inputZeroPoint,
+      int inputBits,
+      int threads) {
     if (!eligible(g))
       throw new IllegalArgumentException(
           "The channels-last depthwise kernel takes 3x3 depthwise layers of stride 1 or 2, not " + g
@@ -52,6 +69,21 @@ final class NhwcDepthwiseKernel implements ConvKernel {
     for (int o = 0; o < c; o++)
       for (int t = 0; t < 9; t++) this.weights[t * cp + o] = weights[o * 9 + t];
     this.tail = I.indexInRange(0, c % LANES == 0 ? LANES : c % LANES);
+    this.narrow = NhwcDepthwise16.fits(weights, inputUnsigned, inputZeroPoint, inputBits)
+        ? new NhwcDepthwise16(g, weights, inputUnsigned, inputZeroPoint)
+        : null;
+  }
+
+  /** Whether the sums run in 16-bit lanes. */
+  boolean narrow() {
+    return narrow != null;
+  }
+
+  @Override
+  public String detail(int batch) {
+    return narrow != null
+        ? "16-bit lanes (nine products of the largest codes stay within 16 bits)"
+        : "32-bit lanes";
   }
 
   /** Whether this kernel runs {@code g}: one input channel per output channel, 3x3, the same stride 1 or 2 along both axes. */
@@ -110,26 +142,34 @@ final class NhwcDepthwiseKernel implements ConvKernel {
       byte[] in, boolean nhwc, int n, int y0, int y1, Epilogue e, byte[] out, int[] acc) {
     int wp = g.inW() + 2 * g.padW(), ow = g.outW(), c = g.outChannels(), s = g.stride();
     int[][] scratch = SCRATCH.get();
-    for (int i = 0; i < 3; i++) if (scratch[i].length < wp * cp) scratch[i] = new int[wp * cp];
+    if (narrow == null)
+      for (int i = 0; i < 3; i++) if (scratch[i].length < wp * cp) scratch[i] = new int[wp * cp];
     if (scratch[3].length < ow * c + LANES) scratch[3] = new int[ow * c + LANES];
     int[] sums = scratch[3];
+    short[][] narrowRows = narrow == null ? null : narrow.scratch(wp);
     int[] held = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
+    // per tap row, the ring slot holding its input row, or -1 for a padding row
+    int[] slots = new int[3];
     int[][] rows = new int[3][];
     for (int y = y0; y < y1; y++) {
       for (int i = 0; i < 3; i++) {
         int iy = y * s - g.padH() + i;
         if (iy < 0 || iy >= g.inH()) {
+          slots[i] = -1;
           rows[i] = null;
           continue;
         }
         int slot = Math.floorMod(iy, 3);
         if (held[slot] != iy) {
-          read(in, nhwc, n, iy, scratch[slot]);
+          if (narrow != null) narrow.read(in, nhwc, n, iy, narrowRows[slot]);
+          else read(in, nhwc, n, iy, scratch[slot]);
           held[slot] = iy;
         }
-        rows[i] = scratch[slot];
+        slots[i] = slot;
+        rows[i] = narrow == null ? scratch[slot] : null;
       }
-      sums(rows, sums);
+      if (narrow != null) narrow.sums(narrowRows, slots, sums);
+      else sums(rows, sums);
       if (e != null) {
         e.positions(sums, 0, ow, c, out, ((n * g.outH() + y) * ow) * c);
       } else {
