@@ -3,7 +3,6 @@ package bitlab.bench;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import bitlab.data.Samples;
-import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.Step;
@@ -33,6 +32,13 @@ final class DepthwiseBench {
       ConvKernels.Depthwise.DNNL, ConvKernels.Depthwise.JAVA, ConvKernels.Depthwise.MEASURE);
 
   static void run(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("layers")) {
+      layers(
+          args.length > 1 ? args[1] : "mobilenet-v2@224",
+          args.length > 2 ? args[2] : "8/8",
+          args.length > 3 ? Integer.parseInt(args[3]) : 8);
+      return;
+    }
     List<String> models = args.length > 0
         ? List.of(args)
         : List.of("mobilenet-v1-mini", "mobilenet-v2-mini", "mobilenet-v2@224");
@@ -62,7 +68,8 @@ final class DepthwiseBench {
           IntegerModel[] programs = new IntegerModel[WAYS.size()];
           for (int i = 0; i < programs.length; i++) {
             ConvKernels.depthwise(WAYS.get(i));
-            programs[i] = Deployment.integer(q);
+            programs[i] =
+                IntegerModel.of(q); // compiled anew: Deployment caches one program per model
           }
           Path qdqFile = Files.createTempFile("bitlab-bench-depthwise-", ".onnx");
           try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
@@ -119,5 +126,80 @@ final class DepthwiseBench {
       if (why.contains("timed faster than dnnl")) java++;
     }
     return java + " of " + all;
+  }
+
+  /**
+   * {@code ./bitlab bench integer depthwise layers [MODEL[@SIZE]] [W/A] [BATCH]}: each depthwise 3x3 layer's time in
+   * the profile of the program with them on oneDNN and of the one with them in Java, profiles alternating (five
+   * rounds of three calls each), the median of the rounds' medians per layer.
+   */
+  static void layers(String spec, String bits, int batch) {
+    String[] wa = bits.split("/");
+    Model net = IntegerBench.model(spec);
+    Samples calib = IntegerBench.calibration(net, spec);
+    QuantizedModel q = Quantizer.ptq(
+        net,
+        Policy.uniform(net, Integer.parseInt(wa[0]), Integer.parseInt(wa[1])),
+        calib,
+        PtqConfig.DEFAULT);
+    ConvKernels.Depthwise saved = ConvKernels.depthwise();
+    IntegerModel[] programs = new IntegerModel[2];
+    try {
+      for (int i = 0; i < 2; i++) {
+        ConvKernels.depthwise(WAYS.get(i));
+        programs[i] = IntegerModel.of(q);
+      }
+    } finally {
+      ConvKernels.depthwise(saved);
+    }
+    IntegerBench.printInstructionSet();
+    INDArray x = calib.images().get(NDArrayIndex.interval(0, batch)).dup();
+    int rounds = 5;
+    java.util.Map<String, double[][]> ms = new java.util.LinkedHashMap<>();
+    double[][] totals = new double[2][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < 2; i++) {
+        bitlab.integer.Profile p = programs[i].profile(x, 3);
+        totals[i][r] = p.totalMs();
+        for (bitlab.integer.Profile.Row row : p.rows()) {
+          if (!row.kernel().equals("java-depthwise-nhwc")
+              && !(i == 0 && isDepthwise(programs[1], row.step()))) continue;
+          ms.computeIfAbsent(row.step(), k -> new double[2][rounds])[i][r] = row.ms();
+        }
+      }
+    }
+    System.out.printf("%s %s batch %d, depthwise 3x3 layers (ms per batch):%n", spec, bits, batch);
+    System.out.printf(
+        "%-24s %10s %10s %9s  %s%n", "layer", "oneDNN", "Java", "Java/oDNN", "Java's lanes");
+    double[] sum = new double[2];
+    for (var e : ms.entrySet()) {
+      double a = median(e.getValue()[0]), b = median(e.getValue()[1]);
+      sum[0] += a;
+      sum[1] += b;
+      String lanes = "";
+      for (Step s : programs[1].steps())
+        if (s.node().equals(e.getKey())) lanes = s.layer().kernel().detail(batch);
+      System.out.printf("%-24s %10.3f %10.3f %8.2fx  %s%n", e.getKey(), a, b, b / a, lanes);
+    }
+    System.out.printf(
+        "%-24s %10.3f %10.3f %8.2fx%n", "all depthwise", sum[0], sum[1], sum[1] / sum[0]);
+    System.out.printf(
+        "%-24s %10.3f %10.3f %8.2fx  (sum of the steps)%n",
+        "whole program",
+        median(totals[0]),
+        median(totals[1]),
+        median(totals[1]) / median(totals[0]));
+  }
+
+  private static boolean isDepthwise(IntegerModel java, String step) {
+    for (Step s : java.steps())
+      if (s.node().equals(step)) return s.kernelName().equals("java-depthwise-nhwc");
+    return false;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    return s[s.length / 2];
   }
 }

@@ -311,13 +311,7 @@ public final class IntegerCompiler {
         linear,
         PackedCodes.pack(codes, wb),
         bias,
-        ConvKernels.best(
-            g,
-            codes,
-            !in.spec().signed(),
-            in.zeroPoint(0),
-            in.spec().bits(),
-            ConvKernels.defaultThreads()));
+        ConvKernels.best(g, codes, !in.spec().signed(), in.zeroPoint(0)));
     if (q.residualAdd(n.name()) != null) {
       pending.put(n.name(), new Pending(acc, x, in, sw));
       return;

@@ -61,7 +61,8 @@ public final class ConvKernels {
    * ({@link CpuFeatures}). oneDNN runs only when all cores are allowed (it always uses them all). With
    * VNNI or AMX, where one oneDNN pass over 8-bit weights is exact and makes several times the MACs of
    * the Java kernels on every convolution family (3x3, 1x1, depthwise: {@code ./bitlab bench kernels}),
-   * oneDNN takes every convolution. Without them (8-bit weights take two passes) oneDNN and
+   * oneDNN takes every convolution but the depthwise 3x3 ones, which it is timed against Java's channels-last kernel
+   * with the requantization in its rows ({@link #depthwise(Depthwise)}). Without them (8-bit weights take two passes) oneDNN and
    * {@link #java} are timed against each other on the first calls of each batch size where oneDNN may
    * win ({@link #dnnlPays}), and the faster is kept (see {@code FasterOfKernel}: a busy machine can make
    * oneDNN's threads slower than Java's). Linear layers stay with Java's dot products. Every choice gives
@@ -69,20 +70,6 @@ public final class ConvKernels {
    */
   public static ConvKernel best(
       ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
-    return best(g, weights, inputUnsigned, inputZeroPoint, 8, threads);
-  }
-
-  /**
-   * {@link #best(ConvGeometry, byte[], boolean, int, int)} for input codes of {@code inputBits} bits (2..8): where
-   * they and the weights are narrow enough, Java's depthwise kernel sums in 16-bit lanes.
-   */
-  public static ConvKernel best(
-      ConvGeometry g,
-      byte[] weights,
-      boolean inputUnsigned,
-      int inputZeroPoint,
-      int inputBits,
-      int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
     if (!g.squareStride())
@@ -94,8 +81,7 @@ public final class ConvKernels {
     if (CpuFeatures.current().exactInt8Dot()) {
       ConvKernel dnnl = new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
       if (!depthwiseInJava(g)) return dnnl;
-      ConvKernel nhwc =
-          new NhwcDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, inputBits, threads);
+      ConvKernel nhwc = new NhwcDepthwiseKernel(g, weights, inputUnsigned, inputZeroPoint, threads);
       return switch (depthwise) {
         case JAVA -> nhwc;
         case DNNL -> dnnl;

@@ -1,6 +1,7 @@
 package bitlab.integer.kernel;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -17,12 +18,19 @@ import jdk.incubator.vector.VectorSpecies;
  * Reads codes NHWC (or NCHW, the network's input) and writes NHWC, so a chain of channels-last layers stays so.
  */
 final class NhwcDepthwiseKernel implements ConvKernel {
-  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-  private static final int LANES = I.length();
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int LANES = F.length();
+  private static final float MAGIC = 0x1.8p23f;
+  private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+  private static final VectorSpecies<Integer> I =
+      VectorSpecies.of(int.class, VectorShape.forBitSize(F.vectorBitSize()));
   private static final VectorSpecies<Byte> B =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * LANES));
-  /** Per thread: three input rows, one row of sums. */
-  private static final ThreadLocal<int[][]> SCRATCH = ThreadLocal.withInitial(() -> new int[4][0]);
+  /** Per thread: one row of sums. */
+  private static final ThreadLocal<int[][]> SCRATCH = ThreadLocal.withInitial(() -> new int[1][0]);
+
+  /** Per thread: three input rows and a row of zeros (a padding row: no branch in the sums, whose vectors C2 would box at the merge). */
+  private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[4][0]);
 
   private final ConvGeometry g;
   private final int threads;
@@ -32,29 +40,12 @@ final class NhwcDepthwiseKernel implements ConvKernel {
   /** Channels rounded up to whole vectors: the stride of a row's columns. */
   private final int cp;
   /** Weights {@code [tap][cp]}, zero past the last channel. */
-  private final int[] weights;
+  private final float[] weights;
 
   private final VectorMask<Integer> tail;
 
-  /** The same sums in 16-bit lanes (twice the channels per instruction), or null where they could leave 16 bits. */
-  private final NhwcDepthwise16 narrow;
-
   NhwcDepthwiseKernel(
       ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
-    this(g, weights, inputUnsigned, inputZeroPoint, 8, threads);
-  }
-
-  /**
-   * @param inputBits the input codes' width: with the largest weight it bounds a sum, and where nine products of the
-   *     largest magnitudes stay within 16 bits the layer runs in 16-bit lanes ({@link NhwcDepthwise16})
-   */
-  NhwcDepthwiseKernel(
-      ConvGeometry g,
-      byte[] weights,
-      boolean inputUnsigned,
-      int inputZeroPoint,
-      int inputBits,
-      int threads) {
     if (!eligible(g))
       throw new IllegalArgumentException(
           "The channels-last depthwise kernel takes 3x3 depthwise layers of stride 1 or 2, not " + g
@@ -65,25 +56,15 @@ final class NhwcDepthwiseKernel implements ConvKernel {
     this.zx = inputZeroPoint;
     int c = g.outChannels();
     this.cp = (c + LANES - 1) / LANES * LANES;
-    this.weights = new int[9 * cp];
+    this.weights = new float[9 * cp];
     for (int o = 0; o < c; o++)
       for (int t = 0; t < 9; t++) this.weights[t * cp + o] = weights[o * 9 + t];
     this.tail = I.indexInRange(0, c % LANES == 0 ? LANES : c % LANES);
-    this.narrow = NhwcDepthwise16.fits(weights, inputUnsigned, inputZeroPoint, inputBits)
-        ? new NhwcDepthwise16(g, weights, inputUnsigned, inputZeroPoint)
-        : null;
-  }
-
-  /** Whether the sums run in 16-bit lanes. */
-  boolean narrow() {
-    return narrow != null;
   }
 
   @Override
   public String detail(int batch) {
-    return narrow != null
-        ? "16-bit lanes (nine products of the largest codes stay within 16 bits)"
-        : "32-bit lanes";
+    return LANES + " channels a vector, exact float sums";
   }
 
   /** Whether this kernel runs {@code g}: one input channel per output channel, 3x3, the same stride 1 or 2 along both axes. */
@@ -142,34 +123,27 @@ final class NhwcDepthwiseKernel implements ConvKernel {
       byte[] in, boolean nhwc, int n, int y0, int y1, Epilogue e, byte[] out, int[] acc) {
     int wp = g.inW() + 2 * g.padW(), ow = g.outW(), c = g.outChannels(), s = g.stride();
     int[][] scratch = SCRATCH.get();
-    if (narrow == null)
-      for (int i = 0; i < 3; i++) if (scratch[i].length < wp * cp) scratch[i] = new int[wp * cp];
-    if (scratch[3].length < ow * c + LANES) scratch[3] = new int[ow * c + LANES];
-    int[] sums = scratch[3];
-    short[][] narrowRows = narrow == null ? null : narrow.scratch(wp);
+    float[][] ring = ROWS.get();
+    for (int i = 0; i < 4; i++) if (ring[i].length < wp * cp) ring[i] = new float[wp * cp];
+    if (scratch[0].length < ow * c + LANES) scratch[0] = new int[ow * c + LANES];
+    int[] sums = scratch[0];
     int[] held = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
-    // per tap row, the ring slot holding its input row, or -1 for a padding row
-    int[] slots = new int[3];
-    int[][] rows = new int[3][];
+    float[][] rows = new float[3][];
     for (int y = y0; y < y1; y++) {
       for (int i = 0; i < 3; i++) {
         int iy = y * s - g.padH() + i;
         if (iy < 0 || iy >= g.inH()) {
-          slots[i] = -1;
-          rows[i] = null;
+          rows[i] = ring[3];
           continue;
         }
         int slot = Math.floorMod(iy, 3);
         if (held[slot] != iy) {
-          if (narrow != null) narrow.read(in, nhwc, n, iy, narrowRows[slot]);
-          else read(in, nhwc, n, iy, scratch[slot]);
+          read(in, nhwc, n, iy, ring[slot]);
           held[slot] = iy;
         }
-        slots[i] = slot;
-        rows[i] = narrow == null ? scratch[slot] : null;
+        rows[i] = ring[slot];
       }
-      if (narrow != null) narrow.sums(narrowRows, slots, sums);
-      else sums(rows, sums);
+      sums(rows, sums);
       if (e != null) {
         e.positions(sums, 0, ow, c, out, ((n * g.outH() + y) * ow) * c);
       } else {
@@ -182,53 +156,62 @@ final class NhwcDepthwiseKernel implements ConvKernel {
     }
   }
 
-  /** One output row's sums {@code [column][channel]} from its three input rows (null: a padding row). */
-  private void sums(int[][] rows, int[] sums) {
+  /**
+   * One output row's sums {@code [column][channel]} from its three input rows, in float lanes:
+   * every product and partial sum is an integer below 2<sup>24</sup> in magnitude (at most 9·255·128 = 293,760), so
+   * each fused multiply-add is exact, and one costs a fraction of an int32 multiply and add.
+   */
+  private void sums(float[][] rows, int[] sums) {
     int ow = g.outW(), c = g.outChannels(), step = g.stride() * cp;
+    float[] r0 = rows[0], r1 = rows[1], r2 = rows[2];
     for (int cb = 0; cb < cp; cb += LANES) {
       boolean full = cb + LANES <= c;
-      IntVector w0 = IntVector.fromArray(I, weights, cb),
-          w1 = IntVector.fromArray(I, weights, cp + cb),
-          w2 = IntVector.fromArray(I, weights, 2 * cp + cb);
-      IntVector w3 = IntVector.fromArray(I, weights, 3 * cp + cb),
-          w4 = IntVector.fromArray(I, weights, 4 * cp + cb),
-          w5 = IntVector.fromArray(I, weights, 5 * cp + cb);
-      IntVector w6 = IntVector.fromArray(I, weights, 6 * cp + cb),
-          w7 = IntVector.fromArray(I, weights, 7 * cp + cb),
-          w8 = IntVector.fromArray(I, weights, 8 * cp + cb);
+      FloatVector w0 = FloatVector.fromArray(F, weights, cb),
+          w1 = FloatVector.fromArray(F, weights, cp + cb),
+          w2 = FloatVector.fromArray(F, weights, 2 * cp + cb);
+      FloatVector w3 = FloatVector.fromArray(F, weights, 3 * cp + cb),
+          w4 = FloatVector.fromArray(F, weights, 4 * cp + cb),
+          w5 = FloatVector.fromArray(F, weights, 5 * cp + cb);
+      FloatVector w6 = FloatVector.fromArray(F, weights, 6 * cp + cb),
+          w7 = FloatVector.fromArray(F, weights, 7 * cp + cb),
+          w8 = FloatVector.fromArray(F, weights, 8 * cp + cb);
       for (int x = 0, p = cb, o = cb; x < ow; x++, p += step, o += c) {
-        IntVector v = IntVector.zero(I);
-        if (rows[0] != null) v = row(rows[0], p, w0, w1, w2, v);
-        if (rows[1] != null) v = row(rows[1], p, w3, w4, w5, v);
-        if (rows[2] != null) v = row(rows[2], p, w6, w7, w8, v);
-        if (full) v.intoArray(sums, o);
-        else v.intoArray(sums, o, tail);
+        FloatVector v = row(r0, p, w0, w1, w2, FloatVector.zero(F));
+        v = row(r1, p, w3, w4, w5, v);
+        v = row(r2, p, w6, w7, w8, v);
+        // a float-to-int cast is not an intrinsic on JDK 17: the integer-valued sum plus 1.5·2^23
+        // carries the integer
+        // in its low mantissa bits (|sum| < 2^22)
+        IntVector a = v.add(MAGIC).reinterpretAsInts().sub(MAGIC_BITS);
+        if (full) a.intoArray(sums, o);
+        else a.intoArray(sums, o, tail);
       }
     }
   }
 
-  private IntVector row(int[] r, int p, IntVector a, IntVector b, IntVector c, IntVector v) {
-    return v.add(IntVector.fromArray(I, r, p).mul(a))
-        .add(IntVector.fromArray(I, r, p + cp).mul(b))
-        .add(IntVector.fromArray(I, r, p + 2 * cp).mul(c));
+  private FloatVector row(
+      float[] r, int p, FloatVector a, FloatVector b, FloatVector c, FloatVector v) {
+    v = FloatVector.fromArray(F, r, p).fma(a, v);
+    v = FloatVector.fromArray(F, r, p + cp).fma(b, v);
+    return FloatVector.fromArray(F, r, p + 2 * cp).fma(c, v);
   }
 
   /** Input row {@code iy} of image {@code n} as {@code x − zx}, {@code [padded column][cp]}, the padding columns zero. */
-  private void read(byte[] in, boolean nhwc, int n, int iy, int[] row) {
+  private void read(byte[] in, boolean nhwc, int n, int iy, float[] row) {
     int iw = g.inW(), c = g.outChannels(), pw = g.padW(), mask = unsigned ? 0xFF : -1;
-    java.util.Arrays.fill(row, 0, pw * cp, 0);
-    java.util.Arrays.fill(row, (pw + iw) * cp, (2 * pw + iw) * cp, 0);
+    java.util.Arrays.fill(row, 0, pw * cp, 0f);
+    java.util.Arrays.fill(row, (pw + iw) * cp, (2 * pw + iw) * cp, 0f);
     if (nhwc) {
       int whole = c / LANES * LANES;
       for (int x = 0, src = (n * g.inH() + iy) * iw * c, d = pw * cp;
           x < iw;
           x++, src += c, d += cp) {
         for (int cb = 0; cb < whole; cb += LANES) {
-          ((IntVector)
+          IntVector v = ((IntVector)
                   ByteVector.fromArray(B, in, src + cb).convertShape(VectorOperators.B2I, I, 0))
               .and(mask)
-              .sub(zx)
-              .intoArray(row, d + cb);
+              .sub(zx);
+          ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).intoArray(row, d + cb);
         }
         for (int ch = whole; ch < cp; ch++) row[d + ch] = ch < c ? (in[src + ch] & mask) - zx : 0;
       }

@@ -17,7 +17,9 @@
  *       int32 sums than a core's second-level cache holds ({@code DnnlPlan}, {@code DnnlPiece}, {@code OmpThreads});
  *       it reads codes in either layout and writes channels-last, its
  *       NHWC int32 sums going to the epilogue ({@link bitlab.integer.kernel.Epilogue#positions}) in their own order,
- *       so a chain of such layers never transposes in Java;</li>
+ *       so a chain of such layers never transposes in Java; depthwise 3x3 layers are timed per layer against Java's
+ *       channels-last kernel ({@code NhwcDepthwiseKernel}: exact float lanes, the requantization applied to each
+ *       output row while it is in cache), {@code -Dbitlab.kernel.depthwise=measure|java|dnnl};</li>
  *   <li>without them, oneDNN made exact by splitting 8-bit weights in two passes and chunking channels, timed
  *       against Java per layer and batch size ({@code FasterOfKernel}) where it may win;</li>
  *   <li>the JDK Vector API kernels: a register-blocked int32 panel product over im2col panels

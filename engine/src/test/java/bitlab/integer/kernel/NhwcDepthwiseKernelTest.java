@@ -85,61 +85,6 @@ class NhwcDepthwiseKernelTest {
   }
 
   @Test
-  void narrow_codes_sum_in_16_bit_lanes_and_match_the_reference() {
-    Random r = new Random(5);
-    int narrow = 0;
-    for (ConvGeometry g : shapes(r)) {
-      boolean unsigned = r.nextBoolean();
-      int bits = 2 + r.nextInt(7), batch = 1 + r.nextInt(2);
-      int lo = unsigned ? 0 : -(1 << (bits - 1)),
-          hi = unsigned ? (1 << bits) - 1 : (1 << (bits - 1)) - 1;
-      int zp = lo + r.nextInt(hi - lo + 1);
-      // weights small enough for the 16-bit lanes at most widths, codes at their range's ends half
-      // the time
-      int wmax = 1 + r.nextInt(Math.max(1, Math.min(127, 32767 / (9 * (hi - lo)))));
-      byte[] weights = new byte[g.weightSize()];
-      for (int i = 0; i < weights.length; i++)
-        weights[i] = (byte)
-            (r.nextBoolean() ? (r.nextBoolean() ? wmax : -wmax) : r.nextInt(2 * wmax + 1) - wmax);
-      byte[] x = new byte[batch * g.inputSize()];
-      for (int i = 0; i < x.length; i++)
-        x[i] = (byte) (r.nextBoolean() ? (r.nextBoolean() ? lo : hi) : lo + r.nextInt(hi - lo + 1));
-      NhwcDepthwiseKernel k = new NhwcDepthwiseKernel(g, weights, unsigned, zp, bits, 2);
-      narrow += k.narrow() ? 1 : 0;
-      int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch);
-      String what = g + ", " + bits + "-bit " + (unsigned ? "unsigned" : "signed") + ", zx " + zp
-          + ", |w| <= " + wmax + (k.narrow() ? ", 16-bit lanes" : "");
-      assertArrayEquals(want, accumulate(k, x, batch), what);
-      byte[] codes =
-          nhwc(FastKernelsTest.codes(g, batch, want), batch, g.outChannels(), g.outH() * g.outW());
-      byte[] got = new byte[codes.length];
-      k.requantizeNhwc(
-          nhwc(x, batch, g.inChannels(), g.inH() * g.inW()),
-          true,
-          batch,
-          FastKernelsTest.EPILOGUE,
-          got);
-      assertArrayEquals(codes, got, what + ", NHWC codes");
-    }
-    assertTrue(narrow >= 30, narrow + " of 44 layers ran in 16-bit lanes");
-  }
-
-  @Test
-  void sixteen_bit_lanes_only_where_every_sum_fits() {
-    byte[] w14 = {14, -3}, w15 = {-15, 2};
-    // 8-bit unsigned codes against zero point 0: 9·255·14 = 32,130 fits, 9·255·15 = 34,425 does not
-    assertTrue(NhwcDepthwise16.fits(w14, true, 0, 8));
-    assertFalse(NhwcDepthwise16.fits(w15, true, 0, 8));
-    // the zero point in the middle halves the largest magnitude: 9·128·15 = 17,280
-    assertTrue(NhwcDepthwise16.fits(w15, true, 127, 8));
-    // 4-bit codes against 4-bit weights: 9·15·8 = 1,080; 8-bit weights: 9·15·127 = 17,145
-    assertTrue(NhwcDepthwise16.fits(new byte[] {-8, 7}, true, 0, 4));
-    assertTrue(NhwcDepthwise16.fits(new byte[] {127, -127}, true, 0, 4));
-    assertFalse(NhwcDepthwise16.fits(new byte[] {-128}, true, 0, 5));
-    assertTrue(NhwcDepthwise16.fits(new byte[] {-128}, false, -8, 4));
-  }
-
-  @Test
   void the_largest_sums_are_exact() {
     // every code 255 against the zero point 0 and every weight -128: nine products of -32,640
     ConvGeometry g = new ConvGeometry(48, 48, 3, 3, 1, 1, 1, 48, 6, 5);
