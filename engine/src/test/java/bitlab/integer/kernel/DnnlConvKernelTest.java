@@ -232,7 +232,7 @@ class DnnlConvKernelTest {
   }
 
   /** NCHW values of {@code batch} images of {@code channels} planes of {@code hw}, channels-last. */
-  private static byte[] nhwc(byte[] v, int batch, int channels, int hw) {
+  static byte[] nhwc(byte[] v, int batch, int channels, int hw) {
     byte[] out = new byte[v.length];
     for (int n = 0; n < batch; n++)
       for (int c = 0; c < channels; c++)

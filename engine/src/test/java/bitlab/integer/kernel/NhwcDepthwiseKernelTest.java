@@ -68,10 +68,12 @@ class NhwcDepthwiseKernelTest {
           String what = helpers + ", " + g + (unsigned ? " unsigned" : " signed") + ", zx " + zp
               + ", batch " + batch;
           assertArrayEquals(want, accumulate(k, x, batch), what + ": sums");
-          byte[] codes = nhwc(
+          byte[] codes = DnnlConvKernelTest.nhwc(
               FastKernelsTest.codes(g, batch, want), batch, g.outChannels(), g.outH() * g.outW());
           for (boolean inputNhwc : new boolean[] {false, true}) {
-            byte[] in = inputNhwc ? nhwc(x, batch, g.inChannels(), g.inH() * g.inW()) : x;
+            byte[] in = inputNhwc
+                ? DnnlConvKernelTest.nhwc(x, batch, g.inChannels(), g.inH() * g.inW())
+                : x;
             byte[] got = new byte[codes.length];
             Arrays.fill(got, (byte) 0x5E);
             k.requantizeNhwc(in, inputNhwc, batch, FastKernelsTest.EPILOGUE, got);
@@ -144,15 +146,5 @@ class NhwcDepthwiseKernelTest {
     Arrays.fill(acc, 0x5EED);
     k.accumulate(x, batch, acc);
     return acc;
-  }
-
-  /** NCHW values of {@code batch} images of {@code channels} planes of {@code hw}, channels-last. */
-  private static byte[] nhwc(byte[] v, int batch, int channels, int hw) {
-    byte[] out = new byte[v.length];
-    for (int n = 0; n < batch; n++)
-      for (int c = 0; c < channels; c++)
-        for (int p = 0; p < hw; p++)
-          out[(n * hw + p) * channels + c] = v[(n * channels + c) * hw + p];
-    return out;
   }
 }
