@@ -106,11 +106,22 @@ final class Call {
   double scalarConstant(int i, String role) {
     float[] v = constant(i, role).asFloats();
     if (v.length == 1) return v[0];
-    throw new UnsupportedAttributeException(
+    throw notOneValue(i, role, v.length);
+  }
+
+  /** A constant integer input that must hold exactly one value (a folded Slice's start, end and step). */
+  long longConstant(int i, String role) {
+    long[] v = constant(i, role).asLongs();
+    if (v.length == 1) return v[0];
+    throw notOneValue(i, role, v.length);
+  }
+
+  private UnsupportedAttributeException notOneValue(int i, String role, int values) {
+    return new UnsupportedAttributeException(
         display(),
         opType(),
         role + " (input '" + proto.getInput(i) + "')",
-        "a tensor of " + v.length + " values",
+        "a tensor of " + values + " values",
         "a single value");
   }
 

@@ -145,7 +145,12 @@ final class Folding {
           "ONNX node " + c.label() + " has no axes; the file is malformed.");
     int r = x.rank() + ax.length;
     boolean[] inserted = new boolean[r];
-    for (long a : ax) inserted[(int) (a < 0 ? a + r : a)] = true;
+    for (long a : ax) {
+      long at = a < 0 ? a + r : a;
+      if (at < 0 || at >= r || inserted[(int) at])
+        throw c.attrs().unsupported("axes", ax, "distinct axes within the output's rank " + r);
+      inserted[(int) at] = true;
+    }
     long[] d = new long[r];
     for (int i = 0, j = 0; i < r; i++) d[i] = inserted[i] ? 1 : x.dims()[j++];
     return x.reshape(d);
@@ -154,6 +159,17 @@ final class Folding {
   private static Const squeeze(Call c) {
     Const x = c.constant(0, "data");
     long[] ax = axes(c, 1);
+    if (ax != null) {
+      for (long a : ax) {
+        long at = a < 0 ? a + x.rank() : a;
+        if (at < 0 || at >= x.rank() || x.dims()[(int) at] != 1)
+          throw c.attrs()
+              .unsupported(
+                  "axes",
+                  ax,
+                  "axes of size-1 dimensions of its input of shape " + Arrays.toString(x.dims()));
+      }
+    }
     List<Long> d = new ArrayList<>();
     for (int i = 0; i < x.rank(); i++) {
       boolean drop = false;
@@ -206,12 +222,20 @@ final class Folding {
     long end;
     long step = 1;
     if (c.opset() < 10) {
-      start = c.attrs().ints("starts", new long[] {0})[0];
-      end = c.attrs().ints("ends", new long[] {Long.MAX_VALUE})[0];
+      start = one(c, "starts", c.attrs().ints("starts", new long[] {0}));
+      end = one(c, "ends", c.attrs().ints("ends", new long[] {Long.MAX_VALUE}));
+      long[] axes = c.attrs().ints("axes", new long[] {0});
+      if (axes.length != 1 || (axes[0] != 0 && axes[0] != -1))
+        throw c.attrs().unsupported("axes", axes, "axis 0 of the 1-D constant");
     } else {
-      start = c.constant(1, "starts").asLongs()[0];
-      end = c.constant(2, "ends").asLongs()[0];
-      if (c.present(4)) step = c.constant(4, "steps").asLongs()[0];
+      start = c.longConstant(1, "starts");
+      end = c.longConstant(2, "ends");
+      if (c.present(3)) {
+        long axis = c.longConstant(3, "axes");
+        if (axis != 0 && axis != -1)
+          throw c.attrs().unsupported("axes", String.valueOf(axis), "axis 0 of the 1-D constant");
+      }
+      if (c.present(4)) step = c.longConstant(4, "steps");
     }
     int n = x.size();
     if (step == 0) throw c.attrs().unsupported("steps", "0", "a non-zero step");
@@ -229,6 +253,12 @@ final class Folding {
     return Const.floats(dims, f);
   }
 
+  /** The one value of a list attribute that must hold one (a folded Slice's bounds before opset 10). */
+  private static long one(Call c, String attribute, long[] v) {
+    if (v.length != 1) throw c.attrs().unsupported(attribute, v, "a single value");
+    return v[0];
+  }
+
   private static Const cast(Call c) {
     Const x = c.constant(0, "input");
     int to = (int) c.attrs().integer("to", 0);
@@ -240,16 +270,39 @@ final class Folding {
   private static Const reshape(Call c) {
     Const x = c.constant(0, "data");
     long[] t = c.constant(1, "shape").asLongs().clone();
+    long[] given = t.clone();
     boolean copyZero = c.attrs().integer("allowzero", 0) == 0;
     int free = -1;
     long known = 1;
     for (int i = 0; i < t.length; i++) {
-      if (t[i] == 0 && copyZero) t[i] = x.dims()[i];
-      if (t[i] == -1) free = i;
-      else known *= t[i];
+      if (t[i] == 0 && copyZero) {
+        if (i >= x.rank()) throw reshapeMismatch(c, given, x);
+        t[i] = x.dims()[i];
+      }
+      if (t[i] == -1 && free < 0) free = i;
+      else if (t[i] < 0 || (known = multiply(known, t[i])) < 0) throw reshapeMismatch(c, given, x);
     }
     if (free >= 0) t[free] = known == 0 ? 0 : x.size() / known;
+    if (multiply(known, free >= 0 ? t[free] : 1) != x.size()) throw reshapeMismatch(c, given, x);
     return x.reshape(t);
+  }
+
+  /** {@code a * b}, or -1 when it overflows. */
+  private static long multiply(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return -1;
+    }
+  }
+
+  private static UnsupportedAttributeException reshapeMismatch(Call c, long[] shape, Const x) {
+    return c.attrs()
+        .unsupported(
+            "shape",
+            shape,
+            "a shape of its input's " + x.size() + " values (shape " + Arrays.toString(x.dims())
+                + "), with at most one -1");
   }
 
   /** Add, Sub, Mul and Div of two constants with NumPy broadcasting; integers divide truncating, as ONNX Runtime does. */

@@ -69,6 +69,17 @@ final class Graphs {
     return this;
   }
 
+  Graphs initializer(TensorProto t) {
+    g.addInitializer(t);
+    return this;
+  }
+
+  /** {@code y = Relu(Reshape(x, shape))}: puts a folded shape to use. */
+  Graphs then(String shape) {
+    return node("Reshape", "then", List.of("x", shape), "reshaped")
+        .node("Relu", "relu", List.of("reshaped"), "y");
+  }
+
   Graphs node(String op, String name, List<String> in, List<String> out, AttributeProto... attrs) {
     NodeProto.Builder n =
         NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addAllOutput(out);
@@ -93,6 +104,19 @@ final class Graphs {
         .setName(name)
         .setType(AttributeProto.AttributeType.INT)
         .setI(v)
+        .build();
+  }
+
+  /** A tensor attribute holding the initializer {@code initializer} of {@code g} (ConstantOfShape's value). */
+  static AttributeProto tensor(String name, String initializer, Graphs g) {
+    TensorProto t = g.g.getInitializerList().stream()
+        .filter(i -> i.getName().equals(initializer))
+        .findFirst()
+        .orElseThrow();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.TENSOR)
+        .setT(t)
         .build();
   }
 

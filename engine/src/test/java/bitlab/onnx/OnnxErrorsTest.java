@@ -149,6 +149,38 @@ class OnnxErrorsTest {
   }
 
   @Test
+  void foldedShapeArithmeticWithMalformedListsIsRefusedNotIndexed() {
+    // found by ConstantInputsTest: each was an ArrayIndexOutOfBoundsException or a sentence calling
+    // the file corrupt without naming the node
+    assertEquals(
+        "Node 'sl' (Slice) has starts (input 'bad') = a tensor of 0 values, but bitlab supports only a single value.",
+        foldedError(
+            g -> g.longs("bad").longs("e", 2).node("Slice", "sl", List.of("s", "bad", "e"), "u")));
+    assertEquals(
+        "Node 'us' (Unsqueeze) has axes = [3], but bitlab supports only distinct axes within the output's rank 2.",
+        foldedError(g -> g.longs("i", 1)
+            .node("Gather", "ga", List.of("s", "i"), "k")
+            .longs("bad", 3)
+            .node("Unsqueeze", "us", List.of("k", "bad"), "u")));
+    assertEquals(
+        "Node 'sq' (Squeeze) has axes = [0], but bitlab supports only axes of size-1 dimensions of its input of "
+            + "shape [4].",
+        foldedError(g -> g.longs("bad", 0).node("Squeeze", "sq", List.of("s", "bad"), "u")));
+    assertEquals(
+        "Node 'rs' (Reshape) has shape = [0, 0], but bitlab supports only a shape of its input's 4 values (shape "
+            + "[4]), with at most one -1.",
+        foldedError(g -> g.longs("bad", 0, 0).node("Reshape", "rs", List.of("s", "bad"), "u")));
+  }
+
+  /** The refusal of a graph whose shape {@code s = Shape(x)} goes through {@code arithmetic} to {@code u}, which reshapes x. */
+  private static String foldedError(java.util.function.UnaryOperator<Graphs> arithmetic) {
+    Graphs g = new Graphs(13).input("x", -1, 4, 6, 6).node("Shape", "sh", List.of("x"), "s");
+    byte[] b = arithmetic.apply(g).then("u").output("y").bytes();
+    return assertThrows(UnsupportedAttributeException.class, () -> OnnxImport.read(b, "folded"))
+        .getMessage();
+  }
+
+  @Test
   void convAttributesBitlabCannotRepresentAreNamedWithTheirValues() {
     assertEquals(
         "Node 'c' (Conv) has dilations = [0, 2], but bitlab supports only two positive dilations (height, width).",
