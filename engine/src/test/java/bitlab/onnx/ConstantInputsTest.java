@@ -48,22 +48,20 @@ class ConstantInputsTest {
     List<Case> c = new ArrayList<>();
     // activations: x is N x 4 x 6 x 6
     c.add(new Case("Reshape shape", BAD_INTEGERS, g -> g.node("Reshape", "r", l("x", "bad"), "y")));
-    c.add(new Case(
-        "Slice starts",
-        BAD_INTEGERS,
-        g -> slice(g, "x", "bad", "e", "a", "s").longs("e", 2).longs("a", 1).longs("s", 1)));
-    c.add(new Case(
-        "Slice ends",
-        BAD_INTEGERS,
-        g -> slice(g, "x", "b", "bad", "a", "s").longs("b", 0).longs("a", 1).longs("s", 1)));
-    c.add(new Case(
-        "Slice axes",
-        BAD_INTEGERS,
-        g -> slice(g, "x", "b", "e", "bad", "s").longs("b", 0).longs("e", 2).longs("s", 1)));
-    c.add(new Case(
-        "Slice steps",
-        BAD_INTEGERS,
-        g -> slice(g, "x", "b", "e", "a", "bad").longs("b", 0).longs("e", 2).longs("a", 1)));
+    // Slice(x, starts, ends, axes, steps) with one of them malformed, the others [0], [2], [1], [1]
+    List<String> roles = List.of("starts", "ends", "axes", "steps");
+    long[] good = {0, 2, 1, 1};
+    for (int k = 0; k < roles.size(); k++) {
+      int bad = k;
+      c.add(new Case("Slice " + roles.get(bad), BAD_INTEGERS, g -> {
+        List<String> in = new ArrayList<>(List.of("x"));
+        for (int i = 0; i < roles.size(); i++) {
+          in.add(i == bad ? "bad" : roles.get(i));
+          if (i != bad) g.longs(roles.get(i), good[i]);
+        }
+        return g.node("Slice", "sl", in, "y");
+      }));
+    }
     c.add(new Case(
         "Split split",
         BAD_INTEGERS,
@@ -144,14 +142,12 @@ class ConstantInputsTest {
             .node("Gather", "ga", l("s", "i"), "k")
             .node("Unsqueeze", "us", l("k", "bad"), "u")
             .then("u")));
-    c.add(new Case(
-        "Squeeze (folded) axes",
-        BAD_INTEGERS,
-        g -> shapeOf(g).node("Squeeze", "sq", l("s", "bad"), "u").then("u")));
-    c.add(new Case(
-        "Reshape (folded) shape",
-        BAD_INTEGERS,
-        g -> shapeOf(g).node("Reshape", "rs", l("s", "bad"), "u").then("u")));
+    // Shape(x) -> OP(shape, bad) -> reshapes x
+    for (String op : List.of("Squeeze", "Reshape", "Add", "Div"))
+      c.add(new Case(
+          op + " (folded) second input",
+          BAD_INTEGERS,
+          g -> shapeOf(g).node(op, "folded", l("s", "bad"), "u").then("u")));
     c.add(new Case(
         "ConstantOfShape shape",
         BAD_INTEGERS,
@@ -162,14 +158,6 @@ class ConstantInputsTest {
         g -> shapeOf(g)
             .node("Concat", "cc", l("s", "bad"), "u", Graphs.integer("axis", 0))
             .then("u")));
-    c.add(new Case(
-        "Add (folded) operand",
-        BAD_INTEGERS,
-        g -> shapeOf(g).node("Add", "ad", l("s", "bad"), "u").then("u")));
-    c.add(new Case(
-        "Div (folded) operand",
-        BAD_INTEGERS,
-        g -> shapeOf(g).node("Div", "dv", l("s", "bad"), "u").then("u")));
     c.add(new Case(
         "ConstantOfShape value",
         BAD_FLOATS,
@@ -248,19 +236,21 @@ class ConstantInputsTest {
   }
 
   private static TensorProto ints(String name, long[] dims, long... v) {
-    TensorProto.Builder t =
-        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE);
-    for (long d : dims) t.addDims(d);
+    TensorProto.Builder t = tensor(name, TensorProto.DataType.INT64_VALUE, dims);
     for (long x : v) t.addInt64Data(x);
     return t.build();
   }
 
   private static TensorProto floats(String name, long[] dims, float... v) {
-    TensorProto.Builder t =
-        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
-    for (long d : dims) t.addDims(d);
+    TensorProto.Builder t = tensor(name, TensorProto.DataType.FLOAT_VALUE, dims);
     for (float x : v) t.addFloatData(x);
     return t.build();
+  }
+
+  private static TensorProto.Builder tensor(String name, int type, long[] dims) {
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type);
+    for (long d : dims) t.addDims(d);
+    return t;
   }
 
   private static String describe(TensorProto t) {
