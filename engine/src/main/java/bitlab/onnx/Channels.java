@@ -102,7 +102,7 @@ final class Channels {
     }
     if (sizes.length != outputs
         || Arrays.stream(sizes).sum() != channels
-        || Arrays.stream(sizes).anyMatch(v -> v <= 0)) {
+        || Arrays.stream(sizes).anyMatch(v -> v <= 0 || v > channels)) {
       throw new OnnxFormatException(
           "ONNX node " + c.label() + " splits " + channels + " channels into "
               + Arrays.toString(sizes) + " for " + outputs + " outputs; the file is malformed.");

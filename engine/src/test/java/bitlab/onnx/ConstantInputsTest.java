@@ -28,6 +28,7 @@ class ConstantInputsTest {
       ints("bad", new long[] {1}, Long.MIN_VALUE),
       ints("bad", new long[] {2}, -99, 99),
       ints("bad", new long[] {4}, 1, -1, -1, 0),
+      ints("bad", new long[] {3}, Long.MAX_VALUE, Long.MAX_VALUE, 6),
       ints("bad", new long[0], 3),
       floats("bad", new long[] {1}, 0.5f),
       floats("bad", new long[] {0}));
@@ -66,6 +67,12 @@ class ConstantInputsTest {
         "Split split",
         BAD_INTEGERS,
         g -> g.node("Split", "sp", l("x", "bad"), List.of("y", "y2"), Graphs.integer("axis", 1))));
+    c.add(new Case(
+        "Split split, three outputs",
+        BAD_INTEGERS,
+        g -> g.node(
+                "Split", "sp", l("x", "bad"), List.of("y1", "y2", "y3"), Graphs.integer("axis", 1))
+            .node("Concat", "cc", l("y1", "y2", "y3"), "y", Graphs.integer("axis", 1))));
     c.add(new Case("Squeeze axes", BAD_INTEGERS, g -> g.node("Squeeze", "sq", l("x", "bad"), "y")));
     c.add(new Case(
         "Unsqueeze axes", BAD_INTEGERS, g -> g.node("Unsqueeze", "us", l("x", "bad"), "y")));
@@ -187,7 +194,7 @@ class ConstantInputsTest {
     List<String> problems = new ArrayList<>();
     int refused = 0, imported = 0;
     for (Case k : cases()) {
-      for (int opset : new int[] {13, 18}) {
+      for (int opset : new int[] {9, 11, 13, 18}) {
         for (TensorProto bad : k.forms()) {
           Graphs g = new Graphs(opset).input("x", -1, 4, 6, 6);
           g.initializer(bad);
