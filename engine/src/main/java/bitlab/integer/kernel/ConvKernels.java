@@ -72,8 +72,17 @@ public final class ConvKernels {
       ConvGeometry g, byte[] weights, boolean inputUnsigned, int inputZeroPoint, int threads) {
     check(g, weights, inputUnsigned, inputZeroPoint);
     checkThreads(threads);
-    if (!g.squareStride())
-      return SubsampledKernel.of(g, weights, inputUnsigned, inputZeroPoint, threads);
+    if (!g.squareStride()) {
+      // oneDNN takes a stride per axis; the Java kernels take one, so elsewhere the layer runs at a
+      // stride dividing both and drops what it did not need
+      boolean dnnl = threads >= Runtime.getRuntime().availableProcessors()
+          && dnnlAvailable(g)
+          && !VectorLinearKernel.linear(g)
+          && CpuFeatures.current().exactInt8Dot();
+      return dnnl
+          ? new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint)
+          : SubsampledKernel.of(g, weights, inputUnsigned, inputZeroPoint, threads);
+    }
     ConvKernel java = java(g, weights, inputUnsigned, inputZeroPoint, threads);
     if (threads < Runtime.getRuntime().availableProcessors()
         || !dnnlAvailable(g)

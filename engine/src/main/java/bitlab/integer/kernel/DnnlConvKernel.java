@@ -88,14 +88,14 @@ final class DnnlConvKernel implements ConvKernel {
 
   /** Per output position whether some tap of it falls outside the input; null when no position's does. */
   static boolean[] border(ConvGeometry g) {
-    int oh = g.outH(), ow = g.outW(), s = g.stride();
+    int oh = g.outH(), ow = g.outW();
     boolean[] out = new boolean[oh * ow];
     boolean any = false;
     for (int y = 0; y < oh; y++) {
-      int top = y * s - g.padH();
+      int top = y * g.strideH() - g.padH();
       boolean rows = top < 0 || top + g.kernelH() > g.inH();
       for (int x = 0; x < ow; x++) {
-        int left = x * s - g.padW();
+        int left = x * g.strideW() - g.padW();
         out[y * ow + x] = rows || left < 0 || left + g.kernelW() > g.inW();
         any |= out[y * ow + x];
       }
@@ -237,10 +237,10 @@ final class DnnlConvKernel implements ConvKernel {
         for (int x = 0; x < ow; x++) {
           int sum = 0;
           for (int i = 0; i < kh; i++) {
-            int iy = y * g.stride() - g.padH() + i;
+            int iy = y * g.strideH() - g.padH() + i;
             if (iy < 0 || iy >= g.inH()) continue;
             for (int j = 0; j < kw; j++) {
-              int ix = x * g.stride() - g.padW() + j;
+              int ix = x * g.strideW() - g.padW() + j;
               if (ix >= 0 && ix < g.inW()) sum += tap[i * kw + j];
             }
           }

@@ -62,7 +62,7 @@ final class DnnlPiece {
     this.y0 = y0;
     this.y1 = y1;
     this.chunks = chunks;
-    int s = g.stride();
+    int s = g.strideH();
     this.r0 = Math.max(0, y0 * s - g.padH());
     this.r1 = Math.min(g.inH(), (y1 - 1) * s - g.padH() + g.kernelH());
     int n = chunks.length - 1, p = parts.length;
@@ -156,7 +156,7 @@ final class DnnlPiece {
    */
   private static convolution_forward.primitive_desc primitive(
       ConvGeometry g, int images, int channels, int rows, int outRows, int top) {
-    int bottom = Math.max(0, (outRows - 1) * g.stride() + g.kernelH() - rows - top);
+    int bottom = Math.max(0, (outRows - 1) * g.strideH() + g.kernelH() - rows - top);
     convolution_forward.desc d = new convolution_forward.desc(
         prop_kind.forward_inference,
         algorithm.convolution_direct,
@@ -169,7 +169,7 @@ final class DnnlPiece {
             new long[] {images, g.outChannels(), outRows, g.outW()},
             memory.data_type.s32,
             memory.format_tag.any),
-        new long[] {g.stride(), g.stride()},
+        new long[] {g.strideH(), g.strideW()},
         new long[] {top, g.padW()},
         new long[] {bottom, g.padW()});
     return new convolution_forward.primitive_desc(d, new primitive_attr(), Dnnl.ENGINE);

@@ -9,8 +9,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layers whose stride differs by axis run on the ordinary kernels at a stride that divides both, every other row or
- * column dropped: their accumulators are the reference loop's (which reads the two strides directly), integer for
+ * Layers whose stride differs by axis run on oneDNN with both strides where oneDNN takes every convolution, and
+ * elsewhere on the ordinary kernels at a stride that divides both, every other row or column dropped: either way
+ * their accumulators are the reference loop's (which reads the two strides directly), integer for
  * integer, for dense, depthwise and grouped layers, padded or not, signed and unsigned inputs.
  */
 class SubsampledKernelTest {
@@ -27,9 +28,20 @@ class SubsampledKernelTest {
     int[] got = new int[want.length];
     ConvKernels.reference(g, w, unsigned, zp).accumulate(x, batch, want);
     ConvKernel best = ConvKernels.best(g, w, unsigned, zp);
-    assertTrue(best instanceof SubsampledKernel, best.name());
+    // oneDNN runs the two strides itself where it takes every convolution (VNNI, AMX); elsewhere
+    // the
+    // layer runs at a common stride, subsampled
+    boolean native_ = ConvKernels.dnnlAvailable(g)
+        && bitlab.cpu.CpuFeatures.current().exactInt8Dot()
+        && !VectorLinearKernel.linear(g);
+    assertTrue(
+        native_ ? best instanceof DnnlConvKernel : best instanceof SubsampledKernel, best.name());
     best.accumulate(x, batch, got);
     assertArrayEquals(want, got, g.toString());
+    int[] subsampled = new int[want.length];
+    SubsampledKernel.of(g, w, unsigned, zp, ConvKernels.defaultThreads())
+        .accumulate(x, batch, subsampled);
+    assertArrayEquals(want, subsampled, "subsampled " + g);
     byte[] codes = new byte[want.length];
     byte[] expected = new byte[want.length];
     Epilogue e = (c, acc, from, stride, n, out, to) -> {
@@ -59,7 +71,7 @@ class SubsampledKernelTest {
     ConvGeometry g = new ConvGeometry(4, 6, 3, 3, 4, 2, 1, 1, 1, 9, 9);
     assertEquals(5, g.outW());
     assertEquals(3, g.outH());
-    ConvKernel k = ConvKernels.best(g, new byte[g.weightSize()], true, 0);
+    ConvKernel k = SubsampledKernel.of(g, new byte[g.weightSize()], true, 0, 1);
     assertTrue(
         ConvKernels.explain(k, 1)
             .endsWith("strides 4x2 run at stride 2, keeping 1 row in 2 and every column"),
