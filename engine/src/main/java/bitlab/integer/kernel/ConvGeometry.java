@@ -3,8 +3,9 @@ package bitlab.integer.kernel;
 /**
  * The geometry of a 2-D convolution over NCHW integer tensors, one image's worth. A linear layer is
  * a 1x1 convolution over a 1x1 map ({@link #linear}); depthwise is {@code groups == in == out}.
- * Padding is symmetric, as in the graph IR. The stride may differ by axis; the kernels run one stride ({@link #stride}),
- * and {@link ConvKernels} runs a layer whose strides differ at a stride that divides both ({@link SubsampledKernel}).
+ * Padding is symmetric, as in the graph IR. The stride may differ by axis: oneDNN and the reference loop read both;
+ * the Java kernels run one stride ({@link #stride}), and {@link ConvKernels} runs a layer whose strides differ on them
+ * at a stride that divides both ({@link SubsampledKernel}).
  */
 public record ConvGeometry(
     int inChannels,
@@ -74,7 +75,7 @@ public record ConvGeometry(
   public int stride() {
     if (!squareStride())
       throw new IllegalStateException("This geometry has strides " + strideH + "x" + strideW
-          + "; the kernels run one stride (see SubsampledKernel).");
+          + "; the Java kernels run one stride (see SubsampledKernel).");
     return strideH;
   }
 
