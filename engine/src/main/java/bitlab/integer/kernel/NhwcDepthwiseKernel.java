@@ -125,11 +125,17 @@ final class NhwcDepthwiseKernel implements ConvKernel {
     int[][] scratch = SCRATCH.get();
     float[][] ring = ROWS.get();
     for (int i = 0; i < 4; i++) if (ring[i].length < wp * cp) ring[i] = new float[wp * cp];
-    if (scratch[0].length < ow * c + LANES) scratch[0] = new int[ow * c + LANES];
+    // rows of sums gathered for one epilogue call: on small maps a row is a few positions, and each
+    // call sets up
+    // every channel's multiplier again; on large ones one row, still in cache
+    int rowInts = ow * c,
+        gather = e == null ? 1 : Math.max(1, Math.min(y1 - y0, GATHER_INTS / rowInts));
+    if (scratch[0].length < gather * rowInts + LANES)
+      scratch[0] = new int[gather * rowInts + LANES];
     int[] sums = scratch[0];
     int[] held = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
     float[][] rows = new float[3][];
-    for (int y = y0; y < y1; y++) {
+    for (int y = y0, first = y0; y < y1; y++) {
       for (int i = 0; i < 3; i++) {
         int iy = y * s - g.padH() + i;
         if (iy < 0 || iy >= g.inH()) {
@@ -143,25 +149,32 @@ final class NhwcDepthwiseKernel implements ConvKernel {
         }
         rows[i] = ring[slot];
       }
-      sums(rows, sums);
+      sums(rows, sums, (y - first) * rowInts);
       if (e != null) {
-        e.positions(sums, 0, ow, c, out, ((n * g.outH() + y) * ow) * c);
+        if (y - first + 1 == gather || y == y1 - 1) {
+          e.positions(sums, 0, (y - first + 1) * ow, c, out, ((n * g.outH() + first) * ow) * c);
+          first = y + 1;
+        }
       } else {
         int oh = g.outH();
         for (int ch = 0; ch < c; ch++) {
           int to = ((n * c + ch) * oh + y) * ow;
           for (int x = 0; x < ow; x++) acc[to + x] = sums[x * c + ch];
         }
+        first = y + 1;
       }
     }
   }
 
+  /** The most sums gathered for one epilogue call: 32 KB, within the first-level cache. */
+  private static final int GATHER_INTS = 8192;
+
   /**
-   * One output row's sums {@code [column][channel]} from its three input rows, in float lanes:
+   * One output row's sums {@code [column][channel]}, from {@code sums[at]}, from its three input rows, in float lanes:
    * every product and partial sum is an integer below 2<sup>24</sup> in magnitude (at most 9·255·128 = 293,760), so
    * each fused multiply-add is exact, and one costs a fraction of an int32 multiply and add.
    */
-  private void sums(float[][] rows, int[] sums) {
+  private void sums(float[][] rows, int[] sums, int at) {
     int ow = g.outW(), c = g.outChannels(), step = g.stride() * cp;
     float[] r0 = rows[0], r1 = rows[1], r2 = rows[2];
     for (int cb = 0; cb < cp; cb += LANES) {
@@ -175,7 +188,7 @@ final class NhwcDepthwiseKernel implements ConvKernel {
       FloatVector w6 = FloatVector.fromArray(F, weights, 6 * cp + cb),
           w7 = FloatVector.fromArray(F, weights, 7 * cp + cb),
           w8 = FloatVector.fromArray(F, weights, 8 * cp + cb);
-      for (int x = 0, p = cb, o = cb; x < ow; x++, p += step, o += c) {
+      for (int x = 0, p = cb, o = at + cb; x < ow; x++, p += step, o += c) {
         FloatVector v = row(r0, p, w0, w1, w2, FloatVector.zero(F));
         v = row(r1, p, w3, w4, w5, v);
         v = row(r2, p, w6, w7, w8, v);

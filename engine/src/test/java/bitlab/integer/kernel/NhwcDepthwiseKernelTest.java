@@ -44,6 +44,8 @@ class NhwcDepthwiseKernelTest {
     out.add(new ConvGeometry(144, 144, 3, 3, 1, 1, 1, 144, 7, 7));
     out.add(new ConvGeometry(32, 32, 3, 3, 2, 1, 1, 32, 15, 15));
     out.add(new ConvGeometry(1, 1, 3, 3, 1, 0, 0, 1, 3, 3));
+    // rows wider than the epilogue's gathering (8,192 sums): one row per epilogue call
+    out.add(new ConvGeometry(48, 48, 3, 3, 1, 1, 1, 48, 3, 200));
     for (int i = 0; i < 40; i++) {
       int c = 1 + r.nextInt(40), s = 1 + r.nextInt(2), p = r.nextInt(3);
       int h = Math.max(1 + r.nextInt(14), 3 - 2 * p), w = Math.max(1 + r.nextInt(14), 3 - 2 * p);
