@@ -593,7 +593,8 @@ public final class Bitlab {
   /**
    * Exports a statically quantized model as an ONNX QDQ graph that ONNX Runtime runs (and fuses into integer
    * operators at 8 bits): integer weights, int32 biases, QuantizeLinear/DequantizeLinear at every activation
-   * point, the policy and bitlab's provenance in its metadata. The file appears whole or not at all.
+   * point (signed 8-bit codes held to bitlab's -127..127, so the file computes bitlab's codes), the policy and
+   * bitlab's provenance in its metadata. The file appears whole or not at all.
    */
   public static Path exportOnnx(bitlab.quant.QuantizedModel quantized, String path) {
     Path p = Path.of(path);

@@ -188,9 +188,9 @@ public final class IntegerModel {
 
   /**
    * Writes the quantized model as a standard ONNX QDQ graph (integer weight codes, int32 biases,
-   * QuantizeLinear/DequantizeLinear at every activation point), whole or not at all. ONNX Runtime runs it
-   * with its own integer operators; they requantize in float, so predictions agree with this executor's
-   * but codes need not.
+   * QuantizeLinear/DequantizeLinear at every activation point, signed 8-bit codes held to this program's
+   * -127..127), whole or not at all. ONNX Runtime runs it with its own integer operators; they requantize in
+   * float, so a code can differ where float32 lands on the other side of a rounding tie.
    */
   public java.nio.file.Path exportOnnx(String path) {
     java.nio.file.Path p = java.nio.file.Path.of(path);
