@@ -200,13 +200,6 @@ final class QdqNodes {
     return spec.signed() && options.clipSigned8();
   }
 
-  /** True when the quantizer's range Clip sits on the floats before its QuantizeLinear, where ONNX Runtime cannot fuse the layer writing it. */
-  boolean clipsFloats(QuantSpec spec) {
-    return spec.bits() <= 8
-        && narrowerThanContainer(spec)
-        && options.clip() == QdqOptions.Clip.FLOATS;
-  }
-
   private void dequantize(List<String> inputs, String output, Integer axis) {
     String name = OnnxExport.fresh(output + "_DequantizeLinear", taken);
     AttributeProto[] attrs = axis == null

@@ -107,28 +107,22 @@ class QdqGraphTest {
   }
 
   @Test
-  void aRangeClipOnTheFloatsKeepsTheLayerBiasInFloatAndOneOnTheCodesDoesNot() {
-    // W4A4: every layer's output has fewer codes than its container. With the Clip on the floats
-    // before each QuantizeLinear, ONNX Runtime cannot fuse the layers, so only the logits layer
-    // gets
-    // an int32 bias; with the Clip on the codes (the default) every layer can fuse.
+  void layersWritingANarrowRangeKeepTheirFloatBiasWhereverTheClipSits() {
+    // W4A4: every layer's output has fewer codes than its container, so only the logits layer gets
+    // an int32 bias, with the range Clip on the floats before QuantizeLinear or on the codes after
+    // it
+    // (the default)
     QuantizedModel w4 = quantize(4, 4);
     GraphProto floats =
         QdqExport.toProto(w4, QdqOptions.EXACT.withClip(QdqOptions.Clip.FLOATS)).getGraph();
     GraphProto codes = QdqExport.toProto(w4).getGraph();
-    for (String layer : List.of("conv1", "conv2", "fc1", "fc2")) {
-      assertEquals(
-          TensorProto.DataType.FLOAT_VALUE,
-          initializer(floats, layer + ".bias").getDataType(),
-          layer);
-      assertEquals(
-          TensorProto.DataType.INT32_VALUE,
-          initializer(codes, layer + ".bias_quantized").getDataType(),
-          layer);
-    }
-    for (GraphProto g : List.of(floats, codes))
+    for (GraphProto g : List.of(floats, codes)) {
+      for (String layer : List.of("conv1", "conv2", "fc1", "fc2"))
+        assertEquals(
+            TensorProto.DataType.FLOAT_VALUE, initializer(g, layer + ".bias").getDataType(), layer);
       assertEquals(
           TensorProto.DataType.INT32_VALUE, initializer(g, "fc3.bias_quantized").getDataType());
+    }
     // where each Clip sits: on the float output of relu1, or on its codes
     assertEquals("Clip", producer(floats, "relu1_clipped").getOpType());
     NodeProto onCodes = producer(codes, codesOf(codes, "relu1"));
