@@ -138,8 +138,9 @@ final class ProfileBench {
       if (s instanceof LogitsStep l) owner.put(l.layer().layer(), s.node());
       owner.put(s.node() + "_quantized", s.node());
       owner.put(s.node() + ".flatten", s.node());
-      // walk back through fused activations to the layer or addition they follow
-      Node n = m.node(s.node());
+      // walk back through fused activations to the layer or addition they follow; a step that is
+      // no node of the model (a wide stream's narrow view, say) owns only its own time
+      Node n = m.has(s.node()) ? m.node(s.node()) : null;
       while (n != null
           && (n.op() instanceof Op.Relu || n.op() instanceof Op.Relu6)
           && n.inputs().size() == 1) {
