@@ -112,13 +112,7 @@ public final class ConvKernels {
 
   /** {@code -Dbitlab.kernel.depthwise=measure|java|dnnl}; an unknown value is taken as {@code measure}, as the helpers' setting. */
   private static volatile Depthwise depthwise =
-      switch (System.getProperty("bitlab.kernel.depthwise", "measure")
-          .trim()
-          .toLowerCase(java.util.Locale.ROOT)) {
-        case "java" -> Depthwise.JAVA;
-        case "dnnl" -> Depthwise.DNNL;
-        default -> Depthwise.MEASURE;
-      };
+      Settings.choice("bitlab.kernel.depthwise", Depthwise.MEASURE);
 
   /** Sets who runs the depthwise 3x3 layers compiled from now on ({@code -Dbitlab.kernel.depthwise=measure|java|dnnl}). */
   public static void depthwise(Depthwise who) {

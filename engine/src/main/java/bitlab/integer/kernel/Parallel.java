@@ -65,13 +65,7 @@ public final class Parallel {
 
   /** {@code -Dbitlab.kernel.helpers=measure|always|never}; an unknown value is taken as {@code measure}. */
   private static volatile Helpers helpers =
-      switch (System.getProperty("bitlab.kernel.helpers", "measure")
-          .trim()
-          .toLowerCase(java.util.Locale.ROOT)) {
-        case "always" -> Helpers.ALWAYS;
-        case "never" -> Helpers.NEVER;
-        default -> Helpers.MEASURE;
-      };
+      Settings.choice("bitlab.kernel.helpers", Helpers.MEASURE);
 
   private static final long RECHECK_NANOS = 5_000_000_000L;
   private static volatile boolean busy;
