@@ -91,6 +91,10 @@ public final class IntegerBench {
       DepthwiseBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length >= 1 && args[0].equals("requant")) {
+      RequantBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length >= 1 && args[0].equals("epilogue")) {
       EpilogueBench.run();
       return;

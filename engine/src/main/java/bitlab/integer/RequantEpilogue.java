@@ -2,6 +2,7 @@ package bitlab.integer;
 
 import bitlab.integer.kernel.ConvKernels;
 import bitlab.integer.kernel.Epilogue;
+import bitlab.integer.kernel.FmaRequant;
 import bitlab.integer.kernel.VectorRequant;
 import bitlab.quant.Rounding;
 
@@ -11,7 +12,7 @@ import bitlab.quant.Rounding;
  * Contiguous runs go eight at a time through {@link VectorRequant} where the CPU has AVX-512.
  *
  * <p>Channels-last runs (oneDNN's sums) go eight channels at a time, each lane with its channel's multiplier and
- * shift.
+ * shift; with one fused multiply-add of doubles ({@link FmaRequant}) where every channel's multiplier fits it.
  */
 final class RequantEpilogue implements Epilogue {
   /** Eight codes at a time in 64-bit lanes where the CPU has AVX-512 ({@link VectorRequant}). */
@@ -23,6 +24,9 @@ final class RequantEpilogue implements Epilogue {
   private final int zeroPoint, lo, hi;
   /** Per channel for the channels-last vector pass ({@link VectorRequant#channelsLast}); null where it cannot run. */
   private final long[] m, shift, half;
+
+  /** Per channel {@code m / 2^shift} for {@link FmaRequant#channelsLast}; null where it cannot run or is turned off. */
+  private final double[] scale;
 
   RequantEpilogue(
       int[] bias, Dyadic[] multipliers, Rounding rounding, int zeroPoint, int lo, int hi) {
@@ -47,6 +51,11 @@ final class RequantEpilogue implements Epilogue {
     } else {
       m = shift = half = null;
     }
+    boolean fma = lanes && FmaRequant.on();
+    if (fma)
+      for (Dyadic d : multipliers)
+        fma &= FmaRequant.fits(d.multiplier(), d.shift(), Requant.mode(rounding));
+    scale = fma ? FmaRequant.scales(m, shift) : null;
   }
 
   @Override
@@ -83,21 +92,35 @@ final class RequantEpilogue implements Epilogue {
       java.nio.ByteBuffer acc, int from, int positions, int channels, byte[] out, int to) {
     int c0 = m == null
         ? 0
-        : VectorRequant.channelsLast(
-            acc,
-            from,
-            positions,
-            channels,
-            bias,
-            m,
-            shift,
-            half,
-            Requant.mode(rounding),
-            zeroPoint,
-            lo,
-            hi,
-            out,
-            to);
+        : scale != null
+            ? FmaRequant.channelsLast(
+                acc,
+                from,
+                positions,
+                channels,
+                bias,
+                scale,
+                Requant.mode(rounding),
+                zeroPoint,
+                lo,
+                hi,
+                out,
+                to)
+            : VectorRequant.channelsLast(
+                acc,
+                from,
+                positions,
+                channels,
+                bias,
+                m,
+                shift,
+                half,
+                Requant.mode(rounding),
+                zeroPoint,
+                lo,
+                hi,
+                out,
+                to);
     if (c0 == channels) return;
     for (int p = 0, a = from, o = to; p < positions; p++, a += channels, o += channels)
       for (int c = c0; c < channels; c++)
@@ -110,21 +133,35 @@ final class RequantEpilogue implements Epilogue {
   public void positions(int[] acc, int from, int positions, int channels, byte[] out, int to) {
     int c0 = m == null
         ? 0
-        : VectorRequant.channelsLast(
-            acc,
-            from,
-            positions,
-            channels,
-            bias,
-            m,
-            shift,
-            half,
-            Requant.mode(rounding),
-            zeroPoint,
-            lo,
-            hi,
-            out,
-            to);
+        : scale != null
+            ? FmaRequant.channelsLast(
+                acc,
+                from,
+                positions,
+                channels,
+                bias,
+                scale,
+                Requant.mode(rounding),
+                zeroPoint,
+                lo,
+                hi,
+                out,
+                to)
+            : VectorRequant.channelsLast(
+                acc,
+                from,
+                positions,
+                channels,
+                bias,
+                m,
+                shift,
+                half,
+                Requant.mode(rounding),
+                zeroPoint,
+                lo,
+                hi,
+                out,
+                to);
     if (c0 == channels) return;
     for (int p = 0, a = from, o = to; p < positions; p++, a += channels, o += channels)
       for (int c = c0; c < channels; c++)

@@ -93,6 +93,7 @@ public final class JitWarmup {
             r::codes,
             r::accumulatorAdd,
             r::residual));
+        if (FmaRequant.AVAILABLE) calls.addAll(List.of(c -> r.fma(c, false), c -> r.fma(c, true)));
       }
       calls.add(linear());
       calls.add(depthwise());

@@ -15,8 +15,8 @@ import java.util.Random;
  */
 final class Requants {
   /**
-   * quantize, channelsLast, codes, accumulatorAdd, residual, channelsLast from native memory; an array's elements are
-   * not constants to C2.
+   * quantize, channelsLast, codes, accumulatorAdd, residual, channelsLast from native memory, then {@link FmaRequant}'s
+   * channelsLast from an array and from native memory; an array's elements are not constants to C2.
    */
   private static final MethodHandle[] HANDLES = handles();
 
@@ -24,6 +24,7 @@ final class Requants {
     MethodHandles.Lookup l = MethodHandles.lookup();
     Class<?> v = VectorRequant.class;
     Class<?> i = int.class, lg = long.class, ia = int[].class, la = long[].class, ba = byte[].class;
+    Class<?> da = double[].class;
     try {
       return new MethodHandle[] {
         l.findStatic(
@@ -47,7 +48,15 @@ final class Requants {
             v,
             "channelsLast",
             MethodType.methodType(
-                i, java.nio.ByteBuffer.class, i, i, i, ia, la, la, la, i, i, i, i, ba, i))
+                i, java.nio.ByteBuffer.class, i, i, i, ia, la, la, la, i, i, i, i, ba, i)),
+        l.findStatic(
+            FmaRequant.class,
+            "channelsLast",
+            MethodType.methodType(i, ia, i, i, i, ia, da, i, i, i, i, ba, i)),
+        l.findStatic(
+            FmaRequant.class,
+            "channelsLast",
+            MethodType.methodType(i, java.nio.ByteBuffer.class, i, i, i, ia, da, i, i, i, i, ba, i))
       };
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
@@ -67,6 +76,7 @@ final class Requants {
   private final long[] m = new long[CHANNELS],
       shift = new long[CHANNELS],
       half = new long[CHANNELS];
+  private final double[] scale;
   private final byte[] a = new byte[N], b = new byte[N], out = new byte[N];
   private final java.nio.ByteBuffer nat =
       java.nio.ByteBuffer.allocateDirect(4 * N).order(java.nio.ByteOrder.nativeOrder());
@@ -85,6 +95,7 @@ final class Requants {
       shift[c] = 36 + r.nextInt(4);
       half[c] = 1L << (shift[c] - 1);
     }
+    scale = FmaRequant.scales(m, shift);
   }
 
   /** {@code round(v / 2^s)}, half to even, as {@code Dyadic.shiftRound}. */
@@ -121,14 +132,29 @@ final class Requants {
     return channelsLast(check, true);
   }
 
+  /** {@link FmaRequant}'s channelsLast on the same sums, from an array or in native memory. */
+  boolean fma(boolean check, boolean inPlace) {
+    return channelsLast(check, inPlace, true);
+  }
+
   private boolean channelsLast(boolean check, boolean inPlace) {
+    return channelsLast(check, inPlace, false);
+  }
+
+  private boolean channelsLast(boolean check, boolean inPlace, boolean fma) {
     int positions = N / CHANNELS, mode = VectorRequant.HALF_EVEN, done;
     try {
-      done = inPlace
-          ? (int) HANDLES[5].invokeExact(
-              nat, 0, positions, CHANNELS, bias, m, shift, half, mode, 5, 0, 255, out, 0)
-          : (int) HANDLES[1].invokeExact(
-              acc, 0, positions, CHANNELS, bias, m, shift, half, mode, 5, 0, 255, out, 0);
+      done = fma
+          ? inPlace
+              ? (int) HANDLES[7].invokeExact(
+                  nat, 0, positions, CHANNELS, bias, scale, mode, 5, 0, 255, out, 0)
+              : (int) HANDLES[6].invokeExact(
+                  acc, 0, positions, CHANNELS, bias, scale, mode, 5, 0, 255, out, 0)
+          : inPlace
+              ? (int) HANDLES[5].invokeExact(
+                  nat, 0, positions, CHANNELS, bias, m, shift, half, mode, 5, 0, 255, out, 0)
+              : (int) HANDLES[1].invokeExact(
+                  acc, 0, positions, CHANNELS, bias, m, shift, half, mode, 5, 0, 255, out, 0);
     } catch (Throwable t) {
       throw rethrow(t);
     }

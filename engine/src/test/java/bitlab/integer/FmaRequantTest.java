@@ -1,0 +1,187 @@
+package bitlab.integer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import bitlab.data.Dataset;
+import bitlab.data.Datasets;
+import bitlab.data.Samples;
+import bitlab.integer.kernel.FmaRequant;
+import bitlab.integer.kernel.VectorRequant;
+import bitlab.model.Model;
+import bitlab.model.Zoo;
+import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
+import bitlab.quant.QuantizedModel;
+import bitlab.quant.Quantizer;
+import bitlab.quant.Rounding;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The channels-last requantization by one fused multiply-add of doubles ({@link FmaRequant}) equals {@link
+ * Requant#code} value for value (ties of both signs in every rounding mode, the int32 extremes, the clamps, zero
+ * points, the largest and smallest multipliers it accepts), and the MobileNet minis run bit-exact with it.
+ */
+@Tag("slow")
+class FmaRequantTest {
+  private static final Dataset MNIST = Datasets.mnist();
+  private static final Samples CALIB = MNIST.train().take(128);
+
+  /** Multipliers it takes: typical layers', ties at every sign ({@code 2^30 / 2^31} halves odd sums), the bounds. */
+  private static final Dyadic[] FITTING = {
+    Dyadic.of(0.00071),
+    Dyadic.of(0.0213),
+    Dyadic.of(1.7),
+    new Dyadic(1 << 30, 31),
+    new Dyadic(3 << 28, 33),
+    new Dyadic(1, 1),
+    new Dyadic(1, 3),
+    new Dyadic(1, 0),
+    new Dyadic(0, 0),
+    Dyadic.of(3e-7),
+    new Dyadic(Integer.MAX_VALUE, 53),
+    new Dyadic((1 << 30) + 1, 11), // about 2^19, near the bound
+  };
+
+  private static int[] accumulators(Random r, int n) {
+    int[] acc = new int[n];
+    for (int i = 0; i < n; i++) {
+      acc[i] = switch (i % 6) {
+        case 0 -> r.nextInt();
+        case 1 -> r.nextInt(4001) - 2000;
+        case 2 -> (r.nextInt(201) - 100) * 2 + 1; // odd: ties under 2^30 / 2^31
+        case 3 -> r.nextBoolean() ? Integer.MAX_VALUE - 2000 : Integer.MIN_VALUE + 2000;
+        case 4 -> (r.nextInt(64) - 32) << 4; // ties under 1/2^3 and 3·2^28 / 2^33
+        default -> r.nextInt(1 << 23) - (1 << 22);
+      };
+    }
+    return acc;
+  }
+
+  @Test
+  void itAcceptsExactlyTheMultipliersItIsExactFor() {
+    for (Dyadic d : FITTING)
+      for (Rounding r : Rounding.values())
+        assertTrue(FmaRequant.fits(d.multiplier(), d.shift(), Requant.mode(r)), d + " " + r);
+    // 2^20 and more: v·M + 1.5·2^52 leaves the binade where doubles are the integers
+    assertFalse(FmaRequant.fits(1 << 20, 0, VectorRequant.HALF_EVEN));
+    assertFalse(FmaRequant.fits(Integer.MAX_VALUE, 10, VectorRequant.HALF_EVEN));
+    // beyond 2^-53 the remainder that finds a tie is no longer exact: half even only
+    Dyadic tiny = new Dyadic(Integer.MAX_VALUE, Dyadic.MAX_SHIFT);
+    assertTrue(FmaRequant.fits(tiny.multiplier(), tiny.shift(), VectorRequant.HALF_EVEN));
+    assertFalse(FmaRequant.fits(tiny.multiplier(), tiny.shift(), VectorRequant.HALF_UP));
+    assertFalse(FmaRequant.fits(tiny.multiplier(), tiny.shift(), VectorRequant.HALF_AWAY));
+  }
+
+  @Test
+  void everyCodeEqualsTheDefinition() {
+    assumeTrue(FmaRequant.AVAILABLE, "the fused multiply-add path runs where the CPU has AVX-512");
+    Random rnd = new Random(5);
+    int channels = 24, positions = 700;
+    int[] acc = accumulators(rnd, channels * positions);
+    ByteBuffer nat = ByteBuffer.allocateDirect(4 * acc.length).order(ByteOrder.nativeOrder());
+    nat.asIntBuffer().put(acc);
+    int[] bias = new int[channels];
+    for (int c = 0; c < channels; c++) bias[c] = c % 3 == 0 ? 0 : rnd.nextInt(2001) - 1000;
+    for (Rounding rounding : Rounding.values()) {
+      for (int trial = 0; trial < FITTING.length; trial++) {
+        long[] m = new long[channels], s = new long[channels];
+        Dyadic[] d = new Dyadic[channels];
+        for (int c = 0; c < channels; c++) {
+          d[c] = FITTING[(trial + c) % FITTING.length];
+          m[c] = d[c].multiplier();
+          s[c] = d[c].shift();
+        }
+        double[] scale = FmaRequant.scales(m, s);
+        for (int[] range :
+            new int[][] {{0, 255, 0}, {0, 255, 37}, {-128, 127, 0}, {-128, 127, -5}, {-8, 7, -1}}) {
+          int z = range[2], lo = range[0], hi = range[1], mode = Requant.mode(rounding);
+          byte[] fromArray = new byte[acc.length], inPlace = new byte[acc.length];
+          int doneA = FmaRequant.channelsLast(
+              acc, 0, positions, channels, bias, scale, mode, z, lo, hi, fromArray, 0);
+          int doneB = FmaRequant.channelsLast(
+              nat, 0, positions, channels, bias, scale, mode, z, lo, hi, inPlace, 0);
+          assertEquals(channels, doneA);
+          assertEquals(channels, doneB);
+          for (int i = 0; i < acc.length; i++) {
+            int c = i % channels;
+            byte want = (byte) Requant.code(acc[i] + bias[c], d[c], rounding, z, lo, hi);
+            String where = rounding + " " + d[c] + " acc " + acc[i] + " bias " + bias[c] + " z " + z
+                + " [" + lo + ", " + hi + "]";
+            assertEquals(want, fromArray[i], where);
+            assertEquals(want, inPlace[i], where + " (native memory)");
+          }
+        }
+      }
+    }
+  }
+
+  /** Ties are where rounding modes part: every odd sum under {@code 2^30 / 2^31} is one, of both signs. */
+  @Test
+  void tiesGoWhereEachModeSendsThem() {
+    assumeTrue(FmaRequant.AVAILABLE, "the fused multiply-add path runs where the CPU has AVX-512");
+    int channels = 8;
+    int[] acc = new int[channels * 16], bias = new int[channels];
+    for (int i = 0; i < acc.length; i++) acc[i] = i / channels * 2 - 15; // -15 .. 15, odd
+    long[] m = new long[channels], s = new long[channels];
+    java.util.Arrays.fill(m, 1L << 30);
+    java.util.Arrays.fill(s, 31);
+    double[] scale = FmaRequant.scales(m, s);
+    for (Rounding rounding : Rounding.values()) {
+      byte[] out = new byte[acc.length];
+      FmaRequant.channelsLast(
+          acc, 0, 16, channels, bias, scale, Requant.mode(rounding), 0, -128, 127, out, 0);
+      for (int i = 0; i < acc.length; i++) {
+        long want = switch (rounding) {
+          case HALF_EVEN -> Math.round(Math.rint(acc[i] / 2.0));
+          case HALF_UP -> Math.floorDiv(acc[i] + 1, 2);
+          case HALF_AWAY -> acc[i] > 0 ? (acc[i] + 1) / 2 : -((-acc[i] + 1) / 2);
+        };
+        assertEquals((byte) want, out[i], rounding + " of " + acc[i] + "/2");
+      }
+    }
+  }
+
+  /** Both minis, with the fused multiply-add path and with 64-bit lanes, bit-exact with the simulation. */
+  @ParameterizedTest
+  @ValueSource(strings = {"mobilenet-v1-mini", "mobilenet-v2-mini"})
+  void theMinisAreBitExactOnEitherLanes(String name) {
+    assumeTrue(FmaRequant.AVAILABLE, "the fused multiply-add path runs where the CPU has AVX-512");
+    Model net = Zoo.load(name);
+    PtqConfig asymmetric = PtqConfig.DEFAULT.withAsymmetricActivations(true);
+    List<Object[]> runs = new ArrayList<>();
+    runs.add(new Object[] {Policy.uniform(net, 8, 8), PtqConfig.DEFAULT});
+    runs.add(new Object[] {IntegerModelTest.mixed(net, name.length()), asymmetric});
+    runs.add(new Object[] {Policy.uniform(net, 8, 8), asymmetric.withRounding(Rounding.HALF_UP)});
+    runs.add(
+        new Object[] {Policy.uniform(net, 6, 5), PtqConfig.DEFAULT.withRounding(Rounding.HALF_AWAY)
+        });
+    try {
+      for (FmaRequant.Lanes lanes : FmaRequant.Lanes.values()) {
+        FmaRequant.use(lanes);
+        for (Object[] run : runs) {
+          Policy policy = (Policy) run[0];
+          PtqConfig config = (PtqConfig) run[1];
+          QuantizedModel q = Quantizer.ptq(net, policy, CALIB, config);
+          IntegerModel iq = IntegerModel.of(q);
+          Trace t = iq.trace(MNIST.test().images().get(NDArrayIndex.interval(0, 8)));
+          assertTrue(
+              t.exact(), name + " " + lanes + " " + policy.summary() + ", " + config + ":\n" + t);
+        }
+      }
+    } finally {
+      FmaRequant.use(FmaRequant.Lanes.FMA);
+    }
+  }
+}
