@@ -23,6 +23,7 @@ public final class BenchMain {
     BENCHES.put("hessian", HessianBench::run);
     BENCHES.put("haq", HaqBench::main);
     BENCHES.put("haq-seeds", HaqSeedsBench::main);
+    BENCHES.put("haq-ceiling", HaqCeilingBench::main);
     BENCHES.put("haq-finetune", HaqFineTuneBench::main);
     BENCHES.put("hawq", HawqBench::main);
     BENCHES.put("hawq-targets", HawqTargets::main);

@@ -45,7 +45,9 @@ import java.util.Map;
  * {@code cheapest}; default: the exploration's), {@code fill=true|false} (spend what the repair leaves; default: the
  * exploration's), {@code baselines=true} ({@code false}: HAQ alone, for timing), {@code recheck=K} (each method's K
  * best policies scored again on {@code recheckimages=N} validation images, all of them by default, before it chooses:
- * {@link bitlab.search.haq.Recheck}; the tables then show each method's pick before and after).
+ * {@link bitlab.search.haq.Recheck}; the tables then show each method's pick before and after), {@code pool=true}
+ * (print every policy HAQ scored, one line each, for {@code haq-ceiling}). Each method's chosen policy is printed as
+ * a {@code pick} line.
  * Every method is scored by the same oracle: with fine-tuning on, the baselines' policies are fine-tuned too. After
  * each seed, HAQ's best policy's mean bits per kind of layer (depthwise, pointwise, ...) and, priced on the target at
  * the widths the quantized model stores, how many layers of each kind are memory-bound and the geometric mean of
@@ -145,6 +147,14 @@ public final class HaqSeedsBench {
           haqSeconds / r.episodes().size(),
           r.timing().finetunePerPolicy());
       System.out.print(origin(r));
+      System.out.print(picks(r));
+      if (Boolean.parseBoolean(opt.getOrDefault("pool", "false"))) {
+        // every policy HAQ scored, for haq-ceiling to pool across seeds and methods
+        for (var e : r.episodes())
+          System.out.printf(
+              "  pool episode %d: %.2f%% | %s%n",
+              e.index(), e.accuracy(), compact(e.policy().bits()));
+      }
       System.out.print(kinds(net, r, kmeans != null ? null : Catalogue.builtIn().target(target)));
       if (!baselines) continue;
       rows.add(new double[] {
@@ -245,6 +255,36 @@ public final class HaqSeedsBench {
         uniform ? "a uniform policy" : "a mixed policy",
         e == null ? "?" : String.valueOf(e.index()),
         e == null ? "?" : e.warmup() ? "warm-up" : "agent");
+  }
+
+  /**
+   * Every method's chosen policy (and, after a re-check, each method's own pick), one line each, in the form
+   * {@code haq-ceiling} reads back: so the policies a run chose can be scored again under other seeds and images.
+   */
+  static String picks(HaqResult r) {
+    StringBuilder b = new StringBuilder();
+    List<Candidate> chosen = new ArrayList<>();
+    chosen.add(r.best());
+    chosen.addAll(r.baselines());
+    for (Candidate c : chosen) b.append(pickLine("chosen", c));
+    for (Candidate c : r.unchecked()) b.append(pickLine("own pick", c));
+    return b.toString();
+  }
+
+  private static String pickLine(String what, Candidate c) {
+    return String.format(
+        "  pick %s %s: %.2f%% | %s%n",
+        what, c.method(), c.accuracy(), compact(c.policy().bits()));
+  }
+
+  /** A policy as {@code W/A W/A ...}, the form {@code HaqResult} prints and {@code haq-ceiling} parses. */
+  static String compact(List<Bits> policy) {
+    StringBuilder b = new StringBuilder();
+    for (Bits x : policy) {
+      if (b.length() > 0) b.append(' ');
+      b.append(x.weights()).append('/').append(x.activations());
+    }
+    return b.toString();
   }
 
   private static int[] uniformBits(int layers, int bits) {
