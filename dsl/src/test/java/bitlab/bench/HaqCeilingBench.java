@@ -245,27 +245,69 @@ public final class HaqCeilingBench {
         "noise of one score: sd over fine-tune seeds %.2f points (1,600 images), sd over three ~530-image parts %.2f"
             + " points (one seed), averaged over the finalists%n",
         seedSd, partSd);
+    // each method's chosen pick per search seed (read from the haq-seeds output), worth its mean
+    // over the fine-tune
+    // seeds; and, per seed, what an oracle choosing among the finalists on that seed's validation
+    // images gets
+    List<Long> seeds = new ArrayList<>();
+    for (String s : seedList) seeds.add(Long.parseLong(s.trim()));
+    double[] oracleGap = new double[2];
+    int oracleSeeds = 0;
     for (String method : List.of("HAQ", "uniform", "random search")) {
-      List<double[]> mine = new ArrayList<>();
-      for (int i = 0; i < chosen.size(); i++) {
-        for (String tag : chosen.get(i).tags) {
-          if (tag.startsWith("pick") && tag.contains(method)) {
-            mine.add(rows.get(i));
-            break;
-          }
-        }
-      }
-      if (mine.isEmpty()) continue;
       double mv = 0;
       double mt = 0;
-      for (double[] r : mine) {
-        mv += mean(java.util.Arrays.copyOf(r, n)) / mine.size();
-        mt += mean(java.util.Arrays.copyOfRange(r, n, 2 * n)) / mine.size();
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        String key = CHOSEN.get(seeds.get(i) + " " + method);
+        int at = indexOf(chosen, key);
+        if (at < 0) continue;
+        mv += mean(java.util.Arrays.copyOf(rows.get(at), n));
+        mt += mean(java.util.Arrays.copyOfRange(rows.get(at), n, 2 * n));
+        k++;
       }
+      if (k == 0) continue;
       System.out.printf(
-          "%s's picks (%d distinct policies): mean %.2f / %.2f; the best finalist is %+.2f / %+.2f above them%n",
-          method, mine.size(), mv, mt, bestVal - mv, bestTest - mt);
+          "%s's chosen picks (%d seeds), each its mean over the fine-tune seeds: %.2f / %.2f; the best finalist is"
+              + " %+.2f / %+.2f above them%n",
+          method, k, mv / k, mt / k, bestVal - mv / k, bestTest - mt / k);
     }
+    for (int i = 0; i < n; i++) {
+      int at = indexOf(chosen, CHOSEN.get(seeds.get(i) + " random search"));
+      if (at < 0) continue;
+      int top = 0;
+      for (int j = 1; j < rows.size(); j++) if (rows.get(j)[i] > rows.get(top)[i]) top = j;
+      double dv = rows.get(top)[i] - rows.get(at)[i];
+      double dt = rows.get(top)[n + i] - rows.get(at)[n + i];
+      oracleGap[0] += dv;
+      oracleGap[1] += dt;
+      oracleSeeds++;
+      System.out.printf(
+          "seed %d, as the target measures it: the finalist best on this seed's validation %.2f / %.2f, random"
+              + " search's pick %.2f / %.2f: %+.2f / %+.2f%n",
+          seeds.get(i),
+          rows.get(top)[i],
+          rows.get(top)[n + i],
+          rows.get(at)[i],
+          rows.get(at)[n + i],
+          dv,
+          dt);
+    }
+    if (oracleSeeds > 0)
+      System.out.printf(
+          "mean over seeds: an oracle choosing among the finalists is %+.2f / %+.2f above random search's pick%n",
+          oracleGap[0] / oracleSeeds, oracleGap[1] / oracleSeeds);
+  }
+
+  /** Per {@code "SEED METHOD"}: the policy (compact) each method chose in that seed's search, from the logs read. */
+  private static final Map<String, String> CHOSEN = new java.util.HashMap<>();
+
+  private static final Pattern SEED = Pattern.compile("^seed (\\d+): .* wall.*$");
+
+  private static int indexOf(List<Entry> chosen, String key) {
+    if (key == null) return -1;
+    for (int i = 0; i < chosen.size(); i++)
+      if (HaqSeedsBench.compact(chosen.get(i).policy).equals(key)) return i;
+    return -1;
   }
 
   private static void add(
@@ -285,7 +327,10 @@ public final class HaqCeilingBench {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
     }
+    String seed = null;
     for (String l : lines) {
+      Matcher sm = SEED.matcher(l);
+      if (sm.matches()) seed = sm.group(1);
       Matcher m = LINE.matcher(l);
       if (!m.matches()) continue;
       List<Bits> p = new ArrayList<>();
@@ -296,6 +341,10 @@ public final class HaqCeilingBench {
       boolean pick = m.group(2) != null;
       String tag = pick ? "pick " + m.group(2) : "HAQ episode";
       add(pool, p, tag, Double.parseDouble(m.group(3)), pick);
+      if (pick && seed != null && l.contains("pick chosen ")) {
+        String method = m.group(2).startsWith("uniform") ? "uniform" : m.group(2);
+        CHOSEN.put(seed + " " + method, HaqSeedsBench.compact(p));
+      }
     }
   }
 
