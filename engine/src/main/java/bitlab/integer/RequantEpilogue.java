@@ -90,6 +90,41 @@ final class RequantEpilogue implements Epilogue {
   @Override
   public void positions(
       java.nio.ByteBuffer acc, int from, int positions, int channels, byte[] out, int to) {
+    positions(acc, from, positions, channels, bias, out, to);
+  }
+
+  /** The bias less a per-channel correction, made for the last {@code minus} array seen (a layer passes the same one). */
+  private record Folded(int[] minus, int[] bias) {}
+
+  private volatile Folded folded;
+
+  /** In place, with the correction folded into the bias: {@code (acc − minus) + bias} is {@code acc + (bias − minus)} in int32. */
+  @Override
+  public void positionsMinus(
+      java.nio.ByteBuffer acc,
+      int from,
+      int positions,
+      int channels,
+      int[] minus,
+      byte[] out,
+      int to) {
+    Folded f = folded;
+    if (f == null || f.minus() != minus) {
+      int[] b = new int[bias.length];
+      for (int c = 0; c < b.length; c++) b[c] = bias[c] - minus[c];
+      folded = f = new Folded(minus, b);
+    }
+    positions(acc, from, positions, channels, f.bias(), out, to);
+  }
+
+  private void positions(
+      java.nio.ByteBuffer acc,
+      int from,
+      int positions,
+      int channels,
+      int[] bias,
+      byte[] out,
+      int to) {
     int c0 = m == null
         ? 0
         : scale != null

@@ -153,6 +153,47 @@ class FmaRequantTest {
     }
   }
 
+  /**
+   * A 1x1 layer reading signed codes hands its sums over less a per-channel correction: the epilogue folds it into the
+   * bias and reads the sums in place, code for code what subtracting in a copy gives (and the interface's default, which
+   * subtracts in a copy, the same), at the int32 extremes too.
+   */
+  @Test
+  void theCorrectionFoldedIntoTheBiasGivesTheSameCodes() {
+    Random rnd = new Random(9);
+    int channels = 21, positions = 300, n = channels * positions;
+    int[] acc = accumulators(rnd, n), bias = new int[channels], minus = new int[channels];
+    for (int c = 0; c < channels; c++) {
+      bias[c] = rnd.nextInt(20001) - 10000;
+      minus[c] = c % 4 == 0 ? Integer.MIN_VALUE + c : 128 * (rnd.nextInt(4001) - 2000);
+    }
+    ByteBuffer nat = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
+    nat.asIntBuffer().put(acc);
+    int[] less = acc.clone();
+    for (int i = 0; i < n; i++) less[i] -= minus[i % channels];
+    Dyadic[] d = new Dyadic[channels];
+    for (int c = 0; c < channels; c++) d[c] = FITTING[c % FITTING.length];
+    for (Rounding rounding : Rounding.values()) {
+      for (FmaRequant.Lanes lanes : FmaRequant.Lanes.values()) {
+        try {
+          FmaRequant.use(lanes);
+          RequantEpilogue e = new RequantEpilogue(bias, d, rounding, 3, -128, 127);
+          byte[] want = new byte[n + 4], folded = new byte[n + 4], byDefault = new byte[n + 4];
+          e.positions(less, 0, positions, channels, want, 4);
+          e.positionsMinus(nat, 0, positions, channels, minus, folded, 4);
+          e.positionsMinus(nat, 0, positions, channels, minus, folded, 4); // the folded bias again
+          bitlab.integer.kernel.Epilogue plain = e::codes;
+          plain.positionsMinus(nat, 0, positions, channels, minus, byDefault, 4);
+          org.junit.jupiter.api.Assertions.assertArrayEquals(want, folded, rounding + " " + lanes);
+          org.junit.jupiter.api.Assertions.assertArrayEquals(
+              want, byDefault, rounding + " " + lanes + " (default)");
+        } finally {
+          FmaRequant.use(FmaRequant.Lanes.FMA);
+        }
+      }
+    }
+  }
+
   /** Both minis, with the fused multiply-add path and with 64-bit lanes, bit-exact with the simulation. */
   @ParameterizedTest
   @ValueSource(strings = {"mobilenet-v1-mini", "mobilenet-v2-mini"})

@@ -280,6 +280,13 @@ final class DnnlPlan {
           e.positions(p.firstSums, at, t, channels, out, image * g.outputSize() + first);
           continue;
         }
+        if (p.sums.length == 1 && border == null) {
+          // one convolution's sums less the same correction at every position (signed input, no
+          // padding): the epilogue folds it into its bias and reads them in place
+          e.positionsMinus(
+              p.firstSums, at, t, channels, perChannel, out, image * g.outputSize() + first);
+          continue;
+        }
         sum(p, at, len, sum);
         if (perChannel != null) {
           // the whole kernel's correction inside, each position's own on the border

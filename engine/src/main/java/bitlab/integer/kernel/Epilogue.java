@@ -43,6 +43,28 @@ public interface Epilogue {
   }
 
   /**
+   * {@link #positions(java.nio.ByteBuffer, int, int, int, byte[], int)} of the accumulators less a constant per channel,
+   * {@code acc − minus[c]}: a oneDNN layer's zero-point correction where no tap falls in the padding (a 1x1 layer reading
+   * signed codes). This default subtracts in a copy; an epilogue with a bias folds {@code minus} into it (the same int32
+   * arithmetic, modulo 2^32) and reads the sums in place.
+   */
+  default void positionsMinus(
+      java.nio.ByteBuffer acc,
+      int from,
+      int positions,
+      int channels,
+      int[] minus,
+      byte[] out,
+      int to) {
+    int n = positions * channels;
+    int[] copy = IntScratch.get(4, n);
+    acc.asIntBuffer().get(from, copy, 0, n);
+    for (int i = 0; i < n; i += channels)
+      for (int c = 0; c < channels; c++) copy[i + c] -= minus[c];
+    positions(copy, 0, positions, channels, out, to);
+  }
+
+  /**
    * {@code out} gets the codes of NCHW accumulators {@code acc} of {@code batch} images of {@code g}'s
    * output, on {@code threads} threads: the epilogue as a pass of its own, for kernels that cannot fuse it.
    */
