@@ -93,8 +93,18 @@ public record AccumulatorAddStep(
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), b = in.get(1);
-    // 16-bit words (the residual stream above 8 bits) go through the int32 sums, NCHW
-    if (b.wide() || IntTensor.wide(out)) return runWide(x, b.nchw());
+    if (b.wide() || IntTensor.wide(out)) {
+      // 16-bit words (the residual stream above 8 bits): a channels-last kernel adds while its sums
+      // are in cache, reading and writing words (WideAddEpilogue); other kernels' int32 sums
+      // are added here, NCHW
+      if (!layer.kernel().channelsLast() || x.wide()) return runWide(x, b.nchw());
+      WideAddEpilogue e = new WideAddEpilogue(this, b.toNhwc(), x.batch() * (int) shape.elements());
+      if (e.out != null) {
+        layer.requantizeWide(x, e);
+        return new IntTensor(shape, x.batch(), null, e.out, out, true);
+      }
+      return layer.requantize(x, e, shape, out);
+    }
     b = layer.kernel().channelsLast() ? b.toNhwc() : b.nchw();
     return layer.requantize(x, new Into(b.codes(), b.unsigned() ? 0xFF : -1), shape, out);
   }

@@ -51,6 +51,17 @@ public record LayerAccumulator(
     return new IntTensor(shape, x.batch(), codes, out);
   }
 
+  /**
+   * A layer writing the wide residual stream: where the kernel works channels-last, its sums go through {@code e}
+   * ({@link WideEpilogue} or the wide Add's, which hold their 16-bit output) while in cache, and the codes stay
+   * channels-last; returns false where it does not (the caller then requantizes {@link #accumulate}'s sums).
+   */
+  boolean requantizeWide(IntTensor x, bitlab.integer.kernel.Epilogue e) {
+    if (!kernel.channelsLast() || x.wide()) return false;
+    kernel.requantizeNhwc(x.codes(), x.nhwc(), x.batch(), e, null);
+    return true;
+  }
+
   private void addBias(int[] acc, int batch) {
     int plane = geometry.outH() * geometry.outW(), out = geometry.outChannels();
     for (int n = 0; n < batch; n++) {

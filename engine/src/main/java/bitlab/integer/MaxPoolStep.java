@@ -1,6 +1,7 @@
 package bitlab.integer;
 
 import bitlab.integer.kernel.Parallel;
+import bitlab.integer.kernel.WideMax;
 import bitlab.model.Op;
 import bitlab.model.Shape;
 import java.util.List;
@@ -48,7 +49,7 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
-    if (x.wide()) return runWide(x.nchw());
+    if (x.wide()) return x.nhwc() ? runWideNhwc(x) : runWide(x);
     if (x.nhwc()) return runNhwc(x);
     int c = inShape.channels(),
         h = inShape.height(),
@@ -115,6 +116,42 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
       }
     }
     return o.tensor(shape, x.batch(), x.params());
+  }
+
+  /**
+   * The same on channels-last 16-bit words (the wide stream as a channels-last layer writes it), on all cores: per
+   * output position, the window's positions' channels a vector at a time ({@link WideMax}), the rest in scalar.
+   */
+  private IntTensor runWideNhwc(IntTensor x) {
+    int c = inShape.channels(),
+        h = inShape.height(),
+        w = inShape.width(),
+        oh = shape.height(),
+        ow = shape.width();
+    short[] src = x.wideCodes(), o = new short[x.batch() * (int) shape.elements()];
+    boolean unsigned = x.unsigned();
+    int mask = unsigned ? 0xFFFF : -1;
+    int rowsPerTask = Math.max(1, Requant.GRAIN / (ow * c));
+    Parallel.ranges(x.batch() * oh, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
+      int[] taps = new int[window.kernelH() * window.kernelW()];
+      for (int r = from; r < to; r++) {
+        int n = r / oh, y = r % oh;
+        int y0 = firstRow(y), y1 = endRow(y, h);
+        for (int xx = 0; xx < ow; xx++) {
+          int x0 = firstColumn(xx), x1 = endColumn(xx, w), k = 0;
+          for (int iy = y0; iy < y1; iy++)
+            for (int ix = x0; ix < x1; ix++) taps[k++] = ((n * h + iy) * w + ix) * c;
+          int at = ((n * oh + y) * ow + xx) * c;
+          int ch = WideMax.AVAILABLE && k > 0 ? WideMax.max(src, taps, k, c, unsigned, o, at) : 0;
+          for (; ch < c; ch++) {
+            int best = Integer.MIN_VALUE;
+            for (int t = 0; t < k; t++) best = Math.max(best, src[taps[t] + ch] & mask);
+            o[at + ch] = (short) best;
+          }
+        }
+      }
+    });
+    return new IntTensor(shape, x.batch(), null, o, x.params(), true);
   }
 
   /** Channels-last: per output position, the channel-wise maxima of the window's positions, in runs over the channels. */

@@ -1,5 +1,8 @@
 package bitlab.integer;
 
+import bitlab.integer.kernel.ConvKernels;
+import bitlab.integer.kernel.Parallel;
+import bitlab.integer.kernel.WideRequant;
 import bitlab.model.Shape;
 import bitlab.quant.QuantParams;
 import bitlab.quant.Rounding;
@@ -35,8 +38,18 @@ public record RescaleStep(
     return Dyadic.range(multipliers);
   }
 
+  /** One input is rescaled element by element, in whichever layout it comes; a Concat joins NCHW planes. */
+  @Override
+  public boolean takesNhwc() {
+    return inputs.size() == 1;
+  }
+
+  /** Eight codes at a time in 64-bit lanes where the CPU has AVX-512 ({@link WideRequant}). */
+  private static final boolean VECTOR = ConvKernels.vectorRequant();
+
   @Override
   public IntTensor run(List<IntTensor> in) {
+    if (in.size() == 1) return one(in.get(0));
     int batch = in.get(0).batch();
     CodeBuffer o = new CodeBuffer(batch * (int) shape.elements(), out);
     int outPer = (int) shape.elements();
@@ -60,6 +73,47 @@ public record RescaleStep(
       offset += per;
     }
     return o.tensor(shape, batch, out);
+  }
+
+  /**
+   * One tensor to the output's scale and width (the narrow view of the wide stream a layer reads, a standalone ReLU),
+   * on all cores, in the input's layout.
+   */
+  private IntTensor one(IntTensor x) {
+    short[] wideX = x.wide() ? x.wideCodes() : null;
+    byte[] narrowX = x.wide() ? null : x.codes();
+    int mask = !x.unsigned() ? -1 : x.wide() ? 0xFFFF : 0xFF;
+    int zx = zeroPoints[0], zo = out.zeroPoint(0), mode = Requant.mode(rounding);
+    Dyadic m = multipliers[0];
+    boolean wideOut = IntTensor.wide(out);
+    short[] wo = wideOut ? new short[x.length()] : null;
+    byte[] no = wideOut ? null : new byte[x.length()];
+    Parallel.ranges(x.length(), Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
+      int i = VECTOR
+          ? WideRequant.rescale(
+              wideX,
+              narrowX,
+              mask,
+              zx,
+              m.multiplier(),
+              m.shift(),
+              mode,
+              zo,
+              lo,
+              hi,
+              wo,
+              no,
+              from,
+              to)
+          : from;
+      for (; i < to; i++) {
+        long c = Requant.code(
+            ((wideX != null ? wideX[i] : narrowX[i]) & mask) - zx, m, rounding, zo, lo, hi);
+        if (wo != null) wo[i] = (short) c;
+        else no[i] = (byte) c;
+      }
+    });
+    return new IntTensor(shape, x.batch(), no, wo, out, x.nhwc());
   }
 
   @Override

@@ -293,9 +293,12 @@ public final class ConvKernels {
           "A kernel needs at least one thread, not " + threads + ".");
   }
 
-  /** The arrays of one {@link ConvKernel#requantize} call fit the geometry and batch. */
+  /**
+   * The arrays of one {@link ConvKernel#requantize} call fit the geometry and batch; {@code out} is null when the
+   * epilogue keeps its own output (16-bit codes of the wide residual stream) and the kernel only passes it on.
+   */
   static void checkCall(ConvGeometry g, byte[] input, int batch, byte[] out) {
-    checkLengths(g, input, batch, out.length);
+    checkLengths(g, input, batch, out == null ? Long.MAX_VALUE : out.length);
   }
 
   /** The arrays of one {@link ConvKernel#accumulate} call fit the geometry and batch. */

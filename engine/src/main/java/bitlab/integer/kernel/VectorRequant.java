@@ -174,7 +174,7 @@ public final class VectorRequant {
   }
 
   /** {@link #round(LongVector, int, int)} with a shift (at least 1) and its half per lane. */
-  private static LongVector round(LongVector v, LongVector shift, LongVector half, int mode) {
+  static LongVector round(LongVector v, LongVector shift, LongVector half, int mode) {
     switch (mode) {
       case HALF_UP:
         return v.add(half).lanewise(VectorOperators.ASHR, shift);
@@ -289,7 +289,7 @@ public final class VectorRequant {
     return t.blend(t.sub(1.0), t.compare(VectorOperators.GT, y));
   }
 
-  private static LongVector round(LongVector v, int shift, int mode) {
+  static LongVector round(LongVector v, int shift, int mode) {
     if (shift == 0) return v;
     long half = 1L << (shift - 1);
     switch (mode) {

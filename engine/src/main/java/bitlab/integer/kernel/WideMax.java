@@ -1,0 +1,38 @@
+package bitlab.integer.kernel;
+
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Channel-wise maxima of 16-bit codes laid out channels-last (the max pool over the wide residual stream): a whole
+ * vector of channels per instruction. Unsigned codes are compared with their top bit flipped, which orders them as
+ * signed words do, so one signed maximum serves both.
+ */
+public final class WideMax {
+  private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED;
+
+  /** Whether it runs here (the Vector API kernels are on: {@link VectorSupport#AVAILABLE}). */
+  public static final boolean AVAILABLE = VectorSupport.AVAILABLE;
+
+  private WideMax() {}
+
+  /**
+   * {@code out[at + c] = max over t < n of src[taps[t] + c]} for the channels {@code c} of the first multiple of the
+   * vector length below {@code channels} ({@code n} at least 1); returns that multiple (the caller does the rest).
+   */
+  public static int max(
+      short[] src, int[] taps, int n, int channels, boolean unsigned, short[] out, int at) {
+    int lanes = S.length(), done = channels - channels % lanes;
+    short flip = unsigned ? Short.MIN_VALUE : 0;
+    for (int c = 0; c < done; c += lanes) {
+      ShortVector best =
+          ShortVector.fromArray(S, src, taps[0] + c).lanewise(VectorOperators.XOR, flip);
+      for (int t = 1; t < n; t++)
+        best = best.max(
+            ShortVector.fromArray(S, src, taps[t] + c).lanewise(VectorOperators.XOR, flip));
+      best.lanewise(VectorOperators.XOR, flip).intoArray(out, at + c);
+    }
+    return done;
+  }
+}
