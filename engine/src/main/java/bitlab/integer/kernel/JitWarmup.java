@@ -94,6 +94,16 @@ public final class JitWarmup {
             r::accumulatorAdd,
             r::residual));
         if (FmaRequant.AVAILABLE) calls.addAll(List.of(c -> r.fma(c, false), c -> r.fma(c, true)));
+        // the 16-bit residual stream's (issue 17's default below W8A8)
+        WideRequants w = new WideRequants(new Random(4));
+        calls.addAll(List.of(
+            w::codes,
+            w::channelsLast,
+            w::channelsLastInPlace,
+            w::accumulatorAdd,
+            w::residual,
+            w::rescale,
+            w::max));
       }
       calls.add(linear());
       calls.add(depthwise());

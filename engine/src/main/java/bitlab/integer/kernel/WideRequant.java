@@ -25,6 +25,33 @@ public final class WideRequant {
   private WideRequant() {}
 
   /**
+   * {@link VectorRequant#codes} writing 16-bit words: {@code out[to + i] = clamp(round((acc[from + i] + bias)·multiplier /
+   * 2^shift) + zeroPoint, lo, hi)} for the first multiple of eight of the {@code n} values; returns how many it wrote.
+   */
+  public static int codes(
+      int[] acc,
+      int from,
+      int n,
+      int bias,
+      long multiplier,
+      int shift,
+      int mode,
+      int zeroPoint,
+      int lo,
+      int hi,
+      short[] out,
+      int to) {
+    int done = n & ~7;
+    for (int i = 0; i < done; i += 8) {
+      IntVector a =
+          IntVector.fromArray(I, acc, from + i).add(bias); // int addition, as the scalar path's
+      LongVector v = ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(multiplier);
+      store(VectorRequant.round(v, shift, mode), zeroPoint, lo, hi, out, null, to + i);
+    }
+    return done;
+  }
+
+  /**
    * {@link VectorRequant#channelsLast(int[], int, int, int, int[], long[], long[], long[], int, int, int, int, byte[],
    * int)} writing 16-bit words: {@code positions} runs of {@code channels} accumulators from {@code from}, channel
    * {@code c} with {@code bias[c]}, {@code multiplier[c]}, {@code shift[c]} (at least 1) and {@code half[c]}, to
