@@ -94,16 +94,14 @@ public record AccumulatorAddStep(
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0), b = in.get(1);
     if (b.wide() || IntTensor.wide(out)) {
-      // 16-bit words (the residual stream above 8 bits): a channels-last kernel adds while its sums
-      // are in cache, reading and writing words (WideAddEpilogue); other kernels' int32 sums
-      // are added here, NCHW
-      if (!layer.kernel().channelsLast() || x.wide()) return runWide(x, b.nchw());
-      WideAddEpilogue e = new WideAddEpilogue(this, b.toNhwc(), x.batch() * (int) shape.elements());
-      if (e.out != null) {
-        layer.requantizeWide(x, e);
-        return new IntTensor(shape, x.batch(), null, e.out, out, true);
-      }
-      return layer.requantize(x, e, shape, out);
+      // 16-bit words (the residual stream above 8 bits): the kernel adds while its sums are in
+      // cache, reading and writing words (WideAddEpilogue), in the layout it writes
+      boolean nhwc = layer.kernel().channelsLast();
+      WideAddEpilogue e = new WideAddEpilogue(
+          this, nhwc ? b.toNhwc() : b.nchw(), x.batch() * (int) shape.elements());
+      if (e.out == null) return layer.requantize(x, e, shape, out);
+      layer.requantizeWide(x, e);
+      return new IntTensor(shape, x.batch(), null, e.out, out, nhwc);
     }
     b = layer.kernel().channelsLast() ? b.toNhwc() : b.nchw();
     return layer.requantize(x, new Into(b.codes(), b.unsigned() ? 0xFF : -1), shape, out);
@@ -164,19 +162,6 @@ public record AccumulatorAddStep(
 
   /** Eight channels at a time where the CPU has AVX-512 ({@link VectorRequant#accumulatorAdd}). */
   private static final boolean VECTOR = bitlab.integer.kernel.ConvKernels.vectorRequant();
-
-  /**
-   * The residual stream above 8 bits: the kernel's int32 sums (bias included), then the addition here, reading and
-   * writing 16-bit words; the kernels' fused epilogues read and write bytes.
-   */
-  private IntTensor runWide(IntTensor x, IntTensor b) {
-    int[] acc = layer.accumulate(x);
-    int channels = layer.geometry().outChannels(),
-        plane = layer.geometry().outH() * layer.geometry().outW();
-    CodeBuffer o = new CodeBuffer(acc.length, out);
-    for (int i = 0; i < acc.length; i++) o.put(i, code(acc[i], (i / plane) % channels, b.code(i)));
-    return o.tensor(shape, x.batch(), out);
-  }
 
   @Override
   public INDArray simulate(List<INDArray> in) {

@@ -97,7 +97,7 @@ public record AvgPoolStep(
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
     if (x.nhwc()) {
-      if (global && !x.wide() && !IntTensor.wide(out)) return globalNhwc(x);
+      if (global) return globalNhwc(x);
       x = x.nchw();
     }
     int c = inShape.channels(), h = inShape.height(), w = inShape.width(), oh = outH(), ow = outW();
@@ -125,20 +125,27 @@ public record AvgPoolStep(
     return o.tensor(shape, x.batch(), out);
   }
 
-  /** Global pooling of channels-last codes: per image, the channels' sums over the positions, in runs over the channels. */
+  /**
+   * Global pooling of channels-last codes: per image, the channels' sums over the positions, in runs over the channels;
+   * bytes or 16-bit words (the wide residual stream) in, the output quantizer's container out.
+   */
   private IntTensor globalNhwc(IntTensor x) {
     int c = inShape.channels(), hw = inShape.height() * inShape.width();
-    byte[] src = x.codes(), o = new byte[x.batch() * c];
-    int mask = x.unsigned() ? 0xFF : -1;
+    byte[] src = x.wide() ? null : x.codes();
+    short[] wide = x.wide() ? x.wideCodes() : null;
+    CodeBuffer o = new CodeBuffer(x.batch() * c, out);
+    int mask = !x.unsigned() ? -1 : x.wide() ? 0xFFFF : 0xFF;
     long[] sum = new long[c];
     for (int n = 0; n < x.batch(); n++) {
       java.util.Arrays.fill(sum, 0);
-      for (int p = 0, at = n * hw * c; p < hw; p++, at += c)
-        for (int ch = 0; ch < c; ch++) sum[ch] += src[at + ch] & mask;
+      for (int p = 0, at = n * hw * c; p < hw; p++, at += c) {
+        if (wide != null) for (int ch = 0; ch < c; ch++) sum[ch] += wide[at + ch] & mask;
+        else for (int ch = 0; ch < c; ch++) sum[ch] += src[at + ch] & mask;
+      }
       for (int ch = 0; ch < c; ch++)
-        o[n * c + ch] = (byte) code(sum[ch] - (long) hw * inputZeroPoint, hw);
+        o.put(n * c + ch, code(sum[ch] - (long) hw * inputZeroPoint, hw));
     }
-    return new IntTensor(shape, x.batch(), o, out);
+    return o.tensor(shape, x.batch(), out);
   }
 
   @Override

@@ -52,10 +52,8 @@ public record ConvStep(
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
     if (IntTensor.wide(out)) {
-      // A wide output (the residual stream kept above 8 bits): a channels-last kernel hands its
-      // sums
-      // to an epilogue writing 16-bit words while they are in cache; other kernels' int32 sums are
-      // requantized here, NCHW.
+      // A wide output (the residual stream kept above 8 bits): the kernel hands its sums to an
+      // epilogue writing 16-bit words while they are in cache
       WideEpilogue e = new WideEpilogue(
           x.batch() * (int) shape.elements(),
           layer.bias(),
@@ -64,11 +62,8 @@ public record ConvStep(
           out.zeroPoint(0),
           lo,
           hi);
-      if (layer.requantizeWide(x, e))
-        return new IntTensor(shape, x.batch(), null, e.out, out, true);
-      return Requant.channels(
-              layer.accumulate(x), x.batch(), layer.geometry(), multipliers, rounding, out, lo, hi)
-          .tensor(shape, x.batch(), out);
+      boolean nhwc = layer.requantizeWide(x, e);
+      return new IntTensor(shape, x.batch(), null, e.out, out, nhwc);
     }
     return layer.requantize(x, epilogue(), shape, out);
   }

@@ -52,14 +52,17 @@ public record LayerAccumulator(
   }
 
   /**
-   * A layer writing the wide residual stream: where the kernel works channels-last, its sums go through {@code e}
-   * ({@link WideEpilogue} or the wide Add's, which hold their 16-bit output) while in cache, and the codes stay
-   * channels-last; returns false where it does not (the caller then requantizes {@link #accumulate}'s sums).
+   * A layer writing the wide residual stream: the kernel's sums go through {@code e} ({@link WideEpilogue} or the wide
+   * Add's, which hold their 16-bit output) while in cache, channels-last where the kernel works so (the input is then
+   * read in its layout), else NCHW. Returns whether the codes are channels-last.
    */
   boolean requantizeWide(IntTensor x, bitlab.integer.kernel.Epilogue e) {
-    if (!kernel.channelsLast() || x.wide()) return false;
-    kernel.requantizeNhwc(x.codes(), x.nhwc(), x.batch(), e, null);
-    return true;
+    if (kernel.channelsLast()) {
+      kernel.requantizeNhwc(x.codes(), x.nhwc(), x.batch(), e, null);
+      return true;
+    }
+    kernel.requantize(x.nchw().codes(), x.batch(), e, null);
+    return false;
   }
 
   private void addBias(int[] acc, int batch) {

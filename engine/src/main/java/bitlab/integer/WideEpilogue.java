@@ -9,8 +9,9 @@ import bitlab.quant.Rounding;
  * {@link RequantEpilogue}'s arithmetic for a layer that writes the wide residual stream (codes above 8 bits): the
  * kernel hands over its int32 sums while they are in cache, as it does for byte codes, and this epilogue writes
  * 16-bit words into its own array {@link #out} at the indices the kernel names (the kernel's byte array is not used;
- * the kernel is called with none). Channels-last runs go eight channels at a time through {@link WideRequant} where
- * the CPU has AVX-512; the rest, and NCHW runs, through {@link Requant#code}.
+ * the kernel is called with none). Channels-last runs go eight channels at a time, contiguous runs of one channel
+ * eight positions at a time, through {@link WideRequant} where the CPU has AVX-512; the rest through
+ * {@link Requant#code}.
  */
 final class WideEpilogue implements Epilogue {
   private static final boolean VECTOR = ConvKernels.vectorRequant();
@@ -64,7 +65,24 @@ final class WideEpilogue implements Epilogue {
 
   @Override
   public void codes(int channel, int[] acc, int from, int stride, int n, byte[] unused, int to) {
-    for (int i = 0, a = from; i < n; i++, a += stride) out[to + i] = code(acc[a], channel);
+    int i = 0;
+    if (VECTOR && stride == 1) {
+      Dyadic d = multipliers[channel];
+      i = WideRequant.codes(
+          acc,
+          from,
+          n,
+          bias[channel],
+          d.multiplier(),
+          d.shift(),
+          Requant.mode(rounding),
+          zeroPoint,
+          lo,
+          hi,
+          out,
+          to);
+    }
+    for (int a = from + i * stride; i < n; i++, a += stride) out[to + i] = code(acc[a], channel);
   }
 
   @Override

@@ -152,15 +152,27 @@ class WideStreamTest {
     }
   }
 
+  /** The kernel named ({@code dnnl}: channels-last; {@code java}: the Vector API kernels; {@code reference}), or null where it does not run. */
+  private static ConvKernel kernel(
+      String which, ConvGeometry g, byte[] w, boolean unsigned, int zero) {
+    return switch (which) {
+      case "dnnl" -> ConvKernels.dnnlAvailable(g) ? ConvKernels.dnnl(g, w, unsigned, zero) : null;
+      case "java" -> ConvKernels.java(g, w, unsigned, zero, 2);
+      default -> ConvKernels.reference(g, w, unsigned, zero);
+    };
+  }
+
   /**
-   * A layer on oneDNN writing the 16-bit stream: the epilogue's channels-last codes are the simulation's, for signed
-   * and unsigned inputs with zero points, output channel counts with tails, a stride and padding.
+   * A layer writing the 16-bit stream through its kernel's epilogue: the codes are the simulation's, for signed and
+   * unsigned inputs with zero points, output channel counts with tails, a stride and padding; channels-last on oneDNN,
+   * NCHW on the Java kernels.
    */
   @ParameterizedTest
-  @ValueSource(ints = {8, 13, 27})
-  void aLayerOnOneDnnWritesTheStreamAsTheSimulationDoes(int outChannels) {
+  @ValueSource(strings = {"dnnl-8", "dnnl-13", "dnnl-27", "java-8", "java-13", "reference-13"})
+  void aLayerWritesTheStreamAsTheSimulationDoes(String kernelAndChannels) {
+    String which = kernelAndChannels.split("-")[0];
+    int outChannels = Integer.parseInt(kernelAndChannels.split("-")[1]);
     ConvGeometry g = new ConvGeometry(5, outChannels, 3, 3, 2, 1, 1, 1, 9, 11);
-    assumeTrue(ConvKernels.dnnlAvailable(g), "oneDNN does not run here");
     Random r = new Random(outChannels);
     Shape in = Shape.image(5, 9, 11), outShape = Shape.image(outChannels, g.outH(), g.outW());
     for (QuantParams inQ : List.of(params(4, false, 0.1f, 0), params(8, true, 0.05f, -3))) {
@@ -168,7 +180,8 @@ class WideStreamTest {
       for (int i = 0; i < w.length; i++) w[i] = (byte) (r.nextInt(255) - 127);
       int[] bias = new int[outChannels];
       for (int c = 0; c < outChannels; c++) bias[c] = r.nextInt(2001) - 1000;
-      ConvKernel k = ConvKernels.dnnl(g, w, !inQ.spec().signed(), inQ.zeroPoint(0));
+      ConvKernel k = kernel(which, g, w, !inQ.spec().signed(), inQ.zeroPoint(0));
+      assumeTrue(k != null, "oneDNN does not run here");
       LayerAccumulator layer =
           new LayerAccumulator("conv", g, false, PackedCodes.pack(w, 8), bias, k);
       for (QuantParams out : wide16()) {
@@ -194,7 +207,7 @@ class WideStreamTest {
             IntTensor x = codes(in, 3, inQ, r, nhwc);
             IntTensor o = s.run(List.of(x));
             assertTrue(o.wide(), what);
-            if (ConvKernels.channelsLast()) assertTrue(o.nhwc(), what + ": channels-last");
+            assertEquals(k.channelsLast(), o.nhwc(), what + ": the kernel's layout");
             matchesSimulation(s, List.of(x), what + (nhwc ? ", NHWC input" : ""));
           }
         }
@@ -204,10 +217,11 @@ class WideStreamTest {
 
   /** A layer added into a branch of the stream: branch and output each 16-bit or 8-bit, with zero points. */
   @ParameterizedTest
-  @ValueSource(ints = {8, 11, 24})
-  void aLayerAddedIntoTheStreamIsTheSimulation(int channels) {
+  @ValueSource(strings = {"dnnl-8", "dnnl-11", "dnnl-24", "java-11", "reference-8"})
+  void aLayerAddedIntoTheStreamIsTheSimulation(String kernelAndChannels) {
+    String which = kernelAndChannels.split("-")[0];
+    int channels = Integer.parseInt(kernelAndChannels.split("-")[1]);
     ConvGeometry g = new ConvGeometry(channels, channels, 3, 3, 1, 1, 1, 1, 6, 7);
-    assumeTrue(ConvKernels.dnnlAvailable(g), "oneDNN does not run here");
     Random r = new Random(100 + channels);
     Shape shape = Shape.image(channels, 6, 7);
     QuantParams inQ = params(4, false, 0.1f, 0);
@@ -215,8 +229,10 @@ class WideStreamTest {
     for (int i = 0; i < w.length; i++) w[i] = (byte) (r.nextInt(15) - 7);
     int[] bias = new int[channels];
     for (int c = 0; c < channels; c++) bias[c] = r.nextInt(2001) - 1000;
-    LayerAccumulator layer = new LayerAccumulator(
-        "conv", g, false, PackedCodes.pack(w, 4), bias, ConvKernels.dnnl(g, w, true, 0));
+    ConvKernel k = kernel(which, g, w, true, 0);
+    assumeTrue(k != null, "oneDNN does not run here");
+    LayerAccumulator layer =
+        new LayerAccumulator("conv", g, false, PackedCodes.pack(w, 4), bias, k);
     List<QuantParams> branches = new java.util.ArrayList<>(wide16());
     branches.add(params(8, false, 0.02f, 7));
     branches.add(params(8, true, 0.03f, -5));
@@ -259,6 +275,7 @@ class WideStreamTest {
             IntTensor x = codes(shape, 2, inQ, r, nhwc), b = codes(shape, 2, branch, r, nhwc);
             IntTensor o = s.run(List.of(x, b));
             assertEquals(IntTensor.wide(out), o.wide(), what);
+            assertEquals(k.channelsLast(), o.nhwc(), what + ": the kernel's layout");
             matchesSimulation(s, List.of(x, b), what + (nhwc ? ", NHWC" : ""));
           }
         }
@@ -367,6 +384,40 @@ class WideStreamTest {
           assertTrue(o.wide());
           sameCodes(pool.run(List.of(x.nchw())), o, channels + " channels " + p.spec());
           matchesSimulation(pool, List.of(x), channels + " channels " + p.spec());
+        }
+      }
+    }
+  }
+
+  /** The global average pool over channels-last 16-bit codes (the stream's last step) is the simulation's. */
+  @Test
+  void theGlobalPoolOverChannelsLastWordsIsTheSimulation() {
+    Random r = new Random(13);
+    for (int channels : new int[] {5, 64}) {
+      Shape in = Shape.image(channels, 7, 7);
+      for (QuantParams p : wide16()) {
+        for (QuantParams out :
+            List.of(params(8, false, 0.05f, 0), params(16, false, 0.0008f, 17))) {
+          Dyadic[] byCount = new Dyadic[50];
+          byCount[0] = new Dyadic(0, 0);
+          for (int k = 1; k < byCount.length; k++)
+            byCount[k] = Dyadic.of(p.scale(0) / (out.scale(0) * (double) k));
+          AvgPoolStep pool = new AvgPoolStep(
+              "pool",
+              "x",
+              in,
+              Shape.image(channels, 1, 1),
+              true,
+              AvgPoolStep.global(in),
+              p.zeroPoint(0),
+              byCount,
+              out,
+              Rounding.HALF_EVEN);
+          IntTensor x = codes(in, 2, p, r, true);
+          assertEquals(IntTensor.wide(out), pool.run(List.of(x)).wide());
+          matchesSimulation(
+              pool, List.of(x), channels + " channels " + p.spec() + " -> " + out.spec());
+          sameCodes(pool.run(List.of(x.nchw())), pool.run(List.of(x)), "layouts");
         }
       }
     }
