@@ -21,8 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The residual stream at 8 and at 16 bits side by side ({@link PtqConfig#streamBits}): integer-only accuracy on the
  * 2,000 test images with min-max PTQ (asymmetric activations, 512 calibration images) and the integer program's time
- * per batch of 64, the two programs timed in alternating rounds in this one process (the 16-bit stream runs its wide
- * steps in plain Java loops; the kernels are the same).
+ * per batch of 64, the two programs timed in alternating rounds in this one process (the kernels are the same; the
+ * 16-bit stream's steps read and write 16-bit words, and its layers read a narrower view of it).
  */
 final class StreamBench {
   private static final List<String> MINIS =
