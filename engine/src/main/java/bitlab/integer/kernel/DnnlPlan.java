@@ -280,11 +280,26 @@ final class DnnlPlan {
           e.positions(p.firstSums, at, t, channels, out, image * g.outputSize() + first);
           continue;
         }
-        if (p.sums.length == 1 && border == null) {
-          // one convolution's sums less the same correction at every position (signed input, no
-          // padding): the epilogue folds it into its bias and reads them in place
-          e.positionsMinus(
-              p.firstSums, at, t, channels, perChannel, out, image * g.outputSize() + first);
+        if (p.sums.length == 1) {
+          // one convolution's sums less a correction (signed input): runs of positions whose taps
+          // all fall inside the input subtract the same one, which the epilogue folds into its bias
+          // as it reads them in place; runs on the border go through a copy, each position its own
+          int to = image * g.outputSize() + first, pos0 = first / channels;
+          for (int q = 0; q < t; ) {
+            boolean edge = border != null && border[pos0 + q];
+            int r = q + 1;
+            while (r < t && (border != null && border[pos0 + r]) == edge) r++;
+            int a = at + q * channels, o = to + q * channels;
+            if (!edge) {
+              e.positionsMinus(p.firstSums, a, r - q, channels, perChannel, out, o);
+            } else {
+              sum(p, a, (r - q) * channels, sum);
+              for (int i = 0, j = (pos0 + q) * channels; i < (r - q) * channels; i++, j++)
+                sum[i] -= corr[j];
+              e.positions(sum, 0, r - q, channels, out, o);
+            }
+            q = r;
+          }
           continue;
         }
         sum(p, at, len, sum);
