@@ -113,6 +113,38 @@ final class WideEpilogue implements Epilogue {
   @Override
   public void positions(
       java.nio.ByteBuffer acc, int from, int positions, int channels, byte[] unused, int to) {
+    positions(acc, from, positions, channels, bias, to);
+  }
+
+  /**
+   * In place, with the zero-point correction folded into the bias as {@code RequantEpilogue} does: {@code (acc − minus)
+   * + bias} is {@code acc + (bias − minus)} in int32.
+   */
+  @Override
+  public void positionsMinus(
+      java.nio.ByteBuffer acc,
+      int from,
+      int positions,
+      int channels,
+      int[] minus,
+      byte[] unused,
+      int to) {
+    Folded f = folded;
+    if (f == null || f.minus() != minus) {
+      int[] b = new int[bias.length];
+      for (int c = 0; c < b.length; c++) b[c] = bias[c] - minus[c];
+      folded = f = new Folded(minus, b);
+    }
+    positions(acc, from, positions, channels, f.bias(), to);
+  }
+
+  /** The last correction folded, and the bias it gave (the kernel passes the same array call after call). */
+  private record Folded(int[] minus, int[] bias) {}
+
+  private volatile Folded folded;
+
+  private void positions(
+      java.nio.ByteBuffer acc, int from, int positions, int channels, int[] bias, int to) {
     int c0 = m == null
         ? 0
         : WideRequant.channelsLast(
@@ -132,6 +164,8 @@ final class WideEpilogue implements Epilogue {
             to);
     if (c0 == channels) return;
     for (int p = 0, a = from, o = to; p < positions; p++, a += channels, o += channels)
-      for (int c = c0; c < channels; c++) out[o + c] = code(acc.getInt(4 * (a + c)), c);
+      for (int c = c0; c < channels; c++)
+        out[o + c] = (short) Requant.code(
+            acc.getInt(4 * (a + c)) + bias[c], multipliers[c], rounding, zeroPoint, lo, hi);
   }
 }

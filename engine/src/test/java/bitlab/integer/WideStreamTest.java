@@ -129,6 +129,22 @@ class WideStreamTest {
           f.positions(native32, 3, positions, channels, null, 0);
           assertArrayEquals(want, f.out, what + ", oneDNN's buffer");
 
+          // a zero-point correction per channel, folded into the bias as oneDNN's in-place read
+          // asks
+          int[] minus = new int[channels];
+          for (int c = 0; c < channels; c++) minus[c] = r.nextInt(4001) - 2000;
+          short[] wantMinus = new short[n];
+          for (int i = 0; i < n; i++) {
+            int c = i % channels;
+            wantMinus[i] =
+                (short) Requant.code((acc[i] - minus[c]) + bias[c], m[c], rounding, z, lo, hi);
+          }
+          WideEpilogue h = new WideEpilogue(n, bias, m, rounding, z, lo, hi);
+          h.positionsMinus(native32, 3, positions, channels, minus, null, 0);
+          h.positionsMinus(
+              native32, 3, positions, channels, minus, null, 0); // the folded bias kept
+          assertArrayEquals(wantMinus, h.out, what + ", less a correction per channel");
+
           WideEpilogue g = new WideEpilogue(n, bias, m, rounding, z, lo, hi);
           for (int c = 0; c < channels; c++) {
             short[] column = new short[positions];
