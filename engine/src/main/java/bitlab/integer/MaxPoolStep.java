@@ -162,24 +162,25 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
         oh = shape.height(),
         ow = shape.width();
     byte[] src = x.codes(), o = new byte[x.batch() * (int) shape.elements()];
-    int mask = x.unsigned() ? 0xFF : -1;
+    boolean unsigned = x.unsigned();
+    int mask = unsigned ? 0xFF : -1;
     int rowsPerTask = Math.max(1, Requant.GRAIN / (ow * c));
     Parallel.ranges(x.batch() * oh, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
-      int[] best = new int[c];
+      int[] taps = new int[window.kernelH() * window.kernelW()];
       for (int r = from; r < to; r++) {
         int n = r / oh, y = r % oh;
         int y0 = firstRow(y), y1 = endRow(y, h);
         for (int xx = 0; xx < ow; xx++) {
-          int x0 = firstColumn(xx), x1 = endColumn(xx, w);
-          java.util.Arrays.fill(best, Integer.MIN_VALUE);
-          for (int iy = y0; iy < y1; iy++) {
-            for (int ix = x0; ix < x1; ix++) {
-              int at = ((n * h + iy) * w + ix) * c;
-              for (int ch = 0; ch < c; ch++) best[ch] = Math.max(best[ch], src[at + ch] & mask);
-            }
-          }
+          int x0 = firstColumn(xx), x1 = endColumn(xx, w), k = 0;
+          for (int iy = y0; iy < y1; iy++)
+            for (int ix = x0; ix < x1; ix++) taps[k++] = ((n * h + iy) * w + ix) * c;
           int at = ((n * oh + y) * ow + xx) * c;
-          for (int ch = 0; ch < c; ch++) o[at + ch] = (byte) best[ch];
+          int ch = WideMax.AVAILABLE && k > 0 ? WideMax.max(src, taps, k, c, unsigned, o, at) : 0;
+          for (; ch < c; ch++) {
+            int best = Integer.MIN_VALUE;
+            for (int t = 0; t < k; t++) best = Math.max(best, src[taps[t] + ch] & mask);
+            o[at + ch] = (byte) best;
+          }
         }
       }
     });

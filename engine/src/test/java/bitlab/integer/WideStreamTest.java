@@ -382,11 +382,14 @@ class WideStreamTest {
     }
   }
 
-  /** The max pool over channels-last 16-bit codes equals the NCHW pooling, signed and unsigned, at the extremes. */
+  /**
+   * The max pool over channels-last codes, 16-bit words and bytes, equals the NCHW pooling, signed and unsigned, at the
+   * extremes.
+   */
   @Test
-  void theMaxPoolOverChannelsLastWordsIsTheSimulation() {
+  void theMaxPoolOverChannelsLastCodesIsTheSimulation() {
     Random r = new Random(11);
-    for (int channels : new int[] {1, 7, 16, 37, 64}) {
+    for (int channels : new int[] {1, 7, 16, 37, 64, 100}) {
       Shape in = Shape.image(channels, 9, 8);
       // resnet's stem pool (3x3, stride 2, padding 1) and a window clipped at the end
       MaxPoolStep[] pools = {
@@ -394,10 +397,16 @@ class WideStreamTest {
         new MaxPoolStep("p", "x", in, Shape.image(channels, 4, 4), 2, 2, 0)
       };
       for (MaxPoolStep pool : pools) {
-        for (QuantParams p : wide16()) {
+        List<QuantParams> all = new java.util.ArrayList<>(wide16());
+        all.addAll(List.of(
+            params(8, false, 0.05f, 0),
+            params(8, true, 0.05f, 0),
+            params(8, true, 0.05f, -9),
+            params(4, false, 0.1f, 3)));
+        for (QuantParams p : all) {
           IntTensor x = codes(in, 2, p, r, true);
           IntTensor o = pool.run(List.of(x));
-          assertTrue(o.wide());
+          assertEquals(x.wide(), o.wide(), p.spec() + ": container");
           sameCodes(pool.run(List.of(x.nchw())), o, channels + " channels " + p.spec());
           matchesSimulation(pool, List.of(x), channels + " channels " + p.spec());
         }

@@ -1,16 +1,18 @@
 package bitlab.integer.kernel;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Channel-wise maxima of 16-bit codes laid out channels-last (the max pool over the wide residual stream): a whole
- * vector of channels per instruction. Unsigned codes are compared with their top bit flipped, which orders them as
- * signed words do, so one signed maximum serves both.
+ * Channel-wise maxima of codes laid out channels-last, 16-bit words (the max pool over the wide residual stream) or
+ * bytes: a whole vector of channels per instruction. Unsigned codes are compared with their top bit flipped, which
+ * orders them as signed values do, so one signed maximum serves both.
  */
 public final class WideMax {
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
 
   /** Whether it runs here (the Vector API kernels are on: {@link VectorSupport#AVAILABLE}). */
   public static final boolean AVAILABLE = VectorSupport.AVAILABLE;
@@ -31,6 +33,22 @@ public final class WideMax {
       for (int t = 1; t < n; t++)
         best = best.max(
             ShortVector.fromArray(S, src, taps[t] + c).lanewise(VectorOperators.XOR, flip));
+      best.lanewise(VectorOperators.XOR, flip).intoArray(out, at + c);
+    }
+    return done;
+  }
+
+  /** The same over byte codes. */
+  public static int max(
+      byte[] src, int[] taps, int n, int channels, boolean unsigned, byte[] out, int at) {
+    int lanes = B.length(), done = channels - channels % lanes;
+    byte flip = unsigned ? Byte.MIN_VALUE : 0;
+    for (int c = 0; c < done; c += lanes) {
+      ByteVector best =
+          ByteVector.fromArray(B, src, taps[0] + c).lanewise(VectorOperators.XOR, flip);
+      for (int t = 1; t < n; t++)
+        best =
+            best.max(ByteVector.fromArray(B, src, taps[t] + c).lanewise(VectorOperators.XOR, flip));
       best.lanewise(VectorOperators.XOR, flip).intoArray(out, at + c);
     }
     return done;
