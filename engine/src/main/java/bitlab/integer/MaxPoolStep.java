@@ -49,8 +49,8 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
   @Override
   public IntTensor run(List<IntTensor> in) {
     IntTensor x = in.get(0);
-    if (x.wide()) return x.nhwc() ? runWideNhwc(x) : runWide(x);
     if (x.nhwc()) return runNhwc(x);
+    if (x.wide()) return runWide(x);
     int c = inShape.channels(),
         h = inShape.height(),
         w = inShape.width(),
@@ -119,72 +119,64 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
   }
 
   /**
-   * The same on channels-last 16-bit words (the wide stream as a channels-last layer writes it), on all cores: per
-   * output position, the window's positions' channels a vector at a time ({@link WideMax}), the rest in scalar.
+   * Channels-last, bytes or 16-bit words (the wide stream as a channels-last layer writes it), on all cores: per output
+   * position, the window's positions' channels a vector at a time ({@link WideMax}), the rest in scalar.
    */
-  private IntTensor runWideNhwc(IntTensor x) {
-    int c = inShape.channels(),
-        h = inShape.height(),
-        w = inShape.width(),
-        oh = shape.height(),
-        ow = shape.width();
-    short[] src = x.wideCodes(), o = new short[x.batch() * (int) shape.elements()];
-    boolean unsigned = x.unsigned();
-    int mask = unsigned ? 0xFFFF : -1;
-    int rowsPerTask = Math.max(1, Requant.GRAIN / (ow * c));
-    Parallel.ranges(x.batch() * oh, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
-      int[] taps = new int[window.kernelH() * window.kernelW()];
-      for (int r = from; r < to; r++) {
-        int n = r / oh, y = r % oh;
-        int y0 = firstRow(y), y1 = endRow(y, h);
-        for (int xx = 0; xx < ow; xx++) {
-          int x0 = firstColumn(xx), x1 = endColumn(xx, w), k = 0;
-          for (int iy = y0; iy < y1; iy++)
-            for (int ix = x0; ix < x1; ix++) taps[k++] = ((n * h + iy) * w + ix) * c;
-          int at = ((n * oh + y) * ow + xx) * c;
-          int ch = WideMax.AVAILABLE && k > 0 ? WideMax.max(src, taps, k, c, unsigned, o, at) : 0;
-          for (; ch < c; ch++) {
-            int best = Integer.MIN_VALUE;
-            for (int t = 0; t < k; t++) best = Math.max(best, src[taps[t] + ch] & mask);
-            o[at + ch] = (short) best;
-          }
-        }
-      }
-    });
-    return new IntTensor(shape, x.batch(), null, o, x.params(), true);
-  }
-
-  /** Channels-last: per output position, the channel-wise maxima of the window's positions, in runs over the channels. */
   private IntTensor runNhwc(IntTensor x) {
-    int c = inShape.channels(),
-        h = inShape.height(),
-        w = inShape.width(),
-        oh = shape.height(),
-        ow = shape.width();
-    byte[] src = x.codes(), o = new byte[x.batch() * (int) shape.elements()];
+    int c = inShape.channels(), size = x.batch() * (int) shape.elements();
     boolean unsigned = x.unsigned();
-    int mask = unsigned ? 0xFF : -1;
-    int rowsPerTask = Math.max(1, Requant.GRAIN / (ow * c));
-    Parallel.ranges(x.batch() * oh, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
-      int[] taps = new int[window.kernelH() * window.kernelW()];
-      for (int r = from; r < to; r++) {
-        int n = r / oh, y = r % oh;
-        int y0 = firstRow(y), y1 = endRow(y, h);
-        for (int xx = 0; xx < ow; xx++) {
-          int x0 = firstColumn(xx), x1 = endColumn(xx, w), k = 0;
-          for (int iy = y0; iy < y1; iy++)
-            for (int ix = x0; ix < x1; ix++) taps[k++] = ((n * h + iy) * w + ix) * c;
-          int at = ((n * oh + y) * ow + xx) * c;
-          int ch = WideMax.AVAILABLE && k > 0 ? WideMax.max(src, taps, k, c, unsigned, o, at) : 0;
-          for (; ch < c; ch++) {
-            int best = Integer.MIN_VALUE;
-            for (int t = 0; t < k; t++) best = Math.max(best, src[taps[t] + ch] & mask);
-            o[at + ch] = (byte) best;
-          }
+    if (x.wide()) {
+      short[] src = x.wideCodes(), o = new short[size];
+      int mask = unsigned ? 0xFFFF : -1;
+      eachWindow(x.batch(), (taps, k, at) -> {
+        int ch = WideMax.AVAILABLE && k > 0 ? WideMax.max(src, taps, k, c, unsigned, o, at) : 0;
+        for (; ch < c; ch++) {
+          int best = Integer.MIN_VALUE;
+          for (int t = 0; t < k; t++) best = Math.max(best, src[taps[t] + ch] & mask);
+          o[at + ch] = (short) best;
         }
+      });
+      return new IntTensor(shape, x.batch(), null, o, x.params(), true);
+    }
+    byte[] src = x.codes(), o = new byte[size];
+    int mask = unsigned ? 0xFF : -1;
+    eachWindow(x.batch(), (taps, k, at) -> {
+      int ch = WideMax.AVAILABLE && k > 0 ? WideMax.max(src, taps, k, c, unsigned, o, at) : 0;
+      for (; ch < c; ch++) {
+        int best = Integer.MIN_VALUE;
+        for (int t = 0; t < k; t++) best = Math.max(best, src[taps[t] + ch] & mask);
+        o[at + ch] = (byte) best;
       }
     });
     return new IntTensor(shape, x.batch(), o, x.params(), true);
+  }
+
+  /** One channels-last window: the offsets of its {@code k} input positions, and its output position's offset. */
+  private interface Window {
+    void pool(int[] taps, int k, int at);
+  }
+
+  /** Every channels-last window of the batch, rows of output positions spread over the cores. */
+  private void eachWindow(int batch, Window f) {
+    int c = inShape.channels(),
+        h = inShape.height(),
+        w = inShape.width(),
+        oh = shape.height(),
+        ow = shape.width();
+    int rowsPerTask = Math.max(1, Requant.GRAIN / (ow * c));
+    Parallel.ranges(batch * oh, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
+      int[] taps = new int[window.kernelH() * window.kernelW()];
+      for (int r = from; r < to; r++) {
+        int n = r / oh, y = r % oh;
+        int y0 = firstRow(y), y1 = endRow(y, h);
+        for (int xx = 0; xx < ow; xx++) {
+          int x0 = firstColumn(xx), x1 = endColumn(xx, w), k = 0;
+          for (int iy = y0; iy < y1; iy++)
+            for (int ix = x0; ix < x1; ix++) taps[k++] = ((n * h + iy) * w + ix) * c;
+          f.pool(taps, k, ((n * oh + y) * ow + xx) * c);
+        }
+      }
+    });
   }
 
   /** The window's first input row for output row {@code y}, clipped to the input (and its end, exclusive, below). */
