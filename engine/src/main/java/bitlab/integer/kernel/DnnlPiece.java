@@ -44,11 +44,28 @@ final class DnnlPiece {
   private final IntMemoryMap[][] args;
 
   private final IntPointer[][] nhwc;
-  /** The int32 sums of every (chunk, part), NHWC over the piece: {@code [n1-n0][y1-y0][outW][outChannels]}. */
+  /**
+   * The int32 sums of every (chunk, part), NHWC over the piece: {@code [n1-n0][y1-y0][outW][outChannels]}. For a piece
+   * whose sums are {@link #shared}, the running thread's buffers, bound by each run.
+   */
   final IntBuffer[] sums;
 
   /** The first (chunk, part)'s sums as bytes in native order, for an epilogue that reads them where oneDNN wrote them. */
-  final java.nio.ByteBuffer firstSums;
+  java.nio.ByteBuffer firstSums;
+
+  /**
+   * Whether oneDNN writes this piece's sums into the running thread's own buffers ({@link SharedSums}), which every
+   * such piece the thread runs reuses, rather than into buffers of the piece's own. A layer cut into pieces so that
+   * their sums stay in a core's cache (MobileNet-V2's expansions at 112x112: 80 pieces of 512 KB at batch 8) otherwise
+   * writes 80 different buffers, 40 MB, each call: every piece's first write fetches its lines from memory and
+   * evicts the last piece's to memory, a round trip the sums were cut into pieces to avoid.
+   */
+  private final boolean shared;
+
+  private final long outSize;
+
+  /** The largest sums a piece shares its thread's buffers for (ints): larger pieces keep buffers of their own. */
+  static final long SHARED_MAX = 1 << 18;
 
   final boolean reordered;
   /** A stream of the piece's own: oneDNN streams must not be shared between threads. */
@@ -84,6 +101,8 @@ final class DnnlPiece {
     sums = new IntBuffer[n * p];
     int images = n1 - n0, rows = r1 - r0;
     long outSize = (long) images * g.outChannels() * (y1 - y0) * g.outW();
+    this.outSize = outSize;
+    this.shared = outSize <= SHARED_MAX;
     memory.desc nhwcDesc = new memory.desc(
         new long[] {images, g.outChannels(), y1 - y0, g.outW()},
         memory.data_type.s32,
@@ -128,7 +147,7 @@ final class DnnlPiece {
         new reorder(user, weights[c][q]).execute(stream, user, weights[c][q]);
         stream._wait();
         wp.deallocate();
-        nhwc[c][q] = new IntPointer(outSize);
+        nhwc[c][q] = shared ? SharedSums.get(c * p + q, outSize) : new IntPointer(outSize);
         nhwcMemory[c][q] = new memory(nhwcDesc, Dnnl.ENGINE, nhwc[c][q]);
         dst[c][q] = direct ? nhwcMemory[c][q] : new memory(pd.dst_desc(), Dnnl.ENGINE);
         toNhwc[c][q] = direct ? null : new reorder(dst[c][q], nhwcMemory[c][q]);
@@ -141,6 +160,21 @@ final class DnnlPiece {
     }
     reordered = anyReorder;
     firstSums = nhwc[0][0].asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
+    if (shared) java.util.Arrays.fill(nhwc, null); // the thread's buffers, bound at each run
+  }
+
+  /** Points oneDNN's output and {@link #sums} at the calling thread's buffers where the piece's sums are shared. */
+  private void bind() {
+    if (!shared) return;
+    int p = nhwcMemory[0].length;
+    for (int c = 0; c < nhwcMemory.length; c++) {
+      for (int q = 0; q < p; q++) {
+        IntPointer b = SharedSums.get(c * p + q, outSize);
+        nhwcMemory[c][q].set_data_handle(b);
+        sums[c * p + q] = SharedSums.ints(c * p + q);
+      }
+    }
+    firstSums = SharedSums.bytes(0);
   }
 
   /** What oneDNN runs for a layer of {@code images} over {@code channels} input channels (all rows: the whole layer). */
@@ -204,6 +238,7 @@ final class DnnlPiece {
 
   /** Runs the piece's convolutions on {@code input} (codes of the whole batch, NCHW) with a team of one OpenMP thread. */
   void run(byte[] input, int flip) {
+    bind();
     OmpThreads.alone(() -> {
       int plane = g.inH() * g.inW(), rowBytes = (r1 - r0) * g.inW();
       for (int c = 0; c < chunks.length - 1; c++) {
@@ -235,6 +270,7 @@ final class DnnlPiece {
    * bytes, copied straight into oneDNN's input where it takes NHWC (and the codes need no flip), else staged.
    */
   void runNhwc(byte[] input, int flip) {
+    bind();
     OmpThreads.alone(() -> {
       int channels = g.inChannels(), rowBytes = (r1 - r0) * g.inW() * channels;
       for (int c = 0; c < chunks.length - 1; c++) {

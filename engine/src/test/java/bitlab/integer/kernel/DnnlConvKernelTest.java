@@ -281,6 +281,68 @@ class DnnlConvKernelTest {
   }
 
   @Test
+  void pieces_run_on_one_thread_share_its_buffers_and_each_reads_its_own_sums() {
+    // a small layer, a large one that grows the thread's buffer past the small one's, the small one
+    // again (its oneDNN output still bound to the replaced buffer unless it binds again), and one
+    // whose pieces are too large to share: each call against the reference, channels-last and NCHW
+    List<ConvGeometry> shapes = List.of(
+        new ConvGeometry(8, 16, 1, 1, 1, 0, 0, 1, 5, 5),
+        new ConvGeometry(16, 96, 1, 1, 1, 0, 0, 1, 40, 40),
+        new ConvGeometry(8, 16, 1, 1, 1, 0, 0, 1, 5, 5),
+        new ConvGeometry(16, 96, 3, 3, 1, 1, 1, 1, 56, 56));
+    Random r = new Random(29);
+    long pieceInts = ConvKernels.pieceInts();
+    try {
+      for (int i = 0; i < shapes.size(); i++) {
+        ConvGeometry g = shapes.get(i);
+        // the last layer's pieces get more sums than the thread's buffers are shared for
+        ConvKernels.pieceInts(i == 3 ? DnnlPiece.SHARED_MAX * 4 : pieceInts);
+        boolean unsigned = i % 2 == 0;
+        int batch = 2, zp = unsigned ? 3 : -4;
+        byte[] weights = FastKernelsTest.codes(r, g.weightSize(), false);
+        byte[] x = FastKernelsTest.codes(r, batch * g.inputSize(), unsigned);
+        DnnlConvKernel k = (DnnlConvKernel) ConvKernels.dnnl(g, weights, unsigned, zp);
+        int[] want = accumulate(ConvKernels.reference(g, weights, unsigned, zp), x, batch);
+        for (int call = 0; call < 2; call++) {
+          assertArrayEquals(want, accumulate(k, x, batch), g + ": " + k.detail(batch));
+          byte[] wantCodes = nhwc(
+              FastKernelsTest.codes(g, batch, want), batch, g.outChannels(), g.outH() * g.outW());
+          byte[] codes = new byte[wantCodes.length];
+          k.requantizeNhwc(
+              nhwc(x, batch, g.inChannels(), g.inH() * g.inW()),
+              true,
+              batch,
+              FastKernelsTest.EPILOGUE,
+              codes);
+          assertArrayEquals(wantCodes, codes, g + " channels-last: " + k.detail(batch));
+        }
+      }
+    } finally {
+      ConvKernels.pieceInts(pieceInts);
+    }
+    // two pieces of different layers on this thread: the second writes where the first did
+    ConvGeometry a = shapes.get(0), b = shapes.get(1);
+    DnnlPiece pa = new DnnlPiece(a, 0, 1, 0, a.outH(), new int[] {0, 8}, new byte[][] {
+      FastKernelsTest.codes(r, a.weightSize(), false)
+    });
+    DnnlPiece pb = new DnnlPiece(b, 0, 1, 0, 4, new int[] {0, 16}, new byte[][] {
+      FastKernelsTest.codes(r, b.weightSize(), false)
+    });
+    pa.run(FastKernelsTest.codes(r, a.inputSize(), true), 0);
+    assertTrue(pa.sums[0] == SharedSums.ints(0), "a small piece writes the thread's buffer");
+    pb.run(FastKernelsTest.codes(r, b.inputSize(), true), 0);
+    assertTrue(pb.sums[0] == SharedSums.ints(0), "and so does the next piece");
+    ConvGeometry c = shapes.get(3);
+    DnnlPiece pc = new DnnlPiece(c, 0, 1, 0, c.outH(), new int[] {0, 16}, new byte[][] {
+      FastKernelsTest.codes(r, c.weightSize(), false)
+    });
+    assertTrue(
+        (long) c.outputSize() > DnnlPiece.SHARED_MAX, "a piece of " + c.outputSize() + " sums");
+    pc.run(FastKernelsTest.codes(r, c.inputSize(), true), 0);
+    assertFalse(pc.sums[0] == SharedSums.ints(0), "a larger piece keeps buffers of its own");
+  }
+
+  @Test
   void a_layers_time_is_split_between_onednn_and_java() {
     assertEquals(
         "median of 3 calls: 1.500 ms in oneDNN, 0.500 ms reading its sums and requantizing (25%)",
