@@ -59,7 +59,8 @@ public record Latency(String model, String policy, List<Row> rows) {
   /**
    * Runs {@code iq} on {@code x} until it is warm: the kernels' own warm-up is over ({@code JitWarmup}, which gets
    * their Vector API code compiled whatever the rate of calls), the JIT has compiled the rest (at least
-   * {@link #JIT_CALLS} calls and two seconds) and every layer's choice of kernel for this batch size has
+   * {@link #JIT_CALLS} calls and two seconds of calls after that warm-up, and {@link #C2_CALLS} calls if they fit
+   * in five) and every layer's choice of kernel for this batch size has
    * settled ({@link IntegerModel#settled}; where oneDNN and Java are timed against each other that takes
    * {@link ConvKernels#CALLS_TO_SETTLE} calls and a second). Timing before that would time the trial calls
    * of the slower kernel too. Gives up after two minutes; returns whether the warm-up finished and the choices
@@ -70,10 +71,14 @@ public record Latency(String model, String policy, List<Row> rows) {
     // the kernels' own warm-up (JitWarmup): until C2 has compiled them a small model's calls time
     // the interpreter
     boolean warmed = bitlab.integer.kernel.JitWarmup.await(60_000);
+    // The program's two seconds count from here, not from the start: in a new process JitWarmup
+    // takes about four seconds, and when its wait used up the two the first program got only
+    // JIT_CALLS calls, too few for C1, let alone C2, to compile its steps (ConvStep.run, the
+    // epilogues): the first row a bench measured then timed them interpreted, 0.90 ms for lenet5
+    // at batch 1 against 0.10 ms warm.
+    long calls = System.nanoTime();
     int batch = (int) x.size(0);
-    for (int w = 0;
-        w < JIT_CALLS || System.nanoTime() - start < 2_000_000_000L || !iq.settled(batch);
-        w++) {
+    for (int w = 0; keepWarming(w, System.nanoTime() - calls, iq.settled(batch)); w++) {
       if (System.nanoTime() - start > 120_000_000_000L) return false;
       iq.predict(x);
       bitlab.task.Work.progress(
@@ -82,8 +87,28 @@ public record Latency(String model, String policy, List<Row> rows) {
     return warmed;
   }
 
+  /**
+   * Whether {@link #warm} calls the program again after {@code calls} calls that took {@code nanos} since
+   * {@code JitWarmup} finished: fewer than {@link #JIT_CALLS} calls or two seconds, fewer than {@link #C2_CALLS}
+   * calls within five seconds, or a kernel choice not settled.
+   */
+  static boolean keepWarming(int calls, long nanos, boolean settled) {
+    return calls < JIT_CALLS
+        || nanos < 2_000_000_000L
+        || (calls < C2_CALLS && nanos < 5_000_000_000L)
+        || !settled;
+  }
+
   /** Calls that give the JIT time to compile the Java kernels before anything is timed. */
   public static final int JIT_CALLS = 10;
+
+  /**
+   * Calls a small program gets within the first five seconds even when two are not enough for them: C2 queues a
+   * method after 5,000 calls (HotSpot's Tier4InvocationThreshold) and a step's {@code run} is called once or a few
+   * times per program call; on a busy machine two seconds were about 1,000 lenet5 calls, and its steps were
+   * still C1 code in the first timed rounds.
+   */
+  static final int C2_CALLS = 2_000;
 
   /**
    * Median milliseconds per call of each path over {@code rounds} rounds that alternate the paths, so that a

@@ -33,4 +33,17 @@ class LatencyTest {
     assertEquals("Measure at least one round, got 0.", none.getMessage());
     assertThrows(IntegerException.class, () -> Latency.measure(iq, 1, 0));
   }
+
+  @Test
+  void aSmallProgramIsWarmedForItsCallsNotOnlyForTwoSeconds() {
+    long s = 1_000_000_000L;
+    assertTrue(Latency.keepWarming(5, 3 * s, true), "fewer than JIT_CALLS");
+    assertTrue(Latency.keepWarming(500, s, true), "under two seconds");
+    // a busy machine: two seconds were about 1,000 lenet5 calls, its steps still C1 code
+    assertTrue(
+        Latency.keepWarming(1_000, 2 * s + 1, true), "fewer than C2_CALLS within five seconds");
+    assertEquals(false, Latency.keepWarming(Latency.C2_CALLS, 2 * s + 1, true));
+    assertEquals(false, Latency.keepWarming(100, 5 * s + 1, true), "a large program: five seconds");
+    assertTrue(Latency.keepWarming(100_000, 100 * s, false), "until every kernel choice settles");
+  }
 }
