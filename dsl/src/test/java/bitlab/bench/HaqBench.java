@@ -34,8 +34,8 @@ import java.util.Map;
  *
  * <p>{@code HaqBench MODEL EPISODES [WEIGHTS] [key=value...]}: WEIGHTS is a .params.gz file, {@code train:N}
  * to train N epochs here first, {@code random} for timing only, or {@code zoo} (the default: the shipped
- * weights). Settings: {@code eval=N} scoring images (1000), {@code warmup=N}, {@code sigma=S} and
- * {@code decay=D} (exploration noise), {@code seed=S}, {@code budget=F} (latency fraction, 0.6),
+ * weights). Settings: {@code eval=N} scoring images (1000), {@code warmup=N}, {@code explore=uniform} (HAQ's default;
+ * {@code paper}: HAQ as published), {@code sigma=S} and {@code decay=D} (exploration noise; default the exploration's), {@code seed=S}, {@code budget=F} (latency fraction, 0.6),
  * {@code target=NAME}, {@code baselines=false}, {@code trace=true} (one line per episode), {@code scorer=simulated}
  * (score with the fake-quantized float graph instead of the integer-only executor; the test-split figures use the same).
  *
@@ -112,7 +112,10 @@ public final class HaqBench {
     Scoring scoring = Scoring.DEFAULT
         .withEvaluation(Integer.parseInt(opt.getOrDefault("eval", "1000")))
         .withInteger(!opt.getOrDefault("scorer", "integer").equals("simulated"));
-    HaqConfig cfg = HaqConfig.of(episodes, seed)
+    HaqConfig cfg = HaqConfig.of(
+            episodes,
+            seed,
+            bitlab.search.haq.Exploration.named(opt.getOrDefault("explore", "uniform")))
         .withBaselines(Boolean.parseBoolean(opt.getOrDefault("baselines", "true")));
     if (opt.containsKey("warmup")) cfg = cfg.withWarmup(Integer.parseInt(opt.get("warmup")));
     if (opt.containsKey("sigma") || opt.containsKey("decay")) {

@@ -40,8 +40,8 @@ import java.util.Map;
  * (a fraction of the all-8-bit cost), {@code metric=latency} (or {@code energy}), {@code kmeans=B} (instead: k-means
  * weight sharing under a size budget equal to every layer's weights shared at B bits, codebooks included; the uniform
  * baseline is then Deep Compression's one width for all layers), {@code eval=1000} scoring images, {@code calib=256}, {@code finetune=0} (steps per policy; or
- * {@code 0.25epoch}), {@code lr=1e-3}, {@code minbits=2} (the narrowest width the search may pick), {@code hidden=300}, {@code sigma=0.5}, {@code decay=0.99}, {@code warmup=N},
- * {@code explore=paper} (or {@code uniform}: {@link Exploration#FROM_UNIFORM}), {@code repair=last} (or
+ * {@code 0.25epoch}), {@code lr=1e-3}, {@code minbits=2} (the narrowest width the search may pick), {@code hidden=300}, {@code sigma=S} (default: the exploration's, 0.3 from the uniform frontier, 0.5 for the paper's), {@code decay=0.99}, {@code warmup=N},
+ * {@code explore=uniform} (HAQ's default, {@link Exploration#FROM_UNIFORM}; or {@code paper}: HAQ as published), {@code repair=last} (or
  * {@code cheapest}; default: the exploration's), {@code fill=true|false} (spend what the repair leaves; default: the
  * exploration's), {@code baselines=true} ({@code false}: HAQ alone, for timing), {@code recheck=K} (each method's K
  * best policies scored again on {@code recheckimages=N} validation images, all of them by default, before it chooses:
@@ -92,14 +92,16 @@ public final class HaqSeedsBench {
         : opt.getOrDefault("metric", "latency").equals("energy")
             ? Budget.energyOf8Bit(fraction)
             : Budget.latencyOf8Bit(fraction);
+    // the default is HAQ's: the frontier start with noise 0.3; explore=paper gives the paper's with
+    // its 0.5
+    Exploration explore = Exploration.named(opt.getOrDefault("explore", "uniform"));
     DdpgConfig ddpg =
-        DdpgConfig.DEFAULT.withHidden(Integer.parseInt(opt.getOrDefault("hidden", "300")));
+        explore.defaultDdpg().withHidden(Integer.parseInt(opt.getOrDefault("hidden", "300")));
     if (opt.containsKey("sigma") || opt.containsKey("decay")) {
       ddpg = ddpg.withNoise(
           Double.parseDouble(opt.getOrDefault("sigma", String.valueOf(ddpg.sigma()))),
           Double.parseDouble(opt.getOrDefault("decay", String.valueOf(ddpg.sigmaDecay()))));
     }
-    Exploration explore = Exploration.named(opt.getOrDefault("explore", "paper"));
     if (opt.containsKey("repair")) {
       explore = explore.withRepair(
           opt.get("repair").equals("cheapest")

@@ -28,7 +28,9 @@ import tech.tablesaw.api.Table;
  * {@code haq(net, data).on(edge).latency(0.6).episodes(100).seed(1).run()}: collects the settings
  * of a HAQ search and runs it. Defaults: 100 episodes, seed 1, warm-up a fifth of the episodes (at
  * most 20), bits 2..8, HAQ's DDPG settings, scoring on 1,000 validation images with 256
- * calibration images (integer-only execution), no fine-tuning ({@code .finetune()} turns on its default, 16 steps), baselines on.
+ * calibration images (integer-only execution), no fine-tuning ({@code .finetune()} turns on its default, 16 steps), baselines on,
+ * and the frontier start ({@link #fromUniform}) with noise 0.3, chosen on validation images (engine README, "Measured:
+ * HAQ"); {@link #paperExploration} is HAQ as published (random warm-up, repair from the last layer back, noise 0.5).
  * Each setting returns a new builder (the old one is unchanged), so a cell can branch off variants:
  * {@code var base = haq(net, data).on(edge); base.latency(0.5).run();}.
  */
@@ -43,10 +45,13 @@ public final class HaqBuilder {
   private int minBits = 2;
   private int maxBits = 8;
   private DdpgConfig ddpg = DdpgConfig.DEFAULT;
+  // the noise width chosen with noise() or ddpg(); null: the exploration's measured one (0.3
+  // frontier, 0.5 paper)
+  private Double sigma;
   private boolean baselines = true;
   private Scoring scoring = Scoring.DEFAULT;
   private boolean kmeans;
-  private Exploration exploration = Exploration.PAPER;
+  private Exploration exploration = Exploration.FROM_UNIFORM;
 
   public HaqBuilder(Model net, Dataset data) {
     if (net == null || data == null)
@@ -124,33 +129,51 @@ public final class HaqBuilder {
 
   /** Hidden layer size of actor and critic (default 300). */
   public HaqBuilder hidden(int h) {
-    return ddpg(ddpg.withHidden(h));
+    return with(b -> b.ddpg = b.ddpg.withHidden(h)); // the noise still follows the exploration
   }
 
+  /** All DDPG settings, its noise width included (it then no longer follows the exploration's). */
   public HaqBuilder ddpg(DdpgConfig c) {
-    return with(b -> b.ddpg = c);
+    return with(b -> {
+      b.ddpg = c;
+      b.sigma = c == null ? null : c.sigma();
+    });
   }
 
-  /** Exploration noise: the truncated normal's width after warm-up and its decay per episode (HAQ: 0.5 and 0.99). */
+  /**
+   * Exploration noise: the truncated normal's width after warm-up and its decay per episode. Unset, the width is the
+   * exploration's measured one: 0.3 from the uniform frontier (the default), the paper's 0.5 with
+   * {@link #paperExploration}; the decay is HAQ's 0.99.
+   */
   public HaqBuilder noise(double sigma, double decay) {
     return ddpg(ddpg.withNoise(sigma, decay));
   }
 
   /**
-   * Where exploration starts and how the repair cuts: {@link Exploration#PAPER} (the default: random warm-up, repair
-   * from the last layer back) or {@link Exploration#FROM_UNIFORM}.
+   * Where exploration starts and how the repair cuts: {@link Exploration#FROM_UNIFORM} (the default, see
+   * {@link #fromUniform}) or {@link Exploration#PAPER} (see {@link #paperExploration}).
    */
   public HaqBuilder exploration(Exploration x) {
     return with(b -> b.exploration = x);
   }
 
   /**
-   * Explore for a short search ({@link Exploration#FROM_UNIFORM}): the warm-up begins with the uniform policies on
-   * the budget's frontier, the actor is taught the best policy so far and explores around it, and the repair cuts
-   * the cheapest bit first. The search then never returns a policy below the best uniform one that fits.
+   * The default exploration ({@link Exploration#FROM_UNIFORM}, noise 0.3 unless {@link #noise} says otherwise): the
+   * warm-up begins with the uniform policies on the budget's frontier, the actor is taught the best policy so far and
+   * explores around it, the repair cuts the cheapest bit first and a policy under budget gets the margin back. The
+   * search then never returns a policy below the best uniform one that fits.
    */
   public HaqBuilder fromUniform() {
     return exploration(Exploration.FROM_UNIFORM);
+  }
+
+  /**
+   * HAQ's exploration as published ({@link Exploration#PAPER}, noise 0.5 unless {@link #noise} says otherwise):
+   * random warm-up episodes, then the actor plus noise, and a repair that cuts from the last layer back. Kept to
+   * reproduce the paper; on short searches it loses to the default (engine README, "Measured: HAQ").
+   */
+  public HaqBuilder paperExploration() {
+    return exploration(Exploration.PAPER);
   }
 
   /**
@@ -224,6 +247,7 @@ public final class HaqBuilder {
     b.minBits = minBits;
     b.maxBits = maxBits;
     b.ddpg = ddpg;
+    b.sigma = sigma;
     b.baselines = baselines;
     b.scoring = scoring;
     b.kmeans = kmeans;
@@ -254,11 +278,15 @@ public final class HaqBuilder {
   }
 
   public HaqConfig config() {
-    HaqConfig c = HaqConfig.of(episodes, seed)
+    if (exploration == null)
+      throw new HaqException(
+          "Give an exploration: .fromUniform() (the default) or .paperExploration() (HAQ as published).");
+    DdpgConfig d =
+        ddpg.withNoise(sigma != null ? sigma : exploration.defaultSigma(), ddpg.sigmaDecay());
+    HaqConfig c = HaqConfig.of(episodes, seed, exploration)
         .withBits(minBits, maxBits)
-        .withDdpg(ddpg)
-        .withBaselines(baselines)
-        .withExploration(exploration);
+        .withDdpg(d)
+        .withBaselines(baselines);
     return warmup == null ? c : c.withWarmup(warmup);
   }
 

@@ -47,19 +47,42 @@ class HaqBuilderTest {
   }
 
   @Test
-  void fromUniformSetsTheExplorationAndTheRepairOrder() {
-    assertEquals(Exploration.PAPER, base.config().exploration());
-    assertEquals(Repair.Order.LAST_LAYER_FIRST, base.latency(0.5).environment().repairOrder());
-    HaqBuilder forShort = base.latency(0.5).fromUniform();
-    assertEquals(Exploration.FROM_UNIFORM, forShort.config().exploration());
-    assertEquals(Repair.Order.CHEAPEST, forShort.environment().repairOrder());
-    assertEquals(Exploration.PAPER, base.config().exploration(), "the base is unchanged");
+  void theDefaultIsTheFrontierStartWithNoiseZeroPointThree() {
+    // chosen on validation images (engine README, "Measured: HAQ")
+    assertEquals(Exploration.FROM_UNIFORM, base.config().exploration());
+    assertEquals(0.3, base.config().ddpg().sigma());
+    assertEquals(Repair.Order.CHEAPEST, base.latency(0.5).environment().repairOrder());
+    assertEquals(true, base.latency(0.5).environment().fills());
+    assertEquals(base.config(), base.fromUniform().config(), "fromUniform() is the default");
+    // settings that are not the noise leave it to the exploration
+    assertEquals(0.3, base.hidden(50).config().ddpg().sigma());
+    assertEquals(0.5, base.hidden(50).paperExploration().config().ddpg().sigma());
+  }
+
+  @Test
+  void paperExplorationIsHaqAsPublished() {
+    HaqBuilder paper = base.latency(0.5).paperExploration();
+    assertEquals(Exploration.PAPER, paper.config().exploration());
+    assertEquals(0.5, paper.config().ddpg().sigma(), "the paper's noise");
+    assertEquals(0.99, paper.config().ddpg().sigmaDecay());
+    assertEquals(Repair.Order.LAST_LAYER_FIRST, paper.environment().repairOrder());
+    assertEquals(false, paper.environment().fills());
+    assertEquals(
+        bitlab.search.haq.HaqConfig.paper(100, 1).withBaselines(true),
+        paper.config(),
+        "the builder's paper exploration is the engine's");
+    assertEquals(Exploration.FROM_UNIFORM, base.config().exploration(), "the base is unchanged");
+    // a noise given is kept whichever exploration follows
+    assertEquals(0.2, base.noise(0.2, 0.95).paperExploration().config().ddpg().sigma());
+    assertEquals(
+        0.2,
+        base.paperExploration().noise(0.2, 0.95).fromUniform().config().ddpg().sigma());
     // the teaching view of the repair follows the builder's order; both orders end within the
     // budget
     var all8 = java.util.Collections.nCopies(net.layers().size(), bitlab.hardware.Bits.of(8, 8));
-    Repaired paper = base.latency(0.5).repair(all8);
-    Repaired cheap = forShort.repair(all8);
-    assertEquals(true, paper.after() <= paper.limit());
+    Repaired last = paper.repair(all8);
+    Repaired cheap = base.latency(0.5).repair(all8);
+    assertEquals(true, last.after() <= last.limit());
     assertEquals(true, cheap.after() <= cheap.limit());
   }
 }

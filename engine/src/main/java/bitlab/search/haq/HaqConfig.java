@@ -5,7 +5,9 @@ package bitlab.search.haq;
  * range, the DDPG hyper-parameters, whether to run the baselines (best uniform policy and random
  * search with as many episodes) at the same budget, and how many policies are scored at once where
  * the order does not matter (the warm-up episodes and the baselines; the result is the same for any
- * number, only the time changes), and where exploration starts ({@link Exploration}: the paper's by default).
+ * number, only the time changes), and where exploration starts ({@link Exploration}). The default
+ * ({@link #of}) is the frontier start ({@link Exploration#FROM_UNIFORM}) with noise 0.3, chosen by measurement on
+ * validation images; {@link #paper} is HAQ as published (random warm-up, repair from the last layer back, noise 0.5).
  */
 public record HaqConfig(
     int episodes,
@@ -43,20 +45,37 @@ public record HaqConfig(
     return bitlab.task.ParallelMap.defaultThreads();
   }
 
+  /**
+   * bitlab's default search: the frontier start ({@link Exploration#FROM_UNIFORM}: the uniform policies that fit
+   * first, then around the best so far, cheapest-bit repair and fill) with noise 0.3 ({@link DdpgConfig#DEFAULT}).
+   */
   public static HaqConfig of(int episodes, long seed) {
+    return of(episodes, seed, Exploration.FROM_UNIFORM);
+  }
+
+  /** HAQ as published: random warm-up, repair from the last layer back, noise 0.5 ({@link DdpgConfig#PAPER}). */
+  public static HaqConfig paper(int episodes, long seed) {
+    return of(episodes, seed, Exploration.PAPER);
+  }
+
+  /** A search with this exploration and its measured noise ({@link Exploration#defaultDdpg}). */
+  public static HaqConfig of(int episodes, long seed, Exploration exploration) {
     if (episodes < 1)
       throw new HaqException(
           "A search needs at least 1 episode, got " + episodes + "; try episodes(100).");
+    if (exploration == null)
+      throw new HaqException(
+          "Give an exploration (Exploration.PAPER or Exploration.FROM_UNIFORM).");
     return new HaqConfig(
         episodes,
         defaultWarmup(episodes),
         seed,
         2,
         8,
-        DdpgConfig.DEFAULT,
+        exploration.defaultDdpg(),
         true,
         defaultThreads(),
-        Exploration.PAPER);
+        exploration);
   }
 
   public HaqConfig withEpisodes(int e) {
@@ -87,7 +106,10 @@ public record HaqConfig(
     return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, b, threads, exploration);
   }
 
-  /** Where exploration starts and how the repair cuts ({@link Exploration#PAPER} by default). */
+  /**
+   * Where exploration starts and how the repair cuts ({@link Exploration#FROM_UNIFORM} by default). The noise is
+   * left as it is: {@link #of(int, long, Exploration)} gives an exploration with its measured noise.
+   */
   public HaqConfig withExploration(Exploration x) {
     return new HaqConfig(episodes, warmup, seed, minBits, maxBits, ddpg, baselines, threads, x);
   }

@@ -175,14 +175,13 @@ public record HaqResult(
   }
 
   /**
-   * "warm-up 4": how many episodes learned nothing; under an exploration other than the paper's, what it was
-   * (under {@link Exploration#FROM_UNIFORM} the warm-up begins with the uniform frontier).
+   * "warm-up 4; exploration ..., noise 0.3": how many episodes learned nothing, which exploration searched (under
+   * {@link Exploration#FROM_UNIFORM}, the default, the warm-up begins with the uniform frontier) and its noise width.
    */
   public String warmupText() {
     long warm = episodes.stream().filter(Episode::warmup).count();
-    return config.exploration().equals(Exploration.PAPER)
-        ? "warm-up " + warm
-        : "warm-up " + warm + "; exploration " + config.exploration();
+    return "warm-up " + warm + "; exploration " + config.exploration() + ", noise "
+        + config.ddpg().sigma();
   }
 
   private void line(StringBuilder b, Candidate c) {
