@@ -50,7 +50,11 @@ public final class HaqDiagram {
         minBits,
         maxBits));
     int warmup = (int) episodes.stream().filter(Episode::warmup).count();
-    agent.add(warmup + " warm-up episodes with random actions");
+    var x = r.config().exploration();
+    agent.add(
+        x.fromUniform()
+            ? warmup + " warm-up episodes: the uniform frontier, then random"
+            : warmup + " warm-up episodes with random actions");
     double[] sigma = episodes.stream()
         .mapToDouble(Episode::sigma)
         .filter(s -> !Double.isNaN(s))
@@ -62,7 +66,11 @@ public final class HaqDiagram {
     double cuts = episodes.stream().mapToInt(Episode::repairs).average().orElse(0);
     List<String> repair = List.of(
         "while the policy costs more than the budget,",
-        "cut one bit at a time, last layer first",
+        x.repair() == bitlab.search.haq.Repair.Order.CHEAPEST
+            ? "cut one bit at a time, the cheapest first"
+                + (x.fill() ? "; then spend what is left" : "")
+            : "cut one bit at a time, last layer first"
+                + (x.fill() ? "; then spend what is left" : ""),
         "budget: " + r.budget(),
         "= " + res.format(r.limit()),
         String.format(Locale.ROOT, "%.1f cuts per episode on average", cuts));

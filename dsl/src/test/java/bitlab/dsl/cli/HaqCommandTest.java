@@ -153,4 +153,41 @@ class HaqCommandTest {
                 "Exploration 'wide' is not known; use 'paper' (HAQ as published) or 'uniform'"),
         bad.err());
   }
+
+  @Test
+  void theDefaultExplorationIsTheFrontierStartAndThePapersIsAskedFor() {
+    String[] common = {
+      "haq",
+      "lenet5",
+      "--target",
+      "bismo-edge",
+      "--latency",
+      "0.6",
+      "--episodes",
+      "2",
+      "--warmup",
+      "1",
+      "--no-baselines",
+      "--eval-images",
+      "100"
+    };
+    MainTest.Run byDefault = MainTest.run(common);
+    assertEquals(0, byDefault.status(), byDefault.err());
+    assertTrue(
+        byDefault.out().contains("exploration from the uniform frontier")
+            && byDefault.out().contains("noise 0.3"),
+        byDefault.out());
+    String[] paper = java.util.Arrays.copyOf(common, common.length + 2);
+    paper[common.length] = "--explore";
+    paper[common.length + 1] = "paper";
+    MainTest.Run published = MainTest.run(paper);
+    assertEquals(0, published.status(), published.err());
+    assertTrue(
+        published
+                .out()
+                .contains(
+                    "exploration the paper's (random warm-up), repair cuts from the last layer back")
+            && published.out().contains("noise 0.5"),
+        published.out());
+  }
 }
