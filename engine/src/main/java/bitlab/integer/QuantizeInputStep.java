@@ -5,6 +5,7 @@ import bitlab.integer.kernel.Parallel;
 import bitlab.integer.kernel.VectorRequant;
 import bitlab.model.Shape;
 import bitlab.quant.QuantParams;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,12 +29,16 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
     return List.of();
   }
 
-  /** Codes of a float batch {@code [N, ...shape]}, on all cores (eight at a time where the CPU has AVX-512). */
+  /**
+   * Codes of a float batch {@code [N, ...shape]}, on all cores (sixteen at a time where the CPU has AVX-512), read
+   * where the batch's floats are when they are one row-major float buffer (the usual case: copying 1.2 million floats of
+   * mobilenet-v2 @224 at batch 8 onto the heap first took a quarter of the step).
+   */
   public IntTensor quantize(INDArray images) {
-    float[] x = floats(images);
     int batch = (int) images.size(0);
     if (IntTensor.wide(
         params)) { // an input an integer operator reads too, kept above 8 bits: 16-bit words
+      float[] x = floats(images);
       CodeBuffer wide = new CodeBuffer(x.length, params);
       for (int i = 0; i < x.length; i++) {
         if (Float.isNaN(x[i]))
@@ -43,25 +48,41 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
       }
       return wide.tensor(shape, batch, params);
     }
-    byte[] codes = new byte[x.length];
+    ByteBuffer direct = whole(images) ? images.data().asNio().order(ByteOrder.nativeOrder()) : null;
+    float[] x = direct == null ? floats(images) : null;
+    byte[] codes = new byte[(int) images.length()];
     float scale = params.scale(0);
     int zp = params.zeroPoint(0),
         lo = params.spec().qmin(),
         hi = params.spec().qmax(),
         mode = Requant.mode(params.spec().rounding());
     boolean vector = ConvKernels.vectorRequant() && !params.spec().binary();
-    Parallel.ranges(x.length, Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
-      int i = vector
-          ? Math.max(from, VectorRequant.quantize(x, scale, zp, lo, hi, mode, codes, from, to))
-          : from;
+    Parallel.ranges(codes.length, Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
+      int i = !vector
+          ? from
+          : Math.max(
+              from,
+              direct != null
+                  ? VectorRequant.quantize(direct, scale, zp, lo, hi, mode, codes, from, to)
+                  : VectorRequant.quantize(x, scale, zp, lo, hi, mode, codes, from, to));
       for (; i < to; i++) {
-        if (Float.isNaN(x[i]))
+        float v = direct != null ? direct.getFloat(4 * i) : x[i];
+        if (Float.isNaN(v))
           throw new IntegerException(
               "The input has a NaN at element " + i + " of the batch; clean the data first.");
-        codes[i] = (byte) params.quantize(x[i], 0);
+        codes[i] = (byte) params.quantize(v, 0);
       }
     });
     return new IntTensor(shape, batch, codes, params);
+  }
+
+  /** Whether the batch is one float buffer of its own in row-major order (its values can be read where they are). */
+  private static boolean whole(INDArray images) {
+    return images.dataType() == DataType.FLOAT
+        && images.ordering() == 'c'
+        && images.offset() == 0
+        && images.data().length() == images.length()
+        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(images);
   }
 
   /**
@@ -72,12 +93,7 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
    * of small images.
    */
   static float[] floats(INDArray images) {
-    boolean whole = images.dataType() == DataType.FLOAT
-        && images.ordering() == 'c'
-        && images.offset() == 0
-        && images.data().length() == images.length()
-        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(images);
-    INDArray a = whole ? images : images.castTo(DataType.FLOAT).dup('c');
+    INDArray a = whole(images) ? images : images.castTo(DataType.FLOAT).dup('c');
     float[] v = new float[(int) a.length()];
     a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(v);
     return v;

@@ -2,7 +2,6 @@ package bitlab.integer.kernel;
 
 import bitlab.cpu.CpuFeatures;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -226,17 +225,24 @@ public final class VectorRequant {
     return end;
   }
 
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_512;
-  /** Adding and subtracting it rounds a double below 2^51 in magnitude to an integer, half to even. */
-  private static final double RINT = 0x1.8p52;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+  private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+  /** Adding it to a float below 2^22 in magnitude rounds it to an integer, half to even, held in the low bits. */
+  private static final float FRINT = 0x1.8p23f;
 
-  private static final long RINT_BITS = Double.doubleToRawLongBits(RINT);
+  private static final int FRINT_BITS = Float.floatToRawIntBits(FRINT);
+  /** Quotients beyond it give qmin or qmax whatever the rounding and the zero point (8-bit codes). */
+  private static final float LIMIT = 65536f;
 
   /**
-   * Input quantization, {@code clamp(round(x / scale) + zeroPoint, qmin, qmax)} with the float32 division and the
-   * double rounding of {@code QuantParams.quantize}, for the first multiple of eight of elements {@code [from, to)}.
-   * Returns the first element it did not write, or -1 if it met a NaN (the caller's scalar loop says where).
+   * Input quantization, {@code clamp(round(x / scale) + zeroPoint, qmin, qmax)} with the float32 division of {@code
+   * QuantParams.quantize}, for the first multiple of sixteen of elements {@code [from, to)}. Returns the first element
+   * it did not write, or -1 if it met a NaN (the caller's scalar loop says where).
+   *
+   * <p>Sixteen floats a step, rounded in float: the quotient clamped to ±2^16 (beyond, any 8-bit code is qmin or
+   * qmax, as the double path gives, infinities included), {@code v + 1.5·2^23} is {@code 1.5·2^23 + rint(v)} exactly
+   * (ties to even) and {@code v − rint(v)} is exact, 1/2 only on a tie, which moves the ties of half up and half away
+   * by one; so the rounding is {@code QuantParams}' rounding of the same quotient in double.
    */
   public static int quantize(
       float[] x,
@@ -248,45 +254,65 @@ public final class VectorRequant {
       byte[] out,
       int from,
       int to) {
-    int end = from + ((to - from) & ~7);
-    // beyond this the code is qmin or qmax whatever the rounding: clamping first keeps the integer
-    // tricks exact
-    double limit = 1e6;
-    for (int i = from; i < end; i += 8) {
-      FloatVector f =
-          FloatVector.fromArray(F, x, i).div(scale); // float32, as the scalar path divides
-      if (f.test(VectorOperators.IS_NAN).anyTrue()) return -1;
-      DoubleVector d =
-          ((DoubleVector) f.convertShape(VectorOperators.F2D, D, 0)).max(-limit).min(limit);
-      DoubleVector r;
-      switch (mode) {
-        case HALF_UP:
-          r = floor(d.add(0.5));
-          break;
-        case HALF_AWAY: {
-          DoubleVector a = floor(d.abs().add(0.5));
-          r = a.blend(a.neg(), d.lt(0.0));
-          break;
-        }
-        default:
-          r = d.add(RINT).sub(RINT);
-      }
-      // a double-to-byte cast is not an intrinsic on JDK 17 (each call fell back to Java objects
-      // lane by lane,
-      // about 1 µs a value): the clamped integer-valued double plus 1.5·2^52 carries the integer in
-      // its low bits,
-      // read as a long and cast to bytes as the requantization's stores are
-      LongVector c = ((LongVector)
-              r.add(zeroPoint).max(qmin).min(qmax).add(RINT).reinterpretAsLongs())
-          .sub(RINT_BITS);
-      ((ByteVector) c.convertShape(VectorOperators.L2B, B, 0)).intoArray(out, i);
+    int end = from + ((to - from) & ~15);
+    for (int i = from; i < end; i += 16) {
+      ByteVector c = quantize(FloatVector.fromArray(F, x, i), scale, zeroPoint, qmin, qmax, mode);
+      if (c == null) return -1;
+      c.intoArray(out, i);
     }
     return end;
   }
 
-  private static DoubleVector floor(DoubleVector y) {
-    DoubleVector t = y.add(RINT).sub(RINT);
-    return t.blend(t.sub(1.0), t.compare(VectorOperators.GT, y));
+  /**
+   * {@link #quantize(float[], float, int, int, int, int, byte[], int, int)} reading the floats where they are, in
+   * native memory ({@code 4·i} for element {@code i}, native byte order): no copy of a batch onto the heap first.
+   */
+  public static int quantize(
+      java.nio.ByteBuffer x,
+      float scale,
+      int zeroPoint,
+      int qmin,
+      int qmax,
+      int mode,
+      byte[] out,
+      int from,
+      int to) {
+    java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+    int end = from + ((to - from) & ~15);
+    for (int i = from; i < end; i += 16) {
+      ByteVector c = quantize(
+          FloatVector.fromByteBuffer(F, x, 4 * i, order), scale, zeroPoint, qmin, qmax, mode);
+      if (c == null) return -1;
+      c.intoArray(out, i);
+    }
+    return end;
+  }
+
+  /**
+   * Sixteen codes, or null for a NaN among the quotients. Only vector operations the JIT compiles to instructions on
+   * JDK 17: a float-to-int or int-to-byte {@code convertShape} is not among them (each fell back to objects, 4-6 ns a
+   * value against 0.5), so the integer is read from the bits of {@code v + 1.5·2^23} and narrowed by {@code castShape}.
+   */
+  private static ByteVector quantize(
+      FloatVector x, float scale, int zeroPoint, int qmin, int qmax, int mode) {
+    FloatVector f = x.div(scale); // float32, as the scalar path divides
+    if (f.test(VectorOperators.IS_NAN).anyTrue()) return null;
+    // beyond ±2^16 every code is qmin or qmax: clamped there, every step below is exact
+    f = f.blend(-LIMIT, f.lt(-LIMIT)).blend(LIMIT, f.compare(VectorOperators.GT, LIMIT));
+    FloatVector d; // 1.5·2^23 + round(f)
+    if (mode == HALF_AWAY) {
+      // on the magnitude, half up, then the sign
+      FloatVector a = f.abs(), t = a.add(FRINT);
+      t = t.blend(t.add(1f), a.sub(t.sub(FRINT)).eq(0.5f));
+      FloatVector r = t.sub(FRINT);
+      d = r.blend(r.neg(), f.lt(0f)).add(FRINT);
+    } else {
+      d = f.add(FRINT); // ties to even
+      // half up: f − rint(f) is exact, 1/2 only on a tie that went down
+      if (mode == HALF_UP) d = d.blend(d.add(1f), f.sub(d.sub(FRINT)).eq(0.5f));
+    }
+    IntVector c = d.reinterpretAsInts().sub(FRINT_BITS).add(zeroPoint).max(qmin).min(qmax);
+    return (ByteVector) c.castShape(B16, 0);
   }
 
   static LongVector round(LongVector v, int shift, int mode) {
