@@ -44,7 +44,8 @@ import java.util.Map;
  * {@code explore=uniform} (HAQ's default, {@link Exploration#FROM_UNIFORM}; or {@code paper}: HAQ as published), {@code repair=last} (or
  * {@code cheapest}; default: the exploration's), {@code fill=true|false} (spend what the repair leaves; default: the
  * exploration's), {@code baselines=true} ({@code false}: HAQ alone, for timing), {@code recheck=K} (each method's K
- * best policies scored again on {@code recheckimages=N} validation images, all of them by default, before it chooses:
+ * best policies scored again on {@code recheckimages=N} validation images, all of them by default, before it chooses,
+ * averaged over {@code recheckseeds=S} fine-tune seeds (1 by default: the search's own):
  * {@link bitlab.search.haq.Recheck}; the tables then show each method's pick before and after), {@code pool=true}
  * (print every policy HAQ scored, one line each, for {@code haq-ceiling}). Each method's chosen policy is printed as
  * a {@code pick} line.
@@ -81,7 +82,8 @@ public final class HaqSeedsBench {
       scoring = scoring.withRecheck(
           Integer.parseInt(opt.get("recheck")),
           Integer.parseInt(
-              opt.getOrDefault("recheckimages", String.valueOf(data.validation().size()))));
+              opt.getOrDefault("recheckimages", String.valueOf(data.validation().size()))),
+          Integer.parseInt(opt.getOrDefault("recheckseeds", "1")));
     }
     String target = opt.getOrDefault("target", "bismo-edge");
     double fraction = Double.parseDouble(opt.getOrDefault("budget", "0.5"));

@@ -210,6 +210,15 @@ public final class HaqBuilder {
     return scoring(scoring.withRecheck(finalists, images));
   }
 
+  /**
+   * As {@link #recheck(int, int)}, each finalist fine-tuned and scored with {@code seeds} fine-tune seeds (the
+   * search's own and others) and ranked on the mean, so that one lucky fine-tune does not choose. Needs
+   * {@link #finetune}.
+   */
+  public HaqBuilder recheck(int finalists, int images, int seeds) {
+    return scoring(scoring.withRecheck(finalists, images, seeds));
+  }
+
   public HaqBuilder calibrationImages(int n) {
     return scoring(scoring.withCalibration(n));
   }

@@ -42,18 +42,22 @@ public final class Haq {
         data.train(),
         scoring.finetune(),
         cfg.seed());
+    scoring.checkRecheckSeeds();
     AccuracyOracle more = null;
     if (scoring.recheck().on()) {
       Samples recheck = recheckImages(data, scoring);
-      more = new PtqOracle(
-          model,
-          calib,
-          recheck,
-          scoring.ptq(),
-          scoring.integer(),
-          data.train(),
-          scoring.finetune(),
-          cfg.seed());
+      List<PtqOracle> seeds = new ArrayList<>();
+      for (int k = 0; k < scoring.recheck().seeds(); k++)
+        seeds.add(new PtqOracle(
+            model,
+            calib,
+            recheck,
+            scoring.ptq(),
+            scoring.integer(),
+            data.train(),
+            scoring.finetune(),
+            Recheck.fineTuneSeed(cfg.seed(), k)));
+      more = seeds.size() == 1 ? seeds.get(0) : new MeanOracle(seeds);
     }
     HaqResult r = search(model, target, budget, cfg, oracle, scoring.recheck(), more);
     // The test images only score the policies already chosen (HAQ's best, each baseline's best),
@@ -228,10 +232,16 @@ public final class Haq {
     }
     KMeansOracle oracle = new KMeansOracle(
         model, data.validation(scoring.evaluation()), data.train(), scoring.finetune(), cfg.seed());
-    KMeansOracle more = scoring.recheck().on()
-        ? new KMeansOracle(
-            model, recheckImages(data, scoring), data.train(), scoring.finetune(), cfg.seed())
-        : null;
+    scoring.checkRecheckSeeds();
+    AccuracyOracle more = null;
+    if (scoring.recheck().on()) {
+      Samples recheck = recheckImages(data, scoring);
+      List<KMeansOracle> seeds = new ArrayList<>();
+      for (int k = 0; k < scoring.recheck().seeds(); k++)
+        seeds.add(new KMeansOracle(
+            model, recheck, data.train(), scoring.finetune(), Recheck.fineTuneSeed(cfg.seed(), k)));
+      more = seeds.size() == 1 ? seeds.get(0) : new MeanOracle(seeds);
+    }
     HaqResult r = search(model, null, budget, cfg, oracle, scoring.recheck(), more);
     Samples test = data.test();
     r = r.withTest(policy -> oracle.accuracy(policy.bits(), test), test.size());

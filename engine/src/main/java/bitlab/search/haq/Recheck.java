@@ -16,11 +16,21 @@ import java.util.Set;
  * and each method keeps the best of its finalists on those. Every method gets the same treatment, so the comparison
  * stays fair; the extra scorings are {@code finalists} per method at most.
  *
+ *
+ * <p>More images do not remove the luck of the fine-tune: with fine-tuning on, one policy's score moves by 0.5 to 1.3
+ * points between fine-tune seeds on 1,600 images (engine README, "Measured: HAQ"), so a finalist re-scored with the
+ * search's own seed keeps that luck. With {@code seeds} above 1 each finalist is fine-tuned and scored once per seed
+ * (the search's own and {@code seeds - 1} others, {@link #fineTuneSeed}) and ranked on the mean ({@link MeanOracle}).
+ *
  * @param finalists how many of each method's best policies are re-scored (0: off)
  * @param images    on how many validation images (the first ones, which include the images the search scored on)
+ * @param seeds     over how many fine-tune seeds each finalist's re-check is averaged (1: the search's own only)
  */
-public record Recheck(int finalists, int images) {
+public record Recheck(int finalists, int images, int seeds) {
   public static final Recheck OFF = new Recheck(0, 0);
+
+  /** The fine-tune seeds of a re-check are the search's seed plus multiples of this, apart from other searches' seeds. */
+  static final long SEED_STRIDE = 1000;
 
   public Recheck {
     if (finalists < 0 || images < 0 || (finalists > 0) != (images > 0)) {
@@ -29,6 +39,21 @@ public record Recheck(int finalists, int images) {
               + " got " + finalists + " finalists on " + images
               + " images; try withRecheck(3, 1600).");
     }
+    if (seeds < 1) {
+      throw new HaqException(
+          "A re-check averages over at least 1 fine-tune seed (the search's own), got " + seeds
+              + "; try withRecheck(3, 1600, 3).");
+    }
+  }
+
+  /** Each finalist re-scored once, with the search's own fine-tune seed. */
+  public Recheck(int finalists, int images) {
+    this(finalists, images, 1);
+  }
+
+  /** The fine-tune seed of the {@code k}-th scoring of a re-check (k = 0 is the search's own seed). */
+  static long fineTuneSeed(long searchSeed, int k) {
+    return searchSeed + k * SEED_STRIDE;
   }
 
   public boolean on() {
@@ -74,7 +99,9 @@ public record Recheck(int finalists, int images) {
   public String toString() {
     return on()
         ? "the " + finalists + " best policies of each method re-scored on " + images
-            + " validation images before choosing"
+            + " validation images"
+            + (seeds > 1 ? ", averaged over " + seeds + " fine-tune seeds," : "")
+            + " before choosing"
         : "no re-check";
   }
 }

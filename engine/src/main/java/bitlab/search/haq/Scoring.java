@@ -83,7 +83,24 @@ public record Scoring(
    * it chooses (see {@link Recheck}); {@code (0, 0)}: off, the default.
    */
   public Scoring withRecheck(int finalists, int images) {
+    return withRecheck(finalists, images, 1);
+  }
+
+  /**
+   * As {@link #withRecheck(int, int)}, each finalist fine-tuned and scored with {@code seeds} fine-tune seeds and
+   * ranked on the mean (needs fine-tuning on: without it every seed gives the same score).
+   */
+  public Scoring withRecheck(int finalists, int images, int seeds) {
     return new Scoring(
-        evaluation, calibration, ptq, integer, finetune, new Recheck(finalists, images));
+        evaluation, calibration, ptq, integer, finetune, new Recheck(finalists, images, seeds));
+  }
+
+  /** Refuses a re-check averaged over fine-tune seeds when nothing is fine-tuned (checked when a search starts). */
+  void checkRecheckSeeds() {
+    if (recheck.on() && recheck.seeds() > 1 && !finetune.on()) {
+      throw new HaqException("Averaging the re-check over " + recheck.seeds()
+          + " fine-tune seeds needs fine-tuning, and it is off: every seed would give the same score;"
+          + " turn fine-tuning on or re-check with 1 seed.");
+    }
   }
 }

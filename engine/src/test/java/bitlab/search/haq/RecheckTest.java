@@ -114,4 +114,45 @@ class RecheckTest {
             + " finalists on 0 images; try withRecheck(3, 1600).",
         half.getMessage());
   }
+
+  @Test
+  void aRecheckAveragedOverFineTuneSeedsChoosesOnTheMeanNotOnOneLuckyScore() {
+    List<Candidate> ranked = List.of(
+        new Candidate("HAQ", policy(5), 99.0, 0.1, 5),
+        new Candidate("HAQ", policy(4), 98.5, 0.1, 4));
+    // the search's own fine-tune seed favours W5 by a little, another seed favours W4 by a lot
+    AccuracyOracle own = byWidth(0, 0, 0, 0, 97.0, 97.2, 0, 0, 0);
+    AccuracyOracle other = byWidth(0, 0, 0, 0, 97.6, 95.8, 0, 0, 0);
+    Recheck one = new Recheck(2, 1600);
+    Recheck two = new Recheck(2, 1600, 2);
+    assertEquals(policy(5), one.choose(ranked, new ScoreCache(own)).policy());
+    Candidate mean = two.choose(ranked, new ScoreCache(new MeanOracle(List.of(own, other))));
+    assertEquals(policy(4), mean.policy());
+    assertEquals(97.3, mean.accuracy(), 1e-12, "the pick carries its mean over the seeds");
+    assertEquals(1, one.seeds());
+    assertEquals(1000, Recheck.fineTuneSeed(1, 1) - Recheck.fineTuneSeed(1, 0));
+    assertEquals(1, Recheck.fineTuneSeed(1, 0), "the first scoring uses the search's own seed");
+    assertTrue(two.toString()
+        .contains("re-scored on 1600 validation images, averaged over 2 fine-tune seeds"));
+  }
+
+  @Test
+  void aRecheckOverNoSeedOrOverSeedsWithoutFineTuningIsRefusedInOneSentence() {
+    HaqException none = assertThrows(HaqException.class, () -> new Recheck(3, 1600, 0));
+    assertEquals(
+        "A re-check averages over at least 1 fine-tune seed (the search's own), got 0; try"
+            + " withRecheck(3, 1600, 3).",
+        none.getMessage());
+    Scoring unTuned = Scoring.DEFAULT.withEvaluation(500).withRecheck(3, 1600, 3);
+    HaqException off = assertThrows(HaqException.class, unTuned::checkRecheckSeeds);
+    assertEquals(
+        "Averaging the re-check over 3 fine-tune seeds needs fine-tuning, and it is off: every seed would give the"
+            + " same score; turn fine-tuning on or re-check with 1 seed.",
+        off.getMessage());
+    unTuned.withFinetune(FineTune.steps(4)).checkRecheckSeeds(); // fine-tuned: accepted
+    Scoring.DEFAULT
+        .withEvaluation(500)
+        .withRecheck(3, 1600)
+        .checkRecheckSeeds(); // one seed: accepted
+  }
 }
