@@ -37,7 +37,9 @@ final class RequantEpilogue implements Epilogue {
     this.lo = lo;
     this.hi = hi;
     int n = multipliers.length;
-    boolean lanes = VECTOR && n >= 8;
+    // any number of channels: FmaRequant runs fewer than eight as one stream of values (lenet5's
+    // first layer has six, whose codes all went through the scalar loop while this needed eight)
+    boolean lanes = VECTOR && n >= 1;
     for (Dyadic d : multipliers) lanes &= d.shift() > 0; // a lane's shift of 0 has no half
     if (lanes) {
       m = new long[n];
@@ -56,6 +58,11 @@ final class RequantEpilogue implements Epilogue {
       for (Dyadic d : multipliers)
         fma &= FmaRequant.fits(d.multiplier(), d.shift(), Requant.mode(rounding));
     scale = fma ? FmaRequant.scales(m, shift) : null;
+  }
+
+  /** Whether channels-last runs take {@link FmaRequant}'s lanes (tests ask). */
+  boolean fma() {
+    return scale != null;
   }
 
   @Override

@@ -127,6 +127,74 @@ class FmaRequantTest {
     }
   }
 
+  /**
+   * Fewer than eight channels run as one stream of values, each lane with its channel's bias and multiplier: every code
+   * equals the definition for 1-7 channels, runs of values that are and are not multiples of eight (the last eight
+   * again), too short to vectorize (left to the caller: 0 returned), at offsets in both arrays.
+   */
+  @Test
+  void fewerThanEightChannelsEqualTheDefinition() {
+    assumeTrue(FmaRequant.AVAILABLE, "the fused multiply-add path runs where the CPU has AVX-512");
+    Random rnd = new Random(11);
+    for (int channels = 1; channels < 8; channels++) {
+      for (int positions : new int[] {1, 2, 3, 5, 8, 13, 701}) {
+        int n = channels * positions, from = 3, to = 5;
+        int[] acc = new int[from + n];
+        System.arraycopy(accumulators(rnd, n), 0, acc, from, n);
+        ByteBuffer nat = ByteBuffer.allocateDirect(4 * acc.length).order(ByteOrder.nativeOrder());
+        nat.asIntBuffer().put(acc);
+        int[] bias = new int[channels];
+        Dyadic[] d = new Dyadic[channels];
+        long[] m = new long[channels], s = new long[channels];
+        for (int c = 0; c < channels; c++) {
+          bias[c] = rnd.nextInt(2001) - 1000;
+          d[c] = FITTING[(c * 5 + positions) % FITTING.length];
+          m[c] = d[c].multiplier();
+          s[c] = d[c].shift();
+        }
+        double[] scale = FmaRequant.scales(m, s);
+        for (Rounding rounding : Rounding.values()) {
+          int mode = Requant.mode(rounding), z = channels % 2 == 0 ? 0 : 9;
+          byte[] fromArray = new byte[to + n + 2], inPlace = new byte[to + n + 2];
+          int doneA = FmaRequant.channelsLast(
+              acc, from, positions, channels, bias, scale, mode, z, -128, 127, fromArray, to);
+          int doneB = FmaRequant.channelsLast(
+              nat, from, positions, channels, bias, scale, mode, z, -128, 127, inPlace, to);
+          int want = n < 8 ? 0 : channels;
+          assertEquals(want, doneA, channels + " channels, " + positions + " positions");
+          assertEquals(want, doneB, channels + " channels, " + positions + " positions");
+          for (int i = 0; i < fromArray.length; i++) {
+            boolean inside = i >= to && i < to + n && want > 0;
+            int c = (i - to) % channels;
+            byte code = inside
+                ? (byte) Requant.code(acc[from + i - to] + bias[c], d[c], rounding, z, -128, 127)
+                : 0;
+            String where = channels + " channels, " + positions + " positions, value " + (i - to)
+                + " " + rounding;
+            assertEquals(code, fromArray[i], where);
+            assertEquals(code, inPlace[i], where + " (native memory)");
+          }
+          // a layer's epilogue with these channels takes this path, and writes the same codes
+          RequantEpilogue e = new RequantEpilogue(bias, d, rounding, z, -128, 127);
+          boolean shifted = java.util.Arrays.stream(d).allMatch(x -> x.shift() > 0);
+          assertEquals(shifted, e.fma(), channels + " channels take the fused multiply-add lanes");
+          byte[] viaLayer = new byte[to + n + 2];
+          e.positions(acc, from, positions, channels, viaLayer, to);
+          if (want > 0) org.junit.jupiter.api.Assertions.assertArrayEquals(fromArray, viaLayer);
+        }
+      }
+    }
+  }
+
+  /** lenet5's first layer: six channels with typical multipliers take the fused multiply-add lanes. */
+  @Test
+  void sixChannelsTakeTheVectorLanes() {
+    assumeTrue(FmaRequant.AVAILABLE, "the fused multiply-add path runs where the CPU has AVX-512");
+    Dyadic[] d = new Dyadic[6];
+    for (int c = 0; c < 6; c++) d[c] = Dyadic.of(0.0013 * (c + 1));
+    assertTrue(new RequantEpilogue(new int[6], d, Rounding.HALF_EVEN, 0, 0, 255).fma());
+  }
+
   /** Ties are where rounding modes part: every odd sum under {@code 2^30 / 2^31} is one, of both signs. */
   @Test
   void tiesGoWhereEachModeSendsThem() {
@@ -194,9 +262,12 @@ class FmaRequantTest {
     }
   }
 
-  /** Both minis, with the fused multiply-add path and with 64-bit lanes, bit-exact with the simulation. */
+  /**
+   * The MobileNet minis and lenet5 (whose first layer has six channels: {@code fewerThanEightChannels}), with the fused
+   * multiply-add path and with 64-bit lanes, bit-exact with the simulation.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"mobilenet-v1-mini", "mobilenet-v2-mini"})
+  @ValueSource(strings = {"lenet5", "mobilenet-v1-mini", "mobilenet-v2-mini"})
   void theMinisAreBitExactOnEitherLanes(String name) {
     assumeTrue(FmaRequant.AVAILABLE, "the fused multiply-add path runs where the CPU has AVX-512");
     Model net = Zoo.load(name);
