@@ -140,12 +140,54 @@ public record MaxPoolStep(String node, String input, Shape inShape, Shape shape,
     }
     byte[] src = x.codes(), o = new byte[size];
     int mask = unsigned ? 0xFF : -1;
+    if (WideMax.AVAILABLE && c < WideMax.byteLanes()) return narrowNhwc(x, src, o, mask);
     eachWindow(x.batch(), (taps, k, at) -> {
       int ch = WideMax.AVAILABLE && k > 0 ? WideMax.max(src, taps, k, c, unsigned, o, at) : 0;
       for (; ch < c; ch++) {
         int best = Integer.MIN_VALUE;
         for (int t = 0; t < k; t++) best = Math.max(best, src[taps[t] + ch] & mask);
         o[at + ch] = (byte) best;
+      }
+    });
+    return new IntTensor(shape, x.batch(), o, x.params(), true);
+  }
+
+  /**
+   * Bytes with fewer channels than a vector holds (lenet5's pools: 6 and 16): a window's channels would take no vector
+   * and every code a scalar loop. Separable instead, an output row at a time: the maxima down the window's input rows,
+   * whole rows of {@code width·channels} bytes a vector at a time ({@link WideMax}), then across each window's columns of
+   * that row, per channel.
+   */
+  private IntTensor narrowNhwc(IntTensor x, byte[] src, byte[] o, int mask) {
+    int c = inShape.channels(),
+        h = inShape.height(),
+        w = inShape.width(),
+        oh = shape.height(),
+        ow = shape.width(),
+        row = w * c;
+    boolean unsigned = x.unsigned();
+    int rowsPerTask = Math.max(1, Requant.GRAIN / (ow * c));
+    Parallel.ranges(x.batch() * oh, rowsPerTask, Parallel.defaultThreads(), (from, to) -> {
+      int[] rows = new int[window.kernelH()];
+      byte[] down = new byte[row];
+      for (int r = from; r < to; r++) {
+        int n = r / oh, y = r % oh, k = 0;
+        for (int iy = firstRow(y); iy < endRow(y, h); iy++) rows[k++] = (n * h + iy) * row;
+        if (k == 0) continue; // a window of padding only: code 0, as the other paths write
+        int i = WideMax.max(src, rows, k, row, unsigned, down, 0);
+        for (; i < row; i++) {
+          int best = src[rows[0] + i] & mask;
+          for (int t = 1; t < k; t++) best = Math.max(best, src[rows[t] + i] & mask);
+          down[i] = (byte) best;
+        }
+        for (int xx = 0, at = (n * oh + y) * ow * c; xx < ow; xx++, at += c) {
+          int x0 = firstColumn(xx), x1 = endColumn(xx, w);
+          for (int ch = 0; ch < c; ch++) {
+            int best = Integer.MIN_VALUE;
+            for (int ix = x0; ix < x1; ix++) best = Math.max(best, down[ix * c + ch] & mask);
+            o[at + ch] = (byte) best;
+          }
+        }
       }
     });
     return new IntTensor(shape, x.batch(), o, x.params(), true);

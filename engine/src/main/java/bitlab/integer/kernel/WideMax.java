@@ -38,6 +38,11 @@ public final class WideMax {
     return done;
   }
 
+  /** Bytes in one vector of {@link #max(byte[], int[], int, int, boolean, byte[], int)}: fewer channels take no vector. */
+  public static int byteLanes() {
+    return B.length();
+  }
+
   /** The same over byte codes. */
   public static int max(
       byte[] src, int[] taps, int n, int channels, boolean unsigned, byte[] out, int at) {
