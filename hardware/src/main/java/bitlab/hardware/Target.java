@@ -16,7 +16,8 @@ public record Target(
     CostModel model,
     List<Parameter> parameters,
     String calibration,
-    String origin) {
+    String origin)
+    implements java.io.Serializable {
 
   public Target {
     if (name == null || name.isBlank())

@@ -37,7 +37,7 @@ public record Bismo(
     double efficiency,
     double powerWatts,
     double dramPjPerBit)
-    implements CostModel {
+    implements CostModel, java.io.Serializable {
 
   public Bismo {
     Checks.positive("dm", dm, "dk", dk, "dn", dn, "batch", batch);

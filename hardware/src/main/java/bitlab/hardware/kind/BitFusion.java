@@ -37,7 +37,7 @@ public record BitFusion(
     int batch,
     double mac8x8Pj,
     double dramPjPerBit)
-    implements CostModel {
+    implements CostModel, java.io.Serializable {
 
   public BitFusion {
     Checks.positive("rows", rows, "columns", columns, "batch", batch);

@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public record Lut(
     LutTable table, double secondsPerUnit, double joulesPerUnit, int batch, LutOperators operators)
-    implements CostModel {
+    implements CostModel, java.io.Serializable {
 
   public Lut {
     Checks.positive("secondsPerUnit", secondsPerUnit, "batch", batch);

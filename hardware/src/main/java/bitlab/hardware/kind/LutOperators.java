@@ -19,7 +19,8 @@ import java.util.Map;
  * An operator is found by its node name, so the table prices only the model it was measured on. Values are in the
  * layer table's units.
  */
-public record LutOperators(String source, Map<String, double[]> rows, boolean hasEnergy) {
+public record LutOperators(String source, Map<String, double[]> rows, boolean hasEnergy)
+    implements java.io.Serializable {
 
   public LutOperators {
     rows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rows));

@@ -22,7 +22,8 @@ import java.util.List;
  * target file says how many seconds (joules) one unit is.
  */
 public record LutTable(
-    String source, List<String> names, double[][] latency, double[][] energy, boolean hasEnergy) {
+    String source, List<String> names, double[][] latency, double[][] energy, boolean hasEnergy)
+    implements java.io.Serializable {
 
   /** Reads and checks a table; {@code source} names it in every message. */
   public static LutTable read(String source, Reader reader) {

@@ -30,7 +30,7 @@ public record Roofline(
     double efficiency,
     double powerWatts,
     double dramPjPerBit)
-    implements CostModel {
+    implements CostModel, java.io.Serializable {
 
   public Roofline {
     peakMacsPerSecond = Map.copyOf(new TreeMap<>(peakMacsPerSecond));

@@ -12,9 +12,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A target as the numbers it gives one model: every layer's latency and energy at every bit pair,
- * computed where the sweep was declared. Another JVM prices that model exactly as the original target
- * would (the same doubles), without the target's file, a session's declaration or a measured table.
+ * A target as another JVM needs it for one model. A target of one of bitlab's kinds travels whole ({@code
+ * target}): its cost model is a record of numbers, so an executor prices exactly as threads do, the stored widths
+ * of a quantized model's tensors (its placement, a residual stream) and the operators without weights included. A
+ * target whose cost model is not serializable (a class written in a session, which executors lack) goes as the numbers it gives the model: every
+ * layer's latency and energy at every bit pair, computed where the sweep was declared; that table prices each
+ * layer at its own widths only.
+ *
+ * @param target the target itself, or null when its cost model is not serializable
  */
 public record FrozenTarget(
     String name,
@@ -23,7 +28,8 @@ public record FrozenTarget(
     int batch,
     List<String> layers,
     double[][] latency,
-    double[][] energy)
+    double[][] energy,
+    Target target)
     implements Serializable {
 
   private static final int CELLS = Bits.SLOTS * Bits.SLOTS;
@@ -55,11 +61,13 @@ public record FrozenTarget(
         t.batch(),
         layers.stream().map(LayerWorkload::name).toList(),
         lat,
-        en);
+        en,
+        t.model() instanceof Serializable ? t : null);
   }
 
-  /** The target again, as a table of one unit per second and per joule. */
+  /** The target again: itself when it travelled, else a table of one unit per second and per joule. */
   public Target thaw() {
+    if (target != null) return target;
     LutTable table = new LutTable(name + " as priced for " + model, layers, latency, energy, true);
     return new Target(
         name,
