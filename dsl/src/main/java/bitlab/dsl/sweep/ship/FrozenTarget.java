@@ -19,6 +19,7 @@ import java.util.List;
  * layer's latency and energy at every bit pair, computed where the sweep was declared; that table prices each
  * layer at its own widths only.
  *
+ * @param latency seconds per layer and bit pair, or null when the target travels whole (and {@code energy} too)
  * @param target the target itself, or null when its cost model is not serializable
  */
 public record FrozenTarget(
@@ -34,8 +35,14 @@ public record FrozenTarget(
 
   private static final int CELLS = Bits.SLOTS * Bits.SLOTS;
 
-  /** Prices every layer at every pair once. */
+  /**
+   * The target itself where its cost model can travel (no table then: the executor prices with the target); else
+   * every layer priced at every pair once.
+   */
   public static FrozenTarget of(Target t, String model, List<LayerWorkload> layers) {
+    List<String> names = layers.stream().map(LayerWorkload::name).toList();
+    if (t.model() instanceof Serializable)
+      return new FrozenTarget(t.name(), t.description(), model, t.batch(), names, null, null, t);
     double[][] lat = new double[layers.size()][CELLS];
     double[][] en = new double[layers.size()][CELLS];
     for (int i = 0; i < layers.size(); i++) {
@@ -54,15 +61,7 @@ public record FrozenTarget(
         }
       }
     }
-    return new FrozenTarget(
-        t.name(),
-        t.description(),
-        model,
-        t.batch(),
-        layers.stream().map(LayerWorkload::name).toList(),
-        lat,
-        en,
-        t.model() instanceof Serializable ? t : null);
+    return new FrozenTarget(t.name(), t.description(), model, t.batch(), names, lat, en, null);
   }
 
   /** The target again: itself when it travelled, else a table of one unit per second and per joule. */
