@@ -165,9 +165,8 @@ public final class FmaRequant {
       int to) {
     int n = positions * channels;
     if (n < 8) return 0;
-    // lanes k of the tables hold channel k % channels: 8 + the period of channels in eights, so
-    // that
-    // eight lanes can start at any channel
+    // lanes k of the tables hold channel k % channels: 8 + the period of channels in eights,
+    // so that eight lanes can start at any channel
     int period = channels / gcd(channels, 8) * 8;
     int[] b = new int[period + 8];
     double[] m = new double[period + 8];

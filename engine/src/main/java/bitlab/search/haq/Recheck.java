@@ -16,7 +16,6 @@ import java.util.Set;
  * and each method keeps the best of its finalists on those. Every method gets the same treatment, so the comparison
  * stays fair; the extra scorings are {@code finalists} per method at most.
  *
- *
  * <p>More images do not remove the luck of the fine-tune: with fine-tuning on, one policy's score moves by 0.5 to 1.3
  * points between fine-tune seeds on 1,600 images (engine README, "Measured: HAQ"), so a finalist re-scored with the
  * search's own seed keeps that luck. With {@code seeds} above 1 each finalist is fine-tuned and scored once per seed
