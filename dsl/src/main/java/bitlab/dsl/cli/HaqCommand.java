@@ -104,6 +104,14 @@ final class HaqCommand implements Callable<Integer> {
               + "keep the best on those (against the luck of the best of many policies scored on a few images).")
   Integer recheck;
 
+  @Option(
+      names = "--recheck-seeds",
+      paramLabel = "S",
+      description =
+          "With --recheck and --finetune: fine-tune and score each finalist with S fine-tune seeds (the search's "
+              + "own and S-1 others) and rank on the mean, so one lucky fine-tune does not choose (default 1).")
+  Integer recheckSeeds;
+
   @Option(names = "--no-baselines", description = "Skip the uniform and random-search baselines.")
   boolean noBaselines;
 
@@ -203,7 +211,14 @@ final class HaqCommand implements Callable<Integer> {
     if (noise != null)
       builder = builder.noise(noise, bitlab.search.haq.DdpgConfig.DEFAULT.sigmaDecay());
     if (kmeans) builder = builder.kmeans();
-    if (recheck != null) builder = builder.recheck(recheck);
+    if (recheckSeeds != null && recheck == null) {
+      throw new bitlab.search.haq.HaqException(
+          "--recheck-seeds averages the re-check of each method's finalists and there is no re-check;"
+              + " add --recheck K (e.g. --recheck 3).");
+    }
+    if (recheck != null)
+      builder = builder.recheck(
+          recheck, data.validation().size(), recheckSeeds == null ? 1 : recheckSeeds);
     if (warmup != null)
       builder = builder.warmup(warmup); // builders return a new builder from each setting
     FineTune ft = finetune(finetune);

@@ -143,6 +143,61 @@ class HaqCommandTest {
   }
 
   @Test
+  void aRecheckAveragedOverFineTuneSeedsSaysSoAndIsRefusedWithoutWhatItNeeds() {
+    MainTest.Run r = MainTest.run(
+        "haq",
+        "lenet5",
+        "--target",
+        "bismo-edge",
+        "--latency",
+        "0.5",
+        "--episodes",
+        "4",
+        "--warmup",
+        "4",
+        "--eval-images",
+        "100",
+        "--finetune",
+        "2",
+        "--recheck",
+        "2",
+        "--recheck-seeds",
+        "2");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains(", averaged over 2 fine-tune seeds,"), r.out());
+    MainTest.Run noRecheck = MainTest.run(
+        "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--recheck-seeds", "2");
+    assertEquals(2, noRecheck.status());
+    assertTrue(
+        noRecheck
+            .err()
+            .contains(
+                "--recheck-seeds averages the re-check of each method's finalists and there is no"
+                    + " re-check; add --recheck K (e.g. --recheck 3)."),
+        noRecheck.err());
+    MainTest.Run noFinetune = MainTest.run(
+        "haq",
+        "lenet5",
+        "--target",
+        "bismo-edge",
+        "--latency",
+        "0.5",
+        "--eval-images",
+        "100",
+        "--recheck",
+        "2",
+        "--recheck-seeds",
+        "3");
+    assertEquals(2, noFinetune.status());
+    assertTrue(
+        noFinetune
+            .err()
+            .contains(
+                "Averaging the re-check over 3 fine-tune seeds needs fine-tuning, and it is off"),
+        noFinetune.err());
+  }
+
+  @Test
   void anUnknownExplorationIsRefusedInOneSentence() {
     MainTest.Run bad = MainTest.run(
         "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--explore", "wide");
