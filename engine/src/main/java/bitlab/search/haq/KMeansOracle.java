@@ -30,6 +30,8 @@ public final class KMeansOracle implements AccuracyOracle {
   private final long seed;
   private final Map<String, Score> byWeights = new ConcurrentHashMap<>();
   private final AtomicInteger diverged = new AtomicInteger();
+  private final AtomicInteger finetuned = new AtomicInteger();
+  private volatile String firstDivergence;
   private final AtomicLong finetuneNanos = new AtomicLong();
   private Double reference;
 
@@ -80,6 +82,7 @@ public final class KMeansOracle implements AccuracyOracle {
     SharedWeights s = SharedWeights.of(model, weightBits);
     if (!finetune.on()) return s;
     long t = System.nanoTime();
+    finetuned.incrementAndGet();
     try {
       return CentroidTuning.fineTune(
           s,
@@ -89,7 +92,7 @@ public final class KMeansOracle implements AccuracyOracle {
           finetune.learningRate(),
           seed);
     } catch (CentroidTuning.Diverged d) {
-      diverged.incrementAndGet();
+      if (diverged.incrementAndGet() == 1) firstDivergence = d.getMessage();
       return s;
     } finally {
       finetuneNanos.addAndGet(System.nanoTime() - t);
@@ -103,6 +106,11 @@ public final class KMeansOracle implements AccuracyOracle {
     } finally {
       Inference.release(m);
     }
+  }
+
+  /** Fine-tunes that diverged (each policy was scored with its weights shared but not fine-tuned). */
+  public int diverged() {
+    return diverged.get();
   }
 
   @Override
@@ -128,7 +136,9 @@ public final class KMeansOracle implements AccuracyOracle {
                 seed)
             + (diverged.get() == 0
                 ? ""
-                : "; " + diverged.get() + " fine-tunes diverged and were scored without it");
+                : "; " + diverged.get() + " of " + finetuned.get()
+                    + " fine-tunes diverged and those policies were scored without it (the first: "
+                    + firstDivergence + ")");
     return String.format(
         "k-means weight sharing per layer (2^b float32 centroids, codebooks counted in the size; "
             + "simulated float look-up, activations float), %s, scored on %d images of %s",

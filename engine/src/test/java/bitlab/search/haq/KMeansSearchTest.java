@@ -73,4 +73,17 @@ class KMeansSearchTest {
             + "latency; use Budget.sizeBytes(...), sizeKib(...) or sizeOf8Bit(...).",
         e.getMessage());
   }
+
+  @Test
+  void aDivergingCentroidFineTuneIsScoredWithoutItAndSaid() {
+    var d = NET.prepare(Datasets.mnist());
+    var policy = java.util.Collections.nCopies(NET.layers().size(), new Bits(2, 8));
+    KMeansOracle plain = new KMeansOracle(NET, d.validation(200), null, FineTune.OFF, 1);
+    KMeansOracle wild = new KMeansOracle(
+        NET, d.validation(200), d.train(), FineTune.steps(4).withLearningRate(1e37), 1);
+    assertEquals(plain.accuracy(policy), wild.accuracy(policy), "scored as k-means left it");
+    assertEquals(1, wild.diverged());
+    assertTrue(wild.describe().contains("1 of 1 fine-tunes diverged"), wild.describe());
+    assertTrue(wild.describe().contains("lower the learning rate"), wild.describe());
+  }
 }
