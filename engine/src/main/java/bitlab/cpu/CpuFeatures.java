@@ -3,6 +3,7 @@ package bitlab.cpu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -20,26 +21,53 @@ import java.util.Locale;
  * @param amx     whether AMX int8 tiles are there (and not switched off)
  * @param ghz     the clock Linux reports, NaN when unknown
  * @param source  where this came from, for tables: the CPU's flags, or the property that forced it
+ * @param core    the vendor, family and model Linux lists, which name the core's design ({@link Microarchitecture})
  */
-public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
+public record CpuFeatures(Isa isa, boolean amx, double ghz, String source, Core core) {
+
+  /**
+   * The CPU's vendor ({@code GenuineIntel}, {@code AuthenticAMD}), family and model as {@code /proc/cpuinfo} gives
+   * them (empty and -1 when unknown), and where {@link CpuFeatures#ghz} came from.
+   *
+   * @param clock which clock {@code ghz} is, in words for a peak's formula
+   */
+  public record Core(String vendor, int family, int model, String clock) {
+    /** What the CPU is not known to be. */
+    public static final Core UNKNOWN = new Core("", -1, -1, "a clock given by the caller");
+
+    /** The design the table knows for this core, or its stated assumption ({@link Microarchitecture#ASSUMED}). */
+    public Microarchitecture microarchitecture() {
+      return Microarchitecture.of(vendor, family, model);
+    }
+
+    @Override
+    public String toString() {
+      return vendor.isEmpty() ? "an unknown CPU" : vendor + " family " + family + " model " + model;
+    }
+  }
+
+  /** How {@code /proc/cpuinfo}'s {@code cpu MHz} is described: what a virtual machine shows is its nominal clock. */
+  static final String CPUINFO_CLOCK =
+      "the clock /proc/cpuinfo reports (a virtual machine shows the nominal"
+          + " clock, no boost; cores may run faster, so a measured rate can pass this peak)";
 
   /** The vector instruction sets that matter to int8 kernels, lowest first. */
   public enum Isa {
     /** No AVX2: neither oneDNN's int8 kernels nor the 256-bit Java kernels are used. */
-    NO_AVX2("no AVX2", 16, false),
-    AVX2("AVX2", 32, false),
+    NO_AVX2("no AVX2", 128, false),
+    AVX2("AVX2", 256, false),
     /** 256-bit VNNI ({@code avx_vnni}) without AVX-512. */
-    AVX2_VNNI("AVX2 + AVX-VNNI", 32, true),
-    AVX512("AVX-512", 64, false),
-    AVX512_VNNI("AVX-512 VNNI", 64, true);
+    AVX2_VNNI("AVX2 + AVX-VNNI", 256, true),
+    AVX512("AVX-512", 512, false),
+    AVX512_VNNI("AVX-512 VNNI", 512, true);
 
     private final String label;
-    private final int macsPerCycle;
+    private final int width;
     private final boolean vnni;
 
-    Isa(String label, int macsPerCycle, boolean vnni) {
+    Isa(String label, int width, boolean vnni) {
       this.label = label;
-      this.macsPerCycle = macsPerCycle;
+      this.width = width;
       this.vnni = vnni;
     }
 
@@ -47,9 +75,9 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
       return label;
     }
 
-    /** Exact 8-bit multiply-accumulates into int32 per cycle and core with one vector instruction per cycle. */
-    public int macsPerCycle() {
-      return macsPerCycle;
+    /** The widest vectors the int8 kernels use with this instruction set, in bits. */
+    public int width() {
+      return width;
     }
 
     /** Whether u8 x s8 products are summed into int32 without a saturating 16-bit step. */
@@ -84,20 +112,40 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
   }
 
   static CpuFeatures detect(String forced) {
-    String flags = "";
-    double mhz = Double.NaN;
     try {
-      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (flags.isEmpty() && l.startsWith("flags")) flags = l.substring(l.indexOf(':') + 1);
-        if (Double.isNaN(mhz) && l.startsWith("cpu MHz"))
-          mhz = Double.parseDouble(l.substring(l.indexOf(':') + 1).trim());
-        if (!flags.isEmpty() && !Double.isNaN(mhz)) break;
-      }
+      return parse(Files.readAllLines(Path.of("/proc/cpuinfo")), forced);
     } catch (IOException | RuntimeException e) {
       // not Linux: the flags stay empty and the Java kernels decide for themselves
       // (bitlab.integer.kernel.VectorSupport)
+      return of("", Double.NaN, forced);
     }
-    return of(flags, mhz / 1000, forced);
+  }
+
+  /** The features the first processor's block of {@code /proc/cpuinfo}'s {@code lines} gives. */
+  static CpuFeatures parse(List<String> lines, String forced) {
+    String flags = "", vendor = "";
+    int family = -1, model = -1;
+    double mhz = Double.NaN;
+    for (String l : lines) {
+      if (l.isBlank() && !flags.isEmpty()) break; // the first processor's block is enough
+      int colon = l.indexOf(':');
+      if (colon < 0) continue;
+      String key = l.substring(0, colon).trim(), value = l.substring(colon + 1).trim();
+      switch (key) {
+        case "flags" -> flags = value;
+        case "cpu MHz" -> mhz = Double.parseDouble(value);
+        case "vendor_id" -> vendor = value;
+        case "cpu family" -> family = Integer.parseInt(value);
+        case "model" -> model = Integer.parseInt(value);
+        default -> {}
+      }
+    }
+    return of(flags, mhz / 1000, forced, new Core(vendor, family, model, CPUINFO_CLOCK));
+  }
+
+  /** {@link #of(String, double, String, Core)} for a CPU of unknown vendor, family and model. */
+  public static CpuFeatures of(String flags, double ghz, String forced) {
+    return of(flags, ghz, forced, Core.UNKNOWN);
   }
 
   /**
@@ -105,7 +153,7 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
    * {@code native} or null). An unknown or higher value than the CPU has is ignored, and {@link #source}
    * says so: the executor never stops over a property.
    */
-  public static CpuFeatures of(String flags, double ghz, String forced) {
+  public static CpuFeatures of(String flags, double ghz, String forced, Core core) {
     String f = " " + flags.trim().toLowerCase(Locale.ROOT) + " ";
     boolean avx2 = f.contains(" avx2 "),
         avx512 = f.contains(" avx512f ") && f.contains(" avx512bw ") && f.contains(" avx512vl ");
@@ -115,7 +163,7 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
     boolean amx = f.contains(" amx_int8 ") && f.contains(" amx_tile ");
     String source = flags.isBlank() ? "no CPU flags found" : "the CPU's flags";
     if (forced == null || forced.isBlank() || forced.equalsIgnoreCase("native"))
-      return new CpuFeatures(isa, amx, ghz, source);
+      return new CpuFeatures(isa, amx, ghz, source, core);
     Isa want = switch (forced.trim().toLowerCase(Locale.ROOT)) {
       case "avx2" -> Isa.AVX2;
       case "none" -> Isa.NO_AVX2;
@@ -126,20 +174,23 @@ public record CpuFeatures(Isa isa, boolean amx, double ghz, String source) {
           isa,
           amx,
           ghz,
-          source + "; ignored -D" + PROPERTY + "=" + forced + ": use avx2, none or native");
+          source + "; ignored -D" + PROPERTY + "=" + forced + ": use avx2, none or native",
+          core);
     }
     if (want.ordinal() > isa.ordinal()) {
       return new CpuFeatures(
           isa,
           amx,
           ghz,
-          source + "; ignored -D" + PROPERTY + "=" + forced + ": this CPU has only " + isa.label());
+          source + "; ignored -D" + PROPERTY + "=" + forced + ": this CPU has only " + isa.label(),
+          core);
     }
     return new CpuFeatures(
         want,
         false,
         ghz,
         "forced by -D" + PROPERTY + "=" + forced.trim() + " on a CPU with " + isa.label()
-            + (amx ? " + AMX-INT8" : ""));
+            + (amx ? " + AMX-INT8" : ""),
+        core);
   }
 }

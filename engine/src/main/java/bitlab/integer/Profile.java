@@ -84,7 +84,7 @@ public record Profile(
         totalMs(),
         gmacs(),
         100 * gmacs() / peak.gmacs(),
-        "computed int8 peak"));
+        peak.brief()));
     b.append("  instruction set: ").append(cpu).append('\n');
     boolean ref = !reference.isEmpty();
     b.append(String.format(

@@ -51,4 +51,30 @@ public class CpuFeaturesTest {
         up.source().endsWith("this CPU has only no AVX2") || up.source().contains("ignored"),
         up.source());
   }
+
+  @Test
+  void cpuinfo_gives_vendor_family_model_and_the_clock() {
+    CpuFeatures cpu = CpuFeatures.parse(
+        java.util.List.of(
+            "processor\t: 0",
+            "vendor_id\t: AuthenticAMD",
+            "cpu family\t: 26",
+            "model\t\t: 2",
+            "model name\t: AMD EPYC",
+            "cpu MHz\t\t: 2096.019",
+            "flags\t\t: fpu avx2 avx512f avx512bw avx512vl avx512_vnni",
+            "",
+            "processor\t: 1",
+            "vendor_id\t: GenuineIntel"),
+        null);
+    assertEquals(
+        new CpuFeatures.Core("AuthenticAMD", 26, 2, CpuFeatures.CPUINFO_CLOCK), cpu.core());
+    assertEquals(2.096019, cpu.ghz(), 1e-9);
+    assertEquals(Isa.AVX512_VNNI, cpu.isa());
+    assertEquals(
+        "AMD Zen 5 (full 512-bit datapath)", cpu.core().microarchitecture().name());
+    assertEquals(
+        Microarchitecture.ASSUMED,
+        CpuFeatures.parse(java.util.List.of("flags : avx2"), null).core().microarchitecture());
+  }
 }

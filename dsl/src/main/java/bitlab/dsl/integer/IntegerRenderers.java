@@ -22,7 +22,7 @@ public final class IntegerRenderers implements RendererProvider {
 
   static MimeBundle profile(Profile p) {
     String head = String.format(
-        "<p><b>%s</b> %s, batch %d: %.2f ms per batch, %.1f GMAC/s (%.1f%% of the computed int8 peak, %.1f GMAC/s). "
+        "<p><b>%s</b> %s, batch %d: %.2f ms per batch, %.1f GMAC/s (%.1f%% of the %s). "
             + "Instruction set: %s.</p>",
         TableHtml.escape(p.model()),
         TableHtml.escape(p.policy()),
@@ -30,7 +30,7 @@ public final class IntegerRenderers implements RendererProvider {
         p.totalMs(),
         p.gmacs(),
         100 * p.gmacs() / p.peak().gmacs(),
-        p.peak().gmacs(),
+        TableHtml.escape(p.peak().brief()),
         TableHtml.escape(p.cpu()));
     String foot = p.reference().isEmpty()
         ? "<p>No reference runtime in this profile: <code>./bitlab bench integer profile MODEL</code> puts "
