@@ -1,5 +1,7 @@
 package bitlab.dsl.sweep;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bitlab.data.Dataset;
@@ -9,10 +11,17 @@ import bitlab.dsl.sweep.job.LiveInputs;
 import bitlab.dsl.sweep.job.SweepJob;
 import bitlab.dsl.sweep.job.SweepRow;
 import bitlab.dsl.sweep.ship.Shipment;
+import bitlab.hardware.Bits;
+import bitlab.hardware.Target;
+import bitlab.model.Model;
+import bitlab.quant.PtqConfig;
+import bitlab.search.haq.Pricing;
+import bitlab.search.haq.Resource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -48,6 +57,28 @@ class ShippedTargetTest {
     SweepRow here = JobRunner.run(job, live, targets, 1, "test");
     SweepRow there = JobRunner.run(job, roundTrip(Shipment.of(live)).open(), targets, 1, "test");
     assertTrue(there.sameResult(here), there + "\n against " + here);
+
+    // the row shows the cost the budget bounded: tensors at their stored widths, as the search
+    // priced them
+    Model net = live.model("lenet5");
+    Target edge = live.target("bismo-edge", net);
+    List<Bits> policy = Arrays.stream(here.policy().split(" "))
+        .map(l -> l.substring(l.indexOf(':') + 1).split("/"))
+        .map(wa -> new Bits(Integer.parseInt(wa[0]), Integer.parseInt(wa[1])))
+        .toList();
+    Pricing stored = Pricing.of(net, edge, PtqConfig.DEFAULT);
+    Pricing own = Pricing.of(net.workloads(), edge);
+    double ratio = stored.cost(Resource.LATENCY, policy) / stored.uniform(Resource.LATENCY, 8, 8);
+    assertEquals(ratio, here.costVs8Bit(), 1e-12, here.toString());
+    assertTrue(here.costVs8Bit() <= 0.4 + 1e-12, here.toString());
+    assertEquals(
+        Resource.LATENCY.display(stored.cost(Resource.LATENCY, policy)),
+        here.costs().get("latency_ms@bismo-edge"),
+        1e-12);
+    // and the two pricings differ here, so the row could not pass above by pricing each layer at
+    // its own widths
+    assertNotEquals(
+        ratio, own.cost(Resource.LATENCY, policy) / own.uniform(Resource.LATENCY, 8, 8), 1e-6);
   }
 
   private static Shipment roundTrip(Shipment s) throws Exception {

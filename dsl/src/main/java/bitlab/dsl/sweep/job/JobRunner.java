@@ -4,6 +4,7 @@ import bitlab.hardware.Bits;
 import bitlab.hardware.Target;
 import bitlab.model.Model;
 import bitlab.quant.Policy;
+import bitlab.quant.PtqConfig;
 import bitlab.search.haq.Candidate;
 import bitlab.search.haq.Haq;
 import bitlab.search.haq.HaqConfig;
@@ -119,7 +120,7 @@ public final class JobRunner {
     }
     if (Double.isNaN(validation)) validation = oracle.score(policy).accuracy();
     double test = scorer.test(policy);
-    Map<String, Double> costs = costs(model, policy, targets, in);
+    Map<String, Double> costs = costs(model, policy, targets, in, oracle.ptq());
     double seconds = (System.nanoTime() - start) / 1e9;
     String provenance = String.join(
         "; ",
@@ -140,7 +141,7 @@ public final class JobRunner {
         validation,
         test,
         scorer.reference(),
-        costVs8Bit(job, model, target, policy),
+        costVs8Bit(job, model, target, policy, oracle.ptq()),
         costs,
         seconds,
         oracle.policies(),
@@ -150,15 +151,18 @@ public final class JobRunner {
         provenance);
   }
 
-  /** The policy's cost on every target of the sweep, its size and its bit operations. */
+  /**
+   * The policy's cost on every target of the sweep, its size and its bit operations; latency and energy priced with
+   * each tensor at the width the quantized model stores it at ({@code ptq}'s placement), as the search priced it.
+   */
   static Map<String, Double> costs(
-      Model model, List<Bits> policy, List<String> targets, Inputs in) {
+      Model model, List<Bits> policy, List<String> targets, Inputs in, PtqConfig ptq) {
     Map<String, Double> c = new LinkedHashMap<>();
     for (String name : targets) {
       double ms = Double.NaN;
       double mj = Double.NaN;
       try {
-        Pricing p = Pricing.of(model.workloads(), in.target(name, model));
+        Pricing p = Pricing.of(model, in.target(name, model), ptq);
         ms = Resource.LATENCY.display(p.cost(Resource.LATENCY, policy));
         mj = Resource.ENERGY.display(p.cost(Resource.ENERGY, policy));
       } catch (bitlab.hardware.HardwareException cannot) {
@@ -174,11 +178,14 @@ public final class JobRunner {
     return c;
   }
 
-  private static double costVs8Bit(SweepJob job, Model model, Target target, List<Bits> policy) {
+  /** The cost the job's budget bounds (latency when it has none but a target, else size) over its 8-bit cost. */
+  private static double costVs8Bit(
+      SweepJob job, Model model, Target target, List<Bits> policy, PtqConfig ptq) {
     Resource r = job.budget() != null
         ? job.budget().resource()
         : target != null ? Resource.LATENCY : Resource.SIZE;
-    Pricing p = Pricing.of(model.workloads(), r == Resource.SIZE ? null : target);
+    Pricing p =
+        r == Resource.SIZE ? Pricing.of(model.workloads(), null) : Pricing.of(model, target, ptq);
     return p.cost(r, policy) / p.uniform(r, 8, 8);
   }
 

@@ -43,6 +43,22 @@ final class TimedOracle implements AccuracyOracle {
     return inner.describe();
   }
 
+  // what the search prices and how it counts size come from the scored models: pass them through
+  @Override
+  public bitlab.quant.PtqConfig ptq() {
+    return inner.ptq();
+  }
+
+  @Override
+  public boolean sharesWeights() {
+    return inner.sharesWeights();
+  }
+
+  @Override
+  public int images() {
+    return inner.images();
+  }
+
   int policies() {
     return policies.get();
   }
