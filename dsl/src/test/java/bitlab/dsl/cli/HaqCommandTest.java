@@ -6,13 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class HaqCommandTest {
+  /** {@code haq lenet5 --target bismo-edge --latency 0.5} and {@code more}. */
+  private static MainTest.Run onEdgeAtHalf(String... more) {
+    String[] args = {"haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5"};
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return MainTest.run(all);
+  }
+
   @Test
   void aBudgetIsRequiredAndOnlyOne() {
     MainTest.Run none = MainTest.run("haq", "lenet5", "--target", "bismo-edge");
     assertEquals(2, none.status());
     assertTrue(none.err().contains("--latency") && none.err().contains("--size"), none.err());
-    MainTest.Run two = MainTest.run(
-        "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--size", "0.5");
+    MainTest.Run two = onEdgeAtHalf("--size", "0.5");
     assertEquals(2, two.status());
     assertTrue(two.err().contains("mutually exclusive"), two.err());
   }
@@ -97,21 +104,8 @@ class HaqCommandTest {
 
   @Test
   void aRecheckScoresEachMethodsFinalistsOnEveryValidationImage() {
-    MainTest.Run r = MainTest.run(
-        "haq",
-        "lenet5",
-        "--target",
-        "bismo-edge",
-        "--latency",
-        "0.5",
-        "--episodes",
-        "4",
-        "--warmup",
-        "4",
-        "--eval-images",
-        "100",
-        "--recheck",
-        "2");
+    MainTest.Run r =
+        onEdgeAtHalf("--episodes", "4", "--warmup", "4", "--eval-images", "100", "--recheck", "2");
     assertEquals(0, r.status(), r.err());
     assertTrue(
         r.out().contains("the 2 best policies of each method re-scored on 1600 validation images"),
@@ -121,17 +115,7 @@ class HaqCommandTest {
             .contains("(accuracy on 1600 validation images; before the re-check, on the search's"
                 + " images, each method picked: HAQ "),
         r.out());
-    MainTest.Run bad = MainTest.run(
-        "haq",
-        "lenet5",
-        "--target",
-        "bismo-edge",
-        "--latency",
-        "0.5",
-        "--eval-images",
-        "1600",
-        "--recheck",
-        "2");
+    MainTest.Run bad = onEdgeAtHalf("--eval-images", "1600", "--recheck", "2");
     assertEquals(2, bad.status());
     assertTrue(
         bad.err()
@@ -144,13 +128,7 @@ class HaqCommandTest {
 
   @Test
   void aRecheckAveragedOverFineTuneSeedsSaysSoAndIsRefusedWithoutWhatItNeeds() {
-    MainTest.Run r = MainTest.run(
-        "haq",
-        "lenet5",
-        "--target",
-        "bismo-edge",
-        "--latency",
-        "0.5",
+    MainTest.Run r = onEdgeAtHalf(
         "--episodes",
         "4",
         "--warmup",
@@ -165,8 +143,7 @@ class HaqCommandTest {
         "2");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains(", averaged over 2 fine-tune seeds,"), r.out());
-    MainTest.Run noRecheck = MainTest.run(
-        "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--recheck-seeds", "2");
+    MainTest.Run noRecheck = onEdgeAtHalf("--recheck-seeds", "2");
     assertEquals(2, noRecheck.status());
     assertTrue(
         noRecheck
@@ -175,19 +152,8 @@ class HaqCommandTest {
                 "--recheck-seeds averages the re-check of each method's finalists and there is no"
                     + " re-check; add --recheck K (e.g. --recheck 3)."),
         noRecheck.err());
-    MainTest.Run noFinetune = MainTest.run(
-        "haq",
-        "lenet5",
-        "--target",
-        "bismo-edge",
-        "--latency",
-        "0.5",
-        "--eval-images",
-        "100",
-        "--recheck",
-        "2",
-        "--recheck-seeds",
-        "3");
+    MainTest.Run noFinetune =
+        onEdgeAtHalf("--eval-images", "100", "--recheck", "2", "--recheck-seeds", "3");
     assertEquals(2, noFinetune.status());
     assertTrue(
         noFinetune
@@ -199,8 +165,7 @@ class HaqCommandTest {
 
   @Test
   void anUnknownExplorationIsRefusedInOneSentence() {
-    MainTest.Run bad = MainTest.run(
-        "haq", "lenet5", "--target", "bismo-edge", "--latency", "0.5", "--explore", "wide");
+    MainTest.Run bad = onEdgeAtHalf("--explore", "wide");
     assertEquals(2, bad.status());
     assertTrue(
         bad.err()
