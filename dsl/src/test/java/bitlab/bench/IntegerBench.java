@@ -43,7 +43,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ({@link LayoutBench}); {@code ./bitlab bench integer pieces [MODEL[@SIZE] ...]}: oneDNN layers cut into pieces
  * whose sums fit the cache against pieces only for the threads ({@link PiecesBench}); {@code ./bitlab bench integer
  * depthwise [MODEL[@SIZE] ...]}: depthwise 3x3 layers on oneDNN, on Java's channels-last kernel and timed per layer
- * ({@link DepthwiseBench}).
+ * ({@link DepthwiseBench}); {@code ./bitlab bench integer choices MODEL@SIZE [BATCH] [W/A,...]}: the kernel each
+ * layer runs in programs of several widths built in one process, and their whole calls ({@link ChoicesBench}).
  */
 public final class IntegerBench {
   static final List<String> MINIS =
@@ -77,6 +78,10 @@ public final class IntegerBench {
           a.length > 2 ? a[2] : "always,never,measure",
           a.length > 3 ? List.of(a[3].split(",")) : MINIS,
           rotate);
+      return;
+    }
+    if (args.length >= 1 && args[0].equals("choices")) {
+      ChoicesBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length >= 1 && args[0].equals("layout")) {
@@ -120,7 +125,7 @@ public final class IntegerBench {
     System.out.println("ORT qdq: the file iq.exportOnnx and ./bitlab quantize --onnx write ("
         + bitlab.onnx.QdqOptions.DEFAULT.describe() + ")");
     System.out.printf(
-        "%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %9s %8s%s %7s%n",
+        "%-18s %5s %6s %11s %11s %11s %11s %10s %9s %9s %8s %8s %9s %8s%s %7s%n",
         "model",
         "batch",
         "bits",
@@ -131,6 +136,8 @@ public final class IntegerBench {
         "int/FP32",
         "int/ORT",
         "int/QDQ",
+        "int IQR",
+        "QDQ IQR",
         "GMAC/s",
         "% peak",
         amx ? String.format(" %7s", "% AMX") : "",
@@ -169,10 +176,10 @@ public final class IntegerBench {
                     iq.exportOnnx(qdqFile.toString());
                     try (OrtSession qdq = env.createSession(qdqFile.toString(), opts)) {
                       boolean settled = Latency.warm(iq, x);
+                      double[][] samples =
+                          time(env, ort, qdq, iq, q.folded(), x, p.length > 1 ? ROUNDS_224 : 15);
                       rows.add(new Row(
-                          "W" + wa[0] + "A" + wa[1],
-                          time(env, ort, qdq, iq, q.folded(), x, p.length > 1 ? 5 : 15),
-                          settled));
+                          "W" + wa[0] + "A" + wa[1], medians(samples), settled, spreads(samples)));
                     }
                   } finally {
                     Files.deleteIfExists(qdqFile);
@@ -186,7 +193,7 @@ public final class IntegerBench {
                   if (!flag.isEmpty())
                     flags.add(String.format("%s batch %d %s: %s", spec, batch, r.bits(), flag));
                   System.out.printf(
-                      "%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %9.2f %7.1f%%%s %7s%s%n",
+                      "%-18s %5d %6s %11.2f %11.2f %11.2f %11.2f %9.2fx %8.2fx %8.2fx %7.1f%% %7.1f%% %9.2f %7.1f%%%s %7s%s%n",
                       spec,
                       batch,
                       r.bits(),
@@ -197,6 +204,8 @@ public final class IntegerBench {
                       t[0] / t[1],
                       t[0] / t[2],
                       t[0] / t[3],
+                      r.spread()[0],
+                      r.spread()[3],
                       gmacs,
                       100 * gmacs / int8.gmacs(),
                       amx ? String.format(" %6.1f%%", 100 * gmacs / int8.amxGmacs()) : "",
@@ -226,6 +235,11 @@ public final class IntegerBench {
     System.out.println(
         "\nint/FP32 and int/ORT: integer latency over the reference's (below 1: the integer executor is faster).");
     System.out.println(
+        "int IQR, QDQ IQR: the interquartile range of the integer program's and ORT QDQ's timed rounds"
+            + " (" + ROUNDS_224
+            + " at 224 pixels, 15 for the minis) as a percentage of their median; a ratio between two"
+            + " rows is not known to better than about their spreads.");
+    System.out.println(
         flags.isEmpty()
             ? "No row flagged: every integer row is within " + FLAG_RATIO
                 + "x of its model's fastest width at that batch."
@@ -239,8 +253,60 @@ public final class IntegerBench {
     memory.forEach(System.out::println);
   }
 
-  /** One width's median times (integer, FP32, ORT FP32, ORT QDQ) and whether its kernels had settled. */
-  record Row(String bits, double[] ms, boolean settled) {}
+  /**
+   * One width's median times (integer, FP32, ORT FP32, ORT QDQ), whether its kernels had settled, and each path's
+   * spread: the interquartile range of its timed rounds as a percentage of their median ({@link #spread}).
+   */
+  record Row(String bits, double[] ms, boolean settled, double[] spread) {
+    /** A row whose spread was not measured. */
+    Row(String bits, double[] ms, boolean settled) {
+      this(bits, ms, settled, nans(ms.length));
+    }
+  }
+
+  private static double[] nans(int n) {
+    double[] v = new double[n];
+    java.util.Arrays.fill(v, Double.NaN);
+    return v;
+  }
+
+  /** Timed rounds of the models at 224 pixels (each round is a call of each path; the minis get 15). */
+  static final int ROUNDS_224 = 7;
+
+  /**
+   * The interquartile range of {@code samples} as a percentage of their median: the middle half of a row's rounds
+   * lies within this share of the median, so a ratio of two rows whose spreads are 10% each is not known to better
+   * than about that. Quartiles by linear interpolation between order statistics (with 7 rounds: the 2.5th and 5.5th
+   * of the sorted times).
+   */
+  static double spread(double[] samples) {
+    double[] s = samples.clone();
+    java.util.Arrays.sort(s);
+    return 100 * (quantile(s, 0.75) - quantile(s, 0.25)) / quantile(s, 0.5);
+  }
+
+  /** The {@code q} quantile of sorted {@code s}, interpolating linearly between order statistics. */
+  static double quantile(double[] s, double q) {
+    double at = q * (s.length - 1);
+    int lo = (int) Math.floor(at), hi = (int) Math.ceil(at);
+    return s[lo] + (at - lo) * (s[hi] - s[lo]);
+  }
+
+  static double[] medians(double[][] samples) {
+    double[] m = new double[samples.length];
+    for (int k = 0; k < m.length; k++) {
+      double[] s = samples[k].clone();
+      java.util.Arrays.sort(s);
+      m[k] = quantile(s, 0.5);
+    }
+    return m;
+  }
+
+  static double[] spreads(double[][] samples) {
+    double[] v = new double[samples.length];
+    for (int k = 0; k < v.length; k++) v[k] = spread(samples[k]);
+    return v;
+  }
 
   /**
    * A row far below its neighbours: the widths of one model at one batch run the same layers, so one of
@@ -273,8 +339,8 @@ public final class IntegerBench {
     return String.join("; ", why);
   }
 
-  /** Median ms per batch of integer, FP32, ORT FP32 and ORT QDQ, alternating. */
-  static double[] time(
+  /** Ms per batch of integer, FP32, ORT FP32 and ORT QDQ, alternating: {@code [path][round]}. */
+  static double[][] time(
       OrtEnvironment env,
       OrtSession ort,
       OrtSession qdq,
@@ -313,8 +379,8 @@ public final class IntegerBench {
         for (int i = 0; i < n; i++) path.run();
       });
     }
-    double[] ms = Latency.alternate(samples, rounds, 20, r -> {});
-    for (int k = 0; k < ms.length; k++) ms[k] /= reps[k];
+    double[][] ms = Latency.alternateSamples(samples, rounds, 20, r -> {}, false);
+    for (int k = 0; k < ms.length; k++) for (int r = 0; r < rounds; r++) ms[k][r] /= reps[k];
     return ms;
   }
 

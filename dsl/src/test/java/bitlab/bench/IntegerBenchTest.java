@@ -51,4 +51,23 @@ class IntegerBenchTest {
     assertTrue(why.get(0).contains("before every layer's kernel had settled"), why.get(0));
     assertEquals("", why.get(1));
   }
+
+  @Test
+  void theSpreadIsTheInterquartileRangeOverTheMedian() {
+    // 7 rounds sorted 10..16: quartiles at positions 1.5 and 4.5 (11.5 and 14.5), median 13: 3/13
+    assertEquals(
+        100.0 * 3 / 13, IntegerBench.spread(new double[] {16, 10, 13, 12, 11, 15, 14}), 1e-9);
+    // one wild round (900 for 14) moves the upper quartile by a rank (14.5 to 15.5), not by its
+    // size
+    assertEquals(
+        100.0 * 4 / 13, IntegerBench.spread(new double[] {16, 10, 13, 12, 11, 15, 900}), 1e-9);
+    assertEquals(0, IntegerBench.spread(new double[] {5, 5, 5, 5, 5}), 0);
+    // 5 rounds: the 2nd and 4th of the sorted times
+    assertEquals(100.0 * (4 - 2) / 3, IntegerBench.spread(new double[] {1, 2, 3, 4, 50}), 1e-9);
+    double[][] samples = {{3, 1, 2}, {10, 30, 20}};
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new double[] {2, 20}, IntegerBench.medians(samples), 1e-12);
+    assertTrue(
+        Double.isNaN(row("W8A8", 1, true).spread()[0]), "a row made without samples has no spread");
+  }
 }

@@ -129,6 +129,18 @@ public record Latency(String model, String policy, List<Row> rows) {
    */
   public static double[] alternate(
       List<Runnable> paths, int rounds, long pauseMillis, IntConsumer afterRound, boolean rotate) {
+    double[][] t = alternateSamples(paths, rounds, pauseMillis, afterRound, rotate);
+    double[] medians = new double[paths.size()];
+    for (int p = 0; p < paths.size(); p++) medians[p] = median(t[p]);
+    return medians;
+  }
+
+  /**
+   * {@link #alternate(List, int, long, IntConsumer, boolean)}'s timed calls themselves, in milliseconds: {@code
+   * [path][round]}, for a reader who wants their spread as well as their median.
+   */
+  public static double[][] alternateSamples(
+      List<Runnable> paths, int rounds, long pauseMillis, IntConsumer afterRound, boolean rotate) {
     double[][] t = new double[paths.size()][rounds];
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < paths.size(); k++) {
@@ -141,9 +153,7 @@ public record Latency(String model, String policy, List<Row> rows) {
       }
       afterRound.accept(r);
     }
-    double[] medians = new double[paths.size()];
-    for (int p = 0; p < paths.size(); p++) medians[p] = median(t[p]);
-    return medians;
+    return t;
   }
 
   static double median(double[] v) {

@@ -31,8 +31,8 @@ final class DnnlPlan {
   private boolean ranWhole;
   /** Whether the last call ran as one because helper threads are off ({@link Parallel.Helpers#NEVER}). */
   private boolean helpersOff;
-  /** How this layer runs while the machine is busy: its own measurement. */
-  private final SplitChoice busyChoice = new SplitChoice();
+  /** How this layer runs while the machine is busy: its shape's measurement, shared in the process. */
+  private final SplitChoice busyChoice;
   /**
    * A call's thread time, summed over its pieces: staging the input and oneDNN's convolutions, then reading the int32
    * sums and the epilogue in Java (what the profile shows of a layer's two halves); the last {@link #RECENT} calls'.
@@ -81,7 +81,11 @@ final class DnnlPlan {
     this.chunks = bounds.length - 1;
     this.parts = split ? 2 : 1;
     this.bounds = bounds;
+    this.busyChoice = SplitChoice.forShape(new Shape(g, batch, pieces.size(), chunks, parts));
   }
+
+  /** What makes two layers' plans cost alike, so that they share their choice on a busy machine. */
+  private record Shape(ConvGeometry g, int batch, int pieces, int chunks, int parts) {}
 
   /**
    * What runs on the calling thread alone while the machine is busy ({@link Parallel#busy}): the layer as one piece
@@ -236,7 +240,7 @@ final class DnnlPlan {
   private void call(java.util.function.Consumer<DnnlPiece> piece) {
     boolean busy = pieces.size() > 1 && Parallel.busy();
     helpersOff = busy && Parallel.helpersOff();
-    boolean split = !busy || (!helpersOff && busyChoice.split(Parallel.measurements()));
+    boolean split = !busy || (!helpersOff && busyChoice.split());
     boolean timing = busy && !helpersOff && busyChoice.timing();
     ranWhole = !split;
     List<DnnlPiece> use = split ? pieces : whole();

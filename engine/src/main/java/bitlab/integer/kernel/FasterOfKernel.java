@@ -13,6 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Java was not compiled yet.
  * Since both give the reference's accumulators bit for bit, which one ran is invisible in the results.
  *
+ * <p>The verdict belongs to the layer's shape, not to one program: every {@code FasterOfKernel} of the same two
+ * kernel families and the same geometry in this process shares one set of trials ({@link #SHARED}), so the W8A8 and
+ * the W4A4 program of a model run each layer on the same kernel, and a second program reuses the first one's verdict
+ * without timing again. And the first kernel is the default: the second serves only when its median is more than
+ * {@link #MARGIN} below the first's ({@link #verdict}), so a near-tie does not flip with the noise from run to run.
+ * Before this, each program timed its own layers and the set of depthwise layers on Java differed between W8A8 and
+ * W4A4 and between two runs of one, moving whole rows of the bench.
+ *
  * <p>Why measure instead of decide: oneDNN makes about twice the int8 MACs per core of the Java
  * kernel, but its OpenMP threads meet at barriers, and when other processes crowd the cores
  * (this project shares two cores with several builds) each barrier waits for a time slice; Java's
@@ -32,15 +40,39 @@ final class FasterOfKernel implements ConvKernel {
   /** Calls of one batch size after which the choice is final, once a second has passed since the first verdict. */
   static final int SETTLED = 2 * 2 * (WARM + TIMED) + RETRY_AFTER;
 
+  /** How much faster (by median) the second kernel must be to serve instead of the first, the default. */
+  static final double MARGIN = 0.10;
+
+  /** A layer's shape and the two kernel families timed on it: what a verdict belongs to. */
+  record Shape(String first, String second, ConvGeometry geometry) {}
+
+  /** Every shape's trials (by batch size) in this process, shared by the programs that have the shape. */
+  private static final Map<Shape, Map<Integer, Trial>> SHARED = new ConcurrentHashMap<>();
+
   private final ConvKernel first;
   private final ConvKernel second;
-  private final Map<Integer, Trial> trials = new ConcurrentHashMap<>();
+  private final Map<Integer, Trial> trials;
 
   FasterOfKernel(ConvKernel first, ConvKernel second) {
     if (!first.geometry().equals(second.geometry()))
       throw new IllegalArgumentException("Both kernels must compute the same layer.");
     this.first = first;
     this.second = second;
+    this.trials = SHARED.computeIfAbsent(
+        new Shape(first.name(), second.name(), first.geometry()), s -> new ConcurrentHashMap<>());
+  }
+
+  /** Forgets every shape's verdict (tests that time the same shape twice). */
+  static void forgetVerdicts() {
+    SHARED.clear();
+  }
+
+  /**
+   * Whether the second kernel serves, from the two kernels' timed calls: only when its median is below
+   * {@code (1 - margin)} times the first's. A pure function of the timings, so the rule is tested apart from the clock.
+   */
+  static boolean secondWins(long[] firstNanos, long[] secondNanos, double margin) {
+    return median(secondNanos) < (1 - margin) * median(firstNanos);
   }
 
   @Override
@@ -52,14 +84,19 @@ final class FasterOfKernel implements ConvKernel {
   @Override
   public String name() {
     ConvKernel won = null;
-    for (Trial t : trials.values()) if (t.winner != null) won = t.winner;
+    for (Trial t : trials.values()) if (t.winner != null) won = kernel(t.winner);
     return won != null ? won.name() : first.name() + "|" + second.name();
   }
 
   /** The kernel that serves {@code batch}, once decided (null before). */
   ConvKernel chosen(int batch) {
     Trial t = trials.get(batch);
-    return t == null ? null : t.winner;
+    return t == null || t.winner == null ? null : kernel(t.winner);
+  }
+
+  /** This program's kernel for a verdict: the first or the second family. */
+  private ConvKernel kernel(boolean second) {
+    return second ? this.second : first;
   }
 
   /** Whether the second trial for {@code batch} has decided, so the choice no longer changes. */
@@ -75,14 +112,20 @@ final class FasterOfKernel implements ConvKernel {
     Trial t = trials.get(batch);
     if (t == null || t.winner == null)
       return "timing " + first.name() + " against " + second.name();
-    ConvKernel lost = t.winner == first ? second : first;
-    double won = median(t.nanos[t.winner == first ? 0 : 1]) / 1e6,
-        other = median(t.nanos[t.winner == first ? 1 : 0]) / 1e6;
-    String inner = t.winner.detail(batch);
+    boolean secondWon = t.winner;
+    ConvKernel lost = kernel(!secondWon);
+    double won = median(t.nanos[secondWon ? 1 : 0]) / 1e6,
+        other = median(t.nanos[secondWon ? 0 : 1]) / 1e6;
+    String inner = kernel(secondWon).detail(batch);
+    String how = secondWon || won <= other
+        ? String.format("timed faster than %s (%.2f ms against %.2f ms)", lost.name(), won, other)
+        : String.format(
+            "the default: %s was not %.0f%% faster (%.2f ms against %.2f ms)",
+            lost.name(), 100 * MARGIN, other, won);
     return (inner.isEmpty() ? "" : inner + "; ")
-        + String.format(
-            "timed faster than %s (%.2f ms against %.2f ms)%s",
-            lost.name(), won, other, t.last ? "" : ", to be timed again");
+        + how
+        + " for this layer shape in this process"
+        + (t.last ? "" : ", to be timed again");
   }
 
   @Override
@@ -109,14 +152,14 @@ final class FasterOfKernel implements ConvKernel {
   /** Runs {@code work} with the kernel that serves {@code batch}, or, during a trial, with the next one to time. */
   private void call(int batch, java.util.function.Consumer<ConvKernel> work) {
     Trial t = trials.computeIfAbsent(batch, b -> new Trial(false));
-    ConvKernel won = t.winner;
+    Boolean won = t.winner;
     if (won != null) {
       if (!t.last
           && t.servedAfterVerdict() >= RETRY_AFTER
           && System.nanoTime() - t.decidedAt >= RETRY_AFTER_NANOS) {
         trials.replace(batch, t, new Trial(true));
       }
-      work.accept(won);
+      work.accept(kernel(won));
       return;
     }
     int call = t.next();
@@ -126,8 +169,8 @@ final class FasterOfKernel implements ConvKernel {
     t.record(call, System.nanoTime() - start);
   }
 
-  /** The calls made so far for one batch size. */
-  private final class Trial {
+  /** The calls made so far for one batch size, by every program with the shape. */
+  private static final class Trial {
     private final long[][] nanos = new long[2][TIMED];
     /** Whether this is the second trial, whose verdict stays. */
     private final boolean last;
@@ -135,7 +178,9 @@ final class FasterOfKernel implements ConvKernel {
     private int calls;
     private int timed;
     private int served;
-    private volatile ConvKernel winner;
+    /** Whether the second kernel serves; null until decided. */
+    private volatile Boolean winner;
+
     private volatile long decidedAt;
 
     Trial(boolean last) {
@@ -157,7 +202,7 @@ final class FasterOfKernel implements ConvKernel {
       nanos[call % 2][round] = ns;
       if (++timed == 2 * TIMED) {
         decidedAt = System.nanoTime();
-        winner = median(nanos[0]) <= median(nanos[1]) ? first : second;
+        winner = secondWins(nanos[0], nanos[1], MARGIN);
       }
     }
   }
