@@ -48,8 +48,7 @@ final class ChoicesBench {
           PtqConfig.DEFAULT)));
     }
     // each program is warmed until its kernels settle (Latency.warm, inside profile), the first
-    // deciding the shared
-    // verdicts; the profiles follow in build order
+    // deciding the shared verdicts; the profiles follow in build order
     List<Profile> profiles = new ArrayList<>();
     for (IntegerModel iq : programs) profiles.add(iq.profile(x, 9));
     System.out.printf("%s batch %d, kernels per step (one process):%n", args[0], batch);

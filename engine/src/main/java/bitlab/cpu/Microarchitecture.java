@@ -12,7 +12,7 @@ import java.util.List;
  * <p>The table is by vendor, family and model as Linux lists them in {@code /proc/cpuinfo}: a family and model name a
  * core design, not a part, so where parts of one design differ (Intel's Xeon Silver and Bronze have one 512-bit
  * multiply-add unit where Gold and Platinum have two) the row says which it assumes. Where each figure comes from
- * is in {@link #basis}; a CPU the table does not know gets {@link #assumed} and a sentence saying so.
+ * is in {@link #basis}; a CPU the table does not know gets {@link #ASSUMED} and a sentence saying so.
  *
  * @param name    the design, e.g. {@code AMD Zen 5 (full 512-bit datapath)}
  * @param bits512 bits of integer multiply a cycle with 512-bit instructions (0 where the design has no AVX-512)
@@ -31,15 +31,11 @@ public record Microarchitecture(String name, int bits512, int bits256, String ba
   }
 
   // Intel: VPDPBUSD, VPMADDUBSW and VPMADDWD issue to the vector multiply-add ports: ports 0 and 1
-  // for 256-bit code
-  // (two multiplies a cycle since Haswell); 512-bit code fuses ports 0 and 1 into one 512-bit unit
-  // and, on server
-  // cores with the second 512-bit FMA unit, also issues to port 5. This is the port assignment
-  // uops.info lists for
-  // these instructions on Skylake-X/Cascade Lake (p05) and Ice Lake client (p0); those pages could
-  // not be opened in
-  // this project's reference search, so the Intel rows rest on that stated assignment, not on a
-  // page quoted here.
+  // for 256-bit code (two multiplies a cycle since Haswell); 512-bit code fuses ports 0 and 1 into
+  // one 512-bit unit and, on server cores with the second 512-bit FMA unit, also issues to port 5.
+  // This is the port assignment uops.info lists for these instructions on Skylake-X/Cascade Lake
+  // (p05) and Ice Lake client (p0); those pages could not be opened in this project's reference
+  // search, so the Intel rows rest on that stated assignment, not on a page quoted here.
   private static final String INTEL_TWO_FMA =
       "two 512-bit multiply-add units (ports 0+1 fused, and 5): two 512-bit vpdpbusd a cycle, as on Xeon Gold and"
           + " Platinum; Xeon Silver and Bronze parts of these designs have one unit and half this peak";
@@ -48,32 +44,25 @@ public record Microarchitecture(String name, int bits512, int bits256, String ba
   private static final String INTEL_256 =
       "two 256-bit vector multiply ports (0 and 1): two 256-bit vpdpbusd (AVX-VNNI) or vpmaddubsw/vpmaddwd a cycle";
   // AMD Zen 4: LLVM's scheduling model (X86ScheduleZnver4.td, from AMD's Software Optimization
-  // Guide for Family 19h)
-  // puts vector integer multiplies on two 256-bit pipes (FP0, FP3), a 512-bit one holding its pipe
-  // two cycles
-  // (WriteVecIMulY [1] against WriteVecIMulZ [2]); Zen 4 runs 512-bit instructions through Zen 3's
-  // 256-bit
-  // units (A. Yee, "Zen5's AVX512 Teardown", numberworld.org, 2024), so Zen 3 has the same two
-  // pipes at 256 bits.
+  // Guide for Family 19h) puts vector integer multiplies on two 256-bit pipes (FP0, FP3), a
+  // 512-bit one holding its pipe two cycles (WriteVecIMulY [1] against WriteVecIMulZ [2]); Zen 4
+  // runs 512-bit instructions through Zen 3's 256-bit units (A. Yee, "Zen5's AVX512 Teardown",
+  // numberworld.org, 2024), so Zen 3 has the same two pipes at 256 bits.
   private static final String ZEN34 =
       "two 256-bit vector multiply pipes (FP0, FP3); a 512-bit instruction holds one two cycles (LLVM's Znver4"
           + " model, after AMD's optimization guide for family 19h)";
   // AMD Zen 5 desktop and server cores: the datapath is 512 bits wide throughout (AMD's Software
-  // Optimization
-  // Guide for the Zen5 microarchitecture, 58455; Yee's teardown above: "fully native" 512-bit
-  // execution), with two
-  // multiply pipes. Measured on the EPYC family 26 model 2 this project runs on (a C loop of 12
-  // independent
-  // 512-bit vpdpbusd chains against a chain of dependent adds timing the clock): 1.8-2.5 vpdpbusd
-  // per cycle of the
-  // dependent-add clock under load 5, and the same count with 256-bit vpdpbusd; two a cycle taken
-  // here.
+  // Optimization Guide for the Zen5 microarchitecture, 58455; Yee's teardown above: "fully native"
+  // 512-bit execution), with two multiply pipes. Measured on the EPYC family 26 model 2 this
+  // project runs on (a C loop of 12 independent vpdpbusd chains, and a chain of dependent adds for
+  // the clock, best of 40 windows): 2.00 512-bit vpdpbusd a cycle, 2.01 256-bit ones, 2.00 512-bit
+  // vpmaddubsw, at a clock of 3.33 GHz where /proc/cpuinfo says 2.096.
   private static final String ZEN5_FULL =
       "two 512-bit vector multiply pipes (full-width datapath): two 512-bit vpdpbusd a cycle (AMD's Zen5"
           + " optimization guide; measured about two a cycle on an EPYC of this family)";
   // Zen 5 mobile cores (Strix Point, Krackan Point) keep 256-bit datapaths and double-pump 512-bit
-  // code like Zen 4
-  // (Yee's teardown: "the mobile variant, Strix Point, retains a 256-bit throughput").
+  // code like Zen 4 (Yee's teardown: "the mobile variant, Strix Point, retains a 256-bit
+  // throughput").
   private static final String ZEN5_HALF =
       "two 256-bit vector multiply pipes (the mobile Zen 5 keeps 256-bit datapaths): one 512-bit vpdpbusd a cycle";
 

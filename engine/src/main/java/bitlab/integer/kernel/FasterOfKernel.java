@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * kernel families and the same geometry in this process shares one set of trials ({@link #SHARED}), so the W8A8 and
  * the W4A4 program of a model run each layer on the same kernel, and a second program reuses the first one's verdict
  * without timing again. And the first kernel is the default: the second serves only when its median is more than
- * {@link #MARGIN} below the first's ({@link #verdict}), so a near-tie does not flip with the noise from run to run.
+ * {@link #MARGIN} below the first's ({@link #secondWins}), so a near-tie does not flip with the noise from run to run.
  * Before this, each program timed its own layers and the set of depthwise layers on Java differed between W8A8 and
  * W4A4 and between two runs of one, moving whole rows of the bench.
  *
