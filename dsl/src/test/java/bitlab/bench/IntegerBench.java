@@ -69,6 +69,10 @@ public final class IntegerBench {
       ProfileBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length >= 1 && args[0].equals("calls")) {
+      CallBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length >= 1 && args[0].equals("helpers")) {
       boolean rotate = List.of(args).contains("rotate");
       String[] a =

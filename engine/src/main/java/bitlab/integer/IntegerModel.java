@@ -25,6 +25,8 @@ public final class IntegerModel {
 
   private final QuantizedModel source;
   private final List<Step> steps;
+  /** The output arrays of earlier calls, for the next ({@link CallBuffers}). */
+  private final CallBuffers.Pool buffers = new CallBuffers.Pool();
 
   IntegerModel(QuantizedModel source, List<Step> steps) {
     this.source = source;
@@ -65,12 +67,41 @@ public final class IntegerModel {
     return (LogitsStep) steps.get(steps.size() - 1);
   }
 
+  /**
+   * Whether calls that hand only the logits out write each step's output into the arrays of the call before
+   * ({@link CallBuffers}; on unless {@code -Dbitlab.integer.reuseBuffers=false}), for the whole JVM: benchmarks
+   * compare the two.
+   */
+  public static void reuseBuffers(boolean on) {
+    CallBuffers.reuse(on);
+  }
+
   /** Logits {@code [N, classes]} of a float batch {@code [N, ...input shape]}. */
   public INDArray predict(INDArray x) {
-    Map<String, IntTensor> env = forward(x, null);
-    LogitsStep l = last();
-    IntTensor in = env.get(l.input());
-    return l.logits(l.accumulators(in), in.batch());
+    return call(x, null);
+  }
+
+  /**
+   * One call that hands only the logits out: its steps write into the arrays of an earlier call ({@link CallBuffers}),
+   * taken for the whole call, logits included; {@code nanos}, when not null, receives each step's wall time.
+   */
+  private INDArray call(INDArray x, long[] nanos) {
+    CallBuffers b = buffers.take();
+    CallBuffers outer = b == null ? null : b.begin();
+    try {
+      Map<String, IntTensor> env = forward(x, null, nanos);
+      LogitsStep l = last();
+      IntTensor in = env.get(l.input());
+      long start = System.nanoTime();
+      INDArray logits = l.logits(l.accumulators(in), in.batch());
+      if (nanos != null) nanos[steps.size() - 1] = System.nanoTime() - start;
+      return logits;
+    } finally {
+      if (b != null) {
+        CallBuffers.end(outer);
+        buffers.give(b);
+      }
+    }
   }
 
   /** Every step's integer output for a float batch (NCHW), by tensor name (the logits step excluded: see {@link #predict}). */
@@ -93,7 +124,7 @@ public final class IntegerModel {
     return forward(x, keep, null);
   }
 
-  /** ... and {@code nanos}, when not null, receives each step's wall time (the last step's too: it runs its accumulators). */
+  /** ... and {@code nanos}, when not null, receives each step's wall time (but the last's: {@link #call} times the logits). */
   private Map<String, IntTensor> forward(INDArray x, Map<String, IntTensor> keep, long[] nanos) {
     checkInput(x);
     Map<String, IntTensor> env = new LinkedHashMap<>();
@@ -114,12 +145,6 @@ public final class IntegerModel {
       if (nanos != null) nanos[i] = System.nanoTime() - start;
       env.put(s.node(), out);
       Work.checkpoint();
-    }
-    if (nanos != null) {
-      long start = System.nanoTime();
-      LogitsStep l = last();
-      l.logits(l.accumulators(env.get(l.input())), (int) x.size(0));
-      nanos[steps.size() - 1] = System.nanoTime() - start;
     }
     if (keep != null) keep.putAll(env);
     return env;
@@ -227,7 +252,20 @@ public final class IntegerModel {
         7);
   }
 
-  /** The profile of a float batch {@code x}: per step, the median wall time of {@code rounds} calls after the warm-up. */
+  /**
+   * One call of {@link #predict}'s work on {@code x}, timed: each step's wall time in nanoseconds, in program order
+   * (the last is the logits' accumulators), for profiles and benchmarks that split a call's time between its steps.
+   */
+  public long[] stepNanos(INDArray x) {
+    long[] nanos = new long[steps.size()];
+    call(x, nanos);
+    return nanos;
+  }
+
+  /**
+   * The profile of a float batch {@code x}: per step, the median wall time of {@code rounds} calls after the warm-up,
+   * and the median of the whole calls, timed around the same calls.
+   */
   public Profile profile(INDArray x, int rounds) {
     if (rounds < 1) throw new IntegerException("Profile at least one call, got " + rounds + ".");
     checkInput(x);
@@ -235,8 +273,11 @@ public final class IntegerModel {
     Latency.warm(this, x);
     long[][] nanos = new long[steps.size()][rounds];
     long[] one = new long[steps.size()];
+    double[] calls = new double[rounds];
     for (int r = 0; r < rounds; r++) {
-      forward(x, null, one);
+      long start = System.nanoTime();
+      call(x, one);
+      calls[r] = (System.nanoTime() - start) / 1e6;
       for (int i = 0; i < one.length; i++) nanos[i][r] = one[i];
       Work.progress(
           String.format("profiling %s batch %d: call %d / %d", name(), batch, r + 1, rounds));
@@ -244,11 +285,8 @@ public final class IntegerModel {
     List<Profile.Row> rows = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
-      long[] v = nanos[i].clone();
-      java.util.Arrays.sort(v);
-      double ms =
-          (v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0)
-              / 1e6;
+      double[] v = new double[rounds];
+      for (int r = 0; r < rounds; r++) v[r] = nanos[i][r] / 1e6;
       LayerAccumulator a = s.layer();
       String why = a == null ? "" : bitlab.integer.kernel.ConvKernels.explain(a.kernel(), batch);
       rows.add(new Profile.Row(
@@ -257,7 +295,7 @@ public final class IntegerModel {
           s.kernelName(),
           why,
           a == null ? 0 : a.geometry().macs() * batch,
-          ms,
+          Latency.median(v),
           Double.NaN));
     }
     return new Profile(
@@ -265,6 +303,7 @@ public final class IntegerModel {
         source.policy().summary(),
         batch,
         rounds,
+        Latency.median(calls),
         bitlab.cpu.CpuFeatures.current().toString(),
         bitlab.integer.kernel.Int8Peak.ofThisMachine(),
         rows,

@@ -42,7 +42,7 @@ public record LayerAccumulator(
    */
   public IntTensor requantize(
       IntTensor x, bitlab.integer.kernel.Epilogue e, Shape shape, QuantParams out) {
-    byte[] codes = new byte[x.batch() * geometry.outputSize()];
+    byte[] codes = CallBuffers.bytes(x.batch() * geometry.outputSize());
     if (kernel.channelsLast()) {
       kernel.requantizeNhwc(x.codes(), x.nhwc(), x.batch(), e, codes);
       return new IntTensor(shape, x.batch(), codes, out, true);

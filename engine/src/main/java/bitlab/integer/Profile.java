@@ -11,6 +11,9 @@ import java.util.Map;
  * ConvKernels.explain}: the instruction set, oneDNN's implementation, or what ruled the faster kernels
  * out), and, when a reference runtime was measured on the same layers, its time beside it.
  *
+ * @param rounds     the calls timed
+ * @param callMs     the median wall time of those calls, whole: more than {@link #totalMs()}, the sum of each step's
+ *                   median, by what no step's timer covers and by the slow steps of different calls not adding up
  * @param cpu        the instruction set the kernels dispatched on ({@code CpuFeatures})
  * @param peak       the computed int8 peak of this CPU
  * @param reference  the runtime in the reference column (e.g. {@code ONNX Runtime 1.23.2, QDQ}), or empty
@@ -20,6 +23,7 @@ public record Profile(
     String policy,
     int batch,
     int rounds,
+    double callMs,
     String cpu,
     Int8Peak peak,
     List<Row> rows,
@@ -43,19 +47,19 @@ public record Profile(
     }
   }
 
-  /** The sum of the steps' medians, milliseconds per batch. */
+  /** The sum of the steps' medians, milliseconds per batch (the whole call's median is {@link #callMs}). */
   public double totalMs() {
     return rows.stream().mapToDouble(Row::ms).sum();
   }
 
-  /** The share of the whole that step {@code r} takes, 0..1. */
+  /** The share of the steps' sum ({@link #totalMs()}) that step {@code r} takes, 0..1. */
   public double share(Row r) {
     return r.ms() / totalMs();
   }
 
-  /** Multiply-accumulates per second over the whole batch, in billions. */
+  /** Multiply-accumulates per second over the whole batch, in billions, at the whole call's median time. */
   public double gmacs() {
-    return rows.stream().mapToLong(Row::macs).sum() / totalMs() / 1e6;
+    return rows.stream().mapToLong(Row::macs).sum() / callMs / 1e6;
   }
 
   /** The same profile with a reference runtime's milliseconds per step (steps it does not name stay NaN). */
@@ -70,21 +74,23 @@ public record Profile(
           r.macs(),
           r.ms(),
           msByStep.getOrDefault(r.step(), Double.NaN)));
-    return new Profile(model, policy, batch, rounds, cpu, peak, out, name);
+    return new Profile(model, policy, batch, rounds, callMs, cpu, peak, out, name);
   }
 
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder(String.format(
-        "Profile of %s %s, batch %d, median of %d calls: %.2f ms, %.1f GMAC/s (%.1f%% of the %s)%n",
+        "Profile of %s %s, batch %d, %d calls: %.2f ms a call (median), %.1f GMAC/s (%.1f%% of the %s); the steps'"
+            + " medians below sum to %.2f ms%n",
         model,
         policy,
         batch,
         rounds,
-        totalMs(),
+        callMs,
         gmacs(),
         100 * gmacs() / peak.gmacs(),
-        peak.brief()));
+        peak.brief(),
+        totalMs()));
     b.append("  instruction set: ").append(cpu).append('\n');
     boolean ref = !reference.isEmpty();
     b.append(String.format(

@@ -50,7 +50,7 @@ public record QuantizeInputStep(String node, Shape shape, QuantParams params) im
     }
     ByteBuffer direct = whole(images) ? images.data().asNio().order(ByteOrder.nativeOrder()) : null;
     float[] x = direct == null ? floats(images) : null;
-    byte[] codes = new byte[(int) images.length()];
+    byte[] codes = CallBuffers.bytes((int) images.length());
     float scale = params.scale(0);
     int zp = params.zeroPoint(0),
         lo = params.spec().qmin(),

@@ -86,8 +86,8 @@ public record RescaleStep(
     int zx = zeroPoints[0], zo = out.zeroPoint(0), mode = Requant.mode(rounding);
     Dyadic m = multipliers[0];
     boolean wideOut = IntTensor.wide(out);
-    short[] wo = wideOut ? new short[x.length()] : null;
-    byte[] no = wideOut ? null : new byte[x.length()];
+    short[] wo = wideOut ? CallBuffers.shorts(x.length()) : null;
+    byte[] no = wideOut ? null : CallBuffers.bytes(x.length());
     Parallel.ranges(x.length(), Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
       int i = VECTOR
           ? WideRequant.rescale(

@@ -92,7 +92,7 @@ public record ResidualStep(
     if (x.wide() || y.wide() || IntTensor.wide(out)) return runWide(x, y.like(x));
     // element by element: any layout, the same for both branches
     y = y.like(x);
-    byte[] a = x.codes(), b = y.codes(), o = new byte[a.length];
+    byte[] a = x.codes(), b = y.codes(), o = CallBuffers.bytes(a.length);
     int maskA = x.unsigned() ? 0xFF : -1,
         maskB = y.unsigned() ? 0xFF : -1; // an unsigned code is its byte & 0xFF
     int mode = Requant.mode(rounding), zp = out.zeroPoint(0);
@@ -118,8 +118,8 @@ public record ResidualStep(
         maskB = !y.unsigned() ? -1 : y.wide() ? 0xFFFF : 0xFF;
     int mode = Requant.mode(rounding), zp = out.zeroPoint(0);
     boolean wideOut = IntTensor.wide(out);
-    short[] wo = wideOut ? new short[x.length()] : null;
-    byte[] no = wideOut ? null : new byte[x.length()];
+    short[] wo = wideOut ? CallBuffers.shorts(x.length()) : null;
+    byte[] no = wideOut ? null : CallBuffers.bytes(x.length());
     Parallel.ranges(x.length(), Requant.GRAIN, Parallel.defaultThreads(), (from, to) -> {
       int i = VECTOR
           ? WideRequant.residual(

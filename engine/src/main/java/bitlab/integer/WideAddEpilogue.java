@@ -26,7 +26,7 @@ final class WideAddEpilogue implements Epilogue {
     this.wideBranch = branch.wide() ? branch.wideCodes() : null;
     this.branch = branch.wide() ? null : branch.codes();
     this.mask = !branch.unsigned() ? -1 : branch.wide() ? 0xFFFF : 0xFF;
-    this.out = IntTensor.wide(step.out()) ? new short[length] : null;
+    this.out = IntTensor.wide(step.out()) ? CallBuffers.shorts(length) : null;
   }
 
   private int branchCode(int i) {

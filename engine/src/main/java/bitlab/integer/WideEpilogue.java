@@ -34,7 +34,7 @@ final class WideEpilogue implements Epilogue {
       int zeroPoint,
       int lo,
       int hi) {
-    this.out = new short[length];
+    this.out = CallBuffers.shorts(length);
     this.bias = bias;
     this.multipliers = multipliers;
     this.rounding = rounding;

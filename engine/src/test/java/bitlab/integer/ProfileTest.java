@@ -44,6 +44,13 @@ class ProfileTest {
     assertEquals(1.0, shares, 1e-9);
     assertEquals(4 * net.macs(), macs, "the layers' MACs add up to the network's");
     assertTrue(p.toString().contains("instruction set: "), p.toString());
+    // the whole call's median beside the sum of the steps' medians: a call runs every step, so its
+    // median cannot be far below that sum
+    assertTrue(p.callMs() > 0.5 * p.totalMs(), p.callMs() + " ms a call, steps " + p.totalMs());
+    assertTrue(
+        p.toString().contains(String.format("%.2f ms a call (median)", p.callMs()))
+            && p.toString().contains(String.format("medians below sum to %.2f ms", p.totalMs())),
+        p.toString());
 
     Profile ref = p.withReference("a reference", Map.of("stem.relu", 0.5));
     assertEquals(0.5, ref.rows().get(1).referenceMs());

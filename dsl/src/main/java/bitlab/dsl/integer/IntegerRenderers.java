@@ -22,11 +22,13 @@ public final class IntegerRenderers implements RendererProvider {
 
   static MimeBundle profile(Profile p) {
     String head = String.format(
-        "<p><b>%s</b> %s, batch %d: %.2f ms per batch, %.1f GMAC/s (%.1f%% of the %s). "
-            + "Instruction set: %s.</p>",
+        "<p><b>%s</b> %s, batch %d: %.2f ms per batch (the median of %d whole calls; the steps' medians below sum to"
+            + " %.2f ms), %.1f GMAC/s (%.1f%% of the %s). Instruction set: %s.</p>",
         TableHtml.escape(p.model()),
         TableHtml.escape(p.policy()),
         p.batch(),
+        p.callMs(),
+        p.rounds(),
         p.totalMs(),
         p.gmacs(),
         100 * p.gmacs() / p.peak().gmacs(),

@@ -146,7 +146,7 @@ public final class IntegerTables {
     }
     Table t = Table.create(
         String.format(
-            "profile of %s %s, batch %d (median of %d calls)",
+            "profile of %s %s, batch %d (each step's median of %d calls)",
             p.model(), p.policy(), p.batch(), p.rounds()),
         step,
         op,

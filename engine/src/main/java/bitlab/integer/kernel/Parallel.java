@@ -166,6 +166,17 @@ public final class Parallel {
     run((n + per - 1) / per, threads, t -> body.accept(t * per, Math.min(n, (t + 1) * per)));
   }
 
+  /**
+   * Helper threads handed work since the JVM started (each a wake-up of a pool thread and a wait for its items): the
+   * executor's hand-offs, counted so that a profile can say how many a call makes.
+   */
+  public static long handoffs() {
+    return HANDOFFS.sum();
+  }
+
+  private static final java.util.concurrent.atomic.LongAdder HANDOFFS =
+      new java.util.concurrent.atomic.LongAdder();
+
   /** Calls {@code item.accept(i)} for every {@code i} in {@code [0, items)} on up to {@code threads} threads. */
   static void run(int items, int threads, IntConsumer item) {
     int workers = Math.min(threads, items);
@@ -173,6 +184,7 @@ public final class Parallel {
       for (int i = 0; i < items; i++) item.accept(i);
       return;
     }
+    HANDOFFS.add(workers - 1);
     AtomicInteger next = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(items);
     AtomicReference<Throwable> failure = new AtomicReference<>();
