@@ -62,9 +62,10 @@ public final class ConvKernels {
    * VNNI or AMX, where one oneDNN pass over 8-bit weights is exact and makes several times the MACs of
    * the Java kernels on every convolution family (3x3, 1x1, depthwise: {@code ./bitlab bench kernels}),
    * oneDNN takes every convolution but the depthwise 3x3 ones, which it is timed against Java's channels-last kernel
-   * with the requantization in its rows ({@link #depthwise(Depthwise)}). Without them (8-bit weights take two passes) oneDNN and
-   * {@link #java} are timed against each other on the first calls of each batch size where oneDNN may
-   * win ({@link #dnnlPays}), and the faster is kept (see {@code FasterOfKernel}: a busy machine can make
+   * with the requantization in its rows ({@link #depthwise(Depthwise)}). Without them oneDNN and {@link #java} are timed
+   * against each other on the first calls of each batch size: on every shape oneDNN takes when the weights fit one
+   * exact pass (|w| <= 64, 7 bits and fewer: {@link #onePass}), and where oneDNN may win even with two passes
+   * ({@link #dnnlPays}) for 8-bit weights; the faster is kept (see {@code FasterOfKernel}: a busy machine can make
    * oneDNN's threads slower than Java's). Linear layers stay with Java's dot products. Every choice gives
    * the reference's accumulators.
    */
@@ -97,10 +98,25 @@ public final class ConvKernels {
         case MEASURE -> new FasterOfKernel(dnnl, nhwc);
       };
     }
+    // without VNNI, weights within one part (|w| <= 64: 7 bits and fewer) take one exact oneDNN
+    // pass as on a VNNI
+    // CPU, so every shape oneDNN takes is timed against Java; 8-bit weights take two passes, and
+    // only the shapes
+    // where oneDNN pays even so are timed. The two are timed apart (the verdicts are shared per
+    // shape and cost).
+    if (onePass(weights))
+      return new FasterOfKernel(
+          new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java, "one pass");
     if (g.groups() == 1 && dnnlPays(g))
       return new FasterOfKernel(
-          new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java);
+          new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java, "two passes");
     return java;
+  }
+
+  /** Whether every weight fits one part ({@code DnnlConvKernel.PART}): one oneDNN pass is exact without VNNI. */
+  static boolean onePass(byte[] weights) {
+    for (byte w : weights) if (Math.abs(w) > DnnlConvKernel.PART) return false;
+    return true;
   }
 
   /** Who runs the depthwise 3x3 layers where oneDNN's sums are exact: timed per layer (the default), Java, or oneDNN. */

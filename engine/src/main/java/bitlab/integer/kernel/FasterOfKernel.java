@@ -43,8 +43,11 @@ final class FasterOfKernel implements ConvKernel {
   /** How much faster (by median) the second kernel must be to serve instead of the first, the default. */
   static final double MARGIN = 0.10;
 
-  /** A layer's shape and the two kernel families timed on it: what a verdict belongs to. */
-  record Shape(String first, String second, ConvGeometry geometry) {}
+  /**
+   * A layer's shape, the two kernel families timed on it and what else makes their cost differ (e.g. oneDNN's one
+   * pass or two without VNNI): what a verdict belongs to.
+   */
+  record Shape(String first, String second, ConvGeometry geometry, String variant) {}
 
   /** Every shape's trials (by batch size) in this process, shared by the programs that have the shape. */
   private static final Map<Shape, Map<Integer, Trial>> SHARED = new ConcurrentHashMap<>();
@@ -54,12 +57,18 @@ final class FasterOfKernel implements ConvKernel {
   private final Map<Integer, Trial> trials;
 
   FasterOfKernel(ConvKernel first, ConvKernel second) {
+    this(first, second, "");
+  }
+
+  /** Two kernels whose verdict is shared with the layers of the same shape and {@code variant} of cost. */
+  FasterOfKernel(ConvKernel first, ConvKernel second, String variant) {
     if (!first.geometry().equals(second.geometry()))
       throw new IllegalArgumentException("Both kernels must compute the same layer.");
     this.first = first;
     this.second = second;
     this.trials = SHARED.computeIfAbsent(
-        new Shape(first.name(), second.name(), first.geometry()), s -> new ConcurrentHashMap<>());
+        new Shape(first.name(), second.name(), first.geometry(), variant),
+        s -> new ConcurrentHashMap<>());
   }
 
   /** Forgets every shape's verdict (tests that time the same shape twice). */

@@ -2,6 +2,7 @@ package bitlab.integer.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -181,6 +182,33 @@ class FastKernelsTest {
           best instanceof FasterOfKernel,
           "without VNNI oneDNN's two passes are timed against Java, got " + best.name());
     }
+  }
+
+  @Test
+  void without_vnni_weights_of_one_part_time_onednn_on_every_shape() {
+    byte[] small = {64, -64, 7, 0}, big = {65, 0, 0, 0};
+    assertTrue(ConvKernels.onePass(small), "|w| <= 64: one exact pass");
+    assertFalse(ConvKernels.onePass(big));
+    // MobileNet-V2's 6x expansion over 16 channels: Java's by the shape rule when 8-bit weights
+    // need two passes
+    ConvGeometry g = new ConvGeometry(16, 96, 1, 1, 1, 0, 0, 1, 12, 12);
+    Assumptions.assumeTrue(ConvKernels.dnnlAvailable(g), "oneDNN does not run here");
+    Assumptions.assumeFalse(
+        CpuFeatures.current().exactInt8Dot(), "with VNNI oneDNN takes the layer untimed");
+    int cores = Runtime.getRuntime().availableProcessors();
+    byte[] w4 = new byte[g.weightSize()], w8 = new byte[g.weightSize()];
+    java.util.Arrays.fill(w4, (byte) 7);
+    java.util.Arrays.fill(w8, (byte) 7);
+    w8[0] = 127;
+    ConvKernel four = ConvKernels.best(g, w4, true, 0, cores),
+        eight = ConvKernels.best(g, w8, true, 0, cores);
+    assertTrue(
+        four instanceof FasterOfKernel, "4-bit weights: one pass, timed; got " + four.name());
+    assertEquals("vector-gemm", eight.name(), "8-bit weights: two passes, Java by the shape rule");
+    // a depthwise layer likewise
+    ConvGeometry dw = new ConvGeometry(32, 32, 3, 3, 1, 1, 1, 32, 12, 12);
+    assertTrue(
+        ConvKernels.best(dw, new byte[dw.weightSize()], true, 0, cores) instanceof FasterOfKernel);
   }
 
   @Test
