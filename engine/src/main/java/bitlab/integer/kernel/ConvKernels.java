@@ -99,14 +99,16 @@ public final class ConvKernels {
       };
     }
     // without VNNI, weights within one part (|w| <= 64: 7 bits and fewer) take one exact oneDNN
-    // pass as on a VNNI
-    // CPU, so every shape oneDNN takes is timed against Java; 8-bit weights take two passes, and
-    // only the shapes
-    // where oneDNN pays even so are timed. The two are timed apart (the verdicts are shared per
-    // shape and cost).
-    if (onePass(weights))
-      return new FasterOfKernel(
-          new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java, "one pass");
+    // pass as on a VNNI CPU, so every shape oneDNN takes is timed against Java, the default (what
+    // a near tie keeps) being the side the shape rule picks; 8-bit weights take two passes, and
+    // only the shapes where oneDNN pays even so are timed. The two are timed apart (the verdicts
+    // are shared per shape and cost).
+    if (onePass(weights)) {
+      ConvKernel dnnl = new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint);
+      return g.groups() == 1 && dnnlPays(g)
+          ? new FasterOfKernel(dnnl, java, "one pass")
+          : new FasterOfKernel(java, dnnl, "one pass");
+    }
     if (g.groups() == 1 && dnnlPays(g))
       return new FasterOfKernel(
           new DnnlConvKernel(g, weights, inputUnsigned, inputZeroPoint), java, "two passes");
