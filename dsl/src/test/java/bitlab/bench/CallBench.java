@@ -3,15 +3,11 @@ package bitlab.bench;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import bitlab.data.Samples;
-import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.kernel.Parallel;
 import bitlab.model.Inference;
 import bitlab.model.Model;
-import bitlab.quant.Policy;
-import bitlab.quant.PtqConfig;
-import bitlab.quant.Quantizer;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -42,17 +38,11 @@ final class CallBench {
     if (args.length < 1)
       throw new IllegalArgumentException(
           "usage: ./bitlab bench integer calls MODEL@SIZE [W/A] [BATCH] [ROUNDS], e.g. mobilenet-v2@224 8/8 8 15");
-    String[] p = args[0].split("@");
-    String[] wa = (args.length > 1 ? args[1] : "8/8").split("/");
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
-    Model net = bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1]));
+    Model net = IntegerBench.model(args[0]);
     Samples calib = IntegerBench.random(net, Math.max(8, batch));
-    IntegerModel iq = Deployment.integer(Quantizer.ptq(
-        net,
-        Policy.uniform(net, Integer.parseInt(wa[0]), Integer.parseInt(wa[1])),
-        calib,
-        PtqConfig.DEFAULT));
+    IntegerModel iq = IntegerBench.uniform(net, args.length > 1 ? args[1] : "8/8", calib);
     INDArray x = calib.images().get(NDArrayIndex.interval(0, batch)).dup();
     System.out.printf(
         "%s %s batch %d, %d steps, %d rounds per way; heap %d MB max, GC %s%n",

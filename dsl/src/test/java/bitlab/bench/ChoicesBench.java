@@ -1,14 +1,10 @@
 package bitlab.bench;
 
 import bitlab.data.Samples;
-import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.Latency;
 import bitlab.integer.Profile;
 import bitlab.model.Model;
-import bitlab.quant.Policy;
-import bitlab.quant.PtqConfig;
-import bitlab.quant.Quantizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,24 +25,16 @@ final class ChoicesBench {
     if (args.length < 1)
       throw new IllegalArgumentException(
           "usage: ./bitlab bench integer choices MODEL@SIZE [BATCH] [W/A,W/A...], e.g. mobilenet-v2@224 8 8/8,4/4");
-    String[] p = args[0].split("@");
-    if (p.length < 2)
+    if (!args[0].contains("@"))
       throw new IllegalArgumentException(
           "choices takes a zoo model at a size, e.g. mobilenet-v2@224, not " + args[0] + ".");
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     String[] widths = (args.length > 2 ? args[2] : "8/8,4/4").split(",");
-    Model net = bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1]));
+    Model net = IntegerBench.model(args[0]);
     Samples calib = IntegerBench.random(net, Math.max(8, batch));
     INDArray x = calib.images().get(NDArrayIndex.interval(0, batch)).dup();
     List<IntegerModel> programs = new ArrayList<>();
-    for (String w : widths) {
-      String[] wa = w.split("/");
-      programs.add(Deployment.integer(Quantizer.ptq(
-          net,
-          Policy.uniform(net, Integer.parseInt(wa[0]), Integer.parseInt(wa[1])),
-          calib,
-          PtqConfig.DEFAULT)));
-    }
+    for (String w : widths) programs.add(IntegerBench.uniform(net, w, calib));
     // each program is warmed until its kernels settle (Latency.warm, inside profile), the first
     // deciding the shared verdicts; the profiles follow in build order
     List<Profile> profiles = new ArrayList<>();

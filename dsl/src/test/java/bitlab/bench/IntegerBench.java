@@ -324,8 +324,8 @@ public final class IntegerBench {
 
   /** Why each row (integer time {@code ms()[0]}) of one model at one batch is suspicious, or empty. */
   static List<String> flags(List<Row> rows) {
-    if (rows.isEmpty()) return List.of(); // a model with no rows timed has nothing to flag
-    double fastest = rows.stream().mapToDouble(r -> r.ms()[0]).min().getAsDouble();
+    // a model with no rows timed has no fastest and nothing to flag
+    double fastest = rows.stream().mapToDouble(r -> r.ms()[0]).min().orElse(Double.NaN);
     return rows.stream().map(r -> flag(r, fastest)).toList();
   }
 
@@ -593,6 +593,16 @@ public final class IntegerBench {
   static Model model(String spec) {
     String[] p = spec.split("@");
     return p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
+  }
+
+  /** {@code net} quantized uniformly at {@code wa} ("8/8": weights / activations), calibrated on {@code calib}, as an integer program. */
+  static IntegerModel uniform(Model net, String wa, Samples calib) {
+    String[] b = wa.split("/");
+    return Deployment.integer(Quantizer.ptq(
+        net,
+        Policy.uniform(net, Integer.parseInt(b[0]), Integer.parseInt(b[1])),
+        calib,
+        PtqConfig.DEFAULT));
   }
 
   /** Calibration images for {@link #model}: 8 seeded random ones at a given size, else 64 MNIST training images. */

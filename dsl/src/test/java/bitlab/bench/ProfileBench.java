@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtSession;
 import bitlab.data.Datasets;
 import bitlab.data.Samples;
 import bitlab.integer.ConvStep;
-import bitlab.integer.Deployment;
 import bitlab.integer.IntegerModel;
 import bitlab.integer.LogitsStep;
 import bitlab.integer.Profile;
@@ -14,9 +13,6 @@ import bitlab.model.Model;
 import bitlab.model.Node;
 import bitlab.model.Op;
 import bitlab.model.Zoo;
-import bitlab.quant.Policy;
-import bitlab.quant.PtqConfig;
-import bitlab.quant.Quantizer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -46,17 +42,12 @@ final class ProfileBench {
       throw new IllegalArgumentException(
           "usage: ./bitlab bench integer profile MODEL[@SIZE] [W/A] [BATCH], e.g. resnet18@224 8/8 8");
     String[] p = args[0].split("@");
-    String[] wa = (args.length > 1 ? args[1] : "8/8").split("/");
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8, rounds = 9;
     Model net = p.length > 1 ? bitlab.dsl.Bitlab.zoo(p[0], Integer.parseInt(p[1])) : Zoo.load(p[0]);
     Samples calib = p.length > 1
         ? IntegerBench.random(net, Math.max(8, batch))
         : Datasets.mnist().train().take(64);
-    IntegerModel iq = Deployment.integer(Quantizer.ptq(
-        net,
-        Policy.uniform(net, Integer.parseInt(wa[0]), Integer.parseInt(wa[1])),
-        calib,
-        PtqConfig.DEFAULT));
+    IntegerModel iq = IntegerBench.uniform(net, args.length > 1 ? args[1] : "8/8", calib);
     INDArray x = p.length > 1
         ? calib.images().get(NDArrayIndex.interval(0, batch)).dup()
         : Datasets.mnist().test().images().get(NDArrayIndex.interval(0, batch)).dup();

@@ -95,30 +95,30 @@ final class CallBuffers {
 
   /** {@code n} bytes for a step's output: the array of the same place in the previous call when it has that length. */
   static byte[] bytes(int n) {
-    CallBuffers b = CURRENT.get();
-    if (b == null) return new byte[n];
-    Object o = b.slot();
-    if (o instanceof byte[] a && a.length == n) {
-      if (poison) Arrays.fill(a, (byte) 0x5A);
-      b.next++;
-      REUSED.increment();
-      return a;
-    }
-    return b.keep(new byte[n]);
+    return array(n, byte[].class, byte[]::new, a -> Arrays.fill(a, (byte) 0x5A));
   }
 
   /** {@code n} 16-bit words for a step's output, as {@link #bytes}. */
   static short[] shorts(int n) {
+    return array(n, short[].class, short[]::new, a -> Arrays.fill(a, (short) 0x5A5A));
+  }
+
+  private static <T> T array(
+      int n,
+      Class<T> type,
+      java.util.function.IntFunction<T> make,
+      java.util.function.Consumer<T> fill) {
     CallBuffers b = CURRENT.get();
-    if (b == null) return new short[n];
+    if (b == null) return make.apply(n);
     Object o = b.slot();
-    if (o instanceof short[] a && a.length == n) {
-      if (poison) Arrays.fill(a, (short) 0x5A5A);
+    if (type.isInstance(o) && java.lang.reflect.Array.getLength(o) == n) {
+      T a = type.cast(o);
+      if (poison) fill.accept(a);
       b.next++;
       REUSED.increment();
       return a;
     }
-    return b.keep(new short[n]);
+    return b.keep(make.apply(n));
   }
 
   /** The array this call's next request had in the previous call, or null. */

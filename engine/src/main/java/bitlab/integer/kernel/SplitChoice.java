@@ -20,8 +20,8 @@ final class SplitChoice {
   /** Calls of each kind timed before choosing. */
   static final int TRIALS = 3;
 
-  /** How much faster (by median) one piece must be than the pieces for a shape to run as one. */
-  static final double MARGIN = 0.10;
+  /** How much faster (by median) one piece must be than the pieces for a shape to run as one: the kernels' margin. */
+  static final double MARGIN = FasterOfKernel.MARGIN;
 
   /** Every shape's choice in this process. */
   private static final Map<Object, SplitChoice> SHARED = new ConcurrentHashMap<>();
@@ -62,12 +62,7 @@ final class SplitChoice {
    * function of the timings.
    */
   static boolean wholePays(long[] splitNanos, long[] wholeNanos, double margin) {
-    return median(wholeNanos) < (1 - margin) * median(splitNanos);
-  }
-
-  private static long median(long[] v) {
-    long[] s = v.clone();
-    java.util.Arrays.sort(s);
-    return s[s.length / 2];
+    // the same rule as a kernel's: the default (pieces) first, the challenger (one piece) second
+    return FasterOfKernel.secondWins(splitNanos, wholeNanos, margin);
   }
 }
